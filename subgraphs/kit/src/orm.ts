@@ -1,0 +1,63 @@
+import type { Constructor } from '@mikro-orm/core';
+import { Migration, Migrator } from '@mikro-orm/migrations';
+import { type EntitySchema, MikroORM } from '@mikro-orm/postgresql';
+import { sqlCounter } from './sql-counter.js';
+
+export type { MikroORM } from '@mikro-orm/postgresql';
+export { Migration };
+
+/** Every subgraph's Postgres schema; each ORM ignores the others so a migration diff never drops them. */
+export const SUBGRAPH_SCHEMAS = ['catalog', 'customer', 'cart', 'promotion', 'opportunity', 'quote', 'ticket'];
+
+export type OrmOptions = {
+  /** Subgraph name; also its Postgres schema and the ORM's context name. */
+  name: string;
+  databaseUrl: string;
+  // biome-ignore lint/suspicious/noExplicitAny: entity schemas are heterogeneous by nature
+  entities: EntitySchema<any, any>[];
+  migrations: { name: string; class: Constructor<Migration> }[];
+  poolSize?: number;
+  debug?: boolean;
+};
+
+export async function createOrm(options: OrmOptions): Promise<MikroORM> {
+  return MikroORM.init({
+    clientUrl: options.databaseUrl,
+    schema: options.name,
+    contextName: options.name,
+    entities: options.entities,
+    extensions: [Migrator],
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      schema: options.name,
+      migrationsList: options.migrations,
+      snapshot: false,
+      silent: true,
+    },
+    schemaGenerator: { ignoreSchema: SUBGRAPH_SCHEMAS.filter((s) => s !== options.name) },
+    pool: { min: 0, max: options.poolSize ?? 10 },
+    onQuery: sqlCounter.onQuery,
+    forceUtcTimezone: true,
+    debug: options.debug ?? false,
+    // Requests always work on an explicit `em.fork()`; a global EM use is a bug.
+    allowGlobalContext: false,
+  });
+}
+
+/** Creates the subgraph's schema (its migrations table lives there) and applies pending migrations. */
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const schema = orm.config.get('schema');
+  await orm.em.getConnection().execute(`create schema if not exists "${schema}"`);
+  const applied = await orm.migrator.up();
+  return applied.map((m) => m.name);
+}
+
+/** Readiness: can this subgraph reach its database right now? */
+export async function databaseReady(orm: MikroORM): Promise<boolean> {
+  try {
+    await orm.em.getConnection().execute('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type DocumentNode, GraphQLError, parse } from 'graphql';
+import { applyAccessDirectives } from './access.js';
+import { maskErrors } from './errors.js';
+import { sendBodyError, sendGraphQLResponse, sendJson, toGraphQLRequest } from './http.js';
+import { databaseReady, type MikroORM } from './orm.js';
+import { PRINCIPAL_HEADER, type Principal, verifyPrincipal } from './principal.js';
+import { scalarResolvers } from './scalars.js';
+import { SQL_COUNT_HEADER, sqlCounter } from './sql-counter.js';
+
+/** What every resolver gets: who is asking, a request-scoped EntityManager and fresh DataLoaders. */
+export type SubgraphContext<L = unknown> = { principal: Principal; em: EntityManager; loaders: L };
+
+// biome-ignore lint/suspicious/noExplicitAny: resolver maps are checked per subgraph
+export type Resolvers = GraphQLResolverMap<any>;
+
+export type SubgraphServerOptions<L> = {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: Resolvers;
+  orm: MikroORM;
+  secret: string;
+  createLoaders: (em: EntityManager, principal: Principal) => L;
+};
+
+export type SubgraphServer = {
+  name: string;
+  /** One HTTP-shaped GraphQL request through the server's own context and plugins (HTTP and in-process alike). */
+  execute(request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse>;
+  /** Node request listener: POST /graphql, GET /healthz, GET /readyz. */
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  ready(): Promise<boolean>;
+  listen(port: number, host?: string): Promise<Server>;
+  stop(): Promise<void>;
+};
+
+const COMMON_SDL = readFileSync(new URL('./common.graphql', import.meta.url), 'utf8');
+
+/** The subgraph's SDL: kit's shared types plus its own `schema.graphql`. Composition reads the same. */
+export function loadTypeDefs(schemaFile: URL): DocumentNode {
+  return parse(`${readFileSync(schemaFile, 'utf8')}\n${COMMON_SDL}`);
+}
+
+/** Joins per-file resolver maps; two files defining the same field is a bug, not an override. */
+export function mergeResolvers(...maps: Resolvers[]): Resolvers {
+  const merged: Resolvers = {};
+  for (const map of maps) {
+    for (const [typeName, fields] of Object.entries(map)) {
+      const target = (merged[typeName] ??= {}) as Record<string, unknown>;
+      for (const [field, resolver] of Object.entries(fields as Record<string, unknown>)) {
+        if (field in target) throw new Error(`Resolver ${typeName}.${field} is defined twice`);
+        target[field] = resolver;
+      }
+    }
+  }
+  return merged;
+}
+
+const unauthenticated = () =>
+  new GraphQLError('Requests must come through the router', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+
+export async function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Promise<SubgraphServer> {
+  const schema = applyAccessDirectives(
+    buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: mergeResolvers(scalarResolvers as unknown as Resolvers, options.resolvers) }]),
+  );
+  const apollo = new ApolloServer<SubgraphContext<L>>({
+    schema,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+    formatError: maskErrors(),
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: 10_000 },
+  });
+  await apollo.start();
+
+  const execute = async (request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse> => {
+    const { result, statements } = await sqlCounter.run(() =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: request,
+        context: async () => {
+          // Every operation, `_service` and `_entities` included, needs the router's signature.
+          const principal = verifyPrincipal(request.headers.get(PRINCIPAL_HEADER), options.secret);
+          if (!principal) throw unauthenticated();
+          const em = options.orm.em.fork() as EntityManager;
+          return { principal, em, loaders: options.createLoaders(em, principal) };
+        },
+      }),
+    );
+    result.headers.set(SQL_COUNT_HEADER, String(statements));
+    sqlCounter.add(statements);
+    return result;
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok', subgraph: options.name });
+    if (path === '/readyz') {
+      void databaseReady(options.orm).then((ok) =>
+        sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'database unavailable', subgraph: options.name }),
+      );
+      return;
+    }
+    if (path !== '/graphql' && path !== '/') return sendJson(res, 404, { error: 'not found' });
+    toGraphQLRequest(req)
+      .then(execute)
+      .then((response) => sendGraphQLResponse(res, response))
+      .catch((error) => sendBodyError(res, error));
+  };
+
+  let server: Server | null = null;
+  return {
+    name: options.name,
+    execute,
+    handler,
+    ready: () => databaseReady(options.orm),
+    listen: (port, host = '0.0.0.0') =>
+      new Promise((resolveListen) => {
+        server = createServer({ keepAliveTimeout: 65_000 }, handler);
+        server.listen(port, host, () => resolveListen(server as Server));
+      }),
+    stop: async () => {
+      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      await apollo.stop();
+    },
+  };
+}

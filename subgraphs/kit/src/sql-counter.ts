@@ -1,0 +1,31 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** Counts SQL statements per request: the N+1 guard in tests and the bench read it. */
+export type SqlCount = { statements: number };
+
+const storage = new AsyncLocalStorage<SqlCount>();
+
+export const sqlCounter = {
+  /** Runs `fn` with a fresh counter; statements issued inside it (any await depth) are counted. */
+  async run<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number }> {
+    const count: SqlCount = { statements: 0 };
+    const result = await storage.run(count, fn);
+    return { result, statements: count.statements };
+  },
+  current(): SqlCount | undefined {
+    return storage.getStore();
+  },
+  /** Adds statements counted elsewhere (a remote subgraph's response header) to the current request. */
+  add(statements: number): void {
+    const count = storage.getStore();
+    if (count) count.statements += statements;
+  },
+  /** MikroORM `onQuery` hook. */
+  onQuery(sql: string): string {
+    const count = storage.getStore();
+    if (count) count.statements += 1;
+    return sql;
+  },
+};
+
+export const SQL_COUNT_HEADER = 'x-dcrm-sql-statements';

@@ -1,0 +1,47 @@
+import type { Constructor } from '@mikro-orm/core';
+import type { EntityManager, EntitySchema } from '@mikro-orm/postgresql';
+import type { DocumentNode } from 'graphql';
+import { createOrm, type Migration, type MikroORM, migrate } from './orm.js';
+import type { SubgraphServer } from './server.js';
+
+export type SeedOptions = { scale?: number; log?: (line: string) => void };
+
+/**
+ * Everything the launcher, the router, composition and tests need from one subgraph.
+ * Each subgraph's `src/index.ts` exports exactly one of these.
+ */
+export type SubgraphDefinition = {
+  name: string;
+  typeDefs: DocumentNode;
+  // biome-ignore lint/suspicious/noExplicitAny: entity schemas are heterogeneous by nature
+  entities: EntitySchema<any, any>[];
+  migrations: { name: string; class: Constructor<Migration> }[];
+  /** Demo data; idempotent (does nothing when the subgraph already has data). */
+  seed?: (em: EntityManager, options: SeedOptions) => Promise<Record<string, unknown>>;
+  create(deps: { orm: MikroORM; secret: string }): Promise<SubgraphServer>;
+};
+
+export type BootedSubgraph = { definition: SubgraphDefinition; orm: MikroORM; server: SubgraphServer };
+
+/** ORM, migrations, server: what a subgraph process (or the all-in-one launcher) does at start. */
+export async function bootSubgraph(
+  definition: SubgraphDefinition,
+  options: { databaseUrl: string; secret: string; migrate?: boolean; poolSize?: number },
+): Promise<BootedSubgraph> {
+  const orm = await createOrm({
+    name: definition.name,
+    databaseUrl: options.databaseUrl,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    poolSize: options.poolSize,
+  });
+  if (options.migrate !== false) await migrate(orm);
+  const server = await definition.create({ orm, secret: options.secret });
+  return { definition, orm, server };
+}
+
+export async function seedSubgraph(booted: BootedSubgraph, options: SeedOptions = {}): Promise<Record<string, unknown>> {
+  if (!booted.definition.seed) return {};
+  const em = booted.orm.em.fork() as EntityManager;
+  return booted.definition.seed(em, options);
+}
