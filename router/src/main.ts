@@ -1,0 +1,26 @@
+import { internalSecret } from '@dcrm/kit';
+import { loadSupergraph } from '@dcrm/schema';
+import { createRouter } from './router.js';
+import { SUBGRAPHS } from './subgraphs.js';
+import { httpTarget } from './targets.js';
+
+/**
+ * Production router: subgraphs are separate processes, found at `<NAME>_URL`
+ * (e.g. CATALOG_URL=http://catalog:4001/graphql); `PORT` (4000) and `DCRM_INTERNAL_SECRET` as for subgraphs.
+ */
+const secret = internalSecret();
+const targets = SUBGRAPHS.map((s) => {
+  const url = process.env[`${s.name.toUpperCase()}_URL`];
+  if (!url) throw new Error(`${s.name.toUpperCase()}_URL is not set`);
+  return httpTarget(s.name, url, secret);
+});
+const router = await createRouter({ supergraphSdl: loadSupergraph(), targets, exposeSqlCount: process.env.DCRM_EXPOSE_SQL_COUNT === '1' });
+const port = Number(process.env.PORT ?? 4000);
+await router.listen(port);
+console.log(`[dcrm] router on http://localhost:${port}/graphql → ${targets.map((t) => t.name).join(', ')}`);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    await router.stop();
+    process.exit(0);
+  });
+}

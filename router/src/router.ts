@@ -1,0 +1,99 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import { maskErrors, sendBodyError, sendGraphQLResponse, sendJson, SQL_COUNT_HEADER, sqlCounter, toGraphQLRequest } from '@dcrm/kit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { type Authenticator, createAuthenticator } from './authenticate.js';
+import { type RouterContext, type SubgraphTarget, TargetDataSource } from './targets.js';
+
+export type RouterOptions = {
+  supergraphSdl: string;
+  targets: SubgraphTarget[];
+  /** Headers the landing page pre-fills (the demo key in all-in-one mode). */
+  sandboxHeaders?: Record<string, string>;
+  /** Adds `x-dcrm-sql-statements` to responses: tests and the bench read it. Off in production. */
+  exposeSqlCount?: boolean;
+};
+
+export type Router = {
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  listen(port: number, host?: string): Promise<Server>;
+  stop(): Promise<void>;
+};
+
+export async function createRouter(options: RouterOptions): Promise<Router> {
+  // The gateway otherwise reports usage and probes cloud metadata addresses.
+  process.env.APOLLO_TELEMETRY_DISABLED = '1';
+  const byName = new Map(options.targets.map((t) => [t.name, t]));
+  const catalog = byName.get('catalog');
+  if (!catalog) throw new Error('the catalog subgraph is required (it verifies storefront keys)');
+  const authenticate: Authenticator = createAuthenticator(catalog);
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    buildService: ({ name }) => {
+      const target = byName.get(name);
+      if (!target) throw new Error(`no target for subgraph ${name}`);
+      return new TargetDataSource(target);
+    },
+  });
+  const production = process.env.NODE_ENV === 'production';
+  const apollo = new ApolloServer<RouterContext>({
+    gateway,
+    formatError: maskErrors(),
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    introspection: true,
+    // graphql-armor's token limit turns syntax errors into 500s; Apollo's own limit does not.
+    parseOptions: { maxTokens: 5_000 },
+    validationRules: [maxDepthRule({ n: 12 }), maxAliasesRule({ n: 30 })],
+    plugins: [
+      production
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: { initialState: { sharedHeaders: options.sandboxHeaders ?? {} } } }),
+    ],
+  });
+  await apollo.start();
+
+  const graphql = async (req: IncomingMessage, res: ServerResponse) => {
+    const request = await toGraphQLRequest(req);
+    const { result, statements } = await sqlCounter.run(() =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: request,
+        context: async () => ({ principal: await authenticate(request.headers) }),
+      }),
+    );
+    if (options.exposeSqlCount) result.headers.set(SQL_COUNT_HEADER, String(statements));
+    await sendGraphQLResponse(res, result);
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      void Promise.all(options.targets.map(async (t) => [t.name, await t.ready()] as const)).then((checks) => {
+        const ready = checks.every(([, ok]) => ok);
+        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', subgraphs: Object.fromEntries(checks) });
+      });
+      return;
+    }
+    if (path !== '/graphql') return sendJson(res, 404, { error: 'not found', graphql: '/graphql' });
+    graphql(req, res).catch((error) => sendBodyError(res, error));
+  };
+
+  let server: Server | null = null;
+  return {
+    handler,
+    listen: (port, host = '0.0.0.0') =>
+      new Promise((resolve) => {
+        server = createServer({ keepAliveTimeout: 65_000 }, handler);
+        server.listen(port, host, () => resolve(server as Server));
+      }),
+    stop: async () => {
+      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { bootSubgraph, type BootedSubgraph, type Database, internalSecret, openDatabase, seedSubgraph } from '@dcrm/kit';
+import { loadSupergraph } from '@dcrm/schema';
+import { createRouter, type Router } from './router.js';
+import { SUBGRAPHS } from './subgraphs.js';
+import { inProcessTarget } from './targets.js';
+
+export type Stack = { database: Database; subgraphs: BootedSubgraph[]; router: Router; seeded: Record<string, Record<string, unknown>>; stop(): Promise<void> };
+
+export type StackOptions = {
+  databaseUrl?: string;
+  seed?: boolean;
+  scale?: number;
+  exposeSqlCount?: boolean;
+  sandboxHeaders?: Record<string, string>;
+  log?: (line: string) => void;
+};
+
+/**
+ * Everything in one process (laptop, tests): database, migrations, demo data, every subgraph and the
+ * router, with subgraphs called in-process through their own HTTP request pipeline.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const log = options.log ?? (() => {});
+  const database = options.databaseUrl ? { url: options.databaseUrl, embedded: false, stop: async () => {} } : await openDatabase();
+  log(database.embedded ? `embedded PostgreSQL at ${database.url}` : 'PostgreSQL from DATABASE_URL');
+  const secret = internalSecret();
+  const subgraphs: BootedSubgraph[] = [];
+  for (const definition of SUBGRAPHS) subgraphs.push(await bootSubgraph(definition, { databaseUrl: database.url, secret }));
+  const seeded: Record<string, Record<string, unknown>> = {};
+  if (options.seed !== false) {
+    for (const booted of subgraphs) seeded[booted.definition.name] = await seedSubgraph(booted, { scale: options.scale, log });
+  }
+  const router = await createRouter({
+    supergraphSdl: loadSupergraph(),
+    targets: subgraphs.map((s) => inProcessTarget(s.server, secret)),
+    exposeSqlCount: options.exposeSqlCount,
+    sandboxHeaders: options.sandboxHeaders,
+  });
+  return {
+    database,
+    subgraphs,
+    router,
+    seeded,
+    stop: async () => {
+      await router.stop();
+      for (const s of subgraphs) {
+        await s.server.stop();
+        await s.orm.close();
+      }
+      await database.stop();
+    },
+  };
+}

@@ -1,0 +1,5 @@
+import { catalogSubgraph } from '@dcrm/catalog';
+import type { SubgraphDefinition } from '@dcrm/kit';
+
+/** Every subgraph, in boot order. A new subgraph is added here and to schema/compose.ts's input (this list). */
+export const SUBGRAPHS: SubgraphDefinition[] = [catalogSubgraph];

@@ -1,0 +1,109 @@
+import http from 'node:http';
+import https from 'node:https';
+import { HeaderMap } from '@apollo/server';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { PRINCIPAL_HEADER, type Principal, responseJson, SQL_COUNT_HEADER, type SubgraphServer, signPrincipal, sqlCounter } from '@dcrm/kit';
+
+export type SubgraphRequest = { query: string; variables?: Record<string, unknown>; operationName?: string };
+
+/** One subgraph as the router sees it: run an operation as a principal; check readiness. */
+export type SubgraphTarget = {
+  name: string;
+  execute(request: SubgraphRequest, principal: Principal): Promise<GatewayGraphQLResponse>;
+  ready(): Promise<boolean>;
+};
+
+/**
+ * All-in-one mode: no socket, but the request still goes through the subgraph's own
+ * `executeHTTPGraphQLRequest`, so principal verification and plugins run exactly as over HTTP.
+ */
+export function inProcessTarget(server: SubgraphServer, secret: string): SubgraphTarget {
+  return {
+    name: server.name,
+    ready: () => server.ready(),
+    async execute(request, principal) {
+      const headers = new HeaderMap([
+        ['content-type', 'application/json'],
+        [PRINCIPAL_HEADER, signPrincipal(principal, secret)],
+      ]);
+      const response = await server.execute({ method: 'POST', headers, search: '', body: request });
+      if ((response.status ?? 200) >= 500) throw new Error(`${server.name} answered ${response.status}`);
+      return responseJson(response) as GatewayGraphQLResponse;
+    },
+  };
+}
+
+const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 256 }), https: new https.Agent({ keepAlive: true, maxSockets: 256 }) };
+
+function post(url: URL, body: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(
+      url,
+      { method: 'POST', agent: url.protocol === 'https:' ? agents.https : agents.http, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * Production mode: a small `node:http` client with keep-alive. (Stock gateway's fetch stack spends a
+ * quarter of its CPU building error stacks; this measured ~1.8× throughput on these machines.)
+ */
+export function httpTarget(name: string, graphqlUrl: string, secret: string, timeoutMs = 10_000): SubgraphTarget {
+  const url = new URL(graphqlUrl);
+  const base = new URL('/', url);
+  return {
+    name,
+    async ready() {
+      return new Promise((resolve) => {
+        const req = http.get(new URL('/readyz', base), { agent: agents.http }, (res) => {
+          res.resume();
+          resolve(res.statusCode === 200);
+        });
+        req.setTimeout(2_000, () => req.destroy());
+        req.on('error', () => resolve(false));
+      });
+    },
+    async execute(request, principal) {
+      const response = await post(
+        url,
+        JSON.stringify(request),
+        { 'content-type': 'application/json', [PRINCIPAL_HEADER]: signPrincipal(principal, secret) },
+        timeoutMs,
+      );
+      sqlCounter.add(Number(response.headers[SQL_COUNT_HEADER] ?? 0));
+      if (response.status >= 500 || !(response.headers['content-type'] ?? '').includes('json')) {
+        throw new Error(`${name} answered ${response.status}`);
+      }
+      return JSON.parse(response.body) as GatewayGraphQLResponse;
+    },
+  };
+}
+
+export type RouterContext = { principal: Principal };
+
+/** The gateway's data source: the operation the query planner built, sent with the caller's signed principal. */
+export class TargetDataSource implements GraphQLDataSource<RouterContext> {
+  constructor(private readonly target: SubgraphTarget) {}
+
+  async process(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<GatewayGraphQLResponse> {
+    const principal = (options.context as Partial<RouterContext>).principal;
+    // Health checks and schema loads carry no caller: they run as the router itself.
+    const as: Principal = principal ?? { kind: 'service', id: 'router', storefrontId: null, partnerId: null, roles: [], scopes: [] };
+    const { query, variables, operationName } = options.request;
+    const request: SubgraphRequest = { query: query as string };
+    if (variables) request.variables = variables as Record<string, unknown>;
+    if (operationName) request.operationName = operationName;
+    return this.target.execute(request, as);
+  }
+}

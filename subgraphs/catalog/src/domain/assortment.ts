@@ -1,0 +1,32 @@
+import { fail, ok, type Result } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type IStorefront, Product, Storefront, StorefrontProduct } from '../entities/index.js';
+import { Checks } from './validate.js';
+
+export type AssortmentUpdateInput = { storefrontId: string; addProductIds?: string[] | null; removeProductIds?: string[] | null };
+
+/** Adds (at the end of the merchandising order) and removes products; returns the new assortment size. */
+export async function assortmentUpdate(em: EntityManager, input: AssortmentUpdateInput): Promise<Result<{ storefront: IStorefront; productCount: number }>> {
+  const checks = new Checks();
+  checks.uuid(input.storefrontId, ['input', 'storefrontId']);
+  checks.uuids(input.addProductIds, ['input', 'addProductIds']);
+  checks.uuids(input.removeProductIds, ['input', 'removeProductIds']);
+  if (!checks.ok) return { ok: false, errors: checks.errors };
+  const storefront = await em.findOne(Storefront, { id: input.storefrontId });
+  if (!storefront) return fail('NOT_FOUND', 'No such storefront', ['input', 'storefrontId']);
+  const add = input.addProductIds ?? [];
+  if (add.length && (await em.count(Product, { id: { $in: add } })) !== add.length) return fail('NOT_FOUND', 'No such product', ['input', 'addProductIds']);
+
+  await em.transactional(async (tx) => {
+    if (input.removeProductIds?.length) await tx.nativeDelete(StorefrontProduct, { storefront: storefront.id, product: { $in: input.removeProductIds } });
+    if (add.length) {
+      await tx.execute(
+        `insert into "catalog"."storefront_product" (storefront_id, product_id, position)
+         select ?, id, (select coalesce(max(position), -1) from "catalog"."storefront_product" where storefront_id = ?) + row_number() over ()
+         from "catalog"."product" where id in (?) on conflict do nothing`,
+        [storefront.id, storefront.id, add],
+      );
+    }
+  });
+  return ok({ storefront, productCount: await em.count(StorefrontProduct, { storefront: storefront.id }) });
+}

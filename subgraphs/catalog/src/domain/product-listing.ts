@@ -1,0 +1,136 @@
+import { parsePage, type Page, type PageArgs } from '@dcrm/kit';
+import type { ProductKind } from '../entities/index.js';
+import { type PriceBand, priceBandSql } from './pricing.js';
+import { parseSearch } from './search-query.js';
+import type { Visibility } from './visibility.js';
+
+export const PRODUCT_SORTS = ['RELEVANCE', 'FEATURED', 'NAME', 'PRICE_ASC', 'PRICE_DESC', 'NEWEST'] as const;
+export type ProductSort = (typeof PRODUCT_SORTS)[number];
+
+export type ProductFilter = { kinds?: ProductKind[] | null; categoryIds?: string[] | null; priceBands?: PriceBand[] | null };
+
+/** A validated listing request: what to match and in which order. */
+export type Listing = { visibility: Visibility; tsquery: string | null; filter: ProductFilter; sort: ProductSort };
+
+type SortKey = { expr: string; cast: string };
+const id: SortKey = { expr: 'p.id', cast: 'uuid' };
+const SORTS: Record<ProductSort, { keys: SortKey[]; dir: 'asc' | 'desc' }> = {
+  RELEVANCE: { keys: [{ expr: 'ts_rank_cd(p.search, q.query)', cast: 'real' }, id], dir: 'desc' },
+  FEATURED: { keys: [{ expr: 'sp.position', cast: 'int' }, id], dir: 'asc' },
+  NAME: { keys: [{ expr: 'lower(p.name)', cast: 'text' }, id], dir: 'asc' },
+  // Unpriced products sort last either way.
+  PRICE_ASC: { keys: [{ expr: 'coalesce(hp.amount, 9999999999)', cast: 'numeric' }, id], dir: 'asc' },
+  PRICE_DESC: { keys: [{ expr: 'coalesce(hp.amount, -1)', cast: 'numeric' }, id], dir: 'desc' },
+  // UUID v7 ids are time-ordered.
+  NEWEST: { keys: [id], dir: 'desc' },
+};
+
+export const PRODUCT_COLUMNS =
+  'p.id, p.slug, p.name, p.kind, p.status, p.description, p.category_id, p.attributes, p.images, p.created_at, p.updated_at';
+
+export type Sql = { sql: string; params: unknown[] };
+
+export function listing(visibility: Visibility, query: string | null | undefined, filter: ProductFilter | null | undefined, sort: ProductSort | null | undefined): Listing {
+  const { tsquery } = parseSearch(query);
+  let chosen = sort ?? (tsquery ? 'RELEVANCE' : 'FEATURED');
+  // Without a text query there is no relevance; without an assortment there is no merchandising order.
+  if (chosen === 'RELEVANCE' && !tsquery) chosen = 'FEATURED';
+  if (chosen === 'FEATURED' && !visibility.assortmentOnly) chosen = 'NAME';
+  return { visibility, tsquery, filter: filter ?? {}, sort: chosen };
+}
+
+export function pageOf(listing: Listing, args: PageArgs): Page {
+  return parsePage(args, listing.sort, SORTS[listing.sort].keys.length);
+}
+
+/** FROM … WHERE shared by the page, the count and the facets; `facetFilters: false` leaves kind/category/band out. */
+function scope(l: Listing, params: unknown[], facetFilters: boolean): { from: string; where: string[] } {
+  const v = l.visibility;
+  let from = 'from "catalog"."product" p';
+  if (v.assortmentOnly) {
+    from += ' join "catalog"."storefront_product" sp on sp.product_id = p.id and sp.storefront_id = ?';
+    params.push(v.storefrontId);
+  }
+  if (v.storefrontId) {
+    // The storefront's list price, recurring first: what sorting and price bands use.
+    from += ` left join lateral (select pr.amount from "catalog"."price" pr join "catalog"."price_list" pl on pl.id = pr.price_list_id
+      where pr.product_id = p.id and pl.storefront_id = ? and pl.customer_id is null and pl.segment is null
+      order by pr.type = 'RECURRING' desc limit 1) hp on true`;
+    params.push(v.storefrontId);
+  } else {
+    from += ' cross join lateral (select null::numeric as amount) hp';
+  }
+  if (l.tsquery) {
+    from += " cross join lateral to_tsquery('english', ?) q(query)";
+    params.push(l.tsquery);
+  }
+  const where = ['p.status in (?)'];
+  params.push(v.statuses);
+  if (l.tsquery) where.push('p.search @@ q.query');
+  if (facetFilters) where.push(...facetConditions(l, params).filter((c) => c !== 'true'));
+  return { from, where };
+}
+
+/** kind, category, band conditions, in that order; `true` where the filter is not set. */
+function facetConditions(l: Listing, params: unknown[]): [string, string, string] {
+  const { kinds, categoryIds, priceBands } = l.filter;
+  const kind = kinds?.length ? (params.push(kinds), 'p.kind in (?)') : 'true';
+  const category = categoryIds?.length ? 'p.category_id in (select id from cats)' : 'true';
+  const band = priceBands?.length ? (params.push(priceBands), `(${priceBandSql('hp.amount')}) in (?)`) : 'true';
+  return [kind, category, band];
+}
+
+/** Category filters include descendants. */
+function withCategories(l: Listing, params: unknown[]): string {
+  if (!l.filter.categoryIds?.length) return '';
+  params.push(l.filter.categoryIds);
+  return `with recursive cats(id) as (select id from "catalog"."category" where id in (?)
+    union select c.id from "catalog"."category" c join cats on c.parent_id = cats.id) `;
+}
+
+export function pageSql(l: Listing, page: Page): Sql {
+  const params: unknown[] = [];
+  const head = withCategories(l, params);
+  const sort = SORTS[l.sort];
+  const keys = sort.keys.map((k, i) => `${k.expr} as k${i}`).join(', ');
+  const { from, where } = scope(l, params, true);
+  if (page.after) {
+    const op = sort.dir === 'asc' ? '>' : '<';
+    const tuple = sort.keys.map((k) => `cast(? as ${k.cast})`).join(', ');
+    where.push(`(${sort.keys.map((k) => k.expr).join(', ')}) ${op} (${tuple})`);
+    params.push(...page.after);
+  }
+  const order = sort.keys.map((k) => `${k.expr} ${sort.dir}`).join(', ');
+  params.push(page.limit + 1);
+  return { sql: `${head}select ${PRODUCT_COLUMNS}, ${keys} ${from} where ${where.join(' and ')} order by ${order} limit ?`, params };
+}
+
+export function countSql(l: Listing): Sql {
+  const params: unknown[] = [];
+  const head = withCategories(l, params);
+  const { from, where } = scope(l, params, true);
+  return { sql: `${head}select count(*)::int as count ${from} where ${where.join(' and ')}`, params };
+}
+
+/** One statement: each facet counts the matches of every filter but its own (disjunctive facets). */
+export function facetsSql(l: Listing): Sql {
+  const headParams: unknown[] = [];
+  const head = withCategories(l, headParams);
+  // The facet conditions sit in the select list, so their parameters precede FROM's.
+  const conditionParams: unknown[] = [];
+  const [kind, category, band] = facetConditions(l, conditionParams);
+  const scopeParams: unknown[] = [];
+  const { from, where } = scope(l, scopeParams, false);
+  const base = `base as (select p.kind, p.category_id, ${priceBandSql('hp.amount')} as band,
+    ${kind} as k_ok, ${category} as c_ok, ${band} as b_ok ${from} where ${where.join(' and ')})`;
+  const sql = `${head ? `${head.trimEnd()}, ` : 'with '}${base}
+    select 'kind' as facet, kind as value, count(*)::int as count from base where c_ok and b_ok group by kind
+    union all select 'category', category_id::text, count(*)::int from base where k_ok and b_ok and category_id is not null group by category_id
+    union all select 'band', band, count(*)::int from base where k_ok and c_ok and band is not null group by band`;
+  return { sql, params: [...headParams, ...conditionParams, ...scopeParams] };
+}
+
+/** Cursor values of a fetched row (k0, k1, … columns). */
+export function keyOf(row: Record<string, unknown>, l: Listing): unknown[] {
+  return SORTS[l.sort].keys.map((_, i) => row[`k${i}`]);
+}

@@ -1,0 +1,128 @@
+import { byId, groupedBy, type Principal } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type DataLoader from 'dataloader';
+import { categoryView, type CategoryView, type PriceView, type ProductView, priceView, productView } from './entities/views.js';
+import { pricingContext, selectPrices } from './domain/pricing.js';
+import { PRODUCT_COLUMNS } from './domain/product-listing.js';
+import { type Visibility, visibilityOf } from './domain/visibility.js';
+
+/** A batched one-to-many lookup. */
+export type ListLoader<T> = { load(key: string): Promise<T[]> };
+
+export type CategoryTree = { all: CategoryView[]; counts: Map<string, number> };
+
+export type CatalogLoaders = {
+  visibility: () => Visibility;
+  product: DataLoader<string, ProductView | null>;
+  productBySlug: DataLoader<string, ProductView | null>;
+  prices: DataLoader<string, PriceView[]>;
+  compatibleAddons: ListLoader<ProductView>;
+  bundleItems: ListLoader<ProductView>;
+  category: DataLoader<string, CategoryView | null>;
+  /** Every category with its product count (descendants included) for this request's visibility. */
+  categoryTree: () => Promise<CategoryTree>;
+};
+
+/** `join` + `where` limiting products (alias `p`) to what the principal may see. */
+function visibleProducts(v: Visibility, params: unknown[]): { join: string; where: string } {
+  let join = '';
+  if (v.assortmentOnly) {
+    join = 'join "catalog"."storefront_product" sp on sp.product_id = p.id and sp.storefront_id = ?';
+    params.push(v.storefrontId);
+  }
+  params.push(v.statuses);
+  return { join, where: 'p.status in (?)' };
+}
+
+function memo<T>(load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | null = null;
+  return () => (value ??= load());
+}
+
+export function createLoaders(em: EntityManager, principal: Principal): CatalogLoaders {
+  let visibility: Visibility | null = null;
+  // Computed on first use: a principal without a storefront only fails where products are read.
+  const vis = () => (visibility ??= visibilityOf(principal));
+
+  const productsWhere = async (column: 'id' | 'slug', keys: readonly string[]) => {
+    const params: unknown[] = [];
+    const { join, where } = visibleProducts(vis(), params);
+    const rows = await em.execute(`select ${PRODUCT_COLUMNS} from "catalog"."product" p ${join} where ${where} and p.${column} in (?)`, [
+      ...params,
+      [...keys],
+    ]);
+    return rows.map(productView);
+  };
+
+  const related = (table: 'product_addon' | 'bundle_item', parent: string, child: string) =>
+    groupedBy<{ parentId: string; product: ProductView }>(
+      async (ids) => {
+        const params: unknown[] = [];
+        const { join, where } = visibleProducts(vis(), params);
+        const rows = await em.execute(
+          `select r.${parent} as parent_id, ${PRODUCT_COLUMNS} from "catalog"."${table}" r join "catalog"."product" p on p.id = r.${child}
+           ${join} where ${where} and r.${parent} in (?) order by p.name, p.id`,
+          [...params, [...ids]],
+        );
+        return rows.map((row) => ({ parentId: row.parent_id as string, product: productView(row) }));
+      },
+      (row) => row.parentId,
+    );
+  const addons = related('product_addon', 'product_id', 'addon_id');
+  const items = related('bundle_item', 'bundle_id', 'item_id');
+
+  return {
+    visibility: vis,
+    product: byId((ids) => productsWhere('id', ids), (p) => p.id),
+    productBySlug: byId((slugs) => productsWhere('slug', slugs), (p) => p.slug),
+    prices: groupedBy(
+      async (productIds) => {
+        const storefrontId = vis().storefrontId;
+        if (!storefrontId) return [];
+        const context = pricingContext(principal);
+        const rows = await em.execute(
+          `select pr.*, pl.name as list_name, pl.currency_code, pl.customer_id, pl.segment
+           from "catalog"."price" pr join "catalog"."price_list" pl on pl.id = pr.price_list_id
+           where pl.storefront_id = ? and pr.product_id in (?)
+             and (pl.customer_id is null or pl.customer_id = ?) and (pl.segment is null or pl.segment in (?))
+           order by pl.created_at, pl.id`,
+          [storefrontId, [...productIds], context.customerId, context.segments.length ? context.segments : ['']],
+        );
+        return [...selectPrices(rows.map(priceView), context).values()].flat();
+      },
+      (price) => price.productId,
+    ),
+    compatibleAddons: { load: async (id) => (await addons.load(id)).map((r) => r.product) },
+    bundleItems: { load: async (id) => (await items.load(id)).map((r) => r.product) },
+    category: byId(
+      async (ids) => (await em.execute('select * from "catalog"."category" where id in (?)', [[...ids]])).map(categoryView),
+      (c) => c.id,
+    ),
+    categoryTree: memo(async () => {
+      const all = (await em.execute('select * from "catalog"."category" order by position, name')).map(categoryView);
+      const params: unknown[] = [];
+      const { join, where } = visibleProducts(vis(), params);
+      const direct = await em.execute(
+        `select p.category_id, count(*)::int as count from "catalog"."product" p ${join} where ${where} and p.category_id is not null group by p.category_id`,
+        params,
+      );
+      return { all, counts: rollUp(all, new Map(direct.map((r) => [r.category_id as string, r.count as number]))) };
+    }),
+  };
+}
+
+/** Adds each category's count to all its ancestors. */
+function rollUp(all: CategoryView[], direct: Map<string, number>): Map<string, number> {
+  const parent = new Map(all.map((c) => [c.id, c.parentId]));
+  const total = new Map<string, number>(all.map((c) => [c.id, 0]));
+  for (const [id, count] of direct) {
+    let at: string | null | undefined = id;
+    const seen = new Set<string>();
+    while (at && !seen.has(at)) {
+      seen.add(at);
+      total.set(at, (total.get(at) ?? 0) + count);
+      at = parent.get(at);
+    }
+  }
+  return total;
+}

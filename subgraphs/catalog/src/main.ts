@@ -1,0 +1,4 @@
+import { runSubgraph } from '@dcrm/kit';
+import { catalogSubgraph } from './index.js';
+
+await runSubgraph(catalogSubgraph, 4001);

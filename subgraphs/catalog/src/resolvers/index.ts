@@ -1,0 +1,22 @@
+import { mergeResolvers } from '@dcrm/kit';
+import { assortmentResolvers } from './assortment-update.js';
+import { categoryResolvers } from './category.js';
+import { compareProductsResolvers } from './compare-products.js';
+import { priceResolvers } from './price-mutations.js';
+import { productResolvers } from './product.js';
+import { productMutationResolvers } from './product-mutations.js';
+import { productsResolvers } from './products.js';
+import { storefrontResolvers } from './storefront.js';
+import { storesNearResolvers } from './stores-near.js';
+
+export const resolvers = mergeResolvers(
+  storefrontResolvers,
+  categoryResolvers,
+  productResolvers,
+  productsResolvers,
+  compareProductsResolvers,
+  storesNearResolvers,
+  productMutationResolvers,
+  priceResolvers,
+  assortmentResolvers,
+);
