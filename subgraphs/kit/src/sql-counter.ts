@@ -4,6 +4,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export type SqlCount = { statements: number };
 
 const storage = new AsyncLocalStorage<SqlCount>();
+const logSql = process.env.DCRM_LOG_SQL === '1';
 
 export const sqlCounter = {
   /** Runs `fn` with a fresh counter; statements issued inside it (any await depth) are counted. */
@@ -24,6 +25,7 @@ export const sqlCounter = {
   onQuery(sql: string): string {
     const count = storage.getStore();
     if (count) count.statements += 1;
+    if (logSql) console.log(`[sql] ${sql.replace(/\s+/g, ' ').slice(0, 160)}`);
     return sql;
   },
 };

@@ -18,7 +18,7 @@ export const productResolvers: Resolvers = {
     price: async (p: ProductView, _: unknown, ctx: CatalogContext) => headline(await ctx.loaders.prices.load(p.id)),
     prices: (p: ProductView, _: unknown, ctx: CatalogContext) => ctx.loaders.prices.load(p.id),
     compatibleAddons: (p: ProductView, _: unknown, ctx: CatalogContext) => ctx.loaders.compatibleAddons.load(p.id),
-    bundleItems: (p: ProductView, _: unknown, ctx: CatalogContext) => (p.kind === 'BUNDLE' ? ctx.loaders.bundleItems.load(p.id) : []),
+    bundleItems: (p: ProductView, _: unknown, ctx: CatalogContext) => ctx.loaders.bundleItems.load(p.id),
   },
   Price: {
     amount: (p: PriceView) => money(p.amount, p.currencyCode),

@@ -1,0 +1,60 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { graphql, parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { applyAccessDirectives } from './access.js';
+import type { Principal } from './principal.js';
+
+const typeDefs = parse(`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+  directive @access(kinds: [String!], scopes: [String!]) on FIELD_DEFINITION | OBJECT
+  type Query {
+    open: String
+    staffOnly: String @access(kinds: ["staff"])
+    writer: String @access(kinds: ["staff"], scopes: ["catalog:write"])
+    secret: Secret
+  }
+  type Secret @key(fields: "id") @access(kinds: ["staff"]) {
+    id: ID!
+    value: String
+  }
+`);
+
+const schema = applyAccessDirectives(
+  buildSubgraphSchema([
+    {
+      typeDefs,
+      resolvers: {
+        Query: { open: () => 'open', staffOnly: () => 'staff', writer: () => 'written', secret: () => ({ id: '1', value: 'v' }) },
+        Secret: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, value: 'from reference' }) },
+      } as never,
+    },
+  ]),
+);
+
+const as = (kind: Principal['kind'], scopes: string[] = []): Principal => ({ kind, id: 'x', storefrontId: 's', partnerId: null, roles: [], scopes });
+const run = (source: string, principal: Principal) => graphql({ schema, source, contextValue: { principal } });
+const codes = (result: Awaited<ReturnType<typeof run>>) => result.errors?.map((e) => e.extensions.code);
+
+describe('@access', () => {
+  it('leaves unannotated fields open', async () => {
+    expect((await run('{ open }', as('anonymous'))).data).toEqual({ open: 'open' });
+  });
+
+  it('refuses other kinds: UNAUTHENTICATED for anonymous, FORBIDDEN for the signed-in', async () => {
+    expect(codes(await run('{ staffOnly }', as('anonymous')))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await run('{ staffOnly }', as('customer')))).toEqual(['FORBIDDEN']);
+    expect((await run('{ staffOnly }', as('staff'))).data).toEqual({ staffOnly: 'staff' });
+  });
+
+  it('requires every scope', async () => {
+    expect(codes(await run('{ writer }', as('staff', ['catalog:read'])))).toEqual(['FORBIDDEN']);
+    expect((await run('{ writer }', as('staff', ['catalog:write']))).data).toEqual({ writer: 'written' });
+  });
+
+  it('applies an object-level rule to its fields and to _entities lookups', async () => {
+    expect(codes(await run('{ secret { value } }', as('customer')))).toContain('FORBIDDEN');
+    const entities = '{ _entities(representations: [{ __typename: "Secret", id: "1" }]) { ... on Secret { value } } }';
+    expect(codes(await run(entities, as('customer')))).toContain('FORBIDDEN');
+    expect((await run(entities, as('staff'))).data).toEqual({ _entities: [{ value: 'from reference' }] });
+  });
+});

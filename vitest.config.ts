@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  // Node resolves `graphql` to its CommonJS build (package `main`), as the CJS Apollo packages do;
+  // Vite would pick the `.mjs` build and create a second graphql realm ("from another module or realm").
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
+  test: {
+    include: ['subgraphs/*/src/**/*.spec.ts', 'subgraphs/*/test/**/*.test.ts', 'router/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    globalSetup: ['tests/setup/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    env: { APOLLO_TELEMETRY_DISABLED: '1' },
+  },
+});
