@@ -32,8 +32,7 @@ const VALID_TTL_MS = 30_000;
 // Unknown keys are remembered too, briefly, so a flood of bad keys does not become a flood of queries.
 const INVALID_TTL_MS = 5_000;
 
-const unauthenticated = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
 export type Authenticator = (headers: HeaderMap) => Promise<Principal>;
 

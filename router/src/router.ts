@@ -1,12 +1,22 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
-import { maskErrors, sendBodyError, sendGraphQLResponse, sendJson, SQL_COUNT_HEADER, sqlCounter, toGraphQLRequest } from '@dcrm/kit';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { maskErrors, SQL_COUNT_HEADER, sendBodyError, sendGraphQLResponse, sendJson, sqlCounter, toGraphQLRequest } from '@dcrm/kit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import type { GraphQLError, ValidationContext } from 'graphql';
 import { type Authenticator, createAuthenticator } from './authenticate.js';
 import { type RouterContext, type SubgraphTarget, TargetDataSource } from './targets.js';
+
+/** graphql-armor throws from validation by default, which Apollo turns into a 500; report instead. */
+const reportNotThrow = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
 
 export type RouterOptions = {
   supergraphSdl: string;
@@ -48,11 +58,14 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     introspection: true,
     // graphql-armor's token limit turns syntax errors into 500s; Apollo's own limit does not.
     parseOptions: { maxTokens: 5_000 },
-    validationRules: [maxDepthRule({ n: 12 }), maxAliasesRule({ n: 30 })],
+    validationRules: [maxDepthRule({ n: 12, ...reportNotThrow }), maxAliasesRule({ n: 30, ...reportNotThrow })],
     plugins: [
       production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: { initialState: { sharedHeaders: options.sandboxHeaders ?? {} } } }),
+        : ApolloServerPluginLandingPageLocalDefault({
+            footer: false,
+            embed: { initialState: { sharedHeaders: options.sandboxHeaders ?? {} } },
+          }),
     ],
   });
   await apollo.start();

@@ -1,10 +1,16 @@
-import { bootSubgraph, type BootedSubgraph, type Database, internalSecret, openDatabase, seedSubgraph } from '@dcrm/kit';
+import { type BootedSubgraph, bootSubgraph, type Database, internalSecret, openDatabase, seedSubgraph } from '@dcrm/kit';
 import { loadSupergraph } from '@dcrm/schema';
 import { createRouter, type Router } from './router.js';
 import { SUBGRAPHS } from './subgraphs.js';
 import { inProcessTarget } from './targets.js';
 
-export type Stack = { database: Database; subgraphs: BootedSubgraph[]; router: Router; seeded: Record<string, Record<string, unknown>>; stop(): Promise<void> };
+export type Stack = {
+  database: Database;
+  subgraphs: BootedSubgraph[];
+  router: Router;
+  seeded: Record<string, Record<string, unknown>>;
+  stop(): Promise<void>;
+};
 
 export type StackOptions = {
   databaseUrl?: string;

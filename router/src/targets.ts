@@ -1,9 +1,17 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { HeaderMap } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { PRINCIPAL_HEADER, type Principal, responseJson, SQL_COUNT_HEADER, type SubgraphServer, signPrincipal, sqlCounter } from '@dcrm/kit';
+import {
+  PRINCIPAL_HEADER,
+  type Principal,
+  responseJson,
+  SQL_COUNT_HEADER,
+  type SubgraphServer,
+  signPrincipal,
+  sqlCounter,
+} from '@dcrm/kit';
 
 export type SubgraphRequest = { query: string; variables?: Record<string, unknown>; operationName?: string };
 
@@ -36,12 +44,21 @@ export function inProcessTarget(server: SubgraphServer, secret: string): Subgrap
 
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 256 }), https: new https.Agent({ keepAlive: true, maxSockets: 256 }) };
 
-function post(url: URL, body: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function post(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = client.request(
       url,
-      { method: 'POST', agent: url.protocol === 'https:' ? agents.https : agents.http, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent: url.protocol === 'https:' ? agents.https : agents.http,
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

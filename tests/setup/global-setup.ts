@@ -32,7 +32,12 @@ export default async function setup(project: TestProject) {
   await createDatabaseIfMissing(adminUrl, name);
   const url = withDatabase(adminUrl, name);
   for (const definition of SUBGRAPHS) {
-    const orm = await createOrm({ name: definition.name, databaseUrl: url, entities: definition.entities, migrations: definition.migrations });
+    const orm = await createOrm({
+      name: definition.name,
+      databaseUrl: url,
+      entities: definition.entities,
+      migrations: definition.migrations,
+    });
     await migrate(orm);
     await definition.seed?.(orm.em.fork() as EntityManager, {});
     await orm.close();

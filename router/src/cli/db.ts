@@ -15,7 +15,12 @@ if (scale !== undefined && !(Number.isInteger(scale) && scale >= 0)) throw new E
 const database = await openDatabase();
 try {
   for (const definition of SUBGRAPHS) {
-    const orm = await createOrm({ name: definition.name, databaseUrl: database.url, entities: definition.entities, migrations: definition.migrations });
+    const orm = await createOrm({
+      name: definition.name,
+      databaseUrl: database.url,
+      entities: definition.entities,
+      migrations: definition.migrations,
+    });
     try {
       const applied = await migrate(orm);
       console.log(`${definition.name}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);

@@ -52,9 +52,15 @@ export class Migration20261123001Catalog extends Migration {
       "name" varchar(255) not null, "currency_code" varchar(3) not null, "customer_id" uuid null, "segment" varchar(64) null,
       "created_at" timestamptz not null, check ("customer_id" is null or "segment" is null))`);
     // One list-price list per storefront; at most one list per account and per segment.
-    this.addSql(`create unique index "price_list_default_unique" on ${s}."price_list" ("storefront_id") where "customer_id" is null and "segment" is null`);
-    this.addSql(`create unique index "price_list_customer_unique" on ${s}."price_list" ("storefront_id", "customer_id") where "customer_id" is not null`);
-    this.addSql(`create unique index "price_list_segment_unique" on ${s}."price_list" ("storefront_id", "segment") where "segment" is not null`);
+    this.addSql(
+      `create unique index "price_list_default_unique" on ${s}."price_list" ("storefront_id") where "customer_id" is null and "segment" is null`,
+    );
+    this.addSql(
+      `create unique index "price_list_customer_unique" on ${s}."price_list" ("storefront_id", "customer_id") where "customer_id" is not null`,
+    );
+    this.addSql(
+      `create unique index "price_list_segment_unique" on ${s}."price_list" ("storefront_id", "segment") where "segment" is not null`,
+    );
     this.addSql(`create table ${s}."price" ("id" uuid primary key, "price_list_id" uuid not null references ${s}."price_list" ("id") on delete cascade,
       "product_id" uuid not null references ${s}."product" ("id") on delete cascade,
       "type" text not null check ("type" in ('RECURRING', 'ONE_OFF')),

@@ -1,10 +1,10 @@
 import { byId, groupedBy, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
-import { categoryView, type CategoryView, type PriceView, type ProductView, priceView, productView } from './entities/views.js';
 import { pricingContext, selectPrices } from './domain/pricing.js';
 import { PRODUCT_COLUMNS } from './domain/product-listing.js';
 import { type Visibility, visibilityOf } from './domain/visibility.js';
+import { type CategoryView, categoryView, type PriceView, type ProductView, priceView, productView } from './entities/views.js';
 
 /** A batched one-to-many lookup. */
 export type ListLoader<T> = { load(key: string): Promise<T[]> };
@@ -73,8 +73,14 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
 
   return {
     visibility: vis,
-    product: byId((ids) => productsWhere('id', ids), (p) => p.id),
-    productBySlug: byId((slugs) => productsWhere('slug', slugs), (p) => p.slug),
+    product: byId(
+      (ids) => productsWhere('id', ids),
+      (p) => p.id,
+    ),
+    productBySlug: byId(
+      (slugs) => productsWhere('slug', slugs),
+      (p) => p.slug,
+    ),
     prices: groupedBy(
       async (productIds) => {
         const storefrontId = vis().storefrontId;

@@ -8,10 +8,19 @@ export async function bootCatalog(): Promise<BootedSubgraph> {
   return bootSubgraph(catalogSubgraph, { databaseUrl: inject('databaseUrl'), secret: internalSecret(), migrate: false, poolSize: 4 });
 }
 
-export type GqlResult = { status: number; body: { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] }; statements: number };
+export type GqlResult = {
+  status: number;
+  body: { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] };
+  statements: number;
+};
 
 /** POSTs an operation to the subgraph's own HTTP handler, as `principal` (unsigned when null). */
-export async function gql(booted: BootedSubgraph, principal: Principal | null, query: string, variables?: Record<string, unknown>): Promise<GqlResult> {
+export async function gql(
+  booted: BootedSubgraph,
+  principal: Principal | null,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GqlResult> {
   const headers = principal ? signedHeaders(principal) : { 'content-type': 'application/json' };
   const response = await request(booted.server.handler).post('/graphql').set(headers).send({ query, variables });
   return { status: response.status, body: response.body, statements: Number(response.headers[SQL_COUNT_HEADER] ?? -1) };

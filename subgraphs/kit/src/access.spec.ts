@@ -31,7 +31,14 @@ const schema = applyAccessDirectives(
   ]),
 );
 
-const as = (kind: Principal['kind'], scopes: string[] = []): Principal => ({ kind, id: 'x', storefrontId: 's', partnerId: null, roles: [], scopes });
+const as = (kind: Principal['kind'], scopes: string[] = []): Principal => ({
+  kind,
+  id: 'x',
+  storefrontId: 's',
+  partnerId: null,
+  roles: [],
+  scopes,
+});
 const run = (source: string, principal: Principal) => graphql({ schema, source, contextValue: { principal } });
 const codes = (result: Awaited<ReturnType<typeof run>>) => result.errors?.map((e) => e.extensions.code);
 

@@ -71,9 +71,7 @@ function guardReference(type: GraphQLObjectType, rule: AccessRule): void {
 export function applyAccessDirectives(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
-    const typeRule = readRule(
-      [type.astNode, ...type.extensionASTNodes].flatMap((n) => n?.directives ?? []),
-    );
+    const typeRule = readRule([type.astNode, ...type.extensionASTNodes].flatMap((n) => n?.directives ?? []));
     if (typeRule) guardReference(type, typeRule);
     for (const field of Object.values(type.getFields())) {
       const fieldRule = readRule(field.astNode?.directives);

@@ -1,13 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 
-export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'THROTTLED';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'THROTTLED';
 
 /** A business error in a mutation payload: which input field, what went wrong, a stable code. */
 export type UserError = { field: string[] | null; message: string; code: string };
@@ -35,8 +29,7 @@ export function apiError(code: ErrorCode, message: string, extra: Record<string,
   return new GraphQLError(message, { extensions: { code, ...extra } });
 }
 
-export const badInput = (message: string, field?: string) =>
-  apiError('BAD_USER_INPUT', message, field ? { field } : {});
+export const badInput = (message: string, field?: string) => apiError('BAD_USER_INPUT', message, field ? { field } : {});
 export const notFound = (what: string) => apiError('NOT_FOUND', `${what} not found`);
 export const forbidden = (message = 'Not allowed') => apiError('FORBIDDEN', message);
 export const unauthenticated = (message = 'Authentication required') => apiError('UNAUTHENTICATED', message);

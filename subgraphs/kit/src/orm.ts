@@ -53,11 +53,19 @@ export async function migrate(orm: MikroORM): Promise<string[]> {
 }
 
 /** Readiness: can this subgraph reach its database right now? */
-export async function databaseReady(orm: MikroORM): Promise<boolean> {
+export async function databaseReady(orm: MikroORM, timeoutMs = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const probe = orm.em
+    .getConnection()
+    .execute('select 1')
+    .then(() => true)
+    .catch(() => false);
   try {
-    await orm.em.getConnection().execute('select 1');
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([probe, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -68,7 +68,9 @@ const unauthenticated = () =>
 
 export async function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Promise<SubgraphServer> {
   const schema = applyAccessDirectives(
-    buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: mergeResolvers(scalarResolvers as unknown as Resolvers, options.resolvers) }]),
+    buildSubgraphSchema([
+      { typeDefs: options.typeDefs, resolvers: mergeResolvers(scalarResolvers as unknown as Resolvers, options.resolvers) },
+    ]),
   );
   const apollo = new ApolloServer<SubgraphContext<L>>({
     schema,

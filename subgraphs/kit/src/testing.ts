@@ -2,8 +2,22 @@ import { internalSecret, PRINCIPAL_HEADER, type Principal, signPrincipal } from 
 
 /** Principals for tests, signed like the router signs them. */
 export const principals = {
-  shopper: (storefrontId: string): Principal => ({ kind: 'anonymous', id: 'test-key', storefrontId, partnerId: null, roles: [], scopes: ['storefront'] }),
-  customer: (id: string, storefrontId: string, roles: string[] = []): Principal => ({ kind: 'customer', id, storefrontId, partnerId: null, roles, scopes: [] }),
+  shopper: (storefrontId: string): Principal => ({
+    kind: 'anonymous',
+    id: 'test-key',
+    storefrontId,
+    partnerId: null,
+    roles: [],
+    scopes: ['storefront'],
+  }),
+  customer: (id: string, storefrontId: string, roles: string[] = []): Principal => ({
+    kind: 'customer',
+    id,
+    storefrontId,
+    partnerId: null,
+    roles,
+    scopes: [],
+  }),
   staff: (storefrontId: string | null, scopes: string[] = ['catalog:read', 'catalog:write']): Principal => ({
     kind: 'staff',
     id: 'test-staff',

@@ -6,7 +6,10 @@ import { Checks } from './validate.js';
 export type AssortmentUpdateInput = { storefrontId: string; addProductIds?: string[] | null; removeProductIds?: string[] | null };
 
 /** Adds (at the end of the merchandising order) and removes products; returns the new assortment size. */
-export async function assortmentUpdate(em: EntityManager, input: AssortmentUpdateInput): Promise<Result<{ storefront: IStorefront; productCount: number }>> {
+export async function assortmentUpdate(
+  em: EntityManager,
+  input: AssortmentUpdateInput,
+): Promise<Result<{ storefront: IStorefront; productCount: number }>> {
   const checks = new Checks();
   checks.uuid(input.storefrontId, ['input', 'storefrontId']);
   checks.uuids(input.addProductIds, ['input', 'addProductIds']);
@@ -15,10 +18,12 @@ export async function assortmentUpdate(em: EntityManager, input: AssortmentUpdat
   const storefront = await em.findOne(Storefront, { id: input.storefrontId });
   if (!storefront) return fail('NOT_FOUND', 'No such storefront', ['input', 'storefrontId']);
   const add = input.addProductIds ?? [];
-  if (add.length && (await em.count(Product, { id: { $in: add } })) !== add.length) return fail('NOT_FOUND', 'No such product', ['input', 'addProductIds']);
+  if (add.length && (await em.count(Product, { id: { $in: add } })) !== add.length)
+    return fail('NOT_FOUND', 'No such product', ['input', 'addProductIds']);
 
   await em.transactional(async (tx) => {
-    if (input.removeProductIds?.length) await tx.nativeDelete(StorefrontProduct, { storefront: storefront.id, product: { $in: input.removeProductIds } });
+    if (input.removeProductIds?.length)
+      await tx.nativeDelete(StorefrontProduct, { storefront: storefront.id, product: { $in: input.removeProductIds } });
     if (add.length) {
       await tx.execute(
         `insert into "catalog"."storefront_product" (storefront_id, product_id, position)

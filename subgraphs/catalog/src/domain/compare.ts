@@ -9,7 +9,13 @@ export function comparisonMatrix(products: ProductView[]): ComparisonRow[] {
     for (const attribute of product.attributes) {
       let row = rows.get(attribute.key);
       if (!row) {
-        row = { key: attribute.key, label: attribute.label, unit: attribute.unit ?? null, values: products.map(() => null), differs: false };
+        row = {
+          key: attribute.key,
+          label: attribute.label,
+          unit: attribute.unit ?? null,
+          values: products.map(() => null),
+          differs: false,
+        };
         rows.set(attribute.key, row);
       }
       row.values[column] = attribute.value;

@@ -43,7 +43,13 @@ export async function priceSet(em: EntityManager, input: PriceSetInput): Promise
   const price = await em.transactional(async (tx) => {
     const existing = await tx.findOne(Price, { priceList: list.id, product: input.productId, type: input.type });
     const row =
-      existing ?? tx.create(Price, { priceList: tx.getReference(PriceList, list.id), product: tx.getReference(Product, input.productId), type: input.type, amount: input.amount });
+      existing ??
+      tx.create(Price, {
+        priceList: tx.getReference(PriceList, list.id),
+        product: tx.getReference(Product, input.productId),
+        type: input.type,
+        amount: input.amount,
+      });
     row.amount = input.amount;
     row.interval = input.interval ?? null;
     row.deposit = input.deposit ?? null;
@@ -73,7 +79,8 @@ export async function priceListCreate(em: EntityManager, input: PriceListCreateI
   checks.uuid(input.storefrontId, ['input', 'storefrontId']);
   checks.uuid(input.customerId, ['input', 'customerId']);
   checks.text(input.name, ['input', 'name'], 255);
-  if (input.segment != null && !/^[a-z0-9][a-z0-9-]{0,63}$/.test(input.segment)) checks.add('INVALID', 'Segment codes are lower-case slugs', ['input', 'segment']);
+  if (input.segment != null && !/^[a-z0-9][a-z0-9-]{0,63}$/.test(input.segment))
+    checks.add('INVALID', 'Segment codes are lower-case slugs', ['input', 'segment']);
   if (input.customerId && input.segment) checks.add('INVALID', 'A list is for an account or a segment, not both', ['input', 'segment']);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   const storefront = await em.findOne(Storefront, { id: input.storefrontId });

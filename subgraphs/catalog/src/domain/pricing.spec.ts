@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type PriceCandidate, headline, pricingContext, priceBandSql, selectPrices } from './pricing.js';
+import { headline, type PriceCandidate, priceBandSql, pricingContext, selectPrices } from './pricing.js';
 
-const row = (id: string, productId: string, type: PriceCandidate['type'], customer: string | null = null, segment: string | null = null) => ({
+const row = (
+  id: string,
+  productId: string,
+  type: PriceCandidate['type'],
+  customer: string | null = null,
+  segment: string | null = null,
+) => ({
   id,
   productId,
   type,
@@ -47,7 +53,14 @@ describe('selectPrices', () => {
 
 describe('pricingContext', () => {
   it('reads the account from customer principals and segments from roles', () => {
-    const context = pricingContext({ kind: 'customer', id: 'c1', storefrontId: 's', partnerId: null, roles: ['segment:smb', 'admin'], scopes: [] });
+    const context = pricingContext({
+      kind: 'customer',
+      id: 'c1',
+      storefrontId: 's',
+      partnerId: null,
+      roles: ['segment:smb', 'admin'],
+      scopes: [],
+    });
     expect(context).toEqual({ customerId: 'c1', segments: ['smb'] });
     const anonymous = pricingContext({ kind: 'anonymous', id: 'k', storefrontId: 's', partnerId: null, roles: [], scopes: [] });
     expect(anonymous.customerId).toBeNull();

@@ -1,4 +1,4 @@
-import { parsePage, type Page, type PageArgs } from '@dcrm/kit';
+import { type Page, type PageArgs, parsePage } from '@dcrm/kit';
 import type { ProductKind } from '../entities/index.js';
 import { type PriceBand, priceBandSql } from './pricing.js';
 import { parseSearch } from './search-query.js';
@@ -30,7 +30,12 @@ export const PRODUCT_COLUMNS =
 
 export type Sql = { sql: string; params: unknown[] };
 
-export function listing(visibility: Visibility, query: string | null | undefined, filter: ProductFilter | null | undefined, sort: ProductSort | null | undefined): Listing {
+export function listing(
+  visibility: Visibility,
+  query: string | null | undefined,
+  filter: ProductFilter | null | undefined,
+  sort: ProductSort | null | undefined,
+): Listing {
   const { tsquery } = parseSearch(query);
   let chosen = sort ?? (tsquery ? 'RELEVANCE' : 'FEATURED');
   // Without a text query there is no relevance; without an assortment there is no merchandising order.
@@ -74,9 +79,17 @@ function scope(l: Listing, params: unknown[], facetFilters: boolean): { from: st
 /** kind, category, band conditions, in that order; `true` where the filter is not set. */
 function facetConditions(l: Listing, params: unknown[]): [string, string, string] {
   const { kinds, categoryIds, priceBands } = l.filter;
-  const kind = kinds?.length ? (params.push(kinds), 'p.kind in (?)') : 'true';
+  let kind = 'true';
+  if (kinds?.length) {
+    kind = 'p.kind in (?)';
+    params.push(kinds);
+  }
   const category = categoryIds?.length ? 'p.category_id in (select id from cats)' : 'true';
-  const band = priceBands?.length ? (params.push(priceBands), `(${priceBandSql('hp.amount')}) in (?)`) : 'true';
+  let band = 'true';
+  if (priceBands?.length) {
+    band = `(${priceBandSql('hp.amount')}) in (?)`;
+    params.push(priceBands);
+  }
   return [kind, category, band];
 }
 

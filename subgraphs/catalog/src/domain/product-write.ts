@@ -35,7 +35,13 @@ export type ProductFields = {
   bundleItemIds?: string[] | null;
   status?: ProductStatus | null;
 };
-export type ProductCreate = ProductFields & { slug: string; name: string; kind: ProductKind; description: string; storefrontIds?: string[] | null };
+export type ProductCreate = ProductFields & {
+  slug: string;
+  name: string;
+  kind: ProductKind;
+  description: string;
+  storefrontIds?: string[] | null;
+};
 export type ProductUpdate = ProductFields & { id: string };
 
 const field = (name: string, ...rest: string[]) => ['input', name, ...rest];
@@ -67,7 +73,8 @@ function checkShape(input: ProductFields, checks: Checks): void {
     if (input.attributes.length > 50) checks.add('TOO_MANY', 'At most 50 attributes', field('attributes'));
     const keys = new Set<string>();
     input.attributes.forEach((a, i) => {
-      if (!/^[a-zA-Z][a-zA-Z0-9]{0,39}$/.test(a.key)) checks.add('INVALID', 'Attribute keys are camelCase identifiers', field('attributes', String(i), 'key'));
+      if (!/^[a-zA-Z][a-zA-Z0-9]{0,39}$/.test(a.key))
+        checks.add('INVALID', 'Attribute keys are camelCase identifiers', field('attributes', String(i), 'key'));
       if (keys.has(a.key)) checks.add('DUPLICATE', `Attribute ${a.key} is given twice`, field('attributes', String(i), 'key'));
       keys.add(a.key);
       checks.text(a.label, field('attributes', String(i), 'label'), 80);
@@ -84,7 +91,13 @@ function checkShape(input: ProductFields, checks: Checks): void {
 }
 
 /** References must exist and have the right kind; all looked up before anything is written. */
-async function checkReferences(em: EntityManager, input: ProductFields, kind: ProductKind, selfId: string | null, checks: Checks): Promise<void> {
+async function checkReferences(
+  em: EntityManager,
+  input: ProductFields,
+  kind: ProductKind,
+  selfId: string | null,
+  checks: Checks,
+): Promise<void> {
   if (!checks.ok) return;
   if (input.categoryId && !(await em.count(Category, { id: input.categoryId }))) {
     checks.add('NOT_FOUND', 'No such category', field('categoryId'));
@@ -96,7 +109,8 @@ async function checkReferences(em: EntityManager, input: ProductFields, kind: Pr
     addonIds.forEach((id, i) => {
       if (id === selfId) checks.add('INVALID', 'A product is not its own add-on', field('compatibleAddonIds', String(i)));
       else if (!kinds.has(id)) checks.add('NOT_FOUND', 'No such product', field('compatibleAddonIds', String(i)));
-      else if (kinds.get(id) !== 'ADDON') checks.add('INVALID', 'Only ADDON products can be compatible add-ons', field('compatibleAddonIds', String(i)));
+      else if (kinds.get(id) !== 'ADDON')
+        checks.add('INVALID', 'Only ADDON products can be compatible add-ons', field('compatibleAddonIds', String(i)));
     });
   }
   const itemIds = input.bundleItemIds ?? [];
@@ -157,7 +171,10 @@ export async function productCreate(em: EntityManager, input: ProductCreate): Pr
     await writeRelations(tx, product, input);
     for (const storefrontId of storefrontIds) {
       // Appended at the end of the storefront's merchandising order.
-      const [{ next }] = await tx.execute('select coalesce(max(position), -1) + 1 as next from "catalog"."storefront_product" where storefront_id = ?', [storefrontId]);
+      const [{ next }] = await tx.execute(
+        'select coalesce(max(position), -1) + 1 as next from "catalog"."storefront_product" where storefront_id = ?',
+        [storefrontId],
+      );
       tx.create(StorefrontProduct, { storefront: tx.getReference(Storefront, storefrontId), product, position: next as number });
     }
     return product;

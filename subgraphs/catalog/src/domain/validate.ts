@@ -32,7 +32,7 @@ export class Checks {
   uuids(values: string[] | null | undefined, field: string[], max = 250): void {
     if (values == null) return;
     if (values.length > max) this.add('TOO_MANY', `At most ${max} items`, field);
-    values.forEach((v, i) => this.uuid(v, [...field, String(i)]));
+    for (const [i, v] of values.entries()) this.uuid(v, [...field, String(i)]);
     if (new Set(values).size !== values.length) this.add('DUPLICATE', 'Contains duplicates', field);
   }
 

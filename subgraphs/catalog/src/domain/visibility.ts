@@ -30,5 +30,7 @@ export function requireStorefront(principal: Principal): string {
 
 /** Without credentials the fix is to send a key; with them, the session simply has no brand. */
 function noStorefront(principal: Principal) {
-  return principal.kind === 'anonymous' ? unauthenticated('Send a storefront API key (x-api-key) or a token') : forbidden('No storefront in scope');
+  return principal.kind === 'anonymous'
+    ? unauthenticated('Send a storefront API key (x-api-key) or a token')
+    : forbidden('No storefront in scope');
 }

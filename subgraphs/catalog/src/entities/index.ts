@@ -6,4 +6,15 @@ export * from './price.entity.js';
 export * from './product.entity.js';
 export * from './storefront.entity.js';
 
-export const entities = [Storefront, StorefrontKey, Store, Category, Product, ProductAddon, BundleItem, StorefrontProduct, PriceList, Price];
+export const entities = [
+  Storefront,
+  StorefrontKey,
+  Store,
+  Category,
+  Product,
+  ProductAddon,
+  BundleItem,
+  StorefrontProduct,
+  PriceList,
+  Price,
+];

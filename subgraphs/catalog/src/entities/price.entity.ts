@@ -16,7 +16,10 @@ export const PriceList = defineEntity({
   name: 'PriceList',
   tableName: 'price_list',
   properties: {
-    id: p.uuid().primary().onCreate(() => newId()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
     storefront: () => p.manyToOne(Storefront),
     name: p.string(),
     currencyCode: p.string().length(3),
@@ -31,7 +34,10 @@ export const Price = defineEntity({
   name: 'Price',
   tableName: 'price',
   properties: {
-    id: p.uuid().primary().onCreate(() => newId()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
     priceList: () => p.manyToOne(PriceList),
     product: () => p.manyToOne(Product),
     type: p.enum(PRICE_TYPES),

@@ -14,7 +14,10 @@ export const Category = defineEntity({
   name: 'Category',
   tableName: 'category',
   properties: {
-    id: p.uuid().primary().onCreate(() => newId()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
     slug: p.string().unique(),
     name: p.string(),
     parent: () => p.manyToOne(Category).nullable(),
@@ -28,7 +31,10 @@ export const Product = defineEntity({
   name: 'Product',
   tableName: 'product',
   properties: {
-    id: p.uuid().primary().onCreate(() => newId()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
     slug: p.string().unique(),
     name: p.string(),
     kind: p.enum(PRODUCT_KINDS),
@@ -38,7 +44,10 @@ export const Product = defineEntity({
     attributes: p.json<AttributeData[]>(),
     images: p.json<ImageData[]>(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type IProduct = InferEntity<typeof Product>;

@@ -7,7 +7,10 @@ export const Storefront = defineEntity({
   name: 'Storefront',
   tableName: 'storefront',
   properties: {
-    id: p.uuid().primary().onCreate(() => newId()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
     slug: p.string().unique(),
     name: p.string(),
     currencyCode: p.string().length(3),
@@ -23,7 +26,10 @@ export const StorefrontKey = defineEntity({
   name: 'StorefrontKey',
   tableName: 'storefront_key',
   properties: {
-    id: p.uuid().primary().onCreate(() => newId()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
     storefront: () => p.manyToOne(Storefront),
     name: p.string(),
     prefix: p.string(),
@@ -38,7 +44,10 @@ export const Store = defineEntity({
   name: 'Store',
   tableName: 'store',
   properties: {
-    id: p.uuid().primary().onCreate(() => newId()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
     storefront: () => p.manyToOne(Storefront),
     name: p.string(),
     line1: p.string(),

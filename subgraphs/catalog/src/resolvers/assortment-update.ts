@@ -1,4 +1,4 @@
-import { type Resolvers } from '@dcrm/kit';
+import type { Resolvers } from '@dcrm/kit';
 import { type AssortmentUpdateInput, assortmentUpdate } from '../domain/assortment.js';
 import type { CatalogContext } from './context.js';
 

@@ -1,5 +1,5 @@
-import { badInput, payload, type Resolvers } from '@dcrm/kit';
-import { categoryCreate, type CategoryCreateInput } from '../domain/category-write.js';
+import { badInput, notFound, payload, type Resolvers } from '@dcrm/kit';
+import { type CategoryCreateInput, categoryCreate } from '../domain/category-write.js';
 import type { CategoryView } from '../entities/views.js';
 import type { CatalogContext } from './context.js';
 
@@ -33,7 +33,9 @@ export const categoryResolvers: Resolvers = {
     categories: async (_: unknown, __: unknown, ctx: CatalogContext) => treeOrder(await visibleCategories(ctx)),
     category: async (_: unknown, args: { id?: string; slug?: string }, ctx: CatalogContext) => {
       if ((args.id == null) === (args.slug == null)) throw badInput('Give exactly one of id or slug');
-      return (await visibleCategories(ctx)).find((c) => (args.id ? c.id === args.id : c.slug === args.slug)) ?? null;
+      const found = (await visibleCategories(ctx)).find((c) => (args.id ? c.id === args.id : c.slug === args.slug));
+      if (!found) throw notFound('Category');
+      return found;
     },
   },
   Mutation: {

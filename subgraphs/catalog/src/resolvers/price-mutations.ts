@@ -10,7 +10,8 @@ export const priceResolvers: Resolvers = {
       ctx.em.find(PriceList, { storefront: requireStorefront(ctx.principal) }, { orderBy: { createdAt: 'asc' } }),
   },
   Mutation: {
-    priceSet: async (_: unknown, args: { input: PriceSetInput }, ctx: CatalogContext) => payload('price', await priceSet(ctx.em, args.input)),
+    priceSet: async (_: unknown, args: { input: PriceSetInput }, ctx: CatalogContext) =>
+      payload('price', await priceSet(ctx.em, args.input)),
     priceListCreate: async (_: unknown, args: { input: PriceListCreateInput }, ctx: CatalogContext) =>
       payload('priceList', await priceListCreate(ctx.em, args.input)),
   },

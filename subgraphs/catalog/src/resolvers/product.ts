@@ -1,14 +1,21 @@
-import { badInput, isUuid, money, type Resolvers } from '@dcrm/kit';
+import { badInput, isUuid, money, notFound, type Resolvers } from '@dcrm/kit';
 import { headline } from '../domain/pricing.js';
 import type { PriceView, ProductView } from '../entities/views.js';
 import type { CatalogContext } from './context.js';
 
 export const productResolvers: Resolvers = {
   Query: {
-    product: (_: unknown, args: { id?: string; slug?: string }, ctx: CatalogContext) => {
+    // Unknown, or outside the caller's assortment (indistinguishable on purpose): NOT_FOUND.
+    product: async (_: unknown, args: { id?: string; slug?: string }, ctx: CatalogContext) => {
       if ((args.id == null) === (args.slug == null)) throw badInput('Give exactly one of id or slug');
-      if (args.id != null) return isUuid(args.id) ? ctx.loaders.product.load(args.id) : null;
-      return ctx.loaders.productBySlug.load(args.slug as string);
+      const found =
+        args.id != null
+          ? isUuid(args.id)
+            ? await ctx.loaders.product.load(args.id)
+            : null
+          : await ctx.loaders.productBySlug.load(args.slug as string);
+      if (!found) throw notFound('Product');
+      return found;
     },
   },
   Product: {
@@ -23,7 +30,13 @@ export const productResolvers: Resolvers = {
   Price: {
     amount: (p: PriceView) => money(p.amount, p.currencyCode),
     deposit: (p: PriceView) => (p.deposit == null ? null : money(p.deposit, p.currencyCode)),
-    priceList: (p: PriceView) => ({ id: p.priceListId, name: p.listName, currencyCode: p.currencyCode, customerId: p.listCustomerId, segment: p.listSegment }),
+    priceList: (p: PriceView) => ({
+      id: p.priceListId,
+      name: p.listName,
+      currencyCode: p.currencyCode,
+      customerId: p.listCustomerId,
+      segment: p.listSegment,
+    }),
   },
   PriceList: {
     scope: (l: { customerId: string | null; segment: string | null }) => (l.customerId ? 'ACCOUNT' : l.segment ? 'SEGMENT' : 'STOREFRONT'),

@@ -1,9 +1,19 @@
 import { type Connection, type Resolvers, toConnection } from '@dcrm/kit';
 import { PRICE_BANDS } from '../domain/pricing.js';
-import { countSql, facetsSql, keyOf, type Listing, listing, pageOf, pageSql, type ProductFilter, type ProductSort } from '../domain/product-listing.js';
-import { type ProductView, productView } from '../entities/views.js';
-import type { ProductStatus } from '../entities/index.js';
+import {
+  countSql,
+  facetsSql,
+  keyOf,
+  type Listing,
+  listing,
+  type ProductFilter,
+  type ProductSort,
+  pageOf,
+  pageSql,
+} from '../domain/product-listing.js';
 import { visibilityOf } from '../domain/visibility.js';
+import type { ProductStatus } from '../entities/index.js';
+import { type ProductView, productView } from '../entities/views.js';
 import type { CatalogContext } from './context.js';
 
 type ProductsArgs = {
@@ -43,14 +53,25 @@ export const productsResolvers: Resolvers = {
       const currencyCode = c.listing.visibility.storefrontId ? await storefrontCurrency(ctx) : 'XXX';
       const of = (facet: string) => rows.filter((r) => r.facet === facet);
       return {
-        kinds: of('kind').map((r) => ({ kind: r.value, count: r.count })).sort((a, b) => b.count - a.count),
+        kinds: of('kind')
+          .map((r) => ({ kind: r.value, count: r.count }))
+          .sort((a, b) => b.count - a.count),
         categories: await Promise.all(
-          of('category').sort((a, b) => b.count - a.count).map(async (r) => ({ category: await ctx.loaders.category.load(r.value), count: r.count })),
+          of('category')
+            .sort((a, b) => b.count - a.count)
+            .map(async (r) => ({ category: await ctx.loaders.category.load(r.value), count: r.count })),
         ),
         priceBands: PRICE_BANDS.flatMap((b) => {
           const row = of('band').find((r) => r.value === b.band);
           return row
-            ? [{ band: b.band, count: row.count, min: { amount: `${b.min}.00`, currencyCode }, max: b.max === null ? null : { amount: `${b.max}.00`, currencyCode } }]
+            ? [
+                {
+                  band: b.band,
+                  count: row.count,
+                  min: { amount: `${b.min}.00`, currencyCode },
+                  max: b.max === null ? null : { amount: `${b.max}.00`, currencyCode },
+                },
+              ]
             : [];
         }),
       };

@@ -1,6 +1,6 @@
-import { type Resolvers } from '@dcrm/kit';
-import { type IStorefront, Storefront } from '../entities/index.js';
+import type { Resolvers } from '@dcrm/kit';
 import { verifyStorefrontKey } from '../domain/api-keys.js';
+import { type IStorefront, Storefront } from '../entities/index.js';
 import type { CatalogContext } from './context.js';
 
 /** A storefront is visible only to requests scoped to it (services see any). */

@@ -74,16 +74,7 @@ const STORAGE = [64, 128, 256, 512, 1024] as const;
 const BUNDLE_NOUNS = ['Family Bundle', 'Home & Mobile', 'Phone + Plan', 'Fibre + TV', 'Starter Pack'] as const;
 
 const KIND_NOUNS: Record<Kind, string> = { PLAN: 'plan', ADDON: 'add-on', DEVICE: 'device', BUNDLE: 'bundle' };
-const OPENERS = [
-  'Great value',
-  'Flexible',
-  'Award-winning',
-  'Simple',
-  'Premium',
-  'Family-friendly',
-  'No-nonsense',
-  'Fast',
-] as const;
+const OPENERS = ['Great value', 'Flexible', 'Award-winning', 'Simple', 'Premium', 'Family-friendly', 'No-nonsense', 'Fast'] as const;
 const FEATURES = [
   'unlimited calls and texts',
   'free EU roaming',
@@ -329,8 +320,7 @@ export function generateProducts(count: number, seed = 0x5eed): SeedProduct[] {
     }
 
     const description =
-      `${pick(rng, OPENERS)} ${KIND_NOUNS[kind]} ${pick(rng, AUDIENCES)}, with ${pick(rng, FEATURES)} ` +
-      `and ${pick(rng, FEATURES)}.`;
+      `${pick(rng, OPENERS)} ${KIND_NOUNS[kind]} ${pick(rng, AUDIENCES)}, with ${pick(rng, FEATURES)} ` + `and ${pick(rng, FEATURES)}.`;
 
     // Same base amount for every storefront, converted and nudged so EUR and GBP prices differ.
     const whole = amountInBand(rng, kind);

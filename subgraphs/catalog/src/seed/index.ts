@@ -1,8 +1,19 @@
 import { type SeedOptions, seedId } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashKey, keyPrefix } from '../domain/api-keys.js';
-import { BundleItem, Category, Price, PriceList, Product, ProductAddon, Store, Storefront, StorefrontKey, StorefrontProduct } from '../entities/index.js';
-import { type BrandKey, CATEGORIES, PRODUCTS, STOREFRONTS, STORES, type SeedProduct } from './demo-data.js';
+import {
+  BundleItem,
+  Category,
+  Price,
+  PriceList,
+  Product,
+  ProductAddon,
+  Store,
+  Storefront,
+  StorefrontKey,
+  StorefrontProduct,
+} from '../entities/index.js';
+import { type BrandKey, CATEGORIES, PRODUCTS, type SeedProduct, STOREFRONTS, STORES } from './demo-data.js';
 import { generateProducts } from './generate.js';
 
 export const storefrontId = (key: BrandKey) => seedId('storefront', key);
@@ -17,7 +28,12 @@ const CHUNK = 500;
 // biome-ignore lint/suspicious/noExplicitAny: insert rows are entity-shaped dictionaries
 async function insert(em: EntityManager, entity: any, rows: Record<string, unknown>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
-    await em.createQueryBuilder(entity).insert(rows.slice(i, i + CHUNK)).onConflict().ignore().execute();
+    await em
+      .createQueryBuilder(entity)
+      .insert(rows.slice(i, i + CHUNK))
+      .onConflict()
+      .ignore()
+      .execute();
   }
 }
 
@@ -31,27 +47,136 @@ export async function seedCatalog(em: EntityManager, options: SeedOptions = {}):
   const now = new Date();
   await em.transactional(async (tx) => {
     const t = tx as EntityManager;
-    await insert(t, Storefront, STOREFRONTS.map((s) => ({ id: storefrontId(s.key), slug: s.slug, name: s.name, currencyCode: s.currencyCode, locale: s.locale, theme: s.theme, createdAt: now })));
-    await insert(t, StorefrontKey, STOREFRONTS.map((s) => ({ id: seedId('storefront-key', s.key), storefront: storefrontId(s.key), name: `${s.name} demo key`, prefix: keyPrefix(s.apiKey), hash: hashKey(s.apiKey), createdAt: now })));
-    await insert(t, Store, STORES.map((s) => ({ id: seedId('store', `${s.brand}:${s.name}`), storefront: storefrontId(s.brand), name: s.name, line1: s.line1, city: s.city, postcode: s.postcode, country: s.country, latitude: s.lat, longitude: s.lng, phone: s.phone, openingHours: s.openingHours })));
-    await insert(t, Category, CATEGORIES.map((c, i) => ({ id: categoryId(c.slug), slug: c.slug, name: c.name, parent: c.parent ? categoryId(c.parent) : null, position: i })));
-    await insert(t, Product, products.map((p, i) => ({
-      id: productId(p.slug), slug: p.slug, name: p.name, kind: p.kind, status: 'ACTIVE', description: p.description,
-      category: categoryId(p.category), attributes: p.attributes, images: p.images,
-      // Spread creation times so NEWEST has a meaningful order.
-      createdAt: new Date(now.getTime() - (products.length - i) * 60_000), updatedAt: now,
-    })));
-    await insert(t, ProductAddon, products.flatMap((p) => (p.addons ?? []).map((a) => ({ product: productId(p.slug), addon: productId(a) }))));
-    await insert(t, BundleItem, products.flatMap((p) => (p.bundleItems ?? []).map((item) => ({ bundle: productId(p.slug), item: productId(item), quantity: 1 }))));
-    await insert(t, StorefrontProduct, products.flatMap((p, i) => p.storefronts.map((brand) => ({ storefront: storefrontId(brand), product: productId(p.slug), position: i }))));
-    await insert(t, PriceList, STOREFRONTS.map((s) => ({ id: defaultPriceListId(s.key), storefront: storefrontId(s.key), name: `${s.name} list prices`, currencyCode: s.currencyCode, createdAt: now })));
+    await insert(
+      t,
+      Storefront,
+      STOREFRONTS.map((s) => ({
+        id: storefrontId(s.key),
+        slug: s.slug,
+        name: s.name,
+        currencyCode: s.currencyCode,
+        locale: s.locale,
+        theme: s.theme,
+        createdAt: now,
+      })),
+    );
+    await insert(
+      t,
+      StorefrontKey,
+      STOREFRONTS.map((s) => ({
+        id: seedId('storefront-key', s.key),
+        storefront: storefrontId(s.key),
+        name: `${s.name} demo key`,
+        prefix: keyPrefix(s.apiKey),
+        hash: hashKey(s.apiKey),
+        createdAt: now,
+      })),
+    );
+    await insert(
+      t,
+      Store,
+      STORES.map((s) => ({
+        id: seedId('store', `${s.brand}:${s.name}`),
+        storefront: storefrontId(s.brand),
+        name: s.name,
+        line1: s.line1,
+        city: s.city,
+        postcode: s.postcode,
+        country: s.country,
+        latitude: s.lat,
+        longitude: s.lng,
+        phone: s.phone,
+        openingHours: s.openingHours,
+      })),
+    );
+    await insert(
+      t,
+      Category,
+      CATEGORIES.map((c, i) => ({
+        id: categoryId(c.slug),
+        slug: c.slug,
+        name: c.name,
+        parent: c.parent ? categoryId(c.parent) : null,
+        position: i,
+      })),
+    );
+    await insert(
+      t,
+      Product,
+      products.map((p, i) => ({
+        id: productId(p.slug),
+        slug: p.slug,
+        name: p.name,
+        kind: p.kind,
+        status: 'ACTIVE',
+        description: p.description,
+        category: categoryId(p.category),
+        attributes: p.attributes,
+        images: p.images,
+        // Spread creation times so NEWEST has a meaningful order.
+        createdAt: new Date(now.getTime() - (products.length - i) * 60_000),
+        updatedAt: now,
+      })),
+    );
+    await insert(
+      t,
+      ProductAddon,
+      products.flatMap((p) => (p.addons ?? []).map((a) => ({ product: productId(p.slug), addon: productId(a) }))),
+    );
+    await insert(
+      t,
+      BundleItem,
+      products.flatMap((p) => (p.bundleItems ?? []).map((item) => ({ bundle: productId(p.slug), item: productId(item), quantity: 1 }))),
+    );
+    await insert(
+      t,
+      StorefrontProduct,
+      products.flatMap((p, i) =>
+        p.storefronts.map((brand) => ({ storefront: storefrontId(brand), product: productId(p.slug), position: i })),
+      ),
+    );
+    await insert(
+      t,
+      PriceList,
+      STOREFRONTS.map((s) => ({
+        id: defaultPriceListId(s.key),
+        storefront: storefrontId(s.key),
+        name: `${s.name} list prices`,
+        currencyCode: s.currencyCode,
+        createdAt: now,
+      })),
+    );
     // Acme (a business customer of Volt) negotiated 15% off recurring plan prices.
-    await insert(t, PriceList, [{ id: seedId('price-list', 'volt:acme'), storefront: storefrontId('volt'), name: 'Acme Telecom Buyers contract', currencyCode: 'EUR', customerId: DEMO_BUSINESS_CUSTOMER_ID, createdAt: now }]);
-    await insert(t, Price, products.flatMap((p) => priceRows(p)));
-    await insert(t, Price, products.filter((p) => p.kind === 'PLAN' && p.prices.volt?.recurring).map((p) => ({
-      id: seedId('price', `volt:acme:${p.slug}`), priceList: seedId('price-list', 'volt:acme'), product: productId(p.slug), type: 'RECURRING',
-      amount: (Math.round(Number(p.prices.volt?.recurring) * 85) / 100).toFixed(2), interval: p.prices.volt?.interval ?? 'MONTH', taxCategory: p.prices.volt?.taxCategory ?? 'STANDARD',
-    })));
+    await insert(t, PriceList, [
+      {
+        id: seedId('price-list', 'volt:acme'),
+        storefront: storefrontId('volt'),
+        name: 'Acme Telecom Buyers contract',
+        currencyCode: 'EUR',
+        customerId: DEMO_BUSINESS_CUSTOMER_ID,
+        createdAt: now,
+      },
+    ]);
+    await insert(
+      t,
+      Price,
+      products.flatMap((p) => priceRows(p)),
+    );
+    await insert(
+      t,
+      Price,
+      products
+        .filter((p) => p.kind === 'PLAN' && p.prices.volt?.recurring)
+        .map((p) => ({
+          id: seedId('price', `volt:acme:${p.slug}`),
+          priceList: seedId('price-list', 'volt:acme'),
+          product: productId(p.slug),
+          type: 'RECURRING',
+          amount: (Math.round(Number(p.prices.volt?.recurring) * 85) / 100).toFixed(2),
+          interval: p.prices.volt?.interval ?? 'MONTH',
+          taxCategory: p.prices.volt?.taxCategory ?? 'STANDARD',
+        })),
+    );
   });
   return {
     storefronts: STOREFRONTS.map((s) => ({ slug: s.slug, name: s.name, id: storefrontId(s.key), apiKey: s.apiKey })),
@@ -63,8 +188,24 @@ function priceRows(p: SeedProduct): Record<string, unknown>[] {
   return (Object.entries(p.prices) as [BrandKey, NonNullable<SeedProduct['prices'][BrandKey]>][]).flatMap(([brand, price]) => {
     const base = { priceList: defaultPriceListId(brand), product: productId(p.slug), taxCategory: price.taxCategory ?? 'STANDARD' };
     const rows: Record<string, unknown>[] = [];
-    if (price.recurring) rows.push({ ...base, id: seedId('price', `${brand}:${p.slug}:r`), type: 'RECURRING', amount: price.recurring, interval: price.interval ?? 'MONTH', deposit: price.oneOff ? null : (price.deposit ?? null) });
-    if (price.oneOff) rows.push({ ...base, id: seedId('price', `${brand}:${p.slug}:o`), type: 'ONE_OFF', amount: price.oneOff, interval: null, deposit: price.deposit ?? null });
+    if (price.recurring)
+      rows.push({
+        ...base,
+        id: seedId('price', `${brand}:${p.slug}:r`),
+        type: 'RECURRING',
+        amount: price.recurring,
+        interval: price.interval ?? 'MONTH',
+        deposit: price.oneOff ? null : (price.deposit ?? null),
+      });
+    if (price.oneOff)
+      rows.push({
+        ...base,
+        id: seedId('price', `${brand}:${p.slug}:o`),
+        type: 'ONE_OFF',
+        amount: price.oneOff,
+        interval: null,
+        deposit: price.deposit ?? null,
+      });
     return rows;
   });
 }

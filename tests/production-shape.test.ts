@@ -1,0 +1,105 @@
+import type { AddressInfo } from 'node:net';
+import { catalogSubgraph } from '@dcrm/catalog';
+import {
+  type BootedSubgraph,
+  bootSubgraph,
+  createDatabaseIfMissing,
+  dropDatabase,
+  internalSecret,
+  PRINCIPAL_HEADER,
+  signPrincipal,
+  withDatabase,
+} from '@dcrm/kit';
+import { loadSupergraph } from '@dcrm/schema';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createRouter, type Router } from '../router/src/router.js';
+import { httpTarget, inProcessTarget } from '../router/src/targets.js';
+import { client, codes, KEYS } from './support/stack.js';
+
+/** Router and subgraph as separate servers talking HTTP over real sockets, as in production. */
+let catalog: BootedSubgraph;
+let router: Router;
+let catalogUrl: string;
+
+beforeAll(async () => {
+  const secret = internalSecret();
+  catalog = await bootSubgraph(catalogSubgraph, { databaseUrl: inject('databaseUrl'), secret, migrate: false, poolSize: 4 });
+  const server = await catalog.server.listen(0, '127.0.0.1');
+  catalogUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  router = await createRouter({
+    supergraphSdl: loadSupergraph(),
+    targets: [httpTarget('catalog', `${catalogUrl}/graphql`, secret)],
+    exposeSqlCount: true,
+  });
+});
+afterAll(async () => {
+  await router.stop();
+  await catalog.server.stop();
+  await catalog.orm.close();
+});
+
+describe('production shape', () => {
+  it('serves the storefront through the router over HTTP, counting SQL across the hop', async () => {
+    const res = await client(
+      router.handler,
+      KEYS.nimbus,
+    )('{ storefront { slug currencyCode } products(first: 5) { nodes { name price { amount { currencyCode } } } } }');
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.storefront).toEqual({ slug: 'nimbus', currencyCode: 'GBP' });
+    expect(res.body.data?.products.nodes).toHaveLength(5);
+    expect(res.statements).toBeGreaterThan(0);
+  });
+
+  it('the subgraph port refuses requests without the router signature, _entities and _service included', async () => {
+    const entities = '{ _entities(representations: [{ __typename: "Storefront", id: "x" }]) { __typename } }';
+    for (const query of ['{ _service { sdl } }', entities, '{ products { nodes { id } } }']) {
+      const unsigned = await request(catalogUrl).post('/graphql').set('content-type', 'application/json').send({ query });
+      expect(unsigned.status).toBe(401);
+      const forged = signPrincipal(
+        { kind: 'service', id: 'evil', storefrontId: null, partnerId: null, roles: [], scopes: ['*'] },
+        'z'.repeat(48),
+      );
+      const wrongKey = await request(catalogUrl)
+        .post('/graphql')
+        .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: forged })
+        .send({ query });
+      expect(wrongKey.status).toBe(401);
+      expect(wrongKey.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('the router cannot be used to reach @inaccessible internals', async () => {
+    const res = await client(router.handler, KEYS.volt)(`{ storefrontKeyVerify(key: "${KEYS.nimbus}") { storefrontId } }`);
+    expect(codes(res)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+});
+
+describe('readiness', () => {
+  it('fails when the database is down, while liveness stays up', async () => {
+    const url = inject('databaseUrl');
+    const admin = withDatabase(url, 'postgres');
+    const name = `${new URL(url).pathname.slice(1)}_outage`;
+    await createDatabaseIfMissing(admin, name);
+    const secret = internalSecret();
+    const doomed = await bootSubgraph(catalogSubgraph, { databaseUrl: withDatabase(url, name), secret, poolSize: 2 });
+    const outageRouter = await createRouter({ supergraphSdl: loadSupergraph(), targets: [inProcessTarget(doomed.server, secret)] });
+    try {
+      expect((await request(outageRouter.handler).get('/readyz')).status).toBe(200);
+      await dropDatabase(admin, name);
+      expect((await request(doomed.server.handler).get('/readyz')).status).toBe(503);
+      const ready = await request(outageRouter.handler).get('/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body.subgraphs).toEqual({ catalog: false });
+      expect((await request(outageRouter.handler).get('/healthz')).status).toBe(200);
+      const query = await client(outageRouter.handler, KEYS.volt)('{ storefront { name } }');
+      expect(codes(query)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(JSON.stringify(query.body)).not.toMatch(/does not exist|database|postgres/i);
+    } finally {
+      await outageRouter.stop();
+      await doomed.server.stop();
+      await doomed.orm.close().catch(() => {});
+      await dropDatabase(admin, name).catch(() => {});
+    }
+  });
+});

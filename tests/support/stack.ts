@@ -1,0 +1,33 @@
+import { SQL_COUNT_HEADER, seedId } from '@dcrm/kit';
+import request from 'supertest';
+import { inject } from 'vitest';
+import { type Stack, startStack } from '../../router/src/stack.js';
+
+export const KEYS = { volt: 'dcrm_pk_volt_demo_3f9c1a7e5b2d4c8a', nimbus: 'dcrm_pk_nimbus_demo_8e2b6d4f1a3c5e7b' };
+export const STOREFRONT_IDS = { volt: seedId('storefront', 'volt'), nimbus: seedId('storefront', 'nimbus') };
+export const productId = (slug: string) => seedId('product', slug);
+
+/** The whole API in this process, on the test database (already migrated and seeded by global setup). */
+export const startTestStack = (): Promise<Stack> => startStack({ databaseUrl: inject('databaseUrl'), seed: false, exposeSqlCount: true });
+
+export type Response = {
+  status: number;
+  body: { data?: Record<string, any> | null; errors?: { message: string; path?: string[]; extensions?: { code?: string } }[] };
+  statements: number;
+};
+
+type Handler = Parameters<typeof request>[0];
+
+/** A client of the router: POST /graphql with an optional key and extra headers. */
+export function client(handler: Handler, key?: string, headers: Record<string, string> = {}) {
+  return async (query: string, variables?: Record<string, unknown>): Promise<Response> => {
+    const req = request(handler)
+      .post('/graphql')
+      .set({ 'content-type': 'application/json', ...headers });
+    if (key) req.set('x-api-key', key);
+    const res = await req.send({ query, variables });
+    return { status: res.status, body: res.body, statements: Number(res.headers[SQL_COUNT_HEADER] ?? -1) };
+  };
+}
+
+export const codes = (r: Response) => r.body.errors?.map((e) => e.extensions?.code) ?? [];
