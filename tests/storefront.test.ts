@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_QUERY } from '../router/src/example.js';
 import type { Stack } from '../router/src/stack.js';
 import { client, codes, KEYS, productId, startTestStack } from './support/stack.js';
 
@@ -14,19 +15,9 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-// The README's example query.
-const EXAMPLE = `query Storefront {
-  storefront { name theme { primaryColor logoUrl } }
-  products(first: 3, query: "unlimited 5g") {
-    totalCount
-    nodes { name kind price { amount { amount currencyCode } interval } }
-    facets { kinds { kind count } }
-  }
-}`;
-
 describe('a storefront through the router', () => {
   it('answers the example query with the brand, its prices and facets', async () => {
-    const res = await volt(EXAMPLE);
+    const res = await volt(EXAMPLE_QUERY);
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.storefront).toMatchObject({

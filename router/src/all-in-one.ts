@@ -1,13 +1,5 @@
+import { EXAMPLE_QUERY } from './example.js';
 import { startStack } from './stack.js';
-
-const EXAMPLE = `query Storefront {
-  storefront { name theme { primaryColor logoUrl } }
-  products(first: 3, query: "unlimited 5g") {
-    totalCount
-    nodes { name kind price { amount { amount currencyCode } interval } }
-    facets { kinds { kind count } }
-  }
-}`;
 
 const port = Number(process.env.PORT ?? 4000);
 const log = (line: string) => console.log(`[dcrm] ${line}`);
@@ -30,7 +22,7 @@ ${storefronts.map((s) => `  ${s.name.padEnd(12)} ${s.apiKey}`).join('\n')}
 
 Try it:
   curl -s ${url} -H 'content-type: application/json' -H 'x-api-key: ${volt.apiKey}' \\
-    --data '${JSON.stringify({ query: EXAMPLE.replace(/\s+/g, ' ') })}'
+    --data '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'
 `);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

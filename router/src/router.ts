@@ -1,11 +1,20 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
-import { maskErrors, SQL_COUNT_HEADER, sendBodyError, sendGraphQLResponse, sendJson, sqlCounter, toGraphQLRequest } from '@dcrm/kit';
+import {
+  httpListener,
+  maskErrors,
+  SQL_COUNT_HEADER,
+  sendBodyError,
+  sendGraphQLResponse,
+  sendJson,
+  sqlCounter,
+  toGraphQLRequest,
+} from '@dcrm/kit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { GraphQLError, ValidationContext } from 'graphql';
@@ -96,16 +105,12 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     graphql(req, res).catch((error) => sendBodyError(res, error));
   };
 
-  let server: Server | null = null;
+  const http = httpListener(handler);
   return {
     handler,
-    listen: (port, host = '0.0.0.0') =>
-      new Promise((resolve) => {
-        server = createServer({ keepAliveTimeout: 65_000 }, handler);
-        server.listen(port, host, () => resolve(server as Server));
-      }),
+    listen: http.listen,
     stop: async () => {
-      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      await http.close();
       await apollo.stop();
     },
   };

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -80,4 +80,20 @@ export function sendBodyError(res: ServerResponse, error: unknown): void {
 export function responseJson(response: HTTPGraphQLResponse): unknown {
   if (response.body.kind !== 'complete') throw new Error('Incremental delivery is not used between router and subgraphs');
   return JSON.parse(response.body.string);
+}
+
+export type Listener = { listen(port: number, host?: string): Promise<Server>; close(): Promise<void> };
+
+/** One HTTP server for a request handler, created on `listen` (keep-alive longer than typical proxies'). */
+export function httpListener(handler: (req: IncomingMessage, res: ServerResponse) => void): Listener {
+  let server: Server | null = null;
+  return {
+    listen: (port, host = '0.0.0.0') =>
+      new Promise((resolve) => {
+        const created = createServer({ keepAliveTimeout: 65_000 }, handler);
+        server = created;
+        created.listen(port, host, () => resolve(created));
+      }),
+    close: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+  };
 }

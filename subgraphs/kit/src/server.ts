@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
@@ -7,7 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type DocumentNode, GraphQLError, parse } from 'graphql';
 import { applyAccessDirectives } from './access.js';
 import { maskErrors } from './errors.js';
-import { sendBodyError, sendGraphQLResponse, sendJson, toGraphQLRequest } from './http.js';
+import { httpListener, sendBodyError, sendGraphQLResponse, sendJson, toGraphQLRequest } from './http.js';
 import { databaseReady, type MikroORM } from './orm.js';
 import { PRINCIPAL_HEADER, type Principal, verifyPrincipal } from './principal.js';
 import { scalarResolvers } from './scalars.js';
@@ -116,19 +116,15 @@ export async function createSubgraphServer<L>(options: SubgraphServerOptions<L>)
       .catch((error) => sendBodyError(res, error));
   };
 
-  let server: Server | null = null;
+  const http = httpListener(handler);
   return {
     name: options.name,
     execute,
     handler,
     ready: () => databaseReady(options.orm),
-    listen: (port, host = '0.0.0.0') =>
-      new Promise((resolveListen) => {
-        server = createServer({ keepAliveTimeout: 65_000 }, handler);
-        server.listen(port, host, () => resolveListen(server as Server));
-      }),
+    listen: http.listen,
     stop: async () => {
-      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      await http.close();
       await apollo.stop();
     },
   };
