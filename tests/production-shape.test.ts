@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { catalogSubgraph } from '@dcrm/catalog';
+import { customerSubgraph } from '@dcrm/customer';
 import {
   type BootedSubgraph,
   bootSubgraph,
@@ -17,26 +18,37 @@ import { createRouter, type Router } from '../router/src/router.js';
 import { httpTarget, inProcessTarget } from '../router/src/targets.js';
 import { client, codes, KEYS } from './support/stack.js';
 
-/** Router and subgraph as separate servers talking HTTP over real sockets, as in production. */
+/** Router and subgraphs as separate servers talking HTTP over real sockets, as in production. */
 let catalog: BootedSubgraph;
+let customer: BootedSubgraph;
 let router: Router;
 let catalogUrl: string;
+let customerUrl: string;
+
+async function serve(booted: BootedSubgraph): Promise<string> {
+  const server = await booted.server.listen(0, '127.0.0.1');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
 
 beforeAll(async () => {
   const secret = internalSecret();
-  catalog = await bootSubgraph(catalogSubgraph, { databaseUrl: inject('databaseUrl'), secret, migrate: false, poolSize: 4 });
-  const server = await catalog.server.listen(0, '127.0.0.1');
-  catalogUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const options = { databaseUrl: inject('databaseUrl'), secret, migrate: false, poolSize: 4 };
+  catalog = await bootSubgraph(catalogSubgraph, options);
+  customer = await bootSubgraph(customerSubgraph, options);
+  catalogUrl = await serve(catalog);
+  customerUrl = await serve(customer);
   router = await createRouter({
     supergraphSdl: loadSupergraph(),
-    targets: [httpTarget('catalog', `${catalogUrl}/graphql`, secret)],
+    targets: [httpTarget('catalog', `${catalogUrl}/graphql`, secret), httpTarget('customer', `${customerUrl}/graphql`, secret)],
     exposeSqlCount: true,
   });
 });
 afterAll(async () => {
   await router.stop();
-  await catalog.server.stop();
-  await catalog.orm.close();
+  for (const booted of [catalog, customer]) {
+    await booted.server.stop();
+    await booted.orm.close();
+  }
 });
 
 describe('production shape', () => {
@@ -70,7 +82,7 @@ describe('production shape', () => {
   });
 
   it('the router cannot be used to reach @inaccessible internals', async () => {
-    const res = await client(router.handler, KEYS.volt)(`{ storefrontKeyVerify(key: "${KEYS.nimbus}") { storefrontId } }`);
+    const res = await client(router.handler, KEYS.volt)(`{ apiKeyVerify(key: "${KEYS.nimbus}") { storefrontId } }`);
     expect(codes(res)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 });
@@ -83,16 +95,20 @@ describe('readiness', () => {
     await createDatabaseIfMissing(admin, name);
     const secret = internalSecret();
     const doomed = await bootSubgraph(catalogSubgraph, { databaseUrl: withDatabase(url, name), secret, poolSize: 2 });
-    const outageRouter = await createRouter({ supergraphSdl: loadSupergraph(), targets: [inProcessTarget(doomed.server, secret)] });
+    const outageRouter = await createRouter({
+      supergraphSdl: loadSupergraph(),
+      targets: [inProcessTarget(doomed.server, secret), httpTarget('customer', `${customerUrl}/graphql`, secret)],
+    });
     try {
       expect((await request(outageRouter.handler).get('/readyz')).status).toBe(200);
       await dropDatabase(admin, name);
       expect((await request(doomed.server.handler).get('/readyz')).status).toBe(503);
       const ready = await request(outageRouter.handler).get('/readyz');
       expect(ready.status).toBe(503);
-      expect(ready.body.subgraphs).toEqual({ catalog: false });
+      expect(ready.body.subgraphs).toEqual({ catalog: false, customer: true });
       expect((await request(outageRouter.handler).get('/healthz')).status).toBe(200);
       const query = await client(outageRouter.handler, KEYS.volt)('{ storefront { name } }');
+      expect(query.body.data?.storefront ?? null).toBeNull();
       expect(codes(query)).toEqual(['INTERNAL_SERVER_ERROR']);
       expect(JSON.stringify(query.body)).not.toMatch(/does not exist|database|postgres/i);
     } finally {

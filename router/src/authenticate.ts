@@ -1,15 +1,16 @@
 import type { HeaderMap } from '@apollo/server';
-import { type Principal, servicePrincipal } from '@dcrm/kit';
+import { API_KEY_REVOKED, SESSION_REVOKED } from '@dcrm/customer';
+import { ACCESS_TOKEN_TTL_SECONDS, type EventBus, type Principal, servicePrincipal, type TokenVerifier } from '@dcrm/kit';
 import { GraphQLError } from 'graphql';
 import type { SubgraphTarget } from './targets.js';
 
 export const API_KEY_HEADER = 'x-api-key';
 
-type Grant = { keyId: string; storefrontId: string };
+type Grant = { keyId: string; kind: 'PUBLIC' | 'PRIVATE'; storefrontId: string; partnerId: string | null; scopes: string[] };
 
-/** A small TTL cache: keys are verified by the catalog subgraph, then remembered briefly. */
+/** A small TTL cache: keys are verified by the customer subgraph, then remembered briefly. */
 class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; expires: number }>();
+  readonly entries = new Map<string, { value: V; expires: number }>();
   constructor(private readonly max: number) {}
 
   get(key: string, now = Date.now()): V | undefined {
@@ -34,36 +35,81 @@ const INVALID_TTL_MS = 5_000;
 
 const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
-export type Authenticator = (headers: HeaderMap) => Promise<Principal>;
+/** What an API key lets its holder be. */
+export function principalOfGrant(grant: Grant): Principal {
+  const base = { id: grant.keyId, storefrontId: grant.storefrontId, roles: ['api-key'] };
+  if (grant.kind === 'PUBLIC') return { ...base, kind: 'anonymous', partnerId: null, scopes: ['storefront'] };
+  // A partner integration acts as its partner; a chatbot key as its storefront, with the scopes granted.
+  if (grant.partnerId) return { ...base, kind: 'partner', partnerId: grant.partnerId, scopes: grant.scopes };
+  return { ...base, kind: 'anonymous', partnerId: null, scopes: ['storefront', ...grant.scopes] };
+}
+
+export type Authenticator = {
+  authenticate(headers: HeaderMap, clientIp: string | null): Promise<Principal>;
+  close(): Promise<void>;
+};
 
 /**
- * Builds the caller's principal from credentials only; any identity or brand header a client sends
- * is ignored (the signed principal header is set by the data source, overwriting nothing client-made).
+ * The caller's principal from credentials only — `Authorization: Bearer <JWT>` (customer, staff,
+ * partner user) and/or `x-api-key` — never from identity headers a client sends.
  */
-export function createAuthenticator(catalog: SubgraphTarget): Authenticator {
-  const cache = new TtlCache<Grant | null>(10_000);
+export async function createAuthenticator(deps: {
+  customer: SubgraphTarget;
+  verifyToken: TokenVerifier;
+  bus: EventBus;
+}): Promise<Authenticator> {
+  const keys = new TtlCache<Grant | null>(10_000);
+  const revokedSessions = new Map<string, number>();
+
+  // Revocations reach every router at once instead of when caches expire.
+  const unsubscribe = [
+    await deps.bus.subscribe(API_KEY_REVOKED, (payload) => {
+      const keyId = (payload as { keyId?: string }).keyId;
+      for (const [key, entry] of keys.entries) if (entry.value?.keyId === keyId) keys.entries.delete(key);
+    }),
+    await deps.bus.subscribe(SESSION_REVOKED, (payload) => {
+      const sessionId = (payload as { sessionId?: string }).sessionId;
+      if (sessionId) revokedSessions.set(sessionId, Date.now() + ACCESS_TOKEN_TTL_SECONDS * 1000);
+      for (const [sid, until] of revokedSessions) if (until < Date.now()) revokedSessions.delete(sid);
+    }),
+  ];
 
   const verifyKey = async (key: string): Promise<Grant | null> => {
-    const cached = cache.get(key);
+    const cached = keys.get(key);
     if (cached !== undefined) return cached;
-    const response = await catalog.execute(
-      { query: 'query Verify($key: String!) { storefrontKeyVerify(key: $key) { keyId storefrontId } }', variables: { key } },
+    const response = await deps.customer.execute(
+      { query: 'query Verify($key: String!) { apiKeyVerify(key: $key) { keyId kind storefrontId partnerId scopes } }', variables: { key } },
       servicePrincipal('router'),
     );
     if (response.errors?.length) throw new Error(`key verification failed: ${response.errors[0].message}`);
-    const grant = (response.data?.storefrontKeyVerify as Grant | null) ?? null;
-    cache.set(key, grant, grant ? VALID_TTL_MS : INVALID_TTL_MS);
+    const grant = (response.data?.apiKeyVerify as Grant | null) ?? null;
+    keys.set(key, grant, grant ? VALID_TTL_MS : INVALID_TTL_MS);
     return grant;
   };
 
-  return async (headers) => {
-    const key = headers.get(API_KEY_HEADER);
-    if (key) {
-      const grant = await verifyKey(key.trim());
-      if (!grant) throw unauthenticated('Invalid or revoked API key');
-      return { kind: 'anonymous', id: grant.keyId, storefrontId: grant.storefrontId, partnerId: null, roles: [], scopes: ['storefront'] };
-    }
-    // No credentials: introspection and the landing page work; anything brand-scoped is refused downstream.
-    return { kind: 'anonymous', id: null, storefrontId: null, partnerId: null, roles: [], scopes: [] };
+  return {
+    async authenticate(headers, clientIp) {
+      const key = headers.get(API_KEY_HEADER)?.trim();
+      const grant = key ? await verifyKey(key) : null;
+      if (key && !grant) throw unauthenticated('Invalid or revoked API key');
+      const authorization = headers.get('authorization');
+      if (authorization) {
+        const [scheme, token] = authorization.split(' ');
+        if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthenticated('Use Authorization: Bearer <access token>');
+        const verified = await deps.verifyToken(token);
+        if (!verified) throw unauthenticated('Invalid or expired access token');
+        if (verified.sessionId && revokedSessions.has(verified.sessionId)) throw unauthenticated('This session has ended; sign in again');
+        if (grant && verified.principal.storefrontId && grant.storefrontId !== verified.principal.storefrontId) {
+          throw unauthenticated('The API key and the token belong to different storefronts');
+        }
+        return { ...verified.principal, clientIp };
+      }
+      if (grant) return { ...principalOfGrant(grant), clientIp };
+      // No credentials: introspection and the sign-in mutations work; brand data is refused downstream.
+      return { kind: 'anonymous', id: null, storefrontId: null, partnerId: null, roles: [], scopes: [], clientIp };
+    },
+    close: async () => {
+      for (const off of unsubscribe) await off();
+    },
   };
 }

@@ -6,14 +6,18 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import {
+  type EventBus,
   httpListener,
   maskErrors,
+  openBus,
   SQL_COUNT_HEADER,
   sendBodyError,
   sendGraphQLResponse,
   sendJson,
   sqlCounter,
+  type TokenVerifier,
   toGraphQLRequest,
+  tokenVerifier,
 } from '@dcrm/kit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -34,6 +38,9 @@ export type RouterOptions = {
   sandboxHeaders?: Record<string, string>;
   /** Adds `x-dcrm-sql-statements` to responses: tests and the bench read it. Off in production. */
   exposeSqlCount?: boolean;
+  /** Where key revocations and logouts arrive (Redis in production, shared in-process otherwise). */
+  bus?: EventBus;
+  verifyToken?: TokenVerifier;
 };
 
 export type Router = {
@@ -46,9 +53,20 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   // The gateway otherwise reports usage and probes cloud metadata addresses.
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   const byName = new Map(options.targets.map((t) => [t.name, t]));
-  const catalog = byName.get('catalog');
-  if (!catalog) throw new Error('the catalog subgraph is required (it verifies storefront keys)');
-  const authenticate: Authenticator = createAuthenticator(catalog);
+  const customer = byName.get('customer');
+  if (!customer) throw new Error('the customer subgraph is required (it verifies API keys)');
+  const bus = options.bus ?? openBus();
+  const auth: Authenticator = await createAuthenticator({ customer, verifyToken: options.verifyToken ?? tokenVerifier(), bus });
+  const trustProxy = process.env.DCRM_TRUST_PROXY === '1';
+  // Behind a trusted proxy the client is the first x-forwarded-for hop; otherwise the socket's peer.
+  const clientIp = (req: IncomingMessage) =>
+    (trustProxy
+      ? String(req.headers['x-forwarded-for'] ?? '')
+          .split(',')[0]
+          .trim()
+      : '') ||
+    req.socket.remoteAddress ||
+    null;
 
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -84,7 +102,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     const { result, statements } = await sqlCounter.run(() =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
-        context: async () => ({ principal: await authenticate(request.headers) }),
+        context: async () => ({ principal: await auth.authenticate(request.headers, clientIp(req)) }),
       }),
     );
     if (options.exposeSqlCount) result.headers.set(SQL_COUNT_HEADER, String(statements));
@@ -111,6 +129,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     listen: http.listen,
     stop: async () => {
       await http.close();
+      await auth.close();
       await apollo.stop();
     },
   };

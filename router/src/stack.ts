@@ -1,4 +1,13 @@
-import { type BootedSubgraph, bootSubgraph, type Database, internalSecret, openDatabase, seedSubgraph } from '@dcrm/kit';
+import {
+  type BootedSubgraph,
+  bootSubgraph,
+  type Database,
+  type EventBus,
+  internalSecret,
+  openBus,
+  openDatabase,
+  seedSubgraph,
+} from '@dcrm/kit';
 import { loadSupergraph } from '@dcrm/schema';
 import { createRouter, type Router } from './router.js';
 import { SUBGRAPHS } from './subgraphs.js';
@@ -6,6 +15,7 @@ import { inProcessTarget } from './targets.js';
 
 export type Stack = {
   database: Database;
+  bus: EventBus;
   subgraphs: BootedSubgraph[];
   router: Router;
   seeded: Record<string, Record<string, unknown>>;
@@ -30,8 +40,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const database = options.databaseUrl ? { url: options.databaseUrl, embedded: false, stop: async () => {} } : await openDatabase();
   log(database.embedded ? `embedded PostgreSQL at ${database.url}` : 'PostgreSQL from DATABASE_URL');
   const secret = internalSecret();
+  const bus = openBus();
   const subgraphs: BootedSubgraph[] = [];
-  for (const definition of SUBGRAPHS) subgraphs.push(await bootSubgraph(definition, { databaseUrl: database.url, secret }));
+  for (const definition of SUBGRAPHS) subgraphs.push(await bootSubgraph(definition, { databaseUrl: database.url, secret, bus }));
   const seeded: Record<string, Record<string, unknown>> = {};
   if (options.seed !== false) {
     for (const booted of subgraphs) seeded[booted.definition.name] = await seedSubgraph(booted, { scale: options.scale, log });
@@ -41,9 +52,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     targets: subgraphs.map((s) => inProcessTarget(s.server, secret)),
     exposeSqlCount: options.exposeSqlCount,
     sandboxHeaders: options.sandboxHeaders,
+    bus,
   });
   return {
     database,
+    bus,
     subgraphs,
     router,
     seeded,
@@ -53,6 +66,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         await s.server.stop();
         await s.orm.close();
       }
+      await bus.close();
       await database.stop();
     },
   };

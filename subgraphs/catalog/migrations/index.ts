@@ -1,4 +1,8 @@
 import { Migration20261123001Catalog } from './20261123-001-catalog.js';
+import { Migration20261124002DropStorefrontKey } from './20261124-002-drop-storefront-key.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
-export const migrations = [{ name: '20261123-001-catalog', class: Migration20261123001Catalog }];
+export const migrations = [
+  { name: '20261123-001-catalog', class: Migration20261123001Catalog },
+  { name: '20261124-002-drop-storefront-key', class: Migration20261124002DropStorefrontKey },
+];

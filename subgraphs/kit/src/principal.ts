@@ -12,6 +12,8 @@ export type Principal = {
   partnerId: string | null;
   roles: string[];
   scopes: string[];
+  /** The client's address as the router saw it (login throttling); absent for service calls. */
+  clientIp?: string | null;
 };
 
 export const PRINCIPAL_HEADER = 'x-dcrm-principal';
@@ -57,6 +59,7 @@ export function verifyPrincipal(header: string | undefined | null, secret: strin
     partnerId: typeof data.partnerId === 'string' ? data.partnerId : null,
     roles: Array.isArray(data.roles) ? data.roles.filter((r): r is string => typeof r === 'string') : [],
     scopes: Array.isArray(data.scopes) ? data.scopes.filter((s): s is string => typeof s === 'string') : [],
+    clientIp: typeof data.clientIp === 'string' ? data.clientIp : null,
   };
 }
 

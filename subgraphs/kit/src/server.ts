@@ -14,18 +14,20 @@ import { scalarResolvers } from './scalars.js';
 import { SQL_COUNT_HEADER, sqlCounter } from './sql-counter.js';
 
 /** What every resolver gets: who is asking, a request-scoped EntityManager and fresh DataLoaders. */
-export type SubgraphContext<L = unknown> = { principal: Principal; em: EntityManager; loaders: L };
+export type SubgraphContext<L = unknown, S = unknown> = { principal: Principal; em: EntityManager; loaders: L; services: S };
 
 // biome-ignore lint/suspicious/noExplicitAny: resolver maps are checked per subgraph
 export type Resolvers = GraphQLResolverMap<any>;
 
-export type SubgraphServerOptions<L> = {
+export type SubgraphServerOptions<L, S = undefined> = {
   name: string;
   typeDefs: DocumentNode;
   resolvers: Resolvers;
   orm: MikroORM;
   secret: string;
   createLoaders: (em: EntityManager, principal: Principal) => L;
+  /** Process-wide dependencies resolvers need (event bus, throttle, secrets), the same for every request. */
+  services?: S;
 };
 
 export type SubgraphServer = {
@@ -66,13 +68,13 @@ const unauthenticated = () =>
     extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
   });
 
-export async function createSubgraphServer<L>(options: SubgraphServerOptions<L>): Promise<SubgraphServer> {
+export async function createSubgraphServer<L, S = undefined>(options: SubgraphServerOptions<L, S>): Promise<SubgraphServer> {
   const schema = applyAccessDirectives(
     buildSubgraphSchema([
       { typeDefs: options.typeDefs, resolvers: mergeResolvers(scalarResolvers as unknown as Resolvers, options.resolvers) },
     ]),
   );
-  const apollo = new ApolloServer<SubgraphContext<L>>({
+  const apollo = new ApolloServer<SubgraphContext<L, S>>({
     schema,
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
     formatError: maskErrors(),
@@ -91,7 +93,7 @@ export async function createSubgraphServer<L>(options: SubgraphServerOptions<L>)
           const principal = verifyPrincipal(request.headers.get(PRINCIPAL_HEADER), options.secret);
           if (!principal) throw unauthenticated();
           const em = options.orm.em.fork() as EntityManager;
-          return { principal, em, loaders: options.createLoaders(em, principal) };
+          return { principal, em, loaders: options.createLoaders(em, principal), services: options.services as S };
         },
       }),
     );

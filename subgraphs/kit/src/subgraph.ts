@@ -1,6 +1,7 @@
 import type { Constructor } from '@mikro-orm/core';
 import type { EntityManager, EntitySchema } from '@mikro-orm/postgresql';
 import type { DocumentNode } from 'graphql';
+import { type EventBus, openBus } from './bus.js';
 import { createOrm, type Migration, type MikroORM, migrate } from './orm.js';
 import type { SubgraphServer } from './server.js';
 
@@ -18,15 +19,18 @@ export type SubgraphDefinition = {
   migrations: { name: string; class: Constructor<Migration> }[];
   /** Demo data; idempotent (does nothing when the subgraph already has data). */
   seed?: (em: EntityManager, options: SeedOptions) => Promise<Record<string, unknown>>;
-  create(deps: { orm: MikroORM; secret: string }): Promise<SubgraphServer>;
+  create(deps: SubgraphDeps): Promise<SubgraphServer>;
 };
+
+/** What a subgraph gets from its process: its ORM, the router↔subgraph secret, the event bus. */
+export type SubgraphDeps = { orm: MikroORM; secret: string; bus: EventBus };
 
 export type BootedSubgraph = { definition: SubgraphDefinition; orm: MikroORM; server: SubgraphServer };
 
 /** ORM, migrations, server: what a subgraph process (or the all-in-one launcher) does at start. */
 export async function bootSubgraph(
   definition: SubgraphDefinition,
-  options: { databaseUrl: string; secret: string; migrate?: boolean; poolSize?: number },
+  options: { databaseUrl: string; secret: string; bus?: EventBus; migrate?: boolean; poolSize?: number },
 ): Promise<BootedSubgraph> {
   const orm = await createOrm({
     name: definition.name,
@@ -36,7 +40,7 @@ export async function bootSubgraph(
     poolSize: options.poolSize,
   });
   if (options.migrate !== false) await migrate(orm);
-  const server = await definition.create({ orm, secret: options.secret });
+  const server = await definition.create({ orm, secret: options.secret, bus: options.bus ?? openBus() });
   return { definition, orm, server };
 }
 

@@ -1,7 +1,6 @@
-import { fail, ok, type Result } from '@dcrm/kit';
+import { Checks, fail, ok, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IStorefront, Product, Storefront, StorefrontProduct } from '../entities/index.js';
-import { Checks } from './validate.js';
 
 export type AssortmentUpdateInput = { storefrontId: string; addProductIds?: string[] | null; removeProductIds?: string[] | null };
 

@@ -1,8 +1,7 @@
-import { fail, ok, type Result } from '@dcrm/kit';
+import { Checks, fail, ok, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Category } from '../entities/index.js';
 import type { CategoryView } from '../entities/views.js';
-import { Checks } from './validate.js';
 
 export type CategoryCreateInput = { slug: string; name: string; parentId?: string | null };
 

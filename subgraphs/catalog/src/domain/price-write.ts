@@ -1,9 +1,8 @@
-import { fail, ok, type Result } from '@dcrm/kit';
+import { Checks, fail, ok, type Result } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IPriceList, Price, PriceList, Product, Storefront } from '../entities/index.js';
 import type { PriceView } from '../entities/views.js';
-import { Checks } from './validate.js';
 
 export type PriceSetInput = {
   priceListId: string;

@@ -1,4 +1,4 @@
-import { fail, ok, type Result } from '@dcrm/kit';
+import { Checks, fail, ok, type Result } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -15,7 +15,6 @@ import {
   StorefrontProduct,
 } from '../entities/index.js';
 import type { ProductView } from '../entities/views.js';
-import { Checks } from './validate.js';
 
 /** Product lifecycle as data: which status may follow which. */
 export const PRODUCT_TRANSITIONS: Record<ProductStatus, ProductStatus[]> = {

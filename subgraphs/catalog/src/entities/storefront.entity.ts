@@ -21,25 +21,6 @@ export const Storefront = defineEntity({
 });
 export type IStorefront = InferEntity<typeof Storefront>;
 
-/** A public storefront key (anonymous shopper of one brand). Only a SHA-256 of the key is stored. */
-export const StorefrontKey = defineEntity({
-  name: 'StorefrontKey',
-  tableName: 'storefront_key',
-  properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
-    storefront: () => p.manyToOne(Storefront),
-    name: p.string(),
-    prefix: p.string(),
-    hash: p.string().unique(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    revokedAt: p.datetime().nullable(),
-  },
-});
-export type IStorefrontKey = InferEntity<typeof StorefrontKey>;
-
 export const Store = defineEntity({
   name: 'Store',
   tableName: 'store',

@@ -2,6 +2,7 @@ import { mergeResolvers } from '@dcrm/kit';
 import { assortmentResolvers } from './assortment-update.js';
 import { categoryResolvers } from './category.js';
 import { compareProductsResolvers } from './compare-products.js';
+import { customerResolvers } from './customer.js';
 import { priceResolvers } from './price-mutations.js';
 import { productResolvers } from './product.js';
 import { productMutationResolvers } from './product-mutations.js';
@@ -19,4 +20,5 @@ export const resolvers = mergeResolvers(
   productMutationResolvers,
   priceResolvers,
   assortmentResolvers,
+  customerResolvers,
 );

@@ -1,5 +1,4 @@
 import type { Resolvers } from '@dcrm/kit';
-import { verifyStorefrontKey } from '../domain/api-keys.js';
 import { type IStorefront, Storefront } from '../entities/index.js';
 import type { CatalogContext } from './context.js';
 
@@ -13,7 +12,6 @@ async function visibleStorefront(ctx: CatalogContext, id: string | null): Promis
 export const storefrontResolvers: Resolvers = {
   Query: {
     storefront: (_: unknown, __: unknown, ctx: CatalogContext) => visibleStorefront(ctx, ctx.principal.storefrontId),
-    storefrontKeyVerify: (_: unknown, args: { key: string }, ctx: CatalogContext) => verifyStorefrontKey(ctx.em, args.key),
   },
   Storefront: {
     __resolveReference: (ref: { id: string }, ctx: CatalogContext) => visibleStorefront(ctx, ref.id),

@@ -24,7 +24,6 @@ export type SeedStorefront = {
   currencyCode: string;
   locale: string;
   theme: SeedTheme;
-  apiKey: string;
 };
 
 export type SeedCategory = { slug: string; name: string; parent: string | null };
@@ -83,7 +82,6 @@ export const STOREFRONTS: SeedStorefront[] = [
       logoUrl: 'https://cdn.example.com/brands/volt/logo.svg',
       fontFamily: 'Space Grotesk, system-ui, sans-serif',
     },
-    apiKey: 'dcrm_pk_volt_demo_3f9c1a7e5b2d4c8a',
   },
   {
     key: 'nimbus',
@@ -98,7 +96,6 @@ export const STOREFRONTS: SeedStorefront[] = [
       logoUrl: 'https://cdn.example.com/brands/nimbus/logo.svg',
       fontFamily: 'Nunito, Helvetica Neue, Arial, sans-serif',
     },
-    apiKey: 'dcrm_pk_nimbus_demo_8e2b6d4f1a3c5e7b',
   },
 ];
 

@@ -1,18 +1,6 @@
 import { type SeedOptions, seedId } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { hashKey, keyPrefix } from '../domain/api-keys.js';
-import {
-  BundleItem,
-  Category,
-  Price,
-  PriceList,
-  Product,
-  ProductAddon,
-  Store,
-  Storefront,
-  StorefrontKey,
-  StorefrontProduct,
-} from '../entities/index.js';
+import { BundleItem, Category, Price, PriceList, Product, ProductAddon, Store, Storefront, StorefrontProduct } from '../entities/index.js';
 import { type BrandKey, CATEGORIES, PRODUCTS, type SeedProduct, STOREFRONTS, STORES } from './demo-data.js';
 import { generateProducts } from './generate.js';
 
@@ -38,7 +26,7 @@ async function insert(em: EntityManager, entity: any, rows: Record<string, unkno
 }
 
 /**
- * Demo catalog: two white-label brands, their assortments, prices, stores and one public key each.
+ * Demo catalog: two white-label brands, their assortments, prices and stores (their keys are the customer subgraph's).
  * `scale` adds that many generated products (deterministic) for benchmarks. Idempotent: rows that
  * exist are left alone, so re-running with a larger scale only adds.
  */
@@ -57,18 +45,6 @@ export async function seedCatalog(em: EntityManager, options: SeedOptions = {}):
         currencyCode: s.currencyCode,
         locale: s.locale,
         theme: s.theme,
-        createdAt: now,
-      })),
-    );
-    await insert(
-      t,
-      StorefrontKey,
-      STOREFRONTS.map((s) => ({
-        id: seedId('storefront-key', s.key),
-        storefront: storefrontId(s.key),
-        name: `${s.name} demo key`,
-        prefix: keyPrefix(s.apiKey),
-        hash: hashKey(s.apiKey),
         createdAt: now,
       })),
     );
@@ -179,7 +155,7 @@ export async function seedCatalog(em: EntityManager, options: SeedOptions = {}):
     );
   });
   return {
-    storefronts: STOREFRONTS.map((s) => ({ slug: s.slug, name: s.name, id: storefrontId(s.key), apiKey: s.apiKey })),
+    storefronts: STOREFRONTS.map((s) => ({ slug: s.slug, name: s.name, id: storefrontId(s.key) })),
     products: products.length,
   };
 }

@@ -1,4 +1,5 @@
-import { isUuid, type UserError, userError } from '@dcrm/kit';
+import { type UserError, userError } from './errors.js';
+import { isUuid } from './ids.js';
 
 /** Collects every problem with an input, so a client fixes them in one round trip. */
 export class Checks {
@@ -36,6 +37,14 @@ export class Checks {
     if (new Set(values).size !== values.length) this.add('DUPLICATE', 'Contains duplicates', field);
   }
 
+  email(value: string | null | undefined, field: string[]): void {
+    if (value != null && !isEmail(normaliseEmail(value))) this.add('INVALID', 'Not a valid email address', field);
+  }
+
+  mobile(value: string | null | undefined, field: string[]): void {
+    if (value != null && !isMobile(value)) this.add('INVALID', 'Use the international format, e.g. +353871234567', field);
+  }
+
   url(value: string, field: string[]): void {
     try {
       const url = new URL(value);
@@ -49,3 +58,10 @@ export class Checks {
     return this.errors.length === 0;
   }
 }
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+export const isEmail = (email: string): boolean => EMAIL.test(email) && email.length <= 254;
+export const isMobile = (mobile: string): boolean => E164.test(mobile);

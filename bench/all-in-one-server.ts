@@ -1,0 +1,18 @@
+/**
+ * The all-in-one shape as a child of `pnpm bench`: every subgraph and the router in this process,
+ * subgraphs called in-process. PORT, DATABASE_URL (already migrated and seeded).
+ */
+import { startStack } from '../router/src/stack.js';
+
+const port = Number(process.env.PORT);
+if (!port || !process.env.DATABASE_URL) throw new Error('PORT and DATABASE_URL are required');
+const stack = await startStack({ databaseUrl: process.env.DATABASE_URL, seed: false, exposeSqlCount: true });
+await stack.router.listen(port, '127.0.0.1');
+console.log(`[all-in-one] router on http://127.0.0.1:${port}/graphql`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    await stack.stop();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * What the bench drives: operations a storefront really sends, always with variables (the router caches
+ * query plans per operation text). A new subgraph's operation (cart, customer) is one more entry here.
+ */
+export type GraphQLBody = { data?: Record<string, unknown> | null; errors?: { message: string }[] };
+
+export type Operation = {
+  name: string;
+  title: string;
+  query: string;
+  variables: Record<string, unknown>;
+  /** The one subgraph serving it, for the direct-to-subgraph baseline; unset when the router federates several. */
+  subgraph?: string;
+  /** Whether bench/raw-baseline.ts answers it (at `/<name>`) with one hand-written SQL statement. */
+  raw: boolean;
+  /** Why a response without GraphQL errors is still not a valid answer (empty result, …); null when fine. */
+  problem(data: Record<string, unknown>): string | null;
+};
+
+/** The demo storefront key of Volt Mobile, seeded by the catalog. */
+export const STOREFRONT_KEY = 'dcrm_pk_volt_demo_3f9c1a7e5b2d4c8a';
+
+const PRICE = 'price { amount { amount currencyCode } interval }';
+
+type Nodes = { nodes?: unknown[]; totalCount?: number };
+const products = (data: Record<string, unknown>) => (data.products ?? {}) as Nodes;
+
+export const OPERATIONS: Operation[] = [
+  {
+    name: 'listing',
+    title: 'storefront listing',
+    query: `query Listing($first: Int!) {
+  products(first: $first) { nodes { name slug ${PRICE} category { name } } }
+}`,
+    variables: { first: 24 },
+    subgraph: 'catalog',
+    raw: true,
+    problem: (data) => (products(data).nodes?.length ? null : 'no products listed'),
+  },
+  {
+    name: 'search',
+    title: 'search + facets',
+    query: `query Search($first: Int!, $query: String!) {
+  products(first: $first, query: $query) {
+    totalCount
+    nodes { name slug ${PRICE} }
+    facets { kinds { kind count } categories { category { name } count } priceBands { band count } }
+  }
+}`,
+    variables: { first: 24, query: 'unlimited 5g' },
+    subgraph: 'catalog',
+    raw: true,
+    problem: (data) => (products(data).totalCount ? null : 'the search matched nothing'),
+  },
+  {
+    name: 'detail',
+    title: 'product detail',
+    query: `query Detail($slug: String!) {
+  product(slug: $slug) {
+    name slug kind description
+    attributes { key label value unit }
+    prices { type amount { amount currencyCode } interval }
+    compatibleAddons { name slug ${PRICE} }
+  }
+}`,
+    // The demo plan with the most add-ons.
+    variables: { slug: 'volt-sim-unlimited' },
+    subgraph: 'catalog',
+    raw: true,
+    problem: (data) => {
+      const product = data.product as { compatibleAddons?: unknown[] } | null;
+      return product?.compatibleAddons?.length ? null : 'the product has no add-ons';
+    },
+  },
+];
+
+const UNORDERED = new Set(['kinds', 'categories', 'priceBands']);
+
+/** JSON with sorted keys, and facet lists sorted too (their order among equal counts is unspecified). */
+export function canonical(value: unknown, key = ''): string {
+  if (Array.isArray(value)) {
+    const items = value.map((v) => canonical(v));
+    return `[${(UNORDERED.has(key) ? items.sort() : items).join(',')}]`;
+  }
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v, k)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}

@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export type Child = { name: string; process: ChildProcess; output: string[]; stop(): Promise<void> };
+
+const PORT_RANGE = { from: 4700, to: 4799 };
+const taken = new Set<number>();
+const children = new Set<Child>();
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    // 0.0.0.0 because the router and subgraphs bind every interface.
+    probe.listen(port, '0.0.0.0', () => probe.close(() => resolve(true)));
+  });
+}
+
+/** A port of 4700–4799 that nothing listens on and this run has not handed out yet. */
+export async function freePort(): Promise<number> {
+  for (let port = PORT_RANGE.from; port <= PORT_RANGE.to; port++) {
+    if (taken.has(port)) continue;
+    if (await canBind(port)) {
+      taken.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port in ${PORT_RANGE.from}-${PORT_RANGE.to}`);
+}
+
+/** Kills the child's whole process group (pnpm → tsx → node), gently first. */
+function signal(child: ChildProcess, sig: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * `pnpm exec tsx <script>` in its own process group, so SIGTERM reaches the node process that serves
+ * (and writes its CPU profile on exit). Output is kept for error messages, not echoed.
+ */
+export function startChild(name: string, script: string, env: NodeJS.ProcessEnv): Child {
+  const proc = spawn('pnpm', ['exec', 'tsx', script], {
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    output.push(chunk.toString('utf8'));
+    if (output.length > 200) output.shift();
+  };
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const child: Child = {
+    name,
+    process: proc,
+    output,
+    stop: async () => {
+      signal(proc, 'SIGTERM');
+      const timer = setTimeout(() => signal(proc, 'SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+      children.delete(child);
+    },
+  };
+  children.add(child);
+  return child;
+}
+
+/** Polls `url` until it answers 200; fails early when the child dies. */
+export async function waitReady(child: Child, url: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.process.exitCode !== null || child.process.signalCode !== null) {
+      throw new Error(
+        `${child.name} exited (${child.process.exitCode ?? child.process.signalCode}):\n${child.output.join('').slice(-3000)}`,
+      );
+    }
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${child.name} not ready at ${url} after ${timeoutMs} ms:\n${child.output.join('').slice(-3000)}`);
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...children].map((c) => c.stop()));
+}
+
+/** Last resort on exit paths that cannot await: every child group gets SIGTERM. */
+export function killAllNow(): void {
+  for (const child of children) signal(child.process, 'SIGTERM');
+}

@@ -1,0 +1,95 @@
+/**
+ * Top self-time functions of a V8 `.cpuprofile`: `pnpm exec tsx bench/profile-top.ts <file | dir> [n]`.
+ * Given a directory, reads the profile with the most samples (the busy server, not pnpm or tsx's launcher).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+type CallFrame = { functionName: string; url: string; lineNumber: number };
+type ProfileNode = { id: number; callFrame: CallFrame };
+type CpuProfile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+
+export type Hot = { name: string; where: string; module: string; selfMs: number; share: number };
+
+/** `…/node_modules/.pnpm/@apollo+gateway@2.14.0/node_modules/@apollo/gateway/dist/x.js` → `@apollo/gateway/dist/x.js`. */
+function shortPath(url: string): string {
+  const path = url.replace(/^file:\/\//, '');
+  const at = path.lastIndexOf('/node_modules/');
+  if (at >= 0) return path.slice(at + '/node_modules/'.length);
+  return path.replace(`${process.cwd()}/`, '');
+}
+
+function moduleOf(url: string): string {
+  if (!url) return '(v8/native)';
+  if (url.startsWith('node:')) return 'node';
+  const path = shortPath(url);
+  if (!url.includes('/node_modules/')) return path.split('/').slice(0, 2).join('/');
+  const parts = path.split('/');
+  return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+}
+
+function load(path: string): CpuProfile {
+  return JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
+}
+
+/** The profile to read: the file itself, or the one with most samples in a directory (written since `sinceMs`). */
+export function pickProfile(path: string, sinceMs = 0): string {
+  if (!statSync(path).isDirectory()) return path;
+  const files = readdirSync(path)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(path, f))
+    .filter((f) => statSync(f).mtimeMs >= sinceMs);
+  if (files.length === 0) throw new Error(`no .cpuprofile in ${path}`);
+  return files.map((f) => ({ f, samples: load(f).samples.length })).sort((a, b) => b.samples - a.samples)[0].f;
+}
+
+/** Self time per function (summed over call sites); idle time is left out of the shares. */
+export function hottest(path: string, n = 15): { functions: Hot[]; modules: { module: string; share: number }[]; busyMs: number } {
+  const profile = load(path);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, Hot>();
+  let busy = 0;
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    if (!frame || frame.functionName === '(idle)') return;
+    busy += ms;
+    const where = frame.url ? `${shortPath(frame.url)}:${frame.lineNumber + 1}` : '';
+    const key = `${frame.functionName}@${where}`;
+    const hot = self.get(key) ?? { name: frame.functionName || '(anonymous)', where, module: moduleOf(frame.url), selfMs: 0, share: 0 };
+    hot.selfMs += ms;
+    self.set(key, hot);
+  });
+  const all = [...self.values()].map((h) => ({ ...h, share: h.selfMs / busy }));
+  const modules = new Map<string, number>();
+  for (const h of all) modules.set(h.module, (modules.get(h.module) ?? 0) + h.share);
+  return {
+    functions: all.sort((a, b) => b.selfMs - a.selfMs).slice(0, n),
+    modules: [...modules].map(([module, share]) => ({ module, share })).sort((a, b) => b.share - a.share),
+    busyMs: busy,
+  };
+}
+
+export function formatHottest(path: string, n = 15): string {
+  const { functions, modules, busyMs } = hottest(path, n);
+  const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+  return [
+    `CPU profile ${shortPath(path)}: ${(busyMs / 1000).toFixed(1)} s busy (idle excluded)`,
+    '',
+    '| # | self % | self ms | function | where |',
+    '| ---: | ---: | ---: | --- | --- |',
+    ...functions.map((h, i) => `| ${i + 1} | ${pct(h.share)} | ${h.selfMs.toFixed(0)} | ${h.name} | ${h.where || h.module} |`),
+    '',
+    `By module: ${modules
+      .slice(0, 10)
+      .map((m) => `${m.module} ${pct(m.share)}`)
+      .join(', ')}`,
+  ].join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const target = process.argv[2];
+  if (!target) throw new Error('usage: tsx bench/profile-top.ts <file.cpuprofile | dir> [n]');
+  console.log(formatHottest(pickProfile(target), Number(process.argv[3] ?? 15)));
+}

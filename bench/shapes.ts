@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { PRINCIPAL_HEADER, type Principal, seedId, signPrincipal } from '@dcrm/kit';
+import { SUBGRAPHS } from '../router/src/subgraphs.js';
+import type { Target } from './load.js';
+import { type Operation, STOREFRONT_KEY } from './operations.js';
+import { type Child, freePort, startChild, waitReady } from './processes.js';
+
+export const SHAPES = ['router prod', 'router all-in-one', 'direct subgraph', 'raw SQL'] as const;
+export type Shape = (typeof SHAPES)[number];
+
+export type Shapes = {
+  /** Every shape that can answer `op`, in SHAPES order. */
+  targets(op: Operation): { shape: Shape; target: Target }[];
+  children: Child[];
+};
+
+export type ShapeOptions = { databaseUrl: string; cpuProfDir?: string; log: (line: string) => void };
+
+const VOLT = seedId('storefront', 'volt');
+// What the router signs for a Volt shopper: the direct baseline sends the same, signed right before each run.
+const SHOPPER: Principal = { kind: 'anonymous', id: 'bench', storefrontId: VOLT, partnerId: null, roles: [], scopes: ['storefront'] };
+
+const local = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
+
+/**
+ * Starts every shape as child processes and waits until each is ready: the production shape (one
+ * process per subgraph plus the router, over HTTP), the all-in-one router, and the raw SQL baseline.
+ */
+export async function startShapes(options: ShapeOptions): Promise<Shapes> {
+  const secret = randomBytes(32).toString('hex');
+  const common = {
+    DATABASE_URL: options.databaseUrl,
+    DCRM_INTERNAL_SECRET: secret,
+    NODE_ENV: 'production',
+    APOLLO_TELEMETRY_DISABLED: '1',
+  };
+  const children: Child[] = [];
+  const ready: Promise<void>[] = [];
+  const start = (name: string, script: string, port: number, env: NodeJS.ProcessEnv) => {
+    const child = startChild(name, script, { ...common, ...env, PORT: String(port) });
+    children.push(child);
+    ready.push(waitReady(child, local(port, '/readyz')).then(() => options.log(`${name} ready on :${port}`)));
+  };
+
+  const subgraphPorts = new Map<string, number>();
+  for (const s of SUBGRAPHS) {
+    const port = await freePort();
+    subgraphPorts.set(s.name, port);
+    start(s.name, `subgraphs/${s.name}/src/main.ts`, port, { DCRM_MIGRATE: 'false' });
+  }
+  const urls = Object.fromEntries([...subgraphPorts].map(([name, port]) => [`${name.toUpperCase()}_URL`, local(port, '/graphql')]));
+  const routerPort = await freePort();
+  const profile = options.cpuProfDir ? `--cpu-prof --cpu-prof-dir ${options.cpuProfDir}` : '';
+  const nodeOptions = [process.env.NODE_OPTIONS, profile].filter(Boolean).join(' ');
+  start('router', 'router/src/main.ts', routerPort, {
+    ...urls,
+    DCRM_EXPOSE_SQL_COUNT: '1',
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+  });
+  const allInOnePort = await freePort();
+  start('all-in-one', 'bench/all-in-one-server.ts', allInOnePort, {});
+  const rawPort = await freePort();
+  start('raw', 'bench/raw-baseline.ts', rawPort, { STOREFRONT_ID: VOLT });
+  await Promise.all(ready);
+
+  const graphql = (op: Operation) => JSON.stringify({ query: op.query, variables: op.variables });
+  const viaKey = () => ({ 'x-api-key': STOREFRONT_KEY });
+  return {
+    children,
+    targets: (op) => {
+      const body = graphql(op);
+      const targets: { shape: Shape; target: Target }[] = [
+        { shape: 'router prod', target: { url: local(routerPort, '/graphql'), body, headers: viaKey } },
+        { shape: 'router all-in-one', target: { url: local(allInOnePort, '/graphql'), body, headers: viaKey } },
+      ];
+      const port = op.subgraph ? subgraphPorts.get(op.subgraph) : undefined;
+      if (port) {
+        const signed = () => ({ [PRINCIPAL_HEADER]: signPrincipal(SHOPPER, secret) });
+        targets.push({ shape: 'direct subgraph', target: { url: local(port, '/graphql'), body, headers: signed } });
+      }
+      if (op.raw) targets.push({ shape: 'raw SQL', target: { url: local(rawPort, `/${op.name}`), body, headers: () => ({}) } });
+      return targets;
+    },
+  };
+}

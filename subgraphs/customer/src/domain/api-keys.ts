@@ -1,0 +1,114 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ApiKey, type IApiKey } from '../entities/index.js';
+import { API_KEY_REVOKED, type CustomerServices } from './services.js';
+
+export type KeyKind = 'PUBLIC' | 'PRIVATE';
+export type ApiKeyGrant = { keyId: string; kind: KeyKind; storefrontId: string; partnerId: string | null; scopes: string[] };
+export type CreatedKey = { apiKey: IApiKey; secret: string };
+
+/** What a private key may be granted; partners may grant their keys only the partner-safe ones. */
+export const PRIVATE_KEY_SCOPES = ['customer:lookup', 'customer:read', 'interaction:write', 'nps:read'];
+const PARTNER_KEY_SCOPES = ['customer:read', 'interaction:write'];
+
+export const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+const newSecret = (kind: KeyKind) => `dcrm_${kind === 'PUBLIC' ? 'pk' : 'sk'}_${randomBytes(24).toString('base64url')}`;
+
+/** Keys a principal manages: staff their storefront's, partners their own. */
+function managed(principal: Principal): FilterQuery<IApiKey> {
+  if (principal.kind === 'partner')
+    return { partnerId: principal.partnerId ?? '00000000-0000-0000-0000-000000000000', storefrontId: principal.storefrontId ?? undefined };
+  return { storefrontId: principal.storefrontId ?? '00000000-0000-0000-0000-000000000000' };
+}
+
+export async function verifyApiKey(em: EntityManager, key: string): Promise<ApiKeyGrant | null> {
+  if (key.length < 16 || key.length > 200) return null;
+  const found = await em.findOne(ApiKey, { hash: hashKey(key), revokedAt: null });
+  return found
+    ? { keyId: found.id, kind: found.kind, storefrontId: found.storefrontId, partnerId: found.partnerId ?? null, scopes: found.scopes }
+    : null;
+}
+
+export const listApiKeys = (em: EntityManager, principal: Principal) =>
+  em.find(ApiKey, managed(principal), { orderBy: { createdAt: 'desc' } });
+
+export type ApiKeyCreateInput = { kind: KeyKind; name: string; scopes?: string[] | null };
+
+export async function apiKeyCreate(em: EntityManager, principal: Principal, input: ApiKeyCreateInput): Promise<Result<CreatedKey>> {
+  const checks = new Checks();
+  checks.text(input.name, ['input', 'name'], 120);
+  const scopes = [...new Set(input.scopes ?? [])];
+  const allowed = principal.kind === 'partner' ? PARTNER_KEY_SCOPES : PRIVATE_KEY_SCOPES;
+  if (principal.kind === 'partner' && input.kind === 'PUBLIC') checks.add('INVALID', 'Partners create PRIVATE keys', ['input', 'kind']);
+  if (input.kind === 'PUBLIC' && scopes.length) checks.add('INVALID', 'Public keys have no scopes', ['input', 'scopes']);
+  for (const [i, scope] of scopes.entries()) {
+    if (!allowed.includes(scope))
+      checks.add('INVALID', `Unknown or not allowed scope; allowed: ${allowed.join(', ')}`, ['input', 'scopes', String(i)]);
+  }
+  if (!principal.storefrontId) checks.add('INVALID', 'No storefront in scope', ['input']);
+  if (!checks.ok) return { ok: false, errors: checks.errors };
+  return ok(
+    await insertKey(em, {
+      kind: input.kind,
+      name: input.name.trim(),
+      storefrontId: principal.storefrontId as string,
+      partnerId: principal.kind === 'partner' ? principal.partnerId : null,
+      scopes,
+    }),
+  );
+}
+
+async function insertKey(
+  em: EntityManager,
+  fields: { kind: KeyKind; name: string; storefrontId: string; partnerId: string | null; scopes: string[] },
+): Promise<CreatedKey> {
+  const secret = newSecret(fields.kind);
+  const apiKey = em.create(ApiKey, { ...fields, prefix: secret.slice(0, 16), hash: hashKey(secret) });
+  await em.flush();
+  return { apiKey, secret };
+}
+
+async function findManaged(em: EntityManager, principal: Principal, id: string): Promise<IApiKey | null> {
+  const checks = new Checks();
+  if (!checks.uuid(id, ['input', 'id'])) return null;
+  return em.findOne(ApiKey, { $and: [managed(principal), { id, revokedAt: null }] });
+}
+
+export async function apiKeyRevoke(
+  em: EntityManager,
+  services: CustomerServices,
+  principal: Principal,
+  id: string,
+): Promise<Result<IApiKey>> {
+  const key = await findManaged(em, principal, id);
+  if (!key) return fail('NOT_FOUND', 'No such active key', ['input', 'id']);
+  key.revokedAt = new Date();
+  await em.flush();
+  await services.bus.publish(API_KEY_REVOKED, { keyId: key.id });
+  return ok(key);
+}
+
+/** A new secret with the same grants; the old secret stops working now. */
+export async function apiKeyRotate(
+  em: EntityManager,
+  services: CustomerServices,
+  principal: Principal,
+  id: string,
+): Promise<Result<CreatedKey>> {
+  const key = await findManaged(em, principal, id);
+  if (!key) return fail('NOT_FOUND', 'No such active key', ['input', 'id']);
+  const created = await em.transactional(async (tx) => {
+    await tx.nativeUpdate(ApiKey, { id: key.id }, { revokedAt: new Date() });
+    return insertKey(tx as EntityManager, {
+      kind: key.kind,
+      name: key.name,
+      storefrontId: key.storefrontId,
+      partnerId: key.partnerId ?? null,
+      scopes: key.scopes,
+    });
+  });
+  await services.bus.publish(API_KEY_REVOKED, { keyId: key.id });
+  return ok(created);
+}

@@ -1,0 +1,37 @@
+import type { Principal } from '@dcrm/kit';
+import type { FilterQuery } from '@mikro-orm/core';
+import type { ICustomer } from '../entities/index.js';
+
+/** The role a BUSINESS account's holder gets at login: it may see the accounts below its own. */
+export const ACCOUNT_ADMIN = 'account-admin';
+export const segmentsOf = (principal: Principal): string[] =>
+  principal.roles.filter((r) => r.startsWith('segment:')).map((r) => r.slice('segment:'.length));
+
+/**
+ * Which accounts a principal may see, as a filter, or null for none. Always within the principal's
+ * storefront. `ownTree` is the customer's own id plus, for a business admin, its descendants.
+ * - customer: their own account (and descendants if admin)
+ * - partner (user or key): accounts with its partner id
+ * - staff: accounts of their market segments (`segment:*` for all)
+ * - chatbot keys (anonymous with customer:lookup): accounts of the storefront, for identity lookups
+ */
+export function customerScope(principal: Principal, ownTree: string[] = []): FilterQuery<ICustomer> | null {
+  const storefrontId = principal.storefrontId;
+  if (principal.kind === 'service') return storefrontId ? { storefrontId } : {};
+  if (!storefrontId) return null;
+  switch (principal.kind) {
+    case 'customer':
+      return ownTree.length ? { storefrontId, id: { $in: ownTree } } : null;
+    case 'partner':
+      return principal.partnerId ? { storefrontId, partner: principal.partnerId } : null;
+    case 'staff': {
+      const segments = segmentsOf(principal);
+      if (segments.includes('*')) return { storefrontId };
+      return segments.length ? { storefrontId, segment: { $in: segments } } : null;
+    }
+    case 'anonymous':
+      return principal.scopes.includes('customer:lookup') ? { storefrontId } : null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,14 @@
+import type { EventBus, Throttle } from '@dcrm/kit';
+
+/** Process-wide dependencies of the customer subgraph's use cases. */
+export type CustomerServices = {
+  bus: EventBus;
+  throttle: Throttle;
+  jwtSecret: Uint8Array;
+  /** Staff passwords older than this must be changed before signing in. */
+  staffPasswordMaxAgeDays: number;
+};
+
+/** Bus channels routers listen on to forget credentials at once instead of when their cache expires. */
+export const API_KEY_REVOKED = 'dcrm.apikey.revoked';
+export const SESSION_REVOKED = 'dcrm.session.revoked';

@@ -1,0 +1,92 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { fail, newId, ok, type Principal, type Result, signAccessToken } from '@dcrm/kit';
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Customer, PartnerUser, RefreshToken, Staff } from '../entities/index.js';
+import { ACCOUNT_ADMIN } from './scope.js';
+import { type CustomerServices, SESSION_REVOKED } from './services.js';
+
+export type SubjectKind = 'customer' | 'staff' | 'partner';
+export type Tokens = { accessToken: string; accessTokenExpiresAt: Date; refreshToken: string; subject: { kind: SubjectKind; id: string } };
+
+const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
+export const PARTNER_USER_SCOPES = ['customer:read', 'interaction:write', 'apikey:manage'];
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** The principal a subject's tokens carry, rebuilt from the database at every issue (roles can change). */
+export async function principalFor(em: EntityManager, kind: SubjectKind, id: string): Promise<Principal | null> {
+  if (kind === 'customer') {
+    const c = await em.findOne(Customer, { id, status: 'ACTIVE' });
+    if (!c) return null;
+    const roles = [`segment:${c.segment}`, ...(c.type === 'BUSINESS' ? [ACCOUNT_ADMIN] : [])];
+    return { kind, id, storefrontId: c.storefrontId, partnerId: null, roles, scopes: [] };
+  }
+  if (kind === 'staff') {
+    const s = await em.findOne(Staff, { id, active: true }, { populate: ['accessGroups'] });
+    if (!s) return null;
+    const scopes = [...new Set(s.accessGroups.getItems().flatMap((g) => g.scopes))].sort();
+    return { kind, id, storefrontId: s.storefrontId, partnerId: null, roles: ['staff', ...s.segments.map((x) => `segment:${x}`)], scopes };
+  }
+  const u = await em.findOne(PartnerUser, { id }, { populate: ['partner'] });
+  if (!u) return null;
+  return { kind, id, storefrontId: u.partner.storefrontId, partnerId: u.partner.id, roles: ['partner-user'], scopes: PARTNER_USER_SCOPES };
+}
+
+/** A short-lived access JWT and a single-use refresh token (stored hashed) in session `familyId`. */
+export async function issueTokens(
+  em: EntityManager,
+  services: CustomerServices,
+  principal: Principal,
+  familyId = newId(),
+): Promise<Tokens> {
+  const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
+  const kind = principal.kind as SubjectKind;
+  em.create(RefreshToken, {
+    familyId,
+    subjectKind: kind,
+    subjectId: principal.id as string,
+    hash: sha256(refreshToken),
+    expiresAt: new Date(Date.now() + REFRESH_TTL_MS),
+  });
+  await em.flush();
+  const access = await signAccessToken(principal, services.jwtSecret, familyId);
+  return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken, subject: { kind, id: principal.id as string } };
+}
+
+const invalid = () =>
+  fail<Tokens>('INVALID_TOKEN', 'The refresh token is invalid, expired or already used; sign in again', ['input', 'refreshToken']);
+
+/**
+ * Rotation: each refresh token works once. Presenting a used one means it leaked, so the whole
+ * session is revoked and both holders must sign in again.
+ */
+export async function renewTokens(em: EntityManager, services: CustomerServices, refreshToken: string): Promise<Result<Tokens>> {
+  const now = new Date();
+  const outcome = await em.transactional(async (tx) => {
+    const token = await tx.findOne(RefreshToken, { hash: sha256(refreshToken) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!token || token.revokedAt || token.expiresAt < now) return { kind: 'invalid' as const };
+    if (token.usedAt) {
+      await tx.nativeUpdate(RefreshToken, { familyId: token.familyId, revokedAt: null }, { revokedAt: now });
+      return { kind: 'reused' as const, familyId: token.familyId };
+    }
+    token.usedAt = now;
+    return { kind: 'ok' as const, token };
+  });
+  if (outcome.kind === 'reused') {
+    await services.bus.publish(SESSION_REVOKED, { sessionId: outcome.familyId });
+    return invalid();
+  }
+  if (outcome.kind === 'invalid') return invalid();
+  const principal = await principalFor(em, outcome.token.subjectKind, outcome.token.subjectId);
+  if (!principal) return invalid();
+  return ok(await issueTokens(em, services, principal, outcome.token.familyId));
+}
+
+/** Logout: every refresh token of the session stops working, and routers drop its access tokens. */
+export async function revokeSession(em: EntityManager, services: CustomerServices, refreshToken: string): Promise<Result<true>> {
+  const token = await em.findOne(RefreshToken, { hash: sha256(refreshToken) });
+  if (!token) return fail('INVALID_TOKEN', 'Unknown refresh token', ['input', 'refreshToken']);
+  await em.nativeUpdate(RefreshToken, { familyId: token.familyId, revokedAt: null }, { revokedAt: new Date() });
+  await services.bus.publish(SESSION_REVOKED, { sessionId: token.familyId });
+  return ok(true);
+}

@@ -1,0 +1,25 @@
+import { ApiKey, RefreshToken } from './credential.entity.js';
+import { Address, Contact, Customer, Interaction, NpsResponse, NpsSurvey, SiteMessage } from './customer.entity.js';
+import { Partner, PartnerUser } from './partner.entity.js';
+import { AccessGroup, Staff } from './staff.entity.js';
+
+export * from './credential.entity.js';
+export * from './customer.entity.js';
+export * from './partner.entity.js';
+export * from './staff.entity.js';
+
+export const entities = [
+  Customer,
+  Contact,
+  Address,
+  SiteMessage,
+  Interaction,
+  NpsSurvey,
+  NpsResponse,
+  Partner,
+  PartnerUser,
+  AccessGroup,
+  Staff,
+  ApiKey,
+  RefreshToken,
+];

@@ -1,0 +1,39 @@
+import { newId } from '@dcrm/kit';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+
+export const AccessGroup = defineEntity({
+  name: 'AccessGroup',
+  tableName: 'access_group',
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
+    name: p.string().unique(),
+    scopes: p.array(),
+  },
+});
+export type IAccessGroup = InferEntity<typeof AccessGroup>;
+
+export const Staff = defineEntity({
+  name: 'Staff',
+  tableName: 'staff',
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
+    storefrontId: p.uuid(),
+    email: p.string().unique(),
+    name: p.string(),
+    passwordHash: p.string().hidden(),
+    passwordChangedAt: p.datetime(),
+    manager: () => p.manyToOne(Staff).nullable(),
+    segments: p.array(),
+    active: p.boolean().default(true),
+    accessGroups: () =>
+      p.manyToMany(AccessGroup).pivotTable('staff_access_group').joinColumn('staff_id').inverseJoinColumn('access_group_id'),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export type IStaff = InferEntity<typeof Staff>;

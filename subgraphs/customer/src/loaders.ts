@@ -1,0 +1,185 @@
+import { byId, type Connection, groupedBy, type Principal, parsePage, toConnection } from '@dcrm/kit';
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { ACCOUNT_ADMIN, customerScope } from './domain/scope.js';
+import {
+  Address,
+  Contact,
+  Customer,
+  type IAccessGroup,
+  type IAddress,
+  type IContact,
+  type ICustomer,
+  type INpsResponse,
+  NpsResponse,
+  Partner,
+  Staff,
+} from './entities/index.js';
+
+export type PageKey = { customerId: string; first?: number | null; after?: string | null; unreadOnly?: boolean };
+
+export type CustomerLoaders = ReturnType<typeof createLoaders>;
+
+function memo<T>(load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | null = null;
+  return () => (value ??= load());
+}
+
+/** A customer's own id and, for a business account's admin, every account below it. */
+async function ownTree(em: EntityManager, principal: Principal): Promise<string[]> {
+  if (principal.kind !== 'customer' || !principal.id) return [];
+  if (!principal.roles.includes(ACCOUNT_ADMIN)) return [principal.id];
+  const rows = await em.execute(
+    `with recursive tree(id) as (select id from "customer"."customer" where id = ?
+       union select c.id from "customer"."customer" c join tree on c.parent_id = tree.id) select id from tree`,
+    [principal.id],
+  );
+  return rows.map((r) => r.id as string);
+}
+
+/** Newest-first pages of a child list per customer: one statement per distinct page request, however many customers. */
+function pagedChildren<T extends { id: string }>(
+  em: EntityManager,
+  table: string,
+  map: (row: Record<string, unknown>) => T,
+  extra: (key: PageKey) => string,
+) {
+  const fetch = async (keys: readonly PageKey[]): Promise<Connection<T>[]> => {
+    const key = keys[0];
+    const page = parsePage(key, 'NEWEST', 1);
+    const params: unknown[] = [keys.map((k) => k.customerId)];
+    let where = `customer_id in (?) ${extra(key)}`;
+    if (page.after) {
+      where += ' and id < cast(? as uuid)';
+      params.push(page.after[0]);
+    }
+    params.push(page.limit + 1);
+    const rows = await em.execute(
+      `select * from (select t.*, row_number() over (partition by customer_id order by id desc) as rn
+         from "customer"."${table}" t where ${where}) x where rn <= ?`,
+      params,
+    );
+    return keys.map((k) => toConnection(rows.filter((r) => r.customer_id === k.customerId).map(map), page, 'NEWEST', (r) => [r.id]));
+  };
+  return new DataLoader<PageKey, Connection<T>, string>(
+    async (keys) => {
+      // Keys that differ only by customer share a statement.
+      const groups = new Map<string, number[]>();
+      keys.forEach((k, i) => {
+        const signature = JSON.stringify([k.first, k.after, k.unreadOnly]);
+        groups.set(signature, [...(groups.get(signature) ?? []), i]);
+      });
+      const results: Connection<T>[] = new Array(keys.length);
+      await Promise.all(
+        [...groups.values()].map(async (indexes) => {
+          const pages = await fetch(indexes.map((i) => keys[i]));
+          indexes.forEach((keyIndex, j) => {
+            results[keyIndex] = pages[j];
+          });
+        }),
+      );
+      return results;
+    },
+    { cacheKeyFn: (k) => JSON.stringify(k) },
+  );
+}
+
+export type InteractionRow = { id: string; channel: string; direction: string; occurredAt: Date; notes: string; staffId: string | null };
+export type SiteMessageRow = { id: string; title: string; body: string; createdAt: Date; readAt: Date | null };
+
+export function createLoaders(em: EntityManager, principal: Principal) {
+  const tree = memo(() => ownTree(em, principal));
+  /** The principal's visibility filter (null: sees no accounts). */
+  const scope = async (): Promise<FilterQuery<ICustomer> | null> => customerScope(principal, await tree());
+  const scoped = async (where: FilterQuery<ICustomer>): Promise<ICustomer[]> => {
+    const visible = await scope();
+    return visible ? em.find(Customer, { $and: [visible, where] }, { orderBy: { id: 'asc' } }) : [];
+  };
+
+  return {
+    scope,
+    customer: byId(
+      (ids) => scoped({ id: { $in: [...ids] } }),
+      (c) => c.id,
+    ),
+    children: groupedBy(
+      (ids) => scoped({ parent: { $in: [...ids] } }),
+      (c) => c.parent?.id ?? '',
+    ),
+    descendantCount: new DataLoader<string, number>(async (ids) => {
+      const rows = await em.execute(
+        `with recursive tree(root, id) as (select id, id from "customer"."customer" where id in (?)
+           union all select tree.root, c.id from "customer"."customer" c join tree on c.parent_id = tree.id)
+         select root, count(*)::int - 1 as n from tree group by root`,
+        [[...ids]],
+      );
+      const counts = new Map(rows.map((r) => [r.root as string, r.n as number]));
+      return ids.map((id) => counts.get(id) ?? 0);
+    }),
+    contacts: groupedBy<IContact>(
+      (ids) => em.find(Contact, { customer: { $in: [...ids] } }, { orderBy: { isPrimary: 'desc', name: 'asc' } }),
+      (c) => c.customer.id,
+    ),
+    addresses: groupedBy<IAddress>(
+      (ids) => em.find(Address, { customer: { $in: [...ids] } }, { orderBy: { isDefault: 'desc', type: 'asc' } }),
+      (a) => a.customer.id,
+    ),
+    npsResponses: groupedBy<INpsResponse>(
+      (ids) => em.find(NpsResponse, { customer: { $in: [...ids] } }, { orderBy: { respondedAt: 'desc' } }),
+      (r) => r.customer.id,
+    ),
+    interactions: pagedChildren<InteractionRow>(
+      em,
+      'interaction',
+      (r) => ({
+        id: r.id as string,
+        channel: r.channel as string,
+        direction: r.direction as string,
+        occurredAt: new Date(r.occurred_at as string),
+        notes: r.notes as string,
+        staffId: (r.staff_id as string | null) ?? null,
+      }),
+      () => '',
+    ),
+    siteMessages: pagedChildren<SiteMessageRow>(
+      em,
+      'site_message',
+      (r) => ({
+        id: r.id as string,
+        title: r.title as string,
+        body: r.body as string,
+        createdAt: new Date(r.created_at as string),
+        readAt: r.read_at ? new Date(r.read_at as string) : null,
+      }),
+      (k) => (k.unreadOnly ? 'and read_at is null' : ''),
+    ),
+    unreadCount: new DataLoader<string, number>(async (ids) => {
+      const rows = await em.execute(
+        'select customer_id, count(*)::int as n from "customer"."site_message" where customer_id in (?) and read_at is null group by customer_id',
+        [[...ids]],
+      );
+      const counts = new Map(rows.map((r) => [r.customer_id as string, r.n as number]));
+      return ids.map((id) => counts.get(id) ?? 0);
+    }),
+    staff: byId(
+      (ids) => em.find(Staff, { id: { $in: [...ids] } }),
+      (s) => s.id,
+    ),
+    accessGroups: groupedBy(
+      async (staffIds) => {
+        const rows = await em.execute(
+          `select sag.staff_id, g.* from "customer"."staff_access_group" sag join "customer"."access_group" g on g.id = sag.access_group_id
+           where sag.staff_id in (?) order by g.name`,
+          [[...staffIds]],
+        );
+        return rows.map((r) => ({ staffId: r.staff_id as string, group: { id: r.id, name: r.name, scopes: r.scopes } as IAccessGroup }));
+      },
+      (r) => r.staffId,
+    ),
+    partner: byId(
+      (ids) => em.find(Partner, { id: { $in: [...ids] } }),
+      (p) => p.id,
+    ),
+  };
+}

@@ -1,0 +1,32 @@
+import { payload, type Resolvers } from '@dcrm/kit';
+import { type InteractionLogInput, interactionLog } from '../domain/interactions.js';
+import { type NpsRespondInput, npsRespond } from '../domain/nps-write.js';
+import {
+  type CustomerUpdateInput,
+  consentSet,
+  customerUpdate,
+  notificationPreferenceSet,
+  siteMessagesMarkRead,
+} from '../domain/profile.js';
+import type { Channel } from '../entities/index.js';
+import type { CustomerContext } from './context.js';
+
+export const accountMutationResolvers: Resolvers = {
+  Mutation: {
+    customerUpdate: async (_: unknown, { input }: { input: CustomerUpdateInput }, ctx: CustomerContext) =>
+      payload('customer', await customerUpdate(ctx, input)),
+    customerConsentSet: async (
+      _: unknown,
+      { input }: { input: { customerId?: string; channel: Channel; granted: boolean } },
+      ctx: CustomerContext,
+    ) => payload('customer', await consentSet(ctx, input)),
+    notificationPreferenceSet: async (_: unknown, { input }: { input: { type: string; channels: Channel[] } }, ctx: CustomerContext) =>
+      payload('customer', await notificationPreferenceSet(ctx, input)),
+    siteMessagesMarkRead: async (_: unknown, { input }: { input: { ids: string[] } }, ctx: CustomerContext) =>
+      payload('customer', await siteMessagesMarkRead(ctx, input.ids)),
+    interactionLog: async (_: unknown, { input }: { input: InteractionLogInput }, ctx: CustomerContext) =>
+      payload('interaction', await interactionLog(ctx, input)),
+    npsRespond: async (_: unknown, { input }: { input: NpsRespondInput }, ctx: CustomerContext) =>
+      payload('response', await npsRespond(ctx.em, ctx.principal, input)),
+  },
+};

@@ -1,0 +1,78 @@
+import { EventEmitter } from 'node:events';
+import { Redis } from 'ioredis';
+
+export type BusHandler = (payload: unknown) => void;
+
+/**
+ * Fan-out of small notifications between processes (key revoked, offer published). Redis pub/sub
+ * when REDIS_URL is set; in one process otherwise. Delivery is at-most-once: durable facts go
+ * through each subgraph's outbox.
+ */
+export type EventBus = {
+  publish(channel: string, payload: unknown): Promise<void>;
+  subscribe(channel: string, handler: BusHandler): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+};
+
+export function memoryBus(): EventBus {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  return {
+    publish: async (channel, payload) => {
+      emitter.emit(channel, payload);
+    },
+    subscribe: async (channel, handler) => {
+      emitter.on(channel, handler);
+      return async () => {
+        emitter.off(channel, handler);
+      };
+    },
+    close: async () => {
+      emitter.removeAllListeners();
+    },
+  };
+}
+
+/** One publisher connection and one subscriber connection; a channel is subscribed while it has handlers. */
+export function redisBus(url: string): EventBus {
+  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  const subscriber = new Redis(url, { lazyConnect: true });
+  const handlers = new Map<string, Set<BusHandler>>();
+  subscriber.on('message', (channel: string, message: string) => {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(message);
+    } catch {
+      return;
+    }
+    for (const handler of handlers.get(channel) ?? []) handler(payload);
+  });
+  return {
+    publish: async (channel, payload) => {
+      await publisher.publish(channel, JSON.stringify(payload));
+    },
+    subscribe: async (channel, handler) => {
+      let set = handlers.get(channel);
+      if (!set) {
+        set = new Set();
+        handlers.set(channel, set);
+        await subscriber.subscribe(channel);
+      }
+      set.add(handler);
+      return async () => {
+        set.delete(handler);
+        if (set.size === 0) {
+          handlers.delete(channel);
+          await subscriber.unsubscribe(channel);
+        }
+      };
+    },
+    close: async () => {
+      handlers.clear();
+      publisher.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}
+
+export const openBus = (env: NodeJS.ProcessEnv = process.env): EventBus => (env.REDIS_URL ? redisBus(env.REDIS_URL) : memoryBus());

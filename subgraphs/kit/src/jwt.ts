@@ -1,0 +1,83 @@
+import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import type { Principal, PrincipalKind } from './principal.js';
+
+export const ISSUER = 'dcrm';
+export const AUDIENCE = 'dcrm-api';
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+
+/** Claims of a dcrm access token; the same mapping applies to an external identity provider's tokens. */
+type Claims = JWTPayload & { kind?: string; sf?: string | null; pid?: string | null; roles?: string[]; scope?: string; sid?: string };
+
+const TOKEN_KINDS = new Set<PrincipalKind>(['customer', 'staff', 'partner']);
+
+const DEV_JWT_SECRET = 'dcrm-development-jwt-secret-change-me-please';
+
+export function jwtSecret(env: NodeJS.ProcessEnv = process.env): Uint8Array {
+  const secret = env.DCRM_JWT_SECRET;
+  if (!secret && env.NODE_ENV === 'production' && !env.DCRM_JWKS_URL)
+    throw new Error('DCRM_JWT_SECRET (or DCRM_JWKS_URL) is required in production');
+  if (secret && secret.length < 32) throw new Error('DCRM_JWT_SECRET must be at least 32 characters');
+  return new TextEncoder().encode(secret ?? DEV_JWT_SECRET);
+}
+
+/** `sessionId` (claim `sid`) lets a logout revoke the access tokens of that session too. */
+export async function signAccessToken(
+  principal: Principal,
+  secret: Uint8Array,
+  sessionId: string,
+  now = Date.now(),
+): Promise<{ token: string; expiresAt: Date }> {
+  const issuedAt = Math.floor(now / 1000);
+  const claims: Claims = {
+    kind: principal.kind,
+    sf: principal.storefrontId,
+    pid: principal.partnerId,
+    roles: principal.roles,
+    scope: principal.scopes.join(' '),
+    sid: sessionId,
+  };
+  const token = await new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(principal.id ?? '')
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + ACCESS_TOKEN_TTL_SECONDS)
+    .sign(secret);
+  return { token, expiresAt: new Date((issuedAt + ACCESS_TOKEN_TTL_SECONDS) * 1000) };
+}
+
+export type VerifiedToken = { principal: Principal; sessionId: string | null; expiresAt: number };
+export type TokenVerifier = (token: string) => Promise<VerifiedToken | null>;
+
+/** HS256 with the shared secret by default; `DCRM_JWKS_URL` switches to an external identity provider. */
+export function tokenVerifier(env: NodeJS.ProcessEnv = process.env): TokenVerifier {
+  const issuer = env.DCRM_JWT_ISSUER ?? ISSUER;
+  const audience = env.DCRM_JWT_AUDIENCE ?? AUDIENCE;
+  const key = env.DCRM_JWKS_URL ? createRemoteJWKSet(new URL(env.DCRM_JWKS_URL)) : jwtSecret(env);
+  const algorithms = env.DCRM_JWKS_URL ? ['RS256', 'ES256', 'EdDSA'] : ['HS256'];
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify<Claims>(token, key as Uint8Array, { issuer, audience, algorithms });
+      const principal = principalFromClaims(payload);
+      return principal
+        ? { principal, sessionId: typeof payload.sid === 'string' ? payload.sid : null, expiresAt: (payload.exp ?? 0) * 1000 }
+        : null;
+    } catch {
+      return null;
+    }
+  };
+}
+
+export function principalFromClaims(claims: Claims): Principal | null {
+  const kind = claims.kind as PrincipalKind;
+  if (!TOKEN_KINDS.has(kind) || !claims.sub) return null;
+  return {
+    kind,
+    id: claims.sub,
+    storefrontId: typeof claims.sf === 'string' ? claims.sf : null,
+    partnerId: typeof claims.pid === 'string' ? claims.pid : null,
+    roles: Array.isArray(claims.roles) ? claims.roles.filter((r) => typeof r === 'string') : [],
+    scopes: typeof claims.scope === 'string' && claims.scope ? claims.scope.split(' ') : [],
+  };
+}
