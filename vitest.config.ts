@@ -9,6 +9,8 @@ export default defineConfig({
     globalSetup: ['tests/setup/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    env: { APOLLO_TELEMETRY_DISABLED: '1' },
+    // Tests name their client address (x-forwarded-for) so login throttling is per test file;
+    // a cheaper scrypt cost keeps sign-in tests fast (the cost travels with each hash).
+    env: { APOLLO_TELEMETRY_DISABLED: '1', DCRM_TRUST_PROXY: '1', DCRM_SCRYPT_N: '16384' },
   },
 });

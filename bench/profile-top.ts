@@ -1,6 +1,6 @@
 /**
  * Top self-time functions of a V8 `.cpuprofile`: `pnpm exec tsx bench/profile-top.ts <file | dir> [n]`.
- * Given a directory, reads the profile with the most samples (the busy server, not pnpm or tsx's launcher).
+ * Given a directory, reads the busiest profile (the server, not pnpm or tsx's launcher, which idle alongside).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 
 type CallFrame = { functionName: string; url: string; lineNumber: number };
 type ProfileNode = { id: number; callFrame: CallFrame };
-type CpuProfile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+type CpuProfile = { nodes: ProfileNode[]; startTime: number; samples: number[]; timeDeltas: number[] };
 
 export type Hot = { name: string; where: string; module: string; selfMs: number; share: number };
 
@@ -33,7 +33,7 @@ function load(path: string): CpuProfile {
   return JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
 }
 
-/** The profile to read: the file itself, or the one with most samples in a directory (written since `sinceMs`). */
+/** The profile to read: the file itself, or the busiest in a directory (written since `sinceMs`). */
 export function pickProfile(path: string, sinceMs = 0): string {
   if (!statSync(path).isDirectory()) return path;
   const files = readdirSync(path)
@@ -41,19 +41,28 @@ export function pickProfile(path: string, sinceMs = 0): string {
     .map((f) => join(path, f))
     .filter((f) => statSync(f).mtimeMs >= sinceMs);
   if (files.length === 0) throw new Error(`no .cpuprofile in ${path}`);
-  return files.map((f) => ({ f, samples: load(f).samples.length })).sort((a, b) => b.samples - a.samples)[0].f;
+  return files.map((f) => ({ f, busy: hottest(f, 0).busyMs })).sort((a, b) => b.busy - a.busy)[0].f;
 }
 
-/** Self time per function (summed over call sites); idle time is left out of the shares. */
-export function hottest(path: string, n = 15): { functions: Hot[]; modules: { module: string; share: number }[]; busyMs: number } {
+/**
+ * Self time per function (summed over call sites); idle time is left out of the shares. `fromUs` skips
+ * samples before that monotonic time (µs, as `process.hrtime`): start-up and module loading.
+ */
+export function hottest(
+  path: string,
+  n = 15,
+  fromUs = 0,
+): { functions: Hot[]; modules: { module: string; share: number }[]; busyMs: number } {
   const profile = load(path);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<string, Hot>();
   let busy = 0;
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
     const frame = byId.get(id)?.callFrame;
     const ms = (profile.timeDeltas[i] ?? 0) / 1000;
-    if (!frame || frame.functionName === '(idle)') return;
+    at += profile.timeDeltas[i] ?? 0;
+    if (!frame || frame.functionName === '(idle)' || at < fromUs) return;
     busy += ms;
     const where = frame.url ? `${shortPath(frame.url)}:${frame.lineNumber + 1}` : '';
     const key = `${frame.functionName}@${where}`;
@@ -71,11 +80,11 @@ export function hottest(path: string, n = 15): { functions: Hot[]; modules: { mo
   };
 }
 
-export function formatHottest(path: string, n = 15): string {
-  const { functions, modules, busyMs } = hottest(path, n);
+export function formatHottest(path: string, n = 15, fromUs = 0): string {
+  const { functions, modules, busyMs } = hottest(path, n, fromUs);
   const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
   return [
-    `CPU profile ${shortPath(path)}: ${(busyMs / 1000).toFixed(1)} s busy (idle excluded)`,
+    `CPU profile ${shortPath(path)}: ${(busyMs / 1000).toFixed(1)} s busy (idle${fromUs ? ' and start-up' : ''} excluded)`,
     '',
     '| # | self % | self ms | function | where |',
     '| ---: | ---: | ---: | --- | --- |',

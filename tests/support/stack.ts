@@ -31,3 +31,31 @@ export function client(handler: Handler, key?: string, headers: Record<string, s
 }
 
 export const codes = (r: Response) => r.body.errors?.map((e) => e.extensions?.code) ?? [];
+
+export const DEMO_PASSWORD = 'dcrm-demo-2026';
+export const PRIVATE_KEYS = {
+  voltChatbot: 'dcrm_sk_volt_chatbot_demo_7d1e9b3a5c4f',
+  connectifyPartner: 'dcrm_sk_connectify_demo_2b8f4e6a1c9d',
+};
+export const customerId = (key: string) => seedId('customer', key);
+
+/** A client address of its own per caller, so throttling in one test file never meets another's. */
+export const testIp = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+
+type Login = 'customerLogin' | 'staffLogin' | 'partnerLogin';
+
+/** Signs in through the router and returns a client that sends the bearer token (and the key, if any). */
+export async function signIn(handler: Handler, kind: Login, email: string, key?: string, password = DEMO_PASSWORD) {
+  const ip = testIp();
+  const res = await client(handler, key, { 'x-forwarded-for': ip })(
+    `mutation ($input: LoginInput!) { ${kind}(input: $input) { accessToken refreshToken userErrors { code message } } }`,
+    { input: { email, password } },
+  );
+  const payload = res.body.data?.[kind];
+  if (!payload?.accessToken) throw new Error(`${kind} ${email} failed: ${JSON.stringify(res.body)}`);
+  return {
+    accessToken: payload.accessToken as string,
+    refreshToken: payload.refreshToken as string,
+    gql: client(handler, key, { authorization: `Bearer ${payload.accessToken}`, 'x-forwarded-for': ip }),
+  };
+}

@@ -1,0 +1,266 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../router/src/stack.js';
+import { client, codes, customerId, DEMO_PASSWORD, KEYS, signIn, startTestStack, testIp } from './support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(() => stack.stop());
+
+const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
+const REGISTER = `mutation ($input: CustomerRegisterInput!) { customerRegister(input: $input) {
+  accessToken refreshToken customer { id email segment } userErrors { field code message } } }`;
+const LOGIN = `mutation ($input: LoginInput!) { customerLogin(input: $input) { accessToken refreshToken userErrors { code } } }`;
+const RENEW = `mutation ($t: String!) { customerAccessTokenRenew(input: { refreshToken: $t }) { accessToken refreshToken userErrors { code } } }`;
+const countByEmail = async (email: string) => {
+  const em = stack.subgraphs.find((s) => s.definition.name === 'customer')?.orm.em.fork();
+  const [row] = await (em as NonNullable<typeof em>)
+    .getConnection()
+    .execute('select count(*)::int as n from "customer"."customer" where email = ?', [email]);
+  return row.n as number;
+};
+
+describe('registration', () => {
+  const shopper = () => client(stack.router.handler, KEYS.volt, { 'x-forwarded-for': testIp() });
+
+  it('registers, signs in at once, and never returns the password', async () => {
+    const email = `new-${unique()}@example.com`;
+    const res = await shopper()(REGISTER, {
+      input: { name: 'New Person', email, mobile: `+3538${Date.now() % 100000000}`.slice(0, 13), password: 'correct-horse-42' },
+    });
+    expect(res.body.data?.customerRegister).toMatchObject({ userErrors: [], customer: { email, segment: 'consumer' } });
+    expect(JSON.stringify(res.body)).not.toMatch(/correct-horse|scrypt\$/);
+    const me = await client(stack.router.handler, KEYS.volt, { authorization: `Bearer ${res.body.data?.customerRegister.accessToken}` })(
+      '{ me { email } }',
+    );
+    expect(me.body.data?.me).toEqual({ email });
+  });
+
+  it('rejects malformed email and mobile and a weak password, all at once, writing nothing', async () => {
+    const email = `not-an-email-${unique()}`;
+    const res = await shopper()(REGISTER, { input: { name: 'X', email, mobile: '0871234', password: 'short' } });
+    const errors = res.body.data?.customerRegister.userErrors as { field: string[]; code: string }[];
+    expect(errors.map((e) => [e.field.join('.'), e.code])).toEqual([
+      ['input.email', 'INVALID'],
+      ['input.mobile', 'INVALID'],
+      ['input.password', 'WEAK_PASSWORD'],
+    ]);
+    expect(res.body.data?.customerRegister.accessToken).toBeNull();
+    expect(await countByEmail(email)).toBe(0);
+  });
+
+  it('refuses a duplicate email or mobile in the same storefront, but allows the email in another brand', async () => {
+    const dup = await shopper()(REGISTER, { input: { name: 'Copy', email: 'AOIFE@example.com', password: 'another-pass-99' } });
+    expect(dup.body.data?.customerRegister.userErrors).toMatchObject([{ code: 'TAKEN', field: ['input', 'email'] }]);
+    const mobile = await shopper()(REGISTER, {
+      input: { name: 'Copy', email: `m-${unique()}@example.com`, mobile: '+353871000001', password: 'another-pass-99' },
+    });
+    expect(mobile.body.data?.customerRegister.userErrors).toMatchObject([{ code: 'TAKEN', field: ['input', 'mobile'] }]);
+    expect(await countByEmail('aoife@example.com')).toBe(2); // one per brand, as seeded
+  });
+
+  it('needs a storefront key', async () => {
+    const res = await client(stack.router.handler)(REGISTER, {
+      input: { name: 'No Brand', email: `nb-${unique()}@example.com`, password: 'another-pass-99' },
+    });
+    expect(codes(res)).toEqual(['UNAUTHENTICATED']);
+  });
+});
+
+describe('login throttling', () => {
+  it('refuses an identity after 5 failures, even with the right password', async () => {
+    const email = `throttle-${unique()}@example.com`;
+    const password = 'right-password-1';
+    await client(stack.router.handler, KEYS.volt, { 'x-forwarded-for': testIp() })(REGISTER, { input: { name: 'T', email, password } });
+    for (let i = 0; i < 5; i++) {
+      const wrong = await client(stack.router.handler, KEYS.volt, { 'x-forwarded-for': testIp() })(LOGIN, {
+        input: { email, password: 'wrong-password-1' },
+      });
+      expect(wrong.body.data?.customerLogin.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS' }]);
+    }
+    const blocked = await client(stack.router.handler, KEYS.volt, { 'x-forwarded-for': testIp() })(LOGIN, { input: { email, password } });
+    expect(codes(blocked)).toEqual(['THROTTLED']);
+  });
+
+  it('refuses an address after 30 failures across identities', async () => {
+    const gql = client(stack.router.handler, KEYS.volt, { 'x-forwarded-for': testIp() });
+    for (let i = 0; i < 30; i++) await gql(LOGIN, { input: { email: `nobody-${i}-${unique()}@example.com`, password: 'whatever-123' } });
+    expect(codes(await gql(LOGIN, { input: { email: 'conor@example.com', password: DEMO_PASSWORD } }))).toEqual(['THROTTLED']);
+  });
+});
+
+describe('sessions', () => {
+  it('rotates refresh tokens; reusing one ends the whole session', async () => {
+    const first = await signIn(stack.router.handler, 'customerLogin', 'conor@example.com', KEYS.volt);
+    const gql = client(stack.router.handler, KEYS.volt);
+    const renewed = (await gql(RENEW, { t: first.refreshToken })).body.data?.customerAccessTokenRenew;
+    expect(renewed.userErrors).toEqual([]);
+    expect(renewed.refreshToken).not.toBe(first.refreshToken);
+    const reused = (await gql(RENEW, { t: first.refreshToken })).body.data?.customerAccessTokenRenew;
+    expect(reused).toMatchObject({ accessToken: null, userErrors: [{ code: 'INVALID_TOKEN' }] });
+    // The thief's replay revoked the family: the legitimate newer token is dead too, and so are its access tokens.
+    expect((await gql(RENEW, { t: renewed.refreshToken })).body.data?.customerAccessTokenRenew.userErrors).toEqual([
+      { code: 'INVALID_TOKEN' },
+    ]);
+    const me = await client(stack.router.handler, KEYS.volt, { authorization: `Bearer ${renewed.accessToken}` })('{ me { id } }');
+    expect(me.status).toBe(401);
+  });
+
+  it('logout revokes the refresh token and the access token', async () => {
+    const session = await signIn(stack.router.handler, 'customerLogin', 'conor@example.com', KEYS.volt);
+    expect((await session.gql('{ me { id } }')).body.data?.me).toEqual({ id: customerId('conor') });
+    const out = await session.gql('mutation ($t: String!) { customerLogout(input: { refreshToken: $t }) { ok userErrors { code } } }', {
+      t: session.refreshToken,
+    });
+    expect(out.body.data?.customerLogout).toEqual({ ok: true, userErrors: [] });
+    expect((await session.gql('{ me { id } }')).status).toBe(401);
+    expect(
+      (await client(stack.router.handler, KEYS.volt)(RENEW, { t: session.refreshToken })).body.data?.customerAccessTokenRenew.userErrors,
+    ).toEqual([{ code: 'INVALID_TOKEN' }]);
+  });
+
+  it('staff passwords expire; a new password lets them in', async () => {
+    const gql = client(stack.router.handler, undefined, { 'x-forwarded-for': testIp() });
+    const login = 'mutation ($input: LoginInput!) { staffLogin(input: $input) { accessToken userErrors { code } } }';
+    const expired = await gql(login, { input: { email: 'expired@volt.example', password: DEMO_PASSWORD } });
+    expect(expired.body.data?.staffLogin).toEqual({ accessToken: null, userErrors: [{ code: 'PASSWORD_EXPIRED' }] });
+    const change = 'mutation ($input: PasswordChangeInput!) { staffPasswordChange(input: $input) { ok userErrors { code } } }';
+    const weak = await gql(change, { input: { email: 'expired@volt.example', currentPassword: DEMO_PASSWORD, newPassword: 'short' } });
+    expect(weak.body.data?.staffPasswordChange.userErrors).toEqual([{ code: 'WEAK_PASSWORD' }]);
+    const changed = await gql(change, {
+      input: { email: 'expired@volt.example', currentPassword: DEMO_PASSWORD, newPassword: 'fresh-password-2026' },
+    });
+    expect(changed.body.data?.staffPasswordChange).toEqual({ ok: true, userErrors: [] });
+    const ok = await gql(login, { input: { email: 'expired@volt.example', password: 'fresh-password-2026' } });
+    expect(ok.body.data?.staffLogin.accessToken).toEqual(expect.any(String));
+  });
+});
+
+describe('API keys', () => {
+  const CREATE = `mutation ($input: ApiKeyCreateInput!) { apiKeyCreate(input: $input) { secret apiKey { id prefix scopes kind } userErrors { code field } } }`;
+
+  it('staff create a scoped private key, see only its prefix afterwards, rotate and revoke it — effective at once', async () => {
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    const created = (await manager(CREATE, { input: { kind: 'PRIVATE', name: 'Test bot', scopes: ['customer:lookup'] } })).body.data
+      ?.apiKeyCreate;
+    expect(created.secret).toMatch(/^dcrm_sk_/);
+    expect(created.apiKey.prefix).toBe(created.secret.slice(0, 16));
+    const listed = await manager('{ apiKeys { id prefix } }');
+    expect(JSON.stringify(listed.body)).not.toContain(created.secret);
+    const lookup = '{ customerByIdentity(mobile: "+353871000002") { id } }';
+    expect((await client(stack.router.handler, created.secret)(lookup)).body.data?.customerByIdentity).toEqual({ id: customerId('conor') });
+
+    const rotated = (
+      await manager('mutation ($id: ID!) { apiKeyRotate(input: { id: $id }) { secret apiKey { id } userErrors { code } } }', {
+        id: created.apiKey.id,
+      })
+    ).body.data?.apiKeyRotate;
+    expect(rotated.secret).not.toBe(created.secret);
+    expect((await client(stack.router.handler, created.secret)(lookup)).status).toBe(401);
+    expect((await client(stack.router.handler, rotated.secret)(lookup)).body.data?.customerByIdentity).toEqual({ id: customerId('conor') });
+
+    const revoked = await manager('mutation ($id: ID!) { apiKeyRevoke(input: { id: $id }) { apiKey { revokedAt } userErrors { code } } }', {
+      id: rotated.apiKey.id,
+    });
+    expect(revoked.body.data?.apiKeyRevoke.apiKey.revokedAt).toEqual(expect.any(String));
+    const after = await client(stack.router.handler, rotated.secret)(lookup);
+    expect(after.status).toBe(401);
+    expect(codes(after)).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('validates scopes; partners manage only their own private keys; agents without the scope cannot', async () => {
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    const bad = (await manager(CREATE, { input: { kind: 'PUBLIC', name: 'Web', scopes: ['customer:lookup'] } })).body.data?.apiKeyCreate;
+    expect(bad).toMatchObject({ secret: null, userErrors: [{ code: 'INVALID', field: ['input', 'scopes'] }] });
+    const partner = (await signIn(stack.router.handler, 'partnerLogin', 'ops@skyline.example')).gql;
+    const mine = (await partner(CREATE, { input: { kind: 'PRIVATE', name: 'Skyline sync', scopes: ['customer:read'] } })).body.data
+      ?.apiKeyCreate;
+    expect(mine.userErrors).toEqual([]);
+    const tooMuch = (await partner(CREATE, { input: { kind: 'PRIVATE', name: 'Sneaky', scopes: ['customer:lookup'] } })).body.data
+      ?.apiKeyCreate;
+    expect(tooMuch.userErrors).toMatchObject([{ code: 'INVALID' }]);
+    const keys = (await partner('{ apiKeys { id name } }')).body.data?.apiKeys as { name: string }[];
+    expect(keys.map((k) => k.name)).toEqual(['Skyline sync']);
+    const staffKey = (await manager('{ apiKeys { id name } }')).body.data?.apiKeys.find(
+      (k: { name: string }) => k.name === 'Volt support chatbot',
+    );
+    const steal = await partner('mutation ($id: ID!) { apiKeyRevoke(input: { id: $id }) { userErrors { code } } }', { id: staffKey.id });
+    expect(steal.body.data?.apiKeyRevoke.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
+    const agent = (await signIn(stack.router.handler, 'staffLogin', 'agent.consumer@volt.example')).gql;
+    expect(codes(await agent('{ apiKeys { id } }'))).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe('the 360° view', () => {
+  it('one query, fields from customer and catalog', async () => {
+    const agent = (await signIn(stack.router.handler, 'staffLogin', 'agent.business@volt.example')).gql;
+    const res = await agent(`{ customer(id: "${customerId('acme-telecom-buyers')}") {
+      name type segment lifecycleStage storefront { name } negotiatedPriceList { name scope }
+      contacts { name primary } addresses { city default } children { name } descendantCount
+      interactions(first: 5) { nodes { channel notes } } npsResponses { score } consents { channel granted } } }`);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.customer).toMatchObject({
+      name: 'Acme Telecom Buyers',
+      storefront: { name: 'Volt Mobile' },
+      negotiatedPriceList: { scope: 'ACCOUNT' },
+      descendantCount: 3,
+      contacts: [{ name: 'Dana Acme', primary: true }, { primary: false }],
+    });
+    expect(res.body.data?.customer.interactions.nodes.length).toBeGreaterThan(0);
+  });
+});
+
+describe('account self-service', () => {
+  it('updates with optimistic locking, consents, preferences, inbox and NPS', async () => {
+    const { gql } = await signIn(stack.router.handler, 'customerLogin', 'aoife@example.com', KEYS.volt);
+    const { version } = (await gql('{ me { version } }')).body.data?.me;
+    const update =
+      'mutation ($input: CustomerUpdateInput!) { customerUpdate(input: $input) { customer { name version } userErrors { code field } } }';
+    const stale = await gql(update, { input: { version: version - 1, name: 'Aoife B.' } });
+    expect(stale.body.data?.customerUpdate.userErrors).toEqual([{ code: 'CONFLICT', field: ['input', 'version'] }]);
+    const done = await gql(update, { input: { version, name: 'Aoife M. Byrne' } });
+    expect(done.body.data?.customerUpdate.customer.version).toBe(version + 1);
+    const privileged = await gql(update, { input: { version: version + 1, status: 'CLOSED' } });
+    expect(privileged.body.data?.customerUpdate.userErrors).toEqual([{ code: 'FORBIDDEN', field: ['input'] }]);
+
+    const consent = await gql(
+      'mutation { customerConsentSet(input: { channel: SMS, granted: true }) { customer { consents { channel granted } } } }',
+    );
+    expect(consent.body.data?.customerConsentSet.customer.consents).toEqual(expect.arrayContaining([{ channel: 'SMS', granted: true }]));
+    const prefs = await gql(
+      'mutation { notificationPreferenceSet(input: { type: "OUTAGES", channels: [SMS, EMAIL] }) { customer { notificationPreferences { type channels } } } }',
+    );
+    expect(prefs.body.data?.notificationPreferenceSet.customer.notificationPreferences).toEqual(
+      expect.arrayContaining([{ type: 'OUTAGES', channels: ['SMS', 'EMAIL'] }]),
+    );
+
+    const inbox = (await gql('{ me { siteMessages(unreadOnly: true) { nodes { id } } } }')).body.data?.me.siteMessages.nodes as {
+      id: string;
+    }[];
+    const read = await gql(
+      'mutation ($ids: [ID!]!) { siteMessagesMarkRead(input: { ids: $ids }) { customer { siteMessages { unreadCount } } userErrors { code } } }',
+      {
+        ids: [inbox[0].id],
+      },
+    );
+    expect(read.body.data?.siteMessagesMarkRead.customer.siteMessages.unreadCount).toBe(inbox.length - 1);
+
+    const nps = 'mutation ($input: NpsRespondInput!) { npsRespond(input: $input) { response { score } userErrors { code field } } }';
+    expect((await gql(nps, { input: { score: 11, channel: 'WEB' } })).body.data?.npsRespond.userErrors).toEqual([
+      { code: 'INVALID', field: ['input', 'score'] },
+    ]);
+    expect(
+      (await gql(nps, { input: { score: 9, channel: 'WEB', contextType: 'ORDER', contextId: 'o-1' } })).body.data?.npsRespond.response,
+    ).toEqual({ score: 9 });
+  });
+
+  it("NPS score per storefront and segment, within the staff member's segments", async () => {
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    const all = (await manager('{ npsScore { score responses promoters passives detractors } }')).body.data?.npsScore;
+    expect(all.responses).toBe(all.promoters + all.passives + all.detractors);
+    expect(all.score).toBeGreaterThanOrEqual(-100);
+    const agent = (await signIn(stack.router.handler, 'staffLogin', 'agent.consumer@volt.example')).gql;
+    expect((await agent('{ npsScore(segment: "smb") { responses } }')).body.data?.npsScore.responses).toBe(0);
+  });
+});

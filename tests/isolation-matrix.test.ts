@@ -1,0 +1,233 @@
+import { internalSecret, PRINCIPAL_HEADER, type Principal, seedId, signAccessToken, signPrincipal } from '@dcrm/kit';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../router/src/stack.js';
+import { client, codes, customerId, KEYS, PRIVATE_KEYS, type Response, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+
+/**
+ * Who sees which account, through the router: every query and nested field that returns customer
+ * data, for pairs that must not see each other's.
+ */
+let stack: Stack;
+type Gql = (query: string, variables?: Record<string, unknown>) => Promise<Response>;
+const as: Record<string, Gql> = {};
+
+const ID = {
+  aoife: customerId('aoife'),
+  conor: customerId('conor'),
+  acme: customerId('acme-telecom-buyers'),
+  acmeDublin: customerId('acme-dublin'),
+  acmeCork: customerId('acme-cork'),
+  warehouse: customerId('acme-cork-warehouse'),
+  globex: customerId('globex'),
+  niamh: customerId('connectify-one'),
+  kelly: customerId('connectify-two'),
+  sean: customerId('skyline-one'),
+  oliver: customerId('oliver'),
+};
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const h = stack.router.handler;
+  as.aoife = (await signIn(h, 'customerLogin', 'aoife@example.com', KEYS.volt)).gql;
+  as.conor = (await signIn(h, 'customerLogin', 'conor@example.com', KEYS.volt)).gql;
+  as.acme = (await signIn(h, 'customerLogin', 'it@acme.example', KEYS.volt)).gql;
+  as.acmeCork = (await signIn(h, 'customerLogin', 'cork@acme.example', KEYS.volt)).gql;
+  as.connectify = (await signIn(h, 'partnerLogin', 'ops@connectify.example')).gql;
+  as.skyline = (await signIn(h, 'partnerLogin', 'ops@skyline.example')).gql;
+  as.connectifyKey = client(h, PRIVATE_KEYS.connectifyPartner);
+  as.consumerAgent = (await signIn(h, 'staffLogin', 'agent.consumer@volt.example')).gql;
+  as.businessAgent = (await signIn(h, 'staffLogin', 'agent.business@volt.example')).gql;
+  as.voltManager = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
+  as.nimbusAgent = (await signIn(h, 'staffLogin', 'agent@nimbus.example')).gql;
+  as.chatbot = client(h, PRIVATE_KEYS.voltChatbot);
+  as.shopper = client(h, KEYS.volt);
+});
+afterAll(() => stack.stop());
+
+const byId = (gql: Gql, id: string) => gql(`query ($id: ID!) { customer(id: $id) { id name } }`, { id });
+const listed = async (gql: Gql) =>
+  ((await gql('{ customers(first: 100) { nodes { id } } }')).body.data?.customers.nodes as { id: string }[]).map((n) => n.id).sort();
+
+async function sees(gql: Gql, id: string): Promise<boolean> {
+  const res = await byId(gql, id);
+  if (res.body.data?.customer?.id === id) return true;
+  expect(codes(res)).toEqual(['NOT_FOUND']);
+  return false;
+}
+
+describe('customer A vs customer B', () => {
+  it('a customer sees only their own account, by me, by id and by list', async () => {
+    expect((await as.aoife('{ me { id email } }')).body.data?.me).toEqual({ id: ID.aoife, email: 'aoife@example.com' });
+    expect(await sees(as.aoife, ID.aoife)).toBe(true);
+    expect(await sees(as.aoife, ID.conor)).toBe(false);
+    expect(await sees(as.conor, ID.aoife)).toBe(false);
+    expect(await listed(as.aoife)).toEqual([ID.aoife]);
+  });
+
+  it("a business account's holder sees its descendants, not its parent or siblings", async () => {
+    expect(await listed(as.acme)).toEqual([ID.acme, ID.acmeDublin, ID.acmeCork, ID.warehouse].sort());
+    const tree = (await as.acme('{ me { descendantCount children { name children { name } } } }')).body.data?.me;
+    expect(tree.descendantCount).toBe(3);
+    expect(tree.children.map((c: { name: string }) => c.name).sort()).toEqual(['Acme Cork Office', 'Acme Dublin Office']);
+    expect(await sees(as.acmeCork, ID.warehouse)).toBe(true);
+    expect(await sees(as.acmeCork, ID.acme)).toBe(false);
+    expect(await sees(as.acmeCork, ID.acmeDublin)).toBe(false);
+    expect((await as.acmeCork('{ me { parent { id } } }')).body.data?.me.parent).toBeNull();
+  });
+
+  it("keeps a customer's inbox theirs, and agents' identities from customers", async () => {
+    const own = (
+      await as.aoife('{ me { siteMessages { unreadCount nodes { title } } interactions { nodes { channel staff { name } } } } }')
+    ).body.data?.me;
+    expect(own.siteMessages.unreadCount).toBe(2);
+    expect(own.interactions.nodes.length).toBeGreaterThan(0);
+    expect(own.interactions.nodes.every((i: { staff: unknown }) => i.staff === null)).toBe(true);
+    const agent = await as.consumerAgent(
+      `{ customer(id: "${ID.aoife}") { siteMessages { nodes { title } unreadCount } interactions { nodes { staff { name } } } } }`,
+    );
+    expect(agent.body.data?.customer.siteMessages).toEqual({ nodes: [], unreadCount: 0 });
+    expect(agent.body.data?.customer.interactions.nodes.some((i: { staff: unknown }) => i.staff !== null)).toBe(true);
+  });
+});
+
+describe('partner P1 vs partner P2', () => {
+  it('a partner user sees only accounts with its partner id', async () => {
+    expect(await listed(as.connectify)).toEqual([ID.niamh, ID.kelly].sort());
+    expect(await listed(as.skyline)).toEqual([ID.sean]);
+    expect(await sees(as.connectify, ID.sean)).toBe(false);
+    expect(await sees(as.skyline, ID.niamh)).toBe(false);
+    expect(await sees(as.connectify, ID.aoife)).toBe(false);
+  });
+
+  it("a partner's API key sees the same and no more", async () => {
+    expect(await listed(as.connectifyKey)).toEqual([ID.niamh, ID.kelly].sort());
+    expect(await sees(as.connectifyKey, ID.sean)).toBe(false);
+  });
+
+  it('nested: a partner never reaches a parent or child outside its accounts', async () => {
+    const res = await as.connectify(`{ customer(id: "${ID.kelly}") { name parent { id } children { id } partner { name } } }`);
+    expect(res.body.data?.customer).toEqual({
+      name: 'Kelly Plumbing',
+      parent: null,
+      children: [],
+      partner: { name: 'Connectify Resellers' },
+    });
+  });
+});
+
+describe('staff segment X vs segment Y', () => {
+  it('staff see the customers of their segments only', async () => {
+    expect(await sees(as.consumerAgent, ID.aoife)).toBe(true);
+    expect(await sees(as.consumerAgent, ID.acme)).toBe(false);
+    expect(await sees(as.businessAgent, ID.acme)).toBe(true);
+    expect(await sees(as.businessAgent, ID.globex)).toBe(true);
+    expect(await sees(as.businessAgent, ID.aoife)).toBe(false);
+    const consumers = await listed(as.consumerAgent);
+    expect(consumers).toContain(ID.aoife);
+    expect(consumers).not.toContain(ID.acme);
+  });
+
+  it('identity lookup respects segments too', async () => {
+    const query = 'query ($m: String) { customerByIdentity(mobile: $m) { id } }';
+    expect((await as.businessAgent(query, { m: '+353871000010' })).body.data?.customerByIdentity).toEqual({ id: ID.acme });
+    expect(codes(await as.consumerAgent(query, { m: '+353871000010' }))).toEqual(['NOT_FOUND']);
+  });
+
+  it("children outside an agent's segments are filtered from a visible parent", async () => {
+    const manager = await as.voltManager(`{ customer(id: "${ID.acme}") { children { id } } }`);
+    expect(manager.body.data?.customer.children).toHaveLength(2);
+  });
+});
+
+describe('brand A vs brand B', () => {
+  it("staff of one brand never see another brand's customers, even with every segment", async () => {
+    expect(await sees(as.voltManager, ID.oliver)).toBe(false);
+    expect(await sees(as.nimbusAgent, ID.aoife)).toBe(false);
+    expect(await listed(as.nimbusAgent)).not.toContain(ID.aoife);
+  });
+
+  it("the same email in two brands is two accounts; lookup finds the brand's own", async () => {
+    const res = await as.nimbusAgent('{ customerByIdentity(email: "aoife@example.com") { id storefront { id } } }');
+    expect(res.body.data?.customerByIdentity.id).not.toBe(ID.aoife);
+    expect(res.body.data?.customerByIdentity.storefront).toEqual({ id: STOREFRONT_IDS.nimbus });
+  });
+
+  it("a customer token does not work with another brand's key", async () => {
+    const { accessToken } = await signIn(stack.router.handler, 'customerLogin', 'aoife@example.com', KEYS.volt);
+    const res = await client(stack.router.handler, KEYS.nimbus, { authorization: `Bearer ${accessToken}` })('{ me { id } }');
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('callers without customer access', () => {
+  it('a storefront key sees no customer data; a chatbot key only looks up by identity', async () => {
+    expect(codes(await as.shopper(`{ customer(id: "${ID.aoife}") { id } }`))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await as.shopper('{ customers { nodes { id } } }'))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await as.shopper('{ customerByIdentity(mobile: "+353871000001") { id } }'))).toEqual(['FORBIDDEN']);
+    expect((await as.chatbot('{ customerByIdentity(mobile: "+353871000001") { id } }')).body.data?.customerByIdentity).toEqual({
+      id: ID.aoife,
+    });
+    expect(codes(await as.chatbot(`{ customer(id: "${ID.aoife}") { id } }`))).toEqual(['UNAUTHENTICATED']);
+  });
+});
+
+describe('straight to the customer subgraph', () => {
+  const entities = `{ _entities(representations: [{ __typename: "Customer", id: "${ID.niamh}" }]) { ... on Customer { name email } } }`;
+  const customerServer = () =>
+    stack.subgraphs.find((s) => s.definition.name === 'customer')?.server.handler as Parameters<typeof request>[0];
+  const principal = (p: Partial<Principal>): Principal => ({
+    kind: 'partner',
+    id: 'x',
+    storefrontId: STOREFRONT_IDS.volt,
+    partnerId: null,
+    roles: [],
+    scopes: [],
+    ...p,
+  });
+
+  it('_entities with a principal signed by a wrong key is 401', async () => {
+    const forged = signPrincipal(principal({ kind: 'service', scopes: ['*'] }), 'w'.repeat(48));
+    const res = await request(customerServer())
+      .post('/graphql')
+      .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: forged })
+      .send({ query: entities });
+    expect(res.status).toBe(401);
+  });
+
+  it("_entities with a genuine principal still applies row rules: P2 gets null for P1's account", async () => {
+    const skyline = signPrincipal(principal({ partnerId: seedId('partner', 'skyline') }), internalSecret());
+    const res = await request(customerServer())
+      .post('/graphql')
+      .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: skyline })
+      .send({ query: entities });
+    expect(res.status).toBe(200);
+    expect(res.body.data._entities).toEqual([null]);
+  });
+});
+
+describe('tokens', () => {
+  it('an expired token is refused', async () => {
+    const p: Principal = { kind: 'customer', id: ID.aoife, storefrontId: STOREFRONT_IDS.volt, partnerId: null, roles: [], scopes: [] };
+    const { token } = await signAccessToken(
+      p,
+      new TextEncoder().encode('dcrm-development-jwt-secret-change-me-please'),
+      'sid',
+      Date.now() - 3600_000,
+    );
+    const res = await client(stack.router.handler, undefined, { authorization: `Bearer ${token}` })('{ me { id } }');
+    expect(res.status).toBe(401);
+    expect(codes(res)).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('a tampered token is refused', async () => {
+    const { accessToken } = await signIn(stack.router.handler, 'customerLogin', 'conor@example.com', KEYS.volt);
+    const [header, payload, signature] = accessToken.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const forged = Buffer.from(JSON.stringify({ ...claims, sub: ID.aoife })).toString('base64url');
+    const res = await client(stack.router.handler, undefined, { authorization: `Bearer ${header}.${forged}.${signature}` })(
+      '{ me { id } }',
+    );
+    expect(res.status).toBe(401);
+  });
+});
