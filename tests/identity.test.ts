@@ -214,7 +214,7 @@ describe('the 360° view', () => {
 describe('account self-service', () => {
   it('updates with optimistic locking, consents, preferences, inbox and NPS', async () => {
     const { gql } = await signIn(stack.router.handler, 'customerLogin', 'aoife@example.com', KEYS.volt);
-    const { version } = (await gql('{ me { version } }')).body.data?.me;
+    const { version } = (await gql('{ me { version } }')).body.data!.me;
     const update =
       'mutation ($input: CustomerUpdateInput!) { customerUpdate(input: $input) { customer { name version } userErrors { code field } } }';
     const stale = await gql(update, { input: { version: version - 1, name: 'Aoife B.' } });

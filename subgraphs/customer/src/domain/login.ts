@@ -89,7 +89,7 @@ export async function login(
 
   const subject = await findSubject(em, kind, email, caller.storefrontId, services.staffPasswordMaxAgeDays);
   const matches = await verifyPassword(input.password, subject?.passwordHash ?? (await decoyHash()));
-  if (!subject || !subject.passwordHash || !matches) {
+  if (!subject?.passwordHash || !matches) {
     await services.throttle.fail(identityKey, WINDOW_SECONDS);
     await services.throttle.fail(ipKey, WINDOW_SECONDS);
     return fail('INVALID_CREDENTIALS', 'Email or password is incorrect', ['input']);

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATIONS } from '../bench/operations.js';
+import type { Stack } from '../router/src/stack.js';
+import { client, KEYS, type Response, startTestStack } from './support/stack.js';
+
+/**
+ * The N+1 guard: `pnpm bench`'s operations, through the router, issue as many SQL statements for a big
+ * page as for a small one. Counts, not time (time is the bench's job).
+ */
+let stack: Stack;
+let volt: ReturnType<typeof client>;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  volt = client(stack.router.handler, KEYS.volt);
+  // The router verifies a key once, then caches it: keep that statement out of the first count.
+  await volt('{ storefront { name } }');
+});
+afterAll(() => stack.stop());
+
+const operation = (name: string) => {
+  const op = OPERATIONS.find((o) => o.name === name);
+  if (!op) throw new Error(`no bench operation ${name}`);
+  return op;
+};
+
+async function run(name: string, variables: Record<string, unknown>): Promise<Response> {
+  const op = operation(name);
+  const res = await volt(op.query, { ...op.variables, ...variables });
+  expect(res.body.errors).toBeUndefined();
+  expect(res.statements).toBeGreaterThan(0);
+  return res;
+}
+
+const nodes = (res: Response) => res.body.data?.products.nodes.length as number;
+
+describe('SQL statements per bench operation do not grow with the data returned', () => {
+  it('storefront listing: the same statements for 10 and 100 products', async () => {
+    const small = await run('listing', { first: 10 });
+    const big = await run('listing', { first: 100 });
+    expect(nodes(big)).toBeGreaterThan(nodes(small));
+    expect(big.statements).toBe(small.statements);
+  });
+
+  it('search with facets: no more statements for 100 results than for 10', async () => {
+    // The demo data (no --scale) has few "unlimited 5g" matches; a broader query makes the page really grow.
+    const small = await run('search', { first: 10, query: 'volt' });
+    const big = await run('search', { first: 100, query: 'volt' });
+    expect(nodes(big)).toBeGreaterThan(nodes(small));
+    expect(big.statements).toBeLessThanOrEqual(small.statements);
+    const bench = await run('search', { first: 100 });
+    expect(bench.statements).toBeLessThanOrEqual(small.statements);
+  });
+
+  it('product detail: no more statements for a product with more add-ons', async () => {
+    const addons = (res: Response) => res.body.data?.product.compatibleAddons.length as number;
+    const few = await run('detail', { slug: 'volt-prepaid-10' });
+    const many = await run('detail', { slug: 'volt-sim-unlimited' });
+    expect(addons(many)).toBeGreaterThan(addons(few));
+    expect(many.statements).toBeLessThanOrEqual(few.statements);
+  });
+});
