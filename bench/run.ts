@@ -1,5 +1,6 @@
 /**
- * `pnpm bench [--quick] [--scale N] [--embedded] [--cpu-prof] [--ops listing,search]`
+ * `pnpm bench [--quick] [--scale N] [--embedded] [--ops listing,search] [--cpu-prof [router|<subgraph>]]
+ *   [--connections 16] [--warmup 3] [--duration 10] [--node-options '<flags for every child>']`
  *
  * Seeds a fresh database, starts the stack in its production shape (router + one process per subgraph,
  * over HTTP) and in its all-in-one shape, plus two baselines (each subgraph alone, one hand-written SQL
@@ -36,7 +37,9 @@ const only = option('--ops')?.split(',');
 const operations = OPERATIONS.filter((op) => !only || only.includes(op.name));
 if (operations.length === 0) throw new Error(`--ops: none of ${only?.join(', ')} (known: ${OPERATIONS.map((o) => o.name).join(', ')})`);
 const resultsDir = resolve('bench/results');
-const profileDir = flag('--cpu-prof') ? resolve(resultsDir, 'profiles') : undefined;
+const profiled = option('--cpu-prof');
+const profileOf = flag('--cpu-prof') ? (profiled && !profiled.startsWith('--') ? profiled : 'router') : undefined;
+const profileDir = profileOf ? resolve(resultsDir, 'profiles') : undefined;
 
 const started = new Date();
 const startLoad = loadavg();
@@ -67,7 +70,8 @@ async function main(): Promise<number> {
   const serverUrl = flag('--embedded') ? undefined : process.env.DATABASE_URL;
   database = await freshDatabase(serverUrl, serverUrl ? 0 : await freePort(), log);
   await migrateAndSeed(database.url, scale, log);
-  const shapes = await startShapes({ databaseUrl: database.url, cpuProfDir: profileDir, log });
+  const profile = profileDir && profileOf ? { dir: profileDir, process: profileOf } : undefined;
+  const shapes = await startShapes({ databaseUrl: database.url, nodeOptions: option('--node-options'), profile, log });
 
   const rows: Row[] = [];
   const mismatches: string[] = [];
@@ -98,10 +102,10 @@ async function main(): Promise<number> {
   const list = ratios(rows);
   console.log(`\n${markdown(rows, list)}\n`);
   for (const m of mismatches) console.warn(`[bench] warning: ${m}`);
-  let profile: ReturnType<typeof hottest> | null = null;
+  let hot: ReturnType<typeof hottest> | null = null;
   if (profileDir) {
     const file = pickProfile(profileDir, started.getTime());
-    profile = hottest(file, 15, profileFrom);
+    hot = hottest(file, 15, profileFrom);
     console.log(`${formatHottest(file, 15, profileFrom)}\n`);
   }
   const file = writeResults(resultsDir, {
@@ -111,12 +115,13 @@ async function main(): Promise<number> {
     scale,
     database: serverUrl ? 'server' : 'embedded',
     load,
+    nodeOptions: option('--node-options') ?? null,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgAtStart: startLoad, node: process.version },
     commit: commit(),
     rows,
     ratios: list,
     mismatches,
-    profile,
+    profile: hot && { process: profileOf, ...hot },
   });
   log(`results in ${file}`);
   const failed = rows.filter((r) => r.errors.total > 0);

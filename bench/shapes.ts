@@ -14,7 +14,14 @@ export type Shapes = {
   children: Child[];
 };
 
-export type ShapeOptions = { databaseUrl: string; cpuProfDir?: string; log: (line: string) => void };
+export type ShapeOptions = {
+  databaseUrl: string;
+  /** Extra NODE_OPTIONS for every child (e.g. `--max-semi-space-size=64`), to try runtime flags side by side. */
+  nodeOptions?: string;
+  /** CPU-profile one process of the production shape (`router` or a subgraph's name) into `dir`. */
+  profile?: { dir: string; process: string };
+  log: (line: string) => void;
+};
 
 const VOLT = seedId('storefront', 'volt');
 // What the router signs for a Volt shopper: the direct baseline sends the same, signed right before each run.
@@ -27,6 +34,8 @@ const local = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
  * process per subgraph plus the router, over HTTP), the all-in-one router, and the raw SQL baseline.
  */
 export async function startShapes(options: ShapeOptions): Promise<Shapes> {
+  const processes = ['router', ...SUBGRAPHS.map((s) => s.name)];
+  if (options.profile && !processes.includes(options.profile.process)) throw new Error(`--cpu-prof takes one of ${processes.join(', ')}`);
   const secret = randomBytes(32).toString('hex');
   const common = {
     DATABASE_URL: options.databaseUrl,
@@ -37,7 +46,14 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
   const children: Child[] = [];
   const ready: Promise<void>[] = [];
   const start = (name: string, script: string, port: number, env: NodeJS.ProcessEnv) => {
-    const child = startChild(name, script, { ...common, ...env, PORT: String(port) });
+    const profile = options.profile?.process === name ? `--cpu-prof --cpu-prof-dir ${options.profile.dir}` : '';
+    const nodeOptions = [process.env.NODE_OPTIONS, options.nodeOptions, profile].filter(Boolean).join(' ');
+    const child = startChild(name, script, {
+      ...common,
+      ...env,
+      PORT: String(port),
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+    });
     children.push(child);
     ready.push(waitReady(child, local(port, '/readyz')).then(() => options.log(`${name} ready on :${port}`)));
   };
@@ -50,13 +66,7 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
   }
   const urls = Object.fromEntries([...subgraphPorts].map(([name, port]) => [`${name.toUpperCase()}_URL`, local(port, '/graphql')]));
   const routerPort = await freePort();
-  const profile = options.cpuProfDir ? `--cpu-prof --cpu-prof-dir ${options.cpuProfDir}` : '';
-  const nodeOptions = [process.env.NODE_OPTIONS, profile].filter(Boolean).join(' ');
-  start('router', 'router/src/main.ts', routerPort, {
-    ...urls,
-    DCRM_EXPOSE_SQL_COUNT: '1',
-    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
-  });
+  start('router', 'router/src/main.ts', routerPort, { ...urls, DCRM_EXPOSE_SQL_COUNT: '1' });
   const allInOnePort = await freePort();
   start('all-in-one', 'bench/all-in-one-server.ts', allInOnePort, {});
   const rawPort = await freePort();

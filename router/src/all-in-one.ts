@@ -1,13 +1,13 @@
+import { DEMO_KEYS } from '@dcrm/customer/seed/demo.js';
 import { EXAMPLE_QUERY } from './example.js';
 import { startStack } from './stack.js';
 
 const port = Number(process.env.PORT ?? 4000);
 const log = (line: string) => console.log(`[dcrm] ${line}`);
-// Demo keys are fixed strings of the seed, so the Sandbox can be pre-filled before the seed runs.
-const DEMO_KEYS = { volt: 'dcrm_pk_volt_demo_3f9c1a7e5b2d4c8a' };
-const stack = await startStack({ log, sandboxHeaders: { 'x-api-key': DEMO_KEYS.volt } });
-const storefronts = stack.seeded.catalog.storefronts as { name: string; apiKey: string }[];
-const volt = storefronts[0];
+// The demo storefront key is a fixed string of the seed, so the Sandbox is pre-filled with it.
+const stack = await startStack({ log, sandboxHeaders: { 'x-api-key': DEMO_KEYS.voltPublic } });
+type Demo = { password: string; customers: string[]; staff: string[]; partners: string[]; keys: Record<string, string> };
+const demo = stack.seeded.customer as Demo;
 await stack.router.listen(port);
 
 const url = `http://localhost:${port}/graphql`;
@@ -17,11 +17,18 @@ dcrm is running — every subgraph in one process (${stack.database.embedded ? '
   GraphQL + Sandbox  ${url}
   health             http://localhost:${port}/healthz   readiness: http://localhost:${port}/readyz
 
-Demo storefront API keys (send as the x-api-key header):
-${storefronts.map((s) => `  ${s.name.padEnd(12)} ${s.apiKey}`).join('\n')}
+Demo API keys (x-api-key):
+  Volt Mobile storefront   ${demo.keys.voltPublic}
+  Nimbus Home storefront   ${demo.keys.nimbusPublic}
+  Volt chatbot (private)   ${demo.keys.voltChatbot}
+  Connectify partner       ${demo.keys.connectifyPartner}
+
+Demo sign-ins (password ${demo.password}): customerLogin (with the Volt key) ${demo.customers.join(', ')}
+  staffLogin ${demo.staff.join('; ')}
+  partnerLogin ${demo.partners.join(', ')}
 
 Try it:
-  curl -s ${url} -H 'content-type: application/json' -H 'x-api-key: ${volt.apiKey}' \\
+  curl -s ${url} -H 'content-type: application/json' -H 'x-api-key: ${demo.keys.voltPublic}' \\
     --data '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'
 `);
 
