@@ -264,3 +264,29 @@ describe('account self-service', () => {
     expect((await agent('{ npsScore(segment: "smb") { responses } }')).body.data?.npsScore.responses).toBe(0);
   });
 });
+
+describe('staff changes need scopes', () => {
+  it('an agent with customer:write edits an account of their segment; interactions need interaction:write', async () => {
+    const agent = (await signIn(stack.router.handler, 'staffLogin', 'agent.business@volt.example')).gql;
+    const id = customerId('globex');
+    const { version } = (await agent(`{ customer(id: "${id}") { version } }`)).body.data!.customer;
+    const res = await agent(
+      'mutation ($input: CustomerUpdateInput!) { customerUpdate(input: $input) { customer { lifecycleStage } userErrors { code } } }',
+      {
+        input: { id, version, lifecycleStage: 'AT_RISK' },
+      },
+    );
+    expect(res.body.data?.customerUpdate).toEqual({ customer: { lifecycleStage: 'AT_RISK' }, userErrors: [] });
+    const logged = await agent(
+      'mutation ($input: InteractionLogInput!) { interactionLog(input: $input) { interaction { channel staff { name } } userErrors { code } } }',
+      {
+        input: { customerId: id, channel: 'PHONE', direction: 'OUTBOUND', notes: 'Called about renewal' },
+      },
+    );
+    expect(logged.body.data?.interactionLog).toEqual({ interaction: { channel: 'PHONE', staff: { name: 'Ciara Nolan' } }, userErrors: [] });
+    const other = await agent('mutation ($input: InteractionLogInput!) { interactionLog(input: $input) { userErrors { code } } }', {
+      input: { customerId: customerId('aoife'), channel: 'PHONE', direction: 'OUTBOUND', notes: 'Not my segment' },
+    });
+    expect(other.body.data?.interactionLog.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
+  });
+});

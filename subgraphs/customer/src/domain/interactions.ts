@@ -16,7 +16,7 @@ export async function interactionLog(
   ctx: { em: EntityManager; principal: Principal; loaders: CustomerLoaders },
   input: InteractionLogInput,
 ) {
-  const found = await targetAccount(ctx, input.customerId, ['input', 'customerId']);
+  const found = await targetAccount(ctx, input.customerId, ['input', 'customerId'], 'interaction:write');
   if (!found.ok) return found;
   const checks = new Checks();
   checks.text(input.notes, ['input', 'notes'], 5000);

@@ -1,4 +1,4 @@
-import { Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, fail, hasScope, ok, type Principal, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Channel, type ICustomer, SiteMessage } from '../entities/index.js';
 import type { CustomerLoaders } from '../loaders.js';
@@ -6,7 +6,15 @@ import type { CustomerLoaders } from '../loaders.js';
 type Ctx = { em: EntityManager; principal: Principal; loaders: CustomerLoaders };
 
 /** The account a mutation targets: the caller's own by default; it must be visible to the caller. */
-export async function targetAccount(ctx: Ctx, id: string | null | undefined, field = ['input', 'id']): Promise<Result<ICustomer>> {
+export async function targetAccount(
+  ctx: Ctx,
+  id: string | null | undefined,
+  field = ['input', 'id'],
+  staffScope = 'customer:write',
+): Promise<Result<ICustomer>> {
+  // Staff act on accounts only with the scope for the change; holders and partners by who they are.
+  if (ctx.principal.kind === 'staff' && !hasScope(ctx.principal, staffScope))
+    return fail('FORBIDDEN', `Missing scope ${staffScope}`, field);
   const target = id ?? (ctx.principal.kind === 'customer' ? ctx.principal.id : null);
   const checks = new Checks();
   if (!target) return fail('REQUIRED', 'Which account?', field);
