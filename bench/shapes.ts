@@ -40,6 +40,8 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
   const common = {
     DATABASE_URL: options.databaseUrl,
     DCRM_INTERNAL_SECRET: secret,
+    // Required in production by whoever signs or verifies customer tokens.
+    DCRM_JWT_SECRET: randomBytes(32).toString('hex'),
     NODE_ENV: 'production',
     APOLLO_TELEMETRY_DISABLED: '1',
   };
