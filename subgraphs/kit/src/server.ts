@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type DocumentNode, GraphQLError, parse } from 'graphql';
@@ -76,7 +80,8 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
   );
   const apollo = new ApolloServer<SubgraphContext<L, S>>({
     schema,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+    // No cache hints are used: the cache-control plugin would only wrap every field resolver.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
     formatError: maskErrors(),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,

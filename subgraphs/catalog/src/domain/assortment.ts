@@ -1,6 +1,7 @@
 import { Checks, fail, ok, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IStorefront, Product, Storefront, StorefrontProduct } from '../entities/index.js';
+import { refreshListAmounts } from './list-amount.js';
 
 export type AssortmentUpdateInput = { storefrontId: string; addProductIds?: string[] | null; removeProductIds?: string[] | null };
 
@@ -30,6 +31,7 @@ export async function assortmentUpdate(
          from "catalog"."product" where id in (?) on conflict do nothing`,
         [storefront.id, storefront.id, add],
       );
+      await refreshListAmounts(tx as EntityManager, add, storefront.id);
     }
   });
   return ok({ storefront, productCount: await em.count(StorefrontProduct, { storefront: storefront.id }) });

@@ -3,6 +3,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IPriceList, Price, PriceList, Product, Storefront } from '../entities/index.js';
 import type { PriceView } from '../entities/views.js';
+import { refreshListAmounts } from './list-amount.js';
 
 export type PriceSetInput = {
   priceListId: string;
@@ -53,6 +54,8 @@ export async function priceSet(em: EntityManager, input: PriceSetInput): Promise
     row.interval = input.interval ?? null;
     row.deposit = input.deposit ?? null;
     row.taxCategory = input.taxCategory ?? 'STANDARD';
+    await tx.flush();
+    if (!list.customerId && !list.segment) await refreshListAmounts(tx as EntityManager, [input.productId], list.storefront.id);
     return row;
   });
   return ok({

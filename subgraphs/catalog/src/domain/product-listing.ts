@@ -56,15 +56,10 @@ function scope(l: Listing, params: unknown[], facetFilters: boolean): { from: st
     from += ' join "catalog"."storefront_product" sp on sp.product_id = p.id and sp.storefront_id = ?';
     params.push(v.storefrontId);
   }
-  if (v.storefrontId) {
-    // The storefront's list price, recurring first: what sorting and price bands use.
-    from += ` left join lateral (select pr.amount from "catalog"."price" pr join "catalog"."price_list" pl on pl.id = pr.price_list_id
-      where pr.product_id = p.id and pl.storefront_id = ? and pl.customer_id is null and pl.segment is null
-      order by pr.type = 'RECURRING' desc limit 1) hp on true`;
-    params.push(v.storefrontId);
-  } else {
-    from += ' cross join lateral (select null::numeric as amount) hp';
-  }
+  // The storefront's headline list price, kept on the assortment row: what sorting and price bands use.
+  from += v.assortmentOnly
+    ? ' cross join lateral (select sp.list_amount as amount) hp'
+    : ' cross join lateral (select null::numeric as amount) hp';
   if (l.tsquery) {
     from += " cross join lateral to_tsquery('english', ?) q(query)";
     params.push(l.tsquery);
@@ -118,14 +113,7 @@ export function pageSql(l: Listing, page: Page): Sql {
   return { sql: `${head}select ${PRODUCT_COLUMNS}, ${keys} ${from} where ${where.join(' and ')} order by ${order} limit ?`, params };
 }
 
-export function countSql(l: Listing): Sql {
-  const params: unknown[] = [];
-  const head = withCategories(l, params);
-  const { from, where } = scope(l, params, true);
-  return { sql: `${head}select count(*)::int as count ${from} where ${where.join(' and ')}`, params };
-}
-
-/** One statement: each facet counts the matches of every filter but its own (disjunctive facets). */
+/** One statement: each facet counts the matches of every filter but its own (disjunctive facets), plus the total. */
 export function facetsSql(l: Listing): Sql {
   const headParams: unknown[] = [];
   const head = withCategories(l, headParams);
@@ -139,7 +127,8 @@ export function facetsSql(l: Listing): Sql {
   const sql = `${head ? `${head.trimEnd()}, ` : 'with '}${base}
     select 'kind' as facet, kind as value, count(*)::int as count from base where c_ok and b_ok group by kind
     union all select 'category', category_id::text, count(*)::int from base where k_ok and b_ok and category_id is not null group by category_id
-    union all select 'band', band, count(*)::int from base where k_ok and c_ok and band is not null group by band`;
+    union all select 'band', band, count(*)::int from base where k_ok and c_ok and band is not null group by band
+    union all select 'total', null, count(*)::int from base where k_ok and c_ok and b_ok`;
   return { sql, params: [...headParams, ...conditionParams, ...scopeParams] };
 }
 

@@ -81,5 +81,7 @@ export const StorefrontProduct = defineEntity({
     storefront: () => p.manyToOne(Storefront).primary(),
     product: () => p.manyToOne(Product).primary(),
     position: p.integer().default(0),
+    /** The storefront's headline list price, maintained by price and assortment writes (see domain/list-amount.ts). */
+    listAmount: p.decimal('string').precision(12).scale(2).nullable(),
   },
 });

@@ -1,7 +1,6 @@
 import { type Connection, type Resolvers, toConnection } from '@dcrm/kit';
 import { PRICE_BANDS } from '../domain/pricing.js';
 import {
-  countSql,
   facetsSql,
   keyOf,
   type Listing,
@@ -24,8 +23,13 @@ type ProductsArgs = {
   sort?: ProductSort | null;
 };
 
-/** The connection keeps its listing so `totalCount` and `facets` run only when selected. */
-type ProductConnection = Connection<ProductView> & { listing: Listing };
+type FacetRow = { facet: string; value: string | null; count: number };
+
+/**
+ * The connection keeps its listing so `totalCount` and `facets` run only when selected — as one
+ * statement (one scan of the matches) shared by both.
+ */
+type ProductConnection = Connection<ProductView> & { listing: Listing; stats: () => Promise<FacetRow[]> };
 
 export const productsResolvers: Resolvers = {
   Query: {
@@ -38,18 +42,21 @@ export const productsResolvers: Resolvers = {
       const nodes = connection.nodes.map(productView);
       // Prime the by-id loader so `_entities` lookups in the same request need no extra SQL.
       for (const node of nodes) ctx.loaders.product.prime(node.id, node);
-      return { ...connection, nodes, edges: connection.edges.map((e, i) => ({ cursor: e.cursor, node: nodes[i] })), listing: l };
+      let stats: Promise<FacetRow[]> | null = null;
+      const { sql: facetQuery, params: facetParams } = facetsSql(l);
+      return {
+        ...connection,
+        nodes,
+        edges: connection.edges.map((e, i) => ({ cursor: e.cursor, node: nodes[i] })),
+        listing: l,
+        stats: () => (stats ??= ctx.em.execute(facetQuery, facetParams) as Promise<FacetRow[]>),
+      };
     },
   },
   ProductConnection: {
-    totalCount: async (c: ProductConnection, _: unknown, ctx: CatalogContext) => {
-      const { sql, params } = countSql(c.listing);
-      const [row] = await ctx.em.execute(sql, params);
-      return row.count as number;
-    },
+    totalCount: async (c: ProductConnection) => (await c.stats()).find((r) => r.facet === 'total')?.count ?? 0,
     facets: async (c: ProductConnection, _: unknown, ctx: CatalogContext) => {
-      const { sql, params } = facetsSql(c.listing);
-      const rows = (await ctx.em.execute(sql, params)) as { facet: string; value: string; count: number }[];
+      const rows = await c.stats();
       const currencyCode = c.listing.visibility.storefrontId ? await storefrontCurrency(ctx) : 'XXX';
       const of = (facet: string) => rows.filter((r) => r.facet === facet);
       return {
@@ -59,7 +66,7 @@ export const productsResolvers: Resolvers = {
         categories: await Promise.all(
           of('category')
             .sort((a, b) => b.count - a.count)
-            .map(async (r) => ({ category: await ctx.loaders.category.load(r.value), count: r.count })),
+            .map(async (r) => ({ category: await ctx.loaders.category.load(r.value as string), count: r.count })),
         ),
         priceBands: PRICE_BANDS.flatMap((b) => {
           const row = of('band').find((r) => r.value === b.band);

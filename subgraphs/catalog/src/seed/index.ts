@@ -1,5 +1,6 @@
 import { type SeedOptions, seedId } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { refreshListAmounts } from '../domain/list-amount.js';
 import { BundleItem, Category, Price, PriceList, Product, ProductAddon, Store, Storefront, StorefrontProduct } from '../entities/index.js';
 import { type BrandKey, CATEGORIES, PRODUCTS, type SeedProduct, STOREFRONTS, STORES } from './demo-data.js';
 import { generateProducts } from './generate.js';
@@ -153,6 +154,7 @@ export async function seedCatalog(em: EntityManager, options: SeedOptions = {}):
           taxCategory: p.prices.volt?.taxCategory ?? 'STANDARD',
         })),
     );
+    await refreshListAmounts(t, 'all');
   });
   return {
     storefronts: STOREFRONTS.map((s) => ({ slug: s.slug, name: s.name, id: storefrontId(s.key) })),
