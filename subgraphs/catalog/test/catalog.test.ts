@@ -223,6 +223,12 @@ describe('staff mutations', () => {
       .getConnection()
       .execute('select count(*)::int as n from "catalog"."price" where product_id = ?', [id]);
     expect(rows[0].n).toBe(1);
+    // Listing, price sort and price bands read the maintained headline price.
+    const [assortment] = await catalog.orm.em
+      .fork()
+      .getConnection()
+      .execute('select list_amount from "catalog"."storefront_product" where product_id = ? and storefront_id = ?', [id, VOLT]);
+    expect(assortment.list_amount).toBe('11.00');
     const notDecimal = await gql(catalog, staff, set, { input: { priceListId: list, productId: id, type: 'ONE_OFF', amount: 'ten' } });
     expect(codes(notDecimal)).toEqual(['BAD_USER_INPUT']);
   });
