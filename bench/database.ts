@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDatabaseIfMissing, createOrm, dropDatabase, migrate, startEmbeddedPostgres, withDatabase } from '@dcrm/kit';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { createDatabaseIfMissing, dropDatabase, startEmbeddedPostgres, withDatabase } from '@dcrm/kit';
 import pg from 'pg';
-import { SUBGRAPHS } from '../router/src/subgraphs.js';
+import { provision } from '../router/src/provision.js';
 
 export type BenchDatabase = { url: string; kind: 'server' | 'embedded'; drop(): Promise<void> };
 
@@ -39,23 +38,7 @@ export async function freshDatabase(
 
 /** Migrations and demo data for every subgraph, exactly as `pnpm db:seed --scale N` does. */
 export async function migrateAndSeed(url: string, scale: number, log: (line: string) => void): Promise<void> {
-  for (const definition of SUBGRAPHS) {
-    const orm = await createOrm({
-      name: definition.name,
-      databaseUrl: url,
-      entities: definition.entities,
-      migrations: definition.migrations,
-    });
-    try {
-      await migrate(orm);
-      if (!definition.seed) continue;
-      const started = Date.now();
-      const summary = await definition.seed(orm.em.fork() as EntityManager, { scale });
-      log(`${definition.name}: seeded in ${Date.now() - started} ms ${JSON.stringify(summary).slice(0, 120)}`);
-    } finally {
-      await orm.close();
-    }
-  }
+  await provision(url, { seed: true, scale, log });
   // Fresh bulk-loaded tables have no planner statistics yet; a production database would.
   const client = new pg.Client({ connectionString: url });
   await client.connect();

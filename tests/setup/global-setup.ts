@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDatabaseIfMissing, createOrm, type Database, dropDatabase, migrate, startEmbeddedPostgres, withDatabase } from '@dcrm/kit';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { createDatabaseIfMissing, type Database, dropDatabase, startEmbeddedPostgres, withDatabase } from '@dcrm/kit';
 import type { TestProject } from 'vitest/node';
-import { SUBGRAPHS } from '../../router/src/subgraphs.js';
+import { provision } from '../../router/src/provision.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,17 +30,7 @@ export default async function setup(project: TestProject) {
   const name = `dcrm_test_${process.pid}_${Date.now()}`;
   await createDatabaseIfMissing(adminUrl, name);
   const url = withDatabase(adminUrl, name);
-  for (const definition of SUBGRAPHS) {
-    const orm = await createOrm({
-      name: definition.name,
-      databaseUrl: url,
-      entities: definition.entities,
-      migrations: definition.migrations,
-    });
-    await migrate(orm);
-    await definition.seed?.(orm.em.fork() as EntityManager, {});
-    await orm.close();
-  }
+  await provision(url, { seed: true });
   project.provide('databaseUrl', url);
   project.provide('databaseKind', embedded ? 'embedded' : 'server');
 
