@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { cartSubgraph } from '@dcrm/cart';
 import { catalogSubgraph } from '@dcrm/catalog';
 import { customerSubgraph } from '@dcrm/customer';
 import {
@@ -6,6 +7,8 @@ import {
   bootSubgraph,
   createDatabaseIfMissing,
   dropDatabase,
+  httpTarget,
+  inProcessTarget,
   internalSecret,
   PRINCIPAL_HEADER,
   signPrincipal,
@@ -15,39 +18,44 @@ import { loadSupergraph } from '@dcrm/schema';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRouter, type Router } from '../router/src/router.js';
-import { httpTarget, inProcessTarget } from '../router/src/targets.js';
 import { client, codes, KEYS } from './support/stack.js';
 
 /** Router and subgraphs as separate servers talking HTTP over real sockets, as in production. */
-let catalog: BootedSubgraph;
-let customer: BootedSubgraph;
+let booted: BootedSubgraph[] = [];
 let router: Router;
+const urls = new Map<string, string>();
 let catalogUrl: string;
 let customerUrl: string;
 
-async function serve(booted: BootedSubgraph): Promise<string> {
-  const server = await booted.server.listen(0, '127.0.0.1');
+async function serve(subgraph: BootedSubgraph): Promise<string> {
+  const server = await subgraph.server.listen(0, '127.0.0.1');
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 beforeAll(async () => {
   const secret = internalSecret();
-  const options = { databaseUrl: inject('databaseUrl'), secret, migrate: false, poolSize: 4 };
-  catalog = await bootSubgraph(catalogSubgraph, options);
-  customer = await bootSubgraph(customerSubgraph, options);
-  catalogUrl = await serve(catalog);
-  customerUrl = await serve(customer);
+  // Peers over HTTP too, found by name once every subgraph listens.
+  const peers = (name: string) => httpTarget(name, `${urls.get(name)}/graphql`, secret);
+  const options = { databaseUrl: inject('databaseUrl'), secret, migrate: false, poolSize: 4, peers };
+  booted = [
+    await bootSubgraph(catalogSubgraph, options),
+    await bootSubgraph(customerSubgraph, options),
+    await bootSubgraph(cartSubgraph, options),
+  ];
+  for (const subgraph of booted) urls.set(subgraph.definition.name, await serve(subgraph));
+  catalogUrl = urls.get('catalog') as string;
+  customerUrl = urls.get('customer') as string;
   router = await createRouter({
     supergraphSdl: loadSupergraph(),
-    targets: [httpTarget('catalog', `${catalogUrl}/graphql`, secret), httpTarget('customer', `${customerUrl}/graphql`, secret)],
+    targets: booted.map((b) => peers(b.definition.name)),
     exposeSqlCount: true,
   });
 });
 afterAll(async () => {
   await router.stop();
-  for (const booted of [catalog, customer]) {
-    await booted.server.stop();
-    await booted.orm.close();
+  for (const subgraph of booted) {
+    await subgraph.server.stop();
+    await subgraph.orm.close();
   }
 });
 
@@ -97,7 +105,11 @@ describe('readiness', () => {
     const doomed = await bootSubgraph(catalogSubgraph, { databaseUrl: withDatabase(url, name), secret, poolSize: 2 });
     const outageRouter = await createRouter({
       supergraphSdl: loadSupergraph(),
-      targets: [inProcessTarget(doomed.server, secret), httpTarget('customer', `${customerUrl}/graphql`, secret)],
+      targets: [
+        inProcessTarget(doomed.server, secret),
+        httpTarget('customer', `${customerUrl}/graphql`, secret),
+        httpTarget('cart', `${urls.get('cart')}/graphql`, secret),
+      ],
     });
     try {
       expect((await request(outageRouter.handler).get('/readyz')).status).toBe(200);
@@ -105,7 +117,7 @@ describe('readiness', () => {
       expect((await request(doomed.server.handler).get('/readyz')).status).toBe(503);
       const ready = await request(outageRouter.handler).get('/readyz');
       expect(ready.status).toBe(503);
-      expect(ready.body.subgraphs).toEqual({ catalog: false, customer: true });
+      expect(ready.body.subgraphs).toEqual({ catalog: false, customer: true, cart: true });
       expect((await request(outageRouter.handler).get('/healthz')).status).toBe(200);
       const query = await client(outageRouter.handler, KEYS.volt)('{ storefront { name } }');
       expect(query.body.data?.storefront ?? null).toBeNull();

@@ -1,8 +1,8 @@
 import type { HeaderMap } from '@apollo/server';
 import { API_KEY_REVOKED, SESSION_REVOKED } from '@dcrm/customer';
+import type { SubgraphTarget } from '@dcrm/kit';
 import { ACCESS_TOKEN_TTL_SECONDS, type EventBus, type Principal, servicePrincipal, type TokenVerifier } from '@dcrm/kit';
 import { GraphQLError } from 'graphql';
-import type { SubgraphTarget } from './targets.js';
 
 export const API_KEY_HEADER = 'x-api-key';
 

@@ -1,8 +1,7 @@
-import { internalSecret } from '@dcrm/kit';
+import { httpTarget, internalSecret } from '@dcrm/kit';
 import { loadSupergraph } from '@dcrm/schema';
 import { createRouter } from './router.js';
 import { SUBGRAPHS } from './subgraphs.js';
-import { httpTarget } from './targets.js';
 
 /**
  * Production router: subgraphs are separate processes, found at `<NAME>_URL`

@@ -6,6 +6,7 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
+import type { SubgraphTarget } from '@dcrm/kit';
 import {
   type EventBus,
   httpListener,
@@ -24,7 +25,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { GraphQLError, ValidationContext } from 'graphql';
 import { type Authenticator, createAuthenticator } from './authenticate.js';
-import { type RouterContext, type SubgraphTarget, TargetDataSource } from './targets.js';
+import { type RouterContext, TargetDataSource } from './data-source.js';
 
 /** graphql-armor throws from validation by default, which Apollo turns into a 500; report instead. */
 const reportNotThrow = {

@@ -3,6 +3,7 @@ import {
   bootSubgraph,
   type Database,
   type EventBus,
+  inProcessTarget,
   internalSecret,
   openBus,
   openDatabase,
@@ -11,7 +12,6 @@ import {
 import { loadSupergraph } from '@dcrm/schema';
 import { createRouter, type Router } from './router.js';
 import { SUBGRAPHS } from './subgraphs.js';
-import { inProcessTarget } from './targets.js';
 
 export type Stack = {
   database: Database;
@@ -42,7 +42,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const secret = internalSecret();
   const bus = openBus();
   const subgraphs: BootedSubgraph[] = [];
-  for (const definition of SUBGRAPHS) subgraphs.push(await bootSubgraph(definition, { databaseUrl: database.url, secret, bus }));
+  // Subgraphs call each other in-process too, through each other's own request pipeline.
+  const peers = (name: string) => {
+    const booted = subgraphs.find((s) => s.definition.name === name);
+    if (!booted) throw new Error(`no subgraph ${name}`);
+    return inProcessTarget(booted.server, secret);
+  };
+  for (const definition of SUBGRAPHS) subgraphs.push(await bootSubgraph(definition, { databaseUrl: database.url, secret, bus, peers }));
   const seeded: Record<string, Record<string, unknown>> = {};
   if (options.seed !== false) {
     for (const booted of subgraphs) seeded[booted.definition.name] = await seedSubgraph(booted, { scale: options.scale, log });

@@ -67,3 +67,17 @@ export function money(amount: string | number, currencyCode: string): Money {
   const [whole, fraction = ''] = text.split('.');
   return { amount: `${whole}.${fraction.padEnd(2, '0').slice(0, 2)}`, currencyCode };
 }
+
+/** Decimal string → integer minor units ("19.99" → 1999), exact; money math happens in minor units. */
+export function toMinor(amount: string): number {
+  const negative = amount.startsWith('-');
+  const [whole, fraction = ''] = (negative ? amount.slice(1) : amount).split('.');
+  const minor = Number(whole) * 100 + Number(fraction.padEnd(2, '0').slice(0, 2));
+  return negative ? -minor : minor;
+}
+
+export function fromMinor(minor: number): string {
+  const sign = minor < 0 ? '-' : '';
+  const abs = Math.abs(Math.round(minor));
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}

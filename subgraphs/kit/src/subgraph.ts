@@ -4,6 +4,7 @@ import type { DocumentNode } from 'graphql';
 import { type EventBus, openBus } from './bus.js';
 import { createOrm, type Migration, type MikroORM, migrate } from './orm.js';
 import type { SubgraphServer } from './server.js';
+import { httpTarget, type SubgraphTarget } from './targets.js';
 
 export type SeedOptions = { scale?: number; log?: (line: string) => void };
 
@@ -22,15 +23,33 @@ export type SubgraphDefinition = {
   create(deps: SubgraphDeps): Promise<SubgraphServer>;
 };
 
-/** What a subgraph gets from its process: its ORM, the router↔subgraph secret, the event bus. */
-export type SubgraphDeps = { orm: MikroORM; secret: string; bus: EventBus };
+/** Another subgraph, by name (resolved when first called, so boot order does not matter). */
+export type Peers = (name: string) => SubgraphTarget;
+
+/** What a subgraph gets from its process: its ORM, the router↔subgraph secret, the event bus, its peers. */
+export type SubgraphDeps = { orm: MikroORM; secret: string; bus: EventBus; peers: Peers };
+
+/** Production peers: `<NAME>_URL` (the same variables the router reads). */
+export function httpPeers(secret: string, env: NodeJS.ProcessEnv = process.env): Peers {
+  const cache = new Map<string, SubgraphTarget>();
+  return (name) => {
+    let target = cache.get(name);
+    if (!target) {
+      const url = env[`${name.toUpperCase()}_URL`];
+      if (!url) throw new Error(`${name.toUpperCase()}_URL is not set`);
+      target = httpTarget(name, url, secret);
+      cache.set(name, target);
+    }
+    return target;
+  };
+}
 
 export type BootedSubgraph = { definition: SubgraphDefinition; orm: MikroORM; server: SubgraphServer };
 
 /** ORM, migrations, server: what a subgraph process (or the all-in-one launcher) does at start. */
 export async function bootSubgraph(
   definition: SubgraphDefinition,
-  options: { databaseUrl: string; secret: string; bus?: EventBus; migrate?: boolean; poolSize?: number },
+  options: { databaseUrl: string; secret: string; bus?: EventBus; peers?: Peers; migrate?: boolean; poolSize?: number },
 ): Promise<BootedSubgraph> {
   const orm = await createOrm({
     name: definition.name,
@@ -40,7 +59,12 @@ export async function bootSubgraph(
     poolSize: options.poolSize,
   });
   if (options.migrate !== false) await migrate(orm);
-  const server = await definition.create({ orm, secret: options.secret, bus: options.bus ?? openBus() });
+  const server = await definition.create({
+    orm,
+    secret: options.secret,
+    bus: options.bus ?? openBus(),
+    peers: options.peers ?? httpPeers(options.secret),
+  });
   return { definition, orm, server };
 }
 

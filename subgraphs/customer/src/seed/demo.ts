@@ -193,7 +193,11 @@ export const CUSTOMERS: SeedCustomer[] = [
 ];
 
 export const ACCESS_GROUPS = [
-  { key: 'care', name: 'Customer care', scopes: ['customer:read', 'customer:write', 'customer:lookup', 'interaction:write', 'nps:read'] },
+  {
+    key: 'care',
+    name: 'Customer care',
+    scopes: ['customer:read', 'customer:write', 'customer:lookup', 'interaction:write', 'nps:read', 'order:write'],
+  },
   { key: 'catalog', name: 'Catalog managers', scopes: ['catalog:read', 'catalog:write'] },
   { key: 'security', name: 'Security admins', scopes: ['apikey:manage'] },
 ];

@@ -1,17 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { HeaderMap } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import {
-  PRINCIPAL_HEADER,
-  type Principal,
-  responseJson,
-  SQL_COUNT_HEADER,
-  type SubgraphServer,
-  signPrincipal,
-  sqlCounter,
-} from '@dcrm/kit';
+import { responseJson } from './http.js';
+import { PRINCIPAL_HEADER, type Principal, signPrincipal } from './principal.js';
+import type { SubgraphServer } from './server.js';
+import { SQL_COUNT_HEADER, sqlCounter } from './sql-counter.js';
 
 export type SubgraphRequest = { query: string; variables?: Record<string, unknown>; operationName?: string };
 
@@ -105,22 +99,4 @@ export function httpTarget(name: string, graphqlUrl: string, secret: string, tim
       return JSON.parse(response.body) as GatewayGraphQLResponse;
     },
   };
-}
-
-export type RouterContext = { principal: Principal };
-
-/** The gateway's data source: the operation the query planner built, sent with the caller's signed principal. */
-export class TargetDataSource implements GraphQLDataSource<RouterContext> {
-  constructor(private readonly target: SubgraphTarget) {}
-
-  async process(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<GatewayGraphQLResponse> {
-    const principal = (options.context as Partial<RouterContext>).principal;
-    // Health checks and schema loads carry no caller: they run as the router itself.
-    const as: Principal = principal ?? { kind: 'service', id: 'router', storefrontId: null, partnerId: null, roles: [], scopes: [] };
-    const { query, variables, operationName } = options.request;
-    const request: SubgraphRequest = { query: query as string };
-    if (variables) request.variables = variables as Record<string, unknown>;
-    if (operationName) request.operationName = operationName;
-    return this.target.execute(request, as);
-  }
 }

@@ -1,0 +1,21 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { Principal, SubgraphRequest, SubgraphTarget } from '@dcrm/kit';
+
+export type RouterContext = { principal: Principal };
+
+/** The gateway's data source: the operation the query planner built, sent with the caller's signed principal. */
+export class TargetDataSource implements GraphQLDataSource<RouterContext> {
+  constructor(private readonly target: SubgraphTarget) {}
+
+  async process(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<GatewayGraphQLResponse> {
+    const principal = (options.context as Partial<RouterContext>).principal;
+    // Health checks and schema loads carry no caller: they run as the router itself.
+    const as: Principal = principal ?? { kind: 'service', id: 'router', storefrontId: null, partnerId: null, roles: [], scopes: [] };
+    const { query, variables, operationName } = options.request;
+    const request: SubgraphRequest = { query: query as string };
+    if (variables) request.variables = variables as Record<string, unknown>;
+    if (operationName) request.operationName = operationName;
+    return this.target.execute(request, as);
+  }
+}

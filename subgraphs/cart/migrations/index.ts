@@ -1,0 +1,4 @@
+import { Migration20261124001Cart } from './20261124-001-cart.js';
+
+/** Applied in order; a released migration is never edited, a new one is appended. */
+export const migrations = [{ name: '20261124-001-cart', class: Migration20261124001Cart }];

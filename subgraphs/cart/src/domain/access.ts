@@ -1,0 +1,43 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { isUuid, type Principal } from '@dcrm/kit';
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Cart, type ICart, type IOrder } from '../entities/index.js';
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+function tokenMatches(token: string | null | undefined, hash: string | null | undefined): boolean {
+  if (!token || !hash) return false;
+  const a = Buffer.from(hashToken(token));
+  const b = Buffer.from(hash);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * A cart the caller may use: in their storefront, and either theirs (signed in) or opened with its
+ * token. Anything else is indistinguishable from a cart that does not exist.
+ */
+export async function findCart(em: EntityManager, principal: Principal, id: string, token?: string | null): Promise<ICart | null> {
+  if (!isUuid(id) || !principal.storefrontId) return null;
+  const cart = await em.findOne(Cart, { id, storefrontId: principal.storefrontId });
+  if (!cart) return null;
+  if (principal.kind === 'customer' && cart.customerId === principal.id) return cart;
+  return tokenMatches(token, cart.tokenHash) && (cart.customerId === null || cart.customerId === principal.id) ? cart : null;
+}
+
+const segmentsOf = (p: Principal) => p.roles.filter((r) => r.startsWith('segment:')).map((r) => r.slice(8));
+
+/** Orders a principal may see: the customer's own, a partner's accounts', staff's segments — in their storefront. */
+export function orderScope(principal: Principal): FilterQuery<IOrder> | null {
+  const storefrontId = principal.storefrontId;
+  if (!storefrontId) return null;
+  if (principal.kind === 'customer' && principal.id) return { storefrontId, customerId: principal.id };
+  if (principal.kind === 'partner' && principal.partnerId) return { storefrontId, partnerId: principal.partnerId };
+  if (principal.kind === 'staff') {
+    const segments = segmentsOf(principal);
+    if (segments.includes('*')) return { storefrontId };
+    return segments.length ? { storefrontId, segment: { $in: segments } } : null;
+  }
+  if (principal.kind === 'service') return { storefrontId };
+  return null;
+}

@@ -1,0 +1,37 @@
+import { fail, ok, type Principal, type Result } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type IOrder, Order, OrderEvent, type OrderStatus } from '../entities/index.js';
+import { orderScope } from './access.js';
+
+/** Order lifecycle as data. */
+export const ORDER_TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {
+  PLACED: ['PROVISIONING', 'CANCELLED'],
+  PROVISIONING: ['ACTIVE', 'CANCELLED'],
+  ACTIVE: [],
+  CANCELLED: [],
+};
+
+export async function findOrder(em: EntityManager, principal: Principal, id: string): Promise<IOrder | null> {
+  const scope = orderScope(principal);
+  return scope ? em.findOne(Order, { $and: [scope, { id }] }) : null;
+}
+
+export async function orderStatusUpdate(
+  em: EntityManager,
+  principal: Principal,
+  input: { id: string; status: OrderStatus; reason?: string | null },
+): Promise<Result<IOrder>> {
+  const order = await findOrder(em, principal, input.id);
+  if (!order) return fail('NOT_FOUND', 'No such order', ['input', 'id']);
+  if (!ORDER_TRANSITIONS[order.status as OrderStatus].includes(input.status)) {
+    return fail('INVALID_TRANSITION', `A ${order.status} order cannot become ${input.status}`, ['input', 'status']);
+  }
+  const reason = input.reason?.trim() || null;
+  if (input.status === 'CANCELLED' && !reason) return fail('REQUIRED', 'Say why the order is cancelled', ['input', 'reason']);
+  if (reason && reason.length > 500) return fail('TOO_LONG', 'At most 500 characters', ['input', 'reason']);
+  order.status = input.status;
+  order.statusReason = reason;
+  em.create(OrderEvent, { order, status: input.status, reason });
+  await em.flush();
+  return ok(order);
+}

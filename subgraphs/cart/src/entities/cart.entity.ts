@@ -1,0 +1,45 @@
+import { newId } from '@dcrm/kit';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+
+export const Cart = defineEntity({
+  name: 'Cart',
+  tableName: 'cart',
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
+    storefrontId: p.uuid(),
+    customerId: p.uuid().nullable(),
+    /** SHA-256 of the anonymous cart token; null for carts created signed in. */
+    tokenHash: p.string().nullable().hidden(),
+    status: p.enum(['OPEN', 'CONVERTED', 'MERGED'] as const).default('OPEN'),
+    currencyCode: p.string().length(3),
+    note: p.text().nullable(),
+    orderId: p.uuid().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+    version: p.integer().version(),
+  },
+});
+export type ICart = InferEntity<typeof Cart>;
+
+export const CartLine = defineEntity({
+  name: 'CartLine',
+  tableName: 'cart_line',
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
+    cart: () => p.manyToOne(Cart),
+    productId: p.uuid(),
+    parentLineId: p.uuid().nullable(),
+    quantity: p.integer(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export type ICartLine = InferEntity<typeof CartLine>;

@@ -1,0 +1,7 @@
+import { Cart, CartLine } from './cart.entity.js';
+import { Order, OrderEvent, OrderLine, Outbox } from './order.entity.js';
+
+export * from './cart.entity.js';
+export * from './order.entity.js';
+
+export const entities = [Cart, CartLine, Order, OrderLine, OrderEvent, Outbox];

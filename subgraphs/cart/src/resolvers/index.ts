@@ -1,0 +1,6 @@
+import { mergeResolvers } from '@dcrm/kit';
+import { cartResolvers } from './cart.js';
+import { mutationResolvers } from './mutations.js';
+import { orderResolvers } from './order.js';
+
+export const resolvers = mergeResolvers(cartResolvers, orderResolvers, mutationResolvers);

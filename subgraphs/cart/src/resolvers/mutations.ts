@@ -1,0 +1,57 @@
+import { payload, type Resolvers, type Result } from '@dcrm/kit';
+import {
+  type CartRef,
+  type Created,
+  cartAttachCustomer,
+  cartCreate,
+  cartLinesAdd,
+  cartLinesRemove,
+  cartLinesUpdate,
+  cartNoteSet,
+  type LineInput,
+} from '../domain/cart-edit.js';
+import { cartCheckout } from '../domain/checkout.js';
+import { orderStatusUpdate } from '../domain/orders.js';
+import type { ICart, OrderStatus } from '../entities/index.js';
+import type { CartContext } from './context.js';
+
+const edit = (ctx: CartContext) => ({ em: ctx.em, principal: ctx.principal, catalog: ctx.loaders.catalog });
+const cartPayload = (result: Result<ICart>) => ({ ...payload('cart', result), cartToken: null });
+
+async function storefrontCurrency(ctx: CartContext): Promise<string> {
+  const response = await ctx.services.peers('catalog').execute({ query: '{ storefront { currencyCode } }' }, ctx.principal);
+  const code = (response.data?.storefront as { currencyCode?: string } | null)?.currencyCode;
+  if (!code) throw new Error('catalog: no storefront currency');
+  return code;
+}
+
+export const mutationResolvers: Resolvers = {
+  Mutation: {
+    cartCreate: async (_: unknown, { input }: { input: { lines?: LineInput[] | null } }, ctx: CartContext) => {
+      const result: Result<Created> = await cartCreate(edit(ctx), input.lines ?? [], () => storefrontCurrency(ctx));
+      return result.ok
+        ? { cart: result.value.cart, cartToken: result.value.cartToken, userErrors: [] }
+        : { cart: null, cartToken: null, userErrors: result.errors };
+    },
+    cartLinesAdd: async (_: unknown, { input }: { input: { cart: CartRef; lines: LineInput[] } }, ctx: CartContext) =>
+      cartPayload(await cartLinesAdd(edit(ctx), input.cart, input.lines)),
+    cartLinesUpdate: async (
+      _: unknown,
+      { input }: { input: { cart: CartRef; lines: { id: string; quantity: number }[] } },
+      ctx: CartContext,
+    ) => cartPayload(await cartLinesUpdate(edit(ctx), input.cart, input.lines)),
+    cartLinesRemove: async (_: unknown, { input }: { input: { cart: CartRef; lineIds: string[] } }, ctx: CartContext) =>
+      cartPayload(await cartLinesRemove(edit(ctx), input.cart, input.lineIds)),
+    cartNoteSet: async (_: unknown, { input }: { input: { cart: CartRef; note?: string | null } }, ctx: CartContext) =>
+      cartPayload(await cartNoteSet(edit(ctx), input.cart, input.note ?? null)),
+    cartAttachCustomer: async (_: unknown, { input }: { input: { cartId: string; cartToken: string } }, ctx: CartContext) =>
+      cartPayload(await cartAttachCustomer(edit(ctx), input.cartId, input.cartToken)),
+    cartCheckout: async (_: unknown, { input }: { input: { cart: CartRef; idempotencyKey: string } }, ctx: CartContext) =>
+      payload('order', await cartCheckout({ ...edit(ctx), services: ctx.services }, input.cart, input.idempotencyKey)),
+    orderStatusUpdate: async (
+      _: unknown,
+      { input }: { input: { id: string; status: OrderStatus; reason?: string | null } },
+      ctx: CartContext,
+    ) => payload('order', await orderStatusUpdate(ctx.em, ctx.principal, input)),
+  },
+};

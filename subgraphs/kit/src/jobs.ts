@@ -1,0 +1,119 @@
+import { Logger, parseCrontab, type Runner, type RunnerOptions, run, runMigrations, runOnce, type TaskList } from 'graphile-worker';
+
+export const DEFAULT_JOB_SCHEMA = 'graphile_worker';
+
+export type JobHandler<P> = (payload: P, helpers: { jobKey?: string | null; attempts: number }) => Promise<void>;
+
+/**
+ * Handlers by task identifier. `never` lets any `JobHandler<P>` in: the payload comes back from JSON,
+ * so each handler owns (and should check) its payload's shape.
+ */
+export type JobTaskList = Record<string, JobHandler<never>>;
+
+export type JobRunnerOptions = {
+  databaseUrl: string;
+  taskList: JobTaskList;
+  /** Jobs run at once by this process; other instances claim theirs in the database. */
+  concurrency?: number;
+  /** graphile-worker crontab lines, e.g. `0 * * * * expire_carts`: the safety net. */
+  crontab?: string;
+  /** ms between polls for jobs that became due; new jobs arrive at once by LISTEN/NOTIFY. */
+  pollInterval?: number;
+  schema?: string;
+  logger?: (line: string) => void;
+};
+
+export type JobRunner = {
+  /** Starts a long-lived worker pool (and cron) that runs until `stop`. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Runs every job due now, then returns. */
+  runOnce(): Promise<void>;
+};
+
+/** What `addJob` needs of an EntityManager: MikroORM's `em.execute` (with `?` placeholders) fits. */
+export type JobDb = { execute(sql: string, params?: unknown[]): Promise<unknown> };
+
+export type AddJobOptions = {
+  jobKey?: string;
+  runAt?: Date;
+  maxAttempts?: number;
+  jobKeyMode?: 'replace' | 'preserve_run_at' | 'unsafe_dedupe';
+  schema?: string;
+};
+
+export function createJobRunner(options: JobRunnerOptions): JobRunner {
+  const logger = toLogger(options.logger);
+  const base: RunnerOptions = {
+    connectionString: options.databaseUrl,
+    schema: options.schema ?? DEFAULT_JOB_SCHEMA,
+    taskList: toTaskList(options.taskList),
+    logger,
+    pollInterval: options.pollInterval,
+    // The host process owns SIGINT/SIGTERM and calls stop(); graphile-worker's handlers would race it.
+    noHandleSignals: true,
+  };
+  let runner: Runner | null = null;
+  return {
+    async start() {
+      if (runner) return;
+      runner = await run({
+        ...base,
+        concurrency: options.concurrency ?? 1,
+        // Always parsed here: without it graphile-worker reads `./crontab` from the working directory.
+        parsedCronItems: parseCrontab(options.crontab ?? ''),
+      });
+      // A pool that dies must not become an unhandled rejection that kills the process.
+      runner.promise.catch((error: unknown) => logger.error(`job runner stopped: ${String(error)}`));
+    },
+    async stop() {
+      const current = runner;
+      runner = null;
+      await current?.stop();
+    },
+    runOnce: () => runOnce(base),
+  };
+}
+
+/** Installs (or upgrades) graphile-worker's schema, so `addJob` works before any worker has started. */
+export async function ensureJobSchema(databaseUrl: string, options: { schema?: string } = {}): Promise<void> {
+  await runMigrations({ connectionString: databaseUrl, schema: options.schema ?? DEFAULT_JOB_SCHEMA, logger: toLogger() });
+}
+
+/**
+ * Adds a job through the caller's EntityManager, so inside its transaction: the job exists iff the write
+ * commits. Scalars only (MikroORM expands arrays into `?, ?`); `?` placeholders as MikroORM expects.
+ */
+export async function addJob(em: JobDb, identifier: string, payload: unknown, options: AddJobOptions = {}): Promise<void> {
+  const schema = quoteSchema(options.schema ?? DEFAULT_JOB_SCHEMA);
+  await em.execute(
+    `select ${schema}.add_job(identifier => ?, payload => ?::json, run_at => ?::timestamptz, max_attempts => ?::int, ` +
+      `job_key => ?, job_key_mode => ?)`,
+    [
+      identifier,
+      payload === undefined ? null : JSON.stringify(payload),
+      options.runAt?.toISOString() ?? null,
+      options.maxAttempts ?? null,
+      options.jobKey ?? null,
+      options.jobKeyMode ?? 'replace',
+    ],
+  );
+}
+
+function toTaskList(handlers: JobTaskList): TaskList {
+  const tasks: TaskList = {};
+  for (const [identifier, handler] of Object.entries(handlers)) {
+    tasks[identifier] = (payload, helpers) => handler(payload as never, { jobKey: helpers.job.key, attempts: helpers.job.attempts });
+  }
+  return tasks;
+}
+
+/** graphile-worker logs to the console by default; silent unless the caller wants the lines. */
+function toLogger(log?: (line: string) => void): Logger {
+  return new Logger(() => (level, message) => log?.(`[worker] ${level}: ${message}`));
+}
+
+function quoteSchema(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid job schema name: ${schema}`);
+  return `"${schema}"`;
+}
