@@ -11,6 +11,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Tests name their client address (x-forwarded-for) so login throttling is per test file;
     // a cheaper scrypt cost keeps sign-in tests fast (the cost travels with each hash).
-    env: { APOLLO_TELEMETRY_DISABLED: '1', DCRM_TRUST_PROXY: '1', DCRM_SCRYPT_N: '16384' },
+    // Background job runners are off in tests: they drive the same tasks directly, with a manual clock.
+    env: { APOLLO_TELEMETRY_DISABLED: '1', DCRM_TRUST_PROXY: '1', DCRM_SCRYPT_N: '16384', DCRM_JOBS: 'off' },
   },
 });

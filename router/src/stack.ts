@@ -1,6 +1,7 @@
 import {
   type BootedSubgraph,
   bootSubgraph,
+  type Clock,
   type Database,
   type EventBus,
   inProcessTarget,
@@ -23,6 +24,8 @@ export type Stack = {
 };
 
 export type StackOptions = {
+  /** Time for the subgraphs (tests pass a manual clock). */
+  clock?: Clock;
   databaseUrl?: string;
   seed?: boolean;
   scale?: number;
@@ -48,7 +51,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (!booted) throw new Error(`no subgraph ${name}`);
     return inProcessTarget(booted.server, secret);
   };
-  for (const definition of SUBGRAPHS) subgraphs.push(await bootSubgraph(definition, { databaseUrl: database.url, secret, bus, peers }));
+  for (const definition of SUBGRAPHS)
+    subgraphs.push(await bootSubgraph(definition, { databaseUrl: database.url, secret, bus, peers, clock: options.clock }));
   const seeded: Record<string, Record<string, unknown>> = {};
   if (options.seed !== false) {
     for (const booted of subgraphs) seeded[booted.definition.name] = await seedSubgraph(booted, { scale: options.scale, log });

@@ -1,4 +1,8 @@
 import { Migration20261124001Cart } from './20261124-001-cart.js';
+import { Migration20261124002Abandonment } from './20261124-002-abandonment.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
-export const migrations = [{ name: '20261124-001-cart', class: Migration20261124001Cart }];
+export const migrations = [
+  { name: '20261124-001-cart', class: Migration20261124001Cart },
+  { name: '20261124-002-abandonment', class: Migration20261124002Abandonment },
+];

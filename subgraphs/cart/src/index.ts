@@ -1,5 +1,9 @@
-import { createSubgraphServer, loadTypeDefs, type SubgraphDefinition, systemClock } from '@dcrm/kit';
+import { createJobRunner, createSubgraphServer, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrations } from '../migrations/index.js';
+import { abandonmentConfig } from './domain/abandonment-config.js';
+import { outboxChannel } from './domain/channels.js';
+import { runAbandonment } from './domain/periodic.js';
 import type { CartServices } from './domain/services.js';
 import { noDiscounts } from './domain/totals.js';
 import { entities } from './entities/index.js';
@@ -9,14 +13,38 @@ import { resolvers } from './resolvers/index.js';
 export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url));
 export { ORDER_PLACED } from './domain/services.js';
 
-/** The cart subgraph: carts, checkout, orders. */
+const RECOVER_BASE = process.env.DCRM_RECOVER_URL ?? 'https://shop.example.com/recover';
+
+/** The cart subgraph: carts, checkout, orders, browse and cart abandonment with drop links. */
 export const cartSubgraph: SubgraphDefinition = {
   name: 'cart',
   typeDefs,
   entities,
   migrations,
-  create: ({ orm, secret, bus, peers }) => {
-    const services: CartServices = { peers, bus, clock: systemClock, discounts: noDiscounts };
+  create: async ({ orm, secret, bus, peers, clock }) => {
+    const services: CartServices = {
+      peers,
+      bus,
+      clock,
+      discounts: noDiscounts,
+      secret,
+      channel: outboxChannel,
+      abandonment: abandonmentConfig(),
+      recoverUrl: (storefrontId, token) => `${RECOVER_BASE}?storefront=${storefrontId}&token=${token}`,
+    };
+    const tasks = { 'cart.abandonment': () => runAbandonment(orm.em.fork() as EntityManager, services) };
+    // Every instance runs a worker; graphile-worker claims each job once. DCRM_JOBS=off for tests.
+    const runner =
+      process.env.DCRM_JOBS === 'off'
+        ? null
+        : createJobRunner({
+            databaseUrl: orm.config.get('clientUrl') as string,
+            taskList: { 'cart.abandonment': async () => void (await tasks['cart.abandonment']()) },
+            crontab: '* * * * * cart.abandonment',
+            concurrency: 1,
+            logger: (line) => console.error(`[dcrm] cart jobs: ${line}`),
+          });
+    await runner?.start();
     return createSubgraphServer({
       name: 'cart',
       typeDefs,
@@ -25,6 +53,8 @@ export const cartSubgraph: SubgraphDefinition = {
       secret,
       services,
       createLoaders: (em, principal) => createCartLoaders(em, principal, services),
+      onStop: async () => runner?.stop(),
+      tasks,
     });
   },
 };

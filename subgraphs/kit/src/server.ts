@@ -32,6 +32,10 @@ export type SubgraphServerOptions<L, S = undefined> = {
   createLoaders: (em: EntityManager, principal: Principal) => L;
   /** Process-wide dependencies resolvers need (event bus, throttle, secrets), the same for every request. */
   services?: S;
+  /** Background work to end with the server (job runners). */
+  onStop?: () => Promise<void>;
+  /** Named periodic tasks (what the subgraph's job runner runs; tests call them directly). */
+  tasks?: Record<string, () => Promise<unknown>>;
 };
 
 export type SubgraphServer = {
@@ -41,6 +45,7 @@ export type SubgraphServer = {
   /** Node request listener: POST /graphql, GET /healthz, GET /readyz. */
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   ready(): Promise<boolean>;
+  tasks: Record<string, () => Promise<unknown>>;
   listen(port: number, host?: string): Promise<Server>;
   stop(): Promise<void>;
 };
@@ -129,9 +134,11 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
     execute,
     handler,
     ready: () => databaseReady(options.orm),
+    tasks: options.tasks ?? {},
     listen: http.listen,
     stop: async () => {
       await http.close();
+      await options.onStop?.();
       await apollo.stop();
     },
   };

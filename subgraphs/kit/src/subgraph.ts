@@ -2,6 +2,7 @@ import type { Constructor } from '@mikro-orm/core';
 import type { EntityManager, EntitySchema } from '@mikro-orm/postgresql';
 import type { DocumentNode } from 'graphql';
 import { type EventBus, openBus } from './bus.js';
+import { type Clock, systemClock } from './clock.js';
 import { createOrm, type Migration, type MikroORM, migrate } from './orm.js';
 import type { SubgraphServer } from './server.js';
 import { httpTarget, type SubgraphTarget } from './targets.js';
@@ -27,7 +28,7 @@ export type SubgraphDefinition = {
 export type Peers = (name: string) => SubgraphTarget;
 
 /** What a subgraph gets from its process: its ORM, the router↔subgraph secret, the event bus, its peers. */
-export type SubgraphDeps = { orm: MikroORM; secret: string; bus: EventBus; peers: Peers };
+export type SubgraphDeps = { orm: MikroORM; secret: string; bus: EventBus; peers: Peers; clock: Clock };
 
 /** Production peers: `<NAME>_URL` (the same variables the router reads). */
 export function httpPeers(secret: string, env: NodeJS.ProcessEnv = process.env): Peers {
@@ -49,7 +50,7 @@ export type BootedSubgraph = { definition: SubgraphDefinition; orm: MikroORM; se
 /** ORM, migrations, server: what a subgraph process (or the all-in-one launcher) does at start. */
 export async function bootSubgraph(
   definition: SubgraphDefinition,
-  options: { databaseUrl: string; secret: string; bus?: EventBus; peers?: Peers; migrate?: boolean; poolSize?: number },
+  options: { databaseUrl: string; secret: string; bus?: EventBus; peers?: Peers; clock?: Clock; migrate?: boolean; poolSize?: number },
 ): Promise<BootedSubgraph> {
   const orm = await createOrm({
     name: definition.name,
@@ -64,6 +65,7 @@ export async function bootSubgraph(
     secret: options.secret,
     bus: options.bus ?? openBus(),
     peers: options.peers ?? httpPeers(options.secret),
+    clock: options.clock ?? systemClock,
   });
   return { definition, orm, server };
 }

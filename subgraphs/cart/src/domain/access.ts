@@ -22,10 +22,13 @@ export async function findCart(em: EntityManager, principal: Principal, id: stri
   const cart = await em.findOne(Cart, { id, storefrontId: principal.storefrontId });
   if (!cart) return null;
   if (principal.kind === 'customer' && cart.customerId === principal.id) return cart;
-  return tokenMatches(token, cart.tokenHash) && (cart.customerId === null || cart.customerId === principal.id) ? cart : null;
+  // Assisted sales: the staff member who took the cart over works on it with the customer.
+  if (principal.kind === 'staff' && cart.assistedBy === principal.id) return cart;
+  // The token is a capability: whoever holds it (a drop link's new device, too) may use the cart.
+  return tokenMatches(token, cart.tokenHash) ? cart : null;
 }
 
-const segmentsOf = (p: Principal) => p.roles.filter((r) => r.startsWith('segment:')).map((r) => r.slice(8));
+export const segmentsOf = (p: Principal) => p.roles.filter((r) => r.startsWith('segment:')).map((r) => r.slice(8));
 
 /** Orders a principal may see: the customer's own, a partner's accounts', staff's segments — in their storefront. */
 export function orderScope(principal: Principal): FilterQuery<IOrder> | null {

@@ -4,7 +4,7 @@ import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { Cart, CartLine, type ICart, type ICartLine } from '../entities/index.js';
-import { findCart, hashToken } from './access.js';
+import { findCart, hashToken, segmentsOf } from './access.js';
 import type { CatalogProduct } from './catalog.js';
 
 export type CartRef = { cartId: string; cartToken?: string | null; version: number };
@@ -94,6 +94,7 @@ export async function cartCreate(
   const cart = ctx.em.create(Cart, {
     storefrontId,
     customerId: anonymous ? null : ctx.principal.id,
+    segment: anonymous ? null : (segmentsOf(ctx.principal)[0] ?? null),
     tokenHash: token ? hashToken(token) : null,
     currencyCode,
   });
@@ -184,9 +185,12 @@ export async function cartAttachCustomer(ctx: EditContext, cartId: string, token
     { customerId, storefrontId: cart.storefrontId, status: 'OPEN' },
     { orderBy: { updatedAt: 'desc' } },
   );
+  // Once it is the customer's, the anonymous token no longer opens it.
   if (!target)
     return save(ctx, cart, () => {
       cart.customerId = customerId;
+      cart.segment = segmentsOf(ctx.principal)[0] ?? null;
+      cart.tokenHash = null;
     });
   const [incoming, existing] = await Promise.all([ctx.em.find(CartLine, { cart: cart.id }), ctx.em.find(CartLine, { cart: target.id })]);
   return save(ctx, target, () => {
@@ -211,5 +215,6 @@ export async function cartAttachCustomer(ctx: EditContext, cartId: string, token
     }
     cart.status = 'MERGED';
     cart.customerId = customerId;
+    cart.tokenHash = null;
   });
 }

@@ -116,6 +116,11 @@ export async function cartCheckout(ctx: CheckoutContext, ref: CartRef, idempoten
         type: ORDER_PLACED,
         payload: { orderId: order.id, storefrontId, customerId: order.customerId, productIds: lines.map((l) => l.productId) },
       });
+      // A recovered cart that orders counts as converted; its reminders stop.
+      await tx.execute('update "cart"."drop_link" set converted_at = ? where cart_id = ? and converted_at is null', [
+        ctx.services.clock.now(),
+        cart.id,
+      ]);
       locked.status = 'CONVERTED';
       locked.orderId = order.id;
       locked.customerId = ctx.principal.id;

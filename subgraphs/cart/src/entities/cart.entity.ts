@@ -17,6 +17,10 @@ export const Cart = defineEntity({
     currencyCode: p.string().length(3),
     note: p.text().nullable(),
     orderId: p.uuid().nullable(),
+    /** The owner's market segment (for staff's abandoned-cart lists), set when a customer owns the cart. */
+    segment: p.string().nullable(),
+    /** Staff member who took the cart over (assisted sales). */
+    assistedBy: p.uuid().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

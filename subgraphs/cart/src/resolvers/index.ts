@@ -1,6 +1,7 @@
 import { mergeResolvers } from '@dcrm/kit';
+import { abandonmentResolvers } from './abandonment.js';
 import { cartResolvers } from './cart.js';
 import { mutationResolvers } from './mutations.js';
 import { orderResolvers } from './order.js';
 
-export const resolvers = mergeResolvers(cartResolvers, orderResolvers, mutationResolvers);
+export const resolvers = mergeResolvers(cartResolvers, orderResolvers, mutationResolvers, abandonmentResolvers);

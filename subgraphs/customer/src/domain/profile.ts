@@ -104,3 +104,16 @@ export async function siteMessagesMarkRead(ctx: Ctx, ids: string[]): Promise<Res
   await ctx.em.nativeUpdate(SiteMessage, { id: { $in: ids }, readAt: null }, { readAt: new Date() });
   return ok(found.value);
 }
+
+/** A message into an account's inbox, sent by another subgraph (visibility as the calling service). */
+export async function siteMessageSend(ctx: Ctx, input: { customerId: string; title: string; body: string }) {
+  const found = await targetAccount(ctx, input.customerId, ['input', 'customerId']);
+  if (!found.ok) return found;
+  const checks = new Checks();
+  checks.text(input.title, ['input', 'title'], 200);
+  checks.text(input.body, ['input', 'body'], 5000);
+  if (!checks.ok) return { ok: false, errors: checks.errors } as Result<never>;
+  const message = ctx.em.create(SiteMessage, { customer: found.value, title: input.title.trim(), body: input.body.trim() });
+  await ctx.em.flush();
+  return ok({ id: message.id, title: message.title, body: message.body, createdAt: message.createdAt, readAt: null });
+}

@@ -6,6 +6,7 @@ import {
   consentSet,
   customerUpdate,
   notificationPreferenceSet,
+  siteMessageSend,
   siteMessagesMarkRead,
 } from '../domain/profile.js';
 import type { Channel } from '../entities/index.js';
@@ -26,6 +27,8 @@ export const accountMutationResolvers: Resolvers = {
       payload('customer', await siteMessagesMarkRead(ctx, input.ids)),
     interactionLog: async (_: unknown, { input }: { input: InteractionLogInput }, ctx: CustomerContext) =>
       payload('interaction', await interactionLog(ctx, input)),
+    siteMessageSend: async (_: unknown, { input }: { input: { customerId: string; title: string; body: string } }, ctx: CustomerContext) =>
+      payload('siteMessage', await siteMessageSend(ctx, input)),
     npsRespond: async (_: unknown, { input }: { input: NpsRespondInput }, ctx: CustomerContext) =>
       payload('response', await npsRespond(ctx.em, ctx.principal, input)),
   },

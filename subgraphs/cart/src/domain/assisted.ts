@@ -1,0 +1,84 @@
+import { fail, isUuid, ok, type Principal, type Result, type SubgraphTarget } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Cart, type ICart } from '../entities/index.js';
+import { segmentsOf } from './access.js';
+
+/** Abandoned = has a CART drop link not yet recovered or ordered; staff see their segments'. */
+function abandonedWhere(principal: Principal): { sql: string; params: unknown[] } | null {
+  const segments = segmentsOf(principal);
+  if (!principal.storefrontId || segments.length === 0) return null;
+  const all = segments.includes('*');
+  return {
+    sql: `c.storefront_id = ? and c.status = 'OPEN' ${all ? '' : 'and c.segment in (?)'}
+      and exists (select 1 from "cart"."drop_link" dl where dl.cart_id = c.id and dl.recovered_at is null and dl.converted_at is null)`,
+    params: all ? [principal.storefrontId] : [principal.storefrontId, segments],
+  };
+}
+
+export async function abandonedCarts(em: EntityManager, principal: Principal, limit: number, after: string | null): Promise<ICart[]> {
+  const where = abandonedWhere(principal);
+  if (!where) return [];
+  const rows = await em.execute(
+    `select c.id from "cart"."cart" c where ${where.sql} ${after ? 'and c.id < cast(? as uuid)' : ''} order by c.id desc limit ?`,
+    [...where.params, ...(after ? [after] : []), limit],
+  );
+  const ids = rows.map((r) => r.id as string);
+  const carts = await em.find(Cart, { id: { $in: ids } });
+  return ids.map((id) => carts.find((c) => c.id === id) as ICart);
+}
+
+const LOG = `mutation Log($input: InteractionLogInput!) { interactionLog(input: $input) { userErrors { code } } }`;
+
+/** A staff member takes over an abandoned cart of their segments; the customer's history records it. */
+export async function cartAssist(
+  em: EntityManager,
+  principal: Principal,
+  customer: SubgraphTarget,
+  cartId: string,
+): Promise<Result<ICart>> {
+  const where = abandonedWhere(principal);
+  if (!where || !isUuid(cartId)) return fail('NOT_FOUND', 'No such abandoned cart', ['input', 'cartId']);
+  const [row] = await em.execute(`select c.id from "cart"."cart" c where ${where.sql} and c.id = ?`, [...where.params, cartId]);
+  if (!row) return fail('NOT_FOUND', 'No such abandoned cart', ['input', 'cartId']);
+  const cart = await em.findOneOrFail(Cart, { id: cartId });
+  cart.assistedBy = principal.id;
+  await em.flush();
+  // Recorded as the staff member, so the customer subgraph applies its own segment rules too.
+  await customer.execute(
+    {
+      query: LOG,
+      variables: {
+        input: { customerId: cart.customerId, channel: 'PHONE', direction: 'OUTBOUND', notes: `Assisted with abandoned cart ${cart.id}` },
+      },
+    },
+    principal,
+  );
+  return ok(cart);
+}
+
+export type RecoveryKpis = {
+  cartsAbandoned: number;
+  browsesAbandoned: number;
+  linksSent: number;
+  recovered: number;
+  converted: number;
+  recoveryRate: number | null;
+};
+
+export async function recoveryKpis(em: EntityManager, storefrontId: string, from: Date | null, to: Date | null): Promise<RecoveryKpis> {
+  const [k] = await em.execute(
+    `select count(*) filter (where kind = 'CART')::int as carts, count(*) filter (where kind = 'BROWSE')::int as browses,
+       count(*) filter (where exists (select 1 from "cart"."reminder" r where r.drop_link_id = dl.id and r.sent_at is not null))::int as sent,
+       count(recovered_at)::int as recovered, count(*) filter (where recovered_at is not null and converted_at is not null)::int as converted
+     from "cart"."drop_link" dl where storefront_id = ? and created_at >= ? and created_at < ?`,
+    [storefrontId, from ?? new Date(0), to ?? new Date('9999-01-01')],
+  );
+  return {
+    cartsAbandoned: k.carts,
+    browsesAbandoned: k.browses,
+    linksSent: k.sent,
+    recovered: k.recovered,
+    converted: k.converted,
+    recoveryRate: k.sent ? Math.round((k.recovered / k.sent) * 1000) / 1000 : null,
+  };
+}

@@ -1,0 +1,84 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { fail, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { hashToken } from './access.js';
+
+/** What a drop link remembers: where the customer got to. */
+export type DropLinkState = {
+  step: 'BROWSING' | 'CART';
+  lines: { productId: string; quantity: number; parentLineId: string | null }[];
+  viewedProductIds: string[];
+};
+export type DropLinkRow = {
+  id: string;
+  storefront_id: string;
+  kind: 'CART' | 'BROWSE';
+  customer_id: string | null;
+  cart_id: string | null;
+  state: DropLinkState;
+  expires_at: Date;
+  recovered_at: Date | null;
+  converted_at: Date | null;
+};
+
+const mac = (secret: string, id: string) => createHmac('sha256', secret).update(`drop-link:${id}`).digest('base64url');
+
+/** `dl_<id>.<hmac>`: unguessable, re-created whenever a reminder is sent, never stored. */
+export const dropLinkToken = (secret: string, id: string): string => `dl_${id}.${mac(secret, id)}`;
+
+export function dropLinkId(secret: string, token: string): string | null {
+  const match = /^dl_([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match || !isUuid(match[1])) return null;
+  const given = Buffer.from(match[2]);
+  const expected = Buffer.from(mac(secret, match[1]));
+  return given.length === expected.length && timingSafeEqual(given, expected) ? match[1] : null;
+}
+
+export type Recovery = {
+  kind: 'CART' | 'BROWSE';
+  cartId: string | null;
+  cartToken: string | null;
+  viewedProductIds: string[];
+  step: string;
+};
+
+/**
+ * Opens a drop link on any device: the cart as it was (with a fresh cart token, so this device can
+ * use it), or what was being browsed. Safe to call twice; expired, unknown and other brands' links are refused.
+ */
+export async function dropLinkRecover(
+  em: EntityManager,
+  principal: Principal,
+  secret: string,
+  token: string,
+  now: Date,
+): Promise<Result<Recovery>> {
+  const id = dropLinkId(secret, token);
+  const refused = fail<Recovery>('INVALID_LINK', 'This link is not valid', ['input', 'token']);
+  if (!id || !principal.storefrontId) return refused;
+  const [link] = (await em.execute('select * from "cart"."drop_link" where id = ? and storefront_id = ?', [
+    id,
+    principal.storefrontId,
+  ])) as DropLinkRow[];
+  if (!link) return refused;
+  if (principal.kind === 'customer' && link.customer_id && link.customer_id !== principal.id) return refused;
+  if (new Date(link.expires_at) < now) return fail('EXPIRED', 'This link has expired', ['input', 'token']);
+  if (link.converted_at) return fail('ALREADY_ORDERED', 'This cart was already ordered', ['input', 'token']);
+  const cartToken = link.cart_id ? `ct_${randomBytes(24).toString('base64url')}` : null;
+  await em.transactional(async (tx) => {
+    if (link.cart_id && cartToken) {
+      await tx.execute(`update "cart"."cart" set token_hash = ?, updated_at = ?, version = version + 1 where id = ? and status = 'OPEN'`, [
+        hashToken(cartToken),
+        now,
+        link.cart_id,
+      ]);
+    }
+    // The first recovery stops the reminders.
+    await tx.execute('update "cart"."drop_link" set recovered_at = coalesce(recovered_at, ?) where id = ?', [now, id]);
+    await tx.execute('update "cart"."reminder" set cancelled_at = ? where drop_link_id = ? and sent_at is null and cancelled_at is null', [
+      now,
+      id,
+    ]);
+  });
+  return ok({ kind: link.kind, cartId: link.cart_id, cartToken, viewedProductIds: link.state.viewedProductIds, step: link.state.step });
+}

@@ -1,0 +1,47 @@
+import { isUuid, parsePage, payload, type Resolvers, toConnection } from '@dcrm/kit';
+import { PRODUCT_VIEWED, recordView } from '../domain/abandonment.js';
+import { abandonedCarts, cartAssist, recoveryKpis } from '../domain/assisted.js';
+import { dropLinkRecover } from '../domain/drop-links.js';
+import { Cart } from '../entities/index.js';
+import type { CartContext } from './context.js';
+
+export const abandonmentResolvers: Resolvers = {
+  Query: {
+    abandonedCarts: async (_: unknown, args: { first?: number | null; after?: string | null }, ctx: CartContext) => {
+      const page = parsePage(args, 'NEWEST', 1);
+      const rows = await abandonedCarts(ctx.em, ctx.principal, page.limit + 1, page.after ? String(page.after[0]) : null);
+      return toConnection(rows, page, 'NEWEST', (c) => [c.id]);
+    },
+    recoveryKpis: (_: unknown, args: { from?: Date | null; to?: Date | null }, ctx: CartContext) =>
+      recoveryKpis(ctx.em, ctx.principal.storefrontId as string, args.from ?? null, args.to ?? null),
+  },
+  Mutation: {
+    productViewed: async (_: unknown, { input }: { input: { productId: string } }, ctx: CartContext) => {
+      if (!isUuid(input.productId))
+        return { recorded: false, userErrors: [{ code: 'INVALID', message: 'Not a valid id', field: ['input', 'productId'] }] };
+      const recorded = await recordView(ctx.em, ctx.principal, input.productId, ctx.services.clock.now());
+      if (recorded)
+        await ctx.services.bus.publish(PRODUCT_VIEWED, { customerId: ctx.principal.id, productId: input.productId }).catch(() => {});
+      return { recorded, userErrors: [] };
+    },
+    dropLinkRecover: async (_: unknown, { input }: { input: { token: string } }, ctx: CartContext) => {
+      const result = await dropLinkRecover(ctx.em, ctx.principal, ctx.services.secret, input.token, ctx.services.clock.now());
+      if (!result.ok) return { recovery: null, userErrors: result.errors };
+      const r = result.value;
+      return {
+        recovery: {
+          kind: r.kind,
+          cart: r.cartId ? await ctx.em.fork().findOne(Cart, { id: r.cartId }) : null,
+          cartToken: r.cartToken,
+          viewedProducts: r.viewedProductIds.map((id) => ({ __typename: 'Product', id })),
+          step: r.step,
+        },
+        userErrors: [],
+      };
+    },
+    cartAssist: async (_: unknown, { input }: { input: { cartId: string } }, ctx: CartContext) => ({
+      ...payload('cart', await cartAssist(ctx.em, ctx.principal, ctx.services.peers('customer'), input.cartId)),
+      cartToken: null,
+    }),
+  },
+};
