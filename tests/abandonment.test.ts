@@ -177,3 +177,29 @@ describe('cart abandonment and recovery', () => {
     expect(history.body.data?.customer.interactions.nodes[0].notes).toContain(cart.id);
   });
 });
+
+describe('browse abandonment', () => {
+  it('a customer who viewed products and added nothing gets a BROWSE link that brings the products back', async () => {
+    const { gql, id } = await newCustomer(['EMAIL']);
+    const other = productId('volt-sim-20gb');
+    for (const p of [PLAN, other, PLAN]) await gql(`mutation { productViewed(input: { productId: "${p}" }) { recorded } }`);
+    clock.advance(HOUR); // not idle long enough yet (2 h by default)
+    await runTask();
+    expect(await sql('select count(*)::int as n from "cart"."notification" where customer_id = ?', [id])).toEqual([{ n: 0 }]);
+    clock.advance(2 * HOUR);
+    await runTask();
+    const [{ link_token: token }] = await sql('select link_token from "cart"."notification" where customer_id = ?', [id]);
+    const res = await client(stack.router.handler, KEYS.volt)(
+      'mutation ($t: String!) { dropLinkRecover(input: { token: $t }) { recovery { kind step cart { id } viewedProducts { id } } userErrors { code } } }',
+      { t: token },
+    );
+    const recovery = res.body.data?.dropLinkRecover.recovery;
+    expect(recovery).toMatchObject({ kind: 'BROWSE', step: 'BROWSING', cart: null });
+    expect(recovery.viewedProducts.map((p: { id: string }) => p.id).sort()).toEqual([PLAN, other].sort());
+  });
+
+  it('anonymous views are not recorded', async () => {
+    const res = await client(stack.router.handler, KEYS.volt)(`mutation { productViewed(input: { productId: "${PLAN}" }) { recorded } }`);
+    expect(res.body.data?.productViewed).toEqual({ recorded: false });
+  });
+});

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { internalSecret, PRINCIPAL_HEADER, type Principal, seedId, signPrincipal } from '@dcrm/kit';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../router/src/stack.js';
 import { client, codes, customerId, KEYS, productId, type Response, signIn, startTestStack } from './support/stack.js';
@@ -176,5 +178,32 @@ describe('orders', () => {
     const best = (await client(stack.router.handler, KEYS.volt)('{ bestsellers(first: 5) { unitsSold product { id } } }')).body.data
       ?.bestsellers;
     expect(best.map((b: { product: { id: string } }) => b.product.id)).toContain(PLAN);
+  });
+});
+
+describe('straight to the cart subgraph', () => {
+  it("a genuine principal of another customer gets null for someone else's cart and order through _entities", async () => {
+    const conor = await signIn(stack.router.handler, 'customerLogin', 'conor@example.com', KEYS.volt);
+    const cart = await cartWithPlan(conor.gql);
+    const placed = (
+      await conor.gql(CHECKOUT, { input: { cart: { cartId: cart.id, version: cart.version }, idempotencyKey: randomUUID() } })
+    ).body.data?.cartCheckout.order;
+    const aoife: Principal = {
+      kind: 'customer',
+      id: customerId('aoife'),
+      storefrontId: seedId('storefront', 'volt'),
+      partnerId: null,
+      roles: [],
+      scopes: [],
+    };
+    const server = stack.subgraphs.find((s) => s.definition.name === 'cart')?.server.handler as Parameters<typeof request>[0];
+    const res = await request(server)
+      .post('/graphql')
+      .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: signPrincipal(aoife, internalSecret()) })
+      .send({
+        query: `{ _entities(representations: [{ __typename: "Cart", id: "${cart.id}" }, { __typename: "Order", id: "${placed.id}" }]) { ... on Cart { id } ... on Order { id } } }`,
+      });
+    expect(res.status).toBe(200);
+    expect(res.body.data._entities).toEqual([null, null]);
   });
 });
