@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 const cartSubgraph = () => stack.subgraphs.find((s) => s.definition.name === 'cart') as Stack['subgraphs'][number];
-const runTask = () => cartSubgraph().server.tasks['cart.abandonment']() as Promise<{ links: number; reminders: number }>;
+const runTask = () => cartSubgraph().server.tasks['cart:abandonment']() as Promise<{ links: number; reminders: number }>;
 const sql = (query: string, params: unknown[] = []) => cartSubgraph().orm.em.fork().getConnection().execute(query, params);
 
 /** A fresh customer (so other test files' carts never interfere), signed in. */

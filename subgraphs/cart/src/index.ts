@@ -13,6 +13,9 @@ import { resolvers } from './resolvers/index.js';
 export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url));
 export { ORDER_PLACED } from './domain/services.js';
 
+/** The cart subgraph's schedule (graphile-worker crontab syntax: task names allow `:`, not `.`). */
+export const CRONTAB = '* * * * * cart:abandonment';
+
 const RECOVER_BASE = process.env.DCRM_RECOVER_URL ?? 'https://shop.example.com/recover';
 
 /** The cart subgraph: carts, checkout, orders, browse and cart abandonment with drop links. */
@@ -32,15 +35,15 @@ export const cartSubgraph: SubgraphDefinition = {
       abandonment: abandonmentConfig(),
       recoverUrl: (storefrontId, token) => `${RECOVER_BASE}?storefront=${storefrontId}&token=${token}`,
     };
-    const tasks = { 'cart.abandonment': () => runAbandonment(orm.em.fork() as EntityManager, services) };
+    const tasks = { 'cart:abandonment': () => runAbandonment(orm.em.fork() as EntityManager, services) };
     // Every instance runs a worker; graphile-worker claims each job once. DCRM_JOBS=off for tests.
     const runner =
       process.env.DCRM_JOBS === 'off'
         ? null
         : createJobRunner({
             databaseUrl: orm.config.get('clientUrl') as string,
-            taskList: { 'cart.abandonment': async () => void (await tasks['cart.abandonment']()) },
-            crontab: '* * * * * cart.abandonment',
+            taskList: { 'cart:abandonment': async () => void (await tasks['cart:abandonment']()) },
+            crontab: CRONTAB,
             concurrency: 1,
             logger: (line) => console.error(`[dcrm] cart jobs: ${line}`),
           });
