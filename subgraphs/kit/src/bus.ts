@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 
@@ -33,23 +34,32 @@ export function memoryBus(): EventBus {
   };
 }
 
-/** One publisher connection and one subscriber connection; a channel is subscribed while it has handlers. */
+/**
+ * One publisher connection and one subscriber connection; a channel is subscribed while it has
+ * handlers. Handlers in this process hear a publish at once (before it returns); other processes via
+ * Redis, which skips the echo of our own messages.
+ */
 export function redisBus(url: string): EventBus {
+  const origin = randomUUID();
   const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
   const subscriber = new Redis(url, { lazyConnect: true });
   const handlers = new Map<string, Set<BusHandler>>();
+  const deliver = (channel: string, payload: unknown) => {
+    for (const handler of handlers.get(channel) ?? []) handler(payload);
+  };
   subscriber.on('message', (channel: string, message: string) => {
-    let payload: unknown;
+    let envelope: { origin?: string; payload?: unknown };
     try {
-      payload = JSON.parse(message);
+      envelope = JSON.parse(message);
     } catch {
       return;
     }
-    for (const handler of handlers.get(channel) ?? []) handler(payload);
+    if (envelope.origin !== origin) deliver(channel, envelope.payload);
   });
   return {
     publish: async (channel, payload) => {
-      await publisher.publish(channel, JSON.stringify(payload));
+      deliver(channel, payload);
+      await publisher.publish(channel, JSON.stringify({ origin, payload }));
     },
     subscribe: async (channel, handler) => {
       let set = handlers.get(channel);

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { redisBus } from './bus.js';
+
+const url = process.env.REDIS_URL;
+
+describe.skipIf(!url)('redis bus (needs REDIS_URL)', () => {
+  it('delivers to this process at once and to other processes through Redis, once each', async () => {
+    const a = redisBus(url as string);
+    const b = redisBus(url as string);
+    const channel = `dcrm.test.${Date.now()}`;
+    const heardA: unknown[] = [];
+    const heardB: unknown[] = [];
+    await a.subscribe(channel, (p) => heardA.push(p));
+    await b.subscribe(channel, (p) => heardB.push(p));
+    await a.publish(channel, { n: 1 });
+    expect(heardA).toEqual([{ n: 1 }]); // synchronously, before publish returned
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(heardA).toEqual([{ n: 1 }]); // no echo
+    expect(heardB).toEqual([{ n: 1 }]);
+    await a.close();
+    await b.close();
+  });
+});
