@@ -87,3 +87,7 @@ export function internalSecret(env: NodeJS.ProcessEnv = process.env): string {
   if (env.NODE_ENV === 'production') throw new Error('DCRM_INTERNAL_SECRET is required in production');
   return DEV_SECRET;
 }
+
+/** Market segments travel as `segment:<code>` roles (`segment:*` = all segments). */
+export const segmentsOf = (principal: Principal): string[] =>
+  principal.roles.filter((r) => r.startsWith('segment:')).map((r) => r.slice('segment:'.length));

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isUuid, type Principal } from '@dcrm/kit';
+import { isUuid, type Principal, segmentsOf } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Cart, type ICart, type IOrder } from '../entities/index.js';
@@ -27,8 +27,6 @@ export async function findCart(em: EntityManager, principal: Principal, id: stri
   // The token is a capability: whoever holds it (a drop link's new device, too) may use the cart.
   return tokenMatches(token, cart.tokenHash) ? cart : null;
 }
-
-export const segmentsOf = (p: Principal) => p.roles.filter((r) => r.startsWith('segment:')).map((r) => r.slice(8));
 
 /** Orders a principal may see: the customer's own, a partner's accounts', staff's segments — in their storefront. */
 export function orderScope(principal: Principal): FilterQuery<IOrder> | null {

@@ -1,7 +1,6 @@
-import { fail, isUuid, ok, type Principal, type Result, type SubgraphTarget } from '@dcrm/kit';
+import { fail, isUuid, ok, type Principal, type Result, type SubgraphTarget, segmentsOf } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Cart, type ICart } from '../entities/index.js';
-import { segmentsOf } from './access.js';
 
 /** Abandoned = has a CART drop link not yet recovered or ordered; staff see their segments'. */
 function abandonedWhere(principal: Principal): { sql: string; params: unknown[] } | null {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Checks, fail, newId, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, fail, newId, ok, type Principal, type Result, segmentsOf } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { Cart, CartLine, type ICart, type ICartLine } from '../entities/index.js';
-import { findCart, hashToken, segmentsOf } from './access.js';
+import { findCart, hashToken } from './access.js';
 import type { CatalogProduct } from './catalog.js';
 
 export type CartRef = { cartId: string; cartToken?: string | null; version: number };

@@ -1,4 +1,4 @@
-import type { Principal } from '@dcrm/kit';
+import { type Principal, segmentsOf } from '@dcrm/kit';
 
 export type PriceListScope = 'ACCOUNT' | 'SEGMENT' | 'STOREFRONT';
 
@@ -26,7 +26,7 @@ const RANK: Record<PriceListScope, number> = { ACCOUNT: 3, SEGMENT: 2, STOREFRON
 export function pricingContext(principal: Principal): PricingContext {
   return {
     customerId: principal.kind === 'customer' ? principal.id : null,
-    segments: principal.roles.filter((r) => r.startsWith('segment:')).map((r) => r.slice('segment:'.length)),
+    segments: segmentsOf(principal),
   };
 }
 

@@ -1,8 +1,7 @@
-import { Checks, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, ok, type Principal, type Result, segmentsOf } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Channel, Customer, type INpsResponse, NpsResponse, NpsSurvey } from '../entities/index.js';
 import { type NpsSummary, npsSummary } from './nps.js';
-import { segmentsOf } from './scope.js';
 
 export type NpsRespondInput = {
   score: number;

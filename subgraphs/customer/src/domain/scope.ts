@@ -1,11 +1,9 @@
-import type { Principal } from '@dcrm/kit';
+import { type Principal, segmentsOf } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { ICustomer } from '../entities/index.js';
 
 /** The role a BUSINESS account's holder gets at login: it may see the accounts below its own. */
 export const ACCOUNT_ADMIN = 'account-admin';
-export const segmentsOf = (principal: Principal): string[] =>
-  principal.roles.filter((r) => r.startsWith('segment:')).map((r) => r.slice('segment:'.length));
 
 /**
  * Which accounts a principal may see, as a filter, or null for none. Always within the principal's
