@@ -1,3 +1,5 @@
+import { seedId } from '@dcrm/kit';
+
 /**
  * What the bench drives: operations a storefront really sends, always with variables (the router caches
  * query plans per operation text). A new subgraph's operation (cart, customer) is one more entry here.
@@ -24,6 +26,9 @@ const PRICE = 'price { amount { amount currencyCode } interval }';
 
 type Nodes = { nodes?: unknown[]; totalCount?: number };
 const products = (data: Record<string, unknown>) => (data.products ?? {}) as Nodes;
+
+/** Volt's unlimited SIM-only plan (demo data ids are deterministic). */
+const PLAN_ID = seedId('product', 'volt-sim-unlimited');
 
 export const OPERATIONS: Operation[] = [
   {
@@ -70,6 +75,24 @@ export const OPERATIONS: Operation[] = [
     problem: (data) => {
       const product = data.product as { compatibleAddons?: unknown[] } | null;
       return product?.compatibleAddons?.length ? null : 'the product has no add-ons';
+    },
+  },
+  {
+    name: 'cart',
+    title: 'cart add + read',
+    // One write per request: a new anonymous cart with a line, read back with totals priced by the catalog.
+    query: `mutation CartAdd($productId: ID!) {
+  cartCreate(input: { lines: [{ productId: $productId, quantity: 1 }] }) {
+    cart { id lines { name quantity recurringPrice { amount } } totals { monthly { amount currencyCode } dueNow { amount } } }
+    userErrors { code }
+  }
+}`,
+    variables: { productId: PLAN_ID },
+    subgraph: 'cart',
+    raw: false,
+    problem: (data) => {
+      const payload = data.cartCreate as { cart?: { lines?: unknown[] } | null; userErrors?: unknown[] } | undefined;
+      return payload?.cart?.lines?.length === 1 && !payload.userErrors?.length ? null : 'the cart was not created';
     },
   },
 ];

@@ -61,12 +61,11 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
   };
 
   const subgraphPorts = new Map<string, number>();
-  for (const s of SUBGRAPHS) {
-    const port = await freePort();
-    subgraphPorts.set(s.name, port);
-    start(s.name, `subgraphs/${s.name}/src/main.ts`, port, { DCRM_MIGRATE: 'false' });
-  }
+  for (const s of SUBGRAPHS) subgraphPorts.set(s.name, await freePort());
+  // Subgraphs find their peers (cart asks catalog and customer) at the same URLs the router uses.
   const urls = Object.fromEntries([...subgraphPorts].map(([name, port]) => [`${name.toUpperCase()}_URL`, local(port, '/graphql')]));
+  for (const s of SUBGRAPHS)
+    start(s.name, `subgraphs/${s.name}/src/main.ts`, subgraphPorts.get(s.name) as number, { DCRM_MIGRATE: 'false', ...urls });
   const routerPort = await freePort();
   start('router', 'router/src/main.ts', routerPort, { ...urls, DCRM_EXPOSE_SQL_COUNT: '1' });
   const allInOnePort = await freePort();
