@@ -68,12 +68,14 @@ export function money(amount: string | number, currencyCode: string): Money {
   return { amount: `${whole}.${fraction.padEnd(2, '0').slice(0, 2)}`, currencyCode };
 }
 
-/** Decimal string → integer minor units ("19.99" → 1999), exact; money math happens in minor units. */
+const MONEY = /^(-?)(\d+)(?:\.(\d{1,2}))?$/;
+
+/** Decimal string → integer minor units ("19.99" → 1999), exact; money math happens in minor units. Bad input throws. */
 export function toMinor(amount: string): number {
-  const negative = amount.startsWith('-');
-  const [whole, fraction = ''] = (negative ? amount.slice(1) : amount).split('.');
-  const minor = Number(whole) * 100 + Number(fraction.padEnd(2, '0').slice(0, 2));
-  return negative ? -minor : minor;
+  const match = MONEY.exec(amount.trim());
+  if (!match) throw new RangeError(`Invalid money amount: "${amount}"`);
+  const minor = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'));
+  return match[1] ? -minor : minor;
 }
 
 export function fromMinor(minor: number): string {
