@@ -295,3 +295,73 @@ describe('staff changes need scopes', () => {
     expect(other.body.data?.interactionLog.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
   });
 });
+
+describe('addresses, contacts, sub-accounts and surveys', () => {
+  const ADD_ADDRESS = `mutation ($input: AddressAddInput!) { customerAddressAdd(input: $input) { customer { addresses { id type city default } } userErrors { code field } } }`;
+
+  it('a customer manages their own addresses and contacts; bad input and other accounts are refused', async () => {
+    const { gql } = await signIn(stack.router.handler, 'customerLogin', 'conor@example.com', KEYS.volt);
+    const added = await gql(ADD_ADDRESS, {
+      input: { type: 'SHIPPING', line1: '3 Quay St', city: 'Galway', postcode: 'H91 AB12', country: 'IE', default: true },
+    });
+    const addresses = added.body.data?.customerAddressAdd.customer.addresses as { id: string; city: string; default: boolean }[];
+    expect(addresses).toEqual(expect.arrayContaining([expect.objectContaining({ city: 'Galway', type: 'SHIPPING', default: true })]));
+    const bad = await gql(ADD_ADDRESS, { input: { type: 'SHIPPING', line1: ' ', city: 'X', postcode: 'Y', country: 'Ireland' } });
+    expect(bad.body.data?.customerAddressAdd.userErrors.map((e: { code: string; field: string[] }) => [e.code, e.field.at(-1)])).toEqual([
+      ['BLANK', 'line1'],
+      ['INVALID', 'country'],
+    ]);
+    const elsewhere = await gql(ADD_ADDRESS, {
+      input: { customerId: customerId('aoife'), type: 'BILLING', line1: 'x', city: 'x', postcode: 'x', country: 'IE' },
+    });
+    expect(elsewhere.body.data?.customerAddressAdd.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'customerId'] }]);
+    const galway = addresses.find((a) => a.city === 'Galway') as { id: string };
+    const removed = await gql(
+      'mutation ($id: ID!) { customerAddressRemove(input: { id: $id }) { customer { addresses { id } } userErrors { code } } }',
+      { id: galway.id },
+    );
+    expect(removed.body.data?.customerAddressRemove.customer.addresses.map((a: { id: string }) => a.id)).not.toContain(galway.id);
+
+    const contact = await gql(
+      'mutation ($input: ContactAddInput!) { customerContactAdd(input: $input) { customer { contacts { name primary } } userErrors { code field } } }',
+      { input: { name: 'Partner Walsh', phone: '087 123', primary: true } },
+    );
+    expect(contact.body.data?.customerContactAdd.userErrors).toEqual([{ code: 'INVALID', field: ['input', 'phone'] }]);
+  });
+
+  // Harbour Cafe (Nimbus): no other test depends on its hierarchy.
+  it('a business holder opens a sub-account; other customers and shoppers cannot', async () => {
+    const create = `mutation ($input: CustomerChildCreateInput!) { customerChildCreate(input: $input) { customer { name parent { id } } userErrors { code } } }`;
+    const parentId = customerId('nimbus-business');
+    const input = { parentId, name: 'Harbour Cafe Quay', email: `quay-${unique()}@harbourcafe.example` };
+    const holder = (await signIn(stack.router.handler, 'customerLogin', 'hello@harbourcafe.example', KEYS.nimbus)).gql;
+    const before = (await holder('{ me { descendantCount } }')).body.data?.me.descendantCount as number;
+    const made = await holder(create, { input });
+    expect(made.body.data?.customerChildCreate).toEqual({
+      customer: { name: 'Harbour Cafe Quay', parent: { id: parentId } },
+      userErrors: [],
+    });
+    expect((await holder('{ me { descendantCount } }')).body.data?.me.descendantCount).toBe(before + 1);
+    const oliver = (await signIn(stack.router.handler, 'customerLogin', 'oliver@example.co.uk', KEYS.nimbus)).gql;
+    expect(
+      (await oliver(create, { input: { ...input, email: `x-${unique()}@harbourcafe.example` } })).body.data?.customerChildCreate.userErrors,
+    ).toEqual([{ code: 'NOT_FOUND' }]);
+    const aoife = (await signIn(stack.router.handler, 'customerLogin', 'aoife@example.com', KEYS.volt)).gql;
+    expect(
+      (await aoife(create, { input: { ...input, email: `y-${unique()}@harbourcafe.example` } })).body.data?.customerChildCreate.userErrors,
+    ).toEqual([{ code: 'NOT_FOUND' }]);
+    expect(codes(await client(stack.router.handler, KEYS.nimbus)(create, { input }))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('staff start a new NPS survey; responses attach to it', async () => {
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    const res = await manager(
+      'mutation { npsSurveyCreate(input: { name: "Q4 relationship", question: "How likely are you to recommend Volt?" }) { survey { name active } userErrors { code } } }',
+    );
+    expect(res.body.data?.npsSurveyCreate).toEqual({ survey: { name: 'Q4 relationship', active: true }, userErrors: [] });
+    const blank = await manager(
+      'mutation { npsSurveyCreate(input: { name: " ", question: "?" }) { survey { name } userErrors { code } } }',
+    );
+    expect(blank.body.data?.npsSurveyCreate).toEqual({ survey: null, userErrors: [{ code: 'BLANK' }] });
+  });
+});
