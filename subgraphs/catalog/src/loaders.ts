@@ -1,4 +1,4 @@
-import { byId, groupedBy, type Principal } from '@dcrm/kit';
+import { byId, groupedBy, memo, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { pricingContext, selectPrices } from './domain/pricing.js';
@@ -32,11 +32,6 @@ function visibleProducts(v: Visibility, params: unknown[]): { join: string; wher
   }
   params.push(v.statuses);
   return { join, where: 'p.status in (?)' };
-}
-
-function memo<T>(load: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | null = null;
-  return () => (value ??= load());
 }
 
 export function createLoaders(em: EntityManager, principal: Principal): CatalogLoaders {

@@ -1,4 +1,4 @@
-import { byId, type Connection, groupedBy, type Principal, parsePage, toConnection } from '@dcrm/kit';
+import { byId, type Connection, groupedBy, memo, type Principal, parsePage, toConnection } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
@@ -20,11 +20,6 @@ import {
 export type PageKey = { customerId: string; first?: number | null; after?: string | null; unreadOnly?: boolean };
 
 export type CustomerLoaders = ReturnType<typeof createLoaders>;
-
-function memo<T>(load: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | null = null;
-  return () => (value ??= load());
-}
 
 /** A customer's own id and, for a business account's admin, every account below it. */
 async function ownTree(em: EntityManager, principal: Principal): Promise<string[]> {

@@ -14,6 +14,7 @@ export * from './passwords.js';
 export * from './principal.js';
 export * from './run-subgraph.js';
 export * from './scalars.js';
+export * from './secrets.js';
 export * from './server.js';
 export * from './sql-counter.js';
 export * from './subgraph.js';

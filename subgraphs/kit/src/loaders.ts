@@ -23,3 +23,9 @@ export function groupedBy<T>(load: (keys: readonly string[]) => Promise<T[]>, ke
     return keys.map((key) => groups.get(key) ?? []);
   });
 }
+
+/** A value computed at most once per request (on first use). */
+export function memo<T>(load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | null = null;
+  return () => (value ??= load());
+}

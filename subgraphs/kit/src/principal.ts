@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from './secrets.js';
 
 /** Who is calling. Built by the router, signed, and verified by every subgraph. */
 export type PrincipalKind = 'anonymous' | 'customer' | 'staff' | 'partner' | 'service';
@@ -41,9 +42,7 @@ export function verifyPrincipal(header: string | undefined | null, secret: strin
   const dot = header.indexOf('.');
   if (dot <= 0) return null;
   const payload = header.slice(0, dot);
-  const given = Buffer.from(header.slice(dot + 1), 'base64url');
-  const expected = mac(secret, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  if (!safeEqual(header.slice(dot + 1), b64(mac(secret, payload)))) return null;
   let data: Record<string, unknown>;
   try {
     data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));

@@ -1,16 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { isUuid, type Principal, segmentsOf } from '@dcrm/kit';
+import { isUuid, type Principal, safeEqual, segmentsOf, sha256Hex } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Cart, type ICart, type IOrder } from '../entities/index.js';
 
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
-
 function tokenMatches(token: string | null | undefined, hash: string | null | undefined): boolean {
-  if (!token || !hash) return false;
-  const a = Buffer.from(hashToken(token));
-  const b = Buffer.from(hash);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return !!token && !!hash && safeEqual(sha256Hex(token), hash);
 }
 
 /**

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { Checks, fail, newId, ok, type Principal, type Result, segmentsOf } from '@dcrm/kit';
+import { Checks, fail, newId, ok, type Principal, type Result, randomToken, segmentsOf, sha256Hex } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { Cart, CartLine, type ICart, type ICartLine } from '../entities/index.js';
-import { findCart, hashToken } from './access.js';
+import { findCart } from './access.js';
 import type { CatalogProduct } from './catalog.js';
 
 export type CartRef = { cartId: string; cartToken?: string | null; version: number };
@@ -89,13 +88,13 @@ export async function cartCreate(
 ): Promise<Result<Created>> {
   const storefrontId = ctx.principal.storefrontId as string;
   const anonymous = ctx.principal.kind !== 'customer';
-  const token = anonymous ? `ct_${randomBytes(24).toString('base64url')}` : null;
+  const token = anonymous ? randomToken('ct') : null;
   const currencyCode = (await currencyOf(ctx, lines)) ?? (await storefrontCurrency());
   const cart = ctx.em.create(Cart, {
     storefrontId,
     customerId: anonymous ? null : ctx.principal.id,
     segment: anonymous ? null : (segmentsOf(ctx.principal)[0] ?? null),
-    tokenHash: token ? hashToken(token) : null,
+    tokenHash: token ? sha256Hex(token) : null,
     currencyCode,
   });
   if (lines.length) {

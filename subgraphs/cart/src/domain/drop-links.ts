@@ -1,7 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { fail, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { createHmac } from 'node:crypto';
+import { fail, isUuid, ok, type Principal, type Result, randomToken, safeEqual, sha256Hex } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { hashToken } from './access.js';
 
 /** What a drop link remembers: where the customer got to. */
 export type DropLinkState = {
@@ -29,9 +28,7 @@ export const dropLinkToken = (secret: string, id: string): string => `dl_${id}.$
 export function dropLinkId(secret: string, token: string): string | null {
   const match = /^dl_([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match || !isUuid(match[1])) return null;
-  const given = Buffer.from(match[2]);
-  const expected = Buffer.from(mac(secret, match[1]));
-  return given.length === expected.length && timingSafeEqual(given, expected) ? match[1] : null;
+  return safeEqual(match[2], mac(secret, match[1])) ? match[1] : null;
 }
 
 export type Recovery = {
@@ -64,11 +61,11 @@ export async function dropLinkRecover(
   if (principal.kind === 'customer' && link.customer_id && link.customer_id !== principal.id) return refused;
   if (new Date(link.expires_at) < now) return fail('EXPIRED', 'This link has expired', ['input', 'token']);
   if (link.converted_at) return fail('ALREADY_ORDERED', 'This cart was already ordered', ['input', 'token']);
-  const cartToken = link.cart_id ? `ct_${randomBytes(24).toString('base64url')}` : null;
+  const cartToken = link.cart_id ? randomToken('ct') : null;
   await em.transactional(async (tx) => {
     if (link.cart_id && cartToken) {
       await tx.execute(`update "cart"."cart" set token_hash = ?, updated_at = ?, version = version + 1 where id = ? and status = 'OPEN'`, [
-        hashToken(cartToken),
+        sha256Hex(cartToken),
         now,
         link.cart_id,
       ]);

@@ -1,5 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, fail, ok, type Principal, type Result, randomToken, sha256Hex } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey, type IApiKey } from '../entities/index.js';
@@ -13,8 +12,7 @@ export type CreatedKey = { apiKey: IApiKey; secret: string };
 export const PRIVATE_KEY_SCOPES = ['customer:lookup', 'customer:read', 'interaction:write', 'nps:read'];
 const PARTNER_KEY_SCOPES = ['customer:read', 'interaction:write'];
 
-export const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
-const newSecret = (kind: KeyKind) => `dcrm_${kind === 'PUBLIC' ? 'pk' : 'sk'}_${randomBytes(24).toString('base64url')}`;
+const newSecret = (kind: KeyKind) => randomToken(kind === 'PUBLIC' ? 'dcrm_pk' : 'dcrm_sk');
 
 /** Keys a principal manages: staff their storefront's, partners their own. */
 function managed(principal: Principal): FilterQuery<IApiKey> {
@@ -25,7 +23,7 @@ function managed(principal: Principal): FilterQuery<IApiKey> {
 
 export async function verifyApiKey(em: EntityManager, key: string): Promise<ApiKeyGrant | null> {
   if (key.length < 16 || key.length > 200) return null;
-  const found = await em.findOne(ApiKey, { hash: hashKey(key), revokedAt: null });
+  const found = await em.findOne(ApiKey, { hash: sha256Hex(key), revokedAt: null });
   return found
     ? { keyId: found.id, kind: found.kind, storefrontId: found.storefrontId, partnerId: found.partnerId ?? null, scopes: found.scopes }
     : null;
@@ -65,7 +63,7 @@ async function insertKey(
   fields: { kind: KeyKind; name: string; storefrontId: string; partnerId: string | null; scopes: string[] },
 ): Promise<CreatedKey> {
   const secret = newSecret(fields.kind);
-  const apiKey = em.create(ApiKey, { ...fields, prefix: secret.slice(0, 16), hash: hashKey(secret) });
+  const apiKey = em.create(ApiKey, { ...fields, prefix: secret.slice(0, 16), hash: sha256Hex(secret) });
   await em.flush();
   return { apiKey, secret };
 }

@@ -1,5 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { fail, newId, ok, type Principal, type Result, signAccessToken } from '@dcrm/kit';
+import { fail, newId, ok, type Principal, type Result, randomToken, sha256Hex, signAccessToken } from '@dcrm/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, PartnerUser, RefreshToken, Staff } from '../entities/index.js';
@@ -11,7 +10,6 @@ export type Tokens = { accessToken: string; accessTokenExpiresAt: Date; refreshT
 
 const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
 export const PARTNER_USER_SCOPES = ['customer:read', 'interaction:write', 'apikey:manage'];
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /** The principal a subject's tokens carry, rebuilt from the database at every issue (roles can change). */
 export async function principalFor(em: EntityManager, kind: SubjectKind, id: string): Promise<Principal | null> {
@@ -39,13 +37,13 @@ export async function issueTokens(
   principal: Principal,
   familyId = newId(),
 ): Promise<Tokens> {
-  const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
+  const refreshToken = randomToken('rt', 32);
   const kind = principal.kind as SubjectKind;
   em.create(RefreshToken, {
     familyId,
     subjectKind: kind,
     subjectId: principal.id as string,
-    hash: sha256(refreshToken),
+    hash: sha256Hex(refreshToken),
     expiresAt: new Date(Date.now() + REFRESH_TTL_MS),
   });
   await em.flush();
@@ -63,7 +61,7 @@ const invalid = () =>
 export async function renewTokens(em: EntityManager, services: CustomerServices, refreshToken: string): Promise<Result<Tokens>> {
   const now = new Date();
   const outcome = await em.transactional(async (tx) => {
-    const token = await tx.findOne(RefreshToken, { hash: sha256(refreshToken) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const token = await tx.findOne(RefreshToken, { hash: sha256Hex(refreshToken) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!token || token.revokedAt || token.expiresAt < now) return { kind: 'invalid' as const };
     if (token.usedAt) {
       await tx.nativeUpdate(RefreshToken, { familyId: token.familyId, revokedAt: null }, { revokedAt: now });
@@ -84,7 +82,7 @@ export async function renewTokens(em: EntityManager, services: CustomerServices,
 
 /** Logout: every refresh token of the session stops working, and routers drop its access tokens. */
 export async function revokeSession(em: EntityManager, services: CustomerServices, refreshToken: string): Promise<Result<true>> {
-  const token = await em.findOne(RefreshToken, { hash: sha256(refreshToken) });
+  const token = await em.findOne(RefreshToken, { hash: sha256Hex(refreshToken) });
   if (!token) return fail('INVALID_TOKEN', 'Unknown refresh token', ['input', 'refreshToken']);
   await em.nativeUpdate(RefreshToken, { familyId: token.familyId, revokedAt: null }, { revokedAt: new Date() });
   await services.bus.publish(SESSION_REVOKED, { sessionId: token.familyId });

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { hashPassword, type SeedOptions, seedId } from '@dcrm/kit';
+import { hashPassword, type SeedOptions, seedId, sha256Hex } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   AccessGroup,
@@ -22,7 +21,6 @@ export const storefrontId = (brand: Brand) => seedId('storefront', brand);
 export const customerId = (key: string) => seedId('customer', key);
 export const partnerId = (key: string) => seedId('partner', key);
 export const staffId = (key: string) => seedId('staff', key);
-const keyHash = (key: string) => createHash('sha256').update(key).digest('hex');
 
 /** Demo identities for both brands; skipped when the subgraph already has staff (idempotent). */
 export async function seedCustomers(em: EntityManager, _options: SeedOptions = {}): Promise<Record<string, unknown>> {
@@ -182,7 +180,7 @@ export async function seedCustomers(em: EntityManager, _options: SeedOptions = {
         partnerId: 'partner' in k ? partnerId(k.partner as string) : null,
         name: k.name,
         prefix: k.key.slice(0, 16),
-        hash: keyHash(k.key),
+        hash: sha256Hex(k.key),
         scopes: k.scopes,
       });
     }
