@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { pricingContext, selectPrices } from './domain/pricing.js';
 import { PRODUCT_COLUMNS } from './domain/product-listing.js';
-import { type Visibility, visibilityOf } from './domain/visibility.js';
+import { assortmentJoin, statusFilter, type Visibility, visibilityOf } from './domain/visibility.js';
 import { type CategoryView, categoryView, type PriceView, type ProductView, priceView, productView } from './entities/views.js';
 
 /** A batched one-to-many lookup. */
@@ -25,13 +25,7 @@ export type CatalogLoaders = {
 
 /** `join` + `where` limiting products (alias `p`) to what the principal may see. */
 function visibleProducts(v: Visibility, params: unknown[]): { join: string; where: string } {
-  let join = '';
-  if (v.assortmentOnly) {
-    join = 'join "catalog"."storefront_product" sp on sp.product_id = p.id and sp.storefront_id = ?';
-    params.push(v.storefrontId);
-  }
-  params.push(v.statuses);
-  return { join, where: 'p.status in (?)' };
+  return { join: assortmentJoin(v, params), where: statusFilter(v, params) };
 }
 
 export function createLoaders(em: EntityManager, principal: Principal): CatalogLoaders {

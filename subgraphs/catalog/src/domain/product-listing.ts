@@ -2,7 +2,7 @@ import { type Page, type PageArgs, parsePage } from '@dcrm/kit';
 import type { ProductKind } from '../entities/index.js';
 import { type PriceBand, priceBandSql } from './pricing.js';
 import { parseSearch } from './search-query.js';
-import type { Visibility } from './visibility.js';
+import { assortmentJoin, statusFilter, type Visibility } from './visibility.js';
 
 export const PRODUCT_SORTS = ['RELEVANCE', 'FEATURED', 'NAME', 'PRICE_ASC', 'PRICE_DESC', 'NEWEST'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
@@ -51,11 +51,7 @@ export function pageOf(listing: Listing, args: PageArgs): Page {
 /** FROM … WHERE shared by the page, the count and the facets; `facetFilters: false` leaves kind/category/band out. */
 function scope(l: Listing, params: unknown[], facetFilters: boolean): { from: string; where: string[] } {
   const v = l.visibility;
-  let from = 'from "catalog"."product" p';
-  if (v.assortmentOnly) {
-    from += ' join "catalog"."storefront_product" sp on sp.product_id = p.id and sp.storefront_id = ?';
-    params.push(v.storefrontId);
-  }
+  let from = `from "catalog"."product" p${assortmentJoin(v, params)}`;
   // The storefront's headline list price, kept on the assortment row: what sorting and price bands use.
   from += v.assortmentOnly
     ? ' cross join lateral (select sp.list_amount as amount) hp'
@@ -64,8 +60,7 @@ function scope(l: Listing, params: unknown[], facetFilters: boolean): { from: st
     from += " cross join lateral to_tsquery('english', ?) q(query)";
     params.push(l.tsquery);
   }
-  const where = ['p.status in (?)'];
-  params.push(v.statuses);
+  const where = [statusFilter(v, params)];
   if (l.tsquery) where.push('p.search @@ q.query');
   if (facetFilters) where.push(...facetConditions(l, params).filter((c) => c !== 'true'));
   return { from, where };

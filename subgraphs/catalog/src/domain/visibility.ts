@@ -34,3 +34,16 @@ function noStorefront(principal: Principal) {
     ? unauthenticated('Send a storefront API key (x-api-key) or a token')
     : forbidden('No storefront in scope');
 }
+
+/** SQL joining products (alias `p`) to the storefront's assortment (alias `sp`), when visibility is limited to it. */
+export function assortmentJoin(v: Visibility, params: unknown[]): string {
+  if (!v.assortmentOnly) return '';
+  params.push(v.storefrontId);
+  return ' join "catalog"."storefront_product" sp on sp.product_id = p.id and sp.storefront_id = ?';
+}
+
+/** SQL condition on products (alias `p`) keeping the statuses the principal may see. */
+export function statusFilter(v: Visibility, params: unknown[]): string {
+  params.push(v.statuses);
+  return 'p.status in (?)';
+}
