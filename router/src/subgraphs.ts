@@ -2,6 +2,7 @@ import { cartSubgraph } from '@dcrm/cart';
 import { catalogSubgraph } from '@dcrm/catalog';
 import { customerSubgraph } from '@dcrm/customer';
 import type { SubgraphDefinition } from '@dcrm/kit';
+import { promotionSubgraph } from '@dcrm/promotion';
 
 /** Every subgraph, in boot order. A new subgraph is added here and to schema/compose.ts's input (this list). */
-export const SUBGRAPHS: SubgraphDefinition[] = [catalogSubgraph, customerSubgraph, cartSubgraph];
+export const SUBGRAPHS: SubgraphDefinition[] = [catalogSubgraph, customerSubgraph, cartSubgraph, promotionSubgraph];

@@ -1,4 +1,4 @@
-import { isUuid, type Principal, safeEqual, segmentsOf, sha256Hex } from '@dcrm/kit';
+import { accountRowScope, isUuid, type Principal, safeEqual, sha256Hex } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Cart, type ICart, type IOrder } from '../entities/index.js';
@@ -23,16 +23,4 @@ export async function findCart(em: EntityManager, principal: Principal, id: stri
 }
 
 /** Orders a principal may see: the customer's own, a partner's accounts', staff's segments — in their storefront. */
-export function orderScope(principal: Principal): FilterQuery<IOrder> | null {
-  const storefrontId = principal.storefrontId;
-  if (!storefrontId) return null;
-  if (principal.kind === 'customer' && principal.id) return { storefrontId, customerId: principal.id };
-  if (principal.kind === 'partner' && principal.partnerId) return { storefrontId, partnerId: principal.partnerId };
-  if (principal.kind === 'staff') {
-    const segments = segmentsOf(principal);
-    if (segments.includes('*')) return { storefrontId };
-    return segments.length ? { storefrontId, segment: { $in: segments } } : null;
-  }
-  if (principal.kind === 'service') return { storefrontId };
-  return null;
-}
+export const orderScope = (principal: Principal): FilterQuery<IOrder> | null => accountRowScope(principal) as FilterQuery<IOrder> | null;

@@ -1,0 +1,9 @@
+import { Campaign } from './campaign.entity.js';
+import { Offer, OfferRule } from './offer.entity.js';
+import { PromotionRow, Redemption } from './promotion.entity.js';
+
+export * from './campaign.entity.js';
+export * from './offer.entity.js';
+export * from './promotion.entity.js';
+
+export const entities = [PromotionRow, Redemption, Campaign, Offer, OfferRule];

@@ -1,0 +1,52 @@
+import { addJob, createJobRunner, createSubgraphServer, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
+import { migrations } from '../migrations/index.js';
+import { CRONTAB, promotionTasks } from './domain/jobs.js';
+import { startEventConsumers } from './domain/consumers.js';
+import type { PromotionServices } from './domain/services.js';
+import { entities } from './entities/index.js';
+import { createPromotionLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
+import { seed } from './seed/index.js';
+
+export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url));
+export { CRONTAB };
+
+/** The promotion subgraph: promotions, campaigns, personalised and real-time offers. */
+export const promotionSubgraph: SubgraphDefinition = {
+  name: 'promotion',
+  typeDefs,
+  entities,
+  migrations,
+  seed,
+  create: async ({ orm, secret, bus, peers, clock }) => {
+    const services: PromotionServices = { peers, bus, clock, addJob: (db, task, payload, options) => addJob(db, task, payload, options) };
+    const tasks = promotionTasks(orm, services);
+    // Every instance runs a worker; graphile-worker claims each job once. DCRM_JOBS=off for tests.
+    const runner =
+      process.env.DCRM_JOBS === 'off'
+        ? null
+        : createJobRunner({
+            databaseUrl: orm.config.get('clientUrl') as string,
+            taskList: tasks,
+            crontab: CRONTAB,
+            concurrency: 2,
+            logger: (line) => console.error(`[dcrm] promotion jobs: ${line}`),
+          });
+    await runner?.start();
+    const stopConsumers = await startEventConsumers(orm, services);
+    return createSubgraphServer({
+      name: 'promotion',
+      typeDefs,
+      resolvers,
+      orm,
+      secret,
+      services,
+      createLoaders: (em, principal) => createPromotionLoaders(em, principal, services),
+      onStop: async () => {
+        await stopConsumers();
+        await runner?.stop();
+      },
+      tasks: Object.fromEntries(Object.entries(tasks).map(([name, run]) => [name, () => run({} as never, { attempts: 1 })])),
+    });
+  },
+};

@@ -1,0 +1,7 @@
+import { mergeResolvers } from '@dcrm/kit';
+import { campaignResolvers } from './campaigns.js';
+import { evaluationResolvers } from './evaluation.js';
+import { offerResolvers } from './offers.js';
+import { promotionResolvers } from './promotions.js';
+
+export const resolvers = mergeResolvers(promotionResolvers, evaluationResolvers, campaignResolvers, offerResolvers);
