@@ -200,6 +200,7 @@ export const ACCESS_GROUPS = [
   },
   { key: 'catalog', name: 'Catalog managers', scopes: ['catalog:read', 'catalog:write'] },
   { key: 'security', name: 'Security admins', scopes: ['apikey:manage'] },
+  { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write'] },
 ];
 
 export const STAFF = [
@@ -209,7 +210,7 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security'],
+    groups: ['care', 'catalog', 'security', 'marketing'],
   },
   {
     key: 'volt-consumer',
@@ -245,6 +246,6 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security'],
+    groups: ['care', 'catalog', 'security', 'marketing'],
   },
 ];
