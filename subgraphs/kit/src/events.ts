@@ -15,3 +15,27 @@ export const offerChannels = {
 };
 
 export type OfferPublished = { offerId: string };
+
+/** Payloads on the EVENTS channels (the cart subgraph publishes them; promotion's real-time rules consume them). */
+export type ProductViewedEvent = { eventId: string; storefrontId: string; customerId: string; productId: string; at: string };
+export type CartAbandonedEvent = {
+  eventId: string;
+  dropLinkId: string;
+  storefrontId: string;
+  customerId: string;
+  kind: 'CART' | 'BROWSE';
+  productIds: string[];
+  at: string;
+};
+export type OrderPlacedEvent = {
+  eventId: string;
+  orderId: string;
+  storefrontId: string;
+  customerId: string;
+  productIds: string[];
+  /** What the order charged at once, after discounts (decimal string), and its currency. */
+  dueNow: string;
+  currencyCode: string;
+  promotionIds: string[];
+  at: string;
+};
