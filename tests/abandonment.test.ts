@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ManualClock, manualClock } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Stack, startStack } from '../router/src/stack.js';
-import { client, KEYS, productId, type Response, signIn, testIp } from './support/stack.js';
+import { client, KEYS, productId, type Response, registerCustomer, signIn } from './support/stack.js';
 
 /** Browse → cart → walk away → reminder with a drop link → recover on another device → check out. Time is a manual clock. */
 let stack: Stack;
@@ -23,14 +23,8 @@ const sql = (query: string, params: unknown[] = []) => cartSubgraph().orm.em.for
 
 /** A fresh customer (so other test files' carts never interfere), signed in. */
 async function newCustomer(marketingChannels: string[]): Promise<{ gql: Gql; id: string }> {
-  const email = `abandon-${randomUUID().slice(0, 8)}@example.com`;
-  const res = await client(stack.router.handler, KEYS.volt, { 'x-forwarded-for': testIp() })(
-    'mutation ($input: CustomerRegisterInput!) { customerRegister(input: $input) { customer { id } userErrors { code } } }',
-    { input: { name: 'Walk Away', email, password: 'walking-away-42', marketingChannels } },
-  );
-  const id = res.body.data?.customerRegister.customer.id as string;
-  const session = await signIn(stack.router.handler, 'customerLogin', email, KEYS.volt, 'walking-away-42');
-  return { gql: session.gql, id };
+  const { id, gql } = await registerCustomer(stack.router.handler, KEYS.volt, { name: 'Walk Away', marketingChannels, prefix: 'abandon' });
+  return { gql, id };
 }
 
 async function cartWithPlan(gql: Gql) {

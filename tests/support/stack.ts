@@ -59,3 +59,24 @@ export async function signIn(handler: Handler, kind: Login, email: string, key?:
     gql: client(handler, key, { authorization: `Bearer ${payload.accessToken}`, 'x-forwarded-for': ip }),
   };
 }
+
+/**
+ * A fresh customer of a brand, signed in — so other test files' carts, offers and counts never
+ * interfere. Returns its id, email and a signed-in client.
+ */
+export async function registerCustomer(
+  handler: Handler,
+  key: string = KEYS.volt,
+  options: { name?: string; marketingChannels?: string[]; prefix?: string } = {},
+) {
+  const email = `${options.prefix ?? 'test'}-${Math.random().toString(36).slice(2, 10)}@example.com`;
+  const password = 'fresh-customer-42';
+  const res = await client(handler, key, { 'x-forwarded-for': testIp() })(
+    'mutation ($input: CustomerRegisterInput!) { customerRegister(input: $input) { customer { id } userErrors { code message } } }',
+    { input: { name: options.name ?? 'Test Customer', email, password, marketingChannels: options.marketingChannels ?? [] } },
+  );
+  const id = res.body.data?.customerRegister.customer?.id as string | undefined;
+  if (!id) throw new Error(`customerRegister failed: ${JSON.stringify(res.body)}`);
+  const session = await signIn(handler, 'customerLogin', email, key, password);
+  return { id, email, ...session };
+}

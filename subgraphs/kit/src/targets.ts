@@ -100,3 +100,27 @@ export function httpTarget(name: string, graphqlUrl: string, secret: string, tim
     },
   };
 }
+
+/**
+ * Another subgraph's entities by id, in id order (null where the principal may not see one):
+ * `_entities` with a selection such as `id name segment`. Throws when the subgraph answers with errors.
+ */
+export async function entitiesOf<T>(
+  target: SubgraphTarget,
+  principal: Principal,
+  typename: string,
+  selection: string,
+  ids: readonly string[],
+): Promise<(T | null)[]> {
+  if (ids.length === 0) return [];
+  const response = await target.execute(
+    {
+      query: `query Entities($reps: [_Any!]!) { _entities(representations: $reps) { ... on ${typename} { ${selection} } } }`,
+      variables: { reps: ids.map((id) => ({ __typename: typename, id })) },
+    },
+    principal,
+  );
+  if (response.errors?.length) throw new Error(`${target.name}: ${response.errors[0].message}`);
+  const entities = (response.data?._entities ?? []) as (T | null)[];
+  return ids.map((_, i) => entities[i] ?? null);
+}

@@ -1,9 +1,36 @@
-import type { MikroORM } from '@dcrm/kit';
+import { EVENTS, type MikroORM } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { handleSignal, type RuleEvent, toSignal } from './realtime.js';
 import type { PromotionServices } from './services.js';
 
-/** Subscribes the real-time rules to domain events; returns the unsubscribe. */
+const RULE_EVENTS: [string, RuleEvent][] = [
+  [EVENTS.productViewed, 'PRODUCT_VIEWED'],
+  [EVENTS.cartAbandoned, 'CART_ABANDONED'],
+  [EVENTS.orderPlaced, 'ORDER_PLACED'],
+];
+
+/**
+ * Subscribes the real-time rules to domain events; returns the unsubscribe. Each event is handled on
+ * a fresh EntityManager; a failure is logged, never thrown into the bus.
+ */
 export async function startEventConsumers(orm: MikroORM, services: PromotionServices): Promise<() => Promise<void>> {
-  void orm;
-  void services;
-  return async () => {};
+  const pending = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    const tracked = work
+      .catch((error) => console.error('[dcrm] promotion: event not handled', error))
+      .finally(() => pending.delete(tracked));
+    pending.add(tracked);
+  };
+  const unsubscribes = await Promise.all(
+    RULE_EVENTS.map(([channel, event]) =>
+      services.bus.subscribe(channel, (payload) => {
+        const signal = toSignal(event, payload as never);
+        if (signal) track(handleSignal(orm.em.fork() as EntityManager, services, signal));
+      }),
+    ),
+  );
+  return async () => {
+    for (const unsubscribe of unsubscribes) await unsubscribe();
+    await Promise.allSettled([...pending]);
+  };
 }

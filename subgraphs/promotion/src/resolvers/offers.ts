@@ -1,4 +1,100 @@
-import type { Resolvers } from '@dcrm/kit';
+import { badInput, isUuid, notFound, payload, type Resolvers } from '@dcrm/kit';
+import { effectiveStatus, openAt } from '../domain/offer-access.js';
+import { OFFER_MOVES, type OfferCreateInput, offerCreate, offerMove } from '../domain/offer-actions.js';
+import { type OfferRuleCreateInput, type OfferRuleUpdateInput, offerRuleCreate, offerRuleUpdate } from '../domain/offer-rules.js';
+import { type IOffer, type IOfferRule, Offer, OfferRule, type OfferStatus, PromotionRow } from '../entities/index.js';
+import type { PromotionContext } from './context.js';
 
-/** Offers and real-time rules: Query.offer/storefrontLiveOffers/offerRules, Mutation.offer*, Customer/Product.offers. */
-export const offerResolvers: Resolvers = {};
+const limit = (first: number | null | undefined, max: number) => {
+  const n = first ?? 10;
+  if (!Number.isInteger(n) || n < 0 || n > max) throw badInput(`first must be between 0 and ${max}`, 'first');
+  return n;
+};
+
+const move =
+  (name: keyof typeof OFFER_MOVES) =>
+  async (_: unknown, { input }: { input: { id: string } }, ctx: PromotionContext) =>
+    payload(
+      'offer',
+      isUuid(input.id)
+        ? await offerMove(ctx.em, ctx.principal, ctx.services.clock.now(), input.id, OFFER_MOVES[name])
+        : { ok: false as const, errors: [{ code: 'NOT_FOUND', message: 'No such offer', field: ['input', 'id'] }] },
+    );
+
+export const offerResolvers: Resolvers = {
+  Query: {
+    offer: async (_: unknown, { id }: { id: string }, ctx: PromotionContext) => {
+      const scope = ctx.loaders.scope;
+      const offer = isUuid(id) && scope ? await ctx.em.findOne(Offer, { $and: [scope, { id }] }) : null;
+      if (!offer) throw notFound('Offer');
+      return offer;
+    },
+    storefrontLiveOffers: (_: unknown, { first }: { first?: number | null }, ctx: PromotionContext) => {
+      const storefrontId = ctx.principal.storefrontId;
+      if (!storefrontId) return [];
+      return ctx.em.find(
+        Offer,
+        { $and: [{ storefrontId, customerId: null }, openAt(ctx.loaders.now)] },
+        { orderBy: { score: 'desc', createdAt: 'desc', id: 'desc' }, limit: limit(first, 50) },
+      );
+    },
+    offerRules: (_: unknown, __: unknown, ctx: PromotionContext) =>
+      ctx.em.find(OfferRule, { storefrontId: ctx.principal.storefrontId as string }, { orderBy: { createdAt: 'asc' } }),
+  },
+  Mutation: {
+    offerAccept: move('accept'),
+    offerDismiss: move('dismiss'),
+    offerSeen: move('seen'),
+    offerCreate: async (_: unknown, { input }: { input: OfferCreateInput }, ctx: PromotionContext) =>
+      payload('offer', await offerCreate(ctx.em, ctx.services, ctx.principal, input)),
+    offerRuleCreate: async (_: unknown, { input }: { input: OfferRuleCreateInput }, ctx: PromotionContext) =>
+      payload('offerRule', await offerRuleCreate(ctx.em, ctx.principal, input)),
+    offerRuleUpdate: async (_: unknown, { input }: { input: OfferRuleUpdateInput }, ctx: PromotionContext) =>
+      payload(
+        'offerRule',
+        isUuid(input.id)
+          ? await offerRuleUpdate(ctx.em, ctx.principal, input)
+          : { ok: false as const, errors: [{ code: 'NOT_FOUND', message: 'No such rule', field: ['input', 'id'] }] },
+      ),
+  },
+  Offer: {
+    __resolveReference: async (ref: { id: string }, ctx: PromotionContext) =>
+      isUuid(ref.id) && ctx.loaders.scope ? ctx.em.findOne(Offer, { $and: [ctx.loaders.scope, { id: ref.id }] }) : null,
+    status: (o: IOffer, _: unknown, ctx: PromotionContext) => effectiveStatus(o, ctx.loaders.now),
+    score: (o: IOffer) => Number(o.score),
+    product: (o: IOffer) => (o.productId ? { __typename: 'Product', id: o.productId } : null),
+    customer: (o: IOffer) => (o.customerId ? { __typename: 'Customer', id: o.customerId } : null),
+    // Campaign names and results are staff business; customers see the offer, not how it was targeted.
+    campaign: (o: IOffer, _: unknown, ctx: PromotionContext) =>
+      o.campaignId && ctx.principal.kind === 'staff' ? ctx.loaders.campaign.load(o.campaignId) : null,
+  },
+  OfferRule: {
+    __resolveReference: (ref: { id: string }, ctx: PromotionContext) =>
+      isUuid(ref.id) && ctx.principal.kind === 'staff' && ctx.principal.storefrontId
+        ? ctx.em.findOne(OfferRule, { id: ref.id, storefrontId: ctx.principal.storefrontId })
+        : null,
+    score: (r: IOfferRule) => Number(r.score),
+    promotion: (r: IOfferRule, _: unknown, ctx: PromotionContext) =>
+      r.promotionId ? ctx.em.findOne(PromotionRow, { id: r.promotionId, storefrontId: r.storefrontId }) : null,
+  },
+  Customer: {
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    // The customer subgraph decided this account is visible; rows carry segment and partner for the same rule here.
+    offers: (c: { id: string }, args: { status?: OfferStatus[] | null; first?: number | null }, ctx: PromotionContext) => {
+      const n = limit(args.first ?? 20, 100);
+      return isUuid(c.id)
+        ? ctx.loaders
+            .customerOffers(args.status)
+            .load(c.id)
+            .then((rows) => rows.slice(0, n))
+        : [];
+    },
+  },
+  Product: {
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    offers: (p: { id: string }, args: { first?: number | null }, ctx: PromotionContext) => {
+      const n = limit(args.first ?? 5, 20);
+      return isUuid(p.id) ? ctx.loaders.productOffers.load(p.id).then((rows) => rows.slice(0, n)) : [];
+    },
+  },
+};

@@ -1,0 +1,112 @@
+import { type EventBus, newId, type OfferPublished, offerChannels } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type IOffer, Offer, type OfferSource } from '../entities/index.js';
+
+/** An offer to write: personal (customerId with the account's segment and partner) or public (customerId null). */
+export type NewOffer = {
+  storefrontId: string;
+  customerId: string | null;
+  segment: string | null;
+  partnerId: string | null;
+  source: OfferSource;
+  campaignId?: string | null;
+  ruleId?: string | null;
+  promotionId?: string | null;
+  productId?: string | null;
+  title: string;
+  message: string;
+  content?: string | null;
+  link?: string | null;
+  imageUrl?: string | null;
+  couponCode?: string | null;
+  score: number;
+  createdAt: Date;
+  expiresAt: Date | null;
+  /** One offer per key, whoever tries (other instances, retries). */
+  dedupeKey?: string | null;
+};
+
+const COLUMNS = [
+  'id',
+  'storefront_id',
+  'customer_id',
+  'segment',
+  'partner_id',
+  'source',
+  'campaign_id',
+  'rule_id',
+  'promotion_id',
+  'product_id',
+  'title',
+  'message',
+  'content',
+  'link',
+  'image_url',
+  'coupon_code',
+  'score',
+  'status',
+  'dedupe_key',
+  'created_at',
+  'expires_at',
+];
+
+const row = (o: NewOffer): unknown[] => [
+  newId(),
+  o.storefrontId,
+  o.customerId,
+  o.segment,
+  o.partnerId,
+  o.source,
+  o.campaignId ?? null,
+  o.ruleId ?? null,
+  o.promotionId ?? null,
+  o.productId ?? null,
+  o.title,
+  o.message,
+  o.content ?? null,
+  o.link ?? null,
+  o.imageUrl ?? null,
+  o.couponCode ?? null,
+  o.score,
+  'NEW',
+  o.dedupeKey ?? null,
+  o.createdAt,
+  o.expiresAt,
+];
+
+/**
+ * Writes offers in one statement; those whose dedupe key exists already are skipped. Returns the ids
+ * created with their audience (customer, or the storefront for public offers), for publishing.
+ */
+export async function insertOffers(em: EntityManager, offers: NewOffer[]): Promise<PublishedOffer[]> {
+  if (offers.length === 0) return [];
+  const placeholders = offers.map(() => `(${COLUMNS.map(() => '?').join(', ')})`).join(', ');
+  const rows = (await em.execute(
+    `insert into "promotion"."offer" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${placeholders}
+     on conflict ("dedupe_key") do nothing returning id, storefront_id, customer_id`,
+    offers.flatMap(row),
+  )) as { id: string; storefront_id: string; customer_id: string | null }[];
+  return rows.map((r) => ({ offerId: r.id, storefrontId: r.storefront_id, customerId: r.customer_id }));
+}
+
+export type PublishedOffer = { offerId: string; storefrontId: string; customerId: string | null };
+
+/**
+ * Tells the routers: personal offers on the customer's channel, public ones on the storefront's.
+ * Delivery is at-most-once; the offer itself is kept, so a client that was offline finds it in `me.offers`.
+ */
+export async function publishOffers(bus: EventBus, offers: PublishedOffer[]): Promise<void> {
+  for (const offer of offers) {
+    const channel = offer.customerId ? offerChannels.customer(offer.customerId) : offerChannels.storefront(offer.storefrontId);
+    const payload: OfferPublished = { offerId: offer.offerId };
+    await bus.publish(channel, payload).catch((error) => console.error('[dcrm] promotion: offer not published', error));
+  }
+}
+
+/** Writes one offer and announces it; null when its dedupe key was taken already. */
+export async function makeOffer(em: EntityManager, bus: EventBus, offer: NewOffer): Promise<IOffer | null> {
+  const [created] = await insertOffers(em, [offer]);
+  if (!created) return null;
+  await publishOffers(bus, [created]);
+  return em.findOne(Offer, { id: created.offerId });
+}

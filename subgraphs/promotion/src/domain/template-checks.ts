@@ -1,0 +1,23 @@
+import type { Checks } from '@dcrm/kit';
+import type { OfferTemplate } from '../entities/index.js';
+
+/** The checks every offer template takes (agent offers, rules, campaigns). */
+export function checkTemplate(checks: Checks, template: OfferTemplate | null | undefined, field: string[]): void {
+  if (!template) return;
+  checks.text(template.title, [...field, 'title'], 200);
+  checks.text(template.message, [...field, 'message'], 2000);
+  checks.text(template.content, [...field, 'content'], 10_000, false);
+  if (template.link) checks.url(template.link, [...field, 'link']);
+  if (template.imageUrl) checks.url(template.imageUrl, [...field, 'imageUrl']);
+}
+
+/** An integer within bounds, or a userError. */
+export function checkInt(checks: Checks, value: number | null | undefined, field: string[], min: number, max: number): void {
+  if (value == null) return;
+  if (!Number.isInteger(value) || value < min || value > max) checks.add('OUT_OF_RANGE', `Use a whole number from ${min} to ${max}`, field);
+}
+
+export function checkScore(checks: Checks, value: number | null | undefined, field: string[]): void {
+  if (value == null) return;
+  if (!Number.isFinite(value) || value < 0 || value > 1000) checks.add('OUT_OF_RANGE', 'Use a score from 0 to 1000', field);
+}
