@@ -4,14 +4,13 @@ import { migrations } from '../migrations/index.js';
 import { abandonmentConfig } from './domain/abandonment-config.js';
 import { outboxChannel } from './domain/channels.js';
 import { runAbandonment } from './domain/periodic.js';
+import { promotionClient } from './domain/promotions.js';
 import type { CartServices } from './domain/services.js';
-import { noDiscounts } from './domain/totals.js';
 import { entities } from './entities/index.js';
 import { createCartLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 
 export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url));
-export { ORDER_PLACED } from './domain/services.js';
 
 /** The cart subgraph's schedule (graphile-worker crontab syntax: task names allow `:`, not `.`). */
 export const CRONTAB = '* * * * * cart:abandonment';
@@ -29,7 +28,7 @@ export const cartSubgraph: SubgraphDefinition = {
       peers,
       bus,
       clock,
-      discounts: noDiscounts,
+      promotions: promotionClient(peers),
       secret,
       channel: outboxChannel,
       abandonment: abandonmentConfig(),

@@ -1,4 +1,8 @@
 import { Migration20261128001Promotion } from './20261128-001-promotion.js';
+import { Migration20261128010CampaignNotify } from './20261128-010-campaign-notify.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
-export const migrations = [{ name: '20261128-001-promotion', class: Migration20261128001Promotion }];
+export const migrations = [
+  { name: '20261128-001-promotion', class: Migration20261128001Promotion },
+  { name: '20261128-010-campaign-notify', class: Migration20261128010CampaignNotify },
+];

@@ -1,7 +1,7 @@
-import { addJob, createJobRunner, createSubgraphServer, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
+import { addJob, createJobRunner, createSubgraphServer, ensureJobSchema, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
 import { migrations } from '../migrations/index.js';
-import { CRONTAB, promotionTasks } from './domain/jobs.js';
 import { startEventConsumers } from './domain/consumers.js';
+import { CRONTAB, promotionTasks } from './domain/jobs.js';
 import type { PromotionServices } from './domain/services.js';
 import { entities } from './entities/index.js';
 import { createPromotionLoaders } from './loaders.js';
@@ -32,7 +32,9 @@ export const promotionSubgraph: SubgraphDefinition = {
             concurrency: 2,
             logger: (line) => console.error(`[dcrm] promotion jobs: ${line}`),
           });
-    await runner?.start();
+    // Mutations queue jobs (campaign schedules) whether or not this instance runs a worker.
+    if (runner) await runner.start();
+    else await ensureJobSchema(orm.config.get('clientUrl') as string);
     const stopConsumers = await startEventConsumers(orm, services);
     return createSubgraphServer({
       name: 'promotion',
@@ -46,7 +48,8 @@ export const promotionSubgraph: SubgraphDefinition = {
         await stopConsumers();
         await runner?.stop();
       },
-      tasks: Object.fromEntries(Object.entries(tasks).map(([name, run]) => [name, () => run({} as never, { attempts: 1 })])),
+      // Tests call handlers directly, with the payload a job would carry.
+      tasks: Object.fromEntries(Object.entries(tasks).map(([name, run]) => [name, (payload?: unknown) => run((payload ?? {}) as never, { attempts: 1 })])),
     });
   },
 };

@@ -2,10 +2,10 @@ import { byId, groupedBy, type Principal } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
+import { createCampaignLoaders } from './domain/kpis.js';
 import { OPEN_STATUSES, offerScope, openAt } from './domain/offer-access.js';
 import type { PromotionServices } from './domain/services.js';
-import { Campaign, type ICampaign, type IOffer, Offer, type OfferStatus } from './entities/index.js';
-import { type IPromotion, PromotionRow } from './entities/index.js';
+import { Campaign, type ICampaign, type IOffer, type IPromotion, Offer, type OfferStatus, PromotionRow } from './entities/index.js';
 
 export type PromotionLoaders = ReturnType<typeof createPromotionLoaders>;
 
@@ -55,6 +55,7 @@ export function createPromotionLoaders(em: EntityManager, principal: Principal, 
       }
     : null;
   return {
+    ...createCampaignLoaders(em, principal, services),
     now,
     scope,
     customerOffers,
@@ -68,7 +69,9 @@ export function createPromotionLoaders(em: EntityManager, principal: Principal, 
     // Promotions of the caller's storefront only (staff CRUD, Campaign/OfferRule.promotion, `_entities`).
     promotion: byId<IPromotion>(
       (ids) =>
-        principal.storefrontId ? em.find(PromotionRow, { id: { $in: [...ids] }, storefrontId: principal.storefrontId }) : Promise.resolve([]),
+        principal.storefrontId
+          ? em.find(PromotionRow, { id: { $in: [...ids] }, storefrontId: principal.storefrontId })
+          : Promise.resolve([]),
       (p) => p.id,
     ),
     campaign: byId<ICampaign>(

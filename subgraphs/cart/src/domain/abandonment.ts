@@ -1,9 +1,6 @@
-import { isUuid, newId, type Principal } from '@dcrm/kit';
+import { type CartAbandonedEvent, EVENTS, isUuid, newId, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AbandonmentConfig } from './abandonment-config.js';
-
-export const CART_ABANDONED = 'dcrm.cart.abandoned';
-export const PRODUCT_VIEWED = 'dcrm.product.viewed';
 
 /** A signed-in customer viewed a product (anonymous views are not kept: nobody to remind). */
 export async function recordView(em: EntityManager, principal: Principal, productId: string, now: Date): Promise<boolean> {
@@ -24,6 +21,14 @@ function reminderRows(linkIds: string[], config: AbandonmentConfig, now: Date): 
   );
 }
 
+type LinkRow = {
+  id: string;
+  storefront_id: string;
+  customer_id: string;
+  kind: 'CART' | 'BROWSE';
+  state: { lines: { productId: string }[] | null; viewedProductIds: string[] | null };
+};
+
 /**
  * Turns idle carts (customer-owned, with lines, untouched for `cartIdleMs`) and idle browsing (views,
  * no cart activity since, for `browseIdleMs`) into drop links with their reminder schedule — in one
@@ -43,7 +48,7 @@ export async function sweep(em: EntityManager, config: AbandonmentConfig, now: D
        from "cart"."cart" c
        where c.status = 'OPEN' and c.customer_id is not null and c.updated_at < ?
          and exists (select 1 from "cart"."cart_line" l where l.cart_id = c.id)
-       on conflict (kind, source_key) do nothing returning id`,
+       on conflict (kind, source_key) do nothing returning id, storefront_id, customer_id, kind, state`,
       [now, expires, new Date(now.getTime() - config.cartIdleMs)],
     );
     const browse = await tx.execute(
@@ -56,7 +61,7 @@ export async function sweep(em: EntityManager, config: AbandonmentConfig, now: D
        where last.viewed_at < ? and last.viewed_at > ?
          and not exists (select 1 from "cart"."cart" c where c.customer_id = last.customer_id and c.updated_at > last.viewed_at - interval '1 second'
                          and exists (select 1 from "cart"."cart_line" l where l.cart_id = c.id))
-       on conflict (kind, source_key) do nothing returning id`,
+       on conflict (kind, source_key) do nothing returning id, storefront_id, customer_id, kind, state`,
       [
         new Date(now.getTime() - config.linkTtlMs),
         now,
@@ -65,15 +70,28 @@ export async function sweep(em: EntityManager, config: AbandonmentConfig, now: D
         new Date(now.getTime() - config.linkTtlMs),
       ],
     );
-    const created = [...carts, ...browse].map((r) => r.id as string);
+    const links = [...carts, ...browse] as LinkRow[];
+    const created = links.map((r) => r.id);
     for (const row of reminderRows(created, config, now)) {
       await tx.execute('insert into "cart"."reminder" (id, drop_link_id, step, due_at) values (?, ?, ?, ?)', row);
     }
-    for (const id of created) {
+    for (const link of links) {
+      // The outbox row's id is the event's id: consumers count each event once.
+      const event: CartAbandonedEvent = {
+        eventId: newId(),
+        dropLinkId: link.id,
+        storefrontId: link.storefront_id,
+        customerId: link.customer_id,
+        kind: link.kind,
+        productIds: [
+          ...new Set(link.kind === 'CART' ? (link.state.lines ?? []).map((l) => l.productId) : (link.state.viewedProductIds ?? [])),
+        ],
+        at: now.toISOString(),
+      };
       await tx.execute(`insert into "cart"."outbox" (id, type, payload, created_at) values (?, ?, ?::jsonb, ?)`, [
-        newId(),
-        CART_ABANDONED,
-        JSON.stringify({ dropLinkId: id }),
+        event.eventId,
+        EVENTS.cartAbandoned,
+        JSON.stringify(event),
         now,
       ]);
     }

@@ -41,6 +41,8 @@ export async function cartAssist(
   if (!row) return fail('NOT_FOUND', 'No such abandoned cart', ['input', 'cartId']);
   const cart = await em.findOneOrFail(Cart, { id: cartId });
   cart.assistedBy = principal.id;
+  // From now on it is an agent-assisted sale (channel-limited promotions see AGENT).
+  cart.channel = 'AGENT';
   await em.flush();
   // Recorded as the staff member, so the customer subgraph applies its own segment rules too.
   await customer.execute(

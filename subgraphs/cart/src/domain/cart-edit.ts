@@ -14,7 +14,7 @@ const MAX_LINES = 50;
 const field = (...path: (string | number)[]) => ['input', ...path.map(String)];
 
 /** A cart the caller may change: open, at the version they read. */
-async function openCart(ctx: EditContext, ref: CartRef): Promise<Result<ICart>> {
+export async function openCart(ctx: EditContext, ref: CartRef): Promise<Result<ICart>> {
   const cart = await findCart(ctx.em, ctx.principal, ref.cartId, ref.cartToken);
   if (!cart) return fail('NOT_FOUND', 'No such cart', field('cart', 'cartId'));
   if (cart.status !== 'OPEN') return fail('CART_CLOSED', `This cart is ${cart.status.toLowerCase()}`, field('cart', 'cartId'));
@@ -24,7 +24,7 @@ async function openCart(ctx: EditContext, ref: CartRef): Promise<Result<ICart>> 
 }
 
 /** Runs a change and bumps the cart's version; a concurrent change in between is a CONFLICT. */
-async function save(ctx: EditContext, cart: ICart, change: () => void): Promise<Result<ICart>> {
+export async function save(ctx: EditContext, cart: ICart, change: () => void): Promise<Result<ICart>> {
   try {
     change();
     cart.updatedAt = new Date();
@@ -80,6 +80,15 @@ async function currencyOf(ctx: EditContext, lines: LineInput[]): Promise<string 
 
 export type Created = { cart: ICart; cartToken: string | null };
 
+/**
+ * The sales channel a new cart is in, for channel-limited promotions: a chatbot key (a private,
+ * non-partner key, which the router grants `customer:lookup`) makes CHATBOT carts; everything else is
+ * WEB. Staff taking a cart over (cartAssist) moves it to AGENT.
+ */
+export function channelOf(principal: Principal): ICart['channel'] {
+  return principal.kind === 'anonymous' && principal.scopes.includes('customer:lookup') ? 'CHATBOT' : 'WEB';
+}
+
 /** A signed-in customer's cart is theirs; an anonymous one is reached with the token returned here, once. */
 export async function cartCreate(
   ctx: EditContext,
@@ -96,6 +105,7 @@ export async function cartCreate(
     segment: anonymous ? null : (segmentsOf(ctx.principal)[0] ?? null),
     tokenHash: token ? sha256Hex(token) : null,
     currencyCode,
+    channel: channelOf(ctx.principal),
   });
   if (lines.length) {
     const checks = new Checks();

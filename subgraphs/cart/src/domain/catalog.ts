@@ -7,6 +7,8 @@ export type CatalogProduct = {
   id: string;
   name: string;
   kind: 'PLAN' | 'ADDON' | 'DEVICE' | 'BUNDLE';
+  /** Its category (promotions can target categories). */
+  categoryId: string | null;
   status: 'DRAFT' | 'ACTIVE' | 'ARCHIVED';
   recurring: string | null;
   oneOff: string | null;
@@ -26,13 +28,14 @@ type Entity = {
   id: string;
   name: string;
   kind: CatalogProduct['kind'];
+  category: { id: string } | null;
   status: CatalogProduct['status'];
   prices: Price[];
   compatibleAddons: { id: string }[];
 } | null;
 
 const QUERY = `query CartProducts($reps: [_Any!]!) { _entities(representations: $reps) { ... on Product {
-  id name kind status prices { type amount { amount currencyCode } deposit { amount } taxCategory } compatibleAddons { id } } } }`;
+  id name kind category { id } status prices { type amount { amount currencyCode } deposit { amount } taxCategory } compatibleAddons { id } } } }`;
 
 function toProduct(entity: NonNullable<Entity>): CatalogProduct {
   const recurring = entity.prices.find((p) => p.type === 'RECURRING');
@@ -42,6 +45,7 @@ function toProduct(entity: NonNullable<Entity>): CatalogProduct {
     id: entity.id,
     name: entity.name,
     kind: entity.kind,
+    categoryId: entity.category?.id ?? null,
     status: entity.status,
     recurring: recurring?.amount.amount ?? null,
     oneOff: oneOff?.amount.amount ?? null,

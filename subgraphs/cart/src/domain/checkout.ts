@@ -1,4 +1,4 @@
-import { fail, newId, ok, type Principal, type Result } from '@dcrm/kit';
+import { EVENTS, fail, newId, type OrderPlacedEvent, ok, type Principal, type Result } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
@@ -6,8 +6,9 @@ import { Cart, CartLine, type IOrder, Order, OrderEvent, OrderLine, Outbox } fro
 import { findCart } from './access.js';
 import type { CartRef } from './cart-edit.js';
 import type { CatalogProduct } from './catalog.js';
-import { type CartServices, ORDER_PLACED } from './services.js';
-import { computeTotals } from './totals.js';
+import { type CartEvaluation, customersWithOrders, evaluationInput, storefrontLocale } from './promotions.js';
+import type { CartServices } from './services.js';
+import { computeTotals, withDiscounts } from './totals.js';
 
 export type CheckoutContext = {
   em: EntityManager;
@@ -57,7 +58,8 @@ export async function cartCheckout(ctx: CheckoutContext, ref: CartRef, idempoten
   if (cart.status !== 'OPEN') return fail('CART_CLOSED', `This cart is ${cart.status.toLowerCase()}`, field('cart', 'cartId'));
   if (cart.version !== ref.version)
     return fail('CONFLICT', `The cart changed since version ${ref.version}; reload it`, field('cart', 'version'));
-  const lines = await ctx.em.find(CartLine, { cart: cart.id }, { orderBy: { createdAt: 'asc' } });
+  // The same order as the cart shows (amount-off promotions spread over lines in this order).
+  const lines = await ctx.em.find(CartLine, { cart: cart.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
   if (lines.length === 0) return fail('EMPTY', 'The cart is empty', field('cart', 'cartId'));
 
   const products = await Promise.all(lines.map((l) => ctx.catalog.load(l.productId)));
@@ -66,18 +68,50 @@ export async function cartCheckout(ctx: CheckoutContext, ref: CartRef, idempoten
   const priced = lines.map((l, i) => ({ line: l, product: products[i] as CatalogProduct }));
   const account = await accountOf(ctx);
   if (!account) return fail('NOT_FOUND', 'No account for this customer', field('cart', 'cartId'));
-  const totals = computeTotals(
-    priced.map(({ line, product }) => ({
-      quantity: line.quantity,
-      recurring: product.recurring,
-      oneOff: product.oneOff,
-      deposit: product.deposit,
-      taxCategory: product.taxCategory,
-    })),
-    cart.currencyCode,
-    ctx.services.discounts,
-  );
+  const customerId = ctx.principal.id as string;
 
+  // Promotions, authoritatively: evaluated and reserved under this key before the cart's transaction opens.
+  const [ordered, locale] = await Promise.all([
+    customersWithOrders(ctx.em, storefrontId, [customerId]),
+    storefrontLocale(ctx.services.peers, ctx.principal),
+  ]);
+  const input = evaluationInput({ ...cart, customerId }, lines, products, { isFirstOrder: !ordered.has(customerId), locale });
+  let evaluation: CartEvaluation;
+  try {
+    const redeemed = await ctx.services.promotions.redeem(storefrontId, key, input);
+    // A code on the cart that no longer applies refuses checkout: nobody pays other than what they were shown.
+    if (!redeemed.ok) return redeemed;
+    evaluation = redeemed.value;
+  } catch (error) {
+    console.error('[dcrm] cart: promotion redemption failed', error);
+    return fail('PROMOTIONS_UNAVAILABLE', 'Promotions cannot be checked right now; try again shortly', field('cart', 'cartId'));
+  }
+
+  const orderLineIds = new Map(lines.map((l) => [l.id, newId()]));
+  const totals = {
+    ...computeTotals(
+      withDiscounts(
+        priced.map(({ line, product }) => ({
+          lineId: line.id,
+          quantity: line.quantity,
+          recurring: product.recurring,
+          oneOff: product.oneOff,
+          deposit: product.deposit,
+          taxCategory: product.taxCategory,
+        })),
+        evaluation.discounts,
+      ),
+      cart.currencyCode,
+    ),
+    // Kept on the order as they were applied, pointing at the order's own lines.
+    appliedDiscounts: evaluation.discounts.map(({ lines: _lines, ...d }) => ({
+      ...d,
+      lineIds: d.lineIds.map((id) => orderLineIds.get(id) ?? id),
+    })),
+  };
+  const promotionIds = evaluation.discounts.map((d) => d.promotionId);
+
+  const placed: { event: OrderPlacedEvent | null } = { event: null };
   try {
     const order = await ctx.em.transactional(async (tx) => {
       // Concurrent checkouts of one cart queue here; the losers then find the order below.
@@ -87,21 +121,23 @@ export async function cartCheckout(ctx: CheckoutContext, ref: CartRef, idempoten
       const locked = await tx.findOneOrFail(Cart, { id: cart.id }, { refresh: true });
       if (locked.status !== 'OPEN' || locked.version !== ref.version) return null;
       const [{ seq }] = await tx.execute(`select nextval('"cart"."order_number_seq"') as seq`);
+      const now = ctx.services.clock.now();
       const order = tx.create(Order, {
         id: newId(),
-        number: `DC-${ctx.services.clock.now().getUTCFullYear()}-${String(seq).padStart(6, '0')}`,
+        number: `DC-${now.getUTCFullYear()}-${String(seq).padStart(6, '0')}`,
         storefrontId,
-        customerId: ctx.principal.id as string,
+        customerId,
         partnerId: account.partner?.id ?? null,
         segment: account.segment,
         cartId: cart.id,
         idempotencyKey: key,
         currencyCode: cart.currencyCode,
         totals,
-        placedAt: ctx.services.clock.now(),
+        placedAt: now,
       });
       for (const { line, product } of priced) {
         tx.create(OrderLine, {
+          id: orderLineIds.get(line.id) as string,
           order,
           productId: line.productId,
           name: product.name,
@@ -111,28 +147,68 @@ export async function cartCheckout(ctx: CheckoutContext, ref: CartRef, idempoten
           deposit: product.deposit,
         });
       }
-      tx.create(OrderEvent, { order, status: 'PLACED', at: ctx.services.clock.now() });
-      tx.create(Outbox, {
-        type: ORDER_PLACED,
-        payload: { orderId: order.id, storefrontId, customerId: order.customerId, productIds: lines.map((l) => l.productId) },
-      });
+      tx.create(OrderEvent, { order, status: 'PLACED', at: now });
+      const eventId = newId();
+      const event: OrderPlacedEvent = {
+        eventId,
+        orderId: order.id,
+        storefrontId,
+        customerId,
+        productIds: [...new Set(lines.map((l) => l.productId))],
+        dueNow: totals.dueNow,
+        currencyCode: cart.currencyCode,
+        promotionIds,
+        at: now.toISOString(),
+      };
+      placed.event = event;
+      tx.create(Outbox, { id: eventId, type: EVENTS.orderPlaced, payload: event, createdAt: now });
       // A recovered cart that orders counts as converted; its reminders stop.
-      await tx.execute('update "cart"."drop_link" set converted_at = ? where cart_id = ? and converted_at is null', [
-        ctx.services.clock.now(),
-        cart.id,
-      ]);
+      await tx.execute('update "cart"."drop_link" set converted_at = ? where cart_id = ? and converted_at is null', [now, cart.id]);
       locked.status = 'CONVERTED';
       locked.orderId = order.id;
-      locked.customerId = ctx.principal.id;
+      locked.customerId = customerId;
       return order;
     });
-    if (!order) return fail('CONFLICT', 'The cart changed meanwhile; reload it', field('cart', 'version'));
-    await ctx.services.bus.publish(ORDER_PLACED, { orderId: order.id, storefrontId }).catch(() => {});
+    if (!order) {
+      await releaseUnlessOrdered(ctx, storefrontId, key);
+      return fail('CONFLICT', 'The cart changed meanwhile; reload it', field('cart', 'version'));
+    }
+    if (placed.event) await publishPlaced(ctx, placed.event);
     return replay(order, ref.cartId);
   } catch (error) {
     // Two first attempts raced past the lock check on different carts with one key.
+    const raced =
+      error instanceof UniqueConstraintViolationException ? await existingOrder(ctx.em.fork() as EntityManager, storefrontId, key) : null;
+    if (raced) return replay(raced, ref.cartId);
+    await releaseUnlessOrdered(ctx, storefrontId, key);
     if (!(error instanceof UniqueConstraintViolationException)) throw error;
-    const raced = await existingOrder(ctx.em.fork() as EntityManager, storefrontId, key);
-    return raced ? replay(raced, ref.cartId) : fail('CONFLICT', 'Please retry', field('idempotencyKey'));
+    return fail('CONFLICT', 'Please retry', field('idempotencyKey'));
+  }
+}
+
+/**
+ * The checkout did not produce an order: give back what it reserved — unless another request with
+ * the same key did place the order (it shares the reservation).
+ */
+async function releaseUnlessOrdered(ctx: CheckoutContext, storefrontId: string, key: string): Promise<void> {
+  if (await existingOrder(ctx.em.fork() as EntityManager, storefrontId, key)) return;
+  await ctx.services.promotions.release(storefrontId, key).catch((error) => {
+    console.error('[dcrm] cart: promotion release failed', error);
+  });
+}
+
+/** At once after commit, the same payload as the outbox row; the row is then marked so the dispatcher skips it. */
+async function publishPlaced(ctx: CheckoutContext, event: OrderPlacedEvent): Promise<void> {
+  try {
+    await ctx.services.bus.publish(EVENTS.orderPlaced, event);
+    await ctx.em
+      .fork()
+      .getConnection()
+      .execute('update "cart"."outbox" set published_at = ? where id = ? and published_at is null', [
+        ctx.services.clock.now(),
+        event.eventId,
+      ]);
+  } catch {
+    // The outbox dispatcher publishes it later; consumers dedupe by eventId.
   }
 }

@@ -1,13 +1,14 @@
 import type { Clock, EventBus, Peers } from '@dcrm/kit';
 import type { AbandonmentConfig } from './abandonment-config.js';
 import type { ChannelAdapter } from './channels.js';
-import type { DiscountSeam } from './totals.js';
+import type { PromotionClient } from './promotions.js';
 
 export type CartServices = {
   peers: Peers;
   bus: EventBus;
   clock: Clock;
-  discounts: DiscountSeam;
+  /** The promotion subgraph: cart display, promo codes and the checkout's redemption. */
+  promotions: PromotionClient;
   /** Signs drop-link tokens (the router↔subgraph secret). */
   secret: string;
   channel: ChannelAdapter;
@@ -15,5 +16,3 @@ export type CartServices = {
   /** The storefront page that opens a drop link. */
   recoverUrl: (storefrontId: string, token: string) => string;
 };
-
-export const ORDER_PLACED = 'dcrm.order.placed';

@@ -1,6 +1,6 @@
 import { fromMinor, toMinor } from '@dcrm/kit';
 import { describe, expect, it } from 'vitest';
-import { computeTotals, type PricedLine } from './totals.js';
+import { computeTotals, type PricedLine, withDiscounts } from './totals.js';
 
 const line = (p: Partial<PricedLine>): PricedLine => ({
   quantity: 1,
@@ -40,14 +40,53 @@ describe('computeTotals', () => {
       taxOneOff: '114.77',
       taxRecurring: '15.15', // 59.98 × 23% = 13.80 (rounded) + 10.00 × 13.5% = 1.35
       discounts: '0.00',
+      recurringDiscounts: '0.00',
       dueNow: '663.77',
       monthly: '85.13',
     });
   });
 
-  it('uses the storefront currency’s rates and caps discounts at what is due', () => {
+  it('uses the storefront currency’s rates and caps discounts at each line’s amount', () => {
     expect(computeTotals([line({ oneOff: '100.00' })], 'GBP').taxOneOff).toBe('20.00');
-    const totals = computeTotals([line({ oneOff: '10.00' })], 'GBP', () => 99_999);
-    expect(totals).toMatchObject({ discounts: '12.00', dueNow: '0.00' });
+    const totals = computeTotals([line({ oneOff: '10.00', deposit: '5.00', discountOneOff: '999.99' })], 'GBP');
+    // Deposits are never discounted.
+    expect(totals).toMatchObject({ discounts: '10.00', taxOneOff: '0.00', dueNow: '5.00' });
+  });
+
+  it('taxes each line on what remains after its discounts, one-off and recurring', () => {
+    const totals = computeTotals(
+      [
+        line({ recurring: '30.00', discountRecurring: '15.00' }), // 50% off the plan
+        line({ recurring: '10.00', taxCategory: 'REDUCED' }),
+        line({ oneOff: '200.00', deposit: '50.00', discountOneOff: '49.99' }),
+      ],
+      'EUR',
+    );
+    expect(totals).toEqual({
+      currencyCode: 'EUR',
+      subtotalOneOff: '200.00',
+      subtotalRecurring: '40.00',
+      deposit: '50.00',
+      taxOneOff: '34.50', // 150.01 × 23% = 34.5023
+      taxRecurring: '4.80', // 15.00 × 23% = 3.45 + 10.00 × 13.5% = 1.35
+      discounts: '49.99',
+      recurringDiscounts: '15.00',
+      dueNow: '234.51', // 200.00 − 49.99 + 34.50 + 50.00
+      monthly: '29.80', // 40.00 − 15.00 + 4.80
+    });
+  });
+});
+
+describe('withDiscounts', () => {
+  it('sums every promotion’s share per line and leaves other lines alone', () => {
+    const lines = [
+      { ...line({ recurring: '30.00' }), lineId: 'a' },
+      { ...line({ oneOff: '99.00' }), lineId: 'b' },
+    ];
+    const discounts = [
+      { lines: [{ lineId: 'a', oneOff: '0.00', recurring: '5.00' }] },
+      { lines: [{ lineId: 'a', oneOff: '0.00', recurring: '2.50' }] },
+    ];
+    expect(withDiscounts(lines, discounts)).toEqual([{ ...lines[0], discountOneOff: '0.00', discountRecurring: '7.50' }, lines[1]]);
   });
 });

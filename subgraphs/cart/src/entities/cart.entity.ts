@@ -21,6 +21,10 @@ export const Cart = defineEntity({
     segment: p.string().nullable(),
     /** Staff member who took the cart over (assisted sales). */
     assistedBy: p.uuid().nullable(),
+    /** Promo codes the shopper entered: trimmed, upper-case, at most five. */
+    promoCodes: p.json<string[]>().onCreate(() => []),
+    /** Where the cart is being bought: WEB; CHATBOT when made with a chatbot key; AGENT once staff assist. */
+    channel: p.enum(['WEB', 'APP', 'CHATBOT', 'STORE', 'AGENT'] as const).default('WEB'),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

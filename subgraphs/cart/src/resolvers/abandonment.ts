@@ -1,5 +1,5 @@
-import { isUuid, parsePage, payload, type Resolvers, toConnection } from '@dcrm/kit';
-import { PRODUCT_VIEWED, recordView } from '../domain/abandonment.js';
+import { EVENTS, isUuid, newId, type ProductViewedEvent, parsePage, payload, type Resolvers, toConnection } from '@dcrm/kit';
+import { recordView } from '../domain/abandonment.js';
 import { abandonedCarts, cartAssist, recoveryKpis } from '../domain/assisted.js';
 import { dropLinkRecover } from '../domain/drop-links.js';
 import { Cart } from '../entities/index.js';
@@ -19,9 +19,18 @@ export const abandonmentResolvers: Resolvers = {
     productViewed: async (_: unknown, { input }: { input: { productId: string } }, ctx: CartContext) => {
       if (!isUuid(input.productId))
         return { recorded: false, userErrors: [{ code: 'INVALID', message: 'Not a valid id', field: ['input', 'productId'] }] };
-      const recorded = await recordView(ctx.em, ctx.principal, input.productId, ctx.services.clock.now());
-      if (recorded)
-        await ctx.services.bus.publish(PRODUCT_VIEWED, { customerId: ctx.principal.id, productId: input.productId }).catch(() => {});
+      const now = ctx.services.clock.now();
+      const recorded = await recordView(ctx.em, ctx.principal, input.productId, now);
+      if (recorded) {
+        const event: ProductViewedEvent = {
+          eventId: newId(),
+          storefrontId: ctx.principal.storefrontId as string,
+          customerId: ctx.principal.id as string,
+          productId: input.productId,
+          at: now.toISOString(),
+        };
+        await ctx.services.bus.publish(EVENTS.productViewed, event).catch(() => {});
+      }
       return { recorded, userErrors: [] };
     },
     dropLinkRecover: async (_: unknown, { input }: { input: { token: string } }, ctx: CartContext) => {

@@ -2,7 +2,8 @@ import { money, type Resolvers } from '@dcrm/kit';
 import { findCart } from '../domain/access.js';
 import type { CatalogProduct } from '../domain/catalog.js';
 import { findOrder } from '../domain/orders.js';
-import { computeTotals, type TotalsData } from '../domain/totals.js';
+import type { CartDiscount } from '../domain/promotions.js';
+import { type AppliedDiscount, computeTotals, type TotalsData, withDiscounts } from '../domain/totals.js';
 import type { ICart, ICartLine } from '../entities/index.js';
 import type { CartContext } from './context.js';
 
@@ -18,10 +19,15 @@ export function totalsView(t: TotalsData) {
     taxOneOff: m(t.taxOneOff),
     taxRecurring: m(t.taxRecurring),
     discounts: m(t.discounts),
+    recurringDiscounts: m(t.recurringDiscounts ?? '0.00'),
     dueNow: m(t.dueNow),
     monthly: m(t.monthly),
   };
 }
+
+/** A cart's or order's promotions as GraphQL `CartDiscount`s. */
+export const discountsView = (discounts: AppliedDiscount[], currencyCode: string) =>
+  discounts.map((d) => ({ ...d, oneOff: money(d.oneOff, currencyCode), recurring: money(d.recurring, currencyCode) }));
 
 const sold = (p: CatalogProduct | null): p is CatalogProduct => p !== null && p.status === 'ACTIVE';
 
@@ -34,18 +40,33 @@ export const cartResolvers: Resolvers = {
     __resolveReference: (ref: { id: string }, ctx: CartContext) => findCart(ctx.em, ctx.principal, ref.id),
     lines: async (c: ICart, _: unknown, ctx: CartContext) =>
       (await ctx.loaders.lines.load(c.id)).map((l) => ({ ...l, currencyCode: c.currencyCode })),
-    // Always today's catalog prices for this caller; unavailable lines count for nothing (checkout refuses them).
+    // Always today's catalog prices and promotions for this caller; unavailable lines count for nothing (checkout refuses them).
     totals: async (c: ICart, _: unknown, ctx: CartContext) => {
-      const lines = await ctx.loaders.lines.load(c.id);
+      const [lines, evaluation] = await Promise.all([ctx.loaders.lines.load(c.id), ctx.loaders.evaluation.load(c)]);
       const products = await Promise.all(lines.map((l) => ctx.loaders.catalog.load(l.productId)));
       const priced = lines.flatMap((l, i) => {
         const p = products[i];
         return sold(p)
-          ? [{ quantity: l.quantity, recurring: p.recurring, oneOff: p.oneOff, deposit: p.deposit, taxCategory: p.taxCategory }]
+          ? [
+              {
+                lineId: l.id,
+                quantity: l.quantity,
+                recurring: p.recurring,
+                oneOff: p.oneOff,
+                deposit: p.deposit,
+                taxCategory: p.taxCategory,
+              },
+            ]
           : [];
       });
-      return totalsView(computeTotals(priced, c.currencyCode, ctx.services.discounts));
+      return totalsView(computeTotals(withDiscounts(priced, evaluation.discounts), c.currencyCode));
     },
+    discounts: async (c: ICart, _: unknown, ctx: CartContext) =>
+      discountsView(
+        (await ctx.loaders.evaluation.load(c)).discounts.map(({ lines: _l, ...d }: CartDiscount) => d),
+        c.currencyCode,
+      ),
+    promoCodes: (c: ICart) => c.promoCodes ?? [],
     order: (c: ICart, _: unknown, ctx: CartContext) => (c.orderId ? findOrder(ctx.em, ctx.principal, c.orderId) : null),
   },
   CartLine: {

@@ -12,6 +12,7 @@ import {
 } from '../domain/cart-edit.js';
 import { cartCheckout } from '../domain/checkout.js';
 import { orderStatusUpdate } from '../domain/orders.js';
+import { cartPromoCodeApply, cartPromoCodeRemove } from '../domain/promo-codes.js';
 import type { ICart, OrderStatus } from '../entities/index.js';
 import type { CartContext } from './context.js';
 
@@ -46,6 +47,10 @@ export const mutationResolvers: Resolvers = {
       cartPayload(await cartNoteSet(edit(ctx), input.cart, input.note ?? null)),
     cartAttachCustomer: async (_: unknown, { input }: { input: { cartId: string; cartToken: string } }, ctx: CartContext) =>
       cartPayload(await cartAttachCustomer(edit(ctx), input.cartId, input.cartToken)),
+    cartPromoCodeApply: async (_: unknown, { input }: { input: { cart: CartRef; code: string } }, ctx: CartContext) =>
+      cartPayload(await cartPromoCodeApply({ ...edit(ctx), services: ctx.services }, input.cart, input.code)),
+    cartPromoCodeRemove: async (_: unknown, { input }: { input: { cart: CartRef; code: string } }, ctx: CartContext) =>
+      cartPayload(await cartPromoCodeRemove({ ...edit(ctx), services: ctx.services }, input.cart, input.code)),
     cartCheckout: async (_: unknown, { input }: { input: { cart: CartRef; idempotencyKey: string } }, ctx: CartContext) =>
       payload('order', await cartCheckout({ ...edit(ctx), services: ctx.services }, input.cart, input.idempotencyKey)),
     orderStatusUpdate: async (

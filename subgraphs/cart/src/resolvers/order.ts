@@ -2,7 +2,7 @@ import { isUuid, money, notFound, parsePage, type Resolvers, toConnection } from
 import { orderScope } from '../domain/access.js';
 import { findOrder } from '../domain/orders.js';
 import { Cart, type IOrder, type IOrderLine, Order } from '../entities/index.js';
-import { totalsView } from './cart.js';
+import { discountsView, totalsView } from './cart.js';
 import type { CartContext } from './context.js';
 
 type PageArgs = { first?: number | null; after?: string | null };
@@ -43,6 +43,7 @@ export const orderResolvers: Resolvers = {
     lines: (o: IOrder, _: unknown, ctx: CartContext) =>
       ctx.loaders.orderLines.load(o.id).then((lines) => lines.map((l) => ({ ...l, currencyCode: o.currencyCode }))),
     totals: (o: IOrder) => totalsView(o.totals),
+    discounts: (o: IOrder) => discountsView(o.totals.appliedDiscounts ?? [], o.currencyCode),
     customer: (o: IOrder) => ({ __typename: 'Customer', id: o.customerId }),
     history: (o: IOrder, _: unknown, ctx: CartContext) => ctx.loaders.orderEvents.load(o.id),
   },

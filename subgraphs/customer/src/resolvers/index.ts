@@ -1,8 +1,9 @@
 import { mergeResolvers } from '@dcrm/kit';
 import { accountMutationResolvers } from './account-mutations.js';
 import { apiKeyResolvers } from './api-keys.js';
+import { audienceResolvers } from './audience.js';
 import { authResolvers } from './auth.js';
 import { customerResolvers } from './customer.js';
 import { staffResolvers } from './staff.js';
 
-export const resolvers = mergeResolvers(authResolvers, customerResolvers, accountMutationResolvers, apiKeyResolvers, staffResolvers);
+export const resolvers = mergeResolvers(authResolvers, customerResolvers, accountMutationResolvers, apiKeyResolvers, staffResolvers, audienceResolvers);

@@ -1,5 +1,6 @@
-import { EVENTS, type MikroORM } from '@dcrm/kit';
+import { EVENTS, type MikroORM, type OrderPlacedEvent } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { attributeOrder } from './attribution.js';
 import { handleSignal, type RuleEvent, toSignal } from './realtime.js';
 import type { PromotionServices } from './services.js';
 
@@ -10,8 +11,9 @@ const RULE_EVENTS: [string, RuleEvent][] = [
 ];
 
 /**
- * Subscribes the real-time rules to domain events; returns the unsubscribe. Each event is handled on
- * a fresh EntityManager; a failure is logged, never thrown into the bus.
+ * Subscribes the real-time rules (and campaign attribution of orders) to domain events; returns the
+ * unsubscribe. Each event is handled on a fresh EntityManager; a failure is logged, never thrown into
+ * the bus. Both handlers are idempotent, so an event heard by several instances (or twice) counts once.
  */
 export async function startEventConsumers(orm: MikroORM, services: PromotionServices): Promise<() => Promise<void>> {
   const pending = new Set<Promise<unknown>>();
@@ -28,6 +30,12 @@ export async function startEventConsumers(orm: MikroORM, services: PromotionServ
         if (signal) track(handleSignal(orm.em.fork() as EntityManager, services, signal));
       }),
     ),
+  );
+  unsubscribes.push(
+    await services.bus.subscribe(EVENTS.orderPlaced, (payload) => {
+      const event = payload as OrderPlacedEvent;
+      if (event?.customerId && event.storefrontId) track(attributeOrder(orm.em.fork() as EntityManager, event));
+    }),
   );
   return async () => {
     for (const unsubscribe of unsubscribes) await unsubscribe();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { couponProblem, evaluate } from './evaluate.js';
+import { codeProblems, couponProblem, evaluate } from './evaluate.js';
 import type { Action, CartLineInput, Condition, EvaluationContext, Promotion } from './promotion.types.js';
 
 const base = { categoryId: null, kind: 'PLAN', quantity: 1, unitRecurring: null, unitOneOff: null, parentLineId: null } as const;
@@ -257,5 +257,57 @@ describe('money and purity', () => {
     const first = evaluate(promotions, cart, ctx());
     expect({ promotions, cart }).toEqual(snapshot);
     expect(evaluate(promotions, cart, ctx())).toEqual(first);
+  });
+});
+
+describe('per-line breakdown', () => {
+  it('says what each discount took from each line, adding up to the discount', () => {
+    const result = run([
+      promo('a', { priority: 2, actions: [{ type: 'AMOUNT_OFF', amount: '35.00', target: 'RECURRING' }] }),
+      promo('b', { actions: [{ type: 'PERCENT_OFF', percent: 10, target: 'BOTH' }] }),
+    ]);
+    expect(result.discounts[0].lines).toEqual([
+      { lineId: 'plan', oneOff: '0.00', recurring: '30.00' },
+      { lineId: 'phone', oneOff: '0.00', recurring: '5.00' },
+    ]);
+    // The second works on what remains: phone 200 + 5 → 20.00 + 0.50; add-on 2.50 + 5 → 0.25 + 0.50.
+    expect(result.discounts[1].lines).toEqual([
+      { lineId: 'phone', oneOff: '20.00', recurring: '0.50' },
+      { lineId: 'addon', oneOff: '0.25', recurring: '0.50' },
+    ]);
+    for (const discount of result.discounts) {
+      const sum = (side: 'oneOff' | 'recurring') => discount.lines.reduce((total, l) => total + Number(l[side]) * 100, 0);
+      expect(sum('oneOff') / 100).toBeCloseTo(Number(discount.oneOff), 2);
+      expect(sum('recurring') / 100).toBeCloseTo(Number(discount.recurring), 2);
+      expect(discount.lines.map((l) => l.lineId)).toEqual(discount.lineIds);
+    }
+  });
+});
+
+describe('codeProblems', () => {
+  const limited = promo('l', { couponCode: 'ONCE', perCustomerLimit: 1 });
+  const open = promo('o', { couponCode: 'OPEN' });
+
+  it('answers each typed code once, null when it applied', () => {
+    const context = ctx({ couponCodes: ['open', ' OPEN ', 'nope'] });
+    const result = evaluate([open], cart, context);
+    expect(codeProblems(result, [open], context)).toEqual([
+      { code: 'open', problem: null },
+      { code: 'nope', problem: 'UNKNOWN_CODE' },
+    ]);
+  });
+
+  it('asks an anonymous shopper to sign in for a per-customer-limited code, and only then', () => {
+    const anonymous = ctx({ couponCodes: ['ONCE'], customer: null });
+    expect(codeProblems(evaluate([limited], cart, anonymous), [limited], anonymous)).toEqual([
+      { code: 'ONCE', problem: 'COUPON_REQUIRES_SIGN_IN' },
+    ]);
+    const signedIn = ctx({ couponCodes: ['ONCE'] });
+    expect(codeProblems(evaluate([limited], cart, signedIn), [limited], signedIn)).toEqual([{ code: 'ONCE', problem: null }]);
+    const ineligible = { ...open, conditions: [{ type: 'FIRST_ORDER' } as const] };
+    const anonymousOpen = ctx({ couponCodes: ['OPEN'], customer: null });
+    expect(codeProblems(evaluate([ineligible], cart, anonymousOpen), [ineligible], anonymousOpen)).toEqual([
+      { code: 'OPEN', problem: 'INELIGIBLE' },
+    ]);
   });
 });

@@ -20,7 +20,8 @@
  *   needs the add-on under a parent line in the cart. BUNDLE_PRICE prices min-quantity complete bundles.
  * - Messages: messages[locale], else messages[language], else messages.en, else the name; {{percent}},
  *   {{amount}}, {{months}}, {{product}} come from the first action (missing values render empty).
- * - Evaluation totals are the summed discounts (one-off, recurring), not cart totals.
+ * - Evaluation totals are the summed discounts (one-off, recurring), not cart totals. Each discount also
+ *   says what it took from each line (`lines`), so the cart can tax every line on what remains of it.
  */
 import { fromMinor, toMinor } from '@dcrm/kit';
 import type { Action, CartLineInput, Condition, Evaluation, EvaluationContext, Promotion, RejectionCode } from './promotion.types.js';
@@ -228,6 +229,11 @@ export function evaluate(promotions: Promotion[], lines: CartLineInput[], contex
       oneOff: fromMinor(oneOff),
       recurring: fromMinor(recurring),
       lineIds: lines.filter((_, index) => taken[index].oneOff + taken[index].recurring > 0).map((line) => line.lineId),
+      lines: lines.flatMap((line, index) =>
+        taken[index].oneOff + taken[index].recurring > 0
+          ? [{ lineId: line.lineId, oneOff: fromMinor(taken[index].oneOff), recurring: fromMinor(taken[index].recurring) }]
+          : [],
+      ),
       couponCode: code,
     });
   }
@@ -241,4 +247,29 @@ export function couponProblem(evaluation: Evaluation, code: string): RejectionCo
   const matches = (candidate: string | null) => wanted !== '' && candidate !== null && normalizeCode(candidate) === wanted;
   if (evaluation.discounts.some((discount) => matches(discount.couponCode))) return null;
   return evaluation.rejections.find((rejection) => matches(rejection.couponCode))?.code ?? 'UNKNOWN_CODE';
+}
+
+export type CodeProblem = RejectionCode | 'UNKNOWN_CODE' | 'COUPON_REQUIRES_SIGN_IN';
+
+/**
+ * One answer per typed code (trimmed, case-insensitive duplicates once), as the cart shows them:
+ * a per-customer-limited code on an anonymous cart reads COUPON_REQUIRES_SIGN_IN (signing in fixes it).
+ */
+export function codeProblems(
+  evaluation: Evaluation,
+  promotions: Promotion[],
+  context: Pick<EvaluationContext, 'couponCodes' | 'customer'>,
+): { code: string; problem: CodeProblem | null }[] {
+  const seen = new Set<string>();
+  const answers: { code: string; problem: CodeProblem | null }[] = [];
+  for (const code of context.couponCodes) {
+    const normalized = normalizeCode(code);
+    if (normalized === '' || seen.has(normalized)) continue;
+    seen.add(normalized);
+    let problem: CodeProblem | null = couponProblem(evaluation, code);
+    const promotion = promotions.find((p) => p.active && p.couponCode !== null && normalizeCode(p.couponCode) === normalized);
+    if (problem === 'INELIGIBLE' && !context.customer && promotion?.perCustomerLimit != null) problem = 'COUPON_REQUIRES_SIGN_IN';
+    answers.push({ code, problem });
+  }
+  return answers;
 }

@@ -1,12 +1,51 @@
-import type { JobTaskList, MikroORM } from '@dcrm/kit';
+import { isUuid, type JobTaskList, type MikroORM } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type BatchPayload, runAudienceBatch } from './audience.js';
+import { completeCampaign, launchCampaign, sweepCampaigns, TASKS } from './campaign-lifecycle.js';
+import { type NotifyPayload, notifyBatch } from './campaign-notify.js';
 import type { PromotionServices } from './services.js';
 
 /** graphile-worker crontab of the promotion subgraph (task names allow `:`, not `.`): the safety net for due campaign transitions. */
-export const CRONTAB = '';
+export const CRONTAB = `*/5 * * * * ${TASKS.sweep}`;
 
-/** The promotion subgraph's job handlers by task name (campaign launch, audience batches, notifications, completion). */
+type CampaignPayload = { campaignId?: unknown; batchSize?: unknown; offerIds?: unknown };
+
+/** Payloads come back from JSON: a job with a malformed one does nothing rather than fail forever. */
+const campaignIdOf = (payload: CampaignPayload | null | undefined): string | null =>
+  typeof payload?.campaignId === 'string' && isUuid(payload.campaignId) ? payload.campaignId : null;
+
+/**
+ * The promotion subgraph's job handlers by task name. Each re-reads the campaign and does nothing
+ * unless its status still calls for it (a cancelled campaign's jobs are no-ops). Tests call them
+ * through `server.tasks` with a manual clock.
+ */
 export function promotionTasks(orm: MikroORM, services: PromotionServices): JobTaskList {
-  void orm;
-  void services;
-  return {};
+  const em = () => orm.em.fork() as EntityManager;
+  return {
+    [TASKS.launch]: async (payload: CampaignPayload) => {
+      const id = campaignIdOf(payload);
+      if (id) await launchCampaign(em(), services, id, typeof payload.batchSize === 'number' ? payload.batchSize : undefined);
+    },
+    [TASKS.audience]: async (payload: CampaignPayload) => {
+      const id = campaignIdOf(payload);
+      const batchSize = typeof payload.batchSize === 'number' ? payload.batchSize : undefined;
+      if (id) await runAudienceBatch(em(), services, { campaignId: id, batchSize } satisfies BatchPayload);
+    },
+    [TASKS.notify]: async (payload: CampaignPayload) => {
+      const id = campaignIdOf(payload);
+      const offerIds = Array.isArray(payload.offerIds)
+        ? payload.offerIds.filter((o): o is string => typeof o === 'string' && isUuid(o))
+        : [];
+      if (id) await notifyBatch(em(), services, { campaignId: id, offerIds } satisfies NotifyPayload);
+    },
+    [TASKS.complete]: async (payload: CampaignPayload) => {
+      const id = campaignIdOf(payload);
+      if (id) await completeCampaign(em(), services, id);
+    },
+    // Cron runs it for every storefront; `{ storefrontId }` limits it to one.
+    [TASKS.sweep]: async (payload: CampaignPayload & { storefrontId?: unknown }) => {
+      const storefrontId = typeof payload?.storefrontId === 'string' && isUuid(payload.storefrontId) ? payload.storefrontId : null;
+      await sweepCampaigns(em(), services, storefrontId);
+    },
+  };
 }

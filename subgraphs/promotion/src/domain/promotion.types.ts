@@ -81,6 +81,8 @@ export type AppliedDiscount = {
   oneOff: Money;
   recurring: Money;
   lineIds: string[];
+  /** What it took from each line it discounted (tax-exclusive), in cart order. */
+  lines: { lineId: string; oneOff: Money; recurring: Money }[];
   couponCode: string | null;
 };
 

@@ -1,4 +1,17 @@
-import type { Resolvers } from '@dcrm/kit';
+import { payload, type Resolvers } from '@dcrm/kit';
+import { type EvaluateInput, evaluateCart, promotionRedeem, promotionRelease, type RedeemInput } from '../domain/evaluation.js';
+import type { PromotionContext } from './context.js';
 
-/** Cart subgraph only: Query.promotionEvaluate, Mutation.promotionRedeem/promotionRelease. */
-export const evaluationResolvers: Resolvers = {};
+/** Cart subgraph only: Query.promotionEvaluate, Mutation.promotionRedeem/promotionRelease (service principals, per `@access`). */
+export const evaluationResolvers: Resolvers = {
+  Query: {
+    promotionEvaluate: (_: unknown, { input }: { input: EvaluateInput }, ctx: PromotionContext) =>
+      evaluateCart(ctx.em, ctx.services, ctx.principal, input),
+  },
+  Mutation: {
+    promotionRedeem: async (_: unknown, { input }: { input: RedeemInput }, ctx: PromotionContext) =>
+      payload('evaluation', await promotionRedeem(ctx.em, ctx.services, ctx.principal, input)),
+    promotionRelease: (_: unknown, { input }: { input: { idempotencyKey: string } }, ctx: PromotionContext) =>
+      promotionRelease(ctx.em, ctx.principal, input.idempotencyKey),
+  },
+};

@@ -1,0 +1,68 @@
+import { fail, ok, type Result } from '@dcrm/kit';
+import { CartLine, type ICart } from '../entities/index.js';
+import { type CartRef, type EditContext, openCart, save } from './cart-edit.js';
+import {
+  codeRefused,
+  customersWithOrders,
+  evaluationInput,
+  isCode,
+  MAX_PROMO_CODES,
+  normalizeCode,
+  storefrontLocale,
+} from './promotions.js';
+import type { CartServices } from './services.js';
+
+export type PromoContext = EditContext & { services: CartServices };
+
+const codeField = ['input', 'code'];
+
+/**
+ * Adds a promo code when it applies to the cart as it is now (the promotion subgraph decides);
+ * otherwise a userError whose code says why (EXPIRED, NOT_STARTED, EXHAUSTED, CUSTOMER_LIMIT,
+ * INELIGIBLE, NOT_COMBINABLE, UNKNOWN_CODE, COUPON_REQUIRES_SIGN_IN) and the cart is left as it was.
+ * A code already on the cart is accepted again without a change.
+ */
+export async function cartPromoCodeApply(ctx: PromoContext, ref: CartRef, rawCode: string): Promise<Result<ICart>> {
+  const code = normalizeCode(rawCode);
+  if (!isCode(code)) return fail('INVALID', 'Up to 64 letters, digits, hyphens or underscores', codeField);
+  const found = await openCart(ctx, ref);
+  if (!found.ok) return found;
+  const cart = found.value;
+  if (cart.promoCodes.includes(code)) return ok(cart);
+  if (cart.promoCodes.length >= MAX_PROMO_CODES) return fail('TOO_MANY', `At most ${MAX_PROMO_CODES} codes per cart`, codeField);
+  const lines = await ctx.em.find(CartLine, { cart: cart.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  const [products, ordered, locale] = await Promise.all([
+    Promise.all(lines.map((l) => ctx.catalog.load(l.productId))),
+    cart.customerId ? customersWithOrders(ctx.em, cart.storefrontId, [cart.customerId]) : Promise.resolve(new Set<string>()),
+    storefrontLocale(ctx.services.peers, ctx.principal),
+  ]);
+  const couponCodes = [...cart.promoCodes, code];
+  const input = evaluationInput(cart, lines, products, {
+    isFirstOrder: !!cart.customerId && !ordered.has(cart.customerId),
+    locale,
+    couponCodes,
+  });
+  let problem: string | null;
+  try {
+    const evaluation = await ctx.services.promotions.evaluate(cart.storefrontId, input);
+    problem = evaluation.codeProblems.find((p) => normalizeCode(p.code) === code)?.problem ?? null;
+  } catch (error) {
+    console.error('[dcrm] cart: promotion evaluation failed', error);
+    return fail('PROMOTIONS_UNAVAILABLE', 'Promo codes cannot be checked right now; try again shortly', codeField);
+  }
+  if (problem) return codeRefused(code, problem);
+  return save(ctx, cart, () => {
+    cart.promoCodes = couponCodes;
+  });
+}
+
+export async function cartPromoCodeRemove(ctx: PromoContext, ref: CartRef, rawCode: string): Promise<Result<ICart>> {
+  const code = normalizeCode(rawCode);
+  const found = await openCart(ctx, ref);
+  if (!found.ok) return found;
+  const cart = found.value;
+  if (!cart.promoCodes.includes(code)) return fail('NOT_FOUND', 'This code is not on the cart', codeField);
+  return save(ctx, cart, () => {
+    cart.promoCodes = cart.promoCodes.filter((c) => c !== code);
+  });
+}

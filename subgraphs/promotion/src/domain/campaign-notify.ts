@@ -1,0 +1,66 @@
+import { isUuid, servicePrincipal } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { publishOffers } from './offers.js';
+import type { PromotionServices } from './services.js';
+
+/** The customer subgraph takes at most this many inbox messages per call. */
+export const MESSAGES_PER_CALL = 500;
+
+const SEND = `mutation Send($input: SiteMessagesSendInput!) { siteMessagesSend(input: $input) { sent duplicates skipped userErrors { code message } } }`;
+
+/** A Postgres array literal of ids (checked UUIDs: nothing to quote), so the planner sees its size and uses the primary key. */
+const uuidArray = (ids: string[]) => `{${ids.filter(isUuid).join(',')}}`;
+
+export type NotifyPayload = { campaignId: string; offerIds: string[] };
+
+type Pending = { id: string; customer_id: string; storefront_id: string; title: string; message: string; link: string | null };
+
+/**
+ * Announces one audience batch's offers: inbox messages through the customer subgraph (keyed per
+ * offer, so a retried job sends none twice), then — in one transaction — the offers marked notified
+ * and `campaign.notified` raised by exactly those, then each offer published live on its customer's
+ * channel. Only while the campaign runs; offers no longer open are left out.
+ */
+export async function notifyBatch(em: EntityManager, services: PromotionServices, payload: NotifyPayload): Promise<number> {
+  if (!Array.isArray(payload.offerIds) || payload.offerIds.length === 0) return 0;
+  const pending = (await em.execute(
+    `select o.id, o.customer_id, o.storefront_id, o.title, o.message, o.link from "promotion"."offer" o
+     join "promotion"."campaign" c on c.id = o.campaign_id and c.status = 'RUNNING'
+     where o.id = any(?::uuid[]) and o.campaign_id = ?
+       and o.notified_at is null and o.status in ('NEW', 'SEEN', 'ACCEPTED') and o.customer_id is not null
+     order by o.id`,
+    [uuidArray(payload.offerIds), payload.campaignId],
+  )) as Pending[];
+  if (pending.length === 0) return 0;
+  const principal = servicePrincipal('promotion', pending[0].storefront_id);
+  const customer = services.peers('customer');
+  for (let i = 0; i < pending.length; i += MESSAGES_PER_CALL) {
+    const messages = pending.slice(i, i + MESSAGES_PER_CALL).map((o) => ({
+      customerId: o.customer_id,
+      title: o.title,
+      body: o.link ? `${o.message}\n${o.link}` : o.message,
+      dedupeKey: `offer:${o.id}`,
+    }));
+    const response = await customer.execute({ query: SEND, variables: { input: { messages } } }, principal);
+    const userErrors = (response.data?.siteMessagesSend?.userErrors ?? []) as { message: string }[];
+    const errors = [...(response.errors ?? []), ...userErrors];
+    // Thrown: graphile-worker retries the job with backoff.
+    if (errors.length) throw new Error(`customer: ${errors[0].message}`);
+  }
+  const now = services.clock.now();
+  const marked = await em.transactional(async (tx) => {
+    const rows = (await tx.execute(
+      `update "promotion"."offer" set notified_at = ? where id = any(?::uuid[]) and notified_at is null
+       returning id, customer_id, storefront_id`,
+      [now, uuidArray(pending.map((o) => o.id))],
+    )) as { id: string; customer_id: string; storefront_id: string }[];
+    if (rows.length)
+      await tx.execute('update "promotion"."campaign" set notified = notified + ? where id = ?', [rows.length, payload.campaignId]);
+    return rows;
+  });
+  await publishOffers(
+    services.bus,
+    marked.map((r) => ({ offerId: r.id, customerId: r.customer_id, storefrontId: r.storefront_id })),
+  );
+  return marked.length;
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type BootedSubgraph,
+  bootSubgraph,
+  internalSecret,
+  newId,
+  type Principal,
+  SQL_COUNT_HEADER,
+  seedId,
+  servicePrincipal,
+} from '@dcrm/kit';
+import { principals, signedHeaders } from '@dcrm/kit/testing';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PromotionRow } from '../src/entities/index.js';
+import { promotionSubgraph } from '../src/index.js';
+
+const VOLT = seedId('storefront', 'volt');
+const NIMBUS = seedId('storefront', 'nimbus');
+const PROMOTION_STAFF = ['promotion:read', 'promotion:write'];
+
+let promotion: BootedSubgraph;
+beforeAll(async () => {
+  // No peers: these tests evaluate anonymous carts only (no customer profile to fetch).
+  promotion = await bootSubgraph(promotionSubgraph, {
+    databaseUrl: inject('databaseUrl'),
+    secret: internalSecret(),
+    migrate: false,
+    poolSize: 4,
+    peers: (name) => {
+      throw new Error(`no peer ${name} in this test`);
+    },
+  });
+});
+afterAll(async () => {
+  await promotion.server.stop();
+  await promotion.orm.close();
+});
+
+type Result = { status: number; body: { data?: Record<string, any> | null; errors?: { extensions?: { code?: string } }[] } };
+
+async function gql(principal: Principal | null, query: string, variables?: Record<string, unknown>): Promise<Result> {
+  const headers = principal ? signedHeaders(principal) : { 'content-type': 'application/json' };
+  const response = await request(promotion.server.handler).post('/graphql').set(headers).send({ query, variables });
+  expect(response.headers[SQL_COUNT_HEADER]).toBeDefined();
+  return { status: response.status, body: response.body };
+}
+const codes = (r: Result) => r.body.errors?.map((e) => e.extensions?.code) ?? [];
+
+/** A promotion written straight to the table (unique names and codes per call). */
+async function insertPromotion(storefrontId: string, overrides: Partial<Record<string, unknown>> = {}) {
+  const em = promotion.orm.em.fork() as EntityManager;
+  const row = em.create(PromotionRow, {
+    id: newId(),
+    storefrontId,
+    name: `Test ${randomUUID()}`,
+    priority: 0,
+    stacking: 'COMBINABLE',
+    couponCode: null,
+    usageLimit: null,
+    perCustomerLimit: null,
+    conditions: [],
+    actions: [{ type: 'AMOUNT_OFF', amount: '5.00', target: 'ONE_OFF' }],
+    messages: {},
+    active: true,
+    ...overrides,
+  });
+  await em.flush();
+  return row;
+}
+
+const EVALUATE = `query ($input: PromotionEvaluateInput!) { promotionEvaluate(input: $input) {
+  discounts { promotionId oneOff lines { lineId oneOff } } codeProblems { code problem } } }`;
+const REDEEM = `mutation ($input: PromotionRedeemInput!) { promotionRedeem(input: $input) {
+  evaluation { discounts { promotionId oneOff } } userErrors { code field } } }`;
+const RELEASE = 'mutation ($key: String!) { promotionRelease(input: { idempotencyKey: $key }) }';
+
+const cartOf = (productId: string, couponCodes: string[] = []) => ({
+  customerId: null,
+  channel: 'WEB',
+  couponCodes,
+  isFirstOrder: false,
+  locale: 'en',
+  lines: [{ lineId: randomUUID(), productId, kind: 'DEVICE', quantity: 1, unitOneOff: '100.00' }],
+});
+
+describe('requests that did not come through the router', () => {
+  it.each([
+    ['a query', '{ promotions { nodes { id } } }'],
+    ['_service', '{ _service { sdl } }'],
+  ])('%s without a principal is 401', async (_, query) => {
+    const result = await gql(null, query);
+    expect(result.status).toBe(401);
+    expect(codes(result)).toEqual(['UNAUTHENTICATED']);
+  });
+});
+
+describe('_entities', () => {
+  it("resolves the caller's storefront's promotions for promotion staff, null otherwise", async () => {
+    const nimbusPromotion = await insertPromotion(NIMBUS);
+    const query = `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Promotion { id name } } }`;
+    const reps = [{ __typename: 'Promotion', id: nimbusPromotion.id }];
+    expect((await gql(principals.staff(VOLT, PROMOTION_STAFF), query, { reps })).body.data?._entities).toEqual([null]);
+    expect((await gql(principals.staff(NIMBUS, PROMOTION_STAFF), query, { reps })).body.data?._entities).toEqual([
+      { id: nimbusPromotion.id, name: nimbusPromotion.name },
+    ]);
+    // Customers and staff without the scope never resolve promotions.
+    expect((await gql(principals.customer(randomUUID(), NIMBUS), query, { reps })).body.data?._entities).toEqual([null]);
+    expect((await gql(principals.staff(NIMBUS, ['catalog:read']), query, { reps })).body.data?._entities).toEqual([null]);
+  });
+});
+
+describe('promotionEvaluate, promotionRedeem, promotionRelease', () => {
+  it.each([
+    ['an anonymous shopper', principals.shopper(VOLT), 'UNAUTHENTICATED'],
+    ['a customer', principals.customer(randomUUID(), VOLT), 'FORBIDDEN'],
+    ['promotion staff', principals.staff(VOLT, PROMOTION_STAFF), 'FORBIDDEN'],
+  ])('are refused to %s', async (_, principal, code) => {
+    const input = cartOf(randomUUID());
+    expect(codes(await gql(principal, EVALUATE, { input }))).toEqual([code]);
+    expect(codes(await gql(principal, REDEEM, { input: { idempotencyKey: randomUUID(), evaluation: input } }))).toEqual([code]);
+    expect(codes(await gql(principal, RELEASE, { key: randomUUID() }))).toEqual([code]);
+  });
+
+  it('evaluate for the cart service, per line, only with the storefront’s own promotions', async () => {
+    const product = randomUUID();
+    const mine = await insertPromotion(VOLT, { conditions: [{ type: 'PRODUCTS_IN_CART', productIds: [product] }] });
+    const theirs = await insertPromotion(NIMBUS, { conditions: [{ type: 'PRODUCTS_IN_CART', productIds: [product] }] });
+    const input = cartOf(product, ['no-such-code']);
+    const result = await gql(servicePrincipal('cart', VOLT), EVALUATE, { input });
+    const evaluation = result.body.data?.promotionEvaluate;
+    // Only this test's promotions count (demo data may hold others).
+    const ours = evaluation.discounts.filter((d: { promotionId: string }) => [mine.id, theirs.id].includes(d.promotionId));
+    expect(ours).toEqual([{ promotionId: mine.id, oneOff: '5.00', lines: [{ lineId: input.lines[0].lineId, oneOff: '5.00' }] }]);
+    expect(evaluation.codeProblems).toEqual([{ code: 'no-such-code', problem: 'UNKNOWN_CODE' }]);
+  });
+
+  it('redeem counts once per key, refuses a code that does not apply, and release gives the use back once', async () => {
+    const product = randomUUID();
+    const code = `SUB${randomUUID().slice(0, 8)}`;
+    const limited = await insertPromotion(VOLT, {
+      couponCode: code,
+      usageLimit: 1,
+      conditions: [{ type: 'PRODUCTS_IN_CART', productIds: [product] }],
+    });
+    const service = servicePrincipal('cart', VOLT);
+    const usage = async () => (await (promotion.orm.em.fork() as EntityManager).findOneOrFail(PromotionRow, { id: limited.id })).usageCount;
+    const input = cartOf(product, [code.toLowerCase()]);
+    const key = randomUUID();
+    const first = (await gql(service, REDEEM, { input: { idempotencyKey: key, evaluation: input } })).body.data?.promotionRedeem;
+    expect(first).toEqual({ evaluation: { discounts: [{ promotionId: limited.id, oneOff: '5.00' }] }, userErrors: [] });
+    const again = (await gql(service, REDEEM, { input: { idempotencyKey: key, evaluation: input } })).body.data?.promotionRedeem;
+    expect(again).toEqual(first);
+    expect(await usage()).toBe(1);
+
+    const other = (await gql(service, REDEEM, { input: { idempotencyKey: randomUUID(), evaluation: input } })).body.data?.promotionRedeem;
+    expect(other).toEqual({ evaluation: null, userErrors: [{ code: 'EXHAUSTED', field: ['input', 'evaluation', 'couponCodes', '0'] }] });
+    expect(await usage()).toBe(1);
+
+    expect((await gql(service, RELEASE, { key })).body.data?.promotionRelease).toBe(true);
+    expect((await gql(service, RELEASE, { key })).body.data?.promotionRelease).toBe(true);
+    expect(await usage()).toBe(0);
+  });
+});
