@@ -1,16 +1,20 @@
 /**
  * `pnpm bench [--quick] [--scale N] [--embedded] [--ops listing,search] [--cpu-prof [router|<subgraph>]]
- *   [--connections 16] [--warmup 3] [--duration 10] [--node-options '<flags for every child>']`
+ *   [--connections 16] [--warmup 3] [--duration 10] [--node-options '<flags for every child>']
+ *   [--live-subscribers 1000 | --no-live]`
  *
  * Seeds a fresh database, starts the stack in its production shape (router + one process per subgraph,
  * over HTTP) and in its all-in-one shape, plus two baselines (each subgraph alone, one hand-written SQL
  * statement), then drives each operation at a fixed concurrency against every shape, side by side, and
- * reports ratios. Exits non-zero when any operation had errors; never because of speed.
+ * reports ratios. Then live offers: graphql-ws subscribers split over two routers sharing Redis
+ * (REDIS_URL; skipped, visibly, without a reachable Redis), event → delivered latency.
+ * Exits non-zero when any operation had errors; never because of speed.
  */
 import { execSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { type BenchDatabase, freshDatabase, migrateAndSeed } from './database.js';
+import { type LiveRow, liveMarkdown, measureLive, redisAnswers } from './live.js';
 import { type LoadOptions, measure, probe } from './load.js';
 import { canonical, OPERATIONS } from './operations.js';
 import { freePort, killAllNow, stopAll } from './processes.js';
@@ -36,6 +40,8 @@ const load: LoadOptions = {
 const only = option('--ops')?.split(',');
 const operations = OPERATIONS.filter((op) => !only || only.includes(op.name));
 if (operations.length === 0) throw new Error(`--ops: none of ${only?.join(', ')} (known: ${OPERATIONS.map((o) => o.name).join(', ')})`);
+const liveSubscribers = flag('--no-live') ? 0 : Number(option('--live-subscribers') ?? (quick ? 100 : 1_000));
+if (!Number.isInteger(liveSubscribers) || liveSubscribers < 0) throw new Error('--live-subscribers takes a whole number');
 const resultsDir = resolve('bench/results');
 const profiled = option('--cpu-prof');
 const profileOf = flag('--cpu-prof') ? (profiled && !profiled.startsWith('--') ? profiled : 'router') : undefined;
@@ -71,7 +77,25 @@ async function main(): Promise<number> {
   database = await freshDatabase(serverUrl, serverUrl ? 0 : await freePort(), log);
   await migrateAndSeed(database.url, scale, log);
   const profile = profileDir && profileOf ? { dir: profileDir, process: profileOf } : undefined;
-  const shapes = await startShapes({ databaseUrl: database.url, nodeOptions: option('--node-options'), profile, log });
+  // Live offers cross routers through Redis: without one there is nothing to measure.
+  const redis = liveSubscribers > 0 && (await redisAnswers(process.env.REDIS_URL));
+  const liveSkipped =
+    liveSubscribers === 0
+      ? '--no-live'
+      : redis
+        ? null
+        : process.env.REDIS_URL
+          ? `no Redis answers at ${process.env.REDIS_URL}`
+          : 'REDIS_URL is not set';
+  if (liveSkipped) log(`live offers: skipped (${liveSkipped})`);
+  const shapes = await startShapes({
+    databaseUrl: database.url,
+    nodeOptions: option('--node-options'),
+    profile,
+    secondRouter: !liveSkipped,
+    redisUrl: liveSkipped ? undefined : process.env.REDIS_URL,
+    log,
+  });
 
   const rows: Row[] = [];
   const mismatches: string[] = [];
@@ -97,10 +121,28 @@ async function main(): Promise<number> {
       );
     }
   }
+  let live: LiveRow[] = [];
+  if (!liveSkipped) {
+    live = await measureLive({
+      routers: shapes.routers,
+      databaseUrl: database.url,
+      jwtSecret: shapes.jwtSecret,
+      subscribers: liveSubscribers,
+      storefrontEvents: quick ? 3 : 5,
+      personalEvents: quick ? 20 : 200,
+      concurrency: 8,
+      log,
+    });
+    for (const r of live)
+      log(
+        `live ${r.phase.padEnd(10)} ${r.delivered}/${r.expected} delivered  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors.total}`,
+      );
+  }
   await cleanup();
 
   const list = ratios(rows);
   console.log(`\n${markdown(rows, list)}\n`);
+  if (live.length) console.log(`${liveMarkdown(live)}\n`);
   for (const m of mismatches) console.warn(`[bench] warning: ${m}`);
   let hot: ReturnType<typeof hottest> | null = null;
   if (profileDir) {
@@ -120,13 +162,16 @@ async function main(): Promise<number> {
     commit: commit(),
     rows,
     ratios: list,
+    live: liveSkipped ? { skipped: liveSkipped } : { subscribers: liveSubscribers, routers: shapes.routers.length, rows: live },
     mismatches,
     profile: hot && { process: profileOf, ...hot },
   });
   log(`results in ${file}`);
   const failed = rows.filter((r) => r.errors.total > 0);
   for (const r of failed) console.error(`[bench] ${r.operation} via ${r.shape}: ${r.errors.total} errors ${JSON.stringify(r.errors)}`);
-  return failed.length > 0 ? 1 : 0;
+  const liveFailed = live.filter((r) => r.errors.total > 0);
+  for (const r of liveFailed) console.error(`[bench] live ${r.phase}: ${r.errors.total} errors ${JSON.stringify(r.errors)}`);
+  return failed.length + liveFailed.length > 0 ? 1 : 0;
 }
 
 function commit(): string | null {

@@ -12,6 +12,10 @@ export type Shapes = {
   /** Every shape that can answer `op`, in SHAPES order. */
   targets(op: Operation): { shape: Shape; target: Target }[];
   children: Child[];
+  /** The production routers' base URLs (two with `secondRouter`), for the live-offer bench. */
+  routers: string[];
+  /** The children's DCRM_JWT_SECRET: the live bench signs its subscribers' tokens with it. */
+  jwtSecret: string;
 };
 
 export type ShapeOptions = {
@@ -20,6 +24,10 @@ export type ShapeOptions = {
   nodeOptions?: string;
   /** CPU-profile one process of the production shape (`router` or a subgraph's name) into `dir`. */
   profile?: { dir: string; process: string };
+  /** A second production router (live offers fan out between routers through Redis). */
+  secondRouter?: boolean;
+  /** Redis for every child (their event bus); unset: each process has its in-memory bus. */
+  redisUrl?: string;
   log: (line: string) => void;
 };
 
@@ -37,11 +45,13 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
   const processes = ['router', ...SUBGRAPHS.map((s) => s.name)];
   if (options.profile && !processes.includes(options.profile.process)) throw new Error(`--cpu-prof takes one of ${processes.join(', ')}`);
   const secret = randomBytes(32).toString('hex');
+  const jwtSecret = randomBytes(32).toString('hex');
   const common = {
     DATABASE_URL: options.databaseUrl,
     DCRM_INTERNAL_SECRET: secret,
     // Required in production by whoever signs or verifies customer tokens.
-    DCRM_JWT_SECRET: randomBytes(32).toString('hex'),
+    DCRM_JWT_SECRET: jwtSecret,
+    REDIS_URL: options.redisUrl ?? '',
     NODE_ENV: 'production',
     APOLLO_TELEMETRY_DISABLED: '1',
   };
@@ -67,7 +77,13 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
   for (const s of SUBGRAPHS)
     start(s.name, `subgraphs/${s.name}/src/main.ts`, subgraphPorts.get(s.name) as number, { DCRM_MIGRATE: 'false', ...urls });
   const routerPort = await freePort();
-  start('router', 'router/src/main.ts', routerPort, { ...urls, DCRM_EXPOSE_SQL_COUNT: '1' });
+  const routerEnv = { ...urls, DCRM_EXPOSE_SQL_COUNT: '1', DCRM_EXPOSE_LIVE_STATS: '1' };
+  start('router', 'router/src/main.ts', routerPort, routerEnv);
+  const routerPorts = [routerPort];
+  if (options.secondRouter) {
+    routerPorts.push(await freePort());
+    start('router 2', 'router/src/main.ts', routerPorts[1], routerEnv);
+  }
   const allInOnePort = await freePort();
   start('all-in-one', 'bench/all-in-one-server.ts', allInOnePort, {});
   const rawPort = await freePort();
@@ -78,6 +94,8 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
   const viaKey = () => ({ 'x-api-key': STOREFRONT_KEY });
   return {
     children,
+    routers: routerPorts.map((port) => local(port, '')),
+    jwtSecret,
     targets: (op) => {
       const body = graphql(op);
       const targets: { shape: Shape; target: Target }[] = [

@@ -14,6 +14,7 @@ import {
   signPrincipal,
   withDatabase,
 } from '@dcrm/kit';
+import { promotionSubgraph } from '@dcrm/promotion';
 import { loadSupergraph } from '@dcrm/schema';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -41,6 +42,7 @@ beforeAll(async () => {
     await bootSubgraph(catalogSubgraph, options),
     await bootSubgraph(customerSubgraph, options),
     await bootSubgraph(cartSubgraph, options),
+    await bootSubgraph(promotionSubgraph, options),
   ];
   for (const subgraph of booted) urls.set(subgraph.definition.name, await serve(subgraph));
   catalogUrl = urls.get('catalog') as string;
@@ -109,6 +111,7 @@ describe('readiness', () => {
         inProcessTarget(doomed.server, secret),
         httpTarget('customer', `${customerUrl}/graphql`, secret),
         httpTarget('cart', `${urls.get('cart')}/graphql`, secret),
+        httpTarget('promotion', `${urls.get('promotion')}/graphql`, secret),
       ],
     });
     try {
@@ -117,7 +120,7 @@ describe('readiness', () => {
       expect((await request(doomed.server.handler).get('/readyz')).status).toBe(503);
       const ready = await request(outageRouter.handler).get('/readyz');
       expect(ready.status).toBe(503);
-      expect(ready.body.subgraphs).toEqual({ catalog: false, customer: true, cart: true });
+      expect(ready.body.subgraphs).toEqual({ catalog: false, customer: true, cart: true, promotion: true });
       expect((await request(outageRouter.handler).get('/healthz')).status).toBe(200);
       const query = await client(outageRouter.handler, KEYS.volt)('{ storefront { name } }');
       expect(query.body.data?.storefront ?? null).toBeNull();

@@ -5,7 +5,11 @@ import { startStack } from './stack.js';
 const port = Number(process.env.PORT ?? 4000);
 const log = (line: string) => console.log(`[dcrm] ${line}`);
 // The demo storefront key is a fixed string of the seed, so the Sandbox is pre-filled with it.
-const stack = await startStack({ log, sandboxHeaders: { 'x-api-key': DEMO_KEYS.voltPublic } });
+const stack = await startStack({
+  log,
+  sandboxHeaders: { 'x-api-key': DEMO_KEYS.voltPublic },
+  exposeLiveStats: process.env.DCRM_EXPOSE_LIVE_STATS === '1',
+});
 type Demo = { password: string; customers: string[]; staff: string[]; partners: string[]; keys: Record<string, string> };
 const demo = stack.seeded.customer as Demo;
 await stack.router.listen(port);

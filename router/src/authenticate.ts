@@ -44,8 +44,12 @@ export function principalOfGrant(grant: Grant): Principal {
   return { ...base, kind: 'anonymous', partnerId: null, scopes: ['storefront', ...grant.scopes] };
 }
 
+/** A principal with what a long-lived connection needs to end on time: token expiry, session and key. */
+export type Identity = { principal: Principal; sessionId: string | null; keyId: string | null; expiresAt: number | null };
+
 export type Authenticator = {
   authenticate(headers: HeaderMap, clientIp: string | null): Promise<Principal>;
+  identify(headers: HeaderMap, clientIp: string | null): Promise<Identity>;
   close(): Promise<void>;
 };
 
@@ -87,27 +91,37 @@ export async function createAuthenticator(deps: {
     return grant;
   };
 
-  return {
-    async authenticate(headers, clientIp) {
-      const key = headers.get(API_KEY_HEADER)?.trim();
-      const grant = key ? await verifyKey(key) : null;
-      if (key && !grant) throw unauthenticated('Invalid or revoked API key');
-      const authorization = headers.get('authorization');
-      if (authorization) {
-        const [scheme, token] = authorization.split(' ');
-        if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthenticated('Use Authorization: Bearer <access token>');
-        const verified = await deps.verifyToken(token);
-        if (!verified) throw unauthenticated('Invalid or expired access token');
-        if (verified.sessionId && revokedSessions.has(verified.sessionId)) throw unauthenticated('This session has ended; sign in again');
-        if (grant && verified.principal.storefrontId && grant.storefrontId !== verified.principal.storefrontId) {
-          throw unauthenticated('The API key and the token belong to different storefronts');
-        }
-        return { ...verified.principal, clientIp };
+  const identify = async (headers: HeaderMap, clientIp: string | null): Promise<Identity> => {
+    const key = headers.get(API_KEY_HEADER)?.trim();
+    const grant = key ? await verifyKey(key) : null;
+    if (key && !grant) throw unauthenticated('Invalid or revoked API key');
+    const keyId = grant?.keyId ?? null;
+    const authorization = headers.get('authorization');
+    if (authorization) {
+      const [scheme, token] = authorization.split(' ');
+      if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthenticated('Use Authorization: Bearer <access token>');
+      const verified = await deps.verifyToken(token);
+      if (!verified) throw unauthenticated('Invalid or expired access token');
+      if (verified.sessionId && revokedSessions.has(verified.sessionId)) throw unauthenticated('This session has ended; sign in again');
+      if (grant && verified.principal.storefrontId && grant.storefrontId !== verified.principal.storefrontId) {
+        throw unauthenticated('The API key and the token belong to different storefronts');
       }
-      if (grant) return { ...principalOfGrant(grant), clientIp };
-      // No credentials: introspection and the sign-in mutations work; brand data is refused downstream.
-      return { kind: 'anonymous', id: null, storefrontId: null, partnerId: null, roles: [], scopes: [], clientIp };
-    },
+      return {
+        principal: { ...verified.principal, clientIp },
+        sessionId: verified.sessionId,
+        keyId,
+        expiresAt: verified.expiresAt || null,
+      };
+    }
+    if (grant) return { principal: { ...principalOfGrant(grant), clientIp }, sessionId: null, keyId, expiresAt: null };
+    // No credentials: introspection and the sign-in mutations work; brand data is refused downstream.
+    const anonymous: Principal = { kind: 'anonymous', id: null, storefrontId: null, partnerId: null, roles: [], scopes: [], clientIp };
+    return { principal: anonymous, sessionId: null, keyId: null, expiresAt: null };
+  };
+
+  return {
+    authenticate: async (headers, clientIp) => (await identify(headers, clientIp)).principal,
+    identify,
     close: async () => {
       for (const off of unsubscribe) await off();
     },

@@ -13,7 +13,12 @@ const targets = SUBGRAPHS.map((s) => {
   if (!url) throw new Error(`${s.name.toUpperCase()}_URL is not set`);
   return httpTarget(s.name, url, secret);
 });
-const router = await createRouter({ supergraphSdl: loadSupergraph(), targets, exposeSqlCount: process.env.DCRM_EXPOSE_SQL_COUNT === '1' });
+const router = await createRouter({
+  supergraphSdl: loadSupergraph(),
+  targets,
+  exposeSqlCount: process.env.DCRM_EXPOSE_SQL_COUNT === '1',
+  exposeLiveStats: process.env.DCRM_EXPOSE_LIVE_STATS === '1',
+});
 const port = Number(process.env.PORT ?? 4000);
 await router.listen(port);
 console.log(`[dcrm] router on http://localhost:${port}/graphql → ${targets.map((t) => t.name).join(', ')}`);

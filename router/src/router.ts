@@ -23,9 +23,10 @@ import {
 } from '@dcrm/kit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import type { GraphQLError, ValidationContext } from 'graphql';
+import type { GraphQLError, GraphQLSchema, ValidationContext } from 'graphql';
 import { type Authenticator, createAuthenticator } from './authenticate.js';
 import { type RouterContext, TargetDataSource } from './data-source.js';
+import { createSubscriptionServer, type LiveStats } from './subscriptions.js';
 
 /** graphql-armor throws from validation by default, which Apollo turns into a 500; report instead. */
 const reportNotThrow = {
@@ -40,6 +41,8 @@ export type RouterOptions = {
   sandboxHeaders?: Record<string, string>;
   /** Adds `x-dcrm-sql-statements` to responses: tests and the bench read it. Off in production. */
   exposeSqlCount?: boolean;
+  /** Serves `GET /debug/subscriptions` (open sockets and subscriptions): tests and the bench wait on it. Off in production. */
+  exposeLiveStats?: boolean;
   /** Where key revocations and logouts arrive (Redis in production, shared in-process otherwise). */
   bus?: EventBus;
   verifyToken?: TokenVerifier;
@@ -48,8 +51,13 @@ export type RouterOptions = {
 export type Router = {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   listen(port: number, host?: string): Promise<Server>;
+  /** Live offers over graphql-ws: open sockets and subscriptions listening on the bus. */
+  liveStats(): LiveStats;
   stop(): Promise<void>;
 };
+
+const MAX_TOKENS = 5_000;
+const validationRules = [maxDepthRule({ n: 12, ...reportNotThrow }), maxAliasesRule({ n: 30, ...reportNotThrow })];
 
 export async function createRouter(options: RouterOptions): Promise<Router> {
   // The gateway otherwise reports usage and probes cloud metadata addresses.
@@ -57,6 +65,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   const byName = new Map(options.targets.map((t) => [t.name, t]));
   const customer = byName.get('customer');
   if (!customer) throw new Error('the customer subgraph is required (it verifies API keys)');
+  const ownBus = !options.bus;
   const bus = options.bus ?? openBus();
   const auth: Authenticator = await createAuthenticator({ customer, verifyToken: options.verifyToken ?? tokenVerifier(), bus });
   const trustProxy = process.env.DCRM_TRUST_PROXY === '1';
@@ -78,6 +87,11 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
       return new TargetDataSource(target);
     },
   });
+  // Subscriptions validate against the same client-facing schema the gateway serves.
+  let apiSchema: GraphQLSchema | null = null;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    apiSchema = loaded;
+  });
   const production = process.env.NODE_ENV === 'production';
   const apollo = new ApolloServer<RouterContext>({
     gateway,
@@ -86,8 +100,8 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     allowBatchedHttpRequests: false,
     introspection: true,
     // graphql-armor's token limit turns syntax errors into 500s; Apollo's own limit does not.
-    parseOptions: { maxTokens: 5_000 },
-    validationRules: [maxDepthRule({ n: 12, ...reportNotThrow }), maxAliasesRule({ n: 30, ...reportNotThrow })],
+    parseOptions: { maxTokens: MAX_TOKENS },
+    validationRules,
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       production
@@ -99,6 +113,15 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     ],
   });
   await apollo.start();
+  const subscriptions = createSubscriptionServer({
+    apollo,
+    schema: () => apiSchema,
+    auth,
+    bus,
+    clientIp,
+    validationRules,
+    maxTokens: MAX_TOKENS,
+  });
 
   const graphql = async (req: IncomingMessage, res: ServerResponse) => {
     const request = await toGraphQLRequest(req);
@@ -115,6 +138,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/debug/subscriptions' && options.exposeLiveStats) return sendJson(res, 200, subscriptions.stats());
     if (path === '/readyz') {
       void Promise.all(options.targets.map(async (t) => [t.name, await t.ready()] as const)).then((checks) => {
         const ready = checks.every(([, ok]) => ok);
@@ -126,14 +150,17 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     graphql(req, res).catch((error) => sendBodyError(res, error));
   };
 
-  const http = httpListener(handler);
+  const http = httpListener(handler, subscriptions.upgrade);
   return {
     handler,
     listen: http.listen,
+    liveStats: subscriptions.stats,
     stop: async () => {
+      await subscriptions.close();
       await http.close();
       await auth.close();
       await apollo.stop();
+      if (ownBus) await bus.close();
     },
   };
 }

@@ -30,6 +30,7 @@ export type StackOptions = {
   seed?: boolean;
   scale?: number;
   exposeSqlCount?: boolean;
+  exposeLiveStats?: boolean;
   sandboxHeaders?: Record<string, string>;
   log?: (line: string) => void;
 };
@@ -61,6 +62,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     supergraphSdl: loadSupergraph(),
     targets: subgraphs.map((s) => inProcessTarget(s.server, secret)),
     exposeSqlCount: options.exposeSqlCount,
+    exposeLiveStats: options.exposeLiveStats,
     sandboxHeaders: options.sandboxHeaders,
     bus,
   });

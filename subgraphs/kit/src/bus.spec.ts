@@ -20,4 +20,18 @@ describe.skipIf(!url)('redis bus (needs REDIS_URL)', () => {
     await a.close();
     await b.close();
   });
+
+  it('a second handler of a channel being subscribed returns only once Redis confirmed the subscription', async () => {
+    const a = redisBus(url as string);
+    const b = redisBus(url as string);
+    const channel = `dcrm.test.second.${Date.now()}`;
+    const heard: unknown[] = [];
+    void a.subscribe(channel, () => {});
+    await a.subscribe(channel, (p) => heard.push(p));
+    await b.publish(channel, { n: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(heard).toEqual([{ n: 2 }]);
+    await a.close();
+    await b.close();
+  });
 });

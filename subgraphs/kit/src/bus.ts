@@ -44,6 +44,7 @@ export function redisBus(url: string): EventBus {
   const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
   const subscriber = new Redis(url, { lazyConnect: true });
   const handlers = new Map<string, Set<BusHandler>>();
+  const subscribing = new Map<string, Promise<unknown>>();
   const deliver = (channel: string, payload: unknown) => {
     for (const handler of handlers.get(channel) ?? []) handler(payload);
   };
@@ -66,13 +67,25 @@ export function redisBus(url: string): EventBus {
       if (!set) {
         set = new Set();
         handlers.set(channel, set);
-        await subscriber.subscribe(channel);
+        subscribing.set(channel, subscriber.subscribe(channel));
       }
       set.add(handler);
+      // Later handlers of a channel also return only once Redis has confirmed its subscription.
+      try {
+        await subscribing.get(channel);
+      } catch (error) {
+        set.delete(handler);
+        if (set.size === 0 && handlers.get(channel) === set) {
+          handlers.delete(channel);
+          subscribing.delete(channel);
+        }
+        throw error;
+      }
       return async () => {
         set.delete(handler);
-        if (set.size === 0) {
+        if (set.size === 0 && handlers.get(channel) === set) {
           handlers.delete(channel);
+          subscribing.delete(channel);
           await subscriber.unsubscribe(channel);
         }
       };

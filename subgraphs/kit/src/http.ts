@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -84,13 +85,19 @@ export function responseJson(response: HTTPGraphQLResponse): unknown {
 
 export type Listener = { listen(port: number, host?: string): Promise<Server>; close(): Promise<void> };
 
-/** One HTTP server for a request handler, created on `listen` (keep-alive longer than typical proxies'). */
-export function httpListener(handler: (req: IncomingMessage, res: ServerResponse) => void): Listener {
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/**
+ * One HTTP server for a request handler, created on `listen` (keep-alive longer than typical proxies').
+ * `upgrade` takes WebSocket handshakes on the same port (the router's graphql-ws).
+ */
+export function httpListener(handler: (req: IncomingMessage, res: ServerResponse) => void, upgrade?: UpgradeHandler): Listener {
   let server: Server | null = null;
   return {
     listen: (port, host = '0.0.0.0') =>
       new Promise((resolve) => {
         const created = createServer({ keepAliveTimeout: 65_000 }, handler);
+        if (upgrade) created.on('upgrade', upgrade);
         server = created;
         created.listen(port, host, () => resolve(created));
       }),

@@ -1,0 +1,309 @@
+import { randomUUID } from 'node:crypto';
+import { connect as tcp } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { type Principal, seedId, signAccessToken } from '@dcrm/kit';
+import { type Client, createClient } from 'graphql-ws';
+import pg from 'pg';
+import WebSocket from 'ws';
+
+/**
+ * Live offers: event → delivered latency through graphql-ws, subscribers split over two router processes
+ * that share Redis; offers made through the second router (staff `offerCreate`), so most deliveries
+ * cross processes through Redis. Latency is receive time − the time the mutation was sent.
+ */
+export type LiveOptions = {
+  /** Router base URLs (http://host:port); subscribers are spread over them round-robin, offers go through the last. */
+  routers: string[];
+  databaseUrl: string;
+  /** The routers' DCRM_JWT_SECRET: the bench signs its subscribers' customer tokens (no 1,000 sign-ins). */
+  jwtSecret: string;
+  subscribers: number;
+  /** Public offers, one at a time, each delivered to every subscriber. */
+  storefrontEvents: number;
+  /** Personal offers to distinct subscribers, `concurrency` in flight. */
+  personalEvents: number;
+  concurrency: number;
+  log: (line: string) => void;
+};
+
+export type LiveRow = {
+  phase: 'storefront' | 'personal';
+  title: string;
+  subscribers: number;
+  routers: number;
+  events: number;
+  expected: number;
+  delivered: number;
+  /** Deliveries per second over the phase (first send → last delivery). */
+  deliveriesPerSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: { total: number; lost: number; subscription: number; mutation: number; closed: number };
+};
+
+const VOLT = seedId('storefront', 'volt');
+const VOLT_KEY = 'dcrm_pk_volt_demo_3f9c1a7e5b2d4c8a';
+/** A delivery still missing this long after its event counts as lost. */
+const DELIVERY_TIMEOUT_MS = 15_000;
+const SELECTION = 'id title product { name }';
+
+/** PING → +PONG within a second: the live bench needs Redis (that is what it measures across routers). */
+export async function redisAnswers(url: string | undefined): Promise<boolean> {
+  if (!url) return false;
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = tcp({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : Number.NaN;
+
+type Subscriber = { customerId: string; router: string; client: Client; received: Map<string, number> };
+
+async function post(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>) {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  return (await res.json()) as {
+    data?: Record<string, { accessToken?: string; offer?: { id: string } | null } | null>;
+    errors?: unknown[];
+  };
+}
+
+/** `count` fresh Volt accounts for the subscribers (the demo seed has a handful; SQL, as bench/campaign-launch.ts does). */
+async function customers(databaseUrl: string, count: number): Promise<{ id: string; segment: string }[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const run = randomUUID().slice(0, 8);
+    const { rows } = await client.query(
+      `insert into "customer"."customer" (id, storefront_id, type, name, email, status, category, segment, lifecycle_stage, consents,
+         notification_preferences, created_at, updated_at)
+       select gen_random_uuid(), $1, 'INDIVIDUAL', 'Live ' || n, 'live-' || $3 || '-' || n || '@bench.example', 'ACTIVE', 'CONSUMER',
+         'consumer', 'ACTIVE', '[]', '[]', now(), now()
+       from generate_series(1, $2::int) n
+       returning id, segment`,
+      [VOLT, count, run],
+    );
+    await client.query('analyze "customer"."customer"');
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
+  const { log } = options;
+  const accounts = await customers(options.databaseUrl, options.subscribers);
+  if (accounts.length < options.subscribers)
+    throw new Error(`live: only ${accounts.length} Volt customers for ${options.subscribers} subscribers`);
+  const secret = new TextEncoder().encode(options.jwtSecret);
+  const titleSent = new Map<string, number>();
+  const errors = { subscription: 0, closed: 0, mutation: 0 };
+  let stopping = false;
+
+  // Every subscriber: one socket, two subscriptions (its personal offers and Volt's public ones).
+  const subscribers: Subscriber[] = await Promise.all(
+    accounts.map(async (account, i) => {
+      const principal: Principal = {
+        kind: 'customer',
+        id: account.id,
+        storefrontId: VOLT,
+        partnerId: null,
+        roles: [`segment:${account.segment}`],
+        scopes: [],
+      };
+      const { token } = await signAccessToken(principal, secret, randomUUID());
+      const router = options.routers[i % options.routers.length];
+      const received = new Map<string, number>();
+      const client = createClient({
+        url: `${router.replace(/^http/, 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        lazy: false,
+        retryAttempts: 0,
+        onNonLazyError: () => {},
+        on: {
+          closed: () => {
+            if (!stopping) errors.closed++;
+          },
+        },
+      });
+      const sink = (field: string) => ({
+        next: (result: { data?: Record<string, unknown> | null; errors?: readonly unknown[] }) => {
+          const now = performance.now();
+          if (result.errors?.length) errors.subscription++;
+          const title = (result.data?.[field] as { title?: unknown } | null | undefined)?.title;
+          if (typeof title === 'string' && !received.has(title)) received.set(title, now);
+        },
+        error: () => {
+          if (!stopping) errors.subscription++;
+        },
+        complete: () => {},
+      });
+      client.subscribe({ query: `subscription { offerReceived { ${SELECTION} } }` }, sink('offerReceived'));
+      client.subscribe({ query: `subscription { storefrontOffers { ${SELECTION} } }` }, sink('storefrontOffers'));
+      return { customerId: account.id, router, client, received };
+    }),
+  );
+  // Listening everywhere before the first event (the bus is at-most-once: an event before a subscription is not for it).
+  for (const router of options.routers) {
+    const want = subscribers.filter((s) => s.router === router).length * 2;
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const stats = (await (await fetch(`${router}/debug/subscriptions`)).json()) as { subscriptions: number };
+      if (stats.subscriptions >= want) break;
+      if (Date.now() > deadline) throw new Error(`live: ${router} has ${stats.subscriptions} of ${want} subscriptions after 120 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  log(`live: ${subscribers.length} subscribers on ${options.routers.length} routers, listening`);
+
+  const publisher = options.routers[options.routers.length - 1];
+  const login = await post(
+    publisher,
+    'mutation ($input: LoginInput!) { staffLogin(input: $input) { accessToken } }',
+    { input: { email: 'manager@volt.example', password: 'dcrm-demo-2026' } },
+    {},
+  );
+  const staffToken = login.data?.staffLogin?.accessToken as string | undefined;
+  if (!staffToken) throw new Error(`live: staff sign-in failed: ${JSON.stringify(login).slice(0, 300)}`);
+  const staff = { authorization: `Bearer ${staffToken}`, 'x-api-key': VOLT_KEY };
+  const run = randomUUID().slice(0, 8);
+  const offer = async (title: string, customerId: string | null) => {
+    titleSent.set(title, performance.now());
+    const res = await post(
+      publisher,
+      'mutation ($input: OfferCreateInput!) { offerCreate(input: $input) { offer { id } userErrors { code message } } }',
+      {
+        input: {
+          ...(customerId ? { customerId } : {}),
+          productId: seedId('product', 'volt-sim-unlimited'),
+          template: { title, message: 'bench' },
+        },
+      },
+      staff,
+    );
+    if (!res.data?.offerCreate?.offer) {
+      errors.mutation++;
+      if (errors.mutation <= 3) log(`live: offerCreate failed: ${JSON.stringify(res).slice(0, 300)}`);
+      return false;
+    }
+    return true;
+  };
+  const settle = async (expect: () => number, total: number) => {
+    const deadline = performance.now() + DELIVERY_TIMEOUT_MS;
+    while (expect() < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  const rows: LiveRow[] = [];
+  const row = (
+    phase: LiveRow['phase'],
+    title: string,
+    titles: string[],
+    who: (title: string) => Subscriber[],
+    started: number,
+    before: typeof errors,
+  ): LiveRow => {
+    const latencies: number[] = [];
+    let expected = 0;
+    let last = started;
+    for (const t of titles) {
+      const sent = titleSent.get(t) as number;
+      for (const s of who(t)) {
+        expected++;
+        const at = s.received.get(t);
+        if (at === undefined) continue;
+        latencies.push(at - sent);
+        last = Math.max(last, at);
+      }
+    }
+    latencies.sort((a, b) => a - b);
+    const lost = expected - latencies.length;
+    const e = {
+      lost,
+      subscription: errors.subscription - before.subscription,
+      mutation: errors.mutation - before.mutation,
+      closed: errors.closed - before.closed,
+    };
+    return {
+      phase,
+      title,
+      subscribers: subscribers.length,
+      routers: options.routers.length,
+      events: titles.length,
+      expected,
+      delivered: latencies.length,
+      deliveriesPerSecond: latencies.length / Math.max((last - started) / 1000, 1e-3),
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1) ?? Number.NaN,
+      errors: { total: e.lost + e.subscription + e.mutation + e.closed, ...e },
+    };
+  };
+
+  // Public offers: each to every subscriber, one event at a time.
+  {
+    const titles: string[] = [];
+    const before = { ...errors };
+    const started = performance.now();
+    for (let i = 0; i < options.storefrontEvents; i++) {
+      const title = `bench ${run} public ${i}`;
+      titles.push(title);
+      if (await offer(title, null)) await settle(() => subscribers.filter((s) => s.received.has(title)).length, subscribers.length);
+    }
+    rows.push(row('storefront', `public offer → ${subscribers.length} subscribers`, titles, () => subscribers, started, before));
+  }
+  // Personal offers: each to one subscriber, several in flight.
+  {
+    const targets = new Map<string, Subscriber>();
+    const titles: string[] = [];
+    const before = { ...errors };
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (next < options.personalEvents) {
+          const i = next++;
+          const target = subscribers[(i * 7919) % subscribers.length];
+          const title = `bench ${run} personal ${i}`;
+          targets.set(title, target);
+          titles.push(title);
+          await offer(title, target.customerId);
+        }
+      }),
+    );
+    await settle(() => titles.filter((t) => targets.get(t)?.received.has(t)).length, titles.length);
+    rows.push(row('personal', 'personal offer → its subscriber', titles, (t) => [targets.get(t) as Subscriber], started, before));
+  }
+
+  stopping = true;
+  await Promise.all(subscribers.map((s) => s.client.dispose()));
+  return rows;
+}
+
+const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+
+export function liveMarkdown(rows: LiveRow[]): string {
+  return [
+    '| live offers (graphql-ws) | subscribers × routers | events | delivered / expected | deliveries/s | p50 ms | p99 ms | max ms | errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.title} | ${r.subscribers} × ${r.routers} | ${r.events} | ${r.delivered} / ${r.expected} | ${r.deliveriesPerSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.errors.total} |`,
+    ),
+  ].join('\n');
+}
