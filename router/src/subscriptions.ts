@@ -29,9 +29,8 @@ import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Authenticator, Identity } from './authenticate.js';
 import type { RouterContext } from './data-source.js';
+import { lookupQuery, OFFER_VARIABLE } from './offer-lookup.js';
 
-/** The lookup query's own variable: the offer of the event. Clients may not declare it. */
-const OFFER_VARIABLE = '__offerId';
 const PATH = '/graphql';
 /** Events waiting for a slow subscriber beyond this are dropped (the bus is at-most-once anyway). */
 const MAX_PENDING_EVENTS = 100;
@@ -353,62 +352,4 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
       for (const off of await revocations) await off();
     },
   };
-}
-
-/**
- * `query <Name>($__offerId: ID!, …client variables) { <key>: offer(id: $__offerId) { …selection… } }`
- * with the fragments the selection uses: one text per subscription, so the query plan is cached.
- */
-function lookupQuery(
-  document: DocumentNode,
-  name: string | undefined,
-  variableDefinitions: OperationDefinitionNode['variableDefinitions'] & object,
-  field: FieldNode,
-): string {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const used = new Set<string>();
-  const collect = (selectionSet: SelectionSetNode) =>
-    visit(selectionSet, {
-      FragmentSpread(spread) {
-        if (used.has(spread.name.value)) return;
-        used.add(spread.name.value);
-        const fragment = fragments.get(spread.name.value);
-        if (fragment) collect(fragment.selectionSet);
-      },
-    });
-  collect(field.selectionSet as SelectionSetNode);
-  const offerVariable = { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: OFFER_VARIABLE } } as const;
-  const lookup: DocumentNode = {
-    kind: Kind.DOCUMENT,
-    definitions: [
-      {
-        kind: Kind.OPERATION_DEFINITION,
-        operation: OperationTypeNode.QUERY,
-        ...(name ? { name: { kind: Kind.NAME, value: name } } : {}),
-        variableDefinitions: [
-          {
-            kind: Kind.VARIABLE_DEFINITION,
-            variable: offerVariable,
-            type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'ID' } } },
-          },
-          ...variableDefinitions,
-        ],
-        selectionSet: {
-          kind: Kind.SELECTION_SET,
-          selections: [
-            {
-              kind: Kind.FIELD,
-              alias: { kind: Kind.NAME, value: field.alias?.value ?? field.name.value },
-              name: { kind: Kind.NAME, value: 'offer' },
-              arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'id' }, value: offerVariable }],
-              selectionSet: field.selectionSet,
-            },
-          ],
-        },
-      },
-      ...[...fragments.values()].filter((f) => used.has(f.name.value)),
-    ],
-  };
-  return print(lookup);
 }
