@@ -2,7 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { EVENTS, type ProductViewedEvent } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Stack } from '../router/src/stack.js';
-import { client, codes, customerId, KEYS, productId, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+import {
+  client,
+  codes,
+  customerId,
+  KEYS,
+  PRIVATE_KEYS,
+  productId,
+  registerCustomer,
+  STOREFRONT_IDS,
+  signIn,
+  startTestStack,
+} from './support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -47,6 +58,20 @@ describe('agent and public offers', () => {
     const about = `{ product(id: "${PLAN}") { offers { id } } }`;
     expect((await a.gql(about)).body.data?.product.offers.map((o: { id: string }) => o.id)).toContain(made.offer.id);
     expect((await b.gql(about)).body.data?.product.offers.map((o: { id: string }) => o.id)).not.toContain(made.offer.id);
+  });
+
+  it("a partner sees its accounts' offers in the 360° view, another partner does not", async () => {
+    const staff = await manager();
+    const account = customerId('connectify-one');
+    const title = unique('Partner deal');
+    const made = (await staff.gql(CREATE, { input: { customerId: account, template: { title, message: 'm' } } })).body.data?.offerCreate;
+    expect(made.userErrors).toEqual([]);
+    const view = `{ customer(id: "${account}") { offers { id } } }`;
+    const connectify = client(stack.router.handler, PRIVATE_KEYS.connectifyPartner);
+    expect((await connectify(view)).body.data?.customer.offers.map((o: { id: string }) => o.id)).toContain(made.offer.id);
+    const skyline = (await signIn(stack.router.handler, 'partnerLogin', 'ops@skyline.example')).gql;
+    expect(codes(await skyline(view))).toEqual(['NOT_FOUND']);
+    expect(codes(await skyline(`{ offer(id: "${made.offer.id}") { id } }`))).toEqual(['NOT_FOUND']);
   });
 
   it('refuses bad input all at once and writes nothing; staff outside the segment cannot target the account', async () => {
