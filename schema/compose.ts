@@ -1,6 +1,7 @@
 /**
- * `pnpm compose` writes supergraph.graphql (what the router loads) and api.graphql (what clients see).
- * `pnpm compose --check` fails when either committed file is stale: CI runs it.
+ * `pnpm compose` writes supergraph.graphql (what the router loads) and api.graphql (what clients see),
+ * then the storefront SDK's generated types (storefront-sdk/src/generated/graphql.ts) from api.graphql.
+ * `pnpm compose --check` fails when any of them is stale: CI runs it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
@@ -25,6 +26,8 @@ const files = { supergraph: new URL('./supergraph.graphql', import.meta.url), ap
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const composed = compose();
+  // Loaded here only: importing compose() elsewhere does not pull in graphql-codegen.
+  const storefrontSdk = await import('../storefront-sdk/codegen.js');
   if (process.argv.includes('--check')) {
     const stale = (Object.keys(files) as (keyof typeof files)[]).filter((k) => {
       try {
@@ -38,9 +41,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       process.exit(1);
     }
     console.log('schema: supergraph.graphql and api.graphql are up to date');
+    // Checked against the freshly composed API, so a stale api.graphql cannot hide stale SDK types.
+    if (!(await storefrontSdk.isFresh(composed.api))) {
+      console.error('stale: storefront-sdk/src/generated/graphql.ts — run `pnpm compose` and commit');
+      process.exit(1);
+    }
+    console.log('storefront-sdk: generated types are up to date');
   } else {
     writeFileSync(files.supergraph, composed.supergraph);
     writeFileSync(files.api, composed.api);
     console.log('schema: wrote supergraph.graphql and api.graphql');
+    await storefrontSdk.writeGenerated(composed.api);
+    console.log('storefront-sdk: wrote src/generated/graphql.ts');
   }
 }
