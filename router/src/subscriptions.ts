@@ -6,23 +6,17 @@ import { type EventBus, type OfferPublished, offerChannels, type Principal } fro
 import {
   type DocumentNode,
   type ExecutionArgs,
-  type FieldNode,
-  type FragmentDefinitionNode,
   GraphQLError,
   type GraphQLFormattedError,
   type GraphQLSchema,
   getOperationAST,
   getVariableValues,
   Kind,
-  type OperationDefinitionNode,
   OperationTypeNode,
   parse,
-  print,
-  type SelectionSetNode,
   specifiedRules,
   type ValidationRule,
   validate,
-  visit,
 } from 'graphql';
 import { CloseCode, type Context, type FormattedExecutionResult, type SubscribePayload } from 'graphql-ws';
 import { type Extra, useServer } from 'graphql-ws/use/ws';

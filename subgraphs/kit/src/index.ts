@@ -1,6 +1,7 @@
 export * from './access.js';
 export * from './bus.js';
 export * from './clock.js';
+export * from './columns.js';
 export * from './database.js';
 export * from './errors.js';
 export * from './events.js';

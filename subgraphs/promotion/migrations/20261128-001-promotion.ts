@@ -13,7 +13,9 @@ export class Migration20261128001Promotion extends Migration {
       "created_at" timestamptz not null, "updated_at" timestamptz not null, "version" int not null default 1,
       check ("usage_limit" is null or "usage_count" <= "usage_limit"))`);
     // One promotion per code and brand, whatever the case.
-    this.addSql(`create unique index "promotion_code_uq" on ${s}."promotion" ("storefront_id", lower("coupon_code")) where "coupon_code" is not null`);
+    this.addSql(
+      `create unique index "promotion_code_uq" on ${s}."promotion" ("storefront_id", lower("coupon_code")) where "coupon_code" is not null`,
+    );
     this.addSql(`create index "promotion_storefront_idx" on ${s}."promotion" ("storefront_id", "active", "priority" desc)`);
     this.addSql(`create table ${s}."redemption" ("id" uuid primary key, "promotion_id" uuid not null references ${s}."promotion" ("id"),
       "storefront_id" uuid not null, "customer_id" uuid null, "idempotency_key" varchar(200) not null,

@@ -1,14 +1,11 @@
-import { newId } from '@dcrm/kit';
+import { columns } from '@dcrm/kit';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
 export const Cart = defineEntity({
   name: 'Cart',
   tableName: 'cart',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     storefrontId: p.uuid(),
     customerId: p.uuid().nullable(),
     /** SHA-256 of the anonymous cart token; null for carts created signed in. */
@@ -25,12 +22,9 @@ export const Cart = defineEntity({
     promoCodes: p.json<string[]>().onCreate(() => []),
     /** Where the cart is being bought: WEB; CHATBOT when made with a chatbot key; AGENT once staff assist. */
     channel: p.enum(['WEB', 'APP', 'CHATBOT', 'STORE', 'AGENT'] as const).default('WEB'),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
-    version: p.integer().version(),
+    createdAt: columns.createdAt(),
+    updatedAt: columns.updatedAt(),
+    version: columns.version(),
   },
 });
 export type ICart = InferEntity<typeof Cart>;
@@ -39,15 +33,12 @@ export const CartLine = defineEntity({
   name: 'CartLine',
   tableName: 'cart_line',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     cart: () => p.manyToOne(Cart),
     productId: p.uuid(),
     parentLineId: p.uuid().nullable(),
     quantity: p.integer(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: columns.createdAt(),
   },
 });
 export type ICartLine = InferEntity<typeof CartLine>;

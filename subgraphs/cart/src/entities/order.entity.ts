@@ -1,4 +1,4 @@
-import { newId } from '@dcrm/kit';
+import { columns } from '@dcrm/kit';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import type { TotalsData } from '../domain/totals.js';
 
@@ -9,10 +9,7 @@ export const Order = defineEntity({
   name: 'Order',
   tableName: 'customer_order',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     number: p.string().unique(),
     storefrontId: p.uuid(),
     customerId: p.uuid(),
@@ -26,7 +23,7 @@ export const Order = defineEntity({
     currencyCode: p.string().length(3),
     totals: p.json<TotalsData>(),
     placedAt: p.datetime().onCreate(() => new Date()),
-    version: p.integer().version(),
+    version: columns.version(),
   },
 });
 export type IOrder = InferEntity<typeof Order>;
@@ -35,10 +32,7 @@ export const OrderLine = defineEntity({
   name: 'OrderLine',
   tableName: 'order_line',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     order: () => p.manyToOne(Order),
     productId: p.uuid(),
     name: p.string(),
@@ -54,10 +48,7 @@ export const OrderEvent = defineEntity({
   name: 'OrderEvent',
   tableName: 'order_event',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     order: () => p.manyToOne(Order),
     status: p.enum(ORDER_STATUSES),
     reason: p.string().nullable(),
@@ -70,13 +61,10 @@ export const Outbox = defineEntity({
   name: 'Outbox',
   tableName: 'outbox',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     type: p.string(),
     payload: p.json<Record<string, unknown>>(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: columns.createdAt(),
     publishedAt: p.datetime().nullable(),
   },
 });

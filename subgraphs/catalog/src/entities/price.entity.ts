@@ -1,4 +1,4 @@
-import { newId } from '@dcrm/kit';
+import { columns } from '@dcrm/kit';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { Product } from './product.entity.js';
 import { Storefront } from './storefront.entity.js';
@@ -16,16 +16,13 @@ export const PriceList = defineEntity({
   name: 'PriceList',
   tableName: 'price_list',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     storefront: () => p.manyToOne(Storefront),
     name: p.string(),
     currencyCode: p.string().length(3),
     customerId: p.uuid().nullable(),
     segment: p.string().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: columns.createdAt(),
   },
 });
 export type IPriceList = InferEntity<typeof PriceList>;
@@ -34,10 +31,7 @@ export const Price = defineEntity({
   name: 'Price',
   tableName: 'price',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     priceList: () => p.manyToOne(PriceList),
     product: () => p.manyToOne(Product),
     type: p.enum(PRICE_TYPES),

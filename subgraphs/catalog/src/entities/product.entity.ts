@@ -1,4 +1,4 @@
-import { newId } from '@dcrm/kit';
+import { columns } from '@dcrm/kit';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { Storefront } from './storefront.entity.js';
 
@@ -14,10 +14,7 @@ export const Category = defineEntity({
   name: 'Category',
   tableName: 'category',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     slug: p.string().unique(),
     name: p.string(),
     parent: () => p.manyToOne(Category).nullable(),
@@ -31,10 +28,7 @@ export const Product = defineEntity({
   name: 'Product',
   tableName: 'product',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     slug: p.string().unique(),
     name: p.string(),
     kind: p.enum(PRODUCT_KINDS),
@@ -43,11 +37,8 @@ export const Product = defineEntity({
     category: () => p.manyToOne(Category).nullable(),
     attributes: p.json<AttributeData[]>(),
     images: p.json<ImageData[]>(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    createdAt: columns.createdAt(),
+    updatedAt: columns.updatedAt(),
   },
 });
 export type IProduct = InferEntity<typeof Product>;

@@ -1,4 +1,4 @@
-import { newId } from '@dcrm/kit';
+import { columns } from '@dcrm/kit';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
 export type ThemeData = { primaryColor: string; secondaryColor: string; accentColor: string; logoUrl: string; fontFamily: string };
@@ -7,16 +7,13 @@ export const Storefront = defineEntity({
   name: 'Storefront',
   tableName: 'storefront',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     slug: p.string().unique(),
     name: p.string(),
     currencyCode: p.string().length(3),
     locale: p.string(),
     theme: p.json<ThemeData>(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: columns.createdAt(),
   },
 });
 export type IStorefront = InferEntity<typeof Storefront>;
@@ -25,10 +22,7 @@ export const Store = defineEntity({
   name: 'Store',
   tableName: 'store',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     storefront: () => p.manyToOne(Storefront),
     name: p.string(),
     line1: p.string(),

@@ -1,4 +1,4 @@
-import { newId } from '@dcrm/kit';
+import { columns } from '@dcrm/kit';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
 /** API keys are stored as SHA-256 of the random key; `prefix` lets people recognise one. */
@@ -6,10 +6,7 @@ export const ApiKey = defineEntity({
   name: 'ApiKey',
   tableName: 'api_key',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     kind: p.enum(['PUBLIC', 'PRIVATE'] as const),
     storefrontId: p.uuid(),
     partnerId: p.uuid().nullable(),
@@ -17,7 +14,7 @@ export const ApiKey = defineEntity({
     prefix: p.string(),
     hash: p.string().unique().hidden(),
     scopes: p.array(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: columns.createdAt(),
     revokedAt: p.datetime().nullable(),
   },
 });
@@ -28,10 +25,7 @@ export const RefreshToken = defineEntity({
   name: 'RefreshToken',
   tableName: 'refresh_token',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     familyId: p.uuid(),
     subjectKind: p.enum(['customer', 'staff', 'partner'] as const),
     subjectId: p.uuid(),
@@ -39,7 +33,7 @@ export const RefreshToken = defineEntity({
     expiresAt: p.datetime(),
     usedAt: p.datetime().nullable(),
     revokedAt: p.datetime().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: columns.createdAt(),
   },
 });
 export type IRefreshToken = InferEntity<typeof RefreshToken>;

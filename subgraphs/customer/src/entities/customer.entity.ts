@@ -1,4 +1,4 @@
-import { newId } from '@dcrm/kit';
+import { columns } from '@dcrm/kit';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { Partner } from './partner.entity.js';
 import { Staff } from './staff.entity.js';
@@ -12,10 +12,7 @@ export const Customer = defineEntity({
   name: 'Customer',
   tableName: 'customer',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     storefrontId: p.uuid(),
     type: p.enum(['INDIVIDUAL', 'BUSINESS'] as const),
     name: p.string(),
@@ -30,12 +27,9 @@ export const Customer = defineEntity({
     parent: () => p.manyToOne(Customer).nullable(),
     consents: p.json<ConsentData[]>(),
     notificationPreferences: p.json<PreferenceData[]>(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
-    version: p.integer().version(),
+    createdAt: columns.createdAt(),
+    updatedAt: columns.updatedAt(),
+    version: columns.version(),
   },
 });
 export type ICustomer = InferEntity<typeof Customer>;
@@ -44,10 +38,7 @@ export const Contact = defineEntity({
   name: 'Contact',
   tableName: 'contact',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     customer: () => p.manyToOne(Customer),
     name: p.string(),
     email: p.string().nullable(),
@@ -63,10 +54,7 @@ export const Address = defineEntity({
   name: 'Address',
   tableName: 'address',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     customer: () => p.manyToOne(Customer),
     type: p.enum(['BILLING', 'SERVICE', 'SHIPPING'] as const),
     line1: p.string(),
@@ -84,14 +72,11 @@ export const SiteMessage = defineEntity({
   name: 'SiteMessage',
   tableName: 'site_message',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     customer: () => p.manyToOne(Customer),
     title: p.string(),
     body: p.text(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: columns.createdAt(),
     readAt: p.datetime().nullable(),
   },
 });
@@ -100,10 +85,7 @@ export const Interaction = defineEntity({
   name: 'Interaction',
   tableName: 'interaction',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     customer: () => p.manyToOne(Customer),
     channel: p.enum(CHANNELS),
     direction: p.enum(['INBOUND', 'OUTBOUND'] as const),
@@ -118,15 +100,12 @@ export const NpsSurvey = defineEntity({
   name: 'NpsSurvey',
   tableName: 'nps_survey',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     storefrontId: p.uuid(),
     name: p.string(),
     question: p.string(),
     active: p.boolean().default(true),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: columns.createdAt(),
   },
 });
 
@@ -134,10 +113,7 @@ export const NpsResponse = defineEntity({
   name: 'NpsResponse',
   tableName: 'nps_response',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     survey: () => p.manyToOne(NpsSurvey).nullable(),
     storefrontId: p.uuid(),
     customer: () => p.manyToOne(Customer),

@@ -1,18 +1,15 @@
-import { newId } from '@dcrm/kit';
+import { columns } from '@dcrm/kit';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
 export const Partner = defineEntity({
   name: 'Partner',
   tableName: 'partner',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     storefrontId: p.uuid(),
     name: p.string(),
     code: p.string().unique(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: columns.createdAt(),
   },
 });
 export type IPartner = InferEntity<typeof Partner>;
@@ -21,14 +18,11 @@ export const PartnerUser = defineEntity({
   name: 'PartnerUser',
   tableName: 'partner_user',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     partner: () => p.manyToOne(Partner),
     email: p.string().unique(),
     name: p.string(),
     passwordHash: p.string().hidden(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: columns.createdAt(),
   },
 });

@@ -1,14 +1,11 @@
-import { newId } from '@dcrm/kit';
+import { columns } from '@dcrm/kit';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
 export const AccessGroup = defineEntity({
   name: 'AccessGroup',
   tableName: 'access_group',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     name: p.string().unique(),
     scopes: p.array(),
   },
@@ -19,10 +16,7 @@ export const Staff = defineEntity({
   name: 'Staff',
   tableName: 'staff',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     storefrontId: p.uuid(),
     email: p.string().unique(),
     name: p.string(),
@@ -33,7 +27,7 @@ export const Staff = defineEntity({
     active: p.boolean().default(true),
     accessGroups: () =>
       p.manyToMany(AccessGroup).pivotTable('staff_access_group').joinColumn('staff_id').inverseJoinColumn('access_group_id'),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: columns.createdAt(),
   },
 });
 export type IStaff = InferEntity<typeof Staff>;

@@ -6,4 +6,11 @@ import { authResolvers } from './auth.js';
 import { customerResolvers } from './customer.js';
 import { staffResolvers } from './staff.js';
 
-export const resolvers = mergeResolvers(authResolvers, customerResolvers, accountMutationResolvers, apiKeyResolvers, staffResolvers, audienceResolvers);
+export const resolvers = mergeResolvers(
+  authResolvers,
+  customerResolvers,
+  accountMutationResolvers,
+  apiKeyResolvers,
+  staffResolvers,
+  audienceResolvers,
+);

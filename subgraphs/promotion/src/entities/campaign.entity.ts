@@ -1,4 +1,4 @@
-import { newId } from '@dcrm/kit';
+import { columns } from '@dcrm/kit';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
 export const CAMPAIGN_STATUSES = ['DRAFT', 'SCHEDULED', 'RUNNING', 'COMPLETED', 'CANCELLED'] as const;
@@ -21,10 +21,7 @@ export const Campaign = defineEntity({
   name: 'Campaign',
   tableName: 'campaign',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     storefrontId: p.uuid(),
     name: p.string(),
     objective: p.string(),
@@ -44,12 +41,9 @@ export const Campaign = defineEntity({
     audienceCursor: p.uuid().nullable(),
     notified: p.integer().default(0),
     createdBy: p.string().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
-    version: p.integer().version(),
+    createdAt: columns.createdAt(),
+    updatedAt: columns.updatedAt(),
+    version: columns.version(),
   },
 });
 export type ICampaign = InferEntity<typeof Campaign>;

@@ -1,4 +1,4 @@
-import { newId } from '@dcrm/kit';
+import { columns } from '@dcrm/kit';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import type { OfferTemplate } from './campaign.entity.js';
 
@@ -15,10 +15,7 @@ export const Offer = defineEntity({
   name: 'Offer',
   tableName: 'offer',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     storefrontId: p.uuid(),
     customerId: p.uuid().nullable(),
     segment: p.string().nullable(),
@@ -37,7 +34,7 @@ export const Offer = defineEntity({
     score: p.double().default(0),
     status: p.enum(OFFER_STATUSES).default('NEW'),
     dedupeKey: p.string().nullable().unique(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: columns.createdAt(),
     expiresAt: p.datetime().nullable(),
     seenAt: p.datetime().nullable(),
     clickedAt: p.datetime().nullable(),
@@ -53,10 +50,7 @@ export const OfferRule = defineEntity({
   name: 'OfferRule',
   tableName: 'offer_rule',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     storefrontId: p.uuid(),
     name: p.string(),
     event: p.enum(['PRODUCT_VIEWED', 'CART_ABANDONED', 'ORDER_PLACED'] as const),
@@ -68,8 +62,8 @@ export const OfferRule = defineEntity({
     offerTtlHours: p.integer().default(48),
     score: p.double().default(60),
     active: p.boolean().default(true),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    version: p.integer().version(),
+    createdAt: columns.createdAt(),
+    version: columns.version(),
   },
 });
 export type IOfferRule = InferEntity<typeof OfferRule>;

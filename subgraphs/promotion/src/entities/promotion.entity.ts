@@ -1,4 +1,4 @@
-import { newId } from '@dcrm/kit';
+import { columns } from '@dcrm/kit';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import type { Action, Condition } from '../domain/promotion.types.js';
 
@@ -7,10 +7,7 @@ export const PromotionRow = defineEntity({
   name: 'Promotion',
   tableName: 'promotion',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     storefrontId: p.uuid(),
     name: p.string(),
     description: p.text().nullable(),
@@ -24,12 +21,9 @@ export const PromotionRow = defineEntity({
     actions: p.json<Action[]>(),
     messages: p.json<Record<string, string>>(),
     active: p.boolean().default(true),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
-    version: p.integer().version(),
+    createdAt: columns.createdAt(),
+    updatedAt: columns.updatedAt(),
+    version: columns.version(),
   },
 });
 export type IPromotion = InferEntity<typeof PromotionRow>;
@@ -39,10 +33,7 @@ export const Redemption = defineEntity({
   name: 'Redemption',
   tableName: 'redemption',
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => newId()),
+    id: columns.id(),
     promotionId: p.uuid(),
     storefrontId: p.uuid(),
     customerId: p.uuid().nullable(),
@@ -50,7 +41,7 @@ export const Redemption = defineEntity({
     status: p.enum(['RESERVED', 'RELEASED'] as const).default('RESERVED'),
     oneOff: p.decimal('string').precision(12).scale(2),
     recurring: p.decimal('string').precision(12).scale(2),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: columns.createdAt(),
   },
 });
 export type IRedemption = InferEntity<typeof Redemption>;
