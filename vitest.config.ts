@@ -5,7 +5,15 @@ export default defineConfig({
   // Vite would pick the `.mjs` build and create a second graphql realm ("from another module or realm").
   resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
-    include: ['subgraphs/*/src/**/*.spec.ts', 'subgraphs/*/test/**/*.test.ts', 'router/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: [
+      'subgraphs/*/src/**/*.spec.ts',
+      'subgraphs/*/test/**/*.test.ts',
+      'router/test/**/*.test.ts',
+      'tests/**/*.test.ts',
+      'storefront-sdk/test/**/*.test.ts',
+      'examples/*/src/**/*.spec.ts',
+      'examples/*/test/**/*.test.ts',
+    ],
     globalSetup: ['tests/setup/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

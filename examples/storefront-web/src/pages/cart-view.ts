@@ -1,0 +1,83 @@
+import type { CartTotalsFieldsFragment, MoneyFieldsFragment } from '@dcrm/storefront-sdk';
+import type { App } from '../app.js';
+import { h } from '../dom.js';
+
+type Line = {
+  id: string;
+  name: string;
+  quantity: number;
+  parentLineId?: string | null;
+  available?: boolean;
+  recurringPrice: MoneyFieldsFragment | null;
+  oneOffPrice: MoneyFieldsFragment | null;
+  deposit: MoneyFieldsFragment | null;
+};
+
+/** Lines of a cart or an order, add-ons under their plan; `controls` adds quantity and remove buttons. */
+export function linesTable(app: App, lines: ReadonlyArray<Line>, controls?: (line: Line) => Node): HTMLElement {
+  const ordered = lines.filter((l) => !l.parentLineId).flatMap((parent) => [parent, ...lines.filter((l) => l.parentLineId === parent.id)]);
+  const orphans = lines.filter((l) => !ordered.includes(l));
+  return h(
+    'table',
+    { class: 'lines' },
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', { scope: 'col' }, 'Item'),
+        h('th', { scope: 'col' }, 'Monthly'),
+        h('th', { scope: 'col' }, 'Today'),
+        h('th', { scope: 'col' }, 'Qty'),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      [...ordered, ...orphans].map((line) =>
+        h(
+          'tr',
+          { class: line.parentLineId ? 'line addon-line' : 'line', 'data-line-id': line.id },
+          h('td', null, line.name, line.available === false ? h('span', { class: 'badge warn' }, ' no longer available') : null),
+          h('td', null, line.recurringPrice ? app.money(line.recurringPrice) : '—'),
+          h(
+            'td',
+            null,
+            line.oneOffPrice ? app.money(line.oneOffPrice) : '—',
+            line.deposit && Number(line.deposit.amount) > 0 ? h('div', { class: 'muted' }, `+ ${app.money(line.deposit)} deposit`) : null,
+          ),
+          h('td', null, controls ? controls(line) : String(line.quantity)),
+        ),
+      ),
+    ),
+  );
+}
+
+export function totalsTable(app: App, totals: CartTotalsFieldsFragment): HTMLElement {
+  const row = (label: string, money: MoneyFieldsFragment, key: string, strong = false) =>
+    h(
+      'tr',
+      { 'data-total': key },
+      h('th', { scope: 'row' }, label),
+      h('td', null, strong ? h('strong', null, app.money(money)) : app.money(money)),
+    );
+  return h(
+    'table',
+    { class: 'totals' },
+    h(
+      'tbody',
+      null,
+      row('Monthly subtotal', totals.subtotalRecurring, 'subtotalRecurring'),
+      row('One-off subtotal', totals.subtotalOneOff, 'subtotalOneOff'),
+      Number(totals.discounts.amount) > 0
+        ? row('Discounts', { ...totals.discounts, amount: `-${totals.discounts.amount}` }, 'discounts')
+        : null,
+      row('Tax (monthly)', totals.taxRecurring, 'taxRecurring'),
+      row('Tax (one-off)', totals.taxOneOff, 'taxOneOff'),
+      Number(totals.deposit.amount) > 0 ? row('Deposit', totals.deposit, 'deposit') : null,
+      row('Due today', totals.dueNow, 'dueNow', true),
+      row('Then monthly', totals.monthly, 'monthly', true),
+    ),
+  );
+}
