@@ -23,8 +23,8 @@ export type TypedDocumentString<TResult, TVariables> = string & DocumentTypeDeco
  */
 export type TypedDocument<TResult, TVariables> = DocumentTypeDecoration<TResult, TVariables> & (string | object);
 
-/** The result type of a typed document. */
-export type ResultOf<T> = T extends DocumentTypeDecoration<infer R, unknown> ? R : never;
+/** The result type of a typed document (`never` in the variables slot: it is contravariant, so any variables match). */
+export type ResultOf<T> = T extends DocumentTypeDecoration<infer R, never> ? R : never;
 
 /** The variables type of a typed document. */
 export type VariablesOf<T> = T extends DocumentTypeDecoration<unknown, infer V> ? V : never;

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { documentText } from '../src/document.js';
-import { ProductsDocument } from '../src/generated/graphql.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { documentText, type ResultOf, type VariablesOf } from '../src/document.js';
+import { ProductsDocument, type ProductsQuery, type ProductsQueryVariables } from '../src/generated/graphql.js';
 import { backoff, parseRetryAfter, RETRY_DEFAULTS, retryDelay } from '../src/retry.js';
 import { jwtClaims, localExpiry, renewDue, stillValid } from '../src/session.js';
 import { parseGraphQLResponse } from '../src/transport.js';
@@ -82,5 +82,12 @@ describe('responses and documents', () => {
     expect(text).toContain('fragment ProductCard on Product');
     expect(documentText({ kind: 'Document', loc: { source: { body: '{ a }' } } })).toBe('{ a }');
     expect(() => documentText({ kind: 'Document', definitions: [] })).toThrow(TypeError);
+  });
+});
+
+describe('typed documents', () => {
+  it('carry their result and variables types (checked by the SDK type-check in lint)', () => {
+    expectTypeOf<ResultOf<typeof ProductsDocument>>().toEqualTypeOf<ProductsQuery>();
+    expectTypeOf<VariablesOf<typeof ProductsDocument>>().toEqualTypeOf<ProductsQueryVariables>();
   });
 });
