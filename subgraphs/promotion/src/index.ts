@@ -49,7 +49,9 @@ export const promotionSubgraph: SubgraphDefinition = {
         await runner?.stop();
       },
       // Tests call handlers directly, with the payload a job would carry.
-      tasks: Object.fromEntries(Object.entries(tasks).map(([name, run]) => [name, (payload?: unknown) => run((payload ?? {}) as never, { attempts: 1 })])),
+      tasks: Object.fromEntries(
+        Object.entries(tasks).map(([name, run]) => [name, (payload?: unknown) => run((payload ?? {}) as never, { attempts: 1 })]),
+      ),
     });
   },
 };
