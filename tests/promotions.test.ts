@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../router/src/stack.js';
-import { client, codes, KEYS, productId, type Response, STOREFRONT_IDS, signIn, startTestStack, testIp } from './support/stack.js';
+import {
+  client,
+  codes,
+  KEYS,
+  productId,
+  type Response,
+  registerCustomer,
+  STOREFRONT_IDS,
+  signIn,
+  startTestStack,
+} from './support/stack.js';
 
 /**
  * Promotions end to end: staff manage them, carts show them, promo codes apply (or say why not),
@@ -66,20 +76,14 @@ const codeOff = (code: string, extra: Record<string, unknown> = {}) =>
 
 /** A newly registered Volt customer, signed in, optionally living in `town`. */
 async function newCustomer(town?: string): Promise<{ id: string; gql: Gql }> {
-  const email = `promo-${randomUUID().slice(0, 12)}@example.com`;
-  const res = await client(stack.router.handler, KEYS.volt, { 'x-forwarded-for': testIp() })(
-    'mutation ($input: CustomerRegisterInput!) { customerRegister(input: $input) { customer { id } userErrors { code } } }',
-    { input: { name: 'Róisín Test', email, password: 'promotions-2026' } },
-  );
-  expect(res.body.data?.customerRegister.userErrors).toEqual([]);
-  const { gql } = await signIn(stack.router.handler, 'customerLogin', email, KEYS.volt, 'promotions-2026');
+  const { id, gql } = await registerCustomer(stack.router.handler, KEYS.volt, { name: 'Róisín Test', prefix: 'promo' });
   if (town) {
     const added = await gql('mutation ($input: AddressAddInput!) { customerAddressAdd(input: $input) { userErrors { code } } }', {
       input: { type: 'SERVICE', line1: '1 Main St', city: town, postcode: 'D02 X285', country: 'IE' },
     });
     expect(added.body.data?.customerAddressAdd.userErrors).toEqual([]);
   }
-  return { id: res.body.data?.customerRegister.customer.id, gql };
+  return { id, gql };
 }
 
 async function cartWith(gql: Gql, lines = [{ productId: PLAN, quantity: 1 }]) {
@@ -265,6 +269,24 @@ describe('carts', () => {
       ?.cartPromoCodeRemove;
     expect(removed.cart).toMatchObject({ promoCodes: [] });
     expect(mine(removed.cart, promotion.id)).toEqual([]);
+  });
+
+  it("keep a code entered before signing in when the cart merges into the customer's open cart", async () => {
+    const promotion = await codeOff(unique('Merge'));
+    const registered = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'promo' });
+    const open = await cartWith(registered.gql);
+    const shopper = client(stack.router.handler, KEYS.volt);
+    const anonymous = await cartWith(shopper);
+    const applied = (await apply(shopper, anonymous, promotion.couponCode as string)).body.data?.cartPromoCodeApply;
+    expect(applied.userErrors).toEqual([]);
+    const attach = await registered.gql(
+      `mutation ($input: CartAttachCustomerInput!) { cartAttachCustomer(input: $input) { cart { ${CART} } userErrors { code } } }`,
+      { input: { cartId: anonymous.id, cartToken: anonymous.cartToken } },
+    );
+    const merged = attach.body.data?.cartAttachCustomer;
+    expect(merged.userErrors).toEqual([]);
+    expect(merged.cart).toMatchObject({ id: open.id, promoCodes: [(promotion.couponCode as string).toUpperCase()] });
+    expect(mine(merged.cart, promotion.id)).toHaveLength(1);
   });
 });
 

@@ -5,6 +5,7 @@ import type DataLoader from 'dataloader';
 import { Cart, CartLine, type ICart, type ICartLine } from '../entities/index.js';
 import { findCart } from './access.js';
 import type { CatalogProduct } from './catalog.js';
+import { MAX_PROMO_CODES } from './promotions.js';
 
 export type CartRef = { cartId: string; cartToken?: string | null; version: number };
 export type LineInput = { productId: string; quantity: number; parentLineId?: string | null };
@@ -182,7 +183,7 @@ export async function cartNoteSet(ctx: EditContext, ref: CartRef, note: string |
 
 /**
  * After sign-in: the anonymous cart becomes the customer's. If they already have an open cart, its
- * lines are folded into that one (quantities add up) and the anonymous cart is MERGED.
+ * lines and promo codes are folded into that one (quantities add up) and the anonymous cart is MERGED.
  */
 export async function cartAttachCustomer(ctx: EditContext, cartId: string, token: string): Promise<Result<ICart>> {
   const cart = await findCart(ctx.em, ctx.principal, cartId, token);
@@ -222,6 +223,8 @@ export async function cartAttachCustomer(ctx: EditContext, cartId: string, token
         moved.set(line.id, copy.id);
       }
     }
+    // Codes entered before signing in come along (checkout re-checks every code).
+    target.promoCodes = [...new Set([...target.promoCodes, ...cart.promoCodes])].slice(0, MAX_PROMO_CODES);
     cart.status = 'MERGED';
     cart.customerId = customerId;
     cart.tokenHash = null;
