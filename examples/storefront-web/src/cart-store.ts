@@ -1,5 +1,6 @@
 import {
   addCartLines,
+  applyPromoCode,
   attachCartToCustomer,
   type CartFieldsFragment,
   type CartLineInput,
@@ -7,6 +8,7 @@ import {
   createCart,
   getCart,
   removeCartLines,
+  removePromoCode,
   type StorefrontClient,
   type UserErrorFieldsFragment,
   updateCartLines,
@@ -28,6 +30,9 @@ export type CartStore = {
   add(lines: CartLineInput[]): Promise<CartChange>;
   update(lines: { id: string; quantity: number }[]): Promise<CartChange>;
   remove(lineIds: string[]): Promise<CartChange>;
+  /** Enters a promo code; a code that does not apply comes back as a userError (EXPIRED, UNKNOWN_CODE…). */
+  applyCode(code: string): Promise<CartChange>;
+  removeCode(code: string): Promise<CartChange>;
   /** After sign-in: the anonymous cart becomes the customer's (merged into theirs if they have one). */
   attach(): Promise<void>;
   /** Keeps a cart that came from elsewhere (a drop link). */
@@ -105,6 +110,8 @@ export function createCartStore(client: StorefrontClient, storage: Storage, bran
     },
     update: (lines) => change(async (cart) => (await updateCartLines(client, { cart, lines })).data?.cartLinesUpdate),
     remove: (lineIds) => change(async (cart) => (await removeCartLines(client, { cart, lineIds })).data?.cartLinesRemove),
+    applyCode: (code) => change(async (cart) => (await applyPromoCode(client, { cart, code })).data?.cartPromoCodeApply),
+    removeCode: (code) => change(async (cart) => (await removePromoCode(client, { cart, code })).data?.cartPromoCodeRemove),
     attach: async () => {
       const saved = read();
       if (!saved?.cartToken) return;

@@ -104,6 +104,8 @@ describe.skipIf(!hasChromium)(SUITE, { timeout: JOURNEY_TIMEOUT }, () => {
   const headerBackground = (page: Page) =>
     page.evaluate<string>(`getComputedStyle(document.querySelector('.site-header')).backgroundColor`);
   const html = (page: Page, attribute: string) => page.locator('html').getAttribute(attribute);
+  /** The number in a formatted amount ("€12.34" → 12.34). */
+  const amount = async (page: Page, selector: string) => Number((await page.locator(selector).textContent())?.replace(/[^\d.-]/g, ''));
   const shot = (page: Page, name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 
   async function closeAll() {
@@ -171,6 +173,33 @@ describe.skipIf(!hasChromium)(SUITE, { timeout: JOURNEY_TIMEOUT }, () => {
     expect(await page.locator('tr.addon-line').count()).toBe(1);
     await shot(page, 'volt-cart');
 
+    // Promo codes: an unknown one is refused with a clear message and changes nothing; DATA50 (seeded:
+    // 50% off the plan's monthly price for 3 months) adds a discount and lowers the monthly total.
+    const monthlyBefore = await amount(page, '[data-total="monthly"] td');
+    const promo = page.getByRole('form', { name: 'Promo code' });
+    await promo.getByLabel('Promo code').fill('NOPE123');
+    await promo.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('alert').filter({ hasText: "We don't know that code" }).waitFor();
+    expect(await page.locator('.discount').count()).toBe(0);
+    expect(await page.locator('.promo-code').count()).toBe(0);
+    expect(await page.locator('[data-total="recurringDiscounts"]').count()).toBe(0);
+    expect(await amount(page, '[data-total="monthly"] td')).toBe(monthlyBefore);
+
+    await promo.getByLabel('Promo code').fill('data50'); // codes are case-insensitive
+    await promo.getByRole('button', { name: 'Apply' }).click();
+    const discount = page.locator('.discount[data-coupon-code="DATA50"]');
+    await discount.waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(await discount.locator('.discount-name').textContent()).toBe('Half price plan for 3 months');
+    expect(await discount.locator('.discount-message').textContent()).toContain('50%');
+    expect(await discount.locator('.discount-amount').textContent()).toMatch(/^-€\d+\.\d{2}\/month$/);
+    expect(await page.locator('.promo-code').allTextContents()).toEqual(['DATA50 Remove']);
+    expect(await page.getByRole('button', { name: 'Remove code DATA50' }).count()).toBe(1);
+    expect(await page.locator('[data-total="recurringDiscounts"] td').textContent()).toMatch(/^-€\d+\.\d{2}$/);
+    expect(await page.locator('[data-total="discounts"]').count()).toBe(0);
+    expect(await amount(page, '[data-total="monthly"] td')).toBeLessThan(monthlyBefore);
+    await shot(page, 'volt-cart-promo');
+
     // Checkout asks to sign in first, then comes back with the cart attached to the customer.
     await page.getByRole('link', { name: 'Checkout' }).click();
     await page.getByRole('link', { name: 'Sign in or create an account' }).click();
@@ -182,6 +211,8 @@ describe.skipIf(!hasChromium)(SUITE, { timeout: JOURNEY_TIMEOUT }, () => {
     await shown(page, '#/checkout');
     expect(await page.locator('tr.line').count()).toBe(2);
     expect(await page.locator('[data-total="dueNow"] td').textContent()).toMatch(/^€/);
+    // The code came along with the cart: the checkout shows the same monthly discount.
+    expect(await page.locator('[data-total="recurringDiscounts"] td').textContent()).toMatch(/^-€\d+\.\d{2}$/);
     await shot(page, 'volt-checkout');
 
     await page.getByTestId('place-order').click();

@@ -54,6 +54,43 @@ export function linesTable(app: App, lines: ReadonlyArray<Line>, controls?: (lin
   );
 }
 
+/** A discount shown as the amount taken off ("-€7.50"). */
+const negative = (money: MoneyFieldsFragment): MoneyFieldsFragment => ({ ...money, amount: `-${money.amount}` });
+
+type Discount = {
+  promotionId: string;
+  name: string;
+  message: string;
+  couponCode: string | null;
+  oneOff: MoneyFieldsFragment;
+  recurring: MoneyFieldsFragment;
+};
+
+/** The promotions applying to a cart: name, message and what each takes off (monthly and/or today). */
+export function discountsList(app: App, discounts: ReadonlyArray<Discount>): HTMLElement | null {
+  if (discounts.length === 0) return null;
+  const amounts = (d: Discount) =>
+    [
+      Number(d.recurring.amount) > 0 ? `${app.money(negative(d.recurring))}/month` : null,
+      Number(d.oneOff.amount) > 0 ? `${app.money(negative(d.oneOff))} today` : null,
+    ]
+      .filter(Boolean)
+      .join(', ');
+  return h(
+    'ul',
+    { class: 'discounts', 'aria-label': 'Discounts' },
+    discounts.map((d) =>
+      h(
+        'li',
+        { class: 'discount', 'data-promotion-id': d.promotionId, 'data-coupon-code': d.couponCode },
+        h('span', { class: 'discount-name' }, d.name),
+        h('span', { class: 'discount-message muted' }, d.message),
+        h('span', { class: 'discount-amount' }, amounts(d)),
+      ),
+    ),
+  );
+}
+
 export function totalsTable(app: App, totals: CartTotalsFieldsFragment): HTMLElement {
   const row = (label: string, money: MoneyFieldsFragment, key: string, strong = false) =>
     h(
@@ -69,10 +106,11 @@ export function totalsTable(app: App, totals: CartTotalsFieldsFragment): HTMLEle
       'tbody',
       null,
       row('Monthly subtotal', totals.subtotalRecurring, 'subtotalRecurring'),
-      row('One-off subtotal', totals.subtotalOneOff, 'subtotalOneOff'),
-      Number(totals.discounts.amount) > 0
-        ? row('Discounts', { ...totals.discounts, amount: `-${totals.discounts.amount}` }, 'discounts')
+      Number(totals.recurringDiscounts.amount) > 0
+        ? row('Monthly discounts', negative(totals.recurringDiscounts), 'recurringDiscounts')
         : null,
+      row('One-off subtotal', totals.subtotalOneOff, 'subtotalOneOff'),
+      Number(totals.discounts.amount) > 0 ? row('One-off discounts', negative(totals.discounts), 'discounts') : null,
       row('Tax (monthly)', totals.taxRecurring, 'taxRecurring'),
       row('Tax (one-off)', totals.taxOneOff, 'taxOneOff'),
       Number(totals.deposit.amount) > 0 ? row('Deposit', totals.deposit, 'deposit') : null,
