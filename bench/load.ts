@@ -14,7 +14,7 @@ export type Measurement = {
   p50: number;
   p95: number;
   p99: number;
-  errors: { total: number; non2xx: number; socket: number; timeouts: number; graphql: number };
+  errors: { total: number; non2xx: number; socket: number; timeouts: number; graphql: number; samples: string[] };
 };
 
 export type LoadOptions = { connections: number; warmupSeconds: number; seconds: number };
@@ -48,12 +48,18 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
-type Run = { result: autocannon.Result; latencies: number[]; graphqlErrors: number };
+type Run = { result: autocannon.Result; latencies: number[]; graphqlErrors: number; samples: string[] };
 
 function cannon(target: Target, connections: number, seconds: number): Promise<Run> {
   // autocannon's histogram has no p95: keep every 2xx latency (a few tens of thousands of numbers).
   const latencies: number[] = [];
   let graphqlErrors = 0;
+  // The first few distinct failing bodies, so a failed run says what went wrong.
+  const samples: string[] = [];
+  const sample = (status: number, body: string) => {
+    const text = `${status} ${body.slice(0, 300)}`;
+    if (samples.length < 3 && !samples.includes(text)) samples.push(text);
+  };
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -66,9 +72,19 @@ function cannon(target: Target, connections: number, seconds: number): Promise<R
         duration: seconds,
         timeout: 10,
         // Only 2xx bodies: a non-2xx is already counted as one error.
-        requests: [{ onResponse: (status, body) => status < 300 && hasErrors(body) && graphqlErrors++ }],
+        requests: [
+          {
+            onResponse: (status, body) => {
+              if (status >= 300) sample(status, body);
+              else if (hasErrors(body)) {
+                graphqlErrors++;
+                sample(status, body);
+              }
+            },
+          },
+        ],
       },
-      (error, result) => (error ? reject(error) : resolve({ result, latencies, graphqlErrors })),
+      (error, result) => (error ? reject(error) : resolve({ result, latencies, graphqlErrors, samples })),
     );
     instance.on('response', (_client, status, _bytes, ms) => status >= 200 && status < 300 && latencies.push(ms));
   });
@@ -77,7 +93,7 @@ function cannon(target: Target, connections: number, seconds: number): Promise<R
 /** A warm-up (JIT, plan caches, pools), discarded, then the measured run at a fixed concurrency. */
 export async function measure(target: Target, options: LoadOptions): Promise<Measurement> {
   if (options.warmupSeconds > 0) await cannon(target, options.connections, options.warmupSeconds);
-  const { result, latencies, graphqlErrors } = await cannon(target, options.connections, options.seconds);
+  const { result, latencies, graphqlErrors, samples } = await cannon(target, options.connections, options.seconds);
   latencies.sort((a, b) => a - b);
   const errors = {
     non2xx: result.non2xx,
@@ -85,6 +101,7 @@ export async function measure(target: Target, options: LoadOptions): Promise<Mea
     timeouts: result.timeouts,
     graphql: graphqlErrors,
     total: result.non2xx + result.errors + graphqlErrors,
+    samples,
   };
   return {
     requests: latencies.length,

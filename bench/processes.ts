@@ -28,7 +28,7 @@ export async function freePort(): Promise<number> {
   throw new Error(`no free port in ${PORT_RANGE.from}-${PORT_RANGE.to}`);
 }
 
-/** Kills the child's whole process group (pnpm → tsx → node), gently first. */
+/** Kills the child's whole process group, gently first. */
 function signal(child: ChildProcess, sig: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   try {
@@ -38,12 +38,15 @@ function signal(child: ChildProcess, sig: NodeJS.Signals): void {
   }
 }
 
+/** This Node (the project's pinned one) with tsx's loader: no pnpm in between, whose state file several starting children would race on. */
+export const TSX = [process.execPath, '--import', 'tsx'] as const;
+
 /**
- * `pnpm exec tsx <script>` in its own process group, so SIGTERM reaches the node process that serves
- * (and writes its CPU profile on exit). Output is kept for error messages, not echoed.
+ * `node --import tsx <script>` in its own process group, so SIGTERM reaches the node process that
+ * serves (and writes its CPU profile on exit). Output is kept for error messages, not echoed.
  */
 export function startChild(name: string, script: string, env: NodeJS.ProcessEnv): Child {
-  const proc = spawn('pnpm', ['exec', 'tsx', script], {
+  const proc = spawn(TSX[0], [...TSX.slice(1), script], {
     env: { ...process.env, ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

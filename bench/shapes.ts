@@ -54,6 +54,9 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
     REDIS_URL: options.redisUrl ?? '',
     NODE_ENV: 'production',
     APOLLO_TELEMETRY_DISABLED: '1',
+    // Both shapes share one PostgreSQL (100 connections by default); job workers, not measured here,
+    // would hold a listener and a pool each in four processes.
+    DCRM_JOBS: 'off',
   };
   const children: Child[] = [];
   const ready: Promise<void>[] = [];

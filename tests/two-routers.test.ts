@@ -41,7 +41,8 @@ type RouterProcess = { base: string; ws: string; child: ChildProcess; output: st
 /** `pnpm start`'s all-in-one process (every subgraph and a router) on the test database and the shared Redis. */
 async function startRouter(): Promise<RouterProcess> {
   const port = await freePort();
-  const child = spawn('pnpm', ['exec', 'tsx', 'router/src/all-in-one.ts'], {
+  // Node with tsx's loader directly: two `pnpm exec` starting at once race on pnpm's state file.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'router/src/all-in-one.ts'], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -46,6 +46,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const logger = toLogger(options.logger);
   const base: RunnerOptions = {
     connectionString: options.databaseUrl,
+    // The jobs running at once plus the LISTEN connection and one to spare (graphile-worker's default is 10).
+    maxPoolSize: (options.concurrency ?? 1) + 2,
     schema: options.schema ?? DEFAULT_JOB_SCHEMA,
     taskList: toTaskList(options.taskList),
     logger,
@@ -108,9 +110,12 @@ function toTaskList(handlers: JobTaskList): TaskList {
   return tasks;
 }
 
-/** graphile-worker logs to the console by default; silent unless the caller wants the lines. */
+/** graphile-worker logs to the console by default; here only its warnings and errors, to the caller's log. */
 function toLogger(log?: (line: string) => void): Logger {
-  return new Logger(() => (level, message) => log?.(`[worker] ${level}: ${message}`));
+  // Warnings and errors only: graphile-worker reports every poll and completed job at debug/info.
+  return new Logger(() => (level, message) => {
+    if (level === 'error' || level === 'warning') log?.(`[worker] ${level}: ${message}`);
+  });
 }
 
 function quoteSchema(schema: string): string {

@@ -20,6 +20,13 @@ export type OrmOptions = {
   debug?: boolean;
 };
 
+/** Connections per subgraph process (`DCRM_DB_POOL`, default 10): size it so every process fits PostgreSQL's `max_connections`. */
+function poolSize(env: NodeJS.ProcessEnv = process.env): number {
+  const size = Number(env.DCRM_DB_POOL ?? 10);
+  if (!Number.isInteger(size) || size < 1 || size > 1000) throw new Error('DCRM_DB_POOL must be a whole number from 1 to 1000');
+  return size;
+}
+
 export async function createOrm(options: OrmOptions): Promise<MikroORM> {
   return MikroORM.init({
     clientUrl: options.databaseUrl,
@@ -35,7 +42,7 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
       silent: true,
     },
     schemaGenerator: { ignoreSchema: SUBGRAPH_SCHEMAS.filter((s) => s !== options.name) },
-    pool: { min: 0, max: options.poolSize ?? 10 },
+    pool: { min: 0, max: options.poolSize ?? poolSize() },
     onQuery: sqlCounter.onQuery,
     forceUtcTimezone: true,
     debug: options.debug ?? false,
