@@ -216,7 +216,7 @@ describe('real-time rules', () => {
     expect(await realTime(a.gql)).toEqual([]);
   });
 
-  it('staff manage rules: bad input refused, a new rule takes effect for its brand', async () => {
+  it('staff manage rules: bad input refused, a new rule fires on the next order of its brand', async () => {
     const staff = await manager();
     const RULE = `mutation ($input: OfferRuleCreateInput!) { offerRuleCreate(input: $input) { offerRule { id name threshold active version } userErrors { code field } } }`;
     const bad = await staff.gql(RULE, { input: { name: '', event: 'ORDER_PLACED', threshold: 0, template: { title: 't', message: '' } } });
@@ -234,6 +234,19 @@ describe('real-time rules', () => {
     expect(created).toMatchObject({ userErrors: [], offerRule: { name, threshold: 1, active: true } });
     const rules = await staff.gql('{ offerRules { id } }');
     expect(rules.body.data?.offerRules.map((r: { id: string }) => r.id)).toContain(created.offerRule.id);
+    // It fires on the next order (the order-placed event from checkout).
+    const buyer = await registerCustomer(stack.router.handler, KEYS.volt, { name: 'Bea Buyer', prefix: 'rt' });
+    const cart = (await buyer.gql(`mutation { cartCreate(input: { lines: [{ productId: "${PLAN}" }] }) { cart { id version } } }`)).body
+      .data?.cartCreate.cart;
+    const placed = await buyer.gql(
+      'mutation ($input: CartCheckoutInput!) { cartCheckout(input: $input) { order { id } userErrors { code } } }',
+      { input: { cart: { cartId: cart.id, version: cart.version }, idempotencyKey: randomUUID() } },
+    );
+    expect(placed.body.data?.cartCheckout.userErrors).toEqual([]);
+    await vi.waitFor(async () => expect((await realTime(buyer.gql)).map((o: { title: string }) => o.title)).toContain('Thanks Bea Buyer'), {
+      timeout: 5_000,
+      interval: 50,
+    });
     // Switch it off again so other files' checkouts are unaffected; a stale version conflicts.
     const UPDATE = `mutation ($input: OfferRuleUpdateInput!) { offerRuleUpdate(input: $input) { offerRule { active } userErrors { code } } }`;
     const off = await staff.gql(UPDATE, { input: { id: created.offerRule.id, version: created.offerRule.version, active: false } });
