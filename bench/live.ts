@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { connect as tcp } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { type Principal, seedId, signAccessToken } from '@dcrm/kit';
 import { type Client, createClient } from 'graphql-ws';
@@ -47,23 +46,6 @@ const VOLT_KEY = 'dcrm_pk_volt_demo_3f9c1a7e5b2d4c8a';
 /** A delivery still missing this long after its event counts as lost. */
 const DELIVERY_TIMEOUT_MS = 15_000;
 const SELECTION = 'id title product { name }';
-
-/** PING → +PONG within a second: the live bench needs Redis (that is what it measures across routers). */
-export async function redisAnswers(url: string | undefined): Promise<boolean> {
-  if (!url) return false;
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = tcp({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : Number.NaN;

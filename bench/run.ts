@@ -13,8 +13,9 @@
 import { execSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { redisAnswers } from '@dcrm/kit';
 import { type BenchDatabase, freshDatabase, migrateAndSeed } from './database.js';
-import { type LiveRow, liveMarkdown, measureLive, redisAnswers } from './live.js';
+import { type LiveRow, liveMarkdown, measureLive } from './live.js';
 import { type LoadOptions, measure, probe } from './load.js';
 import { canonical, OPERATIONS } from './operations.js';
 import { freePort, killAllNow, stopAll } from './processes.js';

@@ -1,25 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, connect as tcp } from 'node:net';
+import { createServer } from 'node:net';
+import { redisAnswers } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectLive, eventually, type LiveClient, subscribeLive } from './support/live.js';
 import { KEYS, productId, registerCustomer, signIn } from './support/stack.js';
-
-/** PING → +PONG on REDIS_URL within a second. */
-async function redisAnswers(url: string | undefined): Promise<boolean> {
-  if (!url) return false;
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = tcp({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
 
 const redisUrl = process.env.REDIS_URL;
 const reachable = await redisAnswers(redisUrl);

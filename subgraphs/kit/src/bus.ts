@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { connect as tcp } from 'node:net';
 import { Redis } from 'ioredis';
 
 export type BusHandler = (payload: unknown) => void;
@@ -99,3 +100,20 @@ export function redisBus(url: string): EventBus {
 }
 
 export const openBus = (env: NodeJS.ProcessEnv = process.env): EventBus => (env.REDIS_URL ? redisBus(env.REDIS_URL) : memoryBus());
+
+/** PING → +PONG within a second: is a Redis server answering at `url`? (Tests and the bench that need one say so when not.) */
+export async function redisAnswers(url: string | undefined): Promise<boolean> {
+  if (!url) return false;
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = tcp({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}

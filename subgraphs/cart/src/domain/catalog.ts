@@ -18,6 +18,9 @@ export type CatalogProduct = {
   compatibleAddonIds: string[];
 };
 
+/** Still sold to this caller: the catalog returned it and it is ACTIVE (anything else counts for nothing in totals). */
+export const sold = (p: CatalogProduct | null | undefined): p is CatalogProduct => !!p && p.status === 'ACTIVE';
+
 type Price = {
   type: 'RECURRING' | 'ONE_OFF';
   amount: { amount: string; currencyCode: string };

@@ -1,7 +1,7 @@
 import { fail, ok, type Peers, type Principal, type Result, servicePrincipal, type UserError } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ICart, ICartLine } from '../entities/index.js';
-import type { CatalogProduct } from './catalog.js';
+import { type CatalogProduct, sold } from './catalog.js';
 import type { AppliedDiscount } from './totals.js';
 
 /** A promotion applied to a cart, with its per-line breakdown (tax-exclusive). */
@@ -36,8 +36,6 @@ const CODE = /^[A-Z0-9][A-Z0-9_-]{0,63}$/;
 /** Codes are kept trimmed and upper-case (the promotion subgraph compares them case-insensitively). */
 export const normalizeCode = (code: string): string => code.trim().toUpperCase();
 export const isCode = (code: string): boolean => CODE.test(code);
-
-const sold = (p: CatalogProduct | null | undefined): p is CatalogProduct => !!p && p.status === 'ACTIVE';
 
 /** The evaluation input for a cart's lines as the catalog prices them now; unavailable lines count for nothing. */
 export function evaluationInput(

@@ -1,6 +1,6 @@
 import { money, type Resolvers } from '@dcrm/kit';
 import { findCart } from '../domain/access.js';
-import type { CatalogProduct } from '../domain/catalog.js';
+import { sold } from '../domain/catalog.js';
 import { findOrder } from '../domain/orders.js';
 import type { CartDiscount } from '../domain/promotions.js';
 import { type AppliedDiscount, computeTotals, type TotalsData, withDiscounts } from '../domain/totals.js';
@@ -28,8 +28,6 @@ export function totalsView(t: TotalsData) {
 /** A cart's or order's promotions as GraphQL `CartDiscount`s. */
 export const discountsView = (discounts: AppliedDiscount[], currencyCode: string) =>
   discounts.map((d) => ({ ...d, oneOff: money(d.oneOff, currencyCode), recurring: money(d.recurring, currencyCode) }));
-
-const sold = (p: CatalogProduct | null): p is CatalogProduct => p !== null && p.status === 'ACTIVE';
 
 export const cartResolvers: Resolvers = {
   Query: {
