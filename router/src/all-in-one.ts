@@ -19,6 +19,7 @@ console.log(`
 dcrm is running — every subgraph in one process (${stack.database.embedded ? 'embedded PostgreSQL under .data/' : 'DATABASE_URL'})
 
   GraphQL + Sandbox  ${url}
+  live offers        ws://localhost:${port}/graphql (graphql-ws: offerReceived, storefrontOffers)
   health             http://localhost:${port}/healthz   readiness: http://localhost:${port}/readyz
 
 Demo API keys (x-api-key):
@@ -30,6 +31,7 @@ Demo API keys (x-api-key):
 Demo sign-ins (password ${demo.password}): customerLogin (with the Volt key) ${demo.customers.join(', ')}
   staffLogin ${demo.staff.join('; ')}
   partnerLogin ${demo.partners.join(', ')}
+Demo promo codes: ${(stack.seeded.promotion as { coupons?: string[] }).coupons?.join(', ') ?? '–'}
 
 Try it:
   curl -s ${url} -H 'content-type: application/json' -H 'x-api-key: ${demo.keys.voltPublic}' \\
