@@ -192,9 +192,9 @@ export async function evaluateCart(
 export type RedeemInput = { idempotencyKey: string; evaluation: EvaluateInput };
 
 /**
- * The authoritative evaluation of a checkout. In one transaction: the storefront's active promotions
- * are locked (in id order, so concurrent checkouts queue instead of deadlocking), usage re-read,
- * the cart evaluated, a RESERVED redemption written per applied promotion and its usage counted.
+ * The authoritative evaluation of a checkout. In one transaction: the limited promotions that could
+ * apply to this cart are locked (in id order, so concurrent checkouts queue instead of deadlocking),
+ * their usage re-read, the cart evaluated, a RESERVED redemption written per applied promotion and its usage counted.
  * Limits therefore hold under concurrency. A typed code that does not apply refuses the whole
  * redemption (nothing reserved): the shopper must not pay other than what they were shown.
  * The same key again returns the same discounts without counting twice.
@@ -213,10 +213,24 @@ export async function promotionRedeem(
   // Another subgraph is asked before the transaction opens, never inside it.
   const customer = await customerOf(services, storefrontId, input.evaluation);
   return em.transactional(async (tx) => {
-    const rows = (await tx.execute(`select * from "promotion"."promotion" where storefront_id = ? and active order by id for update`, [
+    const rows = (await tx.execute(`select * from "promotion"."promotion" where storefront_id = ? and active order by id`, [
       storefrontId,
     ])) as PromotionSqlRow[];
     const promotions = rows.map(fromSql);
+    const usageCount = new Map(rows.map((r) => [r.id, r.usage_count]));
+    // Only a limited promotion that could apply to this cart on its own needs its row locked (its count
+    // re-read under the lock): one that cannot apply alone cannot apply beside others either. So
+    // checkouts queue only behind those sharing such a promotion, not behind every checkout of the brand.
+    const alone = contextOf(services, storefrontId, input.evaluation, customer, { total: {}, byCustomer: {} });
+    const contended = promotions
+      .filter((p) => (p.usageLimit !== null || p.perCustomerLimit !== null) && evaluate([p], lines, alone).discounts.length > 0)
+      .map((p) => p.id);
+    if (contended.length > 0) {
+      const locked = (await tx.execute(`select id, usage_count from "promotion"."promotion" where id in (?) order by id for update`, [
+        contended,
+      ])) as { id: string; usage_count: number }[];
+      for (const row of locked) usageCount.set(row.id, row.usage_count);
+    }
     const reserved = (await tx.execute(
       `select promotion_id from "promotion"."redemption" where storefront_id = ? and idempotency_key = ? and status = 'RESERVED'`,
       [storefrontId, key],
@@ -229,7 +243,7 @@ export async function promotionRedeem(
       return ok(withProblems(evaluate(own, lines, context), own, context));
     }
     const usage = {
-      total: Object.fromEntries(rows.map((r) => [r.id, r.usage_count])),
+      total: Object.fromEntries(usageCount),
       byCustomer: await customerUsage(tx as EntityManager, storefrontId, customer?.id),
     };
     const context = contextOf(services, storefrontId, input.evaluation, customer, usage);
