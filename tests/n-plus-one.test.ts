@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../bench/operations.js';
 import type { Stack } from '../router/src/stack.js';
-import { client, KEYS, type Response, startTestStack } from './support/stack.js';
+import { client, KEYS, productId, type Response, registerCustomer, startTestStack } from './support/stack.js';
 
 /**
  * The N+1 guard: `pnpm bench`'s operations, through the router, issue as many SQL statements for a big
@@ -58,5 +58,37 @@ describe('SQL statements per bench operation do not grow with the data returned'
     const many = await run('detail', { slug: 'volt-sim-unlimited' });
     expect(addons(many)).toBeGreaterThan(addons(few));
     expect(many.statements).toBeLessThanOrEqual(few.statements);
+  });
+});
+
+describe('carts with totals and discounts', () => {
+  const CARTS = '{ me { carts { id totals { dueNow { amount } } discounts { name } } } }';
+
+  /** A fresh customer with `count` open carts, each with a plan (promotions are evaluated for every one). */
+  async function customerWithCarts(count: number) {
+    const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'n-plus-one' });
+    for (let i = 0; i < count; i++) {
+      const res = await customer.gql(
+        'mutation ($input: CartCreateInput!) { cartCreate(input: $input) { cart { id } userErrors { code } } }',
+        { input: { lines: [{ productId: productId('volt-sim-unlimited') }] } },
+      );
+      expect(res.body.data?.cartCreate.userErrors).toEqual([]);
+    }
+    return customer.gql;
+  }
+
+  it('no more statements for 6 carts than for 2: promotions are evaluated for all carts in one call', async () => {
+    const [few, many] = [await customerWithCarts(2), await customerWithCarts(6)];
+    // The first request of a session may warm caches: count the second.
+    await few(CARTS);
+    await many(CARTS);
+    const small = await few(CARTS);
+    const big = await many(CARTS);
+    expect(small.body.errors).toBeUndefined();
+    expect(big.body.errors).toBeUndefined();
+    expect(small.body.data?.me.carts).toHaveLength(2);
+    expect(big.body.data?.me.carts).toHaveLength(6);
+    expect(big.body.data?.me.carts[0]).toMatchObject({ totals: { dueNow: { amount: expect.any(String) } }, discounts: expect.any(Array) });
+    expect(big.statements).toBeLessThanOrEqual(small.statements);
   });
 });

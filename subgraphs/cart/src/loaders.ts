@@ -2,7 +2,15 @@ import { groupedBy, memo, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { catalogLoader } from './domain/catalog.js';
-import { type CartEvaluation, customersWithOrders, evaluationInput, NO_EVALUATION, storefrontLocale } from './domain/promotions.js';
+import {
+  type CartEvaluation,
+  customersWithOrders,
+  type EvaluationInput,
+  evaluationInput,
+  MAX_EVALUATIONS,
+  NO_EVALUATION,
+  storefrontLocale,
+} from './domain/promotions.js';
 import type { CartServices } from './domain/services.js';
 import { CartLine, type ICart, type ICartLine, type IOrderLine, OrderEvent, OrderLine } from './entities/index.js';
 
@@ -20,10 +28,10 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
     return customerIds.map((id) => ordered.has(id));
   });
 
-  /** A cart's promotions, asked of the promotion subgraph once per cart and request. */
-  const evaluate = async (cart: ICart): Promise<CartEvaluation> => {
+  /** What the promotion subgraph is asked for a cart; null when nothing in it can be discounted. */
+  const inputOf = async (cart: ICart): Promise<EvaluationInput | null> => {
     const cartLines = await lines.load(cart.id);
-    if (cartLines.length === 0) return NO_EVALUATION;
+    if (cartLines.length === 0) return null;
     const [products, ordered, storefrontLocaleValue] = await Promise.all([
       Promise.all(cartLines.map((l) => catalog.load(l.productId))),
       cart.customerId ? hasOrdered.load(cart.customerId) : Promise.resolve(false),
@@ -33,20 +41,40 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
       isFirstOrder: !!cart.customerId && !ordered,
       locale: storefrontLocaleValue,
     });
-    if (input.lines.length === 0) return NO_EVALUATION;
-    try {
-      return await services.promotions.evaluate(cart.storefrontId, input);
-    } catch (error) {
-      // Showing a cart does not fail with promotions down: no discounts shown; checkout re-checks authoritatively.
-      console.error('[dcrm] cart: promotion evaluation failed', error);
-      return NO_EVALUATION;
+    return input.lines.length > 0 ? input : null;
+  };
+
+  /** The promotions of all the carts a request shows, asked of the promotion subgraph in one call per storefront. */
+  const evaluate = async (carts: readonly ICart[]): Promise<CartEvaluation[]> => {
+    const inputs = await Promise.all(carts.map(inputOf));
+    const results: CartEvaluation[] = carts.map(() => NO_EVALUATION);
+    const byStorefront = new Map<string, { index: number; input: EvaluationInput }[]>();
+    for (const [index, input] of inputs.entries()) {
+      if (!input) continue;
+      const storefrontId = carts[index].storefrontId;
+      byStorefront.set(storefrontId, [...(byStorefront.get(storefrontId) ?? []), { index, input }]);
     }
+    await Promise.all(
+      [...byStorefront].map(async ([storefrontId, group]) => {
+        try {
+          const evaluations = await services.promotions.evaluateAll(
+            storefrontId,
+            group.map((g) => g.input),
+          );
+          for (const [i, { index }] of group.entries()) results[index] = evaluations[i];
+        } catch (error) {
+          // Showing carts does not fail with promotions down: no discounts shown; checkout re-checks authoritatively.
+          console.error('[dcrm] cart: promotion evaluation failed', error);
+        }
+      }),
+    );
+    return results;
   };
 
   return {
     catalog,
     lines,
-    evaluation: new DataLoader<ICart, CartEvaluation, string>((carts) => Promise.all(carts.map(evaluate)), { cacheKeyFn: (c) => c.id }),
+    evaluation: new DataLoader<ICart, CartEvaluation, string>(evaluate, { cacheKeyFn: (c) => c.id, maxBatchSize: MAX_EVALUATIONS }),
     hasOrdered,
     locale,
     orderLines: groupedBy<IOrderLine>(

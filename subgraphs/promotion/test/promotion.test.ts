@@ -70,7 +70,7 @@ async function insertPromotion(storefrontId: string, overrides: Partial<Record<s
   return row;
 }
 
-const EVALUATE = `query ($input: PromotionEvaluateInput!) { promotionEvaluate(input: $input) {
+const EVALUATE = `query ($input: PromotionEvaluateInput!) { promotionEvaluate(inputs: [$input]) {
   discounts { promotionId oneOff lines { lineId oneOff } } codeProblems { code problem } } }`;
 const REDEEM = `mutation ($input: PromotionRedeemInput!) { promotionRedeem(input: $input) {
   evaluation { discounts { promotionId oneOff } } userErrors { code field } } }`;
@@ -129,11 +129,24 @@ describe('promotionEvaluate, promotionRedeem, promotionRelease', () => {
     const theirs = await insertPromotion(NIMBUS, { conditions: [{ type: 'PRODUCTS_IN_CART', productIds: [product] }] });
     const input = cartOf(product, ['no-such-code']);
     const result = await gql(servicePrincipal('cart', VOLT), EVALUATE, { input });
-    const evaluation = result.body.data?.promotionEvaluate;
+    const evaluation = result.body.data?.promotionEvaluate[0];
     // Only this test's promotions count (demo data may hold others).
     const ours = evaluation.discounts.filter((d: { promotionId: string }) => [mine.id, theirs.id].includes(d.promotionId));
     expect(ours).toEqual([{ promotionId: mine.id, oneOff: '5.00', lines: [{ lineId: input.lines[0].lineId, oneOff: '5.00' }] }]);
     expect(evaluation.codeProblems).toEqual([{ code: 'no-such-code', problem: 'UNKNOWN_CODE' }]);
+  });
+
+  it('evaluate takes up to 100 carts and answers in their order', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const pa = await insertPromotion(VOLT, { conditions: [{ type: 'PRODUCTS_IN_CART', productIds: [a] }] });
+    const pb = await insertPromotion(VOLT, { conditions: [{ type: 'PRODUCTS_IN_CART', productIds: [b] }] });
+    const query = `query ($inputs: [PromotionEvaluateInput!]!) { promotionEvaluate(inputs: $inputs) { discounts { promotionId } } }`;
+    const service = servicePrincipal('cart', VOLT);
+    const ours = (e: { discounts: { promotionId: string }[] }) =>
+      e.discounts.map((d) => d.promotionId).filter((id) => [pa.id, pb.id].includes(id));
+    const result = await gql(service, query, { inputs: [cartOf(b), cartOf(a), cartOf(b)] });
+    expect(result.body.data?.promotionEvaluate.map(ours)).toEqual([[pb.id], [pa.id], [pb.id]]);
+    expect(codes(await gql(service, query, { inputs: Array.from({ length: 101 }, () => cartOf(a)) }))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('redeem counts once per key, refuses a code that does not apply, and release gives the use back once', async () => {

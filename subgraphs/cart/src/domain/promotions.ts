@@ -31,6 +31,8 @@ export type EvaluationInput = {
 };
 
 export const MAX_PROMO_CODES = 5;
+/** The promotion subgraph evaluates at most this many carts per call. */
+export const MAX_EVALUATIONS = 100;
 const CODE = /^[A-Z0-9][A-Z0-9_-]{0,63}$/;
 
 /** Codes are kept trimmed and upper-case (the promotion subgraph compares them case-insensitively). */
@@ -82,7 +84,7 @@ export async function customersWithOrders(em: EntityManager, storefrontId: strin
 
 const EVALUATION = `discounts { promotionId name message oneOff recurring lineIds lines { lineId oneOff recurring } couponCode }
   codeProblems { code problem }`;
-const EVALUATE = `query Evaluate($input: PromotionEvaluateInput!) { promotionEvaluate(input: $input) { ${EVALUATION} } }`;
+const EVALUATE = `query Evaluate($inputs: [PromotionEvaluateInput!]!) { promotionEvaluate(inputs: $inputs) { ${EVALUATION} } }`;
 const REDEEM = `mutation Redeem($input: PromotionRedeemInput!) { promotionRedeem(input: $input) {
   evaluation { ${EVALUATION} } userErrors { code message field } } }`;
 const RELEASE = 'mutation Release($input: PromotionReleaseInput!) { promotionRelease(input: $input) }';
@@ -91,6 +93,8 @@ const LOCALE = '{ storefront { locale } }';
 /** The promotion subgraph as the cart uses it: always as the cart's service principal for the cart's storefront. */
 export type PromotionClient = {
   evaluate(storefrontId: string, input: EvaluationInput): Promise<CartEvaluation>;
+  /** Carts of one storefront in one call (at most MAX_EVALUATIONS), in input order. */
+  evaluateAll(storefrontId: string, inputs: EvaluationInput[]): Promise<CartEvaluation[]>;
   /** The checkout's authoritative evaluation; a typed code that no longer applies is an error, nothing reserved. */
   redeem(storefrontId: string, idempotencyKey: string, input: EvaluationInput): Promise<Result<CartEvaluation>>;
   release(storefrontId: string, idempotencyKey: string): Promise<void>;
@@ -102,8 +106,15 @@ export function promotionClient(peers: Peers): PromotionClient {
     if (response.errors?.length || !response.data) throw new Error(`promotion: ${response.errors?.[0]?.message ?? 'no data'}`);
     return response.data as Record<string, unknown>;
   };
+  const evaluateAll = async (storefrontId: string, inputs: EvaluationInput[]) => {
+    if (inputs.length === 0) return [];
+    const evaluations = (await run(storefrontId, EVALUATE, { inputs })).promotionEvaluate as CartEvaluation[];
+    if (evaluations.length !== inputs.length) throw new Error('promotion: one evaluation per cart expected');
+    return evaluations;
+  };
   return {
-    evaluate: async (storefrontId, input) => (await run(storefrontId, EVALUATE, { input })).promotionEvaluate as CartEvaluation,
+    evaluate: async (storefrontId, input) => (await evaluateAll(storefrontId, [input]))[0],
+    evaluateAll,
     redeem: async (storefrontId, idempotencyKey, input) => {
       const data = (await run(storefrontId, REDEEM, { input: { idempotencyKey, evaluation: input } })).promotionRedeem as {
         evaluation: CartEvaluation | null;

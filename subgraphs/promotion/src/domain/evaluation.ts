@@ -106,43 +106,69 @@ const fromSql = (r: PromotionSqlRow): Promotion => ({
   active: r.active,
 });
 
+/** The distinct customers the inputs name (malformed ids name none). */
+const customerIdsOf = (inputs: EvaluateInput[]): string[] => [
+  ...new Set(inputs.flatMap((i) => (i.customerId && isUuid(i.customerId) ? [i.customerId] : []))),
+];
+
 type Profile = { id: string; segment: string; category: string; addresses: { city: string; country: string }[] };
 
 /**
- * Segment, category and geography of the cart's customer, from the customer subgraph as this
- * subgraph's service principal for the storefront. The first address (the default one first) gives
- * country and city; the city is what promotions call a region.
+ * Segment, category and geography of each input's customer (null for none), from the customer
+ * subgraph in one `_entities` call as this subgraph's service principal for the storefront. The first
+ * address (the default one first) gives country and city; the city is what promotions call a region.
  */
-async function customerOf(services: PromotionServices, storefrontId: string, input: EvaluateInput): Promise<EvaluationCustomer | null> {
-  if (!input.customerId || !isUuid(input.customerId)) return null;
-  const [profile] = await entitiesOf<Profile>(
+async function customersOf(
+  services: PromotionServices,
+  storefrontId: string,
+  inputs: EvaluateInput[],
+): Promise<(EvaluationCustomer | null)[]> {
+  const ids = customerIdsOf(inputs);
+  if (ids.length === 0) return inputs.map(() => null);
+  const profiles = await entitiesOf<Profile>(
     services.peers('customer'),
     servicePrincipal('promotion', storefrontId),
     'Customer',
     'id segment category addresses { city country }',
-    [input.customerId],
+    ids,
   );
-  if (!profile) return null;
-  const address = profile.addresses[0];
-  return {
-    id: profile.id,
-    segment: profile.segment,
-    category: profile.category,
-    country: address?.country ?? null,
-    region: address?.city ?? null,
-    isFirstOrder: input.isFirstOrder,
-  };
+  const byId = new Map(ids.map((id, i) => [id, profiles[i]]));
+  return inputs.map((input) => {
+    const profile = input.customerId ? byId.get(input.customerId) : undefined;
+    if (!profile) return null;
+    const address = profile.addresses[0];
+    return {
+      id: profile.id,
+      segment: profile.segment,
+      category: profile.category,
+      country: address?.country ?? null,
+      region: address?.city ?? null,
+      isFirstOrder: input.isFirstOrder,
+    };
+  });
 }
 
-async function customerUsage(em: EntityManager, storefrontId: string, customerId: string | undefined): Promise<Record<string, number>> {
-  if (!customerId) return {};
+type CustomersUsage = Map<string, Record<string, number>>;
+
+/** Reserved uses per promotion of each of these customers, in one grouped query. */
+async function customersUsage(em: EntityManager, storefrontId: string, ids: string[]): Promise<CustomersUsage> {
+  const usage: CustomersUsage = new Map();
+  if (ids.length === 0) return usage;
   const rows = await em.execute(
-    `select promotion_id, count(*)::int as n from "promotion"."redemption"
-     where storefront_id = ? and customer_id = ? and status = 'RESERVED' group by promotion_id`,
-    [storefrontId, customerId],
+    `select customer_id, promotion_id, count(*)::int as n from "promotion"."redemption"
+     where storefront_id = ? and customer_id in (?) and status = 'RESERVED' group by customer_id, promotion_id`,
+    [storefrontId, ids],
   );
-  return Object.fromEntries(rows.map((r) => [r.promotion_id as string, r.n as number]));
+  for (const r of rows) {
+    const own = usage.get(r.customer_id as string) ?? {};
+    own[r.promotion_id as string] = r.n as number;
+    usage.set(r.customer_id as string, own);
+  }
+  return usage;
 }
+
+const usageOf = (usage: CustomersUsage, customer: EvaluationCustomer | null): Record<string, number> =>
+  (customer && usage.get(customer.id)) ?? {};
 
 function contextOf(
   services: PromotionServices,
@@ -166,27 +192,35 @@ function withProblems(evaluation: Evaluation, promotions: Promotion[], context: 
   return { ...evaluation, codeProblems: codeProblems(evaluation, promotions, context) };
 }
 
-/** Display-time evaluation of a cart: the storefront's active promotions, today's usage, the customer's profile. */
-export async function evaluateCart(
+export const MAX_EVALUATIONS = 100;
+
+/**
+ * Display-time evaluation of carts of the caller's storefront, in input order. Whatever their number,
+ * the active promotions, the customers' usage and their profiles are each read once for all of them.
+ */
+export async function evaluateCarts(
   em: EntityManager,
   services: PromotionServices,
   principal: Principal,
-  input: EvaluateInput,
-): Promise<EvaluationResult> {
+  inputs: EvaluateInput[],
+): Promise<EvaluationResult[]> {
   const storefrontId = principal.storefrontId;
   if (!storefrontId) throw badInput('No storefront');
-  const lines = linesOf(input);
-  const [customer, rows] = await Promise.all([
-    customerOf(services, storefrontId, input),
+  if (inputs.length > MAX_EVALUATIONS) throw badInput(`At most ${MAX_EVALUATIONS} carts`, 'inputs');
+  if (inputs.length === 0) return [];
+  const lines = inputs.map(linesOf);
+  const [customers, rows, usage] = await Promise.all([
+    customersOf(services, storefrontId, inputs),
     em.find(PromotionRow, { storefrontId, active: true }),
+    customersUsage(em, storefrontId, customerIdsOf(inputs)),
   ]);
   const promotions = rows.map(toDomain);
-  const usage = {
-    total: Object.fromEntries(rows.map((r) => [r.id, r.usageCount])),
-    byCustomer: await customerUsage(em, storefrontId, customer?.id),
-  };
-  const context = contextOf(services, storefrontId, input, customer, usage);
-  return withProblems(evaluate(promotions, lines, context), promotions, context);
+  const total = Object.fromEntries(rows.map((r) => [r.id, r.usageCount]));
+  return inputs.map((input, i) => {
+    const customer = customers[i];
+    const context = contextOf(services, storefrontId, input, customer, { total, byCustomer: usageOf(usage, customer) });
+    return withProblems(evaluate(promotions, lines[i], context), promotions, context);
+  });
 }
 
 export type RedeemInput = { idempotencyKey: string; evaluation: EvaluateInput };
@@ -211,7 +245,7 @@ export async function promotionRedeem(
   if (key.length < 8 || key.length > 200) return fail('INVALID', 'Use 8 to 200 characters', ['input', 'idempotencyKey']);
   const lines = linesOf(input.evaluation);
   // Another subgraph is asked before the transaction opens, never inside it.
-  const customer = await customerOf(services, storefrontId, input.evaluation);
+  const [customer] = await customersOf(services, storefrontId, [input.evaluation]);
   return em.transactional(async (tx) => {
     const rows = (await tx.execute(`select * from "promotion"."promotion" where storefront_id = ? and active order by id`, [
       storefrontId,
@@ -244,7 +278,7 @@ export async function promotionRedeem(
     }
     const usage = {
       total: Object.fromEntries(usageCount),
-      byCustomer: await customerUsage(tx as EntityManager, storefrontId, customer?.id),
+      byCustomer: usageOf(await customersUsage(tx as EntityManager, storefrontId, customer ? [customer.id] : []), customer),
     };
     const context = contextOf(services, storefrontId, input.evaluation, customer, usage);
     const result = withProblems(evaluate(promotions, lines, context), promotions, context);

@@ -1,12 +1,12 @@
 import { payload, type Resolvers } from '@dcrm/kit';
-import { type EvaluateInput, evaluateCart, promotionRedeem, promotionRelease, type RedeemInput } from '../domain/evaluation.js';
+import { type EvaluateInput, evaluateCarts, promotionRedeem, promotionRelease, type RedeemInput } from '../domain/evaluation.js';
 import type { PromotionContext } from './context.js';
 
 /** Cart subgraph only: Query.promotionEvaluate, Mutation.promotionRedeem/promotionRelease (service principals, per `@access`). */
 export const evaluationResolvers: Resolvers = {
   Query: {
-    promotionEvaluate: (_: unknown, { input }: { input: EvaluateInput }, ctx: PromotionContext) =>
-      evaluateCart(ctx.em, ctx.services, ctx.principal, input),
+    promotionEvaluate: (_: unknown, { inputs }: { inputs: EvaluateInput[] }, ctx: PromotionContext) =>
+      evaluateCarts(ctx.em, ctx.services, ctx.principal, inputs),
   },
   Mutation: {
     promotionRedeem: async (_: unknown, { input }: { input: RedeemInput }, ctx: PromotionContext) =>
