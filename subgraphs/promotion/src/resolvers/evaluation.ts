@@ -1,5 +1,6 @@
 import { payload, type Resolvers } from '@dcrm/kit';
-import { type EvaluateInput, evaluateCarts, promotionRedeem, promotionRelease, type RedeemInput } from '../domain/evaluation.js';
+import { type EvaluateInput, evaluateCarts } from '../domain/evaluation.js';
+import { promotionRedeem, promotionRelease, type RedeemInput } from '../domain/redemption.js';
 import type { PromotionContext } from './context.js';
 
 /** Cart subgraph only: Query.promotionEvaluate, Mutation.promotionRedeem/promotionRelease (service principals, per `@access`). */
