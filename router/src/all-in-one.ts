@@ -9,6 +9,7 @@ const stack = await startStack({
   log,
   sandboxHeaders: { 'x-api-key': DEMO_KEYS.voltPublic },
   exposeLiveStats: process.env.DCRM_EXPOSE_LIVE_STATS === '1',
+  warmUp: true,
 });
 type Demo = { password: string; customers: string[]; staff: string[]; partners: string[]; keys: Record<string, string> };
 const demo = stack.seeded.customer as Demo;

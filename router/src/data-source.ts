@@ -1,15 +1,19 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Principal, SubgraphRequest, SubgraphTarget } from '@dcrm/kit';
+import { WARM_UP_RESPONSE } from './warm-up.js';
 
-export type RouterContext = { principal: Principal };
+/** `warmUp`: planning only (see warm-up.ts) — no fetch reaches a subgraph. */
+export type RouterContext = { principal: Principal; warmUp?: boolean };
 
 /** The gateway's data source: the operation the query planner built, sent with the caller's signed principal. */
 export class TargetDataSource implements GraphQLDataSource<RouterContext> {
   constructor(private readonly target: SubgraphTarget) {}
 
   async process(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<GatewayGraphQLResponse> {
-    const principal = (options.context as Partial<RouterContext>).principal;
+    const context = options.context as Partial<RouterContext>;
+    if (context.warmUp) return WARM_UP_RESPONSE;
+    const principal = context.principal;
     // Health checks and schema loads carry no caller: they run as the router itself.
     const as: Principal = principal ?? { kind: 'service', id: 'router', storefrontId: null, partnerId: null, roles: [], scopes: [] };
     const { query, variables, operationName } = options.request;

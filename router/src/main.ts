@@ -2,6 +2,7 @@ import { httpTarget, internalSecret } from '@dcrm/kit';
 import { loadSupergraph } from '@dcrm/schema';
 import { createRouter } from './router.js';
 import { SUBGRAPHS } from './subgraphs.js';
+import { sdkDocuments } from './warm-up.js';
 
 /**
  * Production router: subgraphs are separate processes, found at `<NAME>_URL`
@@ -18,10 +19,13 @@ const router = await createRouter({
   targets,
   exposeSqlCount: process.env.DCRM_EXPOSE_SQL_COUNT === '1',
   exposeLiveStats: process.env.DCRM_EXPOSE_LIVE_STATS === '1',
+  warmUp: sdkDocuments(),
 });
 const port = Number(process.env.PORT ?? 4000);
 await router.listen(port);
-console.log(`[dcrm] router on http://localhost:${port}/graphql → ${targets.map((t) => t.name).join(', ')}`);
+console.log(
+  `[dcrm] router on http://localhost:${port}/graphql → ${targets.map((t) => t.name).join(', ')} (${router.warmedPlans} query plans built at start)`,
+);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
     await router.stop();

@@ -27,6 +27,7 @@ import type { GraphQLError, GraphQLSchema, ValidationContext } from 'graphql';
 import { type Authenticator, createAuthenticator } from './authenticate.js';
 import { type RouterContext, TargetDataSource } from './data-source.js';
 import { createSubscriptionServer, type LiveStats } from './subscriptions.js';
+import { warmQueryPlans } from './warm-up.js';
 
 /** graphql-armor throws from validation by default, which Apollo turns into a 500; report instead. */
 const reportNotThrow = {
@@ -46,6 +47,8 @@ export type RouterOptions = {
   /** Where key revocations and logouts arrive (Redis in production, shared in-process otherwise). */
   bus?: EventBus;
   verifyToken?: TokenVerifier;
+  /** Operation texts whose query plans are built at start, before clients send them (`sdkDocuments()`). */
+  warmUp?: readonly string[];
 };
 
 export type Router = {
@@ -53,6 +56,8 @@ export type Router = {
   listen(port: number, host?: string): Promise<Server>;
   /** Live offers over graphql-ws: open sockets and subscriptions listening on the bus. */
   liveStats(): LiveStats;
+  /** How many operations' query plans were built at start. */
+  warmedPlans: number;
   stop(): Promise<void>;
 };
 
@@ -113,6 +118,9 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     ],
   });
   await apollo.start();
+  const warm = options.warmUp?.length && apiSchema ? await warmQueryPlans(apollo, apiSchema, options.warmUp) : { planned: 0, failed: [] };
+  for (const problem of warm.failed) console.warn(`[dcrm] query plan warm-up: ${problem}`);
+  const warmedPlans = warm.planned;
   const subscriptions = createSubscriptionServer({
     apollo,
     schema: () => apiSchema,
@@ -155,6 +163,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     handler,
     listen: http.listen,
     liveStats: subscriptions.stats,
+    warmedPlans,
     stop: async () => {
       await subscriptions.close();
       await http.close();

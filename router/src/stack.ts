@@ -13,6 +13,7 @@ import {
 import { loadSupergraph } from '@dcrm/schema';
 import { createRouter, type Router } from './router.js';
 import { SUBGRAPHS } from './subgraphs.js';
+import { sdkDocuments } from './warm-up.js';
 
 export type Stack = {
   database: Database;
@@ -32,6 +33,8 @@ export type StackOptions = {
   exposeSqlCount?: boolean;
   exposeLiveStats?: boolean;
   sandboxHeaders?: Record<string, string>;
+  /** Build the query plans of the storefront SDK's operations at start (servers yes; tests start many stacks, no). */
+  warmUp?: boolean;
   log?: (line: string) => void;
 };
 
@@ -65,7 +68,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     exposeLiveStats: options.exposeLiveStats,
     sandboxHeaders: options.sandboxHeaders,
     bus,
+    warmUp: options.warmUp ? sdkDocuments() : undefined,
   });
+  if (router.warmedPlans) log(`query plans of ${router.warmedPlans} SDK operations built`);
   return {
     database,
     bus,
