@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { newId, sqlCounter } from '@dcrm/kit';
 import { provision } from '../router/src/provision.js';
 import { startStack } from '../router/src/stack.js';
+import { audienceRules } from '../subgraphs/promotion/src/entities/index.js';
 import { freshDatabase } from './database.js';
 import { freePort } from './processes.js';
 
@@ -49,15 +50,7 @@ try {
     );
     await sql('analyze "customer"."customer"');
     const campaignId = newId();
-    const audience = {
-      segments: ['mass'],
-      categories: [],
-      countries: [],
-      regions: [],
-      productIdsHeld: [],
-      lifecycleStages: [],
-      customerTypes: [],
-    };
+    const audience = audienceRules({ segments: ['mass'] });
     await sql(
       `insert into "promotion"."campaign" (id, storefront_id, name, objective, status, priority, channels, audience, template, starts_at, ends_at, created_at, updated_at)
        values (?, ?, 'Bench', 'RETENTION', 'SCHEDULED', 50, '["WEB"]', ?::jsonb, ?::jsonb, now() - interval '1 minute', now() + interval '7 days', now(), now())`,

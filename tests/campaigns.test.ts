@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type ManualClock, manualClock, newId, offerChannels, sqlCounter } from '@dcrm/kit';
 import { attributeOrder } from '@dcrm/promotion/domain/attribution.js';
+import { audienceRules } from '@dcrm/promotion/entities/index.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Stack, startStack } from '../router/src/stack.js';
@@ -346,16 +347,7 @@ describe('audience in batches', () => {
       [
         id,
         storefrontId,
-        JSON.stringify({
-          segments: ['mass'],
-          categories: [],
-          countries: [],
-          regions: [],
-          productIdsHeld: [],
-          lifecycleStages: [],
-          customerTypes: [],
-          ...audience,
-        }),
+        JSON.stringify(audienceRules({ segments: ['mass'], ...audience })),
         JSON.stringify(template),
         new Date(now - 1000),
         new Date(now + 7 * DAY),

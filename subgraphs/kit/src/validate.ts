@@ -23,6 +23,12 @@ export class Checks {
     else if (value.length > max) this.add('TOO_LONG', `At most ${max} characters`, field);
   }
 
+  /** A whole number from `min` to `max` (absent values pass). */
+  int(value: number | null | undefined, field: string[], min: number, max: number): void {
+    if (value == null) return;
+    if (!Number.isInteger(value) || value < min || value > max) this.add('OUT_OF_RANGE', `Use a whole number from ${min} to ${max}`, field);
+  }
+
   uuid(value: string | null | undefined, field: string[]): boolean {
     if (value == null) return true;
     if (isUuid(value)) return true;

@@ -2,7 +2,7 @@ import { Checks, fail, isUuid, ok, type Principal, type Result, segmentsOf } fro
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AudienceRules, Campaign, type Channel, type ICampaign, type OfferTemplate, PromotionRow } from '../entities/index.js';
-import { checkInt, checkTemplate } from './template-checks.js';
+import { checkTemplate } from './template-checks.js';
 
 export const OBJECTIVES = ['ACQUISITION', 'UPSELL', 'CROSS_SELL', 'RETENTION', 'WINBACK', 'LOYALTY'] as const;
 export const LIFECYCLE_STAGES = ['PROSPECT', 'ONBOARDING', 'ACTIVE', 'AT_RISK', 'CHURNED'];
@@ -89,7 +89,7 @@ function validate(input: Fields, checks: Checks, principal: Principal): Normaliz
   }
   if (input.objective != null) out.objective = input.objective;
   if (input.priority != null) {
-    checkInt(checks, input.priority, f('priority'), 0, 1000);
+    checks.int(input.priority, f('priority'), 0, 1000);
     out.priority = input.priority;
   }
   if (input.channels != null) {

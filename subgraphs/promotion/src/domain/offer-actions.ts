@@ -5,7 +5,7 @@ import { accountOf, productOf } from './accounts.js';
 import { effectiveStatus } from './offer-access.js';
 import { makeOffer } from './offers.js';
 import type { PromotionServices } from './services.js';
-import { checkInt, checkScore, checkTemplate } from './template-checks.js';
+import { checkScore, checkTemplate } from './template-checks.js';
 import { renderTemplate } from './templates.js';
 
 export type OfferCreateInput = {
@@ -37,7 +37,7 @@ export async function offerCreate(
   checks.uuid(input.promotionId, field('promotionId'));
   checkTemplate(checks, input.template, field('template'));
   checkScore(checks, input.score, field('score'));
-  checkInt(checks, input.ttlHours, field('ttlHours'), 1, 24 * 365);
+  checks.int(input.ttlHours, field('ttlHours'), 1, 24 * 365);
   if (!checks.ok) return { ok: false, errors: checks.errors };
 
   // Each lookup as the staff member: an account outside their segments is as unknown as a missing one.

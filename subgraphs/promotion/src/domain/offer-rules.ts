@@ -1,7 +1,7 @@
 import { Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOfferRule, OfferRule, type OfferTemplate, PromotionRow } from '../entities/index.js';
-import { checkInt, checkScore, checkTemplate } from './template-checks.js';
+import { checkScore, checkTemplate } from './template-checks.js';
 
 type RuleFields = {
   name?: string | null;
@@ -22,10 +22,10 @@ const field = (name: string) => ['input', name];
 async function check(em: EntityManager, storefrontId: string, input: RuleFields): Promise<Checks> {
   const checks = new Checks();
   checks.text(input.name, field('name'), 200);
-  checkInt(checks, input.threshold, field('threshold'), 1, 100);
-  checkInt(checks, input.windowMinutes, field('windowMinutes'), 1, 60 * 24 * 90);
-  checkInt(checks, input.cooldownMinutes, field('cooldownMinutes'), 0, 60 * 24 * 365);
-  checkInt(checks, input.offerTtlHours, field('offerTtlHours'), 1, 24 * 365);
+  checks.int(input.threshold, field('threshold'), 1, 100);
+  checks.int(input.windowMinutes, field('windowMinutes'), 1, 60 * 24 * 90);
+  checks.int(input.cooldownMinutes, field('cooldownMinutes'), 0, 60 * 24 * 365);
+  checks.int(input.offerTtlHours, field('offerTtlHours'), 1, 24 * 365);
   checkScore(checks, input.score, field('score'));
   checkTemplate(checks, input.template, field('template'));
   if (input.promotionId && checks.uuid(input.promotionId, field('promotionId'))) {

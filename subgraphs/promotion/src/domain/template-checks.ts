@@ -11,12 +11,6 @@ export function checkTemplate(checks: Checks, template: OfferTemplate | null | u
   if (template.imageUrl) checks.url(template.imageUrl, [...field, 'imageUrl']);
 }
 
-/** An integer within bounds, or a userError. */
-export function checkInt(checks: Checks, value: number | null | undefined, field: string[], min: number, max: number): void {
-  if (value == null) return;
-  if (!Number.isInteger(value) || value < min || value > max) checks.add('OUT_OF_RANGE', `Use a whole number from ${min} to ${max}`, field);
-}
-
 export function checkScore(checks: Checks, value: number | null | undefined, field: string[]): void {
   if (value == null) return;
   if (!Number.isFinite(value) || value < 0 || value > 1000) checks.add('OUT_OF_RANGE', 'Use a score from 0 to 1000', field);

@@ -15,6 +15,18 @@ export type AudienceRules = {
   customerTypes: string[];
 };
 
+/** Audience rules with every rule empty (no restriction) except those given. */
+export const audienceRules = (rules: Partial<AudienceRules> = {}): AudienceRules => ({
+  segments: [],
+  categories: [],
+  countries: [],
+  regions: [],
+  productIdsHeld: [],
+  lifecycleStages: [],
+  customerTypes: [],
+  ...rules,
+});
+
 export type OfferTemplate = { title: string; message: string; content?: string | null; link?: string | null; imageUrl?: string | null };
 
 export const Campaign = defineEntity({

@@ -1,6 +1,6 @@
 import { type SeedOptions, seedId } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Campaign, Offer, OfferRule, PromotionRow } from '../entities/index.js';
+import { audienceRules, Campaign, Offer, OfferRule, PromotionRow } from '../entities/index.js';
 
 const storefront = (brand: 'volt' | 'nimbus') => seedId('storefront', brand);
 export const promotionId = (key: string) => seedId('promotion', key);
@@ -90,15 +90,7 @@ export async function seed(em: EntityManager, _options: SeedOptions = {}): Promi
       objective: 'UPSELL',
       priority: 30,
       channels: ['WEB', 'APP'],
-      audience: {
-        segments: ['consumer'],
-        categories: [],
-        countries: [],
-        regions: [],
-        productIdsHeld: [],
-        lifecycleStages: ['ACTIVE', 'AT_RISK'],
-        customerTypes: [],
-      },
+      audience: audienceRules({ segments: ['consumer'], lifecycleStages: ['ACTIVE', 'AT_RISK'] }),
       template: {
         title: '{{name}}, double your data',
         message: 'Half price on any plan for 3 months.',
