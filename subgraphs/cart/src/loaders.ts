@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { catalogLoader } from './domain/catalog.js';
 import {
+  type Buyer,
   type CartEvaluation,
   customersWithOrders,
   type EvaluationInput,
@@ -28,19 +29,21 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
     return customerIds.map((id) => ordered.has(id));
   });
 
+  /** What promotions need to know of a cart's buyer besides the cart: first order or not, and the storefront's locale. */
+  const buyer = async (customerId: string | null): Promise<Buyer> => {
+    const [ordered, storefrontLocaleValue] = await Promise.all([customerId ? hasOrdered.load(customerId) : false, locale()]);
+    return { isFirstOrder: !!customerId && !ordered, locale: storefrontLocaleValue };
+  };
+
   /** What the promotion subgraph is asked for a cart; null when nothing in it can be discounted. */
   const inputOf = async (cart: ICart): Promise<EvaluationInput | null> => {
     const cartLines = await lines.load(cart.id);
     if (cartLines.length === 0) return null;
-    const [products, ordered, storefrontLocaleValue] = await Promise.all([
+    const [products, about] = await Promise.all([
       Promise.all(cartLines.map((l) => catalog.load(l.productId))),
-      cart.customerId ? hasOrdered.load(cart.customerId) : Promise.resolve(false),
-      locale(),
+      buyer(cart.customerId ?? null),
     ]);
-    const input = evaluationInput(cart, cartLines, products, {
-      isFirstOrder: !!cart.customerId && !ordered,
-      locale: storefrontLocaleValue,
-    });
+    const input = evaluationInput(cart, cartLines, products, about);
     return input.lines.length > 0 ? input : null;
   };
 
@@ -75,8 +78,7 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
     catalog,
     lines,
     evaluation: new DataLoader<ICart, CartEvaluation, string>(evaluate, { cacheKeyFn: (c) => c.id, maxBatchSize: MAX_EVALUATIONS }),
-    hasOrdered,
-    locale,
+    buyer,
     orderLines: groupedBy<IOrderLine>(
       (ids) => em.find(OrderLine, { order: { $in: [...ids] } }, { orderBy: { id: 'asc' } }),
       (l) => l.order.id,

@@ -6,7 +6,7 @@ import { Cart, CartLine, type IOrder, Order, OrderEvent, OrderLine, Outbox } fro
 import { findCart } from './access.js';
 import type { CartRef } from './cart-edit.js';
 import type { CatalogProduct } from './catalog.js';
-import { type CartEvaluation, customersWithOrders, evaluationInput, storefrontLocale } from './promotions.js';
+import { type BuyerLookup, type CartEvaluation, evaluationInput } from './promotions.js';
 import type { CartServices } from './services.js';
 import { computeTotals, withDiscounts } from './totals.js';
 
@@ -15,6 +15,7 @@ export type CheckoutContext = {
   principal: Principal;
   catalog: DataLoader<string, CatalogProduct | null>;
   services: CartServices;
+  buyer: BuyerLookup;
 };
 type Account = { segment: string; partner: { id: string } | null };
 
@@ -71,11 +72,7 @@ export async function cartCheckout(ctx: CheckoutContext, ref: CartRef, idempoten
   const customerId = ctx.principal.id as string;
 
   // Promotions, authoritatively: evaluated and reserved under this key before the cart's transaction opens.
-  const [ordered, locale] = await Promise.all([
-    customersWithOrders(ctx.em, storefrontId, [customerId]),
-    storefrontLocale(ctx.services.peers, ctx.principal),
-  ]);
-  const input = evaluationInput({ ...cart, customerId }, lines, products, { isFirstOrder: !ordered.has(customerId), locale });
+  const input = evaluationInput({ ...cart, customerId }, lines, products, await ctx.buyer(customerId));
   let evaluation: CartEvaluation;
   try {
     const redeemed = await ctx.services.promotions.redeem(storefrontId, key, input);

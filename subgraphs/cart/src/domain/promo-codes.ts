@@ -1,18 +1,10 @@
 import { fail, ok, type Result } from '@dcrm/kit';
 import { CartLine, type ICart } from '../entities/index.js';
 import { type CartRef, type EditContext, openCart, save } from './cart-edit.js';
-import {
-  codeRefused,
-  customersWithOrders,
-  evaluationInput,
-  isCode,
-  MAX_PROMO_CODES,
-  normalizeCode,
-  storefrontLocale,
-} from './promotions.js';
+import { type BuyerLookup, codeRefused, evaluationInput, isCode, MAX_PROMO_CODES, normalizeCode } from './promotions.js';
 import type { CartServices } from './services.js';
 
-export type PromoContext = EditContext & { services: CartServices };
+export type PromoContext = EditContext & { services: CartServices; buyer: BuyerLookup };
 
 const codeField = ['input', 'code'];
 
@@ -31,17 +23,12 @@ export async function cartPromoCodeApply(ctx: PromoContext, ref: CartRef, rawCod
   if (cart.promoCodes.includes(code)) return ok(cart);
   if (cart.promoCodes.length >= MAX_PROMO_CODES) return fail('TOO_MANY', `At most ${MAX_PROMO_CODES} codes per cart`, codeField);
   const lines = await ctx.em.find(CartLine, { cart: cart.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-  const [products, ordered, locale] = await Promise.all([
+  const [products, about] = await Promise.all([
     Promise.all(lines.map((l) => ctx.catalog.load(l.productId))),
-    cart.customerId ? customersWithOrders(ctx.em, cart.storefrontId, [cart.customerId]) : Promise.resolve(new Set<string>()),
-    storefrontLocale(ctx.services.peers, ctx.principal),
+    ctx.buyer(cart.customerId ?? null),
   ]);
   const couponCodes = [...cart.promoCodes, code];
-  const input = evaluationInput(cart, lines, products, {
-    isFirstOrder: !!cart.customerId && !ordered.has(cart.customerId),
-    locale,
-    couponCodes,
-  });
+  const input = evaluationInput(cart, lines, products, { ...about, couponCodes });
   let problem: string | null;
   try {
     const evaluation = await ctx.services.promotions.evaluate(cart.storefrontId, input);

@@ -11,6 +11,11 @@ export type CartEvaluation = { discounts: CartDiscount[]; codeProblems: CodeProb
 
 export const NO_EVALUATION: CartEvaluation = { discounts: [], codeProblems: [] };
 
+/** The buyer side of an evaluation: whether this is their first order, and the storefront's locale for messages. */
+export type Buyer = { isFirstOrder: boolean; locale: string | null };
+/** Per request (the cart's loaders): one order lookup per customer and one locale read, however often asked. */
+export type BuyerLookup = (customerId: string | null) => Promise<Buyer>;
+
 /** What the promotion subgraph takes (its `PromotionEvaluateInput`): catalog prices only. */
 export type EvaluationInput = {
   customerId: string | null;

@@ -17,6 +17,8 @@ import type { ICart, OrderStatus } from '../entities/index.js';
 import type { CartContext } from './context.js';
 
 const edit = (ctx: CartContext) => ({ em: ctx.em, principal: ctx.principal, catalog: ctx.loaders.catalog });
+/** What edits that involve promotions need besides: the services and the per-request buyer lookup. */
+const priced = (ctx: CartContext) => ({ ...edit(ctx), services: ctx.services, buyer: ctx.loaders.buyer });
 const cartPayload = (result: Result<ICart>) => ({ ...payload('cart', result), cartToken: null });
 
 async function storefrontCurrency(ctx: CartContext): Promise<string> {
@@ -48,11 +50,11 @@ export const mutationResolvers: Resolvers = {
     cartAttachCustomer: async (_: unknown, { input }: { input: { cartId: string; cartToken: string } }, ctx: CartContext) =>
       cartPayload(await cartAttachCustomer(edit(ctx), input.cartId, input.cartToken)),
     cartPromoCodeApply: async (_: unknown, { input }: { input: { cart: CartRef; code: string } }, ctx: CartContext) =>
-      cartPayload(await cartPromoCodeApply({ ...edit(ctx), services: ctx.services }, input.cart, input.code)),
+      cartPayload(await cartPromoCodeApply(priced(ctx), input.cart, input.code)),
     cartPromoCodeRemove: async (_: unknown, { input }: { input: { cart: CartRef; code: string } }, ctx: CartContext) =>
-      cartPayload(await cartPromoCodeRemove({ ...edit(ctx), services: ctx.services }, input.cart, input.code)),
+      cartPayload(await cartPromoCodeRemove(priced(ctx), input.cart, input.code)),
     cartCheckout: async (_: unknown, { input }: { input: { cart: CartRef; idempotencyKey: string } }, ctx: CartContext) =>
-      payload('order', await cartCheckout({ ...edit(ctx), services: ctx.services }, input.cart, input.idempotencyKey)),
+      payload('order', await cartCheckout(priced(ctx), input.cart, input.idempotencyKey)),
     orderStatusUpdate: async (
       _: unknown,
       { input }: { input: { id: string; status: OrderStatus; reason?: string | null } },
