@@ -6,7 +6,15 @@ export const AUDIENCE = 'dcrm-api';
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 
 /** Claims of a dcrm access token; the same mapping applies to an external identity provider's tokens. */
-type Claims = JWTPayload & { kind?: string; sf?: string | null; pid?: string | null; roles?: string[]; scope?: string; sid?: string };
+type Claims = JWTPayload & {
+  kind?: string;
+  sf?: string | null;
+  sfs?: string[];
+  pid?: string | null;
+  roles?: string[];
+  scope?: string;
+  sid?: string;
+};
 
 const TOKEN_KINDS = new Set<PrincipalKind>(['customer', 'staff', 'partner']);
 
@@ -31,6 +39,7 @@ export async function signAccessToken(
   const claims: Claims = {
     kind: principal.kind,
     sf: principal.storefrontId,
+    ...(principal.storefronts ? { sfs: principal.storefronts } : {}),
     pid: principal.partnerId,
     roles: principal.roles,
     scope: principal.scopes.join(' '),
@@ -76,6 +85,7 @@ export function principalFromClaims(claims: Claims): Principal | null {
     kind,
     id: claims.sub,
     storefrontId: typeof claims.sf === 'string' ? claims.sf : null,
+    ...(Array.isArray(claims.sfs) ? { storefronts: claims.sfs.filter((s) => typeof s === 'string') } : {}),
     partnerId: typeof claims.pid === 'string' ? claims.pid : null,
     roles: Array.isArray(claims.roles) ? claims.roles.filter((r) => typeof r === 'string') : [],
     scopes: typeof claims.scope === 'string' && claims.scope ? claims.scope.split(' ') : [],

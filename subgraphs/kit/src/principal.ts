@@ -10,6 +10,11 @@ export type Principal = {
   id: string | null;
   /** The white-label brand the request is scoped to. */
   storefrontId: string | null;
+  /**
+   * The brands this principal may act on (read and write), see `brands.ts`. Staff carry their grants
+   * (`*` = all brands, an explicit grant); absent means just `storefrontId`.
+   */
+  storefronts?: string[];
   partnerId: string | null;
   roles: string[];
   scopes: string[];
@@ -56,6 +61,7 @@ export function verifyPrincipal(header: string | undefined | null, secret: strin
     id: typeof data.id === 'string' ? data.id : null,
     storefrontId: typeof data.storefrontId === 'string' ? data.storefrontId : null,
     partnerId: typeof data.partnerId === 'string' ? data.partnerId : null,
+    ...(Array.isArray(data.storefronts) ? { storefronts: data.storefronts.filter((s): s is string => typeof s === 'string') } : {}),
     roles: Array.isArray(data.roles) ? data.roles.filter((r): r is string => typeof r === 'string') : [],
     scopes: Array.isArray(data.scopes) ? data.scopes.filter((s): s is string => typeof s === 'string') : [],
     clientIp: typeof data.clientIp === 'string' ? data.clientIp : null,

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { brandCondition, brandsOf, mayActOn, mayActOnAll } from './brands.js';
+import type { Principal } from './principal.js';
+
+const base: Principal = { kind: 'staff', id: 's', storefrontId: 'volt', partnerId: null, roles: [], scopes: [] };
+
+describe('brand scope', () => {
+  it('defaults to the request storefront', () => {
+    expect(brandsOf(base)).toEqual(['volt']);
+    expect(mayActOn(base, 'volt')).toBe(true);
+    expect(mayActOn(base, 'nimbus')).toBe(false);
+    expect(brandCondition(base)).toEqual({ $in: ['volt'] });
+  });
+
+  it('follows the granted list, and * only when granted explicitly', () => {
+    const multi = { ...base, storefronts: ['volt', 'nimbus'] };
+    expect(mayActOnAll(multi, ['volt', 'nimbus'])).toBe(true);
+    expect(mayActOnAll(base, ['volt', 'nimbus'])).toBe(false);
+    const all = { ...base, storefronts: ['*'] };
+    expect(mayActOn(all, 'anything')).toBe(true);
+    expect(brandCondition(all)).toBeUndefined();
+  });
+
+  it('grants nothing without a storefront, except to a service principal that names none', () => {
+    expect(brandsOf({ ...base, storefrontId: null })).toEqual([]);
+    expect(mayActOn({ ...base, storefrontId: null }, 'volt')).toBe(false);
+    expect(mayActOn({ ...base, kind: 'service', storefrontId: null }, 'volt')).toBe(true);
+    expect(mayActOn(base, null)).toBe(false);
+  });
+});
