@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -20,6 +21,14 @@ export default defineConfig({
     // Tests name their client address (x-forwarded-for) so login throttling is per test file;
     // a cheaper scrypt cost keeps sign-in tests fast (the cost travels with each hash).
     // Background job runners are off in tests: they drive the same tasks directly, with a manual clock.
-    env: { APOLLO_TELEMETRY_DISABLED: '1', DCRM_TRUST_PROXY: '1', DCRM_SCRYPT_N: '16384', DCRM_JOBS: 'off' },
+    // The source has no secrets: each run generates its own, which stacks and spawned processes inherit.
+    env: {
+      APOLLO_TELEMETRY_DISABLED: '1',
+      DCRM_TRUST_PROXY: '1',
+      DCRM_SCRYPT_N: '16384',
+      DCRM_JOBS: 'off',
+      DCRM_JWT_SECRET: randomBytes(32).toString('hex'),
+      DCRM_INTERNAL_SECRET: randomBytes(32).toString('hex'),
+    },
   },
 });

@@ -2,7 +2,7 @@ import { SQL_COUNT_HEADER } from '@dcrm/kit';
 import autocannon from 'autocannon';
 import type { GraphQLBody } from './operations.js';
 
-/** One endpoint answering one operation; `headers` is called right before each load run (signatures expire). */
+/** One endpoint answering one operation; `headers` is called for every request (signatures live seconds). */
 export type Target = { url: string; body: string; headers: () => Record<string, string> };
 
 export type Probe = { data: Record<string, unknown>; statements: number | null };
@@ -74,6 +74,7 @@ function cannon(target: Target, connections: number, seconds: number): Promise<R
         // Only 2xx bodies: a non-2xx is already counted as one error.
         requests: [
           {
+            setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', ...target.headers() } }),
             onResponse: (status, body) => {
               if (status >= 300) sample(status, body);
               else if (hasErrors(body)) {

@@ -107,7 +107,8 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
       ];
       const port = op.subgraph ? subgraphPorts.get(op.subgraph) : undefined;
       if (port) {
-        const signed = () => ({ [PRINCIPAL_HEADER]: signPrincipal(SHOPPER, secret) });
+        const request = { query: op.query, variables: op.variables };
+        const signed = () => ({ [PRINCIPAL_HEADER]: signPrincipal(SHOPPER, secret, { audience: op.subgraph as string, body: request }) });
         targets.push({ shape: 'direct subgraph', target: { url: local(port, '/graphql'), body, headers: signed } });
       }
       if (op.raw) targets.push({ shape: 'raw SQL', target: { url: local(rawPort, `/${op.name}`), body, headers: () => ({}) } });

@@ -197,12 +197,13 @@ describe('straight to the cart subgraph', () => {
       scopes: [],
     };
     const server = stack.subgraphs.find((s) => s.definition.name === 'cart')?.server.handler as Parameters<typeof request>[0];
+    const body = {
+      query: `{ _entities(representations: [{ __typename: "Cart", id: "${cart.id}" }, { __typename: "Order", id: "${placed.id}" }]) { ... on Cart { id } ... on Order { id } } }`,
+    };
     const res = await request(server)
       .post('/graphql')
-      .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: signPrincipal(aoife, internalSecret()) })
-      .send({
-        query: `{ _entities(representations: [{ __typename: "Cart", id: "${cart.id}" }, { __typename: "Order", id: "${placed.id}" }]) { ... on Cart { id } ... on Order { id } } }`,
-      });
+      .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: signPrincipal(aoife, internalSecret(), { audience: 'cart', body }) })
+      .send(body);
     expect(res.status).toBe(200);
     expect(res.body.data._entities).toEqual([null, null]);
   });

@@ -189,20 +189,22 @@ describe('straight to the customer subgraph', () => {
   });
 
   it('_entities with a principal signed by a wrong key is 401', async () => {
-    const forged = signPrincipal(principal({ kind: 'service', scopes: ['*'] }), 'w'.repeat(48));
+    const body = { query: entities };
+    const forged = signPrincipal(principal({ kind: 'service', scopes: ['*'] }), 'w'.repeat(48), { audience: 'customer', body });
     const res = await request(customerServer())
       .post('/graphql')
       .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: forged })
-      .send({ query: entities });
+      .send(body);
     expect(res.status).toBe(401);
   });
 
   it("_entities with a genuine principal still applies row rules: P2 gets null for P1's account", async () => {
-    const skyline = signPrincipal(principal({ partnerId: seedId('partner', 'skyline') }), internalSecret());
+    const body = { query: entities };
+    const skyline = signPrincipal(principal({ partnerId: seedId('partner', 'skyline') }), internalSecret(), { audience: 'customer', body });
     const res = await request(customerServer())
       .post('/graphql')
       .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: skyline })
-      .send({ query: entities });
+      .send(body);
     expect(res.status).toBe(200);
     expect(res.body.data._entities).toEqual([null]);
   });

@@ -81,6 +81,7 @@ describe('production shape', () => {
       const forged = signPrincipal(
         { kind: 'service', id: 'evil', storefrontId: null, partnerId: null, roles: [], scopes: ['*'] },
         'z'.repeat(48),
+        { audience: 'catalog', body: { query } },
       );
       const wrongKey = await request(catalogUrl)
         .post('/graphql')

@@ -1,7 +1,7 @@
 import type { HeaderMap } from '@apollo/server';
 import { API_KEY_REVOKED, SESSION_REVOKED } from '@dcrm/customer';
 import type { SubgraphTarget } from '@dcrm/kit';
-import { ACCESS_TOKEN_TTL_SECONDS, type EventBus, type Principal, servicePrincipal, type TokenVerifier } from '@dcrm/kit';
+import { ACCESS_TOKEN_TTL_SECONDS, type EventBus, type Principal, SERVICE_SCOPES, servicePrincipal, type TokenVerifier } from '@dcrm/kit';
 import { GraphQLError } from 'graphql';
 
 export const API_KEY_HEADER = 'x-api-key';
@@ -83,7 +83,8 @@ export async function createAuthenticator(deps: {
     if (cached !== undefined) return cached;
     const response = await deps.customer.execute(
       { query: 'query Verify($key: String!) { apiKeyVerify(key: $key) { keyId kind storefrontId partnerId scopes } }', variables: { key } },
-      servicePrincipal('router'),
+      // Only key verification: a captured or leaked router principal can do nothing else.
+      servicePrincipal('router', null, [SERVICE_SCOPES.apiKeyVerify]),
     );
     if (response.errors?.length) throw new Error(`key verification failed: ${response.errors[0].message}`);
     const grant = (response.data?.apiKeyVerify as Grant | null) ?? null;

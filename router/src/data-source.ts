@@ -14,8 +14,8 @@ export class TargetDataSource implements GraphQLDataSource<RouterContext> {
     const context = options.context as Partial<RouterContext>;
     if (context.warmUp) return WARM_UP_RESPONSE;
     const principal = context.principal;
-    // Health checks and schema loads carry no caller: they run as the router itself.
-    const as: Principal = principal ?? { kind: 'service', id: 'router', storefrontId: null, partnerId: null, roles: [], scopes: [] };
+    // Health checks and schema loads carry no caller: they run with no rights at all.
+    const as: Principal = principal ?? { kind: 'anonymous', id: null, storefrontId: null, partnerId: null, roles: [], scopes: [] };
     const { query, variables, operationName } = options.request;
     const request: SubgraphRequest = { query: query as string };
     if (variables) request.variables = variables as Record<string, unknown>;

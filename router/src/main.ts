@@ -1,4 +1,4 @@
-import { httpTarget, internalSecret } from '@dcrm/kit';
+import { exitOnSecretError, httpTarget, internalSecret, requiredSecret } from '@dcrm/kit';
 import { loadSupergraph } from '@dcrm/schema';
 import { createRouter } from './router.js';
 import { SUBGRAPHS } from './subgraphs.js';
@@ -6,9 +6,17 @@ import { sdkDocuments } from './warm-up.js';
 
 /**
  * Production router: subgraphs are separate processes, found at `<NAME>_URL`
- * (e.g. CATALOG_URL=http://catalog:4001/graphql); `PORT` (4000) and `DCRM_INTERNAL_SECRET` as for subgraphs.
+ * (e.g. CATALOG_URL=http://catalog:4001/graphql); `PORT` (4000), `HOST` (127.0.0.1) and
+ * `DCRM_INTERNAL_SECRET` as for subgraphs; `DCRM_JWT_SECRET` unless `DCRM_JWKS_URL` is set.
+ * Without its secrets it refuses to start.
  */
-const secret = internalSecret();
+let secret = '';
+try {
+  secret = internalSecret();
+  if (!process.env.DCRM_JWKS_URL) requiredSecret('DCRM_JWT_SECRET');
+} catch (error) {
+  exitOnSecretError(error);
+}
 const targets = SUBGRAPHS.map((s) => {
   const url = process.env[`${s.name.toUpperCase()}_URL`];
   if (!url) throw new Error(`${s.name.toUpperCase()}_URL is not set`);
@@ -24,7 +32,7 @@ const router = await createRouter({
 const port = Number(process.env.PORT ?? 4000);
 await router.listen(port);
 console.log(
-  `[dcrm] router on http://localhost:${port}/graphql → ${targets.map((t) => t.name).join(', ')} (${router.warmedPlans} query plans built at start)`,
+  `[dcrm] router on http://${process.env.HOST || '127.0.0.1'}:${port}/graphql → ${targets.map((t) => t.name).join(', ')} (${router.warmedPlans} query plans built at start)`,
 );
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {

@@ -5,6 +5,7 @@ import {
   type Database,
   type EventBus,
   inProcessTarget,
+  ensureLocalSecrets,
   internalSecret,
   openBus,
   openDatabase,
@@ -36,6 +37,8 @@ export type StackOptions = {
   /** Build the query plans of the storefront SDK's operations at start (servers yes; tests start many stacks, no). */
   warmUp?: boolean;
   log?: (line: string) => void;
+  /** Where the generated secrets are kept when the environment has none (`.data`). */
+  dataDir?: string;
 };
 
 /**
@@ -46,6 +49,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? (() => {});
   const database = options.databaseUrl ? { url: options.databaseUrl, embedded: false, stop: async () => {} } : await openDatabase();
   log(database.embedded ? `embedded PostgreSQL at ${database.url}` : 'PostgreSQL from DATABASE_URL');
+  // Secrets from the environment (tests pass generated ones), else `.data/secrets.json`, made on first start.
+  const secrets = ensureLocalSecrets(options.dataDir ?? '.data');
+  if (secrets.created) log(`generated secrets in ${secrets.file} (mode 0600)`);
   const secret = internalSecret();
   const bus = openBus();
   const subgraphs: BootedSubgraph[] = [];

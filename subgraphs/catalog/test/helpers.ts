@@ -21,8 +21,9 @@ export async function gql(
   query: string,
   variables?: Record<string, unknown>,
 ): Promise<GqlResult> {
-  const headers = principal ? signedHeaders(principal) : { 'content-type': 'application/json' };
-  const response = await request(booted.server.handler).post('/graphql').set(headers).send({ query, variables });
+  const body = { query, variables };
+  const headers = principal ? signedHeaders(principal, 'catalog', body) : { 'content-type': 'application/json' };
+  const response = await request(booted.server.handler).post('/graphql').set(headers).send(body);
   return { status: response.status, body: response.body, statements: Number(response.headers[SQL_COUNT_HEADER] ?? -1) };
 }
 

@@ -17,6 +17,8 @@ export const customerSubgraph: SubgraphDefinition = {
   entities,
   migrations,
   seed: (em: EntityManager, options) => seedCustomers(em, options),
+  // It signs customers', staff and partners' access tokens.
+  secrets: ['DCRM_JWT_SECRET'],
   create: ({ orm, secret, bus }) => {
     const services: CustomerServices = {
       bus,

@@ -25,10 +25,12 @@ function readRule(directives: readonly ConstDirectiveNode[] | undefined): Access
   return { kinds: list('kinds') as PrincipalKind[] | null, scopes: list('scopes') ?? [] };
 }
 
-/** Throws UNAUTHENTICATED/FORBIDDEN unless the principal satisfies every rule. */
+/**
+ * Throws UNAUTHENTICATED/FORBIDDEN unless the principal satisfies every rule. Service principals are
+ * no exception: a field admits them only when its `kinds` name `service`, and only with its scopes.
+ */
 export function assertAccess(principal: Principal, rules: AccessRule[]): void {
   for (const rule of rules) {
-    if (principal.kind === 'service') continue;
     if (rule.kinds && !rule.kinds.includes(principal.kind)) {
       throw principal.kind === 'anonymous' ? unauthenticated() : forbidden();
     }

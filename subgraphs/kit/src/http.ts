@@ -89,12 +89,13 @@ export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer
 
 /**
  * One HTTP server for a request handler, created on `listen` (keep-alive longer than typical proxies').
- * `upgrade` takes WebSocket handshakes on the same port (the router's graphql-ws).
+ * `upgrade` takes WebSocket handshakes on the same port (the router's graphql-ws). Without a host it
+ * binds loopback only, unless `HOST` says otherwise (e.g. `HOST=0.0.0.0` in a container).
  */
 export function httpListener(handler: (req: IncomingMessage, res: ServerResponse) => void, upgrade?: UpgradeHandler): Listener {
   let server: Server | null = null;
   return {
-    listen: (port, host = '0.0.0.0') =>
+    listen: (port, host = process.env.HOST || '127.0.0.1') =>
       new Promise((resolve) => {
         const created = createServer({ keepAliveTimeout: 65_000 }, handler);
         if (upgrade) created.on('upgrade', upgrade);

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import type { Principal, PrincipalKind } from './principal.js';
+import { requiredSecret } from './secrets.js';
 
 export const ISSUER = 'dcrm';
 export const AUDIENCE = 'dcrm-api';
@@ -18,14 +19,9 @@ type Claims = JWTPayload & {
 
 const TOKEN_KINDS = new Set<PrincipalKind>(['customer', 'staff', 'partner']);
 
-const DEV_JWT_SECRET = 'dcrm-development-jwt-secret-change-me-please';
-
+/** `DCRM_JWT_SECRET` (HS256, shared by the router and the customer subgraph): required, no default in the source. */
 export function jwtSecret(env: NodeJS.ProcessEnv = process.env): Uint8Array {
-  const secret = env.DCRM_JWT_SECRET;
-  if (!secret && env.NODE_ENV === 'production' && !env.DCRM_JWKS_URL)
-    throw new Error('DCRM_JWT_SECRET (or DCRM_JWKS_URL) is required in production');
-  if (secret && secret.length < 32) throw new Error('DCRM_JWT_SECRET must be at least 32 characters');
-  return new TextEncoder().encode(secret ?? DEV_JWT_SECRET);
+  return new TextEncoder().encode(requiredSecret('DCRM_JWT_SECRET', env));
 }
 
 /** `sessionId` (claim `sid`) lets a logout revoke the access tokens of that session too. */

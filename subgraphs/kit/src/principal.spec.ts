@@ -1,33 +1,91 @@
 import { describe, expect, it } from 'vitest';
-import { hasScope, type Principal, signPrincipal, verifyPrincipal } from './principal.js';
+import {
+  hasScope,
+  PRINCIPAL_TTL_MS,
+  type Principal,
+  SERVICE_SCOPES,
+  servicePrincipal,
+  signPrincipal,
+  verifyPrincipal,
+} from './principal.js';
 
 const secret = 'x'.repeat(40);
 const alice: Principal = { kind: 'customer', id: 'c1', storefrontId: 's1', partnerId: null, roles: ['segment:smb'], scopes: [] };
 
+const body = { query: 'query Q($id: ID!) { product(id: $id) { id } }', operationName: 'Q', variables: { id: 'p1', tags: ['a'] } };
+const binding = { audience: 'catalog', body };
+
 describe('signed principal', () => {
-  it('round-trips', () => {
-    expect(verifyPrincipal(signPrincipal(alice, secret), secret)).toEqual({ ...alice, clientIp: null });
+  it('round-trips for the subgraph and request it was signed for', () => {
+    expect(verifyPrincipal(signPrincipal(alice, secret, binding), secret, binding)).toEqual({ ...alice, clientIp: null });
+  });
+
+  it('verifies the body the subgraph parsed from the JSON sent, key order and absent fields aside', () => {
+    const header = signPrincipal(alice, secret, { audience: 'catalog', body: { query: '{ a }', variables: undefined } });
+    expect(verifyPrincipal(header, secret, { audience: 'catalog', body: JSON.parse('{"query":"{ a }"}') })).not.toBeNull();
+    const reordered = JSON.parse(JSON.stringify({ variables: { tags: ['a'], id: 'p1' }, operationName: 'Q', query: body.query }));
+    expect(verifyPrincipal(signPrincipal(alice, secret, binding), secret, { audience: 'catalog', body: reordered })).not.toBeNull();
+  });
+
+  it('keeps the brands a principal may act on', () => {
+    const staff: Principal = { ...alice, kind: 'staff', storefronts: ['s1', 's2'] };
+    expect(verifyPrincipal(signPrincipal(staff, secret, binding), secret, binding)?.storefronts).toEqual(['s1', 's2']);
+  });
+
+  it('rejects it at another subgraph', () => {
+    expect(verifyPrincipal(signPrincipal(alice, secret, binding), secret, { ...binding, audience: 'customer' })).toBeNull();
+  });
+
+  it('rejects it with another request body', () => {
+    const header = signPrincipal(alice, secret, binding);
+    for (const other of [
+      { ...body, query: '{ customers(first: 100) { nodes { id } } }' },
+      { ...body, variables: { id: 'p2', tags: ['a'] } },
+      { ...body, operationName: 'Other' },
+      { ...body, extensions: { persistedQuery: { version: 1 } } },
+      undefined,
+      { variables: body.variables },
+    ]) {
+      expect(verifyPrincipal(header, secret, { audience: 'catalog', body: other })).toBeNull();
+    }
+  });
+
+  it('rejects it after a few seconds', () => {
+    const signedAt = Date.now();
+    const header = signPrincipal(alice, secret, binding, signedAt);
+    expect(verifyPrincipal(header, secret, binding, signedAt + PRINCIPAL_TTL_MS - 1)).not.toBeNull();
+    expect(verifyPrincipal(header, secret, binding, signedAt + PRINCIPAL_TTL_MS + 1)).toBeNull();
+    expect(PRINCIPAL_TTL_MS).toBeLessThanOrEqual(10_000);
   });
 
   it('rejects a principal signed with another secret', () => {
-    expect(verifyPrincipal(signPrincipal(alice, 'y'.repeat(40)), secret)).toBeNull();
+    expect(verifyPrincipal(signPrincipal(alice, 'y'.repeat(40), binding), secret, binding)).toBeNull();
   });
 
-  it('rejects a tampered payload', () => {
-    const [, mac] = signPrincipal(alice, secret).split('.');
-    const forged = Buffer.from(JSON.stringify({ ...alice, id: 'c2', exp: Date.now() / 1000 + 60 })).toString('base64url');
-    expect(verifyPrincipal(`${forged}.${mac}`, secret)).toBeNull();
-  });
-
-  it('rejects an expired one', () => {
-    const header = signPrincipal(alice, secret, Date.now() - 120_000);
-    expect(verifyPrincipal(header, secret)).toBeNull();
+  it('rejects a tampered payload: other identity, audience, digest or expiry under the old MAC', () => {
+    const [payload, mac] = signPrincipal(alice, secret, binding).split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    for (const change of [{ id: 'c2' }, { scopes: ['*'] }, { aud: 'customer' }, { dig: 'x' }, { exp: claims.exp + 60_000 }]) {
+      const forged = Buffer.from(JSON.stringify({ ...claims, ...change })).toString('base64url');
+      expect(verifyPrincipal(`${forged}.${mac}`, secret, binding)).toBeNull();
+    }
   });
 
   it('rejects garbage', () => {
     for (const bad of [undefined, '', 'abc', '.', 'a.b', `${Buffer.from('{}').toString('base64url')}.`]) {
-      expect(verifyPrincipal(bad, secret)).toBeNull();
+      expect(verifyPrincipal(bad, secret, binding)).toBeNull();
     }
+  });
+});
+
+describe('service principals', () => {
+  it('carry only the scopes named and the storefront given', () => {
+    expect(servicePrincipal('router', null, [SERVICE_SCOPES.apiKeyVerify])).toMatchObject({
+      kind: 'service',
+      storefrontId: null,
+      scopes: ['apikey:verify'],
+    });
+    expect(servicePrincipal('cart', 's1', [SERVICE_SCOPES.promotionEvaluate]).scopes).not.toContain('*');
   });
 });
 

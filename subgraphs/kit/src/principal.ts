@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
-import { safeEqual } from './secrets.js';
+import { createHash, createHmac } from 'node:crypto';
+import { requiredSecret, safeEqual } from './secrets.js';
 
 /** Who is calling. Built by the router, signed, and verified by every subgraph. */
 export type PrincipalKind = 'anonymous' | 'customer' | 'staff' | 'partner' | 'service';
@@ -24,8 +24,15 @@ export type Principal = {
 
 export const PRINCIPAL_HEADER = 'x-dcrm-principal';
 
-/** Signed principals live this long: long enough for one federated request, short enough to limit replay. */
-const TTL_SECONDS = 60;
+/**
+ * Signed principals live this long: one hop from the router (or a peer) to a subgraph. Together with
+ * the audience and the request digest, a captured header is good for nothing but the same request to
+ * the same subgraph within these seconds.
+ */
+export const PRINCIPAL_TTL_MS = 10_000;
+
+/** What a signature is bound to: the subgraph it is for and the request body it travels with. */
+export type PrincipalBinding = { audience: string; body: unknown };
 
 const b64 = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
 
@@ -33,16 +40,44 @@ function mac(secret: string, payload: string): Buffer {
   return createHmac('sha256', secret).update(payload).digest();
 }
 
-/** `<base64url(json)>.<base64url(hmac-sha256)>`; the payload carries an expiry. */
-export function signPrincipal(principal: Principal, secret: string, now = Date.now()): string {
-  const payload = b64(JSON.stringify({ ...principal, exp: Math.floor(now / 1000) + TTL_SECONDS }));
+// Object keys sorted at every level; JSON.stringify applies `toJSON` (dates) before the replacer.
+const sortKeys = (_key: string, value: unknown) =>
+  value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : value;
+
+/**
+ * SHA-256 of the GraphQL request a subgraph executes — query, operationName, variables, extensions —
+ * serialised canonically (sorted keys, absent = null), so the object an in-process call passes and the
+ * JSON an HTTP call sends and the subgraph parses give the same digest.
+ */
+export function requestDigest(body: unknown): string {
+  const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const request = { query: b.query ?? null, operationName: b.operationName ?? null, variables: b.variables ?? null, extensions: b.extensions ?? null };
+  return createHash('sha256').update(JSON.stringify(request, sortKeys)).digest('base64url');
+}
+
+/** `<base64url(json)>.<base64url(hmac-sha256)>`; the payload carries audience, request digest and expiry (ms). */
+export function signPrincipal(principal: Principal, secret: string, binding: PrincipalBinding, now = Date.now()): string {
+  const claims = { ...principal, aud: binding.audience, dig: requestDigest(binding.body), exp: now + PRINCIPAL_TTL_MS };
+  const payload = b64(JSON.stringify(claims));
   return `${payload}.${b64(mac(secret, payload))}`;
 }
 
 const KINDS = new Set<PrincipalKind>(['anonymous', 'customer', 'staff', 'partner', 'service']);
 
-/** Returns the principal when the signature and expiry check out, otherwise null. */
-export function verifyPrincipal(header: string | undefined | null, secret: string, now = Date.now()): Principal | null {
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((s): s is string => typeof s === 'string') : []);
+
+/**
+ * The principal when the signature checks out and it was signed for this subgraph (`audience`), for
+ * this very request body, and has not expired; otherwise null. Only a POSTed GraphQL body is signed.
+ */
+export function verifyPrincipal(
+  header: string | undefined | null,
+  secret: string,
+  binding: PrincipalBinding,
+  now = Date.now(),
+): Principal | null {
   if (!header) return null;
   const dot = header.indexOf('.');
   if (dot <= 0) return null;
@@ -54,23 +89,50 @@ export function verifyPrincipal(header: string | undefined | null, secret: strin
   } catch {
     return null;
   }
-  if (typeof data.exp !== 'number' || data.exp * 1000 < now) return null;
+  if (typeof data.exp !== 'number' || data.exp < now) return null;
+  if (data.aud !== binding.audience) return null;
+  const body = binding.body as { query?: unknown } | null | undefined;
+  if (typeof body?.query !== 'string' || typeof data.dig !== 'string' || !safeEqual(data.dig, requestDigest(body))) return null;
   if (!KINDS.has(data.kind as PrincipalKind)) return null;
   return {
     kind: data.kind as PrincipalKind,
     id: typeof data.id === 'string' ? data.id : null,
     storefrontId: typeof data.storefrontId === 'string' ? data.storefrontId : null,
     partnerId: typeof data.partnerId === 'string' ? data.partnerId : null,
-    ...(Array.isArray(data.storefronts) ? { storefronts: data.storefronts.filter((s): s is string => typeof s === 'string') } : {}),
-    roles: Array.isArray(data.roles) ? data.roles.filter((r): r is string => typeof r === 'string') : [],
-    scopes: Array.isArray(data.scopes) ? data.scopes.filter((s): s is string => typeof s === 'string') : [],
+    ...(Array.isArray(data.storefronts) ? { storefronts: strings(data.storefronts) } : {}),
+    roles: strings(data.roles),
+    scopes: strings(data.scopes),
     clientIp: typeof data.clientIp === 'string' ? data.clientIp : null,
   };
 }
 
-/** A principal for one subgraph (or the router) calling another on its own behalf. */
-export function servicePrincipal(name: string, storefrontId: string | null = null): Principal {
-  return { kind: 'service', id: name, storefrontId, partnerId: null, roles: [], scopes: ['*'] };
+/**
+ * The capabilities service principals are given, one per kind of service-only call; each is required
+ * by the `@access(kinds: ["service"], scopes: [...])` of the fields that call uses.
+ */
+export const SERVICE_SCOPES = {
+  /** router → customer `apiKeyVerify` */
+  apiKeyVerify: 'apikey:verify',
+  /** promotion → customer `customerAudience` */
+  customerAudience: 'customer:audience',
+  /** cart, promotion → customer `siteMessageSend`/`siteMessagesSend` */
+  messageSend: 'message:send',
+  /** promotion → cart `customersHolding` */
+  cartHoldings: 'cart:holdings',
+  /** cart → promotion `promotionEvaluate` */
+  promotionEvaluate: 'promotion:evaluate',
+  /** cart → promotion `promotionRedeem`/`promotionRelease` */
+  promotionRedeem: 'promotion:redeem',
+} as const;
+
+export type ServiceScope = (typeof SERVICE_SCOPES)[keyof typeof SERVICE_SCOPES];
+
+/**
+ * A principal for one subgraph (or the router) calling another on its own behalf: only the scopes
+ * that call needs, and the storefront it is for whenever it is for one brand.
+ */
+export function servicePrincipal(name: string, storefrontId: string | null, scopes: readonly ServiceScope[]): Principal {
+  return { kind: 'service', id: name, storefrontId, partnerId: null, roles: [], scopes: [...scopes] };
 }
 
 export function hasScope(principal: Principal, scope: string): boolean {
@@ -80,17 +142,9 @@ export function hasScope(principal: Principal, scope: string): boolean {
   return principal.scopes.includes(`${module}:*`);
 }
 
-const DEV_SECRET = 'dcrm-development-internal-secret-change-me';
-
-/** The router↔subgraph shared secret. Required in production; a fixed development value otherwise. */
+/** The router↔subgraph shared secret, `DCRM_INTERNAL_SECRET`: required, no default (the all-in-one generates one). */
 export function internalSecret(env: NodeJS.ProcessEnv = process.env): string {
-  const secret = env.DCRM_INTERNAL_SECRET;
-  if (secret) {
-    if (secret.length < 32) throw new Error('DCRM_INTERNAL_SECRET must be at least 32 characters');
-    return secret;
-  }
-  if (env.NODE_ENV === 'production') throw new Error('DCRM_INTERNAL_SECRET is required in production');
-  return DEV_SECRET;
+  return requiredSecret('DCRM_INTERNAL_SECRET', env);
 }
 
 /** Market segments travel as `segment:<code>` roles (`segment:*` = all segments). */

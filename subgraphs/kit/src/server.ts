@@ -99,8 +99,10 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
         context: async () => {
-          // Every operation, `_service` and `_entities` included, needs the router's signature.
-          const principal = verifyPrincipal(request.headers.get(PRINCIPAL_HEADER), options.secret);
+          // Every operation, `_service` and `_entities` included, needs a signature made for this
+          // subgraph and this very request body, seconds ago.
+          const binding = { audience: options.name, body: request.method === 'POST' ? request.body : undefined };
+          const principal = verifyPrincipal(request.headers.get(PRINCIPAL_HEADER), options.secret, binding);
           if (!principal) throw unauthenticated();
           const em = options.orm.em.fork() as EntityManager;
           return { principal, em, loaders: options.createLoaders(em, principal), services: options.services as S };

@@ -4,6 +4,7 @@ import type { DocumentNode } from 'graphql';
 import { type EventBus, openBus } from './bus.js';
 import { type Clock, systemClock } from './clock.js';
 import { createOrm, type Migration, type MikroORM, migrate } from './orm.js';
+import type { SecretVariable } from './secrets.js';
 import type { SubgraphServer } from './server.js';
 import { httpTarget, type SubgraphTarget } from './targets.js';
 
@@ -22,6 +23,8 @@ export type SubgraphDefinition = {
   /** Demo data; idempotent (does nothing when the subgraph already has data). */
   seed?: (em: EntityManager, options: SeedOptions) => Promise<Record<string, unknown>>;
   create(deps: SubgraphDeps): Promise<SubgraphServer>;
+  /** Secrets its process needs besides `DCRM_INTERNAL_SECRET` (checked before anything starts). */
+  secrets?: SecretVariable[];
 };
 
 /** Another subgraph, by name (resolved when first called, so boot order does not matter). */

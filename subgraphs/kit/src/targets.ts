@@ -17,6 +17,8 @@ export type SubgraphTarget = {
 };
 
 /**
+ * Every call signs the principal for this subgraph and this request (see `signPrincipal`).
+ *
  * All-in-one mode: no socket, but the request still goes through the subgraph's own
  * `executeHTTPGraphQLRequest`, so principal verification and plugins run exactly as over HTTP.
  */
@@ -27,7 +29,7 @@ export function inProcessTarget(server: SubgraphServer, secret: string): Subgrap
     async execute(request, principal) {
       const headers = new HeaderMap([
         ['content-type', 'application/json'],
-        [PRINCIPAL_HEADER, signPrincipal(principal, secret)],
+        [PRINCIPAL_HEADER, signPrincipal(principal, secret, { audience: server.name, body: request })],
       ]);
       const response = await server.execute({ method: 'POST', headers, search: '', body: request });
       if ((response.status ?? 200) >= 500) throw new Error(`${server.name} answered ${response.status}`);
@@ -89,7 +91,7 @@ export function httpTarget(name: string, graphqlUrl: string, secret: string, tim
       const response = await post(
         url,
         JSON.stringify(request),
-        { 'content-type': 'application/json', [PRINCIPAL_HEADER]: signPrincipal(principal, secret) },
+        { 'content-type': 'application/json', [PRINCIPAL_HEADER]: signPrincipal(principal, secret, { audience: name, body: request }) },
         timeoutMs,
       );
       sqlCounter.add(Number(response.headers[SQL_COUNT_HEADER] ?? 0));

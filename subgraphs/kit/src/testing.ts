@@ -28,6 +28,7 @@ export const principals = {
   }),
 };
 
-export function signedHeaders(principal: Principal, secret = internalSecret()): Record<string, string> {
-  return { [PRINCIPAL_HEADER]: signPrincipal(principal, secret), 'content-type': 'application/json' };
+/** Headers of a POST to the `audience` subgraph carrying `body`, signed for exactly that request. */
+export function signedHeaders(principal: Principal, audience: string, body: unknown, secret = internalSecret()): Record<string, string> {
+  return { [PRINCIPAL_HEADER]: signPrincipal(principal, secret, { audience, body }), 'content-type': 'application/json' };
 }

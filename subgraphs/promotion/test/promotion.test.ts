@@ -7,6 +7,7 @@ import {
   type Principal,
   SQL_COUNT_HEADER,
   seedId,
+  SERVICE_SCOPES,
   servicePrincipal,
 } from '@dcrm/kit';
 import { principals, signedHeaders } from '@dcrm/kit/testing';
@@ -41,8 +42,9 @@ afterAll(async () => {
 type Result = { status: number; body: { data?: Record<string, any> | null; errors?: { extensions?: { code?: string } }[] } };
 
 async function gql(principal: Principal | null, query: string, variables?: Record<string, unknown>): Promise<Result> {
-  const headers = principal ? signedHeaders(principal) : { 'content-type': 'application/json' };
-  const response = await request(promotion.server.handler).post('/graphql').set(headers).send({ query, variables });
+  const body = { query, variables };
+  const headers = principal ? signedHeaders(principal, 'promotion', body) : { 'content-type': 'application/json' };
+  const response = await request(promotion.server.handler).post('/graphql').set(headers).send(body);
   expect(response.headers[SQL_COUNT_HEADER]).toBeDefined();
   return { status: response.status, body: response.body };
 }
@@ -128,7 +130,7 @@ describe('promotionEvaluate, promotionRedeem, promotionRelease', () => {
     const mine = await insertPromotion(VOLT, { conditions: [{ type: 'PRODUCTS_IN_CART', productIds: [product] }] });
     const theirs = await insertPromotion(NIMBUS, { conditions: [{ type: 'PRODUCTS_IN_CART', productIds: [product] }] });
     const input = cartOf(product, ['no-such-code']);
-    const result = await gql(servicePrincipal('cart', VOLT), EVALUATE, { input });
+    const result = await gql(servicePrincipal('cart', VOLT, [SERVICE_SCOPES.promotionEvaluate]), EVALUATE, { input });
     const evaluation = result.body.data?.promotionEvaluate[0];
     // Only this test's promotions count (demo data may hold others).
     const ours = evaluation.discounts.filter((d: { promotionId: string }) => [mine.id, theirs.id].includes(d.promotionId));
@@ -141,7 +143,7 @@ describe('promotionEvaluate, promotionRedeem, promotionRelease', () => {
     const pa = await insertPromotion(VOLT, { conditions: [{ type: 'PRODUCTS_IN_CART', productIds: [a] }] });
     const pb = await insertPromotion(VOLT, { conditions: [{ type: 'PRODUCTS_IN_CART', productIds: [b] }] });
     const query = `query ($inputs: [PromotionEvaluateInput!]!) { promotionEvaluate(inputs: $inputs) { discounts { promotionId } } }`;
-    const service = servicePrincipal('cart', VOLT);
+    const service = servicePrincipal('cart', VOLT, [SERVICE_SCOPES.promotionEvaluate]);
     const ours = (e: { discounts: { promotionId: string }[] }) =>
       e.discounts.map((d) => d.promotionId).filter((id) => [pa.id, pb.id].includes(id));
     const result = await gql(service, query, { inputs: [cartOf(b), cartOf(a), cartOf(b)] });
@@ -157,7 +159,7 @@ describe('promotionEvaluate, promotionRedeem, promotionRelease', () => {
       usageLimit: 1,
       conditions: [{ type: 'PRODUCTS_IN_CART', productIds: [product] }],
     });
-    const service = servicePrincipal('cart', VOLT);
+    const service = servicePrincipal('cart', VOLT, [SERVICE_SCOPES.promotionRedeem]);
     const usage = async () => (await (promotion.orm.em.fork() as EntityManager).findOneOrFail(PromotionRow, { id: limited.id })).usageCount;
     const input = cartOf(product, [code.toLowerCase()]);
     const key = randomUUID();

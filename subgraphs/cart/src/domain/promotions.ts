@@ -1,4 +1,4 @@
-import { fail, ok, type Peers, type Principal, type Result, servicePrincipal, type UserError } from '@dcrm/kit';
+import { fail, ok, type Peers, type Principal, type Result, SERVICE_SCOPES, type ServiceScope, servicePrincipal, type UserError } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ICart, ICartLine } from '../entities/index.js';
 import { type CatalogProduct, sold } from './catalog.js';
@@ -106,14 +106,14 @@ export type PromotionClient = {
 };
 
 export function promotionClient(peers: Peers): PromotionClient {
-  const run = async (storefrontId: string, query: string, variables: Record<string, unknown>) => {
-    const response = await peers('promotion').execute({ query, variables }, servicePrincipal('cart', storefrontId));
+  const run = async (storefrontId: string, query: string, variables: Record<string, unknown>, scope: ServiceScope) => {
+    const response = await peers('promotion').execute({ query, variables }, servicePrincipal('cart', storefrontId, [scope]));
     if (response.errors?.length || !response.data) throw new Error(`promotion: ${response.errors?.[0]?.message ?? 'no data'}`);
     return response.data as Record<string, unknown>;
   };
   const evaluateAll = async (storefrontId: string, inputs: EvaluationInput[]) => {
     if (inputs.length === 0) return [];
-    const evaluations = (await run(storefrontId, EVALUATE, { inputs })).promotionEvaluate as CartEvaluation[];
+    const evaluations = (await run(storefrontId, EVALUATE, { inputs }, SERVICE_SCOPES.promotionEvaluate)).promotionEvaluate as CartEvaluation[];
     if (evaluations.length !== inputs.length) throw new Error('promotion: one evaluation per cart expected');
     return evaluations;
   };
@@ -121,7 +121,7 @@ export function promotionClient(peers: Peers): PromotionClient {
     evaluate: async (storefrontId, input) => (await evaluateAll(storefrontId, [input]))[0],
     evaluateAll,
     redeem: async (storefrontId, idempotencyKey, input) => {
-      const data = (await run(storefrontId, REDEEM, { input: { idempotencyKey, evaluation: input } })).promotionRedeem as {
+      const data = (await run(storefrontId, REDEEM, { input: { idempotencyKey, evaluation: input } }, SERVICE_SCOPES.promotionRedeem)).promotionRedeem as {
         evaluation: CartEvaluation | null;
         userErrors: UserError[];
       };
@@ -138,7 +138,7 @@ export function promotionClient(peers: Peers): PromotionClient {
       return ok(data.evaluation);
     },
     release: async (storefrontId, idempotencyKey) => {
-      await run(storefrontId, RELEASE, { input: { idempotencyKey } });
+      await run(storefrontId, RELEASE, { input: { idempotencyKey } }, SERVICE_SCOPES.promotionRedeem);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { type Principal, type SubgraphTarget, servicePrincipal } from '@dcrm/kit';
+import { type Principal, SERVICE_SCOPES, type SubgraphTarget, servicePrincipal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ChannelAdapter } from './channels.js';
 import { type DropLinkRow, dropLinkToken } from './drop-links.js';
@@ -67,7 +67,7 @@ async function deliver(em: EntityManager, deps: ReminderDeps, r: Due, now: Date)
     await stop(em, r.id, reason ?? 'NO_CUSTOMER', now);
     return false;
   }
-  const service: Principal = servicePrincipal('cart', r.storefront_id);
+  const service: Principal = servicePrincipal('cart', r.storefront_id, [SERVICE_SCOPES.messageSend]);
   const response = await deps.customer.execute(
     { query: PREFERENCES, variables: { reps: [{ __typename: 'Customer', id: r.customer_id }] } },
     service,

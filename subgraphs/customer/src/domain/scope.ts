@@ -15,7 +15,8 @@ export const ACCOUNT_ADMIN = 'account-admin';
  */
 export function customerScope(principal: Principal, ownTree: string[] = []): FilterQuery<ICustomer> | null {
   const storefrontId = principal.storefrontId;
-  if (principal.kind === 'service') return storefrontId ? { storefrontId } : {};
+  // A service sees accounts only when it names the storefront it acts for (the router's key check names none).
+  if (principal.kind === 'service') return storefrontId ? { storefrontId } : null;
   if (!storefrontId) return null;
   switch (principal.kind) {
     case 'customer':

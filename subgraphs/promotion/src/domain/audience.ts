@@ -1,4 +1,4 @@
-import { type Peers, servicePrincipal } from '@dcrm/kit';
+import { type Peers, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AudienceRules, Campaign, PromotionRow } from '../entities/index.js';
 import { jobKey, lockCampaign, TASKS } from './campaign-lifecycle.js';
@@ -36,7 +36,7 @@ export async function audiencePage(
   after: string | null,
   size: number,
 ): Promise<{ members: AudienceMember[]; last: string | null; full: boolean }> {
-  const principal = servicePrincipal('promotion', storefrontId);
+  const principal = servicePrincipal('promotion', storefrontId, [SERVICE_SCOPES.customerAudience, SERVICE_SCOPES.cartHoldings]);
   const { productIdsHeld, ...filter } = rules;
   const response = await peers('customer').execute({ query: AUDIENCE, variables: { rules: filter, after, first: size } }, principal);
   if (response.errors?.length) throw new Error(`customer: ${response.errors[0].message}`);

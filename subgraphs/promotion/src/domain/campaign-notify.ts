@@ -1,4 +1,4 @@
-import { isUuid, servicePrincipal } from '@dcrm/kit';
+import { isUuid, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { publishOffers } from './offers.js';
 import type { PromotionServices } from './services.js';
@@ -32,7 +32,7 @@ export async function notifyBatch(em: EntityManager, services: PromotionServices
     [uuidArray(payload.offerIds), payload.campaignId],
   )) as Pending[];
   if (pending.length === 0) return 0;
-  const principal = servicePrincipal('promotion', pending[0].storefront_id);
+  const principal = servicePrincipal('promotion', pending[0].storefront_id, [SERVICE_SCOPES.messageSend]);
   const customer = services.peers('customer');
   for (let i = 0; i < pending.length; i += MESSAGES_PER_CALL) {
     const messages = pending.slice(i, i + MESSAGES_PER_CALL).map((o) => ({

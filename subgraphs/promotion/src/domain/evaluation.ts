@@ -127,7 +127,7 @@ export async function customersOf(
   if (ids.length === 0) return inputs.map(() => null);
   const profiles = await entitiesOf<Profile>(
     services.peers('customer'),
-    servicePrincipal('promotion', storefrontId),
+    servicePrincipal('promotion', storefrontId, []),
     'Customer',
     'id segment category addresses { city country }',
     ids,

@@ -64,7 +64,7 @@ async function applyRule(
   );
   if (recent > 0) return null;
 
-  const self = servicePrincipal('promotion', signal.storefrontId);
+  const self = servicePrincipal('promotion', signal.storefrontId, []);
   const [account, product, promotion] = await Promise.all([
     accountOf(services.peers, self, signal.customerId),
     signal.productId ? productOf(services.peers, self, signal.productId) : null,
