@@ -11,6 +11,7 @@ const typeDefs = parse(`
     open: String
     staffOnly: String @access(kinds: ["staff"])
     writer: String @access(kinds: ["staff"], scopes: ["catalog:write"])
+    keyCheck: String @access(kinds: ["service"], scopes: ["apikey:verify"])
     secret: Secret
   }
   type Secret @key(fields: "id") @access(kinds: ["staff"]) {
@@ -24,7 +25,7 @@ const schema = applyAccessDirectives(
     {
       typeDefs,
       resolvers: {
-        Query: { open: () => 'open', staffOnly: () => 'staff', writer: () => 'written', secret: () => ({ id: '1', value: 'v' }) },
+        Query: { open: () => 'open', staffOnly: () => 'staff', writer: () => 'written', keyCheck: () => 'checked', secret: () => ({ id: '1', value: 'v' }) },
         Secret: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, value: 'from reference' }) },
       } as never,
     },
@@ -63,5 +64,14 @@ describe('@access', () => {
     const entities = '{ _entities(representations: [{ __typename: "Secret", id: "1" }]) { ... on Secret { value } } }';
     expect(codes(await run(entities, as('customer')))).toContain('FORBIDDEN');
     expect((await run(entities, as('staff'))).data).toEqual({ _entities: [{ value: 'from reference' }] });
+  });
+
+  it('holds service principals to the rules too: only fields naming service, only with their scopes', async () => {
+    expect(codes(await run('{ staffOnly }', as('service', ['*'])))).toEqual(['FORBIDDEN']);
+    expect(codes(await run('{ keyCheck }', as('service', ['message:send'])))).toEqual(['FORBIDDEN']);
+    expect(codes(await run('{ keyCheck }', as('staff', ['apikey:verify'])))).toEqual(['FORBIDDEN']);
+    expect((await run('{ keyCheck }', as('service', ['apikey:verify']))).data).toEqual({ keyCheck: 'checked' });
+    const entities = '{ _entities(representations: [{ __typename: "Secret", id: "1" }]) { ... on Secret { value } } }';
+    expect(codes(await run(entities, as('service', ['apikey:verify'])))).toContain('FORBIDDEN');
   });
 });
