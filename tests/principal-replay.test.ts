@@ -1,5 +1,4 @@
-import type { HTTPGraphQLRequest } from '@apollo/server';
-import { internalSecret, PRINCIPAL_HEADER, type Principal, signPrincipal } from '@dcrm/kit';
+import { internalSecret, PRINCIPAL_HEADER, type Principal, type SubgraphServer, signPrincipal } from '@dcrm/kit';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Stack } from '../router/src/stack.js';
@@ -21,7 +20,10 @@ const server = (name: string) => {
 };
 
 const replay = (subgraph: string, header: string, body: unknown) =>
-  request(server(subgraph).handler).post('/graphql').set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: header }).send(body as object);
+  request(server(subgraph).handler)
+    .post('/graphql')
+    .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: header })
+    .send(body as object);
 
 const capturedFor = (subgraph: string, match: RegExp): Captured => {
   const hit = captured.find((c) => c.subgraph === subgraph && match.test(String(c.body.query)));
@@ -33,7 +35,7 @@ beforeAll(async () => {
   stack = await startTestStack();
   for (const booted of stack.subgraphs) {
     const original = booted.server.execute;
-    booted.server.execute = (req: HTTPGraphQLRequest) => {
+    booted.server.execute = (req: Parameters<SubgraphServer['execute']>[0]) => {
       const header = req.headers.get(PRINCIPAL_HEADER);
       if (header) captured.push({ subgraph: booted.definition.name, header, body: structuredClone(req.body) as Record<string, unknown> });
       return original(req);

@@ -34,7 +34,10 @@ describe('requests that did not come through the router', () => {
 
   it('a principal signed with another secret is 401', async () => {
     const body = { query: '{ _service { sdl } }' };
-    const forged = signPrincipal(principals.staff(null, ['*']), 'not-the-secret-but-long-enough-to-look-real', { audience: 'catalog', body });
+    const forged = signPrincipal(principals.staff(null, ['*']), 'not-the-secret-but-long-enough-to-look-real', {
+      audience: 'catalog',
+      body,
+    });
     const response = await request(catalog.server.handler)
       .post('/graphql')
       .set({ [PRINCIPAL_HEADER]: forged, 'content-type': 'application/json' })

@@ -25,7 +25,13 @@ const schema = applyAccessDirectives(
     {
       typeDefs,
       resolvers: {
-        Query: { open: () => 'open', staffOnly: () => 'staff', writer: () => 'written', keyCheck: () => 'checked', secret: () => ({ id: '1', value: 'v' }) },
+        Query: {
+          open: () => 'open',
+          staffOnly: () => 'staff',
+          writer: () => 'written',
+          keyCheck: () => 'checked',
+          secret: () => ({ id: '1', value: 'v' }),
+        },
         Secret: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, value: 'from reference' }) },
       } as never,
     },

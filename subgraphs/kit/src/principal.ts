@@ -53,7 +53,12 @@ const sortKeys = (_key: string, value: unknown) =>
  */
 export function requestDigest(body: unknown): string {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const request = { query: b.query ?? null, operationName: b.operationName ?? null, variables: b.variables ?? null, extensions: b.extensions ?? null };
+  const request = {
+    query: b.query ?? null,
+    operationName: b.operationName ?? null,
+    variables: b.variables ?? null,
+    extensions: b.extensions ?? null,
+  };
   return createHash('sha256').update(JSON.stringify(request, sortKeys)).digest('base64url');
 }
 

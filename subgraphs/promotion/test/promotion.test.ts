@@ -5,9 +5,9 @@ import {
   internalSecret,
   newId,
   type Principal,
+  SERVICE_SCOPES,
   SQL_COUNT_HEADER,
   seedId,
-  SERVICE_SCOPES,
   servicePrincipal,
 } from '@dcrm/kit';
 import { principals, signedHeaders } from '@dcrm/kit/testing';

@@ -1,4 +1,14 @@
-import { fail, ok, type Peers, type Principal, type Result, SERVICE_SCOPES, type ServiceScope, servicePrincipal, type UserError } from '@dcrm/kit';
+import {
+  fail,
+  ok,
+  type Peers,
+  type Principal,
+  type Result,
+  SERVICE_SCOPES,
+  type ServiceScope,
+  servicePrincipal,
+  type UserError,
+} from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ICart, ICartLine } from '../entities/index.js';
 import { type CatalogProduct, sold } from './catalog.js';
@@ -113,7 +123,8 @@ export function promotionClient(peers: Peers): PromotionClient {
   };
   const evaluateAll = async (storefrontId: string, inputs: EvaluationInput[]) => {
     if (inputs.length === 0) return [];
-    const evaluations = (await run(storefrontId, EVALUATE, { inputs }, SERVICE_SCOPES.promotionEvaluate)).promotionEvaluate as CartEvaluation[];
+    const evaluations = (await run(storefrontId, EVALUATE, { inputs }, SERVICE_SCOPES.promotionEvaluate))
+      .promotionEvaluate as CartEvaluation[];
     if (evaluations.length !== inputs.length) throw new Error('promotion: one evaluation per cart expected');
     return evaluations;
   };
@@ -121,7 +132,8 @@ export function promotionClient(peers: Peers): PromotionClient {
     evaluate: async (storefrontId, input) => (await evaluateAll(storefrontId, [input]))[0],
     evaluateAll,
     redeem: async (storefrontId, idempotencyKey, input) => {
-      const data = (await run(storefrontId, REDEEM, { input: { idempotencyKey, evaluation: input } }, SERVICE_SCOPES.promotionRedeem)).promotionRedeem as {
+      const data = (await run(storefrontId, REDEEM, { input: { idempotencyKey, evaluation: input } }, SERVICE_SCOPES.promotionRedeem))
+        .promotionRedeem as {
         evaluation: CartEvaluation | null;
         userErrors: UserError[];
       };
