@@ -78,9 +78,13 @@ export function openSignInGuard(env: NodeJS.ProcessEnv = process.env, limits: Si
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
   // Errors are handled by the insurance limiter; ioredis would otherwise log each reconnect attempt.
   redis?.on('error', () => {});
-  // Connects at the first sign-in; until Redis is ready the memory insurance answers.
+  // Connects at the first sign-in, waiting a moment for it so one counter does not start in memory
+  // and go on in Redis; while Redis is unreachable the memory insurance answers.
+  let connected: Promise<unknown> | undefined;
   const connect = () => {
-    if (redis?.status === 'wait') redis.connect().catch(() => {});
+    if (!redis) return;
+    connected ??= Promise.race([redis.connect().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    return connected;
   };
   const limiter = (keyPrefix: string, points: number): Limiter => {
     const memory = new RateLimiterMemory({ keyPrefix, points, duration: DAY_SECONDS });
@@ -105,7 +109,7 @@ export function openSignInGuard(env: NodeJS.ProcessEnv = process.env, limits: Si
 
   return {
     admit: async (attempt) => {
-      connect();
+      await connect();
       const pair = pairKey(attempt);
       const [delay, failed, address] = await Promise.all([delays.get(pair), failures.get(pair), addresses.get(addressKey(attempt))]);
       if (live(delay)) return { ok: false, retryAfter: seconds(delay) };
@@ -114,12 +118,14 @@ export function openSignInGuard(env: NodeJS.ProcessEnv = process.env, limits: Si
       return { ok: true, strict: true, retryAfter: seconds(address) };
     },
     failed: async (attempt) => {
+      await connect();
       const pair = pairKey(attempt);
       const [count] = await Promise.all([failures.penalty(pair), addresses.penalty(addressKey(attempt))]);
       const beyond = count.consumedPoints - limits.freeFailures;
       if (beyond >= 0) await delays.block(pair, Math.min(limits.baseDelaySeconds * 2 ** beyond, limits.maxDelaySeconds));
     },
     succeeded: async (attempt) => {
+      await connect();
       const pair = pairKey(attempt);
       await Promise.all([failures.delete(pair), delays.delete(pair)]);
     },
