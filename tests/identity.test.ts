@@ -1,9 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../router/src/stack.js';
-import { client, codes, customerId, DEMO_PASSWORD, KEYS, registerCustomer, signIn, startTestStack, testIp } from './support/stack.js';
+import {
+  client,
+  codes,
+  customerId,
+  DEMO_PASSWORD,
+  KEYS,
+  type Response,
+  registerCustomer,
+  signIn,
+  startTestStack,
+  testIp,
+} from './support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
+  // Sign-in protection with short waits and a low address ceiling, so its tests need not sleep long.
+  Object.assign(process.env, { DCRM_LOGIN_DELAY_SECONDS: '1', DCRM_LOGIN_ADDRESS_FAILURES_PER_DAY: '10' });
   stack = await startTestStack();
 });
 afterAll(() => stack.stop());
@@ -68,25 +81,77 @@ describe('registration', () => {
   });
 });
 
-describe('login throttling', () => {
-  it('refuses an identity after 5 failures, even with the right password', async () => {
-    const email = `throttle-${unique()}@example.com`;
-    const password = 'right-password-1';
-    await client(stack.router.handler, KEYS.volt, { 'x-forwarded-for': testIp() })(REGISTER, { input: { name: 'T', email, password } });
-    for (let i = 0; i < 5; i++) {
-      const wrong = await client(stack.router.handler, KEYS.volt, { 'x-forwarded-for': testIp() })(LOGIN, {
-        input: { email, password: 'wrong-password-1' },
-      });
-      expect(wrong.body.data?.customerLogin.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS' }]);
-    }
-    const blocked = await client(stack.router.handler, KEYS.volt, { 'x-forwarded-for': testIp() })(LOGIN, { input: { email, password } });
-    expect(codes(blocked)).toEqual(['THROTTLED']);
+describe('sign-in protection', () => {
+  // Small limits (set before the stack starts, above): 3 free failures, then 1 s doubling; an address ceiling of 10.
+  const as = (ip: string, key: string | undefined = KEYS.volt) => client(stack.router.handler, key, { 'x-forwarded-for': ip });
+  const login = (ip: string, email: string, password: string) => as(ip)(LOGIN, { input: { email, password } });
+  const retryAfter = (r: Response) => (r.body.errors?.[0]?.extensions as { retryAfter?: number } | undefined)?.retryAfter ?? 0;
+  const outcome = (r: Response) =>
+    r.body.data?.customerLogin?.accessToken ? 'SIGNED_IN' : (codes(r)[0] ?? r.body.data?.customerLogin.userErrors[0]?.code);
+  const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000 + 150));
+  const newCustomer = async () => {
+    const email = `guarded-${unique()}@example.com`;
+    await as(testIp())(REGISTER, { input: { name: 'G', email, password: 'right-password-1' } });
+    return email;
+  };
+
+  it('a stranger failing on your email from another address never stops you', async () => {
+    const email = await newCustomer();
+    const attacker = testIp();
+    const answers: string[] = [];
+    for (let i = 0; i < 10; i++) answers.push(outcome(await login(attacker, email, `guess-${i}-password`)));
+    expect(answers.slice(0, 3)).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS']);
+    expect(answers.slice(3)).toContain('THROTTLED');
+    expect(outcome(await login(testIp(), email, 'right-password-1'))).toBe('SIGNED_IN');
   });
 
-  it('refuses an address after 30 failures across identities', async () => {
-    const gql = client(stack.router.handler, KEYS.volt, { 'x-forwarded-for': testIp() });
-    for (let i = 0; i < 30; i++) await gql(LOGIN, { input: { email: `nobody-${i}-${unique()}@example.com`, password: 'whatever-123' } });
-    expect(codes(await gql(LOGIN, { input: { email: 'conor@example.com', password: DEMO_PASSWORD } }))).toEqual(['THROTTLED']);
+  it('your own failures cost a wait that grows; the right password works once it passes, and success clears them', async () => {
+    const email = await newCustomer();
+    const home = testIp();
+    for (let i = 0; i < 3; i++) expect(outcome(await login(home, email, 'typo-password-1'))).toBe('INVALID_CREDENTIALS');
+    const first = await login(home, email, 'right-password-1');
+    expect(codes(first)).toEqual(['THROTTLED']);
+    await sleep(retryAfter(first));
+    expect(outcome(await login(home, email, 'typo-password-2'))).toBe('INVALID_CREDENTIALS');
+    const second = await login(home, email, 'right-password-1');
+    expect(codes(second)).toEqual(['THROTTLED']);
+    expect(retryAfter(second)).toBeGreaterThan(retryAfter(first));
+    await sleep(retryAfter(second));
+    expect(outcome(await login(home, email, 'right-password-1'))).toBe('SIGNED_IN');
+    expect(outcome(await login(home, email, 'typo-password-3'))).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('an address spraying many identities reaches its ceiling; an identity that has not failed from it still signs in', async () => {
+    const clean = await newCustomer();
+    const sprayed = await newCustomer();
+    const sprayer = testIp();
+    expect(outcome(await login(sprayer, sprayed, 'summer-2026-pass'))).toBe('INVALID_CREDENTIALS');
+    for (let i = 0; i < 9; i++) {
+      expect(outcome(await login(sprayer, `nobody-${i}-${unique()}@example.com`, 'summer-2026-pass'))).toBe('INVALID_CREDENTIALS');
+    }
+    // Over the ceiling: a new failing attempt is refused, and so is an identity that failed from here, right password or not.
+    const fresh = await login(sprayer, `nobody-x-${unique()}@example.com`, 'summer-2026-pass');
+    expect(codes(fresh)).toEqual(['THROTTLED']);
+    expect(retryAfter(fresh)).toBeGreaterThan(0);
+    expect(outcome(await login(sprayer, sprayed, 'right-password-1'))).toBe('THROTTLED');
+    // Someone behind the same address who has not failed signs in; the sprayed owner does from elsewhere.
+    expect(outcome(await login(sprayer, clean, 'right-password-1'))).toBe('SIGNED_IN');
+    expect(outcome(await login(testIp(), sprayed, 'right-password-1'))).toBe('SIGNED_IN');
+  });
+
+  it('staff: password-change guesses share the sign-in budget, at that address only', async () => {
+    const STAFF_LOGIN = 'mutation ($input: LoginInput!) { staffLogin(input: $input) { accessToken userErrors { code } } }';
+    const CHANGE = 'mutation ($input: PasswordChangeInput!) { staffPasswordChange(input: $input) { ok userErrors { code } } }';
+    const guesser = testIp();
+    for (let i = 0; i < 3; i++) {
+      const res = await as(guesser, undefined)(CHANGE, {
+        input: { email: 'manager@volt.example', currentPassword: `guess-${i}-password`, newPassword: 'takeover-password-1' },
+      });
+      expect(res.body.data?.staffPasswordChange.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS' }]);
+    }
+    const input = { email: 'manager@volt.example', password: DEMO_PASSWORD };
+    expect(codes(await as(guesser, undefined)(STAFF_LOGIN, { input }))).toEqual(['THROTTLED']);
+    expect((await as(testIp(), undefined)(STAFF_LOGIN, { input })).body.data?.staffLogin.accessToken).toEqual(expect.any(String));
   });
 });
 
@@ -105,6 +170,22 @@ describe('sessions', () => {
     ]);
     const me = await client(stack.router.handler, KEYS.volt, { authorization: `Bearer ${renewed.accessToken}` })('{ me { id } }');
     expect(me.status).toBe(401);
+  });
+
+  it('a refresh token renews only on its own storefront; presented elsewhere it is refused and stays usable', async () => {
+    const session = await signIn(stack.router.handler, 'customerLogin', 'conor@example.com', KEYS.volt);
+    const elsewhere = await client(stack.router.handler, KEYS.nimbus)(RENEW, { t: session.refreshToken });
+    expect(elsewhere.body.data?.customerAccessTokenRenew).toMatchObject({ accessToken: null, userErrors: [{ code: 'INVALID_TOKEN' }] });
+    const keyless = await client(stack.router.handler)(RENEW, { t: session.refreshToken });
+    expect(keyless.body.data?.customerAccessTokenRenew.userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
+    const home = (await client(stack.router.handler, KEYS.volt)(RENEW, { t: session.refreshToken })).body.data?.customerAccessTokenRenew;
+    expect(home).toMatchObject({ accessToken: expect.any(String), userErrors: [] });
+
+    const staff = await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example');
+    const staffElsewhere = await client(stack.router.handler, KEYS.nimbus)(RENEW, { t: staff.refreshToken });
+    expect(staffElsewhere.body.data?.customerAccessTokenRenew.userErrors).toEqual([{ code: 'INVALID_TOKEN' }]);
+    const staffHome = await client(stack.router.handler, KEYS.volt)(RENEW, { t: staff.refreshToken });
+    expect(staffHome.body.data?.customerAccessTokenRenew).toMatchObject({ accessToken: expect.any(String), userErrors: [] });
   });
 
   it('logout revokes the refresh token and the access token', async () => {

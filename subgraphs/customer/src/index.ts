@@ -1,4 +1,4 @@
-import { createSubgraphServer, jwtSecret, loadTypeDefs, openThrottle, type SubgraphDefinition } from '@dcrm/kit';
+import { createSubgraphServer, jwtSecret, loadTypeDefs, openSignInGuard, type SubgraphDefinition } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrations } from '../migrations/index.js';
 import type { CustomerServices } from './domain/services.js';
@@ -22,7 +22,7 @@ export const customerSubgraph: SubgraphDefinition = {
   create: ({ orm, secret, bus }) => {
     const services: CustomerServices = {
       bus,
-      throttle: openThrottle(),
+      signInGuard: openSignInGuard(),
       jwtSecret: jwtSecret(),
       staffPasswordMaxAgeDays: Number(process.env.DCRM_STAFF_PASSWORD_MAX_AGE_DAYS ?? 90),
     };

@@ -9,6 +9,7 @@ import {
   type Principal,
   passwordProblem,
   type Result,
+  type SignInAttempt,
   verifyPassword,
 } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -17,10 +18,6 @@ import type { CustomerServices } from './services.js';
 import { issueTokens, principalFor, type SubjectKind, type Tokens } from './sessions.js';
 
 export type LoginInput = { email: string; password: string };
-
-const WINDOW_SECONDS = 15 * 60;
-const PER_IDENTITY = 5;
-const PER_IP = 30;
 
 type Subject = { id: string; passwordHash: string | null; refusal?: Result<Tokens> };
 
@@ -58,13 +55,32 @@ async function findSubject(
   return u ? { id: u.id, passwordHash: u.passwordHash } : null;
 }
 
-/** Refused while an identity or an address has failed too often recently. */
-async function throttled(services: CustomerServices, keys: [string, number][]): Promise<void> {
-  for (const [key, limit] of keys) {
-    const wait = await services.throttle.retryAfter(key, limit);
-    if (wait > 0) throw apiError('THROTTLED', `Too many failed sign-ins; try again in ${wait} s`, { retryAfter: wait });
+const throttled = (retryAfter: number) => apiError('THROTTLED', `Too many failed sign-ins; try again in ${retryAfter} s`, { retryAfter });
+
+/** The account a password guess is about: staff and partner emails are global, customers' per storefront. */
+const identityOf = (kind: SubjectKind, email: string, storefrontId: string | null) =>
+  `${kind}:${kind === 'customer' ? storefrontId : '-'}:${email}`;
+
+/**
+ * One password check under the sign-in guard (`check` answers the subject when it matched, null when
+ * not). Refused (THROTTLED) while this identity must wait at this address, or when the address is
+ * over its ceiling and this identity already failed from it; over the ceiling a failure is refused
+ * too, so a wrong password and an unknown email still answer alike.
+ */
+async function guarded<T>(services: CustomerServices, attempt: SignInAttempt, check: () => Promise<T | null>): Promise<T | null> {
+  const admission = await services.signInGuard.admit(attempt);
+  if (!admission.ok) throw throttled(admission.retryAfter);
+  const matched = await check();
+  if (matched) {
+    await services.signInGuard.succeeded(attempt);
+    return matched;
   }
+  await services.signInGuard.failed(attempt);
+  if (admission.strict) throw throttled(admission.retryAfter);
+  return null;
 }
+
+const wrongCredentials = () => fail<never>('INVALID_CREDENTIALS', 'Email or password is incorrect', ['input']);
 
 /**
  * Email + password → tokens. The same answer (and about the same time) whether the email is unknown
@@ -77,24 +93,16 @@ export async function login(
   input: LoginInput,
   caller: Principal,
 ): Promise<Result<Tokens>> {
-  const email = normaliseEmail(input.email);
-  const identityKey = `login:${kind}:${caller.storefrontId ?? '-'}:${email}`;
-  const ipKey = `login-ip:${caller.clientIp ?? 'unknown'}`;
-  await throttled(services, [
-    [identityKey, PER_IDENTITY],
-    [ipKey, PER_IP],
-  ]);
   if (kind === 'customer' && !caller.storefrontId)
     throw apiError('UNAUTHENTICATED', 'Customers sign in with their storefront key (x-api-key)');
-
-  const subject = await findSubject(em, kind, email, caller.storefrontId, services.staffPasswordMaxAgeDays);
-  const matches = await verifyPassword(input.password, subject?.passwordHash ?? (await decoyHash()));
-  if (!subject?.passwordHash || !matches) {
-    await services.throttle.fail(identityKey, WINDOW_SECONDS);
-    await services.throttle.fail(ipKey, WINDOW_SECONDS);
-    return fail('INVALID_CREDENTIALS', 'Email or password is incorrect', ['input']);
-  }
-  await services.throttle.reset(identityKey);
+  const email = normaliseEmail(input.email);
+  const attempt = { identity: identityOf(kind, email, caller.storefrontId), address: caller.clientIp };
+  const subject = await guarded(services, attempt, async () => {
+    const found = await findSubject(em, kind, email, caller.storefrontId, services.staffPasswordMaxAgeDays);
+    const matches = await verifyPassword(input.password, found?.passwordHash ?? (await decoyHash()));
+    return found?.passwordHash && matches ? found : null;
+  });
+  if (!subject) return wrongCredentials();
   if (subject.refusal) return subject.refusal;
   const principal = await principalFor(em, kind, subject.id);
   if (!principal) return fail('ACCOUNT_INACTIVE', 'This account cannot sign in');
@@ -110,20 +118,20 @@ export async function staffPasswordChange(
   input: PasswordChangeInput,
   caller: Principal,
 ): Promise<Result<true>> {
-  const email = normaliseEmail(input.email);
-  const identityKey = `login:staff:-:${email}`;
-  await throttled(services, [[identityKey, PER_IDENTITY]]);
   const checks = new Checks();
   const problem = passwordProblem(input.newPassword);
   if (problem) checks.add('WEAK_PASSWORD', problem, ['input', 'newPassword']);
   if (input.newPassword === input.currentPassword) checks.add('UNCHANGED', 'Choose a different password', ['input', 'newPassword']);
   if (!checks.ok) return { ok: false, errors: checks.errors };
-  const staff = await em.findOne(Staff, { email, active: true });
-  const matches = await verifyPassword(input.currentPassword, staff?.passwordHash ?? (await decoyHash()));
-  if (!staff || !matches || (caller.kind === 'staff' && caller.id !== staff.id)) {
-    await services.throttle.fail(identityKey, WINDOW_SECONDS);
-    return fail('INVALID_CREDENTIALS', 'Email or password is incorrect', ['input']);
-  }
+  const email = normaliseEmail(input.email);
+  // The same identity as staffLogin: guesses through either mutation share one budget.
+  const attempt = { identity: identityOf('staff', email, null), address: caller.clientIp };
+  const staff = await guarded(services, attempt, async () => {
+    const found = await em.findOne(Staff, { email, active: true });
+    const matches = await verifyPassword(input.currentPassword, found?.passwordHash ?? (await decoyHash()));
+    return found && matches && !(caller.kind === 'staff' && caller.id !== found.id) ? found : null;
+  });
+  if (!staff) return wrongCredentials();
   staff.passwordHash = await hashPassword(input.newPassword);
   staff.passwordChangedAt = new Date();
   await em.flush();

@@ -1,9 +1,10 @@
-import type { EventBus, Throttle } from '@dcrm/kit';
+import type { EventBus, SignInGuard } from '@dcrm/kit';
 
 /** Process-wide dependencies of the customer subgraph's use cases. */
 export type CustomerServices = {
   bus: EventBus;
-  throttle: Throttle;
+  /** Failed sign-in counting and delays, per (identity, address) and per address. */
+  signInGuard: SignInGuard;
   jwtSecret: Uint8Array;
   /** Staff passwords older than this must be changed before signing in. */
   staffPasswordMaxAgeDays: number;

@@ -1,4 +1,4 @@
-import { fail, newId, ok, type Principal, type Result, randomToken, sha256Hex, signAccessToken } from '@dcrm/kit';
+import { fail, mayActOn, newId, ok, type Principal, type Result, randomToken, sha256Hex, signAccessToken } from '@dcrm/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, PartnerUser, RefreshToken, Staff } from '../entities/index.js';
@@ -55,10 +55,25 @@ const invalid = () =>
   fail<Tokens>('INVALID_TOKEN', 'The refresh token is invalid, expired or already used; sign in again', ['input', 'refreshToken']);
 
 /**
- * Rotation: each refresh token works once. Presenting a used one means it leaked, so the whole
- * session is revoked and both holders must sign in again.
+ * A session renews only where it may act: a customer's on the storefront they belong to (the key the
+ * caller came with), staff and partner users' on a storefront within their brands when a key is sent.
  */
-export async function renewTokens(em: EntityManager, services: CustomerServices, refreshToken: string): Promise<Result<Tokens>> {
+function mayRenewAt(subject: Principal, caller: Principal): boolean {
+  if (subject.kind === 'customer') return !!caller.storefrontId && caller.storefrontId === subject.storefrontId;
+  return !caller.storefrontId || mayActOn(subject, caller.storefrontId);
+}
+
+/**
+ * Rotation: each refresh token works once. Presenting a used one means it leaked, so the whole
+ * session is revoked and both holders must sign in again. A token presented on a storefront its
+ * subject may not act on is refused and stays unused.
+ */
+export async function renewTokens(
+  em: EntityManager,
+  services: CustomerServices,
+  refreshToken: string,
+  caller: Principal,
+): Promise<Result<Tokens>> {
   const now = new Date();
   const outcome = await em.transactional(async (tx) => {
     const token = await tx.findOne(RefreshToken, { hash: sha256Hex(refreshToken) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -67,17 +82,17 @@ export async function renewTokens(em: EntityManager, services: CustomerServices,
       await tx.nativeUpdate(RefreshToken, { familyId: token.familyId, revokedAt: null }, { revokedAt: now });
       return { kind: 'reused' as const, familyId: token.familyId };
     }
+    const principal = await principalFor(tx, token.subjectKind, token.subjectId);
+    if (!principal || !mayRenewAt(principal, caller)) return { kind: 'invalid' as const };
     token.usedAt = now;
-    return { kind: 'ok' as const, token };
+    return { kind: 'ok' as const, familyId: token.familyId, principal };
   });
   if (outcome.kind === 'reused') {
     await services.bus.publish(SESSION_REVOKED, { sessionId: outcome.familyId });
     return invalid();
   }
   if (outcome.kind === 'invalid') return invalid();
-  const principal = await principalFor(em, outcome.token.subjectKind, outcome.token.subjectId);
-  if (!principal) return invalid();
-  return ok(await issueTokens(em, services, principal, outcome.token.familyId));
+  return ok(await issueTokens(em, services, outcome.principal, outcome.familyId));
 }
 
 /** Logout: every refresh token of the session stops working, and routers drop its access tokens. */

@@ -31,7 +31,7 @@ export const authResolvers: Resolvers = {
     partnerLogin: async (_: unknown, { input }: { input: LoginInput }, ctx: CustomerContext) =>
       authPayload(ctx, await login(ctx.em, ctx.services, 'partner', input, ctx.principal)),
     customerAccessTokenRenew: async (_: unknown, { input }: { input: { refreshToken: string } }, ctx: CustomerContext) =>
-      authPayload(ctx, await renewTokens(ctx.em, ctx.services, input.refreshToken)),
+      authPayload(ctx, await renewTokens(ctx.em, ctx.services, input.refreshToken, ctx.principal)),
     customerLogout: async (_: unknown, { input }: { input: { refreshToken: string } }, ctx: CustomerContext) =>
       done(await revokeSession(ctx.em, ctx.services, input.refreshToken)),
     staffPasswordChange: async (_: unknown, { input }: { input: PasswordChangeInput }, ctx: CustomerContext) =>
