@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { openCostBuckets } from '../src/cost/budget.js';
 import { queryCost } from '../src/cost/calculate.js';
 
 /** The calculated query cost on the client-facing schema: the rules stated in cost/calculate.ts. */
@@ -12,7 +13,9 @@ describe('queryCost', () => {
   it('scalars are free, objects cost 1', () => {
     expect(cost('{ __typename }')).toBe(0);
     expect(cost('{ storefront { name } }')).toBe(1);
-    expect(cost('query ($slug: String!) { product(slug: $slug) { name category { name } price { amount { amount } } } }', { slug: 'x' })).toBe(4);
+    expect(
+      cost('query ($slug: String!) { product(slug: $slug) { name category { name } price { amount { amount } } } }', { slug: 'x' }),
+    ).toBe(4);
   });
 
   it('a connection costs 2 + first × its items; edges and pageInfo are free', () => {
@@ -72,5 +75,22 @@ describe('queryCost', () => {
     const doc = 'query A { storefront { name } } query B { products(first: 10) { nodes { name } } }';
     expect(cost(doc, {}, 'A')).toBe(1);
     expect(cost(doc, {}, 'B')).toBe(12);
+  });
+});
+
+describe('cost buckets', () => {
+  it('a refused spend takes nothing; with Redis unreachable the buckets count in memory instead of failing', async () => {
+    const buckets = openCostBuckets({ keyPrefix: 'dcrm-test:cost:down', redisUrl: 'redis://127.0.0.1:1' });
+    const budget = { maximumAvailable: 10, restoreRate: 1 };
+    try {
+      expect(await buckets.spend('a', 6, budget)).toMatchObject({ ok: true, status: { currentlyAvailable: 4 } });
+      const refused = await buckets.spend('a', 6, budget);
+      expect(refused).toMatchObject({ ok: false, status: { currentlyAvailable: 4 } });
+      expect(refused.ok === false && refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(await buckets.spend('a', 4, budget)).toMatchObject({ ok: true, status: { currentlyAvailable: 0 } });
+      expect(await buckets.spend('b', 4, budget)).toMatchObject({ ok: true, status: { currentlyAvailable: 6 } });
+    } finally {
+      await buckets.close();
+    }
   });
 });
