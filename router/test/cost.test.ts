@@ -34,6 +34,8 @@ describe('queryCost', () => {
     expect(cost(query, { n: 50 })).toBe(52);
     expect(cost('{ products { nodes { name } } }')).toBe(2 + 20);
     expect(cost(query, { n: null })).toBe(102);
+    // Over 100 the subgraph refuses the page (BAD_USER_INPUT); it costs no more than 100.
+    expect(cost(query, { n: 1000 })).toBe(102);
     // A sized plain list: each item is an object.
     expect(cost('{ storefrontLiveOffers(first: 3) { id } }')).toBe(2 + 3);
   });

@@ -14,7 +14,8 @@ import { type ComplexityEstimatorArgs, getComplexity } from 'graphql-query-compl
  * - scalars and enums 0; every object 1 plus its selection; a plain list of objects (our small fixed
  *   lists) like one object;
  * - a sized field — a connection or list with `first`/`last`/`limit` (variables and schema defaults
- *   resolved; explicit null counts as the 100 maximum) — 2 + size × the cost of its selection; inside a
+ *   resolved; explicit null and anything over 100 count as 100, the most a subgraph serves) — 2 + size ×
+ *   the cost of its selection (all of it, `totalCount` and `facets` too, as Shopify's first × child cost); inside a
  *   connection the `edges` wrappers and `pageInfo` are free, so `products(first: 10) { nodes { name } }`
  *   costs 2 + 10 × 1 = 12;
  * - each mutation field a fixed 10 (its payload is not added);
@@ -35,7 +36,8 @@ function sizeOf(field: GraphQLField<any, any>, args: Record<string, unknown>): n
   if (sized.length === 0) return null;
   const given = sized.map((a) => args[a.name]).filter((v): v is number => typeof v === 'number');
   if (given.length === 0) return COST.unsizedPage;
-  return Math.max(0, ...given);
+  // Over 100 the subgraph refuses the page itself (BAD_USER_INPUT), so it never costs more.
+  return Math.min(COST.unsizedPage, Math.max(0, ...given));
 }
 
 const estimator =
