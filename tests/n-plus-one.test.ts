@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../bench/operations.js';
 import type { Stack } from '../router/src/stack.js';
-import { client, KEYS, productId, type Response, registerCustomer, startTestStack } from './support/stack.js';
+import { client, GENEROUS_COST, KEYS, productId, type Response, registerCustomer, startTestStack } from './support/stack.js';
 
 /**
  * The N+1 guard: `pnpm bench`'s operations, through the router, issue as many SQL statements for a big
@@ -11,7 +11,7 @@ let stack: Stack;
 let volt: ReturnType<typeof client>;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ cost: GENEROUS_COST });
   volt = client(stack.router.handler, KEYS.volt);
   // The router verifies a key once, then caches it: keep that statement out of the first count.
   await volt('{ storefront { name } }');

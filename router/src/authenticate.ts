@@ -1,12 +1,21 @@
 import type { HeaderMap } from '@apollo/server';
-import { API_KEY_REVOKED, SESSION_REVOKED } from '@dcrm/customer';
+import { API_KEY_CHANGED, API_KEY_REVOKED, SESSION_REVOKED } from '@dcrm/customer';
 import type { SubgraphTarget } from '@dcrm/kit';
 import { ACCESS_TOKEN_TTL_SECONDS, type EventBus, type Principal, SERVICE_SCOPES, servicePrincipal, type TokenVerifier } from '@dcrm/kit';
 import { GraphQLError } from 'graphql';
+import type { CostBudget } from './cost/budget.js';
 
 export const API_KEY_HEADER = 'x-api-key';
 
-type Grant = { keyId: string; kind: 'PUBLIC' | 'PRIVATE'; storefrontId: string; partnerId: string | null; scopes: string[] };
+type Grant = {
+  keyId: string;
+  kind: 'PUBLIC' | 'PRIVATE';
+  storefrontId: string;
+  partnerId: string | null;
+  scopes: string[];
+  /** The key's own query cost bucket; null: the router's defaults. */
+  costBudget: CostBudget | null;
+};
 
 /** A small TTL cache: keys are verified by the customer subgraph, then remembered briefly. */
 class TtlCache<V> {
@@ -44,8 +53,14 @@ export function principalOfGrant(grant: Grant): Principal {
   return { ...base, kind: 'anonymous', partnerId: null, scopes: ['storefront', ...grant.scopes] };
 }
 
-/** A principal with what a long-lived connection needs to end on time: token expiry, session and key. */
-export type Identity = { principal: Principal; sessionId: string | null; keyId: string | null; expiresAt: number | null };
+/** A principal with what a long-lived connection needs to end on time (token expiry, session and key) and the key's kind and budget. */
+export type Identity = {
+  principal: Principal;
+  sessionId: string | null;
+  keyId: string | null;
+  key: Pick<Grant, 'kind' | 'costBudget'> | null;
+  expiresAt: number | null;
+};
 
 export type Authenticator = {
   authenticate(headers: HeaderMap, clientIp: string | null): Promise<Principal>;
@@ -65,12 +80,14 @@ export async function createAuthenticator(deps: {
   const keys = new TtlCache<Grant | null>(10_000);
   const revokedSessions = new Map<string, number>();
 
-  // Revocations reach every router at once instead of when caches expire.
+  // Revocations (and budget changes) reach every router at once instead of when caches expire.
+  const forget = (payload: unknown) => {
+    const keyId = (payload as { keyId?: string }).keyId;
+    for (const [key, entry] of keys.entries) if (entry.value?.keyId === keyId) keys.entries.delete(key);
+  };
   const unsubscribe = [
-    await deps.bus.subscribe(API_KEY_REVOKED, (payload) => {
-      const keyId = (payload as { keyId?: string }).keyId;
-      for (const [key, entry] of keys.entries) if (entry.value?.keyId === keyId) keys.entries.delete(key);
-    }),
+    await deps.bus.subscribe(API_KEY_REVOKED, forget),
+    await deps.bus.subscribe(API_KEY_CHANGED, forget),
     await deps.bus.subscribe(SESSION_REVOKED, (payload) => {
       const sessionId = (payload as { sessionId?: string }).sessionId;
       if (sessionId) revokedSessions.set(sessionId, Date.now() + ACCESS_TOKEN_TTL_SECONDS * 1000);
@@ -82,7 +99,11 @@ export async function createAuthenticator(deps: {
     const cached = keys.get(key);
     if (cached !== undefined) return cached;
     const response = await deps.customer.execute(
-      { query: 'query Verify($key: String!) { apiKeyVerify(key: $key) { keyId kind storefrontId partnerId scopes } }', variables: { key } },
+      {
+        query:
+          'query Verify($key: String!) { apiKeyVerify(key: $key) { keyId kind storefrontId partnerId scopes costBudget { maximumAvailable restoreRate } } }',
+        variables: { key },
+      },
       // Only key verification: a captured or leaked router principal can do nothing else.
       servicePrincipal('router', null, [SERVICE_SCOPES.apiKeyVerify]),
     );
@@ -97,6 +118,7 @@ export async function createAuthenticator(deps: {
     const grant = key ? await verifyKey(key) : null;
     if (key && !grant) throw unauthenticated('Invalid or revoked API key');
     const keyId = grant?.keyId ?? null;
+    const keyGrant = grant ? { kind: grant.kind, costBudget: grant.costBudget } : null;
     const authorization = headers.get('authorization');
     if (authorization) {
       const [scheme, token] = authorization.split(' ');
@@ -111,13 +133,14 @@ export async function createAuthenticator(deps: {
         principal: { ...verified.principal, clientIp },
         sessionId: verified.sessionId,
         keyId,
+        key: keyGrant,
         expiresAt: verified.expiresAt || null,
       };
     }
-    if (grant) return { principal: { ...principalOfGrant(grant), clientIp }, sessionId: null, keyId, expiresAt: null };
+    if (grant) return { principal: { ...principalOfGrant(grant), clientIp }, sessionId: null, keyId, key: keyGrant, expiresAt: null };
     // No credentials: introspection and the sign-in mutations work; brand data is refused downstream.
     const anonymous: Principal = { kind: 'anonymous', id: null, storefrontId: null, partnerId: null, roles: [], scopes: [], clientIp };
-    return { principal: anonymous, sessionId: null, keyId: null, expiresAt: null };
+    return { principal: anonymous, sessionId: null, keyId: null, key: null, expiresAt: null };
   };
 
   return {

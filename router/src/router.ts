@@ -25,6 +25,8 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { GraphQLError, GraphQLSchema, ValidationContext } from 'graphql';
 import { type Authenticator, createAuthenticator } from './authenticate.js';
+import { type CostSettings, costSettings, openCostBuckets } from './cost/budget.js';
+import { costClient, costPlugin } from './cost/plugin.js';
 import { type RouterContext, TargetDataSource } from './data-source.js';
 import { createSubscriptionServer, type LiveStats } from './subscriptions.js';
 import { warmQueryPlans } from './warm-up.js';
@@ -49,6 +51,8 @@ export type RouterOptions = {
   verifyToken?: TokenVerifier;
   /** Operation texts whose query plans are built at start, before clients send them (`sdkDocuments()`). */
   warmUp?: readonly string[];
+  /** Query cost budgets over the `DCRM_COST_*` environment (tests give a bucket prefix of their own or a bigger bucket). */
+  cost?: Partial<CostSettings>;
 };
 
 export type Router = {
@@ -73,6 +77,8 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   const ownBus = !options.bus;
   const bus = options.bus ?? openBus();
   const auth: Authenticator = await createAuthenticator({ customer, verifyToken: options.verifyToken ?? tokenVerifier(), bus });
+  const cost = costSettings(process.env, options.cost);
+  const buckets = openCostBuckets(cost);
   const trustProxy = process.env.DCRM_TRUST_PROXY === '1';
   // Behind a trusted proxy the client is the first x-forwarded-for hop; otherwise the socket's peer.
   const clientIp = (req: IncomingMessage) =>
@@ -108,6 +114,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     parseOptions: { maxTokens: MAX_TOKENS },
     validationRules,
     plugins: [
+      costPlugin(cost, buckets),
       ApolloServerPluginCacheControlDisabled(),
       production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
@@ -129,6 +136,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     clientIp,
     validationRules,
     maxTokens: MAX_TOKENS,
+    maxQueryCost: cost.maxQueryCost,
   });
 
   const graphql = async (req: IncomingMessage, res: ServerResponse) => {
@@ -136,7 +144,10 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     const { result, statements } = await sqlCounter.run(() =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
-        context: async () => ({ principal: await auth.authenticate(request.headers, clientIp(req)) }),
+        context: async () => {
+          const identity = await auth.identify(request.headers, clientIp(req));
+          return { principal: identity.principal, cost: costClient(identity, cost) };
+        },
       }),
     );
     if (options.exposeSqlCount) result.headers.set(SQL_COUNT_HEADER, String(statements));
@@ -169,6 +180,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
       await http.close();
       await auth.close();
       await apollo.stop();
+      await buckets.close();
       if (ownBus) await bus.close();
     },
   };

@@ -12,6 +12,7 @@ import {
   seedSubgraph,
 } from '@dcrm/kit';
 import { loadSupergraph } from '@dcrm/schema';
+import type { CostSettings } from './cost/budget.js';
 import { createRouter, type Router } from './router.js';
 import { SUBGRAPHS } from './subgraphs.js';
 import { sdkDocuments } from './warm-up.js';
@@ -36,6 +37,8 @@ export type StackOptions = {
   sandboxHeaders?: Record<string, string>;
   /** Build the query plans of the storefront SDK's operations at start (servers yes; tests start many stacks, no). */
   warmUp?: boolean;
+  /** Query cost budgets over the `DCRM_COST_*` environment. */
+  cost?: Partial<CostSettings>;
   log?: (line: string) => void;
   /** Where the generated secrets are kept when the environment has none (`.data`). */
   dataDir?: string;
@@ -75,6 +78,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sandboxHeaders: options.sandboxHeaders,
     bus,
     warmUp: options.warmUp ? sdkDocuments() : undefined,
+    cost: options.cost,
   });
   if (router.warmedPlans) log(`query plans of ${router.warmedPlans} SDK operations built`);
   return {

@@ -22,6 +22,7 @@ import { CloseCode, type Context, type FormattedExecutionResult, type SubscribeP
 import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Authenticator, Identity } from './authenticate.js';
+import { queryCost } from './cost/calculate.js';
 import type { RouterContext } from './data-source.js';
 import { lookupQuery, OFFER_VARIABLE } from './offer-lookup.js';
 
@@ -53,6 +54,8 @@ export type SubscriptionDeps = {
   /** The same limits as HTTP: depth, aliases, tokens. */
   validationRules: ValidationRule[];
   maxTokens: number;
+  /** The most one operation may cost (see cost/calculate.ts), as for HTTP. */
+  maxQueryCost: number;
   maxSubscriptionsPerSocket?: number;
 };
 
@@ -245,6 +248,15 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
     const variables = payload.variables ?? {};
     const coerced = getVariableValues(schema, definitions, variables);
     if (coerced.errors) return coerced.errors.map((e) => new GraphQLError(e.message, { extensions: { code: 'BAD_USER_INPUT' } }));
+    // Each event runs the selection again: one that costs too much is refused once, here.
+    const cost = queryCost(schema, document, variables, operation.name?.value);
+    if (cost > deps.maxQueryCost) {
+      return [
+        new GraphQLError(`This subscription costs ${cost} per event; the most one operation may cost is ${deps.maxQueryCost}.`, {
+          extensions: { code: 'THROTTLED', reason: 'MAX_COST_EXCEEDED', cost: { requestedQueryCost: cost } },
+        }),
+      ];
+    }
 
     const query = lookupQuery(document, operation.name?.value, definitions, field);
     // The rewrite keeps the client's selection as it is; if it ever failed validation that would be our bug.

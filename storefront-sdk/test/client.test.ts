@@ -169,7 +169,11 @@ describe('browse, search, compare', () => {
   it('reads the brand, searches with facets and paging, shows a product and compares two', async () => {
     const client = shopper();
     const brand = await getStorefront(client);
-    expect(brand).toEqual({ data: { storefront: expect.objectContaining({ name: 'Volt Mobile', currencyCode: 'EUR' }) } });
+    expect(brand).toEqual({
+      data: { storefront: expect.objectContaining({ name: 'Volt Mobile', currencyCode: 'EUR' }) },
+      // Every reply carries its query cost and the caller's bucket.
+      extensions: { cost: expect.objectContaining({ requestedQueryCost: 2, actualQueryCost: 2 }) },
+    });
     expect(brand.data?.storefront?.theme.primaryColor).toMatch(/^#/);
 
     const page = await getProducts(client, { first: 2, query: 'unlimited', sort: 'RELEVANCE' });

@@ -1,14 +1,25 @@
 import { SQL_COUNT_HEADER, seedId } from '@dcrm/kit';
 import request from 'supertest';
 import { inject } from 'vitest';
+import type { CostSettings } from '../../router/src/cost/budget.js';
 import { type Stack, startStack } from '../../router/src/stack.js';
 
 export const KEYS = { volt: 'dcrm_pk_volt_demo_3f9c1a7e5b2d4c8a', nimbus: 'dcrm_pk_nimbus_demo_8e2b6d4f1a3c5e7b' };
 export const STOREFRONT_IDS = { volt: seedId('storefront', 'volt'), nimbus: seedId('storefront', 'nimbus') };
 export const productId = (slug: string) => seedId('product', slug);
 
-/** The whole API in this process, on the test database (already migrated and seeded by global setup). */
-export const startTestStack = (): Promise<Stack> => startStack({ databaseUrl: inject('databaseUrl'), seed: false, exposeSqlCount: true });
+/**
+ * The whole API in this process, on the test database (already migrated and seeded by global setup).
+ * Query cost buckets of its own (a Redis prefix per stack), so test files running side by side never
+ * spend each other's budgets; a test about something else than cost may pass a bigger bucket.
+ */
+export const startTestStack = (options: { cost?: Partial<CostSettings> } = {}): Promise<Stack> =>
+  startStack({ databaseUrl: inject('databaseUrl'), seed: false, exposeSqlCount: true, cost: { keyPrefix: costPrefix(), ...options.cost } });
+
+export const costPrefix = () => `dcrm-test:cost:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
+
+/** For tests that hammer the router to measure something else (SQL counts): a bucket they never empty. */
+export const GENEROUS_COST: Partial<CostSettings> = { maximumAvailable: 1_000_000, restoreRate: 100_000 };
 
 export type Response = {
   status: number;

@@ -53,7 +53,8 @@ type Conversation = { client: StorefrontClient; cart: CartState | null; name: st
 
 const SUGGESTIONS = ['plans under 30 with 50GB', 'compare Volt Unlimited 5G and Volt Flex 5G 50GB', "what's in my cart", 'my offers'];
 const SIGN_IN_HINT = 'Sign in first: "login <email> <password>".';
-const PAGE = 100;
+// Orders per page: 40 full orders cost ~680 points, inside the router's single-query maximum (1000).
+const PAGE = 40;
 
 const money = (m: { amount: string; currencyCode: string } | null | undefined): string =>
   m ? new Intl.NumberFormat('en-IE', { style: 'currency', currency: m.currencyCode }).format(Number(m.amount)) : '—';

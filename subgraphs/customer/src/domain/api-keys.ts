@@ -2,10 +2,19 @@ import { Checks, fail, ok, type Principal, type Result, randomToken, sha256Hex }
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey, type IApiKey } from '../entities/index.js';
-import { API_KEY_REVOKED, type CustomerServices } from './services.js';
+import { API_KEY_CHANGED, API_KEY_REVOKED, type CustomerServices } from './services.js';
 
 export type KeyKind = 'PUBLIC' | 'PRIVATE';
-export type ApiKeyGrant = { keyId: string; kind: KeyKind; storefrontId: string; partnerId: string | null; scopes: string[] };
+/** A key's own query cost bucket (the router's defaults when null). */
+export type CostBudget = { maximumAvailable: number; restoreRate: number };
+export type ApiKeyGrant = {
+  keyId: string;
+  kind: KeyKind;
+  storefrontId: string;
+  partnerId: string | null;
+  scopes: string[];
+  costBudget: CostBudget | null;
+};
 export type CreatedKey = { apiKey: IApiKey; secret: string };
 
 /** What a private key may be granted; partners may grant their keys only the partner-safe ones. */
@@ -25,14 +34,36 @@ export async function verifyApiKey(em: EntityManager, key: string): Promise<ApiK
   if (key.length < 16 || key.length > 200) return null;
   const found = await em.findOne(ApiKey, { hash: sha256Hex(key), revokedAt: null });
   return found
-    ? { keyId: found.id, kind: found.kind, storefrontId: found.storefrontId, partnerId: found.partnerId ?? null, scopes: found.scopes }
+    ? {
+        keyId: found.id,
+        kind: found.kind,
+        storefrontId: found.storefrontId,
+        partnerId: found.partnerId ?? null,
+        scopes: found.scopes,
+        costBudget: costBudgetOf(found),
+      }
     : null;
 }
+
+export const costBudgetOf = (key: IApiKey): CostBudget | null =>
+  key.costBucketSize && key.costRestoreRate ? { maximumAvailable: key.costBucketSize, restoreRate: key.costRestoreRate } : null;
+
+/** Budgets a key may be given: large enough for one real query, restored no faster than the bucket holds. */
+function checkBudget(checks: Checks, budget: CostBudget | null | undefined, field: string[]): void {
+  if (!budget) return;
+  checks.int(budget.maximumAvailable, [...field, 'maximumAvailable'], 10, 1_000_000);
+  checks.int(budget.restoreRate, [...field, 'restoreRate'], 1, Math.max(1, Math.min(budget.maximumAvailable, 1_000_000)));
+}
+
+const budgetColumns = (budget: CostBudget | null | undefined) => ({
+  costBucketSize: budget?.maximumAvailable ?? null,
+  costRestoreRate: budget?.restoreRate ?? null,
+});
 
 export const listApiKeys = (em: EntityManager, principal: Principal) =>
   em.find(ApiKey, managed(principal), { orderBy: { createdAt: 'desc' } });
 
-export type ApiKeyCreateInput = { kind: KeyKind; name: string; scopes?: string[] | null };
+export type ApiKeyCreateInput = { kind: KeyKind; name: string; scopes?: string[] | null; costBudget?: CostBudget | null };
 
 export async function apiKeyCreate(em: EntityManager, principal: Principal, input: ApiKeyCreateInput): Promise<Result<CreatedKey>> {
   const checks = new Checks();
@@ -46,6 +77,9 @@ export async function apiKeyCreate(em: EntityManager, principal: Principal, inpu
       checks.add('INVALID', `Unknown or not allowed scope; allowed: ${allowed.join(', ')}`, ['input', 'scopes', String(i)]);
   }
   if (!principal.storefrontId) checks.add('INVALID', 'No storefront in scope', ['input']);
+  // A partner sizing its own key's budget would be no limit at all.
+  if (input.costBudget && principal.kind !== 'staff') checks.add('FORBIDDEN', 'Only staff set cost budgets', ['input', 'costBudget']);
+  checkBudget(checks, input.costBudget, ['input', 'costBudget']);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return ok(
     await insertKey(em, {
@@ -54,13 +88,22 @@ export async function apiKeyCreate(em: EntityManager, principal: Principal, inpu
       storefrontId: principal.storefrontId as string,
       partnerId: principal.kind === 'partner' ? principal.partnerId : null,
       scopes,
+      ...budgetColumns(input.costBudget),
     }),
   );
 }
 
 async function insertKey(
   em: EntityManager,
-  fields: { kind: KeyKind; name: string; storefrontId: string; partnerId: string | null; scopes: string[] },
+  fields: {
+    kind: KeyKind;
+    name: string;
+    storefrontId: string;
+    partnerId: string | null;
+    scopes: string[];
+    costBucketSize: number | null;
+    costRestoreRate: number | null;
+  },
 ): Promise<CreatedKey> {
   const secret = newSecret(fields.kind);
   const apiKey = em.create(ApiKey, { ...fields, prefix: secret.slice(0, 16), hash: sha256Hex(secret) });
@@ -105,8 +148,31 @@ export async function apiKeyRotate(
       storefrontId: key.storefrontId,
       partnerId: key.partnerId ?? null,
       scopes: key.scopes,
+      costBucketSize: key.costBucketSize ?? null,
+      costRestoreRate: key.costRestoreRate ?? null,
     });
   });
   await services.bus.publish(API_KEY_REVOKED, { keyId: key.id });
   return ok(created);
+}
+
+export type ApiKeyCostBudgetSetInput = { id: string; costBudget?: CostBudget | null };
+
+/** A key's own cost budget, or none (the router's defaults); routers pick it up when they next verify the key. */
+export async function apiKeyCostBudgetSet(
+  em: EntityManager,
+  services: CustomerServices,
+  principal: Principal,
+  input: ApiKeyCostBudgetSetInput,
+): Promise<Result<IApiKey>> {
+  const checks = new Checks();
+  checkBudget(checks, input.costBudget, ['input', 'costBudget']);
+  if (!checks.ok) return { ok: false, errors: checks.errors };
+  const key = await findManaged(em, principal, input.id);
+  if (!key) return fail('NOT_FOUND', 'No such active key', ['input', 'id']);
+  Object.assign(key, budgetColumns(input.costBudget));
+  await em.flush();
+  // Routers cache verified keys: drop the cached grant so the new budget applies at once.
+  await services.bus.publish(API_KEY_CHANGED, { keyId: key.id });
+  return ok(key);
 }

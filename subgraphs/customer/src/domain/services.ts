@@ -12,4 +12,6 @@ export type CustomerServices = {
 
 /** Bus channels routers listen on to forget credentials at once instead of when their cache expires. */
 export const API_KEY_REVOKED = 'dcrm.apikey.revoked';
+/** A key's settings changed (cost budget): routers drop their cached grant; its sockets stay open. */
+export const API_KEY_CHANGED = 'dcrm.apikey.changed';
 export const SESSION_REVOKED = 'dcrm.session.revoked';

@@ -16,6 +16,9 @@ export const ApiKey = defineEntity({
     scopes: p.array(),
     createdAt: columns.createdAt(),
     revokedAt: p.datetime().nullable(),
+    /** The key's own query cost bucket (points) and restore rate (points per second); null: the router's defaults. */
+    costBucketSize: p.integer().nullable(),
+    costRestoreRate: p.integer().nullable(),
   },
 });
 export type IApiKey = InferEntity<typeof ApiKey>;

@@ -1,10 +1,13 @@
 import type { Resolvers, Result } from '@dcrm/kit';
 import {
+  type ApiKeyCostBudgetSetInput,
   type ApiKeyCreateInput,
+  apiKeyCostBudgetSet,
   apiKeyCreate,
   apiKeyRevoke,
   apiKeyRotate,
   type CreatedKey,
+  costBudgetOf,
   listApiKeys,
   verifyApiKey,
 } from '../domain/api-keys.js';
@@ -31,8 +34,11 @@ export const apiKeyResolvers: Resolvers = {
       keyPayload(await apiKeyRotate(ctx.em, ctx.services, ctx.principal, input.id)),
     apiKeyRevoke: async (_: unknown, { input }: { input: { id: string } }, ctx: CustomerContext) =>
       keyPayload(await apiKeyRevoke(ctx.em, ctx.services, ctx.principal, input.id)),
+    apiKeyCostBudgetSet: async (_: unknown, { input }: { input: ApiKeyCostBudgetSetInput }, ctx: CustomerContext) =>
+      keyPayload(await apiKeyCostBudgetSet(ctx.em, ctx.services, ctx.principal, input)),
   },
   ApiKey: {
     partner: (k: IApiKey, _: unknown, ctx: CustomerContext) => (k.partnerId ? ctx.loaders.partner.load(k.partnerId) : null),
+    costBudget: (k: IApiKey) => costBudgetOf(k),
   },
 };

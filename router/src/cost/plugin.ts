@@ -1,0 +1,96 @@
+import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Identity } from '../authenticate.js';
+import type { RouterContext } from '../data-source.js';
+import type { CostBuckets, CostBudget, CostSettings, ThrottleStatus } from './budget.js';
+import { queryCost } from './calculate.js';
+
+/** Whose bucket an HTTP request spends from, and its size. */
+export type CostClient = { subject: string; budget: CostBudget };
+
+/** What every costed response carries in `extensions.cost`. */
+export type CostExtension = { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: ThrottleStatus };
+
+/**
+ * Signed-in people by their own id; server-side (PRIVATE) keys by key, with the key's own budget when
+ * it has one; a PUBLIC storefront key is shipped to every shopper of a brand, so its callers are told
+ * apart by address too (the key's budget applies to each); no credentials: the address alone.
+ */
+export function costClient(identity: Identity, defaults: CostBudget): CostClient {
+  const { principal, keyId, key } = identity;
+  const ip = principal.clientIp ?? 'unknown';
+  if ((principal.kind === 'customer' || principal.kind === 'staff') && principal.id)
+    return { subject: `${principal.kind}:${principal.id}`, budget: defaults };
+  const budget = key?.costBudget ?? defaults;
+  if (keyId && key?.kind === 'PRIVATE') return { subject: `key:${keyId}`, budget };
+  if (principal.kind === 'partner' && principal.partnerId) return { subject: `partner:${principal.partnerId}`, budget: defaults };
+  if (keyId) return { subject: `key:${keyId}:ip:${ip}`, budget };
+  return { subject: `ip:${ip}`, budget: defaults };
+}
+
+const throttled = (message: string, reason: string, retryAfterSeconds: number) =>
+  new GraphQLError(message, {
+    extensions: {
+      code: 'THROTTLED',
+      reason,
+      http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+    },
+  });
+
+/**
+ * Costs each operation once it is parsed and validated, before anything runs, and spends it from the
+ * caller's bucket: too expensive for one query, or more than the bucket holds, is THROTTLED (HTTP
+ * 429, Retry-After) and nothing executes. Operations the router runs itself (warm-up, subscription
+ * lookups) carry no `cost` client and are not charged. `actualQueryCost` is the requested cost for
+ * an operation that ran (not recounted from the result), null for one that did not.
+ */
+export function costPlugin(settings: CostSettings, buckets: CostBuckets): ApolloServerPlugin<RouterContext> {
+  return {
+    async requestDidStart() {
+      let extension: CostExtension | null = null;
+      return {
+        async didResolveOperation({ contextValue, document, operation, request, schema }) {
+          const client = contextValue.cost;
+          if (!client) return;
+          let requested: number;
+          try {
+            requested = queryCost(schema, document, request.variables, operation?.name?.value);
+          } catch {
+            // Variables that do not coerce: execution refuses the request itself, nothing runs.
+            return;
+          }
+          const { budget, subject } = client;
+          const ceiling = Math.min(settings.maxQueryCost, budget.maximumAvailable);
+          if (requested > ceiling) {
+            extension = { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: await buckets.status(subject, budget) };
+            // Waiting never makes this query cheaper: a whole refill, long enough that clients do not retry it at once.
+            throw throttled(
+              `This query costs ${requested}; the most one query may cost is ${ceiling}. Ask for fewer items or fields.`,
+              'MAX_COST_EXCEEDED',
+              Math.ceil(budget.maximumAvailable / budget.restoreRate),
+            );
+          }
+          // Free queries (`__typename` only) still take a point, so a flood of them is not free.
+          const spent = await buckets.spend(subject, Math.max(1, requested), budget).catch((error: unknown) => {
+            console.error('[dcrm] query cost bucket failed; the request runs uncounted', error);
+            return null;
+          });
+          if (!spent) return;
+          extension = { requestedQueryCost: requested, actualQueryCost: spent.ok ? requested : null, throttleStatus: spent.status };
+          if (!spent.ok) {
+            throw throttled(
+              `Throttled: this query costs ${requested} and ${spent.status.currentlyAvailable} of ${budget.maximumAvailable} points are available; try again in ${spent.retryAfterSeconds} s.`,
+              'BUDGET_EXHAUSTED',
+              spent.retryAfterSeconds,
+            );
+          }
+        },
+        async willSendResponse({ response }) {
+          if (!extension || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, cost: extension };
+        },
+      };
+    },
+  };
+}
