@@ -386,7 +386,7 @@ describe('the owning brand succeeds with the same mutations', () => {
       await run(as.nimbus, 'interactionLog', { customerId: id, channel: 'PHONE', direction: 'INBOUND', notes: 'Called' }),
       'interactionLog',
     );
-    const { version } = (await as.nimbus(`query ($id: ID!) { customer(id: $id) { version } }`, { id })).body.data?.customer;
+    const version = (await as.nimbus(`query ($id: ID!) { customer(id: $id) { version } }`, { id })).body.data?.customer.version;
     succeeded(await run(as.nimbus, 'customerUpdate', { id, version, name: 'Renamed by Nimbus' }), 'customerUpdate');
     const extra = succeeded(await run(as.nimbus, 'customerContactAdd', { customerId: id, name: 'Temp' }), 'customerContactAdd');
     const temp = extra.customer.contacts.find((c: { id: string }) => c.id !== nimbus.contact).id;
