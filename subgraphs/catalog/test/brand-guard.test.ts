@@ -2,8 +2,8 @@ import { type BootedSubgraph, type Principal, requestPrincipal, seedId } from '@
 import { principals } from '@dcrm/kit/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PriceList, Store, Storefront } from '../src/entities/index.js';
-import { storefrontId } from '../src/seed/index.js';
+import { Price, PriceList, Product, Store, Storefront } from '../src/entities/index.js';
+import { productId, storefrontId } from '../src/seed/index.js';
 import { bootCatalog } from './helpers.js';
 
 /** kit's flush-time brand guard: the backstop under the catalog's own brand checks. */
@@ -53,6 +53,21 @@ describe('BrandWriteGuard', () => {
       await em.flush();
     });
     await expect(move).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+  });
+
+  it('judges a row without a brand column by the row it belongs to (a price by its list), loaded or not', async () => {
+    const product = productId('nimbus-fibre-500');
+    const count = () => catalog.orm.em.fork().count(Price, { priceList: NIMBUS_LIST });
+    const before = await count();
+    for (const load of [false, true]) {
+      const attempt = asRequest(principals.staff(VOLT), async (em) => {
+        const list = load ? await em.findOneOrFail(PriceList, { id: NIMBUS_LIST }) : em.getReference(PriceList, NIMBUS_LIST);
+        em.create(Price, { priceList: list, product: em.getReference(Product, product), type: 'ONE_OFF', amount: '0.01' });
+        await em.flush();
+      });
+      await expect(attempt).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    }
+    expect(await count()).toBe(before);
   });
 
   it('lets granted brands write, and work outside a request (seeds, jobs) through', async () => {
