@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Price, PriceList, Product, Store, Storefront } from '../src/entities/index.js';
 import { productId, storefrontId } from '../src/seed/index.js';
-import { bootCatalog } from './helpers.js';
+import { bootCatalog, codes, gql } from './helpers.js';
 
 /** kit's flush-time brand guard: the backstop under the catalog's own brand checks. */
 const VOLT = storefrontId('volt');
@@ -86,5 +86,16 @@ describe('BrandWriteGuard', () => {
     em.remove(list);
     await em.flush();
     expect(await catalog.orm.em.fork().count(PriceList, { id })).toBe(0);
+  });
+});
+
+describe('the active brand', () => {
+  it('must be one of the granted brands, whoever signed the principal', async () => {
+    const outside = { ...principals.staff(NIMBUS), storefronts: [VOLT] };
+    const result = await gql(catalog, outside, '{ priceLists { id } }');
+    expect(result.status).toBe(401);
+    expect(codes(result)).toEqual(['UNAUTHENTICATED']);
+    const inside = await gql(catalog, { ...principals.staff(NIMBUS), storefronts: [VOLT, NIMBUS] }, '{ priceLists { id } }');
+    expect(inside.body.data?.priceLists.length).toBeGreaterThan(0);
   });
 });
