@@ -1,7 +1,7 @@
 import type { HeaderMap } from '@apollo/server';
 import { API_KEY_CHANGED, API_KEY_REVOKED, SESSION_REVOKED } from '@dcrm/customer';
 import type { SubgraphTarget } from '@dcrm/kit';
-import { ACCESS_TOKEN_TTL_SECONDS, type EventBus, type Principal, SERVICE_SCOPES, servicePrincipal, type TokenVerifier } from '@dcrm/kit';
+import { ACCESS_TOKEN_TTL_SECONDS, type EventBus, mayActOn, type Principal, SERVICE_SCOPES, servicePrincipal, type TokenVerifier } from '@dcrm/kit';
 import { GraphQLError } from 'graphql';
 import type { CostBudget } from './cost/budget.js';
 
@@ -51,6 +51,17 @@ export function principalOfGrant(grant: Grant): Principal {
   // A partner integration acts as its partner; a chatbot key as its storefront, with the scopes granted.
   if (grant.partnerId) return { ...base, kind: 'partner', partnerId: grant.partnerId, scopes: grant.scopes };
   return { ...base, kind: 'anonymous', partnerId: null, scopes: ['storefront', ...grant.scopes] };
+}
+
+/**
+ * The brand a token acts in: its own storefront, or the key's when both are sent. Staff granted
+ * several brands choose one per request with that brand's storefront key; anyone else presenting a
+ * key of another brand is refused.
+ */
+export function inBrandOfKey(principal: Principal, grant: Pick<Grant, 'storefrontId'> | null): Principal {
+  if (!grant || !principal.storefrontId || grant.storefrontId === principal.storefrontId) return principal;
+  if (principal.kind === 'staff' && mayActOn(principal, grant.storefrontId)) return { ...principal, storefrontId: grant.storefrontId };
+  throw unauthenticated('The API key and the token belong to different storefronts');
 }
 
 /** A principal with what a long-lived connection needs to end on time (token expiry, session and key) and the key's kind and budget. */
@@ -126,11 +137,9 @@ export async function createAuthenticator(deps: {
       const verified = await deps.verifyToken(token);
       if (!verified) throw unauthenticated('Invalid or expired access token');
       if (verified.sessionId && revokedSessions.has(verified.sessionId)) throw unauthenticated('This session has ended; sign in again');
-      if (grant && verified.principal.storefrontId && grant.storefrontId !== verified.principal.storefrontId) {
-        throw unauthenticated('The API key and the token belong to different storefronts');
-      }
+      const principal = inBrandOfKey(verified.principal, grant);
       return {
-        principal: { ...verified.principal, clientIp },
+        principal: { ...principal, clientIp },
         sessionId: verified.sessionId,
         keyId,
         key: keyGrant,

@@ -15,5 +15,6 @@ export const catalogSubgraph: SubgraphDefinition = {
   entities,
   migrations,
   seed: (em: EntityManager, options) => seedCatalog(em, options),
-  create: ({ orm, secret }) => createSubgraphServer({ name: 'catalog', typeDefs, resolvers, orm, secret, createLoaders }),
+  create: ({ orm, secret, peers }) =>
+    createSubgraphServer({ name: 'catalog', typeDefs, resolvers, orm, secret, createLoaders, services: { peers } }),
 };

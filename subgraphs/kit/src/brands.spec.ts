@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { brandCondition, brandsOf, mayActOn, mayActOnAll } from './brands.js';
+import { mayWriteRow } from './brand-guard.js';
+import { brandCondition, brandsOf, brandWhere, mayActOn, mayActOnAll, mayActOnEveryBrand } from './brands.js';
 import type { Principal } from './principal.js';
 
 const base: Principal = { kind: 'staff', id: 's', storefrontId: 'volt', partnerId: null, roles: [], scopes: [] };
@@ -26,5 +27,20 @@ describe('brand scope', () => {
     expect(mayActOn({ ...base, storefrontId: null }, 'volt')).toBe(false);
     expect(mayActOn({ ...base, kind: 'service', storefrontId: null }, 'volt')).toBe(true);
     expect(mayActOn(base, null)).toBe(false);
+  });
+
+  it('brandWhere restricts a lookup unless all brands are granted', () => {
+    expect(brandWhere(base, 'storefront')).toEqual({ storefront: { $in: ['volt'] } });
+    expect(brandWhere({ ...base, storefronts: ['*'] }, 'storefrontId')).toEqual({});
+    expect(mayActOnEveryBrand({ ...base, storefronts: ['*'] })).toBe(true);
+    expect(mayActOnEveryBrand(base)).toBe(false);
+  });
+
+  it('mayWriteRow reads a brand from an id or a reference, and ignores rows without one', () => {
+    expect(mayWriteRow(base, { storefrontId: 'volt' })).toBe(true);
+    expect(mayWriteRow(base, { storefront: { id: 'nimbus' } })).toBe(false);
+    expect(mayWriteRow(base, { storefront: 'nimbus' })).toBe(false);
+    expect(mayWriteRow(base, { name: 'global row' })).toBe(true);
+    expect(mayWriteRow(base, undefined)).toBe(true);
   });
 });

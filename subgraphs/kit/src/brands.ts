@@ -30,3 +30,16 @@ export function brandCondition(principal: Principal): { $in: string[] } | undefi
   const brands = brandsOf(principal);
   return brands.includes(ALL_BRANDS) ? undefined : { $in: [...brands] };
 }
+
+/** True for the explicit all-brands grant (and service calls naming no storefront). */
+export const mayActOnEveryBrand = (principal: Principal): boolean => brandsOf(principal).includes(ALL_BRANDS);
+
+/**
+ * A filter fragment restricting a brand-owned entity to the principal's brands, to spread into a
+ * write's lookup: `em.findOne(PriceList, { id, ...brandWhere(principal, 'storefront') })`. A row of
+ * another brand is then simply not found, exactly like an unknown id.
+ */
+export function brandWhere<P extends string>(principal: Principal, property: P): { [K in P]?: { $in: string[] } } {
+  const condition = brandCondition(principal);
+  return (condition ? { [property]: condition } : {}) as { [K in P]?: { $in: string[] } };
+}

@@ -1,4 +1,5 @@
 export * from './access.js';
+export * from './brand-guard.js';
 export * from './brands.js';
 export * from './bus.js';
 export * from './clock.js';

@@ -1,6 +1,7 @@
 import type { Constructor } from '@mikro-orm/core';
 import { Migration, Migrator } from '@mikro-orm/migrations';
 import { type EntitySchema, MikroORM } from '@mikro-orm/postgresql';
+import { BrandWriteGuard } from './brand-guard.js';
 import { sqlCounter } from './sql-counter.js';
 
 export type { MikroORM } from '@mikro-orm/postgresql';
@@ -44,6 +45,8 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
     schemaGenerator: { ignoreSchema: SUBGRAPH_SCHEMAS.filter((s) => s !== options.name) },
     pool: { min: 0, max: options.poolSize ?? poolSize() },
     onQuery: sqlCounter.onQuery,
+    // Brand scope of every write, whatever the resolver checked (see brand-guard.ts).
+    subscribers: [new BrandWriteGuard()],
     forceUtcTimezone: true,
     debug: options.debug ?? false,
     // Requests always work on an explicit `em.fork()`; a global EM use is a bug.

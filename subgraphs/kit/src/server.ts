@@ -10,6 +10,8 @@ import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type DocumentNode, GraphQLError, parse } from 'graphql';
 import { applyAccessDirectives } from './access.js';
+import { requestPrincipal } from './brand-guard.js';
+import { mayActOn } from './brands.js';
 import { maskErrors } from './errors.js';
 import { httpListener, sendBodyError, sendGraphQLResponse, sendJson, toGraphQLRequest } from './http.js';
 import { databaseReady, type MikroORM } from './orm.js';
@@ -96,18 +98,23 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
 
   const execute = async (request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse> => {
     const { result, statements } = await sqlCounter.run(() =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: request,
-        context: async () => {
-          // Every operation, `_service` and `_entities` included, needs a signature made for this
-          // subgraph and this very request body, seconds ago.
-          const binding = { audience: options.name, body: request.method === 'POST' ? request.body : undefined };
-          const principal = verifyPrincipal(request.headers.get(PRINCIPAL_HEADER), options.secret, binding);
-          if (!principal) throw unauthenticated();
-          const em = options.orm.em.fork() as EntityManager;
-          return { principal, em, loaders: options.createLoaders(em, principal), services: options.services as S };
-        },
-      }),
+      requestPrincipal.run(() =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: request,
+          context: async () => {
+            // Every operation, `_service` and `_entities` included, needs a signature made for this
+            // subgraph and this very request body, seconds ago.
+            const binding = { audience: options.name, body: request.method === 'POST' ? request.body : undefined };
+            const principal = verifyPrincipal(request.headers.get(PRINCIPAL_HEADER), options.secret, binding);
+            if (!principal) throw unauthenticated();
+            // The active brand must be one the principal is granted (the router picks it; never trust it blindly).
+            if (principal.storefrontId && !mayActOn(principal, principal.storefrontId)) throw unauthenticated();
+            requestPrincipal.bind(principal);
+            const em = options.orm.em.fork() as EntityManager;
+            return { principal, em, loaders: options.createLoaders(em, principal), services: options.services as S };
+          },
+        }),
+      ),
     );
     result.headers.set(SQL_COUNT_HEADER, String(statements));
     sqlCounter.add(statements);

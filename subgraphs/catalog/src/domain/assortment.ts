@@ -1,13 +1,19 @@
-import { Checks, fail, ok, type Result } from '@dcrm/kit';
+import { Checks, fail, mayActOn, ok, type Principal, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type IStorefront, Product, Storefront, StorefrontProduct } from '../entities/index.js';
+import { type IStorefront, Storefront, StorefrontProduct } from '../entities/index.js';
+import { knownProducts } from './brand-scope.js';
 import { refreshListAmounts } from './list-amount.js';
 
 export type AssortmentUpdateInput = { storefrontId: string; addProductIds?: string[] | null; removeProductIds?: string[] | null };
 
-/** Adds (at the end of the merchandising order) and removes products; returns the new assortment size. */
+/**
+ * Adds (at the end of the merchandising order) and removes products; returns the new assortment size.
+ * Only a storefront the caller may act on, and only products its brands already carry (another
+ * brand's storefront or product answers like an unknown one).
+ */
 export async function assortmentUpdate(
   em: EntityManager,
+  principal: Principal,
   input: AssortmentUpdateInput,
 ): Promise<Result<{ storefront: IStorefront; productCount: number }>> {
   const checks = new Checks();
@@ -15,10 +21,10 @@ export async function assortmentUpdate(
   checks.uuids(input.addProductIds, ['input', 'addProductIds']);
   checks.uuids(input.removeProductIds, ['input', 'removeProductIds']);
   if (!checks.ok) return { ok: false, errors: checks.errors };
-  const storefront = await em.findOne(Storefront, { id: input.storefrontId });
+  const storefront = mayActOn(principal, input.storefrontId) ? await em.findOne(Storefront, { id: input.storefrontId }) : null;
   if (!storefront) return fail('NOT_FOUND', 'No such storefront', ['input', 'storefrontId']);
   const add = input.addProductIds ?? [];
-  if (add.length && (await em.count(Product, { id: { $in: add } })) !== add.length)
+  if (add.length && (await knownProducts(em, principal, add)).size !== new Set(add).size)
     return fail('NOT_FOUND', 'No such product', ['input', 'addProductIds']);
 
   await em.transactional(async (tx) => {

@@ -1,11 +1,13 @@
-import { Checks, fail, ok, type Result } from '@dcrm/kit';
+import { Checks, fail, mayActOnEveryBrand, ok, type Principal, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Category } from '../entities/index.js';
 import type { CategoryView } from '../entities/views.js';
+import { categoryWriteRefused } from './brand-scope.js';
 
 export type CategoryCreateInput = { slug: string; name: string; parentId?: string | null };
 
-export async function categoryCreate(em: EntityManager, input: CategoryCreateInput): Promise<Result<CategoryView>> {
+export async function categoryCreate(em: EntityManager, principal: Principal, input: CategoryCreateInput): Promise<Result<CategoryView>> {
+  if (!mayActOnEveryBrand(principal)) return categoryWriteRefused();
   const checks = new Checks();
   checks.slug(input.slug, ['input', 'slug']);
   checks.text(input.name, ['input', 'name'], 255);

@@ -1,8 +1,9 @@
-import { Checks, fail, ok, type Result } from '@dcrm/kit';
+import { brandWhere, Checks, fail, mayActOn, ok, type Principal, type Result } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IPriceList, Price, PriceList, Product, Storefront } from '../entities/index.js';
 import type { PriceView } from '../entities/views.js';
+import { knownProducts } from './brand-scope.js';
 import { refreshListAmounts } from './list-amount.js';
 
 export type PriceSetInput = {
@@ -26,7 +27,7 @@ function checkAmount(value: string | null | undefined, field: string[], checks: 
 }
 
 /** Creates or replaces the product's price of one type in a list (one row per list, product and type). */
-export async function priceSet(em: EntityManager, input: PriceSetInput): Promise<Result<PriceView>> {
+export async function priceSet(em: EntityManager, principal: Principal, input: PriceSetInput): Promise<Result<PriceView>> {
   const checks = new Checks();
   checks.uuid(input.priceListId, ['input', 'priceListId']);
   checks.uuid(input.productId, ['input', 'productId']);
@@ -35,9 +36,11 @@ export async function priceSet(em: EntityManager, input: PriceSetInput): Promise
   if (input.type === 'RECURRING' && !input.interval) checks.add('REQUIRED', 'Recurring prices need an interval', ['input', 'interval']);
   if (input.type === 'ONE_OFF' && input.interval) checks.add('INVALID', 'One-off prices have no interval', ['input', 'interval']);
   if (!checks.ok) return { ok: false, errors: checks.errors };
-  const list = await em.findOne(PriceList, { id: input.priceListId });
+  // Another brand's list, or a product none of the caller's brands carries, answers like an unknown id.
+  const list = await em.findOne(PriceList, { id: input.priceListId, ...brandWhere(principal, 'storefront') });
   if (!list) checks.add('NOT_FOUND', 'No such price list', ['input', 'priceListId']);
-  if (!(await em.count(Product, { id: input.productId }))) checks.add('NOT_FOUND', 'No such product', ['input', 'productId']);
+  if (!(await knownProducts(em, principal, [input.productId])).has(input.productId))
+    checks.add('NOT_FOUND', 'No such product', ['input', 'productId']);
   if (!checks.ok || !list) return { ok: false, errors: checks.errors };
 
   const price = await em.transactional(async (tx) => {
@@ -76,7 +79,15 @@ export async function priceSet(em: EntityManager, input: PriceSetInput): Promise
 
 export type PriceListCreateInput = { storefrontId: string; name: string; customerId?: string | null; segment?: string | null };
 
-export async function priceListCreate(em: EntityManager, input: PriceListCreateInput): Promise<Result<IPriceList>> {
+/** Whether the caller may see this account in this storefront (the customer subgraph decides). */
+export type AccountCheck = (storefrontId: string, customerId: string) => Promise<boolean>;
+
+export async function priceListCreate(
+  em: EntityManager,
+  principal: Principal,
+  input: PriceListCreateInput,
+  accountVisible: AccountCheck,
+): Promise<Result<IPriceList>> {
   const checks = new Checks();
   checks.uuid(input.storefrontId, ['input', 'storefrontId']);
   checks.uuid(input.customerId, ['input', 'customerId']);
@@ -85,8 +96,10 @@ export async function priceListCreate(em: EntityManager, input: PriceListCreateI
     checks.add('INVALID', 'Segment codes are lower-case slugs', ['input', 'segment']);
   if (input.customerId && input.segment) checks.add('INVALID', 'A list is for an account or a segment, not both', ['input', 'segment']);
   if (!checks.ok) return { ok: false, errors: checks.errors };
-  const storefront = await em.findOne(Storefront, { id: input.storefrontId });
+  const storefront = mayActOn(principal, input.storefrontId) ? await em.findOne(Storefront, { id: input.storefrontId }) : null;
   if (!storefront) return fail('NOT_FOUND', 'No such storefront', ['input', 'storefrontId']);
+  if (input.customerId && !(await accountVisible(storefront.id, input.customerId)))
+    return fail('NOT_FOUND', 'No such customer', ['input', 'customerId']);
   try {
     const list = await em.transactional(async (tx) =>
       tx.create(PriceList, {

@@ -1,4 +1,4 @@
-import { Checks, fail, ok, type Result } from '@dcrm/kit';
+import { Checks, fail, mayActOn, ok, type Principal, type Result } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -15,6 +15,7 @@ import {
   StorefrontProduct,
 } from '../entities/index.js';
 import type { ProductView } from '../entities/views.js';
+import { knownProducts, targetStorefronts, writableProduct } from './brand-scope.js';
 
 /** Product lifecycle as data: which status may follow which. */
 export const PRODUCT_TRANSITIONS: Record<ProductStatus, ProductStatus[]> = {
@@ -89,9 +90,10 @@ function checkShape(input: ProductFields, checks: Checks): void {
   }
 }
 
-/** References must exist and have the right kind; all looked up before anything is written. */
+/** References must exist, be known to the caller's brands and have the right kind; all looked up before anything is written. */
 async function checkReferences(
   em: EntityManager,
+  principal: Principal,
   input: ProductFields,
   kind: ProductKind,
   selfId: string | null,
@@ -103,7 +105,8 @@ async function checkReferences(
   }
   const addonIds = input.compatibleAddonIds ?? [];
   if (addonIds.length) {
-    const found = await em.find(Product, { id: { $in: addonIds } }, { fields: ['id', 'kind'] });
+    const known = await knownProducts(em, principal, addonIds);
+    const found = await em.find(Product, { id: { $in: [...known] } }, { fields: ['id', 'kind'] });
     const kinds = new Map(found.map((p) => [p.id, p.kind]));
     addonIds.forEach((id, i) => {
       if (id === selfId) checks.add('INVALID', 'A product is not its own add-on', field('compatibleAddonIds', String(i)));
@@ -115,7 +118,7 @@ async function checkReferences(
   const itemIds = input.bundleItemIds ?? [];
   if (itemIds.length && kind !== 'BUNDLE') checks.add('INVALID', 'Only bundles have items', field('bundleItemIds'));
   else if (itemIds.length) {
-    const found = new Set((await em.find(Product, { id: { $in: itemIds } }, { fields: ['id'] })).map((p) => p.id));
+    const found = await knownProducts(em, principal, itemIds);
     itemIds.forEach((id, i) => {
       if (id === selfId) checks.add('INVALID', 'A bundle does not contain itself', field('bundleItemIds', String(i)));
       else if (!found.has(id)) checks.add('NOT_FOUND', 'No such product', field('bundleItemIds', String(i)));
@@ -143,14 +146,18 @@ async function commit(em: EntityManager, work: (tx: EntityManager) => Promise<IP
   }
 }
 
-export async function productCreate(em: EntityManager, input: ProductCreate): Promise<Result<ProductView>> {
+export async function productCreate(em: EntityManager, principal: Principal, input: ProductCreate): Promise<Result<ProductView>> {
   const checks = new Checks();
   checkShape(input, checks);
   checks.uuids(input.storefrontIds, field('storefrontIds'));
   if (input.status === 'ARCHIVED') checks.add('INVALID', 'A new product is DRAFT or ACTIVE', field('status'));
-  await checkReferences(em, input, input.kind, null, checks);
-  const storefrontIds = input.storefrontIds ?? [];
-  if (checks.ok && storefrontIds.length && (await em.count(Storefront, { id: { $in: storefrontIds } })) !== storefrontIds.length) {
+  await checkReferences(em, principal, input, input.kind, null, checks);
+  const storefrontIds = [...new Set(targetStorefronts(principal, input.storefrontIds))];
+  // Another brand's storefront answers like an unknown one.
+  const granted = storefrontIds.every((id) => mayActOn(principal, id));
+  const unknown =
+    !granted || (storefrontIds.length > 0 && (await em.count(Storefront, { id: { $in: storefrontIds } })) !== storefrontIds.length);
+  if (checks.ok && unknown) {
     checks.add('NOT_FOUND', 'No such storefront', field('storefrontIds'));
   }
   if (checks.ok && (await em.count(Product, { slug: input.slug }))) checks.add('TAKEN', 'Slug is already in use', field('slug'));
@@ -180,16 +187,17 @@ export async function productCreate(em: EntityManager, input: ProductCreate): Pr
   });
 }
 
-export async function productUpdate(em: EntityManager, input: ProductUpdate): Promise<Result<ProductView>> {
+export async function productUpdate(em: EntityManager, principal: Principal, input: ProductUpdate): Promise<Result<ProductView>> {
   const checks = new Checks();
   if (!checks.uuid(input.id, field('id'))) return { ok: false, errors: checks.errors };
-  const product = await em.findOne(Product, { id: input.id });
-  if (!product) return fail('NOT_FOUND', 'No such product', field('id'));
+  const found = await writableProduct(em, principal, input.id, field('id'));
+  if (!found.ok) return found;
+  const product = found.value;
   checkShape(input, checks);
   if (input.status && input.status !== product.status && !PRODUCT_TRANSITIONS[product.status as ProductStatus].includes(input.status)) {
     checks.add('INVALID_TRANSITION', `A ${product.status} product cannot become ${input.status}`, field('status'));
   }
-  await checkReferences(em, input, product.kind, product.id, checks);
+  await checkReferences(em, principal, input, product.kind, product.id, checks);
   if (checks.ok && input.slug && input.slug !== product.slug && (await em.count(Product, { slug: input.slug }))) {
     checks.add('TAKEN', 'Slug is already in use', field('slug'));
   }
@@ -210,6 +218,6 @@ export async function productUpdate(em: EntityManager, input: ProductUpdate): Pr
   });
 }
 
-export async function productArchive(em: EntityManager, id: string): Promise<Result<ProductView>> {
-  return productUpdate(em, { id, status: 'ARCHIVED' });
+export async function productArchive(em: EntityManager, principal: Principal, id: string): Promise<Result<ProductView>> {
+  return productUpdate(em, principal, { id, status: 'ARCHIVED' });
 }

@@ -40,7 +40,7 @@ export const categoryResolvers: Resolvers = {
   },
   Mutation: {
     categoryCreate: async (_: unknown, args: { input: CategoryCreateInput }, ctx: CatalogContext) =>
-      payload('category', await categoryCreate(ctx.em, args.input)),
+      payload('category', await categoryCreate(ctx.em, ctx.principal, args.input)),
   },
   Category: {
     __resolveReference: (ref: { id: string }, ctx: CatalogContext) => ctx.loaders.category.load(ref.id),

@@ -1,4 +1,7 @@
-import type { SubgraphContext } from '@dcrm/kit';
+import type { Peers, SubgraphContext } from '@dcrm/kit';
 import type { CatalogLoaders } from '../loaders.js';
 
-export type CatalogContext = SubgraphContext<CatalogLoaders>;
+/** Other subgraphs, asked as the caller (an account a price list names must be visible to them). */
+export type CatalogServices = { peers: Peers };
+
+export type CatalogContext = SubgraphContext<CatalogLoaders, CatalogServices>;

@@ -1,4 +1,4 @@
-import { payload, type Resolvers } from '@dcrm/kit';
+import { entitiesOf, payload, type Resolvers } from '@dcrm/kit';
 import { type PriceListCreateInput, type PriceSetInput, priceListCreate, priceSet } from '../domain/price-write.js';
 import { requireStorefront } from '../domain/visibility.js';
 import { PriceList } from '../entities/index.js';
@@ -11,8 +11,17 @@ export const priceResolvers: Resolvers = {
   },
   Mutation: {
     priceSet: async (_: unknown, args: { input: PriceSetInput }, ctx: CatalogContext) =>
-      payload('price', await priceSet(ctx.em, args.input)),
+      payload('price', await priceSet(ctx.em, ctx.principal, args.input)),
     priceListCreate: async (_: unknown, args: { input: PriceListCreateInput }, ctx: CatalogContext) =>
-      payload('priceList', await priceListCreate(ctx.em, args.input)),
+      payload(
+        'priceList',
+        // The account must be one the caller sees in that storefront: asked of the customer subgraph, as the caller.
+        await priceListCreate(ctx.em, ctx.principal, args.input, async (storefrontId, customerId) => {
+          const [found] = await entitiesOf(ctx.services.peers('customer'), { ...ctx.principal, storefrontId }, 'Customer', 'id', [
+            customerId,
+          ]);
+          return found !== null;
+        }),
+      ),
   },
 };

@@ -23,11 +23,23 @@ export async function principalFor(em: EntityManager, kind: SubjectKind, id: str
     const s = await em.findOne(Staff, { id, active: true }, { populate: ['accessGroups'] });
     if (!s) return null;
     const scopes = [...new Set(s.accessGroups.getItems().flatMap((g) => g.scopes))].sort();
-    return { kind, id, storefrontId: s.storefrontId, partnerId: null, roles: ['staff', ...s.segments.map((x) => `segment:${x}`)], scopes };
+    const storefronts = [...new Set([s.storefrontId, ...s.storefronts])];
+    const roles = ['staff', ...s.segments.map((x) => `segment:${x}`)];
+    return { kind, id, storefrontId: s.storefrontId, storefronts, partnerId: null, roles, scopes };
   }
   const u = await em.findOne(PartnerUser, { id }, { populate: ['partner'] });
   if (!u) return null;
-  return { kind, id, storefrontId: u.partner.storefrontId, partnerId: u.partner.id, roles: ['partner-user'], scopes: PARTNER_USER_SCOPES };
+  const storefrontId = u.partner.storefrontId;
+  // A partner acts on its partner's storefront only.
+  return {
+    kind,
+    id,
+    storefrontId,
+    storefronts: [storefrontId],
+    partnerId: u.partner.id,
+    roles: ['partner-user'],
+    scopes: PARTNER_USER_SCOPES,
+  };
 }
 
 /** A short-lived access JWT and a single-use refresh token (stored hashed) in session `familyId`. */

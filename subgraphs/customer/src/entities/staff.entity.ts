@@ -17,7 +17,10 @@ export const Staff = defineEntity({
   tableName: 'staff',
   properties: {
     id: columns.id(),
+    /** Home brand: the one a request acts in when no storefront key selects another. */
     storefrontId: p.uuid(),
+    /** Brands this member may act on (always including the home brand); `*` is the explicit all-brands grant. */
+    storefronts: p.array(),
     email: p.string().unique(),
     name: p.string(),
     passwordHash: p.string().hidden(),

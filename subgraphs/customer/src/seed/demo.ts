@@ -248,4 +248,24 @@ export const STAFF = [
     segments: ['*'],
     groups: ['care', 'catalog', 'security', 'marketing'],
   },
+  // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
+  {
+    key: 'regional-manager',
+    brand: 'volt' as Brand,
+    brands: ['volt', 'nimbus'] as Brand[],
+    email: 'regional@dcrm.example',
+    name: 'Roisin Walsh',
+    segments: ['*'],
+    groups: ['care', 'catalog', 'security', 'marketing'],
+  },
+  // The explicit all-brands grant: the shared category taxonomy needs it.
+  {
+    key: 'catalog-admin',
+    brand: 'volt' as Brand,
+    brands: '*' as const,
+    email: 'admin@dcrm.example',
+    name: 'Sam Byrne',
+    segments: ['*'],
+    groups: ['catalog'],
+  },
 ];

@@ -22,6 +22,13 @@ export const customerId = (key: string) => seedId('customer', key);
 export const partnerId = (key: string) => seedId('partner', key);
 export const staffId = (key: string) => seedId('staff', key);
 
+/** The storefronts a demo staff member may act on: its own unless the demo grants more (`*`: all). */
+function brandGrants(s: (typeof STAFF)[number]): string[] {
+  const brands = 'brands' in s ? s.brands : undefined;
+  if (brands === '*') return ['*'];
+  return (brands ?? [s.brand]).map(storefrontId);
+}
+
 /** Demo identities for both brands; skipped when the subgraph already has staff (idempotent). */
 export async function seedCustomers(em: EntityManager, _options: SeedOptions = {}): Promise<Record<string, unknown>> {
   const summary = {
@@ -45,6 +52,7 @@ export async function seedCustomers(em: EntityManager, _options: SeedOptions = {
       const member = tx.create(Staff, {
         id: staffId(s.key),
         storefrontId: storefrontId(s.brand),
+        storefronts: brandGrants(s),
         email: s.email,
         name: s.name,
         passwordHash,

@@ -1,0 +1,473 @@
+import { seedId } from '@dcrm/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../router/src/stack.js';
+import { dbRows, expectRefusedAndUnchanged, refusalOf, staffMutations, succeeded, type WriteAttempt } from './support/brand-matrix.js';
+import { client, customerId, KEYS, productId, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+
+/**
+ * Brand isolation of staff writes, through the router: every staff mutation of the catalog and
+ * customer subgraphs tried on the other brand's rows is refused like an unknown id and changes
+ * nothing; the owning brand's staff succeed; staff granted both brands act on either by sending that
+ * brand's storefront key; single-brand staff presenting another brand's key are refused.
+ */
+let stack: Stack;
+type Gql = ReturnType<typeof client>;
+const as = {} as Record<'volt' | 'nimbus' | 'regional' | 'regionalInNimbus' | 'admin', Gql>;
+const tokens = {} as Record<'volt' | 'regional', string>;
+
+const VOLT = STOREFRONT_IDS.volt;
+const NIMBUS = STOREFRONT_IDS.nimbus;
+const LIST = { volt: seedId('price-list', 'volt'), nimbus: seedId('price-list', 'nimbus') };
+// Seeded products: Nimbus only, Volt only, sold by both (see subgraphs/catalog/src/seed/demo-data.ts).
+const NIMBUS_PLAN = productId('nimbus-fibre-500');
+const NIMBUS_ADDON = productId('static-ip');
+const VOLT_ADDON = productId('data-boost-20gb');
+const SHARED_ADDON = productId('data-boost-5gb');
+const NIMBUS_BUSINESS = customerId('nimbus-business');
+const NIMBUS_KEY_ID = seedId('api-key', 'Nimbus web storefront');
+
+const slug = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 9)}`;
+const M = {
+  productCreate: `mutation ($input: ProductCreateInput!) { productCreate(input: $input) { product { id } userErrors { code field } } }`,
+  productUpdate: `mutation ($input: ProductUpdateInput!) { productUpdate(input: $input) { product { id name } userErrors { code field } } }`,
+  productArchive: `mutation ($input: ProductArchiveInput!) { productArchive(input: $input) { product { id status } userErrors { code field } } }`,
+  priceSet: `mutation ($input: PriceSetInput!) { priceSet(input: $input) { price { id } userErrors { code field } } }`,
+  priceListCreate: `mutation ($input: PriceListCreateInput!) { priceListCreate(input: $input) { priceList { id } userErrors { code field } } }`,
+  categoryCreate: `mutation ($input: CategoryCreateInput!) { categoryCreate(input: $input) { category { id } userErrors { code field } } }`,
+  assortmentUpdate: `mutation ($input: AssortmentUpdateInput!) { assortmentUpdate(input: $input) { productCount userErrors { code field } } }`,
+  customerUpdate: `mutation ($input: CustomerUpdateInput!) { customerUpdate(input: $input) { customer { id name } userErrors { code field } } }`,
+  customerConsentSet: `mutation ($input: ConsentSetInput!) { customerConsentSet(input: $input) { customer { id } userErrors { code field } } }`,
+  interactionLog: `mutation ($input: InteractionLogInput!) { interactionLog(input: $input) { interaction { id } userErrors { code field } } }`,
+  customerAddressAdd: `mutation ($input: AddressAddInput!) { customerAddressAdd(input: $input) { customer { addresses { id } } userErrors { code field } } }`,
+  customerAddressRemove: `mutation ($input: AccountItemRemoveInput!) { customerAddressRemove(input: $input) { customer { id } userErrors { code field } } }`,
+  customerContactAdd: `mutation ($input: ContactAddInput!) { customerContactAdd(input: $input) { customer { contacts { id } } userErrors { code field } } }`,
+  customerContactRemove: `mutation ($input: AccountItemRemoveInput!) { customerContactRemove(input: $input) { customer { id } userErrors { code field } } }`,
+  customerChildCreate: `mutation ($input: CustomerChildCreateInput!) { customerChildCreate(input: $input) { customer { id } userErrors { code field } } }`,
+  npsSurveyCreate: `mutation ($input: NpsSurveyCreateInput!) { npsSurveyCreate(input: $input) { survey { id } userErrors { code field } } }`,
+  apiKeyCreate: `mutation ($input: ApiKeyCreateInput!) { apiKeyCreate(input: $input) { apiKey { id } userErrors { code field } } }`,
+  apiKeyRotate: `mutation ($input: ApiKeyIdInput!) { apiKeyRotate(input: $input) { apiKey { id } userErrors { code field } } }`,
+  apiKeyRevoke: `mutation ($input: ApiKeyIdInput!) { apiKeyRevoke(input: $input) { apiKey { id } userErrors { code field } } }`,
+};
+type Name = keyof typeof M;
+const run = (gql: Gql, name: Name, input: Record<string, unknown>) => gql(M[name], { input });
+
+// Rows read back from the database around each attempt.
+const catalogRows = (sql: string, params: unknown[]) => () => dbRows(stack, 'catalog', sql, params);
+const customerRows = (sql: string, params: unknown[]) => () => dbRows(stack, 'customer', sql, params);
+const product = (id: string) => catalogRows('select * from "catalog"."product" where id = ?', [id]);
+const assortment = (storefrontId: string) =>
+  catalogRows('select product_id, position from "catalog"."storefront_product" where storefront_id = ? order by product_id', [
+    storefrontId,
+  ]);
+const prices = (productId: string) => catalogRows('select * from "catalog"."price" where product_id = ? order by id', [productId]);
+const priceLists = catalogRows('select * from "catalog"."price_list" order by id', []);
+const customer = (id: string) => customerRows('select * from "customer"."customer" where id = ?', [id]);
+const children = (table: string, id: string) => customerRows(`select * from "customer"."${table}" where customer_id = ? order by id`, [id]);
+const apiKeys = customerRows('select id, name, revoked_at from "customer"."api_key" order by id', []);
+const surveys = customerRows('select id, active from "customer"."nps_survey" order by id', []);
+
+// Rows of the owning brand (Nimbus), made by its own staff: the victims of the attempts below.
+const nimbus = {} as { product: string; customer: string; address: string; contact: string; key: string; version: number };
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const h = stack.router.handler;
+  const volt = await signIn(h, 'staffLogin', 'manager@volt.example');
+  const regional = await signIn(h, 'staffLogin', 'regional@dcrm.example');
+  tokens.volt = volt.accessToken;
+  tokens.regional = regional.accessToken;
+  as.volt = volt.gql;
+  as.nimbus = (await signIn(h, 'staffLogin', 'agent@nimbus.example')).gql;
+  as.regional = regional.gql;
+  as.regionalInNimbus = client(h, KEYS.nimbus, { authorization: `Bearer ${regional.accessToken}` });
+  as.admin = (await signIn(h, 'staffLogin', 'admin@dcrm.example')).gql;
+
+  // The owning brand's own writes succeed (so every refusal below is about the brand, not the input).
+  nimbus.product = succeeded(
+    await run(as.nimbus, 'productCreate', { slug: slug('nimbus-own'), name: 'Nimbus own plan', kind: 'PLAN', description: 'x' }),
+    'productCreate',
+  ).product.id;
+  succeeded(
+    await run(as.nimbus, 'priceSet', {
+      priceListId: LIST.nimbus,
+      productId: nimbus.product,
+      type: 'RECURRING',
+      amount: '20.00',
+      interval: 'MONTH',
+    }),
+    'priceSet',
+  );
+  nimbus.customer = (await registerCustomer(h, KEYS.nimbus, { prefix: 'brand-writes' })).id;
+  const address = succeeded(
+    await run(as.nimbus, 'customerAddressAdd', {
+      customerId: nimbus.customer,
+      type: 'BILLING',
+      line1: '1 High St',
+      city: 'Leeds',
+      postcode: 'LS1 1AA',
+      country: 'GB',
+    }),
+    'customerAddressAdd',
+  );
+  nimbus.address = address.customer.addresses[0].id;
+  const contact = succeeded(
+    await run(as.nimbus, 'customerContactAdd', { customerId: nimbus.customer, name: 'Nora' }),
+    'customerContactAdd',
+  );
+  nimbus.contact = contact.customer.contacts[0].id;
+  const key = succeeded(await run(as.nimbus, 'apiKeyCreate', { kind: 'PRIVATE', name: 'Nimbus CRM sync', scopes: [] }), 'apiKeyCreate');
+  nimbus.key = key.apiKey.id;
+  const read = await as.nimbus(`query ($id: ID!) { customer(id: $id) { version } }`, { id: nimbus.customer });
+  nimbus.version = read.body.data?.customer.version;
+});
+afterAll(() => stack.stop());
+
+/** Volt's manager (catalog, care, security and marketing scopes; every segment) against Nimbus's rows. */
+const voltAgainstNimbus = (): WriteAttempt[] => [
+  // catalog
+  {
+    mutation: 'productCreate',
+    what: "into Nimbus's storefront",
+    attempt: () => run(as.volt, 'productCreate', { slug: slug('x'), name: 'X', kind: 'PLAN', description: 'x', storefrontIds: [NIMBUS] }),
+    refusal: 'NOT_FOUND',
+    rows: assortment(NIMBUS),
+  },
+  {
+    mutation: 'productCreate',
+    what: 'into Volt with a Nimbus-only add-on',
+    attempt: () =>
+      run(as.volt, 'productCreate', { slug: slug('x'), name: 'X', kind: 'PLAN', description: 'x', compatibleAddonIds: [NIMBUS_ADDON] }),
+    refusal: 'NOT_FOUND',
+    rows: assortment(VOLT),
+  },
+  {
+    mutation: 'productUpdate',
+    what: 'a Nimbus plan',
+    attempt: () => run(as.volt, 'productUpdate', { id: NIMBUS_PLAN, name: 'Hijacked' }),
+    refusal: 'NOT_FOUND',
+    rows: product(NIMBUS_PLAN),
+  },
+  {
+    mutation: 'productUpdate',
+    what: "Nimbus staff's new product",
+    attempt: () => run(as.volt, 'productUpdate', { id: nimbus.product, name: 'Hijacked' }),
+    refusal: 'NOT_FOUND',
+    rows: product(nimbus.product),
+  },
+  {
+    mutation: 'productUpdate',
+    what: 'an add-on Nimbus sells too',
+    attempt: () => run(as.volt, 'productUpdate', { id: SHARED_ADDON, name: 'Hijacked' }),
+    refusal: 'FORBIDDEN',
+    rows: product(SHARED_ADDON),
+  },
+  {
+    mutation: 'productArchive',
+    what: 'a Nimbus plan',
+    attempt: () => run(as.volt, 'productArchive', { id: NIMBUS_PLAN }),
+    refusal: 'NOT_FOUND',
+    rows: product(NIMBUS_PLAN),
+  },
+  {
+    mutation: 'priceSet',
+    what: "on Nimbus's price list",
+    attempt: () =>
+      run(as.volt, 'priceSet', { priceListId: LIST.nimbus, productId: NIMBUS_PLAN, type: 'RECURRING', amount: '0.01', interval: 'MONTH' }),
+    refusal: 'NOT_FOUND',
+    rows: prices(NIMBUS_PLAN),
+  },
+  {
+    mutation: 'priceSet',
+    what: "on Volt's list for a Nimbus-only product",
+    attempt: () =>
+      run(as.volt, 'priceSet', { priceListId: LIST.volt, productId: nimbus.product, type: 'RECURRING', amount: '0.01', interval: 'MONTH' }),
+    refusal: 'NOT_FOUND',
+    rows: prices(nimbus.product),
+  },
+  {
+    mutation: 'priceListCreate',
+    what: "in Nimbus's storefront",
+    attempt: () => run(as.volt, 'priceListCreate', { storefrontId: NIMBUS, name: 'Sneaky', segment: 'sneaky' }),
+    refusal: 'NOT_FOUND',
+    rows: priceLists,
+  },
+  {
+    mutation: 'priceListCreate',
+    what: 'in Volt for a Nimbus customer',
+    attempt: () => run(as.volt, 'priceListCreate', { storefrontId: VOLT, name: 'Sneaky', customerId: nimbus.customer }),
+    refusal: 'NOT_FOUND',
+    rows: priceLists,
+  },
+  {
+    mutation: 'assortmentUpdate',
+    what: 'removing a product from Nimbus',
+    attempt: () => run(as.volt, 'assortmentUpdate', { storefrontId: NIMBUS, removeProductIds: [NIMBUS_PLAN] }),
+    refusal: 'NOT_FOUND',
+    rows: assortment(NIMBUS),
+  },
+  {
+    mutation: 'assortmentUpdate',
+    what: 'adding a Nimbus-only product to Volt',
+    attempt: () => run(as.volt, 'assortmentUpdate', { storefrontId: VOLT, addProductIds: [nimbus.product] }),
+    refusal: 'NOT_FOUND',
+    rows: assortment(VOLT),
+  },
+  {
+    mutation: 'categoryCreate',
+    what: 'a category of the taxonomy every brand shares',
+    attempt: () => run(as.volt, 'categoryCreate', { slug: slug('cat'), name: 'Mine' }),
+    refusal: 'FORBIDDEN',
+    rows: catalogRows('select count(*)::int as n from "catalog"."category"', []),
+  },
+  // customer
+  {
+    mutation: 'customerUpdate',
+    what: 'a Nimbus account',
+    attempt: () => run(as.volt, 'customerUpdate', { id: nimbus.customer, version: nimbus.version, name: 'Hijacked' }),
+    refusal: 'NOT_FOUND',
+    rows: customer(nimbus.customer),
+  },
+  {
+    mutation: 'customerConsentSet',
+    what: "a Nimbus account's consent",
+    attempt: () => run(as.volt, 'customerConsentSet', { customerId: nimbus.customer, channel: 'SMS', granted: true }),
+    refusal: 'NOT_FOUND',
+    rows: customer(nimbus.customer),
+  },
+  {
+    mutation: 'interactionLog',
+    what: 'on a Nimbus account',
+    attempt: () => run(as.volt, 'interactionLog', { customerId: nimbus.customer, channel: 'PHONE', direction: 'OUTBOUND', notes: 'x' }),
+    refusal: 'NOT_FOUND',
+    rows: children('interaction', nimbus.customer),
+  },
+  {
+    mutation: 'customerAddressAdd',
+    what: 'to a Nimbus account',
+    attempt: () =>
+      run(as.volt, 'customerAddressAdd', {
+        customerId: nimbus.customer,
+        type: 'SERVICE',
+        line1: 'x',
+        city: 'x',
+        postcode: 'x',
+        country: 'GB',
+      }),
+    refusal: 'NOT_FOUND',
+    rows: children('address', nimbus.customer),
+  },
+  {
+    mutation: 'customerAddressRemove',
+    what: "a Nimbus account's address",
+    attempt: () => run(as.volt, 'customerAddressRemove', { customerId: nimbus.customer, id: nimbus.address }),
+    refusal: 'NOT_FOUND',
+    rows: children('address', nimbus.customer),
+  },
+  {
+    mutation: 'customerContactAdd',
+    what: 'to a Nimbus account',
+    attempt: () => run(as.volt, 'customerContactAdd', { customerId: nimbus.customer, name: 'Mallory' }),
+    refusal: 'NOT_FOUND',
+    rows: children('contact', nimbus.customer),
+  },
+  {
+    mutation: 'customerContactRemove',
+    what: "a Nimbus account's contact",
+    attempt: () => run(as.volt, 'customerContactRemove', { customerId: nimbus.customer, id: nimbus.contact }),
+    refusal: 'NOT_FOUND',
+    rows: children('contact', nimbus.customer),
+  },
+  {
+    mutation: 'customerChildCreate',
+    what: 'under a Nimbus business account',
+    attempt: () => run(as.volt, 'customerChildCreate', { parentId: NIMBUS_BUSINESS, name: 'X', email: `${slug('x')}@example.com` }),
+    refusal: 'NOT_FOUND',
+    rows: customerRows('select id from "customer"."customer" where parent_id = ? order by id', [NIMBUS_BUSINESS]),
+  },
+  {
+    mutation: 'npsSurveyCreate',
+    what: "in Nimbus (Volt's manager sending Nimbus's key)",
+    attempt: () =>
+      client(stack.router.handler, KEYS.nimbus, { authorization: `Bearer ${tokens.volt}` })(M.npsSurveyCreate, {
+        input: { name: 'x', question: 'x?' },
+      }),
+    refusal: 'HTTP 401',
+    rows: surveys,
+  },
+  {
+    mutation: 'apiKeyCreate',
+    what: "in Nimbus (Volt's manager sending Nimbus's key)",
+    attempt: () =>
+      client(stack.router.handler, KEYS.nimbus, { authorization: `Bearer ${tokens.volt}` })(M.apiKeyCreate, {
+        input: { kind: 'PRIVATE', name: 'x' },
+      }),
+    refusal: 'HTTP 401',
+    rows: apiKeys,
+  },
+  {
+    mutation: 'apiKeyRotate',
+    what: "Nimbus's storefront key",
+    attempt: () => run(as.volt, 'apiKeyRotate', { id: NIMBUS_KEY_ID }),
+    refusal: 'NOT_FOUND',
+    rows: apiKeys,
+  },
+  {
+    mutation: 'apiKeyRevoke',
+    what: "a key Nimbus's staff created",
+    attempt: () => run(as.volt, 'apiKeyRevoke', { id: nimbus.key }),
+    refusal: 'NOT_FOUND',
+    rows: apiKeys,
+  },
+];
+
+/** Staff mutations that name no brand-owned row: they act on the caller's own credentials. */
+const CREDENTIAL_ONLY = ['customerAccessTokenRenew', 'customerLogout', 'staffPasswordChange'];
+
+describe('staff of one brand against the other brand', () => {
+  it('the matrix covers every staff mutation of catalog and customer', () => {
+    const all = [
+      ...staffMutations(new URL('../subgraphs/catalog/src/schema.graphql', import.meta.url)),
+      ...staffMutations(new URL('../subgraphs/customer/src/schema.graphql', import.meta.url)),
+    ];
+    const covered = new Set([...voltAgainstNimbus().map((c) => c.mutation), ...CREDENTIAL_ONLY]);
+    expect(all.filter((m) => !covered.has(m))).toEqual([]);
+  });
+
+  // Cases are built again when run: their ids are the fixtures made in beforeAll.
+  it.each(voltAgainstNimbus().map((c, i) => [`${c.mutation}: ${c.what}`, i] as const))('%s is refused, nothing changes', async (_, i) => {
+    await expectRefusedAndUnchanged(voltAgainstNimbus()[i]);
+  });
+
+  it("Nimbus staff cannot archive a Volt-only add-on, and Volt's manager can", async () => {
+    await expectRefusedAndUnchanged({
+      mutation: 'productArchive',
+      what: 'a Volt-only add-on',
+      attempt: () => run(as.nimbus, 'productArchive', { id: VOLT_ADDON }),
+      refusal: 'NOT_FOUND',
+      rows: product(VOLT_ADDON),
+    });
+    const own = succeeded(
+      await run(as.volt, 'productCreate', { slug: slug('volt-own'), name: 'Volt own add-on', kind: 'ADDON', description: 'x' }),
+      'productCreate',
+    );
+    expect(succeeded(await run(as.volt, 'productArchive', { id: own.product.id }), 'productArchive').product.status).toBe('ARCHIVED');
+  });
+
+  it('an unknown id answers exactly like another brand’s', async () => {
+    const unknown = '00000000-0000-7000-8000-000000000000';
+    const ofOther = await run(as.volt, 'productUpdate', { id: NIMBUS_PLAN, name: 'x' });
+    const ofNobody = await run(as.volt, 'productUpdate', { id: unknown, name: 'x' });
+    expect(ofOther.body.data?.productUpdate).toEqual(ofNobody.body.data?.productUpdate);
+    const list = await run(as.volt, 'priceSet', { priceListId: LIST.nimbus, productId: VOLT_ADDON, type: 'ONE_OFF', amount: '1' });
+    const noList = await run(as.volt, 'priceSet', { priceListId: unknown, productId: VOLT_ADDON, type: 'ONE_OFF', amount: '1' });
+    expect(list.body.data?.priceSet).toEqual(noList.body.data?.priceSet);
+  });
+});
+
+describe('the owning brand succeeds with the same mutations', () => {
+  it('catalog: Nimbus staff update, price, list, re-assort and archive their own product', async () => {
+    succeeded(await run(as.nimbus, 'productUpdate', { id: nimbus.product, name: 'Nimbus own plan v2' }), 'productUpdate');
+    succeeded(
+      await run(as.nimbus, 'priceListCreate', { storefrontId: NIMBUS, name: 'Account list', customerId: nimbus.customer }),
+      'priceListCreate',
+    );
+    succeeded(await run(as.nimbus, 'productArchive', { id: nimbus.product }), 'productArchive');
+    // Removed from its only storefront, the product is no longer any single brand's to touch.
+    succeeded(await run(as.nimbus, 'assortmentUpdate', { storefrontId: NIMBUS, removeProductIds: [nimbus.product] }), 'assortmentUpdate');
+    expect(
+      refusalOf(await run(as.nimbus, 'assortmentUpdate', { storefrontId: NIMBUS, addProductIds: [nimbus.product] }), 'assortmentUpdate'),
+    ).toBe('NOT_FOUND');
+  });
+
+  it('customer: Nimbus staff change their own accounts and keys', async () => {
+    const id = nimbus.customer;
+    succeeded(await run(as.nimbus, 'customerConsentSet', { customerId: id, channel: 'SMS', granted: false }), 'customerConsentSet');
+    succeeded(
+      await run(as.nimbus, 'interactionLog', { customerId: id, channel: 'PHONE', direction: 'INBOUND', notes: 'Called' }),
+      'interactionLog',
+    );
+    const version = (await as.nimbus(`query ($id: ID!) { customer(id: $id) { version } }`, { id })).body.data?.customer.version;
+    succeeded(await run(as.nimbus, 'customerUpdate', { id, version, name: 'Renamed by Nimbus' }), 'customerUpdate');
+    const extra = succeeded(await run(as.nimbus, 'customerContactAdd', { customerId: id, name: 'Temp' }), 'customerContactAdd');
+    const temp = extra.customer.contacts.find((c: { id: string }) => c.id !== nimbus.contact).id;
+    succeeded(await run(as.nimbus, 'customerContactRemove', { customerId: id, id: temp }), 'customerContactRemove');
+    const addr = succeeded(
+      await run(as.nimbus, 'customerAddressAdd', { customerId: id, type: 'SERVICE', line1: 'x', city: 'x', postcode: 'x', country: 'GB' }),
+      'customerAddressAdd',
+    );
+    const tempAddress = addr.customer.addresses.find((a: { id: string }) => a.id !== nimbus.address).id;
+    succeeded(await run(as.nimbus, 'customerAddressRemove', { customerId: id, id: tempAddress }), 'customerAddressRemove');
+    succeeded(await run(as.nimbus, 'npsSurveyCreate', { name: 'Nimbus pulse', question: 'How are we doing?' }), 'npsSurveyCreate');
+    const rotated = succeeded(await run(as.nimbus, 'apiKeyRotate', { id: nimbus.key }), 'apiKeyRotate');
+    succeeded(await run(as.nimbus, 'apiKeyRevoke', { id: rotated.apiKey.id }), 'apiKeyRevoke');
+  });
+});
+
+describe('staff granted several brands', () => {
+  it('act in their home brand without a key and in the other with its storefront key', async () => {
+    const inVolt = succeeded(
+      await run(as.regional, 'productCreate', { slug: slug('regional-volt'), name: 'R', kind: 'PLAN', description: 'x' }),
+      'productCreate',
+    );
+    const inNimbus = succeeded(
+      await run(as.regionalInNimbus, 'productCreate', { slug: slug('regional-nimbus'), name: 'R', kind: 'PLAN', description: 'x' }),
+      'productCreate',
+    );
+    const carriers = (id: string) =>
+      dbRows(stack, 'catalog', 'select storefront_id from "catalog"."storefront_product" where product_id = ?', [id]);
+    expect(await carriers(inVolt.product.id)).toEqual([{ storefront_id: VOLT }]);
+    expect(await carriers(inNimbus.product.id)).toEqual([{ storefront_id: NIMBUS }]);
+    // Either brand's price list, and a product both brands sell.
+    for (const [list, productId] of [
+      [LIST.volt, inVolt.product.id],
+      [LIST.nimbus, inNimbus.product.id],
+    ]) {
+      succeeded(await run(as.regional, 'priceSet', { priceListId: list, productId, type: 'ONE_OFF', amount: '5' }), 'priceSet');
+    }
+    const both = succeeded(
+      await run(as.regional, 'productCreate', {
+        slug: slug('regional-both'),
+        name: 'Both',
+        kind: 'ADDON',
+        description: 'x',
+        storefrontIds: [VOLT, NIMBUS],
+      }),
+      'productCreate',
+    );
+    succeeded(await run(as.regional, 'productUpdate', { id: both.product.id, name: 'Both v2' }), 'productUpdate');
+    // Bringing one brand's product into the other's assortment needs both brands.
+    const add = { storefrontId: NIMBUS, addProductIds: [inVolt.product.id] };
+    expect(refusalOf(await run(as.nimbus, 'assortmentUpdate', add), 'assortmentUpdate')).toBe('NOT_FOUND');
+    succeeded(await run(as.regional, 'assortmentUpdate', add), 'assortmentUpdate');
+    expect(refusalOf(await run(as.volt, 'productUpdate', { id: both.product.id, name: 'x' }), 'productUpdate')).toBe('FORBIDDEN');
+  });
+
+  it("read and write each brand's accounts only in that brand's requests", async () => {
+    const nimbusAccount = `query ($id: ID!) { customer(id: $id) { id } }`;
+    expect((await as.regionalInNimbus(nimbusAccount, { id: nimbus.customer })).body.data?.customer).toEqual({ id: nimbus.customer });
+    expect((await as.regional(nimbusAccount, { id: nimbus.customer })).body.data?.customer ?? null).toBeNull();
+    succeeded(
+      await run(as.regionalInNimbus, 'interactionLog', { customerId: nimbus.customer, channel: 'CHAT', direction: 'INBOUND', notes: 'hi' }),
+      'interactionLog',
+    );
+    const volt = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'brand-writes' });
+    succeeded(await run(as.regional, 'customerContactAdd', { customerId: volt.id, name: 'Vera' }), 'customerContactAdd');
+    await expectRefusedAndUnchanged({
+      mutation: 'customerContactAdd',
+      what: 'a Volt account while acting in Nimbus',
+      attempt: () => run(as.regionalInNimbus, 'customerContactAdd', { customerId: volt.id, name: 'Vera' }),
+      refusal: 'NOT_FOUND',
+      rows: children('contact', volt.id),
+    });
+  });
+
+  it('a single-brand staff member sending the other brand’s key is refused', async () => {
+    const res = await client(stack.router.handler, KEYS.nimbus, { authorization: `Bearer ${tokens.volt}` })('{ priceLists { id } }');
+    expect(res.status).toBe(401);
+  });
+
+  it('only the all-brands grant writes the shared category taxonomy', async () => {
+    succeeded(await run(as.admin, 'categoryCreate', { slug: slug('shared-cat'), name: 'Shared' }), 'categoryCreate');
+    expect(refusalOf(await run(as.regional, 'categoryCreate', { slug: slug('cat'), name: 'x' }), 'categoryCreate')).toBe('FORBIDDEN');
+  });
+});
