@@ -47,6 +47,7 @@ const M = {
   apiKeyCreate: `mutation ($input: ApiKeyCreateInput!) { apiKeyCreate(input: $input) { apiKey { id } userErrors { code field } } }`,
   apiKeyRotate: `mutation ($input: ApiKeyIdInput!) { apiKeyRotate(input: $input) { apiKey { id } userErrors { code field } } }`,
   apiKeyRevoke: `mutation ($input: ApiKeyIdInput!) { apiKeyRevoke(input: $input) { apiKey { id } userErrors { code field } } }`,
+  apiKeyCostBudgetSet: `mutation ($input: ApiKeyCostBudgetSetInput!) { apiKeyCostBudgetSet(input: $input) { apiKey { id } userErrors { code field } } }`,
 };
 type Name = keyof typeof M;
 const run = (gql: Gql, name: Name, input: Record<string, unknown>) => gql(M[name], { input });
@@ -318,6 +319,13 @@ const voltAgainstNimbus = (): WriteAttempt[] => [
     refusal: 'NOT_FOUND',
     rows: apiKeys,
   },
+  {
+    mutation: 'apiKeyCostBudgetSet',
+    what: "Nimbus's storefront key",
+    attempt: () => run(as.volt, 'apiKeyCostBudgetSet', { id: NIMBUS_KEY_ID, costBudget: { maximumAvailable: 10, restoreRate: 1 } }),
+    refusal: 'NOT_FOUND',
+    rows: apiKeys,
+  },
 ];
 
 /** Staff mutations that name no brand-owned row: they act on the caller's own credentials. */
@@ -398,6 +406,8 @@ describe('the owning brand succeeds with the same mutations', () => {
     const tempAddress = addr.customer.addresses.find((a: { id: string }) => a.id !== nimbus.address).id;
     succeeded(await run(as.nimbus, 'customerAddressRemove', { customerId: id, id: tempAddress }), 'customerAddressRemove');
     succeeded(await run(as.nimbus, 'npsSurveyCreate', { name: 'Nimbus pulse', question: 'How are we doing?' }), 'npsSurveyCreate');
+    const budget = { id: nimbus.key, costBudget: { maximumAvailable: 5000, restoreRate: 50 } };
+    succeeded(await run(as.nimbus, 'apiKeyCostBudgetSet', budget), 'apiKeyCostBudgetSet');
     const rotated = succeeded(await run(as.nimbus, 'apiKeyRotate', { id: nimbus.key }), 'apiKeyRotate');
     succeeded(await run(as.nimbus, 'apiKeyRevoke', { id: rotated.apiKey.id }), 'apiKeyRevoke');
   });
