@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brandCondition, brandsOf, mayActOn, mayActOnAll } from './brands.js';
+import { actingStorefront, brandCondition, brandsOf, mayActOn, mayActOnAll, ownedRow, unseenIds } from './brands.js';
 import type { Principal } from './principal.js';
 
 const base: Principal = { kind: 'staff', id: 's', storefrontId: 'volt', partnerId: null, roles: [], scopes: [] };
@@ -26,5 +26,16 @@ describe('brand scope', () => {
     expect(mayActOn({ ...base, storefrontId: null }, 'volt')).toBe(false);
     expect(mayActOn({ ...base, kind: 'service', storefrontId: null }, 'volt')).toBe(true);
     expect(mayActOn(base, null)).toBe(false);
+  });
+
+  it('acts on the request storefront only when granted, and hides rows of other brands', () => {
+    expect(actingStorefront(base)).toBe('volt');
+    expect(actingStorefront({ ...base, storefronts: ['nimbus'] })).toBeNull();
+    expect(actingStorefront({ ...base, storefrontId: null, storefronts: ['*'] })).toBeNull();
+    const row = { id: 'r', storefrontId: 'nimbus' };
+    expect(ownedRow(base, row)).toBeNull();
+    expect(ownedRow({ ...base, storefronts: ['volt', 'nimbus'] }, row)).toBe(row);
+    expect(ownedRow(base, null)).toBeNull();
+    expect(unseenIds(['a', 'b', 'c', 'b'], [{}, null, {}, null])).toEqual(['b']);
   });
 });

@@ -1,16 +1,17 @@
-import { fail, isUuid, ok, type Principal, type Result, type SubgraphTarget, segmentsOf } from '@dcrm/kit';
+import { actingStorefront, fail, isUuid, ok, type Principal, type Result, type SubgraphTarget, segmentsOf } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Cart, type ICart } from '../entities/index.js';
 
 /** Abandoned = has a CART drop link not yet recovered or ordered; staff see their segments'. */
 function abandonedWhere(principal: Principal): { sql: string; params: unknown[] } | null {
   const segments = segmentsOf(principal);
-  if (!principal.storefrontId || segments.length === 0) return null;
+  const storefrontId = actingStorefront(principal);
+  if (!storefrontId || segments.length === 0) return null;
   const all = segments.includes('*');
   return {
     sql: `c.storefront_id = ? and c.status = 'OPEN' ${all ? '' : 'and c.segment in (?)'}
       and exists (select 1 from "cart"."drop_link" dl where dl.cart_id = c.id and dl.recovered_at is null and dl.converted_at is null)`,
-    params: all ? [principal.storefrontId] : [principal.storefrontId, segments],
+    params: all ? [storefrontId] : [storefrontId, segments],
   };
 }
 

@@ -1,4 +1,15 @@
-import { EVENTS, isUuid, newId, type ProductViewedEvent, parsePage, payload, type Resolvers, toConnection } from '@dcrm/kit';
+import {
+  actingStorefront,
+  EVENTS,
+  isUuid,
+  newId,
+  notFound,
+  type ProductViewedEvent,
+  parsePage,
+  payload,
+  type Resolvers,
+  toConnection,
+} from '@dcrm/kit';
 import { recordView } from '../domain/abandonment.js';
 import { abandonedCarts, cartAssist, recoveryKpis } from '../domain/assisted.js';
 import { dropLinkRecover } from '../domain/drop-links.js';
@@ -12,8 +23,11 @@ export const abandonmentResolvers: Resolvers = {
       const rows = await abandonedCarts(ctx.em, ctx.principal, page.limit + 1, page.after ? String(page.after[0]) : null);
       return toConnection(rows, page, 'NEWEST', (c) => [c.id]);
     },
-    recoveryKpis: (_: unknown, args: { from?: Date | null; to?: Date | null }, ctx: CartContext) =>
-      recoveryKpis(ctx.em, ctx.principal.storefrontId as string, args.from ?? null, args.to ?? null),
+    recoveryKpis: (_: unknown, args: { from?: Date | null; to?: Date | null }, ctx: CartContext) => {
+      const storefrontId = actingStorefront(ctx.principal);
+      if (!storefrontId) throw notFound('Storefront');
+      return recoveryKpis(ctx.em, storefrontId, args.from ?? null, args.to ?? null);
+    },
   },
   Mutation: {
     productViewed: async (_: unknown, { input }: { input: { productId: string } }, ctx: CartContext) => {
