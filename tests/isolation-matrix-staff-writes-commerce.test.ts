@@ -42,13 +42,16 @@ const row = async (name: 'promotion' | 'cart', table: string, id: string) =>
 const unique = (label: string) => `${label} ${randomUUID().slice(0, 8)}`;
 
 /** A mutation's payload (`data[name]`), with its userErrors as `field:code` strings. */
-async function run(gql: Gql, name: string, inputType: string, selection: string, input: Record<string, unknown>) {
+type UserErrors = { userErrors: { code: string; field: string[] }[] };
+type Payload = Record<string, unknown> & UserErrors & { errors: string[] };
+
+async function run(gql: Gql, name: string, inputType: string, selection: string, input: Record<string, unknown>): Promise<Payload> {
   const res = await gql(`mutation ($input: ${inputType}!) { ${name}(input: $input) { ${selection} userErrors { code field } } }`, {
     input,
   });
   expect(res.body.errors).toBeUndefined();
-  const payload = res.body.data?.[name] as Record<string, unknown> & { userErrors: { code: string; field: string[] }[] };
-  return { ...payload, errors: payload.userErrors.map((e) => `${e.field.join('.')}:${e.code}`).sort() };
+  const payload = res.body.data?.[name] as Record<string, unknown> & UserErrors;
+  return { ...payload, userErrors: payload.userErrors, errors: payload.userErrors.map((e) => `${e.field.join('.')}:${e.code}`).sort() };
 }
 
 const PROMOTION = 'promotion { id version name }';
