@@ -1,4 +1,4 @@
-import { actingStorefront, fail, isUuid, ok, type Principal, type Result, type SubgraphTarget, segmentsOf } from '@dcrm/kit';
+import { actingStorefront, fail, isUuid, ok, ownedRow, type Principal, type Result, type SubgraphTarget, segmentsOf } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Cart, type ICart } from '../entities/index.js';
 
@@ -40,7 +40,9 @@ export async function cartAssist(
   if (!where || !isUuid(cartId)) return fail('NOT_FOUND', 'No such abandoned cart', ['input', 'cartId']);
   const [row] = await em.execute(`select c.id from "cart"."cart" c where ${where.sql} and c.id = ?`, [...where.params, cartId]);
   if (!row) return fail('NOT_FOUND', 'No such abandoned cart', ['input', 'cartId']);
-  const cart = await em.findOneOrFail(Cart, { id: cartId });
+  // The raw query above already holds the brand; the loaded row is checked again by kit's rule.
+  const cart = ownedRow(principal, await em.findOne(Cart, { id: cartId }));
+  if (!cart) return fail('NOT_FOUND', 'No such abandoned cart', ['input', 'cartId']);
   cart.assistedBy = principal.id;
   // From now on it is an agent-assisted sale (channel-limited promotions see AGENT).
   cart.channel = 'AGENT';

@@ -4,6 +4,7 @@ import {
   isUuid,
   newId,
   notFound,
+  ownedRow,
   type ProductViewedEvent,
   parsePage,
   payload,
@@ -54,7 +55,7 @@ export const abandonmentResolvers: Resolvers = {
       return {
         recovery: {
           kind: r.kind,
-          cart: r.cartId ? await ctx.em.fork().findOne(Cart, { id: r.cartId }) : null,
+          cart: r.cartId ? ownedRow(ctx.principal, await ctx.em.fork().findOne(Cart, { id: r.cartId })) : null,
           cartToken: r.cartToken,
           viewedProducts: r.viewedProductIds.map((id) => ({ __typename: 'Product', id })),
           step: r.step,
