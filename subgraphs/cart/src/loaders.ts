@@ -1,4 +1,4 @@
-import { groupedBy, memo, type Principal } from '@dcrm/kit';
+import { actingStorefront, groupedBy, memo, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { catalogLoader } from './domain/catalog.js';
@@ -25,7 +25,8 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
   );
   const locale = memo(() => storefrontLocale(services.peers, principal));
   const hasOrdered = new DataLoader<string, boolean>(async (customerIds) => {
-    const ordered = principal.storefrontId ? await customersWithOrders(em, principal.storefrontId, [...customerIds]) : new Set();
+    const storefrontId = actingStorefront(principal);
+    const ordered = storefrontId ? await customersWithOrders(em, storefrontId, [...customerIds]) : new Set();
     return customerIds.map((id) => ordered.has(id));
   });
 

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { mayWriteRow } from './brand-guard.js';
-import { brandCondition, brandsOf, brandWhere, mayActOn, mayActOnAll, mayActOnEveryBrand } from './brands.js';
+import {
+  actingStorefront,
+  brandCondition,
+  brandsOf,
+  brandWhere,
+  mayActOn,
+  mayActOnAll,
+  mayActOnEveryBrand,
+  ownedRow,
+  unseenIds,
+} from './brands.js';
 import type { Principal } from './principal.js';
 
 const base: Principal = { kind: 'staff', id: 's', storefrontId: 'volt', partnerId: null, roles: [], scopes: [] };
@@ -42,5 +52,16 @@ describe('brand scope', () => {
     expect(mayWriteRow(base, { storefront: 'nimbus' })).toBe(false);
     expect(mayWriteRow(base, { name: 'global row' })).toBe(true);
     expect(mayWriteRow(base, undefined)).toBe(true);
+  });
+
+  it('acts on the request storefront only when granted, and hides rows of other brands', () => {
+    expect(actingStorefront(base)).toBe('volt');
+    expect(actingStorefront({ ...base, storefronts: ['nimbus'] })).toBeNull();
+    expect(actingStorefront({ ...base, storefrontId: null, storefronts: ['*'] })).toBeNull();
+    const row = { id: 'r', storefrontId: 'nimbus' };
+    expect(ownedRow(base, row)).toBeNull();
+    expect(ownedRow({ ...base, storefronts: ['volt', 'nimbus'] }, row)).toBe(row);
+    expect(ownedRow(base, null)).toBeNull();
+    expect(unseenIds(['a', 'b', 'c', 'b'], [{}, null, {}, null])).toEqual(['b']);
   });
 });

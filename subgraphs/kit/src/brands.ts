@@ -43,3 +43,24 @@ export function brandWhere<P extends string>(principal: Principal, property: P):
   const condition = brandCondition(principal);
   return (condition ? { [property]: condition } : {}) as { [K in P]?: { $in: string[] } };
 }
+
+/**
+ * The storefront a request reads and writes: the principal's own, when its brands include it; null
+ * otherwise (nothing to read, nothing to write). Brand-owned rows are looked up by id *within* it.
+ */
+export function actingStorefront(principal: Principal): string | null {
+  return principal.storefrontId && mayActOn(principal, principal.storefrontId) ? principal.storefrontId : null;
+}
+
+/**
+ * A loaded brand-owned row when the principal may act on its storefront, otherwise null: callers
+ * answer NOT_FOUND, so an other-brand row reads exactly like one that does not exist.
+ */
+export function ownedRow<T extends { storefrontId: string }>(principal: Principal, row: T | null | undefined): T | null {
+  return row && mayActOn(principal, row.storefrontId) ? row : null;
+}
+
+/** The ids (of `ids`, in order, de-duplicated) a brand-scoped lookup answered null for: unknown or another brand's. */
+export function unseenIds<T>(ids: readonly string[], answers: readonly (T | null | undefined)[]): string[] {
+  return [...new Set(ids.filter((_, i) => answers[i] == null))];
+}

@@ -1,4 +1,4 @@
-import { byId, groupedBy, type Principal } from '@dcrm/kit';
+import { actingStorefront, byId, groupedBy, type Principal } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
@@ -48,9 +48,11 @@ export function createPromotionLoaders(em: EntityManager, principal: Principal, 
     return loader;
   };
   // About a product: the caller's own open offers (customers) and the storefront's public ones.
-  const productScope: FilterQuery<IOffer> | null = principal.storefrontId
+  // Everything here is within the request's storefront, and only when the principal's brands include it.
+  const storefrontId = actingStorefront(principal);
+  const productScope: FilterQuery<IOffer> | null = storefrontId
     ? {
-        storefrontId: principal.storefrontId,
+        storefrontId,
         customerId: principal.kind === 'customer' && principal.id ? { $in: [principal.id, null] } : null,
       }
     : null;
@@ -68,15 +70,11 @@ export function createPromotionLoaders(em: EntityManager, principal: Principal, 
     ),
     // Promotions of the caller's storefront only (staff CRUD, Campaign/OfferRule.promotion, `_entities`).
     promotion: byId<IPromotion>(
-      (ids) =>
-        principal.storefrontId
-          ? em.find(PromotionRow, { id: { $in: [...ids] }, storefrontId: principal.storefrontId })
-          : Promise.resolve([]),
+      (ids) => (storefrontId ? em.find(PromotionRow, { id: { $in: [...ids] }, storefrontId }) : Promise.resolve([])),
       (p) => p.id,
     ),
     campaign: byId<ICampaign>(
-      (ids) =>
-        principal.storefrontId ? em.find(Campaign, { id: { $in: [...ids] }, storefrontId: principal.storefrontId }) : Promise.resolve([]),
+      (ids) => (storefrontId ? em.find(Campaign, { id: { $in: [...ids] }, storefrontId }) : Promise.resolve([])),
       (c) => c.id,
     ),
   };

@@ -1,16 +1,17 @@
-import { fail, isUuid, ok, type Principal, type Result, type SubgraphTarget, segmentsOf } from '@dcrm/kit';
+import { actingStorefront, fail, isUuid, ok, ownedRow, type Principal, type Result, type SubgraphTarget, segmentsOf } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Cart, type ICart } from '../entities/index.js';
 
 /** Abandoned = has a CART drop link not yet recovered or ordered; staff see their segments'. */
 function abandonedWhere(principal: Principal): { sql: string; params: unknown[] } | null {
   const segments = segmentsOf(principal);
-  if (!principal.storefrontId || segments.length === 0) return null;
+  const storefrontId = actingStorefront(principal);
+  if (!storefrontId || segments.length === 0) return null;
   const all = segments.includes('*');
   return {
     sql: `c.storefront_id = ? and c.status = 'OPEN' ${all ? '' : 'and c.segment in (?)'}
       and exists (select 1 from "cart"."drop_link" dl where dl.cart_id = c.id and dl.recovered_at is null and dl.converted_at is null)`,
-    params: all ? [principal.storefrontId] : [principal.storefrontId, segments],
+    params: all ? [storefrontId] : [storefrontId, segments],
   };
 }
 
@@ -39,7 +40,9 @@ export async function cartAssist(
   if (!where || !isUuid(cartId)) return fail('NOT_FOUND', 'No such abandoned cart', ['input', 'cartId']);
   const [row] = await em.execute(`select c.id from "cart"."cart" c where ${where.sql} and c.id = ?`, [...where.params, cartId]);
   if (!row) return fail('NOT_FOUND', 'No such abandoned cart', ['input', 'cartId']);
-  const cart = await em.findOneOrFail(Cart, { id: cartId });
+  // The raw query above already holds the brand; the loaded row is checked again by kit's rule.
+  const cart = ownedRow(principal, await em.findOne(Cart, { id: cartId }));
+  if (!cart) return fail('NOT_FOUND', 'No such abandoned cart', ['input', 'cartId']);
   cart.assistedBy = principal.id;
   // From now on it is an agent-assisted sale (channel-limited promotions see AGENT).
   cart.channel = 'AGENT';

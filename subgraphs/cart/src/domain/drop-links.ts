@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { fail, isUuid, ok, type Principal, type Result, randomToken, safeEqual, sha256Hex } from '@dcrm/kit';
+import { actingStorefront, fail, isUuid, ok, type Principal, type Result, randomToken, safeEqual, sha256Hex } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /** What a drop link remembers: where the customer got to. */
@@ -52,10 +52,11 @@ export async function dropLinkRecover(
 ): Promise<Result<Recovery>> {
   const id = dropLinkId(secret, token);
   const refused = fail<Recovery>('INVALID_LINK', 'This link is not valid', ['input', 'token']);
-  if (!id || !principal.storefrontId) return refused;
+  const storefrontId = actingStorefront(principal);
+  if (!id || !storefrontId) return refused;
   const [link] = (await em.execute('select * from "cart"."drop_link" where id = ? and storefront_id = ?', [
     id,
-    principal.storefrontId,
+    storefrontId,
   ])) as DropLinkRow[];
   if (!link) return refused;
   if (principal.kind === 'customer' && link.customer_id && link.customer_id !== principal.id) return refused;

@@ -1,4 +1,16 @@
-import { EVENTS, isUuid, newId, type ProductViewedEvent, parsePage, payload, type Resolvers, toConnection } from '@dcrm/kit';
+import {
+  actingStorefront,
+  EVENTS,
+  isUuid,
+  newId,
+  notFound,
+  ownedRow,
+  type ProductViewedEvent,
+  parsePage,
+  payload,
+  type Resolvers,
+  toConnection,
+} from '@dcrm/kit';
 import { recordView } from '../domain/abandonment.js';
 import { abandonedCarts, cartAssist, recoveryKpis } from '../domain/assisted.js';
 import { dropLinkRecover } from '../domain/drop-links.js';
@@ -12,8 +24,11 @@ export const abandonmentResolvers: Resolvers = {
       const rows = await abandonedCarts(ctx.em, ctx.principal, page.limit + 1, page.after ? String(page.after[0]) : null);
       return toConnection(rows, page, 'NEWEST', (c) => [c.id]);
     },
-    recoveryKpis: (_: unknown, args: { from?: Date | null; to?: Date | null }, ctx: CartContext) =>
-      recoveryKpis(ctx.em, ctx.principal.storefrontId as string, args.from ?? null, args.to ?? null),
+    recoveryKpis: (_: unknown, args: { from?: Date | null; to?: Date | null }, ctx: CartContext) => {
+      const storefrontId = actingStorefront(ctx.principal);
+      if (!storefrontId) throw notFound('Storefront');
+      return recoveryKpis(ctx.em, storefrontId, args.from ?? null, args.to ?? null);
+    },
   },
   Mutation: {
     productViewed: async (_: unknown, { input }: { input: { productId: string } }, ctx: CartContext) => {
@@ -40,7 +55,7 @@ export const abandonmentResolvers: Resolvers = {
       return {
         recovery: {
           kind: r.kind,
-          cart: r.cartId ? await ctx.em.fork().findOne(Cart, { id: r.cartId }) : null,
+          cart: r.cartId ? ownedRow(ctx.principal, await ctx.em.fork().findOne(Cart, { id: r.cartId })) : null,
           cartToken: r.cartToken,
           viewedProducts: r.viewedProductIds.map((id) => ({ __typename: 'Product', id })),
           step: r.step,

@@ -1,4 +1,4 @@
-import { isUuid, money, notFound, parsePage, type Resolvers, toConnection } from '@dcrm/kit';
+import { actingStorefront, isUuid, money, notFound, parsePage, type Resolvers, toConnection } from '@dcrm/kit';
 import { orderScope } from '../domain/access.js';
 import { findOrder } from '../domain/orders.js';
 import { Cart, type IOrder, type IOrderLine, Order } from '../entities/index.js';
@@ -29,11 +29,12 @@ export const orderResolvers: Resolvers = {
     orders: (_: unknown, args: PageArgs, ctx: CartContext) => ordersPage(ctx, args),
     bestsellers: async (_: unknown, { first }: { first?: number | null }, ctx: CartContext) => {
       const limit = Math.min(Math.max(first ?? 10, 0), 100);
-      if (!ctx.principal.storefrontId) return [];
+      const storefrontId = actingStorefront(ctx.principal);
+      if (!storefrontId) return [];
       const rows = await ctx.em.execute(
         `select ol.product_id, sum(ol.quantity)::int as units from "cart"."order_line" ol join "cart"."customer_order" o on o.id = ol.order_id
          where o.storefront_id = ? and o.status <> 'CANCELLED' group by ol.product_id order by units desc, ol.product_id limit ?`,
-        [ctx.principal.storefrontId, limit],
+        [storefrontId, limit],
       );
       return rows.map((r) => ({ product: { __typename: 'Product', id: r.product_id }, unitsSold: r.units }));
     },
@@ -58,8 +59,9 @@ export const orderResolvers: Resolvers = {
     // Reached through the customer subgraph's rules; a customer principal still only ever gets their own.
     carts: (c: { id: string }, _: unknown, ctx: CartContext) => {
       const p = ctx.principal;
-      if (!p.storefrontId || (p.kind === 'customer' && p.id !== c.id) || p.kind === 'anonymous') return [];
-      return ctx.em.find(Cart, { customerId: c.id, storefrontId: p.storefrontId, status: 'OPEN' }, { orderBy: { updatedAt: 'desc' } });
+      const storefrontId = actingStorefront(p);
+      if (!storefrontId || (p.kind === 'customer' && p.id !== c.id) || p.kind === 'anonymous') return [];
+      return ctx.em.find(Cart, { customerId: c.id, storefrontId, status: 'OPEN' }, { orderBy: { updatedAt: 'desc' } });
     },
     orders: (c: { id: string }, args: PageArgs, ctx: CartContext) => ordersPage(ctx, args, c.id),
   },

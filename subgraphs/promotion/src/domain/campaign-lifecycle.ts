@@ -1,4 +1,4 @@
-import { Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Campaign, type CampaignStatus, type ICampaign } from '../entities/index.js';
@@ -40,7 +40,8 @@ async function guarded(
   to: CampaignStatus,
   checks: Checks,
 ): Promise<ICampaign | null> {
-  const campaign = principal.storefrontId ? await tx.findOne(Campaign, { id: input.id, storefrontId: principal.storefrontId }) : null;
+  const storefrontId = actingStorefront(principal);
+  const campaign = storefrontId && isUuid(input.id) ? await tx.findOne(Campaign, { id: input.id, storefrontId }) : null;
   if (!campaign) {
     checks.add('NOT_FOUND', 'No such campaign', f('id'));
     return null;

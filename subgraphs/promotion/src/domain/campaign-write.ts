@@ -1,7 +1,8 @@
-import { Checks, fail, isUuid, ok, type Principal, type Result, segmentsOf } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, isUuid, ok, type Peers, type Principal, type Result, segmentsOf } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AudienceRules, Campaign, type Channel, type ICampaign, type OfferTemplate, PromotionRow } from '../entities/index.js';
+import { checkProducts } from './references.js';
 import { checkTemplate } from './template-checks.js';
 
 export const OBJECTIVES = ['ACQUISITION', 'UPSELL', 'CROSS_SELL', 'RETENTION', 'WINBACK', 'LOYALTY'] as const;
@@ -128,13 +129,28 @@ async function checkPromotion(em: EntityManager, checks: Checks, storefrontId: s
   if (!found) checks.add('NOT_FOUND', 'No such promotion in this storefront', f('promotionId'));
 }
 
-export async function campaignCreate(em: EntityManager, principal: Principal, input: CampaignCreateInput): Promise<Result<ICampaign>> {
-  const storefrontId = principal.storefrontId;
+/** Products held that the audience names must be the caller's brand's (as the catalog shows them to the caller). */
+const checkHeld = (peers: Peers, principal: Principal, checks: Checks, audience: AudienceRules | undefined) =>
+  checkProducts(
+    peers,
+    principal,
+    checks,
+    (audience?.productIdsHeld ?? []).map((id, i) => ({ id, field: f('audience', 'productIdsHeld', i) })),
+  );
+
+export async function campaignCreate(
+  em: EntityManager,
+  peers: Peers,
+  principal: Principal,
+  input: CampaignCreateInput,
+): Promise<Result<ICampaign>> {
+  const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('FORBIDDEN', 'No storefront', f());
   const checks = new Checks();
   const data = validate(input, checks, principal);
   checkDates(checks, input.startsAt, input.endsAt);
   await checkPromotion(em, checks, storefrontId, data.promotionId);
+  await checkHeld(peers, principal, checks, data.audience);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   const campaign = em.create(Campaign, {
     storefrontId,
@@ -155,10 +171,16 @@ export async function campaignCreate(em: EntityManager, principal: Principal, in
 }
 
 export async function findCampaign(em: EntityManager, principal: Principal, id: string): Promise<ICampaign | null> {
-  return principal.storefrontId && isUuid(id) ? em.findOne(Campaign, { id, storefrontId: principal.storefrontId }) : null;
+  const storefrontId = actingStorefront(principal);
+  return storefrontId && isUuid(id) ? em.findOne(Campaign, { id, storefrontId }) : null;
 }
 
-export async function campaignUpdate(em: EntityManager, principal: Principal, input: CampaignUpdateInput): Promise<Result<ICampaign>> {
+export async function campaignUpdate(
+  em: EntityManager,
+  peers: Peers,
+  principal: Principal,
+  input: CampaignUpdateInput,
+): Promise<Result<ICampaign>> {
   const campaign = await findCampaign(em, principal, input.id);
   if (!campaign) return fail('NOT_FOUND', 'No such campaign', f('id'));
   const checks = new Checks();
@@ -166,6 +188,7 @@ export async function campaignUpdate(em: EntityManager, principal: Principal, in
   const data = validate(fields, checks, principal);
   checkDates(checks, data.startsAt ?? campaign.startsAt, data.endsAt ?? campaign.endsAt);
   await checkPromotion(em, checks, campaign.storefrontId, data.promotionId);
+  await checkHeld(peers, principal, checks, data.audience);
   if (campaign.status !== 'DRAFT') checks.add('NOT_EDITABLE', `A ${campaign.status} campaign cannot be edited`, f('id'));
   if (campaign.version !== input.version)
     checks.add('CONFLICT', `The campaign changed since version ${input.version}; reload it`, f('version'));

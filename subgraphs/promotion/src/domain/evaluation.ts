@@ -1,4 +1,4 @@
-import { badInput, entitiesOf, isUuid, type Principal, servicePrincipal, toMinor } from '@dcrm/kit';
+import { actingStorefront, badInput, entitiesOf, isUuid, type Principal, servicePrincipal, toMinor } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IPromotion, PromotionRow } from '../entities/index.js';
 import { type CodeProblem, codeProblems, evaluate } from './evaluate.js';
@@ -204,7 +204,7 @@ export async function evaluateCarts(
   principal: Principal,
   inputs: EvaluateInput[],
 ): Promise<EvaluationResult[]> {
-  const storefrontId = principal.storefrontId;
+  const storefrontId = actingStorefront(principal);
   if (!storefrontId) throw badInput('No storefront');
   if (inputs.length > MAX_EVALUATIONS) throw badInput(`At most ${MAX_EVALUATIONS} carts`, 'inputs');
   if (inputs.length === 0) return [];

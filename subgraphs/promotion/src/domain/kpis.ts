@@ -1,4 +1,4 @@
-import { fromMinor, memo, type Principal, toMinor } from '@dcrm/kit';
+import { actingStorefront, fromMinor, memo, type Principal, toMinor } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { CampaignStatus } from '../entities/index.js';
@@ -46,7 +46,7 @@ const CURRENCY = '{ storefront { currencyCode } }';
  * shows) and the storefront's currency, asked of the catalog once as the caller.
  */
 export function createCampaignLoaders(em: EntityManager, principal: Principal, services: PromotionServices) {
-  const storefrontId = principal.storefrontId;
+  const storefrontId = actingStorefront(principal);
   const campaignKpis = new DataLoader<string, Kpis>(async (ids) => {
     const rows = storefrontId
       ? await kpiRows(em, 'c.storefront_id = ? and c.id in (select jsonb_array_elements_text(?::jsonb)::uuid)', [

@@ -1,4 +1,4 @@
-import { accountRowScope, type Principal } from '@dcrm/kit';
+import { accountRowScope, actingStorefront, type Principal } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { IOffer, OfferStatus } from '../entities/index.js';
 
@@ -11,7 +11,7 @@ export const OPEN_STATUSES: OfferStatus[] = ['NEW', 'SEEN', 'ACCEPTED'];
  * public offers of its storefront. Nothing outside the principal's storefront.
  */
 export function offerScope(principal: Principal): FilterQuery<IOffer> | null {
-  const storefrontId = principal.storefrontId;
+  const storefrontId = actingStorefront(principal);
   if (!storefrontId) return null;
   const publicOffers = { storefrontId, customerId: null };
   const personal = principal.kind === 'anonymous' ? null : accountRowScope(principal);

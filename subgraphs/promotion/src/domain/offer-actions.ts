@@ -1,4 +1,4 @@
-import { Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOffer, Offer, type OfferStatus, type OfferTemplate, PromotionRow } from '../entities/index.js';
 import { accountOf, productOf } from './accounts.js';
@@ -29,7 +29,7 @@ export async function offerCreate(
   principal: Principal,
   input: OfferCreateInput,
 ): Promise<Result<IOffer>> {
-  const storefrontId = principal.storefrontId;
+  const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('NO_STOREFRONT', 'Sign in to a storefront first');
   const checks = new Checks();
   checks.uuid(input.customerId, field('customerId'));
@@ -84,7 +84,9 @@ export const OFFER_MOVES = {
  */
 export async function offerMove(em: EntityManager, principal: Principal, now: Date, id: string, move: Move): Promise<Result<IOffer>> {
   const offer =
-    principal.kind === 'customer' ? await em.findOne(Offer, { id, customerId: principal.id, storefrontId: principal.storefrontId }) : null;
+    principal.kind === 'customer'
+      ? await em.findOne(Offer, { id, customerId: principal.id, storefrontId: actingStorefront(principal) })
+      : null;
   if (!offer) return fail('NOT_FOUND', 'No such offer', field('id'));
   if (offer.status === move.to) return ok(offer);
   const status = effectiveStatus(offer, now);

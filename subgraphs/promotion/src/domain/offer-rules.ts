@@ -1,4 +1,4 @@
-import { Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOfferRule, OfferRule, type OfferTemplate, PromotionRow } from '../entities/index.js';
 import { checkScore, checkTemplate } from './template-checks.js';
@@ -39,7 +39,7 @@ const defined = <T extends object>(values: T) =>
   Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== null));
 
 export async function offerRuleCreate(em: EntityManager, principal: Principal, input: OfferRuleCreateInput): Promise<Result<IOfferRule>> {
-  const storefrontId = principal.storefrontId;
+  const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('NO_STOREFRONT', 'Sign in to a storefront first');
   const checks = await check(em, storefrontId, input);
   if (!checks.ok) return { ok: false, errors: checks.errors };
@@ -55,7 +55,7 @@ export async function offerRuleCreate(em: EntityManager, principal: Principal, i
 }
 
 export async function offerRuleUpdate(em: EntityManager, principal: Principal, input: OfferRuleUpdateInput): Promise<Result<IOfferRule>> {
-  const storefrontId = principal.storefrontId;
+  const storefrontId = actingStorefront(principal);
   const rule = storefrontId ? await em.findOne(OfferRule, { id: input.id, storefrontId }) : null;
   if (!rule) return fail('NOT_FOUND', 'No such rule', field('id'));
   if (rule.version !== input.version)

@@ -1,8 +1,9 @@
-import { Checks, fail, isUuid, ok, type Principal, type Result, toMinor } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, isUuid, ok, type Peers, type Principal, type Result, toMinor } from '@dcrm/kit';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IPromotion, PromotionRow } from '../entities/index.js';
 import type { Action, Condition, PriceTarget } from './promotion.types.js';
+import { checkProducts, checkStorefronts, type Reference } from './references.js';
 
 type Target = PriceTarget | 'BOTH';
 
@@ -263,6 +264,32 @@ function validate(input: Fields, checks: Checks, creating: boolean): Normalized 
   return out;
 }
 
+/** Products and storefronts the normalized conditions and actions name, with where each was given. */
+function references(data: Normalized): { products: Reference[]; storefronts: Reference[] } {
+  const products: Reference[] = [];
+  const storefronts: Reference[] = [];
+  const each = (list: string[] | undefined, into: Reference[], ...at: (string | number)[]) => {
+    for (const [j, id] of (list ?? []).entries()) into.push({ id, field: f(...at, j) });
+  };
+  data.conditions?.forEach((c, i) => {
+    if (c.type === 'PRODUCTS_IN_CART') each(c.productIds, products, 'conditions', i, 'productIds');
+    if (c.type === 'STOREFRONT') each(c.storefrontIds, storefronts, 'conditions', i, 'storefrontIds');
+  });
+  data.actions?.forEach((a, i) => {
+    if (a.type === 'PERCENT_OFF' || a.type === 'BUNDLE_PRICE') each(a.productIds, products, 'actions', i, 'productIds');
+    if (a.type === 'FIXED_PRICE' && a.productId) products.push({ id: a.productId, field: f('actions', i, 'productId') });
+    if (a.type === 'FREE_ADDON' && a.addonProductId) products.push({ id: a.addonProductId, field: f('actions', i, 'addonProductId') });
+  });
+  return { products, storefronts };
+}
+
+/** Every id the input names must be the caller's brand's (catalog products as the caller sees them). */
+async function checkReferences(peers: Peers, principal: Principal, checks: Checks, data: Normalized): Promise<void> {
+  const refs = references(data);
+  checkStorefronts(principal, checks, refs.storefronts);
+  await checkProducts(peers, principal, checks, refs.products);
+}
+
 /** Is the code free in this storefront (case-insensitive), ignoring `exceptId`? */
 async function codeTaken(em: EntityManager, storefrontId: string, code: string, exceptId: string | null): Promise<boolean> {
   const rows = await em.execute(
@@ -286,11 +313,17 @@ async function flush(em: EntityManager, promotion: IPromotion): Promise<Result<I
   }
 }
 
-export async function promotionCreate(em: EntityManager, principal: Principal, input: PromotionCreateInput): Promise<Result<IPromotion>> {
-  const storefrontId = principal.storefrontId;
+export async function promotionCreate(
+  em: EntityManager,
+  peers: Peers,
+  principal: Principal,
+  input: PromotionCreateInput,
+): Promise<Result<IPromotion>> {
+  const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('FORBIDDEN', 'No storefront', f());
   const checks = new Checks();
   const data = validate(input, checks, true);
+  await checkReferences(peers, principal, checks, data);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   if (data.couponCode && (await codeTaken(em, storefrontId, data.couponCode, null))) return taken();
   const promotion = em.create(PromotionRow, {
@@ -310,8 +343,13 @@ export async function promotionCreate(em: EntityManager, principal: Principal, i
   return flush(em, promotion);
 }
 
-export async function promotionUpdate(em: EntityManager, principal: Principal, input: PromotionUpdateInput): Promise<Result<IPromotion>> {
-  const storefrontId = principal.storefrontId;
+export async function promotionUpdate(
+  em: EntityManager,
+  peers: Peers,
+  principal: Principal,
+  input: PromotionUpdateInput,
+): Promise<Result<IPromotion>> {
+  const storefrontId = actingStorefront(principal);
   const promotion = storefrontId && isUuid(input.id) ? await em.findOne(PromotionRow, { id: input.id, storefrontId }) : null;
   if (!promotion) return fail('NOT_FOUND', 'No such promotion', f('id'));
   const checks = new Checks();
@@ -320,6 +358,7 @@ export async function promotionUpdate(em: EntityManager, principal: Principal, i
   const limit = data.usageLimit === undefined ? promotion.usageLimit : data.usageLimit;
   if (limit !== null && limit !== undefined && limit < promotion.usageCount)
     checks.add('INVALID', `Already used ${promotion.usageCount} times`, f('usageLimit'));
+  await checkReferences(peers, principal, checks, data);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   if (promotion.version !== input.version)
     return fail('CONFLICT', `The promotion changed since version ${input.version}; reload it`, f('version'));

@@ -1,4 +1,4 @@
-import { badInput, fail, ok, type Principal, type Result, userError } from '@dcrm/kit';
+import { actingStorefront, badInput, fail, ok, type Principal, type Result, userError } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { evaluate } from './evaluate.js';
 import {
@@ -31,7 +31,7 @@ export async function promotionRedeem(
   principal: Principal,
   input: RedeemInput,
 ): Promise<Result<EvaluationResult>> {
-  const storefrontId = principal.storefrontId;
+  const storefrontId = actingStorefront(principal);
   if (!storefrontId) throw badInput('No storefront');
   const key = input.idempotencyKey.trim();
   if (key.length < 8 || key.length > 200) return fail('INVALID', 'Use 8 to 200 characters', ['input', 'idempotencyKey']);
@@ -114,7 +114,7 @@ export async function promotionRedeem(
 
 /** Gives back what a checkout reserved (RESERVED → RELEASED, usage counted down). Safe to call again. */
 export async function promotionRelease(em: EntityManager, principal: Principal, idempotencyKey: string): Promise<boolean> {
-  const storefrontId = principal.storefrontId;
+  const storefrontId = actingStorefront(principal);
   if (!storefrontId) throw badInput('No storefront');
   const key = idempotencyKey.trim();
   await em.transactional(async (tx) => {

@@ -1,4 +1,4 @@
-import { hasScope, isUuid, money, notFound, parsePage, payload, type Resolvers, toConnection } from '@dcrm/kit';
+import { actingStorefront, hasScope, isUuid, money, notFound, parsePage, payload, type Resolvers, toConnection } from '@dcrm/kit';
 import { campaignCancel, campaignSchedule, type TransitionInput } from '../domain/campaign-lifecycle.js';
 import {
   type CampaignCreateInput,
@@ -24,7 +24,7 @@ export const campaignResolvers: Resolvers = {
   Query: {
     campaigns: async (_: unknown, args: PageArgs & { status?: CampaignStatus[] | null }, ctx: PromotionContext) => {
       const page = parsePage(args, 'NEWEST', 1);
-      const storefrontId = ctx.principal.storefrontId;
+      const storefrontId = actingStorefront(ctx.principal);
       if (!storefrontId) return toConnection([], page, 'NEWEST', () => []);
       // Ids are time-ordered (v7): newest first is id descending, a stable keyset.
       const rows = await ctx.em.find(
@@ -45,7 +45,7 @@ export const campaignResolvers: Resolvers = {
       return campaign;
     },
     campaignDashboard: async (_: unknown, range: { from?: Date | null; to?: Date | null }, ctx: PromotionContext) => {
-      const storefrontId = ctx.principal.storefrontId;
+      const storefrontId = actingStorefront(ctx.principal);
       if (!storefrontId) throw notFound('Storefront');
       const dashboard = await campaignDashboard(ctx.em, storefrontId, ctx.loaders, range);
       const campaigns = await ctx.loaders.campaign.loadMany(dashboard.campaignIds);
@@ -58,9 +58,9 @@ export const campaignResolvers: Resolvers = {
   },
   Mutation: {
     campaignCreate: async (_: unknown, { input }: { input: CampaignCreateInput }, ctx: PromotionContext) =>
-      payload('campaign', await campaignCreate(ctx.em, ctx.principal, input)),
+      payload('campaign', await campaignCreate(ctx.em, ctx.services.peers, ctx.principal, input)),
     campaignUpdate: async (_: unknown, { input }: { input: CampaignUpdateInput }, ctx: PromotionContext) =>
-      payload('campaign', await campaignUpdate(ctx.em, ctx.principal, input)),
+      payload('campaign', await campaignUpdate(ctx.em, ctx.services.peers, ctx.principal, input)),
     campaignSchedule: async (_: unknown, { input }: { input: TransitionInput }, ctx: PromotionContext) =>
       payload('campaign', await campaignSchedule(ctx.em, ctx.principal, ctx.services, input)),
     campaignCancel: async (_: unknown, { input }: { input: TransitionInput }, ctx: PromotionContext) =>

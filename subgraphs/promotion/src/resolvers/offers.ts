@@ -1,4 +1,4 @@
-import { badInput, hasScope, isUuid, notFound, payload, type Resolvers } from '@dcrm/kit';
+import { actingStorefront, badInput, hasScope, isUuid, notFound, payload, type Resolvers } from '@dcrm/kit';
 import { effectiveStatus, openAt } from '../domain/offer-access.js';
 import { OFFER_MOVES, type OfferCreateInput, offerCreate, offerMove } from '../domain/offer-actions.js';
 import { type OfferRuleCreateInput, type OfferRuleUpdateInput, offerRuleCreate, offerRuleUpdate } from '../domain/offer-rules.js';
@@ -30,7 +30,7 @@ export const offerResolvers: Resolvers = {
       return offer;
     },
     storefrontLiveOffers: (_: unknown, { first }: { first?: number | null }, ctx: PromotionContext) => {
-      const storefrontId = ctx.principal.storefrontId;
+      const storefrontId = actingStorefront(ctx.principal);
       if (!storefrontId) return [];
       return ctx.em.find(
         Offer,
@@ -38,8 +38,10 @@ export const offerResolvers: Resolvers = {
         { orderBy: { score: 'desc', createdAt: 'desc', id: 'desc' }, limit: limit(first, 50) },
       );
     },
-    offerRules: (_: unknown, __: unknown, ctx: PromotionContext) =>
-      ctx.em.find(OfferRule, { storefrontId: ctx.principal.storefrontId as string }, { orderBy: { createdAt: 'asc' } }),
+    offerRules: (_: unknown, __: unknown, ctx: PromotionContext) => {
+      const storefrontId = actingStorefront(ctx.principal);
+      return storefrontId ? ctx.em.find(OfferRule, { storefrontId }, { orderBy: { createdAt: 'asc' } }) : [];
+    },
   },
   Mutation: {
     offerAccept: move('accept'),
@@ -71,10 +73,12 @@ export const offerResolvers: Resolvers = {
         : null,
   },
   OfferRule: {
-    __resolveReference: (ref: { id: string }, ctx: PromotionContext) =>
-      isUuid(ref.id) && ctx.principal.kind === 'staff' && ctx.principal.storefrontId
-        ? ctx.em.findOne(OfferRule, { id: ref.id, storefrontId: ctx.principal.storefrontId })
-        : null,
+    __resolveReference: (ref: { id: string }, ctx: PromotionContext) => {
+      const storefrontId = actingStorefront(ctx.principal);
+      return isUuid(ref.id) && ctx.principal.kind === 'staff' && storefrontId
+        ? ctx.em.findOne(OfferRule, { id: ref.id, storefrontId })
+        : null;
+    },
     score: (r: IOfferRule) => Number(r.score),
     promotion: (r: IOfferRule, _: unknown, ctx: PromotionContext) =>
       r.promotionId ? ctx.em.findOne(PromotionRow, { id: r.promotionId, storefrontId: r.storefrontId }) : null,

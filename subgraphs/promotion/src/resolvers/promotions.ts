@@ -1,4 +1,4 @@
-import { hasScope, isUuid, notFound, type PageArgs, parsePage, payload, type Resolvers, toConnection } from '@dcrm/kit';
+import { actingStorefront, hasScope, isUuid, notFound, type PageArgs, parsePage, payload, type Resolvers, toConnection } from '@dcrm/kit';
 import { type PromotionCreateInput, type PromotionUpdateInput, promotionCreate, promotionUpdate } from '../domain/promotion-write.js';
 import { type IPromotion, PromotionRow } from '../entities/index.js';
 import type { PromotionContext } from './context.js';
@@ -11,7 +11,7 @@ export const promotionResolvers: Resolvers = {
     // Highest priority first, then id: the order the engine applies them in.
     promotions: async (_: unknown, args: PageArgs & { active?: boolean | null }, ctx: PromotionContext) => {
       const page = parsePage(args, SORT, 2);
-      const storefrontId = ctx.principal.storefrontId;
+      const storefrontId = actingStorefront(ctx.principal);
       if (!storefrontId) return toConnection([], page, SORT, () => []);
       const [priority, id] = (page.after ?? []) as [number, string];
       const after =
@@ -33,9 +33,9 @@ export const promotionResolvers: Resolvers = {
   },
   Mutation: {
     promotionCreate: async (_: unknown, { input }: { input: PromotionCreateInput }, ctx: PromotionContext) =>
-      payload('promotion', await promotionCreate(ctx.em, ctx.principal, input)),
+      payload('promotion', await promotionCreate(ctx.em, ctx.services.peers, ctx.principal, input)),
     promotionUpdate: async (_: unknown, { input }: { input: PromotionUpdateInput }, ctx: PromotionContext) =>
-      payload('promotion', await promotionUpdate(ctx.em, ctx.principal, input)),
+      payload('promotion', await promotionUpdate(ctx.em, ctx.services.peers, ctx.principal, input)),
   },
   Promotion: {
     // Only staff who may read promotions (and services) resolve them, and only their storefront's.
