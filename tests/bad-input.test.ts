@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-const post = (body: unknown, handler = stack.router.handler) =>
+const post = (body: object, handler = stack.router.handler) =>
   request(handler).post('/graphql').set({ 'content-type': 'application/json', 'x-api-key': KEYS.volt }).send(body);
 
 const refusedWith = (res: Response, code: string) => {
@@ -49,7 +49,8 @@ describe('null bytes', () => {
 
   it('a subgraph reached directly refuses them too', async () => {
     const catalog = stack.subgraphs.find((s) => s.definition.name === 'catalog');
-    const res = await request(catalog?.server.handler)
+    if (!catalog) throw new Error('no catalog subgraph');
+    const res = await request(catalog.server.handler)
       .post('/graphql')
       .set('content-type', 'application/json')
       .send({ query: 'query ($slug: String!) { product(slug: $slug) { id } }', variables: { slug: '\u0000' } });
