@@ -178,8 +178,8 @@ describe('numeric inputs are bounded', () => {
     );
     expect(promotion.body.data?.promotionCreate.promotion).toBeNull();
     expect(promotion.body.data?.promotionCreate.userErrors).toEqual([
-      { code: 'OUT_OF_RANGE', field: ['input', 'usageLimit'] },
-      { code: 'OUT_OF_RANGE', field: ['input', 'perCustomerLimit'] },
+      { code: 'INVALID', field: ['input', 'usageLimit'] },
+      { code: 'INVALID', field: ['input', 'perCustomerLimit'] },
     ]);
     expect(await sql('promotion', 'select id from "promotion"."promotion" where name = ?', [name])).toEqual([]);
   });

@@ -235,7 +235,8 @@ function validate(input: Fields, checks: Checks, creating: boolean): Normalized 
     const value = input[key];
     if (value === undefined) continue;
     // A limit of 0 would be a promotion nobody can use: leave it inactive instead. Null means unlimited.
-    if (value !== null) checks.int(value, f(key), 1, 1_000_000_000);
+    if (value !== null && (!Number.isInteger(value) || value < 1))
+      checks.add('INVALID', 'A whole number, 1 or more (null: unlimited)', f(key));
     out[key] = value;
   }
   if (input.conditions != null) {
