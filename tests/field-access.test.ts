@@ -104,6 +104,23 @@ describe('internal customer fields', () => {
     allHidden(account(res, 'customerByIdentity'));
   });
 
+  it('how an offer was targeted (its campaign) is for staff with promotion:read only', async () => {
+    const manager = await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example');
+    const made = await manager.gql(
+      'mutation ($input: OfferCreateInput!) { offerCreate(input: $input) { offer { id } userErrors { code } } }',
+      { input: { customerId: NIAMH, template: { title: 'Field access', message: 'Just for you' } } },
+    );
+    const id = made.body.data?.offerCreate.offer.id as string;
+    const read = (gql: Gql) => gql('query ($id: ID!) { offer(id: $id) { id campaign { name } } }', { id });
+    const staff = await read(manager.gql);
+    expect(staff.body).toEqual({ data: { offer: { id, campaign: null } } });
+    for (const gql of [as.customer, as.partnerUser]) {
+      const res = await read(gql);
+      expect(refused(res)).toEqual(['campaign']);
+      expect(res.body.data?.offer).toEqual({ id, campaign: null });
+    }
+  });
+
   it('the customer reads their own addresses and comments, never internal notes or agents', async () => {
     const res = await as.customer(`{ me { ${FIELDS} } }`);
     expect(refused(res)).toEqual(['notes', 'staff']);
