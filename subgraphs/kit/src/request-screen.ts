@@ -49,7 +49,8 @@ export function containsNullByte(value: unknown): boolean {
     if (typeof item === 'string') {
       if (item.includes('\0')) return true;
     } else if (Array.isArray(item)) {
-      stack.push(...item);
+      // One by one: spreading a 500,000-item array into push() would itself overflow the stack.
+      for (const child of item) stack.push(child);
     } else if (item !== null && typeof item === 'object') {
       for (const [key, child] of Object.entries(item)) {
         if (key.includes('\0')) return true;
