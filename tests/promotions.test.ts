@@ -225,7 +225,8 @@ describe('carts', () => {
       conditions: [{ type: 'DATE_WINDOW', from: new Date(now - 10 * day).toISOString(), to: new Date(now - day).toISOString() }],
     });
     const early = await codeOff(unique('Soon'), { conditions: [{ type: 'DATE_WINDOW', from: new Date(now + day).toISOString() }] });
-    const used = await codeOff(unique('Gone'), { usageLimit: 0 });
+    const used = await codeOff(unique('Gone'), { usageLimit: 1 });
+    await sql('update "promotion"."promotion" set usage_count = 1 where id = ?', [used.id]);
     const elsewhere = await codeOff(unique('Other'), { conditions: [{ type: 'PRODUCTS_IN_CART', productIds: [OTHER_PLAN] }] });
     const oncePer = await codeOff(unique('Once'), { perCustomerLimit: 1 });
     const customer = await newCustomer();

@@ -1,7 +1,15 @@
 import type { HeaderMap } from '@apollo/server';
 import { API_KEY_CHANGED, API_KEY_REVOKED, SESSION_REVOKED } from '@dcrm/customer';
 import type { SubgraphTarget } from '@dcrm/kit';
-import { ACCESS_TOKEN_TTL_SECONDS, type EventBus, mayActOn, type Principal, SERVICE_SCOPES, servicePrincipal, type TokenVerifier } from '@dcrm/kit';
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  type EventBus,
+  mayActOn,
+  type Principal,
+  SERVICE_SCOPES,
+  servicePrincipal,
+  type TokenVerifier,
+} from '@dcrm/kit';
 import { GraphQLError } from 'graphql';
 import type { CostBudget } from './cost/budget.js';
 

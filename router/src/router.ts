@@ -1,18 +1,17 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { SubgraphTarget } from '@dcrm/kit';
 import {
   type EventBus,
   httpListener,
+  introspectionEnabled,
   maskErrors,
   openBus,
   SQL_COUNT_HEADER,
+  screenRequest,
   sendBodyError,
   sendGraphQLResponse,
   sendJson,
@@ -53,6 +52,11 @@ export type RouterOptions = {
   warmUp?: readonly string[];
   /** Query cost budgets over the `DCRM_COST_*` environment (tests give a bucket prefix of their own or a bigger bucket). */
   cost?: Partial<CostSettings>;
+  /**
+   * Introspection and the landing page; default off when `NODE_ENV=production` unless
+   * `DCRM_INTROSPECTION=1` (see `introspectionEnabled`).
+   */
+  introspection?: boolean;
 };
 
 export type Router = {
@@ -103,25 +107,25 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
     apiSchema = loaded;
   });
-  const production = process.env.NODE_ENV === 'production';
+  const introspection = options.introspection ?? introspectionEnabled();
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     formatError: maskErrors(),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
-    introspection: true,
+    introspection,
     // graphql-armor's token limit turns syntax errors into 500s; Apollo's own limit does not.
     parseOptions: { maxTokens: MAX_TOKENS },
     validationRules,
     plugins: [
       costPlugin(cost, buckets),
       ApolloServerPluginCacheControlDisabled(),
-      production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({
+      introspection
+        ? ApolloServerPluginLandingPageLocalDefault({
             footer: false,
             embed: { initialState: { sharedHeaders: options.sandboxHeaders ?? {} } },
-          }),
+          })
+        : ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -141,6 +145,9 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
 
   const graphql = async (req: IncomingMessage, res: ServerResponse) => {
     const request = await toGraphQLRequest(req);
+    // Nesting, null bytes and persisted-query hashes are refused before Apollo parses anything.
+    const screened = screenRequest(request);
+    if (screened) return sendGraphQLResponse(res, screened);
     const { result, statements } = await sqlCounter.run(() =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type ApolloServer, HeaderMap } from '@apollo/server';
 import { API_KEY_REVOKED, SESSION_REVOKED } from '@dcrm/customer';
-import { type EventBus, type OfferPublished, offerChannels, type Principal } from '@dcrm/kit';
+import { type EventBus, type OfferPublished, offerChannels, type Principal, screenOperation } from '@dcrm/kit';
 import {
   type DocumentNode,
   type ExecutionArgs,
@@ -210,6 +210,8 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
   ): { plan: Plan; document: DocumentNode; schema: GraphQLSchema } | GraphQLError[] => {
     const schema = deps.schema();
     if (!schema) return [failure('INTERNAL_SERVER_ERROR', 'The schema is not loaded yet; try again')];
+    const screened = screenOperation({ query: payload.query, variables: payload.variables, extensions: payload.extensions });
+    if (screened) return [new GraphQLError(screened.message, { extensions: { code: screened.extensions.code } })];
     let document: DocumentNode;
     try {
       document = parse(payload.query, { maxTokens: deps.maxTokens });

@@ -25,7 +25,7 @@ const money = (m: { amount: string; currencyCode: string }) =>
 function printAccount(a: Account360) {
   const p = a.profile;
   console.log(`${p.name} <${p.email}>${p.mobile ? `, ${p.mobile}` : ''}: ${p.type}, ${p.segment}, ${p.lifecycleStage}`);
-  for (const ad of a.addresses)
+  for (const ad of a.addresses ?? [])
     console.log(`  address (${ad.type}${ad.default ? ', default' : ''}): ${ad.line1}, ${ad.city} ${ad.postcode}, ${ad.country}`);
   for (const c of a.contacts)
     console.log(`  contact${c.primary ? ' (primary)' : ''}: ${c.name} ${c.email ?? ''} ${c.phone ?? ''}`.trimEnd());

@@ -251,7 +251,7 @@ export type MeQueryVariables = Exact<{
 }>;
 
 
-export type MeQuery = { me: { id: string, type: CustomerType, name: string, email: string, mobile: string | null, segment: string, lifecycleStage: LifecycleStage, version: number, createdAt: string, addresses: Array<{ id: string, type: AddressType, line1: string, line2: string | null, city: string, postcode: string, country: string, default: boolean }>, contacts: Array<{ id: string, name: string, email: string | null, phone: string | null, role: string | null, primary: boolean }>, consents: Array<{ channel: Channel, granted: boolean }>, orders: { nodes: Array<{ id: string, number: string, status: OrderStatus, placedAt: string, totals: { dueNow: { amount: string, currencyCode: string }, monthly: { amount: string, currencyCode: string } } }> }, siteMessages: { unreadCount: number } } | null };
+export type MeQuery = { me: { id: string, type: CustomerType, name: string, email: string, mobile: string | null, segment: string, lifecycleStage: LifecycleStage, version: number, createdAt: string, addresses: Array<{ id: string, type: AddressType, line1: string, line2: string | null, city: string, postcode: string, country: string, default: boolean }> | null, contacts: Array<{ id: string, name: string, email: string | null, phone: string | null, role: string | null, primary: boolean }>, consents: Array<{ channel: Channel, granted: boolean }>, orders: { nodes: Array<{ id: string, number: string, status: OrderStatus, placedAt: string, totals: { dueNow: { amount: string, currencyCode: string }, monthly: { amount: string, currencyCode: string } } }> }, siteMessages: { unreadCount: number } } | null };
 
 export type MyOrdersQueryVariables = Exact<{
   first?: number | null | undefined;

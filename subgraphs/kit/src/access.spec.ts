@@ -7,12 +7,19 @@ import type { Principal } from './principal.js';
 const typeDefs = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
   directive @access(kinds: [String!], scopes: [String!]) on FIELD_DEFINITION | OBJECT
+  directive @internal(scopes: [String!]!, holder: Boolean = false) on FIELD_DEFINITION
   type Query {
+    account: Account
     open: String
     staffOnly: String @access(kinds: ["staff"])
     writer: String @access(kinds: ["staff"], scopes: ["catalog:write"])
     keyCheck: String @access(kinds: ["service"], scopes: ["apikey:verify"])
     secret: Secret
+  }
+  type Account {
+    name: String
+    notes: String @internal(scopes: ["customer:read"])
+    address: String @internal(scopes: ["customer:read"], holder: true)
   }
   type Secret @key(fields: "id") @access(kinds: ["staff"]) {
     id: ID!
@@ -31,6 +38,7 @@ const schema = applyAccessDirectives(
           writer: () => 'written',
           keyCheck: () => 'checked',
           secret: () => ({ id: '1', value: 'v' }),
+          account: () => ({ name: 'n', notes: 'internal note', address: '1 Main St' }),
         },
         Secret: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, value: 'from reference' }) },
       } as never,
@@ -46,6 +54,7 @@ const as = (kind: Principal['kind'], scopes: string[] = []): Principal => ({
   roles: [],
   scopes,
 });
+const asKey = (kind: Principal['kind'], scopes: string[]): Principal => ({ ...as(kind, scopes), roles: ['api-key'] });
 const run = (source: string, principal: Principal) => graphql({ schema, source, contextValue: { principal } });
 const codes = (result: Awaited<ReturnType<typeof run>>) => result.errors?.map((e) => e.extensions.code);
 
@@ -79,5 +88,42 @@ describe('@access', () => {
     expect((await run('{ keyCheck }', as('service', ['apikey:verify']))).data).toEqual({ keyCheck: 'checked' });
     const entities = '{ _entities(representations: [{ __typename: "Secret", id: "1" }]) { ... on Secret { value } } }';
     expect(codes(await run(entities, as('service', ['apikey:verify'])))).toContain('FORBIDDEN');
+  });
+});
+
+describe('@internal', () => {
+  const query = '{ account { name notes address } }';
+  const refusals = (result: Awaited<ReturnType<typeof run>>) => result.errors?.map((e) => [e.path?.join('.'), e.extensions.code]);
+
+  it('resolves for staff holding the scope and for service calls', async () => {
+    const full = { account: { name: 'n', notes: 'internal note', address: '1 Main St' } };
+    expect(await run(query, as('staff', ['customer:read']))).toEqual({ data: full });
+    expect(await run(query, as('staff', ['customer:*']))).toEqual({ data: full });
+    expect(await run(query, as('service', ['*']))).toEqual({ data: full });
+  });
+
+  it('nulls the field with FORBIDDEN for staff without the scope, partners and keys', async () => {
+    for (const principal of [as('staff', ['catalog:read']), as('partner', ['customer:read']), asKey('anonymous', ['customer:lookup'])]) {
+      const result = await run(query, principal);
+      expect(result.data).toEqual({ account: { name: 'n', notes: null, address: null } });
+      expect(refusals(result)).toEqual([
+        ['account.notes', 'FORBIDDEN'],
+        ['account.address', 'FORBIDDEN'],
+      ]);
+    }
+  });
+
+  it('lets the account holder read `holder: true` fields only', async () => {
+    const result = await run(query, as('customer'));
+    expect(result.data).toEqual({ account: { name: 'n', notes: null, address: '1 Main St' } });
+    expect(refusals(result)).toEqual([['account.notes', 'FORBIDDEN']]);
+  });
+
+  it('refuses to build a schema with a non-null internal field', () => {
+    const sdl = parse(`
+      directive @internal(scopes: [String!]!, holder: Boolean = false) on FIELD_DEFINITION
+      type Query { notes: String! @internal(scopes: []) }
+    `);
+    expect(() => applyAccessDirectives(buildSubgraphSchema([{ typeDefs: sdl, resolvers: {} }]))).toThrow(/must be nullable/);
   });
 });

@@ -2,6 +2,7 @@ import {
   type ConstDirectiveNode,
   defaultFieldResolver,
   type GraphQLFieldResolver,
+  GraphQLNonNull,
   GraphQLObjectType,
   type GraphQLSchema,
   Kind,
@@ -11,18 +12,29 @@ import { hasScope, type Principal, type PrincipalKind } from './principal.js';
 
 export type AccessRule = { kinds: PrincipalKind[] | null; scopes: string[] };
 
+/** `@internal`: staff with every scope (and the account holder when `holder`); anyone else is refused. */
+export type InternalRule = { scopes: string[]; holder: boolean };
+
 type WithPrincipal = { principal: Principal };
+
+function stringList(node: ConstDirectiveNode, name: string): string[] | null {
+  const arg = node.arguments?.find((a) => a.name.value === name);
+  if (!arg) return null;
+  if (arg.value.kind !== Kind.LIST) throw new Error(`@${node.name.value}(${name}:) must be a list`);
+  return arg.value.values.map((v) => (v.kind === Kind.STRING ? v.value : String(v)));
+}
 
 function readRule(directives: readonly ConstDirectiveNode[] | undefined): AccessRule | null {
   const node = directives?.find((d) => d.name.value === 'access');
   if (!node) return null;
-  const list = (name: string): string[] | null => {
-    const arg = node.arguments?.find((a) => a.name.value === name);
-    if (!arg) return null;
-    if (arg.value.kind !== Kind.LIST) throw new Error(`@access(${name}:) must be a list`);
-    return arg.value.values.map((v) => (v.kind === Kind.STRING ? v.value : String(v)));
-  };
-  return { kinds: list('kinds') as PrincipalKind[] | null, scopes: list('scopes') ?? [] };
+  return { kinds: stringList(node, 'kinds') as PrincipalKind[] | null, scopes: stringList(node, 'scopes') ?? [] };
+}
+
+function readInternal(directives: readonly ConstDirectiveNode[] | undefined): InternalRule | null {
+  const node = directives?.find((d) => d.name.value === 'internal');
+  if (!node) return null;
+  const holder = node.arguments?.find((a) => a.name.value === 'holder')?.value;
+  return { scopes: stringList(node, 'scopes') ?? [], holder: holder?.kind === Kind.BOOLEAN && holder.value };
 }
 
 /**
@@ -40,9 +52,28 @@ export function assertAccess(principal: Principal, rules: AccessRule[]): void {
   }
 }
 
-function guard<T>(resolve: GraphQLFieldResolver<unknown, T>, rules: AccessRule[]): GraphQLFieldResolver<unknown, T> {
+/**
+ * Throws FORBIDDEN unless the principal may read an internal field. Always FORBIDDEN, never
+ * UNAUTHENTICATED: no sign-in a key holder or partner could do would grant it.
+ */
+export function assertInternal(principal: Principal, rule: InternalRule): void {
+  if (principal.kind === 'service') return;
+  if (rule.holder && principal.kind === 'customer') return;
+  if (principal.kind !== 'staff') throw forbidden('Internal field: staff only');
+  for (const scope of rule.scopes) {
+    if (!hasScope(principal, scope)) throw forbidden(`Missing scope ${scope}`);
+  }
+}
+
+function guard<T>(
+  resolve: GraphQLFieldResolver<unknown, T>,
+  rules: AccessRule[],
+  internal: InternalRule | null,
+): GraphQLFieldResolver<unknown, T> {
   return (source, args, context, info) => {
-    assertAccess((context as unknown as WithPrincipal).principal, rules);
+    const { principal } = context as unknown as WithPrincipal;
+    assertAccess(principal, rules);
+    if (internal) assertInternal(principal, internal);
     return resolve(source, args, context, info);
   };
 }
@@ -68,7 +99,8 @@ function guardReference(type: GraphQLObjectType, rule: AccessRule): void {
 /**
  * Enforces `@access` by wrapping resolvers in place (so the federation metadata that
  * @apollo/subgraph keeps on the type objects stays attached). An object-level rule applies to every
- * field of the type and to `_entities` lookups of it.
+ * field of the type and to `_entities` lookups of it. `@internal` fields must be nullable: a refusal
+ * nulls the field alone, not its parent.
  */
 export function applyAccessDirectives(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
@@ -78,7 +110,9 @@ export function applyAccessDirectives(schema: GraphQLSchema): GraphQLSchema {
     for (const field of Object.values(type.getFields())) {
       const fieldRule = readRule(field.astNode?.directives);
       const rules = [typeRule, fieldRule].filter((r): r is AccessRule => r !== null);
-      if (rules.length > 0) field.resolve = guard(field.resolve ?? defaultFieldResolver, rules);
+      const internal = readInternal(field.astNode?.directives);
+      if (internal && field.type instanceof GraphQLNonNull) throw new Error(`@internal field ${type.name}.${field.name} must be nullable`);
+      if (rules.length > 0 || internal) field.resolve = guard(field.resolve ?? defaultFieldResolver, rules, internal);
     }
   }
   return schema;

@@ -16,6 +16,7 @@ import { maskErrors } from './errors.js';
 import { httpListener, sendBodyError, sendGraphQLResponse, sendJson, toGraphQLRequest } from './http.js';
 import { databaseReady, type MikroORM } from './orm.js';
 import { PRINCIPAL_HEADER, type Principal, verifyPrincipal } from './principal.js';
+import { screenRequest } from './request-screen.js';
 import { scalarResolvers } from './scalars.js';
 import { SQL_COUNT_HEADER, sqlCounter } from './sql-counter.js';
 
@@ -74,6 +75,11 @@ export function mergeResolvers(...maps: Resolvers[]): Resolvers {
   return merged;
 }
 
+/** Introspection is off in production unless `DCRM_INTROSPECTION=1` (router and subgraphs alike). */
+export function introspectionEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.NODE_ENV !== 'production' || env.DCRM_INTROSPECTION === '1';
+}
+
 const unauthenticated = () =>
   new GraphQLError('Requests must come through the router', {
     extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
@@ -92,11 +98,17 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
     formatError: maskErrors(),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // Only the router talks to subgraphs, and it never sends persisted queries.
+    persistedQueries: false,
+    introspection: introspectionEnabled(),
     parseOptions: { maxTokens: 10_000 },
   });
   await apollo.start();
 
   const execute = async (request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse> => {
+    // Reached directly, a subgraph screens what the router would have (nesting, null bytes).
+    const screened = screenRequest(request);
+    if (screened) return screened;
     const { result, statements } = await sqlCounter.run(() =>
       requestPrincipal.run(() =>
         apollo.executeHTTPGraphQLRequest({

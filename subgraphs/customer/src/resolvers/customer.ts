@@ -80,8 +80,7 @@ export const customerResolvers: Resolvers = {
   Contact: { primary: (c: { isPrimary: boolean }) => c.isPrimary },
   Address: { default: (a: { isDefault: boolean }) => a.isDefault },
   Interaction: {
-    // Agents' identities are shown to staff only.
-    staff: (i: { staffId: string | null }, _: unknown, ctx: CustomerContext) =>
-      i.staffId && ctx.principal.kind === 'staff' ? ctx.loaders.staff.load(i.staffId) : null,
+    // Agents' identities are staff-only: `@internal` in the SDL refuses everyone else.
+    staff: (i: { staffId: string | null }, _: unknown, ctx: CustomerContext) => (i.staffId ? ctx.loaders.staff.load(i.staffId) : null),
   },
 };

@@ -235,7 +235,9 @@ function validate(input: Fields, checks: Checks, creating: boolean): Normalized 
   for (const key of ['usageLimit', 'perCustomerLimit'] as const) {
     const value = input[key];
     if (value === undefined) continue;
-    if (value !== null && (!Number.isInteger(value) || value < 0)) checks.add('INVALID', 'A whole number, 0 or more', f(key));
+    // A limit of 0 would be a promotion nobody can use: leave it inactive instead. Null means unlimited.
+    if (value !== null && (!Number.isInteger(value) || value < 1))
+      checks.add('INVALID', 'A whole number, 1 or more (null: unlimited)', f(key));
     out[key] = value;
   }
   if (input.conditions != null) {

@@ -11,7 +11,8 @@ export function checkTemplate(checks: Checks, template: OfferTemplate | null | u
   if (template.imageUrl) checks.url(template.imageUrl, [...field, 'imageUrl']);
 }
 
+/** Offer and rule scores rank offers on a 0–100 scale. */
 export function checkScore(checks: Checks, value: number | null | undefined, field: string[]): void {
   if (value == null) return;
-  if (!Number.isFinite(value) || value < 0 || value > 1000) checks.add('OUT_OF_RANGE', 'Use a score from 0 to 1000', field);
+  if (!Number.isFinite(value) || value < 0 || value > 100) checks.add('OUT_OF_RANGE', 'Use a score from 0 to 100', field);
 }

@@ -1,4 +1,4 @@
-import { actingStorefront, badInput, hasScope, isUuid, notFound, payload, type Resolvers } from '@dcrm/kit';
+import { actingStorefront, badInput, isUuid, notFound, payload, type Resolvers } from '@dcrm/kit';
 import { effectiveStatus, openAt } from '../domain/offer-access.js';
 import { OFFER_MOVES, type OfferCreateInput, offerCreate, offerMove } from '../domain/offer-actions.js';
 import { type OfferRuleCreateInput, type OfferRuleUpdateInput, offerRuleCreate, offerRuleUpdate } from '../domain/offer-rules.js';
@@ -66,11 +66,8 @@ export const offerResolvers: Resolvers = {
     score: (o: IOffer) => Number(o.score),
     product: (o: IOffer) => (o.productId ? { __typename: 'Product', id: o.productId } : null),
     customer: (o: IOffer) => (o.customerId ? { __typename: 'Customer', id: o.customerId } : null),
-    // Campaign names and results are staff business; customers see the offer, not how it was targeted.
-    campaign: (o: IOffer, _: unknown, ctx: PromotionContext) =>
-      o.campaignId && ctx.principal.kind === 'staff' && hasScope(ctx.principal, 'promotion:read')
-        ? ctx.loaders.campaign.load(o.campaignId)
-        : null,
+    // Campaign names and results are staff business: `@internal` in the SDL refuses everyone else.
+    campaign: (o: IOffer, _: unknown, ctx: PromotionContext) => (o.campaignId ? ctx.loaders.campaign.load(o.campaignId) : null),
   },
   OfferRule: {
     __resolveReference: (ref: { id: string }, ctx: PromotionContext) => {
