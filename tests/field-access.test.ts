@@ -113,7 +113,8 @@ describe('internal customer fields', () => {
     const id = made.body.data?.offerCreate.offer.id as string;
     const read = (gql: Gql) => gql('query ($id: ID!) { offer(id: $id) { id campaign { name } } }', { id });
     const staff = await read(manager.gql);
-    expect(staff.body).toEqual({ data: { offer: { id, campaign: null } } });
+    expect(staff.body).toMatchObject({ data: { offer: { id, campaign: null } } });
+    expect(staff.body.errors).toBeUndefined();
     for (const gql of [as.customer, as.partnerUser]) {
       const res = await read(gql);
       expect(refused(res)).toEqual(['campaign']);
