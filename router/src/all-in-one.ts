@@ -1,6 +1,9 @@
 import { DEMO_KEYS } from '@dcrm/customer/seed/demo.js';
+import { refuseDemoDataInProduction } from './cli/demo-guard.js';
 import { EXAMPLE_QUERY } from './example.js';
 import { startStack } from './stack.js';
+
+refuseDemoDataInProduction('pnpm start (the all-in-one demo)');
 
 const port = Number(process.env.PORT ?? 4000);
 const log = (line: string) => console.log(`[dcrm] ${line}`);

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 // A database nobody answers at: were the guard missing, the CLI would fail later with another message.
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'router/src/cli/db.ts', ...args], {
+const run = (...args: string[]) => script('router/src/cli/db.ts', ...args);
+const script = (file: string, ...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', file, ...args], {
     cwd: root,
     encoding: 'utf8',
     timeout: 20_000,
@@ -23,5 +24,13 @@ describe('pnpm db:seed', () => {
   it('goes ahead in production only when told it is a demo (--demo)', () => {
     const out = run('seed', '--demo');
     expect(out.stderr).not.toContain('refusing with NODE_ENV=production');
+  });
+});
+
+describe('pnpm start (all-in-one demo)', () => {
+  it('refuses to seed the demo into a production database', () => {
+    const out = script('router/src/all-in-one.ts');
+    expect(out.status).toBe(1);
+    expect(out.stderr).toContain('refusing with NODE_ENV=production');
   });
 });
