@@ -4,6 +4,7 @@ import { signedHeaders } from '@dcrm/kit/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../router/src/stack.js';
+import { staffMutations } from './support/brand-matrix.js';
 import { codes, customerId, productId, type Response, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
 
 /**
@@ -472,5 +473,39 @@ describe('brand grants are the rule, not the request storefront alone', () => {
       order: { status: 'PROVISIONING' },
       userErrors: [],
     });
+  });
+});
+
+// The cases above, by mutation: a new staff mutation of promotion or cart fails here until it joins the matrix.
+const COVERED = {
+  promotion: [
+    'campaignCancel',
+    'campaignCreate',
+    'campaignSchedule',
+    'campaignUpdate',
+    'offerCreate',
+    'offerRuleCreate',
+    'offerRuleUpdate',
+    'promotionCreate',
+    'promotionUpdate',
+  ],
+  cart: [
+    'cartAssist',
+    'cartLinesAdd',
+    'cartLinesRemove',
+    'cartLinesUpdate',
+    'cartNoteSet',
+    'cartPromoCodeApply',
+    'cartPromoCodeRemove',
+    'orderStatusUpdate',
+  ],
+};
+
+describe('coverage', () => {
+  it('the matrix covers every staff mutation of promotion and cart', () => {
+    for (const [name, covered] of Object.entries(COVERED)) {
+      const all = staffMutations(new URL(`../subgraphs/${name}/src/schema.graphql`, import.meta.url));
+      expect(all.filter((m) => !covered.includes(m))).toEqual([]);
+    }
   });
 });
