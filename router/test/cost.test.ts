@@ -24,6 +24,14 @@ describe('queryCost', () => {
     expect(cost('{ products(first: 10) { nodes { name category { name } } } }')).toBe(22);
   });
 
+  it("a connection's own fields (facets) count once, not per item", () => {
+    const facets = 'facets { kinds { kind count } categories { count category { name } } priceBands { count } }';
+    const ownCost = cost(`{ products(first: 1) { ${facets} } }`) - 2;
+    expect(ownCost).toBeGreaterThan(0);
+    expect(cost(`{ products(first: 100) { nodes { name } ${facets} } }`)).toBe(2 + 100 + ownCost);
+    expect(cost(`{ products(first: 100) { ... on ProductConnection { nodes { name } ${facets} } } }`)).toBe(2 + 100 + ownCost);
+  });
+
   it('nested connections multiply', () => {
     // 2 + 10 × (customer 1 + orders 2 + 5 × order 1)
     expect(cost('{ customers(first: 10) { nodes { name orders(first: 5) { nodes { id } } } } }')).toBe(2 + 10 * (1 + 2 + 5));

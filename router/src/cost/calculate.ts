@@ -1,5 +1,6 @@
 import {
   type DocumentNode,
+  type FieldNode,
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
@@ -15,8 +16,8 @@ import { type ComplexityEstimatorArgs, getComplexity } from 'graphql-query-compl
  *   lists) like one object;
  * - a sized field — a connection or list with `first`/`last`/`limit` (variables and schema defaults
  *   resolved; explicit null and anything over 100 count as 100, the most a subgraph serves) — 2 + size ×
- *   the cost of its selection (all of it, `totalCount` and `facets` too, as Shopify's first × child cost); inside a
- *   connection the `edges` wrappers and `pageInfo` are free, so `products(first: 10) { nodes { name } }`
+ *   the cost of its items (`nodes`, `edges`); the connection's own fields (`facets`, `totalCount`) count
+ *   once, and the `edges` wrappers and `pageInfo` are free, so `products(first: 10) { nodes { name } }`
  *   costs 2 + 10 × 1 = 12;
  * - each mutation field a fixed 10 (its payload is not added);
  * - introspection (`__schema`, `__type`) 1 whatever it selects, `__typename` 0.
@@ -40,21 +41,54 @@ function sizeOf(field: GraphQLField<any, any>, args: Record<string, unknown>): n
   return Math.min(COST.unsizedPage, Math.max(0, ...given));
 }
 
-const estimator =
-  (mutation: string | undefined) =>
-  ({ type, field, args, childComplexity }: ComplexityEstimatorArgs): number => {
-    if (field.name === '__typename') return 0;
-    if (field.name === '__schema' || field.name === '__type') return COST.introspection;
-    if (type.name === mutation) return COST.mutation;
-    const named = getNamedType(field.type);
-    const size = sizeOf(field, args);
-    if (isLeafType(named)) return size === null ? 0 : COST.connection;
-    // A connection's items are its `nodes`/`edges.node` objects, counted inside; a sized list's items are the objects themselves.
-    if (size !== null) return COST.connection + size * (isConnection(named) ? childComplexity : COST.object + childComplexity);
-    if (isFree(named.name)) return childComplexity;
-    // A plain list (no size argument) is one of our small fixed lists: counted like one object.
-    return COST.object + childComplexity;
+const ITEM_FIELDS = new Set(['nodes', 'edges']);
+
+/**
+ * graphql-query-complexity hands an estimator its children's cost as one sum; a connection's own
+ * fields are estimated first (children before parents), so their cost is noted here per field node
+ * and taken out of the sum the connection multiplies by its page size.
+ */
+const estimator = (mutation: string | undefined) => {
+  const once = new Map<FieldNode, number>();
+  const onceCost = (node: FieldNode): number =>
+    (node.selectionSet?.selections ?? []).reduce((sum, selection) => {
+      if (selection.kind === 'Field') return sum + (once.get(selection) ?? 0);
+      if (selection.kind === 'InlineFragment') return sum + onceCost({ ...node, selectionSet: selection.selectionSet });
+      return sum;
+    }, 0);
+  return ({ type, field, node, args, childComplexity }: ComplexityEstimatorArgs): number => {
+    const cost = fieldCost(mutation, type, field, node, args, childComplexity, onceCost);
+    if (isConnection(type) && !ITEM_FIELDS.has(field.name)) once.set(node, cost);
+    return cost;
   };
+};
+
+function fieldCost(
+  mutation: string | undefined,
+  type: GraphQLNamedType,
+  // biome-ignore lint/suspicious/noExplicitAny: graphql-query-complexity's own field type
+  field: GraphQLField<any, any>,
+  node: FieldNode,
+  args: Record<string, unknown>,
+  childComplexity: number,
+  onceCost: (node: FieldNode) => number,
+): number {
+  if (field.name === '__typename') return 0;
+  if (field.name === '__schema' || field.name === '__type') return COST.introspection;
+  if (type.name === mutation) return COST.mutation;
+  const named = getNamedType(field.type);
+  const size = sizeOf(field, args);
+  if (isLeafType(named)) return size === null ? 0 : COST.connection;
+  if (size !== null) {
+    if (!isConnection(named)) return COST.connection + size * (COST.object + childComplexity);
+    // A connection's items are its `nodes`/`edges.node` objects, counted inside; its own fields once.
+    const own = onceCost(node);
+    return COST.connection + size * (childComplexity - own) + own;
+  }
+  if (isFree(named.name)) return childComplexity;
+  // A plain list (no size argument) is one of our small fixed lists: counted like one object.
+  return COST.object + childComplexity;
+}
 
 /** The operation's calculated cost; throws a GraphQLError when its variables do not coerce. */
 export function queryCost(schema: GraphQLSchema, document: DocumentNode, variables?: Record<string, unknown>, operationName?: string) {
