@@ -300,21 +300,22 @@ describe('offers and offer rules', () => {
 });
 
 describe('carts and orders', () => {
-  /** A Nimbus order of Oliver's (consumer segment), as checkout would have written it. */
+  /** A Nimbus order (consumer segment) of an account no other test reads: its bare totals would break a real customer's order list. */
   async function nimbusOrder() {
     const cartId = newId();
     const orderId = newId();
+    const owner = newId();
     await sql(
       'cart',
       `insert into "cart"."cart" (id, storefront_id, customer_id, status, currency_code, segment, created_at, updated_at)
        values (?, ?, ?, 'CONVERTED', 'GBP', 'consumer', now(), now())`,
-      [cartId, STOREFRONT_IDS.nimbus, OLIVER],
+      [cartId, STOREFRONT_IDS.nimbus, owner],
     );
     await sql(
       'cart',
       `insert into "cart"."customer_order" (id, number, storefront_id, customer_id, partner_id, segment, cart_id, idempotency_key, status,
          currency_code, totals, placed_at) values (?, ?, ?, ?, ?, 'consumer', ?, ?, 'PLACED', 'GBP', '{}', now())`,
-      [orderId, `ISO-${randomUUID().slice(0, 8)}`, STOREFRONT_IDS.nimbus, OLIVER, seedId('partner', 'connectify'), cartId, randomUUID()],
+      [orderId, `ISO-${randomUUID().slice(0, 8)}`, STOREFRONT_IDS.nimbus, owner, seedId('partner', 'connectify'), cartId, randomUUID()],
     );
     return orderId;
   }
@@ -443,20 +444,22 @@ describe('brand grants are the rule, not the request storefront alone', () => {
     expect(created.status).toBe(401);
     expect(await row('promotion', '"promotion"."promotion"', own.id)).toEqual(before);
 
+    // An order of an account no other test reads: its bare totals would break a real customer's order list.
     const order = await (async () => {
       const id = newId();
       const cartId = newId();
+      const owner = newId();
       await sql(
         'cart',
         `insert into "cart"."cart" (id, storefront_id, customer_id, status, currency_code, segment, created_at, updated_at)
          values (?, ?, ?, 'CONVERTED', 'EUR', 'consumer', now(), now())`,
-        [cartId, STOREFRONT_IDS.volt, AOIFE],
+        [cartId, STOREFRONT_IDS.volt, owner],
       );
       await sql(
         'cart',
         `insert into "cart"."customer_order" (id, number, storefront_id, customer_id, segment, cart_id, idempotency_key, currency_code, totals, placed_at)
          values (?, ?, ?, ?, 'consumer', ?, ?, 'EUR', '{}', now())`,
-        [id, `ISO-${randomUUID().slice(0, 8)}`, STOREFRONT_IDS.volt, AOIFE, cartId, randomUUID()],
+        [id, `ISO-${randomUUID().slice(0, 8)}`, STOREFRONT_IDS.volt, owner, cartId, randomUUID()],
       );
       return id;
     })();

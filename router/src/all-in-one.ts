@@ -1,9 +1,10 @@
-import { DEMO_KEYS } from '@dcrm/customer/seed/demo.js';
 import { refuseDemoDataInProduction } from './cli/demo-guard.js';
-import { EXAMPLE_QUERY } from './example.js';
-import { startStack } from './stack.js';
 
 refuseDemoDataInProduction('pnpm start (the all-in-one demo)');
+// Loaded after the check, so a refusal is immediate.
+const { DEMO_KEYS } = await import('@dcrm/customer/seed/demo.js');
+const { EXAMPLE_QUERY } = await import('./example.js');
+const { startStack } = await import('./stack.js');
 
 const port = Number(process.env.PORT ?? 4000);
 const log = (line: string) => console.log(`[dcrm] ${line}`);
