@@ -127,12 +127,12 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
       const sink = (field: string) => ({
         next: (result: { data?: Record<string, unknown> | null; errors?: readonly unknown[] }) => {
           const now = performance.now();
-          if (result.errors?.length) errors.subscription++;
+          if (result.errors?.length && errors.subscription++ < 3) log(`live: ${field} delivered errors: ${JSON.stringify(result.errors).slice(0, 300)}`);
           const title = (result.data?.[field] as { title?: unknown } | null | undefined)?.title;
           if (typeof title === 'string' && !received.has(title)) received.set(title, now);
         },
-        error: () => {
-          if (!stopping) errors.subscription++;
+        error: (error: unknown) => {
+          if (!stopping && errors.subscription++ < 3) log(`live: ${field} failed: ${JSON.stringify(error).slice(0, 300)}`);
         },
         complete: () => {},
       });
