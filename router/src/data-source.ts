@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { isServiceUnavailable, type Principal, type SubgraphRequest, type SubgraphTarget } from '@dcrm/kit';
-import type { GraphQLFormattedError } from 'graphql';
+import { type GraphQLFormattedError, parse } from 'graphql';
 import type { CostClient } from './cost/plugin.js';
 import { unavailableFieldPaths } from './unavailable-paths.js';
 import { WARM_UP_RESPONSE } from './warm-up.js';
@@ -46,8 +46,9 @@ function unavailableResponse(
   options: GraphQLDataSourceProcessOptions<RouterContext>,
 ): GatewayGraphQLResponse {
   const representations = (options.request.variables?.representations ?? null) as { __typename?: unknown }[] | null;
-  const document = 'document' in options ? options.document : undefined;
-  const paths = document ? unavailableFieldPaths(document, representations) : [];
+  // The planner keeps no parsed fetch document unless asked to for every plan; parsing here costs only on failure.
+  const query = options.request.query;
+  const paths = query ? unavailableFieldPaths(parse(query), representations) : [];
   const one = (path?: (string | number)[]): GraphQLFormattedError => ({
     message: error.message,
     ...(path ? { path } : {}),
