@@ -103,3 +103,30 @@ describe('the promotion subgraph down', () => {
     }
   });
 });
+
+describe('other subgraphs down', () => {
+  it('cart down: the account answers, its carts and orders are null with SERVICE_UNAVAILABLE', async () => {
+    const { gql } = await registerCustomer(stack.router.handler, KEYS.volt, { name: 'Cary Down', prefix: 'degrade' });
+    const bringBack = takeDown(stack, 'cart');
+    try {
+      const me = await gql('{ me { name carts { id } orders { nodes { id } } } }');
+      expect(me.body.data?.me).toEqual({ name: 'Cary Down', carts: null, orders: null });
+      expect(unavailableAt(me, ['me', 'carts'])?.extensions).toMatchObject({ service: 'cart', retryable: true });
+      expect(unavailableAt(me, ['me', 'orders'])).toBeDefined();
+    } finally {
+      bringBack();
+    }
+  });
+
+  it("catalog down: the account answers, its storefront's fields are null with SERVICE_UNAVAILABLE", async () => {
+    const { gql } = await registerCustomer(stack.router.handler, KEYS.volt, { name: 'Cato Down', prefix: 'degrade' });
+    const bringBack = takeDown(stack, 'catalog');
+    try {
+      const me = await gql('{ me { name storefront { name } } }');
+      expect(me.body.data?.me).toEqual({ name: 'Cato Down', storefront: null });
+      expect(errorsOf(me).map((e) => e.extensions?.code)).toEqual(['SERVICE_UNAVAILABLE']);
+    } finally {
+      bringBack();
+    }
+  });
+});
