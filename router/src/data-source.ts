@@ -1,7 +1,9 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import type { Principal, SubgraphRequest, SubgraphTarget } from '@dcrm/kit';
+import { isServiceUnavailable, type Principal, type SubgraphRequest, type SubgraphTarget } from '@dcrm/kit';
+import { type GraphQLFormattedError, parse } from 'graphql';
 import type { CostClient } from './cost/plugin.js';
+import { unavailableFieldPaths } from './unavailable-paths.js';
 import { WARM_UP_RESPONSE } from './warm-up.js';
 
 /**
@@ -24,6 +26,33 @@ export class TargetDataSource implements GraphQLDataSource<RouterContext> {
     const request: SubgraphRequest = { query: query as string };
     if (variables) request.variables = variables as Record<string, unknown>;
     if (operationName) request.operationName = operationName;
-    return this.target.execute(request, as);
+    try {
+      return await this.target.execute(request, as);
+    } catch (error) {
+      if (!isServiceUnavailable(error)) throw error;
+      return unavailableResponse(error as Error & { extensions: Record<string, unknown> }, options);
+    }
   }
+}
+
+/**
+ * The subgraph is down: no data, and one SERVICE_UNAVAILABLE error per field this fetch was to fill.
+ * The gateway leaves those fields out (null, up to the nearest nullable parent — our SDLs make every
+ * field that crosses a subgraph nullable) and rewrites `_entities` paths onto the client's paths, so
+ * each error points at the field that failed rather than at the whole response.
+ */
+function unavailableResponse(
+  error: Error & { extensions: Record<string, unknown> },
+  options: GraphQLDataSourceProcessOptions<RouterContext>,
+): GatewayGraphQLResponse {
+  const representations = (options.request.variables?.representations ?? null) as { __typename?: unknown }[] | null;
+  // The planner keeps no parsed fetch document unless asked to for every plan; parsing here costs only on failure.
+  const query = options.request.query;
+  const paths = query ? unavailableFieldPaths(parse(query), representations) : [];
+  const one = (path?: (string | number)[]): GraphQLFormattedError => ({
+    message: error.message,
+    ...(path ? { path } : {}),
+    extensions: error.extensions,
+  });
+  return { errors: paths.length > 0 ? paths.map(one) : [one()] };
 }

@@ -215,7 +215,7 @@ export function createBot(options: BotOptions): Bot {
   }
 
   const cartText = (cart: CartFieldsFragment) =>
-    `${cart.lines.map((l) => `• ${l.quantity} × ${l.name}${l.recurringPrice ? ` ${money(l.recurringPrice)}/month` : ''}${l.oneOffPrice ? ` ${money(l.oneOffPrice)} now` : ''}`).join('\n')}\nMonthly ${money(cart.totals.monthly)}, due now ${money(cart.totals.dueNow)}.`;
+    `${cart.lines.map((l) => `• ${l.quantity} × ${l.name}${l.recurringPrice ? ` ${money(l.recurringPrice)}/month` : ''}${l.oneOffPrice ? ` ${money(l.oneOffPrice)} now` : ''}`).join('\n')}\n${cart.totals ? `Monthly ${money(cart.totals.monthly)}, due now ${money(cart.totals.dueNow)}.` : "Totals can't be worked out right now (promotions are unavailable); try again in a moment."}`;
 
   async function addToCart(c: Conversation, name: string): Promise<Reply> {
     const product = matchProduct(name, await catalogNames());
@@ -284,6 +284,7 @@ export function createBot(options: BotOptions): Bot {
     const result = await getMyOffers(c.client);
     if (!result.data?.me) return { text: needsSignIn(result) ? SIGN_IN_HINT : "I couldn't read your offers just now." };
     const offers = result.data.me.offers;
+    if (!offers) return { text: "I couldn't read your offers just now." };
     if (offers.length === 0) return { text: 'No offers for you right now. Check back soon!' };
     const lines = offers.map((o) => `• ${o.title}: ${o.message}${o.couponCode ? ` (code ${o.couponCode})` : ''}`);
     return { text: `Your offers:\n${lines.join('\n')}` };

@@ -31,7 +31,8 @@ export type Account360 = {
   addresses: Account['addresses'];
   contacts: Account['contacts'];
   consents: Account['consents'];
-  recentOrders: Account['orders']['nodes'];
+  /** Null while orders cannot be read (the cart service is down): not the same as "no orders". */
+  recentOrders: NonNullable<Account['orders']>['nodes'] | null;
   messages: { unreadCount: number; latest: SiteMessageFieldsFragment[] };
   offers: OfferFieldsFragment[];
 };
@@ -128,7 +129,7 @@ export function createSelfCareApp(options: StorefrontClientOptions): SelfCareApp
         addresses,
         contacts,
         consents,
-        recentOrders: orders.nodes,
+        recentOrders: orders?.nodes ?? null,
         messages: { unreadCount: siteMessages.unreadCount, latest: inbox.data?.me?.siteMessages.nodes ?? [] },
         offers: offers.data?.me?.offers ?? [],
       };

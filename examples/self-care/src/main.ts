@@ -30,7 +30,8 @@ function printAccount(a: Account360) {
   for (const c of a.contacts)
     console.log(`  contact${c.primary ? ' (primary)' : ''}: ${c.name} ${c.email ?? ''} ${c.phone ?? ''}`.trimEnd());
   console.log(`  consents: ${a.consents.map((c) => `${c.channel} ${c.granted ? 'yes' : 'no'}`).join(', ') || 'none'}`);
-  console.log(`  recent orders: ${a.recentOrders.map((o) => `${o.number} ${o.status}`).join(', ') || 'none'}`);
+  const orders = a.recentOrders ? a.recentOrders.map((o) => `${o.number} ${o.status}`).join(', ') || 'none' : 'unavailable right now';
+  console.log(`  recent orders: ${orders}`);
   console.log(`  inbox: ${a.messages.unreadCount} unread`);
   console.log(`  offers: ${a.offers.map((o) => o.title).join(', ') || 'none'}`);
 }

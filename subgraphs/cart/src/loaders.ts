@@ -1,4 +1,4 @@
-import { actingStorefront, groupedBy, memo, type Principal } from '@dcrm/kit';
+import { actingStorefront, groupedBy, isServiceUnavailable, memo, type Principal, serviceUnavailable } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { catalogLoader } from './domain/catalog.js';
@@ -48,10 +48,14 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
     return input.lines.length > 0 ? input : null;
   };
 
-  /** The promotions of all the carts a request shows, asked of the promotion subgraph in one call per storefront. */
-  const evaluate = async (carts: readonly ICart[]): Promise<CartEvaluation[]> => {
+  /**
+   * The promotions of all the carts a request shows, asked of the promotion subgraph in one call per
+   * storefront. When that fails the carts concerned get an error, never "no discounts": their
+   * `discounts` and `totals` then fail alone (SERVICE_UNAVAILABLE) instead of showing a wrong price.
+   */
+  const evaluate = async (carts: readonly ICart[]): Promise<(CartEvaluation | Error)[]> => {
     const inputs = await Promise.all(carts.map(inputOf));
-    const results: CartEvaluation[] = carts.map(() => NO_EVALUATION);
+    const results: (CartEvaluation | Error)[] = carts.map(() => NO_EVALUATION);
     const byStorefront = new Map<string, { index: number; input: EvaluationInput }[]>();
     for (const [index, input] of inputs.entries()) {
       if (!input) continue;
@@ -67,8 +71,9 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
           );
           for (const [i, { index }] of group.entries()) results[index] = evaluations[i];
         } catch (error) {
-          // Showing carts does not fail with promotions down: no discounts shown; checkout re-checks authoritatively.
-          console.error('[dcrm] cart: promotion evaluation failed', error);
+          if (!isServiceUnavailable(error)) console.error('[dcrm] cart: promotion evaluation failed', error);
+          const failure = isServiceUnavailable(error) ? (error as Error) : serviceUnavailable('promotion');
+          for (const { index } of group) results[index] = failure;
         }
       }),
     );

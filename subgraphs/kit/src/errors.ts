@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'THROTTLED';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'THROTTLED' | 'SERVICE_UNAVAILABLE';
 
 /** A business error in a mutation payload: which input field, what went wrong, a stable code. */
 export type UserError = { field: string[] | null; message: string; code: string };
@@ -34,6 +34,16 @@ export const notFound = (what: string) => apiError('NOT_FOUND', `${what} not fou
 export const forbidden = (message = 'Not allowed') => apiError('FORBIDDEN', message);
 export const unauthenticated = (message = 'Authentication required') => apiError('UNAUTHENTICATED', message);
 
+/**
+ * Another subgraph could not be reached (refused, timed out, 5xx): temporary, so clients may retry.
+ * Only the fields that needed it fail; the message names the subgraph, never the cause.
+ */
+export const serviceUnavailable = (service: string) =>
+  apiError('SERVICE_UNAVAILABLE', `The ${service} service is unavailable; try again shortly`, { retryable: true, service });
+
+export const isServiceUnavailable = (error: unknown): boolean =>
+  error instanceof GraphQLError && error.extensions?.code === 'SERVICE_UNAVAILABLE';
+
 /** Codes clients may see as they are; anything else is masked. */
 const PUBLIC_CODES = new Set([
   'BAD_USER_INPUT',
@@ -42,6 +52,7 @@ const PUBLIC_CODES = new Set([
   'NOT_FOUND',
   'CONFLICT',
   'THROTTLED',
+  'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

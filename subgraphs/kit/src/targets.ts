@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { HeaderMap } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { isServiceUnavailable, serviceUnavailable } from './errors.js';
 import { responseJson } from './http.js';
 import { PRINCIPAL_HEADER, type Principal, signPrincipal } from './principal.js';
 import type { SubgraphServer } from './server.js';
@@ -15,6 +16,26 @@ export type SubgraphTarget = {
   execute(request: SubgraphRequest, principal: Principal): Promise<GatewayGraphQLResponse>;
   ready(): Promise<boolean>;
 };
+
+/**
+ * What a failed call to a subgraph means to its caller. Refused, reset, timed out, 5xx or not JSON:
+ * the subgraph is unavailable (SERVICE_UNAVAILABLE, retryable) — only the fields that needed it fail.
+ */
+function unavailable(name: string, cause: unknown): Error {
+  if (isServiceUnavailable(cause)) return cause as Error;
+  console.warn(`[dcrm] ${name} unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+  return serviceUnavailable(name);
+}
+
+/**
+ * An answer carrying errors, as a caller's exception: a SERVICE_UNAVAILABLE among them (the subgraph's
+ * own peer was down) stays one, naming the service that was down; anything else is a plain fault.
+ */
+export function answerError(name: string, errors: readonly { message: string; extensions?: Record<string, unknown> }[]): Error {
+  const down = errors.find((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
+  if (down) return serviceUnavailable(typeof down.extensions?.service === 'string' ? down.extensions.service : name);
+  return new Error(`${name}: ${errors[0]?.message ?? 'no data'}`);
+}
 
 /**
  * Every call signs the principal for this subgraph and this request (see `signPrincipal`).
@@ -31,9 +52,13 @@ export function inProcessTarget(server: SubgraphServer, secret: string): Subgrap
         ['content-type', 'application/json'],
         [PRINCIPAL_HEADER, signPrincipal(principal, secret, { audience: server.name, body: request })],
       ]);
-      const response = await server.execute({ method: 'POST', headers, search: '', body: request });
-      if ((response.status ?? 200) >= 500) throw new Error(`${server.name} answered ${response.status}`);
-      return responseJson(response) as GatewayGraphQLResponse;
+      try {
+        const response = await server.execute({ method: 'POST', headers, search: '', body: request });
+        if ((response.status ?? 200) >= 500) throw new Error(`answered ${response.status}`);
+        return responseJson(response) as GatewayGraphQLResponse;
+      } catch (error) {
+        throw unavailable(server.name, error);
+      }
     },
   };
 }
@@ -88,17 +113,20 @@ export function httpTarget(name: string, graphqlUrl: string, secret: string, tim
       });
     },
     async execute(request, principal) {
-      const response = await post(
-        url,
-        JSON.stringify(request),
-        { 'content-type': 'application/json', [PRINCIPAL_HEADER]: signPrincipal(principal, secret, { audience: name, body: request }) },
-        timeoutMs,
-      );
-      sqlCounter.add(Number(response.headers[SQL_COUNT_HEADER] ?? 0));
-      if (response.status >= 500 || !(response.headers['content-type'] ?? '').includes('json')) {
-        throw new Error(`${name} answered ${response.status}`);
+      const headers = {
+        'content-type': 'application/json',
+        [PRINCIPAL_HEADER]: signPrincipal(principal, secret, { audience: name, body: request }),
+      };
+      try {
+        const response = await post(url, JSON.stringify(request), headers, timeoutMs);
+        sqlCounter.add(Number(response.headers[SQL_COUNT_HEADER] ?? 0));
+        if (response.status >= 500 || !(response.headers['content-type'] ?? '').includes('json')) {
+          throw new Error(`answered ${response.status}`);
+        }
+        return JSON.parse(response.body) as GatewayGraphQLResponse;
+      } catch (error) {
+        throw unavailable(name, error);
       }
-      return JSON.parse(response.body) as GatewayGraphQLResponse;
     },
   };
 }
@@ -122,7 +150,7 @@ export async function entitiesOf<T>(
     },
     principal,
   );
-  if (response.errors?.length) throw new Error(`${target.name}: ${response.errors[0].message}`);
+  if (response.errors?.length) throw answerError(target.name, response.errors);
   const entities = (response.data?._entities ?? []) as (T | null)[];
   return ids.map((_, i) => entities[i] ?? null);
 }

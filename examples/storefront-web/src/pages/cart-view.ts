@@ -67,7 +67,9 @@ type Discount = {
 };
 
 /** The promotions applying to a cart: name, message and what each takes off (monthly and/or today). */
-export function discountsList(app: App, discounts: ReadonlyArray<Discount>): HTMLElement | null {
+export function discountsList(app: App, discounts: ReadonlyArray<Discount> | null): HTMLElement | null {
+  // Null: promotions could not be evaluated (the API says so with SERVICE_UNAVAILABLE), not "none".
+  if (discounts === null) return h('p', { class: 'discounts muted', role: 'status' }, 'Discounts cannot be shown right now.');
   if (discounts.length === 0) return null;
   const amounts = (d: Discount) =>
     [
@@ -91,7 +93,9 @@ export function discountsList(app: App, discounts: ReadonlyArray<Discount>): HTM
   );
 }
 
-export function totalsTable(app: App, totals: CartTotalsFieldsFragment): HTMLElement {
+export function totalsTable(app: App, totals: CartTotalsFieldsFragment | null): HTMLElement {
+  // Null: totals are withheld while promotions cannot be evaluated, rather than shown undiscounted.
+  if (!totals) return h('p', { class: 'totals muted', role: 'status' }, 'Totals cannot be worked out right now; try again in a moment.');
   const row = (label: string, money: MoneyFieldsFragment, key: string, strong = false) =>
     h(
       'tr',

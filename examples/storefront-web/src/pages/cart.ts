@@ -98,7 +98,7 @@ export const cartPage: Page = async (app) => {
       h('label', { for: 'promo-code' }, 'Promo code'),
       h('span', { class: 'promo-entry' }, input, applyButton),
     );
-    const applying = (code: string) => cart.discounts.some((d) => d.couponCode?.toUpperCase() === code.toUpperCase());
+    const applying = (code: string) => (cart.discounts ?? []).some((d) => d.couponCode?.toUpperCase() === code.toUpperCase());
     const codes =
       cart.promoCodes.length > 0
         ? h(

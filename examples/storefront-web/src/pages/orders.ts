@@ -20,6 +20,7 @@ export const ordersPage: Page = async (app, _route, signal) => {
   if (gate) return gate;
   const { data, errors } = await getMyOrders(app.client, { first: 20 }, { signal });
   if (!data?.me) return notice(errors?.[0]?.message ?? 'Your orders are not available.');
+  if (!data.me.orders) return notice('Your orders cannot be shown right now; try again in a moment.');
   const orders = data.me.orders.nodes;
   return h(
     'div',

@@ -39,7 +39,7 @@ export const recoverPage: Page = async (app, route) => {
     h(
       'div',
       { class: 'product-grid' },
-      recovery.viewedProducts.map((p) => productCard(app, p)),
+      (recovery.viewedProducts ?? []).map((p) => productCard(app, p)),
     ),
   );
 };

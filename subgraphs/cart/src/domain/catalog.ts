@@ -1,4 +1,4 @@
-import type { Principal, SubgraphTarget } from '@dcrm/kit';
+import { answerError, type Principal, type SubgraphTarget } from '@dcrm/kit';
 import DataLoader from 'dataloader';
 import type { TaxCategory } from './totals.js';
 
@@ -69,7 +69,7 @@ export function catalogLoader(catalog: SubgraphTarget, principal: Principal): Da
       { query: QUERY, variables: { reps: ids.map((id) => ({ __typename: 'Product', id })) } },
       principal,
     );
-    if (response.errors?.length) throw new Error(`catalog: ${response.errors[0].message}`);
+    if (response.errors?.length) throw answerError('catalog', response.errors);
     const entities = (response.data?._entities ?? []) as Entity[];
     return ids.map((_, i) => (entities[i] ? toProduct(entities[i] as NonNullable<Entity>) : null));
   });

@@ -6,6 +6,7 @@ import { Cart, CartLine, type IOrder, Order, OrderEvent, OrderLine, Outbox } fro
 import { findCart } from './access.js';
 import type { CartRef } from './cart-edit.js';
 import type { CatalogProduct } from './catalog.js';
+import { askPeer } from './peer-guard.js';
 import { type BuyerLookup, type CartEvaluation, evaluationInput } from './promotions.js';
 import type { CartServices } from './services.js';
 import { computeTotals, withDiscounts } from './totals.js';
@@ -23,10 +24,7 @@ const field = (...path: string[]) => ['input', ...path];
 
 /** The account's segment and partner, asked of the customer subgraph as the customer (before any transaction). */
 async function accountOf(ctx: CheckoutContext): Promise<Account | null> {
-  const response = await ctx.services
-    .peers('customer')
-    .execute({ query: 'query Me { me { segment partner { id } } }' }, ctx.principal)
-    .catch(() => null);
+  const response = await ctx.services.peers('customer').execute({ query: 'query Me { me { segment partner { id } } }' }, ctx.principal);
   return (response?.data?.me as Account | undefined) ?? null;
 }
 
@@ -67,22 +65,20 @@ export async function cartCheckout(ctx: CheckoutContext, ref: CartRef, idempoten
   const unavailable = products.findIndex((p) => p?.status !== 'ACTIVE');
   if (unavailable >= 0) return fail('UNAVAILABLE', 'A product in the cart is no longer sold; remove it', field('cart', 'cartId'));
   const priced = lines.map((l, i) => ({ line: l, product: products[i] as CatalogProduct }));
-  const account = await accountOf(ctx);
+  const accountAsked = await askPeer('customer', field('cart', 'cartId'), () => accountOf(ctx));
+  if (!accountAsked.ok) return accountAsked;
+  const account = accountAsked.value;
   if (!account) return fail('NOT_FOUND', 'No account for this customer', field('cart', 'cartId'));
   const customerId = ctx.principal.id as string;
 
   // Promotions, authoritatively: evaluated and reserved under this key before the cart's transaction opens.
   const input = evaluationInput({ ...cart, customerId }, lines, products, await ctx.buyer(customerId));
-  let evaluation: CartEvaluation;
-  try {
-    const redeemed = await ctx.services.promotions.redeem(storefrontId, key, input);
-    // A code on the cart that no longer applies refuses checkout: nobody pays other than what they were shown.
-    if (!redeemed.ok) return redeemed;
-    evaluation = redeemed.value;
-  } catch (error) {
-    console.error('[dcrm] cart: promotion redemption failed', error);
-    return fail('PROMOTIONS_UNAVAILABLE', 'Promotions cannot be checked right now; try again shortly', field('cart', 'cartId'));
-  }
+  const redeemAsked = await askPeer('promotion', field('cart', 'cartId'), () => ctx.services.promotions.redeem(storefrontId, key, input));
+  if (!redeemAsked.ok) return redeemAsked;
+  const redeemed = redeemAsked.value;
+  // A code on the cart that no longer applies refuses checkout: nobody pays other than what they were shown.
+  if (!redeemed.ok) return redeemed;
+  const evaluation: CartEvaluation = redeemed.value;
 
   const orderLineIds = new Map(lines.map((l) => [l.id, newId()]));
   const totals = {

@@ -1,6 +1,7 @@
 import { fail, ok, type Result } from '@dcrm/kit';
 import { CartLine, type ICart } from '../entities/index.js';
 import { type CartRef, type EditContext, openCart, save } from './cart-edit.js';
+import { askPeer } from './peer-guard.js';
 import { type BuyerLookup, codeRefused, evaluationInput, isCode, MAX_PROMO_CODES, normalizeCode } from './promotions.js';
 import type { CartServices } from './services.js';
 
@@ -29,14 +30,9 @@ export async function cartPromoCodeApply(ctx: PromoContext, ref: CartRef, rawCod
   ]);
   const couponCodes = [...cart.promoCodes, code];
   const input = evaluationInput(cart, lines, products, { ...about, couponCodes });
-  let problem: string | null;
-  try {
-    const evaluation = await ctx.services.promotions.evaluate(cart.storefrontId, input);
-    problem = evaluation.codeProblems.find((p) => normalizeCode(p.code) === code)?.problem ?? null;
-  } catch (error) {
-    console.error('[dcrm] cart: promotion evaluation failed', error);
-    return fail('PROMOTIONS_UNAVAILABLE', 'Promo codes cannot be checked right now; try again shortly', codeField);
-  }
+  const asked = await askPeer('promotion', codeField, () => ctx.services.promotions.evaluate(cart.storefrontId, input));
+  if (!asked.ok) return asked;
+  const problem = asked.value.codeProblems.find((p) => normalizeCode(p.code) === code)?.problem ?? null;
   if (problem) return codeRefused(code, problem);
   return save(ctx, cart, () => {
     cart.promoCodes = couponCodes;

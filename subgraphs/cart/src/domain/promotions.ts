@@ -1,4 +1,5 @@
 import {
+  answerError,
   fail,
   ok,
   type Peers,
@@ -118,7 +119,7 @@ export type PromotionClient = {
 export function promotionClient(peers: Peers): PromotionClient {
   const run = async (storefrontId: string, query: string, variables: Record<string, unknown>, scope: ServiceScope) => {
     const response = await peers('promotion').execute({ query, variables }, servicePrincipal('cart', storefrontId, [scope]));
-    if (response.errors?.length || !response.data) throw new Error(`promotion: ${response.errors?.[0]?.message ?? 'no data'}`);
+    if (response.errors?.length || !response.data) throw answerError('promotion', response.errors ?? []);
     return response.data as Record<string, unknown>;
   };
   const evaluateAll = async (storefrontId: string, inputs: EvaluationInput[]) => {

@@ -35,7 +35,11 @@ export async function sendDueReminders(em: EntityManager, deps: ReminderDeps, no
   )) as Due[];
   let sent = 0;
   for (const reminder of due) {
-    if (await deliver(em, deps, reminder, now)) sent += 1;
+    const outcome = await deliver(em, deps, reminder, now);
+    if (outcome === true) sent += 1;
+    // Nothing was sent yet: unclaimed, so a later run retries it.
+    if (outcome === 'retry')
+      await em.execute('update "cart"."reminder" set sent_at = null where id = ? and sent_at = ?', [reminder.reminder_id, now]);
   }
   return sent;
 }
@@ -48,7 +52,8 @@ async function stop(em: EntityManager, linkId: string, reason: string, now: Date
   await em.execute('update "cart"."drop_link" set stopped_reason = coalesce(stopped_reason, ?) where id = ?', [reason, linkId]);
 }
 
-async function deliver(em: EntityManager, deps: ReminderDeps, r: Due, now: Date): Promise<boolean> {
+/** true: sent; false: stopped; 'retry': the customer's consent could not be read, nothing sent. */
+async function deliver(em: EntityManager, deps: ReminderDeps, r: Due, now: Date): Promise<boolean | 'retry'> {
   const [cart] = r.cart_id ? await em.execute('select status from "cart"."cart" where id = ?', [r.cart_id]) : [null];
   const [ordered] = r.customer_id
     ? await em.execute('select 1 from "cart"."customer_order" where customer_id = ? and placed_at > ? limit 1', [
@@ -68,10 +73,14 @@ async function deliver(em: EntityManager, deps: ReminderDeps, r: Due, now: Date)
     return false;
   }
   const service: Principal = servicePrincipal('cart', r.storefront_id, [SERVICE_SCOPES.messageSend]);
-  const response = await deps.customer.execute(
-    { query: PREFERENCES, variables: { reps: [{ __typename: 'Customer', id: r.customer_id }] } },
-    service,
-  );
+  const response = await deps.customer
+    .execute({ query: PREFERENCES, variables: { reps: [{ __typename: 'Customer', id: r.customer_id }] } }, service)
+    .catch((error: Error) => ({ errors: [{ message: error.message }], data: undefined }));
+  // Consent unknown is not consent refused: the reminder waits for the customer service instead of stopping for good.
+  if (response.errors?.length) {
+    console.warn(`[dcrm] cart: reminder ${r.reminder_id} waits, consent unreadable: ${response.errors[0].message}`);
+    return 'retry';
+  }
   const prefs = (response.data?._entities as (Preferences | null)[] | undefined)?.[0];
   const consented = new Set((prefs?.consents ?? []).filter((c) => c.granted).map((c) => c.channel));
   if (!prefs || consented.size === 0) {

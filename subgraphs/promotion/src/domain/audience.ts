@@ -1,4 +1,4 @@
-import { type Peers, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
+import { answerError, type Peers, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AudienceRules, Campaign, PromotionRow } from '../entities/index.js';
 import { jobKey, lockCampaign, TASKS } from './campaign-lifecycle.js';
@@ -39,7 +39,7 @@ export async function audiencePage(
   const principal = servicePrincipal('promotion', storefrontId, [SERVICE_SCOPES.customerAudience, SERVICE_SCOPES.cartHoldings]);
   const { productIdsHeld, ...filter } = rules;
   const response = await peers('customer').execute({ query: AUDIENCE, variables: { rules: filter, after, first: size } }, principal);
-  if (response.errors?.length) throw new Error(`customer: ${response.errors[0].message}`);
+  if (response.errors?.length) throw answerError('customer', response.errors);
   const page = (response.data?.customerAudience ?? []) as AudienceMember[];
   const last = page.at(-1)?.id ?? null;
   const full = page.length === size;
@@ -48,7 +48,7 @@ export async function audiencePage(
     { query: HOLDING, variables: { customerIds: page.map((m) => m.id), productIds: productIdsHeld } },
     principal,
   );
-  if (held.errors?.length) throw new Error(`cart: ${held.errors[0].message}`);
+  if (held.errors?.length) throw answerError('cart', held.errors);
   const holders = new Set((held.data?.customersHolding ?? []) as string[]);
   return { members: page.filter((m) => holders.has(m.id)), last, full };
 }

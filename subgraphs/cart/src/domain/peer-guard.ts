@@ -1,0 +1,15 @@
+import { fail, isServiceUnavailable, ok, type Result } from '@dcrm/kit';
+
+/**
+ * A write that needs another subgraph's answer (prices, discounts, the account) and cannot get it
+ * refuses with a retryable SERVICE_UNAVAILABLE userError, nothing written — it never decides without it
+ * (e.g. charges the undiscounted price because promotions were down).
+ */
+export async function askPeer<T>(service: string, field: string[], call: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return ok(await call());
+  } catch (error) {
+    if (!isServiceUnavailable(error)) console.error(`[dcrm] cart: ${service} call failed`, error);
+    return fail('SERVICE_UNAVAILABLE', `The ${service} service cannot be reached right now; nothing was changed, try again shortly`, field);
+  }
+}
