@@ -40,18 +40,30 @@ function replay(order: IOrder, cartId: string): Result<IOrder> {
 }
 
 /**
- * Cart → order, exactly once per idempotency key even under concurrent retries: prices and
- * availability are re-read from the catalog first (outside the transaction); then the cart row is
- * locked, re-checked and converted, the order written with its lines, first event and outbox entry.
+ * Cart → order, exactly once per idempotency key, and every retry with that key answers that order
+ * however it interleaves with the attempt that places it. Prices and availability are re-read from the
+ * catalog first (outside the transaction); then the cart row is locked, re-checked and converted, the
+ * order written with its lines, first event and outbox entry.
  */
 export async function cartCheckout(ctx: CheckoutContext, ref: CartRef, idempotencyKey: string): Promise<Result<IOrder>> {
-  const storefrontId = ctx.principal.storefrontId as string;
   const key = idempotencyKey.trim();
   if (key.length < 8 || key.length > 200) return fail('INVALID', 'Use 8 to 200 characters, e.g. a UUID', field('idempotencyKey'));
+  const result = await placeOrder(ctx, ref, key);
+  if (result.ok) return result;
+  // A retry refused on the way (cart closed, promotions busy…) while another attempt with its key
+  // committed: the key's order is the answer, whatever stopped this attempt.
+  const placed = await existingOrder(ctx.em.fork() as EntityManager, ctx.principal.storefrontId as string, key);
+  return placed ? replay(placed, ref.cartId) : result;
+}
+
+async function placeOrder(ctx: CheckoutContext, ref: CartRef, key: string): Promise<Result<IOrder>> {
+  const storefrontId = ctx.principal.storefrontId as string;
+  // The cart first, then the key's order: the conversion and the order commit together, so a cart
+  // read as CONVERTED (or OPEN just before) is followed by a read that sees the order if its key placed it.
+  // The other way round, a retry that missed the order and then saw the cart converted answered CART_CLOSED.
+  const cart = await findCart(ctx.em, ctx.principal, ref.cartId, ref.cartToken);
   const previous = await existingOrder(ctx.em, storefrontId, key);
   if (previous) return replay(previous, ref.cartId);
-
-  const cart = await findCart(ctx.em, ctx.principal, ref.cartId, ref.cartToken);
   if (!cart) return fail('NOT_FOUND', 'No such cart', field('cart', 'cartId'));
   if (cart.status === 'CONVERTED') return fail('CART_CLOSED', 'This cart was checked out with another key', field('cart', 'cartId'));
   if (cart.status !== 'OPEN') return fail('CART_CLOSED', `This cart is ${cart.status.toLowerCase()}`, field('cart', 'cartId'));

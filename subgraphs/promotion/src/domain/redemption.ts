@@ -18,12 +18,21 @@ import type { PromotionServices } from './services.js';
 export type RedeemInput = { idempotencyKey: string; evaluation: EvaluateInput };
 
 /**
+ * Serialises redeem and release of one key until the transaction ends. Taken first, before any
+ * promotion row, by both, so lock order stays the same. Without it two first redemptions of one key
+ * (retries of one checkout) both saw nothing reserved and both counted the usage.
+ */
+async function lockKey(tx: EntityManager, storefrontId: string, key: string): Promise<void> {
+  await tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`promotion.redemption:${storefrontId}:${key}`]);
+}
+
+/**
  * The authoritative evaluation of a checkout. In one transaction: the limited promotions that could
  * apply to this cart are locked (in id order, so concurrent checkouts queue instead of deadlocking),
  * their usage re-read, the cart evaluated, a RESERVED redemption written per applied promotion and its usage counted.
  * Limits therefore hold under concurrency. A typed code that does not apply refuses the whole
  * redemption (nothing reserved): the shopper must not pay other than what they were shown.
- * The same key again returns the same discounts without counting twice.
+ * The same key again — also concurrently — returns the same discounts without counting twice.
  */
 export async function promotionRedeem(
   em: EntityManager,
@@ -39,6 +48,7 @@ export async function promotionRedeem(
   // Another subgraph is asked before the transaction opens, never inside it.
   const [customer] = await customersOf(services, storefrontId, [input.evaluation]);
   return em.transactional(async (tx) => {
+    await lockKey(tx as EntityManager, storefrontId, key);
     const rows = (await tx.execute(`select * from "promotion"."promotion" where storefront_id = ? and active order by id`, [
       storefrontId,
     ])) as PromotionSqlRow[];
@@ -118,6 +128,7 @@ export async function promotionRelease(em: EntityManager, principal: Principal, 
   if (!storefrontId) throw badInput('No storefront');
   const key = idempotencyKey.trim();
   await em.transactional(async (tx) => {
+    await lockKey(tx as EntityManager, storefrontId, key);
     // Promotion rows first, in id order, like promotionRedeem: the two never wait on each other crosswise.
     const locked = await tx.execute(
       `select id from "promotion"."promotion" where id in (
