@@ -113,7 +113,7 @@ const noise = (lines: string[]) =>
   lines
     .join('')
     .split('\n')
-    .filter((l) => /error|unhandled|warn|\bat /i.test(l));
+    .filter((l) => /error|unhandled|warn/i.test(l) || /^\s+at /.test(l));
 
 /** Sends `signal` to `target` while `count` requests are in flight; returns the answers and the moment of the signal. */
 async function signalUnderLoad(port: number, count: number, stop: () => void) {
@@ -208,7 +208,12 @@ describe('graceful shutdown', { timeout: 120_000 }, () => {
     it('SIGTERM to the pnpm process stops everything: requests answered, port and database freed', { timeout: 300_000 }, async () => {
       const port = await freePort();
       const env = { PORT: String(port), DCRM_DATA_DIR: dataDir, DATABASE_URL: '', DCRM_JOBS: 'on', DCRM_SHUTDOWN_GRACE_MS: '20000' };
-      const started = launch('pnpm', ['start'], env);
+      // pnpm as a terminal starts it: under `pnpm exec`, `node` on PATH is a shell wrapper that would get the signal instead.
+      const PATH = (process.env.PATH ?? '')
+        .split(':')
+        .filter((dir) => !dir.includes('node_modules'))
+        .join(':');
+      const started = launch('pnpm', ['start'], { ...env, PATH });
       pnpm = started;
       await untilReady(started, `http://127.0.0.1:${port}`);
       const postmaster = join(dataDir, 'postgres', 'postmaster.pid');
