@@ -2,6 +2,7 @@
  * The all-in-one shape as a child of `pnpm bench`: every subgraph and the router in this process,
  * subgraphs called in-process. PORT, DATABASE_URL (already migrated and seeded).
  */
+import { stopOnSignals } from '@dcrm/kit';
 import { startStack } from '../router/src/stack.js';
 
 const port = Number(process.env.PORT);
@@ -10,9 +11,4 @@ const stack = await startStack({ databaseUrl: process.env.DATABASE_URL, seed: fa
 await stack.router.listen(port, '127.0.0.1');
 console.log(`[all-in-one] router on http://127.0.0.1:${port}/graphql`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    await stack.stop();
-    process.exit(0);
-  });
-}
+stopOnSignals(() => stack.stop());

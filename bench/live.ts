@@ -127,7 +127,8 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
       const sink = (field: string) => ({
         next: (result: { data?: Record<string, unknown> | null; errors?: readonly unknown[] }) => {
           const now = performance.now();
-          if (result.errors?.length && errors.subscription++ < 3) log(`live: ${field} delivered errors: ${JSON.stringify(result.errors).slice(0, 300)}`);
+          if (result.errors?.length && errors.subscription++ < 3)
+            log(`live: ${field} delivered errors: ${JSON.stringify(result.errors).slice(0, 300)}`);
           const title = (result.data?.[field] as { title?: unknown } | null | undefined)?.title;
           if (typeof title === 'string' && !received.has(title)) received.set(title, now);
         },

@@ -5,19 +5,28 @@ refuseDemoDataInProduction('pnpm start (the all-in-one demo)');
 const { DEMO_KEYS } = await import('@dcrm/customer/seed/demo.js');
 const { EXAMPLE_QUERY } = await import('./example.js');
 const { startStack } = await import('./stack.js');
+const { exitOnStartupError, stopOnSignals } = await import('@dcrm/kit');
 
 const port = Number(process.env.PORT ?? 4000);
 const log = (line: string) => console.log(`[dcrm] ${line}`);
 // The demo storefront key is a fixed string of the seed, so the Sandbox is pre-filled with it.
-const stack = await startStack({
-  log,
-  sandboxHeaders: { 'x-api-key': DEMO_KEYS.voltPublic },
-  exposeLiveStats: process.env.DCRM_EXPOSE_LIVE_STATS === '1',
-  warmUp: true,
-});
+const start = async () => {
+  const stack = await startStack({
+    log,
+    sandboxHeaders: { 'x-api-key': DEMO_KEYS.voltPublic },
+    exposeLiveStats: process.env.DCRM_EXPOSE_LIVE_STATS === '1',
+    warmUp: true,
+  });
+  await stack.router.listen(port).catch(async (error: unknown) => {
+    await stack.stop();
+    throw error;
+  });
+  return stack;
+};
+const stack = await start().catch(exitOnStartupError);
+stopOnSignals(() => stack.stop(), log);
 type Demo = { password: string; customers: string[]; staff: string[]; partners: string[]; keys: Record<string, string> };
 const demo = stack.seeded.customer as Demo;
-await stack.router.listen(port);
 
 const url = `http://localhost:${port}/graphql`;
 console.log(`
@@ -42,10 +51,3 @@ Try it:
   curl -s ${url} -H 'content-type: application/json' -H 'x-api-key: ${demo.keys.voltPublic}' \\
     --data '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'
 `);
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    await stack.stop();
-    process.exit(0);
-  });
-}

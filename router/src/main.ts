@@ -1,4 +1,4 @@
-import { exitOnSecretError, httpTarget, internalSecret, requiredSecret } from '@dcrm/kit';
+import { exitOnStartupError, httpTarget, internalSecret, requiredSecret, StartupError, stopOnSignals } from '@dcrm/kit';
 import { loadSupergraph } from '@dcrm/schema';
 import { createRouter } from './router.js';
 import { SUBGRAPHS } from './subgraphs.js';
@@ -10,33 +10,27 @@ import { sdkDocuments } from './warm-up.js';
  * `DCRM_INTERNAL_SECRET` as for subgraphs; `DCRM_JWT_SECRET` unless `DCRM_JWKS_URL` is set.
  * Without its secrets it refuses to start.
  */
-let secret = '';
-try {
-  secret = internalSecret();
+const start = async () => {
+  const secret = internalSecret();
   if (!process.env.DCRM_JWKS_URL) requiredSecret('DCRM_JWT_SECRET');
-} catch (error) {
-  exitOnSecretError(error);
-}
-const targets = SUBGRAPHS.map((s) => {
-  const url = process.env[`${s.name.toUpperCase()}_URL`];
-  if (!url) throw new Error(`${s.name.toUpperCase()}_URL is not set`);
-  return httpTarget(s.name, url, secret);
-});
-const router = await createRouter({
-  supergraphSdl: loadSupergraph(),
-  targets,
-  exposeSqlCount: process.env.DCRM_EXPOSE_SQL_COUNT === '1',
-  exposeLiveStats: process.env.DCRM_EXPOSE_LIVE_STATS === '1',
-  warmUp: sdkDocuments(),
-});
-const port = Number(process.env.PORT ?? 4000);
-await router.listen(port);
+  const targets = SUBGRAPHS.map((s) => {
+    const url = process.env[`${s.name.toUpperCase()}_URL`];
+    if (!url) throw new StartupError(`${s.name.toUpperCase()}_URL is not set`);
+    return httpTarget(s.name, url, secret);
+  });
+  const router = await createRouter({
+    supergraphSdl: loadSupergraph(),
+    targets,
+    exposeSqlCount: process.env.DCRM_EXPOSE_SQL_COUNT === '1',
+    exposeLiveStats: process.env.DCRM_EXPOSE_LIVE_STATS === '1',
+    warmUp: sdkDocuments(),
+  });
+  const port = Number(process.env.PORT ?? 4000);
+  await router.listen(port);
+  return { router, targets, port };
+};
+const { router, targets, port } = await start().catch(exitOnStartupError);
+stopOnSignals(() => router.stop());
 console.log(
   `[dcrm] router on http://${process.env.HOST || '127.0.0.1'}:${port}/graphql → ${targets.map((t) => t.name).join(', ')} (${router.warmedPlans} query plans built at start)`,
 );
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    await router.stop();
-    process.exit(0);
-  });
-}

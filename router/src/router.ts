@@ -116,6 +116,8 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     introspection,
     // graphql-armor's token limit turns syntax errors into 500s; Apollo's own limit does not.
     parseOptions: { maxTokens: MAX_TOKENS },
+    // main.ts drains HTTP and stops the router itself; Apollo's own handlers would re-raise the signal mid-drain.
+    stopOnTerminationSignals: false,
     validationRules,
     plugins: [
       costPlugin(cost, buckets),
@@ -183,8 +185,10 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     liveStats: subscriptions.stats,
     warmedPlans,
     stop: async () => {
+      // No new connections from here; sockets close with 1001 while in-flight requests finish.
+      const drained = http.close();
       await subscriptions.close();
-      await http.close();
+      await drained;
       await auth.close();
       await apollo.stop();
       await buckets.close();

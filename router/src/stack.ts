@@ -52,49 +52,50 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = options.log ?? (() => {});
   const database = options.databaseUrl ? { url: options.databaseUrl, embedded: false, stop: async () => {} } : await openDatabase();
   log(database.embedded ? `embedded PostgreSQL at ${database.url}` : 'PostgreSQL from DATABASE_URL');
-  // Secrets from the environment (tests pass generated ones), else `.data/secrets.json`, made on first start.
-  const secrets = ensureLocalSecrets(options.dataDir ?? '.data');
-  if (secrets.created) log(`generated secrets in ${secrets.file} (mode 0600)`);
-  const secret = internalSecret();
-  const bus = openBus();
   const subgraphs: BootedSubgraph[] = [];
-  // Subgraphs call each other in-process too, through each other's own request pipeline.
-  const peers = (name: string) => {
-    const booted = subgraphs.find((s) => s.definition.name === name);
-    if (!booted) throw new Error(`no subgraph ${name}`);
-    return inProcessTarget(booted.server, secret);
+  let bus: EventBus | null = null;
+  // Job workers stop with their servers, before any pool closes; the bus, then the database, go last.
+  const stopParts = async (router: Router | null) => {
+    await router?.stop();
+    for (const s of subgraphs) await s.server.stop();
+    for (const s of subgraphs) await s.orm.close();
+    await bus?.close();
+    await database.stop();
   };
-  for (const definition of SUBGRAPHS)
-    subgraphs.push(await bootSubgraph(definition, { databaseUrl: database.url, secret, bus, peers, clock: options.clock }));
-  const seeded: Record<string, Record<string, unknown>> = {};
-  if (options.seed !== false) {
-    for (const booted of subgraphs) seeded[booted.definition.name] = await seedSubgraph(booted, { scale: options.scale, log });
+  try {
+    // Secrets from the environment (tests pass generated ones), else `.data/secrets.json`, made on first start.
+    const secrets = ensureLocalSecrets(options.dataDir ?? (process.env.DCRM_DATA_DIR || '.data'));
+    if (secrets.created) log(`generated secrets in ${secrets.file} (mode 0600)`);
+    const secret = internalSecret();
+    const openedBus = openBus();
+    bus = openedBus;
+    // Subgraphs call each other in-process too, through each other's own request pipeline.
+    const peers = (name: string) => {
+      const booted = subgraphs.find((s) => s.definition.name === name);
+      if (!booted) throw new Error(`no subgraph ${name}`);
+      return inProcessTarget(booted.server, secret);
+    };
+    for (const definition of SUBGRAPHS)
+      subgraphs.push(await bootSubgraph(definition, { databaseUrl: database.url, secret, bus: openedBus, peers, clock: options.clock }));
+    const seeded: Record<string, Record<string, unknown>> = {};
+    if (options.seed !== false) {
+      for (const booted of subgraphs) seeded[booted.definition.name] = await seedSubgraph(booted, { scale: options.scale, log });
+    }
+    const router = await createRouter({
+      supergraphSdl: loadSupergraph(),
+      targets: subgraphs.map((s) => inProcessTarget(s.server, secret)),
+      exposeSqlCount: options.exposeSqlCount,
+      exposeLiveStats: options.exposeLiveStats,
+      sandboxHeaders: options.sandboxHeaders,
+      bus: openedBus,
+      warmUp: options.warmUp ? sdkDocuments() : undefined,
+      cost: options.cost,
+    });
+    if (router.warmedPlans) log(`query plans of ${router.warmedPlans} SDK operations built`);
+    return { database, bus: openedBus, subgraphs, router, seeded, stop: () => stopParts(router) };
+  } catch (error) {
+    // A half-started stack must not leave the embedded database (or pools) behind.
+    await stopParts(null).catch(() => {});
+    throw error;
   }
-  const router = await createRouter({
-    supergraphSdl: loadSupergraph(),
-    targets: subgraphs.map((s) => inProcessTarget(s.server, secret)),
-    exposeSqlCount: options.exposeSqlCount,
-    exposeLiveStats: options.exposeLiveStats,
-    sandboxHeaders: options.sandboxHeaders,
-    bus,
-    warmUp: options.warmUp ? sdkDocuments() : undefined,
-    cost: options.cost,
-  });
-  if (router.warmedPlans) log(`query plans of ${router.warmedPlans} SDK operations built`);
-  return {
-    database,
-    bus,
-    subgraphs,
-    router,
-    seeded,
-    stop: async () => {
-      await router.stop();
-      for (const s of subgraphs) {
-        await s.server.stop();
-        await s.orm.close();
-      }
-      await bus.close();
-      await database.stop();
-    },
-  };
 }

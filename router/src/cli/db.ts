@@ -13,11 +13,13 @@ if (scale !== undefined && !(Number.isInteger(scale) && scale >= 0)) throw new E
 if (command === 'seed') refuseDemoDataInProduction('db:seed');
 
 // Loaded after the checks, so a refusal is immediate.
-const { openDatabase } = await import('@dcrm/kit');
+const { exitOnStartupError, openDatabase } = await import('@dcrm/kit');
 const { provision } = await import('../provision.js');
-const database = await openDatabase();
+const database = await openDatabase().catch(exitOnStartupError);
 try {
   await provision(database.url, { seed: command === 'seed', scale, log: (line) => console.log(line) });
-} finally {
+} catch (error) {
   await database.stop();
+  exitOnStartupError(error);
 }
+await database.stop();

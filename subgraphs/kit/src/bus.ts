@@ -44,6 +44,19 @@ export function redisBus(url: string): EventBus {
   const origin = randomUUID();
   const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
   const subscriber = new Redis(url, { lazyConnect: true });
+  // ioredis reconnects by itself; without a listener each failed attempt is an "Unhandled error event".
+  let closed = false;
+  let warned = false;
+  const onError = (error: Error) => {
+    if (!closed && !warned) console.warn(`[dcrm] event bus: Redis unavailable, retrying (${error.message})`);
+    warned = true;
+  };
+  for (const client of [publisher, subscriber]) {
+    client.on('error', onError);
+    client.on('ready', () => {
+      warned = false;
+    });
+  }
   const handlers = new Map<string, Set<BusHandler>>();
   const subscribing = new Map<string, Promise<unknown>>();
   const deliver = (channel: string, payload: unknown) => {
@@ -92,6 +105,7 @@ export function redisBus(url: string): EventBus {
       };
     },
     close: async () => {
+      closed = true;
       handlers.clear();
       publisher.disconnect();
       subscriber.disconnect();

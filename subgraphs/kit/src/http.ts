@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import { StartupError, shutdownGraceMs } from './shutdown.js';
 
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -83,7 +84,15 @@ export function responseJson(response: HTTPGraphQLResponse): unknown {
   return JSON.parse(response.body.string);
 }
 
-export type Listener = { listen(port: number, host?: string): Promise<Server>; close(): Promise<void> };
+export type Listener = {
+  listen(port: number, host?: string): Promise<Server>;
+  /**
+   * Stops accepting connections, lets in-flight requests finish (up to `graceMs`, then cuts the
+   * remaining sockets) and resolves once every connection is gone. Keep-alive connections are closed
+   * as soon as they are idle, so they cannot hold the process open.
+   */
+  close(graceMs?: number): Promise<void>;
+};
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
@@ -94,14 +103,45 @@ export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer
  */
 export function httpListener(handler: (req: IncomingMessage, res: ServerResponse) => void, upgrade?: UpgradeHandler): Listener {
   let server: Server | null = null;
+  let closing: Promise<void> | null = null;
+  const inFlight = new Set<ServerResponse>();
+  const tracked = (req: IncomingMessage, res: ServerResponse) => {
+    // A request that arrives on a kept-alive connection while draining is served, then its connection closed.
+    if (closing) res.setHeader('connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (closing) server?.closeIdleConnections();
+    });
+    handler(req, res);
+  };
   return {
     listen: (port, host = process.env.HOST || '127.0.0.1') =>
-      new Promise((resolve) => {
-        const created = createServer({ keepAliveTimeout: 65_000 }, handler);
+      new Promise((resolve, reject) => {
+        const created = createServer({ keepAliveTimeout: 65_000 }, tracked);
         if (upgrade) created.on('upgrade', upgrade);
         server = created;
-        created.listen(port, host, () => resolve(created));
+        const failed = (error: NodeJS.ErrnoException) =>
+          reject(error.code === 'EADDRINUSE' ? new StartupError(`port ${port} on ${host} is already in use (PORT)`) : error);
+        created.once('error', failed);
+        created.listen(port, host, () => {
+          created.off('error', failed);
+          resolve(created);
+        });
       }),
-    close: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+    close: (graceMs = shutdownGraceMs()) => {
+      const current = server;
+      if (!current) return Promise.resolve();
+      closing ??= new Promise<void>((resolve) => {
+        const cutOff = setTimeout(() => current.closeAllConnections(), graceMs);
+        current.close(() => {
+          clearTimeout(cutOff);
+          resolve();
+        });
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+        current.closeIdleConnections();
+      });
+      return closing;
+    },
   };
 }

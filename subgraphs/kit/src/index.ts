@@ -22,6 +22,7 @@ export * from './run-subgraph.js';
 export * from './scalars.js';
 export * from './secrets.js';
 export * from './server.js';
+export * from './shutdown.js';
 export * from './sign-in-guard.js';
 export * from './sql-counter.js';
 export * from './subgraph.js';

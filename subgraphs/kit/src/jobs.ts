@@ -1,4 +1,5 @@
 import { Logger, parseCrontab, type Runner, type RunnerOptions, run, runMigrations, runOnce, type TaskList } from 'graphile-worker';
+import pg from 'pg';
 
 export const DEFAULT_JOB_SCHEMA = 'graphile_worker';
 
@@ -56,22 +57,40 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     noHandleSignals: true,
   };
   let runner: Runner | null = null;
+  let pool: pg.Pool | null = null;
   return {
     async start() {
       if (runner) return;
-      runner = await run({
-        ...base,
-        concurrency: options.concurrency ?? 1,
-        // Always parsed here: without it graphile-worker reads `./crontab` from the working directory.
-        parsedCronItems: parseCrontab(options.crontab ?? ''),
-      });
+      // Our own pool, ended (awaited) after the runner stops: graphile-worker's own is ended without waiting
+      // and loses its error listener, so a connection the database closes late crashed the process.
+      const own = new pg.Pool({ connectionString: options.databaseUrl, max: base.maxPoolSize });
+      own.on('error', (error) => logger.warn(`job pool: ${error.message}`));
+      own.on('connect', (client) => client.on('error', (error) => logger.warn(`job connection: ${error.message}`)));
+      pool = own;
+      try {
+        const { connectionString: _url, ...shared } = base;
+        runner = await run({
+          ...shared,
+          pgPool: own,
+          concurrency: options.concurrency ?? 1,
+          // Always parsed here: without it graphile-worker reads `./crontab` from the working directory.
+          parsedCronItems: parseCrontab(options.crontab ?? ''),
+        });
+      } catch (error) {
+        pool = null;
+        await own.end();
+        throw error;
+      }
       // A pool that dies must not become an unhandled rejection that kills the process.
       runner.promise.catch((error: unknown) => logger.error(`job runner stopped: ${String(error)}`));
     },
     async stop() {
       const current = runner;
+      const currentPool = pool;
       runner = null;
+      pool = null;
       await current?.stop();
+      await currentPool?.end();
     },
     runOnce: () => runOnce(base),
   };

@@ -102,6 +102,8 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
     persistedQueries: false,
     introspection: introspectionEnabled(),
     parseOptions: { maxTokens: 10_000 },
+    // The process stops the server itself (after draining HTTP); Apollo's own handlers would re-raise the signal.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

@@ -1,0 +1,237 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cartSubgraph } from '@dcrm/cart';
+import { catalogSubgraph } from '@dcrm/catalog';
+import { customerSubgraph } from '@dcrm/customer';
+import { type BootedSubgraph, bootSubgraph, httpTarget, internalSecret } from '@dcrm/kit';
+import { promotionSubgraph } from '@dcrm/promotion';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectLive, subscribeLive } from './support/live.js';
+import { KEYS } from './support/stack.js';
+
+/** Real processes told to stop while busy: every in-flight request is answered, then the process exits 0, quietly. */
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
+type Proc = { child: ChildProcess; stdout: string[]; stderr: string[]; exited: Promise<number | null> };
+
+function launch(command: string, args: string[], env: NodeJS.ProcessEnv): Proc {
+  const child = spawn(command, args, {
+    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', DCRM_COST_BUCKET_SIZE: '10000000', DCRM_COST_RESTORE_RATE: '1000000', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout?.on('data', (c: Buffer) => stdout.push(c.toString()));
+  child.stderr?.on('data', (c: Buffer) => stderr.push(c.toString()));
+  // Resolves once the process has exited and every holder of its pipes is gone.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { child, stdout, stderr, exited };
+}
+
+async function untilReady(proc: Proc, base: string): Promise<void> {
+  for (;;) {
+    if (proc.child.exitCode !== null) throw new Error(`exited ${proc.child.exitCode}: ${proc.stderr.join('')}${proc.stdout.join('')}`);
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const QUERY = JSON.stringify({
+  query: '{ products(first: 50) { nodes { id name slug kind price { amount { amount currencyCode } interval } } } storefront { name } }',
+});
+
+type Answer = { status: number; body: string; at: number };
+
+/** `count` POSTs at once, each on its own kept-alive connection (they must not hold the process open). */
+function burst(port: number, count: number): Promise<Answer>[] {
+  const agent = new Agent({ keepAlive: true, maxSockets: count });
+  return Array.from(
+    { length: count },
+    () =>
+      new Promise<Answer>((resolve, reject) => {
+        const req = request(
+          {
+            port,
+            host: '127.0.0.1',
+            path: '/graphql',
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', 'x-api-key': KEYS.volt },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), at: Date.now() }));
+          },
+        );
+        req.on('error', reject);
+        req.end(QUERY);
+      }),
+  );
+}
+
+const refused = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Output lines that are not the expected start and stop messages. */
+const noise = (lines: string[]) =>
+  lines
+    .join('')
+    .split('\n')
+    .filter((l) => /error|unhandled|warn/i.test(l) || /^\s+at /.test(l));
+
+/** Sends `signal` to `target` while `count` requests are in flight; returns the answers and the moment of the signal. */
+async function signalUnderLoad(port: number, count: number, stop: () => void) {
+  const answers = burst(port, count);
+  // Once the first answer is back the rest are queued behind it in the server.
+  await Promise.race(answers);
+  const signalledAt = Date.now();
+  stop();
+  const settled = await Promise.allSettled(answers);
+  return { settled, signalledAt };
+}
+
+describe('graceful shutdown', { timeout: 120_000 }, () => {
+  describe('the production router (router/bin/serve router) on SIGTERM', () => {
+    const booted: BootedSubgraph[] = [];
+    const urls = new Map<string, string>();
+    beforeAll(async () => {
+      const secret = internalSecret();
+      const peers = (name: string) => httpTarget(name, `${urls.get(name)}/graphql`, secret);
+      const options = { databaseUrl: inject('databaseUrl'), secret, migrate: false, poolSize: 4, peers };
+      for (const definition of [catalogSubgraph, customerSubgraph, cartSubgraph, promotionSubgraph]) {
+        const subgraph = await bootSubgraph(definition, options);
+        const server = await subgraph.server.listen(0, '127.0.0.1');
+        urls.set(definition.name, `http://127.0.0.1:${(server.address() as { port: number }).port}`);
+        booted.push(subgraph);
+      }
+    });
+    afterAll(async () => {
+      for (const subgraph of booted) {
+        await subgraph.server.stop();
+        await subgraph.orm.close();
+      }
+    });
+
+    it('answers every in-flight request, closes subscriptions with 1001, refuses new connections and exits 0 quietly', async () => {
+      const port = await freePort();
+      const env: NodeJS.ProcessEnv = { PORT: String(port), DCRM_SHUTDOWN_GRACE_MS: '20000' };
+      for (const [name, url] of urls) env[`${name.toUpperCase()}_URL`] = `${url}/graphql`;
+      // Exactly the README's production command.
+      const router = launch('router/bin/serve', ['router'], env);
+      await untilReady(router, `http://127.0.0.1:${port}`);
+      const live = connectLive(`ws://127.0.0.1:${port}/graphql`, { 'x-api-key': KEYS.volt });
+      subscribeLive(live, 'subscription { storefrontOffers { id } }');
+      await new Promise((r) => setTimeout(r, 300));
+
+      const { settled, signalledAt } = await signalUnderLoad(port, 60, () => router.child.kill('SIGTERM'));
+      const answers = settled.map((s) => (s.status === 'fulfilled' ? s.value : { status: 0, body: String(s.reason), at: 0 }));
+      expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+      expect(answers.every((a) => JSON.parse(a.body).data?.products.nodes.length > 0)).toBe(true);
+      // The signal really came mid-load: some answers were still to come.
+      expect(answers.some((a) => a.at > signalledAt)).toBe(true);
+      expect((await live.closed).code).toBe(1001);
+      expect(await refused(port)).toBe(true);
+      expect(await router.exited).toBe(0);
+      expect(noise(router.stderr)).toEqual([]);
+      expect(router.stdout.join('')).toContain('SIGTERM: stopping');
+    });
+  });
+
+  describe('pnpm start (embedded PostgreSQL, job workers on)', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dcrm-shutdown-'));
+    let pnpm: Proc | undefined;
+    afterAll(async () => {
+      // A failed test must not leave the stack behind (the all-in-one follows pnpm).
+      if (pnpm?.child.exitCode === null) pnpm.child.kill('SIGTERM');
+      await pnpm?.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('a busy DCRM_EMBEDDED_PG_PORT stops the start with one line naming the port', async () => {
+      const holder = createServer();
+      const busy = await new Promise<number>((resolve) =>
+        holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)),
+      );
+      try {
+        const start = launch('router/bin/serve', ['all-in-one'], {
+          DCRM_DATA_DIR: dataDir,
+          DCRM_EMBEDDED_PG_PORT: String(busy),
+          PORT: '1',
+          DATABASE_URL: '',
+        });
+        expect(await start.exited).not.toBe(0);
+        const lines = start.stderr.join('').trim().split('\n');
+        expect(lines).toEqual([expect.stringContaining(`port ${busy}`)]);
+        expect(lines[0]).not.toMatch(/undefined/);
+      } finally {
+        holder.close();
+      }
+    });
+
+    // First start of an embedded PostgreSQL: initdb, migrations and demo data, slow on a busy machine.
+    it('SIGTERM to the pnpm process stops everything: requests answered, port and database freed', { timeout: 300_000 }, async () => {
+      const port = await freePort();
+      const env = { PORT: String(port), DCRM_DATA_DIR: dataDir, DATABASE_URL: '', DCRM_JOBS: 'on', DCRM_SHUTDOWN_GRACE_MS: '20000' };
+      // pnpm as a terminal starts it: under `pnpm exec`, `node` on PATH is a shell wrapper that would get the signal instead.
+      const PATH = (process.env.PATH ?? '')
+        .split(':')
+        .filter((dir) => !dir.includes('node_modules'))
+        .join(':');
+      const started = launch('pnpm', ['start'], { ...env, PATH });
+      pnpm = started;
+      await untilReady(started, `http://127.0.0.1:${port}`);
+      const postmaster = join(dataDir, 'postgres', 'postmaster.pid');
+      const postgresPid = Number(readFileSync(postmaster, 'utf8').split('\n')[0]);
+      expect(alive(postgresPid)).toBe(true);
+
+      // pnpm does not pass SIGTERM on: the all-in-one notices its parent is gone and drains.
+      const { settled } = await signalUnderLoad(port, 40, () => started.child.kill('SIGTERM'));
+      expect(settled.map((s) => (s.status === 'fulfilled' ? s.value.status : String(s.reason))).filter((s) => s !== 200)).toEqual([]);
+      await started.exited;
+      expect(started.child.signalCode).toBe('SIGTERM');
+      expect(await refused(port)).toBe(true);
+      expect(alive(postgresPid)).toBe(false);
+      expect(existsSync(postmaster)).toBe(false);
+      const output = [...started.stdout, ...started.stderr];
+      expect(output.join('')).toContain('parent process gone: stopping');
+      // pnpm's own "ELIFECYCLE Command failed" is about its own death by signal, not ours.
+      expect(noise(output).filter((l) => !l.includes('ELIFECYCLE'))).toEqual([]);
+    });
+  });
+});
