@@ -14,6 +14,7 @@ export * from './jwt.js';
 export * from './loaders.js';
 export * from './orm.js';
 export * from './pagination.js';
+export * from './redis-watch.js';
 export * from './passwords.js';
 export * from './principal.js';
 export * from './request-screen.js';
