@@ -99,7 +99,7 @@ describe('production shape', () => {
 });
 
 describe('readiness', () => {
-  it("a subgraph fails its readiness when its database is down; the router stays ready and reports it", async () => {
+  it('a subgraph fails its readiness when its database is down; the router stays ready and reports it', async () => {
     const url = inject('databaseUrl');
     const admin = withDatabase(url, 'postgres');
     const name = `${new URL(url).pathname.slice(1)}_outage`;

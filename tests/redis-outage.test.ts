@@ -83,8 +83,14 @@ describe.skipIf(!installed)('a Redis outage degrades, it does not break (a priva
     await eventually(async () => warnings.filter((w) => w.includes('Redis back')).length >= 4);
     const names = ['event bus (publish)', 'event bus (subscribe)', 'sign-in throttling', 'query cost buckets'];
     for (const name of names) {
-      expect(warnings.filter((w) => w.includes(`${name}: Redis unavailable`)), name).toHaveLength(1);
-      expect(warnings.filter((w) => w.includes(`${name}: Redis back after`)), name).toHaveLength(1);
+      expect(
+        warnings.filter((w) => w.includes(`${name}: Redis unavailable`)),
+        name,
+      ).toHaveLength(1);
+      expect(
+        warnings.filter((w) => w.includes(`${name}: Redis back after`)),
+        name,
+      ).toHaveLength(1);
     }
     expect(errors.filter((e) => e.includes('[ioredis]'))).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { DriverException, ConnectionException } from '@mikro-orm/core';
+import { ConnectionException, DriverException } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { isUnavailable, maskErrors } from './errors.js';
@@ -42,7 +42,9 @@ describe('maskErrors and database blips', () => {
   });
 
   it('lets a SERVICE_UNAVAILABLE from a subgraph through the router unchanged', () => {
-    const relayed = new GraphQLError('Service temporarily unavailable, retry', { extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } });
+    const relayed = new GraphQLError('Service temporarily unavailable, retry', {
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+    });
     expect(format(relayed).extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true });
   });
 });

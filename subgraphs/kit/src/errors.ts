@@ -52,8 +52,20 @@ const PUBLIC_CODES = new Set([
 ]);
 
 // Connection-level failures: the database was away (restart, failover, pool exhausted), the statement never ran or its outcome is unknown.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', '57P01', '57P02', '57P03', '53300']);
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Timeout acquiring a connection|Client has encountered a connection error|Connection is closed/i;
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Timeout acquiring a connection|Client has encountered a connection error|Connection is closed/i;
 
 /**
  * Is this (or what it wraps) a database blip rather than a bug: refused or dropped connections,
@@ -87,7 +99,12 @@ export function maskErrors(log: ErrorLogger = (e) => console.error('[dcrm] unexp
       ...(formatted.path ? { path: formatted.path } : {}),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
     };
-    if (isUnavailable(error)) return { message: 'Service temporarily unavailable, retry', ...location, extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } };
+    if (isUnavailable(error))
+      return {
+        message: 'Service temporarily unavailable, retry',
+        ...location,
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+      };
     log(error);
     return {
       message: 'Internal server error',
