@@ -1,20 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { redisAnswers } from '@dcrm/kit';
+import { freePort } from './ports.js';
 
 /** Is a `redis-server` binary on this machine? Tests that need a Redis of their own skip, visibly, without one. */
 export const redisServerInstalled = (): boolean => spawnSync('redis-server', ['--version']).status === 0;
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /**
  * A private Redis for one test file, on a free port, nothing persisted: the test may stop and start it
