@@ -1,4 +1,4 @@
-import type { HeaderMap } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
 import { API_KEY_CHANGED, API_KEY_REVOKED, SESSION_REVOKED } from '@dcrm/customer';
 import type { SubgraphTarget } from '@dcrm/kit';
 import {
@@ -126,6 +126,11 @@ export async function createAuthenticator(deps: {
       // Only key verification: a captured or leaked router principal can do nothing else.
       servicePrincipal('router', null, [SERVICE_SCOPES.apiKeyVerify]),
     );
+    // The customer database briefly away: the whole request is retryable (503), not a server bug.
+    if (response.errors?.length && response.errors.every((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE'))
+      throw new GraphQLError('Service temporarily unavailable, retry', {
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) } },
+      });
     if (response.errors?.length) throw new Error(`key verification failed: ${response.errors[0].message}`);
     const grant = (response.data?.apiKeyVerify as Grant | null) ?? null;
     keys.set(key, grant, grant ? VALID_TTL_MS : INVALID_TTL_MS);

@@ -10,6 +10,7 @@ import {
   introspectionEnabled,
   maskErrors,
   openBus,
+  redisAnswers,
   SQL_COUNT_HEADER,
   screenRequest,
   sendBodyError,
@@ -28,6 +29,7 @@ import { type CostSettings, costSettings, openCostBuckets } from './cost/budget.
 import { costClient, costPlugin } from './cost/plugin.js';
 import { type RouterContext, TargetDataSource } from './data-source.js';
 import { createSubscriptionServer, type LiveStats } from './subscriptions.js';
+import { unavailablePlugin } from './unavailable.js';
 import { warmQueryPlans } from './warm-up.js';
 
 /** graphql-armor throws from validation by default, which Apollo turns into a 500; report instead. */
@@ -121,6 +123,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     validationRules,
     plugins: [
       costPlugin(cost, buckets),
+      unavailablePlugin(),
       ApolloServerPluginCacheControlDisabled(),
       introspection
         ? ApolloServerPluginLandingPageLocalDefault({
@@ -163,15 +166,24 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     await sendGraphQLResponse(res, result);
   };
 
+  // Ready is about this process: its supergraph and its own Redis. A subgraph that is down is reported
+  // but does not take every router out of rotation (its fields fail; the rest of the API still answers).
+  const redisUrl = process.env.REDIS_URL || cost.redisUrl;
+  const readiness = async () => {
+    const [checks, redis] = await Promise.all([
+      Promise.all(options.targets.map(async (t) => [t.name, await t.ready().catch(() => false)] as const)),
+      redisUrl ? redisAnswers(redisUrl) : null,
+    ]);
+    const ready = apiSchema !== null && redis !== false;
+    return { ready, subgraphs: Object.fromEntries(checks), ...(redis === null ? {} : { redis }) };
+  };
+
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/debug/subscriptions' && options.exposeLiveStats) return sendJson(res, 200, subscriptions.stats());
     if (path === '/readyz') {
-      void Promise.all(options.targets.map(async (t) => [t.name, await t.ready()] as const)).then((checks) => {
-        const ready = checks.every(([, ok]) => ok);
-        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', subgraphs: Object.fromEntries(checks) });
-      });
+      void readiness().then(({ ready, ...body }) => sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...body }));
       return;
     }
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found', graphql: '/graphql' });

@@ -12,7 +12,7 @@ import {
   type LoginInput,
 } from './generated/graphql.js';
 import { createLive, type SubscribeOptions } from './live.js';
-import { RETRY_DEFAULTS, type RetryOptions } from './retry.js';
+import { RETRY_DEFAULTS, type RetryOptions, retriesWhenUnavailable } from './retry.js';
 import { localExpiry, memoryTokenStore, renewAt, renewDue, type Session, stillValid, type TokenStore } from './session.js';
 import { type FetchLike, type Sent, send, type Transport } from './transport.js';
 
@@ -40,7 +40,10 @@ export type StorefrontClientOptions = {
   tokenStore?: TokenStore;
   /** Extra headers sent with every HTTP request (e.g. `accept-language`). */
   headers?: Record<string, string>;
-  /** Retries of 429 and 503 responses. */
+  /**
+   * Retries of 429 responses (refused before anything ran) and 503 (briefly unavailable: queries, and
+   * mutations that carry an `idempotencyKey`; other mutations are answered as they came, never re-sent).
+   */
   retry?: RetryOptions;
   /** Renew the access token this long before it expires (default 60 s). */
   renewBeforeMs?: number;
@@ -210,6 +213,7 @@ export function createStorefrontClient(options: StorefrontClientOptions): Storef
       JSON.stringify({ query, variables: variables ?? {} }),
       headersFor(token, requestOptions?.headers),
       requestOptions?.signal,
+      retriesWhenUnavailable(query, variables),
     );
 
   // One renewal at a time: a refresh token works once, and presenting a used one ends the session.

@@ -45,3 +45,23 @@ export function retryDelay(
   if (asked !== null) return asked <= options.maxDelayMs ? asked : null;
   return backoff(attempt, options.baseDelayMs, options.maxDelayMs, random);
 }
+
+// Comments and string literals out of the way, an operation definition starts the document or follows a `}`.
+const MUTATION = /(?:^|\})\s*mutation\b/;
+const stripped = (query: string) => query.replace(/"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|#[^\n\r]*/g, ' ');
+
+const carriesIdempotencyKey = (value: unknown, depth = 0): boolean => {
+  if (!value || typeof value !== 'object' || depth > 8) return false;
+  return Object.entries(value as Record<string, unknown>).some(
+    ([key, inner]) => (key === 'idempotencyKey' && typeof inner === 'string' && inner !== '') || carriesIdempotencyKey(inner, depth + 1),
+  );
+};
+
+/**
+ * May a 503 (service briefly unavailable) be sent again? A query yes: running it twice changes nothing.
+ * A mutation only with an `idempotencyKey` among its variables (checkout): the server may have done
+ * part of it before failing, and only a key makes the second attempt land on the first.
+ */
+export function retriesWhenUnavailable(query: string, variables: unknown): boolean {
+  return !MUTATION.test(stripped(query)) || carriesIdempotencyKey(variables);
+}

@@ -53,7 +53,8 @@ export function parseGraphQLResponse(text: string): GraphQLResult<unknown> | nul
 }
 
 /**
- * POSTs one operation, retrying 429 and 503 as `retry` says. Returns the GraphQL response whatever the
+ * POSTs one operation, retrying 429 (refused before anything ran) and, when `retryUnavailable`, 503
+ * as `retry` says. Returns the GraphQL response whatever the
  * HTTP status (a 400 validation error or a 401 is a GraphQL response); throws {@link NetworkError} when
  * none arrived, and the signal's reason when aborted.
  */
@@ -62,6 +63,7 @@ export async function send(
   body: string,
   headers: Record<string, string>,
   signal: AbortSignal | undefined,
+  retryUnavailable = true,
 ): Promise<Sent> {
   for (let attempt = 0; ; attempt++) {
     let response: ResponseLike;
@@ -71,7 +73,7 @@ export async function send(
       if (signal?.aborted) throw signal.reason;
       throw new NetworkError(`Could not reach ${transport.endpoint}`, { cause: error });
     }
-    if (response.status === 429 || response.status === 503) {
+    if (response.status === 429 || (response.status === 503 && retryUnavailable)) {
       const delay = retryDelay(response.headers.get('retry-after'), attempt, transport.now(), transport.retry);
       if (delay !== null) {
         // Read the body so the connection goes back to the pool.

@@ -46,6 +46,7 @@ import {
   type SubscriptionError,
   updateCartLines,
 } from '../src/index.js';
+import { retriesWhenUnavailable } from '../src/retry.js';
 import { jwtClaims } from '../src/session.js';
 
 let stack: Stack;
@@ -273,6 +274,44 @@ describe('429 and 503', () => {
     const result = await getStorefront(shopper({ endpoint: server.url, retry: { attempts: 2, baseDelayMs: 20 } }));
     expect(errorCodes(result)).toEqual(['THROTTLED']);
     expect(server.times).toHaveLength(3);
+  });
+
+  const unavailable = JSON.stringify({
+    data: null,
+    errors: [{ message: 'Service temporarily unavailable, retry', extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } }],
+  });
+  const blip = (ok: string) =>
+    fakeServer((n) =>
+      n === 1
+        ? [503, { 'content-type': 'application/json', 'retry-after': '0' }, unavailable]
+        : [200, { 'content-type': 'application/json' }, ok],
+    );
+
+  it('retries a query answered SERVICE_UNAVAILABLE (503) and a mutation with an idempotency key, never a mutation without one', async () => {
+    const query = await blip(body);
+    expect((await getStorefront(shopper({ endpoint: query.url }))).data).toEqual({ storefront: { name: 'Retried' } });
+    expect(query.times).toHaveLength(2);
+
+    const placed = JSON.stringify({ data: { cartCheckout: { order: null, userErrors: [] } } });
+    const keyed = await blip(placed);
+    const result = await checkout(shopper({ endpoint: keyed.url }), { cart: { cartId: 'c1', version: 1 } });
+    expect(result.errors).toBeUndefined();
+    expect(keyed.times).toHaveLength(2);
+
+    const login = await blip(JSON.stringify({ data: { customerLogin: null } }));
+    const refused = await shopper({ endpoint: login.url }).auth.login({ email: 'aoife@example.com', password: 'x' });
+    expect(errorCodes(refused)).toEqual(['SERVICE_UNAVAILABLE']);
+    expect(login.times).toHaveLength(1);
+  });
+
+  it('tells mutations from queries by the document, comments and strings aside', () => {
+    expect(retriesWhenUnavailable('{ storefront { name } }', {})).toBe(true);
+    expect(retriesWhenUnavailable('# mutation in a comment\nquery Q { search(q: "mutation x") { id } }', {})).toBe(true);
+    expect(retriesWhenUnavailable('fragment F on Cart { id } mutation M($i: X!) { cartLinesAdd(input: $i) { cart { ...F } } }', {})).toBe(
+      false,
+    );
+    expect(retriesWhenUnavailable('mutation { cartCheckout(input: $i) { order { id } } }', { input: { idempotencyKey: 'k1' } })).toBe(true);
+    expect(retriesWhenUnavailable('mutation { cartCheckout(input: $i) { order { id } } }', { input: { idempotencyKey: '' } })).toBe(false);
   });
 
   it('does not wait longer than the cap: a long Retry-After is answered at once', async () => {

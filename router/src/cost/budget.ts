@@ -1,3 +1,4 @@
+import { watchRedis } from '@dcrm/kit';
 import { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -51,15 +52,10 @@ export function costSettings(env: NodeJS.ProcessEnv = process.env, overrides: Pa
  * buckets, never to failed requests.
  */
 export function openCostBuckets(settings: Pick<CostSettings, 'keyPrefix' | 'redisUrl'>): CostBuckets {
-  let warned = false;
+  // No offline queue and a connection check in each limiter: while Redis is away, commands fail at once
+  // and the memory insurance counts; the outage is logged when it starts and when it ends.
   const redis = settings.redisUrl ? new Redis(settings.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
-  redis?.on('error', (error: Error) => {
-    if (!warned) console.warn(`[dcrm] query cost buckets: Redis unavailable, counting in this process (${error.message})`);
-    warned = true;
-  });
-  redis?.on('ready', () => {
-    warned = false;
-  });
+  if (redis) watchRedis(redis, 'query cost buckets');
   const limiters = new Map<string, RateLimiterAbstract>();
   const limiter = (budget: CostBudget) => {
     const name = `${budget.maximumAvailable}:${budget.restoreRate}`;

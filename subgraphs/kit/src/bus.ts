@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { connect as tcp } from 'node:net';
 import { Redis } from 'ioredis';
+import { type RedisLog, watchRedis } from './redis-watch.js';
 
 export type BusHandler = (payload: unknown) => void;
 
@@ -39,24 +40,18 @@ export function memoryBus(): EventBus {
  * One publisher connection and one subscriber connection; a channel is subscribed while it has
  * handlers. Handlers in this process hear a publish at once (before it returns); other processes via
  * Redis, which skips the echo of our own messages.
+ *
+ * During a Redis outage the bus degrades instead of waiting: `publish` still reaches this process's
+ * handlers and then rejects at once; `subscribe` registers the handler and resolves; when Redis is
+ * back, every channel with handlers is subscribed again.
  */
-export function redisBus(url: string): EventBus {
+export function redisBus(url: string, log?: RedisLog): EventBus {
   const origin = randomUUID();
-  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  const subscriber = new Redis(url, { lazyConnect: true });
-  // ioredis reconnects by itself; without a listener each failed attempt is an "Unhandled error event".
-  let closed = false;
-  let warned = false;
-  const onError = (error: Error) => {
-    if (!closed && !warned) console.warn(`[dcrm] event bus: Redis unavailable, retrying (${error.message})`);
-    warned = true;
-  };
-  for (const client of [publisher, subscriber]) {
-    client.on('error', onError);
-    client.on('ready', () => {
-      warned = false;
-    });
-  }
+  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  // Re-subscribing is ours (on 'ready'), so channels added or dropped during an outage come out right.
+  const subscriber = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, autoResubscribe: false });
+  const publishing = watchRedis(publisher, 'event bus (publish)', log);
+  const listening = watchRedis(subscriber, 'event bus (subscribe)', log);
   const handlers = new Map<string, Set<BusHandler>>();
   const subscribing = new Map<string, Promise<unknown>>();
   const deliver = (channel: string, payload: unknown) => {
@@ -71,9 +66,21 @@ export function redisBus(url: string): EventBus {
     }
     if (envelope.origin !== origin) deliver(channel, envelope.payload);
   });
+  // Every (re)connection subscribes every channel with handlers; a channel already subscribed is a no-op.
+  subscriber.on('ready', () => {
+    if (handlers.size > 0) subscriber.subscribe(...handlers.keys()).catch(() => {});
+  });
+  // While Redis is away the channel is subscribed when it comes back; any other failure is the caller's.
+  const redisSubscribe = (channel: string) =>
+    listening.down
+      ? Promise.resolve()
+      : subscriber.subscribe(channel).catch((error) => {
+          if (!listening.down) throw error;
+        });
   return {
     publish: async (channel, payload) => {
       deliver(channel, payload);
+      if (publishing.down) throw new Error(`Redis unavailable: ${channel} reached this process only`);
       await publisher.publish(channel, JSON.stringify({ origin, payload }));
     },
     subscribe: async (channel, handler) => {
@@ -81,7 +88,7 @@ export function redisBus(url: string): EventBus {
       if (!set) {
         set = new Set();
         handlers.set(channel, set);
-        subscribing.set(channel, subscriber.subscribe(channel));
+        subscribing.set(channel, redisSubscribe(channel));
       }
       set.add(handler);
       // Later handlers of a channel also return only once Redis has confirmed its subscription.
@@ -100,12 +107,12 @@ export function redisBus(url: string): EventBus {
         if (set.size === 0 && handlers.get(channel) === set) {
           handlers.delete(channel);
           subscribing.delete(channel);
-          await subscriber.unsubscribe(channel);
+          // During an outage there is nothing to undo: the channel is not re-subscribed.
+          await subscriber.unsubscribe(channel).catch(() => {});
         }
       };
     },
     close: async () => {
-      closed = true;
       handlers.clear();
       publisher.disconnect();
       subscriber.disconnect();

@@ -61,11 +61,42 @@ const PUBLIC_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+// Connection-level failures: the database was away (restart, failover, pool exhausted), the statement never ran or its outcome is unknown.
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Timeout acquiring a connection|Client has encountered a connection error|Connection is closed/i;
+
+/**
+ * Is this (or what it wraps) a database blip rather than a bug: refused or dropped connections,
+ * PostgreSQL shutting down or starting (57P01/57P03), class 08 connection exceptions, pool timeouts?
+ */
+export function isUnavailable(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const e = error as { code?: unknown; name?: unknown; message?: unknown; originalError?: unknown; cause?: unknown; errors?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || e.name === 'ConnectionException') return true;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+  const inner = [e.originalError, e.cause, ...(Array.isArray(e.errors) ? e.errors : [])];
+  return inner.some((next) => next !== error && isUnavailable(next, depth + 1));
+}
+
 export type ErrorLogger = (error: unknown) => void;
 
 /**
- * Apollo `formatError`: known codes pass, everything else (database messages, stack traces, bugs)
- * becomes `INTERNAL_SERVER_ERROR` with a fixed message, logged server-side.
+ * Apollo `formatError`: known codes pass; database blips become `SERVICE_UNAVAILABLE` (`retryable: true`,
+ * the client may try again); everything else (database messages, stack traces, bugs) becomes
+ * `INTERNAL_SERVER_ERROR` with a fixed message, logged server-side.
  */
 export function maskErrors(log: ErrorLogger = (e) => console.error('[dcrm] unexpected error', e)) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -74,11 +105,20 @@ export function maskErrors(log: ErrorLogger = (e) => console.error('[dcrm] unexp
       const { stacktrace: _s, exception: _e, http: _h, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
+    const location = {
+      ...(formatted.path ? { path: formatted.path } : {}),
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+    };
+    if (isUnavailable(error))
+      return {
+        message: 'Service temporarily unavailable, retry',
+        ...location,
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+      };
     log(error);
     return {
       message: 'Internal server error',
-      ...(formatted.path ? { path: formatted.path } : {}),
-      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...location,
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };

@@ -16,6 +16,7 @@ export * from './orm.js';
 export * from './pagination.js';
 export * from './passwords.js';
 export * from './principal.js';
+export * from './redis-watch.js';
 export * from './request-screen.js';
 export * from './row-scope.js';
 export * from './run-subgraph.js';

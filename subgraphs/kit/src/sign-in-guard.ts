@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
+import { watchRedis } from './redis-watch.js';
 import { sha256Hex } from './secrets.js';
 
 /**
@@ -76,8 +77,9 @@ const seconds = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext 
 
 export function openSignInGuard(env: NodeJS.ProcessEnv = process.env, limits: SignInLimits = signInLimits(env)): SignInGuard {
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
-  // Errors are handled by the insurance limiter; ioredis would otherwise log each reconnect attempt.
-  redis?.on('error', () => {});
+  // Commands fail at once while Redis is away (no offline queue; the limiters check the connection
+  // first), so the memory insurance answers; the outage is logged when it starts and when it ends.
+  if (redis) watchRedis(redis, 'sign-in throttling');
   // Connects at the first sign-in, waiting a moment for it so one counter does not start in memory
   // and go on in Redis; while Redis is unreachable the memory insurance answers.
   let connected: Promise<unknown> | undefined;
