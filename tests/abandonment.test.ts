@@ -100,6 +100,26 @@ describe('cart abandonment and recovery', () => {
     expect(kpis.recoveryRate).toBeGreaterThan(0);
   });
 
+  it('a link opened many times at once: every call answers a cart token that opens the cart', async () => {
+    const { gql, id } = await newCustomer(['EMAIL']);
+    const cart = await cartWithPlan(gql);
+    clock.advance(2 * HOUR);
+    await runTask();
+    const [email] = await sql('select link_token from "cart"."notification" where customer_id = ?', [id]);
+    const phone = client(stack.router.handler, KEYS.volt);
+    const recover = 'mutation ($t: String!) { dropLinkRecover(input: { token: $t }) { recovery { cartToken } userErrors { code } } }';
+    // A double tap, a retry and a link preview, all at once.
+    const results = await Promise.all(Array.from({ length: 20 }, () => phone(recover, { t: email.link_token })));
+    const payloads = results.map((r) => r.body.data?.dropLinkRecover);
+    expect(payloads.every((p) => p?.userErrors.length === 0)).toBe(true);
+    const tokens = new Set(payloads.map((p) => p.recovery.cartToken));
+    expect(tokens.size).toBe(1);
+    const [token] = tokens;
+    expect(token).toMatch(/^ct_/);
+    const opened = await phone(`{ cart(id: "${cart.id}", cartToken: "${token}") { id } }`);
+    expect(opened.body.data?.cart).toEqual({ id: cart.id });
+  });
+
   it('refuses expired, foreign, tampered and garbage tokens', async () => {
     const { gql, id } = await newCustomer(['EMAIL']);
     await cartWithPlan(gql);

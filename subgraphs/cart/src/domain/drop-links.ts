@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { actingStorefront, fail, isUuid, ok, type Principal, type Result, randomToken, safeEqual, sha256Hex } from '@dcrm/kit';
+import { actingStorefront, fail, isUuid, ok, type Principal, type Result, safeEqual, sha256Hex } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /** What a drop link remembers: where the customer got to. */
@@ -25,6 +25,14 @@ const mac = (secret: string, id: string) => createHmac('sha256', secret).update(
 /** `dl_<id>.<hmac>`: unguessable, re-created whenever a reminder is sent, never stored. */
 export const dropLinkToken = (secret: string, id: string): string => `dl_${id}.${mac(secret, id)}`;
 
+/**
+ * The cart token a link's recovery hands out: derived from the link, so every recovery of it — a
+ * double tap, a retry, two at once — gives a token that opens the cart. A random token per call
+ * left all but the last concurrent caller with a dead one. The link itself is the capability.
+ */
+const recoveryCartToken = (secret: string, id: string): string =>
+  `ct_${createHmac('sha256', secret).update(`drop-link-cart:${id}`).digest('base64url')}`;
+
 export function dropLinkId(secret: string, token: string): string | null {
   const match = /^dl_([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match || !isUuid(match[1])) return null;
@@ -40,8 +48,9 @@ export type Recovery = {
 };
 
 /**
- * Opens a drop link on any device: the cart as it was (with a fresh cart token, so this device can
- * use it), or what was being browsed. Safe to call twice; expired, unknown and other brands' links are refused.
+ * Opens a drop link on any device: the cart as it was (with the link's cart token, so this device can
+ * use it), or what was being browsed. Safe to call twice, also at once (every call answers the same
+ * token); expired, unknown and other brands' links are refused.
  */
 export async function dropLinkRecover(
   em: EntityManager,
@@ -62,14 +71,15 @@ export async function dropLinkRecover(
   if (principal.kind === 'customer' && link.customer_id && link.customer_id !== principal.id) return refused;
   if (new Date(link.expires_at) < now) return fail('EXPIRED', 'This link has expired', ['input', 'token']);
   if (link.converted_at) return fail('ALREADY_ORDERED', 'This cart was already ordered', ['input', 'token']);
-  const cartToken = link.cart_id ? randomToken('ct') : null;
+  const cartToken = link.cart_id ? recoveryCartToken(secret, id) : null;
   await em.transactional(async (tx) => {
     if (link.cart_id && cartToken) {
-      await tx.execute(`update "cart"."cart" set token_hash = ?, updated_at = ?, version = version + 1 where id = ? and status = 'OPEN'`, [
-        sha256Hex(cartToken),
-        now,
-        link.cart_id,
-      ]);
+      // Unchanged when already set: a repeated recovery does not make the cart's version stale.
+      await tx.execute(
+        `update "cart"."cart" set token_hash = ?, updated_at = ?, version = version + 1
+         where id = ? and status = 'OPEN' and token_hash is distinct from ?`,
+        [sha256Hex(cartToken), now, link.cart_id, sha256Hex(cartToken)],
+      );
     }
     // The first recovery stops the reminders.
     await tx.execute('update "cart"."drop_link" set recovered_at = coalesce(recovered_at, ?) where id = ?', [now, id]);
