@@ -1,13 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Database, startEmbeddedPostgres } from '@dcrm/kit';
+import { type Database, freePort, startEmbeddedPostgres } from '@dcrm/kit';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provision } from '../router/src/provision.js';
 import { type Stack, startStack } from '../router/src/stack.js';
-import { freePort } from './support/ports.js';
 import { GENEROUS_COST, KEYS, testIp } from './support/stack.js';
 
 /**

@@ -7,23 +7,13 @@ import { join } from 'node:path';
 import { cartSubgraph } from '@dcrm/cart';
 import { catalogSubgraph } from '@dcrm/catalog';
 import { customerSubgraph } from '@dcrm/customer';
-import { type BootedSubgraph, bootSubgraph, httpTarget, internalSecret } from '@dcrm/kit';
+import { type BootedSubgraph, bootSubgraph, freePort, httpTarget, internalSecret } from '@dcrm/kit';
 import { promotionSubgraph } from '@dcrm/promotion';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectLive, subscribeLive } from './support/live.js';
 import { KEYS } from './support/stack.js';
 
 /** Real processes told to stop while busy: every in-flight request is answered, then the process exits 0, quietly. */
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 type Proc = { child: ChildProcess; stdout: string[]; stderr: string[]; exited: Promise<number | null> };
 

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { redisAnswers } from '@dcrm/kit';
+import { freePort, redisAnswers } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectLive, eventually, type LiveClient, subscribeLive } from './support/live.js';
 import { KEYS, productId, registerCustomer, signIn } from './support/stack.js';
@@ -9,16 +8,6 @@ const redisUrl = process.env.REDIS_URL;
 const reachable = await redisAnswers(redisUrl);
 const why = redisUrl ? `Redis at ${redisUrl} does not answer` : 'REDIS_URL is not set';
 if (!reachable) console.warn(`[tests] two routers sharing Redis: skipped (${why})`);
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 type RouterProcess = { base: string; ws: string; child: ChildProcess; output: string[] };
 

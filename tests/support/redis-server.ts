@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { redisAnswers } from '@dcrm/kit';
-import { freePort } from './ports.js';
+import { freePort, redisAnswers } from '@dcrm/kit';
 
 /** Is a `redis-server` binary on this machine? Tests that need a Redis of their own skip, visibly, without one. */
 export const redisServerInstalled = (): boolean => spawnSync('redis-server', ['--version']).status === 0;

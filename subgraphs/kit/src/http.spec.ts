@@ -57,6 +57,8 @@ describe('httpListener close', () => {
     const closing = listener.close(60_000).then(() => {
       closed = true;
     });
+    // It stops listening once connections already completed by the kernel have been taken (a short settle).
+    await new Promise((resolve) => setTimeout(resolve, 400));
     expect(await refused(port)).toBe(true);
     expect(closed).toBe(false);
     finish();
@@ -76,5 +78,26 @@ describe('httpListener close', () => {
     await arrived;
     await listener.close(50);
     expect(await hung).toBe('cut');
+  });
+
+  it('answers connections made just before it was told to stop, even those Node had not accepted yet', async () => {
+    const { listener, port } = await slowServer();
+    // Raw sockets, each sending one request as soon as it connects; close() comes in the same tick.
+    const answers = Array.from(
+      { length: 30 },
+      () =>
+        new Promise<string>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nhost: x\r\n\r\n'));
+          let text = '';
+          socket.on('data', (chunk) => {
+            text += chunk.toString();
+          });
+          socket.on('close', () => resolve(text.split('\r\n')[0] ?? ''));
+          socket.on('error', (error) => resolve(String(error)));
+        }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await listener.close(5_000);
+    expect(new Set(await Promise.all(answers))).toEqual(new Set(['HTTP/1.1 200 OK']));
   });
 });

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import { StartupError, shutdownGraceMs } from './shutdown.js';
@@ -101,17 +102,51 @@ export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer
  * `upgrade` takes WebSocket handshakes on the same port (the router's graphql-ws). Without a host it
  * binds loopback only, unless `HOST` says otherwise (e.g. `HOST=0.0.0.0` in a container).
  */
+/**
+ * A connection accepted just before a drain may carry a request its server has not read yet: it gets
+ * this long to show it (and is answered with `Connection: close`) before it is treated as idle.
+ */
+const FRESH_CONNECTION_GRACE_MS = 5_000;
+
+/**
+ * A draining server still takes the connections the kernel already completed (its accept backlog),
+ * until none has arrived for this long (at most ACCEPT_SETTLE_MAX_MS): they carry requests in flight.
+ */
+const ACCEPT_SETTLE_MS = 100;
+const ACCEPT_SETTLE_MAX_MS = 2_000;
+
+type SocketState = { requests: number; busy: boolean };
+
 export function httpListener(handler: (req: IncomingMessage, res: ServerResponse) => void, upgrade?: UpgradeHandler): Listener {
   let server: Server | null = null;
   let closing: Promise<void> | null = null;
   const inFlight = new Set<ServerResponse>();
+  // Per connection: served requests and whether one is under way. Node's closeIdleConnections would also
+  // cut a just-accepted connection whose request is still unread (the client sees ECONNRESET).
+  const sockets = new Map<Socket, SocketState>();
+  let lastConnectionAt = 0;
+  // A served connection ends after its last bytes are flushed (destroy would drop an answer still in the
+  // socket's buffer); one that never carried a request has nothing to flush.
+  const closeIdle = (freshToo: boolean) => {
+    for (const [socket, state] of sockets) {
+      if (state.busy) continue;
+      if (state.requests > 0) socket.end();
+      else if (freshToo) socket.destroy();
+    }
+  };
   const tracked = (req: IncomingMessage, res: ServerResponse) => {
     // A request that arrives on a kept-alive connection while draining is served, then its connection closed.
     if (closing) res.setHeader('connection', 'close');
+    const state = sockets.get(req.socket as Socket);
+    if (state) {
+      state.requests += 1;
+      state.busy = true;
+    }
     inFlight.add(res);
     res.once('close', () => {
       inFlight.delete(res);
-      if (closing) server?.closeIdleConnections();
+      if (state) state.busy = false;
+      if (closing) closeIdle(false);
     });
     handler(req, res);
   };
@@ -119,6 +154,13 @@ export function httpListener(handler: (req: IncomingMessage, res: ServerResponse
     listen: (port, host = process.env.HOST || '127.0.0.1') =>
       new Promise((resolve, reject) => {
         const created = createServer({ keepAliveTimeout: 65_000 }, tracked);
+        created.on('connection', (socket: Socket) => {
+          lastConnectionAt = Date.now();
+          sockets.set(socket, { requests: 0, busy: false });
+          socket.once('close', () => sockets.delete(socket));
+        });
+        // An upgraded connection (graphql-ws) belongs to its WebSocket server from then on.
+        created.on('upgrade', (req: IncomingMessage) => sockets.delete(req.socket as Socket));
         if (upgrade) created.on('upgrade', upgrade);
         server = created;
         const failed = (error: NodeJS.ErrnoException) =>
@@ -134,12 +176,27 @@ export function httpListener(handler: (req: IncomingMessage, res: ServerResponse
       if (!current) return Promise.resolve();
       closing ??= new Promise<void>((resolve) => {
         const cutOff = setTimeout(() => current.closeAllConnections(), graceMs);
-        current.close(() => {
-          clearTimeout(cutOff);
-          resolve();
-        });
+        const fresh = setTimeout(() => closeIdle(true), Math.min(FRESH_CONNECTION_GRACE_MS, graceMs));
+        // Connections the kernel completed but Node has not accepted yet would be reset when the listening
+        // socket closes: let a busy event loop take them first. Then net.Server's close, not http.Server's:
+        // the latter also cuts every idle connection at once, unread just-accepted ones included.
+        const stopListening = () =>
+          NetServer.prototype.close.call(current, () => {
+            clearTimeout(cutOff);
+            clearTimeout(fresh);
+            resolve();
+          });
+        // Checked after a poll phase (setImmediate), when Node has taken whatever the kernel held.
+        const settleUntil = Date.now() + Math.min(ACCEPT_SETTLE_MAX_MS, graceMs);
+        const settle = () =>
+          setImmediate(() => {
+            const quiet = Date.now() - lastConnectionAt >= ACCEPT_SETTLE_MS;
+            if (quiet || Date.now() >= settleUntil) stopListening();
+            else setTimeout(settle, ACCEPT_SETTLE_MS);
+          });
+        setTimeout(settle, ACCEPT_SETTLE_MS);
         for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
-        current.closeIdleConnections();
+        closeIdle(false);
       });
       return closing;
     },

@@ -15,6 +15,7 @@ export * from './loaders.js';
 export * from './orm.js';
 export * from './pagination.js';
 export * from './passwords.js';
+export * from './ports.js';
 export * from './principal.js';
 export * from './redis-watch.js';
 export * from './request-screen.js';
