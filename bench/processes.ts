@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
-export type Child = { name: string; process: ChildProcess; output: string[]; stop(): Promise<void> };
+/** A child process; `stop` signals its group (SIGTERM: a stop, SIGKILL: a crash) and waits for it to be gone. */
+export type Child = { name: string; process: ChildProcess; output: string[]; stop(signal?: NodeJS.Signals): Promise<void> };
 
 const PORT_RANGE = { from: 4700, to: 4799 };
 const taken = new Set<number>();
@@ -11,7 +12,7 @@ function canBind(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', () => resolve(false));
-    // 0.0.0.0 because the router and subgraphs bind every interface.
+    // 0.0.0.0: taken on any interface (HOST may make a process bind more than loopback).
     probe.listen(port, '0.0.0.0', () => probe.close(() => resolve(true)));
   });
 }
@@ -63,8 +64,8 @@ export function startChild(name: string, script: string, env: NodeJS.ProcessEnv)
     name,
     process: proc,
     output,
-    stop: async () => {
-      signal(proc, 'SIGTERM');
+    stop: async (sig: NodeJS.Signals = 'SIGTERM') => {
+      signal(proc, sig);
       const timer = setTimeout(() => signal(proc, 'SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);

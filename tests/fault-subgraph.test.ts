@@ -1,5 +1,6 @@
+import { freePort } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort, type Proc, startProcess, stopProcess, waitReady } from './support/processes.js';
+import { type Child, startChild, waitReady } from '../bench/processes.js';
 import { client, KEYS, type Response, registerCustomer } from './support/stack.js';
 
 /**
@@ -11,12 +12,12 @@ import { client, KEYS, type Response, registerCustomer } from './support/stack.j
  */
 const NAMES = ['catalog', 'customer', 'cart', 'promotion'] as const;
 const ports = new Map<string, number>();
-const procs = new Map<string, Proc>();
+const procs = new Map<string, Child>();
 let base = '';
 let env: NodeJS.ProcessEnv = {};
 
 const startSubgraph = (name: string) => {
-  const proc = startProcess(name, `subgraphs/${name}/src/main.ts`, { ...env, PORT: String(ports.get(name)) });
+  const proc = startChild(name, `subgraphs/${name}/src/main.ts`, { ...env, PORT: String(ports.get(name)) });
   procs.set(name, proc);
   return waitReady(proc, `http://127.0.0.1:${ports.get(name)}/readyz`);
 };
@@ -34,14 +35,14 @@ beforeAll(async () => {
     ...Object.fromEntries(NAMES.map((n) => [`${n.toUpperCase()}_URL`, `http://127.0.0.1:${ports.get(n)}/graphql`])),
   };
   await Promise.all(NAMES.map(startSubgraph));
-  const router = startProcess('router', 'router/src/main.ts', { ...env, PORT: String(ports.get('router')) });
+  const router = startChild('router', 'router/src/main.ts', { ...env, PORT: String(ports.get('router')) });
   procs.set('router', router);
   base = `http://127.0.0.1:${ports.get('router')}`;
   await waitReady(router, `${base}/readyz`);
 }, 240_000);
 
 afterAll(async () => {
-  await Promise.all([...procs.values()].map((p) => stopProcess(p)));
+  await Promise.all([...procs.values()].map((p) => p.stop()));
 });
 
 type Gql = (query: string, variables?: Record<string, unknown>) => Promise<Response>;
@@ -92,7 +93,7 @@ describe('the promotion subgraph process crashes and comes back', () => {
 
     const load = startLoad(gql);
     await sleep(300);
-    await stopProcess(procs.get('promotion'), 'SIGKILL');
+    await procs.get('promotion')?.stop('SIGKILL');
 
     const me = await gql(ME);
     expect(me.status).toBe(200);
