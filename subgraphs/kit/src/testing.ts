@@ -1,4 +1,8 @@
+import request from 'supertest';
+import type { Clock } from './clock.js';
 import { internalSecret, PRINCIPAL_HEADER, type Principal, signPrincipal } from './principal.js';
+import { SQL_COUNT_HEADER } from './sql-counter.js';
+import { type BootedSubgraph, bootSubgraph, type Peers, type SubgraphDefinition } from './subgraph.js';
 
 /** Principals for tests, signed like the router signs them. */
 export const principals = {
@@ -32,3 +36,32 @@ export const principals = {
 export function signedHeaders(principal: Principal, audience: string, body: unknown, secret = internalSecret()): Record<string, string> {
   return { [PRINCIPAL_HEADER]: signPrincipal(principal, secret, { audience, body }), 'content-type': 'application/json' };
 }
+
+/** A subgraph booted for its own tests: no migrations (the test setup ran them), a small pool. */
+export function bootForTest(definition: SubgraphDefinition, databaseUrl: string, options: { peers?: Peers; clock?: Clock } = {}) {
+  return bootSubgraph(definition, { databaseUrl, secret: internalSecret(), migrate: false, poolSize: 4, ...options });
+}
+
+export type GqlResult = {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary result shapes
+  body: { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] };
+  /** SQL statements the request ran (the subgraph's `x-sql-count`), -1 when not reported. */
+  statements: number;
+};
+
+/** POSTs an operation to a booted subgraph's own HTTP handler, as `principal` (unsigned when null). */
+export async function gql(
+  booted: BootedSubgraph,
+  principal: Principal | null,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GqlResult> {
+  const body = { query, variables };
+  const headers = principal ? signedHeaders(principal, booted.definition.name, body) : { 'content-type': 'application/json' };
+  const response = await request(booted.server.handler).post('/graphql').set(headers).send(body);
+  return { status: response.status, body: response.body, statements: Number(response.headers[SQL_COUNT_HEADER] ?? -1) };
+}
+
+/** The `extensions.code` of each error of a result. */
+export const codes = (result: GqlResult) => result.body.errors?.map((e) => e.extensions?.code) ?? [];
