@@ -2,9 +2,13 @@
 // and subgraphs/catalog/codegen.json. Do not edit.
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { IStorefront } from '../entities/storefront.entity.js';
+import type { CategoryView, ProductView, PriceView, PriceListView, StoreView, CustomerRef } from '../entities/views.js';
+import type { ProductConnectionView } from '../domain/product-listing.js';
 import type { CatalogContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -646,38 +650,38 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Storefront: ResolverTypeWrapper<Storefront>;
+  Storefront: ResolverTypeWrapper<IStorefront>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Theme: ResolverTypeWrapper<Theme>;
-  Category: ResolverTypeWrapper<Category>;
+  Category: ResolverTypeWrapper<CategoryView>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ProductKind: ProductKind;
   ProductStatus: ProductStatus;
-  Product: ResolverTypeWrapper<Product>;
+  Product: ResolverTypeWrapper<ProductView>;
   ProductAttribute: ResolverTypeWrapper<ProductAttribute>;
   Image: ResolverTypeWrapper<Image>;
   PriceType: PriceType;
   BillingInterval: BillingInterval;
   TaxCategory: TaxCategory;
-  Price: ResolverTypeWrapper<Price>;
+  Price: ResolverTypeWrapper<PriceView>;
   PriceListScope: PriceListScope;
-  PriceList: ResolverTypeWrapper<PriceList>;
-  Store: ResolverTypeWrapper<Store>;
+  PriceList: ResolverTypeWrapper<PriceListView>;
+  Store: ResolverTypeWrapper<StoreView>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   StoreAddress: ResolverTypeWrapper<StoreAddress>;
   ProductFilter: ProductFilter;
   ProductSort: ProductSort;
   PriceBand: PriceBand;
-  ProductConnection: ResolverTypeWrapper<ProductConnection>;
-  ProductEdge: ResolverTypeWrapper<ProductEdge>;
-  ProductFacets: ResolverTypeWrapper<ProductFacets>;
-  CategoryFacet: ResolverTypeWrapper<CategoryFacet>;
+  ProductConnection: ResolverTypeWrapper<ProductConnectionView>;
+  ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
+  ProductFacets: ResolverTypeWrapper<Omit<ProductFacets, 'categories'> & { categories: Array<ResolversTypes['CategoryFacet']> }>;
+  CategoryFacet: ResolverTypeWrapper<Omit<CategoryFacet, 'category'> & { category: ResolversTypes['Category'] }>;
   KindFacet: ResolverTypeWrapper<KindFacet>;
   PriceBandFacet: ResolverTypeWrapper<PriceBandFacet>;
-  ProductComparison: ResolverTypeWrapper<ProductComparison>;
+  ProductComparison: ResolverTypeWrapper<Omit<ProductComparison, 'products'> & { products: Array<ResolversTypes['Product']> }>;
   ComparisonRow: ResolverTypeWrapper<ComparisonRow>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Customer: ResolverTypeWrapper<Customer>;
+  Customer: ResolverTypeWrapper<CustomerRef>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ProductAttributeInput: ProductAttributeInput;
   ImageInput: ImageInput;
@@ -688,11 +692,11 @@ export type ResolversTypes = {
   PriceListCreateInput: PriceListCreateInput;
   CategoryCreateInput: CategoryCreateInput;
   AssortmentUpdateInput: AssortmentUpdateInput;
-  ProductPayload: ResolverTypeWrapper<ProductPayload>;
-  PricePayload: ResolverTypeWrapper<PricePayload>;
-  PriceListPayload: ResolverTypeWrapper<PriceListPayload>;
-  CategoryPayload: ResolverTypeWrapper<CategoryPayload>;
-  AssortmentPayload: ResolverTypeWrapper<AssortmentPayload>;
+  ProductPayload: ResolverTypeWrapper<Omit<ProductPayload, 'product'> & { product?: Maybe<ResolversTypes['Product']> }>;
+  PricePayload: ResolverTypeWrapper<Omit<PricePayload, 'price'> & { price?: Maybe<ResolversTypes['Price']> }>;
+  PriceListPayload: ResolverTypeWrapper<Omit<PriceListPayload, 'priceList'> & { priceList?: Maybe<ResolversTypes['PriceList']> }>;
+  CategoryPayload: ResolverTypeWrapper<Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversTypes['Category']> }>;
+  AssortmentPayload: ResolverTypeWrapper<Omit<AssortmentPayload, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -705,30 +709,30 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Storefront: Storefront | FederationReferenceTypes['Storefront'];
+  Storefront: IStorefront;
   ID: Scalars['ID']['output'];
   Theme: Theme;
-  Category: Category | FederationReferenceTypes['Category'];
+  Category: CategoryView;
   Int: Scalars['Int']['output'];
-  Product: Product | FederationReferenceTypes['Product'];
+  Product: ProductView;
   ProductAttribute: ProductAttribute;
   Image: Image;
-  Price: Price;
-  PriceList: PriceList;
-  Store: Store | FederationReferenceTypes['Store'];
+  Price: PriceView;
+  PriceList: PriceListView;
+  Store: StoreView;
   Float: Scalars['Float']['output'];
   StoreAddress: StoreAddress;
   ProductFilter: ProductFilter;
-  ProductConnection: ProductConnection;
-  ProductEdge: ProductEdge;
-  ProductFacets: ProductFacets;
-  CategoryFacet: CategoryFacet;
+  ProductConnection: ProductConnectionView;
+  ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
+  ProductFacets: Omit<ProductFacets, 'categories'> & { categories: Array<ResolversParentTypes['CategoryFacet']> };
+  CategoryFacet: Omit<CategoryFacet, 'category'> & { category: ResolversParentTypes['Category'] };
   KindFacet: KindFacet;
   PriceBandFacet: PriceBandFacet;
-  ProductComparison: ProductComparison;
+  ProductComparison: Omit<ProductComparison, 'products'> & { products: Array<ResolversParentTypes['Product']> };
   ComparisonRow: ComparisonRow;
   Query: Record<PropertyKey, never>;
-  Customer: Customer | FederationReferenceTypes['Customer'];
+  Customer: CustomerRef;
   Mutation: Record<PropertyKey, never>;
   ProductAttributeInput: ProductAttributeInput;
   ImageInput: ImageInput;
@@ -739,11 +743,11 @@ export type ResolversParentTypes = {
   PriceListCreateInput: PriceListCreateInput;
   CategoryCreateInput: CategoryCreateInput;
   AssortmentUpdateInput: AssortmentUpdateInput;
-  ProductPayload: ProductPayload;
-  PricePayload: PricePayload;
-  PriceListPayload: PriceListPayload;
-  CategoryPayload: CategoryPayload;
-  AssortmentPayload: AssortmentPayload;
+  ProductPayload: Omit<ProductPayload, 'product'> & { product?: Maybe<ResolversParentTypes['Product']> };
+  PricePayload: Omit<PricePayload, 'price'> & { price?: Maybe<ResolversParentTypes['Price']> };
+  PriceListPayload: Omit<PriceListPayload, 'priceList'> & { priceList?: Maybe<ResolversParentTypes['PriceList']> };
+  CategoryPayload: Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversParentTypes['Category']> };
+  AssortmentPayload: Omit<AssortmentPayload, 'storefront'> & { storefront?: Maybe<ResolversParentTypes['Storefront']> };
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
