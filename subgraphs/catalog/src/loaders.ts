@@ -1,10 +1,20 @@
-import { byId, groupedBy, memo, type Principal } from '@dcrm/kit';
+import { byId, groupedBy, isUuid, memo, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { pricingContext, selectPrices } from './domain/pricing.js';
 import { PRODUCT_COLUMNS } from './domain/product-listing.js';
 import { assortmentJoin, statusFilter, type Visibility, visibilityOf } from './domain/visibility.js';
-import { type CategoryView, categoryView, type PriceView, type ProductView, priceView, productView } from './entities/views.js';
+import { type IStorefront, Storefront } from './entities/index.js';
+import { storesByIds } from './entities/storefront.repository.js';
+import {
+  type CategoryView,
+  categoryView,
+  type PriceView,
+  type ProductView,
+  priceView,
+  productView,
+  type StoreView,
+} from './entities/views.js';
 
 /** A batched one-to-many lookup. */
 export type ListLoader<T> = { load(key: string): Promise<T[]> };
@@ -21,6 +31,10 @@ export type CatalogLoaders = {
   category: DataLoader<string, CategoryView | null>;
   /** Every category with its product count (descendants included) for this request's visibility. */
   categoryTree: () => Promise<CategoryTree>;
+  /** A storefront is visible only to requests scoped to it (services see any). */
+  storefront: DataLoader<string, IStorefront | null>;
+  /** Stores of the request's storefront only. */
+  store: DataLoader<string, StoreView | null>;
 };
 
 /** `join` + `where` limiting products (alias `p`) to what the principal may see. */
@@ -103,6 +117,20 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
       );
       return { all, counts: rollUp(all, new Map(direct.map((r) => [r.category_id as string, r.count as number]))) };
     }),
+    storefront: byId(
+      async (ids) => {
+        const visible = ids.filter((id) => isUuid(id) && (principal.kind === 'service' || principal.storefrontId === id));
+        return visible.length ? em.find(Storefront, { id: { $in: visible } }) : [];
+      },
+      (s) => s.id,
+    ),
+    store: byId(
+      async (ids) => {
+        const valid = ids.filter(isUuid);
+        return principal.storefrontId && valid.length ? storesByIds(em, principal.storefrontId, valid) : [];
+      },
+      (s) => s.id,
+    ),
   };
 }
 

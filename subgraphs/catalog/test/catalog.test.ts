@@ -1,8 +1,9 @@
-import { type BootedSubgraph, PRINCIPAL_HEADER, seedId, signPrincipal } from '@dcrm/kit';
+import { type BootedSubgraph, PRINCIPAL_HEADER, type Principal, seedId, signPrincipal } from '@dcrm/kit';
 import { principals } from '@dcrm/kit/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { productId, storefrontId } from '../src/seed/index.js';
+import { STORES } from '../src/seed/demo-data.js';
+import { categoryId, productId, storefrontId } from '../src/seed/index.js';
 import { bootCatalog, codes, gql } from './helpers.js';
 
 const VOLT = storefrontId('volt');
@@ -10,6 +11,10 @@ const NIMBUS = storefrontId('nimbus');
 // Carried by Volt only / Nimbus only (see seed/demo-data.ts).
 const VOLT_ONLY = productId('volt-sim-unlimited');
 const NIMBUS_ONLY = productId('nimbus-fibre-500');
+const storeOf = (brand: 'volt' | 'nimbus') => {
+  const store = STORES.find((s) => s.brand === brand)!;
+  return { id: seedId('store', `${store.brand}:${store.name}`), name: store.name };
+};
 
 let catalog: BootedSubgraph;
 beforeAll(async () => {
@@ -69,6 +74,56 @@ describe('_entities', () => {
       `{ _entities(representations: [{ __typename: "Storefront", id: "${NIMBUS}" }]) { ... on Storefront { name } } }`,
     );
     expect(result.body.data?._entities).toEqual([null]);
+  });
+});
+
+describe('_entities of every entity type', () => {
+  const query = `query ($reps: [_Any!]!) { _entities(representations: $reps) {
+    ... on Storefront { id currencyCode } ... on Store { id name } ... on Category { id slug } ... on Product { id } } }`;
+  const volt = storeOf('volt');
+  const nimbus = storeOf('nimbus');
+
+  it("resolves the caller's storefront, its brand's stores and categories; another brand's are null", async () => {
+    const reps = [
+      { __typename: 'Storefront', id: VOLT },
+      { __typename: 'Storefront', id: NIMBUS },
+      { __typename: 'Store', id: volt.id },
+      { __typename: 'Store', id: nimbus.id },
+      { __typename: 'Category', id: categoryId('sim-only-plans') },
+      { __typename: 'Product', id: VOLT_ONLY },
+    ];
+    const result = await gql(catalog, principals.shopper(VOLT), query, { reps });
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data?._entities).toEqual([
+      { id: VOLT, currencyCode: 'EUR' },
+      null,
+      { id: volt.id, name: volt.name },
+      null,
+      { id: categoryId('sim-only-plans'), slug: 'sim-only-plans' },
+      { id: VOLT_ONLY },
+    ]);
+  });
+
+  it('services see any storefront', async () => {
+    const service: Principal = { kind: 'service', id: 'test-service', storefrontId: VOLT, partnerId: null, roles: [], scopes: [] };
+    const reps = [{ __typename: 'Storefront', id: NIMBUS }];
+    const result = await gql(catalog, service, query, { reps });
+    expect(result.body.data?._entities).toEqual([{ id: NIMBUS, currencyCode: 'GBP' }]);
+  });
+
+  it('an id that is not a uuid resolves to null, not an error', async () => {
+    const reps = ['Storefront', 'Store', 'Product'].map((__typename) => ({ __typename, id: 'not-a-uuid' }));
+    const result = await gql(catalog, principals.shopper(VOLT), query, { reps });
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data?._entities).toEqual([null, null, null]);
+  });
+
+  it('stores and storefronts load in one statement each, however many are asked', async () => {
+    const one = await gql(catalog, principals.shopper(VOLT), query, { reps: [{ __typename: 'Store', id: volt.id }] });
+    const ids = STORES.filter((s) => s.brand === 'volt').map((s) => ({ __typename: 'Store', id: seedId('store', `volt:${s.name}`) }));
+    const all = await gql(catalog, principals.shopper(VOLT), query, { reps: ids });
+    expect(all.body.data?._entities.every((e: unknown) => e !== null)).toBe(true);
+    expect(all.statements).toBe(one.statements);
   });
 });
 

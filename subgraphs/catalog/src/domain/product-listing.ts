@@ -1,5 +1,7 @@
-import { type Page, type PageArgs, parsePage } from '@dcrm/kit';
+import { type Connection, type Page, type PageArgs, parsePage } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProductKind } from '../entities/index.js';
+import type { ProductView } from '../entities/views.js';
 import { type PriceBand, priceBandSql } from './pricing.js';
 import { parseSearch } from './search-query.js';
 import { assortmentJoin, statusFilter, type Visibility } from './visibility.js';
@@ -11,6 +13,19 @@ export type ProductFilter = { kinds?: ProductKind[] | null; categoryIds?: string
 
 /** A validated listing request: what to match and in which order. */
 export type Listing = { visibility: Visibility; tsquery: string | null; filter: ProductFilter; sort: ProductSort };
+
+/** One row of `facetsSql`: how many matches carry a facet value (`total`: all of them). */
+export type FacetRow =
+  | { facet: 'kind'; value: ProductKind; count: number }
+  | { facet: 'category'; value: string; count: number }
+  | { facet: 'band'; value: PriceBand; count: number }
+  | { facet: 'total'; value: null; count: number };
+
+/**
+ * What `Query.products` returns: the connection keeps its listing so `totalCount` and `facets` run only
+ * when selected — as one statement (one scan of the matches) shared by both.
+ */
+export type ProductConnectionView = Connection<ProductView> & { listing: Listing; stats: () => Promise<FacetRow[]> };
 
 type SortKey = { expr: string; cast: string };
 const id: SortKey = { expr: 'p.id', cast: 'uuid' };
@@ -125,6 +140,23 @@ export function facetsSql(l: Listing): Sql {
     union all select 'band', band, count(*)::int from base where k_ok and c_ok and band is not null group by band
     union all select 'total', null, count(*)::int from base where k_ok and c_ok and b_ok`;
   return { sql, params: [...headParams, ...conditionParams, ...scopeParams] };
+}
+
+/** The page's product rows: `limit + 1` of them, the extra one telling whether there is a next page. */
+export async function pageRows(em: EntityManager, l: Listing, page: Page): Promise<Record<string, unknown>[]> {
+  const { sql, params } = pageSql(l, page);
+  return em.execute(sql, params);
+}
+
+export async function facetRows(em: EntityManager, l: Listing): Promise<FacetRow[]> {
+  const { sql, params } = facetsSql(l);
+  // The statement's four branches produce exactly FacetRow's four shapes.
+  return (await em.execute(sql, params)) as FacetRow[];
+}
+
+/** The rows of one facet, typed by it. */
+export function facetOf<F extends FacetRow['facet']>(rows: FacetRow[], facet: F): Extract<FacetRow, { facet: F }>[] {
+  return rows.filter((r): r is Extract<FacetRow, { facet: F }> => r.facet === facet);
 }
 
 /** Cursor values of a fetched row (k0, k1, … columns). */

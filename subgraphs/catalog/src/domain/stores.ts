@@ -1,32 +1,9 @@
 import { badInput } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-
-export type StoreView = {
-  id: string;
-  name: string;
-  address: { line1: string; city: string; postcode: string; country: string };
-  latitude: number;
-  longitude: number;
-  phone: string;
-  openingHours: string;
-  distanceKm: number | null;
-};
+import { type StoreView, storeView } from '../entities/views.js';
 
 const EARTH_RADIUS_KM = 6371;
 export const MAX_RADIUS_KM = 500;
-
-export function storeView(row: Record<string, unknown>): StoreView {
-  return {
-    id: row.id as string,
-    name: row.name as string,
-    address: { line1: row.line1 as string, city: row.city as string, postcode: row.postcode as string, country: row.country as string },
-    latitude: row.latitude as number,
-    longitude: row.longitude as number,
-    phone: row.phone as string,
-    openingHours: row.opening_hours as string,
-    distanceKm: row.distance_km == null ? null : Math.round((row.distance_km as number) * 100) / 100,
-  };
-}
 
 /** The brand's stores within `radiusKm`, nearest first: a latitude band narrows by index, haversine decides. */
 export async function storesNear(

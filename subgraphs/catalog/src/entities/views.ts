@@ -32,6 +32,23 @@ export type PriceView = {
   listSegment: string | null;
 };
 
+/** A price list as `Price.priceList` and the `PriceList` entity both provide it. */
+export type PriceListView = { id: string; name: string; currencyCode: string; customerId?: string | null; segment?: string | null };
+
+export type StoreView = {
+  id: string;
+  name: string;
+  address: { line1: string; city: string; postcode: string; country: string };
+  latitude: number;
+  longitude: number;
+  phone: string;
+  openingHours: string;
+  distanceKm: number | null;
+};
+
+/** A customer account (owned by the customer subgraph) as catalog knows it: by id. */
+export type CustomerRef = { id: string };
+
 type Row = Record<string, unknown>;
 
 export function productView(row: Row): ProductView {
@@ -74,5 +91,18 @@ export function priceView(row: Row): PriceView {
     currencyCode: row.currency_code as string,
     listCustomerId: (row.customer_id as string | null) ?? null,
     listSegment: (row.segment as string | null) ?? null,
+  };
+}
+
+export function storeView(row: Record<string, unknown>): StoreView {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    address: { line1: row.line1 as string, city: row.city as string, postcode: row.postcode as string, country: row.country as string },
+    latitude: row.latitude as number,
+    longitude: row.longitude as number,
+    phone: row.phone as string,
+    openingHours: row.opening_hours as string,
+    distanceKm: row.distance_km == null ? null : Math.round((row.distance_km as number) * 100) / 100,
   };
 }

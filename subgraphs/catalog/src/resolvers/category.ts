@@ -1,7 +1,7 @@
-import { badInput, notFound, payload, type Resolvers } from '@dcrm/kit';
-import { type CategoryCreateInput, categoryCreate } from '../domain/category-write.js';
+import { badInput, notFound, payload } from '@dcrm/kit';
+import { categoryCreate } from '../domain/category-write.js';
 import type { CategoryView } from '../entities/views.js';
-import type { CatalogContext } from './context.js';
+import type { CatalogContext, CatalogResolvers } from './context.js';
 
 /** Categories are a global taxonomy; a storefront sees those holding its products. */
 async function visibleCategories(ctx: CatalogContext): Promise<CategoryView[]> {
@@ -28,10 +28,10 @@ function treeOrder(categories: CategoryView[]): CategoryView[] {
   return out;
 }
 
-export const categoryResolvers: Resolvers = {
+export const categoryResolvers: CatalogResolvers = {
   Query: {
-    categories: async (_: unknown, __: unknown, ctx: CatalogContext) => treeOrder(await visibleCategories(ctx)),
-    category: async (_: unknown, args: { id?: string; slug?: string }, ctx: CatalogContext) => {
+    categories: async (_, __, ctx) => treeOrder(await visibleCategories(ctx)),
+    category: async (_, args, ctx) => {
       if ((args.id == null) === (args.slug == null)) throw badInput('Give exactly one of id or slug');
       const found = (await visibleCategories(ctx)).find((c) => (args.id ? c.id === args.id : c.slug === args.slug));
       if (!found) throw notFound('Category');
@@ -39,13 +39,12 @@ export const categoryResolvers: Resolvers = {
     },
   },
   Mutation: {
-    categoryCreate: async (_: unknown, args: { input: CategoryCreateInput }, ctx: CatalogContext) =>
-      payload('category', await categoryCreate(ctx.em, ctx.principal, args.input)),
+    categoryCreate: async (_, { input }, ctx) => payload('category', await categoryCreate(ctx.em, ctx.principal, input)),
   },
   Category: {
-    __resolveReference: (ref: { id: string }, ctx: CatalogContext) => ctx.loaders.category.load(ref.id),
-    parent: (c: CategoryView, _: unknown, ctx: CatalogContext) => (c.parentId ? ctx.loaders.category.load(c.parentId) : null),
-    children: async (c: CategoryView, _: unknown, ctx: CatalogContext) => (await visibleCategories(ctx)).filter((x) => x.parentId === c.id),
-    productCount: async (c: CategoryView, _: unknown, ctx: CatalogContext) => (await ctx.loaders.categoryTree()).counts.get(c.id) ?? 0,
+    __resolveReference: (ref, ctx) => ctx.loaders.category.load(ref.id),
+    parent: (c, _, ctx) => (c.parentId ? ctx.loaders.category.load(c.parentId) : null),
+    children: async (c, _, ctx) => (await visibleCategories(ctx)).filter((x) => x.parentId === c.id),
+    productCount: async (c, _, ctx) => (await ctx.loaders.categoryTree()).counts.get(c.id) ?? 0,
   },
 };

@@ -1,19 +1,19 @@
-import { badInput, isUuid, notFound, type Resolvers } from '@dcrm/kit';
+import { badInput, isUuid, notFound } from '@dcrm/kit';
 import { comparisonMatrix } from '../domain/compare.js';
 import type { ProductView } from '../entities/views.js';
-import type { CatalogContext } from './context.js';
+import type { CatalogResolvers } from './context.js';
 
-export const compareProductsResolvers: Resolvers = {
+export const compareProductsResolvers: CatalogResolvers = {
   Query: {
-    compareProducts: async (_: unknown, args: { ids: string[] }, ctx: CatalogContext) => {
+    compareProducts: async (_, args, ctx) => {
       const ids = [...new Set(args.ids)];
       if (ids.length < 2 || ids.length > 4) throw badInput('Compare 2 to 4 distinct products', 'ids');
       if (!ids.every(isUuid)) throw badInput('Not a valid id', 'ids');
-      const products = await Promise.all(ids.map((id) => ctx.loaders.product.load(id)));
+      const loaded = await Promise.all(ids.map((id) => ctx.loaders.product.load(id)));
+      const products = loaded.filter((p): p is ProductView => p !== null);
       // An id outside the caller's assortment is NOT_FOUND like any unknown id: no existence leak.
-      if (products.some((p) => p === null)) throw notFound('Product');
-      const found = products as ProductView[];
-      return { products: found, rows: comparisonMatrix(found) };
+      if (products.length < loaded.length) throw notFound('Product');
+      return { products, rows: comparisonMatrix(products) };
     },
   },
 };

@@ -1,15 +1,14 @@
-import type { Resolvers } from '@dcrm/kit';
 import { PriceList } from '../entities/index.js';
-import type { CatalogContext } from './context.js';
+import type { CatalogResolvers } from './context.js';
 
 /**
  * Catalog's part of the 360° view. The customer subgraph decides who may reach an account; catalog
  * only reveals the price list of the caller's own storefront.
  */
-export const customerResolvers: Resolvers = {
+export const customerResolvers: CatalogResolvers = {
   Customer: {
-    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-    negotiatedPriceList: (c: { id: string }, _: unknown, ctx: CatalogContext) =>
+    __resolveReference: (ref) => ({ id: ref.id }),
+    negotiatedPriceList: (c, _, ctx) =>
       ctx.principal.storefrontId ? ctx.em.findOne(PriceList, { customerId: c.id, storefront: ctx.principal.storefrontId }) : null,
   },
 };

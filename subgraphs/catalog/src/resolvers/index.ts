@@ -2,6 +2,7 @@ import { mergeResolvers } from '@dcrm/kit';
 import { assortmentResolvers } from './assortment-update.js';
 import { categoryResolvers } from './category.js';
 import { compareProductsResolvers } from './compare-products.js';
+import type { CatalogResolvers } from './context.js';
 import { customerResolvers } from './customer.js';
 import { priceResolvers } from './price-mutations.js';
 import { productResolvers } from './product.js';
@@ -10,7 +11,7 @@ import { productsResolvers } from './products.js';
 import { storefrontResolvers } from './storefront.js';
 import { storesNearResolvers } from './stores-near.js';
 
-export const resolvers = mergeResolvers(
+export const resolvers: CatalogResolvers = mergeResolvers(
   storefrontResolvers,
   categoryResolvers,
   productResolvers,

@@ -1,27 +1,23 @@
-import { entitiesOf, payload, type Resolvers } from '@dcrm/kit';
-import { type PriceListCreateInput, type PriceSetInput, priceListCreate, priceSet } from '../domain/price-write.js';
+import { payload } from '@dcrm/kit';
+import { customerVisible } from '../clients/customers.js';
+import { priceListCreate, priceSet } from '../domain/price-write.js';
 import { requireStorefront } from '../domain/visibility.js';
 import { PriceList } from '../entities/index.js';
-import type { CatalogContext } from './context.js';
+import type { CatalogResolvers } from './context.js';
 
-export const priceResolvers: Resolvers = {
+export const priceResolvers: CatalogResolvers = {
   Query: {
-    priceLists: (_: unknown, __: unknown, ctx: CatalogContext) =>
-      ctx.em.find(PriceList, { storefront: requireStorefront(ctx.principal) }, { orderBy: { createdAt: 'asc' } }),
+    priceLists: (_, __, ctx) => ctx.em.find(PriceList, { storefront: requireStorefront(ctx.principal) }, { orderBy: { createdAt: 'asc' } }),
   },
   Mutation: {
-    priceSet: async (_: unknown, args: { input: PriceSetInput }, ctx: CatalogContext) =>
-      payload('price', await priceSet(ctx.em, ctx.principal, args.input)),
-    priceListCreate: async (_: unknown, args: { input: PriceListCreateInput }, ctx: CatalogContext) =>
+    priceSet: async (_, { input }, ctx) => payload('price', await priceSet(ctx.em, ctx.principal, input)),
+    priceListCreate: async (_, { input }, ctx) =>
       payload(
         'priceList',
-        // The account must be one the caller sees in that storefront: asked of the customer subgraph, as the caller.
-        await priceListCreate(ctx.em, ctx.principal, args.input, async (storefrontId, customerId) => {
-          const [found] = await entitiesOf(ctx.services.peers('customer'), { ...ctx.principal, storefrontId }, 'Customer', 'id', [
-            customerId,
-          ]);
-          return found !== null;
-        }),
+        // The account must be one the caller sees in that storefront.
+        await priceListCreate(ctx.em, ctx.principal, input, (storefrontId, customerId) =>
+          customerVisible(ctx.services.peers, ctx.principal, storefrontId, customerId),
+        ),
       ),
   },
 };

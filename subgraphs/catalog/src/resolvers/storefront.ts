@@ -1,19 +1,10 @@
-import type { Resolvers } from '@dcrm/kit';
-import { type IStorefront, Storefront } from '../entities/index.js';
-import type { CatalogContext } from './context.js';
+import type { CatalogResolvers } from './context.js';
 
-/** A storefront is visible only to requests scoped to it (services see any). */
-async function visibleStorefront(ctx: CatalogContext, id: string | null): Promise<IStorefront | null> {
-  if (!id) return null;
-  if (ctx.principal.kind !== 'service' && ctx.principal.storefrontId !== id) return null;
-  return ctx.em.findOne(Storefront, { id });
-}
-
-export const storefrontResolvers: Resolvers = {
+export const storefrontResolvers: CatalogResolvers = {
   Query: {
-    storefront: (_: unknown, __: unknown, ctx: CatalogContext) => visibleStorefront(ctx, ctx.principal.storefrontId),
+    storefront: (_, __, ctx) => (ctx.principal.storefrontId ? ctx.loaders.storefront.load(ctx.principal.storefrontId) : null),
   },
   Storefront: {
-    __resolveReference: (ref: { id: string }, ctx: CatalogContext) => visibleStorefront(ctx, ref.id),
+    __resolveReference: (ref, ctx) => ctx.loaders.storefront.load(ref.id),
   },
 };

@@ -1,13 +1,10 @@
-import type { Resolvers } from '@dcrm/kit';
-import { storesNear, storeView } from '../domain/stores.js';
+import { storesNear } from '../domain/stores.js';
 import { requireStorefront } from '../domain/visibility.js';
-import type { CatalogContext } from './context.js';
+import type { CatalogResolvers } from './context.js';
 
-type Args = { latitude: number; longitude: number; radiusKm?: number | null; first?: number | null };
-
-export const storesNearResolvers: Resolvers = {
+export const storesNearResolvers: CatalogResolvers = {
   Query: {
-    storesNear: (_: unknown, args: Args, ctx: CatalogContext) =>
+    storesNear: (_, args, ctx) =>
       storesNear(ctx.em, requireStorefront(ctx.principal), {
         latitude: args.latitude,
         longitude: args.longitude,
@@ -16,12 +13,7 @@ export const storesNearResolvers: Resolvers = {
       }),
   },
   Store: {
-    __resolveReference: async (ref: { id: string }, ctx: CatalogContext) => {
-      const [row] = await ctx.em.execute('select *, null as distance_km from "catalog"."store" where id = ? and storefront_id = ?', [
-        ref.id,
-        ctx.principal.storefrontId,
-      ]);
-      return row ? storeView(row) : null;
-    },
+    // Another brand's store resolves to null, like an unknown one.
+    __resolveReference: (ref, ctx) => ctx.loaders.store.load(ref.id),
   },
 };
