@@ -1,7 +1,7 @@
 import { actingStorefront, groupedBy, isServiceUnavailable, memo, type Principal, serviceUnavailable } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { catalogLoader } from './domain/catalog.js';
+import { catalogLoader } from './clients/catalog.js';
 import {
   type Buyer,
   type CartEvaluation,
@@ -11,7 +11,7 @@ import {
   MAX_EVALUATIONS,
   NO_EVALUATION,
   storefrontLocale,
-} from './domain/promotions.js';
+} from './clients/promotions.js';
 import type { CartServices } from './domain/services.js';
 import { CartLine, type ICart, type ICartLine, type IOrderLine, OrderEvent, OrderLine } from './entities/index.js';
 

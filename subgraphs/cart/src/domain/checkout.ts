@@ -2,12 +2,12 @@ import { EVENTS, fail, newId, type OrderPlacedEvent, ok, type Principal, type Re
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
+import type { CatalogProduct } from '../clients/catalog.js';
+import { type BuyerLookup, type CartEvaluation, evaluationInput } from '../clients/promotions.js';
 import { Cart, CartLine, type IOrder, Order, OrderEvent, OrderLine, Outbox } from '../entities/index.js';
 import { findCart } from './access.js';
 import type { CartRef } from './cart-edit.js';
-import type { CatalogProduct } from './catalog.js';
 import { askPeer } from './peer-guard.js';
-import { type BuyerLookup, type CartEvaluation, evaluationInput } from './promotions.js';
 import type { CartServices } from './services.js';
 import { computeTotals, withDiscounts } from './totals.js';
 

@@ -1,8 +1,8 @@
 import { fail, ok, type Result } from '@dcrm/kit';
+import { type BuyerLookup, codeRefused, evaluationInput, isCode, MAX_PROMO_CODES, normalizeCode } from '../clients/promotions.js';
 import { CartLine, type ICart } from '../entities/index.js';
 import { type CartRef, type EditContext, openCart, save } from './cart-edit.js';
 import { askPeer } from './peer-guard.js';
-import { type BuyerLookup, codeRefused, evaluationInput, isCode, MAX_PROMO_CODES, normalizeCode } from './promotions.js';
 import type { CartServices } from './services.js';
 
 export type PromoContext = EditContext & { services: CartServices; buyer: BuyerLookup };

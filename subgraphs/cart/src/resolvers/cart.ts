@@ -1,8 +1,8 @@
 import { money, type Resolvers } from '@dcrm/kit';
+import { sold } from '../clients/catalog.js';
+import type { CartDiscount } from '../clients/promotions.js';
 import { findCart } from '../domain/access.js';
-import { sold } from '../domain/catalog.js';
 import { findOrder } from '../domain/orders.js';
-import type { CartDiscount } from '../domain/promotions.js';
 import { type AppliedDiscount, computeTotals, type TotalsData, withDiscounts } from '../domain/totals.js';
 import type { ICart, ICartLine } from '../entities/index.js';
 import type { CartContext } from './context.js';

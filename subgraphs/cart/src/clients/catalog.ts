@@ -1,6 +1,6 @@
 import { answerError, type Principal, type SubgraphTarget } from '@dcrm/kit';
 import DataLoader from 'dataloader';
-import type { TaxCategory } from './totals.js';
+import type { TaxCategory } from '../domain/totals.js';
 
 /** What the cart needs of a product, as the catalog prices it for this caller. */
 export type CatalogProduct = {

@@ -11,9 +11,9 @@ import {
   type UserError,
 } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AppliedDiscount } from '../domain/totals.js';
 import type { ICart, ICartLine } from '../entities/index.js';
 import { type CatalogProduct, sold } from './catalog.js';
-import type { AppliedDiscount } from './totals.js';
 
 /** A promotion applied to a cart, with its per-line breakdown (tax-exclusive). */
 export type CartDiscount = AppliedDiscount & { lines: { lineId: string; oneOff: string; recurring: string }[] };
