@@ -3,9 +3,9 @@ import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import type { CatalogProduct } from '../clients/catalog.js';
-import { MAX_PROMO_CODES } from '../clients/promotions.js';
 import { Cart, CartLine, type ICart, type ICartLine } from '../entities/index.js';
 import { findCart } from './access.js';
+import { MAX_PROMO_CODES } from './promotions.js';
 
 export type CartRef = { cartId: string; cartToken?: string | null; version: number };
 export type LineInput = { productId: string; quantity: number; parentLineId?: string | null };
