@@ -1,10 +1,10 @@
 import { createJobRunner, createSubgraphServer, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrations } from '../migrations/index.js';
+import { promotionClient } from './clients/promotions.js';
 import { abandonmentConfig } from './domain/abandonment-config.js';
 import { outboxChannel } from './domain/channels.js';
 import { runAbandonment } from './domain/periodic.js';
-import { promotionClient } from './domain/promotions.js';
 import type { CartServices } from './domain/services.js';
 import { entities } from './entities/index.js';
 import { createCartLoaders } from './loaders.js';

@@ -1,17 +1,10 @@
 import { actingStorefront, groupedBy, isServiceUnavailable, memo, type Principal, serviceUnavailable } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { catalogLoader } from './domain/catalog.js';
-import {
-  type Buyer,
-  type CartEvaluation,
-  customersWithOrders,
-  type EvaluationInput,
-  evaluationInput,
-  MAX_EVALUATIONS,
-  NO_EVALUATION,
-  storefrontLocale,
-} from './domain/promotions.js';
+import { catalogLoader, storefrontLocale } from './clients/catalog.js';
+import { type CartEvaluation, type EvaluationInput, MAX_EVALUATIONS } from './clients/promotions.js';
+import { priceLines } from './domain/pricing.js';
+import { type Buyer, customersWithOrders, evaluationInput, NO_EVALUATION } from './domain/promotions.js';
 import type { CartServices } from './domain/services.js';
 import { CartLine, type ICart, type ICartLine, type IOrderLine, OrderEvent, OrderLine } from './entities/index.js';
 
@@ -44,7 +37,7 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
       Promise.all(cartLines.map((l) => catalog.load(l.productId))),
       buyer(cart.customerId ?? null),
     ]);
-    const input = evaluationInput(cart, cartLines, products, about);
+    const input = evaluationInput(cart, priceLines(cartLines, products), about);
     return input.lines.length > 0 ? input : null;
   };
 

@@ -2,9 +2,9 @@ import { Checks, fail, newId, ok, type Principal, type Result, randomToken, segm
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
+import type { CatalogProduct } from '../clients/catalog.js';
 import { Cart, CartLine, type ICart, type ICartLine } from '../entities/index.js';
 import { findCart } from './access.js';
-import type { CatalogProduct } from './catalog.js';
 import { MAX_PROMO_CODES } from './promotions.js';
 
 export type CartRef = { cartId: string; cartToken?: string | null; version: number };

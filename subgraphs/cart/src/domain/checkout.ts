@@ -1,15 +1,18 @@
-import { EVENTS, fail, newId, type OrderPlacedEvent, ok, type Principal, type Result } from '@dcrm/kit';
+import { type Clock, EVENTS, fail, newId, type OrderPlacedEvent, ok, type Principal, type Result } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
-import { Cart, CartLine, type IOrder, Order, OrderEvent, OrderLine, Outbox } from '../entities/index.js';
+import type { CatalogProduct } from '../clients/catalog.js';
+import { type Account, accountOf } from '../clients/customer.js';
+import type { CartEvaluation } from '../clients/promotions.js';
+import { Cart, CartLine, type ICart, type ICartLine, type IOrder, Order, OrderEvent, OrderLine, Outbox } from '../entities/index.js';
 import { findCart } from './access.js';
 import type { CartRef } from './cart-edit.js';
-import type { CatalogProduct } from './catalog.js';
 import { askPeer } from './peer-guard.js';
-import { type BuyerLookup, type CartEvaluation, evaluationInput } from './promotions.js';
+import { type PricedCartLine, priceLines, priceOrder, sold } from './pricing.js';
+import { type BuyerLookup, evaluationInput, redeemed } from './promotions.js';
 import type { CartServices } from './services.js';
-import { computeTotals, withDiscounts } from './totals.js';
+import type { TotalsData } from './totals.js';
 
 export type CheckoutContext = {
   em: EntityManager;
@@ -18,15 +21,61 @@ export type CheckoutContext = {
   services: CartServices;
   buyer: BuyerLookup;
 };
-type Account = { segment: string; partner: { id: string } | null };
+
+/** What the guards let through: the open cart at the buyer's version, its priced lines, the buyer's account. */
+type Checked = {
+  cart: ICart;
+  /** The version the buyer checked out; the locked row must still have it. */
+  version: number;
+  key: string;
+  storefrontId: string;
+  customerId: string;
+  account: Account;
+  lines: PricedCartLine[];
+};
+
+/** Everything the cart's transaction writes, decided before it opens. */
+type Draft = Checked & {
+  /** Cart line id → the order line id it becomes (the order's discounts point at these). */
+  orderLineIds: Map<string, string>;
+  totals: TotalsData;
+  promotionIds: string[];
+};
 
 const field = (...path: string[]) => ['input', ...path];
+const cartField = field('cart', 'cartId');
 
-/** The account's segment and partner, asked of the customer subgraph as the customer (before any transaction). */
-async function accountOf(ctx: CheckoutContext): Promise<Account | null> {
-  const response = await ctx.services.peers('customer').execute({ query: 'query Me { me { segment partner { id } } }' }, ctx.principal);
-  return (response?.data?.me as Account | undefined) ?? null;
+// Guards: each passes on what it checked or refuses with the userError the buyer sees.
+
+function validKey(idempotencyKey: string): Result<string> {
+  const key = idempotencyKey.trim();
+  if (key.length < 8 || key.length > 200) return fail('INVALID', 'Use 8 to 200 characters, e.g. a UUID', field('idempotencyKey'));
+  return ok(key);
 }
+
+/** The cart as the buyer was shown it: theirs, still open, at their version. */
+function openAtVersion(cart: ICart | null, ref: CartRef): Result<ICart> {
+  if (!cart) return fail('NOT_FOUND', 'No such cart', cartField);
+  if (cart.status === 'CONVERTED') return fail('CART_CLOSED', 'This cart was checked out with another key', cartField);
+  if (cart.status !== 'OPEN') return fail('CART_CLOSED', `This cart is ${cart.status.toLowerCase()}`, cartField);
+  if (cart.version !== ref.version)
+    return fail('CONFLICT', `The cart changed since version ${ref.version}; reload it`, field('cart', 'version'));
+  return ok(cart);
+}
+
+const nonEmpty = (lines: ICartLine[]): Result<ICartLine[]> =>
+  lines.length === 0 ? fail('EMPTY', 'The cart is empty', cartField) : ok(lines);
+
+/** Every line still sold: checkout never drops a line the buyer was shown. */
+function allSold(lines: ICartLine[], products: (CatalogProduct | null)[]): Result<PricedCartLine[]> {
+  if (!products.every(sold)) return fail('UNAVAILABLE', 'A product in the cart is no longer sold; remove it', cartField);
+  return ok(priceLines(lines, products));
+}
+
+const knownAccount = (account: Account | null): Result<Account> =>
+  account ? ok(account) : fail('NOT_FOUND', 'No account for this customer', cartField);
+
+// Steps before the transaction: the key's order, the catalog's prices, the account, the promotions.
 
 async function existingOrder(em: EntityManager, storefrontId: string, key: string): Promise<IOrder | null> {
   return em.findOne(Order, { storefrontId, idempotencyKey: key });
@@ -39,6 +88,31 @@ function replay(order: IOrder, cartId: string): Result<IOrder> {
     : fail('IDEMPOTENCY_KEY_REUSED', 'This key was used for another cart', field('idempotencyKey'));
 }
 
+/** The cart's lines in the order the cart shows them (amount-off promotions spread over lines in this order), at today's prices. */
+async function priceCart(ctx: CheckoutContext, cart: ICart): Promise<Result<PricedCartLine[]>> {
+  const lines = nonEmpty(await ctx.em.find(CartLine, { cart: cart.id }, { orderBy: { createdAt: 'asc', id: 'asc' } }));
+  if (!lines.ok) return lines;
+  const products = await Promise.all(lines.value.map((l) => ctx.catalog.load(l.productId)));
+  return allSold(lines.value, products);
+}
+
+/** The account's segment and partner, asked of the customer subgraph as the customer (before any transaction). */
+async function buyerAccount(ctx: CheckoutContext): Promise<Result<Account>> {
+  const asked = await askPeer('customer', cartField, () => accountOf(ctx.services.peers('customer'), ctx.principal));
+  return asked.ok ? knownAccount(asked.value) : asked;
+}
+
+/**
+ * Promotions, authoritatively: evaluated and reserved under the key before the cart's transaction opens.
+ * A code on the cart that no longer applies refuses checkout: nobody pays other than what they were shown.
+ */
+async function redeem(ctx: CheckoutContext, order: Checked): Promise<Result<CartEvaluation>> {
+  const { storefrontId, customerId, key } = order;
+  const input = evaluationInput({ ...order.cart, customerId }, order.lines, await ctx.buyer(customerId));
+  const asked = await askPeer('promotion', cartField, () => ctx.services.promotions.redeem(storefrontId, key, input));
+  return asked.ok ? redeemed(asked.value, input.couponCodes) : asked;
+}
+
 /**
  * Cart → order, exactly once per idempotency key, and every retry with that key answers that order
  * however it interleaves with the attempt that places it. Prices and availability are re-read from the
@@ -46,150 +120,135 @@ function replay(order: IOrder, cartId: string): Result<IOrder> {
  * order written with its lines, first event and outbox entry.
  */
 export async function cartCheckout(ctx: CheckoutContext, ref: CartRef, idempotencyKey: string): Promise<Result<IOrder>> {
-  const key = idempotencyKey.trim();
-  if (key.length < 8 || key.length > 200) return fail('INVALID', 'Use 8 to 200 characters, e.g. a UUID', field('idempotencyKey'));
-  const result = await placeOrder(ctx, ref, key);
+  const key = validKey(idempotencyKey);
+  if (!key.ok) return key;
+  const result = await attempt(ctx, ref, key.value);
   if (result.ok) return result;
   // A retry refused on the way (cart closed, promotions busy…) while another attempt with its key
   // committed: the key's order is the answer, whatever stopped this attempt.
-  const placed = await existingOrder(ctx.em.fork() as EntityManager, ctx.principal.storefrontId as string, key);
+  const placed = await existingOrder(ctx.em.fork() as EntityManager, ctx.principal.storefrontId as string, key.value);
   return placed ? replay(placed, ref.cartId) : result;
 }
 
-async function placeOrder(ctx: CheckoutContext, ref: CartRef, key: string): Promise<Result<IOrder>> {
+/** One attempt: the guards, the price, the order placed in the cart's transaction. */
+async function attempt(ctx: CheckoutContext, ref: CartRef, key: string): Promise<Result<IOrder>> {
   const storefrontId = ctx.principal.storefrontId as string;
   // The cart first, then the key's order: the conversion and the order commit together, so a cart
   // read as CONVERTED (or OPEN just before) is followed by a read that sees the order if its key placed it.
   // The other way round, a retry that missed the order and then saw the cart converted answered CART_CLOSED.
-  const cart = await findCart(ctx.em, ctx.principal, ref.cartId, ref.cartToken);
+  const found = await findCart(ctx.em, ctx.principal, ref.cartId, ref.cartToken);
   const previous = await existingOrder(ctx.em, storefrontId, key);
   if (previous) return replay(previous, ref.cartId);
-  if (!cart) return fail('NOT_FOUND', 'No such cart', field('cart', 'cartId'));
-  if (cart.status === 'CONVERTED') return fail('CART_CLOSED', 'This cart was checked out with another key', field('cart', 'cartId'));
-  if (cart.status !== 'OPEN') return fail('CART_CLOSED', `This cart is ${cart.status.toLowerCase()}`, field('cart', 'cartId'));
-  if (cart.version !== ref.version)
-    return fail('CONFLICT', `The cart changed since version ${ref.version}; reload it`, field('cart', 'version'));
-  // The same order as the cart shows (amount-off promotions spread over lines in this order).
-  const lines = await ctx.em.find(CartLine, { cart: cart.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-  if (lines.length === 0) return fail('EMPTY', 'The cart is empty', field('cart', 'cartId'));
-
-  const products = await Promise.all(lines.map((l) => ctx.catalog.load(l.productId)));
-  const unavailable = products.findIndex((p) => p?.status !== 'ACTIVE');
-  if (unavailable >= 0) return fail('UNAVAILABLE', 'A product in the cart is no longer sold; remove it', field('cart', 'cartId'));
-  const priced = lines.map((l, i) => ({ line: l, product: products[i] as CatalogProduct }));
-  const accountAsked = await askPeer('customer', field('cart', 'cartId'), () => accountOf(ctx));
-  if (!accountAsked.ok) return accountAsked;
-  const account = accountAsked.value;
-  if (!account) return fail('NOT_FOUND', 'No account for this customer', field('cart', 'cartId'));
+  const cart = openAtVersion(found, ref);
+  if (!cart.ok) return cart;
+  const lines = await priceCart(ctx, cart.value);
+  if (!lines.ok) return lines;
+  const account = await buyerAccount(ctx);
+  if (!account.ok) return account;
   const customerId = ctx.principal.id as string;
+  const order = { cart: cart.value, version: ref.version, key, storefrontId, customerId, account: account.value, lines: lines.value };
+  const evaluation = await redeem(ctx, order);
+  if (!evaluation.ok) return evaluation;
+  const { discounts } = evaluation.value;
+  const orderLineIds = new Map(order.lines.map((l) => [l.lineId, newId()]));
+  const totals = priceOrder(order.lines, discounts, order.cart.currencyCode, orderLineIds);
+  return commit(ctx, { ...order, orderLineIds, totals, promotionIds: discounts.map((d) => d.promotionId) }, ref.cartId);
+}
 
-  // Promotions, authoritatively: evaluated and reserved under this key before the cart's transaction opens.
-  const input = evaluationInput({ ...cart, customerId }, lines, products, await ctx.buyer(customerId));
-  const redeemAsked = await askPeer('promotion', field('cart', 'cartId'), () => ctx.services.promotions.redeem(storefrontId, key, input));
-  if (!redeemAsked.ok) return redeemAsked;
-  const redeemed = redeemAsked.value;
-  // A code on the cart that no longer applies refuses checkout: nobody pays other than what they were shown.
-  if (!redeemed.ok) return redeemed;
-  const evaluation: CartEvaluation = redeemed.value;
-
-  const orderLineIds = new Map(lines.map((l) => [l.id, newId()]));
-  const totals = {
-    ...computeTotals(
-      withDiscounts(
-        priced.map(({ line, product }) => ({
-          lineId: line.id,
-          quantity: line.quantity,
-          recurring: product.recurring,
-          oneOff: product.oneOff,
-          deposit: product.deposit,
-          taxCategory: product.taxCategory,
-        })),
-        evaluation.discounts,
-      ),
-      cart.currencyCode,
-    ),
-    // Kept on the order as they were applied, pointing at the order's own lines.
-    appliedDiscounts: evaluation.discounts.map(({ lines: _lines, ...d }) => ({
-      ...d,
-      lineIds: d.lineIds.map((id) => orderLineIds.get(id) ?? id),
-    })),
-  };
-  const promotionIds = evaluation.discounts.map((d) => d.promotionId);
-
-  const placed: { event: OrderPlacedEvent | null } = { event: null };
+/** Places the order in the cart's transaction, publishes it after commit, and gives back the reservation when no order came of it. */
+async function commit(ctx: CheckoutContext, draft: Draft, cartId: string): Promise<Result<IOrder>> {
+  const { storefrontId, key } = draft;
   try {
-    const order = await ctx.em.transactional(async (tx) => {
-      // Concurrent checkouts of one cart queue here; the losers then find the order below.
-      await tx.execute('select id from "cart"."cart" where id = ? for update', [cart.id]);
-      const already = await existingOrder(tx as EntityManager, storefrontId, key);
-      if (already) return already;
-      const locked = await tx.findOneOrFail(Cart, { id: cart.id }, { refresh: true });
-      if (locked.status !== 'OPEN' || locked.version !== ref.version) return null;
-      const [{ seq }] = await tx.execute(`select nextval('"cart"."order_number_seq"') as seq`);
-      const now = ctx.services.clock.now();
-      const order = tx.create(Order, {
-        id: newId(),
-        number: `DC-${now.getUTCFullYear()}-${String(seq).padStart(6, '0')}`,
-        storefrontId,
-        customerId,
-        partnerId: account.partner?.id ?? null,
-        segment: account.segment,
-        cartId: cart.id,
-        idempotencyKey: key,
-        currencyCode: cart.currencyCode,
-        totals,
-        placedAt: now,
-      });
-      for (const { line, product } of priced) {
-        tx.create(OrderLine, {
-          id: orderLineIds.get(line.id) as string,
-          order,
-          productId: line.productId,
-          name: product.name,
-          quantity: line.quantity,
-          recurringPrice: product.recurring,
-          oneOffPrice: product.oneOff,
-          deposit: product.deposit,
-        });
-      }
-      tx.create(OrderEvent, { order, status: 'PLACED', at: now });
-      const eventId = newId();
-      const event: OrderPlacedEvent = {
-        eventId,
-        orderId: order.id,
-        storefrontId,
-        customerId,
-        productIds: [...new Set(lines.map((l) => l.productId))],
-        dueNow: totals.dueNow,
-        currencyCode: cart.currencyCode,
-        promotionIds,
-        at: now.toISOString(),
-      };
-      placed.event = event;
-      tx.create(Outbox, { id: eventId, type: EVENTS.orderPlaced, payload: event, createdAt: now });
-      // A recovered cart that orders counts as converted; its reminders stop.
-      await tx.execute('update "cart"."drop_link" set converted_at = ? where cart_id = ? and converted_at is null', [now, cart.id]);
-      locked.status = 'CONVERTED';
-      locked.orderId = order.id;
-      locked.customerId = customerId;
-      return order;
-    });
-    if (!order) {
+    const placed = await ctx.em.transactional((tx) => placeOrder(tx as EntityManager, draft, ctx.services.clock));
+    if (!placed) {
       await releaseUnlessOrdered(ctx, storefrontId, key);
       return fail('CONFLICT', 'The cart changed meanwhile; reload it', field('cart', 'version'));
     }
     if (placed.event) await publishPlaced(ctx, placed.event);
-    return replay(order, ref.cartId);
+    return replay(placed.order, cartId);
   } catch (error) {
     // Two first attempts raced past the lock check on different carts with one key.
     const raced =
       error instanceof UniqueConstraintViolationException ? await existingOrder(ctx.em.fork() as EntityManager, storefrontId, key) : null;
-    if (raced) return replay(raced, ref.cartId);
+    if (raced) return replay(raced, cartId);
     await releaseUnlessOrdered(ctx, storefrontId, key);
     if (!(error instanceof UniqueConstraintViolationException)) throw error;
     return fail('CONFLICT', 'Please retry', field('idempotencyKey'));
   }
 }
+
+/**
+ * Inside the transaction: the order with its lines, first event and outbox entry, the cart converted.
+ * The key's order when another attempt placed it first (no event: that attempt publishes); null when
+ * the cart changed since it was read.
+ */
+async function placeOrder(
+  tx: EntityManager,
+  draft: Draft,
+  clock: Clock,
+): Promise<{ order: IOrder; event: OrderPlacedEvent | null } | null> {
+  const { cart } = draft;
+  // Concurrent checkouts of one cart queue here; the losers then find the order below.
+  await tx.execute('select id from "cart"."cart" where id = ? for update', [cart.id]);
+  const already = await existingOrder(tx, draft.storefrontId, draft.key);
+  if (already) return { order: already, event: null };
+  const locked = await tx.findOneOrFail(Cart, { id: cart.id }, { refresh: true });
+  if (locked.status !== 'OPEN' || locked.version !== draft.version) return null;
+  const [{ seq }] = await tx.execute(`select nextval('"cart"."order_number_seq"') as seq`);
+  const now = clock.now();
+  const order = createOrder(tx, draft, `DC-${now.getUTCFullYear()}-${String(seq).padStart(6, '0')}`, now);
+  const event = placedEvent(draft, order, now);
+  tx.create(Outbox, { id: event.eventId, type: EVENTS.orderPlaced, payload: event, createdAt: now });
+  // A recovered cart that orders counts as converted; its reminders stop.
+  await tx.execute('update "cart"."drop_link" set converted_at = ? where cart_id = ? and converted_at is null', [now, cart.id]);
+  locked.status = 'CONVERTED';
+  locked.orderId = order.id;
+  locked.customerId = draft.customerId;
+  return { order, event };
+}
+
+/** The order with its lines (the catalog's prices as checked out) and its first status event. */
+function createOrder(tx: EntityManager, draft: Draft, number: string, now: Date): IOrder {
+  const order = tx.create(Order, {
+    id: newId(),
+    number,
+    storefrontId: draft.storefrontId,
+    customerId: draft.customerId,
+    partnerId: draft.account.partner?.id ?? null,
+    segment: draft.account.segment,
+    cartId: draft.cart.id,
+    idempotencyKey: draft.key,
+    currencyCode: draft.cart.currencyCode,
+    totals: draft.totals,
+    placedAt: now,
+  });
+  for (const line of draft.lines) {
+    tx.create(OrderLine, {
+      id: draft.orderLineIds.get(line.lineId) as string,
+      order,
+      productId: line.productId,
+      name: line.name,
+      quantity: line.quantity,
+      recurringPrice: line.recurring,
+      oneOffPrice: line.oneOff,
+      deposit: line.deposit,
+    });
+  }
+  tx.create(OrderEvent, { order, status: 'PLACED', at: now });
+  return order;
+}
+
+const placedEvent = (draft: Draft, order: IOrder, now: Date): OrderPlacedEvent => ({
+  eventId: newId(),
+  orderId: order.id,
+  storefrontId: draft.storefrontId,
+  customerId: draft.customerId,
+  productIds: [...new Set(draft.lines.map((l) => l.productId))],
+  dueNow: draft.totals.dueNow,
+  currencyCode: draft.cart.currencyCode,
+  promotionIds: draft.promotionIds,
+  at: now.toISOString(),
+});
 
 /**
  * The checkout did not produce an order: give back what it reserved — unless another request with

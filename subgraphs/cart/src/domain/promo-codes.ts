@@ -2,6 +2,7 @@ import { fail, ok, type Result } from '@dcrm/kit';
 import { CartLine, type ICart } from '../entities/index.js';
 import { type CartRef, type EditContext, openCart, save } from './cart-edit.js';
 import { askPeer } from './peer-guard.js';
+import { priceLines } from './pricing.js';
 import { type BuyerLookup, codeRefused, evaluationInput, isCode, MAX_PROMO_CODES, normalizeCode } from './promotions.js';
 import type { CartServices } from './services.js';
 
@@ -29,7 +30,7 @@ export async function cartPromoCodeApply(ctx: PromoContext, ref: CartRef, rawCod
     ctx.buyer(cart.customerId ?? null),
   ]);
   const couponCodes = [...cart.promoCodes, code];
-  const input = evaluationInput(cart, lines, products, { ...about, couponCodes });
+  const input = evaluationInput(cart, priceLines(lines, products), { ...about, couponCodes });
   const asked = await askPeer('promotion', codeField, () => ctx.services.promotions.evaluate(cart.storefrontId, input));
   if (!asked.ok) return asked;
   const problem = asked.value.codeProblems.find((p) => normalizeCode(p.code) === code)?.problem ?? null;

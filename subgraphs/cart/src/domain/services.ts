@@ -1,7 +1,7 @@
 import type { Clock, EventBus, Peers } from '@dcrm/kit';
+import type { PromotionClient } from '../clients/promotions.js';
 import type { AbandonmentConfig } from './abandonment-config.js';
 import type { ChannelAdapter } from './channels.js';
-import type { PromotionClient } from './promotions.js';
 
 export type CartServices = {
   peers: Peers;

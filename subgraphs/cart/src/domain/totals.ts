@@ -1,6 +1,6 @@
 import { fromMinor, toMinor } from '@dcrm/kit';
-
-export type TaxCategory = 'STANDARD' | 'REDUCED' | 'ZERO' | 'EXEMPT';
+import type { TaxCategory } from '../clients/catalog.js';
+import type { CartDiscount } from '../clients/promotions.js';
 
 /**
  * A line as priced by the catalog for this caller (tax-exclusive unit prices), with what promotions
@@ -18,15 +18,7 @@ export type PricedLine = {
 };
 
 /** A promotion applied to a cart or kept on an order (order: line ids are the order's lines). */
-export type AppliedDiscount = {
-  promotionId: string;
-  name: string;
-  message: string;
-  oneOff: string;
-  recurring: string;
-  lineIds: string[];
-  couponCode: string | null;
-};
+export type AppliedDiscount = Omit<CartDiscount, 'lines'>;
 
 export type TotalsData = {
   currencyCode: string;

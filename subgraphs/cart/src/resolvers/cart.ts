@@ -1,9 +1,9 @@
 import { money, type Resolvers } from '@dcrm/kit';
+import type { CartDiscount } from '../clients/promotions.js';
 import { findCart } from '../domain/access.js';
-import { sold } from '../domain/catalog.js';
 import { findOrder } from '../domain/orders.js';
-import type { CartDiscount } from '../domain/promotions.js';
-import { type AppliedDiscount, computeTotals, type TotalsData, withDiscounts } from '../domain/totals.js';
+import { cartTotals, priceLines, sold } from '../domain/pricing.js';
+import type { AppliedDiscount, TotalsData } from '../domain/totals.js';
 import type { ICart, ICartLine } from '../entities/index.js';
 import type { CartContext } from './context.js';
 
@@ -42,22 +42,7 @@ export const cartResolvers: Resolvers = {
     totals: async (c: ICart, _: unknown, ctx: CartContext) => {
       const [lines, evaluation] = await Promise.all([ctx.loaders.lines.load(c.id), ctx.loaders.evaluation.load(c)]);
       const products = await Promise.all(lines.map((l) => ctx.loaders.catalog.load(l.productId)));
-      const priced = lines.flatMap((l, i) => {
-        const p = products[i];
-        return sold(p)
-          ? [
-              {
-                lineId: l.id,
-                quantity: l.quantity,
-                recurring: p.recurring,
-                oneOff: p.oneOff,
-                deposit: p.deposit,
-                taxCategory: p.taxCategory,
-              },
-            ]
-          : [];
-      });
-      return totalsView(computeTotals(withDiscounts(priced, evaluation.discounts), c.currencyCode));
+      return totalsView(cartTotals(priceLines(lines, products), evaluation.discounts, c.currencyCode));
     },
     discounts: async (c: ICart, _: unknown, ctx: CartContext) =>
       discountsView(

@@ -1,6 +1,8 @@
-import { answerError, type Principal, type SubgraphTarget } from '@dcrm/kit';
+import { answerError, type Peers, type Principal, type SubgraphTarget } from '@dcrm/kit';
 import DataLoader from 'dataloader';
-import type { TaxCategory } from './totals.js';
+
+/** The catalog's tax categories; the cart's totals apply the storefront's rate for each. */
+export type TaxCategory = 'STANDARD' | 'REDUCED' | 'ZERO' | 'EXEMPT';
 
 /** What the cart needs of a product, as the catalog prices it for this caller. */
 export type CatalogProduct = {
@@ -18,9 +20,6 @@ export type CatalogProduct = {
   compatibleAddonIds: string[];
 };
 
-/** Still sold to this caller: the catalog returned it and it is ACTIVE (anything else counts for nothing in totals). */
-export const sold = (p: CatalogProduct | null | undefined): p is CatalogProduct => !!p && p.status === 'ACTIVE';
-
 type Price = {
   type: 'RECURRING' | 'ONE_OFF';
   amount: { amount: string; currencyCode: string };
@@ -37,6 +36,7 @@ type Entity = {
   compatibleAddons: { id: string }[];
 } | null;
 
+const LOCALE = '{ storefront { locale } }';
 const QUERY = `query CartProducts($reps: [_Any!]!) { _entities(representations: $reps) { ... on Product {
   id name kind category { id } status prices { type amount { amount currencyCode } deposit { amount } taxCategory } compatibleAddons { id } } } }`;
 
@@ -73,4 +73,12 @@ export function catalogLoader(catalog: SubgraphTarget, principal: Principal): Da
     const entities = (response.data?._entities ?? []) as Entity[];
     return ids.map((_, i) => (entities[i] ? toProduct(entities[i] as NonNullable<Entity>) : null));
   });
+}
+
+/** The storefront's locale for promotion messages (the catalog knows it); null when it cannot be read. */
+export async function storefrontLocale(peers: Peers, principal: Principal): Promise<string | null> {
+  const response = await peers('catalog')
+    .execute({ query: LOCALE }, principal)
+    .catch(() => null);
+  return (response?.data?.storefront as { locale?: string } | null)?.locale ?? null;
 }
