@@ -1,7 +1,9 @@
-import { actingStorefront, groupedBy, isServiceUnavailable, memo, type Principal, serviceUnavailable } from '@dcrm/kit';
+import { actingStorefront, byId, groupedBy, isServiceUnavailable, memo, type Principal, serviceUnavailable } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { visibleCarts } from './domain/access.js';
 import { catalogLoader } from './domain/catalog.js';
+import { visibleOrders } from './domain/orders.js';
 import {
   type Buyer,
   type CartEvaluation,
@@ -81,6 +83,16 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
   };
 
   return {
+    /** Carts by id as `findCart` shows them without a token (entity references carry none). */
+    cart: byId(
+      (ids) => visibleCarts(em, principal, ids),
+      (c) => c.id,
+    ),
+    /** Orders by id as `findOrder` shows them. */
+    order: byId(
+      (ids) => visibleOrders(em, principal, ids),
+      (o) => o.id,
+    ),
     catalog,
     lines,
     evaluation: new DataLoader<ICart, CartEvaluation, string>(evaluate, { cacheKeyFn: (c) => c.id, maxBatchSize: MAX_EVALUATIONS }),

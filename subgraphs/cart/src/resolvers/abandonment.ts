@@ -14,7 +14,7 @@ import {
 import { recordView } from '../domain/abandonment.js';
 import { abandonedCarts, cartAssist, recoveryKpis } from '../domain/assisted.js';
 import { dropLinkRecover } from '../domain/drop-links.js';
-import { Cart } from '../entities/index.js';
+import { cartById } from '../entities/index.js';
 import type { CartContext } from './context.js';
 
 export const abandonmentResolvers: Resolvers = {
@@ -55,7 +55,7 @@ export const abandonmentResolvers: Resolvers = {
       return {
         recovery: {
           kind: r.kind,
-          cart: r.cartId ? ownedRow(ctx.principal, await ctx.em.fork().findOne(Cart, { id: r.cartId })) : null,
+          cart: r.cartId ? ownedRow(ctx.principal, await cartById(ctx.em.fork(), r.cartId)) : null,
           cartToken: r.cartToken,
           viewedProducts: r.viewedProductIds.map((id) => ({ __typename: 'Product', id })),
           step: r.step,

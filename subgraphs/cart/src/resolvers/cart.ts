@@ -1,7 +1,6 @@
 import { money, type Resolvers } from '@dcrm/kit';
 import { findCart } from '../domain/access.js';
 import { sold } from '../domain/catalog.js';
-import { findOrder } from '../domain/orders.js';
 import type { CartDiscount } from '../domain/promotions.js';
 import { type AppliedDiscount, computeTotals, type TotalsData, withDiscounts } from '../domain/totals.js';
 import type { ICart, ICartLine } from '../entities/index.js';
@@ -35,7 +34,7 @@ export const cartResolvers: Resolvers = {
       findCart(ctx.em, ctx.principal, args.id, args.cartToken),
   },
   Cart: {
-    __resolveReference: (ref: { id: string }, ctx: CartContext) => findCart(ctx.em, ctx.principal, ref.id),
+    __resolveReference: (ref: { id: string }, ctx: CartContext) => ctx.loaders.cart.load(ref.id),
     lines: async (c: ICart, _: unknown, ctx: CartContext) =>
       (await ctx.loaders.lines.load(c.id)).map((l) => ({ ...l, currencyCode: c.currencyCode })),
     // Always today's catalog prices and promotions for this caller; unavailable lines count for nothing (checkout refuses them).
@@ -65,7 +64,7 @@ export const cartResolvers: Resolvers = {
         c.currencyCode,
       ),
     promoCodes: (c: ICart) => c.promoCodes ?? [],
-    order: (c: ICart, _: unknown, ctx: CartContext) => (c.orderId ? findOrder(ctx.em, ctx.principal, c.orderId) : null),
+    order: (c: ICart, _: unknown, ctx: CartContext) => (c.orderId ? ctx.loaders.order.load(c.orderId) : null),
   },
   CartLine: {
     product: async (l: LineView, _: unknown, ctx: CartContext) =>

@@ -1,4 +1,5 @@
 import { payload, type Resolvers, type Result } from '@dcrm/kit';
+import { storefrontCurrency } from '../clients/storefront.js';
 import {
   type CartRef,
   type Created,
@@ -21,17 +22,12 @@ const edit = (ctx: CartContext) => ({ em: ctx.em, principal: ctx.principal, cata
 const priced = (ctx: CartContext) => ({ ...edit(ctx), services: ctx.services, buyer: ctx.loaders.buyer });
 const cartPayload = (result: Result<ICart>) => ({ ...payload('cart', result), cartToken: null });
 
-async function storefrontCurrency(ctx: CartContext): Promise<string> {
-  const response = await ctx.services.peers('catalog').execute({ query: '{ storefront { currencyCode } }' }, ctx.principal);
-  const code = (response.data?.storefront as { currencyCode?: string } | null)?.currencyCode;
-  if (!code) throw new Error('catalog: no storefront currency');
-  return code;
-}
-
 export const mutationResolvers: Resolvers = {
   Mutation: {
     cartCreate: async (_: unknown, { input }: { input: { lines?: LineInput[] | null } }, ctx: CartContext) => {
-      const result: Result<Created> = await cartCreate(edit(ctx), input.lines ?? [], () => storefrontCurrency(ctx));
+      const result: Result<Created> = await cartCreate(edit(ctx), input.lines ?? [], () =>
+        storefrontCurrency(ctx.services.peers('catalog'), ctx.principal),
+      );
       return result.ok
         ? { cart: result.value.cart, cartToken: result.value.cartToken, userErrors: [] }
         : { cart: null, cartToken: null, userErrors: result.errors };

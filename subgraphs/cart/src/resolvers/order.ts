@@ -1,7 +1,7 @@
 import { actingStorefront, isUuid, money, notFound, parsePage, type Resolvers, toConnection } from '@dcrm/kit';
-import { orderScope } from '../domain/access.js';
-import { findOrder } from '../domain/orders.js';
-import { Cart, type IOrder, type IOrderLine, Order } from '../entities/index.js';
+import { customerCarts } from '../domain/access.js';
+import { findOrder, listOrders } from '../domain/orders.js';
+import { bestsellers, type IOrder, type IOrderLine } from '../entities/index.js';
 import { discountsView, totalsView } from './cart.js';
 import type { CartContext } from './context.js';
 
@@ -9,13 +9,8 @@ type PageArgs = { first?: number | null; after?: string | null };
 
 async function ordersPage(ctx: CartContext, args: PageArgs, customerId?: string) {
   const page = parsePage(args, 'NEWEST', 1);
-  const scope = orderScope(ctx.principal);
-  if (!scope) return toConnection([], page, 'NEWEST', () => []);
-  const rows = await ctx.em.find(
-    Order,
-    { $and: [scope, customerId ? { customerId } : {}, page.after ? { id: { $lt: String(page.after[0]) } } : {}] },
-    { orderBy: { id: 'desc' }, limit: page.limit + 1 },
-  );
+  const after = page.after ? String(page.after[0]) : null;
+  const rows = await listOrders(ctx.em, ctx.principal, { customerId, after, limit: page.limit + 1 });
   return toConnection(rows, page, 'NEWEST', (o) => [o.id]);
 }
 
@@ -28,19 +23,14 @@ export const orderResolvers: Resolvers = {
     },
     orders: (_: unknown, args: PageArgs, ctx: CartContext) => ordersPage(ctx, args),
     bestsellers: async (_: unknown, { first }: { first?: number | null }, ctx: CartContext) => {
-      const limit = Math.min(Math.max(first ?? 10, 0), 100);
       const storefrontId = actingStorefront(ctx.principal);
       if (!storefrontId) return [];
-      const rows = await ctx.em.execute(
-        `select ol.product_id, sum(ol.quantity)::int as units from "cart"."order_line" ol join "cart"."customer_order" o on o.id = ol.order_id
-         where o.storefront_id = ? and o.status <> 'CANCELLED' group by ol.product_id order by units desc, ol.product_id limit ?`,
-        [storefrontId, limit],
-      );
-      return rows.map((r) => ({ product: { __typename: 'Product', id: r.product_id }, unitsSold: r.units }));
+      const rows = await bestsellers(ctx.em, storefrontId, Math.min(Math.max(first ?? 10, 0), 100));
+      return rows.map((r) => ({ product: { __typename: 'Product', id: r.productId }, unitsSold: r.units }));
     },
   },
   Order: {
-    __resolveReference: (ref: { id: string }, ctx: CartContext) => (isUuid(ref.id) ? findOrder(ctx.em, ctx.principal, ref.id) : null),
+    __resolveReference: (ref: { id: string }, ctx: CartContext) => ctx.loaders.order.load(ref.id),
     lines: (o: IOrder, _: unknown, ctx: CartContext) =>
       ctx.loaders.orderLines.load(o.id).then((lines) => lines.map((l) => ({ ...l, currencyCode: o.currencyCode }))),
     totals: (o: IOrder) => totalsView(o.totals),
@@ -57,12 +47,7 @@ export const orderResolvers: Resolvers = {
   Customer: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
     // Reached through the customer subgraph's rules; a customer principal still only ever gets their own.
-    carts: (c: { id: string }, _: unknown, ctx: CartContext) => {
-      const p = ctx.principal;
-      const storefrontId = actingStorefront(p);
-      if (!storefrontId || (p.kind === 'customer' && p.id !== c.id) || p.kind === 'anonymous') return [];
-      return ctx.em.find(Cart, { customerId: c.id, storefrontId, status: 'OPEN' }, { orderBy: { updatedAt: 'desc' } });
-    },
+    carts: (c: { id: string }, _: unknown, ctx: CartContext) => customerCarts(ctx.em, ctx.principal, c.id),
     orders: (c: { id: string }, args: PageArgs, ctx: CartContext) => ordersPage(ctx, args, c.id),
   },
 };
