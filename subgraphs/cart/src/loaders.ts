@@ -15,7 +15,7 @@ import {
   storefrontLocale,
 } from './domain/promotions.js';
 import type { CartServices } from './domain/services.js';
-import { CartLine, type ICart, type ICartLine, type IOrderLine, OrderEvent, OrderLine } from './entities/index.js';
+import { CartLine, type ICart, type ICartLine, type IOrderEvent, type IOrderLine, OrderEvent, OrderLine } from './entities/index.js';
 
 export type CartLoaders = ReturnType<typeof createCartLoaders>;
 
@@ -101,7 +101,7 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
       (ids) => em.find(OrderLine, { order: { $in: [...ids] } }, { orderBy: { id: 'asc' } }),
       (l) => l.order.id,
     ),
-    orderEvents: groupedBy<{ order: { id: string }; status: string; reason?: string | null; at: Date }>(
+    orderEvents: groupedBy<IOrderEvent>(
       (ids) => em.find(OrderEvent, { order: { $in: [...ids] } }, { orderBy: { at: 'asc', id: 'asc' } }),
       (e) => e.order.id,
     ),

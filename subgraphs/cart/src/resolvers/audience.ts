@@ -1,14 +1,14 @@
-import { actingStorefront, badInput, isUuid, type Resolvers } from '@dcrm/kit';
+import { actingStorefront, badInput, isUuid } from '@dcrm/kit';
 import { customersHolding } from '../entities/index.js';
-import type { CartContext } from './context.js';
+import type { CartResolvers } from './context.js';
 
 const MAX_CUSTOMERS = 1000;
 const MAX_PRODUCTS = 250;
 
 /** Service-only: "products held" for the promotion subgraph's campaign audiences. */
-export const audienceResolvers: Resolvers = {
+export const audienceResolvers: CartResolvers = {
   Query: {
-    customersHolding: async (_: unknown, args: { customerIds: string[]; productIds: string[] }, ctx: CartContext) => {
+    customersHolding: async (_, args, ctx) => {
       if (args.customerIds.length > MAX_CUSTOMERS) throw badInput(`At most ${MAX_CUSTOMERS} customers`, 'customerIds');
       if (args.productIds.length > MAX_PRODUCTS) throw badInput(`At most ${MAX_PRODUCTS} products`, 'productIds');
       if (![...args.customerIds, ...args.productIds].every(isUuid)) throw badInput('Not a valid id');
