@@ -9,6 +9,7 @@ import type { CartServices } from './domain/services.js';
 import { entities } from './entities/index.js';
 import { createCartLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
+import { seed } from './seed/index.js';
 
 export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url));
 
@@ -23,6 +24,7 @@ export const cartSubgraph: SubgraphDefinition = {
   typeDefs,
   entities,
   migrations,
+  seed,
   create: async ({ orm, secret, bus, peers, clock }) => {
     const services: CartServices = {
       peers,

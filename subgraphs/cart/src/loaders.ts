@@ -1,12 +1,14 @@
-import { actingStorefront, groupedBy, isServiceUnavailable, memo, type Principal, serviceUnavailable } from '@dcrm/kit';
+import { actingStorefront, byId, groupedBy, isServiceUnavailable, memo, type Principal, serviceUnavailable } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { catalogLoader, storefrontLocale } from './clients/catalog.js';
 import { type CartEvaluation, type EvaluationInput, MAX_EVALUATIONS } from './clients/promotions.js';
+import { visibleCarts } from './domain/access.js';
+import { visibleOrders } from './domain/orders.js';
 import { priceLines } from './domain/pricing.js';
 import { type Buyer, customersWithOrders, evaluationInput, NO_EVALUATION } from './domain/promotions.js';
 import type { CartServices } from './domain/services.js';
-import { CartLine, type ICart, type ICartLine, type IOrderLine, OrderEvent, OrderLine } from './entities/index.js';
+import { CartLine, type ICart, type ICartLine, type IOrderEvent, type IOrderLine, OrderEvent, OrderLine } from './entities/index.js';
 
 export type CartLoaders = ReturnType<typeof createCartLoaders>;
 
@@ -74,6 +76,16 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
   };
 
   return {
+    /** Carts by id as `findCart` shows them without a token (entity references carry none). */
+    cart: byId(
+      (ids) => visibleCarts(em, principal, ids),
+      (c) => c.id,
+    ),
+    /** Orders by id as `findOrder` shows them. */
+    order: byId(
+      (ids) => visibleOrders(em, principal, ids),
+      (o) => o.id,
+    ),
     catalog,
     lines,
     evaluation: new DataLoader<ICart, CartEvaluation, string>(evaluate, { cacheKeyFn: (c) => c.id, maxBatchSize: MAX_EVALUATIONS }),
@@ -82,7 +94,7 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
       (ids) => em.find(OrderLine, { order: { $in: [...ids] } }, { orderBy: { id: 'asc' } }),
       (l) => l.order.id,
     ),
-    orderEvents: groupedBy<{ order: { id: string }; status: string; reason?: string | null; at: Date }>(
+    orderEvents: groupedBy<IOrderEvent>(
       (ids) => em.find(OrderEvent, { order: { $in: [...ids] } }, { orderBy: { at: 'asc', id: 'asc' } }),
       (e) => e.order.id,
     ),

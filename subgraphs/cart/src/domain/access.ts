@@ -1,10 +1,19 @@
 import { accountRowScope, actingStorefront, isUuid, type Principal, safeEqual, sha256Hex } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Cart, type ICart, type IOrder } from '../entities/index.js';
+import { Cart, cartsIn, type ICart, type IOrder, openCartsOf } from '../entities/index.js';
 
 function tokenMatches(token: string | null | undefined, hash: string | null | undefined): boolean {
   return !!token && !!hash && safeEqual(sha256Hex(token), hash);
+}
+
+/** A cart of the caller's storefront that they may use: theirs, one they assist, or opened with its token. */
+function mayUse(principal: Principal, cart: ICart, token?: string | null): boolean {
+  if (principal.kind === 'customer' && cart.customerId === principal.id) return true;
+  // Assisted sales: the staff member who took the cart over works on it with the customer.
+  if (principal.kind === 'staff' && cart.assistedBy === principal.id) return true;
+  // The token is a capability: whoever holds it (a drop link's new device, too) may use the cart.
+  return tokenMatches(token, cart.tokenHash);
 }
 
 /**
@@ -15,12 +24,22 @@ export async function findCart(em: EntityManager, principal: Principal, id: stri
   const storefrontId = actingStorefront(principal);
   if (!isUuid(id) || !storefrontId) return null;
   const cart = await em.findOne(Cart, { id, storefrontId });
-  if (!cart) return null;
-  if (principal.kind === 'customer' && cart.customerId === principal.id) return cart;
-  // Assisted sales: the staff member who took the cart over works on it with the customer.
-  if (principal.kind === 'staff' && cart.assistedBy === principal.id) return cart;
-  // The token is a capability: whoever holds it (a drop link's new device, too) may use the cart.
-  return tokenMatches(token, cart.tokenHash) ? cart : null;
+  return cart && mayUse(principal, cart, token) ? cart : null;
+}
+
+/** The carts of `ids` the caller may use without a token (as `findCart`); the others are left out. */
+export async function visibleCarts(em: EntityManager, principal: Principal, ids: readonly string[]): Promise<ICart[]> {
+  const storefrontId = actingStorefront(principal);
+  const valid = ids.filter(isUuid);
+  if (!storefrontId || valid.length === 0) return [];
+  return (await cartsIn(em, storefrontId, valid)).filter((cart) => mayUse(principal, cart));
+}
+
+/** A customer's open carts, for whoever reaches them through the customer subgraph; a customer sees only their own. */
+export async function customerCarts(em: EntityManager, principal: Principal, customerId: string): Promise<ICart[]> {
+  const storefrontId = actingStorefront(principal);
+  if (!storefrontId || (principal.kind === 'customer' && principal.id !== customerId) || principal.kind === 'anonymous') return [];
+  return openCartsOf(em, storefrontId, customerId);
 }
 
 /**

@@ -8,7 +8,9 @@ import { findCart } from './access.js';
 import { MAX_PROMO_CODES } from './promotions.js';
 
 export type CartRef = { cartId: string; cartToken?: string | null; version: number };
-export type LineInput = { productId: string; quantity: number; parentLineId?: string | null };
+/** A line asked for; no quantity is one (the SDL's default, so GraphQL callers always send one). */
+export type LineInput = { productId: string; quantity?: number; parentLineId?: string | null };
+const quantityOf = (l: LineInput) => l.quantity ?? 1;
 export type EditContext = { em: EntityManager; principal: Principal; catalog: DataLoader<string, CatalogProduct | null> };
 
 const MAX_LINES = 50;
@@ -44,7 +46,8 @@ async function checkLines(ctx: EditContext, cart: ICart, existing: ICartLine[], 
   lines.forEach((l, i) => {
     checks.uuid(l.productId, field('lines', i, 'productId'));
     checks.uuid(l.parentLineId, field('lines', i, 'parentLineId'));
-    if (!Number.isInteger(l.quantity) || l.quantity < 1 || l.quantity > 99)
+    const quantity = quantityOf(l);
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > 99)
       checks.add('INVALID', 'Quantity from 1 to 99', field('lines', i, 'quantity'));
   });
   if (!checks.ok) return;
@@ -113,7 +116,7 @@ export async function cartCreate(
     await checkLines(ctx, cart, [], lines, checks);
     if (!checks.ok) return { ok: false, errors: checks.errors };
     for (const l of lines)
-      ctx.em.create(CartLine, { cart, productId: l.productId, quantity: l.quantity, parentLineId: l.parentLineId ?? null });
+      ctx.em.create(CartLine, { cart, productId: l.productId, quantity: quantityOf(l), parentLineId: l.parentLineId ?? null });
   }
   await ctx.em.flush();
   return ok({ cart, cartToken: token });
@@ -131,8 +134,8 @@ export async function cartLinesAdd(ctx: EditContext, ref: CartRef, lines: LineIn
     for (const l of lines) {
       // The same product under the same parent adds to the quantity.
       const same = existing.find((e) => e.productId === l.productId && (e.parentLineId ?? null) === (l.parentLineId ?? null));
-      if (same) same.quantity = Math.min(99, same.quantity + l.quantity);
-      else ctx.em.create(CartLine, { cart, productId: l.productId, quantity: l.quantity, parentLineId: l.parentLineId ?? null });
+      if (same) same.quantity = Math.min(99, same.quantity + quantityOf(l));
+      else ctx.em.create(CartLine, { cart, productId: l.productId, quantity: quantityOf(l), parentLineId: l.parentLineId ?? null });
     }
   });
 }

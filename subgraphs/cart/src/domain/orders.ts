@@ -1,6 +1,6 @@
-import { fail, ok, type Principal, type Result } from '@dcrm/kit';
+import { fail, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type IOrder, Order, OrderEvent, type OrderStatus } from '../entities/index.js';
+import { type IOrder, Order, OrderEvent, type OrderStatus, ordersIn, ordersPage } from '../entities/index.js';
 import { orderScope } from './access.js';
 
 /** Order lifecycle as data. */
@@ -14,6 +14,23 @@ export const ORDER_TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {
 export async function findOrder(em: EntityManager, principal: Principal, id: string): Promise<IOrder | null> {
   const scope = orderScope(principal);
   return scope ? em.findOne(Order, { $and: [scope, { id }] }) : null;
+}
+
+/** The orders of `ids` the caller may see (as `findOrder`); the others are left out. */
+export async function visibleOrders(em: EntityManager, principal: Principal, ids: readonly string[]): Promise<IOrder[]> {
+  const scope = orderScope(principal);
+  const valid = ids.filter(isUuid);
+  return scope && valid.length ? ordersIn(em, scope, valid) : [];
+}
+
+/** A page of the orders the caller may see, newest first; optionally one customer's. */
+export async function listOrders(
+  em: EntityManager,
+  principal: Principal,
+  options: { customerId?: string; after: string | null; limit: number },
+): Promise<IOrder[]> {
+  const scope = orderScope(principal);
+  return scope ? ordersPage(em, scope, options) : [];
 }
 
 export async function orderStatusUpdate(

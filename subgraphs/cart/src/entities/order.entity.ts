@@ -55,6 +55,7 @@ export const OrderEvent = defineEntity({
     at: p.datetime().onCreate(() => new Date()),
   },
 });
+export type IOrderEvent = InferEntity<typeof OrderEvent>;
 
 /** Domain events written in the same transaction as the change, published after commit. */
 export const Outbox = defineEntity({

@@ -2,9 +2,12 @@
 // and subgraphs/cart/codegen.json. Do not edit.
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { ICart, IOrder } from '../entities/index.js';
+import type { CartLineView, OrderLineView, EntityRef } from '../entities/views.js';
 import type { CartContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -648,28 +651,28 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   Product: ResolverTypeWrapper<Product>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Customer: ResolverTypeWrapper<Customer>;
+  Customer: ResolverTypeWrapper<EntityRef>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CartStatus: CartStatus;
-  Cart: ResolverTypeWrapper<Cart>;
-  CartLine: ResolverTypeWrapper<CartLine>;
+  Cart: ResolverTypeWrapper<ICart>;
+  CartLine: ResolverTypeWrapper<CartLineView>;
   CartTotals: ResolverTypeWrapper<CartTotals>;
   OrderStatus: OrderStatus;
-  Order: ResolverTypeWrapper<Order>;
+  Order: ResolverTypeWrapper<IOrder>;
   CartDiscount: ResolverTypeWrapper<CartDiscount>;
-  OrderLine: ResolverTypeWrapper<OrderLine>;
+  OrderLine: ResolverTypeWrapper<OrderLineView>;
   OrderEvent: ResolverTypeWrapper<OrderEvent>;
-  OrderConnection: ResolverTypeWrapper<OrderConnection>;
-  OrderEdge: ResolverTypeWrapper<OrderEdge>;
+  OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OrderEdge']>, nodes: Array<ResolversTypes['Order']> }>;
+  OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
   ProductRank: ResolverTypeWrapper<ProductRank>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  CartConnection: ResolverTypeWrapper<CartConnection>;
-  CartEdge: ResolverTypeWrapper<CartEdge>;
+  CartConnection: ResolverTypeWrapper<Omit<CartConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CartEdge']>, nodes: Array<ResolversTypes['Cart']> }>;
+  CartEdge: ResolverTypeWrapper<Omit<CartEdge, 'node'> & { node: ResolversTypes['Cart'] }>;
   RecoveryKpis: ResolverTypeWrapper<RecoveryKpis>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DropLinkKind: DropLinkKind;
-  DropLinkRecovery: ResolverTypeWrapper<DropLinkRecovery>;
-  DropLinkRecoverPayload: ResolverTypeWrapper<DropLinkRecoverPayload>;
+  DropLinkRecovery: ResolverTypeWrapper<Omit<DropLinkRecovery, 'cart'> & { cart?: Maybe<ResolversTypes['Cart']> }>;
+  DropLinkRecoverPayload: ResolverTypeWrapper<Omit<DropLinkRecoverPayload, 'recovery'> & { recovery?: Maybe<ResolversTypes['DropLinkRecovery']> }>;
   ProductViewedPayload: ResolverTypeWrapper<ProductViewedPayload>;
   CartLineInput: CartLineInput;
   CartRef: CartRef;
@@ -683,8 +686,8 @@ export type ResolversTypes = {
   CartCheckoutInput: CartCheckoutInput;
   CartPromoCodeInput: CartPromoCodeInput;
   OrderStatusUpdateInput: OrderStatusUpdateInput;
-  CartPayload: ResolverTypeWrapper<CartPayload>;
-  OrderPayload: ResolverTypeWrapper<OrderPayload>;
+  CartPayload: ResolverTypeWrapper<Omit<CartPayload, 'cart'> & { cart?: Maybe<ResolversTypes['Cart']> }>;
+  OrderPayload: ResolverTypeWrapper<Omit<OrderPayload, 'order'> & { order?: Maybe<ResolversTypes['Order']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ProductViewedInput: ProductViewedInput;
   DropLinkRecoverInput: DropLinkRecoverInput;
@@ -703,25 +706,25 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Product: Product;
   ID: Scalars['ID']['output'];
-  Customer: Customer | FederationReferenceTypes['Customer'];
+  Customer: EntityRef;
   Int: Scalars['Int']['output'];
-  Cart: Cart | FederationReferenceTypes['Cart'];
-  CartLine: CartLine;
+  Cart: ICart;
+  CartLine: CartLineView;
   CartTotals: CartTotals;
-  Order: Order | FederationReferenceTypes['Order'];
+  Order: IOrder;
   CartDiscount: CartDiscount;
-  OrderLine: OrderLine;
+  OrderLine: OrderLineView;
   OrderEvent: OrderEvent;
-  OrderConnection: OrderConnection;
-  OrderEdge: OrderEdge;
+  OrderConnection: Omit<OrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OrderEdge']>, nodes: Array<ResolversParentTypes['Order']> };
+  OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
   ProductRank: ProductRank;
   Query: Record<PropertyKey, never>;
-  CartConnection: CartConnection;
-  CartEdge: CartEdge;
+  CartConnection: Omit<CartConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CartEdge']>, nodes: Array<ResolversParentTypes['Cart']> };
+  CartEdge: Omit<CartEdge, 'node'> & { node: ResolversParentTypes['Cart'] };
   RecoveryKpis: RecoveryKpis;
   Float: Scalars['Float']['output'];
-  DropLinkRecovery: DropLinkRecovery;
-  DropLinkRecoverPayload: DropLinkRecoverPayload;
+  DropLinkRecovery: Omit<DropLinkRecovery, 'cart'> & { cart?: Maybe<ResolversParentTypes['Cart']> };
+  DropLinkRecoverPayload: Omit<DropLinkRecoverPayload, 'recovery'> & { recovery?: Maybe<ResolversParentTypes['DropLinkRecovery']> };
   ProductViewedPayload: ProductViewedPayload;
   CartLineInput: CartLineInput;
   CartRef: CartRef;
@@ -735,8 +738,8 @@ export type ResolversParentTypes = {
   CartCheckoutInput: CartCheckoutInput;
   CartPromoCodeInput: CartPromoCodeInput;
   OrderStatusUpdateInput: OrderStatusUpdateInput;
-  CartPayload: CartPayload;
-  OrderPayload: OrderPayload;
+  CartPayload: Omit<CartPayload, 'cart'> & { cart?: Maybe<ResolversParentTypes['Cart']> };
+  OrderPayload: Omit<OrderPayload, 'order'> & { order?: Maybe<ResolversParentTypes['Order']> };
   Mutation: Record<PropertyKey, never>;
   ProductViewedInput: ProductViewedInput;
   DropLinkRecoverInput: DropLinkRecoverInput;

@@ -8,30 +8,29 @@ import {
   type ProductViewedEvent,
   parsePage,
   payload,
-  type Resolvers,
   toConnection,
 } from '@dcrm/kit';
 import { recordView } from '../domain/abandonment.js';
 import { abandonedCarts, cartAssist, recoveryKpis } from '../domain/assisted.js';
 import { dropLinkRecover } from '../domain/drop-links.js';
-import { Cart } from '../entities/index.js';
-import type { CartContext } from './context.js';
+import { cartById } from '../entities/index.js';
+import type { CartResolvers } from './context.js';
 
-export const abandonmentResolvers: Resolvers = {
+export const abandonmentResolvers: CartResolvers = {
   Query: {
-    abandonedCarts: async (_: unknown, args: { first?: number | null; after?: string | null }, ctx: CartContext) => {
+    abandonedCarts: async (_, args, ctx) => {
       const page = parsePage(args, 'NEWEST', 1);
       const rows = await abandonedCarts(ctx.em, ctx.principal, page.limit + 1, page.after ? String(page.after[0]) : null);
       return toConnection(rows, page, 'NEWEST', (c) => [c.id]);
     },
-    recoveryKpis: (_: unknown, args: { from?: Date | null; to?: Date | null }, ctx: CartContext) => {
+    recoveryKpis: (_, args, ctx) => {
       const storefrontId = actingStorefront(ctx.principal);
       if (!storefrontId) throw notFound('Storefront');
       return recoveryKpis(ctx.em, storefrontId, args.from ?? null, args.to ?? null);
     },
   },
   Mutation: {
-    productViewed: async (_: unknown, { input }: { input: { productId: string } }, ctx: CartContext) => {
+    productViewed: async (_, { input }, ctx) => {
       if (!isUuid(input.productId))
         return { recorded: false, userErrors: [{ code: 'INVALID', message: 'Not a valid id', field: ['input', 'productId'] }] };
       const now = ctx.services.clock.now();
@@ -48,14 +47,14 @@ export const abandonmentResolvers: Resolvers = {
       }
       return { recorded, userErrors: [] };
     },
-    dropLinkRecover: async (_: unknown, { input }: { input: { token: string } }, ctx: CartContext) => {
+    dropLinkRecover: async (_, { input }, ctx) => {
       const result = await dropLinkRecover(ctx.em, ctx.principal, ctx.services.secret, input.token, ctx.services.clock.now());
       if (!result.ok) return { recovery: null, userErrors: result.errors };
       const r = result.value;
       return {
         recovery: {
           kind: r.kind,
-          cart: r.cartId ? ownedRow(ctx.principal, await ctx.em.fork().findOne(Cart, { id: r.cartId })) : null,
+          cart: r.cartId ? ownedRow(ctx.principal, await cartById(ctx.em.fork(), r.cartId)) : null,
           cartToken: r.cartToken,
           viewedProducts: r.viewedProductIds.map((id) => ({ __typename: 'Product', id })),
           step: r.step,
@@ -63,7 +62,7 @@ export const abandonmentResolvers: Resolvers = {
         userErrors: [],
       };
     },
-    cartAssist: async (_: unknown, { input }: { input: { cartId: string } }, ctx: CartContext) => ({
+    cartAssist: async (_, { input }, ctx) => ({
       ...payload('cart', await cartAssist(ctx.em, ctx.principal, ctx.services.peers('customer'), input.cartId)),
       cartToken: null,
     }),

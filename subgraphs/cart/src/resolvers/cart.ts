@@ -1,13 +1,9 @@
-import { money, type Resolvers } from '@dcrm/kit';
+import { money } from '@dcrm/kit';
 import type { CartDiscount } from '../clients/promotions.js';
 import { findCart } from '../domain/access.js';
-import { findOrder } from '../domain/orders.js';
 import { cartTotals, priceLines, sold } from '../domain/pricing.js';
 import type { AppliedDiscount, TotalsData } from '../domain/totals.js';
-import type { ICart, ICartLine } from '../entities/index.js';
-import type { CartContext } from './context.js';
-
-type LineView = ICartLine & { currencyCode: string };
+import type { CartResolvers } from './context.js';
 
 /** Totals as GraphQL Money objects. */
 export function totalsView(t: TotalsData) {
@@ -29,46 +25,43 @@ export function totalsView(t: TotalsData) {
 export const discountsView = (discounts: AppliedDiscount[], currencyCode: string) =>
   discounts.map((d) => ({ ...d, oneOff: money(d.oneOff, currencyCode), recurring: money(d.recurring, currencyCode) }));
 
-export const cartResolvers: Resolvers = {
+export const cartResolvers: CartResolvers = {
   Query: {
-    cart: (_: unknown, args: { id: string; cartToken?: string | null }, ctx: CartContext) =>
-      findCart(ctx.em, ctx.principal, args.id, args.cartToken),
+    cart: (_, args, ctx) => findCart(ctx.em, ctx.principal, args.id, args.cartToken),
   },
   Cart: {
-    __resolveReference: (ref: { id: string }, ctx: CartContext) => findCart(ctx.em, ctx.principal, ref.id),
-    lines: async (c: ICart, _: unknown, ctx: CartContext) =>
-      (await ctx.loaders.lines.load(c.id)).map((l) => ({ ...l, currencyCode: c.currencyCode })),
+    __resolveReference: (ref, ctx) => ctx.loaders.cart.load(ref.id),
+    lines: async (c, _, ctx) => (await ctx.loaders.lines.load(c.id)).map((l) => ({ ...l, currencyCode: c.currencyCode })),
     // Always today's catalog prices and promotions for this caller; unavailable lines count for nothing (checkout refuses them).
-    totals: async (c: ICart, _: unknown, ctx: CartContext) => {
+    totals: async (c, _, ctx) => {
       const [lines, evaluation] = await Promise.all([ctx.loaders.lines.load(c.id), ctx.loaders.evaluation.load(c)]);
       const products = await Promise.all(lines.map((l) => ctx.loaders.catalog.load(l.productId)));
       return totalsView(cartTotals(priceLines(lines, products), evaluation.discounts, c.currencyCode));
     },
-    discounts: async (c: ICart, _: unknown, ctx: CartContext) =>
+    discounts: async (c, _, ctx) =>
       discountsView(
         (await ctx.loaders.evaluation.load(c)).discounts.map(({ lines: _l, ...d }: CartDiscount) => d),
         c.currencyCode,
       ),
-    promoCodes: (c: ICart) => c.promoCodes ?? [],
-    order: (c: ICart, _: unknown, ctx: CartContext) => (c.orderId ? findOrder(ctx.em, ctx.principal, c.orderId) : null),
+    promoCodes: (c) => c.promoCodes ?? [],
+    order: (c, _, ctx) => (c.orderId ? ctx.loaders.order.load(c.orderId) : null),
   },
   CartLine: {
-    product: async (l: LineView, _: unknown, ctx: CartContext) =>
-      sold(await ctx.loaders.catalog.load(l.productId)) ? { __typename: 'Product', id: l.productId } : null,
-    name: async (l: LineView, _: unknown, ctx: CartContext) => (await ctx.loaders.catalog.load(l.productId))?.name ?? 'No longer available',
-    parentLineId: (l: LineView) => l.parentLineId ?? null,
-    recurringPrice: async (l: LineView, _: unknown, ctx: CartContext) => {
+    product: async (l, _, ctx) => (sold(await ctx.loaders.catalog.load(l.productId)) ? { __typename: 'Product', id: l.productId } : null),
+    name: async (l, _, ctx) => (await ctx.loaders.catalog.load(l.productId))?.name ?? 'No longer available',
+    parentLineId: (l) => l.parentLineId ?? null,
+    recurringPrice: async (l, _, ctx) => {
       const p = await ctx.loaders.catalog.load(l.productId);
       return p?.recurring ? money(p.recurring, l.currencyCode) : null;
     },
-    oneOffPrice: async (l: LineView, _: unknown, ctx: CartContext) => {
+    oneOffPrice: async (l, _, ctx) => {
       const p = await ctx.loaders.catalog.load(l.productId);
       return p?.oneOff ? money(p.oneOff, l.currencyCode) : null;
     },
-    deposit: async (l: LineView, _: unknown, ctx: CartContext) => {
+    deposit: async (l, _, ctx) => {
       const p = await ctx.loaders.catalog.load(l.productId);
       return p?.deposit ? money(p.deposit, l.currencyCode) : null;
     },
-    available: async (l: LineView, _: unknown, ctx: CartContext) => sold(await ctx.loaders.catalog.load(l.productId)),
+    available: async (l, _, ctx) => sold(await ctx.loaders.catalog.load(l.productId)),
   },
 };

@@ -2,7 +2,14 @@ import { mergeResolvers } from '@dcrm/kit';
 import { abandonmentResolvers } from './abandonment.js';
 import { audienceResolvers } from './audience.js';
 import { cartResolvers } from './cart.js';
+import type { CartResolvers } from './context.js';
 import { mutationResolvers } from './mutations.js';
 import { orderResolvers } from './order.js';
 
-export const resolvers = mergeResolvers(cartResolvers, orderResolvers, mutationResolvers, abandonmentResolvers, audienceResolvers);
+export const resolvers: CartResolvers = mergeResolvers(
+  cartResolvers,
+  orderResolvers,
+  mutationResolvers,
+  abandonmentResolvers,
+  audienceResolvers,
+);

@@ -1,68 +1,50 @@
-import { actingStorefront, isUuid, money, notFound, parsePage, type Resolvers, toConnection } from '@dcrm/kit';
-import { orderScope } from '../domain/access.js';
-import { findOrder } from '../domain/orders.js';
-import { Cart, type IOrder, type IOrderLine, Order } from '../entities/index.js';
+import { actingStorefront, isUuid, money, notFound, type PageArgs, parsePage, toConnection } from '@dcrm/kit';
+import { customerCarts } from '../domain/access.js';
+import { findOrder, listOrders } from '../domain/orders.js';
+import { bestsellers } from '../entities/index.js';
 import { discountsView, totalsView } from './cart.js';
-import type { CartContext } from './context.js';
-
-type PageArgs = { first?: number | null; after?: string | null };
+import type { CartContext, CartResolvers } from './context.js';
 
 async function ordersPage(ctx: CartContext, args: PageArgs, customerId?: string) {
   const page = parsePage(args, 'NEWEST', 1);
-  const scope = orderScope(ctx.principal);
-  if (!scope) return toConnection([], page, 'NEWEST', () => []);
-  const rows = await ctx.em.find(
-    Order,
-    { $and: [scope, customerId ? { customerId } : {}, page.after ? { id: { $lt: String(page.after[0]) } } : {}] },
-    { orderBy: { id: 'desc' }, limit: page.limit + 1 },
-  );
+  const after = page.after ? String(page.after[0]) : null;
+  const rows = await listOrders(ctx.em, ctx.principal, { customerId, after, limit: page.limit + 1 });
   return toConnection(rows, page, 'NEWEST', (o) => [o.id]);
 }
 
-export const orderResolvers: Resolvers = {
+export const orderResolvers: CartResolvers = {
   Query: {
-    order: async (_: unknown, { id }: { id: string }, ctx: CartContext) => {
+    order: async (_, { id }, ctx) => {
       const order = isUuid(id) ? await findOrder(ctx.em, ctx.principal, id) : null;
       if (!order) throw notFound('Order');
       return order;
     },
-    orders: (_: unknown, args: PageArgs, ctx: CartContext) => ordersPage(ctx, args),
-    bestsellers: async (_: unknown, { first }: { first?: number | null }, ctx: CartContext) => {
-      const limit = Math.min(Math.max(first ?? 10, 0), 100);
+    orders: (_, args, ctx) => ordersPage(ctx, args),
+    bestsellers: async (_, { first }, ctx) => {
       const storefrontId = actingStorefront(ctx.principal);
       if (!storefrontId) return [];
-      const rows = await ctx.em.execute(
-        `select ol.product_id, sum(ol.quantity)::int as units from "cart"."order_line" ol join "cart"."customer_order" o on o.id = ol.order_id
-         where o.storefront_id = ? and o.status <> 'CANCELLED' group by ol.product_id order by units desc, ol.product_id limit ?`,
-        [storefrontId, limit],
-      );
-      return rows.map((r) => ({ product: { __typename: 'Product', id: r.product_id }, unitsSold: r.units }));
+      const rows = await bestsellers(ctx.em, storefrontId, Math.min(Math.max(first ?? 10, 0), 100));
+      return rows.map((r) => ({ product: { __typename: 'Product', id: r.productId }, unitsSold: r.units }));
     },
   },
   Order: {
-    __resolveReference: (ref: { id: string }, ctx: CartContext) => (isUuid(ref.id) ? findOrder(ctx.em, ctx.principal, ref.id) : null),
-    lines: (o: IOrder, _: unknown, ctx: CartContext) =>
-      ctx.loaders.orderLines.load(o.id).then((lines) => lines.map((l) => ({ ...l, currencyCode: o.currencyCode }))),
-    totals: (o: IOrder) => totalsView(o.totals),
-    discounts: (o: IOrder) => discountsView(o.totals.appliedDiscounts ?? [], o.currencyCode),
-    customer: (o: IOrder) => ({ __typename: 'Customer', id: o.customerId }),
-    history: (o: IOrder, _: unknown, ctx: CartContext) => ctx.loaders.orderEvents.load(o.id),
+    __resolveReference: (ref, ctx) => ctx.loaders.order.load(ref.id),
+    lines: (o, _, ctx) => ctx.loaders.orderLines.load(o.id).then((lines) => lines.map((l) => ({ ...l, currencyCode: o.currencyCode }))),
+    totals: (o) => totalsView(o.totals),
+    discounts: (o) => discountsView(o.totals.appliedDiscounts ?? [], o.currencyCode),
+    customer: (o) => ({ __typename: 'Customer', id: o.customerId }),
+    history: (o, _, ctx) => ctx.loaders.orderEvents.load(o.id),
   },
   OrderLine: {
-    product: (l: IOrderLine) => ({ __typename: 'Product', id: l.productId }),
-    recurringPrice: (l: IOrderLine & { currencyCode: string }) => (l.recurringPrice ? money(l.recurringPrice, l.currencyCode) : null),
-    oneOffPrice: (l: IOrderLine & { currencyCode: string }) => (l.oneOffPrice ? money(l.oneOffPrice, l.currencyCode) : null),
-    deposit: (l: IOrderLine & { currencyCode: string }) => (l.deposit ? money(l.deposit, l.currencyCode) : null),
+    product: (l) => ({ __typename: 'Product', id: l.productId }),
+    recurringPrice: (l) => (l.recurringPrice ? money(l.recurringPrice, l.currencyCode) : null),
+    oneOffPrice: (l) => (l.oneOffPrice ? money(l.oneOffPrice, l.currencyCode) : null),
+    deposit: (l) => (l.deposit ? money(l.deposit, l.currencyCode) : null),
   },
   Customer: {
-    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    __resolveReference: (ref) => ({ id: ref.id }),
     // Reached through the customer subgraph's rules; a customer principal still only ever gets their own.
-    carts: (c: { id: string }, _: unknown, ctx: CartContext) => {
-      const p = ctx.principal;
-      const storefrontId = actingStorefront(p);
-      if (!storefrontId || (p.kind === 'customer' && p.id !== c.id) || p.kind === 'anonymous') return [];
-      return ctx.em.find(Cart, { customerId: c.id, storefrontId, status: 'OPEN' }, { orderBy: { updatedAt: 'desc' } });
-    },
-    orders: (c: { id: string }, args: PageArgs, ctx: CartContext) => ordersPage(ctx, args, c.id),
+    carts: (c, _, ctx) => customerCarts(ctx.em, ctx.principal, c.id),
+    orders: (c, args, ctx) => ordersPage(ctx, args, c.id),
   },
 };
