@@ -10,6 +10,8 @@ export default defineConfig({
       'subgraphs/*/src/**/*.spec.ts',
       'subgraphs/*/test/**/*.test.ts',
       'router/test/**/*.test.ts',
+      'stack/test/**/*.test.ts',
+      'schema/*.spec.ts',
       'tests/**/*.test.ts',
       'storefront-sdk/test/**/*.test.ts',
       'examples/*/src/**/*.spec.ts',

@@ -3,7 +3,7 @@
  * subgraphs called in-process. PORT, DATABASE_URL (already migrated and seeded).
  */
 import { stopOnSignals } from '@dcrm/kit';
-import { startStack } from '../router/src/stack.js';
+import { startStack } from '../stack/src/stack.js';
 
 const port = Number(process.env.PORT);
 if (!port || !process.env.DATABASE_URL) throw new Error('PORT and DATABASE_URL are required');

@@ -9,8 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { newId, sqlCounter } from '@dcrm/kit';
-import { provision } from '../router/src/provision.js';
-import { startStack } from '../router/src/stack.js';
+import { provision } from '../stack/src/provision.js';
+import { startStack } from '../stack/src/stack.js';
 import { audienceRules } from '../subgraphs/promotion/src/entities/index.js';
 import { freshDatabase } from './database.js';
 import { freePort } from './processes.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabaseIfMissing, dropDatabase, startEmbeddedPostgres, withDatabase } from '@dcrm/kit';
 import pg from 'pg';
-import { provision } from '../router/src/provision.js';
+import { provision } from '../stack/src/provision.js';
 
 export type BenchDatabase = { url: string; kind: 'server' | 'embedded'; drop(): Promise<void> };
 

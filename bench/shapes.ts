@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PRINCIPAL_HEADER, type Principal, seedId, signPrincipal } from '@dcrm/kit';
-import { SUBGRAPHS } from '../router/src/subgraphs.js';
+import { SUBGRAPHS } from '../stack/src/subgraphs.js';
 import type { Target } from './load.js';
 import { type Operation, STOREFRONT_KEY } from './operations.js';
 import { type Child, freePort, startChild, waitReady } from './processes.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type ManualClock, manualClock } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Stack, startStack } from '../router/src/stack.js';
+import { type Stack, startStack } from '../stack/src/stack.js';
 import { client, KEYS, productId, type Response, registerCustomer, signIn } from './support/stack.js';
 
 /** Browse → cart → walk away → reminder with a drop link → recover on another device → check out. Time is a manual clock. */

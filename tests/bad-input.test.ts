@@ -5,7 +5,7 @@ import { loadSupergraph } from '@dcrm/schema';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter, type Router } from '../router/src/router.js';
-import type { Stack } from '../router/src/stack.js';
+import type { Stack } from '../stack/src/stack.js';
 import { connectLive, refusalCode, subscribeLive } from './support/live.js';
 import { client, codes, KEYS, type Response, signIn, startTestStack, testIp } from './support/stack.js';
 

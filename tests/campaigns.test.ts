@@ -4,7 +4,7 @@ import { attributeOrder } from '@dcrm/promotion/domain/attribution.js';
 import { audienceRules } from '@dcrm/promotion/entities/index.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Stack, startStack } from '../router/src/stack.js';
+import { type Stack, startStack } from '../stack/src/stack.js';
 import { client, codes, customerId, KEYS, type Response, STOREFRONT_IDS, signIn, testIp } from './support/stack.js';
 
 /** Campaigns through the router: input checks, access, the job-driven lifecycle, batched audiences, KPIs. Time is a manual clock. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { internalSecret, PRINCIPAL_HEADER, type Principal, seedId, signPrincipal } from '@dcrm/kit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../router/src/stack.js';
+import type { Stack } from '../stack/src/stack.js';
 import { client, codes, customerId, KEYS, productId, type Response, signIn, startTestStack } from './support/stack.js';
 
 let stack: Stack;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../router/src/stack.js';
+import type { Stack } from '../stack/src/stack.js';
 import { dbRows } from './support/brand-matrix.js';
 import { GENEROUS_COST, KEYS, productId, type Response, registerCustomer, signIn, startTestStack } from './support/stack.js';
 

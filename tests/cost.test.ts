@@ -4,7 +4,7 @@ import { loadSupergraph } from '@dcrm/schema';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter, type Router } from '../router/src/router.js';
-import type { Stack } from '../router/src/stack.js';
+import type { Stack } from '../stack/src/stack.js';
 import { connectLive, refusalCode, subscribeLive } from './support/live.js';
 import { codes, costPrefix, KEYS, PRIVATE_KEYS, signIn, startTestStack, testIp } from './support/stack.js';
 

@@ -5,8 +5,8 @@ import { type Database, freePort, startEmbeddedPostgres } from '@dcrm/kit';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provision } from '../router/src/provision.js';
-import { type Stack, startStack } from '../router/src/stack.js';
+import { provision } from '../stack/src/provision.js';
+import { type Stack, startStack } from '../stack/src/stack.js';
 import { GENEROUS_COST, KEYS, testIp } from './support/stack.js';
 
 /**

@@ -1,7 +1,7 @@
 import { jwtSecret, principalFromClaims, signAccessToken } from '@dcrm/kit';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../router/src/stack.js';
+import type { Stack } from '../stack/src/stack.js';
 import { client, customerId, KEYS, PRIVATE_KEYS, type Response, signIn, startTestStack } from './support/stack.js';
 
 /**

@@ -117,7 +117,7 @@ async function signalUnderLoad(port: number, count: number, stop: () => void) {
 }
 
 describe('graceful shutdown', { timeout: 120_000 }, () => {
-  describe('the production router (router/bin/serve router) on SIGTERM', () => {
+  describe('the production router (stack/bin/serve router) on SIGTERM', () => {
     const booted: BootedSubgraph[] = [];
     const urls = new Map<string, string>();
     beforeAll(async () => {
@@ -143,7 +143,7 @@ describe('graceful shutdown', { timeout: 120_000 }, () => {
       const env: NodeJS.ProcessEnv = { PORT: String(port), DCRM_SHUTDOWN_GRACE_MS: '20000' };
       for (const [name, url] of urls) env[`${name.toUpperCase()}_URL`] = `${url}/graphql`;
       // Exactly the README's production command.
-      const router = launch('router/bin/serve', ['router'], env);
+      const router = launch('stack/bin/serve', ['router'], env);
       await untilReady(router, `http://127.0.0.1:${port}`);
       const live = connectLive(`ws://127.0.0.1:${port}/graphql`, { 'x-api-key': KEYS.volt });
       subscribeLive(live, 'subscription { storefrontOffers { id } }');
@@ -179,7 +179,7 @@ describe('graceful shutdown', { timeout: 120_000 }, () => {
         holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)),
       );
       try {
-        const start = launch('router/bin/serve', ['all-in-one'], {
+        const start = launch('stack/bin/serve', ['all-in-one'], {
           DCRM_DATA_DIR: dataDir,
           DCRM_EMBEDDED_PG_PORT: String(busy),
           PORT: '1',

@@ -3,7 +3,7 @@ import { newId, type Principal, seedId } from '@dcrm/kit';
 import { signedHeaders } from '@dcrm/kit/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../router/src/stack.js';
+import type { Stack } from '../stack/src/stack.js';
 import { staffMutations } from './support/brand-matrix.js';
 import { codes, customerId, productId, type Response, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
 

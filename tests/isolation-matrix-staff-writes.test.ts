@@ -1,6 +1,6 @@
 import { seedId } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../router/src/stack.js';
+import type { Stack } from '../stack/src/stack.js';
 import { dbRows, expectRefusedAndUnchanged, refusalOf, staffMutations, succeeded, type WriteAttempt } from './support/brand-matrix.js';
 import { client, customerId, KEYS, productId, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
 

@@ -1,7 +1,7 @@
 import { internalSecret, PRINCIPAL_HEADER, type Principal, seedId, signAccessToken, signPrincipal } from '@dcrm/kit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../router/src/stack.js';
+import type { Stack } from '../stack/src/stack.js';
 import { client, codes, customerId, KEYS, PRIVATE_KEYS, type Response, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../bench/operations.js';
-import type { Stack } from '../router/src/stack.js';
+import type { Stack } from '../stack/src/stack.js';
 import { client, GENEROUS_COST, KEYS, productId, type Response, registerCustomer, startTestStack } from './support/stack.js';
 
 /**

@@ -1,7 +1,7 @@
 import { internalSecret, PRINCIPAL_HEADER, type Principal, type SubgraphServer, signPrincipal } from '@dcrm/kit';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Stack } from '../router/src/stack.js';
+import type { Stack } from '../stack/src/stack.js';
 import { client, customerId, KEYS, startTestStack } from './support/stack.js';
 
 /**

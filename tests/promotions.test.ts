@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../router/src/stack.js';
+import type { Stack } from '../stack/src/stack.js';
 import {
   client,
   codes,

@@ -1,7 +1,7 @@
 import { type EventBus, redisBus } from '@dcrm/kit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Stack } from '../router/src/stack.js';
+import type { Stack } from '../stack/src/stack.js';
 import { redisServerInstalled, startRedisServer } from './support/redis-server.js';
 import { client, KEYS, signIn, startTestStack } from './support/stack.js';
 

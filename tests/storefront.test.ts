@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_QUERY } from '../router/src/example.js';
-import type { Stack } from '../router/src/stack.js';
+import { EXAMPLE_QUERY } from '../stack/src/example.js';
+import type { Stack } from '../stack/src/stack.js';
 import { client, codes, KEYS, productId, startTestStack } from './support/stack.js';
 
 let stack: Stack;

@@ -12,7 +12,7 @@ import { loadSupergraph } from '@dcrm/schema';
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter } from '../router/src/router.js';
-import type { Stack } from '../router/src/stack.js';
+import type { Stack } from '../stack/src/stack.js';
 import { connectLive, eventually, type LiveClient, type LiveSubscription, refusalCode, subscribeLive } from './support/live.js';
 import { KEYS, productId, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
 

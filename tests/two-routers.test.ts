@@ -15,7 +15,7 @@ type RouterProcess = { base: string; ws: string; child: ChildProcess; output: st
 async function startRouter(): Promise<RouterProcess> {
   const port = await freePort();
   // Node with tsx's loader directly: two `pnpm exec` starting at once race on pnpm's state file.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'router/src/all-in-one.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'stack/src/all-in-one.ts'], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -1,12 +1,14 @@
 import { HeaderMap } from '@apollo/server';
-import { API_KEY_CHANGED, API_KEY_REVOKED, SESSION_REVOKED } from '@dcrm/customer';
 import type { SubgraphTarget } from '@dcrm/kit';
 import {
   ACCESS_TOKEN_TTL_SECONDS,
+  API_KEY_CHANGED,
+  API_KEY_REVOKED,
   type EventBus,
   mayActOn,
   type Principal,
   SERVICE_SCOPES,
+  SESSION_REVOKED,
   servicePrincipal,
   type TokenVerifier,
 } from '@dcrm/kit';

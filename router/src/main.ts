@@ -1,11 +1,11 @@
 import { exitOnStartupError, httpTarget, internalSecret, requiredSecret, StartupError, stopOnSignals } from '@dcrm/kit';
-import { loadSupergraph } from '@dcrm/schema';
+import { loadSupergraph, subgraphNames } from '@dcrm/schema';
 import { createRouter } from './router.js';
-import { SUBGRAPHS } from './subgraphs.js';
 import { sdkDocuments } from './warm-up.js';
 
 /**
- * Production router: subgraphs are separate processes, found at `<NAME>_URL`
+ * Production router: the subgraphs are those the supergraph names (`join__Graph`), so the router needs
+ * no subgraph's code; each is a separate process found at `<NAME>_URL`
  * (e.g. CATALOG_URL=http://catalog:4001/graphql); `PORT` (4000), `HOST` (127.0.0.1) and
  * `DCRM_INTERNAL_SECRET` as for subgraphs; `DCRM_JWT_SECRET` unless `DCRM_JWKS_URL` is set.
  * Without its secrets it refuses to start.
@@ -13,13 +13,14 @@ import { sdkDocuments } from './warm-up.js';
 const start = async () => {
   const secret = internalSecret();
   if (!process.env.DCRM_JWKS_URL) requiredSecret('DCRM_JWT_SECRET');
-  const targets = SUBGRAPHS.map((s) => {
-    const url = process.env[`${s.name.toUpperCase()}_URL`];
-    if (!url) throw new StartupError(`${s.name.toUpperCase()}_URL is not set`);
-    return httpTarget(s.name, url, secret);
+  const supergraphSdl = loadSupergraph();
+  const targets = subgraphNames(supergraphSdl).map((name) => {
+    const url = process.env[`${name.toUpperCase()}_URL`];
+    if (!url) throw new StartupError(`${name.toUpperCase()}_URL is not set`);
+    return httpTarget(name, url, secret);
   });
   const router = await createRouter({
-    supergraphSdl: loadSupergraph(),
+    supergraphSdl,
     targets,
     exposeSqlCount: process.env.DCRM_EXPOSE_SQL_COUNT === '1',
     exposeLiveStats: process.env.DCRM_EXPOSE_LIVE_STATS === '1',

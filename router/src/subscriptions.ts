@@ -1,8 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type ApolloServer, HeaderMap } from '@apollo/server';
-import { API_KEY_REVOKED, SESSION_REVOKED } from '@dcrm/customer';
-import { type EventBus, type OfferPublished, offerChannels, type Principal, screenOperation } from '@dcrm/kit';
+import {
+  API_KEY_REVOKED,
+  type EventBus,
+  type OfferPublished,
+  offerChannels,
+  type Principal,
+  SESSION_REVOKED,
+  screenOperation,
+} from '@dcrm/kit';
 import {
   type DocumentNode,
   type ExecutionArgs,

@@ -1,18 +1,17 @@
 import { memoryBus, type Principal, type SubgraphRequest, type SubgraphTarget } from '@dcrm/kit';
-import { loadSupergraph } from '@dcrm/schema';
+import { loadSupergraph, subgraphNames } from '@dcrm/schema';
 import { ProductsDocument } from '@dcrm/storefront-sdk';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter, type Router } from '../src/router.js';
-import { SUBGRAPHS } from '../src/subgraphs.js';
 import { sdkDocuments } from '../src/warm-up.js';
 
 const calls: { target: string; request: SubgraphRequest; principal: Principal }[] = [];
-const targets: SubgraphTarget[] = SUBGRAPHS.map((s) => ({
-  name: s.name,
+const targets: SubgraphTarget[] = subgraphNames(loadSupergraph()).map((name) => ({
+  name,
   ready: async () => true,
   execute: async (req, principal) => {
-    calls.push({ target: s.name, request: req, principal });
+    calls.push({ target: name, request: req, principal });
     return { data: { products: null } };
   },
 }));

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ACCESS_TOKEN_TTL_SECONDS, jwtSecret, principalFromClaims, signAccessToken } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Stack } from '../../router/src/stack.js';
+import type { Stack } from '../../stack/src/stack.js';
 import { KEYS, productId, signIn, startTestStack, testIp } from '../../tests/support/stack.js';
 import * as sdk from '../src/index.js';
 import {

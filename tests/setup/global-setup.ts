@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabaseIfMissing, type Database, dropDatabase, startEmbeddedPostgres, withDatabase } from '@dcrm/kit';
 import type { TestProject } from 'vitest/node';
-import { provision } from '../../router/src/provision.js';
+import { provision } from '../../stack/src/provision.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

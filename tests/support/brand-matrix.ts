@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Kind, parse } from 'graphql';
 import { expect } from 'vitest';
-import type { Stack } from '../../router/src/stack.js';
+import type { Stack } from '../../stack/src/stack.js';
 import type { Response } from './stack.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Stack } from '../../router/src/stack.js';
+import type { Stack } from '../../stack/src/stack.js';
 
 /**
  * Takes one in-process subgraph "off the network": every call to it — from the router and from other

@@ -2,7 +2,7 @@ import { SQL_COUNT_HEADER, seedId } from '@dcrm/kit';
 import request from 'supertest';
 import { inject } from 'vitest';
 import type { CostSettings } from '../../router/src/cost/budget.js';
-import { type Stack, startStack } from '../../router/src/stack.js';
+import { type Stack, startStack } from '../../stack/src/stack.js';
 
 export const KEYS = { volt: 'dcrm_pk_volt_demo_3f9c1a7e5b2d4c8a', nimbus: 'dcrm_pk_nimbus_demo_8e2b6d4f1a3c5e7b' };
 export const STOREFRONT_IDS = { volt: seedId('storefront', 'volt'), nimbus: seedId('storefront', 'nimbus') };

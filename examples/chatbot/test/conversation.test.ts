@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { checkout, createStorefrontClient, getCart, getMe, type TypedDocumentString } from '@dcrm/storefront-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../../router/src/stack.js';
+import type { Stack } from '../../../stack/src/stack.js';
 import { PRIVATE_KEYS, registerCustomer, signIn, startTestStack, testIp } from '../../../tests/support/stack.js';
 import { type Bot, createBot } from '../src/bot.js';
 import { createWebhook } from '../src/webhook.js';

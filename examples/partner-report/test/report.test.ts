@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { checkout, createCart, createStorefrontClient, type StorefrontClient } from '@dcrm/storefront-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../../router/src/stack.js';
+import type { Stack } from '../../../stack/src/stack.js';
 import { customerId, DEMO_PASSWORD, KEYS, PRIVATE_KEYS, productId, startTestStack, testIp } from '../../../tests/support/stack.js';
 import { formatReport, partnerReport, probeAccount } from '../src/report.js';
 

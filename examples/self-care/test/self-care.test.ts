@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { checkout, createCart, type OfferFieldsFragment } from '@dcrm/storefront-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../../router/src/stack.js';
+import type { Stack } from '../../../stack/src/stack.js';
 import { eventually } from '../../../tests/support/live.js';
 import { KEYS, productId, signIn, startTestStack, testIp } from '../../../tests/support/stack.js';
 import { createSelfCareApp, type SelfCareApp } from '../src/app.js';

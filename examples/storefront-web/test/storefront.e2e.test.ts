@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../../router/src/stack.js';
+import type { Stack } from '../../../stack/src/stack.js';
 import { KEYS, productId, registerCustomer, signIn, startTestStack } from '../../../tests/support/stack.js';
 
 // The storefront built once with Vite, served by `vite preview` (its proxy passes /graphql, HTTP and

@@ -8,7 +8,6 @@ import { resolvers } from './resolvers/index.js';
 import { seedCustomers } from './seed/index.js';
 
 export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url));
-export { API_KEY_CHANGED, API_KEY_REVOKED, SESSION_REVOKED } from './domain/services.js';
 
 /** The customer subgraph: accounts and the 360° view, staff, partners, API keys, sign-in, NPS. */
 export const customerSubgraph: SubgraphDefinition = {

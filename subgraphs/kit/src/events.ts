@@ -16,6 +16,12 @@ export const offerChannels = {
 
 export type OfferPublished = { offerId: string };
 
+/** Revocations (customer publishes them): routers forget credentials at once instead of when their cache expires. */
+export const API_KEY_REVOKED = 'dcrm.apikey.revoked';
+/** A key's settings changed (cost budget): routers drop their cached grant; its sockets stay open. */
+export const API_KEY_CHANGED = 'dcrm.apikey.changed';
+export const SESSION_REVOKED = 'dcrm.session.revoked';
+
 /** Payloads on the EVENTS channels (the cart subgraph publishes them; promotion's real-time rules consume them). */
 export type ProductViewedEvent = { eventId: string; storefrontId: string; customerId: string; productId: string; at: string };
 export type CartAbandonedEvent = {

@@ -1,8 +1,8 @@
-import { Checks, fail, ok, type Principal, type Result, randomToken, sha256Hex } from '@dcrm/kit';
+import { API_KEY_CHANGED, API_KEY_REVOKED, Checks, fail, ok, type Principal, type Result, randomToken, sha256Hex } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey, type IApiKey } from '../entities/index.js';
-import { API_KEY_CHANGED, API_KEY_REVOKED, type CustomerServices } from './services.js';
+import type { CustomerServices } from './services.js';
 
 export type KeyKind = 'PUBLIC' | 'PRIVATE';
 /** A key's own query cost bucket (the router's defaults when null). */

@@ -9,9 +9,3 @@ export type CustomerServices = {
   /** Staff passwords older than this must be changed before signing in. */
   staffPasswordMaxAgeDays: number;
 };
-
-/** Bus channels routers listen on to forget credentials at once instead of when their cache expires. */
-export const API_KEY_REVOKED = 'dcrm.apikey.revoked';
-/** A key's settings changed (cost budget): routers drop their cached grant; its sockets stay open. */
-export const API_KEY_CHANGED = 'dcrm.apikey.changed';
-export const SESSION_REVOKED = 'dcrm.session.revoked';

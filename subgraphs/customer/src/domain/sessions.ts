@@ -1,9 +1,20 @@
-import { fail, mayActOn, newId, ok, type Principal, type Result, randomToken, sha256Hex, signAccessToken } from '@dcrm/kit';
+import {
+  fail,
+  mayActOn,
+  newId,
+  ok,
+  type Principal,
+  type Result,
+  randomToken,
+  SESSION_REVOKED,
+  sha256Hex,
+  signAccessToken,
+} from '@dcrm/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, PartnerUser, RefreshToken, Staff } from '../entities/index.js';
 import { ACCOUNT_ADMIN } from './scope.js';
-import { type CustomerServices, SESSION_REVOKED } from './services.js';
+import type { CustomerServices } from './services.js';
 
 export type SubjectKind = 'customer' | 'staff' | 'partner';
 export type Tokens = { accessToken: string; accessTokenExpiresAt: Date; refreshToken: string; subject: { kind: SubjectKind; id: string } };

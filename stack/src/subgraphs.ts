@@ -4,5 +4,5 @@ import { customerSubgraph } from '@dcrm/customer';
 import type { SubgraphDefinition } from '@dcrm/kit';
 import { promotionSubgraph } from '@dcrm/promotion';
 
-/** Every subgraph, in boot order. A new subgraph is added here and to schema/compose.ts's input (this list). */
+/** Every subgraph, in boot order. A new subgraph is added here: the stack boots it, provisioning migrates it, compose composes it. */
 export const SUBGRAPHS: SubgraphDefinition[] = [catalogSubgraph, customerSubgraph, cartSubgraph, promotionSubgraph];

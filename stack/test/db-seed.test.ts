@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 // A database nobody answers at: were the guard missing, the CLI would fail later with another message.
-const run = (...args: string[]) => script('router/src/cli/db.ts', ...args);
+const run = (...args: string[]) => script('stack/src/cli/db.ts', ...args);
 const script = (file: string, ...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', file, ...args], {
     cwd: root,
@@ -29,7 +29,7 @@ describe('pnpm db:seed', () => {
 
 describe('pnpm start (all-in-one demo)', () => {
   it('refuses to seed the demo into a production database', () => {
-    const out = script('router/src/all-in-one.ts');
+    const out = script('stack/src/all-in-one.ts');
     expect(out.status).toBe(1);
     expect(out.stderr).toContain('refusing with NODE_ENV=production');
   });

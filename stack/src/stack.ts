@@ -11,11 +11,11 @@ import {
   openDatabase,
   seedSubgraph,
 } from '@dcrm/kit';
+import type { CostSettings } from '@dcrm/router/cost/budget.js';
+import { createRouter, type Router } from '@dcrm/router/router.js';
+import { sdkDocuments } from '@dcrm/router/warm-up.js';
 import { loadSupergraph } from '@dcrm/schema';
-import type { CostSettings } from './cost/budget.js';
-import { createRouter, type Router } from './router.js';
 import { SUBGRAPHS } from './subgraphs.js';
-import { sdkDocuments } from './warm-up.js';
 
 export type Stack = {
   database: Database;
