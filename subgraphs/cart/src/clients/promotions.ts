@@ -1,15 +1,9 @@
 import { answerError, type Peers, SERVICE_SCOPES, type ServiceScope, servicePrincipal, type UserError } from '@dcrm/kit';
 import type { ICart } from '../entities/index.js';
+import type { AppliedDiscount } from '../entities/totals.js';
 
 /** A promotion applied to a cart, with its per-line breakdown (tax-exclusive decimals). */
-export type CartDiscount = {
-  promotionId: string;
-  name: string;
-  message: string;
-  oneOff: string;
-  recurring: string;
-  lineIds: string[];
-  couponCode: string | null;
+export type CartDiscount = AppliedDiscount & {
   lines: { lineId: string; oneOff: string; recurring: string }[];
 };
 export type CodeProblem = { code: string; problem: string | null };

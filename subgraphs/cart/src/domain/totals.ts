@@ -1,6 +1,6 @@
 import { fromMinor, toMinor } from '@dcrm/kit';
 import type { TaxCategory } from '../clients/catalog.js';
-import type { CartDiscount } from '../clients/promotions.js';
+import type { TotalsData } from '../entities/totals.js';
 
 /**
  * A line as priced by the catalog for this caller (tax-exclusive unit prices), with what promotions
@@ -17,25 +17,7 @@ export type PricedLine = {
   discountRecurring?: string;
 };
 
-/** A promotion applied to a cart or kept on an order (order: line ids are the order's lines). */
-export type AppliedDiscount = Omit<CartDiscount, 'lines'>;
-
-export type TotalsData = {
-  currencyCode: string;
-  subtotalOneOff: string;
-  subtotalRecurring: string;
-  deposit: string;
-  taxOneOff: string;
-  taxRecurring: string;
-  /** One-off discounts (tax-exclusive). */
-  discounts: string;
-  /** Monthly discounts (tax-exclusive); absent on orders placed before promotions. */
-  recurringDiscounts?: string;
-  dueNow: string;
-  monthly: string;
-  /** Orders keep the promotions they were placed with. */
-  appliedDiscounts?: AppliedDiscount[];
-};
+export type { AppliedDiscount, TotalsData } from '../entities/totals.js';
 
 /** VAT rates in percent by storefront currency's country (EUR → Ireland, GBP → United Kingdom). */
 const TAX_RATES: Record<string, Record<TaxCategory, number>> = {
