@@ -23,7 +23,7 @@ import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Authenticator, Identity } from './authenticate.js';
 import { queryCost } from './cost/calculate.js';
-import type { RouterContext } from './data-source.js';
+import type { RouterContext } from './context.js';
 import { lookupQuery, OFFER_VARIABLE } from './offer-lookup.js';
 
 const PATH = '/graphql';
