@@ -2,15 +2,9 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { isServiceUnavailable, type Principal, type SubgraphRequest, type SubgraphTarget } from '@dcrm/kit';
 import { type GraphQLFormattedError, parse } from 'graphql';
-import type { CostClient } from './cost/plugin.js';
+import type { RouterContext } from './context.js';
 import { unavailableFieldPaths } from './unavailable-paths.js';
 import { WARM_UP_RESPONSE } from './warm-up.js';
-
-/**
- * `warmUp`: planning only (see warm-up.ts) — no fetch reaches a subgraph. `cost`: the bucket an HTTP
- * request spends from (the router's own operations have none and are not charged).
- */
-export type RouterContext = { principal: Principal; warmUp?: boolean; cost?: CostClient };
 
 /** The gateway's data source: the operation the query planner built, sent with the caller's signed principal. */
 export class TargetDataSource implements GraphQLDataSource<RouterContext> {

@@ -13,7 +13,7 @@ import {
   parse,
   typeFromAST,
 } from 'graphql';
-import type { RouterContext } from './data-source.js';
+import type { RouterContext } from './context.js';
 
 /** The answer every subgraph fetch gets during warm-up: nothing is sent, so no mutation runs. */
 const WARM_UP_MESSAGE = 'query plan warm-up';

@@ -1,0 +1,79 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { maskErrors, type SubgraphTarget } from '@dcrm/kit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import type { GraphQLError, GraphQLSchema, ValidationContext } from 'graphql';
+import type { RouterContext } from './context.js';
+import type { CostBuckets, CostSettings } from './cost/budget.js';
+import { costPlugin } from './cost/plugin.js';
+import { TargetDataSource } from './data-source.js';
+import { unavailablePlugin } from './unavailable.js';
+
+/** graphql-armor throws from validation by default, which Apollo turns into a 500; report instead. */
+const reportNotThrow = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
+
+export const MAX_TOKENS = 5_000;
+/** Depth and alias limits, the same for HTTP and subscriptions. */
+export const validationRules = [maxDepthRule({ n: 12, ...reportNotThrow }), maxAliasesRule({ n: 30, ...reportNotThrow })];
+
+/** The gateway over the subgraph targets, and the client-facing schema it serves (null until the supergraph is loaded). */
+export function createGateway(
+  supergraphSdl: string,
+  byName: Map<string, SubgraphTarget>,
+): { gateway: ApolloGateway; apiSchema: () => GraphQLSchema | null } {
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name }) => {
+      const target = byName.get(name);
+      if (!target) throw new Error(`no target for subgraph ${name}`);
+      return new TargetDataSource(target);
+    },
+  });
+  // Subscriptions validate against the same client-facing schema the gateway serves.
+  let apiSchema: GraphQLSchema | null = null;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    apiSchema = loaded;
+  });
+  return { gateway, apiSchema: () => apiSchema };
+}
+
+export type ApolloSettings = {
+  introspection: boolean;
+  cost: CostSettings;
+  buckets: CostBuckets;
+  /** Headers the landing page pre-fills. */
+  sandboxHeaders?: Record<string, string>;
+};
+
+/** Apollo Server over the gateway: masked errors, the request limits, query cost, and the landing page only with introspection. */
+export function createApollo(gateway: ApolloGateway, settings: ApolloSettings): ApolloServer<RouterContext> {
+  return new ApolloServer<RouterContext>({
+    gateway,
+    formatError: maskErrors(),
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    introspection: settings.introspection,
+    // graphql-armor's token limit turns syntax errors into 500s; Apollo's own limit does not.
+    parseOptions: { maxTokens: MAX_TOKENS },
+    // main.ts drains HTTP and stops the router itself; Apollo's own handlers would re-raise the signal mid-drain.
+    stopOnTerminationSignals: false,
+    validationRules,
+    plugins: [
+      costPlugin(settings.cost, settings.buckets),
+      unavailablePlugin(),
+      ApolloServerPluginCacheControlDisabled(),
+      settings.introspection
+        ? ApolloServerPluginLandingPageLocalDefault({
+            footer: false,
+            embed: { initialState: { sharedHeaders: settings.sandboxHeaders ?? {} } },
+          })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+}

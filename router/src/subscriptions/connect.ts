@@ -1,0 +1,49 @@
+import type { IncomingMessage } from 'node:http';
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import type { WebSocket } from 'ws';
+import type { Authenticator, Identity } from '../authenticate.js';
+
+export type ConnectDeps = { auth: Authenticator; clientIp: (req: IncomingMessage) => string | null };
+
+const codeOf = (error: unknown) => (error instanceof GraphQLError ? error.extensions.code : undefined);
+
+/**
+ * Who opens a socket, from the credentials in its `connectionParams` (the same check as HTTP). A socket
+ * without valid credentials is closed here (4401, or 4500 when authentication itself failed): `null`.
+ */
+export async function identifyConnection(
+  deps: ConnectDeps,
+  socket: WebSocket,
+  request: IncomingMessage,
+  connectionParams: Record<string, unknown> | undefined,
+): Promise<Identity | null> {
+  let identity: Identity;
+  try {
+    identity = await deps.auth.identify(credentialHeaders(connectionParams), deps.clientIp(request));
+  } catch (error) {
+    if (codeOf(error) === 'UNAUTHENTICATED') {
+      socket.close(CloseCode.Unauthorized, (error as GraphQLError).message.slice(0, 120));
+    } else {
+      console.error('[dcrm] subscription authentication failed', error);
+      socket.close(CloseCode.InternalServerError, 'Internal server error');
+    }
+    return null;
+  }
+  if (identity.principal.kind === 'anonymous' && !identity.keyId) {
+    socket.close(CloseCode.Unauthorized, 'Unauthorized: send authorization or x-api-key in connectionParams');
+    return null;
+  }
+  return identity;
+}
+
+// Credentials travel as connectionParams, named like the HTTP headers.
+function credentialHeaders(connectionParams: Record<string, unknown> | undefined): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(connectionParams ?? {})) {
+    const lower = name.toLowerCase();
+    if ((lower === 'authorization' || lower === 'x-api-key') && typeof value === 'string') headers.set(lower, value);
+  }
+  return headers;
+}

@@ -1,0 +1,48 @@
+import type { ApolloServer } from '@apollo/server';
+import type { Principal } from '@dcrm/kit';
+import type { FormattedExecutionResult } from 'graphql-ws';
+import type { RouterContext } from '../context.js';
+import { OFFER_VARIABLE } from '../offer-lookup.js';
+import type { Plan } from './plan.js';
+
+// A lookup answering only these means "not for this subscriber": nothing is delivered.
+const NOT_VISIBLE = new Set(['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED']);
+
+/** What one event delivers to one subscriber: a result to send, or `null` for nothing. */
+export type Lookup = (plan: Plan, principal: Principal, offerId: string) => Promise<FormattedExecutionResult | null>;
+
+/** Runs a plan's lookup for an event as the subscriber. Subscribers of one channel with the same principal and operation share one lookup per event. */
+export function createLookup(apollo: ApolloServer<RouterContext>): Lookup {
+  const inFlight = new Map<string, Promise<FormattedExecutionResult | null>>();
+  return (plan, principal, offerId) => {
+    const { clientIp: _ip, ...who } = principal;
+    const key = JSON.stringify([offerId, who, plan.query, plan.operationName, plan.variables]);
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = runLookup(apollo, plan, principal, offerId).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending;
+  };
+}
+
+async function runLookup(
+  apollo: ApolloServer<RouterContext>,
+  plan: Plan,
+  principal: Principal,
+  offerId: string,
+): Promise<FormattedExecutionResult | null> {
+  const response = await apollo.executeOperation(
+    { query: plan.query, operationName: plan.operationName, variables: { ...plan.variables, [OFFER_VARIABLE]: offerId } },
+    { contextValue: { principal } },
+  );
+  if (response.body.kind !== 'single') return null;
+  const { data, errors } = response.body.singleResult;
+  const offer = data?.[plan.responseKey];
+  if (offer === null || offer === undefined) {
+    // Not this subscriber's offer (or gone): nothing to deliver. Other failures are reported, masked.
+    const reportable = (errors ?? []).filter((e) => !NOT_VISIBLE.has(String(e.extensions?.code)));
+    return reportable.length > 0 ? { data: null, errors: reportable } : null;
+  }
+  return errors?.length ? { data: { [plan.responseKey]: offer }, errors } : { data: { [plan.responseKey]: offer } };
+}

@@ -1,0 +1,94 @@
+import type { EventBus, OfferPublished } from '@dcrm/kit';
+import type { FormattedExecutionResult } from 'graphql-ws';
+
+/** Events waiting for a slow subscriber beyond this are dropped (the bus is at-most-once anyway). */
+const MAX_PENDING_EVENTS = 100;
+
+const INTERNAL_ERROR = { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+
+/** The open streams, each by the function that ends it: their count is the live subscriptions, and closing ends them all. */
+export type Streams = Set<() => Promise<void>>;
+
+export type StreamDeps = {
+  bus: EventBus;
+  streams: Streams;
+  /** What an event for this offer delivers to this subscriber (`null`: nothing). */
+  lookup: (offerId: string) => Promise<FormattedExecutionResult | null>;
+};
+
+/** The event stream of one subscription: listens on its channel while it is open, delivers in arrival order. */
+export async function openStream(
+  channel: string,
+  deps: StreamDeps,
+): Promise<AsyncIterableIterator<FormattedExecutionResult> | FormattedExecutionResult> {
+  const results = resultQueue(() => finish());
+  const onEvent = (payload: unknown) => {
+    const offerId = (payload as Partial<OfferPublished> | null)?.offerId;
+    if (!results.accepting() || typeof offerId !== 'string') return;
+    results.push(
+      deps.lookup(offerId).catch((error: unknown) => {
+        console.error('[dcrm] subscription lookup failed', error);
+        return { data: null, errors: [INTERNAL_ERROR] };
+      }),
+    );
+  };
+  let off: () => Promise<void>;
+  try {
+    off = await deps.bus.subscribe(channel, onEvent);
+  } catch (error) {
+    console.error('[dcrm] subscription could not listen on the bus', error);
+    return { errors: [INTERNAL_ERROR] };
+  }
+  let finished: Promise<void> | null = null;
+  const finish = (): Promise<void> => {
+    finished ??= (async () => {
+      results.close();
+      deps.streams.delete(finish);
+      await off();
+    })();
+    return finished;
+  };
+  deps.streams.add(finish);
+  return results.iterator;
+}
+
+/** Pending results handed out in order; `close` ends the iterator (waking a reader that waits), and `return` calls `onReturn`. */
+function resultQueue(onReturn: () => Promise<void>) {
+  const queue: Promise<FormattedExecutionResult | null>[] = [];
+  let wake: (() => void) | null = null;
+  let done = false;
+  const iterator: AsyncIterableIterator<FormattedExecutionResult> = {
+    [Symbol.asyncIterator]: () => iterator,
+    async next() {
+      while (!done) {
+        const head = queue.shift();
+        if (head) {
+          const result = await head;
+          if (result && !done) return { value: result, done: false };
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = null;
+      }
+      return { value: undefined, done: true };
+    },
+    async return() {
+      await onReturn();
+      return { value: undefined, done: true };
+    },
+  };
+  return {
+    iterator,
+    accepting: () => !done && queue.length < MAX_PENDING_EVENTS,
+    push(result: Promise<FormattedExecutionResult | null>) {
+      queue.push(result);
+      wake?.();
+    },
+    close() {
+      done = true;
+      wake?.();
+    },
+  };
+}
