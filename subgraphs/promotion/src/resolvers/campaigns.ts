@@ -1,4 +1,4 @@
-import { actingStorefront, hasScope, isUuid, money, notFound, parsePage, payload, type Resolvers, toConnection } from '@dcrm/kit';
+import { actingStorefront, isUuid, money, notFound, parsePage, payload, type Resolvers, toConnection } from '@dcrm/kit';
 import { campaignCancel, campaignSchedule, type TransitionInput } from '../domain/campaign-lifecycle.js';
 import {
   type CampaignCreateInput,
@@ -8,7 +8,7 @@ import {
   findCampaign,
 } from '../domain/campaign-write.js';
 import { campaignDashboard, conversionRate, type Kpis } from '../domain/kpis.js';
-import { Campaign, type CampaignStatus, type ICampaign } from '../entities/index.js';
+import { type CampaignStatus, campaignsPage, type ICampaign } from '../entities/index.js';
 import type { PromotionContext } from './context.js';
 
 type PageArgs = { first?: number | null; after?: string | null };
@@ -26,16 +26,7 @@ export const campaignResolvers: Resolvers = {
       const page = parsePage(args, 'NEWEST', 1);
       const storefrontId = actingStorefront(ctx.principal);
       if (!storefrontId) return toConnection([], page, 'NEWEST', () => []);
-      // Ids are time-ordered (v7): newest first is id descending, a stable keyset.
-      const rows = await ctx.em.find(
-        Campaign,
-        {
-          storefrontId,
-          ...(args.status?.length ? { status: { $in: args.status } } : {}),
-          ...(page.after ? { id: { $lt: String(page.after[0]) } } : {}),
-        },
-        { orderBy: { id: 'desc' }, limit: page.limit + 1 },
-      );
+      const rows = await campaignsPage(ctx.em, storefrontId, args.status, page);
       for (const row of rows) ctx.loaders.campaign.prime(row.id, row);
       return toConnection(rows, page, 'NEWEST', (c) => [c.id]);
     },
@@ -67,12 +58,8 @@ export const campaignResolvers: Resolvers = {
       payload('campaign', await campaignCancel(ctx.em, ctx.principal, ctx.services, input)),
   },
   Campaign: {
-    // Campaigns are marketing's business: staff who may read promotions, of the campaign's storefront.
-    __resolveReference: (ref: { id: string }, ctx: PromotionContext) => {
-      const p = ctx.principal;
-      const allowed = p.kind === 'service' || (p.kind === 'staff' && hasScope(p, 'promotion:read'));
-      return allowed && isUuid(ref.id) ? ctx.loaders.campaign.load(ref.id) : null;
-    },
+    // Who may look campaigns up is `@lookup` in the SDL; the loader keeps to the caller's storefront.
+    __resolveReference: (ref: { id: string }, ctx: PromotionContext) => (isUuid(ref.id) ? ctx.loaders.campaign.load(ref.id) : null),
     promotion: (c: ICampaign, _: unknown, ctx: PromotionContext) => (c.promotionId ? ctx.loaders.promotion.load(c.promotionId) : null),
     kpis: async (c: ICampaign, _: unknown, ctx: PromotionContext) => kpisView(await ctx.loaders.campaignKpis.load(c.id), ctx),
   },

@@ -1,8 +1,8 @@
 import { actingStorefront, badInput, isUuid, notFound, payload, type Resolvers } from '@dcrm/kit';
-import { effectiveStatus, openAt } from '../domain/offer-access.js';
+import { effectiveStatus } from '../domain/offer-access.js';
 import { OFFER_MOVES, type OfferCreateInput, offerCreate, offerMove } from '../domain/offer-actions.js';
 import { type OfferRuleCreateInput, type OfferRuleUpdateInput, offerRuleCreate, offerRuleUpdate } from '../domain/offer-rules.js';
-import { type IOffer, type IOfferRule, Offer, OfferRule, type OfferStatus, PromotionRow } from '../entities/index.js';
+import { type IOffer, type IOfferRule, liveStorefrontOffers, type OfferStatus, offerRulesOf } from '../entities/index.js';
 import type { PromotionContext } from './context.js';
 
 const limit = (first: number | null | undefined, max: number) => {
@@ -24,23 +24,18 @@ const move =
 export const offerResolvers: Resolvers = {
   Query: {
     offer: async (_: unknown, { id }: { id: string }, ctx: PromotionContext) => {
-      const scope = ctx.loaders.scope;
-      const offer = isUuid(id) && scope ? await ctx.em.findOne(Offer, { $and: [scope, { id }] }) : null;
+      const offer = isUuid(id) ? await ctx.loaders.offer.load(id) : null;
       if (!offer) throw notFound('Offer');
       return offer;
     },
     storefrontLiveOffers: (_: unknown, { first }: { first?: number | null }, ctx: PromotionContext) => {
       const storefrontId = actingStorefront(ctx.principal);
       if (!storefrontId) return [];
-      return ctx.em.find(
-        Offer,
-        { $and: [{ storefrontId, customerId: null }, openAt(ctx.loaders.now)] },
-        { orderBy: { score: 'desc', createdAt: 'desc', id: 'desc' }, limit: limit(first, 50) },
-      );
+      return liveStorefrontOffers(ctx.em, storefrontId, ctx.loaders.now, limit(first, 50));
     },
     offerRules: (_: unknown, __: unknown, ctx: PromotionContext) => {
       const storefrontId = actingStorefront(ctx.principal);
-      return storefrontId ? ctx.em.find(OfferRule, { storefrontId }, { orderBy: { createdAt: 'asc' } }) : [];
+      return storefrontId ? offerRulesOf(ctx.em, storefrontId) : [];
     },
   },
   Mutation: {
@@ -60,8 +55,7 @@ export const offerResolvers: Resolvers = {
       ),
   },
   Offer: {
-    __resolveReference: async (ref: { id: string }, ctx: PromotionContext) =>
-      isUuid(ref.id) && ctx.loaders.scope ? ctx.em.findOne(Offer, { $and: [ctx.loaders.scope, { id: ref.id }] }) : null,
+    __resolveReference: (ref: { id: string }, ctx: PromotionContext) => (isUuid(ref.id) ? ctx.loaders.offer.load(ref.id) : null),
     status: (o: IOffer, _: unknown, ctx: PromotionContext) => effectiveStatus(o, ctx.loaders.now),
     score: (o: IOffer) => Number(o.score),
     product: (o: IOffer) => (o.productId ? { __typename: 'Product', id: o.productId } : null),
@@ -70,15 +64,10 @@ export const offerResolvers: Resolvers = {
     campaign: (o: IOffer, _: unknown, ctx: PromotionContext) => (o.campaignId ? ctx.loaders.campaign.load(o.campaignId) : null),
   },
   OfferRule: {
-    __resolveReference: (ref: { id: string }, ctx: PromotionContext) => {
-      const storefrontId = actingStorefront(ctx.principal);
-      return isUuid(ref.id) && ctx.principal.kind === 'staff' && storefrontId
-        ? ctx.em.findOne(OfferRule, { id: ref.id, storefrontId })
-        : null;
-    },
+    // Staff only, per `@lookup` in the SDL; the loader keeps to the caller's storefront.
+    __resolveReference: (ref: { id: string }, ctx: PromotionContext) => (isUuid(ref.id) ? ctx.loaders.offerRule.load(ref.id) : null),
     score: (r: IOfferRule) => Number(r.score),
-    promotion: (r: IOfferRule, _: unknown, ctx: PromotionContext) =>
-      r.promotionId ? ctx.em.findOne(PromotionRow, { id: r.promotionId, storefrontId: r.storefrontId }) : null,
+    promotion: (r: IOfferRule, _: unknown, ctx: PromotionContext) => (r.promotionId ? ctx.loaders.promotion.load(r.promotionId) : null),
   },
   Customer: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
