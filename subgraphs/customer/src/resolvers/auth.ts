@@ -2,20 +2,17 @@ import type { Resolvers, Result, UserError } from '@dcrm/kit';
 import { type LoginInput, login, type PasswordChangeInput, staffPasswordChange } from '../domain/login.js';
 import { customerRegister, type RegisterInput } from '../domain/register.js';
 import { renewTokens, revokeSession, type Tokens } from '../domain/sessions.js';
-import { Customer, Partner, PartnerUser, Staff } from '../entities/index.js';
+import { subjectRecords } from '../entities/index.js';
 import type { CustomerContext } from './context.js';
 
 const empty = { accessToken: null, accessTokenExpiresAt: null, refreshToken: null, customer: null, staff: null, partner: null };
 
-/** Tokens plus who they are for; the subject is loaded directly (the caller is not signed in yet). */
+/** Tokens plus who they are for. */
 async function authPayload(ctx: CustomerContext, result: Result<Tokens>) {
   if (!result.ok) return { ...empty, userErrors: result.errors };
   const { subject, accessToken, accessTokenExpiresAt, refreshToken } = result.value;
-  const base = { ...empty, accessToken, accessTokenExpiresAt, refreshToken, userErrors: [] as UserError[] };
-  if (subject.kind === 'customer') return { ...base, customer: await ctx.em.findOne(Customer, { id: subject.id }) };
-  if (subject.kind === 'staff') return { ...base, staff: await ctx.em.findOne(Staff, { id: subject.id }) };
-  const user = await ctx.em.findOne(PartnerUser, { id: subject.id }, { populate: ['partner'] });
-  return { ...base, partner: user ? await ctx.em.findOne(Partner, { id: user.partner.id }) : null };
+  const records = await subjectRecords(ctx.em, subject);
+  return { accessToken, accessTokenExpiresAt, refreshToken, ...records, userErrors: [] as UserError[] };
 }
 
 const done = (result: Result<true>) => ({ ok: result.ok, userErrors: result.ok ? [] : result.errors });

@@ -1,5 +1,5 @@
 import { badInput, isEmail, isMobile, isUuid, normaliseEmail, notFound, parsePage, type Resolvers, toConnection } from '@dcrm/kit';
-import { Customer, type ICustomer } from '../entities/index.js';
+import { customerByIdentity, customersPage, type ICustomer } from '../entities/index.js';
 import type { CustomerContext } from './context.js';
 
 type PageArgs = { first?: number | null; after?: string | null };
@@ -19,25 +19,7 @@ export const customerResolvers: Resolvers = {
       const page = parsePage(args, 'ID', 1);
       const scope = await ctx.loaders.scope();
       if (!scope) return toConnection([], page, 'ID', () => []);
-      const text = args.query?.trim();
-      const rows = await ctx.em.find(
-        Customer,
-        {
-          $and: [
-            scope,
-            page.after ? { id: { $gt: String(page.after[0]) } } : {},
-            text
-              ? {
-                  $or: [
-                    { name: { $ilike: `%${text.replace(/[%_\\]/g, '')}%` } },
-                    { email: { $ilike: `${normaliseEmail(text).replace(/[%_\\]/g, '')}%` } },
-                  ],
-                }
-              : {},
-          ],
-        },
-        { orderBy: { id: 'asc' }, limit: page.limit + 1 },
-      );
+      const rows = await customersPage(ctx.em, scope, args.query?.trim(), page);
       for (const row of rows) ctx.loaders.customer.prime(row.id, row);
       return toConnection(rows, page, 'ID', (c) => [c.id]);
     },
@@ -46,8 +28,8 @@ export const customerResolvers: Resolvers = {
       if (args.mobile != null && !isMobile(args.mobile)) throw badInput('Mobile numbers are E.164, e.g. +353871234567', 'mobile');
       if (args.email != null && !isEmail(normaliseEmail(args.email))) throw badInput('Not a valid email address', 'email');
       const scope = await ctx.loaders.scope();
-      const where = args.mobile != null ? { mobile: args.mobile } : { email: normaliseEmail(args.email as string) };
-      const found = scope ? await ctx.em.findOne(Customer, { $and: [scope, where] }) : null;
+      const identity = args.mobile != null ? { mobile: args.mobile } : { email: normaliseEmail(args.email as string) };
+      const found = scope ? await customerByIdentity(ctx.em, scope, identity) : null;
       if (!found) throw notFound('Customer');
       return found;
     },
