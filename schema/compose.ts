@@ -1,6 +1,7 @@
 /**
  * `pnpm compose` writes supergraph.graphql (what the router loads) and api.graphql (what clients see),
- * then the storefront SDK's generated types (storefront-sdk/src/generated/graphql.ts) from api.graphql.
+ * then the storefront SDK's generated types (storefront-sdk/src/generated/graphql.ts) from api.graphql
+ * and each subgraph's resolver types (subgraphs/<name>/src/generated/resolvers.ts) from its SDL.
  * `pnpm compose --check` fails when any of them is stale: CI runs it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const composed = compose();
   // Loaded here only: importing compose() elsewhere does not pull in graphql-codegen.
   const storefrontSdk = await import('../storefront-sdk/codegen.js');
+  const resolverTypes = await import('@dcrm/kit/codegen');
   if (process.argv.includes('--check')) {
     const stale = (Object.keys(files) as (keyof typeof files)[]).filter((k) => {
       try {
@@ -47,11 +49,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       process.exit(1);
     }
     console.log('storefront-sdk: generated types are up to date');
+    const staleResolvers = await resolverTypes.staleResolverTypes(SUBGRAPHS);
+    if (staleResolvers.length) {
+      console.error(`stale: ${staleResolvers.join(', ')} — run \`pnpm compose\` and commit`);
+      process.exit(1);
+    }
+    console.log('subgraphs: resolver types are up to date');
   } else {
     writeFileSync(files.supergraph, composed.supergraph);
     writeFileSync(files.api, composed.api);
     console.log('schema: wrote supergraph.graphql and api.graphql');
     await storefrontSdk.writeGenerated(composed.api);
     console.log('storefront-sdk: wrote src/generated/graphql.ts');
+    console.log(`subgraphs: wrote ${(await resolverTypes.writeResolverTypes(SUBGRAPHS)).join(', ')}`);
   }
 }

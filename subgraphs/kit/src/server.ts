@@ -60,19 +60,23 @@ export function loadTypeDefs(schemaFile: URL): DocumentNode {
   return parse(`${readFileSync(schemaFile, 'utf8')}\n${COMMON_SDL}`);
 }
 
-/** Joins per-file resolver maps; two files defining the same field is a bug, not an override. */
-export function mergeResolvers(...maps: Resolvers[]): Resolvers {
-  const merged: Resolvers = {};
+/**
+ * Joins per-file resolver maps; two files defining the same field is a bug, not an override. Generic, so a
+ * subgraph's generated map type (e.g. `CatalogResolvers`) goes in and comes out.
+ */
+export function mergeResolvers<R extends object>(...maps: R[]): R {
+  const merged: Record<string, Record<string, unknown>> = {};
   for (const map of maps) {
     for (const [typeName, fields] of Object.entries(map)) {
-      const target = (merged[typeName] ??= {}) as Record<string, unknown>;
+      const target = (merged[typeName] ??= {});
       for (const [field, resolver] of Object.entries(fields as Record<string, unknown>)) {
         if (field in target) throw new Error(`Resolver ${typeName}.${field} is defined twice`);
         target[field] = resolver;
       }
     }
   }
-  return merged;
+  // Every key came from one of the maps, each field under the same type name: the union has R's shape.
+  return merged as R;
 }
 
 /** Introspection is off in production unless `DCRM_INTROSPECTION=1` (router and subgraphs alike). */

@@ -5,3 +5,6 @@ import type { CatalogLoaders } from '../loaders.js';
 export type CatalogServices = { peers: Peers };
 
 export type CatalogContext = SubgraphContext<CatalogLoaders, CatalogServices>;
+
+/** The resolver map's type, generated from schema.graphql (`pnpm compose`): every resolver module is typed by it. */
+export type { Resolvers as CatalogResolvers } from '../generated/resolvers.js';
