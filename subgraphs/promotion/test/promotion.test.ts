@@ -188,7 +188,9 @@ describe('_entities of offers, campaigns and offer rules', () => {
     const reps = lookup('OfferRule', [rule.id], 'id name');
     expect(await entities(principals.staff(NIMBUS, []), reps)).toEqual([{ id: rule.id, name: rule.name }]);
     expect(await entities(principals.staff(VOLT, PROMOTION_STAFF), reps)).toEqual([null]);
-    expect(await entities(servicePrincipal('cart', NIMBUS, ['*']), reps)).toEqual([null]);
+    expect(
+      await entities(servicePrincipal('cart', NIMBUS, [SERVICE_SCOPES.promotionEvaluate, SERVICE_SCOPES.promotionRedeem]), reps),
+    ).toEqual([null]);
     expect(await entities(principals.customer(randomUUID(), NIMBUS), reps)).toEqual([null]);
   });
 });

@@ -1,9 +1,9 @@
-import type { Resolvers, Result, UserError } from '@dcrm/kit';
-import { type LoginInput, login, type PasswordChangeInput, staffPasswordChange } from '../domain/login.js';
-import { customerRegister, type RegisterInput } from '../domain/register.js';
+import type { Result, UserError } from '@dcrm/kit';
+import { login, staffPasswordChange } from '../domain/login.js';
+import { customerRegister } from '../domain/register.js';
 import { renewTokens, revokeSession, type Tokens } from '../domain/sessions.js';
 import { subjectRecords } from '../entities/index.js';
-import type { CustomerContext } from './context.js';
+import type { CustomerContext, CustomerResolvers } from './context.js';
 
 const empty = { accessToken: null, accessTokenExpiresAt: null, refreshToken: null, customer: null, staff: null, partner: null };
 
@@ -17,21 +17,15 @@ async function authPayload(ctx: CustomerContext, result: Result<Tokens>) {
 
 const done = (result: Result<true>) => ({ ok: result.ok, userErrors: result.ok ? [] : result.errors });
 
-export const authResolvers: Resolvers = {
+export const authResolvers: CustomerResolvers = {
   Mutation: {
-    customerRegister: async (_: unknown, { input }: { input: RegisterInput }, ctx: CustomerContext) =>
-      authPayload(ctx, await customerRegister(ctx.em, ctx.services, input, ctx.principal)),
-    customerLogin: async (_: unknown, { input }: { input: LoginInput }, ctx: CustomerContext) =>
-      authPayload(ctx, await login(ctx.em, ctx.services, 'customer', input, ctx.principal)),
-    staffLogin: async (_: unknown, { input }: { input: LoginInput }, ctx: CustomerContext) =>
-      authPayload(ctx, await login(ctx.em, ctx.services, 'staff', input, ctx.principal)),
-    partnerLogin: async (_: unknown, { input }: { input: LoginInput }, ctx: CustomerContext) =>
-      authPayload(ctx, await login(ctx.em, ctx.services, 'partner', input, ctx.principal)),
-    customerAccessTokenRenew: async (_: unknown, { input }: { input: { refreshToken: string } }, ctx: CustomerContext) =>
+    customerRegister: async (_, { input }, ctx) => authPayload(ctx, await customerRegister(ctx.em, ctx.services, input, ctx.principal)),
+    customerLogin: async (_, { input }, ctx) => authPayload(ctx, await login(ctx.em, ctx.services, 'customer', input, ctx.principal)),
+    staffLogin: async (_, { input }, ctx) => authPayload(ctx, await login(ctx.em, ctx.services, 'staff', input, ctx.principal)),
+    partnerLogin: async (_, { input }, ctx) => authPayload(ctx, await login(ctx.em, ctx.services, 'partner', input, ctx.principal)),
+    customerAccessTokenRenew: async (_, { input }, ctx) =>
       authPayload(ctx, await renewTokens(ctx.em, ctx.services, input.refreshToken, ctx.principal)),
-    customerLogout: async (_: unknown, { input }: { input: { refreshToken: string } }, ctx: CustomerContext) =>
-      done(await revokeSession(ctx.em, ctx.services, input.refreshToken)),
-    staffPasswordChange: async (_: unknown, { input }: { input: PasswordChangeInput }, ctx: CustomerContext) =>
-      done(await staffPasswordChange(ctx.em, ctx.services, input, ctx.principal)),
+    customerLogout: async (_, { input }, ctx) => done(await revokeSession(ctx.em, ctx.services, input.refreshToken)),
+    staffPasswordChange: async (_, { input }, ctx) => done(await staffPasswordChange(ctx.em, ctx.services, input, ctx.principal)),
   },
 };
