@@ -82,6 +82,8 @@ function pagedChildren<T extends { id: string }>(
 
 export type InteractionRow = { id: string; channel: string; direction: string; occurredAt: Date; notes: string; staffId: string | null };
 export type SiteMessageRow = { id: string; title: string; body: string; createdAt: Date; readAt: Date | null };
+/** An inbox page and whose it is (null: not the caller's, so empty), for `unreadCount`. */
+export type SiteMessagePage = Connection<SiteMessageRow> & { customerId: string | null };
 
 export function createLoaders(em: EntityManager, principal: Principal) {
   const tree = memo(() => ownTree(em, principal));

@@ -8,6 +8,7 @@ const typeDefs = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
   directive @access(kinds: [String!], scopes: [String!]) on FIELD_DEFINITION | OBJECT
   directive @internal(scopes: [String!]!, holder: Boolean = false) on FIELD_DEFINITION
+  directive @lookup(kinds: [String!], scopes: [String!]) repeatable on OBJECT
   type Query {
     account: Account
     open: String
@@ -15,6 +16,7 @@ const typeDefs = parse(`
     writer: String @access(kinds: ["staff"], scopes: ["catalog:write"])
     keyCheck: String @access(kinds: ["service"], scopes: ["apikey:verify"])
     secret: Secret
+    ledger: Ledger
   }
   type Account {
     name: String
@@ -24,6 +26,10 @@ const typeDefs = parse(`
   type Secret @key(fields: "id") @access(kinds: ["staff"]) {
     id: ID!
     value: String
+  }
+  type Ledger @key(fields: "id") @lookup(kinds: ["staff"], scopes: ["ledger:read"]) @lookup(kinds: ["service"]) {
+    id: ID!
+    total: String
   }
 `);
 
@@ -38,9 +44,11 @@ const schema = applyAccessDirectives(
           writer: () => 'written',
           keyCheck: () => 'checked',
           secret: () => ({ id: '1', value: 'v' }),
+          ledger: () => ({ id: '1', total: '10' }),
           account: () => ({ name: 'n', notes: 'internal note', address: '1 Main St' }),
         },
         Secret: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, value: 'from reference' }) },
+        Ledger: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, total: 'from reference' }) },
       } as never,
     },
   ]),
@@ -88,6 +96,26 @@ describe('@access', () => {
     expect((await run('{ keyCheck }', as('service', ['apikey:verify']))).data).toEqual({ keyCheck: 'checked' });
     const entities = '{ _entities(representations: [{ __typename: "Secret", id: "1" }]) { ... on Secret { value } } }';
     expect(codes(await run(entities, as('service', ['apikey:verify'])))).toContain('FORBIDDEN');
+  });
+});
+
+describe('@lookup', () => {
+  const entities = '{ _entities(representations: [{ __typename: "Ledger", id: "1" }]) { ... on Ledger { total } } }';
+
+  it('resolves a lookup for a principal any one rule admits', async () => {
+    const found = { data: { _entities: [{ total: 'from reference' }] } };
+    expect(await run(entities, as('staff', ['ledger:read']))).toEqual(found);
+    expect(await run(entities, as('service'))).toEqual(found);
+  });
+
+  it('answers null, without an error, to everyone else', async () => {
+    for (const principal of [as('staff', ['catalog:read']), as('customer', ['ledger:read']), as('anonymous')]) {
+      expect(await run(entities, principal)).toEqual({ data: { _entities: [null] } });
+    }
+  });
+
+  it('leaves the fields of the type alone', async () => {
+    expect((await run('{ ledger { total } }', as('customer'))).data).toEqual({ ledger: { total: '10' } });
   });
 });
 

@@ -24,11 +24,19 @@ function stringList(node: ConstDirectiveNode, name: string): string[] | null {
   return arg.value.values.map((v) => (v.kind === Kind.STRING ? v.value : String(v)));
 }
 
+const ruleOf = (node: ConstDirectiveNode): AccessRule => ({
+  kinds: stringList(node, 'kinds') as PrincipalKind[] | null,
+  scopes: stringList(node, 'scopes') ?? [],
+});
+
 function readRule(directives: readonly ConstDirectiveNode[] | undefined): AccessRule | null {
   const node = directives?.find((d) => d.name.value === 'access');
-  if (!node) return null;
-  return { kinds: stringList(node, 'kinds') as PrincipalKind[] | null, scopes: stringList(node, 'scopes') ?? [] };
+  return node ? ruleOf(node) : null;
 }
+
+/** The `@lookup` rules of a type (repeatable: any one admits). */
+const readLookups = (directives: readonly ConstDirectiveNode[]): AccessRule[] =>
+  directives.filter((d) => d.name.value === 'lookup').map(ruleOf);
 
 function readInternal(directives: readonly ConstDirectiveNode[] | undefined): InternalRule | null {
   const node = directives?.find((d) => d.name.value === 'internal');
@@ -50,6 +58,12 @@ export function assertAccess(principal: Principal, rules: AccessRule[]): void {
       if (!hasScope(principal, scope)) throw forbidden(`Missing scope ${scope}`);
     }
   }
+}
+
+/** True when the principal satisfies the rule (the test `assertAccess` applies, without throwing). */
+export function admits(principal: Principal, rule: AccessRule): boolean {
+  if (rule.kinds && !rule.kinds.includes(principal.kind)) return false;
+  return rule.scopes.every((scope) => hasScope(principal, scope));
 }
 
 /**
@@ -82,14 +96,11 @@ type ReferenceResolver = (ref: unknown, context: WithPrincipal, info: unknown) =
 type SubgraphExtensions = { apollo?: { subgraph?: { resolveReference?: ReferenceResolver } } };
 
 /** @apollo/subgraph 2.15 keeps `__resolveReference` in `type.extensions.apollo.subgraph`. */
-function guardReference(type: GraphQLObjectType, rule: AccessRule): void {
+function guardReference(type: GraphQLObjectType, guard: (principal: Principal) => boolean): void {
   const extensions = type.extensions as SubgraphExtensions;
   const original = extensions.apollo?.subgraph?.resolveReference;
   if (!original) return;
-  const guarded: ReferenceResolver = (ref, context, info) => {
-    assertAccess(context.principal, [rule]);
-    return original(ref, context, info);
-  };
+  const guarded: ReferenceResolver = (ref, context, info) => (guard(context.principal) ? original(ref, context, info) : null);
   (type as { extensions: unknown }).extensions = {
     ...extensions,
     apollo: { ...extensions.apollo, subgraph: { ...extensions.apollo?.subgraph, resolveReference: guarded } },
@@ -99,14 +110,22 @@ function guardReference(type: GraphQLObjectType, rule: AccessRule): void {
 /**
  * Enforces `@access` by wrapping resolvers in place (so the federation metadata that
  * @apollo/subgraph keeps on the type objects stays attached). An object-level rule applies to every
- * field of the type and to `_entities` lookups of it. `@internal` fields must be nullable: a refusal
- * nulls the field alone, not its parent.
+ * field of the type and to `_entities` lookups of it. `@lookup` rules apply to `_entities` lookups
+ * alone, and a refused lookup is null, like a row the caller may not see. `@internal` fields must be
+ * nullable: a refusal nulls the field alone, not its parent.
  */
 export function applyAccessDirectives(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
-    const typeRule = readRule([type.astNode, ...type.extensionASTNodes].flatMap((n) => n?.directives ?? []));
-    if (typeRule) guardReference(type, typeRule);
+    const typeDirectives = [type.astNode, ...type.extensionASTNodes].flatMap((n) => n?.directives ?? []);
+    const typeRule = readRule(typeDirectives);
+    const lookups = readLookups(typeDirectives);
+    if (typeRule)
+      guardReference(type, (principal) => {
+        assertAccess(principal, [typeRule]);
+        return true;
+      });
+    if (lookups.length) guardReference(type, (principal) => lookups.some((rule) => admits(principal, rule)));
     for (const field of Object.values(type.getFields())) {
       const fieldRule = readRule(field.astNode?.directives);
       const rules = [typeRule, fieldRule].filter((r): r is AccessRule => r !== null);

@@ -23,3 +23,6 @@ export function seedId(namespace: string, key: string): string {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** An entity another subgraph owns, as a subgraph that extends it receives it: the key alone. */
+export type EntityRef = { id: string };

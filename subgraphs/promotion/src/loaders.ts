@@ -3,25 +3,24 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { createCampaignLoaders } from './domain/kpis.js';
-import { OPEN_STATUSES, offerScope, openAt } from './domain/offer-access.js';
+import { offerScope } from './domain/offer-access.js';
 import type { PromotionServices } from './domain/services.js';
-import { Campaign, type ICampaign, type IOffer, type IPromotion, Offer, type OfferStatus, PromotionRow } from './entities/index.js';
+import {
+  BEST_FIRST,
+  Campaign,
+  type ICampaign,
+  type IOffer,
+  type IOfferRule,
+  type IPromotion,
+  Offer,
+  OfferRule,
+  type OfferStatus,
+  offerStatusFilter,
+  openAt,
+  PromotionRow,
+} from './entities/index.js';
 
 export type PromotionLoaders = ReturnType<typeof createPromotionLoaders>;
-
-const BEST_FIRST = { score: 'desc', createdAt: 'desc', id: 'desc' } as const;
-
-/** Offers in `statuses` at `now` (EXPIRED also matches open offers past their end; open ones exclude them). */
-export function offerStatusFilter(statuses: OfferStatus[] | null | undefined, now: Date): FilterQuery<IOffer> {
-  if (!statuses?.length) return openAt(now);
-  const open = statuses.filter((s) => OPEN_STATUSES.includes(s));
-  const closed = statuses.filter((s) => !open.includes(s));
-  const alternatives: FilterQuery<IOffer>[] = [];
-  if (open.length) alternatives.push({ status: { $in: open }, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] });
-  if (closed.length) alternatives.push({ status: { $in: closed } });
-  if (closed.includes('EXPIRED')) alternatives.push({ status: { $in: OPEN_STATUSES }, expiresAt: { $lte: now } });
-  return { $or: alternatives };
-}
 
 export function createPromotionLoaders(em: EntityManager, principal: Principal, services: PromotionServices) {
   const scope = offerScope(principal);
@@ -60,6 +59,11 @@ export function createPromotionLoaders(em: EntityManager, principal: Principal, 
     ...createCampaignLoaders(em, principal, services),
     now,
     scope,
+    // Offers the principal may see (`Query.offer`, `_entities`).
+    offer: byId<IOffer>(
+      (ids) => (scope ? em.find(Offer, { $and: [scope, { id: { $in: [...ids] } }] }) : Promise.resolve([])),
+      (o) => o.id,
+    ),
     customerOffers,
     productOffers: groupedBy<IOffer>(
       (ids) =>
@@ -68,10 +72,14 @@ export function createPromotionLoaders(em: EntityManager, principal: Principal, 
           : Promise.resolve([]),
       (o) => o.productId as string,
     ),
-    // Promotions of the caller's storefront only (staff CRUD, Campaign/OfferRule.promotion, `_entities`).
+    // Rows of the caller's storefront only (staff CRUD, Campaign/OfferRule.promotion, `_entities`).
     promotion: byId<IPromotion>(
       (ids) => (storefrontId ? em.find(PromotionRow, { id: { $in: [...ids] }, storefrontId }) : Promise.resolve([])),
       (p) => p.id,
+    ),
+    offerRule: byId<IOfferRule>(
+      (ids) => (storefrontId ? em.find(OfferRule, { id: { $in: [...ids] }, storefrontId }) : Promise.resolve([])),
+      (r) => r.id,
     ),
     campaign: byId<ICampaign>(
       (ids) => (storefrontId ? em.find(Campaign, { id: { $in: [...ids] }, storefrontId }) : Promise.resolve([])),

@@ -14,7 +14,7 @@ import { principals, signedHeaders } from '@dcrm/kit/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PromotionRow } from '../src/entities/index.js';
+import { audienceRules, Campaign, Offer, OfferRule, PromotionRow } from '../src/entities/index.js';
 import { promotionSubgraph } from '../src/index.js';
 
 const VOLT = seedId('storefront', 'volt');
@@ -91,6 +91,7 @@ describe('requests that did not come through the router', () => {
   it.each([
     ['a query', '{ promotions { nodes { id } } }'],
     ['_service', '{ _service { sdl } }'],
+    ['_entities', `{ _entities(representations: [{ __typename: "Offer", id: "${randomUUID()}" }]) { ... on Offer { title } } }`],
   ])('%s without a principal is 401', async (_, query) => {
     const result = await gql(null, query);
     expect(result.status).toBe(401);
@@ -110,6 +111,87 @@ describe('_entities', () => {
     // Customers and staff without the scope never resolve promotions.
     expect((await gql(principals.customer(randomUUID(), NIMBUS), query, { reps })).body.data?._entities).toEqual([null]);
     expect((await gql(principals.staff(NIMBUS, ['catalog:read']), query, { reps })).body.data?._entities).toEqual([null]);
+  });
+});
+
+/** A campaign, a public and a personal offer and a real-time rule, written straight to the tables. */
+async function insertMarketing(storefrontId: string) {
+  const em = promotion.orm.em.fork() as EntityManager;
+  const template = { title: `Test ${randomUUID()}`, message: 'Hello {{name}}' };
+  const now = new Date();
+  const campaign = em.create(Campaign, {
+    id: newId(),
+    storefrontId,
+    name: template.title,
+    objective: 'UPSELL',
+    channels: ['WEB'],
+    audience: audienceRules(),
+    template,
+    startsAt: now,
+    endsAt: new Date(now.getTime() + 86_400_000),
+  });
+  const offer = (customerId: string | null) =>
+    em.create(Offer, {
+      id: newId(),
+      storefrontId,
+      customerId,
+      segment: customerId ? 'consumer' : null,
+      source: customerId ? 'AGENT' : 'STOREFRONT',
+      title: template.title,
+      message: 'Hello',
+    });
+  const publicOffer = offer(null);
+  const personalOffer = offer(randomUUID());
+  const rule = em.create(OfferRule, { id: newId(), storefrontId, name: template.title, event: 'PRODUCT_VIEWED', template });
+  await em.flush();
+  return { campaign, publicOffer, personalOffer, rule };
+}
+
+describe('_entities of offers, campaigns and offer rules', () => {
+  const lookup = (typename: string, ids: string[], selection = 'id') =>
+    [
+      `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on ${typename} { ${selection} } } }`,
+      { reps: ids.map((id) => ({ __typename: typename, id })) },
+    ] as const;
+  const entities = async (principal: Principal, [query, variables]: readonly [string, Record<string, unknown>]) => {
+    const result = await gql(principal, query, variables);
+    expect(codes(result)).toEqual([]);
+    return result.body.data?._entities;
+  };
+
+  it('offers: the storefront’s public ones for its shoppers, personal ones for their customer, nothing of another brand', async () => {
+    const { publicOffer, personalOffer } = await insertMarketing(NIMBUS);
+    const reps = lookup('Offer', [publicOffer.id, personalOffer.id]);
+    expect(await entities(principals.shopper(NIMBUS), reps)).toEqual([{ id: publicOffer.id }, null]);
+    expect(await entities(principals.customer(personalOffer.customerId as string, NIMBUS), reps)).toEqual([
+      { id: publicOffer.id },
+      { id: personalOffer.id },
+    ]);
+    expect(await entities(principals.customer(personalOffer.customerId as string, VOLT), reps)).toEqual([null, null]);
+    expect(await entities(principals.staff(VOLT, PROMOTION_STAFF), reps)).toEqual([null, null]);
+  });
+
+  it('campaigns: promotion staff of the storefront and services, null for everyone else', async () => {
+    const { campaign } = await insertMarketing(NIMBUS);
+    const reps = lookup('Campaign', [campaign.id], 'id name');
+    const found = [{ id: campaign.id, name: campaign.name }];
+    expect(await entities(principals.staff(NIMBUS, PROMOTION_STAFF), reps)).toEqual(found);
+    expect(await entities(servicePrincipal('cart', NIMBUS, []), reps)).toEqual(found);
+    expect(await entities(principals.staff(VOLT, PROMOTION_STAFF), reps)).toEqual([null]);
+    expect(await entities(principals.staff(NIMBUS, ['promotion:write']), reps)).toEqual([null]);
+    expect(await entities(principals.customer(randomUUID(), NIMBUS), reps)).toEqual([null]);
+    expect(await entities(principals.shopper(NIMBUS), reps)).toEqual([null]);
+  });
+
+  it('offer rules: staff of the storefront only', async () => {
+    const { rule } = await insertMarketing(NIMBUS);
+    const reps = lookup('OfferRule', [rule.id], 'id name');
+    expect(await entities(principals.staff(NIMBUS, []), reps)).toEqual([{ id: rule.id, name: rule.name }]);
+    expect(await entities(principals.staff(VOLT, PROMOTION_STAFF), reps)).toEqual([null]);
+    expect(
+      await entities(servicePrincipal('cart', NIMBUS, [SERVICE_SCOPES.promotionEvaluate, SERVICE_SCOPES.promotionRedeem]), reps),
+    ).toEqual([null]);
+    expect(await entities(principals.customer(randomUUID(), NIMBUS), reps)).toEqual([null]);
   });
 });
 

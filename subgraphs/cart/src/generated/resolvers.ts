@@ -761,6 +761,13 @@ export type AccessDirectiveArgs = {
 
 export type AccessDirectiveResolver<Result, Parent, ContextType = CartContext, Args = AccessDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type LookupDirectiveArgs = {
+  kinds?: Maybe<Array<Scalars['String']['input']>>;
+  scopes?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type LookupDirectiveResolver<Result, Parent, ContextType = CartContext, Args = LookupDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type InternalDirectiveArgs = {
   scopes: Array<Scalars['String']['input']>;
   holder?: Maybe<Scalars['Boolean']['input']>;
@@ -1027,6 +1034,7 @@ export type Resolvers<ContextType = CartContext> = {
 
 export type DirectiveResolvers<ContextType = CartContext> = {
   access?: AccessDirectiveResolver<any, any, ContextType>;
+  lookup?: LookupDirectiveResolver<any, any, ContextType>;
   internal?: InternalDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   override?: OverrideDirectiveResolver<any, any, ContextType>;

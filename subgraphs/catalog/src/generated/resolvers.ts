@@ -765,6 +765,13 @@ export type AccessDirectiveArgs = {
 
 export type AccessDirectiveResolver<Result, Parent, ContextType = CatalogContext, Args = AccessDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type LookupDirectiveArgs = {
+  kinds?: Maybe<Array<Scalars['String']['input']>>;
+  scopes?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type LookupDirectiveResolver<Result, Parent, ContextType = CatalogContext, Args = LookupDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type InternalDirectiveArgs = {
   scopes: Array<Scalars['String']['input']>;
   holder?: Maybe<Scalars['Boolean']['input']>;
@@ -1050,6 +1057,7 @@ export type Resolvers<ContextType = CatalogContext> = {
 
 export type DirectiveResolvers<ContextType = CatalogContext> = {
   access?: AccessDirectiveResolver<any, any, ContextType>;
+  lookup?: LookupDirectiveResolver<any, any, ContextType>;
   internal?: InternalDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   override?: OverrideDirectiveResolver<any, any, ContextType>;

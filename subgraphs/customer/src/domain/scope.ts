@@ -1,6 +1,6 @@
 import { type Principal, segmentsOf } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
-import type { ICustomer } from '../entities/index.js';
+import type { ICustomer, IPartner, IStaff } from '../entities/index.js';
 
 /** The role a BUSINESS account's holder gets at login: it may see the accounts below its own. */
 export const ACCOUNT_ADMIN = 'account-admin';
@@ -34,3 +34,16 @@ export function customerScope(principal: Principal, ownTree: string[] = []): Fil
       return null;
   }
 }
+
+/** Staff records are for staff of the same storefront (and services); null for anyone else. */
+export const visibleStaff = (principal: Principal, staff: IStaff | null): IStaff | null =>
+  staff && (principal.kind === 'service' || (principal.kind === 'staff' && principal.storefrontId === staff.storefrontId)) ? staff : null;
+
+/** A partner organisation is for staff of its storefront, its own users and keys (and services); null for anyone else. */
+export const visiblePartner = (principal: Principal, partner: IPartner | null): IPartner | null =>
+  partner &&
+  (principal.kind === 'service' ||
+    (principal.kind === 'staff' && principal.storefrontId === partner.storefrontId) ||
+    (principal.kind === 'partner' && principal.partnerId === partner.id))
+    ? partner
+    : null;

@@ -5,8 +5,10 @@ import { AccessGroup, Staff } from './staff.entity.js';
 
 export * from './credential.entity.js';
 export * from './customer.entity.js';
+export * from './customer.repository.js';
 export * from './partner.entity.js';
 export * from './staff.entity.js';
+export * from './subject.repository.js';
 
 export const entities = [
   Customer,

@@ -2,9 +2,13 @@
 // and subgraphs/customer/codegen.json. Do not edit.
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { EntityRef } from '@dcrm/kit';
+import type { ICustomer, IContact, IAddress, IPartner, IStaff, IAccessGroup, INpsResponse, IApiKey } from '../entities/index.js';
+import type { InteractionRow, SiteMessageRow, SiteMessagePage } from '../loaders.js';
 import type { CustomerContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -929,36 +933,36 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Storefront: ResolverTypeWrapper<Storefront>;
+  Storefront: ResolverTypeWrapper<EntityRef>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   CustomerType: CustomerType;
   CustomerStatus: CustomerStatus;
   LifecycleStage: LifecycleStage;
   Channel: Channel;
   Direction: Direction;
-  Customer: ResolverTypeWrapper<Customer>;
+  Customer: ResolverTypeWrapper<ICustomer>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Contact: ResolverTypeWrapper<Contact>;
+  Contact: ResolverTypeWrapper<IContact>;
   AddressType: AddressType;
-  Address: ResolverTypeWrapper<Address>;
+  Address: ResolverTypeWrapper<IAddress>;
   Consent: ResolverTypeWrapper<Consent>;
   NotificationPreference: ResolverTypeWrapper<NotificationPreference>;
-  SiteMessage: ResolverTypeWrapper<SiteMessage>;
-  SiteMessageConnection: ResolverTypeWrapper<SiteMessageConnection>;
-  SiteMessageEdge: ResolverTypeWrapper<SiteMessageEdge>;
-  Interaction: ResolverTypeWrapper<Interaction>;
-  InteractionConnection: ResolverTypeWrapper<InteractionConnection>;
-  InteractionEdge: ResolverTypeWrapper<InteractionEdge>;
-  Partner: ResolverTypeWrapper<Partner>;
-  Staff: ResolverTypeWrapper<Staff>;
-  AccessGroup: ResolverTypeWrapper<AccessGroup>;
-  NpsResponse: ResolverTypeWrapper<NpsResponse>;
+  SiteMessage: ResolverTypeWrapper<SiteMessageRow>;
+  SiteMessageConnection: ResolverTypeWrapper<SiteMessagePage>;
+  SiteMessageEdge: ResolverTypeWrapper<Omit<SiteMessageEdge, 'node'> & { node: ResolversTypes['SiteMessage'] }>;
+  Interaction: ResolverTypeWrapper<InteractionRow>;
+  InteractionConnection: ResolverTypeWrapper<Omit<InteractionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['InteractionEdge']>, nodes: Array<ResolversTypes['Interaction']> }>;
+  InteractionEdge: ResolverTypeWrapper<Omit<InteractionEdge, 'node'> & { node: ResolversTypes['Interaction'] }>;
+  Partner: ResolverTypeWrapper<IPartner>;
+  Staff: ResolverTypeWrapper<IStaff>;
+  AccessGroup: ResolverTypeWrapper<IAccessGroup>;
+  NpsResponse: ResolverTypeWrapper<INpsResponse>;
   NpsSummary: ResolverTypeWrapper<NpsSummary>;
   ApiKeyKind: ApiKeyKind;
-  ApiKey: ResolverTypeWrapper<ApiKey>;
+  ApiKey: ResolverTypeWrapper<IApiKey>;
   CostBudget: ResolverTypeWrapper<CostBudget>;
-  CustomerConnection: ResolverTypeWrapper<CustomerConnection>;
-  CustomerEdge: ResolverTypeWrapper<CustomerEdge>;
+  CustomerConnection: ResolverTypeWrapper<Omit<CustomerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CustomerEdge']>, nodes: Array<ResolversTypes['Customer']> }>;
+  CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   AudienceFilterInput: AudienceFilterInput;
   AudienceMember: ResolverTypeWrapper<AudienceMember>;
@@ -968,7 +972,7 @@ export type ResolversTypes = {
   LoginInput: LoginInput;
   TokenRenewInput: TokenRenewInput;
   PasswordChangeInput: PasswordChangeInput;
-  AuthPayload: ResolverTypeWrapper<AuthPayload>;
+  AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'customer' | 'staff' | 'partner'> & { customer?: Maybe<ResolversTypes['Customer']>, staff?: Maybe<ResolversTypes['Staff']>, partner?: Maybe<ResolversTypes['Partner']> }>;
   LogoutPayload: ResolverTypeWrapper<LogoutPayload>;
   CustomerUpdateInput: CustomerUpdateInput;
   ConsentSetInput: ConsentSetInput;
@@ -987,15 +991,15 @@ export type ResolversTypes = {
   SiteMessageItemInput: SiteMessageItemInput;
   SiteMessagesSendInput: SiteMessagesSendInput;
   SiteMessagesSendPayload: ResolverTypeWrapper<SiteMessagesSendPayload>;
-  SiteMessagePayload: ResolverTypeWrapper<SiteMessagePayload>;
+  SiteMessagePayload: ResolverTypeWrapper<Omit<SiteMessagePayload, 'siteMessage'> & { siteMessage?: Maybe<ResolversTypes['SiteMessage']> }>;
   ApiKeyCreateInput: ApiKeyCreateInput;
   CostBudgetInput: CostBudgetInput;
   ApiKeyCostBudgetSetInput: ApiKeyCostBudgetSetInput;
   ApiKeyIdInput: ApiKeyIdInput;
-  CustomerPayload: ResolverTypeWrapper<CustomerPayload>;
-  InteractionPayload: ResolverTypeWrapper<InteractionPayload>;
-  NpsPayload: ResolverTypeWrapper<NpsPayload>;
-  ApiKeyPayload: ResolverTypeWrapper<ApiKeyPayload>;
+  CustomerPayload: ResolverTypeWrapper<Omit<CustomerPayload, 'customer'> & { customer?: Maybe<ResolversTypes['Customer']> }>;
+  InteractionPayload: ResolverTypeWrapper<Omit<InteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversTypes['Interaction']> }>;
+  NpsPayload: ResolverTypeWrapper<Omit<NpsPayload, 'response'> & { response?: Maybe<ResolversTypes['NpsResponse']> }>;
+  ApiKeyPayload: ResolverTypeWrapper<Omit<ApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversTypes['ApiKey']> }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1008,29 +1012,29 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Storefront: Storefront;
+  Storefront: EntityRef;
   ID: Scalars['ID']['output'];
-  Customer: Customer | FederationReferenceTypes['Customer'];
+  Customer: ICustomer;
   Int: Scalars['Int']['output'];
-  Contact: Contact;
-  Address: Address;
+  Contact: IContact;
+  Address: IAddress;
   Consent: Consent;
   NotificationPreference: NotificationPreference;
-  SiteMessage: SiteMessage;
-  SiteMessageConnection: SiteMessageConnection;
-  SiteMessageEdge: SiteMessageEdge;
-  Interaction: Interaction;
-  InteractionConnection: InteractionConnection;
-  InteractionEdge: InteractionEdge;
-  Partner: Partner | FederationReferenceTypes['Partner'];
-  Staff: Staff | FederationReferenceTypes['Staff'];
-  AccessGroup: AccessGroup;
-  NpsResponse: NpsResponse;
+  SiteMessage: SiteMessageRow;
+  SiteMessageConnection: SiteMessagePage;
+  SiteMessageEdge: Omit<SiteMessageEdge, 'node'> & { node: ResolversParentTypes['SiteMessage'] };
+  Interaction: InteractionRow;
+  InteractionConnection: Omit<InteractionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['InteractionEdge']>, nodes: Array<ResolversParentTypes['Interaction']> };
+  InteractionEdge: Omit<InteractionEdge, 'node'> & { node: ResolversParentTypes['Interaction'] };
+  Partner: IPartner;
+  Staff: IStaff;
+  AccessGroup: IAccessGroup;
+  NpsResponse: INpsResponse;
   NpsSummary: NpsSummary;
-  ApiKey: ApiKey;
+  ApiKey: IApiKey;
   CostBudget: CostBudget;
-  CustomerConnection: CustomerConnection;
-  CustomerEdge: CustomerEdge;
+  CustomerConnection: Omit<CustomerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CustomerEdge']>, nodes: Array<ResolversParentTypes['Customer']> };
+  CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
   Query: Record<PropertyKey, never>;
   AudienceFilterInput: AudienceFilterInput;
   AudienceMember: AudienceMember;
@@ -1040,7 +1044,7 @@ export type ResolversParentTypes = {
   LoginInput: LoginInput;
   TokenRenewInput: TokenRenewInput;
   PasswordChangeInput: PasswordChangeInput;
-  AuthPayload: AuthPayload;
+  AuthPayload: Omit<AuthPayload, 'customer' | 'staff' | 'partner'> & { customer?: Maybe<ResolversParentTypes['Customer']>, staff?: Maybe<ResolversParentTypes['Staff']>, partner?: Maybe<ResolversParentTypes['Partner']> };
   LogoutPayload: LogoutPayload;
   CustomerUpdateInput: CustomerUpdateInput;
   ConsentSetInput: ConsentSetInput;
@@ -1059,15 +1063,15 @@ export type ResolversParentTypes = {
   SiteMessageItemInput: SiteMessageItemInput;
   SiteMessagesSendInput: SiteMessagesSendInput;
   SiteMessagesSendPayload: SiteMessagesSendPayload;
-  SiteMessagePayload: SiteMessagePayload;
+  SiteMessagePayload: Omit<SiteMessagePayload, 'siteMessage'> & { siteMessage?: Maybe<ResolversParentTypes['SiteMessage']> };
   ApiKeyCreateInput: ApiKeyCreateInput;
   CostBudgetInput: CostBudgetInput;
   ApiKeyCostBudgetSetInput: ApiKeyCostBudgetSetInput;
   ApiKeyIdInput: ApiKeyIdInput;
-  CustomerPayload: CustomerPayload;
-  InteractionPayload: InteractionPayload;
-  NpsPayload: NpsPayload;
-  ApiKeyPayload: ApiKeyPayload;
+  CustomerPayload: Omit<CustomerPayload, 'customer'> & { customer?: Maybe<ResolversParentTypes['Customer']> };
+  InteractionPayload: Omit<InteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversParentTypes['Interaction']> };
+  NpsPayload: Omit<NpsPayload, 'response'> & { response?: Maybe<ResolversParentTypes['NpsResponse']> };
+  ApiKeyPayload: Omit<ApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversParentTypes['ApiKey']> };
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1084,6 +1088,13 @@ export type AccessDirectiveArgs = {
 };
 
 export type AccessDirectiveResolver<Result, Parent, ContextType = CustomerContext, Args = AccessDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type LookupDirectiveArgs = {
+  kinds?: Maybe<Array<Scalars['String']['input']>>;
+  scopes?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type LookupDirectiveResolver<Result, Parent, ContextType = CustomerContext, Args = LookupDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type InternalDirectiveArgs = {
   scopes: Array<Scalars['String']['input']>;
@@ -1471,6 +1482,7 @@ export type Resolvers<ContextType = CustomerContext> = {
 
 export type DirectiveResolvers<ContextType = CustomerContext> = {
   access?: AccessDirectiveResolver<any, any, ContextType>;
+  lookup?: LookupDirectiveResolver<any, any, ContextType>;
   internal?: InternalDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   override?: OverrideDirectiveResolver<any, any, ContextType>;

@@ -1,7 +1,5 @@
-import type { Resolvers, Result } from '@dcrm/kit';
+import type { Result } from '@dcrm/kit';
 import {
-  type ApiKeyCostBudgetSetInput,
-  type ApiKeyCreateInput,
   apiKeyCostBudgetSet,
   apiKeyCreate,
   apiKeyRevoke,
@@ -12,7 +10,7 @@ import {
   verifyApiKey,
 } from '../domain/api-keys.js';
 import type { IApiKey } from '../entities/index.js';
-import type { CustomerContext } from './context.js';
+import type { CustomerResolvers } from './context.js';
 
 const keyPayload = (result: Result<CreatedKey | IApiKey>) => {
   if (!result.ok) return { apiKey: null, secret: null, userErrors: result.errors };
@@ -22,23 +20,19 @@ const keyPayload = (result: Result<CreatedKey | IApiKey>) => {
     : { apiKey: value, secret: null, userErrors: [] };
 };
 
-export const apiKeyResolvers: Resolvers = {
+export const apiKeyResolvers: CustomerResolvers = {
   Query: {
-    apiKeys: (_: unknown, __: unknown, ctx: CustomerContext) => listApiKeys(ctx.em, ctx.principal),
-    apiKeyVerify: (_: unknown, { key }: { key: string }, ctx: CustomerContext) => verifyApiKey(ctx.em, key),
+    apiKeys: (_, __, ctx) => listApiKeys(ctx.em, ctx.principal),
+    apiKeyVerify: (_, { key }, ctx) => verifyApiKey(ctx.em, key),
   },
   Mutation: {
-    apiKeyCreate: async (_: unknown, { input }: { input: ApiKeyCreateInput }, ctx: CustomerContext) =>
-      keyPayload(await apiKeyCreate(ctx.em, ctx.principal, input)),
-    apiKeyRotate: async (_: unknown, { input }: { input: { id: string } }, ctx: CustomerContext) =>
-      keyPayload(await apiKeyRotate(ctx.em, ctx.services, ctx.principal, input.id)),
-    apiKeyRevoke: async (_: unknown, { input }: { input: { id: string } }, ctx: CustomerContext) =>
-      keyPayload(await apiKeyRevoke(ctx.em, ctx.services, ctx.principal, input.id)),
-    apiKeyCostBudgetSet: async (_: unknown, { input }: { input: ApiKeyCostBudgetSetInput }, ctx: CustomerContext) =>
-      keyPayload(await apiKeyCostBudgetSet(ctx.em, ctx.services, ctx.principal, input)),
+    apiKeyCreate: async (_, { input }, ctx) => keyPayload(await apiKeyCreate(ctx.em, ctx.principal, input)),
+    apiKeyRotate: async (_, { input }, ctx) => keyPayload(await apiKeyRotate(ctx.em, ctx.services, ctx.principal, input.id)),
+    apiKeyRevoke: async (_, { input }, ctx) => keyPayload(await apiKeyRevoke(ctx.em, ctx.services, ctx.principal, input.id)),
+    apiKeyCostBudgetSet: async (_, { input }, ctx) => keyPayload(await apiKeyCostBudgetSet(ctx.em, ctx.services, ctx.principal, input)),
   },
   ApiKey: {
-    partner: (k: IApiKey, _: unknown, ctx: CustomerContext) => (k.partnerId ? ctx.loaders.partner.load(k.partnerId) : null),
-    costBudget: (k: IApiKey) => costBudgetOf(k),
+    partner: (k, _, ctx) => (k.partnerId ? ctx.loaders.partner.load(k.partnerId) : null),
+    costBudget: (k) => costBudgetOf(k),
   },
 };

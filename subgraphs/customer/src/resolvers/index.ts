@@ -3,10 +3,11 @@ import { accountMutationResolvers } from './account-mutations.js';
 import { apiKeyResolvers } from './api-keys.js';
 import { audienceResolvers } from './audience.js';
 import { authResolvers } from './auth.js';
+import type { CustomerResolvers } from './context.js';
 import { customerResolvers } from './customer.js';
 import { staffResolvers } from './staff.js';
 
-export const resolvers = mergeResolvers(
+export const resolvers: CustomerResolvers = mergeResolvers(
   authResolvers,
   customerResolvers,
   accountMutationResolvers,

@@ -1,5 +1,7 @@
-import { answerError, type Peers, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
+import { type Peers, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type AudienceMember, audienceOf } from '../clients/accounts.js';
+import { customersHolding } from '../clients/cart.js';
 import { type AudienceRules, Campaign, PromotionRow } from '../entities/index.js';
 import { jobKey, lockCampaign, TASKS } from './campaign-lifecycle.js';
 import { insertOffers, type NewOffer } from './offers.js';
@@ -8,20 +10,6 @@ import { renderTemplate } from './templates.js';
 
 /** Accounts per audience job: one customer-subgraph page, one multi-row insert, one notification job. */
 export const AUDIENCE_BATCH = 1000;
-
-export type AudienceMember = {
-  id: string;
-  name: string;
-  segment: string;
-  partnerId: string | null;
-  emailConsent: boolean;
-  smsConsent: boolean;
-};
-
-const AUDIENCE = `query Audience($rules: AudienceFilterInput!, $after: ID, $first: Int) {
-  customerAudience(rules: $rules, after: $after, first: $first) { id name segment partnerId emailConsent smsConsent } }`;
-const HOLDING =
-  'query Holding($customerIds: [ID!]!, $productIds: [ID!]!) { customersHolding(customerIds: $customerIds, productIds: $productIds) }';
 
 /**
  * One keyset page of a storefront's audience, asked of the customer subgraph (it owns accounts) as
@@ -38,18 +26,16 @@ export async function audiencePage(
 ): Promise<{ members: AudienceMember[]; last: string | null; full: boolean }> {
   const principal = servicePrincipal('promotion', storefrontId, [SERVICE_SCOPES.customerAudience, SERVICE_SCOPES.cartHoldings]);
   const { productIdsHeld, ...filter } = rules;
-  const response = await peers('customer').execute({ query: AUDIENCE, variables: { rules: filter, after, first: size } }, principal);
-  if (response.errors?.length) throw answerError('customer', response.errors);
-  const page = (response.data?.customerAudience ?? []) as AudienceMember[];
+  const page = await audienceOf(peers, principal, filter, after, size);
   const last = page.at(-1)?.id ?? null;
   const full = page.length === size;
   if (!productIdsHeld.length || page.length === 0) return { members: page, last, full };
-  const held = await peers('cart').execute(
-    { query: HOLDING, variables: { customerIds: page.map((m) => m.id), productIds: productIdsHeld } },
+  const holders = await customersHolding(
+    peers,
     principal,
+    page.map((m) => m.id),
+    productIdsHeld,
   );
-  if (held.errors?.length) throw answerError('cart', held.errors);
-  const holders = new Set((held.data?.customersHolding ?? []) as string[]);
   return { members: page.filter((m) => holders.has(m.id)), last, full };
 }
 

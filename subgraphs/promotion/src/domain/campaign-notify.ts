@@ -1,12 +1,11 @@
 import { isUuid, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sendSiteMessages } from '../clients/accounts.js';
 import { publishOffers } from './offers.js';
 import type { PromotionServices } from './services.js';
 
 /** The customer subgraph takes at most this many inbox messages per call. */
 export const MESSAGES_PER_CALL = 500;
-
-const SEND = `mutation Send($input: SiteMessagesSendInput!) { siteMessagesSend(input: $input) { sent duplicates skipped userErrors { code message } } }`;
 
 /** A Postgres array literal of ids (checked UUIDs: nothing to quote), so the planner sees its size and uses the primary key. */
 const uuidArray = (ids: string[]) => `{${ids.filter(isUuid).join(',')}}`;
@@ -33,7 +32,6 @@ export async function notifyBatch(em: EntityManager, services: PromotionServices
   )) as Pending[];
   if (pending.length === 0) return 0;
   const principal = servicePrincipal('promotion', pending[0].storefront_id, [SERVICE_SCOPES.messageSend]);
-  const customer = services.peers('customer');
   for (let i = 0; i < pending.length; i += MESSAGES_PER_CALL) {
     const messages = pending.slice(i, i + MESSAGES_PER_CALL).map((o) => ({
       customerId: o.customer_id,
@@ -41,11 +39,8 @@ export async function notifyBatch(em: EntityManager, services: PromotionServices
       body: o.link ? `${o.message}\n${o.link}` : o.message,
       dedupeKey: `offer:${o.id}`,
     }));
-    const response = await customer.execute({ query: SEND, variables: { input: { messages } } }, principal);
-    const userErrors = (response.data?.siteMessagesSend?.userErrors ?? []) as { message: string }[];
-    const errors = [...(response.errors ?? []), ...userErrors];
-    // Thrown: graphile-worker retries the job with backoff.
-    if (errors.length) throw new Error(`customer: ${errors[0].message}`);
+    // Throws on any error: graphile-worker retries the job with backoff.
+    await sendSiteMessages(services.peers, principal, messages);
   }
   const now = services.clock.now();
   const marked = await em.transactional(async (tx) => {

@@ -1,5 +1,6 @@
-import { actingStorefront, badInput, entitiesOf, isUuid, type Principal, servicePrincipal, toMinor } from '@dcrm/kit';
+import { actingStorefront, badInput, isUuid, type Principal, servicePrincipal, toMinor } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { profilesOf } from '../clients/accounts.js';
 import { type IPromotion, PromotionRow } from '../entities/index.js';
 import { type CodeProblem, codeProblems, evaluate } from './evaluate.js';
 import type { CartLineInput, Channel, Evaluation, EvaluationContext, EvaluationCustomer, LineKind, Promotion } from './promotion.types.js';
@@ -111,8 +112,6 @@ const customerIdsOf = (inputs: EvaluateInput[]): string[] => [
   ...new Set(inputs.flatMap((i) => (i.customerId && isUuid(i.customerId) ? [i.customerId] : []))),
 ];
 
-type Profile = { id: string; segment: string; category: string; addresses: { city: string; country: string }[] };
-
 /**
  * Segment, category and geography of each input's customer (null for none), from the customer
  * subgraph in one `_entities` call as this subgraph's service principal for the storefront. The first
@@ -125,13 +124,7 @@ export async function customersOf(
 ): Promise<(EvaluationCustomer | null)[]> {
   const ids = customerIdsOf(inputs);
   if (ids.length === 0) return inputs.map(() => null);
-  const profiles = await entitiesOf<Profile>(
-    services.peers('customer'),
-    servicePrincipal('promotion', storefrontId, []),
-    'Customer',
-    'id segment category addresses { city country }',
-    ids,
-  );
+  const profiles = await profilesOf(services.peers, servicePrincipal('promotion', storefrontId, []), ids);
   const byId = new Map(ids.map((id, i) => [id, profiles[i]]));
   return inputs.map((input) => {
     const profile = input.customerId ? byId.get(input.customerId) : undefined;

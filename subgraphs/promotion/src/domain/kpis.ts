@@ -1,6 +1,7 @@
 import { actingStorefront, fromMinor, memo, type Principal, toMinor } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { storefrontCurrency } from '../clients/catalog.js';
 import type { CampaignStatus } from '../entities/index.js';
 import type { PromotionServices } from './services.js';
 
@@ -39,8 +40,6 @@ export function totalOf(list: Kpis[]): Kpis {
 
 export const conversionRate = (k: Kpis): number => (k.targeted ? k.converted / k.targeted : 0);
 
-const CURRENCY = '{ storefront { currencyCode } }';
-
 /**
  * Per-request loaders: KPIs by campaign id (one grouped statement however many campaigns a response
  * shows) and the storefront's currency, asked of the catalog once as the caller.
@@ -57,12 +56,7 @@ export function createCampaignLoaders(em: EntityManager, principal: Principal, s
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? zero());
   });
-  const currency = memo(async () => {
-    const response = await services.peers('catalog').execute({ query: CURRENCY }, principal);
-    const code = (response.data?.storefront as { currencyCode?: string } | null | undefined)?.currencyCode;
-    if (!code) throw new Error('catalog: the storefront has no currency');
-    return code;
-  });
+  const currency = memo(() => storefrontCurrency(services.peers, principal));
   return { campaignKpis, currency };
 }
 

@@ -1,9 +1,6 @@
 import { accountRowScope, actingStorefront, type Principal } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
-import type { IOffer, OfferStatus } from '../entities/index.js';
-
-/** Statuses of an offer the customer can still act on. */
-export const OPEN_STATUSES: OfferStatus[] = ['NEW', 'SEEN', 'ACCEPTED'];
+import { type IOffer, type OfferStatus, OPEN_STATUSES } from '../entities/index.js';
 
 /**
  * Offers a principal may see: personal offers of the accounts it may see (the customer's own, a
@@ -24,9 +21,3 @@ export function offerScope(principal: Principal): FilterQuery<IOffer> | null {
 export function effectiveStatus(offer: Pick<IOffer, 'status' | 'expiresAt'>, now: Date): OfferStatus {
   return OPEN_STATUSES.includes(offer.status) && offer.expiresAt && offer.expiresAt <= now ? 'EXPIRED' : offer.status;
 }
-
-/** Where clause for offers still open at `now`. */
-export const openAt = (now: Date): FilterQuery<IOffer> => ({
-  status: { $in: OPEN_STATUSES },
-  $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }],
-});

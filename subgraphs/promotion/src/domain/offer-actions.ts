@@ -1,7 +1,8 @@
 import { actingStorefront, Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { accountOf } from '../clients/accounts.js';
+import { productOf } from '../clients/catalog.js';
 import { type IOffer, Offer, type OfferStatus, type OfferTemplate, PromotionRow } from '../entities/index.js';
-import { accountOf, productOf } from './accounts.js';
 import { effectiveStatus } from './offer-access.js';
 import { makeOffer } from './offers.js';
 import type { PromotionServices } from './services.js';

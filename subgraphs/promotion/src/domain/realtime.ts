@@ -1,7 +1,8 @@
 import { type CartAbandonedEvent, type OrderPlacedEvent, type ProductViewedEvent, servicePrincipal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { accountOf } from '../clients/accounts.js';
+import { productOf } from '../clients/catalog.js';
 import { type IOfferRule, OfferRule, PromotionRow } from '../entities/index.js';
-import { accountOf, productOf } from './accounts.js';
 import { makeOffer } from './offers.js';
 import type { PromotionServices } from './services.js';
 import { renderTemplate } from './templates.js';

@@ -1,4 +1,5 @@
-import { type Checks, entitiesOf, isUuid, mayActOn, type Peers, type Principal, unseenIds } from '@dcrm/kit';
+import { type Checks, isUuid, mayActOn, type Peers, type Principal, unseenIds } from '@dcrm/kit';
+import { visibleProducts } from '../clients/catalog.js';
 
 /** An id an input names, and where in the input it was given. */
 export type Reference = { id: string; field: string[] };
@@ -11,7 +12,7 @@ export type Reference = { id: string; field: string[] };
 export async function checkProducts(peers: Peers, principal: Principal, checks: Checks, refs: Reference[]): Promise<void> {
   const ids = [...new Set(refs.map((r) => r.id).filter(isUuid))];
   if (ids.length === 0) return;
-  const found = await entitiesOf<{ id: string }>(peers('catalog'), principal, 'Product', 'id', ids);
+  const found = await visibleProducts(peers, principal, ids);
   const unseen = new Set(unseenIds(ids, found));
   for (const r of refs) if (unseen.has(r.id)) checks.add('NOT_FOUND', 'No such product', r.field);
 }

@@ -2,9 +2,12 @@
 // and subgraphs/promotion/codegen.json. Do not edit.
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { EntityRef } from '@dcrm/kit';
+import type { IPromotion, ICampaign, IOffer, IOfferRule } from '../entities/index.js';
 import type { PromotionContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -972,10 +975,10 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Product: ResolverTypeWrapper<Product>;
+  Product: ResolverTypeWrapper<EntityRef>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Customer: ResolverTypeWrapper<Customer>;
+  Customer: ResolverTypeWrapper<EntityRef>;
   SalesChannel: SalesChannel;
   PriceTarget: PriceTarget;
   PromotionStacking: PromotionStacking;
@@ -985,24 +988,24 @@ export type ResolversTypes = {
   PromotionAction: ResolverTypeWrapper<PromotionAction>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   LocalizedTemplate: ResolverTypeWrapper<LocalizedTemplate>;
-  Promotion: ResolverTypeWrapper<Promotion>;
-  PromotionEdge: ResolverTypeWrapper<PromotionEdge>;
-  PromotionConnection: ResolverTypeWrapper<PromotionConnection>;
+  Promotion: ResolverTypeWrapper<IPromotion>;
+  PromotionEdge: ResolverTypeWrapper<Omit<PromotionEdge, 'node'> & { node: ResolversTypes['Promotion'] }>;
+  PromotionConnection: ResolverTypeWrapper<Omit<PromotionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PromotionEdge']>, nodes: Array<ResolversTypes['Promotion']> }>;
   CampaignStatus: CampaignStatus;
   CampaignObjective: CampaignObjective;
   AudienceRules: ResolverTypeWrapper<AudienceRules>;
   OfferTemplate: ResolverTypeWrapper<OfferTemplate>;
   CampaignKpis: ResolverTypeWrapper<CampaignKpis>;
-  Campaign: ResolverTypeWrapper<Campaign>;
-  CampaignEdge: ResolverTypeWrapper<CampaignEdge>;
-  CampaignConnection: ResolverTypeWrapper<CampaignConnection>;
-  CampaignDashboard: ResolverTypeWrapper<CampaignDashboard>;
+  Campaign: ResolverTypeWrapper<ICampaign>;
+  CampaignEdge: ResolverTypeWrapper<Omit<CampaignEdge, 'node'> & { node: ResolversTypes['Campaign'] }>;
+  CampaignConnection: ResolverTypeWrapper<Omit<CampaignConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CampaignEdge']>, nodes: Array<ResolversTypes['Campaign']> }>;
+  CampaignDashboard: ResolverTypeWrapper<Omit<CampaignDashboard, 'campaigns'> & { campaigns: Array<ResolversTypes['Campaign']> }>;
   CampaignStatusCount: ResolverTypeWrapper<CampaignStatusCount>;
   OfferStatus: OfferStatus;
   OfferSource: OfferSource;
-  Offer: ResolverTypeWrapper<Offer>;
+  Offer: ResolverTypeWrapper<IOffer>;
   OfferRuleEvent: OfferRuleEvent;
-  OfferRule: ResolverTypeWrapper<OfferRule>;
+  OfferRule: ResolverTypeWrapper<IOfferRule>;
   AppliedDiscount: ResolverTypeWrapper<AppliedDiscount>;
   DiscountLine: ResolverTypeWrapper<DiscountLine>;
   PromotionRejection: ResolverTypeWrapper<PromotionRejection>;
@@ -1019,19 +1022,19 @@ export type ResolversTypes = {
   LocalizedTemplateInput: LocalizedTemplateInput;
   PromotionCreateInput: PromotionCreateInput;
   PromotionUpdateInput: PromotionUpdateInput;
-  PromotionPayload: ResolverTypeWrapper<PromotionPayload>;
+  PromotionPayload: ResolverTypeWrapper<Omit<PromotionPayload, 'promotion'> & { promotion?: Maybe<ResolversTypes['Promotion']> }>;
   AudienceRulesInput: AudienceRulesInput;
   OfferTemplateInput: OfferTemplateInput;
   CampaignCreateInput: CampaignCreateInput;
   CampaignUpdateInput: CampaignUpdateInput;
   CampaignTransitionInput: CampaignTransitionInput;
-  CampaignPayload: ResolverTypeWrapper<CampaignPayload>;
+  CampaignPayload: ResolverTypeWrapper<Omit<CampaignPayload, 'campaign'> & { campaign?: Maybe<ResolversTypes['Campaign']> }>;
   OfferIdInput: OfferIdInput;
-  OfferPayload: ResolverTypeWrapper<OfferPayload>;
+  OfferPayload: ResolverTypeWrapper<Omit<OfferPayload, 'offer'> & { offer?: Maybe<ResolversTypes['Offer']> }>;
   OfferCreateInput: OfferCreateInput;
   OfferRuleCreateInput: OfferRuleCreateInput;
   OfferRuleUpdateInput: OfferRuleUpdateInput;
-  OfferRulePayload: ResolverTypeWrapper<OfferRulePayload>;
+  OfferRulePayload: ResolverTypeWrapper<Omit<OfferRulePayload, 'offerRule'> & { offerRule?: Maybe<ResolversTypes['OfferRule']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
@@ -1046,27 +1049,27 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Product: Product | FederationReferenceTypes['Product'];
+  Product: EntityRef;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
-  Customer: Customer | FederationReferenceTypes['Customer'];
+  Customer: EntityRef;
   PromotionCondition: PromotionCondition;
   PromotionAction: PromotionAction;
   Float: Scalars['Float']['output'];
   LocalizedTemplate: LocalizedTemplate;
-  Promotion: Promotion | FederationReferenceTypes['Promotion'];
-  PromotionEdge: PromotionEdge;
-  PromotionConnection: PromotionConnection;
+  Promotion: IPromotion;
+  PromotionEdge: Omit<PromotionEdge, 'node'> & { node: ResolversParentTypes['Promotion'] };
+  PromotionConnection: Omit<PromotionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PromotionEdge']>, nodes: Array<ResolversParentTypes['Promotion']> };
   AudienceRules: AudienceRules;
   OfferTemplate: OfferTemplate;
   CampaignKpis: CampaignKpis;
-  Campaign: Campaign | FederationReferenceTypes['Campaign'];
-  CampaignEdge: CampaignEdge;
-  CampaignConnection: CampaignConnection;
-  CampaignDashboard: CampaignDashboard;
+  Campaign: ICampaign;
+  CampaignEdge: Omit<CampaignEdge, 'node'> & { node: ResolversParentTypes['Campaign'] };
+  CampaignConnection: Omit<CampaignConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CampaignEdge']>, nodes: Array<ResolversParentTypes['Campaign']> };
+  CampaignDashboard: Omit<CampaignDashboard, 'campaigns'> & { campaigns: Array<ResolversParentTypes['Campaign']> };
   CampaignStatusCount: CampaignStatusCount;
-  Offer: Offer | FederationReferenceTypes['Offer'];
-  OfferRule: OfferRule | FederationReferenceTypes['OfferRule'];
+  Offer: IOffer;
+  OfferRule: IOfferRule;
   AppliedDiscount: AppliedDiscount;
   DiscountLine: DiscountLine;
   PromotionRejection: PromotionRejection;
@@ -1083,19 +1086,19 @@ export type ResolversParentTypes = {
   LocalizedTemplateInput: LocalizedTemplateInput;
   PromotionCreateInput: PromotionCreateInput;
   PromotionUpdateInput: PromotionUpdateInput;
-  PromotionPayload: PromotionPayload;
+  PromotionPayload: Omit<PromotionPayload, 'promotion'> & { promotion?: Maybe<ResolversParentTypes['Promotion']> };
   AudienceRulesInput: AudienceRulesInput;
   OfferTemplateInput: OfferTemplateInput;
   CampaignCreateInput: CampaignCreateInput;
   CampaignUpdateInput: CampaignUpdateInput;
   CampaignTransitionInput: CampaignTransitionInput;
-  CampaignPayload: CampaignPayload;
+  CampaignPayload: Omit<CampaignPayload, 'campaign'> & { campaign?: Maybe<ResolversParentTypes['Campaign']> };
   OfferIdInput: OfferIdInput;
-  OfferPayload: OfferPayload;
+  OfferPayload: Omit<OfferPayload, 'offer'> & { offer?: Maybe<ResolversParentTypes['Offer']> };
   OfferCreateInput: OfferCreateInput;
   OfferRuleCreateInput: OfferRuleCreateInput;
   OfferRuleUpdateInput: OfferRuleUpdateInput;
-  OfferRulePayload: OfferRulePayload;
+  OfferRulePayload: Omit<OfferRulePayload, 'offerRule'> & { offerRule?: Maybe<ResolversParentTypes['OfferRule']> };
   Mutation: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
   Decimal: Scalars['Decimal']['output'];
@@ -1114,6 +1117,13 @@ export type AccessDirectiveArgs = {
 };
 
 export type AccessDirectiveResolver<Result, Parent, ContextType = PromotionContext, Args = AccessDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type LookupDirectiveArgs = {
+  kinds?: Maybe<Array<Scalars['String']['input']>>;
+  scopes?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type LookupDirectiveResolver<Result, Parent, ContextType = PromotionContext, Args = LookupDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type InternalDirectiveArgs = {
   scopes: Array<Scalars['String']['input']>;
@@ -1485,6 +1495,7 @@ export type Resolvers<ContextType = PromotionContext> = {
 
 export type DirectiveResolvers<ContextType = PromotionContext> = {
   access?: AccessDirectiveResolver<any, any, ContextType>;
+  lookup?: LookupDirectiveResolver<any, any, ContextType>;
   internal?: InternalDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   override?: OverrideDirectiveResolver<any, any, ContextType>;

@@ -1,17 +1,9 @@
-import { actingStorefront, hasScope, isUuid, money, notFound, parsePage, payload, type Resolvers, toConnection } from '@dcrm/kit';
-import { campaignCancel, campaignSchedule, type TransitionInput } from '../domain/campaign-lifecycle.js';
-import {
-  type CampaignCreateInput,
-  type CampaignUpdateInput,
-  campaignCreate,
-  campaignUpdate,
-  findCampaign,
-} from '../domain/campaign-write.js';
+import { actingStorefront, isUuid, money, notFound, parsePage, payload, toConnection } from '@dcrm/kit';
+import { campaignCancel, campaignSchedule } from '../domain/campaign-lifecycle.js';
+import { campaignCreate, campaignUpdate, findCampaign } from '../domain/campaign-write.js';
 import { campaignDashboard, conversionRate, type Kpis } from '../domain/kpis.js';
-import { Campaign, type CampaignStatus, type ICampaign } from '../entities/index.js';
-import type { PromotionContext } from './context.js';
-
-type PageArgs = { first?: number | null; after?: string | null };
+import { campaignsPage, type ICampaign } from '../entities/index.js';
+import type { PromotionContext, PromotionResolvers } from './context.js';
 
 const kpisView = async (kpis: Kpis, ctx: PromotionContext) => ({
   ...kpis,
@@ -20,31 +12,22 @@ const kpisView = async (kpis: Kpis, ctx: PromotionContext) => ({
 });
 
 /** Campaigns: Query.campaigns/campaign/campaignDashboard, Mutation.campaign*, type Campaign. */
-export const campaignResolvers: Resolvers = {
+export const campaignResolvers: PromotionResolvers = {
   Query: {
-    campaigns: async (_: unknown, args: PageArgs & { status?: CampaignStatus[] | null }, ctx: PromotionContext) => {
+    campaigns: async (_, args, ctx) => {
       const page = parsePage(args, 'NEWEST', 1);
       const storefrontId = actingStorefront(ctx.principal);
       if (!storefrontId) return toConnection([], page, 'NEWEST', () => []);
-      // Ids are time-ordered (v7): newest first is id descending, a stable keyset.
-      const rows = await ctx.em.find(
-        Campaign,
-        {
-          storefrontId,
-          ...(args.status?.length ? { status: { $in: args.status } } : {}),
-          ...(page.after ? { id: { $lt: String(page.after[0]) } } : {}),
-        },
-        { orderBy: { id: 'desc' }, limit: page.limit + 1 },
-      );
+      const rows = await campaignsPage(ctx.em, storefrontId, args.status, page);
       for (const row of rows) ctx.loaders.campaign.prime(row.id, row);
       return toConnection(rows, page, 'NEWEST', (c) => [c.id]);
     },
-    campaign: async (_: unknown, { id }: { id: string }, ctx: PromotionContext) => {
+    campaign: async (_, { id }, ctx) => {
       const campaign = await findCampaign(ctx.em, ctx.principal, id);
       if (!campaign) throw notFound('Campaign');
       return campaign;
     },
-    campaignDashboard: async (_: unknown, range: { from?: Date | null; to?: Date | null }, ctx: PromotionContext) => {
+    campaignDashboard: async (_, range, ctx) => {
       const storefrontId = actingStorefront(ctx.principal);
       if (!storefrontId) throw notFound('Storefront');
       const dashboard = await campaignDashboard(ctx.em, storefrontId, ctx.loaders, range);
@@ -57,23 +40,17 @@ export const campaignResolvers: Resolvers = {
     },
   },
   Mutation: {
-    campaignCreate: async (_: unknown, { input }: { input: CampaignCreateInput }, ctx: PromotionContext) =>
+    campaignCreate: async (_, { input }, ctx) =>
       payload('campaign', await campaignCreate(ctx.em, ctx.services.peers, ctx.principal, input)),
-    campaignUpdate: async (_: unknown, { input }: { input: CampaignUpdateInput }, ctx: PromotionContext) =>
+    campaignUpdate: async (_, { input }, ctx) =>
       payload('campaign', await campaignUpdate(ctx.em, ctx.services.peers, ctx.principal, input)),
-    campaignSchedule: async (_: unknown, { input }: { input: TransitionInput }, ctx: PromotionContext) =>
-      payload('campaign', await campaignSchedule(ctx.em, ctx.principal, ctx.services, input)),
-    campaignCancel: async (_: unknown, { input }: { input: TransitionInput }, ctx: PromotionContext) =>
-      payload('campaign', await campaignCancel(ctx.em, ctx.principal, ctx.services, input)),
+    campaignSchedule: async (_, { input }, ctx) => payload('campaign', await campaignSchedule(ctx.em, ctx.principal, ctx.services, input)),
+    campaignCancel: async (_, { input }, ctx) => payload('campaign', await campaignCancel(ctx.em, ctx.principal, ctx.services, input)),
   },
   Campaign: {
-    // Campaigns are marketing's business: staff who may read promotions, of the campaign's storefront.
-    __resolveReference: (ref: { id: string }, ctx: PromotionContext) => {
-      const p = ctx.principal;
-      const allowed = p.kind === 'service' || (p.kind === 'staff' && hasScope(p, 'promotion:read'));
-      return allowed && isUuid(ref.id) ? ctx.loaders.campaign.load(ref.id) : null;
-    },
-    promotion: (c: ICampaign, _: unknown, ctx: PromotionContext) => (c.promotionId ? ctx.loaders.promotion.load(c.promotionId) : null),
-    kpis: async (c: ICampaign, _: unknown, ctx: PromotionContext) => kpisView(await ctx.loaders.campaignKpis.load(c.id), ctx),
+    // Who may look campaigns up is `@lookup` in the SDL; the loader keeps to the caller's storefront.
+    __resolveReference: (ref, ctx) => (isUuid(ref.id) ? ctx.loaders.campaign.load(ref.id) : null),
+    promotion: (c, _, ctx) => (c.promotionId ? ctx.loaders.promotion.load(c.promotionId) : null),
+    kpis: async (c, _, ctx) => kpisView(await ctx.loaders.campaignKpis.load(c.id), ctx),
   },
 };

@@ -1,9 +1,10 @@
-import { actingStorefront, badInput, isUuid, notFound, payload, type Resolvers } from '@dcrm/kit';
-import { effectiveStatus, openAt } from '../domain/offer-access.js';
-import { OFFER_MOVES, type OfferCreateInput, offerCreate, offerMove } from '../domain/offer-actions.js';
-import { type OfferRuleCreateInput, type OfferRuleUpdateInput, offerRuleCreate, offerRuleUpdate } from '../domain/offer-rules.js';
-import { type IOffer, type IOfferRule, Offer, OfferRule, type OfferStatus, PromotionRow } from '../entities/index.js';
-import type { PromotionContext } from './context.js';
+import { actingStorefront, badInput, isUuid, notFound, payload } from '@dcrm/kit';
+import { effectiveStatus } from '../domain/offer-access.js';
+import { OFFER_MOVES, offerCreate, offerMove } from '../domain/offer-actions.js';
+import { offerRuleCreate, offerRuleUpdate } from '../domain/offer-rules.js';
+import { liveStorefrontOffers, offerRulesOf } from '../entities/index.js';
+import type { MutationResolvers } from '../generated/resolvers.js';
+import type { PromotionResolvers } from './context.js';
 
 const limit = (first: number | null | undefined, max: number) => {
   const n = first ?? 10;
@@ -12,8 +13,8 @@ const limit = (first: number | null | undefined, max: number) => {
 };
 
 const move =
-  (name: keyof typeof OFFER_MOVES) =>
-  async (_: unknown, { input }: { input: { id: string } }, ctx: PromotionContext) =>
+  (name: keyof typeof OFFER_MOVES): MutationResolvers['offerAccept'] =>
+  async (_, { input }, ctx) =>
     payload(
       'offer',
       isUuid(input.id)
@@ -21,37 +22,30 @@ const move =
         : { ok: false as const, errors: [{ code: 'NOT_FOUND', message: 'No such offer', field: ['input', 'id'] }] },
     );
 
-export const offerResolvers: Resolvers = {
+export const offerResolvers: PromotionResolvers = {
   Query: {
-    offer: async (_: unknown, { id }: { id: string }, ctx: PromotionContext) => {
-      const scope = ctx.loaders.scope;
-      const offer = isUuid(id) && scope ? await ctx.em.findOne(Offer, { $and: [scope, { id }] }) : null;
+    offer: async (_, { id }, ctx) => {
+      const offer = isUuid(id) ? await ctx.loaders.offer.load(id) : null;
       if (!offer) throw notFound('Offer');
       return offer;
     },
-    storefrontLiveOffers: (_: unknown, { first }: { first?: number | null }, ctx: PromotionContext) => {
+    storefrontLiveOffers: (_, { first }, ctx) => {
       const storefrontId = actingStorefront(ctx.principal);
       if (!storefrontId) return [];
-      return ctx.em.find(
-        Offer,
-        { $and: [{ storefrontId, customerId: null }, openAt(ctx.loaders.now)] },
-        { orderBy: { score: 'desc', createdAt: 'desc', id: 'desc' }, limit: limit(first, 50) },
-      );
+      return liveStorefrontOffers(ctx.em, storefrontId, ctx.loaders.now, limit(first, 50));
     },
-    offerRules: (_: unknown, __: unknown, ctx: PromotionContext) => {
+    offerRules: (_, __, ctx) => {
       const storefrontId = actingStorefront(ctx.principal);
-      return storefrontId ? ctx.em.find(OfferRule, { storefrontId }, { orderBy: { createdAt: 'asc' } }) : [];
+      return storefrontId ? offerRulesOf(ctx.em, storefrontId) : [];
     },
   },
   Mutation: {
     offerAccept: move('accept'),
     offerDismiss: move('dismiss'),
     offerSeen: move('seen'),
-    offerCreate: async (_: unknown, { input }: { input: OfferCreateInput }, ctx: PromotionContext) =>
-      payload('offer', await offerCreate(ctx.em, ctx.services, ctx.principal, input)),
-    offerRuleCreate: async (_: unknown, { input }: { input: OfferRuleCreateInput }, ctx: PromotionContext) =>
-      payload('offerRule', await offerRuleCreate(ctx.em, ctx.principal, input)),
-    offerRuleUpdate: async (_: unknown, { input }: { input: OfferRuleUpdateInput }, ctx: PromotionContext) =>
+    offerCreate: async (_, { input }, ctx) => payload('offer', await offerCreate(ctx.em, ctx.services, ctx.principal, input)),
+    offerRuleCreate: async (_, { input }, ctx) => payload('offerRule', await offerRuleCreate(ctx.em, ctx.principal, input)),
+    offerRuleUpdate: async (_, { input }, ctx) =>
       payload(
         'offerRule',
         isUuid(input.id)
@@ -60,30 +54,24 @@ export const offerResolvers: Resolvers = {
       ),
   },
   Offer: {
-    __resolveReference: async (ref: { id: string }, ctx: PromotionContext) =>
-      isUuid(ref.id) && ctx.loaders.scope ? ctx.em.findOne(Offer, { $and: [ctx.loaders.scope, { id: ref.id }] }) : null,
-    status: (o: IOffer, _: unknown, ctx: PromotionContext) => effectiveStatus(o, ctx.loaders.now),
-    score: (o: IOffer) => Number(o.score),
-    product: (o: IOffer) => (o.productId ? { __typename: 'Product', id: o.productId } : null),
-    customer: (o: IOffer) => (o.customerId ? { __typename: 'Customer', id: o.customerId } : null),
+    __resolveReference: (ref, ctx) => (isUuid(ref.id) ? ctx.loaders.offer.load(ref.id) : null),
+    status: (o, _, ctx) => effectiveStatus(o, ctx.loaders.now),
+    score: (o) => Number(o.score),
+    product: (o) => (o.productId ? { __typename: 'Product', id: o.productId } : null),
+    customer: (o) => (o.customerId ? { __typename: 'Customer', id: o.customerId } : null),
     // Campaign names and results are staff business: `@internal` in the SDL refuses everyone else.
-    campaign: (o: IOffer, _: unknown, ctx: PromotionContext) => (o.campaignId ? ctx.loaders.campaign.load(o.campaignId) : null),
+    campaign: (o, _, ctx) => (o.campaignId ? ctx.loaders.campaign.load(o.campaignId) : null),
   },
   OfferRule: {
-    __resolveReference: (ref: { id: string }, ctx: PromotionContext) => {
-      const storefrontId = actingStorefront(ctx.principal);
-      return isUuid(ref.id) && ctx.principal.kind === 'staff' && storefrontId
-        ? ctx.em.findOne(OfferRule, { id: ref.id, storefrontId })
-        : null;
-    },
-    score: (r: IOfferRule) => Number(r.score),
-    promotion: (r: IOfferRule, _: unknown, ctx: PromotionContext) =>
-      r.promotionId ? ctx.em.findOne(PromotionRow, { id: r.promotionId, storefrontId: r.storefrontId }) : null,
+    // Staff only, per `@lookup` in the SDL; the loader keeps to the caller's storefront.
+    __resolveReference: (ref, ctx) => (isUuid(ref.id) ? ctx.loaders.offerRule.load(ref.id) : null),
+    score: (r) => Number(r.score),
+    promotion: (r, _, ctx) => (r.promotionId ? ctx.loaders.promotion.load(r.promotionId) : null),
   },
   Customer: {
-    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    __resolveReference: (ref) => ({ id: ref.id }),
     // The customer subgraph decided this account is visible; rows carry segment and partner for the same rule here.
-    offers: (c: { id: string }, args: { status?: OfferStatus[] | null; first?: number | null }, ctx: PromotionContext) => {
+    offers: (c, args, ctx) => {
       const n = limit(args.first ?? 20, 100);
       return isUuid(c.id)
         ? ctx.loaders
@@ -94,8 +82,8 @@ export const offerResolvers: Resolvers = {
     },
   },
   Product: {
-    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-    offers: (p: { id: string }, args: { first?: number | null }, ctx: PromotionContext) => {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    offers: (p, args, ctx) => {
       const n = limit(args.first ?? 5, 20);
       return isUuid(p.id) ? ctx.loaders.productOffers.load(p.id).then((rows) => rows.slice(0, n)) : [];
     },

@@ -1,0 +1,34 @@
+import { normaliseEmail, type Page } from '@dcrm/kit';
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Customer, type ICustomer } from './customer.entity.js';
+
+/** LIKE wildcards a search text may not smuggle in. */
+const literal = (text: string) => text.replace(/[%_\\]/g, '');
+
+/**
+ * One page (by id) of the accounts `scope` admits; `text` matches anywhere in the name or the start
+ * of the email. Reads one row past the page, which tells whether there is a next one.
+ */
+export function customersPage(
+  em: EntityManager,
+  scope: FilterQuery<ICustomer>,
+  text: string | undefined,
+  page: Page,
+): Promise<ICustomer[]> {
+  const search = text
+    ? { $or: [{ name: { $ilike: `%${literal(text)}%` } }, { email: { $ilike: `${literal(normaliseEmail(text))}%` } }] }
+    : {};
+  return em.find(
+    Customer,
+    { $and: [scope, page.after ? { id: { $gt: String(page.after[0]) } } : {}, search] },
+    { orderBy: { id: 'asc' }, limit: page.limit + 1 },
+  );
+}
+
+/** The account `scope` admits with this mobile number or (normalised) email. */
+export const customerByIdentity = (
+  em: EntityManager,
+  scope: FilterQuery<ICustomer>,
+  identity: { mobile: string } | { email: string },
+): Promise<ICustomer | null> => em.findOne(Customer, { $and: [scope, identity] });

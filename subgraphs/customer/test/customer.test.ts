@@ -1,0 +1,116 @@
+import type { BootedSubgraph, Principal } from '@dcrm/kit';
+import { bootForTest, codes, gql, principals } from '@dcrm/kit/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { customerSubgraph } from '../src/index.js';
+import { customerId, partnerId, staffId, storefrontId } from '../src/seed/index.js';
+
+const VOLT = storefrontId('volt');
+const NIMBUS = storefrontId('nimbus');
+// Seeded accounts (see seed/demo.ts): Aoife in Volt's consumer segment, Oliver in Nimbus's.
+const AOIFE = customerId('aoife');
+const OLIVER = customerId('oliver');
+const CONNECTIFY_ONE = customerId('connectify-one');
+
+/** Staff of a storefront who see the given segments (`*`: all), as their sign-in would carry them. */
+const staffOf = (storefront: string, segments: string[]): Principal => ({
+  ...principals.staff(storefront, ['customer:read']),
+  roles: segments.map((s) => `segment:${s}`),
+});
+const partner = (key: string): Principal => ({
+  kind: 'partner',
+  id: `user-of-${key}`,
+  storefrontId: VOLT,
+  partnerId: partnerId(key),
+  roles: [],
+  scopes: [],
+});
+
+let customer: BootedSubgraph;
+beforeAll(async () => {
+  customer = await bootForTest(customerSubgraph, inject('databaseUrl'));
+});
+afterAll(async () => {
+  await customer.server.stop();
+  await customer.orm.close();
+});
+
+describe('requests that did not come through the router', () => {
+  it.each([
+    ['a query', `{ customer(id: "${AOIFE}") { name } }`],
+    ['_service', '{ _service { sdl } }'],
+    ['_entities', `{ _entities(representations: [{ __typename: "Customer", id: "${AOIFE}" }]) { ... on Customer { name } } }`],
+  ])('%s without a principal is 401', async (_, query) => {
+    const result = await gql(customer, null, query);
+    expect(result.status).toBe(401);
+    expect(codes(result)).toEqual(['UNAUTHENTICATED']);
+    expect(result.body.data ?? null).toBeNull();
+  });
+});
+
+describe('_entities', () => {
+  const lookup = async (principal: Principal, typename: string, ids: string[], selection = 'id') => {
+    const query = `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on ${typename} { ${selection} } } }`;
+    const result = await gql(customer, principal, query, { reps: ids.map((id) => ({ __typename: typename, id })) });
+    expect(codes(result)).toEqual([]);
+    return result.body.data?._entities;
+  };
+
+  it('customers: the caller’s own account, null for another’s and for another brand’s', async () => {
+    expect(await lookup(principals.customer(AOIFE, VOLT), 'Customer', [AOIFE, OLIVER, CONNECTIFY_ONE], 'id name')).toEqual([
+      { id: AOIFE, name: 'Aoife Byrne' },
+      null,
+      null,
+    ]);
+    expect(await lookup(staffOf(VOLT, ['consumer']), 'Customer', [AOIFE, OLIVER])).toEqual([{ id: AOIFE }, null]);
+    expect(await lookup(staffOf(NIMBUS, ['*']), 'Customer', [AOIFE, OLIVER])).toEqual([null, { id: OLIVER }]);
+    expect(await lookup(partner('connectify'), 'Customer', [AOIFE, CONNECTIFY_ONE])).toEqual([null, { id: CONNECTIFY_ONE }]);
+    expect(await lookup(partner('skyline'), 'Customer', [CONNECTIFY_ONE])).toEqual([null]);
+  });
+
+  it('staff: for staff of the same storefront only', async () => {
+    const ids = [staffId('volt-consumer'), staffId('nimbus-agent')];
+    expect(await lookup(staffOf(VOLT, []), 'Staff', ids, 'id name')).toEqual([{ id: ids[0], name: 'Liam Ryan' }, null]);
+    expect(await lookup(staffOf(NIMBUS, []), 'Staff', ids)).toEqual([null, { id: ids[1] }]);
+    expect(await lookup(principals.customer(AOIFE, VOLT), 'Staff', ids)).toEqual([null, null]);
+  });
+
+  it('partners: for staff of their storefront and for the partner itself', async () => {
+    const ids = [partnerId('connectify'), partnerId('skyline')];
+    expect(await lookup(staffOf(VOLT, []), 'Partner', ids)).toEqual([{ id: ids[0] }, { id: ids[1] }]);
+    expect(await lookup(partner('connectify'), 'Partner', ids, 'id name')).toEqual([{ id: ids[0], name: 'Connectify Resellers' }, null]);
+    expect(await lookup(staffOf(NIMBUS, ['*']), 'Partner', ids)).toEqual([null, null]);
+    expect(await lookup(principals.customer(AOIFE, VOLT), 'Partner', ids)).toEqual([null, null]);
+  });
+});
+
+describe('customer(id)', () => {
+  const query = 'query ($id: ID!) { customer(id: $id) { id name segment partner { id } } }';
+
+  it('answers staff of the account’s segment', async () => {
+    const result = await gql(customer, staffOf(VOLT, ['consumer']), query, { id: CONNECTIFY_ONE });
+    expect(result.body.data?.customer).toEqual({
+      id: CONNECTIFY_ONE,
+      name: expect.any(String),
+      segment: 'consumer',
+      partner: { id: partnerId('connectify') },
+    });
+  });
+
+  it('is NOT_FOUND outside the caller’s segments or brand, and refused to shoppers', async () => {
+    expect(codes(await gql(customer, staffOf(VOLT, ['smb']), query, { id: AOIFE }))).toEqual(['NOT_FOUND']);
+    expect(codes(await gql(customer, staffOf(NIMBUS, ['*']), query, { id: AOIFE }))).toEqual(['NOT_FOUND']);
+    expect(codes(await gql(customer, principals.shopper(VOLT), query, { id: AOIFE }))).toEqual(['UNAUTHENTICATED']);
+  });
+});
+
+describe('customers', () => {
+  it('searches the accounts the caller may see by name or email start', async () => {
+    const query = 'query ($q: String) { customers(first: 5, query: $q) { nodes { id } } }';
+    const ids = async (principal: Principal, q: string) =>
+      (await gql(customer, principal, query, { q })).body.data?.customers.nodes.map((n: { id: string }) => n.id);
+    expect(await ids(staffOf(VOLT, ['consumer']), 'Aoife B')).toEqual([AOIFE]);
+    expect(await ids(staffOf(VOLT, ['consumer']), 'AOIFE@example')).toEqual([AOIFE]);
+    expect(await ids(staffOf(VOLT, ['smb']), 'aoife')).toEqual([]);
+    expect(await ids(staffOf(VOLT, ['consumer']), '%')).toEqual(await ids(staffOf(VOLT, ['consumer']), ''));
+  });
+});

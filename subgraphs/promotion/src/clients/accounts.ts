@@ -1,0 +1,62 @@
+import { answerError, entitiesOf, type Peers, type Principal } from '@dcrm/kit';
+
+// Calls to the customer subgraph, which owns accounts: what promotion reads of them and the inbox it writes to.
+
+/** What an offer copies from the account (name for templates; segment and partner for staff and partner access). */
+export type Account = { id: string; name: string; segment: string; partner: { id: string } | null };
+
+/**
+ * An account as the given principal may see it (staff: their segments; the promotion subgraph's own
+ * service principal for event-driven offers). Null when not visible.
+ */
+export async function accountOf(peers: Peers, principal: Principal, customerId: string): Promise<Account | null> {
+  const [account] = await entitiesOf<Account>(peers('customer'), principal, 'Customer', 'id name segment partner { id }', [customerId]);
+  return account;
+}
+
+/** What promotion conditions read of an account: segment, category and its addresses (the default one first). */
+export type Profile = { id: string; segment: string; category: string; addresses: { city: string; country: string }[] };
+
+/** Profiles of these accounts, in one `_entities` call (null where `principal` may not see one). */
+export const profilesOf = (peers: Peers, principal: Principal, ids: string[]): Promise<(Profile | null)[]> =>
+  entitiesOf<Profile>(peers('customer'), principal, 'Customer', 'id segment category addresses { city country }', ids);
+
+export type AudienceMember = {
+  id: string;
+  name: string;
+  segment: string;
+  partnerId: string | null;
+  emailConsent: boolean;
+  smsConsent: boolean;
+};
+
+/** A campaign's audience rules as the customer subgraph filters them (products held are the cart's business). */
+export type AudienceFilter = Record<string, string[]>;
+
+const AUDIENCE = `query Audience($rules: AudienceFilterInput!, $after: ID, $first: Int) {
+  customerAudience(rules: $rules, after: $after, first: $first) { id name segment partnerId emailConsent smsConsent } }`;
+
+/** One keyset page (by id, after `after`) of the storefront's active accounts matching `rules`. */
+export async function audienceOf(
+  peers: Peers,
+  principal: Principal,
+  rules: AudienceFilter,
+  after: string | null,
+  first: number,
+): Promise<AudienceMember[]> {
+  const response = await peers('customer').execute({ query: AUDIENCE, variables: { rules, after, first } }, principal);
+  if (response.errors?.length) throw answerError('customer', response.errors);
+  return (response.data?.customerAudience ?? []) as AudienceMember[];
+}
+
+export type SiteMessage = { customerId: string; title: string; body: string; dedupeKey: string };
+
+const SEND = `mutation Send($input: SiteMessagesSendInput!) { siteMessagesSend(input: $input) { sent duplicates skipped userErrors { code message } } }`;
+
+/** Queues inbox messages (the customer subgraph skips a `dedupeKey` it has seen); throws on any error, so a job retries. */
+export async function sendSiteMessages(peers: Peers, principal: Principal, messages: SiteMessage[]): Promise<void> {
+  const response = await peers('customer').execute({ query: SEND, variables: { input: { messages } } }, principal);
+  const userErrors = (response.data?.siteMessagesSend?.userErrors ?? []) as { message: string }[];
+  const errors = [...(response.errors ?? []), ...userErrors];
+  if (errors.length) throw new Error(`customer: ${errors[0].message}`);
+}

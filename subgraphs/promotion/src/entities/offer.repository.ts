@@ -1,0 +1,35 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type IOffer, type IOfferRule, Offer, OfferRule, type OfferStatus } from './offer.entity.js';
+
+/** Statuses of an offer the customer can still act on. */
+export const OPEN_STATUSES: OfferStatus[] = ['NEW', 'SEEN', 'ACCEPTED'];
+
+/** Best offer first: score, then the newest. */
+export const BEST_FIRST = { score: 'desc', createdAt: 'desc', id: 'desc' } as const;
+
+/** Where clause for offers still open at `now`. */
+export const openAt = (now: Date): FilterQuery<IOffer> => ({
+  status: { $in: OPEN_STATUSES },
+  $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }],
+});
+
+/** Offers in `statuses` at `now` (EXPIRED also matches open offers past their end; open ones exclude them). */
+export function offerStatusFilter(statuses: OfferStatus[] | null | undefined, now: Date): FilterQuery<IOffer> {
+  if (!statuses?.length) return openAt(now);
+  const open = statuses.filter((s) => OPEN_STATUSES.includes(s));
+  const closed = statuses.filter((s) => !open.includes(s));
+  const alternatives: FilterQuery<IOffer>[] = [];
+  if (open.length) alternatives.push({ status: { $in: open }, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] });
+  if (closed.length) alternatives.push({ status: { $in: closed } });
+  if (closed.includes('EXPIRED')) alternatives.push({ status: { $in: OPEN_STATUSES }, expiresAt: { $lte: now } });
+  return { $or: alternatives };
+}
+
+/** A storefront's public offers open at `now`, best first. */
+export const liveStorefrontOffers = (em: EntityManager, storefrontId: string, now: Date, limit: number): Promise<IOffer[]> =>
+  em.find(Offer, { $and: [{ storefrontId, customerId: null }, openAt(now)] }, { orderBy: BEST_FIRST, limit });
+
+/** A storefront's real-time rules, oldest first. */
+export const offerRulesOf = (em: EntityManager, storefrontId: string): Promise<IOfferRule[]> =>
+  em.find(OfferRule, { storefrontId }, { orderBy: { createdAt: 'asc' } });
