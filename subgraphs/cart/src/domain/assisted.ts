@@ -1,5 +1,6 @@
 import { actingStorefront, fail, isUuid, ok, ownedRow, type Principal, type Result, type SubgraphTarget, segmentsOf } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { logOutboundCall } from '../clients/customer.js';
 import { Cart, type ICart } from '../entities/index.js';
 
 /** Abandoned = has a CART drop link not yet recovered or ordered; staff see their segments'. */
@@ -27,8 +28,6 @@ export async function abandonedCarts(em: EntityManager, principal: Principal, li
   return ids.map((id) => carts.find((c) => c.id === id) as ICart);
 }
 
-const LOG = `mutation Log($input: InteractionLogInput!) { interactionLog(input: $input) { userErrors { code } } }`;
-
 /** A staff member takes over an abandoned cart of their segments; the customer's history records it. */
 export async function cartAssist(
   em: EntityManager,
@@ -48,15 +47,7 @@ export async function cartAssist(
   cart.channel = 'AGENT';
   await em.flush();
   // Recorded as the staff member, so the customer subgraph applies its own segment rules too.
-  await customer.execute(
-    {
-      query: LOG,
-      variables: {
-        input: { customerId: cart.customerId, channel: 'PHONE', direction: 'OUTBOUND', notes: `Assisted with abandoned cart ${cart.id}` },
-      },
-    },
-    principal,
-  );
+  if (cart.customerId) await logOutboundCall(customer, principal, cart.customerId, `Assisted with abandoned cart ${cart.id}`);
   return ok(cart);
 }
 

@@ -1,20 +1,16 @@
 import { type Principal, SERVICE_SCOPES, type SubgraphTarget, servicePrincipal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { preferencesOf, sendSiteMessage } from '../clients/customer.js';
 import type { ChannelAdapter } from './channels.js';
 import { type DropLinkRow, dropLinkToken } from './drop-links.js';
 
 type Due = { reminder_id: string; step: number; created_at: Date } & DropLinkRow;
-type Preferences = { consents: { channel: string; granted: boolean }[]; notificationPreferences: { type: string; channels: string[] }[] };
 export type ReminderDeps = {
   customer: SubgraphTarget;
   channel: ChannelAdapter;
   secret: string;
   recoverUrl: (storefrontId: string, token: string) => string;
 };
-
-const PREFERENCES = `query Prefs($reps: [_Any!]!) { _entities(representations: $reps) { ... on Customer {
-  consents { channel granted } notificationPreferences { type channels } } } }`;
-const SEND = `mutation Send($input: SiteMessageSendInput!) { siteMessageSend(input: $input) { userErrors { code } } }`;
 
 /**
  * Due reminders, each claimed once (SKIP LOCKED, so several workers share the work), then delivered
@@ -73,15 +69,13 @@ async function deliver(em: EntityManager, deps: ReminderDeps, r: Due, now: Date)
     return false;
   }
   const service: Principal = servicePrincipal('cart', r.storefront_id, [SERVICE_SCOPES.messageSend]);
-  const response = await deps.customer
-    .execute({ query: PREFERENCES, variables: { reps: [{ __typename: 'Customer', id: r.customer_id }] } }, service)
-    .catch((error: Error) => ({ errors: [{ message: error.message }], data: undefined }));
+  const read = await preferencesOf(deps.customer, service, r.customer_id);
   // Consent unknown is not consent refused: the reminder waits for the customer service instead of stopping for good.
-  if (response.errors?.length) {
-    console.warn(`[dcrm] cart: reminder ${r.reminder_id} waits, consent unreadable: ${response.errors[0].message}`);
+  if ('unreadable' in read) {
+    console.warn(`[dcrm] cart: reminder ${r.reminder_id} waits, consent unreadable: ${read.unreadable}`);
     return 'retry';
   }
-  const prefs = (response.data?._entities as (Preferences | null)[] | undefined)?.[0];
+  const prefs = read.preferences;
   const consented = new Set((prefs?.consents ?? []).filter((c) => c.granted).map((c) => c.channel));
   if (!prefs || consented.size === 0) {
     await stop(em, r.id, 'OPTED_OUT', now);
@@ -91,7 +85,7 @@ async function deliver(em: EntityManager, deps: ReminderDeps, r: Due, now: Date)
   const url = deps.recoverUrl(r.storefront_id, token);
   const subject = r.kind === 'CART' ? 'Your cart is waiting' : 'Still thinking it over?';
   const body = `${r.kind === 'CART' ? 'Pick up where you left off' : 'Have another look at what you viewed'}: ${url}`;
-  await deps.customer.execute({ query: SEND, variables: { input: { customerId: r.customer_id, title: subject, body } } }, service);
+  await sendSiteMessage(deps.customer, service, r.customer_id, subject, body);
   const preferred = prefs.notificationPreferences.find((p) => p.type === 'CART_REMINDERS')?.channels ?? ['EMAIL'];
   const channels = preferred.filter((c): c is 'EMAIL' | 'SMS' => (c === 'EMAIL' || c === 'SMS') && consented.has(c));
   for (const channel of channels) {
