@@ -23,7 +23,8 @@ export function checkOrigins(origins: readonly string[], checks: Checks, field: 
     if (!origin) checks.add('INVALID', 'Use an origin: http(s)://host[:port], no path and no wildcard', [...field, String(i)]);
     return origin ?? '';
   });
-  if (new Set(canonical).size !== canonical.length) checks.add('DUPLICATE', 'Contains duplicates', field);
+  const valid = canonical.filter(Boolean);
+  if (new Set(valid).size !== valid.length) checks.add('DUPLICATE', 'Contains duplicates', field);
   return canonical;
 }
 
