@@ -35,6 +35,7 @@ const M = {
   priceListCreate: `mutation ($input: PriceListCreateInput!) { priceListCreate(input: $input) { priceList { id } userErrors { code field } } }`,
   categoryCreate: `mutation ($input: CategoryCreateInput!) { categoryCreate(input: $input) { category { id } userErrors { code field } } }`,
   assortmentUpdate: `mutation ($input: AssortmentUpdateInput!) { assortmentUpdate(input: $input) { productCount userErrors { code field } } }`,
+  storefrontOriginsSet: `mutation ($input: StorefrontOriginsSetInput!) { storefrontOriginsSet(input: $input) { storefront { allowedOrigins } userErrors { code field } } }`,
   customerUpdate: `mutation ($input: CustomerUpdateInput!) { customerUpdate(input: $input) { customer { id name } userErrors { code field } } }`,
   customerConsentSet: `mutation ($input: ConsentSetInput!) { customerConsentSet(input: $input) { customer { id } userErrors { code field } } }`,
   interactionLog: `mutation ($input: InteractionLogInput!) { interactionLog(input: $input) { interaction { id } userErrors { code field } } }`,
@@ -62,6 +63,7 @@ const assortment = (storefrontId: string) =>
   ]);
 const prices = (productId: string) => catalogRows('select * from "catalog"."price" where product_id = ? order by id', [productId]);
 const priceLists = catalogRows('select * from "catalog"."price_list" order by id', []);
+const origins = (storefrontId: string) => catalogRows('select allowed_origins from "catalog"."storefront" where id = ?', [storefrontId]);
 const customer = (id: string) => customerRows('select * from "customer"."customer" where id = ?', [id]);
 const children = (table: string, id: string) => customerRows(`select * from "customer"."${table}" where customer_id = ? order by id`, [id]);
 const apiKeys = customerRows('select id, name, revoked_at from "customer"."api_key" order by id', []);
@@ -212,6 +214,13 @@ const voltAgainstNimbus = (): WriteAttempt[] => [
     attempt: () => run(as.volt, 'assortmentUpdate', { storefrontId: VOLT, addProductIds: [nimbus.product] }),
     refusal: 'NOT_FOUND',
     rows: assortment(VOLT),
+  },
+  {
+    mutation: 'storefrontOriginsSet',
+    what: "Nimbus's allowed browser origins",
+    attempt: () => run(as.volt, 'storefrontOriginsSet', { storefrontId: NIMBUS, origins: ['https://volt.example'] }),
+    refusal: 'NOT_FOUND',
+    rows: origins(NIMBUS),
   },
   {
     mutation: 'categoryCreate',
@@ -385,6 +394,11 @@ describe('the owning brand succeeds with the same mutations', () => {
     expect(
       refusalOf(await run(as.nimbus, 'assortmentUpdate', { storefrontId: NIMBUS, addProductIds: [nimbus.product] }), 'assortmentUpdate'),
     ).toBe('NOT_FOUND');
+    // The list they have (tests/cors.test.ts changes origins; here the write itself is the point).
+    const own = (await as.nimbus('{ storefront { allowedOrigins } }')).body.data?.storefront.allowedOrigins;
+    expect(own).toContain('http://localhost:5173');
+    const set = succeeded(await run(as.nimbus, 'storefrontOriginsSet', { storefrontId: NIMBUS, origins: own }), 'storefrontOriginsSet');
+    expect(set.storefront.allowedOrigins).toEqual(own);
   });
 
   it('customer: Nimbus staff change their own accounts and keys', async () => {

@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 
-// The router answers no CORS preflight, so the app calls its own origin's /graphql and Vite's dev and
-// preview servers pass it on (HTTP and the graphql-ws upgrade) to the API.
+// By default the app calls its own origin's /graphql and Vite's dev and preview servers pass it on (HTTP
+// and the graphql-ws upgrade) to the API; with VITE_DCRM_ENDPOINT it calls the API directly (CORS).
 const api = process.env.DCRM_API_URL ?? 'http://localhost:4000';
 
 export default defineConfig({

@@ -14,6 +14,7 @@ import {
 import type { GraphQLSchema } from 'graphql';
 import type { Authenticator } from './authenticate.js';
 import type { RouterContext } from './context.js';
+import { answerCors, type CorsPolicy } from './cors.js';
 import type { CostBudget } from './cost/budget.js';
 import { costClient } from './cost/client.js';
 import type { LiveStats } from './subscriptions.js';
@@ -37,6 +38,7 @@ export type GraphQLEndpointDeps = {
   auth: Authenticator;
   clientIp: (req: IncomingMessage) => string | null;
   cost: CostBudget;
+  cors: CorsPolicy;
   exposeSqlCount?: boolean;
 };
 
@@ -46,17 +48,24 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
     const request = await toGraphQLRequest(req);
     // Nesting, null bytes and persisted-query hashes are refused before Apollo parses anything.
     const screened = screenRequest(request);
-    if (screened) return sendGraphQLResponse(res, screened);
+    // CORS answers for the request's brand, known once the caller is identified.
+    let storefrontId: string | null = null;
+    if (screened) {
+      await answerCors(deps.cors, req, res, storefrontId);
+      return sendGraphQLResponse(res, screened);
+    }
     const { result, statements } = await sqlCounter.run(() =>
       deps.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
         context: async () => {
           const identity = await deps.auth.identify(request.headers, deps.clientIp(req));
+          storefrontId = identity.principal.storefrontId;
           return { principal: identity.principal, cost: costClient(identity, deps.cost) };
         },
       }),
     );
     if (deps.exposeSqlCount) result.headers.set(SQL_COUNT_HEADER, String(statements));
+    await answerCors(deps.cors, req, res, storefrontId);
     await sendGraphQLResponse(res, result);
   };
 }
@@ -76,6 +85,8 @@ export function readiness(targets: SubgraphTarget[], apiSchema: () => GraphQLSch
 
 export type RoutesDeps = {
   graphql: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** `OPTIONS /graphql` (CORS preflight). */
+  preflight: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   readiness: () => Promise<{ ready: boolean } & Record<string, unknown>>;
   /** Serves `GET /debug/subscriptions` when given. */
   liveStats?: () => LiveStats;
@@ -94,6 +105,7 @@ export function routes(deps: RoutesDeps): Handler {
       return;
     }
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found', graphql: '/graphql' });
+    if (req.method === 'OPTIONS') return void deps.preflight(req, res).catch((error) => sendBodyError(res, error));
     deps.graphql(req, res).catch((error) => sendBodyError(res, error));
   };
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   type EventBus,
+  envCorsOrigins,
   httpListener,
   introspectionEnabled,
   openBus,
@@ -9,6 +10,7 @@ import {
   tokenVerifier,
 } from '@dcrm/kit';
 import { type Authenticator, createAuthenticator } from './authenticate.js';
+import { createCorsPolicy, preflight } from './cors.js';
 import { type CostSettings, costSettings, openCostBuckets } from './cost/budget.js';
 import { clientIpOf, graphqlEndpoint, readiness, routes } from './endpoints.js';
 import { createApollo, createGateway, MAX_TOKENS, validationRules } from './gateway.js';
@@ -64,6 +66,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   const cost = costSettings(process.env, options.cost);
   const buckets = openCostBuckets(cost);
   const clientIp = clientIpOf(process.env.DCRM_TRUST_PROXY === '1');
+  const cors = await createCorsPolicy({ catalog: byName.get('catalog'), bus, origins: envCorsOrigins() });
 
   const { gateway, apiSchema } = createGateway(options.supergraphSdl, byName);
   const introspection = options.introspection ?? introspectionEnabled();
@@ -84,7 +87,8 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   });
 
   const handler = routes({
-    graphql: graphqlEndpoint({ apollo, auth, clientIp, cost, exposeSqlCount: options.exposeSqlCount }),
+    graphql: graphqlEndpoint({ apollo, auth, clientIp, cost, cors, exposeSqlCount: options.exposeSqlCount }),
+    preflight: preflight(cors),
     readiness: readiness(options.targets, apiSchema, process.env.REDIS_URL || cost.redisUrl || undefined),
     liveStats: options.exposeLiveStats ? subscriptions.stats : undefined,
   });
@@ -100,6 +104,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
       await subscriptions.close();
       await drained;
       await auth.close();
+      await cors.close();
       await apollo.stop();
       await buckets.close();
       if (ownBus) await bus.close();

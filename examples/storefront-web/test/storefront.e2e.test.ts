@@ -43,13 +43,15 @@ describe.skipIf(!hasChromium)(SUITE, { timeout: JOURNEY_TIMEOUT }, () => {
   let site: PreviewServer;
   let browser: Browser;
   let base: string;
+  let target: string;
   let outDir: string;
+  let directDir: string | undefined;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     stack = await startTestStack();
     api = await stack.router.listen(0, '127.0.0.1');
-    const target = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    target = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
     outDir = mkdtempSync(join(tmpdir(), 'dcrm-storefront-web-'));
     const configFile = join(appDir, 'vite.config.ts');
     await build({
@@ -76,6 +78,7 @@ describe.skipIf(!hasChromium)(SUITE, { timeout: JOURNEY_TIMEOUT }, () => {
     await site?.close();
     await stack?.stop();
     if (outDir) rmSync(outDir, { recursive: true, force: true });
+    if (directDir) rmSync(directDir, { recursive: true, force: true });
   });
 
   /** A fresh browser profile (no session, no cart) with the storefront open for `key`. */
@@ -291,5 +294,56 @@ describe.skipIf(!hasChromium)(SUITE, { timeout: JOURNEY_TIMEOUT }, () => {
     await shot(page, 'volt-personal-offer');
     expect(errors).toEqual([]);
     await closeAll();
+  });
+
+  it('without the proxy: built with VITE_DCRM_ENDPOINT, on an origin the brand allows, the page calls the API directly (CORS)', async () => {
+    const staff = await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example');
+    const SET = 'mutation ($input: StorefrontOriginsSetInput!) { storefrontOriginsSet(input: $input) { userErrors { code } } }';
+    const before = (await staff.gql('{ storefront { id allowedOrigins } }')).body.data?.storefront;
+    const setOrigins = (origins: string[]) => staff.gql(SET, { input: { storefrontId: before.id, origins } });
+    directDir = mkdtempSync(join(tmpdir(), 'dcrm-storefront-web-direct-'));
+    // Vite reads VITE_* from the environment at build time.
+    process.env.VITE_DCRM_ENDPOINT = `${target}/graphql`;
+    let direct: PreviewServer | undefined;
+    try {
+      await build({
+        root: appDir,
+        configFile: join(appDir, 'vite.config.ts'),
+        logLevel: 'warn',
+        mode: 'production',
+        build: { outDir: directDir, emptyOutDir: true, sourcemap: false },
+      });
+      direct = await preview({
+        root: appDir,
+        configFile: join(appDir, 'vite.config.ts'),
+        logLevel: 'warn',
+        build: { outDir: directDir },
+        preview: { host: '127.0.0.1', port: 0 },
+      });
+      const origin = (direct.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
+      expect((await setOrigins([...before.allowedOrigins, origin])).body.data?.storefrontOriginsSet.userErrors).toEqual([]);
+      const context = await browser.newContext();
+      contexts.push(context);
+      await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const apiCalls: string[] = [];
+      page.on('request', (r) => {
+        if (r.url().startsWith(target)) apiCalls.push(r.method());
+      });
+      await page.goto(`${origin}/?key=${KEYS.volt}#/`);
+      await shown(page, '#/');
+      expect(await page.getByTestId('brand-name').textContent()).toBe('Volt Mobile');
+      expect(await resultCount(page)).toBeGreaterThan(0);
+      // Cross-origin, straight to the API (after a preflight the brand's origins answered).
+      expect(apiCalls).toContain('POST');
+      expect(errors).toEqual([]);
+    } finally {
+      delete process.env.VITE_DCRM_ENDPOINT;
+      await setOrigins(before.allowedOrigins);
+      await closeAll();
+      await direct?.close();
+    }
   });
 });

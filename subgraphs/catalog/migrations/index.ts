@@ -1,10 +1,12 @@
 import { Migration20261123001Catalog } from './20261123-001-catalog.js';
 import { Migration20261124002DropStorefrontKey } from './20261124-002-drop-storefront-key.js';
 import { Migration20261124003ListAmount } from './20261124-003-list-amount.js';
+import { Migration20261201004StorefrontOrigins } from './20261201-004-storefront-origins.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
   { name: '20261123-001-catalog', class: Migration20261123001Catalog },
   { name: '20261124-002-drop-storefront-key', class: Migration20261124002DropStorefrontKey },
   { name: '20261124-003-list-amount', class: Migration20261124003ListAmount },
+  { name: '20261201-004-storefront-origins', class: Migration20261201004StorefrontOrigins },
 ];

@@ -15,6 +15,6 @@ export const catalogSubgraph: SubgraphDefinition = {
   entities,
   migrations,
   seed: (em: EntityManager, options) => seedCatalog(em, options),
-  create: ({ orm, secret, peers }) =>
-    createSubgraphServer({ name: 'catalog', typeDefs, resolvers, orm, secret, createLoaders, services: { peers } }),
+  create: ({ orm, secret, peers, bus }) =>
+    createSubgraphServer({ name: 'catalog', typeDefs, resolvers, orm, secret, createLoaders, services: { peers, bus } }),
 };

@@ -22,6 +22,9 @@ export const API_KEY_REVOKED = 'dcrm.apikey.revoked';
 export const API_KEY_CHANGED = 'dcrm.apikey.changed';
 export const SESSION_REVOKED = 'dcrm.session.revoked';
 
+/** A storefront's allowed browser origins changed (catalog publishes it): routers reload their CORS origins; the payload is `{ storefrontId }`. */
+export const STOREFRONT_ORIGINS_CHANGED = 'dcrm.storefront.origins.changed';
+
 /** Payloads on the EVENTS channels (the cart subgraph publishes them; promotion's real-time rules consume them). */
 export type ProductViewedEvent = { eventId: string; storefrontId: string; customerId: string; productId: string; at: string };
 export type CartAbandonedEvent = {

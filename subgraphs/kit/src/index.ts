@@ -4,6 +4,7 @@ export * from './brands.js';
 export * from './bus.js';
 export * from './clock.js';
 export * from './columns.js';
+export * from './cors.js';
 export * from './database.js';
 export * from './errors.js';
 export * from './events.js';

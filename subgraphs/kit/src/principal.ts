@@ -128,6 +128,8 @@ export const SERVICE_SCOPES = {
   promotionEvaluate: 'promotion:evaluate',
   /** cart → promotion `promotionRedeem`/`promotionRelease` */
   promotionRedeem: 'promotion:redeem',
+  /** router → catalog `storefrontOrigins` (CORS) */
+  storefrontOrigins: 'storefront:origins',
 } as const;
 
 export type ServiceScope = (typeof SERVICE_SCOPES)[keyof typeof SERVICE_SCOPES];

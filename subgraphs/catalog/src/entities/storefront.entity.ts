@@ -13,6 +13,8 @@ export const Storefront = defineEntity({
     currencyCode: p.string().length(3),
     locale: p.string(),
     theme: p.json<ThemeData>(),
+    /** Canonical browser origins (`scheme://host[:port]`) its web apps may call the API from. */
+    allowedOrigins: p.array().default([]),
     createdAt: columns.createdAt(),
   },
 });

@@ -40,6 +40,18 @@ export type Storefront = {
   currencyCode: Scalars['CurrencyCode']['output'];
   /** BCP 47 locale, e.g. `en-IE`. */
   locale: Scalars['String']['output'];
+  /**
+   * Staff of the brand: browser origins (`scheme://host[:port]`) whose pages may call the API with this
+   * storefront's credentials (CORS). Set with `storefrontOriginsSet`.
+   */
+  allowedOrigins?: Maybe<Array<Scalars['String']['output']>>;
+};
+
+/** One storefront's allowed browser origins, for the router's CORS answers. */
+export type StorefrontOrigins = {
+  __typename?: 'StorefrontOrigins';
+  storefrontId: Scalars['ID']['output'];
+  origins: Array<Scalars['String']['output']>;
 };
 
 /** Visual identity a storefront renders with. */
@@ -303,6 +315,8 @@ export type Query = {
   storesNear: Array<Store>;
   /** Staff: price lists of the current storefront. */
   priceLists: Array<PriceList>;
+  /** Router only: every storefront that lists browser origins, with them. */
+  storefrontOrigins: Array<StorefrontOrigins>;
 };
 
 
@@ -366,6 +380,11 @@ export type Mutation = {
   categoryCreate: CategoryPayload;
   /** Staff: add products to, or remove them from, a storefront's assortment. */
   assortmentUpdate: AssortmentPayload;
+  /**
+   * Staff: replace the browser origins a storefront's web apps may call the API from (CORS). Exact
+   * origins only, `scheme://host[:port]` (http or https): no path, no wildcard. At most 20.
+   */
+  storefrontOriginsSet: StorefrontPayload;
 };
 
 
@@ -401,6 +420,11 @@ export type MutationCategoryCreateArgs = {
 
 export type MutationAssortmentUpdateArgs = {
   input: AssortmentUpdateInput;
+};
+
+
+export type MutationStorefrontOriginsSetArgs = {
+  input: StorefrontOriginsSetInput;
 };
 
 export type ProductAttributeInput = {
@@ -479,6 +503,12 @@ export type AssortmentUpdateInput = {
   removeProductIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
+export type StorefrontOriginsSetInput = {
+  storefrontId: Scalars['ID']['input'];
+  /** The whole list (it replaces the current one); an empty list allows no browser origin but `DCRM_CORS_ORIGINS`. */
+  origins: Array<Scalars['String']['input']>;
+};
+
 export type ProductPayload = {
   __typename?: 'ProductPayload';
   product?: Maybe<Product>;
@@ -500,6 +530,12 @@ export type PriceListPayload = {
 export type CategoryPayload = {
   __typename?: 'CategoryPayload';
   category?: Maybe<Category>;
+  userErrors: Array<UserError>;
+};
+
+export type StorefrontPayload = {
+  __typename?: 'StorefrontPayload';
+  storefront?: Maybe<Storefront>;
   userErrors: Array<UserError>;
 };
 
@@ -652,6 +688,7 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   Storefront: ResolverTypeWrapper<IStorefront>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  StorefrontOrigins: ResolverTypeWrapper<StorefrontOrigins>;
   Theme: ResolverTypeWrapper<Theme>;
   Category: ResolverTypeWrapper<CategoryView>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -692,10 +729,12 @@ export type ResolversTypes = {
   PriceListCreateInput: PriceListCreateInput;
   CategoryCreateInput: CategoryCreateInput;
   AssortmentUpdateInput: AssortmentUpdateInput;
+  StorefrontOriginsSetInput: StorefrontOriginsSetInput;
   ProductPayload: ResolverTypeWrapper<Omit<ProductPayload, 'product'> & { product?: Maybe<ResolversTypes['Product']> }>;
   PricePayload: ResolverTypeWrapper<Omit<PricePayload, 'price'> & { price?: Maybe<ResolversTypes['Price']> }>;
   PriceListPayload: ResolverTypeWrapper<Omit<PriceListPayload, 'priceList'> & { priceList?: Maybe<ResolversTypes['PriceList']> }>;
   CategoryPayload: ResolverTypeWrapper<Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversTypes['Category']> }>;
+  StorefrontPayload: ResolverTypeWrapper<Omit<StorefrontPayload, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
   AssortmentPayload: ResolverTypeWrapper<Omit<AssortmentPayload, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
@@ -711,6 +750,7 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Storefront: IStorefront;
   ID: Scalars['ID']['output'];
+  StorefrontOrigins: StorefrontOrigins;
   Theme: Theme;
   Category: CategoryView;
   Int: Scalars['Int']['output'];
@@ -743,10 +783,12 @@ export type ResolversParentTypes = {
   PriceListCreateInput: PriceListCreateInput;
   CategoryCreateInput: CategoryCreateInput;
   AssortmentUpdateInput: AssortmentUpdateInput;
+  StorefrontOriginsSetInput: StorefrontOriginsSetInput;
   ProductPayload: Omit<ProductPayload, 'product'> & { product?: Maybe<ResolversParentTypes['Product']> };
   PricePayload: Omit<PricePayload, 'price'> & { price?: Maybe<ResolversParentTypes['Price']> };
   PriceListPayload: Omit<PriceListPayload, 'priceList'> & { priceList?: Maybe<ResolversParentTypes['PriceList']> };
   CategoryPayload: Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversParentTypes['Category']> };
+  StorefrontPayload: Omit<StorefrontPayload, 'storefront'> & { storefront?: Maybe<ResolversParentTypes['Storefront']> };
   AssortmentPayload: Omit<AssortmentPayload, 'storefront'> & { storefront?: Maybe<ResolversParentTypes['Storefront']> };
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
@@ -801,6 +843,12 @@ export type StorefrontResolvers<ContextType = CatalogContext, ParentType extends
   theme?: Resolver<ResolversTypes['Theme'], ParentType, ContextType>;
   currencyCode?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  allowedOrigins?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+};
+
+export type StorefrontOriginsResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['StorefrontOrigins'] = ResolversParentTypes['StorefrontOrigins']> = {
+  storefrontId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  origins?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ThemeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Theme'] = ResolversParentTypes['Theme']> = {
@@ -946,6 +994,7 @@ export type QueryResolvers<ContextType = CatalogContext, ParentType extends Reso
   compareProducts?: Resolver<ResolversTypes['ProductComparison'], ParentType, ContextType, RequireFields<QueryCompareProductsArgs, 'ids'>>;
   storesNear?: Resolver<Array<ResolversTypes['Store']>, ParentType, ContextType, RequireFields<QueryStoresNearArgs, 'latitude' | 'longitude' | 'radiusKm' | 'first'>>;
   priceLists?: Resolver<Array<ResolversTypes['PriceList']>, ParentType, ContextType>;
+  storefrontOrigins?: Resolver<Array<ResolversTypes['StorefrontOrigins']>, ParentType, ContextType>;
 };
 
 export type CustomerResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
@@ -962,6 +1011,7 @@ export type MutationResolvers<ContextType = CatalogContext, ParentType extends R
   priceListCreate?: Resolver<ResolversTypes['PriceListPayload'], ParentType, ContextType, RequireFields<MutationPriceListCreateArgs, 'input'>>;
   categoryCreate?: Resolver<ResolversTypes['CategoryPayload'], ParentType, ContextType, RequireFields<MutationCategoryCreateArgs, 'input'>>;
   assortmentUpdate?: Resolver<ResolversTypes['AssortmentPayload'], ParentType, ContextType, RequireFields<MutationAssortmentUpdateArgs, 'input'>>;
+  storefrontOriginsSet?: Resolver<ResolversTypes['StorefrontPayload'], ParentType, ContextType, RequireFields<MutationStorefrontOriginsSetArgs, 'input'>>;
 };
 
 export type ProductPayloadResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['ProductPayload'] = ResolversParentTypes['ProductPayload']> = {
@@ -981,6 +1031,11 @@ export type PriceListPayloadResolvers<ContextType = CatalogContext, ParentType e
 
 export type CategoryPayloadResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['CategoryPayload'] = ResolversParentTypes['CategoryPayload']> = {
   category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type StorefrontPayloadResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['StorefrontPayload'] = ResolversParentTypes['StorefrontPayload']> = {
+  storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
@@ -1022,6 +1077,7 @@ export type PageInfoResolvers<ContextType = CatalogContext, ParentType extends R
 
 export type Resolvers<ContextType = CatalogContext> = {
   Storefront?: StorefrontResolvers<ContextType>;
+  StorefrontOrigins?: StorefrontOriginsResolvers<ContextType>;
   Theme?: ThemeResolvers<ContextType>;
   Category?: CategoryResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
@@ -1046,6 +1102,7 @@ export type Resolvers<ContextType = CatalogContext> = {
   PricePayload?: PricePayloadResolvers<ContextType>;
   PriceListPayload?: PriceListPayloadResolvers<ContextType>;
   CategoryPayload?: CategoryPayloadResolvers<ContextType>;
+  StorefrontPayload?: StorefrontPayloadResolvers<ContextType>;
   AssortmentPayload?: AssortmentPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;

@@ -1,8 +1,8 @@
-import type { Peers, SubgraphContext } from '@dcrm/kit';
+import type { EventBus, Peers, SubgraphContext } from '@dcrm/kit';
 import type { CatalogLoaders } from '../loaders.js';
 
-/** Other subgraphs, asked as the caller (an account a price list names must be visible to them). */
-export type CatalogServices = { peers: Peers };
+/** Other subgraphs, asked as the caller (an account a price list names must be visible to them); the bus, for routers' CORS caches. */
+export type CatalogServices = { peers: Peers; bus: EventBus };
 
 export type CatalogContext = SubgraphContext<CatalogLoaders, CatalogServices>;
 

@@ -9,10 +9,12 @@ import { productResolvers } from './product.js';
 import { productMutationResolvers } from './product-mutations.js';
 import { productsResolvers } from './products.js';
 import { storefrontResolvers } from './storefront.js';
+import { storefrontOriginsResolvers } from './storefront-origins.js';
 import { storesNearResolvers } from './stores-near.js';
 
 export const resolvers: CatalogResolvers = mergeResolvers(
   storefrontResolvers,
+  storefrontOriginsResolvers,
   categoryResolvers,
   productResolvers,
   productsResolvers,

@@ -68,6 +68,9 @@ export type SeedStore = {
   openingHours: string;
 };
 
+/** The storefront example's Vite dev and preview servers: the demo brands let them call the API directly (CORS). */
+export const DEMO_WEB_ORIGINS = ['http://localhost:5173', 'http://localhost:4173'];
+
 export const STOREFRONTS: SeedStorefront[] = [
   {
     key: 'volt',

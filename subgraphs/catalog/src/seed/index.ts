@@ -2,7 +2,7 @@ import { type SeedOptions, seedId } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { refreshListAmounts } from '../domain/list-amount.js';
 import { BundleItem, Category, Price, PriceList, Product, ProductAddon, Store, Storefront, StorefrontProduct } from '../entities/index.js';
-import { type BrandKey, CATEGORIES, PRODUCTS, type SeedProduct, STOREFRONTS, STORES } from './demo-data.js';
+import { type BrandKey, CATEGORIES, DEMO_WEB_ORIGINS, PRODUCTS, type SeedProduct, STOREFRONTS, STORES } from './demo-data.js';
 import { generateProducts } from './generate.js';
 
 export const storefrontId = (key: BrandKey) => seedId('storefront', key);
@@ -46,6 +46,7 @@ export async function seedCatalog(em: EntityManager, options: SeedOptions = {}):
         currencyCode: s.currencyCode,
         locale: s.locale,
         theme: s.theme,
+        allowedOrigins: DEMO_WEB_ORIGINS,
         createdAt: now,
       })),
     );
