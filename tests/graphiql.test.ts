@@ -132,9 +132,11 @@ describe.skipIf(!hasChromium)(
     let browser: Browser;
     let server: Server;
     let base: string;
+    let live: Router;
 
     beforeAll(async () => {
       const router = await routerWith({ graphiql: { headers: { 'x-api-key': KEYS.volt }, defaultQuery: QUERY } });
+      live = router;
       const port = await freePort();
       server = await router.listen(port, '127.0.0.1');
       base = `http://127.0.0.1:${port}`;
@@ -191,6 +193,18 @@ describe.skipIf(!hasChromium)(
       ).toBe('refused');
       expect([...new Set(attempted)]).toEqual(['https://unpkg.com/graphiql']);
       await context.close();
+    });
+
+    it('subscribes over graphql-ws on the same path, with the pre-filled key', async () => {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const page = await context.newPage();
+      // GraphiQL takes its query from the URL, as it keeps it while one edits.
+      await page.goto(`${base}/graphql?query=${encodeURIComponent('subscription Live { storefrontOffers { id } }')}`);
+      await page.locator('.graphiql-container .graphiql-query-editor').waitFor();
+      await page.locator('.graphiql-execute-button').click();
+      await expect.poll(() => live.liveStats(), { timeout: 30_000 }).toEqual({ sockets: 1, subscriptions: 1 });
+      await context.close();
+      await expect.poll(() => live.liveStats().sockets).toBe(0);
     });
   },
 );

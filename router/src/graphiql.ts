@@ -29,7 +29,7 @@ export function graphiqlEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
 const ASSETS_PREFIX = '/graphql/assets/';
 // Monaco asks for a worker by label; the page maps each label to a file served below.
 const WORKERS = { editorWorkerService: 'editor.worker.js', json: 'json.worker.js', graphql: 'graphql.worker.js' };
-// Classic scripts need no inline code: the page keeps its options in a JSON block this script reads.
+// The policy allows no inline script: the page keeps its options in a JSON block this script reads.
 const BOOT = `(() => {
   const options = JSON.parse(document.getElementById('graphiql-options').textContent);
   const base = new URL(options.assets, location.href);
@@ -37,12 +37,15 @@ const BOOT = `(() => {
     globalAPI: false,
     getWorkerUrl: (_moduleId, label) => new URL(options.workers[label] ?? options.workers.editorWorkerService, base).href,
   };
+  // The page keeps the edited query in its URL; on a reload that one wins over the default.
+  const fromUrl = new URLSearchParams(location.search).get('query');
   addEventListener('DOMContentLoaded', () =>
     YogaGraphiQL.renderYogaGraphiQL(document.getElementById('graphiql'), {
       endpoint: new URL(options.endpoint, location.href).href,
       subscriptionsProtocol: 'WS',
       title: 'dcrm GraphiQL',
       ...options.props,
+      ...(fromUrl ? { query: fromUrl } : {}),
     }),
   );
 })();
@@ -91,7 +94,7 @@ function page(tag: string, options: GraphiqlOptions): string {
   const props = {
     // Over graphql-ws the browser cannot send headers: the same credentials go as connectionParams.
     ...(options.headers ? { headers: JSON.stringify(options.headers, null, 2), connectionParams: options.headers } : {}),
-    // Yoga's name for the first query; a `?query=` in the page's URL (kept as one edits) still wins.
+    // Yoga's name for the first query.
     ...(options.defaultQuery ? { query: options.defaultQuery } : {}),
   };
   return `<!doctype html>
