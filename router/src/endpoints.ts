@@ -90,9 +90,11 @@ export type RoutesDeps = {
   readiness: () => Promise<{ ready: boolean } & Record<string, unknown>>;
   /** Serves `GET /debug/subscriptions` when given. */
   liveStats?: () => LiveStats;
+  /** `GET /graphql` from a browser and its assets (graphiql.ts); true when it answered. */
+  graphiql?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 };
 
-/** The router's HTTP paths: `/healthz`, `/readyz`, `/graphql` and, off in production, `/debug/subscriptions`. */
+/** The router's HTTP paths: `/healthz`, `/readyz`, `/graphql` (GraphiQL for a browser) and, off in production, `/debug/subscriptions`. */
 export function routes(deps: RoutesDeps): Handler {
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -104,6 +106,7 @@ export function routes(deps: RoutesDeps): Handler {
         .then(({ ready, ...body }) => sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...body }));
       return;
     }
+    if (deps.graphiql?.(req, res, path)) return;
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found', graphql: '/graphql' });
     if (req.method === 'OPTIONS') return void deps.preflight(req, res).catch((error) => sendBodyError(res, error));
     deps.graphql(req, res).catch((error) => sendBodyError(res, error));

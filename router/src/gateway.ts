@@ -1,7 +1,6 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { maskErrors, type SubgraphTarget } from '@dcrm/kit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -47,11 +46,9 @@ export type ApolloSettings = {
   introspection: boolean;
   cost: CostSettings;
   buckets: CostBuckets;
-  /** Headers the landing page pre-fills. */
-  sandboxHeaders?: Record<string, string>;
 };
 
-/** Apollo Server over the gateway: masked errors, the request limits, query cost, and the landing page only with introspection. */
+/** Apollo Server over the gateway: masked errors, the request limits and query cost (GraphiQL is the router's own, graphiql.ts). */
 export function createApollo(gateway: ApolloGateway, settings: ApolloSettings): ApolloServer<RouterContext> {
   return new ApolloServer<RouterContext>({
     gateway,
@@ -68,12 +65,8 @@ export function createApollo(gateway: ApolloGateway, settings: ApolloSettings): 
       costPlugin(settings.cost, settings.buckets),
       unavailablePlugin(),
       ApolloServerPluginCacheControlDisabled(),
-      settings.introspection
-        ? ApolloServerPluginLandingPageLocalDefault({
-            footer: false,
-            embed: { initialState: { sharedHeaders: settings.sandboxHeaders ?? {} } },
-          })
-        : ApolloServerPluginLandingPageDisabled(),
+      // Apollo's landing page loads Apollo Sandbox from a CDN.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
 }

@@ -14,14 +14,18 @@ import { createCorsPolicy, preflight } from './cors.js';
 import { type CostSettings, costSettings, openCostBuckets } from './cost/budget.js';
 import { clientIpOf, graphqlEndpoint, readiness, routes } from './endpoints.js';
 import { createApollo, createGateway, MAX_TOKENS, validationRules } from './gateway.js';
+import { type GraphiqlOptions, graphiqlEnabled, graphiqlRoutes } from './graphiql.js';
 import { createSubscriptionServer, type LiveStats } from './subscriptions.js';
 import { warmQueryPlans } from './warm-up.js';
 
 export type RouterOptions = {
   supergraphSdl: string;
   targets: SubgraphTarget[];
-  /** Headers the landing page pre-fills (the demo key in all-in-one mode). */
-  sandboxHeaders?: Record<string, string>;
+  /**
+   * GraphiQL on `GET /graphql` (pre-filled with the demo key in all-in-one mode); by default on with
+   * introspection, except in production unless `DCRM_GRAPHIQL=on` (see `graphiqlEnabled`).
+   */
+  graphiql?: GraphiqlOptions | false;
   /** Adds `x-dcrm-sql-statements` to responses: tests and the bench read it. Off in production. */
   exposeSqlCount?: boolean;
   /** Serves `GET /debug/subscriptions` (open sockets and subscriptions): tests and the bench wait on it. Off in production. */
@@ -34,7 +38,7 @@ export type RouterOptions = {
   /** Query cost budgets over the `DCRM_COST_*` environment (tests give a bucket prefix of their own or a bigger bucket). */
   cost?: Partial<CostSettings>;
   /**
-   * Introspection and the landing page; default off when `NODE_ENV=production` unless
+   * Introspection; default off when `NODE_ENV=production` unless
    * `DCRM_INTROSPECTION=1` (see `introspectionEnabled`).
    */
   introspection?: boolean;
@@ -70,7 +74,8 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
 
   const { gateway, apiSchema } = createGateway(options.supergraphSdl, byName);
   const introspection = options.introspection ?? introspectionEnabled();
-  const apollo = createApollo(gateway, { introspection, cost, buckets, sandboxHeaders: options.sandboxHeaders });
+  const apollo = createApollo(gateway, { introspection, cost, buckets });
+  const graphiql = options.graphiql ?? (introspection && graphiqlEnabled() ? {} : false);
   await apollo.start();
   const schema = apiSchema();
   const warm = options.warmUp?.length && schema ? await warmQueryPlans(apollo, schema, options.warmUp) : { planned: 0, failed: [] };
@@ -91,6 +96,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     preflight: preflight(cors),
     readiness: readiness(options.targets, apiSchema, process.env.REDIS_URL || cost.redisUrl || undefined),
     liveStats: options.exposeLiveStats ? subscriptions.stats : undefined,
+    graphiql: graphiqlRoutes(graphiql),
   });
   const http = httpListener(handler, subscriptions.upgrade);
   return {

@@ -9,11 +9,11 @@ const { exitOnStartupError, stopOnSignals } = await import('@dcrm/kit');
 
 const port = Number(process.env.PORT ?? 4000);
 const log = (line: string) => console.log(`[dcrm] ${line}`);
-// The demo storefront key is a fixed string of the seed, so the Sandbox is pre-filled with it.
+// The demo storefront key is a fixed string of the seed, so GraphiQL is pre-filled with it and the example query.
 const start = async () => {
   const stack = await startStack({
     log,
-    sandboxHeaders: { 'x-api-key': DEMO_KEYS.voltPublic },
+    graphiql: { headers: { 'x-api-key': DEMO_KEYS.voltPublic }, defaultQuery: EXAMPLE_QUERY },
     exposeLiveStats: process.env.DCRM_EXPOSE_LIVE_STATS === '1',
     warmUp: true,
   });
@@ -32,7 +32,7 @@ const url = `http://localhost:${port}/graphql`;
 console.log(`
 dcrm is running — every subgraph in one process (${stack.database.embedded ? 'embedded PostgreSQL under .data/' : 'DATABASE_URL'})
 
-  GraphQL + Sandbox  ${url}
+  GraphQL + GraphiQL ${url}
   live offers        ws://localhost:${port}/graphql (graphql-ws: offerReceived, storefrontOffers)
   health             http://localhost:${port}/healthz   readiness: http://localhost:${port}/readyz
 

@@ -12,6 +12,7 @@ import {
   seedSubgraph,
 } from '@dcrm/kit';
 import type { CostSettings } from '@dcrm/router/cost/budget.js';
+import type { GraphiqlOptions } from '@dcrm/router/graphiql.js';
 import { createRouter, type Router } from '@dcrm/router/router.js';
 import { sdkDocuments } from '@dcrm/router/warm-up.js';
 import { loadSupergraph } from '@dcrm/schema';
@@ -34,7 +35,8 @@ export type StackOptions = {
   scale?: number;
   exposeSqlCount?: boolean;
   exposeLiveStats?: boolean;
-  sandboxHeaders?: Record<string, string>;
+  /** GraphiQL's starting headers and query (the all-in-one pre-fills the demo key); default as in createRouter. */
+  graphiql?: GraphiqlOptions | false;
   /** Build the query plans of the storefront SDK's operations at start (servers yes; tests start many stacks, no). */
   warmUp?: boolean;
   /** Query cost budgets over the `DCRM_COST_*` environment. */
@@ -86,7 +88,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       targets: subgraphs.map((s) => inProcessTarget(s.server, secret)),
       exposeSqlCount: options.exposeSqlCount,
       exposeLiveStats: options.exposeLiveStats,
-      sandboxHeaders: options.sandboxHeaders,
+      graphiql: options.graphiql,
       bus: openedBus,
       warmUp: options.warmUp ? sdkDocuments() : undefined,
       cost: options.cost,
