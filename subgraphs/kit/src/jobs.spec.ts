@@ -1,3 +1,4 @@
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -108,6 +109,42 @@ describe.skipIf(!reachable)('jobs (graphile-worker)', () => {
       expect(runnersUsed).toEqual(new Set(['a', 'b']));
     } finally {
       await Promise.all(runners.map((r) => r.stop()));
+    }
+  });
+
+  it('stop() returns once its connections are closed, so a database stopped next finds none of them', async () => {
+    // A proxy that passes the server's end of each connection on late, as a busy database would close it:
+    // `open` holds the connections the database has not closed yet.
+    const open = new Set<Socket>();
+    const target = new URL(url);
+    const proxy = createServer({ allowHalfOpen: true }, (socket) => {
+      open.add(socket);
+      const upstream = connect(Number(target.port || 5432), target.hostname);
+      socket.pipe(upstream);
+      upstream.on('data', (chunk) => socket.write(chunk));
+      upstream.once('close', () =>
+        setTimeout(() => {
+          open.delete(socket);
+          socket.end();
+        }, 1_000),
+      );
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxied = new URL(url);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String((proxy.address() as AddressInfo).port);
+    const runner = createJobRunner({ databaseUrl: proxied.toString(), taskList: taskList('stop'), concurrency: 2 });
+    try {
+      await runner.start();
+      await addJob(pgDb(client), 'record', { id: 'before-stop' });
+      await waitFor(() => runs.has('before-stop'));
+      expect(open.size).toBeGreaterThan(0);
+      await runner.stop();
+      expect(open.size).toBe(0);
+    } finally {
+      proxy.close();
     }
   });
 

@@ -57,21 +57,19 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     noHandleSignals: true,
   };
   let runner: Runner | null = null;
-  let pool: pg.Pool | null = null;
+  let pool: OwnPool | null = null;
   return {
     async start() {
       if (runner) return;
       // Our own pool, ended (awaited) after the runner stops: graphile-worker's own is ended without waiting
       // and loses its error listener, so a connection the database closes late crashed the process.
-      const own = new pg.Pool({ connectionString: options.databaseUrl, max: base.maxPoolSize });
-      own.on('error', (error) => logger.warn(`job pool: ${error.message}`));
-      own.on('connect', (client) => client.on('error', (error) => logger.warn(`job connection: ${error.message}`)));
+      const own = ownPool(options.databaseUrl, base.maxPoolSize ?? 3, logger);
       pool = own;
       try {
         const { connectionString: _url, ...shared } = base;
         runner = await run({
           ...shared,
-          pgPool: own,
+          pgPool: own.pool,
           concurrency: options.concurrency ?? 1,
           // Always parsed here: without it graphile-worker reads `./crontab` from the working directory.
           parsedCronItems: parseCrontab(options.crontab ?? ''),
@@ -93,6 +91,41 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       await currentPool?.end();
     },
     runOnce: () => runOnce(base),
+  };
+}
+
+type OwnPool = { pool: pg.Pool; end(): Promise<void> };
+
+/**
+ * A pool whose `end` resolves once every connection is closed. pg's own `end` resolves as soon as its
+ * clients are told to end: a database stopped right after (the all-in-one's) still finds their backends
+ * under load and terminates them, which each connection then reports as an error.
+ */
+function ownPool(connectionString: string, max: number, logger: Logger): OwnPool {
+  const pool = new pg.Pool({ connectionString, max });
+  const open = new Set<pg.Client>();
+  pool.on('error', (error) => logger.warn(`job pool: ${error.message}`));
+  pool.on('connect', (client) => {
+    open.add(client);
+    client.on('error', (error) => logger.warn(`job connection: ${error.message}`));
+  });
+  // Emitted once a removed client's connection has closed (pg waits for its socket).
+  pool.on('remove', (client) => open.delete(client));
+  return {
+    pool,
+    async end() {
+      const closed = new Promise<void>((resolve) => {
+        const check = () => {
+          if (open.size > 0) return;
+          pool.off('remove', check);
+          resolve();
+        };
+        pool.on('remove', check);
+        check();
+      });
+      await pool.end();
+      await closed;
+    },
   };
 }
 
