@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApolloServer } from '@apollo/server';
+import type { ApolloServer, HTTPGraphQLRequest, HTTPGraphQLResponse } from '@apollo/server';
 import {
+  BodyError,
   redisAnswers,
   SQL_COUNT_HEADER,
   type SubgraphTarget,
@@ -16,6 +17,7 @@ import type { Authenticator } from './authenticate.js';
 import type { RouterContext } from './context.js';
 import type { CostBudget } from './cost/budget.js';
 import { costClient } from './cost/client.js';
+import type { RouterMetrics } from './metrics.js';
 import type { LiveStats } from './subscriptions.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -38,15 +40,15 @@ export type GraphQLEndpointDeps = {
   clientIp: (req: IncomingMessage) => string | null;
   cost: CostBudget;
   exposeSqlCount?: boolean;
+  metrics: RouterMetrics;
 };
 
 /** `POST /graphql`: screened, then run by Apollo as the caller (signed principal, cost bucket). */
 export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
-  return async (req: IncomingMessage, res: ServerResponse) => {
-    const request = await toGraphQLRequest(req);
+  const run = async (request: HTTPGraphQLRequest, req: IncomingMessage): Promise<HTTPGraphQLResponse> => {
     // Nesting, null bytes and persisted-query hashes are refused before Apollo parses anything.
     const screened = screenRequest(request);
-    if (screened) return sendGraphQLResponse(res, screened);
+    if (screened) return screened;
     const { result, statements } = await sqlCounter.run(() =>
       deps.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
@@ -57,7 +59,22 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
       }),
     );
     if (deps.exposeSqlCount) result.headers.set(SQL_COUNT_HEADER, String(statements));
-    await sendGraphQLResponse(res, result);
+    return result;
+  };
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const done = deps.metrics.requests.start();
+    let request: HTTPGraphQLRequest;
+    try {
+      request = await toGraphQLRequest(req);
+    } catch (error) {
+      done({ operation: null, ran: false, status: error instanceof BodyError ? error.status : 500 });
+      throw error;
+    }
+    const result = await run(request, req).catch((error: unknown) => {
+      done({ operation: null, ran: false, status: 500 });
+      throw error;
+    });
+    await sendGraphQLResponse(res, result).finally(() => done(deps.metrics.answer(request, result)));
   };
 }
 
@@ -79,13 +96,16 @@ export type RoutesDeps = {
   readiness: () => Promise<{ ready: boolean } & Record<string, unknown>>;
   /** Serves `GET /debug/subscriptions` when given. */
   liveStats?: () => LiveStats;
+  /** `GET /metrics` (see kit `metrics.ts` for who may read it). */
+  metrics: Handler;
 };
 
-/** The router's HTTP paths: `/healthz`, `/readyz`, `/graphql` and, off in production, `/debug/subscriptions`. */
+/** The router's HTTP paths: `/healthz`, `/readyz`, `/metrics`, `/graphql` and, off in production, `/debug/subscriptions`. */
 export function routes(deps: RoutesDeps): Handler {
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/metrics') return deps.metrics(req, res);
     if (path === '/debug/subscriptions' && deps.liveStats) return sendJson(res, 200, deps.liveStats());
     if (path === '/readyz') {
       void deps

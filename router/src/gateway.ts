@@ -10,6 +10,7 @@ import type { RouterContext } from './context.js';
 import type { CostBuckets, CostSettings } from './cost/budget.js';
 import { costPlugin } from './cost/plugin.js';
 import { TargetDataSource } from './data-source.js';
+import type { RouterMetrics } from './metrics.js';
 import { unavailablePlugin } from './unavailable.js';
 
 /** graphql-armor throws from validation by default, which Apollo turns into a 500; report instead. */
@@ -26,13 +27,14 @@ export const validationRules = [maxDepthRule({ n: 12, ...reportNotThrow }), maxA
 export function createGateway(
   supergraphSdl: string,
   byName: Map<string, SubgraphTarget>,
+  metrics?: RouterMetrics,
 ): { gateway: ApolloGateway; apiSchema: () => GraphQLSchema | null } {
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => {
       const target = byName.get(name);
       if (!target) throw new Error(`no target for subgraph ${name}`);
-      return new TargetDataSource(target);
+      return new TargetDataSource(target, metrics?.fetch);
     },
   });
   // Subscriptions validate against the same client-facing schema the gateway serves.
@@ -49,6 +51,7 @@ export type ApolloSettings = {
   buckets: CostBuckets;
   /** Headers the landing page pre-fills. */
   sandboxHeaders?: Record<string, string>;
+  metrics?: RouterMetrics;
 };
 
 /** Apollo Server over the gateway: masked errors, the request limits, query cost, and the landing page only with introspection. */
@@ -67,6 +70,7 @@ export function createApollo(gateway: ApolloGateway, settings: ApolloSettings): 
     plugins: [
       costPlugin(settings.cost, settings.buckets),
       unavailablePlugin(),
+      ...(settings.metrics ? [settings.metrics.plugin] : []),
       ApolloServerPluginCacheControlDisabled(),
       settings.introspection
         ? ApolloServerPluginLandingPageLocalDefault({

@@ -4,6 +4,7 @@ import {
   httpListener,
   introspectionEnabled,
   openBus,
+  type Registry,
   type SubgraphTarget,
   type TokenVerifier,
   tokenVerifier,
@@ -12,6 +13,7 @@ import { type Authenticator, createAuthenticator } from './authenticate.js';
 import { type CostSettings, costSettings, openCostBuckets } from './cost/budget.js';
 import { clientIpOf, graphqlEndpoint, readiness, routes } from './endpoints.js';
 import { createApollo, createGateway, MAX_TOKENS, validationRules } from './gateway.js';
+import { routerMetrics } from './metrics.js';
 import { createSubscriptionServer, type LiveStats } from './subscriptions.js';
 import { warmQueryPlans } from './warm-up.js';
 
@@ -36,6 +38,8 @@ export type RouterOptions = {
    * `DCRM_INTROSPECTION=1` (see `introspectionEnabled`).
    */
   introspection?: boolean;
+  /** More registries for `/metrics` (all-in-one: the in-process subgraphs'). */
+  metrics?: Registry[];
 };
 
 export type Router = {
@@ -65,9 +69,10 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   const buckets = openCostBuckets(cost);
   const clientIp = clientIpOf(process.env.DCRM_TRUST_PROXY === '1');
 
-  const { gateway, apiSchema } = createGateway(options.supergraphSdl, byName);
+  const metrics = routerMetrics(options.warmUp);
+  const { gateway, apiSchema } = createGateway(options.supergraphSdl, byName, metrics);
   const introspection = options.introspection ?? introspectionEnabled();
-  const apollo = createApollo(gateway, { introspection, cost, buckets, sandboxHeaders: options.sandboxHeaders });
+  const apollo = createApollo(gateway, { introspection, cost, buckets, sandboxHeaders: options.sandboxHeaders, metrics });
   await apollo.start();
   const schema = apiSchema();
   const warm = options.warmUp?.length && schema ? await warmQueryPlans(apollo, schema, options.warmUp) : { planned: 0, failed: [] };
@@ -81,12 +86,15 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     validationRules,
     maxTokens: MAX_TOKENS,
     maxQueryCost: cost.maxQueryCost,
+    delivered: metrics.delivered,
   });
+  metrics.watchLive(subscriptions.stats);
 
   const handler = routes({
-    graphql: graphqlEndpoint({ apollo, auth, clientIp, cost, exposeSqlCount: options.exposeSqlCount }),
+    graphql: graphqlEndpoint({ apollo, auth, clientIp, cost, exposeSqlCount: options.exposeSqlCount, metrics }),
     readiness: readiness(options.targets, apiSchema, process.env.REDIS_URL || cost.redisUrl || undefined),
     liveStats: options.exposeLiveStats ? subscriptions.stats : undefined,
+    metrics: metrics.endpoint(options.metrics),
   });
   const http = httpListener(handler, subscriptions.upgrade);
   return {
