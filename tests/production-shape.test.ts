@@ -19,6 +19,7 @@ import { loadSupergraph } from '@dcrm/schema';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRouter, type Router } from '../router/src/router.js';
+import { has, parseExposition, total } from './support/prometheus.js';
 import { client, codes, KEYS } from './support/stack.js';
 
 /** Router and subgraphs as separate servers talking HTTP over real sockets, as in production. */
@@ -90,6 +91,26 @@ describe('production shape', () => {
       expect(wrongKey.status).toBe(401);
       expect(wrongKey.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     }
+  });
+
+  it('each process serves its own /metrics: a subgraph its requests and pool, the router no subgraph registry', async () => {
+    const catalogMetrics = async () => {
+      const res = await request(catalogUrl).get('/metrics');
+      expect(res.status).toBe(200);
+      return parseExposition(res.text);
+    };
+    const served = { subgraph: 'catalog', operation: 'ShapeMetrics', outcome: 'success' };
+    const before = total(await catalogMetrics(), 'dcrm_subgraph_requests_total', served);
+    expect((await client(router.handler, KEYS.volt)('query ShapeMetrics { storefront { slug } }')).body.errors).toBeUndefined();
+    const after = await catalogMetrics();
+    expect(total(after, 'dcrm_subgraph_requests_total', served) - before).toBe(1);
+    expect(total(after, 'dcrm_db_pool_max', { subgraph: 'catalog' })).toBe(4);
+    expect(has(after, 'dcrm_subgraph_requests_total', { subgraph: 'cart' })).toBe(false);
+    expect(has(after, 'process_resident_memory_bytes')).toBe(true);
+    const routerSide = parseExposition((await request(router.handler).get('/metrics')).text);
+    expect(total(routerSide, 'dcrm_requests_total', { operation: 'ShapeMetrics', outcome: 'success' })).toBe(1);
+    expect(total(routerSide, 'dcrm_subgraph_fetch_duration_seconds_count', { subgraph: 'catalog' })).toBeGreaterThan(0);
+    expect(has(routerSide, 'dcrm_subgraph_requests_total')).toBe(false);
   });
 
   it('the router cannot be used to reach @inaccessible internals', async () => {

@@ -1,14 +1,19 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { isServiceUnavailable, type Principal, type SubgraphRequest, type SubgraphTarget } from '@dcrm/kit';
+import { codeLabel, isServiceUnavailable, type Principal, type SubgraphRequest, type SubgraphTarget } from '@dcrm/kit';
 import { type GraphQLFormattedError, parse } from 'graphql';
 import type { RouterContext } from './context.js';
+import type { FetchDone } from './metrics.js';
 import { unavailableFieldPaths } from './unavailable-paths.js';
 import { WARM_UP_RESPONSE } from './warm-up.js';
 
 /** The gateway's data source: the operation the query planner built, sent with the caller's signed principal. */
 export class TargetDataSource implements GraphQLDataSource<RouterContext> {
-  constructor(private readonly target: SubgraphTarget) {}
+  constructor(
+    private readonly target: SubgraphTarget,
+    /** Times each fetch and counts its failures (metrics.ts). */
+    private readonly measure: (subgraph: string) => FetchDone = () => () => {},
+  ) {}
 
   async process(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<GatewayGraphQLResponse> {
     const context = options.context as Partial<RouterContext>;
@@ -20,9 +25,13 @@ export class TargetDataSource implements GraphQLDataSource<RouterContext> {
     const request: SubgraphRequest = { query: query as string };
     if (variables) request.variables = variables as Record<string, unknown>;
     if (operationName) request.operationName = operationName;
+    const done = this.measure(this.target.name);
     try {
-      return await this.target.execute(request, as);
+      const response = await this.target.execute(request, as);
+      done(response.errors?.length ? codeLabel(response.errors[0].extensions?.code) : null);
+      return response;
     } catch (error) {
+      done(isServiceUnavailable(error) ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR');
       if (!isServiceUnavailable(error)) throw error;
       return unavailableResponse(error as Error & { extensions: Record<string, unknown> }, options);
     }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApolloServer } from '@apollo/server';
+import type { ApolloServer, HTTPGraphQLRequest } from '@apollo/server';
 import {
+  BodyError,
   redisAnswers,
   SQL_COUNT_HEADER,
   type SubgraphTarget,
@@ -17,6 +18,7 @@ import type { RouterContext } from './context.js';
 import { answerCors, type CorsPolicy } from './cors.js';
 import type { CostBudget } from './cost/budget.js';
 import { costClient } from './cost/client.js';
+import type { RouterMetrics } from './metrics.js';
 import type { LiveStats } from './subscriptions.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -40,20 +42,17 @@ export type GraphQLEndpointDeps = {
   cost: CostBudget;
   cors: CorsPolicy;
   exposeSqlCount?: boolean;
+  metrics: RouterMetrics;
 };
 
 /** `POST /graphql`: screened, then run by Apollo as the caller (signed principal, cost bucket). */
 export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
-  return async (req: IncomingMessage, res: ServerResponse) => {
-    const request = await toGraphQLRequest(req);
+  // The result, and the request's brand (known once the caller is identified) for the CORS answer.
+  const run = async (request: HTTPGraphQLRequest, req: IncomingMessage) => {
     // Nesting, null bytes and persisted-query hashes are refused before Apollo parses anything.
     const screened = screenRequest(request);
-    // CORS answers for the request's brand, known once the caller is identified.
+    if (screened) return { result: screened, storefrontId: null };
     let storefrontId: string | null = null;
-    if (screened) {
-      await answerCors(deps.cors, req, res, storefrontId);
-      return sendGraphQLResponse(res, screened);
-    }
     const { result, statements } = await sqlCounter.run(() =>
       deps.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
@@ -65,8 +64,23 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
       }),
     );
     if (deps.exposeSqlCount) result.headers.set(SQL_COUNT_HEADER, String(statements));
+    return { result, storefrontId };
+  };
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const done = deps.metrics.requests.start();
+    let request: HTTPGraphQLRequest;
+    try {
+      request = await toGraphQLRequest(req);
+    } catch (error) {
+      done({ operation: null, ran: false, status: error instanceof BodyError ? error.status : 500 });
+      throw error;
+    }
+    const { result, storefrontId } = await run(request, req).catch((error: unknown) => {
+      done({ operation: null, ran: false, status: 500 });
+      throw error;
+    });
     await answerCors(deps.cors, req, res, storefrontId);
-    await sendGraphQLResponse(res, result);
+    await sendGraphQLResponse(res, result).finally(() => done(deps.metrics.answer(request, result)));
   };
 }
 
@@ -92,13 +106,16 @@ export type RoutesDeps = {
   liveStats?: () => LiveStats;
   /** `GET /graphql` from a browser and its assets (graphiql.ts); true when it answered. */
   graphiql?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
+  /** `GET /metrics` (see kit `metrics.ts` for who may read it). */
+  metrics: Handler;
 };
 
-/** The router's HTTP paths: `/healthz`, `/readyz`, `/graphql` (GraphiQL for a browser) and, off in production, `/debug/subscriptions`. */
+/** The router's HTTP paths: `/healthz`, `/readyz`, `/metrics`, `/graphql` (GraphiQL for a browser) and, off in production, `/debug/subscriptions`. */
 export function routes(deps: RoutesDeps): Handler {
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/metrics') return deps.metrics(req, res);
     if (path === '/debug/subscriptions' && deps.liveStats) return sendJson(res, 200, deps.liveStats());
     if (path === '/readyz') {
       void deps

@@ -9,6 +9,7 @@ import type { RouterContext } from './context.js';
 import type { CostBuckets, CostSettings } from './cost/budget.js';
 import { costPlugin } from './cost/plugin.js';
 import { TargetDataSource } from './data-source.js';
+import type { RouterMetrics } from './metrics.js';
 import { unavailablePlugin } from './unavailable.js';
 
 /** graphql-armor throws from validation by default, which Apollo turns into a 500; report instead. */
@@ -25,13 +26,14 @@ export const validationRules = [maxDepthRule({ n: 12, ...reportNotThrow }), maxA
 export function createGateway(
   supergraphSdl: string,
   byName: Map<string, SubgraphTarget>,
+  metrics?: RouterMetrics,
 ): { gateway: ApolloGateway; apiSchema: () => GraphQLSchema | null } {
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => {
       const target = byName.get(name);
       if (!target) throw new Error(`no target for subgraph ${name}`);
-      return new TargetDataSource(target);
+      return new TargetDataSource(target, metrics?.fetch);
     },
   });
   // Subscriptions validate against the same client-facing schema the gateway serves.
@@ -46,6 +48,7 @@ export type ApolloSettings = {
   introspection: boolean;
   cost: CostSettings;
   buckets: CostBuckets;
+  metrics?: RouterMetrics;
 };
 
 /** Apollo Server over the gateway: masked errors, the request limits and query cost (GraphiQL is the router's own, graphiql.ts). */
@@ -64,6 +67,7 @@ export function createApollo(gateway: ApolloGateway, settings: ApolloSettings): 
     plugins: [
       costPlugin(settings.cost, settings.buckets),
       unavailablePlugin(),
+      ...(settings.metrics ? [settings.metrics.plugin] : []),
       ApolloServerPluginCacheControlDisabled(),
       // Apollo's landing page loads Apollo Sandbox from a CDN.
       ApolloServerPluginLandingPageDisabled(),

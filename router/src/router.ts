@@ -5,6 +5,7 @@ import {
   httpListener,
   introspectionEnabled,
   openBus,
+  type Registry,
   type SubgraphTarget,
   type TokenVerifier,
   tokenVerifier,
@@ -15,6 +16,7 @@ import { type CostSettings, costSettings, openCostBuckets } from './cost/budget.
 import { clientIpOf, graphqlEndpoint, readiness, routes } from './endpoints.js';
 import { createApollo, createGateway, MAX_TOKENS, validationRules } from './gateway.js';
 import { type GraphiqlOptions, graphiqlEnabled, graphiqlRoutes } from './graphiql.js';
+import { routerMetrics } from './metrics.js';
 import { createSubscriptionServer, type LiveStats } from './subscriptions.js';
 import { warmQueryPlans } from './warm-up.js';
 
@@ -42,6 +44,8 @@ export type RouterOptions = {
    * `DCRM_INTROSPECTION=1` (see `introspectionEnabled`).
    */
   introspection?: boolean;
+  /** More registries for `/metrics` (all-in-one: the in-process subgraphs'). */
+  metrics?: Registry[];
 };
 
 export type Router = {
@@ -72,9 +76,10 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   const clientIp = clientIpOf(process.env.DCRM_TRUST_PROXY === '1');
   const cors = await createCorsPolicy({ catalog: byName.get('catalog'), bus, origins: envCorsOrigins() });
 
-  const { gateway, apiSchema } = createGateway(options.supergraphSdl, byName);
+  const metrics = routerMetrics(options.warmUp);
+  const { gateway, apiSchema } = createGateway(options.supergraphSdl, byName, metrics);
   const introspection = options.introspection ?? introspectionEnabled();
-  const apollo = createApollo(gateway, { introspection, cost, buckets });
+  const apollo = createApollo(gateway, { introspection, cost, buckets, metrics });
   const graphiql = options.graphiql ?? (introspection && graphiqlEnabled() ? {} : false);
   await apollo.start();
   const schema = apiSchema();
@@ -89,14 +94,17 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     validationRules,
     maxTokens: MAX_TOKENS,
     maxQueryCost: cost.maxQueryCost,
+    delivered: metrics.delivered,
   });
+  metrics.watchLive(subscriptions.stats);
 
   const handler = routes({
-    graphql: graphqlEndpoint({ apollo, auth, clientIp, cost, cors, exposeSqlCount: options.exposeSqlCount }),
+    graphql: graphqlEndpoint({ apollo, auth, clientIp, cost, cors, exposeSqlCount: options.exposeSqlCount, metrics }),
     preflight: preflight(cors),
     readiness: readiness(options.targets, apiSchema, process.env.REDIS_URL || cost.redisUrl || undefined),
     liveStats: options.exposeLiveStats ? subscriptions.stats : undefined,
     graphiql: graphiqlRoutes(graphiql),
+    metrics: metrics.endpoint(options.metrics),
   });
   const http = httpListener(handler, subscriptions.upgrade);
   return {

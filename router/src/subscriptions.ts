@@ -40,6 +40,8 @@ export type SubscriptionDeps = {
   /** The most one operation may cost (see cost/calculate.ts), as for HTTP. */
   maxQueryCost: number;
   maxSubscriptionsPerSocket?: number;
+  /** Counts each event sent (metrics). */
+  delivered?: () => void;
 };
 
 /**
@@ -62,6 +64,7 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
       connections,
       closing: () => closing,
       maxSubscriptions: deps.maxSubscriptionsPerSocket ?? 20,
+      delivered: deps.delivered,
       identify: (socket, request, params) => identifyConnection(deps, socket, request, params),
       plan: (payload, principal) => planSubscription(payload, principal, deps),
       stream: ({ plan, connection }) =>

@@ -92,6 +92,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       bus: openedBus,
       warmUp: options.warmUp ? sdkDocuments() : undefined,
       cost: options.cost,
+      metrics: subgraphs.map((s) => s.server.metrics),
     });
     if (router.warmedPlans) log(`query plans of ${router.warmedPlans} SDK operations built`);
     return { database, bus: openedBus, subgraphs, router, seeded, stop: () => stopParts(router) };

@@ -19,6 +19,8 @@ export type ProtocolDeps = {
   identify: (socket: Extra['socket'], request: Extra['request'], params: Params) => Promise<Identity | null>;
   plan: (payload: SubscribePayload, principal: Principal) => Planned | GraphQLError[];
   stream: (live: Live) => Promise<AsyncIterableIterator<FormattedExecutionResult> | FormattedExecutionResult>;
+  /** Counts each event sent (metrics). */
+  delivered?: () => void;
 };
 
 /** The graphql-ws hooks: authenticate the socket, plan each subscription within the per-socket limit, stream its events. */
@@ -54,7 +56,10 @@ export function protocolHandlers(deps: ProtocolDeps): ServerOptions<Params, Extr
     // Only subscriptions get this far (planning refuses the rest).
     subscribe: (args) => deps.stream(args.contextValue as Live) as never,
     // Results are already formatted (and masked) by Apollo Server: send them as they are.
-    onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
+    onNext: (_ctx, _id, _payload, _args, result) => {
+      deps.delivered?.();
+      return result as FormattedExecutionResult;
+    },
     onError: (_ctx, _id, _payload, errors): GraphQLFormattedError[] => errors.map((e) => e.toJSON()),
   };
 }

@@ -13,6 +13,8 @@ export * from './ids.js';
 export * from './jobs.js';
 export * from './jwt.js';
 export * from './loaders.js';
+export * from './metrics.js';
+export * from './metrics-subgraph.js';
 export * from './orm.js';
 export * from './pagination.js';
 export * from './passwords.js';

@@ -14,6 +14,8 @@ import { requestPrincipal } from './brand-guard.js';
 import { mayActOn } from './brands.js';
 import { maskErrors } from './errors.js';
 import { httpListener, sendBodyError, sendGraphQLResponse, sendJson, toGraphQLRequest } from './http.js';
+import { measured, metricsEndpoint, processMetrics, type Registry } from './metrics.js';
+import { subgraphMetrics } from './metrics-subgraph.js';
 import { databaseReady, type MikroORM } from './orm.js';
 import { PRINCIPAL_HEADER, type Principal, verifyPrincipal } from './principal.js';
 import { screenRequest } from './request-screen.js';
@@ -45,8 +47,10 @@ export type SubgraphServer = {
   name: string;
   /** One HTTP-shaped GraphQL request through the server's own context and plugins (HTTP and in-process alike). */
   execute(request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse>;
-  /** Node request listener: POST /graphql, GET /healthz, GET /readyz. */
+  /** Node request listener: POST /graphql, GET /healthz, GET /readyz, GET /metrics. */
   handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Its requests, pool and job queue (metrics.ts); the all-in-one router serves them on its own `/metrics`. */
+  metrics: Registry;
   ready(): Promise<boolean>;
   tasks: Record<string, () => Promise<unknown>>;
   listen(port: number, host?: string): Promise<Server>;
@@ -111,7 +115,8 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
   });
   await apollo.start();
 
-  const execute = async (request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse> => {
+  const metrics = subgraphMetrics({ name: options.name, orm: options.orm, tasks: Object.keys(options.tasks ?? {}) });
+  const respond = async (request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse> => {
     // Reached directly, a subgraph screens what the router would have (nesting, null bytes).
     const screened = screenRequest(request);
     if (screened) return screened;
@@ -138,10 +143,13 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
     sqlCounter.add(statements);
     return result;
   };
+  const execute = (request: HTTPGraphQLRequest) => measured(metrics.requests, request, respond);
+  const serveMetrics = metricsEndpoint(() => [processMetrics(), metrics.registry]);
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok', subgraph: options.name });
+    if (path === '/metrics') return serveMetrics(req, res);
     if (path === '/readyz') {
       void databaseReady(options.orm).then((ok) =>
         sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'database unavailable', subgraph: options.name }),
@@ -160,6 +168,7 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
     name: options.name,
     execute,
     handler,
+    metrics: metrics.registry,
     ready: () => databaseReady(options.orm),
     tasks: options.tasks ?? {},
     listen: http.listen,
