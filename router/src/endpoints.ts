@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import {
+  loggerFor,
+  logRequest,
+  noteClient,
+  noteResponseCodes,
+  REQUEST_ID_HEADER,
   redisAnswers,
+  requestIdOf,
   SQL_COUNT_HEADER,
   type SubgraphTarget,
   screenRequest,
@@ -10,6 +16,7 @@ import {
   sendJson,
   sqlCounter,
   toGraphQLRequest,
+  withRequest,
 } from '@dcrm/kit';
 import type { GraphQLSchema } from 'graphql';
 import type { Authenticator } from './authenticate.js';
@@ -46,12 +53,16 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
     const request = await toGraphQLRequest(req);
     // Nesting, null bytes and persisted-query hashes are refused before Apollo parses anything.
     const screened = screenRequest(request);
-    if (screened) return sendGraphQLResponse(res, screened);
+    if (screened) {
+      if (screened.body.kind === 'complete') noteResponseCodes(screened.body.string);
+      return sendGraphQLResponse(res, screened);
+    }
     const { result, statements } = await sqlCounter.run(() =>
       deps.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
         context: async () => {
           const identity = await deps.auth.identify(request.headers, deps.clientIp(req));
+          noteClient(identity.principal, identity.keyId);
           return { principal: identity.principal, cost: costClient(identity, deps.cost) };
         },
       }),
@@ -94,6 +105,15 @@ export function routes(deps: RoutesDeps): Handler {
       return;
     }
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found', graphql: '/graphql' });
-    deps.graphql(req, res).catch((error) => sendBodyError(res, error));
+    // Every request gets an id (the client's, when sane), sent back and on to each subgraph, and one
+    // log line once answered, refusals before GraphQL (401, 400, 413, 429) included.
+    const requestId = requestIdOf(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    void withRequest(requestId, () =>
+      deps
+        .graphql(req, res)
+        .catch((error) => sendBodyError(res, error))
+        .then(() => logRequest(loggerFor('router'), res.statusCode, res.statusCode >= 500 ? 'warn' : 'info')),
+    );
   };
 }

@@ -3,6 +3,7 @@ import {
   type EventBus,
   httpListener,
   introspectionEnabled,
+  loggerFor,
   openBus,
   type SubgraphTarget,
   type TokenVerifier,
@@ -71,7 +72,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   await apollo.start();
   const schema = apiSchema();
   const warm = options.warmUp?.length && schema ? await warmQueryPlans(apollo, schema, options.warmUp) : { planned: 0, failed: [] };
-  for (const problem of warm.failed) console.warn(`[dcrm] query plan warm-up: ${problem}`);
+  for (const problem of warm.failed) loggerFor('router').warn(`query plan warm-up: ${problem}`);
   const subscriptions = createSubscriptionServer({
     apollo,
     schema: apiSchema,

@@ -12,6 +12,7 @@ export * from './ids.js';
 export * from './jobs.js';
 export * from './jwt.js';
 export * from './loaders.js';
+export * from './logger.js';
 export * from './orm.js';
 export * from './pagination.js';
 export * from './passwords.js';

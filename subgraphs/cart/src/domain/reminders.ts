@@ -1,4 +1,4 @@
-import { type Principal, SERVICE_SCOPES, type SubgraphTarget, servicePrincipal } from '@dcrm/kit';
+import { loggerFor, type Principal, SERVICE_SCOPES, type SubgraphTarget, servicePrincipal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ChannelAdapter } from './channels.js';
 import { type DropLinkRow, dropLinkToken } from './drop-links.js';
@@ -78,7 +78,7 @@ async function deliver(em: EntityManager, deps: ReminderDeps, r: Due, now: Date)
     .catch((error: Error) => ({ errors: [{ message: error.message }], data: undefined }));
   // Consent unknown is not consent refused: the reminder waits for the customer service instead of stopping for good.
   if (response.errors?.length) {
-    console.warn(`[dcrm] cart: reminder ${r.reminder_id} waits, consent unreadable: ${response.errors[0].message}`);
+    loggerFor('cart').warn(`reminder ${r.reminder_id} waits, consent unreadable: ${response.errors[0].message}`);
     return 'retry';
   }
   const prefs = (response.data?._entities as (Preferences | null)[] | undefined)?.[0];
