@@ -24,8 +24,11 @@ export default defineConfig({
     // a cheaper scrypt cost keeps sign-in tests fast (the cost travels with each hash).
     // Background job runners are off in tests: they drive the same tasks directly, with a manual clock.
     // The source has no secrets: each run generates its own, which stacks and spawned processes inherit.
+    // Warnings and errors only (LOG_LEVEL): a line per request would bury the test report; processes
+    // the tests spawn inherit it, and tests reading info lines ask for them.
     env: {
       APOLLO_TELEMETRY_DISABLED: '1',
+      LOG_LEVEL: 'warn',
       DCRM_TRUST_PROXY: '1',
       DCRM_SCRYPT_N: '16384',
       DCRM_JOBS: 'off',

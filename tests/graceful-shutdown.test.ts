@@ -19,7 +19,15 @@ type Proc = { child: ChildProcess; stdout: string[]; stderr: string[]; exited: P
 
 function launch(command: string, args: string[], env: NodeJS.ProcessEnv): Proc {
   const child = spawn(command, args, {
-    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', DCRM_COST_BUCKET_SIZE: '10000000', DCRM_COST_RESTORE_RATE: '1000000', ...env },
+    // LOG_LEVEL info: the shutdown lines read below are info lines.
+    env: {
+      ...process.env,
+      APOLLO_TELEMETRY_DISABLED: '1',
+      LOG_LEVEL: 'info',
+      DCRM_COST_BUCKET_SIZE: '10000000',
+      DCRM_COST_RESTORE_RATE: '1000000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];

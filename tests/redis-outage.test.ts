@@ -1,4 +1,5 @@
 import { type EventBus, redisBus } from '@dcrm/kit';
+import { type CapturedLogs, captureLogs } from '@dcrm/kit/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
@@ -21,14 +22,16 @@ describe.skipIf(!installed)('a Redis outage degrades, it does not break (a priva
   let redis: Awaited<ReturnType<typeof startRedisServer>>;
   let stack: Stack;
   let other: EventBus;
-  const warnings: string[] = [];
+  let logs: CapturedLogs;
+  // The outage lines are the loggers' warnings; ioredis itself would print to console.error.
+  const warnings = () => logs.lines().flatMap((l) => (l.level === 'warn' ? [String(l.msg)] : []));
   const errors: string[] = [];
 
   beforeAll(async () => {
     redis = await startRedisServer();
     // Bus, sign-in throttling and cost buckets all follow REDIS_URL (this file's process only).
     process.env.REDIS_URL = redis.url;
-    vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args.map(String).join(' ')));
+    logs = captureLogs('warn');
     vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.map(String).join(' ')));
     stack = await startTestStack();
     other = redisBus(redis.url, () => {});
@@ -40,6 +43,7 @@ describe.skipIf(!installed)('a Redis outage degrades, it does not break (a priva
     await redis?.stop();
     delete process.env.REDIS_URL;
     vi.restoreAllMocks();
+    logs?.restore();
   });
 
   it('signs in, answers queries and delivers events while Redis is down, logs the outage once each way, then uses Redis again', async () => {
@@ -78,15 +82,15 @@ describe.skipIf(!installed)('a Redis outage degrades, it does not break (a priva
     });
     await signIn(stack.router.handler, 'customerLogin', 'aoife@example.com', KEYS.volt);
     // Every client has logged its outage: once when it began, once when it ended.
-    await eventually(async () => warnings.filter((w) => w.includes('Redis back')).length >= 4);
+    await eventually(async () => warnings().filter((w) => w.includes('Redis back')).length >= 4);
     const names = ['event bus (publish)', 'event bus (subscribe)', 'sign-in throttling', 'query cost buckets'];
     for (const name of names) {
       expect(
-        warnings.filter((w) => w.includes(`${name}: Redis unavailable`)),
+        warnings().filter((w) => w.includes(`${name}: Redis unavailable`)),
         name,
       ).toHaveLength(1);
       expect(
-        warnings.filter((w) => w.includes(`${name}: Redis back after`)),
+        warnings().filter((w) => w.includes(`${name}: Redis back after`)),
         name,
       ).toHaveLength(1);
     }

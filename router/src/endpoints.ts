@@ -2,7 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer, HTTPGraphQLRequest } from '@apollo/server';
 import {
   BodyError,
+  loggerFor,
+  logRequest,
+  noteClient,
+  noteResponseCodes,
+  REQUEST_ID_HEADER,
   redisAnswers,
+  requestIdOf,
   SQL_COUNT_HEADER,
   type SubgraphTarget,
   screenRequest,
@@ -11,6 +17,7 @@ import {
   sendJson,
   sqlCounter,
   toGraphQLRequest,
+  withRequest,
 } from '@dcrm/kit';
 import type { GraphQLSchema } from 'graphql';
 import type { Authenticator } from './authenticate.js';
@@ -51,7 +58,10 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
   const run = async (request: HTTPGraphQLRequest, req: IncomingMessage) => {
     // Nesting, null bytes and persisted-query hashes are refused before Apollo parses anything.
     const screened = screenRequest(request);
-    if (screened) return { result: screened, storefrontId: null };
+    if (screened) {
+      if (screened.body.kind === 'complete') noteResponseCodes(screened.body.string);
+      return { result: screened, storefrontId: null };
+    }
     let storefrontId: string | null = null;
     const { result, statements } = await sqlCounter.run(() =>
       deps.apollo.executeHTTPGraphQLRequest({
@@ -59,6 +69,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
         context: async () => {
           const identity = await deps.auth.identify(request.headers, deps.clientIp(req));
           storefrontId = identity.principal.storefrontId;
+          noteClient(identity.principal, identity.keyId);
           return { principal: identity.principal, cost: costClient(identity, deps.cost) };
         },
       }),
@@ -126,6 +137,15 @@ export function routes(deps: RoutesDeps): Handler {
     if (deps.graphiql?.(req, res, path)) return;
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found', graphql: '/graphql' });
     if (req.method === 'OPTIONS') return void deps.preflight(req, res).catch((error) => sendBodyError(res, error));
-    deps.graphql(req, res).catch((error) => sendBodyError(res, error));
+    // Every request gets an id (the client's, when sane), sent back and on to each subgraph, and one
+    // log line once answered, refusals before GraphQL (401, 400, 413, 429) included.
+    const requestId = requestIdOf(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    void withRequest(requestId, () =>
+      deps
+        .graphql(req, res)
+        .catch((error) => sendBodyError(res, error))
+        .then(() => logRequest(loggerFor('router'), res.statusCode, res.statusCode >= 500 ? 'warn' : 'info')),
+    );
   };
 }

@@ -1,7 +1,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { maskErrors, type SubgraphTarget } from '@dcrm/kit';
+import { logUnexpected, maskErrors, requestLogPlugin, type SubgraphTarget } from '@dcrm/kit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { GraphQLError, GraphQLSchema, ValidationContext } from 'graphql';
@@ -55,7 +55,7 @@ export type ApolloSettings = {
 export function createApollo(gateway: ApolloGateway, settings: ApolloSettings): ApolloServer<RouterContext> {
   return new ApolloServer<RouterContext>({
     gateway,
-    formatError: maskErrors(),
+    formatError: maskErrors(logUnexpected('router')),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     introspection: settings.introspection,
@@ -68,6 +68,7 @@ export function createApollo(gateway: ApolloGateway, settings: ApolloSettings): 
       costPlugin(settings.cost, settings.buckets),
       unavailablePlugin(),
       ...(settings.metrics ? [settings.metrics.plugin] : []),
+      requestLogPlugin(),
       ApolloServerPluginCacheControlDisabled(),
       // Apollo's landing page loads Apollo Sandbox from a CDN.
       ApolloServerPluginLandingPageDisabled(),

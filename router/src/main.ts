@@ -1,4 +1,4 @@
-import { exitOnStartupError, httpTarget, internalSecret, requiredSecret, StartupError, stopOnSignals } from '@dcrm/kit';
+import { exitOnStartupError, httpTarget, internalSecret, loggerFor, requiredSecret, StartupError, stopOnSignals } from '@dcrm/kit';
 import { loadSupergraph, subgraphNames } from '@dcrm/schema';
 import { createRouter } from './router.js';
 import { sdkDocuments } from './warm-up.js';
@@ -32,6 +32,6 @@ const start = async () => {
 };
 const { router, targets, port } = await start().catch(exitOnStartupError);
 stopOnSignals(() => router.stop());
-console.log(
-  `[dcrm] router on http://${process.env.HOST || '127.0.0.1'}:${port}/graphql → ${targets.map((t) => t.name).join(', ')} (${router.warmedPlans} query plans built at start)`,
+loggerFor('router').info(
+  `router on http://${process.env.HOST || '127.0.0.1'}:${port}/graphql → ${targets.map((t) => t.name).join(', ')} (${router.warmedPlans} query plans built at start)`,
 );

@@ -4,6 +4,7 @@ import {
   envCorsOrigins,
   httpListener,
   introspectionEnabled,
+  loggerFor,
   openBus,
   type Registry,
   type SubgraphTarget,
@@ -84,7 +85,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   await apollo.start();
   const schema = apiSchema();
   const warm = options.warmUp?.length && schema ? await warmQueryPlans(apollo, schema, options.warmUp) : { planned: 0, failed: [] };
-  for (const problem of warm.failed) console.warn(`[dcrm] query plan warm-up: ${problem}`);
+  for (const problem of warm.failed) loggerFor('router').warn(`query plan warm-up: ${problem}`);
   const subscriptions = createSubscriptionServer({
     apollo,
     schema: apiSchema,

@@ -5,10 +5,10 @@ refuseDemoDataInProduction('pnpm start (the all-in-one demo)');
 const { DEMO_KEYS } = await import('@dcrm/customer/seed/demo.js');
 const { EXAMPLE_QUERY } = await import('./example.js');
 const { startStack } = await import('./stack.js');
-const { exitOnStartupError, stopOnSignals } = await import('@dcrm/kit');
+const { exitOnStartupError, loggerFor, stopOnSignals } = await import('@dcrm/kit');
 
 const port = Number(process.env.PORT ?? 4000);
-const log = (line: string) => console.log(`[dcrm] ${line}`);
+const log = (line: string) => loggerFor('stack').info(line);
 // The demo storefront key is a fixed string of the seed, so GraphiQL is pre-filled with it and the example query.
 const start = async () => {
   const stack = await startStack({

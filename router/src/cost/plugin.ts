@@ -1,4 +1,5 @@
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+import { loggerFor } from '@dcrm/kit';
 import { GraphQLError } from 'graphql';
 import type { RouterContext } from '../context.js';
 import type { CostBuckets, CostSettings, ThrottleStatus } from './budget.js';
@@ -51,7 +52,7 @@ export function costPlugin(settings: CostSettings, buckets: CostBuckets): Apollo
           }
           // Free queries (`__typename` only) still take a point, so a flood of them is not free.
           const spent = await buckets.spend(subject, Math.max(1, requested), budget).catch((error: unknown) => {
-            console.error('[dcrm] query cost bucket failed; the request runs uncounted', error);
+            loggerFor('router').error({ err: error }, 'query cost bucket failed; the request runs uncounted');
             return null;
           });
           if (!spent) return;

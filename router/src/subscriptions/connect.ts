@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { HeaderMap } from '@apollo/server';
+import { loggerFor } from '@dcrm/kit';
 import { GraphQLError } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import type { WebSocket } from 'ws';
@@ -26,7 +27,7 @@ export async function identifyConnection(
     if (codeOf(error) === 'UNAUTHENTICATED') {
       socket.close(CloseCode.Unauthorized, (error as GraphQLError).message.slice(0, 120));
     } else {
-      console.error('[dcrm] subscription authentication failed', error);
+      loggerFor('subscriptions').error({ err: error }, 'subscription authentication failed');
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     }
     return null;

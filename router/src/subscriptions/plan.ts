@@ -1,4 +1,4 @@
-import { offerChannels, type Principal, screenOperation } from '@dcrm/kit';
+import { loggerFor, offerChannels, type Principal, screenOperation } from '@dcrm/kit';
 import {
   type DocumentNode,
   type FieldNode,
@@ -65,7 +65,7 @@ export function planSubscription(payload: SubscribePayload, principal: Principal
   // The rewrite keeps the client's selection as it is; if it ever failed validation that would be our bug.
   const rewritten = validate(schema, parse(query), specifiedRules);
   if (rewritten.length > 0) {
-    console.error('[dcrm] subscription rewrite is invalid', rewritten, query);
+    loggerFor('subscriptions').error({ errors: rewritten.map((e) => e.message), query }, 'subscription rewrite is invalid');
     return [failure('INTERNAL_SERVER_ERROR', 'Internal server error')];
   }
   const plan = { channel, query, operationName: operation.name?.value, variables, responseKey: field.alias?.value ?? field.name.value };

@@ -1,4 +1,4 @@
-import type { EventBus, OfferPublished } from '@dcrm/kit';
+import { type EventBus, loggerFor, type OfferPublished } from '@dcrm/kit';
 import type { FormattedExecutionResult } from 'graphql-ws';
 
 /** Events waiting for a slow subscriber beyond this are dropped (the bus is at-most-once anyway). */
@@ -27,7 +27,7 @@ export async function openStream(
     if (!results.accepting() || typeof offerId !== 'string') return;
     results.push(
       deps.lookup(offerId).catch((error: unknown) => {
-        console.error('[dcrm] subscription lookup failed', error);
+        loggerFor('subscriptions').error({ err: error }, 'subscription lookup failed');
         return { data: null, errors: [INTERNAL_ERROR] };
       }),
     );
@@ -36,7 +36,7 @@ export async function openStream(
   try {
     off = await deps.bus.subscribe(channel, onEvent);
   } catch (error) {
-    console.error('[dcrm] subscription could not listen on the bus', error);
+    loggerFor('subscriptions').error({ err: error }, 'subscription could not listen on the bus');
     return { errors: [INTERNAL_ERROR] };
   }
   let finished: Promise<void> | null = null;

@@ -46,7 +46,7 @@ export const cartSubgraph: SubgraphDefinition = {
             taskList: { 'cart:abandonment': async () => void (await tasks['cart:abandonment']()) },
             crontab: CRONTAB,
             concurrency: 1,
-            logger: (line) => console.error(`[dcrm] cart jobs: ${line}`),
+            component: 'cart jobs',
           });
     await runner?.start();
     return createSubgraphServer({

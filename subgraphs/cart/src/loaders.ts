@@ -1,4 +1,4 @@
-import { actingStorefront, byId, groupedBy, isServiceUnavailable, memo, type Principal, serviceUnavailable } from '@dcrm/kit';
+import { actingStorefront, byId, groupedBy, isServiceUnavailable, loggerFor, memo, type Principal, serviceUnavailable } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { catalogLoader, storefrontLocale } from './clients/catalog.js';
@@ -66,7 +66,7 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
           );
           for (const [i, { index }] of group.entries()) results[index] = evaluations[i];
         } catch (error) {
-          if (!isServiceUnavailable(error)) console.error('[dcrm] cart: promotion evaluation failed', error);
+          if (!isServiceUnavailable(error)) loggerFor('cart').error({ err: error }, 'promotion evaluation failed');
           const failure = isServiceUnavailable(error) ? (error as Error) : serviceUnavailable('promotion');
           for (const { index } of group) results[index] = failure;
         }

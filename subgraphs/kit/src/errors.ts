@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
+import { loggerFor, noteErrorCode } from './logger.js';
 
 export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'THROTTLED' | 'SERVICE_UNAVAILABLE';
 
@@ -94,11 +95,33 @@ export function isUnavailable(error: unknown, depth = 0): boolean {
 export type ErrorLogger = (error: unknown) => void;
 
 /**
+ * Logs an unexpected error once, with its stack, at error level (the line carries the request id).
+ * One a subgraph answered with (`serviceName`, set by the gateway) was logged by that subgraph already.
+ */
+export const logUnexpected =
+  (component: string): ErrorLogger =>
+  (error) => {
+    const e = error as { originalError?: unknown; path?: unknown; extensions?: { serviceName?: unknown } } | null;
+    if (e?.extensions?.serviceName) return;
+    loggerFor(component).error({ err: e?.originalError ?? error, path: e?.path }, 'unexpected error');
+  };
+
+/**
  * Apollo `formatError`: known codes pass; database blips become `SERVICE_UNAVAILABLE` (`retryable: true`,
  * the client may try again); everything else (database messages, stack traces, bugs) becomes
- * `INTERNAL_SERVER_ERROR` with a fixed message, logged server-side.
+ * `INTERNAL_SERVER_ERROR` with a fixed message, logged server-side. The code each client sees is noted
+ * for the request's log line.
  */
-export function maskErrors(log: ErrorLogger = (e) => console.error('[dcrm] unexpected error', e)) {
+export function maskErrors(log: ErrorLogger = logUnexpected('graphql')) {
+  const mask = masker(log);
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const masked = mask(formatted, error);
+    noteErrorCode(String(masked.extensions?.code ?? 'UNKNOWN'));
+    return masked;
+  };
+}
+
+function masker(log: ErrorLogger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PUBLIC_CODES.has(code)) {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import { loggerFor, noteErrorCode } from './logger.js';
 import { StartupError, shutdownGraceMs } from './shutdown.js';
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -72,10 +73,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 export function sendBodyError(res: ServerResponse, error: unknown): void {
   if (error instanceof BodyError) {
+    noteErrorCode('BAD_REQUEST');
     sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
     return;
   }
-  console.error('[dcrm] request failed', error);
+  noteErrorCode('INTERNAL_SERVER_ERROR');
+  loggerFor('http').error({ err: error }, 'request failed');
   sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
 }
 

@@ -13,6 +13,7 @@ export * from './ids.js';
 export * from './jobs.js';
 export * from './jwt.js';
 export * from './loaders.js';
+export * from './logger.js';
 export * from './metrics.js';
 export * from './metrics-subgraph.js';
 export * from './orm.js';

@@ -1,5 +1,6 @@
 import { Logger, parseCrontab, type Runner, type RunnerOptions, run, runMigrations, runOnce, type TaskList } from 'graphile-worker';
 import pg from 'pg';
+import { loggerFor } from './logger.js';
 
 export const DEFAULT_JOB_SCHEMA = 'graphile_worker';
 
@@ -21,7 +22,8 @@ export type JobRunnerOptions = {
   /** ms between polls for jobs that became due; new jobs arrive at once by LISTEN/NOTIFY. */
   pollInterval?: number;
   schema?: string;
-  logger?: (line: string) => void;
+  /** Whose jobs: the worker's warnings and errors go to this component's logger. */
+  component?: string;
 };
 
 export type JobRunner = {
@@ -44,7 +46,7 @@ export type AddJobOptions = {
 };
 
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
-  const logger = toLogger(options.logger);
+  const logger = toLogger(options.component);
   const base: RunnerOptions = {
     connectionString: options.databaseUrl,
     // The jobs running at once plus the LISTEN connection and one to spare (graphile-worker's default is 10).
@@ -163,10 +165,11 @@ function toTaskList(handlers: JobTaskList): TaskList {
 }
 
 /** graphile-worker logs to the console by default; here only its warnings and errors, to the caller's log. */
-function toLogger(log?: (line: string) => void): Logger {
+function toLogger(component = 'jobs'): Logger {
   // Warnings and errors only: graphile-worker reports every poll and completed job at debug/info.
   return new Logger(() => (level, message) => {
-    if (level === 'error' || level === 'warning') log?.(`[worker] ${level}: ${message}`);
+    if (level === 'error') loggerFor(component).error(message);
+    else if (level === 'warning') loggerFor(component).warn(message);
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { loggerFor } from './logger.js';
 
 export type RedisLog = (line: string) => void;
 
@@ -13,7 +14,7 @@ export type RedisHealth = {
  * every reconnect attempt) and logs an outage twice: once when it starts, once when it ends, with how
  * long it lasted. Reconnecting is left to ioredis.
  */
-export function watchRedis(client: Redis, name: string, log: RedisLog = (line) => console.warn(line)): RedisHealth {
+export function watchRedis(client: Redis, name: string, log: RedisLog = (line) => loggerFor('redis').warn(line)): RedisHealth {
   let lostAt: number | null = null;
   let downSince: number | null = null;
   client.on('close', () => {
@@ -22,10 +23,10 @@ export function watchRedis(client: Redis, name: string, log: RedisLog = (line) =
   client.on('error', (error: Error) => {
     if (downSince !== null) return;
     downSince = lostAt ?? Date.now();
-    log(`[dcrm] ${name}: Redis unavailable (${error.message}); degrading until it is back`);
+    log(`${name}: Redis unavailable (${error.message}); degrading until it is back`);
   });
   client.on('ready', () => {
-    if (downSince !== null) log(`[dcrm] ${name}: Redis back after ${((Date.now() - downSince) / 1000).toFixed(1)} s`);
+    if (downSince !== null) log(`${name}: Redis back after ${((Date.now() - downSince) / 1000).toFixed(1)} s`);
     downSince = null;
     lostAt = null;
   });

@@ -1,4 +1,5 @@
 import { openDatabase } from './database.js';
+import { loggerFor } from './logger.js';
 import { internalSecret } from './principal.js';
 import { requiredSecret } from './secrets.js';
 import { exitOnStartupError, stopOnSignals } from './shutdown.js';
@@ -32,5 +33,5 @@ export async function runSubgraph(definition: SubgraphDefinition, defaultPort: n
     await booted.orm.close();
     await database.stop();
   });
-  console.log(`[dcrm] ${definition.name} subgraph on http://${process.env.HOST || '127.0.0.1'}:${port}/graphql`);
+  loggerFor(definition.name).info(`${definition.name} subgraph on http://${process.env.HOST || '127.0.0.1'}:${port}/graphql`);
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { loggerFor } from './logger.js';
 
 /** How high-entropy secrets (API keys, refresh and cart tokens) are stored: SHA-256, hex. No KDF needed. */
 export const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex');
@@ -63,7 +64,7 @@ export function ensureLocalSecrets(dir = '.data', env: NodeJS.ProcessEnv = proce
 /** For entry points: a SecretError ends the process with its message (exit code 1), anything else is rethrown. */
 export function exitOnSecretError(error: unknown): never {
   if (error instanceof SecretError) {
-    console.error(`[dcrm] ${error.message}`);
+    loggerFor('startup').fatal(error.message);
     process.exit(1);
   }
   throw error;

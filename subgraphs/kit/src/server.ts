@@ -12,8 +12,18 @@ import { type DocumentNode, GraphQLError, parse } from 'graphql';
 import { applyAccessDirectives } from './access.js';
 import { requestPrincipal } from './brand-guard.js';
 import { mayActOn } from './brands.js';
-import { maskErrors } from './errors.js';
+import { logUnexpected, maskErrors } from './errors.js';
 import { httpListener, sendBodyError, sendGraphQLResponse, sendJson, toGraphQLRequest } from './http.js';
+import {
+  loggerFor,
+  logRequest,
+  noteClient,
+  noteResponseCodes,
+  REQUEST_ID_HEADER,
+  requestIdOf,
+  requestLogPlugin,
+  withRequest,
+} from './logger.js';
 import { measured, metricsEndpoint, processMetrics, type Registry } from './metrics.js';
 import { subgraphMetrics } from './metrics-subgraph.js';
 import { databaseReady, type MikroORM } from './orm.js';
@@ -102,8 +112,13 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
   const apollo = new ApolloServer<SubgraphContext<L, S>>({
     schema,
     // No cache hints are used: the cache-control plugin would only wrap every field resolver.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
-    formatError: maskErrors(),
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      requestLogPlugin(),
+    ],
+    formatError: maskErrors(logUnexpected(options.name)),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     // Only the router talks to subgraphs, and it never sends persisted queries.
@@ -115,11 +130,25 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
   });
   await apollo.start();
 
+  const log = () => loggerFor(options.name);
   const metrics = subgraphMetrics({ name: options.name, orm: options.orm, tasks: Object.keys(options.tasks ?? {}) });
-  const respond = async (request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse> => {
+  // One line per request, at debug: each client request fans out to several subgraph fetches, and the
+  // router's line (info) already reports it; a refused one (bad signature, screening) is info.
+  const execute = (request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse> =>
+    withRequest(requestIdOf(request.headers.get(REQUEST_ID_HEADER)), async () => {
+      const response = await measured(metrics.requests, request, run);
+      const status = response.status ?? 200;
+      logRequest(log(), status, status >= 400 ? 'info' : 'debug');
+      return response;
+    });
+
+  const run = async (request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse> => {
     // Reached directly, a subgraph screens what the router would have (nesting, null bytes).
     const screened = screenRequest(request);
-    if (screened) return screened;
+    if (screened) {
+      if (screened.body.kind === 'complete') noteResponseCodes(screened.body.string);
+      return screened;
+    }
     const { result, statements } = await sqlCounter.run(() =>
       requestPrincipal.run(() =>
         apollo.executeHTTPGraphQLRequest({
@@ -133,6 +162,7 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
             // The active brand must be one the principal is granted (the router picks it; never trust it blindly).
             if (principal.storefrontId && !mayActOn(principal, principal.storefrontId)) throw unauthenticated();
             requestPrincipal.bind(principal);
+            noteClient(principal);
             const em = options.orm.em.fork() as EntityManager;
             return { principal, em, loaders: options.createLoaders(em, principal), services: options.services as S };
           },
@@ -143,7 +173,7 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
     sqlCounter.add(statements);
     return result;
   };
-  const execute = (request: HTTPGraphQLRequest) => measured(metrics.requests, request, respond);
+
   const serveMetrics = metricsEndpoint(() => [processMetrics(), metrics.registry]);
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -157,10 +187,16 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
       return;
     }
     if (path !== '/graphql' && path !== '/') return sendJson(res, 404, { error: 'not found' });
-    toGraphQLRequest(req)
-      .then(execute)
-      .then((response) => sendGraphQLResponse(res, response))
-      .catch((error) => sendBodyError(res, error));
+    // A body refused before `execute` (too large, not JSON) still gets its request line.
+    withRequest(requestIdOf(req.headers[REQUEST_ID_HEADER]), () =>
+      toGraphQLRequest(req)
+        .then(execute)
+        .then((response) => sendGraphQLResponse(res, response))
+        .catch((error) => {
+          sendBodyError(res, error);
+          logRequest(log(), res.statusCode);
+        }),
+    );
   };
 
   const http = httpListener(handler);

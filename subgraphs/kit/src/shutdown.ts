@@ -1,3 +1,4 @@
+import { loggerFor } from './logger.js';
 import { SecretError } from './secrets.js';
 
 /** Time in-flight requests get to finish once a process is told to stop (`DCRM_SHUTDOWN_GRACE_MS`, default 10 s). */
@@ -16,7 +17,7 @@ export class StartupError extends Error {}
 export function exitOnStartupError(error: unknown): never {
   const known = error instanceof StartupError || error instanceof SecretError;
   const message = error instanceof Error ? error.message : String(error);
-  console.error(`[dcrm] could not start: ${known ? message : describe(error, message)}`);
+  loggerFor('startup').fatal(`could not start: ${known ? message : describe(error, message)}`);
   process.exit(1);
 }
 
@@ -32,7 +33,7 @@ function describe(error: unknown, message: string): string {
  * the grace period). A second signal exits at once. Under pnpm/npm, which do not pass SIGTERM on to
  * their child, the process also stops when the package manager that started it goes away.
  */
-export function stopOnSignals(stop: () => Promise<void>, log: (line: string) => void = (l) => console.log(`[dcrm] ${l}`)): void {
+export function stopOnSignals(stop: () => Promise<void>, log: (line: string) => void = (l) => loggerFor('process').info(l)): void {
   let stopping = false;
   const begin = (reason: string) => {
     if (stopping) {
@@ -42,14 +43,14 @@ export function stopOnSignals(stop: () => Promise<void>, log: (line: string) => 
     stopping = true;
     log(`${reason}: stopping (in-flight requests get up to ${shutdownGraceMs()} ms)`);
     const deadline = setTimeout(() => {
-      console.error('[dcrm] shutdown took too long: exiting');
+      loggerFor('process').error('shutdown took too long: exiting');
       process.exit(1);
     }, shutdownGraceMs() + 15_000);
     deadline.unref();
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(`[dcrm] shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        loggerFor('process').error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );

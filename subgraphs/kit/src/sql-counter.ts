@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { loggerFor } from './logger.js';
 
 /** Counts SQL statements per request: the N+1 guard in tests and the bench read it. */
 export type SqlCount = { statements: number };
@@ -25,7 +26,7 @@ export const sqlCounter = {
   onQuery(sql: string): string {
     const count = storage.getStore();
     if (count) count.statements += 1;
-    if (logSql) console.log(`[sql] ${sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+    if (logSql) loggerFor('sql').info(sql.replace(/\s+/g, ' ').slice(0, 160));
     return sql;
   },
 };

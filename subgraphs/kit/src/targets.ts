@@ -4,6 +4,7 @@ import { HeaderMap } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { isServiceUnavailable, serviceUnavailable } from './errors.js';
 import { responseJson } from './http.js';
+import { currentRequest, loggerFor, REQUEST_ID_HEADER } from './logger.js';
 import { PRINCIPAL_HEADER, type Principal, signPrincipal } from './principal.js';
 import type { SubgraphServer } from './server.js';
 import { SQL_COUNT_HEADER, sqlCounter } from './sql-counter.js';
@@ -23,7 +24,10 @@ export type SubgraphTarget = {
  */
 function unavailable(name: string, cause: unknown): Error {
   if (isServiceUnavailable(cause)) return cause as Error;
-  console.warn(`[dcrm] ${name} unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+  loggerFor('subgraph-fetch').warn(
+    { subgraph: name, cause: cause instanceof Error ? cause.message : String(cause) },
+    `${name} unavailable`,
+  );
   return serviceUnavailable(name);
 }
 
@@ -52,6 +56,8 @@ export function inProcessTarget(server: SubgraphServer, secret: string): Subgrap
         ['content-type', 'application/json'],
         [PRINCIPAL_HEADER, signPrincipal(principal, secret, { audience: server.name, body: request })],
       ]);
+      const requestId = currentRequest()?.requestId;
+      if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
       try {
         const response = await server.execute({ method: 'POST', headers, search: '', body: request });
         if ((response.status ?? 200) >= 500) throw new Error(`answered ${response.status}`);
@@ -113,10 +119,12 @@ export function httpTarget(name: string, graphqlUrl: string, secret: string, tim
       });
     },
     async execute(request, principal) {
-      const headers = {
+      const headers: Record<string, string> = {
         'content-type': 'application/json',
         [PRINCIPAL_HEADER]: signPrincipal(principal, secret, { audience: name, body: request }),
       };
+      const requestId = currentRequest()?.requestId;
+      if (requestId) headers[REQUEST_ID_HEADER] = requestId;
       try {
         const response = await post(url, JSON.stringify(request), headers, timeoutMs);
         sqlCounter.add(Number(response.headers[SQL_COUNT_HEADER] ?? 0));

@@ -1,5 +1,7 @@
+import { Writable } from 'node:stream';
 import request from 'supertest';
 import type { Clock } from './clock.js';
+import { setLogDestination } from './logger.js';
 import { internalSecret, PRINCIPAL_HEADER, type Principal, signPrincipal } from './principal.js';
 import { SQL_COUNT_HEADER } from './sql-counter.js';
 import { type BootedSubgraph, bootSubgraph, type Peers, type SubgraphDefinition } from './subgraph.js';
@@ -65,3 +67,32 @@ export async function gql(
 
 /** The `extensions.code` of each error of a result. */
 export const codes = (result: GqlResult) => result.body.errors?.map((e) => e.extensions?.code) ?? [];
+
+export type CapturedLogs = {
+  /** Every line written since the capture began, parsed. */
+  lines(): Record<string, unknown>[];
+  /** The raw output, for asserting what must never appear in it. */
+  text(): string;
+  restore(): void;
+};
+
+/** Sends every logger of this process into memory at `level` until `restore()`. */
+export function captureLogs(level = 'debug'): CapturedLogs {
+  let output = '';
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      output += String(chunk);
+      done();
+    },
+  });
+  setLogDestination(sink, level);
+  return {
+    lines: () =>
+      output
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    text: () => output,
+    restore: () => setLogDestination(null),
+  };
+}

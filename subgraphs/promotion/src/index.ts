@@ -30,7 +30,7 @@ export const promotionSubgraph: SubgraphDefinition = {
             taskList: tasks,
             crontab: CRONTAB,
             concurrency: 2,
-            logger: (line) => console.error(`[dcrm] promotion jobs: ${line}`),
+            component: 'promotion jobs',
           });
     // Mutations queue jobs (campaign schedules) whether or not this instance runs a worker.
     if (runner) await runner.start();

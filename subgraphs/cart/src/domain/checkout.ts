@@ -1,4 +1,4 @@
-import { type Clock, EVENTS, fail, newId, type OrderPlacedEvent, ok, type Principal, type Result } from '@dcrm/kit';
+import { type Clock, EVENTS, fail, loggerFor, newId, type OrderPlacedEvent, ok, type Principal, type Result } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
@@ -257,7 +257,7 @@ const placedEvent = (draft: Draft, order: IOrder, now: Date): OrderPlacedEvent =
 async function releaseUnlessOrdered(ctx: CheckoutContext, storefrontId: string, key: string): Promise<void> {
   if (await existingOrder(ctx.em.fork() as EntityManager, storefrontId, key)) return;
   await ctx.services.promotions.release(storefrontId, key).catch((error) => {
-    console.error('[dcrm] cart: promotion release failed', error);
+    loggerFor('cart').error({ err: error }, 'promotion release failed');
   });
 }
 

@@ -1,4 +1,4 @@
-import { fail, isServiceUnavailable, ok, type Result } from '@dcrm/kit';
+import { fail, isServiceUnavailable, loggerFor, ok, type Result } from '@dcrm/kit';
 
 /**
  * A write that needs another subgraph's answer (prices, discounts, the account) and cannot get it
@@ -9,7 +9,7 @@ export async function askPeer<T>(service: string, field: string[], call: () => P
   try {
     return ok(await call());
   } catch (error) {
-    if (!isServiceUnavailable(error)) console.error(`[dcrm] cart: ${service} call failed`, error);
+    if (!isServiceUnavailable(error)) loggerFor('cart').error({ err: error }, `${service} call failed`);
     return fail('SERVICE_UNAVAILABLE', `The ${service} service cannot be reached right now; nothing was changed, try again shortly`, field);
   }
 }

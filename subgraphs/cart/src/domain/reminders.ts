@@ -1,4 +1,4 @@
-import { type Principal, SERVICE_SCOPES, type SubgraphTarget, servicePrincipal } from '@dcrm/kit';
+import { loggerFor, type Principal, SERVICE_SCOPES, type SubgraphTarget, servicePrincipal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { preferencesOf, sendSiteMessage } from '../clients/customer.js';
 import type { ChannelAdapter } from './channels.js';
@@ -72,7 +72,7 @@ async function deliver(em: EntityManager, deps: ReminderDeps, r: Due, now: Date)
   const read = await preferencesOf(deps.customer, service, r.customer_id);
   // Consent unknown is not consent refused: the reminder waits for the customer service instead of stopping for good.
   if ('unreadable' in read) {
-    console.warn(`[dcrm] cart: reminder ${r.reminder_id} waits, consent unreadable: ${read.unreadable}`);
+    loggerFor('cart').warn(`reminder ${r.reminder_id} waits, consent unreadable: ${read.unreadable}`);
     return 'retry';
   }
   const prefs = read.preferences;

@@ -1,4 +1,4 @@
-import { EVENTS, type MikroORM, type OrderPlacedEvent } from '@dcrm/kit';
+import { EVENTS, loggerFor, type MikroORM, type OrderPlacedEvent } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { attributeOrder } from './attribution.js';
 import { handleSignal, type RuleEvent, toSignal } from './realtime.js';
@@ -19,7 +19,7 @@ export async function startEventConsumers(orm: MikroORM, services: PromotionServ
   const pending = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
     const tracked = work
-      .catch((error) => console.error('[dcrm] promotion: event not handled', error))
+      .catch((error) => loggerFor('promotion').error({ err: error }, 'event not handled'))
       .finally(() => pending.delete(tracked));
     pending.add(tracked);
   };

@@ -1,4 +1,4 @@
-import { type EventBus, newId, type OfferPublished, offerChannels } from '@dcrm/kit';
+import { type EventBus, loggerFor, newId, type OfferPublished, offerChannels } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOffer, Offer, type OfferSource } from '../entities/index.js';
 
@@ -99,7 +99,7 @@ export async function publishOffers(bus: EventBus, offers: PublishedOffer[]): Pr
   for (const offer of offers) {
     const channel = offer.customerId ? offerChannels.customer(offer.customerId) : offerChannels.storefront(offer.storefrontId);
     const payload: OfferPublished = { offerId: offer.offerId };
-    await bus.publish(channel, payload).catch((error) => console.error('[dcrm] promotion: offer not published', error));
+    await bus.publish(channel, payload).catch((error) => loggerFor('promotion').error({ err: error }, 'offer not published'));
   }
 }
 

@@ -1,0 +1,197 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+import type { OperationDefinitionNode } from 'graphql';
+import { type DestinationStream, type Level, type Logger, type LoggerOptions, pino } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger } from 'pino';
+
+/**
+ * Field names whose values are credentials wherever they sit in a logged object (top level, or one or
+ * two objects down: `{ input: { password } }`, `{ variables: { input: { password } } }`).
+ */
+const SECRET_FIELDS = ['password', 'newPassword', 'currentPassword', 'token', 'accessToken', 'refreshToken', 'secret', 'apiKey'];
+/** Request headers carrying credentials or the signed principal. */
+const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-api-key', 'x-dcrm-principal'];
+
+export const REDACT_PATHS = [
+  ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
+  ...SECRET_HEADERS.flatMap((h) => [`headers["${h}"]`, `*.headers["${h}"]`]),
+];
+
+const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** `LOG_LEVEL` (fatal, error, warn, info, debug, trace or silent); info when unset or unknown. */
+export function logLevel(env: NodeJS.ProcessEnv = process.env): string {
+  const level = (env.LOG_LEVEL ?? '').trim().toLowerCase();
+  return LEVELS.has(level) ? level : 'info';
+}
+
+/**
+ * JSON lines in production or when stdout is not a terminal (errors and above on stderr, the rest on
+ * stdout, so a supervisor's stderr still shows only trouble); pino-pretty on a developer's terminal.
+ * Synchronous writes: a line logged just before `process.exit` is not lost.
+ */
+function defaultDestination(env: NodeJS.ProcessEnv): DestinationStream {
+  if (env.NODE_ENV !== 'production' && process.stdout.isTTY) {
+    return pretty({
+      colorize: true,
+      sync: true,
+      singleLine: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      messageFormat: '[{component}] {msg}',
+      ignore: 'pid,hostname,component',
+    });
+  }
+  return pino.multistream(
+    [
+      { level: 'trace', stream: pino.destination({ dest: 1, sync: true }) },
+      { level: 'error', stream: pino.destination({ dest: 2, sync: true }) },
+    ],
+    { dedupe: true },
+  );
+}
+
+/** The request a log line belongs to: what the per-request line reports, filled in as the request goes. */
+export type RequestLog = {
+  requestId: string;
+  startedAt: number;
+  operation: string | null;
+  client: { clientKind: string; clientId: string | null; keyId?: string | null; storefront: string | null } | null;
+  codes: string[];
+};
+
+const requests = new AsyncLocalStorage<RequestLog>();
+
+function options(level: string): LoggerOptions {
+  return {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    // Every line logged while a request runs (its unexpected errors included) names that request.
+    mixin: () => {
+      const request = requests.getStore();
+      return request ? { requestId: request.requestId } : {};
+    },
+  };
+}
+
+let root: Logger | null = null;
+const children = new Map<string, Logger>();
+
+/** The process's one logger (built on first use from `LOG_LEVEL` and `NODE_ENV`). */
+export function rootLogger(): Logger {
+  root ??= pino(options(logLevel()), defaultDestination(process.env));
+  return root;
+}
+
+/** The logger of one part of the process: its lines carry `component` (router, catalog, cart jobs…). */
+export function loggerFor(component: string): Logger {
+  let child = children.get(component);
+  if (!child) {
+    child = rootLogger().child({ component });
+    children.set(component, child);
+  }
+  return child;
+}
+
+/**
+ * Tests: every logger writes to `stream` at `level` from now on (null: back to the process default).
+ * Loggers are looked up per use (`loggerFor`), so nothing holds on to the previous destination.
+ */
+export function setLogDestination(stream: DestinationStream | null, level: string = logLevel()): void {
+  root = stream ? pino(options(level), stream) : null;
+  children.clear();
+}
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** The client's request id when it is a sane token, else a new UUID. */
+export function requestIdOf(header: string | string[] | null | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && SANE_REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+/** Runs one request's handling with its id; what runs inside (subgraph fetches included) sees it. */
+export function withRequest<T>(requestId: string, fn: () => T): T {
+  const request: RequestLog = { requestId, startedAt: performance.now(), operation: null, client: null, codes: [] };
+  return requests.run(request, fn);
+}
+
+/** The request being handled, if any. */
+export const currentRequest = (): RequestLog | undefined => requests.getStore();
+
+/** Who is asking, for the request line: kind and ids, never a credential. */
+export function noteClient(principal: { kind: string; id: string | null; storefrontId: string | null }, keyId?: string | null): void {
+  const request = requests.getStore();
+  if (!request) return;
+  request.client = { clientKind: principal.kind, clientId: principal.id, storefront: principal.storefrontId };
+  if (keyId && keyId !== principal.id) request.client.keyId = keyId;
+}
+
+export function noteOperation(name: string | null): void {
+  const request = requests.getStore();
+  if (request && name) request.operation = name.slice(0, 200);
+}
+
+// An anonymous operation is named by its root fields: `{products,storefront}`.
+const rootFields = (operation: OperationDefinitionNode | undefined): string | null =>
+  operation ? `{${operation.selectionSet.selections.map((s) => (s.kind === 'Field' ? s.name.value : '…')).join(',')}}` : null;
+
+/** Apollo plugin: the operation's name for the request line (its root fields when anonymous). */
+export function requestLogPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart({ request }) {
+      noteOperation(request.operationName ?? null);
+      return {
+        async didResolveOperation({ operationName, operation }) {
+          noteOperation(operationName ?? rootFields(operation));
+        },
+      };
+    },
+  };
+}
+
+/** An error code the client is answered with (after masking). */
+export function noteErrorCode(code: string): void {
+  requests.getStore()?.codes.push(code);
+}
+
+/** The codes of a response built outside Apollo (screening): its body is small. */
+export function noteResponseCodes(body: string): void {
+  try {
+    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
+    for (const error of parsed.errors ?? []) if (typeof error.extensions?.code === 'string') noteErrorCode(error.extensions.code);
+  } catch {
+    // Not JSON: nothing to note.
+  }
+}
+
+/** The active OpenTelemetry trace, when tracing is on. */
+function traceId(): string | undefined {
+  const context = trace.getActiveSpan()?.spanContext();
+  return context && isSpanContextValid(context) ? context.traceId : undefined;
+}
+
+/**
+ * The one line of a finished request: operation, client, status, duration, error codes, request and
+ * trace ids. `level` is the caller's choice (the router logs every request at info, subgraphs at debug).
+ */
+export function logRequest(logger: Logger, status: number, level: Level = 'info'): void {
+  const request = requests.getStore();
+  if (!request || !logger.isLevelEnabled(level)) return;
+  const line: Record<string, unknown> = {
+    operation: request.operation,
+    ...request.client,
+    status,
+    ms: Math.round((performance.now() - request.startedAt) * 10) / 10,
+  };
+  if (request.codes.length > 0) line.codes = [...new Set(request.codes)];
+  const trace = traceId();
+  if (trace) line.traceId = trace;
+  logger[level](line, 'request');
+}
