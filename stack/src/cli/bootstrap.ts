@@ -84,7 +84,7 @@ function adminPassword(): string {
 }
 
 /** The value of a domain result, or a one-line startup error naming each problem. */
-function valueOf<T>(what: string, result: Result<T>): T {
+function created<T>(what: string, result: Result<T>): T {
   if (result.ok) return result.value;
   const problems = result.errors.map((e: UserError) => `${e.field?.join('.') ?? what}: ${e.message}`).join('; ');
   throw new StartupError(`${what} not created (${problems}); nothing else was changed`);
@@ -120,18 +120,18 @@ try {
   if ((await catalogEm.count(Storefront, {})) > 0 || (await customerEm.count(Staff, {})) > 0) {
     throw new StartupError('this database already has storefronts or staff: bootstrap is for an empty database; nothing was changed');
   }
-  const storefront = valueOf(
+  const storefront = created(
     'storefront',
     await storefrontCreate(catalogEm, { slug: input.slug, name: input.name, currencyCode: input.currency, locale: input.locale }),
   );
-  const admin = valueOf(
+  const admin = created(
     'administrator',
     await administratorCreate(customerEm, { storefrontId: storefront.id, email: input.email, name: input.adminName, password }),
   );
   // The key is made as the new administrator would make it through the API (apiKeyCreate), with the same checks.
   const principal = await principalFor(customerEm, 'staff', admin.id);
   if (!principal) throw new Error('the administrator just created cannot be read back');
-  const key = valueOf(
+  const key = created(
     'API key',
     await apiKeyCreate(customerEm, principal, { kind: 'PRIVATE', name: `${storefront.name} (bootstrap)`, scopes: PRIVATE_KEY_SCOPES }),
   );
