@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import {
+  inServerSpan,
   redisAnswers,
   SQL_COUNT_HEADER,
   type SubgraphTarget,
@@ -44,20 +45,23 @@ export type GraphQLEndpointDeps = {
 export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     const request = await toGraphQLRequest(req);
-    // Nesting, null bytes and persisted-query hashes are refused before Apollo parses anything.
-    const screened = screenRequest(request);
-    if (screened) return sendGraphQLResponse(res, screened);
-    const { result, statements } = await sqlCounter.run(() =>
-      deps.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: request,
-        context: async () => {
-          const identity = await deps.auth.identify(request.headers, deps.clientIp(req));
-          return { principal: identity.principal, cost: costClient(identity, deps.cost) };
-        },
-      }),
-    );
-    if (deps.exposeSqlCount) result.headers.set(SQL_COUNT_HEADER, String(statements));
-    await sendGraphQLResponse(res, result);
+    const response = await inServerSpan('router', request, async () => {
+      // Nesting, null bytes and persisted-query hashes are refused before Apollo parses anything.
+      const screened = screenRequest(request);
+      if (screened) return screened;
+      const { result, statements } = await sqlCounter.run(() =>
+        deps.apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: request,
+          context: async () => {
+            const identity = await deps.auth.identify(request.headers, deps.clientIp(req));
+            return { principal: identity.principal, cost: costClient(identity, deps.cost) };
+          },
+        }),
+      );
+      if (deps.exposeSqlCount) result.headers.set(SQL_COUNT_HEADER, String(statements));
+      return result;
+    });
+    await sendGraphQLResponse(res, response);
   };
 }
 

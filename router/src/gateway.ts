@@ -2,7 +2,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { maskErrors, type SubgraphTarget } from '@dcrm/kit';
+import { maskErrors, type SubgraphTarget, tracingPlugin } from '@dcrm/kit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { GraphQLError, GraphQLSchema, ValidationContext } from 'graphql';
@@ -67,6 +67,7 @@ export function createApollo(gateway: ApolloGateway, settings: ApolloSettings): 
     plugins: [
       costPlugin(settings.cost, settings.buckets),
       unavailablePlugin(),
+      tracingPlugin('router'),
       ApolloServerPluginCacheControlDisabled(),
       settings.introspection
         ? ApolloServerPluginLandingPageLocalDefault({

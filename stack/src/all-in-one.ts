@@ -5,12 +5,14 @@ refuseDemoDataInProduction('pnpm start (the all-in-one demo)');
 const { DEMO_KEYS } = await import('@dcrm/customer/seed/demo.js');
 const { EXAMPLE_QUERY } = await import('./example.js');
 const { startStack } = await import('./stack.js');
-const { exitOnStartupError, stopOnSignals } = await import('@dcrm/kit');
+const { exitOnStartupError, startTracing, stopOnSignals } = await import('@dcrm/kit');
 
 const port = Number(process.env.PORT ?? 4000);
 const log = (line: string) => console.log(`[dcrm] ${line}`);
 // The demo storefront key is a fixed string of the seed, so the Sandbox is pre-filled with it.
 const start = async () => {
+  // One process, one service name: spans say which part they are in (`dcrm.service`, `dcrm.subgraph`).
+  startTracing('dcrm');
   const stack = await startStack({
     log,
     sandboxHeaders: { 'x-api-key': DEMO_KEYS.voltPublic },

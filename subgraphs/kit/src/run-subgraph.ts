@@ -3,6 +3,7 @@ import { internalSecret } from './principal.js';
 import { requiredSecret } from './secrets.js';
 import { exitOnStartupError, stopOnSignals } from './shutdown.js';
 import { bootSubgraph, type SubgraphDefinition } from './subgraph.js';
+import { startTracing } from './tracing.js';
 
 /**
  * Production entry point of one subgraph process: `PORT`, `HOST` (127.0.0.1), `DATABASE_URL`,
@@ -12,6 +13,7 @@ import { bootSubgraph, type SubgraphDefinition } from './subgraph.js';
  */
 export async function runSubgraph(definition: SubgraphDefinition, defaultPort: number): Promise<void> {
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
+  startTracing(definition.name);
   const start = async () => {
     const secret = internalSecret();
     for (const name of definition.secrets ?? []) requiredSecret(name);

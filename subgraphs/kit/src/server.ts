@@ -19,6 +19,7 @@ import { PRINCIPAL_HEADER, type Principal, verifyPrincipal } from './principal.j
 import { screenRequest } from './request-screen.js';
 import { scalarResolvers } from './scalars.js';
 import { SQL_COUNT_HEADER, sqlCounter } from './sql-counter.js';
+import { inServerSpan, tracingPlugin } from './tracing.js';
 
 /** What every resolver gets: who is asking, a request-scoped EntityManager and fresh DataLoaders. */
 export type SubgraphContext<L = unknown, S = unknown> = { principal: Principal; em: EntityManager; loaders: L; services: S };
@@ -98,7 +99,12 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
   const apollo = new ApolloServer<SubgraphContext<L, S>>({
     schema,
     // No cache hints are used: the cache-control plugin would only wrap every field resolver.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      tracingPlugin(options.name),
+    ],
     formatError: maskErrors(),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
@@ -111,7 +117,8 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
   });
   await apollo.start();
 
-  const execute = async (request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse> => {
+  const execute = (request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse> => inServerSpan(options.name, request, () => answer(request));
+  const answer = async (request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse> => {
     // Reached directly, a subgraph screens what the router would have (nesting, null bytes).
     const screened = screenRequest(request);
     if (screened) return screened;

@@ -1,4 +1,5 @@
 import { SecretError } from './secrets.js';
+import { stopTracing } from './tracing.js';
 
 /** Time in-flight requests get to finish once a process is told to stop (`DCRM_SHUTDOWN_GRACE_MS`, default 10 s). */
 export function shutdownGraceMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -46,13 +47,16 @@ export function stopOnSignals(stop: () => Promise<void>, log: (line: string) => 
       process.exit(1);
     }, shutdownGraceMs() + 15_000);
     deadline.unref();
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`[dcrm] shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(1);
-      },
-    );
+    // Spans of the last requests are flushed once the server has drained.
+    stop()
+      .then(stopTracing)
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`[dcrm] shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => begin('SIGTERM'));
   process.on('SIGINT', () => begin('SIGINT'));
