@@ -7,7 +7,7 @@ import { client, KEYS, productId, startTestStack } from './support/stack.js';
  * One trace from the router through every subgraph it calls (in-process targets carry `traceparent`
  * exactly as HTTP does), read back from an in-memory exporter registered before the stack starts.
  */
-const spans = traceToMemory();
+const spans = await traceToMemory();
 let stack: Stack;
 
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { sdkDocuments } from './warm-up.js';
  * Without its secrets it refuses to start.
  */
 const start = async () => {
-  startTracing('router');
+  await startTracing('router');
   const secret = internalSecret();
   if (!process.env.DCRM_JWKS_URL) requiredSecret('DCRM_JWT_SECRET');
   const supergraphSdl = loadSupergraph();

@@ -12,7 +12,7 @@ const log = (line: string) => console.log(`[dcrm] ${line}`);
 // The demo storefront key is a fixed string of the seed, so the Sandbox is pre-filled with it.
 const start = async () => {
   // One process, one service name: spans say which part they are in (`dcrm.service`, `dcrm.subgraph`).
-  startTracing('dcrm');
+  await startTracing('dcrm');
   const stack = await startStack({
     log,
     sandboxHeaders: { 'x-api-key': DEMO_KEYS.voltPublic },

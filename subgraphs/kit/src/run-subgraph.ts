@@ -13,8 +13,8 @@ import { startTracing } from './tracing.js';
  */
 export async function runSubgraph(definition: SubgraphDefinition, defaultPort: number): Promise<void> {
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
-  startTracing(definition.name);
   const start = async () => {
+    await startTracing(definition.name);
     const secret = internalSecret();
     for (const name of definition.secrets ?? []) requiredSecret(name);
     const database = await openDatabase();

@@ -40,8 +40,8 @@ async function recordingSubgraph() {
 // Off first: this file registers the in-memory provider only for the second block.
 describe('tracing off (no OTLP endpoint)', () => {
   it('starts nothing and adds no header', async () => {
-    expect(startTracing('test', {})).toBe(false);
-    expect(startTracing('test', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'true' })).toBe(false);
+    expect(await startTracing('test', {})).toBe(false);
+    expect(await startTracing('test', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'true' })).toBe(false);
     expect(await inClientSpan('catalog', undefined, async (headers) => headers)).toEqual({});
     expect(traceCarrier()).toBeUndefined();
     expect(currentTraceId()).toBeUndefined();
@@ -50,10 +50,10 @@ describe('tracing off (no OTLP endpoint)', () => {
 
 describe('tracing on', () => {
   // Registered when the block runs (describe bodies run at collection, before the block above).
-  let spans: ReturnType<typeof traceToMemory>;
+  let spans: Awaited<ReturnType<typeof traceToMemory>>;
   let subgraph: Awaited<ReturnType<typeof recordingSubgraph>>;
   beforeAll(async () => {
-    spans = traceToMemory('kit-test');
+    spans = await traceToMemory('kit-test');
     subgraph = await recordingSubgraph();
   });
   afterAll(async () => {

@@ -2,28 +2,14 @@ import { createRequire } from 'node:module';
 import type { ApolloServerPlugin, HTTPGraphQLRequest, HTTPGraphQLResponse } from '@apollo/server';
 import type * as OpenTelemetryApi from '@opentelemetry/api';
 import type { Attributes, Span, TextMapGetter } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  BatchSpanProcessor,
-  InMemorySpanExporter,
-  ParentBasedSampler,
-  type Sampler,
-  SimpleSpanProcessor,
-  type SpanProcessor,
-  TraceIdRatioBasedSampler,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+import type { InMemorySpanExporter, Sampler, SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 
 /**
  * OpenTelemetry traces, W3C `traceparent` from the router to every subgraph (HTTP and in-process alike)
  * and across the Redis bus. Off unless `OTEL_EXPORTER_OTLP_ENDPOINT` (or `…_TRACES_ENDPOINT`) is set:
  * then no provider is registered and every helper here calls straight through (no span, no header).
  * Only our own spans and @apollo/gateway's: no instrumentation library patches modules (pg, http).
+ * The SDK and the exporter (~10 MiB, seconds of start-up on a busy machine) load only when tracing starts.
  */
 
 // The API's CommonJS build, as @apollo/gateway (CommonJS) loads it: that copy's tracer proxies only follow a
@@ -47,28 +33,36 @@ export function currentTraceId(): string | undefined {
   return span?.isRecording() ? span.spanContext().traceId : undefined;
 }
 
+type Sdk = typeof import('@opentelemetry/sdk-trace');
+
 // OTEL_TRACES_SAMPLER as the spec names them; a client's sampled flag is honoured by the parent-based ones (the default).
-function samplerFrom(env: NodeJS.ProcessEnv): Sampler {
+function samplerFrom(sdk: Sdk, env: NodeJS.ProcessEnv): Sampler {
   const ratio = Number(env.OTEL_TRACES_SAMPLER_ARG ?? 1);
-  const root = new TraceIdRatioBasedSampler(Number.isFinite(ratio) ? ratio : 1);
+  const root = new sdk.TraceIdRatioBasedSampler(Number.isFinite(ratio) ? ratio : 1);
   switch (env.OTEL_TRACES_SAMPLER) {
     case 'always_on':
-      return new AlwaysOnSampler();
+      return new sdk.AlwaysOnSampler();
     case 'always_off':
-      return new AlwaysOffSampler();
+      return new sdk.AlwaysOffSampler();
     case 'traceidratio':
       return root;
     case 'parentbased_always_off':
-      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+      return new sdk.ParentBasedSampler({ root: new sdk.AlwaysOffSampler() });
     case 'parentbased_traceidratio':
-      return new ParentBasedSampler({ root });
+      return new sdk.ParentBasedSampler({ root });
     default:
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+      return new sdk.ParentBasedSampler({ root: new sdk.AlwaysOnSampler() });
   }
 }
 
-function register(serviceName: string, processor: SpanProcessor, sampler: Sampler): void {
-  provider = new TracerProvider({
+async function register(sdk: Sdk, serviceName: string, processor: SpanProcessor, sampler: Sampler): Promise<void> {
+  const [{ AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, { resourceFromAttributes }] = await Promise.all([
+    import('@opentelemetry/context-async-hooks'),
+    import('@opentelemetry/core'),
+    import('@opentelemetry/resources'),
+  ]);
+  if (provider) throw new Error('tracing is already started in this process');
+  provider = new sdk.TracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     sampler,
     spanProcessors: [processor],
@@ -80,24 +74,29 @@ function register(serviceName: string, processor: SpanProcessor, sampler: Sample
 
 /**
  * Once per process, at start: exports spans over OTLP/HTTP (batched) when an OTLP endpoint is set;
- * otherwise (or with `OTEL_SDK_DISABLED=true`) does nothing. `OTEL_SERVICE_NAME` overrides `serviceName` (router, catalog, …, dcrm).
+ * otherwise (or with `OTEL_SDK_DISABLED=true`) does nothing. `OTEL_SERVICE_NAME` overrides
+ * `serviceName` (router, catalog, …, dcrm). Resolves to whether tracing is on.
  */
-export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): boolean {
+export async function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   if (provider) return true;
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
   const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (base && `${base}/v1/traces`);
   if (!url || env.OTEL_SDK_DISABLED === 'true') return false;
+  const [sdk, { OTLPTraceExporter }] = await Promise.all([
+    import('@opentelemetry/sdk-trace'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+  ]);
   // Headers and timeouts come from the exporter's own OTEL_EXPORTER_OTLP_* variables.
   const exporter = new OTLPTraceExporter({ url });
-  register(env.OTEL_SERVICE_NAME || serviceName, new BatchSpanProcessor({ exporter }), samplerFrom(env));
+  await register(sdk, env.OTEL_SERVICE_NAME || serviceName, new sdk.BatchSpanProcessor({ exporter }), samplerFrom(sdk, env));
   return true;
 }
 
-/** Test hook: every span, sampled, into memory, exported as it ends. Call before the stack starts. */
-export function traceToMemory(serviceName = 'dcrm'): InMemorySpanExporter {
-  if (provider) throw new Error('tracing is already started in this process');
-  const exporter = new InMemorySpanExporter();
-  register(serviceName, new SimpleSpanProcessor({ exporter }), new AlwaysOnSampler());
+/** Test hook: every span, sampled, into memory, exported as it ends. Await it before the stack starts. */
+export async function traceToMemory(serviceName = 'dcrm'): Promise<InMemorySpanExporter> {
+  const sdk = await import('@opentelemetry/sdk-trace');
+  const exporter = new sdk.InMemorySpanExporter();
+  await register(sdk, serviceName, new sdk.SimpleSpanProcessor({ exporter }), new sdk.AlwaysOnSampler());
   return exporter;
 }
 
