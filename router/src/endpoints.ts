@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer, HTTPGraphQLRequest } from '@apollo/server';
 import {
   BodyError,
+  inServerSpan,
   loggerFor,
   logRequest,
   noteClient,
@@ -86,7 +87,13 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
       done({ operation: null, ran: false, status: error instanceof BodyError ? error.status : 500 });
       throw error;
     }
-    const { result, storefrontId } = await run(request, req).catch((error: unknown) => {
+    // The brand is learnt inside the span; the span covers the whole run (screening, Apollo, the gateway's fetches).
+    let storefrontId: string | null = null;
+    const result = await inServerSpan('router', request, async () => {
+      const ran = await run(request, req);
+      storefrontId = ran.storefrontId;
+      return ran.result;
+    }).catch((error: unknown) => {
       done({ operation: null, ran: false, status: 500 });
       throw error;
     });

@@ -1,7 +1,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { logUnexpected, maskErrors, requestLogPlugin, type SubgraphTarget } from '@dcrm/kit';
+import { logUnexpected, maskErrors, requestLogPlugin, type SubgraphTarget, tracingPlugin } from '@dcrm/kit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { GraphQLError, GraphQLSchema, ValidationContext } from 'graphql';
@@ -69,6 +69,7 @@ export function createApollo(gateway: ApolloGateway, settings: ApolloSettings): 
       unavailablePlugin(),
       ...(settings.metrics ? [settings.metrics.plugin] : []),
       requestLogPlugin(),
+      tracingPlugin('router'),
       ApolloServerPluginCacheControlDisabled(),
       // Apollo's landing page loads Apollo Sandbox from a CDN.
       ApolloServerPluginLandingPageDisabled(),

@@ -1,4 +1,13 @@
-import { exitOnStartupError, httpTarget, internalSecret, loggerFor, requiredSecret, StartupError, stopOnSignals } from '@dcrm/kit';
+import {
+  exitOnStartupError,
+  httpTarget,
+  internalSecret,
+  loggerFor,
+  requiredSecret,
+  StartupError,
+  startTracing,
+  stopOnSignals,
+} from '@dcrm/kit';
 import { loadSupergraph, subgraphNames } from '@dcrm/schema';
 import { createRouter } from './router.js';
 import { sdkDocuments } from './warm-up.js';
@@ -11,6 +20,7 @@ import { sdkDocuments } from './warm-up.js';
  * Without its secrets it refuses to start.
  */
 const start = async () => {
+  await startTracing('router');
   const secret = internalSecret();
   if (!process.env.DCRM_JWKS_URL) requiredSecret('DCRM_JWT_SECRET');
   const supergraphSdl = loadSupergraph();

@@ -5,12 +5,14 @@ refuseDemoDataInProduction('pnpm start (the all-in-one demo)');
 const { DEMO_KEYS } = await import('@dcrm/customer/seed/demo.js');
 const { EXAMPLE_QUERY } = await import('./example.js');
 const { startStack } = await import('./stack.js');
-const { exitOnStartupError, loggerFor, stopOnSignals } = await import('@dcrm/kit');
+const { exitOnStartupError, loggerFor, startTracing, stopOnSignals } = await import('@dcrm/kit');
 
 const port = Number(process.env.PORT ?? 4000);
 const log = (line: string) => loggerFor('stack').info(line);
 // The demo storefront key is a fixed string of the seed, so GraphiQL is pre-filled with it and the example query.
 const start = async () => {
+  // One process, one service name: spans say which part they are in (`dcrm.service`, `dcrm.subgraph`).
+  await startTracing('dcrm');
   const stack = await startStack({
     log,
     graphiql: { headers: { 'x-api-key': DEMO_KEYS.voltPublic }, defaultQuery: EXAMPLE_QUERY },

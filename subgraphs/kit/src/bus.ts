@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { connect as tcp } from 'node:net';
 import { Redis } from 'ioredis';
 import { type RedisLog, watchRedis } from './redis-watch.js';
+import { inConsumerSpan, traceCarrier } from './tracing.js';
 
 export type BusHandler = (payload: unknown) => void;
 
@@ -58,13 +59,15 @@ export function redisBus(url: string, log?: RedisLog): EventBus {
     for (const handler of handlers.get(channel) ?? []) handler(payload);
   };
   subscriber.on('message', (channel: string, message: string) => {
-    let envelope: { origin?: string; payload?: unknown };
+    let envelope: { origin?: string; payload?: unknown; trace?: Record<string, string> };
     try {
       envelope = JSON.parse(message);
     } catch {
       return;
     }
-    if (envelope.origin !== origin) deliver(channel, envelope.payload);
+    if (envelope.origin === origin) return;
+    // Handlers run in the publisher's trace (in this process they already do: they are called from publish).
+    inConsumerSpan('bus receive', envelope.trace, { 'messaging.destination.name': channel }, () => deliver(channel, envelope.payload));
   });
   // Every (re)connection subscribes every channel with handlers; a channel already subscribed is a no-op.
   subscriber.on('ready', () => {
@@ -81,7 +84,7 @@ export function redisBus(url: string, log?: RedisLog): EventBus {
     publish: async (channel, payload) => {
       deliver(channel, payload);
       if (publishing.down) throw new Error(`Redis unavailable: ${channel} reached this process only`);
-      await publisher.publish(channel, JSON.stringify({ origin, payload }));
+      await publisher.publish(channel, JSON.stringify({ origin, payload, trace: traceCarrier() }));
     },
     subscribe: async (channel, handler) => {
       let set = handlers.get(channel);

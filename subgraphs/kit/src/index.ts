@@ -33,4 +33,5 @@ export * from './sign-in-guard.js';
 export * from './sql-counter.js';
 export * from './subgraph.js';
 export * from './targets.js';
+export * from './tracing.js';
 export * from './validate.js';

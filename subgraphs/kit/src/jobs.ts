@@ -1,6 +1,7 @@
 import { Logger, parseCrontab, type Runner, type RunnerOptions, run, runMigrations, runOnce, type TaskList } from 'graphile-worker';
 import pg from 'pg';
 import { loggerFor } from './logger.js';
+import { inConsumerSpan } from './tracing.js';
 
 export const DEFAULT_JOB_SCHEMA = 'graphile_worker';
 
@@ -159,7 +160,11 @@ export async function addJob(em: JobDb, identifier: string, payload: unknown, op
 function toTaskList(handlers: JobTaskList): TaskList {
   const tasks: TaskList = {};
   for (const [identifier, handler] of Object.entries(handlers)) {
-    tasks[identifier] = (payload, helpers) => handler(payload as never, { jobKey: helpers.job.key, attempts: helpers.job.attempts });
+    // Each run is a trace of its own (the subgraph calls it makes join it); the enqueuing request's is not carried.
+    tasks[identifier] = (payload, helpers) =>
+      inConsumerSpan(`job ${identifier}`, undefined, { 'dcrm.job.attempts': helpers.job.attempts }, () =>
+        handler(payload as never, { jobKey: helpers.job.key, attempts: helpers.job.attempts }),
+      );
   }
   return tasks;
 }

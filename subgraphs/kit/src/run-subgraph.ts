@@ -4,6 +4,7 @@ import { internalSecret } from './principal.js';
 import { requiredSecret } from './secrets.js';
 import { exitOnStartupError, stopOnSignals } from './shutdown.js';
 import { bootSubgraph, type SubgraphDefinition } from './subgraph.js';
+import { startTracing } from './tracing.js';
 
 /**
  * Production entry point of one subgraph process: `PORT`, `HOST` (127.0.0.1), `DATABASE_URL`,
@@ -14,6 +15,7 @@ import { bootSubgraph, type SubgraphDefinition } from './subgraph.js';
 export async function runSubgraph(definition: SubgraphDefinition, defaultPort: number): Promise<void> {
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   const start = async () => {
+    await startTracing(definition.name);
     const secret = internalSecret();
     for (const name of definition.secrets ?? []) requiredSecret(name);
     const database = await openDatabase();

@@ -31,6 +31,7 @@ import { PRINCIPAL_HEADER, type Principal, verifyPrincipal } from './principal.j
 import { screenRequest } from './request-screen.js';
 import { scalarResolvers } from './scalars.js';
 import { SQL_COUNT_HEADER, sqlCounter } from './sql-counter.js';
+import { inServerSpan, tracingPlugin } from './tracing.js';
 
 /** What every resolver gets: who is asking, a request-scoped EntityManager and fresh DataLoaders. */
 export type SubgraphContext<L = unknown, S = unknown> = { principal: Principal; em: EntityManager; loaders: L; services: S };
@@ -117,6 +118,7 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       requestLogPlugin(),
+      tracingPlugin(options.name),
     ],
     formatError: maskErrors(logUnexpected(options.name)),
     includeStacktraceInErrorResponses: false,
@@ -136,7 +138,7 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
   // router's line (info) already reports it; a refused one (bad signature, screening) is info.
   const execute = (request: HTTPGraphQLRequest): Promise<HTTPGraphQLResponse> =>
     withRequest(requestIdOf(request.headers.get(REQUEST_ID_HEADER)), async () => {
-      const response = await measured(metrics.requests, request, run);
+      const response = await inServerSpan(options.name, request, () => measured(metrics.requests, request, run));
       const status = response.status ?? 200;
       logRequest(log(), status, status >= 400 ? 'info' : 'debug');
       return response;

@@ -1,5 +1,6 @@
 import { loggerFor } from './logger.js';
 import { SecretError } from './secrets.js';
+import { stopTracing } from './tracing.js';
 
 /** Time in-flight requests get to finish once a process is told to stop (`DCRM_SHUTDOWN_GRACE_MS`, default 10 s). */
 export function shutdownGraceMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -47,13 +48,16 @@ export function stopOnSignals(stop: () => Promise<void>, log: (line: string) => 
       process.exit(1);
     }, shutdownGraceMs() + 15_000);
     deadline.unref();
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        loggerFor('process').error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    // Spans of the last requests are flushed once the server has drained.
+    stop()
+      .then(stopTracing)
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          loggerFor('process').error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => begin('SIGTERM'));
   process.on('SIGINT', () => begin('SIGINT'));

@@ -8,6 +8,7 @@ import { currentRequest, loggerFor, REQUEST_ID_HEADER } from './logger.js';
 import { PRINCIPAL_HEADER, type Principal, signPrincipal } from './principal.js';
 import type { SubgraphServer } from './server.js';
 import { SQL_COUNT_HEADER, sqlCounter } from './sql-counter.js';
+import { inClientSpan } from './tracing.js';
 
 export type SubgraphRequest = { query: string; variables?: Record<string, unknown>; operationName?: string };
 
@@ -51,21 +52,23 @@ export function inProcessTarget(server: SubgraphServer, secret: string): Subgrap
   return {
     name: server.name,
     ready: () => server.ready(),
-    async execute(request, principal) {
-      const headers = new HeaderMap([
-        ['content-type', 'application/json'],
-        [PRINCIPAL_HEADER, signPrincipal(principal, secret, { audience: server.name, body: request })],
-      ]);
-      const requestId = currentRequest()?.requestId;
-      if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
-      try {
-        const response = await server.execute({ method: 'POST', headers, search: '', body: request });
-        if ((response.status ?? 200) >= 500) throw new Error(`answered ${response.status}`);
-        return responseJson(response) as GatewayGraphQLResponse;
-      } catch (error) {
-        throw unavailable(server.name, error);
-      }
-    },
+    execute: (request, principal) =>
+      inClientSpan(server.name, request.operationName, async (trace) => {
+        const headers = new HeaderMap([
+          ['content-type', 'application/json'],
+          [PRINCIPAL_HEADER, signPrincipal(principal, secret, { audience: server.name, body: request })],
+          ...Object.entries(trace),
+        ]);
+        const requestId = currentRequest()?.requestId;
+        if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
+        try {
+          const response = await server.execute({ method: 'POST', headers, search: '', body: request });
+          if ((response.status ?? 200) >= 500) throw new Error(`answered ${response.status}`);
+          return responseJson(response) as GatewayGraphQLResponse;
+        } catch (error) {
+          throw unavailable(server.name, error);
+        }
+      }),
   };
 }
 
@@ -118,24 +121,26 @@ export function httpTarget(name: string, graphqlUrl: string, secret: string, tim
         req.on('error', () => resolve(false));
       });
     },
-    async execute(request, principal) {
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        [PRINCIPAL_HEADER]: signPrincipal(principal, secret, { audience: name, body: request }),
-      };
-      const requestId = currentRequest()?.requestId;
-      if (requestId) headers[REQUEST_ID_HEADER] = requestId;
-      try {
-        const response = await post(url, JSON.stringify(request), headers, timeoutMs);
-        sqlCounter.add(Number(response.headers[SQL_COUNT_HEADER] ?? 0));
-        if (response.status >= 500 || !(response.headers['content-type'] ?? '').includes('json')) {
-          throw new Error(`answered ${response.status}`);
+    execute: (request, principal) =>
+      inClientSpan(name, request.operationName, async (trace) => {
+        const headers: Record<string, string> = {
+          ...trace,
+          'content-type': 'application/json',
+          [PRINCIPAL_HEADER]: signPrincipal(principal, secret, { audience: name, body: request }),
+        };
+        const requestId = currentRequest()?.requestId;
+        if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+        try {
+          const response = await post(url, JSON.stringify(request), headers, timeoutMs);
+          sqlCounter.add(Number(response.headers[SQL_COUNT_HEADER] ?? 0));
+          if (response.status >= 500 || !(response.headers['content-type'] ?? '').includes('json')) {
+            throw new Error(`answered ${response.status}`);
+          }
+          return JSON.parse(response.body) as GatewayGraphQLResponse;
+        } catch (error) {
+          throw unavailable(name, error);
         }
-        return JSON.parse(response.body) as GatewayGraphQLResponse;
-      } catch (error) {
-        throw unavailable(name, error);
-      }
-    },
+      }),
   };
 }
 
