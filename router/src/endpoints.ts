@@ -17,6 +17,7 @@ import type { RouterContext } from './context.js';
 import type { CostBudget } from './cost/budget.js';
 import { costClient } from './cost/client.js';
 import type { LiveStats } from './subscriptions.js';
+import { type PerView, viewOf } from './views.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -33,29 +34,36 @@ export const clientIpOf =
     null;
 
 export type GraphQLEndpointDeps = {
-  apollo: ApolloServer<RouterContext>;
+  /** The Apollo server of each schema view (views.ts). */
+  apollo: PerView<ApolloServer<RouterContext>>;
   auth: Authenticator;
   clientIp: (req: IncomingMessage) => string | null;
   cost: CostBudget;
   exposeSqlCount?: boolean;
 };
 
-/** `POST /graphql`: screened, then run by Apollo as the caller (signed principal, cost bucket). */
+/** `POST /graphql`: screened, then run by the Apollo server of the caller's view as the caller (signed principal, cost bucket). */
 export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     const request = await toGraphQLRequest(req);
     // Nesting, null bytes and persisted-query hashes are refused before Apollo parses anything.
     const screened = screenRequest(request);
     if (screened) return sendGraphQLResponse(res, screened);
-    const { result, statements } = await sqlCounter.run(() =>
-      deps.apollo.executeHTTPGraphQLRequest({
+    const { result, statements } = await sqlCounter.run(async () => {
+      const identity = deps.auth.identify(request.headers, deps.clientIp(req));
+      // Refused credentials are answered by Apollo (from the context below), by the view that needs none.
+      const view = await identity.then(
+        (known) => viewOf(known.principal.kind),
+        () => 'storefront' as const,
+      );
+      return deps.apollo[view].executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
         context: async () => {
-          const identity = await deps.auth.identify(request.headers, deps.clientIp(req));
-          return { principal: identity.principal, cost: costClient(identity, deps.cost) };
+          const known = await identity;
+          return { principal: known.principal, cost: costClient(known, deps.cost) };
         },
-      }),
-    );
+      });
+    });
     if (deps.exposeSqlCount) result.headers.set(SQL_COUNT_HEADER, String(statements));
     await sendGraphQLResponse(res, result);
   };

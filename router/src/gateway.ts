@@ -2,6 +2,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { maskErrors, type SubgraphTarget } from '@dcrm/kit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -51,8 +52,11 @@ export type ApolloSettings = {
   sandboxHeaders?: Record<string, string>;
 };
 
-/** Apollo Server over the gateway: masked errors, the request limits, query cost, and the landing page only with introspection. */
-export function createApollo(gateway: ApolloGateway, settings: ApolloSettings): ApolloServer<RouterContext> {
+/**
+ * Apollo Server over the gateway (or a view of it, views.ts): masked errors, the request limits, query
+ * cost, and the landing page only with introspection.
+ */
+export function createApollo(gateway: GatewayInterface, settings: ApolloSettings): ApolloServer<RouterContext> {
   return new ApolloServer<RouterContext>({
     gateway,
     formatError: maskErrors(),

@@ -13,6 +13,7 @@ import { type CostSettings, costSettings, openCostBuckets } from './cost/budget.
 import { clientIpOf, graphqlEndpoint, readiness, routes } from './endpoints.js';
 import { createApollo, createGateway, MAX_TOKENS, validationRules } from './gateway.js';
 import { createSubscriptionServer, type LiveStats } from './subscriptions.js';
+import { loadViews, schemaFor, serversPerView } from './views.js';
 import { warmQueryPlans } from './warm-up.js';
 
 export type RouterOptions = {
@@ -36,6 +37,8 @@ export type RouterOptions = {
    * `DCRM_INTROSPECTION=1` (see `introspectionEnabled`).
    */
   introspection?: boolean;
+  /** The schema each audience is served (default: the committed schema/views, `loadViews()`). */
+  views?: ReturnType<typeof loadViews>;
 };
 
 export type Router = {
@@ -67,14 +70,19 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
 
   const { gateway, apiSchema } = createGateway(options.supergraphSdl, byName);
   const introspection = options.introspection ?? introspectionEnabled();
-  const apollo = createApollo(gateway, { introspection, cost, buckets, sandboxHeaders: options.sandboxHeaders });
-  await apollo.start();
-  const schema = apiSchema();
-  const warm = options.warmUp?.length && schema ? await warmQueryPlans(apollo, schema, options.warmUp) : { planned: 0, failed: [] };
+  const settings = { introspection, cost, buckets, sandboxHeaders: options.sandboxHeaders };
+  const views = options.views ?? loadViews();
+  const apollo = serversPerView(gateway, views, (viewed) => createApollo(viewed, settings));
+  for (const server of Object.values(apollo)) await server.start();
+  // The SDK's operations are the storefront's: query plans are shared, parsed documents are per view.
+  const warm =
+    options.warmUp?.length && apiSchema()
+      ? await warmQueryPlans(apollo.storefront, views.storefront, options.warmUp)
+      : { planned: 0, failed: [] };
   for (const problem of warm.failed) console.warn(`[dcrm] query plan warm-up: ${problem}`);
   const subscriptions = createSubscriptionServer({
-    apollo,
-    schema: apiSchema,
+    apollo: apollo.api,
+    schema: schemaFor(views, apiSchema),
     auth,
     bus,
     clientIp,
@@ -100,7 +108,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
       await subscriptions.close();
       await drained;
       await auth.close();
-      await apollo.stop();
+      for (const server of Object.values(apollo).reverse()) await server.stop();
       await buckets.close();
       if (ownBus) await bus.close();
     },

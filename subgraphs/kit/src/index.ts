@@ -30,3 +30,4 @@ export * from './sql-counter.js';
 export * from './subgraph.js';
 export * from './targets.js';
 export * from './validate.js';
+export * from './views.js';
