@@ -122,11 +122,21 @@ function introspectionOf(selections: readonly SelectionNode[], fragments: Fragme
  * operation that selects data too runs on the gateway, then its introspection fields are replaced.
  */
 function introspectingIn(view: GraphQLSchema, executor: GatewayExecutor): GatewayExecutor {
+  // Apollo hands the same parsed document for the same text: each operation is looked at once.
+  const seen = new WeakMap<OperationDefinitionNode, { kept: SelectionNode[]; others: boolean; fragments: Fragments }>();
+  const selected = (document: DocumentNode, operation: OperationDefinitionNode) => {
+    let found = seen.get(operation);
+    if (!found) {
+      const fragments: Fragments = new Map();
+      for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+      found = { ...introspectionOf(operation.selectionSet.selections, fragments), fragments };
+      seen.set(operation, found);
+    }
+    return found;
+  };
   return async (request) => {
     const { document, operation } = request;
-    const fragments: Fragments = new Map();
-    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-    const { kept, others } = introspectionOf(operation.selectionSet.selections, fragments);
+    const { kept, others, fragments } = selected(document, operation);
     if (kept.length === 0) return executor(request);
     const run = (doc: DocumentNode) =>
       execute({
@@ -139,7 +149,8 @@ function introspectingIn(view: GraphQLSchema, executor: GatewayExecutor): Gatewa
     if (!others) return run(document);
     const introspection: OperationDefinitionNode = { ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections: kept } };
     const [data, local] = await Promise.all([executor(request), run({ ...document, definitions: [introspection, ...fragments.values()] })]);
-    if (!data.data || !local.data) return data;
-    return { ...data, data: { ...data.data, ...local.data } };
+    // Never the gateway's own introspection answer (the whole API): the view's, or its errors.
+    if (!local.data) return { errors: local.errors };
+    return data.data ? { ...data, data: { ...data.data, ...local.data } } : data;
   };
 }
