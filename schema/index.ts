@@ -4,6 +4,9 @@ import { Kind, parse } from 'graphql';
 /** The committed supergraph the router serves. */
 export const loadSupergraph = (): string => readFileSync(new URL('./supergraph.graphql', import.meta.url), 'utf8');
 
+/** The committed view of the API one audience is served (`storefront`, `partner`, `staff`: see kit's views.ts). */
+export const loadView = (audience: string): string => readFileSync(new URL(`./views/${audience}.graphql`, import.meta.url), 'utf8');
+
 /**
  * The subgraphs a supergraph was composed from: the `name` of each `join__Graph` value's
  * `@join__graph`, in the enum's order. The production router finds its subgraphs this way, so it

@@ -4,6 +4,7 @@ import type { Stack } from '../stack/src/stack.js';
 import {
   client,
   codes,
+  distinctCodes,
   KEYS,
   productId,
   type Response,
@@ -179,10 +180,11 @@ describe('staff manage promotions', () => {
     expect((await nimbus('{ promotions(first: 100) { nodes { id } } }')).body.data?.promotions.nodes).not.toContainEqual({ id: top.id });
 
     const customer = (await signIn(stack.router.handler, 'customerLogin', 'aoife@example.com', KEYS.volt)).gql;
-    expect(codes(await customer('{ promotions { nodes { id } } }'))).toEqual(['FORBIDDEN']);
+    // Promotions are not in the storefront schema view: customers and keys cannot even name them.
+    expect(codes(await customer('{ promotions { nodes { id } } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     const create = { input: { name: 'x', actions: [{ type: 'AMOUNT_OFF', amount: '1', target: 'ONE_OFF' }] } };
-    expect(codes(await customer(CREATE_PROMOTION, create))).toEqual(['FORBIDDEN']);
-    expect(codes(await client(stack.router.handler, KEYS.volt)(CREATE_PROMOTION, create))).toEqual(['UNAUTHENTICATED']);
+    expect(distinctCodes(await customer(CREATE_PROMOTION, create))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(distinctCodes(await client(stack.router.handler, KEYS.volt)(CREATE_PROMOTION, create))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 });
 

@@ -28,6 +28,7 @@ import type { CostBudget } from './cost/budget.js';
 import { costClient } from './cost/client.js';
 import type { RouterMetrics } from './metrics.js';
 import type { LiveStats } from './subscriptions.js';
+import { type PerView, viewOf } from './views.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -44,7 +45,8 @@ export const clientIpOf =
     null;
 
 export type GraphQLEndpointDeps = {
-  apollo: ApolloServer<RouterContext>;
+  /** The Apollo server of each schema view (views.ts). */
+  apollo: PerView<ApolloServer<RouterContext>>;
   auth: Authenticator;
   clientIp: (req: IncomingMessage) => string | null;
   cost: CostBudget;
@@ -53,7 +55,7 @@ export type GraphQLEndpointDeps = {
   metrics: RouterMetrics;
 };
 
-/** `POST /graphql`: screened, then run by Apollo as the caller (signed principal, cost bucket). */
+/** `POST /graphql`: screened, then run by the Apollo server of the caller's view as the caller (signed principal, cost bucket). */
 export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
   // The result, and the request's brand (known once the caller is identified) for the CORS answer.
   const run = async (request: HTTPGraphQLRequest, req: IncomingMessage) => {
@@ -64,17 +66,23 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
       return { result: screened, storefrontId: null };
     }
     let storefrontId: string | null = null;
-    const { result, statements } = await sqlCounter.run(() =>
-      deps.apollo.executeHTTPGraphQLRequest({
+    const { result, statements } = await sqlCounter.run(async () => {
+      const identity = deps.auth.identify(request.headers, deps.clientIp(req));
+      // Refused credentials are answered by Apollo (from the context below), by the view that needs none.
+      const view = await identity.then(
+        (known) => viewOf(known.principal.kind),
+        () => 'storefront' as const,
+      );
+      return deps.apollo[view].executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
         context: async () => {
-          const identity = await deps.auth.identify(request.headers, deps.clientIp(req));
-          storefrontId = identity.principal.storefrontId;
-          noteClient(identity.principal, identity.keyId);
-          return { principal: identity.principal, cost: costClient(identity, deps.cost) };
+          const known = await identity;
+          storefrontId = known.principal.storefrontId;
+          noteClient(known.principal, known.keyId);
+          return { principal: known.principal, cost: costClient(known, deps.cost) };
         },
-      }),
-    );
+      });
+    });
     if (deps.exposeSqlCount) result.headers.set(SQL_COUNT_HEADER, String(statements));
     return { result, storefrontId };
   };

@@ -1,6 +1,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { logUnexpected, maskErrors, requestLogPlugin, type SubgraphTarget, tracingPlugin } from '@dcrm/kit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -51,8 +52,11 @@ export type ApolloSettings = {
   metrics?: RouterMetrics;
 };
 
-/** Apollo Server over the gateway: masked errors, the request limits and query cost (GraphiQL is the router's own, graphiql.ts). */
-export function createApollo(gateway: ApolloGateway, settings: ApolloSettings): ApolloServer<RouterContext> {
+/**
+ * Apollo Server over the gateway (or a view of it, views.ts): masked errors, the request limits and query
+ * cost (GraphiQL is the router's own, graphiql.ts).
+ */
+export function createApollo(gateway: GatewayInterface, settings: ApolloSettings): ApolloServer<RouterContext> {
   return new ApolloServer<RouterContext>({
     gateway,
     formatError: maskErrors(logUnexpected('router')),

@@ -19,6 +19,7 @@ import { createApollo, createGateway, MAX_TOKENS, validationRules } from './gate
 import { type GraphiqlOptions, graphiqlEnabled, graphiqlRoutes } from './graphiql.js';
 import { routerMetrics } from './metrics.js';
 import { createSubscriptionServer, type LiveStats } from './subscriptions.js';
+import { loadViews, schemaFor, serversPerView } from './views.js';
 import { warmQueryPlans } from './warm-up.js';
 
 export type RouterOptions = {
@@ -47,6 +48,8 @@ export type RouterOptions = {
   introspection?: boolean;
   /** More registries for `/metrics` (all-in-one: the in-process subgraphs'). */
   metrics?: Registry[];
+  /** The schema each audience is served (default: the committed schema/views, `loadViews()`). */
+  views?: ReturnType<typeof loadViews>;
 };
 
 export type Router = {
@@ -80,15 +83,20 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   const metrics = routerMetrics(options.warmUp);
   const { gateway, apiSchema } = createGateway(options.supergraphSdl, byName, metrics);
   const introspection = options.introspection ?? introspectionEnabled();
-  const apollo = createApollo(gateway, { introspection, cost, buckets, metrics });
+  const settings = { introspection, cost, buckets, metrics };
   const graphiql = options.graphiql ?? (introspection && graphiqlEnabled() ? {} : false);
-  await apollo.start();
-  const schema = apiSchema();
-  const warm = options.warmUp?.length && schema ? await warmQueryPlans(apollo, schema, options.warmUp) : { planned: 0, failed: [] };
+  const views = options.views ?? loadViews();
+  const apollo = serversPerView(gateway, views, (viewed) => createApollo(viewed, settings));
+  for (const server of Object.values(apollo)) await server.start();
+  // The SDK's operations are the storefront's: query plans are shared, parsed documents are per view.
+  const warm =
+    options.warmUp?.length && apiSchema()
+      ? await warmQueryPlans(apollo.storefront, views.storefront, options.warmUp)
+      : { planned: 0, failed: [] };
   for (const problem of warm.failed) loggerFor('router').warn(`query plan warm-up: ${problem}`);
   const subscriptions = createSubscriptionServer({
-    apollo,
-    schema: apiSchema,
+    apollo: apollo.api,
+    schema: schemaFor(views, apiSchema),
     auth,
     bus,
     clientIp,
@@ -120,7 +128,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
       await drained;
       await auth.close();
       await cors.close();
-      await apollo.stop();
+      for (const server of Object.values(apollo).reverse()) await server.stop();
       await buckets.close();
       if (ownBus) await bus.close();
     },

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ApolloServer } from '@apollo/server';
-import { API_KEY_REVOKED, type EventBus, SESSION_REVOKED } from '@dcrm/kit';
+import { API_KEY_REVOKED, type EventBus, type Principal, SESSION_REVOKED } from '@dcrm/kit';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -29,8 +29,8 @@ export type SubscriptionServer = {
 
 export type SubscriptionDeps = {
   apollo: ApolloServer<RouterContext>;
-  /** The gateway's API schema (null until the supergraph is loaded). */
-  schema: () => GraphQLSchema | null;
+  /** The schema view a subscriber's operations are checked against (null until the supergraph is loaded). */
+  schema: (principal: Principal) => GraphQLSchema | null;
   auth: Authenticator;
   bus: EventBus;
   clientIp: (req: IncomingMessage) => string | null;

@@ -42,6 +42,8 @@ export function client(handler: Handler, key?: string, headers: Record<string, s
 }
 
 export const codes = (r: Response) => r.body.errors?.map((e) => e.extensions?.code) ?? [];
+/** Each error code once: naming what is outside one's schema view fails validation per name (a mutation and its input type). */
+export const distinctCodes = (r: Response) => [...new Set(codes(r))];
 
 export const DEMO_PASSWORD = 'dcrm-demo-2026';
 export const PRIVATE_KEYS = {

@@ -1,6 +1,6 @@
 import type { ProductFilter, ProductSort, TypedDocumentString } from '@dcrm/storefront-sdk';
 
-// Operations the SDK has no ready-made function for, typed by hand against schema/api.graphql.
+// Operations the SDK has no ready-made function for, typed by hand against schema/views/storefront.graphql (a chatbot key is a storefront key).
 
 type Money = { amount: string; currencyCode: string };
 

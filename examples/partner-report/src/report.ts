@@ -9,7 +9,7 @@ import {
 } from '@dcrm/storefront-sdk';
 
 // The SDK's ready-made operations are a storefront's; a partner's queries are defined here, typed by hand
-// against schema/api.graphql, and sent with the SDK's `request`.
+// against schema/views/partner.graphql (the partner view), and sent with the SDK's `request`.
 
 type Money = { amount: string; currencyCode: string };
 

@@ -28,9 +28,9 @@ export type Plan = {
   responseKey: string;
 };
 
-/** The same limits as HTTP, and the schema to check against (null until the supergraph is loaded). */
+/** The same limits as HTTP, and the schema to check a subscriber's operations against: their view (null until the supergraph is loaded). */
 export type PlanLimits = {
-  schema: () => GraphQLSchema | null;
+  schema: (principal: Principal) => GraphQLSchema | null;
   validationRules: ValidationRule[];
   maxTokens: number;
   maxQueryCost: number;
@@ -45,7 +45,7 @@ export const failure = (code: string, message: string) => new GraphQLError(messa
  * cost), and rewrites its single field into the lookup each event runs. Refusals are GraphQL errors.
  */
 export function planSubscription(payload: SubscribePayload, principal: Principal, limits: PlanLimits): Planned | GraphQLError[] {
-  const schema = limits.schema();
+  const schema = limits.schema(principal);
   if (!schema) return [failure('INTERNAL_SERVER_ERROR', 'The schema is not loaded yet; try again')];
   const checked = checkOperation(payload, schema, limits);
   if (Array.isArray(checked)) return checked;

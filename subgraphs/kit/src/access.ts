@@ -29,7 +29,8 @@ const ruleOf = (node: ConstDirectiveNode): AccessRule => ({
   scopes: stringList(node, 'scopes') ?? [],
 });
 
-function readRule(directives: readonly ConstDirectiveNode[] | undefined): AccessRule | null {
+/** The `@access` rule among directives, if any. */
+export function readRule(directives: readonly ConstDirectiveNode[] | undefined): AccessRule | null {
   const node = directives?.find((d) => d.name.value === 'access');
   return node ? ruleOf(node) : null;
 }
@@ -38,7 +39,8 @@ function readRule(directives: readonly ConstDirectiveNode[] | undefined): Access
 const readLookups = (directives: readonly ConstDirectiveNode[]): AccessRule[] =>
   directives.filter((d) => d.name.value === 'lookup').map(ruleOf);
 
-function readInternal(directives: readonly ConstDirectiveNode[] | undefined): InternalRule | null {
+/** The `@internal` rule among directives, if any. */
+export function readInternal(directives: readonly ConstDirectiveNode[] | undefined): InternalRule | null {
   const node = directives?.find((d) => d.name.value === 'internal');
   if (!node) return null;
   const holder = node.arguments?.find((a) => a.name.value === 'holder')?.value;

@@ -35,3 +35,4 @@ export * from './subgraph.js';
 export * from './targets.js';
 export * from './tracing.js';
 export * from './validate.js';
+export * from './views.js';
