@@ -104,7 +104,11 @@ describe('one line per request', () => {
     ]);
     expect(subgraphLines('req-me')).toEqual([expect.objectContaining({ component: 'customer', clientKind: 'customer' })]);
 
-    const forbidden = await send({ query: '{ campaigns { nodes { id } } }' }, { ...bearer, 'x-request-id': 'req-forbidden' });
+    // In the customer's schema view, but it needs a scope a customer does not hold.
+    const forbidden = await send(
+      { query: '{ customerByIdentity(email: "nobody@example.com") { id } }' },
+      { ...bearer, 'x-request-id': 'req-forbidden' },
+    );
     expect(forbidden.body.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
     expect(routerLines('req-forbidden')).toEqual([expect.objectContaining({ codes: ['FORBIDDEN'] })]);
     expect(errorLines('req-forbidden')).toEqual([]);
