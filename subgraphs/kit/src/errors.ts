@@ -45,15 +45,14 @@ export const serviceUnavailable = (service: string) =>
 export const isServiceUnavailable = (error: unknown): boolean =>
   error instanceof GraphQLError && error.extensions?.code === 'SERVICE_UNAVAILABLE';
 
-/** Codes clients may see as they are; anything else is masked. */
-const PUBLIC_CODES = new Set([
+/** Codes of what the caller got wrong (not a fault of ours): expected, never logged or traced as failures. */
+export const CALLER_CODES: ReadonlySet<string> = new Set([
   'BAD_USER_INPUT',
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
   'THROTTLED',
-  'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -61,6 +60,9 @@ const PUBLIC_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
 ]);
+
+/** Codes clients may see as they are; anything else is masked. */
+const PUBLIC_CODES = new Set([...CALLER_CODES, 'SERVICE_UNAVAILABLE']);
 
 // Connection-level failures: the database was away (restart, failover, pool exhausted), the statement never ran or its outcome is unknown.
 const UNAVAILABLE_CODES = new Set([

@@ -3,6 +3,7 @@ import type { ApolloServerPlugin, HTTPGraphQLRequest, HTTPGraphQLResponse } from
 import type * as OpenTelemetryApi from '@opentelemetry/api';
 import type { Attributes, Span, TextMapGetter } from '@opentelemetry/api';
 import type { InMemorySpanExporter, Sampler, SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { CALLER_CODES } from './errors.js';
 
 /**
  * OpenTelemetry traces, W3C `traceparent` from the router to every subgraph (HTTP and in-process alike)
@@ -215,22 +216,6 @@ function fail(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
 }
 
-// What a caller got wrong: noted on the span by code. Anything else (a bug, an outage) marks it failed.
-const CALLER_CODES = new Set([
-  'BAD_USER_INPUT',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'CONFLICT',
-  'THROTTLED',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
-
 /**
  * Apollo plugin: the operation's type and name, and its errors, on the request's server span (`service`
  * as in `inServerSpan`). The exception event (with its stack) goes to the trace backend only; clients
@@ -253,6 +238,7 @@ export function tracingPlugin(service: string): ApolloServerPlugin {
           for (const error of errors) {
             const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
             codes.add(code);
+            // What a caller got wrong is noted by code; anything else (a bug, an outage) marks the span failed.
             if (!CALLER_CODES.has(code)) fail(span, error.originalError ?? error);
           }
           span.setAttribute('graphql.error.codes', [...codes]);
