@@ -50,7 +50,9 @@ export type Storefront = {
 /** One storefront's allowed browser origins, for the router's CORS answers. */
 export type StorefrontOrigins = {
   __typename?: 'StorefrontOrigins';
+  /** The storefront. */
   storefrontId: Scalars['ID']['output'];
+  /** Its allowed browser origins, canonical (`scheme://host[:port]`). */
   origins: Array<Scalars['String']['output']>;
 };
 
@@ -503,7 +505,9 @@ export type AssortmentUpdateInput = {
   removeProductIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
+/** Which storefront, and its new list of browser origins. */
 export type StorefrontOriginsSetInput = {
+  /** The storefront (one of the caller's brands). */
   storefrontId: Scalars['ID']['input'];
   /** The whole list (it replaces the current one); an empty list allows no browser origin but `DCRM_CORS_ORIGINS`. */
   origins: Array<Scalars['String']['input']>;
@@ -533,9 +537,12 @@ export type CategoryPayload = {
   userErrors: Array<UserError>;
 };
 
+/** The storefront as changed, or why nothing changed. */
 export type StorefrontPayload = {
   __typename?: 'StorefrontPayload';
+  /** The storefront after the change; null when there are userErrors. */
   storefront?: Maybe<Storefront>;
+  /** Why the input was refused (nothing changed). */
   userErrors: Array<UserError>;
 };
 
