@@ -1,4 +1,4 @@
-import { createOrm, migrate } from '@dcrm/kit';
+import { auditAs, createOrm, migrate } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SUBGRAPHS } from './subgraphs.js';
 
@@ -12,13 +12,22 @@ export async function provision(databaseUrl: string, options: ProvisionOptions =
   const log = options.log ?? (() => {});
   const summaries: Record<string, Record<string, unknown>> = {};
   for (const definition of SUBGRAPHS) {
-    const orm = await createOrm({ name: definition.name, databaseUrl, entities: definition.entities, migrations: definition.migrations });
+    const orm = await createOrm({
+      name: definition.name,
+      databaseUrl,
+      entities: definition.entities,
+      migrations: definition.migrations,
+      auditExclude: definition.auditExclude,
+    });
     try {
       const applied = await migrate(orm);
       log(`${definition.name}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);
       if (options.seed && definition.seed) {
         const started = Date.now();
-        summaries[definition.name] = await definition.seed(orm.em.fork() as EntityManager, { scale: options.scale });
+        const seed = definition.seed;
+        summaries[definition.name] = await auditAs({ kind: 'system', id: 'seed' }, () =>
+          seed(orm.em.fork() as EntityManager, { scale: options.scale }),
+        );
         log(`${definition.name}: seeded in ${Date.now() - started} ms`);
       }
     } finally {

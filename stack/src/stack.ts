@@ -77,8 +77,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (!booted) throw new Error(`no subgraph ${name}`);
       return inProcessTarget(booted.server, secret);
     };
+    const names = SUBGRAPHS.map((s) => s.name);
     for (const definition of SUBGRAPHS)
-      subgraphs.push(await bootSubgraph(definition, { databaseUrl: database.url, secret, bus: openedBus, peers, clock: options.clock }));
+      subgraphs.push(
+        await bootSubgraph(definition, {
+          databaseUrl: database.url,
+          secret,
+          bus: openedBus,
+          peers,
+          clock: options.clock,
+          subgraphs: names,
+        }),
+      );
     const seeded: Record<string, Record<string, unknown>> = {};
     if (options.seed !== false) {
       for (const booted of subgraphs) seeded[booted.definition.name] = await seedSubgraph(booted, { scale: options.scale, log });

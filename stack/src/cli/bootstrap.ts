@@ -96,6 +96,7 @@ async function openOrm(definition: SubgraphDefinition, databaseUrl: string): Pro
     databaseUrl,
     entities: definition.entities,
     migrations: definition.migrations,
+    auditExclude: definition.auditExclude,
     poolSize: 2,
   });
   const pending = await orm.migrator.getPending().catch(() => null);

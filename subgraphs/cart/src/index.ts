@@ -24,6 +24,8 @@ export const cartSubgraph: SubgraphDefinition = {
   typeDefs,
   entities,
   migrations,
+  // Not audited: the event outbox and the order's own status history.
+  auditExclude: ['Outbox', 'OrderEvent'],
   seed,
   create: async ({ orm, secret, bus, peers, clock }) => {
     const services: CartServices = {

@@ -15,15 +15,18 @@ export const customerSubgraph: SubgraphDefinition = {
   typeDefs,
   entities,
   migrations,
+  // Not audited: sessions (refresh tokens) and inbox messages, themselves the sent history.
+  auditExclude: ['RefreshToken', 'SiteMessage'],
   seed: (em: EntityManager, options) => seedCustomers(em, options),
   // It signs customers', staff and partners' access tokens.
   secrets: ['DCRM_JWT_SECRET'],
-  create: ({ orm, secret, bus }) => {
+  create: ({ orm, secret, bus, peers, subgraphs }) => {
     const services: CustomerServices = {
       bus,
       signInGuard: openSignInGuard(),
       jwtSecret: jwtSecret(),
       staffPasswordMaxAgeDays: Number(process.env.DCRM_STAFF_PASSWORD_MAX_AGE_DAYS ?? 90),
+      audit: { self: 'customer', subgraphs, peers },
     };
     return createSubgraphServer({ name: 'customer', typeDefs, resolvers, orm, secret, createLoaders, services });
   },

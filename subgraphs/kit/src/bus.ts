@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { connect as tcp } from 'node:net';
 import { Redis } from 'ioredis';
+import { auditAs } from './audit-record.js';
 import { type RedisLog, watchRedis } from './redis-watch.js';
 import { inConsumerSpan, traceCarrier } from './tracing.js';
 
@@ -18,12 +19,15 @@ export type EventBus = {
   close(): Promise<void>;
 };
 
+/** What a handler writes is the system's reaction to the event, not the publisher's doing (audit trail). */
+const eventActor = (channel: string) => ({ kind: 'system', id: `event ${channel}` });
+
 export function memoryBus(): EventBus {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   return {
     publish: async (channel, payload) => {
-      emitter.emit(channel, payload);
+      auditAs(eventActor(channel), () => emitter.emit(channel, payload));
     },
     subscribe: async (channel, handler) => {
       emitter.on(channel, handler);
@@ -55,9 +59,10 @@ export function redisBus(url: string, log?: RedisLog): EventBus {
   const listening = watchRedis(subscriber, 'event bus (subscribe)', log);
   const handlers = new Map<string, Set<BusHandler>>();
   const subscribing = new Map<string, Promise<unknown>>();
-  const deliver = (channel: string, payload: unknown) => {
-    for (const handler of handlers.get(channel) ?? []) handler(payload);
-  };
+  const deliver = (channel: string, payload: unknown) =>
+    auditAs(eventActor(channel), () => {
+      for (const handler of handlers.get(channel) ?? []) handler(payload);
+    });
   subscriber.on('message', (channel: string, message: string) => {
     let envelope: { origin?: string; payload?: unknown; trace?: Record<string, string> };
     try {

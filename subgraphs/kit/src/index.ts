@@ -1,4 +1,7 @@
 export * from './access.js';
+export * from './audit-record.js';
+export * from './audit-subscriber.js';
+export * from './audit-trail.js';
 export * from './brand-guard.js';
 export * from './brands.js';
 export * from './bus.js';

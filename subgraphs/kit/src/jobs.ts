@@ -1,5 +1,6 @@
 import { Logger, parseCrontab, type Runner, type RunnerOptions, run, runMigrations, runOnce, type TaskList } from 'graphile-worker';
 import pg from 'pg';
+import { auditAs } from './audit-record.js';
 import { loggerFor } from './logger.js';
 import { inConsumerSpan } from './tracing.js';
 
@@ -161,9 +162,12 @@ function toTaskList(handlers: JobTaskList): TaskList {
   const tasks: TaskList = {};
   for (const [identifier, handler] of Object.entries(handlers)) {
     // Each run is a trace of its own (the subgraph calls it makes join it); the enqueuing request's is not carried.
+    // What a job writes is audited as the job's (audit-record.ts).
     tasks[identifier] = (payload, helpers) =>
       inConsumerSpan(`job ${identifier}`, undefined, { 'dcrm.job.attempts': helpers.job.attempts }, () =>
-        handler(payload as never, { jobKey: helpers.job.key, attempts: helpers.job.attempts }),
+        auditAs({ kind: 'job', id: identifier }, () =>
+          handler(payload as never, { jobKey: helpers.job.key, attempts: helpers.job.attempts }),
+        ),
       );
   }
   return tasks;

@@ -1,6 +1,8 @@
 import type { Constructor } from '@mikro-orm/core';
 import { Migration, Migrator } from '@mikro-orm/migrations';
 import { type EntitySchema, MikroORM } from '@mikro-orm/postgresql';
+import { AuditRecord } from './audit-record.js';
+import { AuditTrail } from './audit-subscriber.js';
 import { BrandWriteGuard } from './brand-guard.js';
 import { sqlCounter } from './sql-counter.js';
 
@@ -19,6 +21,8 @@ export type OrmOptions = {
   migrations: { name: string; class: Constructor<Migration> }[];
   poolSize?: number;
   debug?: boolean;
+  /** Entities (by name) whose changes are not audited: the subgraph lists them (see audit-subscriber.ts). */
+  auditExclude?: string[];
 };
 
 /** Connections per subgraph process (`DCRM_DB_POOL`, default 10): size it so every process fits PostgreSQL's `max_connections`. */
@@ -33,7 +37,8 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
     clientUrl: options.databaseUrl,
     schema: options.name,
     contextName: options.name,
-    entities: options.entities,
+    // Every subgraph keeps its own audit trail, in its own schema.
+    entities: [...options.entities, AuditRecord],
     extensions: [Migrator],
     migrations: {
       tableName: 'mikro_orm_migrations',
@@ -45,8 +50,9 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
     schemaGenerator: { ignoreSchema: SUBGRAPH_SCHEMAS.filter((s) => s !== options.name) },
     pool: { min: 0, max: options.poolSize ?? poolSize() },
     onQuery: sqlCounter.onQuery,
-    // Brand scope of every write, whatever the resolver checked (see brand-guard.ts).
-    subscribers: [new BrandWriteGuard()],
+    // Brand scope of every write, whatever the resolver checked (see brand-guard.ts); then the audit
+    // trail of what the flush writes, in the same transaction (audit-subscriber.ts).
+    subscribers: [new BrandWriteGuard(), new AuditTrail(new Set(options.auditExclude))],
     forceUtcTimezone: true,
     debug: options.debug ?? false,
     // Requests always work on an explicit `em.fork()`; a global EM use is a bug.

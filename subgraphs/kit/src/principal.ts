@@ -130,6 +130,8 @@ export const SERVICE_SCOPES = {
   promotionRedeem: 'promotion:redeem',
   /** router → catalog `storefrontOrigins` (CORS) */
   storefrontOrigins: 'storefront:origins',
+  /** customer → every subgraph `_auditRecords` (the audit trail's fan-out) */
+  auditRead: 'audit:read',
 } as const;
 
 export type ServiceScope = (typeof SERVICE_SCOPES)[keyof typeof SERVICE_SCOPES];

@@ -10,6 +10,8 @@ import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type DocumentNode, GraphQLError, parse } from 'graphql';
 import { applyAccessDirectives } from './access.js';
+import { auditAs } from './audit-record.js';
+import { auditRecordResolvers } from './audit-trail.js';
 import { requestPrincipal } from './brand-guard.js';
 import { mayActOn } from './brands.js';
 import { logUnexpected, maskErrors } from './errors.js';
@@ -69,10 +71,11 @@ export type SubgraphServer = {
 };
 
 const COMMON_SDL = readFileSync(new URL('./common.graphql', import.meta.url), 'utf8');
+const AUDIT_SDL = readFileSync(new URL('./audit.graphql', import.meta.url), 'utf8');
 
-/** The subgraph's SDL: kit's shared types plus its own `schema.graphql`. Composition reads the same. */
+/** The subgraph's SDL: kit's shared types and audit trail plus its own `schema.graphql`. Composition reads the same. */
 export function loadTypeDefs(schemaFile: URL): DocumentNode {
-  return parse(`${readFileSync(schemaFile, 'utf8')}\n${COMMON_SDL}`);
+  return parse(`${readFileSync(schemaFile, 'utf8')}\n${COMMON_SDL}\n${AUDIT_SDL}`);
 }
 
 /**
@@ -107,7 +110,15 @@ const unauthenticated = () =>
 export async function createSubgraphServer<L, S = undefined>(options: SubgraphServerOptions<L, S>): Promise<SubgraphServer> {
   const schema = applyAccessDirectives(
     buildSubgraphSchema([
-      { typeDefs: options.typeDefs, resolvers: mergeResolvers(scalarResolvers as unknown as Resolvers, options.resolvers) },
+      {
+        typeDefs: options.typeDefs,
+        // Every subgraph serves its own audit records (audit-trail.ts).
+        resolvers: mergeResolvers(
+          scalarResolvers as unknown as Resolvers,
+          auditRecordResolvers(options.name) as Resolvers,
+          options.resolvers,
+        ),
+      },
     ]),
   );
   const apollo = new ApolloServer<SubgraphContext<L, S>>({
@@ -208,7 +219,13 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
     handler,
     metrics: metrics.registry,
     ready: () => databaseReady(options.orm),
-    tasks: options.tasks ?? {},
+    // Run directly (tests, the job runner), a task's writes are audited as that job's.
+    tasks: Object.fromEntries(
+      Object.entries(options.tasks ?? {}).map(([name, run]) => [
+        name,
+        (...args: unknown[]) => auditAs({ kind: 'job', id: name }, () => (run as (...a: unknown[]) => Promise<unknown>)(...args)),
+      ]),
+    ),
     listen: http.listen,
     stop: async () => {
       await http.close();

@@ -1,9 +1,10 @@
 import type { Constructor } from '@mikro-orm/core';
 import type { EntityManager, EntitySchema } from '@mikro-orm/postgresql';
 import type { DocumentNode } from 'graphql';
+import { auditAs } from './audit-record.js';
 import { type EventBus, openBus } from './bus.js';
 import { type Clock, systemClock } from './clock.js';
-import { createOrm, type Migration, type MikroORM, migrate } from './orm.js';
+import { createOrm, type Migration, type MikroORM, migrate, SUBGRAPH_SCHEMAS } from './orm.js';
 import type { SecretVariable } from './secrets.js';
 import type { SubgraphServer } from './server.js';
 import { httpTarget, type SubgraphTarget } from './targets.js';
@@ -25,13 +26,31 @@ export type SubgraphDefinition = {
   create(deps: SubgraphDeps): Promise<SubgraphServer>;
   /** Secrets its process needs besides `DCRM_INTERNAL_SECRET` (checked before anything starts). */
   secrets?: SecretVariable[];
+  /** Entities (by name) left out of the audit trail: plumbing, not business records (audit-subscriber.ts). */
+  auditExclude?: string[];
 };
 
 /** Another subgraph, by name (resolved when first called, so boot order does not matter). */
 export type Peers = (name: string) => SubgraphTarget;
 
-/** What a subgraph gets from its process: its ORM, the router↔subgraph secret, the event bus, its peers. */
-export type SubgraphDeps = { orm: MikroORM; secret: string; bus: EventBus; peers: Peers; clock: Clock };
+/**
+ * What a subgraph gets from its process: its ORM, the router↔subgraph secret, the event bus, its peers
+ * and the names of every subgraph of the deployment (its own included), for fan-outs such as the audit trail.
+ */
+export type SubgraphDeps = { orm: MikroORM; secret: string; bus: EventBus; peers: Peers; clock: Clock; subgraphs: readonly string[] };
+
+/**
+ * The deployment's subgraphs in production: `DCRM_SUBGRAPHS` (comma-separated) when set, else every
+ * known subgraph whose `<NAME>_URL` is set, plus `self`.
+ */
+export function deployedSubgraphs(self: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const listed = (env.DCRM_SUBGRAPHS ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const names = listed.length ? listed : SUBGRAPH_SCHEMAS.filter((name) => env[`${name.toUpperCase()}_URL`]);
+  return [...new Set([self, ...names])];
+}
 
 /** Production peers: `<NAME>_URL` (the same variables the router reads). */
 export function httpPeers(secret: string, env: NodeJS.ProcessEnv = process.env): Peers {
@@ -53,7 +72,17 @@ export type BootedSubgraph = { definition: SubgraphDefinition; orm: MikroORM; se
 /** ORM, migrations, server: what a subgraph process (or the all-in-one launcher) does at start. */
 export async function bootSubgraph(
   definition: SubgraphDefinition,
-  options: { databaseUrl: string; secret: string; bus?: EventBus; peers?: Peers; clock?: Clock; migrate?: boolean; poolSize?: number },
+  options: {
+    databaseUrl: string;
+    secret: string;
+    bus?: EventBus;
+    peers?: Peers;
+    clock?: Clock;
+    migrate?: boolean;
+    poolSize?: number;
+    /** Every subgraph of the deployment (the stack's list); default `deployedSubgraphs`. */
+    subgraphs?: readonly string[];
+  },
 ): Promise<BootedSubgraph> {
   const orm = await createOrm({
     name: definition.name,
@@ -61,6 +90,7 @@ export async function bootSubgraph(
     entities: definition.entities,
     migrations: definition.migrations,
     poolSize: options.poolSize,
+    auditExclude: definition.auditExclude,
   });
   if (options.migrate !== false) await migrate(orm);
   const server = await definition.create({
@@ -69,6 +99,7 @@ export async function bootSubgraph(
     bus: options.bus ?? openBus(),
     peers: options.peers ?? httpPeers(options.secret),
     clock: options.clock ?? systemClock,
+    subgraphs: options.subgraphs ?? deployedSubgraphs(definition.name),
   });
   return { definition, orm, server };
 }
@@ -76,5 +107,6 @@ export async function bootSubgraph(
 export async function seedSubgraph(booted: BootedSubgraph, options: SeedOptions = {}): Promise<Record<string, unknown>> {
   if (!booted.definition.seed) return {};
   const em = booted.orm.em.fork() as EntityManager;
-  return booted.definition.seed(em, options);
+  const seed = booted.definition.seed;
+  return auditAs({ kind: 'system', id: 'seed' }, () => seed(em, options));
 }

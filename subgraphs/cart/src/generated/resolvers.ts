@@ -228,6 +228,8 @@ export type Query = {
   recoveryKpis: RecoveryKpis;
   /** Promotion subgraph only: which of these accounts of the storefront have a non-cancelled order of any of these products (campaign audiences). */
   customersHolding: Array<Scalars['ID']['output']>;
+  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  _auditRecords: Array<AuditRecord>;
 };
 
 
@@ -268,6 +270,15 @@ export type QueryRecoveryKpisArgs = {
 export type QueryCustomersHoldingArgs = {
   customerIds: Array<Scalars['ID']['input']>;
   productIds: Array<Scalars['ID']['input']>;
+};
+
+
+export type Query_AuditRecordsArgs = {
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  entityId?: InputMaybe<Scalars['ID']['input']>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type CartConnection = {
@@ -547,6 +558,53 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** What a change did to an entity. */
+export type AuditAction =
+  | 'CREATE'
+  | 'UPDATE'
+  | 'DELETE';
+
+/** One property of an audited change: its value before and after, as JSON text. */
+export type AuditChange = {
+  __typename?: 'AuditChange';
+  /** Entity property name, e.g. `email` or `amount`. */
+  field: Scalars['String']['output'];
+  /** JSON value before the change; null on CREATE and when redacted. */
+  from?: Maybe<Scalars['String']['output']>;
+  /** JSON value after the change; null on DELETE and when redacted. */
+  to?: Maybe<Scalars['String']['output']>;
+  /** True for secrets (passwords, hashes, tokens): the change is recorded, its values never are. */
+  redacted: Scalars['Boolean']['output'];
+};
+
+/** One committed change to a business entity, recorded in the same transaction by the subgraph that owns it. */
+export type AuditRecord = {
+  __typename?: 'AuditRecord';
+  /** UUID v7: ids sort in time order. */
+  id: Scalars['ID']['output'];
+  /** The subgraph that recorded it (catalog, customer, cart, promotion…). */
+  source: Scalars['String']['output'];
+  /** Entity type, e.g. `Customer`, `PriceList`, `Cart`. */
+  entityType: Scalars['String']['output'];
+  entityId: Scalars['ID']['output'];
+  action: AuditAction;
+  /** Who made it: a principal kind (customer, staff, partner, service, anonymous), `job` or `system`. */
+  actorKind: Scalars['String']['output'];
+  /** The principal's id, the job's name (`cart:abandonment`), or what the system was doing (`seed`). */
+  actorId?: Maybe<Scalars['String']['output']>;
+  /** The brand of the changed row; null for rows of no brand (products, staff). */
+  storefrontId?: Maybe<Scalars['ID']['output']>;
+  /** The account the changed row belongs to, when it belongs to one. */
+  customerId?: Maybe<Scalars['ID']['output']>;
+  /** The `x-request-id` of the request that made it (shared by every subgraph it reached). */
+  requestId?: Maybe<Scalars['String']['output']>;
+  /** The OpenTelemetry trace id, when tracing is on. */
+  traceId?: Maybe<Scalars['String']['output']>;
+  /** Changed properties, in name order. */
+  changes: Array<AuditChange>;
+  createdAt: Scalars['DateTime']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -698,6 +756,9 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   UserError: ResolverTypeWrapper<UserError>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  AuditAction: AuditAction;
+  AuditChange: ResolverTypeWrapper<AuditChange>;
+  AuditRecord: ResolverTypeWrapper<AuditRecord>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -750,6 +811,8 @@ export type ResolversParentTypes = {
   Money: Money;
   UserError: UserError;
   PageInfo: PageInfo;
+  AuditChange: AuditChange;
+  AuditRecord: AuditRecord;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -904,6 +967,7 @@ export type QueryResolvers<ContextType = CartContext, ParentType extends Resolve
   abandonedCarts?: Resolver<ResolversTypes['CartConnection'], ParentType, ContextType, RequireFields<QueryAbandonedCartsArgs, 'first'>>;
   recoveryKpis?: Resolver<ResolversTypes['RecoveryKpis'], ParentType, ContextType, Partial<QueryRecoveryKpisArgs>>;
   customersHolding?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<QueryCustomersHoldingArgs, 'customerIds' | 'productIds'>>;
+  _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
 export type CartConnectionResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartConnection'] = ResolversParentTypes['CartConnection']> = {
@@ -1001,6 +1065,29 @@ export type PageInfoResolvers<ContextType = CartContext, ParentType extends Reso
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type AuditChangeResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['AuditChange'] = ResolversParentTypes['AuditChange']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  redacted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type AuditRecordResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['AuditRecord'] = ResolversParentTypes['AuditRecord']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entityType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
+  actorKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  storefrontId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  traceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  changes?: Resolver<Array<ResolversTypes['AuditChange']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = CartContext> = {
   Product?: ProductResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
@@ -1030,6 +1117,8 @@ export type Resolvers<ContextType = CartContext> = {
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  AuditChange?: AuditChangeResolvers<ContextType>;
+  AuditRecord?: AuditRecordResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = CartContext> = {

@@ -9,6 +9,7 @@ import { AccessGroup, type IStaff, Staff } from '../entities/index.js';
  */
 export const STAFF_SCOPES = [
   'apikey:manage',
+  'audit:read',
   'catalog:read',
   'catalog:write',
   'customer:lookup',

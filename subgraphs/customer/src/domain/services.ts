@@ -1,4 +1,4 @@
-import type { EventBus, SignInGuard } from '@dcrm/kit';
+import type { AuditSources, EventBus, SignInGuard } from '@dcrm/kit';
 
 /** Process-wide dependencies of the customer subgraph's use cases. */
 export type CustomerServices = {
@@ -8,4 +8,6 @@ export type CustomerServices = {
   jwtSecret: Uint8Array;
   /** Staff passwords older than this must be changed before signing in. */
   staffPasswordMaxAgeDays: number;
+  /** Every subgraph's audit records, for the back office's trail. */
+  audit: AuditSources;
 };

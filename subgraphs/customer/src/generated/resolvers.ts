@@ -2,7 +2,7 @@
 // and subgraphs/customer/codegen.json. Do not edit.
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { EntityRef } from '@dcrm/kit';
+import type { EntityRef, AuditRecordView, AuditTrailPage } from '@dcrm/kit';
 import type { ICustomer, IContact, IAddress, IPartner, IStaff, IAccessGroup, INpsResponse, IApiKey } from '../entities/index.js';
 import type { InteractionRow, SiteMessageRow, SiteMessagePage } from '../loaders.js';
 import type { CustomerContext } from '../resolvers/context.js';
@@ -106,6 +106,8 @@ export type Customer = {
   createdAt: Scalars['DateTime']['output'];
   /** Optimistic-locking version: send it back on updates. */
   version: Scalars['Int']['output'];
+  /** Staff (`audit:read`): every change to this account and the rows that belong to it (carts, orders, offers, price lists…), newest first. */
+  auditTrail?: Maybe<AuditRecordConnection>;
 };
 
 
@@ -127,6 +129,17 @@ export type CustomerSiteMessagesArgs = {
  * business account's holder: its descendants), staff of its market segment, the partner it belongs to.
  */
 export type CustomerInteractionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A customer account of one storefront: a person or a business, optionally under a parent account
+ * (business hierarchies) and optionally managed by a partner. Who sees it: the account holder (and a
+ * business account's holder: its descendants), staff of its market segment, the partner it belongs to.
+ */
+export type CustomerAuditTrailArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
@@ -334,6 +347,13 @@ export type Query = {
   apiKeyVerify?: Maybe<ApiKeyGrant>;
   /** Promotion subgraph only: one keyset page (by id, after `after`) of the storefront's ACTIVE accounts matching a campaign's rules. */
   customerAudience: Array<AudienceMember>;
+  /**
+   * Staff (`audit:read`): every committed change, across subgraphs, to rows of the brands they are
+   * granted, newest first; filtered by entity type, and by entity id within a type.
+   */
+  auditTrail: AuditRecordConnection;
+  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  _auditRecords: Array<AuditRecord>;
 };
 
 
@@ -369,6 +389,23 @@ export type QueryApiKeyVerifyArgs = {
 
 export type QueryCustomerAudienceArgs = {
   rules: AudienceFilterInput;
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAuditTrailArgs = {
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  entityId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type Query_AuditRecordsArgs = {
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  entityId?: InputMaybe<Scalars['ID']['input']>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -802,6 +839,24 @@ export type ApiKeyPayload = {
   userErrors: Array<UserError>;
 };
 
+/** A page of the audit trail, newest first: this subgraph's records and every other subgraph's, merged by time. */
+export type AuditRecordConnection = {
+  __typename?: 'AuditRecordConnection';
+  edges: Array<AuditRecordEdge>;
+  pageInfo: PageInfo;
+  /**
+   * True when every subgraph answered. Null with a SERVICE_UNAVAILABLE error (naming the subgraphs) when
+   * one did not: the edges then hold what the others recorded. Select it to know the page is whole.
+   */
+  complete?: Maybe<Scalars['Boolean']['output']>;
+};
+
+export type AuditRecordEdge = {
+  __typename?: 'AuditRecordEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditRecord;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -829,6 +884,53 @@ export type PageInfo = {
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor?: Maybe<Scalars['String']['output']>;
   endCursor?: Maybe<Scalars['String']['output']>;
+};
+
+/** What a change did to an entity. */
+export type AuditAction =
+  | 'CREATE'
+  | 'UPDATE'
+  | 'DELETE';
+
+/** One property of an audited change: its value before and after, as JSON text. */
+export type AuditChange = {
+  __typename?: 'AuditChange';
+  /** Entity property name, e.g. `email` or `amount`. */
+  field: Scalars['String']['output'];
+  /** JSON value before the change; null on CREATE and when redacted. */
+  from?: Maybe<Scalars['String']['output']>;
+  /** JSON value after the change; null on DELETE and when redacted. */
+  to?: Maybe<Scalars['String']['output']>;
+  /** True for secrets (passwords, hashes, tokens): the change is recorded, its values never are. */
+  redacted: Scalars['Boolean']['output'];
+};
+
+/** One committed change to a business entity, recorded in the same transaction by the subgraph that owns it. */
+export type AuditRecord = {
+  __typename?: 'AuditRecord';
+  /** UUID v7: ids sort in time order. */
+  id: Scalars['ID']['output'];
+  /** The subgraph that recorded it (catalog, customer, cart, promotion…). */
+  source: Scalars['String']['output'];
+  /** Entity type, e.g. `Customer`, `PriceList`, `Cart`. */
+  entityType: Scalars['String']['output'];
+  entityId: Scalars['ID']['output'];
+  action: AuditAction;
+  /** Who made it: a principal kind (customer, staff, partner, service, anonymous), `job` or `system`. */
+  actorKind: Scalars['String']['output'];
+  /** The principal's id, the job's name (`cart:abandonment`), or what the system was doing (`seed`). */
+  actorId?: Maybe<Scalars['String']['output']>;
+  /** The brand of the changed row; null for rows of no brand (products, staff). */
+  storefrontId?: Maybe<Scalars['ID']['output']>;
+  /** The account the changed row belongs to, when it belongs to one. */
+  customerId?: Maybe<Scalars['ID']['output']>;
+  /** The `x-request-id` of the request that made it (shared by every subgraph it reached). */
+  requestId?: Maybe<Scalars['String']['output']>;
+  /** The OpenTelemetry trace id, when tracing is on. */
+  traceId?: Maybe<Scalars['String']['output']>;
+  /** Changed properties, in name order. */
+  changes: Array<AuditChange>;
+  createdAt: Scalars['DateTime']['output'];
 };
 
 
@@ -1000,12 +1102,17 @@ export type ResolversTypes = {
   InteractionPayload: ResolverTypeWrapper<Omit<InteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversTypes['Interaction']> }>;
   NpsPayload: ResolverTypeWrapper<Omit<NpsPayload, 'response'> & { response?: Maybe<ResolversTypes['NpsResponse']> }>;
   ApiKeyPayload: ResolverTypeWrapper<Omit<ApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversTypes['ApiKey']> }>;
+  AuditRecordConnection: ResolverTypeWrapper<AuditTrailPage>;
+  AuditRecordEdge: ResolverTypeWrapper<Omit<AuditRecordEdge, 'node'> & { node: ResolversTypes['AuditRecord'] }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<Money>;
   UserError: ResolverTypeWrapper<UserError>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  AuditAction: AuditAction;
+  AuditChange: ResolverTypeWrapper<AuditChange>;
+  AuditRecord: ResolverTypeWrapper<AuditRecordView>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1072,12 +1179,16 @@ export type ResolversParentTypes = {
   InteractionPayload: Omit<InteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversParentTypes['Interaction']> };
   NpsPayload: Omit<NpsPayload, 'response'> & { response?: Maybe<ResolversParentTypes['NpsResponse']> };
   ApiKeyPayload: Omit<ApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversParentTypes['ApiKey']> };
+  AuditRecordConnection: AuditTrailPage;
+  AuditRecordEdge: Omit<AuditRecordEdge, 'node'> & { node: ResolversParentTypes['AuditRecord'] };
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
   Money: Money;
   UserError: UserError;
   PageInfo: PageInfo;
+  AuditChange: AuditChange;
+  AuditRecord: AuditRecordView;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -1146,6 +1257,7 @@ export type CustomerResolvers<ContextType = CustomerContext, ParentType extends 
   npsResponses?: Resolver<Array<ResolversTypes['NpsResponse']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  auditTrail?: Resolver<Maybe<ResolversTypes['AuditRecordConnection']>, ParentType, ContextType, RequireFields<CustomerAuditTrailArgs, 'first'>>;
 };
 
 export type ContactResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = {
@@ -1298,6 +1410,8 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   staffMe?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
   apiKeyVerify?: Resolver<Maybe<ResolversTypes['ApiKeyGrant']>, ParentType, ContextType, RequireFields<QueryApiKeyVerifyArgs, 'key'>>;
   customerAudience?: Resolver<Array<ResolversTypes['AudienceMember']>, ParentType, ContextType, RequireFields<QueryCustomerAudienceArgs, 'rules' | 'first'>>;
+  auditTrail?: Resolver<ResolversTypes['AuditRecordConnection'], ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'first'>>;
+  _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
 export type AudienceMemberResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AudienceMember'] = ResolversParentTypes['AudienceMember']> = {
@@ -1406,6 +1520,17 @@ export type ApiKeyPayloadResolvers<ContextType = CustomerContext, ParentType ext
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type AuditRecordConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AuditRecordConnection'] = ResolversParentTypes['AuditRecordConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditRecordEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  complete?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+};
+
+export type AuditRecordEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AuditRecordEdge'] = ResolversParentTypes['AuditRecordEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditRecord'], ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1434,6 +1559,29 @@ export type PageInfoResolvers<ContextType = CustomerContext, ParentType extends 
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AuditChangeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AuditChange'] = ResolversParentTypes['AuditChange']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  redacted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type AuditRecordResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AuditRecord'] = ResolversParentTypes['AuditRecord']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entityType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
+  actorKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  storefrontId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  traceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  changes?: Resolver<Array<ResolversTypes['AuditChange']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = CustomerContext> = {
@@ -1472,12 +1620,16 @@ export type Resolvers<ContextType = CustomerContext> = {
   InteractionPayload?: InteractionPayloadResolvers<ContextType>;
   NpsPayload?: NpsPayloadResolvers<ContextType>;
   ApiKeyPayload?: ApiKeyPayloadResolvers<ContextType>;
+  AuditRecordConnection?: AuditRecordConnectionResolvers<ContextType>;
+  AuditRecordEdge?: AuditRecordEdgeResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  AuditChange?: AuditChangeResolvers<ContextType>;
+  AuditRecord?: AuditRecordResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = CustomerContext> = {

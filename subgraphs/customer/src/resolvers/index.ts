@@ -2,6 +2,7 @@ import { mergeResolvers } from '@dcrm/kit';
 import { accountMutationResolvers } from './account-mutations.js';
 import { apiKeyResolvers } from './api-keys.js';
 import { audienceResolvers } from './audience.js';
+import { auditTrailResolvers } from './audit-trail.js';
 import { authResolvers } from './auth.js';
 import type { CustomerResolvers } from './context.js';
 import { customerResolvers } from './customer.js';
@@ -14,4 +15,5 @@ export const resolvers: CustomerResolvers = mergeResolvers(
   apiKeyResolvers,
   staffResolvers,
   audienceResolvers,
+  auditTrailResolvers,
 );

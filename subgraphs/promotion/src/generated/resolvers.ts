@@ -448,6 +448,8 @@ export type Query = {
   storefrontLiveOffers: Array<Offer>;
   /** Cart subgraph only: evaluate promotions for carts of the caller's storefront (at most 100), one evaluation per input, in input order. */
   promotionEvaluate: Array<PromotionEvaluation>;
+  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  _auditRecords: Array<AuditRecord>;
 };
 
 
@@ -493,6 +495,15 @@ export type QueryStorefrontLiveOffersArgs = {
 
 export type QueryPromotionEvaluateArgs = {
   inputs: Array<PromotionEvaluateInput>;
+};
+
+
+export type Query_AuditRecordsArgs = {
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  entityId?: InputMaybe<Scalars['ID']['input']>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A priced cart line, as the cart subgraph sends it for evaluation (catalog prices, never a client's). */
@@ -861,6 +872,53 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** What a change did to an entity. */
+export type AuditAction =
+  | 'CREATE'
+  | 'UPDATE'
+  | 'DELETE';
+
+/** One property of an audited change: its value before and after, as JSON text. */
+export type AuditChange = {
+  __typename?: 'AuditChange';
+  /** Entity property name, e.g. `email` or `amount`. */
+  field: Scalars['String']['output'];
+  /** JSON value before the change; null on CREATE and when redacted. */
+  from?: Maybe<Scalars['String']['output']>;
+  /** JSON value after the change; null on DELETE and when redacted. */
+  to?: Maybe<Scalars['String']['output']>;
+  /** True for secrets (passwords, hashes, tokens): the change is recorded, its values never are. */
+  redacted: Scalars['Boolean']['output'];
+};
+
+/** One committed change to a business entity, recorded in the same transaction by the subgraph that owns it. */
+export type AuditRecord = {
+  __typename?: 'AuditRecord';
+  /** UUID v7: ids sort in time order. */
+  id: Scalars['ID']['output'];
+  /** The subgraph that recorded it (catalog, customer, cart, promotion…). */
+  source: Scalars['String']['output'];
+  /** Entity type, e.g. `Customer`, `PriceList`, `Cart`. */
+  entityType: Scalars['String']['output'];
+  entityId: Scalars['ID']['output'];
+  action: AuditAction;
+  /** Who made it: a principal kind (customer, staff, partner, service, anonymous), `job` or `system`. */
+  actorKind: Scalars['String']['output'];
+  /** The principal's id, the job's name (`cart:abandonment`), or what the system was doing (`seed`). */
+  actorId?: Maybe<Scalars['String']['output']>;
+  /** The brand of the changed row; null for rows of no brand (products, staff). */
+  storefrontId?: Maybe<Scalars['ID']['output']>;
+  /** The account the changed row belongs to, when it belongs to one. */
+  customerId?: Maybe<Scalars['ID']['output']>;
+  /** The `x-request-id` of the request that made it (shared by every subgraph it reached). */
+  requestId?: Maybe<Scalars['String']['output']>;
+  /** The OpenTelemetry trace id, when tracing is on. */
+  traceId?: Maybe<Scalars['String']['output']>;
+  /** Changed properties, in name order. */
+  changes: Array<AuditChange>;
+  createdAt: Scalars['DateTime']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1043,6 +1101,9 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   UserError: ResolverTypeWrapper<UserError>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  AuditAction: AuditAction;
+  AuditChange: ResolverTypeWrapper<AuditChange>;
+  AuditRecord: ResolverTypeWrapper<AuditRecord>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1107,6 +1168,8 @@ export type ResolversParentTypes = {
   Money: Money;
   UserError: UserError;
   PageInfo: PageInfo;
+  AuditChange: AuditChange;
+  AuditRecord: AuditRecord;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -1374,6 +1437,7 @@ export type QueryResolvers<ContextType = PromotionContext, ParentType extends Re
   offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType, RequireFields<QueryOfferArgs, 'id'>>;
   storefrontLiveOffers?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType, RequireFields<QueryStorefrontLiveOffersArgs, 'first'>>;
   promotionEvaluate?: Resolver<Array<ResolversTypes['PromotionEvaluation']>, ParentType, ContextType, RequireFields<QueryPromotionEvaluateArgs, 'inputs'>>;
+  _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
 export type PromotionRedeemPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['PromotionRedeemPayload'] = ResolversParentTypes['PromotionRedeemPayload']> = {
@@ -1453,6 +1517,29 @@ export type PageInfoResolvers<ContextType = PromotionContext, ParentType extends
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type AuditChangeResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['AuditChange'] = ResolversParentTypes['AuditChange']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  redacted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type AuditRecordResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['AuditRecord'] = ResolversParentTypes['AuditRecord']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entityType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
+  actorKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  storefrontId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  traceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  changes?: Resolver<Array<ResolversTypes['AuditChange']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = PromotionContext> = {
   Product?: ProductResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
@@ -1491,6 +1578,8 @@ export type Resolvers<ContextType = PromotionContext> = {
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  AuditChange?: AuditChangeResolvers<ContextType>;
+  AuditRecord?: AuditRecordResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = PromotionContext> = {
