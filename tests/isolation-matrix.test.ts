@@ -235,3 +235,47 @@ describe('tokens', () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe('audit trail: brand A vs brand B, and who may read it', () => {
+  const trail = (id: string) =>
+    `{ auditTrail(entityType: "Customer", entityId: "${id}") { edges { node { entityId storefrontId actorKind } } } }`;
+  const entries = async (gql: Gql, id: string) => ((await gql(trail(id))).body.data?.auditTrail.edges ?? []) as unknown[];
+
+  it("staff with audit:read read their brands' records only; a grant of two brands reads both", async () => {
+    expect(await entries(as.voltManager, ID.aoife)).not.toEqual([]);
+    expect(await entries(as.voltManager, ID.oliver)).toEqual([]);
+    expect(await entries(as.nimbusAgent, ID.aoife)).toEqual([]);
+    expect(await entries(as.nimbusAgent, ID.oliver)).not.toEqual([]);
+    const regional = (await signIn(stack.router.handler, 'staffLogin', 'regional@dcrm.example')).gql;
+    expect(await entries(regional, ID.aoife)).not.toEqual([]);
+    expect(await entries(regional, ID.oliver)).not.toEqual([]);
+    // Another brand's account is not found, so neither is its trail.
+    expect(codes(await as.nimbusAgent(`{ customer(id: "${ID.aoife}") { auditTrail { edges { cursor } } } }`))).toEqual(['NOT_FOUND']);
+  });
+
+  it('staff without audit:read are refused; customers, partners and keys cannot name it', async () => {
+    expect(codes(await as.consumerAgent(trail(ID.aoife)))).toEqual(['FORBIDDEN']);
+    for (const gql of [as.aoife, as.connectify, as.connectifyKey, as.chatbot, as.shopper]) {
+      expect(codes(await gql(trail(ID.aoife)))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    }
+  });
+
+  it("each subgraph's _auditRecords answers service calls only, within the brands they carry", async () => {
+    const query = `{ _auditRecords(entityType: "Customer", entityId: "${ID.aoife}") { id } }`;
+    const ask = (p: Principal) => {
+      const body = { query };
+      const header = signPrincipal(p, internalSecret(), { audience: 'customer', body });
+      return request(stack.subgraphs.find((s) => s.definition.name === 'customer')?.server.handler as Parameters<typeof request>[0])
+        .post('/graphql')
+        .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: header })
+        .send(body);
+    };
+    const base = { id: 'customer', partnerId: null, roles: [], scopes: ['audit:read'] };
+    const staff = await ask({ ...base, kind: 'staff', storefrontId: STOREFRONT_IDS.volt });
+    expect(staff.body.errors?.map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    const volt = await ask({ ...base, kind: 'service', storefrontId: STOREFRONT_IDS.volt, storefronts: [STOREFRONT_IDS.volt] });
+    expect(volt.body.data._auditRecords.length).toBeGreaterThan(0);
+    const nimbus = await ask({ ...base, kind: 'service', storefrontId: STOREFRONT_IDS.nimbus, storefronts: [STOREFRONT_IDS.nimbus] });
+    expect(nimbus.body.data._auditRecords).toEqual([]);
+  });
+});

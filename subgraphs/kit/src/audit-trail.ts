@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditRecord, type IAuditRecord } from './audit-record.js';
 import { brandsOf } from './brands.js';
-import { badInput } from './errors.js';
+import { badInput, isServiceUnavailable } from './errors.js';
 import { isUuid } from './ids.js';
 import { loggerFor } from './logger.js';
 import { type Connection, DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, type PageArgs, parsePage } from './pagination.js';
@@ -146,10 +146,11 @@ export async function readAuditTrail(
       try {
         return await peerAuditRecords(sources, name, principal, filter, page.limit + 1, before);
       } catch (error) {
-        loggerFor('audit').warn(
-          { subgraph: name, cause: error instanceof Error ? error.message : String(error) },
-          'audit records unavailable',
-        );
+        // An outage is logged where the call failed (targets.ts); anything else is logged here.
+        if (!isServiceUnavailable(error)) {
+          const cause = error instanceof Error ? error.message : String(error);
+          loggerFor('audit').warn({ subgraph: name, cause }, 'audit records unavailable');
+        }
         unavailable.push(name);
         return [];
       }
