@@ -19,10 +19,21 @@ const CUSTOMER_TRAIL = `query ($id: ID!, $first: Int, $after: String) {
 }`;
 const PLAN = productId('volt-sim-unlimited');
 
-type Node = { id: string; source: string; entityType: string; entityId: string; action: string; actorKind: string; actorId: string | null };
 type Change = { field: string; from: string | null; to: string | null; redacted: boolean };
-// biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary result shapes
-const nodes = (connection: any): (Node & Record<string, any>)[] => connection?.edges.map((e: { node: Node }) => e.node) ?? [];
+type Node = {
+  id: string;
+  source: string;
+  entityType: string;
+  entityId: string;
+  action: string;
+  actorKind: string;
+  actorId: string | null;
+  storefrontId: string | null;
+  customerId: string | null;
+  requestId: string | null;
+  changes: Change[];
+};
+const nodes = (connection: { edges: { node: Node }[] } | null | undefined): Node[] => connection?.edges.map((e) => e.node) ?? [];
 
 let stack: Stack;
 let manager: Awaited<ReturnType<typeof signIn>>;
