@@ -15,7 +15,8 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, PartnerUser, Staff } from '../entities/index.js';
 import type { CustomerServices } from './services.js';
-import { issueTokens, principalFor, type SubjectKind, type Tokens } from './sessions.js';
+import { issueTokens, principalFor, revokeSubjectSessions, type SubjectKind, type Tokens } from './sessions.js';
+import { staffSignInRefusal } from './staff-password.js';
 
 export type LoginInput = { email: string; password: string };
 
@@ -40,25 +41,17 @@ async function findSubject(
   if (kind === 'staff') {
     const s = await em.findOne(Staff, { email });
     if (!s) return null;
-    const expired = s.passwordChangedAt.getTime() + maxAgeDays * 86_400_000 < Date.now();
-    const refusal = !s.active
-      ? fail<Tokens>('ACCOUNT_INACTIVE', 'This staff account is disabled')
-      : expired
-        ? fail<Tokens>('PASSWORD_EXPIRED', `Passwords expire after ${maxAgeDays} days; set a new one with staffPasswordChange`, [
-            'input',
-            'password',
-          ])
-        : undefined;
-    return { id: s.id, passwordHash: s.passwordHash, refusal };
+    return { id: s.id, passwordHash: s.passwordHash, refusal: staffSignInRefusal(s, maxAgeDays, ['input', 'password']) ?? undefined };
   }
   const u = await em.findOne(PartnerUser, { email });
-  return u ? { id: u.id, passwordHash: u.passwordHash } : null;
+  if (!u) return null;
+  return { id: u.id, passwordHash: u.passwordHash, refusal: u.active ? undefined : fail('ACCOUNT_INACTIVE', 'This account is disabled') };
 }
 
 const throttled = (retryAfter: number) => apiError('THROTTLED', `Too many failed sign-ins; try again in ${retryAfter} s`, { retryAfter });
 
 /** The account a password guess is about: staff and partner emails are global, customers' per storefront. */
-const identityOf = (kind: SubjectKind, email: string, storefrontId: string | null) =>
+export const identityOf = (kind: SubjectKind, email: string, storefrontId: string | null) =>
   `${kind}:${kind === 'customer' ? storefrontId : '-'}:${email}`;
 
 /**
@@ -67,7 +60,7 @@ const identityOf = (kind: SubjectKind, email: string, storefrontId: string | nul
  * over its ceiling and this identity already failed from it; over the ceiling a failure is refused
  * too, so a wrong password and an unknown email still answer alike.
  */
-async function guarded<T>(services: CustomerServices, attempt: SignInAttempt, check: () => Promise<T | null>): Promise<T | null> {
+export async function guarded<T>(services: CustomerServices, attempt: SignInAttempt, check: () => Promise<T | null>): Promise<T | null> {
   const admission = await services.signInGuard.admit(attempt);
   if (!admission.ok) throw throttled(admission.retryAfter);
   const matched = await check();
@@ -134,6 +127,9 @@ export async function staffPasswordChange(
   if (!staff) return wrongCredentials();
   staff.passwordHash = await hashPassword(input.newPassword);
   staff.passwordChangedAt = new Date();
+  staff.mustChangePassword = false;
   await em.flush();
+  // Whoever knew the old password is signed out everywhere.
+  await revokeSubjectSessions(em, services, 'staff', staff.id);
   return ok(true);
 }

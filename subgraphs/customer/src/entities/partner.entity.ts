@@ -23,6 +23,10 @@ export const PartnerUser = defineEntity({
     email: p.string().unique(),
     name: p.string(),
     passwordHash: p.string().hidden(),
+    /** A partner admin manages the partner's own users (scope `partner:manage`). */
+    admin: p.boolean().default(false),
+    active: p.boolean().default(true),
     createdAt: columns.createdAt(),
   },
 });
+export type IPartnerUser = InferEntity<typeof PartnerUser>;

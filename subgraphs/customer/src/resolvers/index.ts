@@ -1,10 +1,12 @@
 import { mergeResolvers } from '@dcrm/kit';
 import { accountMutationResolvers } from './account-mutations.js';
+import { administrationResolvers } from './administration.js';
 import { apiKeyResolvers } from './api-keys.js';
 import { audienceResolvers } from './audience.js';
 import { authResolvers } from './auth.js';
 import type { CustomerResolvers } from './context.js';
 import { customerResolvers } from './customer.js';
+import { partnerUserResolvers } from './partner-users.js';
 import { staffResolvers } from './staff.js';
 
 export const resolvers: CustomerResolvers = mergeResolvers(
@@ -14,4 +16,6 @@ export const resolvers: CustomerResolvers = mergeResolvers(
   apiKeyResolvers,
   staffResolvers,
   audienceResolvers,
+  administrationResolvers,
+  partnerUserResolvers,
 );
