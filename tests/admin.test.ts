@@ -48,7 +48,7 @@ const M = {
   accessGroupUpdate: `mutation ($input: AccessGroupUpdateInput!) { accessGroupUpdate(input: $input) { accessGroup { id name scopes } userErrors { code field } } }`,
   accessGroupAssign: `mutation ($input: AccessGroupAssignInput!) { accessGroupAssign(input: $input) { ${STAFF} userErrors { code field } } }`,
   accessGroupRemove: `mutation ($input: AccessGroupAssignInput!) { accessGroupRemove(input: $input) { ${STAFF} userErrors { code field } } }`,
-  partnerUserCreate: `mutation ($input: PartnerUserCreateInput!) { partnerUserCreate(input: $input) { partnerUser { id email admin active partner { id } } userErrors { code field } } }`,
+  partnerUserCreate: `mutation ($input: PartnerUserCreateInput!) { partnerUserCreate(input: $input) { partnerUser { id email admin active partner { id } } oneTimePassword userErrors { code field } } }`,
   partnerUserDeactivate: `mutation ($input: PartnerUserIdInput!) { partnerUserDeactivate(input: $input) { partnerUser { id active } userErrors { code field } } }`,
 };
 type Name = keyof typeof M;
@@ -61,6 +61,14 @@ const staffLogin = (address: string, password: string) =>
   });
 const passwordChange = (address: string, currentPassword: string, newPassword: string) =>
   anonymous()('mutation ($input: PasswordChangeInput!) { staffPasswordChange(input: $input) { ok userErrors { code } } }', {
+    input: { email: address, currentPassword, newPassword },
+  });
+const partnerLogin = (address: string, password: string) =>
+  anonymous()('mutation ($input: LoginInput!) { partnerLogin(input: $input) { accessToken userErrors { code } } }', {
+    input: { email: address, password },
+  });
+const partnerPasswordChange = (address: string, currentPassword: string, newPassword: string) =>
+  anonymous()('mutation ($input: PasswordChangeInput!) { partnerPasswordChange(input: $input) { ok userErrors { code } } }', {
     input: { email: address, currentPassword, newPassword },
   });
 const renew = (refreshToken: string) =>
@@ -373,16 +381,31 @@ describe('partner users', () => {
       'NOT_FOUND',
     );
 
-    const plain = await signIn(stack.router.handler, 'partnerLogin', address, undefined, PASSWORD);
+    // The password was set for them: changed before the first sign-in.
+    expect(refusalOf(await partnerLogin(address, PASSWORD), 'partnerLogin')).toBe('PASSWORD_EXPIRED');
+    succeeded(await partnerPasswordChange(address, PASSWORD, `${PASSWORD}-own`), 'partnerPasswordChange');
+    const plain = await signIn(stack.router.handler, 'partnerLogin', address, undefined, `${PASSWORD}-own`);
     expect(codes(await run(plain.gql, 'partnerUserCreate', { email: email('x'), name: 'X', password: PASSWORD }))).toEqual(['FORBIDDEN']);
     expect(codes(await users(client(stack.router.handler, PRIVATE_KEYS.connectifyPartner)))).toEqual(['FORBIDDEN']);
 
     // Deactivated: sessions end, sign-in refused.
     succeeded(await run(as.connectify, 'partnerUserDeactivate', { id: made.partnerUser.id }), 'partnerUserDeactivate');
     expect((await plain.gql('{ customers { nodes { id } } }')).status).toBe(401);
-    const login = await anonymous()('mutation ($input: LoginInput!) { partnerLogin(input: $input) { accessToken userErrors { code } } }', {
-      input: { email: address, password: PASSWORD },
-    });
-    expect(refusalOf(login, 'partnerLogin')).toBe('ACCOUNT_INACTIVE');
+    expect(refusalOf(await renew(plain.refreshToken), 'customerAccessTokenRenew')).toBe('INVALID_TOKEN');
+    expect(refusalOf(await partnerLogin(address, `${PASSWORD}-own`), 'partnerLogin')).toBe('ACCOUNT_INACTIVE');
+  });
+
+  it('a generated one-time password for a partner user must be changed, on sign-in and on renewal alike', async () => {
+    const address = email('partner-otp');
+    const made = succeeded(
+      await run(as.volt, 'partnerUserCreate', { partnerId: ID.skyline, email: address, name: 'Ops 4' }),
+      'partnerUserCreate',
+    );
+    expect(made.oneTimePassword).toMatch(/^[A-Za-z0-9]{20}$/);
+    expect(refusalOf(await partnerLogin(address, made.oneTimePassword), 'partnerLogin')).toBe('PASSWORD_EXPIRED');
+    succeeded(await partnerPasswordChange(address, made.oneTimePassword, PASSWORD), 'partnerPasswordChange');
+    const session = await signIn(stack.router.handler, 'partnerLogin', address, undefined, PASSWORD);
+    await dbRows(stack, 'customer', 'update "customer"."partner_user" set must_change_password = true where email = ?', [address]);
+    expect(refusalOf(await renew(session.refreshToken), 'customerAccessTokenRenew')).toBe('PASSWORD_EXPIRED');
   });
 });

@@ -3,7 +3,8 @@ import { Migration } from '@dcrm/kit';
 /**
  * Administration: access groups owned by a brand (null: shared by every brand, as every existing
  * group is), group names unique per brand, passwords that must be changed at the next sign-in, and
- * partner users who can be deactivated or administer their partner (every existing one does).
+ * partner users who can be deactivated, must change a password set for them, or administer their
+ * partner (every existing one does).
  * The bootstrap "Administrators" group gets the new administration scopes.
  */
 export class Migration20261130040Administration extends Migration {
@@ -22,6 +23,7 @@ export class Migration20261130040Administration extends Migration {
     this.addSql('create index "staff_storefront_idx" on "customer"."staff" ("storefront_id", "id")');
     this.addSql('alter table "customer"."partner_user" add column "admin" boolean not null default false');
     this.addSql('alter table "customer"."partner_user" add column "active" boolean not null default true');
+    this.addSql('alter table "customer"."partner_user" add column "must_change_password" boolean not null default false');
     this.addSql('update "customer"."partner_user" set "admin" = true');
     this.addSql('create index "refresh_token_subject_idx" on "customer"."refresh_token" ("subject_id", "subject_kind")');
   }

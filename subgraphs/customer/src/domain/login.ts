@@ -16,7 +16,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, PartnerUser, Staff } from '../entities/index.js';
 import type { CustomerServices } from './services.js';
 import { issueTokens, principalFor, revokeSubjectSessions, type SubjectKind, type Tokens } from './sessions.js';
-import { staffSignInRefusal } from './staff-password.js';
+import { partnerSignInRefusal, staffSignInRefusal } from './staff-password.js';
 
 export type LoginInput = { email: string; password: string };
 
@@ -44,8 +44,7 @@ async function findSubject(
     return { id: s.id, passwordHash: s.passwordHash, refusal: staffSignInRefusal(s, maxAgeDays, ['input', 'password']) ?? undefined };
   }
   const u = await em.findOne(PartnerUser, { email });
-  if (!u) return null;
-  return { id: u.id, passwordHash: u.passwordHash, refusal: u.active ? undefined : fail('ACCOUNT_INACTIVE', 'This account is disabled') };
+  return u ? { id: u.id, passwordHash: u.passwordHash, refusal: partnerSignInRefusal(u, ['input', 'password']) ?? undefined } : null;
 }
 
 const throttled = (retryAfter: number) => apiError('THROTTLED', `Too many failed sign-ins; try again in ${retryAfter} s`, { retryAfter });
@@ -104,10 +103,14 @@ export async function login(
 
 export type PasswordChangeInput = { email: string; currentPassword: string; newPassword: string };
 
-/** Staff set a new password with the current one (which may have expired). */
-export async function staffPasswordChange(
+/**
+ * Staff and partner users set a new password with the current one (which may have expired, or been
+ * set by someone else); every session of theirs ends. Guesses share the sign-in's budget.
+ */
+export async function accountPasswordChange(
   em: EntityManager,
   services: CustomerServices,
+  kind: 'staff' | 'partner',
   input: PasswordChangeInput,
   caller: Principal,
 ): Promise<Result<true>> {
@@ -117,19 +120,20 @@ export async function staffPasswordChange(
   if (input.newPassword === input.currentPassword) checks.add('UNCHANGED', 'Choose a different password', ['input', 'newPassword']);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   const email = normaliseEmail(input.email);
-  // The same identity as staffLogin: guesses through either mutation share one budget.
-  const attempt = { identity: identityOf('staff', email, null), address: caller.clientIp };
-  const staff = await guarded(services, attempt, async () => {
-    const found = await em.findOne(Staff, { email, active: true });
+  // The same identity as the sign-in: guesses through either mutation share one budget.
+  const attempt = { identity: identityOf(kind, email, null), address: caller.clientIp };
+  const account = await guarded(services, attempt, async () => {
+    const found =
+      kind === 'staff' ? await em.findOne(Staff, { email, active: true }) : await em.findOne(PartnerUser, { email, active: true });
     const matches = await verifyPassword(input.currentPassword, found?.passwordHash ?? (await decoyHash()));
-    return found && matches && !(caller.kind === 'staff' && caller.id !== found.id) ? found : null;
+    return found && matches && !(caller.kind === kind && caller.id !== found.id) ? found : null;
   });
-  if (!staff) return wrongCredentials();
-  staff.passwordHash = await hashPassword(input.newPassword);
-  staff.passwordChangedAt = new Date();
-  staff.mustChangePassword = false;
+  if (!account) return wrongCredentials();
+  account.passwordHash = await hashPassword(input.newPassword);
+  account.mustChangePassword = false;
+  if ('passwordChangedAt' in account) account.passwordChangedAt = new Date();
   await em.flush();
   // Whoever knew the old password is signed out everywhere.
-  await revokeSubjectSessions(em, services, 'staff', staff.id);
+  await revokeSubjectSessions(em, services, kind, account.id);
   return ok(true);
 }

@@ -15,6 +15,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IPartner, type IPartnerUser, Partner, PartnerUser } from '../entities/index.js';
 import type { CustomerServices } from './services.js';
 import { revokeSubjectSessions } from './sessions.js';
+import { oneTimePassword } from './staff-password.js';
 
 /**
  * Users of a partner organisation: staff with `partner:manage` manage those of their acting brand's
@@ -47,22 +48,31 @@ export async function listPartnerUsers(
   return ok(await em.find(PartnerUser, { partner }, { orderBy: { email: 'asc' }, populate: ['partner'] }));
 }
 
-export type PartnerUserCreateInput = { partnerId?: string | null; email: string; name: string; password: string; admin?: boolean | null };
+export type PartnerUserCreateInput = {
+  partnerId?: string | null;
+  email: string;
+  name: string;
+  password?: string | null;
+  admin?: boolean | null;
+};
+export type CreatedPartnerUser = { partnerUser: IPartnerUser; oneTimePassword: string | null };
 
+/** A new user of the partner. Their first password, given or generated, must be changed at first sign-in. */
 export async function partnerUserCreate(
   em: EntityManager,
   principal: Principal,
   input: PartnerUserCreateInput,
-): Promise<Result<IPartnerUser>> {
+): Promise<Result<CreatedPartnerUser>> {
   const partner = await managedPartner(em, principal, input.partnerId);
   if (!partner) return fail('NOT_FOUND', 'No such partner', ['input', 'partnerId']);
   const checks = new Checks();
   checks.email(input.email, ['input', 'email']);
   checks.text(input.name, ['input', 'name'], 120);
-  const problem = passwordProblem(input.password);
+  const problem = input.password == null ? null : passwordProblem(input.password);
   if (problem) checks.add('WEAK_PASSWORD', problem, ['input', 'password']);
   if (!checks.ok) return { ok: false, errors: checks.errors };
-  const passwordHash = await hashPassword(input.password);
+  const generated = input.password == null ? oneTimePassword() : null;
+  const passwordHash = await hashPassword(input.password ?? (generated as string));
   try {
     const user = em.create(PartnerUser, {
       partner,
@@ -70,9 +80,10 @@ export async function partnerUserCreate(
       name: input.name.trim(),
       passwordHash,
       admin: input.admin ?? false,
+      mustChangePassword: true,
     });
     await em.flush();
-    return ok(user);
+    return ok({ partnerUser: user, oneTimePassword: generated });
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) return fail('TAKEN', 'A partner user has this email', ['input', 'email']);
     throw error;

@@ -16,7 +16,7 @@ import { Customer, PartnerUser, RefreshToken, Staff } from '../entities/index.js
 import { staffGrants } from './grants.js';
 import { ACCOUNT_ADMIN } from './scope.js';
 import type { CustomerServices } from './services.js';
-import { staffSignInRefusal } from './staff-password.js';
+import { partnerSignInRefusal, staffSignInRefusal } from './staff-password.js';
 
 export type SubjectKind = 'customer' | 'staff' | 'partner';
 export type Tokens = { accessToken: string; accessTokenExpiresAt: Date; refreshToken: string; subject: { kind: SubjectKind; id: string } };
@@ -111,12 +111,15 @@ export async function renewTokens(
     }
     const principal = await principalFor(tx, token.subjectKind, token.subjectId);
     if (!principal || !mayRenewAt(principal, caller)) return { kind: 'invalid' as const };
-    // Staff renew under the same password rules as staffLogin; the token stays unused.
-    if (token.subjectKind === 'staff') {
-      const staff = await tx.findOneOrFail(Staff, { id: token.subjectId });
-      const refusal = staffSignInRefusal(staff, services.staffPasswordMaxAgeDays, ['input', 'refreshToken'], now.getTime());
-      if (refusal) return { kind: 'refused' as const, refusal };
-    }
+    // Staff and partner users renew under the same password rules as their sign-in; the token stays unused.
+    const field = ['input', 'refreshToken'];
+    const refusal =
+      token.subjectKind === 'staff'
+        ? staffSignInRefusal(await tx.findOneOrFail(Staff, { id: token.subjectId }), services.staffPasswordMaxAgeDays, field, now.getTime())
+        : token.subjectKind === 'partner'
+          ? partnerSignInRefusal(await tx.findOneOrFail(PartnerUser, { id: token.subjectId }), field)
+          : null;
+    if (refusal) return { kind: 'refused' as const, refusal };
     token.usedAt = now;
     return { kind: 'ok' as const, familyId: token.familyId, principal };
   });

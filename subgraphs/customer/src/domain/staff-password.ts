@@ -17,6 +17,14 @@ export function staffSignInRefusal(staff: StaffPassword, maxAgeDays: number, fie
   return null;
 }
 
+/** The same rule for partner users, whose passwords do not age: disabled, or set by someone else. */
+export function partnerSignInRefusal(user: { active: boolean; mustChangePassword: boolean }, field: string[]): Result<never> | null {
+  if (!user.active) return fail('ACCOUNT_INACTIVE', 'This account is disabled', field);
+  if (user.mustChangePassword)
+    return fail('PASSWORD_EXPIRED', 'This password was set by someone else; set your own with partnerPasswordChange', field);
+  return null;
+}
+
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ';
 const DIGITS = '23456789';
 

@@ -25,6 +25,8 @@ export const PartnerUser = defineEntity({
     passwordHash: p.string().hidden(),
     /** A partner admin manages the partner's own users (scope `partner:manage`). */
     admin: p.boolean().default(false),
+    /** Set for a password someone else chose: it must be changed before signing in. */
+    mustChangePassword: p.boolean().default(false),
     active: p.boolean().default(true),
     createdAt: columns.createdAt(),
   },

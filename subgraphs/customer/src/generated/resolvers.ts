@@ -500,9 +500,11 @@ export type Mutation = {
   /** Add a member to a group; its scopes come with their next token. */
   accessGroupAssign: StaffPayload;
   accessGroupRemove: StaffPayload;
-  partnerUserCreate: PartnerUserPayload;
+  partnerUserCreate: PartnerUserCreatePayload;
   /** The user cannot sign in any more, and their sessions end now. Not oneself. */
   partnerUserDeactivate: PartnerUserPayload;
+  /** A partner user sets a new password with their current one (also one set for them, which must be changed); their sessions end. */
+  partnerPasswordChange: LogoutPayload;
   /** The signed-in customer sets a new password with their current one; every session ends and the answer carries a new one. */
   customerPasswordChange: AuthPayload;
 };
@@ -675,6 +677,11 @@ export type MutationPartnerUserCreateArgs = {
 
 export type MutationPartnerUserDeactivateArgs = {
   input: PartnerUserIdInput;
+};
+
+
+export type MutationPartnerPasswordChangeArgs = {
+  input: PasswordChangeInput;
 };
 
 
@@ -1023,7 +1030,8 @@ export type PartnerUserCreateInput = {
   partnerId?: InputMaybe<Scalars['ID']['input']>;
   email: Scalars['String']['input'];
   name: Scalars['String']['input'];
-  password: Scalars['String']['input'];
+  /** An initial password; absent: a one-time password is generated and returned once. Either must be changed at first sign-in. */
+  password?: InputMaybe<Scalars['String']['input']>;
   admin?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
@@ -1034,6 +1042,14 @@ export type PartnerUserIdInput = {
 export type PartnerUserPayload = {
   __typename?: 'PartnerUserPayload';
   partnerUser?: Maybe<PartnerUser>;
+  userErrors: Array<UserError>;
+};
+
+export type PartnerUserCreatePayload = {
+  __typename?: 'PartnerUserCreatePayload';
+  partnerUser?: Maybe<PartnerUser>;
+  /** The generated one-time password, shown once (null when `password` was given). */
+  oneTimePassword?: Maybe<Scalars['String']['output']>;
   userErrors: Array<UserError>;
 };
 
@@ -1256,6 +1272,7 @@ export type ResolversTypes = {
   PartnerUserCreateInput: PartnerUserCreateInput;
   PartnerUserIdInput: PartnerUserIdInput;
   PartnerUserPayload: ResolverTypeWrapper<Omit<PartnerUserPayload, 'partnerUser'> & { partnerUser?: Maybe<ResolversTypes['PartnerUser']> }>;
+  PartnerUserCreatePayload: ResolverTypeWrapper<Omit<PartnerUserCreatePayload, 'partnerUser'> & { partnerUser?: Maybe<ResolversTypes['PartnerUser']> }>;
   CustomerPasswordChangeInput: CustomerPasswordChangeInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
@@ -1345,6 +1362,7 @@ export type ResolversParentTypes = {
   PartnerUserCreateInput: PartnerUserCreateInput;
   PartnerUserIdInput: PartnerUserIdInput;
   PartnerUserPayload: Omit<PartnerUserPayload, 'partnerUser'> & { partnerUser?: Maybe<ResolversParentTypes['PartnerUser']> };
+  PartnerUserCreatePayload: Omit<PartnerUserCreatePayload, 'partnerUser'> & { partnerUser?: Maybe<ResolversParentTypes['PartnerUser']> };
   CustomerPasswordChangeInput: CustomerPasswordChangeInput;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
@@ -1638,8 +1656,9 @@ export type MutationResolvers<ContextType = CustomerContext, ParentType extends 
   accessGroupUpdate?: Resolver<ResolversTypes['AccessGroupPayload'], ParentType, ContextType, RequireFields<MutationAccessGroupUpdateArgs, 'input'>>;
   accessGroupAssign?: Resolver<ResolversTypes['StaffPayload'], ParentType, ContextType, RequireFields<MutationAccessGroupAssignArgs, 'input'>>;
   accessGroupRemove?: Resolver<ResolversTypes['StaffPayload'], ParentType, ContextType, RequireFields<MutationAccessGroupRemoveArgs, 'input'>>;
-  partnerUserCreate?: Resolver<ResolversTypes['PartnerUserPayload'], ParentType, ContextType, RequireFields<MutationPartnerUserCreateArgs, 'input'>>;
+  partnerUserCreate?: Resolver<ResolversTypes['PartnerUserCreatePayload'], ParentType, ContextType, RequireFields<MutationPartnerUserCreateArgs, 'input'>>;
   partnerUserDeactivate?: Resolver<ResolversTypes['PartnerUserPayload'], ParentType, ContextType, RequireFields<MutationPartnerUserDeactivateArgs, 'input'>>;
+  partnerPasswordChange?: Resolver<ResolversTypes['LogoutPayload'], ParentType, ContextType, RequireFields<MutationPartnerPasswordChangeArgs, 'input'>>;
   customerPasswordChange?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCustomerPasswordChangeArgs, 'input'>>;
 };
 
@@ -1745,6 +1764,12 @@ export type PartnerUserPayloadResolvers<ContextType = CustomerContext, ParentTyp
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type PartnerUserCreatePayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['PartnerUserCreatePayload'] = ResolversParentTypes['PartnerUserCreatePayload']> = {
+  partnerUser?: Resolver<Maybe<ResolversTypes['PartnerUser']>, ParentType, ContextType>;
+  oneTimePassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1818,6 +1843,7 @@ export type Resolvers<ContextType = CustomerContext> = {
   StaffPayload?: StaffPayloadResolvers<ContextType>;
   AccessGroupPayload?: AccessGroupPayloadResolvers<ContextType>;
   PartnerUserPayload?: PartnerUserPayloadResolvers<ContextType>;
+  PartnerUserCreatePayload?: PartnerUserCreatePayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -1,4 +1,5 @@
 import { apiError, payload } from '@dcrm/kit';
+import { accountPasswordChange } from '../domain/login.js';
 import { listPartnerUsers, partnerUserCreate, partnerUserDeactivate } from '../domain/partner-users.js';
 import { customerPasswordChange } from '../domain/password-change.js';
 import { authPayload } from './auth.js';
@@ -14,9 +15,16 @@ export const partnerUserResolvers: CustomerResolvers = {
     },
   },
   Mutation: {
-    partnerUserCreate: async (_, { input }, ctx) => payload('partnerUser', await partnerUserCreate(ctx.em, ctx.principal, input)),
+    partnerUserCreate: async (_, { input }, ctx) => {
+      const result = await partnerUserCreate(ctx.em, ctx.principal, input);
+      return result.ok ? { ...result.value, userErrors: [] } : { partnerUser: null, oneTimePassword: null, userErrors: result.errors };
+    },
     partnerUserDeactivate: async (_, { input }, ctx) =>
       payload('partnerUser', await partnerUserDeactivate(ctx.em, ctx.services, ctx.principal, input.id)),
+    partnerPasswordChange: async (_, { input }, ctx) => {
+      const result = await accountPasswordChange(ctx.em, ctx.services, 'partner', input, ctx.principal);
+      return { ok: result.ok, userErrors: result.ok ? [] : result.errors };
+    },
     customerPasswordChange: async (_, { input }, ctx) =>
       authPayload(ctx, await customerPasswordChange(ctx.em, ctx.services, ctx.principal, input)),
   },
