@@ -1,4 +1,4 @@
-import { seedId } from '@dcrm/kit';
+import { newId, seedId } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows, expectRefusedAndUnchanged, refusalOf, staffMutations, succeeded, type WriteAttempt } from './support/brand-matrix.js';
@@ -49,6 +49,15 @@ const M = {
   apiKeyRotate: `mutation ($input: ApiKeyIdInput!) { apiKeyRotate(input: $input) { apiKey { id } userErrors { code field } } }`,
   apiKeyRevoke: `mutation ($input: ApiKeyIdInput!) { apiKeyRevoke(input: $input) { apiKey { id } userErrors { code field } } }`,
   apiKeyCostBudgetSet: `mutation ($input: ApiKeyCostBudgetSetInput!) { apiKeyCostBudgetSet(input: $input) { apiKey { id } userErrors { code field } } }`,
+  staffCreate: `mutation ($input: StaffCreateInput!) { staffCreate(input: $input) { staff { id } userErrors { code field } } }`,
+  staffUpdate: `mutation ($input: StaffUpdateInput!) { staffUpdate(input: $input) { staff { id } userErrors { code field } } }`,
+  staffDeactivate: `mutation ($input: StaffIdInput!) { staffDeactivate(input: $input) { staff { id } userErrors { code field } } }`,
+  accessGroupCreate: `mutation ($input: AccessGroupCreateInput!) { accessGroupCreate(input: $input) { accessGroup { id } userErrors { code field } } }`,
+  accessGroupUpdate: `mutation ($input: AccessGroupUpdateInput!) { accessGroupUpdate(input: $input) { accessGroup { id } userErrors { code field } } }`,
+  accessGroupAssign: `mutation ($input: AccessGroupAssignInput!) { accessGroupAssign(input: $input) { staff { id } userErrors { code field } } }`,
+  accessGroupRemove: `mutation ($input: AccessGroupAssignInput!) { accessGroupRemove(input: $input) { staff { id } userErrors { code field } } }`,
+  partnerUserCreate: `mutation ($input: PartnerUserCreateInput!) { partnerUserCreate(input: $input) { partnerUser { id } userErrors { code field } } }`,
+  partnerUserDeactivate: `mutation ($input: PartnerUserIdInput!) { partnerUserDeactivate(input: $input) { partnerUser { id } userErrors { code field } } }`,
 };
 type Name = keyof typeof M;
 const run = (gql: Gql, name: Name, input: Record<string, unknown>) => gql(M[name], { input });
@@ -68,9 +77,28 @@ const customer = (id: string) => customerRows('select * from "customer"."custome
 const children = (table: string, id: string) => customerRows(`select * from "customer"."${table}" where customer_id = ? order by id`, [id]);
 const apiKeys = customerRows('select id, name, revoked_at from "customer"."api_key" order by id', []);
 const surveys = customerRows('select id, active from "customer"."nps_survey" order by id', []);
+const staffIds = customerRows('select id from "customer"."staff" order by id', []);
+const staffMember = (id: string) => customerRows('select * from "customer"."staff" where id = ?', [id]);
+const groups = customerRows('select * from "customer"."access_group" order by id', []);
+const memberships = (id: string) => customerRows('select * from "customer"."staff_access_group" where staff_id = ? order by 2', [id]);
+const partnerUsers = (partnerId: string) =>
+  customerRows('select * from "customer"."partner_user" where partner_id = ? order by id', [partnerId]);
+const NIMBUS_AGENT = seedId('staff', 'nimbus-agent');
+const VOLT_AGENT = seedId('staff', 'volt-consumer');
+const CARE_GROUP = seedId('access-group', 'care');
 
 // Rows of the owning brand (Nimbus), made by its own staff: the victims of the attempts below.
-const nimbus = {} as { product: string; customer: string; address: string; contact: string; key: string; version: number };
+const nimbus = {} as {
+  product: string;
+  customer: string;
+  address: string;
+  contact: string;
+  key: string;
+  version: number;
+  group: string;
+  partner: string;
+  partnerUser: string;
+};
 
 beforeAll(async () => {
   stack = await startTestStack();
@@ -122,6 +150,27 @@ beforeAll(async () => {
   nimbus.key = key.apiKey.id;
   const read = await as.nimbus(`query ($id: ID!) { customer(id: $id) { version } }`, { id: nimbus.customer });
   nimbus.version = read.body.data?.customer.version;
+  // Administration: a Nimbus access group, and a Nimbus partner (no mutation creates partners) with a user.
+  nimbus.group = succeeded(
+    await run(as.nimbus, 'accessGroupCreate', { name: slug('Nimbus group'), scopes: ['customer:read'] }),
+    'accessGroupCreate',
+  ).accessGroup.id;
+  nimbus.partner = newId();
+  await dbRows(
+    stack,
+    'customer',
+    'insert into "customer"."partner" (id, storefront_id, name, code, created_at) values (?, ?, ?, ?, now())',
+    [nimbus.partner, NIMBUS, 'Nimbus Resellers', slug('nimbus-resellers')],
+  );
+  nimbus.partnerUser = succeeded(
+    await run(as.nimbus, 'partnerUserCreate', {
+      partnerId: nimbus.partner,
+      email: `${slug('ops')}@nimbus.example`,
+      name: 'Ops',
+      password: 'nimbus-partner-42',
+    }),
+    'partnerUserCreate',
+  ).partnerUser.id;
 });
 afterAll(() => stack.stop());
 
@@ -335,6 +384,107 @@ const voltAgainstNimbus = (): WriteAttempt[] => [
     refusal: 'NOT_FOUND',
     rows: apiKeys,
   },
+  // administration
+  {
+    mutation: 'staffCreate',
+    what: 'granting the Nimbus brand',
+    attempt: () => run(as.volt, 'staffCreate', { email: `${slug('x')}@volt.example`, name: 'X', segments: [], storefrontIds: [NIMBUS] }),
+    refusal: 'FORBIDDEN',
+    rows: staffIds,
+  },
+  {
+    mutation: 'staffCreate',
+    what: 'reporting to a Nimbus manager',
+    attempt: () => run(as.volt, 'staffCreate', { email: `${slug('x')}@volt.example`, name: 'X', segments: [], managerId: NIMBUS_AGENT }),
+    refusal: 'NOT_FOUND',
+    rows: staffIds,
+  },
+  {
+    mutation: 'staffCreate',
+    what: "in Nimbus (Volt's manager sending Nimbus's key)",
+    attempt: () =>
+      client(stack.router.handler, KEYS.nimbus, { authorization: `Bearer ${tokens.volt}` })(M.staffCreate, {
+        input: { email: `${slug('x')}@volt.example`, name: 'X', segments: [] },
+      }),
+    refusal: 'HTTP 401',
+    rows: staffIds,
+  },
+  {
+    mutation: 'staffUpdate',
+    what: "Nimbus's agent",
+    attempt: () => run(as.volt, 'staffUpdate', { id: NIMBUS_AGENT, name: 'Hijacked', segments: [] }),
+    refusal: 'NOT_FOUND',
+    rows: staffMember(NIMBUS_AGENT),
+  },
+  {
+    mutation: 'staffDeactivate',
+    what: "Nimbus's agent",
+    attempt: () => run(as.volt, 'staffDeactivate', { id: NIMBUS_AGENT }),
+    refusal: 'NOT_FOUND',
+    rows: staffMember(NIMBUS_AGENT),
+  },
+  {
+    mutation: 'accessGroupCreate',
+    what: 'a group shared by every brand',
+    attempt: () => run(as.volt, 'accessGroupCreate', { name: slug('everyone'), scopes: [], shared: true }),
+    refusal: 'FORBIDDEN',
+    rows: groups,
+  },
+  {
+    mutation: 'accessGroupUpdate',
+    what: "a Nimbus group's scopes",
+    attempt: () => run(as.volt, 'accessGroupUpdate', { id: nimbus.group, scopes: ['customer:read', 'customer:write'] }),
+    refusal: 'NOT_FOUND',
+    rows: groups,
+  },
+  {
+    mutation: 'accessGroupUpdate',
+    what: 'a group every brand shares',
+    attempt: () => run(as.volt, 'accessGroupUpdate', { id: CARE_GROUP, scopes: ['customer:read'] }),
+    refusal: 'FORBIDDEN',
+    rows: groups,
+  },
+  {
+    mutation: 'accessGroupAssign',
+    what: 'a Nimbus group to a Volt agent',
+    attempt: () => run(as.volt, 'accessGroupAssign', { staffId: VOLT_AGENT, accessGroupId: nimbus.group }),
+    refusal: 'NOT_FOUND',
+    rows: memberships(VOLT_AGENT),
+  },
+  {
+    mutation: 'accessGroupAssign',
+    what: "a shared group to Nimbus's agent",
+    attempt: () => run(as.volt, 'accessGroupAssign', { staffId: NIMBUS_AGENT, accessGroupId: CARE_GROUP }),
+    refusal: 'NOT_FOUND',
+    rows: memberships(NIMBUS_AGENT),
+  },
+  {
+    mutation: 'accessGroupRemove',
+    what: "a group of Nimbus's agent",
+    attempt: () => run(as.volt, 'accessGroupRemove', { staffId: NIMBUS_AGENT, accessGroupId: CARE_GROUP }),
+    refusal: 'NOT_FOUND',
+    rows: memberships(NIMBUS_AGENT),
+  },
+  {
+    mutation: 'partnerUserCreate',
+    what: 'for a Nimbus partner',
+    attempt: () =>
+      run(as.volt, 'partnerUserCreate', {
+        partnerId: nimbus.partner,
+        email: `${slug('x')}@volt.example`,
+        name: 'X',
+        password: 'volt-intruder-42',
+      }),
+    refusal: 'NOT_FOUND',
+    rows: partnerUsers(nimbus.partner),
+  },
+  {
+    mutation: 'partnerUserDeactivate',
+    what: "a Nimbus partner's user",
+    attempt: () => run(as.volt, 'partnerUserDeactivate', { id: nimbus.partnerUser }),
+    refusal: 'NOT_FOUND',
+    rows: partnerUsers(nimbus.partner),
+  },
 ];
 
 /** Staff mutations that name no brand-owned row: they act on the caller's own credentials. */
@@ -424,6 +574,20 @@ describe('the owning brand succeeds with the same mutations', () => {
     succeeded(await run(as.nimbus, 'apiKeyCostBudgetSet', budget), 'apiKeyCostBudgetSet');
     const rotated = succeeded(await run(as.nimbus, 'apiKeyRotate', { id: nimbus.key }), 'apiKeyRotate');
     succeeded(await run(as.nimbus, 'apiKeyRevoke', { id: rotated.apiKey.id }), 'apiKeyRevoke');
+  });
+
+  it('administration: Nimbus staff manage their own members, groups and partner users', async () => {
+    const created = succeeded(
+      await run(as.nimbus, 'staffCreate', { email: `${slug('n')}@nimbus.example`, name: 'N', segments: ['*'], managerId: NIMBUS_AGENT }),
+      'staffCreate',
+    );
+    const id = created.staff.id;
+    succeeded(await run(as.nimbus, 'staffUpdate', { id, name: 'N2' }), 'staffUpdate');
+    succeeded(await run(as.nimbus, 'accessGroupUpdate', { id: nimbus.group, name: slug('Nimbus group') }), 'accessGroupUpdate');
+    succeeded(await run(as.nimbus, 'accessGroupAssign', { staffId: id, accessGroupId: nimbus.group }), 'accessGroupAssign');
+    succeeded(await run(as.nimbus, 'accessGroupRemove', { staffId: id, accessGroupId: nimbus.group }), 'accessGroupRemove');
+    succeeded(await run(as.nimbus, 'staffDeactivate', { id }), 'staffDeactivate');
+    succeeded(await run(as.nimbus, 'partnerUserDeactivate', { id: nimbus.partnerUser }), 'partnerUserDeactivate');
   });
 });
 

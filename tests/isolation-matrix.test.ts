@@ -279,3 +279,33 @@ describe('audit trail: brand A vs brand B, and who may read it', () => {
     expect(nimbus.body.data._auditRecords).toEqual([]);
   });
 });
+
+describe('administration: staff directory, access groups, partner users', () => {
+  const STAFF = { voltConsumer: seedId('staff', 'volt-consumer'), nimbusAgent: seedId('staff', 'nimbus-agent') };
+  const PARTNER = { connectify: seedId('partner', 'connectify'), skyline: seedId('partner', 'skyline') };
+  const members = async (gql: Gql) =>
+    ((await gql('{ staffMembers(first: 100) { nodes { id } } }')).body.data?.staffMembers.nodes ?? []).map((n: { id: string }) => n.id);
+  const partnerUsers = (gql: Gql, partnerId?: string) =>
+    gql('query ($p: ID) { partnerUsers(partnerId: $p) { email partner { id } } }', { p: partnerId });
+
+  it("staff administrators see their brand's members only; agents without staff:manage see none", async () => {
+    expect(await members(as.voltManager)).toContain(STAFF.voltConsumer);
+    expect(await members(as.voltManager)).not.toContain(STAFF.nimbusAgent);
+    expect(await members(as.nimbusAgent)).not.toContain(STAFF.voltConsumer);
+    const other = await as.voltManager('query ($id: ID!) { staff(id: $id) { id } }', { id: STAFF.nimbusAgent });
+    expect(codes(other)).toEqual(['NOT_FOUND']);
+    expect(codes(await as.consumerAgent('{ staffMembers { nodes { id } } }'))).toEqual(['FORBIDDEN']);
+    expect(codes(await as.consumerAgent('{ accessGroups { id } }'))).toEqual(['FORBIDDEN']);
+  });
+
+  it("partner users: a partner admin sees its own only, staff their brand's partners, keys none", async () => {
+    const own = (await partnerUsers(as.connectify)).body.data?.partnerUsers;
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((u: { partner: { id: string } }) => u.partner.id === PARTNER.connectify)).toBe(true);
+    expect(codes(await partnerUsers(as.skyline, PARTNER.connectify))).toEqual(['NOT_FOUND']);
+    expect(codes(await partnerUsers(as.nimbusAgent, PARTNER.connectify))).toEqual(['NOT_FOUND']);
+    expect((await partnerUsers(as.voltManager, PARTNER.skyline)).body.data?.partnerUsers.length).toBeGreaterThan(0);
+    expect(codes(await partnerUsers(as.connectifyKey))).toEqual(['FORBIDDEN']);
+    expect(codes(await partnerUsers(as.consumerAgent, PARTNER.connectify))).toEqual(['FORBIDDEN']);
+  });
+});

@@ -163,6 +163,11 @@ export function createLoaders(em: EntityManager, principal: Principal) {
       (ids) => em.find(Staff, { id: { $in: [...ids] } }),
       (s) => s.id,
     ),
+    /** Direct reports per manager id. */
+    reports: groupedBy(
+      (ids) => em.find(Staff, { manager: { $in: [...ids] } }, { orderBy: { id: 'asc' } }),
+      (s) => s.manager?.id ?? '',
+    ),
     accessGroups: groupedBy(
       async (staffIds) => {
         const rows = await em.execute(
@@ -170,7 +175,10 @@ export function createLoaders(em: EntityManager, principal: Principal) {
            where sag.staff_id in (?) order by g.name`,
           [[...staffIds]],
         );
-        return rows.map((r) => ({ staffId: r.staff_id as string, group: { id: r.id, name: r.name, scopes: r.scopes } as IAccessGroup }));
+        return rows.map((r) => ({
+          staffId: r.staff_id as string,
+          group: { id: r.id, name: r.name, scopes: r.scopes, description: r.description, storefrontId: r.storefront_id } as IAccessGroup,
+        }));
       },
       (r) => r.staffId,
     ),

@@ -18,8 +18,10 @@ export const STAFF_SCOPES = [
   'interaction:write',
   'nps:read',
   'order:write',
+  'partner:manage',
   'promotion:read',
   'promotion:write',
+  'staff:manage',
 ];
 
 const ADMINISTRATORS = 'Administrators';
@@ -43,7 +45,8 @@ export async function administratorCreate(em: EntityManager, input: Administrato
   try {
     const staff = await em.transactional(async (tx) => {
       const group =
-        (await tx.findOne(AccessGroup, { name: ADMINISTRATORS })) ?? tx.create(AccessGroup, { name: ADMINISTRATORS, scopes: STAFF_SCOPES });
+        (await tx.findOne(AccessGroup, { name: ADMINISTRATORS, storefrontId: null })) ??
+        tx.create(AccessGroup, { name: ADMINISTRATORS, scopes: STAFF_SCOPES });
       const member = tx.create(Staff, {
         storefrontId: input.storefrontId,
         storefronts: [input.storefrontId],

@@ -15,7 +15,8 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, PartnerUser, Staff } from '../entities/index.js';
 import type { CustomerServices } from './services.js';
-import { issueTokens, principalFor, type SubjectKind, type Tokens } from './sessions.js';
+import { issueTokens, principalFor, revokeSubjectSessions, type SubjectKind, type Tokens } from './sessions.js';
+import { partnerSignInRefusal, staffSignInRefusal } from './staff-password.js';
 
 export type LoginInput = { email: string; password: string };
 
@@ -40,25 +41,16 @@ async function findSubject(
   if (kind === 'staff') {
     const s = await em.findOne(Staff, { email });
     if (!s) return null;
-    const expired = s.passwordChangedAt.getTime() + maxAgeDays * 86_400_000 < Date.now();
-    const refusal = !s.active
-      ? fail<Tokens>('ACCOUNT_INACTIVE', 'This staff account is disabled')
-      : expired
-        ? fail<Tokens>('PASSWORD_EXPIRED', `Passwords expire after ${maxAgeDays} days; set a new one with staffPasswordChange`, [
-            'input',
-            'password',
-          ])
-        : undefined;
-    return { id: s.id, passwordHash: s.passwordHash, refusal };
+    return { id: s.id, passwordHash: s.passwordHash, refusal: staffSignInRefusal(s, maxAgeDays, ['input', 'password']) ?? undefined };
   }
   const u = await em.findOne(PartnerUser, { email });
-  return u ? { id: u.id, passwordHash: u.passwordHash } : null;
+  return u ? { id: u.id, passwordHash: u.passwordHash, refusal: partnerSignInRefusal(u, ['input', 'password']) ?? undefined } : null;
 }
 
 const throttled = (retryAfter: number) => apiError('THROTTLED', `Too many failed sign-ins; try again in ${retryAfter} s`, { retryAfter });
 
 /** The account a password guess is about: staff and partner emails are global, customers' per storefront. */
-const identityOf = (kind: SubjectKind, email: string, storefrontId: string | null) =>
+export const identityOf = (kind: SubjectKind, email: string, storefrontId: string | null) =>
   `${kind}:${kind === 'customer' ? storefrontId : '-'}:${email}`;
 
 /**
@@ -67,7 +59,7 @@ const identityOf = (kind: SubjectKind, email: string, storefrontId: string | nul
  * over its ceiling and this identity already failed from it; over the ceiling a failure is refused
  * too, so a wrong password and an unknown email still answer alike.
  */
-async function guarded<T>(services: CustomerServices, attempt: SignInAttempt, check: () => Promise<T | null>): Promise<T | null> {
+export async function guarded<T>(services: CustomerServices, attempt: SignInAttempt, check: () => Promise<T | null>): Promise<T | null> {
   const admission = await services.signInGuard.admit(attempt);
   if (!admission.ok) throw throttled(admission.retryAfter);
   const matched = await check();
@@ -111,10 +103,14 @@ export async function login(
 
 export type PasswordChangeInput = { email: string; currentPassword: string; newPassword: string };
 
-/** Staff set a new password with the current one (which may have expired). */
-export async function staffPasswordChange(
+/**
+ * Staff and partner users set a new password with the current one (which may have expired, or been
+ * set by someone else); every session of theirs ends. Guesses share the sign-in's budget.
+ */
+export async function accountPasswordChange(
   em: EntityManager,
   services: CustomerServices,
+  kind: 'staff' | 'partner',
   input: PasswordChangeInput,
   caller: Principal,
 ): Promise<Result<true>> {
@@ -124,16 +120,20 @@ export async function staffPasswordChange(
   if (input.newPassword === input.currentPassword) checks.add('UNCHANGED', 'Choose a different password', ['input', 'newPassword']);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   const email = normaliseEmail(input.email);
-  // The same identity as staffLogin: guesses through either mutation share one budget.
-  const attempt = { identity: identityOf('staff', email, null), address: caller.clientIp };
-  const staff = await guarded(services, attempt, async () => {
-    const found = await em.findOne(Staff, { email, active: true });
+  // The same identity as the sign-in: guesses through either mutation share one budget.
+  const attempt = { identity: identityOf(kind, email, null), address: caller.clientIp };
+  const account = await guarded(services, attempt, async () => {
+    const found =
+      kind === 'staff' ? await em.findOne(Staff, { email, active: true }) : await em.findOne(PartnerUser, { email, active: true });
     const matches = await verifyPassword(input.currentPassword, found?.passwordHash ?? (await decoyHash()));
-    return found && matches && !(caller.kind === 'staff' && caller.id !== found.id) ? found : null;
+    return found && matches && !(caller.kind === kind && caller.id !== found.id) ? found : null;
   });
-  if (!staff) return wrongCredentials();
-  staff.passwordHash = await hashPassword(input.newPassword);
-  staff.passwordChangedAt = new Date();
+  if (!account) return wrongCredentials();
+  account.passwordHash = await hashPassword(input.newPassword);
+  account.mustChangePassword = false;
+  if ('passwordChangedAt' in account) account.passwordChangedAt = new Date();
   await em.flush();
+  // Whoever knew the old password is signed out everywhere.
+  await revokeSubjectSessions(em, services, kind, account.id);
   return ok(true);
 }

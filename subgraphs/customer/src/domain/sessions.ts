@@ -13,14 +13,18 @@ import {
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, PartnerUser, RefreshToken, Staff } from '../entities/index.js';
+import { staffGrants } from './grants.js';
 import { ACCOUNT_ADMIN } from './scope.js';
 import type { CustomerServices } from './services.js';
+import { partnerSignInRefusal, staffSignInRefusal } from './staff-password.js';
 
 export type SubjectKind = 'customer' | 'staff' | 'partner';
 export type Tokens = { accessToken: string; accessTokenExpiresAt: Date; refreshToken: string; subject: { kind: SubjectKind; id: string } };
 
 const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
 export const PARTNER_USER_SCOPES = ['customer:read', 'interaction:write', 'apikey:manage'];
+/** A partner admin also manages the partner's own users. */
+export const PARTNER_ADMIN_SCOPES = [...PARTNER_USER_SCOPES, 'partner:manage'];
 
 /** The principal a subject's tokens carry, rebuilt from the database at every issue (roles can change). */
 export async function principalFor(em: EntityManager, kind: SubjectKind, id: string): Promise<Principal | null> {
@@ -33,12 +37,12 @@ export async function principalFor(em: EntityManager, kind: SubjectKind, id: str
   if (kind === 'staff') {
     const s = await em.findOne(Staff, { id, active: true }, { populate: ['accessGroups'] });
     if (!s) return null;
-    const scopes = [...new Set(s.accessGroups.getItems().flatMap((g) => g.scopes))].sort();
-    const storefronts = [...new Set([s.storefrontId, ...s.storefronts])];
-    const roles = ['staff', ...s.segments.map((x) => `segment:${x}`)];
-    return { kind, id, storefrontId: s.storefrontId, storefronts, partnerId: null, roles, scopes };
+    // Effective scopes: the union of the member's access groups'.
+    const grants = staffGrants(s);
+    const roles = ['staff', ...grants.segments.map((x) => `segment:${x}`)];
+    return { kind, id, storefrontId: s.storefrontId, storefronts: grants.brands, partnerId: null, roles, scopes: grants.scopes };
   }
-  const u = await em.findOne(PartnerUser, { id }, { populate: ['partner'] });
+  const u = await em.findOne(PartnerUser, { id, active: true }, { populate: ['partner'] });
   if (!u) return null;
   const storefrontId = u.partner.storefrontId;
   // A partner acts on its partner's storefront only.
@@ -49,7 +53,7 @@ export async function principalFor(em: EntityManager, kind: SubjectKind, id: str
     storefronts: [storefrontId],
     partnerId: u.partner.id,
     roles: ['partner-user'],
-    scopes: PARTNER_USER_SCOPES,
+    scopes: u.admin ? PARTNER_ADMIN_SCOPES : PARTNER_USER_SCOPES,
   };
 }
 
@@ -107,6 +111,15 @@ export async function renewTokens(
     }
     const principal = await principalFor(tx, token.subjectKind, token.subjectId);
     if (!principal || !mayRenewAt(principal, caller)) return { kind: 'invalid' as const };
+    // Staff and partner users renew under the same password rules as their sign-in; the token stays unused.
+    const field = ['input', 'refreshToken'];
+    const refusal =
+      token.subjectKind === 'staff'
+        ? staffSignInRefusal(await tx.findOneOrFail(Staff, { id: token.subjectId }), services.staffPasswordMaxAgeDays, field, now.getTime())
+        : token.subjectKind === 'partner'
+          ? partnerSignInRefusal(await tx.findOneOrFail(PartnerUser, { id: token.subjectId }), field)
+          : null;
+    if (refusal) return { kind: 'refused' as const, refusal };
     token.usedAt = now;
     return { kind: 'ok' as const, familyId: token.familyId, principal };
   });
@@ -115,6 +128,7 @@ export async function renewTokens(
     return invalid();
   }
   if (outcome.kind === 'invalid') return invalid();
+  if (outcome.kind === 'refused') return outcome.refusal;
   return ok(await issueTokens(em, services, outcome.principal, outcome.familyId));
 }
 
@@ -125,4 +139,16 @@ export async function revokeSession(em: EntityManager, services: CustomerService
   await em.nativeUpdate(RefreshToken, { familyId: token.familyId, revokedAt: null }, { revokedAt: new Date() });
   await services.bus.publish(SESSION_REVOKED, { sessionId: token.familyId });
   return ok(true);
+}
+
+/**
+ * Ends every session of one subject (deactivation, a password change): its refresh tokens stop
+ * working and routers drop the sessions' access tokens. Call after the change has committed.
+ */
+export async function revokeSubjectSessions(em: EntityManager, services: CustomerServices, kind: SubjectKind, id: string): Promise<void> {
+  const now = new Date();
+  const where = { subjectKind: kind, subjectId: id, revokedAt: null, expiresAt: { $gt: now } };
+  const families = [...new Set((await em.find(RefreshToken, where, { fields: ['familyId'] })).map((t) => t.familyId))];
+  await em.nativeUpdate(RefreshToken, { subjectKind: kind, subjectId: id, revokedAt: null }, { revokedAt: now });
+  for (const sessionId of families) await services.bus.publish(SESSION_REVOKED, { sessionId });
 }

@@ -23,6 +23,12 @@ export const PartnerUser = defineEntity({
     email: p.string().unique(),
     name: p.string(),
     passwordHash: p.string().hidden(),
+    /** A partner admin manages the partner's own users (scope `partner:manage`). */
+    admin: p.boolean().default(false),
+    /** Set for a password someone else chose: it must be changed before signing in. */
+    mustChangePassword: p.boolean().default(false),
+    active: p.boolean().default(true),
     createdAt: columns.createdAt(),
   },
 });
+export type IPartnerUser = InferEntity<typeof PartnerUser>;

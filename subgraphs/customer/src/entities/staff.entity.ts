@@ -6,7 +6,10 @@ export const AccessGroup = defineEntity({
   tableName: 'access_group',
   properties: {
     id: columns.id(),
-    name: p.string().unique(),
+    /** The brand that owns the group; null: shared by every brand (managed with the all-brands grant). */
+    storefrontId: p.uuid().nullable(),
+    name: p.string(),
+    description: p.text().nullable(),
     scopes: p.array(),
   },
 });
@@ -25,6 +28,8 @@ export const Staff = defineEntity({
     name: p.string(),
     passwordHash: p.string().hidden(),
     passwordChangedAt: p.datetime(),
+    /** Set for a password someone else chose (an admin's initial or one-time password): it must be changed before signing in. */
+    mustChangePassword: p.boolean().default(false),
     manager: () => p.manyToOne(Staff).nullable(),
     segments: p.array(),
     active: p.boolean().default(true),

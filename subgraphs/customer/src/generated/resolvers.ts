@@ -3,7 +3,7 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef, AuditRecordView, AuditTrailPage } from '@dcrm/kit';
-import type { ICustomer, IContact, IAddress, IPartner, IStaff, IAccessGroup, INpsResponse, IApiKey } from '../entities/index.js';
+import type { ICustomer, IContact, IAddress, IPartner, IStaff, IAccessGroup, INpsResponse, IApiKey, IPartnerUser } from '../entities/index.js';
 import type { InteractionRow, SiteMessageRow, SiteMessagePage } from '../loaders.js';
 import type { CustomerContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
@@ -251,6 +251,19 @@ export type Staff = {
   /** Market segments whose customers this staff member may see. */
   segments: Array<Scalars['String']['output']>;
   accessGroups: Array<AccessGroup>;
+  /** False once deactivated: the member cannot sign in and their sessions have ended. */
+  active: Scalars['Boolean']['output'];
+  /** The member's home brand, where they act unless a storefront key selects another of their brands. */
+  homeStorefrontId: Scalars['ID']['output'];
+  /** Every brand the member may act on (the home brand included); empty when `allBrands` is set. */
+  storefrontIds: Array<Scalars['ID']['output']>;
+  /** The explicit all-brands grant. */
+  allBrands: Scalars['Boolean']['output'];
+  /** Direct reports (the members this one manages) of the caller's brand. */
+  reports: Array<Staff>;
+  /** True while the member must set a new password before signing in (expired, or set by someone else). */
+  passwordChangeRequired: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTime']['output'];
 };
 
 /** A named set of scopes (module:function), assigned to staff. */
@@ -259,6 +272,9 @@ export type AccessGroup = {
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   scopes: Array<Scalars['String']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  /** The brand that owns the group; null: shared by every brand (changed only with the all-brands grant). */
+  storefrontId?: Maybe<Scalars['ID']['output']>;
 };
 
 export type NpsResponse = {
@@ -352,6 +368,14 @@ export type Query = {
    * granted, newest first; filtered by entity type, and by entity id within a type.
    */
   auditTrail: AuditRecordConnection;
+  /** Staff administration: the members whose home is the caller's acting brand, by id. */
+  staffMembers: StaffConnection;
+  /** One member of the caller's acting brand (NOT_FOUND otherwise). */
+  staff?: Maybe<Staff>;
+  /** The access groups the caller may assign: their acting brand's and the shared ones. */
+  accessGroups: Array<AccessGroup>;
+  /** A partner's users: staff name a partner of their acting brand; a partner admin gets their own partner's. */
+  partnerUsers: Array<PartnerUser>;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -399,6 +423,23 @@ export type QueryAuditTrailArgs = {
   entityId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryStaffMembersArgs = {
+  filter?: InputMaybe<StaffFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryStaffArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPartnerUsersArgs = {
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -485,6 +526,24 @@ export type Mutation = {
   apiKeyRevoke: ApiKeyPayload;
   /** Staff: give a key its own query cost budget, or back the router's defaults with null. */
   apiKeyCostBudgetSet: ApiKeyPayload;
+  /** Add a member to the caller's acting brand (no grant beyond the caller's own). */
+  staffCreate: StaffCreatePayload;
+  /** Change a member's name, manager, segments or brands; takes effect with their next token. */
+  staffUpdate: StaffPayload;
+  /** The member cannot sign in any more, and their sessions end now. Not oneself. */
+  staffDeactivate: StaffPayload;
+  accessGroupCreate: AccessGroupPayload;
+  accessGroupUpdate: AccessGroupPayload;
+  /** Add a member to a group; its scopes come with their next token. */
+  accessGroupAssign: StaffPayload;
+  accessGroupRemove: StaffPayload;
+  partnerUserCreate: PartnerUserCreatePayload;
+  /** The user cannot sign in any more, and their sessions end now. Not oneself. */
+  partnerUserDeactivate: PartnerUserPayload;
+  /** A partner user sets a new password with their current one (also one set for them, which must be changed); their sessions end. */
+  partnerPasswordChange: LogoutPayload;
+  /** The signed-in customer sets a new password with their current one; every session ends and the answer carries a new one. */
+  customerPasswordChange: AuthPayload;
 };
 
 
@@ -610,6 +669,61 @@ export type MutationApiKeyRevokeArgs = {
 
 export type MutationApiKeyCostBudgetSetArgs = {
   input: ApiKeyCostBudgetSetInput;
+};
+
+
+export type MutationStaffCreateArgs = {
+  input: StaffCreateInput;
+};
+
+
+export type MutationStaffUpdateArgs = {
+  input: StaffUpdateInput;
+};
+
+
+export type MutationStaffDeactivateArgs = {
+  input: StaffIdInput;
+};
+
+
+export type MutationAccessGroupCreateArgs = {
+  input: AccessGroupCreateInput;
+};
+
+
+export type MutationAccessGroupUpdateArgs = {
+  input: AccessGroupUpdateInput;
+};
+
+
+export type MutationAccessGroupAssignArgs = {
+  input: AccessGroupAssignInput;
+};
+
+
+export type MutationAccessGroupRemoveArgs = {
+  input: AccessGroupAssignInput;
+};
+
+
+export type MutationPartnerUserCreateArgs = {
+  input: PartnerUserCreateInput;
+};
+
+
+export type MutationPartnerUserDeactivateArgs = {
+  input: PartnerUserIdInput;
+};
+
+
+export type MutationPartnerPasswordChangeArgs = {
+  input: PasswordChangeInput;
+};
+
+
+export type MutationCustomerPasswordChangeArgs = {
+  input: CustomerPasswordChangeInput;
 };
 
 export type CustomerRegisterInput = {
@@ -855,6 +969,148 @@ export type AuditRecordEdge = {
   __typename?: 'AuditRecordEdge';
   cursor: Scalars['String']['output'];
   node: AuditRecord;
+};
+
+/** Who may sign in to a partner's portal. */
+export type PartnerUser = {
+  __typename?: 'PartnerUser';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  email: Scalars['String']['output'];
+  partner: Partner;
+  /** A partner admin manages the partner's own users. */
+  admin: Scalars['Boolean']['output'];
+  active: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTime']['output'];
+};
+
+export type StaffConnection = {
+  __typename?: 'StaffConnection';
+  edges: Array<StaffEdge>;
+  nodes: Array<Staff>;
+  pageInfo: PageInfo;
+};
+
+export type StaffEdge = {
+  __typename?: 'StaffEdge';
+  cursor: Scalars['String']['output'];
+  node: Staff;
+};
+
+/** Every condition given must hold. */
+export type StaffFilter = {
+  /** Part of the name or email, case-insensitive. */
+  query?: InputMaybe<Scalars['String']['input']>;
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  managerId?: InputMaybe<Scalars['ID']['input']>;
+  accessGroupId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type StaffCreateInput = {
+  email: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  managerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Market segment codes (`*`: all); only segments the caller holds. */
+  segments: Array<Scalars['String']['input']>;
+  /** Brands besides the caller's acting brand (the member's home); only brands the caller is granted. */
+  storefrontIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** The explicit all-brands grant; only for callers who hold it. */
+  allBrands?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Groups to join; only groups whose scopes the caller holds. */
+  accessGroupIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** An initial password; absent: a one-time password is generated and returned once. Either must be changed at first sign-in. */
+  password?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type StaffCreatePayload = {
+  __typename?: 'StaffCreatePayload';
+  staff?: Maybe<Staff>;
+  /** The generated one-time password, shown once (null when `password` was given). */
+  oneTimePassword?: Maybe<Scalars['String']['output']>;
+  userErrors: Array<UserError>;
+};
+
+/** Absent fields stay as they are. */
+export type StaffUpdateInput = {
+  id: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The new manager; null: none. */
+  managerId?: InputMaybe<Scalars['ID']['input']>;
+  segments?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Brands besides the member's home brand (replaces the current list). */
+  storefrontIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  allBrands?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type StaffIdInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type StaffPayload = {
+  __typename?: 'StaffPayload';
+  staff?: Maybe<Staff>;
+  userErrors: Array<UserError>;
+};
+
+export type AccessGroupCreateInput = {
+  name: Scalars['String']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Scopes (module:function) from the known list; only scopes the caller holds. */
+  scopes: Array<Scalars['String']['input']>;
+  /** Shared by every brand (needs the all-brands grant); otherwise the caller's acting brand's. */
+  shared?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type AccessGroupUpdateInput = {
+  id: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Replaces the group's scopes; members get them with their next token. */
+  scopes?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type AccessGroupPayload = {
+  __typename?: 'AccessGroupPayload';
+  accessGroup?: Maybe<AccessGroup>;
+  userErrors: Array<UserError>;
+};
+
+export type AccessGroupAssignInput = {
+  staffId: Scalars['ID']['input'];
+  accessGroupId: Scalars['ID']['input'];
+};
+
+export type PartnerUserCreateInput = {
+  /** Staff: the partner (of their acting brand); partner admins: their own (the default). */
+  partnerId?: InputMaybe<Scalars['ID']['input']>;
+  email: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  /** An initial password; absent: a one-time password is generated and returned once. Either must be changed at first sign-in. */
+  password?: InputMaybe<Scalars['String']['input']>;
+  admin?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type PartnerUserIdInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type PartnerUserPayload = {
+  __typename?: 'PartnerUserPayload';
+  partnerUser?: Maybe<PartnerUser>;
+  userErrors: Array<UserError>;
+};
+
+export type PartnerUserCreatePayload = {
+  __typename?: 'PartnerUserCreatePayload';
+  partnerUser?: Maybe<PartnerUser>;
+  /** The generated one-time password, shown once (null when `password` was given). */
+  oneTimePassword?: Maybe<Scalars['String']['output']>;
+  userErrors: Array<UserError>;
+};
+
+export type CustomerPasswordChangeInput = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
 };
 
 /** An amount of money in a currency. */
@@ -1104,6 +1360,24 @@ export type ResolversTypes = {
   ApiKeyPayload: ResolverTypeWrapper<Omit<ApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversTypes['ApiKey']> }>;
   AuditRecordConnection: ResolverTypeWrapper<AuditTrailPage>;
   AuditRecordEdge: ResolverTypeWrapper<Omit<AuditRecordEdge, 'node'> & { node: ResolversTypes['AuditRecord'] }>;
+  PartnerUser: ResolverTypeWrapper<IPartnerUser>;
+  StaffConnection: ResolverTypeWrapper<Omit<StaffConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['StaffEdge']>, nodes: Array<ResolversTypes['Staff']> }>;
+  StaffEdge: ResolverTypeWrapper<Omit<StaffEdge, 'node'> & { node: ResolversTypes['Staff'] }>;
+  StaffFilter: StaffFilter;
+  StaffCreateInput: StaffCreateInput;
+  StaffCreatePayload: ResolverTypeWrapper<Omit<StaffCreatePayload, 'staff'> & { staff?: Maybe<ResolversTypes['Staff']> }>;
+  StaffUpdateInput: StaffUpdateInput;
+  StaffIdInput: StaffIdInput;
+  StaffPayload: ResolverTypeWrapper<Omit<StaffPayload, 'staff'> & { staff?: Maybe<ResolversTypes['Staff']> }>;
+  AccessGroupCreateInput: AccessGroupCreateInput;
+  AccessGroupUpdateInput: AccessGroupUpdateInput;
+  AccessGroupPayload: ResolverTypeWrapper<Omit<AccessGroupPayload, 'accessGroup'> & { accessGroup?: Maybe<ResolversTypes['AccessGroup']> }>;
+  AccessGroupAssignInput: AccessGroupAssignInput;
+  PartnerUserCreateInput: PartnerUserCreateInput;
+  PartnerUserIdInput: PartnerUserIdInput;
+  PartnerUserPayload: ResolverTypeWrapper<Omit<PartnerUserPayload, 'partnerUser'> & { partnerUser?: Maybe<ResolversTypes['PartnerUser']> }>;
+  PartnerUserCreatePayload: ResolverTypeWrapper<Omit<PartnerUserCreatePayload, 'partnerUser'> & { partnerUser?: Maybe<ResolversTypes['PartnerUser']> }>;
+  CustomerPasswordChangeInput: CustomerPasswordChangeInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1181,6 +1455,24 @@ export type ResolversParentTypes = {
   ApiKeyPayload: Omit<ApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversParentTypes['ApiKey']> };
   AuditRecordConnection: AuditTrailPage;
   AuditRecordEdge: Omit<AuditRecordEdge, 'node'> & { node: ResolversParentTypes['AuditRecord'] };
+  PartnerUser: IPartnerUser;
+  StaffConnection: Omit<StaffConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['StaffEdge']>, nodes: Array<ResolversParentTypes['Staff']> };
+  StaffEdge: Omit<StaffEdge, 'node'> & { node: ResolversParentTypes['Staff'] };
+  StaffFilter: StaffFilter;
+  StaffCreateInput: StaffCreateInput;
+  StaffCreatePayload: Omit<StaffCreatePayload, 'staff'> & { staff?: Maybe<ResolversParentTypes['Staff']> };
+  StaffUpdateInput: StaffUpdateInput;
+  StaffIdInput: StaffIdInput;
+  StaffPayload: Omit<StaffPayload, 'staff'> & { staff?: Maybe<ResolversParentTypes['Staff']> };
+  AccessGroupCreateInput: AccessGroupCreateInput;
+  AccessGroupUpdateInput: AccessGroupUpdateInput;
+  AccessGroupPayload: Omit<AccessGroupPayload, 'accessGroup'> & { accessGroup?: Maybe<ResolversParentTypes['AccessGroup']> };
+  AccessGroupAssignInput: AccessGroupAssignInput;
+  PartnerUserCreateInput: PartnerUserCreateInput;
+  PartnerUserIdInput: PartnerUserIdInput;
+  PartnerUserPayload: Omit<PartnerUserPayload, 'partnerUser'> & { partnerUser?: Maybe<ResolversParentTypes['PartnerUser']> };
+  PartnerUserCreatePayload: Omit<PartnerUserCreatePayload, 'partnerUser'> & { partnerUser?: Maybe<ResolversParentTypes['PartnerUser']> };
+  CustomerPasswordChangeInput: CustomerPasswordChangeInput;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1346,12 +1638,21 @@ export type StaffResolvers<ContextType = CustomerContext, ParentType extends Res
   manager?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
   segments?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   accessGroups?: Resolver<Array<ResolversTypes['AccessGroup']>, ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  homeStorefrontId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  storefrontIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  allBrands?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reports?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType>;
+  passwordChangeRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type AccessGroupResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AccessGroup'] = ResolversParentTypes['AccessGroup']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  storefrontId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 };
 
 export type NpsResponseResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NpsResponse'] = ResolversParentTypes['NpsResponse']> = {
@@ -1411,6 +1712,10 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   apiKeyVerify?: Resolver<Maybe<ResolversTypes['ApiKeyGrant']>, ParentType, ContextType, RequireFields<QueryApiKeyVerifyArgs, 'key'>>;
   customerAudience?: Resolver<Array<ResolversTypes['AudienceMember']>, ParentType, ContextType, RequireFields<QueryCustomerAudienceArgs, 'rules' | 'first'>>;
   auditTrail?: Resolver<ResolversTypes['AuditRecordConnection'], ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'first'>>;
+  staffMembers?: Resolver<ResolversTypes['StaffConnection'], ParentType, ContextType, RequireFields<QueryStaffMembersArgs, 'first'>>;
+  staff?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryStaffArgs, 'id'>>;
+  accessGroups?: Resolver<Array<ResolversTypes['AccessGroup']>, ParentType, ContextType>;
+  partnerUsers?: Resolver<Array<ResolversTypes['PartnerUser']>, ParentType, ContextType, Partial<QueryPartnerUsersArgs>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -1458,6 +1763,17 @@ export type MutationResolvers<ContextType = CustomerContext, ParentType extends 
   apiKeyRotate?: Resolver<ResolversTypes['ApiKeyPayload'], ParentType, ContextType, RequireFields<MutationApiKeyRotateArgs, 'input'>>;
   apiKeyRevoke?: Resolver<ResolversTypes['ApiKeyPayload'], ParentType, ContextType, RequireFields<MutationApiKeyRevokeArgs, 'input'>>;
   apiKeyCostBudgetSet?: Resolver<ResolversTypes['ApiKeyPayload'], ParentType, ContextType, RequireFields<MutationApiKeyCostBudgetSetArgs, 'input'>>;
+  staffCreate?: Resolver<ResolversTypes['StaffCreatePayload'], ParentType, ContextType, RequireFields<MutationStaffCreateArgs, 'input'>>;
+  staffUpdate?: Resolver<ResolversTypes['StaffPayload'], ParentType, ContextType, RequireFields<MutationStaffUpdateArgs, 'input'>>;
+  staffDeactivate?: Resolver<ResolversTypes['StaffPayload'], ParentType, ContextType, RequireFields<MutationStaffDeactivateArgs, 'input'>>;
+  accessGroupCreate?: Resolver<ResolversTypes['AccessGroupPayload'], ParentType, ContextType, RequireFields<MutationAccessGroupCreateArgs, 'input'>>;
+  accessGroupUpdate?: Resolver<ResolversTypes['AccessGroupPayload'], ParentType, ContextType, RequireFields<MutationAccessGroupUpdateArgs, 'input'>>;
+  accessGroupAssign?: Resolver<ResolversTypes['StaffPayload'], ParentType, ContextType, RequireFields<MutationAccessGroupAssignArgs, 'input'>>;
+  accessGroupRemove?: Resolver<ResolversTypes['StaffPayload'], ParentType, ContextType, RequireFields<MutationAccessGroupRemoveArgs, 'input'>>;
+  partnerUserCreate?: Resolver<ResolversTypes['PartnerUserCreatePayload'], ParentType, ContextType, RequireFields<MutationPartnerUserCreateArgs, 'input'>>;
+  partnerUserDeactivate?: Resolver<ResolversTypes['PartnerUserPayload'], ParentType, ContextType, RequireFields<MutationPartnerUserDeactivateArgs, 'input'>>;
+  partnerPasswordChange?: Resolver<ResolversTypes['LogoutPayload'], ParentType, ContextType, RequireFields<MutationPartnerPasswordChangeArgs, 'input'>>;
+  customerPasswordChange?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCustomerPasswordChangeArgs, 'input'>>;
 };
 
 export type AuthPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
@@ -1529,6 +1845,54 @@ export type AuditRecordConnectionResolvers<ContextType = CustomerContext, Parent
 export type AuditRecordEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AuditRecordEdge'] = ResolversParentTypes['AuditRecordEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['AuditRecord'], ParentType, ContextType>;
+};
+
+export type PartnerUserResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['PartnerUser'] = ResolversParentTypes['PartnerUser']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  partner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType>;
+  admin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type StaffConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffConnection'] = ResolversParentTypes['StaffConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['StaffEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type StaffEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffEdge'] = ResolversParentTypes['StaffEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Staff'], ParentType, ContextType>;
+};
+
+export type StaffCreatePayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffCreatePayload'] = ResolversParentTypes['StaffCreatePayload']> = {
+  staff?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
+  oneTimePassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type StaffPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffPayload'] = ResolversParentTypes['StaffPayload']> = {
+  staff?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type AccessGroupPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AccessGroupPayload'] = ResolversParentTypes['AccessGroupPayload']> = {
+  accessGroup?: Resolver<Maybe<ResolversTypes['AccessGroup']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type PartnerUserPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['PartnerUserPayload'] = ResolversParentTypes['PartnerUserPayload']> = {
+  partnerUser?: Resolver<Maybe<ResolversTypes['PartnerUser']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type PartnerUserCreatePayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['PartnerUserCreatePayload'] = ResolversParentTypes['PartnerUserCreatePayload']> = {
+  partnerUser?: Resolver<Maybe<ResolversTypes['PartnerUser']>, ParentType, ContextType>;
+  oneTimePassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1622,6 +1986,14 @@ export type Resolvers<ContextType = CustomerContext> = {
   ApiKeyPayload?: ApiKeyPayloadResolvers<ContextType>;
   AuditRecordConnection?: AuditRecordConnectionResolvers<ContextType>;
   AuditRecordEdge?: AuditRecordEdgeResolvers<ContextType>;
+  PartnerUser?: PartnerUserResolvers<ContextType>;
+  StaffConnection?: StaffConnectionResolvers<ContextType>;
+  StaffEdge?: StaffEdgeResolvers<ContextType>;
+  StaffCreatePayload?: StaffCreatePayloadResolvers<ContextType>;
+  StaffPayload?: StaffPayloadResolvers<ContextType>;
+  AccessGroupPayload?: AccessGroupPayloadResolvers<ContextType>;
+  PartnerUserPayload?: PartnerUserPayloadResolvers<ContextType>;
+  PartnerUserCreatePayload?: PartnerUserCreatePayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

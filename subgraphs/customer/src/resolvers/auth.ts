@@ -1,5 +1,5 @@
 import type { Result, UserError } from '@dcrm/kit';
-import { login, staffPasswordChange } from '../domain/login.js';
+import { accountPasswordChange, login } from '../domain/login.js';
 import { customerRegister } from '../domain/register.js';
 import { renewTokens, revokeSession, type Tokens } from '../domain/sessions.js';
 import { subjectRecords } from '../entities/index.js';
@@ -8,7 +8,7 @@ import type { CustomerContext, CustomerResolvers } from './context.js';
 const empty = { accessToken: null, accessTokenExpiresAt: null, refreshToken: null, customer: null, staff: null, partner: null };
 
 /** Tokens plus who they are for. */
-async function authPayload(ctx: CustomerContext, result: Result<Tokens>) {
+export async function authPayload(ctx: CustomerContext, result: Result<Tokens>) {
   if (!result.ok) return { ...empty, userErrors: result.errors };
   const { subject, accessToken, accessTokenExpiresAt, refreshToken } = result.value;
   const records = await subjectRecords(ctx.em, subject);
@@ -26,6 +26,7 @@ export const authResolvers: CustomerResolvers = {
     customerAccessTokenRenew: async (_, { input }, ctx) =>
       authPayload(ctx, await renewTokens(ctx.em, ctx.services, input.refreshToken, ctx.principal)),
     customerLogout: async (_, { input }, ctx) => done(await revokeSession(ctx.em, ctx.services, input.refreshToken)),
-    staffPasswordChange: async (_, { input }, ctx) => done(await staffPasswordChange(ctx.em, ctx.services, input, ctx.principal)),
+    staffPasswordChange: async (_, { input }, ctx) =>
+      done(await accountPasswordChange(ctx.em, ctx.services, 'staff', input, ctx.principal)),
   },
 };

@@ -1,11 +1,13 @@
 import { mergeResolvers } from '@dcrm/kit';
 import { accountMutationResolvers } from './account-mutations.js';
+import { administrationResolvers } from './administration.js';
 import { apiKeyResolvers } from './api-keys.js';
 import { audienceResolvers } from './audience.js';
 import { auditTrailResolvers } from './audit-trail.js';
 import { authResolvers } from './auth.js';
 import type { CustomerResolvers } from './context.js';
 import { customerResolvers } from './customer.js';
+import { partnerUserResolvers } from './partner-users.js';
 import { staffResolvers } from './staff.js';
 
 export const resolvers: CustomerResolvers = mergeResolvers(
@@ -16,4 +18,6 @@ export const resolvers: CustomerResolvers = mergeResolvers(
   staffResolvers,
   audienceResolvers,
   auditTrailResolvers,
+  administrationResolvers,
+  partnerUserResolvers,
 );

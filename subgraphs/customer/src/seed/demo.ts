@@ -203,6 +203,7 @@ export const ACCESS_GROUPS = [
   { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write'] },
   // The audit trail (`auditTrail`, `Customer.auditTrail`): managers, not front-line agents.
   { key: 'audit', name: 'Auditors', scopes: ['audit:read'] },
+  { key: 'admins', name: 'Staff administrators', scopes: ['partner:manage', 'staff:manage'] },
 ];
 
 export const STAFF = [
@@ -212,7 +213,7 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins'],
   },
   {
     key: 'volt-consumer',
@@ -248,7 +249,7 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins'],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
   {
@@ -258,7 +259,7 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins'],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {

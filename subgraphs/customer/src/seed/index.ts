@@ -65,7 +65,14 @@ export async function seedCustomers(em: EntityManager, _options: SeedOptions = {
     }
     for (const p of PARTNERS) {
       const partner = tx.create(Partner, { id: partnerId(p.key), storefrontId: storefrontId(p.brand), name: p.name, code: p.key });
-      tx.create(PartnerUser, { id: seedId('partner-user', p.key), partner, email: p.user, name: `${p.name} operations`, passwordHash });
+      tx.create(PartnerUser, {
+        id: seedId('partner-user', p.key),
+        partner,
+        email: p.user,
+        name: `${p.name} operations`,
+        passwordHash,
+        admin: true,
+      });
     }
     for (const c of CUSTOMERS) {
       tx.create(Customer, {
