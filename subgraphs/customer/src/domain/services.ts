@@ -1,4 +1,5 @@
 import type { EventBus, SignInGuard } from '@dcrm/kit';
+import type { ChannelAdapters } from './notifications/adapters.js';
 
 /** Process-wide dependencies of the customer subgraph's use cases. */
 export type CustomerServices = {
@@ -8,4 +9,6 @@ export type CustomerServices = {
   jwtSecret: Uint8Array;
   /** Staff passwords older than this must be changed before signing in. */
   staffPasswordMaxAgeDays: number;
+  /** How email, SMS and push leave (the inbox is local): the outbox by default, SMTP for email with SMTP_URL. */
+  notificationAdapters: ChannelAdapters;
 };
