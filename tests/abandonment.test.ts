@@ -23,11 +23,11 @@ const sql = (query: string, params: unknown[] = []) => cartSubgraph().orm.em.for
 
 /** Reminder emails a customer was sent, from the notification service's history, with the drop-link token each carries. */
 async function emailsTo(customerId: string): Promise<{ channel: string; body: string; link_token: string }[]> {
-  const rows = await sql(
+  const rows = (await sql(
     `select channel, body from "customer"."notification_sent" where customer_id = ? and channel = 'EMAIL' and template_key like 'cart.%' order by id`,
     [customerId],
-  );
-  return rows.map((r: { channel: string; body: string }) => ({ ...r, link_token: /token=([^&\s]+)/.exec(r.body)?.[1] ?? '' }));
+  )) as { channel: string; body: string }[];
+  return rows.map((r) => ({ ...r, link_token: /token=([^&\s]+)/.exec(r.body)?.[1] ?? '' }));
 }
 
 /** A fresh customer (so other test files' carts never interfere), signed in. */
