@@ -161,7 +161,9 @@ export async function sendNotifications(
       const variables = { name: account.name, ...item.variables };
       const rendered = template ? render(template, variables, field) : null;
       if (rendered && !rendered.ok) {
-        errors.errors.push(...rendered.errors);
+        // One error per message, not one per channel.
+        for (const e of rendered.errors)
+          if (!errors.errors.some((x) => x.message === e.message && x.field?.join() === e.field?.join())) errors.errors.push(e);
         continue;
       }
       const redacted =
