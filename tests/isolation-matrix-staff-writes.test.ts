@@ -49,6 +49,9 @@ const M = {
   apiKeyRotate: `mutation ($input: ApiKeyIdInput!) { apiKeyRotate(input: $input) { apiKey { id } userErrors { code field } } }`,
   apiKeyRevoke: `mutation ($input: ApiKeyIdInput!) { apiKeyRevoke(input: $input) { apiKey { id } userErrors { code field } } }`,
   apiKeyCostBudgetSet: `mutation ($input: ApiKeyCostBudgetSetInput!) { apiKeyCostBudgetSet(input: $input) { apiKey { id } userErrors { code field } } }`,
+  notificationTemplateCreate: `mutation ($input: NotificationTemplateCreateInput!) { notificationTemplateCreate(input: $input) { template { id } userErrors { code field } } }`,
+  notificationTemplateUpdate: `mutation ($input: NotificationTemplateUpdateInput!) { notificationTemplateUpdate(input: $input) { template { id } userErrors { code field } } }`,
+  notificationResend: `mutation ($input: NotificationResendInput!) { notificationResend(input: $input) { notification { id } userErrors { code field } } }`,
 };
 type Name = keyof typeof M;
 const run = (gql: Gql, name: Name, input: Record<string, unknown>) => gql(M[name], { input });
@@ -123,6 +126,35 @@ beforeAll(async () => {
   const read = await as.nimbus(`query ($id: ID!) { customer(id: $id) { version } }`, { id: nimbus.customer });
   nimbus.version = read.body.data?.customer.version;
 });
+
+// Notification fixtures of Nimbus: a template of its own and a message sent to its customer.
+const nimbusNotify = {} as { template: string; sent: string };
+beforeAll(async () => {
+  const template = succeeded(
+    await run(as.nimbus, 'notificationTemplateCreate', {
+      key: `nimbus.t${slug('n').slice(2)}`,
+      channel: 'SMS',
+      body: 'Hi {{name}}',
+      variables: ['name'],
+    }),
+    'notificationTemplateCreate',
+  );
+  nimbusNotify.template = template.template.id;
+  const { id, email } = await registerCustomer(stack.router.handler, KEYS.nimbus, { prefix: 'brand-writes' });
+  await client(stack.router.handler, KEYS.nimbus)('mutation ($e: String!) { customerPasswordResetRequest(input: { email: $e }) { ok } }', {
+    e: email,
+  });
+  const [sent] = (await dbRows(stack, 'customer', 'select id from "customer"."notification_sent" where customer_id = ?', [id])) as {
+    id: string;
+  }[];
+  nimbusNotify.sent = sent.id;
+});
+const notificationRows = customerRows(
+  'select id, body, version from "customer"."notification_template" where storefront_id is not null order by id',
+  [],
+);
+const sentRows = customerRows('select id, status from "customer"."notification_sent" order by id', []);
+
 afterAll(() => stack.stop());
 
 /** Volt's manager (catalog, care, security and marketing scopes; every segment) against Nimbus's rows. */
@@ -334,6 +366,30 @@ const voltAgainstNimbus = (): WriteAttempt[] => [
     attempt: () => run(as.volt, 'apiKeyCostBudgetSet', { id: NIMBUS_KEY_ID, costBudget: { maximumAvailable: 10, restoreRate: 1 } }),
     refusal: 'NOT_FOUND',
     rows: apiKeys,
+  },
+  {
+    mutation: 'notificationTemplateCreate',
+    what: "in Nimbus (Volt's manager sending Nimbus's key)",
+    attempt: () =>
+      client(stack.router.handler, KEYS.nimbus, { authorization: `Bearer ${tokens.volt}` })(M.notificationTemplateCreate, {
+        input: { key: 'nimbus.hijack', channel: 'SMS', body: 'x', variables: [] },
+      }),
+    refusal: 'HTTP 401',
+    rows: notificationRows,
+  },
+  {
+    mutation: 'notificationTemplateUpdate',
+    what: "a template Nimbus's staff saved",
+    attempt: () => run(as.volt, 'notificationTemplateUpdate', { id: nimbusNotify.template, version: 1, body: 'hijacked' }),
+    refusal: 'NOT_FOUND',
+    rows: notificationRows,
+  },
+  {
+    mutation: 'notificationResend',
+    what: 'a message sent to a Nimbus customer',
+    attempt: () => run(as.volt, 'notificationResend', { id: nimbusNotify.sent }),
+    refusal: 'NOT_FOUND',
+    rows: sentRows,
   },
 ];
 
