@@ -31,7 +31,7 @@ export type SendItem = {
 export type SendOutcome = 'SENT' | 'OPTED_OUT' | 'SKIPPED' | 'DUPLICATE' | 'FAILED';
 export type SendResult = { customerId: string; outcome: SendOutcome; channels: NotificationChannel[] };
 
-type Account = {
+export type Account = {
   id: string;
   name: string;
   email: string;
@@ -62,7 +62,7 @@ export type SentRecord = {
 
 const REDACTED = '[redacted]';
 
-function channelsFor(item: SendItem, account: Account): NotificationChannel[] | 'OPTED_OUT' {
+export function channelsFor(item: SendItem, account: Account): NotificationChannel[] | 'OPTED_OUT' {
   const consented = new Set(account.consents.filter((c) => c.granted).map((c) => c.channel));
   if (item.marketing && consented.size === 0) return 'OPTED_OUT';
   const preferred = account.preferences.find((p) => p.type === item.preferenceType)?.channels ?? ['EMAIL'];
