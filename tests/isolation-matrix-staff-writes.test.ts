@@ -58,6 +58,9 @@ const M = {
   accessGroupRemove: `mutation ($input: AccessGroupAssignInput!) { accessGroupRemove(input: $input) { staff { id } userErrors { code field } } }`,
   partnerUserCreate: `mutation ($input: PartnerUserCreateInput!) { partnerUserCreate(input: $input) { partnerUser { id } userErrors { code field } } }`,
   partnerUserDeactivate: `mutation ($input: PartnerUserIdInput!) { partnerUserDeactivate(input: $input) { partnerUser { id } userErrors { code field } } }`,
+  notificationTemplateCreate: `mutation ($input: NotificationTemplateCreateInput!) { notificationTemplateCreate(input: $input) { template { id } userErrors { code field } } }`,
+  notificationTemplateUpdate: `mutation ($input: NotificationTemplateUpdateInput!) { notificationTemplateUpdate(input: $input) { template { id } userErrors { code field } } }`,
+  notificationResend: `mutation ($input: NotificationResendInput!) { notificationResend(input: $input) { notification { id } userErrors { code field } } }`,
 };
 type Name = keyof typeof M;
 const run = (gql: Gql, name: Name, input: Record<string, unknown>) => gql(M[name], { input });
@@ -172,6 +175,35 @@ beforeAll(async () => {
     'partnerUserCreate',
   ).partnerUser.id;
 });
+
+// Notification fixtures of Nimbus: a template of its own and a message sent to its customer.
+const nimbusNotify = {} as { template: string; sent: string };
+beforeAll(async () => {
+  const template = succeeded(
+    await run(as.nimbus, 'notificationTemplateCreate', {
+      key: `nimbus.t${slug('n').slice(2)}`,
+      channel: 'SMS',
+      body: 'Hi {{name}}',
+      variables: ['name'],
+    }),
+    'notificationTemplateCreate',
+  );
+  nimbusNotify.template = template.template.id;
+  const { id, email } = await registerCustomer(stack.router.handler, KEYS.nimbus, { prefix: 'brand-writes' });
+  await client(stack.router.handler, KEYS.nimbus)('mutation ($e: String!) { customerPasswordResetRequest(input: { email: $e }) { ok } }', {
+    e: email,
+  });
+  const [sent] = (await dbRows(stack, 'customer', 'select id from "customer"."notification_sent" where customer_id = ?', [id])) as {
+    id: string;
+  }[];
+  nimbusNotify.sent = sent.id;
+});
+const notificationRows = customerRows(
+  'select id, body, version from "customer"."notification_template" where storefront_id is not null order by id',
+  [],
+);
+const sentRows = customerRows('select id, status from "customer"."notification_sent" order by id', []);
+
 afterAll(() => stack.stop());
 
 /** Volt's manager (catalog, care, security and marketing scopes; every segment) against Nimbus's rows. */
@@ -484,6 +516,30 @@ const voltAgainstNimbus = (): WriteAttempt[] => [
     attempt: () => run(as.volt, 'partnerUserDeactivate', { id: nimbus.partnerUser }),
     refusal: 'NOT_FOUND',
     rows: partnerUsers(nimbus.partner),
+  },
+  {
+    mutation: 'notificationTemplateCreate',
+    what: "in Nimbus (Volt's manager sending Nimbus's key)",
+    attempt: () =>
+      client(stack.router.handler, KEYS.nimbus, { authorization: `Bearer ${tokens.volt}` })(M.notificationTemplateCreate, {
+        input: { key: 'nimbus.hijack', channel: 'SMS', body: 'x', variables: [] },
+      }),
+    refusal: 'HTTP 401',
+    rows: notificationRows,
+  },
+  {
+    mutation: 'notificationTemplateUpdate',
+    what: "a template Nimbus's staff saved",
+    attempt: () => run(as.volt, 'notificationTemplateUpdate', { id: nimbusNotify.template, version: 1, body: 'hijacked' }),
+    refusal: 'NOT_FOUND',
+    rows: notificationRows,
+  },
+  {
+    mutation: 'notificationResend',
+    what: 'a message sent to a Nimbus customer',
+    attempt: () => run(as.volt, 'notificationResend', { id: nimbusNotify.sent }),
+    refusal: 'NOT_FOUND',
+    rows: sentRows,
   },
 ];
 

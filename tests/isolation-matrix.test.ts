@@ -309,3 +309,47 @@ describe('administration: staff directory, access groups, partner users', () => 
     expect(codes(await partnerUsers(as.consumerAgent, PARTNER.connectify))).toEqual(['FORBIDDEN']);
   });
 });
+
+describe('notifications: templates and sent history', () => {
+  const HISTORY = `query ($id: ID!) { notificationsSent(filter: { customerId: $id }) { nodes { id channel } } }`;
+  const OWN = `query ($id: ID!) { customer(id: $id) { notificationsSent { nodes { id } } } }`;
+
+  beforeAll(async () => {
+    // A recorded message for Aoife (a reset code by email; her password stays as it is).
+    const res = await client(stack.router.handler, KEYS.volt, { 'x-forwarded-for': '10.251.0.1' })(
+      'mutation { customerPasswordResetRequest(input: { email: "aoife@example.com" }) { ok } }',
+    );
+    expect(res.body.data?.customerPasswordResetRequest.ok).toBe(true);
+  });
+
+  it('the account holder and staff of its segment see its history; other segments, brands and customers do not', async () => {
+    const own = (await as.aoife('{ me { notificationsSent { nodes { channel } } } }')).body.data?.me.notificationsSent.nodes;
+    expect(own.length).toBeGreaterThanOrEqual(1);
+    expect((await as.consumerAgent(OWN, { id: ID.aoife })).body.data?.customer.notificationsSent.nodes.length).toBeGreaterThanOrEqual(1);
+    expect((await as.consumerAgent(HISTORY, { id: ID.aoife })).body.data?.notificationsSent.nodes.length).toBeGreaterThanOrEqual(1);
+    expect((await as.businessAgent(HISTORY, { id: ID.aoife })).body.data?.notificationsSent.nodes).toEqual([]);
+    expect((await as.nimbusAgent(HISTORY, { id: ID.aoife })).body.data?.notificationsSent.nodes).toEqual([]);
+    expect(codes(await as.conor(OWN, { id: ID.aoife }))).toEqual(['NOT_FOUND']);
+  });
+
+  it('partners, their keys, chatbots and shoppers never read sent messages or templates', async () => {
+    // Outside the partner's schema view (400), or null and FORBIDDEN.
+    const partner = await as.connectify(OWN, { id: ID.niamh });
+    expect(partner.body.data?.customer?.notificationsSent ?? null).toBeNull();
+    expect(partner.status === 400 || codes(partner).includes('FORBIDDEN')).toBe(true);
+    for (const caller of [as.connectify, as.connectifyKey, as.chatbot, as.shopper, as.aoife]) {
+      const res = await caller(HISTORY, { id: ID.aoife });
+      expect(res.body.data?.notificationsSent ?? null).toBeNull();
+      expect(res.status === 400 || codes(res).includes('FORBIDDEN')).toBe(true);
+      expect((await caller('{ notificationTemplates { id } }')).body.data?.notificationTemplates ?? null).toBeNull();
+    }
+  });
+
+  it("staff of one brand see their brand's templates and the defaults only", async () => {
+    const nimbus = (await as.nimbusAgent('{ notificationTemplates { storefront { id } } }')).body.data?.notificationTemplates as {
+      storefront: { id: string } | null;
+    }[];
+    expect(nimbus.length).toBeGreaterThan(0);
+    expect(nimbus.every((t) => t.storefront === null || t.storefront.id === STOREFRONT_IDS.nimbus)).toBe(true);
+  });
+});

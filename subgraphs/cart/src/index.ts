@@ -3,7 +3,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrations } from '../migrations/index.js';
 import { promotionClient } from './clients/promotions.js';
 import { abandonmentConfig } from './domain/abandonment-config.js';
-import { outboxChannel } from './domain/channels.js';
 import { runAbandonment } from './domain/periodic.js';
 import type { CartServices } from './domain/services.js';
 import { entities } from './entities/index.js';
@@ -34,7 +33,6 @@ export const cartSubgraph: SubgraphDefinition = {
       clock,
       promotions: promotionClient(peers),
       secret,
-      channel: outboxChannel,
       abandonment: abandonmentConfig(),
       recoverUrl: (storefrontId, token) => `${RECOVER_BASE}?storefront=${storefrontId}&token=${token}`,
     };

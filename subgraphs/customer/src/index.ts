@@ -1,6 +1,7 @@
 import { createSubgraphServer, jwtSecret, loadTypeDefs, openSignInGuard, type SubgraphDefinition } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrations } from '../migrations/index.js';
+import { channelAdapters } from './domain/notifications/adapters.js';
 import type { CustomerServices } from './domain/services.js';
 import { entities } from './entities/index.js';
 import { createLoaders } from './loaders.js';
@@ -27,7 +28,17 @@ export const customerSubgraph: SubgraphDefinition = {
       jwtSecret: jwtSecret(),
       staffPasswordMaxAgeDays: Number(process.env.DCRM_STAFF_PASSWORD_MAX_AGE_DAYS ?? 90),
       audit: { self: 'customer', subgraphs, peers },
+      notificationAdapters: channelAdapters(),
     };
-    return createSubgraphServer({ name: 'customer', typeDefs, resolvers, orm, secret, createLoaders, services });
+    return createSubgraphServer({
+      name: 'customer',
+      typeDefs,
+      resolvers,
+      orm,
+      secret,
+      createLoaders,
+      services,
+      onStop: async () => services.notificationAdapters.EMAIL.close?.(),
+    });
   },
 };

@@ -2,6 +2,7 @@ import { byId, type Connection, groupedBy, memo, type Principal, parsePage, toCo
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { type NotificationSentView, sentView } from './domain/notifications/history.js';
 import { ACCOUNT_ADMIN, customerScope } from './domain/scope.js';
 import {
   Address,
@@ -151,6 +152,7 @@ export function createLoaders(em: EntityManager, principal: Principal) {
       }),
       (k) => (k.unreadOnly ? 'and read_at is null' : ''),
     ),
+    notificationsSent: pagedChildren<NotificationSentView>(em, 'notification_sent', sentView, () => ''),
     unreadCount: new DataLoader<string, number>(async (ids) => {
       const rows = await em.execute(
         'select customer_id, count(*)::int as n from "customer"."site_message" where customer_id in (?) and read_at is null group by customer_id',

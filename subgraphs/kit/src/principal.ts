@@ -120,7 +120,7 @@ export const SERVICE_SCOPES = {
   apiKeyVerify: 'apikey:verify',
   /** promotion → customer `customerAudience` */
   customerAudience: 'customer:audience',
-  /** cart, promotion → customer `siteMessageSend`/`siteMessagesSend` */
+  /** cart, promotion → customer `notificationSend` (and the older `siteMessageSend`/`siteMessagesSend`) */
   messageSend: 'message:send',
   /** promotion → cart `customersHolding` */
   cartHoldings: 'cart:holdings',

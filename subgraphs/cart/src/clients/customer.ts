@@ -9,33 +9,36 @@ export async function accountOf(customer: SubgraphTarget, principal: Principal):
   return (response?.data?.me as Account | undefined) ?? null;
 }
 
-/** A customer's channel consents and notification preferences, as the reminders need them. */
-export type Preferences = {
-  consents: { channel: string; granted: boolean }[];
-  notificationPreferences: { type: string; channels: string[] }[];
-};
-
-const PREFERENCES = `query Prefs($reps: [_Any!]!) { _entities(representations: $reps) { ... on Customer {
-  consents { channel granted } notificationPreferences { type channels } } } }`;
-const SEND = `mutation Send($input: SiteMessageSendInput!) { siteMessageSend(input: $input) { userErrors { code } } }`;
+const SEND = `mutation Send($input: NotificationSendInput!) { notificationSend(input: $input) {
+  results { customerId outcome channels } userErrors { code message } } }`;
 const LOG = `mutation Log($input: InteractionLogInput!) { interactionLog(input: $input) { userErrors { code } } }`;
 
-/** Preferences of one customer (null: no such customer), or the reason they could not be read. */
-export async function preferencesOf(
+/** A notification by template key, as the customer subgraph's send service takes it. */
+export type Notification = {
+  customerId: string;
+  templateKey: string;
+  variables: { name: string; value: string | null }[];
+  preferenceType: string;
+  marketing: boolean;
+  dedupeKey: string;
+};
+
+/** What the send service did: SENT (on `channels`), OPTED_OUT, SKIPPED, DUPLICATE or FAILED. */
+export type Sent = { outcome: string; channels: string[] };
+
+/** Sends one notification through the customer subgraph, or says why it could not be asked (nothing sent). */
+export async function sendNotification(
   customer: SubgraphTarget,
   service: Principal,
-  customerId: string,
-): Promise<{ preferences: Preferences | null } | { unreadable: string }> {
+  message: Notification,
+): Promise<{ sent: Sent } | { unreachable: string }> {
   const response = await customer
-    .execute({ query: PREFERENCES, variables: { reps: [{ __typename: 'Customer', id: customerId }] } }, service)
+    .execute({ query: SEND, variables: { input: { messages: [message] } } }, service)
     .catch((error: Error) => ({ errors: [{ message: error.message }], data: undefined }));
-  if (response.errors?.length) return { unreadable: response.errors[0].message };
-  return { preferences: (response.data?._entities as (Preferences | null)[] | undefined)?.[0] ?? null };
-}
-
-/** A message in the customer's inbox (the site channel). */
-export async function sendSiteMessage(customer: SubgraphTarget, service: Principal, customerId: string, title: string, body: string) {
-  await customer.execute({ query: SEND, variables: { input: { customerId, title, body } } }, service);
+  const payload = response.data?.notificationSend as { results: Sent[]; userErrors: { message: string }[] } | undefined;
+  const problem = response.errors?.[0]?.message ?? payload?.userErrors[0]?.message;
+  if (problem || !payload?.results[0]) return { unreachable: problem ?? 'no answer' };
+  return { sent: payload.results[0] };
 }
 
 /** An outbound call logged on the account, as the staff member (so the customer subgraph applies its segment rules). */

@@ -23,7 +23,7 @@ export async function runAbandonment(em: EntityManager, services: CartServices) 
   const links = await sweep(em, services.abandonment, now);
   const reminders = await sendDueReminders(
     em,
-    { customer: services.peers('customer'), channel: services.channel, secret: services.secret, recoverUrl: services.recoverUrl },
+    { customer: services.peers('customer'), secret: services.secret, recoverUrl: services.recoverUrl },
     now,
   );
   const events = await publishOutbox(em, services);

@@ -1,22 +1,21 @@
 import { loggerFor, type Principal, SERVICE_SCOPES, type SubgraphTarget, servicePrincipal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { preferencesOf, sendSiteMessage } from '../clients/customer.js';
-import type { ChannelAdapter } from './channels.js';
+import { sendNotification } from '../clients/customer.js';
 import { type DropLinkRow, dropLinkToken } from './drop-links.js';
 
 type Due = { reminder_id: string; step: number; created_at: Date } & DropLinkRow;
 export type ReminderDeps = {
   customer: SubgraphTarget;
-  channel: ChannelAdapter;
   secret: string;
   recoverUrl: (storefrontId: string, token: string) => string;
 };
 
 /**
  * Due reminders, each claimed once (SKIP LOCKED, so several workers share the work), then delivered
- * outside the transaction: always to the inbox, plus email/SMS where the customer prefers and
- * consented. Links recovered, ordered or expired stop their schedule; so does a customer with no
- * marketing consent at all (opted out). Returns how many reminders were sent.
+ * outside the transaction by the customer subgraph's notification service (templates `cart.reminder`
+ * and `cart.browseReminder`): to the inbox, plus email/SMS where the customer prefers and consented.
+ * Links recovered, ordered or expired stop their schedule; so does a customer with no marketing
+ * consent at all (opted out). Returns how many reminders were sent.
  */
 export async function sendDueReminders(em: EntityManager, deps: ReminderDeps, now: Date): Promise<number> {
   const due = (await em.transactional(async (tx) =>
@@ -48,7 +47,7 @@ async function stop(em: EntityManager, linkId: string, reason: string, now: Date
   await em.execute('update "cart"."drop_link" set stopped_reason = coalesce(stopped_reason, ?) where id = ?', [reason, linkId]);
 }
 
-/** true: sent; false: stopped; 'retry': the customer's consent could not be read, nothing sent. */
+/** true: sent; false: stopped; 'retry': the customer service could not be asked, nothing sent. */
 async function deliver(em: EntityManager, deps: ReminderDeps, r: Due, now: Date): Promise<boolean | 'retry'> {
   const [cart] = r.cart_id ? await em.execute('select status from "cart"."cart" where id = ?', [r.cart_id]) : [null];
   const [ordered] = r.customer_id
@@ -69,28 +68,27 @@ async function deliver(em: EntityManager, deps: ReminderDeps, r: Due, now: Date)
     return false;
   }
   const service: Principal = servicePrincipal('cart', r.storefront_id, [SERVICE_SCOPES.messageSend]);
-  const read = await preferencesOf(deps.customer, service, r.customer_id);
+  const token = dropLinkToken(deps.secret, r.id);
+  const read = await sendNotification(deps.customer, service, {
+    customerId: r.customer_id,
+    templateKey: r.kind === 'CART' ? 'cart.reminder' : 'cart.browseReminder',
+    variables: [{ name: 'url', value: deps.recoverUrl(r.storefront_id, token) }],
+    preferenceType: 'CART_REMINDERS',
+    marketing: true,
+    dedupeKey: `reminder:${r.reminder_id}`,
+  });
   // Consent unknown is not consent refused: the reminder waits for the customer service instead of stopping for good.
-  if ('unreadable' in read) {
-    loggerFor('cart').warn(`reminder ${r.reminder_id} waits, consent unreadable: ${read.unreadable}`);
+  if ('unreachable' in read) {
+    loggerFor('cart').warn(`reminder ${r.reminder_id} waits, customer service: ${read.unreachable}`);
     return 'retry';
   }
-  const prefs = read.preferences;
-  const consented = new Set((prefs?.consents ?? []).filter((c) => c.granted).map((c) => c.channel));
-  if (!prefs || consented.size === 0) {
+  if (read.sent.outcome === 'OPTED_OUT' || read.sent.outcome === 'SKIPPED') {
     await stop(em, r.id, 'OPTED_OUT', now);
     return false;
   }
-  const token = dropLinkToken(deps.secret, r.id);
-  const url = deps.recoverUrl(r.storefront_id, token);
-  const subject = r.kind === 'CART' ? 'Your cart is waiting' : 'Still thinking it over?';
-  const body = `${r.kind === 'CART' ? 'Pick up where you left off' : 'Have another look at what you viewed'}: ${url}`;
-  await sendSiteMessage(deps.customer, service, r.customer_id, subject, body);
-  const preferred = prefs.notificationPreferences.find((p) => p.type === 'CART_REMINDERS')?.channels ?? ['EMAIL'];
-  const channels = preferred.filter((c): c is 'EMAIL' | 'SMS' => (c === 'EMAIL' || c === 'SMS') && consented.has(c));
-  for (const channel of channels) {
-    await deps.channel.send({ storefrontId: r.storefront_id, customerId: r.customer_id, channel, subject, body, linkToken: token }, em);
-  }
-  await em.execute('update "cart"."reminder" set channel = ? where id = ?', [['SITE', ...channels].join(','), r.reminder_id]);
+  await em.execute('update "cart"."reminder" set channel = ? where id = ?', [
+    read.sent.channels.map((c) => (c === 'SITE_MESSAGE' ? 'SITE' : c)).join(',') || null,
+    r.reminder_id,
+  ]);
   return true;
 }

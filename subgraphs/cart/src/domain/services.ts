@@ -1,7 +1,6 @@
 import type { Clock, EventBus, Peers } from '@dcrm/kit';
 import type { PromotionClient } from '../clients/promotions.js';
 import type { AbandonmentConfig } from './abandonment-config.js';
-import type { ChannelAdapter } from './channels.js';
 
 export type CartServices = {
   peers: Peers;
@@ -11,7 +10,6 @@ export type CartServices = {
   promotions: PromotionClient;
   /** Signs drop-link tokens (the router↔subgraph secret). */
   secret: string;
-  channel: ChannelAdapter;
   abandonment: AbandonmentConfig;
   /** The storefront page that opens a drop link. */
   recoverUrl: (storefrontId: string, token: string) => string;

@@ -1,4 +1,5 @@
 import type { AuditSources, EventBus, SignInGuard } from '@dcrm/kit';
+import type { ChannelAdapters } from './notifications/adapters.js';
 
 /** Process-wide dependencies of the customer subgraph's use cases. */
 export type CustomerServices = {
@@ -10,4 +11,6 @@ export type CustomerServices = {
   staffPasswordMaxAgeDays: number;
   /** Every subgraph's audit records, for the back office's trail. */
   audit: AuditSources;
+  /** How email, SMS and push leave (the inbox is local): the outbox by default, SMTP for email with SMTP_URL. */
+  notificationAdapters: ChannelAdapters;
 };

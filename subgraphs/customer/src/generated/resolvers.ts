@@ -3,8 +3,9 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef, AuditRecordView, AuditTrailPage } from '@dcrm/kit';
-import type { ICustomer, IContact, IAddress, IPartner, IStaff, IAccessGroup, INpsResponse, IApiKey, IPartnerUser } from '../entities/index.js';
+import type { ICustomer, IContact, IAddress, IPartner, IStaff, IAccessGroup, INpsResponse, IApiKey, IPartnerUser, INotificationTemplate } from '../entities/index.js';
 import type { InteractionRow, SiteMessageRow, SiteMessagePage } from '../loaders.js';
+import type { NotificationSentView } from '../domain/notifications/history.js';
 import type { CustomerContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -108,6 +109,8 @@ export type Customer = {
   version: Scalars['Int']['output'];
   /** Staff (`audit:read`): every change to this account and the rows that belong to it (carts, orders, offers, price lists…), newest first. */
   auditTrail?: Maybe<AuditRecordConnection>;
+  /** Messages sent to this account, newest first: the account holder and staff with `notification:read`. */
+  notificationsSent?: Maybe<NotificationSentConnection>;
 };
 
 
@@ -140,6 +143,17 @@ export type CustomerInteractionsArgs = {
  * business account's holder: its descendants), staff of its market segment, the partner it belongs to.
  */
 export type CustomerAuditTrailArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A customer account of one storefront: a person or a business, optionally under a parent account
+ * (business hierarchies) and optionally managed by a partner. Who sees it: the account holder (and a
+ * business account's holder: its descendants), staff of its market segment, the partner it belongs to.
+ */
+export type CustomerNotificationsSentArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
@@ -376,6 +390,12 @@ export type Query = {
   accessGroups: Array<AccessGroup>;
   /** A partner's users: staff name a partner of their acting brand; a partner admin gets their own partner's. */
   partnerUsers: Array<PartnerUser>;
+  /** Staff: the templates of their storefront and the defaults it falls back to, by key, channel and locale. */
+  notificationTemplates: Array<NotificationTemplate>;
+  /** Staff: one template (`id`) or the one a key resolves to for the storefront, rendered with sample variables; nothing is sent. */
+  notificationTemplatePreview: NotificationPreviewPayload;
+  /** Staff: messages sent to accounts of their storefront and segments, newest first. */
+  notificationsSent: NotificationSentConnection;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -440,6 +460,23 @@ export type QueryStaffArgs = {
 
 export type QueryPartnerUsersArgs = {
   partnerId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryNotificationTemplatesArgs = {
+  key?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryNotificationTemplatePreviewArgs = {
+  input: NotificationTemplatePreviewInput;
+};
+
+
+export type QueryNotificationsSentArgs = {
+  filter?: InputMaybe<NotificationSentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -544,6 +581,18 @@ export type Mutation = {
   partnerPasswordChange: LogoutPayload;
   /** The signed-in customer sets a new password with their current one; every session ends and the answer carries a new one. */
   customerPasswordChange: AuthPayload;
+  /** Staff: a template of their storefront for an event, channel and locale (one per combination). */
+  notificationTemplateCreate: NotificationTemplatePayload;
+  /** Staff: change a template of their storefront (the defaults are read-only). */
+  notificationTemplateUpdate: NotificationTemplatePayload;
+  /** Staff: send a recorded message again, as it was, to the same recipient (marketing only while the consent holds). */
+  notificationResend: NotificationResendPayload;
+  /** Other subgraphs only: send notifications by template key through the customer's preferences and consents (up to 500). */
+  notificationSend: NotificationSendPayload;
+  /** A shopper (storefront key) asks for a password reset code by email; the answer is the same whether or not the email has an account. */
+  customerPasswordResetRequest: PasswordResetPayload;
+  /** Set a new password with a reset code: the code works once, and every session of the account is signed out. */
+  customerPasswordReset: PasswordResetPayload;
 };
 
 
@@ -724,6 +773,36 @@ export type MutationPartnerPasswordChangeArgs = {
 
 export type MutationCustomerPasswordChangeArgs = {
   input: CustomerPasswordChangeInput;
+};
+
+
+export type MutationNotificationTemplateCreateArgs = {
+  input: NotificationTemplateCreateInput;
+};
+
+
+export type MutationNotificationTemplateUpdateArgs = {
+  input: NotificationTemplateUpdateInput;
+};
+
+
+export type MutationNotificationResendArgs = {
+  input: NotificationResendInput;
+};
+
+
+export type MutationNotificationSendArgs = {
+  input: NotificationSendInput;
+};
+
+
+export type MutationCustomerPasswordResetRequestArgs = {
+  input: CustomerPasswordResetRequestInput;
+};
+
+
+export type MutationCustomerPasswordResetArgs = {
+  input: CustomerPasswordResetInput;
 };
 
 export type CustomerRegisterInput = {
@@ -1113,6 +1192,210 @@ export type CustomerPasswordChangeInput = {
   newPassword: Scalars['String']['input'];
 };
 
+/** How a notification reaches a customer: the inbox (`siteMessages`) is SITE_MESSAGE. */
+export type NotificationChannel =
+  | 'EMAIL'
+  | 'SMS'
+  | 'SITE_MESSAGE'
+  | 'PUSH';
+
+/**
+ * The text of one notification event (its `key`, e.g. `cart.reminder`) on one channel in one locale.
+ * Written in Handlebars: `{{variable}}` and `{{#if variable}}…{{/if}}` of the declared variables only,
+ * checked when saved. A template without a storefront is the default every brand uses until it saves its own.
+ */
+export type NotificationTemplate = {
+  __typename?: 'NotificationTemplate';
+  id: Scalars['ID']['output'];
+  key: Scalars['String']['output'];
+  channel: NotificationChannel;
+  /** BCP 47, e.g. en, en-IE. */
+  locale: Scalars['String']['output'];
+  /** The subject (EMAIL, PUSH title, inbox title); SMS has none. */
+  subject?: Maybe<Scalars['String']['output']>;
+  body: Scalars['String']['output'];
+  /** The variables the text may use; a sender must give each of them. */
+  variables: Array<Scalars['String']['output']>;
+  /** The brand's own template; null: the default of every brand (read-only; save a brand template to override it). */
+  storefront?: Maybe<Storefront>;
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-locking version: send it back on updates. */
+  version: Scalars['Int']['output'];
+};
+
+/** A template rendered with sample variables, nothing sent. */
+export type NotificationPreview = {
+  __typename?: 'NotificationPreview';
+  subject?: Maybe<Scalars['String']['output']>;
+  body: Scalars['String']['output'];
+};
+
+export type NotificationStatus =
+  /** Handed to the channel (written to the outbox, accepted by the SMTP server, put in the inbox). */
+  | 'SENT'
+  /** The channel refused it or had no address; `error` says why. */
+  | 'FAILED';
+
+/** One message sent to one customer on one channel: what the notification service recorded. */
+export type NotificationSent = {
+  __typename?: 'NotificationSent';
+  id: Scalars['ID']['output'];
+  templateKey: Scalars['String']['output'];
+  channel: NotificationChannel;
+  locale: Scalars['String']['output'];
+  /** Email address, mobile number, or the account id for the inbox and push. */
+  recipient?: Maybe<Scalars['String']['output']>;
+  subject?: Maybe<Scalars['String']['output']>;
+  /** The rendered text; one-time secrets (e.g. a password reset code) are recorded as [redacted]. */
+  body: Scalars['String']['output'];
+  status: NotificationStatus;
+  error?: Maybe<Scalars['String']['output']>;
+  customer?: Maybe<Customer>;
+  /** The message this one resent, if any. */
+  resendOfId?: Maybe<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+};
+
+export type NotificationSentConnection = {
+  __typename?: 'NotificationSentConnection';
+  edges: Array<NotificationSentEdge>;
+  nodes: Array<NotificationSent>;
+  pageInfo: PageInfo;
+};
+
+export type NotificationSentEdge = {
+  __typename?: 'NotificationSentEdge';
+  cursor: Scalars['String']['output'];
+  node: NotificationSent;
+};
+
+/** Narrows `notificationsSent`; every given field must match. */
+export type NotificationSentFilter = {
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  templateKey?: InputMaybe<Scalars['String']['input']>;
+  channel?: InputMaybe<NotificationChannel>;
+  status?: InputMaybe<NotificationStatus>;
+};
+
+export type NotificationTemplatePreviewInput = {
+  /** A template by id, or else the template `key` resolves to for `channel` and `locale` in the caller's storefront. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  key?: InputMaybe<Scalars['String']['input']>;
+  channel?: InputMaybe<NotificationChannel>;
+  locale?: InputMaybe<Scalars['String']['input']>;
+  /** A value for every declared variable. */
+  sampleVariables: Array<NotificationVariableInput>;
+};
+
+/** One template variable's value (null renders empty). */
+export type NotificationVariableInput = {
+  name: Scalars['String']['input'];
+  value?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type NotificationPreviewPayload = {
+  __typename?: 'NotificationPreviewPayload';
+  preview?: Maybe<NotificationPreview>;
+  userErrors: Array<UserError>;
+};
+
+export type NotificationTemplateCreateInput = {
+  /** Dotted event name, e.g. cart.reminder. */
+  key: Scalars['String']['input'];
+  channel: NotificationChannel;
+  locale?: InputMaybe<Scalars['String']['input']>;
+  subject?: InputMaybe<Scalars['String']['input']>;
+  body: Scalars['String']['input'];
+  variables: Array<Scalars['String']['input']>;
+};
+
+export type NotificationTemplateUpdateInput = {
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one is a CONFLICT userError. */
+  version: Scalars['Int']['input'];
+  subject?: InputMaybe<Scalars['String']['input']>;
+  body?: InputMaybe<Scalars['String']['input']>;
+  variables?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type NotificationTemplatePayload = {
+  __typename?: 'NotificationTemplatePayload';
+  template?: Maybe<NotificationTemplate>;
+  userErrors: Array<UserError>;
+};
+
+export type NotificationResendInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type NotificationResendPayload = {
+  __typename?: 'NotificationResendPayload';
+  /** The new record of the message sent again. */
+  notification?: Maybe<NotificationSent>;
+  userErrors: Array<UserError>;
+};
+
+/** Other subgraphs only: notifications to send by template. */
+export type NotificationSendInput = {
+  messages: Array<NotificationMessageInput>;
+};
+
+export type NotificationMessageInput = {
+  customerId: Scalars['ID']['input'];
+  templateKey: Scalars['String']['input'];
+  variables: Array<NotificationVariableInput>;
+  /** Exactly these channels; absent: the inbox plus the customer's preferred channels for `preferenceType` (EMAIL when none). */
+  channels?: InputMaybe<Array<NotificationChannel>>;
+  /** The notification preference type, e.g. CART_REMINDERS, OFFERS. */
+  preferenceType?: InputMaybe<Scalars['String']['input']>;
+  /** Marketing needs the customer's consent per channel (the inbox excepted) and is not sent to an account without any. */
+  marketing?: Scalars['Boolean']['input'];
+  /** Per channel, a message with a key used before is not sent again (retried jobs). */
+  dedupeKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type NotificationOutcome =
+  | 'SENT'
+  /** A marketing message for an account without any consent: nothing sent. */
+  | 'OPTED_OUT'
+  /** No such ACTIVE account in the storefront. */
+  | 'SKIPPED'
+  /** Every channel had been sent under this dedupe key before. */
+  | 'DUPLICATE'
+  /** Nothing could be delivered (see the sent history). */
+  | 'FAILED';
+
+export type NotificationSendResult = {
+  __typename?: 'NotificationSendResult';
+  customerId: Scalars['ID']['output'];
+  outcome: NotificationOutcome;
+  /** Channels handed a message by this call. */
+  channels: Array<NotificationChannel>;
+};
+
+export type NotificationSendPayload = {
+  __typename?: 'NotificationSendPayload';
+  results: Array<NotificationSendResult>;
+  userErrors: Array<UserError>;
+};
+
+export type CustomerPasswordResetRequestInput = {
+  email: Scalars['String']['input'];
+};
+
+export type CustomerPasswordResetInput = {
+  /** The one-time code from the reset message. */
+  token: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+};
+
+export type PasswordResetPayload = {
+  __typename?: 'PasswordResetPayload';
+  /** The request was taken (a reset request answers true whether or not the email has an account); for the reset, the password is set. */
+  ok: Scalars['Boolean']['output'];
+  userErrors: Array<UserError>;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1378,6 +1661,30 @@ export type ResolversTypes = {
   PartnerUserPayload: ResolverTypeWrapper<Omit<PartnerUserPayload, 'partnerUser'> & { partnerUser?: Maybe<ResolversTypes['PartnerUser']> }>;
   PartnerUserCreatePayload: ResolverTypeWrapper<Omit<PartnerUserCreatePayload, 'partnerUser'> & { partnerUser?: Maybe<ResolversTypes['PartnerUser']> }>;
   CustomerPasswordChangeInput: CustomerPasswordChangeInput;
+  NotificationChannel: NotificationChannel;
+  NotificationTemplate: ResolverTypeWrapper<INotificationTemplate>;
+  NotificationPreview: ResolverTypeWrapper<NotificationPreview>;
+  NotificationStatus: NotificationStatus;
+  NotificationSent: ResolverTypeWrapper<NotificationSentView>;
+  NotificationSentConnection: ResolverTypeWrapper<Omit<NotificationSentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['NotificationSentEdge']>, nodes: Array<ResolversTypes['NotificationSent']> }>;
+  NotificationSentEdge: ResolverTypeWrapper<Omit<NotificationSentEdge, 'node'> & { node: ResolversTypes['NotificationSent'] }>;
+  NotificationSentFilter: NotificationSentFilter;
+  NotificationTemplatePreviewInput: NotificationTemplatePreviewInput;
+  NotificationVariableInput: NotificationVariableInput;
+  NotificationPreviewPayload: ResolverTypeWrapper<NotificationPreviewPayload>;
+  NotificationTemplateCreateInput: NotificationTemplateCreateInput;
+  NotificationTemplateUpdateInput: NotificationTemplateUpdateInput;
+  NotificationTemplatePayload: ResolverTypeWrapper<Omit<NotificationTemplatePayload, 'template'> & { template?: Maybe<ResolversTypes['NotificationTemplate']> }>;
+  NotificationResendInput: NotificationResendInput;
+  NotificationResendPayload: ResolverTypeWrapper<Omit<NotificationResendPayload, 'notification'> & { notification?: Maybe<ResolversTypes['NotificationSent']> }>;
+  NotificationSendInput: NotificationSendInput;
+  NotificationMessageInput: NotificationMessageInput;
+  NotificationOutcome: NotificationOutcome;
+  NotificationSendResult: ResolverTypeWrapper<NotificationSendResult>;
+  NotificationSendPayload: ResolverTypeWrapper<NotificationSendPayload>;
+  CustomerPasswordResetRequestInput: CustomerPasswordResetRequestInput;
+  CustomerPasswordResetInput: CustomerPasswordResetInput;
+  PasswordResetPayload: ResolverTypeWrapper<PasswordResetPayload>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1473,6 +1780,27 @@ export type ResolversParentTypes = {
   PartnerUserPayload: Omit<PartnerUserPayload, 'partnerUser'> & { partnerUser?: Maybe<ResolversParentTypes['PartnerUser']> };
   PartnerUserCreatePayload: Omit<PartnerUserCreatePayload, 'partnerUser'> & { partnerUser?: Maybe<ResolversParentTypes['PartnerUser']> };
   CustomerPasswordChangeInput: CustomerPasswordChangeInput;
+  NotificationTemplate: INotificationTemplate;
+  NotificationPreview: NotificationPreview;
+  NotificationSent: NotificationSentView;
+  NotificationSentConnection: Omit<NotificationSentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['NotificationSentEdge']>, nodes: Array<ResolversParentTypes['NotificationSent']> };
+  NotificationSentEdge: Omit<NotificationSentEdge, 'node'> & { node: ResolversParentTypes['NotificationSent'] };
+  NotificationSentFilter: NotificationSentFilter;
+  NotificationTemplatePreviewInput: NotificationTemplatePreviewInput;
+  NotificationVariableInput: NotificationVariableInput;
+  NotificationPreviewPayload: NotificationPreviewPayload;
+  NotificationTemplateCreateInput: NotificationTemplateCreateInput;
+  NotificationTemplateUpdateInput: NotificationTemplateUpdateInput;
+  NotificationTemplatePayload: Omit<NotificationTemplatePayload, 'template'> & { template?: Maybe<ResolversParentTypes['NotificationTemplate']> };
+  NotificationResendInput: NotificationResendInput;
+  NotificationResendPayload: Omit<NotificationResendPayload, 'notification'> & { notification?: Maybe<ResolversParentTypes['NotificationSent']> };
+  NotificationSendInput: NotificationSendInput;
+  NotificationMessageInput: NotificationMessageInput;
+  NotificationSendResult: NotificationSendResult;
+  NotificationSendPayload: NotificationSendPayload;
+  CustomerPasswordResetRequestInput: CustomerPasswordResetRequestInput;
+  CustomerPasswordResetInput: CustomerPasswordResetInput;
+  PasswordResetPayload: PasswordResetPayload;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1550,6 +1878,7 @@ export type CustomerResolvers<ContextType = CustomerContext, ParentType extends 
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   auditTrail?: Resolver<Maybe<ResolversTypes['AuditRecordConnection']>, ParentType, ContextType, RequireFields<CustomerAuditTrailArgs, 'first'>>;
+  notificationsSent?: Resolver<Maybe<ResolversTypes['NotificationSentConnection']>, ParentType, ContextType, RequireFields<CustomerNotificationsSentArgs, 'first'>>;
 };
 
 export type ContactResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = {
@@ -1716,6 +2045,9 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   staff?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryStaffArgs, 'id'>>;
   accessGroups?: Resolver<Array<ResolversTypes['AccessGroup']>, ParentType, ContextType>;
   partnerUsers?: Resolver<Array<ResolversTypes['PartnerUser']>, ParentType, ContextType, Partial<QueryPartnerUsersArgs>>;
+  notificationTemplates?: Resolver<Array<ResolversTypes['NotificationTemplate']>, ParentType, ContextType, Partial<QueryNotificationTemplatesArgs>>;
+  notificationTemplatePreview?: Resolver<ResolversTypes['NotificationPreviewPayload'], ParentType, ContextType, RequireFields<QueryNotificationTemplatePreviewArgs, 'input'>>;
+  notificationsSent?: Resolver<ResolversTypes['NotificationSentConnection'], ParentType, ContextType, RequireFields<QueryNotificationsSentArgs, 'first'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -1774,6 +2106,12 @@ export type MutationResolvers<ContextType = CustomerContext, ParentType extends 
   partnerUserDeactivate?: Resolver<ResolversTypes['PartnerUserPayload'], ParentType, ContextType, RequireFields<MutationPartnerUserDeactivateArgs, 'input'>>;
   partnerPasswordChange?: Resolver<ResolversTypes['LogoutPayload'], ParentType, ContextType, RequireFields<MutationPartnerPasswordChangeArgs, 'input'>>;
   customerPasswordChange?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCustomerPasswordChangeArgs, 'input'>>;
+  notificationTemplateCreate?: Resolver<ResolversTypes['NotificationTemplatePayload'], ParentType, ContextType, RequireFields<MutationNotificationTemplateCreateArgs, 'input'>>;
+  notificationTemplateUpdate?: Resolver<ResolversTypes['NotificationTemplatePayload'], ParentType, ContextType, RequireFields<MutationNotificationTemplateUpdateArgs, 'input'>>;
+  notificationResend?: Resolver<ResolversTypes['NotificationResendPayload'], ParentType, ContextType, RequireFields<MutationNotificationResendArgs, 'input'>>;
+  notificationSend?: Resolver<ResolversTypes['NotificationSendPayload'], ParentType, ContextType, RequireFields<MutationNotificationSendArgs, 'input'>>;
+  customerPasswordResetRequest?: Resolver<ResolversTypes['PasswordResetPayload'], ParentType, ContextType, RequireFields<MutationCustomerPasswordResetRequestArgs, 'input'>>;
+  customerPasswordReset?: Resolver<ResolversTypes['PasswordResetPayload'], ParentType, ContextType, RequireFields<MutationCustomerPasswordResetArgs, 'input'>>;
 };
 
 export type AuthPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
@@ -1895,6 +2233,81 @@ export type PartnerUserCreatePayloadResolvers<ContextType = CustomerContext, Par
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type NotificationTemplateResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationTemplate'] = ResolversParentTypes['NotificationTemplate']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['NotificationChannel'], ParentType, ContextType>;
+  locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variables?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type NotificationPreviewResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationPreview'] = ResolversParentTypes['NotificationPreview']> = {
+  subject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type NotificationSentResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationSent'] = ResolversParentTypes['NotificationSent']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  templateKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['NotificationChannel'], ParentType, ContextType>;
+  locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recipient?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  subject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['NotificationStatus'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  resendOfId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type NotificationSentConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationSentConnection'] = ResolversParentTypes['NotificationSentConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['NotificationSentEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['NotificationSent']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type NotificationSentEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationSentEdge'] = ResolversParentTypes['NotificationSentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['NotificationSent'], ParentType, ContextType>;
+};
+
+export type NotificationPreviewPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationPreviewPayload'] = ResolversParentTypes['NotificationPreviewPayload']> = {
+  preview?: Resolver<Maybe<ResolversTypes['NotificationPreview']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type NotificationTemplatePayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationTemplatePayload'] = ResolversParentTypes['NotificationTemplatePayload']> = {
+  template?: Resolver<Maybe<ResolversTypes['NotificationTemplate']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type NotificationResendPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationResendPayload'] = ResolversParentTypes['NotificationResendPayload']> = {
+  notification?: Resolver<Maybe<ResolversTypes['NotificationSent']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type NotificationSendResultResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationSendResult'] = ResolversParentTypes['NotificationSendResult']> = {
+  customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['NotificationOutcome'], ParentType, ContextType>;
+  channels?: Resolver<Array<ResolversTypes['NotificationChannel']>, ParentType, ContextType>;
+};
+
+export type NotificationSendPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationSendPayload'] = ResolversParentTypes['NotificationSendPayload']> = {
+  results?: Resolver<Array<ResolversTypes['NotificationSendResult']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type PasswordResetPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['PasswordResetPayload'] = ResolversParentTypes['PasswordResetPayload']> = {
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1994,6 +2407,17 @@ export type Resolvers<ContextType = CustomerContext> = {
   AccessGroupPayload?: AccessGroupPayloadResolvers<ContextType>;
   PartnerUserPayload?: PartnerUserPayloadResolvers<ContextType>;
   PartnerUserCreatePayload?: PartnerUserCreatePayloadResolvers<ContextType>;
+  NotificationTemplate?: NotificationTemplateResolvers<ContextType>;
+  NotificationPreview?: NotificationPreviewResolvers<ContextType>;
+  NotificationSent?: NotificationSentResolvers<ContextType>;
+  NotificationSentConnection?: NotificationSentConnectionResolvers<ContextType>;
+  NotificationSentEdge?: NotificationSentEdgeResolvers<ContextType>;
+  NotificationPreviewPayload?: NotificationPreviewPayloadResolvers<ContextType>;
+  NotificationTemplatePayload?: NotificationTemplatePayloadResolvers<ContextType>;
+  NotificationResendPayload?: NotificationResendPayloadResolvers<ContextType>;
+  NotificationSendResult?: NotificationSendResultResolvers<ContextType>;
+  NotificationSendPayload?: NotificationSendPayloadResolvers<ContextType>;
+  PasswordResetPayload?: PasswordResetPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

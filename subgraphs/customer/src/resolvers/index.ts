@@ -7,6 +7,7 @@ import { auditTrailResolvers } from './audit-trail.js';
 import { authResolvers } from './auth.js';
 import type { CustomerResolvers } from './context.js';
 import { customerResolvers } from './customer.js';
+import { notificationResolvers } from './notifications.js';
 import { partnerUserResolvers } from './partner-users.js';
 import { staffResolvers } from './staff.js';
 
@@ -20,4 +21,5 @@ export const resolvers: CustomerResolvers = mergeResolvers(
   auditTrailResolvers,
   administrationResolvers,
   partnerUserResolvers,
+  notificationResolvers,
 );

@@ -196,14 +196,14 @@ export const ACCESS_GROUPS = [
   {
     key: 'care',
     name: 'Customer care',
-    scopes: ['customer:read', 'customer:write', 'customer:lookup', 'interaction:write', 'nps:read', 'order:write'],
+    scopes: ['customer:read', 'customer:write', 'customer:lookup', 'interaction:write', 'nps:read', 'order:write', 'notification:read'],
   },
   { key: 'catalog', name: 'Catalog managers', scopes: ['catalog:read', 'catalog:write'] },
   { key: 'security', name: 'Security admins', scopes: ['apikey:manage'] },
-  { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write'] },
   // The audit trail (`auditTrail`, `Customer.auditTrail`): managers, not front-line agents.
   { key: 'audit', name: 'Auditors', scopes: ['audit:read'] },
   { key: 'admins', name: 'Staff administrators', scopes: ['partner:manage', 'staff:manage'] },
+  { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write', 'notification:read', 'notification:manage'] },
 ];
 
 export const STAFF = [

@@ -16,6 +16,7 @@ import {
   Staff,
 } from '../entities/index.js';
 import { ACCESS_GROUPS, type Brand, CUSTOMERS, DEMO_KEYS, DEMO_PASSWORD, PARTNERS, STAFF } from './demo.js';
+import { seedNotificationTemplates } from './notifications.js';
 
 export const storefrontId = (brand: Brand) => seedId('storefront', brand);
 export const customerId = (key: string) => seedId('customer', key);
@@ -38,6 +39,7 @@ export async function seedCustomers(em: EntityManager, _options: SeedOptions = {
     partners: PARTNERS.map((p) => p.user),
     keys: DEMO_KEYS,
   };
+  await seedNotificationTemplates(em, storefrontId);
   if (await em.count(Staff, {})) return summary;
   // One hash for the shared demo password keeps the seed fast.
   const passwordHash = await hashPassword(DEMO_PASSWORD);

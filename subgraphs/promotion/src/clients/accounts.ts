@@ -1,6 +1,6 @@
 import { answerError, entitiesOf, type Peers, type Principal } from '@dcrm/kit';
 
-// Calls to the customer subgraph, which owns accounts: what promotion reads of them and the inbox it writes to.
+// Calls to the customer subgraph, which owns accounts: what promotion reads of them and the notifications it sends.
 
 /** What an offer copies from the account (name for templates; segment and partner for staff and partner access). */
 export type Account = { id: string; name: string; segment: string; partner: { id: string } | null };
@@ -49,14 +49,23 @@ export async function audienceOf(
   return (response.data?.customerAudience ?? []) as AudienceMember[];
 }
 
-export type SiteMessage = { customerId: string; title: string; body: string; dedupeKey: string };
+/** A campaign's offer announced through the customer subgraph's notification service (template `campaign.offer`). */
+export type OfferNotification = {
+  customerId: string;
+  templateKey: string;
+  variables: { name: string; value: string | null }[];
+  channels: string[];
+  preferenceType: string;
+  marketing: boolean;
+  dedupeKey: string;
+};
 
-const SEND = `mutation Send($input: SiteMessagesSendInput!) { siteMessagesSend(input: $input) { sent duplicates skipped userErrors { code message } } }`;
+const SEND = `mutation Send($input: NotificationSendInput!) { notificationSend(input: $input) { results { outcome } userErrors { code message } } }`;
 
-/** Queues inbox messages (the customer subgraph skips a `dedupeKey` it has seen); throws on any error, so a job retries. */
-export async function sendSiteMessages(peers: Peers, principal: Principal, messages: SiteMessage[]): Promise<void> {
+/** Sends notifications (the customer subgraph skips a `dedupeKey` it has seen); throws on any error, so a job retries. */
+export async function sendNotifications(peers: Peers, principal: Principal, messages: OfferNotification[]): Promise<void> {
   const response = await peers('customer').execute({ query: SEND, variables: { input: { messages } } }, principal);
-  const userErrors = (response.data?.siteMessagesSend?.userErrors ?? []) as { message: string }[];
+  const userErrors = (response.data?.notificationSend?.userErrors ?? []) as { message: string }[];
   const errors = [...(response.errors ?? []), ...userErrors];
   if (errors.length) throw new Error(`customer: ${errors[0].message}`);
 }

@@ -1,10 +1,10 @@
 import { isUuid, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sendSiteMessages } from '../clients/accounts.js';
+import { sendNotifications } from '../clients/accounts.js';
 import { publishOffers } from './offers.js';
 import type { PromotionServices } from './services.js';
 
-/** The customer subgraph takes at most this many inbox messages per call. */
+/** The customer subgraph takes at most this many notifications per call. */
 export const MESSAGES_PER_CALL = 500;
 
 /** A Postgres array literal of ids (checked UUIDs: nothing to quote), so the planner sees its size and uses the primary key. */
@@ -15,8 +15,8 @@ export type NotifyPayload = { campaignId: string; offerIds: string[] };
 type Pending = { id: string; customer_id: string; storefront_id: string; title: string; message: string; link: string | null };
 
 /**
- * Announces one audience batch's offers: inbox messages through the customer subgraph (keyed per
- * offer, so a retried job sends none twice), then — in one transaction — the offers marked notified
+ * Announces one audience batch's offers: inbox messages (template `campaign.offer`) through the
+ * customer subgraph's notification service (keyed per offer, so a retried job sends none twice), then — in one transaction — the offers marked notified
  * and `campaign.notified` raised by exactly those, then each offer published live on its customer's
  * channel. Only while the campaign runs; offers no longer open are left out.
  */
@@ -35,12 +35,19 @@ export async function notifyBatch(em: EntityManager, services: PromotionServices
   for (let i = 0; i < pending.length; i += MESSAGES_PER_CALL) {
     const messages = pending.slice(i, i + MESSAGES_PER_CALL).map((o) => ({
       customerId: o.customer_id,
-      title: o.title,
-      body: o.link ? `${o.message}\n${o.link}` : o.message,
+      templateKey: 'campaign.offer',
+      variables: [
+        { name: 'title', value: o.title },
+        { name: 'message', value: o.message },
+        { name: 'link', value: o.link },
+      ],
+      channels: ['SITE_MESSAGE'],
+      preferenceType: 'OFFERS',
+      marketing: true,
       dedupeKey: `offer:${o.id}`,
     }));
     // Throws on any error: graphile-worker retries the job with backoff.
-    await sendSiteMessages(services.peers, principal, messages);
+    await sendNotifications(services.peers, principal, messages);
   }
   const now = services.clock.now();
   const marked = await em.transactional(async (tx) => {

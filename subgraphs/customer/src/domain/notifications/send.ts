@@ -1,0 +1,266 @@
+import { Checks, loggerFor, newId, ok, type Result } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { INotificationTemplate, NotificationChannel } from '../../entities/index.js';
+import type { ChannelAdapters } from './adapters.js';
+import type { Variables } from './template-text.js';
+import { DEFAULT_LOCALE, type Rendered, render, resolveTemplates } from './templates.js';
+
+/**
+ * The one way a message reaches a customer. Per message: the ACTIVE account in the storefront, the
+ * channels (those asked, or the inbox plus the customer's preferred channels for the preference type,
+ * EMAIL when none), marketing only on channels the customer consented to (the inbox excepted, and not
+ * at all to an account without any consent), each rendered from the brand's template (else the
+ * default; `name` is the account's unless given), handed to the channel's adapter (the inbox is `site_message`) and recorded in
+ * `notification_sent`, failures included. A missing variable fails the whole call before anything is sent.
+ */
+export const MAX_SEND = 500;
+
+export type SendItem = {
+  customerId: string;
+  templateKey: string;
+  variables: Variables;
+  channels?: NotificationChannel[] | null;
+  preferenceType?: string | null;
+  marketing: boolean;
+  dedupeKey?: string | null;
+  /** Variables recorded as [redacted] in the history (one-time secrets); such a message cannot be resent. */
+  redact?: string[];
+  locale?: string;
+};
+
+export type SendOutcome = 'SENT' | 'OPTED_OUT' | 'SKIPPED' | 'DUPLICATE' | 'FAILED';
+export type SendResult = { customerId: string; outcome: SendOutcome; channels: NotificationChannel[] };
+
+export type Account = {
+  id: string;
+  name: string;
+  email: string;
+  mobile: string | null;
+  consents: { channel: string; granted: boolean }[];
+  preferences: { type: string; channels: string[] }[];
+};
+
+/** One recorded message (a row of `notification_sent`). */
+export type SentRecord = {
+  id: string;
+  storefront_id: string;
+  customer_id: string;
+  template_key: string;
+  channel: NotificationChannel;
+  locale: string;
+  recipient: string | null;
+  subject: string | null;
+  body: string;
+  status: 'SENT' | 'FAILED';
+  error: string | null;
+  marketing: boolean;
+  resendable: boolean;
+  dedupe_key: string | null;
+  resend_of: string | null;
+  created_at: Date;
+};
+
+const REDACTED = '[redacted]';
+
+export function channelsFor(item: SendItem, account: Account): NotificationChannel[] | 'OPTED_OUT' {
+  const consented = new Set(account.consents.filter((c) => c.granted).map((c) => c.channel));
+  if (item.marketing && consented.size === 0) return 'OPTED_OUT';
+  const preferred = account.preferences.find((p) => p.type === item.preferenceType)?.channels ?? ['EMAIL'];
+  const wanted: NotificationChannel[] = item.channels?.length
+    ? [...new Set(item.channels)]
+    : ['SITE_MESSAGE', ...preferred.filter((c): c is 'EMAIL' | 'SMS' => c === 'EMAIL' || c === 'SMS')];
+  return item.marketing ? wanted.filter((c) => c === 'SITE_MESSAGE' || consented.has(c)) : wanted;
+}
+
+export const recipientOf = (channel: NotificationChannel, account: Pick<Account, 'id' | 'email' | 'mobile'>): string | null =>
+  channel === 'EMAIL' ? account.email : channel === 'SMS' ? account.mobile : account.id;
+
+type Planned = { record: SentRecord; delivered: Rendered };
+
+function checkItems(items: SendItem[]): Checks {
+  const checks = new Checks();
+  if (items.length > MAX_SEND) checks.add('TOO_MANY', `At most ${MAX_SEND} messages`, ['input', 'messages']);
+  for (const [i, item] of items.entries()) {
+    const field = ['input', 'messages', String(i)];
+    checks.uuid(item.customerId, [...field, 'customerId']);
+    checks.text(item.templateKey, [...field, 'templateKey'], 80);
+    checks.text(item.dedupeKey, [...field, 'dedupeKey'], 200);
+    checks.text(item.preferenceType, [...field, 'preferenceType'], 60);
+  }
+  return checks;
+}
+
+export async function sendNotifications(
+  em: EntityManager,
+  adapters: ChannelAdapters,
+  storefrontId: string,
+  items: SendItem[],
+): Promise<Result<SendResult[]>> {
+  const checks = checkItems(items);
+  if (!checks.ok) return { ok: false, errors: checks.errors };
+  if (items.length === 0) return ok([]);
+  const accounts = new Map(
+    (
+      (await em.execute(
+        `select id, name, email, mobile, consents, notification_preferences as preferences from "customer"."customer"
+         where id in (?) and storefront_id = ? and status = 'ACTIVE'`,
+        [[...new Set(items.map((i) => i.customerId))], storefrontId],
+      )) as Account[]
+    ).map((a) => [a.id, a]),
+  );
+  const locales = [...new Set(items.map((i) => i.locale ?? DEFAULT_LOCALE))];
+  const resolvers = new Map(
+    await Promise.all(
+      locales.map(
+        async (l) =>
+          [
+            l,
+            await resolveTemplates(
+              em,
+              storefrontId,
+              items.map((i) => i.templateKey),
+              l,
+            ),
+          ] as const,
+      ),
+    ),
+  );
+  const dedupeKeys = items.flatMap((i) => (i.dedupeKey ? ['EMAIL', 'SMS', 'SITE_MESSAGE', 'PUSH'].map((c) => `${i.dedupeKey}:${c}`) : []));
+  const seen = new Set(
+    dedupeKeys.length
+      ? (
+          (await em.execute('select dedupe_key from "customer"."notification_sent" where dedupe_key in (?)', [dedupeKeys])) as {
+            dedupe_key: string;
+          }[]
+        ).map((r) => r.dedupe_key)
+      : [],
+  );
+  const now = new Date();
+  const results: SendResult[] = [];
+  const planned: Planned[] = [];
+  const errors = new Checks();
+  for (const [i, item] of items.entries()) {
+    const account = accounts.get(item.customerId);
+    if (!account) {
+      results.push({ customerId: item.customerId, outcome: 'SKIPPED', channels: [] });
+      continue;
+    }
+    const channels = channelsFor(item, account);
+    if (channels === 'OPTED_OUT') {
+      results.push({ customerId: item.customerId, outcome: 'OPTED_OUT', channels: [] });
+      continue;
+    }
+    const fresh = channels.filter((c) => !item.dedupeKey || !seen.has(`${item.dedupeKey}:${c}`));
+    results.push({ customerId: item.customerId, outcome: channels.length && !fresh.length ? 'DUPLICATE' : 'SENT', channels: [] });
+    for (const channel of fresh) {
+      const template = (
+        resolvers.get(item.locale ?? DEFAULT_LOCALE) as (k: string, c: NotificationChannel) => INotificationTemplate | null
+      )(item.templateKey, channel);
+      const field = ['input', 'messages', String(i), 'variables'];
+      // The account's own name is known here; a sender may still give its own.
+      const variables = { name: account.name, ...item.variables };
+      const rendered = template ? render(template, variables, field) : null;
+      if (rendered && !rendered.ok) {
+        // One error per message, not one per channel.
+        for (const e of rendered.errors)
+          if (!errors.errors.some((x) => x.message === e.message && x.field?.join() === e.field?.join())) errors.errors.push(e);
+        continue;
+      }
+      const redacted =
+        item.redact?.length && template
+          ? render(template, { ...variables, ...Object.fromEntries(item.redact.map((n) => [n, REDACTED])) }, field)
+          : rendered;
+      const recipient = recipientOf(channel, account);
+      const problem = !template ? `No ${channel} template for ${item.templateKey}` : !recipient ? `No ${channel} address` : null;
+      const shown = redacted?.ok ? redacted.value : { subject: null, body: '' };
+      planned.push({
+        delivered: rendered?.ok ? rendered.value : { subject: null, body: '' },
+        record: {
+          id: newId(),
+          storefront_id: storefrontId,
+          customer_id: account.id,
+          template_key: item.templateKey,
+          channel,
+          locale: template?.locale ?? item.locale ?? DEFAULT_LOCALE,
+          recipient,
+          subject: shown.subject,
+          body: shown.body,
+          status: problem ? 'FAILED' : 'SENT',
+          error: problem,
+          marketing: item.marketing,
+          resendable: !item.redact?.length,
+          dedupe_key: item.dedupeKey ? `${item.dedupeKey}:${channel}` : null,
+          resend_of: null,
+          created_at: now,
+        },
+      });
+    }
+  }
+  if (!errors.ok) return { ok: false, errors: errors.errors };
+  await deliver(em, adapters, planned);
+  for (const result of results) {
+    const mine = planned.filter((p) => p.record.customer_id === result.customerId);
+    if (result.outcome !== 'SENT') continue;
+    result.channels = mine.filter((p) => p.record.status === 'SENT').map((p) => p.record.channel);
+    if (mine.length && result.channels.length === 0) result.outcome = 'FAILED';
+  }
+  return ok(results);
+}
+
+/**
+ * Hands each planned message to its channel (inbox messages in one statement, with the records) and
+ * records them all; a record whose dedupe key was taken meanwhile is not written twice.
+ */
+export async function deliver(em: EntityManager, adapters: ChannelAdapters, planned: Planned[]): Promise<void> {
+  for (const { record, delivered } of planned) {
+    if (record.status !== 'SENT' || record.channel === 'SITE_MESSAGE') continue;
+    try {
+      await adapters[record.channel].send(
+        {
+          sentId: record.id,
+          storefrontId: record.storefront_id,
+          channel: record.channel,
+          recipient: record.recipient as string,
+          ...delivered,
+        },
+        em,
+      );
+    } catch (error) {
+      record.status = 'FAILED';
+      record.error = (error as Error).message.slice(0, 300);
+      loggerFor('customer').warn(`notification ${record.id} on ${record.channel} failed: ${record.error}`);
+    }
+  }
+  if (planned.length === 0) return;
+  const inbox = planned.filter((p) => p.record.status === 'SENT' && p.record.channel === 'SITE_MESSAGE');
+  await em.transactional(async (tx) => {
+    if (inbox.length)
+      await tx.execute(
+        `insert into "customer"."site_message" (id, customer_id, title, body, created_at, dedupe_key)
+         select id, customer_id, title, body, created_at, dedupe_key from jsonb_to_recordset(?::jsonb)
+           as x(id uuid, customer_id uuid, title text, body text, created_at timestamptz, dedupe_key text)
+         on conflict (dedupe_key) where dedupe_key is not null do nothing`,
+        [
+          JSON.stringify(
+            inbox.map(({ record, delivered }) => ({
+              id: newId(),
+              customer_id: record.customer_id,
+              title: delivered.subject ?? '',
+              body: delivered.body,
+              created_at: record.created_at,
+              dedupe_key: record.dedupe_key,
+            })),
+          ),
+        ],
+      );
+    await tx.execute(
+      `insert into "customer"."notification_sent" (id, storefront_id, customer_id, template_key, channel, locale, recipient, subject, body,
+         status, error, marketing, resendable, dedupe_key, resend_of, created_at)
+       select * from jsonb_to_recordset(?::jsonb) as x(id uuid, storefront_id uuid, customer_id uuid, template_key text, channel text,
+         locale text, recipient text, subject text, body text, status text, error text, marketing boolean, resendable boolean,
+         dedupe_key text, resend_of uuid, created_at timestamptz)
+       on conflict (dedupe_key) do nothing`,
+      [JSON.stringify(planned.map((p) => p.record))],
+    );
+  });
+}
