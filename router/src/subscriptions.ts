@@ -68,7 +68,12 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
       identify: (socket, request, params) => identifyConnection(deps, socket, request, params),
       plan: (payload, principal) => planSubscription(payload, principal, deps),
       stream: ({ plan, connection }) =>
-        openStream(plan.channel, { bus: deps.bus, streams, lookup: (offerId) => lookup(plan, connection.identity.principal, offerId) }),
+        openStream(plan.channel, {
+          bus: deps.bus,
+          streams,
+          eventKey: plan.eventKey,
+          lookup: (key) => lookup(plan, connection.identity.principal, key),
+        }),
     }),
     wss,
   );

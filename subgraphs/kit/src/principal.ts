@@ -130,6 +130,8 @@ export const SERVICE_SCOPES = {
   promotionRedeem: 'promotion:redeem',
   /** router → catalog `storefrontOrigins` (CORS) */
   storefrontOrigins: 'storefront:origins',
+  /** customer (bulk operations) → a module's `_bulkValidate`/`_bulkApply` */
+  bulkApply: 'bulk:apply',
 } as const;
 
 export type ServiceScope = (typeof SERVICE_SCOPES)[keyof typeof SERVICE_SCOPES];

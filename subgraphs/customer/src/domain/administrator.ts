@@ -9,6 +9,7 @@ import { AccessGroup, type IStaff, Staff } from '../entities/index.js';
  */
 export const STAFF_SCOPES = [
   'apikey:manage',
+  'bulk:manage',
   'catalog:read',
   'catalog:write',
   'customer:lookup',
@@ -19,6 +20,7 @@ export const STAFF_SCOPES = [
   'order:write',
   'promotion:read',
   'promotion:write',
+  'staff:manage',
 ];
 
 const ADMINISTRATORS = 'Administrators';

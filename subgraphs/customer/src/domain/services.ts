@@ -1,4 +1,5 @@
 import type { EventBus, SignInGuard } from '@dcrm/kit';
+import type { BulkDeps } from './bulk/operations.js';
 
 /** Process-wide dependencies of the customer subgraph's use cases. */
 export type CustomerServices = {
@@ -8,4 +9,6 @@ export type CustomerServices = {
   jwtSecret: Uint8Array;
   /** Staff passwords older than this must be changed before signing in. */
   staffPasswordMaxAgeDays: number;
+  /** Bulk actions (here and in other modules) and the bus their progress goes out on. */
+  bulk: BulkDeps;
 };

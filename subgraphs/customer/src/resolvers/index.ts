@@ -3,6 +3,7 @@ import { accountMutationResolvers } from './account-mutations.js';
 import { apiKeyResolvers } from './api-keys.js';
 import { audienceResolvers } from './audience.js';
 import { authResolvers } from './auth.js';
+import { bulkResolvers } from './bulk.js';
 import type { CustomerResolvers } from './context.js';
 import { customerResolvers } from './customer.js';
 import { staffResolvers } from './staff.js';
@@ -14,4 +15,5 @@ export const resolvers: CustomerResolvers = mergeResolvers(
   apiKeyResolvers,
   staffResolvers,
   audienceResolvers,
+  bulkResolvers,
 );

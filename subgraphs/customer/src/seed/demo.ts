@@ -201,6 +201,7 @@ export const ACCESS_GROUPS = [
   { key: 'catalog', name: 'Catalog managers', scopes: ['catalog:read', 'catalog:write'] },
   { key: 'security', name: 'Security admins', scopes: ['apikey:manage'] },
   { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write'] },
+  { key: 'bulk', name: 'Bulk operations', scopes: ['bulk:manage', 'staff:manage'] },
 ];
 
 export const STAFF = [
@@ -210,7 +211,7 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'bulk'],
   },
   {
     key: 'volt-consumer',
@@ -246,7 +247,7 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'bulk'],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
   {
@@ -256,7 +257,7 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'bulk'],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {
