@@ -4,7 +4,7 @@ import { type BulkOperationView, findOperation, listOperations, listRows } from 
 import type { CustomerResolvers } from './context.js';
 
 const toPayload = (result: Parameters<typeof payload<'bulkOperation', BulkOperationView>>[1]) => payload('bulkOperation', result);
-const ms = (from: Date | null, to: Date | null) => (from ? (to ?? new Date()).getTime() - new Date(from).getTime() : null);
+const ms = (from: Date | null, to: Date | null) => (from ? (to ?? new Date()).getTime() - from.getTime() : null);
 
 export const bulkResolvers: CustomerResolvers = {
   Query: {

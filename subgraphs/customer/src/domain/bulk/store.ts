@@ -49,6 +49,16 @@ const OP_COLUMNS = `o.id, o.storefront_id as "storefrontId", o.module, o.action,
   (select count(*)::int from ${T.batch} b where b.operation_id = o.id) as "batchesDone",
   o.created_at as "createdAt", o.confirmed_at as "confirmedAt", o.started_at as "startedAt", o.finished_at as "finishedAt"`;
 
+// Raw SQL answers timestamps as text: the views carry Dates.
+const date = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
+const operationOf = (o: BulkOperationView): BulkOperationView => ({
+  ...o,
+  createdAt: date(o.createdAt) as Date,
+  confirmedAt: date(o.confirmedAt),
+  startedAt: date(o.startedAt),
+  finishedAt: date(o.finishedAt),
+});
+
 /** A Postgres array literal of uuids (MikroORM would expand a JS array into `?, ?`). */
 const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
 
@@ -65,15 +75,7 @@ export async function findOperation(em: EntityManager, id: string, principal: Pr
     id,
     ...brand.params,
   ])) as BulkOperationView[];
-  return row ?? null;
-}
-
-export async function findOperations(em: EntityManager, ids: readonly string[], principal: Principal): Promise<BulkOperationView[]> {
-  const brand = brandSql(principal);
-  return (await em.execute(`select ${OP_COLUMNS} from ${T.op} o where o.id = any(?::uuid[]) ${brand.sql}`, [
-    uuidArray(ids),
-    ...brand.params,
-  ])) as BulkOperationView[];
+  return row ? operationOf(row) : null;
 }
 
 /** The storefront's operations, newest first (ids are time-ordered), after the cursor's id. */
@@ -86,13 +88,18 @@ export async function listOperations(
 ): Promise<BulkOperationView[]> {
   const where = ['o.storefront_id = ?'];
   const params: unknown[] = [storefrontId];
-  if (filter.action) where.push('o.action = ?') && params.push(filter.action);
-  if (filter.status) where.push('o.status = ?') && params.push(filter.status);
-  if (after) where.push('o.id < ?') && params.push(after);
-  return (await em.execute(`select ${OP_COLUMNS} from ${T.op} o where ${where.join(' and ')} order by o.id desc limit ?`, [
+  const add = (condition: string, value: unknown) => {
+    where.push(condition);
+    params.push(value);
+  };
+  if (filter.action) add('o.action = ?', filter.action);
+  if (filter.status) add('o.status = ?', filter.status);
+  if (after) add('o.id < ?', after);
+  const rows = (await em.execute(`select ${OP_COLUMNS} from ${T.op} o where ${where.join(' and ')} order by o.id desc limit ?`, [
     ...params,
     limit,
   ])) as BulkOperationView[];
+  return rows.map(operationOf);
 }
 
 export async function listRows(
@@ -113,9 +120,10 @@ export async function listBatches(
   em: EntityManager,
   operationIds: readonly string[],
 ): Promise<(BulkBatchView & { operationId: string })[]> {
-  return (await em.execute(
+  const rows = (await em.execute(
     `select operation_id as "operationId", batch as number, rows, succeeded, failed, started_at as "startedAt", finished_at as "finishedAt"
      from ${T.batch} where operation_id = any(?::uuid[]) order by operation_id, batch`,
     [uuidArray(operationIds)],
   )) as (BulkBatchView & { operationId: string })[];
+  return rows.map((b) => ({ ...b, startedAt: date(b.startedAt) as Date, finishedAt: date(b.finishedAt) as Date }));
 }
