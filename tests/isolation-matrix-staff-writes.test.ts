@@ -49,6 +49,9 @@ const M = {
   apiKeyRotate: `mutation ($input: ApiKeyIdInput!) { apiKeyRotate(input: $input) { apiKey { id } userErrors { code field } } }`,
   apiKeyRevoke: `mutation ($input: ApiKeyIdInput!) { apiKeyRevoke(input: $input) { apiKey { id } userErrors { code field } } }`,
   apiKeyCostBudgetSet: `mutation ($input: ApiKeyCostBudgetSetInput!) { apiKeyCostBudgetSet(input: $input) { apiKey { id } userErrors { code field } } }`,
+  bulkOperationCreate: `mutation ($input: BulkOperationCreateInput!) { bulkOperationCreate(input: $input) { bulkOperation { id } userErrors { code field } } }`,
+  bulkOperationConfirm: `mutation ($input: BulkOperationIdInput!) { bulkOperationConfirm(input: $input) { bulkOperation { id } userErrors { code field } } }`,
+  bulkOperationCancel: `mutation ($input: BulkOperationIdInput!) { bulkOperationCancel(input: $input) { bulkOperation { id } userErrors { code field } } }`,
 };
 type Name = keyof typeof M;
 const run = (gql: Gql, name: Name, input: Record<string, unknown>) => gql(M[name], { input });
@@ -68,9 +71,11 @@ const customer = (id: string) => customerRows('select * from "customer"."custome
 const children = (table: string, id: string) => customerRows(`select * from "customer"."${table}" where customer_id = ? order by id`, [id]);
 const apiKeys = customerRows('select id, name, revoked_at from "customer"."api_key" order by id', []);
 const surveys = customerRows('select id, active from "customer"."nps_survey" order by id', []);
+const bulkOperations = (storefrontId: string) =>
+  customerRows('select id, status, confirmed_at from "customer"."bulk_operation" where storefront_id = ? order by id', [storefrontId]);
 
 // Rows of the owning brand (Nimbus), made by its own staff: the victims of the attempts below.
-const nimbus = {} as { product: string; customer: string; address: string; contact: string; key: string; version: number };
+const nimbus = {} as { product: string; customer: string; address: string; contact: string; key: string; version: number; bulk: string };
 
 beforeAll(async () => {
   stack = await startTestStack();
@@ -120,6 +125,11 @@ beforeAll(async () => {
   nimbus.contact = contact.customer.contacts[0].id;
   const key = succeeded(await run(as.nimbus, 'apiKeyCreate', { kind: 'PRIVATE', name: 'Nimbus CRM sync', scopes: [] }), 'apiKeyCreate');
   nimbus.key = key.apiKey.id;
+  const upload = ['priceListId,product,type,amount,interval', `${LIST.nimbus},${nimbus.product},RECURRING,21.00,MONTH`].join('\n');
+  nimbus.bulk = succeeded(
+    await run(as.nimbus, 'bulkOperationCreate', { action: 'price.update', format: 'CSV', content: upload }),
+    'bulkOperationCreate',
+  ).bulkOperation.id;
   const read = await as.nimbus(`query ($id: ID!) { customer(id: $id) { version } }`, { id: nimbus.customer });
   nimbus.version = read.body.data?.customer.version;
 });
@@ -334,6 +344,31 @@ const voltAgainstNimbus = (): WriteAttempt[] => [
     attempt: () => run(as.volt, 'apiKeyCostBudgetSet', { id: NIMBUS_KEY_ID, costBudget: { maximumAvailable: 10, restoreRate: 1 } }),
     refusal: 'NOT_FOUND',
     rows: apiKeys,
+  },
+  // bulk operations (rows naming another brand's list are invalid rows: tests/bulk.test.ts)
+  {
+    mutation: 'bulkOperationCreate',
+    what: "in Nimbus's storefront (Volt's token with Nimbus's key)",
+    attempt: () =>
+      client(stack.router.handler, KEYS.nimbus, { authorization: `Bearer ${tokens.volt}` })(M.bulkOperationCreate, {
+        input: { action: 'customer.import', format: 'CSV', content: 'name,email\nX,x-bulk@example.com' },
+      }),
+    refusal: 'HTTP 401',
+    rows: bulkOperations(NIMBUS),
+  },
+  {
+    mutation: 'bulkOperationConfirm',
+    what: "Nimbus's validated price update",
+    attempt: () => run(as.volt, 'bulkOperationConfirm', { id: nimbus.bulk }),
+    refusal: 'NOT_FOUND',
+    rows: bulkOperations(NIMBUS),
+  },
+  {
+    mutation: 'bulkOperationCancel',
+    what: "Nimbus's validated price update",
+    attempt: () => run(as.volt, 'bulkOperationCancel', { id: nimbus.bulk }),
+    refusal: 'NOT_FOUND',
+    rows: bulkOperations(NIMBUS),
   },
 ];
 
