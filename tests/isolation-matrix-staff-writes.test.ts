@@ -61,6 +61,9 @@ const M = {
   notificationTemplateCreate: `mutation ($input: NotificationTemplateCreateInput!) { notificationTemplateCreate(input: $input) { template { id } userErrors { code field } } }`,
   notificationTemplateUpdate: `mutation ($input: NotificationTemplateUpdateInput!) { notificationTemplateUpdate(input: $input) { template { id } userErrors { code field } } }`,
   notificationResend: `mutation ($input: NotificationResendInput!) { notificationResend(input: $input) { notification { id } userErrors { code field } } }`,
+  bulkOperationCreate: `mutation ($input: BulkOperationCreateInput!) { bulkOperationCreate(input: $input) { bulkOperation { id } userErrors { code field } } }`,
+  bulkOperationConfirm: `mutation ($input: BulkOperationIdInput!) { bulkOperationConfirm(input: $input) { bulkOperation { id } userErrors { code field } } }`,
+  bulkOperationCancel: `mutation ($input: BulkOperationIdInput!) { bulkOperationCancel(input: $input) { bulkOperation { id } userErrors { code field } } }`,
 };
 type Name = keyof typeof M;
 const run = (gql: Gql, name: Name, input: Record<string, unknown>) => gql(M[name], { input });
@@ -80,6 +83,8 @@ const customer = (id: string) => customerRows('select * from "customer"."custome
 const children = (table: string, id: string) => customerRows(`select * from "customer"."${table}" where customer_id = ? order by id`, [id]);
 const apiKeys = customerRows('select id, name, revoked_at from "customer"."api_key" order by id', []);
 const surveys = customerRows('select id, active from "customer"."nps_survey" order by id', []);
+const bulkOperations = (storefrontId: string) =>
+  customerRows('select id, status, confirmed_at from "customer"."bulk_operation" where storefront_id = ? order by id', [storefrontId]);
 const staffIds = customerRows('select id from "customer"."staff" order by id', []);
 const staffMember = (id: string) => customerRows('select * from "customer"."staff" where id = ?', [id]);
 const groups = customerRows('select * from "customer"."access_group" order by id', []);
@@ -101,6 +106,7 @@ const nimbus = {} as {
   group: string;
   partner: string;
   partnerUser: string;
+  bulk: string;
 };
 
 beforeAll(async () => {
@@ -151,6 +157,11 @@ beforeAll(async () => {
   nimbus.contact = contact.customer.contacts[0].id;
   const key = succeeded(await run(as.nimbus, 'apiKeyCreate', { kind: 'PRIVATE', name: 'Nimbus CRM sync', scopes: [] }), 'apiKeyCreate');
   nimbus.key = key.apiKey.id;
+  const upload = ['priceListId,product,type,amount,interval', `${LIST.nimbus},${nimbus.product},RECURRING,21.00,MONTH`].join('\n');
+  nimbus.bulk = succeeded(
+    await run(as.nimbus, 'bulkOperationCreate', { action: 'price.update', format: 'CSV', content: upload }),
+    'bulkOperationCreate',
+  ).bulkOperation.id;
   const read = await as.nimbus(`query ($id: ID!) { customer(id: $id) { version } }`, { id: nimbus.customer });
   nimbus.version = read.body.data?.customer.version;
   // Administration: a Nimbus access group, and a Nimbus partner (no mutation creates partners) with a user.
@@ -540,6 +551,31 @@ const voltAgainstNimbus = (): WriteAttempt[] => [
     attempt: () => run(as.volt, 'notificationResend', { id: nimbusNotify.sent }),
     refusal: 'NOT_FOUND',
     rows: sentRows,
+  },
+  // bulk operations (rows naming another brand's list are invalid rows: tests/bulk.test.ts)
+  {
+    mutation: 'bulkOperationCreate',
+    what: "in Nimbus's storefront (Volt's token with Nimbus's key)",
+    attempt: () =>
+      client(stack.router.handler, KEYS.nimbus, { authorization: `Bearer ${tokens.volt}` })(M.bulkOperationCreate, {
+        input: { action: 'customer.import', format: 'CSV', content: 'name,email\nX,x-bulk@example.com' },
+      }),
+    refusal: 'HTTP 401',
+    rows: bulkOperations(NIMBUS),
+  },
+  {
+    mutation: 'bulkOperationConfirm',
+    what: "Nimbus's validated price update",
+    attempt: () => run(as.volt, 'bulkOperationConfirm', { id: nimbus.bulk }),
+    refusal: 'NOT_FOUND',
+    rows: bulkOperations(NIMBUS),
+  },
+  {
+    mutation: 'bulkOperationCancel',
+    what: "Nimbus's validated price update",
+    attempt: () => run(as.volt, 'bulkOperationCancel', { id: nimbus.bulk }),
+    refusal: 'NOT_FOUND',
+    rows: bulkOperations(NIMBUS),
   },
 ];
 

@@ -155,6 +155,24 @@ describe('brand A vs brand B', () => {
     expect(res.body.data?.customerByIdentity.storefront).toEqual({ id: STOREFRONT_IDS.nimbus });
   });
 
+  it("staff of one brand never see another brand's bulk operations, by id or by list; callers without bulk:manage see none", async () => {
+    const create = `mutation ($input: BulkOperationCreateInput!) { bulkOperationCreate(input: $input) { bulkOperation { id } } }`;
+    const content = 'name,email\nIso Matrix,iso-matrix@example.com';
+    const res = await as.voltManager(create, { input: { action: 'customer.import', format: 'CSV', content } });
+    const id = res.body.data?.bulkOperationCreate.bulkOperation.id as string;
+    const get = (gql: Gql) => gql('query ($id: ID!) { bulkOperation(id: $id) { id } }', { id });
+    const list = async (gql: Gql) =>
+      ((await gql('{ bulkOperations(first: 100) { edges { node { id } } } }')).body.data?.bulkOperations.edges ?? []).map(
+        (e: { node: { id: string } }) => e.node.id,
+      );
+    expect((await get(as.voltManager)).body.data?.bulkOperation).toEqual({ id });
+    expect(await list(as.voltManager)).toContain(id);
+    expect((await get(as.nimbusAgent)).body.data?.bulkOperation).toBeNull();
+    expect(await list(as.nimbusAgent)).not.toContain(id);
+    expect(codes(await get(as.consumerAgent))).toEqual(['FORBIDDEN']);
+    for (const outsider of [as.aoife, as.connectify, as.shopper]) expect((await get(outsider)).body.data?.bulkOperation ?? null).toBeNull();
+  });
+
   it("a customer token does not work with another brand's key", async () => {
     const { accessToken } = await signIn(stack.router.handler, 'customerLogin', 'aoife@example.com', KEYS.volt);
     const res = await client(stack.router.handler, KEYS.nimbus, { authorization: `Bearer ${accessToken}` })('{ me { id } }');

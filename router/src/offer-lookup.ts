@@ -14,6 +14,14 @@ import {
 export const OFFER_VARIABLE = '__offerId';
 
 /**
+ * Which query field an event is looked up with. `byEvent`: its `id` is the event's key (`$__offerId`);
+ * otherwise the subscription field's own arguments are kept (`bulkOperationProgress(id:)` → `bulkOperation(id:)`).
+ */
+export type LookupTarget = { field: string; byEvent: boolean };
+
+export const OFFER_TARGET: LookupTarget = { field: 'offer', byEvent: true };
+
+/**
  * `query <Name>($__offerId: ID!, …client variables) { <key>: offer(id: $__offerId) { …selection… } }`
  * with the fragments the selection uses: one text per subscription, so the query plan is cached.
  */
@@ -22,6 +30,7 @@ export function lookupQuery(
   name: string | undefined,
   variableDefinitions: OperationDefinitionNode['variableDefinitions'] & object,
   field: FieldNode,
+  target: LookupTarget = OFFER_TARGET,
 ): string {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
@@ -45,11 +54,15 @@ export function lookupQuery(
         operation: OperationTypeNode.QUERY,
         ...(name ? { name: { kind: Kind.NAME, value: name } } : {}),
         variableDefinitions: [
-          {
-            kind: Kind.VARIABLE_DEFINITION,
-            variable: offerVariable,
-            type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'ID' } } },
-          },
+          ...(target.byEvent
+            ? [
+                {
+                  kind: Kind.VARIABLE_DEFINITION,
+                  variable: offerVariable,
+                  type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'ID' } } },
+                } as const,
+              ]
+            : []),
           ...variableDefinitions,
         ],
         selectionSet: {
@@ -58,8 +71,10 @@ export function lookupQuery(
             {
               kind: Kind.FIELD,
               alias: { kind: Kind.NAME, value: field.alias?.value ?? field.name.value },
-              name: { kind: Kind.NAME, value: 'offer' },
-              arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'id' }, value: offerVariable }],
+              name: { kind: Kind.NAME, value: target.field },
+              arguments: target.byEvent
+                ? [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'id' }, value: offerVariable }]
+                : field.arguments,
               selectionSet: field.selectionSet,
             },
           ],

@@ -46,7 +46,7 @@ export type SubscriptionDeps = {
 
 /**
  * graphql-ws on the router's port. The gateway cannot execute subscriptions, so each one is rewritten
- * once into `offer(id:)` with the same selection, and each event on the subscriber's bus channel runs
+ * once into a lookup (`offer(id:)`, `bulkOperation(id:)`) with the same selection, and each event on the subscriber's bus channel runs
  * that query through the gateway as the subscriber: every subgraph checks access per subscriber.
  * The parts are in subscriptions/: connect (who opens a socket), connections (open sockets and their
  * expiry), plan (a subscribe message checked and rewritten), lookup and stream (each event run and delivered).
@@ -68,7 +68,12 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
       identify: (socket, request, params) => identifyConnection(deps, socket, request, params),
       plan: (payload, principal) => planSubscription(payload, principal, deps),
       stream: ({ plan, connection }) =>
-        openStream(plan.channel, { bus: deps.bus, streams, lookup: (offerId) => lookup(plan, connection.identity.principal, offerId) }),
+        openStream(plan.channel, {
+          bus: deps.bus,
+          streams,
+          eventKey: plan.eventKey,
+          lookup: (key) => lookup(plan, connection.identity.principal, key),
+        }),
     }),
     wss,
   );

@@ -2,7 +2,6 @@ import type { ApolloServer } from '@apollo/server';
 import type { Principal } from '@dcrm/kit';
 import type { FormattedExecutionResult } from 'graphql-ws';
 import type { RouterContext } from '../context.js';
-import { OFFER_VARIABLE } from '../offer-lookup.js';
 import type { Plan } from './plan.js';
 
 // A lookup answering only these means "not for this subscriber": nothing is delivered.
@@ -33,7 +32,11 @@ async function runLookup(
   offerId: string,
 ): Promise<FormattedExecutionResult | null> {
   const response = await apollo.executeOperation(
-    { query: plan.query, operationName: plan.operationName, variables: { ...plan.variables, [OFFER_VARIABLE]: offerId } },
+    {
+      query: plan.query,
+      operationName: plan.operationName,
+      variables: plan.keyVariable ? { ...plan.variables, [plan.keyVariable]: offerId } : plan.variables,
+    },
     { contextValue: { principal } },
   );
   if (response.body.kind !== 'single') return null;

@@ -1,4 +1,4 @@
-import { loggerFor, offerChannels, type Principal, screenOperation } from '@dcrm/kit';
+import { bulkOperationChannel, isUuid, loggerFor, offerChannels, type Principal, screenOperation } from '@dcrm/kit';
 import {
   type DocumentNode,
   type FieldNode,
@@ -16,11 +16,15 @@ import {
 } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import { queryCost } from '../cost/calculate.js';
-import { lookupQuery, OFFER_VARIABLE } from '../offer-lookup.js';
+import { type LookupTarget, lookupQuery, OFFER_TARGET, OFFER_VARIABLE } from '../offer-lookup.js';
 
 /** What a subscription became at subscribe time: one lookup query, run for each event on its channel. */
 export type Plan = {
   channel: string;
+  /** The event payload's property that names what to look up (`offerId`, `operationId`). */
+  eventKey: string;
+  /** The lookup's variable the event's key goes in (null: the lookup keeps the subscription's own arguments). */
+  keyVariable: string | null;
   /** `query($__offerId: ID!, …) { <responseKey>: offer(id: $__offerId) { …selection… } }`, the same text for every event. */
   query: string;
   operationName: string | undefined;
@@ -50,25 +54,34 @@ export function planSubscription(payload: SubscribePayload, principal: Principal
   const checked = checkOperation(payload, schema, limits);
   if (Array.isArray(checked)) return checked;
   const { document, operation, field } = checked;
-  const channel = channelOf(field, principal);
-  if (channel instanceof GraphQLError) return [channel];
   const definitions = operation.variableDefinitions ?? [];
   if (definitions.some((d) => d.variable.name.value === OFFER_VARIABLE))
     return [failure('BAD_USER_INPUT', `$${OFFER_VARIABLE} is reserved`)];
   const variables = payload.variables ?? {};
   const coerced = getVariableValues(schema, definitions, variables);
   if (coerced.errors) return coerced.errors.map((e) => new GraphQLError(e.message, { extensions: { code: 'BAD_USER_INPUT' } }));
+  const source = sourceOf(field, principal, coerced.coerced);
+  if (source instanceof GraphQLError) return [source];
+  const { channel, eventKey, target } = source;
   const tooCostly = costRefusal(schema, document, variables, operation, limits.maxQueryCost);
   if (tooCostly) return [tooCostly];
 
-  const query = lookupQuery(document, operation.name?.value, definitions, field);
+  const query = lookupQuery(document, operation.name?.value, definitions, field, target);
   // The rewrite keeps the client's selection as it is; if it ever failed validation that would be our bug.
   const rewritten = validate(schema, parse(query), specifiedRules);
   if (rewritten.length > 0) {
     loggerFor('subscriptions').error({ errors: rewritten.map((e) => e.message), query }, 'subscription rewrite is invalid');
     return [failure('INTERNAL_SERVER_ERROR', 'Internal server error')];
   }
-  const plan = { channel, query, operationName: operation.name?.value, variables, responseKey: field.alias?.value ?? field.name.value };
+  const plan = {
+    channel,
+    eventKey,
+    keyVariable: target.byEvent ? OFFER_VARIABLE : null,
+    query,
+    operationName: operation.name?.value,
+    variables,
+    responseKey: field.alias?.value ?? field.name.value,
+  };
   return { plan, document, schema };
 }
 
@@ -94,12 +107,35 @@ function checkOperation(payload: SubscribePayload, schema: GraphQLSchema, limits
   }
   const [field, ...more] = operation.selectionSet.selections;
   if (more.length > 0 || field?.kind !== Kind.FIELD || field.directives?.length || !field.selectionSet) {
-    return [failure('BAD_REQUEST', 'A subscription selects exactly one field, offerReceived or storefrontOffers, without directives')];
+    return [
+      failure(
+        'BAD_REQUEST',
+        'A subscription selects exactly one field (offerReceived, storefrontOffers or bulkOperationProgress), without directives',
+      ),
+    ];
   }
   return { document, operation, field };
 }
 
-/** The bus channel a subscription field listens on, for this subscriber: personal offers need the customer, storefront offers a key. */
+type Source = { channel: string; eventKey: string; target: LookupTarget };
+
+const BULK_TARGET: LookupTarget = { field: 'bulkOperation', byEvent: false };
+
+/** The bus channel a subscription field listens on, for this subscriber, and how its events are looked up. */
+function sourceOf(field: FieldNode, principal: Principal, variables: Record<string, unknown>): Source | GraphQLError {
+  if (field.name.value === 'bulkOperationProgress') {
+    // Staff only; the lookup (`bulkOperation(id:)`, as the subscriber) answers only operations of their brands.
+    if (principal.kind !== 'staff') return failure('FORBIDDEN', 'Bulk operation progress is for staff');
+    const arg = field.arguments?.find((a) => a.name.value === 'id')?.value;
+    const id = arg?.kind === Kind.VARIABLE ? variables[arg.name.value] : arg?.kind === Kind.STRING ? arg.value : null;
+    if (!isUuid(id)) return failure('BAD_USER_INPUT', 'Not a valid bulk operation id');
+    return { channel: bulkOperationChannel(id), eventKey: 'operationId', target: BULK_TARGET };
+  }
+  const channel = channelOf(field, principal);
+  return channel instanceof GraphQLError ? channel : { channel, eventKey: 'offerId', target: OFFER_TARGET };
+}
+
+/** The bus channel an offer subscription listens on, for this subscriber: personal offers need the customer, storefront offers a key. */
 function channelOf(field: FieldNode, principal: Principal): string | GraphQLError {
   if (field.name.value === 'offerReceived') {
     if (principal.kind !== 'customer' || !principal.id) {

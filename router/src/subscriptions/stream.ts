@@ -1,4 +1,4 @@
-import { type EventBus, loggerFor, type OfferPublished } from '@dcrm/kit';
+import { type EventBus, loggerFor } from '@dcrm/kit';
 import type { FormattedExecutionResult } from 'graphql-ws';
 
 /** Events waiting for a slow subscriber beyond this are dropped (the bus is at-most-once anyway). */
@@ -12,8 +12,10 @@ export type Streams = Set<() => Promise<void>>;
 export type StreamDeps = {
   bus: EventBus;
   streams: Streams;
-  /** What an event for this offer delivers to this subscriber (`null`: nothing). */
-  lookup: (offerId: string) => Promise<FormattedExecutionResult | null>;
+  /** What an event for this key (offer, bulk operation) delivers to this subscriber (`null`: nothing). */
+  lookup: (key: string) => Promise<FormattedExecutionResult | null>;
+  /** The event payload's property holding that key (default `offerId`). */
+  eventKey?: string;
 };
 
 /** The event stream of one subscription: listens on its channel while it is open, delivers in arrival order. */
@@ -23,10 +25,10 @@ export async function openStream(
 ): Promise<AsyncIterableIterator<FormattedExecutionResult> | FormattedExecutionResult> {
   const results = resultQueue(() => finish());
   const onEvent = (payload: unknown) => {
-    const offerId = (payload as Partial<OfferPublished> | null)?.offerId;
-    if (!results.accepting() || typeof offerId !== 'string') return;
+    const key = (payload as Record<string, unknown> | null)?.[deps.eventKey ?? 'offerId'];
+    if (!results.accepting() || typeof key !== 'string') return;
     results.push(
-      deps.lookup(offerId).catch((error: unknown) => {
+      deps.lookup(key).catch((error: unknown) => {
         loggerFor('subscriptions').error({ err: error }, 'subscription lookup failed');
         return { data: null, errors: [INTERNAL_ERROR] };
       }),

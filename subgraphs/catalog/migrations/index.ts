@@ -2,6 +2,7 @@ import { Migration20261123001Catalog } from './20261123-001-catalog.js';
 import { Migration20261124002DropStorefrontKey } from './20261124-002-drop-storefront-key.js';
 import { Migration20261124003ListAmount } from './20261124-003-list-amount.js';
 import { Migration20261130010Audit } from './20261130-010-audit.js';
+import { Migration20261130030BulkAppliedBatch } from './20261130-030-bulk-applied-batch.js';
 import { Migration20261201004StorefrontOrigins } from './20261201-004-storefront-origins.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
@@ -11,4 +12,5 @@ export const migrations = [
   { name: '20261124-003-list-amount', class: Migration20261124003ListAmount },
   { name: '20261201-004-storefront-origins', class: Migration20261201004StorefrontOrigins },
   { name: '20261130-010-audit', class: Migration20261130010Audit },
+  { name: '20261130-030-bulk-applied-batch', class: Migration20261130030BulkAppliedBatch },
 ];

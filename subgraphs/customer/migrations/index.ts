@@ -4,6 +4,7 @@ import { Migration20261129001ApiKeyCostBudget } from './20261129-001-api-key-cos
 import { Migration20261129002StaffBrands } from './20261129-002-staff-brands.js';
 import { Migration20261130010Audit } from './20261130-010-audit.js';
 import { Migration20261130020Notifications } from './20261130-020-notifications.js';
+import { Migration20261130030BulkOperations } from './20261130-030-bulk-operations.js';
 import { Migration20261130040Administration } from './20261130-040-administration.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
@@ -14,5 +15,6 @@ export const migrations = [
   { name: '20261129-002-staff-brands', class: Migration20261129002StaffBrands },
   { name: '20261130-010-audit', class: Migration20261130010Audit },
   { name: '20261130-020-notifications', class: Migration20261130020Notifications },
+  { name: '20261130-030-bulk-operations', class: Migration20261130030BulkOperations },
   { name: '20261130-040-administration', class: Migration20261130040Administration },
 ];

@@ -1,6 +1,17 @@
-import { createSubgraphServer, jwtSecret, loadTypeDefs, openSignInGuard, type SubgraphDefinition } from '@dcrm/kit';
+import {
+  createJobRunner,
+  createSubgraphServer,
+  ensureJobSchema,
+  jwtSecret,
+  loadTypeDefs,
+  openSignInGuard,
+  type SubgraphDefinition,
+} from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrations } from '../migrations/index.js';
+import { bulkActions } from './domain/bulk/actions.js';
+import { BULK_TASK } from './domain/bulk/operations.js';
+import { runBulkOperation } from './domain/bulk/run.js';
 import { channelAdapters } from './domain/notifications/adapters.js';
 import type { CustomerServices } from './domain/services.js';
 import { entities } from './entities/index.js';
@@ -21,7 +32,8 @@ export const customerSubgraph: SubgraphDefinition = {
   seed: (em: EntityManager, options) => seedCustomers(em, options),
   // It signs customers', staff and partners' access tokens.
   secrets: ['DCRM_JWT_SECRET'],
-  create: ({ orm, secret, bus, peers, subgraphs }) => {
+  create: async ({ orm, secret, bus, peers, subgraphs }) => {
+    const bulk = { actions: bulkActions(orm, peers), bus };
     const services: CustomerServices = {
       bus,
       signInGuard: openSignInGuard(),
@@ -29,7 +41,29 @@ export const customerSubgraph: SubgraphDefinition = {
       staffPasswordMaxAgeDays: Number(process.env.DCRM_STAFF_PASSWORD_MAX_AGE_DAYS ?? 90),
       audit: { self: 'customer', subgraphs, peers },
       notificationAdapters: channelAdapters(),
+      bulk,
     };
+    const runBulk = (payload: { operationId?: string; stopAfterBatches?: number }, attempts = 1) =>
+      typeof payload?.operationId === 'string'
+        ? runBulkOperation(orm, bulk, payload.operationId, { attempts, stopAfterBatches: payload.stopAfterBatches })
+        : Promise.resolve(null);
+    // Every instance runs a worker; graphile-worker claims each job once. DCRM_JOBS=off for tests.
+    const runner =
+      process.env.DCRM_JOBS === 'off'
+        ? null
+        : createJobRunner({
+            databaseUrl: orm.config.get('clientUrl') as string,
+            // The job's payload is `{ operationId }` only; a resumed attempt continues after the last committed batch.
+            taskList: {
+              [BULK_TASK]: async (payload: { operationId?: string }, { attempts }) =>
+                void (await runBulk({ operationId: payload?.operationId }, attempts)),
+            },
+            concurrency: 2,
+            component: 'customer jobs',
+          });
+    // Confirmation queues jobs whether or not this instance runs a worker.
+    if (runner) await runner.start();
+    else await ensureJobSchema(orm.config.get('clientUrl') as string);
     return createSubgraphServer({
       name: 'customer',
       typeDefs,
@@ -38,7 +72,12 @@ export const customerSubgraph: SubgraphDefinition = {
       secret,
       createLoaders,
       services,
-      onStop: async () => services.notificationAdapters.EMAIL.close?.(),
+      onStop: async () => {
+        await runner?.stop();
+        await services.notificationAdapters.EMAIL.close?.();
+      },
+      // Tests run the job directly, with the payload it carries (plus `stopAfterBatches` to simulate a crash).
+      tasks: { [BULK_TASK]: (payload?: unknown) => runBulk((payload ?? {}) as { operationId?: string }) },
     });
   },
 };

@@ -2,6 +2,7 @@ import { byId, type Connection, groupedBy, memo, type Principal, parsePage, toCo
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { listBatches } from './domain/bulk/store.js';
 import { type NotificationSentView, sentView } from './domain/notifications/history.js';
 import { ACCOUNT_ADMIN, customerScope } from './domain/scope.js';
 import {
@@ -97,6 +98,10 @@ export function createLoaders(em: EntityManager, principal: Principal) {
 
   return {
     scope,
+    bulkBatches: groupedBy(
+      (ids) => listBatches(em, ids),
+      (b) => b.operationId,
+    ),
     customer: byId(
       (ids) => scoped({ id: { $in: [...ids] } }),
       (c) => c.id,

@@ -16,6 +16,10 @@ export const offerChannels = {
 
 export type OfferPublished = { offerId: string };
 
+/** A bulk operation's progress (customer publishes after each batch and status change): the router's `bulkOperationProgress` subscribers; the payload is `{ operationId }`. */
+export const bulkOperationChannel = (operationId: string) => `dcrm.bulk.operation.${operationId}`;
+export type BulkProgressPublished = { operationId: string };
+
 /** Revocations (customer publishes them): routers forget credentials at once instead of when their cache expires. */
 export const API_KEY_REVOKED = 'dcrm.apikey.revoked';
 /** A key's settings changed (cost budget): routers drop their cached grant; its sockets stay open. */

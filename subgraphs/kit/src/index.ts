@@ -4,6 +4,8 @@ export * from './audit-subscriber.js';
 export * from './audit-trail.js';
 export * from './brand-guard.js';
 export * from './brands.js';
+export * from './bulk.js';
+export * from './bulk-remote.js';
 export * from './bus.js';
 export * from './clock.js';
 export * from './columns.js';

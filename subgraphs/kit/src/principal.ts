@@ -132,6 +132,8 @@ export const SERVICE_SCOPES = {
   storefrontOrigins: 'storefront:origins',
   /** customer → every subgraph `_auditRecords` (the audit trail's fan-out) */
   auditRead: 'audit:read',
+  /** customer (bulk operations) → a module's `_bulkValidate`/`_bulkApply` */
+  bulkApply: 'bulk:apply',
 } as const;
 
 export type ServiceScope = (typeof SERVICE_SCOPES)[keyof typeof SERVICE_SCOPES];

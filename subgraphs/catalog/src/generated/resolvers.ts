@@ -319,6 +319,8 @@ export type Query = {
   priceLists: Array<PriceList>;
   /** Router only: every storefront that lists browser origins, with them. */
   storefrontOrigins: Array<StorefrontOrigins>;
+  /** Customer subgraph only: validates rows of one of catalog's bulk actions for the signed storefront. */
+  _bulkValidate: Array<BulkRowCheck>;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -355,6 +357,11 @@ export type QueryStoresNearArgs = {
   longitude: Scalars['Float']['input'];
   radiusKm?: InputMaybe<Scalars['Float']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type Query_BulkValidateArgs = {
+  input: BulkValidateInput;
 };
 
 
@@ -398,6 +405,8 @@ export type Mutation = {
    * origins only, `scheme://host[:port]` (http or https): no path, no wildcard. At most 20.
    */
   storefrontOriginsSet: StorefrontPayload;
+  /** Customer subgraph only: applies one batch of a bulk operation, at most once per (operation, batch). */
+  _bulkApply: Array<BulkRowOutcome>;
 };
 
 
@@ -438,6 +447,11 @@ export type MutationAssortmentUpdateArgs = {
 
 export type MutationStorefrontOriginsSetArgs = {
   input: StorefrontOriginsSetInput;
+};
+
+
+export type Mutation_BulkApplyArgs = {
+  input: BulkApplyInput;
 };
 
 export type ProductAttributeInput = {
@@ -563,6 +577,54 @@ export type AssortmentPayload = {
   /** Products now in the assortment, after the change. */
   productCount?: Maybe<Scalars['Int']['output']>;
   userErrors: Array<UserError>;
+};
+
+/** A bulk action's rows, for the customer subgraph's bulk operations only. */
+export type BulkValidateInput = {
+  /** The action, e.g. `price.update`. */
+  action: Scalars['String']['input'];
+  /** At most 250 rows. */
+  rows: Array<BulkRowInput>;
+};
+
+/** One batch of valid rows to apply, once per (operation, batch). */
+export type BulkApplyInput = {
+  action: Scalars['String']['input'];
+  operationId: Scalars['ID']['input'];
+  batch: Scalars['Int']['input'];
+  /** At most 250 rows, each with the value validation answered. */
+  rows: Array<BulkRowInput>;
+};
+
+/** A row: its number in the upload and its fields as a JSON object. */
+export type BulkRowInput = {
+  row: Scalars['Int']['input'];
+  data: Scalars['String']['input'];
+};
+
+/** A row after validation: its normalised value (JSON) when valid, otherwise its problems. */
+export type BulkRowCheck = {
+  __typename?: 'BulkRowCheck';
+  row: Scalars['Int']['output'];
+  value?: Maybe<Scalars['String']['output']>;
+  problems: Array<BulkProblem>;
+};
+
+/** Why a row is invalid or failed. */
+export type BulkProblem = {
+  __typename?: 'BulkProblem';
+  field?: Maybe<Scalars['String']['output']>;
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+/** What applying one row did. */
+export type BulkRowOutcome = {
+  __typename?: 'BulkRowOutcome';
+  row: Scalars['Int']['output'];
+  ok: Scalars['Boolean']['output'];
+  id?: Maybe<Scalars['ID']['output']>;
+  problem?: Maybe<BulkProblem>;
 };
 
 /** An amount of money in a currency. */
@@ -801,6 +863,12 @@ export type ResolversTypes = {
   CategoryPayload: ResolverTypeWrapper<Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversTypes['Category']> }>;
   StorefrontPayload: ResolverTypeWrapper<Omit<StorefrontPayload, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
   AssortmentPayload: ResolverTypeWrapper<Omit<AssortmentPayload, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
+  BulkValidateInput: BulkValidateInput;
+  BulkApplyInput: BulkApplyInput;
+  BulkRowInput: BulkRowInput;
+  BulkRowCheck: ResolverTypeWrapper<BulkRowCheck>;
+  BulkProblem: ResolverTypeWrapper<BulkProblem>;
+  BulkRowOutcome: ResolverTypeWrapper<BulkRowOutcome>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -858,6 +926,12 @@ export type ResolversParentTypes = {
   CategoryPayload: Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversParentTypes['Category']> };
   StorefrontPayload: Omit<StorefrontPayload, 'storefront'> & { storefront?: Maybe<ResolversParentTypes['Storefront']> };
   AssortmentPayload: Omit<AssortmentPayload, 'storefront'> & { storefront?: Maybe<ResolversParentTypes['Storefront']> };
+  BulkValidateInput: BulkValidateInput;
+  BulkApplyInput: BulkApplyInput;
+  BulkRowInput: BulkRowInput;
+  BulkRowCheck: BulkRowCheck;
+  BulkProblem: BulkProblem;
+  BulkRowOutcome: BulkRowOutcome;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1065,6 +1139,7 @@ export type QueryResolvers<ContextType = CatalogContext, ParentType extends Reso
   storesNear?: Resolver<Array<ResolversTypes['Store']>, ParentType, ContextType, RequireFields<QueryStoresNearArgs, 'latitude' | 'longitude' | 'radiusKm' | 'first'>>;
   priceLists?: Resolver<Array<ResolversTypes['PriceList']>, ParentType, ContextType>;
   storefrontOrigins?: Resolver<Array<ResolversTypes['StorefrontOrigins']>, ParentType, ContextType>;
+  _bulkValidate?: Resolver<Array<ResolversTypes['BulkRowCheck']>, ParentType, ContextType, RequireFields<Query_BulkValidateArgs, 'input'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -1083,6 +1158,7 @@ export type MutationResolvers<ContextType = CatalogContext, ParentType extends R
   categoryCreate?: Resolver<ResolversTypes['CategoryPayload'], ParentType, ContextType, RequireFields<MutationCategoryCreateArgs, 'input'>>;
   assortmentUpdate?: Resolver<ResolversTypes['AssortmentPayload'], ParentType, ContextType, RequireFields<MutationAssortmentUpdateArgs, 'input'>>;
   storefrontOriginsSet?: Resolver<ResolversTypes['StorefrontPayload'], ParentType, ContextType, RequireFields<MutationStorefrontOriginsSetArgs, 'input'>>;
+  _bulkApply?: Resolver<Array<ResolversTypes['BulkRowOutcome']>, ParentType, ContextType, RequireFields<Mutation_BulkApplyArgs, 'input'>>;
 };
 
 export type ProductPayloadResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['ProductPayload'] = ResolversParentTypes['ProductPayload']> = {
@@ -1114,6 +1190,25 @@ export type AssortmentPayloadResolvers<ContextType = CatalogContext, ParentType 
   storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
   productCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type BulkRowCheckResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['BulkRowCheck'] = ResolversParentTypes['BulkRowCheck']> = {
+  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  problems?: Resolver<Array<ResolversTypes['BulkProblem']>, ParentType, ContextType>;
+};
+
+export type BulkProblemResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['BulkProblem'] = ResolversParentTypes['BulkProblem']> = {
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BulkRowOutcomeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['BulkRowOutcome'] = ResolversParentTypes['BulkRowOutcome']> = {
+  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  problem?: Resolver<Maybe<ResolversTypes['BulkProblem']>, ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1198,6 +1293,9 @@ export type Resolvers<ContextType = CatalogContext> = {
   CategoryPayload?: CategoryPayloadResolvers<ContextType>;
   StorefrontPayload?: StorefrontPayloadResolvers<ContextType>;
   AssortmentPayload?: AssortmentPayloadResolvers<ContextType>;
+  BulkRowCheck?: BulkRowCheckResolvers<ContextType>;
+  BulkProblem?: BulkProblemResolvers<ContextType>;
+  BulkRowOutcome?: BulkRowOutcomeResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -1,5 +1,6 @@
 import { mergeResolvers } from '@dcrm/kit';
 import { assortmentResolvers } from './assortment-update.js';
+import { bulkResolvers } from './bulk.js';
 import { categoryResolvers } from './category.js';
 import { compareProductsResolvers } from './compare-products.js';
 import type { CatalogResolvers } from './context.js';
@@ -24,4 +25,5 @@ export const resolvers: CatalogResolvers = mergeResolvers(
   priceResolvers,
   assortmentResolvers,
   customerResolvers,
+  bulkResolvers,
 );

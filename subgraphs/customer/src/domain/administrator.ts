@@ -10,6 +10,7 @@ import { AccessGroup, type IStaff, Staff } from '../entities/index.js';
 export const STAFF_SCOPES = [
   'apikey:manage',
   'audit:read',
+  'bulk:manage',
   'catalog:read',
   'catalog:write',
   'customer:lookup',

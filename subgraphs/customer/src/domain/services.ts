@@ -1,4 +1,5 @@
 import type { AuditSources, EventBus, SignInGuard } from '@dcrm/kit';
+import type { BulkDeps } from './bulk/operations.js';
 import type { ChannelAdapters } from './notifications/adapters.js';
 
 /** Process-wide dependencies of the customer subgraph's use cases. */
@@ -13,4 +14,6 @@ export type CustomerServices = {
   audit: AuditSources;
   /** How email, SMS and push leave (the inbox is local): the outbox by default, SMTP for email with SMTP_URL. */
   notificationAdapters: ChannelAdapters;
+  /** Bulk actions (here and in other modules) and the bus their progress goes out on. */
+  bulk: BulkDeps;
 };

@@ -6,6 +6,7 @@ import type { EntityRef, AuditRecordView, AuditTrailPage } from '@dcrm/kit';
 import type { ICustomer, IContact, IAddress, IPartner, IStaff, IAccessGroup, INpsResponse, IApiKey, IPartnerUser, INotificationTemplate } from '../entities/index.js';
 import type { InteractionRow, SiteMessageRow, SiteMessagePage } from '../loaders.js';
 import type { NotificationSentView } from '../domain/notifications/history.js';
+import type { BulkOperationView, BulkRowView, BulkBatchView } from '../domain/bulk/store.js';
 import type { CustomerContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -396,6 +397,10 @@ export type Query = {
   notificationTemplatePreview: NotificationPreviewPayload;
   /** Staff: messages sent to accounts of their storefront and segments, newest first. */
   notificationsSent: NotificationSentConnection;
+  /** A bulk operation of one of the caller's brands (null otherwise). */
+  bulkOperation?: Maybe<BulkOperation>;
+  /** The caller's storefront's bulk operations, newest first. */
+  bulkOperations: BulkOperationConnection;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -477,6 +482,18 @@ export type QueryNotificationsSentArgs = {
   filter?: InputMaybe<NotificationSentFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryBulkOperationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryBulkOperationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<BulkOperationFilter>;
 };
 
 
@@ -593,6 +610,12 @@ export type Mutation = {
   customerPasswordResetRequest: PasswordResetPayload;
   /** Set a new password with a reset code: the code works once, and every session of the account is signed out. */
   customerPasswordReset: PasswordResetPayload;
+  /** Validates an upload for a bulk action in the caller's storefront and stores it: counts and row-level reasons, nothing applied. */
+  bulkOperationCreate: BulkOperationPayload;
+  /** Queues a VALIDATED operation: a job applies its valid rows in batches (invalid rows are never written). */
+  bulkOperationConfirm: BulkOperationPayload;
+  /** Stops a VALIDATED, QUEUED or RUNNING operation after the batch in progress (batches already applied stay applied). */
+  bulkOperationCancel: BulkOperationPayload;
 };
 
 
@@ -803,6 +826,21 @@ export type MutationCustomerPasswordResetRequestArgs = {
 
 export type MutationCustomerPasswordResetArgs = {
   input: CustomerPasswordResetInput;
+};
+
+
+export type MutationBulkOperationCreateArgs = {
+  input: BulkOperationCreateInput;
+};
+
+
+export type MutationBulkOperationConfirmArgs = {
+  input: BulkOperationIdInput;
+};
+
+
+export type MutationBulkOperationCancelArgs = {
+  input: BulkOperationIdInput;
 };
 
 export type CustomerRegisterInput = {
@@ -1396,6 +1434,190 @@ export type PasswordResetPayload = {
   userErrors: Array<UserError>;
 };
 
+/** How an upload is written: CSV with a header line, or one JSON object per line. */
+export type BulkFormat =
+  | 'CSV'
+  | 'JSONL';
+
+/** Where a bulk operation is: validated (nothing written), queued and running (batch by batch), then finished. */
+export type BulkOperationStatus =
+  /** Validated; nothing written. Confirm it to apply the valid rows, or leave it. */
+  | 'VALIDATED'
+  /** Confirmed; a job will apply it. */
+  | 'QUEUED'
+  /** Being applied, batch by batch. */
+  | 'RUNNING'
+  /** Every batch was applied (rows may still have failed: see the statistics). */
+  | 'COMPLETED'
+  /** The job gave up; batches already applied stay applied. */
+  | 'FAILED'
+  /** Cancelled before it finished; batches already applied stay applied. */
+  | 'CANCELLED';
+
+/** What became of one row. */
+export type BulkRowStatus =
+  /** Refused at validation: never written. */
+  | 'INVALID'
+  /** Valid, waiting for its batch. */
+  | 'PENDING'
+  /** Applied. */
+  | 'SUCCEEDED'
+  /** Valid at upload, refused when its batch was applied (e.g. the email was taken since); nothing of it was written. */
+  | 'FAILED';
+
+/** An upload for one named bulk action (`customer.import`, `staff.import`, `price.update`) in one storefront. */
+export type BulkOperation = {
+  __typename?: 'BulkOperation';
+  id: Scalars['ID']['output'];
+  /** The brand the rows are for. */
+  storefrontId: Scalars['ID']['output'];
+  /** The subgraph that owns the rows (customer, catalog). */
+  module: Scalars['String']['output'];
+  /** The action's name. */
+  action: Scalars['String']['output'];
+  format: BulkFormat;
+  status: BulkOperationStatus;
+  /** Counts and timings. */
+  stats: BulkOperationStats;
+  /** The batches applied so far, in order (at most 40 per operation: 10,000 rows in batches of 250). */
+  batches: Array<BulkBatch>;
+  /** Rows in file order, optionally of one status (e.g. the INVALID ones with their reasons). */
+  rows: BulkOperationRowConnection;
+  createdAt: Scalars['DateTime']['output'];
+  confirmedAt?: Maybe<Scalars['DateTime']['output']>;
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+/** An upload for one named bulk action (`customer.import`, `staff.import`, `price.update`) in one storefront. */
+export type BulkOperationRowsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<BulkRowStatus>;
+};
+
+/** An operation's statistics. */
+export type BulkOperationStats = {
+  __typename?: 'BulkOperationStats';
+  /** Rows in the upload. */
+  total: Scalars['Int']['output'];
+  /** Rows that passed validation. */
+  valid: Scalars['Int']['output'];
+  /** Rows refused at validation (never written). */
+  invalid: Scalars['Int']['output'];
+  /** Valid rows applied so far. */
+  succeeded: Scalars['Int']['output'];
+  /** Valid rows refused when applied. */
+  failed: Scalars['Int']['output'];
+  /** Valid rows still waiting. */
+  pending: Scalars['Int']['output'];
+  /** Rows per batch. */
+  batchSize: Scalars['Int']['output'];
+  /** Batches of valid rows. */
+  batchCount: Scalars['Int']['output'];
+  /** Batches committed so far. */
+  batchesDone: Scalars['Int']['output'];
+  /** From the job's start to its end (or now), in milliseconds; null before it starts. */
+  durationMs?: Maybe<Scalars['Int']['output']>;
+};
+
+/** One committed batch. */
+export type BulkBatch = {
+  __typename?: 'BulkBatch';
+  /** 0-based batch number. */
+  number: Scalars['Int']['output'];
+  rows: Scalars['Int']['output'];
+  succeeded: Scalars['Int']['output'];
+  failed: Scalars['Int']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  finishedAt: Scalars['DateTime']['output'];
+  durationMs: Scalars['Int']['output'];
+};
+
+/** One row of an upload and what became of it. */
+export type BulkOperationRow = {
+  __typename?: 'BulkOperationRow';
+  /** 1-based row number in the file (the header line not counted). */
+  number: Scalars['Int']['output'];
+  status: BulkRowStatus;
+  /** Its fields as uploaded, as a JSON object. */
+  data: Scalars['String']['output'];
+  /** Why it is INVALID or FAILED (empty otherwise). */
+  errors: Array<BulkRowError>;
+  /** The id of what it created or changed, once SUCCEEDED. */
+  resultId?: Maybe<Scalars['ID']['output']>;
+};
+
+/** Why a row was refused. */
+export type BulkRowError = {
+  __typename?: 'BulkRowError';
+  /** The column at fault, when it is about one. */
+  field?: Maybe<Scalars['String']['output']>;
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+export type BulkOperationRowEdge = {
+  __typename?: 'BulkOperationRowEdge';
+  cursor: Scalars['String']['output'];
+  node: BulkOperationRow;
+};
+
+export type BulkOperationRowConnection = {
+  __typename?: 'BulkOperationRowConnection';
+  edges: Array<BulkOperationRowEdge>;
+  pageInfo: PageInfo;
+};
+
+export type BulkOperationEdge = {
+  __typename?: 'BulkOperationEdge';
+  cursor: Scalars['String']['output'];
+  node: BulkOperation;
+};
+
+export type BulkOperationConnection = {
+  __typename?: 'BulkOperationConnection';
+  edges: Array<BulkOperationEdge>;
+  pageInfo: PageInfo;
+};
+
+/** Which operations to list. */
+export type BulkOperationFilter = {
+  action?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<BulkOperationStatus>;
+};
+
+export type BulkOperationCreateInput = {
+  /** The action: `customer.import` (name, email, phone, type), `staff.import` (name, email, groups, segments) or `price.update` (priceListId, productId or sku, type, amount, interval). */
+  action: Scalars['String']['input'];
+  format: BulkFormat;
+  /** The upload itself: at most 900,000 bytes and 10,000 rows. */
+  content: Scalars['String']['input'];
+};
+
+export type BulkOperationIdInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type BulkOperationPayload = {
+  __typename?: 'BulkOperationPayload';
+  /** The operation, with its counts and row-level reasons; null when the upload itself was refused. */
+  bulkOperation?: Maybe<BulkOperation>;
+  userErrors: Array<UserError>;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** A bulk operation of the caller's brands, each time a batch commits or its status changes. */
+  bulkOperationProgress: BulkOperation;
+};
+
+
+export type SubscriptionBulkOperationProgressArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1685,6 +1907,23 @@ export type ResolversTypes = {
   CustomerPasswordResetRequestInput: CustomerPasswordResetRequestInput;
   CustomerPasswordResetInput: CustomerPasswordResetInput;
   PasswordResetPayload: ResolverTypeWrapper<PasswordResetPayload>;
+  BulkFormat: BulkFormat;
+  BulkOperationStatus: BulkOperationStatus;
+  BulkRowStatus: BulkRowStatus;
+  BulkOperation: ResolverTypeWrapper<BulkOperationView>;
+  BulkOperationStats: ResolverTypeWrapper<BulkOperationView>;
+  BulkBatch: ResolverTypeWrapper<BulkBatchView>;
+  BulkOperationRow: ResolverTypeWrapper<BulkRowView>;
+  BulkRowError: ResolverTypeWrapper<BulkRowError>;
+  BulkOperationRowEdge: ResolverTypeWrapper<Omit<BulkOperationRowEdge, 'node'> & { node: ResolversTypes['BulkOperationRow'] }>;
+  BulkOperationRowConnection: ResolverTypeWrapper<Omit<BulkOperationRowConnection, 'edges'> & { edges: Array<ResolversTypes['BulkOperationRowEdge']> }>;
+  BulkOperationEdge: ResolverTypeWrapper<Omit<BulkOperationEdge, 'node'> & { node: ResolversTypes['BulkOperation'] }>;
+  BulkOperationConnection: ResolverTypeWrapper<Omit<BulkOperationConnection, 'edges'> & { edges: Array<ResolversTypes['BulkOperationEdge']> }>;
+  BulkOperationFilter: BulkOperationFilter;
+  BulkOperationCreateInput: BulkOperationCreateInput;
+  BulkOperationIdInput: BulkOperationIdInput;
+  BulkOperationPayload: ResolverTypeWrapper<Omit<BulkOperationPayload, 'bulkOperation'> & { bulkOperation?: Maybe<ResolversTypes['BulkOperation']> }>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1801,6 +2040,20 @@ export type ResolversParentTypes = {
   CustomerPasswordResetRequestInput: CustomerPasswordResetRequestInput;
   CustomerPasswordResetInput: CustomerPasswordResetInput;
   PasswordResetPayload: PasswordResetPayload;
+  BulkOperation: BulkOperationView;
+  BulkOperationStats: BulkOperationView;
+  BulkBatch: BulkBatchView;
+  BulkOperationRow: BulkRowView;
+  BulkRowError: BulkRowError;
+  BulkOperationRowEdge: Omit<BulkOperationRowEdge, 'node'> & { node: ResolversParentTypes['BulkOperationRow'] };
+  BulkOperationRowConnection: Omit<BulkOperationRowConnection, 'edges'> & { edges: Array<ResolversParentTypes['BulkOperationRowEdge']> };
+  BulkOperationEdge: Omit<BulkOperationEdge, 'node'> & { node: ResolversParentTypes['BulkOperation'] };
+  BulkOperationConnection: Omit<BulkOperationConnection, 'edges'> & { edges: Array<ResolversParentTypes['BulkOperationEdge']> };
+  BulkOperationFilter: BulkOperationFilter;
+  BulkOperationCreateInput: BulkOperationCreateInput;
+  BulkOperationIdInput: BulkOperationIdInput;
+  BulkOperationPayload: Omit<BulkOperationPayload, 'bulkOperation'> & { bulkOperation?: Maybe<ResolversParentTypes['BulkOperation']> };
+  Subscription: Record<PropertyKey, never>;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -2048,6 +2301,8 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   notificationTemplates?: Resolver<Array<ResolversTypes['NotificationTemplate']>, ParentType, ContextType, Partial<QueryNotificationTemplatesArgs>>;
   notificationTemplatePreview?: Resolver<ResolversTypes['NotificationPreviewPayload'], ParentType, ContextType, RequireFields<QueryNotificationTemplatePreviewArgs, 'input'>>;
   notificationsSent?: Resolver<ResolversTypes['NotificationSentConnection'], ParentType, ContextType, RequireFields<QueryNotificationsSentArgs, 'first'>>;
+  bulkOperation?: Resolver<Maybe<ResolversTypes['BulkOperation']>, ParentType, ContextType, RequireFields<QueryBulkOperationArgs, 'id'>>;
+  bulkOperations?: Resolver<ResolversTypes['BulkOperationConnection'], ParentType, ContextType, RequireFields<QueryBulkOperationsArgs, 'first'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -2112,6 +2367,9 @@ export type MutationResolvers<ContextType = CustomerContext, ParentType extends 
   notificationSend?: Resolver<ResolversTypes['NotificationSendPayload'], ParentType, ContextType, RequireFields<MutationNotificationSendArgs, 'input'>>;
   customerPasswordResetRequest?: Resolver<ResolversTypes['PasswordResetPayload'], ParentType, ContextType, RequireFields<MutationCustomerPasswordResetRequestArgs, 'input'>>;
   customerPasswordReset?: Resolver<ResolversTypes['PasswordResetPayload'], ParentType, ContextType, RequireFields<MutationCustomerPasswordResetArgs, 'input'>>;
+  bulkOperationCreate?: Resolver<ResolversTypes['BulkOperationPayload'], ParentType, ContextType, RequireFields<MutationBulkOperationCreateArgs, 'input'>>;
+  bulkOperationConfirm?: Resolver<ResolversTypes['BulkOperationPayload'], ParentType, ContextType, RequireFields<MutationBulkOperationConfirmArgs, 'input'>>;
+  bulkOperationCancel?: Resolver<ResolversTypes['BulkOperationPayload'], ParentType, ContextType, RequireFields<MutationBulkOperationCancelArgs, 'input'>>;
 };
 
 export type AuthPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
@@ -2308,6 +2566,88 @@ export type PasswordResetPayloadResolvers<ContextType = CustomerContext, ParentT
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type BulkOperationResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkOperation'] = ResolversParentTypes['BulkOperation']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  storefrontId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  module?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  format?: Resolver<ResolversTypes['BulkFormat'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['BulkOperationStatus'], ParentType, ContextType>;
+  stats?: Resolver<ResolversTypes['BulkOperationStats'], ParentType, ContextType>;
+  batches?: Resolver<Array<ResolversTypes['BulkBatch']>, ParentType, ContextType>;
+  rows?: Resolver<ResolversTypes['BulkOperationRowConnection'], ParentType, ContextType, RequireFields<BulkOperationRowsArgs, 'first'>>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  confirmedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type BulkOperationStatsResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkOperationStats'] = ResolversParentTypes['BulkOperationStats']> = {
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  valid?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  invalid?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  succeeded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  batchSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  batchCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  batchesDone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  durationMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type BulkBatchResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkBatch'] = ResolversParentTypes['BulkBatch']> = {
+  number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  succeeded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  finishedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type BulkOperationRowResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkOperationRow'] = ResolversParentTypes['BulkOperationRow']> = {
+  number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['BulkRowStatus'], ParentType, ContextType>;
+  data?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['BulkRowError']>, ParentType, ContextType>;
+  resultId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type BulkRowErrorResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkRowError'] = ResolversParentTypes['BulkRowError']> = {
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BulkOperationRowEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkOperationRowEdge'] = ResolversParentTypes['BulkOperationRowEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['BulkOperationRow'], ParentType, ContextType>;
+};
+
+export type BulkOperationRowConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkOperationRowConnection'] = ResolversParentTypes['BulkOperationRowConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['BulkOperationRowEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type BulkOperationEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkOperationEdge'] = ResolversParentTypes['BulkOperationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['BulkOperation'], ParentType, ContextType>;
+};
+
+export type BulkOperationConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkOperationConnection'] = ResolversParentTypes['BulkOperationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['BulkOperationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type BulkOperationPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkOperationPayload'] = ResolversParentTypes['BulkOperationPayload']> = {
+  bulkOperation?: Resolver<Maybe<ResolversTypes['BulkOperation']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  bulkOperationProgress?: SubscriptionResolver<ResolversTypes['BulkOperation'], "bulkOperationProgress", ParentType, ContextType, RequireFields<SubscriptionBulkOperationProgressArgs, 'id'>>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -2418,6 +2758,17 @@ export type Resolvers<ContextType = CustomerContext> = {
   NotificationSendResult?: NotificationSendResultResolvers<ContextType>;
   NotificationSendPayload?: NotificationSendPayloadResolvers<ContextType>;
   PasswordResetPayload?: PasswordResetPayloadResolvers<ContextType>;
+  BulkOperation?: BulkOperationResolvers<ContextType>;
+  BulkOperationStats?: BulkOperationStatsResolvers<ContextType>;
+  BulkBatch?: BulkBatchResolvers<ContextType>;
+  BulkOperationRow?: BulkOperationRowResolvers<ContextType>;
+  BulkRowError?: BulkRowErrorResolvers<ContextType>;
+  BulkOperationRowEdge?: BulkOperationRowEdgeResolvers<ContextType>;
+  BulkOperationRowConnection?: BulkOperationRowConnectionResolvers<ContextType>;
+  BulkOperationEdge?: BulkOperationEdgeResolvers<ContextType>;
+  BulkOperationConnection?: BulkOperationConnectionResolvers<ContextType>;
+  BulkOperationPayload?: BulkOperationPayloadResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

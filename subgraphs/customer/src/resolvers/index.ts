@@ -5,6 +5,7 @@ import { apiKeyResolvers } from './api-keys.js';
 import { audienceResolvers } from './audience.js';
 import { auditTrailResolvers } from './audit-trail.js';
 import { authResolvers } from './auth.js';
+import { bulkResolvers } from './bulk.js';
 import type { CustomerResolvers } from './context.js';
 import { customerResolvers } from './customer.js';
 import { notificationResolvers } from './notifications.js';
@@ -22,4 +23,5 @@ export const resolvers: CustomerResolvers = mergeResolvers(
   administrationResolvers,
   partnerUserResolvers,
   notificationResolvers,
+  bulkResolvers,
 );

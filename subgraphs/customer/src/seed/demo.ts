@@ -204,6 +204,7 @@ export const ACCESS_GROUPS = [
   { key: 'audit', name: 'Auditors', scopes: ['audit:read'] },
   { key: 'admins', name: 'Staff administrators', scopes: ['partner:manage', 'staff:manage'] },
   { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write', 'notification:read', 'notification:manage'] },
+  { key: 'bulk', name: 'Bulk operations', scopes: ['bulk:manage', 'staff:manage'] },
 ];
 
 export const STAFF = [
@@ -213,7 +214,7 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk'],
   },
   {
     key: 'volt-consumer',
@@ -249,7 +250,7 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk'],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
   {
@@ -259,7 +260,7 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk'],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {
