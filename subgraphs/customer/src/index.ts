@@ -2,6 +2,7 @@ import { createSubgraphServer, jwtSecret, loadTypeDefs, openSignInGuard, type Su
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrations } from '../migrations/index.js';
 import type { CustomerServices } from './domain/services.js';
+import { parseSsoGroupMap } from './domain/sso-groups.js';
 import { entities } from './entities/index.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
@@ -24,6 +25,7 @@ export const customerSubgraph: SubgraphDefinition = {
       signInGuard: openSignInGuard(),
       jwtSecret: jwtSecret(),
       staffPasswordMaxAgeDays: Number(process.env.DCRM_STAFF_PASSWORD_MAX_AGE_DAYS ?? 90),
+      ssoGroupMap: parseSsoGroupMap(process.env.DCRM_SSO_GROUP_MAP),
     };
     return createSubgraphServer({ name: 'customer', typeDefs, resolvers, orm, secret, createLoaders, services });
   },

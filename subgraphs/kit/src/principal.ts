@@ -130,6 +130,8 @@ export const SERVICE_SCOPES = {
   promotionRedeem: 'promotion:redeem',
   /** router → catalog `storefrontOrigins` (CORS) */
   storefrontOrigins: 'storefront:origins',
+  /** router → customer `staffSsoSignIn` (staff single sign-on) */
+  ssoSignIn: 'sso:signin',
 } as const;
 
 export type ServiceScope = (typeof SERVICE_SCOPES)[keyof typeof SERVICE_SCOPES];

@@ -1,4 +1,5 @@
 import type { EventBus, SignInGuard } from '@dcrm/kit';
+import type { SsoGroupMap } from './sso-groups.js';
 
 /** Process-wide dependencies of the customer subgraph's use cases. */
 export type CustomerServices = {
@@ -8,4 +9,6 @@ export type CustomerServices = {
   jwtSecret: Uint8Array;
   /** Staff passwords older than this must be changed before signing in. */
   staffPasswordMaxAgeDays: number;
+  /** Provider groups → access groups for staff single sign-on (`DCRM_SSO_GROUP_MAP`). */
+  ssoGroupMap: SsoGroupMap;
 };

@@ -2,12 +2,14 @@ import { ApiKey, RefreshToken } from './credential.entity.js';
 import { Address, Contact, Customer, Interaction, NpsResponse, NpsSurvey, SiteMessage } from './customer.entity.js';
 import { Partner, PartnerUser } from './partner.entity.js';
 import { AccessGroup, Staff } from './staff.entity.js';
+import { StaffIdentity } from './staff-identity.entity.js';
 
 export * from './credential.entity.js';
 export * from './customer.entity.js';
 export * from './customer.repository.js';
 export * from './partner.entity.js';
 export * from './staff.entity.js';
+export * from './staff-identity.entity.js';
 export * from './subject.repository.js';
 
 export const entities = [
@@ -24,4 +26,5 @@ export const entities = [
   Staff,
   ApiKey,
   RefreshToken,
+  StaffIdentity,
 ];

@@ -448,6 +448,8 @@ export type Mutation = {
   apiKeyRevoke: ApiKeyPayload;
   /** Staff: give a key its own query cost budget, or back the router's defaults with null. */
   apiKeyCostBudgetSet: ApiKeyPayload;
+  /** Router only: the tokens of the ACTIVE staff member an OpenID Connect sign-in names (by its issuer and subject, or on first sign-in a verified email); nothing is created for anyone else. */
+  staffSsoSignIn: AuthPayload;
 };
 
 
@@ -573,6 +575,11 @@ export type MutationApiKeyRevokeArgs = {
 
 export type MutationApiKeyCostBudgetSetArgs = {
   input: ApiKeyCostBudgetSetInput;
+};
+
+
+export type MutationStaffSsoSignInArgs = {
+  input: StaffSsoSignInInput;
 };
 
 export type CustomerRegisterInput = {
@@ -802,6 +809,20 @@ export type ApiKeyPayload = {
   userErrors: Array<UserError>;
 };
 
+/** The router only, after an OpenID Connect sign-in it verified: who the provider says signed in. */
+export type StaffSsoSignInInput = {
+  /** The provider's issuer URL (the ID token's `iss`). */
+  issuer: Scalars['String']['input'];
+  /** The provider's identifier of the user (`sub`). */
+  subject: Scalars['String']['input'];
+  /** The user's email at the provider; links a staff member at their first sign-in when verified. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Whether the provider vouches for the email (`email_verified`). */
+  emailVerified: Scalars['Boolean']['input'];
+  /** The provider's groups of the user; mapped to access groups by `DCRM_SSO_GROUP_MAP`. */
+  groups?: Array<Scalars['String']['input']>;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1000,6 +1021,7 @@ export type ResolversTypes = {
   InteractionPayload: ResolverTypeWrapper<Omit<InteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversTypes['Interaction']> }>;
   NpsPayload: ResolverTypeWrapper<Omit<NpsPayload, 'response'> & { response?: Maybe<ResolversTypes['NpsResponse']> }>;
   ApiKeyPayload: ResolverTypeWrapper<Omit<ApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversTypes['ApiKey']> }>;
+  StaffSsoSignInInput: StaffSsoSignInInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1072,6 +1094,7 @@ export type ResolversParentTypes = {
   InteractionPayload: Omit<InteractionPayload, 'interaction'> & { interaction?: Maybe<ResolversParentTypes['Interaction']> };
   NpsPayload: Omit<NpsPayload, 'response'> & { response?: Maybe<ResolversParentTypes['NpsResponse']> };
   ApiKeyPayload: Omit<ApiKeyPayload, 'apiKey'> & { apiKey?: Maybe<ResolversParentTypes['ApiKey']> };
+  StaffSsoSignInInput: StaffSsoSignInInput;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1344,6 +1367,7 @@ export type MutationResolvers<ContextType = CustomerContext, ParentType extends 
   apiKeyRotate?: Resolver<ResolversTypes['ApiKeyPayload'], ParentType, ContextType, RequireFields<MutationApiKeyRotateArgs, 'input'>>;
   apiKeyRevoke?: Resolver<ResolversTypes['ApiKeyPayload'], ParentType, ContextType, RequireFields<MutationApiKeyRevokeArgs, 'input'>>;
   apiKeyCostBudgetSet?: Resolver<ResolversTypes['ApiKeyPayload'], ParentType, ContextType, RequireFields<MutationApiKeyCostBudgetSetArgs, 'input'>>;
+  staffSsoSignIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationStaffSsoSignInArgs, 'input'>>;
 };
 
 export type AuthPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {

@@ -8,7 +8,7 @@ import type { CustomerContext, CustomerResolvers } from './context.js';
 const empty = { accessToken: null, accessTokenExpiresAt: null, refreshToken: null, customer: null, staff: null, partner: null };
 
 /** Tokens plus who they are for. */
-async function authPayload(ctx: CustomerContext, result: Result<Tokens>) {
+export async function authPayload(ctx: CustomerContext, result: Result<Tokens>) {
   if (!result.ok) return { ...empty, userErrors: result.errors };
   const { subject, accessToken, accessTokenExpiresAt, refreshToken } = result.value;
   const records = await subjectRecords(ctx.em, subject);
