@@ -1,4 +1,5 @@
 import { fail, normaliseEmail, ok, type Result, requestPrincipal } from '@dcrm/kit';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AccessGroup, type IStaff, Staff, StaffIdentity } from '../entities/index.js';
 import type { CustomerServices } from './services.js';
@@ -44,25 +45,38 @@ export async function staffSsoSignIn(em: EntityManager, services: CustomerServic
   if (!before) return fail('ACCOUNT_INACTIVE', 'This staff account is disabled');
   // The writes are the member's own, within the member's brands (kit's brand guard judges them so).
   requestPrincipal.bind(before);
-  await em.transactional(async (tx) => {
+  const recorded = await recordSignIn(em, services, input, staff.id, linked).then(
+    () => true,
+    (error: unknown) => {
+      // Two first sign-ins of one account at once (two tabs): the other one made the link.
+      if (error instanceof UniqueConstraintViolationException) return false;
+      throw error;
+    },
+  );
+  if (!recorded) return fail('CONFLICT', 'Another sign-in of this account was under way; sign in again');
+  const principal = await principalFor(em.fork(), 'staff', staff.id);
+  if (!principal) return fail('ACCOUNT_INACTIVE', 'This staff account is disabled');
+  return ok(await issueTokens(em, services, principal));
+}
+
+/** The link (made, or its last sign-in noted) and the access groups the provider manages, in one transaction. */
+function recordSignIn(em: EntityManager, services: CustomerServices, input: SsoSignInInput, staffId: string, linked: boolean) {
+  return em.transactional(async (tx) => {
     const now = new Date();
     if (linked) await tx.nativeUpdate(StaffIdentity, { issuer: input.issuer, subject: input.subject }, { lastSignInAt: now });
     else
       tx.create(StaffIdentity, {
-        staff: staff.id,
+        staff: staffId,
         issuer: input.issuer,
         subject: input.subject,
         email: normaliseEmail(input.email as string),
         lastSignInAt: now,
       });
     if (services.ssoGroupMap.size > 0) {
-      const member = await tx.findOneOrFail(Staff, { id: staff.id }, { populate: ['accessGroups'] });
+      const member = await tx.findOneOrFail(Staff, { id: staffId }, { populate: ['accessGroups'] });
       const current = member.accessGroups.getItems().map((g) => g.name);
       const wanted = syncedGroups(services.ssoGroupMap, current, input.groups ?? []);
       member.accessGroups.set(await tx.find(AccessGroup, { name: { $in: wanted } }));
     }
   });
-  const principal = await principalFor(em.fork(), 'staff', staff.id);
-  if (!principal) return fail('ACCOUNT_INACTIVE', 'This staff account is disabled');
-  return ok(await issueTokens(em, services, principal));
 }
