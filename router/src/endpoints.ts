@@ -134,9 +134,11 @@ export type RoutesDeps = {
   graphiql?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
   /** `GET /metrics` (see kit `metrics.ts` for who may read it). */
   metrics: Handler;
+  /** Staff single sign-on under `/auth/oidc/` (sso/endpoints.ts) when configured; true when it answered. */
+  sso?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 };
 
-/** The router's HTTP paths: `/healthz`, `/readyz`, `/metrics`, `/graphql` (GraphiQL for a browser) and, off in production, `/debug/subscriptions`. */
+/** The router's HTTP paths: `/healthz`, `/readyz`, `/metrics`, `/graphql` (GraphiQL for a browser), `/auth/oidc/*` when SSO is on and, off in production, `/debug/subscriptions`. */
 export function routes(deps: RoutesDeps): Handler {
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -149,6 +151,7 @@ export function routes(deps: RoutesDeps): Handler {
         .then(({ ready, ...body }) => sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...body }));
       return;
     }
+    if (deps.sso?.(req, res, path)) return;
     if (deps.graphiql?.(req, res, path)) return;
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found', graphql: '/graphql' });
     if (req.method === 'OPTIONS') return void deps.preflight(req, res).catch((error) => sendBodyError(res, error));

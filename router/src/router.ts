@@ -18,6 +18,10 @@ import { clientIpOf, graphqlEndpoint, readiness, routes } from './endpoints.js';
 import { createApollo, createGateway, MAX_TOKENS, validationRules } from './gateway.js';
 import { type GraphiqlOptions, graphiqlEnabled, graphiqlRoutes } from './graphiql.js';
 import { routerMetrics } from './metrics.js';
+import { ssoRoutes } from './sso/endpoints.js';
+import { oidcProvider } from './sso/provider.js';
+import { type SsoSettings, ssoSettings } from './sso/settings.js';
+import { openOneTimeStore } from './sso/store.js';
 import { createSubscriptionServer, type LiveStats } from './subscriptions.js';
 import { loadViews, schemaFor, serversPerView } from './views.js';
 import { warmQueryPlans } from './warm-up.js';
@@ -50,6 +54,8 @@ export type RouterOptions = {
   metrics?: Registry[];
   /** The schema each audience is served (default: the committed schema/views, `loadViews()`). */
   views?: ReturnType<typeof loadViews>;
+  /** Staff single sign-on over the `OIDC_*` environment (off without an issuer; tests give theirs). */
+  sso?: Partial<SsoSettings>;
 };
 
 export type Router = {
@@ -79,6 +85,8 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   const buckets = openCostBuckets(cost);
   const clientIp = clientIpOf(process.env.DCRM_TRUST_PROXY === '1');
   const cors = await createCorsPolicy({ catalog: byName.get('catalog'), bus, origins: envCorsOrigins() });
+  const sso = ssoSettings(process.env, options.sso);
+  const ssoStore = sso ? openOneTimeStore(sso.redisUrl, sso.keyPrefix) : null;
 
   const metrics = routerMetrics(options.warmUp);
   const { gateway, apiSchema } = createGateway(options.supergraphSdl, byName, metrics);
@@ -114,6 +122,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
     liveStats: options.exposeLiveStats ? subscriptions.stats : undefined,
     graphiql: graphiqlRoutes(graphiql),
     metrics: metrics.endpoint(options.metrics),
+    sso: sso && ssoStore ? ssoRoutes({ settings: sso, provider: oidcProvider(sso), store: ssoStore, customer, cors }) : undefined,
   });
   const http = httpListener(handler, subscriptions.upgrade);
   return {
@@ -128,6 +137,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
       await drained;
       await auth.close();
       await cors.close();
+      await ssoStore?.close();
       for (const server of Object.values(apollo).reverse()) await server.stop();
       await buckets.close();
       if (ownBus) await bus.close();

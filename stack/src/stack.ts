@@ -14,6 +14,7 @@ import {
 import type { CostSettings } from '@dcrm/router/cost/budget.js';
 import type { GraphiqlOptions } from '@dcrm/router/graphiql.js';
 import { createRouter, type Router } from '@dcrm/router/router.js';
+import type { SsoSettings } from '@dcrm/router/sso/settings.js';
 import { sdkDocuments } from '@dcrm/router/warm-up.js';
 import { loadSupergraph } from '@dcrm/schema';
 import { SUBGRAPHS } from './subgraphs.js';
@@ -44,6 +45,8 @@ export type StackOptions = {
   log?: (line: string) => void;
   /** Where the generated secrets are kept when the environment has none (`.data`). */
   dataDir?: string;
+  /** Staff single sign-on over the `OIDC_*` environment. */
+  sso?: Partial<SsoSettings>;
 };
 
 /**
@@ -103,6 +106,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       warmUp: options.warmUp ? sdkDocuments() : undefined,
       cost: options.cost,
       metrics: subgraphs.map((s) => s.server.metrics),
+      sso: options.sso,
     });
     if (router.warmedPlans) log(`query plans of ${router.warmedPlans} SDK operations built`);
     return { database, bus: openedBus, subgraphs, router, seeded, stop: () => stopParts(router) };

@@ -6,6 +6,7 @@ import { Migration20261130010Audit } from './20261130-010-audit.js';
 import { Migration20261130020Notifications } from './20261130-020-notifications.js';
 import { Migration20261130030BulkOperations } from './20261130-030-bulk-operations.js';
 import { Migration20261130040Administration } from './20261130-040-administration.js';
+import { Migration20261130050StaffIdentity } from './20261130-050-staff-identity.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   { name: '20261130-020-notifications', class: Migration20261130020Notifications },
   { name: '20261130-030-bulk-operations', class: Migration20261130030BulkOperations },
   { name: '20261130-040-administration', class: Migration20261130040Administration },
+  { name: '20261130-050-staff-identity', class: Migration20261130050StaffIdentity },
 ];

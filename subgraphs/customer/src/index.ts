@@ -14,6 +14,7 @@ import { BULK_TASK } from './domain/bulk/operations.js';
 import { runBulkOperation } from './domain/bulk/run.js';
 import { channelAdapters } from './domain/notifications/adapters.js';
 import type { CustomerServices } from './domain/services.js';
+import { parseSsoGroupMap } from './domain/sso-groups.js';
 import { entities } from './entities/index.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
@@ -42,6 +43,7 @@ export const customerSubgraph: SubgraphDefinition = {
       audit: { self: 'customer', subgraphs, peers },
       notificationAdapters: channelAdapters(),
       bulk,
+      ssoGroupMap: parseSsoGroupMap(process.env.DCRM_SSO_GROUP_MAP),
     };
     const runBulk = (payload: { operationId?: string; stopAfterBatches?: number }, attempts = 1) =>
       typeof payload?.operationId === 'string'

@@ -24,7 +24,7 @@ export function toHeaderMap(headers: IncomingMessage['headers']): HeaderMap {
   return map;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

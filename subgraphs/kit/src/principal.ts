@@ -134,6 +134,8 @@ export const SERVICE_SCOPES = {
   auditRead: 'audit:read',
   /** customer (bulk operations) → a module's `_bulkValidate`/`_bulkApply` */
   bulkApply: 'bulk:apply',
+  /** router → customer `staffSsoSignIn` (staff single sign-on) */
+  ssoSignIn: 'sso:signin',
 } as const;
 
 export type ServiceScope = (typeof SERVICE_SCOPES)[keyof typeof SERVICE_SCOPES];

@@ -1,6 +1,7 @@
 import type { AuditSources, EventBus, SignInGuard } from '@dcrm/kit';
 import type { BulkDeps } from './bulk/operations.js';
 import type { ChannelAdapters } from './notifications/adapters.js';
+import type { SsoGroupMap } from './sso-groups.js';
 
 /** Process-wide dependencies of the customer subgraph's use cases. */
 export type CustomerServices = {
@@ -16,4 +17,6 @@ export type CustomerServices = {
   notificationAdapters: ChannelAdapters;
   /** Bulk actions (here and in other modules) and the bus their progress goes out on. */
   bulk: BulkDeps;
+  /** Provider groups → access groups for staff single sign-on (`DCRM_SSO_GROUP_MAP`). */
+  ssoGroupMap: SsoGroupMap;
 };

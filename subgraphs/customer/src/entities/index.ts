@@ -3,6 +3,7 @@ import { Address, Contact, Customer, Interaction, NpsResponse, NpsSurvey, SiteMe
 import { NotificationTemplate, PasswordResetToken } from './notification.entity.js';
 import { Partner, PartnerUser } from './partner.entity.js';
 import { AccessGroup, Staff } from './staff.entity.js';
+import { StaffIdentity } from './staff-identity.entity.js';
 
 export * from './credential.entity.js';
 export * from './customer.entity.js';
@@ -10,6 +11,7 @@ export * from './customer.repository.js';
 export * from './notification.entity.js';
 export * from './partner.entity.js';
 export * from './staff.entity.js';
+export * from './staff-identity.entity.js';
 export * from './subject.repository.js';
 
 export const entities = [
@@ -28,4 +30,5 @@ export const entities = [
   RefreshToken,
   NotificationTemplate,
   PasswordResetToken,
+  StaffIdentity,
 ];

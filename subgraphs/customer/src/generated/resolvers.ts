@@ -616,6 +616,8 @@ export type Mutation = {
   bulkOperationConfirm: BulkOperationPayload;
   /** Stops a VALIDATED, QUEUED or RUNNING operation after the batch in progress (batches already applied stay applied). */
   bulkOperationCancel: BulkOperationPayload;
+  /** Router only: the tokens of the ACTIVE staff member an OpenID Connect sign-in names (by its issuer and subject, or on first sign-in a verified email); nothing is created for anyone else. */
+  staffSsoSignIn: AuthPayload;
 };
 
 
@@ -841,6 +843,11 @@ export type MutationBulkOperationConfirmArgs = {
 
 export type MutationBulkOperationCancelArgs = {
   input: BulkOperationIdInput;
+};
+
+
+export type MutationStaffSsoSignInArgs = {
+  input: StaffSsoSignInInput;
 };
 
 export type CustomerRegisterInput = {
@@ -1618,6 +1625,20 @@ export type SubscriptionBulkOperationProgressArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** The router only, after an OpenID Connect sign-in it verified: who the provider says signed in. */
+export type StaffSsoSignInInput = {
+  /** The provider's issuer URL (the ID token's `iss`). */
+  issuer: Scalars['String']['input'];
+  /** The provider's identifier of the user (`sub`). */
+  subject: Scalars['String']['input'];
+  /** The user's email at the provider; links a staff member at their first sign-in when verified. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Whether the provider vouches for the email (`email_verified`). */
+  emailVerified: Scalars['Boolean']['input'];
+  /** The provider's groups of the user; mapped to access groups by `DCRM_SSO_GROUP_MAP`. */
+  groups?: Array<Scalars['String']['input']>;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1924,6 +1945,7 @@ export type ResolversTypes = {
   BulkOperationIdInput: BulkOperationIdInput;
   BulkOperationPayload: ResolverTypeWrapper<Omit<BulkOperationPayload, 'bulkOperation'> & { bulkOperation?: Maybe<ResolversTypes['BulkOperation']> }>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  StaffSsoSignInInput: StaffSsoSignInInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -2054,6 +2076,7 @@ export type ResolversParentTypes = {
   BulkOperationIdInput: BulkOperationIdInput;
   BulkOperationPayload: Omit<BulkOperationPayload, 'bulkOperation'> & { bulkOperation?: Maybe<ResolversParentTypes['BulkOperation']> };
   Subscription: Record<PropertyKey, never>;
+  StaffSsoSignInInput: StaffSsoSignInInput;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -2370,6 +2393,7 @@ export type MutationResolvers<ContextType = CustomerContext, ParentType extends 
   bulkOperationCreate?: Resolver<ResolversTypes['BulkOperationPayload'], ParentType, ContextType, RequireFields<MutationBulkOperationCreateArgs, 'input'>>;
   bulkOperationConfirm?: Resolver<ResolversTypes['BulkOperationPayload'], ParentType, ContextType, RequireFields<MutationBulkOperationConfirmArgs, 'input'>>;
   bulkOperationCancel?: Resolver<ResolversTypes['BulkOperationPayload'], ParentType, ContextType, RequireFields<MutationBulkOperationCancelArgs, 'input'>>;
+  staffSsoSignIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationStaffSsoSignInArgs, 'input'>>;
 };
 
 export type AuthPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {

@@ -10,6 +10,7 @@ import type { CustomerResolvers } from './context.js';
 import { customerResolvers } from './customer.js';
 import { notificationResolvers } from './notifications.js';
 import { partnerUserResolvers } from './partner-users.js';
+import { ssoResolvers } from './sso.js';
 import { staffResolvers } from './staff.js';
 
 export const resolvers: CustomerResolvers = mergeResolvers(
@@ -24,4 +25,5 @@ export const resolvers: CustomerResolvers = mergeResolvers(
   partnerUserResolvers,
   notificationResolvers,
   bulkResolvers,
+  ssoResolvers,
 );
