@@ -2,6 +2,7 @@ import { Migration20261123001Customer } from './20261123-001-customer.js';
 import { Migration20261128001CampaignAudience } from './20261128-001-campaign-audience.js';
 import { Migration20261129001ApiKeyCostBudget } from './20261129-001-api-key-cost-budget.js';
 import { Migration20261129002StaffBrands } from './20261129-002-staff-brands.js';
+import { Migration20261130060NpsReadback } from './20261130-060-nps-readback.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   { name: '20261128-001-campaign-audience', class: Migration20261128001CampaignAudience },
   { name: '20261129-001-api-key-cost-budget', class: Migration20261129001ApiKeyCostBudget },
   { name: '20261129-002-staff-brands', class: Migration20261129002StaffBrands },
+  { name: '20261130-060-nps-readback', class: Migration20261130060NpsReadback },
 ];

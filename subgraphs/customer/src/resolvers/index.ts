@@ -5,6 +5,7 @@ import { audienceResolvers } from './audience.js';
 import { authResolvers } from './auth.js';
 import type { CustomerResolvers } from './context.js';
 import { customerResolvers } from './customer.js';
+import { npsResolvers } from './nps.js';
 import { staffResolvers } from './staff.js';
 
 export const resolvers: CustomerResolvers = mergeResolvers(
@@ -14,4 +15,5 @@ export const resolvers: CustomerResolvers = mergeResolvers(
   apiKeyResolvers,
   staffResolvers,
   audienceResolvers,
+  npsResolvers,
 );
