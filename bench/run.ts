@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--scale N] [--embedded] [--ops listing,search] [--cpu-prof [router|<subgraph>]]
+ * `pnpm bench [--quick] [--scale N] [--embedded] [--ops listing,search] [--cpu-prof [router|<subgraph>|all-in-one]]
  *   [--connections 16] [--warmup 3] [--duration 10] [--node-options '<flags for every child>']
  *   [--live-subscribers 1000 | --no-live]`
  *

@@ -22,7 +22,7 @@ export type ShapeOptions = {
   databaseUrl: string;
   /** Extra NODE_OPTIONS for every child (e.g. `--max-semi-space-size=64`), to try runtime flags side by side. */
   nodeOptions?: string;
-  /** CPU-profile one process of the production shape (`router` or a subgraph's name) into `dir`. */
+  /** CPU-profile one process (`router` or a subgraph's name of the production shape, or `all-in-one`) into `dir`. */
   profile?: { dir: string; process: string };
   /** A second production router (live offers fan out between routers through Redis). */
   secondRouter?: boolean;
@@ -42,7 +42,7 @@ const local = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
  * process per subgraph plus the router, over HTTP), the all-in-one router, and the raw SQL baseline.
  */
 export async function startShapes(options: ShapeOptions): Promise<Shapes> {
-  const processes = ['router', ...SUBGRAPHS.map((s) => s.name)];
+  const processes = ['router', ...SUBGRAPHS.map((s) => s.name), 'all-in-one'];
   if (options.profile && !processes.includes(options.profile.process)) throw new Error(`--cpu-prof takes one of ${processes.join(', ')}`);
   const secret = randomBytes(32).toString('hex');
   const jwtSecret = randomBytes(32).toString('hex');

@@ -2,7 +2,18 @@ import { internalSecret, PRINCIPAL_HEADER, type Principal, seedId, signAccessTok
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
-import { client, codes, customerId, KEYS, PRIVATE_KEYS, type Response, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+import {
+  client,
+  codes,
+  customerId,
+  distinctCodes,
+  KEYS,
+  PRIVATE_KEYS,
+  type Response,
+  STOREFRONT_IDS,
+  signIn,
+  startTestStack,
+} from './support/stack.js';
 
 /**
  * Who sees which account, through the router: every query and nested field that returns customer
@@ -369,5 +380,42 @@ describe('notifications: templates and sent history', () => {
     }[];
     expect(nimbus.length).toBeGreaterThan(0);
     expect(nimbus.every((t) => t.storefront === null || t.storefront.id === STOREFRONT_IDS.nimbus)).toBe(true);
+  });
+});
+
+describe('NPS read back: brand and segment', () => {
+  const VOLT_SURVEY = seedId('nps-survey', 'volt');
+  const period = { from: new Date(Date.now() - 60 * 86_400_000).toISOString(), to: new Date(Date.now() + 3_600_000).toISOString() };
+  const report = `query ($surveyId: ID, $segment: String, $from: DateTime!, $to: DateTime!) {
+    npsReport(surveyId: $surveyId, segment: $segment, from: $from, to: $to) { summary { responses } segments { segment } }
+  }`;
+  const responses = 'query ($surveyId: ID) { npsSurveyResponses(surveyId: $surveyId, first: 100) { nodes { segment } } }';
+
+  it("staff of another brand get NOT_FOUND for a brand's survey and none of its surveys in their list", async () => {
+    expect(codes(await as.nimbusAgent(report, { surveyId: VOLT_SURVEY, ...period }))).toEqual(['NOT_FOUND']);
+    expect(codes(await as.nimbusAgent(responses, { surveyId: VOLT_SURVEY }))).toEqual(['NOT_FOUND']);
+    const listed = (await as.nimbusAgent('{ npsSurveys(first: 100) { nodes { id } } }')).body.data?.npsSurveys.nodes as { id: string }[];
+    expect(listed.map((s) => s.id)).not.toContain(VOLT_SURVEY);
+  });
+
+  it('staff read NPS of their segments only; another segment reads as empty', async () => {
+    const own = (await as.consumerAgent(report, { surveyId: VOLT_SURVEY, ...period })).body.data?.npsReport;
+    expect(own.segments).toEqual([{ segment: 'consumer' }]);
+    expect((await as.businessAgent(report, { surveyId: VOLT_SURVEY, segment: 'consumer', ...period })).body.data?.npsReport).toEqual({
+      summary: { responses: 0 },
+      segments: [],
+    });
+    const rows = (await as.businessAgent(responses, { surveyId: VOLT_SURVEY })).body.data?.npsSurveyResponses.nodes as {
+      segment: string;
+    }[];
+    expect(rows.every((r) => ['smb', 'enterprise'].includes(r.segment))).toBe(true);
+  });
+
+  it("customers, partners and keys reach no staff NPS query; a customer's active survey is their brand's", async () => {
+    for (const gql of [as.aoife, as.connectify, as.connectifyKey, as.shopper])
+      expect(codes(await gql('{ npsSurveys { nodes { id } } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(distinctCodes(await as.chatbot(report, period))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    const active = (await as.aoife('{ npsActiveSurvey { question } }')).body.data?.npsActiveSurvey;
+    expect(active === null || typeof active.question === 'string').toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import { Migration20261130020Notifications } from './20261130-020-notifications.
 import { Migration20261130030BulkOperations } from './20261130-030-bulk-operations.js';
 import { Migration20261130040Administration } from './20261130-040-administration.js';
 import { Migration20261130050StaffIdentity } from './20261130-050-staff-identity.js';
+import { Migration20261130060NpsReadback } from './20261130-060-nps-readback.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   { name: '20261130-030-bulk-operations', class: Migration20261130030BulkOperations },
   { name: '20261130-040-administration', class: Migration20261130040Administration },
   { name: '20261130-050-staff-identity', class: Migration20261130050StaffIdentity },
+  { name: '20261130-060-nps-readback', class: Migration20261130060NpsReadback },
 ];

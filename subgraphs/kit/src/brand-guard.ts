@@ -1,8 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { type EntityMetadata, type EventSubscriber, type FlushEventArgs, ReferenceKind, wrap } from '@mikro-orm/core';
 import { brandsOf, mayActOn } from './brands.js';
 import { apiError } from './errors.js';
 import type { Principal } from './principal.js';
+import { runInScope, scopePart } from './request-scope.js';
 
 /**
  * Brand scope of writes, enforced once for every subgraph. The server binds each request's principal
@@ -13,9 +13,12 @@ import type { Principal } from './principal.js';
  * they are not loaded. Services still check brand first and answer NOT_FOUND themselves; this is the
  * backstop for a check a resolver forgot. Raw SQL (`execute`, `nativeUpdate`) bypasses it.
  */
-type Scope = { principal: Principal | null };
+export type BrandScope = { principal: Principal | null };
 
-const storage = new AsyncLocalStorage<Scope>();
+const storage = {
+  getStore: () => scopePart('brand'),
+  run: <T>(scope: BrandScope, fn: () => T): T => runInScope('brand', scope, fn),
+};
 
 export const requestPrincipal = {
   /** Runs one request with an empty scope; `bind` fills it once the principal is verified. */

@@ -1,10 +1,10 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { OperationDefinitionNode } from 'graphql';
 import { type DestinationStream, type Level, type Logger, type LoggerOptions, pino } from 'pino';
 import pretty from 'pino-pretty';
+import { runInScope, scopePart } from './request-scope.js';
 
 export type { Logger } from 'pino';
 
@@ -63,7 +63,10 @@ export type RequestLog = {
   codes: string[];
 };
 
-const requests = new AsyncLocalStorage<RequestLog>();
+const requests = {
+  getStore: () => scopePart('log'),
+  run: <T>(request: RequestLog, fn: () => T): T => runInScope('log', request, fn),
+};
 
 function options(level: string): LoggerOptions {
   return {
@@ -182,8 +185,10 @@ function traceId(): string | undefined {
  * trace ids. `level` is the caller's choice (the router logs every request at info, subgraphs at debug).
  */
 export function logRequest(logger: Logger, status: number, level: Level = 'info'): void {
+  // The level first: a subgraph's debug line is off in production, and then nothing else is looked up.
+  if (!logger.isLevelEnabled(level)) return;
   const request = requests.getStore();
-  if (!request || !logger.isLevelEnabled(level)) return;
+  if (!request) return;
   const line: Record<string, unknown> = {
     operation: request.operation,
     ...request.client,

@@ -242,6 +242,21 @@ export function requestMetrics(
   });
   received.inc(constant, 0);
   inFlight.set(constant, 0);
+  // The label objects of each (operation, outcome, code), built once: as many as the series themselves.
+  const series = new Map<string, { answered: Record<string, string>; duration: Record<string, string>; slowest: Record<string, string> }>();
+  const labelsOf = (operation: string, outcome: Outcome, code: string) => {
+    const key = `${operation}\u0000${outcome}\u0000${code}`;
+    let labels = series.get(key);
+    if (!labels) {
+      labels = {
+        answered: { ...constant, operation, outcome, code },
+        duration: { ...constant, operation, outcome },
+        slowest: { ...constant, operation },
+      };
+      series.set(key, labels);
+    }
+    return labels;
+  };
   return {
     start() {
       const began = process.hrtime.bigint();
@@ -255,9 +270,10 @@ export function requestMetrics(
         const seconds = Number(process.hrtime.bigint() - began) / 1e9;
         const { outcome, code } = outcomeOf(answer.status, answer.body);
         const operation = label(answer.operation, answer.ran ?? outcome !== 'rejected');
-        answered.inc({ ...constant, operation, outcome, code });
-        duration.observe({ ...constant, operation, outcome }, seconds);
-        slowest({ ...constant, operation }, seconds);
+        const labels = labelsOf(operation, outcome, code);
+        answered.inc(labels.answered);
+        duration.observe(labels.duration, seconds);
+        slowest(labels.slowest, seconds);
       };
     },
   };

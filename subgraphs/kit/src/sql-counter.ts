@@ -1,10 +1,13 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { loggerFor } from './logger.js';
+import { runInScope, scopePart } from './request-scope.js';
 
 /** Counts SQL statements per request: the N+1 guard in tests and the bench read it. */
 export type SqlCount = { statements: number };
 
-const storage = new AsyncLocalStorage<SqlCount>();
+const storage = {
+  getStore: () => scopePart('sql'),
+  run: <T>(count: SqlCount, fn: () => T): T => runInScope('sql', count, fn),
+};
 const logSql = process.env.DCRM_LOG_SQL === '1';
 
 export const sqlCounter = {

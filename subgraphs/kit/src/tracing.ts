@@ -219,9 +219,12 @@ function fail(span: Span, error: unknown): void {
 /**
  * Apollo plugin: the operation's type and name, and its errors, on the request's server span (`service`
  * as in `inServerSpan`). The exception event (with its stack) goes to the trace backend only; clients
- * still get masked errors.
+ * still get masked errors. Build servers after `startTracing` / `traceToMemory`, as main.ts and the tests do.
  */
 export function tracingPlugin(service: string): ApolloServerPlugin {
+  // Without a provider (tracing starts before any server is built) the plugin has no hook at all:
+  // Apollo then skips it rather than awaiting one more promise on every request.
+  if (!provider) return {};
   return {
     async requestDidStart() {
       const span = provider ? trace.getActiveSpan() : undefined;

@@ -1,7 +1,8 @@
-import { Checks, ok, type Principal, type Result, segmentsOf } from '@dcrm/kit';
+import { Checks, ok, type Principal, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Channel, Customer, type INpsResponse, NpsResponse, NpsSurvey } from '../entities/index.js';
 import { type NpsSummary, npsSummary } from './nps.js';
+import { npsSegments } from './nps-read.js';
 
 export type NpsRespondInput = {
   score: number;
@@ -42,9 +43,7 @@ export async function npsScore(
   principal: Principal,
   args: { segment?: string | null; from?: Date | null; to?: Date | null },
 ): Promise<NpsSummary> {
-  const mine = segmentsOf(principal);
-  const all = mine.includes('*');
-  const segments = args.segment ? (all || mine.includes(args.segment) ? [args.segment] : []) : all ? null : mine;
+  const segments = npsSegments(principal, args.segment);
   if (segments && segments.length === 0) return npsSummary([]);
   const rows = await em.find(
     NpsResponse,

@@ -108,6 +108,7 @@ export const NpsSurvey = defineEntity({
     createdAt: columns.createdAt(),
   },
 });
+export type INpsSurvey = InferEntity<typeof NpsSurvey>;
 
 export const NpsResponse = defineEntity({
   name: 'NpsResponse',

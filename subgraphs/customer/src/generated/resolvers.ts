@@ -3,7 +3,7 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef, AuditRecordView, AuditTrailPage } from '@dcrm/kit';
-import type { ICustomer, IContact, IAddress, IPartner, IStaff, IAccessGroup, INpsResponse, IApiKey, IPartnerUser, INotificationTemplate } from '../entities/index.js';
+import type { ICustomer, IContact, IAddress, IPartner, IStaff, IAccessGroup, INpsResponse, INpsSurvey, IApiKey, IPartnerUser, INotificationTemplate } from '../entities/index.js';
 import type { InteractionRow, SiteMessageRow, SiteMessagePage } from '../loaders.js';
 import type { NotificationSentView } from '../domain/notifications/history.js';
 import type { BulkOperationView, BulkRowView, BulkBatchView } from '../domain/bulk/store.js';
@@ -303,6 +303,8 @@ export type NpsResponse = {
   contextType?: Maybe<Scalars['String']['output']>;
   contextId?: Maybe<Scalars['ID']['output']>;
   respondedAt: Scalars['DateTime']['output'];
+  /** The respondent's segment when they answered. */
+  segment: Scalars['String']['output'];
 };
 
 /** Net Promoter Score over a period: %promoters (9–10) − %detractors (0–6), from −100 to 100. */
@@ -401,6 +403,20 @@ export type Query = {
   bulkOperation?: Maybe<BulkOperation>;
   /** The caller's storefront's bulk operations, newest first. */
   bulkOperations: BulkOperationConnection;
+  /** The storefront's active NPS survey, for the signed-in customer to answer (null when none is active). */
+  npsActiveSurvey?: Maybe<NpsSurvey>;
+  /** Staff: the acting storefront's surveys, newest first (the active one among them). */
+  npsSurveys: NpsSurveyConnection;
+  /**
+   * Staff: NPS over [from, to) in the caller's segments, for one survey (`surveyId`) or all of the storefront's,
+   * one segment or all the caller is granted: the total, a time series by `interval` (UTC buckets; a week
+   * starts on Monday; every bucket is listed, empty ones with `responses: 0`) and a summary per segment.
+   * At most 400 buckets (BAD_USER_INPUT beyond); a survey of another storefront is NOT_FOUND; a segment the
+   * caller is not granted reads as no responses.
+   */
+  npsReport: NpsReport;
+  /** Staff: single responses in the caller's segments, newest first; comments need `customer:read` too. */
+  npsSurveyResponses: NpsResponseConnection;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -494,6 +510,31 @@ export type QueryBulkOperationsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<BulkOperationFilter>;
+};
+
+
+export type QueryNpsSurveysArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryNpsReportArgs = {
+  surveyId?: InputMaybe<Scalars['ID']['input']>;
+  segment?: InputMaybe<Scalars['String']['input']>;
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+  interval?: NpsInterval;
+};
+
+
+export type QueryNpsSurveyResponsesArgs = {
+  surveyId?: InputMaybe<Scalars['ID']['input']>;
+  segment?: InputMaybe<Scalars['String']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -978,9 +1019,16 @@ export type NpsSurveyCreateInput = {
 export type NpsSurvey = {
   __typename?: 'NpsSurvey';
   id: Scalars['ID']['output'];
+  /** The staff's label for it (customers see the question only). */
   name: Scalars['String']['output'];
   question: Scalars['String']['output'];
   active: Scalars['Boolean']['output'];
+  /** The lowest score a respondent may give (0). */
+  scaleMin: Scalars['Int']['output'];
+  /** The highest score a respondent may give (10). */
+  scaleMax: Scalars['Int']['output'];
+  /** When staff created it. */
+  createdAt: Scalars['DateTime']['output'];
 };
 
 export type NpsSurveyPayload = {
@@ -1639,6 +1687,62 @@ export type StaffSsoSignInInput = {
   groups?: Array<Scalars['String']['input']>;
 };
 
+/** How an NPS series is cut: UTC calendar days, weeks (from Monday) or months. */
+export type NpsInterval =
+  | 'DAY'
+  | 'WEEK'
+  | 'MONTH';
+
+export type NpsSurveyConnection = {
+  __typename?: 'NpsSurveyConnection';
+  edges: Array<NpsSurveyEdge>;
+  nodes: Array<NpsSurvey>;
+  pageInfo: PageInfo;
+};
+
+export type NpsSurveyEdge = {
+  __typename?: 'NpsSurveyEdge';
+  cursor: Scalars['String']['output'];
+  node: NpsSurvey;
+};
+
+export type NpsResponseConnection = {
+  __typename?: 'NpsResponseConnection';
+  edges: Array<NpsResponseEdge>;
+  nodes: Array<NpsResponse>;
+  pageInfo: PageInfo;
+};
+
+export type NpsResponseEdge = {
+  __typename?: 'NpsResponseEdge';
+  cursor: Scalars['String']['output'];
+  node: NpsResponse;
+};
+
+/** One bucket of an NPS series: responses with start <= respondedAt < end (and within the report's period). */
+export type NpsBucket = {
+  __typename?: 'NpsBucket';
+  start: Scalars['DateTime']['output'];
+  end: Scalars['DateTime']['output'];
+  summary: NpsSummary;
+};
+
+export type NpsSegmentScore = {
+  __typename?: 'NpsSegmentScore';
+  segment: Scalars['String']['output'];
+  summary: NpsSummary;
+};
+
+export type NpsReport = {
+  __typename?: 'NpsReport';
+  /** The whole period. */
+  summary: NpsSummary;
+  /** Every bucket of the period, oldest first. */
+  series: Array<NpsBucket>;
+  /** One entry per segment that has responses, by name. */
+  segments: Array<NpsSegmentScore>;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1869,8 +1973,8 @@ export type ResolversTypes = {
   AccountItemRemoveInput: AccountItemRemoveInput;
   CustomerChildCreateInput: CustomerChildCreateInput;
   NpsSurveyCreateInput: NpsSurveyCreateInput;
-  NpsSurvey: ResolverTypeWrapper<NpsSurvey>;
-  NpsSurveyPayload: ResolverTypeWrapper<NpsSurveyPayload>;
+  NpsSurvey: ResolverTypeWrapper<INpsSurvey>;
+  NpsSurveyPayload: ResolverTypeWrapper<Omit<NpsSurveyPayload, 'survey'> & { survey?: Maybe<ResolversTypes['NpsSurvey']> }>;
   SiteMessageSendInput: SiteMessageSendInput;
   SiteMessageItemInput: SiteMessageItemInput;
   SiteMessagesSendInput: SiteMessagesSendInput;
@@ -1946,6 +2050,14 @@ export type ResolversTypes = {
   BulkOperationPayload: ResolverTypeWrapper<Omit<BulkOperationPayload, 'bulkOperation'> & { bulkOperation?: Maybe<ResolversTypes['BulkOperation']> }>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   StaffSsoSignInInput: StaffSsoSignInInput;
+  NpsInterval: NpsInterval;
+  NpsSurveyConnection: ResolverTypeWrapper<Omit<NpsSurveyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['NpsSurveyEdge']>, nodes: Array<ResolversTypes['NpsSurvey']> }>;
+  NpsSurveyEdge: ResolverTypeWrapper<Omit<NpsSurveyEdge, 'node'> & { node: ResolversTypes['NpsSurvey'] }>;
+  NpsResponseConnection: ResolverTypeWrapper<Omit<NpsResponseConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['NpsResponseEdge']>, nodes: Array<ResolversTypes['NpsResponse']> }>;
+  NpsResponseEdge: ResolverTypeWrapper<Omit<NpsResponseEdge, 'node'> & { node: ResolversTypes['NpsResponse'] }>;
+  NpsBucket: ResolverTypeWrapper<NpsBucket>;
+  NpsSegmentScore: ResolverTypeWrapper<NpsSegmentScore>;
+  NpsReport: ResolverTypeWrapper<NpsReport>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -2006,8 +2118,8 @@ export type ResolversParentTypes = {
   AccountItemRemoveInput: AccountItemRemoveInput;
   CustomerChildCreateInput: CustomerChildCreateInput;
   NpsSurveyCreateInput: NpsSurveyCreateInput;
-  NpsSurvey: NpsSurvey;
-  NpsSurveyPayload: NpsSurveyPayload;
+  NpsSurvey: INpsSurvey;
+  NpsSurveyPayload: Omit<NpsSurveyPayload, 'survey'> & { survey?: Maybe<ResolversParentTypes['NpsSurvey']> };
   SiteMessageSendInput: SiteMessageSendInput;
   SiteMessageItemInput: SiteMessageItemInput;
   SiteMessagesSendInput: SiteMessagesSendInput;
@@ -2077,6 +2189,13 @@ export type ResolversParentTypes = {
   BulkOperationPayload: Omit<BulkOperationPayload, 'bulkOperation'> & { bulkOperation?: Maybe<ResolversParentTypes['BulkOperation']> };
   Subscription: Record<PropertyKey, never>;
   StaffSsoSignInInput: StaffSsoSignInInput;
+  NpsSurveyConnection: Omit<NpsSurveyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['NpsSurveyEdge']>, nodes: Array<ResolversParentTypes['NpsSurvey']> };
+  NpsSurveyEdge: Omit<NpsSurveyEdge, 'node'> & { node: ResolversParentTypes['NpsSurvey'] };
+  NpsResponseConnection: Omit<NpsResponseConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['NpsResponseEdge']>, nodes: Array<ResolversParentTypes['NpsResponse']> };
+  NpsResponseEdge: Omit<NpsResponseEdge, 'node'> & { node: ResolversParentTypes['NpsResponse'] };
+  NpsBucket: NpsBucket;
+  NpsSegmentScore: NpsSegmentScore;
+  NpsReport: NpsReport;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -2268,6 +2387,7 @@ export type NpsResponseResolvers<ContextType = CustomerContext, ParentType exten
   contextType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   contextId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   respondedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  segment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type NpsSummaryResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NpsSummary'] = ResolversParentTypes['NpsSummary']> = {
@@ -2326,6 +2446,10 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   notificationsSent?: Resolver<ResolversTypes['NotificationSentConnection'], ParentType, ContextType, RequireFields<QueryNotificationsSentArgs, 'first'>>;
   bulkOperation?: Resolver<Maybe<ResolversTypes['BulkOperation']>, ParentType, ContextType, RequireFields<QueryBulkOperationArgs, 'id'>>;
   bulkOperations?: Resolver<ResolversTypes['BulkOperationConnection'], ParentType, ContextType, RequireFields<QueryBulkOperationsArgs, 'first'>>;
+  npsActiveSurvey?: Resolver<Maybe<ResolversTypes['NpsSurvey']>, ParentType, ContextType>;
+  npsSurveys?: Resolver<ResolversTypes['NpsSurveyConnection'], ParentType, ContextType, RequireFields<QueryNpsSurveysArgs, 'first'>>;
+  npsReport?: Resolver<ResolversTypes['NpsReport'], ParentType, ContextType, RequireFields<QueryNpsReportArgs, 'from' | 'to' | 'interval'>>;
+  npsSurveyResponses?: Resolver<ResolversTypes['NpsResponseConnection'], ParentType, ContextType, RequireFields<QueryNpsSurveyResponsesArgs, 'first'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -2416,6 +2540,9 @@ export type NpsSurveyResolvers<ContextType = CustomerContext, ParentType extends
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   question?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  scaleMin?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  scaleMax?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type NpsSurveyPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NpsSurveyPayload'] = ResolversParentTypes['NpsSurveyPayload']> = {
@@ -2672,6 +2799,45 @@ export type SubscriptionResolvers<ContextType = CustomerContext, ParentType exte
   bulkOperationProgress?: SubscriptionResolver<ResolversTypes['BulkOperation'], "bulkOperationProgress", ParentType, ContextType, RequireFields<SubscriptionBulkOperationProgressArgs, 'id'>>;
 };
 
+export type NpsSurveyConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NpsSurveyConnection'] = ResolversParentTypes['NpsSurveyConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['NpsSurveyEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['NpsSurvey']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type NpsSurveyEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NpsSurveyEdge'] = ResolversParentTypes['NpsSurveyEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['NpsSurvey'], ParentType, ContextType>;
+};
+
+export type NpsResponseConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NpsResponseConnection'] = ResolversParentTypes['NpsResponseConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['NpsResponseEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['NpsResponse']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type NpsResponseEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NpsResponseEdge'] = ResolversParentTypes['NpsResponseEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['NpsResponse'], ParentType, ContextType>;
+};
+
+export type NpsBucketResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NpsBucket'] = ResolversParentTypes['NpsBucket']> = {
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  end?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['NpsSummary'], ParentType, ContextType>;
+};
+
+export type NpsSegmentScoreResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NpsSegmentScore'] = ResolversParentTypes['NpsSegmentScore']> = {
+  segment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['NpsSummary'], ParentType, ContextType>;
+};
+
+export type NpsReportResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NpsReport'] = ResolversParentTypes['NpsReport']> = {
+  summary?: Resolver<ResolversTypes['NpsSummary'], ParentType, ContextType>;
+  series?: Resolver<Array<ResolversTypes['NpsBucket']>, ParentType, ContextType>;
+  segments?: Resolver<Array<ResolversTypes['NpsSegmentScore']>, ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -2793,6 +2959,13 @@ export type Resolvers<ContextType = CustomerContext> = {
   BulkOperationConnection?: BulkOperationConnectionResolvers<ContextType>;
   BulkOperationPayload?: BulkOperationPayloadResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  NpsSurveyConnection?: NpsSurveyConnectionResolvers<ContextType>;
+  NpsSurveyEdge?: NpsSurveyEdgeResolvers<ContextType>;
+  NpsResponseConnection?: NpsResponseConnectionResolvers<ContextType>;
+  NpsResponseEdge?: NpsResponseEdgeResolvers<ContextType>;
+  NpsBucket?: NpsBucketResolvers<ContextType>;
+  NpsSegmentScore?: NpsSegmentScoreResolvers<ContextType>;
+  NpsReport?: NpsReportResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -9,6 +9,7 @@ import { bulkResolvers } from './bulk.js';
 import type { CustomerResolvers } from './context.js';
 import { customerResolvers } from './customer.js';
 import { notificationResolvers } from './notifications.js';
+import { npsResolvers } from './nps.js';
 import { partnerUserResolvers } from './partner-users.js';
 import { ssoResolvers } from './sso.js';
 import { staffResolvers } from './staff.js';
@@ -26,4 +27,5 @@ export const resolvers: CustomerResolvers = mergeResolvers(
   notificationResolvers,
   bulkResolvers,
   ssoResolvers,
+  npsResolvers,
 );
