@@ -17,6 +17,8 @@ export const STAFF_SCOPES = [
   'customer:read',
   'customer:write',
   'interaction:write',
+  'notification:manage',
+  'notification:read',
   'nps:read',
   'order:write',
   'partner:manage',
