@@ -1,4 +1,7 @@
-import { loggerFor, offerChannels, type Principal, screenOperation } from '@dcrm/kit';
+import { offerChannels } from '@dcrm/kit/events.js';
+import { loggerFor } from '@dcrm/kit/logger.js';
+import type { Principal } from '@dcrm/kit/principal.js';
+import { screenOperation } from '@dcrm/kit/request-screen.js';
 import {
   type DocumentNode,
   type FieldNode,

@@ -1,4 +1,6 @@
-import { type EventBus, loggerFor, type OfferPublished } from '@dcrm/kit';
+import type { EventBus } from '@dcrm/kit/bus.js';
+import type { OfferPublished } from '@dcrm/kit/events.js';
+import { loggerFor } from '@dcrm/kit/logger.js';
 import type { FormattedExecutionResult } from 'graphql-ws';
 
 /** Events waiting for a slow subscriber beyond this are dropped (the bus is at-most-once anyway). */
