@@ -47,7 +47,12 @@ export const TSX = [process.execPath, '--import', 'tsx'] as const;
  * serves (and writes its CPU profile on exit). Output is kept for error messages, not echoed.
  */
 export function startChild(name: string, script: string, env: NodeJS.ProcessEnv): Child {
-  const proc = spawn(TSX[0], [...TSX.slice(1), script], {
+  return startCommand(name, TSX[0], [...TSX.slice(1), script], env);
+}
+
+/** `command args…` in its own process group (as `startChild`), e.g. `stack/bin/serve router` for the compiled build. */
+export function startCommand(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Child {
+  const proc = spawn(command, args, {
     env: { ...process.env, ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

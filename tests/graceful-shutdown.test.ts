@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect, createServer } from 'node:net';
@@ -146,29 +146,40 @@ describe('graceful shutdown', { timeout: 120_000 }, () => {
       }
     });
 
-    it('answers every in-flight request, closes subscriptions with 1001, refuses new connections and exits 0 quietly', async () => {
-      const port = await freePort();
-      const env: NodeJS.ProcessEnv = { PORT: String(port), DCRM_SHUTDOWN_GRACE_MS: '20000' };
-      for (const [name, url] of urls) env[`${name.toUpperCase()}_URL`] = `${url}/graphql`;
-      // Exactly the README's production command.
-      const router = launch('stack/bin/serve', ['router'], env);
-      await untilReady(router, `http://127.0.0.1:${port}`);
-      const live = connectLive(`ws://127.0.0.1:${port}/graphql`, { 'x-api-key': KEYS.volt });
-      subscribeLive(live, 'subscription { storefrontOffers { id } }');
-      await new Promise((r) => setTimeout(r, 300));
+    // TypeScript through tsx, and the compiled build (`pnpm build`, run by the same command with NODE_ENV=production).
+    it.each<[string, NodeJS.ProcessEnv, RegExp]>([
+      ['through tsx', {}, /--import tsx/],
+      ['compiled', { NODE_ENV: 'production' }, /--conditions=compiled \S+stack\/dist\/src\/cli\/dcrm\.js serve router/],
+    ])(
+      '%s: answers every in-flight request, closes subscriptions with 1001, refuses new connections and exits 0 quietly',
+      async (_shape, shape, command) => {
+        if (shape.NODE_ENV === 'production' && !existsSync('stack/dist/src/cli/dcrm.js')) {
+          expect(spawnSync('stack/bin/build', { stdio: 'inherit' }).status).toBe(0);
+        }
+        const port = await freePort();
+        const env: NodeJS.ProcessEnv = { ...shape, PORT: String(port), DCRM_SHUTDOWN_GRACE_MS: '20000' };
+        for (const [name, url] of urls) env[`${name.toUpperCase()}_URL`] = `${url}/graphql`;
+        // Exactly the README's production command.
+        const router = launch('stack/bin/serve', ['router'], env);
+        await untilReady(router, `http://127.0.0.1:${port}`);
+        expect(readFileSync(`/proc/${router.child.pid}/cmdline`, 'utf8').split('\0').join(' ')).toMatch(command);
+        const live = connectLive(`ws://127.0.0.1:${port}/graphql`, { 'x-api-key': KEYS.volt });
+        subscribeLive(live, 'subscription { storefrontOffers { id } }');
+        await new Promise((r) => setTimeout(r, 300));
 
-      const { settled, signalledAt } = await signalUnderLoad(port, 60, () => router.child.kill('SIGTERM'));
-      const answers = settled.map((s) => (s.status === 'fulfilled' ? s.value : { status: 0, body: String(s.reason), at: 0 }));
-      expect(answers.filter((a) => a.status !== 200)).toEqual([]);
-      expect(answers.every((a) => JSON.parse(a.body).data?.products.nodes.length > 0)).toBe(true);
-      // The signal really came mid-load: some answers were still to come.
-      expect(answers.some((a) => a.at > signalledAt)).toBe(true);
-      expect((await live.closed).code).toBe(1001);
-      expect(await refused(port)).toBe(true);
-      expect(await router.exited).toBe(0);
-      expect(noise(router.stderr)).toEqual([]);
-      expect(router.stdout.join('')).toContain('SIGTERM: stopping');
-    });
+        const { settled, signalledAt } = await signalUnderLoad(port, 60, () => router.child.kill('SIGTERM'));
+        const answers = settled.map((s) => (s.status === 'fulfilled' ? s.value : { status: 0, body: String(s.reason), at: 0 }));
+        expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+        expect(answers.every((a) => JSON.parse(a.body).data?.products.nodes.length > 0)).toBe(true);
+        // The signal really came mid-load: some answers were still to come.
+        expect(answers.some((a) => a.at > signalledAt)).toBe(true);
+        expect((await live.closed).code).toBe(1001);
+        expect(await refused(port)).toBe(true);
+        expect(await router.exited).toBe(0);
+        expect(noise(router.stderr)).toEqual([]);
+        expect(router.stdout.join('')).toContain('SIGTERM: stopping');
+      },
+    );
   });
 
   describe('pnpm start (embedded PostgreSQL, job workers on)', () => {

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { cartSubgraph } from '@dcrm/cart';
@@ -9,7 +9,6 @@ import {
   bootSubgraph,
   createDatabaseIfMissing,
   dropDatabase,
-  freePort,
   httpTarget,
   inProcessTarget,
   internalSecret,
@@ -22,6 +21,7 @@ import { loadSupergraph } from '@dcrm/schema';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRouter, type Router } from '../router/src/router.js';
+import { type Served, served, serveProcesses, stopProcesses } from './support/processes.js';
 import { has, parseExposition, total } from './support/prometheus.js';
 import { client, codes, KEYS } from './support/stack.js';
 
@@ -163,42 +163,13 @@ describe('readiness', () => {
 describe('the compiled build, started as in production', { timeout: 300_000 }, () => {
   // `pnpm build` output run by `stack/bin/serve` with NODE_ENV=production: plain Node on dist/. CI builds
   // before the tests; a checkout without a build gets one here (a stale build is not rebuilt).
-  const NAMES = ['catalog', 'customer', 'cart', 'promotion'];
-  const children: { name: string; child: ChildProcess; output: string[]; port: number }[] = [];
-  const base = (port: number) => `http://127.0.0.1:${port}`;
+  let children: Served[] = [];
 
   beforeAll(async () => {
     if (!existsSync('stack/dist/src/cli/dcrm.js')) expect(spawnSync('stack/bin/build', { stdio: 'inherit' }).status).toBe(0);
-    const ports = new Map<string, number>();
-    for (const name of [...NAMES, 'router']) ports.set(name, await freePort());
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', DATABASE_URL: inject('databaseUrl'), DCRM_MIGRATE: 'false' };
-    for (const name of NAMES) env[`${name.toUpperCase()}_URL`] = `${base(ports.get(name) as number)}/graphql`;
-    for (const [name, port] of ports) {
-      const child = spawn('stack/bin/serve', [name], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-      const output: string[] = [];
-      child.stdout?.on('data', (c: Buffer) => output.push(c.toString()));
-      child.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
-      children.push({ name, child, output, port });
-    }
-    for (const { name, child, output, port } of children) {
-      for (;;) {
-        if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}: ${output.join('')}`);
-        if (
-          await fetch(`${base(port)}/healthz`).then(
-            (r) => r.ok,
-            () => false,
-          )
-        )
-          break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    children = await serveProcesses('stack/bin/serve', { DATABASE_URL: inject('databaseUrl') });
   });
-  afterAll(async () => {
-    await Promise.all(
-      children.map(({ child }) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')) : null)),
-    );
-  });
+  afterAll(() => stopProcesses(children));
 
   it('each process is Node running dist/ (no tsx, no pnpm, no child process)', () => {
     for (const { child } of children) {
@@ -211,18 +182,17 @@ describe('the compiled build, started as in production', { timeout: 300_000 }, (
   });
 
   it('serves the storefront through the router, every subgraph ready', async () => {
-    const router = children.find((c) => c.name === 'router') as (typeof children)[number];
-    const ready = (await (await fetch(`${base(router.port)}/readyz`)).json()) as { subgraphs: Record<string, boolean> };
+    const router = served(children, 'router');
+    const ready = (await (await fetch(`${router.base}/readyz`)).json()) as { subgraphs: Record<string, boolean> };
     expect(ready.subgraphs).toEqual({ catalog: true, customer: true, cart: true, promotion: true });
-    const res = await client(base(router.port), KEYS.nimbus)('{ storefront { slug currencyCode } products(first: 3) { nodes { name } } }');
+    const res = await client(router.base, KEYS.nimbus)('{ storefront { slug currencyCode } products(first: 3) { nodes { name } } }');
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.storefront).toEqual({ slug: 'nimbus', currencyCode: 'GBP' });
     expect(res.body.data?.products.nodes).toHaveLength(3);
   });
 
   it('a subgraph of the build refuses unsigned requests', async () => {
-    const catalog = children.find((c) => c.name === 'catalog') as (typeof children)[number];
-    const unsigned = await request(base(catalog.port))
+    const unsigned = await request(served(children, 'catalog').base)
       .post('/graphql')
       .set('content-type', 'application/json')
       .send({ query: '{ _service { sdl } }' });

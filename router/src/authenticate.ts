@@ -1,17 +1,10 @@
 import { HeaderMap } from '@apollo/server';
-import type { SubgraphTarget } from '@dcrm/kit';
-import {
-  ACCESS_TOKEN_TTL_SECONDS,
-  API_KEY_CHANGED,
-  API_KEY_REVOKED,
-  type EventBus,
-  mayActOn,
-  type Principal,
-  SERVICE_SCOPES,
-  SESSION_REVOKED,
-  servicePrincipal,
-  type TokenVerifier,
-} from '@dcrm/kit';
+import { mayActOn } from '@dcrm/kit/brands.js';
+import type { EventBus } from '@dcrm/kit/bus.js';
+import { API_KEY_CHANGED, API_KEY_REVOKED, SESSION_REVOKED } from '@dcrm/kit/events.js';
+import { ACCESS_TOKEN_TTL_SECONDS, type TokenVerifier } from '@dcrm/kit/jwt.js';
+import { type Principal, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit/principal.js';
+import type { SubgraphTarget } from '@dcrm/kit/targets.js';
 import { GraphQLError } from 'graphql';
 import type { CostBudget } from './cost/budget.js';
 

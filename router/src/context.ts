@@ -1,4 +1,4 @@
-import type { Principal } from '@dcrm/kit';
+import type { Principal } from '@dcrm/kit/principal.js';
 import type { CostClient } from './cost/client.js';
 
 /**

@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type EventBus, SERVICE_SCOPES, STOREFRONT_ORIGINS_CHANGED, type SubgraphTarget, servicePrincipal } from '@dcrm/kit';
+import type { EventBus } from '@dcrm/kit/bus.js';
+import { STOREFRONT_ORIGINS_CHANGED } from '@dcrm/kit/events.js';
+import { SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit/principal.js';
+import type { SubgraphTarget } from '@dcrm/kit/targets.js';
 
 /**
  * CORS for `/graphql`. Browser pages on an origin a storefront lists (`Storefront.allowedOrigins`) or

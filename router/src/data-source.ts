@@ -1,6 +1,9 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { codeLabel, isServiceUnavailable, type Principal, type SubgraphRequest, type SubgraphTarget } from '@dcrm/kit';
+import { isServiceUnavailable } from '@dcrm/kit/errors.js';
+import { codeLabel } from '@dcrm/kit/metrics.js';
+import type { Principal } from '@dcrm/kit/principal.js';
+import type { SubgraphRequest, SubgraphTarget } from '@dcrm/kit/targets.js';
 import { type GraphQLFormattedError, parse } from 'graphql';
 import type { RouterContext } from './context.js';
 import type { FetchDone } from './metrics.js';

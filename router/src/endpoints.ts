@@ -1,25 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer, HTTPGraphQLRequest } from '@apollo/server';
-import {
-  BodyError,
-  inServerSpan,
-  loggerFor,
-  logRequest,
-  noteClient,
-  noteResponseCodes,
-  REQUEST_ID_HEADER,
-  redisAnswers,
-  requestIdOf,
-  SQL_COUNT_HEADER,
-  type SubgraphTarget,
-  screenRequest,
-  sendBodyError,
-  sendGraphQLResponse,
-  sendJson,
-  sqlCounter,
-  toGraphQLRequest,
-  withRequest,
-} from '@dcrm/kit';
+import { redisAnswers } from '@dcrm/kit/bus.js';
+import { BodyError, sendBodyError, sendGraphQLResponse, sendJson, toGraphQLRequest } from '@dcrm/kit/http.js';
+import { loggerFor, logRequest, noteClient, noteResponseCodes, REQUEST_ID_HEADER, requestIdOf, withRequest } from '@dcrm/kit/logger.js';
+import { screenRequest } from '@dcrm/kit/request-screen.js';
+import { SQL_COUNT_HEADER, sqlCounter } from '@dcrm/kit/sql-counter.js';
+import type { SubgraphTarget } from '@dcrm/kit/targets.js';
+import { inServerSpan } from '@dcrm/kit/tracing.js';
 import type { GraphQLSchema } from 'graphql';
 import type { Authenticator } from './authenticate.js';
 import type { RouterContext } from './context.js';

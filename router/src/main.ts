@@ -1,13 +1,9 @@
-import {
-  exitOnStartupError,
-  httpTarget,
-  internalSecret,
-  loggerFor,
-  requiredSecret,
-  StartupError,
-  startTracing,
-  stopOnSignals,
-} from '@dcrm/kit';
+import { loggerFor } from '@dcrm/kit/logger.js';
+import { internalSecret } from '@dcrm/kit/principal.js';
+import { requiredSecret } from '@dcrm/kit/secrets.js';
+import { exitOnStartupError, StartupError, stopOnSignals } from '@dcrm/kit/shutdown.js';
+import { httpTarget } from '@dcrm/kit/targets.js';
+import { startTracing } from '@dcrm/kit/tracing.js';
 import { loadSupergraph, subgraphNames } from '@dcrm/schema';
 import { createRouter } from './router.js';
 import { sdkDocuments } from './warm-up.js';

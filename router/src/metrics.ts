@@ -11,7 +11,7 @@ import {
   Registry,
   type RequestMetrics,
   requestMetrics,
-} from '@dcrm/kit';
+} from '@dcrm/kit/metrics.js';
 import type { RouterContext } from './context.js';
 import type { LiveStats } from './subscriptions.js';
 

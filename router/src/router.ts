@@ -1,16 +1,12 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import {
-  type EventBus,
-  envCorsOrigins,
-  httpListener,
-  introspectionEnabled,
-  loggerFor,
-  openBus,
-  type Registry,
-  type SubgraphTarget,
-  type TokenVerifier,
-  tokenVerifier,
-} from '@dcrm/kit';
+import { type EventBus, openBus } from '@dcrm/kit/bus.js';
+import { envCorsOrigins } from '@dcrm/kit/cors.js';
+import { httpListener } from '@dcrm/kit/http.js';
+import { type TokenVerifier, tokenVerifier } from '@dcrm/kit/jwt.js';
+import { loggerFor } from '@dcrm/kit/logger.js';
+import type { Registry } from '@dcrm/kit/metrics.js';
+import type { SubgraphTarget } from '@dcrm/kit/targets.js';
+import { introspectionEnabled } from '@dcrm/kit/views.js';
 import { type Authenticator, createAuthenticator } from './authenticate.js';
 import { createCorsPolicy, preflight } from './cors.js';
 import { type CostSettings, costSettings, openCostBuckets } from './cost/budget.js';

@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ApolloServer } from '@apollo/server';
-import { API_KEY_REVOKED, type EventBus, type Principal, SESSION_REVOKED } from '@dcrm/kit';
+import type { EventBus } from '@dcrm/kit/bus.js';
+import { API_KEY_REVOKED, SESSION_REVOKED } from '@dcrm/kit/events.js';
+import type { Principal } from '@dcrm/kit/principal.js';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -67,12 +69,12 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
       delivered: deps.delivered,
       identify: (socket, request, params) => identifyConnection(deps, socket, request, params),
       plan: (payload, principal) => planSubscription(payload, principal, deps),
-      stream: ({ plan, connection }) =>
+      stream: ({ plan, connection, observed }) =>
         openStream(plan.channel, {
           bus: deps.bus,
           streams,
           eventKey: plan.eventKey,
-          lookup: (key) => lookup(plan, connection.identity.principal, key),
+          lookup: (key) => lookup(plan, connection.identity.principal, key, observed.event),
         }),
     }),
     wss,

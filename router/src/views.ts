@@ -1,5 +1,6 @@
 import type { GatewayExecutor, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
-import { AUDIENCES, type Audience, audienceOf, type Principal, type PrincipalKind } from '@dcrm/kit';
+import type { Principal, PrincipalKind } from '@dcrm/kit/principal.js';
+import { AUDIENCES, type Audience, audienceOf } from '@dcrm/kit/views.js';
 import { loadView } from '@dcrm/schema';
 import {
   buildSchema,

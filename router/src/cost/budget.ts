@@ -1,4 +1,4 @@
-import { watchRedis } from '@dcrm/kit';
+import { watchRedis } from '@dcrm/kit/redis-watch.js';
 import { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 

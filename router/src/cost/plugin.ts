@@ -1,5 +1,5 @@
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
-import { loggerFor } from '@dcrm/kit';
+import { loggerFor } from '@dcrm/kit/logger.js';
 import { GraphQLError } from 'graphql';
 import type { RouterContext } from '../context.js';
 import type { CostBuckets, CostSettings, ThrottleStatus } from './budget.js';

@@ -1,17 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  BodyError,
-  isUuid,
-  loggerFor,
-  randomToken,
-  readBody,
-  SERVICE_SCOPES,
-  type SubgraphTarget,
-  safeEqual,
-  sendJson,
-  servicePrincipal,
-} from '@dcrm/kit';
+import { BodyError, readBody, sendJson } from '@dcrm/kit/http.js';
+import { isUuid } from '@dcrm/kit/ids.js';
+import { loggerFor } from '@dcrm/kit/logger.js';
+import { SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit/principal.js';
+import { randomToken, safeEqual } from '@dcrm/kit/secrets.js';
+import type { SubgraphTarget } from '@dcrm/kit/targets.js';
 import type { CorsPolicy } from '../cors.js';
 import type { OidcProvider, PendingSignIn, SsoIdentity } from './provider.js';
 import type { SsoSettings } from './settings.js';

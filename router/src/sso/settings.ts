@@ -1,4 +1,5 @@
-import { normalizeOrigin, StartupError } from '@dcrm/kit';
+import { normalizeOrigin } from '@dcrm/kit/cors.js';
+import { StartupError } from '@dcrm/kit/shutdown.js';
 
 /**
  * Staff single sign-on through an OpenID Connect provider (authorization code + PKCE), off unless

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { HeaderMap } from '@apollo/server';
-import { loggerFor } from '@dcrm/kit';
+import { loggerFor } from '@dcrm/kit/logger.js';
 import { GraphQLError } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import type { WebSocket } from 'ws';

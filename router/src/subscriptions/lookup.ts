@@ -1,5 +1,5 @@
 import type { ApolloServer } from '@apollo/server';
-import type { Principal } from '@dcrm/kit';
+import type { Principal } from '@dcrm/kit/principal.js';
 import type { FormattedExecutionResult } from 'graphql-ws';
 import type { RouterContext } from '../context.js';
 import type { Plan } from './plan.js';
@@ -8,17 +8,23 @@ import type { Plan } from './plan.js';
 const NOT_VISIBLE = new Set(['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED']);
 
 /** What one event delivers to one subscriber: a result to send, or `null` for nothing. */
-export type Lookup = (plan: Plan, principal: Principal, offerId: string) => Promise<FormattedExecutionResult | null>;
+export type Lookup = (
+  plan: Plan,
+  principal: Principal,
+  offerId: string,
+  /** Runs the execution (in the subscription's event span). */
+  traced?: (run: () => Promise<FormattedExecutionResult | null>) => Promise<FormattedExecutionResult | null>,
+) => Promise<FormattedExecutionResult | null>;
 
 /** Runs a plan's lookup for an event as the subscriber. Subscribers of one channel with the same principal and operation share one lookup per event. */
 export function createLookup(apollo: ApolloServer<RouterContext>): Lookup {
   const inFlight = new Map<string, Promise<FormattedExecutionResult | null>>();
-  return (plan, principal, offerId) => {
+  return (plan, principal, offerId, traced = (run) => run()) => {
     const { clientIp: _ip, ...who } = principal;
     const key = JSON.stringify([offerId, who, plan.query, plan.operationName, plan.variables]);
     let pending = inFlight.get(key);
     if (!pending) {
-      pending = runLookup(apollo, plan, principal, offerId).finally(() => inFlight.delete(key));
+      pending = traced(() => runLookup(apollo, plan, principal, offerId)).finally(() => inFlight.delete(key));
       inFlight.set(key, pending);
     }
     return pending;

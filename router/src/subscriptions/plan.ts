@@ -1,4 +1,8 @@
-import { bulkOperationChannel, isUuid, loggerFor, offerChannels, type Principal, screenOperation } from '@dcrm/kit';
+import { bulkOperationChannel, offerChannels } from '@dcrm/kit/events.js';
+import { isUuid } from '@dcrm/kit/ids.js';
+import { loggerFor } from '@dcrm/kit/logger.js';
+import type { Principal } from '@dcrm/kit/principal.js';
+import { screenOperation } from '@dcrm/kit/request-screen.js';
 import {
   type DocumentNode,
   type FieldNode,

@@ -1,15 +1,16 @@
-import type { Principal } from '@dcrm/kit';
-import type { ExecutionArgs, GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { Principal } from '@dcrm/kit/principal.js';
+import { type ExecutionArgs, type GraphQLError, type GraphQLFormattedError, getOperationAST, parse } from 'graphql';
 import type { FormattedExecutionResult, ServerOptions, SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import type { Identity } from '../authenticate.js';
 import type { Connection, Connections } from './connections.js';
+import { type Observed, subscribeObserved } from './observe.js';
 import { failure, type Planned } from './plan.js';
 
 type Params = Record<string, unknown> | undefined;
 
 /** What `onSubscribe` hands on to `subscribe`: the plan, run as the connection's subscriber. */
-export type Live = { plan: Planned['plan']; connection: Connection };
+export type Live = { plan: Planned['plan']; connection: Connection; observed: Observed };
 
 export type ProtocolDeps = {
   connections: Connections;
@@ -25,6 +26,16 @@ export type ProtocolDeps = {
 
 /** The graphql-ws hooks: authenticate the socket, plan each subscription within the per-socket limit, stream its events. */
 export function protocolHandlers(deps: ProtocolDeps): ServerOptions<Params, Extra> {
+  // Each socket's live subscriptions by id, for their end lines.
+  const observed = new WeakMap<object, Map<string, Observed>>();
+  const of = (ctx: object) => {
+    let byId = observed.get(ctx);
+    if (!byId) {
+      byId = new Map();
+      observed.set(ctx, byId);
+    }
+    return byId;
+  };
   return {
     onConnect: async (ctx) => {
       const { socket, request } = ctx.extra;
@@ -44,22 +55,48 @@ export function protocolHandlers(deps: ProtocolDeps): ServerOptions<Params, Extr
       if (connection.operations.size >= deps.maxSubscriptions) {
         return [failure('THROTTLED', `At most ${deps.maxSubscriptions} subscriptions per connection`)];
       }
-      const planned = deps.plan(payload, connection.identity.principal);
-      if (Array.isArray(planned)) return planned;
+      const subscribed = subscribeObserved(operationOf(payload), connection.identity, id, () =>
+        deps.plan(payload, connection.identity.principal),
+      );
+      if ('refused' in subscribed) return subscribed.refused;
+      const { planned, observed } = subscribed;
       connection.operations.add(id);
-      const live: Live = { plan: planned.plan, connection };
+      of(ctx).set(id, observed);
+      const live: Live = { plan: planned.plan, connection, observed };
       return { schema: planned.schema, document: planned.document, operationName: payload.operationName, contextValue: live };
     },
     onComplete: (ctx, id) => {
       deps.connections.get(ctx.extra.socket)?.operations.delete(id);
+      of(ctx).get(id)?.end();
+      of(ctx).delete(id);
     },
     // Only subscriptions get this far (planning refuses the rest).
     subscribe: (args) => deps.stream(args.contextValue as Live) as never,
     // Results are already formatted (and masked) by Apollo Server: send them as they are.
-    onNext: (_ctx, _id, _payload, _args, result) => {
+    onNext: (ctx, id, _payload, _args, result) => {
       deps.delivered?.();
+      of(ctx)
+        .get(id)
+        ?.delivered(result as FormattedExecutionResult);
       return result as FormattedExecutionResult;
     },
-    onError: (_ctx, _id, _payload, errors): GraphQLFormattedError[] => errors.map((e) => e.toJSON()),
+    onError: (ctx, id, _payload, errors): GraphQLFormattedError[] => {
+      const formatted = errors.map((e) => e.toJSON());
+      of(ctx).get(id)?.failed(formatted);
+      return formatted;
+    },
   };
+}
+
+/** The operation's name, or its root fields when anonymous (`{storefrontOffers}`), as the request line names it. */
+function operationOf(payload: SubscribePayload): string {
+  if (payload.operationName) return payload.operationName.slice(0, 200);
+  try {
+    const operation = getOperationAST(parse(payload.query, { maxTokens: 2_000 }));
+    if (operation?.name) return operation.name.value.slice(0, 200);
+    if (operation) return `{${operation.selectionSet.selections.map((s) => (s.kind === 'Field' ? s.name.value : '…')).join(',')}}`;
+  } catch {
+    // Unparsable: planning refuses it.
+  }
+  return '(unnamed)';
 }

@@ -1,4 +1,5 @@
-import { type EventBus, loggerFor } from '@dcrm/kit';
+import type { EventBus } from '@dcrm/kit/bus.js';
+import { loggerFor } from '@dcrm/kit/logger.js';
 import type { FormattedExecutionResult } from 'graphql-ws';
 
 /** Events waiting for a slow subscriber beyond this are dropped (the bus is at-most-once anyway). */

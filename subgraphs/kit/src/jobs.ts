@@ -1,10 +1,13 @@
-import { Logger, parseCrontab, type Runner, type RunnerOptions, run, runMigrations, runOnce, type TaskList } from 'graphile-worker';
+import type { Logger, Runner, RunnerOptions, TaskList } from 'graphile-worker';
 import pg from 'pg';
 import { auditAs } from './audit-record.js';
 import { loggerFor } from './logger.js';
 import { inConsumerSpan } from './tracing.js';
 
 export const DEFAULT_JOB_SCHEMA = 'graphile_worker';
+
+// Loaded when a worker starts or runs: a process without jobs (catalog, customer, DCRM_JOBS=off) never holds it.
+const graphileWorker = () => import('graphile-worker');
 
 export type JobHandler<P> = (payload: P, helpers: { jobKey?: string | null; attempts: number }) => Promise<void>;
 
@@ -48,35 +51,37 @@ export type AddJobOptions = {
 };
 
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
-  const logger = toLogger(options.component);
-  const base: RunnerOptions = {
+  const maxPoolSize = (options.concurrency ?? 1) + 2;
+  const base = async (): Promise<RunnerOptions> => ({
     connectionString: options.databaseUrl,
     // The jobs running at once plus the LISTEN connection and one to spare (graphile-worker's default is 10).
-    maxPoolSize: (options.concurrency ?? 1) + 2,
+    maxPoolSize,
     schema: options.schema ?? DEFAULT_JOB_SCHEMA,
     taskList: toTaskList(options.taskList),
-    logger,
+    logger: await toLogger(options.component),
     pollInterval: options.pollInterval,
     // The host process owns SIGINT/SIGTERM and calls stop(); graphile-worker's handlers would race it.
     noHandleSignals: true,
-  };
+  });
   let runner: Runner | null = null;
   let pool: OwnPool | null = null;
   return {
     async start() {
       if (runner) return;
+      const worker = await graphileWorker();
+      const { connectionString: _url, ...shared } = await base();
+      if (runner) return;
       // Our own pool, ended (awaited) after the runner stops: graphile-worker's own is ended without waiting
       // and loses its error listener, so a connection the database closes late crashed the process.
-      const own = ownPool(options.databaseUrl, base.maxPoolSize ?? 3, logger);
+      const own = ownPool(options.databaseUrl, maxPoolSize, shared.logger as Logger);
       pool = own;
       try {
-        const { connectionString: _url, ...shared } = base;
-        runner = await run({
+        runner = await worker.run({
           ...shared,
           pgPool: own.pool,
           concurrency: options.concurrency ?? 1,
           // Always parsed here: without it graphile-worker reads `./crontab` from the working directory.
-          parsedCronItems: parseCrontab(options.crontab ?? ''),
+          parsedCronItems: worker.parseCrontab(options.crontab ?? ''),
         });
       } catch (error) {
         pool = null;
@@ -84,7 +89,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         throw error;
       }
       // A pool that dies must not become an unhandled rejection that kills the process.
-      runner.promise.catch((error: unknown) => logger.error(`job runner stopped: ${String(error)}`));
+      runner.promise.catch((error: unknown) => shared.logger?.error(`job runner stopped: ${String(error)}`));
     },
     async stop() {
       const current = runner;
@@ -94,7 +99,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       await current?.stop();
       await currentPool?.end();
     },
-    runOnce: () => runOnce(base),
+    runOnce: async () => (await graphileWorker()).runOnce(await base()),
   };
 }
 
@@ -135,7 +140,8 @@ function ownPool(connectionString: string, max: number, logger: Logger): OwnPool
 
 /** Installs (or upgrades) graphile-worker's schema, so `addJob` works before any worker has started. */
 export async function ensureJobSchema(databaseUrl: string, options: { schema?: string } = {}): Promise<void> {
-  await runMigrations({ connectionString: databaseUrl, schema: options.schema ?? DEFAULT_JOB_SCHEMA, logger: toLogger() });
+  const { runMigrations } = await graphileWorker();
+  await runMigrations({ connectionString: databaseUrl, schema: options.schema ?? DEFAULT_JOB_SCHEMA, logger: await toLogger() });
 }
 
 /**
@@ -174,7 +180,8 @@ function toTaskList(handlers: JobTaskList): TaskList {
 }
 
 /** graphile-worker logs to the console by default; here only its warnings and errors, to the caller's log. */
-function toLogger(component = 'jobs'): Logger {
+async function toLogger(component = 'jobs'): Promise<Logger> {
+  const { Logger } = await graphileWorker();
   // Warnings and errors only: graphile-worker reports every poll and completed job at debug/info.
   return new Logger(() => (level, message) => {
     if (level === 'error') loggerFor(component).error(message);

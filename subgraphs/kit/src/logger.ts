@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { OperationDefinitionNode } from 'graphql';
 import { type DestinationStream, type Level, type Logger, type LoggerOptions, pino } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import { runInScope, scopePart } from './request-scope.js';
 
 export type { Logger } from 'pino';
@@ -36,6 +37,8 @@ export function logLevel(env: NodeJS.ProcessEnv = process.env): string {
  */
 function defaultDestination(env: NodeJS.ProcessEnv): DestinationStream {
   if (env.NODE_ENV !== 'production' && process.stdout.isTTY) {
+    // Required only here: a production process (or any without a terminal) never loads it.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
     return pretty({
       colorize: true,
       sync: true,

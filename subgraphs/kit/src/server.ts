@@ -34,6 +34,7 @@ import { screenRequest } from './request-screen.js';
 import { scalarResolvers } from './scalars.js';
 import { SQL_COUNT_HEADER, sqlCounter } from './sql-counter.js';
 import { inServerSpan, tracingPlugin } from './tracing.js';
+import { introspectionEnabled } from './views.js';
 
 /** What every resolver gets: who is asking, a request-scoped EntityManager and fresh DataLoaders. */
 export type SubgraphContext<L = unknown, S = unknown> = { principal: Principal; em: EntityManager; loaders: L; services: S };
@@ -95,11 +96,6 @@ export function mergeResolvers<R extends object>(...maps: R[]): R {
   }
   // Every key came from one of the maps, each field under the same type name: the union has R's shape.
   return merged as R;
-}
-
-/** Introspection is off in production unless `DCRM_INTROSPECTION=1` (router and subgraphs alike). */
-export function introspectionEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.NODE_ENV !== 'production' || env.DCRM_INTROSPECTION === '1';
 }
 
 const unauthenticated = () =>

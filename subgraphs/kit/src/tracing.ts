@@ -211,6 +211,34 @@ export function inConsumerSpan<T>(name: string, carrier: Record<string, string> 
   }
 }
 
+/**
+ * Runs `run` in a span of `kind` under the active one (a root span when there is none): the router's
+ * subscription starts and each event's execution. `run` gets the span (undefined when tracing is off).
+ */
+export function inSpan<T>(name: string, kind: OpenTelemetryApi.SpanKind, attributes: Attributes, run: (span?: Span) => T): T {
+  if (!provider) return run();
+  const span = tracer.startSpan(name, { kind, attributes });
+  const ended = (value: T) => {
+    span.end();
+    return value;
+  };
+  try {
+    const result = context.with(trace.setSpan(context.active(), span), () => run(span));
+    if (result instanceof Promise) {
+      return result.then(ended, (error: unknown) => {
+        fail(span, error);
+        span.end();
+        throw error;
+      }) as T;
+    }
+    return ended(result);
+  } catch (error) {
+    fail(span, error);
+    span.end();
+    throw error;
+  }
+}
+
 function fail(span: Span, error: unknown): void {
   span.recordException(error instanceof Error ? error : String(error));
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });

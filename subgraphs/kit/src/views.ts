@@ -35,3 +35,8 @@ export function inView(audience: Audience, rules: AccessRule[], internal: Intern
     rules.every((rule) => !rule.kinds || rule.kinds.includes(kind)) && (!internal || (internal.holder && kind === 'customer'));
   return audience === 'partner' ? reaches('partner') : reaches('anonymous') || reaches('customer');
 }
+
+/** Introspection is off in production unless `DCRM_INTROSPECTION=1` (router and subgraphs alike). */
+export function introspectionEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.NODE_ENV !== 'production' || env.DCRM_INTROSPECTION === '1';
+}

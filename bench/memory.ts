@@ -1,0 +1,70 @@
+/**
+ * `pnpm bench:memory [--node-options '<flags>'] [--idle 10]`: the resident memory of each process of
+ * the compiled build (`pnpm build` first), started as in production (`stack/bin/serve <process>`,
+ * NODE_ENV=production), on a freshly seeded database: after start, after a few storefront requests
+ * through the router, and after `--idle` seconds of nothing. Prints a Markdown table (MiB).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { freshDatabase, migrateAndSeed } from './database.js';
+import { OPERATIONS, STOREFRONT_KEY } from './operations.js';
+import { type Child, freePort, startCommand, stopAll, waitReady } from './processes.js';
+
+const args = process.argv.slice(2);
+const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const nodeOptions = option('--node-options');
+const idleSeconds = Number(option('--idle') ?? 10);
+const log = (line: string) => console.error(`[memory] ${line}`);
+
+if (!existsSync('stack/dist/src/cli/dcrm.js')) throw new Error('no compiled build: run `pnpm build` first');
+
+/** VmRSS of the process and its children (bin/serve execs Node, so normally just the one), in MiB. */
+function rss(pid: number): number {
+  const kib = (p: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return Math.round((kib(pid) + children.reduce((sum, p) => sum + kib(p), 0)) / 1024);
+}
+
+const database = await freshDatabase(process.env.DATABASE_URL, 54_700, log);
+try {
+  await migrateAndSeed(database.url, 0, log);
+  const names = ['catalog', 'customer', 'cart', 'promotion'];
+  const ports = new Map<string, number>();
+  for (const name of [...names, 'router']) ports.set(name, await freePort());
+  const local = (name: string, path: string) => `http://127.0.0.1:${ports.get(name)}${path}`;
+  const env: NodeJS.ProcessEnv = {
+    DATABASE_URL: database.url,
+    DCRM_INTERNAL_SECRET: randomBytes(32).toString('hex'),
+    DCRM_JWT_SECRET: randomBytes(32).toString('hex'),
+    NODE_ENV: 'production',
+    APOLLO_TELEMETRY_DISABLED: '1',
+    DCRM_MIGRATE: 'false',
+    REDIS_URL: '',
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+  };
+  for (const name of names) env[`${name.toUpperCase()}_URL`] = local(name, '/graphql');
+  const children: Child[] = [...ports].map(([name, port]) => startCommand(name, 'stack/bin/serve', [name], { ...env, PORT: String(port) }));
+  await Promise.all(children.map((child) => waitReady(child, local(child.name, '/readyz'))));
+  const started = children.map((c) => rss(c.process.pid as number));
+  // A few of every bench operation through the router (each subgraph gets some).
+  for (let round = 0; round < 5; round++) {
+    for (const op of OPERATIONS) {
+      const res = await fetch(local('router', '/graphql'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': STOREFRONT_KEY },
+        body: JSON.stringify({ query: op.query, variables: op.variables }),
+      });
+      if (!res.ok) throw new Error(`${op.name}: ${res.status} ${await res.text()}`);
+    }
+  }
+  const busy = children.map((c) => rss(c.process.pid as number));
+  await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+  const idle = children.map((c) => rss(c.process.pid as number));
+  console.log(`NODE_OPTIONS=${nodeOptions ?? '(none)'}, load ${loadavg()[0].toFixed(1)}; RSS MiB`);
+  console.log(`\n| process | started | after ${OPERATIONS.length * 5} requests | idle ${idleSeconds} s later |\n| --- | --- | --- | --- |`);
+  for (const [i, c] of children.entries()) console.log(`| ${c.name} | ${started[i]} | ${busy[i]} | ${idle[i]} |`);
+} finally {
+  await stopAll();
+  await database.drop();
+}
