@@ -1,4 +1,4 @@
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import type { SsoSettings } from './settings.js';
 
 /** Who the provider says signed in, from the verified ID token (and userinfo for what the token leaves out). */
@@ -24,15 +24,23 @@ const stringList = (value: unknown): string[] | null =>
 
 /** openid-client (v6) over the settings; the provider's metadata is discovered at the first sign-in and kept (retried after a failure). */
 export function oidcProvider(settings: SsoSettings): OidcProvider {
-  let discovered: Promise<oidc.Configuration> | null = null;
+  // Loaded at the first sign-in: a router without SSO (or before anyone signs in) does not carry it.
+  let library: Promise<typeof Oidc> | null = null;
+  const load = () => {
+    library ??= import('openid-client');
+    return library;
+  };
+  let discovered: Promise<Oidc.Configuration> | null = null;
   const configuration = () => {
-    discovered ??= oidc
-      .discovery(
-        new URL(settings.issuer),
-        settings.clientId,
-        undefined,
-        settings.clientSecret ? oidc.ClientSecretPost(settings.clientSecret) : oidc.None(),
-        loopback(settings.issuer) ? { execute: [oidc.allowInsecureRequests] } : undefined,
+    discovered ??= load()
+      .then((oidc) =>
+        oidc.discovery(
+          new URL(settings.issuer),
+          settings.clientId,
+          undefined,
+          settings.clientSecret ? oidc.ClientSecretPost(settings.clientSecret) : oidc.None(),
+          loopback(settings.issuer) ? { execute: [oidc.allowInsecureRequests] } : undefined,
+        ),
       )
       .catch((error: unknown) => {
         discovered = null;
@@ -43,7 +51,7 @@ export function oidcProvider(settings: SsoSettings): OidcProvider {
 
   return {
     async begin(state) {
-      const config = await configuration();
+      const [oidc, config] = await Promise.all([load(), configuration()]);
       const pending = { verifier: oidc.randomPKCECodeVerifier(), nonce: oidc.randomNonce() };
       const url = oidc.buildAuthorizationUrl(config, {
         redirect_uri: settings.callbackUrl,
@@ -56,7 +64,7 @@ export function oidcProvider(settings: SsoSettings): OidcProvider {
       return { url, pending };
     },
     async finish(callback, state, pending) {
-      const config = await configuration();
+      const [oidc, config] = await Promise.all([load(), configuration()]);
       // The callback as the provider sent it: the registered URL (the redirect_uri of the code) with the returned parameters.
       const current = new URL(settings.callbackUrl);
       current.search = callback.search;
