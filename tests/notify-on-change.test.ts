@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Order } from '@dcrm/cart/entities/index.js';
 import { notifierOf, type SubgraphTarget } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
@@ -126,5 +127,31 @@ describe('an order status change', () => {
     expect(run.notifications).toBeGreaterThanOrEqual(1);
     expect(await outboxFor(order.number)).toMatchObject([{ attempts: 2, outcome: 'SENT', last_error: null }]);
     expect((await sentFor(order.number)).map((s) => s.channel).sort()).toEqual(['EMAIL', 'SITE_MESSAGE']);
+  });
+
+  it('rolled back with its transaction, tells nobody', async () => {
+    const order = await placeOrder();
+    const booted = cart();
+    if (!booted) throw new Error('no cart');
+    const failed = booted.orm.em.fork().transactional(async (tx) => {
+      const row = await tx.findOneOrFail(Order, { id: order.id });
+      row.status = 'PROVISIONING';
+      await tx.flush();
+      // The outbox row exists inside the transaction, and goes with it.
+      expect(
+        await tx
+          .getConnection()
+          .execute(
+            'select 1 from "cart"."notify_outbox" where variables->>\'orderNumber\' = ?',
+            [order.number],
+            'all',
+            tx.getTransactionContext(),
+          ),
+      ).toHaveLength(1);
+      throw new Error('rolled back');
+    });
+    await expect(failed).rejects.toThrow('rolled back');
+    expect(await outboxFor(order.number)).toEqual([]);
+    expect(await sentFor(order.number)).toEqual([]);
   });
 });

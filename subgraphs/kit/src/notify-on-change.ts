@@ -202,7 +202,9 @@ export class NotifyOnChange implements EventSubscriber {
     if (!em.isInTransaction()) await this.afterCommit(em);
   }
 
-  async afterTransactionCommit({ em }: TransactionEventArgs): Promise<void> {
+  async afterTransactionCommit({ em, transaction }: TransactionEventArgs): Promise<void> {
+    // A released savepoint is not a commit: the outer transaction's commit sends.
+    if (transaction && typeof transaction === 'object' && 'savepointName' in transaction) return;
     await this.afterCommit(em);
   }
 
