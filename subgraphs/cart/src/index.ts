@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrations } from '../migrations/index.js';
 import { promotionClient } from './clients/promotions.js';
 import { abandonmentConfig } from './domain/abandonment-config.js';
+import { notifyRules } from './domain/notify-rules.js';
 import { runAbandonment } from './domain/periodic.js';
 import type { CartServices } from './domain/services.js';
 import { entities } from './entities/index.js';
@@ -25,6 +26,7 @@ export const cartSubgraph: SubgraphDefinition = {
   migrations,
   // Not audited: the event outbox and the order's own status history.
   auditExclude: ['Outbox', 'OrderEvent'],
+  notifyRules,
   seed,
   create: async ({ orm, secret, bus, peers, clock }) => {
     const services: CartServices = {

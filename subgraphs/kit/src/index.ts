@@ -21,6 +21,7 @@ export * from './loaders.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './metrics-subgraph.js';
+export * from './notify-on-change.js';
 export * from './orm.js';
 export * from './pagination.js';
 export * from './passwords.js';

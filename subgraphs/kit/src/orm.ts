@@ -4,6 +4,7 @@ import { type EntitySchema, MikroORM } from '@mikro-orm/postgresql';
 import { AuditRecord } from './audit-record.js';
 import { AuditTrail } from './audit-subscriber.js';
 import { BrandWriteGuard } from './brand-guard.js';
+import { NotifyOnChange, NotifyOutbox, type NotifyRule } from './notify-on-change.js';
 import { sqlCounter } from './sql-counter.js';
 
 export type { MikroORM } from '@mikro-orm/postgresql';
@@ -23,6 +24,8 @@ export type OrmOptions = {
   debug?: boolean;
   /** Entities (by name) whose changes are not audited: the subgraph lists them (see audit-subscriber.ts). */
   auditExclude?: string[];
+  /** Changes that notify someone (notify-on-change.ts); the subgraph then has a `notify_outbox` table. */
+  notifyRules?: NotifyRule[];
 };
 
 /** Connections per subgraph process (`DCRM_DB_POOL`, default 10): size it so every process fits PostgreSQL's `max_connections`. */
@@ -38,7 +41,7 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
     schema: options.name,
     contextName: options.name,
     // Every subgraph keeps its own audit trail, in its own schema.
-    entities: [...options.entities, AuditRecord],
+    entities: [...options.entities, AuditRecord, ...(options.notifyRules?.length ? [NotifyOutbox] : [])],
     extensions: [Migrator],
     migrations: {
       tableName: 'mikro_orm_migrations',
@@ -52,7 +55,12 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
     onQuery: sqlCounter.onQuery,
     // Brand scope of every write, whatever the resolver checked (see brand-guard.ts); then the audit
     // trail of what the flush writes, in the same transaction (audit-subscriber.ts).
-    subscribers: [new BrandWriteGuard(), new AuditTrail(new Set(options.auditExclude))],
+    // Last, the notifications those changes ask for (notify-on-change.ts), also in the same transaction.
+    subscribers: [
+      new BrandWriteGuard(),
+      new AuditTrail(new Set([...(options.auditExclude ?? []), 'NotifyOutbox'])),
+      ...(options.notifyRules?.length ? [new NotifyOnChange(options.notifyRules, options.name)] : []),
+    ],
     forceUtcTimezone: true,
     debug: options.debug ?? false,
     // Requests always work on an explicit `em.fork()`; a global EM use is a bug.

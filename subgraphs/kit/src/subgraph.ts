@@ -4,6 +4,7 @@ import type { DocumentNode } from 'graphql';
 import { auditAs } from './audit-record.js';
 import { type EventBus, openBus } from './bus.js';
 import { type Clock, systemClock } from './clock.js';
+import { type NotifyRule, notifierOf } from './notify-on-change.js';
 import { createOrm, type Migration, type MikroORM, migrate, SUBGRAPH_SCHEMAS } from './orm.js';
 import type { SecretVariable } from './secrets.js';
 import type { SubgraphServer } from './server.js';
@@ -28,6 +29,8 @@ export type SubgraphDefinition = {
   secrets?: SecretVariable[];
   /** Entities (by name) left out of the audit trail: plumbing, not business records (audit-subscriber.ts). */
   auditExclude?: string[];
+  /** Changes that notify someone through the customer subgraph's notification service (notify-on-change.ts). */
+  notifyRules?: NotifyRule[];
 };
 
 /** Another subgraph, by name (resolved when first called, so boot order does not matter). */
@@ -91,13 +94,16 @@ export async function bootSubgraph(
     migrations: definition.migrations,
     poolSize: options.poolSize,
     auditExclude: definition.auditExclude,
+    notifyRules: definition.notifyRules,
   });
   if (options.migrate !== false) await migrate(orm);
+  const peers = options.peers ?? httpPeers(options.secret);
+  notifierOf(orm)?.connect(() => peers('customer'));
   const server = await definition.create({
     orm,
     secret: options.secret,
     bus: options.bus ?? openBus(),
-    peers: options.peers ?? httpPeers(options.secret),
+    peers,
     clock: options.clock ?? systemClock,
     subgraphs: options.subgraphs ?? deployedSubgraphs(definition.name),
   });

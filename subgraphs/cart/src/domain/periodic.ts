@@ -1,3 +1,4 @@
+import { dispatchNotifications } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sweep } from './abandonment.js';
 import { sendDueReminders } from './reminders.js';
@@ -27,5 +28,7 @@ export async function runAbandonment(em: EntityManager, services: CartServices) 
     now,
   );
   const events = await publishOutbox(em, services);
-  return { links: links.length, reminders, events };
+  // Notifications whose first send after commit could not reach the customer service.
+  const notifications = await dispatchNotifications(em, services.peers('customer'), 'cart');
+  return { links: links.length, reminders, events, notifications };
 }
