@@ -279,7 +279,17 @@ describe('confirm → job → results', () => {
 });
 
 describe('price update (applied by the catalog subgraph)', () => {
-  const voltList = seedId('price-list', 'volt');
+  // A B2B account list of the test's own: the seeded lists' prices are what other test files show.
+  let voltList = '';
+  beforeAll(async () => {
+    const account = await registerCustomer(stack.router.handler, KEYS.volt, { name: 'Bulk Price Account', prefix: 'bulk-price' });
+    const list = await volt(
+      'mutation ($input: PriceListCreateInput!) { priceListCreate(input: $input) { priceList { id } userErrors { code message } } }',
+      { input: { storefrontId: seedId('storefront', 'volt'), name: 'Bulk price update', customerId: account.id } },
+    );
+    expect(list.body.data?.priceListCreate.userErrors).toEqual([]);
+    voltList = list.body.data?.priceListCreate.priceList.id;
+  });
   const price = (list: string, slug: string) =>
     catalogSql(`select amount from catalog.price where price_list_id = ? and product_id = ? and type = 'RECURRING'`, [
       list,

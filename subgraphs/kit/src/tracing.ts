@@ -190,25 +190,7 @@ export function inConsumerSpan<T>(name: string, carrier: Record<string, string> 
   if (!provider) return handle();
   const parent = carrier ? propagation.extract(ROOT_CONTEXT, carrier) : ROOT_CONTEXT;
   const span = tracer.startSpan(name, { kind: SpanKind.CONSUMER, attributes }, parent);
-  const ended = (value: T) => {
-    span.end();
-    return value;
-  };
-  try {
-    const result = context.with(trace.setSpan(parent, span), handle);
-    if (result instanceof Promise) {
-      return result.then(ended, (error: unknown) => {
-        fail(span, error);
-        span.end();
-        throw error;
-      }) as T;
-    }
-    return ended(result);
-  } catch (error) {
-    fail(span, error);
-    span.end();
-    throw error;
-  }
+  return endingSpan(span, () => context.with(trace.setSpan(parent, span), handle));
 }
 
 /**
@@ -218,12 +200,17 @@ export function inConsumerSpan<T>(name: string, carrier: Record<string, string> 
 export function inSpan<T>(name: string, kind: OpenTelemetryApi.SpanKind, attributes: Attributes, run: (span?: Span) => T): T {
   if (!provider) return run();
   const span = tracer.startSpan(name, { kind, attributes });
+  return endingSpan(span, () => context.with(trace.setSpan(context.active(), span), () => run(span)));
+}
+
+/** Runs `run` and ends `span` when it is done (a returned promise settled), marking it failed on an error. */
+function endingSpan<T>(span: Span, run: () => T): T {
   const ended = (value: T) => {
     span.end();
     return value;
   };
   try {
-    const result = context.with(trace.setSpan(context.active(), span), () => run(span));
+    const result = run();
     if (result instanceof Promise) {
       return result.then(ended, (error: unknown) => {
         fail(span, error);
