@@ -4,7 +4,7 @@ import { brandsOf } from './brands.js';
 import { badInput, isServiceUnavailable } from './errors.js';
 import { isUuid } from './ids.js';
 import { loggerFor } from './logger.js';
-import { type Connection, DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, type PageArgs, parsePage } from './pagination.js';
+import { type Connection, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageArgs, parsePage, toConnection } from './pagination.js';
 import { type Principal, SERVICE_SCOPES } from './principal.js';
 import type { Peers } from './subgraph.js';
 import { answerError } from './targets.js';
@@ -157,17 +157,8 @@ export async function readAuditTrail(
     }),
   );
   const rows = answers.flat().sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-  const nodes = rows.slice(0, page.limit);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(SORT, [node.id]), node }));
   return {
-    edges,
-    nodes,
-    pageInfo: {
-      hasNextPage: rows.length > page.limit,
-      hasPreviousPage: page.after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    ...toConnection(rows, page, SORT, (node) => [node.id]),
     unavailable: unavailable.sort(),
   };
 }
