@@ -560,8 +560,11 @@ export type PageInfo = {
 
 /** What a change did to an entity. */
 export type AuditAction =
+  /** The entity was created. */
   | 'CREATE'
+  /** Some of its properties changed. */
   | 'UPDATE'
+  /** The entity was deleted. */
   | 'DELETE';
 
 /** One property of an audited change: its value before and after, as JSON text. */
@@ -586,7 +589,9 @@ export type AuditRecord = {
   source: Scalars['String']['output'];
   /** Entity type, e.g. `Customer`, `PriceList`, `Cart`. */
   entityType: Scalars['String']['output'];
+  /** The changed entity's id. */
   entityId: Scalars['ID']['output'];
+  /** Whether the entity was created, updated or deleted. */
   action: AuditAction;
   /** Who made it: a principal kind (customer, staff, partner, service, anonymous), `job` or `system`. */
   actorKind: Scalars['String']['output'];
@@ -602,6 +607,7 @@ export type AuditRecord = {
   traceId?: Maybe<Scalars['String']['output']>;
   /** Changed properties, in name order. */
   changes: Array<AuditChange>;
+  /** When the change was committed. */
   createdAt: Scalars['DateTime']['output'];
 };
 

@@ -589,8 +589,11 @@ export type BulkValidateInput = {
 
 /** One batch of valid rows to apply, once per (operation, batch). */
 export type BulkApplyInput = {
+  /** The bulk action, e.g. `price.update`. */
   action: Scalars['String']['input'];
+  /** The customer subgraph's bulk operation the batch belongs to. */
   operationId: Scalars['ID']['input'];
+  /** The batch number within the operation, from 0; (operation, batch) is applied once. */
   batch: Scalars['Int']['input'];
   /** At most 250 rows, each with the value validation answered. */
   rows: Array<BulkRowInput>;
@@ -598,32 +601,44 @@ export type BulkApplyInput = {
 
 /** A row: its number in the upload and its fields as a JSON object. */
 export type BulkRowInput = {
+  /** The row's number in the upload, from 1. */
   row: Scalars['Int']['input'];
+  /** The row's fields as a JSON object (header → value). */
   data: Scalars['String']['input'];
 };
 
 /** A row after validation: its normalised value (JSON) when valid, otherwise its problems. */
 export type BulkRowCheck = {
   __typename?: 'BulkRowCheck';
+  /** The row's number in the upload. */
   row: Scalars['Int']['output'];
+  /** The normalised row as JSON when valid; null when it has problems. */
   value?: Maybe<Scalars['String']['output']>;
+  /** Why the row is invalid; empty when valid. */
   problems: Array<BulkProblem>;
 };
 
 /** Why a row is invalid or failed. */
 export type BulkProblem = {
   __typename?: 'BulkProblem';
+  /** The column at fault; null when the row as a whole is. */
   field?: Maybe<Scalars['String']['output']>;
+  /** Machine-readable reason, e.g. `NOT_FOUND`, `INVALID`, `DUPLICATE`. */
   code: Scalars['String']['output'];
+  /** The reason in words. */
   message: Scalars['String']['output'];
 };
 
 /** What applying one row did. */
 export type BulkRowOutcome = {
   __typename?: 'BulkRowOutcome';
+  /** The row's number in the upload. */
   row: Scalars['Int']['output'];
+  /** True when the row was applied. */
   ok: Scalars['Boolean']['output'];
+  /** The id of the row written (the price); null when not applied. */
   id?: Maybe<Scalars['ID']['output']>;
+  /** Why applying the row failed; null when it was applied. */
   problem?: Maybe<BulkProblem>;
 };
 
@@ -658,8 +673,11 @@ export type PageInfo = {
 
 /** What a change did to an entity. */
 export type AuditAction =
+  /** The entity was created. */
   | 'CREATE'
+  /** Some of its properties changed. */
   | 'UPDATE'
+  /** The entity was deleted. */
   | 'DELETE';
 
 /** One property of an audited change: its value before and after, as JSON text. */
@@ -684,7 +702,9 @@ export type AuditRecord = {
   source: Scalars['String']['output'];
   /** Entity type, e.g. `Customer`, `PriceList`, `Cart`. */
   entityType: Scalars['String']['output'];
+  /** The changed entity's id. */
   entityId: Scalars['ID']['output'];
+  /** Whether the entity was created, updated or deleted. */
   action: AuditAction;
   /** Who made it: a principal kind (customer, staff, partner, service, anonymous), `job` or `system`. */
   actorKind: Scalars['String']['output'];
@@ -700,6 +720,7 @@ export type AuditRecord = {
   traceId?: Maybe<Scalars['String']['output']>;
   /** Changed properties, in name order. */
   changes: Array<AuditChange>;
+  /** When the change was committed. */
   createdAt: Scalars['DateTime']['output'];
 };
 

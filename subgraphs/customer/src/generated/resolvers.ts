@@ -278,6 +278,7 @@ export type Staff = {
   reports: Array<Staff>;
   /** True while the member must set a new password before signing in (expired, or set by someone else). */
   passwordChangeRequired: Scalars['Boolean']['output'];
+  /** When the member was created. */
   createdAt: Scalars['DateTime']['output'];
 };
 
@@ -287,6 +288,7 @@ export type AccessGroup = {
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   scopes: Array<Scalars['String']['output']>;
+  /** What the group is for, as its creator wrote it; null when none was given. */
   description?: Maybe<Scalars['String']['output']>;
   /** The brand that owns the group; null: shared by every brand (changed only with the all-brands grant). */
   storefrontId?: Maybe<Scalars['ID']['output']>;
@@ -627,11 +629,15 @@ export type Mutation = {
   staffUpdate: StaffPayload;
   /** The member cannot sign in any more, and their sessions end now. Not oneself. */
   staffDeactivate: StaffPayload;
+  /** Staff (`staff:manage`): creates an access group. */
   accessGroupCreate: AccessGroupPayload;
+  /** Staff (`staff:manage`): renames an access group or changes its description or scopes. */
   accessGroupUpdate: AccessGroupPayload;
   /** Add a member to a group; its scopes come with their next token. */
   accessGroupAssign: StaffPayload;
+  /** Staff (`staff:manage`): takes an access group away from a staff member. */
   accessGroupRemove: StaffPayload;
+  /** Staff or a partner admin (`partner:manage`): creates a user of a partner. */
   partnerUserCreate: PartnerUserCreatePayload;
   /** The user cannot sign in any more, and their sessions end now. Not oneself. */
   partnerUserDeactivate: PartnerUserPayload;
@@ -1128,7 +1134,9 @@ export type ApiKeyPayload = {
 /** A page of the audit trail, newest first: this subgraph's records and every other subgraph's, merged by time. */
 export type AuditRecordConnection = {
   __typename?: 'AuditRecordConnection';
+  /** The records of this page, each with its cursor. */
   edges: Array<AuditRecordEdge>;
+  /** Cursors and whether more records follow. */
   pageInfo: PageInfo;
   /**
    * True when every subgraph answered. Null with a SERVICE_UNAVAILABLE error (naming the subgraphs) when
@@ -1137,35 +1145,51 @@ export type AuditRecordConnection = {
   complete?: Maybe<Scalars['Boolean']['output']>;
 };
 
+/** One audit record and its cursor. */
 export type AuditRecordEdge = {
   __typename?: 'AuditRecordEdge';
+  /** Opaque cursor of this record, for `after`. */
   cursor: Scalars['String']['output'];
+  /** The audit record. */
   node: AuditRecord;
 };
 
 /** Who may sign in to a partner's portal. */
 export type PartnerUser = {
   __typename?: 'PartnerUser';
+  /** The partner user's id. */
   id: Scalars['ID']['output'];
+  /** The user's display name. */
   name: Scalars['String']['output'];
+  /** The user's sign-in email address. */
   email: Scalars['String']['output'];
+  /** The partner the user belongs to. */
   partner: Partner;
   /** A partner admin manages the partner's own users. */
   admin: Scalars['Boolean']['output'];
+  /** False once deactivated: the user cannot sign in. */
   active: Scalars['Boolean']['output'];
+  /** When the user was created. */
   createdAt: Scalars['DateTime']['output'];
 };
 
+/** A page of staff members. */
 export type StaffConnection = {
   __typename?: 'StaffConnection';
+  /** The members of this page, each with its cursor. */
   edges: Array<StaffEdge>;
+  /** The members of this page. */
   nodes: Array<Staff>;
+  /** Cursors and whether more members follow. */
   pageInfo: PageInfo;
 };
 
+/** One staff member and its cursor. */
 export type StaffEdge = {
   __typename?: 'StaffEdge';
+  /** Opaque cursor of this member, for `after`. */
   cursor: Scalars['String']['output'];
+  /** The staff member. */
   node: Staff;
 };
 
@@ -1173,14 +1197,21 @@ export type StaffEdge = {
 export type StaffFilter = {
   /** Part of the name or email, case-insensitive. */
   query?: InputMaybe<Scalars['String']['input']>;
+  /** Only active (true) or only deactivated (false) members; null for both. */
   active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only the direct reports of this manager. */
   managerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only members assigned this access group. */
   accessGroupId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** A new staff member of the caller's brand. */
 export type StaffCreateInput = {
+  /** The member's sign-in email address, unique among staff. */
   email: Scalars['String']['input'];
+  /** The member's display name. */
   name: Scalars['String']['input'];
+  /** The member's manager; null for none. */
   managerId?: InputMaybe<Scalars['ID']['input']>;
   /** Market segment codes (`*`: all); only segments the caller holds. */
   segments: Array<Scalars['String']['input']>;
@@ -1194,38 +1225,53 @@ export type StaffCreateInput = {
   password?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The created member, with its one-time password when none was given. */
 export type StaffCreatePayload = {
   __typename?: 'StaffCreatePayload';
+  /** The created member; null on error. */
   staff?: Maybe<Staff>;
   /** The generated one-time password, shown once (null when `password` was given). */
   oneTimePassword?: Maybe<Scalars['String']['output']>;
+  /** Why the member was not created; empty on success. */
   userErrors: Array<UserError>;
 };
 
 /** Absent fields stay as they are. */
 export type StaffUpdateInput = {
+  /** The member to update. */
   id: Scalars['ID']['input'];
+  /** New display name; null keeps it. */
   name?: InputMaybe<Scalars['String']['input']>;
   /** The new manager; null: none. */
   managerId?: InputMaybe<Scalars['ID']['input']>;
+  /** New market segment codes (`*`: all), replacing the old ones; only segments the caller holds; null keeps them. */
   segments?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Brands besides the member's home brand (replaces the current list). */
   storefrontIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Sets or clears the all-brands grant; null keeps it. */
   allBrands?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** Names one staff member. */
 export type StaffIdInput = {
+  /** The staff member's id. */
   id: Scalars['ID']['input'];
 };
 
+/** The staff member after the change. */
 export type StaffPayload = {
   __typename?: 'StaffPayload';
+  /** The member; null on error. */
   staff?: Maybe<Staff>;
+  /** Why the change was refused; empty on success. */
   userErrors: Array<UserError>;
 };
 
+/** A new access group (a named set of scopes). */
 export type AccessGroupCreateInput = {
+  /** The group's name. */
   name: Scalars['String']['input'];
+  /** What the group is for; optional. */
   description?: InputMaybe<Scalars['String']['input']>;
   /** Scopes (module:function) from the known list; only scopes the caller holds. */
   scopes: Array<Scalars['String']['input']>;
@@ -1233,63 +1279,92 @@ export type AccessGroupCreateInput = {
   shared?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** Changes to an access group; null fields keep their value. */
 export type AccessGroupUpdateInput = {
+  /** The group to update. */
   id: Scalars['ID']['input'];
+  /** New name; null keeps it. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** New description; null keeps it. */
   description?: InputMaybe<Scalars['String']['input']>;
   /** Replaces the group's scopes; members get them with their next token. */
   scopes?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
+/** The access group after the change. */
 export type AccessGroupPayload = {
   __typename?: 'AccessGroupPayload';
+  /** The group; null on error. */
   accessGroup?: Maybe<AccessGroup>;
+  /** Why the change was refused; empty on success. */
   userErrors: Array<UserError>;
 };
 
+/** A staff member and an access group to assign or remove. */
 export type AccessGroupAssignInput = {
+  /** The staff member. */
   staffId: Scalars['ID']['input'];
+  /** The access group. */
   accessGroupId: Scalars['ID']['input'];
 };
 
+/** A new user of a partner. */
 export type PartnerUserCreateInput = {
   /** Staff: the partner (of their acting brand); partner admins: their own (the default). */
   partnerId?: InputMaybe<Scalars['ID']['input']>;
+  /** The user's sign-in email address. */
   email: Scalars['String']['input'];
+  /** The user's display name. */
   name: Scalars['String']['input'];
   /** An initial password; absent: a one-time password is generated and returned once. Either must be changed at first sign-in. */
   password?: InputMaybe<Scalars['String']['input']>;
+  /** True to let the user manage the partner's other users. */
   admin?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** Names one partner user. */
 export type PartnerUserIdInput = {
+  /** The partner user's id. */
   id: Scalars['ID']['input'];
 };
 
+/** The partner user after the change. */
 export type PartnerUserPayload = {
   __typename?: 'PartnerUserPayload';
+  /** The user; null on error. */
   partnerUser?: Maybe<PartnerUser>;
+  /** Why the change was refused; empty on success. */
   userErrors: Array<UserError>;
 };
 
+/** The created partner user, with its one-time password when none was given. */
 export type PartnerUserCreatePayload = {
   __typename?: 'PartnerUserCreatePayload';
+  /** The created user; null on error. */
   partnerUser?: Maybe<PartnerUser>;
   /** The generated one-time password, shown once (null when `password` was given). */
   oneTimePassword?: Maybe<Scalars['String']['output']>;
+  /** Why the user was not created; empty on success. */
   userErrors: Array<UserError>;
 };
 
+/** The signed-in customer's current and new password. */
 export type CustomerPasswordChangeInput = {
+  /** The password in use now. */
   currentPassword: Scalars['String']['input'];
+  /** The password to set. */
   newPassword: Scalars['String']['input'];
 };
 
 /** How a notification reaches a customer: the inbox (`siteMessages`) is SITE_MESSAGE. */
 export type NotificationChannel =
+  /** Email to the customer's address. */
   | 'EMAIL'
+  /** Text message to the customer's mobile number. */
   | 'SMS'
+  /** A message in the customer's site inbox. */
   | 'SITE_MESSAGE'
+  /** Push notification to the customer's app. */
   | 'PUSH';
 
 /**
@@ -1299,18 +1374,23 @@ export type NotificationChannel =
  */
 export type NotificationTemplate = {
   __typename?: 'NotificationTemplate';
+  /** The template's id. */
   id: Scalars['ID']['output'];
+  /** The notification event the template is for, e.g. `cart.reminder`. */
   key: Scalars['String']['output'];
+  /** The channel the template is sent on. */
   channel: NotificationChannel;
   /** BCP 47, e.g. en, en-IE. */
   locale: Scalars['String']['output'];
   /** The subject (EMAIL, PUSH title, inbox title); SMS has none. */
   subject?: Maybe<Scalars['String']['output']>;
+  /** The message body, in Handlebars. */
   body: Scalars['String']['output'];
   /** The variables the text may use; a sender must give each of them. */
   variables: Array<Scalars['String']['output']>;
   /** The brand's own template; null: the default of every brand (read-only; save a brand template to override it). */
   storefront?: Maybe<Storefront>;
+  /** When the template was last saved. */
   updatedAt: Scalars['DateTime']['output'];
   /** Optimistic-locking version: send it back on updates. */
   version: Scalars['Int']['output'];
@@ -1319,10 +1399,13 @@ export type NotificationTemplate = {
 /** A template rendered with sample variables, nothing sent. */
 export type NotificationPreview = {
   __typename?: 'NotificationPreview';
+  /** The rendered subject; null for channels without one. */
   subject?: Maybe<Scalars['String']['output']>;
+  /** The rendered body. */
   body: Scalars['String']['output'];
 };
 
+/** Whether a notification was delivered to its channel. */
 export type NotificationStatus =
   /** Handed to the channel (written to the outbox, accepted by the SMTP server, put in the inbox). */
   | 'SENT'
@@ -1332,49 +1415,73 @@ export type NotificationStatus =
 /** One message sent to one customer on one channel: what the notification service recorded. */
 export type NotificationSent = {
   __typename?: 'NotificationSent';
+  /** The sent notification's id. */
   id: Scalars['ID']['output'];
+  /** The key of the template it was rendered from. */
   templateKey: Scalars['String']['output'];
+  /** The channel it was sent on. */
   channel: NotificationChannel;
+  /** The locale of the template used. */
   locale: Scalars['String']['output'];
   /** Email address, mobile number, or the account id for the inbox and push. */
   recipient?: Maybe<Scalars['String']['output']>;
+  /** The rendered subject; null for channels without one. */
   subject?: Maybe<Scalars['String']['output']>;
   /** The rendered text; one-time secrets (e.g. a password reset code) are recorded as [redacted]. */
   body: Scalars['String']['output'];
+  /** Whether sending succeeded. */
   status: NotificationStatus;
+  /** Why sending failed; null when it was sent. */
   error?: Maybe<Scalars['String']['output']>;
+  /** The customer it was sent to; null when it was not sent to an account. */
   customer?: Maybe<Customer>;
   /** The message this one resent, if any. */
   resendOfId?: Maybe<Scalars['ID']['output']>;
+  /** When it was sent. */
   createdAt: Scalars['DateTime']['output'];
 };
 
+/** A page of sent notifications, newest first. */
 export type NotificationSentConnection = {
   __typename?: 'NotificationSentConnection';
+  /** The notifications of this page, each with its cursor. */
   edges: Array<NotificationSentEdge>;
+  /** The notifications of this page. */
   nodes: Array<NotificationSent>;
+  /** Cursors and whether more notifications follow. */
   pageInfo: PageInfo;
 };
 
+/** One sent notification and its cursor. */
 export type NotificationSentEdge = {
   __typename?: 'NotificationSentEdge';
+  /** Opaque cursor of this notification, for `after`. */
   cursor: Scalars['String']['output'];
+  /** The sent notification. */
   node: NotificationSent;
 };
 
 /** Narrows `notificationsSent`; every given field must match. */
 export type NotificationSentFilter = {
+  /** Only those sent to this customer. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only those of this template key. */
   templateKey?: InputMaybe<Scalars['String']['input']>;
+  /** Only those sent on this channel. */
   channel?: InputMaybe<NotificationChannel>;
+  /** Only those with this status. */
   status?: InputMaybe<NotificationStatus>;
 };
 
+/** A template to render, by id or by key, channel and locale, with sample variables. */
 export type NotificationTemplatePreviewInput = {
   /** A template by id, or else the template `key` resolves to for `channel` and `locale` in the caller's storefront. */
   id?: InputMaybe<Scalars['ID']['input']>;
+  /** The template's key, with `channel` and `locale`, when `id` is not given. */
   key?: InputMaybe<Scalars['String']['input']>;
+  /** The template's channel, when `id` is not given. */
   channel?: InputMaybe<NotificationChannel>;
+  /** The template's locale, when `id` is not given. */
   locale?: InputMaybe<Scalars['String']['input']>;
   /** A value for every declared variable. */
   sampleVariables: Array<NotificationVariableInput>;
@@ -1382,60 +1489,88 @@ export type NotificationTemplatePreviewInput = {
 
 /** One template variable's value (null renders empty). */
 export type NotificationVariableInput = {
+  /** The variable's name, as declared by the template. */
   name: Scalars['String']['input'];
+  /** The variable's value; null leaves it unset. */
   value?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The rendered preview. */
 export type NotificationPreviewPayload = {
   __typename?: 'NotificationPreviewPayload';
+  /** The preview; null on error. */
   preview?: Maybe<NotificationPreview>;
+  /** Why the template could not be rendered; empty on success. */
   userErrors: Array<UserError>;
 };
 
+/** A new template of the caller's storefront. */
 export type NotificationTemplateCreateInput = {
   /** Dotted event name, e.g. cart.reminder. */
   key: Scalars['String']['input'];
+  /** The channel it is for. */
   channel: NotificationChannel;
+  /** The locale it is written in. */
   locale?: InputMaybe<Scalars['String']['input']>;
+  /** The subject, in Handlebars; for email and push. */
   subject?: InputMaybe<Scalars['String']['input']>;
+  /** The body, in Handlebars. */
   body: Scalars['String']['input'];
+  /** The variable names the text may use. */
   variables: Array<Scalars['String']['input']>;
 };
 
+/** Changes to a template; null fields keep their value. */
 export type NotificationTemplateUpdateInput = {
+  /** The template to update. */
   id: Scalars['ID']['input'];
   /** The version read; a stale one is a CONFLICT userError. */
   version: Scalars['Int']['input'];
+  /** New subject; null keeps it. */
   subject?: InputMaybe<Scalars['String']['input']>;
+  /** New body; null keeps it. */
   body?: InputMaybe<Scalars['String']['input']>;
+  /** New variable names; null keeps them. */
   variables?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
+/** The template after the change. */
 export type NotificationTemplatePayload = {
   __typename?: 'NotificationTemplatePayload';
+  /** The template; null on error. */
   template?: Maybe<NotificationTemplate>;
+  /** Why the change was refused; empty on success. */
   userErrors: Array<UserError>;
 };
 
+/** Names a sent notification to send again. */
 export type NotificationResendInput = {
+  /** The sent notification's id. */
   id: Scalars['ID']['input'];
 };
 
+/** The new notification sent. */
 export type NotificationResendPayload = {
   __typename?: 'NotificationResendPayload';
   /** The new record of the message sent again. */
   notification?: Maybe<NotificationSent>;
+  /** Why it was not resent; empty on success. */
   userErrors: Array<UserError>;
 };
 
 /** Other subgraphs only: notifications to send by template. */
 export type NotificationSendInput = {
+  /** The notifications to send. */
   messages: Array<NotificationMessageInput>;
 };
 
+/** One notification to send to one customer. */
 export type NotificationMessageInput = {
+  /** The customer to notify. */
   customerId: Scalars['ID']['input'];
+  /** The key of the template to render. */
   templateKey: Scalars['String']['input'];
+  /** The values of the template's variables. */
   variables: Array<NotificationVariableInput>;
   /** Exactly these channels; absent: the inbox plus the customer's preferred channels for `preferenceType` (EMAIL when none). */
   channels?: InputMaybe<Array<NotificationChannel>>;
@@ -1447,7 +1582,9 @@ export type NotificationMessageInput = {
   dedupeKey?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** What became of one notification request. */
 export type NotificationOutcome =
+  /** Sent on at least one channel. */
   | 'SENT'
   /** A marketing message for an account without any consent: nothing sent. */
   | 'OPTED_OUT'
@@ -1458,40 +1595,54 @@ export type NotificationOutcome =
   /** Nothing could be delivered (see the sent history). */
   | 'FAILED';
 
+/** The outcome for one requested notification. */
 export type NotificationSendResult = {
   __typename?: 'NotificationSendResult';
+  /** The customer it was for. */
   customerId: Scalars['ID']['output'];
+  /** What became of it. */
   outcome: NotificationOutcome;
   /** Channels handed a message by this call. */
   channels: Array<NotificationChannel>;
 };
 
+/** The outcome of each requested notification. */
 export type NotificationSendPayload = {
   __typename?: 'NotificationSendPayload';
+  /** One result per message, in input order. */
   results: Array<NotificationSendResult>;
+  /** Why the request was refused; empty on success. */
   userErrors: Array<UserError>;
 };
 
+/** The email address of the account whose password was forgotten. */
 export type CustomerPasswordResetRequestInput = {
+  /** The account's email address. */
   email: Scalars['String']['input'];
 };
 
+/** A reset token and the new password. */
 export type CustomerPasswordResetInput = {
   /** The one-time code from the reset message. */
   token: Scalars['String']['input'];
+  /** The new password. */
   password: Scalars['String']['input'];
 };
 
+/** The result of a password reset step. */
 export type PasswordResetPayload = {
   __typename?: 'PasswordResetPayload';
   /** The request was taken (a reset request answers true whether or not the email has an account); for the reset, the password is set. */
   ok: Scalars['Boolean']['output'];
+  /** Why the step was refused; empty on success. */
   userErrors: Array<UserError>;
 };
 
 /** How an upload is written: CSV with a header line, or one JSON object per line. */
 export type BulkFormat =
+  /** Comma-separated values with a header row. */
   | 'CSV'
+  /** One JSON object per line. */
   | 'JSONL';
 
 /** Where a bulk operation is: validated (nothing written), queued and running (batch by batch), then finished. */
@@ -1523,6 +1674,7 @@ export type BulkRowStatus =
 /** An upload for one named bulk action (`customer.import`, `staff.import`, `price.update`) in one storefront. */
 export type BulkOperation = {
   __typename?: 'BulkOperation';
+  /** The operation's id. */
   id: Scalars['ID']['output'];
   /** The brand the rows are for. */
   storefrontId: Scalars['ID']['output'];
@@ -1530,7 +1682,9 @@ export type BulkOperation = {
   module: Scalars['String']['output'];
   /** The action's name. */
   action: Scalars['String']['output'];
+  /** The format of the uploaded content. */
   format: BulkFormat;
+  /** Where the operation is in its lifecycle. */
   status: BulkOperationStatus;
   /** Counts and timings. */
   stats: BulkOperationStats;
@@ -1538,9 +1692,13 @@ export type BulkOperation = {
   batches: Array<BulkBatch>;
   /** Rows in file order, optionally of one status (e.g. the INVALID ones with their reasons). */
   rows: BulkOperationRowConnection;
+  /** When the file was uploaded and validated. */
   createdAt: Scalars['DateTime']['output'];
+  /** When it was confirmed; null until then. */
   confirmedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the first batch started; null until then. */
   startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it completed, failed or was cancelled; null until then. */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
@@ -1582,11 +1740,17 @@ export type BulkBatch = {
   __typename?: 'BulkBatch';
   /** 0-based batch number. */
   number: Scalars['Int']['output'];
+  /** Rows in the batch. */
   rows: Scalars['Int']['output'];
+  /** Rows of the batch that succeeded. */
   succeeded: Scalars['Int']['output'];
+  /** Rows of the batch that failed. */
   failed: Scalars['Int']['output'];
+  /** When the batch started. */
   startedAt: Scalars['DateTime']['output'];
+  /** When the batch finished. */
   finishedAt: Scalars['DateTime']['output'];
+  /** How long the batch took, in milliseconds. */
   durationMs: Scalars['Int']['output'];
 };
 
@@ -1595,6 +1759,7 @@ export type BulkOperationRow = {
   __typename?: 'BulkOperationRow';
   /** 1-based row number in the file (the header line not counted). */
   number: Scalars['Int']['output'];
+  /** The row's status. */
   status: BulkRowStatus;
   /** Its fields as uploaded, as a JSON object. */
   data: Scalars['String']['output'];
@@ -1609,59 +1774,82 @@ export type BulkRowError = {
   __typename?: 'BulkRowError';
   /** The column at fault, when it is about one. */
   field?: Maybe<Scalars['String']['output']>;
+  /** Machine-readable error code. */
   code: Scalars['String']['output'];
+  /** Human-readable explanation. */
   message: Scalars['String']['output'];
 };
 
+/** One row and its cursor. */
 export type BulkOperationRowEdge = {
   __typename?: 'BulkOperationRowEdge';
+  /** Opaque cursor of this row, for `after`. */
   cursor: Scalars['String']['output'];
+  /** The row. */
   node: BulkOperationRow;
 };
 
+/** A page of an operation's rows, by row number. */
 export type BulkOperationRowConnection = {
   __typename?: 'BulkOperationRowConnection';
+  /** The rows of this page, each with its cursor. */
   edges: Array<BulkOperationRowEdge>;
+  /** Cursors and whether more rows follow. */
   pageInfo: PageInfo;
 };
 
+/** One bulk operation and its cursor. */
 export type BulkOperationEdge = {
   __typename?: 'BulkOperationEdge';
+  /** Opaque cursor of this operation, for `after`. */
   cursor: Scalars['String']['output'];
+  /** The bulk operation. */
   node: BulkOperation;
 };
 
+/** A page of bulk operations, newest first. */
 export type BulkOperationConnection = {
   __typename?: 'BulkOperationConnection';
+  /** The operations of this page, each with its cursor. */
   edges: Array<BulkOperationEdge>;
+  /** Cursors and whether more operations follow. */
   pageInfo: PageInfo;
 };
 
 /** Which operations to list. */
 export type BulkOperationFilter = {
+  /** Only operations of this action. */
   action?: InputMaybe<Scalars['String']['input']>;
+  /** Only operations with this status. */
   status?: InputMaybe<BulkOperationStatus>;
 };
 
+/** A file to validate as a new bulk operation. */
 export type BulkOperationCreateInput = {
   /** The action: `customer.import` (name, email, phone, type), `staff.import` (name, email, groups, segments) or `price.update` (priceListId, productId or sku, type, amount, interval). */
   action: Scalars['String']['input'];
+  /** The format of `content`. */
   format: BulkFormat;
   /** The upload itself: at most 900,000 bytes and 10,000 rows. */
   content: Scalars['String']['input'];
 };
 
+/** Names one bulk operation. */
 export type BulkOperationIdInput = {
+  /** The bulk operation's id. */
   id: Scalars['ID']['input'];
 };
 
+/** The bulk operation after the change. */
 export type BulkOperationPayload = {
   __typename?: 'BulkOperationPayload';
   /** The operation, with its counts and row-level reasons; null when the upload itself was refused. */
   bulkOperation?: Maybe<BulkOperation>;
+  /** Why the change was refused; empty on success. */
   userErrors: Array<UserError>;
 };
 
+/** Live updates. */
 export type Subscription = {
   __typename?: 'Subscription';
   /** A bulk operation of the caller's brands, each time a batch commits or its status changes. */
@@ -1669,6 +1857,7 @@ export type Subscription = {
 };
 
 
+/** Live updates. */
 export type SubscriptionBulkOperationProgressArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1689,50 +1878,74 @@ export type StaffSsoSignInInput = {
 
 /** How an NPS series is cut: UTC calendar days, weeks (from Monday) or months. */
 export type NpsInterval =
+  /** One bucket per UTC day. */
   | 'DAY'
+  /** One bucket per UTC week, starting on Monday. */
   | 'WEEK'
+  /** One bucket per UTC calendar month. */
   | 'MONTH';
 
+/** A page of NPS surveys. */
 export type NpsSurveyConnection = {
   __typename?: 'NpsSurveyConnection';
+  /** The surveys of this page, each with its cursor. */
   edges: Array<NpsSurveyEdge>;
+  /** The surveys of this page. */
   nodes: Array<NpsSurvey>;
+  /** Cursors and whether more surveys follow. */
   pageInfo: PageInfo;
 };
 
+/** One survey and its cursor. */
 export type NpsSurveyEdge = {
   __typename?: 'NpsSurveyEdge';
+  /** Opaque cursor of this survey, for `after`. */
   cursor: Scalars['String']['output'];
+  /** The survey. */
   node: NpsSurvey;
 };
 
+/** A page of NPS responses. */
 export type NpsResponseConnection = {
   __typename?: 'NpsResponseConnection';
+  /** The responses of this page, each with its cursor. */
   edges: Array<NpsResponseEdge>;
+  /** The responses of this page. */
   nodes: Array<NpsResponse>;
+  /** Cursors and whether more responses follow. */
   pageInfo: PageInfo;
 };
 
+/** One response and its cursor. */
 export type NpsResponseEdge = {
   __typename?: 'NpsResponseEdge';
+  /** Opaque cursor of this response, for `after`. */
   cursor: Scalars['String']['output'];
+  /** The response. */
   node: NpsResponse;
 };
 
 /** One bucket of an NPS series: responses with start <= respondedAt < end (and within the report's period). */
 export type NpsBucket = {
   __typename?: 'NpsBucket';
+  /** Start of the bucket (inclusive, UTC). */
   start: Scalars['DateTime']['output'];
+  /** End of the bucket (exclusive, UTC). */
   end: Scalars['DateTime']['output'];
+  /** NPS of the responses in the bucket. */
   summary: NpsSummary;
 };
 
+/** NPS of one customer segment. */
 export type NpsSegmentScore = {
   __typename?: 'NpsSegmentScore';
+  /** The segment. */
   segment: Scalars['String']['output'];
+  /** NPS of the segment's responses. */
   summary: NpsSummary;
 };
 
+/** NPS over a period: the total, a time series and a score per segment. */
 export type NpsReport = {
   __typename?: 'NpsReport';
   /** The whole period. */
@@ -1774,8 +1987,11 @@ export type PageInfo = {
 
 /** What a change did to an entity. */
 export type AuditAction =
+  /** The entity was created. */
   | 'CREATE'
+  /** Some of its properties changed. */
   | 'UPDATE'
+  /** The entity was deleted. */
   | 'DELETE';
 
 /** One property of an audited change: its value before and after, as JSON text. */
@@ -1800,7 +2016,9 @@ export type AuditRecord = {
   source: Scalars['String']['output'];
   /** Entity type, e.g. `Customer`, `PriceList`, `Cart`. */
   entityType: Scalars['String']['output'];
+  /** The changed entity's id. */
   entityId: Scalars['ID']['output'];
+  /** Whether the entity was created, updated or deleted. */
   action: AuditAction;
   /** Who made it: a principal kind (customer, staff, partner, service, anonymous), `job` or `system`. */
   actorKind: Scalars['String']['output'];
@@ -1816,6 +2034,7 @@ export type AuditRecord = {
   traceId?: Maybe<Scalars['String']['output']>;
   /** Changed properties, in name order. */
   changes: Array<AuditChange>;
+  /** When the change was committed. */
   createdAt: Scalars['DateTime']['output'];
 };
 
