@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent, createServer as createHttpServer, request } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,16 +118,66 @@ async function signalUnderLoad(port: number, count: number, stop: () => void) {
   const answers = burst(port, count);
   // Once the first answer is back the rest are queued behind it in the server.
   await Promise.race(answers);
-  const signalledAt = Date.now();
   stop();
-  const settled = await Promise.allSettled(answers);
-  return { settled, signalledAt };
+  return { settled: await Promise.allSettled(answers) };
+}
+
+/**
+ * An HTTP relay in front of a subgraph that can hold requests: while closed it keeps every request
+ * waiting, so the test knows requests are in flight in the router when it signals, however fast the machine.
+ */
+function gatedRelay(target: string) {
+  let open = true;
+  let held: (() => void)[] = [];
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const forward = async () => {
+        const reply = await fetch(`${target}${req.url}`, {
+          method: req.method,
+          headers: Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host')) as Record<string, string>,
+          body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+        });
+        res.writeHead(reply.status, { 'content-type': reply.headers.get('content-type') ?? 'application/json' });
+        res.end(Buffer.from(await reply.arrayBuffer()));
+      };
+      if (open) void forward();
+      else held.push(() => void forward());
+    });
+  });
+  return {
+    server,
+    listen: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)),
+      ),
+    close: () => {
+      open = false;
+    },
+    /** Resolves once requests are held and no new one has come for 200 ms; the number held. */
+    settled: async () => {
+      let seen = -1;
+      while (held.length === 0 || held.length !== seen) {
+        seen = held.length;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return held.length;
+    },
+    release: () => {
+      open = true;
+      const waiting = held;
+      held = [];
+      for (const go of waiting) go();
+    },
+  };
 }
 
 describe('graceful shutdown', { timeout: 120_000 }, () => {
   describe('the production router (stack/bin/serve router) on SIGTERM', () => {
     const booted: BootedSubgraph[] = [];
     const urls = new Map<string, string>();
+    let catalogGate: ReturnType<typeof gatedRelay> | undefined;
     beforeAll(async () => {
       const secret = internalSecret();
       const peers = (name: string) => httpTarget(name, `${urls.get(name)}/graphql`, secret);
@@ -138,8 +188,12 @@ describe('graceful shutdown', { timeout: 120_000 }, () => {
         urls.set(definition.name, `http://127.0.0.1:${(server.address() as { port: number }).port}`);
         booted.push(subgraph);
       }
+      // The router reaches catalog through the gate (the products in every request come from there).
+      catalogGate = gatedRelay(urls.get('catalog') as string);
+      urls.set('catalog', await catalogGate.listen());
     });
     afterAll(async () => {
+      catalogGate?.server.close();
       for (const subgraph of booted) {
         await subgraph.server.stop();
         await subgraph.orm.close();
@@ -167,12 +221,21 @@ describe('graceful shutdown', { timeout: 120_000 }, () => {
         subscribeLive(live, 'subscription { storefrontOffers { id } }');
         await new Promise((r) => setTimeout(r, 300));
 
-        const { settled, signalledAt } = await signalUnderLoad(port, 60, () => router.child.kill('SIGTERM'));
+        // All 60 requests are held in flight at catalog when the signal comes; released once the router is draining.
+        const gate = catalogGate as ReturnType<typeof gatedRelay>;
+        gate.close();
+        const pending = burst(port, 60);
+        expect(await gate.settled()).toBeGreaterThan(0);
+        const signalledAt = Date.now();
+        router.child.kill('SIGTERM');
+        await new Promise((r) => setTimeout(r, 300));
+        gate.release();
+        const settled = await Promise.allSettled(pending);
         const answers = settled.map((s) => (s.status === 'fulfilled' ? s.value : { status: 0, body: String(s.reason), at: 0 }));
         expect(answers.filter((a) => a.status !== 200)).toEqual([]);
         expect(answers.every((a) => JSON.parse(a.body).data?.products.nodes.length > 0)).toBe(true);
-        // The signal really came mid-load: some answers were still to come.
-        expect(answers.some((a) => a.at > signalledAt)).toBe(true);
+        // The signal really came mid-load: every answer came after it.
+        expect(answers.every((a) => a.at > signalledAt)).toBe(true);
         expect((await live.closed).code).toBe(1001);
         expect(await refused(port)).toBe(true);
         expect(await router.exited).toBe(0);
