@@ -136,7 +136,10 @@ function gatedRelay(target: string) {
       const forward = async () => {
         const reply = await fetch(`${target}${req.url}`, {
           method: req.method,
-          headers: Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host')) as Record<string, string>,
+          headers: Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host')) as Record<
+            string,
+            string
+          >,
           body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
         });
         res.writeHead(reply.status, { 'content-type': reply.headers.get('content-type') ?? 'application/json' });
