@@ -30,6 +30,8 @@ export * from './principal.js';
 export * from './redis-watch.js';
 export * from './request-screen.js';
 export * from './row-scope.js';
+export * from './rules.js';
+export * from './rules-validate.js';
 export * from './run-subgraph.js';
 export * from './scalars.js';
 export * from './secrets.js';
