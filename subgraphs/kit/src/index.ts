@@ -9,6 +9,7 @@ export * from './bulk-remote.js';
 export * from './bus.js';
 export * from './clock.js';
 export * from './columns.js';
+export * from './contact-match.js';
 export * from './cors.js';
 export * from './database.js';
 export * from './errors.js';
