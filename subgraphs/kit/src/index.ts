@@ -11,6 +11,7 @@ export * from './clock.js';
 export * from './columns.js';
 export * from './contact-match.js';
 export * from './cors.js';
+export * from './csv-import.js';
 export * from './database.js';
 export * from './errors.js';
 export * from './events.js';
