@@ -140,3 +140,10 @@ describe('businessTimeBetween', () => {
         }
   });
 });
+
+describe('unvalidated calendars', () => {
+  it('count overlapping weekly ranges once', () => {
+    const overlapping: BusinessCalendar = { timeZone: 'UTC', weekly: days(['MONDAY'], ['09:00', '13:00'], ['12:00', '17:00']) };
+    expect(businessTimeBetween(overlapping, at('2026-11-30T00:00:00Z'), at('2026-12-01T00:00:00Z'))).toBe(480);
+  });
+});

@@ -12,10 +12,14 @@ type Raw = Record<string, unknown>;
 const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): unknown[] | null => (v == null ? [] : Array.isArray(v) ? v : null);
 
-/** The zone's canonical IANA name ("europe/dublin" → "Europe/Dublin"), or null when unknown. */
+/**
+ * A valid IANA zone name, or null. Spelling is fixed when ICU knows the name in other case
+ * ("europe/dublin" → "Europe/Dublin"); links stay as given (ICU would turn Asia/Kolkata into Asia/Calcutta).
+ */
 export function canonicalTimeZone(zone: unknown): string | null {
   if (typeof zone !== 'string' || !IANAZone.isValidZone(zone)) return null;
-  return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+  const resolved = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+  return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
 }
 
 function time(c: Checks, value: unknown, field: string[], allowMidnightEnd: boolean): string | null {
@@ -34,13 +38,15 @@ function range(c: Checks, raw: Raw, field: string[]): { from: string; to: string
   return null;
 }
 
-/** Reports the later of any two overlapping ranges in a group (touching ranges are fine). */
-function noOverlaps<T extends { from: string; to: string }>(c: Checks, items: [T, string[]][], what: string): void {
-  const sorted = [...items].sort(([a], [b]) => minutesOf(a.from) - minutesOf(b.from));
-  for (let i = 1; i < sorted.length; i++) {
-    const [prev] = sorted[i - 1]!;
-    const [item, field] = sorted[i]!;
-    if (minutesOf(item.from) < minutesOf(prev.to)) c.add('OVERLAP', `Overlaps ${prev.from}–${prev.to} on the same ${what}`, field);
+type Span = { from: string; to: string; field: string[] };
+
+/** Reports the later of any two overlapping spans in a group (touching ones are fine). */
+function noOverlaps(c: Checks, spans: Span[], what: string): void {
+  const sorted = [...spans].sort((a, b) => minutesOf(a.from) - minutesOf(b.from));
+  for (const [i, span] of sorted.entries()) {
+    const prev = sorted[i - 1];
+    if (prev && minutesOf(span.from) < minutesOf(prev.to))
+      c.add('OVERLAP', `Overlaps ${prev.from}–${prev.to} on the same ${what}`, span.field);
   }
 }
 
@@ -50,7 +56,7 @@ function weekly(c: Checks, raw: unknown, path: string[]): OpeningHours[] {
     c.add('INVALID', `Use a list of at most ${MAX_RANGES} opening hours`, path);
     return [];
   }
-  const out: [OpeningHours, string[]][] = [];
+  const out: (OpeningHours & { field: string[] })[] = [];
   for (const [i, item] of items.entries()) {
     const field = [...path, String(i)];
     if (!isRecord(item)) {
@@ -60,15 +66,17 @@ function weekly(c: Checks, raw: unknown, path: string[]): OpeningHours[] {
     const day = item.day as Weekday;
     if (!WEEKDAYS.includes(day)) c.add('INVALID', `Use one of ${WEEKDAYS.join(', ')}`, [...field, 'day']);
     const hours = range(c, item, field);
-    if (hours && WEEKDAYS.includes(day)) out.push([{ day, ...hours }, field]);
+    if (hours && WEEKDAYS.includes(day)) out.push({ day, ...hours, field });
   }
   for (const day of WEEKDAYS)
     noOverlaps(
       c,
-      out.filter(([h]) => h.day === day),
+      out.filter((h) => h.day === day),
       'day',
     );
-  return out.map(([h]) => h).sort((a, b) => WEEKDAYS.indexOf(a.day) - WEEKDAYS.indexOf(b.day) || minutesOf(a.from) - minutesOf(b.from));
+  return out
+    .map(({ field, ...h }) => h)
+    .sort((a, b) => WEEKDAYS.indexOf(a.day) - WEEKDAYS.indexOf(b.day) || minutesOf(a.from) - minutesOf(b.from));
 }
 
 function holidays(c: Checks, raw: unknown, path: string[]): Holiday[] {
@@ -77,7 +85,7 @@ function holidays(c: Checks, raw: unknown, path: string[]): Holiday[] {
     c.add('INVALID', `Use a list of at most ${MAX_HOLIDAYS} holidays`, path);
     return [];
   }
-  const out: [Holiday, string[]][] = [];
+  const out: (Holiday & { field: string[] })[] = [];
   for (const [i, item] of items.entries()) {
     const field = [...path, String(i)];
     if (!isRecord(item)) {
@@ -90,16 +98,14 @@ function holidays(c: Checks, raw: unknown, path: string[]): Holiday[] {
     if (name != null && name.length > 100) c.add('TOO_LONG', 'At most 100 characters', [...field, 'name']);
     const whole = item.from == null && item.to == null;
     const hours = whole ? null : range(c, item, field);
-    if (date != null && (whole || hours)) out.push([{ date, from: hours?.from ?? null, to: hours?.to ?? null, name }, field]);
+    if (date != null && (whole || hours)) out.push({ date, from: hours?.from ?? null, to: hours?.to ?? null, name, field });
   }
-  const dates = new Map<string, [Holiday, string[]][]>();
-  for (const entry of out) dates.set(entry[0].date, [...(dates.get(entry[0].date) ?? []), entry]);
-  for (const [date, entries] of dates) {
-    if (entries.length > 1 && entries.some(([h]) => h.from == null)) {
-      c.add('DUPLICATE', `${date} is listed more than once and closed all day`, entries[1]![1]);
-    } else noOverlaps(c, entries as [{ from: string; to: string }, string[]][], 'date');
+  for (const date of new Set(out.map((h) => h.date))) {
+    const same = out.filter((h) => h.date === date);
+    if (same.length > 1 && same.some((h) => h.from == null)) c.add('DUPLICATE', `${date} is listed more than once`, same[1]!.field);
+    else noOverlaps(c, same.filter((h) => h.from != null) as Span[], 'date');
   }
-  return out.map(([h]) => h).sort((a, b) => a.date.localeCompare(b.date) || (a.from ?? '').localeCompare(b.from ?? ''));
+  return out.map(({ field, ...h }) => h).sort((a, b) => a.date.localeCompare(b.date) || (a.from ?? '').localeCompare(b.from ?? ''));
 }
 
 /**
