@@ -7,6 +7,7 @@ export * from './brands.js';
 export * from './bulk.js';
 export * from './bulk-remote.js';
 export * from './bus.js';
+export * from './business-time.js';
 export * from './clock.js';
 export * from './columns.js';
 export * from './contact-match.js';
