@@ -1622,10 +1622,12 @@ export type NotificationSendInput = {
   messages: Array<NotificationMessageInput>;
 };
 
-/** One notification to send to one customer. */
+/** One notification to send to one customer or one staff member. */
 export type NotificationMessageInput = {
-  /** The customer to notify. */
-  customerId: Scalars['ID']['input'];
+  /** The customer to notify (or give `staffId`). */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** The staff member to notify, instead of a customer: an ACTIVE member acting on the call's brand, by EMAIL (never marketing). */
+  staffId?: InputMaybe<Scalars['ID']['input']>;
   /** The key of the template to render. */
   templateKey: Scalars['String']['input'];
   /** The values of the template's variables. */
@@ -1644,9 +1646,9 @@ export type NotificationMessageInput = {
 export type NotificationOutcome =
   /** Sent on at least one channel. */
   | 'SENT'
-  /** A marketing message for an account without any consent: nothing sent. */
+  /** A marketing message for an account without any consent, or for a staff member: nothing sent. */
   | 'OPTED_OUT'
-  /** No such ACTIVE account in the storefront. */
+  /** No such ACTIVE account (or staff member acting on the brand) in the storefront. */
   | 'SKIPPED'
   /** Every channel had been sent under this dedupe key before. */
   | 'DUPLICATE'
@@ -1656,8 +1658,10 @@ export type NotificationOutcome =
 /** The outcome for one requested notification. */
 export type NotificationSendResult = {
   __typename?: 'NotificationSendResult';
-  /** The customer it was for. */
-  customerId: Scalars['ID']['output'];
+  /** The customer it was for; null when it was for a staff member. */
+  customerId?: Maybe<Scalars['ID']['output']>;
+  /** The staff member it was for; null when it was for a customer. */
+  staffId?: Maybe<Scalars['ID']['output']>;
   /** What became of it. */
   outcome: NotificationOutcome;
   /** Channels handed a message by this call. */
@@ -3136,7 +3140,8 @@ export type NotificationResendPayloadResolvers<ContextType = CustomerContext, Pa
 };
 
 export type NotificationSendResultResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationSendResult'] = ResolversParentTypes['NotificationSendResult']> = {
-  customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  staffId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['NotificationOutcome'], ParentType, ContextType>;
   channels?: Resolver<Array<ResolversTypes['NotificationChannel']>, ParentType, ContextType>;
 };
