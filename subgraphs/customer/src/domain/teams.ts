@@ -23,16 +23,16 @@ export function teamVisible(principal: Principal, team: ITeam | null): ITeam | n
   return team.storefrontId == null || team.storefrontId === actingStorefront(principal) ? team : null;
 }
 
-/** A staff member may be shown as a member of a team the caller sees when they may act on the caller's brand. */
-export const memberVisible = (principal: Principal, staff: IStaff): boolean => {
-  if (principal.kind === 'service') return true;
-  const brand = actingStorefront(principal);
-  return (
-    principal.kind === 'staff' &&
-    !!brand &&
-    (staff.storefrontId === brand || staff.storefronts.some((b) => b === brand || b === ALL_BRANDS))
-  );
-};
+/**
+ * A member shown in a team the caller sees: one who acts on the caller's brand (staff: their acting
+ * brand; a service: the brand it calls for, any when it names none).
+ */
+export function memberVisible(principal: Principal, staff: IStaff): boolean {
+  if (principal.kind !== 'staff' && principal.kind !== 'service') return false;
+  const brand = principal.kind === 'service' ? principal.storefrontId : actingStorefront(principal);
+  if (!brand) return principal.kind === 'service';
+  return staff.storefrontId === brand || staff.storefronts.some((b) => b === brand || b === ALL_BRANDS);
+}
 
 export type TeamFilter = { kind?: TeamKind | null; active?: boolean | null; staffId?: string | null };
 
