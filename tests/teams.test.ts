@@ -386,3 +386,23 @@ describe('staff as notification recipients', () => {
     expect(mail?.raw).toContain('Subject: Approval needed: quote Q-77');
   });
 });
+
+describe('SQL per request', () => {
+  it('the team directory with managers, members and their teams costs the same for more teams', async () => {
+    const query = '{ teams { id manager { id name } members { id name teams { id } } } }';
+    const before = await as.volt(query);
+    for (let i = 0; i < 3; i++)
+      succeeded(
+        await run(as.volt, 'teamCreate', {
+          name: slug('Volt n+1'),
+          kind: 'SUPPORT',
+          managerId: STAFF.voltManager,
+          memberIds: [STAFF.voltConsumer, STAFF.voltBusiness, STAFF.voltManager],
+        }),
+        'teamCreate',
+      );
+    const after = await as.volt(query);
+    expect(after.body.data?.teams.length).toBeGreaterThan(before.body.data?.teams.length);
+    expect(after.statements).toBe(before.statements);
+  });
+});
