@@ -68,6 +68,7 @@ const M = {
   teamUpdate: `mutation ($input: TeamUpdateInput!) { teamUpdate(input: $input) { team { id } userErrors { code field } } }`,
   teamMemberAdd: `mutation ($input: TeamMemberInput!) { teamMemberAdd(input: $input) { team { id } userErrors { code field } } }`,
   teamMemberRemove: `mutation ($input: TeamMemberInput!) { teamMemberRemove(input: $input) { team { id } userErrors { code field } } }`,
+  staffInboxMarkRead: `mutation ($input: StaffInboxMarkReadInput!) { staffInboxMarkRead(input: $input) { unreadCount userErrors { code field } } }`,
 };
 type Name = keyof typeof M;
 const run = (gql: Gql, name: Name, input: Record<string, unknown>) => gql(M[name], { input });
@@ -196,7 +197,7 @@ beforeAll(async () => {
 });
 
 // Notification fixtures of Nimbus: a template of its own and a message sent to its customer.
-const nimbusNotify = {} as { template: string; sent: string };
+const nimbusNotify = {} as { template: string; sent: string; inbox: string };
 beforeAll(async () => {
   const template = succeeded(
     await run(as.nimbus, 'notificationTemplateCreate', {
@@ -216,6 +217,13 @@ beforeAll(async () => {
     id: string;
   }[];
   nimbusNotify.sent = sent.id;
+  nimbusNotify.inbox = newId();
+  await dbRows(
+    stack,
+    'customer',
+    `insert into "customer"."staff_message" (id, staff_id, storefront_id, title, body, created_at) values (?, ?, ?, 'Ticket assigned', 'x', now())`,
+    [nimbusNotify.inbox, NIMBUS_AGENT, NIMBUS],
+  );
 });
 const notificationRows = customerRows(
   'select id, body, version from "customer"."notification_template" where storefront_id is not null order by id',
@@ -645,6 +653,13 @@ const voltAgainstNimbus = (): WriteAttempt[] => [
     refusal: 'NOT_FOUND',
     rows: teamMembers(TEAMS.nimbusSales),
   },
+  {
+    mutation: 'staffInboxMarkRead',
+    what: "a message in Nimbus's agent's inbox",
+    attempt: () => run(as.volt, 'staffInboxMarkRead', { ids: [nimbusNotify.inbox] }),
+    refusal: 'NOT_FOUND',
+    rows: customerRows('select id, read_at from "customer"."staff_message" where staff_id = ? order by id', [NIMBUS_AGENT]),
+  },
 ];
 
 /** Staff mutations that name no brand-owned row: they act on the caller's own credentials. */
@@ -750,11 +765,12 @@ describe('the owning brand succeeds with the same mutations', () => {
     succeeded(await run(as.nimbus, 'partnerUserDeactivate', { id: nimbus.partnerUser }), 'partnerUserDeactivate');
   });
 
-  it('teams: Nimbus staff build and staff a team of their own', async () => {
+  it('teams: Nimbus staff build and staff a team of their own; its agent reads its own inbox', async () => {
     const team = succeeded(await run(as.nimbus, 'teamCreate', { name: slug('Nimbus field sales'), kind: 'SALES' }), 'teamCreate').team.id;
     succeeded(await run(as.nimbus, 'teamUpdate', { id: team, managerId: NIMBUS_AGENT, segments: ['smb'] }), 'teamUpdate');
     succeeded(await run(as.nimbus, 'teamMemberAdd', { teamId: team, staffId: NIMBUS_AGENT }), 'teamMemberAdd');
     succeeded(await run(as.nimbus, 'teamMemberRemove', { teamId: team, staffId: NIMBUS_AGENT }), 'teamMemberRemove');
+    succeeded(await run(as.nimbus, 'staffInboxMarkRead', { ids: [nimbusNotify.inbox] }), 'staffInboxMarkRead');
   });
 });
 

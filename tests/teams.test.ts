@@ -313,9 +313,29 @@ describe('staff as notification recipients', () => {
     expect(mail?.raw).toContain('Subject: Escalated: ticket T-1001 (HIGH)');
     expect(mail?.raw).toContain('Hi Maeve Doyle, ticket T-1001 "No broadband" (HIGH) is escalated to you: resolution target breached.');
     expect(mail?.raw).toContain('Assignee: Liam Ryan.');
-    expect(await staffSent(STAFF.voltManager, 'ticket.escalated')).toEqual([
-      expect.objectContaining({ channel: 'EMAIL', recipient: 'manager@volt.example', status: 'SENT', customer_id: null }),
+    expect(await staffSent(STAFF.voltManager, 'ticket.escalated')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ channel: 'EMAIL', recipient: 'manager@volt.example', status: 'SENT', customer_id: null }),
+        expect.objectContaining({ channel: 'SITE_MESSAGE', recipient: STAFF.voltManager, status: 'SENT', customer_id: null }),
+      ]),
+    );
+    // In the manager's own inbox too, unread until they mark it; nobody else can.
+    const inbox = (await as.volt('{ staffInbox(unreadOnly: true, first: 50) { unreadCount nodes { id title body readAt } } }')).body.data
+      ?.staffInbox;
+    const message = inbox.nodes.find((m: { title: string }) => m.title === 'Escalated: ticket T-1001 (HIGH)');
+    expect(message).toMatchObject({ readAt: null });
+    expect(message.body).toContain('is escalated to you: resolution target breached.');
+    const MARK = 'mutation ($input: StaffInboxMarkReadInput!) { staffInboxMarkRead(input: $input) { unreadCount userErrors { code } } }';
+    expect((await as.agent(MARK, { input: { ids: [message.id] } })).body.data?.staffInboxMarkRead.userErrors).toEqual([
+      { code: 'NOT_FOUND' },
     ]);
+    expect(
+      (await as.agent('{ staffInbox(first: 100) { nodes { id } } }')).body.data?.staffInbox.nodes.map((m: { id: string }) => m.id),
+    ).not.toContain(message.id);
+    const marked = (await as.volt(MARK, { input: { ids: [message.id] } })).body.data?.staffInboxMarkRead;
+    expect(marked).toEqual({ unreadCount: inbox.unreadCount - 1, userErrors: [] });
+    for (const gql of [as.customer, as.partner])
+      expect(codes(await gql('{ staffInbox { unreadCount } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     // A retried job sends nothing twice.
     const again = await notifyStaff(caller(VOLT), [
       { staffId: STAFF.voltManager, templateKey: 'ticket.escalated', variables, dedupeKey: `esc:${ticket}:${STAFF.voltManager}` },

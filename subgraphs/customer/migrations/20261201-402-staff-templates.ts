@@ -3,7 +3,7 @@ import { Migration, newId } from '@dcrm/kit';
 const s = '"customer"';
 
 /**
- * Default EMAIL templates of the staff notifications other modules send (lead and opportunity
+ * Default templates (EMAIL and the staff inbox, SITE_MESSAGE) of the staff notifications other modules send (lead and opportunity
  * assignment and escalation, quote approval routing, ticket assignment and escalation, contract
  * renewal). `name` is the staff member's own (filled by the send service); every other variable is the
  * sender's to give (null renders empty, `{{#if}}` blocks skip it). Checked by `staff-templates.spec.ts`.
@@ -64,8 +64,9 @@ const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 export class Migration20261201402StaffTemplates extends Migration {
   override async up(): Promise<void> {
     for (const t of STAFF_TEMPLATES)
-      this.addSql(`insert into ${s}."notification_template" ("id", "storefront_id", "key", "channel", "locale", "subject", "body", "variables", "created_at", "updated_at")
-        values ('${newId()}', null, ${literal(t.key)}, 'EMAIL', 'en', ${literal(t.subject)}, ${literal(t.body)},
+      for (const channel of ['EMAIL', 'SITE_MESSAGE'])
+        this.addSql(`insert into ${s}."notification_template" ("id", "storefront_id", "key", "channel", "locale", "subject", "body", "variables", "created_at", "updated_at")
+        values ('${newId()}', null, ${literal(t.key)}, '${channel}', 'en', ${literal(t.subject)}, ${literal(t.body)},
         array[${t.variables.map(literal).join(', ')}]::text[], now(), now()) on conflict do nothing`);
   }
 }

@@ -38,7 +38,7 @@ export type NotifyRule = {
   template: string;
   /**
    * Who is told; null: nobody for this row. A customer of the row's brand, or a staff member acting on
-   * it (told by EMAIL: a manager, an assignee, an approver); a list tells each of them.
+   * it (told in their inbox and by EMAIL: a manager, an assignee, an approver); a list tells each of them.
    */
   recipients: (row: NotifyRow) => NotifyRecipient | NotifyRecipient[] | null;
   variables: (row: NotifyRow, diff: AuditDiff) => Record<string, string | null>;

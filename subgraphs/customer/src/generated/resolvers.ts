@@ -7,6 +7,7 @@ import type { ICustomer, IContact, IAddress, IPartner, IStaff, IAccessGroup, INp
 import type { InteractionRow, SiteMessageRow, SiteMessagePage } from '../loaders.js';
 import type { NotificationSentView } from '../domain/notifications/history.js';
 import type { BulkOperationView, BulkRowView, BulkBatchView } from '../domain/bulk/store.js';
+import type { StaffMessageView, StaffInboxPage } from '../domain/staff-inbox.js';
 import type { CustomerContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -429,6 +430,8 @@ export type Query = {
   teamMembers: Array<Staff>;
   /** Other subgraphs only (`staff:directory`): the active teams of the call's brand and the shared ones that take this work, most specific first. */
   teamsFor: Array<Team>;
+  /** The signed-in staff member's own inbox, newest first: messages of the brands they act on. */
+  staffInbox: StaffMessageConnection;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -570,6 +573,13 @@ export type QueryTeamsForArgs = {
 };
 
 
+export type QueryStaffInboxArgs = {
+  unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type Query_AuditRecordsArgs = {
   entityType?: InputMaybe<Scalars['String']['input']>;
   entityId?: InputMaybe<Scalars['ID']['input']>;
@@ -703,6 +713,8 @@ export type Mutation = {
   teamMemberAdd: TeamPayload;
   /** Staff (`staff:manage`): removes a staff member from a team. */
   teamMemberRemove: TeamPayload;
+  /** The signed-in staff member marks messages of their own inbox read. */
+  staffInboxMarkRead: StaffInboxMarkReadPayload;
 };
 
 
@@ -953,6 +965,11 @@ export type MutationTeamMemberAddArgs = {
 
 export type MutationTeamMemberRemoveArgs = {
   input: TeamMemberInput;
+};
+
+
+export type MutationStaffInboxMarkReadArgs = {
+  input: StaffInboxMarkReadInput;
 };
 
 export type CustomerRegisterInput = {
@@ -1626,7 +1643,7 @@ export type NotificationSendInput = {
 export type NotificationMessageInput = {
   /** The customer to notify (or give `staffId`). */
   customerId?: InputMaybe<Scalars['ID']['input']>;
-  /** The staff member to notify, instead of a customer: an ACTIVE member acting on the call's brand, by EMAIL (never marketing). */
+  /** The staff member to notify, instead of a customer: an ACTIVE member acting on the call's brand: their inbox and EMAIL unless `channels` say otherwise (never marketing). */
   staffId?: InputMaybe<Scalars['ID']['input']>;
   /** The key of the template to render. */
   templateKey: Scalars['String']['input'];
@@ -2147,6 +2164,60 @@ export type TeamCriteria = {
   region?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A message in a staff member's own inbox: work they were told about (assignments, escalations, approvals). */
+export type StaffMessage = {
+  __typename?: 'StaffMessage';
+  /** The message's id. */
+  id: Scalars['ID']['output'];
+  /** The brand it is about. */
+  storefrontId: Scalars['ID']['output'];
+  /** The rendered subject. */
+  title: Scalars['String']['output'];
+  /** The rendered text. */
+  body: Scalars['String']['output'];
+  /** When it was sent. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When its owner marked it read; null while unread. */
+  readAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A page of the inbox, newest first. */
+export type StaffMessageConnection = {
+  __typename?: 'StaffMessageConnection';
+  /** The messages of this page, each with its cursor. */
+  edges: Array<StaffMessageEdge>;
+  /** The messages of this page. */
+  nodes: Array<StaffMessage>;
+  /** Cursors and whether more messages follow. */
+  pageInfo: PageInfo;
+  /** Unread messages in the whole inbox (of the caller's brands). */
+  unreadCount: Scalars['Int']['output'];
+};
+
+/** One inbox message and its cursor. */
+export type StaffMessageEdge = {
+  __typename?: 'StaffMessageEdge';
+  /** Opaque cursor of this message, for `after`. */
+  cursor: Scalars['String']['output'];
+  /** The message. */
+  node: StaffMessage;
+};
+
+/** Messages of the caller's inbox to mark read. */
+export type StaffInboxMarkReadInput = {
+  /** The messages (at most 250), all the caller's. */
+  ids: Array<Scalars['ID']['input']>;
+};
+
+/** The inbox after marking. */
+export type StaffInboxMarkReadPayload = {
+  __typename?: 'StaffInboxMarkReadPayload';
+  /** Unread messages left; null on error. */
+  unreadCount?: Maybe<Scalars['Int']['output']>;
+  /** Why nothing was marked; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -2480,6 +2551,11 @@ export type ResolversTypes = {
   TeamMemberInput: TeamMemberInput;
   TeamPayload: ResolverTypeWrapper<Omit<TeamPayload, 'team'> & { team?: Maybe<ResolversTypes['Team']> }>;
   TeamCriteria: TeamCriteria;
+  StaffMessage: ResolverTypeWrapper<StaffMessageView>;
+  StaffMessageConnection: ResolverTypeWrapper<StaffInboxPage>;
+  StaffMessageEdge: ResolverTypeWrapper<Omit<StaffMessageEdge, 'node'> & { node: ResolversTypes['StaffMessage'] }>;
+  StaffInboxMarkReadInput: StaffInboxMarkReadInput;
+  StaffInboxMarkReadPayload: ResolverTypeWrapper<StaffInboxMarkReadPayload>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -2625,6 +2701,11 @@ export type ResolversParentTypes = {
   TeamMemberInput: TeamMemberInput;
   TeamPayload: Omit<TeamPayload, 'team'> & { team?: Maybe<ResolversParentTypes['Team']> };
   TeamCriteria: TeamCriteria;
+  StaffMessage: StaffMessageView;
+  StaffMessageConnection: StaffInboxPage;
+  StaffMessageEdge: Omit<StaffMessageEdge, 'node'> & { node: ResolversParentTypes['StaffMessage'] };
+  StaffInboxMarkReadInput: StaffInboxMarkReadInput;
+  StaffInboxMarkReadPayload: StaffInboxMarkReadPayload;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -2884,6 +2965,7 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   staffManagerChain?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryStaffManagerChainArgs, 'staffId'>>;
   teamMembers?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryTeamMembersArgs, 'teamId'>>;
   teamsFor?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamsForArgs, 'criteria'>>;
+  staffInbox?: Resolver<ResolversTypes['StaffMessageConnection'], ParentType, ContextType, RequireFields<QueryStaffInboxArgs, 'unreadOnly' | 'first'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -2956,6 +3038,7 @@ export type MutationResolvers<ContextType = CustomerContext, ParentType extends 
   teamUpdate?: Resolver<ResolversTypes['TeamPayload'], ParentType, ContextType, RequireFields<MutationTeamUpdateArgs, 'input'>>;
   teamMemberAdd?: Resolver<ResolversTypes['TeamPayload'], ParentType, ContextType, RequireFields<MutationTeamMemberAddArgs, 'input'>>;
   teamMemberRemove?: Resolver<ResolversTypes['TeamPayload'], ParentType, ContextType, RequireFields<MutationTeamMemberRemoveArgs, 'input'>>;
+  staffInboxMarkRead?: Resolver<ResolversTypes['StaffInboxMarkReadPayload'], ParentType, ContextType, RequireFields<MutationStaffInboxMarkReadArgs, 'input'>>;
 };
 
 export type AuthPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
@@ -3297,6 +3380,32 @@ export type TeamPayloadResolvers<ContextType = CustomerContext, ParentType exten
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type StaffMessageResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffMessage'] = ResolversParentTypes['StaffMessage']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  storefrontId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  readAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type StaffMessageConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffMessageConnection'] = ResolversParentTypes['StaffMessageConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['StaffMessageEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['StaffMessage']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type StaffMessageEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffMessageEdge'] = ResolversParentTypes['StaffMessageEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['StaffMessage'], ParentType, ContextType>;
+};
+
+export type StaffInboxMarkReadPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffInboxMarkReadPayload'] = ResolversParentTypes['StaffInboxMarkReadPayload']> = {
+  unreadCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -3427,6 +3536,10 @@ export type Resolvers<ContextType = CustomerContext> = {
   NpsReport?: NpsReportResolvers<ContextType>;
   Team?: TeamResolvers<ContextType>;
   TeamPayload?: TeamPayloadResolvers<ContextType>;
+  StaffMessage?: StaffMessageResolvers<ContextType>;
+  StaffMessageConnection?: StaffMessageConnectionResolvers<ContextType>;
+  StaffMessageEdge?: StaffMessageEdgeResolvers<ContextType>;
+  StaffInboxMarkReadPayload?: StaffInboxMarkReadPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -1,9 +1,10 @@
 import { apiError, payload } from '@dcrm/kit';
+import { staffInbox, staffInboxMarkRead } from '../domain/staff-inbox.js';
 import { activeTeamMembers, managerChain, teamsFor } from '../domain/team-directory.js';
 import { listTeams, memberVisible, teamCreate, teamMembership, teamUpdate, teamVisible } from '../domain/teams.js';
 import type { CustomerResolvers } from './context.js';
 
-/** Teams: staff administration (`staff:manage`), the directory, and the service-only routing lookups. */
+/** Teams: staff administration (`staff:manage`), the directory, the service-only routing lookups; the staff inbox. */
 export const teamResolvers: CustomerResolvers = {
   Query: {
     teams: async (_, { filter }, ctx) => {
@@ -11,6 +12,7 @@ export const teamResolvers: CustomerResolvers = {
       if (!result.ok) throw apiError('BAD_USER_INPUT', result.errors[0].message, { field: result.errors[0].field });
       return result.value;
     },
+    staffInbox: (_, args, ctx) => staffInbox(ctx.em, ctx.principal, args),
     staffManagerChain: (_, { staffId }, ctx) => managerChain(ctx.em, ctx.principal, staffId),
     teamMembers: (_, { teamId }, ctx) => activeTeamMembers(ctx.em, ctx.principal, teamId),
     teamsFor: async (_, { criteria }, ctx) => {
@@ -20,6 +22,10 @@ export const teamResolvers: CustomerResolvers = {
     },
   },
   Mutation: {
+    staffInboxMarkRead: async (_, { input }, ctx) => {
+      const result = await staffInboxMarkRead(ctx.em, ctx.principal, input.ids);
+      return result.ok ? { unreadCount: result.value, userErrors: [] } : { unreadCount: null, userErrors: result.errors };
+    },
     teamCreate: async (_, { input }, ctx) => payload('team', await teamCreate(ctx.em, ctx.principal, input)),
     teamUpdate: async (_, { input }, ctx) => payload('team', await teamUpdate(ctx.em, ctx.principal, input)),
     teamMemberAdd: async (_, { input }, ctx) => payload('team', await teamMembership(ctx.em, ctx.principal, input, 'add')),

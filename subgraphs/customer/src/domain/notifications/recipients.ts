@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 /**
  * Who a message goes to: an ACTIVE customer account of the storefront, or an ACTIVE staff member who
  * may act on it (home brand, a granted brand, or all brands). Staff have no consents or preferences:
- * they are told about their work by EMAIL only, never sent marketing.
+ * they are told about their work in their own inbox (`staff_message`) and by EMAIL, never sent marketing.
  */
 export type Account = {
   id: string;

@@ -7,8 +7,8 @@ import type { Variables } from './template-text.js';
 import { DEFAULT_LOCALE, type Rendered, render, resolveTemplates } from './templates.js';
 
 /**
- * The one way a message reaches a customer or a staff member (`recipients.ts`: staff get EMAIL only, never
- * marketing). Per message to a customer: the ACTIVE account in the storefront, the
+ * The one way a message reaches a customer or a staff member (`recipients.ts`: staff get their inbox and
+ * EMAIL, never marketing). Per message to a customer: the ACTIVE account in the storefront, the
  * channels (those asked, or the inbox plus the customer's preferred channels for the preference type,
  * EMAIL when none), marketing only on channels the customer consented to (the inbox excepted, and not
  * at all to an account without any consent), each rendered from the brand's template (else the
@@ -61,7 +61,7 @@ export type SentRecord = {
 const REDACTED = '[redacted]';
 
 export function channelsFor(item: SendItem, account: Account): NotificationChannel[] | 'OPTED_OUT' {
-  if (account.staff) return item.marketing ? 'OPTED_OUT' : item.channels?.length ? [...new Set(item.channels)] : ['EMAIL'];
+  if (account.staff) return item.marketing ? 'OPTED_OUT' : item.channels?.length ? [...new Set(item.channels)] : ['SITE_MESSAGE', 'EMAIL'];
   const consented = new Set(account.consents.filter((c) => c.granted).map((c) => c.channel));
   if (item.marketing && consented.size === 0) return 'OPTED_OUT';
   const preferred = account.preferences.find((p) => p.type === item.preferenceType)?.channels ?? ['EMAIL'];
@@ -165,7 +165,8 @@ export async function sendNotifications(
         item.redact?.length && template
           ? render(template, { ...variables, ...Object.fromEntries(item.redact.map((n) => [n, REDACTED])) }, field)
           : rendered;
-      const recipient = account.staff && channel !== 'EMAIL' ? null : recipientOf(channel, account);
+      // Staff have an email address and an inbox of their own; no phone or device here.
+      const recipient = account.staff && channel !== 'EMAIL' && channel !== 'SITE_MESSAGE' ? null : recipientOf(channel, account);
       const problem = !template ? `No ${channel} template for ${item.templateKey}` : !recipient ? `No ${channel} address` : null;
       const shown = redacted?.ok ? redacted.value : { subject: null, body: '' };
       planned.push({
@@ -229,8 +230,30 @@ export async function deliver(em: EntityManager, adapters: ChannelAdapters, plan
     }
   }
   if (planned.length === 0) return;
-  const inbox = planned.filter((p) => p.record.status === 'SENT' && p.record.channel === 'SITE_MESSAGE');
+  const inboxes = planned.filter((p) => p.record.status === 'SENT' && p.record.channel === 'SITE_MESSAGE');
+  const inbox = inboxes.filter((p) => p.record.customer_id);
+  const staffInbox = inboxes.filter((p) => p.record.staff_id);
   await em.transactional(async (tx) => {
+    if (staffInbox.length)
+      await tx.execute(
+        `insert into "customer"."staff_message" (id, staff_id, storefront_id, title, body, created_at, dedupe_key)
+         select id, staff_id, storefront_id, title, body, created_at, dedupe_key from jsonb_to_recordset(?::jsonb)
+           as x(id uuid, staff_id uuid, storefront_id uuid, title text, body text, created_at timestamptz, dedupe_key text)
+         on conflict (dedupe_key) do nothing`,
+        [
+          JSON.stringify(
+            staffInbox.map(({ record, delivered }) => ({
+              id: newId(),
+              staff_id: record.staff_id,
+              storefront_id: record.storefront_id,
+              title: delivered.subject ?? '',
+              body: delivered.body,
+              created_at: record.created_at,
+              dedupe_key: record.dedupe_key,
+            })),
+          ),
+        ],
+      );
     if (inbox.length)
       await tx.execute(
         `insert into "customer"."site_message" (id, customer_id, title, body, created_at, dedupe_key)
