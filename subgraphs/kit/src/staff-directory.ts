@@ -78,13 +78,15 @@ export function pickAssignee<T extends { id: string }>(
   return null;
 }
 
-/** A message to one staff member by template (the customer subgraph's `notificationSend`, EMAIL). */
+/** A message to one staff member by template (the customer subgraph's `notificationSend`): their inbox and EMAIL by default. */
 export type StaffNotification = {
   staffId: string;
   templateKey: string;
   variables: Record<string, string | null>;
   /** Sent once per key (a retried job sends nothing twice). */
   dedupeKey?: string;
+  /** Only these channels (absent: SITE_MESSAGE, the member's inbox, and EMAIL). */
+  channels?: ('SITE_MESSAGE' | 'EMAIL')[];
 };
 
 /** What became of one message: SENT, SKIPPED (no such active staff member of the brand), DUPLICATE or FAILED. */
@@ -107,6 +109,7 @@ export async function notifyStaff(caller: DirectoryCaller, messages: StaffNotifi
       variables: Object.entries(m.variables).map(([name, value]) => ({ name, value })),
       marketing: false,
       dedupeKey: m.dedupeKey ?? null,
+      ...(m.channels ? { channels: m.channels } : {}),
     })),
   };
   const response = await caller.customer.execute({ query: SEND, operationName: 'NotifyStaff', variables: { input } }, principal);
