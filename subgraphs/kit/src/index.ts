@@ -42,6 +42,7 @@ export * from './server.js';
 export * from './shutdown.js';
 export * from './sign-in-guard.js';
 export * from './sql-counter.js';
+export * from './staff-directory.js';
 export * from './subgraph.js';
 export * from './targets.js';
 export * from './tracing.js';
