@@ -25,6 +25,8 @@ export const STAFF_SCOPES = [
   'promotion:read',
   'promotion:write',
   'staff:manage',
+  'ticket:read',
+  'ticket:write',
 ];
 
 const ADMINISTRATORS = 'Administrators';

@@ -196,7 +196,17 @@ export const ACCESS_GROUPS = [
   {
     key: 'care',
     name: 'Customer care',
-    scopes: ['customer:read', 'customer:write', 'customer:lookup', 'interaction:write', 'nps:read', 'order:write', 'notification:read'],
+    scopes: [
+      'customer:read',
+      'customer:write',
+      'customer:lookup',
+      'interaction:write',
+      'nps:read',
+      'order:write',
+      'notification:read',
+      'ticket:read',
+      'ticket:write',
+    ],
   },
   { key: 'catalog', name: 'Catalog managers', scopes: ['catalog:read', 'catalog:write'] },
   { key: 'security', name: 'Security admins', scopes: ['apikey:manage'] },

@@ -1,0 +1,5 @@
+import { mergeResolvers } from '@dcrm/kit';
+import type { TicketResolvers } from './context.js';
+import { ticketResolvers } from './tickets.js';
+
+export const resolvers: TicketResolvers = mergeResolvers(ticketResolvers);
