@@ -32,7 +32,7 @@ const LIST = `query ($status: [TicketStatus!], $priority: [TicketPriority!], $ca
 async function ids(gql: Gql, variables: Record<string, unknown> = {}): Promise<string[]> {
   const res = await gql(LIST, { first: 100, ...variables });
   expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
-  return (res.body.data?.tickets.nodes as { id: string }[]).map((n) => n.id);
+  return ((res.body.data?.tickets.nodes ?? []) as { id: string }[]).map((n) => n.id);
 }
 
 describe('tickets: who sees which', () => {
