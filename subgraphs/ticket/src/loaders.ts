@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ticketScope } from './domain/access.js';
 import type { TicketServices } from './domain/services.js';
 import { type ITicket, Ticket } from './entities/index.js';
+import { createKnowledgeLoaders } from './knowledge-loaders.js';
 
 export type TicketLoaders = ReturnType<typeof createTicketLoaders>;
 
@@ -15,5 +16,6 @@ export function createTicketLoaders(em: EntityManager, principal: Principal, _se
       (ids) => (scope ? em.find(Ticket, { $and: [scope, { id: { $in: [...ids] } }] }) : Promise.resolve([])),
       (t) => t.id,
     ),
+    knowledge: createKnowledgeLoaders(em, principal),
   };
 }

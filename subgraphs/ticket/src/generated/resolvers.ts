@@ -3,7 +3,8 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef } from '@dcrm/kit';
-import type { ITicket } from '../entities/index.js';
+import type { ITicket, IArticle, IArticleStatusChange } from '../entities/index.js';
+import type { ArticleHitView } from '../domain/knowledge/search.js';
 import type { TicketContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -204,6 +205,8 @@ export type Ticket = {
   closedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Optimistic-locking version: send it back on every change; a stale one is refused with CONFLICT. */
   version: Scalars['Int']['output'];
+  /** Articles agents linked to this ticket as its solution, that the caller may read (customers: published ones). */
+  articles: Array<Article>;
 };
 
 /** A page of tickets. */
@@ -244,6 +247,28 @@ export type Query = {
   tickets: TicketConnection;
   /** A ticket the caller may see; NOT_FOUND otherwise (another account's ticket reads exactly like a missing one). */
   ticket?: Maybe<Ticket>;
+  /** Articles of the caller's storefront, most recently changed first: staff with `knowledge:read`. Filters combine (AND). */
+  articles: ArticleConnection;
+  /** An article the caller may read (customers and shoppers: a published one of their storefront); NOT_FOUND otherwise. */
+  article?: Maybe<Article>;
+  /**
+   * Full-text search of the knowledge base, best match first, in web-search syntax (`"exact phrase"`,
+   * `or`, `-word`). Customers, partners and storefront keys search the PUBLISHED articles of their
+   * storefront in one locale (`locale`, default the storefront's); staff with `knowledge:read` every
+   * status and, without `locale`, every locale.
+   */
+  articleSearch: ArticleHitConnection;
+  /**
+   * Published articles that may answer a ticket while it is being raised (matching any word of its
+   * subject and description, articles of its category first). Record the answer that helped with
+   * `articleDeflected`.
+   */
+  articleSuggestions: Array<ArticleHit>;
+  /**
+   * Ticket figures for staff with `ticket:read`, over the tickets of their brand and segments: open by
+   * priority and age, breached, average first response and resolution, per team, agent and period.
+   */
+  ticketDashboard: TicketDashboard;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -264,12 +289,419 @@ export type QueryTicketArgs = {
 };
 
 
+export type QueryArticlesArgs = {
+  status?: InputMaybe<Array<ArticleStatus>>;
+  category?: InputMaybe<TicketCategory>;
+  locale?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryArticleArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryArticleSearchArgs = {
+  query: Scalars['String']['input'];
+  locale?: InputMaybe<Scalars['String']['input']>;
+  category?: InputMaybe<TicketCategory>;
+  status?: InputMaybe<Array<ArticleStatus>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryArticleSuggestionsArgs = {
+  subject: Scalars['String']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  category?: InputMaybe<TicketCategory>;
+  locale?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTicketDashboardArgs = {
+  period?: InputMaybe<DashboardPeriod>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+  teamId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
 export type Query_AuditRecordsArgs = {
   entityType?: InputMaybe<Scalars['String']['input']>;
   entityId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Review states of a solution article: written, reviewed, published to customers, retired. */
+export type ArticleStatus =
+  /** Being written; only staff with `knowledge:read` see it. */
+  | 'DRAFT'
+  /** Submitted for review by someone with `knowledge:publish`. */
+  | 'IN_REVIEW'
+  /** Visible to customers, shoppers and partners of the storefront, in its locale. */
+  | 'PUBLISHED'
+  /** Retired: no longer shown to customers; can be taken back to DRAFT. */
+  | 'ARCHIVED';
+
+/** How an article's body is written. */
+export type ArticleBodyFormat =
+  /** CommonMark markdown (default). */
+  | 'MARKDOWN'
+  /** Plain text. */
+  | 'PLAIN';
+
+/** One move of an article's review status. */
+export type ArticleStatusChange = {
+  __typename?: 'ArticleStatusChange';
+  /** The status it left (null for the creation). */
+  from?: Maybe<ArticleStatus>;
+  /** The status it entered. */
+  to: ArticleStatus;
+  /** Who moved it. */
+  actor?: Maybe<Staff>;
+  /** Why, when a reason was given (required when sending an article back to draft). */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** When. */
+  at: Scalars['DateTime']['output'];
+};
+
+/**
+ * A solution article of the knowledge base, in one storefront, ticket category and locale. Customers,
+ * shoppers and partners read PUBLISHED ones; staff with `knowledge:read` every status of their brands.
+ */
+export type Article = {
+  __typename?: 'Article';
+  /** The article's id. */
+  id: Scalars['ID']['output'];
+  /** The ticket category it answers; suggestions favour articles of the category being raised. */
+  category: TicketCategory;
+  /** BCP 47 locale of its text, e.g. `en-IE`; search uses that language's stemming. */
+  locale: Scalars['String']['output'];
+  /** Its title. */
+  title: Scalars['String']['output'];
+  /** Its text, in `bodyFormat`. */
+  body: Scalars['String']['output'];
+  /** How `body` is written. */
+  bodyFormat: ArticleBodyFormat;
+  /** Lower-case keywords; they weigh more than the body in search. */
+  tags: Array<Scalars['String']['output']>;
+  /** Where it is in its review life cycle. */
+  status: ArticleStatus;
+  /** When it was (last) published. */
+  publishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it was written. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-locking version: send it back on every change; a stale one is refused with CONFLICT. */
+  version: Scalars['Int']['output'];
+  /** Who wrote it. Internal: staff with `knowledge:read` only. */
+  author?: Maybe<Staff>;
+  /** Who last published it or sent it back. Internal: staff with `knowledge:read` only. */
+  reviewer?: Maybe<Staff>;
+  /** Its status moves, oldest first. Internal: staff with `knowledge:read` only. */
+  history?: Maybe<Array<ArticleStatusChange>>;
+  /** How many resolved tickets agents linked it to. Internal: staff with `knowledge:read` only. */
+  linkedTicketCount?: Maybe<Scalars['Int']['output']>;
+  /** How many times it answered a customer who then raised no ticket. Internal: staff with `knowledge:read` only. */
+  deflectionCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A search or suggestion result: the article, how well it matches and an excerpt with the matches in `**`. */
+export type ArticleHit = {
+  __typename?: 'ArticleHit';
+  /** The article. */
+  article: Article;
+  /** PostgreSQL `ts_rank` of the match (higher is better; comparable within one answer only). */
+  rank: Scalars['Float']['output'];
+  /** An excerpt of the body around the matching words, each match wrapped in `**`. */
+  snippet: Scalars['String']['output'];
+};
+
+/** A page of search results, best match first. */
+export type ArticleHitConnection = {
+  __typename?: 'ArticleHitConnection';
+  /** The results with their cursors. */
+  edges: Array<ArticleHitEdge>;
+  /** The results of this page. */
+  nodes: Array<ArticleHit>;
+  /** Where this page is in the list. */
+  pageInfo: PageInfo;
+};
+
+/** A search result and its cursor. */
+export type ArticleHitEdge = {
+  __typename?: 'ArticleHitEdge';
+  /** Opaque cursor: pass it as `after` for the next page. */
+  cursor: Scalars['String']['output'];
+  /** The result. */
+  node: ArticleHit;
+};
+
+/** A page of articles, most recently changed first. */
+export type ArticleConnection = {
+  __typename?: 'ArticleConnection';
+  /** The articles with their cursors. */
+  edges: Array<ArticleEdge>;
+  /** The articles of this page. */
+  nodes: Array<Article>;
+  /** Where this page is in the list. */
+  pageInfo: PageInfo;
+};
+
+/** An article and its cursor. */
+export type ArticleEdge = {
+  __typename?: 'ArticleEdge';
+  /** Opaque keyset cursor: pass it as `after` for the next page. */
+  cursor: Scalars['String']['output'];
+  /** The article. */
+  node: Article;
+};
+
+/** A new article: a DRAFT in the caller's storefront, written by the caller. */
+export type ArticleCreateInput = {
+  /** The ticket category it answers. */
+  category: TicketCategory;
+  /** BCP 47 locale of its text, e.g. `en-IE`. */
+  locale: Scalars['String']['input'];
+  /** Its title (at most 200 characters). */
+  title: Scalars['String']['input'];
+  /** Its text (at most 100,000 characters). */
+  body: Scalars['String']['input'];
+  /** How `body` is written (default MARKDOWN). */
+  bodyFormat?: InputMaybe<ArticleBodyFormat>;
+  /** Keywords (at most 20, each at most 40 characters); stored lower-case. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** Changes to an article's text; absent fields stay as they are. */
+export type ArticleUpdateInput = {
+  /** The article. */
+  id: Scalars['ID']['input'];
+  /** The version you read; a stale one is refused with CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** A new category. */
+  category?: InputMaybe<TicketCategory>;
+  /** A new locale. */
+  locale?: InputMaybe<Scalars['String']['input']>;
+  /** A new title. */
+  title?: InputMaybe<Scalars['String']['input']>;
+  /** A new body. */
+  body?: InputMaybe<Scalars['String']['input']>;
+  /** A new body format. */
+  bodyFormat?: InputMaybe<ArticleBodyFormat>;
+  /** New keywords (replace the old ones). */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/**
+ * A move along the review life cycle: DRAFT → IN_REVIEW or ARCHIVED (`knowledge:write`); IN_REVIEW →
+ * PUBLISHED or back to DRAFT with a reason, PUBLISHED → ARCHIVED or back to DRAFT with a reason
+ * (`knowledge:publish`); ARCHIVED → DRAFT (`knowledge:write`).
+ */
+export type ArticleTransitionInput = {
+  /** The article. */
+  id: Scalars['ID']['input'];
+  /** The version you read; a stale one is refused with CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** The status to move it to. */
+  to: ArticleStatus;
+  /** Why (required when sending it back to DRAFT from review or publication). */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A customer or shopper found their answer in an article and raised no ticket. */
+export type ArticleDeflectedInput = {
+  /** The article that answered them. */
+  articleId: Scalars['ID']['input'];
+  /** The category of the ticket they were about to raise, if chosen. */
+  category?: InputMaybe<TicketCategory>;
+  /** What they had typed (subject or search words), at most 500 characters. */
+  query?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Links the article that solved it to a resolved or closed ticket. */
+export type TicketArticleLinkInput = {
+  /** The ticket (RESOLVED or CLOSED). */
+  ticketId: Scalars['ID']['input'];
+  /** A PUBLISHED article of the ticket's storefront. */
+  articleId: Scalars['ID']['input'];
+};
+
+/** The result of an article change. */
+export type ArticlePayload = {
+  __typename?: 'ArticlePayload';
+  /** The article as changed; null when refused. */
+  article?: Maybe<Article>;
+  /** Why it was refused (NOT_FOUND, FORBIDDEN, CONFLICT, INVALID_TRANSITION, REASON_REQUIRED, INVALID_STATE, …). */
+  userErrors: Array<UserError>;
+};
+
+/** The result of linking an article to a ticket. */
+export type TicketArticleLinkPayload = {
+  __typename?: 'TicketArticleLinkPayload';
+  /** The ticket with its linked articles; null when refused. */
+  ticket?: Maybe<Ticket>;
+  /** Why it was refused (NOT_FOUND, INVALID_STATE). */
+  userErrors: Array<UserError>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Writes a new DRAFT article in the caller's storefront. */
+  articleCreate: ArticlePayload;
+  /** Edits an article's text (a published one needs `knowledge:publish`; an archived one cannot be edited). */
+  articleUpdate: ArticlePayload;
+  /** Moves an article along its review life cycle, recorded in its history. */
+  articleTransition: ArticlePayload;
+  /** Counts a deflection: the article answered a customer or shopper who then raised no ticket. */
+  articleDeflected: ArticlePayload;
+  /** Links the article that solved a resolved ticket to it (linking twice changes nothing). */
+  ticketArticleLink: TicketArticleLinkPayload;
+};
+
+
+export type MutationArticleCreateArgs = {
+  input: ArticleCreateInput;
+};
+
+
+export type MutationArticleUpdateArgs = {
+  input: ArticleUpdateInput;
+};
+
+
+export type MutationArticleTransitionArgs = {
+  input: ArticleTransitionInput;
+};
+
+
+export type MutationArticleDeflectedArgs = {
+  input: ArticleDeflectedInput;
+};
+
+
+export type MutationTicketArticleLinkArgs = {
+  input: TicketArticleLinkInput;
+};
+
+/** The length of a dashboard period (UTC). */
+export type DashboardPeriod =
+  /** Calendar days. */
+  | 'DAY'
+  /** ISO weeks (Monday to Sunday). */
+  | 'WEEK'
+  /** Calendar months. */
+  | 'MONTH';
+
+/** How long an open ticket has been open (since it was raised). */
+export type TicketAgeBucket =
+  /** Less than a day. */
+  | 'UNDER_1_DAY'
+  /** One to three days. */
+  | 'DAYS_1_TO_3'
+  /** Three to seven days. */
+  | 'DAYS_3_TO_7'
+  /** More than seven days. */
+  | 'OVER_7_DAYS';
+
+/** Open tickets of one age bucket. */
+export type TicketAgeCount = {
+  __typename?: 'TicketAgeCount';
+  /** The age bucket. */
+  age: TicketAgeBucket;
+  /** How many open tickets are this old. */
+  count: Scalars['Int']['output'];
+};
+
+/** Open tickets of one priority, by age. */
+export type TicketPriorityCount = {
+  __typename?: 'TicketPriorityCount';
+  /** The priority. */
+  priority: TicketPriority;
+  /** How many open tickets have it. */
+  count: Scalars['Int']['output'];
+  /** How many of them breached their SLA. */
+  breachedCount: Scalars['Int']['output'];
+  /** The same tickets by age, every bucket listed (zero included). */
+  byAge: Array<TicketAgeCount>;
+};
+
+/** Figures of a group of tickets: open and breached now, raised and resolved within the dashboard's range. */
+export type TicketStats = {
+  __typename?: 'TicketStats';
+  /** Open tickets now (ACKNOWLEDGED, IN_PROGRESS, PENDING, HELD). */
+  openCount: Scalars['Int']['output'];
+  /** Open tickets that breached their SLA. */
+  breachedCount: Scalars['Int']['output'];
+  /** Tickets raised within the range. */
+  createdCount: Scalars['Int']['output'];
+  /** Tickets resolved within the range. */
+  resolvedCount: Scalars['Int']['output'];
+  /** Average seconds from raising to the first answer, over tickets raised within the range and answered; null when none. */
+  averageFirstResponseSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Average seconds from raising to resolution, over tickets resolved within the range; null when none. */
+  averageResolutionSeconds?: Maybe<Scalars['Float']['output']>;
+};
+
+/** A team's figures. */
+export type TicketTeamStats = {
+  __typename?: 'TicketTeamStats';
+  /** The team (null: tickets in no team's queue). */
+  teamId?: Maybe<Scalars['ID']['output']>;
+  /** Its figures. */
+  stats: TicketStats;
+};
+
+/** An agent's figures. */
+export type TicketAssigneeStats = {
+  __typename?: 'TicketAssigneeStats';
+  /** The agent (null: unassigned tickets). */
+  assignee?: Maybe<Staff>;
+  /** Their figures. */
+  stats: TicketStats;
+};
+
+/** One period of the range. */
+export type TicketPeriodStats = {
+  __typename?: 'TicketPeriodStats';
+  /** When the period starts (UTC). */
+  start: Scalars['DateTime']['output'];
+  /** Tickets raised in it. */
+  createdCount: Scalars['Int']['output'];
+  /** Tickets resolved in it. */
+  resolvedCount: Scalars['Int']['output'];
+  /** Average seconds to the first answer of the tickets raised in it; null when none was answered. */
+  averageFirstResponseSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Average seconds to resolution of the tickets resolved in it; null when none. */
+  averageResolutionSeconds?: Maybe<Scalars['Float']['output']>;
+};
+
+/** A staff dashboard of the tickets the caller may see (their brand and segments). */
+export type TicketDashboard = {
+  __typename?: 'TicketDashboard';
+  /** Start of the range (inclusive). */
+  from: Scalars['DateTime']['output'];
+  /** End of the range (exclusive). */
+  to: Scalars['DateTime']['output'];
+  /** The length of `periods`. */
+  period: DashboardPeriod;
+  /** All tickets' figures. */
+  totals: TicketStats;
+  /** Open tickets by priority (every priority listed) and age. */
+  openByPriority: Array<TicketPriorityCount>;
+  /** Figures per team. */
+  teams: Array<TicketTeamStats>;
+  /** Figures per assignee. */
+  assignees: Array<TicketAssigneeStats>;
+  /** Figures per period of the range, oldest first, empty periods included. */
+  periods: Array<TicketPeriodStats>;
 };
 
 /** An amount of money in a currency. */
@@ -466,6 +898,33 @@ export type ResolversTypes = {
   TicketEdge: ResolverTypeWrapper<Omit<TicketEdge, 'node'> & { node: ResolversTypes['Ticket'] }>;
   TicketSort: TicketSort;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ArticleStatus: ArticleStatus;
+  ArticleBodyFormat: ArticleBodyFormat;
+  ArticleStatusChange: ResolverTypeWrapper<IArticleStatusChange>;
+  Article: ResolverTypeWrapper<IArticle>;
+  ArticleHit: ResolverTypeWrapper<ArticleHitView>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ArticleHitConnection: ResolverTypeWrapper<Omit<ArticleHitConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ArticleHitEdge']>, nodes: Array<ResolversTypes['ArticleHit']> }>;
+  ArticleHitEdge: ResolverTypeWrapper<Omit<ArticleHitEdge, 'node'> & { node: ResolversTypes['ArticleHit'] }>;
+  ArticleConnection: ResolverTypeWrapper<Omit<ArticleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ArticleEdge']>, nodes: Array<ResolversTypes['Article']> }>;
+  ArticleEdge: ResolverTypeWrapper<Omit<ArticleEdge, 'node'> & { node: ResolversTypes['Article'] }>;
+  ArticleCreateInput: ArticleCreateInput;
+  ArticleUpdateInput: ArticleUpdateInput;
+  ArticleTransitionInput: ArticleTransitionInput;
+  ArticleDeflectedInput: ArticleDeflectedInput;
+  TicketArticleLinkInput: TicketArticleLinkInput;
+  ArticlePayload: ResolverTypeWrapper<Omit<ArticlePayload, 'article'> & { article?: Maybe<ResolversTypes['Article']> }>;
+  TicketArticleLinkPayload: ResolverTypeWrapper<Omit<TicketArticleLinkPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  DashboardPeriod: DashboardPeriod;
+  TicketAgeBucket: TicketAgeBucket;
+  TicketAgeCount: ResolverTypeWrapper<TicketAgeCount>;
+  TicketPriorityCount: ResolverTypeWrapper<TicketPriorityCount>;
+  TicketStats: ResolverTypeWrapper<TicketStats>;
+  TicketTeamStats: ResolverTypeWrapper<TicketTeamStats>;
+  TicketAssigneeStats: ResolverTypeWrapper<Omit<TicketAssigneeStats, 'assignee'> & { assignee?: Maybe<ResolversTypes['Staff']> }>;
+  TicketPeriodStats: ResolverTypeWrapper<TicketPeriodStats>;
+  TicketDashboard: ResolverTypeWrapper<Omit<TicketDashboard, 'assignees'> & { assignees: Array<ResolversTypes['TicketAssigneeStats']> }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -492,6 +951,29 @@ export type ResolversParentTypes = {
   TicketConnection: Omit<TicketConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['TicketEdge']>, nodes: Array<ResolversParentTypes['Ticket']> };
   TicketEdge: Omit<TicketEdge, 'node'> & { node: ResolversParentTypes['Ticket'] };
   Query: Record<PropertyKey, never>;
+  ArticleStatusChange: IArticleStatusChange;
+  Article: IArticle;
+  ArticleHit: ArticleHitView;
+  Float: Scalars['Float']['output'];
+  ArticleHitConnection: Omit<ArticleHitConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ArticleHitEdge']>, nodes: Array<ResolversParentTypes['ArticleHit']> };
+  ArticleHitEdge: Omit<ArticleHitEdge, 'node'> & { node: ResolversParentTypes['ArticleHit'] };
+  ArticleConnection: Omit<ArticleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ArticleEdge']>, nodes: Array<ResolversParentTypes['Article']> };
+  ArticleEdge: Omit<ArticleEdge, 'node'> & { node: ResolversParentTypes['Article'] };
+  ArticleCreateInput: ArticleCreateInput;
+  ArticleUpdateInput: ArticleUpdateInput;
+  ArticleTransitionInput: ArticleTransitionInput;
+  ArticleDeflectedInput: ArticleDeflectedInput;
+  TicketArticleLinkInput: TicketArticleLinkInput;
+  ArticlePayload: Omit<ArticlePayload, 'article'> & { article?: Maybe<ResolversParentTypes['Article']> };
+  TicketArticleLinkPayload: Omit<TicketArticleLinkPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> };
+  Mutation: Record<PropertyKey, never>;
+  TicketAgeCount: TicketAgeCount;
+  TicketPriorityCount: TicketPriorityCount;
+  TicketStats: TicketStats;
+  TicketTeamStats: TicketTeamStats;
+  TicketAssigneeStats: Omit<TicketAssigneeStats, 'assignee'> & { assignee?: Maybe<ResolversParentTypes['Staff']> };
+  TicketPeriodStats: TicketPeriodStats;
+  TicketDashboard: Omit<TicketDashboard, 'assignees'> & { assignees: Array<ResolversParentTypes['TicketAssigneeStats']> };
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -586,6 +1068,7 @@ export type TicketResolvers<ContextType = TicketContext, ParentType extends Reso
   resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  articles?: Resolver<Array<ResolversTypes['Article']>, ParentType, ContextType>;
 };
 
 export type TicketConnectionResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketConnection'] = ResolversParentTypes['TicketConnection']> = {
@@ -602,7 +1085,136 @@ export type TicketEdgeResolvers<ContextType = TicketContext, ParentType extends 
 export type QueryResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   tickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, RequireFields<QueryTicketsArgs, 'sort' | 'first'>>;
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<QueryTicketArgs, 'id'>>;
+  articles?: Resolver<ResolversTypes['ArticleConnection'], ParentType, ContextType, RequireFields<QueryArticlesArgs, 'first'>>;
+  article?: Resolver<Maybe<ResolversTypes['Article']>, ParentType, ContextType, RequireFields<QueryArticleArgs, 'id'>>;
+  articleSearch?: Resolver<ResolversTypes['ArticleHitConnection'], ParentType, ContextType, RequireFields<QueryArticleSearchArgs, 'query' | 'first'>>;
+  articleSuggestions?: Resolver<Array<ResolversTypes['ArticleHit']>, ParentType, ContextType, RequireFields<QueryArticleSuggestionsArgs, 'subject' | 'first'>>;
+  ticketDashboard?: Resolver<ResolversTypes['TicketDashboard'], ParentType, ContextType, RequireFields<QueryTicketDashboardArgs, 'period'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
+};
+
+export type ArticleStatusChangeResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['ArticleStatusChange'] = ResolversParentTypes['ArticleStatusChange']> = {
+  from?: Resolver<Maybe<ResolversTypes['ArticleStatus']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['ArticleStatus'], ParentType, ContextType>;
+  actor?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type ArticleResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Article'] = ResolversParentTypes['Article']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['TicketCategory'], ParentType, ContextType>;
+  locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  bodyFormat?: Resolver<ResolversTypes['ArticleBodyFormat'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ArticleStatus'], ParentType, ContextType>;
+  publishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
+  reviewer?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
+  history?: Resolver<Maybe<Array<ResolversTypes['ArticleStatusChange']>>, ParentType, ContextType>;
+  linkedTicketCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  deflectionCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type ArticleHitResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['ArticleHit'] = ResolversParentTypes['ArticleHit']> = {
+  article?: Resolver<ResolversTypes['Article'], ParentType, ContextType>;
+  rank?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  snippet?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ArticleHitConnectionResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['ArticleHitConnection'] = ResolversParentTypes['ArticleHitConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ArticleHitEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ArticleHit']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ArticleHitEdgeResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['ArticleHitEdge'] = ResolversParentTypes['ArticleHitEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ArticleHit'], ParentType, ContextType>;
+};
+
+export type ArticleConnectionResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['ArticleConnection'] = ResolversParentTypes['ArticleConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ArticleEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Article']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ArticleEdgeResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['ArticleEdge'] = ResolversParentTypes['ArticleEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Article'], ParentType, ContextType>;
+};
+
+export type ArticlePayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['ArticlePayload'] = ResolversParentTypes['ArticlePayload']> = {
+  article?: Resolver<Maybe<ResolversTypes['Article']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type TicketArticleLinkPayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketArticleLinkPayload'] = ResolversParentTypes['TicketArticleLinkPayload']> = {
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  articleCreate?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleCreateArgs, 'input'>>;
+  articleUpdate?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleUpdateArgs, 'input'>>;
+  articleTransition?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleTransitionArgs, 'input'>>;
+  articleDeflected?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleDeflectedArgs, 'input'>>;
+  ticketArticleLink?: Resolver<ResolversTypes['TicketArticleLinkPayload'], ParentType, ContextType, RequireFields<MutationTicketArticleLinkArgs, 'input'>>;
+};
+
+export type TicketAgeCountResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketAgeCount'] = ResolversParentTypes['TicketAgeCount']> = {
+  age?: Resolver<ResolversTypes['TicketAgeBucket'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TicketPriorityCountResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketPriorityCount'] = ResolversParentTypes['TicketPriorityCount']> = {
+  priority?: Resolver<ResolversTypes['TicketPriority'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  breachedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  byAge?: Resolver<Array<ResolversTypes['TicketAgeCount']>, ParentType, ContextType>;
+};
+
+export type TicketStatsResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketStats'] = ResolversParentTypes['TicketStats']> = {
+  openCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  breachedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resolvedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  averageFirstResponseSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  averageResolutionSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type TicketTeamStatsResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketTeamStats'] = ResolversParentTypes['TicketTeamStats']> = {
+  teamId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  stats?: Resolver<ResolversTypes['TicketStats'], ParentType, ContextType>;
+};
+
+export type TicketAssigneeStatsResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketAssigneeStats'] = ResolversParentTypes['TicketAssigneeStats']> = {
+  assignee?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
+  stats?: Resolver<ResolversTypes['TicketStats'], ParentType, ContextType>;
+};
+
+export type TicketPeriodStatsResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketPeriodStats'] = ResolversParentTypes['TicketPeriodStats']> = {
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resolvedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  averageFirstResponseSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  averageResolutionSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type TicketDashboardResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketDashboard'] = ResolversParentTypes['TicketDashboard']> = {
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['DashboardPeriod'], ParentType, ContextType>;
+  totals?: Resolver<ResolversTypes['TicketStats'], ParentType, ContextType>;
+  openByPriority?: Resolver<Array<ResolversTypes['TicketPriorityCount']>, ParentType, ContextType>;
+  teams?: Resolver<Array<ResolversTypes['TicketTeamStats']>, ParentType, ContextType>;
+  assignees?: Resolver<Array<ResolversTypes['TicketAssigneeStats']>, ParentType, ContextType>;
+  periods?: Resolver<Array<ResolversTypes['TicketPeriodStats']>, ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -668,6 +1280,23 @@ export type Resolvers<ContextType = TicketContext> = {
   TicketConnection?: TicketConnectionResolvers<ContextType>;
   TicketEdge?: TicketEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ArticleStatusChange?: ArticleStatusChangeResolvers<ContextType>;
+  Article?: ArticleResolvers<ContextType>;
+  ArticleHit?: ArticleHitResolvers<ContextType>;
+  ArticleHitConnection?: ArticleHitConnectionResolvers<ContextType>;
+  ArticleHitEdge?: ArticleHitEdgeResolvers<ContextType>;
+  ArticleConnection?: ArticleConnectionResolvers<ContextType>;
+  ArticleEdge?: ArticleEdgeResolvers<ContextType>;
+  ArticlePayload?: ArticlePayloadResolvers<ContextType>;
+  TicketArticleLinkPayload?: TicketArticleLinkPayloadResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  TicketAgeCount?: TicketAgeCountResolvers<ContextType>;
+  TicketPriorityCount?: TicketPriorityCountResolvers<ContextType>;
+  TicketStats?: TicketStatsResolvers<ContextType>;
+  TicketTeamStats?: TicketTeamStatsResolvers<ContextType>;
+  TicketAssigneeStats?: TicketAssigneeStatsResolvers<ContextType>;
+  TicketPeriodStats?: TicketPeriodStatsResolvers<ContextType>;
+  TicketDashboard?: TicketDashboardResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

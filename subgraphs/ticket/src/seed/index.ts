@@ -8,6 +8,7 @@ import {
   type TicketPriority,
   type TicketStatus,
 } from '../entities/index.js';
+import { seedArticles } from './articles.js';
 
 type Brand = 'volt' | 'nimbus';
 /** The demo accounts tickets are raised on (the customer subgraph's demo data: brand, segment, partner). */
@@ -163,7 +164,7 @@ const DAY = 86_400_000;
 /** Demo tickets (one in every state); skipped when tickets exist. */
 export async function seed(em: EntityManager, _options: SeedOptions = {}): Promise<Record<string, unknown>> {
   const summary = { tickets: DEMO_TICKETS.length };
-  if (await em.count(Ticket, {})) return summary;
+  if (await em.count(Ticket, {})) return { ...summary, articles: await seedArticles(em) };
   const now = Date.now();
   await em.transactional(async (tx) => {
     for (const t of DEMO_TICKETS) {
@@ -198,5 +199,5 @@ export async function seed(em: EntityManager, _options: SeedOptions = {}): Promi
       });
     }
   });
-  return summary;
+  return { ...summary, articles: await seedArticles(em) };
 }
