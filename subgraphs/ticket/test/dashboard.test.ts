@@ -135,7 +135,9 @@ describe('ticketDashboard', () => {
   it('per team, per assignee and per period', async () => {
     const d = await dashboard(as.voltManager);
     expect(d.teams).toEqual([{ teamId: TEAM, stats: d.totals }]);
-    const byAssignee = Object.fromEntries(d.assignees.map((a: { assignee: { id: string } | null }) => [a.assignee?.id ?? 'none', a.stats]));
+    const byAssignee = Object.fromEntries(
+      d.assignees.map((a: { assignee: { id: string } | null; stats: unknown }) => [a.assignee?.id ?? 'none', a.stats]),
+    );
     expect(byAssignee[AGENT_A]).toMatchObject({ openCount: 2, breachedCount: 1, createdCount: 3, resolvedCount: 1 });
     expect(byAssignee[AGENT_B]).toMatchObject({ openCount: 1, breachedCount: 1, createdCount: 1, resolvedCount: 0 });
     expect(byAssignee.none).toMatchObject({ openCount: 1, createdCount: 2, resolvedCount: 1 });
