@@ -15,6 +15,8 @@ export const ticketSubgraph: SubgraphDefinition = {
   entities,
   migrations,
   seed,
+  // Deflections are counters written by shoppers, not business changes.
+  auditExclude: ['ArticleDeflection'],
   create: async ({ orm, secret, bus, peers, clock }) => {
     const services: TicketServices = { peers, bus, clock, addJob: (db, task, payload, options) => addJob(db, task, payload, options) };
     // Mutations queue jobs inside their transactions: the job tables must exist whether or not a worker runs here.

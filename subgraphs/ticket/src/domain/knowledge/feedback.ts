@@ -1,12 +1,11 @@
 import { Checks, fail, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
-import type { FilterQuery } from '@mikro-orm/core';
+import { type FilterQuery, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   Article,
   ArticleDeflection,
   type IArticle,
   type ITicket,
-  type ITicketArticle,
   Ticket,
   TicketArticle,
   type TicketCategory,
@@ -69,26 +68,32 @@ export async function ticketArticleLink(
 ): Promise<Result<ITicket>> {
   const reader = articleReader(principal);
   if (!reader || !ticketScope) return fail('NOT_FOUND', 'No such ticket', f('ticketId'));
-  return em.transactional(async (tx) => {
-    const ticket = isUuid(input.ticketId) ? await tx.findOne(Ticket, { $and: [ticketScope, { id: input.ticketId }] }) : null;
-    if (!ticket) return fail('NOT_FOUND', 'No such ticket', f('ticketId'));
-    if (ticket.status !== 'RESOLVED' && ticket.status !== 'CLOSED') {
-      return fail('INVALID_STATE', 'Only a resolved or closed ticket links to the article that solved it', f('ticketId'));
-    }
-    const article = isUuid(input.articleId)
-      ? await tx.findOne(Article, { id: input.articleId, storefrontId: ticket.storefrontId, status: 'PUBLISHED' })
-      : null;
-    if (!article) return fail('NOT_FOUND', 'No such published article', f('articleId'));
-    const existing: ITicketArticle | null = await tx.findOne(TicketArticle, { ticketId: ticket.id, articleId: article.id });
-    if (!existing) {
-      tx.create(TicketArticle, {
-        ticketId: ticket.id,
-        articleId: article.id,
-        storefrontId: ticket.storefrontId,
-        linkedByStaffId: principal.id,
-      });
-      await tx.flush();
-    }
-    return ok(ticket);
-  });
+  try {
+    return await em.transactional(async (tx) => {
+      const ticket = isUuid(input.ticketId) ? await tx.findOne(Ticket, { $and: [ticketScope, { id: input.ticketId }] }) : null;
+      if (!ticket) return fail('NOT_FOUND', 'No such ticket', f('ticketId'));
+      if (ticket.status !== 'RESOLVED' && ticket.status !== 'CLOSED') {
+        return fail('INVALID_STATE', 'Only a resolved or closed ticket links to the article that solved it', f('ticketId'));
+      }
+      const article = isUuid(input.articleId)
+        ? await tx.findOne(Article, { id: input.articleId, storefrontId: ticket.storefrontId, status: 'PUBLISHED' })
+        : null;
+      if (!article) return fail('NOT_FOUND', 'No such published article', f('articleId'));
+      if (!(await tx.count(TicketArticle, { ticketId: ticket.id, articleId: article.id }))) {
+        tx.create(TicketArticle, {
+          ticketId: ticket.id,
+          articleId: article.id,
+          storefrontId: ticket.storefrontId,
+          linkedByStaffId: principal.id,
+        });
+        await tx.flush();
+      }
+      return ok(ticket);
+    });
+  } catch (error) {
+    // Two agents linking the same pair at once: the other one won, which is the same outcome.
+    if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    const ticket = await em.fork().findOne(Ticket, { $and: [ticketScope, { id: input.ticketId }] });
+    return ticket ? ok(ticket) : fail('NOT_FOUND', 'No such ticket', f('ticketId'));
+  }
 }
