@@ -22,9 +22,6 @@ const CONFIGS: Record<string, string> = {
   tr: 'turkish',
 };
 
-/** Every configuration an article can be indexed in. */
-export const SEARCH_CONFIGS = [...new Set([...Object.values(CONFIGS), 'simple'])];
-
 const BCP47 = /^([a-zA-Z]{2,3})(-[a-zA-Z0-9]{2,8})*$/;
 
 /** `en-ie` → `en-IE`; null when it is not a BCP 47 tag of the simple kind (language[-region…]). */
