@@ -464,3 +464,65 @@ describe('teams: brand A vs brand B, and who may read them', () => {
       expect(distinctCodes(await gql('{ teams { id } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 });
+
+describe('tickets: customer, partner, segment and brand', () => {
+  const TICKET = {
+    aoife: seedId('ticket', 'aoife-no-data'),
+    acme: seedId('ticket', 'acme-pbx-down'),
+    connectify: seedId('ticket', 'connectify-sim'),
+    skyline: seedId('ticket', 'skyline-port'),
+    oliver: seedId('ticket', 'oliver-broadband'),
+  };
+  const ticketIds = async (gql: Gql) =>
+    ((await gql('{ tickets(first: 100) { nodes { id } } }')).body.data?.tickets.nodes ?? []).map((n: { id: string }) => n.id);
+  const seesTicket = async (gql: Gql, id: string) => {
+    const res = await gql('query ($id: ID!) { ticket(id: $id) { id } }', { id });
+    if (res.body.data?.ticket?.id === id) return true;
+    expect(codes(res)).toEqual(['NOT_FOUND']);
+    return false;
+  };
+
+  it('customer A never sees customer B’s tickets; partners only their accounts’', async () => {
+    expect(await seesTicket(as.aoife, TICKET.aoife)).toBe(true);
+    expect(await seesTicket(as.conor, TICKET.aoife)).toBe(false);
+    expect(await ticketIds(as.conor)).not.toContain(TICKET.aoife);
+    expect(await ticketIds(as.connectify)).toEqual([TICKET.connectify]);
+    expect(await ticketIds(as.connectifyKey)).toEqual([TICKET.connectify]);
+    expect(await ticketIds(as.skyline)).toEqual([TICKET.skyline]);
+    expect(await seesTicket(as.skyline, TICKET.connectify)).toBe(false);
+  });
+
+  it('staff see their segments’ tickets in their brands only', async () => {
+    expect(await seesTicket(as.consumerAgent, TICKET.aoife)).toBe(true);
+    expect(await seesTicket(as.consumerAgent, TICKET.acme)).toBe(false);
+    expect(await seesTicket(as.businessAgent, TICKET.acme)).toBe(true);
+    expect(await seesTicket(as.businessAgent, TICKET.aoife)).toBe(false);
+    expect(await seesTicket(as.voltManager, TICKET.oliver)).toBe(false);
+    expect(await seesTicket(as.nimbusAgent, TICKET.aoife)).toBe(false);
+    expect(await ticketIds(as.nimbusAgent)).toContain(TICKET.oliver);
+  });
+
+  it('storefront and chatbot keys read no tickets', async () => {
+    for (const gql of [as.shopper, as.chatbot]) expect(await ticketIds(gql)).toEqual([]);
+  });
+
+  it('_entities straight to the ticket subgraph keeps the row rules', async () => {
+    const query = `{ _entities(representations: [{ __typename: "Ticket", id: "${TICKET.aoife}" }]) { ... on Ticket { id } } }`;
+    const ask = (p: Principal) => {
+      const body = { query };
+      const header = signPrincipal(p, internalSecret(), { audience: 'ticket', body });
+      return request(stack.subgraphs.find((s) => s.definition.name === 'ticket')?.server.handler as Parameters<typeof request>[0])
+        .post('/graphql')
+        .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: header })
+        .send(body);
+    };
+    const base = { storefrontId: STOREFRONT_IDS.volt, partnerId: null, roles: [], scopes: [] };
+    expect((await ask({ ...base, kind: 'customer', id: ID.aoife })).body.data._entities).toEqual([{ id: TICKET.aoife }]);
+    expect((await ask({ ...base, kind: 'customer', id: ID.conor })).body.data._entities).toEqual([null]);
+    const agent = { ...base, kind: 'staff' as const, id: 'x', roles: ['segment:consumer'] };
+    expect((await ask({ ...agent, scopes: ['ticket:read'] })).body.data._entities).toEqual([{ id: TICKET.aoife }]);
+    expect((await ask(agent)).body.data._entities).toEqual([null]);
+    expect((await ask({ ...agent, scopes: ['ticket:read'], roles: ['segment:smb'] })).body.data._entities).toEqual([null]);
+    expect((await ask({ ...base, kind: 'partner', id: 'x', partnerId: seedId('partner', 'skyline') })).body.data._entities).toEqual([null]);
+  });
+});

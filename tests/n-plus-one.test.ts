@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../bench/operations.js';
 import type { Stack } from '../stack/src/stack.js';
-import { client, GENEROUS_COST, KEYS, productId, type Response, registerCustomer, startTestStack } from './support/stack.js';
+import { client, GENEROUS_COST, KEYS, productId, type Response, registerCustomer, signIn, startTestStack } from './support/stack.js';
 
 /**
  * The N+1 guard: `pnpm bench`'s operations, through the router, issue as many SQL statements for a big
@@ -90,5 +90,32 @@ describe('carts with totals and discounts', () => {
     expect(big.body.data?.me.carts).toHaveLength(6);
     expect(big.body.data?.me.carts[0]).toMatchObject({ totals: { dueNow: { amount: expect.any(String) } }, discounts: expect.any(Array) });
     expect(big.statements).toBeLessThanOrEqual(small.statements);
+  });
+});
+
+describe('knowledge base', () => {
+  const SEARCH = `query ($first: Int) { articleSearch(query: "bill or charge or data or order or signal or phone or broadband or router", first: $first) {
+    nodes { rank snippet article { id title history { to actor { id } } deflectionCount linkedTicketCount author { id } } } } }`;
+  const TICKETS = '{ tickets(first: 100) { nodes { id articles { id title history { to } } } } }';
+
+  it('article search: the same statements for 1 result as for all, with history and counts', async () => {
+    const agent = (await signIn(stack.router.handler, 'staffLogin', 'agent.consumer@volt.example')).gql;
+    await agent(SEARCH, { first: 1 });
+    const small = await agent(SEARCH, { first: 1 });
+    const big = await agent(SEARCH, { first: 100 });
+    expect(big.body.errors).toBeUndefined();
+    expect(small.body.data?.articleSearch.nodes).toHaveLength(1);
+    expect(big.body.data?.articleSearch.nodes.length).toBeGreaterThan(3);
+    expect(big.statements).toBe(small.statements);
+  });
+
+  it('Ticket.articles over a page of tickets: no statement per ticket', async () => {
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    await manager(TICKETS);
+    const res = await manager(TICKETS);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.tickets.nodes.length).toBeGreaterThan(3);
+    // tickets, their links, the linked articles, the articles' history: one each.
+    expect(res.statements).toBeLessThanOrEqual(5);
   });
 });

@@ -196,8 +196,22 @@ export const ACCESS_GROUPS = [
   {
     key: 'care',
     name: 'Customer care',
-    scopes: ['customer:read', 'customer:write', 'customer:lookup', 'interaction:write', 'nps:read', 'order:write', 'notification:read'],
+    scopes: [
+      'customer:read',
+      'customer:write',
+      'customer:lookup',
+      'interaction:write',
+      'nps:read',
+      'order:write',
+      'notification:read',
+      'ticket:read',
+      'ticket:write',
+      'knowledge:read',
+      'knowledge:write',
+    ],
   },
+  // Knowledge-base reviewers: publish, archive and send back solution articles.
+  { key: 'knowledge', name: 'Knowledge editors', scopes: ['knowledge:read', 'knowledge:write', 'knowledge:publish'] },
   { key: 'catalog', name: 'Catalog managers', scopes: ['catalog:read', 'catalog:write'] },
   { key: 'security', name: 'Security admins', scopes: ['apikey:manage'] },
   // The audit trail (`auditTrail`, `Customer.auditTrail`): managers, not front-line agents.
@@ -214,7 +228,7 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge'],
   },
   {
     key: 'volt-consumer',
@@ -250,7 +264,7 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge'],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
   {
@@ -260,7 +274,7 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge'],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {
