@@ -12,6 +12,7 @@ export * from './columns.js';
 export * from './cors.js';
 export * from './database.js';
 export * from './errors.js';
+export * from './event-outbox.js';
 export * from './events.js';
 export * from './http.js';
 export * from './ids.js';

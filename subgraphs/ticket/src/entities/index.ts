@@ -1,6 +1,8 @@
 import { Ticket } from './ticket.entity.js';
+import { TicketAttachment, TicketComment, TicketStatusChange } from './ticket-activity.entity.js';
 
 export * from './ticket.entity.js';
 export * from './ticket.repository.js';
+export * from './ticket-activity.entity.js';
 
-export const entities = [Ticket];
+export const entities = [Ticket, TicketStatusChange, TicketComment, TicketAttachment];

@@ -1,5 +1,13 @@
 import { mergeResolvers } from '@dcrm/kit';
+import { accountTicketResolvers } from './account-tickets.js';
 import type { TicketResolvers } from './context.js';
+import { ticketActivityResolvers } from './ticket-activity.js';
+import { ticketMutationResolvers } from './ticket-mutations.js';
 import { ticketResolvers } from './tickets.js';
 
-export const resolvers: TicketResolvers = mergeResolvers(ticketResolvers);
+export const resolvers: TicketResolvers = mergeResolvers(
+  ticketResolvers,
+  ticketActivityResolvers,
+  accountTicketResolvers,
+  ticketMutationResolvers,
+);
