@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../bench/operations.js';
 import type { Stack } from '../stack/src/stack.js';
-import { client, GENEROUS_COST, KEYS, productId, type Response, registerCustomer, startTestStack } from './support/stack.js';
+import { client, GENEROUS_COST, KEYS, productId, type Response, registerCustomer, signIn, startTestStack } from './support/stack.js';
 
 /**
  * The N+1 guard: `pnpm bench`'s operations, through the router, issue as many SQL statements for a big
@@ -89,6 +89,25 @@ describe('carts with totals and discounts', () => {
     expect(small.body.data?.me.carts).toHaveLength(2);
     expect(big.body.data?.me.carts).toHaveLength(6);
     expect(big.body.data?.me.carts[0]).toMatchObject({ totals: { dueNow: { amount: expect.any(String) } }, discounts: expect.any(Array) });
+    expect(big.statements).toBeLessThanOrEqual(small.statements);
+  });
+});
+
+describe("the agent's ticket queue", () => {
+  const QUEUE = `query ($first: Int!) { tickets(first: $first, sort: PRIORITY) { nodes {
+    id status priority customer { id name } assignee { id } relatedOrder { id }
+    comments { body author { kind } } internalComments { body } attachments { fileName } statusHistory { to actor { kind } }
+    allowedTransitions } } }`;
+
+  it('no more statements for 9 tickets with their comments, files, history and accounts than for 2', async () => {
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    await manager(QUEUE, { first: 2 });
+    const small = await manager(QUEUE, { first: 2 });
+    const big = await manager(QUEUE, { first: 9 });
+    expect(small.body.errors).toBeUndefined();
+    expect(big.body.errors).toBeUndefined();
+    expect(big.body.data?.tickets.nodes).toHaveLength(9);
+    expect(big.body.data?.tickets.nodes.some((t: { comments: unknown[] }) => t.comments.length > 0)).toBe(true);
     expect(big.statements).toBeLessThanOrEqual(small.statements);
   });
 });
