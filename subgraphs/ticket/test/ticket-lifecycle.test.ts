@@ -1,4 +1,5 @@
-import { TICKET_EVENTS } from '@dcrm/kit';
+import { internalSecret, newId, PRINCIPAL_HEADER, type Principal, signPrincipal, TICKET_EVENTS } from '@dcrm/kit';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../../stack/src/stack.js';
 import {
@@ -10,6 +11,7 @@ import {
   PRIVATE_KEYS,
   type Response,
   registerCustomer,
+  STOREFRONT_IDS,
   signIn,
   startTestStack,
 } from '../../../tests/support/stack.js';
@@ -203,5 +205,25 @@ describe('comments and the 360° view', () => {
     );
     expect(staff.body.data?.customer.outstandingIssues.openCount).toBe(open.length);
     expect(staff.body.data?.customer.tickets.every((t: { status: string }) => t.status === 'CLOSED')).toBe(true);
+  });
+});
+
+describe('Order.tickets', () => {
+  it("an order's tickets, as its owner may see them (straight to the ticket subgraph, as the router plans it)", async () => {
+    const orderId = newId();
+    const input = { category: 'ORDER', subject: 'Late', description: 'Not delivered', relatedOrderId: orderId };
+    const { ticket } = await ok(as.customer, CREATE, input, 'ticketCreate');
+    const query = `{ _entities(representations: [{ __typename: "Order", id: "${orderId}" }]) { ... on Order { tickets { id } } } }`;
+    const ask = (p: Principal) => {
+      const body = { query };
+      const handler = stack.subgraphs.find((s) => s.definition.name === 'ticket')?.server.handler as Parameters<typeof request>[0];
+      return request(handler)
+        .post('/graphql')
+        .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: signPrincipal(p, internalSecret(), { audience: 'ticket', body }) })
+        .send(body);
+    };
+    const base = { storefrontId: STOREFRONT_IDS.volt, partnerId: null, roles: [], scopes: [] };
+    expect((await ask({ ...base, kind: 'customer', id: customer.id })).body.data._entities).toEqual([{ tickets: [{ id: ticket.id }] }]);
+    expect((await ask({ ...base, kind: 'customer', id: customerId('aoife') })).body.data._entities).toEqual([{ tickets: [] }]);
   });
 });
