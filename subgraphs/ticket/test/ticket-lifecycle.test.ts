@@ -2,6 +2,7 @@ import { internalSecret, newId, PRINCIPAL_HEADER, type Principal, signPrincipal,
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../../stack/src/stack.js';
+import { dbRows } from '../../../tests/support/brand-matrix.js';
 import {
   client,
   codes,
@@ -194,13 +195,12 @@ describe('comments and the 360° view', () => {
     // The agent's public reply reaches the customer's inbox (notify-on-change, after the commit); the internal note does not.
     const templates = async () =>
       (
-        (await stack.subgraphs
-          .find((s) => s.definition.name === 'customer')
-          ?.orm.em.fork()
-          .getConnection()
-          .execute(`select template_key, body from "customer"."notification_sent" where customer_id = ? and template_key like 'ticket.%'`, [
-            customer.id,
-          ])) as { template_key: string; body: string }[]
+        (await dbRows(
+          stack,
+          'customer',
+          `select body from "customer"."notification_sent" where customer_id = ? and template_key like 'ticket.%'`,
+          [customer.id],
+        )) as { body: string }[]
       ).map((r) => r.body);
     for (let i = 0; i < 40 && !(await templates()).some((b) => b.includes('We have updated it')); i++)
       await new Promise((r) => setTimeout(r, 50));
