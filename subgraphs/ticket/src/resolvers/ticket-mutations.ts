@@ -9,7 +9,7 @@ export const ticketMutationResolvers: TicketResolvers = {
   Mutation: {
     ticketCreate: async (_, { input }, ctx) => payload('ticket', await ticketCreate(ctx.em, ctx.services, ctx.principal, input)),
     ticketUpdate: async (_, { input }, ctx) => payload('ticket', await ticketUpdate(ctx.em, ctx.principal, input)),
-    ticketAssign: async (_, { input }, ctx) => payload('ticket', await ticketAssign(ctx.em, ctx.principal, input)),
+    ticketAssign: async (_, { input }, ctx) => payload('ticket', await ticketAssign(ctx.em, ctx.services, ctx.principal, input)),
     ticketTransition: async (_, { input }, ctx) => payload('ticket', await ticketTransition(ctx.em, ctx.services, ctx.principal, input)),
     ticketConfirmResolution: async (_, { input }, ctx) =>
       payload('ticket', await ticketConfirmResolution(ctx.em, ctx.services, ctx.principal, input.id)),
