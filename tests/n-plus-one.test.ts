@@ -119,3 +119,22 @@ describe('knowledge base', () => {
     expect(res.statements).toBeLessThanOrEqual(5);
   });
 });
+
+describe("the agent's ticket queue", () => {
+  const QUEUE = `query ($first: Int!) { tickets(first: $first, sort: PRIORITY) { nodes {
+    id status priority customer { id name } assignee { id } relatedOrder { id }
+    comments { body author { kind } } internalComments { body } attachments { fileName } statusHistory { to actor { kind } }
+    allowedTransitions } } }`;
+
+  it('no more statements for 9 tickets with their comments, files, history and accounts than for 2', async () => {
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    await manager(QUEUE, { first: 2 });
+    const small = await manager(QUEUE, { first: 2 });
+    const big = await manager(QUEUE, { first: 9 });
+    expect(small.body.errors).toBeUndefined();
+    expect(big.body.errors).toBeUndefined();
+    expect(big.body.data?.tickets.nodes).toHaveLength(9);
+    expect(big.body.data?.tickets.nodes.some((t: { comments: unknown[] }) => t.comments.length > 0)).toBe(true);
+    expect(big.statements).toBeLessThanOrEqual(small.statements);
+  });
+});

@@ -52,3 +52,20 @@ export type OrderPlacedEvent = {
   promotionIds: string[];
   at: string;
 };
+
+/** Ticket events (the ticket subgraph publishes them through its outbox): promotion's real-time rules, surveys after resolution. */
+export const TICKET_EVENTS = {
+  resolved: 'dcrm.ticket.resolved',
+  escalated: 'dcrm.ticket.escalated',
+} as const;
+
+/** A ticket moved to RESOLVED; `eventId` is the outbox row's id. */
+export type TicketResolvedEvent = {
+  eventId: string;
+  ticketId: string;
+  storefrontId: string;
+  customerId: string;
+  category: string;
+  priority: string;
+  at: string;
+};

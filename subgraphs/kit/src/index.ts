@@ -15,6 +15,7 @@ export * from './cors.js';
 export * from './csv-import.js';
 export * from './database.js';
 export * from './errors.js';
+export * from './event-outbox.js';
 export * from './events.js';
 export * from './http.js';
 export * from './ids.js';

@@ -46,7 +46,11 @@ describe('tickets: who sees which', () => {
   });
 
   it("a partner sees its accounts' tickets only", async () => {
-    expect(await ids(as.connectify)).toEqual([ticketId('connectify-sim')]);
+    // Other test files raise tickets on Connectify's accounts too: the rule, not a count.
+    const own = await ids(as.connectify);
+    expect(own).toContain(ticketId('connectify-sim'));
+    expect(own).not.toContain(ticketId('skyline-port'));
+    expect(own).not.toContain(ticketId('aoife-no-data'));
     expect(codes(await as.connectify(`{ ticket(id: "${ticketId('skyline-port')}") { id } }`))).toEqual(['NOT_FOUND']);
   });
 

@@ -182,7 +182,7 @@ export async function seedCustomers(em: EntityManager, _options: SeedOptions = {
         kind: 'PRIVATE' as const,
         brand: 'volt' as Brand,
         name: 'Volt support chatbot',
-        scopes: ['customer:lookup', 'interaction:write'],
+        scopes: ['customer:lookup', 'interaction:write', 'ticket:create'],
       },
       {
         key: DEMO_KEYS.connectifyPartner,

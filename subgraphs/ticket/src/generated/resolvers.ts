@@ -3,7 +3,7 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef } from '@dcrm/kit';
-import type { ITicket, IArticle, IArticleStatusChange } from '../entities/index.js';
+import type { ITicket, IArticle, IArticleStatusChange, ITicketComment, ITicketAttachment, ITicketStatusChange } from '../entities/index.js';
 import type { ArticleHitView } from '../domain/knowledge/search.js';
 import type { TicketContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
@@ -25,18 +25,34 @@ export type Scalars = {
   DateTime: { input: Date; output: Date | string; }
 };
 
-/** An account (owned by customer). */
+/** An account (owned by customer); the ticket subgraph adds its tickets and outstanding issues (the 360° view). */
 export type Customer = {
   __typename?: 'Customer';
   /** The account's id. */
   id: Scalars['ID']['output'];
+  /**
+   * The account's tickets, newest first, as the caller may see them (the holder, the account's partner,
+   * staff of its segment with `ticket:read`); null with SERVICE_UNAVAILABLE while the ticket service is down.
+   */
+  tickets?: Maybe<Array<Ticket>>;
+  /** Open tickets at a glance; null with SERVICE_UNAVAILABLE while the ticket service is down. */
+  outstandingIssues?: Maybe<OutstandingIssues>;
 };
 
-/** An order (owned by cart). */
+
+/** An account (owned by customer); the ticket subgraph adds its tickets and outstanding issues (the 360° view). */
+export type CustomerTicketsArgs = {
+  status?: InputMaybe<Array<TicketStatus>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** An order (owned by cart); the ticket subgraph adds the tickets raised about it. */
 export type Order = {
   __typename?: 'Order';
   /** The order's id. */
   id: Scalars['ID']['output'];
+  /** Tickets about this order the caller may see, newest first; null with SERVICE_UNAVAILABLE while the ticket service is down. */
+  tickets?: Maybe<Array<Ticket>>;
 };
 
 /** A catalog product (owned by catalog). */
@@ -205,8 +221,104 @@ export type Ticket = {
   closedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Optimistic-locking version: send it back on every change; a stale one is refused with CONFLICT. */
   version: Scalars['Int']['output'];
+  /** Public comments, oldest first: what the customer, the partner and staff wrote to each other. */
+  comments: Array<TicketComment>;
+  /** Internal comments (staff notes), oldest first. Internal: staff with `ticket:read` only. */
+  internalComments?: Maybe<Array<TicketComment>>;
+  /** Attachments' metadata, oldest first; internal ones only for staff with `ticket:read`. Content: `ticketAttachment`. */
+  attachments: Array<TicketAttachment>;
+  /** Every move of its life cycle, oldest first (the first: its creation). */
+  statusHistory: Array<TicketStatusChange>;
+  /** The statuses the caller may move it to now, as the life cycle allows (guards such as the reopen window apply on the move). */
+  allowedTransitions: Array<TicketStatus>;
   /** Articles agents linked to this ticket as its solution, that the caller may read (customers: published ones). */
   articles: Array<Article>;
+};
+
+/** Who did something to a ticket. */
+export type TicketActorKind =
+  /** The account holder. */
+  | 'CUSTOMER'
+  /** A staff member. */
+  | 'STAFF'
+  /** A partner user or a partner's integration key. */
+  | 'PARTNER'
+  /** A server-side API key, e.g. a chatbot. */
+  | 'API_KEY'
+  /** dcrm itself, e.g. closing a resolved ticket automatically. */
+  | 'SYSTEM';
+
+/** Who did something to a ticket: the kind and, for staff, who. */
+export type TicketActor = {
+  __typename?: 'TicketActor';
+  /** The kind of actor. */
+  kind: TicketActorKind;
+  /** The staff member. Internal: staff with `ticket:read` only. */
+  staff?: Maybe<Staff>;
+};
+
+/** One move of a ticket's life cycle. */
+export type TicketStatusChange = {
+  __typename?: 'TicketStatusChange';
+  /** The status before; null for the ticket's creation. */
+  from?: Maybe<TicketStatus>;
+  /** The status after. */
+  to: TicketStatus;
+  /** Who moved it. */
+  actor: TicketActor;
+  /** Why, when a reason was given. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** When. */
+  at: Scalars['DateTime']['output'];
+};
+
+/** A comment on a ticket. */
+export type TicketComment = {
+  __typename?: 'TicketComment';
+  /** The comment's id. */
+  id: Scalars['ID']['output'];
+  /** Internal comments are staff notes: they never reach customers or partners. */
+  internal: Scalars['Boolean']['output'];
+  /** Who wrote it. */
+  author: TicketActor;
+  /** The text. */
+  body: Scalars['String']['output'];
+  /** When it was written. */
+  createdAt: Scalars['DateTime']['output'];
+};
+
+/** A file attached to a ticket (its bytes are kept by dcrm, at most `DCRM_TICKET_ATTACHMENT_MAX_BYTES`). */
+export type TicketAttachment = {
+  __typename?: 'TicketAttachment';
+  /** The attachment's id. */
+  id: Scalars['ID']['output'];
+  /** The file's name as uploaded. */
+  fileName: Scalars['String']['output'];
+  /** Its media type, e.g. image/png. */
+  contentType: Scalars['String']['output'];
+  /** Its size in bytes. */
+  size: Scalars['Int']['output'];
+  /** SHA-256 of its content, hex. */
+  sha256: Scalars['String']['output'];
+  /** Internal attachments are for staff only. */
+  internal: Scalars['Boolean']['output'];
+  /** Who uploaded it. */
+  uploadedBy: TicketActor;
+  /** When it was uploaded. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The content, base64-encoded; read one attachment at a time (`ticketAttachment`), null in lists. */
+  contentBase64?: Maybe<Scalars['String']['output']>;
+};
+
+/** An account's open tickets at a glance (the 360° view's outstanding issues). */
+export type OutstandingIssues = {
+  __typename?: 'OutstandingIssues';
+  /** Tickets not yet resolved, cancelled or rejected. */
+  openCount: Scalars['Int']['output'];
+  /** Open tickets past an SLA target. */
+  breachedCount: Scalars['Int']['output'];
+  /** When the oldest open ticket was raised; null when none is open. */
+  oldestOpenAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** A page of tickets. */
@@ -247,6 +359,8 @@ export type Query = {
   tickets: TicketConnection;
   /** A ticket the caller may see; NOT_FOUND otherwise (another account's ticket reads exactly like a missing one). */
   ticket?: Maybe<Ticket>;
+  /** One attachment with its content, of a ticket the caller may see (internal ones: staff with `ticket:read`); NOT_FOUND otherwise. */
+  ticketAttachment?: Maybe<TicketAttachment>;
   /** Articles of the caller's storefront, most recently changed first: staff with `knowledge:read`. Filters combine (AND). */
   articles: ArticleConnection;
   /** An article the caller may read (customers and shoppers: a published one of their storefront); NOT_FOUND otherwise. */
@@ -285,6 +399,11 @@ export type QueryTicketsArgs = {
 
 
 export type QueryTicketArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryTicketAttachmentArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -336,6 +455,214 @@ export type Query_AuditRecordsArgs = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A file to attach: its name, media type and content (base64). */
+export type TicketAttachmentInput = {
+  /** The file's name. */
+  fileName: Scalars['String']['input'];
+  /** Its media type, e.g. image/png. */
+  contentType: Scalars['String']['input'];
+  /** The content, base64-encoded. */
+  contentBase64: Scalars['String']['input'];
+};
+
+/**
+ * A new ticket. Customers raise their own (customerId may be left out); staff with `ticket:write`, a
+ * partner for its accounts and a chatbot key with `ticket:create` name the account.
+ */
+export type TicketCreateInput = {
+  /** The account; the caller's own when a customer leaves it out. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Where it is raised; by default from the caller (SELF_CARE, CHATBOT, PARTNER, PHONE for staff). */
+  channel?: InputMaybe<TicketChannel>;
+  /** What it is about. */
+  category: TicketCategory;
+  /** How urgent (default MEDIUM); customers and chatbots may not raise CRITICAL ones (they become HIGH). */
+  priority?: InputMaybe<TicketPriority>;
+  /** How badly the service is affected (default MINOR). */
+  severity?: InputMaybe<TicketSeverity>;
+  /** One line, at most 200 characters. */
+  subject: Scalars['String']['input'];
+  /** The problem, at most 10,000 characters. */
+  description: Scalars['String']['input'];
+  /** The order it is about. */
+  relatedOrderId?: InputMaybe<Scalars['ID']['input']>;
+  /** The product it is about. */
+  relatedProductId?: InputMaybe<Scalars['ID']['input']>;
+  /** The contract reference it is about. */
+  relatedContractId?: InputMaybe<Scalars['ID']['input']>;
+  /** Files to attach (at most 5). */
+  attachments?: InputMaybe<Array<TicketAttachmentInput>>;
+};
+
+/** Staff: what to change on a ticket; fields left out stay as they are. */
+export type TicketUpdateInput = {
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one is refused with CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** New category. */
+  category?: InputMaybe<TicketCategory>;
+  /** New priority. */
+  priority?: InputMaybe<TicketPriority>;
+  /** New severity. */
+  severity?: InputMaybe<TicketSeverity>;
+  /** New subject. */
+  subject?: InputMaybe<Scalars['String']['input']>;
+  /** New description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The order it is about. */
+  relatedOrderId?: InputMaybe<Scalars['ID']['input']>;
+  /** The product it is about. */
+  relatedProductId?: InputMaybe<Scalars['ID']['input']>;
+  /** The contract reference it is about. */
+  relatedContractId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Staff: (re)assign a ticket to an agent and/or a team; null unassigns. */
+export type TicketAssignInput = {
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one is refused with CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** The agent; null: nobody. */
+  assigneeStaffId?: InputMaybe<Scalars['ID']['input']>;
+  /** The team; null: none. */
+  teamId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A move of a ticket's life cycle. */
+export type TicketTransitionInput = {
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one is refused with CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** The status to move to. */
+  to: TicketStatus;
+  /** Why (required for PENDING, HELD, REJECTED and reopening). */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** How it was resolved (required for RESOLVED). */
+  resolution?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The customer confirms a RESOLVED ticket is solved: it closes. */
+export type TicketConfirmResolutionInput = {
+  /** The ticket. */
+  id: Scalars['ID']['input'];
+};
+
+/** A comment, with optional files. */
+export type TicketCommentAddInput = {
+  /** The ticket. */
+  ticketId: Scalars['ID']['input'];
+  /** The text, at most 10,000 characters. */
+  body: Scalars['String']['input'];
+  /** Staff only: a note customers and partners never see. */
+  internal?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Files to attach with it (at most 5). */
+  attachments?: InputMaybe<Array<TicketAttachmentInput>>;
+};
+
+/** The ticket after a mutation, or why nothing changed. */
+export type TicketPayload = {
+  __typename?: 'TicketPayload';
+  /** The ticket as it is now; null when nothing changed. */
+  ticket?: Maybe<Ticket>;
+  /** Why nothing changed (CONFLICT for a stale version, NOT_FOUND, INVALID_TRANSITION, FORBIDDEN, REQUIRED…). */
+  userErrors: Array<UserError>;
+};
+
+/** A comment after it was added, or why it was not. */
+export type TicketCommentPayload = {
+  __typename?: 'TicketCommentPayload';
+  /** The comment; null when nothing was added. */
+  comment?: Maybe<TicketComment>;
+  /** The ticket as it is now. */
+  ticket?: Maybe<Ticket>;
+  /** Why nothing was added. */
+  userErrors: Array<UserError>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Raise a ticket: customers their own, staff with `ticket:write` for accounts of their segments (logged as an interaction), partners for their accounts, chatbot keys with `ticket:create`. */
+  ticketCreate: TicketPayload;
+  /** Staff with `ticket:write`: change a ticket's category, priority, severity, text or references. */
+  ticketUpdate: TicketPayload;
+  /** Staff with `ticket:write`: assign a ticket to an agent and/or team. */
+  ticketAssign: TicketPayload;
+  /** Move a ticket in its life cycle, as the life cycle table allows the caller (staff need `ticket:write`). */
+  ticketTransition: TicketPayload;
+  /** The account holder confirms a RESOLVED ticket is solved: it closes. */
+  ticketConfirmResolution: TicketPayload;
+  /** Comment on a ticket the caller may see (staff need `ticket:write`; internal comments are staff only). */
+  ticketCommentAdd: TicketCommentPayload;
+  /** Writes a new DRAFT article in the caller's storefront. */
+  articleCreate: ArticlePayload;
+  /** Edits an article's text (a published one needs `knowledge:publish`; an archived one cannot be edited). */
+  articleUpdate: ArticlePayload;
+  /** Moves an article along its review life cycle, recorded in its history. */
+  articleTransition: ArticlePayload;
+  /** Counts a deflection: the article answered a customer or shopper who then raised no ticket. */
+  articleDeflected: ArticlePayload;
+  /** Links the article that solved a resolved ticket to it (linking twice changes nothing). */
+  ticketArticleLink: TicketArticleLinkPayload;
+};
+
+
+export type MutationTicketCreateArgs = {
+  input: TicketCreateInput;
+};
+
+
+export type MutationTicketUpdateArgs = {
+  input: TicketUpdateInput;
+};
+
+
+export type MutationTicketAssignArgs = {
+  input: TicketAssignInput;
+};
+
+
+export type MutationTicketTransitionArgs = {
+  input: TicketTransitionInput;
+};
+
+
+export type MutationTicketConfirmResolutionArgs = {
+  input: TicketConfirmResolutionInput;
+};
+
+
+export type MutationTicketCommentAddArgs = {
+  input: TicketCommentAddInput;
+};
+
+
+export type MutationArticleCreateArgs = {
+  input: ArticleCreateInput;
+};
+
+
+export type MutationArticleUpdateArgs = {
+  input: ArticleUpdateInput;
+};
+
+
+export type MutationArticleTransitionArgs = {
+  input: ArticleTransitionInput;
+};
+
+
+export type MutationArticleDeflectedArgs = {
+  input: ArticleDeflectedInput;
+};
+
+
+export type MutationTicketArticleLinkArgs = {
+  input: TicketArticleLinkInput;
 };
 
 /** Review states of a solution article: written, reviewed, published to customers, retired. */
@@ -550,45 +877,6 @@ export type TicketArticleLinkPayload = {
   ticket?: Maybe<Ticket>;
   /** Why it was refused (NOT_FOUND, INVALID_STATE). */
   userErrors: Array<UserError>;
-};
-
-export type Mutation = {
-  __typename?: 'Mutation';
-  /** Writes a new DRAFT article in the caller's storefront. */
-  articleCreate: ArticlePayload;
-  /** Edits an article's text (a published one needs `knowledge:publish`; an archived one cannot be edited). */
-  articleUpdate: ArticlePayload;
-  /** Moves an article along its review life cycle, recorded in its history. */
-  articleTransition: ArticlePayload;
-  /** Counts a deflection: the article answered a customer or shopper who then raised no ticket. */
-  articleDeflected: ArticlePayload;
-  /** Links the article that solved a resolved ticket to it (linking twice changes nothing). */
-  ticketArticleLink: TicketArticleLinkPayload;
-};
-
-
-export type MutationArticleCreateArgs = {
-  input: ArticleCreateInput;
-};
-
-
-export type MutationArticleUpdateArgs = {
-  input: ArticleUpdateInput;
-};
-
-
-export type MutationArticleTransitionArgs = {
-  input: ArticleTransitionInput;
-};
-
-
-export type MutationArticleDeflectedArgs = {
-  input: ArticleDeflectedInput;
-};
-
-
-export type MutationTicketArticleLinkArgs = {
-  input: TicketArticleLinkInput;
 };
 
 /** The length of a dashboard period (UTC). */
@@ -866,11 +1154,19 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = {
+  Customer: Customer;
+  Order: Order;
   Ticket: Ticket;
 };
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = {
+  Customer:
+    ( { __typename: 'Customer' }
+    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}> );
+  Order:
+    ( { __typename: 'Order' }
+    & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
   Ticket:
     ( { __typename: 'Ticket' }
     & GraphQLRecursivePick<FederationTypes['Ticket'], {"id":true}> );
@@ -882,6 +1178,7 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   Customer: ResolverTypeWrapper<EntityRef>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Order: ResolverTypeWrapper<EntityRef>;
   Product: ResolverTypeWrapper<EntityRef>;
   Staff: ResolverTypeWrapper<EntityRef>;
@@ -893,11 +1190,26 @@ export type ResolversTypes = {
   TicketRaiserKind: TicketRaiserKind;
   TicketRaiser: ResolverTypeWrapper<Omit<TicketRaiser, 'staff'> & { staff?: Maybe<ResolversTypes['Staff']> }>;
   Ticket: ResolverTypeWrapper<ITicket>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  TicketActorKind: TicketActorKind;
+  TicketActor: ResolverTypeWrapper<Omit<TicketActor, 'staff'> & { staff?: Maybe<ResolversTypes['Staff']> }>;
+  TicketStatusChange: ResolverTypeWrapper<ITicketStatusChange>;
+  TicketComment: ResolverTypeWrapper<ITicketComment>;
+  TicketAttachment: ResolverTypeWrapper<ITicketAttachment>;
+  OutstandingIssues: ResolverTypeWrapper<OutstandingIssues>;
   TicketConnection: ResolverTypeWrapper<Omit<TicketConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['TicketEdge']>, nodes: Array<ResolversTypes['Ticket']> }>;
   TicketEdge: ResolverTypeWrapper<Omit<TicketEdge, 'node'> & { node: ResolversTypes['Ticket'] }>;
   TicketSort: TicketSort;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  TicketAttachmentInput: TicketAttachmentInput;
+  TicketCreateInput: TicketCreateInput;
+  TicketUpdateInput: TicketUpdateInput;
+  TicketAssignInput: TicketAssignInput;
+  TicketTransitionInput: TicketTransitionInput;
+  TicketConfirmResolutionInput: TicketConfirmResolutionInput;
+  TicketCommentAddInput: TicketCommentAddInput;
+  TicketPayload: ResolverTypeWrapper<Omit<TicketPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>;
+  TicketCommentPayload: ResolverTypeWrapper<Omit<TicketCommentPayload, 'comment' | 'ticket'> & { comment?: Maybe<ResolversTypes['TicketComment']>, ticket?: Maybe<ResolversTypes['Ticket']> }>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ArticleStatus: ArticleStatus;
   ArticleBodyFormat: ArticleBodyFormat;
   ArticleStatusChange: ResolverTypeWrapper<IArticleStatusChange>;
@@ -915,7 +1227,6 @@ export type ResolversTypes = {
   TicketArticleLinkInput: TicketArticleLinkInput;
   ArticlePayload: ResolverTypeWrapper<Omit<ArticlePayload, 'article'> & { article?: Maybe<ResolversTypes['Article']> }>;
   TicketArticleLinkPayload: ResolverTypeWrapper<Omit<TicketArticleLinkPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   DashboardPeriod: DashboardPeriod;
   TicketAgeBucket: TicketAgeBucket;
   TicketAgeCount: ResolverTypeWrapper<TicketAgeCount>;
@@ -942,15 +1253,30 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Customer: EntityRef;
   ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
   Order: EntityRef;
   Product: EntityRef;
   Staff: EntityRef;
   TicketRaiser: Omit<TicketRaiser, 'staff'> & { staff?: Maybe<ResolversParentTypes['Staff']> };
   Ticket: ITicket;
-  Int: Scalars['Int']['output'];
+  TicketActor: Omit<TicketActor, 'staff'> & { staff?: Maybe<ResolversParentTypes['Staff']> };
+  TicketStatusChange: ITicketStatusChange;
+  TicketComment: ITicketComment;
+  TicketAttachment: ITicketAttachment;
+  OutstandingIssues: OutstandingIssues;
   TicketConnection: Omit<TicketConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['TicketEdge']>, nodes: Array<ResolversParentTypes['Ticket']> };
   TicketEdge: Omit<TicketEdge, 'node'> & { node: ResolversParentTypes['Ticket'] };
   Query: Record<PropertyKey, never>;
+  TicketAttachmentInput: TicketAttachmentInput;
+  TicketCreateInput: TicketCreateInput;
+  TicketUpdateInput: TicketUpdateInput;
+  TicketAssignInput: TicketAssignInput;
+  TicketTransitionInput: TicketTransitionInput;
+  TicketConfirmResolutionInput: TicketConfirmResolutionInput;
+  TicketCommentAddInput: TicketCommentAddInput;
+  TicketPayload: Omit<TicketPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> };
+  TicketCommentPayload: Omit<TicketCommentPayload, 'comment' | 'ticket'> & { comment?: Maybe<ResolversParentTypes['TicketComment']>, ticket?: Maybe<ResolversParentTypes['Ticket']> };
+  Mutation: Record<PropertyKey, never>;
   ArticleStatusChange: IArticleStatusChange;
   Article: IArticle;
   ArticleHit: ArticleHitView;
@@ -966,7 +1292,6 @@ export type ResolversParentTypes = {
   TicketArticleLinkInput: TicketArticleLinkInput;
   ArticlePayload: Omit<ArticlePayload, 'article'> & { article?: Maybe<ResolversParentTypes['Article']> };
   TicketArticleLinkPayload: Omit<TicketArticleLinkPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> };
-  Mutation: Record<PropertyKey, never>;
   TicketAgeCount: TicketAgeCount;
   TicketPriorityCount: TicketPriorityCount;
   TicketStats: TicketStats;
@@ -1021,12 +1346,17 @@ export type InaccessibleDirectiveArgs = { };
 
 export type InaccessibleDirectiveResolver<Result, Parent, ContextType = TicketContext, Args = InaccessibleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type CustomerResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = {
+export type CustomerResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  tickets?: Resolver<Maybe<Array<ResolversTypes['Ticket']>>, ParentType, ContextType, RequireFields<CustomerTicketsArgs, 'first'>>;
+  outstandingIssues?: Resolver<Maybe<ResolversTypes['OutstandingIssues']>, ParentType, ContextType>;
 };
 
-export type OrderResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = {
+export type OrderResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  tickets?: Resolver<Maybe<Array<ResolversTypes['Ticket']>>, ParentType, ContextType>;
 };
 
 export type ProductResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
@@ -1068,7 +1398,51 @@ export type TicketResolvers<ContextType = TicketContext, ParentType extends Reso
   resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  comments?: Resolver<Array<ResolversTypes['TicketComment']>, ParentType, ContextType>;
+  internalComments?: Resolver<Maybe<Array<ResolversTypes['TicketComment']>>, ParentType, ContextType>;
+  attachments?: Resolver<Array<ResolversTypes['TicketAttachment']>, ParentType, ContextType>;
+  statusHistory?: Resolver<Array<ResolversTypes['TicketStatusChange']>, ParentType, ContextType>;
+  allowedTransitions?: Resolver<Array<ResolversTypes['TicketStatus']>, ParentType, ContextType>;
   articles?: Resolver<Array<ResolversTypes['Article']>, ParentType, ContextType>;
+};
+
+export type TicketActorResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketActor'] = ResolversParentTypes['TicketActor']> = {
+  kind?: Resolver<ResolversTypes['TicketActorKind'], ParentType, ContextType>;
+  staff?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
+};
+
+export type TicketStatusChangeResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketStatusChange'] = ResolversParentTypes['TicketStatusChange']> = {
+  from?: Resolver<Maybe<ResolversTypes['TicketStatus']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['TicketStatus'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['TicketActor'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type TicketCommentResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketComment'] = ResolversParentTypes['TicketComment']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  internal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  author?: Resolver<ResolversTypes['TicketActor'], ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type TicketAttachmentResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketAttachment'] = ResolversParentTypes['TicketAttachment']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  internal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  uploadedBy?: Resolver<ResolversTypes['TicketActor'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  contentBase64?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type OutstandingIssuesResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['OutstandingIssues'] = ResolversParentTypes['OutstandingIssues']> = {
+  openCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  breachedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  oldestOpenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type TicketConnectionResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketConnection'] = ResolversParentTypes['TicketConnection']> = {
@@ -1085,12 +1459,38 @@ export type TicketEdgeResolvers<ContextType = TicketContext, ParentType extends 
 export type QueryResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   tickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, RequireFields<QueryTicketsArgs, 'sort' | 'first'>>;
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<QueryTicketArgs, 'id'>>;
+  ticketAttachment?: Resolver<Maybe<ResolversTypes['TicketAttachment']>, ParentType, ContextType, RequireFields<QueryTicketAttachmentArgs, 'id'>>;
   articles?: Resolver<ResolversTypes['ArticleConnection'], ParentType, ContextType, RequireFields<QueryArticlesArgs, 'first'>>;
   article?: Resolver<Maybe<ResolversTypes['Article']>, ParentType, ContextType, RequireFields<QueryArticleArgs, 'id'>>;
   articleSearch?: Resolver<ResolversTypes['ArticleHitConnection'], ParentType, ContextType, RequireFields<QueryArticleSearchArgs, 'query' | 'first'>>;
   articleSuggestions?: Resolver<Array<ResolversTypes['ArticleHit']>, ParentType, ContextType, RequireFields<QueryArticleSuggestionsArgs, 'subject' | 'first'>>;
   ticketDashboard?: Resolver<ResolversTypes['TicketDashboard'], ParentType, ContextType, RequireFields<QueryTicketDashboardArgs, 'period'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
+};
+
+export type TicketPayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketPayload'] = ResolversParentTypes['TicketPayload']> = {
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type TicketCommentPayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketCommentPayload'] = ResolversParentTypes['TicketCommentPayload']> = {
+  comment?: Resolver<Maybe<ResolversTypes['TicketComment']>, ParentType, ContextType>;
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  ticketCreate?: Resolver<ResolversTypes['TicketPayload'], ParentType, ContextType, RequireFields<MutationTicketCreateArgs, 'input'>>;
+  ticketUpdate?: Resolver<ResolversTypes['TicketPayload'], ParentType, ContextType, RequireFields<MutationTicketUpdateArgs, 'input'>>;
+  ticketAssign?: Resolver<ResolversTypes['TicketPayload'], ParentType, ContextType, RequireFields<MutationTicketAssignArgs, 'input'>>;
+  ticketTransition?: Resolver<ResolversTypes['TicketPayload'], ParentType, ContextType, RequireFields<MutationTicketTransitionArgs, 'input'>>;
+  ticketConfirmResolution?: Resolver<ResolversTypes['TicketPayload'], ParentType, ContextType, RequireFields<MutationTicketConfirmResolutionArgs, 'input'>>;
+  ticketCommentAdd?: Resolver<ResolversTypes['TicketCommentPayload'], ParentType, ContextType, RequireFields<MutationTicketCommentAddArgs, 'input'>>;
+  articleCreate?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleCreateArgs, 'input'>>;
+  articleUpdate?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleUpdateArgs, 'input'>>;
+  articleTransition?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleTransitionArgs, 'input'>>;
+  articleDeflected?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleDeflectedArgs, 'input'>>;
+  ticketArticleLink?: Resolver<ResolversTypes['TicketArticleLinkPayload'], ParentType, ContextType, RequireFields<MutationTicketArticleLinkArgs, 'input'>>;
 };
 
 export type ArticleStatusChangeResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['ArticleStatusChange'] = ResolversParentTypes['ArticleStatusChange']> = {
@@ -1157,14 +1557,6 @@ export type ArticlePayloadResolvers<ContextType = TicketContext, ParentType exte
 export type TicketArticleLinkPayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketArticleLinkPayload'] = ResolversParentTypes['TicketArticleLinkPayload']> = {
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
-};
-
-export type MutationResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  articleCreate?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleCreateArgs, 'input'>>;
-  articleUpdate?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleUpdateArgs, 'input'>>;
-  articleTransition?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleTransitionArgs, 'input'>>;
-  articleDeflected?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleDeflectedArgs, 'input'>>;
-  ticketArticleLink?: Resolver<ResolversTypes['TicketArticleLinkPayload'], ParentType, ContextType, RequireFields<MutationTicketArticleLinkArgs, 'input'>>;
 };
 
 export type TicketAgeCountResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketAgeCount'] = ResolversParentTypes['TicketAgeCount']> = {
@@ -1277,9 +1669,17 @@ export type Resolvers<ContextType = TicketContext> = {
   Staff?: StaffResolvers<ContextType>;
   TicketRaiser?: TicketRaiserResolvers<ContextType>;
   Ticket?: TicketResolvers<ContextType>;
+  TicketActor?: TicketActorResolvers<ContextType>;
+  TicketStatusChange?: TicketStatusChangeResolvers<ContextType>;
+  TicketComment?: TicketCommentResolvers<ContextType>;
+  TicketAttachment?: TicketAttachmentResolvers<ContextType>;
+  OutstandingIssues?: OutstandingIssuesResolvers<ContextType>;
   TicketConnection?: TicketConnectionResolvers<ContextType>;
   TicketEdge?: TicketEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  TicketPayload?: TicketPayloadResolvers<ContextType>;
+  TicketCommentPayload?: TicketCommentPayloadResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   ArticleStatusChange?: ArticleStatusChangeResolvers<ContextType>;
   Article?: ArticleResolvers<ContextType>;
   ArticleHit?: ArticleHitResolvers<ContextType>;
@@ -1289,7 +1689,6 @@ export type Resolvers<ContextType = TicketContext> = {
   ArticleEdge?: ArticleEdgeResolvers<ContextType>;
   ArticlePayload?: ArticlePayloadResolvers<ContextType>;
   TicketArticleLinkPayload?: TicketArticleLinkPayloadResolvers<ContextType>;
-  Mutation?: MutationResolvers<ContextType>;
   TicketAgeCount?: TicketAgeCountResolvers<ContextType>;
   TicketPriorityCount?: TicketPriorityCountResolvers<ContextType>;
   TicketStats?: TicketStatsResolvers<ContextType>;

@@ -5,8 +5,10 @@ import {
   Ticket,
   type TicketCategory,
   type TicketChannel,
+  TicketComment,
   type TicketPriority,
   type TicketStatus,
+  TicketStatusChange,
 } from '../entities/index.js';
 import { seedArticles } from './articles.js';
 
@@ -172,8 +174,22 @@ export async function seed(em: EntityManager, _options: SeedOptions = {}): Promi
       const createdAt = new Date(now - t.ageDays * DAY - 3_600_000);
       const moved = t.status !== 'ACKNOWLEDGED';
       const resolved = t.status === 'RESOLVED' || t.status === 'CLOSED';
+      const id = seedId('ticket', t.key);
+      const storefrontId = seedId('storefront', account.brand);
+      const agent = t.assignee ? seedId('staff', t.assignee) : null;
+      const history = (from: TicketStatus | null, to: TicketStatus, at: Date, reason: string | null = null) =>
+        tx.create(TicketStatusChange, {
+          ticketId: id,
+          storefrontId,
+          fromStatus: from,
+          toStatus: to,
+          actorKind: from === null ? t.raisedBy : 'STAFF',
+          actorId: from === null ? null : agent,
+          reason,
+          at,
+        });
       tx.create(Ticket, {
-        id: seedId('ticket', t.key),
+        id,
         storefrontId: seedId('storefront', account.brand),
         customerId: seedId('customer', t.account),
         segment: account.segment,
@@ -197,6 +213,28 @@ export async function seed(em: EntityManager, _options: SeedOptions = {}): Promi
         resolvedAt: resolved ? new Date(createdAt.getTime() + DAY / 2) : null,
         closedAt: t.status === 'CLOSED' ? new Date(createdAt.getTime() + 2 * DAY) : null,
       });
+      history(null, 'ACKNOWLEDGED', createdAt);
+      if (moved) history('ACKNOWLEDGED', t.status, new Date(createdAt.getTime() + 3_600_000), t.reason ?? null);
+      if (agent && moved) {
+        const at = new Date(createdAt.getTime() + 1_800_000);
+        tx.create(TicketComment, {
+          ticketId: id,
+          storefrontId,
+          authorKind: 'STAFF',
+          authorId: agent,
+          body: 'Looking into this now.',
+          createdAt: at,
+        });
+        tx.create(TicketComment, {
+          ticketId: id,
+          storefrontId,
+          internal: true,
+          authorKind: 'STAFF',
+          authorId: agent,
+          body: 'Checked the account: nothing unusual on our side yet.',
+          createdAt: at,
+        });
+      }
     }
   });
   return { ...summary, articles: await seedArticles(em) };
