@@ -205,6 +205,8 @@ export const ACCESS_GROUPS = [
   { key: 'admins', name: 'Staff administrators', scopes: ['partner:manage', 'staff:manage'] },
   { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write', 'notification:read', 'notification:manage'] },
   { key: 'bulk', name: 'Bulk operations', scopes: ['bulk:manage', 'staff:manage'] },
+  // Leads and opportunities (the opportunity subgraph), within the member's segments.
+  { key: 'sales', name: 'Sales', scopes: ['opportunity:read', 'opportunity:write'] },
 ];
 
 export const STAFF = [
@@ -214,7 +216,7 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'sales'],
   },
   {
     key: 'volt-consumer',
@@ -222,7 +224,7 @@ export const STAFF = [
     email: 'agent.consumer@volt.example',
     name: 'Liam Ryan',
     segments: ['consumer'],
-    groups: ['care'],
+    groups: ['care', 'sales'],
     manager: 'volt-manager',
   },
   {
@@ -231,7 +233,7 @@ export const STAFF = [
     email: 'agent.business@volt.example',
     name: 'Ciara Nolan',
     segments: ['smb', 'enterprise'],
-    groups: ['care'],
+    groups: ['care', 'sales'],
     manager: 'volt-manager',
   },
   {
@@ -250,7 +252,7 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'sales'],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
   {
@@ -260,7 +262,7 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'sales'],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {
