@@ -1,5 +1,6 @@
 import { createSubgraphServer, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
 import { migrations } from '../migrations/index.js';
+import { openCaptureLimits } from './domain/capture-limits.js';
 import type { OpportunityServices } from './domain/services.js';
 import { entities } from './entities/index.js';
 import { createOpportunityLoaders } from './loaders.js';
@@ -18,7 +19,7 @@ export const opportunitySubgraph: SubgraphDefinition = {
   auditExclude: ['Outbox'],
   seed,
   create: async ({ orm, secret, bus, peers, clock }) => {
-    const services: OpportunityServices = { peers, bus, clock };
+    const services: OpportunityServices = { peers, bus, clock, captureLimits: openCaptureLimits() };
     return createSubgraphServer({
       name: 'opportunity',
       typeDefs,
@@ -27,6 +28,7 @@ export const opportunitySubgraph: SubgraphDefinition = {
       secret,
       services,
       createLoaders: (em, principal) => createOpportunityLoaders(em, principal, services),
+      onStop: () => services.captureLimits.close(),
     });
   },
 };
