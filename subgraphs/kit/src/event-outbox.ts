@@ -51,3 +51,27 @@ export async function publishOutbox(em: EntityManager, bus: EventBus, schema: st
     return rows.length;
   });
 }
+
+/** An event row as the subgraph wrote it into its transaction. */
+export type OutboxEvent = { id: string; type: string; payload: unknown };
+
+const schemaOf = (em: EntityManager) => em.config.get('schema') as string;
+
+/** After the commit: publishes these rows at once (one the bus refuses is left for the periodic run). */
+export async function publishCommitted(em: EntityManager, bus: EventBus, events: readonly OutboxEvent[], now = new Date()): Promise<void> {
+  try {
+    await publishOutbox(
+      em.fork() as EntityManager,
+      bus,
+      schemaOf(em),
+      now,
+      events.map((e) => e.id),
+    );
+  } catch {
+    // The periodic run publishes them later; consumers dedupe by the event's id.
+  }
+}
+
+/** The periodic run: the oldest unpublished rows of the subgraph's outbox. */
+export const publishPending = (em: EntityManager, bus: EventBus, now = new Date()): Promise<number> =>
+  publishOutbox(em.fork() as EntityManager, bus, schemaOf(em), now);

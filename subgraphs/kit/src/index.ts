@@ -31,6 +31,7 @@ export * from './pagination.js';
 export * from './passwords.js';
 export * from './ports.js';
 export * from './principal.js';
+export * from './rate-limit.js';
 export * from './redis-watch.js';
 export * from './request-screen.js';
 export * from './row-scope.js';

@@ -23,6 +23,8 @@ export const STAFF_SCOPES = [
   'notification:manage',
   'notification:read',
   'nps:read',
+  'opportunity:read',
+  'opportunity:write',
   'order:write',
   'partner:manage',
   'promotion:read',

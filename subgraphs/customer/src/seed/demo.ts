@@ -219,6 +219,8 @@ export const ACCESS_GROUPS = [
   { key: 'admins', name: 'Staff administrators', scopes: ['partner:manage', 'staff:manage'] },
   { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write', 'notification:read', 'notification:manage'] },
   { key: 'bulk', name: 'Bulk operations', scopes: ['bulk:manage', 'staff:manage'] },
+  // Leads and opportunities (the opportunity subgraph), within the member's segments.
+  { key: 'sales', name: 'Sales', scopes: ['opportunity:read', 'opportunity:write'] },
 ];
 
 export const STAFF = [
@@ -228,7 +230,7 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales'],
   },
   {
     key: 'volt-consumer',
@@ -236,7 +238,7 @@ export const STAFF = [
     email: 'agent.consumer@volt.example',
     name: 'Liam Ryan',
     segments: ['consumer'],
-    groups: ['care'],
+    groups: ['care', 'sales'],
     manager: 'volt-manager',
   },
   {
@@ -245,7 +247,7 @@ export const STAFF = [
     email: 'agent.business@volt.example',
     name: 'Ciara Nolan',
     segments: ['smb', 'enterprise'],
-    groups: ['care'],
+    groups: ['care', 'sales'],
     manager: 'volt-manager',
   },
   {
@@ -264,7 +266,7 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales'],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
   {
@@ -274,7 +276,7 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales'],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {
