@@ -35,11 +35,7 @@ function rss(pid: number): number {
 const database = await freshDatabase(process.env.DATABASE_URL, 54_700, log);
 try {
   await migrateAndSeed(database.url, 0, log);
-<<<<<<< HEAD
-  const names = ['catalog', 'customer', 'cart', 'promotion', 'opportunity'];
-=======
   const names = SUBGRAPHS.map((definition) => definition.name);
->>>>>>> main
   const ports = new Map<string, number>();
   for (const name of [...names, 'router']) ports.set(name, await freePort());
   const local = (name: string, path: string) => `http://127.0.0.1:${ports.get(name)}${path}`;
