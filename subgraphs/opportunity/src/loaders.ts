@@ -2,6 +2,7 @@ import { byId, groupedBy, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { salesScope } from './domain/access.js';
 import type { OpportunityServices } from './domain/services.js';
+import { createPipelineLoaders } from './pipeline-loaders.js';
 import { type ILead, type IOpportunity, Lead, Opportunity } from './entities/index.js';
 
 export type OpportunityLoaders = ReturnType<typeof createOpportunityLoaders>;
@@ -12,6 +13,7 @@ export function createOpportunityLoaders(em: EntityManager, principal: Principal
   const none = <T>() => Promise.resolve([] as T[]);
   return {
     scope,
+    ...createPipelineLoaders(em, scope),
     lead: byId<ILead>(
       (ids) => (scope ? em.find(Lead, { $and: [scope, { id: { $in: [...ids] } }] }) : none()),
       (l) => l.id,

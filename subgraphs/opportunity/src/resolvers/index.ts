@@ -2,5 +2,7 @@ import { mergeResolvers } from '@dcrm/kit';
 import type { OpportunityResolvers } from './context.js';
 import { leadResolvers } from './leads.js';
 import { opportunityResolvers } from './opportunities.js';
+import { pipelineResolvers } from './pipeline.js';
+import { pipelineWriteResolvers } from './pipeline-writes.js';
 
-export const resolvers: OpportunityResolvers = mergeResolvers(leadResolvers, opportunityResolvers);
+export const resolvers: OpportunityResolvers = mergeResolvers(leadResolvers, opportunityResolvers, pipelineResolvers, pipelineWriteResolvers);
