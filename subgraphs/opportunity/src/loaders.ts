@@ -2,8 +2,8 @@ import { byId, groupedBy, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { salesScope } from './domain/access.js';
 import type { OpportunityServices } from './domain/services.js';
-import { createPipelineLoaders } from './pipeline-loaders.js';
 import { type ILead, type IOpportunity, Lead, Opportunity } from './entities/index.js';
+import { createPipelineLoaders } from './pipeline-loaders.js';
 
 export type OpportunityLoaders = ReturnType<typeof createOpportunityLoaders>;
 

@@ -5,4 +5,9 @@ import { opportunityResolvers } from './opportunities.js';
 import { pipelineResolvers } from './pipeline.js';
 import { pipelineWriteResolvers } from './pipeline-writes.js';
 
-export const resolvers: OpportunityResolvers = mergeResolvers(leadResolvers, opportunityResolvers, pipelineResolvers, pipelineWriteResolvers);
+export const resolvers: OpportunityResolvers = mergeResolvers(
+  leadResolvers,
+  opportunityResolvers,
+  pipelineResolvers,
+  pipelineWriteResolvers,
+);

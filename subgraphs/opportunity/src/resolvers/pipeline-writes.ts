@@ -8,8 +8,10 @@ import type { OpportunityResolvers } from './context.js';
 /** Mutations of the pipeline: opportunities, transitions, lead qualification, configuration. */
 export const pipelineWriteResolvers: OpportunityResolvers = {
   Mutation: {
-    opportunityCreate: async (_, { input }, ctx) => payload('opportunity', await opportunityCreate(ctx.em, ctx.services, ctx.principal, input)),
-    opportunityUpdate: async (_, { input }, ctx) => payload('opportunity', await opportunityUpdate(ctx.em, ctx.services, ctx.principal, input)),
+    opportunityCreate: async (_, { input }, ctx) =>
+      payload('opportunity', await opportunityCreate(ctx.em, ctx.services, ctx.principal, input)),
+    opportunityUpdate: async (_, { input }, ctx) =>
+      payload('opportunity', await opportunityUpdate(ctx.em, ctx.services, ctx.principal, input)),
     opportunityTransition: async (_, { input }, ctx) =>
       payload('opportunity', await opportunityTransition(ctx.em, ctx.services, ctx.principal, input)),
     leadQualify: async (_, { input }, ctx) => {

@@ -4,7 +4,7 @@ import { rejectionAnalysis } from '../domain/pipeline/analysis.js';
 import { customFieldViews } from '../domain/pipeline/custom-fields.js';
 import type { IOpportunity, IPipelineStage, TmfOpportunityStatus, TransitionField } from '../entities/index.js';
 import { CustomFieldDefinition, OpportunityReason } from '../entities/index.js';
-import type { SalesOpportunityTmfStatus, TransitionField as GqlTransitionField } from '../generated/resolvers.js';
+import type { TransitionField as GqlTransitionField, SalesOpportunityTmfStatus } from '../generated/resolvers.js';
 import type { OpportunityContext, OpportunityResolvers } from './context.js';
 
 const TMF: Record<TmfOpportunityStatus, SalesOpportunityTmfStatus> = {

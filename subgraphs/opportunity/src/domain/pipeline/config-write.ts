@@ -21,7 +21,11 @@ const KEY = /^[a-z][a-z0-9_]{0,63}$/;
 export type ReasonCreateInput = { code: string; label: string; kind: ReasonKind; position?: number | null };
 export type ReasonUpdateInput = { id: string; version: number; label?: string | null; active?: boolean | null; position?: number | null };
 
-export async function rejectionReasonCreate(em: EntityManager, principal: Principal, input: ReasonCreateInput): Promise<Result<IOpportunityReason>> {
+export async function rejectionReasonCreate(
+  em: EntityManager,
+  principal: Principal,
+  input: ReasonCreateInput,
+): Promise<Result<IOpportunityReason>> {
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('FORBIDDEN', 'No storefront');
   const checks = new Checks();
@@ -47,14 +51,19 @@ export async function rejectionReasonCreate(em: EntityManager, principal: Princi
   }
 }
 
-export async function rejectionReasonUpdate(em: EntityManager, principal: Principal, input: ReasonUpdateInput): Promise<Result<IOpportunityReason>> {
+export async function rejectionReasonUpdate(
+  em: EntityManager,
+  principal: Principal,
+  input: ReasonUpdateInput,
+): Promise<Result<IOpportunityReason>> {
   const storefrontId = actingStorefront(principal);
   const reason = storefrontId && isUuid(input.id) ? await em.findOne(OpportunityReason, { id: input.id, storefrontId }) : null;
   if (!reason) return fail('NOT_FOUND', 'No such reason', f('id'));
   const checks = new Checks();
   checks.text(input.label, f('label'), 200);
   checks.int(input.position, f('position'), 0, 10_000);
-  if (reason.version !== input.version) checks.add('CONFLICT', `The reason changed since version ${input.version}; reload it`, f('version'));
+  if (reason.version !== input.version)
+    checks.add('CONFLICT', `The reason changed since version ${input.version}; reload it`, f('version'));
   if (!checks.ok) return { ok: false, errors: checks.errors };
   if (input.label != null) reason.label = input.label.trim();
   if (input.active != null) reason.active = input.active;
@@ -79,7 +88,11 @@ export type CustomFieldDefineInput = {
 };
 
 /** Defines a custom field, or redefines (and reactivates) the entity's field of that key. */
-export async function customFieldDefine(em: EntityManager, principal: Principal, input: CustomFieldDefineInput): Promise<Result<ICustomFieldDefinition>> {
+export async function customFieldDefine(
+  em: EntityManager,
+  principal: Principal,
+  input: CustomFieldDefineInput,
+): Promise<Result<ICustomFieldDefinition>> {
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('FORBIDDEN', 'No storefront');
   const checks = new Checks();
@@ -104,7 +117,13 @@ export async function customFieldDefine(em: EntityManager, principal: Principal,
   }
   try {
     const count = await em.count(CustomFieldDefinition, { storefrontId, entity: input.entity });
-    const definition = em.create(CustomFieldDefinition, { storefrontId, entity: input.entity, key, ...fields, position: input.position ?? count + 1 });
+    const definition = em.create(CustomFieldDefinition, {
+      storefrontId,
+      entity: input.entity,
+      key,
+      ...fields,
+      position: input.position ?? count + 1,
+    });
     await em.flush();
     return ok(definition);
   } catch (error) {

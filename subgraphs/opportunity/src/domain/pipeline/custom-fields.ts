@@ -51,20 +51,26 @@ export function applyCustomFields(
   const values: CustomFieldValues = { ...current };
   const errors: UserError[] = [];
   const seen = new Set<string>();
-  inputs.forEach((input, i) => {
+  for (const [i, input] of inputs.entries()) {
     const at = [...field, String(i)];
     const def = byKey.get(input.key);
-    if (!def) return errors.push(userError('UNKNOWN_FIELD', `No custom field ${input.key}`, at));
-    if (seen.has(input.key)) return errors.push(userError('DUPLICATE', `${def.label} given twice`, at));
+    if (!def) {
+      errors.push(userError('UNKNOWN_FIELD', `No custom field ${input.key}`, at));
+      continue;
+    }
+    if (seen.has(input.key)) {
+      errors.push(userError('DUPLICATE', `${def.label} given twice`, at));
+      continue;
+    }
     seen.add(input.key);
     if (input.value == null) {
       delete values[input.key];
-      return;
+      continue;
     }
     const parsed = parse(def, input.value);
-    if (typeof parsed === 'object') return errors.push(userError('INVALID', `${def.label}: ${parsed.problem}`, at));
-    values[input.key] = parsed;
-  });
+    if (typeof parsed === 'object') errors.push(userError('INVALID', `${def.label}: ${parsed.problem}`, at));
+    else values[input.key] = parsed;
+  }
   errors.push(...missingRequired(definitions, values, field));
   return { values, errors };
 }

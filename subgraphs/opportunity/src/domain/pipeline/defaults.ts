@@ -1,10 +1,4 @@
-import type {
-  CustomFieldType,
-  OpportunityStatus,
-  ReasonKind,
-  TmfOpportunityStatus,
-  TransitionField,
-} from '../../entities/index.js';
+import type { CustomFieldType, OpportunityStatus, ReasonKind, TmfOpportunityStatus, TransitionField } from '../../entities/index.js';
 
 /**
  * The pipeline a storefront starts with (data; operators change it in the tables): stages with their

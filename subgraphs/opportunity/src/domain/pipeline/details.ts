@@ -91,14 +91,16 @@ export async function priceLines(
   const priced = new Map((await priceProducts(peers, storefrontId, segment, unique)).map((p, i) => [unique[i], p]));
   const drafts: LineDraft[] = [];
   const currencies = new Set<string>();
-  lines.forEach((l, i) => {
+  for (const [i, l] of lines.entries()) {
     const product = priced.get(l.productId);
     const at = [...field, String(i), 'productId'];
-    if (!product || product.status !== 'ACTIVE') return checks.add('NOT_FOUND', 'No such active product in this storefront', at);
-    if (product.oneOff == null && product.monthly == null) return checks.add('NOT_PRICED', `${product.name} has no price here`, at);
-    if (product.currency) currencies.add(product.currency);
-    drafts.push({ ...product, productId: product.id, quantity: l.quantity ?? 1 });
-  });
+    if (product?.status !== 'ACTIVE') checks.add('NOT_FOUND', 'No such active product in this storefront', at);
+    else if (product.oneOff == null && product.monthly == null) checks.add('NOT_PRICED', `${product.name} has no price here`, at);
+    else {
+      if (product.currency) currencies.add(product.currency);
+      drafts.push({ ...product, productId: product.id, quantity: l.quantity ?? 1 });
+    }
+  }
   if (currencies.size > 1) checks.add('CURRENCY_MISMATCH', 'The products are priced in different currencies', field);
   return drafts;
 }

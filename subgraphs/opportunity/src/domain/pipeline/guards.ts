@@ -49,5 +49,9 @@ registerGuard('CUSTOM_FIELDS_COMPLETE', async ({ tx, opportunity, to }) => {
   const missing = missingRequired(definitions, opportunity.customFields ?? {}, ['input', 'customFields']);
   return missing.length === 0
     ? null
-    : userError('GUARD_CUSTOM_FIELDS', `Fill in ${missing.map((m) => m.message.replace(' is required', '')).join(', ')} before ${to.name}`, field);
+    : userError(
+        'GUARD_CUSTOM_FIELDS',
+        `Fill in ${missing.map((m) => m.message.replace(' is required', '')).join(', ')} before ${to.name}`,
+        field,
+      );
 });

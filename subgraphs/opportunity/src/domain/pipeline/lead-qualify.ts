@@ -24,7 +24,8 @@ export type Qualified = { lead: ILead; opportunity: IOpportunity };
 const f = (...path: string[]) => ['input', ...path];
 const QUALIFIABLE: ILead['status'][] = ['NEW', 'ACKNOWLEDGED', 'QUALIFIED'];
 
-const nameOf = (lead: ILead) => lead.company ?? ([lead.firstName, lead.lastName].filter(Boolean).join(' ') || lead.email || 'Qualified lead');
+const nameOf = (lead: ILead) =>
+  lead.company ?? ([lead.firstName, lead.lastName].filter(Boolean).join(' ') || lead.email || 'Qualified lead');
 
 /**
  * Qualifies a lead: in one transaction the lead becomes QUALIFIED, its opportunity is created (at the
@@ -32,7 +33,12 @@ const nameOf = (lead: ILead) => lead.company ?? ([lead.firstName, lead.lastName]
  * and `lead.qualified` goes to the outbox. A lead that already has an opportunity answers with it and
  * changes nothing (the unique lead id on opportunities settles two concurrent calls).
  */
-export async function leadQualify(em: EntityManager, deps: QualifyDeps, principal: Principal, input: LeadQualifyInput): Promise<Result<Qualified>> {
+export async function leadQualify(
+  em: EntityManager,
+  deps: QualifyDeps,
+  principal: Principal,
+  input: LeadQualifyInput,
+): Promise<Result<Qualified>> {
   const writer = writerOf(principal);
   if (!isWriter(writer)) return { ok: false, errors: [writer] };
   const lead = isUuid(input.leadId) ? await em.findOne(Lead, { $and: [writer.scope, { id: input.leadId }] }) : null;
@@ -78,13 +84,17 @@ export async function leadQualify(em: EntityManager, deps: QualifyDeps, principa
         status: stage.status,
         stageEnteredAt: now,
         contact: { name, email: locked.email, mobile: locked.mobile, role: null },
-        address: locked.address ? { line1: null, line2: null, city: null, region: null, postcode: null, country: null, ...locked.address } : null,
+        address: locked.address
+          ? { line1: null, line2: null, city: null, region: null, postcode: null, country: null, ...locked.address }
+          : null,
         budgetAmount: locked.budgetAmount,
         budgetCurrency: locked.budgetCurrency,
         closeDate,
         customFields: custom.values,
         createdBy: `${principal.kind}:${principal.id}`,
       });
+      // Lines and history reference the opportunity row: it goes first.
+      await tx.flush();
       writeLines(tx, opportunity, drafts);
       historyRow(tx, opportunity, principal, null, now, { note: 'Qualified from a lead' });
       locked.status = 'QUALIFIED';

@@ -2,7 +2,14 @@ import { Checks, type Clock, fail, isUuid, ok, type Peers, type Principal, type 
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { accountOf } from '../../clients/customer.js';
-import { CustomFieldDefinition, type IOpportunity, Opportunity, OpportunityHistory, OpportunityLine, type OpportunityType } from '../../entities/index.js';
+import {
+  CustomFieldDefinition,
+  type IOpportunity,
+  Opportunity,
+  OpportunityHistory,
+  OpportunityLine,
+  type OpportunityType,
+} from '../../entities/index.js';
 import { applyCustomFields, type CustomFieldInput } from './custom-fields.js';
 import * as d from './details.js';
 import { firstOpenStage, loadPipeline } from './stages.js';
@@ -65,7 +72,7 @@ function columnsOf(input: Details, checks: Checks): Partial<IOpportunity> {
 
 /** Replaces an opportunity's lines with priced drafts and stores their estimate on it. */
 export function writeLines(tx: EntityManager, opportunity: IOpportunity, drafts: d.LineDraft[]): void {
-  drafts.forEach((line, i) =>
+  for (const [i, line] of drafts.entries()) {
     tx.create(OpportunityLine, {
       opportunityId: opportunity.id,
       storefrontId: opportunity.storefrontId,
@@ -77,8 +84,8 @@ export function writeLines(tx: EntityManager, opportunity: IOpportunity, drafts:
       oneOff: line.oneOff,
       monthly: line.monthly,
       currency: line.currency,
-    }),
-  );
+    });
+  }
   const value = estimate(drafts);
   opportunity.estimatedOneOff = value.oneOff;
   opportunity.estimatedMonthly = value.monthly;
@@ -88,14 +95,27 @@ export function writeLines(tx: EntityManager, opportunity: IOpportunity, drafts:
 }
 
 /** Applies custom field inputs to an opportunity's values against the storefront's definitions. */
-async function customFields(tx: EntityManager, storefrontId: string, current: IOpportunity['customFields'], inputs: CustomFieldInput[], checks: Checks) {
+async function customFields(
+  tx: EntityManager,
+  storefrontId: string,
+  current: IOpportunity['customFields'],
+  inputs: CustomFieldInput[],
+  checks: Checks,
+) {
   const definitions = await tx.find(CustomFieldDefinition, { storefrontId, entity: 'OPPORTUNITY' }, { orderBy: { position: 'asc' } });
   const { values, errors } = applyCustomFields(definitions, current ?? {}, inputs, f('customFields'));
   for (const e of errors) checks.add(e.code, e.message, e.field ?? []);
   return values;
 }
 
-export function historyRow(tx: EntityManager, o: IOpportunity, principal: Principal, from: string | null, at: Date, extra: Partial<{ reasonCode: string | null; reasonLabel: string | null; competitor: string | null; note: string | null }> = {}) {
+export function historyRow(
+  tx: EntityManager,
+  o: IOpportunity,
+  principal: Principal,
+  from: string | null,
+  at: Date,
+  extra: Partial<{ reasonCode: string | null; reasonLabel: string | null; competitor: string | null; note: string | null }> = {},
+) {
   tx.create(OpportunityHistory, {
     opportunityId: o.id,
     storefrontId: o.storefrontId,
@@ -128,11 +148,17 @@ async function ownership(deps: WriteDeps, writer: Writer, input: OpportunityCrea
   } else if (!input.contact?.name && !input.contact?.email && !input.contact?.mobile) {
     checks.add('REQUIRED', 'A prospect needs a contact (name, email or mobile), or give a customerId', f('contact'));
   }
-  if (!maySegment(principal, segment)) checks.add('FORBIDDEN', `Not one of your segments: ${segment}`, f(input.customerId ? 'customerId' : 'segment'));
+  if (!maySegment(principal, segment))
+    checks.add('FORBIDDEN', `Not one of your segments: ${segment}`, f(input.customerId ? 'customerId' : 'segment'));
   return { segment, partnerId, customerId };
 }
 
-export async function opportunityCreate(em: EntityManager, deps: WriteDeps, principal: Principal, input: OpportunityCreateInput): Promise<Result<IOpportunity>> {
+export async function opportunityCreate(
+  em: EntityManager,
+  deps: WriteDeps,
+  principal: Principal,
+  input: OpportunityCreateInput,
+): Promise<Result<IOpportunity>> {
   const writer = writerOf(principal);
   if (!isWriter(writer)) return { ok: false, errors: [writer] };
   const checks = new Checks();
@@ -143,7 +169,7 @@ export async function opportunityCreate(em: EntityManager, deps: WriteDeps, prin
   return em.transactional(async (tx) => {
     const pipeline = await loadPipeline(tx, writer.storefrontId);
     const stage = input.stage ? pipeline.stage(input.stage) : firstOpenStage(pipeline);
-    if (!stage || stage.status !== 'OPEN') checks.add('INVALID_STAGE', 'Start in an open stage of this pipeline', f('stage'));
+    if (stage?.status !== 'OPEN') checks.add('INVALID_STAGE', 'Start in an open stage of this pipeline', f('stage'));
     const values = await customFields(tx, writer.storefrontId, {}, input.customFields ?? [], checks);
     if (!checks.ok || !stage) return { ok: false, errors: checks.errors } as Result<IOpportunity>;
     const now = deps.clock.now();
@@ -161,6 +187,8 @@ export async function opportunityCreate(em: EntityManager, deps: WriteDeps, prin
       customFields: values,
       createdBy: `${principal.kind}:${principal.id}`,
     });
+    // Lines and history reference the opportunity row: it goes first.
+    await tx.flush();
     writeLines(tx, opportunity, drafts);
     historyRow(tx, opportunity, principal, null, now);
     await tx.flush();
@@ -168,7 +196,12 @@ export async function opportunityCreate(em: EntityManager, deps: WriteDeps, prin
   });
 }
 
-export async function opportunityUpdate(em: EntityManager, deps: WriteDeps, principal: Principal, input: OpportunityUpdateInput): Promise<Result<IOpportunity>> {
+export async function opportunityUpdate(
+  em: EntityManager,
+  deps: WriteDeps,
+  principal: Principal,
+  input: OpportunityUpdateInput,
+): Promise<Result<IOpportunity>> {
   const writer = writerOf(principal);
   if (!isWriter(writer)) return { ok: false, errors: [writer] };
   const found = isUuid(input.id) ? await em.findOne(Opportunity, { $and: [writer.scope, { id: input.id }] }) : null;
@@ -181,7 +214,8 @@ export async function opportunityUpdate(em: EntityManager, deps: WriteDeps, prin
   return em.transactional(async (tx) => {
     const opportunity = await tx.findOne(Opportunity, { $and: [writer.scope, { id: input.id }] }, { refresh: true });
     if (!opportunity) return fail('NOT_FOUND', 'No such opportunity', f('id'));
-    if (opportunity.version !== input.version) return fail('CONFLICT', `The opportunity changed since version ${input.version}; reload it`, f('version'));
+    if (opportunity.version !== input.version)
+      return fail('CONFLICT', `The opportunity changed since version ${input.version}; reload it`, f('version'));
     const values = fields ? await customFields(tx, opportunity.storefrontId, opportunity.customFields, fields, checks) : null;
     if (!checks.ok) return { ok: false, errors: checks.errors } as Result<IOpportunity>;
     Object.assign(opportunity, columns);

@@ -40,7 +40,8 @@ export async function opportunityTransition(
   const result = await em.transactional(async (tx): Promise<Result<IOpportunity>> => {
     const opportunity = isUuid(input.id) ? await tx.findOne(Opportunity, { $and: [writer.scope, { id: input.id }] }) : null;
     if (!opportunity) return fail('NOT_FOUND', 'No such opportunity', f('id'));
-    if (opportunity.version !== input.version) return fail('CONFLICT', `The opportunity changed since version ${input.version}; reload it`, f('version'));
+    if (opportunity.version !== input.version)
+      return fail('CONFLICT', `The opportunity changed since version ${input.version}; reload it`, f('version'));
     const pipeline = await loadPipeline(tx, opportunity.storefrontId);
     const from = pipeline.stage(opportunity.stage);
     const to = pipeline.stage(input.to);
@@ -57,13 +58,25 @@ export async function opportunityTransition(
     if (input.reasonCode || required.has('reasonCode')) {
       const kind = REASON_KIND[to.status];
       const found = input.reasonCode
-        ? await tx.findOne(OpportunityReason, { storefrontId: opportunity.storefrontId, code: input.reasonCode, active: true, ...(kind ? { kind } : {}) })
+        ? await tx.findOne(OpportunityReason, {
+            storefrontId: opportunity.storefrontId,
+            code: input.reasonCode,
+            active: true,
+            ...(kind ? { kind } : {}),
+          })
         : null;
       if (found) reason = { code: found.code, label: found.label };
-      else if (input.reasonCode) checks.add('INVALID_REASON', `No active ${kind?.toLowerCase() ?? ''} reason ${input.reasonCode}`.replace('  ', ' '), f('reasonCode'));
+      else if (input.reasonCode)
+        checks.add(
+          'INVALID_REASON',
+          `No active ${kind?.toLowerCase() ?? ''} reason ${input.reasonCode}`.replace('  ', ' '),
+          f('reasonCode'),
+        );
       else checks.add('REQUIRED', `Give a reason to move to ${to.name}`, f('reasonCode'));
     }
-    if (checks.ok) for (const e of await runGuards(transition.guards, { tx, principal, opportunity, from, to })) checks.add(e.code, e.message, e.field ?? f('to'));
+    if (checks.ok)
+      for (const e of await runGuards(transition.guards, { tx, principal, opportunity, from, to }))
+        checks.add(e.code, e.message, e.field ?? f('to'));
     if (!checks.ok) return { ok: false, errors: checks.errors };
 
     const now = deps.clock.now();
