@@ -1,5 +1,5 @@
 import { type Checks, isEmail, isMobile, isUuid, normaliseEmail, type Peers } from '@dcrm/kit';
-import { priceProducts } from '../../clients/catalog.js';
+import { priceProducts } from '../../clients/pricing.js';
 import type { OpportunityAddress, OpportunityContact, OpportunityCredit } from '../../entities/index.js';
 import { isIsoDate } from './custom-fields.js';
 import { isDecimal, type PricedLine } from './values.js';

@@ -1,7 +1,7 @@
 import { Checks, type Clock, fail, isUuid, ok, type Peers, type Principal, type Result } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { accountOf } from '../../clients/customer.js';
+import { accountOf } from '../../clients/accounts.js';
 import {
   CustomFieldDefinition,
   type IOpportunity,
