@@ -6,6 +6,10 @@ export const EVENTS = {
   productViewed: 'dcrm.product.viewed',
   cartAbandoned: 'dcrm.cart.abandoned',
   orderPlaced: 'dcrm.order.placed',
+  leadCaptured: 'dcrm.lead.captured',
+  leadQualified: 'dcrm.lead.qualified',
+  opportunityWon: 'dcrm.opportunity.won',
+  opportunityLost: 'dcrm.opportunity.lost',
 } as const;
 
 /** Live-offer fan-out: the router subscribes to these for its graphql-ws subscribers; the payload is `{ offerId }`. */
@@ -50,5 +54,31 @@ export type OrderPlacedEvent = {
   dueNow: string;
   currencyCode: string;
   promotionIds: string[];
+  at: string;
+};
+
+/** A lead was captured (the opportunity subgraph publishes it after the commit, through its outbox). */
+export type LeadCapturedEvent = {
+  eventId: string;
+  leadId: string;
+  storefrontId: string;
+  channel: string;
+  campaignId: string | null;
+  customerId: string | null;
+  partnerId: string | null;
+  productIds: string[];
+  at: string;
+};
+
+/** A lead was qualified into an opportunity, or an opportunity reached WON or LOST (the opportunity subgraph, through its outbox). */
+export type SalesPipelineEvent = {
+  eventId: string;
+  storefrontId: string;
+  opportunityId: string;
+  leadId: string | null;
+  customerId: string | null;
+  segment: string;
+  stage: string;
+  reasonCode: string | null;
   at: string;
 };

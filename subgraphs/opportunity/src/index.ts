@@ -1,10 +1,14 @@
 import { createSubgraphServer, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
 import { migrations } from '../migrations/index.js';
+import { openCaptureLimits } from './domain/capture-limits.js';
 import type { OpportunityServices } from './domain/services.js';
 import { entities } from './entities/index.js';
 import { createOpportunityLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seed } from './seed/index.js';
+
+/** Periodic work (outbox, notifications) for the job runner to schedule; tests call it directly. */
+export { runPeriodic } from './domain/periodic.js';
 
 export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url));
 
@@ -18,7 +22,7 @@ export const opportunitySubgraph: SubgraphDefinition = {
   auditExclude: ['Outbox', 'OpportunityHistory'],
   seed,
   create: async ({ orm, secret, bus, peers, clock }) => {
-    const services: OpportunityServices = { peers, bus, clock };
+    const services: OpportunityServices = { peers, bus, clock, captureLimits: openCaptureLimits() };
     return createSubgraphServer({
       name: 'opportunity',
       typeDefs,
@@ -27,6 +31,7 @@ export const opportunitySubgraph: SubgraphDefinition = {
       secret,
       services,
       createLoaders: (em, principal) => createOpportunityLoaders(em, principal, services),
+      onStop: () => services.captureLimits.close(),
     });
   },
 };

@@ -37,6 +37,8 @@ export type Customer = {
   leads?: Maybe<Array<Lead>>;
   /** The account's opportunities, newest first; who sees them as for `leads`. */
   opportunities?: Maybe<Array<Opportunity>>;
+  /** How many of the account's leads the caller may see, were qualified and converted. */
+  leadCounts?: Maybe<LeadCounts>;
 };
 
 
@@ -121,6 +123,36 @@ export type Lead = {
   email?: Maybe<Scalars['String']['output']>;
   /** Mobile number in E.164. */
   mobile?: Maybe<Scalars['String']['output']>;
+  /** Postal address, as given. */
+  address?: Maybe<LeadAddress>;
+  /** What the lead is interested in: catalog products (plans, offers, devices), by id. */
+  productIds: Array<Scalars['ID']['output']>;
+  /** The same products, resolved by the catalog. */
+  products: Array<Product>;
+  /** What the person said they want, in their words. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** How warm the lead is, as rated by sales or by the scoring rules. */
+  rating?: Maybe<LeadRating>;
+  /** Operator-defined category, e.g. CONSUMER_MOBILE, SME_FIBRE. */
+  category?: Maybe<Scalars['String']['output']>;
+  /** The budget the prospect mentioned. */
+  budget?: Maybe<Money>;
+  /** Score from the storefront's scoring rules (0 until scored). */
+  score: Scalars['Int']['output'];
+  /** Why the lead has its score: one line per rule that matched. */
+  scoreExplanation: Array<LeadScoreReason>;
+  /** The lead this one duplicates, when one was detected. */
+  duplicateOf?: Maybe<Lead>;
+  /** The campaign that brought it (owned by promotion; staff only, partners do not see campaigns). */
+  campaign?: Maybe<Campaign>;
+  /** The consent given at capture. */
+  consent?: Maybe<LeadConsent>;
+  /** Why it was rejected (REJECTED only). */
+  rejectionReason?: Maybe<Scalars['String']['output']>;
+  /** When it was qualified. */
+  qualifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it became an opportunity. */
+  convertedAt?: Maybe<Scalars['DateTime']['output']>;
   /** When it was captured. */
   capturedAt: Scalars['DateTime']['output'];
   createdAt: Scalars['DateTime']['output'];
@@ -259,7 +291,10 @@ export type OpportunityConnection = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Leads the caller may see, newest first: staff with `opportunity:read` (their segments), partners their own. */
+  /**
+   * Leads the caller may see: staff with `opportunity:read` (their segments), partners their own. Filtered
+   * by `filter` (every given condition holds), newest first or by score.
+   */
   leads: LeadConnection;
   /** One lead by id; NOT_FOUND when it does not exist or the caller may not see it. */
   lead?: Maybe<Lead>;
@@ -287,6 +322,8 @@ export type Query = {
 
 
 export type QueryLeadsArgs = {
+  filter?: InputMaybe<LeadFilter>;
+  sort?: InputMaybe<LeadSort>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
@@ -335,6 +372,359 @@ export type Query_AuditRecordsArgs = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A catalog product (owned by catalog), as a lead's interest. */
+export type Product = {
+  __typename?: 'Product';
+  id: Scalars['ID']['output'];
+};
+
+/**
+ * A campaign (owned by promotion); the opportunity subgraph adds the leads it brought and how many of
+ * them were qualified and converted (the campaign dashboard counts leads too).
+ */
+export type Campaign = {
+  __typename?: 'Campaign';
+  id: Scalars['ID']['output'];
+  /** The campaign's leads the caller may see (its segments), newest first. */
+  leads?: Maybe<Array<Lead>>;
+  /** How many of its leads the caller may see, were qualified and converted. */
+  leadCounts?: Maybe<LeadCounts>;
+};
+
+
+/**
+ * A campaign (owned by promotion); the opportunity subgraph adds the leads it brought and how many of
+ * them were qualified and converted (the campaign dashboard counts leads too).
+ */
+export type CampaignLeadsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Leads counted: all the caller may see, those qualified (QUALIFIED or CONVERTED) and those converted. */
+export type LeadCounts = {
+  __typename?: 'LeadCounts';
+  /** Every lead. */
+  total: Scalars['Int']['output'];
+  /** Leads that reached QUALIFIED (converted ones included). */
+  qualified: Scalars['Int']['output'];
+  /** Leads that became opportunities. */
+  converted: Scalars['Int']['output'];
+};
+
+/** How warm a lead is. */
+export type LeadRating =
+  /** Ready to buy. */
+  | 'HOT'
+  /** Interested. */
+  | 'WARM'
+  /** Little interest yet. */
+  | 'COLD';
+
+/** A postal address as a prospect gave it. */
+export type LeadAddress = {
+  __typename?: 'LeadAddress';
+  /** First line. */
+  line1?: Maybe<Scalars['String']['output']>;
+  /** Second line. */
+  line2?: Maybe<Scalars['String']['output']>;
+  /** Town or city. */
+  city?: Maybe<Scalars['String']['output']>;
+  /** County, state or region. */
+  region?: Maybe<Scalars['String']['output']>;
+  /** Postal code. */
+  postcode?: Maybe<Scalars['String']['output']>;
+  /** ISO 3166-1 alpha-2 country code. */
+  country?: Maybe<Scalars['String']['output']>;
+};
+
+/** One scoring rule's contribution to a lead's score. */
+export type LeadScoreReason = {
+  __typename?: 'LeadScoreReason';
+  /** The rule. */
+  rule: Scalars['String']['output'];
+  /** Points it gave (negative: it took some away). */
+  points: Scalars['Int']['output'];
+  /** Why, in words. */
+  reason: Scalars['String']['output'];
+};
+
+/** The consent a prospect gave at capture. */
+export type LeadConsent = {
+  __typename?: 'LeadConsent';
+  /** To be contacted about this request. */
+  contact: Scalars['Boolean']['output'];
+  /** To receive marketing. */
+  marketing: Scalars['Boolean']['output'];
+  /** The wording shown, or its version. */
+  text?: Maybe<Scalars['String']['output']>;
+  /** When it was given. */
+  at: Scalars['DateTime']['output'];
+};
+
+/** Conditions on `leads`; every one given must hold. */
+export type LeadFilter = {
+  /** Any of these statuses. */
+  status?: InputMaybe<Array<LeadStatus>>;
+  /** Any of these ratings. */
+  rating?: InputMaybe<Array<LeadRating>>;
+  /** Any of these channels. */
+  channel?: InputMaybe<Array<LeadChannel>>;
+  /** Brought by this campaign. */
+  campaignId?: InputMaybe<Scalars['ID']['input']>;
+  /** Linked to this account. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Operator-defined category. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** Score at least this. */
+  minScore?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Orders of `leads`. */
+export type LeadSort =
+  /** Newest first. */
+  | 'NEWEST'
+  /** Highest score first (newest first among equals). */
+  | 'SCORE';
+
+/** A postal address. */
+export type LeadAddressInput = {
+  /** First line. */
+  line1?: InputMaybe<Scalars['String']['input']>;
+  /** Second line. */
+  line2?: InputMaybe<Scalars['String']['input']>;
+  /** Town or city. */
+  city?: InputMaybe<Scalars['String']['input']>;
+  /** County, state or region. */
+  region?: InputMaybe<Scalars['String']['input']>;
+  /** Postal code. */
+  postcode?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 3166-1 alpha-2 country code. */
+  country?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** An amount and its currency. */
+export type LeadBudgetInput = {
+  /** Decimal amount, e.g. "250.00". */
+  amount: Scalars['Decimal']['input'];
+  /** ISO 4217 currency code. */
+  currencyCode: Scalars['CurrencyCode']['input'];
+};
+
+/** What the prospect agreed to. */
+export type LeadConsentInput = {
+  /** To be contacted about this request (required for a web capture). */
+  contact: Scalars['Boolean']['input'];
+  /** To receive marketing. */
+  marketing?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The wording shown, or its version. */
+  text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * A lead from a storefront (web form, self-care app, IVR or e-mail gateway through a storefront key).
+ * At least an e-mail or a mobile number; consent to be contacted is required.
+ */
+export type LeadCaptureInput = {
+  /** WEB (default), EMAIL or IVR for a storefront key; a signed-in customer's capture is always SELF_CARE. */
+  channel?: InputMaybe<LeadChannel>;
+  /** Given name. */
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  /** Family name. */
+  lastName?: InputMaybe<Scalars['String']['input']>;
+  /** Company, for a business prospect. */
+  company?: InputMaybe<Scalars['String']['input']>;
+  /** E-mail address. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Mobile number, international format (spaces and dashes are ignored). */
+  mobile?: InputMaybe<Scalars['String']['input']>;
+  /** Postal address. */
+  address?: InputMaybe<LeadAddressInput>;
+  /** Catalog products of interest (at most 20). */
+  productIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** What they want, in their words. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The form, page or list it came from. */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** The campaign that brought them (e.g. from a campaign link). */
+  campaignId?: InputMaybe<Scalars['ID']['input']>;
+  /** The budget they mentioned. */
+  budget?: InputMaybe<LeadBudgetInput>;
+  /** What they agreed to. */
+  consent: LeadConsentInput;
+};
+
+/** The answer to a capture: a reference to quote, or what to fix. */
+export type LeadCapturePayload = {
+  __typename?: 'LeadCapturePayload';
+  /** The lead's id, as a reference for the prospect; null when nothing was captured. */
+  reference?: Maybe<Scalars['ID']['output']>;
+  /** Problems with the input; nothing was captured when there are any. */
+  userErrors: Array<UserError>;
+};
+
+/** A lead captured by staff (PORTAL, EMAIL, IVR…) or a partner (always PARTNER, its own). */
+export type LeadCreateInput = {
+  /** Where it came from; default PORTAL for staff. Partners' leads are always PARTNER. */
+  channel?: InputMaybe<LeadChannel>;
+  /** Market segment; default the matched account's, else consumer. Staff may only use their segments. */
+  segment?: InputMaybe<Scalars['String']['input']>;
+  /** Given name. */
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  /** Family name. */
+  lastName?: InputMaybe<Scalars['String']['input']>;
+  /** Company, for a business prospect. */
+  company?: InputMaybe<Scalars['String']['input']>;
+  /** E-mail address. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Mobile number, international format. */
+  mobile?: InputMaybe<Scalars['String']['input']>;
+  /** Postal address. */
+  address?: InputMaybe<LeadAddressInput>;
+  /** Catalog products of interest (at most 20). */
+  productIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** What they want. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The form, list or event it came from. */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** The campaign that brought it. */
+  campaignId?: InputMaybe<Scalars['ID']['input']>;
+  /** How warm it is. */
+  rating?: InputMaybe<LeadRating>;
+  /** Operator-defined category. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** The budget mentioned. */
+  budget?: InputMaybe<LeadBudgetInput>;
+  /** The consent given, if recorded. */
+  consent?: InputMaybe<LeadConsentInput>;
+  /** The staff member who owns it; default the creating staff member. */
+  ownerStaffId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/**
+ * Changes to a lead; fields left out stay as they are, null clears an optional one. `status` may move
+ * NEW → ACKNOWLEDGED, to REJECTED (with `rejectionReason`) and back from REJECTED to ACKNOWLEDGED;
+ * qualifying and converting have their own operations.
+ */
+export type LeadUpdateInput = {
+  /** The lead. */
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one is refused with CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** New status: ACKNOWLEDGED or REJECTED. */
+  status?: InputMaybe<LeadStatus>;
+  /** Why it is rejected (required with REJECTED). */
+  rejectionReason?: InputMaybe<Scalars['String']['input']>;
+  /** Given name. */
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  /** Family name. */
+  lastName?: InputMaybe<Scalars['String']['input']>;
+  /** Company. */
+  company?: InputMaybe<Scalars['String']['input']>;
+  /** E-mail address (the account match is made again). */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Mobile number (the account match is made again). */
+  mobile?: InputMaybe<Scalars['String']['input']>;
+  /** Postal address. */
+  address?: InputMaybe<LeadAddressInput>;
+  /** Catalog products of interest. */
+  productIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** What they want. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** How warm it is. */
+  rating?: InputMaybe<LeadRating>;
+  /** Operator-defined category. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** The budget mentioned. */
+  budget?: InputMaybe<LeadBudgetInput>;
+  /** The campaign that brought it. */
+  campaignId?: InputMaybe<Scalars['ID']['input']>;
+  /** The staff member who owns it. */
+  ownerStaffId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A lead written, or what to fix. */
+export type LeadPayload = {
+  __typename?: 'LeadPayload';
+  /** The lead as written; null when nothing was. */
+  lead?: Maybe<Lead>;
+  /** Problems; nothing was written when there are any. */
+  userErrors: Array<UserError>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Anonymous capture with a storefront key (rate-limited per address and per key), or a signed-in customer's (SELF_CARE). */
+  leadCapture: LeadCapturePayload;
+  /** Staff (`opportunity:write`, within their segments) or a partner (its own) record a lead. */
+  leadCreate: LeadPayload;
+  /** Staff or the owning partner change a lead (optimistic: a stale version is CONFLICT). */
+  leadUpdate: LeadPayload;
+  /** A new opportunity: staff (`opportunity:write`, in their segments) or a partner (its own). */
+  opportunityCreate: OpportunityPayload;
+  /** Changes to an opportunity at the version read; a stale version is a CONFLICT. */
+  opportunityUpdate: OpportunityPayload;
+  /** Moves an opportunity to another stage along an allowed transition, recording history. */
+  opportunityTransition: OpportunityPayload;
+  /** Qualifies a lead and creates its opportunity in one transaction; qualifying again returns the same one. */
+  leadQualify: LeadQualifyPayload;
+  /** A new managed rejection or loss reason (`opportunity:manage`). */
+  rejectionReasonCreate: OpportunityReasonPayload;
+  /** Changes to a managed reason (`opportunity:manage`). */
+  rejectionReasonUpdate: OpportunityReasonPayload;
+  /** Defines (or redefines) a custom field of the storefront (`opportunity:manage`). */
+  customFieldDefine: CustomFieldDefinitionPayload;
+};
+
+
+export type MutationLeadCaptureArgs = {
+  input: LeadCaptureInput;
+};
+
+
+export type MutationLeadCreateArgs = {
+  input: LeadCreateInput;
+};
+
+
+export type MutationLeadUpdateArgs = {
+  input: LeadUpdateInput;
+};
+
+
+export type MutationOpportunityCreateArgs = {
+  input: OpportunityCreateInput;
+};
+
+
+export type MutationOpportunityUpdateArgs = {
+  input: OpportunityUpdateInput;
+};
+
+
+export type MutationOpportunityTransitionArgs = {
+  input: OpportunityTransitionInput;
+};
+
+
+export type MutationLeadQualifyArgs = {
+  input: LeadQualifyInput;
+};
+
+
+export type MutationRejectionReasonCreateArgs = {
+  input: RejectionReasonCreateInput;
+};
+
+
+export type MutationRejectionReasonUpdateArgs = {
+  input: RejectionReasonUpdateInput;
+};
+
+
+export type MutationCustomFieldDefineArgs = {
+  input: CustomFieldDefineInput;
 };
 
 /** TMF699 SalesOpportunity status (SalesOpportunityStateType), as a stage maps onto it. */
@@ -890,59 +1280,6 @@ export type OpportunitySort =
   /** Highest first-year value first. */
   | 'VALUE';
 
-export type Mutation = {
-  __typename?: 'Mutation';
-  /** A new opportunity: staff (`opportunity:write`, in their segments) or a partner (its own). */
-  opportunityCreate: OpportunityPayload;
-  /** Changes to an opportunity at the version read; a stale version is a CONFLICT. */
-  opportunityUpdate: OpportunityPayload;
-  /** Moves an opportunity to another stage along an allowed transition, recording history. */
-  opportunityTransition: OpportunityPayload;
-  /** Qualifies a lead and creates its opportunity in one transaction; qualifying again returns the same one. */
-  leadQualify: LeadQualifyPayload;
-  /** A new managed rejection or loss reason (`opportunity:manage`). */
-  rejectionReasonCreate: OpportunityReasonPayload;
-  /** Changes to a managed reason (`opportunity:manage`). */
-  rejectionReasonUpdate: OpportunityReasonPayload;
-  /** Defines (or redefines) a custom field of the storefront (`opportunity:manage`). */
-  customFieldDefine: CustomFieldDefinitionPayload;
-};
-
-
-export type MutationOpportunityCreateArgs = {
-  input: OpportunityCreateInput;
-};
-
-
-export type MutationOpportunityUpdateArgs = {
-  input: OpportunityUpdateInput;
-};
-
-
-export type MutationOpportunityTransitionArgs = {
-  input: OpportunityTransitionInput;
-};
-
-
-export type MutationLeadQualifyArgs = {
-  input: LeadQualifyInput;
-};
-
-
-export type MutationRejectionReasonCreateArgs = {
-  input: RejectionReasonCreateInput;
-};
-
-
-export type MutationRejectionReasonUpdateArgs = {
-  input: RejectionReasonUpdateInput;
-};
-
-
-export type MutationCustomFieldDefineArgs = {
-  input: CustomFieldDefineInput;
-};
-
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1108,6 +1445,7 @@ export type FederationTypes = {
   Customer: Customer;
   Lead: Lead;
   Opportunity: Opportunity;
+  Campaign: Campaign;
 };
 
 /** Mapping of federation reference types */
@@ -1121,6 +1459,9 @@ export type FederationReferenceTypes = {
   Opportunity:
     ( { __typename: 'Opportunity' }
     & GraphQLRecursivePick<FederationTypes['Opportunity'], {"id":true}> );
+  Campaign:
+    ( { __typename: 'Campaign' }
+    & GraphQLRecursivePick<FederationTypes['Campaign'], {"id":true}> );
 };
 
 
@@ -1142,6 +1483,24 @@ export type ResolversTypes = {
   OpportunityEdge: ResolverTypeWrapper<Omit<OpportunityEdge, 'node'> & { node: ResolversTypes['Opportunity'] }>;
   OpportunityConnection: ResolverTypeWrapper<Omit<OpportunityConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OpportunityEdge']>, nodes: Array<ResolversTypes['Opportunity']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Product: ResolverTypeWrapper<EntityRef>;
+  Campaign: ResolverTypeWrapper<EntityRef>;
+  LeadCounts: ResolverTypeWrapper<LeadCounts>;
+  LeadRating: LeadRating;
+  LeadAddress: ResolverTypeWrapper<LeadAddress>;
+  LeadScoreReason: ResolverTypeWrapper<LeadScoreReason>;
+  LeadConsent: ResolverTypeWrapper<LeadConsent>;
+  LeadFilter: LeadFilter;
+  LeadSort: LeadSort;
+  LeadAddressInput: LeadAddressInput;
+  LeadBudgetInput: LeadBudgetInput;
+  LeadConsentInput: LeadConsentInput;
+  LeadCaptureInput: LeadCaptureInput;
+  LeadCapturePayload: ResolverTypeWrapper<LeadCapturePayload>;
+  LeadCreateInput: LeadCreateInput;
+  LeadUpdateInput: LeadUpdateInput;
+  LeadPayload: ResolverTypeWrapper<Omit<LeadPayload, 'lead'> & { lead?: Maybe<ResolversTypes['Lead']> }>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SalesOpportunityTmfStatus: SalesOpportunityTmfStatus;
   PipelineStage: ResolverTypeWrapper<IPipelineStage>;
   TransitionField: TransitionField;
@@ -1181,7 +1540,6 @@ export type ResolversTypes = {
   RejectionAnalysisRow: ResolverTypeWrapper<RejectionAnalysisRow>;
   OpportunityFilter: OpportunityFilter;
   OpportunitySort: OpportunitySort;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1207,6 +1565,22 @@ export type ResolversParentTypes = {
   OpportunityEdge: Omit<OpportunityEdge, 'node'> & { node: ResolversParentTypes['Opportunity'] };
   OpportunityConnection: Omit<OpportunityConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OpportunityEdge']>, nodes: Array<ResolversParentTypes['Opportunity']> };
   Query: Record<PropertyKey, never>;
+  Product: EntityRef;
+  Campaign: EntityRef;
+  LeadCounts: LeadCounts;
+  LeadAddress: LeadAddress;
+  LeadScoreReason: LeadScoreReason;
+  LeadConsent: LeadConsent;
+  LeadFilter: LeadFilter;
+  LeadAddressInput: LeadAddressInput;
+  LeadBudgetInput: LeadBudgetInput;
+  LeadConsentInput: LeadConsentInput;
+  LeadCaptureInput: LeadCaptureInput;
+  LeadCapturePayload: LeadCapturePayload;
+  LeadCreateInput: LeadCreateInput;
+  LeadUpdateInput: LeadUpdateInput;
+  LeadPayload: Omit<LeadPayload, 'lead'> & { lead?: Maybe<ResolversParentTypes['Lead']> };
+  Mutation: Record<PropertyKey, never>;
   PipelineStage: IPipelineStage;
   StageTransition: IStageTransition;
   OpportunityReason: IOpportunityReason;
@@ -1237,7 +1611,6 @@ export type ResolversParentTypes = {
   LeadQualifyPayload: Omit<LeadQualifyPayload, 'lead' | 'opportunity'> & { lead?: Maybe<ResolversParentTypes['Lead']>, opportunity?: Maybe<ResolversParentTypes['Opportunity']> };
   RejectionAnalysisRow: RejectionAnalysisRow;
   OpportunityFilter: OpportunityFilter;
-  Mutation: Record<PropertyKey, never>;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1290,6 +1663,7 @@ export type CustomerResolvers<ContextType = OpportunityContext, ParentType exten
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   leads?: Resolver<Maybe<Array<ResolversTypes['Lead']>>, ParentType, ContextType, RequireFields<CustomerLeadsArgs, 'first'>>;
   opportunities?: Resolver<Maybe<Array<ResolversTypes['Opportunity']>>, ParentType, ContextType, RequireFields<CustomerOpportunitiesArgs, 'first'>>;
+  leadCounts?: Resolver<Maybe<ResolversTypes['LeadCounts']>, ParentType, ContextType>;
 };
 
 export type LeadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Lead'] = ResolversParentTypes['Lead'], FederationReferenceType extends FederationReferenceTypes['Lead'] = FederationReferenceTypes['Lead']> = {
@@ -1308,6 +1682,21 @@ export type LeadResolvers<ContextType = OpportunityContext, ParentType extends R
   company?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   mobile?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  address?: Resolver<Maybe<ResolversTypes['LeadAddress']>, ParentType, ContextType>;
+  productIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  products?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rating?: Resolver<Maybe<ResolversTypes['LeadRating']>, ParentType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  budget?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  scoreExplanation?: Resolver<Array<ResolversTypes['LeadScoreReason']>, ParentType, ContextType>;
+  duplicateOf?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
+  campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType>;
+  consent?: Resolver<Maybe<ResolversTypes['LeadConsent']>, ParentType, ContextType>;
+  rejectionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  qualifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  convertedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   capturedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1370,7 +1759,7 @@ export type OpportunityConnectionResolvers<ContextType = OpportunityContext, Par
 };
 
 export type QueryResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  leads?: Resolver<ResolversTypes['LeadConnection'], ParentType, ContextType, RequireFields<QueryLeadsArgs, 'first'>>;
+  leads?: Resolver<ResolversTypes['LeadConnection'], ParentType, ContextType, RequireFields<QueryLeadsArgs, 'sort' | 'first'>>;
   lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType, RequireFields<QueryLeadArgs, 'id'>>;
   opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, RequireFields<QueryOpportunitiesArgs, 'first' | 'sort'>>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<QueryOpportunityArgs, 'id'>>;
@@ -1379,6 +1768,68 @@ export type QueryResolvers<ContextType = OpportunityContext, ParentType extends 
   customFieldDefinitions?: Resolver<Array<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType, RequireFields<QueryCustomFieldDefinitionsArgs, 'entity'>>;
   opportunityRejectionAnalysis?: Resolver<Array<ResolversTypes['RejectionAnalysisRow']>, ParentType, ContextType, RequireFields<QueryOpportunityRejectionAnalysisArgs, 'from' | 'to' | 'groupBy' | 'period'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
+};
+
+export type ProductResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type CampaignResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Campaign'] = ResolversParentTypes['Campaign'], FederationReferenceType extends FederationReferenceTypes['Campaign'] = FederationReferenceTypes['Campaign']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Campaign']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  leads?: Resolver<Maybe<Array<ResolversTypes['Lead']>>, ParentType, ContextType, RequireFields<CampaignLeadsArgs, 'first'>>;
+  leadCounts?: Resolver<Maybe<ResolversTypes['LeadCounts']>, ParentType, ContextType>;
+};
+
+export type LeadCountsResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadCounts'] = ResolversParentTypes['LeadCounts']> = {
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  qualified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  converted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type LeadAddressResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadAddress'] = ResolversParentTypes['LeadAddress']> = {
+  line1?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postcode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type LeadScoreReasonResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadScoreReason'] = ResolversParentTypes['LeadScoreReason']> = {
+  rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type LeadConsentResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadConsent'] = ResolversParentTypes['LeadConsent']> = {
+  contact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  marketing?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type LeadCapturePayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadCapturePayload'] = ResolversParentTypes['LeadCapturePayload']> = {
+  reference?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type LeadPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadPayload'] = ResolversParentTypes['LeadPayload']> = {
+  lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  leadCapture?: Resolver<ResolversTypes['LeadCapturePayload'], ParentType, ContextType, RequireFields<MutationLeadCaptureArgs, 'input'>>;
+  leadCreate?: Resolver<ResolversTypes['LeadPayload'], ParentType, ContextType, RequireFields<MutationLeadCreateArgs, 'input'>>;
+  leadUpdate?: Resolver<ResolversTypes['LeadPayload'], ParentType, ContextType, RequireFields<MutationLeadUpdateArgs, 'input'>>;
+  opportunityCreate?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityCreateArgs, 'input'>>;
+  opportunityUpdate?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityUpdateArgs, 'input'>>;
+  opportunityTransition?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityTransitionArgs, 'input'>>;
+  leadQualify?: Resolver<ResolversTypes['LeadQualifyPayload'], ParentType, ContextType, RequireFields<MutationLeadQualifyArgs, 'input'>>;
+  rejectionReasonCreate?: Resolver<ResolversTypes['OpportunityReasonPayload'], ParentType, ContextType, RequireFields<MutationRejectionReasonCreateArgs, 'input'>>;
+  rejectionReasonUpdate?: Resolver<ResolversTypes['OpportunityReasonPayload'], ParentType, ContextType, RequireFields<MutationRejectionReasonUpdateArgs, 'input'>>;
+  customFieldDefine?: Resolver<ResolversTypes['CustomFieldDefinitionPayload'], ParentType, ContextType, RequireFields<MutationCustomFieldDefineArgs, 'input'>>;
 };
 
 export type PipelineStageResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['PipelineStage'] = ResolversParentTypes['PipelineStage']> = {
@@ -1510,16 +1961,6 @@ export type RejectionAnalysisRowResolvers<ContextType = OpportunityContext, Pare
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
-export type MutationResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  opportunityCreate?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityCreateArgs, 'input'>>;
-  opportunityUpdate?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityUpdateArgs, 'input'>>;
-  opportunityTransition?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityTransitionArgs, 'input'>>;
-  leadQualify?: Resolver<ResolversTypes['LeadQualifyPayload'], ParentType, ContextType, RequireFields<MutationLeadQualifyArgs, 'input'>>;
-  rejectionReasonCreate?: Resolver<ResolversTypes['OpportunityReasonPayload'], ParentType, ContextType, RequireFields<MutationRejectionReasonCreateArgs, 'input'>>;
-  rejectionReasonUpdate?: Resolver<ResolversTypes['OpportunityReasonPayload'], ParentType, ContextType, RequireFields<MutationRejectionReasonUpdateArgs, 'input'>>;
-  customFieldDefine?: Resolver<ResolversTypes['CustomFieldDefinitionPayload'], ParentType, ContextType, RequireFields<MutationCustomFieldDefineArgs, 'input'>>;
-};
-
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1582,6 +2023,15 @@ export type Resolvers<ContextType = OpportunityContext> = {
   OpportunityEdge?: OpportunityEdgeResolvers<ContextType>;
   OpportunityConnection?: OpportunityConnectionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
+  Campaign?: CampaignResolvers<ContextType>;
+  LeadCounts?: LeadCountsResolvers<ContextType>;
+  LeadAddress?: LeadAddressResolvers<ContextType>;
+  LeadScoreReason?: LeadScoreReasonResolvers<ContextType>;
+  LeadConsent?: LeadConsentResolvers<ContextType>;
+  LeadCapturePayload?: LeadCapturePayloadResolvers<ContextType>;
+  LeadPayload?: LeadPayloadResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PipelineStage?: PipelineStageResolvers<ContextType>;
   StageTransition?: StageTransitionResolvers<ContextType>;
   OpportunityReason?: OpportunityReasonResolvers<ContextType>;
@@ -1598,7 +2048,6 @@ export type Resolvers<ContextType = OpportunityContext> = {
   CustomFieldDefinitionPayload?: CustomFieldDefinitionPayloadResolvers<ContextType>;
   LeadQualifyPayload?: LeadQualifyPayloadResolvers<ContextType>;
   RejectionAnalysisRow?: RejectionAnalysisRowResolvers<ContextType>;
-  Mutation?: MutationResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

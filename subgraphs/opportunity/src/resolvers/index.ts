@@ -1,5 +1,6 @@
 import { mergeResolvers } from '@dcrm/kit';
 import type { OpportunityResolvers } from './context.js';
+import { leadMutationResolvers } from './lead-mutations.js';
 import { leadResolvers } from './leads.js';
 import { opportunityResolvers } from './opportunities.js';
 import { pipelineResolvers } from './pipeline.js';
@@ -7,6 +8,7 @@ import { pipelineWriteResolvers } from './pipeline-writes.js';
 
 export const resolvers: OpportunityResolvers = mergeResolvers(
   leadResolvers,
+  leadMutationResolvers,
   opportunityResolvers,
   pipelineResolvers,
   pipelineWriteResolvers,

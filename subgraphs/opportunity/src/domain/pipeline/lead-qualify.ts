@@ -1,4 +1,4 @@
-import { Checks, type Clock, type EventBus, fail, isUuid, ok, type Peers, type Principal, type Result } from '@dcrm/kit';
+import { Checks, type Clock, type EventBus, fail, isUuid, type OutboxEvent, ok, type Peers, type Principal, type Result } from '@dcrm/kit';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CustomFieldDefinition, type ILead, type IOpportunity, Lead, Opportunity, type OpportunityType } from '../../entities/index.js';
@@ -53,7 +53,7 @@ export async function leadQualify(
   const drafts = checks.ok ? await priceLines(deps.peers, lead.storefrontId, lead.segment, lines, checks, f('lines')) : [];
   if (!checks.ok) return { ok: false, errors: checks.errors };
 
-  const events: string[] = [];
+  const events: OutboxEvent[] = [];
   try {
     const result = await em.transactional(async (tx): Promise<Result<Qualified>> => {
       const locked = await tx.findOne(Lead, { id: lead.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });

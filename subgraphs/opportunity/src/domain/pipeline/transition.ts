@@ -1,4 +1,4 @@
-import { Checks, type Clock, type EventBus, fail, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, type Clock, type EventBus, fail, isUuid, type OutboxEvent, ok, type Principal, type Result } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOpportunity, Opportunity, OpportunityReason, type ReasonKind } from '../../entities/index.js';
@@ -36,7 +36,7 @@ export async function opportunityTransition(
 ): Promise<Result<IOpportunity>> {
   const writer = writerOf(principal);
   if (!isWriter(writer)) return { ok: false, errors: [writer] };
-  const events: string[] = [];
+  const events: OutboxEvent[] = [];
   const result = await em.transactional(async (tx): Promise<Result<IOpportunity>> => {
     const opportunity = isUuid(input.id) ? await tx.findOne(Opportunity, { $and: [writer.scope, { id: input.id }] }) : null;
     if (!opportunity) return fail('NOT_FOUND', 'No such opportunity', f('id'));
