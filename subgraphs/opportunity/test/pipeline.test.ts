@@ -87,6 +87,17 @@ describe('life cycle as data', () => {
     const proposal = stages.find((s) => s.code === 'PROPOSAL');
     expect(proposal?.transitions).toContainEqual({ to: 'WON', requiredFields: [], guards: ['HAS_LINES', 'CUSTOM_FIELDS_COMPLETE'] });
     expect(proposal?.transitions).toContainEqual({ to: 'LOST', requiredFields: ['REASON_CODE'], guards: [] });
+    const seeded = await as.manager(
+      'query ($id: ID!) { opportunity(id: $id) { stage stageEnteredAt history { fromStage toStage actor } } }',
+      {
+        id: seedId('opportunity', 'volt-globex-upsell'),
+      },
+    );
+    expect(seeded.body.data?.opportunity).toMatchObject({
+      stage: 'PROPOSAL',
+      stageEnteredAt: expect.any(String),
+      history: [{ fromStage: null, toStage: 'PROPOSAL', actor: 'service:seed' }],
+    });
     const reasons = await as.business('{ rejectionReasons(kind: LOSS) { code kind } }');
     expect(reasons.body.data?.rejectionReasons.map((r: { code: string }) => r.code)).toContain('PRICE');
   });

@@ -267,6 +267,8 @@ export type Opportunity = {
   customFields: Array<CustomFieldValue>;
   /** Its stage changes, oldest first. */
   history: Array<OpportunityHistoryEntry>;
+  /** When it entered its current stage (idle limits count from here). */
+  stageEnteredAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** One opportunity of a page. */
@@ -1745,6 +1747,7 @@ export type OpportunityResolvers<ContextType = OpportunityContext, ParentType ex
   competitor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   customFields?: Resolver<Array<ResolversTypes['CustomFieldValue']>, ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['OpportunityHistoryEntry']>, ParentType, ContextType>;
+  stageEnteredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type OpportunityEdgeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityEdge'] = ResolversParentTypes['OpportunityEdge']> = {
