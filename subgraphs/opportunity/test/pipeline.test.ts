@@ -419,6 +419,14 @@ describe('lead qualification', () => {
     const events = await dbRows(stack, 'opportunity', `select type from "opportunity"."outbox" where payload->>'leadId' = ?`, [leadId]);
     expect(events).toEqual([{ type: 'dcrm.lead.qualified' }]);
   });
+
+  it('two qualifications at once end with one opportunity', async () => {
+    const leadId = await freshLead('consumer', []);
+    const [a, b] = await Promise.all([as.consumer(QUALIFY, { input: { leadId } }), as.manager(QUALIFY, { input: { leadId } })]);
+    const ids = [succeeded(a, 'leadQualify').opportunity.id, succeeded(b, 'leadQualify').opportunity.id];
+    expect(ids[0]).toBe(ids[1]);
+    expect(await dbRows(stack, 'opportunity', 'select id from "opportunity"."opportunity" where lead_id = ?', [leadId])).toHaveLength(1);
+  });
 });
 
 describe('filters and sort', () => {
