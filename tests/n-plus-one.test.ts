@@ -1,4 +1,4 @@
-import { Lead, Opportunity } from '@dcrm/opportunity/entities/index.js';
+import { Lead, Opportunity, OpportunityHistory, OpportunityLine } from '@dcrm/opportunity/entities/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../bench/operations.js';
 import type { Stack } from '../stack/src/stack.js';
@@ -167,7 +167,26 @@ async function newestPipelineRows(count: number) {
       scoreExplanation: [],
     });
     await em.flush();
-    em.create(Opportunity, { ...common, leadId: lead.id, name: `N+1 ${i}`, type: 'UPSELL', stage: 'PROPOSAL', status: 'OPEN' });
+    const o = em.create(Opportunity, { ...common, leadId: lead.id, name: `N+1 ${i}`, type: 'UPSELL', stage: 'PROPOSAL', status: 'OPEN' });
+    await em.flush();
+    const { storefrontId } = common;
+    em.create(OpportunityLine, {
+      opportunityId: o.id,
+      storefrontId,
+      productId: productId('volt-sim-20gb'),
+      name: 'Plan',
+      kind: 'PLAN',
+      quantity: 1,
+      position: 1,
+    });
+    em.create(OpportunityHistory, {
+      opportunityId: o.id,
+      storefrontId,
+      toStage: 'PROPOSAL',
+      toStatus: 'OPEN',
+      actorKind: 'service',
+      at: new Date(),
+    });
     await em.flush();
   }
 }
@@ -175,7 +194,9 @@ async function newestPipelineRows(count: number) {
 describe('the sales pipeline lists (opportunity subgraph)', () => {
   const LEADS = `query ($first: Int) { leads(first: $first) { nodes { id status tmfStatus customer { id name } } } }`;
   const OPPORTUNITIES = `query ($first: Int) { opportunities(first: $first) {
-    nodes { id stage status lead { id status customer { id name } } customer { id name } } } }`;
+    nodes { id stage status tmfStatus lead { id status customer { id name } } customer { id name }
+      lines { productId quantity unitMonthly } history { toStage actor at } estimatedValue { firstYear }
+      customFields { key value } } } }`;
 
   it('leads and opportunities: no more statements for a full page than for two rows', async () => {
     await newestPipelineRows(3);

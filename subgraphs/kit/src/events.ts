@@ -7,6 +7,9 @@ export const EVENTS = {
   cartAbandoned: 'dcrm.cart.abandoned',
   orderPlaced: 'dcrm.order.placed',
   leadCaptured: 'dcrm.lead.captured',
+  leadQualified: 'dcrm.lead.qualified',
+  opportunityWon: 'dcrm.opportunity.won',
+  opportunityLost: 'dcrm.opportunity.lost',
 } as const;
 
 /** Live-offer fan-out: the router subscribes to these for its graphql-ws subscribers; the payload is `{ offerId }`. */
@@ -81,5 +84,18 @@ export type LeadCapturedEvent = {
   customerId: string | null;
   partnerId: string | null;
   productIds: string[];
+  at: string;
+};
+
+/** A lead was qualified into an opportunity, or an opportunity reached WON or LOST (the opportunity subgraph, through its outbox). */
+export type SalesPipelineEvent = {
+  eventId: string;
+  storefrontId: string;
+  opportunityId: string;
+  leadId: string | null;
+  customerId: string | null;
+  segment: string;
+  stage: string;
+  reasonCode: string | null;
   at: string;
 };

@@ -18,8 +18,8 @@ export const opportunitySubgraph: SubgraphDefinition = {
   typeDefs,
   entities,
   migrations,
-  // Not audited: the domain-event outbox.
-  auditExclude: ['Outbox'],
+  // Not audited: the domain-event outbox, and the stage history (itself a record of changes).
+  auditExclude: ['Outbox', 'OpportunityHistory'],
   seed,
   create: async ({ orm, secret, bus, peers, clock }) => {
     const services: OpportunityServices = { peers, bus, clock, captureLimits: openCaptureLimits() };

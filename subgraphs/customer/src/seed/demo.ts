@@ -221,6 +221,8 @@ export const ACCESS_GROUPS = [
   { key: 'bulk', name: 'Bulk operations', scopes: ['bulk:manage', 'staff:manage'] },
   // Leads and opportunities (the opportunity subgraph), within the member's segments.
   { key: 'sales', name: 'Sales', scopes: ['opportunity:read', 'opportunity:write'] },
+  // Sales managers: the pipeline's reasons and custom fields, rejection analysis.
+  { key: 'sales-management', name: 'Sales management', scopes: ['opportunity:manage'] },
 ];
 
 export const STAFF = [
@@ -230,7 +232,7 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management'],
   },
   {
     key: 'volt-consumer',
@@ -266,7 +268,7 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management'],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
   {
@@ -276,7 +278,7 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management'],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {

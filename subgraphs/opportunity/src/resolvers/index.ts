@@ -3,5 +3,13 @@ import type { OpportunityResolvers } from './context.js';
 import { leadMutationResolvers } from './lead-mutations.js';
 import { leadResolvers } from './leads.js';
 import { opportunityResolvers } from './opportunities.js';
+import { pipelineResolvers } from './pipeline.js';
+import { pipelineWriteResolvers } from './pipeline-writes.js';
 
-export const resolvers: OpportunityResolvers = mergeResolvers(leadResolvers, leadMutationResolvers, opportunityResolvers);
+export const resolvers: OpportunityResolvers = mergeResolvers(
+  leadResolvers,
+  leadMutationResolvers,
+  opportunityResolvers,
+  pipelineResolvers,
+  pipelineWriteResolvers,
+);
