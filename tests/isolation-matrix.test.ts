@@ -419,3 +419,42 @@ describe('NPS read back: brand and segment', () => {
     expect(active === null || typeof active.question === 'string').toBe(true);
   });
 });
+
+describe('quotes', () => {
+  const QUOTE = (key: string) => seedId('quote', key);
+  const quotes = async (gql: Gql) =>
+    ((await gql('{ quotes(first: 100) { nodes { id } } }')).body.data?.quotes.nodes as { id: string }[] | undefined)?.map((q) => q.id);
+  const quote = (gql: Gql, key: string) => gql('query ($id: ID!) { quote(id: $id) { id } }', { id: QUOTE(key) });
+
+  it("a customer reads their own quotes only; another customer's is NOT_FOUND", async () => {
+    expect(await quotes(as.aoife)).toEqual([QUOTE('aoife-1')]);
+    expect(await quotes(as.conor)).toEqual([]);
+    expect(codes(await quote(as.conor, 'aoife-1'))).toEqual(['NOT_FOUND']);
+    expect(codes(await quote(as.aoife, 'acme-1'))).toEqual(['NOT_FOUND']);
+  });
+
+  it("partners read their accounts' quotes only", async () => {
+    expect(await quotes(as.connectify)).toEqual([QUOTE('niamh-1')]);
+    expect(await quotes(as.skyline)).toEqual([]);
+    expect(codes(await quote(as.skyline, 'niamh-1'))).toEqual(['NOT_FOUND']);
+  });
+
+  it('staff read the quotes of their segments and brand only', async () => {
+    expect(await quotes(as.consumerAgent)).not.toContain(QUOTE('acme-1'));
+    expect(codes(await quote(as.consumerAgent, 'acme-1'))).toEqual(['NOT_FOUND']);
+    expect(await quotes(as.businessAgent)).not.toContain(QUOTE('aoife-1'));
+    expect(codes(await quote(as.businessAgent, 'aoife-1'))).toEqual(['NOT_FOUND']);
+    expect(await quotes(as.nimbusAgent)).not.toContain(QUOTE('aoife-1'));
+    expect(codes(await quote(as.nimbusAgent, 'aoife-1'))).toEqual(['NOT_FOUND']);
+    expect(codes(await quote(as.voltManager, 'oliver-1'))).toEqual(['NOT_FOUND']);
+  });
+
+  it("a customer's quotes through another account's 360° view stay hidden", async () => {
+    const res = await as.conor('{ me { quotes { nodes { id } } } }');
+    expect(res.body.data?.me.quotes.nodes).toEqual([]);
+  });
+
+  it('anonymous keys and the chatbot reach no quote', async () => {
+    for (const gql of [as.shopper, as.chatbot]) expect(codes(await gql('{ quotes { nodes { id } } }'))).toEqual(['UNAUTHENTICATED']);
+  });
+});

@@ -3,6 +3,7 @@ import { catalogSubgraph } from '@dcrm/catalog';
 import { customerSubgraph } from '@dcrm/customer';
 import type { SubgraphDefinition } from '@dcrm/kit';
 import { promotionSubgraph } from '@dcrm/promotion';
+import { quoteSubgraph } from '@dcrm/quote';
 
 /** Every subgraph, in boot order. A new subgraph is added here: the stack boots it, provisioning migrates it, compose composes it. */
-export const SUBGRAPHS: SubgraphDefinition[] = [catalogSubgraph, customerSubgraph, cartSubgraph, promotionSubgraph];
+export const SUBGRAPHS: SubgraphDefinition[] = [catalogSubgraph, customerSubgraph, cartSubgraph, promotionSubgraph, quoteSubgraph];

@@ -39,6 +39,7 @@ export * from './sign-in-guard.js';
 export * from './sql-counter.js';
 export * from './subgraph.js';
 export * from './targets.js';
+export * from './totals.js';
 export * from './tracing.js';
 export * from './validate.js';
 export * from './views.js';

@@ -1,8 +1,7 @@
-import { answerError, type Peers, type Principal, type SubgraphTarget } from '@dcrm/kit';
+import { answerError, type Peers, type Principal, type SubgraphTarget, type TaxCategory } from '@dcrm/kit';
 import DataLoader from 'dataloader';
 
-/** The catalog's tax categories; the cart's totals apply the storefront's rate for each. */
-export type TaxCategory = 'STANDARD' | 'REDUCED' | 'ZERO' | 'EXEMPT';
+export type { TaxCategory };
 
 /** What the cart needs of a product, as the catalog prices it for this caller. */
 export type CatalogProduct = {

@@ -1,6 +1,6 @@
+import type { AppliedDiscount } from '@dcrm/kit';
 import { answerError, type Peers, SERVICE_SCOPES, type ServiceScope, servicePrincipal, type UserError } from '@dcrm/kit';
 import type { ICart } from '../entities/index.js';
-import type { AppliedDiscount } from '../entities/totals.js';
 
 /** A promotion applied to a cart, with its per-line breakdown (tax-exclusive decimals). */
 export type CartDiscount = AppliedDiscount & {

@@ -24,6 +24,8 @@ export const STAFF_SCOPES = [
   'partner:manage',
   'promotion:read',
   'promotion:write',
+  'quote:read',
+  'quote:write',
   'staff:manage',
 ];
 

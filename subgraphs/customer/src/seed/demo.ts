@@ -205,6 +205,7 @@ export const ACCESS_GROUPS = [
   { key: 'admins', name: 'Staff administrators', scopes: ['partner:manage', 'staff:manage'] },
   { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write', 'notification:read', 'notification:manage'] },
   { key: 'bulk', name: 'Bulk operations', scopes: ['bulk:manage', 'staff:manage'] },
+  { key: 'quotes', name: 'Quotes', scopes: ['quote:read', 'quote:write'] },
 ];
 
 export const STAFF = [
@@ -214,7 +215,7 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'quotes'],
   },
   {
     key: 'volt-consumer',
@@ -222,7 +223,7 @@ export const STAFF = [
     email: 'agent.consumer@volt.example',
     name: 'Liam Ryan',
     segments: ['consumer'],
-    groups: ['care'],
+    groups: ['care', 'quotes'],
     manager: 'volt-manager',
   },
   {
@@ -231,7 +232,7 @@ export const STAFF = [
     email: 'agent.business@volt.example',
     name: 'Ciara Nolan',
     segments: ['smb', 'enterprise'],
-    groups: ['care'],
+    groups: ['care', 'quotes'],
     manager: 'volt-manager',
   },
   {
@@ -250,7 +251,7 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'quotes'],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
   {
@@ -260,7 +261,7 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'quotes'],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {

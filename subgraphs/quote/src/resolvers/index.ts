@@ -1,0 +1,5 @@
+import { mergeResolvers } from '@dcrm/kit';
+import type { QuoteResolvers } from './context.js';
+import { quoteResolvers } from './quotes.js';
+
+export const resolvers: QuoteResolvers = mergeResolvers(quoteResolvers);
