@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 const LIST = '{ quotes(first: 100) { nodes { id } } }';
-const listed = async (gql: Gql) => ((await gql(LIST)).body.data?.quotes.nodes as { id: string }[]).map((q) => q.id);
+const listed = async (gql: Gql) => ((await gql(LIST)).body.data!.quotes.nodes as { id: string }[]).map((q) => q.id);
 const byId = (gql: Gql, id: string) => gql('query ($id: ID!) { quote(id: $id) { id number } }', { id });
 
 describe('who sees which quote', () => {
