@@ -268,7 +268,8 @@ export async function quoteLinesRemove(ctx: WriteCtx, input: QuoteLinesRemoveArg
   const found = await editable(ctx, input.id, input.version);
   if (!found.ok) return found;
   const { quote, lines } = found.value;
-  const unknown = input.lineIds.findIndex((id) => !lines.some((l) => l.id === id));
+  const known = new Set(lines.map((l) => l.id));
+  const unknown = input.lineIds.findIndex((id) => !known.has(id));
   if (unknown >= 0) return fail('NOT_FOUND', 'No such line on this quote', f('lineIds', String(unknown)));
   const gone = new Set(input.lineIds);
   const kept = lines.filter((l) => !gone.has(l.id) && !(l.parentLineId && gone.has(l.parentLineId)));
