@@ -29,7 +29,7 @@ function rss(pid: number): number {
 const database = await freshDatabase(process.env.DATABASE_URL, 54_700, log);
 try {
   await migrateAndSeed(database.url, 0, log);
-  const names = ['catalog', 'customer', 'cart', 'promotion'];
+  const names = ['catalog', 'customer', 'cart', 'promotion', 'quote'];
   const ports = new Map<string, number>();
   for (const name of [...names, 'router']) ports.set(name, await freePort());
   const local = (name: string, path: string) => `http://127.0.0.1:${ports.get(name)}${path}`;
