@@ -16,9 +16,11 @@ import {
   signPrincipal,
   withDatabase,
 } from '@dcrm/kit';
+import { opportunitySubgraph } from '@dcrm/opportunity';
 import { promotionSubgraph } from '@dcrm/promotion';
 import { quoteSubgraph } from '@dcrm/quote';
 import { loadSupergraph } from '@dcrm/schema';
+import { ticketSubgraph } from '@dcrm/ticket';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRouter, type Router } from '../router/src/router.js';
@@ -48,6 +50,8 @@ beforeAll(async () => {
     await bootSubgraph(customerSubgraph, options),
     await bootSubgraph(cartSubgraph, options),
     await bootSubgraph(promotionSubgraph, options),
+    await bootSubgraph(opportunitySubgraph, options),
+    await bootSubgraph(ticketSubgraph, options),
     await bootSubgraph(quoteSubgraph, options),
   ];
   for (const subgraph of booted) urls.set(subgraph.definition.name, await serve(subgraph));
@@ -139,6 +143,8 @@ describe('readiness', () => {
         httpTarget('customer', `${customerUrl}/graphql`, secret),
         httpTarget('cart', `${urls.get('cart')}/graphql`, secret),
         httpTarget('promotion', `${urls.get('promotion')}/graphql`, secret),
+        httpTarget('opportunity', `${urls.get('opportunity')}/graphql`, secret),
+        httpTarget('ticket', `${urls.get('ticket')}/graphql`, secret),
         httpTarget('quote', `${urls.get('quote')}/graphql`, secret),
       ],
     });
@@ -148,7 +154,15 @@ describe('readiness', () => {
       expect((await request(doomed.server.handler).get('/readyz')).status).toBe(503);
       const ready = await request(outageRouter.handler).get('/readyz');
       expect(ready.status).toBe(200);
-      expect(ready.body.subgraphs).toEqual({ catalog: false, customer: true, cart: true, promotion: true, quote: true });
+      expect(ready.body.subgraphs).toEqual({
+        catalog: false,
+        customer: true,
+        cart: true,
+        promotion: true,
+        opportunity: true,
+        ticket: true,
+        quote: true,
+      });
       expect((await request(outageRouter.handler).get('/healthz')).status).toBe(200);
       const query = await client(outageRouter.handler, KEYS.volt)('{ storefront { name } }');
       expect(query.body.data?.storefront ?? null).toBeNull();
@@ -187,7 +201,15 @@ describe('the compiled build, started as in production', { timeout: 300_000 }, (
   it('serves the storefront through the router, every subgraph ready', async () => {
     const router = served(children, 'router');
     const ready = (await (await fetch(`${router.base}/readyz`)).json()) as { subgraphs: Record<string, boolean> };
-    expect(ready.subgraphs).toEqual({ catalog: true, customer: true, cart: true, promotion: true, quote: true });
+    expect(ready.subgraphs).toEqual({
+      catalog: true,
+      customer: true,
+      cart: true,
+      promotion: true,
+      opportunity: true,
+      ticket: true,
+      quote: true,
+    });
     const res = await client(router.base, KEYS.nimbus)('{ storefront { slug currencyCode } products(first: 3) { nodes { name } } }');
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.storefront).toEqual({ slug: 'nimbus', currencyCode: 'GBP' });

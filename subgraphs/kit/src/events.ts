@@ -6,6 +6,7 @@ export const EVENTS = {
   productViewed: 'dcrm.product.viewed',
   cartAbandoned: 'dcrm.cart.abandoned',
   orderPlaced: 'dcrm.order.placed',
+  leadCaptured: 'dcrm.lead.captured',
 } as const;
 
 /** Live-offer fan-out: the router subscribes to these for its graphql-ws subscribers; the payload is `{ offerId }`. */
@@ -50,5 +51,35 @@ export type OrderPlacedEvent = {
   dueNow: string;
   currencyCode: string;
   promotionIds: string[];
+  at: string;
+};
+
+/** Ticket events (the ticket subgraph publishes them through its outbox): promotion's real-time rules, surveys after resolution. */
+export const TICKET_EVENTS = {
+  resolved: 'dcrm.ticket.resolved',
+  escalated: 'dcrm.ticket.escalated',
+} as const;
+
+/** A ticket moved to RESOLVED; `eventId` is the outbox row's id. */
+export type TicketResolvedEvent = {
+  eventId: string;
+  ticketId: string;
+  storefrontId: string;
+  customerId: string;
+  category: string;
+  priority: string;
+  at: string;
+};
+
+/** A lead was captured (the opportunity subgraph publishes it after the commit, through its outbox). */
+export type LeadCapturedEvent = {
+  eventId: string;
+  leadId: string;
+  storefrontId: string;
+  channel: string;
+  campaignId: string | null;
+  customerId: string | null;
+  partnerId: string | null;
+  productIds: string[];
   at: string;
 };

@@ -134,8 +134,12 @@ export const SERVICE_SCOPES = {
   auditRead: 'audit:read',
   /** customer (bulk operations) → a module's `_bulkValidate`/`_bulkApply` */
   bulkApply: 'bulk:apply',
+  /** opportunity → customer `customerByIdentity` (a lead matched to an existing account) */
+  customerLookup: 'customer:lookup',
   /** router → customer `staffSsoSignIn` (staff single sign-on) */
   ssoSignIn: 'sso:signin',
+  /** opportunity, quote, ticket → customer `staffManagerChain`/`teamMembers`/`teamsFor` (routing and escalation) */
+  staffDirectory: 'staff:directory',
 } as const;
 
 export type ServiceScope = (typeof SERVICE_SCOPES)[keyof typeof SERVICE_SCOPES];

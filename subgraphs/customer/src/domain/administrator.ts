@@ -17,9 +17,14 @@ export const STAFF_SCOPES = [
   'customer:read',
   'customer:write',
   'interaction:write',
+  'knowledge:publish',
+  'knowledge:read',
+  'knowledge:write',
   'notification:manage',
   'notification:read',
   'nps:read',
+  'opportunity:read',
+  'opportunity:write',
   'order:write',
   'partner:manage',
   'promotion:read',
@@ -27,6 +32,8 @@ export const STAFF_SCOPES = [
   'quote:read',
   'quote:write',
   'staff:manage',
+  'ticket:read',
+  'ticket:write',
 ];
 
 const ADMINISTRATORS = 'Administrators';

@@ -196,8 +196,22 @@ export const ACCESS_GROUPS = [
   {
     key: 'care',
     name: 'Customer care',
-    scopes: ['customer:read', 'customer:write', 'customer:lookup', 'interaction:write', 'nps:read', 'order:write', 'notification:read'],
+    scopes: [
+      'customer:read',
+      'customer:write',
+      'customer:lookup',
+      'interaction:write',
+      'nps:read',
+      'order:write',
+      'notification:read',
+      'ticket:read',
+      'ticket:write',
+      'knowledge:read',
+      'knowledge:write',
+    ],
   },
+  // Knowledge-base reviewers: publish, archive and send back solution articles.
+  { key: 'knowledge', name: 'Knowledge editors', scopes: ['knowledge:read', 'knowledge:write', 'knowledge:publish'] },
   { key: 'catalog', name: 'Catalog managers', scopes: ['catalog:read', 'catalog:write'] },
   { key: 'security', name: 'Security admins', scopes: ['apikey:manage'] },
   // The audit trail (`auditTrail`, `Customer.auditTrail`): managers, not front-line agents.
@@ -206,6 +220,8 @@ export const ACCESS_GROUPS = [
   { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write', 'notification:read', 'notification:manage'] },
   { key: 'bulk', name: 'Bulk operations', scopes: ['bulk:manage', 'staff:manage'] },
   { key: 'quotes', name: 'Quotes', scopes: ['quote:read', 'quote:write'] },
+  // Leads and opportunities (the opportunity subgraph), within the member's segments.
+  { key: 'sales', name: 'Sales', scopes: ['opportunity:read', 'opportunity:write'] },
 ];
 
 export const STAFF = [
@@ -215,7 +231,7 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'quotes'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'quotes'],
   },
   {
     key: 'volt-consumer',
@@ -223,7 +239,7 @@ export const STAFF = [
     email: 'agent.consumer@volt.example',
     name: 'Liam Ryan',
     segments: ['consumer'],
-    groups: ['care', 'quotes'],
+    groups: ['care', 'sales', 'quotes'],
     manager: 'volt-manager',
   },
   {
@@ -232,7 +248,7 @@ export const STAFF = [
     email: 'agent.business@volt.example',
     name: 'Ciara Nolan',
     segments: ['smb', 'enterprise'],
-    groups: ['care', 'quotes'],
+    groups: ['care', 'sales', 'quotes'],
     manager: 'volt-manager',
   },
   {
@@ -251,7 +267,7 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'quotes'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'quotes'],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
   {
@@ -261,7 +277,7 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'quotes'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'quotes'],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {

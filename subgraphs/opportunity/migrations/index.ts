@@ -1,0 +1,4 @@
+import { Migration20261201100Opportunity } from './20261201-100-opportunity.js';
+
+/** Applied in order; a released migration is never edited, a new one is appended. */
+export const migrations = [{ name: '20261201-100-opportunity', class: Migration20261201100Opportunity }];

@@ -1,0 +1,37 @@
+import { createSubgraphServer, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
+import { migrations } from '../migrations/index.js';
+import { openCaptureLimits } from './domain/capture-limits.js';
+import type { OpportunityServices } from './domain/services.js';
+import { entities } from './entities/index.js';
+import { createOpportunityLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
+import { seed } from './seed/index.js';
+
+/** Periodic work (outbox, notifications) for the job runner to schedule; tests call it directly. */
+export { runPeriodic } from './domain/periodic.js';
+
+export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url));
+
+/** The opportunity subgraph: leads from every channel and the sales pipeline (TMF699 Sales Management). */
+export const opportunitySubgraph: SubgraphDefinition = {
+  name: 'opportunity',
+  typeDefs,
+  entities,
+  migrations,
+  // Not audited: the domain-event outbox.
+  auditExclude: ['Outbox'],
+  seed,
+  create: async ({ orm, secret, bus, peers, clock }) => {
+    const services: OpportunityServices = { peers, bus, clock, captureLimits: openCaptureLimits() };
+    return createSubgraphServer({
+      name: 'opportunity',
+      typeDefs,
+      resolvers,
+      orm,
+      secret,
+      services,
+      createLoaders: (em, principal) => createOpportunityLoaders(em, principal, services),
+      onStop: () => services.captureLimits.close(),
+    });
+  },
+};

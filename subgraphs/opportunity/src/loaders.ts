@@ -1,0 +1,44 @@
+import { byId, groupedBy, type Principal } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { salesScope } from './domain/access.js';
+import type { OpportunityServices } from './domain/services.js';
+import { type ILead, type IOpportunity, Lead, type LeadCounts, leadCountsBy, Opportunity } from './entities/index.js';
+
+export type OpportunityLoaders = ReturnType<typeof createOpportunityLoaders>;
+
+/** Per-request loaders; every one keeps to the rows the principal may see (`salesScope`). */
+export function createOpportunityLoaders(em: EntityManager, principal: Principal, _services: OpportunityServices) {
+  const scope = salesScope(principal);
+  const none = <T>() => Promise.resolve([] as T[]);
+  return {
+    scope,
+    lead: byId<ILead>(
+      (ids) => (scope ? em.find(Lead, { $and: [scope, { id: { $in: [...ids] } }] }) : none()),
+      (l) => l.id,
+    ),
+    opportunity: byId<IOpportunity>(
+      (ids) => (scope ? em.find(Opportunity, { $and: [scope, { id: { $in: [...ids] } }] }) : none()),
+      (o) => o.id,
+    ),
+    customerLeads: groupedBy<ILead>(
+      (ids) => (scope ? em.find(Lead, { $and: [scope, { customerId: { $in: [...ids] } }] }, { orderBy: { id: 'desc' } }) : none()),
+      (l) => l.customerId as string,
+    ),
+    campaignLeads: groupedBy<ILead>(
+      (ids) => (scope ? em.find(Lead, { $and: [scope, { campaignId: { $in: [...ids] } }] }, { orderBy: { id: 'desc' } }) : none()),
+      (l) => l.campaignId as string,
+    ),
+    // Counts per campaign and per account, one statement per request whatever the number of them.
+    campaignLeadCounts: new DataLoader<string, LeadCounts | null>((ids) =>
+      scope ? leadCountsBy(em, scope, 'campaign_id', ids) : Promise.resolve(ids.map(() => null)),
+    ),
+    customerLeadCounts: new DataLoader<string, LeadCounts | null>((ids) =>
+      scope ? leadCountsBy(em, scope, 'customer_id', ids) : Promise.resolve(ids.map(() => null)),
+    ),
+    customerOpportunities: groupedBy<IOpportunity>(
+      (ids) => (scope ? em.find(Opportunity, { $and: [scope, { customerId: { $in: [...ids] } }] }, { orderBy: { id: 'desc' } }) : none()),
+      (o) => o.customerId as string,
+    ),
+  };
+}

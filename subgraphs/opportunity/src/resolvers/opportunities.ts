@@ -1,0 +1,34 @@
+import { isUuid, notFound, parsePage, toConnection } from '@dcrm/kit';
+import { readScope } from '../domain/access.js';
+import { opportunitiesPage } from '../entities/index.js';
+import type { OpportunityResolvers } from './context.js';
+
+const cap = (first: number | null | undefined) => Math.max(0, Math.min(first ?? 20, 100));
+
+/** Opportunities: Query.opportunities/opportunity, type Opportunity, Customer.opportunities. */
+export const opportunityResolvers: OpportunityResolvers = {
+  Query: {
+    opportunities: async (_, args, ctx) => {
+      const page = parsePage(args, 'NEWEST', 1);
+      const scope = readScope(ctx.principal);
+      if (!scope) return toConnection([], page, 'NEWEST', () => []);
+      const rows = await opportunitiesPage(ctx.em, scope, page);
+      for (const row of rows) ctx.loaders.opportunity.prime(row.id, row);
+      return toConnection(rows, page, 'NEWEST', (o) => [o.id]);
+    },
+    opportunity: async (_, { id }, ctx) => {
+      readScope(ctx.principal);
+      const opportunity = isUuid(id) ? await ctx.loaders.opportunity.load(id) : null;
+      if (!opportunity) throw notFound('Opportunity');
+      return opportunity;
+    },
+  },
+  Opportunity: {
+    __resolveReference: (ref, ctx) => (isUuid(ref.id) ? ctx.loaders.opportunity.load(ref.id) : null),
+    customer: (o) => (o.customerId ? { id: o.customerId } : null),
+    lead: (o, _, ctx) => (o.leadId ? ctx.loaders.lead.load(o.leadId) : null),
+  },
+  Customer: {
+    opportunities: async (c, { first }, ctx) => (await ctx.loaders.customerOpportunities.load(c.id)).slice(0, cap(first)),
+  },
+};
