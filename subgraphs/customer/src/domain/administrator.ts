@@ -30,6 +30,8 @@ export const STAFF_SCOPES = [
   'partner:manage',
   'promotion:read',
   'promotion:write',
+  'quote:read',
+  'quote:write',
   'staff:manage',
   'ticket:read',
   'ticket:write',

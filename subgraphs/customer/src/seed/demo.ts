@@ -219,6 +219,7 @@ export const ACCESS_GROUPS = [
   { key: 'admins', name: 'Staff administrators', scopes: ['partner:manage', 'staff:manage'] },
   { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write', 'notification:read', 'notification:manage'] },
   { key: 'bulk', name: 'Bulk operations', scopes: ['bulk:manage', 'staff:manage'] },
+  { key: 'quotes', name: 'Quotes', scopes: ['quote:read', 'quote:write'] },
   // Leads and opportunities (the opportunity subgraph), within the member's segments.
   { key: 'sales', name: 'Sales', scopes: ['opportunity:read', 'opportunity:write'] },
   // Sales managers: the pipeline's reasons and custom fields, rejection analysis.
@@ -232,7 +233,7 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management', 'quotes'],
   },
   {
     key: 'volt-consumer',
@@ -240,7 +241,7 @@ export const STAFF = [
     email: 'agent.consumer@volt.example',
     name: 'Liam Ryan',
     segments: ['consumer'],
-    groups: ['care', 'sales'],
+    groups: ['care', 'sales', 'quotes'],
     manager: 'volt-manager',
   },
   {
@@ -249,7 +250,7 @@ export const STAFF = [
     email: 'agent.business@volt.example',
     name: 'Ciara Nolan',
     segments: ['smb', 'enterprise'],
-    groups: ['care', 'sales'],
+    groups: ['care', 'sales', 'quotes'],
     manager: 'volt-manager',
   },
   {
@@ -268,7 +269,7 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management', 'quotes'],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
   {
@@ -278,7 +279,7 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management', 'quotes'],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {
