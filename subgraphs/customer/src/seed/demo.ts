@@ -206,6 +206,9 @@ export const ACCESS_GROUPS = [
   { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write', 'notification:read', 'notification:manage'] },
   { key: 'bulk', name: 'Bulk operations', scopes: ['bulk:manage', 'staff:manage'] },
   { key: 'quotes', name: 'Quotes', scopes: ['quote:read', 'quote:write'] },
+  { key: 'contracts', name: 'Contracts', scopes: ['contract:read', 'contract:write'] },
+  // Templates and approval of contracts whose template names `contract:approve` (or `contract:manage`).
+  { key: 'contract-admins', name: 'Contract managers', scopes: ['contract:manage', 'contract:approve'] },
 ];
 
 export const STAFF = [
@@ -215,7 +218,7 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'quotes'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'quotes', 'contracts', 'contract-admins'],
   },
   {
     key: 'volt-consumer',
@@ -223,7 +226,7 @@ export const STAFF = [
     email: 'agent.consumer@volt.example',
     name: 'Liam Ryan',
     segments: ['consumer'],
-    groups: ['care', 'quotes'],
+    groups: ['care', 'quotes', 'contracts'],
     manager: 'volt-manager',
   },
   {
@@ -232,7 +235,7 @@ export const STAFF = [
     email: 'agent.business@volt.example',
     name: 'Ciara Nolan',
     segments: ['smb', 'enterprise'],
-    groups: ['care', 'quotes'],
+    groups: ['care', 'quotes', 'contracts'],
     manager: 'volt-manager',
   },
   {
@@ -251,7 +254,7 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'quotes'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'quotes', 'contracts', 'contract-admins'],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
   {
@@ -261,7 +264,7 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'quotes'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'quotes', 'contracts', 'contract-admins'],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {

@@ -99,3 +99,6 @@ export function terminationCharge(rule: TerminationRule, period: Period, monthly
     }
   }
 }
+
+/** The rule as GraphQL shows it (amounts become decimals in the resolver). */
+export type RuleView = TerminationRule;

@@ -1,5 +1,13 @@
 import { mergeResolvers } from '@dcrm/kit';
 import type { QuoteResolvers } from './context.js';
+import { contractMutationResolvers } from './contract-mutations.js';
+import { contractTemplateResolvers } from './contract-templates.js';
+import { contractResolvers } from './contracts.js';
 import { quoteResolvers } from './quotes.js';
 
-export const resolvers: QuoteResolvers = mergeResolvers(quoteResolvers);
+export const resolvers: QuoteResolvers = mergeResolvers(
+  quoteResolvers,
+  contractResolvers,
+  contractTemplateResolvers,
+  contractMutationResolvers,
+);
