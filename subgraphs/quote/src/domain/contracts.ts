@@ -92,7 +92,7 @@ export async function createContractFromAcceptance(tx: EntityManager, draft: Con
     internalNote: draft.internalNote ?? null,
     createdBy: actor.id,
   });
-  draft.lines.forEach((l, position) => tx.create(ContractLine, { contract, position, ...l }));
+  for (const [position, l] of draft.lines.entries()) tx.create(ContractLine, { contract, position, ...l });
   record(tx, contract, 'CREATED', null, actor, now);
   if (!draft.draft) transition(tx, contract, 'PENDING_APPROVAL', actor, now);
   return contract;
@@ -130,7 +130,7 @@ export async function contractCreate(
     f('products'),
     50,
   );
-  input.products.forEach((p, i) => checks.int(p.quantity, f('products', String(i), 'quantity'), 1, 999));
+  for (const [i, p] of input.products.entries()) checks.int(p.quantity, f('products', String(i), 'quantity'), 1, 999);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   // Other subgraphs first, outside any transaction.
   const account = await accountFor(services.peers('customer'), principal, input.customerId);
@@ -141,9 +141,9 @@ export async function contractCreate(
     input.products.map((p) => p.productId),
   );
   const template = await em.findOne(ContractTemplate, { id: input.templateId, storefrontId });
-  if (!template || !template.active) checks.add('NOT_FOUND', 'No such active template', f('templateId'));
+  if (!template?.active) checks.add('NOT_FOUND', 'No such active template', f('templateId'));
   prices.forEach((price, i) => {
-    if (!price || price.status !== 'ACTIVE') checks.add('NOT_FOUND', 'No such product on sale', f('products', String(i), 'productId'));
+    if (price?.status !== 'ACTIVE') checks.add('NOT_FOUND', 'No such product on sale', f('products', String(i), 'productId'));
     else if (!price.monthly) checks.add('NOT_RECURRING', 'The product has no monthly price', f('products', String(i), 'productId'));
   });
   const currencies = new Set(prices.map((p) => p?.currencyCode).filter(Boolean));
