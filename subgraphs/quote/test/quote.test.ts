@@ -107,3 +107,190 @@ describe('a quote', () => {
     expect(res.body.data?.me.quotes.nodes.map((q: { id: string }) => q.id)).toContain(quoteId('aoife-1'));
   });
 });
+
+const product = (slug: string) => seedId('product', slug);
+const customer = (key: string) => seedId('customer', key);
+const FIELDS = `id number revision status version segment promoCodes customer { id } prospect { name company }
+  discount { type value }
+  lines { id name quantity parentLineId product { id } discount { type value } recurringPrice { amount } discountRecurring { amount } }
+  promotions { promotionId couponCode recurring { amount } lineIds }
+  totals { subtotalRecurring { amount } recurringDiscounts { amount } taxRecurring { amount } monthly { amount } dueNow { amount } }`;
+const CREATE = `mutation ($input: QuoteCreateInput!) { quoteCreate(input: $input) { quote { ${FIELDS} } userErrors { code field message } } }`;
+const UPDATE = `mutation ($input: QuoteUpdateInput!) { quoteUpdate(input: $input) { quote { ${FIELDS} } userErrors { code field message } } }`;
+const ADD = `mutation ($input: QuoteLinesAddInput!) { quoteLinesAdd(input: $input) { quote { ${FIELDS} } userErrors { code field message } } }`;
+const REMOVE = `mutation ($input: QuoteLinesRemoveInput!) { quoteLinesRemove(input: $input) { quote { ${FIELDS} } userErrors { code field message } } }`;
+
+const PLAN_WITH_ROAMING = {
+  productId: product('volt-sim-unlimited'),
+  discount: { type: 'PERCENT', value: '10' },
+  addOns: [{ productId: product('eu-roaming-pass') }],
+};
+
+async function created(gql: Gql, input: Record<string, unknown>) {
+  const res = await gql(CREATE, { input });
+  expect(res.body.errors).toBeUndefined();
+  expect(res.body.data?.quoteCreate.userErrors).toEqual([]);
+  return res.body.data?.quoteCreate.quote;
+}
+
+describe('quoteCreate', () => {
+  it('staff quote a plan with an add-on for an account, priced by the catalog, with line and quote discounts', async () => {
+    const quote = await created(as.consumerAgent, {
+      customerId: customer('aoife'),
+      lines: [PLAN_WITH_ROAMING],
+      discount: { type: 'AMOUNT', value: '5.00' },
+      internalNote: 'Retention offer',
+    });
+    expect(quote).toMatchObject({ revision: 1, status: 'DRAFT', version: 1, segment: 'consumer', customer: { id: customer('aoife') } });
+    expect(quote.number).toMatch(/^Q-\d{4}-\d{6}$/);
+    expect(quote.lines.map((l: { name: string }) => l.name)).toEqual(['Volt Unlimited 5G', 'EU Roaming Plus']);
+    expect(quote.lines[1].parentLineId).toBe(quote.lines[0].id);
+    // 10% of 29.99 = 3.00; €5 shared over what is left (26.99 : 4.99) = 4.22 + 0.78.
+    expect(quote.lines.map((l: { discountRecurring: { amount: string } }) => l.discountRecurring.amount)).toEqual(['7.22', '0.78']);
+    expect(quote.totals).toEqual({
+      subtotalRecurring: { amount: '34.98' },
+      recurringDiscounts: { amount: '8.00' },
+      taxRecurring: { amount: '6.21' },
+      monthly: { amount: '33.19' },
+      dueNow: { amount: '0.00' },
+    });
+  });
+
+  it("prices a business account's quote with its negotiated price list", async () => {
+    const forAcme = await created(as.businessAgent, {
+      customerId: customer('acme-telecom-buyers'),
+      lines: [{ productId: product('volt-sim-5gb') }],
+    });
+    expect(Number(forAcme.lines[0].recurringPrice.amount)).toBeLessThan(9.99);
+    const forAoife = await created(as.consumerAgent, { customerId: customer('aoife'), lines: [{ productId: product('volt-sim-5gb') }] });
+    expect(forAoife.lines[0].recurringPrice.amount).toBe('9.99');
+  });
+
+  it('staff quote a prospect of one of their segments', async () => {
+    const input = {
+      prospect: { name: 'Dara Quinn', company: 'Quinn Logistics' },
+      segment: 'smb',
+      lines: [{ productId: product('volt-sim-5gb') }],
+    };
+    const quote = await created(as.businessAgent, input);
+    expect(quote).toMatchObject({ customer: null, prospect: { name: 'Dara Quinn', company: 'Quinn Logistics' }, segment: 'smb' });
+    const refused = await as.consumerAgent(CREATE, { input });
+    expect(refused.body.data?.quoteCreate.userErrors).toEqual([
+      expect.objectContaining({ code: 'FORBIDDEN', field: ['input', 'segment'] }),
+    ]);
+  });
+
+  it('applies promotion codes through the promotion subgraph', async () => {
+    const quote = await created(as.consumerAgent, {
+      customerId: customer('aoife'),
+      promoCodes: ['data50'],
+      lines: [{ productId: product('volt-sim-unlimited') }],
+    });
+    expect(quote.promoCodes).toEqual(['DATA50']);
+    expect(quote.promotions).toEqual([expect.objectContaining({ couponCode: 'DATA50', lineIds: [quote.lines[0].id] })]);
+    expect(quote.totals.recurringDiscounts.amount).toBe(quote.promotions[0].recurring.amount);
+  });
+
+  it('customers quote for themselves without discounts; partners for their accounts only', async () => {
+    const own = await created(as.aoife, { lines: [{ productId: product('volt-sim-5gb') }] });
+    expect(own.customer).toEqual({ id: customer('aoife') });
+    const discounted = await as.aoife(CREATE, {
+      input: { lines: [{ productId: product('volt-sim-5gb') }], discount: { type: 'PERCENT', value: '50' } },
+    });
+    expect(discounted.body.data?.quoteCreate.userErrors).toEqual([
+      expect.objectContaining({ code: 'FORBIDDEN', field: ['input', 'discount'] }),
+    ]);
+    const other = await as.aoife(CREATE, { input: { customerId: customer('conor'), lines: [{ productId: product('volt-sim-5gb') }] } });
+    expect(other.body.data?.quoteCreate.userErrors[0].code).toBe('NOT_FOUND');
+    const partner = await created(as.connectify, {
+      customerId: customer('connectify-one'),
+      lines: [{ productId: product('volt-sim-5gb') }],
+    });
+    expect(partner.customer).toEqual({ id: customer('connectify-one') });
+    const foreign = await as.skyline(CREATE, {
+      input: { customerId: customer('connectify-one'), lines: [{ productId: product('volt-sim-5gb') }] },
+    });
+    expect(foreign.body.data?.quoteCreate.userErrors[0].code).toBe('NOT_FOUND');
+  });
+
+  it('refuses add-ons that are not the plan’s, unknown products and bad discounts', async () => {
+    const res = await as.consumerAgent(CREATE, {
+      input: {
+        customerId: customer('aoife'),
+        lines: [
+          {
+            productId: product('volt-sim-5gb'),
+            addOns: [{ productId: product('device-insurance') }],
+            discount: { type: 'PERCENT', value: '120' },
+          },
+        ],
+      },
+    });
+    expect(res.body.data?.quoteCreate.userErrors).toEqual([
+      expect.objectContaining({ code: 'INVALID', field: ['input', 'lines', '0', 'discount', 'value'] }),
+    ]);
+    const incompatible = await as.consumerAgent(CREATE, {
+      input: {
+        customerId: customer('aoife'),
+        lines: [{ productId: product('volt-sim-5gb'), addOns: [{ productId: product('device-insurance') }] }],
+      },
+    });
+    expect(incompatible.body.data?.quoteCreate.userErrors).toEqual([
+      expect.objectContaining({ code: 'INCOMPATIBLE', field: ['input', 'lines', '0', 'addOns', '0', 'productId'] }),
+    ]);
+    const unknown = await as.consumerAgent(CREATE, {
+      input: { customerId: customer('aoife'), lines: [{ productId: product('nimbus-fibre-150') }] },
+    });
+    expect(unknown.body.data?.quoteCreate.userErrors[0].code).toBe('NOT_SOLD');
+  });
+
+  it('staff without quote:write cannot create', async () => {
+    const res = await as.catalogAdmin(CREATE, {
+      input: { customerId: customer('aoife'), lines: [{ productId: product('volt-sim-5gb') }] },
+    });
+    expect(res.body.data?.quoteCreate?.userErrors?.[0]?.code ?? codes(res)[0]).toBe('FORBIDDEN');
+  });
+});
+
+describe('editing a quote', () => {
+  it('adds and removes lines, changes the discount, and refuses a stale version', async () => {
+    const quote = await created(as.consumerAgent, { customerId: customer('aoife'), lines: [{ productId: product('volt-sim-unlimited') }] });
+    const added = await as.consumerAgent(ADD, {
+      input: { id: quote.id, version: quote.version, parentLineId: quote.lines[0].id, lines: [{ productId: product('eu-roaming-pass') }] },
+    });
+    expect(added.body.data?.quoteLinesAdd.userErrors).toEqual([]);
+    const withAddOn = added.body.data?.quoteLinesAdd.quote;
+    expect(withAddOn.version).toBeGreaterThan(quote.version);
+    expect(withAddOn.lines[1].parentLineId).toBe(quote.lines[0].id);
+    expect(withAddOn.totals.subtotalRecurring.amount).toBe('34.98');
+
+    const stale = await as.consumerAgent(UPDATE, {
+      input: { id: quote.id, version: quote.version, discount: { type: 'PERCENT', value: '10' } },
+    });
+    expect(stale.body.data?.quoteUpdate.userErrors).toEqual([expect.objectContaining({ code: 'CONFLICT', field: ['input', 'version'] })]);
+
+    const discounted = await as.consumerAgent(UPDATE, {
+      input: { id: quote.id, version: withAddOn.version, discount: { type: 'PERCENT', value: '10' } },
+    });
+    expect(discounted.body.data?.quoteUpdate.userErrors).toEqual([]);
+    const after = discounted.body.data?.quoteUpdate.quote;
+    expect(after.discount).toEqual({ type: 'PERCENT', value: '10.00' });
+    // 10% of 29.99 and of 4.99, rounded per line.
+    expect(after.totals.recurringDiscounts.amount).toBe('3.50');
+
+    // Removing the plan takes its add-on with it; the last line cannot go.
+    const removed = await as.consumerAgent(REMOVE, { input: { id: quote.id, version: after.version, lineIds: [quote.lines[0].id] } });
+    expect(removed.body.data?.quoteLinesRemove.userErrors).toEqual([expect.objectContaining({ code: 'REQUIRED' })]);
+    const addOnOnly = await as.consumerAgent(REMOVE, { input: { id: quote.id, version: after.version, lineIds: [withAddOn.lines[1].id] } });
+    expect(addOnOnly.body.data?.quoteLinesRemove.quote.lines).toHaveLength(1);
+  });
+
+  it('cannot be done by staff of another segment, another customer or on a quote that is not a draft', async () => {
+    const quote = await created(as.consumerAgent, { customerId: customer('aoife'), lines: [{ productId: product('volt-sim-5gb') }] });
+    const input = { id: quote.id, version: quote.version, promoCodes: [] };
+    expect((await as.businessAgent(UPDATE, { input })).body.data?.quoteUpdate.userErrors[0].code).toBe('NOT_FOUND');
+    expect((await as.conor(UPDATE, { input })).body.data?.quoteUpdate.userErrors[0].code).toBe('NOT_FOUND');
+    const submitted = await as.manager(UPDATE, { input: { id: quoteId('acme-1'), version: 1 } });
+    expect(submitted.body.data?.quoteUpdate.userErrors[0].code).toBe('NOT_EDITABLE');
+  });
+});

@@ -1,4 +1,4 @@
-import { fromMinor, type PricedLine, toMinor } from '@dcrm/kit';
+import { type AppliedDiscount, computeTotals, fromMinor, type PricedLine, type TotalsData, toMinor, withDiscounts } from '@dcrm/kit';
 import type { DiscountType } from '../entities/index.js';
 
 /** A discount as staff grant it: a percentage (0–100, up to two decimals) or an amount in the quote's currency. */
@@ -95,4 +95,24 @@ function quoteShares(left: Amounts[], discount: Discount | null): Amounts[] {
     left.map((a) => a.recurring),
   );
   return left.map((_, i) => ({ oneOff: oneOff[i], recurring: recurring[i] }));
+}
+
+/** A promotion's share of quote lines, as the promotion subgraph evaluates it. */
+export type PromotionShare = AppliedDiscount & { lines: { lineId: string; oneOff: string; recurring: string }[] };
+
+/**
+ * A quote's totals: manual discounts (line, then quote) and promotions on catalog prices, taxed by the
+ * storefront's rules (kit `computeTotals`, the cart's own arithmetic), with the promotions kept.
+ */
+export function quoteTotals(
+  lines: QuoteLineInput[],
+  quoteDiscount: Discount | null,
+  promotions: PromotionShare[],
+  currencyCode: string,
+): TotalsData {
+  const manual = lineDiscounts(lines, quoteDiscount);
+  return {
+    ...computeTotals(withDiscounts(manual, promotions), currencyCode),
+    appliedDiscounts: promotions.map(({ lines: _lines, ...applied }) => applied),
+  };
 }

@@ -20,7 +20,7 @@ export async function visibleQuotes(em: EntityManager, principal: Principal, ids
 export async function listQuotes(
   em: EntityManager,
   principal: Principal,
-  options: { customerIds?: readonly string[]; status?: QuoteStatus | null; after: string | null; limit: number },
+  options: { customerIds?: readonly string[]; opportunityId?: string; status?: QuoteStatus | null; after: string | null; limit: number },
 ): Promise<IQuote[]> {
   const scope = readScope(principal);
   return scope ? quotesPage(em, scope, options) : [];

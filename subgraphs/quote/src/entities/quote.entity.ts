@@ -35,6 +35,7 @@ export const Quote = defineEntity({
     discountType: p.enum(DISCOUNT_TYPES).nullable(),
     discountValue: p.decimal('string').precision(12).scale(2).nullable(),
     /** As last priced: line, quote and promotion discounts included (`appliedDiscounts`: the promotions). */
+    promoCodes: p.json<string[]>().onCreate(() => []),
     totals: p.json<TotalsData>(),
     internalNote: p.text().nullable(),
     createdBy: p.string().nullable(),

@@ -10,7 +10,7 @@ export const quotesIn = (em: EntityManager, scope: FilterQuery<IQuote>, ids: rea
 export const quotesPage = (
   em: EntityManager,
   scope: FilterQuery<IQuote>,
-  options: { customerIds?: readonly string[]; status?: QuoteStatus | null; after: string | null; limit: number },
+  options: { customerIds?: readonly string[]; opportunityId?: string; status?: QuoteStatus | null; after: string | null; limit: number },
 ): Promise<IQuote[]> =>
   em.find(
     Quote,
@@ -18,6 +18,7 @@ export const quotesPage = (
       $and: [
         scope,
         options.customerIds ? { customerId: { $in: [...options.customerIds] } } : {},
+        options.opportunityId ? { opportunityId: options.opportunityId } : {},
         options.status ? { status: options.status } : {},
         options.after ? { id: { $lt: options.after } } : {},
       ],

@@ -151,6 +151,12 @@ export type Quote = {
   updatedAt: Scalars['DateTime']['output'];
   /** Optimistic lock: send it back with an edit; a stale one gets CONFLICT. */
   version: Scalars['Int']['output'];
+  /** The opportunity the quote was made from; null when none. */
+  opportunity?: Maybe<Opportunity>;
+  /** Promotions applied when the quote was last priced (their amounts are in `totals`). */
+  promotions: Array<QuoteAppliedPromotion>;
+  /** Promotion codes the quote is priced with. */
+  promoCodes: Array<Scalars['String']['output']>;
 };
 
 /** One product on a quote, priced by the catalog when the quote was last priced. */
@@ -174,9 +180,9 @@ export type QuoteLine = {
   oneOffPrice?: Maybe<Money>;
   /** Unit refundable deposit when priced. */
   deposit?: Maybe<Money>;
-  /** What the line discount takes off the line's one-off amount (tax-exclusive). */
+  /** What the line's own discount and its share of the quote discount take off its one-off amount (tax-exclusive; promotions are in the totals). */
   discountOneOff: Money;
-  /** What the line discount takes off the line's monthly amount (tax-exclusive). */
+  /** What the line's own discount and its share of the quote discount take off its monthly amount (tax-exclusive; promotions are in the totals). */
   discountRecurring: Money;
 };
 
@@ -283,6 +289,244 @@ export type Query_AuditRecordsArgs = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A sales opportunity (owned by the opportunity subgraph); its quotes are answered here. */
+export type Opportunity = {
+  __typename?: 'Opportunity';
+  /** The opportunity's id. */
+  id: Scalars['ID']['output'];
+  /** Quotes made from the opportunity that the caller may see, newest first. */
+  quotes?: Maybe<QuoteConnection>;
+};
+
+
+/** A sales opportunity (owned by the opportunity subgraph); its quotes are answered here. */
+export type OpportunityQuotesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A promotion applied to a quote, as the promotion subgraph evaluated it when the quote was last priced. */
+export type QuoteAppliedPromotion = {
+  __typename?: 'QuoteAppliedPromotion';
+  /** The promotion (owned by the promotion subgraph). */
+  promotionId: Scalars['ID']['output'];
+  /** The promotion's name. */
+  name: Scalars['String']['output'];
+  /** What the customer is told, in the storefront's locale. */
+  message: Scalars['String']['output'];
+  /** Off the one-off amounts (tax-exclusive). */
+  oneOff: Money;
+  /** Off the monthly amounts (tax-exclusive). */
+  recurring: Money;
+  /** The code that unlocked it; null for automatic promotions. */
+  couponCode?: Maybe<Scalars['String']['output']>;
+  /** The quote lines it discounts. */
+  lineIds: Array<Scalars['ID']['output']>;
+};
+
+/** A discount to grant: a percentage (0–100) or an amount in the quote's currency (staff only). */
+export type QuoteDiscountInput = {
+  /** Percentage or amount. */
+  type: QuoteDiscountType;
+  /** The percentage (0–100, two decimals at most) or the amount (tax-exclusive, two decimals at most). */
+  value: Scalars['Decimal']['input'];
+};
+
+/** The contact of a prospect (not yet a customer). */
+export type QuoteProspectInput = {
+  /** Contact name. */
+  name: Scalars['String']['input'];
+  /** Contact email. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Contact phone (E.164). */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  /** Company, for business prospects. */
+  company?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** An add-on of a plan on a quote; it must be one of the plan's compatible add-ons. */
+export type QuoteAddOnInput = {
+  /** The add-on product (catalog). */
+  productId: Scalars['ID']['input'];
+  /** How many (1–999). */
+  quantity?: InputMaybe<Scalars['Int']['input']>;
+  /** Discount on this add-on's line (staff only). */
+  discount?: InputMaybe<QuoteDiscountInput>;
+};
+
+/** A product to put on a quote, priced by the catalog (a client never sends a price). */
+export type QuoteLineInput = {
+  /** The product (catalog): a plan, device, bundle or a stand-alone add-on. */
+  productId: Scalars['ID']['input'];
+  /** How many (1–999). */
+  quantity?: InputMaybe<Scalars['Int']['input']>;
+  /** Discount on this line (staff only). */
+  discount?: InputMaybe<QuoteDiscountInput>;
+  /** Add-ons of this product. */
+  addOns?: InputMaybe<Array<QuoteAddOnInput>>;
+};
+
+/** A new quote for an account (customers: their own) or for a prospect (staff only). */
+export type QuoteCreateInput = {
+  /** The account; customers may leave it out (their own account). Exclusive with `prospect`. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** The prospect, when the quote is not for an account (staff only). */
+  prospect?: InputMaybe<QuoteProspectInput>;
+  /** The prospect's market segment (staff only, one of theirs); an account's quotes take the account's. */
+  segment?: InputMaybe<Scalars['String']['input']>;
+  /** The opportunity the quote is made from (staff and partners). */
+  opportunityId?: InputMaybe<Scalars['ID']['input']>;
+  /** End of validity; default 30 days from now, at most a year. */
+  validUntil?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Discount on the whole quote (staff only). */
+  discount?: InputMaybe<QuoteDiscountInput>;
+  /** Promotion codes to price the quote with. */
+  promoCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Products with their add-ons. */
+  lines: Array<QuoteLineInput>;
+  /** Internal note (staff only). */
+  internalNote?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Changes to a quote in DRAFT; fields left out stay as they are. */
+export type QuoteUpdateInput = {
+  /** The quote. */
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one gets CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** New end of validity. */
+  validUntil?: InputMaybe<Scalars['DateTime']['input']>;
+  /** New quote discount (staff only); see `clearDiscount`. */
+  discount?: InputMaybe<QuoteDiscountInput>;
+  /** True to remove the quote discount. */
+  clearDiscount?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Promotion codes to price the quote with (replaces them). */
+  promoCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** New prospect contact (prospect quotes). */
+  prospect?: InputMaybe<QuoteProspectInput>;
+  /** New internal note (staff only); an empty string clears it. */
+  internalNote?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Products to add to a quote in DRAFT. */
+export type QuoteLinesAddInput = {
+  /** The quote. */
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one gets CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** When set, every line is an add-on of this plan line (its `addOns` must be empty). */
+  parentLineId?: InputMaybe<Scalars['ID']['input']>;
+  /** Products with their add-ons. */
+  lines: Array<QuoteLineInput>;
+};
+
+/** Lines to take off a quote in DRAFT; a plan's add-ons go with it. */
+export type QuoteLinesRemoveInput = {
+  /** The quote. */
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one gets CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** The lines. */
+  lineIds: Array<Scalars['ID']['input']>;
+};
+
+/** What a quote mutation did. */
+export type QuotePayload = {
+  __typename?: 'QuotePayload';
+  /** The quote as saved and priced; null when nothing was written. */
+  quote?: Maybe<Quote>;
+  /** Why nothing was written. */
+  userErrors: Array<UserError>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Creates a DRAFT quote priced from the catalog. Staff need quote:write and the account's segment; partners their accounts; customers their own, without discounts. */
+  quoteCreate: QuotePayload;
+  /** Changes a DRAFT quote and prices it again. */
+  quoteUpdate: QuotePayload;
+  /** Adds products (and add-ons) to a DRAFT quote and prices it again. */
+  quoteLinesAdd: QuotePayload;
+  /** Removes lines from a DRAFT quote and prices it again. */
+  quoteLinesRemove: QuotePayload;
+  /** Creates a contract template. */
+  contractTemplateCreate: ContractTemplatePayload;
+  /** Changes a contract template (a new version). */
+  contractTemplateUpdate: ContractTemplatePayload;
+  /** Creates a contract for an account of the caller's segments, priced from the catalog. */
+  contractCreate: ContractPayload;
+  /** DRAFT → PENDING_APPROVAL. */
+  contractSubmit: ContractPayload;
+  /** PENDING_APPROVAL → ACTIVE; only staff holding the template's approval scope. */
+  contractApprove: ContractPayload;
+  /** Withdraws a contract before its period starts (DRAFT, PENDING_APPROVAL, or ACTIVE not yet started). */
+  contractCancel: ContractPayload;
+  /** Ends an ACTIVE or RENEWAL_DUE contract early, recording the charge `contractTerminationQuote` shows. */
+  contractTerminate: ContractPayload;
+  /** Renews a RENEWAL_DUE contract for another term (the customer took up the offer). */
+  contractRenew: ContractPayload;
+};
+
+
+export type MutationQuoteCreateArgs = {
+  input: QuoteCreateInput;
+};
+
+
+export type MutationQuoteUpdateArgs = {
+  input: QuoteUpdateInput;
+};
+
+
+export type MutationQuoteLinesAddArgs = {
+  input: QuoteLinesAddInput;
+};
+
+
+export type MutationQuoteLinesRemoveArgs = {
+  input: QuoteLinesRemoveInput;
+};
+
+
+export type MutationContractTemplateCreateArgs = {
+  input: ContractTemplateCreateInput;
+};
+
+
+export type MutationContractTemplateUpdateArgs = {
+  input: ContractTemplateUpdateInput;
+};
+
+
+export type MutationContractCreateArgs = {
+  input: ContractCreateInput;
+};
+
+
+export type MutationContractSubmitArgs = {
+  input: ContractActionInput;
+};
+
+
+export type MutationContractApproveArgs = {
+  input: ContractActionInput;
+};
+
+
+export type MutationContractCancelArgs = {
+  input: ContractActionInput;
+};
+
+
+export type MutationContractTerminateArgs = {
+  input: ContractTerminateInput;
+};
+
+
+export type MutationContractRenewArgs = {
+  input: ContractActionInput;
 };
 
 /** How a contract continues when its period ends. */
@@ -624,66 +868,6 @@ export type ContractPayload = {
   userErrors: Array<UserError>;
 };
 
-export type Mutation = {
-  __typename?: 'Mutation';
-  /** Creates a contract template. */
-  contractTemplateCreate: ContractTemplatePayload;
-  /** Changes a contract template (a new version). */
-  contractTemplateUpdate: ContractTemplatePayload;
-  /** Creates a contract for an account of the caller's segments, priced from the catalog. */
-  contractCreate: ContractPayload;
-  /** DRAFT → PENDING_APPROVAL. */
-  contractSubmit: ContractPayload;
-  /** PENDING_APPROVAL → ACTIVE; only staff holding the template's approval scope. */
-  contractApprove: ContractPayload;
-  /** Withdraws a contract before its period starts (DRAFT, PENDING_APPROVAL, or ACTIVE not yet started). */
-  contractCancel: ContractPayload;
-  /** Ends an ACTIVE or RENEWAL_DUE contract early, recording the charge `contractTerminationQuote` shows. */
-  contractTerminate: ContractPayload;
-  /** Renews a RENEWAL_DUE contract for another term (the customer took up the offer). */
-  contractRenew: ContractPayload;
-};
-
-
-export type MutationContractTemplateCreateArgs = {
-  input: ContractTemplateCreateInput;
-};
-
-
-export type MutationContractTemplateUpdateArgs = {
-  input: ContractTemplateUpdateInput;
-};
-
-
-export type MutationContractCreateArgs = {
-  input: ContractCreateInput;
-};
-
-
-export type MutationContractSubmitArgs = {
-  input: ContractActionInput;
-};
-
-
-export type MutationContractApproveArgs = {
-  input: ContractActionInput;
-};
-
-
-export type MutationContractCancelArgs = {
-  input: ContractActionInput;
-};
-
-
-export type MutationContractTerminateArgs = {
-  input: ContractTerminateInput;
-};
-
-
-export type MutationContractRenewArgs = {
-  input: ContractActionInput;
-};
-
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -848,6 +1032,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = {
   Customer: Customer;
   Quote: Quote;
+  Opportunity: Opportunity;
   Contract: Contract;
   Order: Order;
 };
@@ -860,6 +1045,9 @@ export type FederationReferenceTypes = {
   Quote:
     ( { __typename: 'Quote' }
     & GraphQLRecursivePick<FederationTypes['Quote'], {"id":true}> );
+  Opportunity:
+    ( { __typename: 'Opportunity' }
+    & GraphQLRecursivePick<FederationTypes['Opportunity'], {"id":true}> );
   Contract:
     ( { __typename: 'Contract' }
     & GraphQLRecursivePick<FederationTypes['Contract'], {"id":true}> );
@@ -886,6 +1074,18 @@ export type ResolversTypes = {
   QuoteConnection: ResolverTypeWrapper<Omit<QuoteConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['QuoteEdge']>, nodes: Array<ResolversTypes['Quote']> }>;
   QuoteEdge: ResolverTypeWrapper<Omit<QuoteEdge, 'node'> & { node: ResolversTypes['Quote'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Opportunity: ResolverTypeWrapper<EntityRef>;
+  QuoteAppliedPromotion: ResolverTypeWrapper<QuoteAppliedPromotion>;
+  QuoteDiscountInput: QuoteDiscountInput;
+  QuoteProspectInput: QuoteProspectInput;
+  QuoteAddOnInput: QuoteAddOnInput;
+  QuoteLineInput: QuoteLineInput;
+  QuoteCreateInput: QuoteCreateInput;
+  QuoteUpdateInput: QuoteUpdateInput;
+  QuoteLinesAddInput: QuoteLinesAddInput;
+  QuoteLinesRemoveInput: QuoteLinesRemoveInput;
+  QuotePayload: ResolverTypeWrapper<Omit<QuotePayload, 'quote'> & { quote?: Maybe<ResolversTypes['Quote']> }>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ContractRenewalPolicy: ContractRenewalPolicy;
   ContractTerminationChargeKind: ContractTerminationChargeKind;
   ContractTerminationRule: ResolverTypeWrapper<RuleView>;
@@ -907,7 +1107,6 @@ export type ResolversTypes = {
   ContractActionInput: ContractActionInput;
   ContractTerminateInput: ContractTerminateInput;
   ContractPayload: ResolverTypeWrapper<Omit<ContractPayload, 'contract'> & { contract?: Maybe<ResolversTypes['Contract']> }>;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -935,6 +1134,18 @@ export type ResolversParentTypes = {
   QuoteConnection: Omit<QuoteConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['QuoteEdge']>, nodes: Array<ResolversParentTypes['Quote']> };
   QuoteEdge: Omit<QuoteEdge, 'node'> & { node: ResolversParentTypes['Quote'] };
   Query: Record<PropertyKey, never>;
+  Opportunity: EntityRef;
+  QuoteAppliedPromotion: QuoteAppliedPromotion;
+  QuoteDiscountInput: QuoteDiscountInput;
+  QuoteProspectInput: QuoteProspectInput;
+  QuoteAddOnInput: QuoteAddOnInput;
+  QuoteLineInput: QuoteLineInput;
+  QuoteCreateInput: QuoteCreateInput;
+  QuoteUpdateInput: QuoteUpdateInput;
+  QuoteLinesAddInput: QuoteLinesAddInput;
+  QuoteLinesRemoveInput: QuoteLinesRemoveInput;
+  QuotePayload: Omit<QuotePayload, 'quote'> & { quote?: Maybe<ResolversParentTypes['Quote']> };
+  Mutation: Record<PropertyKey, never>;
   ContractTerminationRule: RuleView;
   ContractTerminationRuleInput: ContractTerminationRuleInput;
   ContractTemplate: IContractTemplate;
@@ -953,7 +1164,6 @@ export type ResolversParentTypes = {
   ContractActionInput: ContractActionInput;
   ContractTerminateInput: ContractTerminateInput;
   ContractPayload: Omit<ContractPayload, 'contract'> & { contract?: Maybe<ResolversParentTypes['Contract']> };
-  Mutation: Record<PropertyKey, never>;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1045,6 +1255,9 @@ export type QuoteResolvers<ContextType = QuoteContext, ParentType extends Resolv
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
+  promotions?: Resolver<Array<ResolversTypes['QuoteAppliedPromotion']>, ParentType, ContextType>;
+  promoCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type QuoteLineResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteLine'] = ResolversParentTypes['QuoteLine']> = {
@@ -1092,6 +1305,42 @@ export type QueryResolvers<ContextType = QuoteContext, ParentType extends Resolv
   contractTerminationQuote?: Resolver<Maybe<ResolversTypes['ContractTerminationQuote']>, ParentType, ContextType, RequireFields<QueryContractTerminationQuoteArgs, 'id'>>;
   contractTemplates?: Resolver<Array<ResolversTypes['ContractTemplate']>, ParentType, ContextType, RequireFields<QueryContractTemplatesArgs, 'includeInactive'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
+};
+
+export type OpportunityResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Opportunity'] = ResolversParentTypes['Opportunity'], FederationReferenceType extends FederationReferenceTypes['Opportunity'] = FederationReferenceTypes['Opportunity']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Opportunity']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  quotes?: Resolver<Maybe<ResolversTypes['QuoteConnection']>, ParentType, ContextType, RequireFields<OpportunityQuotesArgs, 'first'>>;
+};
+
+export type QuoteAppliedPromotionResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAppliedPromotion'] = ResolversParentTypes['QuoteAppliedPromotion']> = {
+  promotionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  oneOff?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  recurring?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  couponCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lineIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type QuotePayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuotePayload'] = ResolversParentTypes['QuotePayload']> = {
+  quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  quoteCreate?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteCreateArgs, 'input'>>;
+  quoteUpdate?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteUpdateArgs, 'input'>>;
+  quoteLinesAdd?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteLinesAddArgs, 'input'>>;
+  quoteLinesRemove?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteLinesRemoveArgs, 'input'>>;
+  contractTemplateCreate?: Resolver<ResolversTypes['ContractTemplatePayload'], ParentType, ContextType, RequireFields<MutationContractTemplateCreateArgs, 'input'>>;
+  contractTemplateUpdate?: Resolver<ResolversTypes['ContractTemplatePayload'], ParentType, ContextType, RequireFields<MutationContractTemplateUpdateArgs, 'input'>>;
+  contractCreate?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractCreateArgs, 'input'>>;
+  contractSubmit?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractSubmitArgs, 'input'>>;
+  contractApprove?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractApproveArgs, 'input'>>;
+  contractCancel?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractCancelArgs, 'input'>>;
+  contractTerminate?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractTerminateArgs, 'input'>>;
+  contractRenew?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractRenewArgs, 'input'>>;
 };
 
 export type ContractTerminationRuleResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractTerminationRule'] = ResolversParentTypes['ContractTerminationRule']> = {
@@ -1199,17 +1448,6 @@ export type ContractPayloadResolvers<ContextType = QuoteContext, ParentType exte
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
-export type MutationResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  contractTemplateCreate?: Resolver<ResolversTypes['ContractTemplatePayload'], ParentType, ContextType, RequireFields<MutationContractTemplateCreateArgs, 'input'>>;
-  contractTemplateUpdate?: Resolver<ResolversTypes['ContractTemplatePayload'], ParentType, ContextType, RequireFields<MutationContractTemplateUpdateArgs, 'input'>>;
-  contractCreate?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractCreateArgs, 'input'>>;
-  contractSubmit?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractSubmitArgs, 'input'>>;
-  contractApprove?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractApproveArgs, 'input'>>;
-  contractCancel?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractCancelArgs, 'input'>>;
-  contractTerminate?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractTerminateArgs, 'input'>>;
-  contractRenew?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractRenewArgs, 'input'>>;
-};
-
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1274,6 +1512,10 @@ export type Resolvers<ContextType = QuoteContext> = {
   QuoteConnection?: QuoteConnectionResolvers<ContextType>;
   QuoteEdge?: QuoteEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Opportunity?: OpportunityResolvers<ContextType>;
+  QuoteAppliedPromotion?: QuoteAppliedPromotionResolvers<ContextType>;
+  QuotePayload?: QuotePayloadResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   ContractTerminationRule?: ContractTerminationRuleResolvers<ContextType>;
   ContractTemplate?: ContractTemplateResolvers<ContextType>;
   ContractTemplatePayload?: ContractTemplatePayloadResolvers<ContextType>;
@@ -1285,7 +1527,6 @@ export type Resolvers<ContextType = QuoteContext> = {
   ContractEdge?: ContractEdgeResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   ContractPayload?: ContractPayloadResolvers<ContextType>;
-  Mutation?: MutationResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

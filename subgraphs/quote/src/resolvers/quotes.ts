@@ -6,12 +6,18 @@ import type { QuoteContext, QuoteResolvers } from './context.js';
 
 const SORT = 'NEWEST';
 
-async function quotesPage(ctx: QuoteContext, args: PageArgs & { status?: QuoteStatus | null }, customerId?: string) {
+/** A page of the quotes the caller may see: all, an account's or an opportunity's. */
+export async function quotesPage(
+  ctx: QuoteContext,
+  args: PageArgs & { status?: QuoteStatus | null },
+  of: { customerId?: string; opportunityId?: string } = {},
+) {
+  const { customerId, opportunityId } = of;
   const page = parsePage(args, SORT, 1);
   const after = page.after ? String(page.after[0]) : null;
   // An account's first page comes from the request's loader (one statement for a list of accounts).
   const rows =
-    customerId && !after && !args.status
+    customerId && !opportunityId && !after && !args.status
       ? await ctx.loaders.customerQuotes.load(customerId)
       : await listQuotes(ctx.em, ctx.principal, {
           customerIds: customerId ? [customerId] : undefined,
@@ -72,6 +78,6 @@ export const quoteResolvers: QuoteResolvers = {
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
     // Reached through the customer subgraph's rules; the quote scope still applies (a customer only ever gets their own).
-    quotes: (c, args, ctx) => quotesPage(ctx, args, c.id),
+    quotes: (c, args, ctx) => quotesPage(ctx, args, { customerId: c.id }),
   },
 };
