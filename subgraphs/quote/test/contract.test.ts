@@ -316,6 +316,21 @@ describe('the renewal job', () => {
     }
   });
 
+  it('the hourly sweep runs the renewal of a due contract whose job is gone', async () => {
+    const t = await template({ termMonths: 12, renewalPolicy: 'AUTO_RENEW', noticeDays: 30, terminationRule: { kind: 'NONE' } });
+    const { contract } = await activeContract(t.id, new Date(clock.now().getTime() - 350 * DAY));
+    await sql('delete from graphile_worker._private_jobs where key = ?', [`contract:${contract.id}:renewal`]);
+    const outcomes = (await (quote().server.tasks['contract:renewal-sweep'] as () => Promise<Record<string, string>>)()) ?? {};
+    expect(outcomes[contract.id]).toBe('RENEWED');
+    // The renewal scheduled the new contract's job.
+    const [{ n }] = await sql(
+      `select count(*)::int as n from graphile_worker._private_jobs j join "quote"."contract" c
+      on j.key = 'contract:' || c.id || ':renewal' where c.previous_contract_id = ?`,
+      [contract.id],
+    );
+    expect(n).toBe(1);
+  });
+
   it('a RENEWAL_DUE contract is renewed by staff when the customer takes the offer', async () => {
     const t = await template({ termMonths: 12, renewalPolicy: 'RENEWAL_OFFER', noticeDays: 60, terminationRule: { kind: 'NONE' } });
     const { contract } = await activeContract(t.id, new Date(clock.now().getTime() - 320 * DAY));

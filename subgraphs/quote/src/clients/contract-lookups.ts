@@ -1,8 +1,5 @@
 import { entitiesOf, type Principal, type SubgraphTarget } from '@dcrm/kit';
 
-/** What a contract keeps of its account: segment and partner, for access without asking again. */
-export type ContractAccount = { id: string; segment: string; partner: { id: string } | null };
-
 /** A product's monthly price as the catalog sets it for the caller (never the client's). */
 export type MonthlyPrice = { id: string; name: string; status: string; monthly: string | null; currencyCode: string | null };
 
@@ -12,12 +9,6 @@ type ProductEntity = {
   status: string;
   prices: { type: 'RECURRING' | 'ONE_OFF'; amount: { amount: string; currencyCode: string } }[];
 };
-
-/** The account, asked of the customer subgraph as the caller (null when the caller may not see it). */
-export async function accountFor(customer: SubgraphTarget, principal: Principal, customerId: string): Promise<ContractAccount | null> {
-  const [account] = await entitiesOf<ContractAccount>(customer, principal, 'Customer', 'id segment partner { id }', [customerId]);
-  return account ?? null;
-}
 
 /** Monthly prices of products, asked of the catalog as the caller (null where the caller may not see one). */
 export async function monthlyPrices(

@@ -10,6 +10,7 @@ export const actorOf = (principal: Principal): Actor => ({ kind: principal.kind,
 
 /** The renewal job's task name (graphile-worker identifiers allow `:`) and its key, one per contract. */
 export const RENEWAL_TASK = 'contract:renewal';
+export const RENEWAL_SWEEP_TASK = 'contract:renewal-sweep';
 export const renewalJobKey = (contractId: string) => `contract:${contractId}:renewal`;
 
 const DAY = 86_400_000;

@@ -92,3 +92,21 @@ export async function runRenewal(em: EntityManager, services: QuoteServices, con
     return 'EXPIRED';
   });
 }
+
+/** Contracts whose renewal step is due by `now` (the same rule as `renewalDueAt`), oldest first. */
+const DUE = `select id from "quote"."contract" where
+  (status = 'ACTIVE' and period_end - make_interval(days => case when terms->>'renewalPolicy' = 'NONE' then 0
+     else (terms->>'noticeDays')::int end) <= ?) or (status = 'RENEWAL_DUE' and period_end <= ?)
+  order by period_end limit ?`;
+
+/**
+ * The hourly safety net: runs the renewal step of every contract that is due, whether or not its job
+ * exists (contracts written by the seed or before a lost job). Each contract is its own transaction.
+ */
+export async function sweepRenewals(em: EntityManager, services: QuoteServices, limit = 200): Promise<Record<string, RenewalOutcome>> {
+  const now = services.clock.now();
+  const rows = (await em.getConnection().execute(DUE, [now, now, limit])) as { id: string }[];
+  const outcomes: Record<string, RenewalOutcome> = {};
+  for (const { id } of rows) outcomes[id] = await runRenewal(em, services, id);
+  return outcomes;
+}

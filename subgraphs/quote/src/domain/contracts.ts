@@ -1,6 +1,7 @@
 import { actingStorefront, Checks, fail, isUuid, ok, type Principal, type Result, toMinor } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { accountFor, monthlyPrices } from '../clients/contract-lookups.js';
+import { accountFor } from '../clients/accounts.js';
+import { monthlyPrices } from '../clients/contract-lookups.js';
 import {
   Contract,
   ContractLine,
