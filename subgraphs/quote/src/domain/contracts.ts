@@ -71,9 +71,13 @@ export type ContractDraft = {
 /**
  * Writes a contract with its lines and first history row in the caller's transaction: PENDING_APPROVAL
  * (or DRAFT), its period `termMonths` from `periodStart`. The acceptance flow calls this with the accepted
- * quote's priced lines; nothing is scheduled until it is approved.
+ * quote's priced lines (`actor`: who accepted, recorded in the history); nothing is scheduled until it is approved.
  */
-export async function createContractFromAcceptance(tx: EntityManager, draft: ContractDraft, actor: Actor, now: Date): Promise<IContract> {
+export async function createContractFromAcceptance(
+  tx: EntityManager,
+  draft: ContractDraft & { actor: Actor; now: Date },
+): Promise<IContract> {
+  const { actor, now } = draft;
   const contract = tx.create(Contract, {
     storefrontId: draft.storefrontId,
     number: await nextContractNumber(tx, now),
@@ -152,29 +156,26 @@ export async function contractCreate(
   if (!checks.ok || !template) return { ok: false, errors: checks.errors };
   const now = services.clock.now();
   const contract = await em.transactional((tx) =>
-    createContractFromAcceptance(
-      tx,
-      {
-        storefrontId,
-        customerId: account.id,
-        partnerId: account.partner?.id ?? null,
-        segment: account.segment,
-        template,
-        currencyCode: [...currencies][0] as string,
-        lines: input.products.map((p, i) => ({
-          productId: p.productId,
-          name: prices[i]?.name as string,
-          quantity: p.quantity,
-          monthlyFeeMinor: toMinor(prices[i]?.monthly as string),
-        })),
-        periodStart: input.periodStart ?? now,
-        orderId: input.orderId,
-        internalNote: input.internalNote,
-        draft: input.draft ?? false,
-      },
-      actorOf(principal),
+    createContractFromAcceptance(tx, {
+      storefrontId,
+      customerId: account.id,
+      partnerId: account.partner?.id ?? null,
+      segment: account.segment,
+      template,
+      currencyCode: [...currencies][0] as string,
+      lines: input.products.map((p, i) => ({
+        productId: p.productId,
+        name: prices[i]?.name as string,
+        quantity: p.quantity,
+        monthlyFeeMinor: toMinor(prices[i]?.monthly as string),
+      })),
+      periodStart: input.periodStart ?? now,
+      orderId: input.orderId,
+      internalNote: input.internalNote,
+      draft: input.draft ?? false,
+      actor: actorOf(principal),
       now,
-    ),
+    }),
   );
   return ok(contract);
 }
