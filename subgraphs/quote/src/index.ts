@@ -12,8 +12,8 @@ import { seed } from './seed/index.js';
 
 export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url));
 
-/** The quote subgraph's schedule (graphile-worker crontab): the hourly contract renewal safety net. */
-export const CRONTAB = `17 * * * * ${RENEWAL_SWEEP_TASK}`;
+/** The quote subgraph's schedule (graphile-worker crontab): every five minutes, the contract renewal safety net and notification retries. */
+export const CRONTAB = `*/5 * * * * ${RENEWAL_SWEEP_TASK}`;
 
 /** The quote subgraph: quotes for customers and prospects, priced from the catalog (TMF648 Quote); contracts (TMF651 Agreement). */
 export const quoteSubgraph: SubgraphDefinition = {

@@ -301,10 +301,11 @@ describe('the renewal job', () => {
     const t = await template({ termMonths: 12, renewalPolicy: 'RENEWAL_OFFER', noticeDays: 60, terminationRule: { kind: 'NONE' } });
     const { contract } = await activeContract(t.id, new Date(clock.now().getTime() - 320 * DAY));
     expect(await renewalJob(contract.id)).toBe('RENEWAL_DUE');
-    const [outbox] = await sql(`select template_key, variables from "quote"."notify_outbox" where variables->>'contractNumber' = ?`, [
-      contract.number,
-    ]);
-    expect(outbox).toMatchObject({ template_key: 'contract.renewalDue' });
+    // The notice is written with the change and handed to the customer's notification service after commit.
+    const outbox = async () =>
+      (await sql(`select template_key, outcome from "quote"."notify_outbox" where variables->>'contractNumber' = ?`, [contract.number]))[0];
+    for (let i = 0; i < 50 && !(await outbox())?.outcome; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await outbox()).toMatchObject({ template_key: 'contract.renewalDue', outcome: 'SENT' });
     // Too early for the end: the job puts itself back.
     expect(await renewalJob(contract.id)).toBe('RESCHEDULED');
     const now = clock.now();
@@ -316,11 +317,11 @@ describe('the renewal job', () => {
     }
   });
 
-  it('the hourly sweep runs the renewal of a due contract whose job is gone', async () => {
+  it('the periodic sweep runs the renewal of a due contract whose job is gone', async () => {
     const t = await template({ termMonths: 12, renewalPolicy: 'AUTO_RENEW', noticeDays: 30, terminationRule: { kind: 'NONE' } });
     const { contract } = await activeContract(t.id, new Date(clock.now().getTime() - 350 * DAY));
     await sql('delete from graphile_worker._private_jobs where key = ?', [`contract:${contract.id}:renewal`]);
-    const outcomes = (await (quote().server.tasks['contract:renewal-sweep'] as () => Promise<Record<string, string>>)()) ?? {};
+    const { outcomes } = await (quote().server.tasks['contract:renewal-sweep'] as () => Promise<{ outcomes: Record<string, string> }>)();
     expect(outcomes[contract.id]).toBe('RENEWED');
     // The renewal scheduled the new contract's job.
     const [{ n }] = await sql(

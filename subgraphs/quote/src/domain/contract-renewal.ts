@@ -1,3 +1,4 @@
+import { dispatchNotifications } from '@dcrm/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Contract, ContractLine, type IContract, nextContractNumber } from '../entities/index.js';
@@ -100,13 +101,19 @@ const DUE = `select id from "quote"."contract" where
   order by period_end limit ?`;
 
 /**
- * The hourly safety net: runs the renewal step of every contract that is due, whether or not its job
- * exists (contracts written by the seed or before a lost job). Each contract is its own transaction.
+ * The periodic safety net: runs the renewal step of every contract that is due, whether or not its job
+ * exists (contracts written by the seed or before a lost job), each in its own transaction; then sends the
+ * renewal notices whose first send after commit could not reach the customer service.
  */
-export async function sweepRenewals(em: EntityManager, services: QuoteServices, limit = 200): Promise<Record<string, RenewalOutcome>> {
+export async function sweepRenewals(
+  em: EntityManager,
+  services: QuoteServices,
+  limit = 200,
+): Promise<{ outcomes: Record<string, RenewalOutcome>; notifications: number }> {
   const now = services.clock.now();
   const rows = (await em.getConnection().execute(DUE, [now, now, limit])) as { id: string }[];
   const outcomes: Record<string, RenewalOutcome> = {};
   for (const { id } of rows) outcomes[id] = await runRenewal(em, services, id);
-  return outcomes;
+  const notifications = await dispatchNotifications(em, services.peers('customer'), 'quote');
+  return { outcomes, notifications };
 }
