@@ -454,6 +454,31 @@ describe('quotes', () => {
     expect(res.body.data?.me.quotes.nodes).toEqual([]);
   });
 
+  it('quote writes reach only the rows a caller may see; nothing else is changed', async () => {
+    const UPDATE = 'mutation ($input: QuoteUpdateInput!) { quoteUpdate(input: $input) { quote { id } userErrors { code } } }';
+    const CREATE = 'mutation ($input: QuoteCreateInput!) { quoteCreate(input: $input) { quote { id } userErrors { code } } }';
+    const update = async (gql: Gql, key: string) =>
+      (await gql(UPDATE, { input: { id: QUOTE(key), version: 1, promoCodes: [] } })).body.data?.quoteUpdate.userErrors.map(
+        (e: { code: string }) => e.code,
+      );
+    expect(await update(as.consumerAgent, 'acme-1')).toEqual(['NOT_FOUND']);
+    expect(await update(as.businessAgent, 'aoife-1')).toEqual(['NOT_FOUND']);
+    expect(await update(as.nimbusAgent, 'aoife-1')).toEqual(['NOT_FOUND']);
+    expect(await update(as.conor, 'aoife-1')).toEqual(['NOT_FOUND']);
+    expect(await update(as.skyline, 'niamh-1')).toEqual(['NOT_FOUND']);
+    const lines = [{ productId: seedId('product', 'volt-sim-5gb') }];
+    const create = async (gql: Gql, customer: string) =>
+      (await gql(CREATE, { input: { customerId: customer, lines } })).body.data?.quoteCreate.userErrors.map(
+        (e: { code: string }) => e.code,
+      );
+    expect(await create(as.consumerAgent, ID.acme)).toEqual(['NOT_FOUND']);
+    expect(await create(as.skyline, ID.niamh)).toEqual(['NOT_FOUND']);
+    expect(await create(as.conor, ID.aoife)).toEqual(['NOT_FOUND']);
+    expect(await create(as.nimbusAgent, ID.aoife)).toEqual(['NOT_FOUND']);
+    for (const gql of [as.shopper, as.chatbot])
+      expect(codes(await gql(UPDATE, { input: { id: QUOTE('aoife-1'), version: 1 } }))).toEqual(['UNAUTHENTICATED']);
+  });
+
   it('anonymous keys and the chatbot reach no quote', async () => {
     for (const gql of [as.shopper, as.chatbot]) expect(codes(await gql('{ quotes { nodes { id } } }'))).toEqual(['UNAUTHENTICATED']);
   });

@@ -123,3 +123,36 @@ describe('contracts', () => {
     expect(big.statements).toBeLessThanOrEqual(small.statements);
   });
 });
+
+describe('quote lists', () => {
+  const QUOTES = `{ me { quotes(first: 50) { nodes { id number expired customer { id } lines { name product { id } recurringPrice { amount } }
+    totals { monthly { amount } } promotions { name } } } } }`;
+  const LIST = '{ quotes(first: 50) { nodes { id lines { name parentLineId } totals { dueNow { amount } } } } }';
+
+  /** A fresh customer with `count` quotes of their own, each a plan with an add-on. */
+  async function customerWithQuotes(count: number) {
+    const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'n-plus-one-quotes' });
+    for (let i = 0; i < count; i++) {
+      const res = await customer.gql(
+        'mutation ($input: QuoteCreateInput!) { quoteCreate(input: $input) { quote { id } userErrors { code message } } }',
+        { input: { lines: [{ productId: productId('volt-sim-unlimited'), addOns: [{ productId: productId('eu-roaming-pass') }] }] } },
+      );
+      expect(res.body.data?.quoteCreate.userErrors).toEqual([]);
+    }
+    return customer.gql;
+  }
+
+  it('no more statements for 6 quotes than for 2, through Customer.quotes and Query.quotes', async () => {
+    const [few, many] = [await customerWithQuotes(2), await customerWithQuotes(6)];
+    for (const query of [QUOTES, LIST]) {
+      await few(query);
+      await many(query);
+      const small = await few(query);
+      const big = await many(query);
+      expect(small.body.errors).toBeUndefined();
+      expect(big.body.errors).toBeUndefined();
+      expect(JSON.stringify(big.body.data)).toMatch(/EU Roaming Plus/);
+      expect(big.statements).toBeLessThanOrEqual(small.statements);
+    }
+  });
+});

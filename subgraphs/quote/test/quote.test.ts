@@ -294,3 +294,22 @@ describe('editing a quote', () => {
     expect(submitted.body.data?.quoteUpdate.userErrors[0].code).toBe('NOT_EDITABLE');
   });
 });
+
+describe('quotes of an opportunity', () => {
+  it('a quote made from an opportunity is listed on it (Opportunity.quotes)', async () => {
+    const opportunityId = seedId('opportunity', `quote-test-${Date.now()}`);
+    const quote = await created(as.consumerAgent, {
+      customerId: customer('aoife'),
+      opportunityId,
+      lines: [{ productId: product('volt-sim-5gb') }],
+    });
+    const res = await as.consumerAgent('query ($id: ID!) { quote(id: $id) { opportunity { id quotes { nodes { id } } } } }', {
+      id: quote.id,
+    });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.quote.opportunity).toEqual({ id: opportunityId, quotes: { nodes: [{ id: quote.id }] } });
+    // Other staff see none of it beyond their segments.
+    const other = await as.businessAgent('query ($id: ID!) { quote(id: $id) { id } }', { id: quote.id });
+    expect(codes(other)).toEqual(['NOT_FOUND']);
+  });
+});

@@ -91,7 +91,7 @@ export async function priceDrafts(
   drafts.forEach((draft, i) => {
     const product = products[i];
     if (product instanceof Error) throw product;
-    if (!product || product.status !== 'ACTIVE' || (product.currencyCode && product.currencyCode !== currencyCode)) {
+    if (product?.status !== 'ACTIVE' || (product.currencyCode && product.currencyCode !== currencyCode)) {
       checks.add('NOT_SOLD', 'This product is not sold here', [...draft.field, 'productId']);
       return;
     }

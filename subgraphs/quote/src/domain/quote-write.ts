@@ -1,8 +1,8 @@
-import { actingStorefront, Checks, fail, isUuid, ok, type Result, segmentsOf, type UserError } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, isUuid, ok, type Result, segmentsOf } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import { accountFor } from '../clients/accounts.js';
 import { storefrontFacts } from '../clients/catalog.js';
-import { type IQuote, type IQuoteLine, linesOf, type Prospect, Quote, QuoteLine } from '../entities/index.js';
+import { type IQuote, type IQuoteLine, linesOf, Quote, QuoteLine } from '../entities/index.js';
 import { quoteScope } from './access.js';
 import {
   checkDiscount,
@@ -15,13 +15,11 @@ import {
   storedDrafts,
 } from './lines.js';
 import type { Discount } from './pricing.js';
+import { checkCodes, checkProspect, checkValidity, codeErrors, f, type ProspectArg, staffOnly } from './quote-checks.js';
 import { isStaff, mayWrite, priceQuote, type WriteCtx } from './quote-context.js';
 
 const DAY = 86_400_000;
-const CODE = /^[A-Z0-9][A-Z0-9_-]{0,63}$/;
-const f = (...path: string[]) => ['input', ...path];
 
-export type ProspectArg = { name: string; email?: string | null; phone?: string | null; company?: string | null };
 export type QuoteCreateArgs = {
   customerId?: string | null;
   prospect?: ProspectArg | null;
@@ -33,47 +31,6 @@ export type QuoteCreateArgs = {
   lines: LineArg[];
   internalNote?: string | null;
 };
-
-function checkProspect(checks: Checks, prospect: ProspectArg): Prospect {
-  checks.text(prospect.name, f('prospect', 'name'), 120);
-  if (prospect.email) checks.email(prospect.email, f('prospect', 'email'));
-  if (prospect.phone) checks.mobile(prospect.phone, f('prospect', 'phone'));
-  checks.text(prospect.company, f('prospect', 'company'), 200, false);
-  return {
-    name: prospect.name.trim(),
-    email: prospect.email ?? null,
-    phone: prospect.phone ?? null,
-    company: prospect.company?.trim() || null,
-  };
-}
-
-function checkCodes(checks: Checks, codes: string[]): string[] {
-  const normal = [...new Set(codes.map((c) => c.trim().toUpperCase()))];
-  if (normal.length > 5) checks.add('TOO_MANY', 'At most 5 codes', f('promoCodes'));
-  normal.forEach((code, i) => {
-    if (!CODE.test(code)) checks.add('INVALID', 'Not a promotion code', f('promoCodes', String(i)));
-  });
-  return normal;
-}
-
-function checkValidity(checks: Checks, validUntil: Date, now: Date) {
-  if (validUntil.getTime() <= now.getTime()) checks.add('INVALID', 'Validity must end in the future', f('validUntil'));
-  if (validUntil.getTime() > now.getTime() + 366 * DAY) checks.add('INVALID', 'A quote is valid for a year at most', f('validUntil'));
-}
-
-/** Staff-only inputs given by someone else: FORBIDDEN on each such field. */
-function staffOnly(checks: Checks, ctx: WriteCtx, fields: Record<string, unknown>) {
-  if (isStaff(ctx.principal)) return;
-  for (const [name, value] of Object.entries(fields))
-    if (value !== undefined && value !== null && value !== false) checks.add('FORBIDDEN', 'Only staff may set this', f(name));
-}
-
-const codeErrors = (codes: string[], problems: { code: string; problem: string | null }[]): UserError[] =>
-  problems.map((p) => ({
-    code: p.problem ?? 'INELIGIBLE',
-    message: `The code ${p.code} cannot be used (${p.problem})`,
-    field: f('promoCodes', String(Math.max(codes.indexOf(p.code.toUpperCase()), 0))),
-  }));
 
 /** Writes priced lines onto their entities (new ones created), the others of the quote removed. */
 function applyLines(ctx: WriteCtx, quote: IQuote, stored: IQuoteLine[], priced: PricedDraft[]) {
@@ -268,7 +225,8 @@ export async function quoteLinesRemove(ctx: WriteCtx, input: QuoteLinesRemoveArg
   const found = await editable(ctx, input.id, input.version);
   if (!found.ok) return found;
   const { quote, lines } = found.value;
-  const unknown = input.lineIds.findIndex((id) => !lines.some((l) => l.id === id));
+  const known = new Set(lines.map((l) => l.id));
+  const unknown = input.lineIds.findIndex((id) => !known.has(id));
   if (unknown >= 0) return fail('NOT_FOUND', 'No such line on this quote', f('lineIds', String(unknown)));
   const gone = new Set(input.lineIds);
   const kept = lines.filter((l) => !gone.has(l.id) && !(l.parentLineId && gone.has(l.parentLineId)));

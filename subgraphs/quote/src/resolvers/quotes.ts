@@ -21,6 +21,7 @@ export async function quotesPage(
       ? await ctx.loaders.customerQuotes.load(customerId)
       : await listQuotes(ctx.em, ctx.principal, {
           customerIds: customerId ? [customerId] : undefined,
+          opportunityId,
           status: args.status,
           after,
           limit: page.limit + 1,
