@@ -1,3 +1,4 @@
+import { seedId } from '@dcrm/kit';
 import { Lead, Opportunity, OpportunityHistory, OpportunityLine } from '@dcrm/opportunity/entities/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../bench/operations.js';
@@ -101,6 +102,36 @@ describe('carts with totals and discounts', () => {
     expect(small.body.data?.me.carts).toHaveLength(2);
     expect(big.body.data?.me.carts).toHaveLength(6);
     expect(big.body.data?.me.carts[0]).toMatchObject({ totals: { dueNow: { amount: expect.any(String) } }, discounts: expect.any(Array) });
+    expect(big.statements).toBeLessThanOrEqual(small.statements);
+  });
+});
+
+describe('contracts', () => {
+  const CONTRACTS = `query ($first: Int) { contracts(first: $first) { nodes { number monthlyFee { amount } lines { name product { id } }
+    history { action } customer { id name } order { id } } } }`;
+
+  it('no more statements for a page of 12 contracts than for 2 (lines, history and accounts batched)', async () => {
+    const { gql: staff } = await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example');
+    const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'n-plus-one' });
+    for (let i = 0; i < 12; i++) {
+      const res = await staff(
+        'mutation ($input: ContractCreateInput!) { contractCreate(input: $input) { contract { id } userErrors { code } } }',
+        {
+          input: {
+            customerId: customer.id,
+            templateId: seedId('contract-template', 'volt-12'),
+            products: [{ productId: productId('volt-sim-5gb') }, { productId: productId('volt-sim-unlimited') }],
+          },
+        },
+      );
+      expect(res.body.data?.contractCreate.userErrors).toEqual([]);
+    }
+    await staff(CONTRACTS, { first: 2 });
+    const small = await staff(CONTRACTS, { first: 2 });
+    const big = await staff(CONTRACTS, { first: 12 });
+    expect(small.body.errors).toBeUndefined();
+    expect(big.body.errors).toBeUndefined();
+    expect(big.body.data?.contracts.nodes).toHaveLength(12);
     expect(big.statements).toBeLessThanOrEqual(small.statements);
   });
 });

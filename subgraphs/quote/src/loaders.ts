@@ -1,5 +1,6 @@
 import { byId, groupedBy, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { createContractLoaders } from './contract-loaders.js';
 import { listQuotes, visibleQuotes } from './domain/quotes.js';
 import type { QuoteServices } from './domain/services.js';
 import { type IQuote, type IQuoteLine, linesOf } from './entities/index.js';
@@ -11,6 +12,7 @@ export type QuoteLoaders = ReturnType<typeof createQuoteLoaders>;
 
 export function createQuoteLoaders(em: EntityManager, principal: Principal, services: QuoteServices) {
   return {
+    ...createContractLoaders(em, principal),
     now: services.clock.now(),
     // Quotes the principal may see (`Query.quote`, `_entities`).
     quote: byId<IQuote>(

@@ -224,6 +224,9 @@ export const ACCESS_GROUPS = [
   { key: 'sales', name: 'Sales', scopes: ['opportunity:read', 'opportunity:write'] },
   // Sales managers: the pipeline's reasons and custom fields, rejection analysis.
   { key: 'sales-management', name: 'Sales management', scopes: ['opportunity:manage'] },
+  { key: 'contracts', name: 'Contracts', scopes: ['contract:read', 'contract:write'] },
+  // Templates and approval of contracts whose template names `contract:approve` (or `contract:manage`).
+  { key: 'contract-admins', name: 'Contract managers', scopes: ['contract:manage', 'contract:approve'] },
 ];
 
 export const STAFF = [
@@ -233,7 +236,21 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management', 'quotes'],
+    groups: [
+      'care',
+      'catalog',
+      'security',
+      'marketing',
+      'audit',
+      'admins',
+      'bulk',
+      'knowledge',
+      'sales',
+      'sales-management',
+      'quotes',
+      'contracts',
+      'contract-admins',
+    ],
   },
   {
     key: 'volt-consumer',
@@ -241,7 +258,7 @@ export const STAFF = [
     email: 'agent.consumer@volt.example',
     name: 'Liam Ryan',
     segments: ['consumer'],
-    groups: ['care', 'sales', 'quotes'],
+    groups: ['care', 'sales', 'quotes', 'contracts'],
     manager: 'volt-manager',
   },
   {
@@ -250,7 +267,7 @@ export const STAFF = [
     email: 'agent.business@volt.example',
     name: 'Ciara Nolan',
     segments: ['smb', 'enterprise'],
-    groups: ['care', 'sales', 'quotes'],
+    groups: ['care', 'sales', 'quotes', 'contracts'],
     manager: 'volt-manager',
   },
   {
@@ -269,7 +286,21 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management', 'quotes'],
+    groups: [
+      'care',
+      'catalog',
+      'security',
+      'marketing',
+      'audit',
+      'admins',
+      'bulk',
+      'knowledge',
+      'sales',
+      'sales-management',
+      'quotes',
+      'contracts',
+      'contract-admins',
+    ],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
   {
@@ -279,7 +310,21 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management', 'quotes'],
+    groups: [
+      'care',
+      'catalog',
+      'security',
+      'marketing',
+      'audit',
+      'admins',
+      'bulk',
+      'knowledge',
+      'sales',
+      'sales-management',
+      'quotes',
+      'contracts',
+      'contract-admins',
+    ],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {

@@ -3,8 +3,9 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef } from '@dcrm/kit';
-import type { IQuote } from '../entities/index.js';
-import type { QuoteLineView } from '../entities/views.js';
+import type { IQuote, IContract, IContractTemplate, IContractEvent } from '../entities/index.js';
+import type { QuoteLineView, ContractLineView } from '../entities/views.js';
+import type { RuleView } from '../domain/penalty.js';
 import type { QuoteContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -39,11 +40,20 @@ export type Customer = {
   id: Scalars['ID']['output'];
   /** Quotes for the account the caller may see, newest first; null with a SERVICE_UNAVAILABLE error while the quote service is down. */
   quotes?: Maybe<QuoteConnection>;
+  /** Contracts of the account the caller may see, newest first; null with a SERVICE_UNAVAILABLE error while the quote service is down. */
+  contracts?: Maybe<ContractConnection>;
 };
 
 
 /** The quote subgraph's part of an account: its quotes (customer 360°). */
 export type CustomerQuotesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** The quote subgraph's part of an account: its quotes (customer 360°). */
+export type CustomerContractsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
@@ -225,6 +235,14 @@ export type Query = {
   quote?: Maybe<Quote>;
   /** Quotes the caller may see, newest first; optionally of one status. */
   quotes: QuoteConnection;
+  /** A contract the caller may see (customers their own; partners their accounts'; staff with contract:read by brand and segment). */
+  contract?: Maybe<Contract>;
+  /** Contracts the caller may see, newest first; optionally of one status. */
+  contracts: ContractConnection;
+  /** What terminating a contract the caller may see at `at` (default now) would charge. */
+  contractTerminationQuote?: Maybe<ContractTerminationQuote>;
+  /** The storefront's contract templates, by name. */
+  contractTemplates: Array<ContractTemplate>;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -239,6 +257,29 @@ export type QueryQuotesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<QuoteStatus>;
+};
+
+
+export type QueryContractArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryContractsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<ContractStatus>;
+};
+
+
+export type QueryContractTerminationQuoteArgs = {
+  id: Scalars['ID']['input'];
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryContractTemplatesArgs = {
+  includeInactive?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -410,6 +451,22 @@ export type Mutation = {
   quoteLinesAdd: QuotePayload;
   /** Removes lines from a DRAFT quote and prices it again. */
   quoteLinesRemove: QuotePayload;
+  /** Creates a contract template. */
+  contractTemplateCreate: ContractTemplatePayload;
+  /** Changes a contract template (a new version). */
+  contractTemplateUpdate: ContractTemplatePayload;
+  /** Creates a contract for an account of the caller's segments, priced from the catalog. */
+  contractCreate: ContractPayload;
+  /** DRAFT → PENDING_APPROVAL. */
+  contractSubmit: ContractPayload;
+  /** PENDING_APPROVAL → ACTIVE; only staff holding the template's approval scope. */
+  contractApprove: ContractPayload;
+  /** Withdraws a contract before its period starts (DRAFT, PENDING_APPROVAL, or ACTIVE not yet started). */
+  contractCancel: ContractPayload;
+  /** Ends an ACTIVE or RENEWAL_DUE contract early, recording the charge `contractTerminationQuote` shows. */
+  contractTerminate: ContractPayload;
+  /** Renews a RENEWAL_DUE contract for another term (the customer took up the offer). */
+  contractRenew: ContractPayload;
 };
 
 
@@ -430,6 +487,385 @@ export type MutationQuoteLinesAddArgs = {
 
 export type MutationQuoteLinesRemoveArgs = {
   input: QuoteLinesRemoveInput;
+};
+
+
+export type MutationContractTemplateCreateArgs = {
+  input: ContractTemplateCreateInput;
+};
+
+
+export type MutationContractTemplateUpdateArgs = {
+  input: ContractTemplateUpdateInput;
+};
+
+
+export type MutationContractCreateArgs = {
+  input: ContractCreateInput;
+};
+
+
+export type MutationContractSubmitArgs = {
+  input: ContractActionInput;
+};
+
+
+export type MutationContractApproveArgs = {
+  input: ContractActionInput;
+};
+
+
+export type MutationContractCancelArgs = {
+  input: ContractActionInput;
+};
+
+
+export type MutationContractTerminateArgs = {
+  input: ContractTerminateInput;
+};
+
+
+export type MutationContractRenewArgs = {
+  input: ContractActionInput;
+};
+
+/** How a contract continues when its period ends. */
+export type ContractRenewalPolicy =
+  /** Renewed for another term automatically `noticeDays` before the end, unless terminated before then. */
+  | 'AUTO_RENEW'
+  /** `noticeDays` before the end the contract becomes RENEWAL_DUE and the customer is offered a renewal; it expires at the end unless renewed. */
+  | 'RENEWAL_OFFER'
+  /** Expires at the end of its period. */
+  | 'NONE';
+
+/** How an early-termination charge is computed. Months are calendar months from the period's start; the current month counts as remaining. */
+export type ContractTerminationChargeKind =
+  /** No charge. */
+  | 'NONE'
+  /** Remaining months × monthly fee × `percent`. */
+  | 'REMAINING_MONTHS'
+  /** `amount` while the term runs, nothing after it. */
+  | 'FIXED'
+  /** `amount` falling in equal steps every `stepMonths` months (1: linearly by month) to nothing at the end of the term. */
+  | 'DECLINING';
+
+/** An early-termination charge rule. Charges are computed in minor units and rounded half up to the minor unit once. */
+export type ContractTerminationRule = {
+  __typename?: 'ContractTerminationRule';
+  /** Which rule. */
+  kind: ContractTerminationChargeKind;
+  /** REMAINING_MONTHS: the percentage of the remaining fees charged, e.g. "50.00". */
+  percent?: Maybe<Scalars['Decimal']['output']>;
+  /** FIXED and DECLINING: the (starting) amount in the storefront's currency, e.g. "120.00". */
+  amount?: Maybe<Scalars['Decimal']['output']>;
+  /** DECLINING: months per step. */
+  stepMonths?: Maybe<Scalars['Int']['output']>;
+};
+
+/** An early-termination charge rule as staff set it. */
+export type ContractTerminationRuleInput = {
+  /** Which rule. */
+  kind: ContractTerminationChargeKind;
+  /** REMAINING_MONTHS: percentage from 0 to 100, up to two decimals. */
+  percent?: InputMaybe<Scalars['Decimal']['input']>;
+  /** FIXED and DECLINING: the (starting) amount, two decimals at most. */
+  amount?: InputMaybe<Scalars['Decimal']['input']>;
+  /** DECLINING: months per step (default 1). */
+  stepMonths?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A storefront's contract template (TMF651 AgreementSpecification): term, renewal, early-termination charge and who approves. */
+export type ContractTemplate = {
+  __typename?: 'ContractTemplate';
+  /** The template's id. */
+  id: Scalars['ID']['output'];
+  /** Name shown to staff, unique per storefront. */
+  name: Scalars['String']['output'];
+  /** Length of a contract period, in months. */
+  termMonths: Scalars['Int']['output'];
+  /** What happens at the end of a period. */
+  renewalPolicy: ContractRenewalPolicy;
+  /** Days before a period's end: the customer's notice period (AUTO_RENEW: the renewal happens then) or when the renewal offer is made (RENEWAL_OFFER). */
+  noticeDays: Scalars['Int']['output'];
+  /** The early-termination charge rule. */
+  terminationRule: ContractTerminationRule;
+  /** The staff scope that may approve contracts made from this template, e.g. contract:approve. */
+  approvalScope: Scalars['String']['output'];
+  /** Whether new contracts may be made from it. */
+  active: Scalars['Boolean']['output'];
+  /** Revision of the template and its optimistic lock: send it back with an update; a stale one gets CONFLICT. */
+  version: Scalars['Int']['output'];
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A new contract template. */
+export type ContractTemplateCreateInput = {
+  /** Name, unique per storefront. */
+  name: Scalars['String']['input'];
+  /** Months per period, 1–120. */
+  termMonths: Scalars['Int']['input'];
+  /** What happens at the end of a period. */
+  renewalPolicy: ContractRenewalPolicy;
+  /** Notice period / renewal offer lead, in days (0–365). */
+  noticeDays?: Scalars['Int']['input'];
+  /** The early-termination charge rule. */
+  terminationRule: ContractTerminationRuleInput;
+  /** The staff scope that approves its contracts: contract:approve or contract:manage. */
+  approvalScope?: Scalars['String']['input'];
+};
+
+/** Changes to a contract template; absent fields stay. Contracts made earlier keep the terms they were made on. */
+export type ContractTemplateUpdateInput = {
+  /** The template. */
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one gets CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** New name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New months per period. */
+  termMonths?: InputMaybe<Scalars['Int']['input']>;
+  /** New renewal policy. */
+  renewalPolicy?: InputMaybe<ContractRenewalPolicy>;
+  /** New notice period / offer lead. */
+  noticeDays?: InputMaybe<Scalars['Int']['input']>;
+  /** New early-termination charge rule. */
+  terminationRule?: InputMaybe<ContractTerminationRuleInput>;
+  /** New approval scope. */
+  approvalScope?: InputMaybe<Scalars['String']['input']>;
+  /** False: no new contracts from it. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** The result of a template change. */
+export type ContractTemplatePayload = {
+  __typename?: 'ContractTemplatePayload';
+  /** The template as saved; null when nothing was written. */
+  template?: Maybe<ContractTemplate>;
+  /** Why nothing was written. */
+  userErrors: Array<UserError>;
+};
+
+/**
+ * Where a contract is in its life, mapped onto TM Forum TMF651 Agreement states: DRAFT = initialized,
+ * PENDING_APPROVAL = inProcess, ACTIVE and RENEWAL_DUE = validated, REJECTED does not occur (a refused
+ * contract is CANCELLED), RENEWED, TERMINATED, CANCELLED and EXPIRED = closed (see `tmfStatus`).
+ */
+export type ContractStatus =
+  /** Being prepared (TMF651 initialized). */
+  | 'DRAFT'
+  /** Waiting for approval by the template's approval authority (TMF651 inProcess). */
+  | 'PENDING_APPROVAL'
+  /** Approved and in force for its period (TMF651 validated). */
+  | 'ACTIVE'
+  /** In force, its renewal offered and not yet taken up (TMF651 validated). */
+  | 'RENEWAL_DUE'
+  /** Its period ended and a new contract continues it (TMF651 closed). */
+  | 'RENEWED'
+  /** Ended early, with the early-termination charge recorded (TMF651 closed). */
+  | 'TERMINATED'
+  /** Withdrawn before it started (TMF651 closed). */
+  | 'CANCELLED'
+  /** Its period ended without renewal (TMF651 closed). */
+  | 'EXPIRED';
+
+/**
+ * A customer's contract for ordered products over a period (TM Forum TMF651 Agreement), made from a
+ * template whose terms it keeps. Monthly fees are the catalog's when it was made.
+ */
+export type Contract = {
+  __typename?: 'Contract';
+  /** The contract's id. */
+  id: Scalars['ID']['output'];
+  /** Human-readable number, e.g. C-2026-000042. */
+  number: Scalars['String']['output'];
+  /** Where the contract is in its life. */
+  status: ContractStatus;
+  /** The TMF651 Agreement status: initialized, inProcess, validated or closed. */
+  tmfStatus: Scalars['String']['output'];
+  /** The account bound by it. */
+  customer?: Maybe<Customer>;
+  /** The order it came from, if any. */
+  order?: Maybe<Order>;
+  /** The quote it came from, if any. */
+  quoteId?: Maybe<Scalars['ID']['output']>;
+  /** The contract this one renews, if any. */
+  previousContractId?: Maybe<Scalars['ID']['output']>;
+  /** The template's name when it was made. */
+  templateName: Scalars['String']['output'];
+  /** The template's version when it was made. */
+  templateVersion: Scalars['Int']['output'];
+  /** Months per period. */
+  termMonths: Scalars['Int']['output'];
+  /** What happens at the end of the period. */
+  renewalPolicy: ContractRenewalPolicy;
+  /** Notice period / renewal offer lead, in days. */
+  noticeDays: Scalars['Int']['output'];
+  /** The early-termination charge rule. */
+  terminationRule: ContractTerminationRule;
+  /** Start of the period. */
+  periodStart: Scalars['DateTime']['output'];
+  /** End of the period (exclusive). */
+  periodEnd: Scalars['DateTime']['output'];
+  /** The ordered products with their monthly fees. */
+  lines: Array<ContractLine>;
+  /** Monthly fee of the whole contract (tax-exclusive). */
+  monthlyFee: Money;
+  /** When it was terminated or cancelled. */
+  terminatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why it was terminated or cancelled. */
+  terminationReason?: Maybe<Scalars['String']['output']>;
+  /** The early-termination charge applied when it was terminated. */
+  terminationCharge?: Maybe<Money>;
+  /** When it was approved. */
+  approvedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** What happened to it, oldest first. */
+  history: Array<ContractEvent>;
+  /** Internal note for staff, never shown to the customer or partner. */
+  internalNote?: Maybe<Scalars['String']['output']>;
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic lock: send it back with a change; a stale one gets CONFLICT. */
+  version: Scalars['Int']['output'];
+};
+
+/** An ordered product on a contract. */
+export type ContractLine = {
+  __typename?: 'ContractLine';
+  /** The line's id. */
+  id: Scalars['ID']['output'];
+  /** The product; null once it is no longer sold to this caller. */
+  product?: Maybe<Product>;
+  /** Product name when contracted. */
+  name: Scalars['String']['output'];
+  /** How many. */
+  quantity: Scalars['Int']['output'];
+  /** Unit monthly fee when contracted (tax-exclusive). */
+  monthlyFee: Money;
+};
+
+/** One step of a contract's history. */
+export type ContractEvent = {
+  __typename?: 'ContractEvent';
+  /** When. */
+  at: Scalars['DateTime']['output'];
+  /** What: CREATED, SUBMITTED, APPROVED, CANCELLED, TERMINATED, RENEWAL_DUE, RENEWED, EXPIRED. */
+  action: Scalars['String']['output'];
+  /** The status before; null when created. */
+  fromStatus?: Maybe<ContractStatus>;
+  /** The status after. */
+  toStatus: ContractStatus;
+  /** Who: staff, customer, partner, service or job. */
+  actorKind: Scalars['String']['output'];
+  /** Which staff member, user or job. */
+  actorId?: Maybe<Scalars['String']['output']>;
+  /** Why, when given. */
+  reason?: Maybe<Scalars['String']['output']>;
+};
+
+/** What terminating a contract at a given time would charge (nothing is changed). */
+export type ContractTerminationQuote = {
+  __typename?: 'ContractTerminationQuote';
+  /** The contract. */
+  contractId: Scalars['ID']['output'];
+  /** The termination time the charge is for. */
+  at: Scalars['DateTime']['output'];
+  /** Months of the term remaining at that time (the current month counts). */
+  remainingMonths: Scalars['Int']['output'];
+  /** The early-termination charge. */
+  charge: Money;
+  /** How the charge was worked out. */
+  explanation: Scalars['String']['output'];
+};
+
+/** A page of contracts. */
+export type ContractConnection = {
+  __typename?: 'ContractConnection';
+  /** Contracts with their cursors. */
+  edges: Array<ContractEdge>;
+  /** The contracts of the page. */
+  nodes: Array<Contract>;
+  /** Where the page is. */
+  pageInfo: PageInfo;
+};
+
+/** A contract and its cursor. */
+export type ContractEdge = {
+  __typename?: 'ContractEdge';
+  /** Opaque cursor for `after`. */
+  cursor: Scalars['String']['output'];
+  /** The contract. */
+  node: Contract;
+};
+
+/** An order (owned by cart) and the contract made from it. */
+export type Order = {
+  __typename?: 'Order';
+  /** The order's id. */
+  id: Scalars['ID']['output'];
+  /** The newest contract made from the order that the caller may see; null when none. */
+  contract?: Maybe<Contract>;
+};
+
+/** A product and how many, for a contract (the price comes from the catalog). */
+export type ContractProductInput = {
+  /** The product (with a monthly price). */
+  productId: Scalars['ID']['input'];
+  /** How many, 1–999. */
+  quantity?: Scalars['Int']['input'];
+};
+
+/** A new contract for an account. */
+export type ContractCreateInput = {
+  /** The account. */
+  customerId: Scalars['ID']['input'];
+  /** The template whose terms it takes. */
+  templateId: Scalars['ID']['input'];
+  /** The ordered products; monthly fees are the catalog's. */
+  products: Array<ContractProductInput>;
+  /** Start of the first period (default now). */
+  periodStart?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The order it belongs to, if any. */
+  orderId?: InputMaybe<Scalars['ID']['input']>;
+  /** Internal note. */
+  internalNote?: InputMaybe<Scalars['String']['input']>;
+  /** True: keep it as a DRAFT; otherwise it waits for approval. */
+  draft?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** A status change of a contract at the version read. */
+export type ContractActionInput = {
+  /** The contract. */
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one gets CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** Why (recorded in the history). */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** An early termination. */
+export type ContractTerminateInput = {
+  /** The contract. */
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one gets CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** When it ends (default now; not in the past). */
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Why (recorded). */
+  reason: Scalars['String']['input'];
+};
+
+/** The result of a contract change. */
+export type ContractPayload = {
+  __typename?: 'ContractPayload';
+  /** The contract as saved; null when nothing was written. */
+  contract?: Maybe<Contract>;
+  /** Why nothing was written. */
+  userErrors: Array<UserError>;
 };
 
 /** An amount of money in a currency. */
@@ -597,6 +1033,8 @@ export type FederationTypes = {
   Customer: Customer;
   Quote: Quote;
   Opportunity: Opportunity;
+  Contract: Contract;
+  Order: Order;
 };
 
 /** Mapping of federation reference types */
@@ -610,6 +1048,12 @@ export type FederationReferenceTypes = {
   Opportunity:
     ( { __typename: 'Opportunity' }
     & GraphQLRecursivePick<FederationTypes['Opportunity'], {"id":true}> );
+  Contract:
+    ( { __typename: 'Contract' }
+    & GraphQLRecursivePick<FederationTypes['Contract'], {"id":true}> );
+  Order:
+    ( { __typename: 'Order' }
+    & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
 };
 
 
@@ -642,6 +1086,27 @@ export type ResolversTypes = {
   QuoteLinesRemoveInput: QuoteLinesRemoveInput;
   QuotePayload: ResolverTypeWrapper<Omit<QuotePayload, 'quote'> & { quote?: Maybe<ResolversTypes['Quote']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ContractRenewalPolicy: ContractRenewalPolicy;
+  ContractTerminationChargeKind: ContractTerminationChargeKind;
+  ContractTerminationRule: ResolverTypeWrapper<RuleView>;
+  ContractTerminationRuleInput: ContractTerminationRuleInput;
+  ContractTemplate: ResolverTypeWrapper<IContractTemplate>;
+  ContractTemplateCreateInput: ContractTemplateCreateInput;
+  ContractTemplateUpdateInput: ContractTemplateUpdateInput;
+  ContractTemplatePayload: ResolverTypeWrapper<Omit<ContractTemplatePayload, 'template'> & { template?: Maybe<ResolversTypes['ContractTemplate']> }>;
+  ContractStatus: ContractStatus;
+  Contract: ResolverTypeWrapper<IContract>;
+  ContractLine: ResolverTypeWrapper<ContractLineView>;
+  ContractEvent: ResolverTypeWrapper<IContractEvent>;
+  ContractTerminationQuote: ResolverTypeWrapper<ContractTerminationQuote>;
+  ContractConnection: ResolverTypeWrapper<Omit<ContractConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ContractEdge']>, nodes: Array<ResolversTypes['Contract']> }>;
+  ContractEdge: ResolverTypeWrapper<Omit<ContractEdge, 'node'> & { node: ResolversTypes['Contract'] }>;
+  Order: ResolverTypeWrapper<EntityRef>;
+  ContractProductInput: ContractProductInput;
+  ContractCreateInput: ContractCreateInput;
+  ContractActionInput: ContractActionInput;
+  ContractTerminateInput: ContractTerminateInput;
+  ContractPayload: ResolverTypeWrapper<Omit<ContractPayload, 'contract'> & { contract?: Maybe<ResolversTypes['Contract']> }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -681,6 +1146,24 @@ export type ResolversParentTypes = {
   QuoteLinesRemoveInput: QuoteLinesRemoveInput;
   QuotePayload: Omit<QuotePayload, 'quote'> & { quote?: Maybe<ResolversParentTypes['Quote']> };
   Mutation: Record<PropertyKey, never>;
+  ContractTerminationRule: RuleView;
+  ContractTerminationRuleInput: ContractTerminationRuleInput;
+  ContractTemplate: IContractTemplate;
+  ContractTemplateCreateInput: ContractTemplateCreateInput;
+  ContractTemplateUpdateInput: ContractTemplateUpdateInput;
+  ContractTemplatePayload: Omit<ContractTemplatePayload, 'template'> & { template?: Maybe<ResolversParentTypes['ContractTemplate']> };
+  Contract: IContract;
+  ContractLine: ContractLineView;
+  ContractEvent: IContractEvent;
+  ContractTerminationQuote: ContractTerminationQuote;
+  ContractConnection: Omit<ContractConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ContractEdge']>, nodes: Array<ResolversParentTypes['Contract']> };
+  ContractEdge: Omit<ContractEdge, 'node'> & { node: ResolversParentTypes['Contract'] };
+  Order: EntityRef;
+  ContractProductInput: ContractProductInput;
+  ContractCreateInput: ContractCreateInput;
+  ContractActionInput: ContractActionInput;
+  ContractTerminateInput: ContractTerminateInput;
+  ContractPayload: Omit<ContractPayload, 'contract'> & { contract?: Maybe<ResolversParentTypes['Contract']> };
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -736,6 +1219,7 @@ export type CustomerResolvers<ContextType = QuoteContext, ParentType extends Res
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   quotes?: Resolver<Maybe<ResolversTypes['QuoteConnection']>, ParentType, ContextType, RequireFields<CustomerQuotesArgs, 'first'>>;
+  contracts?: Resolver<Maybe<ResolversTypes['ContractConnection']>, ParentType, ContextType, RequireFields<CustomerContractsArgs, 'first'>>;
 };
 
 export type QuoteDiscountResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteDiscount'] = ResolversParentTypes['QuoteDiscount']> = {
@@ -816,6 +1300,10 @@ export type QuoteEdgeResolvers<ContextType = QuoteContext, ParentType extends Re
 export type QueryResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType, RequireFields<QueryQuoteArgs, 'id'>>;
   quotes?: Resolver<ResolversTypes['QuoteConnection'], ParentType, ContextType, RequireFields<QueryQuotesArgs, 'first'>>;
+  contract?: Resolver<Maybe<ResolversTypes['Contract']>, ParentType, ContextType, RequireFields<QueryContractArgs, 'id'>>;
+  contracts?: Resolver<ResolversTypes['ContractConnection'], ParentType, ContextType, RequireFields<QueryContractsArgs, 'first'>>;
+  contractTerminationQuote?: Resolver<Maybe<ResolversTypes['ContractTerminationQuote']>, ParentType, ContextType, RequireFields<QueryContractTerminationQuoteArgs, 'id'>>;
+  contractTemplates?: Resolver<Array<ResolversTypes['ContractTemplate']>, ParentType, ContextType, RequireFields<QueryContractTemplatesArgs, 'includeInactive'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -845,6 +1333,119 @@ export type MutationResolvers<ContextType = QuoteContext, ParentType extends Res
   quoteUpdate?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteUpdateArgs, 'input'>>;
   quoteLinesAdd?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteLinesAddArgs, 'input'>>;
   quoteLinesRemove?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteLinesRemoveArgs, 'input'>>;
+  contractTemplateCreate?: Resolver<ResolversTypes['ContractTemplatePayload'], ParentType, ContextType, RequireFields<MutationContractTemplateCreateArgs, 'input'>>;
+  contractTemplateUpdate?: Resolver<ResolversTypes['ContractTemplatePayload'], ParentType, ContextType, RequireFields<MutationContractTemplateUpdateArgs, 'input'>>;
+  contractCreate?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractCreateArgs, 'input'>>;
+  contractSubmit?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractSubmitArgs, 'input'>>;
+  contractApprove?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractApproveArgs, 'input'>>;
+  contractCancel?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractCancelArgs, 'input'>>;
+  contractTerminate?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractTerminateArgs, 'input'>>;
+  contractRenew?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractRenewArgs, 'input'>>;
+};
+
+export type ContractTerminationRuleResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractTerminationRule'] = ResolversParentTypes['ContractTerminationRule']> = {
+  kind?: Resolver<ResolversTypes['ContractTerminationChargeKind'], ParentType, ContextType>;
+  percent?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  amount?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  stepMonths?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type ContractTemplateResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractTemplate'] = ResolversParentTypes['ContractTemplate']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  termMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  renewalPolicy?: Resolver<ResolversTypes['ContractRenewalPolicy'], ParentType, ContextType>;
+  noticeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  terminationRule?: Resolver<ResolversTypes['ContractTerminationRule'], ParentType, ContextType>;
+  approvalScope?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type ContractTemplatePayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractTemplatePayload'] = ResolversParentTypes['ContractTemplatePayload']> = {
+  template?: Resolver<Maybe<ResolversTypes['ContractTemplate']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type ContractResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Contract'] = ResolversParentTypes['Contract'], FederationReferenceType extends FederationReferenceTypes['Contract'] = FederationReferenceTypes['Contract']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Contract']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ContractStatus'], ParentType, ContextType>;
+  tmfStatus?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+  quoteId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  previousContractId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  templateName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  templateVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  termMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  renewalPolicy?: Resolver<ResolversTypes['ContractRenewalPolicy'], ParentType, ContextType>;
+  noticeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  terminationRule?: Resolver<ResolversTypes['ContractTerminationRule'], ParentType, ContextType>;
+  periodStart?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  periodEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['ContractLine']>, ParentType, ContextType>;
+  monthlyFee?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  terminatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  terminationReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  terminationCharge?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  approvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['ContractEvent']>, ParentType, ContextType>;
+  internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ContractLineResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractLine'] = ResolversParentTypes['ContractLine']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  monthlyFee?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type ContractEventResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractEvent'] = ResolversParentTypes['ContractEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fromStatus?: Resolver<Maybe<ResolversTypes['ContractStatus']>, ParentType, ContextType>;
+  toStatus?: Resolver<ResolversTypes['ContractStatus'], ParentType, ContextType>;
+  actorKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ContractTerminationQuoteResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractTerminationQuote'] = ResolversParentTypes['ContractTerminationQuote']> = {
+  contractId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  remainingMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  charge?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  explanation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ContractConnectionResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractConnection'] = ResolversParentTypes['ContractConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ContractEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Contract']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ContractEdgeResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractEdge'] = ResolversParentTypes['ContractEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Contract'], ParentType, ContextType>;
+};
+
+export type OrderResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  contract?: Resolver<Maybe<ResolversTypes['Contract']>, ParentType, ContextType>;
+};
+
+export type ContractPayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractPayload'] = ResolversParentTypes['ContractPayload']> = {
+  contract?: Resolver<Maybe<ResolversTypes['Contract']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -915,6 +1516,17 @@ export type Resolvers<ContextType = QuoteContext> = {
   QuoteAppliedPromotion?: QuoteAppliedPromotionResolvers<ContextType>;
   QuotePayload?: QuotePayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  ContractTerminationRule?: ContractTerminationRuleResolvers<ContextType>;
+  ContractTemplate?: ContractTemplateResolvers<ContextType>;
+  ContractTemplatePayload?: ContractTemplatePayloadResolvers<ContextType>;
+  Contract?: ContractResolvers<ContextType>;
+  ContractLine?: ContractLineResolvers<ContextType>;
+  ContractEvent?: ContractEventResolvers<ContextType>;
+  ContractTerminationQuote?: ContractTerminationQuoteResolvers<ContextType>;
+  ContractConnection?: ContractConnectionResolvers<ContextType>;
+  ContractEdge?: ContractEdgeResolvers<ContextType>;
+  Order?: OrderResolvers<ContextType>;
+  ContractPayload?: ContractPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -2,6 +2,7 @@ import { computeTotals, type SeedOptions, seedId } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lineDiscounts } from '../domain/pricing.js';
 import { type DiscountType, type Prospect, Quote, QuoteLine, type QuoteStatus } from '../entities/index.js';
+import { seedContracts } from './contracts.js';
 
 const DAY = 86_400_000;
 
@@ -103,7 +104,7 @@ const QUOTES: DemoQuote[] = [
 
 /** Demo quotes with their lines and totals; skipped when they exist (idempotent). */
 export async function seed(em: EntityManager, _options: SeedOptions = {}): Promise<Record<string, unknown>> {
-  const summary = { quotes: QUOTES.length };
+  const summary = { quotes: QUOTES.length, ...(await seedContracts(em)) };
   if (await em.count(Quote, { id: { $in: QUOTES.map((q) => demoQuoteId(q.key)) } })) return summary;
   const now = Date.now();
   await em.transactional(async (tx) => {
