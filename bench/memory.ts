@@ -1,12 +1,16 @@
 /**
- * `pnpm bench:memory [--node-options '<flags>'] [--idle 10]`: the resident memory of each process of
- * the compiled build (`pnpm build` first), started as in production (`stack/bin/serve <process>`,
- * NODE_ENV=production), on a freshly seeded database: after start, after a few storefront requests
- * through the router, and after `--idle` seconds of nothing. Prints a Markdown table (MiB).
+ * `pnpm bench:memory [--node-options '<flags>'] [--idle 10] [--sustained 30] [--connections 16]`: the
+ * resident memory of each process of the compiled build (`pnpm build` first), started as in production
+ * (`stack/bin/serve <process>`, NODE_ENV=production), on a freshly seeded database: after start, after a
+ * few storefront requests through the router, the peak and the last sample (once a second) while
+ * `--connections` clients keep every bench operation going through the router for `--sustained`
+ * seconds, and after `--idle` seconds of nothing. Prints a Markdown table (MiB).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import autocannon from 'autocannon';
+import { SUBGRAPHS } from '../stack/src/subgraphs.js';
 import { freshDatabase, migrateAndSeed } from './database.js';
 import { OPERATIONS, STOREFRONT_KEY } from './operations.js';
 import { type Child, freePort, startCommand, stopAll, waitReady } from './processes.js';
@@ -15,6 +19,8 @@ const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const nodeOptions = option('--node-options');
 const idleSeconds = Number(option('--idle') ?? 10);
+const sustainedSeconds = Number(option('--sustained') ?? 30);
+const connections = Number(option('--connections') ?? 16);
 const log = (line: string) => console.error(`[memory] ${line}`);
 
 if (!existsSync('stack/dist/src/cli/dcrm.js')) throw new Error('no compiled build: run `pnpm build` first');
@@ -29,7 +35,7 @@ function rss(pid: number): number {
 const database = await freshDatabase(process.env.DATABASE_URL, 54_700, log);
 try {
   await migrateAndSeed(database.url, 0, log);
-  const names = ['catalog', 'customer', 'cart', 'promotion', 'ticket'];
+  const names = SUBGRAPHS.map((definition) => definition.name);
   const ports = new Map<string, number>();
   for (const name of [...names, 'router']) ports.set(name, await freePort());
   const local = (name: string, path: string) => `http://127.0.0.1:${ports.get(name)}${path}`;
@@ -41,6 +47,9 @@ try {
     APOLLO_TELEMETRY_DISABLED: '1',
     DCRM_MIGRATE: 'false',
     REDIS_URL: '',
+    // The load is one storefront key from one address: lift its query-cost budget out of the way.
+    DCRM_COST_BUCKET_SIZE: '100000000',
+    DCRM_COST_RESTORE_RATE: '10000000',
     ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
   };
   for (const name of names) env[`${name.toUpperCase()}_URL`] = local(name, '/graphql');
@@ -59,11 +68,35 @@ try {
     }
   }
   const busy = children.map((c) => rss(c.process.pid as number));
+  // Sustained load: every operation in turn on each connection, RSS sampled once a second.
+  const peak = [...busy];
+  let last = [...busy];
+  const sampler = setInterval(() => {
+    last = children.map((c) => rss(c.process.pid as number));
+    for (const [i, mib] of last.entries()) peak[i] = Math.max(peak[i], mib);
+  }, 1000);
+  const load = await autocannon({
+    url: local('router', '/graphql'),
+    connections,
+    duration: sustainedSeconds,
+    requests: OPERATIONS.map((op) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': STOREFRONT_KEY },
+      body: JSON.stringify({ query: op.query, variables: op.variables }),
+    })),
+  });
+  clearInterval(sampler);
+  const failed = load.non2xx + load.errors;
+  log(`sustained: ${load.requests.total} requests in ${sustainedSeconds} s, ${failed} failed`);
+  if (failed > 0) throw new Error(`${failed} requests failed under load: the figures would not be of a working API`);
   await new Promise((r) => setTimeout(r, idleSeconds * 1000));
   const idle = children.map((c) => rss(c.process.pid as number));
   console.log(`NODE_OPTIONS=${nodeOptions ?? '(none)'}, load ${loadavg()[0].toFixed(1)}; RSS MiB`);
-  console.log(`\n| process | started | after ${OPERATIONS.length * 5} requests | idle ${idleSeconds} s later |\n| --- | --- | --- | --- |`);
-  for (const [i, c] of children.entries()) console.log(`| ${c.name} | ${started[i]} | ${busy[i]} | ${idle[i]} |`);
+  const under = `${connections} clients for ${sustainedSeconds} s (${load.requests.total} requests)`;
+  console.log(
+    `\n| process | started | after ${OPERATIONS.length * 5} requests | peak, ${under} | end of load | idle ${idleSeconds} s later |\n| --- | --- | --- | --- | --- | --- |`,
+  );
+  for (const [i, c] of children.entries()) console.log(`| ${c.name} | ${started[i]} | ${busy[i]} | ${peak[i]} | ${last[i]} | ${idle[i]} |`);
 } finally {
   await stopAll();
   await database.drop();

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { CsvError, parse } from 'csv-parse/sync';
 import { type UserError, userError } from './errors.js';
 import type { Principal } from './principal.js';
 
@@ -89,7 +90,7 @@ export const BULK_LIMITS: BulkLimits = { maxBytes: 900_000, maxRows: 10_000 };
 const MAX_FIELD = 1_000;
 
 /**
- * Parses an upload into rows. CSV: RFC 4180 (quotes, doubled quotes, CRLF), the first line names the
+ * Parses an upload into rows. CSV (csv-parse): RFC 4180 (quotes, doubled quotes, CRLF, BOM), the first line names the
  * columns (trimmed, case kept). JSONL: one flat JSON object per line; numbers and booleans become text.
  * Whole-file problems (size, row count, no header, a malformed line) are userErrors; field problems are rows'.
  */
@@ -135,8 +136,17 @@ function parseJsonLines(content: string): Parsed {
 }
 
 function parseCsv(content: string): Parsed {
-  const records = csvRecords(content.replace(/^\uFEFF/, ''));
-  if (!records) return { ok: false, message: 'A quoted CSV field is not closed' };
+  let records: string[][];
+  try {
+    records = parse(content, { bom: true, relax_column_count: true, skip_empty_lines: true });
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const line = typeof error.lines === 'number' ? ` (line ${error.lines})` : '';
+    return {
+      ok: false,
+      message: error.code === 'CSV_QUOTE_NOT_CLOSED' ? `A quoted CSV field is not closed${line}` : `The CSV cannot be read${line}`,
+    };
+  }
   const [header, ...body] = records;
   const columns = (header ?? []).map((c) => c.trim());
   if (columns.length === 0 || columns.some((c) => c === '')) return { ok: false, message: 'The first line must name every column' };
@@ -152,45 +162,4 @@ function parseCsv(content: string): Parsed {
     rows.push({ row: rows.length + 1, data });
   }
   return { ok: true, rows };
-}
-
-/** RFC 4180 records; null when a quoted field never closes. */
-function csvRecords(text: string): string[][] | null {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let i = 0;
-  let quoted = false;
-  while (i < text.length) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 2;
-        continue;
-      }
-      if (c === '"') quoted = false;
-      else field += c;
-      i++;
-      continue;
-    }
-    if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      if (c === '\r' && text[i + 1] === '\n') i++;
-    } else field += c;
-    i++;
-  }
-  if (quoted) return null;
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  return records;
 }
