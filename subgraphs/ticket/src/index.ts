@@ -1,6 +1,7 @@
 import { addJob, createJobRunner, createSubgraphServer, ensureJobSchema, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
 import { migrations } from '../migrations/index.js';
 import { CRONTAB, ticketTasks } from './domain/jobs.js';
+import { notifyRules } from './domain/notify-rules.js';
 import type { TicketServices } from './domain/services.js';
 import { entities } from './entities/index.js';
 import { createTicketLoaders } from './loaders.js';
@@ -18,6 +19,7 @@ export const ticketSubgraph: SubgraphDefinition = {
   migrations,
   // Not audited: the status history is a record of its own (actor, time, reason).
   auditExclude: ['TicketStatusChange'],
+  notifyRules,
   seed,
   create: async ({ orm, secret, bus, peers, clock }) => {
     const services: TicketServices = { peers, bus, clock, addJob: (db, task, payload, options) => addJob(db, task, payload, options) };

@@ -191,6 +191,21 @@ describe('comments and the 360° view', () => {
     expect(internal.body.data?.ticket?.internalComments ?? null).toBeNull();
     const staff = await as.agent(`{ ticket(id: "${ticket.id}") { internalComments { body author { staff { id } } } } }`);
     expect(staff.body.data?.ticket.internalComments.map((c: { body: string }) => c.body)).toEqual(['Customer sounded upset']);
+    // The agent's public reply reaches the customer's inbox (notify-on-change, after the commit); the internal note does not.
+    const templates = async () =>
+      (
+        (await stack.subgraphs
+          .find((s) => s.definition.name === 'customer')
+          ?.orm.em.fork()
+          .getConnection()
+          .execute(`select template_key, body from "customer"."notification_sent" where customer_id = ? and template_key like 'ticket.%'`, [
+            customer.id,
+          ])) as { template_key: string; body: string }[]
+      ).map((r) => r.body);
+    for (let i = 0; i < 40 && !(await templates()).some((b) => b.includes('We have updated it')); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await templates()).toEqual(expect.arrayContaining([expect.stringContaining('We have updated it')]));
+    expect((await templates()).some((b) => b.includes('sounded upset'))).toBe(false);
   });
 
   it('Customer.tickets and outstandingIssues, for the holder and for staff', async () => {

@@ -40,6 +40,7 @@ export async function ticketCommentAdd(
     const comment = tx.create(TicketComment, {
       ticketId: ticket.id,
       storefrontId: ticket.storefrontId,
+      customerId: ticket.customerId,
       internal,
       authorKind: actor,
       authorId: actorIdOf(principal),

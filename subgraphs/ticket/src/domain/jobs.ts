@@ -1,4 +1,4 @@
-import { isUuid, type JobTaskList, type MikroORM, publishOutbox } from '@dcrm/kit';
+import { dispatchNotifications, isUuid, type JobTaskList, type MikroORM, publishOutbox } from '@dcrm/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Ticket } from '../entities/index.js';
@@ -6,7 +6,7 @@ import { autoCloseAt, type LifecycleSettings, lifecycleSettings } from './lifecy
 import type { TicketServices } from './services.js';
 import { applyMove, autoCloseJobKey, TASKS } from './ticket-move.js';
 
-/** graphile-worker crontab of the ticket subgraph: the outbox and a safety net for due automatic closures. */
+/** graphile-worker crontab of the ticket subgraph: the outboxes (events, notifications) and a safety net for due automatic closures. */
 export const CRONTAB = `* * * * * ${TASKS.periodic}`;
 
 /**
@@ -48,6 +48,8 @@ export function ticketTasks(orm: MikroORM, services: TicketServices): JobTaskLis
     [TASKS.periodic]: async () => {
       await sweepDue(em(), services, lifecycleSettings());
       await publishOutbox(em(), services.bus, 'ticket', services.clock.now());
+      // Notifications whose first send after commit could not reach the customer service.
+      await dispatchNotifications(em(), services.peers('customer'), 'ticket');
     },
   };
 }

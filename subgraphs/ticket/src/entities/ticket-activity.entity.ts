@@ -32,6 +32,7 @@ export const TicketComment = defineEntity({
     id: columns.id(),
     ticketId: p.uuid(),
     storefrontId: p.uuid(),
+    customerId: p.uuid().nullable(),
     internal: p.boolean().default(false),
     authorKind: p.enum(ACTOR_KINDS),
     authorId: p.string().nullable(),
