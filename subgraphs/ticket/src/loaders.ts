@@ -15,6 +15,7 @@ import {
   type TicketStatus,
   TicketStatusChange,
 } from './entities/index.js';
+import { createSlaLoaders } from './sla-loaders.js';
 
 export type TicketLoaders = ReturnType<typeof createTicketLoaders>;
 export type Outstanding = { openCount: number; breachedCount: number; oldestOpenAt: Date | null };
@@ -120,5 +121,6 @@ export function createTicketLoaders(em: EntityManager, principal: Principal, _se
       (ids) => em.find(TicketStatusChange, { ticketId: { $in: [...ids] } }, { orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
       (h) => h.ticketId,
     ),
+    sla: createSlaLoaders(em),
   };
 }

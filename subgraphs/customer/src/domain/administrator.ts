@@ -25,6 +25,7 @@ export const STAFF_SCOPES = [
   'promotion:read',
   'promotion:write',
   'staff:manage',
+  'ticket:admin',
   'ticket:read',
   'ticket:write',
 ];

@@ -1,8 +1,10 @@
+import { BusinessCalendarRow, SlaPolicy, TicketSla } from './sla.entity.js';
 import { Ticket } from './ticket.entity.js';
 import { TicketAttachment, TicketComment, TicketStatusChange } from './ticket-activity.entity.js';
 
+export * from './sla.entity.js';
 export * from './ticket.entity.js';
 export * from './ticket.repository.js';
 export * from './ticket-activity.entity.js';
 
-export const entities = [Ticket, TicketStatusChange, TicketComment, TicketAttachment];
+export const entities = [Ticket, TicketStatusChange, TicketComment, TicketAttachment, BusinessCalendarRow, SlaPolicy, TicketSla];

@@ -1,6 +1,7 @@
 import { mergeResolvers } from '@dcrm/kit';
 import { accountTicketResolvers } from './account-tickets.js';
 import type { TicketResolvers } from './context.js';
+import { slaResolvers } from './sla.js';
 import { ticketActivityResolvers } from './ticket-activity.js';
 import { ticketMutationResolvers } from './ticket-mutations.js';
 import { ticketResolvers } from './tickets.js';
@@ -10,4 +11,5 @@ export const resolvers: TicketResolvers = mergeResolvers(
   ticketActivityResolvers,
   accountTicketResolvers,
   ticketMutationResolvers,
+  slaResolvers,
 );

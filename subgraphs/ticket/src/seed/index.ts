@@ -10,6 +10,7 @@ import {
   type TicketStatus,
   TicketStatusChange,
 } from '../entities/index.js';
+import { seedSla } from './sla.js';
 
 type Brand = 'volt' | 'nimbus';
 /** The demo accounts tickets are raised on (the customer subgraph's demo data: brand, segment, partner). */
@@ -165,6 +166,8 @@ const DAY = 86_400_000;
 /** Demo tickets (one in every state); skipped when tickets exist. */
 export async function seed(em: EntityManager, _options: SeedOptions = {}): Promise<Record<string, unknown>> {
   const summary = { tickets: DEMO_TICKETS.length };
+  // SLA, assignment, escalation: a business calendar and SLA policies per demo brand (demo tickets have no clocks).
+  await seedSla(em);
   if (await em.count(Ticket, {})) return summary;
   const now = Date.now();
   await em.transactional(async (tx) => {
