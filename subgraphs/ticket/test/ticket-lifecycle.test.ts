@@ -1,7 +1,8 @@
-import { internalSecret, newId, PRINCIPAL_HEADER, type Principal, signPrincipal, TICKET_EVENTS } from '@dcrm/kit';
+import { internalSecret, newId, PRINCIPAL_HEADER, type Principal, seedId, signPrincipal, TICKET_EVENTS } from '@dcrm/kit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../../stack/src/stack.js';
+import { dbRows } from '../../../tests/support/brand-matrix.js';
 import {
   client,
   codes,
@@ -123,9 +124,11 @@ describe('the life cycle', () => {
     expect(reply.ticket.status).toBe('IN_PROGRESS');
     const assign = `mutation ($input: TicketAssignInput!) { ticketAssign(input: $input) { ticket { version assignee { id } } userErrors { code } } }`;
     const current = (await as.agent(`{ ticket(id: "${t.id}") { version } }`)).body.data?.ticket.version;
-    const staffId = '0190a0a0-0000-7000-8000-000000000001';
+    const staffId = seedId('staff', 'volt-business');
     const assigned = await ok(as.agent, assign, { id: t.id, version: current, assigneeStaffId: staffId }, 'ticketAssign');
     expect(assigned.ticket.assignee).toEqual({ id: staffId });
+    const elsewhere = { id: t.id, version: current + 1, assigneeStaffId: seedId('staff', 'nimbus-agent') };
+    expect(await userErrors(as.agent, assign, elsewhere, 'ticketAssign')).toEqual(['NOT_FOUND']);
     expect(distinctCodes(await as.customer(assign, { input: { id: t.id, version: current } }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 
@@ -194,13 +197,12 @@ describe('comments and the 360° view', () => {
     // The agent's public reply reaches the customer's inbox (notify-on-change, after the commit); the internal note does not.
     const templates = async () =>
       (
-        (await stack.subgraphs
-          .find((s) => s.definition.name === 'customer')
-          ?.orm.em.fork()
-          .getConnection()
-          .execute(`select template_key, body from "customer"."notification_sent" where customer_id = ? and template_key like 'ticket.%'`, [
-            customer.id,
-          ])) as { template_key: string; body: string }[]
+        (await dbRows(
+          stack,
+          'customer',
+          `select body from "customer"."notification_sent" where customer_id = ? and template_key like 'ticket.%'`,
+          [customer.id],
+        )) as { body: string }[]
       ).map((r) => r.body);
     for (let i = 0; i < 40 && !(await templates()).some((b) => b.includes('We have updated it')); i++)
       await new Promise((r) => setTimeout(r, 50));

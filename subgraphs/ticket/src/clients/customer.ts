@@ -17,6 +17,12 @@ export async function accountOf(peers: Peers, principal: Principal, customerId: 
   return account;
 }
 
+/** Whether a staff member exists in the caller's storefront (as the customer subgraph lets staff look each other up). */
+export async function staffExists(peers: Peers, principal: Principal, staffId: string): Promise<boolean> {
+  const [staff] = await entitiesOf<{ id: string }>(peers('customer'), principal, 'Staff', 'id', [staffId]);
+  return staff !== null;
+}
+
 const LOG = `mutation TicketInteraction($input: InteractionLogInput!) { interactionLog(input: $input) { userErrors { code } } }`;
 
 /** The customer subgraph's interaction channels, by ticket channel. */

@@ -1,6 +1,7 @@
 import { Checks, fail, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { staffExists } from '../clients/customer.js';
 import type { ITicket, TicketCategory, TicketPriority, TicketSeverity, TicketStatus } from '../entities/index.js';
 import { actorIdOf, writerOf } from './access.js';
 import { publishCommitted } from './events.js';
@@ -68,13 +69,21 @@ export async function ticketUpdate(
 
 export type TicketAssignInput = { id: string; version: number; assigneeStaffId?: string | null; teamId?: string | null };
 
-/** Staff: manual (re)assignment to an agent and/or a team (rules-based assignment builds on this). */
-export async function ticketAssign(em: EntityManager, principal: Principal, input: TicketAssignInput): Promise<Result<ITicket>> {
+/** Staff: manual (re)assignment to an agent of their brand and/or a team (rules-based assignment builds on this). */
+export async function ticketAssign(
+  em: EntityManager,
+  services: TicketServices,
+  principal: Principal,
+  input: TicketAssignInput,
+): Promise<Result<ITicket>> {
   writerOf(principal);
   const checks = new Checks();
   checks.uuid(input.assigneeStaffId, ['input', 'assigneeStaffId']);
   checks.uuid(input.teamId, ['input', 'teamId']);
   if (!checks.ok) return { ok: false, errors: checks.errors };
+  if (input.assigneeStaffId && !(await staffExists(services.peers, principal, input.assigneeStaffId))) {
+    return fail('NOT_FOUND', 'No such staff member in this storefront', ['input', 'assigneeStaffId']);
+  }
   return write(em, async (tx) => {
     const found = await ticketForWrite(tx, principal, input.id, input.version);
     if (!found.ok) return found;

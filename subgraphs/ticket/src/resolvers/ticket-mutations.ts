@@ -11,7 +11,7 @@ export const ticketMutationResolvers: TicketResolvers = {
     ticketCreate: async (_, { input }, ctx) => payload('ticket', await ticketCreate(ctx.em, ctx.services, ctx.principal, input)),
     ticketUpdate: async (_, { input }, ctx) => payload('ticket', await ticketUpdate(ctx.em, ctx.principal, input, ctx.services)),
     ticketAssign: async (_, { input }, ctx) => {
-      const result = await ticketAssign(ctx.em, ctx.principal, input);
+      const result = await ticketAssign(ctx.em, ctx.services, ctx.principal, input);
       // The new assignee is told after the commit (`ticket.assigned`).
       if (result.ok && input.assigneeStaffId) await notifyAssigned(ctx.em, ctx.services, result.value);
       return payload('ticket', result);
