@@ -120,13 +120,13 @@ export const dueLevel = (sla: ITicketSla, reading: SlaReading) => levelReached(r
  */
 export async function sweepBreaches(em: EntityManager, now: Date): Promise<number> {
   const rows = (await em.execute(
-    `update "ticket"."ticket" t set breached = true from "ticket"."ticket_sla" s
-     where s.ticket_id = t.id and not t.breached and t.status in ('ACKNOWLEDGED', 'IN_PROGRESS', 'HELD')
-       and ((not s.resolution_breached and s.resolution_due_at <= ?)
-         or (not s.response_breached and t.first_responded_at is null and s.response_due_at <= ?))
-       and t.id in (select ticket_id from "ticket"."ticket_sla" where resolution_due_at <= ? or response_due_at <= ? limit 500)
-     returning t.id`,
-    [now, now, now, now],
+    `with due as (
+       select t.id from "ticket"."ticket" t join "ticket"."ticket_sla" s on s.ticket_id = t.id
+       where not t.breached and t.status in ('ACKNOWLEDGED', 'IN_PROGRESS', 'HELD')
+         and (s.resolution_due_at <= ? or (t.first_responded_at is null and s.response_due_at <= ?))
+       limit 500)
+     update "ticket"."ticket" t set breached = true from due where t.id = due.id returning t.id`,
+    [now, now],
   )) as { id: string }[];
   return rows.length;
 }
