@@ -17,15 +17,6 @@ import { publishCommitted } from '../events.js';
 import type { TicketServices } from '../services.js';
 import { dueLevel, schedule, store } from './sync.js';
 
-/**
- * The escalation job of one ticket (job key `ticket-escalation:<id>`). It re-reads the ticket and its
- * clock, stores due times and breaches, and when the clock has reached a level above the one recorded:
- * records that level (at most once per level: the update happens under a row lock, and the level never
- * goes back), emits `ticket.escalated` through the outbox and tells the manager at that level of the
- * assignee's chain (level 1 the assignee's manager, level 2 theirs, …; the top of the chain takes any
- * level beyond it) with the `ticket.escalated` template, after the commit. Then it schedules itself for
- * the next threshold. The chain is read before the transaction (never a call inside one).
- */
 export const REASONS: Record<number, TicketEscalatedEvent['reason']> = { 1: 'WARNING', 2: 'BREACH' };
 const reasonOf = (level: number) => REASONS[level] ?? 'ESCALATED';
 const REASON_TEXT = {
@@ -42,6 +33,15 @@ export const directoryCaller = (services: TicketServices, storefrontId: string):
 
 export type EscalationOutcome = { level: number; escalatedTo: StaffContact | null } | null;
 
+/**
+ * The escalation job of one ticket (job key `ticket-escalation:<id>`). It re-reads the ticket and its
+ * clock, stores due times and breaches, and when the clock has reached a level above the one recorded:
+ * records that level (at most once per level: the update happens under a row lock, and the level never
+ * goes back), emits `ticket.escalated` through the outbox and tells the manager at that level of the
+ * assignee's chain (level 1 the assignee's manager, level 2 theirs, …; the top of the chain takes any
+ * level beyond it) with the `ticket.escalated` template, after the commit. Then it schedules itself for
+ * the next threshold. The chain is read before the transaction (never a call inside one).
+ */
 export async function escalate(em: EntityManager, services: TicketServices, ticketId: string): Promise<EscalationOutcome> {
   if (!isUuid(ticketId)) return null;
   const now = services.clock.now();
