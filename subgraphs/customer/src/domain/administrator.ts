@@ -37,6 +37,7 @@ export const STAFF_SCOPES = [
   'quote:read',
   'quote:write',
   'staff:manage',
+  'ticket:admin',
   'ticket:read',
   'ticket:write',
 ];

@@ -216,7 +216,8 @@ export const ACCESS_GROUPS = [
   { key: 'security', name: 'Security admins', scopes: ['apikey:manage'] },
   // The audit trail (`auditTrail`, `Customer.auditTrail`): managers, not front-line agents.
   { key: 'audit', name: 'Auditors', scopes: ['audit:read'] },
-  { key: 'admins', name: 'Staff administrators', scopes: ['partner:manage', 'staff:manage'] },
+  // ticket:admin: the storefront's business calendar and SLA policies.
+  { key: 'admins', name: 'Staff administrators', scopes: ['partner:manage', 'staff:manage', 'ticket:admin'] },
   { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write', 'notification:read', 'notification:manage'] },
   { key: 'bulk', name: 'Bulk operations', scopes: ['bulk:manage', 'staff:manage'] },
   { key: 'quotes', name: 'Quotes', scopes: ['quote:read', 'quote:write'] },
