@@ -1,5 +1,6 @@
 import { createSubgraphServer, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
 import { migrations } from '../migrations/index.js';
+import { LeadDerive } from './domain/lead-derive.js';
 import type { OpportunityServices } from './domain/services.js';
 import { entities } from './entities/index.js';
 import { createOpportunityLoaders } from './loaders.js';
@@ -19,6 +20,9 @@ export const opportunitySubgraph: SubgraphDefinition = {
   seed,
   create: async ({ orm, secret, bus, peers, clock }) => {
     const services: OpportunityServices = { peers, bus, clock };
+    // Keys, score and duplicate flag of every lead written, in the flush that writes it (once per ORM).
+    const events = orm.em.getEventManager();
+    if (![...events.getSubscribers()].some((s) => s instanceof LeadDerive)) events.registerSubscriber(new LeadDerive());
     return createSubgraphServer({
       name: 'opportunity',
       typeDefs,

@@ -1,6 +1,7 @@
 import { byId, groupedBy, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { salesScope } from './domain/access.js';
+import { leadDuplicatesLoader } from './domain/lead-duplicates-loader.js';
 import type { OpportunityServices } from './domain/services.js';
 import { type ILead, type IOpportunity, Lead, Opportunity } from './entities/index.js';
 
@@ -28,5 +29,7 @@ export function createOpportunityLoaders(em: EntityManager, principal: Principal
       (ids) => (scope ? em.find(Opportunity, { $and: [scope, { customerId: { $in: [...ids] } }] }, { orderBy: { id: 'desc' } }) : none()),
       (o) => o.customerId as string,
     ),
+    /** Possible duplicates of leads (scoring, dedupe, import): candidates per storefront in one query. */
+    leadDuplicates: leadDuplicatesLoader(em),
   };
 }

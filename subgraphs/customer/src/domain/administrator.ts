@@ -20,6 +20,7 @@ export const STAFF_SCOPES = [
   'notification:manage',
   'notification:read',
   'nps:read',
+  'opportunity:manage',
   'opportunity:read',
   'opportunity:write',
   'order:write',

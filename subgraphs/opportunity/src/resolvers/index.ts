@@ -1,6 +1,13 @@
 import { mergeResolvers } from '@dcrm/kit';
 import type { OpportunityResolvers } from './context.js';
+import { leadImportResolvers } from './lead-import.js';
+import { leadQualityResolvers } from './lead-quality.js';
 import { leadResolvers } from './leads.js';
 import { opportunityResolvers } from './opportunities.js';
 
-export const resolvers: OpportunityResolvers = mergeResolvers(leadResolvers, opportunityResolvers);
+export const resolvers: OpportunityResolvers = mergeResolvers(
+  leadResolvers,
+  opportunityResolvers,
+  leadQualityResolvers,
+  leadImportResolvers,
+);
