@@ -153,7 +153,9 @@ describe('scoring rules, merges (scoring, dedupe, import)', () => {
     for (const gql of [as.connectify, as.aoife, as.shopper])
       expect(distinctCodes(await gql(MERGE, { input }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(await seesLead(as.nimbusAgent, lead('nimbus-portal-qualified'))).toBe(true);
-    const still = await as.nimbusAgent('query ($id: ID!) { lead(id: $id) { status mergedInto { id } } }', { id: lead('nimbus-portal-qualified') });
+    const still = await as.nimbusAgent('query ($id: ID!) { lead(id: $id) { status mergedInto { id } } }', {
+      id: lead('nimbus-portal-qualified'),
+    });
     expect(still.body.data?.lead).toEqual({ status: 'QUALIFIED', mergedInto: null });
   });
 });
