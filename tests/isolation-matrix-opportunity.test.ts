@@ -160,9 +160,57 @@ describe('scoring rules, merges (scoring, dedupe, import)', () => {
   });
 });
 
+describe('writes: brand, segment and partner', () => {
+  const UPDATE = `mutation ($input: LeadUpdateInput!) { leadUpdate(input: $input) { lead { id } userErrors { code field } } }`;
+  const CREATE = `mutation ($input: LeadCreateInput!) { leadCreate(input: $input) { lead { id } userErrors { code field } } }`;
+  const row = async (id: string) =>
+    (await stack.subgraphs
+      .find((s) => s.definition.name === 'opportunity')
+      ?.orm.em.fork()
+      .getConnection()
+      .execute('select * from "opportunity"."lead" where id = ?', [id])) as unknown[];
+  const refusal = (res: Response, name: string) =>
+    (res.body.data?.[name]?.userErrors as { code: string }[] | undefined)?.[0]?.code ?? res.body.errors?.[0]?.extensions?.code;
+
+  it('leadUpdate of another brand’s, segment’s or partner’s lead is NOT_FOUND and changes nothing', async () => {
+    for (const [gql, key] of [
+      [as.voltManager, 'nimbus-web-new'],
+      [as.nimbusAgent, 'volt-web-new'],
+      [as.consumerAgent, 'volt-email-qualified'],
+      [as.skyline, 'volt-partner-new'],
+      [as.connectify, 'volt-web-new'],
+    ] as const) {
+      const before = await row(lead(key));
+      const res = await gql(UPDATE, { input: { id: lead(key), version: 1, rating: 'HOT', description: 'changed' } });
+      expect(refusal(res, 'leadUpdate')).toBe('NOT_FOUND');
+      expect(await row(lead(key))).toEqual(before);
+    }
+    // The owner's side of the same write succeeds (the refusals are the rule, not a broken fixture).
+    const own = (await as.nimbusAgent(CREATE, { input: { email: 'own@example.co.uk' } })).body.data?.leadCreate.lead;
+    const ok = await as.nimbusAgent(UPDATE, { input: { id: own.id, version: 1, description: 'Nimbus note' } });
+    expect(ok.body.data?.leadUpdate.userErrors).toEqual([]);
+  });
+
+  it('leadCreate naming another brand’s product or campaign is NOT_FOUND; customers and keys cannot create', async () => {
+    const nimbusPlan = seedId('product', 'nimbus-fibre-75');
+    const res = await as.voltManager(CREATE, {
+      input: { email: 'x-brand@example.net', productIds: [nimbusPlan], campaignId: seedId('campaign', 'volt-spring-upgrade') },
+    });
+    expect(res.body.data?.leadCreate.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'productIds', '0'] }]);
+    const campaign = await as.nimbusAgent(CREATE, {
+      input: { email: 'x-brand@example.net', campaignId: seedId('campaign', 'volt-spring-upgrade') },
+    });
+    expect(campaign.body.data?.leadCreate.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'campaignId'] }]);
+    for (const gql of [as.aoife, as.shopper]) {
+      expect(distinctCodes(await gql(CREATE, { input: { email: 'x@example.net' } }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    }
+    expect(distinctCodes(await as.catalogAdmin(CREATE, { input: { email: 'x@example.net' } }))).toEqual(['FORBIDDEN']);
+  });
+});
+
 // Staff mutations of the opportunity subgraph and the cases (in this file or the writes matrices) that cover them.
 // leadScoringRulesSet, leadMerge: above; the bulk import (lead.import) in subgraphs/opportunity/test/lead-import.test.ts.
-const COVERED: string[] = ['leadScoringRulesSet', 'leadMerge'];
+const COVERED: string[] = ['leadCreate', 'leadUpdate', 'leadScoringRulesSet', 'leadMerge'];
 
 describe('coverage', () => {
   it('every staff mutation of the opportunity subgraph is in the matrix', () => {

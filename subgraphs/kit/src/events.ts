@@ -6,6 +6,7 @@ export const EVENTS = {
   productViewed: 'dcrm.product.viewed',
   cartAbandoned: 'dcrm.cart.abandoned',
   orderPlaced: 'dcrm.order.placed',
+  leadCaptured: 'dcrm.lead.captured',
 } as const;
 
 /** Live-offer fan-out: the router subscribes to these for its graphql-ws subscribers; the payload is `{ offerId }`. */
@@ -50,5 +51,18 @@ export type OrderPlacedEvent = {
   dueNow: string;
   currencyCode: string;
   promotionIds: string[];
+  at: string;
+};
+
+/** A lead was captured (the opportunity subgraph publishes it after the commit, through its outbox). */
+export type LeadCapturedEvent = {
+  eventId: string;
+  leadId: string;
+  storefrontId: string;
+  channel: string;
+  campaignId: string | null;
+  customerId: string | null;
+  partnerId: string | null;
+  productIds: string[];
   at: string;
 };

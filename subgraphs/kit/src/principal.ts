@@ -134,6 +134,8 @@ export const SERVICE_SCOPES = {
   auditRead: 'audit:read',
   /** customer (bulk operations) → a module's `_bulkValidate`/`_bulkApply` */
   bulkApply: 'bulk:apply',
+  /** opportunity → customer `customerByIdentity` (a lead matched to an existing account) */
+  customerLookup: 'customer:lookup',
   /** router → customer `staffSsoSignIn` (staff single sign-on) */
   ssoSignIn: 'sso:signin',
 } as const;

@@ -1,4 +1,4 @@
-import { auditTableSql, Migration, notifyOutboxSql } from '@dcrm/kit';
+import { auditTableSql, eventOutboxSql, Migration, notifyOutboxSql } from '@dcrm/kit';
 
 /**
  * Leads and opportunities (TMF699 SalesLead, SalesOpportunity), the domain-event outbox, the audit
@@ -41,9 +41,7 @@ export class Migration20261201100Opportunity extends Migration {
     this.addSql(`create index "opportunity_customer_idx" on ${s}."opportunity" ("customer_id") where "customer_id" is not null`);
     this.addSql(`create index "opportunity_lead_idx" on ${s}."opportunity" ("lead_id") where "lead_id" is not null`);
     // Domain events written in the same transaction as the change, published after commit.
-    this.addSql(`create table ${s}."outbox" ("id" uuid primary key, "type" varchar(100) not null, "payload" jsonb not null,
-      "created_at" timestamptz not null, "published_at" timestamptz null)`);
-    this.addSql(`create index "outbox_unpublished_idx" on ${s}."outbox" ("created_at") where "published_at" is null`);
+    for (const sql of eventOutboxSql('opportunity')) this.addSql(sql);
     for (const sql of auditTableSql('opportunity')) this.addSql(sql);
     for (const sql of notifyOutboxSql('opportunity')) this.addSql(sql);
   }

@@ -1,5 +1,6 @@
 import { createSubgraphServer, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
 import { migrations } from '../migrations/index.js';
+import { openCaptureLimits } from './domain/capture-limits.js';
 import { LeadDerive } from './domain/lead-derive.js';
 import type { OpportunityServices } from './domain/services.js';
 import { entities } from './entities/index.js';
@@ -19,7 +20,7 @@ export const opportunitySubgraph: SubgraphDefinition = {
   auditExclude: ['Outbox'],
   seed,
   create: async ({ orm, secret, bus, peers, clock }) => {
-    const services: OpportunityServices = { peers, bus, clock };
+    const services: OpportunityServices = { peers, bus, clock, captureLimits: openCaptureLimits() };
     // Keys, score and duplicate flag of every lead written, in the flush that writes it (once per ORM).
     const events = orm.em.getEventManager();
     if (![...events.getSubscribers()].some((s) => s instanceof LeadDerive)) events.registerSubscriber(new LeadDerive());
@@ -31,6 +32,7 @@ export const opportunitySubgraph: SubgraphDefinition = {
       secret,
       services,
       createLoaders: (em, principal) => createOpportunityLoaders(em, principal, services),
+      onStop: () => services.captureLimits.close(),
     });
   },
 };

@@ -1,9 +1,10 @@
 import { byId, groupedBy, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
 import { salesScope } from './domain/access.js';
 import { leadDuplicatesLoader } from './domain/lead-duplicates-loader.js';
 import type { OpportunityServices } from './domain/services.js';
-import { type ILead, type IOpportunity, Lead, Opportunity } from './entities/index.js';
+import { type ILead, type IOpportunity, Lead, type LeadCounts, leadCountsBy, Opportunity } from './entities/index.js';
 
 export type OpportunityLoaders = ReturnType<typeof createOpportunityLoaders>;
 
@@ -24,6 +25,17 @@ export function createOpportunityLoaders(em: EntityManager, principal: Principal
     customerLeads: groupedBy<ILead>(
       (ids) => (scope ? em.find(Lead, { $and: [scope, { customerId: { $in: [...ids] } }] }, { orderBy: { id: 'desc' } }) : none()),
       (l) => l.customerId as string,
+    ),
+    campaignLeads: groupedBy<ILead>(
+      (ids) => (scope ? em.find(Lead, { $and: [scope, { campaignId: { $in: [...ids] } }] }, { orderBy: { id: 'desc' } }) : none()),
+      (l) => l.campaignId as string,
+    ),
+    // Counts per campaign and per account, one statement per request whatever the number of them.
+    campaignLeadCounts: new DataLoader<string, LeadCounts | null>((ids) =>
+      scope ? leadCountsBy(em, scope, 'campaign_id', ids) : Promise.resolve(ids.map(() => null)),
+    ),
+    customerLeadCounts: new DataLoader<string, LeadCounts | null>((ids) =>
+      scope ? leadCountsBy(em, scope, 'customer_id', ids) : Promise.resolve(ids.map(() => null)),
     ),
     customerOpportunities: groupedBy<IOpportunity>(
       (ids) => (scope ? em.find(Opportunity, { $and: [scope, { customerId: { $in: [...ids] } }] }, { orderBy: { id: 'desc' } }) : none()),

@@ -231,3 +231,67 @@ describe('duplicates and merges', () => {
     expect((await lead(admin, b.id)).status).toBe('NEW');
   });
 });
+
+describe('through leadCreate / leadUpdate, and the lists', () => {
+  const CREATE = `mutation ($input: LeadCreateInput!) { leadCreate(input: $input) {
+    lead { id score version duplicateOf { id } } duplicates { lead { id } score reasons } userErrors { field code } } }`;
+  const UPDATE = `mutation ($input: LeadUpdateInput!) { leadUpdate(input: $input) { lead { id score scoreExplanation { rule } } userErrors { code } } }`;
+  const LIST = `query ($filter: LeadFilter, $sort: LeadSort, $after: String) { leads(first: 2, filter: $filter, sort: $sort, after: $after) {
+    nodes { id score budget { amount } } pageInfo { hasNextPage endCursor } } }`;
+
+  it('reports duplicates in the payload, flags the lead, scores on create and update; filters and sorts by score and budget', async () => {
+    const t = tag();
+    const first = (
+      await admin(CREATE, {
+        input: {
+          firstName: 'Cara',
+          lastName: 'Quinn',
+          email: `cara-${t}@example.com`,
+          mobile: '+353871117777',
+          rating: 'HOT',
+          budget: { amount: '5000', currencyCode: 'EUR' },
+        },
+      })
+    ).body.data?.leadCreate;
+    expect(first.userErrors).toEqual([]);
+    expect(first.lead).toMatchObject({ score: 60, duplicateOf: null });
+    const second = (
+      await admin(CREATE, {
+        input: { firstName: 'C.', lastName: 'Quinn', mobile: '+353871117777', budget: { amount: '3000', currencyCode: 'EUR' } },
+      })
+    ).body.data?.leadCreate;
+    expect(second.lead.duplicateOf).toEqual({ id: first.lead.id });
+    expect(second.duplicates).toEqual([{ lead: { id: first.lead.id }, score: 85, reasons: ['MOBILE'] }]);
+    expect(second.lead.score).toBe(20);
+
+    const updated = (await admin(UPDATE, { input: { id: second.lead.id, version: second.lead.version, rating: 'COLD' } })).body.data
+      ?.leadUpdate;
+    expect(updated.lead).toMatchObject({ score: 5, scoreExplanation: [{ rule: 'budget' }, { rule: 'cold' }] });
+
+    const dupes = (await admin(LIST, { filter: { duplicate: true, minBudget: '1000', budgetCurrency: 'EUR' } })).body.data?.leads;
+    expect(dupes.nodes.map((n: { id: string }) => n.id)).toEqual([second.lead.id]);
+    const scored = (await admin(LIST, { filter: { minScore: 50, maxScore: 60 }, sort: 'SCORE' })).body.data?.leads;
+    expect(scored.nodes.map((n: { id: string }) => n.id)).toContain(first.lead.id);
+    expect(scored.nodes.every((n: { score: number }) => n.score >= 50 && n.score <= 60)).toBe(true);
+
+    // By budget, highest first, page by page: every budgeted lead of the brand once, in order.
+    const seen: number[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 20; i++) {
+      const page: { nodes: { budget: { amount: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = (
+        await admin(LIST, { sort: 'BUDGET', after })
+      ).body.data?.leads;
+      seen.push(...page.nodes.map((n) => Number(n.budget.amount)));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    const [{ n }] = await opportunitySql(
+      stack,
+      'select count(*)::int as n from opportunity.lead where storefront_id = ? and budget_amount is not null',
+      [brand],
+    );
+    expect(seen).toHaveLength(n);
+    expect(seen).toEqual([...seen].sort((a, b) => b - a));
+    expect(seen.slice(0, 2)).toEqual([5000, 3000]);
+  });
+});

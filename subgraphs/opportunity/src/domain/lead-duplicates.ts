@@ -1,4 +1,4 @@
-import { type ContactKeys, contactIndex, contactKeys, type DuplicateMatch } from '@dcrm/kit';
+import { type ContactKeys, contactIndex, contactKeys, type DuplicateMatch, type UserError } from '@dcrm/kit';
 import type { ILead } from '../entities/index.js';
 
 /**
@@ -92,3 +92,6 @@ export function matchAll(leads: readonly StoredKeys[], candidates: readonly Stor
   for (const c of candidates) index.add(c);
   return new Map(leads.map((l) => [l.id, index.findByKeys(l.keys, l.id)]));
 }
+
+/** `LeadPayload` as resolvers return it: its `duplicates` are resolved from the lead (lead-quality resolvers). */
+export type LeadPayloadView = { lead: ILead | null; userErrors: UserError[] };

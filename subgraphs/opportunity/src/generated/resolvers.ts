@@ -6,6 +6,7 @@ import type { EntityRef, DuplicateMatch, Rule, RuleCondition } from '@dcrm/kit';
 import type { ILead, IOpportunity, LeadMergeEntry } from '../entities/index.js';
 import type { ScoredRule, LeadScoreConditionView } from '../domain/lead-scoring.js';
 import type { RuleSetView } from '../domain/lead-scoring-rules.js';
+import type { LeadPayloadView } from '../domain/lead-duplicates.js';
 import type { OpportunityContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -37,6 +38,8 @@ export type Customer = {
   leads?: Maybe<Array<Lead>>;
   /** The account's opportunities, newest first; who sees them as for `leads`. */
   opportunities?: Maybe<Array<Opportunity>>;
+  /** How many of the account's leads the caller may see, were qualified and converted. */
+  leadCounts?: Maybe<LeadCounts>;
 };
 
 
@@ -123,18 +126,42 @@ export type Lead = {
   email?: Maybe<Scalars['String']['output']>;
   /** Mobile number in E.164. */
   mobile?: Maybe<Scalars['String']['output']>;
+  /** Postal address, as given. */
+  address?: Maybe<LeadAddress>;
+  /** What the lead is interested in: catalog products (plans, offers, devices), by id. */
+  productIds: Array<Scalars['ID']['output']>;
+  /** The same products, resolved by the catalog. */
+  products: Array<Product>;
+  /** What the person said they want, in their words. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** How warm the lead is, as rated by sales or by the scoring rules. */
+  rating?: Maybe<LeadRating>;
+  /** Operator-defined category, e.g. CONSUMER_MOBILE, SME_FIBRE. */
+  category?: Maybe<Scalars['String']['output']>;
+  /** The budget the prospect mentioned. */
+  budget?: Maybe<Money>;
+  /** Score from the storefront's scoring rules (0 until scored). */
+  score: Scalars['Int']['output'];
+  /** Why the lead has its score: one line per rule that matched. */
+  scoreExplanation: Array<LeadScoreReason>;
+  /** The lead this one duplicates, when one was detected. */
+  duplicateOf?: Maybe<Lead>;
+  /** The campaign that brought it (owned by promotion; staff only, partners do not see campaigns). */
+  campaign?: Maybe<Campaign>;
+  /** The consent given at capture. */
+  consent?: Maybe<LeadConsent>;
+  /** Why it was rejected (REJECTED only). */
+  rejectionReason?: Maybe<Scalars['String']['output']>;
+  /** When it was qualified. */
+  qualifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it became an opportunity. */
+  convertedAt?: Maybe<Scalars['DateTime']['output']>;
   /** When it was captured. */
   capturedAt: Scalars['DateTime']['output'];
   createdAt: Scalars['DateTime']['output'];
   updatedAt: Scalars['DateTime']['output'];
   /** Optimistic-locking version: send it back on changes. */
   version: Scalars['Int']['output'];
-  /** Score from the storefront's scoring rules (`leadScoringRules`), recomputed on every change and when the rules change. */
-  score: Scalars['Int']['output'];
-  /** Why the lead has its score: one entry per rule that matched. */
-  scoreExplanation: Array<LeadScoreReason>;
-  /** The existing lead this one was found to duplicate when it was recorded. */
-  duplicateOf?: Maybe<Lead>;
   /**
    * Leads of the same storefront that look like the same person (e-mail, mobile, name with address or
    * plan/offer), best first; only leads the caller may see. Merged leads are left out.
@@ -248,7 +275,10 @@ export type OpportunityConnection = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Leads the caller may see, newest first: staff with `opportunity:read` (their segments), partners their own. */
+  /**
+   * Leads the caller may see: staff with `opportunity:read` (their segments), partners their own. Filtered
+   * by `filter` (every given condition holds), newest first or by score.
+   */
   leads: LeadConnection;
   /** One lead by id; NOT_FOUND when it does not exist or the caller may not see it. */
   lead?: Maybe<Lead>;
@@ -266,6 +296,8 @@ export type Query = {
 
 
 export type QueryLeadsArgs = {
+  filter?: InputMaybe<LeadFilter>;
+  sort?: InputMaybe<LeadSort>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
@@ -305,19 +337,353 @@ export type Query_AuditRecordsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** One scoring rule that matched a lead: its points and why. */
+/** A catalog product (owned by catalog), as a lead's interest. */
+export type Product = {
+  __typename?: 'Product';
+  id: Scalars['ID']['output'];
+};
+
+/**
+ * A campaign (owned by promotion); the opportunity subgraph adds the leads it brought and how many of
+ * them were qualified and converted (the campaign dashboard counts leads too).
+ */
+export type Campaign = {
+  __typename?: 'Campaign';
+  id: Scalars['ID']['output'];
+  /** The campaign's leads the caller may see (its segments), newest first. */
+  leads?: Maybe<Array<Lead>>;
+  /** How many of its leads the caller may see, were qualified and converted. */
+  leadCounts?: Maybe<LeadCounts>;
+};
+
+
+/**
+ * A campaign (owned by promotion); the opportunity subgraph adds the leads it brought and how many of
+ * them were qualified and converted (the campaign dashboard counts leads too).
+ */
+export type CampaignLeadsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Leads counted: all the caller may see, those qualified (QUALIFIED or CONVERTED) and those converted. */
+export type LeadCounts = {
+  __typename?: 'LeadCounts';
+  /** Every lead. */
+  total: Scalars['Int']['output'];
+  /** Leads that reached QUALIFIED (converted ones included). */
+  qualified: Scalars['Int']['output'];
+  /** Leads that became opportunities. */
+  converted: Scalars['Int']['output'];
+};
+
+/** How warm a lead is. */
+export type LeadRating =
+  /** Ready to buy. */
+  | 'HOT'
+  /** Interested. */
+  | 'WARM'
+  /** Little interest yet. */
+  | 'COLD';
+
+/** A postal address as a prospect gave it. */
+export type LeadAddress = {
+  __typename?: 'LeadAddress';
+  /** First line. */
+  line1?: Maybe<Scalars['String']['output']>;
+  /** Second line. */
+  line2?: Maybe<Scalars['String']['output']>;
+  /** Town or city. */
+  city?: Maybe<Scalars['String']['output']>;
+  /** County, state or region. */
+  region?: Maybe<Scalars['String']['output']>;
+  /** Postal code. */
+  postcode?: Maybe<Scalars['String']['output']>;
+  /** ISO 3166-1 alpha-2 country code. */
+  country?: Maybe<Scalars['String']['output']>;
+};
+
+/** One scoring rule's contribution to a lead's score. */
 export type LeadScoreReason = {
   __typename?: 'LeadScoreReason';
-  /** The rule's id. */
+  /** The rule. */
   rule: Scalars['String']['output'];
-  /** The rule's name, if it has one. */
-  name?: Maybe<Scalars['String']['output']>;
   /** Points it gave (negative: it took some away). */
   points: Scalars['Int']['output'];
-  /** Why, in words: each condition with the value the lead had. */
+  /** Why, in words. */
   reason: Scalars['String']['output'];
+  /** The rule's name, if it has one. */
+  name?: Maybe<Scalars['String']['output']>;
   /** The rule's conditions, each with the lead's actual value. */
   conditions: Array<LeadScoreCondition>;
+};
+
+/** The consent a prospect gave at capture. */
+export type LeadConsent = {
+  __typename?: 'LeadConsent';
+  /** To be contacted about this request. */
+  contact: Scalars['Boolean']['output'];
+  /** To receive marketing. */
+  marketing: Scalars['Boolean']['output'];
+  /** The wording shown, or its version. */
+  text?: Maybe<Scalars['String']['output']>;
+  /** When it was given. */
+  at: Scalars['DateTime']['output'];
+};
+
+/** Conditions on `leads`; every one given must hold. */
+export type LeadFilter = {
+  /** Any of these statuses. */
+  status?: InputMaybe<Array<LeadStatus>>;
+  /** Any of these ratings. */
+  rating?: InputMaybe<Array<LeadRating>>;
+  /** Any of these channels. */
+  channel?: InputMaybe<Array<LeadChannel>>;
+  /** Brought by this campaign. */
+  campaignId?: InputMaybe<Scalars['ID']['input']>;
+  /** Linked to this account. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Operator-defined category. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** Score at least this. */
+  minScore?: InputMaybe<Scalars['Int']['input']>;
+  /** Score at most this. */
+  maxScore?: InputMaybe<Scalars['Int']['input']>;
+  /** Budget at least this amount (compare within one currency: see `budgetCurrency`). */
+  minBudget?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Budget at most this amount. */
+  maxBudget?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Budget in this currency. */
+  budgetCurrency?: InputMaybe<Scalars['CurrencyCode']['input']>;
+  /** True: only leads flagged as duplicates (`duplicateOf` set); false: only the others. */
+  duplicate?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Orders of `leads`. */
+export type LeadSort =
+  /** Highest budget first (newest first among equals); leads without a budget are left out. */
+  | 'BUDGET'
+  /** Newest first. */
+  | 'NEWEST'
+  /** Highest score first (newest first among equals). */
+  | 'SCORE';
+
+/** A postal address. */
+export type LeadAddressInput = {
+  /** First line. */
+  line1?: InputMaybe<Scalars['String']['input']>;
+  /** Second line. */
+  line2?: InputMaybe<Scalars['String']['input']>;
+  /** Town or city. */
+  city?: InputMaybe<Scalars['String']['input']>;
+  /** County, state or region. */
+  region?: InputMaybe<Scalars['String']['input']>;
+  /** Postal code. */
+  postcode?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 3166-1 alpha-2 country code. */
+  country?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** An amount and its currency. */
+export type LeadBudgetInput = {
+  /** Decimal amount, e.g. "250.00". */
+  amount: Scalars['Decimal']['input'];
+  /** ISO 4217 currency code. */
+  currencyCode: Scalars['CurrencyCode']['input'];
+};
+
+/** What the prospect agreed to. */
+export type LeadConsentInput = {
+  /** To be contacted about this request (required for a web capture). */
+  contact: Scalars['Boolean']['input'];
+  /** To receive marketing. */
+  marketing?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The wording shown, or its version. */
+  text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * A lead from a storefront (web form, self-care app, IVR or e-mail gateway through a storefront key).
+ * At least an e-mail or a mobile number; consent to be contacted is required.
+ */
+export type LeadCaptureInput = {
+  /** WEB (default), EMAIL or IVR for a storefront key; a signed-in customer's capture is always SELF_CARE. */
+  channel?: InputMaybe<LeadChannel>;
+  /** Given name. */
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  /** Family name. */
+  lastName?: InputMaybe<Scalars['String']['input']>;
+  /** Company, for a business prospect. */
+  company?: InputMaybe<Scalars['String']['input']>;
+  /** E-mail address. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Mobile number, international format (spaces and dashes are ignored). */
+  mobile?: InputMaybe<Scalars['String']['input']>;
+  /** Postal address. */
+  address?: InputMaybe<LeadAddressInput>;
+  /** Catalog products of interest (at most 20). */
+  productIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** What they want, in their words. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The form, page or list it came from. */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** The campaign that brought them (e.g. from a campaign link). */
+  campaignId?: InputMaybe<Scalars['ID']['input']>;
+  /** The budget they mentioned. */
+  budget?: InputMaybe<LeadBudgetInput>;
+  /** What they agreed to. */
+  consent: LeadConsentInput;
+};
+
+/** The answer to a capture: a reference to quote, or what to fix. */
+export type LeadCapturePayload = {
+  __typename?: 'LeadCapturePayload';
+  /** The lead's id, as a reference for the prospect; null when nothing was captured. */
+  reference?: Maybe<Scalars['ID']['output']>;
+  /** Problems with the input; nothing was captured when there are any. */
+  userErrors: Array<UserError>;
+};
+
+/** A lead captured by staff (PORTAL, EMAIL, IVR…) or a partner (always PARTNER, its own). */
+export type LeadCreateInput = {
+  /** Where it came from; default PORTAL for staff. Partners' leads are always PARTNER. */
+  channel?: InputMaybe<LeadChannel>;
+  /** Market segment; default the matched account's, else consumer. Staff may only use their segments. */
+  segment?: InputMaybe<Scalars['String']['input']>;
+  /** Given name. */
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  /** Family name. */
+  lastName?: InputMaybe<Scalars['String']['input']>;
+  /** Company, for a business prospect. */
+  company?: InputMaybe<Scalars['String']['input']>;
+  /** E-mail address. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Mobile number, international format. */
+  mobile?: InputMaybe<Scalars['String']['input']>;
+  /** Postal address. */
+  address?: InputMaybe<LeadAddressInput>;
+  /** Catalog products of interest (at most 20). */
+  productIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** What they want. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The form, list or event it came from. */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** The campaign that brought it. */
+  campaignId?: InputMaybe<Scalars['ID']['input']>;
+  /** How warm it is. */
+  rating?: InputMaybe<LeadRating>;
+  /** Operator-defined category. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** The budget mentioned. */
+  budget?: InputMaybe<LeadBudgetInput>;
+  /** The consent given, if recorded. */
+  consent?: InputMaybe<LeadConsentInput>;
+  /** The staff member who owns it; default the creating staff member. */
+  ownerStaffId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/**
+ * Changes to a lead; fields left out stay as they are, null clears an optional one. `status` may move
+ * NEW → ACKNOWLEDGED, to REJECTED (with `rejectionReason`) and back from REJECTED to ACKNOWLEDGED;
+ * qualifying and converting have their own operations.
+ */
+export type LeadUpdateInput = {
+  /** The lead. */
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one is refused with CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** New status: ACKNOWLEDGED or REJECTED. */
+  status?: InputMaybe<LeadStatus>;
+  /** Why it is rejected (required with REJECTED). */
+  rejectionReason?: InputMaybe<Scalars['String']['input']>;
+  /** Given name. */
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  /** Family name. */
+  lastName?: InputMaybe<Scalars['String']['input']>;
+  /** Company. */
+  company?: InputMaybe<Scalars['String']['input']>;
+  /** E-mail address (the account match is made again). */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Mobile number (the account match is made again). */
+  mobile?: InputMaybe<Scalars['String']['input']>;
+  /** Postal address. */
+  address?: InputMaybe<LeadAddressInput>;
+  /** Catalog products of interest. */
+  productIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** What they want. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** How warm it is. */
+  rating?: InputMaybe<LeadRating>;
+  /** Operator-defined category. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** The budget mentioned. */
+  budget?: InputMaybe<LeadBudgetInput>;
+  /** The campaign that brought it. */
+  campaignId?: InputMaybe<Scalars['ID']['input']>;
+  /** The staff member who owns it. */
+  ownerStaffId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A lead written, or what to fix. */
+export type LeadPayload = {
+  __typename?: 'LeadPayload';
+  /** The lead as written; null when nothing was. */
+  lead?: Maybe<Lead>;
+  /** Problems; nothing was written when there are any. */
+  userErrors: Array<UserError>;
+  /** Leads the caller may see that look like the same person, best first (the best one is the lead's `duplicateOf` when it was new). */
+  duplicates: Array<LeadDuplicate>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Anonymous capture with a storefront key (rate-limited per address and per key), or a signed-in customer's (SELF_CARE). */
+  leadCapture: LeadCapturePayload;
+  /** Staff (`opportunity:write`, within their segments) or a partner (its own) record a lead. */
+  leadCreate: LeadPayload;
+  /** Staff or the owning partner change a lead (optimistic: a stale version is CONFLICT). */
+  leadUpdate: LeadPayload;
+  /**
+   * Replaces a storefront's scoring rules (staff with `opportunity:manage` on that brand), validated against
+   * the lead facts, and rescores its leads.
+   */
+  leadScoringRulesSet: LeadScoringRulesPayload;
+  /**
+   * Merges duplicate leads into a survivor (staff with `opportunity:write`, within their segments): empty
+   * fields filled from the merged leads, which become MERGED; history kept. Idempotent.
+   */
+  leadMerge: LeadMergePayload;
+  /** Customer subgraph only: applies one batch of a bulk operation, at most once per (operation, batch). */
+  _bulkApply: Array<BulkRowOutcome>;
+};
+
+
+export type MutationLeadCaptureArgs = {
+  input: LeadCaptureInput;
+};
+
+
+export type MutationLeadCreateArgs = {
+  input: LeadCreateInput;
+};
+
+
+export type MutationLeadUpdateArgs = {
+  input: LeadUpdateInput;
+};
+
+
+export type MutationLeadScoringRulesSetArgs = {
+  input: LeadScoringRulesSetInput;
+};
+
+
+export type MutationLeadMergeArgs = {
+  input: LeadMergeInput;
+};
+
+
+export type Mutation_BulkApplyArgs = {
+  input: BulkApplyInput;
 };
 
 /** A condition of a scoring rule as evaluated on one lead. */
@@ -590,37 +956,6 @@ export type BulkRowOutcome = {
   problem?: Maybe<BulkProblem>;
 };
 
-export type Mutation = {
-  __typename?: 'Mutation';
-  /**
-   * Replaces a storefront's scoring rules (staff with `opportunity:manage` on that brand), validated against
-   * the lead facts, and rescores its leads.
-   */
-  leadScoringRulesSet: LeadScoringRulesPayload;
-  /**
-   * Merges duplicate leads into a survivor (staff with `opportunity:write`, within their segments): empty
-   * fields filled from the merged leads, which become MERGED; history kept. Idempotent.
-   */
-  leadMerge: LeadMergePayload;
-  /** Customer subgraph only: applies one batch of a bulk operation, at most once per (operation, batch). */
-  _bulkApply: Array<BulkRowOutcome>;
-};
-
-
-export type MutationLeadScoringRulesSetArgs = {
-  input: LeadScoringRulesSetInput;
-};
-
-
-export type MutationLeadMergeArgs = {
-  input: LeadMergeInput;
-};
-
-
-export type Mutation_BulkApplyArgs = {
-  input: BulkApplyInput;
-};
-
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -786,6 +1121,7 @@ export type FederationTypes = {
   Customer: Customer;
   Lead: Lead;
   Opportunity: Opportunity;
+  Campaign: Campaign;
 };
 
 /** Mapping of federation reference types */
@@ -799,6 +1135,9 @@ export type FederationReferenceTypes = {
   Opportunity:
     ( { __typename: 'Opportunity' }
     & GraphQLRecursivePick<FederationTypes['Opportunity'], {"id":true}> );
+  Campaign:
+    ( { __typename: 'Campaign' }
+    & GraphQLRecursivePick<FederationTypes['Campaign'], {"id":true}> );
 };
 
 
@@ -820,7 +1159,24 @@ export type ResolversTypes = {
   OpportunityEdge: ResolverTypeWrapper<Omit<OpportunityEdge, 'node'> & { node: ResolversTypes['Opportunity'] }>;
   OpportunityConnection: ResolverTypeWrapper<Omit<OpportunityConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OpportunityEdge']>, nodes: Array<ResolversTypes['Opportunity']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Product: ResolverTypeWrapper<EntityRef>;
+  Campaign: ResolverTypeWrapper<EntityRef>;
+  LeadCounts: ResolverTypeWrapper<LeadCounts>;
+  LeadRating: LeadRating;
+  LeadAddress: ResolverTypeWrapper<LeadAddress>;
   LeadScoreReason: ResolverTypeWrapper<ScoredRule>;
+  LeadConsent: ResolverTypeWrapper<LeadConsent>;
+  LeadFilter: LeadFilter;
+  LeadSort: LeadSort;
+  LeadAddressInput: LeadAddressInput;
+  LeadBudgetInput: LeadBudgetInput;
+  LeadConsentInput: LeadConsentInput;
+  LeadCaptureInput: LeadCaptureInput;
+  LeadCapturePayload: ResolverTypeWrapper<LeadCapturePayload>;
+  LeadCreateInput: LeadCreateInput;
+  LeadUpdateInput: LeadUpdateInput;
+  LeadPayload: ResolverTypeWrapper<LeadPayloadView>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   LeadScoreCondition: ResolverTypeWrapper<LeadScoreConditionView>;
   LeadDuplicateReason: LeadDuplicateReason;
   LeadDuplicate: ResolverTypeWrapper<DuplicateMatch>;
@@ -844,7 +1200,6 @@ export type ResolversTypes = {
   BulkRowCheck: ResolverTypeWrapper<BulkRowCheck>;
   BulkProblem: ResolverTypeWrapper<BulkProblem>;
   BulkRowOutcome: ResolverTypeWrapper<BulkRowOutcome>;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -870,7 +1225,22 @@ export type ResolversParentTypes = {
   OpportunityEdge: Omit<OpportunityEdge, 'node'> & { node: ResolversParentTypes['Opportunity'] };
   OpportunityConnection: Omit<OpportunityConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OpportunityEdge']>, nodes: Array<ResolversParentTypes['Opportunity']> };
   Query: Record<PropertyKey, never>;
+  Product: EntityRef;
+  Campaign: EntityRef;
+  LeadCounts: LeadCounts;
+  LeadAddress: LeadAddress;
   LeadScoreReason: ScoredRule;
+  LeadConsent: LeadConsent;
+  LeadFilter: LeadFilter;
+  LeadAddressInput: LeadAddressInput;
+  LeadBudgetInput: LeadBudgetInput;
+  LeadConsentInput: LeadConsentInput;
+  LeadCaptureInput: LeadCaptureInput;
+  LeadCapturePayload: LeadCapturePayload;
+  LeadCreateInput: LeadCreateInput;
+  LeadUpdateInput: LeadUpdateInput;
+  LeadPayload: LeadPayloadView;
+  Mutation: Record<PropertyKey, never>;
   LeadScoreCondition: LeadScoreConditionView;
   LeadDuplicate: DuplicateMatch;
   LeadMergeFill: LeadMergeFill;
@@ -891,7 +1261,6 @@ export type ResolversParentTypes = {
   BulkRowCheck: BulkRowCheck;
   BulkProblem: BulkProblem;
   BulkRowOutcome: BulkRowOutcome;
-  Mutation: Record<PropertyKey, never>;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -944,6 +1313,7 @@ export type CustomerResolvers<ContextType = OpportunityContext, ParentType exten
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   leads?: Resolver<Maybe<Array<ResolversTypes['Lead']>>, ParentType, ContextType, RequireFields<CustomerLeadsArgs, 'first'>>;
   opportunities?: Resolver<Maybe<Array<ResolversTypes['Opportunity']>>, ParentType, ContextType, RequireFields<CustomerOpportunitiesArgs, 'first'>>;
+  leadCounts?: Resolver<Maybe<ResolversTypes['LeadCounts']>, ParentType, ContextType>;
 };
 
 export type LeadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Lead'] = ResolversParentTypes['Lead'], FederationReferenceType extends FederationReferenceTypes['Lead'] = FederationReferenceTypes['Lead']> = {
@@ -962,13 +1332,25 @@ export type LeadResolvers<ContextType = OpportunityContext, ParentType extends R
   company?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   mobile?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  address?: Resolver<Maybe<ResolversTypes['LeadAddress']>, ParentType, ContextType>;
+  productIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  products?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rating?: Resolver<Maybe<ResolversTypes['LeadRating']>, ParentType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  budget?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  scoreExplanation?: Resolver<Array<ResolversTypes['LeadScoreReason']>, ParentType, ContextType>;
+  duplicateOf?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
+  campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType>;
+  consent?: Resolver<Maybe<ResolversTypes['LeadConsent']>, ParentType, ContextType>;
+  rejectionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  qualifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  convertedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   capturedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  score?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  scoreExplanation?: Resolver<Array<ResolversTypes['LeadScoreReason']>, ParentType, ContextType>;
-  duplicateOf?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
   duplicates?: Resolver<Array<ResolversTypes['LeadDuplicate']>, ParentType, ContextType>;
   mergedInto?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
   mergeHistory?: Resolver<Array<ResolversTypes['LeadMergeRecord']>, ParentType, ContextType>;
@@ -1016,7 +1398,7 @@ export type OpportunityConnectionResolvers<ContextType = OpportunityContext, Par
 };
 
 export type QueryResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  leads?: Resolver<ResolversTypes['LeadConnection'], ParentType, ContextType, RequireFields<QueryLeadsArgs, 'first'>>;
+  leads?: Resolver<ResolversTypes['LeadConnection'], ParentType, ContextType, RequireFields<QueryLeadsArgs, 'sort' | 'first'>>;
   lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType, RequireFields<QueryLeadArgs, 'id'>>;
   opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, RequireFields<QueryOpportunitiesArgs, 'first'>>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<QueryOpportunityArgs, 'id'>>;
@@ -1025,12 +1407,65 @@ export type QueryResolvers<ContextType = OpportunityContext, ParentType extends 
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
+export type ProductResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type CampaignResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Campaign'] = ResolversParentTypes['Campaign'], FederationReferenceType extends FederationReferenceTypes['Campaign'] = FederationReferenceTypes['Campaign']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Campaign']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  leads?: Resolver<Maybe<Array<ResolversTypes['Lead']>>, ParentType, ContextType, RequireFields<CampaignLeadsArgs, 'first'>>;
+  leadCounts?: Resolver<Maybe<ResolversTypes['LeadCounts']>, ParentType, ContextType>;
+};
+
+export type LeadCountsResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadCounts'] = ResolversParentTypes['LeadCounts']> = {
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  qualified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  converted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type LeadAddressResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadAddress'] = ResolversParentTypes['LeadAddress']> = {
+  line1?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postcode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type LeadScoreReasonResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadScoreReason'] = ResolversParentTypes['LeadScoreReason']> = {
   rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   conditions?: Resolver<Array<ResolversTypes['LeadScoreCondition']>, ParentType, ContextType>;
+};
+
+export type LeadConsentResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadConsent'] = ResolversParentTypes['LeadConsent']> = {
+  contact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  marketing?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type LeadCapturePayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadCapturePayload'] = ResolversParentTypes['LeadCapturePayload']> = {
+  reference?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type LeadPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadPayload'] = ResolversParentTypes['LeadPayload']> = {
+  lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  duplicates?: Resolver<Array<ResolversTypes['LeadDuplicate']>, ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  leadCapture?: Resolver<ResolversTypes['LeadCapturePayload'], ParentType, ContextType, RequireFields<MutationLeadCaptureArgs, 'input'>>;
+  leadCreate?: Resolver<ResolversTypes['LeadPayload'], ParentType, ContextType, RequireFields<MutationLeadCreateArgs, 'input'>>;
+  leadUpdate?: Resolver<ResolversTypes['LeadPayload'], ParentType, ContextType, RequireFields<MutationLeadUpdateArgs, 'input'>>;
+  leadScoringRulesSet?: Resolver<ResolversTypes['LeadScoringRulesPayload'], ParentType, ContextType, RequireFields<MutationLeadScoringRulesSetArgs, 'input'>>;
+  leadMerge?: Resolver<ResolversTypes['LeadMergePayload'], ParentType, ContextType, RequireFields<MutationLeadMergeArgs, 'input'>>;
+  _bulkApply?: Resolver<Array<ResolversTypes['BulkRowOutcome']>, ParentType, ContextType, RequireFields<Mutation_BulkApplyArgs, 'input'>>;
 };
 
 export type LeadScoreConditionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadScoreCondition'] = ResolversParentTypes['LeadScoreCondition']> = {
@@ -1117,12 +1552,6 @@ export type BulkRowOutcomeResolvers<ContextType = OpportunityContext, ParentType
   problem?: Resolver<Maybe<ResolversTypes['BulkProblem']>, ParentType, ContextType>;
 };
 
-export type MutationResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  leadScoringRulesSet?: Resolver<ResolversTypes['LeadScoringRulesPayload'], ParentType, ContextType, RequireFields<MutationLeadScoringRulesSetArgs, 'input'>>;
-  leadMerge?: Resolver<ResolversTypes['LeadMergePayload'], ParentType, ContextType, RequireFields<MutationLeadMergeArgs, 'input'>>;
-  _bulkApply?: Resolver<Array<ResolversTypes['BulkRowOutcome']>, ParentType, ContextType, RequireFields<Mutation_BulkApplyArgs, 'input'>>;
-};
-
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1185,7 +1614,15 @@ export type Resolvers<ContextType = OpportunityContext> = {
   OpportunityEdge?: OpportunityEdgeResolvers<ContextType>;
   OpportunityConnection?: OpportunityConnectionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
+  Campaign?: CampaignResolvers<ContextType>;
+  LeadCounts?: LeadCountsResolvers<ContextType>;
+  LeadAddress?: LeadAddressResolvers<ContextType>;
   LeadScoreReason?: LeadScoreReasonResolvers<ContextType>;
+  LeadConsent?: LeadConsentResolvers<ContextType>;
+  LeadCapturePayload?: LeadCapturePayloadResolvers<ContextType>;
+  LeadPayload?: LeadPayloadResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   LeadScoreCondition?: LeadScoreConditionResolvers<ContextType>;
   LeadDuplicate?: LeadDuplicateResolvers<ContextType>;
   LeadMergeFill?: LeadMergeFillResolvers<ContextType>;
@@ -1199,7 +1636,6 @@ export type Resolvers<ContextType = OpportunityContext> = {
   BulkRowCheck?: BulkRowCheckResolvers<ContextType>;
   BulkProblem?: BulkProblemResolvers<ContextType>;
   BulkRowOutcome?: BulkRowOutcomeResolvers<ContextType>;
-  Mutation?: MutationResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -1,13 +1,21 @@
-import { type DuplicateReason, isUuid, payload, type RuleOperator, type RuleValue } from '@dcrm/kit';
+import { type DuplicateMatch, type DuplicateReason, isUuid, payload, type RuleOperator, type RuleValue } from '@dcrm/kit';
 import { leadMerge } from '../domain/lead-merge.js';
 import { LEAD_FACT_FIELDS } from '../domain/lead-scoring.js';
 import { leadScoringRules, leadScoringRulesSet } from '../domain/lead-scoring-rules.js';
 import type { ILead } from '../entities/index.js';
-import type { OpportunityResolvers } from './context.js';
+import type { OpportunityContext, OpportunityResolvers } from './context.js';
 
 /** `notIn` → `NOT_IN`: kit's operator names in the GraphQL enum spelling. */
 const operatorEnum = (op: RuleOperator) => op.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase() as 'EQ';
 const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+
+/** A lead's possible duplicates that the caller may see (the lead loader keeps to its rows). */
+async function visibleDuplicates(lead: ILead, ctx: OpportunityContext): Promise<DuplicateMatch[]> {
+  if (lead.status === 'MERGED') return [];
+  const matches = await ctx.loaders.leadDuplicates.load(lead);
+  const visible = await Promise.all(matches.map((m) => (isUuid(m.id) ? ctx.loaders.lead.load(m.id) : null)));
+  return matches.filter((_, i) => visible[i]);
+}
 
 /** Scoring rules, duplicates and merges: Query.leadScoringRules, Mutation.leadScoringRulesSet/leadMerge, Lead's quality fields. */
 export const leadQualityResolvers: OpportunityResolvers = {
@@ -28,17 +36,13 @@ export const leadQualityResolvers: OpportunityResolvers = {
     leadMerge: async (_, { input }, ctx) => payload('lead', await leadMerge(ctx.em, ctx.principal, input)),
   },
   Lead: {
-    score: (l) => l.score,
     scoreExplanation: (l) => (l.scoreExplanation ?? []).map((r) => ({ name: null, conditions: [], ...r })),
-    duplicateOf: (l, _, ctx) => (l.duplicateOf ? ctx.loaders.lead.load(l.duplicateOf) : null),
     mergedInto: (l, _, ctx) => (l.mergedInto ? ctx.loaders.lead.load(l.mergedInto) : null),
     mergeHistory: (l) => l.mergeHistory ?? [],
-    duplicates: async (l, _, ctx) => {
-      if (l.status === 'MERGED') return [];
-      const matches = await ctx.loaders.leadDuplicates.load(l);
-      const visible = await Promise.all(matches.map((m) => (isUuid(m.id) ? ctx.loaders.lead.load(m.id) : null)));
-      return matches.filter((_, i) => visible[i]);
-    },
+    duplicates: (l, _, ctx) => visibleDuplicates(l, ctx),
+  },
+  LeadPayload: {
+    duplicates: (p, _, ctx) => (p.lead ? visibleDuplicates(p.lead, ctx) : []),
   },
   LeadDuplicate: {
     lead: async (m, _, ctx) => (await ctx.loaders.lead.load(m.id)) as ILead,

@@ -1,21 +1,23 @@
-import { isUuid, notFound, parsePage, toConnection } from '@dcrm/kit';
+import { isUuid, money, notFound, parsePage, toConnection } from '@dcrm/kit';
 import { readScope } from '../domain/access.js';
 import { tmfLeadStatus } from '../domain/status.js';
-import { leadsPage } from '../entities/index.js';
+import { LEAD_SORT_KEYS, leadsPage } from '../entities/index.js';
 import type { OpportunityResolvers } from './context.js';
 
 const cap = (first: number | null | undefined) => Math.max(0, Math.min(first ?? 20, 100));
 
-/** Leads: Query.leads/lead, type Lead, Customer.leads. */
+/** Leads: Query.leads/lead, type Lead, Customer.leads/leadCounts, Campaign.leads/leadCounts. */
 export const leadResolvers: OpportunityResolvers = {
   Query: {
     leads: async (_, args, ctx) => {
-      const page = parsePage(args, 'NEWEST', 1);
+      const sort = args.sort ?? 'NEWEST';
+      const keyOf = LEAD_SORT_KEYS[sort];
+      const page = parsePage(args, `LEADS_${sort}`, sort === 'NEWEST' ? 1 : 2);
       const scope = readScope(ctx.principal);
-      if (!scope) return toConnection([], page, 'NEWEST', () => []);
-      const rows = await leadsPage(ctx.em, scope, page);
+      if (!scope) return toConnection([], page, `LEADS_${sort}`, keyOf);
+      const rows = await leadsPage(ctx.em, scope, args.filter, sort, page);
       for (const row of rows) ctx.loaders.lead.prime(row.id, row);
-      return toConnection(rows, page, 'NEWEST', (l) => [l.id]);
+      return toConnection(rows, page, `LEADS_${sort}`, keyOf);
     },
     lead: async (_, { id }, ctx) => {
       readScope(ctx.principal);
@@ -28,8 +30,18 @@ export const leadResolvers: OpportunityResolvers = {
     __resolveReference: (ref, ctx) => (isUuid(ref.id) ? ctx.loaders.lead.load(ref.id) : null),
     tmfStatus: (l) => tmfLeadStatus(l.status),
     customer: (l) => (l.customerId ? { id: l.customerId } : null),
+    products: (l) => l.productIds.map((id) => ({ id })),
+    budget: (l) => (l.budgetAmount && l.budgetCurrency ? money(l.budgetAmount, l.budgetCurrency) : null),
+    campaign: (l) => (l.campaignId ? { id: l.campaignId } : null),
+    duplicateOf: (l, _, ctx) => (l.duplicateOf ? ctx.loaders.lead.load(l.duplicateOf) : null),
   },
   Customer: {
     leads: async (c, { first }, ctx) => (await ctx.loaders.customerLeads.load(c.id)).slice(0, cap(first)),
+    leadCounts: (c, _, ctx) => ctx.loaders.customerLeadCounts.load(c.id),
+  },
+  Campaign: {
+    __resolveReference: (ref) => (isUuid(ref.id) ? { id: ref.id } : null),
+    leads: async (c, { first }, ctx) => (await ctx.loaders.campaignLeads.load(c.id)).slice(0, cap(first)),
+    leadCounts: (c, _, ctx) => ctx.loaders.campaignLeadCounts.load(c.id),
   },
 };

@@ -7,6 +7,15 @@ const storefront = (brand: 'volt' | 'nimbus') => seedId('storefront', brand);
 export const leadId = (key: string) => seedId('lead', key);
 export const opportunityId = (key: string) => seedId('opportunity', key);
 
+/** What some demo leads are interested in and which campaign brought them. */
+const INTEREST: Record<string, { products: string[]; campaign?: string; budget?: string; category?: string }> = {
+  'volt-web-new': { products: ['volt-sim-unlimited'], campaign: 'volt-spring-upgrade', category: 'CONSUMER_MOBILE' },
+  'volt-selfcare-rejected': { products: ['volt-sim-50gb'], campaign: 'volt-spring-upgrade', category: 'CONSUMER_MOBILE' },
+  'volt-portal-converted': { products: ['volt-sim-unlimited-max'], budget: '12000.00', category: 'ENTERPRISE_MOBILE' },
+  'volt-email-qualified': { products: ['volt-sim-20gb'], budget: '150.00', category: 'SME_MOBILE' },
+  'nimbus-web-new': { products: ['nimbus-fibre-150'], category: 'CONSUMER_FIBRE' },
+};
+
 /** A pipeline per brand: leads in every state, opportunities at several stages. Idempotent. */
 export async function seed(em: EntityManager, _options: SeedOptions = {}): Promise<Record<string, unknown>> {
   const summary = { leads: LEADS.length, opportunities: OPPORTUNITIES.length };
@@ -16,13 +25,14 @@ export async function seed(em: EntityManager, _options: SeedOptions = {}): Promi
   await em.transactional(async (tx) => {
     for (const l of LEADS) {
       const capturedAt = new Date(now - l.ageDays * day);
+      const interest = INTEREST[l.key];
       tx.create(Lead, {
         id: leadId(l.key),
         storefrontId: storefront(l.brand),
         channel: l.channel,
         status: l.status,
         source: l.source,
-        campaignId: null,
+        campaignId: interest?.campaign ? seedId('campaign', interest.campaign) : null,
         customerId: l.customer ? seedId('customer', l.customer) : null,
         partnerId: l.partner ? seedId('partner', l.partner) : null,
         ownerStaffId: null,
@@ -33,12 +43,12 @@ export async function seed(em: EntityManager, _options: SeedOptions = {}): Promi
         email: l.email,
         mobile: l.mobile,
         address: null,
-        productIds: [],
+        productIds: (interest?.products ?? []).map((slug) => seedId('product', slug)),
         description: null,
         rating: l.rating ?? null,
-        category: null,
-        budgetAmount: null,
-        budgetCurrency: null,
+        category: interest?.category ?? null,
+        budgetAmount: interest?.budget ?? null,
+        budgetCurrency: interest?.budget ? (l.brand === 'volt' ? 'EUR' : 'GBP') : null,
         score: 0,
         scoreExplanation: [],
         duplicateOf: null,
