@@ -1,7 +1,7 @@
 import { createSubgraphServer, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
 import { migrations } from '../migrations/index.js';
 import { openCaptureLimits } from './domain/capture-limits.js';
-import { LeadDerive } from './domain/lead-derive.js';
+import { deriveLeadsOn } from './domain/lead-derive.js';
 import type { OpportunityServices } from './domain/services.js';
 import { entities } from './entities/index.js';
 import { createOpportunityLoaders } from './loaders.js';
@@ -18,12 +18,15 @@ export const opportunitySubgraph: SubgraphDefinition = {
   migrations,
   // Not audited: the domain-event outbox.
   auditExclude: ['Outbox'],
-  seed,
+  // Demo leads get their keys and scores like any other (the seed may run before `create`).
+  seed: (em, options) => {
+    deriveLeadsOn(em);
+    return seed(em, options);
+  },
   create: async ({ orm, secret, bus, peers, clock }) => {
     const services: OpportunityServices = { peers, bus, clock, captureLimits: openCaptureLimits() };
     // Keys, score and duplicate flag of every lead written, in the flush that writes it (once per ORM).
-    const events = orm.em.getEventManager();
-    if (![...events.getSubscribers()].some((s) => s instanceof LeadDerive)) events.registerSubscriber(new LeadDerive());
+    deriveLeadsOn(orm.em);
     return createSubgraphServer({
       name: 'opportunity',
       typeDefs,

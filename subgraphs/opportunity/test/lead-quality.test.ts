@@ -167,6 +167,11 @@ describe('duplicates and merges', () => {
     expect((await lead(admin, third.id)).duplicates).toEqual([]);
     const keys = await opportunitySql(stack, 'select email_key, name_key, address_key from opportunity.lead where id = ?', [second.id]);
     expect(keys[0]).toEqual({ email_key: `jane.${t}@example.com`, name_key: 'doe jane', address_key: '1 main st cork t12ab34' });
+    // Demo leads carry their keys too (the seed's flush derives them), so new leads match them.
+    const seeded = await opportunitySql(stack, 'select email_key, mobile_key, name_key from opportunity.lead where id = ?', [
+      seedId('lead', 'nimbus-web-new'),
+    ]);
+    expect(seeded[0]).toEqual({ email_key: 'tom.hughes@example.co.uk', mobile_key: '+447700900101', name_key: 'hughes tom' });
   });
 
   it('merges duplicates into a survivor: empty fields filled, merged leads MERGED, history kept, idempotent', async () => {

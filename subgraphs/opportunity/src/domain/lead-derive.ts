@@ -1,5 +1,5 @@
 import type { Rule } from '@dcrm/kit';
-import type { EventSubscriber, FlushEventArgs } from '@mikro-orm/core';
+import type { EventManager, EventSubscriber, FlushEventArgs } from '@mikro-orm/core';
 import type { ILead } from '../entities/index.js';
 import { candidateLeads, keysToColumns, leadKeys, matchAll, type Sql } from './lead-duplicates.js';
 import { scoreLead } from './lead-scoring.js';
@@ -40,6 +40,12 @@ export class LeadDerive implements EventSubscriber {
     }
     for (const lead of leads) uow.recomputeSingleChangeSet(lead);
   }
+}
+
+/** Registers `LeadDerive` on an ORM's event manager (shared by its forks), once. */
+export function deriveLeadsOn(em: { getEventManager(): EventManager }): void {
+  const events = em.getEventManager();
+  if (![...events.getSubscribers()].some((s) => s instanceof LeadDerive)) events.registerSubscriber(new LeadDerive());
 }
 
 /** The scoring rules of some storefronts (none: no rules, score 0). */

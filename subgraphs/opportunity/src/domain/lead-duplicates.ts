@@ -1,4 +1,4 @@
-import { type ContactKeys, contactIndex, contactKeys, type DuplicateMatch, type UserError } from '@dcrm/kit';
+import { type ContactKeys, contactIndex, contactKeys, type DuplicateMatch, isMobile, type UserError } from '@dcrm/kit';
 import type { ILead } from '../entities/index.js';
 
 /**
@@ -13,7 +13,7 @@ type Keyed = Pick<ILead, 'firstName' | 'lastName' | 'email' | 'mobile' | 'addres
 
 export function leadKeys(lead: Keyed, defaultCountry?: string | null): ContactKeys {
   const a = lead.address;
-  return contactKeys(
+  const keys = contactKeys(
     {
       firstName: lead.firstName,
       lastName: lead.lastName,
@@ -24,6 +24,8 @@ export function leadKeys(lead: Keyed, defaultCountry?: string | null): ContactKe
     },
     { defaultCountry },
   );
+  // A stored mobile is already E.164; keep it as the key even where the numbering plan does not know the range (test numbers).
+  return keys.mobile || !lead.mobile || !isMobile(lead.mobile) ? keys : { ...keys, mobile: lead.mobile };
 }
 
 /** The keys as the lead's columns hold them. */
