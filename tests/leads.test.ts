@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EVENTS, type LeadCapturedEvent, seedId } from '@dcrm/kit';
+import { runPeriodic } from '@dcrm/opportunity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { client, codes, customerId, KEYS, productId, type Response, signIn, startTestStack, testIp } from './support/stack.js';
@@ -204,5 +205,26 @@ describe('filters, sort and counts', () => {
     });
     expect(globex.body.data?.customer.leadCounts).toMatchObject({ qualified: expect.any(Number), converted: expect.any(Number) });
     expect(globex.body.data?.customer.leadCounts.converted).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('the outbox', () => {
+  it('publishes what the bus missed: the periodic task sends unpublished lead.captured once', async () => {
+    const reference = (await shopper()(CAPTURE, { input: { email: unique(), consent: { contact: true } } })).body.data?.leadCapture
+      .reference as string;
+    const opportunity = stack.subgraphs.find((s) => s.definition.name === 'opportunity') as Stack['subgraphs'][number];
+    const sql = (query: string, params: unknown[] = []) => opportunity.orm.em.fork().getConnection().execute(query, params);
+    // As if the bus had been down at commit.
+    await sql(`update "opportunity"."outbox" set published_at = null where payload->>'leadId' = ?`, [reference]);
+    const heard = () => events.filter((e) => e.leadId === reference).length;
+    const before = heard();
+    // No notification is due in this subgraph: the customer target is never called.
+    const customer = { name: 'customer', ready: async () => true, execute: async () => ({ errors: [{ message: 'unused' }] }) };
+    const services = { peers: () => customer, bus: stack.bus, clock: { now: () => new Date() } };
+    const first = await runPeriodic(opportunity.orm.em.fork() as never, services as never);
+    expect(first.events).toBeGreaterThanOrEqual(1);
+    expect(heard()).toBe(before + 1);
+    await runPeriodic(opportunity.orm.em.fork() as never, services as never);
+    expect(heard()).toBe(before + 1);
   });
 });

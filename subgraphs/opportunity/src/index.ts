@@ -8,6 +8,9 @@ import { createOpportunityLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seed } from './seed/index.js';
 
+/** Periodic work (outbox, notifications) for the job runner to schedule; tests call it directly. */
+export { runPeriodic } from './domain/periodic.js';
+
 export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url));
 
 /** The opportunity subgraph: leads from every channel and the sales pipeline (TMF699 Sales Management). */
