@@ -138,6 +138,7 @@ describe('lead.import', () => {
     const { op, userErrors } = await create(admin, content);
     expect(userErrors).toEqual([]);
     expect(op?.stats).toMatchObject({ total: 10_000, valid: 9_999, invalid: 1, batchCount: 40 });
+    const validated = Date.now();
     await confirmAndRun(op?.id as string);
     const done = (await admin(RESULTS, { id: op?.id })).body.data?.bulkOperation;
     expect(done.stats).toMatchObject({ succeeded: 9_998, failed: 1, pending: 0 });
@@ -152,6 +153,6 @@ describe('lead.import', () => {
       .getConnection()
       .execute(`select "row", problems from customer.bulk_operation_row where operation_id = ? and status = 'FAILED'`, [op?.id]);
     expect(failed).toEqual([{ row: 9_500, problems: [expect.objectContaining({ code: 'DUPLICATE' })] }]);
-    console.info(`lead.import: 10,000 rows validated and applied in ${Date.now() - started} ms`);
+    console.info(`lead.import, 10,000 rows: validated in ${validated - started} ms, applied in ${Date.now() - validated} ms`);
   }, 300_000);
 });
