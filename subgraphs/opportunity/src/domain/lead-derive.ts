@@ -11,6 +11,9 @@ import { scoreLead } from './lead-scoring.js';
  * existing match). One query for the rules and one for duplicate candidates per flush, whatever the
  * number of leads in it. Registered once on the subgraph's ORM (index.ts).
  */
+/** New leads whose writer already checked them against the brand's leads (lead.import): not looked up again. */
+export const duplicatesChecked = new WeakSet<object>();
+
 export class LeadDerive implements EventSubscriber {
   async onFlush({ uow, em }: FlushEventArgs): Promise<void> {
     const changes = uow.getChangeSets().filter((cs) => cs.meta.className === 'Lead' && (cs.type === 'create' || cs.type === 'update'));
@@ -24,7 +27,7 @@ export class LeadDerive implements EventSubscriber {
       const { score, explanation } = scoreLead(rules.get(lead.storefrontId) ?? [], lead);
       lead.score = score;
       lead.scoreExplanation = explanation;
-      if (changes[i].type === 'create' && lead.status !== 'MERGED' && !lead.duplicateOf) fresh.push(lead);
+      if (changes[i].type === 'create' && lead.status !== 'MERGED' && !lead.duplicateOf && !duplicatesChecked.has(lead)) fresh.push(lead);
     }
     for (const storefrontId of new Set(fresh.map((l) => l.storefrontId))) {
       const mine = fresh.filter((l) => l.storefrontId === storefrontId).map((l) => ({ id: l.id, keys: leadKeys(l) }));

@@ -17,6 +17,7 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LEAD_RATINGS, Lead, type LeadAddress, type LeadRating } from '../entities/index.js';
 import { SCOPES } from './access.js';
+import { duplicatesChecked } from './lead-derive.js';
 import { candidateLeads, leadKeys, type Sql } from './lead-duplicates.js';
 
 /**
@@ -211,7 +212,7 @@ export const leadImport = defineBulkAction({
       const dupe = dupes.get(row);
       if (dupe) return failed(row, dupe);
       const id = newId();
-      em.create(Lead, {
+      const lead = em.create(Lead, {
         id,
         storefrontId,
         channel: 'BULK',
@@ -226,6 +227,7 @@ export const leadImport = defineBulkAction({
         capturedAt: now,
         createdBy: 'bulk',
       });
+      duplicatesChecked.add(lead);
       return succeeded(row, id);
     });
     await em.flush();
