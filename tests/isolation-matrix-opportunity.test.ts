@@ -1,7 +1,7 @@
 import { seedId } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
-import { staffMutations } from './support/brand-matrix.js';
+import { dbRows, expectRefusedAndUnchanged, staffMutations, type WriteAttempt } from './support/brand-matrix.js';
 import { client, codes, customerId, distinctCodes, KEYS, PRIVATE_KEYS, type Response, signIn, startTestStack } from './support/stack.js';
 
 /**
@@ -208,9 +208,201 @@ describe('writes: brand, segment and partner', () => {
   });
 });
 
+// --- pipeline ---
+
+const P = {
+  create: `mutation ($input: OpportunityCreateInput!) { opportunityCreate(input: $input) { opportunity { id } userErrors { code field } } }`,
+  update: `mutation ($input: OpportunityUpdateInput!) { opportunityUpdate(input: $input) { opportunity { id } userErrors { code field } } }`,
+  transition: `mutation ($input: OpportunityTransitionInput!) { opportunityTransition(input: $input) { opportunity { id } userErrors { code field } } }`,
+  qualify: `mutation ($input: LeadQualifyInput!) { leadQualify(input: $input) { opportunity { id } userErrors { code field } } }`,
+  reasonCreate: `mutation ($input: RejectionReasonCreateInput!) { rejectionReasonCreate(input: $input) { reason { id } userErrors { code field } } }`,
+  reasonUpdate: `mutation ($input: RejectionReasonUpdateInput!) { rejectionReasonUpdate(input: $input) { reason { id } userErrors { code field } } }`,
+  define: `mutation ($input: CustomFieldDefineInput!) { customFieldDefine(input: $input) { definition { id } userErrors { code field } } }`,
+};
+const opportunityRow = (key: string) => () =>
+  dbRows(stack, 'opportunity', 'select version, name, stage, status from "opportunity"."opportunity" where id = ?', [opportunity(key)]);
+const leadRow = (key: string) => () =>
+  dbRows(
+    stack,
+    'opportunity',
+    'select l.status, (select count(*) from "opportunity"."opportunity" o where o.lead_id = l.id) as n from "opportunity"."lead" l where l.id = ?',
+    [lead(key)],
+  );
+const named = (name: string) => () => dbRows(stack, 'opportunity', 'select id from "opportunity"."opportunity" where name = ?', [name]);
+const reasonRows = () =>
+  dbRows(stack, 'opportunity', 'select code, label, active, version from "opportunity"."opportunity_reason" order by id');
+const definitionRows = () =>
+  dbRows(stack, 'opportunity', 'select key, label, required, version from "opportunity"."custom_field_definition" order by id');
+const versionOf = async (key: string) => ((await opportunityRow(key)()) as { version: number }[])[0].version;
+
+async function voltReason(): Promise<{ id: string; version: number }> {
+  const res = await as.voltManager('{ rejectionReasons(kind: LOSS) { id code version } }');
+  const reasons = (res.body.data?.rejectionReasons ?? []) as { id: string; code: string; version: number }[];
+  const price = reasons.find((r) => r.code === 'PRICE');
+  if (!price) throw new Error('no PRICE reason in Volt');
+  return { id: price.id, version: price.version };
+}
+
+const pipelineWrites = (): WriteAttempt[] => [
+  {
+    mutation: 'opportunityUpdate',
+    what: 'Nimbus staff rename a Volt opportunity',
+    attempt: async () =>
+      as.nimbusAgent(P.update, { input: { id: opportunity('volt-walsh-new'), version: await versionOf('volt-walsh-new'), name: 'Taken' } }),
+    refusal: 'NOT_FOUND',
+    rows: opportunityRow('volt-walsh-new'),
+  },
+  {
+    mutation: 'opportunityUpdate',
+    what: 'a consumer agent renames an SMB opportunity of its own brand',
+    attempt: async () =>
+      as.consumerAgent(P.update, {
+        input: { id: opportunity('volt-walsh-new'), version: await versionOf('volt-walsh-new'), name: 'Taken' },
+      }),
+    refusal: 'NOT_FOUND',
+    rows: opportunityRow('volt-walsh-new'),
+  },
+  {
+    mutation: 'opportunityUpdate',
+    what: 'partner Skyline edits Connectify’s opportunity',
+    attempt: async () =>
+      as.skyline(P.update, {
+        input: { id: opportunity('volt-connectify-renewal'), version: await versionOf('volt-connectify-renewal'), name: 'Taken' },
+      }),
+    refusal: 'NOT_FOUND',
+    rows: opportunityRow('volt-connectify-renewal'),
+  },
+  {
+    mutation: 'opportunityTransition',
+    what: 'Nimbus staff move a Volt opportunity',
+    attempt: async () =>
+      as.nimbusAgent(P.transition, {
+        input: { id: opportunity('volt-globex-upsell'), version: await versionOf('volt-globex-upsell'), to: 'NEGOTIATION' },
+      }),
+    refusal: 'NOT_FOUND',
+    rows: opportunityRow('volt-globex-upsell'),
+  },
+  {
+    mutation: 'opportunityTransition',
+    what: 'a consumer agent moves an enterprise opportunity',
+    attempt: async () =>
+      as.consumerAgent(P.transition, {
+        input: { id: opportunity('volt-globex-upsell'), version: await versionOf('volt-globex-upsell'), to: 'NEGOTIATION' },
+      }),
+    refusal: 'NOT_FOUND',
+    rows: opportunityRow('volt-globex-upsell'),
+  },
+  {
+    mutation: 'opportunityCreate',
+    what: 'Nimbus staff open an opportunity for a Volt customer',
+    attempt: () => as.nimbusAgent(P.create, { input: { name: 'Matrix cross-brand', customerId: customerId('globex') } }),
+    refusal: 'NOT_FOUND',
+    rows: named('Matrix cross-brand'),
+  },
+  {
+    mutation: 'opportunityCreate',
+    what: 'a consumer agent opens an SMB prospect',
+    attempt: () => as.consumerAgent(P.create, { input: { name: 'Matrix segment', segment: 'smb', contact: { name: 'X' } } }),
+    refusal: 'FORBIDDEN',
+    rows: named('Matrix segment'),
+  },
+  {
+    mutation: 'opportunityCreate',
+    what: 'staff without opportunity:write open one',
+    attempt: () => as.catalogAdmin(P.create, { input: { name: 'Matrix no scope', contact: { name: 'X' } } }),
+    refusal: 'FORBIDDEN',
+    rows: named('Matrix no scope'),
+  },
+  {
+    mutation: 'leadQualify',
+    what: 'Nimbus staff qualify a Volt lead',
+    attempt: () => as.nimbusAgent(P.qualify, { input: { leadId: lead('volt-web-new') } }),
+    refusal: 'NOT_FOUND',
+    rows: leadRow('volt-web-new'),
+  },
+  {
+    mutation: 'leadQualify',
+    what: 'a consumer agent qualifies an SMB lead',
+    attempt: () => as.consumerAgent(P.qualify, { input: { leadId: lead('volt-bulk-new') } }),
+    refusal: 'NOT_FOUND',
+    rows: leadRow('volt-bulk-new'),
+  },
+  {
+    mutation: 'leadQualify',
+    what: 'partner Skyline qualifies Connectify’s lead',
+    attempt: () => as.skyline(P.qualify, { input: { leadId: lead('volt-partner-new') } }),
+    refusal: 'NOT_FOUND',
+    rows: leadRow('volt-partner-new'),
+  },
+  {
+    mutation: 'rejectionReasonUpdate',
+    what: 'Nimbus staff retire a Volt reason',
+    attempt: async () => as.nimbusAgent(P.reasonUpdate, { input: { ...(await voltReason()), active: false } }),
+    refusal: 'NOT_FOUND',
+    rows: reasonRows,
+  },
+  {
+    mutation: 'rejectionReasonUpdate',
+    what: 'a sales agent without opportunity:manage retires a reason',
+    attempt: async () => as.businessAgent(P.reasonUpdate, { input: { ...(await voltReason()), active: false } }),
+    refusal: 'FORBIDDEN',
+    rows: reasonRows,
+  },
+  {
+    mutation: 'rejectionReasonCreate',
+    what: 'a sales agent without opportunity:manage adds a reason',
+    attempt: () => as.businessAgent(P.reasonCreate, { input: { code: 'MATRIX', label: 'Matrix', kind: 'LOSS' } }),
+    refusal: 'FORBIDDEN',
+    rows: reasonRows,
+  },
+  {
+    mutation: 'customFieldDefine',
+    what: 'a sales agent without opportunity:manage defines a field',
+    attempt: () => as.businessAgent(P.define, { input: { entity: 'OPPORTUNITY', key: 'matrix', label: 'Matrix', type: 'TEXT' } }),
+    refusal: 'FORBIDDEN',
+    rows: definitionRows,
+  },
+];
+
+describe('pipeline writes: another brand, another segment, another partner, no scope', () => {
+  it.each(pipelineWrites().map((c, i) => [`${c.mutation}: ${c.what}`, i] as const))('%s is refused and changes nothing', async (_, i) => {
+    await expectRefusedAndUnchanged(pipelineWrites()[i]);
+  });
+
+  it('pipeline reads: customers and keys cannot ask, partners get no analysis, each brand its own configuration', async () => {
+    for (const gql of [as.aoife, as.shopper, as.chatbot]) {
+      expect(distinctCodes(await gql('{ pipelineStages { code } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      expect(distinctCodes(await gql('{ rejectionReasons { code } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    }
+    const analysis = `{ opportunityRejectionAnalysis(from: "2020-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", groupBy: REASON) { key total } }`;
+    expect(distinctCodes(await as.connectify(analysis))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(distinctCodes(await as.businessAgent(analysis))).toEqual(['FORBIDDEN']);
+    expect((await as.voltManager(analysis)).body.data?.opportunityRejectionAnalysis).toEqual(expect.any(Array));
+    const voltReasons = (await as.voltManager('{ rejectionReasons { id } }')).body.data?.rejectionReasons.map((r: { id: string }) => r.id);
+    const nimbusReasons = (await as.nimbusAgent('{ rejectionReasons { id } }')).body.data?.rejectionReasons.map(
+      (r: { id: string }) => r.id,
+    );
+    expect(voltReasons.length).toBeGreaterThan(0);
+    expect(voltReasons.filter((id: string) => nimbusReasons.includes(id))).toEqual([]);
+    expect((await as.connectify('{ pipelineStages { code } }')).body.data?.pipelineStages.length).toBeGreaterThan(0);
+  });
+});
+
 // Staff mutations of the opportunity subgraph and the cases (in this file or the writes matrices) that cover them.
 // leadScoringRulesSet, leadMerge: above; the bulk import (lead.import) in subgraphs/opportunity/test/lead-import.test.ts.
-const COVERED: string[] = ['leadCreate', 'leadUpdate', 'leadScoringRulesSet', 'leadMerge'];
+const COVERED: string[] = [
+  'customFieldDefine',
+  'leadCreate',
+  'leadMerge',
+  'leadQualify',
+  'leadScoringRulesSet',
+  'leadUpdate',
+  'opportunityCreate',
+  'opportunityTransition',
+  'opportunityUpdate',
+  'rejectionReasonCreate',
+  'rejectionReasonUpdate',
+];
 
 describe('coverage', () => {
   it('every staff mutation of the opportunity subgraph is in the matrix', () => {

@@ -419,3 +419,120 @@ describe('NPS read back: brand and segment', () => {
     expect(active === null || typeof active.question === 'string').toBe(true);
   });
 });
+
+describe('teams: brand A vs brand B, and who may read them', () => {
+  const TEAMS = {
+    voltSales: seedId('team', 'volt-sales'),
+    nimbusSales: seedId('team', 'nimbus-sales'),
+    finance: seedId('team', 'finance'),
+  };
+  const listed = async (gql: Gql) => ((await gql('{ teams { id } }')).body.data?.teams ?? []).map((t: { id: string }) => t.id);
+
+  it("staff list their brand's teams and the shared ones, never the other brand's; nested members stay in the brand", async () => {
+    expect(await listed(as.consumerAgent)).toEqual(expect.arrayContaining([TEAMS.voltSales, TEAMS.finance]));
+    expect(await listed(as.consumerAgent)).not.toContain(TEAMS.nimbusSales);
+    expect(await listed(as.nimbusAgent)).toEqual(expect.arrayContaining([TEAMS.nimbusSales, TEAMS.finance]));
+    expect(await listed(as.nimbusAgent)).not.toContain(TEAMS.voltSales);
+    const own = (await as.nimbusAgent('{ staffMe { teams { id members { email } } } }')).body.data?.staffMe.teams as {
+      id: string;
+      members: { email: string }[];
+    }[];
+    expect(own.map((t) => t.id)).not.toContain(TEAMS.voltSales);
+    expect(own.flatMap((t) => t.members.map((m) => m.email)).every((e) => !e.endsWith('@volt.example'))).toBe(true);
+  });
+
+  it('a team of another brand resolves to null by reference, for staff and for a service of the other brand', async () => {
+    const query = `{ _entities(representations: [{ __typename: "Team", id: "${TEAMS.voltSales}" }]) { ... on Team { name } } }`;
+    const ask = (p: Principal) => {
+      const body = { query };
+      return request(stack.subgraphs.find((s) => s.definition.name === 'customer')?.server.handler as Parameters<typeof request>[0])
+        .post('/graphql')
+        .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: signPrincipal(p, internalSecret(), { audience: 'customer', body }) })
+        .send(body);
+    };
+    const base = { id: 'x', partnerId: null, roles: [], scopes: [] };
+    expect((await ask({ ...base, kind: 'staff', storefrontId: STOREFRONT_IDS.volt })).body.data._entities).toEqual([
+      { name: 'Volt sales' },
+    ]);
+    expect((await ask({ ...base, kind: 'staff', storefrontId: STOREFRONT_IDS.nimbus })).body.data._entities).toEqual([null]);
+    expect((await ask({ ...base, kind: 'service', storefrontId: STOREFRONT_IDS.nimbus })).body.data._entities).toEqual([null]);
+    expect((await ask({ ...base, kind: 'customer', storefrontId: STOREFRONT_IDS.volt })).body.data._entities).toEqual([null]);
+  });
+
+  it('customers, partners, their keys and storefront keys cannot name teams', async () => {
+    for (const gql of [as.aoife, as.connectify, as.connectifyKey, as.chatbot, as.shopper])
+      expect(distinctCodes(await gql('{ teams { id } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+});
+
+describe('tickets: customer, partner, segment and brand', () => {
+  const TICKET = {
+    aoife: seedId('ticket', 'aoife-no-data'),
+    acme: seedId('ticket', 'acme-pbx-down'),
+    connectify: seedId('ticket', 'connectify-sim'),
+    skyline: seedId('ticket', 'skyline-port'),
+    oliver: seedId('ticket', 'oliver-broadband'),
+  };
+  const ticketIds = async (gql: Gql) =>
+    ((await gql('{ tickets(first: 100) { nodes { id } } }')).body.data?.tickets.nodes ?? []).map((n: { id: string }) => n.id);
+  const seesTicket = async (gql: Gql, id: string) => {
+    const res = await gql('query ($id: ID!) { ticket(id: $id) { id } }', { id });
+    if (res.body.data?.ticket?.id === id) return true;
+    expect(codes(res)).toEqual(['NOT_FOUND']);
+    return false;
+  };
+
+  it('customer A never sees customer B’s tickets; partners only their accounts’', async () => {
+    expect(await seesTicket(as.aoife, TICKET.aoife)).toBe(true);
+    expect(await seesTicket(as.conor, TICKET.aoife)).toBe(false);
+    expect(await ticketIds(as.conor)).not.toContain(TICKET.aoife);
+    // Other test files raise tickets on partners' accounts too: whose tickets, not how many.
+    const accounts = async (gql: Gql) =>
+      new Set(
+        ((await gql('{ tickets(first: 100) { nodes { customer { id } } } }')).body.data?.tickets.nodes ?? []).map(
+          (n: { customer: { id: string } }) => n.customer.id,
+        ),
+      );
+    for (const gql of [as.connectify, as.connectifyKey]) {
+      expect(await ticketIds(gql)).toContain(TICKET.connectify);
+      expect([...(await accounts(gql))].every((id) => id === ID.niamh || id === ID.kelly)).toBe(true);
+    }
+    expect(await ticketIds(as.skyline)).toContain(TICKET.skyline);
+    expect([...(await accounts(as.skyline))]).toEqual([ID.sean]);
+    expect(await seesTicket(as.skyline, TICKET.connectify)).toBe(false);
+  });
+
+  it('staff see their segments’ tickets in their brands only', async () => {
+    expect(await seesTicket(as.consumerAgent, TICKET.aoife)).toBe(true);
+    expect(await seesTicket(as.consumerAgent, TICKET.acme)).toBe(false);
+    expect(await seesTicket(as.businessAgent, TICKET.acme)).toBe(true);
+    expect(await seesTicket(as.businessAgent, TICKET.aoife)).toBe(false);
+    expect(await seesTicket(as.voltManager, TICKET.oliver)).toBe(false);
+    expect(await seesTicket(as.nimbusAgent, TICKET.aoife)).toBe(false);
+    expect(await ticketIds(as.nimbusAgent)).toContain(TICKET.oliver);
+  });
+
+  it('storefront and chatbot keys read no tickets', async () => {
+    for (const gql of [as.shopper, as.chatbot]) expect(await ticketIds(gql)).toEqual([]);
+  });
+
+  it('_entities straight to the ticket subgraph keeps the row rules', async () => {
+    const query = `{ _entities(representations: [{ __typename: "Ticket", id: "${TICKET.aoife}" }]) { ... on Ticket { id } } }`;
+    const ask = (p: Principal) => {
+      const body = { query };
+      const header = signPrincipal(p, internalSecret(), { audience: 'ticket', body });
+      return request(stack.subgraphs.find((s) => s.definition.name === 'ticket')?.server.handler as Parameters<typeof request>[0])
+        .post('/graphql')
+        .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: header })
+        .send(body);
+    };
+    const base = { storefrontId: STOREFRONT_IDS.volt, partnerId: null, roles: [], scopes: [] };
+    expect((await ask({ ...base, kind: 'customer', id: ID.aoife })).body.data._entities).toEqual([{ id: TICKET.aoife }]);
+    expect((await ask({ ...base, kind: 'customer', id: ID.conor })).body.data._entities).toEqual([null]);
+    const agent = { ...base, kind: 'staff' as const, id: 'x', roles: ['segment:consumer'] };
+    expect((await ask({ ...agent, scopes: ['ticket:read'] })).body.data._entities).toEqual([{ id: TICKET.aoife }]);
+    expect((await ask(agent)).body.data._entities).toEqual([null]);
+    expect((await ask({ ...agent, scopes: ['ticket:read'], roles: ['segment:smb'] })).body.data._entities).toEqual([null]);
+    expect((await ask({ ...base, kind: 'partner', id: 'x', partnerId: seedId('partner', 'skyline') })).body.data._entities).toEqual([null]);
+  });
+});

@@ -140,7 +140,7 @@ describe('leadCreate and leadUpdate (staff and partners)', () => {
   });
 
   it('updates with the version read; a stale version is CONFLICT and writes nothing', async () => {
-    const { lead } = (await manager(CREATE, { input: { email: unique() } })).body.data?.leadCreate;
+    const { lead } = (await manager(CREATE, { input: { email: unique() } })).body.data?.leadCreate ?? {};
     const first = (await manager(UPDATE, { input: { id: lead.id, version: lead.version, status: 'ACKNOWLEDGED', rating: 'WARM' } })).body
       .data?.leadUpdate;
     expect(first.lead).toMatchObject({ status: 'ACKNOWLEDGED', version: lead.version + 1 });
@@ -159,7 +159,7 @@ describe('leadCreate and leadUpdate (staff and partners)', () => {
   });
 
   it('another partner’s or segment’s lead is NOT_FOUND', async () => {
-    const { lead } = (await connectify(CREATE, { input: { email: unique() } })).body.data?.leadCreate;
+    const { lead } = (await connectify(CREATE, { input: { email: unique() } })).body.data?.leadCreate ?? {};
     const skyline = (await signIn(stack.router.handler, 'partnerLogin', 'ops@skyline.example')).gql;
     const res = (await skyline(UPDATE, { input: { id: lead.id, version: lead.version, rating: 'HOT' } })).body.data?.leadUpdate;
     expect(errors(res)).toEqual(['input.id:NOT_FOUND']);

@@ -1,4 +1,4 @@
-import { Lead, Opportunity } from '@dcrm/opportunity/entities/index.js';
+import { Lead, Opportunity, OpportunityHistory, OpportunityLine } from '@dcrm/opportunity/entities/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../bench/operations.js';
 import type { Stack } from '../stack/src/stack.js';
@@ -105,6 +105,52 @@ describe('carts with totals and discounts', () => {
   });
 });
 
+describe('knowledge base', () => {
+  const SEARCH = `query ($first: Int) { articleSearch(query: "bill or charge or data or order or signal or phone or broadband or router", first: $first) {
+    nodes { rank snippet article { id title history { to actor { id } } deflectionCount linkedTicketCount author { id } } } } }`;
+  const TICKETS = '{ tickets(first: 100) { nodes { id articles { id title history { to } } } } }';
+
+  it('article search: the same statements for 1 result as for all, with history and counts', async () => {
+    const agent = (await signIn(stack.router.handler, 'staffLogin', 'agent.consumer@volt.example')).gql;
+    await agent(SEARCH, { first: 1 });
+    const small = await agent(SEARCH, { first: 1 });
+    const big = await agent(SEARCH, { first: 100 });
+    expect(big.body.errors).toBeUndefined();
+    expect(small.body.data?.articleSearch.nodes).toHaveLength(1);
+    expect(big.body.data?.articleSearch.nodes.length).toBeGreaterThan(3);
+    expect(big.statements).toBe(small.statements);
+  });
+
+  it('Ticket.articles over a page of tickets: no statement per ticket', async () => {
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    await manager(TICKETS);
+    const res = await manager(TICKETS);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.tickets.nodes.length).toBeGreaterThan(3);
+    // tickets, their links, the linked articles, the articles' history: one each.
+    expect(res.statements).toBeLessThanOrEqual(5);
+  });
+});
+
+describe("the agent's ticket queue", () => {
+  const QUEUE = `query ($first: Int!) { tickets(first: $first, sort: PRIORITY) { nodes {
+    id status priority customer { id name } assignee { id } relatedOrder { id }
+    comments { body author { kind } } internalComments { body } attachments { fileName } statusHistory { to actor { kind } }
+    allowedTransitions } } }`;
+
+  it('no more statements for 9 tickets with their comments, files, history and accounts than for 2', async () => {
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    await manager(QUEUE, { first: 2 });
+    const small = await manager(QUEUE, { first: 2 });
+    const big = await manager(QUEUE, { first: 9 });
+    expect(small.body.errors).toBeUndefined();
+    expect(big.body.errors).toBeUndefined();
+    expect(big.body.data?.tickets.nodes).toHaveLength(9);
+    expect(big.body.data?.tickets.nodes.some((t: { comments: unknown[] }) => t.comments.length > 0)).toBe(true);
+    expect(big.statements).toBeLessThanOrEqual(small.statements);
+  });
+});
+
 /** `count` leads of a customer, each qualified into an opportunity: the newest rows, so a small page holds them too. */
 async function newestPipelineRows(count: number) {
   const opportunity = stack.subgraphs.find((s) => s.definition.name === 'opportunity') as Stack['subgraphs'][number];
@@ -124,7 +170,26 @@ async function newestPipelineRows(count: number) {
       scoreExplanation: [],
     });
     await em.flush();
-    em.create(Opportunity, { ...common, leadId: lead.id, name: `N+1 ${i}`, type: 'UPSELL', stage: 'PROPOSAL', status: 'OPEN' });
+    const o = em.create(Opportunity, { ...common, leadId: lead.id, name: `N+1 ${i}`, type: 'UPSELL', stage: 'PROPOSAL', status: 'OPEN' });
+    await em.flush();
+    const { storefrontId } = common;
+    em.create(OpportunityLine, {
+      opportunityId: o.id,
+      storefrontId,
+      productId: productId('volt-sim-20gb'),
+      name: 'Plan',
+      kind: 'PLAN',
+      quantity: 1,
+      position: 1,
+    });
+    em.create(OpportunityHistory, {
+      opportunityId: o.id,
+      storefrontId,
+      toStage: 'PROPOSAL',
+      toStatus: 'OPEN',
+      actorKind: 'service',
+      at: new Date(),
+    });
     await em.flush();
   }
 }
@@ -133,7 +198,9 @@ describe('the sales pipeline lists (opportunity subgraph)', () => {
   const LEADS = `query ($first: Int) { leads(first: $first) { nodes { id status tmfStatus customer { id name }
     score scoreExplanation { rule } duplicateOf { id } duplicates { score lead { id status } } } } }`;
   const OPPORTUNITIES = `query ($first: Int) { opportunities(first: $first) {
-    nodes { id stage status lead { id status customer { id name } } customer { id name } } } }`;
+    nodes { id stage status tmfStatus lead { id status customer { id name } } customer { id name }
+      lines { productId quantity unitMonthly } history { toStage actor at } estimatedValue { firstYear }
+      customFields { key value } } } }`;
 
   it('leads and opportunities: no more statements for a full page than for two rows', async () => {
     await newestPipelineRows(3);

@@ -19,6 +19,7 @@ import {
 import { opportunitySubgraph } from '@dcrm/opportunity';
 import { promotionSubgraph } from '@dcrm/promotion';
 import { loadSupergraph } from '@dcrm/schema';
+import { ticketSubgraph } from '@dcrm/ticket';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRouter, type Router } from '../router/src/router.js';
@@ -49,6 +50,7 @@ beforeAll(async () => {
     await bootSubgraph(cartSubgraph, options),
     await bootSubgraph(promotionSubgraph, options),
     await bootSubgraph(opportunitySubgraph, options),
+    await bootSubgraph(ticketSubgraph, options),
   ];
   for (const subgraph of booted) urls.set(subgraph.definition.name, await serve(subgraph));
   catalogUrl = urls.get('catalog') as string;
@@ -140,6 +142,7 @@ describe('readiness', () => {
         httpTarget('cart', `${urls.get('cart')}/graphql`, secret),
         httpTarget('promotion', `${urls.get('promotion')}/graphql`, secret),
         httpTarget('opportunity', `${urls.get('opportunity')}/graphql`, secret),
+        httpTarget('ticket', `${urls.get('ticket')}/graphql`, secret),
       ],
     });
     try {
@@ -148,7 +151,14 @@ describe('readiness', () => {
       expect((await request(doomed.server.handler).get('/readyz')).status).toBe(503);
       const ready = await request(outageRouter.handler).get('/readyz');
       expect(ready.status).toBe(200);
-      expect(ready.body.subgraphs).toEqual({ catalog: false, customer: true, cart: true, promotion: true, opportunity: true });
+      expect(ready.body.subgraphs).toEqual({
+        catalog: false,
+        customer: true,
+        cart: true,
+        promotion: true,
+        opportunity: true,
+        ticket: true,
+      });
       expect((await request(outageRouter.handler).get('/healthz')).status).toBe(200);
       const query = await client(outageRouter.handler, KEYS.volt)('{ storefront { name } }');
       expect(query.body.data?.storefront ?? null).toBeNull();
@@ -187,7 +197,7 @@ describe('the compiled build, started as in production', { timeout: 300_000 }, (
   it('serves the storefront through the router, every subgraph ready', async () => {
     const router = served(children, 'router');
     const ready = (await (await fetch(`${router.base}/readyz`)).json()) as { subgraphs: Record<string, boolean> };
-    expect(ready.subgraphs).toEqual({ catalog: true, customer: true, cart: true, promotion: true, opportunity: true });
+    expect(ready.subgraphs).toEqual({ catalog: true, customer: true, cart: true, promotion: true, opportunity: true, ticket: true });
     const res = await client(router.base, KEYS.nimbus)('{ storefront { slug currencyCode } products(first: 3) { nodes { name } } }');
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.storefront).toEqual({ slug: 'nimbus', currencyCode: 'GBP' });

@@ -13,6 +13,7 @@ function start(script: string, env: Record<string, string>): Promise<{ code: num
       CUSTOMER_URL: 'http://127.0.0.1:1/graphql',
       CART_URL: 'http://127.0.0.1:1/graphql',
       PROMOTION_URL: 'http://127.0.0.1:1/graphql',
+      TICKET_URL: 'http://127.0.0.1:1/graphql',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,11 +1,12 @@
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventBus } from './bus.js';
+import type { JobDb } from './jobs.js';
 
 /**
- * Domain events through an outbox: a subgraph writes the event as a row of its `outbox` table in the
- * transaction of the change (its own entity over this table), publishes it at once after the commit
- * (`publishCommitted`), and a periodic task publishes what a crash or a bus outage left (`publishPending`).
- * Delivery is at least once: consumers count each event once by its id (the row's id is the event's).
+ * Domain events through a subgraph's outbox table, written once for every subgraph: the event is a
+ * row of the transaction that caused it (so a rolled-back change publishes nothing), published after
+ * the commit and again by the subgraph's periodic task for rows whose first publish did not happen.
+ * Consumers dedupe by the event's id (the row's id), since a row may be published more than once.
  */
 export function eventOutboxSql(schema: string): string[] {
   const table = `"${schema}"."outbox"`;
@@ -16,37 +17,61 @@ export function eventOutboxSql(schema: string): string[] {
   ];
 }
 
+/** Writes an event into the caller's transaction (`db` is its EntityManager); the payload carries `eventId` = `id`. */
+export async function enqueueEvent(db: JobDb, schema: string, event: { id: string; type: string; payload: unknown; at: Date }) {
+  await db.execute(`insert into "${schema}"."outbox" (id, type, payload, created_at) values (?, ?, ?::jsonb, ?)`, [
+    event.id,
+    event.type,
+    JSON.stringify(event.payload),
+    event.at,
+  ]);
+}
+
+/**
+ * Publishes unpublished rows (`ids`: just these, after their commit; otherwise the oldest 100), each
+ * marked in the same transaction as it is published: a failed publish leaves it for the next run.
+ * Rows another instance is publishing are skipped. Returns how many were published.
+ */
+export async function publishOutbox(em: EntityManager, bus: EventBus, schema: string, now: Date, ids?: readonly string[]): Promise<number> {
+  if (ids && ids.length === 0) return 0;
+  const table = `"${schema}"."outbox"`;
+  const which = ids ? `id in (${ids.map(() => '?').join(', ')}) and` : '';
+  return em.transactional(async (tx) => {
+    const rows = (await tx.execute(
+      `select id, type, payload from ${table} where ${which} published_at is null order by created_at limit 100 for update skip locked`,
+      [...(ids ?? [])],
+    )) as { id: string; type: string; payload: unknown }[];
+    for (const row of rows) await bus.publish(row.type, row.payload);
+    if (rows.length) {
+      await tx.execute(`update ${table} set published_at = ? where id in (${rows.map(() => '?').join(', ')})`, [
+        now,
+        ...rows.map((r) => r.id),
+      ]);
+    }
+    return rows.length;
+  });
+}
+
+/** An event row as the subgraph wrote it into its transaction. */
 export type OutboxEvent = { id: string; type: string; payload: unknown };
 
-const table = (em: EntityManager) => `"${em.config.get('schema')}"."outbox"`;
+const schemaOf = (em: EntityManager) => em.config.get('schema') as string;
 
-/** After the commit: each event published, then its row marked; one the bus refuses is left for `publishPending`. */
+/** After the commit: publishes these rows at once (one the bus refuses is left for the periodic run). */
 export async function publishCommitted(em: EntityManager, bus: EventBus, events: readonly OutboxEvent[], now = new Date()): Promise<void> {
-  for (const event of events) {
-    try {
-      await bus.publish(event.type, event.payload);
-      await em
-        .fork()
-        .getConnection()
-        .execute(`update ${table(em)} set published_at = ? where id = ? and published_at is null`, [now, event.id]);
-    } catch {
-      // publishPending sends it later; consumers dedupe by the event's id.
-    }
+  try {
+    await publishOutbox(
+      em.fork() as EntityManager,
+      bus,
+      schemaOf(em),
+      now,
+      events.map((e) => e.id),
+    );
+  } catch {
+    // The periodic run publishes them later; consumers dedupe by the event's id.
   }
 }
 
-/** Publishes rows still unpublished (oldest first, at most 100), each claimed once across instances. */
-export async function publishPending(em: EntityManager, bus: EventBus, now = new Date()): Promise<number> {
-  // One statement: claimed and marked at once, so two instances never publish the same row.
-  const rows = (await em
-    .fork()
-    .getConnection()
-    .execute(
-      `update ${table(em)} set published_at = ? where id in (
-         select id from ${table(em)} where published_at is null order by created_at limit 100 for update skip locked)
-       returning type, payload`,
-      [now],
-    )) as { type: string; payload: unknown }[];
-  for (const row of rows) await bus.publish(row.type, row.payload);
-  return rows.length;
-}
+/** The periodic run: the oldest unpublished rows of the subgraph's outbox. */
+export const publishPending = (em: EntityManager, bus: EventBus, now = new Date()): Promise<number> =>
+  publishOutbox(em.fork() as EntityManager, bus, schemaOf(em), now);

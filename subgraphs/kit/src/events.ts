@@ -7,6 +7,9 @@ export const EVENTS = {
   cartAbandoned: 'dcrm.cart.abandoned',
   orderPlaced: 'dcrm.order.placed',
   leadCaptured: 'dcrm.lead.captured',
+  leadQualified: 'dcrm.lead.qualified',
+  opportunityWon: 'dcrm.opportunity.won',
+  opportunityLost: 'dcrm.opportunity.lost',
 } as const;
 
 /** Live-offer fan-out: the router subscribes to these for its graphql-ws subscribers; the payload is `{ offerId }`. */
@@ -54,6 +57,23 @@ export type OrderPlacedEvent = {
   at: string;
 };
 
+/** Ticket events (the ticket subgraph publishes them through its outbox): promotion's real-time rules, surveys after resolution. */
+export const TICKET_EVENTS = {
+  resolved: 'dcrm.ticket.resolved',
+  escalated: 'dcrm.ticket.escalated',
+} as const;
+
+/** A ticket moved to RESOLVED; `eventId` is the outbox row's id. */
+export type TicketResolvedEvent = {
+  eventId: string;
+  ticketId: string;
+  storefrontId: string;
+  customerId: string;
+  category: string;
+  priority: string;
+  at: string;
+};
+
 /** A lead was captured (the opportunity subgraph publishes it after the commit, through its outbox). */
 export type LeadCapturedEvent = {
   eventId: string;
@@ -64,5 +84,18 @@ export type LeadCapturedEvent = {
   customerId: string | null;
   partnerId: string | null;
   productIds: string[];
+  at: string;
+};
+
+/** A lead was qualified into an opportunity, or an opportunity reached WON or LOST (the opportunity subgraph, through its outbox). */
+export type SalesPipelineEvent = {
+  eventId: string;
+  storefrontId: string;
+  opportunityId: string;
+  leadId: string | null;
+  customerId: string | null;
+  segment: string;
+  stage: string;
+  reasonCode: string | null;
   at: string;
 };

@@ -19,8 +19,8 @@ export const opportunitySubgraph: SubgraphDefinition = {
   typeDefs,
   entities,
   migrations,
-  // Not audited: the domain-event outbox.
-  auditExclude: ['Outbox'],
+  // Not audited: the domain-event outbox, and the stage history (itself a record of changes).
+  auditExclude: ['Outbox', 'OpportunityHistory'],
   // Demo leads get their keys and scores like any other (the seed may run before `create`).
   seed: (em, options) => {
     deriveLeadsOn(em);

@@ -5,6 +5,7 @@ import { salesScope } from './domain/access.js';
 import { leadDuplicatesLoader } from './domain/lead-duplicates-loader.js';
 import type { OpportunityServices } from './domain/services.js';
 import { type ILead, type IOpportunity, Lead, type LeadCounts, leadCountsBy, Opportunity } from './entities/index.js';
+import { createPipelineLoaders } from './pipeline-loaders.js';
 
 export type OpportunityLoaders = ReturnType<typeof createOpportunityLoaders>;
 
@@ -14,6 +15,7 @@ export function createOpportunityLoaders(em: EntityManager, principal: Principal
   const none = <T>() => Promise.resolve([] as T[]);
   return {
     scope,
+    ...createPipelineLoaders(em, scope),
     lead: byId<ILead>(
       (ids) => (scope ? em.find(Lead, { $and: [scope, { id: { $in: [...ids] } }] }) : none()),
       (l) => l.id,

@@ -17,6 +17,9 @@ export const STAFF_SCOPES = [
   'customer:read',
   'customer:write',
   'interaction:write',
+  'knowledge:publish',
+  'knowledge:read',
+  'knowledge:write',
   'notification:manage',
   'notification:read',
   'nps:read',
@@ -28,6 +31,8 @@ export const STAFF_SCOPES = [
   'promotion:read',
   'promotion:write',
   'staff:manage',
+  'ticket:read',
+  'ticket:write',
 ];
 
 const ADMINISTRATORS = 'Administrators';

@@ -196,8 +196,22 @@ export const ACCESS_GROUPS = [
   {
     key: 'care',
     name: 'Customer care',
-    scopes: ['customer:read', 'customer:write', 'customer:lookup', 'interaction:write', 'nps:read', 'order:write', 'notification:read'],
+    scopes: [
+      'customer:read',
+      'customer:write',
+      'customer:lookup',
+      'interaction:write',
+      'nps:read',
+      'order:write',
+      'notification:read',
+      'ticket:read',
+      'ticket:write',
+      'knowledge:read',
+      'knowledge:write',
+    ],
   },
+  // Knowledge-base reviewers: publish, archive and send back solution articles.
+  { key: 'knowledge', name: 'Knowledge editors', scopes: ['knowledge:read', 'knowledge:write', 'knowledge:publish'] },
   { key: 'catalog', name: 'Catalog managers', scopes: ['catalog:read', 'catalog:write'] },
   { key: 'security', name: 'Security admins', scopes: ['apikey:manage'] },
   // The audit trail (`auditTrail`, `Customer.auditTrail`): managers, not front-line agents.
@@ -207,8 +221,8 @@ export const ACCESS_GROUPS = [
   { key: 'bulk', name: 'Bulk operations', scopes: ['bulk:manage', 'staff:manage'] },
   // Leads and opportunities (the opportunity subgraph), within the member's segments.
   { key: 'sales', name: 'Sales', scopes: ['opportunity:read', 'opportunity:write'] },
-  // Lead-scoring rules (the opportunity subgraph): sales managers.
-  { key: 'sales-managers', name: 'Sales managers', scopes: ['opportunity:manage'] },
+  // Sales managers: the pipeline's reasons and custom fields, rejection analysis.
+  { key: 'sales-management', name: 'Sales management', scopes: ['opportunity:manage'] },
 ];
 
 export const STAFF = [
@@ -218,7 +232,7 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'sales', 'sales-managers'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management'],
   },
   {
     key: 'volt-consumer',
@@ -254,7 +268,7 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'sales', 'sales-managers'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management'],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
   {
@@ -264,7 +278,7 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'sales', 'sales-managers'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management'],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {

@@ -94,9 +94,18 @@ export async function leadCountsBy(
   const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
   const params: unknown[] = [scope.storefrontId, ...keys];
   let where = `storefront_id = ? and ${column} in (${marks(keys.length)})`;
-  if (scope.customerId) (where += ' and customer_id = ?'), params.push(scope.customerId);
-  if (scope.partnerId) (where += ' and partner_id = ?'), params.push(scope.partnerId);
-  if (scope.segment) (where += ` and segment in (${marks(scope.segment.$in.length)})`), params.push(...scope.segment.$in);
+  if (scope.customerId) {
+    where += ' and customer_id = ?';
+    params.push(scope.customerId);
+  }
+  if (scope.partnerId) {
+    where += ' and partner_id = ?';
+    params.push(scope.partnerId);
+  }
+  if (scope.segment) {
+    where += ` and segment in (${marks(scope.segment.$in.length)})`;
+    params.push(...scope.segment.$in);
+  }
   const rows = (await em.getConnection().execute(
     `select ${column} as key, count(*)::int as total,
        count(*) filter (where status in ('QUALIFIED', 'CONVERTED'))::int as qualified,

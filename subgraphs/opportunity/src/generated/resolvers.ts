@@ -3,10 +3,12 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef, DuplicateMatch, Rule, RuleCondition } from '@dcrm/kit';
-import type { ILead, IOpportunity, LeadMergeEntry } from '../entities/index.js';
+import type { ILead, IOpportunity, LeadMergeEntry, IPipelineStage, IStageTransition, IOpportunityReason, IOpportunityHistory, IOpportunityLine, ICustomFieldDefinition } from '../entities/index.js';
 import type { ScoredRule, LeadScoreConditionView } from '../domain/lead-scoring.js';
 import type { RuleSetView } from '../domain/lead-scoring-rules.js';
 import type { LeadPayloadView } from '../domain/lead-duplicates.js';
+import type { CustomFieldView } from '../domain/pipeline/custom-fields.js';
+import type { EstimatedValueView } from '../domain/pipeline/values.js';
 import type { OpportunityContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -171,6 +173,8 @@ export type Lead = {
   mergedInto?: Maybe<Lead>;
   /** Merges this lead survived, oldest first: who, when, which leads and which fields they filled. */
   mergeHistory: Array<LeadMergeRecord>;
+  /** Its opportunity, once qualified. */
+  opportunity?: Maybe<Opportunity>;
 };
 
 /** One lead of a page. */
@@ -251,6 +255,34 @@ export type Opportunity = {
   updatedAt: Scalars['DateTime']['output'];
   /** Optimistic-locking version: send it back on changes. */
   version: Scalars['Int']['output'];
+  /** The TMF699 SalesOpportunity status of its stage. */
+  tmfStatus: SalesOpportunityTmfStatus;
+  /** Its plan/offer lines, priced when written. */
+  lines: Array<OpportunityLine>;
+  /** The lines' estimated value. */
+  estimatedValue: EstimatedValue;
+  /** The contact for this sale. */
+  contact?: Maybe<OpportunityContact>;
+  /** The installation or billing address. */
+  address?: Maybe<OpportunityAddress>;
+  /** Credit details. */
+  credit?: Maybe<OpportunityCredit>;
+  /** The customer's budget. */
+  budget?: Maybe<Money>;
+  /** Expected close date while open (YYYY-MM-DD); the day it closed once closed. */
+  closeDate?: Maybe<Scalars['String']['output']>;
+  /** When it reached a closed status. */
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The reason code of its rejection or loss. */
+  closeReasonCode?: Maybe<Scalars['String']['output']>;
+  /** The competitor that won (losses). */
+  competitor?: Maybe<Scalars['String']['output']>;
+  /** Its custom field values, in definition order. */
+  customFields: Array<CustomFieldValue>;
+  /** Its stage changes, oldest first. */
+  history: Array<OpportunityHistoryEntry>;
+  /** When it entered its current stage (idle limits count from here). */
+  stageEnteredAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** One opportunity of a page. */
@@ -282,7 +314,10 @@ export type Query = {
   leads: LeadConnection;
   /** One lead by id; NOT_FOUND when it does not exist or the caller may not see it. */
   lead?: Maybe<Lead>;
-  /** Opportunities the caller may see, newest first: staff with `opportunity:read` (their segments), partners their own. */
+  /**
+   * Opportunities the caller may see: staff with `opportunity:read` (their segments), partners their own;
+   * filtered (`filter`) and sorted (`sort`, newest first by default).
+   */
   opportunities: OpportunityConnection;
   /** One opportunity by id; NOT_FOUND when it does not exist or the caller may not see it. */
   opportunity?: Maybe<Opportunity>;
@@ -290,6 +325,17 @@ export type Query = {
   leadScoringRules?: Maybe<LeadScoringRuleSet>;
   /** Customer subgraph only: validates rows of one of opportunity's bulk actions (`lead.import`) for the signed storefront. */
   _bulkValidate: Array<BulkRowCheck>;
+  /** The acting storefront's pipeline stages, in order, with their transitions. */
+  pipelineStages: Array<PipelineStage>;
+  /** The storefront's managed rejection and loss reasons (inactive ones too when asked). */
+  rejectionReasons: Array<OpportunityReason>;
+  /** The storefront's custom field definitions of an entity. */
+  customFieldDefinitions: Array<CustomFieldDefinition>;
+  /**
+   * Rejections and losses of opportunities closed in [from, to), counted by reason, segment or period:
+   * managers (`opportunity:manage`), within their brand and segments.
+   */
+  opportunityRejectionAnalysis: Array<RejectionAnalysisRow>;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -311,6 +357,8 @@ export type QueryLeadArgs = {
 export type QueryOpportunitiesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<OpportunityFilter>;
+  sort?: InputMaybe<OpportunitySort>;
 };
 
 
@@ -326,6 +374,25 @@ export type QueryLeadScoringRulesArgs = {
 
 export type Query_BulkValidateArgs = {
   input: BulkValidateInput;
+};
+
+
+export type QueryRejectionReasonsArgs = {
+  kind?: InputMaybe<ReasonKind>;
+  includeInactive?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type QueryCustomFieldDefinitionsArgs = {
+  entity: CustomFieldEntity;
+};
+
+
+export type QueryOpportunityRejectionAnalysisArgs = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+  groupBy: RejectionGroupBy;
+  period?: InputMaybe<AnalysisPeriod>;
 };
 
 
@@ -654,6 +721,20 @@ export type Mutation = {
   leadMerge: LeadMergePayload;
   /** Customer subgraph only: applies one batch of a bulk operation, at most once per (operation, batch). */
   _bulkApply: Array<BulkRowOutcome>;
+  /** A new opportunity: staff (`opportunity:write`, in their segments) or a partner (its own). */
+  opportunityCreate: OpportunityPayload;
+  /** Changes to an opportunity at the version read; a stale version is a CONFLICT. */
+  opportunityUpdate: OpportunityPayload;
+  /** Moves an opportunity to another stage along an allowed transition, recording history. */
+  opportunityTransition: OpportunityPayload;
+  /** Qualifies a lead and creates its opportunity in one transaction; qualifying again returns the same one. */
+  leadQualify: LeadQualifyPayload;
+  /** A new managed rejection or loss reason (`opportunity:manage`). */
+  rejectionReasonCreate: OpportunityReasonPayload;
+  /** Changes to a managed reason (`opportunity:manage`). */
+  rejectionReasonUpdate: OpportunityReasonPayload;
+  /** Defines (or redefines) a custom field of the storefront (`opportunity:manage`). */
+  customFieldDefine: CustomFieldDefinitionPayload;
 };
 
 
@@ -684,6 +765,41 @@ export type MutationLeadMergeArgs = {
 
 export type Mutation_BulkApplyArgs = {
   input: BulkApplyInput;
+};
+
+
+export type MutationOpportunityCreateArgs = {
+  input: OpportunityCreateInput;
+};
+
+
+export type MutationOpportunityUpdateArgs = {
+  input: OpportunityUpdateInput;
+};
+
+
+export type MutationOpportunityTransitionArgs = {
+  input: OpportunityTransitionInput;
+};
+
+
+export type MutationLeadQualifyArgs = {
+  input: LeadQualifyInput;
+};
+
+
+export type MutationRejectionReasonCreateArgs = {
+  input: RejectionReasonCreateInput;
+};
+
+
+export type MutationRejectionReasonUpdateArgs = {
+  input: RejectionReasonUpdateInput;
+};
+
+
+export type MutationCustomFieldDefineArgs = {
+  input: CustomFieldDefineInput;
 };
 
 /** A condition of a scoring rule as evaluated on one lead. */
@@ -956,6 +1072,559 @@ export type BulkRowOutcome = {
   problem?: Maybe<BulkProblem>;
 };
 
+/** TMF699 SalesOpportunity status (SalesOpportunityStateType), as a stage maps onto it. */
+export type SalesOpportunityTmfStatus =
+  /** acknowledged: received, not yet worked. */
+  | 'ACKNOWLEDGED'
+  /** inProgress: being worked (open stages). */
+  | 'IN_PROGRESS'
+  /** pending: waiting on the customer or a third party. */
+  | 'PENDING'
+  /** accepted: the customer accepted the offer (won). */
+  | 'ACCEPTED'
+  /** rejected: the offer was turned down or the opportunity refused (lost, rejected). */
+  | 'REJECTED'
+  /** cancelled: withdrawn. */
+  | 'CANCELLED';
+
+/** One stage of a storefront's pipeline (data, per storefront). */
+export type PipelineStage = {
+  __typename?: 'PipelineStage';
+  /** Stable code, e.g. PROSPECTING, WON. */
+  code: Scalars['String']['output'];
+  /** Display name. */
+  name: Scalars['String']['output'];
+  /** Order in the pipeline (ascending). */
+  position: Scalars['Int']['output'];
+  /** The status an opportunity in this stage has. */
+  status: OpportunityStatus;
+  /** The same in TMF699 SalesOpportunity terms. */
+  tmfStatus: SalesOpportunityTmfStatus;
+  /** Hours an opportunity may stay in this stage before it escalates; null: never. */
+  idleLimitHours?: Maybe<Scalars['Int']['output']>;
+  /** Win probability in percent, for forecasts. */
+  probability?: Maybe<Scalars['Int']['output']>;
+  /** Where an opportunity may go from this stage, with what it needs. */
+  transitions: Array<StageTransition>;
+};
+
+/** Input a transition may require. */
+export type TransitionField =
+  /** A reason from the managed list (`rejectionReasons`). */
+  | 'REASON_CODE'
+  /** The competitor that won. */
+  | 'COMPETITOR'
+  /** A free-text note. */
+  | 'NOTE';
+
+/** An allowed move between two stages. */
+export type StageTransition = {
+  __typename?: 'StageTransition';
+  /** The stage it leaves. */
+  from: Scalars['String']['output'];
+  /** The stage it enters. */
+  to: Scalars['String']['output'];
+  /** Input it requires. */
+  requiredFields: Array<TransitionField>;
+  /** Named checks it runs (e.g. HAS_LINES, CUSTOM_FIELDS_COMPLETE). */
+  guards: Array<Scalars['String']['output']>;
+};
+
+/** What a managed reason explains. */
+export type ReasonKind =
+  /** Why an opportunity was rejected (stage status REJECTED). */
+  | 'REJECTION'
+  /** Why an opportunity was lost (stage status LOST). */
+  | 'LOSS';
+
+/** A managed rejection or loss reason of a storefront. */
+export type OpportunityReason = {
+  __typename?: 'OpportunityReason';
+  id: Scalars['ID']['output'];
+  /** Stable code, sent as `reasonCode` in transitions. */
+  code: Scalars['String']['output'];
+  /** Display label. */
+  label: Scalars['String']['output'];
+  /** Rejection or loss. */
+  kind: ReasonKind;
+  /** Inactive reasons stay in history and analysis but cannot be chosen. */
+  active: Scalars['Boolean']['output'];
+  /** Display order. */
+  position: Scalars['Int']['output'];
+  /** Optimistic-locking version: send it back on changes. */
+  version: Scalars['Int']['output'];
+};
+
+/** One stage change of an opportunity (its creation is the first). */
+export type OpportunityHistoryEntry = {
+  __typename?: 'OpportunityHistoryEntry';
+  id: Scalars['ID']['output'];
+  /** The stage it left (null for the creation). */
+  fromStage?: Maybe<Scalars['String']['output']>;
+  /** The stage it entered. */
+  toStage: Scalars['String']['output'];
+  /** The status it then had. */
+  toStatus: OpportunityStatus;
+  /** Who did it: `staff:<id>`, `partner:<id>`, `service:<name>`. */
+  actor: Scalars['String']['output'];
+  /** The reason code given. */
+  reasonCode?: Maybe<Scalars['String']['output']>;
+  /** The reason's label when it was given. */
+  reasonLabel?: Maybe<Scalars['String']['output']>;
+  /** The competitor named (losses). */
+  competitor?: Maybe<Scalars['String']['output']>;
+  /** The note given. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** When. */
+  at: Scalars['DateTime']['output'];
+};
+
+/** A plan or offer of an opportunity, priced from the catalog when written. */
+export type OpportunityLine = {
+  __typename?: 'OpportunityLine';
+  id: Scalars['ID']['output'];
+  /** The catalog product. */
+  productId: Scalars['ID']['output'];
+  /** The product's name when priced. */
+  name: Scalars['String']['output'];
+  /** PLAN, ADDON, DEVICE or BUNDLE. */
+  kind: Scalars['String']['output'];
+  /** How many. */
+  quantity: Scalars['Int']['output'];
+  /** Unit one-off price when priced (null: none). */
+  unitOneOff?: Maybe<Scalars['Decimal']['output']>;
+  /** Unit monthly price when priced (null: none). */
+  unitMonthly?: Maybe<Scalars['Decimal']['output']>;
+  /** The prices' currency. */
+  currencyCode?: Maybe<Scalars['CurrencyCode']['output']>;
+};
+
+/** The lines' estimated value: sums of quantity × unit price. */
+export type EstimatedValue = {
+  __typename?: 'EstimatedValue';
+  /** One-off charges. */
+  oneOff: Scalars['Decimal']['output'];
+  /** Monthly charges. */
+  monthly: Scalars['Decimal']['output'];
+  /** One-off plus twelve months (what `valueMin`/`valueMax` and VALUE sorting use). */
+  firstYear: Scalars['Decimal']['output'];
+  /** Currency (null while there are no priced lines). */
+  currency?: Maybe<Scalars['CurrencyCode']['output']>;
+};
+
+/** The person to talk to about an opportunity. */
+export type OpportunityContact = {
+  __typename?: 'OpportunityContact';
+  /** Full name. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** E-mail, normalised. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** Mobile, E.164. */
+  mobile?: Maybe<Scalars['String']['output']>;
+  /** Role, e.g. IT manager. */
+  role?: Maybe<Scalars['String']['output']>;
+};
+
+/** A postal address (installation or billing site). */
+export type OpportunityAddress = {
+  __typename?: 'OpportunityAddress';
+  /** First line. */
+  line1?: Maybe<Scalars['String']['output']>;
+  /** Second line. */
+  line2?: Maybe<Scalars['String']['output']>;
+  /** Town or city. */
+  city?: Maybe<Scalars['String']['output']>;
+  /** County, state or region. */
+  region?: Maybe<Scalars['String']['output']>;
+  /** Postal code. */
+  postcode?: Maybe<Scalars['String']['output']>;
+  /** ISO 3166-1 alpha-2. */
+  country?: Maybe<Scalars['String']['output']>;
+};
+
+/** State of a credit check. */
+export type CreditCheck =
+  /** Not asked yet. */
+  | 'NOT_STARTED'
+  /** Asked, no answer yet. */
+  | 'PENDING'
+  /** Passed. */
+  | 'PASSED'
+  /** Failed. */
+  | 'FAILED';
+
+/** Credit details of an opportunity. */
+export type OpportunityCredit = {
+  __typename?: 'OpportunityCredit';
+  /** The credit check's state. */
+  check: CreditCheck;
+  /** Bureau score, if known. */
+  score?: Maybe<Scalars['Int']['output']>;
+  /** Credit limit granted. */
+  limit?: Maybe<Scalars['Decimal']['output']>;
+};
+
+/** Which record a custom field belongs to. */
+export type CustomFieldEntity =
+  /** Opportunities. */
+  | 'OPPORTUNITY'
+  /** Leads. */
+  | 'LEAD';
+
+/** The type of a custom field's values. */
+export type CustomFieldType =
+  /** Free text (at most 500 characters). */
+  | 'TEXT'
+  /** A number. */
+  | 'NUMBER'
+  /** An ISO 8601 date, YYYY-MM-DD. */
+  | 'DATE'
+  /** true or false. */
+  | 'BOOLEAN'
+  /** One of the definition's options. */
+  | 'SELECT';
+
+/** An operator-specific field defined per storefront. */
+export type CustomFieldDefinition = {
+  __typename?: 'CustomFieldDefinition';
+  id: Scalars['ID']['output'];
+  /** Leads or opportunities. */
+  entity: CustomFieldEntity;
+  /** Stable key, e.g. competitor_offer. */
+  key: Scalars['String']['output'];
+  /** Display label. */
+  label: Scalars['String']['output'];
+  /** Value type. */
+  type: CustomFieldType;
+  /** Allowed values of a SELECT. */
+  options: Array<Scalars['String']['output']>;
+  /** Whether every record must have a value. */
+  required: Scalars['Boolean']['output'];
+  /** Display order. */
+  position: Scalars['Int']['output'];
+  /** Optimistic-locking version. */
+  version: Scalars['Int']['output'];
+};
+
+/** One custom field's value on a record. */
+export type CustomFieldValue = {
+  __typename?: 'CustomFieldValue';
+  /** The definition's key. */
+  key: Scalars['String']['output'];
+  /** The definition's label (the key when the definition is gone). */
+  label: Scalars['String']['output'];
+  /** The definition's type. */
+  type: CustomFieldType;
+  /** The value as text: numbers in decimal, dates YYYY-MM-DD, booleans true/false. */
+  value: Scalars['String']['output'];
+};
+
+/** A custom field's value in an input: the value as text (numbers in decimal, dates YYYY-MM-DD, true/false), null to clear. */
+export type CustomFieldValueInput = {
+  /** The definition's key. */
+  key: Scalars['String']['input'];
+  /** The value as text; null clears it. */
+  value?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A plan or offer to price into an opportunity. */
+export type OpportunityLineInput = {
+  /** The catalog product (of the storefront's assortment, ACTIVE). */
+  productId: Scalars['ID']['input'];
+  /** How many (1 to 10,000). */
+  quantity?: Scalars['Int']['input'];
+};
+
+/** The contact for a sale. */
+export type OpportunityContactInput = {
+  /** Full name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** E-mail. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Mobile in E.164. */
+  mobile?: InputMaybe<Scalars['String']['input']>;
+  /** Role. */
+  role?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A postal address. */
+export type OpportunityAddressInput = {
+  /** First line. */
+  line1?: InputMaybe<Scalars['String']['input']>;
+  /** Second line. */
+  line2?: InputMaybe<Scalars['String']['input']>;
+  /** Town or city. */
+  city?: InputMaybe<Scalars['String']['input']>;
+  /** County, state or region. */
+  region?: InputMaybe<Scalars['String']['input']>;
+  /** Postal code. */
+  postcode?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 3166-1 alpha-2. */
+  country?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Credit details. */
+export type OpportunityCreditInput = {
+  /** The credit check's state. */
+  check?: CreditCheck;
+  /** Bureau score. */
+  score?: InputMaybe<Scalars['Int']['input']>;
+  /** Credit limit granted (decimal). */
+  limit?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+/** A budget amount (the storefront's currency unless given). */
+export type BudgetInput = {
+  /** Decimal amount, at least 0. */
+  amount: Scalars['Decimal']['input'];
+  /** ISO 4217; defaults to the lines' currency. */
+  currencyCode?: InputMaybe<Scalars['CurrencyCode']['input']>;
+};
+
+/** A new opportunity, for an existing customer (`customerId`) or a prospect (`contact`). */
+export type OpportunityCreateInput = {
+  /** Name, e.g. 'Globex: 200 mobile lines'. */
+  name: Scalars['String']['input'];
+  /** Free text. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** What kind of sale. */
+  type?: OpportunityType;
+  /** Operator category, e.g. SME_FIBRE. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** An existing account the caller may see; its segment and partner are copied. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** A prospect's segment when there is no customer (one of the caller's segments); default consumer. */
+  segment?: InputMaybe<Scalars['String']['input']>;
+  /** The starting stage; default the pipeline's first open stage. */
+  stage?: InputMaybe<Scalars['String']['input']>;
+  /** The owner (staff id); default the creating staff member. */
+  ownerStaffId?: InputMaybe<Scalars['ID']['input']>;
+  /** Plans and offers, priced from the catalog. */
+  lines?: InputMaybe<Array<OpportunityLineInput>>;
+  /** The contact. */
+  contact?: InputMaybe<OpportunityContactInput>;
+  /** The address. */
+  address?: InputMaybe<OpportunityAddressInput>;
+  /** Credit details. */
+  credit?: InputMaybe<OpportunityCreditInput>;
+  /** Budget. */
+  budget?: InputMaybe<BudgetInput>;
+  /** Expected close date, YYYY-MM-DD. */
+  closeDate?: InputMaybe<Scalars['String']['input']>;
+  /** Custom field values (validated against the storefront's definitions). */
+  customFields?: InputMaybe<Array<CustomFieldValueInput>>;
+};
+
+/** Changes to an opportunity: absent fields stay; `lines` replaces all lines; custom fields merge by key. */
+export type OpportunityUpdateInput = {
+  /** The opportunity. */
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one is a CONFLICT userError. */
+  version: Scalars['Int']['input'];
+  /** New name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** New type. */
+  type?: InputMaybe<OpportunityType>;
+  /** New category. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** New owner (staff id). */
+  ownerStaffId?: InputMaybe<Scalars['ID']['input']>;
+  /** New lines (replace all; re-priced). */
+  lines?: InputMaybe<Array<OpportunityLineInput>>;
+  /** New contact. */
+  contact?: InputMaybe<OpportunityContactInput>;
+  /** New address. */
+  address?: InputMaybe<OpportunityAddressInput>;
+  /** New credit details. */
+  credit?: InputMaybe<OpportunityCreditInput>;
+  /** New budget. */
+  budget?: InputMaybe<BudgetInput>;
+  /** New expected close date, YYYY-MM-DD. */
+  closeDate?: InputMaybe<Scalars['String']['input']>;
+  /** Custom field values to set (null value: clear). */
+  customFields?: InputMaybe<Array<CustomFieldValueInput>>;
+};
+
+/** A stage change. */
+export type OpportunityTransitionInput = {
+  /** The opportunity. */
+  id: Scalars['ID']['input'];
+  /** The target stage's code. */
+  to: Scalars['String']['input'];
+  /** A managed reason (required by REJECTED and LOST transitions). */
+  reasonCode?: InputMaybe<Scalars['String']['input']>;
+  /** The competitor that won (losses). */
+  competitor?: InputMaybe<Scalars['String']['input']>;
+  /** A note for the history. */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** The version read; a stale one is a CONFLICT userError. */
+  version: Scalars['Int']['input'];
+};
+
+/** The opportunity written, or why not. */
+export type OpportunityPayload = {
+  __typename?: 'OpportunityPayload';
+  /** The opportunity (null when userErrors). */
+  opportunity?: Maybe<Opportunity>;
+  /** What was wrong; nothing was written when any. */
+  userErrors: Array<UserError>;
+};
+
+/** A new managed reason. */
+export type RejectionReasonCreateInput = {
+  /** Stable code (A-Z, 0-9, _), unique in the storefront. */
+  code: Scalars['String']['input'];
+  /** Display label. */
+  label: Scalars['String']['input'];
+  /** Rejection or loss. */
+  kind: ReasonKind;
+  /** Display order. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Changes to a managed reason. */
+export type RejectionReasonUpdateInput = {
+  /** The reason. */
+  id: Scalars['ID']['input'];
+  /** The version read. */
+  version: Scalars['Int']['input'];
+  /** New label. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** Active or retired. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New display order. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The reason written, or why not. */
+export type OpportunityReasonPayload = {
+  __typename?: 'OpportunityReasonPayload';
+  /** The reason (null when userErrors). */
+  reason?: Maybe<OpportunityReason>;
+  /** What was wrong. */
+  userErrors: Array<UserError>;
+};
+
+/** A custom field definition; an existing key of the entity is updated. */
+export type CustomFieldDefineInput = {
+  /** Leads or opportunities. */
+  entity: CustomFieldEntity;
+  /** Stable key (a-z, 0-9, _). */
+  key: Scalars['String']['input'];
+  /** Display label. */
+  label: Scalars['String']['input'];
+  /** Value type. */
+  type: CustomFieldType;
+  /** SELECT options (required for SELECT). */
+  options?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Whether every record must have a value. */
+  required?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Display order. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The definition written, or why not. */
+export type CustomFieldDefinitionPayload = {
+  __typename?: 'CustomFieldDefinitionPayload';
+  /** The definition (null when userErrors). */
+  definition?: Maybe<CustomFieldDefinition>;
+  /** What was wrong. */
+  userErrors: Array<UserError>;
+};
+
+/** Qualifying a lead into an opportunity. */
+export type LeadQualifyInput = {
+  /** The lead. */
+  leadId: Scalars['ID']['input'];
+  /** The opportunity's name; default from the lead's company or name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The opportunity's type; NEW_CUSTOMER without a customer, else UPSELL. */
+  type?: InputMaybe<OpportunityType>;
+  /** Category; default the lead's. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** Plans and offers; default the lead's products, one each. */
+  lines?: InputMaybe<Array<OpportunityLineInput>>;
+  /** Expected close date, YYYY-MM-DD. */
+  closeDate?: InputMaybe<Scalars['String']['input']>;
+  /** Custom field values. */
+  customFields?: InputMaybe<Array<CustomFieldValueInput>>;
+};
+
+/** The qualified lead and its opportunity, or why not. */
+export type LeadQualifyPayload = {
+  __typename?: 'LeadQualifyPayload';
+  /** The lead, now QUALIFIED. */
+  lead?: Maybe<Lead>;
+  /** Its opportunity (the same one when qualified twice). */
+  opportunity?: Maybe<Opportunity>;
+  /** What was wrong. */
+  userErrors: Array<UserError>;
+};
+
+/** How rejection analysis groups its counts. */
+export type RejectionGroupBy =
+  /** By reason code. */
+  | 'REASON'
+  /** By market segment. */
+  | 'SEGMENT'
+  /** By calendar period (see `period`). */
+  | 'PERIOD';
+
+/** Calendar period of PERIOD grouping (UTC). */
+export type AnalysisPeriod =
+  /** Days: YYYY-MM-DD. */
+  | 'DAY'
+  /** ISO weeks: their Monday, YYYY-MM-DD. */
+  | 'WEEK'
+  /** Months: YYYY-MM. */
+  | 'MONTH';
+
+/** One group of rejection analysis. */
+export type RejectionAnalysisRow = {
+  __typename?: 'RejectionAnalysisRow';
+  /** The group: a reason code, a segment or a period. */
+  key: Scalars['String']['output'];
+  /** The reason's label for REASON grouping. */
+  label?: Maybe<Scalars['String']['output']>;
+  /** Opportunities closed REJECTED. */
+  rejected: Scalars['Int']['output'];
+  /** Opportunities closed LOST. */
+  lost: Scalars['Int']['output'];
+  /** Both. */
+  total: Scalars['Int']['output'];
+};
+
+/** Filters on `opportunities`; all given ones apply. */
+export type OpportunityFilter = {
+  /** Stage codes. */
+  stages?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Statuses. */
+  statuses?: InputMaybe<Array<OpportunityStatus>>;
+  /** Owners (staff ids). */
+  ownerStaffIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Accounts. */
+  customerIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Close date from (YYYY-MM-DD, inclusive). */
+  closeDateFrom?: InputMaybe<Scalars['String']['input']>;
+  /** Close date to (YYYY-MM-DD, inclusive). */
+  closeDateTo?: InputMaybe<Scalars['String']['input']>;
+  /** First-year value at least. */
+  valueMin?: InputMaybe<Scalars['Decimal']['input']>;
+  /** First-year value at most. */
+  valueMax?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+/** How `opportunities` are ordered. */
+export type OpportunitySort =
+  /** Newest first (default). */
+  | 'NEWEST'
+  /** Earliest close date first (none last). */
+  | 'CLOSE_DATE'
+  /** Highest first-year value first. */
+  | 'VALUE';
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1200,6 +1869,45 @@ export type ResolversTypes = {
   BulkRowCheck: ResolverTypeWrapper<BulkRowCheck>;
   BulkProblem: ResolverTypeWrapper<BulkProblem>;
   BulkRowOutcome: ResolverTypeWrapper<BulkRowOutcome>;
+  SalesOpportunityTmfStatus: SalesOpportunityTmfStatus;
+  PipelineStage: ResolverTypeWrapper<IPipelineStage>;
+  TransitionField: TransitionField;
+  StageTransition: ResolverTypeWrapper<IStageTransition>;
+  ReasonKind: ReasonKind;
+  OpportunityReason: ResolverTypeWrapper<IOpportunityReason>;
+  OpportunityHistoryEntry: ResolverTypeWrapper<IOpportunityHistory>;
+  OpportunityLine: ResolverTypeWrapper<IOpportunityLine>;
+  EstimatedValue: ResolverTypeWrapper<EstimatedValueView>;
+  OpportunityContact: ResolverTypeWrapper<OpportunityContact>;
+  OpportunityAddress: ResolverTypeWrapper<OpportunityAddress>;
+  CreditCheck: CreditCheck;
+  OpportunityCredit: ResolverTypeWrapper<OpportunityCredit>;
+  CustomFieldEntity: CustomFieldEntity;
+  CustomFieldType: CustomFieldType;
+  CustomFieldDefinition: ResolverTypeWrapper<ICustomFieldDefinition>;
+  CustomFieldValue: ResolverTypeWrapper<CustomFieldView>;
+  CustomFieldValueInput: CustomFieldValueInput;
+  OpportunityLineInput: OpportunityLineInput;
+  OpportunityContactInput: OpportunityContactInput;
+  OpportunityAddressInput: OpportunityAddressInput;
+  OpportunityCreditInput: OpportunityCreditInput;
+  BudgetInput: BudgetInput;
+  OpportunityCreateInput: OpportunityCreateInput;
+  OpportunityUpdateInput: OpportunityUpdateInput;
+  OpportunityTransitionInput: OpportunityTransitionInput;
+  OpportunityPayload: ResolverTypeWrapper<Omit<OpportunityPayload, 'opportunity'> & { opportunity?: Maybe<ResolversTypes['Opportunity']> }>;
+  RejectionReasonCreateInput: RejectionReasonCreateInput;
+  RejectionReasonUpdateInput: RejectionReasonUpdateInput;
+  OpportunityReasonPayload: ResolverTypeWrapper<Omit<OpportunityReasonPayload, 'reason'> & { reason?: Maybe<ResolversTypes['OpportunityReason']> }>;
+  CustomFieldDefineInput: CustomFieldDefineInput;
+  CustomFieldDefinitionPayload: ResolverTypeWrapper<Omit<CustomFieldDefinitionPayload, 'definition'> & { definition?: Maybe<ResolversTypes['CustomFieldDefinition']> }>;
+  LeadQualifyInput: LeadQualifyInput;
+  LeadQualifyPayload: ResolverTypeWrapper<Omit<LeadQualifyPayload, 'lead' | 'opportunity'> & { lead?: Maybe<ResolversTypes['Lead']>, opportunity?: Maybe<ResolversTypes['Opportunity']> }>;
+  RejectionGroupBy: RejectionGroupBy;
+  AnalysisPeriod: AnalysisPeriod;
+  RejectionAnalysisRow: ResolverTypeWrapper<RejectionAnalysisRow>;
+  OpportunityFilter: OpportunityFilter;
+  OpportunitySort: OpportunitySort;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1261,6 +1969,36 @@ export type ResolversParentTypes = {
   BulkRowCheck: BulkRowCheck;
   BulkProblem: BulkProblem;
   BulkRowOutcome: BulkRowOutcome;
+  PipelineStage: IPipelineStage;
+  StageTransition: IStageTransition;
+  OpportunityReason: IOpportunityReason;
+  OpportunityHistoryEntry: IOpportunityHistory;
+  OpportunityLine: IOpportunityLine;
+  EstimatedValue: EstimatedValueView;
+  OpportunityContact: OpportunityContact;
+  OpportunityAddress: OpportunityAddress;
+  OpportunityCredit: OpportunityCredit;
+  CustomFieldDefinition: ICustomFieldDefinition;
+  CustomFieldValue: CustomFieldView;
+  CustomFieldValueInput: CustomFieldValueInput;
+  OpportunityLineInput: OpportunityLineInput;
+  OpportunityContactInput: OpportunityContactInput;
+  OpportunityAddressInput: OpportunityAddressInput;
+  OpportunityCreditInput: OpportunityCreditInput;
+  BudgetInput: BudgetInput;
+  OpportunityCreateInput: OpportunityCreateInput;
+  OpportunityUpdateInput: OpportunityUpdateInput;
+  OpportunityTransitionInput: OpportunityTransitionInput;
+  OpportunityPayload: Omit<OpportunityPayload, 'opportunity'> & { opportunity?: Maybe<ResolversParentTypes['Opportunity']> };
+  RejectionReasonCreateInput: RejectionReasonCreateInput;
+  RejectionReasonUpdateInput: RejectionReasonUpdateInput;
+  OpportunityReasonPayload: Omit<OpportunityReasonPayload, 'reason'> & { reason?: Maybe<ResolversParentTypes['OpportunityReason']> };
+  CustomFieldDefineInput: CustomFieldDefineInput;
+  CustomFieldDefinitionPayload: Omit<CustomFieldDefinitionPayload, 'definition'> & { definition?: Maybe<ResolversParentTypes['CustomFieldDefinition']> };
+  LeadQualifyInput: LeadQualifyInput;
+  LeadQualifyPayload: Omit<LeadQualifyPayload, 'lead' | 'opportunity'> & { lead?: Maybe<ResolversParentTypes['Lead']>, opportunity?: Maybe<ResolversParentTypes['Opportunity']> };
+  RejectionAnalysisRow: RejectionAnalysisRow;
+  OpportunityFilter: OpportunityFilter;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1354,6 +2092,7 @@ export type LeadResolvers<ContextType = OpportunityContext, ParentType extends R
   duplicates?: Resolver<Array<ResolversTypes['LeadDuplicate']>, ParentType, ContextType>;
   mergedInto?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
   mergeHistory?: Resolver<Array<ResolversTypes['LeadMergeRecord']>, ParentType, ContextType>;
+  opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
 };
 
 export type LeadEdgeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadEdge'] = ResolversParentTypes['LeadEdge']> = {
@@ -1384,6 +2123,20 @@ export type OpportunityResolvers<ContextType = OpportunityContext, ParentType ex
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tmfStatus?: Resolver<ResolversTypes['SalesOpportunityTmfStatus'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['OpportunityLine']>, ParentType, ContextType>;
+  estimatedValue?: Resolver<ResolversTypes['EstimatedValue'], ParentType, ContextType>;
+  contact?: Resolver<Maybe<ResolversTypes['OpportunityContact']>, ParentType, ContextType>;
+  address?: Resolver<Maybe<ResolversTypes['OpportunityAddress']>, ParentType, ContextType>;
+  credit?: Resolver<Maybe<ResolversTypes['OpportunityCredit']>, ParentType, ContextType>;
+  budget?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  closeDate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  closeReasonCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  competitor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  customFields?: Resolver<Array<ResolversTypes['CustomFieldValue']>, ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['OpportunityHistoryEntry']>, ParentType, ContextType>;
+  stageEnteredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type OpportunityEdgeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityEdge'] = ResolversParentTypes['OpportunityEdge']> = {
@@ -1400,10 +2153,14 @@ export type OpportunityConnectionResolvers<ContextType = OpportunityContext, Par
 export type QueryResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   leads?: Resolver<ResolversTypes['LeadConnection'], ParentType, ContextType, RequireFields<QueryLeadsArgs, 'sort' | 'first'>>;
   lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType, RequireFields<QueryLeadArgs, 'id'>>;
-  opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, RequireFields<QueryOpportunitiesArgs, 'first'>>;
+  opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, RequireFields<QueryOpportunitiesArgs, 'first' | 'sort'>>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<QueryOpportunityArgs, 'id'>>;
   leadScoringRules?: Resolver<Maybe<ResolversTypes['LeadScoringRuleSet']>, ParentType, ContextType, Partial<QueryLeadScoringRulesArgs>>;
   _bulkValidate?: Resolver<Array<ResolversTypes['BulkRowCheck']>, ParentType, ContextType, RequireFields<Query_BulkValidateArgs, 'input'>>;
+  pipelineStages?: Resolver<Array<ResolversTypes['PipelineStage']>, ParentType, ContextType>;
+  rejectionReasons?: Resolver<Array<ResolversTypes['OpportunityReason']>, ParentType, ContextType, RequireFields<QueryRejectionReasonsArgs, 'includeInactive'>>;
+  customFieldDefinitions?: Resolver<Array<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType, RequireFields<QueryCustomFieldDefinitionsArgs, 'entity'>>;
+  opportunityRejectionAnalysis?: Resolver<Array<ResolversTypes['RejectionAnalysisRow']>, ParentType, ContextType, RequireFields<QueryOpportunityRejectionAnalysisArgs, 'from' | 'to' | 'groupBy' | 'period'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -1466,6 +2223,13 @@ export type MutationResolvers<ContextType = OpportunityContext, ParentType exten
   leadScoringRulesSet?: Resolver<ResolversTypes['LeadScoringRulesPayload'], ParentType, ContextType, RequireFields<MutationLeadScoringRulesSetArgs, 'input'>>;
   leadMerge?: Resolver<ResolversTypes['LeadMergePayload'], ParentType, ContextType, RequireFields<MutationLeadMergeArgs, 'input'>>;
   _bulkApply?: Resolver<Array<ResolversTypes['BulkRowOutcome']>, ParentType, ContextType, RequireFields<Mutation_BulkApplyArgs, 'input'>>;
+  opportunityCreate?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityCreateArgs, 'input'>>;
+  opportunityUpdate?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityUpdateArgs, 'input'>>;
+  opportunityTransition?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityTransitionArgs, 'input'>>;
+  leadQualify?: Resolver<ResolversTypes['LeadQualifyPayload'], ParentType, ContextType, RequireFields<MutationLeadQualifyArgs, 'input'>>;
+  rejectionReasonCreate?: Resolver<ResolversTypes['OpportunityReasonPayload'], ParentType, ContextType, RequireFields<MutationRejectionReasonCreateArgs, 'input'>>;
+  rejectionReasonUpdate?: Resolver<ResolversTypes['OpportunityReasonPayload'], ParentType, ContextType, RequireFields<MutationRejectionReasonUpdateArgs, 'input'>>;
+  customFieldDefine?: Resolver<ResolversTypes['CustomFieldDefinitionPayload'], ParentType, ContextType, RequireFields<MutationCustomFieldDefineArgs, 'input'>>;
 };
 
 export type LeadScoreConditionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadScoreCondition'] = ResolversParentTypes['LeadScoreCondition']> = {
@@ -1552,6 +2316,135 @@ export type BulkRowOutcomeResolvers<ContextType = OpportunityContext, ParentType
   problem?: Resolver<Maybe<ResolversTypes['BulkProblem']>, ParentType, ContextType>;
 };
 
+export type PipelineStageResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['PipelineStage'] = ResolversParentTypes['PipelineStage']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OpportunityStatus'], ParentType, ContextType>;
+  tmfStatus?: Resolver<ResolversTypes['SalesOpportunityTmfStatus'], ParentType, ContextType>;
+  idleLimitHours?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  probability?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  transitions?: Resolver<Array<ResolversTypes['StageTransition']>, ParentType, ContextType>;
+};
+
+export type StageTransitionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['StageTransition'] = ResolversParentTypes['StageTransition']> = {
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  requiredFields?: Resolver<Array<ResolversTypes['TransitionField']>, ParentType, ContextType>;
+  guards?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type OpportunityReasonResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityReason'] = ResolversParentTypes['OpportunityReason']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ReasonKind'], ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type OpportunityHistoryEntryResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityHistoryEntry'] = ResolversParentTypes['OpportunityHistoryEntry']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  fromStage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  toStage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  toStatus?: Resolver<ResolversTypes['OpportunityStatus'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reasonCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reasonLabel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  competitor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type OpportunityLineResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityLine'] = ResolversParentTypes['OpportunityLine']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unitOneOff?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  unitMonthly?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  currencyCode?: Resolver<Maybe<ResolversTypes['CurrencyCode']>, ParentType, ContextType>;
+};
+
+export type EstimatedValueResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['EstimatedValue'] = ResolversParentTypes['EstimatedValue']> = {
+  oneOff?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  monthly?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  firstYear?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  currency?: Resolver<Maybe<ResolversTypes['CurrencyCode']>, ParentType, ContextType>;
+};
+
+export type OpportunityContactResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityContact'] = ResolversParentTypes['OpportunityContact']> = {
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  mobile?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type OpportunityAddressResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityAddress'] = ResolversParentTypes['OpportunityAddress']> = {
+  line1?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postcode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type OpportunityCreditResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityCredit'] = ResolversParentTypes['OpportunityCredit']> = {
+  check?: Resolver<ResolversTypes['CreditCheck'], ParentType, ContextType>;
+  score?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  limit?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+};
+
+export type CustomFieldDefinitionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['CustomFieldDefinition'] = ResolversParentTypes['CustomFieldDefinition']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  entity?: Resolver<ResolversTypes['CustomFieldEntity'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['CustomFieldType'], ParentType, ContextType>;
+  options?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  required?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CustomFieldValueResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['CustomFieldValue'] = ResolversParentTypes['CustomFieldValue']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['CustomFieldType'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type OpportunityPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityPayload'] = ResolversParentTypes['OpportunityPayload']> = {
+  opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type OpportunityReasonPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityReasonPayload'] = ResolversParentTypes['OpportunityReasonPayload']> = {
+  reason?: Resolver<Maybe<ResolversTypes['OpportunityReason']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type CustomFieldDefinitionPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['CustomFieldDefinitionPayload'] = ResolversParentTypes['CustomFieldDefinitionPayload']> = {
+  definition?: Resolver<Maybe<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type LeadQualifyPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadQualifyPayload'] = ResolversParentTypes['LeadQualifyPayload']> = {
+  lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
+  opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type RejectionAnalysisRowResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['RejectionAnalysisRow'] = ResolversParentTypes['RejectionAnalysisRow']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lost?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1636,6 +2529,22 @@ export type Resolvers<ContextType = OpportunityContext> = {
   BulkRowCheck?: BulkRowCheckResolvers<ContextType>;
   BulkProblem?: BulkProblemResolvers<ContextType>;
   BulkRowOutcome?: BulkRowOutcomeResolvers<ContextType>;
+  PipelineStage?: PipelineStageResolvers<ContextType>;
+  StageTransition?: StageTransitionResolvers<ContextType>;
+  OpportunityReason?: OpportunityReasonResolvers<ContextType>;
+  OpportunityHistoryEntry?: OpportunityHistoryEntryResolvers<ContextType>;
+  OpportunityLine?: OpportunityLineResolvers<ContextType>;
+  EstimatedValue?: EstimatedValueResolvers<ContextType>;
+  OpportunityContact?: OpportunityContactResolvers<ContextType>;
+  OpportunityAddress?: OpportunityAddressResolvers<ContextType>;
+  OpportunityCredit?: OpportunityCreditResolvers<ContextType>;
+  CustomFieldDefinition?: CustomFieldDefinitionResolvers<ContextType>;
+  CustomFieldValue?: CustomFieldValueResolvers<ContextType>;
+  OpportunityPayload?: OpportunityPayloadResolvers<ContextType>;
+  OpportunityReasonPayload?: OpportunityReasonPayloadResolvers<ContextType>;
+  CustomFieldDefinitionPayload?: CustomFieldDefinitionPayloadResolvers<ContextType>;
+  LeadQualifyPayload?: LeadQualifyPayloadResolvers<ContextType>;
+  RejectionAnalysisRow?: RejectionAnalysisRowResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

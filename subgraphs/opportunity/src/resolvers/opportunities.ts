@@ -1,6 +1,6 @@
 import { isUuid, notFound, parsePage, toConnection } from '@dcrm/kit';
 import { readScope } from '../domain/access.js';
-import { opportunitiesPage } from '../entities/index.js';
+import { SORT_ARITY, searchOpportunities, sortKey } from '../entities/index.js';
 import type { OpportunityResolvers } from './context.js';
 
 const cap = (first: number | null | undefined) => Math.max(0, Math.min(first ?? 20, 100));
@@ -9,12 +9,13 @@ const cap = (first: number | null | undefined) => Math.max(0, Math.min(first ?? 
 export const opportunityResolvers: OpportunityResolvers = {
   Query: {
     opportunities: async (_, args, ctx) => {
-      const page = parsePage(args, 'NEWEST', 1);
+      const sort = args.sort ?? 'NEWEST';
+      const page = parsePage(args, sort, SORT_ARITY[sort]);
       const scope = readScope(ctx.principal);
-      if (!scope) return toConnection([], page, 'NEWEST', () => []);
-      const rows = await opportunitiesPage(ctx.em, scope, page);
+      if (!scope) return toConnection([], page, sort, () => []);
+      const rows = await searchOpportunities(ctx.em, scope, args.filter ?? {}, sort, page);
       for (const row of rows) ctx.loaders.opportunity.prime(row.id, row);
-      return toConnection(rows, page, 'NEWEST', (o) => [o.id]);
+      return toConnection(rows, page, sort, (o) => sortKey(sort, o));
     },
     opportunity: async (_, { id }, ctx) => {
       readScope(ctx.principal);

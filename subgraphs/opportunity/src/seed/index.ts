@@ -2,6 +2,7 @@ import { type SeedOptions, seedId } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Lead, Opportunity } from '../entities/index.js';
 import { LEADS, OPPORTUNITIES } from './demo.js';
+import { seedPipeline } from './pipeline.js';
 
 const storefront = (brand: 'volt' | 'nimbus') => seedId('storefront', brand);
 export const leadId = (key: string) => seedId('lead', key);
@@ -19,7 +20,10 @@ const INTEREST: Record<string, { products: string[]; campaign?: string; budget?:
 /** A pipeline per brand: leads in every state, opportunities at several stages. Idempotent. */
 export async function seed(em: EntityManager, _options: SeedOptions = {}): Promise<Record<string, unknown>> {
   const summary = { leads: LEADS.length, opportunities: OPPORTUNITIES.length };
-  if (await em.count(Lead, {})) return summary;
+  if (await em.count(Lead, {})) {
+    await seedPipeline(em);
+    return summary;
+  }
   const now = Date.now();
   const day = 86_400_000;
   await em.transactional(async (tx) => {
@@ -80,5 +84,6 @@ export async function seed(em: EntityManager, _options: SeedOptions = {}): Promi
       });
     }
   });
+  await seedPipeline(em);
   return summary;
 }

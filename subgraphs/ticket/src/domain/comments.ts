@@ -1,0 +1,75 @@
+import { Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type ITicket, type ITicketComment, TicketAttachment, TicketComment } from '../entities/index.js';
+import { actorIdOf, writerOf } from './access.js';
+import { type AttachmentInput, decodeAttachments } from './attachments.js';
+import { lifecycleSettings } from './lifecycle.js';
+import type { TicketServices } from './services.js';
+import { ticketForWrite } from './ticket-load.js';
+import { applyMove } from './ticket-move.js';
+
+export type TicketCommentAddInput = { ticketId: string; body: string; internal?: boolean | null; attachments?: AttachmentInput[] | null };
+
+/**
+ * A comment (with files) on a ticket the caller may see. Internal comments are staff notes. A staff
+ * member's first public comment is the ticket's first response; the customer's or partner's reply to a
+ * ticket PENDING on them moves it back to IN_PROGRESS. Final tickets take internal notes only.
+ */
+export async function ticketCommentAdd(
+  em: EntityManager,
+  services: TicketServices,
+  principal: Principal,
+  input: TicketCommentAddInput,
+): Promise<Result<{ comment: ITicketComment; ticket: ITicket }>> {
+  const actor = writerOf(principal);
+  const internal = input.internal ?? false;
+  const checks = new Checks();
+  checks.text(input.body, ['input', 'body'], 10_000);
+  if (internal && actor !== 'STAFF') checks.add('FORBIDDEN', 'Only staff write internal comments', ['input', 'internal']);
+  const { files, errors } = decodeAttachments(input.attachments, ['input', 'attachments']);
+  checks.errors.push(...errors);
+  if (!checks.ok) return { ok: false, errors: checks.errors };
+  const now = services.clock.now();
+  return em.transactional(async (tx) => {
+    const found = await ticketForWrite(tx, principal, input.ticketId, null, ['input', 'ticketId']);
+    if (!found.ok) return found;
+    const ticket = found.value;
+    if (!internal && ['CLOSED', 'CANCELLED', 'REJECTED'].includes(ticket.status)) {
+      return fail('TICKET_CLOSED', `A ${ticket.status} ticket takes no more comments: raise a new one`, ['input', 'ticketId']);
+    }
+    const comment = tx.create(TicketComment, {
+      ticketId: ticket.id,
+      storefrontId: ticket.storefrontId,
+      customerId: ticket.customerId,
+      internal,
+      authorKind: actor,
+      authorId: actorIdOf(principal),
+      body: input.body.trim(),
+      createdAt: now,
+    });
+    for (const file of files) {
+      tx.create(TicketAttachment, {
+        ticketId: ticket.id,
+        storefrontId: ticket.storefrontId,
+        internal,
+        ...file,
+        uploadedByKind: actor,
+        uploadedById: actorIdOf(principal),
+        createdAt: now,
+      });
+    }
+    if (actor === 'STAFF' && !internal && !ticket.firstRespondedAt) ticket.firstRespondedAt = now;
+    if (actor !== 'STAFF' && ticket.status === 'PENDING') {
+      const moved = await applyMove(
+        tx,
+        services,
+        lifecycleSettings(),
+        ticket,
+        { to: 'IN_PROGRESS', actor, actorId: actorIdOf(principal), reason: 'Reply received' },
+        now,
+      );
+      if ('error' in moved) return { ok: false as const, errors: [moved.error] };
+    }
+    return ok({ comment, ticket });
+  });
+}
