@@ -219,6 +219,8 @@ describe("the agent's ticket queue", () => {
 async function newestPipelineRows(count: number) {
   const opportunity = stack.subgraphs.find((s) => s.definition.name === 'opportunity') as Stack['subgraphs'][number];
   const em = opportunity.orm.em.fork();
+  // One person recorded `count` times: every row but the first is a duplicate, so a small page lists duplicates too.
+  const email = `n-plus-one-${Math.random().toString(36).slice(2, 8)}@example.com`;
   for (let i = 0; i < count; i += 1) {
     const common = { storefrontId: STOREFRONT_IDS.volt, customerId: customerId('aoife'), segment: 'consumer' };
     const lead = em.create(Lead, {
@@ -226,6 +228,7 @@ async function newestPipelineRows(count: number) {
       channel: 'PORTAL',
       status: 'CONVERTED',
       source: 'n-plus-one test',
+      email,
       capturedAt: new Date(),
       productIds: [],
       scoreExplanation: [],
@@ -256,7 +259,8 @@ async function newestPipelineRows(count: number) {
 }
 
 describe('the sales pipeline lists (opportunity subgraph)', () => {
-  const LEADS = `query ($first: Int) { leads(first: $first) { nodes { id status tmfStatus customer { id name } } } }`;
+  const LEADS = `query ($first: Int) { leads(first: $first) { nodes { id status tmfStatus customer { id name }
+    score scoreExplanation { rule } duplicateOf { id } duplicates { score lead { id status } } } } }`;
   const OPPORTUNITIES = `query ($first: Int) { opportunities(first: $first) {
     nodes { id stage status tmfStatus lead { id status customer { id name } } customer { id name }
       lines { productId quantity unitMonthly } history { toStage actor at } estimatedValue { firstYear }
