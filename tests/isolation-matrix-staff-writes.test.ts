@@ -64,6 +64,11 @@ const M = {
   bulkOperationCreate: `mutation ($input: BulkOperationCreateInput!) { bulkOperationCreate(input: $input) { bulkOperation { id } userErrors { code field } } }`,
   bulkOperationConfirm: `mutation ($input: BulkOperationIdInput!) { bulkOperationConfirm(input: $input) { bulkOperation { id } userErrors { code field } } }`,
   bulkOperationCancel: `mutation ($input: BulkOperationIdInput!) { bulkOperationCancel(input: $input) { bulkOperation { id } userErrors { code field } } }`,
+  teamCreate: `mutation ($input: TeamCreateInput!) { teamCreate(input: $input) { team { id } userErrors { code field } } }`,
+  teamUpdate: `mutation ($input: TeamUpdateInput!) { teamUpdate(input: $input) { team { id } userErrors { code field } } }`,
+  teamMemberAdd: `mutation ($input: TeamMemberInput!) { teamMemberAdd(input: $input) { team { id } userErrors { code field } } }`,
+  teamMemberRemove: `mutation ($input: TeamMemberInput!) { teamMemberRemove(input: $input) { team { id } userErrors { code field } } }`,
+  staffInboxMarkRead: `mutation ($input: StaffInboxMarkReadInput!) { staffInboxMarkRead(input: $input) { unreadCount userErrors { code field } } }`,
 };
 type Name = keyof typeof M;
 const run = (gql: Gql, name: Name, input: Record<string, unknown>) => gql(M[name], { input });
@@ -92,6 +97,10 @@ const memberships = (id: string) => customerRows('select * from "customer"."staf
 const partnerUsers = (partnerId: string) =>
   customerRows('select * from "customer"."partner_user" where partner_id = ? order by id', [partnerId]);
 const NIMBUS_AGENT = seedId('staff', 'nimbus-agent');
+const TEAMS = { nimbusSales: seedId('team', 'nimbus-sales'), voltSales: seedId('team', 'volt-sales'), finance: seedId('team', 'finance') };
+const teams = customerRows('select * from "customer"."team" order by id', []);
+const teamRow = (id: string) => customerRows('select * from "customer"."team" where id = ?', [id]);
+const teamMembers = (id: string) => customerRows('select staff_id from "customer"."team_member" where team_id = ? order by staff_id', [id]);
 const VOLT_AGENT = seedId('staff', 'volt-consumer');
 const CARE_GROUP = seedId('access-group', 'care');
 
@@ -188,7 +197,7 @@ beforeAll(async () => {
 });
 
 // Notification fixtures of Nimbus: a template of its own and a message sent to its customer.
-const nimbusNotify = {} as { template: string; sent: string };
+const nimbusNotify = {} as { template: string; sent: string; inbox: string };
 beforeAll(async () => {
   const template = succeeded(
     await run(as.nimbus, 'notificationTemplateCreate', {
@@ -208,6 +217,13 @@ beforeAll(async () => {
     id: string;
   }[];
   nimbusNotify.sent = sent.id;
+  nimbusNotify.inbox = newId();
+  await dbRows(
+    stack,
+    'customer',
+    `insert into "customer"."staff_message" (id, staff_id, storefront_id, title, body, created_at) values (?, ?, ?, 'Ticket assigned', 'x', now())`,
+    [nimbusNotify.inbox, NIMBUS_AGENT, NIMBUS],
+  );
 });
 const notificationRows = customerRows(
   'select id, body, version from "customer"."notification_template" where storefront_id is not null order by id',
@@ -577,6 +593,73 @@ const voltAgainstNimbus = (): WriteAttempt[] => [
     refusal: 'NOT_FOUND',
     rows: bulkOperations(NIMBUS),
   },
+  // teams
+  {
+    mutation: 'teamCreate',
+    what: "in Nimbus (Volt's manager sending Nimbus's key)",
+    attempt: () =>
+      client(stack.router.handler, KEYS.nimbus, { authorization: `Bearer ${tokens.volt}` })(M.teamCreate, {
+        input: { name: slug('x'), kind: 'SALES' },
+      }),
+    refusal: 'HTTP 401',
+    rows: teams,
+  },
+  {
+    mutation: 'teamCreate',
+    what: "with Nimbus's agent as a member",
+    attempt: () => run(as.volt, 'teamCreate', { name: slug('x'), kind: 'SALES', memberIds: [NIMBUS_AGENT] }),
+    refusal: 'NOT_FOUND',
+    rows: teams,
+  },
+  {
+    mutation: 'teamCreate',
+    what: 'a team shared by every brand',
+    attempt: () => run(as.volt, 'teamCreate', { name: slug('x'), kind: 'FINANCE', shared: true }),
+    refusal: 'FORBIDDEN',
+    rows: teams,
+  },
+  {
+    mutation: 'teamUpdate',
+    what: "Nimbus's sales team",
+    attempt: () => run(as.volt, 'teamUpdate', { id: TEAMS.nimbusSales, name: 'Hijacked', active: false }),
+    refusal: 'NOT_FOUND',
+    rows: teamRow(TEAMS.nimbusSales),
+  },
+  {
+    mutation: 'teamUpdate',
+    what: 'the finance team every brand shares',
+    attempt: () => run(as.volt, 'teamUpdate', { id: TEAMS.finance, managerId: VOLT_AGENT }),
+    refusal: 'FORBIDDEN',
+    rows: teamRow(TEAMS.finance),
+  },
+  {
+    mutation: 'teamMemberAdd',
+    what: "a Volt agent to Nimbus's sales team",
+    attempt: () => run(as.volt, 'teamMemberAdd', { teamId: TEAMS.nimbusSales, staffId: VOLT_AGENT }),
+    refusal: 'NOT_FOUND',
+    rows: teamMembers(TEAMS.nimbusSales),
+  },
+  {
+    mutation: 'teamMemberAdd',
+    what: "Nimbus's agent to a Volt team",
+    attempt: () => run(as.volt, 'teamMemberAdd', { teamId: TEAMS.voltSales, staffId: NIMBUS_AGENT }),
+    refusal: 'NOT_FOUND',
+    rows: teamMembers(TEAMS.voltSales),
+  },
+  {
+    mutation: 'teamMemberRemove',
+    what: "Nimbus's agent from Nimbus's sales team",
+    attempt: () => run(as.volt, 'teamMemberRemove', { teamId: TEAMS.nimbusSales, staffId: NIMBUS_AGENT }),
+    refusal: 'NOT_FOUND',
+    rows: teamMembers(TEAMS.nimbusSales),
+  },
+  {
+    mutation: 'staffInboxMarkRead',
+    what: "a message in Nimbus's agent's inbox",
+    attempt: () => run(as.volt, 'staffInboxMarkRead', { ids: [nimbusNotify.inbox] }),
+    refusal: 'NOT_FOUND',
+    rows: customerRows('select id, read_at from "customer"."staff_message" where staff_id = ? order by id', [NIMBUS_AGENT]),
+  },
 ];
 
 /** Staff mutations that name no brand-owned row: they act on the caller's own credentials. */
@@ -680,6 +763,14 @@ describe('the owning brand succeeds with the same mutations', () => {
     succeeded(await run(as.nimbus, 'accessGroupRemove', { staffId: id, accessGroupId: nimbus.group }), 'accessGroupRemove');
     succeeded(await run(as.nimbus, 'staffDeactivate', { id }), 'staffDeactivate');
     succeeded(await run(as.nimbus, 'partnerUserDeactivate', { id: nimbus.partnerUser }), 'partnerUserDeactivate');
+  });
+
+  it('teams: Nimbus staff build and staff a team of their own; its agent reads its own inbox', async () => {
+    const team = succeeded(await run(as.nimbus, 'teamCreate', { name: slug('Nimbus field sales'), kind: 'SALES' }), 'teamCreate').team.id;
+    succeeded(await run(as.nimbus, 'teamUpdate', { id: team, managerId: NIMBUS_AGENT, segments: ['smb'] }), 'teamUpdate');
+    succeeded(await run(as.nimbus, 'teamMemberAdd', { teamId: team, staffId: NIMBUS_AGENT }), 'teamMemberAdd');
+    succeeded(await run(as.nimbus, 'teamMemberRemove', { teamId: team, staffId: NIMBUS_AGENT }), 'teamMemberRemove');
+    succeeded(await run(as.nimbus, 'staffInboxMarkRead', { ids: [nimbusNotify.inbox] }), 'staffInboxMarkRead');
   });
 });
 

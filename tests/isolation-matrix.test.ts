@@ -419,3 +419,48 @@ describe('NPS read back: brand and segment', () => {
     expect(active === null || typeof active.question === 'string').toBe(true);
   });
 });
+
+describe('teams: brand A vs brand B, and who may read them', () => {
+  const TEAMS = {
+    voltSales: seedId('team', 'volt-sales'),
+    nimbusSales: seedId('team', 'nimbus-sales'),
+    finance: seedId('team', 'finance'),
+  };
+  const listed = async (gql: Gql) => ((await gql('{ teams { id } }')).body.data?.teams ?? []).map((t: { id: string }) => t.id);
+
+  it("staff list their brand's teams and the shared ones, never the other brand's; nested members stay in the brand", async () => {
+    expect(await listed(as.consumerAgent)).toEqual(expect.arrayContaining([TEAMS.voltSales, TEAMS.finance]));
+    expect(await listed(as.consumerAgent)).not.toContain(TEAMS.nimbusSales);
+    expect(await listed(as.nimbusAgent)).toEqual(expect.arrayContaining([TEAMS.nimbusSales, TEAMS.finance]));
+    expect(await listed(as.nimbusAgent)).not.toContain(TEAMS.voltSales);
+    const own = (await as.nimbusAgent('{ staffMe { teams { id members { email } } } }')).body.data?.staffMe.teams as {
+      id: string;
+      members: { email: string }[];
+    }[];
+    expect(own.map((t) => t.id)).not.toContain(TEAMS.voltSales);
+    expect(own.flatMap((t) => t.members.map((m) => m.email)).every((e) => !e.endsWith('@volt.example'))).toBe(true);
+  });
+
+  it('a team of another brand resolves to null by reference, for staff and for a service of the other brand', async () => {
+    const query = `{ _entities(representations: [{ __typename: "Team", id: "${TEAMS.voltSales}" }]) { ... on Team { name } } }`;
+    const ask = (p: Principal) => {
+      const body = { query };
+      return request(stack.subgraphs.find((s) => s.definition.name === 'customer')?.server.handler as Parameters<typeof request>[0])
+        .post('/graphql')
+        .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: signPrincipal(p, internalSecret(), { audience: 'customer', body }) })
+        .send(body);
+    };
+    const base = { id: 'x', partnerId: null, roles: [], scopes: [] };
+    expect((await ask({ ...base, kind: 'staff', storefrontId: STOREFRONT_IDS.volt })).body.data._entities).toEqual([
+      { name: 'Volt sales' },
+    ]);
+    expect((await ask({ ...base, kind: 'staff', storefrontId: STOREFRONT_IDS.nimbus })).body.data._entities).toEqual([null]);
+    expect((await ask({ ...base, kind: 'service', storefrontId: STOREFRONT_IDS.nimbus })).body.data._entities).toEqual([null]);
+    expect((await ask({ ...base, kind: 'customer', storefrontId: STOREFRONT_IDS.volt })).body.data._entities).toEqual([null]);
+  });
+
+  it('customers, partners, their keys and storefront keys cannot name teams', async () => {
+    for (const gql of [as.aoife, as.connectify, as.connectifyKey, as.chatbot, as.shopper])
+      expect(distinctCodes(await gql('{ teams { id } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+});

@@ -9,6 +9,8 @@ import { Migration20261130040Administration } from './20261130-040-administratio
 import { Migration20261130050StaffIdentity } from './20261130-050-staff-identity.js';
 import { Migration20261130060NpsReadback } from './20261130-060-nps-readback.js';
 import { Migration20261130070OrderStatusTemplate } from './20261130-070-order-status-template.js';
+import { Migration20261201401Teams } from './20261201-401-teams.js';
+import { Migration20261201402StaffTemplates } from './20261201-402-staff-templates.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -23,4 +25,6 @@ export const migrations = [
   { name: '20261130-050-staff-identity', class: Migration20261130050StaffIdentity },
   { name: '20261130-060-nps-readback', class: Migration20261130060NpsReadback },
   { name: '20261130-070-order-status-template', class: Migration20261130070OrderStatusTemplate },
+  { name: '20261201-401-teams', class: Migration20261201401Teams },
+  { name: '20261201-402-staff-templates', class: Migration20261201402StaffTemplates },
 ];

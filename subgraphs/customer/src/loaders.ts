@@ -1,10 +1,11 @@
-import { byId, type Connection, groupedBy, memo, type Principal, parsePage, toConnection } from '@dcrm/kit';
+import { byId, type Connection, groupedBy, isUuid, memo, type Principal, parsePage, toConnection } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { listBatches } from './domain/bulk/store.js';
 import { type NotificationSentView, sentView } from './domain/notifications/history.js';
 import { ACCOUNT_ADMIN, customerScope } from './domain/scope.js';
+import { membersInOrder } from './domain/team-directory.js';
 import {
   Address,
   Contact,
@@ -14,9 +15,12 @@ import {
   type IContact,
   type ICustomer,
   type INpsResponse,
+  type IStaff,
   NpsResponse,
   Partner,
   Staff,
+  Team,
+  TeamMember,
 } from './entities/index.js';
 
 export type PageKey = { customerId: string; first?: number | null; after?: string | null; unreadOnly?: boolean };
@@ -187,6 +191,24 @@ export function createLoaders(em: EntityManager, principal: Principal) {
           group: { id: r.id, name: r.name, scopes: r.scopes, description: r.description, storefrontId: r.storefront_id } as IAccessGroup,
         }));
       },
+      (r) => r.staffId,
+    ),
+    team: byId(
+      (ids) => em.find(Team, { id: { $in: ids.filter(isUuid) } }),
+      (t) => t.id,
+    ),
+    /** Members per team, in the order they joined. */
+    teamMembers: new DataLoader<string, IStaff[]>(async (ids) => {
+      const members = await membersInOrder(em, ids, null);
+      return ids.map((id) => members.get(id) ?? []);
+    }),
+    /** Teams per staff member, by name. */
+    staffTeams: groupedBy(
+      async (ids) =>
+        (await em.find(TeamMember, { staff: { $in: [...ids] } }, { populate: ['team'], orderBy: { team: { name: 'asc' } } })).map((m) => ({
+          staffId: m.staff.id,
+          team: m.team,
+        })),
       (r) => r.staffId,
     ),
     partner: byId(

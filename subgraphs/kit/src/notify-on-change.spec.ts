@@ -43,4 +43,17 @@ describe('noticesFor', () => {
     const own = { ...rule, storefrontId: () => 's2' };
     expect(noticesFor([own], 'Order', 'update', { ...row, storefrontId: null }, { status: {} })[0].storefrontId).toBe('s2');
   });
+
+  it('tells staff members too, each once, beside or instead of the customer', () => {
+    const staff: NotifyRule = {
+      ...rule,
+      recipients: (r) => [{ staffId: 'm1' }, { customerId: r.customerId as string }, { staffId: 'm1' }, {}],
+    };
+    expect(noticesFor([staff], 'Order', 'update', row, { status: {} }).map(({ customerId, staffId }) => ({ customerId, staffId }))).toEqual(
+      [
+        { customerId: undefined, staffId: 'm1' },
+        { customerId: 'c1', staffId: undefined },
+      ],
+    );
+  });
 });

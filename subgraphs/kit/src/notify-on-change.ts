@@ -36,8 +36,11 @@ export type NotifyRule = {
   fields?: string[];
   /** The notification template key (customer subgraph templates). */
   template: string;
-  /** Who is told; null: nobody for this row. Only customers of the row's brand for now. */
-  recipients: (row: NotifyRow) => { customerId: string | null } | null;
+  /**
+   * Who is told; null: nobody for this row. A customer of the row's brand, or a staff member acting on
+   * it (told in their inbox and by EMAIL: a manager, an assignee, an approver); a list tells each of them.
+   */
+  recipients: (row: NotifyRow) => NotifyRecipient | NotifyRecipient[] | null;
   variables: (row: NotifyRow, diff: AuditDiff) => Record<string, string | null>;
   /** The row's brand; default its `storefrontId`. */
   storefrontId?: (row: NotifyRow) => string | null;
@@ -45,8 +48,17 @@ export type NotifyRule = {
   preferenceType?: string;
 };
 
-/** One notification a change asks for, before it is recorded. */
-export type Notice = { storefrontId: string; customerId: string; templateKey: string; variables: Record<string, string | null> };
+/** A customer (`customerId`) or a staff member (`staffId`) to tell; a recipient with neither is nobody. */
+export type NotifyRecipient = { customerId?: string | null; staffId?: string | null };
+
+/** One notification a change asks for, before it is recorded: to a customer or (`staffId`) to a staff member. */
+export type Notice = {
+  storefrontId: string;
+  customerId?: string;
+  staffId?: string;
+  templateKey: string;
+  variables: Record<string, string | null>;
+};
 
 const ACTIONS: Partial<Record<ChangeSetType, NotifyAction>> = {
   [ChangeSetType.CREATE]: 'create',
@@ -61,10 +73,17 @@ export function noticesFor(rules: readonly NotifyRule[], entity: string, action:
   for (const rule of rules) {
     if (rule.entity !== entity || ![rule.on].flat().includes(action)) continue;
     if (action === 'update' && rule.fields?.length && !rule.fields.some((f) => f in diff)) continue;
-    const customerId = rule.recipients(row)?.customerId;
     const storefrontId = rule.storefrontId ? rule.storefrontId(row) : (row.storefrontId as string | null | undefined);
-    if (!customerId || !storefrontId) continue;
-    notices.push({ storefrontId, customerId, templateKey: rule.template, variables: rule.variables(row, diff) });
+    const recipients = [rule.recipients(row) ?? []].flat();
+    if (!storefrontId) continue;
+    const seen = new Set<string>();
+    for (const { customerId, staffId } of recipients) {
+      const to = customerId ? { customerId } : staffId ? { staffId } : null;
+      const key = customerId ? `c:${customerId}` : `s:${staffId}`;
+      if (!to || seen.has(key)) continue;
+      seen.add(key);
+      notices.push({ storefrontId, ...to, templateKey: rule.template, variables: rule.variables(row, diff) });
+    }
   }
   return notices;
 }
@@ -78,7 +97,9 @@ export const NotifyOutbox = defineEntity({
       .primary()
       .onCreate(() => newId()),
     storefrontId: p.uuid(),
-    customerId: p.uuid(),
+    customerId: p.uuid().nullable(),
+    /** Set instead of `customerId` for a staff recipient (tables made before staff recipients lack the column: `notifyOutboxStaffSql`). */
+    staffId: p.uuid().nullable(),
     templateKey: p.string(),
     variables: p.json<Record<string, string | null>>(),
     preferenceType: p.string().nullable(),
@@ -96,11 +117,20 @@ export type INotifyOutbox = InferEntity<typeof NotifyOutbox>;
 export function notifyOutboxSql(schema: string): string[] {
   const table = `"${schema}"."notify_outbox"`;
   return [
-    `create table ${table} ("id" uuid primary key, "storefront_id" uuid not null, "customer_id" uuid not null,
+    `create table ${table} ("id" uuid primary key, "storefront_id" uuid not null, "customer_id" uuid null, "staff_id" uuid null,
       "template_key" varchar(255) not null, "variables" jsonb not null, "preference_type" varchar(255) null,
       "attempts" int not null default 0, "claimed_until" timestamptz null, "last_error" varchar(255) null,
       "outcome" varchar(255) null, "created_at" timestamptz not null, "sent_at" timestamptz null)`,
     `create index "notify_outbox_due_idx" on ${table} ("created_at") where "sent_at" is null`,
+  ];
+}
+
+/** A table made by `notifyOutboxSql` before staff could be told: a new migration runs these to let its rules name staff. */
+export function notifyOutboxStaffSql(schema: string): string[] {
+  const table = `"${schema}"."notify_outbox"`;
+  return [
+    `alter table ${table} add column if not exists "staff_id" uuid null`,
+    `alter table ${table} alter column "customer_id" drop not null`,
   ];
 }
 
@@ -113,7 +143,9 @@ const SEND = `mutation NotifyOnChange($input: NotificationSendInput!) { notifica
 type Claimed = {
   id: string;
   storefront_id: string;
-  customer_id: string;
+  customer_id: string | null;
+  /** Absent in a table made before staff recipients. */
+  staff_id?: string | null;
   template_key: string;
   variables: Record<string, string | null>;
   preference_type: string | null;
@@ -131,13 +163,13 @@ export async function dispatchNotifications(em: EntityManager, customer: Subgrap
     `update ${table} set attempts = attempts + 1, claimed_until = now() + interval '${CLAIM_SECONDS} seconds' where id in (
        select id from ${table} where sent_at is null and attempts < ? and (claimed_until is null or claimed_until < now())
        order by created_at limit 50 for update skip locked)
-     returning id, storefront_id, customer_id, template_key, variables, preference_type`,
+     returning *`,
     [NOTIFY_MAX_ATTEMPTS],
   )) as Claimed[];
   let answered = 0;
   for (const row of rows) {
     const message = {
-      customerId: row.customer_id,
+      ...(row.staff_id ? { staffId: row.staff_id } : { customerId: row.customer_id }),
       templateKey: row.template_key,
       variables: Object.entries(row.variables).map(([name, value]) => ({ name, value })),
       preferenceType: row.preference_type,

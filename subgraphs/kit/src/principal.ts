@@ -136,6 +136,8 @@ export const SERVICE_SCOPES = {
   bulkApply: 'bulk:apply',
   /** router → customer `staffSsoSignIn` (staff single sign-on) */
   ssoSignIn: 'sso:signin',
+  /** opportunity, quote, ticket → customer `staffManagerChain`/`teamMembers`/`teamsFor` (routing and escalation) */
+  staffDirectory: 'staff:directory',
 } as const;
 
 export type ServiceScope = (typeof SERVICE_SCOPES)[keyof typeof SERVICE_SCOPES];

@@ -4,6 +4,7 @@ import { NotificationTemplate, PasswordResetToken } from './notification.entity.
 import { Partner, PartnerUser } from './partner.entity.js';
 import { AccessGroup, Staff } from './staff.entity.js';
 import { StaffIdentity } from './staff-identity.entity.js';
+import { Team, TeamMember } from './team.entity.js';
 
 export * from './credential.entity.js';
 export * from './customer.entity.js';
@@ -13,6 +14,7 @@ export * from './partner.entity.js';
 export * from './staff.entity.js';
 export * from './staff-identity.entity.js';
 export * from './subject.repository.js';
+export * from './team.entity.js';
 
 export const entities = [
   Customer,
@@ -31,4 +33,6 @@ export const entities = [
   NotificationTemplate,
   PasswordResetToken,
   StaffIdentity,
+  Team,
+  TeamMember,
 ];

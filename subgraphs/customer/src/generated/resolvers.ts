@@ -3,10 +3,11 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef, AuditRecordView, AuditTrailPage } from '@dcrm/kit';
-import type { ICustomer, IContact, IAddress, IPartner, IStaff, IAccessGroup, INpsResponse, INpsSurvey, IApiKey, IPartnerUser, INotificationTemplate } from '../entities/index.js';
+import type { ICustomer, IContact, IAddress, IPartner, IStaff, IAccessGroup, INpsResponse, INpsSurvey, IApiKey, IPartnerUser, INotificationTemplate, ITeam } from '../entities/index.js';
 import type { InteractionRow, SiteMessageRow, SiteMessagePage } from '../loaders.js';
 import type { NotificationSentView } from '../domain/notifications/history.js';
 import type { BulkOperationView, BulkRowView, BulkBatchView } from '../domain/bulk/store.js';
+import type { StaffMessageView, StaffInboxPage } from '../domain/staff-inbox.js';
 import type { CustomerContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -280,6 +281,8 @@ export type Staff = {
   passwordChangeRequired: Scalars['Boolean']['output'];
   /** When the member was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** The teams the member belongs to that the caller may see (their brand's and the shared ones). */
+  teams: Array<Team>;
 };
 
 /** A named set of scopes (module:function), assigned to staff. */
@@ -419,6 +422,16 @@ export type Query = {
   npsReport: NpsReport;
   /** Staff: single responses in the caller's segments, newest first; comments need `customer:read` too. */
   npsSurveyResponses: NpsResponseConnection;
+  /** Staff: the teams of their acting brand and the shared ones, by name. */
+  teams: Array<Team>;
+  /** Other subgraphs only (`staff:directory`): the ACTIVE managers above a staff member of the call's brand, nearest first, up to the top (cycle-safe). */
+  staffManagerChain: Array<Staff>;
+  /** Other subgraphs only (`staff:directory`): the ACTIVE members of an active team of the call's brand (or a shared one), in the order they joined. */
+  teamMembers: Array<Staff>;
+  /** Other subgraphs only (`staff:directory`): the active teams of the call's brand and the shared ones that take this work, most specific first. */
+  teamsFor: Array<Team>;
+  /** The signed-in staff member's own inbox, newest first: messages of the brands they act on. */
+  staffInbox: StaffMessageConnection;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -535,6 +548,33 @@ export type QueryNpsSurveyResponsesArgs = {
   segment?: InputMaybe<Scalars['String']['input']>;
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryTeamsArgs = {
+  filter?: InputMaybe<TeamFilter>;
+};
+
+
+export type QueryStaffManagerChainArgs = {
+  staffId: Scalars['ID']['input'];
+};
+
+
+export type QueryTeamMembersArgs = {
+  teamId: Scalars['ID']['input'];
+};
+
+
+export type QueryTeamsForArgs = {
+  criteria: TeamCriteria;
+};
+
+
+export type QueryStaffInboxArgs = {
+  unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
@@ -665,6 +705,16 @@ export type Mutation = {
   bulkOperationCancel: BulkOperationPayload;
   /** Router only: the tokens of the ACTIVE staff member an OpenID Connect sign-in names (by its issuer and subject, or on first sign-in a verified email); nothing is created for anyone else. */
   staffSsoSignIn: AuthPayload;
+  /** Staff (`staff:manage`): creates a team. */
+  teamCreate: TeamPayload;
+  /** Staff (`staff:manage`): renames, re-scopes, re-manages or retires a team. */
+  teamUpdate: TeamPayload;
+  /** Staff (`staff:manage`): adds a staff member to a team (already a member: unchanged). */
+  teamMemberAdd: TeamPayload;
+  /** Staff (`staff:manage`): removes a staff member from a team. */
+  teamMemberRemove: TeamPayload;
+  /** The signed-in staff member marks messages of their own inbox read. */
+  staffInboxMarkRead: StaffInboxMarkReadPayload;
 };
 
 
@@ -895,6 +945,31 @@ export type MutationBulkOperationCancelArgs = {
 
 export type MutationStaffSsoSignInArgs = {
   input: StaffSsoSignInInput;
+};
+
+
+export type MutationTeamCreateArgs = {
+  input: TeamCreateInput;
+};
+
+
+export type MutationTeamUpdateArgs = {
+  input: TeamUpdateInput;
+};
+
+
+export type MutationTeamMemberAddArgs = {
+  input: TeamMemberInput;
+};
+
+
+export type MutationTeamMemberRemoveArgs = {
+  input: TeamMemberInput;
+};
+
+
+export type MutationStaffInboxMarkReadArgs = {
+  input: StaffInboxMarkReadInput;
 };
 
 export type CustomerRegisterInput = {
@@ -1564,10 +1639,12 @@ export type NotificationSendInput = {
   messages: Array<NotificationMessageInput>;
 };
 
-/** One notification to send to one customer. */
+/** One notification to send to one customer or one staff member. */
 export type NotificationMessageInput = {
-  /** The customer to notify. */
-  customerId: Scalars['ID']['input'];
+  /** The customer to notify (or give `staffId`). */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** The staff member to notify, instead of a customer: an ACTIVE member acting on the call's brand: their inbox and EMAIL unless `channels` say otherwise (never marketing). */
+  staffId?: InputMaybe<Scalars['ID']['input']>;
   /** The key of the template to render. */
   templateKey: Scalars['String']['input'];
   /** The values of the template's variables. */
@@ -1586,9 +1663,9 @@ export type NotificationMessageInput = {
 export type NotificationOutcome =
   /** Sent on at least one channel. */
   | 'SENT'
-  /** A marketing message for an account without any consent: nothing sent. */
+  /** A marketing message for an account without any consent, or for a staff member: nothing sent. */
   | 'OPTED_OUT'
-  /** No such ACTIVE account in the storefront. */
+  /** No such ACTIVE account (or staff member acting on the brand) in the storefront. */
   | 'SKIPPED'
   /** Every channel had been sent under this dedupe key before. */
   | 'DUPLICATE'
@@ -1598,8 +1675,10 @@ export type NotificationOutcome =
 /** The outcome for one requested notification. */
 export type NotificationSendResult = {
   __typename?: 'NotificationSendResult';
-  /** The customer it was for. */
-  customerId: Scalars['ID']['output'];
+  /** The customer it was for; null when it was for a staff member. */
+  customerId?: Maybe<Scalars['ID']['output']>;
+  /** The staff member it was for; null when it was for a customer. */
+  staffId?: Maybe<Scalars['ID']['output']>;
   /** What became of it. */
   outcome: NotificationOutcome;
   /** Channels handed a message by this call. */
@@ -1956,6 +2035,189 @@ export type NpsReport = {
   segments: Array<NpsSegmentScore>;
 };
 
+/** What a team mainly does; routing rules of other modules pick teams by it. */
+export type TeamKind =
+  /** Sells: leads and opportunities. */
+  | 'SALES'
+  /** Serves customers: trouble tickets. */
+  | 'SUPPORT'
+  /** Approves money: budgets, discounts, quote approvals. */
+  | 'FINANCE'
+  /** Back office: provisioning, orders, contracts. */
+  | 'OPERATIONS';
+
+/**
+ * A team of staff: what it handles (skills: category, product or issue codes), the segments and regions it
+ * serves (empty: any), its manager and its members. A brand's own, or shared by every brand.
+ */
+export type Team = {
+  __typename?: 'Team';
+  /** The team's id. */
+  id: Scalars['ID']['output'];
+  /** The brand that owns the team; null: shared by every brand (changed only with the all-brands grant). */
+  storefrontId?: Maybe<Scalars['ID']['output']>;
+  /** The team's name, unique within its brand. */
+  name: Scalars['String']['output'];
+  /** What the team mainly does. */
+  kind: TeamKind;
+  /** Codes of the work it handles (category slugs, product ids, ticket categories…), lower case; empty: any. */
+  skills: Array<Scalars['String']['output']>;
+  /** Market segments it serves, lower case; empty: any. */
+  segments: Array<Scalars['String']['output']>;
+  /** Regions it serves, lower case; empty: any. */
+  regions: Array<Scalars['String']['output']>;
+  /** The team's manager (escalations go there first); null when none. */
+  manager?: Maybe<Staff>;
+  /** Members in the order they joined (the stable order assignment works through), those acting on the caller's brand. */
+  members: Array<Staff>;
+  /** False once retired: no work is routed to it. */
+  active: Scalars['Boolean']['output'];
+  /** When the team was created. */
+  createdAt: Scalars['DateTime']['output'];
+};
+
+
+/**
+ * A team of staff: what it handles (skills: category, product or issue codes), the segments and regions it
+ * serves (empty: any), its manager and its members. A brand's own, or shared by every brand.
+ */
+export type TeamMembersArgs = {
+  activeOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Narrows `teams`; every given field must match. */
+export type TeamFilter = {
+  /** Only teams of this kind. */
+  kind?: InputMaybe<TeamKind>;
+  /** Only active (true) or only retired (false) teams; null for both. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only teams this staff member belongs to. */
+  staffId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A new team, of the caller's acting brand unless `shared`. */
+export type TeamCreateInput = {
+  /** The team's name, unique within its brand. */
+  name: Scalars['String']['input'];
+  /** What the team mainly does. */
+  kind: TeamKind;
+  /** Codes of the work it handles (at most 50); empty: any. */
+  skills?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Market segments it serves (at most 50); empty: any. */
+  segments?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Regions it serves (at most 50); empty: any. */
+  regions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Its manager: an active staff member acting on the team's brand. */
+  managerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Its first members (at most 100), active staff acting on the team's brand, in this order. */
+  memberIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Shared by every brand (needs the all-brands grant). */
+  shared?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Changes to a team; absent fields keep their value. */
+export type TeamUpdateInput = {
+  /** The team to change. */
+  id: Scalars['ID']['input'];
+  /** New name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New kind. */
+  kind?: InputMaybe<TeamKind>;
+  /** New skills (replaces the list). */
+  skills?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** New segments (replaces the list). */
+  segments?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** New regions (replaces the list). */
+  regions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** New manager; null: none. */
+  managerId?: InputMaybe<Scalars['ID']['input']>;
+  /** False retires the team, true brings it back. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** A team and a staff member to add to it or remove from it. */
+export type TeamMemberInput = {
+  /** The team. */
+  teamId: Scalars['ID']['input'];
+  /** The staff member. */
+  staffId: Scalars['ID']['input'];
+};
+
+/** The team after the change. */
+export type TeamPayload = {
+  __typename?: 'TeamPayload';
+  /** The team; null on error. */
+  team?: Maybe<Team>;
+  /** Why the change was refused; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** What a piece of work needs, for `teamsFor`: each criterion given must be listed by the team, or the team lists none of that sort. */
+export type TeamCriteria = {
+  /** Only teams of this kind. */
+  kind?: InputMaybe<TeamKind>;
+  /** A skill code: a category slug, product id or ticket category. */
+  skill?: InputMaybe<Scalars['String']['input']>;
+  /** The customer's market segment. */
+  segment?: InputMaybe<Scalars['String']['input']>;
+  /** The region. */
+  region?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A message in a staff member's own inbox: work they were told about (assignments, escalations, approvals). */
+export type StaffMessage = {
+  __typename?: 'StaffMessage';
+  /** The message's id. */
+  id: Scalars['ID']['output'];
+  /** The brand it is about. */
+  storefrontId: Scalars['ID']['output'];
+  /** The rendered subject. */
+  title: Scalars['String']['output'];
+  /** The rendered text. */
+  body: Scalars['String']['output'];
+  /** When it was sent. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When its owner marked it read; null while unread. */
+  readAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A page of the inbox, newest first. */
+export type StaffMessageConnection = {
+  __typename?: 'StaffMessageConnection';
+  /** The messages of this page, each with its cursor. */
+  edges: Array<StaffMessageEdge>;
+  /** The messages of this page. */
+  nodes: Array<StaffMessage>;
+  /** Cursors and whether more messages follow. */
+  pageInfo: PageInfo;
+  /** Unread messages in the whole inbox (of the caller's brands). */
+  unreadCount: Scalars['Int']['output'];
+};
+
+/** One inbox message and its cursor. */
+export type StaffMessageEdge = {
+  __typename?: 'StaffMessageEdge';
+  /** Opaque cursor of this message, for `after`. */
+  cursor: Scalars['String']['output'];
+  /** The message. */
+  node: StaffMessage;
+};
+
+/** Messages of the caller's inbox to mark read. */
+export type StaffInboxMarkReadInput = {
+  /** The messages (at most 250), all the caller's. */
+  ids: Array<Scalars['ID']['input']>;
+};
+
+/** The inbox after marking. */
+export type StaffInboxMarkReadPayload = {
+  __typename?: 'StaffInboxMarkReadPayload';
+  /** Unread messages left; null on error. */
+  unreadCount?: Maybe<Scalars['Int']['output']>;
+  /** Why nothing was marked; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -2121,6 +2383,7 @@ export type FederationTypes = {
   Customer: Customer;
   Partner: Partner;
   Staff: Staff;
+  Team: Team;
 };
 
 /** Mapping of federation reference types */
@@ -2134,6 +2397,9 @@ export type FederationReferenceTypes = {
   Staff:
     ( { __typename: 'Staff' }
     & GraphQLRecursivePick<FederationTypes['Staff'], {"id":true}> );
+  Team:
+    ( { __typename: 'Team' }
+    & GraphQLRecursivePick<FederationTypes['Team'], {"id":true}> );
 };
 
 
@@ -2277,6 +2543,19 @@ export type ResolversTypes = {
   NpsBucket: ResolverTypeWrapper<NpsBucket>;
   NpsSegmentScore: ResolverTypeWrapper<NpsSegmentScore>;
   NpsReport: ResolverTypeWrapper<NpsReport>;
+  TeamKind: TeamKind;
+  Team: ResolverTypeWrapper<ITeam>;
+  TeamFilter: TeamFilter;
+  TeamCreateInput: TeamCreateInput;
+  TeamUpdateInput: TeamUpdateInput;
+  TeamMemberInput: TeamMemberInput;
+  TeamPayload: ResolverTypeWrapper<Omit<TeamPayload, 'team'> & { team?: Maybe<ResolversTypes['Team']> }>;
+  TeamCriteria: TeamCriteria;
+  StaffMessage: ResolverTypeWrapper<StaffMessageView>;
+  StaffMessageConnection: ResolverTypeWrapper<StaffInboxPage>;
+  StaffMessageEdge: ResolverTypeWrapper<Omit<StaffMessageEdge, 'node'> & { node: ResolversTypes['StaffMessage'] }>;
+  StaffInboxMarkReadInput: StaffInboxMarkReadInput;
+  StaffInboxMarkReadPayload: ResolverTypeWrapper<StaffInboxMarkReadPayload>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -2415,6 +2694,18 @@ export type ResolversParentTypes = {
   NpsBucket: NpsBucket;
   NpsSegmentScore: NpsSegmentScore;
   NpsReport: NpsReport;
+  Team: ITeam;
+  TeamFilter: TeamFilter;
+  TeamCreateInput: TeamCreateInput;
+  TeamUpdateInput: TeamUpdateInput;
+  TeamMemberInput: TeamMemberInput;
+  TeamPayload: Omit<TeamPayload, 'team'> & { team?: Maybe<ResolversParentTypes['Team']> };
+  TeamCriteria: TeamCriteria;
+  StaffMessage: StaffMessageView;
+  StaffMessageConnection: StaffInboxPage;
+  StaffMessageEdge: Omit<StaffMessageEdge, 'node'> & { node: ResolversParentTypes['StaffMessage'] };
+  StaffInboxMarkReadInput: StaffInboxMarkReadInput;
+  StaffInboxMarkReadPayload: StaffInboxMarkReadPayload;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -2588,6 +2879,7 @@ export type StaffResolvers<ContextType = CustomerContext, ParentType extends Res
   reports?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType>;
   passwordChangeRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  teams?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType>;
 };
 
 export type AccessGroupResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AccessGroup'] = ResolversParentTypes['AccessGroup']> = {
@@ -2669,6 +2961,11 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   npsSurveys?: Resolver<ResolversTypes['NpsSurveyConnection'], ParentType, ContextType, RequireFields<QueryNpsSurveysArgs, 'first'>>;
   npsReport?: Resolver<ResolversTypes['NpsReport'], ParentType, ContextType, RequireFields<QueryNpsReportArgs, 'from' | 'to' | 'interval'>>;
   npsSurveyResponses?: Resolver<ResolversTypes['NpsResponseConnection'], ParentType, ContextType, RequireFields<QueryNpsSurveyResponsesArgs, 'first'>>;
+  teams?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType, Partial<QueryTeamsArgs>>;
+  staffManagerChain?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryStaffManagerChainArgs, 'staffId'>>;
+  teamMembers?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryTeamMembersArgs, 'teamId'>>;
+  teamsFor?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamsForArgs, 'criteria'>>;
+  staffInbox?: Resolver<ResolversTypes['StaffMessageConnection'], ParentType, ContextType, RequireFields<QueryStaffInboxArgs, 'unreadOnly' | 'first'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -2737,6 +3034,11 @@ export type MutationResolvers<ContextType = CustomerContext, ParentType extends 
   bulkOperationConfirm?: Resolver<ResolversTypes['BulkOperationPayload'], ParentType, ContextType, RequireFields<MutationBulkOperationConfirmArgs, 'input'>>;
   bulkOperationCancel?: Resolver<ResolversTypes['BulkOperationPayload'], ParentType, ContextType, RequireFields<MutationBulkOperationCancelArgs, 'input'>>;
   staffSsoSignIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationStaffSsoSignInArgs, 'input'>>;
+  teamCreate?: Resolver<ResolversTypes['TeamPayload'], ParentType, ContextType, RequireFields<MutationTeamCreateArgs, 'input'>>;
+  teamUpdate?: Resolver<ResolversTypes['TeamPayload'], ParentType, ContextType, RequireFields<MutationTeamUpdateArgs, 'input'>>;
+  teamMemberAdd?: Resolver<ResolversTypes['TeamPayload'], ParentType, ContextType, RequireFields<MutationTeamMemberAddArgs, 'input'>>;
+  teamMemberRemove?: Resolver<ResolversTypes['TeamPayload'], ParentType, ContextType, RequireFields<MutationTeamMemberRemoveArgs, 'input'>>;
+  staffInboxMarkRead?: Resolver<ResolversTypes['StaffInboxMarkReadPayload'], ParentType, ContextType, RequireFields<MutationStaffInboxMarkReadArgs, 'input'>>;
 };
 
 export type AuthPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
@@ -2921,7 +3223,8 @@ export type NotificationResendPayloadResolvers<ContextType = CustomerContext, Pa
 };
 
 export type NotificationSendResultResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationSendResult'] = ResolversParentTypes['NotificationSendResult']> = {
-  customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  staffId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['NotificationOutcome'], ParentType, ContextType>;
   channels?: Resolver<Array<ResolversTypes['NotificationChannel']>, ParentType, ContextType>;
 };
@@ -3057,6 +3360,52 @@ export type NpsReportResolvers<ContextType = CustomerContext, ParentType extends
   segments?: Resolver<Array<ResolversTypes['NpsSegmentScore']>, ParentType, ContextType>;
 };
 
+export type TeamResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Team'] = ResolversParentTypes['Team'], FederationReferenceType extends FederationReferenceTypes['Team'] = FederationReferenceTypes['Team']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Team']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  storefrontId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TeamKind'], ParentType, ContextType>;
+  skills?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  segments?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  regions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  manager?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
+  members?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<TeamMembersArgs, 'activeOnly'>>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type TeamPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['TeamPayload'] = ResolversParentTypes['TeamPayload']> = {
+  team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type StaffMessageResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffMessage'] = ResolversParentTypes['StaffMessage']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  storefrontId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  readAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type StaffMessageConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffMessageConnection'] = ResolversParentTypes['StaffMessageConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['StaffMessageEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['StaffMessage']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type StaffMessageEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffMessageEdge'] = ResolversParentTypes['StaffMessageEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['StaffMessage'], ParentType, ContextType>;
+};
+
+export type StaffInboxMarkReadPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffInboxMarkReadPayload'] = ResolversParentTypes['StaffInboxMarkReadPayload']> = {
+  unreadCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -3185,6 +3534,12 @@ export type Resolvers<ContextType = CustomerContext> = {
   NpsBucket?: NpsBucketResolvers<ContextType>;
   NpsSegmentScore?: NpsSegmentScoreResolvers<ContextType>;
   NpsReport?: NpsReportResolvers<ContextType>;
+  Team?: TeamResolvers<ContextType>;
+  TeamPayload?: TeamPayloadResolvers<ContextType>;
+  StaffMessage?: StaffMessageResolvers<ContextType>;
+  StaffMessageConnection?: StaffMessageConnectionResolvers<ContextType>;
+  StaffMessageEdge?: StaffMessageEdgeResolvers<ContextType>;
+  StaffInboxMarkReadPayload?: StaffInboxMarkReadPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -13,6 +13,7 @@ import { npsResolvers } from './nps.js';
 import { partnerUserResolvers } from './partner-users.js';
 import { ssoResolvers } from './sso.js';
 import { staffResolvers } from './staff.js';
+import { teamResolvers } from './teams.js';
 
 export const resolvers: CustomerResolvers = mergeResolvers(
   authResolvers,
@@ -28,4 +29,5 @@ export const resolvers: CustomerResolvers = mergeResolvers(
   bulkResolvers,
   ssoResolvers,
   npsResolvers,
+  teamResolvers,
 );

@@ -17,6 +17,7 @@ import {
 } from '../entities/index.js';
 import { ACCESS_GROUPS, type Brand, CUSTOMERS, DEMO_KEYS, DEMO_PASSWORD, PARTNERS, STAFF } from './demo.js';
 import { seedNotificationTemplates } from './notifications.js';
+import { seedTeams } from './teams.js';
 
 export const storefrontId = (brand: Brand) => seedId('storefront', brand);
 export const customerId = (key: string) => seedId('customer', key);
@@ -40,7 +41,10 @@ export async function seedCustomers(em: EntityManager, _options: SeedOptions = {
     keys: DEMO_KEYS,
   };
   await seedNotificationTemplates(em, storefrontId);
-  if (await em.count(Staff, {})) return summary;
+  if (await em.count(Staff, {})) {
+    await seedTeams(em, storefrontId);
+    return summary;
+  }
   // One hash for the shared demo password keeps the seed fast.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const day = 86_400_000;
@@ -202,5 +206,6 @@ export async function seedCustomers(em: EntityManager, _options: SeedOptions = {
       });
     }
   });
+  await seedTeams(em, storefrontId);
   return summary;
 }

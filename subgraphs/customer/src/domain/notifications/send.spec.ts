@@ -27,4 +27,11 @@ describe('which channels a notification takes', () => {
     expect(channelsFor(item({ channels: ['EMAIL', 'SMS', 'PUSH', 'EMAIL'] }), account(['EMAIL']))).toEqual(['EMAIL']);
     expect(channelsFor(item({ channels: ['EMAIL', 'PUSH'], marketing: false }), account([]))).toEqual(['EMAIL', 'PUSH']);
   });
+
+  it('staff: their inbox and EMAIL unless channels are asked, never marketing', () => {
+    const staff: Account = { ...account([]), staff: true };
+    expect(channelsFor(item({ staffId: 's', customerId: null, marketing: false }), staff)).toEqual(['SITE_MESSAGE', 'EMAIL']);
+    expect(channelsFor(item({ staffId: 's', customerId: null, marketing: false, channels: ['EMAIL'] }), staff)).toEqual(['EMAIL']);
+    expect(channelsFor(item({ staffId: 's', customerId: null, marketing: true }), staff)).toBe('OPTED_OUT');
+  });
 });

@@ -2,11 +2,13 @@ import { Checks, loggerFor, newId, ok, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { INotificationTemplate, NotificationChannel } from '../../entities/index.js';
 import type { ChannelAdapters } from './adapters.js';
+import { type Account, recipientsOf } from './recipients.js';
 import type { Variables } from './template-text.js';
 import { DEFAULT_LOCALE, type Rendered, render, resolveTemplates } from './templates.js';
 
 /**
- * The one way a message reaches a customer. Per message: the ACTIVE account in the storefront, the
+ * The one way a message reaches a customer or a staff member (`recipients.ts`: staff get their inbox and
+ * EMAIL, never marketing). Per message to a customer: the ACTIVE account in the storefront, the
  * channels (those asked, or the inbox plus the customer's preferred channels for the preference type,
  * EMAIL when none), marketing only on channels the customer consented to (the inbox excepted, and not
  * at all to an account without any consent), each rendered from the brand's template (else the
@@ -16,7 +18,9 @@ import { DEFAULT_LOCALE, type Rendered, render, resolveTemplates } from './templ
 export const MAX_SEND = 500;
 
 export type SendItem = {
-  customerId: string;
+  /** Exactly one of `customerId` and `staffId`. */
+  customerId?: string | null;
+  staffId?: string | null;
   templateKey: string;
   variables: Variables;
   channels?: NotificationChannel[] | null;
@@ -29,22 +33,16 @@ export type SendItem = {
 };
 
 export type SendOutcome = 'SENT' | 'OPTED_OUT' | 'SKIPPED' | 'DUPLICATE' | 'FAILED';
-export type SendResult = { customerId: string; outcome: SendOutcome; channels: NotificationChannel[] };
+export type SendResult = { customerId: string | null; staffId: string | null; outcome: SendOutcome; channels: NotificationChannel[] };
 
-export type Account = {
-  id: string;
-  name: string;
-  email: string;
-  mobile: string | null;
-  consents: { channel: string; granted: boolean }[];
-  preferences: { type: string; channels: string[] }[];
-};
+export type { Account } from './recipients.js';
 
 /** One recorded message (a row of `notification_sent`). */
 export type SentRecord = {
   id: string;
   storefront_id: string;
-  customer_id: string;
+  customer_id: string | null;
+  staff_id: string | null;
   template_key: string;
   channel: NotificationChannel;
   locale: string;
@@ -63,6 +61,7 @@ export type SentRecord = {
 const REDACTED = '[redacted]';
 
 export function channelsFor(item: SendItem, account: Account): NotificationChannel[] | 'OPTED_OUT' {
+  if (account.staff) return item.marketing ? 'OPTED_OUT' : item.channels?.length ? [...new Set(item.channels)] : ['SITE_MESSAGE', 'EMAIL'];
   const consented = new Set(account.consents.filter((c) => c.granted).map((c) => c.channel));
   if (item.marketing && consented.size === 0) return 'OPTED_OUT';
   const preferred = account.preferences.find((p) => p.type === item.preferenceType)?.channels ?? ['EMAIL'];
@@ -75,14 +74,17 @@ export function channelsFor(item: SendItem, account: Account): NotificationChann
 export const recipientOf = (channel: NotificationChannel, account: Pick<Account, 'id' | 'email' | 'mobile'>): string | null =>
   channel === 'EMAIL' ? account.email : channel === 'SMS' ? account.mobile : account.id;
 
-type Planned = { record: SentRecord; delivered: Rendered };
+type Planned = { record: SentRecord; delivered: Rendered; item?: number };
 
 function checkItems(items: SendItem[]): Checks {
   const checks = new Checks();
   if (items.length > MAX_SEND) checks.add('TOO_MANY', `At most ${MAX_SEND} messages`, ['input', 'messages']);
   for (const [i, item] of items.entries()) {
     const field = ['input', 'messages', String(i)];
+    if ((item.customerId == null) === (item.staffId == null))
+      checks.add('INVALID', 'Give exactly one of customerId and staffId', [...field, 'customerId']);
     checks.uuid(item.customerId, [...field, 'customerId']);
+    checks.uuid(item.staffId, [...field, 'staffId']);
     checks.text(item.templateKey, [...field, 'templateKey'], 80);
     checks.text(item.dedupeKey, [...field, 'dedupeKey'], 200);
     checks.text(item.preferenceType, [...field, 'preferenceType'], 60);
@@ -99,15 +101,7 @@ export async function sendNotifications(
   const checks = checkItems(items);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   if (items.length === 0) return ok([]);
-  const accounts = new Map(
-    (
-      (await em.execute(
-        `select id, name, email, mobile, consents, notification_preferences as preferences from "customer"."customer"
-         where id in (?) and storefront_id = ? and status = 'ACTIVE'`,
-        [[...new Set(items.map((i) => i.customerId))], storefrontId],
-      )) as Account[]
-    ).map((a) => [a.id, a]),
-  );
+  const { customers, staff } = await recipientsOf(em, storefrontId, items);
   const locales = [...new Set(items.map((i) => i.locale ?? DEFAULT_LOCALE))];
   const resolvers = new Map(
     await Promise.all(
@@ -140,18 +134,19 @@ export async function sendNotifications(
   const planned: Planned[] = [];
   const errors = new Checks();
   for (const [i, item] of items.entries()) {
-    const account = accounts.get(item.customerId);
+    const to = { customerId: item.customerId ?? null, staffId: item.staffId ?? null };
+    const account = item.staffId ? staff.get(item.staffId) : customers.get(item.customerId as string);
     if (!account) {
-      results.push({ customerId: item.customerId, outcome: 'SKIPPED', channels: [] });
+      results.push({ ...to, outcome: 'SKIPPED', channels: [] });
       continue;
     }
     const channels = channelsFor(item, account);
     if (channels === 'OPTED_OUT') {
-      results.push({ customerId: item.customerId, outcome: 'OPTED_OUT', channels: [] });
+      results.push({ ...to, outcome: 'OPTED_OUT', channels: [] });
       continue;
     }
     const fresh = channels.filter((c) => !item.dedupeKey || !seen.has(`${item.dedupeKey}:${c}`));
-    results.push({ customerId: item.customerId, outcome: channels.length && !fresh.length ? 'DUPLICATE' : 'SENT', channels: [] });
+    results.push({ ...to, outcome: channels.length && !fresh.length ? 'DUPLICATE' : 'SENT', channels: [] });
     for (const channel of fresh) {
       const template = (
         resolvers.get(item.locale ?? DEFAULT_LOCALE) as (k: string, c: NotificationChannel) => INotificationTemplate | null
@@ -170,15 +165,18 @@ export async function sendNotifications(
         item.redact?.length && template
           ? render(template, { ...variables, ...Object.fromEntries(item.redact.map((n) => [n, REDACTED])) }, field)
           : rendered;
-      const recipient = recipientOf(channel, account);
+      // Staff have an email address and an inbox of their own; no phone or device here.
+      const recipient = account.staff && channel !== 'EMAIL' && channel !== 'SITE_MESSAGE' ? null : recipientOf(channel, account);
       const problem = !template ? `No ${channel} template for ${item.templateKey}` : !recipient ? `No ${channel} address` : null;
       const shown = redacted?.ok ? redacted.value : { subject: null, body: '' };
       planned.push({
+        item: i,
         delivered: rendered?.ok ? rendered.value : { subject: null, body: '' },
         record: {
           id: newId(),
           storefront_id: storefrontId,
-          customer_id: account.id,
+          customer_id: account.staff ? null : account.id,
+          staff_id: account.staff ? account.id : null,
           template_key: item.templateKey,
           channel,
           locale: template?.locale ?? item.locale ?? DEFAULT_LOCALE,
@@ -198,8 +196,8 @@ export async function sendNotifications(
   }
   if (!errors.ok) return { ok: false, errors: errors.errors };
   await deliver(em, adapters, planned);
-  for (const result of results) {
-    const mine = planned.filter((p) => p.record.customer_id === result.customerId);
+  for (const [i, result] of results.entries()) {
+    const mine = planned.filter((p) => p.item === i);
     if (result.outcome !== 'SENT') continue;
     result.channels = mine.filter((p) => p.record.status === 'SENT').map((p) => p.record.channel);
     if (mine.length && result.channels.length === 0) result.outcome = 'FAILED';
@@ -232,8 +230,30 @@ export async function deliver(em: EntityManager, adapters: ChannelAdapters, plan
     }
   }
   if (planned.length === 0) return;
-  const inbox = planned.filter((p) => p.record.status === 'SENT' && p.record.channel === 'SITE_MESSAGE');
+  const inboxes = planned.filter((p) => p.record.status === 'SENT' && p.record.channel === 'SITE_MESSAGE');
+  const inbox = inboxes.filter((p) => p.record.customer_id);
+  const staffInbox = inboxes.filter((p) => p.record.staff_id);
   await em.transactional(async (tx) => {
+    if (staffInbox.length)
+      await tx.execute(
+        `insert into "customer"."staff_message" (id, staff_id, storefront_id, title, body, created_at, dedupe_key)
+         select id, staff_id, storefront_id, title, body, created_at, dedupe_key from jsonb_to_recordset(?::jsonb)
+           as x(id uuid, staff_id uuid, storefront_id uuid, title text, body text, created_at timestamptz, dedupe_key text)
+         on conflict (dedupe_key) do nothing`,
+        [
+          JSON.stringify(
+            staffInbox.map(({ record, delivered }) => ({
+              id: newId(),
+              staff_id: record.staff_id,
+              storefront_id: record.storefront_id,
+              title: delivered.subject ?? '',
+              body: delivered.body,
+              created_at: record.created_at,
+              dedupe_key: record.dedupe_key,
+            })),
+          ),
+        ],
+      );
     if (inbox.length)
       await tx.execute(
         `insert into "customer"."site_message" (id, customer_id, title, body, created_at, dedupe_key)
@@ -254,9 +274,9 @@ export async function deliver(em: EntityManager, adapters: ChannelAdapters, plan
         ],
       );
     await tx.execute(
-      `insert into "customer"."notification_sent" (id, storefront_id, customer_id, template_key, channel, locale, recipient, subject, body,
-         status, error, marketing, resendable, dedupe_key, resend_of, created_at)
-       select * from jsonb_to_recordset(?::jsonb) as x(id uuid, storefront_id uuid, customer_id uuid, template_key text, channel text,
+      `insert into "customer"."notification_sent" (id, storefront_id, customer_id, staff_id, template_key, channel, locale, recipient, subject,
+         body, status, error, marketing, resendable, dedupe_key, resend_of, created_at)
+       select * from jsonb_to_recordset(?::jsonb) as x(id uuid, storefront_id uuid, customer_id uuid, staff_id uuid, template_key text, channel text,
          locale text, recipient text, subject text, body text, status text, error text, marketing boolean, resendable boolean,
          dedupe_key text, resend_of uuid, created_at timestamptz)
        on conflict (dedupe_key) do nothing`,

@@ -1,0 +1,47 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * Who a message goes to: an ACTIVE customer account of the storefront, or an ACTIVE staff member who
+ * may act on it (home brand, a granted brand, or all brands). Staff have no consents or preferences:
+ * they are told about their work in their own inbox (`staff_message`) and by EMAIL, never sent marketing.
+ */
+export type Account = {
+  id: string;
+  name: string;
+  email: string;
+  mobile: string | null;
+  consents: { channel: string; granted: boolean }[];
+  preferences: { type: string; channels: string[] }[];
+  /** Set for a staff member. */
+  staff?: true;
+};
+
+export type Addressed = { customerId?: string | null; staffId?: string | null };
+
+/** The customers and staff the items name, by id (absent: not a recipient of this storefront). */
+export async function recipientsOf(
+  em: EntityManager,
+  storefrontId: string,
+  items: Addressed[],
+): Promise<{ customers: Map<string, Account>; staff: Map<string, Account> }> {
+  const customerIds = [...new Set(items.flatMap((i) => (i.customerId ? [i.customerId] : [])))];
+  const staffIds = [...new Set(items.flatMap((i) => (i.staffId ? [i.staffId] : [])))];
+  const customers = customerIds.length
+    ? ((await em.execute(
+        `select id, name, email, mobile, consents, notification_preferences as preferences from "customer"."customer"
+         where id in (?) and storefront_id = ? and status = 'ACTIVE'`,
+        [customerIds, storefrontId],
+      )) as Account[])
+    : [];
+  const staff = staffIds.length
+    ? ((await em.execute(
+        `select id, name, email from "customer"."staff"
+         where id in (?) and active and (storefront_id = ? or ? = any(storefronts) or '*' = any(storefronts))`,
+        [staffIds, storefrontId, storefrontId],
+      )) as { id: string; name: string; email: string }[])
+    : [];
+  return {
+    customers: new Map(customers.map((a) => [a.id, a])),
+    staff: new Map(staff.map((s) => [s.id, { ...s, mobile: null, consents: [], preferences: [], staff: true as const }])),
+  };
+}
