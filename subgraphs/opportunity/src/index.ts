@@ -1,6 +1,8 @@
 import { createSubgraphServer, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrations } from '../migrations/index.js';
 import type { OpportunityServices } from './domain/services.js';
+import { startWorkJobs } from './domain/work/jobs.js';
 import { entities } from './entities/index.js';
 import { createOpportunityLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
@@ -19,6 +21,8 @@ export const opportunitySubgraph: SubgraphDefinition = {
   seed,
   create: async ({ orm, secret, bus, peers, clock }) => {
     const services: OpportunityServices = { peers, bus, clock };
+    // Escalation jobs (domain/work/jobs.ts): queued by writes, run by every instance's worker.
+    const jobs = await startWorkJobs(orm.config.get('clientUrl') as string, () => orm.em.fork() as EntityManager, services);
     return createSubgraphServer({
       name: 'opportunity',
       typeDefs,
@@ -27,6 +31,8 @@ export const opportunitySubgraph: SubgraphDefinition = {
       secret,
       services,
       createLoaders: (em, principal) => createOpportunityLoaders(em, principal, services),
+      onStop: jobs.stop,
+      tasks: jobs.tasks,
     });
   },
 };

@@ -2,8 +2,10 @@ import { byId, groupedBy, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { salesScope } from './domain/access.js';
 import type { OpportunityServices } from './domain/services.js';
+import { sharedOpportunities } from './domain/work/access.js';
 import { type ILead, type IOpportunity, Lead, Opportunity } from './entities/index.js';
 import { createPipelineLoaders } from './pipeline-loaders.js';
+import { createWorkLoaders } from './work-loaders.js';
 
 export type OpportunityLoaders = ReturnType<typeof createOpportunityLoaders>;
 
@@ -14,12 +16,18 @@ export function createOpportunityLoaders(em: EntityManager, principal: Principal
   return {
     scope,
     ...createPipelineLoaders(em, scope),
+    ...createWorkLoaders(em, principal),
     lead: byId<ILead>(
       (ids) => (scope ? em.find(Lead, { $and: [scope, { id: { $in: [...ids] } }] }) : none()),
       (l) => l.id,
     ),
+    // Its segment scope's, then (staff) those it owns or was shared outside that scope (domain/work/access.ts).
     opportunity: byId<IOpportunity>(
-      (ids) => (scope ? em.find(Opportunity, { $and: [scope, { id: { $in: [...ids] } }] }) : none()),
+      async (ids) => {
+        const rows = scope ? await em.find(Opportunity, { $and: [scope, { id: { $in: [...ids] } }] }) : [];
+        const missing = ids.filter((id) => !rows.some((r) => r.id === id));
+        return missing.length ? [...rows, ...(await sharedOpportunities(em, principal, missing))] : rows;
+      },
       (o) => o.id,
     ),
     customerLeads: groupedBy<ILead>(

@@ -85,7 +85,11 @@ describe('life cycle as data', () => {
       ['CANCELLED', 'CANCELLED'],
     ]);
     const proposal = stages.find((s) => s.code === 'PROPOSAL');
-    expect(proposal?.transitions).toContainEqual({ to: 'WON', requiredFields: [], guards: ['HAS_LINES', 'CUSTOM_FIELDS_COMPLETE'] });
+    expect(proposal?.transitions).toContainEqual({
+      to: 'WON',
+      requiredFields: [],
+      guards: ['HAS_LINES', 'CUSTOM_FIELDS_COMPLETE', 'APPROVALS_DONE'],
+    });
     expect(proposal?.transitions).toContainEqual({ to: 'LOST', requiredFields: ['REASON_CODE'], guards: [] });
     const reasons = await as.business('{ rejectionReasons(kind: LOSS) { code kind } }');
     expect(reasons.body.data?.rejectionReasons.map((r: { code: string }) => r.code)).toContain('PRICE');

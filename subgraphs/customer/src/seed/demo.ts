@@ -208,7 +208,9 @@ export const ACCESS_GROUPS = [
   // Leads and opportunities (the opportunity subgraph), within the member's segments.
   { key: 'sales', name: 'Sales', scopes: ['opportunity:read', 'opportunity:write'] },
   // Sales managers: the pipeline's reasons and custom fields, rejection analysis.
-  { key: 'sales-management', name: 'Sales management', scopes: ['opportunity:manage'] },
+  { key: 'sales-management', name: 'Sales management', scopes: ['opportunity:manage', 'opportunity:approve'] },
+  // Finance: budget approvals of opportunities (BUDGET_APPROVAL tasks).
+  { key: 'finance', name: 'Finance approvals', scopes: ['finance:approve'] },
 ];
 
 export const STAFF = [
@@ -264,7 +266,7 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'sales', 'sales-management'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'sales', 'sales-management', 'finance'],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {

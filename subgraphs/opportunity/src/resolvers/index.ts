@@ -4,10 +4,12 @@ import { leadResolvers } from './leads.js';
 import { opportunityResolvers } from './opportunities.js';
 import { pipelineResolvers } from './pipeline.js';
 import { pipelineWriteResolvers } from './pipeline-writes.js';
+import { workResolvers } from './work.js';
 
 export const resolvers: OpportunityResolvers = mergeResolvers(
   leadResolvers,
   opportunityResolvers,
   pipelineResolvers,
   pipelineWriteResolvers,
+  workResolvers,
 );
