@@ -158,7 +158,8 @@ export async function taskDecide(
   input: TaskDecideInput,
 ): Promise<Result<IOpportunityTask>> {
   const checks = new Checks();
-  checks.text(input.comment, f('comment'), 2000, input.decision === 'REJECTED');
+  checks.text(input.comment, f('comment'), 2000, false);
+  if (input.decision === 'REJECTED' && !input.comment?.trim()) checks.add('REQUIRED', 'Say why it is rejected', f('comment'));
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {
     const found = await writableTask(tx, principal, input.id, 'read');
