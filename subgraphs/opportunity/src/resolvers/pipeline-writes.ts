@@ -24,8 +24,10 @@ export const pipelineWriteResolvers: OpportunityResolvers = {
     leadQualify: async (_, { input }, ctx) => {
       const result = await leadQualify(ctx.em, ctx.services, ctx.principal, input);
       // A new opportunity (no routing yet; qualifying again answers the same one) is routed like a created one.
-      if (result.ok && !(await ctx.loaders.routing.load(result.value.opportunity.id)))
+      if (result.ok && !(await ctx.loaders.routing.load(result.value.opportunity.id))) {
         result.value.opportunity = await afterCreate(ctx.em, ctx.services, result.value.opportunity);
+        ctx.loaders.routing.clear(result.value.opportunity.id);
+      }
       return result.ok ? { ...result.value, userErrors: [] } : { lead: null, opportunity: null, userErrors: result.errors };
     },
     rejectionReasonCreate: async (_, { input }, ctx) => payload('reason', await rejectionReasonCreate(ctx.em, ctx.principal, input)),
