@@ -1,4 +1,4 @@
-import { actingStorefront, type Principal, payload } from '@dcrm/kit';
+import { actingStorefront, isUuid, type Principal, payload } from '@dcrm/kit';
 import '../domain/work/approvals.js';
 import { opportunityAssign } from '../domain/work/assignment.js';
 import { opportunityNoteAdd, opportunityShare, opportunityUnshare } from '../domain/work/notes-shares.js';
@@ -8,7 +8,7 @@ import { OpportunityTask, RoutingRuleSet, type TaskStatus } from '../entities/in
 import type { OpportunityContext, OpportunityResolvers } from './context.js';
 
 const visible = async (opportunityId: string, ctx: OpportunityContext) => (await ctx.loaders.opportunity.load(opportunityId)) ?? null;
-const staffId = (p: Principal) => (p.kind === 'staff' ? p.id : null);
+const staffId = (p: Principal) => (p.kind === 'staff' && isUuid(p.id) ? p.id : null);
 
 /** Tasks and approvals, notes, sharing, assignment and routing rules of opportunities (domain/work). */
 export const workResolvers: OpportunityResolvers = {

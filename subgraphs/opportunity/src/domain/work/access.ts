@@ -29,7 +29,8 @@ export async function sharedOpportunities(
   mode: WorkMode = 'read',
 ): Promise<IOpportunity[]> {
   const storefrontId = actingStorefront(principal);
-  if (principal.kind !== 'staff' || !principal.id || !storefrontId || !hasScope(principal, SCOPES.read) || ids.length === 0) return [];
+  if (principal.kind !== 'staff' || !isUuid(principal.id) || !storefrontId || !hasScope(principal, SCOPES.read) || ids.length === 0)
+    return [];
   const shares = await em.find(OpportunityShare, {
     storefrontId,
     staffId: principal.id,
