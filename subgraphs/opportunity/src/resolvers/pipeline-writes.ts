@@ -14,8 +14,11 @@ export const pipelineWriteResolvers: OpportunityResolvers = {
       // Routed (team, owner when none) and its escalation queued: domain/work/hooks.ts.
       return payload('opportunity', result.ok ? { ok: true, value: await afterCreate(ctx.em, ctx.services, result.value) } : result);
     },
-    opportunityUpdate: async (_, { input }, ctx) =>
-      payload('opportunity', await opportunityUpdate(ctx.em, ctx.services, ctx.principal, input)),
+    opportunityUpdate: async (_, { input }, ctx) => {
+      const result = await opportunityUpdate(ctx.em, ctx.services, ctx.principal, input);
+      if (result.ok) await afterActivity(ctx.em, ctx.services, result.value);
+      return payload('opportunity', result);
+    },
     opportunityTransition: async (_, { input }, ctx) => {
       const result = await opportunityTransition(ctx.em, ctx.services, ctx.principal, input);
       if (result.ok) await afterActivity(ctx.em, ctx.services, result.value);
