@@ -265,6 +265,9 @@ describe('the sales pipeline lists (opportunity subgraph)', () => {
     nodes { id stage status tmfStatus lead { id status customer { id name } } customer { id name }
       lines { productId quantity unitMonthly } history { toStage actor at } estimatedValue { firstYear }
       customFields { key value } } } }`;
+  // Tasks, notes, shares and routing of each opportunity (domain/work): one statement per list.
+  const WORK = `query ($first: Int) { opportunities(first: $first) {
+    nodes { id tasks { id opportunity { id } } notes { id } internalNotes { id } shares { staffId } teamId escalationLevel } } }`;
 
   it('leads and opportunities: no more statements for a full page than for two rows', async () => {
     await newestPipelineRows(3);
@@ -272,6 +275,7 @@ describe('the sales pipeline lists (opportunity subgraph)', () => {
     for (const [query, field] of [
       [LEADS, 'leads'],
       [OPPORTUNITIES, 'opportunities'],
+      [WORK, 'opportunities'],
     ]) {
       await manager(query, { first: 2 });
       const small = await manager(query, { first: 2 });

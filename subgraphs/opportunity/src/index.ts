@@ -1,8 +1,10 @@
 import { createSubgraphServer, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrations } from '../migrations/index.js';
 import { openCaptureLimits } from './domain/capture-limits.js';
 import { deriveLeadsOn } from './domain/lead-derive.js';
 import type { OpportunityServices } from './domain/services.js';
+import { startWorkJobs } from './domain/work/jobs.js';
 import { entities } from './entities/index.js';
 import { createOpportunityLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
@@ -30,6 +32,8 @@ export const opportunitySubgraph: SubgraphDefinition = {
     const services: OpportunityServices = { peers, bus, clock, captureLimits: openCaptureLimits() };
     // Keys, score and duplicate flag of every lead written, in the flush that writes it (once per ORM).
     deriveLeadsOn(orm.em);
+    // Escalation jobs (domain/work/jobs.ts): queued by writes, run by every instance's worker.
+    const jobs = await startWorkJobs(orm.config.get('clientUrl') as string, () => orm.em.fork() as EntityManager, services);
     return createSubgraphServer({
       name: 'opportunity',
       typeDefs,
@@ -38,7 +42,11 @@ export const opportunitySubgraph: SubgraphDefinition = {
       secret,
       services,
       createLoaders: (em, principal) => createOpportunityLoaders(em, principal, services),
-      onStop: () => services.captureLimits.close(),
+      onStop: async () => {
+        await jobs.stop();
+        await services.captureLimits.close();
+      },
+      tasks: jobs.tasks,
     });
   },
 };

@@ -4,8 +4,10 @@ import DataLoader from 'dataloader';
 import { salesScope } from './domain/access.js';
 import { leadDuplicatesLoader } from './domain/lead-duplicates-loader.js';
 import type { OpportunityServices } from './domain/services.js';
+import { sharedOpportunities } from './domain/work/access.js';
 import { type ILead, type IOpportunity, Lead, type LeadCounts, leadCountsBy, Opportunity } from './entities/index.js';
 import { createPipelineLoaders } from './pipeline-loaders.js';
+import { createWorkLoaders } from './work-loaders.js';
 
 export type OpportunityLoaders = ReturnType<typeof createOpportunityLoaders>;
 
@@ -16,12 +18,18 @@ export function createOpportunityLoaders(em: EntityManager, principal: Principal
   return {
     scope,
     ...createPipelineLoaders(em, scope),
+    ...createWorkLoaders(em, principal),
     lead: byId<ILead>(
       (ids) => (scope ? em.find(Lead, { $and: [scope, { id: { $in: [...ids] } }] }) : none()),
       (l) => l.id,
     ),
+    // Its segment scope's, then (staff) those it owns or was shared outside that scope (domain/work/access.ts).
     opportunity: byId<IOpportunity>(
-      (ids) => (scope ? em.find(Opportunity, { $and: [scope, { id: { $in: [...ids] } }] }) : none()),
+      async (ids) => {
+        const rows = scope ? await em.find(Opportunity, { $and: [scope, { id: { $in: [...ids] } }] }) : [];
+        const missing = ids.filter((id) => !rows.some((r) => r.id === id));
+        return missing.length ? [...rows, ...(await sharedOpportunities(em, principal, missing))] : rows;
+      },
       (o) => o.id,
     ),
     customerLeads: groupedBy<ILead>(

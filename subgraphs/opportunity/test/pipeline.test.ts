@@ -85,7 +85,11 @@ describe('life cycle as data', () => {
       ['CANCELLED', 'CANCELLED'],
     ]);
     const proposal = stages.find((s) => s.code === 'PROPOSAL');
-    expect(proposal?.transitions).toContainEqual({ to: 'WON', requiredFields: [], guards: ['HAS_LINES', 'CUSTOM_FIELDS_COMPLETE'] });
+    expect(proposal?.transitions).toContainEqual({
+      to: 'WON',
+      requiredFields: [],
+      guards: ['HAS_LINES', 'CUSTOM_FIELDS_COMPLETE', 'APPROVALS_DONE'],
+    });
     expect(proposal?.transitions).toContainEqual({ to: 'LOST', requiredFields: ['REASON_CODE'], guards: [] });
     const seeded = await as.manager(
       'query ($id: ID!) { opportunity(id: $id) { stage stageEnteredAt history { fromStage toStage actor } } }',

@@ -224,10 +224,12 @@ export const ACCESS_GROUPS = [
   // Leads and opportunities (the opportunity subgraph), within the member's segments.
   { key: 'sales', name: 'Sales', scopes: ['opportunity:read', 'opportunity:write'] },
   // Sales managers: the pipeline's reasons and custom fields, rejection analysis.
-  { key: 'sales-management', name: 'Sales management', scopes: ['opportunity:manage'] },
+  { key: 'sales-management', name: 'Sales management', scopes: ['opportunity:manage', 'opportunity:approve'] },
   { key: 'contracts', name: 'Contracts', scopes: ['contract:read', 'contract:write'] },
   // Templates and approval of contracts whose template names `contract:approve` (or `contract:manage`).
   { key: 'contract-admins', name: 'Contract managers', scopes: ['contract:manage', 'contract:approve'] },
+  // Finance: budget approvals of opportunities (BUDGET_APPROVAL tasks).
+  { key: 'finance', name: 'Finance approvals', scopes: ['finance:approve'] },
 ];
 
 export const STAFF = [
@@ -325,6 +327,7 @@ export const STAFF = [
       'quotes',
       'contracts',
       'contract-admins',
+      'finance',
     ],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.

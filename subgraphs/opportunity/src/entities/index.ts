@@ -5,6 +5,7 @@ import { Opportunity } from './opportunity.entity.js';
 import { OpportunityHistory, OpportunityLine } from './opportunity-line.entity.js';
 import { Outbox } from './outbox.entity.js';
 import { OpportunityReason, PipelineStage, StageTransition } from './pipeline.entity.js';
+import { OpportunityNote, OpportunityRouting, OpportunityShare, OpportunityTask, RoutingRuleSet } from './work.entity.js';
 
 export * from './custom-field.entity.js';
 export * from './lead.entity.js';
@@ -15,6 +16,7 @@ export * from './opportunity.repository.js';
 export * from './opportunity-line.entity.js';
 export * from './outbox.entity.js';
 export * from './pipeline.entity.js';
+export * from './work.entity.js';
 
 export const entities = [
   Lead,
@@ -27,5 +29,11 @@ export const entities = [
   OpportunityLine,
   OpportunityHistory,
   LeadScoringRuleSet,
+  // Tasks, approvals, notes, sharing, routing (domain/work).
+  OpportunityTask,
+  OpportunityNote,
+  OpportunityShare,
+  OpportunityRouting,
+  RoutingRuleSet,
 ];
 export * from './opportunity-search.js';

@@ -3,7 +3,7 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef, DuplicateMatch, Rule, RuleCondition } from '@dcrm/kit';
-import type { ILead, IOpportunity, LeadMergeEntry, IPipelineStage, IStageTransition, IOpportunityReason, IOpportunityHistory, IOpportunityLine, ICustomFieldDefinition } from '../entities/index.js';
+import type { ILead, IOpportunity, LeadMergeEntry, IPipelineStage, IStageTransition, IOpportunityReason, IOpportunityHistory, IOpportunityLine, ICustomFieldDefinition, IOpportunityTask, IOpportunityNote, IOpportunityShare, IRoutingRuleSet } from '../entities/index.js';
 import type { ScoredRule, LeadScoreConditionView } from '../domain/lead-scoring.js';
 import type { RuleSetView } from '../domain/lead-scoring-rules.js';
 import type { LeadPayloadView } from '../domain/lead-duplicates.js';
@@ -283,6 +283,22 @@ export type Opportunity = {
   history: Array<OpportunityHistoryEntry>;
   /** When it entered its current stage (idle limits count from here). */
   stageEnteredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Its tasks and activities, oldest first. */
+  tasks: Array<OpportunityTask>;
+  /** Its notes shared with the partner (not internal), oldest first. */
+  notes: Array<OpportunityNote>;
+  /** All its notes, internal ones too: staff only. */
+  internalNotes?: Maybe<Array<OpportunityNote>>;
+  /** The staff it is shared with: staff only. */
+  shares?: Maybe<Array<OpportunityShare>>;
+  /** The team it is routed to. */
+  teamId?: Maybe<Scalars['ID']['output']>;
+  /** When it last saw activity (a task, a note, an assignment, a stage move). */
+  lastActivityAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Escalations of its current idle period (0: none). */
+  escalationLevel: Scalars['Int']['output'];
+  /** When it last escalated in its current idle period. */
+  escalatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** One opportunity of a page. */
@@ -336,6 +352,10 @@ export type Query = {
    * managers (`opportunity:manage`), within their brand and segments.
    */
   opportunityRejectionAnalysis: Array<RejectionAnalysisRow>;
+  /** Open tasks assigned to me (or of the given statuses) in the acting brand, due first. */
+  myTasks: Array<OpportunityTask>;
+  /** The acting storefront's routing rules of a kind (`opportunity:manage`). */
+  routingRules?: Maybe<RoutingRuleSet>;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -393,6 +413,17 @@ export type QueryOpportunityRejectionAnalysisArgs = {
   to: Scalars['DateTime']['input'];
   groupBy: RejectionGroupBy;
   period?: InputMaybe<AnalysisPeriod>;
+};
+
+
+export type QueryMyTasksArgs = {
+  statuses?: InputMaybe<Array<TaskStatus>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRoutingRulesArgs = {
+  kind: RoutingRuleKind;
 };
 
 
@@ -735,6 +766,22 @@ export type Mutation = {
   rejectionReasonUpdate: OpportunityReasonPayload;
   /** Defines (or redefines) a custom field of the storefront (`opportunity:manage`). */
   customFieldDefine: CustomFieldDefinitionPayload;
+  /** A task on an opportunity the caller may write (its segment, its owner, or shared with write). */
+  taskCreate: OpportunityTaskPayload;
+  /** Changes a task at the version read, by a writer of its opportunity or its assignee. */
+  taskUpdate: OpportunityTaskPayload;
+  /** Decides an approval task: MANAGER_APPROVAL with `opportunity:approve`, BUDGET_APPROVAL with `finance:approve`. */
+  taskDecide: OpportunityTaskPayload;
+  /** Adds a note (staff: internal by default; a partner: shared). */
+  opportunityNoteAdd: OpportunityNotePayload;
+  /** Shares an opportunity with staff and teams (by a writer of it). */
+  opportunityShare: OpportunityPayload;
+  /** Stops sharing an opportunity with staff (and with those shared through the teams given). */
+  opportunityUnshare: OpportunityPayload;
+  /** Assigns an opportunity to an owner, or routes it again (`auto`); the owner is notified. */
+  opportunityAssign: OpportunityPayload;
+  /** Replaces the storefront's assignment or approval rules, validated (`opportunity:manage`). */
+  routingRulesSet: RoutingRuleSetPayload;
 };
 
 
@@ -800,6 +847,46 @@ export type MutationRejectionReasonUpdateArgs = {
 
 export type MutationCustomFieldDefineArgs = {
   input: CustomFieldDefineInput;
+};
+
+
+export type MutationTaskCreateArgs = {
+  input: TaskCreateInput;
+};
+
+
+export type MutationTaskUpdateArgs = {
+  input: TaskUpdateInput;
+};
+
+
+export type MutationTaskDecideArgs = {
+  input: TaskDecideInput;
+};
+
+
+export type MutationOpportunityNoteAddArgs = {
+  input: OpportunityNoteAddInput;
+};
+
+
+export type MutationOpportunityShareArgs = {
+  input: OpportunityShareInput;
+};
+
+
+export type MutationOpportunityUnshareArgs = {
+  input: OpportunityShareInput;
+};
+
+
+export type MutationOpportunityAssignArgs = {
+  input: OpportunityAssignInput;
+};
+
+
+export type MutationRoutingRulesSetArgs = {
+  input: RoutingRulesSetInput;
 };
 
 /** A condition of a scoring rule as evaluated on one lead. */
@@ -1625,6 +1712,300 @@ export type OpportunitySort =
   /** Highest first-year value first. */
   | 'VALUE';
 
+/** What a task on an opportunity is. MANAGER_APPROVAL and BUDGET_APPROVAL are approvals: decided, and they gate stage moves. */
+export type TaskKind =
+  /** A call to make. */
+  | 'CALL'
+  /** A meeting. */
+  | 'MEETING'
+  /** A site survey (coverage, installation). */
+  | 'SITE_SURVEY'
+  /** A credit check. */
+  | 'CREDIT_CHECK'
+  /** Finance's budget approval (decided with `finance:approve`). */
+  | 'BUDGET_APPROVAL'
+  /** The sales manager's validation (decided with `opportunity:approve`). */
+  | 'MANAGER_APPROVAL'
+  /** Anything else. */
+  | 'OTHER';
+
+/** Where a task stands. */
+export type TaskStatus =
+  /** Not started. */
+  | 'OPEN'
+  /** Being worked. */
+  | 'IN_PROGRESS'
+  /** Done (an approval: decided). */
+  | 'DONE'
+  /** Withdrawn. */
+  | 'CANCELLED';
+
+/** An approval's decision. */
+export type TaskDecision =
+  /** Approved. */
+  | 'APPROVED'
+  /** Rejected (with a comment). */
+  | 'REJECTED';
+
+/** A task or activity on an opportunity; approvals carry a decision. */
+export type OpportunityTask = {
+  __typename?: 'OpportunityTask';
+  id: Scalars['ID']['output'];
+  /** What it is. */
+  kind: TaskKind;
+  /** A short title. */
+  title: Scalars['String']['output'];
+  /** The staff member it is assigned to. */
+  assigneeStaffId?: Maybe<Scalars['ID']['output']>;
+  /** When it is due. */
+  dueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Where it stands. */
+  status: TaskStatus;
+  /** Progress, 0 to 100. */
+  progress: Scalars['Int']['output'];
+  /** Free notes. */
+  notes?: Maybe<Scalars['String']['output']>;
+  /** An approval's decision, once decided. */
+  decision?: Maybe<TaskDecision>;
+  /** The decider's comment. */
+  decisionComment?: Maybe<Scalars['String']['output']>;
+  /** Who decided. */
+  decidedBy?: Maybe<Scalars['ID']['output']>;
+  /** When it was decided. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The opportunity (null when the caller may not see it). */
+  opportunity?: Maybe<Opportunity>;
+  createdAt: Scalars['DateTime']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** Optimistic-locking version: send it back on changes. */
+  version: Scalars['Int']['output'];
+};
+
+/** A note on an opportunity. */
+export type OpportunityNote = {
+  __typename?: 'OpportunityNote';
+  id: Scalars['ID']['output'];
+  /** The text. */
+  body: Scalars['String']['output'];
+  /** Internal notes are for staff only; others are shared with the opportunity's partner. */
+  internal: Scalars['Boolean']['output'];
+  /** Who wrote it: `staff:<id>` or `partner:<id>`. */
+  author: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+};
+
+/** A staff member an opportunity is shared with. */
+export type OpportunityShare = {
+  __typename?: 'OpportunityShare';
+  /** The staff member. */
+  staffId: Scalars['ID']['output'];
+  /** The team it was shared through, if any. */
+  teamId?: Maybe<Scalars['ID']['output']>;
+  /** Whether they may change it (tasks, notes, assignment). */
+  canWrite: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTime']['output'];
+};
+
+/** A new task on an opportunity. */
+export type TaskCreateInput = {
+  /** The opportunity. */
+  opportunityId: Scalars['ID']['input'];
+  /** What it is. */
+  kind: TaskKind;
+  /** A short title (default: the kind's name). */
+  title?: InputMaybe<Scalars['String']['input']>;
+  /** The staff member it is for. */
+  assigneeStaffId?: InputMaybe<Scalars['ID']['input']>;
+  /** When it is due. */
+  dueAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Progress, 0 to 100. */
+  progress?: InputMaybe<Scalars['Int']['input']>;
+  /** Free notes. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Changes to a task (absent fields are left alone). */
+export type TaskUpdateInput = {
+  /** The task. */
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one is a CONFLICT userError. */
+  version: Scalars['Int']['input'];
+  /** New title. */
+  title?: InputMaybe<Scalars['String']['input']>;
+  /** New assignee (null: nobody). */
+  assigneeStaffId?: InputMaybe<Scalars['ID']['input']>;
+  /** New due time (null: none). */
+  dueAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** New status (an approval becomes DONE only by its decision). */
+  status?: InputMaybe<TaskStatus>;
+  /** New progress, 0 to 100 (DONE: 100). */
+  progress?: InputMaybe<Scalars['Int']['input']>;
+  /** New notes. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** An approval's decision. */
+export type TaskDecideInput = {
+  /** The approval task. */
+  id: Scalars['ID']['input'];
+  /** The version read. */
+  version: Scalars['Int']['input'];
+  /** APPROVED or REJECTED. */
+  decision: TaskDecision;
+  /** Why (required to reject). */
+  comment?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The task written, or why not. */
+export type OpportunityTaskPayload = {
+  __typename?: 'OpportunityTaskPayload';
+  /** The task (null when userErrors). */
+  task?: Maybe<OpportunityTask>;
+  /** What was wrong; nothing was written when any. */
+  userErrors: Array<UserError>;
+};
+
+/** A note to add. */
+export type OpportunityNoteAddInput = {
+  /** The opportunity. */
+  opportunityId: Scalars['ID']['input'];
+  /** The text. */
+  body: Scalars['String']['input'];
+  /** Staff only: false shares it with the opportunity's partner (default true). A partner's notes are never internal. */
+  internal?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** The note written, or why not. */
+export type OpportunityNotePayload = {
+  __typename?: 'OpportunityNotePayload';
+  /** The note (null when userErrors). */
+  note?: Maybe<OpportunityNote>;
+  /** What was wrong. */
+  userErrors: Array<UserError>;
+};
+
+/** Who to share an opportunity with (or stop sharing with). */
+export type OpportunityShareInput = {
+  /** The opportunity. */
+  id: Scalars['ID']['input'];
+  /** Staff members. */
+  staffIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Teams: their active members now. */
+  teamIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Whether they may change it (default false). */
+  canWrite?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An assignment: an owner (a member of `teamId`, the routed team or a sales team of the brand), or `auto`. */
+export type OpportunityAssignInput = {
+  /** The opportunity. */
+  id: Scalars['ID']['input'];
+  /** The version read. */
+  version: Scalars['Int']['input'];
+  /** The new owner. */
+  ownerStaffId?: InputMaybe<Scalars['ID']['input']>;
+  /** The team to assign within. */
+  teamId?: InputMaybe<Scalars['ID']['input']>;
+  /** Route by the storefront's rules and load, replacing the owner. */
+  auto?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** A kind of routing rules. */
+export type RoutingRuleKind =
+  /** Which team (or partner queue) an opportunity goes to: the first matching rule, target `team:<id>` or `partner:<id>`. */
+  | 'ASSIGNMENT'
+  /** Which approvals a stage move needs: every matching rule, target MANAGER_APPROVAL or BUDGET_APPROVAL (facts include `toStage`). */
+  | 'APPROVAL';
+
+/** One condition of a routing rule. */
+export type RoutingCondition = {
+  __typename?: 'RoutingCondition';
+  /** The fact read: segment, region, category, type, partnerId, customerId, productIds, value (first-year), toStage (approvals). */
+  path: Scalars['String']['output'];
+  /** eq, neq, in, notIn, gt, gte, lt, lte, contains, exists. */
+  operator: Scalars['String']['output'];
+  /** The value(s) compared, as JSON text. */
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+/** A routing rule. */
+export type RoutingRule = {
+  __typename?: 'RoutingRule';
+  id: Scalars['ID']['output'];
+  name?: Maybe<Scalars['String']['output']>;
+  /** all (default) or any. */
+  match: Scalars['String']['output'];
+  /** Higher first. */
+  priority: Scalars['Int']['output'];
+  /** Inactive rules are skipped. */
+  active: Scalars['Boolean']['output'];
+  /** Its conditions. */
+  conditions: Array<RoutingCondition>;
+  /** What it selects. */
+  target: Scalars['String']['output'];
+};
+
+/** A storefront's routing rules of one kind. */
+export type RoutingRuleSet = {
+  __typename?: 'RoutingRuleSet';
+  /** The kind. */
+  kind: RoutingRuleKind;
+  /** The rules, in the order given. */
+  rules: Array<RoutingRule>;
+  /** Optimistic-locking version. */
+  version: Scalars['Int']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A condition in input. */
+export type RoutingConditionInput = {
+  /** The fact read. */
+  path: Scalars['String']['input'];
+  /** The operator (e.g. eq, in, NOT_IN, gte). */
+  operator: Scalars['String']['input'];
+  /** A single value, as text. */
+  value?: InputMaybe<Scalars['String']['input']>;
+  /** A list of values (in, notIn). */
+  values?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** A rule in input. */
+export type RoutingRuleInput = {
+  /** Stable id (default: its position). */
+  id?: InputMaybe<Scalars['String']['input']>;
+  /** A name people read. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** all (default) or any. */
+  match?: InputMaybe<Scalars['String']['input']>;
+  /** Higher first (default 0). */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  /** Default true. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Its conditions (none: always). */
+  conditions?: InputMaybe<Array<RoutingConditionInput>>;
+  /** What it selects. */
+  target: Scalars['String']['input'];
+};
+
+/** Replaces the acting storefront's rules of a kind. */
+export type RoutingRulesSetInput = {
+  /** The kind. */
+  kind: RoutingRuleKind;
+  /** The rules. */
+  rules: Array<RoutingRuleInput>;
+  /** The version read (absent: overwrite). */
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The rules written, or why not. */
+export type RoutingRuleSetPayload = {
+  __typename?: 'RoutingRuleSetPayload';
+  /** The rules (null when userErrors). */
+  ruleSet?: Maybe<RoutingRuleSet>;
+  /** What was wrong. */
+  userErrors: Array<UserError>;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1908,6 +2289,28 @@ export type ResolversTypes = {
   RejectionAnalysisRow: ResolverTypeWrapper<RejectionAnalysisRow>;
   OpportunityFilter: OpportunityFilter;
   OpportunitySort: OpportunitySort;
+  TaskKind: TaskKind;
+  TaskStatus: TaskStatus;
+  TaskDecision: TaskDecision;
+  OpportunityTask: ResolverTypeWrapper<IOpportunityTask>;
+  OpportunityNote: ResolverTypeWrapper<IOpportunityNote>;
+  OpportunityShare: ResolverTypeWrapper<IOpportunityShare>;
+  TaskCreateInput: TaskCreateInput;
+  TaskUpdateInput: TaskUpdateInput;
+  TaskDecideInput: TaskDecideInput;
+  OpportunityTaskPayload: ResolverTypeWrapper<Omit<OpportunityTaskPayload, 'task'> & { task?: Maybe<ResolversTypes['OpportunityTask']> }>;
+  OpportunityNoteAddInput: OpportunityNoteAddInput;
+  OpportunityNotePayload: ResolverTypeWrapper<Omit<OpportunityNotePayload, 'note'> & { note?: Maybe<ResolversTypes['OpportunityNote']> }>;
+  OpportunityShareInput: OpportunityShareInput;
+  OpportunityAssignInput: OpportunityAssignInput;
+  RoutingRuleKind: RoutingRuleKind;
+  RoutingCondition: ResolverTypeWrapper<RuleCondition>;
+  RoutingRule: ResolverTypeWrapper<Rule>;
+  RoutingRuleSet: ResolverTypeWrapper<IRoutingRuleSet>;
+  RoutingConditionInput: RoutingConditionInput;
+  RoutingRuleInput: RoutingRuleInput;
+  RoutingRulesSetInput: RoutingRulesSetInput;
+  RoutingRuleSetPayload: ResolverTypeWrapper<Omit<RoutingRuleSetPayload, 'ruleSet'> & { ruleSet?: Maybe<ResolversTypes['RoutingRuleSet']> }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1999,6 +2402,24 @@ export type ResolversParentTypes = {
   LeadQualifyPayload: Omit<LeadQualifyPayload, 'lead' | 'opportunity'> & { lead?: Maybe<ResolversParentTypes['Lead']>, opportunity?: Maybe<ResolversParentTypes['Opportunity']> };
   RejectionAnalysisRow: RejectionAnalysisRow;
   OpportunityFilter: OpportunityFilter;
+  OpportunityTask: IOpportunityTask;
+  OpportunityNote: IOpportunityNote;
+  OpportunityShare: IOpportunityShare;
+  TaskCreateInput: TaskCreateInput;
+  TaskUpdateInput: TaskUpdateInput;
+  TaskDecideInput: TaskDecideInput;
+  OpportunityTaskPayload: Omit<OpportunityTaskPayload, 'task'> & { task?: Maybe<ResolversParentTypes['OpportunityTask']> };
+  OpportunityNoteAddInput: OpportunityNoteAddInput;
+  OpportunityNotePayload: Omit<OpportunityNotePayload, 'note'> & { note?: Maybe<ResolversParentTypes['OpportunityNote']> };
+  OpportunityShareInput: OpportunityShareInput;
+  OpportunityAssignInput: OpportunityAssignInput;
+  RoutingCondition: RuleCondition;
+  RoutingRule: Rule;
+  RoutingRuleSet: IRoutingRuleSet;
+  RoutingConditionInput: RoutingConditionInput;
+  RoutingRuleInput: RoutingRuleInput;
+  RoutingRulesSetInput: RoutingRulesSetInput;
+  RoutingRuleSetPayload: Omit<RoutingRuleSetPayload, 'ruleSet'> & { ruleSet?: Maybe<ResolversParentTypes['RoutingRuleSet']> };
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -2137,6 +2558,14 @@ export type OpportunityResolvers<ContextType = OpportunityContext, ParentType ex
   customFields?: Resolver<Array<ResolversTypes['CustomFieldValue']>, ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['OpportunityHistoryEntry']>, ParentType, ContextType>;
   stageEnteredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  tasks?: Resolver<Array<ResolversTypes['OpportunityTask']>, ParentType, ContextType>;
+  notes?: Resolver<Array<ResolversTypes['OpportunityNote']>, ParentType, ContextType>;
+  internalNotes?: Resolver<Maybe<Array<ResolversTypes['OpportunityNote']>>, ParentType, ContextType>;
+  shares?: Resolver<Maybe<Array<ResolversTypes['OpportunityShare']>>, ParentType, ContextType>;
+  teamId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  lastActivityAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  escalationLevel?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  escalatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type OpportunityEdgeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityEdge'] = ResolversParentTypes['OpportunityEdge']> = {
@@ -2161,6 +2590,8 @@ export type QueryResolvers<ContextType = OpportunityContext, ParentType extends 
   rejectionReasons?: Resolver<Array<ResolversTypes['OpportunityReason']>, ParentType, ContextType, RequireFields<QueryRejectionReasonsArgs, 'includeInactive'>>;
   customFieldDefinitions?: Resolver<Array<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType, RequireFields<QueryCustomFieldDefinitionsArgs, 'entity'>>;
   opportunityRejectionAnalysis?: Resolver<Array<ResolversTypes['RejectionAnalysisRow']>, ParentType, ContextType, RequireFields<QueryOpportunityRejectionAnalysisArgs, 'from' | 'to' | 'groupBy' | 'period'>>;
+  myTasks?: Resolver<Array<ResolversTypes['OpportunityTask']>, ParentType, ContextType, RequireFields<QueryMyTasksArgs, 'first'>>;
+  routingRules?: Resolver<Maybe<ResolversTypes['RoutingRuleSet']>, ParentType, ContextType, RequireFields<QueryRoutingRulesArgs, 'kind'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -2230,6 +2661,14 @@ export type MutationResolvers<ContextType = OpportunityContext, ParentType exten
   rejectionReasonCreate?: Resolver<ResolversTypes['OpportunityReasonPayload'], ParentType, ContextType, RequireFields<MutationRejectionReasonCreateArgs, 'input'>>;
   rejectionReasonUpdate?: Resolver<ResolversTypes['OpportunityReasonPayload'], ParentType, ContextType, RequireFields<MutationRejectionReasonUpdateArgs, 'input'>>;
   customFieldDefine?: Resolver<ResolversTypes['CustomFieldDefinitionPayload'], ParentType, ContextType, RequireFields<MutationCustomFieldDefineArgs, 'input'>>;
+  taskCreate?: Resolver<ResolversTypes['OpportunityTaskPayload'], ParentType, ContextType, RequireFields<MutationTaskCreateArgs, 'input'>>;
+  taskUpdate?: Resolver<ResolversTypes['OpportunityTaskPayload'], ParentType, ContextType, RequireFields<MutationTaskUpdateArgs, 'input'>>;
+  taskDecide?: Resolver<ResolversTypes['OpportunityTaskPayload'], ParentType, ContextType, RequireFields<MutationTaskDecideArgs, 'input'>>;
+  opportunityNoteAdd?: Resolver<ResolversTypes['OpportunityNotePayload'], ParentType, ContextType, RequireFields<MutationOpportunityNoteAddArgs, 'input'>>;
+  opportunityShare?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityShareArgs, 'input'>>;
+  opportunityUnshare?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityUnshareArgs, 'input'>>;
+  opportunityAssign?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityAssignArgs, 'input'>>;
+  routingRulesSet?: Resolver<ResolversTypes['RoutingRuleSetPayload'], ParentType, ContextType, RequireFields<MutationRoutingRulesSetArgs, 'input'>>;
 };
 
 export type LeadScoreConditionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadScoreCondition'] = ResolversParentTypes['LeadScoreCondition']> = {
@@ -2445,6 +2884,78 @@ export type RejectionAnalysisRowResolvers<ContextType = OpportunityContext, Pare
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type OpportunityTaskResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityTask'] = ResolversParentTypes['OpportunityTask']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TaskKind'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  assigneeStaffId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['TaskStatus'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  decision?: Resolver<Maybe<ResolversTypes['TaskDecision']>, ParentType, ContextType>;
+  decisionComment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  decidedBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type OpportunityNoteResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityNote'] = ResolversParentTypes['OpportunityNote']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  internal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  author?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type OpportunityShareResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityShare'] = ResolversParentTypes['OpportunityShare']> = {
+  staffId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  teamId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  canWrite?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type OpportunityTaskPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityTaskPayload'] = ResolversParentTypes['OpportunityTaskPayload']> = {
+  task?: Resolver<Maybe<ResolversTypes['OpportunityTask']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type OpportunityNotePayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityNotePayload'] = ResolversParentTypes['OpportunityNotePayload']> = {
+  note?: Resolver<Maybe<ResolversTypes['OpportunityNote']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type RoutingConditionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['RoutingCondition'] = ResolversParentTypes['RoutingCondition']> = {
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operator?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type RoutingRuleResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['RoutingRule'] = ResolversParentTypes['RoutingRule']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  match?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  conditions?: Resolver<Array<ResolversTypes['RoutingCondition']>, ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type RoutingRuleSetResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['RoutingRuleSet'] = ResolversParentTypes['RoutingRuleSet']> = {
+  kind?: Resolver<ResolversTypes['RoutingRuleKind'], ParentType, ContextType>;
+  rules?: Resolver<Array<ResolversTypes['RoutingRule']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type RoutingRuleSetPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['RoutingRuleSetPayload'] = ResolversParentTypes['RoutingRuleSetPayload']> = {
+  ruleSet?: Resolver<Maybe<ResolversTypes['RoutingRuleSet']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -2545,6 +3056,15 @@ export type Resolvers<ContextType = OpportunityContext> = {
   CustomFieldDefinitionPayload?: CustomFieldDefinitionPayloadResolvers<ContextType>;
   LeadQualifyPayload?: LeadQualifyPayloadResolvers<ContextType>;
   RejectionAnalysisRow?: RejectionAnalysisRowResolvers<ContextType>;
+  OpportunityTask?: OpportunityTaskResolvers<ContextType>;
+  OpportunityNote?: OpportunityNoteResolvers<ContextType>;
+  OpportunityShare?: OpportunityShareResolvers<ContextType>;
+  OpportunityTaskPayload?: OpportunityTaskPayloadResolvers<ContextType>;
+  OpportunityNotePayload?: OpportunityNotePayloadResolvers<ContextType>;
+  RoutingCondition?: RoutingConditionResolvers<ContextType>;
+  RoutingRule?: RoutingRuleResolvers<ContextType>;
+  RoutingRuleSet?: RoutingRuleSetResolvers<ContextType>;
+  RoutingRuleSetPayload?: RoutingRuleSetPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

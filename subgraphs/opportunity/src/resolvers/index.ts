@@ -7,6 +7,7 @@ import { leadResolvers } from './leads.js';
 import { opportunityResolvers } from './opportunities.js';
 import { pipelineResolvers } from './pipeline.js';
 import { pipelineWriteResolvers } from './pipeline-writes.js';
+import { workResolvers } from './work.js';
 
 export const resolvers: OpportunityResolvers = mergeResolvers(
   leadResolvers,
@@ -16,4 +17,5 @@ export const resolvers: OpportunityResolvers = mergeResolvers(
   pipelineWriteResolvers,
   leadQualityResolvers,
   leadImportResolvers,
+  workResolvers,
 );

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Lead, Opportunity } from '../entities/index.js';
 import { LEADS, OPPORTUNITIES } from './demo.js';
 import { seedPipeline } from './pipeline.js';
+import { seedWork } from './work.js';
 
 const storefront = (brand: 'volt' | 'nimbus') => seedId('storefront', brand);
 export const leadId = (key: string) => seedId('lead', key);
@@ -22,6 +23,7 @@ export async function seed(em: EntityManager, _options: SeedOptions = {}): Promi
   const summary = { leads: LEADS.length, opportunities: OPPORTUNITIES.length };
   if (await em.count(Lead, {})) {
     await seedPipeline(em);
+    await seedWork(em);
     return summary;
   }
   const now = Date.now();
@@ -85,5 +87,6 @@ export async function seed(em: EntityManager, _options: SeedOptions = {}): Promi
     }
   });
   await seedPipeline(em);
+  await seedWork(em);
   return summary;
 }

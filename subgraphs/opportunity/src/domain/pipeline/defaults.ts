@@ -25,7 +25,8 @@ export const DEFAULT_STAGES: Stage[] = [
 
 type Transition = { from: string; to: string; requiredFields?: TransitionField[]; guards?: string[] };
 const REJECT: Transition['requiredFields'] = ['reasonCode'];
-const CLOSE_WON = ['HAS_LINES', 'CUSTOM_FIELDS_COMPLETE'];
+// APPROVALS_DONE: the approval tasks (domain/work/approvals.ts) decided and approved.
+const CLOSE_WON = ['HAS_LINES', 'CUSTOM_FIELDS_COMPLETE', 'APPROVALS_DONE'];
 const exits = (from: string, lose: boolean): Transition[] => [
   { from, to: 'REJECTED', requiredFields: REJECT },
   ...(lose ? [{ from, to: 'LOST', requiredFields: REJECT }] : []),
@@ -37,7 +38,7 @@ export const DEFAULT_TRANSITIONS: Transition[] = [
   { from: 'QUALIFICATION', to: 'PROPOSAL', guards: ['HAS_LINES'] },
   { from: 'QUALIFICATION', to: 'PROSPECTING' },
   ...exits('QUALIFICATION', true),
-  { from: 'PROPOSAL', to: 'NEGOTIATION' },
+  { from: 'PROPOSAL', to: 'NEGOTIATION', guards: ['APPROVALS_DONE'] },
   { from: 'PROPOSAL', to: 'QUALIFICATION' },
   { from: 'PROPOSAL', to: 'WON', guards: CLOSE_WON },
   ...exits('PROPOSAL', true),

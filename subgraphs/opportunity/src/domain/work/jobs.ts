@@ -1,0 +1,30 @@
+import { createJobRunner, ensureJobSchema, type JobHandler } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { OpportunityServices } from '../services.js';
+import { ESCALATION_TASK, type EscalationPayload } from './activity.js';
+import { runEscalation } from './escalation.js';
+
+/**
+ * The opportunity subgraph's jobs: the escalation check of each opportunity (keyed, queued by the
+ * writes that count as activity). Every instance runs a worker; graphile-worker claims each job once.
+ * DCRM_JOBS=off (tests): no worker, tests run the handlers directly through `tasks`.
+ */
+export async function startWorkJobs(databaseUrl: string, em: () => EntityManager, services: OpportunityServices) {
+  const escalation: JobHandler<EscalationPayload> = async (payload) => {
+    if (typeof payload?.opportunityId !== 'string') return;
+    await runEscalation(em(), services, payload);
+  };
+  const runner =
+    process.env.DCRM_JOBS === 'off'
+      ? null
+      : createJobRunner({ databaseUrl, taskList: { [ESCALATION_TASK]: escalation }, concurrency: 1, component: 'opportunity jobs' });
+  // Writes queue jobs whether or not this instance runs a worker.
+  if (runner) await runner.start();
+  else await ensureJobSchema(databaseUrl);
+  return {
+    stop: async () => runner?.stop(),
+    tasks: {
+      [ESCALATION_TASK]: (payload?: unknown) => runEscalation(em(), services, (payload ?? {}) as EscalationPayload),
+    } as Record<string, () => Promise<unknown>>,
+  };
+}
