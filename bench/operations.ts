@@ -1,8 +1,9 @@
 import { seedId } from '@dcrm/kit';
 
 /**
- * What the bench drives: operations a storefront really sends, always with variables (the router caches
- * query plans per operation text). A new subgraph's operation (cart, customer) is one more entry here.
+ * What the bench drives: operations a storefront (storefront key) or the back office (a staff member's
+ * bearer token) really sends, always with variables (the router caches query plans per operation text).
+ * A new subgraph's operation (cart, customer) is one more entry here.
  */
 export type GraphQLBody = { data?: Record<string, unknown> | null; errors?: { message: string }[] };
 
@@ -11,8 +12,16 @@ export type Operation = {
   title: string;
   query: string;
   variables: Record<string, unknown>;
+  /** Who sends it: the demo storefront key, or the demo Volt manager signed in (bench/staff.ts). */
+  auth: 'storefront' | 'staff';
   /** The one subgraph serving it, for the direct-to-subgraph baseline; unset when the router federates several. */
   subgraph?: string;
+  /**
+   * When the router federates a few fields of another subgraph (names of related entities): the same
+   * operation with those fields left as the entity's id, sent to `subgraph` for the direct baseline. Its
+   * answer is therefore not compared with the router's.
+   */
+  directQuery?: string;
   /** Whether bench/raw-baseline.ts answers it (at `/<name>`) with one hand-written SQL statement. */
   raw: boolean;
   /** Why a response without GraphQL errors is still not a valid answer (empty result, …); null when fine. */
@@ -30,6 +39,34 @@ const products = (data: Record<string, unknown>) => (data.products ?? {}) as Nod
 /** Volt's unlimited SIM-only plan (demo data ids are deterministic). */
 const PLAN_ID = seedId('product', 'volt-sim-unlimited');
 
+function pipeline(customer: string): string {
+  return `query Pipeline($first: Int!) {
+  opportunities(first: $first) {
+    nodes {
+      id name type stage status segment closeDate stageEnteredAt
+      estimatedValue { oneOff monthly firstYear currency }
+      lines { productId name kind quantity unitOneOff unitMonthly currencyCode }
+      ${customer}
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+}
+
+function queue(customer: string, assignee: string): string {
+  return `query Queue($first: Int!) {
+  tickets(first: $first, sort: PRIORITY) {
+    nodes {
+      id subject status priority severity category channel createdAt firstRespondedAt
+      ${customer}
+      ${assignee}
+      comments { id internal createdAt author { kind } }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+}
+
 export const OPERATIONS: Operation[] = [
   {
     name: 'listing',
@@ -38,6 +75,7 @@ export const OPERATIONS: Operation[] = [
   products(first: $first) { nodes { name slug ${PRICE} category { name } } }
 }`,
     variables: { first: 24 },
+    auth: 'storefront',
     subgraph: 'catalog',
     raw: true,
     problem: (data) => (products(data).nodes?.length ? null : 'no products listed'),
@@ -53,6 +91,7 @@ export const OPERATIONS: Operation[] = [
   }
 }`,
     variables: { first: 24, query: 'unlimited 5g' },
+    auth: 'storefront',
     subgraph: 'catalog',
     raw: true,
     problem: (data) => (products(data).totalCount ? null : 'the search matched nothing'),
@@ -70,6 +109,7 @@ export const OPERATIONS: Operation[] = [
 }`,
     // The demo plan with the most add-ons.
     variables: { slug: 'volt-sim-unlimited' },
+    auth: 'storefront',
     subgraph: 'catalog',
     raw: true,
     problem: (data) => {
@@ -89,12 +129,37 @@ export const OPERATIONS: Operation[] = [
   }
 }`,
     variables: { productId: PLAN_ID },
+    auth: 'storefront',
     subgraph: 'cart',
     raw: false,
     problem: (data) => {
       const payload = data.cartCreate as { cart?: { lines?: unknown[] } | null; userErrors?: unknown[] } | undefined;
       return payload?.cart?.lines?.length === 1 && !payload.userErrors?.length ? null : 'the cart was not created';
     },
+  },
+  {
+    name: 'pipeline',
+    title: 'staff: pipeline list',
+    // The sales pipeline board: a page of opportunities with their stage, value, lines and account.
+    query: pipeline('customer { id name }'),
+    variables: { first: 50 },
+    auth: 'staff',
+    subgraph: 'opportunity',
+    directQuery: pipeline('customer { id }'),
+    raw: false,
+    problem: (data) => ((data.opportunities as Nodes | undefined)?.nodes?.length ? null : 'no opportunities listed'),
+  },
+  {
+    name: 'queue',
+    title: "staff: agent's ticket queue",
+    // The agent's queue: most urgent first, with the account, the assignee and the conversation so far.
+    query: queue('customer { id name }', 'assignee { id name }'),
+    variables: { first: 50 },
+    auth: 'staff',
+    subgraph: 'ticket',
+    directQuery: queue('customer { id }', 'assignee { id }'),
+    raw: false,
+    problem: (data) => ((data.tickets as Nodes | undefined)?.nodes?.length ? null : 'no tickets listed'),
   },
 ];
 

@@ -4,6 +4,7 @@ import { SUBGRAPHS } from '../stack/src/subgraphs.js';
 import type { Target } from './load.js';
 import { type Operation, STOREFRONT_KEY } from './operations.js';
 import { type Child, freePort, startChild, waitReady } from './processes.js';
+import { staffSession } from './staff.js';
 
 export const SHAPES = ['router prod', 'router all-in-one', 'direct subgraph', 'raw SQL'] as const;
 export type Shape = (typeof SHAPES)[number];
@@ -16,6 +17,8 @@ export type Shapes = {
   routers: string[];
   /** The children's DCRM_JWT_SECRET: the live bench signs its subscribers' tokens with it. */
   jwtSecret: string;
+  /** Stops refreshing the staff tokens. */
+  stop(): void;
 };
 
 export type ShapeOptions = {
@@ -97,23 +100,41 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
   start('raw', 'bench/raw-baseline.ts', rawPort, { STOREFRONT_ID: VOLT });
   await Promise.all(ready);
 
+  // Staff operations: the demo manager signs in once per router shape (a bearer token kept fresh).
+  const prodStaff = await staffSession(local(routerPort, '/graphql'), jwtSecret);
+  const allInOneStaff = await staffSession(local(allInOnePort, '/graphql'), jwtSecret);
+  options.log(`staff signed in (${prodStaff.principal.scopes.length} scopes)`);
+
   const graphql = (op: Operation) => JSON.stringify({ query: op.query, variables: op.variables });
   const viaKey = () => ({ 'x-api-key': STOREFRONT_KEY });
   return {
     children,
     routers: routerPorts.map((port) => local(port, '')),
     jwtSecret,
+    stop: () => {
+      prodStaff.stop();
+      allInOneStaff.stop();
+    },
     targets: (op) => {
       const body = graphql(op);
+      const staff = op.auth === 'staff';
       const targets: { shape: Shape; target: Target }[] = [
-        { shape: 'router prod', target: { url: local(routerPort, '/graphql'), body, headers: viaKey } },
-        { shape: 'router all-in-one', target: { url: local(allInOnePort, '/graphql'), body, headers: viaKey } },
+        { shape: 'router prod', target: { url: local(routerPort, '/graphql'), body, headers: staff ? prodStaff.headers : viaKey } },
+        {
+          shape: 'router all-in-one',
+          target: { url: local(allInOnePort, '/graphql'), body, headers: staff ? allInOneStaff.headers : viaKey },
+        },
       ];
       const port = op.subgraph ? subgraphPorts.get(op.subgraph) : undefined;
       if (port) {
-        const request = { query: op.query, variables: op.variables };
-        const signed = () => ({ [PRINCIPAL_HEADER]: signPrincipal(SHOPPER, secret, { audience: op.subgraph as string, body: request }) });
-        targets.push({ shape: 'direct subgraph', target: { url: local(port, '/graphql'), body, headers: signed } });
+        // What the router would sign: the shopper of the storefront key, or the signed-in staff member.
+        const principal = staff ? prodStaff.principal : SHOPPER;
+        const request = { query: op.directQuery ?? op.query, variables: op.variables };
+        const signed = () => ({ [PRINCIPAL_HEADER]: signPrincipal(principal, secret, { audience: op.subgraph as string, body: request }) });
+        targets.push({
+          shape: 'direct subgraph',
+          target: { url: local(port, '/graphql'), body: JSON.stringify(request), headers: signed },
+        });
       }
       if (op.raw) targets.push({ shape: 'raw SQL', target: { url: local(rawPort, `/${op.name}`), body, headers: () => ({}) } });
       return targets;
