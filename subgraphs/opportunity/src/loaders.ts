@@ -3,7 +3,16 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { salesScope } from './domain/access.js';
 import type { OpportunityServices } from './domain/services.js';
-import { type ILead, type IOpportunity, Lead, type LeadCounts, leadCountsBy, Opportunity } from './entities/index.js';
+import {
+  type ILead,
+  type IOpportunity,
+  type IOpportunityLine,
+  Lead,
+  type LeadCounts,
+  leadCountsBy,
+  Opportunity,
+  OpportunityLine,
+} from './entities/index.js';
 
 export type OpportunityLoaders = ReturnType<typeof createOpportunityLoaders>;
 
@@ -39,6 +48,15 @@ export function createOpportunityLoaders(em: EntityManager, principal: Principal
     customerOpportunities: groupedBy<IOpportunity>(
       (ids) => (scope ? em.find(Opportunity, { $and: [scope, { customerId: { $in: [...ids] } }] }, { orderBy: { id: 'desc' } }) : none()),
       (o) => o.customerId as string,
+    ),
+    // Sale orders: the lines of opportunities already read within scope, the opportunity an order came from.
+    opportunityLines: groupedBy<IOpportunityLine>(
+      (ids) => em.find(OpportunityLine, { opportunity: { $in: [...ids] } }, { orderBy: { createdAt: 'asc', id: 'asc' } }),
+      (l) => l.opportunity.id,
+    ),
+    orderOpportunity: byId<IOpportunity>(
+      (ids) => (scope ? em.find(Opportunity, { $and: [scope, { orderId: { $in: [...ids] } }] }) : none()),
+      (o) => o.orderId as string,
     ),
   };
 }

@@ -28,6 +28,10 @@ export const Opportunity = defineEntity({
     stage: p.string().default('PROSPECTING'),
     status: p.enum(OPPORTUNITY_STATUSES).default('OPEN'),
     createdBy: p.string().nullable(),
+    /** The cart's order it was converted to (`opportunityConvert`), once. */
+    orderId: p.uuid().nullable(),
+    /** The key of the conversion that claimed it. */
+    conversionKey: p.string().nullable(),
     createdAt: columns.createdAt(),
     updatedAt: columns.updatedAt(),
     version: columns.version(),

@@ -3,7 +3,7 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef } from '@dcrm/kit';
-import type { ILead, IOpportunity } from '../entities/index.js';
+import type { ILead, IOpportunity, IOpportunityLine } from '../entities/index.js';
 import type { OpportunityContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -237,6 +237,10 @@ export type Opportunity = {
   updatedAt: Scalars['DateTime']['output'];
   /** Optimistic-locking version: send it back on changes. */
   version: Scalars['Int']['output'];
+  /** The products it sells, in the order they were added. */
+  lines: Array<OpportunityLine>;
+  /** The order it was converted to (`opportunityConvert`); null until then. */
+  order?: Maybe<Order>;
 };
 
 /** One opportunity of a page. */
@@ -596,6 +600,17 @@ export type Mutation = {
   leadCreate: LeadPayload;
   /** Staff or the owning partner change a lead (optimistic: a stale version is CONFLICT). */
   leadUpdate: LeadPayload;
+  /** Staff (`opportunity:write`, within their segments) or the owning partner add a product line to an opportunity not yet ordered. */
+  opportunityLineAdd: OpportunityPayload;
+  /** Staff or the owning partner remove a line from an opportunity not yet ordered. */
+  opportunityLineRemove: OpportunityPayload;
+  /**
+   * Staff (`opportunity:write`, within their segments) or the owning partner turn a WON opportunity of an
+   * existing account into an order (the CAF): the cart prices its lines as the account pays. Once only:
+   * a retry or a racing call answers the same order. A prospect without an account is NO_CUSTOMER, an
+   * opportunity not won NOT_WON.
+   */
+  opportunityConvert: OpportunityPayload;
 };
 
 
@@ -611,6 +626,69 @@ export type MutationLeadCreateArgs = {
 
 export type MutationLeadUpdateArgs = {
   input: LeadUpdateInput;
+};
+
+
+export type MutationOpportunityLineAddArgs = {
+  input: OpportunityLineAddInput;
+};
+
+
+export type MutationOpportunityLineRemoveArgs = {
+  input: OpportunityLineRemoveInput;
+};
+
+
+export type MutationOpportunityConvertArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+};
+
+/** An order (owned by cart); the opportunity subgraph adds the opportunity it was converted from. */
+export type Order = {
+  __typename?: 'Order';
+  id: Scalars['ID']['output'];
+  /**
+   * The won opportunity this order was placed from, for staff with `opportunity:read` in its segment and
+   * its partner; null for any other order or caller. Null with a SERVICE_UNAVAILABLE error while the
+   * opportunity service is down.
+   */
+  opportunity?: Maybe<Opportunity>;
+};
+
+/** A product an opportunity sells and how many; the catalog prices it when the sale is ordered. */
+export type OpportunityLine = {
+  __typename?: 'OpportunityLine';
+  id: Scalars['ID']['output'];
+  /** The product (owned by catalog). */
+  product: Product;
+  /** How many, 1 to 999. */
+  quantity: Scalars['Int']['output'];
+};
+
+/** A product to add to an opportunity. */
+export type OpportunityLineAddInput = {
+  /** The opportunity, not yet ordered. */
+  opportunityId: Scalars['ID']['input'];
+  /** A product of the brand's catalog. */
+  productId: Scalars['ID']['input'];
+  /** How many, 1 to 999. */
+  quantity?: Scalars['Int']['input'];
+};
+
+/** A line to remove from an opportunity. */
+export type OpportunityLineRemoveInput = {
+  /** The line. */
+  lineId: Scalars['ID']['input'];
+};
+
+/** An opportunity written, or what to fix. */
+export type OpportunityPayload = {
+  __typename?: 'OpportunityPayload';
+  /** The opportunity as written; null when nothing was. */
+  opportunity?: Maybe<Opportunity>;
+  /** Problems; nothing was written when there are any. */
+  userErrors: Array<UserError>;
 };
 
 /** An amount of money in a currency. */
@@ -779,6 +857,7 @@ export type FederationTypes = {
   Lead: Lead;
   Opportunity: Opportunity;
   Campaign: Campaign;
+  Order: Order;
 };
 
 /** Mapping of federation reference types */
@@ -795,6 +874,9 @@ export type FederationReferenceTypes = {
   Campaign:
     ( { __typename: 'Campaign' }
     & GraphQLRecursivePick<FederationTypes['Campaign'], {"id":true}> );
+  Order:
+    ( { __typename: 'Order' }
+    & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
 };
 
 
@@ -834,6 +916,11 @@ export type ResolversTypes = {
   LeadUpdateInput: LeadUpdateInput;
   LeadPayload: ResolverTypeWrapper<Omit<LeadPayload, 'lead'> & { lead?: Maybe<ResolversTypes['Lead']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Order: ResolverTypeWrapper<EntityRef>;
+  OpportunityLine: ResolverTypeWrapper<IOpportunityLine>;
+  OpportunityLineAddInput: OpportunityLineAddInput;
+  OpportunityLineRemoveInput: OpportunityLineRemoveInput;
+  OpportunityPayload: ResolverTypeWrapper<Omit<OpportunityPayload, 'opportunity'> & { opportunity?: Maybe<ResolversTypes['Opportunity']> }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -875,6 +962,11 @@ export type ResolversParentTypes = {
   LeadUpdateInput: LeadUpdateInput;
   LeadPayload: Omit<LeadPayload, 'lead'> & { lead?: Maybe<ResolversParentTypes['Lead']> };
   Mutation: Record<PropertyKey, never>;
+  Order: EntityRef;
+  OpportunityLine: IOpportunityLine;
+  OpportunityLineAddInput: OpportunityLineAddInput;
+  OpportunityLineRemoveInput: OpportunityLineRemoveInput;
+  OpportunityPayload: Omit<OpportunityPayload, 'opportunity'> & { opportunity?: Maybe<ResolversParentTypes['Opportunity']> };
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -995,6 +1087,8 @@ export type OpportunityResolvers<ContextType = OpportunityContext, ParentType ex
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['OpportunityLine']>, ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
 };
 
 export type OpportunityEdgeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityEdge'] = ResolversParentTypes['OpportunityEdge']> = {
@@ -1069,6 +1163,26 @@ export type MutationResolvers<ContextType = OpportunityContext, ParentType exten
   leadCapture?: Resolver<ResolversTypes['LeadCapturePayload'], ParentType, ContextType, RequireFields<MutationLeadCaptureArgs, 'input'>>;
   leadCreate?: Resolver<ResolversTypes['LeadPayload'], ParentType, ContextType, RequireFields<MutationLeadCreateArgs, 'input'>>;
   leadUpdate?: Resolver<ResolversTypes['LeadPayload'], ParentType, ContextType, RequireFields<MutationLeadUpdateArgs, 'input'>>;
+  opportunityLineAdd?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityLineAddArgs, 'input'>>;
+  opportunityLineRemove?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityLineRemoveArgs, 'input'>>;
+  opportunityConvert?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityConvertArgs, 'id' | 'idempotencyKey'>>;
+};
+
+export type OrderResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
+};
+
+export type OpportunityLineResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityLine'] = ResolversParentTypes['OpportunityLine']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type OpportunityPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityPayload'] = ResolversParentTypes['OpportunityPayload']> = {
+  opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1142,6 +1256,9 @@ export type Resolvers<ContextType = OpportunityContext> = {
   LeadCapturePayload?: LeadCapturePayloadResolvers<ContextType>;
   LeadPayload?: LeadPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Order?: OrderResolvers<ContextType>;
+  OpportunityLine?: OpportunityLineResolvers<ContextType>;
+  OpportunityPayload?: OpportunityPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
