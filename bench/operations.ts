@@ -17,10 +17,15 @@ export type Operation = {
   raw: boolean;
   /** Why a response without GraphQL errors is still not a valid answer (empty result, …); null when fine. */
   problem(data: Record<string, unknown>): string | null;
+  /** Who sends it: the storefront key (default) or a signed-in staff member (`STAFF_LOGIN`, bearer token). */
+  auth?: 'storefront' | 'staff';
 };
 
 /** The demo storefront key of Volt Mobile, seeded by the catalog. */
 export const STOREFRONT_KEY = 'dcrm_pk_volt_demo_3f9c1a7e5b2d4c8a';
+
+/** The back-office operations' demo staff member: Volt's manager (every segment, sales and care groups). */
+export const STAFF_LOGIN = { email: 'manager@volt.example', password: 'dcrm-demo-2026' };
 
 const PRICE = 'price { amount { amount currencyCode } interval }';
 
@@ -95,6 +100,36 @@ export const OPERATIONS: Operation[] = [
       const payload = data.cartCreate as { cart?: { lines?: unknown[] } | null; userErrors?: unknown[] } | undefined;
       return payload?.cart?.lines?.length === 1 && !payload.userErrors?.length ? null : 'the cart was not created';
     },
+  },
+  {
+    name: 'pipeline',
+    title: 'sales pipeline list (staff)',
+    // The back office's pipeline board: a page of opportunities with their account and lead (federated).
+    query: `query Pipeline($first: Int!) {
+  opportunities(first: $first) {
+    nodes { id name type category stage status segment ownerStaffId updatedAt customer { id name } lead { id status rating score } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`,
+    variables: { first: 50 },
+    raw: false,
+    auth: 'staff',
+    problem: (data) => ((data.opportunities as Nodes | undefined)?.nodes?.length ? null : 'no opportunities listed'),
+  },
+  {
+    name: 'queue',
+    title: 'agent ticket queue (staff)',
+    // An agent's queue: the most urgent tickets first, with the account each is for (federated).
+    query: `query Queue($first: Int!) {
+  tickets(first: $first, sort: PRIORITY) {
+    nodes { id subject category priority severity status channel customer { id name } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`,
+    variables: { first: 50 },
+    raw: false,
+    auth: 'staff',
+    problem: (data) => ((data.tickets as Nodes | undefined)?.nodes?.length ? null : 'no tickets in the queue'),
   },
 ];
 

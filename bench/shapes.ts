@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PRINCIPAL_HEADER, type Principal, seedId, signPrincipal } from '@dcrm/kit';
 import { SUBGRAPHS } from '../stack/src/subgraphs.js';
 import type { Target } from './load.js';
-import { type Operation, STOREFRONT_KEY } from './operations.js';
+import { type Operation, STAFF_LOGIN, STOREFRONT_KEY } from './operations.js';
 import { type Child, freePort, startChild, waitReady } from './processes.js';
 
 export const SHAPES = ['router prod', 'router all-in-one', 'direct subgraph', 'raw SQL'] as const;
@@ -99,17 +99,22 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
 
   const graphql = (op: Operation) => JSON.stringify({ query: op.query, variables: op.variables });
   const viaKey = () => ({ 'x-api-key': STOREFRONT_KEY });
+  // One staff sign-in for the back-office operations; both routers share the database and the JWT secret.
+  const staffToken = await staffSignIn(local(routerPort, '/graphql'));
+  const viaStaff = () => ({ authorization: `Bearer ${staffToken}` });
   return {
     children,
     routers: routerPorts.map((port) => local(port, '')),
     jwtSecret,
     targets: (op) => {
       const body = graphql(op);
+      const headers = op.auth === 'staff' ? viaStaff : viaKey;
       const targets: { shape: Shape; target: Target }[] = [
-        { shape: 'router prod', target: { url: local(routerPort, '/graphql'), body, headers: viaKey } },
-        { shape: 'router all-in-one', target: { url: local(allInOnePort, '/graphql'), body, headers: viaKey } },
+        { shape: 'router prod', target: { url: local(routerPort, '/graphql'), body, headers } },
+        { shape: 'router all-in-one', target: { url: local(allInOnePort, '/graphql'), body, headers } },
       ];
-      const port = op.subgraph ? subgraphPorts.get(op.subgraph) : undefined;
+      // The direct-subgraph baseline signs a shopper: only for storefront operations.
+      const port = op.subgraph && op.auth !== 'staff' ? subgraphPorts.get(op.subgraph) : undefined;
       if (port) {
         const request = { query: op.query, variables: op.variables };
         const signed = () => ({ [PRINCIPAL_HEADER]: signPrincipal(SHOPPER, secret, { audience: op.subgraph as string, body: request }) });
@@ -119,4 +124,18 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
       return targets;
     },
   };
+}
+
+/** The demo staff member's access token, signed in through the router (the bench's runs are far shorter than its life). */
+async function staffSignIn(url: string): Promise<string> {
+  const query = 'mutation StaffLogin($input: LoginInput!) { staffLogin(input: $input) { accessToken userErrors { code message } } }';
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables: { input: STAFF_LOGIN } }),
+  });
+  const body = (await res.json()) as { data?: { staffLogin?: { accessToken?: string | null } }; errors?: unknown[] };
+  const token = body.data?.staffLogin?.accessToken;
+  if (!token) throw new Error(`staff sign-in for the bench failed: ${JSON.stringify(body)}`);
+  return token;
 }
