@@ -1,8 +1,22 @@
-import { seedId } from '@dcrm/kit';
+import { randomUUID } from 'node:crypto';
+import { SERVICE_SCOPES, seedId, servicePrincipal } from '@dcrm/kit';
+import { signedHeaders } from '@dcrm/kit/testing';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows, expectRefusedAndUnchanged, staffMutations, type WriteAttempt } from './support/brand-matrix.js';
-import { client, codes, customerId, distinctCodes, KEYS, PRIVATE_KEYS, type Response, signIn, startTestStack } from './support/stack.js';
+import {
+  client,
+  codes,
+  customerId,
+  distinctCodes,
+  KEYS,
+  PRIVATE_KEYS,
+  type Response,
+  STOREFRONT_IDS,
+  signIn,
+  startTestStack,
+} from './support/stack.js';
 
 /**
  * Who sees which lead and opportunity, through the router: staff by brand and segment (with
@@ -536,12 +550,83 @@ const COVERED: string[] = [
   'leadQualify',
   'leadScoringRulesSet',
   'leadUpdate',
+  'opportunityConvert',
   'opportunityCreate',
   'opportunityTransition',
   'opportunityUpdate',
   'rejectionReasonCreate',
   'rejectionReasonUpdate',
 ];
+
+describe('sale orders: conversion and Order.opportunity', () => {
+  const CONVERT = `mutation ($id: ID!) { opportunityConvert(id: $id, idempotencyKey: "matrix-key-0001") { opportunity { id } userErrors { code } } }`;
+  const refused = (res: Response, name: string) =>
+    (res.body.data?.[name]?.userErrors as { code: string }[] | undefined)?.[0]?.code ?? res.body.errors?.[0]?.extensions?.code;
+  const orderRows = (id: string) =>
+    stack.subgraphs
+      .find((s) => s.definition.name === 'cart')
+      ?.orm.em.fork()
+      .getConnection()
+      .execute('select id from "cart"."customer_order" where source_id = ?', [id]) as Promise<unknown[]>;
+  const lineRows = (id: string) =>
+    stack.subgraphs
+      .find((s) => s.definition.name === 'opportunity')
+      ?.orm.em.fork()
+      .getConnection()
+      .execute('select * from "opportunity"."opportunity_line" where opportunity_id = ?', [id]) as Promise<unknown[]>;
+
+  it('another brand’s, segment’s or partner’s opportunity is NOT_FOUND to convert; nothing ordered, lines unchanged', async () => {
+    for (const [gql, key] of [
+      [as.nimbusAgent, 'volt-walsh-new'],
+      [as.voltManager, 'nimbus-harbour-new'],
+      [as.consumerAgent, 'volt-globex-upsell'],
+      [as.skyline, 'volt-connectify-renewal'],
+      [as.connectify, 'volt-globex-upsell'],
+    ] as const) {
+      const id = opportunity(key);
+      const before = await lineRows(id);
+      expect(refused(await gql(CONVERT, { id }), 'opportunityConvert')).toBe('NOT_FOUND');
+      expect(await orderRows(id)).toEqual([]);
+      expect(await lineRows(id)).toEqual(before);
+    }
+    // The owner's side: a seeded opportunity that is not won is refused for that reason, not for access.
+    expect(refused(await as.connectify(CONVERT, { id: opportunity('volt-connectify-renewal') }), 'opportunityConvert')).toBe('NOT_WON');
+  });
+
+  it('customers and keys cannot convert; staff without opportunity:write are FORBIDDEN', async () => {
+    const id = opportunity('volt-globex-upsell');
+    for (const gql of [as.aoife, as.shopper, as.chatbot])
+      expect(distinctCodes(await gql(CONVERT, { id }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(distinctCodes(await as.catalogAdmin(CONVERT, { id }))).toEqual(['FORBIDDEN']);
+  });
+
+  it('Order.opportunity: not in a customer’s schema; null for an order not from an opportunity', async () => {
+    // An order from a quote, placed the way a sale service places it.
+    const body = {
+      query: 'mutation ($input: OrderPlaceForSaleInput!) { orderPlaceForSale(input: $input) { order { id } } }',
+      variables: {
+        input: {
+          customerId: customerId('acme-telecom-buyers'),
+          lines: [{ productId: seedId('product', 'volt-sim-unlimited'), quantity: 1 }],
+          source: { kind: 'QUOTE', id: randomUUID() },
+          idempotencyKey: `matrix:${randomUUID()}`,
+          actedBy: randomUUID(),
+        },
+      },
+    };
+    const principal = servicePrincipal('quote', STOREFRONT_IDS.volt, [SERVICE_SCOPES.orderPlaceForSale]);
+    const cart = stack.subgraphs.find((s) => s.definition.name === 'cart')?.server.handler as Parameters<typeof request>[0];
+    const placed = await request(cart)
+      .post('/graphql')
+      .set(signedHeaders(principal, 'cart', body))
+      .send(body);
+    const id = placed.body.data?.orderPlaceForSale.order.id as string;
+    const QUERY = 'query ($id: ID!) { order(id: $id) { id opportunity { id } } }';
+    expect(distinctCodes(await as.aoife(QUERY, { id }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    const staff = await as.voltManager(QUERY, { id });
+    expect(staff.body.data?.order).toEqual({ id, opportunity: null });
+  });
+});
 
 describe('coverage', () => {
   it('every staff mutation of the opportunity subgraph is in the matrix', () => {

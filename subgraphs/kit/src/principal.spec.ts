@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  forAccount,
   hasScope,
   PRINCIPAL_TTL_MS,
   type Principal,
@@ -86,6 +87,17 @@ describe('service principals', () => {
       scopes: ['apikey:verify'],
     });
     expect(servicePrincipal('cart', 's1', [SERVICE_SCOPES.promotionEvaluate]).scopes).not.toContain('*');
+  });
+
+  it('carry the account they act for, signed: tampering with it breaks the signature', () => {
+    const service = forAccount(servicePrincipal('cart', 's1', [SERVICE_SCOPES.accountPricing]), { customerId: 'c9', segment: 'smb' });
+    const header = signPrincipal(service, secret, binding);
+    expect(verifyPrincipal(header, secret, binding)?.account).toEqual({ customerId: 'c9', segment: 'smb' });
+    expect(verifyPrincipal(signPrincipal(servicePrincipal('cart', 's1', []), secret, binding), secret, binding)?.account).toBeUndefined();
+    const [payload, mac] = header.split('.');
+    const claims = JSON.parse(Buffer.from(payload as string, 'base64url').toString('utf8'));
+    const forged = Buffer.from(JSON.stringify({ ...claims, account: { customerId: 'c1', segment: 'smb' } })).toString('base64url');
+    expect(verifyPrincipal(`${forged}.${mac}`, secret, binding)).toBeNull();
   });
 });
 

@@ -20,7 +20,16 @@ export type Principal = {
   scopes: string[];
   /** The client's address as the router saw it (login throttling); absent for service calls. */
   clientIp?: string | null;
+  /**
+   * The account a service call acts for (signed with the rest): catalog prices for it as that account
+   * would pay (its negotiated list, its segment's prices) when the principal is a service holding
+   * `SERVICE_SCOPES.accountPricing`; ignored for every other principal.
+   */
+  account?: ServiceAccount | null;
 };
+
+/** The account a service principal acts for: the customer and its market segment. */
+export type ServiceAccount = { customerId: string; segment: string };
 
 export const PRINCIPAL_HEADER = 'x-dcrm-principal';
 
@@ -108,7 +117,13 @@ export function verifyPrincipal(
     roles: strings(data.roles),
     scopes: strings(data.scopes),
     clientIp: typeof data.clientIp === 'string' ? data.clientIp : null,
+    ...(serviceAccount(data.account) ? { account: serviceAccount(data.account) } : {}),
   };
+}
+
+function serviceAccount(value: unknown): ServiceAccount | null {
+  const a = value as Partial<ServiceAccount> | null | undefined;
+  return a && typeof a.customerId === 'string' && typeof a.segment === 'string' ? { customerId: a.customerId, segment: a.segment } : null;
 }
 
 /**
@@ -140,6 +155,10 @@ export const SERVICE_SCOPES = {
   ssoSignIn: 'sso:signin',
   /** opportunity, quote, ticket → customer `staffManagerChain`/`teamMembers`/`teamsFor` (routing and escalation) */
   staffDirectory: 'staff:directory',
+  /** opportunity (and quote, next) → cart `orderPlaceForSale` (a won sale becomes an order) */
+  orderPlaceForSale: 'order:place-for-sale',
+  /** cart → catalog products priced for the account a service principal carries (`Principal.account`) */
+  accountPricing: 'pricing:account',
 } as const;
 
 export type ServiceScope = (typeof SERVICE_SCOPES)[keyof typeof SERVICE_SCOPES];
@@ -151,6 +170,9 @@ export type ServiceScope = (typeof SERVICE_SCOPES)[keyof typeof SERVICE_SCOPES];
 export function servicePrincipal(name: string, storefrontId: string | null, scopes: readonly ServiceScope[]): Principal {
   return { kind: 'service', id: name, storefrontId, partnerId: null, roles: [], scopes: [...scopes] };
 }
+
+/** A service principal acting for one account (see `Principal.account`); catalog honours it with `accountPricing`. */
+export const forAccount = (principal: Principal, account: ServiceAccount): Principal => ({ ...principal, account });
 
 export function hasScope(principal: Principal, scope: string): boolean {
   if (principal.scopes.includes('*') || principal.scopes.includes(scope)) return true;

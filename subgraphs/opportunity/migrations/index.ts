@@ -1,3 +1,4 @@
+import { Migration2026120151SaleOrders } from './20261201-51-sale-orders.js';
 import { Migration20261201100Opportunity } from './20261201-100-opportunity.js';
 import { Migration20261201150Pipeline } from './20261201-150-pipeline.js';
 import { Migration20261201170LeadQuality } from './20261201-170-lead-quality.js';
@@ -9,4 +10,5 @@ export const migrations = [
   { name: '20261201-150-pipeline', class: Migration20261201150Pipeline },
   { name: '20261201-170-lead-quality', class: Migration20261201170LeadQuality },
   { name: '20261201-190-tasks', class: Migration20261201190Tasks },
+  { name: '20261201-51-sale-orders', class: Migration2026120151SaleOrders },
 ];

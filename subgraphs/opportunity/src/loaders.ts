@@ -53,5 +53,10 @@ export function createOpportunityLoaders(em: EntityManager, principal: Principal
     ),
     /** Possible duplicates of leads (scoring, dedupe, import): candidates per storefront in one query. */
     leadDuplicates: leadDuplicatesLoader(em),
+    // Sale orders: the opportunity an order came from, within scope.
+    orderOpportunity: byId<IOpportunity>(
+      (ids) => (scope ? em.find(Opportunity, { $and: [scope, { orderId: { $in: [...ids] } }] }) : none()),
+      (o) => o.orderId as string,
+    ),
   };
 }

@@ -262,7 +262,7 @@ async function releaseUnlessOrdered(ctx: CheckoutContext, storefrontId: string, 
 }
 
 /** At once after commit, the same payload as the outbox row; the row is then marked so the dispatcher skips it. */
-async function publishPlaced(ctx: CheckoutContext, event: OrderPlacedEvent): Promise<void> {
+export async function publishPlaced(ctx: Pick<CheckoutContext, 'em' | 'services'>, event: OrderPlacedEvent): Promise<void> {
   try {
     await ctx.services.bus.publish(EVENTS.orderPlaced, event);
     await ctx.em

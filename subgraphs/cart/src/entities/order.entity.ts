@@ -5,6 +5,9 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 export const ORDER_STATUSES = ['PLACED', 'PROVISIONING', 'ACTIVE', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+export const ORDER_SOURCE_KINDS = ['OPPORTUNITY', 'QUOTE'] as const;
+export type OrderSourceKind = (typeof ORDER_SOURCE_KINDS)[number];
+
 export const Order = defineEntity({
   name: 'Order',
   tableName: 'customer_order',
@@ -16,7 +19,15 @@ export const Order = defineEntity({
     /** Copied from the account at checkout, for partner and segment access to orders. */
     partnerId: p.uuid().nullable(),
     segment: p.string(),
-    cartId: p.uuid().unique(),
+    /** The cart it was checked out from; null for an order placed from a sale (`sourceKind`). */
+    cartId: p.uuid().unique().nullable(),
+    /** The sale it was placed from: OPPORTUNITY or QUOTE with its id; null for a checkout. */
+    sourceKind: p.enum(ORDER_SOURCE_KINDS).nullable(),
+    sourceId: p.uuid().nullable(),
+    /** The staff member or partner user who placed a sale's order. */
+    placedBy: p.uuid().nullable(),
+    /** A sale order's request, hashed: the same key with another payload is refused. */
+    requestDigest: p.string().nullable(),
     idempotencyKey: p.string(),
     status: p.enum(ORDER_STATUSES).default('PLACED'),
     statusReason: p.string().nullable(),

@@ -155,6 +155,8 @@ export type Order = {
   placedAt: Scalars['DateTime']['output'];
   /** Every status change, oldest first (order tracking). */
   history: Array<OrderEvent>;
+  /** The sale it was placed from (a won opportunity, an accepted quote); null for an order checked out from a cart. */
+  source?: Maybe<OrderSource>;
 };
 
 /** A promotion applied to a cart or an order. */
@@ -450,6 +452,12 @@ export type Mutation = {
   dropLinkRecover: DropLinkRecoverPayload;
   /** Staff take over an abandoned cart to complete the purchase with the customer (recorded as an interaction). */
   cartAssist: CartPayload;
+  /**
+   * Service-only (opportunity, quote): places the order of a sale for an account in the service's brand,
+   * priced by the catalog as that account pays (its negotiated list and segment prices), exactly once per key.
+   * A product no longer sold refuses it (UNAVAILABLE); totals as at checkout, without promotions.
+   */
+  orderPlaceForSale: OrderPayload;
 };
 
 
@@ -517,6 +525,11 @@ export type MutationCartAssistArgs = {
   input: CartAssistInput;
 };
 
+
+export type MutationOrderPlaceForSaleArgs = {
+  input: OrderPlaceForSaleInput;
+};
+
 export type ProductViewedInput = {
   productId: Scalars['ID']['input'];
 };
@@ -527,6 +540,54 @@ export type DropLinkRecoverInput = {
 
 export type CartAssistInput = {
   cartId: Scalars['ID']['input'];
+};
+
+/** What an order was placed from, other than a cart. */
+export type OrderSourceKind =
+  /** A won sales opportunity (opportunity subgraph). */
+  | 'OPPORTUNITY'
+  /** An accepted quote (quote subgraph). */
+  | 'QUOTE';
+
+/** The sale an order was placed from. */
+export type OrderSource = {
+  __typename?: 'OrderSource';
+  /** Whether it was an opportunity or a quote. */
+  kind: OrderSourceKind;
+  /** The opportunity's or quote's id. */
+  id: Scalars['ID']['output'];
+};
+
+/** The sale a service asks to order from. */
+export type OrderSourceInput = {
+  /** Whether it is an opportunity or a quote. */
+  kind: OrderSourceKind;
+  /** The opportunity's or quote's id. */
+  id: Scalars['ID']['input'];
+};
+
+/** One line of a sale's order: the catalog prices it, never the caller. */
+export type SaleOrderLineInput = {
+  /** The product, sold in the service's brand. */
+  productId: Scalars['ID']['input'];
+  /** How many, 1 to 999. */
+  quantity: Scalars['Int']['input'];
+  /** For an add-on: the index (0-based, earlier in the list) of the line it belongs to. */
+  parentIndex?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A sale to order for an account, with the key that makes retries safe. */
+export type OrderPlaceForSaleInput = {
+  /** The account that buys; its segment and partner come from the customer service. */
+  customerId: Scalars['ID']['input'];
+  /** The products, 1 to 100 lines. */
+  lines: Array<SaleOrderLineInput>;
+  /** The sale it comes from. */
+  source: OrderSourceInput;
+  /** Same key, same order; the same key with another payload is IDEMPOTENCY_KEY_REUSED. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The staff member or partner user placing it. */
+  actedBy: Scalars['ID']['input'];
 };
 
 /** An amount of money in a currency. */
@@ -756,6 +817,11 @@ export type ResolversTypes = {
   ProductViewedInput: ProductViewedInput;
   DropLinkRecoverInput: DropLinkRecoverInput;
   CartAssistInput: CartAssistInput;
+  OrderSourceKind: OrderSourceKind;
+  OrderSource: ResolverTypeWrapper<OrderSource>;
+  OrderSourceInput: OrderSourceInput;
+  SaleOrderLineInput: SaleOrderLineInput;
+  OrderPlaceForSaleInput: OrderPlaceForSaleInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -811,6 +877,10 @@ export type ResolversParentTypes = {
   ProductViewedInput: ProductViewedInput;
   DropLinkRecoverInput: DropLinkRecoverInput;
   CartAssistInput: CartAssistInput;
+  OrderSource: OrderSource;
+  OrderSourceInput: OrderSourceInput;
+  SaleOrderLineInput: SaleOrderLineInput;
+  OrderPlaceForSaleInput: OrderPlaceForSaleInput;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -921,6 +991,7 @@ export type OrderResolvers<ContextType = CartContext, ParentType extends Resolve
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   placedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['OrderEvent']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['OrderSource']>, ParentType, ContextType>;
 };
 
 export type CartDiscountResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartDiscount'] = ResolversParentTypes['CartDiscount']> = {
@@ -1039,6 +1110,12 @@ export type MutationResolvers<ContextType = CartContext, ParentType extends Reso
   productViewed?: Resolver<ResolversTypes['ProductViewedPayload'], ParentType, ContextType, RequireFields<MutationProductViewedArgs, 'input'>>;
   dropLinkRecover?: Resolver<ResolversTypes['DropLinkRecoverPayload'], ParentType, ContextType, RequireFields<MutationDropLinkRecoverArgs, 'input'>>;
   cartAssist?: Resolver<ResolversTypes['CartPayload'], ParentType, ContextType, RequireFields<MutationCartAssistArgs, 'input'>>;
+  orderPlaceForSale?: Resolver<ResolversTypes['OrderPayload'], ParentType, ContextType, RequireFields<MutationOrderPlaceForSaleArgs, 'input'>>;
+};
+
+export type OrderSourceResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['OrderSource'] = ResolversParentTypes['OrderSource']> = {
+  kind?: Resolver<ResolversTypes['OrderSourceKind'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1117,6 +1194,7 @@ export type Resolvers<ContextType = CartContext> = {
   CartPayload?: CartPayloadResolvers<ContextType>;
   OrderPayload?: OrderPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  OrderSource?: OrderSourceResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -5,6 +5,7 @@ import { cartResolvers } from './cart.js';
 import type { CartResolvers } from './context.js';
 import { mutationResolvers } from './mutations.js';
 import { orderResolvers } from './order.js';
+import { saleOrderResolvers } from './sale-order.js';
 
 export const resolvers: CartResolvers = mergeResolvers(
   cartResolvers,
@@ -12,4 +13,5 @@ export const resolvers: CartResolvers = mergeResolvers(
   mutationResolvers,
   abandonmentResolvers,
   audienceResolvers,
+  saleOrderResolvers,
 );

@@ -1,3 +1,4 @@
+import type { Principal } from '@dcrm/kit';
 import { describe, expect, it } from 'vitest';
 import { headline, type PriceCandidate, priceBandSql, pricingContext, selectPrices } from './pricing.js';
 
@@ -64,6 +65,15 @@ describe('pricingContext', () => {
     expect(context).toEqual({ customerId: 'c1', segments: ['smb'] });
     const anonymous = pricingContext({ kind: 'anonymous', id: 'k', storefrontId: 's', partnerId: null, roles: [], scopes: [] });
     expect(anonymous.customerId).toBeNull();
+  });
+
+  it('prices for the account a service carries only with pricing:account', () => {
+    const account = { customerId: 'c9', segment: 'smb' };
+    const service: Principal = { kind: 'service', id: 'cart', storefrontId: 's', partnerId: null, roles: [], scopes: [], account };
+    expect(pricingContext({ ...service, scopes: ['pricing:account'] })).toEqual({ customerId: 'c9', segments: ['smb'] });
+    expect(pricingContext({ ...service, scopes: [] })).toEqual({ customerId: null, segments: [] });
+    const staff: Principal = { ...service, kind: 'staff', scopes: ['pricing:account'] };
+    expect(pricingContext(staff).customerId).toBeNull();
   });
 });
 

@@ -1,4 +1,4 @@
-import { type Principal, segmentsOf } from '@dcrm/kit';
+import { hasScope, type Principal, SERVICE_SCOPES, segmentsOf } from '@dcrm/kit';
 
 export type PriceListScope = 'ACCOUNT' | 'SEGMENT' | 'STOREFRONT';
 
@@ -22,8 +22,15 @@ export function scopeOf(list: { listCustomerId: string | null; listSegment: stri
 
 const RANK: Record<PriceListScope, number> = { ACCOUNT: 3, SEGMENT: 2, STOREFRONT: 1 };
 
-/** Customers' segments travel as `segment:<code>` roles in the signed principal. */
+/**
+ * Customers' segments travel as `segment:<code>` roles in the signed principal. A service principal
+ * with `pricing:account` prices for the account it carries (`Principal.account`, signed with it): a
+ * sale made by staff or a partner is priced as that account would pay (its list, its segment's prices).
+ */
 export function pricingContext(principal: Principal): PricingContext {
+  if (principal.kind === 'service' && principal.account && hasScope(principal, SERVICE_SCOPES.accountPricing)) {
+    return { customerId: principal.account.customerId, segments: [principal.account.segment] };
+  }
   return {
     customerId: principal.kind === 'customer' ? principal.id : null,
     segments: segmentsOf(principal),

@@ -63,6 +63,10 @@ export const Opportunity = defineEntity({
     /** When it entered its current stage (idle escalation measures from here). */
     stageEnteredAt: p.datetime().nullable(),
     createdBy: p.string().nullable(),
+    /** The cart's order it was converted to (`opportunityConvert`), once. */
+    orderId: p.uuid().nullable(),
+    /** The key of the conversion that claimed it. */
+    conversionKey: p.string().nullable(),
     createdAt: columns.createdAt(),
     updatedAt: columns.updatedAt(),
     version: columns.version(),

@@ -299,6 +299,8 @@ export type Opportunity = {
   escalationLevel: Scalars['Int']['output'];
   /** When it last escalated in its current idle period. */
   escalatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The order it was converted to (`opportunityConvert`); null until then. */
+  order?: Maybe<Order>;
 };
 
 /** One opportunity of a page. */
@@ -782,6 +784,14 @@ export type Mutation = {
   opportunityAssign: OpportunityPayload;
   /** Replaces the storefront's assignment or approval rules, validated (`opportunity:manage`). */
   routingRulesSet: RoutingRuleSetPayload;
+  /**
+   * Staff (`opportunity:write`, within their segments) or the owning partner turn a WON opportunity of an
+   * existing account into an order (the CAF): the cart orders its lines' products and quantities at the
+   * prices the account pays now (the lines' priced snapshot is not used). Once only: a retry or a racing
+   * call answers the same order. A prospect without an account is NO_CUSTOMER, an opportunity not won
+   * NOT_WON, one without lines EMPTY.
+   */
+  opportunityConvert: OpportunityPayload;
 };
 
 
@@ -887,6 +897,12 @@ export type MutationOpportunityAssignArgs = {
 
 export type MutationRoutingRulesSetArgs = {
   input: RoutingRulesSetInput;
+};
+
+
+export type MutationOpportunityConvertArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
 };
 
 /** A condition of a scoring rule as evaluated on one lead. */
@@ -2006,6 +2022,18 @@ export type RoutingRuleSetPayload = {
   userErrors: Array<UserError>;
 };
 
+/** An order (owned by cart); the opportunity subgraph adds the opportunity it was converted from. */
+export type Order = {
+  __typename?: 'Order';
+  id: Scalars['ID']['output'];
+  /**
+   * The won opportunity this order was placed from, for staff with `opportunity:read` in its segment and
+   * its partner; null for any other order or caller. Null with a SERVICE_UNAVAILABLE error while the
+   * opportunity service is down.
+   */
+  opportunity?: Maybe<Opportunity>;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -2172,6 +2200,7 @@ export type FederationTypes = {
   Lead: Lead;
   Opportunity: Opportunity;
   Campaign: Campaign;
+  Order: Order;
 };
 
 /** Mapping of federation reference types */
@@ -2188,6 +2217,9 @@ export type FederationReferenceTypes = {
   Campaign:
     ( { __typename: 'Campaign' }
     & GraphQLRecursivePick<FederationTypes['Campaign'], {"id":true}> );
+  Order:
+    ( { __typename: 'Order' }
+    & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
 };
 
 
@@ -2311,6 +2343,7 @@ export type ResolversTypes = {
   RoutingRuleInput: RoutingRuleInput;
   RoutingRulesSetInput: RoutingRulesSetInput;
   RoutingRuleSetPayload: ResolverTypeWrapper<Omit<RoutingRuleSetPayload, 'ruleSet'> & { ruleSet?: Maybe<ResolversTypes['RoutingRuleSet']> }>;
+  Order: ResolverTypeWrapper<EntityRef>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -2420,6 +2453,7 @@ export type ResolversParentTypes = {
   RoutingRuleInput: RoutingRuleInput;
   RoutingRulesSetInput: RoutingRulesSetInput;
   RoutingRuleSetPayload: Omit<RoutingRuleSetPayload, 'ruleSet'> & { ruleSet?: Maybe<ResolversParentTypes['RoutingRuleSet']> };
+  Order: EntityRef;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -2566,6 +2600,7 @@ export type OpportunityResolvers<ContextType = OpportunityContext, ParentType ex
   lastActivityAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   escalationLevel?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   escalatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
 };
 
 export type OpportunityEdgeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityEdge'] = ResolversParentTypes['OpportunityEdge']> = {
@@ -2669,6 +2704,7 @@ export type MutationResolvers<ContextType = OpportunityContext, ParentType exten
   opportunityUnshare?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityUnshareArgs, 'input'>>;
   opportunityAssign?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityAssignArgs, 'input'>>;
   routingRulesSet?: Resolver<ResolversTypes['RoutingRuleSetPayload'], ParentType, ContextType, RequireFields<MutationRoutingRulesSetArgs, 'input'>>;
+  opportunityConvert?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityConvertArgs, 'id' | 'idempotencyKey'>>;
 };
 
 export type LeadScoreConditionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadScoreCondition'] = ResolversParentTypes['LeadScoreCondition']> = {
@@ -2956,6 +2992,12 @@ export type RoutingRuleSetPayloadResolvers<ContextType = OpportunityContext, Par
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type OrderResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -3065,6 +3107,7 @@ export type Resolvers<ContextType = OpportunityContext> = {
   RoutingRule?: RoutingRuleResolvers<ContextType>;
   RoutingRuleSet?: RoutingRuleSetResolvers<ContextType>;
   RoutingRuleSetPayload?: RoutingRuleSetPayloadResolvers<ContextType>;
+  Order?: OrderResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

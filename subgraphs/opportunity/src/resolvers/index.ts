@@ -7,6 +7,7 @@ import { leadResolvers } from './leads.js';
 import { opportunityResolvers } from './opportunities.js';
 import { pipelineResolvers } from './pipeline.js';
 import { pipelineWriteResolvers } from './pipeline-writes.js';
+import { saleOrderResolvers } from './sale-orders.js';
 import { workResolvers } from './work.js';
 
 export const resolvers: OpportunityResolvers = mergeResolvers(
@@ -18,4 +19,5 @@ export const resolvers: OpportunityResolvers = mergeResolvers(
   leadQualityResolvers,
   leadImportResolvers,
   workResolvers,
+  saleOrderResolvers,
 );

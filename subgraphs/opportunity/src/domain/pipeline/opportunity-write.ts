@@ -218,6 +218,8 @@ export async function opportunityUpdate(
       return fail('CONFLICT', `The opportunity changed since version ${input.version}; reload it`, f('version'));
     const values = fields ? await customFields(tx, opportunity.storefrontId, opportunity.customFields, fields, checks) : null;
     if (!checks.ok) return { ok: false, errors: checks.errors } as Result<IOpportunity>;
+    // An ordered opportunity (sale orders: `opportunityConvert`) keeps the lines it was ordered with.
+    if (drafts && opportunity.orderId) return fail('CONVERTED', 'The opportunity was ordered; its lines no longer change', f('lines'));
     Object.assign(opportunity, columns);
     if (values) opportunity.customFields = values;
     if (drafts) {
