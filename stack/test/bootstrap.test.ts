@@ -92,7 +92,9 @@ describe('dcrm bootstrap on an empty production database', { timeout: 240_000 },
 describe('STAFF_SCOPES (what an administrator gets)', () => {
   it('with the service scopes, names every scope an @access directive asks for', () => {
     const asked = new Set(
-      SUBGRAPHS.flatMap((s) => [...print(s.typeDefs).matchAll(/scopes: \[([^\]]*)\]/g)].flatMap((m) => m[1].match(/[a-z]+:[a-z]+/g) ?? [])),
+      SUBGRAPHS.flatMap((s) =>
+        [...print(s.typeDefs).matchAll(/scopes: \[([^\]]*)\]/g)].flatMap((m) => m[1].match(/[a-z]+:[a-z-]+/g) ?? []),
+      ),
     );
     const known = new Set<string>([...STAFF_SCOPES, ...Object.values(SERVICE_SCOPES)]);
     expect([...asked].filter((s) => !known.has(s))).toEqual([]);
