@@ -12,6 +12,7 @@ import { Migration20261130070OrderStatusTemplate } from './20261130-070-order-st
 import { Migration20261201210TicketTemplates } from './20261201-210-ticket-templates.js';
 import { Migration20261201401Teams } from './20261201-401-teams.js';
 import { Migration20261201402StaffTemplates } from './20261201-402-staff-templates.js';
+import { Migration20261201451TicketReplyTemplate } from './20261201-451-ticket-reply-template.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   { name: '20261201-210-ticket-templates', class: Migration20261201210TicketTemplates },
   { name: '20261201-401-teams', class: Migration20261201401Teams },
   { name: '20261201-402-staff-templates', class: Migration20261201402StaffTemplates },
+  { name: '20261201-451-ticket-reply-template', class: Migration20261201451TicketReplyTemplate },
 ];

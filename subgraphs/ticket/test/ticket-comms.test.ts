@@ -1,0 +1,107 @@
+import { seedId } from '@dcrm/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../../stack/src/stack.js';
+import { dbRows } from '../../../tests/support/brand-matrix.js';
+import { KEYS, type Response, registerCustomer, signIn, startTestStack } from '../../../tests/support/stack.js';
+
+/** Ticket communications through the router: the customer's side replying tells the ticket's handlers. */
+let stack: Stack;
+type Gql = (query: string, variables?: Record<string, unknown>) => Promise<Response>;
+const as: Record<string, Gql> = {};
+const STAFF = { consumer: seedId('staff', 'volt-consumer'), business: seedId('staff', 'volt-business') };
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const h = stack.router.handler;
+  as.customer = (await registerCustomer(h, KEYS.volt, { prefix: 'ticket-comms' })).gql;
+  as.manager = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
+});
+afterAll(() => stack.stop());
+
+const TICKET = 'id status version';
+const CREATE = `mutation ($input: TicketCreateInput!) { ticketCreate(input: $input) { ticket { ${TICKET} } userErrors { code field } } }`;
+const ASSIGN = `mutation ($input: TicketAssignInput!) { ticketAssign(input: $input) { ticket { ${TICKET} } userErrors { code field } } }`;
+const MOVE = `mutation ($input: TicketTransitionInput!) { ticketTransition(input: $input) { ticket { ${TICKET} } userErrors { code field } } }`;
+const CONFIRM = `mutation ($input: TicketConfirmResolutionInput!) { ticketConfirmResolution(input: $input) { ticket { ${TICKET} } userErrors { code field } } }`;
+const COMMENT = `mutation ($input: TicketCommentAddInput!) { ticketCommentAdd(input: $input) { comment { id } ticket { ${TICKET} } userErrors { code field } } }`;
+
+type Ticket = { id: string; status: string; version: number };
+async function ok(gql: Gql, query: string, input: Record<string, unknown>, field: string) {
+  const res = await gql(query, { input });
+  expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+  expect(res.body.data?.[field].userErrors, JSON.stringify(res.body.data?.[field])).toEqual([]);
+  return res.body.data?.[field];
+}
+const raise = async (subject: string): Promise<Ticket> =>
+  (await ok(as.customer, CREATE, { category: 'OTHER', subject, description: 'Please help' }, 'ticketCreate')).ticket;
+
+/** Staff notices of one template sent about a ticket, by staff member. */
+const notices = async (key: string) =>
+  (await dbRows(
+    stack,
+    'customer',
+    `select staff_id, channel, subject, body from "customer"."notification_sent"
+     where template_key = 'ticket.customerReplied' and dedupe_key like ? order by staff_id, channel`,
+    [`ticket.customerReplied:${key}:%`],
+  )) as { staff_id: string; channel: string; subject: string; body: string }[];
+
+describe('the other side is told', () => {
+  it("a customer's public comment tells the assignee (inbox and email), with the excerpt", async () => {
+    const ticket = await raise('Router keeps rebooting');
+    const assigned = (
+      await ok(as.manager, ASSIGN, { id: ticket.id, version: ticket.version, assigneeStaffId: STAFF.consumer }, 'ticketAssign')
+    ).ticket;
+    const { comment } = await ok(
+      as.customer,
+      COMMENT,
+      { ticketId: assigned.id, body: 'It happened   again\nthis morning' },
+      'ticketCommentAdd',
+    );
+    const sent = await notices(comment.id);
+    expect(sent.map((n) => [n.staff_id, n.channel])).toEqual([
+      [STAFF.consumer, 'EMAIL'],
+      [STAFF.consumer, 'SITE_MESSAGE'],
+    ]);
+    expect(sent[0].subject).toContain('Router keeps rebooting');
+    expect(sent[0].body).toContain('the customer wrote');
+    expect(sent[0].body).toContain('It happened again this morning');
+  });
+
+  it("with nobody assigned, the brand's support team hears of it; internal notes and staff replies tell no staff", async () => {
+    const ticket = await raise('Voicemail not working');
+    const { comment } = await ok(as.customer, COMMENT, { ticketId: ticket.id, body: 'Any news?' }, 'ticketCommentAdd');
+    const staff = [...new Set((await notices(comment.id)).map((n) => n.staff_id))].sort();
+    expect(staff).toEqual([STAFF.consumer, STAFF.business].sort());
+    const reply = await ok(as.manager, COMMENT, { ticketId: ticket.id, body: 'Looking into it' }, 'ticketCommentAdd');
+    const note = await ok(as.manager, COMMENT, { ticketId: ticket.id, body: 'Check the mailbox', internal: true }, 'ticketCommentAdd');
+    expect(await notices(reply.comment.id)).toEqual([]);
+    expect(await notices(note.comment.id)).toEqual([]);
+  });
+
+  it('reopening and confirming a resolution tell the assignee too', async () => {
+    let ticket = await raise('Wrong tariff');
+    ticket = (await ok(as.manager, ASSIGN, { id: ticket.id, version: ticket.version, assigneeStaffId: STAFF.business }, 'ticketAssign'))
+      .ticket;
+    ticket = (
+      await ok(as.manager, MOVE, { id: ticket.id, version: ticket.version, to: 'RESOLVED', resolution: 'Tariff fixed' }, 'ticketTransition')
+    ).ticket;
+    ticket = (
+      await ok(
+        as.customer,
+        MOVE,
+        { id: ticket.id, version: ticket.version, to: 'IN_PROGRESS', reason: 'Still the old tariff' },
+        'ticketTransition',
+      )
+    ).ticket;
+    const reopened = await notices(`${ticket.id}:v${ticket.version}`);
+    expect(reopened.map((n) => n.staff_id)).toEqual([STAFF.business, STAFF.business]);
+    expect(reopened[0].body).toContain('Reopened: Still the old tariff');
+    ticket = (
+      await ok(as.manager, MOVE, { id: ticket.id, version: ticket.version, to: 'RESOLVED', resolution: 'Really fixed' }, 'ticketTransition')
+    ).ticket;
+    await ok(as.customer, CONFIRM, { id: ticket.id }, 'ticketConfirmResolution');
+    const confirmed = await notices(`${ticket.id}:confirmed`);
+    expect(confirmed.map((n) => n.staff_id)).toEqual([STAFF.business, STAFF.business]);
+    expect(confirmed[0].body).toContain('Resolution confirmed');
+  });
+});
