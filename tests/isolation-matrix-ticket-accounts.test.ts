@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 const listed = async (gql: Gql) =>
-  ((await gql('{ tickets(first: 100) { nodes { id } } }')).body.data?.tickets.nodes as { id: string }[]).map((n) => n.id);
+  (((await gql('{ tickets(first: 100) { nodes { id } } }')).body.data?.tickets.nodes ?? []) as { id: string }[]).map((n) => n.id);
 const byId = async (gql: Gql, id: string) => {
   const res = await gql('query ($id: ID!) { ticket(id: $id) { id } }', { id });
   return res.body.data?.ticket?.id === id ? 'seen' : codes(res).join(',');

@@ -140,6 +140,8 @@ export const SERVICE_SCOPES = {
   ssoSignIn: 'sso:signin',
   /** opportunity, quote, ticket → customer `staffManagerChain`/`teamMembers`/`teamsFor` (routing and escalation) */
   staffDirectory: 'staff:directory',
+  /** an inbound mail/SMS gateway (provider webhooks) → ticket `ticketReplyReceive` */
+  ticketReply: 'ticket:reply',
 } as const;
 
 export type ServiceScope = (typeof SERVICE_SCOPES)[keyof typeof SERVICE_SCOPES];

@@ -1,19 +1,24 @@
-import { seedId } from '@dcrm/kit';
+import { internalSecret, PRINCIPAL_HEADER, type Principal, seedId, signPrincipal } from '@dcrm/kit';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../../stack/src/stack.js';
 import { dbRows } from '../../../tests/support/brand-matrix.js';
-import { KEYS, type Response, registerCustomer, signIn, startTestStack } from '../../../tests/support/stack.js';
+import { KEYS, type Response, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from '../../../tests/support/stack.js';
+import { replyTargetOf, replyTokenFor } from '../src/domain/reply-token.js';
 
 /** Ticket communications through the router: the customer's side replying tells the ticket's handlers. */
 let stack: Stack;
 type Gql = (query: string, variables?: Record<string, unknown>) => Promise<Response>;
 const as: Record<string, Gql> = {};
+let customer: { id: string; email: string };
 const STAFF = { consumer: seedId('staff', 'volt-consumer'), business: seedId('staff', 'volt-business') };
 
 beforeAll(async () => {
   stack = await startTestStack();
   const h = stack.router.handler;
-  as.customer = (await registerCustomer(h, KEYS.volt, { prefix: 'ticket-comms' })).gql;
+  const registered = await registerCustomer(h, KEYS.volt, { prefix: 'ticket-comms' });
+  customer = { id: registered.id, email: registered.email };
+  as.customer = registered.gql;
   as.manager = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
 });
 afterAll(() => stack.stop());
@@ -103,5 +108,90 @@ describe('the other side is told', () => {
     const confirmed = await notices(`${ticket.id}:confirmed`);
     expect(confirmed.map((n) => n.staff_id)).toEqual([STAFF.business, STAFF.business]);
     expect(confirmed[0].body).toContain('Resolution confirmed');
+  });
+});
+
+describe('email and SMS replies recorded', () => {
+  const RECEIVE = `mutation ($input: TicketReplyReceiveInput!) { ticketReplyReceive(input: $input) {
+    comment { id channel body author { kind } } duplicate userErrors { code field } } }`;
+  const gateway = (scopes = ['ticket:reply'], storefrontId = STOREFRONT_IDS.volt): Principal => ({
+    kind: 'service',
+    id: 'mail-gateway',
+    storefrontId,
+    partnerId: null,
+    roles: [],
+    scopes,
+  });
+  const receive = (input: Record<string, unknown>, principal = gateway()) => {
+    const body = { query: RECEIVE, variables: { input } };
+    const header = signPrincipal(principal, internalSecret(), { audience: 'ticket', body });
+    return request(stack.subgraphs.find((s) => s.definition.name === 'ticket')?.server.handler as Parameters<typeof request>[0])
+      .post('/graphql')
+      .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: header })
+      .send(body);
+  };
+  const errorsOf = (res: { body: { data?: { ticketReplyReceive?: { userErrors: { code: string }[] } } } }) =>
+    res.body.data?.ticketReplyReceive?.userErrors.map((e) => e.code);
+
+  it("an email reply from the customer's address becomes their public EMAIL comment, once per provider message", async () => {
+    const ticket = await raise('Email me back');
+    const replyToken = replyTokenFor({ ticketId: ticket.id, customerId: customer.id, storefrontId: STOREFRONT_IDS.volt });
+    const input = {
+      replyToken,
+      channel: 'EMAIL',
+      from: `"Test Customer" <${customer.email.toUpperCase()}>`,
+      body: 'Replying from my phone: still broken',
+      providerMessageId: `<${ticket.id}@mail.example>`,
+    };
+    const first = await receive(input);
+    expect(first.body.errors, JSON.stringify(first.body.errors)).toBeUndefined();
+    expect(first.body.data.ticketReplyReceive).toMatchObject({
+      comment: { channel: 'EMAIL', body: 'Replying from my phone: still broken', author: { kind: 'CUSTOMER' } },
+      duplicate: false,
+      userErrors: [],
+    });
+    const again = await receive(input);
+    expect(again.body.data.ticketReplyReceive).toMatchObject({
+      comment: { id: first.body.data.ticketReplyReceive.comment.id },
+      duplicate: true,
+    });
+    const read = await as.customer('query ($id: ID!) { ticket(id: $id) { comments { channel body } } }', { id: ticket.id });
+    expect(read.body.data?.ticket.comments).toEqual([{ channel: 'EMAIL', body: 'Replying from my phone: still broken' }]);
+    // The handlers hear of it like any customer reply.
+    expect((await notices(first.body.data.ticketReplyReceive.comment.id)).length).toBeGreaterThan(0);
+  });
+
+  it('refuses forged tokens, tokens of another brand, strangers, other channels and callers without the scope', async () => {
+    const ticket = await raise('Only from me');
+    const replyToken = replyTokenFor({ ticketId: ticket.id, customerId: customer.id, storefrontId: STOREFRONT_IDS.volt });
+    const base = { replyToken, channel: 'EMAIL', from: customer.email, body: 'Hi', providerMessageId: `m-${ticket.id}` };
+    const [payload] = replyToken.split('.');
+    expect(errorsOf(await receive({ ...base, replyToken: `${payload}.${'A'.repeat(24)}` }))).toEqual(['INVALID_TOKEN']);
+    expect(errorsOf(await receive(base, gateway(['ticket:reply'], STOREFRONT_IDS.nimbus)))).toEqual(['INVALID_TOKEN']);
+    expect(errorsOf(await receive({ ...base, from: 'someone@else.example' }))).toEqual(['SENDER_MISMATCH']);
+    expect(errorsOf(await receive({ ...base, channel: 'SMS', from: '+353870000000' }))).toEqual(['SENDER_MISMATCH']);
+    expect(errorsOf(await receive({ ...base, channel: 'API' }))).toEqual(['INVALID']);
+    expect((await receive(base, gateway([]))).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const comments = await dbRows(stack, 'ticket', 'select id from "ticket"."ticket_comment" where ticket_id = ?', [ticket.id]);
+    expect(comments).toEqual([]);
+    // Not part of the public API at all.
+    expect((await as.customer(RECEIVE, { input: base })).body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it("the customer's notices carry the ticket's reply token", async () => {
+    const ticket = await raise('Token please');
+    await ok(as.manager, COMMENT, { ticketId: ticket.id, body: 'Reply to this email' }, 'ticketCommentAdd');
+    const rows = (await dbRows(
+      stack,
+      'ticket',
+      `select variables from "ticket"."notify_outbox" where template_key = 'ticket.commented' and variables->>'ticketId' = ?`,
+      [ticket.id],
+    )) as { variables: Record<string, string> }[];
+    expect(rows.length).toBe(1);
+    expect(replyTargetOf(rows[0].variables.replyToken)).toEqual({
+      ticketId: ticket.id,
+      customerId: customer.id,
+      storefrontId: STOREFRONT_IDS.volt,
+    });
   });
 });

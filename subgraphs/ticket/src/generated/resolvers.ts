@@ -285,6 +285,8 @@ export type TicketComment = {
   body: Scalars['String']['output'];
   /** When it was written. */
   createdAt: Scalars['DateTime']['output'];
+  /** How it reached the ticket: written through dcrm, or an email or SMS reply. */
+  channel: TicketCommentChannel;
 };
 
 /** A file attached to a ticket (its bytes are kept by dcrm, at most `DCRM_TICKET_ATTACHMENT_MAX_BYTES`). */
@@ -608,6 +610,11 @@ export type Mutation = {
   articleDeflected: ArticlePayload;
   /** Links the article that solved a resolved ticket to it (linking twice changes nothing). */
   ticketArticleLink: TicketArticleLinkPayload;
+  /**
+   * Inbound gateway only (a service principal of the brand with scope `ticket:reply`, never a client):
+   * records an email or SMS reply to a ticket notification as the customer's public comment.
+   */
+  ticketReplyReceive: TicketReplyReceivePayload;
 };
 
 
@@ -663,6 +670,11 @@ export type MutationArticleDeflectedArgs = {
 
 export type MutationTicketArticleLinkArgs = {
   input: TicketArticleLinkInput;
+};
+
+
+export type MutationTicketReplyReceiveArgs = {
+  input: TicketReplyReceiveInput;
 };
 
 /** Review states of a solution article: written, reviewed, published to customers, retired. */
@@ -992,6 +1004,42 @@ export type TicketDashboard = {
   periods: Array<TicketPeriodStats>;
 };
 
+/** How a comment reached a ticket. */
+export type TicketCommentChannel =
+  /** Written through dcrm's API: self-care, the back office, a partner portal or integration, a chatbot. */
+  | 'API'
+  /** An email reply to a ticket notification, recorded from the mail provider. */
+  | 'EMAIL'
+  /** An SMS reply to a ticket notification, recorded from the SMS provider. */
+  | 'SMS';
+
+/** An email or SMS reply to a ticket notification, as the provider's webhook delivered it to the inbound gateway. */
+export type TicketReplyReceiveInput = {
+  /** The `replyToken` variable of the notification answered (e.g. from its reply-to address `reply+<token>@…`). */
+  replyToken: Scalars['String']['input'];
+  /** EMAIL or SMS. */
+  channel: TicketCommentChannel;
+  /** The sender: an email `From` (`Name <a@b>` or `a@b`) or an E.164 number; it must be the account's registered email or mobile. */
+  from: Scalars['String']['input'];
+  /** The reply's text (quoted history already stripped by the gateway), at most 10,000 characters. */
+  body: Scalars['String']['input'];
+  /** The provider's id of the message: a retried webhook with the same id is recorded once. */
+  providerMessageId: Scalars['String']['input'];
+  /** When the provider received it (default now; a time in the future counts as now). */
+  receivedAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** A recorded reply, or why it was not recorded. */
+export type TicketReplyReceivePayload = {
+  __typename?: 'TicketReplyReceivePayload';
+  /** The comment recorded (for a duplicate: the one recorded the first time); null when refused. */
+  comment?: Maybe<TicketComment>;
+  /** True when this provider message was already recorded: nothing changed. */
+  duplicate: Scalars['Boolean']['output'];
+  /** Why it was refused: INVALID_TOKEN, SENDER_MISMATCH, NOT_FOUND, TICKET_CLOSED, INVALID, BLANK, TOO_LONG. */
+  userErrors: Array<UserError>;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1236,6 +1284,9 @@ export type ResolversTypes = {
   TicketAssigneeStats: ResolverTypeWrapper<Omit<TicketAssigneeStats, 'assignee'> & { assignee?: Maybe<ResolversTypes['Staff']> }>;
   TicketPeriodStats: ResolverTypeWrapper<TicketPeriodStats>;
   TicketDashboard: ResolverTypeWrapper<Omit<TicketDashboard, 'assignees'> & { assignees: Array<ResolversTypes['TicketAssigneeStats']> }>;
+  TicketCommentChannel: TicketCommentChannel;
+  TicketReplyReceiveInput: TicketReplyReceiveInput;
+  TicketReplyReceivePayload: ResolverTypeWrapper<Omit<TicketReplyReceivePayload, 'comment'> & { comment?: Maybe<ResolversTypes['TicketComment']> }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1299,6 +1350,8 @@ export type ResolversParentTypes = {
   TicketAssigneeStats: Omit<TicketAssigneeStats, 'assignee'> & { assignee?: Maybe<ResolversParentTypes['Staff']> };
   TicketPeriodStats: TicketPeriodStats;
   TicketDashboard: Omit<TicketDashboard, 'assignees'> & { assignees: Array<ResolversParentTypes['TicketAssigneeStats']> };
+  TicketReplyReceiveInput: TicketReplyReceiveInput;
+  TicketReplyReceivePayload: Omit<TicketReplyReceivePayload, 'comment'> & { comment?: Maybe<ResolversParentTypes['TicketComment']> };
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1425,6 +1478,7 @@ export type TicketCommentResolvers<ContextType = TicketContext, ParentType exten
   author?: Resolver<ResolversTypes['TicketActor'], ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['TicketCommentChannel'], ParentType, ContextType>;
 };
 
 export type TicketAttachmentResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketAttachment'] = ResolversParentTypes['TicketAttachment']> = {
@@ -1491,6 +1545,7 @@ export type MutationResolvers<ContextType = TicketContext, ParentType extends Re
   articleTransition?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleTransitionArgs, 'input'>>;
   articleDeflected?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleDeflectedArgs, 'input'>>;
   ticketArticleLink?: Resolver<ResolversTypes['TicketArticleLinkPayload'], ParentType, ContextType, RequireFields<MutationTicketArticleLinkArgs, 'input'>>;
+  ticketReplyReceive?: Resolver<ResolversTypes['TicketReplyReceivePayload'], ParentType, ContextType, RequireFields<MutationTicketReplyReceiveArgs, 'input'>>;
 };
 
 export type ArticleStatusChangeResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['ArticleStatusChange'] = ResolversParentTypes['ArticleStatusChange']> = {
@@ -1609,6 +1664,12 @@ export type TicketDashboardResolvers<ContextType = TicketContext, ParentType ext
   periods?: Resolver<Array<ResolversTypes['TicketPeriodStats']>, ParentType, ContextType>;
 };
 
+export type TicketReplyReceivePayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketReplyReceivePayload'] = ResolversParentTypes['TicketReplyReceivePayload']> = {
+  comment?: Resolver<Maybe<ResolversTypes['TicketComment']>, ParentType, ContextType>;
+  duplicate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1696,6 +1757,7 @@ export type Resolvers<ContextType = TicketContext> = {
   TicketAssigneeStats?: TicketAssigneeStatsResolvers<ContextType>;
   TicketPeriodStats?: TicketPeriodStatsResolvers<ContextType>;
   TicketDashboard?: TicketDashboardResolvers<ContextType>;
+  TicketReplyReceivePayload?: TicketReplyReceivePayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -5,6 +5,7 @@ import type { TicketResolvers } from './context.js';
 import { dashboardResolvers } from './dashboard.js';
 import { ticketActivityResolvers } from './ticket-activity.js';
 import { ticketMutationResolvers } from './ticket-mutations.js';
+import { ticketReplyResolvers } from './ticket-replies.js';
 import { ticketResolvers } from './tickets.js';
 
 export const resolvers: TicketResolvers = mergeResolvers(
@@ -14,4 +15,5 @@ export const resolvers: TicketResolvers = mergeResolvers(
   ticketMutationResolvers,
   articleResolvers,
   dashboardResolvers,
+  ticketReplyResolvers,
 );
