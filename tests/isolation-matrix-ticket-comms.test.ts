@@ -1,11 +1,15 @@
+import { internalSecret, PRINCIPAL_HEADER, type Principal, seedId, signPrincipal } from '@dcrm/kit';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
-import { codes, customerId, KEYS, type Response, signIn, startTestStack } from './support/stack.js';
+import { replyTokenFor } from '../subgraphs/ticket/src/domain/reply-token.js';
+import { codes, customerId, distinctCodes, KEYS, type Response, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
 
 /**
  * Tickets across a business hierarchy, through the router: a business account's holder reads its
  * sub-accounts' tickets (`tickets`, `ticket(id)`, `Customer.tickets`, `Customer.outstandingIssues`);
  * a sub-account never reads its parent's, another business neither; writes stay with each account.
+ * And `ticketReplyReceive` (email/SMS replies): the inbound gateway's only, never a client's.
  */
 let stack: Stack;
 type Gql = (query: string, variables?: Record<string, unknown>) => Promise<Response>;
@@ -26,6 +30,8 @@ beforeAll(async () => {
   as.acme = (await signIn(h, 'customerLogin', 'it@acme.example', KEYS.volt)).gql;
   as.acmeCork = (await signIn(h, 'customerLogin', 'cork@acme.example', KEYS.volt)).gql;
   as.globex = (await signIn(h, 'customerLogin', 'telecoms@globex.example', KEYS.volt)).gql;
+  as.businessAgent = (await signIn(h, 'staffLogin', 'agent.business@volt.example')).gql;
+  as.connectify = (await signIn(h, 'partnerLogin', 'ops@connectify.example')).gql;
   ticketOf.acme = await raise(as.acme, 'Holder ticket');
   ticketOf.acmeCork = await raise(as.acmeCork, 'Cork office ticket');
 });
@@ -71,5 +77,54 @@ describe("a business account's holder and its sub-accounts' tickets", () => {
       { input: { ticketId: ticketOf.acmeCork, body: 'From head office' } },
     );
     expect(res.body.data?.ticketCommentAdd.userErrors.map((e: { code: string }) => e.code)).toEqual(['NOT_FOUND']);
+  });
+});
+
+describe('ticketReplyReceive: the inbound gateway of the brand only', () => {
+  const RECEIVE = `mutation ($input: TicketReplyReceiveInput!) { ticketReplyReceive(input: $input) { duplicate userErrors { code } } }`;
+  const input = () => ({
+    replyToken: replyTokenFor({ ticketId: ticketOf.acmeCork, customerId: ID.acmeCork, storefrontId: STOREFRONT_IDS.volt }),
+    channel: 'EMAIL',
+    from: 'cork@acme.example',
+    body: 'Matrix probe',
+    providerMessageId: `matrix-${ticketOf.acmeCork}`,
+  });
+  const direct = (principal: Principal) => {
+    const body = { query: RECEIVE, variables: { input: input() } };
+    const header = signPrincipal(principal, internalSecret(), { audience: 'ticket', body });
+    return request(stack.subgraphs.find((s) => s.definition.name === 'ticket')?.server.handler as Parameters<typeof request>[0])
+      .post('/graphql')
+      .set({ 'content-type': 'application/json', [PRINCIPAL_HEADER]: header })
+      .send(body);
+  };
+  const base = { storefrontId: STOREFRONT_IDS.volt, partnerId: null, roles: [] as string[], scopes: [] as string[] };
+
+  it('is not in the public API for customers, staff or partners', async () => {
+    for (const gql of [as.acmeCork, as.businessAgent, as.connectify]) {
+      expect(distinctCodes(await gql(RECEIVE, { input: input() }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    }
+  });
+
+  it('straight to the subgraph: refused to anyone but a service with ticket:reply, and to a service of another brand', async () => {
+    const refused = async (p: Principal) => (await direct(p)).body.errors?.[0]?.extensions?.code;
+    expect(await refused({ ...base, kind: 'customer', id: ID.acmeCork })).toBe('FORBIDDEN');
+    expect(
+      await refused({
+        ...base,
+        kind: 'staff',
+        id: seedId('staff', 'volt-business'),
+        roles: ['segment:*'],
+        scopes: ['ticket:write', 'ticket:reply'],
+      }),
+    ).toBe('FORBIDDEN');
+    expect(await refused({ ...base, kind: 'service', id: 'mail-gateway' })).toBe('FORBIDDEN');
+    const nimbus = await direct({
+      ...base,
+      kind: 'service',
+      id: 'mail-gateway',
+      storefrontId: STOREFRONT_IDS.nimbus,
+      scopes: ['ticket:reply'],
+    });
+    expect(nimbus.body.data?.ticketReplyReceive.userErrors.map((e: { code: string }) => e.code)).toEqual(['INVALID_TOKEN']);
   });
 });
