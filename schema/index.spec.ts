@@ -3,7 +3,7 @@ import { loadSupergraph, subgraphNames } from './index.js';
 
 describe('subgraphNames', () => {
   it('reads the join__Graph names of the committed supergraph', () => {
-    expect(subgraphNames(loadSupergraph())).toEqual(['cart', 'catalog', 'customer', 'opportunity', 'promotion', 'ticket']);
+    expect(subgraphNames(loadSupergraph())).toEqual(['cart', 'catalog', 'customer', 'opportunity', 'promotion', 'quote', 'ticket']);
   });
 
   it('takes the name argument, not the enum value or the URL', () => {

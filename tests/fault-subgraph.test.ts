@@ -10,7 +10,7 @@ import { client, KEYS, type Response, registerCustomer } from './support/stack.j
  * still answers, promotion's fields are null with SERVICE_UNAVAILABLE — and once it is back, full
  * answers return within 5 s. Every write acknowledged meanwhile is readable afterwards.
  */
-const NAMES = ['catalog', 'customer', 'cart', 'promotion', 'opportunity', 'ticket'] as const;
+const NAMES = ['catalog', 'customer', 'cart', 'promotion', 'opportunity', 'ticket', 'quote'] as const;
 const ports = new Map<string, number>();
 const procs = new Map<string, Child>();
 let base = '';

@@ -122,6 +122,44 @@ describe('customers and storefront keys', () => {
   });
 });
 
+describe('scoring rules, merges (scoring, dedupe, import)', () => {
+  const SET = `mutation ($input: LeadScoringRulesSetInput!) { leadScoringRulesSet(input: $input) { ruleSet { storefrontId } userErrors { code } } }`;
+  const MERGE = `mutation ($input: LeadMergeInput!) { leadMerge(input: $input) { lead { id } userErrors { code } } }`;
+  const RULES = 'query ($id: ID) { leadScoringRules(storefrontId: $id) { storefrontId } }';
+  const NIMBUS = seedId('storefront', 'nimbus');
+  const errorCodes = (r: Response, field: string) => (r.body.data?.[field]?.userErrors ?? []).map((e: { code: string }) => e.code);
+
+  it('leadScoringRules: staff of the brand only; partners, customers and keys do not have the field', async () => {
+    expect((await as.nimbusAgent(RULES, { id: NIMBUS })).body.data?.leadScoringRules).toEqual({ storefrontId: NIMBUS });
+    expect((await as.voltManager(RULES, { id: NIMBUS })).body.data?.leadScoringRules).toBeNull();
+    for (const gql of [as.connectify, as.aoife, as.shopper, as.chatbot])
+      expect(distinctCodes(await gql(RULES, { id: NIMBUS }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+
+  it('leadScoringRulesSet: another brand is NOT_FOUND, no opportunity:manage is FORBIDDEN, others lack the field', async () => {
+    expect(errorCodes(await as.voltManager(SET, { input: { storefrontId: NIMBUS, rules: [] } }), 'leadScoringRulesSet')).toEqual([
+      'NOT_FOUND',
+    ]);
+    expect(codes(await as.consumerAgent(SET, { input: { rules: [] } }))).toEqual(['FORBIDDEN']);
+    for (const gql of [as.connectify, as.aoife, as.shopper, as.chatbot])
+      expect(distinctCodes(await gql(SET, { input: { rules: [] } }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+
+  it('leadMerge: other brands and segments are NOT_FOUND (nothing written); partners and customers lack the field', async () => {
+    const input = { survivorId: lead('nimbus-web-new'), mergedIds: [lead('nimbus-portal-qualified')] };
+    expect(errorCodes(await as.voltManager(MERGE, { input }), 'leadMerge')).toEqual(['NOT_FOUND']);
+    const segment = { survivorId: lead('volt-web-new'), mergedIds: [lead('volt-bulk-new')] };
+    expect(errorCodes(await as.consumerAgent(MERGE, { input: segment }), 'leadMerge')).toEqual(['NOT_FOUND']);
+    for (const gql of [as.connectify, as.aoife, as.shopper])
+      expect(distinctCodes(await gql(MERGE, { input }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(await seesLead(as.nimbusAgent, lead('nimbus-portal-qualified'))).toBe(true);
+    const still = await as.nimbusAgent('query ($id: ID!) { lead(id: $id) { status mergedInto { id } } }', {
+      id: lead('nimbus-portal-qualified'),
+    });
+    expect(still.body.data?.lead).toEqual({ status: 'QUALIFIED', mergedInto: null });
+  });
+});
+
 describe('writes: brand, segment and partner', () => {
   const UPDATE = `mutation ($input: LeadUpdateInput!) { leadUpdate(input: $input) { lead { id } userErrors { code field } } }`;
   const CREATE = `mutation ($input: LeadCreateInput!) { leadCreate(input: $input) { lead { id } userErrors { code field } } }`;
@@ -351,10 +389,13 @@ describe('pipeline writes: another brand, another segment, another partner, no s
 });
 
 // Staff mutations of the opportunity subgraph and the cases (in this file or the writes matrices) that cover them.
+// leadScoringRulesSet, leadMerge: above; the bulk import (lead.import) in subgraphs/opportunity/test/lead-import.test.ts.
 const COVERED: string[] = [
   'customFieldDefine',
   'leadCreate',
+  'leadMerge',
   'leadQualify',
+  'leadScoringRulesSet',
   'leadUpdate',
   'opportunityCreate',
   'opportunityTransition',

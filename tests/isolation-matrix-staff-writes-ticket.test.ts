@@ -133,9 +133,11 @@ describe('ticket writes: brand, segment, partner and customer', () => {
 });
 
 // The cases above, by mutation: a new staff mutation of ticket fails here until it joins the matrix.
-// The knowledge-base mutations have their brand and scope cases in isolation-matrix-knowledge.test.ts.
+// The knowledge-base mutations have their brand and scope cases in isolation-matrix-knowledge.test.ts;
+// businessCalendarSet, slaPolicySet in tests/isolation-matrix-sla.test.ts.
 const KNOWLEDGE = ['articleCreate', 'articleTransition', 'articleUpdate', 'ticketArticleLink'];
-const COVERED = ['ticketAssign', 'ticketCommentAdd', 'ticketCreate', 'ticketTransition', 'ticketUpdate', ...KNOWLEDGE];
+const SLA = ['businessCalendarSet', 'slaPolicySet'];
+const COVERED = ['ticketAssign', 'ticketCommentAdd', 'ticketCreate', 'ticketTransition', 'ticketUpdate', ...KNOWLEDGE, ...SLA];
 
 describe('coverage', () => {
   it('the matrix covers every staff mutation of ticket', () => {

@@ -420,6 +420,70 @@ describe('NPS read back: brand and segment', () => {
   });
 });
 
+describe('quotes', () => {
+  const QUOTE = (key: string) => seedId('quote', key);
+  const quotes = async (gql: Gql) =>
+    ((await gql('{ quotes(first: 100) { nodes { id } } }')).body.data?.quotes.nodes as { id: string }[] | undefined)?.map((q) => q.id);
+  const quote = (gql: Gql, key: string) => gql('query ($id: ID!) { quote(id: $id) { id } }', { id: QUOTE(key) });
+
+  it("a customer reads their own quotes only; another customer's is NOT_FOUND", async () => {
+    expect(await quotes(as.aoife)).toEqual([QUOTE('aoife-1')]);
+    expect(await quotes(as.conor)).toEqual([]);
+    expect(codes(await quote(as.conor, 'aoife-1'))).toEqual(['NOT_FOUND']);
+    expect(codes(await quote(as.aoife, 'acme-1'))).toEqual(['NOT_FOUND']);
+  });
+
+  it("partners read their accounts' quotes only", async () => {
+    expect(await quotes(as.connectify)).toEqual([QUOTE('niamh-1')]);
+    expect(await quotes(as.skyline)).toEqual([]);
+    expect(codes(await quote(as.skyline, 'niamh-1'))).toEqual(['NOT_FOUND']);
+  });
+
+  it('staff read the quotes of their segments and brand only', async () => {
+    expect(await quotes(as.consumerAgent)).not.toContain(QUOTE('acme-1'));
+    expect(codes(await quote(as.consumerAgent, 'acme-1'))).toEqual(['NOT_FOUND']);
+    expect(await quotes(as.businessAgent)).not.toContain(QUOTE('aoife-1'));
+    expect(codes(await quote(as.businessAgent, 'aoife-1'))).toEqual(['NOT_FOUND']);
+    expect(await quotes(as.nimbusAgent)).not.toContain(QUOTE('aoife-1'));
+    expect(codes(await quote(as.nimbusAgent, 'aoife-1'))).toEqual(['NOT_FOUND']);
+    expect(codes(await quote(as.voltManager, 'oliver-1'))).toEqual(['NOT_FOUND']);
+  });
+
+  it("a customer's quotes through another account's 360° view stay hidden", async () => {
+    const res = await as.conor('{ me { quotes { nodes { id } } } }');
+    expect(res.body.data?.me.quotes.nodes).toEqual([]);
+  });
+
+  it('quote writes reach only the rows a caller may see; nothing else is changed', async () => {
+    const UPDATE = 'mutation ($input: QuoteUpdateInput!) { quoteUpdate(input: $input) { quote { id } userErrors { code } } }';
+    const CREATE = 'mutation ($input: QuoteCreateInput!) { quoteCreate(input: $input) { quote { id } userErrors { code } } }';
+    const update = async (gql: Gql, key: string) =>
+      (await gql(UPDATE, { input: { id: QUOTE(key), version: 1, promoCodes: [] } })).body.data?.quoteUpdate.userErrors.map(
+        (e: { code: string }) => e.code,
+      );
+    expect(await update(as.consumerAgent, 'acme-1')).toEqual(['NOT_FOUND']);
+    expect(await update(as.businessAgent, 'aoife-1')).toEqual(['NOT_FOUND']);
+    expect(await update(as.nimbusAgent, 'aoife-1')).toEqual(['NOT_FOUND']);
+    expect(await update(as.conor, 'aoife-1')).toEqual(['NOT_FOUND']);
+    expect(await update(as.skyline, 'niamh-1')).toEqual(['NOT_FOUND']);
+    const lines = [{ productId: seedId('product', 'volt-sim-5gb') }];
+    const create = async (gql: Gql, customer: string) =>
+      (await gql(CREATE, { input: { customerId: customer, lines } })).body.data?.quoteCreate.userErrors.map(
+        (e: { code: string }) => e.code,
+      );
+    expect(await create(as.consumerAgent, ID.acme)).toEqual(['NOT_FOUND']);
+    expect(await create(as.skyline, ID.niamh)).toEqual(['NOT_FOUND']);
+    expect(await create(as.conor, ID.aoife)).toEqual(['NOT_FOUND']);
+    expect(await create(as.nimbusAgent, ID.aoife)).toEqual(['NOT_FOUND']);
+    for (const gql of [as.shopper, as.chatbot])
+      expect(codes(await gql(UPDATE, { input: { id: QUOTE('aoife-1'), version: 1 } }))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('anonymous keys and the chatbot reach no quote', async () => {
+    for (const gql of [as.shopper, as.chatbot]) expect(codes(await gql('{ quotes { nodes { id } } }'))).toEqual(['UNAUTHENTICATED']);
+  });
+});
+
 describe('teams: brand A vs brand B, and who may read them', () => {
   const TEAMS = {
     voltSales: seedId('team', 'volt-sales'),

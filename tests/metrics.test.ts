@@ -79,7 +79,7 @@ describe('/metrics', () => {
 
   it('reports pools, job queues and Node, once per process', async () => {
     const samples = await scrape();
-    for (const subgraph of ['catalog', 'customer', 'cart', 'promotion', 'opportunity', 'ticket']) {
+    for (const subgraph of ['catalog', 'customer', 'cart', 'promotion', 'opportunity', 'ticket', 'quote']) {
       expect(total(samples, 'dcrm_db_pool_max', { subgraph })).toBeGreaterThan(0);
       expect(has(samples, 'dcrm_db_pool_connections', { subgraph, state: 'idle' })).toBe(true);
       expect(total(samples, 'dcrm_db_pool_waiting', { subgraph })).toBe(0);

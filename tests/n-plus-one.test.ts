@@ -1,3 +1,4 @@
+import { seedId } from '@dcrm/kit';
 import { Lead, Opportunity, OpportunityHistory, OpportunityLine } from '@dcrm/opportunity/entities/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../bench/operations.js';
@@ -105,6 +106,69 @@ describe('carts with totals and discounts', () => {
   });
 });
 
+describe('contracts', () => {
+  const CONTRACTS = `query ($first: Int) { contracts(first: $first) { nodes { number monthlyFee { amount } lines { name product { id } }
+    history { action } customer { id name } order { id } } } }`;
+
+  it('no more statements for a page of 12 contracts than for 2 (lines, history and accounts batched)', async () => {
+    const { gql: staff } = await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example');
+    const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'n-plus-one' });
+    for (let i = 0; i < 12; i++) {
+      const res = await staff(
+        'mutation ($input: ContractCreateInput!) { contractCreate(input: $input) { contract { id } userErrors { code } } }',
+        {
+          input: {
+            customerId: customer.id,
+            templateId: seedId('contract-template', 'volt-12'),
+            products: [{ productId: productId('volt-sim-5gb') }, { productId: productId('volt-sim-unlimited') }],
+          },
+        },
+      );
+      expect(res.body.data?.contractCreate.userErrors).toEqual([]);
+    }
+    await staff(CONTRACTS, { first: 2 });
+    const small = await staff(CONTRACTS, { first: 2 });
+    const big = await staff(CONTRACTS, { first: 12 });
+    expect(small.body.errors).toBeUndefined();
+    expect(big.body.errors).toBeUndefined();
+    expect(big.body.data?.contracts.nodes).toHaveLength(12);
+    expect(big.statements).toBeLessThanOrEqual(small.statements);
+  });
+});
+
+describe('quote lists', () => {
+  const QUOTES = `{ me { quotes(first: 50) { nodes { id number expired customer { id } lines { name product { id } recurringPrice { amount } }
+    totals { monthly { amount } } promotions { name } } } } }`;
+  const LIST = '{ quotes(first: 50) { nodes { id lines { name parentLineId } totals { dueNow { amount } } } } }';
+
+  /** A fresh customer with `count` quotes of their own, each a plan with an add-on. */
+  async function customerWithQuotes(count: number) {
+    const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'n-plus-one-quotes' });
+    for (let i = 0; i < count; i++) {
+      const res = await customer.gql(
+        'mutation ($input: QuoteCreateInput!) { quoteCreate(input: $input) { quote { id } userErrors { code message } } }',
+        { input: { lines: [{ productId: productId('volt-sim-unlimited'), addOns: [{ productId: productId('eu-roaming-pass') }] }] } },
+      );
+      expect(res.body.data?.quoteCreate.userErrors).toEqual([]);
+    }
+    return customer.gql;
+  }
+
+  it('no more statements for 6 quotes than for 2, through Customer.quotes and Query.quotes', async () => {
+    const [few, many] = [await customerWithQuotes(2), await customerWithQuotes(6)];
+    for (const query of [QUOTES, LIST]) {
+      await few(query);
+      await many(query);
+      const small = await few(query);
+      const big = await many(query);
+      expect(small.body.errors).toBeUndefined();
+      expect(big.body.errors).toBeUndefined();
+      expect(JSON.stringify(big.body.data)).toMatch(/EU Roaming Plus/);
+      expect(big.statements).toBeLessThanOrEqual(small.statements);
+    }
+  });
+});
+
 describe('knowledge base', () => {
   const SEARCH = `query ($first: Int) { articleSearch(query: "bill or charge or data or order or signal or phone or broadband or router", first: $first) {
     nodes { rank snippet article { id title history { to actor { id } } deflectionCount linkedTicketCount author { id } } } } }`;
@@ -155,6 +219,8 @@ describe("the agent's ticket queue", () => {
 async function newestPipelineRows(count: number) {
   const opportunity = stack.subgraphs.find((s) => s.definition.name === 'opportunity') as Stack['subgraphs'][number];
   const em = opportunity.orm.em.fork();
+  // One person recorded `count` times: every row but the first is a duplicate, so a small page lists duplicates too.
+  const email = `n-plus-one-${Math.random().toString(36).slice(2, 8)}@example.com`;
   for (let i = 0; i < count; i += 1) {
     const common = { storefrontId: STOREFRONT_IDS.volt, customerId: customerId('aoife'), segment: 'consumer' };
     const lead = em.create(Lead, {
@@ -162,6 +228,7 @@ async function newestPipelineRows(count: number) {
       channel: 'PORTAL',
       status: 'CONVERTED',
       source: 'n-plus-one test',
+      email,
       capturedAt: new Date(),
       productIds: [],
       scoreExplanation: [],
@@ -192,7 +259,8 @@ async function newestPipelineRows(count: number) {
 }
 
 describe('the sales pipeline lists (opportunity subgraph)', () => {
-  const LEADS = `query ($first: Int) { leads(first: $first) { nodes { id status tmfStatus customer { id name } } } }`;
+  const LEADS = `query ($first: Int) { leads(first: $first) { nodes { id status tmfStatus customer { id name }
+    score scoreExplanation { rule } duplicateOf { id } duplicates { score lead { id status } } } } }`;
   const OPPORTUNITIES = `query ($first: Int) { opportunities(first: $first) {
     nodes { id stage status tmfStatus lead { id status customer { id name } } customer { id name }
       lines { productId quantity unitMonthly } history { toStage actor at } estimatedValue { firstYear }

@@ -61,7 +61,7 @@ describe('a captured principal header', () => {
 
   it('is refused by another subgraph (401)', async () => {
     const call = capturedFor('catalog', /products/);
-    for (const other of ['customer', 'cart', 'promotion', 'opportunity', 'ticket']) {
+    for (const other of ['customer', 'cart', 'promotion', 'opportunity', 'ticket', 'quote']) {
       const res = await replay(other, call.header, call.body);
       expect(res.status).toBe(401);
       expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');

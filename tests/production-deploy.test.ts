@@ -60,7 +60,7 @@ describe('a pnpm deploy copy: migrate, bootstrap, serve', { timeout: 300_000 }, 
   it('bin/dcrm migrate applies every subgraph’s migrations to the empty database', () => {
     expect(migrate.stderr).toBe('');
     expect(migrate.status).toBe(0);
-    for (const name of ['catalog', 'customer', 'cart', 'promotion', 'opportunity', 'ticket'])
+    for (const name of ['catalog', 'customer', 'cart', 'promotion', 'opportunity', 'ticket', 'quote'])
       expect(migrate.stdout).toMatch(new RegExp(`^${name}: applied `, 'm'));
   });
 

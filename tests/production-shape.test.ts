@@ -18,6 +18,7 @@ import {
 } from '@dcrm/kit';
 import { opportunitySubgraph } from '@dcrm/opportunity';
 import { promotionSubgraph } from '@dcrm/promotion';
+import { quoteSubgraph } from '@dcrm/quote';
 import { loadSupergraph } from '@dcrm/schema';
 import { ticketSubgraph } from '@dcrm/ticket';
 import request from 'supertest';
@@ -51,6 +52,7 @@ beforeAll(async () => {
     await bootSubgraph(promotionSubgraph, options),
     await bootSubgraph(opportunitySubgraph, options),
     await bootSubgraph(ticketSubgraph, options),
+    await bootSubgraph(quoteSubgraph, options),
   ];
   for (const subgraph of booted) urls.set(subgraph.definition.name, await serve(subgraph));
   catalogUrl = urls.get('catalog') as string;
@@ -143,6 +145,7 @@ describe('readiness', () => {
         httpTarget('promotion', `${urls.get('promotion')}/graphql`, secret),
         httpTarget('opportunity', `${urls.get('opportunity')}/graphql`, secret),
         httpTarget('ticket', `${urls.get('ticket')}/graphql`, secret),
+        httpTarget('quote', `${urls.get('quote')}/graphql`, secret),
       ],
     });
     try {
@@ -158,6 +161,7 @@ describe('readiness', () => {
         promotion: true,
         opportunity: true,
         ticket: true,
+        quote: true,
       });
       expect((await request(outageRouter.handler).get('/healthz')).status).toBe(200);
       const query = await client(outageRouter.handler, KEYS.volt)('{ storefront { name } }');
@@ -197,7 +201,15 @@ describe('the compiled build, started as in production', { timeout: 300_000 }, (
   it('serves the storefront through the router, every subgraph ready', async () => {
     const router = served(children, 'router');
     const ready = (await (await fetch(`${router.base}/readyz`)).json()) as { subgraphs: Record<string, boolean> };
-    expect(ready.subgraphs).toEqual({ catalog: true, customer: true, cart: true, promotion: true, opportunity: true, ticket: true });
+    expect(ready.subgraphs).toEqual({
+      catalog: true,
+      customer: true,
+      cart: true,
+      promotion: true,
+      opportunity: true,
+      ticket: true,
+      quote: true,
+    });
     const res = await client(router.base, KEYS.nimbus)('{ storefront { slug currencyCode } products(first: 3) { nodes { name } } }');
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.storefront).toEqual({ slug: 'nimbus', currencyCode: 'GBP' });

@@ -4,6 +4,7 @@ import { customerSubgraph } from '@dcrm/customer';
 import type { SubgraphDefinition } from '@dcrm/kit';
 import { opportunitySubgraph } from '@dcrm/opportunity';
 import { promotionSubgraph } from '@dcrm/promotion';
+import { quoteSubgraph } from '@dcrm/quote';
 import { ticketSubgraph } from '@dcrm/ticket';
 
 /** Every subgraph, in boot order. A new subgraph is added here: the stack boots it, provisioning migrates it, compose composes it. */
@@ -14,4 +15,5 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
   promotionSubgraph,
   opportunitySubgraph,
   ticketSubgraph,
+  quoteSubgraph,
 ];

@@ -3,7 +3,7 @@ import { freePort } from '@dcrm/kit';
 
 export type Served = { name: string; child: ChildProcess; output: string[]; port: number; base: string };
 
-const SUBGRAPHS = ['catalog', 'customer', 'cart', 'promotion', 'opportunity', 'ticket'];
+const SUBGRAPHS = ['catalog', 'customer', 'cart', 'promotion', 'opportunity', 'ticket', 'quote'];
 
 /**
  * The router and one process per subgraph, each started by `serve` (`stack/bin/serve`, or `bin/serve`

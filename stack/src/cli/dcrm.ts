@@ -1,12 +1,12 @@
 /**
  * `stack/bin/dcrm <command>` (and `stack/bin/serve <process>`) land here, as TypeScript through tsx on
  * a laptop or as the compiled build (`pnpm build`) in production:
- *   serve router | catalog | customer | cart | promotion | opportunity | ticket | all-in-one
+ *   serve router | catalog | customer | cart | promotion | opportunity | ticket | quote | all-in-one
  *   migrate · seed [--scale N] [--demo] · bootstrap --storefront-name … (see bootstrap.ts)
  * Only the chosen process's code is loaded, so a router process carries no subgraph.
  */
 const [command, name] = process.argv.slice(2);
-const PROCESSES = new Set(['router', 'catalog', 'customer', 'cart', 'promotion', 'opportunity', 'ticket', 'all-in-one']);
+const PROCESSES = new Set(['router', 'catalog', 'customer', 'cart', 'promotion', 'opportunity', 'ticket', 'quote', 'all-in-one']);
 
 if (command === 'serve' && name && PROCESSES.has(name)) {
   if (name === 'all-in-one') await import('../all-in-one.js');

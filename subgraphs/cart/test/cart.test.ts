@@ -1,5 +1,6 @@
 import {
   type BootedSubgraph,
+  computeTotals,
   newId,
   type Peers,
   type Principal,
@@ -11,7 +12,6 @@ import {
 import { bootForTest, codes, gql, principals } from '@dcrm/kit/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { computeTotals } from '../src/domain/totals.js';
 import { Cart, Order, OrderEvent } from '../src/entities/index.js';
 import { cartSubgraph } from '../src/index.js';
 import { demoOrderId } from '../src/seed/index.js';

@@ -10,6 +10,8 @@ import { Migration20261130050StaffIdentity } from './20261130-050-staff-identity
 import { Migration20261130060NpsReadback } from './20261130-060-nps-readback.js';
 import { Migration20261130070OrderStatusTemplate } from './20261130-070-order-status-template.js';
 import { Migration20261201210TicketTemplates } from './20261201-210-ticket-templates.js';
+import { Migration20261201271NpsAfterTicket } from './20261201-271-nps-after-ticket.js';
+import { Migration20261201350ContractRenewalTemplate } from './20261201-350-contract-renewal-template.js';
 import { Migration20261201401Teams } from './20261201-401-teams.js';
 import { Migration20261201402StaffTemplates } from './20261201-402-staff-templates.js';
 import { Migration20261201451TicketReplyTemplate } from './20261201-451-ticket-reply-template.js';
@@ -28,6 +30,8 @@ export const migrations = [
   { name: '20261130-060-nps-readback', class: Migration20261130060NpsReadback },
   { name: '20261130-070-order-status-template', class: Migration20261130070OrderStatusTemplate },
   { name: '20261201-210-ticket-templates', class: Migration20261201210TicketTemplates },
+  { name: '20261201-271-nps-after-ticket', class: Migration20261201271NpsAfterTicket },
+  { name: '20261201-350-contract-renewal-template', class: Migration20261201350ContractRenewalTemplate },
   { name: '20261201-401-teams', class: Migration20261201401Teams },
   { name: '20261201-402-staff-templates', class: Migration20261201402StaffTemplates },
   { name: '20261201-451-ticket-reply-template', class: Migration20261201451TicketReplyTemplate },

@@ -13,6 +13,7 @@ import { bulkActions } from './domain/bulk/actions.js';
 import { BULK_TASK } from './domain/bulk/operations.js';
 import { runBulkOperation } from './domain/bulk/run.js';
 import { channelAdapters } from './domain/notifications/adapters.js';
+import { startSurveysAfterTickets } from './domain/nps-after-ticket.js';
 import type { CustomerServices } from './domain/services.js';
 import { parseSsoGroupMap } from './domain/sso-groups.js';
 import { entities } from './entities/index.js';
@@ -66,6 +67,8 @@ export const customerSubgraph: SubgraphDefinition = {
     // Confirmation queues jobs whether or not this instance runs a worker.
     if (runner) await runner.start();
     else await ensureJobSchema(orm.config.get('clientUrl') as string);
+    // NPS after a resolved ticket (the ticket subgraph's event).
+    const stopSurveys = await startSurveysAfterTickets(orm, bus, services.notificationAdapters);
     return createSubgraphServer({
       name: 'customer',
       typeDefs,
@@ -75,6 +78,7 @@ export const customerSubgraph: SubgraphDefinition = {
       createLoaders,
       services,
       onStop: async () => {
+        await stopSurveys();
         await runner?.stop();
         await services.notificationAdapters.EMAIL.close?.();
       },

@@ -99,3 +99,17 @@ export type SalesPipelineEvent = {
   reasonCode: string | null;
   at: string;
 };
+
+/** A ticket's SLA clock reached an escalation level (1: warning at 80% of the resolution target, 2: breach, 3+: further up). */
+export type TicketEscalatedEvent = {
+  eventId: string;
+  ticketId: string;
+  storefrontId: string;
+  customerId: string;
+  level: number;
+  reason: 'WARNING' | 'BREACH' | 'ESCALATED';
+  /** The manager it was escalated to (null: the assignee has no manager, or there is no assignee). */
+  escalatedToStaffId: string | null;
+  priority: string;
+  at: string;
+};

@@ -124,7 +124,7 @@ export const SERVICE_SCOPES = {
   messageSend: 'message:send',
   /** promotion → cart `customersHolding` */
   cartHoldings: 'cart:holdings',
-  /** cart → promotion `promotionEvaluate` */
+  /** cart, quote → promotion `promotionEvaluate` */
   promotionEvaluate: 'promotion:evaluate',
   /** cart → promotion `promotionRedeem`/`promotionRelease` */
   promotionRedeem: 'promotion:redeem',

@@ -1,6 +1,7 @@
 import { createSubgraphServer, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
 import { migrations } from '../migrations/index.js';
 import { openCaptureLimits } from './domain/capture-limits.js';
+import { deriveLeadsOn } from './domain/lead-derive.js';
 import type { OpportunityServices } from './domain/services.js';
 import { entities } from './entities/index.js';
 import { createOpportunityLoaders } from './loaders.js';
@@ -20,9 +21,15 @@ export const opportunitySubgraph: SubgraphDefinition = {
   migrations,
   // Not audited: the domain-event outbox, and the stage history (itself a record of changes).
   auditExclude: ['Outbox', 'OpportunityHistory'],
-  seed,
+  // Demo leads get their keys and scores like any other (the seed may run before `create`).
+  seed: (em, options) => {
+    deriveLeadsOn(em);
+    return seed(em, options);
+  },
   create: async ({ orm, secret, bus, peers, clock }) => {
     const services: OpportunityServices = { peers, bus, clock, captureLimits: openCaptureLimits() };
+    // Keys, score and duplicate flag of every lead written, in the flush that writes it (once per ORM).
+    deriveLeadsOn(orm.em);
     return createSubgraphServer({
       name: 'opportunity',
       typeDefs,

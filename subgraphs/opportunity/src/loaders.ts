@@ -2,6 +2,7 @@ import { byId, groupedBy, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { salesScope } from './domain/access.js';
+import { leadDuplicatesLoader } from './domain/lead-duplicates-loader.js';
 import type { OpportunityServices } from './domain/services.js';
 import { type ILead, type IOpportunity, Lead, type LeadCounts, leadCountsBy, Opportunity } from './entities/index.js';
 import { createPipelineLoaders } from './pipeline-loaders.js';
@@ -42,5 +43,7 @@ export function createOpportunityLoaders(em: EntityManager, principal: Principal
       (ids) => (scope ? em.find(Opportunity, { $and: [scope, { customerId: { $in: [...ids] } }] }, { orderBy: { id: 'desc' } }) : none()),
       (o) => o.customerId as string,
     ),
+    /** Possible duplicates of leads (scoring, dedupe, import): candidates per storefront in one query. */
+    leadDuplicates: leadDuplicatesLoader(em),
   };
 }

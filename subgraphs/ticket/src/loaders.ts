@@ -17,6 +17,7 @@ import {
   TicketStatusChange,
 } from './entities/index.js';
 import { createKnowledgeLoaders } from './knowledge-loaders.js';
+import { createSlaLoaders } from './sla-loaders.js';
 
 export type TicketLoaders = ReturnType<typeof createTicketLoaders>;
 export type Outstanding = { openCount: number; breachedCount: number; oldestOpenAt: Date | null };
@@ -145,5 +146,6 @@ export function createTicketLoaders(em: EntityManager, principal: Principal, ser
       (ids) => em.find(TicketStatusChange, { ticketId: { $in: [...ids] } }, { orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
       (h) => h.ticketId,
     ),
+    sla: createSlaLoaders(em),
   };
 }

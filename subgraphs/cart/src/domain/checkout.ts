@@ -1,3 +1,4 @@
+import type { TotalsData } from '@dcrm/kit';
 import { type Clock, EVENTS, fail, loggerFor, newId, type OrderPlacedEvent, ok, type Principal, type Result } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -12,7 +13,6 @@ import { askPeer } from './peer-guard.js';
 import { type PricedCartLine, priceLines, priceOrder, sold } from './pricing.js';
 import { type BuyerLookup, evaluationInput, redeemed } from './promotions.js';
 import type { CartServices } from './services.js';
-import type { TotalsData } from './totals.js';
 
 export type CheckoutContext = {
   em: EntityManager;

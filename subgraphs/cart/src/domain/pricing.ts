@@ -1,7 +1,7 @@
+import { computeTotals, type PricedLine, type TotalsData, withDiscounts } from '@dcrm/kit';
 import type { CatalogProduct } from '../clients/catalog.js';
 import type { CartDiscount } from '../clients/promotions.js';
 import type { ICartLine } from '../entities/index.js';
-import { computeTotals, type PricedLine, type TotalsData, withDiscounts } from './totals.js';
 
 /** Still sold to this caller: the catalog returned it and it is ACTIVE (anything else counts for nothing in totals). */
 export const sold = (p: CatalogProduct | null | undefined): p is CatalogProduct => !!p && p.status === 'ACTIVE';

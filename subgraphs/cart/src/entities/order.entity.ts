@@ -1,6 +1,6 @@
+import type { TotalsData } from '@dcrm/kit';
 import { columns } from '@dcrm/kit';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import type { TotalsData } from './totals.js';
 
 export const ORDER_STATUSES = ['PLACED', 'PROVISIONING', 'ACTIVE', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];

@@ -1,8 +1,8 @@
+import type { AppliedDiscount, TotalsData } from '@dcrm/kit';
 import { money } from '@dcrm/kit';
 import type { CartDiscount } from '../clients/promotions.js';
 import { findCart } from '../domain/access.js';
 import { cartTotals, priceLines, sold } from '../domain/pricing.js';
-import type { AppliedDiscount, TotalsData } from '../domain/totals.js';
 import type { CartResolvers } from './context.js';
 
 /** Totals as GraphQL Money objects. */

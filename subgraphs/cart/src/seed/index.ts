@@ -1,7 +1,6 @@
-import { type SeedOptions, seedId } from '@dcrm/kit';
+import type { TaxCategory } from '@dcrm/kit';
+import { computeTotals, type SeedOptions, seedId } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { TaxCategory } from '../clients/catalog.js';
-import { computeTotals } from '../domain/totals.js';
 import { Cart, Order, OrderEvent, OrderLine, type OrderStatus } from '../entities/index.js';
 
 const DAY = 86_400_000;

@@ -1750,7 +1750,7 @@ export type BulkRowStatus =
   /** Valid at upload, refused when its batch was applied (e.g. the email was taken since); nothing of it was written. */
   | 'FAILED';
 
-/** An upload for one named bulk action (`customer.import`, `staff.import`, `price.update`) in one storefront. */
+/** An upload for one named bulk action (`customer.import`, `staff.import`, `price.update`, `lead.import`) in one storefront. */
 export type BulkOperation = {
   __typename?: 'BulkOperation';
   /** The operation's id. */
@@ -1782,7 +1782,7 @@ export type BulkOperation = {
 };
 
 
-/** An upload for one named bulk action (`customer.import`, `staff.import`, `price.update`) in one storefront. */
+/** An upload for one named bulk action (`customer.import`, `staff.import`, `price.update`, `lead.import`) in one storefront. */
 export type BulkOperationRowsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1905,7 +1905,7 @@ export type BulkOperationFilter = {
 
 /** A file to validate as a new bulk operation. */
 export type BulkOperationCreateInput = {
-  /** The action: `customer.import` (name, email, phone, type), `staff.import` (name, email, groups, segments) or `price.update` (priceListId, productId or sku, type, amount, interval). */
+  /** The action: `customer.import` (name, email, phone, type), `staff.import` (name, email, groups, segments) `price.update` (priceListId, productId or sku, type, amount, interval) or `lead.import` (firstName, lastName, company, email, mobile, address columns, productIds, source, segment, rating, category, budget, currency, campaignId). */
   action: Scalars['String']['input'];
   /** The format of `content`. */
   format: BulkFormat;

@@ -216,13 +216,18 @@ export const ACCESS_GROUPS = [
   { key: 'security', name: 'Security admins', scopes: ['apikey:manage'] },
   // The audit trail (`auditTrail`, `Customer.auditTrail`): managers, not front-line agents.
   { key: 'audit', name: 'Auditors', scopes: ['audit:read'] },
-  { key: 'admins', name: 'Staff administrators', scopes: ['partner:manage', 'staff:manage'] },
+  // ticket:admin: the storefront's business calendar and SLA policies.
+  { key: 'admins', name: 'Staff administrators', scopes: ['partner:manage', 'staff:manage', 'ticket:admin'] },
   { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write', 'notification:read', 'notification:manage'] },
   { key: 'bulk', name: 'Bulk operations', scopes: ['bulk:manage', 'staff:manage'] },
+  { key: 'quotes', name: 'Quotes', scopes: ['quote:read', 'quote:write'] },
   // Leads and opportunities (the opportunity subgraph), within the member's segments.
   { key: 'sales', name: 'Sales', scopes: ['opportunity:read', 'opportunity:write'] },
   // Sales managers: the pipeline's reasons and custom fields, rejection analysis.
   { key: 'sales-management', name: 'Sales management', scopes: ['opportunity:manage'] },
+  { key: 'contracts', name: 'Contracts', scopes: ['contract:read', 'contract:write'] },
+  // Templates and approval of contracts whose template names `contract:approve` (or `contract:manage`).
+  { key: 'contract-admins', name: 'Contract managers', scopes: ['contract:manage', 'contract:approve'] },
 ];
 
 export const STAFF = [
@@ -232,7 +237,21 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management'],
+    groups: [
+      'care',
+      'catalog',
+      'security',
+      'marketing',
+      'audit',
+      'admins',
+      'bulk',
+      'knowledge',
+      'sales',
+      'sales-management',
+      'quotes',
+      'contracts',
+      'contract-admins',
+    ],
   },
   {
     key: 'volt-consumer',
@@ -240,7 +259,7 @@ export const STAFF = [
     email: 'agent.consumer@volt.example',
     name: 'Liam Ryan',
     segments: ['consumer'],
-    groups: ['care', 'sales'],
+    groups: ['care', 'sales', 'quotes', 'contracts'],
     manager: 'volt-manager',
   },
   {
@@ -249,7 +268,7 @@ export const STAFF = [
     email: 'agent.business@volt.example',
     name: 'Ciara Nolan',
     segments: ['smb', 'enterprise'],
-    groups: ['care', 'sales'],
+    groups: ['care', 'sales', 'quotes', 'contracts'],
     manager: 'volt-manager',
   },
   {
@@ -268,7 +287,21 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management'],
+    groups: [
+      'care',
+      'catalog',
+      'security',
+      'marketing',
+      'audit',
+      'admins',
+      'bulk',
+      'knowledge',
+      'sales',
+      'sales-management',
+      'quotes',
+      'contracts',
+      'contract-admins',
+    ],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
   {
@@ -278,7 +311,21 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'sales-management'],
+    groups: [
+      'care',
+      'catalog',
+      'security',
+      'marketing',
+      'audit',
+      'admins',
+      'bulk',
+      'knowledge',
+      'sales',
+      'sales-management',
+      'quotes',
+      'contracts',
+      'contract-admins',
+    ],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {

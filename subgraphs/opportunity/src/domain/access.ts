@@ -1,6 +1,6 @@
 import { type AccountRowFilter, accountRowScope, actingStorefront, forbidden, hasScope, type Principal } from '@dcrm/kit';
 
-export const SCOPES = { read: 'opportunity:read', write: 'opportunity:write' } as const;
+export const SCOPES = { read: 'opportunity:read', write: 'opportunity:write', manage: 'opportunity:manage' } as const;
 
 /**
  * Leads and opportunities a principal may see, as a MikroORM filter (null: none): staff with `scope`

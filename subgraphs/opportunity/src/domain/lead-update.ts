@@ -22,6 +22,8 @@ const MOVES: Record<LeadStatus, LeadStatus[]> = {
   REJECTED: ['ACKNOWLEDGED'],
   QUALIFIED: ['REJECTED'],
   CONVERTED: [],
+  // Folded into another lead (leadMerge): it stays as it is.
+  MERGED: [],
 };
 
 /** Whether `from` → `to` is a move `leadUpdate` makes (pure, for the spec). */

@@ -4,6 +4,6 @@ import { tmfLeadStatus } from './status.js';
 
 describe('tmfLeadStatus', () => {
   it('maps every lead status onto TMF699 SalesLead status', () => {
-    expect(LEAD_STATUSES.map(tmfLeadStatus)).toEqual(['OPEN', 'OPEN', 'QUALIFIED', 'REJECTED', 'CONVERTED']);
+    expect(LEAD_STATUSES.map(tmfLeadStatus)).toEqual(['OPEN', 'OPEN', 'QUALIFIED', 'REJECTED', 'CONVERTED', 'REJECTED']);
   });
 });

@@ -8,6 +8,9 @@ export function tmfLeadStatus(status: LeadStatus): SalesLeadTmfStatus {
     case 'NEW':
     case 'ACKNOWLEDGED':
       return 'OPEN';
+    // Folded into another lead: rejected as a duplicate.
+    case 'MERGED':
+      return 'REJECTED';
     default:
       return status;
   }

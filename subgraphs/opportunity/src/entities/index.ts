@@ -1,5 +1,6 @@
 import { CustomFieldDefinition } from './custom-field.entity.js';
 import { Lead } from './lead.entity.js';
+import { LeadScoringRuleSet } from './lead-scoring.entity.js';
 import { Opportunity } from './opportunity.entity.js';
 import { OpportunityHistory, OpportunityLine } from './opportunity-line.entity.js';
 import { Outbox } from './outbox.entity.js';
@@ -8,6 +9,7 @@ import { OpportunityReason, PipelineStage, StageTransition } from './pipeline.en
 export * from './custom-field.entity.js';
 export * from './lead.entity.js';
 export * from './lead.repository.js';
+export * from './lead-scoring.entity.js';
 export * from './opportunity.entity.js';
 export * from './opportunity.repository.js';
 export * from './opportunity-line.entity.js';
@@ -24,5 +26,6 @@ export const entities = [
   CustomFieldDefinition,
   OpportunityLine,
   OpportunityHistory,
+  LeadScoringRuleSet,
 ];
 export * from './opportunity-search.js';

@@ -6,7 +6,8 @@ export const LEAD_CHANNELS = ['PORTAL', 'WEB', 'EMAIL', 'IVR', 'SELF_CARE', 'PAR
 export type LeadChannel = (typeof LEAD_CHANNELS)[number];
 
 /** A lead's own states; `tmfLeadStatus` maps them onto TMF699 SalesLead status. */
-export const LEAD_STATUSES = ['NEW', 'ACKNOWLEDGED', 'QUALIFIED', 'REJECTED', 'CONVERTED'] as const;
+/** MERGED: folded into another lead by `leadMerge` (lead-merge.ts). */
+export const LEAD_STATUSES = ['NEW', 'ACKNOWLEDGED', 'QUALIFIED', 'REJECTED', 'CONVERTED', 'MERGED'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
 export const LEAD_RATINGS = ['HOT', 'WARM', 'COLD'] as const;
@@ -23,6 +24,9 @@ export type LeadAddress = {
 
 /** Consent given at capture: what the person agreed to, when, and the wording's version. */
 export type LeadConsent = { contact: boolean; marketing: boolean; text: string | null; at: string; ip: string | null };
+
+/** One merge, kept on the survivor. */
+export type LeadMergeEntry = { at: string; by: string | null; mergedIds: string[]; filled: { field: string; from: string }[] };
 
 /** One rule's contribution to a lead's score (written by the scoring rules). */
 export type ScoreReason = { rule: string; points: number; reason: string };
@@ -73,6 +77,16 @@ export const Lead = defineEntity({
     createdAt: columns.createdAt(),
     updatedAt: columns.updatedAt(),
     version: columns.version(),
+    // Scoring, dedupe and merges (lead-derive.ts, lead-merge.ts): normalised contact keys, written on every change.
+    emailKey: p.string().nullable(),
+    mobileKey: p.string().nullable(),
+    nameKey: p.string().nullable(),
+    addressKey: p.string().nullable(),
+    interestKeys: p.array().default([]),
+    /** The survivor this lead was merged into (status MERGED). */
+    mergedInto: p.uuid().nullable(),
+    /** Merges this lead survived: who, when, which leads, which fields they filled. */
+    mergeHistory: p.json<LeadMergeEntry[]>().default([]),
   },
 });
 export type ILead = InferEntity<typeof Lead>;

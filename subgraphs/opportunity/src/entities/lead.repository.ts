@@ -11,11 +11,21 @@ export type LeadFilter = {
   customerId?: string | null;
   category?: string | null;
   minScore?: number | null;
+  // Scoring, dedupe (lead-quality): score and budget ranges, flagged duplicates.
+  maxScore?: number | null;
+  minBudget?: string | null;
+  maxBudget?: string | null;
+  budgetCurrency?: string | null;
+  duplicate?: boolean | null;
 };
-export type LeadSort = 'NEWEST' | 'SCORE';
+export type LeadSort = 'NEWEST' | 'SCORE' | 'BUDGET';
 
-/** The cursor's arity per sort: NEWEST [id], SCORE [score, id]. */
-export const LEAD_SORT_KEYS: Record<LeadSort, (l: ILead) => unknown[]> = { NEWEST: (l) => [l.id], SCORE: (l) => [l.score, l.id] };
+/** The cursor's arity per sort: NEWEST [id], SCORE [score, id], BUDGET [budget, id]. */
+export const LEAD_SORT_KEYS: Record<LeadSort, (l: ILead) => unknown[]> = {
+  NEWEST: (l) => [l.id],
+  SCORE: (l) => [l.score, l.id],
+  BUDGET: (l) => [l.budgetAmount, l.id],
+};
 
 function conditions(filter: LeadFilter | null | undefined): FilterQuery<ILead>[] {
   if (!filter) return [];
@@ -27,6 +37,11 @@ function conditions(filter: LeadFilter | null | undefined): FilterQuery<ILead>[]
   if (filter.customerId) where.push({ customerId: filter.customerId });
   if (filter.category) where.push({ category: filter.category });
   if (filter.minScore != null) where.push({ score: { $gte: filter.minScore } });
+  if (filter.maxScore != null) where.push({ score: { $lte: filter.maxScore } });
+  if (filter.minBudget != null) where.push({ budgetAmount: { $gte: filter.minBudget } });
+  if (filter.maxBudget != null) where.push({ budgetAmount: { $lte: filter.maxBudget } });
+  if (filter.budgetCurrency) where.push({ budgetCurrency: filter.budgetCurrency });
+  if (filter.duplicate != null) where.push({ duplicateOf: filter.duplicate ? { $ne: null } : null });
   return where;
 }
 
@@ -48,11 +63,19 @@ export function leadsPage(
     const score = Number(after[0]);
     keyset = { $or: [{ score: { $lt: score } }, { score, id: { $lt: String(after[1]) } }] };
   }
-  return em.find(
-    Lead,
-    { $and: [scope, ...conditions(filter), keyset] },
-    { orderBy: sort === 'SCORE' ? [{ score: 'desc' }, { id: 'desc' }] : { id: 'desc' }, limit: page.limit + 1 },
-  );
+  // BUDGET: leads with a budget, highest first.
+  const budgeted: FilterQuery<ILead> = sort === 'BUDGET' ? { budgetAmount: { $ne: null } } : {};
+  if (after && sort === 'BUDGET') {
+    const budget = String(after[0]);
+    keyset = { $or: [{ budgetAmount: { $lt: budget } }, { budgetAmount: budget, id: { $lt: String(after[1]) } }] };
+  }
+  const orderBy =
+    sort === 'SCORE'
+      ? [{ score: 'desc' as const }, { id: 'desc' as const }]
+      : sort === 'BUDGET'
+        ? [{ budgetAmount: 'desc' as const }, { id: 'desc' as const }]
+        : { id: 'desc' as const };
+  return em.find(Lead, { $and: [scope, ...conditions(filter), budgeted, keyset] }, { orderBy, limit: page.limit + 1 });
 }
 
 export type LeadCounts = { total: number; qualified: number; converted: number };

@@ -2,8 +2,11 @@
 // and subgraphs/opportunity/codegen.json. Do not edit.
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { EntityRef } from '@dcrm/kit';
-import type { ILead, IOpportunity, IPipelineStage, IStageTransition, IOpportunityReason, IOpportunityHistory, IOpportunityLine, ICustomFieldDefinition } from '../entities/index.js';
+import type { EntityRef, DuplicateMatch, Rule, RuleCondition } from '@dcrm/kit';
+import type { ILead, IOpportunity, LeadMergeEntry, IPipelineStage, IStageTransition, IOpportunityReason, IOpportunityHistory, IOpportunityLine, ICustomFieldDefinition } from '../entities/index.js';
+import type { ScoredRule, LeadScoreConditionView } from '../domain/lead-scoring.js';
+import type { RuleSetView } from '../domain/lead-scoring-rules.js';
+import type { LeadPayloadView } from '../domain/lead-duplicates.js';
 import type { CustomFieldView } from '../domain/pipeline/custom-fields.js';
 import type { EstimatedValueView } from '../domain/pipeline/values.js';
 import type { OpportunityContext } from '../resolvers/context.js';
@@ -72,6 +75,8 @@ export type LeadChannel =
 
 /** A lead's life cycle: NEW → ACKNOWLEDGED → QUALIFIED → CONVERTED, or REJECTED. */
 export type LeadStatus =
+  /** Folded into another lead by `leadMerge` (see `mergedInto`); TMF699 status REJECTED. */
+  | 'MERGED'
   /** Captured, nobody has looked at it yet. */
   | 'NEW'
   /** Seen and being worked. */
@@ -159,6 +164,15 @@ export type Lead = {
   updatedAt: Scalars['DateTime']['output'];
   /** Optimistic-locking version: send it back on changes. */
   version: Scalars['Int']['output'];
+  /**
+   * Leads of the same storefront that look like the same person (e-mail, mobile, name with address or
+   * plan/offer), best first; only leads the caller may see. Merged leads are left out.
+   */
+  duplicates: Array<LeadDuplicate>;
+  /** The lead this one was merged into (status MERGED). */
+  mergedInto?: Maybe<Lead>;
+  /** Merges this lead survived, oldest first: who, when, which leads and which fields they filled. */
+  mergeHistory: Array<LeadMergeRecord>;
   /** Its opportunity, once qualified. */
   opportunity?: Maybe<Opportunity>;
 };
@@ -307,6 +321,10 @@ export type Query = {
   opportunities: OpportunityConnection;
   /** One opportunity by id; NOT_FOUND when it does not exist or the caller may not see it. */
   opportunity?: Maybe<Opportunity>;
+  /** A storefront's lead-scoring rules (default the request's): staff with `opportunity:read` on that brand; null otherwise. */
+  leadScoringRules?: Maybe<LeadScoringRuleSet>;
+  /** Customer subgraph only: validates rows of one of opportunity's bulk actions (`lead.import`) for the signed storefront. */
+  _bulkValidate: Array<BulkRowCheck>;
   /** The acting storefront's pipeline stages, in order, with their transitions. */
   pipelineStages: Array<PipelineStage>;
   /** The storefront's managed rejection and loss reasons (inactive ones too when asked). */
@@ -346,6 +364,16 @@ export type QueryOpportunitiesArgs = {
 
 export type QueryOpportunityArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryLeadScoringRulesArgs = {
+  storefrontId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type Query_BulkValidateArgs = {
+  input: BulkValidateInput;
 };
 
 
@@ -450,6 +478,10 @@ export type LeadScoreReason = {
   points: Scalars['Int']['output'];
   /** Why, in words. */
   reason: Scalars['String']['output'];
+  /** The rule's name, if it has one. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** The rule's conditions, each with the lead's actual value. */
+  conditions: Array<LeadScoreCondition>;
 };
 
 /** The consent a prospect gave at capture. */
@@ -481,10 +513,22 @@ export type LeadFilter = {
   category?: InputMaybe<Scalars['String']['input']>;
   /** Score at least this. */
   minScore?: InputMaybe<Scalars['Int']['input']>;
+  /** Score at most this. */
+  maxScore?: InputMaybe<Scalars['Int']['input']>;
+  /** Budget at least this amount (compare within one currency: see `budgetCurrency`). */
+  minBudget?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Budget at most this amount. */
+  maxBudget?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Budget in this currency. */
+  budgetCurrency?: InputMaybe<Scalars['CurrencyCode']['input']>;
+  /** True: only leads flagged as duplicates (`duplicateOf` set); false: only the others. */
+  duplicate?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Orders of `leads`. */
 export type LeadSort =
+  /** Highest budget first (newest first among equals); leads without a budget are left out. */
+  | 'BUDGET'
   /** Newest first. */
   | 'NEWEST'
   /** Highest score first (newest first among equals). */
@@ -653,6 +697,8 @@ export type LeadPayload = {
   lead?: Maybe<Lead>;
   /** Problems; nothing was written when there are any. */
   userErrors: Array<UserError>;
+  /** Leads the caller may see that look like the same person, best first (the best one is the lead's `duplicateOf` when it was new). */
+  duplicates: Array<LeadDuplicate>;
 };
 
 export type Mutation = {
@@ -663,6 +709,18 @@ export type Mutation = {
   leadCreate: LeadPayload;
   /** Staff or the owning partner change a lead (optimistic: a stale version is CONFLICT). */
   leadUpdate: LeadPayload;
+  /**
+   * Replaces a storefront's scoring rules (staff with `opportunity:manage` on that brand), validated against
+   * the lead facts, and rescores its leads.
+   */
+  leadScoringRulesSet: LeadScoringRulesPayload;
+  /**
+   * Merges duplicate leads into a survivor (staff with `opportunity:write`, within their segments): empty
+   * fields filled from the merged leads, which become MERGED; history kept. Idempotent.
+   */
+  leadMerge: LeadMergePayload;
+  /** Customer subgraph only: applies one batch of a bulk operation, at most once per (operation, batch). */
+  _bulkApply: Array<BulkRowOutcome>;
   /** A new opportunity: staff (`opportunity:write`, in their segments) or a partner (its own). */
   opportunityCreate: OpportunityPayload;
   /** Changes to an opportunity at the version read; a stale version is a CONFLICT. */
@@ -692,6 +750,21 @@ export type MutationLeadCreateArgs = {
 
 export type MutationLeadUpdateArgs = {
   input: LeadUpdateInput;
+};
+
+
+export type MutationLeadScoringRulesSetArgs = {
+  input: LeadScoringRulesSetInput;
+};
+
+
+export type MutationLeadMergeArgs = {
+  input: LeadMergeInput;
+};
+
+
+export type Mutation_BulkApplyArgs = {
+  input: BulkApplyInput;
 };
 
 
@@ -727,6 +800,276 @@ export type MutationRejectionReasonUpdateArgs = {
 
 export type MutationCustomFieldDefineArgs = {
   input: CustomFieldDefineInput;
+};
+
+/** A condition of a scoring rule as evaluated on one lead. */
+export type LeadScoreCondition = {
+  __typename?: 'LeadScoreCondition';
+  /** The fact read, e.g. `budget`. */
+  field: Scalars['String']['output'];
+  /** How it was compared. */
+  operator: LeadScoringOperator;
+  /** The rule's value, as JSON text (null for `EXISTS` without one). */
+  expected?: Maybe<Scalars['String']['output']>;
+  /** The lead's value, as JSON text (null when absent). */
+  actual?: Maybe<Scalars['String']['output']>;
+};
+
+/** Why two leads look like the same person (kit contact matching). */
+export type LeadDuplicateReason =
+  /** Same e-mail address (trimmed, lower case). */
+  | 'EMAIL'
+  /** Same mobile number (E.164). */
+  | 'MOBILE'
+  /** Same name (accents, case and word order ignored) and same address. */
+  | 'NAME_AND_ADDRESS'
+  /** Same name and a plan or offer of interest in common. */
+  | 'NAME_AND_INTEREST';
+
+/** A lead that looks like the same person. */
+export type LeadDuplicate = {
+  __typename?: 'LeadDuplicate';
+  /** The matching lead. */
+  lead: Lead;
+  /** 0–100: the strongest reason's weight (EMAIL 90, MOBILE 85, NAME_AND_ADDRESS 75, NAME_AND_INTEREST 60) plus 5 per further reason. */
+  score: Scalars['Int']['output'];
+  /** Why they match, strongest first. */
+  reasons: Array<LeadDuplicateReason>;
+};
+
+/** A field a merge filled on the survivor, and the lead it came from. */
+export type LeadMergeFill = {
+  __typename?: 'LeadMergeFill';
+  /** The survivor's field, e.g. `mobile`, `budget`, `productIds`. */
+  field: Scalars['String']['output'];
+  /** The merged lead(s) it came from (ids, comma-separated for joined interests). */
+  from: Scalars['String']['output'];
+};
+
+/** One merge into a lead. */
+export type LeadMergeRecord = {
+  __typename?: 'LeadMergeRecord';
+  /** When. */
+  at: Scalars['DateTime']['output'];
+  /** The staff member who merged. */
+  by?: Maybe<Scalars['ID']['output']>;
+  /** The leads merged into this one. */
+  mergedIds: Array<Scalars['ID']['output']>;
+  /** The fields they filled. */
+  filled: Array<LeadMergeFill>;
+};
+
+/** How a scoring condition compares the lead's fact with its value. */
+export type LeadScoringOperator =
+  /** Equal (numbers compare numerically). */
+  | 'EQ'
+  /** Not equal (an absent fact is not equal). */
+  | 'NEQ'
+  /** One of `values` (a list fact: any element). */
+  | 'IN'
+  /** None of `values`. */
+  | 'NOT_IN'
+  /** Greater than (numbers). */
+  | 'GT'
+  /** Greater than or equal (numbers). */
+  | 'GTE'
+  /** Less than (numbers). */
+  | 'LT'
+  /** Less than or equal (numbers). */
+  | 'LTE'
+  /** Text contains `value` (case-insensitive), or a list has it. */
+  | 'CONTAINS'
+  /** The fact is present (`value` "false": absent). */
+  | 'EXISTS';
+
+/** Whether every condition of a rule must hold, or one. */
+export type LeadScoringMatch =
+  /** Every condition (no condition: always). */
+  | 'ALL'
+  /** At least one condition. */
+  | 'ANY';
+
+/** A lead fact scoring rules may read, and its type. */
+export type LeadScoringFact = {
+  __typename?: 'LeadScoringFact';
+  /** The fact's name, e.g. `budget`, `channel`, `hasEmail`, `productIds`. */
+  field: Scalars['String']['output'];
+  /** string, number, boolean or stringList. */
+  type: Scalars['String']['output'];
+};
+
+/** A condition of a scoring rule. */
+export type LeadScoringCondition = {
+  __typename?: 'LeadScoringCondition';
+  /** The lead fact it reads. */
+  field: Scalars['String']['output'];
+  /** How it compares. */
+  operator: LeadScoringOperator;
+  /** The value, as JSON text (a list for IN / NOT_IN). */
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+/** A scoring rule: when its conditions hold, the lead gets its points. */
+export type LeadScoringRule = {
+  __typename?: 'LeadScoringRule';
+  /** Stable id, named in lead explanations. */
+  id: Scalars['String']['output'];
+  /** A name people read. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** ALL or ANY of the conditions. */
+  match: LeadScoringMatch;
+  /** Higher first. */
+  priority: Scalars['Int']['output'];
+  /** Inactive rules are kept but not evaluated. */
+  active: Scalars['Boolean']['output'];
+  /** Points added (negative: taken away). */
+  points: Scalars['Int']['output'];
+  /** The conditions. */
+  conditions: Array<LeadScoringCondition>;
+};
+
+/** A storefront's lead-scoring rules. */
+export type LeadScoringRuleSet = {
+  __typename?: 'LeadScoringRuleSet';
+  /** The storefront (brand) they score. */
+  storefrontId: Scalars['ID']['output'];
+  /** The rules, as stored. */
+  rules: Array<LeadScoringRule>;
+  /** The facts a rule may read. */
+  facts: Array<LeadScoringFact>;
+  /** Last change; null when never set. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** 0 when never set. */
+  version: Scalars['Int']['output'];
+};
+
+/** A condition of a scoring rule. */
+export type LeadScoringConditionInput = {
+  /** A lead fact: see `LeadScoringRuleSet.facts` (e.g. channel, rating, category, budget, productIds, hasEmail, hasMobile, hasCampaign). */
+  field: Scalars['String']['input'];
+  /** How to compare. */
+  operator: LeadScoringOperator;
+  /** The value as text ("25000", "HOT", "true"); not for IN / NOT_IN. */
+  value?: InputMaybe<Scalars['String']['input']>;
+  /** The values, for IN / NOT_IN. */
+  values?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** A scoring rule. */
+export type LeadScoringRuleInput = {
+  /** Stable id (default its position). */
+  id?: InputMaybe<Scalars['String']['input']>;
+  /** A name people read. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** ALL (default) or ANY. */
+  match?: InputMaybe<LeadScoringMatch>;
+  /** Higher first (default 0). */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  /** Default true. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Points added when it holds: a whole number from -1000 to 1000. */
+  points: Scalars['Int']['input'];
+  /** At most 20 conditions; none: always holds. */
+  conditions: Array<LeadScoringConditionInput>;
+};
+
+/** Replaces a storefront's scoring rules. */
+export type LeadScoringRulesSetInput = {
+  /** The storefront; default the request's. */
+  storefrontId?: InputMaybe<Scalars['ID']['input']>;
+  /** The whole rule set (at most 100 rules); an empty list scores every lead 0. */
+  rules: Array<LeadScoringRuleInput>;
+};
+
+/** The rules as stored, and how many leads were scored again. */
+export type LeadScoringRulesPayload = {
+  __typename?: 'LeadScoringRulesPayload';
+  /** The rule set; null when nothing was changed. */
+  ruleSet?: Maybe<LeadScoringRuleSet>;
+  /** Leads of the storefront scored again under the new rules. */
+  rescored?: Maybe<Scalars['Int']['output']>;
+  /** Problems, each at its input path; nothing was changed when there are any. */
+  userErrors: Array<UserError>;
+};
+
+/** Duplicates folded into one lead. */
+export type LeadMergeInput = {
+  /** The lead that stays. */
+  survivorId: Scalars['ID']['input'];
+  /** The leads merged into it (1 to 20); they become MERGED. */
+  mergedIds: Array<Scalars['ID']['input']>;
+};
+
+/** The survivor after a merge, or what to fix. */
+export type LeadMergePayload = {
+  __typename?: 'LeadMergePayload';
+  /** The survivor; null when nothing was merged. */
+  lead?: Maybe<Lead>;
+  /** Problems; nothing was changed when there are any. */
+  userErrors: Array<UserError>;
+};
+
+/** A bulk action's rows, for the customer subgraph's bulk operations only. */
+export type BulkValidateInput = {
+  /** The action, e.g. `price.update`. */
+  action: Scalars['String']['input'];
+  /** At most 250 rows. */
+  rows: Array<BulkRowInput>;
+};
+
+/** One batch of valid rows to apply, once per (operation, batch). */
+export type BulkApplyInput = {
+  /** The bulk action, e.g. `price.update`. */
+  action: Scalars['String']['input'];
+  /** The customer subgraph's bulk operation the batch belongs to. */
+  operationId: Scalars['ID']['input'];
+  /** The batch number within the operation, from 0; (operation, batch) is applied once. */
+  batch: Scalars['Int']['input'];
+  /** At most 250 rows, each with the value validation answered. */
+  rows: Array<BulkRowInput>;
+};
+
+/** A row: its number in the upload and its fields as a JSON object. */
+export type BulkRowInput = {
+  /** The row's number in the upload, from 1. */
+  row: Scalars['Int']['input'];
+  /** The row's fields as a JSON object (header → value). */
+  data: Scalars['String']['input'];
+};
+
+/** A row after validation: its normalised value (JSON) when valid, otherwise its problems. */
+export type BulkRowCheck = {
+  __typename?: 'BulkRowCheck';
+  /** The row's number in the upload. */
+  row: Scalars['Int']['output'];
+  /** The normalised row as JSON when valid; null when it has problems. */
+  value?: Maybe<Scalars['String']['output']>;
+  /** Why the row is invalid; empty when valid. */
+  problems: Array<BulkProblem>;
+};
+
+/** Why a row is invalid or failed. */
+export type BulkProblem = {
+  __typename?: 'BulkProblem';
+  /** The column at fault; null when the row as a whole is. */
+  field?: Maybe<Scalars['String']['output']>;
+  /** Machine-readable reason, e.g. `NOT_FOUND`, `INVALID`, `DUPLICATE`. */
+  code: Scalars['String']['output'];
+  /** The reason in words. */
+  message: Scalars['String']['output'];
+};
+
+/** What applying one row did. */
+export type BulkRowOutcome = {
+  __typename?: 'BulkRowOutcome';
+  /** The row's number in the upload. */
+  row: Scalars['Int']['output'];
+  /** True when the row was applied. */
+  ok: Scalars['Boolean']['output'];
+  /** The id of the row written; null when not applied. */
+  id?: Maybe<Scalars['ID']['output']>;
+  /** Why applying the row failed; null when it was applied. */
+  problem?: Maybe<BulkProblem>;
 };
 
 /** TMF699 SalesOpportunity status (SalesOpportunityStateType), as a stage maps onto it. */
@@ -1490,7 +1833,7 @@ export type ResolversTypes = {
   LeadCounts: ResolverTypeWrapper<LeadCounts>;
   LeadRating: LeadRating;
   LeadAddress: ResolverTypeWrapper<LeadAddress>;
-  LeadScoreReason: ResolverTypeWrapper<LeadScoreReason>;
+  LeadScoreReason: ResolverTypeWrapper<ScoredRule>;
   LeadConsent: ResolverTypeWrapper<LeadConsent>;
   LeadFilter: LeadFilter;
   LeadSort: LeadSort;
@@ -1501,8 +1844,31 @@ export type ResolversTypes = {
   LeadCapturePayload: ResolverTypeWrapper<LeadCapturePayload>;
   LeadCreateInput: LeadCreateInput;
   LeadUpdateInput: LeadUpdateInput;
-  LeadPayload: ResolverTypeWrapper<Omit<LeadPayload, 'lead'> & { lead?: Maybe<ResolversTypes['Lead']> }>;
+  LeadPayload: ResolverTypeWrapper<LeadPayloadView>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  LeadScoreCondition: ResolverTypeWrapper<LeadScoreConditionView>;
+  LeadDuplicateReason: LeadDuplicateReason;
+  LeadDuplicate: ResolverTypeWrapper<DuplicateMatch>;
+  LeadMergeFill: ResolverTypeWrapper<LeadMergeFill>;
+  LeadMergeRecord: ResolverTypeWrapper<LeadMergeEntry>;
+  LeadScoringOperator: LeadScoringOperator;
+  LeadScoringMatch: LeadScoringMatch;
+  LeadScoringFact: ResolverTypeWrapper<LeadScoringFact>;
+  LeadScoringCondition: ResolverTypeWrapper<RuleCondition>;
+  LeadScoringRule: ResolverTypeWrapper<Rule>;
+  LeadScoringRuleSet: ResolverTypeWrapper<RuleSetView>;
+  LeadScoringConditionInput: LeadScoringConditionInput;
+  LeadScoringRuleInput: LeadScoringRuleInput;
+  LeadScoringRulesSetInput: LeadScoringRulesSetInput;
+  LeadScoringRulesPayload: ResolverTypeWrapper<Omit<LeadScoringRulesPayload, 'ruleSet'> & { ruleSet?: Maybe<ResolversTypes['LeadScoringRuleSet']> }>;
+  LeadMergeInput: LeadMergeInput;
+  LeadMergePayload: ResolverTypeWrapper<Omit<LeadMergePayload, 'lead'> & { lead?: Maybe<ResolversTypes['Lead']> }>;
+  BulkValidateInput: BulkValidateInput;
+  BulkApplyInput: BulkApplyInput;
+  BulkRowInput: BulkRowInput;
+  BulkRowCheck: ResolverTypeWrapper<BulkRowCheck>;
+  BulkProblem: ResolverTypeWrapper<BulkProblem>;
+  BulkRowOutcome: ResolverTypeWrapper<BulkRowOutcome>;
   SalesOpportunityTmfStatus: SalesOpportunityTmfStatus;
   PipelineStage: ResolverTypeWrapper<IPipelineStage>;
   TransitionField: TransitionField;
@@ -1571,7 +1937,7 @@ export type ResolversParentTypes = {
   Campaign: EntityRef;
   LeadCounts: LeadCounts;
   LeadAddress: LeadAddress;
-  LeadScoreReason: LeadScoreReason;
+  LeadScoreReason: ScoredRule;
   LeadConsent: LeadConsent;
   LeadFilter: LeadFilter;
   LeadAddressInput: LeadAddressInput;
@@ -1581,8 +1947,28 @@ export type ResolversParentTypes = {
   LeadCapturePayload: LeadCapturePayload;
   LeadCreateInput: LeadCreateInput;
   LeadUpdateInput: LeadUpdateInput;
-  LeadPayload: Omit<LeadPayload, 'lead'> & { lead?: Maybe<ResolversParentTypes['Lead']> };
+  LeadPayload: LeadPayloadView;
   Mutation: Record<PropertyKey, never>;
+  LeadScoreCondition: LeadScoreConditionView;
+  LeadDuplicate: DuplicateMatch;
+  LeadMergeFill: LeadMergeFill;
+  LeadMergeRecord: LeadMergeEntry;
+  LeadScoringFact: LeadScoringFact;
+  LeadScoringCondition: RuleCondition;
+  LeadScoringRule: Rule;
+  LeadScoringRuleSet: RuleSetView;
+  LeadScoringConditionInput: LeadScoringConditionInput;
+  LeadScoringRuleInput: LeadScoringRuleInput;
+  LeadScoringRulesSetInput: LeadScoringRulesSetInput;
+  LeadScoringRulesPayload: Omit<LeadScoringRulesPayload, 'ruleSet'> & { ruleSet?: Maybe<ResolversParentTypes['LeadScoringRuleSet']> };
+  LeadMergeInput: LeadMergeInput;
+  LeadMergePayload: Omit<LeadMergePayload, 'lead'> & { lead?: Maybe<ResolversParentTypes['Lead']> };
+  BulkValidateInput: BulkValidateInput;
+  BulkApplyInput: BulkApplyInput;
+  BulkRowInput: BulkRowInput;
+  BulkRowCheck: BulkRowCheck;
+  BulkProblem: BulkProblem;
+  BulkRowOutcome: BulkRowOutcome;
   PipelineStage: IPipelineStage;
   StageTransition: IStageTransition;
   OpportunityReason: IOpportunityReason;
@@ -1703,6 +2089,9 @@ export type LeadResolvers<ContextType = OpportunityContext, ParentType extends R
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  duplicates?: Resolver<Array<ResolversTypes['LeadDuplicate']>, ParentType, ContextType>;
+  mergedInto?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
+  mergeHistory?: Resolver<Array<ResolversTypes['LeadMergeRecord']>, ParentType, ContextType>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
 };
 
@@ -1766,6 +2155,8 @@ export type QueryResolvers<ContextType = OpportunityContext, ParentType extends 
   lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType, RequireFields<QueryLeadArgs, 'id'>>;
   opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, RequireFields<QueryOpportunitiesArgs, 'first' | 'sort'>>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<QueryOpportunityArgs, 'id'>>;
+  leadScoringRules?: Resolver<Maybe<ResolversTypes['LeadScoringRuleSet']>, ParentType, ContextType, Partial<QueryLeadScoringRulesArgs>>;
+  _bulkValidate?: Resolver<Array<ResolversTypes['BulkRowCheck']>, ParentType, ContextType, RequireFields<Query_BulkValidateArgs, 'input'>>;
   pipelineStages?: Resolver<Array<ResolversTypes['PipelineStage']>, ParentType, ContextType>;
   rejectionReasons?: Resolver<Array<ResolversTypes['OpportunityReason']>, ParentType, ContextType, RequireFields<QueryRejectionReasonsArgs, 'includeInactive'>>;
   customFieldDefinitions?: Resolver<Array<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType, RequireFields<QueryCustomFieldDefinitionsArgs, 'entity'>>;
@@ -1803,6 +2194,8 @@ export type LeadScoreReasonResolvers<ContextType = OpportunityContext, ParentTyp
   rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  conditions?: Resolver<Array<ResolversTypes['LeadScoreCondition']>, ParentType, ContextType>;
 };
 
 export type LeadConsentResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadConsent'] = ResolversParentTypes['LeadConsent']> = {
@@ -1820,12 +2213,16 @@ export type LeadCapturePayloadResolvers<ContextType = OpportunityContext, Parent
 export type LeadPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadPayload'] = ResolversParentTypes['LeadPayload']> = {
   lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  duplicates?: Resolver<Array<ResolversTypes['LeadDuplicate']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   leadCapture?: Resolver<ResolversTypes['LeadCapturePayload'], ParentType, ContextType, RequireFields<MutationLeadCaptureArgs, 'input'>>;
   leadCreate?: Resolver<ResolversTypes['LeadPayload'], ParentType, ContextType, RequireFields<MutationLeadCreateArgs, 'input'>>;
   leadUpdate?: Resolver<ResolversTypes['LeadPayload'], ParentType, ContextType, RequireFields<MutationLeadUpdateArgs, 'input'>>;
+  leadScoringRulesSet?: Resolver<ResolversTypes['LeadScoringRulesPayload'], ParentType, ContextType, RequireFields<MutationLeadScoringRulesSetArgs, 'input'>>;
+  leadMerge?: Resolver<ResolversTypes['LeadMergePayload'], ParentType, ContextType, RequireFields<MutationLeadMergeArgs, 'input'>>;
+  _bulkApply?: Resolver<Array<ResolversTypes['BulkRowOutcome']>, ParentType, ContextType, RequireFields<Mutation_BulkApplyArgs, 'input'>>;
   opportunityCreate?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityCreateArgs, 'input'>>;
   opportunityUpdate?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityUpdateArgs, 'input'>>;
   opportunityTransition?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityTransitionArgs, 'input'>>;
@@ -1833,6 +2230,90 @@ export type MutationResolvers<ContextType = OpportunityContext, ParentType exten
   rejectionReasonCreate?: Resolver<ResolversTypes['OpportunityReasonPayload'], ParentType, ContextType, RequireFields<MutationRejectionReasonCreateArgs, 'input'>>;
   rejectionReasonUpdate?: Resolver<ResolversTypes['OpportunityReasonPayload'], ParentType, ContextType, RequireFields<MutationRejectionReasonUpdateArgs, 'input'>>;
   customFieldDefine?: Resolver<ResolversTypes['CustomFieldDefinitionPayload'], ParentType, ContextType, RequireFields<MutationCustomFieldDefineArgs, 'input'>>;
+};
+
+export type LeadScoreConditionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadScoreCondition'] = ResolversParentTypes['LeadScoreCondition']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operator?: Resolver<ResolversTypes['LeadScoringOperator'], ParentType, ContextType>;
+  expected?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  actual?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type LeadDuplicateResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadDuplicate'] = ResolversParentTypes['LeadDuplicate']> = {
+  lead?: Resolver<ResolversTypes['Lead'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['LeadDuplicateReason']>, ParentType, ContextType>;
+};
+
+export type LeadMergeFillResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadMergeFill'] = ResolversParentTypes['LeadMergeFill']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type LeadMergeRecordResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadMergeRecord'] = ResolversParentTypes['LeadMergeRecord']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  mergedIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  filled?: Resolver<Array<ResolversTypes['LeadMergeFill']>, ParentType, ContextType>;
+};
+
+export type LeadScoringFactResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadScoringFact'] = ResolversParentTypes['LeadScoringFact']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type LeadScoringConditionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadScoringCondition'] = ResolversParentTypes['LeadScoringCondition']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operator?: Resolver<ResolversTypes['LeadScoringOperator'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type LeadScoringRuleResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadScoringRule'] = ResolversParentTypes['LeadScoringRule']> = {
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  match?: Resolver<ResolversTypes['LeadScoringMatch'], ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  conditions?: Resolver<Array<ResolversTypes['LeadScoringCondition']>, ParentType, ContextType>;
+};
+
+export type LeadScoringRuleSetResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadScoringRuleSet'] = ResolversParentTypes['LeadScoringRuleSet']> = {
+  storefrontId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  rules?: Resolver<Array<ResolversTypes['LeadScoringRule']>, ParentType, ContextType>;
+  facts?: Resolver<Array<ResolversTypes['LeadScoringFact']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type LeadScoringRulesPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadScoringRulesPayload'] = ResolversParentTypes['LeadScoringRulesPayload']> = {
+  ruleSet?: Resolver<Maybe<ResolversTypes['LeadScoringRuleSet']>, ParentType, ContextType>;
+  rescored?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type LeadMergePayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadMergePayload'] = ResolversParentTypes['LeadMergePayload']> = {
+  lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type BulkRowCheckResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['BulkRowCheck'] = ResolversParentTypes['BulkRowCheck']> = {
+  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  problems?: Resolver<Array<ResolversTypes['BulkProblem']>, ParentType, ContextType>;
+};
+
+export type BulkProblemResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['BulkProblem'] = ResolversParentTypes['BulkProblem']> = {
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BulkRowOutcomeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['BulkRowOutcome'] = ResolversParentTypes['BulkRowOutcome']> = {
+  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  problem?: Resolver<Maybe<ResolversTypes['BulkProblem']>, ParentType, ContextType>;
 };
 
 export type PipelineStageResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['PipelineStage'] = ResolversParentTypes['PipelineStage']> = {
@@ -2035,6 +2516,19 @@ export type Resolvers<ContextType = OpportunityContext> = {
   LeadCapturePayload?: LeadCapturePayloadResolvers<ContextType>;
   LeadPayload?: LeadPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  LeadScoreCondition?: LeadScoreConditionResolvers<ContextType>;
+  LeadDuplicate?: LeadDuplicateResolvers<ContextType>;
+  LeadMergeFill?: LeadMergeFillResolvers<ContextType>;
+  LeadMergeRecord?: LeadMergeRecordResolvers<ContextType>;
+  LeadScoringFact?: LeadScoringFactResolvers<ContextType>;
+  LeadScoringCondition?: LeadScoringConditionResolvers<ContextType>;
+  LeadScoringRule?: LeadScoringRuleResolvers<ContextType>;
+  LeadScoringRuleSet?: LeadScoringRuleSetResolvers<ContextType>;
+  LeadScoringRulesPayload?: LeadScoringRulesPayloadResolvers<ContextType>;
+  LeadMergePayload?: LeadMergePayloadResolvers<ContextType>;
+  BulkRowCheck?: BulkRowCheckResolvers<ContextType>;
+  BulkProblem?: BulkProblemResolvers<ContextType>;
+  BulkRowOutcome?: BulkRowOutcomeResolvers<ContextType>;
   PipelineStage?: PipelineStageResolvers<ContextType>;
   StageTransition?: StageTransitionResolvers<ContextType>;
   OpportunityReason?: OpportunityReasonResolvers<ContextType>;

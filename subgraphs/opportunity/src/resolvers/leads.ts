@@ -12,7 +12,7 @@ export const leadResolvers: OpportunityResolvers = {
     leads: async (_, args, ctx) => {
       const sort = args.sort ?? 'NEWEST';
       const keyOf = LEAD_SORT_KEYS[sort];
-      const page = parsePage(args, `LEADS_${sort}`, sort === 'SCORE' ? 2 : 1);
+      const page = parsePage(args, `LEADS_${sort}`, sort === 'NEWEST' ? 1 : 2);
       const scope = readScope(ctx.principal);
       if (!scope) return toConnection([], page, `LEADS_${sort}`, keyOf);
       const rows = await leadsPage(ctx.em, scope, args.filter, sort, page);

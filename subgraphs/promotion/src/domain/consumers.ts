@@ -1,4 +1,4 @@
-import { EVENTS, loggerFor, type MikroORM, type OrderPlacedEvent } from '@dcrm/kit';
+import { EVENTS, loggerFor, type MikroORM, type OrderPlacedEvent, TICKET_EVENTS } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { attributeOrder } from './attribution.js';
 import { handleSignal, type RuleEvent, toSignal } from './realtime.js';
@@ -8,6 +8,8 @@ const RULE_EVENTS: [string, RuleEvent][] = [
   [EVENTS.productViewed, 'PRODUCT_VIEWED'],
   [EVENTS.cartAbandoned, 'CART_ABANDONED'],
   [EVENTS.orderPlaced, 'ORDER_PLACED'],
+  // A resolved ticket (the ticket subgraph's outbox): goodwill offers.
+  [TICKET_EVENTS.resolved, 'TICKET_RESOLVED'],
 ];
 
 /**

@@ -1,4 +1,10 @@
-import { type CartAbandonedEvent, type OrderPlacedEvent, type ProductViewedEvent, servicePrincipal } from '@dcrm/kit';
+import {
+  type CartAbandonedEvent,
+  type OrderPlacedEvent,
+  type ProductViewedEvent,
+  servicePrincipal,
+  type TicketResolvedEvent,
+} from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { accountOf } from '../clients/accounts.js';
 import { productOf } from '../clients/catalog.js';
@@ -12,10 +18,13 @@ export type RuleEvent = IOfferRule['event'];
 /** A domain event as real-time rules see it: who, which product (if one), when. */
 export type Signal = { eventId: string; event: RuleEvent; storefrontId: string; customerId: string; productId: string | null; at: Date };
 
-export function toSignal(event: RuleEvent, payload: ProductViewedEvent | CartAbandonedEvent | OrderPlacedEvent): Signal | null {
+export function toSignal(
+  event: RuleEvent,
+  payload: ProductViewedEvent | CartAbandonedEvent | OrderPlacedEvent | TicketResolvedEvent,
+): Signal | null {
   if (!payload?.eventId || !payload.customerId || !payload.storefrontId) return null;
   const at = new Date(payload.at);
-  const productId = 'productId' in payload ? payload.productId : (payload.productIds?.[0] ?? null);
+  const productId = 'productId' in payload ? payload.productId : 'productIds' in payload ? (payload.productIds?.[0] ?? null) : null;
   return { eventId: payload.eventId, event, storefrontId: payload.storefrontId, customerId: payload.customerId, productId, at };
 }
 

@@ -53,7 +53,7 @@ export const OfferRule = defineEntity({
     id: columns.id(),
     storefrontId: p.uuid(),
     name: p.string(),
-    event: p.enum(['PRODUCT_VIEWED', 'CART_ABANDONED', 'ORDER_PLACED'] as const),
+    event: p.enum(['PRODUCT_VIEWED', 'CART_ABANDONED', 'ORDER_PLACED', 'TICKET_RESOLVED'] as const),
     threshold: p.integer().default(1),
     windowMinutes: p.integer().default(1440),
     cooldownMinutes: p.integer().default(1440),

@@ -358,6 +358,8 @@ export type Offer = {
 
 /** What turns domain events into offers in real time. */
 export type OfferRuleEvent =
+  /** A customer's ticket was resolved (the ticket subgraph's `ticket.resolved`): e.g. a goodwill offer. */
+  | 'TICKET_RESOLVED'
   /** A signed-in customer viewed a product (`threshold` views of the same product within the window). */
   | 'PRODUCT_VIEWED'
   /** A customer's cart or browsing was abandoned. */

@@ -12,6 +12,7 @@ import { actorIdOf, writerOf } from './access.js';
 import { type AttachmentInput, type DecodedAttachment, decodeAttachments } from './attachments.js';
 import { lifecycleSettings } from './lifecycle.js';
 import type { TicketServices } from './services.js';
+import { slaSync } from './sla/sync.js';
 import { ticketForWrite } from './ticket-load.js';
 import { applyMove } from './ticket-move.js';
 
@@ -103,7 +104,10 @@ export async function recordComment(
       createdAt: now,
     });
   }
-  if (actor === 'STAFF' && !internal && !ticket.firstRespondedAt) ticket.firstRespondedAt = now;
+  if (actor === 'STAFF' && !internal && !ticket.firstRespondedAt) {
+    ticket.firstRespondedAt = now;
+    await slaSync(tx, services, ticket, now); // the response clock stops
+  }
   if (actor !== 'STAFF' && ticket.status === 'PENDING') {
     const moved = await applyMove(
       tx,

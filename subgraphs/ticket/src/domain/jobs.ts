@@ -4,6 +4,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Ticket } from '../entities/index.js';
 import { autoCloseAt, type LifecycleSettings, lifecycleSettings } from './lifecycle.js';
 import type { TicketServices } from './services.js';
+import { escalate } from './sla/escalation.js';
+import { ESCALATE_TASK, sweepBreaches } from './sla/sync.js';
 import { applyMove, autoCloseJobKey, TASKS } from './ticket-move.js';
 
 /** graphile-worker crontab of the ticket subgraph: the outboxes (events, notifications) and a safety net for due automatic closures. */
@@ -45,8 +47,13 @@ export function ticketTasks(orm: MikroORM, services: TicketServices): JobTaskLis
     [TASKS.autoClose]: async (payload: { ticketId?: unknown }) => {
       if (typeof payload?.ticketId === 'string' && isUuid(payload.ticketId)) await autoClose(em(), services, payload.ticketId);
     },
+    // SLA, assignment, escalation: one job per ticket (job key), rescheduled on every change of its clock.
+    [ESCALATE_TASK]: async (payload: { ticketId?: unknown }) => {
+      if (typeof payload?.ticketId === 'string') await escalate(em(), services, payload.ticketId);
+    },
     [TASKS.periodic]: async () => {
       await sweepDue(em(), services, lifecycleSettings());
+      await sweepBreaches(em(), services.clock.now());
       await publishOutbox(em(), services.bus, 'ticket', services.clock.now());
       // Notifications whose first send after commit could not reach the customer service.
       await dispatchNotifications(em(), services.peers('customer'), 'ticket');

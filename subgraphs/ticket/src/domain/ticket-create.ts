@@ -15,6 +15,8 @@ import {
 import { actorIdOf, writerOf } from './access.js';
 import { type AttachmentInput, decodeAttachments } from './attachments.js';
 import type { TicketServices } from './services.js';
+import { autoAssign } from './sla/assignment.js';
+import { slaSync } from './sla/sync.js';
 
 export type TicketCreateInput = {
   customerId?: string | null;
@@ -130,8 +132,12 @@ export async function ticketCreate(
         createdAt: now,
       });
     }
+    // SLA, assignment, escalation: the policy's clock starts with the ticket.
+    await slaSync(tx, services, row, now, { retarget: true });
     return row;
   });
   if (actor === 'STAFF') await logTicketInteraction(services.peers, principal, ticket);
+  const assigned = await autoAssign(em, services, ticket.id);
+  if (assigned) Object.assign(ticket, { teamId: assigned.teamId, assigneeStaffId: assigned.assigneeStaffId });
   return ok(ticket);
 }

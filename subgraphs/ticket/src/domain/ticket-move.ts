@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type ActorKind, type ITicket, type TicketStatus, TicketStatusChange } from '../entities/index.js';
 import { autoCloseAt, checkMove, type LifecycleSettings } from './lifecycle.js';
 import type { TicketServices } from './services.js';
+import { slaSync } from './sla/sync.js';
 
 export const TASKS = { autoClose: 'ticket:auto-close', periodic: 'ticket:periodic' } as const;
 /** One auto-close job per ticket: every resolution replaces it, so it never runs twice for one. */
@@ -64,5 +65,7 @@ export async function applyMove(
     reason: by.to === 'RESOLVED' ? (by.resolution?.trim() ?? null) : by.reason?.trim() || null,
     at: now,
   });
+  // SLA, assignment, escalation: pauses, stops and the escalation job follow the move.
+  await slaSync(tx, services, ticket, now, { from });
   return { eventId };
 }

@@ -7,6 +7,7 @@ import { actorIdOf, writerOf } from './access.js';
 import { publishCommitted } from './events.js';
 import { lifecycleSettings } from './lifecycle.js';
 import type { TicketServices } from './services.js';
+import { slaSync } from './sla/sync.js';
 import { checkTicketText } from './ticket-create.js';
 import { ticketForWrite } from './ticket-load.js';
 import { applyMove } from './ticket-move.js';
@@ -37,7 +38,12 @@ export type TicketUpdateInput = {
 };
 
 /** Staff: changes what a ticket is about; a closed, cancelled or rejected ticket stays as it was. */
-export async function ticketUpdate(em: EntityManager, principal: Principal, input: TicketUpdateInput): Promise<Result<ITicket>> {
+export async function ticketUpdate(
+  em: EntityManager,
+  principal: Principal,
+  input: TicketUpdateInput,
+  services?: TicketServices,
+): Promise<Result<ITicket>> {
   writerOf(principal);
   const checks = new Checks();
   checkTicketText(checks, input);
@@ -55,6 +61,8 @@ export async function ticketUpdate(em: EntityManager, principal: Principal, inpu
     if (input.relatedOrderId !== undefined) ticket.relatedOrderId = input.relatedOrderId;
     if (input.relatedProductId !== undefined) ticket.relatedProductId = input.relatedProductId;
     if (input.relatedContractId !== undefined) ticket.relatedContractId = input.relatedContractId?.trim() || null;
+    // SLA, assignment, escalation: another priority or category may mean another policy.
+    if (services && (input.priority || input.category)) await slaSync(tx, services, ticket, services.clock.now(), { retarget: true });
     return ok(ticket);
   });
 }

@@ -3,8 +3,9 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef } from '@dcrm/kit';
-import type { ITicket, IArticle, IArticleStatusChange, ITicketComment, ITicketAttachment, ITicketStatusChange } from '../entities/index.js';
+import type { ITicket, IArticle, IArticleStatusChange, ITicketComment, ITicketAttachment, ITicketStatusChange, ISlaPolicy } from '../entities/index.js';
 import type { ArticleHitView } from '../domain/knowledge/search.js';
+import type { TicketSlaView, CalendarView } from '../resolvers/sla.js';
 import type { TicketContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -233,6 +234,8 @@ export type Ticket = {
   allowedTransitions: Array<TicketStatus>;
   /** Articles agents linked to this ticket as its solution, that the caller may read (customers: published ones). */
   articles: Array<Article>;
+  /** Its SLA clocks; null when no policy applied. Internal: staff with `ticket:read` only. */
+  sla?: Maybe<TicketSla>;
 };
 
 /** Who did something to a ticket. */
@@ -385,6 +388,10 @@ export type Query = {
    * priority and age, breached, average first response and resolution, per team, agent and period.
    */
   ticketDashboard: TicketDashboard;
+  /** The acting storefront's business calendar (staff with `ticket:read`). */
+  businessCalendar: BusinessCalendar;
+  /** The acting storefront's SLA policies, most specific first (staff with `ticket:read`). */
+  slaPolicies: Array<SlaPolicy>;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -610,6 +617,10 @@ export type Mutation = {
   articleDeflected: ArticlePayload;
   /** Links the article that solved a resolved ticket to it (linking twice changes nothing). */
   ticketArticleLink: TicketArticleLinkPayload;
+  /** Staff with `ticket:admin`: set the acting storefront's business calendar (applies to tickets raised afterwards). */
+  businessCalendarSet: BusinessCalendarPayload;
+  /** Staff with `ticket:admin`: create or change an SLA policy of the acting storefront (applies to tickets raised afterwards). */
+  slaPolicySet: SlaPolicyPayload;
   /**
    * Inbound gateway only (a service principal of the brand with scope `ticket:reply`, never a client):
    * records an email or SMS reply to a ticket notification as the customer's public comment.
@@ -670,6 +681,16 @@ export type MutationArticleDeflectedArgs = {
 
 export type MutationTicketArticleLinkArgs = {
   input: TicketArticleLinkInput;
+};
+
+
+export type MutationBusinessCalendarSetArgs = {
+  input: BusinessCalendarSetInput;
+};
+
+
+export type MutationSlaPolicySetArgs = {
+  input: SlaPolicySetInput;
 };
 
 
@@ -1004,6 +1025,192 @@ export type TicketDashboard = {
   periods: Array<TicketPeriodStats>;
 };
 
+/** A day of the week, for opening hours. */
+export type Weekday =
+  /** Monday. */
+  | 'MONDAY'
+  /** Tuesday. */
+  | 'TUESDAY'
+  /** Wednesday. */
+  | 'WEDNESDAY'
+  /** Thursday. */
+  | 'THURSDAY'
+  /** Friday. */
+  | 'FRIDAY'
+  /** Saturday. */
+  | 'SATURDAY'
+  /** Sunday. */
+  | 'SUNDAY';
+
+/** Open from `from` to `to` (local wall times HH:MM; `to` may be 24:00) every `day`. */
+export type OpeningHours = {
+  __typename?: 'OpeningHours';
+  /** The day. */
+  day: Weekday;
+  /** Opening time, HH:MM. */
+  from: Scalars['String']['output'];
+  /** Closing time, HH:MM (24:00: midnight at the end of the day). */
+  to: Scalars['String']['output'];
+};
+
+/** Closed on a local date: the whole day, or from `from` to `to` only. */
+export type Holiday = {
+  __typename?: 'Holiday';
+  /** The local date, YYYY-MM-DD. */
+  date: Scalars['String']['output'];
+  /** Closed from (HH:MM); null: the whole day. */
+  from?: Maybe<Scalars['String']['output']>;
+  /** Closed until (HH:MM); null: the whole day. */
+  to?: Maybe<Scalars['String']['output']>;
+  /** What the day is, e.g. St Patrick's Day. */
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+/** When a storefront's SLA clocks run: weekly opening hours in a time zone, less holidays. */
+export type BusinessCalendar = {
+  __typename?: 'BusinessCalendar';
+  /** An IANA time zone, e.g. Europe/Dublin. */
+  timeZone: Scalars['String']['output'];
+  /** Open 24×7 (weekly hours empty); holidays still close it. */
+  alwaysOpen: Scalars['Boolean']['output'];
+  /** Weekly opening hours. */
+  weekly: Array<OpeningHours>;
+  /** Closed dates, in date order. */
+  holidays: Array<Holiday>;
+  /** When it was last set; null: never set (the default, 24×7 in UTC). */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** Opening hours to set. */
+export type OpeningHoursInput = {
+  /** The day. */
+  day: Weekday;
+  /** Opening time, HH:MM. */
+  from: Scalars['String']['input'];
+  /** Closing time, HH:MM or 24:00 (overnight hours: split them at midnight). */
+  to: Scalars['String']['input'];
+};
+
+/** A closed date to set. */
+export type HolidayInput = {
+  /** The local date, YYYY-MM-DD. */
+  date: Scalars['String']['input'];
+  /** Closed from (HH:MM); leave out for the whole day. */
+  from?: InputMaybe<Scalars['String']['input']>;
+  /** Closed until (HH:MM); leave out for the whole day. */
+  to?: InputMaybe<Scalars['String']['input']>;
+  /** What the day is. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Staff with `ticket:admin`: the acting storefront's business calendar, replaced as a whole. */
+export type BusinessCalendarSetInput = {
+  /** An IANA time zone, e.g. Europe/Dublin. */
+  timeZone: Scalars['String']['input'];
+  /** Open 24×7 (leave weekly empty). */
+  alwaysOpen?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Weekly opening hours (at most 100 ranges, not overlapping on a day). */
+  weekly?: InputMaybe<Array<OpeningHoursInput>>;
+  /** Closed dates (at most 1000). */
+  holidays?: InputMaybe<Array<HolidayInput>>;
+};
+
+/** The calendar after it was set, or why it was not. */
+export type BusinessCalendarPayload = {
+  __typename?: 'BusinessCalendarPayload';
+  /** The calendar as it is now; null when nothing changed. */
+  calendar?: Maybe<BusinessCalendar>;
+  /** Why nothing changed (INVALID, OVERLAP, REQUIRED… with the input path). */
+  userErrors: Array<UserError>;
+};
+
+/**
+ * First-response and resolution targets, in business minutes of the storefront's calendar, for tickets
+ * meeting its criteria (a criterion left null matches anything). A ticket gets the most specific active
+ * policy it meets: priority weighs 4, category 2, segment 1.
+ */
+export type SlaPolicy = {
+  __typename?: 'SlaPolicy';
+  /** The policy's id. */
+  id: Scalars['ID']['output'];
+  /** A name for staff. */
+  name: Scalars['String']['output'];
+  /** Only tickets of this priority; null: any. */
+  priority?: Maybe<TicketPriority>;
+  /** Only tickets of this category; null: any. */
+  category?: Maybe<TicketCategory>;
+  /** Only accounts of this market segment; null: any. */
+  segment?: Maybe<Scalars['String']['output']>;
+  /** Business minutes to the first response. */
+  responseMinutes: Scalars['Int']['output'];
+  /** Business minutes to the resolution. */
+  resolutionMinutes: Scalars['Int']['output'];
+  /** Inactive policies are never chosen. */
+  active: Scalars['Boolean']['output'];
+  /** Optimistic-locking version: send it back to change the policy. */
+  version: Scalars['Int']['output'];
+};
+
+/** Staff with `ticket:admin`: a new SLA policy (no id) or a change to one (id and version). */
+export type SlaPolicySetInput = {
+  /** The policy to change; leave out to create one. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  /** The version read (required with id). */
+  version?: InputMaybe<Scalars['Int']['input']>;
+  /** A name for staff, at most 120 characters. */
+  name: Scalars['String']['input'];
+  /** Only tickets of this priority; null: any. */
+  priority?: InputMaybe<TicketPriority>;
+  /** Only tickets of this category; null: any. */
+  category?: InputMaybe<TicketCategory>;
+  /** Only accounts of this segment; null: any. */
+  segment?: InputMaybe<Scalars['String']['input']>;
+  /** Business minutes to the first response (1 to 525600, not more than the resolution's). */
+  responseMinutes: Scalars['Int']['input'];
+  /** Business minutes to the resolution (1 to 525600). */
+  resolutionMinutes: Scalars['Int']['input'];
+  /** Default true. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** The policy after it was set, or why it was not. */
+export type SlaPolicyPayload = {
+  __typename?: 'SlaPolicyPayload';
+  /** The policy as it is now; null when nothing changed. */
+  policy?: Maybe<SlaPolicy>;
+  /** Why nothing changed (TAKEN: another policy has these criteria; CONFLICT; NOT_FOUND; INVALID…). */
+  userErrors: Array<UserError>;
+};
+
+/**
+ * A ticket's SLA clocks, read now on the calendar it was raised under: they stand still while the ticket is
+ * PENDING on the customer (and for the time it sat resolved before a reopen); the response clock stops at the
+ * first public staff response, the resolution clock at RESOLVED (or when cancelled or rejected).
+ */
+export type TicketSla = {
+  __typename?: 'TicketSla';
+  /** The policy it was given; null when that policy was deleted. */
+  policy?: Maybe<SlaPolicy>;
+  /** The policy's name when it was given. */
+  policyName: Scalars['String']['output'];
+  /** When the first response is (or was) due; while paused, as if the clock resumed now. */
+  responseDueAt: Scalars['DateTime']['output'];
+  /** When the resolution is (or was) due; while paused, as if the clock resumed now. */
+  resolutionDueAt: Scalars['DateTime']['output'];
+  /** The first response came (or is still missing) after its due time. */
+  responseBreached: Scalars['Boolean']['output'];
+  /** The resolution came (or is still missing) after its due time. */
+  resolutionBreached: Scalars['Boolean']['output'];
+  /** Either target breached. */
+  breached: Scalars['Boolean']['output'];
+  /** Business minutes left to the resolution target (0 once breached); null once the clock has stopped. */
+  remaining?: Maybe<Scalars['Int']['output']>;
+  /** The clocks stand still now (PENDING on the customer). */
+  paused: Scalars['Boolean']['output'];
+  /** The escalation level reached: 0 none, 1 warning (80% of the resolution time), 2 breach, 3+ further up the managers. */
+  escalationLevel: Scalars['Int']['output'];
+};
+
 /** How a comment reached a ticket. */
 export type TicketCommentChannel =
   /** Written through dcrm's API: self-care, the back office, a partner portal or integration, a chatbot. */
@@ -1284,6 +1491,18 @@ export type ResolversTypes = {
   TicketAssigneeStats: ResolverTypeWrapper<Omit<TicketAssigneeStats, 'assignee'> & { assignee?: Maybe<ResolversTypes['Staff']> }>;
   TicketPeriodStats: ResolverTypeWrapper<TicketPeriodStats>;
   TicketDashboard: ResolverTypeWrapper<Omit<TicketDashboard, 'assignees'> & { assignees: Array<ResolversTypes['TicketAssigneeStats']> }>;
+  Weekday: Weekday;
+  OpeningHours: ResolverTypeWrapper<OpeningHours>;
+  Holiday: ResolverTypeWrapper<Holiday>;
+  BusinessCalendar: ResolverTypeWrapper<CalendarView>;
+  OpeningHoursInput: OpeningHoursInput;
+  HolidayInput: HolidayInput;
+  BusinessCalendarSetInput: BusinessCalendarSetInput;
+  BusinessCalendarPayload: ResolverTypeWrapper<Omit<BusinessCalendarPayload, 'calendar'> & { calendar?: Maybe<ResolversTypes['BusinessCalendar']> }>;
+  SlaPolicy: ResolverTypeWrapper<ISlaPolicy>;
+  SlaPolicySetInput: SlaPolicySetInput;
+  SlaPolicyPayload: ResolverTypeWrapper<Omit<SlaPolicyPayload, 'policy'> & { policy?: Maybe<ResolversTypes['SlaPolicy']> }>;
+  TicketSla: ResolverTypeWrapper<TicketSlaView>;
   TicketCommentChannel: TicketCommentChannel;
   TicketReplyReceiveInput: TicketReplyReceiveInput;
   TicketReplyReceivePayload: ResolverTypeWrapper<Omit<TicketReplyReceivePayload, 'comment'> & { comment?: Maybe<ResolversTypes['TicketComment']> }>;
@@ -1350,6 +1569,17 @@ export type ResolversParentTypes = {
   TicketAssigneeStats: Omit<TicketAssigneeStats, 'assignee'> & { assignee?: Maybe<ResolversParentTypes['Staff']> };
   TicketPeriodStats: TicketPeriodStats;
   TicketDashboard: Omit<TicketDashboard, 'assignees'> & { assignees: Array<ResolversParentTypes['TicketAssigneeStats']> };
+  OpeningHours: OpeningHours;
+  Holiday: Holiday;
+  BusinessCalendar: CalendarView;
+  OpeningHoursInput: OpeningHoursInput;
+  HolidayInput: HolidayInput;
+  BusinessCalendarSetInput: BusinessCalendarSetInput;
+  BusinessCalendarPayload: Omit<BusinessCalendarPayload, 'calendar'> & { calendar?: Maybe<ResolversParentTypes['BusinessCalendar']> };
+  SlaPolicy: ISlaPolicy;
+  SlaPolicySetInput: SlaPolicySetInput;
+  SlaPolicyPayload: Omit<SlaPolicyPayload, 'policy'> & { policy?: Maybe<ResolversParentTypes['SlaPolicy']> };
+  TicketSla: TicketSlaView;
   TicketReplyReceiveInput: TicketReplyReceiveInput;
   TicketReplyReceivePayload: Omit<TicketReplyReceivePayload, 'comment'> & { comment?: Maybe<ResolversParentTypes['TicketComment']> };
   Decimal: Scalars['Decimal']['output'];
@@ -1457,6 +1687,7 @@ export type TicketResolvers<ContextType = TicketContext, ParentType extends Reso
   statusHistory?: Resolver<Array<ResolversTypes['TicketStatusChange']>, ParentType, ContextType>;
   allowedTransitions?: Resolver<Array<ResolversTypes['TicketStatus']>, ParentType, ContextType>;
   articles?: Resolver<Array<ResolversTypes['Article']>, ParentType, ContextType>;
+  sla?: Resolver<Maybe<ResolversTypes['TicketSla']>, ParentType, ContextType>;
 };
 
 export type TicketActorResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketActor'] = ResolversParentTypes['TicketActor']> = {
@@ -1519,6 +1750,8 @@ export type QueryResolvers<ContextType = TicketContext, ParentType extends Resol
   articleSearch?: Resolver<ResolversTypes['ArticleHitConnection'], ParentType, ContextType, RequireFields<QueryArticleSearchArgs, 'query' | 'first'>>;
   articleSuggestions?: Resolver<Array<ResolversTypes['ArticleHit']>, ParentType, ContextType, RequireFields<QueryArticleSuggestionsArgs, 'subject' | 'first'>>;
   ticketDashboard?: Resolver<ResolversTypes['TicketDashboard'], ParentType, ContextType, RequireFields<QueryTicketDashboardArgs, 'period'>>;
+  businessCalendar?: Resolver<ResolversTypes['BusinessCalendar'], ParentType, ContextType>;
+  slaPolicies?: Resolver<Array<ResolversTypes['SlaPolicy']>, ParentType, ContextType>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -1545,6 +1778,8 @@ export type MutationResolvers<ContextType = TicketContext, ParentType extends Re
   articleTransition?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleTransitionArgs, 'input'>>;
   articleDeflected?: Resolver<ResolversTypes['ArticlePayload'], ParentType, ContextType, RequireFields<MutationArticleDeflectedArgs, 'input'>>;
   ticketArticleLink?: Resolver<ResolversTypes['TicketArticleLinkPayload'], ParentType, ContextType, RequireFields<MutationTicketArticleLinkArgs, 'input'>>;
+  businessCalendarSet?: Resolver<ResolversTypes['BusinessCalendarPayload'], ParentType, ContextType, RequireFields<MutationBusinessCalendarSetArgs, 'input'>>;
+  slaPolicySet?: Resolver<ResolversTypes['SlaPolicyPayload'], ParentType, ContextType, RequireFields<MutationSlaPolicySetArgs, 'input'>>;
   ticketReplyReceive?: Resolver<ResolversTypes['TicketReplyReceivePayload'], ParentType, ContextType, RequireFields<MutationTicketReplyReceiveArgs, 'input'>>;
 };
 
@@ -1664,6 +1899,62 @@ export type TicketDashboardResolvers<ContextType = TicketContext, ParentType ext
   periods?: Resolver<Array<ResolversTypes['TicketPeriodStats']>, ParentType, ContextType>;
 };
 
+export type OpeningHoursResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['OpeningHours'] = ResolversParentTypes['OpeningHours']> = {
+  day?: Resolver<ResolversTypes['Weekday'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type HolidayResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Holiday'] = ResolversParentTypes['Holiday']> = {
+  date?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type BusinessCalendarResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['BusinessCalendar'] = ResolversParentTypes['BusinessCalendar']> = {
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  alwaysOpen?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  weekly?: Resolver<Array<ResolversTypes['OpeningHours']>, ParentType, ContextType>;
+  holidays?: Resolver<Array<ResolversTypes['Holiday']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type BusinessCalendarPayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['BusinessCalendarPayload'] = ResolversParentTypes['BusinessCalendarPayload']> = {
+  calendar?: Resolver<Maybe<ResolversTypes['BusinessCalendar']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type SlaPolicyResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['SlaPolicy'] = ResolversParentTypes['SlaPolicy']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  priority?: Resolver<Maybe<ResolversTypes['TicketPriority']>, ParentType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['TicketCategory']>, ParentType, ContextType>;
+  segment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  responseMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resolutionMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SlaPolicyPayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['SlaPolicyPayload'] = ResolversParentTypes['SlaPolicyPayload']> = {
+  policy?: Resolver<Maybe<ResolversTypes['SlaPolicy']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type TicketSlaResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketSla'] = ResolversParentTypes['TicketSla']> = {
+  policy?: Resolver<Maybe<ResolversTypes['SlaPolicy']>, ParentType, ContextType>;
+  policyName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  responseDueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  resolutionDueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  responseBreached?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  resolutionBreached?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  breached?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  remaining?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  paused?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  escalationLevel?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type TicketReplyReceivePayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketReplyReceivePayload'] = ResolversParentTypes['TicketReplyReceivePayload']> = {
   comment?: Resolver<Maybe<ResolversTypes['TicketComment']>, ParentType, ContextType>;
   duplicate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1757,6 +2048,13 @@ export type Resolvers<ContextType = TicketContext> = {
   TicketAssigneeStats?: TicketAssigneeStatsResolvers<ContextType>;
   TicketPeriodStats?: TicketPeriodStatsResolvers<ContextType>;
   TicketDashboard?: TicketDashboardResolvers<ContextType>;
+  OpeningHours?: OpeningHoursResolvers<ContextType>;
+  Holiday?: HolidayResolvers<ContextType>;
+  BusinessCalendar?: BusinessCalendarResolvers<ContextType>;
+  BusinessCalendarPayload?: BusinessCalendarPayloadResolvers<ContextType>;
+  SlaPolicy?: SlaPolicyResolvers<ContextType>;
+  SlaPolicyPayload?: SlaPolicyPayloadResolvers<ContextType>;
+  TicketSla?: TicketSlaResolvers<ContextType>;
   TicketReplyReceivePayload?: TicketReplyReceivePayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;

@@ -3,6 +3,7 @@ import { accountTicketResolvers } from './account-tickets.js';
 import { articleResolvers } from './articles.js';
 import type { TicketResolvers } from './context.js';
 import { dashboardResolvers } from './dashboard.js';
+import { slaResolvers } from './sla.js';
 import { ticketActivityResolvers } from './ticket-activity.js';
 import { ticketMutationResolvers } from './ticket-mutations.js';
 import { ticketReplyResolvers } from './ticket-replies.js';
@@ -16,4 +17,5 @@ export const resolvers: TicketResolvers = mergeResolvers(
   articleResolvers,
   dashboardResolvers,
   ticketReplyResolvers,
+  slaResolvers,
 );

@@ -1,5 +1,6 @@
 import { payload } from '@dcrm/kit';
 import { ticketCommentAdd } from '../domain/comments.js';
+import { notifyAssigned } from '../domain/sla/assignment.js';
 import { tellStaffOfReply } from '../domain/staff-notice.js';
 import { ticketCreate } from '../domain/ticket-create.js';
 import { ticketAssign, ticketConfirmResolution, ticketTransition, ticketUpdate } from '../domain/ticket-write.js';
@@ -9,8 +10,13 @@ import type { TicketResolvers } from './context.js';
 export const ticketMutationResolvers: TicketResolvers = {
   Mutation: {
     ticketCreate: async (_, { input }, ctx) => payload('ticket', await ticketCreate(ctx.em, ctx.services, ctx.principal, input)),
-    ticketUpdate: async (_, { input }, ctx) => payload('ticket', await ticketUpdate(ctx.em, ctx.principal, input)),
-    ticketAssign: async (_, { input }, ctx) => payload('ticket', await ticketAssign(ctx.em, ctx.services, ctx.principal, input)),
+    ticketUpdate: async (_, { input }, ctx) => payload('ticket', await ticketUpdate(ctx.em, ctx.principal, input, ctx.services)),
+    ticketAssign: async (_, { input }, ctx) => {
+      const result = await ticketAssign(ctx.em, ctx.services, ctx.principal, input);
+      // The new assignee is told after the commit (`ticket.assigned`).
+      if (result.ok && input.assigneeStaffId) await notifyAssigned(ctx.em, ctx.services, result.value);
+      return payload('ticket', result);
+    },
     ticketTransition: async (_, { input }, ctx) => {
       const result = await ticketTransition(ctx.em, ctx.services, ctx.principal, input);
       // The customer's side reopening a ticket tells its handlers (after the commit).

@@ -11,6 +11,7 @@ import {
   TicketStatusChange,
 } from '../entities/index.js';
 import { seedArticles } from './articles.js';
+import { seedSla } from './sla.js';
 
 type Brand = 'volt' | 'nimbus';
 /** The demo accounts tickets are raised on (the customer subgraph's demo data: brand, segment, partner). */
@@ -166,6 +167,8 @@ const DAY = 86_400_000;
 /** Demo tickets (one in every state); skipped when tickets exist. */
 export async function seed(em: EntityManager, _options: SeedOptions = {}): Promise<Record<string, unknown>> {
   const summary = { tickets: DEMO_TICKETS.length };
+  // SLA, assignment, escalation: a business calendar and SLA policies per demo brand (demo tickets have no clocks).
+  await seedSla(em);
   if (await em.count(Ticket, {})) return { ...summary, articles: await seedArticles(em) };
   const now = Date.now();
   await em.transactional(async (tx) => {

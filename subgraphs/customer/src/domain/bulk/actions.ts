@@ -29,7 +29,10 @@ export type Orchestrated = {
 };
 
 /** Other modules' actions, by name: reached over GraphQL (`_bulkValidate`/`_bulkApply`). */
-const REMOTE = [{ name: 'price.update', module: 'catalog', scope: 'catalog:write' }];
+const REMOTE = [
+  { name: 'price.update', module: 'catalog', scope: 'catalog:write' },
+  { name: 'lead.import', module: 'opportunity', scope: 'opportunity:write' },
+];
 
 /** The principal a batch of the operation's brand is written as: kit's brand guard holds it to that storefront. */
 const batchPrincipal = (storefrontId: string): Principal => ({

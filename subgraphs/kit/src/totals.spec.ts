@@ -1,5 +1,5 @@
-import { fromMinor, toMinor } from '@dcrm/kit';
 import { describe, expect, it } from 'vitest';
+import { fromMinor, toMinor } from './scalars.js';
 import { computeTotals, type PricedLine, withDiscounts } from './totals.js';
 
 const line = (p: Partial<PricedLine>): PricedLine => ({

@@ -1,9 +1,39 @@
-import { fromMinor, toMinor } from '@dcrm/kit';
-import type { TaxCategory } from '../clients/catalog.js';
-import type { TotalsData } from '../entities/totals.js';
+import { fromMinor, toMinor } from './scalars.js';
+
+/** The catalog's tax categories; totals apply the storefront's rate for each. */
+export type TaxCategory = 'STANDARD' | 'REDUCED' | 'ZERO' | 'EXEMPT';
+
+/** A promotion applied to a cart, an order or a quote (line ids are that document's lines). */
+export type AppliedDiscount = {
+  promotionId: string;
+  name: string;
+  message: string;
+  oneOff: string;
+  recurring: string;
+  lineIds: string[];
+  couponCode: string | null;
+};
+
+/** Totals as an order or a quote stores them (decimal strings, tax-exclusive unless named otherwise). */
+export type TotalsData = {
+  currencyCode: string;
+  subtotalOneOff: string;
+  subtotalRecurring: string;
+  deposit: string;
+  taxOneOff: string;
+  taxRecurring: string;
+  /** One-off discounts (tax-exclusive). */
+  discounts: string;
+  /** Monthly discounts (tax-exclusive); absent on orders placed before promotions. */
+  recurringDiscounts?: string;
+  dueNow: string;
+  monthly: string;
+  /** Orders and quotes keep the promotions they were priced with. */
+  appliedDiscounts?: AppliedDiscount[];
+};
 
 /**
- * A line as priced by the catalog for this caller (tax-exclusive unit prices), with what promotions
+ * A line as priced by the catalog for this caller (tax-exclusive unit prices), with what discounts
  * take off it in total (tax-exclusive decimals; absent: nothing).
  */
 export type PricedLine = {
@@ -17,19 +47,17 @@ export type PricedLine = {
   discountRecurring?: string;
 };
 
-export type { AppliedDiscount, TotalsData } from '../entities/totals.js';
-
 /** VAT rates in percent by storefront currency's country (EUR → Ireland, GBP → United Kingdom). */
-const TAX_RATES: Record<string, Record<TaxCategory, number>> = {
+export const TAX_RATES: Record<string, Record<TaxCategory, number>> = {
   EUR: { STANDARD: 23, REDUCED: 13.5, ZERO: 0, EXEMPT: 0 },
   GBP: { STANDARD: 20, REDUCED: 5, ZERO: 0, EXEMPT: 0 },
 };
 
-/** Each line's share of the discounts, summed over promotions (the promotion engine reports it per line). */
-export function withDiscounts(
-  lines: (PricedLine & { lineId: string })[],
+/** Each line's share of the discounts, summed over discounts (the promotion engine reports it per line), added to what the line already has off. */
+export function withDiscounts<L extends PricedLine & { lineId: string }>(
+  lines: L[],
   discounts: { lines: { lineId: string; oneOff: string; recurring: string }[] }[],
-): PricedLine[] {
+): L[] {
   const byLine = new Map<string, { oneOff: number; recurring: number }>();
   for (const discount of discounts) {
     for (const share of discount.lines) {
@@ -41,14 +69,19 @@ export function withDiscounts(
   }
   return lines.map((line) => {
     const sum = byLine.get(line.lineId);
-    return sum ? { ...line, discountOneOff: fromMinor(sum.oneOff), discountRecurring: fromMinor(sum.recurring) } : line;
+    if (!sum) return line;
+    return {
+      ...line,
+      discountOneOff: fromMinor(toMinor(line.discountOneOff ?? '0') + sum.oneOff),
+      discountRecurring: fromMinor(toMinor(line.discountRecurring ?? '0') + sum.recurring),
+    };
   });
 }
 
 /**
- * Cart and order totals from server-side prices only. Discounts come off tax-exclusive line amounts
- * (never below zero) and each line is taxed on what remains, rounded half-up per line; deposits are
- * refundable, untaxed and never discounted. dueNow = one-off − discounts + tax + deposits;
+ * Cart, order and quote totals from server-side prices only. Discounts come off tax-exclusive line
+ * amounts (never below zero) and each line is taxed on what remains, rounded half-up per line;
+ * deposits are refundable, untaxed and never discounted. dueNow = one-off − discounts + tax + deposits;
  * monthly = recurring − recurring discounts + tax.
  */
 export function computeTotals(lines: PricedLine[], currencyCode: string): TotalsData {

@@ -1,0 +1,241 @@
+import {
+  type BulkChecked,
+  type BulkOutcome,
+  type BulkProblem,
+  type ContactKeys,
+  contactIndex,
+  defineBulkAction,
+  failed,
+  isEmail,
+  isUuid,
+  newId,
+  normaliseEmail,
+  normalisePhone,
+  problem,
+  succeeded,
+} from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { LEAD_RATINGS, Lead, type LeadAddress, type LeadRating } from '../entities/index.js';
+import { SCOPES } from './access.js';
+import { duplicatesChecked } from './lead-derive.js';
+import { candidateLeads, leadKeys, type Sql } from './lead-duplicates.js';
+
+/**
+ * `lead.import` (run by the customer subgraph's bulk operations, channel BULK): one lead per CSV row.
+ * Columns (header names compared without case, spaces, `_` or `-`): firstName, lastName, company,
+ * email, mobile (E.164, or national with `country`), line1, line2, city, region, postcode, country
+ * (ISO alpha-2), productIds (ids separated by `;` or spaces), source, segment, rating (HOT/WARM/COLD),
+ * category, budget, currency, description, campaignId. A row needs a name or company and an e-mail or
+ * mobile. Duplicates (kit contact-match: e-mail, mobile, name with address or interest) are invalid
+ * at validation, against the storefront's leads and against earlier rows of the same call; applying a
+ * batch checks again (earlier batches of the file are in the database by then), so a duplicate is
+ * never created: its row fails with DUPLICATE, naming the lead it matches.
+ */
+export type ImportedLead = {
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  email: string | null;
+  mobile: string | null;
+  address: LeadAddress | null;
+  productIds: string[];
+  source: string | null;
+  segment: string;
+  rating: LeadRating | null;
+  category: string | null;
+  budgetAmount: string | null;
+  budgetCurrency: string | null;
+  description: string | null;
+  campaignId: string | null;
+};
+
+const COLUMNS = [
+  'firstName',
+  'lastName',
+  'company',
+  'email',
+  'mobile',
+  'line1',
+  'line2',
+  'city',
+  'region',
+  'postcode',
+  'country',
+  'productIds',
+  'source',
+  'segment',
+  'rating',
+  'category',
+  'budget',
+  'currency',
+  'description',
+  'campaignId',
+] as const;
+const fold = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, '');
+const FIELD_OF = new Map<string, string>([...COLUMNS.map((c) => [fold(c), c] as const), ['phone', 'mobile'], ['postalcode', 'postcode']]);
+const DECIMAL = /^\d{1,12}(\.\d{1,2})?$/;
+const SEGMENT = /^[a-z0-9_-]{1,64}$/;
+
+/** The row's values by field (unknown columns ignored), trimmed, empty ones left out. */
+function fieldsOf(data: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [header, raw] of Object.entries(data)) {
+    const field = FIELD_OF.get(fold(header));
+    const value = raw == null ? '' : String(raw).trim();
+    if (field && value) out[field] = value;
+  }
+  return out;
+}
+
+export function parseLeadRow(data: Record<string, unknown>): { value: ImportedLead; problems: BulkProblem[] } {
+  const f = fieldsOf(data);
+  const problems: BulkProblem[] = [];
+  const text = (field: string, max: number) => {
+    const v = f[field] ?? null;
+    if (v && v.length > max) problems.push(problem('TOO_LONG', `At most ${max} characters`, field));
+    return v;
+  };
+  const email = f.email ? normaliseEmail(f.email) : null;
+  if (email && !isEmail(email)) problems.push(problem('INVALID', 'Not an e-mail address', 'email'));
+  const country = f.country?.toUpperCase() ?? null;
+  const mobile = f.mobile ? normalisePhone(f.mobile, country) : null;
+  if (f.mobile && !mobile) problems.push(problem('INVALID', 'Not a mobile number (use +country format or give a country)', 'mobile'));
+  if (!f.email && !f.mobile) problems.push(problem('REQUIRED', 'An e-mail address or a mobile number is required', 'email'));
+  if (!f.firstName && !f.lastName && !f.company) problems.push(problem('REQUIRED', 'A name or a company is required', 'lastName'));
+  const rating = f.rating?.toUpperCase() ?? null;
+  if (rating && !(LEAD_RATINGS as readonly string[]).includes(rating)) problems.push(problem('INVALID', LEAD_RATINGS.join(', '), 'rating'));
+  const segment = f.segment?.toLowerCase() ?? 'consumer';
+  if (!SEGMENT.test(segment)) problems.push(problem('INVALID', 'A segment code: letters, digits, _ or -', 'segment'));
+  if (f.budget && !DECIMAL.test(f.budget)) problems.push(problem('INVALID', 'A non-negative amount with at most two decimals', 'budget'));
+  const currency = f.currency?.toUpperCase() ?? null;
+  if (f.budget && !currency) problems.push(problem('REQUIRED', 'A budget needs its currency', 'currency'));
+  if (currency && !/^[A-Z]{3}$/.test(currency)) problems.push(problem('INVALID', 'An ISO 4217 code, e.g. EUR', 'currency'));
+  const productIds = [...new Set((f.productIds ?? '').split(/[;\s]+/).filter(Boolean))];
+  if (productIds.length > 20 || !productIds.every(isUuid)) problems.push(problem('INVALID', 'At most 20 product ids', 'productIds'));
+  if (f.campaignId && !isUuid(f.campaignId)) problems.push(problem('INVALID', 'Not a valid id', 'campaignId'));
+  const address = ['line1', 'line2', 'city', 'region', 'postcode'].some((k) => f[k])
+    ? {
+        line1: text('line1', 200),
+        line2: text('line2', 200),
+        city: text('city', 100),
+        region: text('region', 100),
+        postcode: text('postcode', 20),
+        country,
+      }
+    : null;
+  return {
+    value: {
+      firstName: text('firstName', 100),
+      lastName: text('lastName', 100),
+      company: text('company', 200),
+      email,
+      mobile,
+      address,
+      productIds,
+      source: text('source', 200),
+      segment,
+      rating: rating as LeadRating | null,
+      category: text('category', 64),
+      budgetAmount: f.budget ?? null,
+      budgetCurrency: f.budget ? currency : null,
+      description: text('description', 2000),
+      campaignId: f.campaignId ?? null,
+    },
+    problems,
+  };
+}
+
+const duplicateProblem = (leadId: string, reasons: readonly string[]) =>
+  problem(
+    'DUPLICATE',
+    `Matches lead ${leadId} (${reasons.join(', ')})`,
+    reasons.includes('EMAIL') ? 'email' : reasons.includes('MOBILE') ? 'mobile' : 'lastName',
+  );
+
+/**
+ * Duplicates of each keyed row against the storefront's leads and earlier rows; answers row → problem.
+ * Earlier rows are indexed under `row:<n>` ids so a match says which row it repeats.
+ */
+async function duplicatesOf(sql: Sql, storefrontId: string, rows: { row: number; keys: ContactKeys }[]): Promise<Map<number, BulkProblem>> {
+  const index = contactIndex();
+  for (const c of await candidateLeads(
+    sql,
+    storefrontId,
+    rows.map((r) => r.keys),
+  ))
+    index.add(c);
+  const found = new Map<number, BulkProblem>();
+  for (const { row, keys } of rows) {
+    const best = index.findByKeys(keys)[0];
+    if (best) {
+      found.set(
+        row,
+        best.id.startsWith('row:')
+          ? problem('DUPLICATE', `Same person as row ${best.id.slice(4)} (${best.reasons.join(', ')})`, 'email')
+          : duplicateProblem(best.id, best.reasons),
+      );
+      continue;
+    }
+    index.add({ id: `row:${row}`, keys });
+  }
+  return found;
+}
+
+const sqlOf =
+  (em: EntityManager): Sql =>
+  (query, params) =>
+    em.execute(query, params) as Promise<Record<string, unknown>[]>;
+
+export const leadImport = defineBulkAction({
+  name: 'lead.import',
+  module: 'opportunity',
+  scope: SCOPES.write,
+  async validate(em, { storefrontId }, rows): Promise<BulkChecked[]> {
+    const parsed = rows.map((r) => ({ row: r.row, ...parseLeadRow(r.data) }));
+    const keyed = parsed.filter((p) => p.problems.length === 0).map((p) => ({ row: p.row, keys: leadKeys(p.value) }));
+    const dupes = await duplicatesOf(sqlOf(em), storefrontId, keyed);
+    return parsed.map(({ row, value, problems }) => {
+      const dupe = dupes.get(row);
+      if (dupe) problems.push(dupe);
+      return problems.length ? { row, value: null, problems } : { row, value, problems };
+    });
+  },
+  async applyBatch(em, { storefrontId }, rows): Promise<BulkOutcome[]> {
+    const values = rows.map((r) => ({ row: r.row, value: r.value as ImportedLead }));
+    const dupes = await duplicatesOf(
+      sqlOf(em),
+      storefrontId,
+      values.map((v) => ({ row: v.row, keys: leadKeys(v.value) })),
+    );
+    const now = new Date();
+    const outcomes = values.map(({ row, value }) => {
+      const dupe = dupes.get(row);
+      if (dupe) return failed(row, dupe);
+      const id = newId();
+      const lead = em.create(Lead, {
+        id,
+        storefrontId,
+        channel: 'BULK',
+        status: 'NEW',
+        ...value,
+        customerId: null,
+        partnerId: null,
+        ownerStaffId: null,
+        scoreExplanation: [],
+        duplicateOf: null,
+        consent: null,
+        capturedAt: now,
+        createdBy: 'bulk',
+      });
+      duplicatesChecked.add(lead);
+      return succeeded(row, id);
+    });
+    await em.flush();
+    return outcomes;
+  },
+});
+
+export const opportunityBulkActions = [leadImport];
+
+/** For the kit resolvers: this subgraph's Postgres schema. */
+export const BULK_SCHEMA = 'opportunity';

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../../stack/src/stack.js';
+import { codes, GENEROUS_COST, type Response, signIn, startTestStack } from '../../../tests/support/stack.js';
+import { freshBrand, insertLeads, opportunitySql, subgraph } from './support.js';
+
+/**
+ * Lead import through the router and the bulk framework (customer orchestrates, opportunity validates
+ * and applies `lead.import`): counts and row reasons before anything is written, then per-row results
+ * after the job; duplicates within the file and against the brand's leads never become leads; 10,000
+ * rows in one operation. Runs in a brand of this file's own so no other file's lists see the rows.
+ */
+let stack: Stack;
+type Gql = (query: string, variables?: Record<string, unknown>) => Promise<Response>;
+let admin: Gql;
+let brand: string;
+let voltManager: Gql;
+
+beforeAll(async () => {
+  stack = await startTestStack({ cost: GENEROUS_COST });
+  ({ gql: admin, storefrontId: brand } = await freshBrand(stack));
+  voltManager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+}, 60_000);
+afterAll(() => stack.stop());
+
+const OPERATION = 'id status action module storefrontId stats { total valid invalid succeeded failed pending batchCount }';
+const CREATE = `mutation ($input: BulkOperationCreateInput!) { bulkOperationCreate(input: $input) {
+  bulkOperation { ${OPERATION} rows(first: 100, status: INVALID) { edges { node { number errors { field code message } } } } }
+  userErrors { field code message } } }`;
+const CONFIRM = `mutation ($input: BulkOperationIdInput!) { bulkOperationConfirm(input: $input) { bulkOperation { id status } userErrors { code } } }`;
+const RESULTS = `query ($id: ID!, $after: String) { bulkOperation(id: $id) { ${OPERATION}
+  rows(first: 100, after: $after) { edges { node { number status resultId errors { field code message } } } pageInfo { hasNextPage endCursor } } } }`;
+
+type Op = { id: string; status: string; stats: Record<string, number>; rows: { edges: { node: Record<string, any> }[] } };
+const tag = () => Math.random().toString(36).slice(2, 8);
+const runJob = (operationId: string) =>
+  (subgraph(stack, 'customer').server.tasks['bulk:run'] as (payload: unknown) => Promise<{ status: string }>)({ operationId });
+
+async function create(gql: Gql, content: string): Promise<{ op: Op | null; userErrors: { code: string }[] }> {
+  const res = await gql(CREATE, { input: { action: 'lead.import', format: 'CSV', content } });
+  expect(res.body.errors).toBeUndefined();
+  const payload = res.body.data?.bulkOperationCreate;
+  return { op: payload.bulkOperation, userErrors: payload.userErrors };
+}
+
+async function confirmAndRun(id: string): Promise<void> {
+  const res = await admin(CONFIRM, { input: { id } });
+  expect(res.body.data?.bulkOperationConfirm.userErrors).toEqual([]);
+  expect((await runJob(id)).status).toBe('COMPLETED');
+}
+
+const leadsOfBrand = async (where = '', params: unknown[] = []) =>
+  opportunitySql(stack, `select * from opportunity.lead where storefront_id = ? ${where} order by id`, [brand, ...params]);
+
+describe('lead.import', () => {
+  it('answers total / valid / invalid with row reasons before processing, then created and duplicate rows per row', async () => {
+    const t = tag();
+    const [existing] = await insertLeads(stack, brand, [{ firstName: 'Old', lastName: 'Lead', email: `old-${t}@example.com` }]);
+    const content = [
+      'First name,Last name,Email,Mobile,Country,Rating,Budget,Currency,Source',
+      `Ada,One,ada-${t}@example.com,+353871230101,,HOT,1500,EUR,Trade show`,
+      `Bad,Email,not-an-email,,,,,,`,
+      `No,Contact,,,,,,,`,
+      `Ada,Again,ADA-${t}@example.com,,,,,,`,
+      `Old,Lead,old-${t}@example.com,,,,,,`,
+      `Cold,Rating,cold-${t}@example.com,,,LUKEWARM,,,`,
+      `Nat,Ional,,087 123 0${Math.floor(100 + Math.random() * 899)},IE,WARM,,,`,
+      `Late,Comer,late-${t}@example.com,,,,,,`,
+    ].join('\n');
+    const { op, userErrors } = await create(admin, content);
+    expect(userErrors).toEqual([]);
+    expect(op).toMatchObject({
+      status: 'VALIDATED',
+      module: 'opportunity',
+      storefrontId: brand,
+      stats: { total: 8, valid: 3, invalid: 5 },
+    });
+    const reasons = op?.rows.edges.map((e) => [
+      e.node.number,
+      e.node.errors.map((x: { field: string; code: string }) => `${x.field}:${x.code}`),
+    ]);
+    expect(reasons).toEqual([
+      [2, ['email:INVALID']],
+      [3, ['email:REQUIRED']],
+      [4, ['email:DUPLICATE']],
+      [5, ['email:DUPLICATE']],
+      [6, ['rating:INVALID']],
+    ]);
+    expect(op?.rows.edges[2].node.errors[0].message).toBe('Same person as row 1 (EMAIL)');
+    expect(op?.rows.edges[3].node.errors[0].message).toBe(`Matches lead ${existing.id} (EMAIL)`);
+    expect(await leadsOfBrand("and channel = 'BULK'")).toEqual([]);
+
+    // Someone records row 8's person between validation and the run: that row is a duplicate, not a lead.
+    const [meanwhile] = await insertLeads(stack, brand, [{ firstName: 'Late', lastName: 'Comer', email: `late-${t}@example.com` }]);
+    await confirmAndRun(op?.id as string);
+    const done = (await admin(RESULTS, { id: op?.id })).body.data?.bulkOperation;
+    expect(done).toMatchObject({ status: 'COMPLETED', stats: { succeeded: 2, failed: 1 } });
+    const byRow = new Map(done.rows.edges.map((e: { node: Record<string, any> }) => [e.node.number, e.node]));
+    expect(byRow.get(8)).toMatchObject({
+      status: 'FAILED',
+      errors: [{ code: 'DUPLICATE', message: `Matches lead ${meanwhile.id} (EMAIL)` }],
+    });
+    const created = await leadsOfBrand("and channel = 'BULK'");
+    expect(created.map((l) => l.id).sort()).toEqual([byRow.get(1), byRow.get(7)].map((n: any) => n.resultId).sort());
+    const ada = created.find((l) => l.first_name === 'Ada');
+    expect(ada).toMatchObject({
+      status: 'NEW',
+      rating: 'HOT',
+      budget_amount: '1500.00',
+      budget_currency: 'EUR',
+      mobile: '+353871230101',
+      source: 'Trade show',
+    });
+    expect(ada?.email_key).toBe(`ada-${t}@example.com`);
+    const national = created.find((l) => l.first_name === 'Nat');
+    expect(national?.mobile).toMatch(/^\+353871230\d{3}$/);
+  });
+
+  it('refuses what is not the caller’s: other brands see neither the operation nor the leads; the module fields are not public', async () => {
+    const { op } = await create(admin, `email,lastName\nsolo-${tag()}@example.com,Solo`);
+    const other = await voltManager('query ($id: ID!) { bulkOperation(id: $id) { id } }', { id: op?.id });
+    expect(other.body.data?.bulkOperation ?? null).toBeNull();
+    const confirm = await voltManager(CONFIRM, { input: { id: op?.id } });
+    expect(confirm.body.data?.bulkOperationConfirm.userErrors.map((e: { code: string }) => e.code)).toEqual(['NOT_FOUND']);
+    const direct = await admin('{ _bulkValidate(input: { action: "lead.import", rows: [] }) { row } }');
+    expect(codes(direct)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+
+  it('imports 10,000 rows: counts first, then every row created or reported, with duplicates across the file caught', async () => {
+    const t = tag();
+    const lines = ['firstName,lastName,email,mobile,rating'];
+    for (let i = 1; i <= 10_000; i++)
+      lines.push(`F${i},L${i},r${i}-${t}@example.com,+3538${String(60_000_000 + i)},${i % 3 ? 'WARM' : 'HOT'}`);
+    // Row 9,500 repeats row 20 (another validation call, another batch); row 30 repeats row 25 (the same call).
+    lines[9_500] = `F20,L20,r20-${t}@example.com,,WARM`;
+    lines[30] = `Again,Same,r25-${t}@example.com,,HOT`;
+    const content = lines.join('\n');
+    const started = Date.now();
+    const { op, userErrors } = await create(admin, content);
+    expect(userErrors).toEqual([]);
+    expect(op?.stats).toMatchObject({ total: 10_000, valid: 9_999, invalid: 1, batchCount: 40 });
+    const validated = Date.now();
+    await confirmAndRun(op?.id as string);
+    const done = (await admin(RESULTS, { id: op?.id })).body.data?.bulkOperation;
+    expect(done.stats).toMatchObject({ succeeded: 9_998, failed: 1, pending: 0 });
+    const [count] = await opportunitySql(
+      stack,
+      `select count(*)::int as n, count(distinct email_key)::int as emails from opportunity.lead where storefront_id = ? and created_by = 'bulk' and email like ?`,
+      [brand, `%-${t}@example.com`],
+    );
+    expect(count).toEqual({ n: 9_998, emails: 9_998 });
+    const failed = await subgraph(stack, 'customer')
+      .orm.em.fork()
+      .getConnection()
+      .execute(`select "row", problems from customer.bulk_operation_row where operation_id = ? and status = 'FAILED'`, [op?.id]);
+    expect(failed).toEqual([{ row: 9_500, problems: [expect.objectContaining({ code: 'DUPLICATE' })] }]);
+    console.info(`lead.import, 10,000 rows: validated in ${validated - started} ms, applied in ${Date.now() - validated} ms`);
+  }, 300_000);
+});

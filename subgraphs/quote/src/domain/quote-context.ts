@@ -1,0 +1,73 @@
+import { actingStorefront, hasScope, type Principal, promotionClient } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { IQuote } from '../entities/index.js';
+import { QUOTE_WRITE } from './access.js';
+import type { LineDraft, PricedDraft } from './lines.js';
+import { priceDrafts } from './lines.js';
+import { type Discount, lineDiscounts, quoteTotals } from './pricing.js';
+import type { QuoteServices } from './services.js';
+
+export type WriteCtx = { em: EntityManager; principal: Principal; services: QuoteServices };
+
+/** Who may write quotes at all: staff with quote:write, partners and customers (their rows, decided per quote). */
+export const mayWrite = (principal: Principal): boolean =>
+  !!actingStorefront(principal) && (principal.kind !== 'staff' || hasScope(principal, QUOTE_WRITE));
+
+/** Only staff grant discounts and write internal notes. */
+export const isStaff = (principal: Principal): boolean => principal.kind === 'staff';
+
+/**
+ * Who the catalog prices a quote for: the signed-in customer themself, otherwise the quote's account
+ * (its negotiated price list and segment), or for a prospect the storefront's prices for its segment.
+ * Only ever used to read products and prices.
+ */
+export function pricingPrincipal(
+  principal: Principal,
+  quote: Pick<IQuote, 'storefrontId' | 'customerId' | 'partnerId' | 'segment'>,
+): Principal {
+  if (principal.kind === 'customer' && principal.id === quote.customerId) return principal;
+  return {
+    kind: quote.customerId ? 'customer' : 'anonymous',
+    id: quote.customerId ?? null,
+    storefrontId: quote.storefrontId,
+    partnerId: quote.partnerId ?? null,
+    roles: [`segment:${quote.segment}`],
+    scopes: [],
+  };
+}
+
+type Priceable = Pick<IQuote, 'storefrontId' | 'customerId' | 'partnerId' | 'segment' | 'currencyCode' | 'promoCodes'>;
+
+/**
+ * The lines priced by the catalog for the quote's buyer, with manual discounts and the promotions the
+ * promotion subgraph finds (first-order promotions never apply to a quote), and the quote's totals.
+ */
+export async function priceQuote(ctx: WriteCtx, quote: Priceable, drafts: LineDraft[], discount: Discount | null, locale: string | null) {
+  const priced = await priceDrafts(ctx.services.peers('catalog'), pricingPrincipal(ctx.principal, quote), drafts, quote.currencyCode);
+  if (!priced.ok) return priced;
+  const evaluation = await promotionClient(ctx.services.peers, 'quote').evaluate(quote.storefrontId, {
+    customerId: quote.customerId ?? null,
+    channel: ctx.principal.kind === 'customer' ? 'WEB' : 'AGENT',
+    couponCodes: quote.promoCodes,
+    isFirstOrder: false,
+    locale,
+    lines: priced.lines.map((l) => ({
+      lineId: l.id,
+      productId: l.productId,
+      categoryId: l.categoryId,
+      kind: l.kind,
+      quantity: l.quantity,
+      unitRecurring: l.recurring,
+      unitOneOff: l.oneOff,
+      parentLineId: l.parentLineId,
+    })),
+  });
+  const codeProblems = evaluation.codeProblems.filter((p) => p.problem);
+  const withManual: PricedDraft[] = lineDiscounts(priced.lines, discount);
+  return {
+    ok: true as const,
+    lines: withManual,
+    totals: quoteTotals(priced.lines, discount, evaluation.discounts, quote.currencyCode),
+    codeProblems,
+  };
+}

@@ -1,0 +1,59 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  Contract,
+  ContractEvent,
+  ContractLine,
+  type ContractStatus,
+  ContractTemplate,
+  type IContract,
+  type IContractEvent,
+  type IContractLine,
+  type IContractTemplate,
+} from './contract.entity.js';
+
+export type ContractPageOptions = {
+  customerIds?: readonly string[];
+  orderIds?: readonly string[];
+  status?: ContractStatus | null;
+  after: string | null;
+  limit: number;
+};
+
+/** The contracts of `ids` within a row scope (ids must be UUIDs). */
+export const contractsIn = (em: EntityManager, scope: FilterQuery<IContract>, ids: readonly string[]): Promise<IContract[]> =>
+  em.find(Contract, { $and: [scope, { id: { $in: [...ids] } }] });
+
+/** Newest first (UUIDv7 ids), keyset after `after`; optionally of given customers or orders, or one status. */
+export const contractsPage = (em: EntityManager, scope: FilterQuery<IContract>, options: ContractPageOptions): Promise<IContract[]> =>
+  em.find(
+    Contract,
+    {
+      $and: [
+        scope,
+        options.customerIds ? { customerId: { $in: [...options.customerIds] } } : {},
+        options.orderIds ? { orderId: { $in: [...options.orderIds] } } : {},
+        options.status ? { status: options.status } : {},
+        options.after ? { id: { $lt: options.after } } : {},
+      ],
+    },
+    { orderBy: { id: 'desc' }, limit: options.limit },
+  );
+
+export const contractLinesOf = (em: EntityManager, contractIds: readonly string[]): Promise<IContractLine[]> =>
+  em.find(ContractLine, { contract: { $in: [...contractIds] } }, { orderBy: { position: 'asc' } });
+
+export const contractEventsOf = (em: EntityManager, contractIds: readonly string[]): Promise<IContractEvent[]> =>
+  em.find(ContractEvent, { contract: { $in: [...contractIds] } }, { orderBy: { at: 'asc', id: 'asc' } });
+
+export const templatesIn = (em: EntityManager, storefrontId: string, ids: readonly string[]): Promise<IContractTemplate[]> =>
+  em.find(ContractTemplate, { storefrontId, id: { $in: [...ids] } });
+
+export const templatesOf = (em: EntityManager, storefrontId: string, includeInactive: boolean): Promise<IContractTemplate[]> =>
+  em.find(ContractTemplate, { storefrontId, ...(includeInactive ? {} : { active: true }) }, { orderBy: { name: 'asc' } });
+
+/** The next contract number of the year, e.g. C-2026-000042. */
+export async function nextContractNumber(em: EntityManager, now: Date): Promise<string> {
+  const [row] = await em.execute<{ n: string }[]>(`select nextval('"quote"."contract_number_seq"')::text as n`);
+  return `C-${now.getUTCFullYear()}-${row.n.padStart(6, '0')}`;
+}

@@ -1,0 +1,73 @@
+import { columns, type TaxCategory, type TotalsData } from '@dcrm/kit';
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+
+/** TMF648 Quote states: DRAFT = inProgress, SUBMITTED = pending; the others by name. */
+export const QUOTE_STATUSES = ['DRAFT', 'SUBMITTED', 'APPROVED', 'REJECTED', 'ACCEPTED', 'CANCELLED'] as const;
+export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
+
+export const DISCOUNT_TYPES = ['PERCENT', 'AMOUNT'] as const;
+export type DiscountType = (typeof DISCOUNT_TYPES)[number];
+
+/** The contact a quote is for when it is not for an account. */
+export type Prospect = { name: string; email?: string | null; phone?: string | null; company?: string | null };
+
+/**
+ * One revision of a quote. `segment` and `partnerId` are copied from the account when written (or
+ * chosen by staff for a prospect) so access is decided without asking the customer subgraph.
+ */
+export const Quote = defineEntity({
+  name: 'Quote',
+  tableName: 'quote',
+  properties: {
+    id: columns.id(),
+    storefrontId: p.uuid(),
+    customerId: p.uuid().nullable(),
+    partnerId: p.uuid().nullable(),
+    segment: p.string(),
+    prospect: p.json<Prospect>().nullable(),
+    opportunityId: p.uuid().nullable(),
+    number: p.string(),
+    revision: p.integer().default(1),
+    status: p.enum(QUOTE_STATUSES).default('DRAFT'),
+    validFrom: p.datetime(),
+    validUntil: p.datetime(),
+    currencyCode: p.string().length(3),
+    discountType: p.enum(DISCOUNT_TYPES).nullable(),
+    discountValue: p.decimal('string').precision(12).scale(2).nullable(),
+    /** As last priced: line, quote and promotion discounts included (`appliedDiscounts`: the promotions). */
+    promoCodes: p.json<string[]>().onCreate(() => []),
+    totals: p.json<TotalsData>(),
+    internalNote: p.text().nullable(),
+    createdBy: p.string().nullable(),
+    createdAt: columns.createdAt(),
+    updatedAt: columns.updatedAt(),
+    version: columns.version(),
+  },
+});
+export type IQuote = InferEntity<typeof Quote>;
+
+/** A product on a quote with its priced snapshot (unit prices tax-exclusive) and its line discount. */
+export const QuoteLine = defineEntity({
+  name: 'QuoteLine',
+  tableName: 'quote_line',
+  properties: {
+    id: columns.id(),
+    quote: () => p.manyToOne(Quote),
+    position: p.integer(),
+    productId: p.uuid(),
+    parentLineId: p.uuid().nullable(),
+    name: p.string(),
+    kind: p.string(),
+    quantity: p.integer(),
+    discountType: p.enum(DISCOUNT_TYPES).nullable(),
+    discountValue: p.decimal('string').precision(12).scale(2).nullable(),
+    recurringPrice: p.decimal('string').precision(12).scale(2).nullable(),
+    oneOffPrice: p.decimal('string').precision(12).scale(2).nullable(),
+    deposit: p.decimal('string').precision(12).scale(2).nullable(),
+    taxCategory: p.enum(['STANDARD', 'REDUCED', 'ZERO', 'EXEMPT'] as const satisfies readonly TaxCategory[]).default('STANDARD'),
+    /** What the line discount takes off the line (all units), tax-exclusive. */
+    discountOneOff: p.decimal('string').precision(12).scale(2).default('0.00'),
+    discountRecurring: p.decimal('string').precision(12).scale(2).default('0.00'),
+  },
+});
+export type IQuoteLine = InferEntity<typeof QuoteLine>;
