@@ -75,7 +75,8 @@ describe('the other side is told', () => {
   it("with nobody assigned, the brand's support team hears of it; internal notes and staff replies tell no staff", async () => {
     const raised = await raise('Voicemail not working');
     // Assignment rules may have placed it: take it out of every queue first.
-    const { version } = (await as.manager('query ($id: ID!) { ticket(id: $id) { version } }', { id: raised.id })).body.data?.ticket;
+    const read = await as.manager('query ($id: ID!) { ticket(id: $id) { version } }', { id: raised.id });
+    const version = read.body.data?.ticket.version as number;
     const ticket = (await ok(as.manager, ASSIGN, { id: raised.id, version, assigneeStaffId: null, teamId: null }, 'ticketAssign')).ticket;
     const { comment } = await ok(as.customer, COMMENT, { ticketId: ticket.id, body: 'Any news?' }, 'ticketCommentAdd');
     const staff = [...new Set((await notices(comment.id)).map((n) => n.staff_id))].sort();
