@@ -14,6 +14,7 @@ import { Migration20261201271NpsAfterTicket } from './20261201-271-nps-after-tic
 import { Migration20261201350ContractRenewalTemplate } from './20261201-350-contract-renewal-template.js';
 import { Migration20261201401Teams } from './20261201-401-teams.js';
 import { Migration20261201402StaffTemplates } from './20261201-402-staff-templates.js';
+import { Migration20261201451TicketReplyTemplate } from './20261201-451-ticket-reply-template.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   { name: '20261201-350-contract-renewal-template', class: Migration20261201350ContractRenewalTemplate },
   { name: '20261201-401-teams', class: Migration20261201401Teams },
   { name: '20261201-402-staff-templates', class: Migration20261201402StaffTemplates },
+  { name: '20261201-451-ticket-reply-template', class: Migration20261201451TicketReplyTemplate },
 ];

@@ -1,4 +1,5 @@
 export * from './access.js';
+export * from './account-tree.js';
 export * from './audit-record.js';
 export * from './audit-subscriber.js';
 export * from './audit-trail.js';
@@ -45,6 +46,7 @@ export * from './secrets.js';
 export * from './server.js';
 export * from './shutdown.js';
 export * from './sign-in-guard.js';
+export * from './signed-token.js';
 export * from './sql-counter.js';
 export * from './staff-directory.js';
 export * from './subgraph.js';

@@ -159,6 +159,8 @@ export const SERVICE_SCOPES = {
   orderPlaceForSale: 'order:place-for-sale',
   /** cart → catalog products priced for the account a service principal carries (`Principal.account`) */
   accountPricing: 'pricing:account',
+  /** an inbound mail/SMS gateway (provider webhooks) → ticket `ticketReplyReceive` */
+  ticketReply: 'ticket:reply',
 } as const;
 
 export type ServiceScope = (typeof SERVICE_SCOPES)[keyof typeof SERVICE_SCOPES];

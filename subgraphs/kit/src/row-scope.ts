@@ -1,7 +1,12 @@
 import { type Principal, segmentsOf } from './principal.js';
 
 /** Columns a customer-owned row carries so access can be decided without asking the customer subgraph. */
-export type AccountRowFilter = { storefrontId: string; customerId?: string; partnerId?: string; segment?: { $in: string[] } };
+export type AccountRowFilter = {
+  storefrontId: string;
+  customerId?: string | { $in: string[] };
+  partnerId?: string;
+  segment?: { $in: string[] };
+};
 
 /**
  * Rows of accounts a principal may see, as a MikroORM filter (null: none): the customer's own, a

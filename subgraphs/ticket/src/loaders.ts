@@ -1,7 +1,8 @@
-import { byId, groupedBy, type Principal } from '@dcrm/kit';
+import { accountTreeOf, byId, groupedBy, isAccountAdmin, type Principal } from '@dcrm/kit';
+import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
-import { seesInternal, ticketScope } from './domain/access.js';
+import { seesInternal, ticketReadScope, ticketScope } from './domain/access.js';
 import type { TicketServices } from './domain/services.js';
 import {
   type ITicket,
@@ -40,15 +41,28 @@ const ATTACHMENT_FIELDS = [
  * loaded for tickets already visible (their parent resolved through the scope), internal ones only
  * for staff.
  */
-export function createTicketLoaders(em: EntityManager, principal: Principal, _services: TicketServices) {
+export function createTicketLoaders(em: EntityManager, principal: Principal, services: TicketServices) {
   const scope = ticketScope(principal);
+  // A business account's holder also reads its sub-accounts' tickets: the tree is asked once per request.
+  let read: Promise<FilterQuery<ITicket> | null> | null = null;
+  const readScope = () => {
+    read ??=
+      scope && isAccountAdmin(principal)
+        ? accountTreeOf(services.peers('customer'), principal).then((tree) => ticketReadScope(principal, tree))
+        : Promise.resolve(scope);
+    return read;
+  };
   const internal = seesInternal(principal);
   const none = <T>() => Promise.resolve([] as T[]);
   const perStatus = new Map<string, DataLoader<string, ITicket[]>>();
   return {
     scope,
+    readScope,
     ticket: byId<ITicket>(
-      (ids) => (scope ? em.find(Ticket, { $and: [scope, { id: { $in: [...ids] } }] }) : none()),
+      async (ids) => {
+        const visible = await readScope();
+        return visible ? em.find(Ticket, { $and: [visible, { id: { $in: [...ids] } }] }) : [];
+      },
       (t) => t.id,
     ),
     knowledge: createKnowledgeLoaders(em, principal),
@@ -58,14 +72,16 @@ export function createTicketLoaders(em: EntityManager, principal: Principal, _se
       let loader = perStatus.get(key);
       if (!loader) {
         loader = groupedBy<ITicket>(
-          (ids) =>
-            scope
+          async (ids) => {
+            const visible = await readScope();
+            return visible
               ? em.find(
                   Ticket,
-                  { $and: [scope, { customerId: { $in: [...ids] } }, status?.length ? { status: { $in: [...status] } } : {}] },
+                  { $and: [visible, { customerId: { $in: [...ids] } }, status?.length ? { status: { $in: [...status] } } : {}] },
                   { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
                 )
-              : none(),
+              : [];
+          },
           (t) => t.customerId,
         );
         perStatus.set(key, loader);
@@ -73,19 +89,26 @@ export function createTicketLoaders(em: EntityManager, principal: Principal, _se
       return loader;
     },
     orderTickets: groupedBy<ITicket>(
-      (ids) =>
-        scope
-          ? em.find(Ticket, { $and: [scope, { relatedOrderId: { $in: [...ids] } }] }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] })
-          : none(),
+      async (ids) => {
+        const visible = await readScope();
+        return visible
+          ? em.find(
+              Ticket,
+              { $and: [visible, { relatedOrderId: { $in: [...ids] } }] },
+              { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
+            )
+          : [];
+      },
       (t) => t.relatedOrderId as string,
     ),
     /** Open tickets per account, counted from their open rows (few per account). */
     outstanding: byId<Outstanding & { id: string }>(
       async (ids) => {
-        if (!scope) return [];
+        const visible = await readScope();
+        if (!visible) return [];
         const open = await em.find(
           Ticket,
-          { $and: [scope, { customerId: { $in: [...ids] } }, { status: { $in: [...OPEN_STATUSES] } }] },
+          { $and: [visible, { customerId: { $in: [...ids] } }, { status: { $in: [...OPEN_STATUSES] } }] },
           { fields: ['id', 'customerId', 'breached', 'createdAt'] },
         );
         return ids.map((id) => {

@@ -2,8 +2,8 @@ import { type Principal, segmentsOf } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { ICustomer, IPartner, IStaff } from '../entities/index.js';
 
-/** The role a BUSINESS account's holder gets at login: it may see the accounts below its own. */
-export const ACCOUNT_ADMIN = 'account-admin';
+// The role a BUSINESS account's holder gets at sign-in is kit's, so other modules widen its scope alike.
+export { ACCOUNT_ADMIN } from '@dcrm/kit';
 
 /**
  * Which accounts a principal may see, as a filter, or null for none. Always within the principal's

@@ -1,4 +1,4 @@
-import { accountRowScope, actingStorefront, forbidden, hasScope, type Principal } from '@dcrm/kit';
+import { type AccountRowFilter, accountRowScope, actingStorefront, forbidden, hasScope, type Principal, withAccountTree } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { ActorKind, ITicket } from '../entities/index.js';
 
@@ -17,6 +17,14 @@ export function ticketScope(principal: Principal): FilterQuery<ITicket> | null {
   if (principal.kind === 'staff' && !hasScope(principal, TICKET_READ)) return null;
   if (principal.kind !== 'customer' && principal.kind !== 'staff' && principal.kind !== 'partner') return null;
   return accountRowScope(principal) as FilterQuery<ITicket> | null;
+}
+
+/**
+ * Tickets a principal may read: `ticketScope`, and for a business account's holder also the tickets of
+ * its sub-accounts (`tree`: kit `accountTreeOf`, the customer subgraph's answer). Writes keep to `ticketScope`.
+ */
+export function ticketReadScope(principal: Principal, tree: readonly string[]): FilterQuery<ITicket> | null {
+  return withAccountTree(ticketScope(principal) as AccountRowFilter | null, principal, tree) as FilterQuery<ITicket> | null;
 }
 
 /** Staff see internal comments and attachments (they hold `ticket:read` to see the ticket at all). */

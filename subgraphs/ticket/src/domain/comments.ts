@@ -1,8 +1,15 @@
-import { Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, fail, ok, type Principal, type Result, type UserError } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type ITicket, type ITicketComment, TicketAttachment, TicketComment } from '../entities/index.js';
+import {
+  type ActorKind,
+  type CommentChannel,
+  type ITicket,
+  type ITicketComment,
+  TicketAttachment,
+  TicketComment,
+} from '../entities/index.js';
 import { actorIdOf, writerOf } from './access.js';
-import { type AttachmentInput, decodeAttachments } from './attachments.js';
+import { type AttachmentInput, type DecodedAttachment, decodeAttachments } from './attachments.js';
 import { lifecycleSettings } from './lifecycle.js';
 import type { TicketServices } from './services.js';
 import { slaSync } from './sla/sync.js';
@@ -38,42 +45,79 @@ export async function ticketCommentAdd(
     if (!internal && ['CLOSED', 'CANCELLED', 'REJECTED'].includes(ticket.status)) {
       return fail('TICKET_CLOSED', `A ${ticket.status} ticket takes no more comments: raise a new one`, ['input', 'ticketId']);
     }
-    const comment = tx.create(TicketComment, {
-      ticketId: ticket.id,
-      storefrontId: ticket.storefrontId,
-      customerId: ticket.customerId,
-      internal,
-      authorKind: actor,
-      authorId: actorIdOf(principal),
-      body: input.body.trim(),
-      createdAt: now,
-    });
-    for (const file of files) {
-      tx.create(TicketAttachment, {
-        ticketId: ticket.id,
-        storefrontId: ticket.storefrontId,
-        internal,
-        ...file,
-        uploadedByKind: actor,
-        uploadedById: actorIdOf(principal),
-        createdAt: now,
-      });
-    }
-    if (actor === 'STAFF' && !internal && !ticket.firstRespondedAt) {
-      ticket.firstRespondedAt = now;
-      await slaSync(tx, services, ticket, now); // the response clock stops
-    }
-    if (actor !== 'STAFF' && ticket.status === 'PENDING') {
-      const moved = await applyMove(
-        tx,
-        services,
-        lifecycleSettings(),
-        ticket,
-        { to: 'IN_PROGRESS', actor, actorId: actorIdOf(principal), reason: 'Reply received' },
-        now,
-      );
-      if ('error' in moved) return { ok: false as const, errors: [moved.error] };
-    }
+    const comment = await recordComment(
+      tx,
+      services,
+      ticket,
+      { actor, actorId: actorIdOf(principal), internal, body: input.body, files, channel: 'API', providerMessageId: null },
+      now,
+    );
+    if ('error' in comment) return { ok: false as const, errors: [comment.error] };
     return ok({ comment, ticket });
   });
+}
+
+/** A comment as it is recorded: who wrote it, how it arrived, and its files. */
+export type CommentRecord = {
+  actor: ActorKind;
+  actorId: string | null;
+  internal: boolean;
+  body: string;
+  files: DecodedAttachment[];
+  channel: CommentChannel;
+  providerMessageId: string | null;
+};
+
+/**
+ * Records a comment on a ticket locked for this transaction (whoever checked the writer): its files,
+ * the first response when staff answer in public, and the move back to IN_PROGRESS when the
+ * customer's side replies to a ticket PENDING on them.
+ */
+export async function recordComment(
+  tx: EntityManager,
+  services: TicketServices,
+  ticket: ITicket,
+  record: CommentRecord,
+  now: Date,
+): Promise<ITicketComment | { error: UserError }> {
+  const { actor, actorId, internal, files } = record;
+  const comment = tx.create(TicketComment, {
+    ticketId: ticket.id,
+    storefrontId: ticket.storefrontId,
+    customerId: ticket.customerId,
+    internal,
+    authorKind: actor,
+    authorId: actorId,
+    body: record.body.trim(),
+    channel: record.channel,
+    providerMessageId: record.providerMessageId,
+    createdAt: now,
+  });
+  for (const file of files) {
+    tx.create(TicketAttachment, {
+      ticketId: ticket.id,
+      storefrontId: ticket.storefrontId,
+      internal,
+      ...file,
+      uploadedByKind: actor,
+      uploadedById: actorId,
+      createdAt: now,
+    });
+  }
+  if (actor === 'STAFF' && !internal && !ticket.firstRespondedAt) {
+    ticket.firstRespondedAt = now;
+    await slaSync(tx, services, ticket, now); // the response clock stops
+  }
+  if (actor !== 'STAFF' && ticket.status === 'PENDING') {
+    const moved = await applyMove(
+      tx,
+      services,
+      lifecycleSettings(),
+      ticket,
+      { to: 'IN_PROGRESS', actor, actorId, reason: 'Reply received' },
+      now,
+    );
+    if ('error' in moved) return moved;
+  }
+  return comment;
 }

@@ -1,4 +1,9 @@
-import type { NotifyRule } from '@dcrm/kit';
+import type { NotifyRow, NotifyRule } from '@dcrm/kit';
+import { replyTokenFor } from './reply-token.js';
+
+// Both notices carry `replyToken`: an email or SMS answering them comes back through `ticketReplyReceive`.
+const replyTokenOf = (ticketId: unknown, row: NotifyRow) =>
+  replyTokenFor({ ticketId: ticketId as string, customerId: row.customerId as string, storefrontId: row.storefrontId as string });
 
 /**
  * What ticket changes tell the customer (kit notify-on-change.ts), through the customer subgraph's
@@ -17,6 +22,7 @@ export const notifyRules: NotifyRule[] = [
       subject: ticket.subject as string,
       status: ticket.status as string,
       reason: ((ticket.status === 'RESOLVED' ? ticket.resolution : ticket.statusReason) as string | null) ?? null,
+      replyToken: replyTokenOf(ticket.id, ticket),
     }),
   },
   {
@@ -25,6 +31,10 @@ export const notifyRules: NotifyRule[] = [
     template: 'ticket.commented',
     recipients: (comment) =>
       !comment.internal && comment.authorKind === 'STAFF' && comment.customerId ? { customerId: comment.customerId as string } : null,
-    variables: (comment) => ({ ticketId: comment.ticketId as string, comment: comment.body as string }),
+    variables: (comment) => ({
+      ticketId: comment.ticketId as string,
+      comment: comment.body as string,
+      replyToken: replyTokenOf(comment.ticketId, comment),
+    }),
   },
 ];

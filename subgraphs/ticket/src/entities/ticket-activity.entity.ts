@@ -24,6 +24,10 @@ export const TicketStatusChange = defineEntity({
 });
 export type ITicketStatusChange = InferEntity<typeof TicketStatusChange>;
 
+/** How a comment reached a ticket: written through dcrm's API, or an email or SMS reply recorded from the provider. */
+export const COMMENT_CHANNELS = ['API', 'EMAIL', 'SMS'] as const;
+export type CommentChannel = (typeof COMMENT_CHANNELS)[number];
+
 /** A comment: public (the customer and partner see it) or internal (staff only). */
 export const TicketComment = defineEntity({
   name: 'TicketComment',
@@ -37,6 +41,9 @@ export const TicketComment = defineEntity({
     authorKind: p.enum(ACTOR_KINDS),
     authorId: p.string().nullable(),
     body: p.text(),
+    channel: p.enum(COMMENT_CHANNELS).default('API'),
+    /** The provider's message id of an email or SMS reply: the same one is recorded once. */
+    providerMessageId: p.string().nullable(),
     createdAt: columns.createdAt(),
   },
 });

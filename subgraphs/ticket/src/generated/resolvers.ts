@@ -288,6 +288,8 @@ export type TicketComment = {
   body: Scalars['String']['output'];
   /** When it was written. */
   createdAt: Scalars['DateTime']['output'];
+  /** How it reached the ticket: written through dcrm, or an email or SMS reply. */
+  channel: TicketCommentChannel;
 };
 
 /** A file attached to a ticket (its bytes are kept by dcrm, at most `DCRM_TICKET_ATTACHMENT_MAX_BYTES`). */
@@ -619,6 +621,11 @@ export type Mutation = {
   businessCalendarSet: BusinessCalendarPayload;
   /** Staff with `ticket:admin`: create or change an SLA policy of the acting storefront (applies to tickets raised afterwards). */
   slaPolicySet: SlaPolicyPayload;
+  /**
+   * Inbound gateway only (a service principal of the brand with scope `ticket:reply`, never a client):
+   * records an email or SMS reply to a ticket notification as the customer's public comment.
+   */
+  ticketReplyReceive: TicketReplyReceivePayload;
 };
 
 
@@ -684,6 +691,11 @@ export type MutationBusinessCalendarSetArgs = {
 
 export type MutationSlaPolicySetArgs = {
   input: SlaPolicySetInput;
+};
+
+
+export type MutationTicketReplyReceiveArgs = {
+  input: TicketReplyReceiveInput;
 };
 
 /** Review states of a solution article: written, reviewed, published to customers, retired. */
@@ -1199,6 +1211,42 @@ export type TicketSla = {
   escalationLevel: Scalars['Int']['output'];
 };
 
+/** How a comment reached a ticket. */
+export type TicketCommentChannel =
+  /** Written through dcrm's API: self-care, the back office, a partner portal or integration, a chatbot. */
+  | 'API'
+  /** An email reply to a ticket notification, recorded from the mail provider. */
+  | 'EMAIL'
+  /** An SMS reply to a ticket notification, recorded from the SMS provider. */
+  | 'SMS';
+
+/** An email or SMS reply to a ticket notification, as the provider's webhook delivered it to the inbound gateway. */
+export type TicketReplyReceiveInput = {
+  /** The `replyToken` variable of the notification answered (e.g. from its reply-to address `reply+<token>@…`). */
+  replyToken: Scalars['String']['input'];
+  /** EMAIL or SMS. */
+  channel: TicketCommentChannel;
+  /** The sender: an email `From` (`Name <a@b>` or `a@b`) or an E.164 number; it must be the account's registered email or mobile. */
+  from: Scalars['String']['input'];
+  /** The reply's text (quoted history already stripped by the gateway), at most 10,000 characters. */
+  body: Scalars['String']['input'];
+  /** The provider's id of the message: a retried webhook with the same id is recorded once. */
+  providerMessageId: Scalars['String']['input'];
+  /** When the provider received it (default now; a time in the future counts as now). */
+  receivedAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** A recorded reply, or why it was not recorded. */
+export type TicketReplyReceivePayload = {
+  __typename?: 'TicketReplyReceivePayload';
+  /** The comment recorded (for a duplicate: the one recorded the first time); null when refused. */
+  comment?: Maybe<TicketComment>;
+  /** True when this provider message was already recorded: nothing changed. */
+  duplicate: Scalars['Boolean']['output'];
+  /** Why it was refused: INVALID_TOKEN, SENDER_MISMATCH, NOT_FOUND, TICKET_CLOSED, INVALID, BLANK, TOO_LONG. */
+  userErrors: Array<UserError>;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1455,6 +1503,9 @@ export type ResolversTypes = {
   SlaPolicySetInput: SlaPolicySetInput;
   SlaPolicyPayload: ResolverTypeWrapper<Omit<SlaPolicyPayload, 'policy'> & { policy?: Maybe<ResolversTypes['SlaPolicy']> }>;
   TicketSla: ResolverTypeWrapper<TicketSlaView>;
+  TicketCommentChannel: TicketCommentChannel;
+  TicketReplyReceiveInput: TicketReplyReceiveInput;
+  TicketReplyReceivePayload: ResolverTypeWrapper<Omit<TicketReplyReceivePayload, 'comment'> & { comment?: Maybe<ResolversTypes['TicketComment']> }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1529,6 +1580,8 @@ export type ResolversParentTypes = {
   SlaPolicySetInput: SlaPolicySetInput;
   SlaPolicyPayload: Omit<SlaPolicyPayload, 'policy'> & { policy?: Maybe<ResolversParentTypes['SlaPolicy']> };
   TicketSla: TicketSlaView;
+  TicketReplyReceiveInput: TicketReplyReceiveInput;
+  TicketReplyReceivePayload: Omit<TicketReplyReceivePayload, 'comment'> & { comment?: Maybe<ResolversParentTypes['TicketComment']> };
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1656,6 +1709,7 @@ export type TicketCommentResolvers<ContextType = TicketContext, ParentType exten
   author?: Resolver<ResolversTypes['TicketActor'], ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['TicketCommentChannel'], ParentType, ContextType>;
 };
 
 export type TicketAttachmentResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketAttachment'] = ResolversParentTypes['TicketAttachment']> = {
@@ -1726,6 +1780,7 @@ export type MutationResolvers<ContextType = TicketContext, ParentType extends Re
   ticketArticleLink?: Resolver<ResolversTypes['TicketArticleLinkPayload'], ParentType, ContextType, RequireFields<MutationTicketArticleLinkArgs, 'input'>>;
   businessCalendarSet?: Resolver<ResolversTypes['BusinessCalendarPayload'], ParentType, ContextType, RequireFields<MutationBusinessCalendarSetArgs, 'input'>>;
   slaPolicySet?: Resolver<ResolversTypes['SlaPolicyPayload'], ParentType, ContextType, RequireFields<MutationSlaPolicySetArgs, 'input'>>;
+  ticketReplyReceive?: Resolver<ResolversTypes['TicketReplyReceivePayload'], ParentType, ContextType, RequireFields<MutationTicketReplyReceiveArgs, 'input'>>;
 };
 
 export type ArticleStatusChangeResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['ArticleStatusChange'] = ResolversParentTypes['ArticleStatusChange']> = {
@@ -1900,6 +1955,12 @@ export type TicketSlaResolvers<ContextType = TicketContext, ParentType extends R
   escalationLevel?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type TicketReplyReceivePayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketReplyReceivePayload'] = ResolversParentTypes['TicketReplyReceivePayload']> = {
+  comment?: Resolver<Maybe<ResolversTypes['TicketComment']>, ParentType, ContextType>;
+  duplicate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1994,6 +2055,7 @@ export type Resolvers<ContextType = TicketContext> = {
   SlaPolicy?: SlaPolicyResolvers<ContextType>;
   SlaPolicyPayload?: SlaPolicyPayloadResolvers<ContextType>;
   TicketSla?: TicketSlaResolvers<ContextType>;
+  TicketReplyReceivePayload?: TicketReplyReceivePayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

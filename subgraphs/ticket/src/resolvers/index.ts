@@ -6,6 +6,7 @@ import { dashboardResolvers } from './dashboard.js';
 import { slaResolvers } from './sla.js';
 import { ticketActivityResolvers } from './ticket-activity.js';
 import { ticketMutationResolvers } from './ticket-mutations.js';
+import { ticketReplyResolvers } from './ticket-replies.js';
 import { ticketResolvers } from './tickets.js';
 
 export const resolvers: TicketResolvers = mergeResolvers(
@@ -15,5 +16,6 @@ export const resolvers: TicketResolvers = mergeResolvers(
   ticketMutationResolvers,
   articleResolvers,
   dashboardResolvers,
+  ticketReplyResolvers,
   slaResolvers,
 );

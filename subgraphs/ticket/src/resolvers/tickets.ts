@@ -17,7 +17,7 @@ export const ticketResolvers: TicketResolvers = {
       assertStaffMayRead(ctx);
       const sort = args.sort ?? 'NEWEST';
       const page = parsePage(args, sort, sort === 'PRIORITY' ? 3 : 2);
-      const scope = ctx.loaders.scope;
+      const scope = await ctx.loaders.readScope();
       const rows = scope
         ? await ticketsPage(ctx.em, scope, { status: args.status, priority: args.priority, category: args.category }, sort, page)
         : [];

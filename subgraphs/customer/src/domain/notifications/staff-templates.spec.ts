@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { STAFF_TEMPLATES } from '../../../migrations/20261201-402-staff-templates.js';
+import { STAFF_TEMPLATES as FIRST } from '../../../migrations/20261201-402-staff-templates.js';
+import { TICKET_REPLY_TEMPLATES } from '../../../migrations/20261201-451-ticket-reply-template.js';
 import { renderText, templateProblems, VARIABLE_NAME } from './template-text.js';
+
+const STAFF_TEMPLATES = [...FIRST, ...TICKET_REPLY_TEMPLATES];
 
 describe('default staff templates', () => {
   it.each(STAFF_TEMPLATES.map((t) => [t.key, t] as const))('%s parses and uses only its declared variables', (_, t) => {
@@ -22,6 +25,7 @@ describe('default staff templates', () => {
         'quote.approvalRequested',
         'ticket.assigned',
         'ticket.escalated',
+        'ticket.customerReplied',
         'contract.renewalDue',
       ]),
     );
