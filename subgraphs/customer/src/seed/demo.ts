@@ -220,6 +220,9 @@ export const ACCESS_GROUPS = [
   { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write', 'notification:read', 'notification:manage'] },
   { key: 'bulk', name: 'Bulk operations', scopes: ['bulk:manage', 'staff:manage'] },
   { key: 'quotes', name: 'Quotes', scopes: ['quote:read', 'quote:write'] },
+  // Quote approvals: managers decide MANAGER approvals and set the rules; finance decides FINANCE ones.
+  { key: 'quote-approvers', name: 'Quote approvers', scopes: ['quote:approve', 'quote:admin'] },
+  { key: 'finance', name: 'Finance approvers', scopes: ['finance:approve'] },
   // Leads and opportunities (the opportunity subgraph), within the member's segments.
   { key: 'sales', name: 'Sales', scopes: ['opportunity:read', 'opportunity:write'] },
 ];
@@ -231,7 +234,7 @@ export const STAFF = [
     email: 'manager@volt.example',
     name: 'Maeve Doyle',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'quotes'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'quotes', 'quote-approvers'],
   },
   {
     key: 'volt-consumer',
@@ -267,7 +270,7 @@ export const STAFF = [
     email: 'agent@nimbus.example',
     name: 'Harry Evans',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'quotes'],
+    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'quotes', 'quote-approvers'],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
   {
@@ -277,7 +280,20 @@ export const STAFF = [
     email: 'regional@dcrm.example',
     name: 'Roisin Walsh',
     segments: ['*'],
-    groups: ['care', 'catalog', 'security', 'marketing', 'audit', 'admins', 'bulk', 'knowledge', 'sales', 'quotes'],
+    groups: [
+      'care',
+      'catalog',
+      'security',
+      'marketing',
+      'audit',
+      'admins',
+      'bulk',
+      'knowledge',
+      'sales',
+      'quotes',
+      'quote-approvers',
+      'finance',
+    ],
   },
   // The explicit all-brands grant: the shared category taxonomy needs it.
   {

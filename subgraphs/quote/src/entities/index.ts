@@ -1,7 +1,9 @@
+import { QuoteApproval, QuoteApprovalRuleSet } from './approval.entity.js';
 import { Quote, QuoteLine } from './quote.entity.js';
 
+export * from './approval.entity.js';
 export * from './quote.entity.js';
 export * from './quote.repository.js';
 
-export const entities = [Quote, QuoteLine];
+export const entities = [Quote, QuoteLine, QuoteApprovalRuleSet, QuoteApproval];
 export type * from './views.js';

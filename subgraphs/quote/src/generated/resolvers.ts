@@ -147,6 +147,10 @@ export type Quote = {
   promotions: Array<QuoteAppliedPromotion>;
   /** Promotion codes the quote is priced with. */
   promoCodes: Array<Scalars['String']['output']>;
+  /** The approver levels this revision needed when submitted, with their decisions (empty before submitting, or when no rule matched). */
+  approvals?: Maybe<Array<QuoteApproval>>;
+  /** The approval rules that matched when this revision was submitted, explained (which facts, which values). */
+  approvalRules?: Maybe<Array<Scalars['String']['output']>>;
 };
 
 /** One product on a quote, priced by the catalog when the quote was last priced. */
@@ -225,6 +229,8 @@ export type Query = {
   quote?: Maybe<Quote>;
   /** Quotes the caller may see, newest first; optionally of one status. */
   quotes: QuoteConnection;
+  /** The storefront's quote approval rules. */
+  quoteApprovalRules: QuoteApprovalRuleSet;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -410,6 +416,14 @@ export type Mutation = {
   quoteLinesAdd: QuotePayload;
   /** Removes lines from a DRAFT quote and prices it again. */
   quoteLinesRemove: QuotePayload;
+  /** Replaces the storefront's quote approval rules (scope quote:admin); validated against the quote facts. */
+  quoteApprovalRulesSet: QuoteApprovalRulesPayload;
+  /** Submits a DRAFT quote: the approval rules are evaluated; SUBMITTED (TMF648 pending) with the approvers notified, or APPROVED when no rule matches. */
+  quoteSubmit: QuotePayload;
+  /** Approves one level of a SUBMITTED quote (the level's scope); all levels approved → APPROVED. */
+  quoteApprove: QuotePayload;
+  /** Rejects a SUBMITTED quote at one level (the level's scope, a comment required) → REJECTED. */
+  quoteReject: QuotePayload;
 };
 
 
@@ -430,6 +444,187 @@ export type MutationQuoteLinesAddArgs = {
 
 export type MutationQuoteLinesRemoveArgs = {
   input: QuoteLinesRemoveInput;
+};
+
+
+export type MutationQuoteApprovalRulesSetArgs = {
+  input: QuoteApprovalRulesSetInput;
+};
+
+
+export type MutationQuoteSubmitArgs = {
+  id: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationQuoteApproveArgs = {
+  input: QuoteDecisionInput;
+};
+
+
+export type MutationQuoteRejectArgs = {
+  input: QuoteDecisionInput;
+};
+
+/** The approver level a quote approval rule asks for; each level is decided by staff holding its scope. */
+export type QuoteApprovalLevel =
+  /** The submitter's manager chain (scope quote:approve). */
+  | 'MANAGER'
+  /** The finance team (scope finance:approve). */
+  | 'FINANCE'
+  /** A quote administrator (scope quote:admin). */
+  | 'DIRECTOR';
+
+/** How one approval level of a quote stands. */
+export type QuoteApprovalStatus =
+  /** Waiting for a decision. */
+  | 'PENDING'
+  /** Approved. */
+  | 'APPROVED'
+  /** Rejected. */
+  | 'REJECTED';
+
+/** How a rule condition compares a quote fact with its value. */
+export type QuoteRuleOperator =
+  /** Equal. */
+  | 'EQ'
+  /** Not equal. */
+  | 'NEQ'
+  /** One of `values`. */
+  | 'IN'
+  /** None of `values`. */
+  | 'NOT_IN'
+  /** Greater than. */
+  | 'GT'
+  /** Greater than or equal. */
+  | 'GTE'
+  /** Less than. */
+  | 'LT'
+  /** Less than or equal. */
+  | 'LTE'
+  /** Text contains (case-insensitive) or list has the value. */
+  | 'CONTAINS'
+  /** The fact is present (value "false": absent). */
+  | 'EXISTS';
+
+/** One condition of an approval rule. */
+export type QuoteRuleCondition = {
+  __typename?: 'QuoteRuleCondition';
+  /** The quote fact read: maxLineDiscountPercent, quoteDiscountPercent, totalDueNow, monthlyTotal, segment, lineCount, prospect, promoCodes. */
+  path: Scalars['String']['output'];
+  /** The comparison. */
+  operator: QuoteRuleOperator;
+  /** The value compared with (IN/NOT_IN: `values`), as text. */
+  value?: Maybe<Scalars['String']['output']>;
+  /** The values of IN and NOT_IN. */
+  values?: Maybe<Array<Scalars['String']['output']>>;
+};
+
+/** A quote approval rule: when its conditions all hold (or any, with match "any"), the level must approve. */
+export type QuoteApprovalRule = {
+  __typename?: 'QuoteApprovalRule';
+  /** The rule's id within the storefront's rules. */
+  id: Scalars['ID']['output'];
+  /** What people call the rule. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** "all" or "any" of the conditions. */
+  match: Scalars['String']['output'];
+  /** Higher first. */
+  priority: Scalars['Int']['output'];
+  /** Inactive rules are skipped. */
+  active: Scalars['Boolean']['output'];
+  /** The conditions. */
+  conditions: Array<QuoteRuleCondition>;
+  /** The approver level it asks for. */
+  level: QuoteApprovalLevel;
+};
+
+/** A storefront's quote approval rules. */
+export type QuoteApprovalRuleSet = {
+  __typename?: 'QuoteApprovalRuleSet';
+  /** The rules, in the order set. */
+  rules: Array<QuoteApprovalRule>;
+  /** Optimistic lock for `quoteApprovalRulesSet` (0 before the first set). */
+  version: Scalars['Int']['output'];
+  /** When the rules were last set; null when never. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A condition to set. */
+export type QuoteRuleConditionInput = {
+  /** The quote fact (see QuoteRuleCondition.path). */
+  path: Scalars['String']['input'];
+  /** The comparison. */
+  operator: QuoteRuleOperator;
+  /** The value, as text (numbers as decimals, booleans as true/false). */
+  value?: InputMaybe<Scalars['String']['input']>;
+  /** The values of IN and NOT_IN. */
+  values?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** A rule to set. */
+export type QuoteApprovalRuleInput = {
+  /** Its id (default: its position). */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  /** What people call it. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** "all" (default) or "any". */
+  match?: InputMaybe<Scalars['String']['input']>;
+  /** Higher first (default 0). */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  /** Default true. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The conditions (none: always). */
+  conditions: Array<QuoteRuleConditionInput>;
+  /** The approver level it asks for. */
+  level: QuoteApprovalLevel;
+};
+
+/** Replaces the storefront's quote approval rules. */
+export type QuoteApprovalRulesSetInput = {
+  /** The version read (0 when there were none); a stale one gets CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** The rules (at most 50). */
+  rules: Array<QuoteApprovalRuleInput>;
+};
+
+/** What quoteApprovalRulesSet did. */
+export type QuoteApprovalRulesPayload = {
+  __typename?: 'QuoteApprovalRulesPayload';
+  /** The rules as saved; null when nothing was written. */
+  ruleSet?: Maybe<QuoteApprovalRuleSet>;
+  /** Why nothing was written. */
+  userErrors: Array<UserError>;
+};
+
+/** One approver level of a submitted quote revision. */
+export type QuoteApproval = {
+  __typename?: 'QuoteApproval';
+  /** The level. */
+  level: QuoteApprovalLevel;
+  /** Its decision so far. */
+  status: QuoteApprovalStatus;
+  /** The matched rules that asked for this level, explained. */
+  reasons: Array<Scalars['String']['output']>;
+  /** The staff member who decided; null while pending. */
+  decidedBy?: Maybe<Scalars['String']['output']>;
+  /** The approver's comment. */
+  comment?: Maybe<Scalars['String']['output']>;
+  /** When it was decided (or asked for, while pending). */
+  at: Scalars['DateTime']['output'];
+};
+
+/** A decision on one approver level of a submitted quote. */
+export type QuoteDecisionInput = {
+  /** The quote (the submitted revision). */
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one gets CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** The level decided; default the first pending level the caller may decide. */
+  level?: InputMaybe<QuoteApprovalLevel>;
+  /** Why (required to reject). */
+  comment?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** An amount of money in a currency. */
@@ -642,6 +837,18 @@ export type ResolversTypes = {
   QuoteLinesRemoveInput: QuoteLinesRemoveInput;
   QuotePayload: ResolverTypeWrapper<Omit<QuotePayload, 'quote'> & { quote?: Maybe<ResolversTypes['Quote']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  QuoteApprovalLevel: QuoteApprovalLevel;
+  QuoteApprovalStatus: QuoteApprovalStatus;
+  QuoteRuleOperator: QuoteRuleOperator;
+  QuoteRuleCondition: ResolverTypeWrapper<QuoteRuleCondition>;
+  QuoteApprovalRule: ResolverTypeWrapper<QuoteApprovalRule>;
+  QuoteApprovalRuleSet: ResolverTypeWrapper<QuoteApprovalRuleSet>;
+  QuoteRuleConditionInput: QuoteRuleConditionInput;
+  QuoteApprovalRuleInput: QuoteApprovalRuleInput;
+  QuoteApprovalRulesSetInput: QuoteApprovalRulesSetInput;
+  QuoteApprovalRulesPayload: ResolverTypeWrapper<QuoteApprovalRulesPayload>;
+  QuoteApproval: ResolverTypeWrapper<QuoteApproval>;
+  QuoteDecisionInput: QuoteDecisionInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -681,6 +888,15 @@ export type ResolversParentTypes = {
   QuoteLinesRemoveInput: QuoteLinesRemoveInput;
   QuotePayload: Omit<QuotePayload, 'quote'> & { quote?: Maybe<ResolversParentTypes['Quote']> };
   Mutation: Record<PropertyKey, never>;
+  QuoteRuleCondition: QuoteRuleCondition;
+  QuoteApprovalRule: QuoteApprovalRule;
+  QuoteApprovalRuleSet: QuoteApprovalRuleSet;
+  QuoteRuleConditionInput: QuoteRuleConditionInput;
+  QuoteApprovalRuleInput: QuoteApprovalRuleInput;
+  QuoteApprovalRulesSetInput: QuoteApprovalRulesSetInput;
+  QuoteApprovalRulesPayload: QuoteApprovalRulesPayload;
+  QuoteApproval: QuoteApproval;
+  QuoteDecisionInput: QuoteDecisionInput;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -774,6 +990,8 @@ export type QuoteResolvers<ContextType = QuoteContext, ParentType extends Resolv
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
   promotions?: Resolver<Array<ResolversTypes['QuoteAppliedPromotion']>, ParentType, ContextType>;
   promoCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  approvals?: Resolver<Maybe<Array<ResolversTypes['QuoteApproval']>>, ParentType, ContextType>;
+  approvalRules?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
 };
 
 export type QuoteLineResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteLine'] = ResolversParentTypes['QuoteLine']> = {
@@ -816,6 +1034,7 @@ export type QuoteEdgeResolvers<ContextType = QuoteContext, ParentType extends Re
 export type QueryResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType, RequireFields<QueryQuoteArgs, 'id'>>;
   quotes?: Resolver<ResolversTypes['QuoteConnection'], ParentType, ContextType, RequireFields<QueryQuotesArgs, 'first'>>;
+  quoteApprovalRules?: Resolver<ResolversTypes['QuoteApprovalRuleSet'], ParentType, ContextType>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -845,6 +1064,47 @@ export type MutationResolvers<ContextType = QuoteContext, ParentType extends Res
   quoteUpdate?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteUpdateArgs, 'input'>>;
   quoteLinesAdd?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteLinesAddArgs, 'input'>>;
   quoteLinesRemove?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteLinesRemoveArgs, 'input'>>;
+  quoteApprovalRulesSet?: Resolver<ResolversTypes['QuoteApprovalRulesPayload'], ParentType, ContextType, RequireFields<MutationQuoteApprovalRulesSetArgs, 'input'>>;
+  quoteSubmit?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteSubmitArgs, 'id' | 'version'>>;
+  quoteApprove?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteApproveArgs, 'input'>>;
+  quoteReject?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteRejectArgs, 'input'>>;
+};
+
+export type QuoteRuleConditionResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteRuleCondition'] = ResolversParentTypes['QuoteRuleCondition']> = {
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operator?: Resolver<ResolversTypes['QuoteRuleOperator'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  values?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+};
+
+export type QuoteApprovalRuleResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteApprovalRule'] = ResolversParentTypes['QuoteApprovalRule']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  match?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  conditions?: Resolver<Array<ResolversTypes['QuoteRuleCondition']>, ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['QuoteApprovalLevel'], ParentType, ContextType>;
+};
+
+export type QuoteApprovalRuleSetResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteApprovalRuleSet'] = ResolversParentTypes['QuoteApprovalRuleSet']> = {
+  rules?: Resolver<Array<ResolversTypes['QuoteApprovalRule']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type QuoteApprovalRulesPayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteApprovalRulesPayload'] = ResolversParentTypes['QuoteApprovalRulesPayload']> = {
+  ruleSet?: Resolver<Maybe<ResolversTypes['QuoteApprovalRuleSet']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type QuoteApprovalResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteApproval'] = ResolversParentTypes['QuoteApproval']> = {
+  level?: Resolver<ResolversTypes['QuoteApprovalLevel'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['QuoteApprovalStatus'], ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  decidedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -915,6 +1175,11 @@ export type Resolvers<ContextType = QuoteContext> = {
   QuoteAppliedPromotion?: QuoteAppliedPromotionResolvers<ContextType>;
   QuotePayload?: QuotePayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  QuoteRuleCondition?: QuoteRuleConditionResolvers<ContextType>;
+  QuoteApprovalRule?: QuoteApprovalRuleResolvers<ContextType>;
+  QuoteApprovalRuleSet?: QuoteApprovalRuleSetResolvers<ContextType>;
+  QuoteApprovalRulesPayload?: QuoteApprovalRulesPayloadResolvers<ContextType>;
+  QuoteApproval?: QuoteApprovalResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

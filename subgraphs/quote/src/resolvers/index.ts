@@ -1,6 +1,7 @@
 import { mergeResolvers } from '@dcrm/kit';
+import { approvalResolvers } from './approvals.js';
 import type { QuoteResolvers } from './context.js';
 import { quoteMutationResolvers } from './quote-mutations.js';
 import { quoteResolvers } from './quotes.js';
 
-export const resolvers: QuoteResolvers = mergeResolvers(quoteResolvers, quoteMutationResolvers);
+export const resolvers: QuoteResolvers = mergeResolvers(quoteResolvers, quoteMutationResolvers, approvalResolvers);
