@@ -2,7 +2,7 @@ import { seedId } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows, expectRefusedAndUnchanged, staffMutations, type WriteAttempt } from './support/brand-matrix.js';
-import { client, distinctCodes, KEYS, PRIVATE_KEYS, type Response, signIn, startTestStack } from './support/stack.js';
+import { client, codes, distinctCodes, KEYS, PRIVATE_KEYS, type Response, signIn, startTestStack } from './support/stack.js';
 
 /**
  * Quote approvals across brands, segments and kinds of caller: the rules are per storefront (another
@@ -159,6 +159,18 @@ const CASES: WriteAttempt[] = [
     rows: () => quoteRows(submitted.id),
   },
 ];
+
+describe('revisions', () => {
+  const DIFF = 'query ($from: ID!, $to: ID!) { quoteRevisionDiff(from: $from, to: $to) { added { productId } } }';
+  it('a revision diff only of quotes the caller may see; Quote.revisions only the visible ones', async () => {
+    expect(codes(await as.consumerAgent(DIFF, { from: draft.id, to: draft.id }))).toEqual([]);
+    for (const gql of [as.nimbusAgent, as.businessAgent, as.conor, as.skyline])
+      expect(codes(await gql(DIFF, { from: draft.id, to: draft.id }))).toEqual(['NOT_FOUND']);
+    for (const gql of [as.shopper, as.chatbot]) expect(codes(await gql(DIFF, { from: draft.id, to: draft.id }))).not.toEqual([]);
+    const revisions = await as.aoife('query ($id: ID!) { quote(id: $id) { revisions { id } } }', { id: draft.id });
+    expect(revisions.body.data?.quote.revisions).toEqual([{ id: draft.id }]);
+  });
+});
 
 describe('approval writes', () => {
   it.each(CASES.map((c) => [c.mutation, c.what, c] as const))('%s: %s → refused, nothing changed', async (_, __, c) => {

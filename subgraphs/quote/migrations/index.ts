@@ -2,6 +2,7 @@ import { Migration20261201301Quote } from './20261201-301-quote.js';
 import { Migration20261201302Audit } from './20261201-302-audit.js';
 import { Migration20261201303PromoCodes } from './20261201-303-promo-codes.js';
 import { Migration20261201371Approvals } from './20261201-371-approvals.js';
+import { Migration20261201372Revisions } from './20261201-372-revisions.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   { name: '20261201-302-audit', class: Migration20261201302Audit },
   { name: '20261201-303-promo-codes', class: Migration20261201303PromoCodes },
   { name: '20261201-371-approvals', class: Migration20261201371Approvals },
+  { name: '20261201-372-revisions', class: Migration20261201372Revisions },
 ];

@@ -162,3 +162,66 @@ describe('submitting and deciding', () => {
     expect(codes(res)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 });
+
+describe('revisions', () => {
+  const UPDATE = `mutation ($input: QuoteUpdateInput!) { quoteUpdate(input: $input) {
+    quote { id number revision status version approvals { level } lines { id } } userErrors { code field } } }`;
+  const REMOVE = `mutation ($input: QuoteLinesRemoveInput!) { quoteLinesRemove(input: $input) {
+    quote { id revision status version lines { id name } } userErrors { code field } } }`;
+  const DIFF = `query ($from: ID!, $to: ID!) { quoteRevisionDiff(from: $from, to: $to) {
+    from { revision status } to { revision status } added { productId } removed { productId name } changed { productId changes { field from to } }
+    quoteChanges { field from to } } }`;
+
+  it('editing a submitted quote makes a new DRAFT revision; the old one is SUPERSEDED and read-only; the diff shows what changed', async () => {
+    await setRules(as.manager, TEST_RULES);
+    const q = await draft([
+      { productId: product('volt-sim-5gb'), discount: { type: 'PERCENT', value: '20' } },
+      { productId: product('volt-sim-unlimited') },
+    ]);
+    const submitted = (await as.consumerAgent(SUBMIT, { id: q.id, version: q.version })).body.data?.quoteSubmit.quote;
+    expect(submitted.status).toBe('SUBMITTED');
+    const stale = await as.consumerAgent(UPDATE, { input: { id: q.id, version: q.version, discount: { type: 'PERCENT', value: '5' } } });
+    expect(stale.body.data?.quoteUpdate.userErrors[0].code).toBe('CONFLICT');
+    const revised = (
+      await as.consumerAgent(UPDATE, { input: { id: q.id, version: submitted.version, discount: { type: 'PERCENT', value: '5' } } })
+    ).body.data?.quoteUpdate;
+    expect(revised.userErrors).toEqual([]);
+    expect(revised.quote).toMatchObject({ revision: 2, status: 'DRAFT', version: 1, approvals: [] });
+    expect(revised.quote.id).not.toBe(q.id);
+    const old = await as.consumerAgent(`query ($id: ID!) { quote(id: $id) { status version revisions { revision status } } }`, {
+      id: q.id,
+    });
+    expect(old.body.data?.quote.status).toBe('SUPERSEDED');
+    expect(old.body.data?.quote.revisions).toEqual([
+      { revision: 1, status: 'SUPERSEDED' },
+      { revision: 2, status: 'DRAFT' },
+    ]);
+    const frozen = await as.consumerAgent(UPDATE, { input: { id: q.id, version: old.body.data?.quote.version, internalNote: 'x' } });
+    expect(frozen.body.data?.quoteUpdate.userErrors[0].code).toBe('NOT_EDITABLE');
+
+    // Submitted again and approved, then a line removed by its id on the approved revision: revision 3.
+    const again = (await as.consumerAgent(SUBMIT, { id: revised.quote.id, version: revised.quote.version })).body.data?.quoteSubmit.quote;
+    const approved = (await as.manager(APPROVE, { input: { id: again.id, version: again.version } })).body.data?.quoteApprove.quote;
+    expect(approved.status).toBe('APPROVED');
+    const third = (
+      await as.consumerAgent(REMOVE, { input: { id: approved.id, version: approved.version, lineIds: [revised.quote.lines[1].id] } })
+    ).body.data?.quoteLinesRemove;
+    expect(third.userErrors).toEqual([]);
+    expect(third.quote).toMatchObject({ revision: 3, status: 'DRAFT' });
+    expect(third.quote.lines).toHaveLength(1);
+
+    const diff = (await as.consumerAgent(DIFF, { from: third.quote.id, to: q.id })).body.data?.quoteRevisionDiff;
+    expect(diff.from).toEqual({ revision: 1, status: 'SUPERSEDED' });
+    expect(diff.to).toEqual({ revision: 3, status: 'DRAFT' });
+    expect(diff.removed).toEqual([{ productId: product('volt-sim-unlimited'), name: expect.any(String) }]);
+    expect(diff.added).toEqual([]);
+    expect(diff.quoteChanges.map((c: { field: string }) => c.field)).toEqual(expect.arrayContaining(['discount', 'monthly']));
+    expect(diff.quoteChanges.find((c: { field: string }) => c.field === 'discount')).toEqual({
+      field: 'discount',
+      from: null,
+      to: '5.00%',
+    });
+    // The customer compares their own revisions too.
+    expect(codes(await as.aoife(DIFF, { from: q.id, to: third.quote.id }))).toEqual([]);
+  });
+});

@@ -54,6 +54,8 @@ export type CustomerQuotesArgs = {
  * ACCEPTED = accepted (by the customer), CANCELLED = cancelled.
  */
 export type QuoteStatus =
+  /** An older revision, replaced by a newer one of the same number (read-only). */
+  | 'SUPERSEDED'
   /** Being put together (TMF648 inProgress): lines and discounts may change. */
   | 'DRAFT'
   /** Submitted for approval (TMF648 pending). */
@@ -151,6 +153,8 @@ export type Quote = {
   approvals?: Maybe<Array<QuoteApproval>>;
   /** The approval rules that matched when this revision was submitted, explained (which facts, which values). */
   approvalRules?: Maybe<Array<Scalars['String']['output']>>;
+  /** Every revision of this quote's number the caller may see, oldest first (this one included). */
+  revisions: Array<Quote>;
 };
 
 /** One product on a quote, priced by the catalog when the quote was last priced. */
@@ -231,6 +235,8 @@ export type Query = {
   quotes: QuoteConnection;
   /** The storefront's quote approval rules. */
   quoteApprovalRules: QuoteApprovalRuleSet;
+  /** What changed between two revisions of the same quote (both visible to the caller). */
+  quoteRevisionDiff: QuoteRevisionDiff;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -245,6 +251,12 @@ export type QueryQuotesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<QuoteStatus>;
+};
+
+
+export type QueryQuoteRevisionDiffArgs = {
+  from: Scalars['ID']['input'];
+  to: Scalars['ID']['input'];
 };
 
 
@@ -627,6 +639,62 @@ export type QuoteDecisionInput = {
   comment?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** One field that differs between two revisions. */
+export type QuoteFieldChange = {
+  __typename?: 'QuoteFieldChange';
+  /** The field: quantity, discount, recurringPrice, oneOffPrice; for the quote also validUntil, promoCodes, dueNow, monthly, discounts, recurringDiscounts. */
+  field: Scalars['String']['output'];
+  /** In the older revision; null when none. */
+  from?: Maybe<Scalars['String']['output']>;
+  /** In the newer revision; null when none. */
+  to?: Maybe<Scalars['String']['output']>;
+};
+
+/** A line as compared between revisions. */
+export type QuoteDiffLine = {
+  __typename?: 'QuoteDiffLine';
+  /** The product. */
+  productId: Scalars['ID']['output'];
+  /** The product of the plan it is an add-on of; null for a plan or stand-alone product. */
+  parentProductId?: Maybe<Scalars['ID']['output']>;
+  /** Product name. */
+  name: Scalars['String']['output'];
+  /** How many. */
+  quantity: Scalars['Int']['output'];
+};
+
+/** A line on both revisions whose quantity, discount or prices differ. */
+export type QuoteLineChange = {
+  __typename?: 'QuoteLineChange';
+  /** The product. */
+  productId: Scalars['ID']['output'];
+  /** The product of the plan it is an add-on of; null for a plan or stand-alone product. */
+  parentProductId?: Maybe<Scalars['ID']['output']>;
+  /** Product name. */
+  name: Scalars['String']['output'];
+  /** How many (in the newer revision). */
+  quantity: Scalars['Int']['output'];
+  /** What differs. */
+  changes: Array<QuoteFieldChange>;
+};
+
+/** What changed from one revision of a quote to another. */
+export type QuoteRevisionDiff = {
+  __typename?: 'QuoteRevisionDiff';
+  /** The older revision. */
+  from: Quote;
+  /** The newer revision. */
+  to: Quote;
+  /** Lines only on the newer revision. */
+  added: Array<QuoteDiffLine>;
+  /** Lines only on the older revision. */
+  removed: Array<QuoteDiffLine>;
+  /** Lines on both that differ. */
+  changed: Array<QuoteLineChange>;
+  /** The quote's own changes: discount, validity, promotion codes and totals. */
+  quoteChanges: Array<QuoteFieldChange>;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -849,6 +917,10 @@ export type ResolversTypes = {
   QuoteApprovalRulesPayload: ResolverTypeWrapper<QuoteApprovalRulesPayload>;
   QuoteApproval: ResolverTypeWrapper<QuoteApproval>;
   QuoteDecisionInput: QuoteDecisionInput;
+  QuoteFieldChange: ResolverTypeWrapper<QuoteFieldChange>;
+  QuoteDiffLine: ResolverTypeWrapper<QuoteDiffLine>;
+  QuoteLineChange: ResolverTypeWrapper<QuoteLineChange>;
+  QuoteRevisionDiff: ResolverTypeWrapper<Omit<QuoteRevisionDiff, 'from' | 'to'> & { from: ResolversTypes['Quote'], to: ResolversTypes['Quote'] }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -897,6 +969,10 @@ export type ResolversParentTypes = {
   QuoteApprovalRulesPayload: QuoteApprovalRulesPayload;
   QuoteApproval: QuoteApproval;
   QuoteDecisionInput: QuoteDecisionInput;
+  QuoteFieldChange: QuoteFieldChange;
+  QuoteDiffLine: QuoteDiffLine;
+  QuoteLineChange: QuoteLineChange;
+  QuoteRevisionDiff: Omit<QuoteRevisionDiff, 'from' | 'to'> & { from: ResolversParentTypes['Quote'], to: ResolversParentTypes['Quote'] };
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -992,6 +1068,7 @@ export type QuoteResolvers<ContextType = QuoteContext, ParentType extends Resolv
   promoCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   approvals?: Resolver<Maybe<Array<ResolversTypes['QuoteApproval']>>, ParentType, ContextType>;
   approvalRules?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  revisions?: Resolver<Array<ResolversTypes['Quote']>, ParentType, ContextType>;
 };
 
 export type QuoteLineResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteLine'] = ResolversParentTypes['QuoteLine']> = {
@@ -1035,6 +1112,7 @@ export type QueryResolvers<ContextType = QuoteContext, ParentType extends Resolv
   quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType, RequireFields<QueryQuoteArgs, 'id'>>;
   quotes?: Resolver<ResolversTypes['QuoteConnection'], ParentType, ContextType, RequireFields<QueryQuotesArgs, 'first'>>;
   quoteApprovalRules?: Resolver<ResolversTypes['QuoteApprovalRuleSet'], ParentType, ContextType>;
+  quoteRevisionDiff?: Resolver<ResolversTypes['QuoteRevisionDiff'], ParentType, ContextType, RequireFields<QueryQuoteRevisionDiffArgs, 'from' | 'to'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -1105,6 +1183,36 @@ export type QuoteApprovalResolvers<ContextType = QuoteContext, ParentType extend
   decidedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type QuoteFieldChangeResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteFieldChange'] = ResolversParentTypes['QuoteFieldChange']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type QuoteDiffLineResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteDiffLine'] = ResolversParentTypes['QuoteDiffLine']> = {
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  parentProductId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type QuoteLineChangeResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteLineChange'] = ResolversParentTypes['QuoteLineChange']> = {
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  parentProductId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  changes?: Resolver<Array<ResolversTypes['QuoteFieldChange']>, ParentType, ContextType>;
+};
+
+export type QuoteRevisionDiffResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteRevisionDiff'] = ResolversParentTypes['QuoteRevisionDiff']> = {
+  from?: Resolver<ResolversTypes['Quote'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Quote'], ParentType, ContextType>;
+  added?: Resolver<Array<ResolversTypes['QuoteDiffLine']>, ParentType, ContextType>;
+  removed?: Resolver<Array<ResolversTypes['QuoteDiffLine']>, ParentType, ContextType>;
+  changed?: Resolver<Array<ResolversTypes['QuoteLineChange']>, ParentType, ContextType>;
+  quoteChanges?: Resolver<Array<ResolversTypes['QuoteFieldChange']>, ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1180,6 +1288,10 @@ export type Resolvers<ContextType = QuoteContext> = {
   QuoteApprovalRuleSet?: QuoteApprovalRuleSetResolvers<ContextType>;
   QuoteApprovalRulesPayload?: QuoteApprovalRulesPayloadResolvers<ContextType>;
   QuoteApproval?: QuoteApprovalResolvers<ContextType>;
+  QuoteFieldChange?: QuoteFieldChangeResolvers<ContextType>;
+  QuoteDiffLine?: QuoteDiffLineResolvers<ContextType>;
+  QuoteLineChange?: QuoteLineChangeResolvers<ContextType>;
+  QuoteRevisionDiff?: QuoteRevisionDiffResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -3,5 +3,6 @@ import { approvalResolvers } from './approvals.js';
 import type { QuoteResolvers } from './context.js';
 import { quoteMutationResolvers } from './quote-mutations.js';
 import { quoteResolvers } from './quotes.js';
+import { revisionResolvers } from './revisions.js';
 
-export const resolvers: QuoteResolvers = mergeResolvers(quoteResolvers, quoteMutationResolvers, approvalResolvers);
+export const resolvers: QuoteResolvers = mergeResolvers(quoteResolvers, quoteMutationResolvers, approvalResolvers, revisionResolvers);
