@@ -172,6 +172,16 @@ describe('revisions', () => {
   });
 });
 
+describe('documents', () => {
+  const DOC = 'query ($id: ID!) { quoteDocument(id: $id) { fileName } }';
+  it('only of quotes the caller may see', async () => {
+    expect(codes(await as.aoife(DOC, { id: draft.id }))).toEqual([]);
+    for (const gql of [as.nimbusAgent, as.businessAgent, as.conor, as.skyline])
+      expect(codes(await gql(DOC, { id: draft.id }))).toEqual(['NOT_FOUND']);
+    for (const gql of [as.shopper, as.chatbot]) expect(codes(await gql(DOC, { id: draft.id }))).not.toEqual([]);
+  });
+});
+
 describe('approval writes', () => {
   it.each(CASES.map((c) => [c.mutation, c.what, c] as const))('%s: %s → refused, nothing changed', async (_, __, c) => {
     await expectRefusedAndUnchanged(c);

@@ -225,3 +225,22 @@ describe('revisions', () => {
     expect(codes(await as.aoife(DIFF, { from: q.id, to: third.quote.id }))).toEqual([]);
   });
 });
+
+describe('documents', () => {
+  const DOC = 'query ($id: ID!) { quoteDocument(id: $id) { format contentType fileName content } }';
+  it("renders a quote in the brand's theme, for its customer and staff alike", async () => {
+    const q = await draft([{ productId: product('volt-sim-5gb') }]);
+    const res = await as.aoife(DOC, { id: q.id });
+    expect(res.body.errors).toBeUndefined();
+    const doc = res.body.data?.quoteDocument;
+    expect(doc).toMatchObject({
+      format: 'HTML',
+      contentType: 'text/html; charset=utf-8',
+      fileName: expect.stringMatching(/^Q-\d{4}-\d+-r1\.html$/),
+    });
+    expect(doc.content).toMatch(/^<!doctype html>/);
+    expect(doc.content).toContain('Volt');
+    const staff = await as.consumerAgent('query ($id: ID!) { quote(id: $id) { document { fileName } } }', { id: q.id });
+    expect(staff.body.data?.quote.document.fileName).toBe(doc.fileName);
+  });
+});

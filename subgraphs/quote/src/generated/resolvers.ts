@@ -155,6 +155,18 @@ export type Quote = {
   approvalRules?: Maybe<Array<Scalars['String']['output']>>;
   /** Every revision of this quote's number the caller may see, oldest first (this one included). */
   revisions: Array<Quote>;
+  /** This revision rendered to a document in the brand's theme. */
+  document: QuoteDocument;
+};
+
+
+/**
+ * A commercial offer to a customer or a prospect (TMF648 Quote): plans with their add-ons, priced by the
+ * catalog for the account (negotiated price lists included), with line and quote discounts, promotions
+ * and totals due now and monthly. A revision of a quote keeps its number.
+ */
+export type QuoteDocumentArgs = {
+  format?: InputMaybe<QuoteDocumentFormat>;
 };
 
 /** One product on a quote, priced by the catalog when the quote was last priced. */
@@ -237,6 +249,8 @@ export type Query = {
   quoteApprovalRules: QuoteApprovalRuleSet;
   /** What changed between two revisions of the same quote (both visible to the caller). */
   quoteRevisionDiff: QuoteRevisionDiff;
+  /** A quote the caller may see rendered to a document in the brand's theme. */
+  quoteDocument: QuoteDocument;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -257,6 +271,12 @@ export type QueryQuotesArgs = {
 export type QueryQuoteRevisionDiffArgs = {
   from: Scalars['ID']['input'];
   to: Scalars['ID']['input'];
+};
+
+
+export type QueryQuoteDocumentArgs = {
+  id: Scalars['ID']['input'];
+  format?: InputMaybe<QuoteDocumentFormat>;
 };
 
 
@@ -695,6 +715,24 @@ export type QuoteRevisionDiff = {
   quoteChanges: Array<QuoteFieldChange>;
 };
 
+/** The formats a quote renders to. */
+export type QuoteDocumentFormat =
+  /** A self-contained HTML page in the brand's theme. */
+  | 'HTML';
+
+/** A quote rendered for the customer, in the brand's theme. */
+export type QuoteDocument = {
+  __typename?: 'QuoteDocument';
+  /** The format. */
+  format: QuoteDocumentFormat;
+  /** The MIME type, e.g. text/html; charset=utf-8. */
+  contentType: Scalars['String']['output'];
+  /** A file name to save it as. */
+  fileName: Scalars['String']['output'];
+  /** The document itself (HTML text). */
+  content: Scalars['String']['output'];
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -921,6 +959,8 @@ export type ResolversTypes = {
   QuoteDiffLine: ResolverTypeWrapper<QuoteDiffLine>;
   QuoteLineChange: ResolverTypeWrapper<QuoteLineChange>;
   QuoteRevisionDiff: ResolverTypeWrapper<Omit<QuoteRevisionDiff, 'from' | 'to'> & { from: ResolversTypes['Quote'], to: ResolversTypes['Quote'] }>;
+  QuoteDocumentFormat: QuoteDocumentFormat;
+  QuoteDocument: ResolverTypeWrapper<QuoteDocument>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -973,6 +1013,7 @@ export type ResolversParentTypes = {
   QuoteDiffLine: QuoteDiffLine;
   QuoteLineChange: QuoteLineChange;
   QuoteRevisionDiff: Omit<QuoteRevisionDiff, 'from' | 'to'> & { from: ResolversParentTypes['Quote'], to: ResolversParentTypes['Quote'] };
+  QuoteDocument: QuoteDocument;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1069,6 +1110,7 @@ export type QuoteResolvers<ContextType = QuoteContext, ParentType extends Resolv
   approvals?: Resolver<Maybe<Array<ResolversTypes['QuoteApproval']>>, ParentType, ContextType>;
   approvalRules?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   revisions?: Resolver<Array<ResolversTypes['Quote']>, ParentType, ContextType>;
+  document?: Resolver<ResolversTypes['QuoteDocument'], ParentType, ContextType, RequireFields<QuoteDocumentArgs, 'format'>>;
 };
 
 export type QuoteLineResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteLine'] = ResolversParentTypes['QuoteLine']> = {
@@ -1113,6 +1155,7 @@ export type QueryResolvers<ContextType = QuoteContext, ParentType extends Resolv
   quotes?: Resolver<ResolversTypes['QuoteConnection'], ParentType, ContextType, RequireFields<QueryQuotesArgs, 'first'>>;
   quoteApprovalRules?: Resolver<ResolversTypes['QuoteApprovalRuleSet'], ParentType, ContextType>;
   quoteRevisionDiff?: Resolver<ResolversTypes['QuoteRevisionDiff'], ParentType, ContextType, RequireFields<QueryQuoteRevisionDiffArgs, 'from' | 'to'>>;
+  quoteDocument?: Resolver<ResolversTypes['QuoteDocument'], ParentType, ContextType, RequireFields<QueryQuoteDocumentArgs, 'id' | 'format'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -1215,6 +1258,13 @@ export type QuoteRevisionDiffResolvers<ContextType = QuoteContext, ParentType ex
   quoteChanges?: Resolver<Array<ResolversTypes['QuoteFieldChange']>, ParentType, ContextType>;
 };
 
+export type QuoteDocumentResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteDocument'] = ResolversParentTypes['QuoteDocument']> = {
+  format?: Resolver<ResolversTypes['QuoteDocumentFormat'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1292,6 +1342,7 @@ export type Resolvers<ContextType = QuoteContext> = {
   QuoteDiffLine?: QuoteDiffLineResolvers<ContextType>;
   QuoteLineChange?: QuoteLineChangeResolvers<ContextType>;
   QuoteRevisionDiff?: QuoteRevisionDiffResolvers<ContextType>;
+  QuoteDocument?: QuoteDocumentResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
