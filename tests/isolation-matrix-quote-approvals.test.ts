@@ -101,7 +101,41 @@ describe('approval rules per storefront', () => {
   });
 });
 
+const attachmentRows = () => dbRows(stack, 'quote', 'select id from "quote"."quote_attachment" where quote_id = ? order by id', [draft.id]);
+const attach = (gql: Gql) =>
+  gql('mutation ($input: QuoteAttachmentAddInput!) { quoteAttachmentAdd(input: $input) { attachment { id } userErrors { code } } }', {
+    input: { quoteId: draft.id, fileName: 'x.txt', contentType: 'text/plain', contentBase64: 'eA==' },
+  });
+
 const CASES: WriteAttempt[] = [
+  {
+    mutation: 'quoteAttachmentAdd',
+    what: 'Nimbus staff attach to a Volt quote',
+    attempt: () => attach(as.nimbusAgent),
+    refusal: 'NOT_FOUND',
+    rows: attachmentRows,
+  },
+  {
+    mutation: 'quoteAttachmentAdd',
+    what: 'staff of another segment attach',
+    attempt: () => attach(as.businessAgent),
+    refusal: 'NOT_FOUND',
+    rows: attachmentRows,
+  },
+  {
+    mutation: 'quoteAttachmentAdd',
+    what: "another customer attaches to Aoife's quote",
+    attempt: () => attach(as.conor),
+    refusal: 'NOT_FOUND',
+    rows: attachmentRows,
+  },
+  {
+    mutation: 'quoteAttachmentAdd',
+    what: 'a partner attaches to a quote not of its accounts',
+    attempt: () => attach(as.skyline),
+    refusal: 'NOT_FOUND',
+    rows: attachmentRows,
+  },
   {
     mutation: 'quoteApprovalRulesSet',
     what: 'a Volt agent without quote:admin sets Volt rules',
@@ -179,6 +213,23 @@ describe('documents', () => {
     for (const gql of [as.nimbusAgent, as.businessAgent, as.conor, as.skyline])
       expect(codes(await gql(DOC, { id: draft.id }))).toEqual(['NOT_FOUND']);
     for (const gql of [as.shopper, as.chatbot]) expect(codes(await gql(DOC, { id: draft.id }))).not.toEqual([]);
+  });
+});
+
+describe('attachments', () => {
+  const ADD = 'mutation ($input: QuoteAttachmentAddInput!) { quoteAttachmentAdd(input: $input) { attachment { id } userErrors { code } } }';
+  const file = () => ({
+    quoteId: draft.id,
+    fileName: 'a.txt',
+    contentType: 'text/plain',
+    contentBase64: Buffer.from('a').toString('base64'),
+  });
+  it('only on and of quotes the caller may see', async () => {
+    const added = (await as.consumerAgent(ADD, { input: file() })).body.data?.quoteAttachmentAdd.attachment;
+    const READ = 'query ($id: ID!) { quoteAttachment(id: $id) { id } }';
+    expect(codes(await as.aoife(READ, { id: added.id }))).toEqual([]);
+    for (const gql of [as.nimbusAgent, as.businessAgent, as.conor, as.skyline])
+      expect(codes(await gql(READ, { id: added.id }))).toEqual(['NOT_FOUND']);
   });
 });
 

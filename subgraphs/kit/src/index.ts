@@ -1,4 +1,5 @@
 export * from './access.js';
+export * from './attachments.js';
 export * from './audit-record.js';
 export * from './audit-subscriber.js';
 export * from './audit-trail.js';

@@ -244,3 +244,30 @@ describe('documents', () => {
     expect(staff.body.data?.quote.document.fileName).toBe(doc.fileName);
   });
 });
+
+describe('attachments', () => {
+  const ADD = `mutation ($input: QuoteAttachmentAddInput!) { quoteAttachmentAdd(input: $input) {
+    attachment { id fileName contentType sizeBytes sha256 contentBase64 } userErrors { code field } } }`;
+  it('are kept in PostgreSQL, listed on every revision, read one at a time with their content; size-capped', async () => {
+    const q = await draft([{ productId: product('volt-sim-5gb') }]);
+    const content = Buffer.from('signed order form').toString('base64');
+    const added = (
+      await as.aoife(ADD, { input: { quoteId: q.id, fileName: 'form.txt', contentType: 'text/plain', contentBase64: content } })
+    ).body.data?.quoteAttachmentAdd;
+    expect(added.userErrors).toEqual([]);
+    expect(added.attachment).toMatchObject({ fileName: 'form.txt', contentType: 'text/plain', sizeBytes: 17, contentBase64: null });
+    const bad = (await as.aoife(ADD, { input: { quoteId: q.id, fileName: '../x', contentType: 'text', contentBase64: '***' } })).body.data
+      ?.quoteAttachmentAdd;
+    expect(bad.userErrors.map((e: { field: string[] }) => e.field)).toEqual([
+      ['input', 'fileName'],
+      ['input', 'contentType'],
+      ['input', 'contentBase64'],
+    ]);
+    const listed = await as.consumerAgent('query ($id: ID!) { quote(id: $id) { attachments { id fileName contentBase64 } } }', {
+      id: q.id,
+    });
+    expect(listed.body.data?.quote.attachments).toEqual([{ id: added.attachment.id, fileName: 'form.txt', contentBase64: null }]);
+    const one = await as.aoife('query ($id: ID!) { quoteAttachment(id: $id) { contentBase64 sha256 } }', { id: added.attachment.id });
+    expect(one.body.data?.quoteAttachment).toEqual({ contentBase64: content, sha256: added.attachment.sha256 });
+  });
+});

@@ -38,3 +38,23 @@ export const QuoteApproval = defineEntity({
   },
 });
 export type IQuoteApproval = InferEntity<typeof QuoteApproval>;
+
+/** A file attached to a quote: every revision of the quote's number shows it; content read one at a time. */
+export const QuoteAttachment = defineEntity({
+  name: 'QuoteAttachment',
+  tableName: 'quote_attachment',
+  properties: {
+    id: columns.id(),
+    storefrontId: p.uuid(),
+    quoteNumber: p.string(),
+    quoteId: p.uuid(),
+    fileName: p.string(),
+    contentType: p.string(),
+    sizeBytes: p.integer(),
+    sha256: p.string(),
+    content: p.blob().lazy(),
+    uploadedBy: p.string().nullable(),
+    createdAt: columns.createdAt(),
+  },
+});
+export type IQuoteAttachment = InferEntity<typeof QuoteAttachment>;

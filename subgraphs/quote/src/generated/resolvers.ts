@@ -157,6 +157,8 @@ export type Quote = {
   revisions: Array<Quote>;
   /** This revision rendered to a document in the brand's theme. */
   document: QuoteDocument;
+  /** Files attached to this quote (any revision), oldest first; content through `quoteAttachment`. */
+  attachments: Array<QuoteAttachment>;
 };
 
 
@@ -251,6 +253,8 @@ export type Query = {
   quoteRevisionDiff: QuoteRevisionDiff;
   /** A quote the caller may see rendered to a document in the brand's theme. */
   quoteDocument: QuoteDocument;
+  /** One attachment with its content, of a quote the caller may see; NOT_FOUND otherwise. */
+  quoteAttachment?: Maybe<QuoteAttachment>;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -277,6 +281,11 @@ export type QueryQuoteRevisionDiffArgs = {
 export type QueryQuoteDocumentArgs = {
   id: Scalars['ID']['input'];
   format?: InputMaybe<QuoteDocumentFormat>;
+};
+
+
+export type QueryQuoteAttachmentArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -456,6 +465,8 @@ export type Mutation = {
   quoteApprove: QuotePayload;
   /** Rejects a SUBMITTED quote at one level (the level's scope, a comment required) → REJECTED. */
   quoteReject: QuotePayload;
+  /** Attaches a file to a quote the caller may write (staff: quote:write and the quote's segment). */
+  quoteAttachmentAdd: QuoteAttachmentPayload;
 };
 
 
@@ -497,6 +508,11 @@ export type MutationQuoteApproveArgs = {
 
 export type MutationQuoteRejectArgs = {
   input: QuoteDecisionInput;
+};
+
+
+export type MutationQuoteAttachmentAddArgs = {
+  input: QuoteAttachmentAddInput;
 };
 
 /** The approver level a quote approval rule asks for; each level is decided by staff holding its scope. */
@@ -733,6 +749,48 @@ export type QuoteDocument = {
   content: Scalars['String']['output'];
 };
 
+/** A file attached to a quote (its bytes kept by dcrm, at most `DCRM_QUOTE_ATTACHMENT_MAX_BYTES`); every revision shows it. */
+export type QuoteAttachment = {
+  __typename?: 'QuoteAttachment';
+  /** The attachment's id. */
+  id: Scalars['ID']['output'];
+  /** The file name. */
+  fileName: Scalars['String']['output'];
+  /** The media type. */
+  contentType: Scalars['String']['output'];
+  /** Size in bytes. */
+  sizeBytes: Scalars['Int']['output'];
+  /** SHA-256 of the content, hex. */
+  sha256: Scalars['String']['output'];
+  /** Who attached it (staff, customer or partner user id). */
+  uploadedBy?: Maybe<Scalars['String']['output']>;
+  /** When it was attached. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The content, base64-encoded; only through `quoteAttachment`, null in lists. */
+  contentBase64?: Maybe<Scalars['String']['output']>;
+};
+
+/** A file to attach to a quote. */
+export type QuoteAttachmentAddInput = {
+  /** The quote (any revision). */
+  quoteId: Scalars['ID']['input'];
+  /** The file name (1–255 characters, no slashes). */
+  fileName: Scalars['String']['input'];
+  /** The media type, e.g. application/pdf. */
+  contentType: Scalars['String']['input'];
+  /** The content, base64-encoded. */
+  contentBase64: Scalars['String']['input'];
+};
+
+/** What quoteAttachmentAdd did. */
+export type QuoteAttachmentPayload = {
+  __typename?: 'QuoteAttachmentPayload';
+  /** The attachment (without content); null when nothing was written. */
+  attachment?: Maybe<QuoteAttachment>;
+  /** Why nothing was written. */
+  userErrors: Array<UserError>;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -961,6 +1019,9 @@ export type ResolversTypes = {
   QuoteRevisionDiff: ResolverTypeWrapper<Omit<QuoteRevisionDiff, 'from' | 'to'> & { from: ResolversTypes['Quote'], to: ResolversTypes['Quote'] }>;
   QuoteDocumentFormat: QuoteDocumentFormat;
   QuoteDocument: ResolverTypeWrapper<QuoteDocument>;
+  QuoteAttachment: ResolverTypeWrapper<QuoteAttachment>;
+  QuoteAttachmentAddInput: QuoteAttachmentAddInput;
+  QuoteAttachmentPayload: ResolverTypeWrapper<QuoteAttachmentPayload>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1014,6 +1075,9 @@ export type ResolversParentTypes = {
   QuoteLineChange: QuoteLineChange;
   QuoteRevisionDiff: Omit<QuoteRevisionDiff, 'from' | 'to'> & { from: ResolversParentTypes['Quote'], to: ResolversParentTypes['Quote'] };
   QuoteDocument: QuoteDocument;
+  QuoteAttachment: QuoteAttachment;
+  QuoteAttachmentAddInput: QuoteAttachmentAddInput;
+  QuoteAttachmentPayload: QuoteAttachmentPayload;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1111,6 +1175,7 @@ export type QuoteResolvers<ContextType = QuoteContext, ParentType extends Resolv
   approvalRules?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   revisions?: Resolver<Array<ResolversTypes['Quote']>, ParentType, ContextType>;
   document?: Resolver<ResolversTypes['QuoteDocument'], ParentType, ContextType, RequireFields<QuoteDocumentArgs, 'format'>>;
+  attachments?: Resolver<Array<ResolversTypes['QuoteAttachment']>, ParentType, ContextType>;
 };
 
 export type QuoteLineResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteLine'] = ResolversParentTypes['QuoteLine']> = {
@@ -1156,6 +1221,7 @@ export type QueryResolvers<ContextType = QuoteContext, ParentType extends Resolv
   quoteApprovalRules?: Resolver<ResolversTypes['QuoteApprovalRuleSet'], ParentType, ContextType>;
   quoteRevisionDiff?: Resolver<ResolversTypes['QuoteRevisionDiff'], ParentType, ContextType, RequireFields<QueryQuoteRevisionDiffArgs, 'from' | 'to'>>;
   quoteDocument?: Resolver<ResolversTypes['QuoteDocument'], ParentType, ContextType, RequireFields<QueryQuoteDocumentArgs, 'id' | 'format'>>;
+  quoteAttachment?: Resolver<Maybe<ResolversTypes['QuoteAttachment']>, ParentType, ContextType, RequireFields<QueryQuoteAttachmentArgs, 'id'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -1189,6 +1255,7 @@ export type MutationResolvers<ContextType = QuoteContext, ParentType extends Res
   quoteSubmit?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteSubmitArgs, 'id' | 'version'>>;
   quoteApprove?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteApproveArgs, 'input'>>;
   quoteReject?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteRejectArgs, 'input'>>;
+  quoteAttachmentAdd?: Resolver<ResolversTypes['QuoteAttachmentPayload'], ParentType, ContextType, RequireFields<MutationQuoteAttachmentAddArgs, 'input'>>;
 };
 
 export type QuoteRuleConditionResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteRuleCondition'] = ResolversParentTypes['QuoteRuleCondition']> = {
@@ -1263,6 +1330,22 @@ export type QuoteDocumentResolvers<ContextType = QuoteContext, ParentType extend
   contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type QuoteAttachmentResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAttachment'] = ResolversParentTypes['QuoteAttachment']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sizeBytes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  uploadedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  contentBase64?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type QuoteAttachmentPayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAttachmentPayload'] = ResolversParentTypes['QuoteAttachmentPayload']> = {
+  attachment?: Resolver<Maybe<ResolversTypes['QuoteAttachment']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1343,6 +1426,8 @@ export type Resolvers<ContextType = QuoteContext> = {
   QuoteLineChange?: QuoteLineChangeResolvers<ContextType>;
   QuoteRevisionDiff?: QuoteRevisionDiffResolvers<ContextType>;
   QuoteDocument?: QuoteDocumentResolvers<ContextType>;
+  QuoteAttachment?: QuoteAttachmentResolvers<ContextType>;
+  QuoteAttachmentPayload?: QuoteAttachmentPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -1,5 +1,6 @@
 import { mergeResolvers } from '@dcrm/kit';
 import { approvalResolvers } from './approvals.js';
+import { attachmentResolvers } from './attachments.js';
 import type { QuoteResolvers } from './context.js';
 import { documentResolvers } from './documents.js';
 import { quoteMutationResolvers } from './quote-mutations.js';
@@ -12,4 +13,5 @@ export const resolvers: QuoteResolvers = mergeResolvers(
   approvalResolvers,
   revisionResolvers,
   documentResolvers,
+  attachmentResolvers,
 );
