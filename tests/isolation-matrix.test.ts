@@ -428,14 +428,12 @@ describe('quotes', () => {
 
   it("a customer reads their own quotes only; another customer's is NOT_FOUND", async () => {
     // Other test files may create quotes for these accounts meanwhile: only their own, never another's.
-    const owners = async (gql: Gql) =>
-      new Set(
-        (
-          (await gql('{ quotes(first: 100) { nodes { customer { id } } } }')).body.data?.quotes.nodes as {
-            customer: { id: string } | null;
-          }[]
-        ).map((q) => q.customer?.id),
-      );
+    const owners = async (gql: Gql) => {
+      const nodes = ((await gql('{ quotes(first: 100) { nodes { customer { id } } } }')).body.data?.quotes.nodes ?? []) as {
+        customer: { id: string } | null;
+      }[];
+      return new Set(nodes.map((q) => q.customer?.id));
+    };
     expect(await quotes(as.aoife)).toContain(QUOTE('aoife-1'));
     expect(await owners(as.aoife)).toEqual(new Set([ID.aoife]));
     expect(await quotes(as.conor)).not.toContain(QUOTE('aoife-1'));
