@@ -1,5 +1,6 @@
 export * from './access.js';
 export * from './account-tree.js';
+export * from './attachments.js';
 export * from './audit-record.js';
 export * from './audit-subscriber.js';
 export * from './audit-trail.js';

@@ -290,8 +290,14 @@ describe('editing a quote', () => {
     const input = { id: quote.id, version: quote.version, promoCodes: [] };
     expect((await as.businessAgent(UPDATE, { input })).body.data?.quoteUpdate.userErrors[0].code).toBe('NOT_FOUND');
     expect((await as.conor(UPDATE, { input })).body.data?.quoteUpdate.userErrors[0].code).toBe('NOT_FOUND');
-    const submitted = await as.manager(UPDATE, { input: { id: quoteId('acme-1'), version: 1 } });
-    expect(submitted.body.data?.quoteUpdate.userErrors[0].code).toBe('NOT_EDITABLE');
+    // A submitted (or approved) quote is revised instead (approvals.test.ts); the revision it replaced is read-only.
+    const SUBMIT =
+      'mutation ($id: ID!, $version: Int!) { quoteSubmit(id: $id, version: $version) { quote { version } userErrors { code } } }';
+    const sent = (await as.consumerAgent(SUBMIT, { id: quote.id, version: quote.version })).body.data?.quoteSubmit.quote;
+    const revised = await as.consumerAgent(UPDATE, { input: { ...input, version: sent.version } });
+    expect(revised.body.data?.quoteUpdate.quote.revision).toBe(2);
+    const superseded = await as.consumerAgent(UPDATE, { input: { ...input, version: sent.version + 1 } });
+    expect(superseded.body.data?.quoteUpdate.userErrors[0].code).toBe('NOT_EDITABLE');
   });
 });
 

@@ -36,6 +36,8 @@ export const STAFF_SCOPES = [
   'partner:manage',
   'promotion:read',
   'promotion:write',
+  'quote:admin',
+  'quote:approve',
   'quote:read',
   'quote:write',
   'staff:manage',

@@ -221,6 +221,8 @@ export const ACCESS_GROUPS = [
   { key: 'marketing', name: 'Marketing', scopes: ['promotion:read', 'promotion:write', 'notification:read', 'notification:manage'] },
   { key: 'bulk', name: 'Bulk operations', scopes: ['bulk:manage', 'staff:manage'] },
   { key: 'quotes', name: 'Quotes', scopes: ['quote:read', 'quote:write'] },
+  // Quote approvals: managers decide MANAGER approvals and set the rules; finance decides FINANCE ones.
+  { key: 'quote-approvers', name: 'Quote approvers', scopes: ['quote:approve', 'quote:admin'] },
   // Leads and opportunities (the opportunity subgraph), within the member's segments.
   { key: 'sales', name: 'Sales', scopes: ['opportunity:read', 'opportunity:write'] },
   // Sales managers: the pipeline's reasons and custom fields, rejection analysis.
@@ -228,7 +230,7 @@ export const ACCESS_GROUPS = [
   { key: 'contracts', name: 'Contracts', scopes: ['contract:read', 'contract:write'] },
   // Templates and approval of contracts whose template names `contract:approve` (or `contract:manage`).
   { key: 'contract-admins', name: 'Contract managers', scopes: ['contract:manage', 'contract:approve'] },
-  // Finance: budget approvals of opportunities (BUDGET_APPROVAL tasks).
+  // Finance: budget approvals of opportunities (BUDGET_APPROVAL tasks) and FINANCE approvals of quotes.
   { key: 'finance', name: 'Finance approvals', scopes: ['finance:approve'] },
 ];
 
@@ -253,6 +255,7 @@ export const STAFF = [
       'quotes',
       'contracts',
       'contract-admins',
+      'quote-approvers',
     ],
   },
   {
@@ -303,6 +306,7 @@ export const STAFF = [
       'quotes',
       'contracts',
       'contract-admins',
+      'quote-approvers',
     ],
   },
   // Granted both brands: acts in Volt by default, in Nimbus when it sends Nimbus's storefront key.
@@ -327,6 +331,7 @@ export const STAFF = [
       'quotes',
       'contracts',
       'contract-admins',
+      'quote-approvers',
       'finance',
     ],
   },

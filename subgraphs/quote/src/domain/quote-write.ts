@@ -1,5 +1,5 @@
 import { actingStorefront, Checks, fail, isUuid, ok, type Result, segmentsOf } from '@dcrm/kit';
-import { OptimisticLockError } from '@mikro-orm/core';
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { accountFor } from '../clients/accounts.js';
 import { storefrontFacts } from '../clients/catalog.js';
 import { type IQuote, type IQuoteLine, linesOf, Quote, QuoteLine } from '../entities/index.js';
@@ -17,6 +17,7 @@ import {
 import type { Discount } from './pricing.js';
 import { checkCodes, checkProspect, checkValidity, codeErrors, f, type ProspectArg, staffOnly } from './quote-checks.js';
 import { isStaff, mayWrite, priceQuote, type WriteCtx } from './quote-context.js';
+import { newRevision } from './revisions.js';
 
 const DAY = 86_400_000;
 
@@ -63,7 +64,8 @@ async function save(ctx: WriteCtx, quote: IQuote): Promise<Result<IQuote>> {
     await ctx.em.flush();
     return ok(quote);
   } catch (error) {
-    if (error instanceof OptimisticLockError) return fail('CONFLICT', 'The quote changed meanwhile; reload it', f('version'));
+    if (error instanceof OptimisticLockError || error instanceof UniqueConstraintViolationException)
+      return fail('CONFLICT', 'The quote changed meanwhile; reload it', f('version'));
     throw error;
   }
 }
@@ -130,14 +132,21 @@ export async function quoteCreate(ctx: WriteCtx, input: QuoteCreateArgs): Promis
   return save(ctx, quote);
 }
 
-/** A DRAFT quote the caller may change, at the version they read. */
-async function editable(ctx: WriteCtx, id: string, version: number): Promise<Result<{ quote: IQuote; lines: IQuoteLine[] }>> {
+/**
+ * A DRAFT quote the caller may change, at the version they read; a submitted, approved or rejected one
+ * becomes a new DRAFT revision (revisions.ts), `lineIds` mapping the old line ids to the copies.
+ */
+async function editable(
+  ctx: WriteCtx,
+  id: string,
+  version: number,
+): Promise<Result<{ quote: IQuote; lines: IQuoteLine[]; lineIds?: Map<string, string> }>> {
   if (!mayWrite(ctx.principal)) return fail('FORBIDDEN', 'Missing scope quote:write');
   const scope = quoteScope(ctx.principal);
   const quote = scope && isUuid(id) ? await ctx.em.findOne(Quote, { $and: [scope, { id }] }) : null;
   if (!quote) return fail('NOT_FOUND', 'No such quote', f('id'));
-  if (quote.status !== 'DRAFT') return fail('NOT_EDITABLE', `A ${quote.status} quote cannot be changed`, f('id'));
   if (quote.version !== version) return fail('CONFLICT', `The quote changed since version ${version}; reload it`, f('version'));
+  if (quote.status !== 'DRAFT') return newRevision(ctx, quote);
   return ok({ quote, lines: await linesOf(ctx.em, [quote.id]) });
 }
 
@@ -213,10 +222,12 @@ export async function quoteLinesAdd(ctx: WriteCtx, input: QuoteLinesAddArgs): Pr
   if (!checks.ok) return { ok: false, errors: checks.errors };
   const found = await editable(ctx, input.id, input.version);
   if (!found.ok) return found;
-  const { quote, lines } = found.value;
-  if (input.parentLineId && !lines.some((l) => l.id === input.parentLineId && !l.parentLineId))
+  const { quote, lines, lineIds } = found.value;
+  const parent = input.parentLineId ? (lineIds?.get(input.parentLineId) ?? input.parentLineId) : null;
+  if (parent && !lines.some((l) => l.id === parent && !l.parentLineId))
     return fail('NOT_FOUND', 'No such plan line on this quote', f('parentLineId'));
-  return repriceAndSave(ctx, quote, lines, [...storedDrafts(lines), ...drafts], quoteDiscount(quote));
+  const added = parent ? drafts.map((d) => ({ ...d, parentLineId: parent })) : drafts;
+  return repriceAndSave(ctx, quote, lines, [...storedDrafts(lines), ...added], quoteDiscount(quote));
 }
 
 export type QuoteLinesRemoveArgs = { id: string; version: number; lineIds: string[] };
@@ -224,11 +235,12 @@ export type QuoteLinesRemoveArgs = { id: string; version: number; lineIds: strin
 export async function quoteLinesRemove(ctx: WriteCtx, input: QuoteLinesRemoveArgs): Promise<Result<IQuote>> {
   const found = await editable(ctx, input.id, input.version);
   if (!found.ok) return found;
-  const { quote, lines } = found.value;
+  const { quote, lines, lineIds } = found.value;
+  const wanted = input.lineIds.map((id) => lineIds?.get(id) ?? id);
   const known = new Set(lines.map((l) => l.id));
-  const unknown = input.lineIds.findIndex((id) => !known.has(id));
+  const unknown = wanted.findIndex((id) => !known.has(id));
   if (unknown >= 0) return fail('NOT_FOUND', 'No such line on this quote', f('lineIds', String(unknown)));
-  const gone = new Set(input.lineIds);
+  const gone = new Set(wanted);
   const kept = lines.filter((l) => !gone.has(l.id) && !(l.parentLineId && gone.has(l.parentLineId)));
   return repriceAndSave(ctx, quote, lines, storedDrafts(kept), quoteDiscount(quote));
 }

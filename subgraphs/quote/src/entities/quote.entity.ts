@@ -1,8 +1,8 @@
 import { columns, type TaxCategory, type TotalsData } from '@dcrm/kit';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
-/** TMF648 Quote states: DRAFT = inProgress, SUBMITTED = pending; the others by name. */
-export const QUOTE_STATUSES = ['DRAFT', 'SUBMITTED', 'APPROVED', 'REJECTED', 'ACCEPTED', 'CANCELLED'] as const;
+/** TMF648 Quote states: DRAFT = inProgress, SUBMITTED = pending; the others by name (SUPERSEDED: an older revision, read-only). */
+export const QUOTE_STATUSES = ['DRAFT', 'SUBMITTED', 'APPROVED', 'REJECTED', 'ACCEPTED', 'CANCELLED', 'SUPERSEDED'] as const;
 export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
 
 export const DISCOUNT_TYPES = ['PERCENT', 'AMOUNT'] as const;

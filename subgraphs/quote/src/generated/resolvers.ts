@@ -64,6 +64,8 @@ export type CustomerContractsArgs = {
  * ACCEPTED = accepted (by the customer), CANCELLED = cancelled.
  */
 export type QuoteStatus =
+  /** An older revision, replaced by a newer one of the same number (read-only). */
+  | 'SUPERSEDED'
   /** Being put together (TMF648 inProgress): lines and discounts may change. */
   | 'DRAFT'
   /** Submitted for approval (TMF648 pending). */
@@ -157,6 +159,26 @@ export type Quote = {
   promotions: Array<QuoteAppliedPromotion>;
   /** Promotion codes the quote is priced with. */
   promoCodes: Array<Scalars['String']['output']>;
+  /** The approver levels this revision needed when submitted, with their decisions (empty before submitting, or when no rule matched). */
+  approvals?: Maybe<Array<QuoteApproval>>;
+  /** The approval rules that matched when this revision was submitted, explained (which facts, which values). */
+  approvalRules?: Maybe<Array<Scalars['String']['output']>>;
+  /** Every revision of this quote's number the caller may see, oldest first (this one included). */
+  revisions: Array<Quote>;
+  /** This revision rendered to a document in the brand's theme. */
+  document: QuoteDocument;
+  /** Files attached to this quote (any revision), oldest first; content through `quoteAttachment`. */
+  attachments: Array<QuoteAttachment>;
+};
+
+
+/**
+ * A commercial offer to a customer or a prospect (TMF648 Quote): plans with their add-ons, priced by the
+ * catalog for the account (negotiated price lists included), with line and quote discounts, promotions
+ * and totals due now and monthly. A revision of a quote keeps its number.
+ */
+export type QuoteDocumentArgs = {
+  format?: InputMaybe<QuoteDocumentFormat>;
 };
 
 /** One product on a quote, priced by the catalog when the quote was last priced. */
@@ -243,6 +265,14 @@ export type Query = {
   contractTerminationQuote?: Maybe<ContractTerminationQuote>;
   /** The storefront's contract templates, by name. */
   contractTemplates: Array<ContractTemplate>;
+  /** The storefront's quote approval rules. */
+  quoteApprovalRules: QuoteApprovalRuleSet;
+  /** What changed between two revisions of the same quote (both visible to the caller). */
+  quoteRevisionDiff: QuoteRevisionDiff;
+  /** A quote the caller may see rendered to a document in the brand's theme. */
+  quoteDocument: QuoteDocument;
+  /** One attachment with its content, of a quote the caller may see; NOT_FOUND otherwise. */
+  quoteAttachment?: Maybe<QuoteAttachment>;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -280,6 +310,23 @@ export type QueryContractTerminationQuoteArgs = {
 
 export type QueryContractTemplatesArgs = {
   includeInactive?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type QueryQuoteRevisionDiffArgs = {
+  from: Scalars['ID']['input'];
+  to: Scalars['ID']['input'];
+};
+
+
+export type QueryQuoteDocumentArgs = {
+  id: Scalars['ID']['input'];
+  format?: InputMaybe<QuoteDocumentFormat>;
+};
+
+
+export type QueryQuoteAttachmentArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -467,6 +514,16 @@ export type Mutation = {
   contractTerminate: ContractPayload;
   /** Renews a RENEWAL_DUE contract for another term (the customer took up the offer). */
   contractRenew: ContractPayload;
+  /** Replaces the storefront's quote approval rules (scope quote:admin); validated against the quote facts. */
+  quoteApprovalRulesSet: QuoteApprovalRulesPayload;
+  /** Submits a DRAFT quote: the approval rules are evaluated; SUBMITTED (TMF648 pending) with the approvers notified, or APPROVED when no rule matches. */
+  quoteSubmit: QuotePayload;
+  /** Approves one level of a SUBMITTED quote (the level's scope); all levels approved → APPROVED. */
+  quoteApprove: QuotePayload;
+  /** Rejects a SUBMITTED quote at one level (the level's scope, a comment required) → REJECTED. */
+  quoteReject: QuotePayload;
+  /** Attaches a file to a quote the caller may write (staff: quote:write and the quote's segment). */
+  quoteAttachmentAdd: QuoteAttachmentPayload;
 };
 
 
@@ -527,6 +584,32 @@ export type MutationContractTerminateArgs = {
 
 export type MutationContractRenewArgs = {
   input: ContractActionInput;
+};
+
+
+export type MutationQuoteApprovalRulesSetArgs = {
+  input: QuoteApprovalRulesSetInput;
+};
+
+
+export type MutationQuoteSubmitArgs = {
+  id: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+};
+
+
+export type MutationQuoteApproveArgs = {
+  input: QuoteDecisionInput;
+};
+
+
+export type MutationQuoteRejectArgs = {
+  input: QuoteDecisionInput;
+};
+
+
+export type MutationQuoteAttachmentAddArgs = {
+  input: QuoteAttachmentAddInput;
 };
 
 /** How a contract continues when its period ends. */
@@ -644,6 +727,137 @@ export type ContractTemplatePayload = {
   __typename?: 'ContractTemplatePayload';
   /** The template as saved; null when nothing was written. */
   template?: Maybe<ContractTemplate>;
+  /** Why nothing was written. */
+  userErrors: Array<UserError>;
+};
+
+/** The approver level a quote approval rule asks for; each level is decided by staff holding its scope. */
+export type QuoteApprovalLevel =
+  /** The submitter's manager chain (scope quote:approve). */
+  | 'MANAGER'
+  /** The finance team (scope finance:approve). */
+  | 'FINANCE'
+  /** A quote administrator (scope quote:admin). */
+  | 'DIRECTOR';
+
+/** How one approval level of a quote stands. */
+export type QuoteApprovalStatus =
+  /** Waiting for a decision. */
+  | 'PENDING'
+  /** Approved. */
+  | 'APPROVED'
+  /** Rejected. */
+  | 'REJECTED';
+
+/** How a rule condition compares a quote fact with its value. */
+export type QuoteRuleOperator =
+  /** Equal. */
+  | 'EQ'
+  /** Not equal. */
+  | 'NEQ'
+  /** One of `values`. */
+  | 'IN'
+  /** None of `values`. */
+  | 'NOT_IN'
+  /** Greater than. */
+  | 'GT'
+  /** Greater than or equal. */
+  | 'GTE'
+  /** Less than. */
+  | 'LT'
+  /** Less than or equal. */
+  | 'LTE'
+  /** Text contains (case-insensitive) or list has the value. */
+  | 'CONTAINS'
+  /** The fact is present (value "false": absent). */
+  | 'EXISTS';
+
+/** One condition of an approval rule. */
+export type QuoteRuleCondition = {
+  __typename?: 'QuoteRuleCondition';
+  /** The quote fact read: maxLineDiscountPercent, quoteDiscountPercent, totalDueNow, monthlyTotal, segment, lineCount, prospect, promoCodes. */
+  path: Scalars['String']['output'];
+  /** The comparison. */
+  operator: QuoteRuleOperator;
+  /** The value compared with (IN/NOT_IN: `values`), as text. */
+  value?: Maybe<Scalars['String']['output']>;
+  /** The values of IN and NOT_IN. */
+  values?: Maybe<Array<Scalars['String']['output']>>;
+};
+
+/** A quote approval rule: when its conditions all hold (or any, with match "any"), the level must approve. */
+export type QuoteApprovalRule = {
+  __typename?: 'QuoteApprovalRule';
+  /** The rule's id within the storefront's rules. */
+  id: Scalars['ID']['output'];
+  /** What people call the rule. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** "all" or "any" of the conditions. */
+  match: Scalars['String']['output'];
+  /** Higher first. */
+  priority: Scalars['Int']['output'];
+  /** Inactive rules are skipped. */
+  active: Scalars['Boolean']['output'];
+  /** The conditions. */
+  conditions: Array<QuoteRuleCondition>;
+  /** The approver level it asks for. */
+  level: QuoteApprovalLevel;
+};
+
+/** A storefront's quote approval rules. */
+export type QuoteApprovalRuleSet = {
+  __typename?: 'QuoteApprovalRuleSet';
+  /** The rules, in the order set. */
+  rules: Array<QuoteApprovalRule>;
+  /** Optimistic lock for `quoteApprovalRulesSet` (0 before the first set). */
+  version: Scalars['Int']['output'];
+  /** When the rules were last set; null when never. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A condition to set. */
+export type QuoteRuleConditionInput = {
+  /** The quote fact (see QuoteRuleCondition.path). */
+  path: Scalars['String']['input'];
+  /** The comparison. */
+  operator: QuoteRuleOperator;
+  /** The value, as text (numbers as decimals, booleans as true/false). */
+  value?: InputMaybe<Scalars['String']['input']>;
+  /** The values of IN and NOT_IN. */
+  values?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** A rule to set. */
+export type QuoteApprovalRuleInput = {
+  /** Its id (default: its position). */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  /** What people call it. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** "all" (default) or "any". */
+  match?: InputMaybe<Scalars['String']['input']>;
+  /** Higher first (default 0). */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  /** Default true. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The conditions (none: always). */
+  conditions: Array<QuoteRuleConditionInput>;
+  /** The approver level it asks for. */
+  level: QuoteApprovalLevel;
+};
+
+/** Replaces the storefront's quote approval rules. */
+export type QuoteApprovalRulesSetInput = {
+  /** The version read (0 when there were none); a stale one gets CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** The rules (at most 50). */
+  rules: Array<QuoteApprovalRuleInput>;
+};
+
+/** What quoteApprovalRulesSet did. */
+export type QuoteApprovalRulesPayload = {
+  __typename?: 'QuoteApprovalRulesPayload';
+  /** The rules as saved; null when nothing was written. */
+  ruleSet?: Maybe<QuoteApprovalRuleSet>;
   /** Why nothing was written. */
   userErrors: Array<UserError>;
 };
@@ -864,6 +1078,151 @@ export type ContractPayload = {
   __typename?: 'ContractPayload';
   /** The contract as saved; null when nothing was written. */
   contract?: Maybe<Contract>;
+  /** Why nothing was written. */
+  userErrors: Array<UserError>;
+};
+
+/** One approver level of a submitted quote revision. */
+export type QuoteApproval = {
+  __typename?: 'QuoteApproval';
+  /** The level. */
+  level: QuoteApprovalLevel;
+  /** Its decision so far. */
+  status: QuoteApprovalStatus;
+  /** The matched rules that asked for this level, explained. */
+  reasons: Array<Scalars['String']['output']>;
+  /** The staff member who decided; null while pending. */
+  decidedBy?: Maybe<Scalars['String']['output']>;
+  /** The approver's comment. */
+  comment?: Maybe<Scalars['String']['output']>;
+  /** When it was decided (or asked for, while pending). */
+  at: Scalars['DateTime']['output'];
+};
+
+/** A decision on one approver level of a submitted quote. */
+export type QuoteDecisionInput = {
+  /** The quote (the submitted revision). */
+  id: Scalars['ID']['input'];
+  /** The version read; a stale one gets CONFLICT. */
+  version: Scalars['Int']['input'];
+  /** The level decided; default the first pending level the caller may decide. */
+  level?: InputMaybe<QuoteApprovalLevel>;
+  /** Why (required to reject). */
+  comment?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One field that differs between two revisions. */
+export type QuoteFieldChange = {
+  __typename?: 'QuoteFieldChange';
+  /** The field: quantity, discount, recurringPrice, oneOffPrice; for the quote also validUntil, promoCodes, dueNow, monthly, discounts, recurringDiscounts. */
+  field: Scalars['String']['output'];
+  /** In the older revision; null when none. */
+  from?: Maybe<Scalars['String']['output']>;
+  /** In the newer revision; null when none. */
+  to?: Maybe<Scalars['String']['output']>;
+};
+
+/** A line as compared between revisions. */
+export type QuoteDiffLine = {
+  __typename?: 'QuoteDiffLine';
+  /** The product. */
+  productId: Scalars['ID']['output'];
+  /** The product of the plan it is an add-on of; null for a plan or stand-alone product. */
+  parentProductId?: Maybe<Scalars['ID']['output']>;
+  /** Product name. */
+  name: Scalars['String']['output'];
+  /** How many. */
+  quantity: Scalars['Int']['output'];
+};
+
+/** A line on both revisions whose quantity, discount or prices differ. */
+export type QuoteLineChange = {
+  __typename?: 'QuoteLineChange';
+  /** The product. */
+  productId: Scalars['ID']['output'];
+  /** The product of the plan it is an add-on of; null for a plan or stand-alone product. */
+  parentProductId?: Maybe<Scalars['ID']['output']>;
+  /** Product name. */
+  name: Scalars['String']['output'];
+  /** How many (in the newer revision). */
+  quantity: Scalars['Int']['output'];
+  /** What differs. */
+  changes: Array<QuoteFieldChange>;
+};
+
+/** What changed from one revision of a quote to another. */
+export type QuoteRevisionDiff = {
+  __typename?: 'QuoteRevisionDiff';
+  /** The older revision. */
+  from: Quote;
+  /** The newer revision. */
+  to: Quote;
+  /** Lines only on the newer revision. */
+  added: Array<QuoteDiffLine>;
+  /** Lines only on the older revision. */
+  removed: Array<QuoteDiffLine>;
+  /** Lines on both that differ. */
+  changed: Array<QuoteLineChange>;
+  /** The quote's own changes: discount, validity, promotion codes and totals. */
+  quoteChanges: Array<QuoteFieldChange>;
+};
+
+/** The formats a quote renders to. */
+export type QuoteDocumentFormat =
+  /** A self-contained HTML page in the brand's theme. */
+  | 'HTML';
+
+/** A quote rendered for the customer, in the brand's theme. */
+export type QuoteDocument = {
+  __typename?: 'QuoteDocument';
+  /** The format. */
+  format: QuoteDocumentFormat;
+  /** The MIME type, e.g. text/html; charset=utf-8. */
+  contentType: Scalars['String']['output'];
+  /** A file name to save it as. */
+  fileName: Scalars['String']['output'];
+  /** The document itself (HTML text). */
+  content: Scalars['String']['output'];
+};
+
+/** A file attached to a quote (its bytes kept by dcrm, at most `DCRM_QUOTE_ATTACHMENT_MAX_BYTES`); every revision shows it. */
+export type QuoteAttachment = {
+  __typename?: 'QuoteAttachment';
+  /** The attachment's id. */
+  id: Scalars['ID']['output'];
+  /** The file name. */
+  fileName: Scalars['String']['output'];
+  /** The media type. */
+  contentType: Scalars['String']['output'];
+  /** Size in bytes. */
+  sizeBytes: Scalars['Int']['output'];
+  /** SHA-256 of the content, hex. */
+  sha256: Scalars['String']['output'];
+  /** Who attached it (staff, customer or partner user id). */
+  uploadedBy?: Maybe<Scalars['String']['output']>;
+  /** When it was attached. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The content, base64-encoded; only through `quoteAttachment`, null in lists. */
+  contentBase64?: Maybe<Scalars['String']['output']>;
+};
+
+/** A file to attach to a quote. */
+export type QuoteAttachmentAddInput = {
+  /** The quote (any revision). */
+  quoteId: Scalars['ID']['input'];
+  /** The file name (1–255 characters, no slashes). */
+  fileName: Scalars['String']['input'];
+  /** The media type, e.g. application/pdf. */
+  contentType: Scalars['String']['input'];
+  /** The content, base64-encoded. */
+  contentBase64: Scalars['String']['input'];
+};
+
+/** What quoteAttachmentAdd did. */
+export type QuoteAttachmentPayload = {
+  __typename?: 'QuoteAttachmentPayload';
+  /** The attachment (without content); null when nothing was written. */
+  attachment?: Maybe<QuoteAttachment>;
   /** Why nothing was written. */
   userErrors: Array<UserError>;
 };
@@ -1094,6 +1453,16 @@ export type ResolversTypes = {
   ContractTemplateCreateInput: ContractTemplateCreateInput;
   ContractTemplateUpdateInput: ContractTemplateUpdateInput;
   ContractTemplatePayload: ResolverTypeWrapper<Omit<ContractTemplatePayload, 'template'> & { template?: Maybe<ResolversTypes['ContractTemplate']> }>;
+  QuoteApprovalLevel: QuoteApprovalLevel;
+  QuoteApprovalStatus: QuoteApprovalStatus;
+  QuoteRuleOperator: QuoteRuleOperator;
+  QuoteRuleCondition: ResolverTypeWrapper<QuoteRuleCondition>;
+  QuoteApprovalRule: ResolverTypeWrapper<QuoteApprovalRule>;
+  QuoteApprovalRuleSet: ResolverTypeWrapper<QuoteApprovalRuleSet>;
+  QuoteRuleConditionInput: QuoteRuleConditionInput;
+  QuoteApprovalRuleInput: QuoteApprovalRuleInput;
+  QuoteApprovalRulesSetInput: QuoteApprovalRulesSetInput;
+  QuoteApprovalRulesPayload: ResolverTypeWrapper<QuoteApprovalRulesPayload>;
   ContractStatus: ContractStatus;
   Contract: ResolverTypeWrapper<IContract>;
   ContractLine: ResolverTypeWrapper<ContractLineView>;
@@ -1107,6 +1476,17 @@ export type ResolversTypes = {
   ContractActionInput: ContractActionInput;
   ContractTerminateInput: ContractTerminateInput;
   ContractPayload: ResolverTypeWrapper<Omit<ContractPayload, 'contract'> & { contract?: Maybe<ResolversTypes['Contract']> }>;
+  QuoteApproval: ResolverTypeWrapper<QuoteApproval>;
+  QuoteDecisionInput: QuoteDecisionInput;
+  QuoteFieldChange: ResolverTypeWrapper<QuoteFieldChange>;
+  QuoteDiffLine: ResolverTypeWrapper<QuoteDiffLine>;
+  QuoteLineChange: ResolverTypeWrapper<QuoteLineChange>;
+  QuoteRevisionDiff: ResolverTypeWrapper<Omit<QuoteRevisionDiff, 'from' | 'to'> & { from: ResolversTypes['Quote'], to: ResolversTypes['Quote'] }>;
+  QuoteDocumentFormat: QuoteDocumentFormat;
+  QuoteDocument: ResolverTypeWrapper<QuoteDocument>;
+  QuoteAttachment: ResolverTypeWrapper<QuoteAttachment>;
+  QuoteAttachmentAddInput: QuoteAttachmentAddInput;
+  QuoteAttachmentPayload: ResolverTypeWrapper<QuoteAttachmentPayload>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1152,6 +1532,13 @@ export type ResolversParentTypes = {
   ContractTemplateCreateInput: ContractTemplateCreateInput;
   ContractTemplateUpdateInput: ContractTemplateUpdateInput;
   ContractTemplatePayload: Omit<ContractTemplatePayload, 'template'> & { template?: Maybe<ResolversParentTypes['ContractTemplate']> };
+  QuoteRuleCondition: QuoteRuleCondition;
+  QuoteApprovalRule: QuoteApprovalRule;
+  QuoteApprovalRuleSet: QuoteApprovalRuleSet;
+  QuoteRuleConditionInput: QuoteRuleConditionInput;
+  QuoteApprovalRuleInput: QuoteApprovalRuleInput;
+  QuoteApprovalRulesSetInput: QuoteApprovalRulesSetInput;
+  QuoteApprovalRulesPayload: QuoteApprovalRulesPayload;
   Contract: IContract;
   ContractLine: ContractLineView;
   ContractEvent: IContractEvent;
@@ -1164,6 +1551,16 @@ export type ResolversParentTypes = {
   ContractActionInput: ContractActionInput;
   ContractTerminateInput: ContractTerminateInput;
   ContractPayload: Omit<ContractPayload, 'contract'> & { contract?: Maybe<ResolversParentTypes['Contract']> };
+  QuoteApproval: QuoteApproval;
+  QuoteDecisionInput: QuoteDecisionInput;
+  QuoteFieldChange: QuoteFieldChange;
+  QuoteDiffLine: QuoteDiffLine;
+  QuoteLineChange: QuoteLineChange;
+  QuoteRevisionDiff: Omit<QuoteRevisionDiff, 'from' | 'to'> & { from: ResolversParentTypes['Quote'], to: ResolversParentTypes['Quote'] };
+  QuoteDocument: QuoteDocument;
+  QuoteAttachment: QuoteAttachment;
+  QuoteAttachmentAddInput: QuoteAttachmentAddInput;
+  QuoteAttachmentPayload: QuoteAttachmentPayload;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1258,6 +1655,11 @@ export type QuoteResolvers<ContextType = QuoteContext, ParentType extends Resolv
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
   promotions?: Resolver<Array<ResolversTypes['QuoteAppliedPromotion']>, ParentType, ContextType>;
   promoCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  approvals?: Resolver<Maybe<Array<ResolversTypes['QuoteApproval']>>, ParentType, ContextType>;
+  approvalRules?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  revisions?: Resolver<Array<ResolversTypes['Quote']>, ParentType, ContextType>;
+  document?: Resolver<ResolversTypes['QuoteDocument'], ParentType, ContextType, RequireFields<QuoteDocumentArgs, 'format'>>;
+  attachments?: Resolver<Array<ResolversTypes['QuoteAttachment']>, ParentType, ContextType>;
 };
 
 export type QuoteLineResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteLine'] = ResolversParentTypes['QuoteLine']> = {
@@ -1304,6 +1706,10 @@ export type QueryResolvers<ContextType = QuoteContext, ParentType extends Resolv
   contracts?: Resolver<ResolversTypes['ContractConnection'], ParentType, ContextType, RequireFields<QueryContractsArgs, 'first'>>;
   contractTerminationQuote?: Resolver<Maybe<ResolversTypes['ContractTerminationQuote']>, ParentType, ContextType, RequireFields<QueryContractTerminationQuoteArgs, 'id'>>;
   contractTemplates?: Resolver<Array<ResolversTypes['ContractTemplate']>, ParentType, ContextType, RequireFields<QueryContractTemplatesArgs, 'includeInactive'>>;
+  quoteApprovalRules?: Resolver<ResolversTypes['QuoteApprovalRuleSet'], ParentType, ContextType>;
+  quoteRevisionDiff?: Resolver<ResolversTypes['QuoteRevisionDiff'], ParentType, ContextType, RequireFields<QueryQuoteRevisionDiffArgs, 'from' | 'to'>>;
+  quoteDocument?: Resolver<ResolversTypes['QuoteDocument'], ParentType, ContextType, RequireFields<QueryQuoteDocumentArgs, 'id' | 'format'>>;
+  quoteAttachment?: Resolver<Maybe<ResolversTypes['QuoteAttachment']>, ParentType, ContextType, RequireFields<QueryQuoteAttachmentArgs, 'id'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -1341,6 +1747,11 @@ export type MutationResolvers<ContextType = QuoteContext, ParentType extends Res
   contractCancel?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractCancelArgs, 'input'>>;
   contractTerminate?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractTerminateArgs, 'input'>>;
   contractRenew?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<MutationContractRenewArgs, 'input'>>;
+  quoteApprovalRulesSet?: Resolver<ResolversTypes['QuoteApprovalRulesPayload'], ParentType, ContextType, RequireFields<MutationQuoteApprovalRulesSetArgs, 'input'>>;
+  quoteSubmit?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteSubmitArgs, 'id' | 'version'>>;
+  quoteApprove?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteApproveArgs, 'input'>>;
+  quoteReject?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteRejectArgs, 'input'>>;
+  quoteAttachmentAdd?: Resolver<ResolversTypes['QuoteAttachmentPayload'], ParentType, ContextType, RequireFields<MutationQuoteAttachmentAddArgs, 'input'>>;
 };
 
 export type ContractTerminationRuleResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractTerminationRule'] = ResolversParentTypes['ContractTerminationRule']> = {
@@ -1366,6 +1777,34 @@ export type ContractTemplateResolvers<ContextType = QuoteContext, ParentType ext
 
 export type ContractTemplatePayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractTemplatePayload'] = ResolversParentTypes['ContractTemplatePayload']> = {
   template?: Resolver<Maybe<ResolversTypes['ContractTemplate']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type QuoteRuleConditionResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteRuleCondition'] = ResolversParentTypes['QuoteRuleCondition']> = {
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operator?: Resolver<ResolversTypes['QuoteRuleOperator'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  values?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+};
+
+export type QuoteApprovalRuleResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteApprovalRule'] = ResolversParentTypes['QuoteApprovalRule']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  match?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  conditions?: Resolver<Array<ResolversTypes['QuoteRuleCondition']>, ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['QuoteApprovalLevel'], ParentType, ContextType>;
+};
+
+export type QuoteApprovalRuleSetResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteApprovalRuleSet'] = ResolversParentTypes['QuoteApprovalRuleSet']> = {
+  rules?: Resolver<Array<ResolversTypes['QuoteApprovalRule']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type QuoteApprovalRulesPayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteApprovalRulesPayload'] = ResolversParentTypes['QuoteApprovalRulesPayload']> = {
+  ruleSet?: Resolver<Maybe<ResolversTypes['QuoteApprovalRuleSet']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
@@ -1448,6 +1887,68 @@ export type ContractPayloadResolvers<ContextType = QuoteContext, ParentType exte
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type QuoteApprovalResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteApproval'] = ResolversParentTypes['QuoteApproval']> = {
+  level?: Resolver<ResolversTypes['QuoteApprovalLevel'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['QuoteApprovalStatus'], ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  decidedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type QuoteFieldChangeResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteFieldChange'] = ResolversParentTypes['QuoteFieldChange']> = {
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type QuoteDiffLineResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteDiffLine'] = ResolversParentTypes['QuoteDiffLine']> = {
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  parentProductId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type QuoteLineChangeResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteLineChange'] = ResolversParentTypes['QuoteLineChange']> = {
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  parentProductId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  changes?: Resolver<Array<ResolversTypes['QuoteFieldChange']>, ParentType, ContextType>;
+};
+
+export type QuoteRevisionDiffResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteRevisionDiff'] = ResolversParentTypes['QuoteRevisionDiff']> = {
+  from?: Resolver<ResolversTypes['Quote'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Quote'], ParentType, ContextType>;
+  added?: Resolver<Array<ResolversTypes['QuoteDiffLine']>, ParentType, ContextType>;
+  removed?: Resolver<Array<ResolversTypes['QuoteDiffLine']>, ParentType, ContextType>;
+  changed?: Resolver<Array<ResolversTypes['QuoteLineChange']>, ParentType, ContextType>;
+  quoteChanges?: Resolver<Array<ResolversTypes['QuoteFieldChange']>, ParentType, ContextType>;
+};
+
+export type QuoteDocumentResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteDocument'] = ResolversParentTypes['QuoteDocument']> = {
+  format?: Resolver<ResolversTypes['QuoteDocumentFormat'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type QuoteAttachmentResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAttachment'] = ResolversParentTypes['QuoteAttachment']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sizeBytes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  uploadedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  contentBase64?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type QuoteAttachmentPayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAttachmentPayload'] = ResolversParentTypes['QuoteAttachmentPayload']> = {
+  attachment?: Resolver<Maybe<ResolversTypes['QuoteAttachment']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -1519,6 +2020,10 @@ export type Resolvers<ContextType = QuoteContext> = {
   ContractTerminationRule?: ContractTerminationRuleResolvers<ContextType>;
   ContractTemplate?: ContractTemplateResolvers<ContextType>;
   ContractTemplatePayload?: ContractTemplatePayloadResolvers<ContextType>;
+  QuoteRuleCondition?: QuoteRuleConditionResolvers<ContextType>;
+  QuoteApprovalRule?: QuoteApprovalRuleResolvers<ContextType>;
+  QuoteApprovalRuleSet?: QuoteApprovalRuleSetResolvers<ContextType>;
+  QuoteApprovalRulesPayload?: QuoteApprovalRulesPayloadResolvers<ContextType>;
   Contract?: ContractResolvers<ContextType>;
   ContractLine?: ContractLineResolvers<ContextType>;
   ContractEvent?: ContractEventResolvers<ContextType>;
@@ -1527,6 +2032,14 @@ export type Resolvers<ContextType = QuoteContext> = {
   ContractEdge?: ContractEdgeResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   ContractPayload?: ContractPayloadResolvers<ContextType>;
+  QuoteApproval?: QuoteApprovalResolvers<ContextType>;
+  QuoteFieldChange?: QuoteFieldChangeResolvers<ContextType>;
+  QuoteDiffLine?: QuoteDiffLineResolvers<ContextType>;
+  QuoteLineChange?: QuoteLineChangeResolvers<ContextType>;
+  QuoteRevisionDiff?: QuoteRevisionDiffResolvers<ContextType>;
+  QuoteDocument?: QuoteDocumentResolvers<ContextType>;
+  QuoteAttachment?: QuoteAttachmentResolvers<ContextType>;
+  QuoteAttachmentPayload?: QuoteAttachmentPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -1,0 +1,35 @@
+import { notFound } from '@dcrm/kit';
+import { attachmentsOf, attachmentWithContent, quoteAttachmentAdd } from '../domain/attachments.js';
+import type { IQuoteAttachment } from '../entities/index.js';
+import type { QuoteResolvers } from './context.js';
+
+const view = (a: IQuoteAttachment, withContent = false) => ({
+  id: a.id,
+  fileName: a.fileName,
+  contentType: a.contentType,
+  sizeBytes: a.sizeBytes,
+  sha256: a.sha256,
+  uploadedBy: a.uploadedBy ?? null,
+  createdAt: a.createdAt,
+  contentBase64: withContent && a.content ? Buffer.from(a.content as Uint8Array).toString('base64') : null,
+});
+
+/** Quote attachments: add, list (metadata), read one with its content. */
+export const attachmentResolvers: QuoteResolvers = {
+  Query: {
+    quoteAttachment: async (_, { id }, ctx) => {
+      const attachment = await attachmentWithContent(ctx, id);
+      if (!attachment) throw notFound('Attachment');
+      return view(attachment, true);
+    },
+  },
+  Mutation: {
+    quoteAttachmentAdd: async (_, { input }, ctx) => {
+      const result = await quoteAttachmentAdd(ctx, input);
+      return result.ok ? { attachment: view(result.value), userErrors: [] } : { attachment: null, userErrors: result.errors };
+    },
+  },
+  Quote: {
+    attachments: async (q, _, ctx) => (await attachmentsOf(ctx, q)).map((a) => view(a)),
+  },
+};

@@ -1,0 +1,28 @@
+import { badInput, notFound } from '@dcrm/kit';
+import { quoteScope } from '../domain/access.js';
+import { findQuote } from '../domain/quotes.js';
+import { revisionDiff } from '../domain/revision-diff.js';
+import { linesOf, Quote } from '../entities/index.js';
+import type { QuoteResolvers } from './context.js';
+
+/** Quote.revisions and quoteRevisionDiff. */
+export const revisionResolvers: QuoteResolvers = {
+  Query: {
+    quoteRevisionDiff: async (_, { from, to }, ctx) => {
+      const [a, b] = await Promise.all([findQuote(ctx.em, ctx.principal, from), findQuote(ctx.em, ctx.principal, to)]);
+      if (!a || !b) throw notFound('Quote');
+      if (a.storefrontId !== b.storefrontId || a.number !== b.number) throw badInput('Both must be revisions of the same quote', 'to');
+      const [older, newer] = a.revision <= b.revision ? [a, b] : [b, a];
+      const lines = await linesOf(ctx.em, [older.id, newer.id]);
+      const of = (id: string) => lines.filter((l) => (l.quote as { id: string }).id === id);
+      return { from: older, to: newer, ...revisionDiff({ quote: older, lines: of(older.id) }, { quote: newer, lines: of(newer.id) }) };
+    },
+  },
+  Quote: {
+    revisions: async (q, _, ctx) => {
+      const scope = quoteScope(ctx.principal);
+      if (!scope) return [];
+      return ctx.em.find(Quote, { $and: [scope, { storefrontId: q.storefrontId, number: q.number }] }, { orderBy: { revision: 'asc' } });
+    },
+  },
+};
