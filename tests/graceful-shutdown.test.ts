@@ -4,14 +4,9 @@ import { Agent, createServer as createHttpServer, request } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cartSubgraph } from '@dcrm/cart';
-import { catalogSubgraph } from '@dcrm/catalog';
-import { customerSubgraph } from '@dcrm/customer';
 import { type BootedSubgraph, bootSubgraph, freePort, httpTarget, internalSecret } from '@dcrm/kit';
-import { opportunitySubgraph } from '@dcrm/opportunity';
-import { promotionSubgraph } from '@dcrm/promotion';
-import { quoteSubgraph } from '@dcrm/quote';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SUBGRAPHS } from '../stack/src/subgraphs.js';
 import { connectLive, subscribeLive } from './support/live.js';
 import { KEYS } from './support/stack.js';
 
@@ -187,7 +182,8 @@ describe('graceful shutdown', { timeout: 120_000 }, () => {
       const secret = internalSecret();
       const peers = (name: string) => httpTarget(name, `${urls.get(name)}/graphql`, secret);
       const options = { databaseUrl: inject('databaseUrl'), secret, migrate: false, poolSize: 4, peers };
-      for (const definition of [catalogSubgraph, customerSubgraph, cartSubgraph, promotionSubgraph, opportunitySubgraph, quoteSubgraph]) {
+      // Every subgraph of the stack: the production router refuses to start without each one's URL.
+      for (const definition of SUBGRAPHS) {
         const subgraph = await bootSubgraph(definition, options);
         const server = await subgraph.server.listen(0, '127.0.0.1');
         urls.set(definition.name, `http://127.0.0.1:${(server.address() as { port: number }).port}`);

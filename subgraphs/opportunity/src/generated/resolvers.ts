@@ -132,8 +132,8 @@ export type Lead = {
   address?: Maybe<LeadAddress>;
   /** What the lead is interested in: catalog products (plans, offers, devices), by id. */
   productIds: Array<Scalars['ID']['output']>;
-  /** The same products, resolved by the catalog. */
-  products: Array<Product>;
+  /** The same products, resolved by the catalog; null with a SERVICE_UNAVAILABLE error while the catalog is down. */
+  products?: Maybe<Array<Product>>;
   /** What the person said they want, in their words. */
   description?: Maybe<Scalars['String']['output']>;
   /** How warm the lead is, as rated by sales or by the scoring rules. */
@@ -2527,7 +2527,7 @@ export type LeadResolvers<ContextType = OpportunityContext, ParentType extends R
   mobile?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   address?: Resolver<Maybe<ResolversTypes['LeadAddress']>, ParentType, ContextType>;
   productIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
-  products?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
+  products?: Resolver<Maybe<Array<ResolversTypes['Product']>>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rating?: Resolver<Maybe<ResolversTypes['LeadRating']>, ParentType, ContextType>;
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

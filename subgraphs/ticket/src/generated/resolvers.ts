@@ -176,8 +176,8 @@ export type Ticket = {
   __typename?: 'Ticket';
   /** The ticket's id. */
   id: Scalars['ID']['output'];
-  /** The account the ticket is about. */
-  customer: Customer;
+  /** The account the ticket is about; null with a SERVICE_UNAVAILABLE error while the customer service is down. */
+  customer?: Maybe<Customer>;
   /** Where it was raised. */
   channel: TicketChannel;
   /** Who raised it. */
@@ -1658,7 +1658,7 @@ export type TicketRaiserResolvers<ContextType = TicketContext, ParentType extend
 export type TicketResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Ticket'] = ResolversParentTypes['Ticket'], FederationReferenceType extends FederationReferenceTypes['Ticket'] = FederationReferenceTypes['Ticket']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Ticket']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   channel?: Resolver<ResolversTypes['TicketChannel'], ParentType, ContextType>;
   raisedBy?: Resolver<ResolversTypes['TicketRaiser'], ParentType, ContextType>;
   category?: Resolver<ResolversTypes['TicketCategory'], ParentType, ContextType>;
