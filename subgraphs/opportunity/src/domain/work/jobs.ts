@@ -1,14 +1,18 @@
 import { createJobRunner, ensureJobSchema, type JobHandler } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { runPeriodic } from '../periodic.js';
 import type { OpportunityServices } from '../services.js';
 import { ESCALATION_TASK, type EscalationPayload } from './activity.js';
 import { runEscalation } from './escalation.js';
 
 /**
  * The opportunity subgraph's jobs: the escalation check of each opportunity (keyed, queued by the
- * writes that count as activity). Every instance runs a worker; graphile-worker claims each job once.
+ * writes that count as activity), and every minute the outboxes a crash or an outage left (events,
+ * notifications). Every instance runs a worker; graphile-worker claims each job once.
  * DCRM_JOBS=off (tests): no worker, tests run the handlers directly through `tasks`.
  */
+const PERIODIC_TASK = 'opportunity:periodic';
+
 export async function startWorkJobs(databaseUrl: string, em: () => EntityManager, services: OpportunityServices) {
   const escalation: JobHandler<EscalationPayload> = async (payload) => {
     if (typeof payload?.opportunityId !== 'string') return;
@@ -17,7 +21,13 @@ export async function startWorkJobs(databaseUrl: string, em: () => EntityManager
   const runner =
     process.env.DCRM_JOBS === 'off'
       ? null
-      : createJobRunner({ databaseUrl, taskList: { [ESCALATION_TASK]: escalation }, concurrency: 1, component: 'opportunity jobs' });
+      : createJobRunner({
+          databaseUrl,
+          taskList: { [ESCALATION_TASK]: escalation, [PERIODIC_TASK]: async () => void (await runPeriodic(em(), services)) },
+          crontab: `* * * * * ${PERIODIC_TASK}`,
+          concurrency: 1,
+          component: 'opportunity jobs',
+        });
   // Writes queue jobs whether or not this instance runs a worker.
   if (runner) await runner.start();
   else await ensureJobSchema(databaseUrl);
@@ -25,6 +35,7 @@ export async function startWorkJobs(databaseUrl: string, em: () => EntityManager
     stop: async () => runner?.stop(),
     tasks: {
       [ESCALATION_TASK]: (payload?: unknown) => runEscalation(em(), services, (payload ?? {}) as EscalationPayload),
+      [PERIODIC_TASK]: () => runPeriodic(em(), services),
     } as Record<string, () => Promise<unknown>>,
   };
 }
