@@ -32,6 +32,7 @@ export type Scalars = {
 /** An account (owned by customer); the opportunity subgraph adds its leads and opportunities (the 360° view). */
 export type Customer = {
   __typename?: 'Customer';
+  /** The account's id (owned by the customer subgraph). */
   id: Scalars['ID']['output'];
   /**
    * The account's leads, newest first: staff with `opportunity:read` in the account's segment, and the
@@ -105,9 +106,11 @@ export type SalesLeadTmfStatus =
  */
 export type Lead = {
   __typename?: 'Lead';
+  /** The lead's id. */
   id: Scalars['ID']['output'];
   /** Where it was captured. */
   channel: LeadChannel;
+  /** Where the lead is (NEW → ACKNOWLEDGED → QUALIFIED → CONVERTED, or REJECTED, MERGED); `tmfStatus` maps it onto TMF699. */
   status: LeadStatus;
   /** The same status in TMF699 SalesLead terms. */
   tmfStatus: SalesLeadTmfStatus;
@@ -121,8 +124,11 @@ export type Lead = {
   partnerId?: Maybe<Scalars['ID']['output']>;
   /** The staff member who owns it. */
   ownerStaffId?: Maybe<Scalars['ID']['output']>;
+  /** The contact's first name. */
   firstName?: Maybe<Scalars['String']['output']>;
+  /** The contact's last name. */
   lastName?: Maybe<Scalars['String']['output']>;
+  /** The contact's company, for business leads. */
   company?: Maybe<Scalars['String']['output']>;
   /** E-mail address, normalised (trimmed, lower case). */
   email?: Maybe<Scalars['String']['output']>;
@@ -160,7 +166,9 @@ export type Lead = {
   convertedAt?: Maybe<Scalars['DateTime']['output']>;
   /** When it was captured. */
   capturedAt: Scalars['DateTime']['output'];
+  /** When the lead was captured. */
   createdAt: Scalars['DateTime']['output'];
+  /** When the lead last changed. */
   updatedAt: Scalars['DateTime']['output'];
   /** Optimistic-locking version: send it back on changes. */
   version: Scalars['Int']['output'];
@@ -231,9 +239,13 @@ export type OpportunityStatus =
  */
 export type Opportunity = {
   __typename?: 'Opportunity';
+  /** The opportunity's id. */
   id: Scalars['ID']['output'];
+  /** A short name for the deal. */
   name: Scalars['String']['output'];
+  /** Free text about the deal. */
   description?: Maybe<Scalars['String']['output']>;
+  /** New customer, upsell, renewal… */
   type: OpportunityType;
   /** Operator-defined category, e.g. CONSUMER_MOBILE, SME_FIBRE. */
   category?: Maybe<Scalars['String']['output']>;
@@ -251,7 +263,9 @@ export type Opportunity = {
   partnerId?: Maybe<Scalars['ID']['output']>;
   /** The staff member who owns it. */
   ownerStaffId?: Maybe<Scalars['ID']['output']>;
+  /** When the opportunity was opened. */
   createdAt: Scalars['DateTime']['output'];
+  /** When the opportunity last changed. */
   updatedAt: Scalars['DateTime']['output'];
   /** Optimistic-locking version: send it back on changes. */
   version: Scalars['Int']['output'];
@@ -440,6 +454,7 @@ export type Query_AuditRecordsArgs = {
 /** A catalog product (owned by catalog), as a lead's interest. */
 export type Product = {
   __typename?: 'Product';
+  /** The product's id (owned by the catalog subgraph). */
   id: Scalars['ID']['output'];
 };
 
@@ -449,6 +464,7 @@ export type Product = {
  */
 export type Campaign = {
   __typename?: 'Campaign';
+  /** The campaign's id (owned by the promotion subgraph). */
   id: Scalars['ID']['output'];
   /** The campaign's leads the caller may see (its segments), newest first. */
   leads?: Maybe<Array<Lead>>;
@@ -1243,6 +1259,7 @@ export type ReasonKind =
 /** A managed rejection or loss reason of a storefront. */
 export type OpportunityReason = {
   __typename?: 'OpportunityReason';
+  /** The reason's id. */
   id: Scalars['ID']['output'];
   /** Stable code, sent as `reasonCode` in transitions. */
   code: Scalars['String']['output'];
@@ -1261,6 +1278,7 @@ export type OpportunityReason = {
 /** One stage change of an opportunity (its creation is the first). */
 export type OpportunityHistoryEntry = {
   __typename?: 'OpportunityHistoryEntry';
+  /** The entry's id. */
   id: Scalars['ID']['output'];
   /** The stage it left (null for the creation). */
   fromStage?: Maybe<Scalars['String']['output']>;
@@ -1285,6 +1303,7 @@ export type OpportunityHistoryEntry = {
 /** A plan or offer of an opportunity, priced from the catalog when written. */
 export type OpportunityLine = {
   __typename?: 'OpportunityLine';
+  /** The line's id. */
   id: Scalars['ID']['output'];
   /** The catalog product. */
   productId: Scalars['ID']['output'];
@@ -1390,6 +1409,7 @@ export type CustomFieldType =
 /** An operator-specific field defined per storefront. */
 export type CustomFieldDefinition = {
   __typename?: 'CustomFieldDefinition';
+  /** The definition's id. */
   id: Scalars['ID']['output'];
   /** Leads or opportunities. */
   entity: CustomFieldEntity;
@@ -1766,6 +1786,7 @@ export type TaskDecision =
 /** A task or activity on an opportunity; approvals carry a decision. */
 export type OpportunityTask = {
   __typename?: 'OpportunityTask';
+  /** The task's id. */
   id: Scalars['ID']['output'];
   /** What it is. */
   kind: TaskKind;
@@ -1791,7 +1812,9 @@ export type OpportunityTask = {
   decidedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The opportunity (null when the caller may not see it). */
   opportunity?: Maybe<Opportunity>;
+  /** When the task was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** When the task last changed. */
   updatedAt: Scalars['DateTime']['output'];
   /** Optimistic-locking version: send it back on changes. */
   version: Scalars['Int']['output'];
@@ -1800,6 +1823,7 @@ export type OpportunityTask = {
 /** A note on an opportunity. */
 export type OpportunityNote = {
   __typename?: 'OpportunityNote';
+  /** The note's id. */
   id: Scalars['ID']['output'];
   /** The text. */
   body: Scalars['String']['output'];
@@ -1807,6 +1831,7 @@ export type OpportunityNote = {
   internal: Scalars['Boolean']['output'];
   /** Who wrote it: `staff:<id>` or `partner:<id>`. */
   author: Scalars['String']['output'];
+  /** When the note was written. */
   createdAt: Scalars['DateTime']['output'];
 };
 
@@ -1819,6 +1844,7 @@ export type OpportunityShare = {
   teamId?: Maybe<Scalars['ID']['output']>;
   /** Whether they may change it (tasks, notes, assignment). */
   canWrite: Scalars['Boolean']['output'];
+  /** When it was shared. */
   createdAt: Scalars['DateTime']['output'];
 };
 
@@ -1947,7 +1973,9 @@ export type RoutingCondition = {
 /** A routing rule. */
 export type RoutingRule = {
   __typename?: 'RoutingRule';
+  /** The rule's id, unique within its set. */
   id: Scalars['ID']['output'];
+  /** A label for people. */
   name?: Maybe<Scalars['String']['output']>;
   /** all (default) or any. */
   match: Scalars['String']['output'];
@@ -1970,6 +1998,7 @@ export type RoutingRuleSet = {
   rules: Array<RoutingRule>;
   /** Optimistic-locking version. */
   version: Scalars['Int']['output'];
+  /** When the rules last changed. */
   updatedAt: Scalars['DateTime']['output'];
 };
 
@@ -2025,6 +2054,7 @@ export type RoutingRuleSetPayload = {
 /** An order (owned by cart); the opportunity subgraph adds the opportunity it was converted from. */
 export type Order = {
   __typename?: 'Order';
+  /** The order's id (owned by the cart subgraph). */
   id: Scalars['ID']['output'];
   /**
    * The won opportunity this order was placed from, for staff with `opportunity:read` in its segment and
