@@ -14,6 +14,12 @@ export type Operation = {
   variables: Record<string, unknown>;
   /** Who sends it: the demo storefront key, or the demo Volt manager signed in (bench/staff.ts). */
   auth: 'storefront' | 'staff';
+  /**
+   * Concurrent clients for this operation, when not `--connections`: the back-office lists are driven
+   * by a handful of agents at once, not a storefront's crowd (at 16 on two cores the pages queue on the
+   * subgraphs' database pools until they time out).
+   */
+  connections?: number;
   /** The one subgraph serving it, for the direct-to-subgraph baseline; unset when the router federates several. */
   subgraph?: string;
   /**
@@ -139,6 +145,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     name: 'pipeline',
+    connections: 4,
     title: 'staff: pipeline list',
     // The sales pipeline board: a page of opportunities with their stage, value, lines and account.
     query: pipeline('customer { id name }'),
@@ -151,6 +158,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     name: 'queue',
+    connections: 4,
     title: "staff: agent's ticket queue",
     // The agent's queue: most urgent first, with the account, the assignee and the conversation so far.
     query: queue('customer { id name }', 'assignee { id name }'),

@@ -118,7 +118,7 @@ async function main(): Promise<number> {
       }
       // The profile is read from here on: start-up and module loading would drown the request path.
       if (shape === 'router prod') profileFrom ??= Number(process.hrtime.bigint() / 1000n);
-      const m = await measure(target, load);
+      const m = await measure(target, { ...load, connections: op.connections ?? load.connections });
       rows.push({ operation: op.name, title: op.title, shape, statements, ...m });
       log(
         `${op.name.padEnd(8)} ${shape.padEnd(17)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50.toFixed(1)} ms  errors ${m.errors.total}`,
