@@ -1,4 +1,4 @@
-import { createJobRunner, createSubgraphServer, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
+import { createSubgraphServer, loadTypeDefs, type SubgraphDefinition, startJobs } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrations } from '../migrations/index.js';
 import { promotionClient } from './clients/promotions.js';
@@ -40,17 +40,15 @@ export const cartSubgraph: SubgraphDefinition = {
     };
     const tasks = { 'cart:abandonment': () => runAbandonment(orm.em.fork() as EntityManager, services) };
     // Every instance runs a worker; graphile-worker claims each job once. DCRM_JOBS=off for tests.
-    const runner =
-      process.env.DCRM_JOBS === 'off'
-        ? null
-        : createJobRunner({
-            databaseUrl: orm.config.get('clientUrl') as string,
-            taskList: { 'cart:abandonment': async () => void (await tasks['cart:abandonment']()) },
-            crontab: CRONTAB,
-            concurrency: 1,
-            component: 'cart jobs',
-          });
-    await runner?.start();
+    const runner = await startJobs({
+      databaseUrl: orm.config.get('clientUrl') as string,
+      taskList: { 'cart:abandonment': async () => void (await tasks['cart:abandonment']()) },
+      crontab: CRONTAB,
+      concurrency: 1,
+      component: 'cart jobs',
+      // Only the cron starts cart jobs (nothing queues one): a process without a worker needs no job schema.
+      queuesJobs: false,
+    });
     return createSubgraphServer({
       name: 'cart',
       typeDefs,

@@ -1,12 +1,4 @@
-import {
-  createJobRunner,
-  createSubgraphServer,
-  ensureJobSchema,
-  jwtSecret,
-  loadTypeDefs,
-  openSignInGuard,
-  type SubgraphDefinition,
-} from '@dcrm/kit';
+import { createSubgraphServer, jwtSecret, loadTypeDefs, openSignInGuard, type SubgraphDefinition, startJobs } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrations } from '../migrations/index.js';
 import { bulkActions } from './domain/bulk/actions.js';
@@ -51,22 +43,17 @@ export const customerSubgraph: SubgraphDefinition = {
         ? runBulkOperation(orm, bulk, payload.operationId, { attempts, stopAfterBatches: payload.stopAfterBatches })
         : Promise.resolve(null);
     // Every instance runs a worker; graphile-worker claims each job once. DCRM_JOBS=off for tests.
-    const runner =
-      process.env.DCRM_JOBS === 'off'
-        ? null
-        : createJobRunner({
-            databaseUrl: orm.config.get('clientUrl') as string,
-            // The job's payload is `{ operationId }` only; a resumed attempt continues after the last committed batch.
-            taskList: {
-              [BULK_TASK]: async (payload: { operationId?: string }, { attempts }) =>
-                void (await runBulk({ operationId: payload?.operationId }, attempts)),
-            },
-            concurrency: 2,
-            component: 'customer jobs',
-          });
     // Confirmation queues jobs whether or not this instance runs a worker.
-    if (runner) await runner.start();
-    else await ensureJobSchema(orm.config.get('clientUrl') as string);
+    const runner = await startJobs({
+      databaseUrl: orm.config.get('clientUrl') as string,
+      // The job's payload is `{ operationId }` only; a resumed attempt continues after the last committed batch.
+      taskList: {
+        [BULK_TASK]: async (payload: { operationId?: string }, { attempts }) =>
+          void (await runBulk({ operationId: payload?.operationId }, attempts)),
+      },
+      concurrency: 2,
+      component: 'customer jobs',
+    });
     // NPS after a resolved ticket (the ticket subgraph's event).
     const stopSurveys = await startSurveysAfterTickets(orm, bus, services.notificationAdapters);
     return createSubgraphServer({

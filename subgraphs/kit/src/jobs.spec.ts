@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { manualClock } from './clock.js';
 import { createDatabaseIfMissing, dropDatabase, withDatabase } from './database.js';
-import { addJob, createJobRunner, ensureJobSchema, type JobDb, type JobRunner } from './jobs.js';
+import { addJob, createJobRunner, ensureJobSchema, type JobDb, type JobRunner, startJobs } from './jobs.js';
 
 // Any server will do: DATABASE_URL's, else the one the global setup started, else a local one.
 const adminUrl = process.env.DATABASE_URL ?? inject('databaseUrl') ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -166,6 +166,26 @@ describe.skipIf(!reachable)('jobs (graphile-worker)', () => {
     await worker().runOnce();
     expect(runs.get('later')).toBeUndefined();
     expect(runs.get('overdue')).toBe(1);
+  });
+
+  it('startJobs with DCRM_JOBS=off: no worker, and the job schema only for a subgraph that queues jobs', async () => {
+    const off = { DCRM_JOBS: 'off' };
+    expect(await startJobs({ databaseUrl: url, taskList: taskList('off'), schema: 'start_jobs_queued' }, off)).toBeNull();
+    expect(await startJobs({ databaseUrl: url, taskList: taskList('off'), schema: 'start_jobs_cron', queuesJobs: false }, off)).toBeNull();
+    const { rows } = await client.query(`select schema_name from information_schema.schemata where schema_name like 'start_jobs_%'`);
+    expect(rows.map((r) => r.schema_name)).toEqual(['start_jobs_queued']);
+  });
+
+  it('startJobs otherwise: a started worker that runs queued jobs until stopped', async () => {
+    const runner = await startJobs({ databaseUrl: url, taskList: taskList('started') }, {});
+    try {
+      expect(runner).not.toBeNull();
+      await addJob(pgDb(client), 'record', { id: 'started' });
+      await waitFor(() => runs.has('started'));
+      expect(handledBy.get('started')).toEqual(['started:']);
+    } finally {
+      await runner?.stop();
+    }
   });
 });
 

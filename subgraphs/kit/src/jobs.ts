@@ -138,6 +138,27 @@ function ownPool(connectionString: string, max: number, logger: Logger): OwnPool
   };
 }
 
+export type StartJobsOptions = JobRunnerOptions & {
+  /** Whether the subgraph's writes queue jobs (`addJob`), so a process without a worker still needs the schema. Default true. */
+  queuesJobs?: boolean;
+};
+
+/**
+ * A subgraph's jobs at start-up: every instance runs a worker (and the cron), graphile-worker claims each
+ * job once. `DCRM_JOBS=off` (tests) runs none, and gives null: tests run the handlers directly; writes
+ * still queue jobs, so graphile-worker's schema is installed unless `queuesJobs` is false.
+ */
+export async function startJobs(options: StartJobsOptions, env: NodeJS.ProcessEnv = process.env): Promise<JobRunner | null> {
+  const { queuesJobs = true, ...runnerOptions } = options;
+  if (env.DCRM_JOBS === 'off') {
+    if (queuesJobs) await ensureJobSchema(options.databaseUrl, { schema: options.schema });
+    return null;
+  }
+  const runner = createJobRunner(runnerOptions);
+  await runner.start();
+  return runner;
+}
+
 /** Installs (or upgrades) graphile-worker's schema, so `addJob` works before any worker has started. */
 export async function ensureJobSchema(databaseUrl: string, options: { schema?: string } = {}): Promise<void> {
   const { runMigrations } = await graphileWorker();

@@ -1,4 +1,4 @@
-import { addJob, createJobRunner, createSubgraphServer, ensureJobSchema, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
+import { addJob, createSubgraphServer, loadTypeDefs, type SubgraphDefinition, startJobs } from '@dcrm/kit';
 import { migrations } from '../migrations/index.js';
 import { startEventConsumers } from './domain/consumers.js';
 import { CRONTAB, promotionTasks } from './domain/jobs.js';
@@ -22,19 +22,14 @@ export const promotionSubgraph: SubgraphDefinition = {
     const services: PromotionServices = { peers, bus, clock, addJob: (db, task, payload, options) => addJob(db, task, payload, options) };
     const tasks = promotionTasks(orm, services);
     // Every instance runs a worker; graphile-worker claims each job once. DCRM_JOBS=off for tests.
-    const runner =
-      process.env.DCRM_JOBS === 'off'
-        ? null
-        : createJobRunner({
-            databaseUrl: orm.config.get('clientUrl') as string,
-            taskList: tasks,
-            crontab: CRONTAB,
-            concurrency: 2,
-            component: 'promotion jobs',
-          });
     // Mutations queue jobs (campaign schedules) whether or not this instance runs a worker.
-    if (runner) await runner.start();
-    else await ensureJobSchema(orm.config.get('clientUrl') as string);
+    const runner = await startJobs({
+      databaseUrl: orm.config.get('clientUrl') as string,
+      taskList: tasks,
+      crontab: CRONTAB,
+      concurrency: 2,
+      component: 'promotion jobs',
+    });
     const stopConsumers = await startEventConsumers(orm, services);
     return createSubgraphServer({
       name: 'promotion',

@@ -1,4 +1,4 @@
-import { addJob, createJobRunner, createSubgraphServer, ensureJobSchema, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
+import { addJob, createSubgraphServer, loadTypeDefs, type SubgraphDefinition, startJobs } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrations } from '../migrations/index.js';
 import { RENEWAL_SWEEP_TASK, RENEWAL_TASK } from './domain/contract-history.js';
@@ -32,22 +32,17 @@ export const quoteSubgraph: SubgraphDefinition = {
     const renewal = (payload: { contractId?: string }) => runRenewal(em(), services, String(payload?.contractId ?? ''));
     const sweep = () => sweepRenewals(em(), services);
     // Every instance runs a worker; graphile-worker claims each job once. DCRM_JOBS=off for tests.
-    const runner =
-      process.env.DCRM_JOBS === 'off'
-        ? null
-        : createJobRunner({
-            databaseUrl: orm.config.get('clientUrl') as string,
-            taskList: {
-              [RENEWAL_TASK]: async (payload: { contractId?: string }) => void (await renewal(payload)),
-              [RENEWAL_SWEEP_TASK]: async () => void (await sweep()),
-            },
-            crontab: CRONTAB,
-            concurrency: 1,
-            component: 'quote jobs',
-          });
     // Mutations queue jobs (contract renewals) whether or not this instance runs a worker.
-    if (runner) await runner.start();
-    else await ensureJobSchema(orm.config.get('clientUrl') as string);
+    const runner = await startJobs({
+      databaseUrl: orm.config.get('clientUrl') as string,
+      taskList: {
+        [RENEWAL_TASK]: async (payload: { contractId?: string }) => void (await renewal(payload)),
+        [RENEWAL_SWEEP_TASK]: async () => void (await sweep()),
+      },
+      crontab: CRONTAB,
+      concurrency: 1,
+      component: 'quote jobs',
+    });
     return createSubgraphServer({
       name: 'quote',
       typeDefs,

@@ -1,4 +1,4 @@
-import { addJob, createJobRunner, createSubgraphServer, ensureJobSchema, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
+import { addJob, createSubgraphServer, loadTypeDefs, type SubgraphDefinition, startJobs } from '@dcrm/kit';
 import { migrations } from '../migrations/index.js';
 import { CRONTAB, ticketTasks } from './domain/jobs.js';
 import { notifyRules } from './domain/notify-rules.js';
@@ -26,19 +26,14 @@ export const ticketSubgraph: SubgraphDefinition = {
     const services: TicketServices = { peers, bus, clock, addJob: (db, task, payload, options) => addJob(db, task, payload, options) };
     const tasks = ticketTasks(orm, services);
     // Every instance runs a worker; graphile-worker claims each job once. DCRM_JOBS=off for tests.
-    const runner =
-      process.env.DCRM_JOBS === 'off'
-        ? null
-        : createJobRunner({
-            databaseUrl: orm.config.get('clientUrl') as string,
-            taskList: tasks,
-            crontab: CRONTAB,
-            concurrency: 1,
-            component: 'ticket jobs',
-          });
     // Mutations queue jobs (automatic closure) inside their transactions whether or not this instance runs a worker.
-    if (runner) await runner.start();
-    else await ensureJobSchema(orm.config.get('clientUrl') as string);
+    const runner = await startJobs({
+      databaseUrl: orm.config.get('clientUrl') as string,
+      taskList: tasks,
+      crontab: CRONTAB,
+      concurrency: 1,
+      component: 'ticket jobs',
+    });
     return createSubgraphServer({
       name: 'ticket',
       typeDefs,

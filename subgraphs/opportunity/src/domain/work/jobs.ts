@@ -1,4 +1,4 @@
-import { createJobRunner, ensureJobSchema, type JobHandler } from '@dcrm/kit';
+import { type JobHandler, startJobs } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runPeriodic } from '../periodic.js';
 import type { OpportunityServices } from '../services.js';
@@ -18,19 +18,14 @@ export async function startWorkJobs(databaseUrl: string, em: () => EntityManager
     if (typeof payload?.opportunityId !== 'string') return;
     await runEscalation(em(), services, payload);
   };
-  const runner =
-    process.env.DCRM_JOBS === 'off'
-      ? null
-      : createJobRunner({
-          databaseUrl,
-          taskList: { [ESCALATION_TASK]: escalation, [PERIODIC_TASK]: async () => void (await runPeriodic(em(), services)) },
-          crontab: `* * * * * ${PERIODIC_TASK}`,
-          concurrency: 1,
-          component: 'opportunity jobs',
-        });
   // Writes queue jobs whether or not this instance runs a worker.
-  if (runner) await runner.start();
-  else await ensureJobSchema(databaseUrl);
+  const runner = await startJobs({
+    databaseUrl,
+    taskList: { [ESCALATION_TASK]: escalation, [PERIODIC_TASK]: async () => void (await runPeriodic(em(), services)) },
+    crontab: `* * * * * ${PERIODIC_TASK}`,
+    concurrency: 1,
+    component: 'opportunity jobs',
+  });
   return {
     stop: async () => runner?.stop(),
     tasks: {
