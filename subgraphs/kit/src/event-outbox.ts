@@ -1,5 +1,7 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventBus } from './bus.js';
+import { columns } from './columns.js';
 import type { JobDb } from './jobs.js';
 
 /**
@@ -16,6 +18,23 @@ export function eventOutboxSql(schema: string): string[] {
     `create index "outbox_unpublished_idx" on ${table} ("created_at") where "published_at" is null`,
   ];
 }
+
+/**
+ * The outbox table (`eventOutboxSql`) as an entity, for a subgraph that writes its events with `em.create`:
+ * it lists it among its entities (each ORM maps it into its own schema).
+ */
+export const Outbox = defineEntity({
+  name: 'Outbox',
+  tableName: 'outbox',
+  properties: {
+    id: columns.id(),
+    type: p.string(),
+    payload: p.json<Record<string, unknown>>(),
+    createdAt: columns.createdAt(),
+    publishedAt: p.datetime().nullable(),
+  },
+});
+export type IOutbox = InferEntity<typeof Outbox>;
 
 /** Writes an event into the caller's transaction (`db` is its EntityManager); the payload carries `eventId` = `id`. */
 export async function enqueueEvent(db: JobDb, schema: string, event: { id: string; type: string; payload: unknown; at: Date }) {

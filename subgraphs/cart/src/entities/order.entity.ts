@@ -67,16 +67,3 @@ export const OrderEvent = defineEntity({
   },
 });
 export type IOrderEvent = InferEntity<typeof OrderEvent>;
-
-/** Domain events written in the same transaction as the change, published after commit. */
-export const Outbox = defineEntity({
-  name: 'Outbox',
-  tableName: 'outbox',
-  properties: {
-    id: columns.id(),
-    type: p.string(),
-    payload: p.json<Record<string, unknown>>(),
-    createdAt: columns.createdAt(),
-    publishedAt: p.datetime().nullable(),
-  },
-});

@@ -1,12 +1,14 @@
+import { Outbox } from '@dcrm/kit';
 import { CustomFieldDefinition } from './custom-field.entity.js';
 import { Lead } from './lead.entity.js';
 import { LeadScoringRuleSet } from './lead-scoring.entity.js';
 import { Opportunity } from './opportunity.entity.js';
 import { OpportunityHistory, OpportunityLine } from './opportunity-line.entity.js';
-import { Outbox } from './outbox.entity.js';
 import { OpportunityReason, PipelineStage, StageTransition } from './pipeline.entity.js';
 import { OpportunityNote, OpportunityRouting, OpportunityShare, OpportunityTask, RoutingRuleSet } from './work.entity.js';
 
+// Domain events written in the same transaction as the change, published after commit.
+export { type IOutbox, Outbox } from '@dcrm/kit';
 export * from './custom-field.entity.js';
 export * from './lead.entity.js';
 export * from './lead.repository.js';
@@ -14,7 +16,6 @@ export * from './lead-scoring.entity.js';
 export * from './opportunity.entity.js';
 export * from './opportunity.repository.js';
 export * from './opportunity-line.entity.js';
-export * from './outbox.entity.js';
 export * from './pipeline.entity.js';
 export * from './work.entity.js';
 
