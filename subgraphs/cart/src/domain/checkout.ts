@@ -6,7 +6,18 @@ import type DataLoader from 'dataloader';
 import type { CatalogProduct } from '../clients/catalog.js';
 import { type Account, accountOf } from '../clients/customer.js';
 import type { CartEvaluation } from '../clients/promotions.js';
-import { Cart, CartLine, type ICart, type ICartLine, type IOrder, Order, OrderEvent, OrderLine, Outbox } from '../entities/index.js';
+import {
+  Cart,
+  CartLine,
+  type ICart,
+  type ICartLine,
+  type IOrder,
+  Order,
+  OrderEvent,
+  OrderLine,
+  type OrderSourceKind,
+  Outbox,
+} from '../entities/index.js';
 import { findCart } from './access.js';
 import type { CartRef } from './cart-edit.js';
 import { askPeer } from './peer-guard.js';
@@ -194,11 +205,8 @@ async function placeOrder(
   if (already) return { order: already, event: null };
   const locked = await tx.findOneOrFail(Cart, { id: cart.id }, { refresh: true });
   if (locked.status !== 'OPEN' || locked.version !== draft.version) return null;
-  const [{ seq }] = await tx.execute(`select nextval('"cart"."order_number_seq"') as seq`);
   const now = clock.now();
-  const order = createOrder(tx, draft, `DC-${now.getUTCFullYear()}-${String(seq).padStart(6, '0')}`, now);
-  const event = placedEvent(draft, order, now);
-  tx.create(Outbox, { id: event.eventId, type: EVENTS.orderPlaced, payload: event, createdAt: now });
+  const { order, event } = await writeOrder(tx, { ...draft, cartId: cart.id, currencyCode: cart.currencyCode }, now);
   // A recovered cart that orders counts as converted; its reminders stop.
   await tx.execute('update "cart"."drop_link" set converted_at = ? where cart_id = ? and converted_at is null', [now, cart.id]);
   locked.status = 'CONVERTED';
@@ -207,8 +215,35 @@ async function placeOrder(
   return { order, event };
 }
 
+/** An order as written, whether a cart's checkout or a sale (a won opportunity, an accepted quote) places it. */
+export type OrderDraft = {
+  storefrontId: string;
+  customerId: string;
+  account: Account;
+  key: string;
+  /** Null for a sale's order. */
+  cartId: string | null;
+  currencyCode: string;
+  lines: PricedCartLine[];
+  /** Priced line id → the order line id it becomes (the order's discounts point at these); by default the line's own id. */
+  orderLineIds?: Map<string, string>;
+  totals: TotalsData;
+  promotionIds: string[];
+  /** A sale's origin, who placed it and its request's digest; a checkout has none. */
+  sale?: { sourceKind: OrderSourceKind; sourceId: string; placedBy: string; requestDigest: string };
+};
+
+/** In the caller's transaction: the numbered order with its lines and first event, and its `order.placed` outbox row. */
+export async function writeOrder(tx: EntityManager, draft: OrderDraft, now: Date): Promise<{ order: IOrder; event: OrderPlacedEvent }> {
+  const [{ seq }] = await tx.execute(`select nextval('"cart"."order_number_seq"') as seq`);
+  const order = createOrder(tx, draft, `DC-${now.getUTCFullYear()}-${String(seq).padStart(6, '0')}`, now);
+  const event = placedEvent(draft, order, now);
+  tx.create(Outbox, { id: event.eventId, type: EVENTS.orderPlaced, payload: event, createdAt: now });
+  return { order, event };
+}
+
 /** The order with its lines (the catalog's prices as checked out) and its first status event. */
-function createOrder(tx: EntityManager, draft: Draft, number: string, now: Date): IOrder {
+function createOrder(tx: EntityManager, draft: OrderDraft, number: string, now: Date): IOrder {
   const order = tx.create(Order, {
     id: newId(),
     number,
@@ -216,15 +251,16 @@ function createOrder(tx: EntityManager, draft: Draft, number: string, now: Date)
     customerId: draft.customerId,
     partnerId: draft.account.partner?.id ?? null,
     segment: draft.account.segment,
-    cartId: draft.cart.id,
+    cartId: draft.cartId,
+    ...draft.sale,
     idempotencyKey: draft.key,
-    currencyCode: draft.cart.currencyCode,
+    currencyCode: draft.currencyCode,
     totals: draft.totals,
     placedAt: now,
   });
   for (const line of draft.lines) {
     tx.create(OrderLine, {
-      id: draft.orderLineIds.get(line.lineId) as string,
+      id: draft.orderLineIds?.get(line.lineId) ?? line.lineId,
       order,
       productId: line.productId,
       name: line.name,
@@ -238,14 +274,14 @@ function createOrder(tx: EntityManager, draft: Draft, number: string, now: Date)
   return order;
 }
 
-const placedEvent = (draft: Draft, order: IOrder, now: Date): OrderPlacedEvent => ({
+const placedEvent = (draft: OrderDraft, order: IOrder, now: Date): OrderPlacedEvent => ({
   eventId: newId(),
   orderId: order.id,
   storefrontId: draft.storefrontId,
   customerId: draft.customerId,
   productIds: [...new Set(draft.lines.map((l) => l.productId))],
   dueNow: draft.totals.dueNow,
-  currencyCode: draft.cart.currencyCode,
+  currencyCode: draft.currencyCode,
   promotionIds: draft.promotionIds,
   at: now.toISOString(),
 });

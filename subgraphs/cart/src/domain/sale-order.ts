@@ -1,6 +1,5 @@
 import {
   actingStorefront,
-  EVENTS,
   entitiesOf,
   fail,
   forAccount,
@@ -16,8 +15,8 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type CatalogProduct, catalogLoader } from '../clients/catalog.js';
 import type { Account } from '../clients/customer.js';
-import { type IOrder, Order, OrderEvent, OrderLine, Outbox } from '../entities/index.js';
-import { publishPlaced } from './checkout.js';
+import { type IOrder, Order } from '../entities/index.js';
+import { publishPlaced, writeOrder } from './checkout.js';
 import { askPeer } from './peer-guard.js';
 import { type PricedCartLine, priceOrder, sold } from './pricing.js';
 import { type SaleOrderInput, saleDigest, saleField, validSale } from './sale-input.js';
@@ -135,49 +134,20 @@ async function place(tx: EntityManager, draft: Draft, now: Date): Promise<{ orde
   const { input, storefrontId } = draft;
   const already = await tx.findOne(Order, { storefrontId, idempotencyKey: input.idempotencyKey });
   if (already) return { order: already, event: null };
-  const [{ seq }] = await tx.execute(`select nextval('"cart"."order_number_seq"') as seq`);
-  const totals = priceOrder(draft.lines, [], draft.currencyCode, new Map());
-  const order = tx.create(Order, {
-    id: newId(),
-    number: `DC-${now.getUTCFullYear()}-${String(seq).padStart(6, '0')}`,
-    storefrontId,
-    customerId: input.customerId,
-    partnerId: draft.account.partner?.id ?? null,
-    segment: draft.account.segment,
-    cartId: null,
-    sourceKind: input.source.kind,
-    sourceId: input.source.id,
-    placedBy: input.actedBy,
-    requestDigest: draft.digest,
-    idempotencyKey: input.idempotencyKey,
-    currencyCode: draft.currencyCode,
-    totals,
-    placedAt: now,
-  });
-  for (const line of draft.lines) {
-    tx.create(OrderLine, {
-      id: line.lineId,
-      order,
-      productId: line.productId,
-      name: line.name,
-      quantity: line.quantity,
-      recurringPrice: line.recurring,
-      oneOffPrice: line.oneOff,
-      deposit: line.deposit,
-    });
-  }
-  tx.create(OrderEvent, { order, status: 'PLACED', at: now });
-  const event: OrderPlacedEvent = {
-    eventId: newId(),
-    orderId: order.id,
-    storefrontId,
-    customerId: input.customerId,
-    productIds: [...new Set(draft.lines.map((l) => l.productId))],
-    dueNow: totals.dueNow,
-    currencyCode: draft.currencyCode,
-    promotionIds: [],
-    at: now.toISOString(),
-  };
-  tx.create(Outbox, { id: event.eventId, type: EVENTS.orderPlaced, payload: event, createdAt: now });
-  return { order, event };
+  return writeOrder(
+    tx,
+    {
+      storefrontId,
+      customerId: input.customerId,
+      account: draft.account,
+      key: input.idempotencyKey,
+      cartId: null,
+      currencyCode: draft.currencyCode,
+      lines: draft.lines,
+      totals: priceOrder(draft.lines, [], draft.currencyCode, new Map()),
+      promotionIds: [],
+      sale: { sourceKind: input.source.kind, sourceId: input.source.id, placedBy: input.actedBy, requestDigest: draft.digest },
+    },
+    now,
+  );
 }
