@@ -19,6 +19,7 @@ import { LEAD_RATINGS, Lead, type LeadAddress, type LeadRating } from '../entiti
 import { SCOPES } from './access.js';
 import { duplicatesChecked } from './lead-derive.js';
 import { candidateLeads, leadKeys, type Sql } from './lead-duplicates.js';
+import { accountLink, leadRowKeys, matchAccounts, unknownProductProblem, unknownProducts } from './lead-import-refs.js';
 
 /**
  * `lead.import` (run by the customer subgraph's bulk operations, channel BULK): one lead per CSV row.
@@ -26,10 +27,14 @@ import { candidateLeads, leadKeys, type Sql } from './lead-duplicates.js';
  * email, mobile (E.164, or national with `country`), line1, line2, city, region, postcode, country
  * (ISO alpha-2), productIds (ids separated by `;` or spaces), source, segment, rating (HOT/WARM/COLD),
  * category, budget, currency, description, campaignId. A row needs a name or company and an e-mail or
- * mobile. Duplicates (kit contact-match: e-mail, mobile, name with address or interest) are invalid
- * at validation, against the storefront's leads and against earlier rows of the same call; applying a
- * batch checks again (earlier batches of the file are in the database by then), so a duplicate is
- * never created: its row fails with DUPLICATE, naming the lead it matches.
+ * mobile. As at capture, interest products must be the storefront's (else UNKNOWN_PRODUCT) and a row is
+ * linked to the storefront's existing account with its e-mail (first) or mobile, which gives the lead its
+ * segment and partner; the link is reported with the row (lead-import-refs.ts: one catalog and one
+ * customer call per validation call). Duplicates (kit contact-match: e-mail, mobile, name with address
+ * or interest) are invalid at validation: against the storefront's leads here, and against earlier rows
+ * of the whole file by the orchestration, from the keys each valid row answers. Applying a batch checks
+ * again (earlier batches are in the database by then), so a duplicate is never created: its row fails
+ * with DUPLICATE, naming the lead it matches.
  */
 export type ImportedLead = {
   firstName: string | null;
@@ -47,6 +52,9 @@ export type ImportedLead = {
   budgetCurrency: string | null;
   description: string | null;
   campaignId: string | null;
+  /** The existing account the lead is linked to (matched at validation), and that account's partner. */
+  customerId?: string | null;
+  partnerId?: string | null;
 };
 
 const COLUMNS = [
@@ -153,10 +161,15 @@ const duplicateProblem = (leadId: string, reasons: readonly string[]) =>
   );
 
 /**
- * Duplicates of each keyed row against the storefront's leads and earlier rows; answers row → problem.
- * Earlier rows are indexed under `row:<n>` ids so a match says which row it repeats.
+ * Duplicates of each keyed row against the storefront's leads and (`withinRows`) earlier rows; answers
+ * row → problem. Earlier rows are indexed under `row:<n>` ids so a match says which row it repeats.
  */
-async function duplicatesOf(sql: Sql, storefrontId: string, rows: { row: number; keys: ContactKeys }[]): Promise<Map<number, BulkProblem>> {
+async function duplicatesOf(
+  sql: Sql,
+  storefrontId: string,
+  rows: { row: number; keys: ContactKeys }[],
+  withinRows: boolean,
+): Promise<Map<number, BulkProblem>> {
   const index = contactIndex();
   for (const c of await candidateLeads(
     sql,
@@ -176,7 +189,7 @@ async function duplicatesOf(sql: Sql, storefrontId: string, rows: { row: number;
       );
       continue;
     }
-    index.add({ id: `row:${row}`, keys });
+    if (withinRows) index.add({ id: `row:${row}`, keys });
   }
   return found;
 }
@@ -190,14 +203,42 @@ export const leadImport = defineBulkAction({
   name: 'lead.import',
   module: 'opportunity',
   scope: SCOPES.write,
-  async validate(em, { storefrontId }, rows): Promise<BulkChecked[]> {
+  async validate(em, { storefrontId, peers }, rows): Promise<BulkChecked[]> {
+    if (!peers) throw new Error('lead.import validation needs the catalog and customer subgraphs');
     const parsed = rows.map((r) => ({ row: r.row, ...parseLeadRow(r.data) }));
-    const keyed = parsed.filter((p) => p.problems.length === 0).map((p) => ({ row: p.row, keys: leadKeys(p.value) }));
-    const dupes = await duplicatesOf(sqlOf(em), storefrontId, keyed);
-    return parsed.map(({ row, value, problems }) => {
+    const wellFormed = parsed.filter((p) => p.problems.length === 0);
+    const [unknown, matches] = await Promise.all([
+      unknownProducts(
+        peers,
+        storefrontId,
+        wellFormed.flatMap((p) => p.value.productIds),
+      ),
+      matchAccounts(
+        peers,
+        storefrontId,
+        wellFormed.map((p) => p.value),
+      ),
+    ]);
+    const matchOf = new Map(wellFormed.map((p, i) => [p.row, matches[i]]));
+    const keysOf = new Map(wellFormed.map((p) => [p.row, leadKeys(p.value)]));
+    const dupes = await duplicatesOf(
+      sqlOf(em),
+      storefrontId,
+      [...keysOf].map(([row, keys]) => ({ row, keys })),
+      false,
+    );
+    return parsed.map(({ row, value, problems }): BulkChecked => {
+      const missing = value.productIds.filter((id) => unknown.has(id));
+      if (missing.length) problems.push(unknownProductProblem(missing));
       const dupe = dupes.get(row);
       if (dupe) problems.push(dupe);
-      return problems.length ? { row, value: null, problems } : { row, value, problems };
+      const match = matchOf.get(row) ?? null;
+      const links = match ? [accountLink(match)] : [];
+      if (problems.length) return { row, value: null, problems, links };
+      const linked: ImportedLead = match
+        ? { ...value, segment: match.account.segment, customerId: match.account.id, partnerId: match.account.partnerId }
+        : value;
+      return { row, value: linked, problems, keys: leadRowKeys(keysOf.get(row) as ContactKeys), links };
     });
   },
   async applyBatch(em, { storefrontId }, rows): Promise<BulkOutcome[]> {
@@ -206,9 +247,10 @@ export const leadImport = defineBulkAction({
       sqlOf(em),
       storefrontId,
       values.map((v) => ({ row: v.row, keys: leadKeys(v.value) })),
+      true,
     );
     const now = new Date();
-    const outcomes = values.map(({ row, value }) => {
+    const outcomes = values.map(({ row, value: { customerId, partnerId, ...value } }) => {
       const dupe = dupes.get(row);
       if (dupe) return failed(row, dupe);
       const id = newId();
@@ -218,8 +260,8 @@ export const leadImport = defineBulkAction({
         channel: 'BULK',
         status: 'NEW',
         ...value,
-        customerId: null,
-        partnerId: null,
+        customerId: customerId ?? null,
+        partnerId: partnerId ?? null,
         ownerStaffId: null,
         scoreExplanation: [],
         duplicateOf: null,
