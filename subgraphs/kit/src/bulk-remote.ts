@@ -43,10 +43,15 @@ const encodeChecked = (c: BulkChecked) => ({
 export function bulkServiceResolvers(actions: readonly BulkAction[], schema: string) {
   return {
     Query: {
-      _bulkValidate: async (_: unknown, { input }: { input: { action: string; rows: RowInput[] } }, ctx: Ctx) => {
+      _bulkValidate: async (
+        _: unknown,
+        { input }: { input: { action: string; rows: RowInput[]; segments?: string[] | null } },
+        ctx: Ctx,
+      ) => {
         const action = find(actions, input.action);
         const rows = decode(input.rows) as BulkRowData[];
-        return (await action.validate(ctx.em, scopeOf(ctx), rows)).map(encodeChecked);
+        const scope = { ...scopeOf(ctx), ...(input.segments ? { segments: input.segments } : {}) };
+        return (await action.validate(ctx.em, scope, rows)).map(encodeChecked);
       },
     },
     Mutation: {
@@ -78,13 +83,14 @@ export function remoteBulk(target: SubgraphTarget, caller: string) {
     return response.data[field] as T;
   };
   return {
-    async validate(action: string, storefrontId: string, rows: BulkRowData[]): Promise<BulkChecked[]> {
+    /** Every row, in calls of BULK_CALL_ROWS; `segments`: the uploader's (BulkScope.segments). */
+    async validate(action: string, storefrontId: string, rows: BulkRowData[], segments?: string[]): Promise<BulkChecked[]> {
       const checked: BulkChecked[] = [];
       for (let i = 0; i < rows.length; i += BULK_CALL_ROWS) {
         const chunk = rows.slice(i, i + BULK_CALL_ROWS).map((r) => ({ row: r.row, data: JSON.stringify(r.data) }));
         const answer = await run<(Omit<BulkChecked, 'value'> & { value: string | null })[]>(
           VALIDATE,
-          { action, rows: chunk },
+          { action, rows: chunk, segments: segments ?? null },
           storefrontId,
           '_bulkValidate',
         );

@@ -47,7 +47,13 @@ export type BulkOutcome = { row: number; ok: boolean; id: string | null; problem
  * Who and where: the staff who uploaded (validation) or the operation's brand (apply), and the storefront it
  * belongs to; `peers` (when the subgraph has them) for validators that check references in other subgraphs.
  */
-export type BulkScope = { principal: Principal; storefrontId: string; peers?: Peers };
+export type BulkScope = {
+  principal: Principal;
+  storefrontId: string;
+  peers?: Peers;
+  /** At validation, the uploader's market segments (`*`: all), also when it runs in another module; absent: not limited. */
+  segments?: string[];
+};
 
 export type BulkAction = {
   /** Stable name clients send, e.g. `customer.import`. */

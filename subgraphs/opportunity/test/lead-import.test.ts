@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { seedId } from '@dcrm/kit';
+import { SERVICE_SCOPES, seedId, servicePrincipal } from '@dcrm/kit';
+import { gql as direct } from '@dcrm/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../../stack/src/stack.js';
 import { codes, GENEROUS_COST, productId, type Response, signIn, startTestStack } from '../../../tests/support/stack.js';
@@ -227,5 +228,33 @@ describe('lead.import', () => {
       (e: { node: { status: string } }) => e.node.status,
     );
     expect(after).toEqual(['SUCCEEDED', 'SUCCEEDED', 'INVALID', 'INVALID', 'SUCCEEDED']);
+  });
+  it("keeps to the uploader's segments, as leadCreate: no link to another segment's account, no lead in another segment", async () => {
+    const t = tag();
+    const smbAccount = await insertCustomer(stack, brand, { name: 'Smb Holder', email: `smb-${t}@example.com`, segment: 'smb' });
+    const consumerAccount = await insertCustomer(stack, brand, { name: 'Con Holder', email: `con-${t}@example.com` });
+    const VALIDATE = `query ($input: BulkValidateInput!) { _bulkValidate(input: $input) {
+      row value problems { field code } links { type id reason } } }`;
+    const rows = [
+      { firstName: 'Smb', lastName: 'Holder', email: `smb-${t}@example.com` },
+      { firstName: 'Con', lastName: 'Holder', email: `con-${t}@example.com` },
+      { firstName: 'Seg', lastName: 'Ment', email: `seg-${t}@example.com`, segment: 'smb' },
+    ].map((data, i) => ({ row: i + 1, data: JSON.stringify(data) }));
+    // As the customer subgraph asks for a consumer-only staff member's upload.
+    const res = await direct(subgraph(stack, 'opportunity'), servicePrincipal('customer', brand, [SERVICE_SCOPES.bulkApply]), VALIDATE, {
+      input: { action: 'lead.import', rows, segments: ['consumer'] },
+    });
+    const [smb, consumer, segment] = res.body.data?._bulkValidate;
+    expect(smb).toMatchObject({ problems: [], links: [] });
+    expect(JSON.parse(smb.value)).toMatchObject({ segment: 'consumer' });
+    expect(JSON.parse(smb.value).customerId).toBeUndefined();
+    expect(consumer.links).toEqual([{ type: 'Customer', id: consumerAccount, reason: 'EMAIL' }]);
+    expect(JSON.parse(consumer.value)).toMatchObject({ segment: 'consumer', customerId: consumerAccount });
+    expect(segment).toMatchObject({ value: null, problems: [{ field: 'segment', code: 'FORBIDDEN' }] });
+    // Staff of every segment (the brand's administrator): the smb account is linked.
+    const all = await direct(subgraph(stack, 'opportunity'), servicePrincipal('customer', brand, [SERVICE_SCOPES.bulkApply]), VALIDATE, {
+      input: { action: 'lead.import', rows: rows.slice(0, 1), segments: ['*'] },
+    });
+    expect(all.body.data?._bulkValidate[0].links).toEqual([{ type: 'Customer', id: smbAccount, reason: 'EMAIL' }]);
   });
 });

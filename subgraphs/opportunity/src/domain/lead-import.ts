@@ -30,7 +30,8 @@ import { accountLink, leadRowKeys, matchAccounts, unknownProductProblem, unknown
  * mobile. As at capture, interest products must be the storefront's (else UNKNOWN_PRODUCT) and a row is
  * linked to the storefront's existing account with its e-mail (first) or mobile, which gives the lead its
  * segment and partner; the link is reported with the row (lead-import-refs.ts: one catalog and one
- * customer call per validation call). Duplicates (kit contact-match: e-mail, mobile, name with address
+ * customer call per validation call). As for `leadCreate`, the uploader's segments bound it: an account of
+ * another segment is not linked, and a lead of another segment is refused (FORBIDDEN). Duplicates (kit contact-match: e-mail, mobile, name with address
  * or interest) are invalid at validation: against the storefront's leads here, and against earlier rows
  * of the whole file by the orchestration, from the keys each valid row answers. Applying a batch checks
  * again (earlier batches are in the database by then), so a duplicate is never created: its row fails
@@ -203,7 +204,9 @@ export const leadImport = defineBulkAction({
   name: 'lead.import',
   module: 'opportunity',
   scope: SCOPES.write,
-  async validate(em, { storefrontId, peers }, rows): Promise<BulkChecked[]> {
+  async validate(em, { storefrontId, peers, segments = ['*'] }, rows): Promise<BulkChecked[]> {
+    // As `leadCreate` for staff: an account outside the uploader's segments is not linked, and a lead of such a segment is refused.
+    const mine = (segment: string) => segments.includes('*') || segments.includes(segment);
     if (!peers) throw new Error('lead.import validation needs the catalog and customer subgraphs');
     const parsed = rows.map((r) => ({ row: r.row, ...parseLeadRow(r.data) }));
     const wellFormed = parsed.filter((p) => p.problems.length === 0);
@@ -232,8 +235,10 @@ export const leadImport = defineBulkAction({
       if (missing.length) problems.push(unknownProductProblem(missing));
       const dupe = dupes.get(row);
       if (dupe) problems.push(dupe);
-      const match = matchOf.get(row) ?? null;
+      const matched = matchOf.get(row) ?? null;
+      const match = matched && mine(matched.account.segment) ? matched : null;
       const links = match ? [accountLink(match)] : [];
+      if (!match && !mine(value.segment)) problems.push(problem('FORBIDDEN', `Segment ${value.segment} is not one of yours`, 'segment'));
       if (problems.length) return { row, value: null, problems, links };
       const linked: ImportedLead = match
         ? { ...value, segment: match.account.segment, customerId: match.account.id, partnerId: match.account.partnerId }

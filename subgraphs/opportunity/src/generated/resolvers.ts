@@ -2089,6 +2089,8 @@ export type BulkValidateInput = {
   action: Scalars['String']['input'];
   /** At most 250 rows. */
   rows: Array<BulkRowInput>;
+  /** The uploader's market segments (`*`: all), for actions whose rows belong to a segment; null when not staff. */
+  segments?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 /** One batch of valid rows to apply, once per (operation, batch). */
