@@ -244,7 +244,7 @@ describe('lead.import', () => {
     const res = await direct(subgraph(stack, 'opportunity'), servicePrincipal('customer', brand, [SERVICE_SCOPES.bulkApply]), VALIDATE, {
       input: { action: 'lead.import', rows, segments: ['consumer'] },
     });
-    const [smb, consumer, segment] = res.body.data?._bulkValidate;
+    const [smb, consumer, segment] = res.body.data?._bulkValidate ?? [];
     expect(smb).toMatchObject({ problems: [], links: [] });
     expect(JSON.parse(smb.value)).toMatchObject({ segment: 'consumer' });
     expect(JSON.parse(smb.value).customerId).toBeUndefined();
