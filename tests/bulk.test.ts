@@ -320,6 +320,20 @@ describe('price update (applied by the catalog subgraph)', () => {
     const [{ n }] = await catalogSql('select count(*)::int as n from catalog.bulk_applied_batch where operation_id = ?', [op?.id]);
     expect(n).toBe(1);
   });
+
+  it('finds a repeated (list, product, type) in another validation call of the file (rows 1 and 260)', async () => {
+    const lines = ['priceListId,product,type,amount,interval', `${voltList},volt-sim-5gb,RECURRING,13.00,MONTH`];
+    // Rows 2-259 are invalid (never written, so they claim nothing); row 260 falls in the second 250-row call.
+    for (let i = 2; i < 260; i++) lines.push(`${voltList},volt-sim-5gb,RECURRING,-${i},MONTH`);
+    lines.push(`${voltList},${productId('volt-sim-5gb')},RECURRING,14.00,MONTH`);
+    const { bulkOperation: op } = await create(volt, 'price.update', lines.join('\n'));
+    expect(op).toMatchObject({ stats: { total: 260, valid: 1, invalid: 259 } });
+    const [last] = await sql(`select status, problems from customer.bulk_operation_row where operation_id = ? and "row" = 260`, [op?.id]);
+    expect(last).toEqual({
+      status: 'INVALID',
+      problems: [{ field: 'product', code: 'DUPLICATE', message: 'Same as row 1 (LIST_PRODUCT_TYPE)' }],
+    });
+  });
 });
 
 describe('brand isolation', () => {

@@ -6,7 +6,7 @@ import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { seedCatalog } from './seed/index.js';
 
-export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url));
+export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url), { bulk: true });
 
 /** The catalog subgraph: storefronts (brands), categories, products, prices, stores. */
 export const catalogSubgraph: SubgraphDefinition = {

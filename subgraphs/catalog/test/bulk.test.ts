@@ -52,6 +52,25 @@ describe('_bulkValidate / _bulkApply', () => {
     ]);
   });
 
+  it('answers each valid row its key (list, product, type), whatever names the product, for in-file duplicates across calls', async () => {
+    const price = { priceListId: VOLT_LIST, type: 'RECURRING', amount: '30.00', interval: 'MONTH' };
+    const rows = [row({ ...price, product: 'volt-sim-50gb' }, 1), row({ ...price, product: productId('volt-sim-50gb') }, 2)];
+    const res = await gql(
+      catalog,
+      service,
+      `query ($input: BulkValidateInput!) { _bulkValidate(input: $input) { row keys { reason value field } } }`,
+      {
+        input: { action: 'price.update', rows },
+      },
+    );
+    const key = { reason: 'LIST_PRODUCT_TYPE', value: `${VOLT_LIST}|${productId('volt-sim-50gb')}|RECURRING`, field: 'product' };
+    // The same key for both: the orchestration, not this call, decides that row 2 repeats row 1.
+    expect(res.body.data?._bulkValidate).toEqual([
+      { row: 1, keys: [key] },
+      { row: 2, keys: [key] },
+    ]);
+  });
+
   it('applies a batch once: a second call for the same (operation, batch) answers the recorded outcomes and writes nothing', async () => {
     const value = { priceListId: VOLT_LIST, productId: productId('volt-sim-50gb'), type: 'RECURRING', amount: '31.00', interval: 'MONTH' };
     const input = {

@@ -2,20 +2,22 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { applyBatchOnce, type BulkAction, type BulkChecked, type BulkOutcome, type BulkRowData, type BulkScope } from './bulk.js';
 import { apiError } from './errors.js';
 import { type Principal, SERVICE_SCOPES, servicePrincipal } from './principal.js';
+import type { Peers } from './subgraph.js';
 import { answerError, type SubgraphTarget } from './targets.js';
 
 /**
  * A module's bulk actions reached from the customer subgraph's orchestration: every module serves the
- * same two service-only fields from its actions (SDL in its schema.graphql under `# Bulk operations`):
- * `_bulkValidate(input: { action, rows })` and `_bulkApply(input: { action, operationId, batch, rows })`.
- * Row data travels as JSON text; the brand is the signed principal's storefront.
+ * same two service-only fields from its actions (SDL: kit's bulk.graphql, which `loadTypeDefs(file, { bulk: true })`
+ * adds to its schema): `_bulkValidate(input: { action, rows })` and `_bulkApply(input: { action, operationId, batch, rows })`.
+ * Row data travels as JSON text; the brand is the signed principal's storefront. Validation answers each
+ * valid row's keys and links too: the caller compares keys across calls (`flagRepeatedRows`).
  */
 
 /** Rows per call: the internal input-array limit. */
 export const BULK_CALL_ROWS = 250;
 
 type RowInput = { row: number; data: string };
-type Ctx = { em: EntityManager; principal: Principal };
+type Ctx = { em: EntityManager; principal: Principal; services?: { peers?: Peers } };
 
 const find = (actions: readonly BulkAction[], name: string): BulkAction => {
   const action = actions.find((a) => a.name === name);
@@ -23,22 +25,33 @@ const find = (actions: readonly BulkAction[], name: string): BulkAction => {
   return action;
 };
 
-function scopeOf(principal: Principal): BulkScope {
+function scopeOf({ principal, services }: Ctx): BulkScope {
   if (!principal.storefrontId) throw apiError('FORBIDDEN', 'Bulk calls name the storefront they are for');
-  return { principal, storefrontId: principal.storefrontId };
+  return { principal, storefrontId: principal.storefrontId, peers: services?.peers };
 }
 
 const decode = (rows: readonly RowInput[]) => rows.map((r) => ({ row: r.row, data: JSON.parse(r.data) as Record<string, unknown> }));
-const encodeChecked = (c: BulkChecked) => ({ row: c.row, value: c.value ? JSON.stringify(c.value) : null, problems: c.problems });
+const encodeChecked = (c: BulkChecked) => ({
+  row: c.row,
+  value: c.value ? JSON.stringify(c.value) : null,
+  problems: c.problems,
+  keys: c.value ? (c.keys ?? []) : [],
+  links: c.links ?? [],
+});
 
 /** The resolvers of `_bulkValidate` and `_bulkApply` for a module's actions (`schema`: its Postgres schema). */
 export function bulkServiceResolvers(actions: readonly BulkAction[], schema: string) {
   return {
     Query: {
-      _bulkValidate: async (_: unknown, { input }: { input: { action: string; rows: RowInput[] } }, ctx: Ctx) => {
+      _bulkValidate: async (
+        _: unknown,
+        { input }: { input: { action: string; rows: RowInput[]; segments?: string[] | null } },
+        ctx: Ctx,
+      ) => {
         const action = find(actions, input.action);
         const rows = decode(input.rows) as BulkRowData[];
-        return (await action.validate(ctx.em, scopeOf(ctx.principal), rows)).map(encodeChecked);
+        const scope = { ...scopeOf(ctx), ...(input.segments ? { segments: input.segments } : {}) };
+        return (await action.validate(ctx.em, scope, rows)).map(encodeChecked);
       },
     },
     Mutation: {
@@ -48,7 +61,7 @@ export function bulkServiceResolvers(actions: readonly BulkAction[], schema: str
         ctx: Ctx,
       ) => {
         const action = find(actions, input.action);
-        const scope = scopeOf(ctx.principal);
+        const scope = scopeOf(ctx);
         const rows = decode(input.rows).map((r) => ({ row: r.row, value: r.data }));
         return applyBatchOnce(ctx.em, schema, input, (tx) => action.applyBatch(tx, scope, rows));
       },
@@ -57,7 +70,8 @@ export function bulkServiceResolvers(actions: readonly BulkAction[], schema: str
 }
 
 const PROBLEM = 'problem { field code message }';
-const VALIDATE = `query BulkValidate($input: BulkValidateInput!) { _bulkValidate(input: $input) { row value problems { field code message } } }`;
+const VALIDATE = `query BulkValidate($input: BulkValidateInput!) { _bulkValidate(input: $input) {
+  row value problems { field code message } keys { reason value field } links { type id reason } } }`;
 const APPLY = `mutation BulkApply($input: BulkApplyInput!) { _bulkApply(input: $input) { row ok id ${PROBLEM} } }`;
 
 /** The customer subgraph's side: one module's actions over GraphQL, as a service of the operation's brand. */
@@ -69,17 +83,18 @@ export function remoteBulk(target: SubgraphTarget, caller: string) {
     return response.data[field] as T;
   };
   return {
-    async validate(action: string, storefrontId: string, rows: BulkRowData[]): Promise<BulkChecked[]> {
+    /** Every row, in calls of BULK_CALL_ROWS; `segments`: the uploader's (BulkScope.segments). */
+    async validate(action: string, storefrontId: string, rows: BulkRowData[], segments?: string[]): Promise<BulkChecked[]> {
       const checked: BulkChecked[] = [];
       for (let i = 0; i < rows.length; i += BULK_CALL_ROWS) {
         const chunk = rows.slice(i, i + BULK_CALL_ROWS).map((r) => ({ row: r.row, data: JSON.stringify(r.data) }));
-        const answer = await run<{ row: number; value: string | null; problems: BulkChecked['problems'] }[]>(
+        const answer = await run<(Omit<BulkChecked, 'value'> & { value: string | null })[]>(
           VALIDATE,
-          { action, rows: chunk },
+          { action, rows: chunk, segments: segments ?? null },
           storefrontId,
           '_bulkValidate',
         );
-        for (const a of answer) checked.push({ row: a.row, value: a.value ? JSON.parse(a.value) : null, problems: a.problems });
+        for (const a of answer) checked.push({ ...a, value: a.value ? JSON.parse(a.value) : null });
       }
       return checked;
     },

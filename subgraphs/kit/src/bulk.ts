@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { CsvError, parse } from 'csv-parse/sync';
 import { type UserError, userError } from './errors.js';
 import type { Principal } from './principal.js';
+import type { Peers } from './subgraph.js';
 
 /**
  * The bulk-operations framework, module side. A module declares its actions with `defineBulkAction`:
@@ -17,14 +18,42 @@ export type BulkRowData = { row: number; data: Record<string, string> };
 /** Why a row is invalid (or failed when applied). */
 export type BulkProblem = { field: string | null; code: string; message: string };
 
-/** A row after validation: its normalised value when valid, otherwise its problems. */
-export type BulkChecked = { row: number; value: Record<string, unknown> | null; problems: BulkProblem[] };
+/**
+ * One identity of a valid row within its upload, e.g. `{ reason: 'EMAIL', value: 'ada@example.com', field: 'email' }`.
+ * Rows sharing a (reason, value) are the same thing: `flagRepeatedRows` keeps the first and makes the others
+ * invalid, across every validation call of the upload.
+ */
+export type BulkRowKey = { reason: string; value: string; field: string | null };
+
+/** An existing record a row was matched to at validation (e.g. the account an imported lead is linked to). */
+export type BulkLink = { type: string; id: string; reason: string | null };
+
+/**
+ * A row after validation: its normalised value when valid, otherwise its problems. `keys` (valid rows) say
+ * what identifies the row within the upload; `links` what it was matched to. Both optional.
+ */
+export type BulkChecked = {
+  row: number;
+  value: Record<string, unknown> | null;
+  problems: BulkProblem[];
+  keys?: BulkRowKey[];
+  links?: BulkLink[];
+};
 
 /** What applying one valid row did: the id it created or changed, or why it failed (then nothing of it was written). */
 export type BulkOutcome = { row: number; ok: boolean; id: string | null; problem: BulkProblem | null };
 
-/** Who and where: the staff who uploaded (validation) or the operation's brand (apply), and the storefront it belongs to. */
-export type BulkScope = { principal: Principal; storefrontId: string };
+/**
+ * Who and where: the staff who uploaded (validation) or the operation's brand (apply), and the storefront it
+ * belongs to; `peers` (when the subgraph has them) for validators that check references in other subgraphs.
+ */
+export type BulkScope = {
+  principal: Principal;
+  storefrontId: string;
+  peers?: Peers;
+  /** At validation, the uploader's market segments (`*`: all), also when it runs in another module; absent: not limited. */
+  segments?: string[];
+};
 
 export type BulkAction = {
   /** Stable name clients send, e.g. `customer.import`. */
@@ -33,7 +62,10 @@ export type BulkAction = {
   module: string;
   /** The domain scope a staff member needs besides `bulk:manage`. */
   scope: string;
-  /** Checks every row (shape, references, duplicates within the file and against the database); writes nothing. */
+  /**
+   * Checks rows (shape, references, duplicates against the database); writes nothing. It may see only part of
+   * the upload (250 rows per call): duplicates within the file are found by the orchestration from `keys`.
+   */
   validate(em: EntityManager, scope: BulkScope, rows: BulkRowData[]): Promise<BulkChecked[]>;
   /** Writes one batch of valid rows, inside the transaction `em` belongs to; re-checks what may have changed since. */
   applyBatch(em: EntityManager, scope: BulkScope, rows: { row: number; value: Record<string, unknown> }[]): Promise<BulkOutcome[]>;
@@ -44,6 +76,32 @@ export const defineBulkAction = (action: BulkAction): BulkAction => action;
 export const problem = (code: string, message: string, field: string | null = null): BulkProblem => ({ field, code, message });
 export const succeeded = (row: number, id: string | null): BulkOutcome => ({ row, ok: true, id, problem: null });
 export const failed = (row: number, p: BulkProblem): BulkOutcome => ({ row, ok: false, id: null, problem: p });
+
+const sameKey = (k: BulkRowKey) => `${k.reason}\u0000${k.value}`;
+
+/**
+ * Duplicates within one upload, whatever calls validated it: in row order, a valid row sharing a key with an
+ * earlier valid row becomes invalid (DUPLICATE, naming that row and the shared reasons, on the first shared
+ * key's column); the first row stays valid. Invalid rows claim no key (they are never written). The
+ * orchestration runs it over the whole upload after validation; keys are dropped from the answer.
+ */
+export function flagRepeatedRows(checked: readonly BulkChecked[]): BulkChecked[] {
+  const firstRow = new Map<string, number>();
+  return [...checked]
+    .sort((a, b) => a.row - b.row)
+    .map(({ keys = [], ...c }) => {
+      if (!c.value || keys.length === 0) return c;
+      const earlier = keys.map((k) => ({ k, row: firstRow.get(sameKey(k)) })).filter((m): m is { k: BulkRowKey; row: number } => !!m.row);
+      if (earlier.length === 0) {
+        for (const k of keys) firstRow.set(sameKey(k), c.row);
+        return c;
+      }
+      const row = Math.min(...earlier.map((m) => m.row));
+      const shared = earlier.filter((m) => m.row === row);
+      const reasons = [...new Set(shared.map((m) => m.k.reason))].join(', ');
+      return { ...c, value: null, problems: [...c.problems, problem('DUPLICATE', `Same as row ${row} (${reasons})`, shared[0].k.field)] };
+    });
+}
 
 /**
  * Runs `apply` for (operation, batch) at most once, in one transaction with its record in the module's own

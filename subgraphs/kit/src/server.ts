@@ -73,10 +73,20 @@ export type SubgraphServer = {
 
 const COMMON_SDL = readFileSync(new URL('./common.graphql', import.meta.url), 'utf8');
 const AUDIT_SDL = readFileSync(new URL('./audit.graphql', import.meta.url), 'utf8');
+const BULK_SDL = readFileSync(new URL('./bulk.graphql', import.meta.url), 'utf8');
 
-/** The subgraph's SDL: kit's shared types and audit trail plus its own `schema.graphql`. Composition reads the same. */
-export function loadTypeDefs(schemaFile: URL): DocumentNode {
-  return parse(`${readFileSync(schemaFile, 'utf8')}\n${COMMON_SDL}\n${AUDIT_SDL}`);
+export type TypeDefsOptions = {
+  /** The subgraph serves bulk actions: kit's `_bulkValidate` / `_bulkApply` (bulk.graphql, resolvers from `bulkServiceResolvers`). */
+  bulk?: boolean;
+};
+
+/**
+ * The subgraph's SDL: its own `schema.graphql` plus kit's shared types and audit trail, and kit's bulk
+ * protocol when it serves bulk actions. Composition and resolver codegen read the same.
+ */
+export function loadTypeDefs(schemaFile: URL, options: TypeDefsOptions = {}): DocumentNode {
+  const kit = [COMMON_SDL, AUDIT_SDL, ...(options.bulk ? [BULK_SDL] : [])];
+  return parse([readFileSync(schemaFile, 'utf8'), ...kit].join('\n'));
 }
 
 /**

@@ -13,7 +13,7 @@ import { seed } from './seed/index.js';
 /** Periodic work (outbox, notifications) for the job runner to schedule; tests call it directly. */
 export { runPeriodic } from './domain/periodic.js';
 
-export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url));
+export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url), { bulk: true });
 
 /** The opportunity subgraph: leads from every channel and the sales pipeline (TMF699 Sales Management). */
 export const opportunitySubgraph: SubgraphDefinition = {

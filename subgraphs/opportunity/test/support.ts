@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Stack } from '../../../stack/src/stack.js';
 import { DEMO_PASSWORD, signIn } from '../../../tests/support/stack.js';
 import { administratorCreate } from '../../customer/src/domain/administrator.js';
+import { Customer } from '../../customer/src/entities/index.js';
 import { type ILead, Lead } from '../src/entities/index.js';
 
 /**
@@ -51,3 +52,48 @@ export async function insertLeads(stack: Stack, storefrontId: string, leads: Par
 
 export const opportunitySql = (stack: Stack, query: string, params: unknown[] = []) =>
   subgraph(stack, 'opportunity').orm.em.fork().getConnection().execute(query, params) as Promise<Record<string, any>[]>;
+
+/** An account of the brand, straight through the customer ORM (no password: it has not signed up). */
+export async function insertCustomer(
+  stack: Stack,
+  storefrontId: string,
+  account: { name: string; email: string; mobile?: string | null; segment?: string },
+): Promise<string> {
+  const em = subgraph(stack, 'customer').orm.em.fork() as EntityManager;
+  const id = newId();
+  const segment = account.segment ?? 'consumer';
+  em.create(Customer, {
+    id,
+    storefrontId,
+    type: segment === 'consumer' ? 'INDIVIDUAL' : 'BUSINESS',
+    name: account.name,
+    email: account.email,
+    mobile: account.mobile ?? null,
+    passwordHash: null,
+    category: segment === 'consumer' ? 'CONSUMER' : 'SME',
+    segment,
+    lifecycleStage: 'ONBOARDING',
+    consents: [],
+    notificationPreferences: [],
+  });
+  await em.flush();
+  return id;
+}
+
+/**
+ * Makes the fresh brand a catalog storefront (a copy of `template`'s settings) carrying these products,
+ * so references to them are the brand's own.
+ */
+export async function carryProducts(stack: Stack, storefrontId: string, template: string, productIds: string[]): Promise<void> {
+  const sql = subgraph(stack, 'catalog').orm.em.fork().getConnection();
+  await sql.execute(
+    `insert into catalog.storefront select (jsonb_populate_record(null::catalog.storefront, to_jsonb(s) || ?::jsonb)).*
+     from catalog.storefront s where s.id = ? on conflict (id) do nothing`,
+    [JSON.stringify({ id: storefrontId, slug: `brand-${storefrontId.slice(-12)}` }), template],
+  );
+  for (const productId of productIds)
+    await sql.execute(`insert into catalog.storefront_product (storefront_id, product_id) values (?, ?) on conflict do nothing`, [
+      storefrontId,
+      productId,
+    ]);
+}

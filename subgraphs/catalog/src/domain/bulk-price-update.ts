@@ -17,8 +17,9 @@ import { refreshListAmounts } from './list-amount.js';
  * `price.update` (run by the customer subgraph's bulk operations): sets prices in the operation's
  * storefront, with `priceSet`'s rules. Columns: priceListId, product (id or slug), type (RECURRING or
  * ONE_OFF), amount, interval (MONTH or YEAR, RECURRING only), deposit, taxCategory. Another brand's
- * list or a product the storefront does not carry reads as not found; a (list, product, type) repeated
- * in the file is invalid after its first row.
+ * list or a product the storefront does not carry reads as not found. Each valid row answers its
+ * (list, product, type) as its key: the orchestration makes a repeat anywhere in the file invalid after
+ * its first row (kit `flagRepeatedRows`), whichever validation calls the rows fell in.
  */
 type PriceRow = {
   priceListId: string;
@@ -80,19 +81,15 @@ export const priceUpdate = defineBulkAction({
     );
     const idOf = new Map(products.flatMap((p) => [[p.id, p.id] as const, [p.slug, p.id] as const]));
     const known = await knownProducts(em, principal, [...new Set(idOf.values())]);
-    const seen = new Set<string>();
-    return parsed.map(({ row, value, problems }) => {
+    return parsed.map(({ row, value, problems }): BulkChecked => {
       if (isUuid(value.priceListId) && !lists.has(value.priceListId))
         problems.push(problem('NOT_FOUND', 'No such price list', 'priceListId'));
       const productId = idOf.get(value.product);
       if (value.product && (!productId || !known.has(productId))) problems.push(problem('NOT_FOUND', 'No such product', 'product'));
-      const key = `${value.priceListId}|${productId}|${value.type}`;
-      if (!problems.length && seen.has(key))
-        problems.push(problem('DUPLICATE', 'This list, product and type are on an earlier row', 'product'));
-      seen.add(key);
       if (problems.length || !productId) return { row, value: null, problems };
       const { product: _ref, ...rest } = value;
-      return { row, value: { ...rest, productId }, problems };
+      const key = { reason: 'LIST_PRODUCT_TYPE', value: `${value.priceListId}|${productId}|${value.type}`, field: 'product' };
+      return { row, value: { ...rest, productId }, problems, keys: [key] };
     });
   },
   async applyBatch(em, _scope, rows): Promise<BulkOutcome[]> {

@@ -319,10 +319,10 @@ export type Query = {
   priceLists: Array<PriceList>;
   /** Router only: every storefront that lists browser origins, with them. */
   storefrontOrigins: Array<StorefrontOrigins>;
-  /** Customer subgraph only: validates rows of one of catalog's bulk actions for the signed storefront. */
-  _bulkValidate: Array<BulkRowCheck>;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
+  /** Customer subgraph only: validates rows of one of this subgraph's bulk actions for the signed storefront. */
+  _bulkValidate: Array<BulkRowCheck>;
 };
 
 
@@ -360,17 +360,17 @@ export type QueryStoresNearArgs = {
 };
 
 
-export type Query_BulkValidateArgs = {
-  input: BulkValidateInput;
-};
-
-
 export type Query_AuditRecordsArgs = {
   entityType?: InputMaybe<Scalars['String']['input']>;
   entityId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type Query_BulkValidateArgs = {
+  input: BulkValidateInput;
 };
 
 /**
@@ -579,69 +579,6 @@ export type AssortmentPayload = {
   userErrors: Array<UserError>;
 };
 
-/** A bulk action's rows, for the customer subgraph's bulk operations only. */
-export type BulkValidateInput = {
-  /** The action, e.g. `price.update`. */
-  action: Scalars['String']['input'];
-  /** At most 250 rows. */
-  rows: Array<BulkRowInput>;
-};
-
-/** One batch of valid rows to apply, once per (operation, batch). */
-export type BulkApplyInput = {
-  /** The bulk action, e.g. `price.update`. */
-  action: Scalars['String']['input'];
-  /** The customer subgraph's bulk operation the batch belongs to. */
-  operationId: Scalars['ID']['input'];
-  /** The batch number within the operation, from 0; (operation, batch) is applied once. */
-  batch: Scalars['Int']['input'];
-  /** At most 250 rows, each with the value validation answered. */
-  rows: Array<BulkRowInput>;
-};
-
-/** A row: its number in the upload and its fields as a JSON object. */
-export type BulkRowInput = {
-  /** The row's number in the upload, from 1. */
-  row: Scalars['Int']['input'];
-  /** The row's fields as a JSON object (header → value). */
-  data: Scalars['String']['input'];
-};
-
-/** A row after validation: its normalised value (JSON) when valid, otherwise its problems. */
-export type BulkRowCheck = {
-  __typename?: 'BulkRowCheck';
-  /** The row's number in the upload. */
-  row: Scalars['Int']['output'];
-  /** The normalised row as JSON when valid; null when it has problems. */
-  value?: Maybe<Scalars['String']['output']>;
-  /** Why the row is invalid; empty when valid. */
-  problems: Array<BulkProblem>;
-};
-
-/** Why a row is invalid or failed. */
-export type BulkProblem = {
-  __typename?: 'BulkProblem';
-  /** The column at fault; null when the row as a whole is. */
-  field?: Maybe<Scalars['String']['output']>;
-  /** Machine-readable reason, e.g. `NOT_FOUND`, `INVALID`, `DUPLICATE`. */
-  code: Scalars['String']['output'];
-  /** The reason in words. */
-  message: Scalars['String']['output'];
-};
-
-/** What applying one row did. */
-export type BulkRowOutcome = {
-  __typename?: 'BulkRowOutcome';
-  /** The row's number in the upload. */
-  row: Scalars['Int']['output'];
-  /** True when the row was applied. */
-  ok: Scalars['Boolean']['output'];
-  /** The id of the row written (the price); null when not applied. */
-  id?: Maybe<Scalars['ID']['output']>;
-  /** Why applying the row failed; null when it was applied. */
-  problem?: Maybe<BulkProblem>;
-};
-
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -722,6 +659,100 @@ export type AuditRecord = {
   changes: Array<AuditChange>;
   /** When the change was committed. */
   createdAt: Scalars['DateTime']['output'];
+};
+
+/** A bulk action's rows, for the customer subgraph's bulk operations only. */
+export type BulkValidateInput = {
+  /** The action, e.g. `price.update` or `lead.import`. */
+  action: Scalars['String']['input'];
+  /** At most 250 rows. */
+  rows: Array<BulkRowInput>;
+  /** The uploader's market segments (`*`: all), for actions whose rows belong to a segment; null when not staff. */
+  segments?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** One batch of valid rows to apply, once per (operation, batch). */
+export type BulkApplyInput = {
+  /** The bulk action, e.g. `price.update` or `lead.import`. */
+  action: Scalars['String']['input'];
+  /** The customer subgraph's bulk operation the batch belongs to. */
+  operationId: Scalars['ID']['input'];
+  /** The batch number within the operation, from 0; (operation, batch) is applied once. */
+  batch: Scalars['Int']['input'];
+  /** At most 250 rows, each with the value validation answered. */
+  rows: Array<BulkRowInput>;
+};
+
+/** A row: its number in the upload and its fields as a JSON object. */
+export type BulkRowInput = {
+  /** The row's number in the upload, from 1. */
+  row: Scalars['Int']['input'];
+  /** The row's fields as a JSON object (header → value). */
+  data: Scalars['String']['input'];
+};
+
+/** A row after validation: its normalised value (JSON) when valid, otherwise its problems. */
+export type BulkRowCheck = {
+  __typename?: 'BulkRowCheck';
+  /** The row's number in the upload. */
+  row: Scalars['Int']['output'];
+  /** The normalised row as JSON when valid; null when it has problems. */
+  value?: Maybe<Scalars['String']['output']>;
+  /** Why the row is invalid; empty when valid. */
+  problems: Array<BulkProblem>;
+  /**
+   * What identifies a valid row within its upload: the orchestration compares them across every validation
+   * call of the upload, so a later row sharing one with an earlier valid row is invalid (DUPLICATE).
+   */
+  keys: Array<BulkRowKey>;
+  /** Existing records the row was matched to (e.g. the account an imported lead is linked to). */
+  links: Array<BulkRowCheckLink>;
+};
+
+/** One identity of a row within its upload (rows with the same reason and value are the same thing). */
+export type BulkRowKey = {
+  __typename?: 'BulkRowKey';
+  /** What the key is, for people: e.g. `EMAIL`, `MOBILE`, `SKU`. */
+  reason: Scalars['String']['output'];
+  /** The normalised value compared. */
+  value: Scalars['String']['output'];
+  /** The column a duplicate is reported on; null for the row as a whole. */
+  field?: Maybe<Scalars['String']['output']>;
+};
+
+/** An existing record a row was matched to at validation. */
+export type BulkRowCheckLink = {
+  __typename?: 'BulkRowCheckLink';
+  /** The record's GraphQL type, e.g. `Customer`. */
+  type: Scalars['String']['output'];
+  /** The record's id. */
+  id: Scalars['ID']['output'];
+  /** Why it matched, e.g. `EMAIL` or `MOBILE`; null when the row named it. */
+  reason?: Maybe<Scalars['String']['output']>;
+};
+
+/** Why a row is invalid or failed. */
+export type BulkProblem = {
+  __typename?: 'BulkProblem';
+  /** The column at fault; null when the row as a whole is. */
+  field?: Maybe<Scalars['String']['output']>;
+  /** Machine-readable reason, e.g. `NOT_FOUND`, `INVALID`, `DUPLICATE`. */
+  code: Scalars['String']['output'];
+  /** The reason in words. */
+  message: Scalars['String']['output'];
+};
+
+/** What applying one row did. */
+export type BulkRowOutcome = {
+  __typename?: 'BulkRowOutcome';
+  /** The row's number in the upload. */
+  row: Scalars['Int']['output'];
+  /** True when the row was applied. */
+  ok: Scalars['Boolean']['output'];
+  /** The id of the row written (the price, the lead…); null when not applied. */
+  id?: Maybe<Scalars['ID']['output']>;
+  /** Why applying the row failed; null when it was applied. */
+  problem?: Maybe<BulkProblem>;
 };
 
 
@@ -884,12 +915,6 @@ export type ResolversTypes = {
   CategoryPayload: ResolverTypeWrapper<Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversTypes['Category']> }>;
   StorefrontPayload: ResolverTypeWrapper<Omit<StorefrontPayload, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
   AssortmentPayload: ResolverTypeWrapper<Omit<AssortmentPayload, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
-  BulkValidateInput: BulkValidateInput;
-  BulkApplyInput: BulkApplyInput;
-  BulkRowInput: BulkRowInput;
-  BulkRowCheck: ResolverTypeWrapper<BulkRowCheck>;
-  BulkProblem: ResolverTypeWrapper<BulkProblem>;
-  BulkRowOutcome: ResolverTypeWrapper<BulkRowOutcome>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -899,6 +924,14 @@ export type ResolversTypes = {
   AuditAction: AuditAction;
   AuditChange: ResolverTypeWrapper<AuditChange>;
   AuditRecord: ResolverTypeWrapper<AuditRecord>;
+  BulkValidateInput: BulkValidateInput;
+  BulkApplyInput: BulkApplyInput;
+  BulkRowInput: BulkRowInput;
+  BulkRowCheck: ResolverTypeWrapper<BulkRowCheck>;
+  BulkRowKey: ResolverTypeWrapper<BulkRowKey>;
+  BulkRowCheckLink: ResolverTypeWrapper<BulkRowCheckLink>;
+  BulkProblem: ResolverTypeWrapper<BulkProblem>;
+  BulkRowOutcome: ResolverTypeWrapper<BulkRowOutcome>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -947,12 +980,6 @@ export type ResolversParentTypes = {
   CategoryPayload: Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversParentTypes['Category']> };
   StorefrontPayload: Omit<StorefrontPayload, 'storefront'> & { storefront?: Maybe<ResolversParentTypes['Storefront']> };
   AssortmentPayload: Omit<AssortmentPayload, 'storefront'> & { storefront?: Maybe<ResolversParentTypes['Storefront']> };
-  BulkValidateInput: BulkValidateInput;
-  BulkApplyInput: BulkApplyInput;
-  BulkRowInput: BulkRowInput;
-  BulkRowCheck: BulkRowCheck;
-  BulkProblem: BulkProblem;
-  BulkRowOutcome: BulkRowOutcome;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -961,6 +988,14 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   AuditChange: AuditChange;
   AuditRecord: AuditRecord;
+  BulkValidateInput: BulkValidateInput;
+  BulkApplyInput: BulkApplyInput;
+  BulkRowInput: BulkRowInput;
+  BulkRowCheck: BulkRowCheck;
+  BulkRowKey: BulkRowKey;
+  BulkRowCheckLink: BulkRowCheckLink;
+  BulkProblem: BulkProblem;
+  BulkRowOutcome: BulkRowOutcome;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -1160,8 +1195,8 @@ export type QueryResolvers<ContextType = CatalogContext, ParentType extends Reso
   storesNear?: Resolver<Array<ResolversTypes['Store']>, ParentType, ContextType, RequireFields<QueryStoresNearArgs, 'latitude' | 'longitude' | 'radiusKm' | 'first'>>;
   priceLists?: Resolver<Array<ResolversTypes['PriceList']>, ParentType, ContextType>;
   storefrontOrigins?: Resolver<Array<ResolversTypes['StorefrontOrigins']>, ParentType, ContextType>;
-  _bulkValidate?: Resolver<Array<ResolversTypes['BulkRowCheck']>, ParentType, ContextType, RequireFields<Query_BulkValidateArgs, 'input'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
+  _bulkValidate?: Resolver<Array<ResolversTypes['BulkRowCheck']>, ParentType, ContextType, RequireFields<Query_BulkValidateArgs, 'input'>>;
 };
 
 export type CustomerResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
@@ -1211,25 +1246,6 @@ export type AssortmentPayloadResolvers<ContextType = CatalogContext, ParentType 
   storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
   productCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
-};
-
-export type BulkRowCheckResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['BulkRowCheck'] = ResolversParentTypes['BulkRowCheck']> = {
-  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  problems?: Resolver<Array<ResolversTypes['BulkProblem']>, ParentType, ContextType>;
-};
-
-export type BulkProblemResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['BulkProblem'] = ResolversParentTypes['BulkProblem']> = {
-  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-};
-
-export type BulkRowOutcomeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['BulkRowOutcome'] = ResolversParentTypes['BulkRowOutcome']> = {
-  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  problem?: Resolver<Maybe<ResolversTypes['BulkProblem']>, ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1285,6 +1301,39 @@ export type AuditRecordResolvers<ContextType = CatalogContext, ParentType extend
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
+export type BulkRowCheckResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['BulkRowCheck'] = ResolversParentTypes['BulkRowCheck']> = {
+  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  problems?: Resolver<Array<ResolversTypes['BulkProblem']>, ParentType, ContextType>;
+  keys?: Resolver<Array<ResolversTypes['BulkRowKey']>, ParentType, ContextType>;
+  links?: Resolver<Array<ResolversTypes['BulkRowCheckLink']>, ParentType, ContextType>;
+};
+
+export type BulkRowKeyResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['BulkRowKey'] = ResolversParentTypes['BulkRowKey']> = {
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type BulkRowCheckLinkResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['BulkRowCheckLink'] = ResolversParentTypes['BulkRowCheckLink']> = {
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type BulkProblemResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['BulkProblem'] = ResolversParentTypes['BulkProblem']> = {
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BulkRowOutcomeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['BulkRowOutcome'] = ResolversParentTypes['BulkRowOutcome']> = {
+  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  problem?: Resolver<Maybe<ResolversTypes['BulkProblem']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = CatalogContext> = {
   Storefront?: StorefrontResolvers<ContextType>;
   StorefrontOrigins?: StorefrontOriginsResolvers<ContextType>;
@@ -1314,9 +1363,6 @@ export type Resolvers<ContextType = CatalogContext> = {
   CategoryPayload?: CategoryPayloadResolvers<ContextType>;
   StorefrontPayload?: StorefrontPayloadResolvers<ContextType>;
   AssortmentPayload?: AssortmentPayloadResolvers<ContextType>;
-  BulkRowCheck?: BulkRowCheckResolvers<ContextType>;
-  BulkProblem?: BulkProblemResolvers<ContextType>;
-  BulkRowOutcome?: BulkRowOutcomeResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -1325,6 +1371,11 @@ export type Resolvers<ContextType = CatalogContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   AuditChange?: AuditChangeResolvers<ContextType>;
   AuditRecord?: AuditRecordResolvers<ContextType>;
+  BulkRowCheck?: BulkRowCheckResolvers<ContextType>;
+  BulkRowKey?: BulkRowKeyResolvers<ContextType>;
+  BulkRowCheckLink?: BulkRowCheckLinkResolvers<ContextType>;
+  BulkProblem?: BulkProblemResolvers<ContextType>;
+  BulkRowOutcome?: BulkRowOutcomeResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = CatalogContext> = {

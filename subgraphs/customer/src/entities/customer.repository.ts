@@ -32,3 +32,11 @@ export const customerByIdentity = (
   scope: FilterQuery<ICustomer>,
   identity: { mobile: string } | { email: string },
 ): Promise<ICustomer | null> => em.findOne(Customer, { $and: [scope, identity] });
+
+/** The accounts `scope` admits with any of these (normalised) emails or mobile numbers. */
+export const customersByIdentities = (
+  em: EntityManager,
+  scope: FilterQuery<ICustomer>,
+  identities: { emails: string[]; mobiles: string[] },
+): Promise<ICustomer[]> =>
+  em.find(Customer, { $and: [scope, { $or: [{ email: { $in: identities.emails } }, { mobile: { $in: identities.mobiles } }] }] });

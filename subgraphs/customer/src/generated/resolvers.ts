@@ -432,6 +432,11 @@ export type Query = {
   teamsFor: Array<Team>;
   /** The signed-in staff member's own inbox, newest first: messages of the brands they act on. */
   staffInbox: StaffMessageConnection;
+  /**
+   * Opportunity subgraph only (bulk lead import): the signed storefront's accounts whose email (normalised) or
+   * mobile (E.164) is one of these, at most 250 of each; the caller picks per lead, as `customerByIdentity` would.
+   */
+  _customersByIdentity: Array<Customer>;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -577,6 +582,12 @@ export type QueryStaffInboxArgs = {
   unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type Query_CustomersByIdentityArgs = {
+  emails: Array<Scalars['String']['input']>;
+  mobiles: Array<Scalars['String']['input']>;
 };
 
 
@@ -1846,6 +1857,8 @@ export type BulkOperationRow = {
   errors: Array<BulkRowError>;
   /** The id of what it created or changed, once SUCCEEDED. */
   resultId?: Maybe<Scalars['ID']['output']>;
+  /** Existing records the row was matched to at validation (e.g. the account an imported lead is linked to); empty when none. */
+  links: Array<BulkOperationRowLink>;
 };
 
 /** Why a row was refused. */
@@ -2218,6 +2231,17 @@ export type StaffInboxMarkReadPayload = {
   userErrors: Array<UserError>;
 };
 
+/** An existing record an uploaded row was matched to at validation. */
+export type BulkOperationRowLink = {
+  __typename?: 'BulkOperationRowLink';
+  /** The record's type, e.g. `Customer` (an imported lead linked to an existing account). */
+  type: Scalars['String']['output'];
+  /** The record's id. */
+  id: Scalars['ID']['output'];
+  /** Why it matched, e.g. `EMAIL` or `MOBILE`; null when the row named it. */
+  reason?: Maybe<Scalars['String']['output']>;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -2556,6 +2580,7 @@ export type ResolversTypes = {
   StaffMessageEdge: ResolverTypeWrapper<Omit<StaffMessageEdge, 'node'> & { node: ResolversTypes['StaffMessage'] }>;
   StaffInboxMarkReadInput: StaffInboxMarkReadInput;
   StaffInboxMarkReadPayload: ResolverTypeWrapper<StaffInboxMarkReadPayload>;
+  BulkOperationRowLink: ResolverTypeWrapper<BulkOperationRowLink>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -2706,6 +2731,7 @@ export type ResolversParentTypes = {
   StaffMessageEdge: Omit<StaffMessageEdge, 'node'> & { node: ResolversParentTypes['StaffMessage'] };
   StaffInboxMarkReadInput: StaffInboxMarkReadInput;
   StaffInboxMarkReadPayload: StaffInboxMarkReadPayload;
+  BulkOperationRowLink: BulkOperationRowLink;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -2966,6 +2992,7 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   teamMembers?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryTeamMembersArgs, 'teamId'>>;
   teamsFor?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamsForArgs, 'criteria'>>;
   staffInbox?: Resolver<ResolversTypes['StaffMessageConnection'], ParentType, ContextType, RequireFields<QueryStaffInboxArgs, 'unreadOnly' | 'first'>>;
+  _customersByIdentity?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<Query_CustomersByIdentityArgs, 'emails' | 'mobiles'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -3284,6 +3311,7 @@ export type BulkOperationRowResolvers<ContextType = CustomerContext, ParentType 
   data?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['BulkRowError']>, ParentType, ContextType>;
   resultId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  links?: Resolver<Array<ResolversTypes['BulkOperationRowLink']>, ParentType, ContextType>;
 };
 
 export type BulkRowErrorResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkRowError'] = ResolversParentTypes['BulkRowError']> = {
@@ -3404,6 +3432,12 @@ export type StaffMessageEdgeResolvers<ContextType = CustomerContext, ParentType 
 export type StaffInboxMarkReadPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffInboxMarkReadPayload'] = ResolversParentTypes['StaffInboxMarkReadPayload']> = {
   unreadCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type BulkOperationRowLinkResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkOperationRowLink'] = ResolversParentTypes['BulkOperationRowLink']> = {
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -3540,6 +3574,7 @@ export type Resolvers<ContextType = CustomerContext> = {
   StaffMessageConnection?: StaffMessageConnectionResolvers<ContextType>;
   StaffMessageEdge?: StaffMessageEdgeResolvers<ContextType>;
   StaffInboxMarkReadPayload?: StaffInboxMarkReadPayloadResolvers<ContextType>;
+  BulkOperationRowLink?: BulkOperationRowLinkResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -1,5 +1,5 @@
 import { badInput, isEmail, isMobile, isUuid, normaliseEmail, notFound, parsePage, toConnection } from '@dcrm/kit';
-import { customerByIdentity, customersPage, type ICustomer } from '../entities/index.js';
+import { customerByIdentity, customersByIdentities, customersPage, type ICustomer } from '../entities/index.js';
 import type { CustomerContext, CustomerResolvers } from './context.js';
 
 async function visible(ctx: CustomerContext, id: string): Promise<ICustomer> {
@@ -8,6 +8,9 @@ async function visible(ctx: CustomerContext, id: string): Promise<ICustomer> {
   if (!customer) throw notFound('Customer');
   return customer;
 }
+
+/** Identities per `_customersByIdentity` call: a bulk validation call's rows. */
+const IDENTITY_BATCH = 250;
 
 export const customerResolvers: CustomerResolvers = {
   Query: {
@@ -29,6 +32,17 @@ export const customerResolvers: CustomerResolvers = {
       const identity = args.mobile != null ? { mobile: args.mobile } : { email: normaliseEmail(args.email as string) };
       const found = scope ? await customerByIdentity(ctx.em, scope, identity) : null;
       if (!found) throw notFound('Customer');
+      return found;
+    },
+    _customersByIdentity: async (_, args, ctx) => {
+      if (args.emails.length > IDENTITY_BATCH || args.mobiles.length > IDENTITY_BATCH)
+        throw badInput(`At most ${IDENTITY_BATCH} emails and ${IDENTITY_BATCH} mobiles per call`);
+      const scope = await ctx.loaders.scope();
+      const emails = [...new Set(args.emails.map(normaliseEmail).filter(isEmail))];
+      const mobiles = [...new Set(args.mobiles.filter(isMobile))];
+      if (!scope || (!emails.length && !mobiles.length)) return [];
+      const found = await customersByIdentities(ctx.em, scope, { emails, mobiles });
+      for (const row of found) ctx.loaders.customer.prime(row.id, row);
       return found;
     },
   },

@@ -39,3 +39,25 @@ export async function accountById(peers: Peers, storefrontId: string, id: string
   );
   return account(row);
 }
+
+export type IdentifiedAccount = Account & { email: string; mobile: string | null };
+
+const BY_IDENTITIES = `query LeadImportMatch($emails: [String!]!, $mobiles: [String!]!) {
+  _customersByIdentity(emails: $emails, mobiles: $mobiles) { id email mobile segment partner { id } } }`;
+
+/** The storefront's accounts with any of these (normalised) emails or E.164 mobiles: one call for a bulk validation call's rows (≤ 250 of each). */
+export async function accountsByIdentities(
+  peers: Peers,
+  storefrontId: string,
+  identities: { emails: string[]; mobiles: string[] },
+): Promise<IdentifiedAccount[]> {
+  if (!identities.emails.length && !identities.mobiles.length) return [];
+  const target = peers('customer');
+  const response = await target.execute(
+    { query: BY_IDENTITIES, variables: identities },
+    servicePrincipal('opportunity', storefrontId, [SERVICE_SCOPES.customerLookup]),
+  );
+  if (response.errors?.length) throw answerError(target.name, response.errors);
+  const rows = (response.data?._customersByIdentity ?? []) as (AccountRow & { email: string; mobile: string | null })[];
+  return rows.map((r) => ({ ...(account(r) as Account), email: r.email, mobile: r.mobile }));
+}

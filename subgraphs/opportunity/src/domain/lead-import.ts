@@ -6,19 +6,19 @@ import {
   contactIndex,
   defineBulkAction,
   failed,
-  isEmail,
-  isUuid,
   newId,
-  normaliseEmail,
-  normalisePhone,
   problem,
   succeeded,
 } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { LEAD_RATINGS, Lead, type LeadAddress, type LeadRating } from '../entities/index.js';
+import { Lead } from '../entities/index.js';
 import { SCOPES } from './access.js';
 import { duplicatesChecked } from './lead-derive.js';
 import { candidateLeads, leadKeys, type Sql } from './lead-duplicates.js';
+import { accountLink, leadRowKeys, matchAccounts, unknownProductProblem, unknownProducts } from './lead-import-refs.js';
+import { type ImportedLead, parseLeadRow } from './lead-import-row.js';
+
+export { type ImportedLead, parseLeadRow } from './lead-import-row.js';
 
 /**
  * `lead.import` (run by the customer subgraph's bulk operations, channel BULK): one lead per CSV row.
@@ -26,125 +26,16 @@ import { candidateLeads, leadKeys, type Sql } from './lead-duplicates.js';
  * email, mobile (E.164, or national with `country`), line1, line2, city, region, postcode, country
  * (ISO alpha-2), productIds (ids separated by `;` or spaces), source, segment, rating (HOT/WARM/COLD),
  * category, budget, currency, description, campaignId. A row needs a name or company and an e-mail or
- * mobile. Duplicates (kit contact-match: e-mail, mobile, name with address or interest) are invalid
- * at validation, against the storefront's leads and against earlier rows of the same call; applying a
- * batch checks again (earlier batches of the file are in the database by then), so a duplicate is
- * never created: its row fails with DUPLICATE, naming the lead it matches.
+ * mobile. As at capture, interest products must be the storefront's (else UNKNOWN_PRODUCT) and a row is
+ * linked to the storefront's existing account with its e-mail (first) or mobile, which gives the lead its
+ * segment and partner; the link is reported with the row (lead-import-refs.ts: one catalog and one
+ * customer call per validation call). As for `leadCreate`, the uploader's segments bound it: an account of
+ * another segment is not linked, and a lead of another segment is refused (FORBIDDEN). Duplicates (kit contact-match: e-mail, mobile, name with address
+ * or interest) are invalid at validation: against the storefront's leads here, and against earlier rows
+ * of the whole file by the orchestration, from the keys each valid row answers. Applying a batch checks
+ * again (earlier batches are in the database by then), so a duplicate is never created: its row fails
+ * with DUPLICATE, naming the lead it matches.
  */
-export type ImportedLead = {
-  firstName: string | null;
-  lastName: string | null;
-  company: string | null;
-  email: string | null;
-  mobile: string | null;
-  address: LeadAddress | null;
-  productIds: string[];
-  source: string | null;
-  segment: string;
-  rating: LeadRating | null;
-  category: string | null;
-  budgetAmount: string | null;
-  budgetCurrency: string | null;
-  description: string | null;
-  campaignId: string | null;
-};
-
-const COLUMNS = [
-  'firstName',
-  'lastName',
-  'company',
-  'email',
-  'mobile',
-  'line1',
-  'line2',
-  'city',
-  'region',
-  'postcode',
-  'country',
-  'productIds',
-  'source',
-  'segment',
-  'rating',
-  'category',
-  'budget',
-  'currency',
-  'description',
-  'campaignId',
-] as const;
-const fold = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, '');
-const FIELD_OF = new Map<string, string>([...COLUMNS.map((c) => [fold(c), c] as const), ['phone', 'mobile'], ['postalcode', 'postcode']]);
-const DECIMAL = /^\d{1,12}(\.\d{1,2})?$/;
-const SEGMENT = /^[a-z0-9_-]{1,64}$/;
-
-/** The row's values by field (unknown columns ignored), trimmed, empty ones left out. */
-function fieldsOf(data: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [header, raw] of Object.entries(data)) {
-    const field = FIELD_OF.get(fold(header));
-    const value = raw == null ? '' : String(raw).trim();
-    if (field && value) out[field] = value;
-  }
-  return out;
-}
-
-export function parseLeadRow(data: Record<string, unknown>): { value: ImportedLead; problems: BulkProblem[] } {
-  const f = fieldsOf(data);
-  const problems: BulkProblem[] = [];
-  const text = (field: string, max: number) => {
-    const v = f[field] ?? null;
-    if (v && v.length > max) problems.push(problem('TOO_LONG', `At most ${max} characters`, field));
-    return v;
-  };
-  const email = f.email ? normaliseEmail(f.email) : null;
-  if (email && !isEmail(email)) problems.push(problem('INVALID', 'Not an e-mail address', 'email'));
-  const country = f.country?.toUpperCase() ?? null;
-  const mobile = f.mobile ? normalisePhone(f.mobile, country) : null;
-  if (f.mobile && !mobile) problems.push(problem('INVALID', 'Not a mobile number (use +country format or give a country)', 'mobile'));
-  if (!f.email && !f.mobile) problems.push(problem('REQUIRED', 'An e-mail address or a mobile number is required', 'email'));
-  if (!f.firstName && !f.lastName && !f.company) problems.push(problem('REQUIRED', 'A name or a company is required', 'lastName'));
-  const rating = f.rating?.toUpperCase() ?? null;
-  if (rating && !(LEAD_RATINGS as readonly string[]).includes(rating)) problems.push(problem('INVALID', LEAD_RATINGS.join(', '), 'rating'));
-  const segment = f.segment?.toLowerCase() ?? 'consumer';
-  if (!SEGMENT.test(segment)) problems.push(problem('INVALID', 'A segment code: letters, digits, _ or -', 'segment'));
-  if (f.budget && !DECIMAL.test(f.budget)) problems.push(problem('INVALID', 'A non-negative amount with at most two decimals', 'budget'));
-  const currency = f.currency?.toUpperCase() ?? null;
-  if (f.budget && !currency) problems.push(problem('REQUIRED', 'A budget needs its currency', 'currency'));
-  if (currency && !/^[A-Z]{3}$/.test(currency)) problems.push(problem('INVALID', 'An ISO 4217 code, e.g. EUR', 'currency'));
-  const productIds = [...new Set((f.productIds ?? '').split(/[;\s]+/).filter(Boolean))];
-  if (productIds.length > 20 || !productIds.every(isUuid)) problems.push(problem('INVALID', 'At most 20 product ids', 'productIds'));
-  if (f.campaignId && !isUuid(f.campaignId)) problems.push(problem('INVALID', 'Not a valid id', 'campaignId'));
-  const address = ['line1', 'line2', 'city', 'region', 'postcode'].some((k) => f[k])
-    ? {
-        line1: text('line1', 200),
-        line2: text('line2', 200),
-        city: text('city', 100),
-        region: text('region', 100),
-        postcode: text('postcode', 20),
-        country,
-      }
-    : null;
-  return {
-    value: {
-      firstName: text('firstName', 100),
-      lastName: text('lastName', 100),
-      company: text('company', 200),
-      email,
-      mobile,
-      address,
-      productIds,
-      source: text('source', 200),
-      segment,
-      rating: rating as LeadRating | null,
-      category: text('category', 64),
-      budgetAmount: f.budget ?? null,
-      budgetCurrency: f.budget ? currency : null,
-      description: text('description', 2000),
-      campaignId: f.campaignId ?? null,
-    },
-    problems,
-  };
-}
-
 const duplicateProblem = (leadId: string, reasons: readonly string[]) =>
   problem(
     'DUPLICATE',
@@ -153,10 +44,15 @@ const duplicateProblem = (leadId: string, reasons: readonly string[]) =>
   );
 
 /**
- * Duplicates of each keyed row against the storefront's leads and earlier rows; answers row → problem.
- * Earlier rows are indexed under `row:<n>` ids so a match says which row it repeats.
+ * Duplicates of each keyed row against the storefront's leads and (`withinRows`) earlier rows; answers
+ * row → problem. Earlier rows are indexed under `row:<n>` ids so a match says which row it repeats.
  */
-async function duplicatesOf(sql: Sql, storefrontId: string, rows: { row: number; keys: ContactKeys }[]): Promise<Map<number, BulkProblem>> {
+async function duplicatesOf(
+  sql: Sql,
+  storefrontId: string,
+  rows: { row: number; keys: ContactKeys }[],
+  withinRows: boolean,
+): Promise<Map<number, BulkProblem>> {
   const index = contactIndex();
   for (const c of await candidateLeads(
     sql,
@@ -176,7 +72,7 @@ async function duplicatesOf(sql: Sql, storefrontId: string, rows: { row: number;
       );
       continue;
     }
-    index.add({ id: `row:${row}`, keys });
+    if (withinRows) index.add({ id: `row:${row}`, keys });
   }
   return found;
 }
@@ -190,14 +86,46 @@ export const leadImport = defineBulkAction({
   name: 'lead.import',
   module: 'opportunity',
   scope: SCOPES.write,
-  async validate(em, { storefrontId }, rows): Promise<BulkChecked[]> {
+  async validate(em, { storefrontId, peers, segments = ['*'] }, rows): Promise<BulkChecked[]> {
+    // As `leadCreate` for staff: an account outside the uploader's segments is not linked, and a lead of such a segment is refused.
+    const mine = (segment: string) => segments.includes('*') || segments.includes(segment);
+    if (!peers) throw new Error('lead.import validation needs the catalog and customer subgraphs');
     const parsed = rows.map((r) => ({ row: r.row, ...parseLeadRow(r.data) }));
-    const keyed = parsed.filter((p) => p.problems.length === 0).map((p) => ({ row: p.row, keys: leadKeys(p.value) }));
-    const dupes = await duplicatesOf(sqlOf(em), storefrontId, keyed);
-    return parsed.map(({ row, value, problems }) => {
+    const wellFormed = parsed.filter((p) => p.problems.length === 0);
+    const [unknown, matches] = await Promise.all([
+      unknownProducts(
+        peers,
+        storefrontId,
+        wellFormed.flatMap((p) => p.value.productIds),
+      ),
+      matchAccounts(
+        peers,
+        storefrontId,
+        wellFormed.map((p) => p.value),
+      ),
+    ]);
+    const matchOf = new Map(wellFormed.map((p, i) => [p.row, matches[i]]));
+    const keysOf = new Map(wellFormed.map((p) => [p.row, leadKeys(p.value)]));
+    const dupes = await duplicatesOf(
+      sqlOf(em),
+      storefrontId,
+      [...keysOf].map(([row, keys]) => ({ row, keys })),
+      false,
+    );
+    return parsed.map(({ row, value, problems }): BulkChecked => {
+      const missing = value.productIds.filter((id) => unknown.has(id));
+      if (missing.length) problems.push(unknownProductProblem(missing));
       const dupe = dupes.get(row);
       if (dupe) problems.push(dupe);
-      return problems.length ? { row, value: null, problems } : { row, value, problems };
+      const matched = matchOf.get(row) ?? null;
+      const match = matched && mine(matched.account.segment) ? matched : null;
+      const links = match ? [accountLink(match)] : [];
+      if (!match && !mine(value.segment)) problems.push(problem('FORBIDDEN', `Segment ${value.segment} is not one of yours`, 'segment'));
+      if (problems.length) return { row, value: null, problems, links };
+      const linked: ImportedLead = match
+        ? { ...value, segment: match.account.segment, customerId: match.account.id, partnerId: match.account.partnerId }
+        : value;
+      return { row, value: linked, problems, keys: leadRowKeys(keysOf.get(row) as ContactKeys), links };
     });
   },
   async applyBatch(em, { storefrontId }, rows): Promise<BulkOutcome[]> {
@@ -206,9 +134,10 @@ export const leadImport = defineBulkAction({
       sqlOf(em),
       storefrontId,
       values.map((v) => ({ row: v.row, keys: leadKeys(v.value) })),
+      true,
     );
     const now = new Date();
-    const outcomes = values.map(({ row, value }) => {
+    const outcomes = values.map(({ row, value: { customerId, partnerId, ...value } }) => {
       const dupe = dupes.get(row);
       if (dupe) return failed(row, dupe);
       const id = newId();
@@ -218,8 +147,8 @@ export const leadImport = defineBulkAction({
         channel: 'BULK',
         status: 'NEW',
         ...value,
-        customerId: null,
-        partnerId: null,
+        customerId: customerId ?? null,
+        partnerId: partnerId ?? null,
         ownerStaffId: null,
         scoreExplanation: [],
         duplicateOf: null,

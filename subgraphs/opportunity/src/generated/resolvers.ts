@@ -355,8 +355,6 @@ export type Query = {
   opportunity?: Maybe<Opportunity>;
   /** A storefront's lead-scoring rules (default the request's): staff with `opportunity:read` on that brand; null otherwise. */
   leadScoringRules?: Maybe<LeadScoringRuleSet>;
-  /** Customer subgraph only: validates rows of one of opportunity's bulk actions (`lead.import`) for the signed storefront. */
-  _bulkValidate: Array<BulkRowCheck>;
   /** The acting storefront's pipeline stages, in order, with their transitions. */
   pipelineStages: Array<PipelineStage>;
   /** The storefront's managed rejection and loss reasons (inactive ones too when asked). */
@@ -374,6 +372,8 @@ export type Query = {
   routingRules?: Maybe<RoutingRuleSet>;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
+  /** Customer subgraph only: validates rows of one of this subgraph's bulk actions for the signed storefront. */
+  _bulkValidate: Array<BulkRowCheck>;
 };
 
 
@@ -405,11 +405,6 @@ export type QueryOpportunityArgs = {
 
 export type QueryLeadScoringRulesArgs = {
   storefrontId?: InputMaybe<Scalars['ID']['input']>;
-};
-
-
-export type Query_BulkValidateArgs = {
-  input: BulkValidateInput;
 };
 
 
@@ -449,6 +444,11 @@ export type Query_AuditRecordsArgs = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type Query_BulkValidateArgs = {
+  input: BulkValidateInput;
 };
 
 /** A catalog product (owned by catalog), as a lead's interest. */
@@ -768,8 +768,6 @@ export type Mutation = {
    * fields filled from the merged leads, which become MERGED; history kept. Idempotent.
    */
   leadMerge: LeadMergePayload;
-  /** Customer subgraph only: applies one batch of a bulk operation, at most once per (operation, batch). */
-  _bulkApply: Array<BulkRowOutcome>;
   /** A new opportunity: staff (`opportunity:write`, in their segments) or a partner (its own). */
   opportunityCreate: OpportunityPayload;
   /** Changes to an opportunity at the version read; a stale version is a CONFLICT. */
@@ -808,6 +806,8 @@ export type Mutation = {
    * NOT_WON, one without lines EMPTY.
    */
   opportunityConvert: OpportunityPayload;
+  /** Customer subgraph only: applies one batch of a bulk operation, at most once per (operation, batch). */
+  _bulkApply: Array<BulkRowOutcome>;
 };
 
 
@@ -833,11 +833,6 @@ export type MutationLeadScoringRulesSetArgs = {
 
 export type MutationLeadMergeArgs = {
   input: LeadMergeInput;
-};
-
-
-export type Mutation_BulkApplyArgs = {
-  input: BulkApplyInput;
 };
 
 
@@ -919,6 +914,11 @@ export type MutationRoutingRulesSetArgs = {
 export type MutationOpportunityConvertArgs = {
   id: Scalars['ID']['input'];
   idempotencyKey: Scalars['String']['input'];
+};
+
+
+export type Mutation_BulkApplyArgs = {
+  input: BulkApplyInput;
 };
 
 /** A condition of a scoring rule as evaluated on one lead. */
@@ -1126,69 +1126,6 @@ export type LeadMergePayload = {
   lead?: Maybe<Lead>;
   /** Problems; nothing was changed when there are any. */
   userErrors: Array<UserError>;
-};
-
-/** A bulk action's rows, for the customer subgraph's bulk operations only. */
-export type BulkValidateInput = {
-  /** The action, e.g. `price.update`. */
-  action: Scalars['String']['input'];
-  /** At most 250 rows. */
-  rows: Array<BulkRowInput>;
-};
-
-/** One batch of valid rows to apply, once per (operation, batch). */
-export type BulkApplyInput = {
-  /** The bulk action, e.g. `price.update`. */
-  action: Scalars['String']['input'];
-  /** The customer subgraph's bulk operation the batch belongs to. */
-  operationId: Scalars['ID']['input'];
-  /** The batch number within the operation, from 0; (operation, batch) is applied once. */
-  batch: Scalars['Int']['input'];
-  /** At most 250 rows, each with the value validation answered. */
-  rows: Array<BulkRowInput>;
-};
-
-/** A row: its number in the upload and its fields as a JSON object. */
-export type BulkRowInput = {
-  /** The row's number in the upload, from 1. */
-  row: Scalars['Int']['input'];
-  /** The row's fields as a JSON object (header → value). */
-  data: Scalars['String']['input'];
-};
-
-/** A row after validation: its normalised value (JSON) when valid, otherwise its problems. */
-export type BulkRowCheck = {
-  __typename?: 'BulkRowCheck';
-  /** The row's number in the upload. */
-  row: Scalars['Int']['output'];
-  /** The normalised row as JSON when valid; null when it has problems. */
-  value?: Maybe<Scalars['String']['output']>;
-  /** Why the row is invalid; empty when valid. */
-  problems: Array<BulkProblem>;
-};
-
-/** Why a row is invalid or failed. */
-export type BulkProblem = {
-  __typename?: 'BulkProblem';
-  /** The column at fault; null when the row as a whole is. */
-  field?: Maybe<Scalars['String']['output']>;
-  /** Machine-readable reason, e.g. `NOT_FOUND`, `INVALID`, `DUPLICATE`. */
-  code: Scalars['String']['output'];
-  /** The reason in words. */
-  message: Scalars['String']['output'];
-};
-
-/** What applying one row did. */
-export type BulkRowOutcome = {
-  __typename?: 'BulkRowOutcome';
-  /** The row's number in the upload. */
-  row: Scalars['Int']['output'];
-  /** True when the row was applied. */
-  ok: Scalars['Boolean']['output'];
-  /** The id of the row written; null when not applied. */
-  id?: Maybe<Scalars['ID']['output']>;
-  /** Why applying the row failed; null when it was applied. */
-  problem?: Maybe<BulkProblem>;
 };
 
 /** TMF699 SalesOpportunity status (SalesOpportunityStateType), as a stage maps onto it. */
@@ -2146,6 +2083,100 @@ export type AuditRecord = {
   createdAt: Scalars['DateTime']['output'];
 };
 
+/** A bulk action's rows, for the customer subgraph's bulk operations only. */
+export type BulkValidateInput = {
+  /** The action, e.g. `price.update` or `lead.import`. */
+  action: Scalars['String']['input'];
+  /** At most 250 rows. */
+  rows: Array<BulkRowInput>;
+  /** The uploader's market segments (`*`: all), for actions whose rows belong to a segment; null when not staff. */
+  segments?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** One batch of valid rows to apply, once per (operation, batch). */
+export type BulkApplyInput = {
+  /** The bulk action, e.g. `price.update` or `lead.import`. */
+  action: Scalars['String']['input'];
+  /** The customer subgraph's bulk operation the batch belongs to. */
+  operationId: Scalars['ID']['input'];
+  /** The batch number within the operation, from 0; (operation, batch) is applied once. */
+  batch: Scalars['Int']['input'];
+  /** At most 250 rows, each with the value validation answered. */
+  rows: Array<BulkRowInput>;
+};
+
+/** A row: its number in the upload and its fields as a JSON object. */
+export type BulkRowInput = {
+  /** The row's number in the upload, from 1. */
+  row: Scalars['Int']['input'];
+  /** The row's fields as a JSON object (header → value). */
+  data: Scalars['String']['input'];
+};
+
+/** A row after validation: its normalised value (JSON) when valid, otherwise its problems. */
+export type BulkRowCheck = {
+  __typename?: 'BulkRowCheck';
+  /** The row's number in the upload. */
+  row: Scalars['Int']['output'];
+  /** The normalised row as JSON when valid; null when it has problems. */
+  value?: Maybe<Scalars['String']['output']>;
+  /** Why the row is invalid; empty when valid. */
+  problems: Array<BulkProblem>;
+  /**
+   * What identifies a valid row within its upload: the orchestration compares them across every validation
+   * call of the upload, so a later row sharing one with an earlier valid row is invalid (DUPLICATE).
+   */
+  keys: Array<BulkRowKey>;
+  /** Existing records the row was matched to (e.g. the account an imported lead is linked to). */
+  links: Array<BulkRowCheckLink>;
+};
+
+/** One identity of a row within its upload (rows with the same reason and value are the same thing). */
+export type BulkRowKey = {
+  __typename?: 'BulkRowKey';
+  /** What the key is, for people: e.g. `EMAIL`, `MOBILE`, `SKU`. */
+  reason: Scalars['String']['output'];
+  /** The normalised value compared. */
+  value: Scalars['String']['output'];
+  /** The column a duplicate is reported on; null for the row as a whole. */
+  field?: Maybe<Scalars['String']['output']>;
+};
+
+/** An existing record a row was matched to at validation. */
+export type BulkRowCheckLink = {
+  __typename?: 'BulkRowCheckLink';
+  /** The record's GraphQL type, e.g. `Customer`. */
+  type: Scalars['String']['output'];
+  /** The record's id. */
+  id: Scalars['ID']['output'];
+  /** Why it matched, e.g. `EMAIL` or `MOBILE`; null when the row named it. */
+  reason?: Maybe<Scalars['String']['output']>;
+};
+
+/** Why a row is invalid or failed. */
+export type BulkProblem = {
+  __typename?: 'BulkProblem';
+  /** The column at fault; null when the row as a whole is. */
+  field?: Maybe<Scalars['String']['output']>;
+  /** Machine-readable reason, e.g. `NOT_FOUND`, `INVALID`, `DUPLICATE`. */
+  code: Scalars['String']['output'];
+  /** The reason in words. */
+  message: Scalars['String']['output'];
+};
+
+/** What applying one row did. */
+export type BulkRowOutcome = {
+  __typename?: 'BulkRowOutcome';
+  /** The row's number in the upload. */
+  row: Scalars['Int']['output'];
+  /** True when the row was applied. */
+  ok: Scalars['Boolean']['output'];
+  /** The id of the row written (the price, the lead…); null when not applied. */
+  id?: Maybe<Scalars['ID']['output']>;
+  /** Why applying the row failed; null when it was applied. */
+  problem?: Maybe<BulkProblem>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -2306,12 +2337,6 @@ export type ResolversTypes = {
   LeadScoringRulesPayload: ResolverTypeWrapper<Omit<LeadScoringRulesPayload, 'ruleSet'> & { ruleSet?: Maybe<ResolversTypes['LeadScoringRuleSet']> }>;
   LeadMergeInput: LeadMergeInput;
   LeadMergePayload: ResolverTypeWrapper<Omit<LeadMergePayload, 'lead'> & { lead?: Maybe<ResolversTypes['Lead']> }>;
-  BulkValidateInput: BulkValidateInput;
-  BulkApplyInput: BulkApplyInput;
-  BulkRowInput: BulkRowInput;
-  BulkRowCheck: ResolverTypeWrapper<BulkRowCheck>;
-  BulkProblem: ResolverTypeWrapper<BulkProblem>;
-  BulkRowOutcome: ResolverTypeWrapper<BulkRowOutcome>;
   SalesOpportunityTmfStatus: SalesOpportunityTmfStatus;
   PipelineStage: ResolverTypeWrapper<IPipelineStage>;
   TransitionField: TransitionField;
@@ -2383,6 +2408,14 @@ export type ResolversTypes = {
   AuditAction: AuditAction;
   AuditChange: ResolverTypeWrapper<AuditChange>;
   AuditRecord: ResolverTypeWrapper<AuditRecord>;
+  BulkValidateInput: BulkValidateInput;
+  BulkApplyInput: BulkApplyInput;
+  BulkRowInput: BulkRowInput;
+  BulkRowCheck: ResolverTypeWrapper<BulkRowCheck>;
+  BulkRowKey: ResolverTypeWrapper<BulkRowKey>;
+  BulkRowCheckLink: ResolverTypeWrapper<BulkRowCheckLink>;
+  BulkProblem: ResolverTypeWrapper<BulkProblem>;
+  BulkRowOutcome: ResolverTypeWrapper<BulkRowOutcome>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -2429,12 +2462,6 @@ export type ResolversParentTypes = {
   LeadScoringRulesPayload: Omit<LeadScoringRulesPayload, 'ruleSet'> & { ruleSet?: Maybe<ResolversParentTypes['LeadScoringRuleSet']> };
   LeadMergeInput: LeadMergeInput;
   LeadMergePayload: Omit<LeadMergePayload, 'lead'> & { lead?: Maybe<ResolversParentTypes['Lead']> };
-  BulkValidateInput: BulkValidateInput;
-  BulkApplyInput: BulkApplyInput;
-  BulkRowInput: BulkRowInput;
-  BulkRowCheck: BulkRowCheck;
-  BulkProblem: BulkProblem;
-  BulkRowOutcome: BulkRowOutcome;
   PipelineStage: IPipelineStage;
   StageTransition: IStageTransition;
   OpportunityReason: IOpportunityReason;
@@ -2492,6 +2519,14 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   AuditChange: AuditChange;
   AuditRecord: AuditRecord;
+  BulkValidateInput: BulkValidateInput;
+  BulkApplyInput: BulkApplyInput;
+  BulkRowInput: BulkRowInput;
+  BulkRowCheck: BulkRowCheck;
+  BulkRowKey: BulkRowKey;
+  BulkRowCheckLink: BulkRowCheckLink;
+  BulkProblem: BulkProblem;
+  BulkRowOutcome: BulkRowOutcome;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -2650,7 +2685,6 @@ export type QueryResolvers<ContextType = OpportunityContext, ParentType extends 
   opportunities?: Resolver<ResolversTypes['OpportunityConnection'], ParentType, ContextType, RequireFields<QueryOpportunitiesArgs, 'first' | 'sort'>>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType, RequireFields<QueryOpportunityArgs, 'id'>>;
   leadScoringRules?: Resolver<Maybe<ResolversTypes['LeadScoringRuleSet']>, ParentType, ContextType, Partial<QueryLeadScoringRulesArgs>>;
-  _bulkValidate?: Resolver<Array<ResolversTypes['BulkRowCheck']>, ParentType, ContextType, RequireFields<Query_BulkValidateArgs, 'input'>>;
   pipelineStages?: Resolver<Array<ResolversTypes['PipelineStage']>, ParentType, ContextType>;
   rejectionReasons?: Resolver<Array<ResolversTypes['OpportunityReason']>, ParentType, ContextType, RequireFields<QueryRejectionReasonsArgs, 'includeInactive'>>;
   customFieldDefinitions?: Resolver<Array<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType, RequireFields<QueryCustomFieldDefinitionsArgs, 'entity'>>;
@@ -2658,6 +2692,7 @@ export type QueryResolvers<ContextType = OpportunityContext, ParentType extends 
   myTasks?: Resolver<Array<ResolversTypes['OpportunityTask']>, ParentType, ContextType, RequireFields<QueryMyTasksArgs, 'first'>>;
   routingRules?: Resolver<Maybe<ResolversTypes['RoutingRuleSet']>, ParentType, ContextType, RequireFields<QueryRoutingRulesArgs, 'kind'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
+  _bulkValidate?: Resolver<Array<ResolversTypes['BulkRowCheck']>, ParentType, ContextType, RequireFields<Query_BulkValidateArgs, 'input'>>;
 };
 
 export type ProductResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
@@ -2718,7 +2753,6 @@ export type MutationResolvers<ContextType = OpportunityContext, ParentType exten
   leadUpdate?: Resolver<ResolversTypes['LeadPayload'], ParentType, ContextType, RequireFields<MutationLeadUpdateArgs, 'input'>>;
   leadScoringRulesSet?: Resolver<ResolversTypes['LeadScoringRulesPayload'], ParentType, ContextType, RequireFields<MutationLeadScoringRulesSetArgs, 'input'>>;
   leadMerge?: Resolver<ResolversTypes['LeadMergePayload'], ParentType, ContextType, RequireFields<MutationLeadMergeArgs, 'input'>>;
-  _bulkApply?: Resolver<Array<ResolversTypes['BulkRowOutcome']>, ParentType, ContextType, RequireFields<Mutation_BulkApplyArgs, 'input'>>;
   opportunityCreate?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityCreateArgs, 'input'>>;
   opportunityUpdate?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityUpdateArgs, 'input'>>;
   opportunityTransition?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityTransitionArgs, 'input'>>;
@@ -2735,6 +2769,7 @@ export type MutationResolvers<ContextType = OpportunityContext, ParentType exten
   opportunityAssign?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityAssignArgs, 'input'>>;
   routingRulesSet?: Resolver<ResolversTypes['RoutingRuleSetPayload'], ParentType, ContextType, RequireFields<MutationRoutingRulesSetArgs, 'input'>>;
   opportunityConvert?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityConvertArgs, 'id' | 'idempotencyKey'>>;
+  _bulkApply?: Resolver<Array<ResolversTypes['BulkRowOutcome']>, ParentType, ContextType, RequireFields<Mutation_BulkApplyArgs, 'input'>>;
 };
 
 export type LeadScoreConditionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadScoreCondition'] = ResolversParentTypes['LeadScoreCondition']> = {
@@ -2800,25 +2835,6 @@ export type LeadScoringRulesPayloadResolvers<ContextType = OpportunityContext, P
 export type LeadMergePayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadMergePayload'] = ResolversParentTypes['LeadMergePayload']> = {
   lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
-};
-
-export type BulkRowCheckResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['BulkRowCheck'] = ResolversParentTypes['BulkRowCheck']> = {
-  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  problems?: Resolver<Array<ResolversTypes['BulkProblem']>, ParentType, ContextType>;
-};
-
-export type BulkProblemResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['BulkProblem'] = ResolversParentTypes['BulkProblem']> = {
-  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-};
-
-export type BulkRowOutcomeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['BulkRowOutcome'] = ResolversParentTypes['BulkRowOutcome']> = {
-  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  problem?: Resolver<Maybe<ResolversTypes['BulkProblem']>, ParentType, ContextType>;
 };
 
 export type PipelineStageResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['PipelineStage'] = ResolversParentTypes['PipelineStage']> = {
@@ -3081,6 +3097,39 @@ export type AuditRecordResolvers<ContextType = OpportunityContext, ParentType ex
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
+export type BulkRowCheckResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['BulkRowCheck'] = ResolversParentTypes['BulkRowCheck']> = {
+  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  problems?: Resolver<Array<ResolversTypes['BulkProblem']>, ParentType, ContextType>;
+  keys?: Resolver<Array<ResolversTypes['BulkRowKey']>, ParentType, ContextType>;
+  links?: Resolver<Array<ResolversTypes['BulkRowCheckLink']>, ParentType, ContextType>;
+};
+
+export type BulkRowKeyResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['BulkRowKey'] = ResolversParentTypes['BulkRowKey']> = {
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type BulkRowCheckLinkResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['BulkRowCheckLink'] = ResolversParentTypes['BulkRowCheckLink']> = {
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type BulkProblemResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['BulkProblem'] = ResolversParentTypes['BulkProblem']> = {
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BulkRowOutcomeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['BulkRowOutcome'] = ResolversParentTypes['BulkRowOutcome']> = {
+  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  problem?: Resolver<Maybe<ResolversTypes['BulkProblem']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = OpportunityContext> = {
   Customer?: CustomerResolvers<ContextType>;
   Lead?: LeadResolvers<ContextType>;
@@ -3109,9 +3158,6 @@ export type Resolvers<ContextType = OpportunityContext> = {
   LeadScoringRuleSet?: LeadScoringRuleSetResolvers<ContextType>;
   LeadScoringRulesPayload?: LeadScoringRulesPayloadResolvers<ContextType>;
   LeadMergePayload?: LeadMergePayloadResolvers<ContextType>;
-  BulkRowCheck?: BulkRowCheckResolvers<ContextType>;
-  BulkProblem?: BulkProblemResolvers<ContextType>;
-  BulkRowOutcome?: BulkRowOutcomeResolvers<ContextType>;
   PipelineStage?: PipelineStageResolvers<ContextType>;
   StageTransition?: StageTransitionResolvers<ContextType>;
   OpportunityReason?: OpportunityReasonResolvers<ContextType>;
@@ -3146,6 +3192,11 @@ export type Resolvers<ContextType = OpportunityContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   AuditChange?: AuditChangeResolvers<ContextType>;
   AuditRecord?: AuditRecordResolvers<ContextType>;
+  BulkRowCheck?: BulkRowCheckResolvers<ContextType>;
+  BulkRowKey?: BulkRowKeyResolvers<ContextType>;
+  BulkRowCheckLink?: BulkRowCheckLinkResolvers<ContextType>;
+  BulkProblem?: BulkProblemResolvers<ContextType>;
+  BulkRowOutcome?: BulkRowOutcomeResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = OpportunityContext> = {

@@ -10,6 +10,7 @@ import {
   type Principal,
   remoteBulk,
   requestPrincipal,
+  segmentsOf,
 } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { customerImport } from './customer-import.js';
@@ -66,7 +67,9 @@ function remote(spec: (typeof REMOTE)[number], peers: Peers): Orchestrated {
   const client = () => remoteBulk(peers(spec.module), 'customer');
   return {
     ...spec,
-    validate: (_em, scope, rows) => client().validate(spec.name, scope.storefrontId, rows),
+    // The uploader's segments travel with the rows: the module validates as if the staff member wrote them.
+    validate: (_em, scope, rows) =>
+      client().validate(spec.name, scope.storefrontId, rows, scope.principal.kind === 'staff' ? segmentsOf(scope.principal) : undefined),
     apply: (storefrontId, key, rows) => client().apply(spec.name, storefrontId, key, rows),
   };
 }

@@ -6,6 +6,7 @@ import {
   bulkOperationChannel,
   type EventBus,
   fail,
+  flagRepeatedRows,
   hasScope,
   isUuid,
   newId,
@@ -48,8 +49,9 @@ export async function bulkOperationCreate(
   const parsed = parseBulkContent(input.format, input.content);
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
 
-  // Validation may ask another subgraph: before any transaction.
-  const checked = await action.validate(em, { principal, storefrontId }, parsed.rows);
+  // Validation may ask another subgraph: before any transaction. It may run in several calls (250 rows
+  // each): duplicates within the file are found here, over the whole upload, from the rows' keys.
+  const checked = flagRepeatedRows(await action.validate(em, { principal, storefrontId }, parsed.rows));
   const byRow = new Map(checked.map((c) => [c.row, c]));
   let valid = 0;
   const rows = parsed.rows.map(({ row, data }) => {
@@ -57,7 +59,7 @@ export async function bulkOperationCreate(
     const value = c?.value ?? null;
     const problems = c ? c.problems : [{ field: null, code: 'UNCHECKED', message: 'The action did not check this row' }];
     const batch = value ? Math.floor(valid++ / BATCH_SIZE) : null;
-    return { row, batch, status: value ? 'PENDING' : 'INVALID', data, value, problems };
+    return { row, batch, status: value ? 'PENDING' : 'INVALID', data, value, problems, links: c?.links ?? [] };
   });
   const id = newId();
   await em.transactional(async (tx) => {
@@ -79,9 +81,9 @@ export async function bulkOperationCreate(
       ],
     );
     await tx.execute(
-      `insert into ${T.row} (operation_id, "row", batch, status, data, value, problems)
-       select ?::uuid, r."row", r.batch, r.status, r.data, r.value, r.problems
-       from jsonb_to_recordset(?::jsonb) as r("row" int, batch int, status text, data jsonb, value jsonb, problems jsonb)`,
+      `insert into ${T.row} (operation_id, "row", batch, status, data, value, problems, links)
+       select ?::uuid, r."row", r.batch, r.status, r.data, r.value, r.problems, r.links
+       from jsonb_to_recordset(?::jsonb) as r("row" int, batch int, status text, data jsonb, value jsonb, problems jsonb, links jsonb)`,
       [id, JSON.stringify(rows)],
     );
   });

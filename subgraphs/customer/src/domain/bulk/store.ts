@@ -1,4 +1,4 @@
-import { type BulkProblem, brandCondition, type Principal } from '@dcrm/kit';
+import { type BulkLink, type BulkProblem, brandCondition, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /** Reads and writes of the bulk tables (raw SQL: a 10,000-row upload is one statement, not 10,000 entities). */
@@ -33,6 +33,7 @@ export type BulkRowView = {
   status: RowStatus;
   data: Record<string, string>;
   problems: BulkProblem[];
+  links: BulkLink[];
   resultId: string | null;
 };
 
@@ -110,7 +111,7 @@ export async function listRows(
   limit: number,
 ): Promise<BulkRowView[]> {
   return (await em.execute(
-    `select "row" as number, status, data, problems, result_id as "resultId" from ${T.row}
+    `select "row" as number, status, data, problems, links, result_id as "resultId" from ${T.row}
      where operation_id = ? and "row" > ? ${status ? 'and status = ?' : ''} order by "row" limit ?`,
     [operationId, after, ...(status ? [status] : []), limit],
   )) as BulkRowView[];
