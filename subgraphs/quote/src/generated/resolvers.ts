@@ -1169,6 +1169,8 @@ export type QuoteRevisionDiff = {
 
 /** The formats a quote renders to. */
 export type QuoteDocumentFormat =
+  /** A PDF (A4) with the brand's name and colours; `content` holds its bytes, base64-encoded. */
+  | 'PDF'
   /** A self-contained HTML page in the brand's theme. */
   | 'HTML';
 
@@ -1181,8 +1183,12 @@ export type QuoteDocument = {
   contentType: Scalars['String']['output'];
   /** A file name to save it as. */
   fileName: Scalars['String']['output'];
-  /** The document itself (HTML text). */
+  /** The document itself: HTML text, or a PDF's bytes base64-encoded (see `contentEncoding`). */
   content: Scalars['String']['output'];
+  /** How `content` is encoded: TEXT for HTML, BASE64 for PDF. */
+  contentEncoding: QuoteDocumentEncoding;
+  /** The document's size in bytes, once decoded. */
+  sizeBytes: Scalars['Int']['output'];
 };
 
 /** A file attached to a quote (its bytes kept by dcrm, at most `DCRM_QUOTE_ATTACHMENT_MAX_BYTES`); every revision shows it. */
@@ -1226,6 +1232,13 @@ export type QuoteAttachmentPayload = {
   /** Why nothing was written. */
   userErrors: Array<UserError>;
 };
+
+/** How a quote document's `content` is encoded. */
+export type QuoteDocumentEncoding =
+  /** UTF-8 text, as is (HTML). */
+  | 'TEXT'
+  /** The bytes, base64-encoded (PDF). */
+  | 'BASE64';
 
 /** An amount of money in a currency. */
 export type Money = {
@@ -1487,6 +1500,7 @@ export type ResolversTypes = {
   QuoteAttachment: ResolverTypeWrapper<QuoteAttachment>;
   QuoteAttachmentAddInput: QuoteAttachmentAddInput;
   QuoteAttachmentPayload: ResolverTypeWrapper<QuoteAttachmentPayload>;
+  QuoteDocumentEncoding: QuoteDocumentEncoding;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1931,6 +1945,8 @@ export type QuoteDocumentResolvers<ContextType = QuoteContext, ParentType extend
   contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contentEncoding?: Resolver<ResolversTypes['QuoteDocumentEncoding'], ParentType, ContextType>;
+  sizeBytes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type QuoteAttachmentResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAttachment'] = ResolversParentTypes['QuoteAttachment']> = {
