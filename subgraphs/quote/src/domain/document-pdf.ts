@@ -80,9 +80,8 @@ export async function renderQuotePdf(view: DocumentView, options: PdfOptions): P
     }
     const y = doc.y;
     const cells = [line.addOn ? `  + ${line.name}` : line.name, line.quantity, line.monthly, line.oneOff, line.discount];
-    COLUMNS.forEach((c, i) =>
-      doc.text(text(cells[i] ?? ''), MARGIN + c.x + 2, y, { width: c.width - 4, align: c.align, lineBreak: false, ellipsis: true }),
-    );
+    for (const [i, c] of COLUMNS.entries())
+      doc.text(text(cells[i] ?? ''), MARGIN + c.x + 2, y, { width: c.width - 4, align: c.align, lineBreak: false, ellipsis: true });
     doc.x = MARGIN;
     doc.y = y + ROW;
   }
