@@ -1,6 +1,6 @@
 import { notFound } from '@dcrm/kit';
-import { attachmentsOf, attachmentWithContent, quoteAttachmentAdd } from '../domain/attachments.js';
-import type { IQuoteAttachment } from '../entities/index.js';
+import { attachmentWithContent, quoteAttachmentAdd } from '../domain/attachments.js';
+import { type IQuoteAttachment, numberKey } from '../entities/index.js';
 import type { QuoteResolvers } from './context.js';
 
 const view = (a: IQuoteAttachment, withContent = false) => ({
@@ -30,6 +30,6 @@ export const attachmentResolvers: QuoteResolvers = {
     },
   },
   Quote: {
-    attachments: async (q, _, ctx) => (await attachmentsOf(ctx, q)).map((a) => view(a)),
+    attachments: async (q, _, ctx) => (await ctx.loaders.attachments.load(numberKey(q))).map((a) => view(a)),
   },
 };
