@@ -1,4 +1,4 @@
-import { actingStorefront, hasScope, type Principal, promotionClient } from '@dcrm/kit';
+import { actingStorefront, forAccount, hasScope, type Principal, promotionClient, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { IQuote } from '../entities/index.js';
 import { QUOTE_WRITE } from './access.js';
@@ -17,23 +17,19 @@ export const mayWrite = (principal: Principal): boolean =>
 export const isStaff = (principal: Principal): boolean => principal.kind === 'staff';
 
 /**
- * Who the catalog prices a quote for: the signed-in customer themself, otherwise the quote's account
- * (its negotiated price list and segment), or for a prospect the storefront's prices for its segment.
- * Only ever used to read products and prices.
+ * Who the catalog prices a quote for — never a customer's identity, whoever the caller is: the quote
+ * service of the quote's brand carrying the quote's account (`Principal.account`, signed with the rest)
+ * and scope `pricing:account`, so the catalog prices as that account pays (its negotiated list, its
+ * segment's prices); for a prospect, the same service with the prospect's segment and no account (the
+ * storefront's and the segment's prices, never an account's). The account is the quote's own, which the
+ * customer subgraph let the caller reach when the quote was made. Only ever used to read products and prices.
  */
-export function pricingPrincipal(
-  principal: Principal,
-  quote: Pick<IQuote, 'storefrontId' | 'customerId' | 'partnerId' | 'segment'>,
-): Principal {
-  if (principal.kind === 'customer' && principal.id === quote.customerId) return principal;
-  return {
-    kind: quote.customerId ? 'customer' : 'anonymous',
-    id: quote.customerId ?? null,
-    storefrontId: quote.storefrontId,
-    partnerId: quote.partnerId ?? null,
-    roles: [`segment:${quote.segment}`],
-    scopes: [],
-  };
+export function pricingPrincipal(quote: Pick<IQuote, 'storefrontId' | 'customerId' | 'segment'>): Principal {
+  if (!quote.customerId) return { ...servicePrincipal('quote', quote.storefrontId, []), roles: [`segment:${quote.segment}`] };
+  return forAccount(servicePrincipal('quote', quote.storefrontId, [SERVICE_SCOPES.accountPricing]), {
+    customerId: quote.customerId,
+    segment: quote.segment,
+  });
 }
 
 type Priceable = Pick<IQuote, 'storefrontId' | 'customerId' | 'partnerId' | 'segment' | 'currencyCode' | 'promoCodes'>;
@@ -43,7 +39,7 @@ type Priceable = Pick<IQuote, 'storefrontId' | 'customerId' | 'partnerId' | 'seg
  * promotion subgraph finds (first-order promotions never apply to a quote), and the quote's totals.
  */
 export async function priceQuote(ctx: WriteCtx, quote: Priceable, drafts: LineDraft[], discount: Discount | null, locale: string | null) {
-  const priced = await priceDrafts(ctx.services.peers('catalog'), pricingPrincipal(ctx.principal, quote), drafts, quote.currencyCode);
+  const priced = await priceDrafts(ctx.services.peers('catalog'), pricingPrincipal(quote), drafts, quote.currencyCode);
   if (!priced.ok) return priced;
   const evaluation = await promotionClient(ctx.services.peers, 'quote').evaluate(quote.storefrontId, {
     customerId: quote.customerId ?? null,
