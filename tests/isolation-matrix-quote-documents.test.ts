@@ -2,6 +2,7 @@ import { seedId } from '@dcrm/kit';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
+import { dbRows, expectRefusedAndUnchanged, staffMutations, type WriteAttempt } from './support/brand-matrix.js';
 import { client, codes, KEYS, PRIVATE_KEYS, type Response, signIn, startTestStack } from './support/stack.js';
 
 /**
@@ -9,6 +10,7 @@ import { client, codes, KEYS, PRIVATE_KEYS, type Response, signIn, startTestStac
  * text a PDF parser reads back — brand, number, revision, lines, discounts, tax, totals, validity,
  * terms — and only callers who may see the quote get one (its customer, staff of its brand and
  * segment, its partner); everyone else gets NOT_FOUND, keys and the chatbot no field at all.
+ * `quoteDocumentAttach` keeps a PDF as an attachment, for those who may attach files to the quote only.
  */
 let stack: Stack;
 type Gql = (query: string, variables?: Record<string, unknown>) => Promise<Response>;
@@ -120,5 +122,57 @@ describe('who gets a quote PDF', () => {
     const res = await as.conor('{ quotes(first: 100) { nodes { id document(format: PDF) { fileName } } } }');
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.quotes.nodes.map((q: { id: string }) => q.id)).not.toContain(AOIFE_QUOTE);
+  });
+});
+
+const ATTACH = `mutation ($input: QuoteDocumentAttachInput!) { quoteDocumentAttach(input: $input) {
+  attachment { id fileName contentType sizeBytes } userErrors { code } } }`;
+// A quote of Aoife's made here (the seeded ones are read, never changed).
+let fresh = '';
+const attach = (gql: Gql) => gql(ATTACH, { input: { quoteId: fresh } });
+const attachmentRows = () => dbRows(stack, 'quote', 'select id from "quote"."quote_attachment" where quote_id = ? order by id', [fresh]);
+
+describe('quoteDocumentAttach', () => {
+  beforeAll(async () => {
+    const res = await as.consumerAgent(
+      'mutation ($input: QuoteCreateInput!) { quoteCreate(input: $input) { quote { id } userErrors { code } } }',
+      { input: { customerId: seedId('customer', 'aoife'), lines: [{ productId: seedId('product', 'volt-sim-unlimited') }] } },
+    );
+    fresh = res.body.data?.quoteCreate.quote.id;
+    expect(fresh).toBeTruthy();
+  });
+
+  it('keeps the PDF as an attachment that reads back as the same PDF, for its customer and its staff', async () => {
+    const [a, b] = [await attach(as.consumerAgent), await attach(as.aoife)];
+    for (const res of [a, b]) expect(res.body.data?.quoteDocumentAttach.userErrors).toEqual([]);
+    const kept = a.body.data?.quoteDocumentAttach.attachment;
+    expect(kept).toMatchObject({ fileName: expect.stringMatching(/-r\d+\.pdf$/), contentType: 'application/pdf' });
+    const read = await as.aoife('query ($id: ID!) { quoteAttachment(id: $id) { contentBase64 sizeBytes } }', { id: kept.id });
+    const bytes = Buffer.from(read.body.data?.quoteAttachment.contentBase64, 'base64');
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(bytes.length).toBe(kept.sizeBytes);
+    expect(await pdfText(read.body.data?.quoteAttachment.contentBase64)).toContain('Volt Unlimited 5G');
+    // Another customer cannot read the kept copy either.
+    expect(codes(await as.conor('query ($id: ID!) { quoteAttachment(id: $id) { id } }', { id: kept.id }))).toEqual(['NOT_FOUND']);
+  });
+
+  const CASES: WriteAttempt[] = [
+    { what: 'Nimbus staff keep a Volt quote', attempt: () => attach(as.nimbusAgent), refusal: 'NOT_FOUND' },
+    { what: 'staff of another segment keep a consumer quote', attempt: () => attach(as.businessAgent), refusal: 'NOT_FOUND' },
+    { what: "another customer keeps Aoife's quote", attempt: () => attach(as.conor), refusal: 'NOT_FOUND' },
+    { what: 'a partner keeps a quote not of its accounts', attempt: () => attach(as.skyline), refusal: 'NOT_FOUND' },
+  ].map((c) => ({ ...c, mutation: 'quoteDocumentAttach', rows: attachmentRows }));
+
+  it.each(CASES.map((c) => [c.what, c] as const))('%s → refused, nothing kept', async (_, c) => {
+    await expectRefusedAndUnchanged(c);
+  });
+
+  it('keys and the chatbot cannot call it; it is a staff mutation the matrix covers', async () => {
+    for (const gql of [as.shopper, as.chatbot]) {
+      const before = await attachmentRows();
+      expect(codes(await attach(gql))).not.toEqual([]);
+      expect(await attachmentRows()).toEqual(before);
+    }
+    expect(staffMutations(new URL('../subgraphs/quote/src/schema.graphql', import.meta.url))).toContain('quoteDocumentAttach');
   });
 });

@@ -524,6 +524,12 @@ export type Mutation = {
   quoteReject: QuotePayload;
   /** Attaches a file to a quote the caller may write (staff: quote:write and the quote's segment). */
   quoteAttachmentAdd: QuoteAttachmentPayload;
+  /**
+   * Renders a quote revision to a document (PDF by default) and keeps it as one of the quote's
+   * attachments — e.g. the copy sent to the customer — so `quoteAttachment` returns it unchanged later.
+   * The same rules as `quoteAttachmentAdd` (staff: quote:write and the quote's segment).
+   */
+  quoteDocumentAttach: QuoteAttachmentPayload;
 };
 
 
@@ -610,6 +616,11 @@ export type MutationQuoteRejectArgs = {
 
 export type MutationQuoteAttachmentAddArgs = {
   input: QuoteAttachmentAddInput;
+};
+
+
+export type MutationQuoteDocumentAttachArgs = {
+  input: QuoteDocumentAttachInput;
 };
 
 /** How a contract continues when its period ends. */
@@ -1240,6 +1251,14 @@ export type QuoteDocumentEncoding =
   /** The bytes, base64-encoded (PDF). */
   | 'BASE64';
 
+/** Which quote revision to keep as a document, and in which format. */
+export type QuoteDocumentAttachInput = {
+  /** The quote revision (any status the caller may see and write). */
+  quoteId: Scalars['ID']['input'];
+  /** The format to keep (default PDF). */
+  format?: QuoteDocumentFormat;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1501,6 +1520,7 @@ export type ResolversTypes = {
   QuoteAttachmentAddInput: QuoteAttachmentAddInput;
   QuoteAttachmentPayload: ResolverTypeWrapper<QuoteAttachmentPayload>;
   QuoteDocumentEncoding: QuoteDocumentEncoding;
+  QuoteDocumentAttachInput: QuoteDocumentAttachInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1575,6 +1595,7 @@ export type ResolversParentTypes = {
   QuoteAttachment: QuoteAttachment;
   QuoteAttachmentAddInput: QuoteAttachmentAddInput;
   QuoteAttachmentPayload: QuoteAttachmentPayload;
+  QuoteDocumentAttachInput: QuoteDocumentAttachInput;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1766,6 +1787,7 @@ export type MutationResolvers<ContextType = QuoteContext, ParentType extends Res
   quoteApprove?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteApproveArgs, 'input'>>;
   quoteReject?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteRejectArgs, 'input'>>;
   quoteAttachmentAdd?: Resolver<ResolversTypes['QuoteAttachmentPayload'], ParentType, ContextType, RequireFields<MutationQuoteAttachmentAddArgs, 'input'>>;
+  quoteDocumentAttach?: Resolver<ResolversTypes['QuoteAttachmentPayload'], ParentType, ContextType, RequireFields<MutationQuoteDocumentAttachArgs, 'input'>>;
 };
 
 export type ContractTerminationRuleResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractTerminationRule'] = ResolversParentTypes['ContractTerminationRule']> = {

@@ -1,44 +1,37 @@
 import { notFound } from '@dcrm/kit';
-import { brandOf } from '../clients/brand.js';
-import { documentView, renderQuoteHtml } from '../domain/document.js';
-import { renderQuotePdf } from '../domain/document-pdf.js';
+import { quoteDocumentAttach, type RenderedDocument, renderDocument } from '../domain/quote-document.js';
 import { findQuote } from '../domain/quotes.js';
 import type { IQuote } from '../entities/index.js';
 import type { QuoteDocumentFormat } from '../generated/resolvers.js';
+import { attachmentView } from './attachments.js';
 import type { QuoteContext, QuoteResolvers } from './context.js';
 
-async function document(ctx: QuoteContext, quote: IQuote, format: QuoteDocumentFormat) {
-  const [lines, brand] = await Promise.all([ctx.loaders.lines.load(quote.id), brandOf(ctx.services.peers('catalog'), ctx.principal)]);
-  const name = `${quote.number}-r${quote.revision}`;
-  if (format === 'PDF') {
-    const pdf = await renderQuotePdf(documentView(quote, lines, brand), { createdAt: quote.updatedAt });
-    return {
-      format,
-      contentType: 'application/pdf',
-      fileName: `${name}.pdf`,
-      content: pdf.toString('base64'),
-      contentEncoding: 'BASE64' as const,
-      sizeBytes: pdf.length,
-    };
-  }
-  const html = renderQuoteHtml(quote, lines, brand);
-  return {
-    format,
-    contentType: 'text/html; charset=utf-8',
-    fileName: `${name}.html`,
-    content: html,
-    contentEncoding: 'TEXT' as const,
-    sizeBytes: Buffer.byteLength(html),
-  };
-}
+// Text formats travel as they are; a binary one (PDF) base64-encoded.
+const view = (file: RenderedDocument) => ({
+  format: file.format,
+  contentType: file.contentType,
+  fileName: file.fileName,
+  content: file.format === 'PDF' ? file.bytes.toString('base64') : file.bytes.toString('utf8'),
+  contentEncoding: file.format === 'PDF' ? ('BASE64' as const) : ('TEXT' as const),
+  sizeBytes: file.bytes.length,
+});
 
-/** Quote.document and quoteDocument: the quote rendered in its brand's theme, as HTML or PDF. */
+const document = async (ctx: QuoteContext, quote: IQuote, format: QuoteDocumentFormat) =>
+  view(await renderDocument(ctx, quote, await ctx.loaders.lines.load(quote.id), format));
+
+/** Quote.document and quoteDocument: the quote rendered in its brand's theme, as HTML or PDF; quoteDocumentAttach keeps one. */
 export const documentResolvers: QuoteResolvers = {
   Query: {
     quoteDocument: async (_, { id, format }, ctx) => {
       const quote = await findQuote(ctx.em, ctx.principal, id);
       if (!quote) throw notFound('Quote');
       return document(ctx, quote, format);
+    },
+  },
+  Mutation: {
+    quoteDocumentAttach: async (_, { input }, ctx) => {
+      const result = await quoteDocumentAttach(ctx, input.quoteId, input.format ?? 'PDF');
+      return result.ok ? { attachment: attachmentView(result.value), userErrors: [] } : { attachment: null, userErrors: result.errors };
     },
   },
   Quote: {
