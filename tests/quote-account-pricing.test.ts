@@ -102,4 +102,18 @@ describe("an account's negotiated prices on its quotes", () => {
     const res = await as.businessAgent(CREATE, { input: { customerId: x.id, lines: [{ productId: SIM }] } });
     expect([...codes(res), ...(res.body.data?.quoteCreate.userErrors ?? []).map((e: { code: string }) => e.code)]).toEqual(['NOT_FOUND']);
   });
+
+  it("a contract's monthly fee is the account's negotiated price too, not the staff member's view", async () => {
+    const contract = async (customerId: string) => {
+      const res = await as.manager(
+        'mutation ($input: ContractCreateInput!) { contractCreate(input: $input) { contract { monthlyFee { amount } } userErrors { code } } }',
+        { input: { customerId, templateId: seedId('contract-template', 'volt-12'), products: [{ productId: SIM }] } },
+      );
+      expect(res.body.data?.contractCreate.userErrors).toEqual([]);
+      return res.body.data?.contractCreate.contract.monthlyFee.amount;
+    };
+    expect(await contract(x.id)).toBe(PRICES.x);
+    expect(await contract(y.id)).toBe(PRICES.y);
+    expect(await contract(plain.id)).toBe(LIST_PRICE);
+  });
 });

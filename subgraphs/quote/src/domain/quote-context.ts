@@ -1,10 +1,11 @@
-import { actingStorefront, forAccount, hasScope, type Principal, promotionClient, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
+import { actingStorefront, hasScope, type Principal, promotionClient } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { IQuote } from '../entities/index.js';
 import { QUOTE_WRITE } from './access.js';
 import type { LineDraft, PricedDraft } from './lines.js';
 import { priceDrafts } from './lines.js';
 import { type Discount, lineDiscounts, quoteTotals } from './pricing.js';
+import { pricingPrincipal } from './pricing-principal.js';
 import type { QuoteServices } from './services.js';
 
 export type WriteCtx = { em: EntityManager; principal: Principal; services: QuoteServices };
@@ -15,22 +16,6 @@ export const mayWrite = (principal: Principal): boolean =>
 
 /** Only staff grant discounts and write internal notes. */
 export const isStaff = (principal: Principal): boolean => principal.kind === 'staff';
-
-/**
- * Who the catalog prices a quote for — never a customer's identity, whoever the caller is: the quote
- * service of the quote's brand carrying the quote's account (`Principal.account`, signed with the rest)
- * and scope `pricing:account`, so the catalog prices as that account pays (its negotiated list, its
- * segment's prices); for a prospect, the same service with the prospect's segment and no account (the
- * storefront's and the segment's prices, never an account's). The account is the quote's own, which the
- * customer subgraph let the caller reach when the quote was made. Only ever used to read products and prices.
- */
-export function pricingPrincipal(quote: Pick<IQuote, 'storefrontId' | 'customerId' | 'segment'>): Principal {
-  if (!quote.customerId) return { ...servicePrincipal('quote', quote.storefrontId, []), roles: [`segment:${quote.segment}`] };
-  return forAccount(servicePrincipal('quote', quote.storefrontId, [SERVICE_SCOPES.accountPricing]), {
-    customerId: quote.customerId,
-    segment: quote.segment,
-  });
-}
 
 type Priceable = Pick<IQuote, 'storefrontId' | 'customerId' | 'partnerId' | 'segment' | 'currencyCode' | 'promoCodes'>;
 

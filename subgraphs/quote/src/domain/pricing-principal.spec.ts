@@ -1,6 +1,6 @@
 import { SERVICE_SCOPES } from '@dcrm/kit';
 import { describe, expect, it } from 'vitest';
-import { pricingPrincipal } from './quote-context.js';
+import { pricingPrincipal } from './pricing-principal.js';
 
 describe('who the catalog prices a quote for', () => {
   it("an account's quote: the quote service carrying that account with pricing:account, no customer identity", () => {
