@@ -171,9 +171,9 @@ describe('quote lists', () => {
 
 describe('quote lists with approvals, attachments and revisions', () => {
   const QUOTES = `query ($first: Int) { quotes(first: $first) { nodes { id approvals { level status } approvalRules
-    attachments { fileName sizeBytes } revisions { id revision } } } }`;
+    attachments { fileName sizeBytes } revisions { id revision } document { fileName } } } }`;
 
-  it('no more statements for a page of 12 quotes than for 2 (one statement each for approvals, attachments, revisions)', async () => {
+  it('no more statements for a page of 12 quotes than for 2 (one statement each for approvals, attachments, revisions; one brand for the documents)', async () => {
     const { gql: staff } = await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example');
     const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'n-plus-one-quote-files' });
     for (let i = 0; i < 12; i++) {

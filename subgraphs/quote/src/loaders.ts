@@ -1,5 +1,6 @@
-import { byId, groupedBy, type Principal } from '@dcrm/kit';
+import { byId, groupedBy, memo, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { brandOf } from './clients/brand.js';
 import { createContractLoaders } from './contract-loaders.js';
 import { quoteScope } from './domain/access.js';
 import { approvalsOfRevisions } from './domain/approvals.js';
@@ -26,6 +27,8 @@ export function createQuoteLoaders(em: EntityManager, principal: Principal, serv
   return {
     ...createContractLoaders(em, principal),
     now: services.clock.now(),
+    // The request's brand (name, theme) for quote documents: one catalog call however many are rendered.
+    brand: memo(() => brandOf(services.peers('catalog'), principal)),
     // Quotes the principal may see (`Query.quote`, `_entities`).
     quote: byId<IQuote>(
       (ids) => visibleQuotes(em, principal, ids),

@@ -1,5 +1,5 @@
 import { fail, type Result } from '@dcrm/kit';
-import { brandOf } from '../clients/brand.js';
+import { type Brand, brandOf } from '../clients/brand.js';
 import { type IQuote, type IQuoteAttachment, type IQuoteLine, linesOf } from '../entities/index.js';
 import { quoteAttachmentAdd } from './attachments.js';
 import { documentView, renderQuoteHtml } from './document.js';
@@ -13,14 +13,13 @@ export type DocumentFormat = 'HTML' | 'PDF';
 /** A quote revision rendered to a file: its bytes, media type and a file name to save it as. */
 export type RenderedDocument = { format: DocumentFormat; contentType: string; fileName: string; bytes: Buffer };
 
-/** The quote in the request's brand (name and theme from the catalog, asked as the caller), as HTML or PDF. */
+/** The quote in a brand's name and theme (the request's, from the catalog), as HTML or PDF. */
 export async function renderDocument(
-  ctx: Pick<WriteCtx, 'principal' | 'services'>,
   quote: IQuote,
   lines: readonly IQuoteLine[],
+  brand: Brand,
   format: DocumentFormat,
 ): Promise<RenderedDocument> {
-  const brand = await brandOf(ctx.services.peers('catalog'), ctx.principal);
   const name = `${quote.number}-r${quote.revision}`;
   if (format === 'PDF') {
     const bytes = await renderQuotePdf(documentView(quote, lines, brand), { createdAt: quote.updatedAt });
@@ -39,7 +38,8 @@ export async function quoteDocumentAttach(ctx: WriteCtx, quoteId: string, format
   if (!mayWrite(ctx.principal)) return fail('FORBIDDEN', 'Missing scope quote:write');
   const quote = await findQuote(ctx.em, ctx.principal, quoteId);
   if (!quote) return fail('NOT_FOUND', 'No such quote', f('quoteId'));
-  const file = await renderDocument(ctx, quote, await linesOf(ctx.em, [quote.id]), format);
+  const [lines, brand] = await Promise.all([linesOf(ctx.em, [quote.id]), brandOf(ctx.services.peers('catalog'), ctx.principal)]);
+  const file = await renderDocument(quote, lines, brand, format);
   return quoteAttachmentAdd(ctx, {
     quoteId: quote.id,
     fileName: file.fileName,

@@ -16,8 +16,10 @@ const view = (file: RenderedDocument) => ({
   sizeBytes: file.bytes.length,
 });
 
-const document = async (ctx: QuoteContext, quote: IQuote, format: QuoteDocumentFormat) =>
-  view(await renderDocument(ctx, quote, await ctx.loaders.lines.load(quote.id), format));
+async function document(ctx: QuoteContext, quote: IQuote, format: QuoteDocumentFormat) {
+  const [lines, brand] = await Promise.all([ctx.loaders.lines.load(quote.id), ctx.loaders.brand()]);
+  return view(await renderDocument(quote, lines, brand, format));
+}
 
 /** Quote.document and quoteDocument: the quote rendered in its brand's theme, as HTML or PDF; quoteDocumentAttach keeps one. */
 export const documentResolvers: QuoteResolvers = {
