@@ -169,6 +169,46 @@ describe('quote lists', () => {
   });
 });
 
+describe('quote lists with approvals, attachments and revisions', () => {
+  const QUOTES = `query ($first: Int) { quotes(first: $first) { nodes { id approvals { level status } approvalRules
+    attachments { fileName sizeBytes } revisions { id revision } document { fileName } } } }`;
+
+  it('no more statements for a page of 12 quotes than for 2 (one statement each for approvals, attachments, revisions; one brand for the documents)', async () => {
+    const { gql: staff } = await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example');
+    const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'n-plus-one-quote-files' });
+    for (let i = 0; i < 12; i++) {
+      const created = await staff(
+        'mutation ($input: QuoteCreateInput!) { quoteCreate(input: $input) { quote { id } userErrors { code } } }',
+        { input: { customerId: customer.id, lines: [{ productId: productId('volt-sim-5gb') }] } },
+      );
+      const quoteId = created.body.data?.quoteCreate.quote.id;
+      const attached = await staff(
+        'mutation ($input: QuoteAttachmentAddInput!) { quoteAttachmentAdd(input: $input) { userErrors { code } } }',
+        {
+          input: {
+            quoteId,
+            fileName: `brief-${i}.txt`,
+            contentType: 'text/plain',
+            contentBase64: Buffer.from(`brief ${i}`).toString('base64'),
+          },
+        },
+      );
+      expect(attached.body.data?.quoteAttachmentAdd.userErrors).toEqual([]);
+    }
+    await staff(QUOTES, { first: 2 });
+    const small = await staff(QUOTES, { first: 2 });
+    const big = await staff(QUOTES, { first: 12 });
+    expect(small.body.errors).toBeUndefined();
+    expect(big.body.errors).toBeUndefined();
+    const nodes = big.body.data?.quotes.nodes as { id: string; attachments: { fileName: string }[]; revisions: { id: string }[] }[];
+    expect(nodes).toHaveLength(12);
+    // Newest first: the quotes just made, each with its own file and itself as its only revision.
+    expect(nodes.map((q) => q.attachments.map((a) => a.fileName))).toEqual(Array.from({ length: 12 }, (_, i) => [`brief-${11 - i}.txt`]));
+    expect(nodes.every((q) => q.revisions.length === 1 && q.revisions[0]?.id === q.id)).toBe(true);
+    expect(big.statements).toBeLessThanOrEqual(small.statements);
+  });
+});
+
 describe('knowledge base', () => {
   const SEARCH = `query ($first: Int) { articleSearch(query: "bill or charge or data or order or signal or phone or broadband or router", first: $first) {
     nodes { rank snippet article { id title history { to actor { id } } deflectionCount linkedTicketCount author { id } } } } }`;

@@ -157,7 +157,7 @@ export const SERVICE_SCOPES = {
   staffDirectory: 'staff:directory',
   /** opportunity (and quote, next) → cart `orderPlaceForSale` (a won sale becomes an order) */
   orderPlaceForSale: 'order:place-for-sale',
-  /** cart → catalog products priced for the account a service principal carries (`Principal.account`) */
+  /** cart (sale orders), quote (quote lines) → catalog products priced for the account a service principal carries (`Principal.account`) */
   accountPricing: 'pricing:account',
   /** an inbound mail/SMS gateway (provider webhooks) → ticket `ticketReplyReceive` */
   ticketReply: 'ticket:reply',

@@ -1,9 +1,22 @@
-import { byId, groupedBy, type Principal } from '@dcrm/kit';
+import { byId, groupedBy, memo, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { brandOf } from './clients/brand.js';
 import { createContractLoaders } from './contract-loaders.js';
+import { quoteScope } from './domain/access.js';
+import { approvalsOfRevisions } from './domain/approvals.js';
 import { listQuotes, visibleQuotes } from './domain/quotes.js';
 import type { QuoteServices } from './domain/services.js';
-import { type IQuote, type IQuoteLine, linesOf } from './entities/index.js';
+import {
+  attachmentsOfNumbers,
+  type IQuote,
+  type IQuoteApproval,
+  type IQuoteAttachment,
+  type IQuoteLine,
+  linesOf,
+  numberKey,
+  parseNumberKey,
+  revisionsOfNumbers,
+} from './entities/index.js';
 
 /** At most this many quotes per account are read at once for `Customer.quotes` (later pages page in SQL). */
 export const CUSTOMER_QUOTES_LIMIT = 500;
@@ -14,6 +27,8 @@ export function createQuoteLoaders(em: EntityManager, principal: Principal, serv
   return {
     ...createContractLoaders(em, principal),
     now: services.clock.now(),
+    // The request's brand (name, theme) for quote documents: one catalog call however many are rendered.
+    brand: memo(() => brandOf(services.peers('catalog'), principal)),
     // Quotes the principal may see (`Query.quote`, `_entities`).
     quote: byId<IQuote>(
       (ids) => visibleQuotes(em, principal, ids),
@@ -27,6 +42,23 @@ export function createQuoteLoaders(em: EntityManager, principal: Principal, serv
     lines: groupedBy<IQuoteLine>(
       (ids) => linesOf(em, ids),
       (l) => (typeof l.quote === 'string' ? l.quote : l.quote.id),
+    ),
+    // `Quote.approvals`/`approvalRules` of a page of quotes: one statement, by quote (revision) id.
+    approvals: groupedBy<IQuoteApproval>(
+      (ids) => approvalsOfRevisions(em, ids),
+      (a) => a.quoteId,
+    ),
+    // `Quote.attachments` and `Quote.revisions` hang on the quote number (`numberKey`), shared by its revisions.
+    attachments: groupedBy<IQuoteAttachment>(
+      (keys) => attachmentsOfNumbers(em, keys.map(parseNumberKey)),
+      (a) => numberKey({ storefrontId: a.storefrontId, number: a.quoteNumber }),
+    ),
+    revisions: groupedBy<IQuote>(
+      async (keys) => {
+        const scope = quoteScope(principal);
+        return scope ? revisionsOfNumbers(em, scope, keys.map(parseNumberKey)) : [];
+      },
+      (q) => numberKey(q),
     ),
   };
 }

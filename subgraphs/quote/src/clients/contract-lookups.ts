@@ -1,6 +1,6 @@
 import { entitiesOf, type Principal, type SubgraphTarget } from '@dcrm/kit';
 
-/** A product's monthly price as the catalog sets it for the caller (never the client's). */
+/** A product's monthly price as the catalog sets it for the account (never the client's). */
 export type MonthlyPrice = { id: string; name: string; status: string; monthly: string | null; currencyCode: string | null };
 
 type ProductEntity = {
@@ -10,7 +10,7 @@ type ProductEntity = {
   prices: { type: 'RECURRING' | 'ONE_OFF'; amount: { amount: string; currencyCode: string } }[];
 };
 
-/** Monthly prices of products, asked of the catalog as the caller (null where the caller may not see one). */
+/** Monthly prices of products, asked of the catalog as `principal` (the account's pricing principal; null where it may not see one). */
 export async function monthlyPrices(
   catalog: SubgraphTarget,
   principal: Principal,

@@ -1,6 +1,15 @@
 import { actingStorefront, fail, hasScope, isUuid, ok, type Result, type RuleInput, validateRules } from '@dcrm/kit';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { type IQuote, type IQuoteApproval, linesOf, Quote, QuoteApproval, QuoteApprovalRuleSet } from '../entities/index.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  approvalsOfQuotes,
+  type IQuote,
+  type IQuoteApproval,
+  linesOf,
+  Quote,
+  QuoteApproval,
+  QuoteApprovalRuleSet,
+} from '../entities/index.js';
 import { isExpired, quoteScope } from './access.js';
 import { approversFor, notifyApprovers, notifyDecided } from './approval-routing.js';
 import {
@@ -108,9 +117,13 @@ export async function quoteSubmit(ctx: WriteCtx, id: string, version: number): P
 
 const rank = (a: IQuoteApproval) => APPROVAL_LEVELS.indexOf(a.level as ApprovalLevel);
 
+/** The approvals of quote revisions (one statement for all), MANAGER before FINANCE before DIRECTOR. */
+export const approvalsOfRevisions = async (em: EntityManager, quoteIds: readonly string[]): Promise<IQuoteApproval[]> =>
+  (await approvalsOfQuotes(em, quoteIds)).sort((a, b) => rank(a) - rank(b));
+
 /** A revision's approvals, MANAGER before FINANCE before DIRECTOR. */
-export const approvalsOf = async (ctx: Pick<WriteCtx, 'em'>, quoteId: string): Promise<IQuoteApproval[]> =>
-  (await ctx.em.find(QuoteApproval, { quoteId })).sort((a, b) => rank(a) - rank(b));
+export const approvalsOf = (ctx: Pick<WriteCtx, 'em'>, quoteId: string): Promise<IQuoteApproval[]> =>
+  approvalsOfRevisions(ctx.em, [quoteId]);
 
 export type DecisionArgs = { id: string; version: number; level?: ApprovalLevel | null; comment?: string | null };
 

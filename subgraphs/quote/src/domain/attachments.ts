@@ -33,10 +33,6 @@ export async function quoteAttachmentAdd(ctx: WriteCtx, input: AttachmentArgs): 
   return ok(attachment);
 }
 
-/** The attachments of a quote's number, oldest first (metadata only). */
-export const attachmentsOf = (ctx: Pick<WriteCtx, 'em'>, quote: { storefrontId: string; number: string }) =>
-  ctx.em.find(QuoteAttachment, { storefrontId: quote.storefrontId, quoteNumber: quote.number }, { orderBy: { createdAt: 'asc' } });
-
 /** One attachment with its content, of a quote the caller may see; null otherwise. */
 export async function attachmentWithContent(ctx: Pick<WriteCtx, 'em' | 'principal'>, id: string): Promise<IQuoteAttachment | null> {
   const scope = quoteScope(ctx.principal);

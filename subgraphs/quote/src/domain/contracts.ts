@@ -17,6 +17,7 @@ import {
 import { contractReadScope, contractScope, staffServesSegment } from './contract-access.js';
 import { type Actor, actorOf, record, transition } from './contract-history.js';
 import { addMonths } from './penalty.js';
+import { pricingPrincipal } from './pricing-principal.js';
 import type { QuoteServices } from './services.js';
 
 /** A contract the caller may see, or null. */
@@ -140,9 +141,10 @@ export async function contractCreate(
   // Other subgraphs first, outside any transaction.
   const account = await accountFor(services.peers('customer'), principal, input.customerId);
   if (!account || !staffServesSegment(principal, account.segment)) return fail('NOT_FOUND', 'No such customer', f('customerId'));
+  // Priced as the account pays (its negotiated list, its own segment), never as the staff member's segments.
   const prices = await monthlyPrices(
     services.peers('catalog'),
-    principal,
+    pricingPrincipal({ storefrontId, customerId: account.id, segment: account.segment }),
     input.products.map((p) => p.productId),
   );
   const template = await em.findOne(ContractTemplate, { id: input.templateId, storefrontId });

@@ -22,6 +22,7 @@ td,th{padding:.4em;border-bottom:1px solid {{secondary}} }.total{color:{{accent}
 <p>{{#if discount}}Quote discount: {{discount}}<br>{{/if}}{{#each promotions}}{{this}}<br>{{/each}}
 Tax: {{taxOneOff}} now, {{taxRecurring}} monthly<br>
 <span class="total">Due now: {{dueNow}} · Monthly: {{monthly}}</span> ({{currency}}, tax included)</p>
+<h2>Terms</h2><ul>{{#each terms}}<li>{{this}}</li>{{/each}}</ul>
 </body></html>`,
 );
 
@@ -39,10 +40,21 @@ const safeUrl = (value: string) => {
 const amount = (value: string | null | undefined, currency: string) => (value ? `${value} ${currency}` : '—');
 const discountText = (type?: string | null, value?: string | null) => (type && value ? (type === 'PERCENT' ? `${value}%` : value) : '');
 
-export function renderQuoteHtml(quote: IQuote, lines: readonly IQuoteLine[], brand: Brand): string {
+export type DocumentView = ReturnType<typeof documentView>;
+
+/** The terms every quote document states: validity, currency and tax, and what accepting it does. */
+export const termsOf = (validUntil: string, currency: string): string[] => [
+  `This quote is valid until ${validUntil}; an expired quote cannot be accepted.`,
+  `Prices are in ${currency} and include tax at the storefront's rates; monthly charges are billed in advance.`,
+  'Accepting this quote places an order at these prices; plans with a term start a contract with its own terms.',
+];
+
+/** What a quote document shows, in whatever format (HTML here, PDF in `document-pdf.ts`): checked colours, formatted amounts, the terms. */
+export function documentView(quote: IQuote, lines: readonly IQuoteLine[], brand: Brand) {
   const c = quote.currencyCode;
   const t = quote.totals;
-  return TEMPLATE({
+  const validUntil = quote.validUntil.toISOString().slice(0, 10);
+  return {
     brand: brand.name,
     font: FONT.test(brand.theme.fontFamily) ? brand.theme.fontFamily : 'sans-serif',
     primary: colour(brand.theme.primaryColor, '#333333'),
@@ -53,7 +65,7 @@ export function renderQuoteHtml(quote: IQuote, lines: readonly IQuoteLine[], bra
     revision: quote.revision,
     status: quote.status,
     recipient: quote.prospect ? [quote.prospect.name, quote.prospect.company].filter(Boolean).join(', ') : 'Account holder',
-    validUntil: quote.validUntil.toISOString().slice(0, 10),
+    validUntil,
     currency: c,
     lines: lines.map((l) => ({
       addOn: !!l.parentLineId,
@@ -69,5 +81,9 @@ export function renderQuoteHtml(quote: IQuote, lines: readonly IQuoteLine[], bra
     taxRecurring: amount(t.taxRecurring, c),
     dueNow: amount(t.dueNow, c),
     monthly: amount(t.monthly, c),
-  });
+    terms: termsOf(validUntil, c),
+  };
 }
+
+export const renderQuoteHtml = (quote: IQuote, lines: readonly IQuoteLine[], brand: Brand): string =>
+  TEMPLATE(documentView(quote, lines, brand));

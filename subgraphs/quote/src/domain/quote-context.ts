@@ -5,6 +5,7 @@ import { QUOTE_WRITE } from './access.js';
 import type { LineDraft, PricedDraft } from './lines.js';
 import { priceDrafts } from './lines.js';
 import { type Discount, lineDiscounts, quoteTotals } from './pricing.js';
+import { pricingPrincipal } from './pricing-principal.js';
 import type { QuoteServices } from './services.js';
 
 export type WriteCtx = { em: EntityManager; principal: Principal; services: QuoteServices };
@@ -16,26 +17,6 @@ export const mayWrite = (principal: Principal): boolean =>
 /** Only staff grant discounts and write internal notes. */
 export const isStaff = (principal: Principal): boolean => principal.kind === 'staff';
 
-/**
- * Who the catalog prices a quote for: the signed-in customer themself, otherwise the quote's account
- * (its negotiated price list and segment), or for a prospect the storefront's prices for its segment.
- * Only ever used to read products and prices.
- */
-export function pricingPrincipal(
-  principal: Principal,
-  quote: Pick<IQuote, 'storefrontId' | 'customerId' | 'partnerId' | 'segment'>,
-): Principal {
-  if (principal.kind === 'customer' && principal.id === quote.customerId) return principal;
-  return {
-    kind: quote.customerId ? 'customer' : 'anonymous',
-    id: quote.customerId ?? null,
-    storefrontId: quote.storefrontId,
-    partnerId: quote.partnerId ?? null,
-    roles: [`segment:${quote.segment}`],
-    scopes: [],
-  };
-}
-
 type Priceable = Pick<IQuote, 'storefrontId' | 'customerId' | 'partnerId' | 'segment' | 'currencyCode' | 'promoCodes'>;
 
 /**
@@ -43,7 +24,7 @@ type Priceable = Pick<IQuote, 'storefrontId' | 'customerId' | 'partnerId' | 'seg
  * promotion subgraph finds (first-order promotions never apply to a quote), and the quote's totals.
  */
 export async function priceQuote(ctx: WriteCtx, quote: Priceable, drafts: LineDraft[], discount: Discount | null, locale: string | null) {
-  const priced = await priceDrafts(ctx.services.peers('catalog'), pricingPrincipal(ctx.principal, quote), drafts, quote.currencyCode);
+  const priced = await priceDrafts(ctx.services.peers('catalog'), pricingPrincipal(quote), drafts, quote.currencyCode);
   if (!priced.ok) return priced;
   const evaluation = await promotionClient(ctx.services.peers, 'quote').evaluate(quote.storefrontId, {
     customerId: quote.customerId ?? null,

@@ -3,6 +3,7 @@ import { Contract, ContractEvent, ContractLine, ContractTemplate } from './contr
 import { Quote, QuoteLine } from './quote.entity.js';
 
 export * from './approval.entity.js';
+export * from './approval.repository.js';
 export * from './contract.entity.js';
 export * from './contract.repository.js';
 export * from './quote.entity.js';

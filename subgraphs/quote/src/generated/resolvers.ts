@@ -524,6 +524,12 @@ export type Mutation = {
   quoteReject: QuotePayload;
   /** Attaches a file to a quote the caller may write (staff: quote:write and the quote's segment). */
   quoteAttachmentAdd: QuoteAttachmentPayload;
+  /**
+   * Renders a quote revision to a document (PDF by default) and keeps it as one of the quote's
+   * attachments — e.g. the copy sent to the customer — so `quoteAttachment` returns it unchanged later.
+   * The same rules as `quoteAttachmentAdd` (staff: quote:write and the quote's segment).
+   */
+  quoteDocumentAttach: QuoteAttachmentPayload;
 };
 
 
@@ -610,6 +616,11 @@ export type MutationQuoteRejectArgs = {
 
 export type MutationQuoteAttachmentAddArgs = {
   input: QuoteAttachmentAddInput;
+};
+
+
+export type MutationQuoteDocumentAttachArgs = {
+  input: QuoteDocumentAttachInput;
 };
 
 /** How a contract continues when its period ends. */
@@ -1169,6 +1180,8 @@ export type QuoteRevisionDiff = {
 
 /** The formats a quote renders to. */
 export type QuoteDocumentFormat =
+  /** A PDF (A4) with the brand's name and colours; `content` holds its bytes, base64-encoded. */
+  | 'PDF'
   /** A self-contained HTML page in the brand's theme. */
   | 'HTML';
 
@@ -1181,8 +1194,12 @@ export type QuoteDocument = {
   contentType: Scalars['String']['output'];
   /** A file name to save it as. */
   fileName: Scalars['String']['output'];
-  /** The document itself (HTML text). */
+  /** The document itself: HTML text, or a PDF's bytes base64-encoded (see `contentEncoding`). */
   content: Scalars['String']['output'];
+  /** How `content` is encoded: TEXT for HTML, BASE64 for PDF. */
+  contentEncoding: QuoteDocumentEncoding;
+  /** The document's size in bytes, once decoded. */
+  sizeBytes: Scalars['Int']['output'];
 };
 
 /** A file attached to a quote (its bytes kept by dcrm, at most `DCRM_QUOTE_ATTACHMENT_MAX_BYTES`); every revision shows it. */
@@ -1225,6 +1242,21 @@ export type QuoteAttachmentPayload = {
   attachment?: Maybe<QuoteAttachment>;
   /** Why nothing was written. */
   userErrors: Array<UserError>;
+};
+
+/** How a quote document's `content` is encoded. */
+export type QuoteDocumentEncoding =
+  /** UTF-8 text, as is (HTML). */
+  | 'TEXT'
+  /** The bytes, base64-encoded (PDF). */
+  | 'BASE64';
+
+/** Which quote revision to keep as a document, and in which format. */
+export type QuoteDocumentAttachInput = {
+  /** The quote revision (any status the caller may see and write). */
+  quoteId: Scalars['ID']['input'];
+  /** The format to keep (default PDF). */
+  format?: QuoteDocumentFormat;
 };
 
 /** An amount of money in a currency. */
@@ -1487,6 +1519,8 @@ export type ResolversTypes = {
   QuoteAttachment: ResolverTypeWrapper<QuoteAttachment>;
   QuoteAttachmentAddInput: QuoteAttachmentAddInput;
   QuoteAttachmentPayload: ResolverTypeWrapper<QuoteAttachmentPayload>;
+  QuoteDocumentEncoding: QuoteDocumentEncoding;
+  QuoteDocumentAttachInput: QuoteDocumentAttachInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1561,6 +1595,7 @@ export type ResolversParentTypes = {
   QuoteAttachment: QuoteAttachment;
   QuoteAttachmentAddInput: QuoteAttachmentAddInput;
   QuoteAttachmentPayload: QuoteAttachmentPayload;
+  QuoteDocumentAttachInput: QuoteDocumentAttachInput;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1752,6 +1787,7 @@ export type MutationResolvers<ContextType = QuoteContext, ParentType extends Res
   quoteApprove?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteApproveArgs, 'input'>>;
   quoteReject?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteRejectArgs, 'input'>>;
   quoteAttachmentAdd?: Resolver<ResolversTypes['QuoteAttachmentPayload'], ParentType, ContextType, RequireFields<MutationQuoteAttachmentAddArgs, 'input'>>;
+  quoteDocumentAttach?: Resolver<ResolversTypes['QuoteAttachmentPayload'], ParentType, ContextType, RequireFields<MutationQuoteDocumentAttachArgs, 'input'>>;
 };
 
 export type ContractTerminationRuleResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractTerminationRule'] = ResolversParentTypes['ContractTerminationRule']> = {
@@ -1931,6 +1967,8 @@ export type QuoteDocumentResolvers<ContextType = QuoteContext, ParentType extend
   contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contentEncoding?: Resolver<ResolversTypes['QuoteDocumentEncoding'], ParentType, ContextType>;
+  sizeBytes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type QuoteAttachmentResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAttachment'] = ResolversParentTypes['QuoteAttachment']> = {

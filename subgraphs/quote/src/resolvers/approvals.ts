@@ -1,6 +1,6 @@
 import { payload } from '@dcrm/kit';
 import type { StoredApprovalRule } from '../domain/approval-rules.js';
-import { approvalsOf, quoteDecide, quoteSubmit, ruleSetOf, setApprovalRules } from '../domain/approvals.js';
+import { quoteDecide, quoteSubmit, ruleSetOf, setApprovalRules } from '../domain/approvals.js';
 import type { QuoteResolvers } from './context.js';
 
 const conditionView = (c: StoredApprovalRule['conditions'][number]) => ({
@@ -40,7 +40,7 @@ export const approvalResolvers: QuoteResolvers = {
   },
   Quote: {
     approvals: async (q, _, ctx) =>
-      (await approvalsOf(ctx, q.id)).map((a) => ({
+      (await ctx.loaders.approvals.load(q.id)).map((a) => ({
         level: a.level as never,
         status: a.status,
         reasons: a.reasons,
@@ -48,6 +48,6 @@ export const approvalResolvers: QuoteResolvers = {
         comment: a.comment ?? null,
         at: a.decidedAt ?? a.createdAt,
       })),
-    approvalRules: async (q, _, ctx) => (await approvalsOf(ctx, q.id)).flatMap((a) => a.reasons),
+    approvalRules: async (q, _, ctx) => (await ctx.loaders.approvals.load(q.id)).flatMap((a) => a.reasons),
   },
 };

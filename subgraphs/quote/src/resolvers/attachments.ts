@@ -1,9 +1,10 @@
 import { notFound } from '@dcrm/kit';
-import { attachmentsOf, attachmentWithContent, quoteAttachmentAdd } from '../domain/attachments.js';
-import type { IQuoteAttachment } from '../entities/index.js';
+import { attachmentWithContent, quoteAttachmentAdd } from '../domain/attachments.js';
+import { type IQuoteAttachment, numberKey } from '../entities/index.js';
 import type { QuoteResolvers } from './context.js';
 
-const view = (a: IQuoteAttachment, withContent = false) => ({
+/** An attachment as the API shows it; its content only when asked for one by id. */
+export const attachmentView = (a: IQuoteAttachment, withContent = false) => ({
   id: a.id,
   fileName: a.fileName,
   contentType: a.contentType,
@@ -20,16 +21,16 @@ export const attachmentResolvers: QuoteResolvers = {
     quoteAttachment: async (_, { id }, ctx) => {
       const attachment = await attachmentWithContent(ctx, id);
       if (!attachment) throw notFound('Attachment');
-      return view(attachment, true);
+      return attachmentView(attachment, true);
     },
   },
   Mutation: {
     quoteAttachmentAdd: async (_, { input }, ctx) => {
       const result = await quoteAttachmentAdd(ctx, input);
-      return result.ok ? { attachment: view(result.value), userErrors: [] } : { attachment: null, userErrors: result.errors };
+      return result.ok ? { attachment: attachmentView(result.value), userErrors: [] } : { attachment: null, userErrors: result.errors };
     },
   },
   Quote: {
-    attachments: async (q, _, ctx) => (await attachmentsOf(ctx, q)).map((a) => view(a)),
+    attachments: async (q, _, ctx) => (await ctx.loaders.attachments.load(numberKey(q))).map((a) => attachmentView(a)),
   },
 };

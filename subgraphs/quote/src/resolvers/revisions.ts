@@ -1,8 +1,7 @@
 import { badInput, notFound } from '@dcrm/kit';
-import { quoteScope } from '../domain/access.js';
 import { findQuote } from '../domain/quotes.js';
 import { revisionDiff } from '../domain/revision-diff.js';
-import { linesOf, Quote } from '../entities/index.js';
+import { linesOf, numberKey } from '../entities/index.js';
 import type { QuoteResolvers } from './context.js';
 
 /** Quote.revisions and quoteRevisionDiff. */
@@ -19,10 +18,6 @@ export const revisionResolvers: QuoteResolvers = {
     },
   },
   Quote: {
-    revisions: async (q, _, ctx) => {
-      const scope = quoteScope(ctx.principal);
-      if (!scope) return [];
-      return ctx.em.find(Quote, { $and: [scope, { storefrontId: q.storefrontId, number: q.number }] }, { orderBy: { revision: 'asc' } });
-    },
+    revisions: (q, _, ctx) => ctx.loaders.revisions.load(numberKey(q)),
   },
 };
