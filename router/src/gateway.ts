@@ -14,6 +14,7 @@ import type { CostBuckets, CostSettings } from './cost/budget.js';
 import { costPlugin } from './cost/plugin.js';
 import { TargetDataSource } from './data-source.js';
 import type { RouterMetrics } from './metrics.js';
+import { requestContextPlugin } from './request-context.js';
 import { unavailablePlugin } from './unavailable.js';
 
 /** graphql-armor throws from validation by default, which Apollo turns into a 500; report instead. */
@@ -74,6 +75,7 @@ export function createApollo(gateway: GatewayInterface, settings: ApolloSettings
     plugins: [
       costPlugin(settings.cost, settings.buckets),
       unavailablePlugin(),
+      requestContextPlugin(),
       ...(settings.metrics ? [settings.metrics.plugin] : []),
       requestLogPlugin(),
       tracingPlugin('router'),

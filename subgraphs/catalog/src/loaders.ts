@@ -15,6 +15,7 @@ import {
   productView,
   type StoreView,
 } from './entities/views.js';
+import { type CatalogTexts, createTextLoaders } from './loaders-texts.js';
 
 /** A batched one-to-many lookup. */
 export type ListLoader<T> = { load(key: string): Promise<T[]> };
@@ -35,6 +36,8 @@ export type CatalogLoaders = {
   storefront: DataLoader<string, IStorefront | null>;
   /** Stores of the request's storefront only. */
   store: DataLoader<string, StoreView | null>;
+  /** Translated texts in the request's language (loaders-texts.ts). */
+  texts: CatalogTexts;
 };
 
 /** `join` + `where` limiting products (alias `p`) to what the principal may see. */
@@ -124,6 +127,7 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
       },
       (s) => s.id,
     ),
+    texts: createTextLoaders(em, principal),
     store: byId(
       async (ids) => {
         const valid = ids.filter(isUuid);

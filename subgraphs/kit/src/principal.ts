@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { canonicalCountry, canonicalLocale } from './locale.js';
 import { requiredSecret, safeEqual } from './secrets.js';
 
 /** Who is calling. Built by the router, signed, and verified by every subgraph. */
@@ -26,6 +27,13 @@ export type Principal = {
    * `SERVICE_SCOPES.accountPricing`; ignored for every other principal.
    */
   account?: ServiceAccount | null;
+  /**
+   * The request context: the language (BCP 47, canonical) and country (ISO 3166-1 alpha-2) the
+   * client asked for (`@inContext`, else `Accept-Language`), set by the router and carried on by
+   * calls between subgraphs (kit `targets.ts`); absent means the storefront's default.
+   */
+  locale?: string | null;
+  country?: string | null;
 };
 
 /** The account a service principal acts for: the customer and its market segment. */
@@ -118,6 +126,8 @@ export function verifyPrincipal(
     scopes: strings(data.scopes),
     clientIp: typeof data.clientIp === 'string' ? data.clientIp : null,
     ...(serviceAccount(data.account) ? { account: serviceAccount(data.account) } : {}),
+    ...(typeof data.locale === 'string' ? { locale: canonicalLocale(data.locale) } : {}),
+    ...(typeof data.country === 'string' ? { country: canonicalCountry(data.country) } : {}),
   };
 }
 
@@ -191,3 +201,15 @@ export function internalSecret(env: NodeJS.ProcessEnv = process.env): string {
 /** Market segments travel as `segment:<code>` roles (`segment:*` = all segments). */
 export const segmentsOf = (principal: Principal): string[] =>
   principal.roles.filter((r) => r.startsWith('segment:')).map((r) => r.slice('segment:'.length));
+
+/**
+ * The principal to sign for a call made while serving a request: the request's language and country
+ * go along unless the call sets its own, so a peer's texts (product names in a cart) follow the client.
+ */
+export function withRequestContext(principal: Principal, current: Principal | null): Principal {
+  if (!current || (principal.locale !== undefined && principal.country !== undefined)) return principal;
+  const out = { ...principal };
+  if (out.locale === undefined && current.locale) out.locale = current.locale;
+  if (out.country === undefined && current.country) out.country = current.country;
+  return out;
+}

@@ -2,10 +2,11 @@ import http from 'node:http';
 import https from 'node:https';
 import { HeaderMap } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { requestPrincipal } from './brand-guard.js';
 import { isServiceUnavailable, serviceUnavailable } from './errors.js';
 import { responseJson } from './http.js';
 import { currentRequest, loggerFor, REQUEST_ID_HEADER } from './logger.js';
-import { PRINCIPAL_HEADER, type Principal, signPrincipal } from './principal.js';
+import { PRINCIPAL_HEADER, type Principal, signPrincipal, withRequestContext } from './principal.js';
 import type { SubgraphServer } from './server.js';
 import { SQL_COUNT_HEADER, sqlCounter } from './sql-counter.js';
 import { inClientSpan } from './tracing.js';
@@ -56,7 +57,10 @@ export function inProcessTarget(server: SubgraphServer, secret: string): Subgrap
       inClientSpan(server.name, request.operationName, async (trace) => {
         const headers = new HeaderMap([
           ['content-type', 'application/json'],
-          [PRINCIPAL_HEADER, signPrincipal(principal, secret, { audience: server.name, body: request })],
+          [
+            PRINCIPAL_HEADER,
+            signPrincipal(withRequestContext(principal, requestPrincipal.current()), secret, { audience: server.name, body: request }),
+          ],
           ...Object.entries(trace),
         ]);
         const requestId = currentRequest()?.requestId;
@@ -126,7 +130,10 @@ export function httpTarget(name: string, graphqlUrl: string, secret: string, tim
         const headers: Record<string, string> = {
           ...trace,
           'content-type': 'application/json',
-          [PRINCIPAL_HEADER]: signPrincipal(principal, secret, { audience: name, body: request }),
+          [PRINCIPAL_HEADER]: signPrincipal(withRequestContext(principal, requestPrincipal.current()), secret, {
+            audience: name,
+            body: request,
+          }),
         };
         const requestId = currentRequest()?.requestId;
         if (requestId) headers[REQUEST_ID_HEADER] = requestId;

@@ -619,6 +619,17 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** One customer-facing text of a product, category or promotion in one locale (staff read them all through `translations`). */
+export type Translation = {
+  __typename?: 'Translation';
+  /** BCP 47 locale, e.g. `fr` or `de-CH`. */
+  locale: Scalars['String']['output'];
+  /** The field translated, e.g. `name`, `description`, `message`. */
+  field: Scalars['String']['output'];
+  /** The text in that locale. */
+  value: Scalars['String']['output'];
+};
+
 /** What a change did to an entity. */
 export type AuditAction =
   /** The entity was created. */
@@ -828,6 +839,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   UserError: ResolverTypeWrapper<UserError>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Translation: ResolverTypeWrapper<Translation>;
   AuditAction: AuditAction;
   AuditChange: ResolverTypeWrapper<AuditChange>;
   AuditRecord: ResolverTypeWrapper<AuditRecord>;
@@ -887,6 +899,7 @@ export type ResolversParentTypes = {
   Money: Money;
   UserError: UserError;
   PageInfo: PageInfo;
+  Translation: Translation;
   AuditChange: AuditChange;
   AuditRecord: AuditRecord;
   String: Scalars['String']['output'];
@@ -913,6 +926,13 @@ export type InternalDirectiveArgs = {
 };
 
 export type InternalDirectiveResolver<Result, Parent, ContextType = CartContext, Args = InternalDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type InContextDirectiveArgs = {
+  language?: Maybe<Scalars['String']['input']>;
+  country?: Maybe<Scalars['String']['input']>;
+};
+
+export type InContextDirectiveResolver<Result, Parent, ContextType = CartContext, Args = InContextDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ShareableDirectiveArgs = { };
 
@@ -1148,6 +1168,12 @@ export type PageInfoResolvers<ContextType = CartContext, ParentType extends Reso
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type TranslationResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Translation'] = ResolversParentTypes['Translation']> = {
+  locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type AuditChangeResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['AuditChange'] = ResolversParentTypes['AuditChange']> = {
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1201,6 +1227,7 @@ export type Resolvers<ContextType = CartContext> = {
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Translation?: TranslationResolvers<ContextType>;
   AuditChange?: AuditChangeResolvers<ContextType>;
   AuditRecord?: AuditRecordResolvers<ContextType>;
 };
@@ -1209,6 +1236,7 @@ export type DirectiveResolvers<ContextType = CartContext> = {
   access?: AccessDirectiveResolver<any, any, ContextType>;
   lookup?: LookupDirectiveResolver<any, any, ContextType>;
   internal?: InternalDirectiveResolver<any, any, ContextType>;
+  inContext?: InContextDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   override?: OverrideDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;

@@ -12,7 +12,14 @@ export type ProductSort = (typeof PRODUCT_SORTS)[number];
 export type ProductFilter = { kinds?: ProductKind[] | null; categoryIds?: string[] | null; priceBands?: PriceBand[] | null };
 
 /** A validated listing request: what to match and in which order. */
-export type Listing = { visibility: Visibility; tsquery: string | null; filter: ProductFilter; sort: ProductSort };
+export type Listing = {
+  visibility: Visibility;
+  tsquery: string | null;
+  filter: ProductFilter;
+  sort: ProductSort;
+  /** The request's locale chain: a search also matches product names translated into these (issue 21). */
+  searchLocales?: string[];
+};
 
 /** One row of `facetsSql`: how many matches carry a facet value (`total`: all of them). */
 export type FacetRow =
@@ -76,9 +83,21 @@ function scope(l: Listing, params: unknown[], facetFilters: boolean): { from: st
     params.push(l.tsquery);
   }
   const where = [statusFilter(v, params)];
-  if (l.tsquery) where.push('p.search @@ q.query');
+  if (l.tsquery) where.push(searchMatch(l, params));
   if (facetFilters) where.push(...facetConditions(l, params).filter((c) => c !== 'true'));
   return { from, where };
+}
+
+/**
+ * The text query matches the stored texts (generated `search` column) or, when the request asks for a
+ * language, the product's name translated into its chain: one `exists` on the translation table's
+ * unique index per candidate row, same English configuration as the stored column.
+ */
+function searchMatch(l: Listing, params: unknown[]): string {
+  if (!l.searchLocales?.length) return 'p.search @@ q.query';
+  params.push(l.searchLocales);
+  return `(p.search @@ q.query or exists (select 1 from "catalog"."translation" t where t.subject = 'product'
+    and t.subject_id = p.id and t.locale in (?) and t.field = 'name' and to_tsvector('english', t.value) @@ q.query))`;
 }
 
 /** kind, category, band conditions, in that order; `true` where the filter is not set. */

@@ -77,6 +77,10 @@ export type Category = {
   children: Array<Category>;
   /** Active products of the current storefront in this category and its descendants. */
   productCount: Scalars['Int']['output'];
+  /** What the category is about, in the request's language; null when no text is written for it. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Staff: every translation of this category's texts (name, description), all locales. */
+  translations?: Maybe<Array<Translation>>;
 };
 
 export type ProductKind =
@@ -118,6 +122,8 @@ export type Product = {
   bundleItems: Array<Product>;
   createdAt: Scalars['DateTime']['output'];
   updatedAt: Scalars['DateTime']['output'];
+  /** Staff: every translation of this product's texts (name, description), all locales. */
+  translations?: Maybe<Array<Translation>>;
 };
 
 /** One characteristic of a product, e.g. key `data`, label `Data`, value `40`, unit `GB`. */
@@ -405,6 +411,14 @@ export type Mutation = {
    * origins only, `scheme://host[:port]` (http or https): no path, no wildcard. At most 20.
    */
   storefrontOriginsSet: StorefrontPayload;
+  /** Staff: set a product's texts in one locale; allowed when the product may be changed (every brand selling it is granted). */
+  productTranslationsSet: ProductPayload;
+  /** Staff: remove a product's texts in one locale (same rule as `productTranslationsSet`). */
+  productTranslationsRemove: ProductPayload;
+  /** Staff with the all-brands grant: set a category's texts in one locale (categories are shared by every brand). */
+  categoryTranslationsSet: CategoryPayload;
+  /** Staff with the all-brands grant: remove a category's texts in one locale. */
+  categoryTranslationsRemove: CategoryPayload;
   /** Customer subgraph only: applies one batch of a bulk operation, at most once per (operation, batch). */
   _bulkApply: Array<BulkRowOutcome>;
 };
@@ -447,6 +461,26 @@ export type MutationAssortmentUpdateArgs = {
 
 export type MutationStorefrontOriginsSetArgs = {
   input: StorefrontOriginsSetInput;
+};
+
+
+export type MutationProductTranslationsSetArgs = {
+  input: ProductTranslationsSetInput;
+};
+
+
+export type MutationProductTranslationsRemoveArgs = {
+  input: ProductTranslationsRemoveInput;
+};
+
+
+export type MutationCategoryTranslationsSetArgs = {
+  input: CategoryTranslationsSetInput;
+};
+
+
+export type MutationCategoryTranslationsRemoveArgs = {
+  input: CategoryTranslationsRemoveInput;
 };
 
 
@@ -579,6 +613,46 @@ export type AssortmentPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Set a product's texts in one locale; a field left out stays as it is, an empty string removes it. */
+export type ProductTranslationsSetInput = {
+  /** The product. */
+  productId: Scalars['ID']['input'];
+  /** BCP 47 locale, e.g. `fr` or `de-CH`. */
+  locale: Scalars['String']['input'];
+  /** The name in that locale (at most 255 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The description in that locale (at most 5000 characters). */
+  description?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Remove every text of a product in one locale. */
+export type ProductTranslationsRemoveInput = {
+  /** The product. */
+  productId: Scalars['ID']['input'];
+  /** BCP 47 locale, e.g. `fr`. */
+  locale: Scalars['String']['input'];
+};
+
+/** Set a category's texts in one locale; a field left out stays as it is, an empty string removes it. */
+export type CategoryTranslationsSetInput = {
+  /** The category. */
+  categoryId: Scalars['ID']['input'];
+  /** BCP 47 locale, e.g. `fr` or `de-CH`. */
+  locale: Scalars['String']['input'];
+  /** The name in that locale (at most 255 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The description in that locale (at most 5000 characters). */
+  description?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Remove every text of a category in one locale. */
+export type CategoryTranslationsRemoveInput = {
+  /** The category. */
+  categoryId: Scalars['ID']['input'];
+  /** BCP 47 locale, e.g. `fr`. */
+  locale: Scalars['String']['input'];
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -606,6 +680,17 @@ export type PageInfo = {
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor?: Maybe<Scalars['String']['output']>;
   endCursor?: Maybe<Scalars['String']['output']>;
+};
+
+/** One customer-facing text of a product, category or promotion in one locale (staff read them all through `translations`). */
+export type Translation = {
+  __typename?: 'Translation';
+  /** BCP 47 locale, e.g. `fr` or `de-CH`. */
+  locale: Scalars['String']['output'];
+  /** The field translated, e.g. `name`, `description`, `message`. */
+  field: Scalars['String']['output'];
+  /** The text in that locale. */
+  value: Scalars['String']['output'];
 };
 
 /** What a change did to an entity. */
@@ -915,12 +1000,17 @@ export type ResolversTypes = {
   CategoryPayload: ResolverTypeWrapper<Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversTypes['Category']> }>;
   StorefrontPayload: ResolverTypeWrapper<Omit<StorefrontPayload, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
   AssortmentPayload: ResolverTypeWrapper<Omit<AssortmentPayload, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
+  ProductTranslationsSetInput: ProductTranslationsSetInput;
+  ProductTranslationsRemoveInput: ProductTranslationsRemoveInput;
+  CategoryTranslationsSetInput: CategoryTranslationsSetInput;
+  CategoryTranslationsRemoveInput: CategoryTranslationsRemoveInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<Money>;
   UserError: ResolverTypeWrapper<UserError>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Translation: ResolverTypeWrapper<Translation>;
   AuditAction: AuditAction;
   AuditChange: ResolverTypeWrapper<AuditChange>;
   AuditRecord: ResolverTypeWrapper<AuditRecord>;
@@ -980,12 +1070,17 @@ export type ResolversParentTypes = {
   CategoryPayload: Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversParentTypes['Category']> };
   StorefrontPayload: Omit<StorefrontPayload, 'storefront'> & { storefront?: Maybe<ResolversParentTypes['Storefront']> };
   AssortmentPayload: Omit<AssortmentPayload, 'storefront'> & { storefront?: Maybe<ResolversParentTypes['Storefront']> };
+  ProductTranslationsSetInput: ProductTranslationsSetInput;
+  ProductTranslationsRemoveInput: ProductTranslationsRemoveInput;
+  CategoryTranslationsSetInput: CategoryTranslationsSetInput;
+  CategoryTranslationsRemoveInput: CategoryTranslationsRemoveInput;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
   Money: Money;
   UserError: UserError;
   PageInfo: PageInfo;
+  Translation: Translation;
   AuditChange: AuditChange;
   AuditRecord: AuditRecord;
   BulkValidateInput: BulkValidateInput;
@@ -1020,6 +1115,13 @@ export type InternalDirectiveArgs = {
 };
 
 export type InternalDirectiveResolver<Result, Parent, ContextType = CatalogContext, Args = InternalDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type InContextDirectiveArgs = {
+  language?: Maybe<Scalars['String']['input']>;
+  country?: Maybe<Scalars['String']['input']>;
+};
+
+export type InContextDirectiveResolver<Result, Parent, ContextType = CatalogContext, Args = InContextDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ShareableDirectiveArgs = { };
 
@@ -1067,6 +1169,8 @@ export type CategoryResolvers<ContextType = CatalogContext, ParentType extends R
   parent?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType>;
   children?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
   productCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  translations?: Resolver<Maybe<Array<ResolversTypes['Translation']>>, ParentType, ContextType>;
 };
 
 export type ProductResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = {
@@ -1086,6 +1190,7 @@ export type ProductResolvers<ContextType = CatalogContext, ParentType extends Re
   bundleItems?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  translations?: Resolver<Maybe<Array<ResolversTypes['Translation']>>, ParentType, ContextType>;
 };
 
 export type ProductAttributeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['ProductAttribute'] = ResolversParentTypes['ProductAttribute']> = {
@@ -1214,6 +1319,10 @@ export type MutationResolvers<ContextType = CatalogContext, ParentType extends R
   categoryCreate?: Resolver<ResolversTypes['CategoryPayload'], ParentType, ContextType, RequireFields<MutationCategoryCreateArgs, 'input'>>;
   assortmentUpdate?: Resolver<ResolversTypes['AssortmentPayload'], ParentType, ContextType, RequireFields<MutationAssortmentUpdateArgs, 'input'>>;
   storefrontOriginsSet?: Resolver<ResolversTypes['StorefrontPayload'], ParentType, ContextType, RequireFields<MutationStorefrontOriginsSetArgs, 'input'>>;
+  productTranslationsSet?: Resolver<ResolversTypes['ProductPayload'], ParentType, ContextType, RequireFields<MutationProductTranslationsSetArgs, 'input'>>;
+  productTranslationsRemove?: Resolver<ResolversTypes['ProductPayload'], ParentType, ContextType, RequireFields<MutationProductTranslationsRemoveArgs, 'input'>>;
+  categoryTranslationsSet?: Resolver<ResolversTypes['CategoryPayload'], ParentType, ContextType, RequireFields<MutationCategoryTranslationsSetArgs, 'input'>>;
+  categoryTranslationsRemove?: Resolver<ResolversTypes['CategoryPayload'], ParentType, ContextType, RequireFields<MutationCategoryTranslationsRemoveArgs, 'input'>>;
   _bulkApply?: Resolver<Array<ResolversTypes['BulkRowOutcome']>, ParentType, ContextType, RequireFields<Mutation_BulkApplyArgs, 'input'>>;
 };
 
@@ -1276,6 +1385,12 @@ export type PageInfoResolvers<ContextType = CatalogContext, ParentType extends R
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type TranslationResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Translation'] = ResolversParentTypes['Translation']> = {
+  locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AuditChangeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['AuditChange'] = ResolversParentTypes['AuditChange']> = {
@@ -1369,6 +1484,7 @@ export type Resolvers<ContextType = CatalogContext> = {
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Translation?: TranslationResolvers<ContextType>;
   AuditChange?: AuditChangeResolvers<ContextType>;
   AuditRecord?: AuditRecordResolvers<ContextType>;
   BulkRowCheck?: BulkRowCheckResolvers<ContextType>;
@@ -1382,6 +1498,7 @@ export type DirectiveResolvers<ContextType = CatalogContext> = {
   access?: AccessDirectiveResolver<any, any, ContextType>;
   lookup?: LookupDirectiveResolver<any, any, ContextType>;
   internal?: InternalDirectiveResolver<any, any, ContextType>;
+  inContext?: InContextDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   override?: OverrideDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;

@@ -12,6 +12,7 @@ import { productsResolvers } from './products.js';
 import { storefrontResolvers } from './storefront.js';
 import { storefrontOriginsResolvers } from './storefront-origins.js';
 import { storesNearResolvers } from './stores-near.js';
+import { translationResolvers } from './translations.js';
 
 export const resolvers: CatalogResolvers = mergeResolvers(
   storefrontResolvers,
@@ -26,4 +27,5 @@ export const resolvers: CatalogResolvers = mergeResolvers(
   assortmentResolvers,
   customerResolvers,
   bulkResolvers,
+  translationResolvers,
 );

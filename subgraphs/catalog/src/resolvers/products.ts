@@ -10,6 +10,8 @@ export const productsResolvers: CatalogResolvers = {
   Query: {
     products: async (_, args, ctx) => {
       const l = listing(visibilityOf(ctx.principal, args.filter?.statuses), args.query, args.filter, args.sort);
+      // Search also matches names in the asked language (only when one is asked: no extra lookup otherwise).
+      if (l.tsquery && ctx.principal.locale) l.searchLocales = await ctx.loaders.texts.chain();
       const page = pageOf(l, args);
       const rows = await pageRows(ctx.em, l, page);
       const connection = toConnection(rows, page, l.sort, (row) => keyOf(row, l));

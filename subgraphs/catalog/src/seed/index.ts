@@ -1,9 +1,10 @@
-import { type SeedOptions, seedId } from '@dcrm/kit';
+import { type SeedOptions, seedId, Translation } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { refreshListAmounts } from '../domain/list-amount.js';
 import { BundleItem, Category, Price, PriceList, Product, ProductAddon, Store, Storefront, StorefrontProduct } from '../entities/index.js';
 import { type BrandKey, CATEGORIES, DEMO_WEB_ORIGINS, PRODUCTS, type SeedProduct, STOREFRONTS, STORES } from './demo-data.js';
 import { generateProducts } from './generate.js';
+import { demoTranslations } from './translations.js';
 
 export const storefrontId = (key: BrandKey) => seedId('storefront', key);
 export const productId = (slug: string) => seedId('product', slug);
@@ -155,6 +156,7 @@ export async function seedCatalog(em: EntityManager, options: SeedOptions = {}):
           taxCategory: p.prices.volt?.taxCategory ?? 'STANDARD',
         })),
     );
+    await insert(t, Translation, demoTranslations(productId, categoryId));
     await refreshListAmounts(t, 'all');
   });
   return {

@@ -2271,6 +2271,17 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** One customer-facing text of a product, category or promotion in one locale (staff read them all through `translations`). */
+export type Translation = {
+  __typename?: 'Translation';
+  /** BCP 47 locale, e.g. `fr` or `de-CH`. */
+  locale: Scalars['String']['output'];
+  /** The field translated, e.g. `name`, `description`, `message`. */
+  field: Scalars['String']['output'];
+  /** The text in that locale. */
+  value: Scalars['String']['output'];
+};
+
 /** What a change did to an entity. */
 export type AuditAction =
   /** The entity was created. */
@@ -2587,6 +2598,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   UserError: ResolverTypeWrapper<UserError>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Translation: ResolverTypeWrapper<Translation>;
   AuditAction: AuditAction;
   AuditChange: ResolverTypeWrapper<AuditChange>;
   AuditRecord: ResolverTypeWrapper<AuditRecordView>;
@@ -2738,6 +2750,7 @@ export type ResolversParentTypes = {
   Money: Money;
   UserError: UserError;
   PageInfo: PageInfo;
+  Translation: Translation;
   AuditChange: AuditChange;
   AuditRecord: AuditRecordView;
   String: Scalars['String']['output'];
@@ -2764,6 +2777,13 @@ export type InternalDirectiveArgs = {
 };
 
 export type InternalDirectiveResolver<Result, Parent, ContextType = CustomerContext, Args = InternalDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type InContextDirectiveArgs = {
+  language?: Maybe<Scalars['String']['input']>;
+  country?: Maybe<Scalars['String']['input']>;
+};
+
+export type InContextDirectiveResolver<Result, Parent, ContextType = CustomerContext, Args = InContextDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ShareableDirectiveArgs = { };
 
@@ -3470,6 +3490,12 @@ export type PageInfoResolvers<ContextType = CustomerContext, ParentType extends 
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type TranslationResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Translation'] = ResolversParentTypes['Translation']> = {
+  locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type AuditChangeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AuditChange'] = ResolversParentTypes['AuditChange']> = {
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3581,6 +3607,7 @@ export type Resolvers<ContextType = CustomerContext> = {
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Translation?: TranslationResolvers<ContextType>;
   AuditChange?: AuditChangeResolvers<ContextType>;
   AuditRecord?: AuditRecordResolvers<ContextType>;
 };
@@ -3589,6 +3616,7 @@ export type DirectiveResolvers<ContextType = CustomerContext> = {
   access?: AccessDirectiveResolver<any, any, ContextType>;
   lookup?: LookupDirectiveResolver<any, any, ContextType>;
   internal?: InternalDirectiveResolver<any, any, ContextType>;
+  inContext?: InContextDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   override?: OverrideDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;

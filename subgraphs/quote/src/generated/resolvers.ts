@@ -1288,6 +1288,17 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** One customer-facing text of a product, category or promotion in one locale (staff read them all through `translations`). */
+export type Translation = {
+  __typename?: 'Translation';
+  /** BCP 47 locale, e.g. `fr` or `de-CH`. */
+  locale: Scalars['String']['output'];
+  /** The field translated, e.g. `name`, `description`, `message`. */
+  field: Scalars['String']['output'];
+  /** The text in that locale. */
+  value: Scalars['String']['output'];
+};
+
 /** What a change did to an entity. */
 export type AuditAction =
   /** The entity was created. */
@@ -1527,6 +1538,7 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   UserError: ResolverTypeWrapper<UserError>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Translation: ResolverTypeWrapper<Translation>;
   AuditAction: AuditAction;
   AuditChange: ResolverTypeWrapper<AuditChange>;
   AuditRecord: ResolverTypeWrapper<AuditRecord>;
@@ -1602,6 +1614,7 @@ export type ResolversParentTypes = {
   Money: Money;
   UserError: UserError;
   PageInfo: PageInfo;
+  Translation: Translation;
   AuditChange: AuditChange;
   AuditRecord: AuditRecord;
   String: Scalars['String']['output'];
@@ -1628,6 +1641,13 @@ export type InternalDirectiveArgs = {
 };
 
 export type InternalDirectiveResolver<Result, Parent, ContextType = QuoteContext, Args = InternalDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type InContextDirectiveArgs = {
+  language?: Maybe<Scalars['String']['input']>;
+  country?: Maybe<Scalars['String']['input']>;
+};
+
+export type InContextDirectiveResolver<Result, Parent, ContextType = QuoteContext, Args = InContextDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ShareableDirectiveArgs = { };
 
@@ -2017,6 +2037,12 @@ export type PageInfoResolvers<ContextType = QuoteContext, ParentType extends Res
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type TranslationResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Translation'] = ResolversParentTypes['Translation']> = {
+  locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type AuditChangeResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['AuditChange'] = ResolversParentTypes['AuditChange']> = {
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2084,6 +2110,7 @@ export type Resolvers<ContextType = QuoteContext> = {
   Money?: MoneyResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Translation?: TranslationResolvers<ContextType>;
   AuditChange?: AuditChangeResolvers<ContextType>;
   AuditRecord?: AuditRecordResolvers<ContextType>;
 };
@@ -2092,6 +2119,7 @@ export type DirectiveResolvers<ContextType = QuoteContext> = {
   access?: AccessDirectiveResolver<any, any, ContextType>;
   lookup?: LookupDirectiveResolver<any, any, ContextType>;
   internal?: InternalDirectiveResolver<any, any, ContextType>;
+  inContext?: InContextDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   override?: OverrideDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
