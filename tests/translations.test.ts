@@ -80,6 +80,14 @@ describe('texts in the request language', () => {
     expect((await plain(search)).body.data?.products.nodes.map((n: { id: string }) => n.id)).not.toContain(SIM_5);
   });
 
+  it('a French page of 100 products costs the statements of a page of 10', async () => {
+    const page = `query ($first: Int!) { products(first: $first) { nodes { name description category { name description } } } }`;
+    const ten = await french(page, { first: 10 });
+    const hundred = await french(page, { first: 100 });
+    expect(hundred.body.errors).toBeUndefined();
+    expect(hundred.statements).toBe(ten.statements);
+  });
+
   it('cart line names follow the request language', async () => {
     const made = await french(
       `mutation ($input: CartCreateInput!) { cartCreate(input: $input) { cartToken cart { id lines { name } } userErrors { code } } }`,

@@ -1,29 +1,59 @@
-import { allTranslationsLoader, localeChain, memo, type Principal, requestTexts, type TranslationRow } from '@dcrm/kit';
+import { allTranslationsLoader, localeChain, memo, type Principal, pickText, requestTexts, type TranslationRow } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
-import { Storefront } from './entities/index.js';
 
 /**
- * Translated texts of products and categories for one request. The chain (request locale, its
- * language, the storefront's default locale, its language) is worked out once; each subject's texts
- * are one batched statement per page, whatever its size.
+ * Translated texts of products and categories for one request: the request's locale, its language,
+ * the storefront's default locale, its language, then the stored text. The storefront's locale is read
+ * in the same statement as the texts, so a page of products costs one statement, at each nesting level.
  */
 export type CatalogTexts = {
-  chain: () => Promise<string[]>;
-  /** `field` of a product/category in the request's language, else `stored`. */
-  text: ReturnType<typeof requestTexts>;
+  /** `field` of a product in the request's language, else `stored`. */
+  text: ReturnType<typeof requestTexts>['text'];
+  /** Reads the texts of products just loaded, in the loader that loaded them (see `requestTexts`). */
+  preload: (ids: readonly string[]) => Promise<void>;
+  /** The same for a category: the (small, shared) taxonomy's texts are read whole, once per request. */
+  category: (id: string, field: string, stored: string | null) => Promise<string | null>;
+  /** The locales a search also matches translated names in (the requested ones only). */
+  requested: string[];
   /** Staff: every stored translation of a subject. */
   all: { product: DataLoader<string, TranslationRow[]>; category: DataLoader<string, TranslationRow[]> };
 };
 
+const storefrontLocale = (principal: Principal) =>
+  principal.storefrontId
+    ? { sql: '(select s.locale from "catalog"."storefront" s where s.id = ?)', params: [principal.storefrontId] }
+    : undefined;
+
 export function createTextLoaders(em: EntityManager, principal: Principal): CatalogTexts {
-  const chain = memo(async () => {
-    const storefront = principal.storefrontId ? await em.findOne(Storefront, { id: principal.storefrontId }, { fields: ['locale'] }) : null;
-    return localeChain(principal.locale, storefront?.locale);
+  const fallback = storefrontLocale(principal);
+  const requested = localeChain(principal.locale, null);
+  const categories = memo(async () => {
+    if (requested.length === 0) return { byId: new Map(), chain: [] as string[] };
+    const rows: { subject_id: string; locale: string; field: string; value: string; fallback_locale: string | null }[] = await em.execute(
+      `select t.subject_id, t.locale, t.field, t.value, d.locale as fallback_locale from "catalog"."translation" t
+       left join lateral (select ${fallback?.sql ?? 'null::text'} as locale) d on true
+       where t.subject = 'category' and (t.locale in (?) or t.locale = d.locale or t.locale = split_part(d.locale, '-', 1))`,
+      [...(fallback?.params ?? []), requested.length ? requested : ['']],
+    );
+    const byId = new Map<string, Map<string, Record<string, string>>>();
+    for (const row of rows) {
+      const texts = byId.get(row.subject_id) ?? new Map<string, Record<string, string>>();
+      texts.set(row.locale, { ...texts.get(row.locale), [row.field]: row.value });
+      byId.set(row.subject_id, texts);
+    }
+    return { byId, chain: localeChain(principal.locale, rows[0]?.fallback_locale) };
   });
+  const products = requestTexts(em, 'catalog', principal.locale, fallback);
   return {
-    chain,
-    text: requestTexts(em, 'catalog', chain),
+    text: products.text,
+    preload: (ids) => products.preload('product', ids),
+    category: async (id, field, stored) => {
+      const { byId, chain } = await categories();
+      const texts = byId.get(id);
+      return texts ? pickText(texts, chain, field, stored ?? '') || stored : stored;
+    },
+    requested,
     all: { product: allTranslationsLoader(em, 'catalog', 'product'), category: allTranslationsLoader(em, 'catalog', 'category') },
   };
 }

@@ -49,6 +49,7 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
   let visibility: Visibility | null = null;
   // Computed on first use: a principal without a storefront only fails where products are read.
   const vis = () => (visibility ??= visibilityOf(principal));
+  const texts = createTextLoaders(em, principal);
 
   const productsWhere = async (column: 'id' | 'slug', keys: readonly string[]) => {
     const params: unknown[] = [];
@@ -57,7 +58,9 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
       ...params,
       [...keys],
     ]);
-    return rows.map(productView);
+    const views = rows.map(productView);
+    await texts.preload(views.map((p) => p.id));
+    return views;
   };
 
   const related = (table: 'product_addon' | 'bundle_item', parent: string, child: string) =>
@@ -70,7 +73,9 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
            ${join} where ${where} and r.${parent} in (?) order by p.name, p.id`,
           [...params, [...ids]],
         );
-        return rows.map((row) => ({ parentId: row.parent_id as string, product: productView(row) }));
+        const out = rows.map((row) => ({ parentId: row.parent_id as string, product: productView(row) }));
+        await texts.preload(out.map((r) => r.product.id));
+        return out;
       },
       (row) => row.parentId,
     );
@@ -127,7 +132,7 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
       },
       (s) => s.id,
     ),
-    texts: createTextLoaders(em, principal),
+    texts,
     store: byId(
       async (ids) => {
         const valid = ids.filter(isUuid);

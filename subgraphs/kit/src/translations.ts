@@ -2,6 +2,7 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { newId } from './ids.js';
+import { localeChain } from './locale.js';
 
 /**
  * Customer-facing texts in other languages. Each subgraph keeps its own `<schema>.translation`: one
@@ -56,32 +57,68 @@ export function translationTableSql(schema: string): string[] {
 /** One subject's texts by locale and field: `texts.get('fr')?.name`. */
 export type Texts = Map<string, Record<string, string>>;
 
+type Row = { subject_id: string; locale: string; field: string; value: string; fallback_locale?: string | null };
+
+/** A subject's texts and, when the loader was given one, the default locale the chain ends at. */
+export type SubjectTexts = { texts: Texts; fallbackLocale: string | null };
+
 /**
- * Per-request loader of one subject's translations in the given locales (the request's fallback
- * chain): one statement for every id asked in the same tick, so a page of products costs one query.
+ * The default locale of a request as SQL (catalog: the storefront's `locale`), read in the same
+ * statement as the texts, so asking for texts never waits on another query and batches exactly
+ * like the loaders beside it.
+ */
+export type FallbackLocaleSql = { sql: string; params: unknown[] };
+
+/**
+ * Per-request loader of one subject's translations in the request's locale, its language and the
+ * fallback locale (and its language): one statement for every id asked in the same tick, so a page of
+ * products costs one query.
  */
 export function translationLoader(
   em: EntityManager,
   schema: string,
   subject: string,
-  locales: readonly string[],
-): DataLoader<string, Texts> {
-  return new DataLoader(async (ids) => {
-    const byId = new Map<string, Texts>(ids.map((id) => [id, new Map()]));
-    if (locales.length === 0) return ids.map((id) => byId.get(id) as Texts);
-    const rows: { subject_id: string; locale: string; field: string; value: string }[] = await em.execute(
-      `select "subject_id", "locale", "field", "value" from "${schema}"."translation" where "subject" = ? and "subject_id" in (?) and "locale" in (?)`,
-      [subject, [...ids], [...locales]],
-    );
-    for (const row of rows) {
-      const texts = byId.get(row.subject_id);
-      if (!texts) continue;
-      const fields = texts.get(row.locale) ?? {};
-      fields[row.field] = row.value;
-      texts.set(row.locale, fields);
-    }
-    return ids.map((id) => byId.get(id) as Texts);
-  });
+  requested: readonly string[],
+  fallback?: FallbackLocaleSql,
+): DataLoader<string, SubjectTexts> {
+  return new DataLoader<string, SubjectTexts>((ids) => readTranslations(em, schema, subject, requested, ids, fallback));
+}
+
+/** One statement: the texts of `ids` in the requested locales and the fallback locale. */
+async function readTranslations(
+  em: EntityManager,
+  schema: string,
+  subject: string,
+  requested: readonly string[],
+  ids: readonly string[],
+  fallback?: FallbackLocaleSql,
+): Promise<SubjectTexts[]> {
+  const params: unknown[] = [];
+  let select = '';
+  let join = '';
+  let extra = '';
+  if (fallback) {
+    join = ` left join lateral (select ${fallback.sql} as locale) d on true`;
+    params.push(...fallback.params);
+    select = ', d.locale as fallback_locale';
+    extra = ` or t."locale" = d.locale or t."locale" = split_part(d.locale, '-', 1)`;
+  } else if (requested.length === 0) {
+    return ids.map(() => ({ texts: new Map(), fallbackLocale: null }));
+  }
+  params.push(subject, [...ids], requested.length ? [...requested] : ['']);
+  const rows: Row[] = await em.execute(
+    `select t."subject_id", t."locale", t."field", t."value"${select} from "${schema}"."translation" t${join}
+       where t."subject" = ? and t."subject_id" in (?) and (t."locale" in (?)${extra})`,
+    params,
+  );
+  const byId = new Map<string, SubjectTexts>(ids.map((id) => [id, { texts: new Map(), fallbackLocale: null }]));
+  for (const row of rows) {
+    const entry = byId.get(row.subject_id);
+    if (!entry) continue;
+    entry.fallbackLocale = row.fallback_locale ?? null;
+    entry.texts.set(row.locale, { ...entry.texts.get(row.locale), [row.field]: row.value });
+  }
+  return ids.map((id) => byId.get(id) as SubjectTexts);
 }
 
 /** The text of `field` in the first locale of `chain` that has it, else the stored default. */
@@ -97,22 +134,43 @@ export function pickText(texts: Texts | undefined, chain: readonly string[], fie
 
 /**
  * One request's translated texts of a subgraph's subjects: `text('product', id, 'name', stored)` is
- * the field in the first locale of the request's chain that has it (`localeChain`), else `stored`.
- * One batched statement per subject and tick (a page), none when the chain is empty.
+ * the field in the first locale of the chain that has it — the request's locale, its language, the
+ * fallback locale, its language (`localeChain`) — else `stored`. One batched statement per subject and
+ * tick (a page); none when there is neither a requested nor a fallback locale.
  */
-export function requestTexts(em: EntityManager, schema: string, chain: () => Promise<string[]>) {
-  const loaders = new Map<string, DataLoader<string, Texts>>();
-  return async <T extends string | null>(subject: string, id: string, field: string, stored: T): Promise<string | T> => {
-    const locales = await chain();
-    if (locales.length === 0) return stored;
+export function requestTexts(em: EntityManager, schema: string, requested: string | null | undefined, fallback?: FallbackLocaleSql) {
+  const asked = localeChain(requested, null);
+  const loaders = new Map<string, DataLoader<string, SubjectTexts>>();
+  // Without a requested language the stored text is the answer (it is the storefront default's text):
+  // no statement at all for requests that ask for none.
+  const active = asked.length > 0;
+  const loaderOf = (subject: string) => {
     let loader = loaders.get(subject);
-    if (!loader) loaders.set(subject, (loader = translationLoader(em, schema, subject, locales)));
-    const texts = await loader.load(id);
-    for (const locale of locales) {
-      const value = texts.get(locale)?.[field];
-      if (value != null) return value;
-    }
-    return stored;
+    if (!loader) loaders.set(subject, (loader = translationLoader(em, schema, subject, asked, fallback)));
+    return loader;
+  };
+  return {
+    text: async <T extends string | null>(subject: string, id: string, field: string, stored: T): Promise<string | T> => {
+      if (!active) return stored;
+      const { texts, fallbackLocale } = await loaderOf(subject).load(id);
+      if (texts.size === 0) return stored;
+      for (const locale of localeChain(requested, fallbackLocale)) {
+        const value = texts.get(locale)?.[field];
+        if (value != null) return value;
+      }
+      return stored;
+    },
+    /**
+     * Loads the texts of rows just read, as part of the loader that read them: one statement per batch
+     * of rows, so the statement count follows the row loaders' batches and never the resolvers' timing.
+     */
+    preload: async (subject: string, ids: readonly string[]): Promise<void> => {
+      if (!active || ids.length === 0) return;
+      // Read even when cached: the count must not depend on what another level happened to load.
+      const read = await readTranslations(em, schema, subject, asked, ids, fallback);
+      const loader = loaderOf(subject);
+      ids.forEach((id, i) => loader.prime(id, read[i]));
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { actingStorefront, byId, groupedBy, type Principal } from '@dcrm/kit';
+import { actingStorefront, allTranslationsLoader, byId, groupedBy, type Principal, requestTexts } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
@@ -56,6 +56,10 @@ export function createPromotionLoaders(em: EntityManager, principal: Principal, 
       }
     : null;
   return {
+    /** Names and descriptions in the request's language (locale, then its language, then the stored text). */
+    text: requestTexts(em, 'promotion', principal.locale).text,
+    /** Staff: every stored translation of a promotion. */
+    translations: allTranslationsLoader(em, 'promotion', 'promotion'),
     ...createCampaignLoaders(em, principal, services),
     now,
     scope,

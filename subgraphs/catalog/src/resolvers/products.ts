@@ -11,13 +11,14 @@ export const productsResolvers: CatalogResolvers = {
     products: async (_, args, ctx) => {
       const l = listing(visibilityOf(ctx.principal, args.filter?.statuses), args.query, args.filter, args.sort);
       // Search also matches names in the asked language (only when one is asked: no extra lookup otherwise).
-      if (l.tsquery && ctx.principal.locale) l.searchLocales = await ctx.loaders.texts.chain();
+      if (l.tsquery && ctx.loaders.texts.requested.length) l.searchLocales = ctx.loaders.texts.requested;
       const page = pageOf(l, args);
       const rows = await pageRows(ctx.em, l, page);
       const connection = toConnection(rows, page, l.sort, (row) => keyOf(row, l));
       const nodes = connection.nodes.map(productView);
       // Prime the by-id loader so `_entities` lookups in the same request need no extra SQL.
       for (const node of nodes) ctx.loaders.product.prime(node.id, node);
+      await ctx.loaders.texts.preload(nodes.map((n) => n.id));
       let stats: Promise<FacetRow[]> | null = null;
       return {
         ...connection,

@@ -23,8 +23,8 @@ export const translationResolvers: CatalogResolvers = {
     translations: (p, _, ctx) => ctx.loaders.texts.all.product.load(p.id),
   },
   Category: {
-    name: (c, _, ctx) => ctx.loaders.texts.text('category', c.id, 'name', c.name),
-    description: (c, _, ctx) => ctx.loaders.texts.text('category', c.id, 'description', null),
+    name: async (c, _, ctx) => (await ctx.loaders.texts.category(c.id, 'name', c.name)) ?? c.name,
+    description: (c, _, ctx) => ctx.loaders.texts.category(c.id, 'description', null),
     translations: (c, _, ctx) => ctx.loaders.texts.all.category.load(c.id),
   },
 };

@@ -4,6 +4,7 @@ import { profilesOf } from '../clients/accounts.js';
 import { type IPromotion, PromotionRow } from '../entities/index.js';
 import { type CodeProblem, codeProblems, evaluate } from './evaluate.js';
 import type { CartLineInput, Channel, Evaluation, EvaluationContext, EvaluationCustomer, LineKind, Promotion } from './promotion.types.js';
+import { translateDiscountNames } from './promotion-texts.js';
 import type { PromotionServices } from './services.js';
 
 /** What the cart subgraph sends (GraphQL `PromotionEvaluateInput`); prices are the catalog's, never a client's. */
@@ -169,6 +170,8 @@ export function contextOf(
   input: EvaluateInput,
   customer: EvaluationCustomer | null,
   usage: EvaluationContext['usage'],
+  /** The request's language (router request context): messages follow it before the storefront's locale. */
+  requested?: string | null,
 ): EvaluationContext {
   return {
     now: services.clock.now(),
@@ -177,7 +180,7 @@ export function contextOf(
     customer,
     couponCodes: input.couponCodes,
     usage,
-    locale: input.locale?.trim() || 'en',
+    locale: requested || input.locale?.trim() || 'en',
   };
 }
 
@@ -209,9 +212,10 @@ export async function evaluateCarts(
   ]);
   const promotions = rows.map(toDomain);
   const total = Object.fromEntries(rows.map((r) => [r.id, r.usageCount]));
-  return inputs.map((input, i) => {
+  const results = inputs.map((input, i) => {
     const customer = customers[i];
-    const context = contextOf(services, storefrontId, input, customer, { total, byCustomer: usageOf(usage, customer) });
+    const context = contextOf(services, storefrontId, input, customer, { total, byCustomer: usageOf(usage, customer) }, principal.locale);
     return withProblems(evaluate(promotions, lines[i], context), promotions, context);
   });
+  return translateDiscountNames(em, principal, inputs[0]?.locale, results);
 }

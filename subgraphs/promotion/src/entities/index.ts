@@ -1,3 +1,4 @@
+import { Translation } from '@dcrm/kit';
 import { Campaign } from './campaign.entity.js';
 import { Offer, OfferRule } from './offer.entity.js';
 import { PromotionRow, Redemption } from './promotion.entity.js';
@@ -9,4 +10,4 @@ export * from './offer.repository.js';
 export * from './promotion.entity.js';
 export * from './promotion.repository.js';
 
-export const entities = [PromotionRow, Redemption, Campaign, Offer, OfferRule];
+export const entities = [PromotionRow, Redemption, Campaign, Offer, OfferRule, Translation];

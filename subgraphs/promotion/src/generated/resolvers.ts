@@ -177,6 +177,8 @@ export type Promotion = {
   createdAt: Scalars['DateTime']['output'];
   /** Optimistic-locking version: send it back on updates. */
   version: Scalars['Int']['output'];
+  /** Staff: every translation of this promotion's name and description, all locales (messages: see `messages`). */
+  translations?: Maybe<Array<Translation>>;
 };
 
 export type PromotionEdge = {
@@ -761,6 +763,10 @@ export type Mutation = {
   promotionRedeem: PromotionRedeemPayload;
   /** Cart subgraph only: give back a reservation whose checkout did not complete. */
   promotionRelease: Scalars['Boolean']['output'];
+  /** Staff: set a promotion's name and description in one locale (the promotion must be of the caller's brand). */
+  promotionTranslationsSet: PromotionPayload;
+  /** Staff: remove a promotion's texts in one locale. */
+  promotionTranslationsRemove: PromotionPayload;
 };
 
 
@@ -833,6 +839,16 @@ export type MutationPromotionReleaseArgs = {
   input: PromotionReleaseInput;
 };
 
+
+export type MutationPromotionTranslationsSetArgs = {
+  input: PromotionTranslationsSetInput;
+};
+
+
+export type MutationPromotionTranslationsRemoveArgs = {
+  input: PromotionTranslationsRemoveInput;
+};
+
 /**
  * Live offers over graphql-ws on the router's /graphql. Payload selections may include fields of other
  * subgraphs (e.g. `product { name price }`); they resolve with the subscriber's own access.
@@ -843,6 +859,26 @@ export type Subscription = {
   offerReceived: Offer;
   /** Public live offers of the caller's storefront (any shopper with the storefront key). */
   storefrontOffers: Offer;
+};
+
+/** Set a promotion's texts in one locale; a field left out stays as it is, an empty string removes it. */
+export type PromotionTranslationsSetInput = {
+  /** A promotion of the caller's brand. */
+  promotionId: Scalars['ID']['input'];
+  /** BCP 47 locale, e.g. `fr` or `de-CH`. */
+  locale: Scalars['String']['input'];
+  /** The name in that locale (at most 255 characters), shown on carts as the discount's name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The description in that locale (at most 2000 characters). */
+  description?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Remove every text of a promotion in one locale. */
+export type PromotionTranslationsRemoveInput = {
+  /** A promotion of the caller's brand. */
+  promotionId: Scalars['ID']['input'];
+  /** BCP 47 locale, e.g. `fr`. */
+  locale: Scalars['String']['input'];
 };
 
 /** An amount of money in a currency. */
@@ -1114,6 +1150,8 @@ export type ResolversTypes = {
   OfferRulePayload: ResolverTypeWrapper<Omit<OfferRulePayload, 'offerRule'> & { offerRule?: Maybe<ResolversTypes['OfferRule']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PromotionTranslationsSetInput: PromotionTranslationsSetInput;
+  PromotionTranslationsRemoveInput: PromotionTranslationsRemoveInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1182,6 +1220,8 @@ export type ResolversParentTypes = {
   OfferRulePayload: Omit<OfferRulePayload, 'offerRule'> & { offerRule?: Maybe<ResolversParentTypes['OfferRule']> };
   Mutation: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
+  PromotionTranslationsSetInput: PromotionTranslationsSetInput;
+  PromotionTranslationsRemoveInput: PromotionTranslationsRemoveInput;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1300,6 +1340,7 @@ export type PromotionResolvers<ContextType = PromotionContext, ParentType extend
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  translations?: Resolver<Maybe<Array<ResolversTypes['Translation']>>, ParentType, ContextType>;
 };
 
 export type PromotionEdgeResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['PromotionEdge'] = ResolversParentTypes['PromotionEdge']> = {
@@ -1508,6 +1549,8 @@ export type MutationResolvers<ContextType = PromotionContext, ParentType extends
   offerRuleUpdate?: Resolver<ResolversTypes['OfferRulePayload'], ParentType, ContextType, RequireFields<MutationOfferRuleUpdateArgs, 'input'>>;
   promotionRedeem?: Resolver<ResolversTypes['PromotionRedeemPayload'], ParentType, ContextType, RequireFields<MutationPromotionRedeemArgs, 'input'>>;
   promotionRelease?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationPromotionReleaseArgs, 'input'>>;
+  promotionTranslationsSet?: Resolver<ResolversTypes['PromotionPayload'], ParentType, ContextType, RequireFields<MutationPromotionTranslationsSetArgs, 'input'>>;
+  promotionTranslationsRemove?: Resolver<ResolversTypes['PromotionPayload'], ParentType, ContextType, RequireFields<MutationPromotionTranslationsRemoveArgs, 'input'>>;
 };
 
 export type SubscriptionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {

@@ -4,5 +4,12 @@ import type { PromotionResolvers } from './context.js';
 import { evaluationResolvers } from './evaluation.js';
 import { offerResolvers } from './offers.js';
 import { promotionResolvers } from './promotions.js';
+import { translationResolvers } from './translations.js';
 
-export const resolvers: PromotionResolvers = mergeResolvers(promotionResolvers, evaluationResolvers, campaignResolvers, offerResolvers);
+export const resolvers: PromotionResolvers = mergeResolvers(
+  promotionResolvers,
+  evaluationResolvers,
+  campaignResolvers,
+  offerResolvers,
+  translationResolvers,
+);
