@@ -34,8 +34,15 @@ export type StorefrontClientOptions = {
   wsEndpoint?: string;
   /** Where the session is kept: in memory by default; `webStorageTokenStore(localStorage)` in a browser app. */
   tokenStore?: TokenStore;
-  /** Extra headers sent with every HTTP request (e.g. `accept-language`). */
+  /** Extra headers sent with every HTTP request. */
   headers?: Record<string, string>;
+  /**
+   * The shopper's language (BCP 47, e.g. `fr`, `de-CH`), sent as `Accept-Language`: product, category
+   * and promotion texts come back in it, falling back to its base language, then the storefront's
+   * default. A function is asked before each request, so a language switcher needs no new client.
+   * An operation's own `@inContext(language:)` still wins.
+   */
+  language?: string | (() => string | null | undefined);
   /**
    * Retries of 429 responses (refused before anything ran) and 503 (briefly unavailable: queries, and
    * mutations that carry an `idempotencyKey`; other mutations are answered as they came, never re-sent).
@@ -62,6 +69,8 @@ export type RequestOptions = {
   signal?: AbortSignal;
   /** Extra headers for this request. */
   headers?: Record<string, string>;
+  /** This request's language (BCP 47), instead of the client's `language`. */
+  language?: string;
 };
 
 /** `request(document)` when every variable is optional, `request(document, variables)` otherwise. */

@@ -9,12 +9,16 @@ export type Post = (query: string, variables: unknown, token: string | null, req
 export function createPost(options: StorefrontClientOptions, now: () => number): Post {
   const fetchImpl: FetchLike = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const transport: Transport = { fetch: fetchImpl, endpoint: options.endpoint, retry: { ...RETRY_DEFAULTS, ...options.retry }, now };
-  const headersFor = (token: string | null, extra?: Record<string, string>): Record<string, string> => {
+  const languageOf = (requestOptions?: RequestOptions): string | null | undefined =>
+    requestOptions?.language ?? (typeof options.language === 'function' ? options.language() : options.language);
+  const headersFor = (token: string | null, requestOptions?: RequestOptions): Record<string, string> => {
+    const language = languageOf(requestOptions);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'application/graphql-response+json, application/json',
+      ...(language ? { 'accept-language': language } : {}),
       ...options.headers,
-      ...extra,
+      ...requestOptions?.headers,
     };
     if (options.apiKey) headers['x-api-key'] = options.apiKey;
     if (token) headers.authorization = `Bearer ${token}`;
@@ -24,7 +28,7 @@ export function createPost(options: StorefrontClientOptions, now: () => number):
     send(
       transport,
       JSON.stringify({ query, variables: variables ?? {} }),
-      headersFor(token, requestOptions?.headers),
+      headersFor(token, requestOptions),
       requestOptions?.signal,
       retriesWhenUnavailable(query, variables),
     );

@@ -217,6 +217,18 @@ describe('browse, search, compare', () => {
   });
 });
 
+describe('language', () => {
+  it('sends the client language as Accept-Language; a function is read per request; a request may override it', async () => {
+    let language = 'fr';
+    const client = shopper({ language: () => language });
+    const id = productId('volt-sim-20gb');
+    expect((await getProduct(client, { id })).data?.product?.name).toBe('Volt Flex 5G 20 Go');
+    language = 'en';
+    expect((await getProduct(client, { id })).data?.product?.name).toBe('Volt Flex 5G 20GB');
+    expect((await getProduct(client, { id }, { language: 'fr-CH' })).data?.product?.name).toBe('Volt Flex 5G 20 Go');
+  });
+});
+
 describe('errors', () => {
   it('returns GraphQL errors, never throws them', async () => {
     const client = shopper();

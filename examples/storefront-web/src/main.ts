@@ -4,6 +4,7 @@ import { applyBrand, logo, type Storefront } from './brand.js';
 import { createCartStore } from './cart-store.js';
 import { readConfig } from './config.js';
 import { h, notice } from './dom.js';
+import { createLanguage } from './language.js';
 import { formatters } from './money.js';
 import { mountOfferBanner } from './offers.js';
 import { cartPage } from './pages/cart.js';
@@ -42,9 +43,12 @@ async function start(root: HTMLElement): Promise<void> {
     );
     return;
   }
+  const language = createLanguage(localStorage, navigator.language);
   const client = createStorefrontClient({
     endpoint: config.endpoint,
     apiKey: config.apiKey,
+    // Texts (products, categories, promotions) come back in the switcher's language.
+    language: language.current,
     // One origin may serve several brands: each keeps its own session and cart.
     tokenStore: webStorageTokenStore(localStorage, `dcrm.session.${config.apiKey}`),
   });
@@ -146,6 +150,11 @@ async function start(root: HTMLElement): Promise<void> {
         h('a', { href: href('/compare') }, 'Compare (', compareCount, ')'),
         h('a', { href: href('/cart') }, 'Cart (', cartCount, ')'),
         account,
+        // A new language: the cart's line names and the page are fetched again in it.
+        language.switcher(() => {
+          void app.cart.load().catch(() => null);
+          void show();
+        }),
       ),
     ),
     main,
