@@ -249,7 +249,7 @@ describe('sharing', () => {
     );
     expect(shared.opportunity.shares).toEqual(expect.arrayContaining([{ staffId: staff('volt-consumer'), teamId: null, canWrite: false }]));
     expect((await as.consumer(read, { id: o.id })).body.data?.opportunity.id).toBe(o.id);
-    expect(errorsOf(await as.consumer(TASK_CREATE, { input: { opportunityId: o.id, kind: 'CALL' } }), 'taskCreate')).toEqual(['NOT_FOUND']);
+    expect(errorsOf(await as.consumer(TASK_CREATE, { input: { opportunityId: o.id, kind: 'CALL' } }), 'taskCreate')).toEqual(['FORBIDDEN']);
     expect(codes(await as.nimbus(read, { id: o.id }))).toEqual(['NOT_FOUND']);
 
     succeeded(await as.business(SHARE, { input: { id: o.id, staffIds: [staff('volt-consumer')], canWrite: true } }), 'opportunityShare');

@@ -10,6 +10,7 @@ import {
   OpportunityLine,
   type OpportunityType,
 } from '../../entities/index.js';
+import { writableOpportunity } from '../work/access.js';
 import { applyCustomFields, type CustomFieldInput } from './custom-fields.js';
 import * as d from './details.js';
 import { firstOpenStage, loadPipeline } from './stages.js';
@@ -204,16 +205,19 @@ export async function opportunityUpdate(
 ): Promise<Result<IOpportunity>> {
   const writer = writerOf(principal);
   if (!isWriter(writer)) return { ok: false, errors: [writer] };
-  const found = isUuid(input.id) ? await em.findOne(Opportunity, { $and: [writer.scope, { id: input.id }] }) : null;
-  if (!found) return fail('NOT_FOUND', 'No such opportunity', f('id'));
+  // Its segment scope's, or owned or shared with write (a read share: FORBIDDEN).
+  const reached = await writableOpportunity(em, principal, input.id, f('id'));
+  if (!reached.ok) return reached;
+  const found = reached.value;
   const checks = new Checks();
   const { id: _id, version: _version, lines, customFields: fields, ...rest } = input;
   const columns = columnsOf(rest, checks);
   const drafts = lines && checks.ok ? await d.priceLines(deps.peers, found.storefrontId, found.segment, lines, checks, f('lines')) : null;
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {
-    const opportunity = await tx.findOne(Opportunity, { $and: [writer.scope, { id: input.id }] }, { refresh: true });
-    if (!opportunity) return fail('NOT_FOUND', 'No such opportunity', f('id'));
+    const again = await writableOpportunity(tx, principal, input.id, f('id'), { refresh: true });
+    if (!again.ok) return again;
+    const opportunity = again.value;
     if (opportunity.version !== input.version)
       return fail('CONFLICT', `The opportunity changed since version ${input.version}; reload it`, f('version'));
     const values = fields ? await customFields(tx, opportunity.storefrontId, opportunity.customFields, fields, checks) : null;

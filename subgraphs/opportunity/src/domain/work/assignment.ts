@@ -2,7 +2,7 @@ import { fail, isUuid, ok, type Principal, pickAssignee, type Result, type Staff
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOpportunity, Opportunity } from '../../entities/index.js';
 import type { OpportunityServices } from '../services.js';
-import { workOpportunity } from './access.js';
+import { writableOpportunity } from './access.js';
 import { touchActivity } from './activity.js';
 import { directoryFor, notifyAfterCommit, opportunityUrl } from './directory.js';
 import { assignmentTarget } from './rule-sets.js';
@@ -128,8 +128,9 @@ export async function opportunityAssign(
   if (!input.auto && !input.ownerStaffId) return fail('REQUIRED', 'Give ownerStaffId, or auto: true', f('ownerStaffId'));
   if (input.ownerStaffId != null && !isUuid(input.ownerStaffId)) return fail('INVALID', 'Not an id', f('ownerStaffId'));
   if (input.teamId != null && !isUuid(input.teamId)) return fail('INVALID', 'Not an id', f('teamId'));
-  const o = await workOpportunity(em, principal, input.id, 'write');
-  if (!o) return fail('NOT_FOUND', 'No such opportunity', f('id'));
+  const reached = await writableOpportunity(em, principal, input.id, f('id'));
+  if (!reached.ok) return reached;
+  const o = reached.value;
   if (o.version !== input.version)
     return fail('CONFLICT', `The opportunity changed since version ${input.version}; reload it`, f('version'));
   const directory = directoryFor(services, o.storefrontId);

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   APPROVAL_SCOPES,
   type Decision,
+  type IOpportunity,
   type IOpportunityTask,
   isApproval,
   Opportunity,
@@ -11,7 +12,7 @@ import {
   type TaskKind,
   type TaskStatus,
 } from '../../entities/index.js';
-import { workOpportunity } from './access.js';
+import { workOpportunity, writableOpportunity } from './access.js';
 import { touchActivity } from './activity.js';
 
 export type TaskCreateInput = {
@@ -64,8 +65,9 @@ export async function taskCreate(
   checkFields(input, checks);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {
-    const opportunity = await workOpportunity(tx, principal, input.opportunityId, 'write');
-    if (!opportunity) return fail('NOT_FOUND', 'No such opportunity', f('opportunityId'));
+    const reached = await writableOpportunity(tx, principal, input.opportunityId, f('opportunityId'));
+    if (!reached.ok) return reached;
+    const opportunity = reached.value;
     const now = clock.now();
     const task = tx.create(OpportunityTask, {
       opportunityId: opportunity.id,
@@ -87,19 +89,26 @@ export async function taskCreate(
   });
 }
 
-/** The task, if the caller may change it: a writer of its opportunity, or its assignee (same brand). */
+/**
+ * The task, if the caller may change it (`write`: a writer of its opportunity, or its assignee in the
+ * same brand) or decide it (`read`: a reader). NOT_FOUND when they cannot read its opportunity;
+ * FORBIDDEN when they read it only (a read share).
+ */
 async function writableTask(tx: EntityManager, principal: Principal, id: string, mode: 'write' | 'read') {
   const storefrontId = actingStorefront(principal);
   const task = isUuid(id) && storefrontId ? await tx.findOne(OpportunityTask, { id, storefrontId }, { refresh: true }) : null;
-  if (!task) return null;
+  if (!task) return fail<Found>('NOT_FOUND', 'No such task', f('id'));
   const opportunity = await workOpportunity(tx, principal, task.opportunityId, mode);
-  if (opportunity) return { task, opportunity };
+  if (opportunity) return ok<Found>({ task, opportunity });
   if (principal.kind === 'staff' && principal.id && task.assigneeStaffId === principal.id) {
     const row = await tx.findOne(Opportunity, { id: task.opportunityId, storefrontId });
-    if (row) return { task, opportunity: row };
+    if (row) return ok<Found>({ task, opportunity: row });
   }
-  return null;
+  if (mode === 'write' && (await workOpportunity(tx, principal, task.opportunityId, 'read')))
+    return fail<Found>('FORBIDDEN', 'You may read this task but not change it', f('id'));
+  return fail<Found>('NOT_FOUND', 'No such task', f('id'));
 }
+type Found = { task: IOpportunityTask; opportunity: IOpportunity };
 
 async function commit(tx: EntityManager): Promise<Result<true>> {
   try {
@@ -123,8 +132,8 @@ export async function taskUpdate(
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {
     const found = await writableTask(tx, principal, input.id, 'write');
-    if (!found) return fail('NOT_FOUND', 'No such task', f('id'));
-    const { task, opportunity } = found;
+    if (!found.ok) return found;
+    const { task, opportunity } = found.value;
     if (task.version !== input.version) return fail('CONFLICT', `The task changed since version ${input.version}; reload it`, f('version'));
     if (input.status === 'DONE' && isApproval(task.kind) && !task.decision)
       return fail('DECISION_REQUIRED', 'An approval is done when it is decided (taskDecide)', f('status'));
@@ -163,8 +172,8 @@ export async function taskDecide(
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {
     const found = await writableTask(tx, principal, input.id, 'read');
-    if (!found) return fail('NOT_FOUND', 'No such task', f('id'));
-    const { task, opportunity } = found;
+    if (!found.ok) return found;
+    const { task, opportunity } = found.value;
     const scope = APPROVAL_SCOPES[task.kind];
     if (!scope) return fail('NOT_AN_APPROVAL', `A ${task.kind} task takes no decision`, f('id'));
     if (!hasScope(principal, scope)) return fail('FORBIDDEN', `Deciding a ${task.kind} needs ${scope}`, f('id'));
