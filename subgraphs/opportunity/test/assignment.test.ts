@@ -147,24 +147,28 @@ describe('assignment rules', () => {
 });
 
 describe('manual assignment', () => {
-  it('to a member of the team at the version read; others refused', async () => {
-    const o = await create(as.business, { customerId: customerId('globex') });
+  it('to a member of the team granted its segment, at the version read; others refused', async () => {
+    // smb, created by the manager (all segments), who keeps it.
+    const o = await create(as.manager, { customerId: customerId('globex') });
     const assign = (gql: Gql, input: Record<string, unknown>) => gql(ASSIGN, { input: { id: o.id, version: o.version, ...input } });
     expect(errorsOf(await assign(as.manager, { ownerStaffId: staff('nimbus-agent') }), 'opportunityAssign')).toEqual(['NOT_A_MEMBER']);
     expect(errorsOf(await assign(as.consumer, { ownerStaffId: staff('volt-consumer') }), 'opportunityAssign')).toEqual(['NOT_FOUND']);
     expect(errorsOf(await assign(as.nimbus, { ownerStaffId: staff('nimbus-agent') }), 'opportunityAssign')).toEqual(['NOT_FOUND']);
+    // A member of the team whose grant does not cover smb.
+    expect(
+      errorsOf(await assign(as.manager, { ownerStaffId: staff('volt-consumer'), teamId: team('volt-sales') }), 'opportunityAssign'),
+    ).toEqual(['STAFF_NOT_IN_SEGMENT']);
+    expect((await read(o.id)).version).toBe(o.version);
     const done = succeeded(
-      await assign(as.manager, { ownerStaffId: staff('volt-consumer'), teamId: team('volt-sales') }),
+      await assign(as.manager, { ownerStaffId: staff('volt-business'), teamId: team('volt-sales') }),
       'opportunityAssign',
     ).opportunity;
-    expect(done).toMatchObject({ ownerStaffId: staff('volt-consumer'), teamId: team('volt-sales'), version: o.version + 1 });
-    expect((await notified('opportunity.assigned', o.name)).map((n) => n.staff_id)).toContain(staff('volt-consumer'));
+    expect(done).toMatchObject({ ownerStaffId: staff('volt-business'), teamId: team('volt-sales'), version: o.version + 1 });
+    expect((await notified('opportunity.assigned', o.name)).map((n) => n.staff_id)).toContain(staff('volt-business'));
     expect(errorsOf(await assign(as.manager, { ownerStaffId: staff('volt-business') }), 'opportunityAssign')).toEqual(['CONFLICT']);
-    const auto = succeeded(
-      await as.manager(ASSIGN, { input: { id: o.id, version: done.version, auto: true, teamId: team('volt-sales') } }),
-      'opportunityAssign',
-    );
-    expect(auto.opportunity.ownerStaffId).toBe(staff('volt-business'));
+    // Auto: the team's other member is not granted smb, so nobody is left to take it.
+    const auto = await as.manager(ASSIGN, { input: { id: o.id, version: done.version, auto: true, teamId: team('volt-sales') } });
+    expect(errorsOf(auto, 'opportunityAssign')).toEqual(['NO_ASSIGNEE']);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   type OpportunityType,
 } from '../../entities/index.js';
 import { writableOpportunity } from '../work/access.js';
+import { staffErrors } from '../work/staff-checks.js';
 import { applyCustomFields, type CustomFieldInput } from './custom-fields.js';
 import * as d from './details.js';
 import { firstOpenStage, loadPipeline } from './stages.js';
@@ -165,6 +166,11 @@ export async function opportunityCreate(
   const checks = new Checks();
   const columns = columnsOf(input, checks);
   const owner = await ownership(deps, writer, input, checks);
+  if (checks.ok && input.ownerStaffId)
+    for (const e of await staffErrors(deps.peers, writer.storefrontId, owner.segment, [
+      { staffId: input.ownerStaffId, field: f('ownerStaffId') },
+    ]))
+      checks.add(e.code, e.message, e.field ?? []);
   const drafts = checks.ok ? await d.priceLines(deps.peers, writer.storefrontId, owner.segment, input.lines ?? [], checks, f('lines')) : [];
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {
@@ -212,6 +218,11 @@ export async function opportunityUpdate(
   const checks = new Checks();
   const { id: _id, version: _version, lines, customFields: fields, ...rest } = input;
   const columns = columnsOf(rest, checks);
+  if (checks.ok && input.ownerStaffId && input.ownerStaffId !== found.ownerStaffId)
+    for (const e of await staffErrors(deps.peers, found.storefrontId, found.segment, [
+      { staffId: input.ownerStaffId, field: f('ownerStaffId') },
+    ]))
+      checks.add(e.code, e.message, e.field ?? []);
   const drafts = lines && checks.ok ? await d.priceLines(deps.peers, found.storefrontId, found.segment, lines, checks, f('lines')) : null;
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {

@@ -1,4 +1,4 @@
-import { actingStorefront, Checks, type Clock, fail, hasScope, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, type Clock, fail, hasScope, isUuid, ok, type Peers, type Principal, type Result } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../../entities/index.js';
 import { workOpportunity, writableOpportunity } from './access.js';
 import { touchActivity } from './activity.js';
+import { staffErrors } from './staff-checks.js';
 
 export type TaskCreateInput = {
   opportunityId: string;
@@ -54,16 +55,35 @@ function checkFields(input: Omit<TaskUpdateInput, 'id' | 'version'>, checks: Che
   checks.text(input.notes, f('notes'), 5000, false);
 }
 
+export type TaskDeps = { clock: Clock; peers: Peers };
+
+/**
+ * The assignee must be an active staff member granted the opportunity's brand and segment. Checked
+ * before the transaction (a directory call) on the opportunity as read then; one the caller cannot
+ * reach is left to the transaction's NOT_FOUND.
+ */
+async function assigneeErrors(deps: TaskDeps, opportunity: IOpportunity | null, assigneeStaffId: string | null | undefined) {
+  if (!assigneeStaffId || !opportunity) return [];
+  return staffErrors(deps.peers, opportunity.storefrontId, opportunity.segment, [
+    { staffId: assigneeStaffId, field: f('assigneeStaffId') },
+  ]);
+}
+
 /** A task on an opportunity the caller may write (its segment, its owner, or shared with write). */
 export async function taskCreate(
   em: EntityManager,
-  clock: Clock,
+  deps: TaskDeps,
   principal: Principal,
   input: TaskCreateInput,
 ): Promise<Result<IOpportunityTask>> {
+  const { clock } = deps;
   const checks = new Checks();
   checkFields(input, checks);
   if (!checks.ok) return { ok: false, errors: checks.errors };
+  if (input.assigneeStaffId) {
+    const refused = await assigneeErrors(deps, await workOpportunity(em, principal, input.opportunityId, 'write'), input.assigneeStaffId);
+    if (refused.length) return { ok: false, errors: refused };
+  }
   return em.transactional(async (tx) => {
     const reached = await writableOpportunity(tx, principal, input.opportunityId, f('opportunityId'));
     if (!reached.ok) return reached;
@@ -123,13 +143,21 @@ async function commit(tx: EntityManager): Promise<Result<true>> {
 /** Changes a task at the version read (CONFLICT otherwise). Approvals are DONE only by a decision (`taskDecide`). */
 export async function taskUpdate(
   em: EntityManager,
-  clock: Clock,
+  deps: TaskDeps,
   principal: Principal,
   input: TaskUpdateInput,
 ): Promise<Result<IOpportunityTask>> {
+  const { clock } = deps;
   const checks = new Checks();
   checkFields(input, checks);
   if (!checks.ok) return { ok: false, errors: checks.errors };
+  if (input.assigneeStaffId) {
+    const found = await writableTask(em.fork() as EntityManager, principal, input.id, 'write');
+    if (found.ok && found.value.task.assigneeStaffId !== input.assigneeStaffId) {
+      const refused = await assigneeErrors(deps, found.value.opportunity, input.assigneeStaffId);
+      if (refused.length) return { ok: false, errors: refused };
+    }
+  }
   return em.transactional(async (tx) => {
     const found = await writableTask(tx, principal, input.id, 'write');
     if (!found.ok) return found;
