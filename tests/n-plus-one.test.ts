@@ -1,5 +1,5 @@
 import { seedId } from '@dcrm/kit';
-import { Lead, Opportunity, OpportunityHistory, OpportunityLine } from '@dcrm/opportunity/entities/index.js';
+import { Lead, Opportunity, OpportunityHistory, OpportunityLine, OpportunityShare } from '@dcrm/opportunity/entities/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../bench/operations.js';
 import type { Stack } from '../stack/src/stack.js';
@@ -325,5 +325,33 @@ describe('the sales pipeline lists (opportunity subgraph)', () => {
       expect(big.body.data?.[field].nodes.length).toBeGreaterThan(small.body.data?.[field].nodes.length);
       expect(big.statements).toBeLessThanOrEqual(small.statements);
     }
+  });
+  it('a staff member’s list with opportunities shared outside their segments: shares in the one list statement', async () => {
+    const opportunity = stack.subgraphs.find((s) => s.definition.name === 'opportunity') as Stack['subgraphs'][number];
+    const em = opportunity.orm.em.fork();
+    const consumerAgent = seedId('staff', 'volt-consumer');
+    for (let i = 0; i < 3; i += 1) {
+      const o = em.create(Opportunity, {
+        storefrontId: STOREFRONT_IDS.volt,
+        customerId: customerId('globex'),
+        segment: 'smb',
+        name: `N+1 shared ${i}`,
+        type: 'UPSELL',
+        stage: 'PROPOSAL',
+        status: 'OPEN',
+      });
+      await em.flush();
+      em.create(OpportunityShare, { opportunityId: o.id, storefrontId: STOREFRONT_IDS.volt, staffId: consumerAgent, canWrite: i === 0 });
+      await em.flush();
+    }
+    const agent = (await signIn(stack.router.handler, 'staffLogin', 'agent.consumer@volt.example')).gql;
+    const LIST = `query ($first: Int) { opportunities(first: $first) { nodes { id segment customer { id } lines { productId } tasks { id } shares { staffId } } } }`;
+    await agent(LIST, { first: 2 });
+    const small = await agent(LIST, { first: 2 });
+    const big = await agent(LIST, { first: 100 });
+    expect(big.body.errors, JSON.stringify(big.body.errors)).toBeUndefined();
+    const segments = big.body.data?.opportunities.nodes.map((n: { segment: string }) => n.segment);
+    expect(segments).toEqual(expect.arrayContaining(['smb', 'consumer']));
+    expect(big.statements).toBeLessThanOrEqual(small.statements);
   });
 });

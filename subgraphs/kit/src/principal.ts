@@ -161,6 +161,8 @@ export const SERVICE_SCOPES = {
   accountPricing: 'pricing:account',
   /** an inbound mail/SMS gateway (provider webhooks) → ticket `ticketReplyReceive` */
   ticketReply: 'ticket:reply',
+  /** opportunity → ticket `brandBusinessCalendar` (idle time counted in the brand's business hours) */
+  businessCalendar: 'calendar:read',
 } as const;
 
 export type ServiceScope = (typeof SERVICE_SCOPES)[keyof typeof SERVICE_SCOPES];

@@ -1,4 +1,4 @@
-import { type AccountRowFilter, badInput, isUuid, type Page } from '@dcrm/kit';
+import { badInput, isUuid, type Page } from '@dcrm/kit';
 import { type FilterQuery, QueryOrder } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOpportunity, Opportunity, type OpportunityStatus } from './opportunity.entity.js';
@@ -85,10 +85,10 @@ const ORDER = {
   VALUE: { estimatedFirstYear: QueryOrder.DESC, id: QueryOrder.DESC },
 } as const;
 
-/** One page of the scope's opportunities, filtered and sorted: one statement whatever the page size. */
+/** One page of the opportunities a filter admits (segment scope, owned, shared), filtered and sorted: one statement whatever the page size. */
 export const searchOpportunities = (
   em: EntityManager,
-  scope: AccountRowFilter,
+  scope: FilterQuery<IOpportunity>,
   filter: OpportunityFilter,
   sort: OpportunitySort,
   page: Page,

@@ -30,8 +30,8 @@ export const workResolvers: OpportunityResolvers = {
     },
   },
   Mutation: {
-    taskCreate: async (_, { input }, ctx) => payload('task', await taskCreate(ctx.em, ctx.services.clock, ctx.principal, input)),
-    taskUpdate: async (_, { input }, ctx) => payload('task', await taskUpdate(ctx.em, ctx.services.clock, ctx.principal, input)),
+    taskCreate: async (_, { input }, ctx) => payload('task', await taskCreate(ctx.em, ctx.services, ctx.principal, input)),
+    taskUpdate: async (_, { input }, ctx) => payload('task', await taskUpdate(ctx.em, ctx.services, ctx.principal, input)),
     taskDecide: async (_, { input }, ctx) => payload('task', await taskDecide(ctx.em, ctx.services.clock, ctx.principal, input)),
     opportunityNoteAdd: async (_, { input }, ctx) =>
       payload('note', await opportunityNoteAdd(ctx.em, ctx.services.clock, ctx.principal, input)),

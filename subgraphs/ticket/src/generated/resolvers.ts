@@ -392,6 +392,12 @@ export type Query = {
   businessCalendar: BusinessCalendar;
   /** The acting storefront's SLA policies, most specific first (staff with `ticket:read`). */
   slaPolicies: Array<SlaPolicy>;
+  /**
+   * Other subgraphs only (a service principal of the brand with scope `calendar:read`, never a client):
+   * the brand's business calendar, the one `businessCalendar` shows staff (24×7 in UTC while none is set).
+   * The opportunity subgraph counts an opportunity's idle time on it.
+   */
+  brandBusinessCalendar: BusinessCalendar;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -1752,6 +1758,7 @@ export type QueryResolvers<ContextType = TicketContext, ParentType extends Resol
   ticketDashboard?: Resolver<ResolversTypes['TicketDashboard'], ParentType, ContextType, RequireFields<QueryTicketDashboardArgs, 'period'>>;
   businessCalendar?: Resolver<ResolversTypes['BusinessCalendar'], ParentType, ContextType>;
   slaPolicies?: Resolver<Array<ResolversTypes['SlaPolicy']>, ParentType, ContextType>;
+  brandBusinessCalendar?: Resolver<ResolversTypes['BusinessCalendar'], ParentType, ContextType>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
