@@ -245,6 +245,7 @@ const placedEvent = (draft: Draft, order: IOrder, now: Date): OrderPlacedEvent =
   customerId: draft.customerId,
   productIds: [...new Set(draft.lines.map((l) => l.productId))],
   dueNow: draft.totals.dueNow,
+  monthly: draft.totals.monthly,
   currencyCode: draft.cart.currencyCode,
   promotionIds: draft.promotionIds,
   at: now.toISOString(),

@@ -174,6 +174,7 @@ async function place(tx: EntityManager, draft: Draft, now: Date): Promise<{ orde
     customerId: input.customerId,
     productIds: [...new Set(draft.lines.map((l) => l.productId))],
     dueNow: totals.dueNow,
+    monthly: totals.monthly,
     currencyCode: draft.currencyCode,
     promotionIds: [],
     at: now.toISOString(),
