@@ -52,6 +52,7 @@ export * from './sql-counter.js';
 export * from './staff-directory.js';
 export * from './subgraph.js';
 export * from './targets.js';
+export * from './tax.js';
 export * from './totals.js';
 export * from './tracing.js';
 export * from './validate.js';

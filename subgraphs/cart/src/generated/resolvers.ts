@@ -108,6 +108,10 @@ export type CartLine = {
   deposit?: Maybe<Money>;
   /** False when the product is no longer sold in this storefront; checkout refuses such carts. */
   available: Scalars['Boolean']['output'];
+  /** Per unit, per month, with the storefront's tax for the product's tax category (rounded half-up to the cent); `recurringPrice` is without. */
+  recurringPriceWithTax?: Maybe<Money>;
+  /** Per unit, once, with the storefront's tax (rounded half-up to the cent); `oneOffPrice` is without. Deposits are never taxed. */
+  oneOffPriceWithTax?: Maybe<Money>;
 };
 
 /**
@@ -129,6 +133,14 @@ export type CartTotals = {
   recurringDiscounts: Money;
   dueNow: Money;
   monthly: Money;
+  /** One-off subtotal with tax, before discounts (each line taxed as a whole, as `taxOneOff` is). */
+  subtotalOneOffWithTax: Money;
+  /** Monthly subtotal with tax, before discounts (each line taxed as a whole, as `taxRecurring` is). */
+  subtotalRecurringWithTax: Money;
+  /** What one-off discounts take off the charge, tax included: `subtotalOneOffWithTax` − `discountsWithTax` + `deposit` = `dueNow`. */
+  discountsWithTax: Money;
+  /** What monthly discounts take off the charge, tax included: `subtotalRecurringWithTax` − `recurringDiscountsWithTax` = `monthly`. */
+  recurringDiscountsWithTax: Money;
 };
 
 /** Lifecycle: PLACED → PROVISIONING → ACTIVE, or CANCELLED (with a reason) before ACTIVE. */
@@ -965,6 +977,8 @@ export type CartLineResolvers<ContextType = CartContext, ParentType extends Reso
   oneOffPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   deposit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   available?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  recurringPriceWithTax?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  oneOffPriceWithTax?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 };
 
 export type CartTotalsResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartTotals'] = ResolversParentTypes['CartTotals']> = {
@@ -977,6 +991,10 @@ export type CartTotalsResolvers<ContextType = CartContext, ParentType extends Re
   recurringDiscounts?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   dueNow?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   monthly?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  subtotalOneOffWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  subtotalRecurringWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  discountsWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  recurringDiscountsWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type OrderResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
