@@ -164,4 +164,30 @@ describe('assisted checkout: what it does', () => {
     expect(placed.body.data?.cartCheckoutAssisted.userErrors).toEqual([]);
     expect(placed.body.data?.cartCheckoutAssisted.order.customer).toEqual({ id: buyer.id });
   });
+
+  it('prices the cart as the account pays (its negotiated list), never as the staff member sees the catalog', async () => {
+    const manager = staff['manager@volt.example'] as Gql;
+    const buyer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'assisted-negotiated' });
+    const list = await manager(
+      'mutation ($input: PriceListCreateInput!) { priceListCreate(input: $input) { priceList { id } userErrors { code } } }',
+      { input: { storefrontId: seedId('storefront', 'volt'), name: 'Assisted sale account list', customerId: buyer.id } },
+    );
+    const priceListId = list.body.data?.priceListCreate.priceList.id;
+    const price = await manager('mutation ($input: PriceSetInput!) { priceSet(input: $input) { userErrors { code } } }', {
+      input: { priceListId, productId: productId('volt-sim-20gb'), type: 'RECURRING', amount: '9.00', interval: 'MONTH' },
+    });
+    expect(price.body.data?.priceSet.userErrors).toEqual([]);
+    const created = await buyer.gql(
+      'mutation ($input: CartCreateInput!) { cartCreate(input: $input) { cart { id version totals { monthly { amount } } } userErrors { code } } }',
+      { input: { lines: [{ productId: productId('volt-sim-20gb') }] } },
+    );
+    const cart = created.body.data?.cartCreate.cart;
+    expect(cart.totals.monthly).toEqual({ amount: '11.07' }); // 9.00 + 23% VAT
+    // The manager's own view of the catalog is the storefront's list price.
+    const seen = await manager(`{ product(slug: "volt-sim-20gb") { price { amount { amount } } } }`);
+    expect(seen.body.data?.product.price.amount.amount).toBe('14.99');
+    const placed = await manager(ASSISTED, { input: { cart: { cartId: cart.id, version: cart.version }, idempotencyKey: randomUUID() } });
+    expect(placed.body.data?.cartCheckoutAssisted.userErrors).toEqual([]);
+    expect(placed.body.data?.cartCheckoutAssisted.order.totals.monthly).toEqual({ amount: '11.07' });
+  });
 });
