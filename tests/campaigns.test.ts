@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ManualClock, manualClock, newId, offerChannels, sqlCounter } from '@dcrm/kit';
+import { type ManualClock, manualClock, newId, offerChannels, seedId, sqlCounter } from '@dcrm/kit';
 import { attributeOrder } from '@dcrm/promotion/domain/attribution.js';
 import { audienceRules } from '@dcrm/promotion/entities/index.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -530,5 +530,66 @@ describe('campaign KPIs', () => {
       (await manager(CANCEL, { input: { id: campaign.id, version, reason: 'Test over' } })).body.data?.campaignCancel.userErrors,
     ).toEqual([]);
     expect((await read()).converted).toBe(1);
+  });
+
+  it('counts a plan sale: first-period revenue and annualised (12 × monthly) beside the one-off revenue', async () => {
+    const lone = await loneCustomer();
+    const campaign = await launched({ regions: [lone.town] });
+    // A real plan checkout: nothing due now, a monthly fee.
+    const plan = seedId('product', 'volt-sim-unlimited');
+    const created = await lone.gql(
+      'mutation ($input: CartCreateInput!) { cartCreate(input: $input) { cart { id version totals { dueNow { amount } monthly { amount } } } userErrors { code } } }',
+      { input: { lines: [{ productId: plan }] } },
+    );
+    const cart = created.body.data?.cartCreate.cart;
+    const checkout = await lone.gql(
+      'mutation ($input: CartCheckoutInput!) { cartCheckout(input: $input) { order { id } userErrors { code } } }',
+      { input: { cart: { cartId: cart.id, version: cart.version }, idempotencyKey: randomUUID() } },
+    );
+    const orderId = checkout.body.data?.cartCheckout.order.id as string;
+    expect(orderId).toBeTruthy();
+    // The order's event carries its monthly charge; attribution is idempotent, whether the bus got there first or not.
+    const [{ payload }] = await sql(`select payload from "cart"."outbox" where payload->>'orderId' = ?`, [orderId]);
+    expect(payload).toMatchObject({ dueNow: cart.totals.dueNow.amount, monthly: cart.totals.monthly.amount });
+    await attributeOrder(promotion().orm.em.fork() as EntityManager, payload);
+    const kpis = (
+      await manager(
+        `{ campaign(id: "${campaign.id}") { kpis { converted revenue { amount } monthlyRevenue { amount } firstPeriodRevenue { amount } annualisedRevenue { amount } } } }`,
+      )
+    ).body.data?.campaign.kpis;
+    const cents = (amount: string) => Math.round(Number(amount) * 100);
+    const monthly = cents(cart.totals.monthly.amount);
+    expect(monthly).toBeGreaterThan(0);
+    expect(kpis.converted).toBe(1);
+    expect(cents(kpis.revenue.amount)).toBe(cents(cart.totals.dueNow.amount));
+    expect(cents(kpis.monthlyRevenue.amount)).toBe(monthly);
+    expect(cents(kpis.firstPeriodRevenue.amount)).toBe(cents(cart.totals.dueNow.amount) + monthly);
+    expect(cents(kpis.annualisedRevenue.amount)).toBe(12 * monthly);
+
+    // An event published before monthly amounts existed still converts, with no recurring revenue.
+    const older = await loneCustomer();
+    const other = await launched({ regions: [older.town] });
+    const legacy = {
+      eventId: randomUUID(),
+      orderId: newId(),
+      storefrontId: STOREFRONT_IDS.volt,
+      customerId: older.id,
+      productIds: [],
+      dueNow: '10.00',
+      currencyCode: 'EUR',
+      promotionIds: [],
+      at: clock.now().toISOString(),
+    };
+    expect(await attributeOrder(promotion().orm.em.fork() as EntityManager, legacy)).toHaveLength(1);
+    const legacyKpis = (
+      await manager(
+        `{ campaign(id: "${other.id}") { kpis { revenue { amount } firstPeriodRevenue { amount } annualisedRevenue { amount } } } }`,
+      )
+    ).body.data?.campaign.kpis;
+    expect(legacyKpis).toMatchObject({
+      revenue: { amount: '10.00' },
+      firstPeriodRevenue: { amount: '10.00' },
+      annualisedRevenue: { amount: '0.00' },
+    });
   });
 });

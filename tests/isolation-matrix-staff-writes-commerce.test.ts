@@ -494,6 +494,8 @@ const COVERED = {
   ],
   cart: [
     'cartAssist',
+    // Brands and segments: tests/isolation-matrix-assisted-checkout.test.ts.
+    'cartCheckoutAssisted',
     'cartLinesAdd',
     'cartLinesRemove',
     'cartLinesUpdate',

@@ -52,6 +52,11 @@ export type OrderPlacedEvent = {
   productIds: string[];
   /** What the order charged at once, after discounts (decimal string), and its currency. */
   dueNow: string;
+  /**
+   * What the order charges every month after discounts, tax included like `dueNow` (decimal string);
+   * absent from events published before recurring revenue was counted (read as none).
+   */
+  monthly?: string;
   currencyCode: string;
   promotionIds: string[];
   at: string;

@@ -55,6 +55,7 @@ export * from './staff-grants.js';
 export * from './subgraph.js';
 export * from './targets.js';
 export * from './team-manager.js';
+export * from './tax.js';
 export * from './totals.js';
 export * from './tracing.js';
 export * from './validate.js';

@@ -1,5 +1,16 @@
 import type { TotalsData } from '@dcrm/kit';
-import { type Clock, EVENTS, fail, loggerFor, newId, type OrderPlacedEvent, ok, type Principal, type Result } from '@dcrm/kit';
+import {
+  actingStorefront,
+  type Clock,
+  EVENTS,
+  fail,
+  loggerFor,
+  newId,
+  type OrderPlacedEvent,
+  ok,
+  type Principal,
+  type Result,
+} from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
@@ -33,6 +44,20 @@ export type CheckoutContext = {
   buyer: BuyerLookup;
 };
 
+/**
+ * Who buys: the signed-in customer (`customerPurchaser`), or the account a staff member checks out for
+ * in assisted sales (`assisted-checkout.ts`), each with how its cart and account are reached.
+ */
+export type Purchaser = {
+  customerId: string;
+  /** The cart, when this purchaser may check it out; null otherwise (NOT_FOUND). */
+  findCart(ref: CartRef): Promise<ICart | null>;
+  /** The account's segment and partner, asked before any transaction. */
+  account(): Promise<Result<Account>>;
+  /** Assisted sales: the staff member placing the order (the cart becomes an AGENT sale). */
+  assistedBy?: string;
+};
+
 /** What the guards let through: the open cart at the buyer's version, its priced lines, the buyer's account. */
 type Checked = {
   cart: ICart;
@@ -43,6 +68,7 @@ type Checked = {
   customerId: string;
   account: Account;
   lines: PricedCartLine[];
+  assistedBy?: string;
 };
 
 /** Everything the cart's transaction writes, decided before it opens. */
@@ -113,13 +139,24 @@ async function buyerAccount(ctx: CheckoutContext): Promise<Result<Account>> {
   return asked.ok ? knownAccount(asked.value) : asked;
 }
 
+/** The signed-in customer buying their own cart (or an anonymous one they hold the token of). */
+export const customerPurchaser = (ctx: CheckoutContext): Purchaser => ({
+  customerId: ctx.principal.id as string,
+  findCart: (ref) => findCart(ctx.em, ctx.principal, ref.cartId, ref.cartToken),
+  account: () => buyerAccount(ctx),
+});
+
+const storefrontOf = (ctx: CheckoutContext) => actingStorefront(ctx.principal) as string;
+
 /**
  * Promotions, authoritatively: evaluated and reserved under the key before the cart's transaction opens.
  * A code on the cart that no longer applies refuses checkout: nobody pays other than what they were shown.
  */
 async function redeem(ctx: CheckoutContext, order: Checked): Promise<Result<CartEvaluation>> {
   const { storefrontId, customerId, key } = order;
-  const input = evaluationInput({ ...order.cart, customerId }, order.lines, await ctx.buyer(customerId));
+  // An assisted sale is an AGENT sale: channel-limited promotions see it as such.
+  const channel = order.assistedBy ? 'AGENT' : order.cart.channel;
+  const input = evaluationInput({ ...order.cart, customerId, channel }, order.lines, await ctx.buyer(customerId));
   const asked = await askPeer('promotion', cartField, () => ctx.services.promotions.redeem(storefrontId, key, input));
   return asked.ok ? redeemed(asked.value, input.couponCodes) : asked;
 }
@@ -130,34 +167,48 @@ async function redeem(ctx: CheckoutContext, order: Checked): Promise<Result<Cart
  * catalog first (outside the transaction); then the cart row is locked, re-checked and converted, the
  * order written with its lines, first event and outbox entry.
  */
-export async function cartCheckout(ctx: CheckoutContext, ref: CartRef, idempotencyKey: string): Promise<Result<IOrder>> {
+export async function cartCheckout(
+  ctx: CheckoutContext,
+  ref: CartRef,
+  idempotencyKey: string,
+  purchaser: Purchaser = customerPurchaser(ctx),
+): Promise<Result<IOrder>> {
   const key = validKey(idempotencyKey);
   if (!key.ok) return key;
-  const result = await attempt(ctx, ref, key.value);
+  const result = await attempt(ctx, ref, key.value, purchaser);
   if (result.ok) return result;
   // A retry refused on the way (cart closed, promotions busy…) while another attempt with its key
   // committed: the key's order is the answer, whatever stopped this attempt.
-  const placed = await existingOrder(ctx.em.fork() as EntityManager, ctx.principal.storefrontId as string, key.value);
+  const placed = await existingOrder(ctx.em.fork() as EntityManager, storefrontOf(ctx), key.value);
   return placed ? replay(placed, ref.cartId) : result;
 }
 
 /** One attempt: the guards, the price, the order placed in the cart's transaction. */
-async function attempt(ctx: CheckoutContext, ref: CartRef, key: string): Promise<Result<IOrder>> {
-  const storefrontId = ctx.principal.storefrontId as string;
+async function attempt(ctx: CheckoutContext, ref: CartRef, key: string, purchaser: Purchaser): Promise<Result<IOrder>> {
+  const storefrontId = storefrontOf(ctx);
   // The cart first, then the key's order: the conversion and the order commit together, so a cart
   // read as CONVERTED (or OPEN just before) is followed by a read that sees the order if its key placed it.
   // The other way round, a retry that missed the order and then saw the cart converted answered CART_CLOSED.
-  const found = await findCart(ctx.em, ctx.principal, ref.cartId, ref.cartToken);
+  const found = await purchaser.findCart(ref);
   const previous = await existingOrder(ctx.em, storefrontId, key);
   if (previous) return replay(previous, ref.cartId);
   const cart = openAtVersion(found, ref);
   if (!cart.ok) return cart;
   const lines = await priceCart(ctx, cart.value);
   if (!lines.ok) return lines;
-  const account = await buyerAccount(ctx);
+  const account = await purchaser.account();
   if (!account.ok) return account;
-  const customerId = ctx.principal.id as string;
-  const order = { cart: cart.value, version: ref.version, key, storefrontId, customerId, account: account.value, lines: lines.value };
+  const { customerId, assistedBy } = purchaser;
+  const order = {
+    cart: cart.value,
+    version: ref.version,
+    key,
+    storefrontId,
+    customerId,
+    account: account.value,
+    lines: lines.value,
+    assistedBy,
+  };
   const evaluation = await redeem(ctx, order);
   if (!evaluation.ok) return evaluation;
   const { discounts } = evaluation.value;
@@ -212,6 +263,10 @@ async function placeOrder(
   locked.status = 'CONVERTED';
   locked.orderId = order.id;
   locked.customerId = draft.customerId;
+  if (draft.assistedBy) {
+    locked.assistedBy = draft.assistedBy;
+    locked.channel = 'AGENT';
+  }
   return { order, event };
 }
 
@@ -281,6 +336,7 @@ const placedEvent = (draft: OrderDraft, order: IOrder, now: Date): OrderPlacedEv
   customerId: draft.customerId,
   productIds: [...new Set(draft.lines.map((l) => l.productId))],
   dueNow: draft.totals.dueNow,
+  monthly: draft.totals.monthly,
   currencyCode: draft.currencyCode,
   promotionIds: draft.promotionIds,
   at: now.toISOString(),

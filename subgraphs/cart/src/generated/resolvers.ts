@@ -108,6 +108,10 @@ export type CartLine = {
   deposit?: Maybe<Money>;
   /** False when the product is no longer sold in this storefront; checkout refuses such carts. */
   available: Scalars['Boolean']['output'];
+  /** Per unit, per month, with the storefront's tax for the product's tax category (rounded half-up to the cent); `recurringPrice` is without. */
+  recurringPriceWithTax?: Maybe<Money>;
+  /** Per unit, once, with the storefront's tax (rounded half-up to the cent); `oneOffPrice` is without. Deposits are never taxed. */
+  oneOffPriceWithTax?: Maybe<Money>;
 };
 
 /**
@@ -129,6 +133,14 @@ export type CartTotals = {
   recurringDiscounts: Money;
   dueNow: Money;
   monthly: Money;
+  /** One-off subtotal with tax, before discounts (each line taxed as a whole, as `taxOneOff` is). */
+  subtotalOneOffWithTax: Money;
+  /** Monthly subtotal with tax, before discounts (each line taxed as a whole, as `taxRecurring` is). */
+  subtotalRecurringWithTax: Money;
+  /** What one-off discounts take off the charge, tax included: `subtotalOneOffWithTax` − `discountsWithTax` + `deposit` = `dueNow`. */
+  discountsWithTax: Money;
+  /** What monthly discounts take off the charge, tax included: `subtotalRecurringWithTax` − `recurringDiscountsWithTax` = `monthly`. */
+  recurringDiscountsWithTax: Money;
 };
 
 /** Lifecycle: PLACED → PROVISIONING → ACTIVE, or CANCELLED (with a reason) before ACTIVE. */
@@ -458,6 +470,15 @@ export type Mutation = {
    * A product no longer sold refuses it (UNAVAILABLE); totals as at checkout, without promotions.
    */
   orderPlaceForSale: OrderPayload;
+  /**
+   * Assisted sales: staff with `cart:assist` (and `interaction:write`) check out a customer's open cart
+   * on the customer's behalf — a cart of an account in their acting brand and one of their segments,
+   * anything else is NOT_FOUND. It is checked out as the customer would (the catalog prices it as that
+   * account pays, promotions see an AGENT sale, the same userErrors as `cartCheckout`); the order is the
+   * customer's. The audit trail records the staff member as the actor, and the customer's interactions
+   * get an OUTBOUND entry by them naming the order.
+   */
+  cartCheckoutAssisted: OrderPayload;
 };
 
 
@@ -530,6 +551,11 @@ export type MutationOrderPlaceForSaleArgs = {
   input: OrderPlaceForSaleInput;
 };
 
+
+export type MutationCartCheckoutAssistedArgs = {
+  input: CartCheckoutAssistedInput;
+};
+
 export type ProductViewedInput = {
   productId: Scalars['ID']['input'];
 };
@@ -588,6 +614,23 @@ export type OrderPlaceForSaleInput = {
   idempotencyKey: Scalars['String']['input'];
   /** The staff member or partner user placing it. */
   actedBy: Scalars['ID']['input'];
+};
+
+/** Where an assisted sale happens; recorded on the customer's interaction. */
+export type AssistedSaleChannel =
+  /** Over the phone (the default). */
+  | 'PHONE'
+  /** In a store, with the customer present. */
+  | 'STORE';
+
+/** A customer's cart to check out on their behalf. */
+export type CartCheckoutAssistedInput = {
+  /** The customer's cart at the version read (no token: staff reach it by the account's brand and segment, e.g. through `customer(id) { carts }`). */
+  cart: CartRef;
+  /** Retrying with the same key returns the same order (and logs nothing again); another cart with a used key is refused. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Where the sale happens, for the interaction it is recorded as. */
+  channel?: InputMaybe<AssistedSaleChannel>;
 };
 
 /** An amount of money in a currency. */
@@ -822,6 +865,8 @@ export type ResolversTypes = {
   OrderSourceInput: OrderSourceInput;
   SaleOrderLineInput: SaleOrderLineInput;
   OrderPlaceForSaleInput: OrderPlaceForSaleInput;
+  AssistedSaleChannel: AssistedSaleChannel;
+  CartCheckoutAssistedInput: CartCheckoutAssistedInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -881,6 +926,7 @@ export type ResolversParentTypes = {
   OrderSourceInput: OrderSourceInput;
   SaleOrderLineInput: SaleOrderLineInput;
   OrderPlaceForSaleInput: OrderPlaceForSaleInput;
+  CartCheckoutAssistedInput: CartCheckoutAssistedInput;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -965,6 +1011,8 @@ export type CartLineResolvers<ContextType = CartContext, ParentType extends Reso
   oneOffPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   deposit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   available?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  recurringPriceWithTax?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  oneOffPriceWithTax?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 };
 
 export type CartTotalsResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartTotals'] = ResolversParentTypes['CartTotals']> = {
@@ -977,6 +1025,10 @@ export type CartTotalsResolvers<ContextType = CartContext, ParentType extends Re
   recurringDiscounts?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   dueNow?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   monthly?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  subtotalOneOffWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  subtotalRecurringWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  discountsWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  recurringDiscountsWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type OrderResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
@@ -1111,6 +1163,7 @@ export type MutationResolvers<ContextType = CartContext, ParentType extends Reso
   dropLinkRecover?: Resolver<ResolversTypes['DropLinkRecoverPayload'], ParentType, ContextType, RequireFields<MutationDropLinkRecoverArgs, 'input'>>;
   cartAssist?: Resolver<ResolversTypes['CartPayload'], ParentType, ContextType, RequireFields<MutationCartAssistArgs, 'input'>>;
   orderPlaceForSale?: Resolver<ResolversTypes['OrderPayload'], ParentType, ContextType, RequireFields<MutationOrderPlaceForSaleArgs, 'input'>>;
+  cartCheckoutAssisted?: Resolver<ResolversTypes['OrderPayload'], ParentType, ContextType, RequireFields<MutationCartCheckoutAssistedArgs, 'input'>>;
 };
 
 export type OrderSourceResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['OrderSource'] = ResolversParentTypes['OrderSource']> = {

@@ -45,6 +45,12 @@ export type Storefront = {
    * storefront's credentials (CORS). Set with `storefrontOriginsSet`.
    */
   allowedOrigins?: Maybe<Array<Scalars['String']['output']>>;
+  /**
+   * How prices are shown to this caller: INCLUDING_TAX for shoppers, consumer accounts, staff and
+   * partners; EXCLUDING_TAX for a signed-in business account (segments `smb`, `enterprise`). Every
+   * `displayAmount` follows it; both forms are always available.
+   */
+  taxDisplay: TaxDisplay;
 };
 
 /** One storefront's allowed browser origins, for the router's CORS answers. */
@@ -163,6 +169,17 @@ export type Price = {
   deposit?: Maybe<Money>;
   taxCategory: TaxCategory;
   priceList: PriceList;
+  /**
+   * Per unit, with the storefront's tax for the price's tax category (VAT of the storefront currency's
+   * country), rounded half-up to the cent: what the cart charges for it before discounts.
+   */
+  amountWithTax: Money;
+  /** Per unit, without tax: the same amount as `amount`. */
+  amountWithoutTax: Money;
+  /** The tax rate applied in `amountWithTax`, in percent (e.g. 23 for 23%). */
+  taxRate: Scalars['Float']['output'];
+  /** The form this caller should be shown: `amountWithTax`, or `amountWithoutTax` when `Storefront.taxDisplay` is EXCLUDING_TAX. */
+  displayAmount: Money;
 };
 
 /** Who a price list applies to, most specific first. */
@@ -579,6 +596,13 @@ export type AssortmentPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Whether the amounts a buyer is shown include tax. */
+export type TaxDisplay =
+  /** With the storefront's tax: shoppers and consumer accounts (what their cart charges). */
+  | 'INCLUDING_TAX'
+  /** Without tax: business accounts (segments `smb` and `enterprise`), who reclaim VAT. */
+  | 'EXCLUDING_TAX';
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -880,10 +904,10 @@ export type ResolversTypes = {
   BillingInterval: BillingInterval;
   TaxCategory: TaxCategory;
   Price: ResolverTypeWrapper<PriceView>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   PriceListScope: PriceListScope;
   PriceList: ResolverTypeWrapper<PriceListView>;
   Store: ResolverTypeWrapper<StoreView>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   StoreAddress: ResolverTypeWrapper<StoreAddress>;
   ProductFilter: ProductFilter;
   ProductSort: ProductSort;
@@ -915,6 +939,7 @@ export type ResolversTypes = {
   CategoryPayload: ResolverTypeWrapper<Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversTypes['Category']> }>;
   StorefrontPayload: ResolverTypeWrapper<Omit<StorefrontPayload, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
   AssortmentPayload: ResolverTypeWrapper<Omit<AssortmentPayload, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
+  TaxDisplay: TaxDisplay;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -948,9 +973,9 @@ export type ResolversParentTypes = {
   ProductAttribute: ProductAttribute;
   Image: Image;
   Price: PriceView;
+  Float: Scalars['Float']['output'];
   PriceList: PriceListView;
   Store: StoreView;
-  Float: Scalars['Float']['output'];
   StoreAddress: StoreAddress;
   ProductFilter: ProductFilter;
   ProductConnection: ProductConnectionView;
@@ -1044,6 +1069,7 @@ export type StorefrontResolvers<ContextType = CatalogContext, ParentType extends
   currencyCode?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   allowedOrigins?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  taxDisplay?: Resolver<ResolversTypes['TaxDisplay'], ParentType, ContextType>;
 };
 
 export type StorefrontOriginsResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['StorefrontOrigins'] = ResolversParentTypes['StorefrontOrigins']> = {
@@ -1108,6 +1134,10 @@ export type PriceResolvers<ContextType = CatalogContext, ParentType extends Reso
   deposit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   taxCategory?: Resolver<ResolversTypes['TaxCategory'], ParentType, ContextType>;
   priceList?: Resolver<ResolversTypes['PriceList'], ParentType, ContextType>;
+  amountWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amountWithoutTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  taxRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  displayAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type PriceListResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['PriceList'] = ResolversParentTypes['PriceList']> = {

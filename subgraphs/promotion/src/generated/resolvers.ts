@@ -250,6 +250,15 @@ export type CampaignKpis = {
   revenue: Money;
   /** converted ÷ targeted, 0..1. */
   conversionRate: Scalars['Float']['output'];
+  /**
+   * What converting orders charge every month after discounts, tax included (a plan sale's monthly fee).
+   * `revenue` above is only what they charged at once (one-off charges and deposits), so a plan sale adds 0 there.
+   */
+  monthlyRevenue: Money;
+  /** First-period revenue: what converting orders charged at once plus their first month's charge (`revenue` + `monthlyRevenue`). */
+  firstPeriodRevenue: Money;
+  /** Annualised recurring revenue: 12 × `monthlyRevenue`. One-off charges are not included. */
+  annualisedRevenue: Money;
 };
 
 /** An outbound marketing campaign of one storefront. */
@@ -1319,6 +1328,9 @@ export type CampaignKpisResolvers<ContextType = PromotionContext, ParentType ext
   converted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   conversionRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  monthlyRevenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  firstPeriodRevenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  annualisedRevenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type CampaignResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Campaign'] = ResolversParentTypes['Campaign'], FederationReferenceType extends FederationReferenceTypes['Campaign'] = FederationReferenceTypes['Campaign']> = {

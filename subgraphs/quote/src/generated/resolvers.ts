@@ -206,6 +206,10 @@ export type QuoteLine = {
   discountOneOff: Money;
   /** What the line's own discount and its share of the quote discount take off its monthly amount (tax-exclusive; promotions are in the totals). */
   discountRecurring: Money;
+  /** Unit monthly price with the storefront's tax for the line's tax category, when priced (rounded half-up to the cent). */
+  recurringPriceWithTax?: Maybe<Money>;
+  /** Unit one-off price with the storefront's tax, when priced (rounded half-up to the cent). Deposits are never taxed. */
+  oneOffPriceWithTax?: Maybe<Money>;
 };
 
 /** A quote's totals: subtotals and discounts tax-exclusive; due now and monthly with tax. */
@@ -229,6 +233,14 @@ export type QuoteTotals = {
   dueNow: Money;
   /** Due each month: recurring − discounts + tax. */
   monthly: Money;
+  /** One-off subtotal with tax, before discounts (each line taxed as a whole). */
+  subtotalOneOffWithTax: Money;
+  /** Monthly subtotal with tax, before discounts (each line taxed as a whole). */
+  subtotalRecurringWithTax: Money;
+  /** What one-off discounts take off the charge, tax included: `subtotalOneOffWithTax` − `discountsWithTax` + `deposit` = `dueNow`. */
+  discountsWithTax: Money;
+  /** What monthly discounts take off the charge, tax included: `subtotalRecurringWithTax` − `recurringDiscountsWithTax` = `monthly`. */
+  recurringDiscountsWithTax: Money;
 };
 
 /** A page of quotes. */
@@ -1709,6 +1721,8 @@ export type QuoteLineResolvers<ContextType = QuoteContext, ParentType extends Re
   deposit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   discountOneOff?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   discountRecurring?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  recurringPriceWithTax?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  oneOffPriceWithTax?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 };
 
 export type QuoteTotalsResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteTotals'] = ResolversParentTypes['QuoteTotals']> = {
@@ -1721,6 +1735,10 @@ export type QuoteTotalsResolvers<ContextType = QuoteContext, ParentType extends 
   taxRecurring?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   dueNow?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   monthly?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  subtotalOneOffWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  subtotalRecurringWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  discountsWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  recurringDiscountsWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type QuoteConnectionResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteConnection'] = ResolversParentTypes['QuoteConnection']> = {
