@@ -50,6 +50,7 @@ export * from './sign-in-guard.js';
 export * from './signed-token.js';
 export * from './sql-counter.js';
 export * from './staff-directory.js';
+export * from './stream-consumer.js';
 export * from './subgraph.js';
 export * from './targets.js';
 export * from './totals.js';
