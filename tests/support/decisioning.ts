@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { seedId } from '@dcrm/kit';
 import { expect } from 'vitest';
 import type { Stack } from '../../stack/src/stack.js';
 import { dbRows } from './brand-matrix.js';
-import { client, KEYS, type Response, registerCustomer, testIp } from './stack.js';
+import { client, KEYS, type Response, registerCustomer, signIn, testIp } from './stack.js';
 
 type Gql = (query: string, variables?: Record<string, unknown>) => Promise<Response>;
 
@@ -77,4 +78,21 @@ export async function until(check: () => Promise<boolean>, what: string, tries =
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`gave up waiting: ${what}`);
+}
+
+/** A new Volt staff member in the Marketing group (promotion:read/write) for the given segments only, signed in. */
+export async function marketer(stack: Stack, admin: Gql, segments: string[]): Promise<Gql> {
+  const email = `marketer-${randomUUID().slice(0, 8)}@volt.example`;
+  const password = 'marketer-password-2026!';
+  const made = await admin(
+    'mutation ($input: StaffCreateInput!) { staffCreate(input: $input) { oneTimePassword userErrors { code message } } }',
+    { input: { email, name: 'Marketer', segments, accessGroupIds: [seedId('access-group', 'marketing')] } },
+  );
+  const oneTime = made.body.data?.staffCreate.oneTimePassword;
+  if (!oneTime) throw new Error(`staffCreate failed: ${JSON.stringify(made.body)}`);
+  const anonymous = client(stack.router.handler, undefined, { 'x-forwarded-for': testIp() });
+  await anonymous('mutation ($input: PasswordChangeInput!) { staffPasswordChange(input: $input) { ok } }', {
+    input: { email, currentPassword: oneTime, newPassword: password },
+  });
+  return (await signIn(stack.router.handler, 'staffLogin', email, undefined, password)).gql;
 }
