@@ -74,12 +74,12 @@ describe('decisioning reads', () => {
     expect(ids(await as.voltManager(RULES), 'decisionRules')).toContain(voltRule.id);
     expect(ids(await as.nimbusAgent(RULES), 'decisionRules')).not.toContain(voltRule.id);
     expect(ids(await as.regionalInNimbus(RULES), 'decisionRules')).not.toContain(voltRule.id);
-    const typeNames = async (gql: Gql) => ((await gql(TYPES)).body.data?.eventTypes as { name: string }[]).map((t) => t.name);
+    const typeNames = async (gql: Gql) => (((await gql(TYPES)).body.data?.eventTypes ?? []) as { name: string }[]).map((t) => t.name);
     expect(await typeNames(as.voltManager)).toContain(voltType);
     expect(await typeNames(as.nimbusAgent)).not.toContain(voltType);
     expect(await typeNames(as.nimbusAgent)).toContain('DATA_USAGE');
     const ruleIds = async (gql: Gql) =>
-      ((await gql(KPIS)).body.data?.decisionKpis.byRule as { rule: { id: string } | null }[]).map((k) => k.rule?.id);
+      (((await gql(KPIS)).body.data?.decisionKpis.byRule ?? []) as { rule: { id: string } | null }[]).map((k) => k.rule?.id);
     expect(await ruleIds(as.voltManager)).toContain(voltRule.id);
     expect(await ruleIds(as.nimbusAgent)).not.toContain(voltRule.id);
     expect(await ruleIds(as.consumerMarketer)).toContain(voltRule.id);

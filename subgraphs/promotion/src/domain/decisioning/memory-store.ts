@@ -1,13 +1,4 @@
-import {
-  CLAIM_LEASE_MS,
-  type ClaimAnswer,
-  DONE_TTL_MS,
-  FEATURE_HOURS,
-  type HotStore,
-  hourOf,
-  type Reservation,
-  type ReserveAnswer,
-} from './store.js';
+import { CLAIM_LEASE_MS, type ClaimAnswer, DONE_TTL_MS, FEATURE_HOURS, type HotStore, hourOf, type ReserveAnswer } from './store.js';
 import type { Features } from './types.js';
 
 type Claim = { value: string; until: number };
