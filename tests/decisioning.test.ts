@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows } from './support/brand-matrix.js';
+import { parseExposition, total } from './support/prometheus.js';
 import { customerWithMobile, customType, decisionRows, decisionRule, event, INGEST, privateKey } from './support/decisioning.js';
 import { client, KEYS, productId, registerCustomer, STOREFRONT_IDS, signIn, startTestStack, testIp } from './support/stack.js';
 
@@ -60,6 +62,13 @@ describe('ingestion', () => {
     const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'decide' });
     const producer = `bad-${randomUUID().slice(0, 8)}`;
     const good = event(type, customer.id, { value: 2 }, producer);
+    const rejected = async (reason: string) =>
+      total(parseExposition((await request(stack.router.handler).get('/metrics')).text), 'dcrm_decisioning_events_total', {
+        path: 'MUTATION',
+        status: 'REJECTED',
+        reason,
+      });
+    const invalidBefore = await rejected('INVALID_PAYLOAD');
     const res = results(
       await ingest(INGEST, {
         events: [
@@ -85,6 +94,8 @@ describe('ingestion', () => {
       'ACCEPTED',
     ]);
     expect((await decisionRows(stack, producer)).map((r) => r.event_id)).toEqual([good.eventId]);
+    // Counted by reason on the promotion subgraph's metrics.
+    expect((await rejected('INVALID_PAYLOAD')) - invalidBefore).toBe(2);
     // No rule for the type: an explicit NO_ACTION, recorded with its reason.
     expect(res[7].outcome).toBe('NO_ACTION');
     // Over the batch bound: refused as a whole.
