@@ -3,8 +3,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows } from './support/brand-matrix.js';
-import { parseExposition, total } from './support/prometheus.js';
 import { customerWithMobile, customType, decisionRows, decisionRule, event, INGEST, privateKey } from './support/decisioning.js';
+import { parseExposition, total } from './support/prometheus.js';
 import { client, KEYS, productId, registerCustomer, STOREFRONT_IDS, signIn, startTestStack, testIp } from './support/stack.js';
 
 /**

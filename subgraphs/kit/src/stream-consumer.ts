@@ -45,14 +45,16 @@ export async function startStreamConsumer(options: StreamConsumerOptions): Promi
   const blockMs = options.blockMs ?? 500;
   const minIdleMs = options.minIdleMs ?? 30_000;
   const reclaimEveryMs = options.reclaimEveryMs ?? 10_000;
-  try {
-    await redis.xgroup('CREATE', options.stream, options.group, '0', 'MKSTREAM');
-  } catch (error) {
-    if (!String((error as Error).message).includes('BUSYGROUP')) {
-      redis.disconnect();
-      throw error;
+  // Created (idempotently) by the loop, so a Redis away at start delays reading, not the process's start.
+  let grouped = false;
+  const ensureGroup = async () => {
+    try {
+      await redis.xgroup('CREATE', options.stream, options.group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
     }
-  }
+    grouped = true;
+  };
 
   const handle = async (entries: StreamEntry[]) => {
     if (entries.length === 0) return;
@@ -85,6 +87,7 @@ export async function startStreamConsumer(options: StreamConsumerOptions): Promi
   const loop = async () => {
     while (!stopping) {
       try {
+        if (!grouped) await ensureGroup();
         if (Date.now() - lastReclaim >= reclaimEveryMs) {
           lastReclaim = Date.now();
           await reclaim();
@@ -105,6 +108,8 @@ export async function startStreamConsumer(options: StreamConsumerOptions): Promi
         await handle(entries.map(([id, fields]) => ({ id, fields: fields ?? [], reclaimed: false })));
       } catch (error) {
         if (stopping) break;
+        // The stream (and its group) may have been deleted: create them again on the next turn.
+        if (String((error as Error).message).includes('NOGROUP')) grouped = false;
         // The batch stays pending and is reclaimed; wait a little so an outage is not a busy loop.
         log.error({ err: error, stream: options.stream }, 'stream batch not handled');
         await new Promise((resolve) => setTimeout(resolve, 500));
@@ -115,8 +120,10 @@ export async function startStreamConsumer(options: StreamConsumerOptions): Promi
   return {
     async stop() {
       stopping = true;
-      await running;
+      // The batch in hand is finished and acknowledged; a read blocked on an absent Redis is cut short.
+      const settled = await Promise.race([running.then(() => true), new Promise((r) => setTimeout(r, blockMs + 2_000, false))]);
       redis.disconnect();
+      if (!settled) await running;
     },
   };
 }
