@@ -36,7 +36,7 @@ describe('channel choice', () => {
       const sub = subscribeLive(live, 'subscription { offerReceived { id title source product { id price { amount { amount } } } } }');
       await eventually(() => stack.router.liveStats().subscriptions === 1);
       const res = await ingest(INGEST, { events: [event(type, online.id), event(type, offline.id)] });
-      const [a, b] = res.body.data?.eventsIngest.results;
+      const [a, b] = res.body.data?.eventsIngest.results ?? [];
       expect([a.outcome, b.outcome]).toEqual(['ACTION', 'ACTION']);
       await sub.until(() => sub.results.length > 0);
       expect(sub.results[0].data?.offerReceived).toMatchObject({
