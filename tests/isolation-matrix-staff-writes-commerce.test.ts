@@ -486,6 +486,10 @@ const COVERED = {
     'campaignCreate',
     'campaignSchedule',
     'campaignUpdate',
+    // Decisioning's rules and event types: isolation-matrix-decisioning.test.ts.
+    'decisionRuleCreate',
+    'decisionRuleUpdate',
+    'eventTypeDefine',
     'offerCreate',
     'offerRuleCreate',
     'offerRuleUpdate',

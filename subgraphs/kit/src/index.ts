@@ -52,6 +52,7 @@ export * from './signed-token.js';
 export * from './sql-counter.js';
 export * from './staff-directory.js';
 export * from './staff-grants.js';
+export * from './stream-consumer.js';
 export * from './subgraph.js';
 export * from './targets.js';
 export * from './team-manager.js';

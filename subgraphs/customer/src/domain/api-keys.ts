@@ -18,7 +18,7 @@ export type ApiKeyGrant = {
 export type CreatedKey = { apiKey: IApiKey; secret: string };
 
 /** What a private key may be granted; partners may grant their keys only the partner-safe ones. */
-export const PRIVATE_KEY_SCOPES = ['customer:lookup', 'customer:read', 'interaction:write', 'nps:read', 'ticket:create'];
+export const PRIVATE_KEY_SCOPES = ['customer:lookup', 'customer:read', 'events:write', 'interaction:write', 'nps:read', 'ticket:create'];
 const PARTNER_KEY_SCOPES = ['customer:read', 'interaction:write'];
 
 const newSecret = (kind: KeyKind) => randomToken(kind === 'PUBLIC' ? 'dcrm_pk' : 'dcrm_sk');

@@ -4,6 +4,8 @@ import { type IOffer, Offer, type OfferSource } from '../entities/index.js';
 
 /** An offer to write: personal (customerId with the account's segment and partner) or public (customerId null). */
 export type NewOffer = {
+  /** Given when the caller must know the id before the offer is written (a decision names its offer). */
+  id?: string;
   storefrontId: string;
   customerId: string | null;
   segment: string | null;
@@ -51,7 +53,7 @@ const COLUMNS = [
 ];
 
 const row = (o: NewOffer): unknown[] => [
-  newId(),
+  o.id ?? newId(),
   o.storefrontId,
   o.customerId,
   o.segment,

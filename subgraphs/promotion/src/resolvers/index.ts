@@ -1,8 +1,15 @@
 import { mergeResolvers } from '@dcrm/kit';
 import { campaignResolvers } from './campaigns.js';
 import type { PromotionResolvers } from './context.js';
+import { decisioningResolvers } from './decisioning.js';
 import { evaluationResolvers } from './evaluation.js';
 import { offerResolvers } from './offers.js';
 import { promotionResolvers } from './promotions.js';
 
-export const resolvers: PromotionResolvers = mergeResolvers(promotionResolvers, evaluationResolvers, campaignResolvers, offerResolvers);
+export const resolvers: PromotionResolvers = mergeResolvers(
+  promotionResolvers,
+  evaluationResolvers,
+  campaignResolvers,
+  offerResolvers,
+  decisioningResolvers,
+);
