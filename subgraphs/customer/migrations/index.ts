@@ -15,6 +15,7 @@ import { Migration20261201350ContractRenewalTemplate } from './20261201-350-cont
 import { Migration20261201401Teams } from './20261201-401-teams.js';
 import { Migration20261201402StaffTemplates } from './20261201-402-staff-templates.js';
 import { Migration20261201451TicketReplyTemplate } from './20261201-451-ticket-reply-template.js';
+import { Migration20261202301QuoteCustomerTemplates } from './20261202-301-quote-customer-templates.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   { name: '20261201-401-teams', class: Migration20261201401Teams },
   { name: '20261201-402-staff-templates', class: Migration20261201402StaffTemplates },
   { name: '20261201-451-ticket-reply-template', class: Migration20261201451TicketReplyTemplate },
+  { name: '20261202-301-quote-customer-templates', class: Migration20261202301QuoteCustomerTemplates },
 ];

@@ -1,9 +1,17 @@
 import { byId, groupedBy, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createContractLoaders } from './contract-loaders.js';
+import { acceptancesOf } from './domain/acceptance.js';
 import { listQuotes, visibleQuotes } from './domain/quotes.js';
 import type { QuoteServices } from './domain/services.js';
-import { type IQuote, type IQuoteLine, linesOf } from './entities/index.js';
+import {
+  ContractTemplate,
+  type IContractTemplate,
+  type IQuote,
+  type IQuoteAcceptance,
+  type IQuoteLine,
+  linesOf,
+} from './entities/index.js';
 
 /** At most this many quotes per account are read at once for `Customer.quotes` (later pages page in SQL). */
 export const CUSTOMER_QUOTES_LIMIT = 500;
@@ -23,6 +31,16 @@ export function createQuoteLoaders(em: EntityManager, principal: Principal, serv
     customerQuotes: groupedBy<IQuote>(
       (ids) => listQuotes(em, principal, { customerIds: ids, after: null, limit: CUSTOMER_QUOTES_LIMIT }),
       (q) => q.customerId as string,
+    ),
+    // The acceptance of each revision (`Quote.order`, `.contract`, `.acceptance`); the quote was loaded within the caller's scope.
+    acceptance: byId<IQuoteAcceptance>(
+      (ids) => acceptancesOf(em, ids),
+      (a) => a.quoteId,
+    ),
+    // Contract templates named by quotes of the caller's storefront (`Quote.contractTerms`).
+    contractTemplate: byId<IContractTemplate>(
+      (ids) => em.find(ContractTemplate, { id: { $in: [...ids] }, storefrontId: principal.storefrontId ?? undefined }),
+      (t) => t.id,
     ),
     lines: groupedBy<IQuoteLine>(
       (ids) => linesOf(em, ids),

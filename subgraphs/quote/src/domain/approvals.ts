@@ -100,6 +100,8 @@ export async function quoteSubmit(ctx: WriteCtx, id: string, version: number): P
       requestedBy: ctx.principal.id,
     });
   quote.status = asks.length ? 'SUBMITTED' : 'APPROVED';
+  quote.submittedBy = ctx.principal.id;
+  quote.submittedByKind = ctx.principal.kind;
   quote.updatedAt = new Date();
   const result = await saved(ctx, quote);
   if (result.ok && asks.length) await notifyApprovers(ctx, quote, asks);
@@ -138,6 +140,8 @@ export async function quoteDecide(ctx: WriteCtx, input: DecisionArgs, decision: 
   if (done) quote.status = decision;
   quote.updatedAt = new Date();
   const result = await saved(ctx, quote);
-  if (result.ok && done) await notifyDecided(ctx, quote, approval.requestedBy ?? null, decision, comment);
+  // Staff submitters are told here; customers by the quote's notify rules (quote-notify-rules.ts).
+  const staffSubmitter = quote.submittedByKind !== 'customer' && quote.submittedByKind !== 'partner';
+  if (result.ok && done && staffSubmitter) await notifyDecided(ctx, quote, approval.requestedBy ?? null, decision, comment);
   return result;
 }

@@ -1,0 +1,39 @@
+import type { NotifyRow, NotifyRule, TotalsData } from '@dcrm/kit';
+
+const day = (value: unknown) => (value ? new Date(value as string | Date).toISOString().slice(0, 10) : null);
+const money = (row: NotifyRow, field: 'dueNow' | 'monthly') => `${(row.totals as TotalsData)[field]} ${row.currencyCode as string}`;
+
+/** The customer who submitted the quote (self-care), or nobody. */
+const customerSubmitter = (row: NotifyRow) =>
+  row.submittedByKind === 'customer' && row.submittedBy === row.customerId ? { customerId: row.customerId as string } : null;
+
+/**
+ * What quote changes tell customers (kit notify-on-change.ts), in the transaction of the change and sent
+ * after commit: a quote the customer submitted approved (also when no rule asked for approval) or rejected,
+ * and a quote accepted — by them or on their behalf — with its order placed. Staff submitters are told by
+ * approval routing (`quote.decided`).
+ */
+export const quoteNotifyRules: NotifyRule[] = [
+  {
+    entity: 'Quote',
+    on: 'update',
+    fields: ['status'],
+    template: 'quote.customerDecided',
+    recipients: (row) => (row.status === 'APPROVED' || row.status === 'REJECTED' ? customerSubmitter(row) : null),
+    variables: (row) => ({
+      quoteNumber: row.number as string,
+      decision: String(row.status).toLowerCase(),
+      validUntil: row.status === 'APPROVED' ? day(row.validUntil) : null,
+      dueNow: money(row, 'dueNow'),
+      monthly: money(row, 'monthly'),
+    }),
+  },
+  {
+    entity: 'Quote',
+    on: 'update',
+    fields: ['status'],
+    template: 'quote.customerAccepted',
+    recipients: (row) => (row.status === 'ACCEPTED' && row.customerId ? { customerId: row.customerId as string } : null),
+    variables: (row) => ({ quoteNumber: row.number as string, dueNow: money(row, 'dueNow'), monthly: money(row, 'monthly') }),
+  },
+];
