@@ -159,4 +159,29 @@ describe('quoteAccept', () => {
     expect(byPartner).toMatchObject({ status: 'ACCEPTED', acceptance: { acceptedByKind: 'partner' } });
     expect(await ordersOf(partnered.id)).toMatchObject([{ customer_id: NIAMH, source_kind: 'QUOTE' }]);
   });
+
+  it('an acceptance a crash left begun is completed by the sweep; a crash after the order was placed orders nothing twice', async () => {
+    const quote = await approvedQuote(as.aoife, {});
+    const [{ revision }] = await sql('quote', 'select revision from "quote"."quote" where id = ?', [quote.id]);
+    const key = randomUUID();
+    // Begun two minutes ago, before the cart was asked: the process died there.
+    await sql(
+      'quote',
+      `insert into "quote"."quote_acceptance" (quote_id, storefront_id, idempotency_key, order_key, status, actor_kind, actor_id, started_at)
+       values (?, ?, ?, ?, 'PENDING', 'customer', ?, now() - interval '2 minutes')`,
+      [quote.id, seedId('storefront', 'volt'), key, `quote:${quote.id}:r${revision}`, AOIFE],
+    );
+    const quoteSubgraph = stack.subgraphs.find((s) => s.definition.name === 'quote') as Stack['subgraphs'][number];
+    await quoteSubgraph.server.tasks['contract:renewal-sweep']?.();
+    const [order] = await ordersOf(quote.id);
+    expect(await sql('quote', 'select status from "quote"."quote" where id = ?', [quote.id])).toEqual([{ status: 'ACCEPTED' }]);
+    // Now as if the recording transaction had rolled back after the cart placed the order.
+    await sql('quote', `update "quote"."quote" set status = 'APPROVED' where id = ?`, [quote.id]);
+    await sql('quote', `update "quote"."quote_acceptance" set status = 'PENDING', order_id = null, accepted_at = null where quote_id = ?`, [
+      quote.id,
+    ]);
+    const retried = succeeded(await accept(as.aoife, quote, key), 'quoteAccept').quote;
+    expect(retried).toMatchObject({ status: 'ACCEPTED', order: { id: order?.id } });
+    expect(await ordersOf(quote.id)).toHaveLength(1);
+  });
 });
