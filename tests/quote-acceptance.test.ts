@@ -10,7 +10,7 @@ import { customerId, productId, type Response, signIn, startTestStack } from './
  * → an order in the cart with the QUOTE source at the quote's prices and totals (its approved discount
  * honoured) and, for a quote with contract terms, a contract waiting for approval; the same key again →
  * the same order; an expired quote → QUOTE_EXPIRED and nothing ordered; staff (assisted sale) and a
- * partner for its account accept too; customers who submitted are told of the decision.
+ * partner for its account accept too; customers and partner users who submitted are told of the decision.
  */
 let stack: Stack;
 type Gql = (query: string, variables?: Record<string, unknown>) => Promise<Response>;
@@ -158,6 +158,18 @@ describe('quoteAccept', () => {
     const byPartner = succeeded(await accept(as.connectify, partnered), 'quoteAccept').quote;
     expect(byPartner).toMatchObject({ status: 'ACCEPTED', acceptance: { acceptedByKind: 'partner' } });
     expect(await ordersOf(partnered.id)).toMatchObject([{ customer_id: NIAMH, source_kind: 'QUOTE' }]);
+    // The partner user who submitted it is told by email: approved, then accepted.
+    const [{ number }] = await sql('quote', 'select number from "quote"."quote" where id = ?', [partnered.id]);
+    const told = await sql(
+      'customer',
+      `select s.template_key, s.channel, s.status, s.recipient from "customer"."notification_sent" s
+       join "customer"."partner_user" u on u.id = s.partner_user_id where u.email = ? and s.body like ? order by s.created_at, s.template_key`,
+      ['ops@connectify.example', `%${number}%`],
+    );
+    expect(told).toEqual([
+      { template_key: 'quote.customerDecided', channel: 'EMAIL', status: 'SENT', recipient: 'ops@connectify.example' },
+      { template_key: 'quote.customerAccepted', channel: 'EMAIL', status: 'SENT', recipient: 'ops@connectify.example' },
+    ]);
   });
 
   it('an acceptance a crash left begun is completed by the sweep; a crash after the order was placed orders nothing twice', async () => {

@@ -4,6 +4,7 @@ import {
   fail,
   isServiceUnavailable,
   loggerFor,
+  type NotifyRow,
   newId,
   ok,
   placeSaleOrder,
@@ -13,6 +14,7 @@ import {
 } from '@dcrm/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { notifyPartnerSubmitter } from '../clients/partner-notify.js';
 import {
   ContractTemplate,
   type IQuote,
@@ -24,6 +26,7 @@ import {
 } from '../entities/index.js';
 import { contractLines, saleLines } from './acceptance-lines.js';
 import { createContractFromAcceptance } from './contracts.js';
+import { decisionVariables } from './quote-notify-rules.js';
 import type { QuoteServices } from './services.js';
 
 const log = loggerFor('quote-acceptance');
@@ -99,8 +102,15 @@ export async function completeAcceptance(em: EntityManager, services: QuoteServi
     await enqueueEvent(tx, 'quote', { id: event.eventId, type: EVENTS.quoteAccepted, payload: event, at: now });
     return { quote: row, event };
   });
-  if (done.event)
+  if (done.event) {
     await publishCommitted(em, services.bus, [{ id: done.event.eventId, type: EVENTS.quoteAccepted, payload: done.event }], now);
+    await notifyPartnerSubmitter(
+      services.peers,
+      done.quote,
+      'quote.customerAccepted',
+      decisionVariables(done.quote as unknown as NotifyRow),
+    );
+  }
   return ok(done.quote);
 }
 

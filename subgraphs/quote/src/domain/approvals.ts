@@ -1,5 +1,6 @@
-import { actingStorefront, fail, hasScope, isUuid, ok, type Result, type RuleInput, validateRules } from '@dcrm/kit';
+import { actingStorefront, fail, hasScope, isUuid, type NotifyRow, ok, type Result, type RuleInput, validateRules } from '@dcrm/kit';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { notifyPartnerSubmitter } from '../clients/partner-notify.js';
 import { type IQuote, type IQuoteApproval, linesOf, Quote, QuoteApproval, QuoteApprovalRuleSet } from '../entities/index.js';
 import { isExpired, quoteScope } from './access.js';
 import { approversFor, notifyApprovers, notifyDecided } from './approval-routing.js';
@@ -14,6 +15,7 @@ import {
 } from './approval-rules.js';
 import { f } from './quote-checks.js';
 import { mayWrite, type WriteCtx } from './quote-context.js';
+import { decisionVariables, partnerTemplate } from './quote-notify-rules.js';
 
 type ConditionArg = { path: string; operator: string; value?: string | null; values?: string[] | null };
 export type RuleArg = {
@@ -105,8 +107,13 @@ export async function quoteSubmit(ctx: WriteCtx, id: string, version: number): P
   quote.updatedAt = new Date();
   const result = await saved(ctx, quote);
   if (result.ok && asks.length) await notifyApprovers(ctx, quote, asks);
+  if (result.ok && !asks.length) await tellPartner(ctx, quote);
   return result;
 }
+
+/** A partner user who submitted the quote is told of the decision (customers by the notify rules). */
+const tellPartner = (ctx: WriteCtx, quote: IQuote) =>
+  notifyPartnerSubmitter(ctx.services.peers, quote, partnerTemplate(quote.status), decisionVariables(quote as unknown as NotifyRow));
 
 const rank = (a: IQuoteApproval) => APPROVAL_LEVELS.indexOf(a.level as ApprovalLevel);
 
@@ -143,5 +150,6 @@ export async function quoteDecide(ctx: WriteCtx, input: DecisionArgs, decision: 
   // Staff submitters are told here; customers by the quote's notify rules (quote-notify-rules.ts).
   const staffSubmitter = quote.submittedByKind !== 'customer' && quote.submittedByKind !== 'partner';
   if (result.ok && done && staffSubmitter) await notifyDecided(ctx, quote, approval.requestedBy ?? null, decision, comment);
+  if (result.ok && done) await tellPartner(ctx, quote);
   return result;
 }

@@ -1,7 +1,7 @@
 import type { NotifyRow, NotifyRule, TotalsData } from '@dcrm/kit';
 
-const day = (value: unknown) => (value ? new Date(value as string | Date).toISOString().slice(0, 10) : null);
-const money = (row: NotifyRow, field: 'dueNow' | 'monthly') => `${(row.totals as TotalsData)[field]} ${row.currencyCode as string}`;
+export const day = (value: unknown) => (value ? new Date(value as string | Date).toISOString().slice(0, 10) : null);
+export const money = (row: NotifyRow, field: 'dueNow' | 'monthly') => `${(row.totals as TotalsData)[field]} ${row.currencyCode as string}`;
 
 /** The customer who submitted the quote (self-care), or nobody. */
 const customerSubmitter = (row: NotifyRow) =>
@@ -20,13 +20,7 @@ export const quoteNotifyRules: NotifyRule[] = [
     fields: ['status'],
     template: 'quote.customerDecided',
     recipients: (row) => (row.status === 'APPROVED' || row.status === 'REJECTED' ? customerSubmitter(row) : null),
-    variables: (row) => ({
-      quoteNumber: row.number as string,
-      decision: String(row.status).toLowerCase(),
-      validUntil: row.status === 'APPROVED' ? day(row.validUntil) : null,
-      dueNow: money(row, 'dueNow'),
-      monthly: money(row, 'monthly'),
-    }),
+    variables: (row) => decisionVariables(row),
   },
   {
     entity: 'Quote',
@@ -34,6 +28,21 @@ export const quoteNotifyRules: NotifyRule[] = [
     fields: ['status'],
     template: 'quote.customerAccepted',
     recipients: (row) => (row.status === 'ACCEPTED' && row.customerId ? { customerId: row.customerId as string } : null),
-    variables: (row) => ({ quoteNumber: row.number as string, dueNow: money(row, 'dueNow'), monthly: money(row, 'monthly') }),
+    variables: (row) => decisionVariables(row),
   },
 ];
+
+/** The variables of `quote.customerDecided` / `quote.customerAccepted` for a quote (also told to a partner who submitted it). */
+export const decisionVariables = (quote: NotifyRow): Record<string, string | null> =>
+  quote.status === 'ACCEPTED'
+    ? { quoteNumber: quote.number as string, dueNow: money(quote, 'dueNow'), monthly: money(quote, 'monthly') }
+    : {
+        quoteNumber: quote.number as string,
+        decision: String(quote.status).toLowerCase(),
+        validUntil: quote.status === 'APPROVED' ? day(quote.validUntil) : null,
+        dueNow: money(quote, 'dueNow'),
+        monthly: money(quote, 'monthly'),
+      };
+
+/** Tells a partner user who submitted the quote of its new status (APPROVED, REJECTED or ACCEPTED), after commit. */
+export const partnerTemplate = (status: string) => (status === 'ACCEPTED' ? 'quote.customerAccepted' : 'quote.customerDecided');
