@@ -1,29 +1,16 @@
 import { actingStorefront, Checks, fail, isUuid, ok, type Result, segmentsOf } from '@dcrm/kit';
-import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { accountFor } from '../clients/accounts.js';
 import { storefrontFacts } from '../clients/catalog.js';
-import { ContractTemplate, type IQuote, type IQuoteLine, linesOf, Quote, QuoteLine } from '../entities/index.js';
+import { type IQuote, type IQuoteLine, linesOf, Quote } from '../entities/index.js';
 import { quoteScope } from './access.js';
-import {
-  checkDiscount,
-  type DiscountArg,
-  draftLines,
-  type LineArg,
-  type LineDraft,
-  MAX_LINES,
-  type PricedDraft,
-  storedDrafts,
-} from './lines.js';
+import { checkDiscount, type DiscountArg, draftLines, type LineArg, type LineDraft, MAX_LINES, storedDrafts } from './lines.js';
 import type { Discount } from './pricing.js';
 import { checkCodes, checkProspect, checkValidity, codeErrors, f, type ProspectArg, staffOnly } from './quote-checks.js';
 import { isStaff, mayWrite, priceQuote, type WriteCtx } from './quote-context.js';
+import { activeTemplate, applyLines, save } from './quote-persist.js';
 import { newRevision } from './revisions.js';
 
 const DAY = 86_400_000;
-
-/** A contract template of the storefront that new contracts may still be made from. */
-const activeTemplate = async (ctx: WriteCtx, storefrontId: string, id: string) =>
-  !!(await ctx.em.findOne(ContractTemplate, { id, storefrontId, active: true }, { fields: ['id'] }));
 
 export type QuoteCreateArgs = {
   customerId?: string | null;
@@ -37,45 +24,6 @@ export type QuoteCreateArgs = {
   internalNote?: string | null;
   contractTemplateId?: string | null;
 };
-
-/** Writes priced lines onto their entities (new ones created), the others of the quote removed. */
-function applyLines(ctx: WriteCtx, quote: IQuote, stored: IQuoteLine[], priced: PricedDraft[]) {
-  const byId = new Map(stored.map((l) => [l.id, l]));
-  const kept = new Set(priced.map((l) => l.id));
-  for (const line of stored) if (!kept.has(line.id)) ctx.em.remove(line);
-  priced.forEach((l, position) => {
-    const snapshot = {
-      position,
-      name: l.name,
-      kind: l.kind,
-      quantity: l.quantity,
-      discountType: l.discountType,
-      discountValue: l.discountValue,
-      recurringPrice: l.recurring,
-      oneOffPrice: l.oneOff,
-      deposit: l.deposit,
-      taxCategory: l.taxCategory,
-      discountOneOff: l.discountOneOff ?? '0.00',
-      discountRecurring: l.discountRecurring ?? '0.00',
-      promotionOneOff: l.promotionOneOff ?? '0.00',
-      promotionRecurring: l.promotionRecurring ?? '0.00',
-    };
-    const line = byId.get(l.id);
-    if (line) Object.assign(line, snapshot);
-    else ctx.em.create(QuoteLine, { id: l.id, quote, productId: l.productId, parentLineId: l.parentLineId, ...snapshot });
-  });
-}
-
-async function save(ctx: WriteCtx, quote: IQuote): Promise<Result<IQuote>> {
-  try {
-    await ctx.em.flush();
-    return ok(quote);
-  } catch (error) {
-    if (error instanceof OptimisticLockError || error instanceof UniqueConstraintViolationException)
-      return fail('CONFLICT', 'The quote changed meanwhile; reload it', f('version'));
-    throw error;
-  }
-}
 
 export async function quoteCreate(ctx: WriteCtx, input: QuoteCreateArgs): Promise<Result<IQuote>> {
   const { principal } = ctx;
