@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { seedId } from '@dcrm/kit';
+import { type Principal, SERVICE_SCOPES, seedId, servicePrincipal } from '@dcrm/kit';
+import { signedHeaders } from '@dcrm/kit/testing';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows, expectRefusedAndUnchanged, succeeded, type WriteAttempt } from './support/brand-matrix.js';
@@ -91,5 +93,42 @@ describe('quoteAccept isolation', () => {
     }[];
     const ORDER = 'query ($id: ID!) { order(id: $id) { id quote { id } } }';
     expect((await as.aoife(ORDER, { id: order?.id })).body.data?.order).toEqual({ id: order?.id, quote: { id: quote.id } });
+  });
+});
+
+describe('agreed prices at the cart', () => {
+  const PLACE = `mutation ($input: OrderPlaceForSaleInput!) { orderPlaceForSale(input: $input) { order { id totals { dueNow { amount } } } userErrors { code } } }`;
+  const place = async (principal: Principal, input: Record<string, unknown>) => {
+    const body = { query: PLACE, variables: { input } };
+    const handler = stack.subgraphs.find((s) => s.definition.name === 'cart')?.server.handler as Parameters<typeof request>[0];
+    return (
+      await request(handler)
+        .post('/graphql')
+        .set(signedHeaders(principal, 'cart', body))
+        .send(body)
+    ).body;
+  };
+  const sale = (sourceId: string) => ({
+    customerId: seedId('customer', 'aoife'),
+    lines: [
+      {
+        productId: PLAN,
+        quantity: 1,
+        agreed: { recurring: '0.01', oneOff: null, deposit: null, discountOneOff: '0', discountRecurring: '0' },
+      },
+    ],
+    source: { kind: 'QUOTE', id: sourceId },
+    idempotencyKey: `quote:${sourceId}:r1`,
+    actedBy: seedId('customer', 'aoife'),
+  });
+
+  it('a service without order:agreed-prices (the opportunity service) cannot set prices: FORBIDDEN, nothing ordered', async () => {
+    const sourceId = randomUUID();
+    const answer = await place(
+      servicePrincipal('opportunity', seedId('storefront', 'volt'), [SERVICE_SCOPES.orderPlaceForSale]),
+      sale(sourceId),
+    );
+    expect(answer.data?.orderPlaceForSale).toMatchObject({ order: null, userErrors: [{ code: 'FORBIDDEN' }] });
+    expect(await dbRows(stack, 'cart', 'select id from "cart"."customer_order" where source_id = ?', [sourceId])).toEqual([]);
   });
 });
