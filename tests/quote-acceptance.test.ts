@@ -81,6 +81,13 @@ describe('quoteAccept', () => {
     );
     expect(events.map((e) => (e.payload as { orderId: string }).orderId)).toEqual([order?.id]);
 
+    // The audit trail records who accepted: the acceptance and the quote's status change, as the customer.
+    const audit = await sql(
+      'quote',
+      `select entity_type, action, actor_kind, actor_id from "quote"."audit_record" where entity_id = ? and entity_type = 'QuoteAcceptance' order by id`,
+      [quote.id],
+    );
+    expect(audit[0]).toEqual({ entity_type: 'QuoteAcceptance', action: 'CREATE', actor_kind: 'customer', actor_id: AOIFE });
     // The same key again: the same answer, still one order.
     const again = succeeded(await accept(as.aoife, quote, key), 'quoteAccept').quote;
     expect(again.order.id).toBe(order?.id);
