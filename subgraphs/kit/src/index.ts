@@ -43,6 +43,7 @@ export * from './row-scope.js';
 export * from './rules.js';
 export * from './rules-validate.js';
 export * from './run-subgraph.js';
+export * from './sale-orders.js';
 export * from './scalars.js';
 export * from './secrets.js';
 export * from './server.js';

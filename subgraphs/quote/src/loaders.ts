@@ -2,13 +2,17 @@ import { byId, groupedBy, memo, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { brandOf } from './clients/brand.js';
 import { createContractLoaders } from './contract-loaders.js';
+import { acceptancesOf } from './domain/acceptance.js';
 import { quoteScope } from './domain/access.js';
 import { approvalsOfRevisions } from './domain/approvals.js';
 import { listQuotes, visibleQuotes } from './domain/quotes.js';
 import type { QuoteServices } from './domain/services.js';
 import {
   attachmentsOfNumbers,
+  ContractTemplate,
+  type IContractTemplate,
   type IQuote,
+  type IQuoteAcceptance,
   type IQuoteApproval,
   type IQuoteAttachment,
   type IQuoteLine,
@@ -38,6 +42,16 @@ export function createQuoteLoaders(em: EntityManager, principal: Principal, serv
     customerQuotes: groupedBy<IQuote>(
       (ids) => listQuotes(em, principal, { customerIds: ids, after: null, limit: CUSTOMER_QUOTES_LIMIT }),
       (q) => q.customerId as string,
+    ),
+    // The acceptance of each revision (`Quote.order`, `.contract`, `.acceptance`); the quote was loaded within the caller's scope.
+    acceptance: byId<IQuoteAcceptance>(
+      (ids) => acceptancesOf(em, ids),
+      (a) => a.quoteId,
+    ),
+    // Contract templates named by quotes of the caller's storefront (`Quote.contractTerms`).
+    contractTemplate: byId<IContractTemplate>(
+      (ids) => em.find(ContractTemplate, { id: { $in: [...ids] }, storefrontId: principal.storefrontId ?? undefined }),
+      (t) => t.id,
     ),
     lines: groupedBy<IQuoteLine>(
       (ids) => linesOf(em, ids),

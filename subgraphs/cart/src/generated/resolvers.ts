@@ -600,6 +600,8 @@ export type SaleOrderLineInput = {
   quantity: Scalars['Int']['input'];
   /** For an add-on: the index (0-based, earlier in the list) of the line it belongs to. */
   parentIndex?: InputMaybe<Scalars['Int']['input']>;
+  /** The prices agreed for this line (scope order:agreed-prices); absent: the catalog prices it as the account pays now. */
+  agreed?: InputMaybe<SaleAgreedPriceInput>;
 };
 
 /** A sale to order for an account, with the key that makes retries safe. */
@@ -631,6 +633,20 @@ export type CartCheckoutAssistedInput = {
   idempotencyKey: Scalars['String']['input'];
   /** Where the sale happens, for the interaction it is recorded as. */
   channel?: InputMaybe<AssistedSaleChannel>;
+};
+
+/** Prices agreed before the order (an accepted quote), honoured instead of the catalog's for a service holding order:agreed-prices; tax stays the catalog's. */
+export type SaleAgreedPriceInput = {
+  /** Unit monthly price, tax-exclusive; null when none. */
+  recurring?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Unit one-off price, tax-exclusive; null when none. */
+  oneOff?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Unit refundable deposit; null when none. */
+  deposit?: InputMaybe<Scalars['Decimal']['input']>;
+  /** What discounts take off the line's one-off amount (all units), tax-exclusive. */
+  discountOneOff: Scalars['Decimal']['input'];
+  /** What discounts take off the line's monthly amount (all units), tax-exclusive. */
+  discountRecurring: Scalars['Decimal']['input'];
 };
 
 /** An amount of money in a currency. */
@@ -867,6 +883,7 @@ export type ResolversTypes = {
   OrderPlaceForSaleInput: OrderPlaceForSaleInput;
   AssistedSaleChannel: AssistedSaleChannel;
   CartCheckoutAssistedInput: CartCheckoutAssistedInput;
+  SaleAgreedPriceInput: SaleAgreedPriceInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -927,6 +944,7 @@ export type ResolversParentTypes = {
   SaleOrderLineInput: SaleOrderLineInput;
   OrderPlaceForSaleInput: OrderPlaceForSaleInput;
   CartCheckoutAssistedInput: CartCheckoutAssistedInput;
+  SaleAgreedPriceInput: SaleAgreedPriceInput;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];

@@ -1668,6 +1668,8 @@ export type NotificationMessageInput = {
   marketing?: Scalars['Boolean']['input'];
   /** Per channel, a message with a key used before is not sent again (retried jobs). */
   dedupeKey?: InputMaybe<Scalars['String']['input']>;
+  /** A partner user of the call's brand to notify by EMAIL (never marketing), instead of a customer or a staff member: e.g. the partner user who submitted a quote. */
+  partnerUserId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** What became of one notification request. */

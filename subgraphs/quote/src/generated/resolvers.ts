@@ -3,7 +3,7 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef } from '@dcrm/kit';
-import type { IQuote, IContract, IContractTemplate, IContractEvent } from '../entities/index.js';
+import type { IQuote, IContract, IContractTemplate, IContractEvent, IQuoteAcceptance } from '../entities/index.js';
 import type { QuoteLineView, ContractLineView } from '../entities/views.js';
 import type { RuleView } from '../domain/penalty.js';
 import type { QuoteContext } from '../resolvers/context.js';
@@ -169,6 +169,14 @@ export type Quote = {
   document: QuoteDocument;
   /** Files attached to this quote (any revision), oldest first; content through `quoteAttachment`. */
   attachments: Array<QuoteAttachment>;
+  /** The order placed when this revision was accepted (owned by cart); null before. */
+  order?: Maybe<Order>;
+  /** The contract made when this revision was accepted (when it has contract terms and monthly lines); null otherwise or when the caller may not see it. */
+  contract?: Maybe<Contract>;
+  /** The contract terms the quote's monthly lines are sold on; null when none. */
+  contractTerms?: Maybe<QuoteContractTerms>;
+  /** Who accepted this revision and when; null before. */
+  acceptance?: Maybe<QuoteAcceptance>;
 };
 
 
@@ -447,6 +455,8 @@ export type QuoteCreateInput = {
   lines: Array<QuoteLineInput>;
   /** Internal note (staff only). */
   internalNote?: InputMaybe<Scalars['String']['input']>;
+  /** The contract template the quote's monthly lines are sold on (staff only): accepting the quote makes a contract on its terms. */
+  contractTemplateId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** Changes to a quote in DRAFT; fields left out stay as they are. */
@@ -467,6 +477,10 @@ export type QuoteUpdateInput = {
   prospect?: InputMaybe<QuoteProspectInput>;
   /** New internal note (staff only); an empty string clears it. */
   internalNote?: InputMaybe<Scalars['String']['input']>;
+  /** New contract template for the quote's monthly lines (staff only). */
+  contractTemplateId?: InputMaybe<Scalars['ID']['input']>;
+  /** True to sell the quote without contract terms (staff only). */
+  clearContractTemplate?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Products to add to a quote in DRAFT. */
@@ -542,6 +556,14 @@ export type Mutation = {
    * The same rules as `quoteAttachmentAdd` (staff: quote:write and the quote's segment).
    */
   quoteDocumentAttach: QuoteAttachmentPayload;
+  /**
+   * Accepts an APPROVED quote revision within its validity (TMF648 accepted): its customer, a partner of its
+   * account, or staff with quote:write in its segment (assisted sale, recorded). Places the order through
+   * the cart at the quote's prices (the catalog must still sell every product) and, when the quote has
+   * contract terms and monthly lines, a contract waiting for approval. An expired quote is QUOTE_EXPIRED;
+   * the same `idempotencyKey` again answers the same acceptance.
+   */
+  quoteAccept: QuotePayload;
 };
 
 
@@ -633,6 +655,13 @@ export type MutationQuoteAttachmentAddArgs = {
 
 export type MutationQuoteDocumentAttachArgs = {
   input: QuoteDocumentAttachInput;
+};
+
+
+export type MutationQuoteAcceptArgs = {
+  id: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+  idempotencyKey: Scalars['String']['input'];
 };
 
 /** How a contract continues when its period ends. */
@@ -1046,6 +1075,8 @@ export type Order = {
   id: Scalars['ID']['output'];
   /** The newest contract made from the order that the caller may see; null when none. */
   contract?: Maybe<Contract>;
+  /** The accepted quote the order was placed from, when the caller may see it; null otherwise. */
+  quote?: Maybe<Quote>;
 };
 
 /** A product and how many, for a contract (the price comes from the catalog). */
@@ -1269,6 +1300,34 @@ export type QuoteDocumentAttachInput = {
   quoteId: Scalars['ID']['input'];
   /** The format to keep (default PDF). */
   format?: QuoteDocumentFormat;
+};
+
+/** The contract terms a quote's monthly lines are sold on: its contract template's, as they stand now (accepting the quote makes a contract on them). */
+export type QuoteContractTerms = {
+  __typename?: 'QuoteContractTerms';
+  /** The contract template. */
+  templateId: Scalars['ID']['output'];
+  /** The template's name. */
+  name: Scalars['String']['output'];
+  /** Months per contract period. */
+  termMonths: Scalars['Int']['output'];
+  /** What happens at the end of a period. */
+  renewalPolicy: ContractRenewalPolicy;
+  /** Notice period / renewal offer lead, in days. */
+  noticeDays: Scalars['Int']['output'];
+  /** The early-termination charge rule. */
+  terminationRule: ContractTerminationRule;
+};
+
+/** Who accepted a quote revision and when (TMF648 accepted). */
+export type QuoteAcceptance = {
+  __typename?: 'QuoteAcceptance';
+  /** When it was accepted. */
+  acceptedAt: Scalars['DateTime']['output'];
+  /** Who accepted it: customer (self-care), partner, or staff (an assisted sale). */
+  acceptedByKind: Scalars['String']['output'];
+  /** The customer, partner user or staff member who accepted it. */
+  acceptedBy?: Maybe<Scalars['String']['output']>;
 };
 
 /** An amount of money in a currency. */
@@ -1533,6 +1592,8 @@ export type ResolversTypes = {
   QuoteAttachmentPayload: ResolverTypeWrapper<QuoteAttachmentPayload>;
   QuoteDocumentEncoding: QuoteDocumentEncoding;
   QuoteDocumentAttachInput: QuoteDocumentAttachInput;
+  QuoteContractTerms: ResolverTypeWrapper<IContractTemplate>;
+  QuoteAcceptance: ResolverTypeWrapper<IQuoteAcceptance>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1608,6 +1669,8 @@ export type ResolversParentTypes = {
   QuoteAttachmentAddInput: QuoteAttachmentAddInput;
   QuoteAttachmentPayload: QuoteAttachmentPayload;
   QuoteDocumentAttachInput: QuoteDocumentAttachInput;
+  QuoteContractTerms: IContractTemplate;
+  QuoteAcceptance: IQuoteAcceptance;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1707,6 +1770,10 @@ export type QuoteResolvers<ContextType = QuoteContext, ParentType extends Resolv
   revisions?: Resolver<Array<ResolversTypes['Quote']>, ParentType, ContextType>;
   document?: Resolver<ResolversTypes['QuoteDocument'], ParentType, ContextType, RequireFields<QuoteDocumentArgs, 'format'>>;
   attachments?: Resolver<Array<ResolversTypes['QuoteAttachment']>, ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+  contract?: Resolver<Maybe<ResolversTypes['Contract']>, ParentType, ContextType>;
+  contractTerms?: Resolver<Maybe<ResolversTypes['QuoteContractTerms']>, ParentType, ContextType>;
+  acceptance?: Resolver<Maybe<ResolversTypes['QuoteAcceptance']>, ParentType, ContextType>;
 };
 
 export type QuoteLineResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteLine'] = ResolversParentTypes['QuoteLine']> = {
@@ -1806,6 +1873,7 @@ export type MutationResolvers<ContextType = QuoteContext, ParentType extends Res
   quoteReject?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteRejectArgs, 'input'>>;
   quoteAttachmentAdd?: Resolver<ResolversTypes['QuoteAttachmentPayload'], ParentType, ContextType, RequireFields<MutationQuoteAttachmentAddArgs, 'input'>>;
   quoteDocumentAttach?: Resolver<ResolversTypes['QuoteAttachmentPayload'], ParentType, ContextType, RequireFields<MutationQuoteDocumentAttachArgs, 'input'>>;
+  quoteAccept?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteAcceptArgs, 'id' | 'version' | 'idempotencyKey'>>;
 };
 
 export type ContractTerminationRuleResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractTerminationRule'] = ResolversParentTypes['ContractTerminationRule']> = {
@@ -1934,6 +2002,7 @@ export type OrderResolvers<ContextType = QuoteContext, ParentType extends Resolv
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   contract?: Resolver<Maybe<ResolversTypes['Contract']>, ParentType, ContextType>;
+  quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType>;
 };
 
 export type ContractPayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractPayload'] = ResolversParentTypes['ContractPayload']> = {
@@ -2003,6 +2072,21 @@ export type QuoteAttachmentResolvers<ContextType = QuoteContext, ParentType exte
 export type QuoteAttachmentPayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAttachmentPayload'] = ResolversParentTypes['QuoteAttachmentPayload']> = {
   attachment?: Resolver<Maybe<ResolversTypes['QuoteAttachment']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type QuoteContractTermsResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteContractTerms'] = ResolversParentTypes['QuoteContractTerms']> = {
+  templateId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  termMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  renewalPolicy?: Resolver<ResolversTypes['ContractRenewalPolicy'], ParentType, ContextType>;
+  noticeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  terminationRule?: Resolver<ResolversTypes['ContractTerminationRule'], ParentType, ContextType>;
+};
+
+export type QuoteAcceptanceResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAcceptance'] = ResolversParentTypes['QuoteAcceptance']> = {
+  acceptedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  acceptedByKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  acceptedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -2096,6 +2180,8 @@ export type Resolvers<ContextType = QuoteContext> = {
   QuoteDocument?: QuoteDocumentResolvers<ContextType>;
   QuoteAttachment?: QuoteAttachmentResolvers<ContextType>;
   QuoteAttachmentPayload?: QuoteAttachmentPayloadResolvers<ContextType>;
+  QuoteContractTerms?: QuoteContractTermsResolvers<ContextType>;
+  QuoteAcceptance?: QuoteAcceptanceResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
