@@ -1,4 +1,4 @@
-import { byId, type Connection, groupedBy, isUuid, memo, type Principal, parsePage, toConnection } from '@dcrm/kit';
+import { byId, type Connection, groupedBy, isUuid, keysetSql, memo, type Principal, parsePage, toConnection } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
@@ -23,7 +23,14 @@ import {
   TeamMember,
 } from './entities/index.js';
 
-export type PageKey = { customerId: string; first?: number | null; after?: string | null; unreadOnly?: boolean };
+export type PageKey = {
+  customerId: string;
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+  unreadOnly?: boolean;
+};
 
 export type CustomerLoaders = ReturnType<typeof createLoaders>;
 
@@ -50,15 +57,12 @@ function pagedChildren<T extends { id: string }>(
     const key = keys[0];
     const page = parsePage(key, 'NEWEST', 1);
     const params: unknown[] = [keys.map((k) => k.customerId)];
-    let where = `customer_id in (?) ${extra(key)}`;
-    if (page.after) {
-      where += ' and id < cast(? as uuid)';
-      params.push(page.after[0]);
-    }
+    const keyset = keysetSql([{ expr: 'id', dir: 'desc', cast: 'uuid' }], page, params);
+    const where = [`customer_id in (?) ${extra(key)}`, ...keyset.conditions].join(' and ');
     params.push(page.limit + 1);
     const rows = await em.execute(
-      `select * from (select t.*, row_number() over (partition by customer_id order by id desc) as rn
-         from "customer"."${table}" t where ${where}) x where rn <= ?`,
+      `select * from (select t.*, row_number() over (partition by customer_id order by ${keyset.orderBy}) as rn
+         from "customer"."${table}" t where ${where}) x where rn <= ? order by rn`,
       params,
     );
     return keys.map((k) => toConnection(rows.filter((r) => r.customer_id === k.customerId).map(map), page, 'NEWEST', (r) => [r.id]));
@@ -68,7 +72,7 @@ function pagedChildren<T extends { id: string }>(
       // Keys that differ only by customer share a statement.
       const groups = new Map<string, number[]>();
       keys.forEach((k, i) => {
-        const signature = JSON.stringify([k.first, k.after, k.unreadOnly]);
+        const signature = JSON.stringify([k.first, k.after, k.last, k.before, k.unreadOnly]);
         groups.set(signature, [...(groups.get(signature) ?? []), i]);
       });
       const results: Connection<T>[] = new Array(keys.length);

@@ -1,4 +1,4 @@
-import { byId, groupedBy, type Principal } from '@dcrm/kit';
+import { byId, firstPage, groupedBy, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createContractLoaders } from './contract-loaders.js';
 import { listQuotes, visibleQuotes } from './domain/quotes.js';
@@ -21,7 +21,7 @@ export function createQuoteLoaders(em: EntityManager, principal: Principal, serv
     ),
     // `Customer.quotes` first pages: one statement for every account of a list.
     customerQuotes: groupedBy<IQuote>(
-      (ids) => listQuotes(em, principal, { customerIds: ids, after: null, limit: CUSTOMER_QUOTES_LIMIT }),
+      (ids) => listQuotes(em, principal, { customerIds: ids, page: firstPage(CUSTOMER_QUOTES_LIMIT) }),
       (q) => q.customerId as string,
     ),
     lines: groupedBy<IQuoteLine>(

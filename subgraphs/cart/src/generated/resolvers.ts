@@ -45,6 +45,8 @@ export type Customer = {
 export type CustomerOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type CartStatus =
@@ -230,7 +232,11 @@ export type Query = {
   recoveryKpis: RecoveryKpis;
   /** Promotion subgraph only: which of these accounts of the storefront have a non-cancelled order of any of these products (campaign audiences). */
   customersHolding: Array<Scalars['ID']['output']>;
-  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  /**
+   * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
+   * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
+   * or `last` from the oldest (returned oldest first).
+   */
   _auditRecords: Array<AuditRecord>;
 };
 
@@ -249,6 +255,8 @@ export type QueryOrderArgs = {
 export type QueryOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -260,6 +268,8 @@ export type QueryBestsellersArgs = {
 export type QueryAbandonedCartsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -280,7 +290,9 @@ export type Query_AuditRecordsArgs = {
   entityId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
+  before?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type CartConnection = {
@@ -936,7 +948,7 @@ export type CustomerResolvers<ContextType = CartContext, ParentType extends Reso
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   carts?: Resolver<Maybe<Array<ResolversTypes['Cart']>>, ParentType, ContextType>;
-  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, Partial<CustomerOrdersArgs>>;
 };
 
 export type CartResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Cart'] = ResolversParentTypes['Cart'], FederationReferenceType extends FederationReferenceTypes['Cart'] = FederationReferenceTypes['Cart']> = {
@@ -1039,9 +1051,9 @@ export type ProductRankResolvers<ContextType = CartContext, ParentType extends R
 export type QueryResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType, RequireFields<QueryCartArgs, 'id'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
-  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
+  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersArgs>>;
   bestsellers?: Resolver<Array<ResolversTypes['ProductRank']>, ParentType, ContextType, RequireFields<QueryBestsellersArgs, 'first'>>;
-  abandonedCarts?: Resolver<ResolversTypes['CartConnection'], ParentType, ContextType, RequireFields<QueryAbandonedCartsArgs, 'first'>>;
+  abandonedCarts?: Resolver<ResolversTypes['CartConnection'], ParentType, ContextType, Partial<QueryAbandonedCartsArgs>>;
   recoveryKpis?: Resolver<ResolversTypes['RecoveryKpis'], ParentType, ContextType, Partial<QueryRecoveryKpisArgs>>;
   customersHolding?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<QueryCustomersHoldingArgs, 'customerIds' | 'productIds'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;

@@ -125,6 +125,8 @@ export type CustomerSiteMessagesArgs = {
   unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -136,6 +138,8 @@ export type CustomerSiteMessagesArgs = {
 export type CustomerInteractionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -147,6 +151,8 @@ export type CustomerInteractionsArgs = {
 export type CustomerAuditTrailArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -158,6 +164,8 @@ export type CustomerAuditTrailArgs = {
 export type CustomerNotificationsSentArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Contact = {
@@ -432,7 +440,11 @@ export type Query = {
   teamsFor: Array<Team>;
   /** The signed-in staff member's own inbox, newest first: messages of the brands they act on. */
   staffInbox: StaffMessageConnection;
-  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  /**
+   * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
+   * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
+   * or `last` from the oldest (returned oldest first).
+   */
   _auditRecords: Array<AuditRecord>;
 };
 
@@ -445,6 +457,8 @@ export type QueryCustomerArgs = {
 export type QueryCustomersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   query?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -479,6 +493,8 @@ export type QueryAuditTrailArgs = {
   entityId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -486,6 +502,8 @@ export type QueryStaffMembersArgs = {
   filter?: InputMaybe<StaffFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -513,6 +531,8 @@ export type QueryNotificationsSentArgs = {
   filter?: InputMaybe<NotificationSentFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -524,6 +544,8 @@ export type QueryBulkOperationArgs = {
 export type QueryBulkOperationsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<BulkOperationFilter>;
 };
 
@@ -531,6 +553,8 @@ export type QueryBulkOperationsArgs = {
 export type QueryNpsSurveysArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -550,6 +574,8 @@ export type QueryNpsSurveyResponsesArgs = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -577,6 +603,8 @@ export type QueryStaffInboxArgs = {
   unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -585,7 +613,9 @@ export type Query_AuditRecordsArgs = {
   entityId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
+  before?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A campaign's audience rules (promotion subgraph only): every non-empty rule must hold; values within a rule are alternatives. */
@@ -1786,6 +1816,8 @@ export type BulkOperation = {
 export type BulkOperationRowsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<BulkRowStatus>;
 };
 
@@ -2777,13 +2809,13 @@ export type CustomerResolvers<ContextType = CustomerContext, ParentType extends 
   addresses?: Resolver<Maybe<Array<ResolversTypes['Address']>>, ParentType, ContextType>;
   consents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
   notificationPreferences?: Resolver<Array<ResolversTypes['NotificationPreference']>, ParentType, ContextType>;
-  siteMessages?: Resolver<ResolversTypes['SiteMessageConnection'], ParentType, ContextType, RequireFields<CustomerSiteMessagesArgs, 'unreadOnly' | 'first'>>;
-  interactions?: Resolver<ResolversTypes['InteractionConnection'], ParentType, ContextType, RequireFields<CustomerInteractionsArgs, 'first'>>;
+  siteMessages?: Resolver<ResolversTypes['SiteMessageConnection'], ParentType, ContextType, RequireFields<CustomerSiteMessagesArgs, 'unreadOnly'>>;
+  interactions?: Resolver<ResolversTypes['InteractionConnection'], ParentType, ContextType, Partial<CustomerInteractionsArgs>>;
   npsResponses?: Resolver<Array<ResolversTypes['NpsResponse']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  auditTrail?: Resolver<Maybe<ResolversTypes['AuditRecordConnection']>, ParentType, ContextType, RequireFields<CustomerAuditTrailArgs, 'first'>>;
-  notificationsSent?: Resolver<Maybe<ResolversTypes['NotificationSentConnection']>, ParentType, ContextType, RequireFields<CustomerNotificationsSentArgs, 'first'>>;
+  auditTrail?: Resolver<Maybe<ResolversTypes['AuditRecordConnection']>, ParentType, ContextType, Partial<CustomerAuditTrailArgs>>;
+  notificationsSent?: Resolver<Maybe<ResolversTypes['NotificationSentConnection']>, ParentType, ContextType, Partial<CustomerNotificationsSentArgs>>;
 };
 
 export type ContactResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = {
@@ -2940,32 +2972,32 @@ export type CustomerEdgeResolvers<ContextType = CustomerContext, ParentType exte
 export type QueryResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   me?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
-  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
+  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<QueryCustomersArgs>>;
   customerByIdentity?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, Partial<QueryCustomerByIdentityArgs>>;
   npsScore?: Resolver<ResolversTypes['NpsSummary'], ParentType, ContextType, Partial<QueryNpsScoreArgs>>;
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   staffMe?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
   apiKeyVerify?: Resolver<Maybe<ResolversTypes['ApiKeyGrant']>, ParentType, ContextType, RequireFields<QueryApiKeyVerifyArgs, 'key'>>;
   customerAudience?: Resolver<Array<ResolversTypes['AudienceMember']>, ParentType, ContextType, RequireFields<QueryCustomerAudienceArgs, 'rules' | 'first'>>;
-  auditTrail?: Resolver<ResolversTypes['AuditRecordConnection'], ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'first'>>;
-  staffMembers?: Resolver<ResolversTypes['StaffConnection'], ParentType, ContextType, RequireFields<QueryStaffMembersArgs, 'first'>>;
+  auditTrail?: Resolver<ResolversTypes['AuditRecordConnection'], ParentType, ContextType, Partial<QueryAuditTrailArgs>>;
+  staffMembers?: Resolver<ResolversTypes['StaffConnection'], ParentType, ContextType, Partial<QueryStaffMembersArgs>>;
   staff?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryStaffArgs, 'id'>>;
   accessGroups?: Resolver<Array<ResolversTypes['AccessGroup']>, ParentType, ContextType>;
   partnerUsers?: Resolver<Array<ResolversTypes['PartnerUser']>, ParentType, ContextType, Partial<QueryPartnerUsersArgs>>;
   notificationTemplates?: Resolver<Array<ResolversTypes['NotificationTemplate']>, ParentType, ContextType, Partial<QueryNotificationTemplatesArgs>>;
   notificationTemplatePreview?: Resolver<ResolversTypes['NotificationPreviewPayload'], ParentType, ContextType, RequireFields<QueryNotificationTemplatePreviewArgs, 'input'>>;
-  notificationsSent?: Resolver<ResolversTypes['NotificationSentConnection'], ParentType, ContextType, RequireFields<QueryNotificationsSentArgs, 'first'>>;
+  notificationsSent?: Resolver<ResolversTypes['NotificationSentConnection'], ParentType, ContextType, Partial<QueryNotificationsSentArgs>>;
   bulkOperation?: Resolver<Maybe<ResolversTypes['BulkOperation']>, ParentType, ContextType, RequireFields<QueryBulkOperationArgs, 'id'>>;
-  bulkOperations?: Resolver<ResolversTypes['BulkOperationConnection'], ParentType, ContextType, RequireFields<QueryBulkOperationsArgs, 'first'>>;
+  bulkOperations?: Resolver<ResolversTypes['BulkOperationConnection'], ParentType, ContextType, Partial<QueryBulkOperationsArgs>>;
   npsActiveSurvey?: Resolver<Maybe<ResolversTypes['NpsSurvey']>, ParentType, ContextType>;
-  npsSurveys?: Resolver<ResolversTypes['NpsSurveyConnection'], ParentType, ContextType, RequireFields<QueryNpsSurveysArgs, 'first'>>;
+  npsSurveys?: Resolver<ResolversTypes['NpsSurveyConnection'], ParentType, ContextType, Partial<QueryNpsSurveysArgs>>;
   npsReport?: Resolver<ResolversTypes['NpsReport'], ParentType, ContextType, RequireFields<QueryNpsReportArgs, 'from' | 'to' | 'interval'>>;
-  npsSurveyResponses?: Resolver<ResolversTypes['NpsResponseConnection'], ParentType, ContextType, RequireFields<QueryNpsSurveyResponsesArgs, 'first'>>;
+  npsSurveyResponses?: Resolver<ResolversTypes['NpsResponseConnection'], ParentType, ContextType, Partial<QueryNpsSurveyResponsesArgs>>;
   teams?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType, Partial<QueryTeamsArgs>>;
   staffManagerChain?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryStaffManagerChainArgs, 'staffId'>>;
   teamMembers?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryTeamMembersArgs, 'teamId'>>;
   teamsFor?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamsForArgs, 'criteria'>>;
-  staffInbox?: Resolver<ResolversTypes['StaffMessageConnection'], ParentType, ContextType, RequireFields<QueryStaffInboxArgs, 'unreadOnly' | 'first'>>;
+  staffInbox?: Resolver<ResolversTypes['StaffMessageConnection'], ParentType, ContextType, RequireFields<QueryStaffInboxArgs, 'unreadOnly'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -3248,7 +3280,7 @@ export type BulkOperationResolvers<ContextType = CustomerContext, ParentType ext
   status?: Resolver<ResolversTypes['BulkOperationStatus'], ParentType, ContextType>;
   stats?: Resolver<ResolversTypes['BulkOperationStats'], ParentType, ContextType>;
   batches?: Resolver<Array<ResolversTypes['BulkBatch']>, ParentType, ContextType>;
-  rows?: Resolver<ResolversTypes['BulkOperationRowConnection'], ParentType, ContextType, RequireFields<BulkOperationRowsArgs, 'first'>>;
+  rows?: Resolver<ResolversTypes['BulkOperationRowConnection'], ParentType, ContextType, Partial<BulkOperationRowsArgs>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   confirmedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;

@@ -1,4 +1,4 @@
-import { badInput, isEmail, isMobile, isUuid, normaliseEmail, notFound, parsePage, toConnection } from '@dcrm/kit';
+import { badInput, isEmail, isMobile, isUuid, normaliseEmail, notFound, pageArgs, parsePage, toConnection } from '@dcrm/kit';
 import { customerByIdentity, customersPage, type ICustomer } from '../entities/index.js';
 import type { CustomerContext, CustomerResolvers } from './context.js';
 
@@ -42,12 +42,12 @@ export const customerResolvers: CustomerResolvers = {
     contacts: (c, _, ctx) => ctx.loaders.contacts.load(c.id),
     addresses: (c, _, ctx) => ctx.loaders.addresses.load(c.id),
     npsResponses: (c, _, ctx) => ctx.loaders.npsResponses.load(c.id),
-    interactions: (c, args, ctx) => ctx.loaders.interactions.load({ customerId: c.id, first: args.first, after: args.after }),
+    interactions: (c, args, ctx) => ctx.loaders.interactions.load({ customerId: c.id, ...pageArgs(args) }),
     siteMessages: async (c, args, ctx) => {
       // The inbox is the account holder's alone.
       const own = ctx.principal.kind === 'customer' && ctx.principal.id === c.id;
       const page = await (own
-        ? ctx.loaders.siteMessages.load({ customerId: c.id, first: args.first, after: args.after, unreadOnly: args.unreadOnly ?? false })
+        ? ctx.loaders.siteMessages.load({ customerId: c.id, ...pageArgs(args), unreadOnly: args.unreadOnly ?? false })
         : toConnection([], parsePage(args, 'NEWEST', 1), 'NEWEST', () => []));
       return { ...page, customerId: own ? c.id : null };
     },

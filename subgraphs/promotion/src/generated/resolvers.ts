@@ -450,7 +450,11 @@ export type Query = {
   storefrontLiveOffers: Array<Offer>;
   /** Cart subgraph only: evaluate promotions for carts of the caller's storefront (at most 100), one evaluation per input, in input order. */
   promotionEvaluate: Array<PromotionEvaluation>;
-  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  /**
+   * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
+   * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
+   * or `last` from the oldest (returned oldest first).
+   */
   _auditRecords: Array<AuditRecord>;
 };
 
@@ -458,6 +462,8 @@ export type Query = {
 export type QueryPromotionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   active?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
@@ -471,6 +477,8 @@ export type QueryCampaignsArgs = {
   status?: InputMaybe<Array<CampaignStatus>>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -505,7 +513,9 @@ export type Query_AuditRecordsArgs = {
   entityId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
+  before?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A priced cart line, as the cart subgraph sends it for evaluation (catalog prices, never a client's). */
@@ -1436,9 +1446,9 @@ export type CodeProblemResolvers<ContextType = PromotionContext, ParentType exte
 };
 
 export type QueryResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  promotions?: Resolver<ResolversTypes['PromotionConnection'], ParentType, ContextType, RequireFields<QueryPromotionsArgs, 'first'>>;
+  promotions?: Resolver<ResolversTypes['PromotionConnection'], ParentType, ContextType, Partial<QueryPromotionsArgs>>;
   promotion?: Resolver<Maybe<ResolversTypes['Promotion']>, ParentType, ContextType, RequireFields<QueryPromotionArgs, 'id'>>;
-  campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, RequireFields<QueryCampaignsArgs, 'first'>>;
+  campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, Partial<QueryCampaignsArgs>>;
   campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
   campaignDashboard?: Resolver<ResolversTypes['CampaignDashboard'], ParentType, ContextType, Partial<QueryCampaignDashboardArgs>>;
   offerRules?: Resolver<Array<ResolversTypes['OfferRule']>, ParentType, ContextType>;
