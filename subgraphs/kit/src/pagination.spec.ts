@@ -138,7 +138,9 @@ describe('toConnection', () => {
 });
 
 describe('keyset queries', () => {
-  const back: Page = { limit: 2, after: null, before: ['b', 'id-2'], backward: true };
+  const ID1 = '0190a0a0-0000-7000-8000-000000000001';
+  const ID2 = '0190a0a0-0000-7000-8000-000000000002';
+  const back: Page = { limit: 2, after: null, before: ['b', ID2], backward: true };
 
   it('reverse the ORDER BY and the comparison when reading backward', () => {
     const params: unknown[] = [];
@@ -154,12 +156,12 @@ describe('keyset queries', () => {
       conditions: ['(lower(p.name), p.id) < (cast(? as text), cast(? as uuid))'],
       orderBy: 'lower(p.name) desc, p.id desc',
     });
-    expect(params).toEqual(['b', 'id-2']);
+    expect(params).toEqual(['b', ID2]);
   });
 
   it('expand mixed directions into a lexicographic OR', () => {
     const params: unknown[] = [];
-    const page: Page = { limit: 2, after: [5, 'id-1'], before: null, backward: false };
+    const page: Page = { limit: 2, after: [5, ID1], before: null, backward: false };
     const sql = keysetSql(
       [
         { expr: 'priority', dir: 'desc', cast: 'int' },
@@ -169,7 +171,7 @@ describe('keyset queries', () => {
       params,
     );
     expect(sql.conditions).toEqual(['((priority < cast(? as int)) or (priority = cast(? as int) and id > cast(? as uuid)))']);
-    expect(params).toEqual([5, 5, 'id-1']);
+    expect(params).toEqual([5, 5, ID1]);
     expect(sql.orderBy).toBe('priority desc, id asc');
   });
 
@@ -178,11 +180,17 @@ describe('keyset queries', () => {
       { field: 'priority', dir: 'desc' as const },
       { field: 'id', dir: 'asc' as const },
     ];
-    expect(keysetWhere(keys, back)).toEqual({ $or: [{ priority: { $gt: 'b' } }, { priority: 'b', id: { $lt: 'id-2' } }] });
+    expect(keysetWhere(keys, back)).toEqual({ $or: [{ priority: { $gt: 'b' } }, { priority: 'b', id: { $lt: ID2 } }] });
     expect(keysetOrderBy(keys, back)).toEqual([{ priority: 'asc' }, { id: 'desc' }]);
     expect(keysetWhere([{ field: 'id', dir: 'desc' }], { ...back, after: ['x'], before: ['a'] })).toEqual({
       $and: [{ id: { $lt: 'x' } }, { id: { $gt: 'a' } }],
     });
     expect(keysetWhere(keys, { ...back, before: null })).toEqual({});
+  });
+
+  it('refuse a tampered cursor value as BAD_USER_INPUT before it reaches the database', () => {
+    const tampered: Page = { limit: 2, after: ['not-an-id'], before: null, backward: false };
+    expect(codeOf(() => keysetSql([{ expr: 'id', dir: 'desc', cast: 'uuid' }], tampered, []))).toBe('BAD_USER_INPUT');
+    expect(codeOf(() => keysetSql([{ expr: 'n', dir: 'asc', cast: 'int' }], { ...tampered, after: ['x'] }, []))).toBe('BAD_USER_INPUT');
   });
 });
