@@ -8,6 +8,7 @@ import {
   keysetWhere,
   type Page,
   type PageArgs,
+  pageList,
   pageSize,
   parsePage,
   toConnection,
@@ -192,5 +193,24 @@ describe('keyset queries', () => {
     const tampered: Page = { limit: 2, after: ['not-an-id'], before: null, backward: false };
     expect(codeOf(() => keysetSql([{ expr: 'id', dir: 'desc', cast: 'uuid' }], tampered, []))).toBe('BAD_USER_INPUT');
     expect(codeOf(() => keysetSql([{ expr: 'n', dir: 'asc', cast: 'int' }], { ...tampered, after: ['x'] }, []))).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('pageList', () => {
+  const rows = ['a', 'b', 'c', 'd', 'e'];
+  const key = (r: string) => [r];
+
+  it('pages an in-memory list both ways by its keys', () => {
+    const first = pageList(rows, parsePage({ first: 2 }, 'L', 1), 'L', key);
+    expect(first.nodes).toEqual(['a', 'b']);
+    expect(pageList(rows, parsePage({ first: 2, after: first.pageInfo.endCursor }, 'L', 1), 'L', key).nodes).toEqual(['c', 'd']);
+    const last = pageList(rows, parsePage({ last: 2 }, 'L', 1), 'L', key);
+    expect(last.nodes).toEqual(['d', 'e']);
+    expect(last.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    expect(pageList(rows, parsePage({ last: 2, before: last.pageInfo.startCursor }, 'L', 1), 'L', key).nodes).toEqual(['b', 'c']);
+  });
+
+  it('refuses a cursor that matches no row', () => {
+    expect(codeOf(() => pageList(rows, parsePage({ after: encodeCursor('L', ['zz']) }, 'L', 1), 'L', key))).toBe('BAD_USER_INPUT');
   });
 });

@@ -108,6 +108,23 @@ export function toConnection<T>(rows: T[], page: Page, sort: string, keyOf: (row
   };
 }
 
+/**
+ * Pages a list held whole in memory, already in its order (a small taxonomy the request loads anyway):
+ * cursors are the keys of its rows; one that no longer matches a row is BAD_USER_INPUT.
+ */
+export function pageList<T>(rows: readonly T[], page: Page, sort: string, keyOf: (row: T) => unknown[]): Connection<T> {
+  const keys = rows.map((row) => JSON.stringify(keyOf(row)));
+  const at = (cursor: unknown[], field: string) => {
+    const index = keys.indexOf(JSON.stringify(cursor));
+    if (index < 0) throw badInput('The cursor no longer matches an item; start again', field);
+    return index;
+  };
+  const start = page.after ? at(page.after, 'after') + 1 : 0;
+  const end = page.before ? at(page.before, 'before') : rows.length;
+  const window = rows.slice(start, Math.max(start, end));
+  return toConnection((page.backward ? window.reverse() : window).slice(0, page.limit + 1), page, sort, keyOf);
+}
+
 /** An empty page (nothing the caller may see), with the page arguments still validated. */
 export const emptyConnection = <T>(): Connection<T> => ({
   edges: [],

@@ -34,10 +34,19 @@ export type Product = {
 export type Customer = {
   __typename?: 'Customer';
   id: Scalars['ID']['output'];
-  /** Open carts of the account; null with a SERVICE_UNAVAILABLE error while the cart service is down (the rest of the account still answers). */
-  carts?: Maybe<Array<Cart>>;
+  /** Open carts of the account, most recently changed first; null with a SERVICE_UNAVAILABLE error while the cart service is down (the rest of the account still answers). */
+  carts?: Maybe<CartConnection>;
   /** Orders, newest first; null with a SERVICE_UNAVAILABLE error while the cart service is down. */
   orders?: Maybe<OrderConnection>;
+};
+
+
+/** The cart subgraph's part of an account: its carts and orders. */
+export type CustomerCartsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -947,7 +956,7 @@ export type ProductResolvers<ContextType = CartContext, ParentType extends Resol
 export type CustomerResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  carts?: Resolver<Maybe<Array<ResolversTypes['Cart']>>, ParentType, ContextType>;
+  carts?: Resolver<Maybe<ResolversTypes['CartConnection']>, ParentType, ContextType, Partial<CustomerCartsArgs>>;
   orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, Partial<CustomerOrdersArgs>>;
 };
 

@@ -1,7 +1,7 @@
 import { actingStorefront, isUuid, money, notFound, type PageArgs, pageSize, parsePage, toConnection } from '@dcrm/kit';
 import { customerCarts } from '../domain/access.js';
 import { findOrder, listOrders } from '../domain/orders.js';
-import { bestsellers } from '../entities/index.js';
+import { bestsellers, cartKey } from '../entities/index.js';
 import { discountsView, totalsView } from './cart.js';
 import type { CartContext, CartResolvers } from './context.js';
 
@@ -44,7 +44,10 @@ export const orderResolvers: CartResolvers = {
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
     // Reached through the customer subgraph's rules; a customer principal still only ever gets their own.
-    carts: (c, _, ctx) => customerCarts(ctx.em, ctx.principal, c.id),
+    carts: async (c, args, ctx) => {
+      const page = parsePage(args, 'RECENT', 2);
+      return toConnection(await customerCarts(ctx.em, ctx.principal, c.id, page), page, 'RECENT', cartKey);
+    },
     orders: (c, args, ctx) => ordersPage(ctx, args, c.id),
   },
 };

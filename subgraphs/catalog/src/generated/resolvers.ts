@@ -301,8 +301,8 @@ export type Query = {
   __typename?: 'Query';
   /** The storefront the request is scoped to. */
   storefront?: Maybe<Storefront>;
-  /** Categories holding products of the current storefront, as a flat list ordered for tree rendering (use `parent`). */
-  categories: Array<Category>;
+  /** Categories holding products of the current storefront, as a flat list ordered for tree rendering (use `parent`), page by page. */
+  categories: CategoryConnection;
   category?: Maybe<Category>;
   /** A product of the current storefront by id or slug (exactly one). NOT_FOUND when it is not in the assortment. */
   product?: Maybe<Product>;
@@ -327,6 +327,14 @@ export type Query = {
    * or `last` from the oldest (returned oldest first).
    */
   _auditRecords: Array<AuditRecord>;
+};
+
+
+export type QueryCategoriesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -650,6 +658,26 @@ export type BulkRowOutcome = {
   problem?: Maybe<BulkProblem>;
 };
 
+/** A page of categories (Relay cursor connection). */
+export type CategoryConnection = {
+  __typename?: 'CategoryConnection';
+  /** The page's categories, each with its cursor. */
+  edges: Array<CategoryEdge>;
+  /** The page's categories, without cursors. */
+  nodes: Array<Category>;
+  /** Where the page sits: cursors of its ends and whether there is more either way. */
+  pageInfo: PageInfo;
+};
+
+/** One of categories and its cursor. */
+export type CategoryEdge = {
+  __typename?: 'CategoryEdge';
+  /** Pass as `after` or `before` to page on from here. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Category;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -898,6 +926,8 @@ export type ResolversTypes = {
   BulkRowCheck: ResolverTypeWrapper<BulkRowCheck>;
   BulkProblem: ResolverTypeWrapper<BulkProblem>;
   BulkRowOutcome: ResolverTypeWrapper<BulkRowOutcome>;
+  CategoryConnection: ResolverTypeWrapper<Omit<CategoryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CategoryEdge']>, nodes: Array<ResolversTypes['Category']> }>;
+  CategoryEdge: ResolverTypeWrapper<Omit<CategoryEdge, 'node'> & { node: ResolversTypes['Category'] }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -961,6 +991,8 @@ export type ResolversParentTypes = {
   BulkRowCheck: BulkRowCheck;
   BulkProblem: BulkProblem;
   BulkRowOutcome: BulkRowOutcome;
+  CategoryConnection: Omit<CategoryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CategoryEdge']>, nodes: Array<ResolversParentTypes['Category']> };
+  CategoryEdge: Omit<CategoryEdge, 'node'> & { node: ResolversParentTypes['Category'] };
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1160,7 +1192,7 @@ export type ComparisonRowResolvers<ContextType = CatalogContext, ParentType exte
 
 export type QueryResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
-  categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
+  categories?: Resolver<ResolversTypes['CategoryConnection'], ParentType, ContextType, Partial<QueryCategoriesArgs>>;
   category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType, Partial<QueryCategoryArgs>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, Partial<QueryProductArgs>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<QueryProductsArgs>>;
@@ -1238,6 +1270,17 @@ export type BulkRowOutcomeResolvers<ContextType = CatalogContext, ParentType ext
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   problem?: Resolver<Maybe<ResolversTypes['BulkProblem']>, ParentType, ContextType>;
+};
+
+export type CategoryConnectionResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['CategoryConnection'] = ResolversParentTypes['CategoryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['CategoryEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type CategoryEdgeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['CategoryEdge'] = ResolversParentTypes['CategoryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Category'], ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1325,6 +1368,8 @@ export type Resolvers<ContextType = CatalogContext> = {
   BulkRowCheck?: BulkRowCheckResolvers<ContextType>;
   BulkProblem?: BulkProblemResolvers<ContextType>;
   BulkRowOutcome?: BulkRowOutcomeResolvers<ContextType>;
+  CategoryConnection?: CategoryConnectionResolvers<ContextType>;
+  CategoryEdge?: CategoryEdgeResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

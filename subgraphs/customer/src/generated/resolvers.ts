@@ -89,8 +89,8 @@ export type Customer = {
   storefront?: Maybe<Storefront>;
   partner?: Maybe<Partner>;
   parent?: Maybe<Customer>;
-  /** Direct child accounts (drill-down). */
-  children: Array<Customer>;
+  /** Direct child accounts (drill-down), by id. */
+  children: CustomerConnection;
   /** All descendants (roll-up). */
   descendantCount: Scalars['Int']['output'];
   contacts: Array<Contact>;
@@ -113,6 +113,19 @@ export type Customer = {
   auditTrail?: Maybe<AuditRecordConnection>;
   /** Messages sent to this account, newest first: the account holder and staff with `notification:read`. */
   notificationsSent?: Maybe<NotificationSentConnection>;
+};
+
+
+/**
+ * A customer account of one storefront: a person or a business, optionally under a parent account
+ * (business hierarchies) and optionally managed by a partner. Who sees it: the account holder (and a
+ * business account's holder: its descendants), staff of its market segment, the partner it belongs to.
+ */
+export type CustomerChildrenArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -385,13 +398,13 @@ export type Query = {
   customerByIdentity?: Maybe<Customer>;
   /** NPS for the caller's storefront, optionally one segment, over [from, to). */
   npsScore: NpsSummary;
-  /** API keys: staff see their storefront's, partners their own. Prefixes only. */
-  apiKeys: Array<ApiKey>;
+  /** API keys, newest first: staff see their storefront's, partners their own. Prefixes only. */
+  apiKeys: ApiKeyConnection;
   /** The signed-in staff member. */
   staffMe?: Maybe<Staff>;
   /** Router only: resolves an API key to what it grants. */
   apiKeyVerify?: Maybe<ApiKeyGrant>;
-  /** Promotion subgraph only: one keyset page (by id, after `after`) of the storefront's ACTIVE accounts matching a campaign's rules. */
+  /** Promotion subgraph only: one keyset page (by id, after `after`, `first` at most 1000, more refused) of the storefront's ACTIVE accounts matching a campaign's rules. */
   customerAudience: Array<AudienceMember>;
   /**
    * Staff (`audit:read`): every committed change, across subgraphs, to rows of the brands they are
@@ -473,6 +486,14 @@ export type QueryNpsScoreArgs = {
   segment?: InputMaybe<Scalars['String']['input']>;
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryApiKeysArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -2250,6 +2271,26 @@ export type StaffInboxMarkReadPayload = {
   userErrors: Array<UserError>;
 };
 
+/** A page of API keys (Relay cursor connection). */
+export type ApiKeyConnection = {
+  __typename?: 'ApiKeyConnection';
+  /** The page's API keys, each with its cursor. */
+  edges: Array<ApiKeyEdge>;
+  /** The page's API keys, without cursors. */
+  nodes: Array<ApiKey>;
+  /** Where the page sits: cursors of its ends and whether there is more either way. */
+  pageInfo: PageInfo;
+};
+
+/** One of API keys and its cursor. */
+export type ApiKeyEdge = {
+  __typename?: 'ApiKeyEdge';
+  /** Pass as `after` or `before` to page on from here. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: ApiKey;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -2588,6 +2629,8 @@ export type ResolversTypes = {
   StaffMessageEdge: ResolverTypeWrapper<Omit<StaffMessageEdge, 'node'> & { node: ResolversTypes['StaffMessage'] }>;
   StaffInboxMarkReadInput: StaffInboxMarkReadInput;
   StaffInboxMarkReadPayload: ResolverTypeWrapper<StaffInboxMarkReadPayload>;
+  ApiKeyConnection: ResolverTypeWrapper<Omit<ApiKeyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ApiKeyEdge']>, nodes: Array<ResolversTypes['ApiKey']> }>;
+  ApiKeyEdge: ResolverTypeWrapper<Omit<ApiKeyEdge, 'node'> & { node: ResolversTypes['ApiKey'] }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -2738,6 +2781,8 @@ export type ResolversParentTypes = {
   StaffMessageEdge: Omit<StaffMessageEdge, 'node'> & { node: ResolversParentTypes['StaffMessage'] };
   StaffInboxMarkReadInput: StaffInboxMarkReadInput;
   StaffInboxMarkReadPayload: StaffInboxMarkReadPayload;
+  ApiKeyConnection: Omit<ApiKeyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ApiKeyEdge']>, nodes: Array<ResolversParentTypes['ApiKey']> };
+  ApiKeyEdge: Omit<ApiKeyEdge, 'node'> & { node: ResolversParentTypes['ApiKey'] };
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -2803,7 +2848,7 @@ export type CustomerResolvers<ContextType = CustomerContext, ParentType extends 
   storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
   partner?: Resolver<Maybe<ResolversTypes['Partner']>, ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
-  children?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<CustomerChildrenArgs>>;
   descendantCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   contacts?: Resolver<Array<ResolversTypes['Contact']>, ParentType, ContextType>;
   addresses?: Resolver<Maybe<Array<ResolversTypes['Address']>>, ParentType, ContextType>;
@@ -2975,7 +3020,7 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<QueryCustomersArgs>>;
   customerByIdentity?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, Partial<QueryCustomerByIdentityArgs>>;
   npsScore?: Resolver<ResolversTypes['NpsSummary'], ParentType, ContextType, Partial<QueryNpsScoreArgs>>;
-  apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  apiKeys?: Resolver<ResolversTypes['ApiKeyConnection'], ParentType, ContextType, Partial<QueryApiKeysArgs>>;
   staffMe?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
   apiKeyVerify?: Resolver<Maybe<ResolversTypes['ApiKeyGrant']>, ParentType, ContextType, RequireFields<QueryApiKeyVerifyArgs, 'key'>>;
   customerAudience?: Resolver<Array<ResolversTypes['AudienceMember']>, ParentType, ContextType, RequireFields<QueryCustomerAudienceArgs, 'rules' | 'first'>>;
@@ -3438,6 +3483,17 @@ export type StaffInboxMarkReadPayloadResolvers<ContextType = CustomerContext, Pa
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type ApiKeyConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['ApiKeyConnection'] = ResolversParentTypes['ApiKeyConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ApiKeyEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ApiKeyEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['ApiKeyEdge'] = ResolversParentTypes['ApiKeyEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -3572,6 +3628,8 @@ export type Resolvers<ContextType = CustomerContext> = {
   StaffMessageConnection?: StaffMessageConnectionResolvers<ContextType>;
   StaffMessageEdge?: StaffMessageEdgeResolvers<ContextType>;
   StaffInboxMarkReadPayload?: StaffInboxMarkReadPayloadResolvers<ContextType>;
+  ApiKeyConnection?: ApiKeyConnectionResolvers<ContextType>;
+  ApiKeyEdge?: ApiKeyEdgeResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

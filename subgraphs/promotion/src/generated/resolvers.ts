@@ -442,8 +442,8 @@ export type Query = {
   campaign?: Maybe<Campaign>;
   /** Staff: every campaign's KPIs and the storefront's totals (campaigns starting in [from, to) when given). */
   campaignDashboard: CampaignDashboard;
-  /** Staff: the storefront's real-time offer rules. */
-  offerRules: Array<OfferRule>;
+  /** Staff: the storefront's real-time offer rules, oldest first. */
+  offerRules: OfferRuleConnection;
   /** An offer the caller may see (NOT_FOUND otherwise). Subscriptions resolve their payloads through this. */
   offer?: Maybe<Offer>;
   /** The storefront's public live offers, best first. */
@@ -490,6 +490,14 @@ export type QueryCampaignArgs = {
 export type QueryCampaignDashboardArgs = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryOfferRulesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -855,6 +863,26 @@ export type Subscription = {
   storefrontOffers: Offer;
 };
 
+/** A page of offer rules (Relay cursor connection). */
+export type OfferRuleConnection = {
+  __typename?: 'OfferRuleConnection';
+  /** The page's offer rules, each with its cursor. */
+  edges: Array<OfferRuleEdge>;
+  /** The page's offer rules, without cursors. */
+  nodes: Array<OfferRule>;
+  /** Where the page sits: cursors of its ends and whether there is more either way. */
+  pageInfo: PageInfo;
+};
+
+/** One of offer rules and its cursor. */
+export type OfferRuleEdge = {
+  __typename?: 'OfferRuleEdge';
+  /** Pass as `after` or `before` to page on from here. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: OfferRule;
+};
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1113,6 +1141,8 @@ export type ResolversTypes = {
   OfferRulePayload: ResolverTypeWrapper<Omit<OfferRulePayload, 'offerRule'> & { offerRule?: Maybe<ResolversTypes['OfferRule']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OfferRuleConnection: ResolverTypeWrapper<Omit<OfferRuleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OfferRuleEdge']>, nodes: Array<ResolversTypes['OfferRule']> }>;
+  OfferRuleEdge: ResolverTypeWrapper<Omit<OfferRuleEdge, 'node'> & { node: ResolversTypes['OfferRule'] }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1180,6 +1210,8 @@ export type ResolversParentTypes = {
   OfferRulePayload: Omit<OfferRulePayload, 'offerRule'> & { offerRule?: Maybe<ResolversParentTypes['OfferRule']> };
   Mutation: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
+  OfferRuleConnection: Omit<OfferRuleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OfferRuleEdge']>, nodes: Array<ResolversParentTypes['OfferRule']> };
+  OfferRuleEdge: Omit<OfferRuleEdge, 'node'> & { node: ResolversParentTypes['OfferRule'] };
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1451,7 +1483,7 @@ export type QueryResolvers<ContextType = PromotionContext, ParentType extends Re
   campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, Partial<QueryCampaignsArgs>>;
   campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
   campaignDashboard?: Resolver<ResolversTypes['CampaignDashboard'], ParentType, ContextType, Partial<QueryCampaignDashboardArgs>>;
-  offerRules?: Resolver<Array<ResolversTypes['OfferRule']>, ParentType, ContextType>;
+  offerRules?: Resolver<ResolversTypes['OfferRuleConnection'], ParentType, ContextType, Partial<QueryOfferRulesArgs>>;
   offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType, RequireFields<QueryOfferArgs, 'id'>>;
   storefrontLiveOffers?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType, RequireFields<QueryStorefrontLiveOffersArgs, 'first'>>;
   promotionEvaluate?: Resolver<Array<ResolversTypes['PromotionEvaluation']>, ParentType, ContextType, RequireFields<QueryPromotionEvaluateArgs, 'inputs'>>;
@@ -1503,6 +1535,17 @@ export type MutationResolvers<ContextType = PromotionContext, ParentType extends
 export type SubscriptionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   offerReceived?: SubscriptionResolver<ResolversTypes['Offer'], "offerReceived", ParentType, ContextType>;
   storefrontOffers?: SubscriptionResolver<ResolversTypes['Offer'], "storefrontOffers", ParentType, ContextType>;
+};
+
+export type OfferRuleConnectionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['OfferRuleConnection'] = ResolversParentTypes['OfferRuleConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OfferRuleEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['OfferRule']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type OfferRuleEdgeResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['OfferRuleEdge'] = ResolversParentTypes['OfferRuleEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OfferRule'], ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1590,6 +1633,8 @@ export type Resolvers<ContextType = PromotionContext> = {
   OfferRulePayload?: OfferRulePayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  OfferRuleConnection?: OfferRuleConnectionResolvers<ContextType>;
+  OfferRuleEdge?: OfferRuleEdgeResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
