@@ -279,7 +279,7 @@ describe('the 360° view', () => {
     const res = await agent(`{ customer(id: "${customerId('acme-telecom-buyers')}") {
       name type segment lifecycleStage storefront { name } negotiatedPriceList { name scope }
       contacts { name primary } addresses { city default } children { nodes { name } } descendantCount
-      interactions(first: 5) { nodes { channel notes } } npsResponses { score } consents { channel granted } } }`);
+      interactions(first: 5) { nodes { channel notes } } npsResponses { nodes { score } } consents { channel granted } } }`);
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.customer).toMatchObject({
       name: 'Acme Telecom Buyers',

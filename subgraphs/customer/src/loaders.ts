@@ -170,7 +170,7 @@ export function createLoaders(em: EntityManager, principal: Principal) {
       (a) => a.customer.id,
     ),
     npsResponses: groupedBy<INpsResponse>(
-      (ids) => em.find(NpsResponse, { customer: { $in: [...ids] } }, { orderBy: { respondedAt: 'desc' } }),
+      (ids) => em.find(NpsResponse, { customer: { $in: [...ids] } }, { orderBy: [{ respondedAt: 'desc' }, { id: 'desc' }] }),
       (r) => r.customer.id,
     ),
     interactions: pagedChildren<InteractionRow>(

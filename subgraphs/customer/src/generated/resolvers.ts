@@ -104,8 +104,8 @@ export type Customer = {
   siteMessages: SiteMessageConnection;
   /** Contact history, newest first (the holder sees channel and time; notes and agents are internal). */
   interactions: InteractionConnection;
-  /** Survey answers; the free-text comment is for the respondent and staff only. */
-  npsResponses: Array<NpsResponse>;
+  /** Survey answers, newest first; the free-text comment is for the respondent and staff only. */
+  npsResponses: NpsResponseConnection;
   createdAt: Scalars['DateTime']['output'];
   /** Optimistic-locking version: send it back on updates. */
   version: Scalars['Int']['output'];
@@ -149,6 +149,19 @@ export type CustomerSiteMessagesArgs = {
  * business account's holder: its descendants), staff of its market segment, the partner it belongs to.
  */
 export type CustomerInteractionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A customer account of one storefront: a person or a business, optionally under a parent account
+ * (business hierarchies) and optionally managed by a partner. Who sees it: the account holder (and a
+ * business account's holder: its descendants), staff of its market segment, the partner it belongs to.
+ */
+export type CustomerNpsResponsesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
@@ -2856,7 +2869,7 @@ export type CustomerResolvers<ContextType = CustomerContext, ParentType extends 
   notificationPreferences?: Resolver<Array<ResolversTypes['NotificationPreference']>, ParentType, ContextType>;
   siteMessages?: Resolver<ResolversTypes['SiteMessageConnection'], ParentType, ContextType, RequireFields<CustomerSiteMessagesArgs, 'unreadOnly'>>;
   interactions?: Resolver<ResolversTypes['InteractionConnection'], ParentType, ContextType, Partial<CustomerInteractionsArgs>>;
-  npsResponses?: Resolver<Array<ResolversTypes['NpsResponse']>, ParentType, ContextType>;
+  npsResponses?: Resolver<ResolversTypes['NpsResponseConnection'], ParentType, ContextType, Partial<CustomerNpsResponsesArgs>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   auditTrail?: Resolver<Maybe<ResolversTypes['AuditRecordConnection']>, ParentType, ContextType, Partial<CustomerAuditTrailArgs>>;

@@ -1,4 +1,4 @@
-import { badInput, isEmail, isMobile, isUuid, normaliseEmail, notFound, pageArgs, parsePage, toConnection } from '@dcrm/kit';
+import { badInput, isEmail, isMobile, isUuid, normaliseEmail, notFound, pageArgs, pageList, parsePage, toConnection } from '@dcrm/kit';
 import { customerByIdentity, customersPage, type ICustomer } from '../entities/index.js';
 import type { CustomerContext, CustomerResolvers } from './context.js';
 
@@ -41,7 +41,9 @@ export const customerResolvers: CustomerResolvers = {
     descendantCount: (c, _, ctx) => ctx.loaders.descendantCount.load(c.id),
     contacts: (c, _, ctx) => ctx.loaders.contacts.load(c.id),
     addresses: (c, _, ctx) => ctx.loaders.addresses.load(c.id),
-    npsResponses: (c, _, ctx) => ctx.loaders.npsResponses.load(c.id),
+    // One answer per survey sent: few per account, loaded whole for a page of accounts, paged here.
+    npsResponses: async (c, args, ctx) =>
+      pageList(await ctx.loaders.npsResponses.load(c.id), parsePage(args, 'RESPONDED', 1), 'RESPONDED', (r) => [r.id]),
     interactions: (c, args, ctx) => ctx.loaders.interactions.load({ customerId: c.id, ...pageArgs(args) }),
     siteMessages: async (c, args, ctx) => {
       // The inbox is the account holder's alone.
