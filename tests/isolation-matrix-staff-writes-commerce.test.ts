@@ -277,7 +277,7 @@ describe('offers and offer rules', () => {
     const theirs = (await ruleCreate(nimbus, input(nimbusPromotion.id))).offerRule as { id: string; version: number };
     const table = '"promotion"."offer_rule"';
 
-    const listed = (await volt('{ offerRules { id } }')).body.data?.offerRules;
+    const listed = (await volt('{ offerRules { nodes { id } } }')).body.data?.offerRules.nodes;
     expect(listed.map((r: { id: string }) => r.id)).not.toContain(theirs.id);
     const before = await row('promotion', table, theirs.id);
     const refused = await ruleUpdate(volt, { id: theirs.id, version: theirs.version, name: 'Taken over', active: true });

@@ -59,9 +59,9 @@ describe('dcrm bootstrap on an empty production database', { timeout: 240_000 },
     });
 
     const staff = await signIn(stack.router.handler, 'staffLogin', ADMIN, key, PASSWORD);
-    const me = await staff.gql('{ apiKeys { name kind scopes } }');
+    const me = await staff.gql('{ apiKeys { nodes { name kind scopes } } }');
     expect(me.body.errors).toBeUndefined();
-    expect(me.body.data?.apiKeys).toEqual([expect.objectContaining({ name: 'Fjord Fibre (bootstrap)', kind: 'PRIVATE' })]);
+    expect(me.body.data?.apiKeys.nodes).toEqual([expect.objectContaining({ name: 'Fjord Fibre (bootstrap)', kind: 'PRIVATE' })]);
   });
 
   it('a second run refuses and changes nothing', async () => {

@@ -1,4 +1,4 @@
-import { byId, groupedBy, memo, type Principal } from '@dcrm/kit';
+import { byId, firstPage, groupedBy, memo, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { brandOf } from './clients/brand.js';
 import { createContractLoaders } from './contract-loaders.js';
@@ -40,7 +40,7 @@ export function createQuoteLoaders(em: EntityManager, principal: Principal, serv
     ),
     // `Customer.quotes` first pages: one statement for every account of a list.
     customerQuotes: groupedBy<IQuote>(
-      (ids) => listQuotes(em, principal, { customerIds: ids, after: null, limit: CUSTOMER_QUOTES_LIMIT }),
+      (ids) => listQuotes(em, principal, { customerIds: ids, page: firstPage(CUSTOMER_QUOTES_LIMIT) }),
       (q) => q.customerId as string,
     ),
     // The acceptance of each revision (`Quote.order`, `.contract`, `.acceptance`); the quote was loaded within the caller's scope.

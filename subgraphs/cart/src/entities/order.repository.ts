@@ -1,3 +1,4 @@
+import { cursorId, keysetOrderBy, keysetWhere, type OrmKey, type Page } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOrder, Order } from './order.entity.js';
@@ -7,15 +8,13 @@ export const ordersIn = (em: EntityManager, scope: FilterQuery<IOrder>, ids: rea
   em.find(Order, { $and: [scope, { id: { $in: [...ids] } }] });
 
 /** Newest first (UUIDv7 ids), keyset after `after`; optionally one customer's. */
-export const ordersPage = (
-  em: EntityManager,
-  scope: FilterQuery<IOrder>,
-  options: { customerId?: string; after: string | null; limit: number },
-): Promise<IOrder[]> =>
+const NEWEST: OrmKey[] = [{ field: 'id', dir: 'desc', parse: cursorId }];
+
+export const ordersPage = (em: EntityManager, scope: FilterQuery<IOrder>, customerId: string | undefined, page: Page): Promise<IOrder[]> =>
   em.find(
     Order,
-    { $and: [scope, options.customerId ? { customerId: options.customerId } : {}, options.after ? { id: { $lt: options.after } } : {}] },
-    { orderBy: { id: 'desc' }, limit: options.limit },
+    { $and: [scope, customerId ? { customerId } : {}, keysetWhere(NEWEST, page)] },
+    { orderBy: keysetOrderBy(NEWEST, page), limit: page.limit + 1 },
   );
 
 /** A storefront's products by units sold on orders that were not cancelled, most sold first. */

@@ -34,10 +34,19 @@ export type Product = {
 export type Customer = {
   __typename?: 'Customer';
   id: Scalars['ID']['output'];
-  /** Open carts of the account; null with a SERVICE_UNAVAILABLE error while the cart service is down (the rest of the account still answers). */
-  carts?: Maybe<Array<Cart>>;
+  /** Open carts of the account, most recently changed first; null with a SERVICE_UNAVAILABLE error while the cart service is down (the rest of the account still answers). */
+  carts?: Maybe<CartConnection>;
   /** Orders, newest first; null with a SERVICE_UNAVAILABLE error while the cart service is down. */
   orders?: Maybe<OrderConnection>;
+};
+
+
+/** The cart subgraph's part of an account: its carts and orders. */
+export type CustomerCartsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -45,6 +54,8 @@ export type Customer = {
 export type CustomerOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type CartStatus =
@@ -242,7 +253,11 @@ export type Query = {
   recoveryKpis: RecoveryKpis;
   /** Promotion subgraph only: which of these accounts of the storefront have a non-cancelled order of any of these products (campaign audiences). */
   customersHolding: Array<Scalars['ID']['output']>;
-  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  /**
+   * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
+   * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
+   * or `last` from the oldest (returned oldest first).
+   */
   _auditRecords: Array<AuditRecord>;
 };
 
@@ -261,6 +276,8 @@ export type QueryOrderArgs = {
 export type QueryOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -272,6 +289,8 @@ export type QueryBestsellersArgs = {
 export type QueryAbandonedCartsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -292,7 +311,9 @@ export type Query_AuditRecordsArgs = {
   entityId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
+  before?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type CartConnection = {
@@ -999,8 +1020,8 @@ export type ProductResolvers<ContextType = CartContext, ParentType extends Resol
 export type CustomerResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  carts?: Resolver<Maybe<Array<ResolversTypes['Cart']>>, ParentType, ContextType>;
-  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
+  carts?: Resolver<Maybe<ResolversTypes['CartConnection']>, ParentType, ContextType, Partial<CustomerCartsArgs>>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, Partial<CustomerOrdersArgs>>;
 };
 
 export type CartResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Cart'] = ResolversParentTypes['Cart'], FederationReferenceType extends FederationReferenceTypes['Cart'] = FederationReferenceTypes['Cart']> = {
@@ -1109,9 +1130,9 @@ export type ProductRankResolvers<ContextType = CartContext, ParentType extends R
 export type QueryResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType, RequireFields<QueryCartArgs, 'id'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
-  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
+  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersArgs>>;
   bestsellers?: Resolver<Array<ResolversTypes['ProductRank']>, ParentType, ContextType, RequireFields<QueryBestsellersArgs, 'first'>>;
-  abandonedCarts?: Resolver<ResolversTypes['CartConnection'], ParentType, ContextType, RequireFields<QueryAbandonedCartsArgs, 'first'>>;
+  abandonedCarts?: Resolver<ResolversTypes['CartConnection'], ParentType, ContextType, Partial<QueryAbandonedCartsArgs>>;
   recoveryKpis?: Resolver<ResolversTypes['RecoveryKpis'], ParentType, ContextType, Partial<QueryRecoveryKpisArgs>>;
   customersHolding?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<QueryCustomersHoldingArgs, 'customerIds' | 'productIds'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;

@@ -1,4 +1,4 @@
-import { type Connection, type Page, type PageArgs, parsePage } from '@dcrm/kit';
+import { type Connection, keysetSql, type Page, type PageArgs, parsePage, type SqlKey } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProductKind } from '../entities/index.js';
 import type { ProductView } from '../entities/views.js';
@@ -39,6 +39,8 @@ const SORTS: Record<ProductSort, { keys: SortKey[]; dir: 'asc' | 'desc' }> = {
   // UUID v7 ids are time-ordered.
   NEWEST: { keys: [id], dir: 'desc' },
 };
+
+const sqlKeys = (sort: ProductSort): SqlKey[] => SORTS[sort].keys.map((k) => ({ ...k, dir: SORTS[sort].dir }));
 
 export const PRODUCT_COLUMNS =
   'p.id, p.slug, p.name, p.kind, p.status, p.description, p.category_id, p.attributes, p.images, p.created_at, p.updated_at';
@@ -109,16 +111,11 @@ function withCategories(l: Listing, params: unknown[]): string {
 export function pageSql(l: Listing, page: Page): Sql {
   const params: unknown[] = [];
   const head = withCategories(l, params);
-  const sort = SORTS[l.sort];
-  const keys = sort.keys.map((k, i) => `${k.expr} as k${i}`).join(', ');
+  const keys = SORTS[l.sort].keys.map((k, i) => `${k.expr} as k${i}`).join(', ');
   const { from, where } = scope(l, params, true);
-  if (page.after) {
-    const op = sort.dir === 'asc' ? '>' : '<';
-    const tuple = sort.keys.map((k) => `cast(? as ${k.cast})`).join(', ');
-    where.push(`(${sort.keys.map((k) => k.expr).join(', ')}) ${op} (${tuple})`);
-    params.push(...page.after);
-  }
-  const order = sort.keys.map((k) => `${k.expr} ${sort.dir}`).join(', ');
+  const keyset = keysetSql(sqlKeys(l.sort), page, params);
+  where.push(...keyset.conditions);
+  const order = keyset.orderBy;
   params.push(page.limit + 1);
   return { sql: `${head}select ${PRODUCT_COLUMNS}, ${keys} ${from} where ${where.join(' and ')} order by ${order} limit ?`, params };
 }
@@ -142,7 +139,7 @@ export function facetsSql(l: Listing): Sql {
   return { sql, params: [...headParams, ...conditionParams, ...scopeParams] };
 }
 
-/** The page's product rows: `limit + 1` of them, the extra one telling whether there is a next page. */
+/** The page's product rows: `limit + 1` of them in travel order, the extra one telling whether there is more. */
 export async function pageRows(em: EntityManager, l: Listing, page: Page): Promise<Record<string, unknown>[]> {
   const { sql, params } = pageSql(l, page);
   return em.execute(sql, params);

@@ -318,8 +318,8 @@ export type Query = {
   __typename?: 'Query';
   /** The storefront the request is scoped to. */
   storefront?: Maybe<Storefront>;
-  /** Categories holding products of the current storefront, as a flat list ordered for tree rendering (use `parent`). */
-  categories: Array<Category>;
+  /** Categories holding products of the current storefront, as a flat list ordered for tree rendering (use `parent`), page by page. */
+  categories: CategoryConnection;
   category?: Maybe<Category>;
   /** A product of the current storefront by id or slug (exactly one). NOT_FOUND when it is not in the assortment. */
   product?: Maybe<Product>;
@@ -336,10 +336,22 @@ export type Query = {
   priceLists: Array<PriceList>;
   /** Router only: every storefront that lists browser origins, with them. */
   storefrontOrigins: Array<StorefrontOrigins>;
-  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  /**
+   * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
+   * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
+   * or `last` from the oldest (returned oldest first).
+   */
   _auditRecords: Array<AuditRecord>;
   /** Customer subgraph only: validates rows of one of this subgraph's bulk actions for the signed storefront. */
   _bulkValidate: Array<BulkRowCheck>;
+};
+
+
+export type QueryCategoriesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -358,6 +370,8 @@ export type QueryProductArgs = {
 export type QueryProductsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   query?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProductFilter>;
   sort?: InputMaybe<ProductSort>;
@@ -382,7 +396,9 @@ export type Query_AuditRecordsArgs = {
   entityId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
+  before?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -602,6 +618,26 @@ export type TaxDisplay =
   | 'INCLUDING_TAX'
   /** Without tax: business accounts (segments `smb` and `enterprise`), who reclaim VAT. */
   | 'EXCLUDING_TAX';
+
+/** A page of categories (Relay cursor connection). */
+export type CategoryConnection = {
+  __typename?: 'CategoryConnection';
+  /** The page's categories, each with its cursor. */
+  edges: Array<CategoryEdge>;
+  /** The page's categories, without cursors. */
+  nodes: Array<Category>;
+  /** Where the page sits: cursors of its ends and whether there is more either way. */
+  pageInfo: PageInfo;
+};
+
+/** One of categories and its cursor. */
+export type CategoryEdge = {
+  __typename?: 'CategoryEdge';
+  /** Pass as `after` or `before` to page on from here. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Category;
+};
 
 /** An amount of money in a currency. */
 export type Money = {
@@ -940,6 +976,8 @@ export type ResolversTypes = {
   StorefrontPayload: ResolverTypeWrapper<Omit<StorefrontPayload, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
   AssortmentPayload: ResolverTypeWrapper<Omit<AssortmentPayload, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
   TaxDisplay: TaxDisplay;
+  CategoryConnection: ResolverTypeWrapper<Omit<CategoryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CategoryEdge']>, nodes: Array<ResolversTypes['Category']> }>;
+  CategoryEdge: ResolverTypeWrapper<Omit<CategoryEdge, 'node'> & { node: ResolversTypes['Category'] }>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1005,6 +1043,8 @@ export type ResolversParentTypes = {
   CategoryPayload: Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversParentTypes['Category']> };
   StorefrontPayload: Omit<StorefrontPayload, 'storefront'> & { storefront?: Maybe<ResolversParentTypes['Storefront']> };
   AssortmentPayload: Omit<AssortmentPayload, 'storefront'> & { storefront?: Maybe<ResolversParentTypes['Storefront']> };
+  CategoryConnection: Omit<CategoryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CategoryEdge']>, nodes: Array<ResolversParentTypes['Category']> };
+  CategoryEdge: Omit<CategoryEdge, 'node'> & { node: ResolversParentTypes['Category'] };
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1217,10 +1257,10 @@ export type ComparisonRowResolvers<ContextType = CatalogContext, ParentType exte
 
 export type QueryResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
-  categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
+  categories?: Resolver<ResolversTypes['CategoryConnection'], ParentType, ContextType, Partial<QueryCategoriesArgs>>;
   category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType, Partial<QueryCategoryArgs>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, Partial<QueryProductArgs>>;
-  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<QueryProductsArgs>>;
   compareProducts?: Resolver<ResolversTypes['ProductComparison'], ParentType, ContextType, RequireFields<QueryCompareProductsArgs, 'ids'>>;
   storesNear?: Resolver<Array<ResolversTypes['Store']>, ParentType, ContextType, RequireFields<QueryStoresNearArgs, 'latitude' | 'longitude' | 'radiusKm' | 'first'>>;
   priceLists?: Resolver<Array<ResolversTypes['PriceList']>, ParentType, ContextType>;
@@ -1276,6 +1316,17 @@ export type AssortmentPayloadResolvers<ContextType = CatalogContext, ParentType 
   storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
   productCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type CategoryConnectionResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['CategoryConnection'] = ResolversParentTypes['CategoryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['CategoryEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type CategoryEdgeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['CategoryEdge'] = ResolversParentTypes['CategoryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Category'], ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1393,6 +1444,8 @@ export type Resolvers<ContextType = CatalogContext> = {
   CategoryPayload?: CategoryPayloadResolvers<ContextType>;
   StorefrontPayload?: StorefrontPayloadResolvers<ContextType>;
   AssortmentPayload?: AssortmentPayloadResolvers<ContextType>;
+  CategoryConnection?: CategoryConnectionResolvers<ContextType>;
+  CategoryEdge?: CategoryEdgeResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

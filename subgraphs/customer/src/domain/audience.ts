@@ -1,4 +1,4 @@
-import { Checks, newId, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, newId, ok, type Principal, pageSize, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /** A campaign's audience rules as the promotion subgraph sends them: every non-empty rule must hold; values within one are alternatives. */
@@ -38,9 +38,9 @@ export async function customerAudience(
   after: string | null,
   first: number,
 ): Promise<AudienceMember[]> {
+  const limit = pageSize(first, MAX_AUDIENCE_PAGE, 'first', MAX_AUDIENCE_PAGE);
   // A service call without a brand must not read every brand's accounts.
   if (!principal.storefrontId) return [];
-  const limit = Math.min(Math.max(Math.trunc(first), 0), MAX_AUDIENCE_PAGE);
   const any = (column: string) => `(jsonb_array_length(?::jsonb) = 0 or ${column} in (select jsonb_array_elements_text(?::jsonb)))`;
   const address = (predicate: string) =>
     `(jsonb_array_length(?::jsonb) = 0 or exists (select 1 from "customer"."address" a where a.customer_id = c.id and ${predicate} in (select lower(jsonb_array_elements_text(?::jsonb)))))`;

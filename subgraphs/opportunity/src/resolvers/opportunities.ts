@@ -1,10 +1,11 @@
-import { isUuid, notFound, parsePage, toConnection } from '@dcrm/kit';
+import { isUuid, notFound, pageSize, parsePage, toConnection } from '@dcrm/kit';
 import { readScope } from '../domain/access.js';
 import { opportunityFilter } from '../domain/work/access.js';
 import { SORT_ARITY, searchOpportunities, sortKey } from '../entities/index.js';
 import type { OpportunityResolvers } from './context.js';
 
-const cap = (first: number | null | undefined) => Math.max(0, Math.min(first ?? 20, 100));
+// A limit above the maximum is refused, never clamped.
+const cap = (first: number | null | undefined) => pageSize(first, 20, 'first');
 
 /** Opportunities: Query.opportunities/opportunity, type Opportunity, Customer.opportunities. */
 export const opportunityResolvers: OpportunityResolvers = {

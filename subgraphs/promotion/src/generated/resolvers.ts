@@ -453,8 +453,8 @@ export type Query = {
   campaign?: Maybe<Campaign>;
   /** Staff: every campaign's KPIs and the storefront's totals (campaigns starting in [from, to) when given). */
   campaignDashboard: CampaignDashboard;
-  /** Staff: the storefront's real-time offer rules. */
-  offerRules: Array<OfferRule>;
+  /** Staff: the storefront's real-time offer rules, oldest first. */
+  offerRules: OfferRuleConnection;
   /** An offer the caller may see (NOT_FOUND otherwise). Subscriptions resolve their payloads through this. */
   offer?: Maybe<Offer>;
   /** The storefront's public live offers, best first. */
@@ -469,7 +469,11 @@ export type Query = {
   eventTypes: Array<EventType>;
   /** Staff: decisions, actions and offer results by rule over [from, to) (default: the last 30 days), in their segments. */
   decisionKpis: DecisionKpis;
-  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  /**
+   * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
+   * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
+   * or `last` from the oldest (returned oldest first).
+   */
   _auditRecords: Array<AuditRecord>;
 };
 
@@ -477,6 +481,8 @@ export type Query = {
 export type QueryPromotionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   active?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
@@ -490,6 +496,8 @@ export type QueryCampaignsArgs = {
   status?: InputMaybe<Array<CampaignStatus>>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -501,6 +509,14 @@ export type QueryCampaignArgs = {
 export type QueryCampaignDashboardArgs = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryOfferRulesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -523,6 +539,8 @@ export type QueryDecisionsArgs = {
   filter?: InputMaybe<DecisionFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -537,7 +555,9 @@ export type Query_AuditRecordsArgs = {
   entityId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
+  before?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A priced cart line, as the cart subgraph sends it for evaluation (catalog prices, never a client's). */
@@ -903,6 +923,26 @@ export type Subscription = {
   offerReceived: Offer;
   /** Public live offers of the caller's storefront (any shopper with the storefront key). */
   storefrontOffers: Offer;
+};
+
+/** A page of offer rules (Relay cursor connection). */
+export type OfferRuleConnection = {
+  __typename?: 'OfferRuleConnection';
+  /** The page's offer rules, each with its cursor. */
+  edges: Array<OfferRuleEdge>;
+  /** The page's offer rules, without cursors. */
+  nodes: Array<OfferRule>;
+  /** Where the page sits: cursors of its ends and whether there is more either way. */
+  pageInfo: PageInfo;
+};
+
+/** One of offer rules and its cursor. */
+export type OfferRuleEdge = {
+  __typename?: 'OfferRuleEdge';
+  /** Pass as `after` or `before` to page on from here. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: OfferRule;
 };
 
 /** Who an external event is about: exactly one of the three, in the key's brand. */
@@ -1608,6 +1648,8 @@ export type ResolversTypes = {
   OfferRulePayload: ResolverTypeWrapper<Omit<OfferRulePayload, 'offerRule'> & { offerRule?: Maybe<ResolversTypes['OfferRule']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OfferRuleConnection: ResolverTypeWrapper<Omit<OfferRuleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OfferRuleEdge']>, nodes: Array<ResolversTypes['OfferRule']> }>;
+  OfferRuleEdge: ResolverTypeWrapper<Omit<OfferRuleEdge, 'node'> & { node: ResolversTypes['OfferRule'] }>;
   EventIdentityInput: EventIdentityInput;
   ExternalEventInput: ExternalEventInput;
   EventIngestStatus: EventIngestStatus;
@@ -1704,6 +1746,8 @@ export type ResolversParentTypes = {
   OfferRulePayload: Omit<OfferRulePayload, 'offerRule'> & { offerRule?: Maybe<ResolversParentTypes['OfferRule']> };
   Mutation: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
+  OfferRuleConnection: Omit<OfferRuleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OfferRuleEdge']>, nodes: Array<ResolversParentTypes['OfferRule']> };
+  OfferRuleEdge: Omit<OfferRuleEdge, 'node'> & { node: ResolversParentTypes['OfferRule'] };
   EventIdentityInput: EventIdentityInput;
   ExternalEventInput: ExternalEventInput;
   EventRejection: EventRejection;
@@ -1996,16 +2040,16 @@ export type CodeProblemResolvers<ContextType = PromotionContext, ParentType exte
 };
 
 export type QueryResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  promotions?: Resolver<ResolversTypes['PromotionConnection'], ParentType, ContextType, RequireFields<QueryPromotionsArgs, 'first'>>;
+  promotions?: Resolver<ResolversTypes['PromotionConnection'], ParentType, ContextType, Partial<QueryPromotionsArgs>>;
   promotion?: Resolver<Maybe<ResolversTypes['Promotion']>, ParentType, ContextType, RequireFields<QueryPromotionArgs, 'id'>>;
-  campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, RequireFields<QueryCampaignsArgs, 'first'>>;
+  campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, Partial<QueryCampaignsArgs>>;
   campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
   campaignDashboard?: Resolver<ResolversTypes['CampaignDashboard'], ParentType, ContextType, Partial<QueryCampaignDashboardArgs>>;
-  offerRules?: Resolver<Array<ResolversTypes['OfferRule']>, ParentType, ContextType>;
+  offerRules?: Resolver<ResolversTypes['OfferRuleConnection'], ParentType, ContextType, Partial<QueryOfferRulesArgs>>;
   offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType, RequireFields<QueryOfferArgs, 'id'>>;
   storefrontLiveOffers?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType, RequireFields<QueryStorefrontLiveOffersArgs, 'first'>>;
   promotionEvaluate?: Resolver<Array<ResolversTypes['PromotionEvaluation']>, ParentType, ContextType, RequireFields<QueryPromotionEvaluateArgs, 'inputs'>>;
-  decisions?: Resolver<ResolversTypes['DecisionConnection'], ParentType, ContextType, RequireFields<QueryDecisionsArgs, 'first'>>;
+  decisions?: Resolver<ResolversTypes['DecisionConnection'], ParentType, ContextType, Partial<QueryDecisionsArgs>>;
   decisionRules?: Resolver<Array<ResolversTypes['DecisionRule']>, ParentType, ContextType>;
   eventTypes?: Resolver<Array<ResolversTypes['EventType']>, ParentType, ContextType>;
   decisionKpis?: Resolver<ResolversTypes['DecisionKpis'], ParentType, ContextType, Partial<QueryDecisionKpisArgs>>;
@@ -2061,6 +2105,17 @@ export type MutationResolvers<ContextType = PromotionContext, ParentType extends
 export type SubscriptionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   offerReceived?: SubscriptionResolver<ResolversTypes['Offer'], "offerReceived", ParentType, ContextType>;
   storefrontOffers?: SubscriptionResolver<ResolversTypes['Offer'], "storefrontOffers", ParentType, ContextType>;
+};
+
+export type OfferRuleConnectionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['OfferRuleConnection'] = ResolversParentTypes['OfferRuleConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OfferRuleEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['OfferRule']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type OfferRuleEdgeResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['OfferRuleEdge'] = ResolversParentTypes['OfferRuleEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OfferRule'], ParentType, ContextType>;
 };
 
 export type EventRejectionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['EventRejection'] = ResolversParentTypes['EventRejection']> = {
@@ -2269,6 +2324,8 @@ export type Resolvers<ContextType = PromotionContext> = {
   OfferRulePayload?: OfferRulePayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  OfferRuleConnection?: OfferRuleConnectionResolvers<ContextType>;
+  OfferRuleEdge?: OfferRuleEdgeResolvers<ContextType>;
   EventRejection?: EventRejectionResolvers<ContextType>;
   EventIngestResult?: EventIngestResultResolvers<ContextType>;
   EventsIngestPayload?: EventsIngestPayloadResolvers<ContextType>;

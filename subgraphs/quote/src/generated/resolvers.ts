@@ -49,6 +49,8 @@ export type Customer = {
 export type CustomerQuotesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -56,6 +58,8 @@ export type CustomerQuotesArgs = {
 export type CustomerContractsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -293,7 +297,11 @@ export type Query = {
   quoteDocument: QuoteDocument;
   /** One attachment with its content, of a quote the caller may see; NOT_FOUND otherwise. */
   quoteAttachment?: Maybe<QuoteAttachment>;
-  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  /**
+   * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
+   * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
+   * or `last` from the oldest (returned oldest first).
+   */
   _auditRecords: Array<AuditRecord>;
 };
 
@@ -306,6 +314,8 @@ export type QueryQuoteArgs = {
 export type QueryQuotesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<QuoteStatus>;
 };
 
@@ -318,6 +328,8 @@ export type QueryContractArgs = {
 export type QueryContractsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<ContractStatus>;
 };
 
@@ -355,7 +367,9 @@ export type Query_AuditRecordsArgs = {
   entityId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
+  before?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A sales opportunity (owned by the opportunity subgraph); its quotes are answered here. */
@@ -372,6 +386,8 @@ export type Opportunity = {
 export type OpportunityQuotesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A promotion applied to a quote, as the promotion subgraph evaluated it when the quote was last priced. */
@@ -1725,8 +1741,8 @@ export type ProductResolvers<ContextType = QuoteContext, ParentType extends Reso
 export type CustomerResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  quotes?: Resolver<Maybe<ResolversTypes['QuoteConnection']>, ParentType, ContextType, RequireFields<CustomerQuotesArgs, 'first'>>;
-  contracts?: Resolver<Maybe<ResolversTypes['ContractConnection']>, ParentType, ContextType, RequireFields<CustomerContractsArgs, 'first'>>;
+  quotes?: Resolver<Maybe<ResolversTypes['QuoteConnection']>, ParentType, ContextType, Partial<CustomerQuotesArgs>>;
+  contracts?: Resolver<Maybe<ResolversTypes['ContractConnection']>, ParentType, ContextType, Partial<CustomerContractsArgs>>;
 };
 
 export type QuoteDiscountResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteDiscount'] = ResolversParentTypes['QuoteDiscount']> = {
@@ -1821,9 +1837,9 @@ export type QuoteEdgeResolvers<ContextType = QuoteContext, ParentType extends Re
 
 export type QueryResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType, RequireFields<QueryQuoteArgs, 'id'>>;
-  quotes?: Resolver<ResolversTypes['QuoteConnection'], ParentType, ContextType, RequireFields<QueryQuotesArgs, 'first'>>;
+  quotes?: Resolver<ResolversTypes['QuoteConnection'], ParentType, ContextType, Partial<QueryQuotesArgs>>;
   contract?: Resolver<Maybe<ResolversTypes['Contract']>, ParentType, ContextType, RequireFields<QueryContractArgs, 'id'>>;
-  contracts?: Resolver<ResolversTypes['ContractConnection'], ParentType, ContextType, RequireFields<QueryContractsArgs, 'first'>>;
+  contracts?: Resolver<ResolversTypes['ContractConnection'], ParentType, ContextType, Partial<QueryContractsArgs>>;
   contractTerminationQuote?: Resolver<Maybe<ResolversTypes['ContractTerminationQuote']>, ParentType, ContextType, RequireFields<QueryContractTerminationQuoteArgs, 'id'>>;
   contractTemplates?: Resolver<Array<ResolversTypes['ContractTemplate']>, ParentType, ContextType, RequireFields<QueryContractTemplatesArgs, 'includeInactive'>>;
   quoteApprovalRules?: Resolver<ResolversTypes['QuoteApprovalRuleSet'], ParentType, ContextType>;
@@ -1836,7 +1852,7 @@ export type QueryResolvers<ContextType = QuoteContext, ParentType extends Resolv
 export type OpportunityResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Opportunity'] = ResolversParentTypes['Opportunity'], FederationReferenceType extends FederationReferenceTypes['Opportunity'] = FederationReferenceTypes['Opportunity']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Opportunity']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  quotes?: Resolver<Maybe<ResolversTypes['QuoteConnection']>, ParentType, ContextType, RequireFields<OpportunityQuotesArgs, 'first'>>;
+  quotes?: Resolver<Maybe<ResolversTypes['QuoteConnection']>, ParentType, ContextType, Partial<OpportunityQuotesArgs>>;
 };
 
 export type QuoteAppliedPromotionResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAppliedPromotion'] = ResolversParentTypes['QuoteAppliedPromotion']> = {

@@ -1,4 +1,14 @@
-import { amountWithTax, money, notFound, type PageArgs, parsePage, type TotalsData, taxInclusiveTotals, toConnection } from '@dcrm/kit';
+import {
+  amountWithTax,
+  isFirstPage,
+  money,
+  notFound,
+  type PageArgs,
+  parsePage,
+  type TotalsData,
+  taxInclusiveTotals,
+  toConnection,
+} from '@dcrm/kit';
 import { isExpired } from '../domain/access.js';
 import { findQuote, listQuotes } from '../domain/quotes.js';
 import type { DiscountType, QuoteStatus } from '../entities/index.js';
@@ -14,17 +24,15 @@ export async function quotesPage(
 ) {
   const { customerId, opportunityId } = of;
   const page = parsePage(args, SORT, 1);
-  const after = page.after ? String(page.after[0]) : null;
   // An account's first page comes from the request's loader (one statement for a list of accounts).
   const rows =
-    customerId && !opportunityId && !after && !args.status
+    customerId && !opportunityId && isFirstPage(page) && !args.status
       ? await ctx.loaders.customerQuotes.load(customerId)
       : await listQuotes(ctx.em, ctx.principal, {
           customerIds: customerId ? [customerId] : undefined,
           opportunityId,
           status: args.status,
-          after,
-          limit: page.limit + 1,
+          page,
         });
   return toConnection(rows.slice(0, page.limit + 1), page, SORT, (q) => [q.id]);
 }

@@ -1,4 +1,16 @@
-import { accountRowScope, actingStorefront, badInput, isUuid, type Page, type Principal, segmentsOf } from '@dcrm/kit';
+import {
+  accountRowScope,
+  actingStorefront,
+  cursorDate,
+  cursorId,
+  isUuid,
+  keysetOrderBy,
+  keysetWhere,
+  type OrmKey,
+  type Page,
+  type Principal,
+  segmentsOf,
+} from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Decision, DecisionRule, type IDecision, type IDecisionRule } from '../../entities/index.js';
@@ -37,14 +49,15 @@ export async function decisionsPage(em: EntityManager, principal: Principal, fil
   }
   if (filter.from) where.push({ decidedAt: { $gte: filter.from } });
   if (filter.to) where.push({ decidedAt: { $lt: filter.to } });
-  if (page.after) {
-    const [at, id] = page.after;
-    const t = new Date(String(at));
-    if (Number.isNaN(t.getTime()) || !isUuid(id)) throw badInput('Malformed cursor', 'after');
-    where.push({ $or: [{ decidedAt: { $lt: t } }, { decidedAt: t, id: { $lt: id } }] });
-  }
-  return em.find(Decision, { $and: where }, { orderBy: [{ decidedAt: 'desc' }, { id: 'desc' }], limit: page.limit + 1 });
+  where.push(keysetWhere(DECISION_KEYS, page) as FilterQuery<IDecision>);
+  return em.find(Decision, { $and: where }, { orderBy: keysetOrderBy(DECISION_KEYS, page), limit: page.limit + 1 });
 }
+
+/** Newest first; a cursor is (decidedAt, id), both checked before they reach SQL. */
+const DECISION_KEYS: OrmKey[] = [
+  { field: 'decidedAt', dir: 'desc', parse: cursorDate },
+  { field: 'id', dir: 'desc', parse: cursorId },
+];
 
 export const decisionCursor = (d: IDecision) => [d.decidedAt.toISOString(), d.id];
 
