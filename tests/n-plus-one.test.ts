@@ -70,6 +70,13 @@ describe('SQL statements per bench operation do not grow with the data returned'
     expect(before.statements).toBe(small.statements);
   });
 
+  it('listing with facets: the same statements for 10 and 100 products', async () => {
+    const small = await run('facets', { first: 10 });
+    const big = await run('facets', { first: 100 });
+    expect(nodes(big)).toBeGreaterThan(nodes(small));
+    expect(big.statements).toBe(small.statements);
+  });
+
   it('search with facets: no more statements for 100 results than for 10', async () => {
     // The demo data (no --scale) has few "unlimited 5g" matches; a broader query makes the page really grow.
     const small = await run('search', { first: 10, query: 'volt' });

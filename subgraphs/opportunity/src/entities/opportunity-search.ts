@@ -1,4 +1,4 @@
-import { type AccountRowFilter, badInput, isUuid, keysetOrderBy, keysetWhere, type OrmKey, type Page } from '@dcrm/kit';
+import { badInput, isUuid, keysetOrderBy, keysetWhere, type OrmKey, type Page } from '@dcrm/kit';
 import { type FilterQuery, QueryOrder } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOpportunity, Opportunity, type OpportunityStatus } from './opportunity.entity.js';
