@@ -18,7 +18,15 @@ export type OrderStatus =
   | 'PLACED'
   | 'PROVISIONING'
   | 'ACTIVE'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  /**
+   * Over the account's spend budget or per-order limit: waiting for the holder of the account above to
+   * approve or reject it (`statusReason` says which limit). Not fulfilled or charged, no `order.placed`
+   * event until approved; it counts against the budget meanwhile.
+   */
+  | 'PENDING_APPROVAL'
+  /** The account holder refused it (`statusReason` says why); it no longer counts against any budget. */
+  | 'REJECTED';
 
 export type DropLinkKind =
   | 'CART'
