@@ -45,15 +45,24 @@ const AMOUNT = /^\d{1,10}(\.\d{1,2})?$/;
  */
 async function managedAccount(ctx: SpendContext, customerId: string, at: string[]): Promise<Result<Account>> {
   const { principal } = ctx;
-  if (!actingStorefront(principal)) return fail('FORBIDDEN', 'No storefront in scope', at);
-  if (principal.kind === 'customer' && (!isAccountAdmin(principal) || principal.id === customerId))
+  const role = mayManage(principal, at);
+  if (!role.ok) return role;
+  if (principal.kind === 'customer' && principal.id === customerId)
     return fail('FORBIDDEN', 'Only the holder of the account above sets its budgets', at);
-  if (principal.kind === 'staff' && !hasScope(principal, BUDGET_SCOPE)) return fail('FORBIDDEN', `Missing scope ${BUDGET_SCOPE}`, at);
-  if (principal.kind !== 'customer' && principal.kind !== 'staff') return fail('FORBIDDEN', 'Not allowed', at);
   if (!isUuid(customerId)) return fail('NOT_FOUND', 'No such account', at);
   const asked = await askPeer('customer', at, () => visibleAccount(ctx.services.peers('customer'), principal, customerId));
   if (!asked.ok) return asked;
   return asked.value ? ok(asked.value) : fail('NOT_FOUND', 'No such account', at);
+}
+
+/** Whether the caller is of a kind that manages budgets at all (decided before any row is read). */
+function mayManage(principal: Principal, at: string[]): Result<true> {
+  if (!actingStorefront(principal)) return fail('FORBIDDEN', 'No storefront in scope', at);
+  if (principal.kind === 'customer')
+    return isAccountAdmin(principal) ? ok(true) : fail('FORBIDDEN', 'Only a business account holder sets budgets', at);
+  if (principal.kind === 'staff')
+    return hasScope(principal, BUDGET_SCOPE) ? ok(true) : fail('FORBIDDEN', `Missing scope ${BUDGET_SCOPE}`, at);
+  return fail('FORBIDDEN', 'Not allowed', at);
 }
 
 function validBudget(input: SpendBudgetSetInput): Result<{ amount: string; perOrderLimit: string | null; timeZone: string }> {
@@ -104,6 +113,8 @@ async function upsert(em: EntityManager, key: Pick<ISpendBudget, 'storefrontId' 
 
 /** Removes a budget; only who may set it may remove it. */
 export async function spendBudgetRemove(ctx: SpendContext, id: string): Promise<Result<ISpendBudget>> {
+  const role = mayManage(ctx.principal, field('id'));
+  if (!role.ok) return role;
   const storefrontId = actingStorefront(ctx.principal);
   const budget = storefrontId && isUuid(id) ? await ctx.em.findOne(SpendBudget, { id, storefrontId }) : null;
   if (!budget) return fail('NOT_FOUND', 'No such budget', field('id'));
