@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows, expectRefusedAndUnchanged, type WriteAttempt } from './support/brand-matrix.js';
-import { type Account, APPROVE, amount, BUDGETS, cartOf, checkout, openAccount, REJECT, REMOVE, SET } from './support/spend-control.js';
+import {
+  type Account,
+  APPROVE,
+  AWAITING,
+  amount,
+  BUDGETS,
+  cartOf,
+  checkout,
+  openAccount,
+  REJECT,
+  REMOVE,
+  SET,
+} from './support/spend-control.js';
 import { client, codes, customerId, KEYS, PRIVATE_KEYS, type Response, signIn, startTestStack } from './support/stack.js';
 
 /**
@@ -69,6 +81,19 @@ describe('Customer.spendBudgets', () => {
     expect(codes(await as.shopper(BUDGETS, { id: buyer.id }))).toContain('UNAUTHENTICATED');
     // The chatbot's key acts for nobody in particular: no account to read as.
     expect(codes(await as.chatbot(BUDGETS, { id: buyer.id }))).toContain('UNAUTHENTICATED');
+  });
+});
+
+describe('ordersAwaitingApproval', () => {
+  const queued = async (who: string) =>
+    ((await as[who](AWAITING)).body.data?.ordersAwaitingApproval.nodes ?? []).map((o: { id: string }) => o.id).includes(held.id);
+
+  it('lists a held order to the holder above and staff of its segment only', async () => {
+    expect((await holder.gql(AWAITING)).body.data?.ordersAwaitingApproval.nodes.map((o: { id: string }) => o.id)).toContain(held.id);
+    expect(await queued('businessAgent')).toBe(true);
+    for (const who of ['buyer', 'aoife', 'globex', 'harbour', 'consumerAgent', 'nimbusAgent']) expect(await queued(who), who).toBe(false);
+    expect(codes(await as.shopper(AWAITING))).toContain('UNAUTHENTICATED');
+    expect(codes(await as.connectify(AWAITING))[0]).toBeDefined();
   });
 });
 

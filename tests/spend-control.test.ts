@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows } from './support/brand-matrix.js';
-import { type Account, APPROVE, amount, BUDGETS, cartOf, checkout, openAccount, REJECT, SET } from './support/spend-control.js';
+import { type Account, APPROVE, AWAITING, amount, BUDGETS, cartOf, checkout, openAccount, REJECT, SET } from './support/spend-control.js';
 import { customerId, KEYS, signIn, startTestStack } from './support/stack.js';
 
 /**
@@ -97,8 +97,14 @@ describe('spend control', () => {
     // A pending order holds its share of the budget.
     expect(await spentOf(holder.gql, buyer.id)).toEqual([amount(spend)]);
 
+    // It waits in the holder's queue (not in the buyer's: it cannot decide its own order).
+    const queue = async (gql: Gql) => (await gql(AWAITING)).body.data?.ordersAwaitingApproval.nodes;
+    expect(await queue(holder.gql)).toEqual([{ id: order.id, status: 'PENDING_APPROVAL', customer: { id: buyer.id } }]);
+    expect(await queue(buyer.gql)).toEqual([]);
+
     const approved = (await holder.gql(APPROVE, { input: { id: order.id } })).body.data?.orderApprove;
     expect(approved).toEqual({ order: { id: order.id, status: 'PLACED', statusReason: null }, userErrors: [] });
+    expect(await queue(holder.gql)).toEqual([]);
     expect(await placedEvents(order.id)).toHaveLength(1);
     // Decided once: a second approval is refused.
     expect((await holder.gql(APPROVE, { input: { id: order.id } })).body.data?.orderApprove.userErrors).toEqual([

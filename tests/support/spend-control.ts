@@ -17,6 +17,7 @@ export const SET = `mutation ($input: SpendBudgetSetInput!) { spendBudgetSet(inp
   userErrors { code field } } }`;
 export const REMOVE = `mutation ($input: SpendBudgetRemoveInput!) { spendBudgetRemove(input: $input) { spendBudget { id } userErrors { code } } }`;
 export const BUDGETS = `query ($id: ID!) { customer(id: $id) { spendBudgets { id period amount { amount } spent { amount } remaining { amount } } } }`;
+export const AWAITING = '{ ordersAwaitingApproval { nodes { id status customer { id } } } }';
 export const APPROVE = `mutation ($input: OrderApproveInput!) { orderApprove(input: $input) { order { id status statusReason } userErrors { code } } }`;
 export const REJECT = `mutation ($input: OrderRejectInput!) { orderReject(input: $input) { order { id status statusReason } userErrors { code } } }`;
 const CREATE = `mutation ($input: CartCreateInput!) { cartCreate(input: $input) { cart { id version totals { dueNow { amount } monthly { amount } } } userErrors { code } } }`;

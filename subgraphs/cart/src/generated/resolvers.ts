@@ -245,6 +245,11 @@ export type Query = {
   recoveryKpis: RecoveryKpis;
   /** Promotion subgraph only: which of these accounts of the storefront have a non-cancelled order of any of these products (campaign audiences). */
   customersHolding: Array<Scalars['ID']['output']>;
+  /**
+   * Orders held over a spend budget that the caller may decide, newest first: a business holder's
+   * sub-accounts' (never its own), or for staff with `order:write` those of their segments; empty for anyone else.
+   */
+  ordersAwaitingApproval: OrderConnection;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -287,6 +292,12 @@ export type QueryRecoveryKpisArgs = {
 export type QueryCustomersHoldingArgs = {
   customerIds: Array<Scalars['ID']['input']>;
   productIds: Array<Scalars['ID']['input']>;
+};
+
+
+export type QueryOrdersAwaitingApprovalArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1190,6 +1201,7 @@ export type QueryResolvers<ContextType = CartContext, ParentType extends Resolve
   abandonedCarts?: Resolver<ResolversTypes['CartConnection'], ParentType, ContextType, RequireFields<QueryAbandonedCartsArgs, 'first'>>;
   recoveryKpis?: Resolver<ResolversTypes['RecoveryKpis'], ParentType, ContextType, Partial<QueryRecoveryKpisArgs>>;
   customersHolding?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<QueryCustomersHoldingArgs, 'customerIds' | 'productIds'>>;
+  ordersAwaitingApproval?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersAwaitingApprovalArgs, 'first'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 

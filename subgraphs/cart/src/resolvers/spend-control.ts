@@ -1,4 +1,5 @@
-import { fromMinor, money, payload, type Result } from '@dcrm/kit';
+import { fromMinor, money, type PageArgs, parsePage, payload, type Result, toConnection } from '@dcrm/kit';
+import { ordersAwaitingApproval } from '../domain/approval-queue.js';
 import { type BudgetUse, budgetUse } from '../domain/spend.js';
 import { orderApprove, orderReject } from '../domain/spend-approval.js';
 import { type SpendContext, spendBudgetRemove, spendBudgetSet, spendBudgetsOf, treeOnce } from '../domain/spend-budgets.js';
@@ -20,7 +21,17 @@ async function budgetPayload(ctx: CartContext, result: Result<ISpendBudget>) {
   return payload('spendBudget', use);
 }
 
+async function awaitingPage(ctx: CartContext, args: PageArgs) {
+  const page = parsePage(args, 'NEWEST', 1);
+  const after = page.after ? String(page.after[0]) : null;
+  const rows = await ordersAwaitingApproval(ctx.em, ctx.principal, treeOf(ctx), { after, limit: page.limit + 1 });
+  return toConnection(rows, page, 'NEWEST', (o) => [o.id]);
+}
+
 export const spendControlResolvers: CartResolvers = {
+  Query: {
+    ordersAwaitingApproval: (_, args, ctx) => awaitingPage(ctx, args),
+  },
   Customer: {
     spendBudgets: (c, _, ctx) => spendBudgetsOf(spend(ctx), c.id, treeOf(ctx)),
   },
