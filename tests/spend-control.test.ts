@@ -65,7 +65,7 @@ describe('spend control', () => {
       period: 'MONTH',
       amount: { amount: amount(spend * 10), currencyCode: 'EUR' },
       spent: { amount: '0.00' },
-      timeZone: 'UTC',
+      timeZone: 'Europe/Dublin',
     });
     const order = await checkout(buyer.gql, cart);
     expect(order).toMatchObject({ status: 'PLACED', statusReason: null });

@@ -16,7 +16,7 @@ import {
 import { type FilterQuery, LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Account, visibleAccount } from '../clients/customer.js';
-import { storefrontCurrency } from '../clients/storefront.js';
+import { storefrontBudgetFacts } from '../clients/storefront.js';
 import { type ISpendBudget, SpendBudget } from '../entities/index.js';
 import { askPeer } from './peer-guard.js';
 import type { CartServices } from './services.js';
@@ -65,32 +65,35 @@ function mayManage(principal: Principal, at: string[]): Result<true> {
   return fail('FORBIDDEN', 'Not allowed', at);
 }
 
-function validBudget(input: SpendBudgetSetInput): Result<{ amount: string; perOrderLimit: string | null; timeZone: string }> {
+function validBudget(input: SpendBudgetSetInput): Result<{ amount: string; perOrderLimit: string | null; timeZone: string | null }> {
   if (!AMOUNT.test(input.amount)) return fail('INVALID', 'Use a non-negative amount with at most two decimals', field('amount'));
   const limit = input.perOrderLimit ?? null;
   if (limit !== null && !AMOUNT.test(limit))
     return fail('INVALID', 'Use a non-negative amount with at most two decimals', field('perOrderLimit'));
   if (limit !== null && toMinor(limit) > toMinor(input.amount))
     return fail('INVALID', 'The per-order limit cannot exceed the budget', field('perOrderLimit'));
-  const timeZone = input.timeZone?.trim() || 'UTC';
-  if (!validTimeZone(timeZone)) return fail('INVALID', 'Use an IANA time zone such as Europe/Dublin', field('timeZone'));
+  const timeZone = input.timeZone?.trim() || null;
+  if (timeZone !== null && !validTimeZone(timeZone))
+    return fail('INVALID', 'Use an IANA time zone such as Europe/Dublin', field('timeZone'));
   return ok({ amount: input.amount, perOrderLimit: limit, timeZone });
 }
 
-/** Sets (creates or replaces) an account's budget for one period kind, in the storefront's currency. */
+/** Sets (creates or replaces) an account's budget for one period kind, in the storefront's currency and (by default) time zone. */
 export async function spendBudgetSet(ctx: SpendContext, input: SpendBudgetSetInput): Promise<Result<ISpendBudget>> {
   const valid = validBudget(input);
   if (!valid.ok) return valid;
   const account = await managedAccount(ctx, input.customerId, field('customerId'));
   if (!account.ok) return account;
-  const currency = await askPeer('catalog', field('customerId'), () => storefrontCurrency(ctx.services.peers('catalog'), ctx.principal));
-  if (!currency.ok) return currency;
+  const brand = await askPeer('catalog', field('customerId'), () => storefrontBudgetFacts(ctx.services.peers('catalog'), ctx.principal));
+  if (!brand.ok) return brand;
   const storefrontId = ctx.principal.storefrontId as string;
   const facts = {
     ...valid.value,
+    // Periods follow the brand's calendar unless the holder names another zone.
+    timeZone: valid.value.timeZone ?? brand.value.timeZone,
     segment: account.value.segment,
     partnerId: account.value.partner?.id ?? null,
-    currencyCode: currency.value,
+    currencyCode: brand.value.currencyCode,
     setBy: ctx.principal.id as string,
   };
   const key = { storefrontId, customerId: input.customerId, period: input.period };

@@ -700,7 +700,7 @@ export type SpendBudgetSetInput = {
   amount: Scalars['Decimal']['input'];
   /** Optional ceiling for any single order (at most `amount`). */
   perOrderLimit?: InputMaybe<Scalars['Decimal']['input']>;
-  /** IANA time zone of the periods' calendar; default UTC. */
+  /** IANA time zone of the periods' calendar; default the storefront's (`Storefront.timeZone`). */
   timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 

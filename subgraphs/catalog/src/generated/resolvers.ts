@@ -45,6 +45,8 @@ export type Storefront = {
    * storefront's credentials (CORS). Set with `storefrontOriginsSet`.
    */
   allowedOrigins?: Maybe<Array<Scalars['String']['output']>>;
+  /** IANA time zone of the brand's calendar, e.g. Europe/Dublin: spend budgets' months, quarters and years turn over at its local midnight. */
+  timeZone: Scalars['String']['output'];
 };
 
 /** One storefront's allowed browser origins, for the router's CORS answers. */
@@ -1044,6 +1046,7 @@ export type StorefrontResolvers<ContextType = CatalogContext, ParentType extends
   currencyCode?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   allowedOrigins?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type StorefrontOriginsResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['StorefrontOrigins'] = ResolversParentTypes['StorefrontOrigins']> = {
