@@ -507,6 +507,11 @@ const COVERED = {
     'cartPromoCodeApply',
     'cartPromoCodeRemove',
     'orderStatusUpdate',
+    // Spend control: the other brand's staff (and every other caller) in isolation-matrix-spend-control.test.ts.
+    'orderApprove',
+    'orderReject',
+    'spendBudgetRemove',
+    'spendBudgetSet',
   ],
 };
 

@@ -18,7 +18,15 @@ export type OrderStatus =
   | 'PLACED'
   | 'PROVISIONING'
   | 'ACTIVE'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  /**
+   * Over the account's spend budget or per-order limit: waiting for the holder of the account above to
+   * approve or reject it (`statusReason` says which limit). Not fulfilled or charged, no `order.placed`
+   * event until approved; it counts against the budget meanwhile.
+   */
+  | 'PENDING_APPROVAL'
+  /** The account holder refused it (`statusReason` says why); it no longer counts against any budget. */
+  | 'REJECTED';
 
 export type DropLinkKind =
   | 'CART'
@@ -87,6 +95,43 @@ export type ProductViewedInput = {
 
 export type DropLinkRecoverInput = {
   token: string;
+};
+
+/** The calendar period a spend budget runs over (in the budget's time zone). */
+export type SpendPeriod =
+  /** A calendar month. */
+  | 'MONTH'
+  /** A calendar quarter, starting in January, April, July or October. */
+  | 'QUARTER'
+  /** A calendar year. */
+  | 'YEAR';
+
+/** A budget to set (it replaces the account's budget of that period kind). */
+export type SpendBudgetSetInput = {
+  /** The sub-account (or, for staff, any account they see) the budget limits. */
+  customerId: string | number;
+  /** The kind of calendar period. */
+  period: SpendPeriod;
+  /** Per period, at least 0, at most two decimals; in the storefront's currency. */
+  amount: string;
+  /** Optional ceiling for any single order (at most `amount`). */
+  perOrderLimit?: string | null | undefined;
+  /** IANA time zone of the periods' calendar; default the storefront's (`Storefront.timeZone`). */
+  timeZone?: string | null | undefined;
+};
+
+/** A held order to approve. */
+export type OrderApproveInput = {
+  /** The order, in PENDING_APPROVAL. */
+  id: string | number;
+};
+
+/** A held order to reject. */
+export type OrderRejectInput = {
+  /** The order, in PENDING_APPROVAL. */
+  id: string | number;
+  /** Why, told to the buyer (1–500 characters). */
+  reason: string;
 };
 
 export type ProductKind =
@@ -474,6 +519,42 @@ export type StorefrontOffersSubscriptionVariables = Exact<{ [key: string]: never
 
 export type StorefrontOffersSubscription = { storefrontOffers: { id: string, source: OfferSource, title: string, message: string, content: string | null, link: string | null, imageUrl: string | null, couponCode: string | null, score: number, status: OfferStatus, createdAt: string, expiresAt: string | null, product: { id: string, slug: string, name: string } | null } };
 
+export type SpendBudgetsQueryVariables = Exact<{
+  customerId: string | number;
+}>;
+
+
+export type SpendBudgetsQuery = { customer: { id: string, spendBudgets: Array<{ id: string, period: SpendPeriod, timeZone: string, periodStart: string, periodEnd: string, amount: { amount: string, currencyCode: string }, perOrderLimit: { amount: string, currencyCode: string } | null, spent: { amount: string, currencyCode: string }, remaining: { amount: string, currencyCode: string } }> | null } | null };
+
+export type OrdersAwaitingApprovalQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type OrdersAwaitingApprovalQuery = { ordersAwaitingApproval: { nodes: Array<{ id: string, number: string, status: OrderStatus, statusReason: string | null, placedAt: string, customer: { id: string, name: string } | null, lines: Array<{ id: string, name: string, quantity: number, product: { id: string, slug: string } | null, recurringPrice: { amount: string, currencyCode: string } | null, oneOffPrice: { amount: string, currencyCode: string } | null, deposit: { amount: string, currencyCode: string } | null }>, totals: { subtotalOneOff: { amount: string, currencyCode: string }, subtotalRecurring: { amount: string, currencyCode: string }, deposit: { amount: string, currencyCode: string }, taxOneOff: { amount: string, currencyCode: string }, taxRecurring: { amount: string, currencyCode: string }, discounts: { amount: string, currencyCode: string }, recurringDiscounts: { amount: string, currencyCode: string }, dueNow: { amount: string, currencyCode: string }, monthly: { amount: string, currencyCode: string }, subtotalOneOffWithTax: { amount: string, currencyCode: string }, subtotalRecurringWithTax: { amount: string, currencyCode: string }, discountsWithTax: { amount: string, currencyCode: string }, recurringDiscountsWithTax: { amount: string, currencyCode: string } }, history: Array<{ status: OrderStatus, reason: string | null, at: string }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type SpendBudgetSetMutationVariables = Exact<{
+  input: SpendBudgetSetInput;
+}>;
+
+
+export type SpendBudgetSetMutation = { spendBudgetSet: { spendBudget: { id: string, period: SpendPeriod, amount: { amount: string, currencyCode: string }, perOrderLimit: { amount: string } | null, spent: { amount: string }, remaining: { amount: string } } | null, userErrors: Array<{ code: string, field: Array<string> | null, message: string }> } };
+
+export type OrderApproveMutationVariables = Exact<{
+  input: OrderApproveInput;
+}>;
+
+
+export type OrderApproveMutation = { orderApprove: { order: { id: string, number: string, status: OrderStatus, statusReason: string | null, placedAt: string, lines: Array<{ id: string, name: string, quantity: number, product: { id: string, slug: string } | null, recurringPrice: { amount: string, currencyCode: string } | null, oneOffPrice: { amount: string, currencyCode: string } | null, deposit: { amount: string, currencyCode: string } | null }>, totals: { subtotalOneOff: { amount: string, currencyCode: string }, subtotalRecurring: { amount: string, currencyCode: string }, deposit: { amount: string, currencyCode: string }, taxOneOff: { amount: string, currencyCode: string }, taxRecurring: { amount: string, currencyCode: string }, discounts: { amount: string, currencyCode: string }, recurringDiscounts: { amount: string, currencyCode: string }, dueNow: { amount: string, currencyCode: string }, monthly: { amount: string, currencyCode: string }, subtotalOneOffWithTax: { amount: string, currencyCode: string }, subtotalRecurringWithTax: { amount: string, currencyCode: string }, discountsWithTax: { amount: string, currencyCode: string }, recurringDiscountsWithTax: { amount: string, currencyCode: string } }, history: Array<{ status: OrderStatus, reason: string | null, at: string }> } | null, userErrors: Array<{ code: string, field: Array<string> | null, message: string }> } };
+
+export type OrderRejectMutationVariables = Exact<{
+  input: OrderRejectInput;
+}>;
+
+
+export type OrderRejectMutation = { orderReject: { order: { id: string, number: string, status: OrderStatus, statusReason: string | null, placedAt: string, lines: Array<{ id: string, name: string, quantity: number, product: { id: string, slug: string } | null, recurringPrice: { amount: string, currencyCode: string } | null, oneOffPrice: { amount: string, currencyCode: string } | null, deposit: { amount: string, currencyCode: string } | null }>, totals: { subtotalOneOff: { amount: string, currencyCode: string }, subtotalRecurring: { amount: string, currencyCode: string }, deposit: { amount: string, currencyCode: string }, taxOneOff: { amount: string, currencyCode: string }, taxRecurring: { amount: string, currencyCode: string }, discounts: { amount: string, currencyCode: string }, recurringDiscounts: { amount: string, currencyCode: string }, dueNow: { amount: string, currencyCode: string }, monthly: { amount: string, currencyCode: string }, subtotalOneOffWithTax: { amount: string, currencyCode: string }, subtotalRecurringWithTax: { amount: string, currencyCode: string }, discountsWithTax: { amount: string, currencyCode: string }, recurringDiscountsWithTax: { amount: string, currencyCode: string } }, history: Array<{ status: OrderStatus, reason: string | null, at: string }> } | null, userErrors: Array<{ code: string, field: Array<string> | null, message: string }> } };
+
 
 export const CartDocument = "query Cart($id:ID!$cartToken:String){cart(id:$id cartToken:$cartToken){...CartFields}}fragment CartFields on Cart{id status version currencyCode note lines{id name quantity parentLineId available product{id slug kind}recurringPrice{amount currencyCode}oneOffPrice{amount currencyCode}recurringPriceWithTax{amount currencyCode}oneOffPriceWithTax{amount currencyCode}deposit{amount currencyCode}}totals{...CartTotalsFields}promoCodes discounts{promotionId name message couponCode lineIds oneOff{amount currencyCode}recurring{amount currencyCode}}updatedAt}fragment CartTotalsFields on CartTotals{subtotalOneOff{amount currencyCode}subtotalRecurring{amount currencyCode}deposit{amount currencyCode}taxOneOff{amount currencyCode}taxRecurring{amount currencyCode}discounts{amount currencyCode}recurringDiscounts{amount currencyCode}dueNow{amount currencyCode}monthly{amount currencyCode}subtotalOneOffWithTax{amount currencyCode}subtotalRecurringWithTax{amount currencyCode}discountsWithTax{amount currencyCode}recurringDiscountsWithTax{amount currencyCode}}" as TypedDocumentString<CartQuery, CartQueryVariables>;
 export const CartAttachCustomerDocument = "mutation CartAttachCustomer($input:CartAttachCustomerInput!){cartAttachCustomer(input:$input){cart{...CartFields}userErrors{...UserErrorFields}}}fragment CartFields on Cart{id status version currencyCode note lines{id name quantity parentLineId available product{id slug kind}recurringPrice{amount currencyCode}oneOffPrice{amount currencyCode}recurringPriceWithTax{amount currencyCode}oneOffPriceWithTax{amount currencyCode}deposit{amount currencyCode}}totals{...CartTotalsFields}promoCodes discounts{promotionId name message couponCode lineIds oneOff{amount currencyCode}recurring{amount currencyCode}}updatedAt}fragment CartTotalsFields on CartTotals{subtotalOneOff{amount currencyCode}subtotalRecurring{amount currencyCode}deposit{amount currencyCode}taxOneOff{amount currencyCode}taxRecurring{amount currencyCode}discounts{amount currencyCode}recurringDiscounts{amount currencyCode}dueNow{amount currencyCode}monthly{amount currencyCode}subtotalOneOffWithTax{amount currencyCode}subtotalRecurringWithTax{amount currencyCode}discountsWithTax{amount currencyCode}recurringDiscountsWithTax{amount currencyCode}}fragment UserErrorFields on UserError{field message code}" as TypedDocumentString<CartAttachCustomerMutation, CartAttachCustomerMutationVariables>;
@@ -499,11 +580,16 @@ export const OfferDismissDocument = "mutation OfferDismiss($input:OfferIdInput!)
 export const OfferReceivedDocument = "subscription OfferReceived{offerReceived{...OfferFields}}fragment OfferFields on Offer{id source title message content link imageUrl couponCode score status createdAt expiresAt product{id slug name}}" as TypedDocumentString<OfferReceivedSubscription, OfferReceivedSubscriptionVariables>;
 export const OfferSeenDocument = "mutation OfferSeen($input:OfferIdInput!){offerSeen(input:$input){offer{...OfferFields}userErrors{...UserErrorFields}}}fragment OfferFields on Offer{id source title message content link imageUrl couponCode score status createdAt expiresAt product{id slug name}}fragment UserErrorFields on UserError{field message code}" as TypedDocumentString<OfferSeenMutation, OfferSeenMutationVariables>;
 export const OrderDocument = "query Order($id:ID!){order(id:$id){...OrderFields}}fragment CartTotalsFields on CartTotals{subtotalOneOff{amount currencyCode}subtotalRecurring{amount currencyCode}deposit{amount currencyCode}taxOneOff{amount currencyCode}taxRecurring{amount currencyCode}discounts{amount currencyCode}recurringDiscounts{amount currencyCode}dueNow{amount currencyCode}monthly{amount currencyCode}subtotalOneOffWithTax{amount currencyCode}subtotalRecurringWithTax{amount currencyCode}discountsWithTax{amount currencyCode}recurringDiscountsWithTax{amount currencyCode}}fragment OrderFields on Order{id number status statusReason placedAt lines{id name quantity product{id slug}recurringPrice{amount currencyCode}oneOffPrice{amount currencyCode}deposit{amount currencyCode}}totals{...CartTotalsFields}history{status reason at}}" as TypedDocumentString<OrderQuery, OrderQueryVariables>;
+export const OrderApproveDocument = "mutation OrderApprove($input:OrderApproveInput!){orderApprove(input:$input){order{...OrderFields}userErrors{code field message}}}fragment CartTotalsFields on CartTotals{subtotalOneOff{amount currencyCode}subtotalRecurring{amount currencyCode}deposit{amount currencyCode}taxOneOff{amount currencyCode}taxRecurring{amount currencyCode}discounts{amount currencyCode}recurringDiscounts{amount currencyCode}dueNow{amount currencyCode}monthly{amount currencyCode}subtotalOneOffWithTax{amount currencyCode}subtotalRecurringWithTax{amount currencyCode}discountsWithTax{amount currencyCode}recurringDiscountsWithTax{amount currencyCode}}fragment OrderFields on Order{id number status statusReason placedAt lines{id name quantity product{id slug}recurringPrice{amount currencyCode}oneOffPrice{amount currencyCode}deposit{amount currencyCode}}totals{...CartTotalsFields}history{status reason at}}" as TypedDocumentString<OrderApproveMutation, OrderApproveMutationVariables>;
+export const OrderRejectDocument = "mutation OrderReject($input:OrderRejectInput!){orderReject(input:$input){order{...OrderFields}userErrors{code field message}}}fragment CartTotalsFields on CartTotals{subtotalOneOff{amount currencyCode}subtotalRecurring{amount currencyCode}deposit{amount currencyCode}taxOneOff{amount currencyCode}taxRecurring{amount currencyCode}discounts{amount currencyCode}recurringDiscounts{amount currencyCode}dueNow{amount currencyCode}monthly{amount currencyCode}subtotalOneOffWithTax{amount currencyCode}subtotalRecurringWithTax{amount currencyCode}discountsWithTax{amount currencyCode}recurringDiscountsWithTax{amount currencyCode}}fragment OrderFields on Order{id number status statusReason placedAt lines{id name quantity product{id slug}recurringPrice{amount currencyCode}oneOffPrice{amount currencyCode}deposit{amount currencyCode}}totals{...CartTotalsFields}history{status reason at}}" as TypedDocumentString<OrderRejectMutation, OrderRejectMutationVariables>;
+export const OrdersAwaitingApprovalDocument = "query OrdersAwaitingApproval($first:Int=20$after:String){ordersAwaitingApproval(first:$first after:$after){nodes{...OrderFields customer{id name}}pageInfo{hasNextPage endCursor}}}fragment CartTotalsFields on CartTotals{subtotalOneOff{amount currencyCode}subtotalRecurring{amount currencyCode}deposit{amount currencyCode}taxOneOff{amount currencyCode}taxRecurring{amount currencyCode}discounts{amount currencyCode}recurringDiscounts{amount currencyCode}dueNow{amount currencyCode}monthly{amount currencyCode}subtotalOneOffWithTax{amount currencyCode}subtotalRecurringWithTax{amount currencyCode}discountsWithTax{amount currencyCode}recurringDiscountsWithTax{amount currencyCode}}fragment OrderFields on Order{id number status statusReason placedAt lines{id name quantity product{id slug}recurringPrice{amount currencyCode}oneOffPrice{amount currencyCode}deposit{amount currencyCode}}totals{...CartTotalsFields}history{status reason at}}" as TypedDocumentString<OrdersAwaitingApprovalQuery, OrdersAwaitingApprovalQueryVariables>;
 export const ProductDocument = "query Product($id:ID$slug:String){product(id:$id slug:$slug){...ProductDetail}}fragment ProductCard on Product{id slug name kind category{id slug name}images{url altText}price{type interval amount{amount currencyCode}amountWithTax{amount currencyCode}displayAmount{amount currencyCode}taxRate deposit{amount currencyCode}}}fragment ProductDetail on Product{...ProductCard description attributes{key label value unit}compatibleAddons{...ProductCard}bundleItems{...ProductCard}}" as TypedDocumentString<ProductQuery, ProductQueryVariables>;
 export const ProductsDocument = "query Products($first:Int=20$after:String$query:String$filter:ProductFilter$sort:ProductSort){products(first:$first after:$after query:$query filter:$filter sort:$sort){totalCount nodes{...ProductCard}pageInfo{hasNextPage endCursor}facets{categories{category{id slug name}count}kinds{kind count}priceBands{band min{amount currencyCode}max{amount currencyCode}count}}}}fragment ProductCard on Product{id slug name kind category{id slug name}images{url altText}price{type interval amount{amount currencyCode}amountWithTax{amount currencyCode}displayAmount{amount currencyCode}taxRate deposit{amount currencyCode}}}" as TypedDocumentString<ProductsQuery, ProductsQueryVariables>;
 export const ProductViewedDocument = "mutation ProductViewed($input:ProductViewedInput!){productViewed(input:$input){recorded userErrors{...UserErrorFields}}}fragment UserErrorFields on UserError{field message code}" as TypedDocumentString<ProductViewedMutation, ProductViewedMutationVariables>;
 export const SiteMessagesDocument = "query SiteMessages($unreadOnly:Boolean=false$first:Int=20$after:String){me{id siteMessages(unreadOnly:$unreadOnly first:$first after:$after){unreadCount nodes{...SiteMessageFields}pageInfo{hasNextPage endCursor}}}}fragment SiteMessageFields on SiteMessage{id title body createdAt readAt}" as TypedDocumentString<SiteMessagesQuery, SiteMessagesQueryVariables>;
 export const SiteMessagesMarkReadDocument = "mutation SiteMessagesMarkRead($input:SiteMessagesMarkReadInput!){siteMessagesMarkRead(input:$input){customer{id siteMessages(unreadOnly:true first:1){unreadCount}}userErrors{...UserErrorFields}}}fragment UserErrorFields on UserError{field message code}" as TypedDocumentString<SiteMessagesMarkReadMutation, SiteMessagesMarkReadMutationVariables>;
+export const SpendBudgetsDocument = "query SpendBudgets($customerId:ID!){customer(id:$customerId){id spendBudgets{id period amount{amount currencyCode}perOrderLimit{amount currencyCode}timeZone periodStart periodEnd spent{amount currencyCode}remaining{amount currencyCode}}}}" as TypedDocumentString<SpendBudgetsQuery, SpendBudgetsQueryVariables>;
+export const SpendBudgetSetDocument = "mutation SpendBudgetSet($input:SpendBudgetSetInput!){spendBudgetSet(input:$input){spendBudget{id period amount{amount currencyCode}perOrderLimit{amount}spent{amount}remaining{amount}}userErrors{code field message}}}" as TypedDocumentString<SpendBudgetSetMutation, SpendBudgetSetMutationVariables>;
 export const StorefrontDocument = "query Storefront{storefront{id slug name currencyCode locale taxDisplay theme{primaryColor secondaryColor accentColor logoUrl fontFamily}}}" as TypedDocumentString<StorefrontQuery, StorefrontQueryVariables>;
 export const StorefrontLiveOffersDocument = "query StorefrontLiveOffers($first:Int=10){storefrontLiveOffers(first:$first){...OfferFields}}fragment OfferFields on Offer{id source title message content link imageUrl couponCode score status createdAt expiresAt product{id slug name}}" as TypedDocumentString<StorefrontLiveOffersQuery, StorefrontLiveOffersQueryVariables>;
 export const StorefrontOffersDocument = "subscription StorefrontOffers{storefrontOffers{...OfferFields}}fragment OfferFields on Offer{id source title message content link imageUrl couponCode score status createdAt expiresAt product{id slug name}}" as TypedDocumentString<StorefrontOffersSubscription, StorefrontOffersSubscriptionVariables>;

@@ -5,6 +5,7 @@ import { Migration20261130010Audit } from './20261130-010-audit.js';
 import { Migration20261130030BulkAppliedBatch } from './20261130-030-bulk-applied-batch.js';
 import { Migration20261201004StorefrontOrigins } from './20261201-004-storefront-origins.js';
 import { Migration20261202801FacetCount } from './20261202-801-facet-count.js';
+import { Migration202612021003StorefrontTimeZone } from './20261202-1003-storefront-time-zone.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   { name: '20261130-010-audit', class: Migration20261130010Audit },
   { name: '20261130-030-bulk-applied-batch', class: Migration20261130030BulkAppliedBatch },
   { name: '20261202-801-facet-count', class: Migration20261202801FacetCount },
+  { name: '20261202-1003-storefront-time-zone', class: Migration202612021003StorefrontTimeZone },
 ];

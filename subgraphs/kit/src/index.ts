@@ -50,6 +50,7 @@ export * from './server.js';
 export * from './shutdown.js';
 export * from './sign-in-guard.js';
 export * from './signed-token.js';
+export * from './spend-period.js';
 export * from './sql-counter.js';
 export * from './staff-directory.js';
 export * from './staff-grants.js';

@@ -35,6 +35,8 @@ import { askPeer } from './peer-guard.js';
 import { type PricedCartLine, priceLines, priceOrder, sold } from './pricing.js';
 import { type BuyerLookup, evaluationInput, redeemed } from './promotions.js';
 import type { CartServices } from './services.js';
+import { type HoldReason, holdReason } from './spend.js';
+import { approverOf } from './spend-approval.js';
 
 export type CheckoutContext = {
   em: EntityManager;
@@ -69,6 +71,8 @@ type Checked = {
   account: Account;
   lines: PricedCartLine[];
   assistedBy?: string;
+  /** The account whose holder approves an order over budget (the buyer's parent); null: never held. */
+  approverId: string | null;
 };
 
 /** Everything the cart's transaction writes, decided before it opens. */
@@ -199,15 +203,11 @@ async function attempt(ctx: CheckoutContext, ref: CartRef, key: string, purchase
   const account = await purchaser.account();
   if (!account.ok) return account;
   const { customerId, assistedBy } = purchaser;
+  const approver = await approverOf(ctx, storefrontId, customerId);
+  if (!approver.ok) return approver;
   const order = {
-    cart: cart.value,
-    version: ref.version,
-    key,
-    storefrontId,
-    customerId,
-    account: account.value,
-    lines: lines.value,
-    assistedBy,
+    ...{ cart: cart.value, version: ref.version, key, storefrontId, customerId, assistedBy },
+    ...{ account: account.value, lines: lines.value, approverId: approver.value },
   };
   const evaluation = await redeem(ctx, order);
   if (!evaluation.ok) return evaluation;
@@ -257,7 +257,8 @@ async function placeOrder(
   const locked = await tx.findOneOrFail(Cart, { id: cart.id }, { refresh: true });
   if (locked.status !== 'OPEN' || locked.version !== draft.version) return null;
   const now = clock.now();
-  const { order, event } = await writeOrder(tx, { ...draft, cartId: cart.id, currencyCode: cart.currencyCode }, now);
+  const hold = draft.approverId ? await holdReason(tx, { ...draft, currencyCode: cart.currencyCode }, now) : null;
+  const { order, event } = await writeOrder(tx, { ...draft, cartId: cart.id, currencyCode: cart.currencyCode, hold }, now);
   // A recovered cart that orders counts as converted; its reminders stop.
   await tx.execute('update "cart"."drop_link" set converted_at = ? where cart_id = ? and converted_at is null', [now, cart.id]);
   locked.status = 'CONVERTED';
@@ -286,12 +287,24 @@ export type OrderDraft = {
   promotionIds: string[];
   /** A sale's origin, who placed it and its request's digest; a checkout has none. */
   sale?: { sourceKind: OrderSourceKind; sourceId: string; placedBy: string; requestDigest: string };
+  /** The account whose holder approves it (spend control); with `hold`, the order waits for that holder. */
+  approverId?: string | null;
+  /** Why it is held for approval: written PENDING_APPROVAL, without an `order.placed` event until approved. */
+  hold?: HoldReason | null;
 };
 
-/** In the caller's transaction: the numbered order with its lines and first event, and its `order.placed` outbox row. */
-export async function writeOrder(tx: EntityManager, draft: OrderDraft, now: Date): Promise<{ order: IOrder; event: OrderPlacedEvent }> {
+/**
+ * In the caller's transaction: the numbered order with its lines and first event, and its `order.placed`
+ * outbox row — or, held for approval, no event (approval writes it).
+ */
+export async function writeOrder(
+  tx: EntityManager,
+  draft: OrderDraft,
+  now: Date,
+): Promise<{ order: IOrder; event: OrderPlacedEvent | null }> {
   const [{ seq }] = await tx.execute(`select nextval('"cart"."order_number_seq"') as seq`);
   const order = createOrder(tx, draft, `DC-${now.getUTCFullYear()}-${String(seq).padStart(6, '0')}`, now);
+  if (draft.hold) return { order, event: null };
   const event = placedEvent(draft, order, now);
   tx.create(Outbox, { id: event.eventId, type: EVENTS.orderPlaced, payload: event, createdAt: now });
   return { order, event };
@@ -312,6 +325,7 @@ function createOrder(tx: EntityManager, draft: OrderDraft, number: string, now: 
     currencyCode: draft.currencyCode,
     totals: draft.totals,
     placedAt: now,
+    ...(draft.hold ? { status: 'PENDING_APPROVAL' as const, statusReason: draft.hold.message, approverId: draft.approverId } : {}),
   });
   for (const line of draft.lines) {
     tx.create(OrderLine, {
@@ -325,7 +339,7 @@ function createOrder(tx: EntityManager, draft: OrderDraft, number: string, now: 
       deposit: line.deposit,
     });
   }
-  tx.create(OrderEvent, { order, status: 'PLACED', at: now });
+  tx.create(OrderEvent, { order, status: order.status, reason: draft.hold?.message ?? null, at: now });
   return order;
 }
 

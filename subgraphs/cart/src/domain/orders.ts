@@ -9,6 +9,9 @@ export const ORDER_TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {
   PROVISIONING: ['ACTIVE', 'CANCELLED'],
   ACTIVE: [],
   CANCELLED: [],
+  // Decided only by the account holder (`orderApprove` → PLACED, `orderReject` → REJECTED), never by a status update.
+  PENDING_APPROVAL: [],
+  REJECTED: [],
 };
 
 export async function findOrder(em: EntityManager, principal: Principal, id: string): Promise<IOrder | null> {

@@ -21,7 +21,7 @@ export const ordersPage = (em: EntityManager, scope: FilterQuery<IOrder>, custom
 export async function bestsellers(em: EntityManager, storefrontId: string, limit: number): Promise<{ productId: string; units: number }[]> {
   const rows = await em.execute(
     `select ol.product_id, sum(ol.quantity)::int as units from "cart"."order_line" ol join "cart"."customer_order" o on o.id = ol.order_id
-     where o.storefront_id = ? and o.status <> 'CANCELLED' group by ol.product_id order by units desc, ol.product_id limit ?`,
+     where o.storefront_id = ? and o.status in ('PLACED', 'PROVISIONING', 'ACTIVE') group by ol.product_id order by units desc, ol.product_id limit ?`,
     [storefrontId, limit],
   );
   return rows.map((r) => ({ productId: r.product_id as string, units: r.units as number }));
@@ -36,7 +36,7 @@ export async function customersHolding(
 ): Promise<string[]> {
   const rows = await em.execute(
     `select distinct o.customer_id from "cart"."customer_order" o
-     where o.storefront_id = ? and o.status <> 'CANCELLED'
+     where o.storefront_id = ? and o.status in ('PLACED', 'PROVISIONING', 'ACTIVE')
        and o.customer_id in (select jsonb_array_elements_text(?::jsonb)::uuid)
        and exists (select 1 from "cart"."order_line" l where l.order_id = o.id and l.product_id in (select jsonb_array_elements_text(?::jsonb)::uuid))`,
     [storefrontId, JSON.stringify(customerIds), JSON.stringify(productIds)],

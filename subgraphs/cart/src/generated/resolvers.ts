@@ -4,6 +4,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ICart, IOrder } from '../entities/index.js';
 import type { CartLineView, OrderLineView, EntityRef } from '../entities/views.js';
+import type { BudgetUse } from '../domain/spend.js';
 import type { CartContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -38,6 +39,12 @@ export type Customer = {
   carts?: Maybe<CartConnection>;
   /** Orders, newest first; null with a SERVICE_UNAVAILABLE error while the cart service is down. */
   orders?: Maybe<OrderConnection>;
+  /**
+   * The account's spend budgets, month then quarter then year: for the account itself, the holders of
+   * accounts above it, staff of its segment and its partner; an empty list for anyone else. Null with a
+   * SERVICE_UNAVAILABLE error while the cart service is down.
+   */
+  spendBudgets?: Maybe<Array<SpendBudget>>;
 };
 
 
@@ -156,6 +163,14 @@ export type CartTotals = {
 
 /** Lifecycle: PLACED → PROVISIONING → ACTIVE, or CANCELLED (with a reason) before ACTIVE. */
 export type OrderStatus =
+  /**
+   * Over the account's spend budget or per-order limit: waiting for the holder of the account above to
+   * approve or reject it (`statusReason` says which limit). Not fulfilled or charged, no `order.placed`
+   * event until approved; it counts against the budget meanwhile.
+   */
+  | 'PENDING_APPROVAL'
+  /** The account holder refused it (`statusReason` says why); it no longer counts against any budget. */
+  | 'REJECTED'
   | 'PLACED'
   | 'PROVISIONING'
   | 'ACTIVE'
@@ -254,6 +269,11 @@ export type Query = {
   /** Promotion subgraph only: which of these accounts of the storefront have a non-cancelled order of any of these products (campaign audiences). */
   customersHolding: Array<Scalars['ID']['output']>;
   /**
+   * Orders held over a spend budget that the caller may decide, newest first: a business holder's
+   * sub-accounts' (never its own), or for staff with `order:write` those of their segments; empty for anyone else.
+   */
+  ordersAwaitingApproval: OrderConnection;
+  /**
    * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
    * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
    * or `last` from the oldest (returned oldest first).
@@ -303,6 +323,14 @@ export type QueryRecoveryKpisArgs = {
 export type QueryCustomersHoldingArgs = {
   customerIds: Array<Scalars['ID']['input']>;
   productIds: Array<Scalars['ID']['input']>;
+};
+
+
+export type QueryOrdersAwaitingApprovalArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -500,6 +528,21 @@ export type Mutation = {
    * get an OUTBOUND entry by them naming the order.
    */
   cartCheckoutAssisted: OrderPayload;
+  /**
+   * Sets a business sub-account's spend budget for a period kind: by the holder of an account above it
+   * (never the account itself), or staff with `customer:write` who see the account.
+   */
+  spendBudgetSet: SpendBudgetPayload;
+  /** Removes a spend budget; who may set it may remove it. */
+  spendBudgetRemove: SpendBudgetPayload;
+  /**
+   * Approves an order held over budget: it is placed as any order (PLACED, `order.placed`). By a holder of
+   * an account above the buyer (never the buyer), or staff with `order:write` who see the order; anyone
+   * else gets FORBIDDEN. An order not waiting for approval: INVALID_TRANSITION.
+   */
+  orderApprove: OrderPayload;
+  /** Rejects an order held over budget: REJECTED with the reason, the budget released, the buyer told. Who may: as `orderApprove`. */
+  orderReject: OrderPayload;
 };
 
 
@@ -575,6 +618,26 @@ export type MutationOrderPlaceForSaleArgs = {
 
 export type MutationCartCheckoutAssistedArgs = {
   input: CartCheckoutAssistedInput;
+};
+
+
+export type MutationSpendBudgetSetArgs = {
+  input: SpendBudgetSetInput;
+};
+
+
+export type MutationSpendBudgetRemoveArgs = {
+  input: SpendBudgetRemoveInput;
+};
+
+
+export type MutationOrderApproveArgs = {
+  input: OrderApproveInput;
+};
+
+
+export type MutationOrderRejectArgs = {
+  input: OrderRejectInput;
 };
 
 export type ProductViewedInput = {
@@ -668,6 +731,88 @@ export type SaleAgreedPriceInput = {
   discountOneOff: Scalars['Decimal']['input'];
   /** What discounts take off the line's monthly amount (all units), tax-exclusive. */
   discountRecurring: Scalars['Decimal']['input'];
+};
+
+/** The calendar period a spend budget runs over (in the budget's time zone). */
+export type SpendPeriod =
+  /** A calendar month. */
+  | 'MONTH'
+  /** A calendar quarter, starting in January, April, July or October. */
+  | 'QUARTER'
+  /** A calendar year. */
+  | 'YEAR';
+
+/**
+ * A business account's spend budget for one kind of period, with what the current period has spent.
+ * An order spends what its first bill charges, tax-inclusive: `dueNow` (one-off charges after discounts,
+ * their tax and deposits) plus `monthly` (the first period of every recurring charge). The period counts
+ * the account's orders placed in it that are placed, provisioning, active or pending approval.
+ */
+export type SpendBudget = {
+  __typename?: 'SpendBudget';
+  /** The budget's id (for `spendBudgetRemove`). */
+  id: Scalars['ID']['output'];
+  /** The kind of calendar period it runs over. */
+  period: SpendPeriod;
+  /** What the account may spend per period without approval, in the storefront's currency. */
+  amount: Money;
+  /** No single order above this without approval; null: no per-order limit. */
+  perOrderLimit?: Maybe<Money>;
+  /** The IANA time zone whose calendar the periods follow, e.g. Europe/Dublin. */
+  timeZone: Scalars['String']['output'];
+  /** When the current period began. */
+  periodStart: Scalars['DateTime']['output'];
+  /** When the current period ends (exclusive). */
+  periodEnd: Scalars['DateTime']['output'];
+  /** Spent in the current period (orders placed and pending approval). */
+  spent: Money;
+  /** amount − spent; negative once approved orders went over. */
+  remaining: Money;
+  /** When it was last set. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A budget to set (it replaces the account's budget of that period kind). */
+export type SpendBudgetSetInput = {
+  /** The sub-account (or, for staff, any account they see) the budget limits. */
+  customerId: Scalars['ID']['input'];
+  /** The kind of calendar period. */
+  period: SpendPeriod;
+  /** Per period, at least 0, at most two decimals; in the storefront's currency. */
+  amount: Scalars['Decimal']['input'];
+  /** Optional ceiling for any single order (at most `amount`). */
+  perOrderLimit?: InputMaybe<Scalars['Decimal']['input']>;
+  /** IANA time zone of the periods' calendar; default the storefront's (`Storefront.timeZone`). */
+  timeZone?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A budget to remove. */
+export type SpendBudgetRemoveInput = {
+  /** The budget's id. */
+  id: Scalars['ID']['input'];
+};
+
+/** The budget set or removed, or why not. */
+export type SpendBudgetPayload = {
+  __typename?: 'SpendBudgetPayload';
+  /** The budget as stored (as it was, for a removal); null with userErrors. */
+  spendBudget?: Maybe<SpendBudget>;
+  /** FORBIDDEN (not the holder above, or staff without `customer:write`), NOT_FOUND, INVALID, SERVICE_UNAVAILABLE. */
+  userErrors: Array<UserError>;
+};
+
+/** A held order to approve. */
+export type OrderApproveInput = {
+  /** The order, in PENDING_APPROVAL. */
+  id: Scalars['ID']['input'];
+};
+
+/** A held order to reject. */
+export type OrderRejectInput = {
+  /** The order, in PENDING_APPROVAL. */
+  id: Scalars['ID']['input'];
+  /** Why, told to the buyer (1–500 characters). */
+  reason: Scalars['String']['input'];
 };
 
 /** An amount of money in a currency. */
@@ -905,6 +1050,13 @@ export type ResolversTypes = {
   AssistedSaleChannel: AssistedSaleChannel;
   CartCheckoutAssistedInput: CartCheckoutAssistedInput;
   SaleAgreedPriceInput: SaleAgreedPriceInput;
+  SpendPeriod: SpendPeriod;
+  SpendBudget: ResolverTypeWrapper<BudgetUse>;
+  SpendBudgetSetInput: SpendBudgetSetInput;
+  SpendBudgetRemoveInput: SpendBudgetRemoveInput;
+  SpendBudgetPayload: ResolverTypeWrapper<Omit<SpendBudgetPayload, 'spendBudget'> & { spendBudget?: Maybe<ResolversTypes['SpendBudget']> }>;
+  OrderApproveInput: OrderApproveInput;
+  OrderRejectInput: OrderRejectInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -966,6 +1118,12 @@ export type ResolversParentTypes = {
   OrderPlaceForSaleInput: OrderPlaceForSaleInput;
   CartCheckoutAssistedInput: CartCheckoutAssistedInput;
   SaleAgreedPriceInput: SaleAgreedPriceInput;
+  SpendBudget: BudgetUse;
+  SpendBudgetSetInput: SpendBudgetSetInput;
+  SpendBudgetRemoveInput: SpendBudgetRemoveInput;
+  SpendBudgetPayload: Omit<SpendBudgetPayload, 'spendBudget'> & { spendBudget?: Maybe<ResolversParentTypes['SpendBudget']> };
+  OrderApproveInput: OrderApproveInput;
+  OrderRejectInput: OrderRejectInput;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1022,6 +1180,7 @@ export type CustomerResolvers<ContextType = CartContext, ParentType extends Reso
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   carts?: Resolver<Maybe<ResolversTypes['CartConnection']>, ParentType, ContextType, Partial<CustomerCartsArgs>>;
   orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, Partial<CustomerOrdersArgs>>;
+  spendBudgets?: Resolver<Maybe<Array<ResolversTypes['SpendBudget']>>, ParentType, ContextType>;
 };
 
 export type CartResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Cart'] = ResolversParentTypes['Cart'], FederationReferenceType extends FederationReferenceTypes['Cart'] = FederationReferenceTypes['Cart']> = {
@@ -1135,6 +1294,7 @@ export type QueryResolvers<ContextType = CartContext, ParentType extends Resolve
   abandonedCarts?: Resolver<ResolversTypes['CartConnection'], ParentType, ContextType, Partial<QueryAbandonedCartsArgs>>;
   recoveryKpis?: Resolver<ResolversTypes['RecoveryKpis'], ParentType, ContextType, Partial<QueryRecoveryKpisArgs>>;
   customersHolding?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<QueryCustomersHoldingArgs, 'customerIds' | 'productIds'>>;
+  ordersAwaitingApproval?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersAwaitingApprovalArgs>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -1203,11 +1363,33 @@ export type MutationResolvers<ContextType = CartContext, ParentType extends Reso
   cartAssist?: Resolver<ResolversTypes['CartPayload'], ParentType, ContextType, RequireFields<MutationCartAssistArgs, 'input'>>;
   orderPlaceForSale?: Resolver<ResolversTypes['OrderPayload'], ParentType, ContextType, RequireFields<MutationOrderPlaceForSaleArgs, 'input'>>;
   cartCheckoutAssisted?: Resolver<ResolversTypes['OrderPayload'], ParentType, ContextType, RequireFields<MutationCartCheckoutAssistedArgs, 'input'>>;
+  spendBudgetSet?: Resolver<ResolversTypes['SpendBudgetPayload'], ParentType, ContextType, RequireFields<MutationSpendBudgetSetArgs, 'input'>>;
+  spendBudgetRemove?: Resolver<ResolversTypes['SpendBudgetPayload'], ParentType, ContextType, RequireFields<MutationSpendBudgetRemoveArgs, 'input'>>;
+  orderApprove?: Resolver<ResolversTypes['OrderPayload'], ParentType, ContextType, RequireFields<MutationOrderApproveArgs, 'input'>>;
+  orderReject?: Resolver<ResolversTypes['OrderPayload'], ParentType, ContextType, RequireFields<MutationOrderRejectArgs, 'input'>>;
 };
 
 export type OrderSourceResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['OrderSource'] = ResolversParentTypes['OrderSource']> = {
   kind?: Resolver<ResolversTypes['OrderSourceKind'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type SpendBudgetResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['SpendBudget'] = ResolversParentTypes['SpendBudget']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['SpendPeriod'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  perOrderLimit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  periodStart?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  periodEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  spent?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type SpendBudgetPayloadResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['SpendBudgetPayload'] = ResolversParentTypes['SpendBudgetPayload']> = {
+  spendBudget?: Resolver<Maybe<ResolversTypes['SpendBudget']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1287,6 +1469,8 @@ export type Resolvers<ContextType = CartContext> = {
   OrderPayload?: OrderPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   OrderSource?: OrderSourceResolvers<ContextType>;
+  SpendBudget?: SpendBudgetResolvers<ContextType>;
+  SpendBudgetPayload?: SpendBudgetPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

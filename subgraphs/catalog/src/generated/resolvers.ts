@@ -51,6 +51,8 @@ export type Storefront = {
    * `displayAmount` follows it; both forms are always available.
    */
   taxDisplay: TaxDisplay;
+  /** IANA time zone of the brand's calendar, e.g. Europe/Dublin: spend budgets' months, quarters and years turn over at its local midnight. */
+  timeZone: Scalars['String']['output'];
 };
 
 /** One storefront's allowed browser origins, for the router's CORS answers. */
@@ -1110,6 +1112,7 @@ export type StorefrontResolvers<ContextType = CatalogContext, ParentType extends
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   allowedOrigins?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   taxDisplay?: Resolver<ResolversTypes['TaxDisplay'], ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type StorefrontOriginsResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['StorefrontOrigins'] = ResolversParentTypes['StorefrontOrigins']> = {

@@ -54,6 +54,7 @@ export async function seedCatalog(em: EntityManager, options: SeedOptions = {}):
         name: s.name,
         currencyCode: s.currencyCode,
         locale: s.locale,
+        timeZone: s.timeZone,
         theme: s.theme,
         allowedOrigins: DEMO_WEB_ORIGINS,
         createdAt: now,
