@@ -437,6 +437,13 @@ export type Query = {
    * mobile (E.164) is one of these, at most 250 of each; the caller picks per lead, as `customerByIdentity` would.
    */
   _customersByIdentity: Array<Customer>;
+  /**
+   * Promotion subgraph only: cuts the storefront's audience matching a campaign's rules into consecutive id
+   * ranges of about `size` accounts each (at most 10,000; at most 2,000 ranges). Each entry is the last id of
+   * a range: range i holds the accounts after entry i-1 (or from the start) up to and including entry i.
+   * Empty when nobody matches. Launch jobs hand one range to each chunk job.
+   */
+  customerAudienceRanges: Array<Scalars['ID']['output']>;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
   _auditRecords: Array<AuditRecord>;
 };
@@ -588,6 +595,12 @@ export type QueryStaffInboxArgs = {
 export type Query_CustomersByIdentityArgs = {
   emails: Array<Scalars['String']['input']>;
   mobiles: Array<Scalars['String']['input']>;
+};
+
+
+export type QueryCustomerAudienceRangesArgs = {
+  rules: AudienceFilterInput;
+  size?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2993,6 +3006,7 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   teamsFor?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamsForArgs, 'criteria'>>;
   staffInbox?: Resolver<ResolversTypes['StaffMessageConnection'], ParentType, ContextType, RequireFields<QueryStaffInboxArgs, 'unreadOnly' | 'first'>>;
   _customersByIdentity?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<Query_CustomersByIdentityArgs, 'emails' | 'mobiles'>>;
+  customerAudienceRanges?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<QueryCustomerAudienceRangesArgs, 'rules' | 'size'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
