@@ -440,6 +440,22 @@ describe('audience in batches', () => {
     expect(await messagesOf()).toBe(before.messages + 300);
   });
 
+  it('a campaign a batch job had taken part-way carries on after its cursor', async () => {
+    const id = await massCampaign({});
+    await task('promotion:campaign-launch', { campaignId: id, batchSize: 1000 });
+    const accounts = (await sql(
+      `select id from "customer"."customer" where storefront_id = ? and status = 'ACTIVE' and segment = 'mass' order by id`,
+      [storefrontId],
+    )) as { id: string }[];
+    const cursor = accounts[499].id;
+    await sql('update "promotion"."campaign" set audience_cursor = ? where id = ?', [cursor, id]);
+    await task('promotion:campaign-audience', { campaignId: id, batchSize: 1000 });
+    const chunks = (await jobsOf(id)).filter((j) => j.identifier === 'promotion:campaign-chunk');
+    expect(chunks[0].payload.after).toBe(cursor);
+    for (const chunk of chunks) await task('promotion:campaign-chunk', chunk.payload);
+    expect((await offersOf(id)).map((o) => o.customer_id)).toEqual(accounts.slice(500).map((a) => a.id));
+  });
+
   it('"products held" keeps the accounts with a non-cancelled order of those products', async () => {
     const accounts = (await sql(
       `select id, segment from "customer"."customer" where storefront_id = ? and status = 'ACTIVE' and segment = 'mass' order by id limit 3`,

@@ -81,7 +81,7 @@ export const MAX_RANGE_SIZE = 10_000;
 export const MAX_RANGES = 2_000;
 
 /**
- * The audience cut into consecutive id ranges of `size` accounts (the last may be shorter; larger
+ * The audience after `after` cut into consecutive id ranges of `size` accounts (the last may be shorter; larger
  * ranges when `size` would make more than MAX_RANGES): the last id of each, in one index-ordered pass.
  * Launch jobs queue one chunk job per range.
  */
@@ -89,6 +89,7 @@ export async function customerAudienceRanges(
   em: EntityManager,
   principal: Principal,
   rules: AudienceFilter,
+  after: string | null,
   size: number,
 ): Promise<string[]> {
   if (!principal.storefrontId) return [];
@@ -96,9 +97,9 @@ export async function customerAudienceRanges(
   const { where, params } = audienceWhere(principal.storefrontId, rules);
   const rows = (await em.execute(
     `select id from (select c.id, row_number() over (order by c.id) as n, count(*) over () as total
-       from "customer"."customer" c where ${where}) ranked
+       from "customer"."customer" c where ${where} and c.id > coalesce(?::uuid, '00000000-0000-0000-0000-000000000000')) ranked
      where n % greatest(?, ceil(total / ?::numeric)::bigint) = 0 or n = total order by id`,
-    [...params, step, MAX_RANGES],
+    [...params, after, step, MAX_RANGES],
   )) as { id: string }[];
   return rows.map((r) => r.id);
 }

@@ -438,10 +438,11 @@ export type Query = {
    */
   _customersByIdentity: Array<Customer>;
   /**
-   * Promotion subgraph only: cuts the storefront's audience matching a campaign's rules into consecutive id
-   * ranges of about `size` accounts each (at most 10,000; at most 2,000 ranges). Each entry is the last id of
-   * a range: range i holds the accounts after entry i-1 (or from the start) up to and including entry i.
-   * Empty when nobody matches. Launch jobs hand one range to each chunk job.
+   * Promotion subgraph only: cuts the storefront's audience matching a campaign's rules (the accounts after
+   * `after`, when given) into consecutive id ranges of about `size` accounts each (at most 10,000; at most
+   * 2,000 ranges). Each entry is the last id of a range: range i holds the accounts after entry i-1 (or
+   * after `after`) up to and including entry i. Empty when nobody matches. Launch jobs hand one range to
+   * each chunk job.
    */
   customerAudienceRanges: Array<Scalars['ID']['output']>;
   /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
@@ -600,6 +601,7 @@ export type Query_CustomersByIdentityArgs = {
 
 export type QueryCustomerAudienceRangesArgs = {
   rules: AudienceFilterInput;
+  after?: InputMaybe<Scalars['ID']['input']>;
   size?: InputMaybe<Scalars['Int']['input']>;
 };
 

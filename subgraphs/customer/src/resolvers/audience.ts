@@ -6,7 +6,8 @@ import type { CustomerResolvers } from './context.js';
 export const audienceResolvers: CustomerResolvers = {
   Query: {
     customerAudience: (_, args, ctx) => customerAudience(ctx.em, ctx.principal, args.rules, args.after ?? null, args.first ?? 1000),
-    customerAudienceRanges: (_, args, ctx) => customerAudienceRanges(ctx.em, ctx.principal, args.rules, args.size ?? 5000),
+    customerAudienceRanges: (_, args, ctx) =>
+      customerAudienceRanges(ctx.em, ctx.principal, args.rules, args.after ?? null, args.size ?? 5000),
   },
   Mutation: {
     siteMessagesSend: async (_, { input }, ctx) => {

@@ -64,24 +64,26 @@ export type PlanPayload = { campaignId: string; batchSize?: number };
 export type ChunkPayload = { campaignId: string; after: string | null; upTo: string };
 
 /**
- * The audience job of a RUNNING campaign: the customer subgraph cuts the audience into id ranges (one
- * statement there), then in one transaction with the campaign locked, one chunk job per range (keyed
- * `campaign:<id>:chunk:<last id>`) and the cursor set to the last range's end, which marks the
- * campaign planned: a re-run (a retried job) queues nothing twice. Any number of workers claim the
- * chunks in parallel.
+ * The audience job of a RUNNING campaign: the customer subgraph cuts the audience after the cursor
+ * into id ranges (one statement there), then in one transaction with the campaign locked and the
+ * cursor unchanged, one chunk job per range (keyed `campaign:<id>:chunk:<last id>`) and the cursor
+ * moved to the last range's end: everything up to the cursor is queued or done, so a re-run (a
+ * retried job) queues nothing twice, and a campaign a batch job had taken part-way (the cursor's
+ * earlier meaning) carries on from there. Any number of workers claim the chunks in parallel.
  */
 export async function planAudience(em: EntityManager, services: PromotionServices, payload: PlanPayload): Promise<number | null> {
   const size = Math.min(Math.max(Math.trunc(payload.batchSize ?? CHUNK_SIZE), 1), 10_000);
   const campaign = await em.findOne(Campaign, { id: payload.campaignId }, { disableIdentityMap: true });
   const now = services.clock.now();
-  if (campaign?.status !== 'RUNNING' || campaign.endsAt <= now || campaign.audienceCursor) return null;
+  if (campaign?.status !== 'RUNNING' || campaign.endsAt <= now) return null;
+  const cursor = campaign.audienceCursor ?? null;
   const { productIdsHeld: _, ...filter } = campaign.audience;
-  const ends = await audienceRangesOf(services.peers, principalFor(campaign.storefrontId), filter, size);
+  const ends = await audienceRangesOf(services.peers, principalFor(campaign.storefrontId), filter, cursor, size);
   return em.transactional(async (tx) => {
     const locked = await lockCampaign(tx, campaign.id);
-    if (locked?.status !== 'RUNNING' || locked.audienceCursor) return null;
+    if (locked?.status !== 'RUNNING' || (locked.audienceCursor ?? null) !== cursor) return null;
     for (const [i, upTo] of ends.entries()) {
-      const chunk: ChunkPayload = { campaignId: campaign.id, after: i === 0 ? null : ends[i - 1], upTo };
+      const chunk: ChunkPayload = { campaignId: campaign.id, after: i === 0 ? cursor : ends[i - 1], upTo };
       await services.addJob(tx, TASKS.chunk, chunk, { jobKey: jobKey(campaign.id, `chunk:${upTo}`) });
     }
     if (ends.length) await tx.execute('update "promotion"."campaign" set audience_cursor = ? where id = ?', [ends.at(-1), campaign.id]);
