@@ -472,6 +472,14 @@ export type Query = {
    */
   _customersByIdentity: Array<Customer>;
   /**
+   * Promotion subgraph only: cuts the storefront's audience matching a campaign's rules (the accounts after
+   * `after`, when given) into consecutive id ranges of about `size` accounts each (at most 10,000; at most
+   * 2,000 ranges). Each entry is the last id of a range: range i holds the accounts after entry i-1 (or
+   * after `after`) up to and including entry i. Empty when nobody matches. Launch jobs hand one range to
+   * each chunk job.
+   */
+  customerAudienceRanges: Array<Scalars['ID']['output']>;
+  /**
    * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
    * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
    * or `last` from the oldest (returned oldest first).
@@ -650,6 +658,13 @@ export type QueryStaffInboxArgs = {
 export type Query_CustomersByIdentityArgs = {
   emails: Array<Scalars['String']['input']>;
   mobiles: Array<Scalars['String']['input']>;
+};
+
+
+export type QueryCustomerAudienceRangesArgs = {
+  rules: AudienceFilterInput;
+  after?: InputMaybe<Scalars['ID']['input']>;
+  size?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -3085,6 +3100,7 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   teamsFor?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamsForArgs, 'criteria'>>;
   staffInbox?: Resolver<ResolversTypes['StaffMessageConnection'], ParentType, ContextType, RequireFields<QueryStaffInboxArgs, 'unreadOnly'>>;
   _customersByIdentity?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<Query_CustomersByIdentityArgs, 'emails' | 'mobiles'>>;
+  customerAudienceRanges?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<QueryCustomerAudienceRangesArgs, 'rules' | 'size'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 

@@ -67,6 +67,7 @@ export type SentRecord = {
 };
 
 const REDACTED = '[redacted]';
+const ALL_CHANNELS: NotificationChannel[] = ['EMAIL', 'SMS', 'SITE_MESSAGE', 'PUSH'];
 
 export function channelsFor(item: SendItem, account: Account): NotificationChannel[] | 'OPTED_OUT' {
   if (account.partnerUser) return item.marketing ? 'OPTED_OUT' : ['EMAIL'];
@@ -129,11 +130,18 @@ export async function sendNotifications(
       ),
     ),
   );
-  const dedupeKeys = items.flatMap((i) => (i.dedupeKey ? ['EMAIL', 'SMS', 'SITE_MESSAGE', 'PUSH'].map((c) => `${i.dedupeKey}:${c}`) : []));
+  // Only the channels a message may go to (those asked, when asked); the keys as one JSON parameter, so
+  // the statement text stays the same whatever the batch size (a campaign chunk sends thousands).
+  const dedupeKeys = items.flatMap((i) =>
+    i.dedupeKey ? (i.channels?.length ? i.channels : ALL_CHANNELS).map((c) => `${i.dedupeKey}:${c}`) : [],
+  );
   const seen = new Set(
     dedupeKeys.length
       ? (
-          (await em.execute('select dedupe_key from "customer"."notification_sent" where dedupe_key in (?)', [dedupeKeys])) as {
+          (await em.execute(
+            'select dedupe_key from "customer"."notification_sent" where dedupe_key in (select jsonb_array_elements_text(?::jsonb))',
+            [JSON.stringify(dedupeKeys)],
+          )) as {
             dedupe_key: string;
           }[]
         ).map((r) => r.dedupe_key)
