@@ -194,6 +194,21 @@ describe('quote lists', () => {
   });
 });
 
+describe('orders with the quote and contract they came from', () => {
+  it('no more statements for a page of orders than for one (Order.quote and Order.contract batched)', async () => {
+    // The demo's order history is Oliver's (Nimbus).
+    const oliver = (await signIn(stack.router.handler, 'customerLogin', 'oliver@example.co.uk', KEYS.nimbus)).gql;
+    const ORDERS = `query ($first: Int) { orders(first: $first) { nodes { id quote { id } contract { id } } } }`;
+    await oliver(ORDERS, { first: 1 });
+    const small = await oliver(ORDERS, { first: 1 });
+    const big = await oliver(ORDERS, { first: 20 });
+    expect(small.body.errors).toBeUndefined();
+    expect(big.body.errors).toBeUndefined();
+    expect(big.body.data?.orders.nodes.length).toBeGreaterThan(1);
+    expect(big.statements).toBeLessThanOrEqual(small.statements);
+  });
+});
+
 describe('quote lists with approvals, attachments and revisions', () => {
   const QUOTES = `query ($first: Int) { quotes(first: $first) { nodes { id approvals { level status } approvalRules
     attachments { fileName sizeBytes } revisions { id revision } document { fileName } } } }`;

@@ -2,7 +2,7 @@ import { byId, firstPage, groupedBy, memo, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { brandOf } from './clients/brand.js';
 import { createContractLoaders } from './contract-loaders.js';
-import { acceptancesOf } from './domain/acceptance.js';
+import { acceptancesOf, quotesOfOrders } from './domain/acceptance.js';
 import { quoteScope } from './domain/access.js';
 import { approvalsOfRevisions } from './domain/approvals.js';
 import { listQuotes, visibleQuotes } from './domain/quotes.js';
@@ -47,6 +47,11 @@ export function createQuoteLoaders(em: EntityManager, principal: Principal, serv
     acceptance: byId<IQuoteAcceptance>(
       (ids) => acceptancesOf(em, ids),
       (a) => a.quoteId,
+    ),
+    // `Order.quote`: the accepted quote of each order of a list, within the caller's scope.
+    orderQuote: byId<{ orderId: string; quote: IQuote }>(
+      (ids) => quotesOfOrders({ em, principal }, ids),
+      (r) => r.orderId,
     ),
     // Contract templates named by quotes of the caller's storefront (`Quote.contractTerms`).
     contractTemplate: byId<IContractTemplate>(

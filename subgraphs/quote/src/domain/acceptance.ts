@@ -90,10 +90,17 @@ async function begin(ctx: WriteCtx, id: string, version: number, key: string): P
 export const acceptancesOf = (em: WriteCtx['em'], quoteIds: readonly string[]) =>
   em.find(QuoteAcceptance, { quoteId: { $in: [...quoteIds] }, status: 'DONE' });
 
-/** The accepted quote an order came from, when the caller may see it. */
-export async function quoteOfOrder(ctx: Pick<WriteCtx, 'em' | 'principal'>, orderId: string): Promise<IQuote | null> {
+/** The accepted quotes orders came from, those the caller may see: two statements for any number of orders. */
+export async function quotesOfOrders(
+  ctx: Pick<WriteCtx, 'em' | 'principal'>,
+  orderIds: readonly string[],
+): Promise<{ orderId: string; quote: IQuote }[]> {
   const scope = quoteScope(ctx.principal);
-  if (!scope || !isUuid(orderId)) return null;
-  const acceptance = await ctx.em.findOne(QuoteAcceptance, { orderId, status: 'DONE' });
-  return acceptance ? ctx.em.findOne(Quote, { $and: [scope, { id: acceptance.quoteId }] }) : null;
+  const ids = orderIds.filter((id) => isUuid(id));
+  if (!scope || ids.length === 0) return [];
+  const acceptances = await ctx.em.find(QuoteAcceptance, { orderId: { $in: ids }, status: 'DONE' });
+  if (acceptances.length === 0) return [];
+  const orderOf = new Map(acceptances.map((a) => [a.quoteId, a.orderId as string]));
+  const quotes = await ctx.em.find(Quote, { $and: [scope, { id: { $in: [...orderOf.keys()] } }] });
+  return quotes.map((quote) => ({ orderId: orderOf.get(quote.id) as string, quote }));
 }

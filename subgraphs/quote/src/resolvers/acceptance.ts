@@ -1,5 +1,5 @@
 import { payload } from '@dcrm/kit';
-import { quoteAccept, quoteOfOrder } from '../domain/acceptance.js';
+import { quoteAccept } from '../domain/acceptance.js';
 import type { QuoteResolvers } from './context.js';
 
 /** Mutation.quoteAccept, the accepted quote's order, contract and acceptance, its contract terms, Order.quote. */
@@ -28,6 +28,6 @@ export const acceptanceResolvers: QuoteResolvers = {
     acceptedBy: (a) => a.actorId,
   },
   Order: {
-    quote: (o, _, ctx) => quoteOfOrder(ctx, o.id),
+    quote: async (o, _, ctx) => (await ctx.loaders.orderQuote.load(o.id))?.quote ?? null,
   },
 };
