@@ -1,11 +1,13 @@
 /**
- * `pnpm exec tsx bench/campaign-launch.ts [--customers 100000] [--batch 1000] [--embedded]`
+ * `pnpm exec tsx bench/campaign-launch.ts [--customers 100000,1000000] [--workers 1,2] [--batch 5000] [--embedded]`
  *
- * A campaign launch over a large audience: a fresh database, `--customers` accounts in a storefront of
- * their own, one campaign due now. Its jobs run one at a time as a single worker would (launch, then
- * every audience batch and notification job it queues), each handler inside a SQL counter. Reports wall
- * time, jobs, SQL statements (per batch, too), peak RSS of this process (which holds the whole
- * stack) and checks the end state: one offer, one inbox message and one notification per account.
+ * A campaign launch over a large audience: a fresh database, and for every size × worker count a
+ * storefront of its own with `--customers` accounts and one campaign due now. Its jobs (launch, the
+ * audience plan, then every chunk job it queues) are claimed by `--workers` loops as graphile-worker
+ * claims them (`for update skip locked`), each handler inside a SQL counter. Reports wall time, jobs,
+ * SQL statements (per job, too), peak RSS of this process (which holds the whole stack) and checks the
+ * end state: one offer, one inbox message and one notification per account. `--batch` is the accounts
+ * per chunk job.
  */
 import { randomUUID } from 'node:crypto';
 import { newId, sqlCounter } from '@dcrm/kit';
@@ -23,8 +25,9 @@ const option = (name: string) => {
   const at = args.indexOf(name);
   return at >= 0 ? args[at + 1] : undefined;
 };
-const customers = Number(option('--customers') ?? 100_000);
-const batch = Number(option('--batch') ?? 1_000);
+const sizes = (option('--customers') ?? '100000').split(',').map(Number);
+const workerCounts = (option('--workers') ?? '1').split(',').map(Number);
+const batch = Number(option('--batch') ?? 5_000);
 const started = Date.now();
 const log = (line: string) => console.log(`[campaign ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}`);
 
@@ -39,84 +42,119 @@ try {
     const sql = (query: string, params: unknown[] = []) => promotion.orm.em.fork().getConnection().execute(query, params);
     const task = (name: string, payload: unknown) => (promotion.server.tasks[name] as (payload: unknown) => Promise<unknown>)(payload);
 
-    const storefrontId = randomUUID();
-    await sql(
-      `insert into "customer"."customer" (id, storefront_id, type, name, email, status, category, segment, lifecycle_stage, consents,
-         notification_preferences, created_at, updated_at)
-       select gen_random_uuid(), ?, 'INDIVIDUAL', 'Customer ' || n, 'c' || n || '@bench.example', 'ACTIVE', 'CONSUMER', 'mass', 'ACTIVE',
-         '[{"channel": "EMAIL", "granted": true, "updatedAt": "2026-01-01T00:00:00Z"}]', '[]', now(), now()
-       from generate_series(1, ?) n`,
-      [storefrontId, customers],
-    );
-    await sql('analyze "customer"."customer"');
-    const campaignId = newId();
-    const audience = audienceRules({ segments: ['mass'] });
-    await sql(
-      `insert into "promotion"."campaign" (id, storefront_id, name, objective, status, priority, channels, audience, template, starts_at, ends_at, created_at, updated_at)
-       values (?, ?, 'Bench', 'RETENTION', 'SCHEDULED', 50, '["WEB"]', ?::jsonb, ?::jsonb, now() - interval '1 minute', now() + interval '7 days', now(), now())`,
-      [campaignId, storefrontId, JSON.stringify(audience), JSON.stringify({ title: 'Hi {{name}}', message: 'An offer for {{name}}' })],
-    );
-    log(`${customers} accounts in storefront ${storefrontId}; launching with batches of ${batch}`);
+    const results: { customers: number; workers: number; wallSeconds: number; accountsPerSecond: number; ok: boolean }[] = [];
+    for (const customers of sizes)
+      for (const workers of workerCounts) {
+        const storefrontId = randomUUID();
+        await sql(
+          `insert into "customer"."customer" (id, storefront_id, type, name, email, status, category, segment, lifecycle_stage, consents,
+           notification_preferences, created_at, updated_at)
+         select gen_random_uuid(), ?, 'INDIVIDUAL', 'Customer ' || n, 'c' || n || '@bench.example', 'ACTIVE', 'CONSUMER', 'mass', 'ACTIVE',
+           '[{"channel": "EMAIL", "granted": true, "updatedAt": "2026-01-01T00:00:00Z"}]', '[]', now(), now()
+         from generate_series(1, ?) n`,
+          [storefrontId, customers],
+        );
+        await sql('analyze "customer"."customer"');
+        const campaignId = newId();
+        const audience = audienceRules({ segments: ['mass'] });
+        await sql(
+          `insert into "promotion"."campaign" (id, storefront_id, name, objective, status, priority, channels, audience, template, starts_at, ends_at, created_at, updated_at)
+         values (?, ?, 'Bench', 'RETENTION', 'SCHEDULED', 50, '["WEB"]', ?::jsonb, ?::jsonb, now() - interval '1 minute', now() + interval '7 days', now(), now())`,
+          [campaignId, storefrontId, JSON.stringify(audience), JSON.stringify({ title: 'Hi {{name}}', message: 'An offer for {{name}}' })],
+        );
+        log(`${customers} accounts in storefront ${storefrontId}; launching with chunks of ${batch}, ${workers} worker(s)`);
 
-    let peakRss = process.memoryUsage().rss;
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    }, 20);
-    const jobs: Record<string, { count: number; statements: number; ms: number; maxStatements: number }> = {};
-    const run = async (identifier: string, payload: unknown) => {
-      const t = performance.now();
-      const { statements } = await sqlCounter.run(() => task(identifier, payload));
-      const entry = (jobs[identifier] ??= { count: 0, statements: 0, ms: 0, maxStatements: 0 });
-      entry.count += 1;
-      entry.statements += statements;
-      entry.maxStatements = Math.max(entry.maxStatements, statements);
-      entry.ms += performance.now() - t;
-    };
-    const t0 = performance.now();
-    await run('promotion:campaign-launch', { campaignId, batchSize: batch });
-    for (;;) {
-      const [job] = (await sql(
-        `select j.id, t.identifier, j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
-         where j.payload->>'campaignId' = ? order by j.id limit 1`,
-        [campaignId],
-      )) as { id: string; identifier: string; payload: unknown }[];
-      if (!job) break;
-      await sql('delete from graphile_worker._private_jobs where id = ?', [job.id]);
-      await run(job.identifier, job.payload);
-    }
-    const wallMs = performance.now() - t0;
-    clearInterval(sampler);
+        let peakRss = process.memoryUsage().rss;
+        const sampler = setInterval(() => {
+          peakRss = Math.max(peakRss, process.memoryUsage().rss);
+        }, 20);
+        const jobs: Record<string, { count: number; statements: number; ms: number; maxStatements: number }> = {};
+        const run = async (identifier: string, payload: unknown) => {
+          // One statement count per job: the handler's own async context.
+          const t = performance.now();
+          const { statements } = await sqlCounter.run(() => task(identifier, payload));
+          const entry = (jobs[identifier] ??= { count: 0, statements: 0, ms: 0, maxStatements: 0 });
+          entry.count += 1;
+          entry.statements += statements;
+          entry.maxStatements = Math.max(entry.maxStatements, statements);
+          entry.ms += performance.now() - t;
+        };
+        const t0 = performance.now();
+        await run('promotion:campaign-launch', { campaignId, batchSize: batch });
+        // A worker: claims the next job (skipping those another worker holds), runs it, until none is left
+        // and no other worker is still running one (which may queue more).
+        let busy = 0;
+        const worker = async () => {
+          for (;;) {
+            const [job] = (await sql(
+              `delete from graphile_worker._private_jobs where id = (
+               select j.id from graphile_worker._private_jobs j where j.payload->>'campaignId' = ? order by j.id limit 1 for update skip locked)
+             returning id, (select identifier from graphile_worker._private_tasks t where t.id = task_id) as identifier, payload`,
+              [campaignId],
+            )) as { id: string; identifier: string; payload: unknown }[];
+            if (!job) {
+              if (busy === 0) return;
+              await new Promise((resolve) => setTimeout(resolve, 20));
+              continue;
+            }
+            busy += 1;
+            try {
+              await run(job.identifier, job.payload);
+            } finally {
+              busy -= 1;
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: workers }, worker));
+        const wallMs = performance.now() - t0;
+        clearInterval(sampler);
 
-    const [state] = await sql(
-      `select c.status, c.notified, (select count(*)::int from "promotion"."offer" o where o.campaign_id = c.id) as offers
-       from "promotion"."campaign" c where c.id = ?`,
-      [campaignId],
-    );
-    const [{ n: messages }] = await sql(
-      `select count(*)::int as n from "customer"."site_message" m join "customer"."customer" c on c.id = m.customer_id where c.storefront_id = ?`,
-      [storefrontId],
-    );
-    const ok = state.offers === customers && state.notified === customers && messages === customers;
-    const statements = Object.values(jobs).reduce((n, j) => n + j.statements, 0);
-    const report = {
-      customers,
-      batch,
-      database: database.kind,
-      wallSeconds: Number((wallMs / 1000).toFixed(2)),
-      accountsPerSecond: Math.round(customers / (wallMs / 1000)),
-      statements,
-      jobs: Object.fromEntries(
-        Object.entries(jobs).map(([name, j]) => [
-          name,
-          { runs: j.count, statements: j.statements, maxStatementsPerRun: j.maxStatements, msPerRun: Number((j.ms / j.count).toFixed(1)) },
-        ]),
-      ),
-      peakRssMb: Math.round(peakRss / 2 ** 20),
-      end: { status: state.status, offers: state.offers, notified: state.notified, inboxMessages: messages },
-      ok,
-    };
-    console.log(JSON.stringify(report, null, 2));
-    if (!ok) process.exitCode = 1;
+        const [state] = await sql(
+          `select c.status, c.notified, (select count(*)::int from "promotion"."offer" o where o.campaign_id = c.id) as offers
+         from "promotion"."campaign" c where c.id = ?`,
+          [campaignId],
+        );
+        const [{ n: messages }] = await sql(
+          `select count(*)::int as n from "customer"."site_message" m join "customer"."customer" c on c.id = m.customer_id where c.storefront_id = ?`,
+          [storefrontId],
+        );
+        const ok = state.offers === customers && state.notified === customers && messages === customers;
+        const statements = Object.values(jobs).reduce((n, j) => n + j.statements, 0);
+        const report = {
+          customers,
+          workers,
+          batch,
+          database: database.kind,
+          wallSeconds: Number((wallMs / 1000).toFixed(2)),
+          accountsPerSecond: Math.round(customers / (wallMs / 1000)),
+          statements,
+          jobs: Object.fromEntries(
+            Object.entries(jobs).map(([name, j]) => [
+              name,
+              {
+                runs: j.count,
+                statements: j.statements,
+                maxStatementsPerRun: j.maxStatements,
+                msPerRun: Number((j.ms / j.count).toFixed(1)),
+              },
+            ]),
+          ),
+          peakRssMb: Math.round(peakRss / 2 ** 20),
+          end: { status: state.status, offers: state.offers, notified: state.notified, inboxMessages: messages },
+          ok,
+        };
+        console.log(JSON.stringify(report, null, 2));
+        if (!ok) process.exitCode = 1;
+        results.push({ customers, workers, wallSeconds: report.wallSeconds, accountsPerSecond: report.accountsPerSecond, ok });
+      }
+    if (results.length > 1)
+      console.log(
+        JSON.stringify(
+          results.map((r) => r),
+          null,
+          2,
+        ),
+      );
   } finally {
     await stack.stop();
   }

@@ -103,6 +103,24 @@ export const OPERATIONS: Operation[] = [
     problem: (data) => (products(data).totalCount ? null : 'the search matched nothing'),
   },
   {
+    name: 'facets',
+    title: 'listing + facets',
+    // A category page's first request: the page, the total and every facet's counts, no text query. What
+    // `--scale 1000,10000,100000` watches: it must not slow down as the catalogue grows (issue 20).
+    query: `query Facets($first: Int!) {
+  products(first: $first) {
+    totalCount
+    nodes { name slug ${PRICE} }
+    facets { kinds { kind count } categories { category { name } count } priceBands { band count } }
+  }
+}`,
+    variables: { first: 24 },
+    auth: 'storefront',
+    subgraph: 'catalog',
+    raw: false,
+    problem: (data) => (products(data).totalCount ? null : 'nothing listed'),
+  },
+  {
     name: 'detail',
     title: 'product detail',
     query: `query Detail($slug: String!) {

@@ -1,5 +1,6 @@
 /**
- * `pnpm bench [--quick] [--scale N] [--embedded] [--ops listing,search] [--cpu-prof [router|<subgraph>|all-in-one]]
+ * `pnpm bench [--quick] [--scale N[,N…]] [--embedded] [--ops listing,search] [--shapes prod,direct]
+ *   [--cpu-prof [router|<subgraph>|all-in-one]]
  *   [--connections 16] [--warmup 3] [--duration 10] [--node-options '<flags for every child>']
  *   [--live-subscribers 1000 | --no-live]`
  *
@@ -8,6 +9,9 @@
  * statement), then drives each operation at a fixed concurrency against every shape, side by side, and
  * reports ratios. Then live offers: graphql-ws subscribers split over two routers sharing Redis
  * (REDIS_URL; skipped, visibly, without a reachable Redis), event → delivered latency.
+ * Several catalogue sizes (`--scale 1000,10000,100000`): the whole run once per size, each on its own fresh
+ * database, then one table of req/s and p99 per operation and shape at every size (scaling mode).
+ * `--shapes` keeps the named shapes only (prod, all-in-one, direct, raw).
  * Exits non-zero when any operation had errors; never because of speed.
  */
 import { execSync } from 'node:child_process';
@@ -21,7 +25,8 @@ import { canonical, OPERATIONS } from './operations.js';
 import { freePort, killAllNow, stopAll } from './processes.js';
 import { formatHottest, hottest, pickProfile } from './profile-top.js';
 import { markdown, type Row, ratios, writeResults } from './report.js';
-import { startShapes } from './shapes.js';
+import { scalingMarkdown } from './scaling.js';
+import { type Shape, startShapes } from './shapes.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -31,8 +36,10 @@ const option = (name: string) => {
 };
 
 const quick = flag('--quick');
-const scale = Number(option('--scale') ?? (quick ? 500 : 10_000));
-if (!Number.isInteger(scale) || scale < 0) throw new Error('--scale takes a whole number');
+const scales = (option('--scale') ?? String(quick ? 500 : 10_000)).split(',').map(Number);
+if (!scales.every((n) => Number.isInteger(n) && n >= 0)) throw new Error('--scale takes whole numbers, comma-separated');
+const shapeNames = option('--shapes')?.split(',');
+const keepShape = (shape: Shape) => !shapeNames || shapeNames.some((name) => shape.includes(name));
 const load: LoadOptions = {
   connections: Number(option('--connections') ?? 16),
   warmupSeconds: Number(option('--warmup') ?? (quick ? 0.5 : 3)),
@@ -73,10 +80,23 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 process.on('exit', killAllNow);
 
-async function main(): Promise<number> {
+type SizeRun = {
+  scale: number;
+  rows: Row[];
+  live: LiveRow[];
+  liveSkipped: string | null;
+  routers: number;
+  mismatches: string[];
+  profileFrom?: number;
+};
+
+/** One catalogue size: a fresh database seeded with `scale` generated products, every shape, every operation. */
+async function runAt(scale: number): Promise<SizeRun> {
   const serverUrl = flag('--embedded') ? undefined : process.env.DATABASE_URL;
   database = await freshDatabase(serverUrl, serverUrl ? 0 : await freePort(), log);
+  const seeding = Date.now();
   await migrateAndSeed(database.url, scale, log);
+  log(`seeded ${scale.toLocaleString('en')} generated products in ${((Date.now() - seeding) / 1000).toFixed(1)} s`);
   const profile = profileDir && profileOf ? { dir: profileDir, process: profileOf } : undefined;
   // Live offers cross routers through Redis: without one there is nothing to measure.
   const redis = liveSubscribers > 0 && (await redisAnswers(process.env.REDIS_URL));
@@ -103,7 +123,7 @@ async function main(): Promise<number> {
   let profileFrom: number | undefined;
   for (const op of operations) {
     let reference: string | null = null;
-    for (const { shape, target } of shapes.targets(op)) {
+    for (const { shape, target } of shapes.targets(op).filter((t) => keepShape(t.shape))) {
       // Fail loudly before loading: an operation answering errors would measure nothing useful.
       const { data, statements } = await probe(target).catch((error: Error) => {
         throw new Error(`${op.name} via ${shape}: ${error.message}`);
@@ -144,39 +164,64 @@ async function main(): Promise<number> {
   }
   shapes.stop();
   await cleanup();
+  cleaning = null;
+  return { scale, rows, live, liveSkipped, routers: shapes.routers.length, mismatches, profileFrom };
+}
 
-  const list = ratios(rows);
-  console.log(`\n${markdown(rows, list)}\n`);
-  if (live.length) console.log(`${liveMarkdown(live)}\n`);
-  for (const m of mismatches) console.warn(`[bench] warning: ${m}`);
+async function main(): Promise<number> {
+  const runs: SizeRun[] = [];
+  for (const scale of scales) {
+    if (scales.length > 1) log(`--- catalogue of ${scale.toLocaleString('en')} generated products ---`);
+    runs.push(await runAt(scale));
+  }
+  for (const run of runs) {
+    if (scales.length > 1) console.log(`\n### ${run.scale.toLocaleString('en')} generated products`);
+    console.log(`\n${markdown(run.rows, ratios(run.rows))}\n`);
+    if (run.live.length) console.log(`${liveMarkdown(run.live)}\n`);
+    for (const m of run.mismatches) console.warn(`[bench] warning: ${m}`);
+  }
+  if (runs.length > 1) console.log(`${scalingMarkdown(runs)}\n`);
   let hot: ReturnType<typeof hottest> | null = null;
   if (profileDir) {
     const file = pickProfile(profileDir, started.getTime());
-    hot = hottest(file, 15, profileFrom);
-    console.log(`${formatHottest(file, 15, profileFrom)}\n`);
+    const from = runs.at(-1)?.profileFrom;
+    hot = hottest(file, 15, from);
+    console.log(`${formatHottest(file, 15, from)}\n`);
   }
+  const serverUrl = flag('--embedded') ? undefined : process.env.DATABASE_URL;
+  const sizes = runs.map((run) => ({
+    scale: run.scale,
+    rows: run.rows,
+    ratios: ratios(run.rows),
+    live: run.liveSkipped ? { skipped: run.liveSkipped } : { subscribers: liveSubscribers, routers: run.routers, rows: run.live },
+    mismatches: run.mismatches,
+  }));
   const file = writeResults(resultsDir, {
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
     quick,
-    scale,
     database: serverUrl ? 'server' : 'embedded',
     load,
     nodeOptions: option('--node-options') ?? null,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgAtStart: startLoad, node: process.version },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgAtStart: startLoad, loadavgAtEnd: loadavg(), node: process.version },
     commit: commit(),
-    rows,
-    ratios: list,
-    live: liveSkipped ? { skipped: liveSkipped } : { subscribers: liveSubscribers, routers: shapes.routers.length, rows: live },
-    mismatches,
+    // One size: its fields at the top level, as before scaling mode; several: `scales`.
+    ...(sizes.length === 1 ? sizes[0] : { scales: sizes }),
     profile: hot && { process: profileOf, ...hot },
   });
   log(`results in ${file}`);
-  const failed = rows.filter((r) => r.errors.total > 0);
-  for (const r of failed) console.error(`[bench] ${r.operation} via ${r.shape}: ${r.errors.total} errors ${JSON.stringify(r.errors)}`);
-  const liveFailed = live.filter((r) => r.errors.total > 0);
-  for (const r of liveFailed) console.error(`[bench] live ${r.phase}: ${r.errors.total} errors ${JSON.stringify(r.errors)}`);
-  return failed.length + liveFailed.length > 0 ? 1 : 0;
+  let failures = 0;
+  for (const run of runs) {
+    for (const r of run.rows.filter((row) => row.errors.total > 0)) {
+      failures++;
+      console.error(`[bench] ${run.scale}: ${r.operation} via ${r.shape}: ${r.errors.total} errors ${JSON.stringify(r.errors)}`);
+    }
+    for (const r of run.live.filter((row) => row.errors.total > 0)) {
+      failures++;
+      console.error(`[bench] ${run.scale}: live ${r.phase}: ${r.errors.total} errors ${JSON.stringify(r.errors)}`);
+    }
+  }
+  return failures > 0 ? 1 : 0;
 }
 
 function commit(): string | null {

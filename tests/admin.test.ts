@@ -160,14 +160,14 @@ describe('access groups', () => {
 
   it('a member gets a new group’s scopes with their next token, and loses them the same way', async () => {
     const m = await member(as.volt, { prefix: 'grouped' });
-    expect(codes(await m.gql('{ apiKeys { id } }'))).toEqual(['FORBIDDEN']);
+    expect(codes(await m.gql('{ apiKeys { nodes { id } } }'))).toEqual(['FORBIDDEN']);
     succeeded(await run(as.volt, 'accessGroupAssign', { staffId: m.id, accessGroupId: ID.securityGroup }), 'accessGroupAssign');
-    expect(codes(await m.gql('{ apiKeys { id } }'))).toEqual(['FORBIDDEN']);
+    expect(codes(await m.gql('{ apiKeys { nodes { id } } }'))).toEqual(['FORBIDDEN']);
     const renewed = succeeded(await renew(m.refreshToken), 'customerAccessTokenRenew');
-    expect(codes(await bearer(renewed.accessToken)('{ apiKeys { id } }'))).toEqual([]);
+    expect(codes(await bearer(renewed.accessToken)('{ apiKeys { nodes { id } } }'))).toEqual([]);
     succeeded(await run(as.volt, 'accessGroupRemove', { staffId: m.id, accessGroupId: ID.securityGroup }), 'accessGroupRemove');
     const again = succeeded(await renew(renewed.refreshToken), 'customerAccessTokenRenew');
-    expect(codes(await bearer(again.accessToken)('{ apiKeys { id } }'))).toEqual(['FORBIDDEN']);
+    expect(codes(await bearer(again.accessToken)('{ apiKeys { nodes { id } } }'))).toEqual(['FORBIDDEN']);
   });
 });
 

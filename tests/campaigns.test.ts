@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ManualClock, manualClock, newId, offerChannels, sqlCounter } from '@dcrm/kit';
+import { type ManualClock, manualClock, newId, offerChannels, seedId, sqlCounter } from '@dcrm/kit';
 import { attributeOrder } from '@dcrm/promotion/domain/attribution.js';
 import { audienceRules } from '@dcrm/promotion/entities/index.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -226,7 +226,7 @@ describe('campaign lifecycle', () => {
     const live: unknown[] = [];
     const off = await stack.bus.subscribe(offerChannels.customer(customerId('aoife')), (payload) => live.push(payload));
     clock.advance(HOUR + 1000);
-    expect(await runJobs(campaign.id)).toEqual(['promotion:campaign-launch', 'promotion:campaign-audience', 'promotion:campaign-notify']);
+    expect(await runJobs(campaign.id)).toEqual(['promotion:campaign-launch', 'promotion:campaign-audience', 'promotion:campaign-chunk']);
     await off();
     const running = await campaignRow(campaign.id);
     expect(running).toMatchObject({ status: 'RUNNING' });
@@ -272,8 +272,8 @@ describe('campaign lifecycle', () => {
     // A second launch run creates nothing twice (dedupe keys), nor sends twice.
     await sql('update "promotion"."campaign" set audience_cursor = null where id = ?', [campaign.id]);
     await task('promotion:campaign-audience', { campaignId: campaign.id });
+    expect(await runJobs(campaign.id)).toEqual(['promotion:campaign-chunk']);
     expect(await offersOf(campaign.id)).toHaveLength(offers.length);
-    expect(await runJobs(campaign.id)).toEqual([]);
     await task('promotion:campaign-launch', { campaignId: campaign.id });
     expect((await campaignRow(campaign.id)).notified).toBe(offers.length);
 
@@ -357,7 +357,15 @@ describe('audience in batches', () => {
     return id;
   }
 
-  it('pages through thousands of accounts in small batches, resumes at its cursor, and counts each notification once', async () => {
+  const messagesOf = async () =>
+    (
+      await sql(
+        `select count(*)::int as n from "customer"."site_message" m join "customer"."customer" c on c.id = m.customer_id where c.storefront_id = ?`,
+        [storefrontId],
+      )
+    )[0].n as number;
+
+  it('cuts the audience into id-range chunks that run in any order, each in statements that do not grow with its size', async () => {
     const [{ n: eligible }] = await sql(
       `select count(*)::int as n from "customer"."customer" where storefront_id = ? and status = 'ACTIVE' and segment = 'mass'`,
       [storefrontId],
@@ -365,41 +373,87 @@ describe('audience in batches', () => {
     expect(eligible).toBeGreaterThan(1_500);
     const id = await massCampaign({});
     await task('promotion:campaign-launch', { campaignId: id, batchSize: 400 });
+    await task('promotion:campaign-audience', { campaignId: id, batchSize: 400 });
 
-    // One batch: 400 offers in one insert, the cursor on the 400th account, its notification and the next batch queued.
-    const first = await sqlCounter.run(() => task('promotion:campaign-audience', { campaignId: id, batchSize: 400 }));
-    expect(await offersOf(id)).toHaveLength(400);
-    const cursor = (await campaignRow(id)).audience_cursor;
-    expect(cursor).toBe(
-      (await offersOf(id))
-        .map((o) => o.customer_id)
-        .sort()
-        .at(-1),
+    // One chunk job per 400 accounts, keyed by its range's last account; the cursor marks the plan done.
+    const chunks = (await jobsOf(id)).filter((j) => j.identifier === 'promotion:campaign-chunk');
+    expect(chunks).toHaveLength(Math.ceil(eligible / 400));
+    expect(chunks.map((j) => j.key)).toEqual(chunks.map((j) => `campaign:${id}:chunk:${j.payload.upTo}`));
+    expect(chunks[0].payload.after).toBeNull();
+    for (const [i, chunk] of chunks.entries()) if (i > 0) expect(chunk.payload.after).toBe(chunks[i - 1].payload.upTo);
+    expect((await campaignRow(id)).audience_cursor).toBe(chunks.at(-1)?.payload.upTo);
+    // The audience job again (a retried job that had committed) queues nothing more.
+    await task('promotion:campaign-audience', { campaignId: id, batchSize: 400 });
+    expect((await jobsOf(id)).filter((j) => j.identifier === 'promotion:campaign-chunk')).toHaveLength(chunks.length);
+
+    // Chunks from the last: each writes exactly its range.
+    const last = chunks.at(-1) as Job;
+    const first = chunks[0];
+    const lastRun = await sqlCounter.run(() => task('promotion:campaign-chunk', last.payload));
+    const lastOffers = await offersOf(id);
+    expect(lastOffers.length).toBe(eligible - 400 * (chunks.length - 1));
+    expect(lastOffers.every((o) => o.customer_id > (last.payload.after as string) && o.customer_id <= (last.payload.upTo as string))).toBe(
+      true,
     );
-    // The same batch again (a retried job that had committed): the cursor moved, so it takes the next page, no duplicates.
-    const second = await sqlCounter.run(() => task('promotion:campaign-audience', { campaignId: id, batchSize: 400 }));
-    expect(await offersOf(id)).toHaveLength(800);
-    // Statements per batch do not grow with the accounts it handles.
-    expect(second.statements).toBe(first.statements);
-    expect(first.statements).toBeLessThan(15);
+    const firstRun = await sqlCounter.run(() => task('promotion:campaign-chunk', first.payload));
+    expect(await offersOf(id)).toHaveLength(lastOffers.length + 400);
+    // Statements per chunk do not grow with the accounts it handles (400 here, fewer in the last).
+    expect(firstRun.statements).toBe(lastRun.statements);
+    expect(firstRun.statements).toBeLessThan(20);
 
-    // A worker restart: the queued jobs carry on from the cursor to the end.
-    const ran = await runJobs(id);
+    // The rest, side by side as two workers would run them.
+    await Promise.all(chunks.slice(1, -1).map((c) => task('promotion:campaign-chunk', c.payload)));
     const offers = await offersOf(id);
     expect(offers).toHaveLength(eligible);
     expect(new Set(offers.map((o) => o.customer_id)).size).toBe(eligible);
-    expect(ran.filter((t) => t === 'promotion:campaign-audience').length).toBeGreaterThanOrEqual(Math.ceil((eligible - 800) / 400));
+    expect(offers.every((o) => o.notified_at !== null)).toBe(true);
     expect((await campaignRow(id)).notified).toBe(eligible);
-    const [{ n: messages }] = await sql(
-      `select count(*)::int as n from "customer"."site_message" m join "customer"."customer" c on c.id = m.customer_id where c.storefront_id = ?`,
-      [storefrontId],
-    );
-    expect(messages).toBe(eligible);
+    expect(await messagesOf()).toBe(eligible);
 
-    // Notification jobs run again (a retry after a crash) send nothing twice and count nothing twice.
-    expect(await jobsOf(id)).toEqual([]);
+    // Notification jobs run again (queued by an earlier version) send nothing twice and count nothing twice.
     await task('promotion:campaign-notify', { campaignId: id, offerIds: offers.slice(0, 10).map((o) => o.id) });
     expect((await campaignRow(id)).notified).toBe(eligible);
+  });
+
+  it('a retried chunk (after a crash anywhere in it) makes one offer, one message and one count per account', async () => {
+    const id = await massCampaign({});
+    await task('promotion:campaign-launch', { campaignId: id, batchSize: 300 });
+    await task('promotion:campaign-audience', { campaignId: id, batchSize: 300 });
+    const [chunk] = (await jobsOf(id)).filter((j) => j.identifier === 'promotion:campaign-chunk');
+    const before = { messages: await messagesOf(), notified: (await campaignRow(id)).notified as number };
+    await task('promotion:campaign-chunk', chunk.payload);
+    const offers = await offersOf(id);
+    expect(offers).toHaveLength(300);
+    expect(await messagesOf()).toBe(before.messages + 300);
+
+    // A crash after the messages went out but before the offers were marked: 100 offers unmarked, uncounted.
+    const unmarked = offers.slice(0, 100).map((o) => o.id as string);
+    await sql('update "promotion"."offer" set notified_at = null where id = any(?::uuid[])', [`{${unmarked.join(',')}}`]);
+    await sql('update "promotion"."campaign" set notified = notified - 100 where id = ?', [id]);
+    // The worker retries the job, then (a lost acknowledgement) runs it once more.
+    await task('promotion:campaign-chunk', chunk.payload);
+    await task('promotion:campaign-chunk', chunk.payload);
+    const after = await offersOf(id);
+    expect(after.map((o) => o.id)).toEqual(offers.map((o) => o.id));
+    expect(after.every((o) => o.notified_at !== null)).toBe(true);
+    expect((await campaignRow(id)).notified).toBe(300);
+    expect(await messagesOf()).toBe(before.messages + 300);
+  });
+
+  it('a campaign a batch job had taken part-way carries on after its cursor', async () => {
+    const id = await massCampaign({});
+    await task('promotion:campaign-launch', { campaignId: id, batchSize: 1000 });
+    const accounts = (await sql(
+      `select id from "customer"."customer" where storefront_id = ? and status = 'ACTIVE' and segment = 'mass' order by id`,
+      [storefrontId],
+    )) as { id: string }[];
+    const cursor = accounts[499].id;
+    await sql('update "promotion"."campaign" set audience_cursor = ? where id = ?', [cursor, id]);
+    await task('promotion:campaign-audience', { campaignId: id, batchSize: 1000 });
+    const chunks = (await jobsOf(id)).filter((j) => j.identifier === 'promotion:campaign-chunk');
+    expect(chunks[0].payload.after).toBe(cursor);
+    for (const chunk of chunks) await task('promotion:campaign-chunk', chunk.payload);
+    expect((await offersOf(id)).map((o) => o.customer_id)).toEqual(accounts.slice(500).map((a) => a.id));
   });
 
   it('"products held" keeps the accounts with a non-cancelled order of those products', async () => {
@@ -530,5 +584,66 @@ describe('campaign KPIs', () => {
       (await manager(CANCEL, { input: { id: campaign.id, version, reason: 'Test over' } })).body.data?.campaignCancel.userErrors,
     ).toEqual([]);
     expect((await read()).converted).toBe(1);
+  });
+
+  it('counts a plan sale: first-period revenue and annualised (12 × monthly) beside the one-off revenue', async () => {
+    const lone = await loneCustomer();
+    const campaign = await launched({ regions: [lone.town] });
+    // A real plan checkout: nothing due now, a monthly fee.
+    const plan = seedId('product', 'volt-sim-unlimited');
+    const created = await lone.gql(
+      'mutation ($input: CartCreateInput!) { cartCreate(input: $input) { cart { id version totals { dueNow { amount } monthly { amount } } } userErrors { code } } }',
+      { input: { lines: [{ productId: plan }] } },
+    );
+    const cart = created.body.data?.cartCreate.cart;
+    const checkout = await lone.gql(
+      'mutation ($input: CartCheckoutInput!) { cartCheckout(input: $input) { order { id } userErrors { code } } }',
+      { input: { cart: { cartId: cart.id, version: cart.version }, idempotencyKey: randomUUID() } },
+    );
+    const orderId = checkout.body.data?.cartCheckout.order.id as string;
+    expect(orderId).toBeTruthy();
+    // The order's event carries its monthly charge; attribution is idempotent, whether the bus got there first or not.
+    const [{ payload }] = await sql(`select payload from "cart"."outbox" where payload->>'orderId' = ?`, [orderId]);
+    expect(payload).toMatchObject({ dueNow: cart.totals.dueNow.amount, monthly: cart.totals.monthly.amount });
+    await attributeOrder(promotion().orm.em.fork() as EntityManager, payload);
+    const kpis = (
+      await manager(
+        `{ campaign(id: "${campaign.id}") { kpis { converted revenue { amount } monthlyRevenue { amount } firstPeriodRevenue { amount } annualisedRevenue { amount } } } }`,
+      )
+    ).body.data?.campaign.kpis;
+    const cents = (amount: string) => Math.round(Number(amount) * 100);
+    const monthly = cents(cart.totals.monthly.amount);
+    expect(monthly).toBeGreaterThan(0);
+    expect(kpis.converted).toBe(1);
+    expect(cents(kpis.revenue.amount)).toBe(cents(cart.totals.dueNow.amount));
+    expect(cents(kpis.monthlyRevenue.amount)).toBe(monthly);
+    expect(cents(kpis.firstPeriodRevenue.amount)).toBe(cents(cart.totals.dueNow.amount) + monthly);
+    expect(cents(kpis.annualisedRevenue.amount)).toBe(12 * monthly);
+
+    // An event published before monthly amounts existed still converts, with no recurring revenue.
+    const older = await loneCustomer();
+    const other = await launched({ regions: [older.town] });
+    const legacy = {
+      eventId: randomUUID(),
+      orderId: newId(),
+      storefrontId: STOREFRONT_IDS.volt,
+      customerId: older.id,
+      productIds: [],
+      dueNow: '10.00',
+      currencyCode: 'EUR',
+      promotionIds: [],
+      at: clock.now().toISOString(),
+    };
+    expect(await attributeOrder(promotion().orm.em.fork() as EntityManager, legacy)).toHaveLength(1);
+    const legacyKpis = (
+      await manager(
+        `{ campaign(id: "${other.id}") { kpis { revenue { amount } firstPeriodRevenue { amount } annualisedRevenue { amount } } } }`,
+      )
+    ).body.data?.campaign.kpis;
+    expect(legacyKpis).toMatchObject({
+      revenue: { amount: '10.00' },
+      firstPeriodRevenue: { amount: '10.00' },
+      annualisedRevenue: { amount: '0.00' },
+    });
   });
 });

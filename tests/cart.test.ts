@@ -90,7 +90,7 @@ describe('carts', () => {
       },
     );
     expect(attached.body.data?.cartAttachCustomer.userErrors).toEqual([]);
-    const mine = (await gql('{ me { carts { id lines { quantity } } } }')).body.data?.me.carts as { id: string }[];
+    const mine = (await gql('{ me { carts { nodes { id lines { quantity } } } } }')).body.data?.me.carts.nodes as { id: string }[];
     expect(mine.map((c) => c.id)).toContain(attached.body.data?.cartAttachCustomer.cart.id);
     // The token no longer opens it for anyone else.
     expect((await shopper(`{ cart(id: "${cart.id}", cartToken: "${cartToken}") { id } }`)).body.data?.cart).toBeNull();

@@ -15,11 +15,12 @@ type Gql = (query: string, variables?: Record<string, unknown>) => Promise<Respo
 const as: Record<string, Gql> = {};
 const NIAMH = customerId('connectify-one');
 
-const FIELDS = 'id addresses { city } interactions(first: 20) { nodes { channel notes staff { name } } } npsResponses { score comment }';
+const FIELDS =
+  'id addresses { city } interactions(first: 20) { nodes { channel notes staff { name } } } npsResponses { nodes { score comment } }';
 /** FIELDS without the internal fields only staff may name. */
-const HOLDER_FIELDS = 'id addresses { city } interactions(first: 20) { nodes { channel } } npsResponses { score comment }';
+const HOLDER_FIELDS = 'id addresses { city } interactions(first: 20) { nodes { channel } } npsResponses { nodes { score comment } }';
 /** FIELDS without any internal field. */
-const PUBLIC_FIELDS = 'id interactions(first: 20) { nodes { channel } } npsResponses { score }';
+const PUBLIC_FIELDS = 'id interactions(first: 20) { nodes { channel } } npsResponses { nodes { score } }';
 const byId = (gql: Gql) => gql(`query ($id: ID!) { customer(id: $id) { ${FIELDS} } }`, { id: NIAMH });
 
 /** A staff token like `token` but with other scopes (no seeded staff lacks customer:read). */
@@ -48,7 +49,7 @@ afterAll(() => stack.stop());
 type Account = {
   addresses: { city: string }[] | null;
   interactions: { nodes: { channel: string; notes: string | null; staff: { name: string } | null }[] };
-  npsResponses: { score: number; comment: string | null }[];
+  npsResponses: { nodes: { score: number; comment: string | null }[] };
 };
 
 /** Which fields were refused (the last named segment of each FORBIDDEN path); fails on any other error. */
@@ -75,17 +76,17 @@ function account(res: Response, field: 'customer' | 'customerByIdentity' = 'cust
   if (!value) throw new Error(`no account: ${JSON.stringify(res.body)}`);
   // The fixture must exercise every internal field.
   expect(value.interactions.nodes.length).toBeGreaterThan(0);
-  expect(value.npsResponses.length).toBeGreaterThan(0);
+  expect(value.npsResponses.nodes.length).toBeGreaterThan(0);
   return value;
 }
 
 const allHidden = (a: Account) => {
   expect(a.addresses).toBeNull();
   expect(a.interactions.nodes.every((i) => i.notes === null && i.staff === null)).toBe(true);
-  expect(a.npsResponses.every((r) => r.comment === null)).toBe(true);
+  expect(a.npsResponses.nodes.every((r) => r.comment === null)).toBe(true);
   // What is not internal still arrives.
   expect(a.interactions.nodes.every((i) => typeof i.channel === 'string')).toBe(true);
-  expect(a.npsResponses.every((r) => typeof r.score === 'number')).toBe(true);
+  expect(a.npsResponses.nodes.every((r) => typeof r.score === 'number')).toBe(true);
 };
 
 describe('internal customer fields', () => {
@@ -129,7 +130,7 @@ describe('internal customer fields', () => {
     expect(refused(res)).toEqual(['addresses', 'comment']);
     const a = account(res, 'customerByIdentity');
     expect(a.addresses).toBeNull();
-    expect(a.npsResponses.every((r) => r.comment === null)).toBe(true);
+    expect(a.npsResponses.nodes.every((r) => r.comment === null)).toBe(true);
   });
 
   it('how an offer was targeted (its campaign) is for staff with promotion:read only', async () => {
@@ -152,6 +153,6 @@ describe('internal customer fields', () => {
     expect(res.body.errors).toBeUndefined();
     const a = res.body.data?.me as Account;
     expect(Array.isArray(a.addresses)).toBe(true);
-    expect(a.npsResponses.length).toBeGreaterThan(0);
+    expect(a.npsResponses.nodes.length).toBeGreaterThan(0);
   });
 });

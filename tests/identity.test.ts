@@ -227,7 +227,7 @@ describe('API keys', () => {
       ?.apiKeyCreate;
     expect(created.secret).toMatch(/^dcrm_sk_/);
     expect(created.apiKey.prefix).toBe(created.secret.slice(0, 16));
-    const listed = await manager('{ apiKeys { id prefix } }');
+    const listed = await manager('{ apiKeys { nodes { id prefix } } }');
     expect(JSON.stringify(listed.body)).not.toContain(created.secret);
     const lookup = '{ customerByIdentity(mobile: "+353871000002") { id } }';
     expect((await client(stack.router.handler, created.secret)(lookup)).body.data?.customerByIdentity).toEqual({ id: customerId('conor') });
@@ -261,15 +261,15 @@ describe('API keys', () => {
     const tooMuch = (await partner(CREATE, { input: { kind: 'PRIVATE', name: 'Sneaky', scopes: ['customer:lookup'] } })).body.data
       ?.apiKeyCreate;
     expect(tooMuch.userErrors).toMatchObject([{ code: 'INVALID' }]);
-    const keys = (await partner('{ apiKeys { id name } }')).body.data?.apiKeys as { name: string }[];
+    const keys = (await partner('{ apiKeys { nodes { id name } } }')).body.data?.apiKeys.nodes as { name: string }[];
     expect(keys.map((k) => k.name)).toEqual(['Skyline sync']);
-    const staffKey = (await manager('{ apiKeys { id name } }')).body.data?.apiKeys.find(
+    const staffKey = (await manager('{ apiKeys { nodes { id name } } }')).body.data?.apiKeys.nodes.find(
       (k: { name: string }) => k.name === 'Volt support chatbot',
     );
     const steal = await partner('mutation ($id: ID!) { apiKeyRevoke(input: { id: $id }) { userErrors { code } } }', { id: staffKey.id });
     expect(steal.body.data?.apiKeyRevoke.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
     const agent = (await signIn(stack.router.handler, 'staffLogin', 'agent.consumer@volt.example')).gql;
-    expect(codes(await agent('{ apiKeys { id } }'))).toEqual(['FORBIDDEN']);
+    expect(codes(await agent('{ apiKeys { nodes { id } } }'))).toEqual(['FORBIDDEN']);
   });
 });
 
@@ -278,8 +278,8 @@ describe('the 360° view', () => {
     const agent = (await signIn(stack.router.handler, 'staffLogin', 'agent.business@volt.example')).gql;
     const res = await agent(`{ customer(id: "${customerId('acme-telecom-buyers')}") {
       name type segment lifecycleStage storefront { name } negotiatedPriceList { name scope }
-      contacts { name primary } addresses { city default } children { name } descendantCount
-      interactions(first: 5) { nodes { channel notes } } npsResponses { score } consents { channel granted } } }`);
+      contacts { name primary } addresses { city default } children { nodes { name } } descendantCount
+      interactions(first: 5) { nodes { channel notes } } npsResponses { nodes { score } } consents { channel granted } } }`);
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.customer).toMatchObject({
       name: 'Acme Telecom Buyers',

@@ -277,7 +277,7 @@ describe('offers and offer rules', () => {
     const theirs = (await ruleCreate(nimbus, input(nimbusPromotion.id))).offerRule as { id: string; version: number };
     const table = '"promotion"."offer_rule"';
 
-    const listed = (await volt('{ offerRules { id } }')).body.data?.offerRules;
+    const listed = (await volt('{ offerRules { nodes { id } } }')).body.data?.offerRules.nodes;
     expect(listed.map((r: { id: string }) => r.id)).not.toContain(theirs.id);
     const before = await row('promotion', table, theirs.id);
     const refused = await ruleUpdate(volt, { id: theirs.id, version: theirs.version, name: 'Taken over', active: true });
@@ -486,6 +486,10 @@ const COVERED = {
     'campaignCreate',
     'campaignSchedule',
     'campaignUpdate',
+    // Decisioning's rules and event types: isolation-matrix-decisioning.test.ts.
+    'decisionRuleCreate',
+    'decisionRuleUpdate',
+    'eventTypeDefine',
     'offerCreate',
     'offerRuleCreate',
     'offerRuleUpdate',
@@ -494,6 +498,8 @@ const COVERED = {
   ],
   cart: [
     'cartAssist',
+    // Brands and segments: tests/isolation-matrix-assisted-checkout.test.ts.
+    'cartCheckoutAssisted',
     'cartLinesAdd',
     'cartLinesRemove',
     'cartLinesUpdate',
@@ -501,6 +507,11 @@ const COVERED = {
     'cartPromoCodeApply',
     'cartPromoCodeRemove',
     'orderStatusUpdate',
+    // Spend control: the other brand's staff (and every other caller) in isolation-matrix-spend-control.test.ts.
+    'orderApprove',
+    'orderReject',
+    'spendBudgetRemove',
+    'spendBudgetSet',
   ],
 };
 

@@ -78,9 +78,9 @@ describe('customer A vs customer B', () => {
 
   it("a business account's holder sees its descendants, not its parent or siblings", async () => {
     expect(await listed(as.acme)).toEqual([ID.acme, ID.acmeDublin, ID.acmeCork, ID.warehouse].sort());
-    const tree = (await as.acme('{ me { descendantCount children { name children { name } } } }')).body.data?.me;
+    const tree = (await as.acme('{ me { descendantCount children { nodes { name children { nodes { name } } } } } }')).body.data?.me;
     expect(tree.descendantCount).toBe(3);
-    expect(tree.children.map((c: { name: string }) => c.name).sort()).toEqual(['Acme Cork Office', 'Acme Dublin Office']);
+    expect(tree.children.nodes.map((c: { name: string }) => c.name).sort()).toEqual(['Acme Cork Office', 'Acme Dublin Office']);
     expect(await sees(as.acmeCork, ID.warehouse)).toBe(true);
     expect(await sees(as.acmeCork, ID.acme)).toBe(false);
     expect(await sees(as.acmeCork, ID.acmeDublin)).toBe(false);
@@ -119,11 +119,11 @@ describe('partner P1 vs partner P2', () => {
   });
 
   it('nested: a partner never reaches a parent or child outside its accounts', async () => {
-    const res = await as.connectify(`{ customer(id: "${ID.kelly}") { name parent { id } children { id } partner { name } } }`);
+    const res = await as.connectify(`{ customer(id: "${ID.kelly}") { name parent { id } children { nodes { id } } partner { name } } }`);
     expect(res.body.data?.customer).toEqual({
       name: 'Kelly Plumbing',
       parent: null,
-      children: [],
+      children: { nodes: [] },
       partner: { name: 'Connectify Resellers' },
     });
   });
@@ -148,8 +148,14 @@ describe('staff segment X vs segment Y', () => {
   });
 
   it("children outside an agent's segments are filtered from a visible parent", async () => {
-    const manager = await as.voltManager(`{ customer(id: "${ID.acme}") { children { id } } }`);
-    expect(manager.body.data?.customer.children).toHaveLength(2);
+    const manager = await as.voltManager(`{ customer(id: "${ID.acme}") { children { nodes { id } } } }`);
+    expect(manager.body.data?.customer.children.nodes).toHaveLength(2);
+    // Read backward, the same two.
+    const back = await as.voltManager(`{ customer(id: "${ID.acme}") { children(last: 1) { nodes { id } pageInfo { hasPreviousPage } } } }`);
+    expect(back.body.data?.customer.children).toMatchObject({
+      nodes: [{ id: manager.body.data?.customer.children.nodes[1].id }],
+      pageInfo: { hasPreviousPage: true },
+    });
   });
 });
 

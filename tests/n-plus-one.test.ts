@@ -1,5 +1,5 @@
 import { seedId } from '@dcrm/kit';
-import { Lead, Opportunity, OpportunityHistory, OpportunityLine } from '@dcrm/opportunity/entities/index.js';
+import { Lead, Opportunity, OpportunityHistory, OpportunityLine, OpportunityShare } from '@dcrm/opportunity/entities/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../bench/operations.js';
 import type { Stack } from '../stack/src/stack.js';
@@ -55,6 +55,28 @@ describe('SQL statements per bench operation do not grow with the data returned'
     expect(big.statements).toBe(small.statements);
   });
 
+  it('storefront listing read backward: the same statements for the last 10 and the last 100 products', async () => {
+    const LAST = `query ($last: Int, $before: String) {
+      products(last: $last, before: $before, sort: NAME) { nodes { name slug category { name } } pageInfo { startCursor } }
+    }`;
+    const small = await volt(LAST, { last: 10 });
+    const big = await volt(LAST, { last: 100 });
+    expect(small.body.errors).toBeUndefined();
+    expect(big.body.errors).toBeUndefined();
+    expect(big.body.data?.products.nodes.length).toBeGreaterThan(small.body.data?.products.nodes.length);
+    expect(big.statements).toBe(small.statements);
+    const before = await volt(LAST, { last: 100, before: small.body.data?.products.pageInfo.startCursor });
+    expect(before.body.errors).toBeUndefined();
+    expect(before.statements).toBe(small.statements);
+  });
+
+  it('listing with facets: the same statements for 10 and 100 products', async () => {
+    const small = await run('facets', { first: 10 });
+    const big = await run('facets', { first: 100 });
+    expect(nodes(big)).toBeGreaterThan(nodes(small));
+    expect(big.statements).toBe(small.statements);
+  });
+
   it('search with facets: no more statements for 100 results than for 10', async () => {
     // The demo data (no --scale) has few "unlimited 5g" matches; a broader query makes the page really grow.
     const small = await run('search', { first: 10, query: 'volt' });
@@ -75,7 +97,7 @@ describe('SQL statements per bench operation do not grow with the data returned'
 });
 
 describe('carts with totals and discounts', () => {
-  const CARTS = '{ me { carts { id totals { dueNow { amount } } discounts { name } } } }';
+  const CARTS = '{ me { carts { nodes { id totals { dueNow { amount } } discounts { name } } } } }';
 
   /** A fresh customer with `count` open carts, each with a plan (promotions are evaluated for every one). */
   async function customerWithCarts(count: number) {
@@ -99,9 +121,12 @@ describe('carts with totals and discounts', () => {
     const big = await many(CARTS);
     expect(small.body.errors).toBeUndefined();
     expect(big.body.errors).toBeUndefined();
-    expect(small.body.data?.me.carts).toHaveLength(2);
-    expect(big.body.data?.me.carts).toHaveLength(6);
-    expect(big.body.data?.me.carts[0]).toMatchObject({ totals: { dueNow: { amount: expect.any(String) } }, discounts: expect.any(Array) });
+    expect(small.body.data?.me.carts.nodes).toHaveLength(2);
+    expect(big.body.data?.me.carts.nodes).toHaveLength(6);
+    expect(big.body.data?.me.carts.nodes[0]).toMatchObject({
+      totals: { dueNow: { amount: expect.any(String) } },
+      discounts: expect.any(Array),
+    });
     expect(big.statements).toBeLessThanOrEqual(small.statements);
   });
 });
@@ -166,6 +191,21 @@ describe('quote lists', () => {
       expect(JSON.stringify(big.body.data)).toMatch(/EU Roaming Plus/);
       expect(big.statements).toBeLessThanOrEqual(small.statements);
     }
+  });
+});
+
+describe('orders with the quote and contract they came from', () => {
+  it('no more statements for a page of orders than for one (Order.quote and Order.contract batched)', async () => {
+    // The demo's order history is Oliver's (Nimbus).
+    const oliver = (await signIn(stack.router.handler, 'customerLogin', 'oliver@example.co.uk', KEYS.nimbus)).gql;
+    const ORDERS = `query ($first: Int) { orders(first: $first) { nodes { id quote { id } contract { id } } } }`;
+    await oliver(ORDERS, { first: 1 });
+    const small = await oliver(ORDERS, { first: 1 });
+    const big = await oliver(ORDERS, { first: 20 });
+    expect(small.body.errors).toBeUndefined();
+    expect(big.body.errors).toBeUndefined();
+    expect(big.body.data?.orders.nodes.length).toBeGreaterThan(1);
+    expect(big.statements).toBeLessThanOrEqual(small.statements);
   });
 });
 
@@ -325,5 +365,33 @@ describe('the sales pipeline lists (opportunity subgraph)', () => {
       expect(big.body.data?.[field].nodes.length).toBeGreaterThan(small.body.data?.[field].nodes.length);
       expect(big.statements).toBeLessThanOrEqual(small.statements);
     }
+  });
+  it('a staff member’s list with opportunities shared outside their segments: shares in the one list statement', async () => {
+    const opportunity = stack.subgraphs.find((s) => s.definition.name === 'opportunity') as Stack['subgraphs'][number];
+    const em = opportunity.orm.em.fork();
+    const consumerAgent = seedId('staff', 'volt-consumer');
+    for (let i = 0; i < 3; i += 1) {
+      const o = em.create(Opportunity, {
+        storefrontId: STOREFRONT_IDS.volt,
+        customerId: customerId('globex'),
+        segment: 'smb',
+        name: `N+1 shared ${i}`,
+        type: 'UPSELL',
+        stage: 'PROPOSAL',
+        status: 'OPEN',
+      });
+      await em.flush();
+      em.create(OpportunityShare, { opportunityId: o.id, storefrontId: STOREFRONT_IDS.volt, staffId: consumerAgent, canWrite: i === 0 });
+      await em.flush();
+    }
+    const agent = (await signIn(stack.router.handler, 'staffLogin', 'agent.consumer@volt.example')).gql;
+    const LIST = `query ($first: Int) { opportunities(first: $first) { nodes { id segment customer { id } lines { productId } tasks { id } shares { staffId } } } }`;
+    await agent(LIST, { first: 2 });
+    const small = await agent(LIST, { first: 2 });
+    const big = await agent(LIST, { first: 100 });
+    expect(big.body.errors, JSON.stringify(big.body.errors)).toBeUndefined();
+    const segments = big.body.data?.opportunities.nodes.map((n: { segment: string }) => n.segment);
+    expect(segments).toEqual(expect.arrayContaining(['smb', 'consumer']));
+    expect(big.statements).toBeLessThanOrEqual(small.statements);
   });
 });

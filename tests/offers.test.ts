@@ -235,8 +235,8 @@ describe('real-time rules', () => {
       })
     ).body.data?.offerRuleCreate;
     expect(created).toMatchObject({ userErrors: [], offerRule: { name, threshold: 1, active: true } });
-    const rules = await staff.gql('{ offerRules { id } }');
-    expect(rules.body.data?.offerRules.map((r: { id: string }) => r.id)).toContain(created.offerRule.id);
+    const rules = await staff.gql('{ offerRules { nodes { id } } }');
+    expect(rules.body.data?.offerRules.nodes.map((r: { id: string }) => r.id)).toContain(created.offerRule.id);
     // It fires on the next order (the order-placed event from checkout).
     const buyer = await registerCustomer(stack.router.handler, KEYS.volt, { name: 'Bea Buyer', prefix: 'rt' });
     const cart = (await buyer.gql(`mutation { cartCreate(input: { lines: [{ productId: "${PLAN}" }] }) { cart { id version } } }`)).body
@@ -258,8 +258,8 @@ describe('real-time rules', () => {
     expect(stale.body.data?.offerRuleUpdate.userErrors).toEqual([{ code: 'CONFLICT' }]);
     // Another brand's staff do not see it.
     const nimbus = await signIn(stack.router.handler, 'staffLogin', 'agent@nimbus.example');
-    expect((await nimbus.gql('{ offerRules { id } }')).body.data?.offerRules.map((r: { id: string }) => r.id)).not.toContain(
-      created.offerRule.id,
-    );
+    expect(
+      (await nimbus.gql('{ offerRules { nodes { id } } }')).body.data?.offerRules.nodes.map((r: { id: string }) => r.id),
+    ).not.toContain(created.offerRule.id);
   });
 });

@@ -83,8 +83,8 @@ describe('a pnpm deploy copy: migrate, bootstrap, serve', { timeout: 300_000 }, 
       products: { nodes: [] },
     });
     const staff = await signIn(router, 'staffLogin', 'ops@volt.example', key, password);
-    const keys = await staff.gql('{ apiKeys { name kind } }');
+    const keys = await staff.gql('{ apiKeys { nodes { name kind } } }');
     expect(keys.body.errors).toBeUndefined();
-    expect(keys.body.data?.apiKeys).toEqual([{ name: 'Volt Mobile (bootstrap)', kind: 'PRIVATE' }]);
+    expect(keys.body.data?.apiKeys.nodes).toEqual([{ name: 'Volt Mobile (bootstrap)', kind: 'PRIVATE' }]);
   });
 });

@@ -24,4 +24,5 @@ export type { SubscribeOptions } from './live.js';
 export * from './operations.js';
 export { backoff, parseRetryAfter, type RetryOptions } from './retry.js';
 export { localExpiry, memoryTokenStore, type Session, type TokenStore, type WebStorageLike, webStorageTokenStore } from './session.js';
+export * from './spend-control.js';
 export type { FetchInit, FetchLike, ResponseLike } from './transport.js';

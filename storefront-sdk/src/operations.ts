@@ -35,6 +35,7 @@ import {
   type CartRef,
   CategoriesDocument,
   type CategoriesQuery,
+  type CategoriesQueryVariables,
   CompareProductsDocument,
   type CompareProductsQuery,
   type CompareProductsQueryVariables,
@@ -113,9 +114,15 @@ export const compareProducts = (
   options?: RequestOptions,
 ): Promise<GraphQLResult<CompareProductsQuery>> => client.request(CompareProductsDocument, variables, options);
 
-/** The storefront's categories as a flat list in tree order (`parent.id` links them), with product counts. */
-export const getCategories = (client: StorefrontClient, options?: RequestOptions): Promise<GraphQLResult<CategoriesQuery>> =>
-  client.request(CategoriesDocument, {}, options);
+/**
+ * The storefront's categories as a flat list in tree order (`parent.id` links them), with product
+ * counts: a page of up to 100 (`first`, at most 100); pass `pageInfo.endCursor` as `after` for the next.
+ */
+export const getCategories = (
+  client: StorefrontClient,
+  variables: CategoriesQueryVariables = {},
+  options?: RequestOptions,
+): Promise<GraphQLResult<CategoriesQuery>> => client.request(CategoriesDocument, variables, options);
 
 /**
  * Records that the signed-in customer viewed a product (drives browse-abandonment drop links and

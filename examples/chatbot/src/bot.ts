@@ -201,7 +201,8 @@ export function createBot(options: BotOptions): Bot {
   async function currentCart(c: Conversation): Promise<CartFieldsFragment | null> {
     if (!c.cart && (await c.client.auth.session())) {
       const { data } = await c.client.request(MyCartsDocument, {});
-      const latest = data?.me?.carts.toSorted((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+      // Carts come most recently changed first.
+      const latest = data?.me?.carts.nodes[0];
       if (latest) c.cart = { id: latest.id, token: null, version: latest.version };
     }
     if (!c.cart) return null;

@@ -37,10 +37,10 @@ export const CustomerLookupDocument = `query CustomerLookup($mobile: String, $em
   customerByIdentity(mobile: $mobile, email: $email) { id name }
 }` as TypedDocumentString<{ customerByIdentity: { id: string; name: string } | null }, { mobile?: string | null; email?: string | null }>;
 
-/** The signed-in customer's open carts (to pick up a cart made on another device). */
+/** The signed-in customer's most recently changed open cart (to pick up a cart made on another device). */
 export const MyCartsDocument = `query MyCarts {
-  me { id name carts { id version updatedAt } }
+  me { id name carts(first: 1) { nodes { id version updatedAt } } }
 }` as TypedDocumentString<
-  { me: { id: string; name: string; carts: Array<{ id: string; version: number; updatedAt: string }> } | null },
+  { me: { id: string; name: string; carts: { nodes: Array<{ id: string; version: number; updatedAt: string }> } } | null },
   Record<string, never>
 >;

@@ -23,8 +23,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const MY_CARTS = 'query { me { carts { id version } } }' as TypedDocumentString<
-  { me: { carts: { id: string; version: number }[] } },
+const MY_CARTS = 'query { me { carts { nodes { id version } } } }' as TypedDocumentString<
+  { me: { carts: { nodes: { id: string; version: number }[] } } },
   Record<string, never>
 >;
 const session = () => `test-${Math.random().toString(36).slice(2, 10)}`;
@@ -109,7 +109,7 @@ describe('signed in', () => {
     const me = await getMe(web);
     expect(me.data?.me).toMatchObject({ id: customer.id });
     const carts = await web.request(MY_CARTS, {});
-    const cart = carts.data!.me.carts[0];
+    const cart = carts.data!.me.carts.nodes[0];
     expect((await getCart(web, { id: cart.id })).data?.cart?.lines).toMatchObject([{ name: 'Volt Unlimited 5G' }]);
     const placed = await checkout(web, { cart: { cartId: cart.id, version: cart.version } });
     const order = placed.data?.cartCheckout.order;

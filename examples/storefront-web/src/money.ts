@@ -22,8 +22,11 @@ export function formatters(locale: string, currencyCode: string): Formatters {
     money,
     price: (p) => {
       if (!p) return 'Not for sale';
-      const base = money(p.amount);
-      const recurring = p.type === 'RECURRING' ? `${base}/${p.interval === 'YEAR' ? 'year' : 'month'}` : base;
+      // The form this buyer is shown (with tax, or without for a business account), labelled as such.
+      const base = money(p.displayAmount);
+      const taxed = p.displayAmount.amount === p.amountWithTax.amount;
+      const vat = p.taxRate > 0 ? (taxed ? ' incl. VAT' : ' excl. VAT') : '';
+      const recurring = `${p.type === 'RECURRING' ? `${base}/${p.interval === 'YEAR' ? 'year' : 'month'}` : base}${vat}`;
       return p.deposit && Number(p.deposit.amount) > 0 ? `${recurring} + ${money(p.deposit)} deposit` : recurring;
     },
   };

@@ -161,7 +161,8 @@ describe.skipIf(!hasChromium)(SUITE, { timeout: JOURNEY_TIMEOUT }, () => {
     await page.getByRole('link', { name: 'Volt Flex 5G 20GB', exact: true }).click();
     await shown(page, '#/product/volt-sim-20gb');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Volt Flex 5G 20GB');
-    expect(await page.getByTestId('product-price').textContent()).toBe('€14.99/month');
+    // The tax-inclusive price (€14.99 + 23% VAT): what the cart will charge.
+    expect(await page.getByTestId('product-price').textContent()).toBe('€18.44/month incl. VAT');
     const addon = page.locator('.addons .addon-option').first();
     const addonName = (await addon.textContent())?.trim().split(' €')[0] ?? '';
     await addon.locator('input').check();
@@ -174,6 +175,7 @@ describe.skipIf(!hasChromium)(SUITE, { timeout: JOURNEY_TIMEOUT }, () => {
     await shown(page, '#/cart');
     expect(await page.locator('tr.line td:first-child').allTextContents()).toEqual(['Volt Flex 5G 20GB', addonName]);
     expect(await page.locator('tr.addon-line').count()).toBe(1);
+    expect(await page.locator('tr.line:not(.addon-line) td:nth-child(2)').textContent()).toBe('€18.44');
     await shot(page, 'volt-cart');
 
     // Promo codes: an unknown one is refused with a clear message and changes nothing; DATA50 (seeded:
@@ -185,7 +187,7 @@ describe.skipIf(!hasChromium)(SUITE, { timeout: JOURNEY_TIMEOUT }, () => {
     await page.getByRole('alert').filter({ hasText: "We don't know that code" }).waitFor();
     expect(await page.locator('.discount').count()).toBe(0);
     expect(await page.locator('.promo-code').count()).toBe(0);
-    expect(await page.locator('[data-total="recurringDiscounts"]').count()).toBe(0);
+    expect(await page.locator('[data-total="recurringDiscountsWithTax"]').count()).toBe(0);
     expect(await amount(page, '[data-total="monthly"] td')).toBe(monthlyBefore);
 
     await promo.getByLabel('Promo code').fill('data50'); // codes are case-insensitive
@@ -198,8 +200,8 @@ describe.skipIf(!hasChromium)(SUITE, { timeout: JOURNEY_TIMEOUT }, () => {
     expect(await discount.locator('.discount-amount').textContent()).toMatch(/^-€\d+\.\d{2}\/month$/);
     expect(await page.locator('.promo-code').allTextContents()).toEqual(['DATA50 Remove']);
     expect(await page.getByRole('button', { name: 'Remove code DATA50' }).count()).toBe(1);
-    expect(await page.locator('[data-total="recurringDiscounts"] td').textContent()).toMatch(/^-€\d+\.\d{2}$/);
-    expect(await page.locator('[data-total="discounts"]').count()).toBe(0);
+    expect(await page.locator('[data-total="recurringDiscountsWithTax"] td').textContent()).toMatch(/^-€\d+\.\d{2}$/);
+    expect(await page.locator('[data-total="discountsWithTax"]').count()).toBe(0);
     expect(await amount(page, '[data-total="monthly"] td')).toBeLessThan(monthlyBefore);
     await shot(page, 'volt-cart-promo');
 
@@ -215,7 +217,7 @@ describe.skipIf(!hasChromium)(SUITE, { timeout: JOURNEY_TIMEOUT }, () => {
     expect(await page.locator('tr.line').count()).toBe(2);
     expect(await page.locator('[data-total="dueNow"] td').textContent()).toMatch(/^€/);
     // The code came along with the cart: the checkout shows the same monthly discount.
-    expect(await page.locator('[data-total="recurringDiscounts"] td').textContent()).toMatch(/^-€\d+\.\d{2}$/);
+    expect(await page.locator('[data-total="recurringDiscountsWithTax"] td').textContent()).toMatch(/^-€\d+\.\d{2}$/);
     await shot(page, 'volt-checkout');
 
     await page.getByTestId('place-order').click();

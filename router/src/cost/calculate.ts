@@ -15,7 +15,10 @@ import { type ComplexityEstimatorArgs, getComplexity } from 'graphql-query-compl
  * - scalars and enums 0; every object 1 plus its selection; a plain list of objects (our small fixed
  *   lists) like one object;
  * - a sized field — a connection or list with `first`/`last`/`limit` (variables and schema defaults
- *   resolved; explicit null and anything over 100 count as 100, the most a subgraph serves) — 2 + size ×
+ *   resolved; none given counts as the page size a subgraph then serves, the `default N` the size
+ *   argument's description states — Relay connections leave `first` without a schema default so that
+ *   `last` alone is not `first` with `last`; explicit null, no stated default and anything over 100
+ *   count as 100, the most a subgraph serves) — 2 + size ×
  *   the cost of its items (`nodes`, `edges`); the connection's own fields (`facets`, `totalCount`) count
  *   once, and the `edges` wrappers and `pageInfo` are free, so `products(first: 10) { nodes { name } }`
  *   costs 2 + 10 × 1 = 12;
@@ -36,7 +39,11 @@ function sizeOf(field: GraphQLField<any, any>, args: Record<string, unknown>): n
   const sized = field.args.filter((a) => SIZE_ARGUMENTS.includes(a.name));
   if (sized.length === 0) return null;
   const given = sized.map((a) => args[a.name]).filter((v): v is number => typeof v === 'number');
-  if (given.length === 0) return COST.unsizedPage;
+  if (given.length === 0) {
+    const explicitNull = sized.some((a) => a.name in args);
+    const stated = sized.map((a) => /\bdefault (\d+)\b/.exec(a.description ?? '')?.[1]).find((d) => d !== undefined);
+    return !explicitNull && stated ? Math.min(COST.unsizedPage, Number(stated)) : COST.unsizedPage;
+  }
   // Over 100 the subgraph refuses the page itself (BAD_USER_INPUT), so it never costs more.
   return Math.min(COST.unsizedPage, Math.max(0, ...given));
 }

@@ -4,6 +4,8 @@ import { Migration20261124003ListAmount } from './20261124-003-list-amount.js';
 import { Migration20261130010Audit } from './20261130-010-audit.js';
 import { Migration20261130030BulkAppliedBatch } from './20261130-030-bulk-applied-batch.js';
 import { Migration20261201004StorefrontOrigins } from './20261201-004-storefront-origins.js';
+import { Migration20261202801FacetCount } from './20261202-801-facet-count.js';
+import { Migration202612021003StorefrontTimeZone } from './20261202-1003-storefront-time-zone.js';
 import { Migration202612021101Translations } from './20261202-1101-translations.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
@@ -14,5 +16,7 @@ export const migrations = [
   { name: '20261201-004-storefront-origins', class: Migration20261201004StorefrontOrigins },
   { name: '20261130-010-audit', class: Migration20261130010Audit },
   { name: '20261130-030-bulk-applied-batch', class: Migration20261130030BulkAppliedBatch },
+  { name: '20261202-801-facet-count', class: Migration20261202801FacetCount },
+  { name: '20261202-1003-storefront-time-zone', class: Migration202612021003StorefrontTimeZone },
   { name: '20261202-1101-translations', class: Migration202612021101Translations },
 ];

@@ -1,6 +1,7 @@
 import { byId, groupedBy, isUuid, memo, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
+import { facetCountScope } from './domain/facet-counts.js';
 import { pricingContext, selectPrices } from './domain/pricing.js';
 import { PRODUCT_COLUMNS } from './domain/product-listing.js';
 import { assortmentJoin, statusFilter, type Visibility, visibilityOf } from './domain/visibility.js';
@@ -118,9 +119,10 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
     categoryTree: memo(async () => {
       const all = (await em.execute('select * from "catalog"."category" order by position, name')).map(categoryView);
       const params: unknown[] = [];
-      const { join, where } = visibleProducts(vis(), params);
+      // Pre-aggregated counts: as cheap for 100,000 products as for 100.
       const direct = await em.execute(
-        `select p.category_id, count(*)::int as count from "catalog"."product" p ${join} where ${where} and p.category_id is not null group by p.category_id`,
+        `select f.category_id, sum(f.count)::int as count ${facetCountScope(vis(), params)} and f.category_id is not null
+         group by f.category_id having sum(f.count) > 0`,
         params,
       );
       return { all, counts: rollUp(all, new Map(direct.map((r) => [r.category_id as string, r.count as number]))) };

@@ -16,6 +16,9 @@ import { Migration20261201401Teams } from './20261201-401-teams.js';
 import { Migration20261201402StaffTemplates } from './20261201-402-staff-templates.js';
 import { Migration20261201451TicketReplyTemplate } from './20261201-451-ticket-reply-template.js';
 import { Migration20261202201BulkRowLinks } from './20261202-201-bulk-row-links.js';
+import { Migration20261202301QuoteCustomerTemplates } from './20261202-301-quote-customer-templates.js';
+import { Migration20261202302PartnerRecipients } from './20261202-302-partner-recipients.js';
+import { Migration202612021002OrderApprovalTemplate } from './20261202-1002-order-approval-template.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -37,4 +40,7 @@ export const migrations = [
   { name: '20261201-402-staff-templates', class: Migration20261201402StaffTemplates },
   { name: '20261201-451-ticket-reply-template', class: Migration20261201451TicketReplyTemplate },
   { name: '20261202-201-bulk-row-links', class: Migration20261202201BulkRowLinks },
+  { name: '20261202-301-quote-customer-templates', class: Migration20261202301QuoteCustomerTemplates },
+  { name: '20261202-302-partner-recipients', class: Migration20261202302PartnerRecipients },
+  { name: '20261202-1002-order-approval-template', class: Migration202612021002OrderApprovalTemplate },
 ];

@@ -1,4 +1,18 @@
-import { byId, type Connection, groupedBy, isUuid, memo, type Principal, parsePage, toConnection } from '@dcrm/kit';
+import {
+  byId,
+  type Connection,
+  cursorId,
+  groupedBy,
+  isUuid,
+  keysetOrderBy,
+  keysetSql,
+  keysetWhere,
+  memo,
+  type OrmKey,
+  type Principal,
+  parsePage,
+  toConnection,
+} from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
@@ -23,7 +37,16 @@ import {
   TeamMember,
 } from './entities/index.js';
 
-export type PageKey = { customerId: string; first?: number | null; after?: string | null; unreadOnly?: boolean };
+export type PageKey = {
+  customerId: string;
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+  unreadOnly?: boolean;
+};
+
+const BY_ID: OrmKey[] = [{ field: 'id', dir: 'asc', parse: cursorId }];
 
 export type CustomerLoaders = ReturnType<typeof createLoaders>;
 
@@ -50,25 +73,27 @@ function pagedChildren<T extends { id: string }>(
     const key = keys[0];
     const page = parsePage(key, 'NEWEST', 1);
     const params: unknown[] = [keys.map((k) => k.customerId)];
-    let where = `customer_id in (?) ${extra(key)}`;
-    if (page.after) {
-      where += ' and id < cast(? as uuid)';
-      params.push(page.after[0]);
-    }
+    const keyset = keysetSql([{ expr: 'id', dir: 'desc', cast: 'uuid' }], page, params);
+    const where = [`customer_id in (?) ${extra(key)}`, ...keyset.conditions].join(' and ');
     params.push(page.limit + 1);
     const rows = await em.execute(
-      `select * from (select t.*, row_number() over (partition by customer_id order by id desc) as rn
-         from "customer"."${table}" t where ${where}) x where rn <= ?`,
+      `select * from (select t.*, row_number() over (partition by customer_id order by ${keyset.orderBy}) as rn
+         from "customer"."${table}" t where ${where}) x where rn <= ? order by rn`,
       params,
     );
     return keys.map((k) => toConnection(rows.filter((r) => r.customer_id === k.customerId).map(map), page, 'NEWEST', (r) => [r.id]));
   };
+  return pagedLoader(fetch);
+}
+
+/** A loader of per-customer pages: keys that differ only by customer share one fetch. */
+function pagedLoader<T>(fetch: (keys: readonly PageKey[]) => Promise<Connection<T>[]>) {
   return new DataLoader<PageKey, Connection<T>, string>(
     async (keys) => {
       // Keys that differ only by customer share a statement.
       const groups = new Map<string, number[]>();
       keys.forEach((k, i) => {
-        const signature = JSON.stringify([k.first, k.after, k.unreadOnly]);
+        const signature = JSON.stringify([k.first, k.after, k.last, k.before, k.unreadOnly]);
         groups.set(signature, [...(groups.get(signature) ?? []), i]);
       });
       const results: Connection<T>[] = new Array(keys.length);
@@ -110,10 +135,22 @@ export function createLoaders(em: EntityManager, principal: Principal) {
       (ids) => scoped({ id: { $in: [...ids] } }),
       (c) => c.id,
     ),
-    children: groupedBy(
-      (ids) => scoped({ parent: { $in: [...ids] } }),
-      (c) => c.parent?.id ?? '',
-    ),
+    // One parent (a drill-down) reads just its page; several (children of a listed page of accounts)
+    // read every child past the cursor in one statement, split here.
+    children: pagedLoader<ICustomer>(async (keys) => {
+      const page = parsePage(keys[0], 'ID', 1);
+      const visible = await scope();
+      if (!visible) return keys.map(() => toConnection<ICustomer>([], page, 'ID', () => []));
+      const parents = keys.map((k) => k.customerId);
+      const rows = await em.find(
+        Customer,
+        { $and: [visible, { parent: { $in: parents } }, keysetWhere(BY_ID, page) as FilterQuery<ICustomer>] },
+        { orderBy: keysetOrderBy(BY_ID, page), ...(parents.length === 1 ? { limit: page.limit + 1 } : {}) },
+      );
+      return keys.map((k) =>
+        toConnection(rows.filter((r) => r.parent?.id === k.customerId).slice(0, page.limit + 1), page, 'ID', (c) => [c.id]),
+      );
+    }),
     descendantCount: new DataLoader<string, number>(async (ids) => {
       const rows = await em.execute(
         `with recursive tree(root, id) as (select id, id from "customer"."customer" where id in (?)
@@ -133,7 +170,7 @@ export function createLoaders(em: EntityManager, principal: Principal) {
       (a) => a.customer.id,
     ),
     npsResponses: groupedBy<INpsResponse>(
-      (ids) => em.find(NpsResponse, { customer: { $in: [...ids] } }, { orderBy: { respondedAt: 'desc' } }),
+      (ids) => em.find(NpsResponse, { customer: { $in: [...ids] } }, { orderBy: [{ respondedAt: 'desc' }, { id: 'desc' }] }),
       (r) => r.customer.id,
     ),
     interactions: pagedChildren<InteractionRow>(

@@ -4,7 +4,20 @@ import { brandsOf } from './brands.js';
 import { badInput, isServiceUnavailable } from './errors.js';
 import { isUuid } from './ids.js';
 import { loggerFor } from './logger.js';
-import { type Connection, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageArgs, parsePage, toConnection } from './pagination.js';
+import {
+  type Connection,
+  DEFAULT_PAGE_SIZE,
+  keysetOrderBy,
+  keysetWhere,
+  MAX_PAGE_SIZE,
+  type OrmKey,
+  type Page,
+  type PageArgs,
+  pageSize,
+  parsePage,
+  toConnection,
+  travelSort,
+} from './pagination.js';
 import { type Principal, SERVICE_SCOPES } from './principal.js';
 import type { Peers } from './subgraph.js';
 import { answerError } from './targets.js';
@@ -57,19 +70,29 @@ export function checkAuditFilter(filter: AuditFilter): void {
   if (filter.customerId != null && !isUuid(filter.customerId)) throw badInput('customerId must be a UUID', 'customerId');
 }
 
-/** This subgraph's records matching `filter`, of the principal's brands, newest first, older than `before`. */
+/** Newest first: ids are UUID v7. */
+const BY_ID: OrmKey[] = [{ field: 'id', dir: 'desc' }];
+
+/**
+ * This subgraph's records matching `filter`, of the principal's brands, newest first: `window.limit` of
+ * them between the ids `after` (older) and `before` (newer), from the newest or, `backward`, the oldest.
+ */
 export async function ownAuditRecords(
   em: EntityManager,
   principal: Principal,
   source: string,
   filter: AuditFilter,
-  limit: number,
-  before: string | null,
+  window: Page,
 ): Promise<AuditRecordView[]> {
   checkAuditFilter(filter);
-  if (before !== null && !isUuid(before)) throw badInput('Malformed cursor', 'after');
+  for (const [field, cursor] of [
+    ['after', window.after],
+    ['before', window.before],
+  ] as const) {
+    if (cursor !== null && !isUuid(cursor[0])) throw badInput('Malformed cursor', field);
+  }
   const brands = brandsOf(principal);
-  if (brands.length === 0 || limit === 0) return [];
+  if (brands.length === 0 || window.limit === 0) return [];
   const rows = await em.find(
     AuditRecord,
     {
@@ -77,15 +100,15 @@ export async function ownAuditRecords(
       ...(filter.entityId != null ? { entityId: filter.entityId } : {}),
       ...(filter.customerId != null ? { customerId: filter.customerId } : {}),
       ...(brands.includes('*') ? {} : { storefrontId: { $in: [...brands] } }),
-      ...(before !== null ? { id: { $lt: before } } : {}),
+      ...keysetWhere(BY_ID, window),
     },
-    { orderBy: { id: 'desc' }, limit, disableIdentityMap: true },
+    { orderBy: keysetOrderBy(BY_ID, window), limit: window.limit, disableIdentityMap: true },
   );
   return rows.map((row) => toAuditView(source, row));
 }
 
-const PEER_QUERY = `query AuditRecords($entityType: String, $entityId: ID, $customerId: ID, $after: ID, $first: Int) {
-  _auditRecords(entityType: $entityType, entityId: $entityId, customerId: $customerId, after: $after, first: $first) {
+const PEER_QUERY = `query AuditRecords($entityType: String, $entityId: ID, $customerId: ID, $after: ID, $before: ID, $first: Int, $last: Int) {
+  _auditRecords(entityType: $entityType, entityId: $entityId, customerId: $customerId, after: $after, before: $before, first: $first, last: $last) {
     id source entityType entityId action actorKind actorId storefrontId customerId requestId traceId createdAt
     changes { field from to redacted }
   }
@@ -114,10 +137,14 @@ async function peerAuditRecords(
   name: string,
   principal: Principal,
   filter: AuditFilter,
-  limit: number,
-  before: string | null,
+  window: Page,
 ): Promise<AuditRecordView[]> {
-  const variables = { ...filter, after: before, first: limit };
+  const variables = {
+    ...filter,
+    after: window.after?.[0] ?? null,
+    before: window.before?.[0] ?? null,
+    ...(window.backward ? { first: null, last: window.limit } : { first: window.limit, last: null }),
+  };
   const response = await sources
     .peers(name)
     .execute({ query: PEER_QUERY, variables, operationName: 'AuditRecords' }, peerPrincipal(sources.self, principal));
@@ -135,16 +162,16 @@ export async function readAuditTrail(
 ): Promise<AuditTrailPage> {
   checkAuditFilter(filter);
   const page = parsePage(args, SORT, 1);
-  const before = page.after ? String(page.after[0]) : null;
-  if (before !== null && !isUuid(before)) throw badInput('Malformed cursor', 'after');
+  // Each source reads one more than a page, to know whether there is more in the travel direction.
+  const window = { ...page, limit: page.limit + 1 };
   const unavailable: string[] = [];
   const fetch = brandsOf(principal).length > 0 && page.limit > 0;
   const answers = await Promise.all(
     sources.subgraphs.map(async (name) => {
       if (!fetch) return [];
-      if (name === sources.self) return ownAuditRecords(em, principal, name, filter, page.limit + 1, before);
+      if (name === sources.self) return ownAuditRecords(em, principal, name, filter, window);
       try {
-        return await peerAuditRecords(sources, name, principal, filter, page.limit + 1, before);
+        return await peerAuditRecords(sources, name, principal, filter, window);
       } catch (error) {
         // An outage is logged where the call failed (targets.ts); anything else is logged here.
         if (!isServiceUnavailable(error)) {
@@ -156,7 +183,7 @@ export async function readAuditTrail(
       }
     }),
   );
-  const rows = answers.flat().sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const rows = travelSort(answers.flat(), page, (a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   return {
     ...toConnection(rows, page, SORT, (node) => [node.id]),
     unavailable: unavailable.sort(),
@@ -169,15 +196,22 @@ export function auditRecordResolvers(source: string) {
     Query: {
       _auditRecords: (
         _: unknown,
-        args: AuditFilter & { after?: string | null; first?: number | null },
+        args: AuditFilter & { after?: string | null; before?: string | null; first?: number | null; last?: number | null },
         context: { em: EntityManager; principal: Principal },
       ) => {
-        // The fan-out asks for one more than a page, to know whether there is a next one.
-        const first = args.first ?? DEFAULT_PAGE_SIZE;
-        if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE + 1)
-          throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE + 1}`, 'first');
+        // The fan-out asks for one more than a page, to know whether there is more.
+        const backward = args.last != null;
+        const limit = backward
+          ? pageSize(args.last, DEFAULT_PAGE_SIZE, 'last', MAX_PAGE_SIZE + 1)
+          : pageSize(args.first, DEFAULT_PAGE_SIZE, 'first', MAX_PAGE_SIZE + 1);
         const filter = { entityType: args.entityType, entityId: args.entityId, customerId: args.customerId };
-        return ownAuditRecords(context.em, context.principal, source, filter, first, args.after ?? null);
+        const cursor = (id: string | null | undefined) => (id ? [id] : null);
+        return ownAuditRecords(context.em, context.principal, source, filter, {
+          limit,
+          after: cursor(args.after),
+          before: cursor(args.before),
+          backward,
+        });
       },
     },
   };

@@ -17,6 +17,11 @@ export type EventBus = {
   publish(channel: string, payload: unknown): Promise<void>;
   subscribe(channel: string, handler: BusHandler): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /**
+   * How many listeners a channel has across every process (Redis `PUBSUB NUMSUB`; in memory, this
+   * process's): e.g. whether a customer has a live-offer subscription open on some router.
+   */
+  listeners?(channel: string): Promise<number>;
 };
 
 /** What a handler writes is the system's reaction to the event, not the publisher's doing (audit trail). */
@@ -38,6 +43,7 @@ export function memoryBus(): EventBus {
     close: async () => {
       emitter.removeAllListeners();
     },
+    listeners: async (channel) => emitter.listenerCount(channel),
   };
 }
 
@@ -119,6 +125,11 @@ export function redisBus(url: string, log?: RedisLog): EventBus {
           await subscriber.unsubscribe(channel).catch(() => {});
         }
       };
+    },
+    listeners: async (channel) => {
+      if (publishing.down) return handlers.get(channel)?.size ?? 0;
+      const [, n] = (await publisher.pubsub('NUMSUB', channel)) as [string, number];
+      return Number(n);
     },
     close: async () => {
       handlers.clear();

@@ -10,6 +10,7 @@ export const EVENTS = {
   leadQualified: 'dcrm.lead.qualified',
   opportunityWon: 'dcrm.opportunity.won',
   opportunityLost: 'dcrm.opportunity.lost',
+  quoteAccepted: 'dcrm.quote.accepted',
 } as const;
 
 /** Live-offer fan-out: the router subscribes to these for its graphql-ws subscribers; the payload is `{ offerId }`. */
@@ -52,6 +53,11 @@ export type OrderPlacedEvent = {
   productIds: string[];
   /** What the order charged at once, after discounts (decimal string), and its currency. */
   dueNow: string;
+  /**
+   * What the order charges every month after discounts, tax included like `dueNow` (decimal string);
+   * absent from events published before recurring revenue was counted (read as none).
+   */
+  monthly?: string;
   currencyCode: string;
   promotionIds: string[];
   at: string;
@@ -111,5 +117,22 @@ export type TicketEscalatedEvent = {
   /** The manager it was escalated to (null: the assignee has no manager, or there is no assignee). */
   escalatedToStaffId: string | null;
   priority: string;
+  at: string;
+};
+
+/** A quote revision accepted (quote publishes it through its outbox): its order and contract, who accepted, the agreed totals. */
+export type QuoteAcceptedEvent = {
+  eventId: string;
+  quoteId: string;
+  quoteNumber: string;
+  revision: number;
+  storefrontId: string;
+  customerId: string;
+  orderId: string;
+  contractId: string | null;
+  acceptedBy: { kind: string; id: string };
+  dueNow: string;
+  monthly: string;
+  currencyCode: string;
   at: string;
 };

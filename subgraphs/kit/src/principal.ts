@@ -165,12 +165,16 @@ export const SERVICE_SCOPES = {
   ssoSignIn: 'sso:signin',
   /** opportunity, quote, ticket → customer `staffManagerChain`/`teamMembers`/`teamsFor` (routing and escalation) */
   staffDirectory: 'staff:directory',
-  /** opportunity (and quote, next) → cart `orderPlaceForSale` (a won sale becomes an order) */
+  /** opportunity, quote → cart `orderPlaceForSale` (a won sale or an accepted quote becomes an order; kit `sale-orders.ts`) */
   orderPlaceForSale: 'order:place-for-sale',
+  /** quote → cart `orderPlaceForSale` with agreed prices (an accepted quote is ordered at the prices accepted) */
+  orderAgreedPrices: 'order:agreed-prices',
   /** cart (sale orders), quote (quote lines) → catalog products priced for the account a service principal carries (`Principal.account`) */
   accountPricing: 'pricing:account',
   /** an inbound mail/SMS gateway (provider webhooks) → ticket `ticketReplyReceive` */
   ticketReply: 'ticket:reply',
+  /** opportunity → ticket `brandBusinessCalendar` (idle time counted in the brand's business hours) */
+  businessCalendar: 'calendar:read',
 } as const;
 
 export type ServiceScope = (typeof SERVICE_SCOPES)[keyof typeof SERVICE_SCOPES];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromMinor, toMinor } from './scalars.js';
-import { computeTotals, type PricedLine, withDiscounts } from './totals.js';
+import { computeTotals, type PricedLine, taxInclusiveTotals, withDiscounts } from './totals.js';
 
 const line = (p: Partial<PricedLine>): PricedLine => ({
   quantity: 1,
@@ -43,6 +43,8 @@ describe('computeTotals', () => {
       recurringDiscounts: '0.00',
       dueNow: '663.77',
       monthly: '85.13',
+      subtotalOneOffWithTax: '613.77',
+      subtotalRecurringWithTax: '85.13',
     });
   });
 
@@ -73,6 +75,29 @@ describe('computeTotals', () => {
       recurringDiscounts: '15.00',
       dueNow: '234.51', // 200.00 − 49.99 + 34.50 + 50.00
       monthly: '29.80', // 40.00 − 15.00 + 4.80
+      subtotalOneOffWithTax: '246.00', // 200.00 + 46.00
+      subtotalRecurringWithTax: '48.25', // 30.00 + 6.90 + 10.00 + 1.35
+    });
+    // With tax, the discounts are exactly what they take off the charge.
+    expect(taxInclusiveTotals(totals)).toEqual({
+      subtotalOneOffWithTax: '246.00',
+      subtotalRecurringWithTax: '48.25',
+      discountsWithTax: '61.49', // 246.00 − (234.51 − 50.00)
+      recurringDiscountsWithTax: '18.45', // 48.25 − 29.80
+    });
+  });
+
+  it('derives the tax-inclusive forms of totals stored before they existed', () => {
+    const {
+      subtotalOneOffWithTax: _o,
+      subtotalRecurringWithTax: _r,
+      ...legacy
+    } = computeTotals([line({ recurring: '29.99', quantity: 2 }), line({ oneOff: '499.00', deposit: '50.00' })], 'EUR');
+    expect(taxInclusiveTotals(legacy)).toEqual({
+      subtotalOneOffWithTax: '613.77',
+      subtotalRecurringWithTax: '73.78',
+      discountsWithTax: '0.00',
+      recurringDiscountsWithTax: '0.00',
     });
   });
 });

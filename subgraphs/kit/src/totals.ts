@@ -28,6 +28,10 @@ export type TotalsData = {
   recurringDiscounts?: string;
   dueNow: string;
   monthly: string;
+  /** One-off subtotal with tax, before discounts; absent on orders placed before tax-inclusive totals. */
+  subtotalOneOffWithTax?: string;
+  /** Monthly subtotal with tax, before discounts; absent on orders placed before tax-inclusive totals. */
+  subtotalRecurringWithTax?: string;
   /** Orders and quotes keep the promotions they were priced with. */
   appliedDiscounts?: AppliedDiscount[];
 };
@@ -93,6 +97,9 @@ export function computeTotals(lines: PricedLine[], currencyCode: string): Totals
   let discountRecurring = 0;
   let taxOneOff = 0;
   let taxRecurring = 0;
+  // Tax as it would be without discounts: the tax-inclusive subtotals the shopper is shown.
+  let fullTaxOneOff = 0;
+  let fullTaxRecurring = 0;
   for (const line of lines) {
     const rate = rates[line.taxCategory] / 100;
     const lineOneOff = line.oneOff ? toMinor(line.oneOff) * line.quantity : 0;
@@ -106,6 +113,8 @@ export function computeTotals(lines: PricedLine[], currencyCode: string): Totals
     deposit += line.deposit ? toMinor(line.deposit) * line.quantity : 0;
     taxOneOff += Math.round((lineOneOff - offOneOff) * rate);
     taxRecurring += Math.round((lineRecurring - offRecurring) * rate);
+    fullTaxOneOff += Math.round(lineOneOff * rate);
+    fullTaxRecurring += Math.round(lineRecurring * rate);
   }
   return {
     currencyCode,
@@ -118,5 +127,39 @@ export function computeTotals(lines: PricedLine[], currencyCode: string): Totals
     recurringDiscounts: fromMinor(discountRecurring),
     dueNow: fromMinor(oneOff - discountOneOff + taxOneOff + deposit),
     monthly: fromMinor(recurring - discountRecurring + taxRecurring),
+    subtotalOneOffWithTax: fromMinor(oneOff + fullTaxOneOff),
+    subtotalRecurringWithTax: fromMinor(recurring + fullTaxRecurring),
+  };
+}
+
+/** Totals' tax-inclusive forms: subtotals and discounts with tax, so that subtotal − discounts (+ deposit) is what is charged. */
+export type TaxInclusiveTotals = {
+  subtotalOneOffWithTax: string;
+  subtotalRecurringWithTax: string;
+  discountsWithTax: string;
+  recurringDiscountsWithTax: string;
+};
+
+/**
+ * The tax-inclusive forms of stored or computed totals. A discount's tax-inclusive amount is what it
+ * takes off the charge: subtotal with tax − (dueNow − deposit), resp. − monthly, exactly. Totals stored
+ * before these forms existed derive the subtotals at their own effective tax rate (exact when nothing
+ * was discounted).
+ */
+export function taxInclusiveTotals(t: TotalsData): TaxInclusiveTotals {
+  const chargedOneOff = toMinor(t.dueNow) - toMinor(t.deposit);
+  const chargedRecurring = toMinor(t.monthly);
+  const derive = (subtotal: string, discount: string, tax: string) => {
+    const net = toMinor(subtotal) - toMinor(discount);
+    const rate = net > 0 ? toMinor(tax) / net : 0;
+    return fromMinor(toMinor(subtotal) + Math.round(toMinor(subtotal) * rate));
+  };
+  const oneOff = t.subtotalOneOffWithTax ?? derive(t.subtotalOneOff, t.discounts, t.taxOneOff);
+  const recurring = t.subtotalRecurringWithTax ?? derive(t.subtotalRecurring, t.recurringDiscounts ?? '0', t.taxRecurring);
+  return {
+    subtotalOneOffWithTax: oneOff,
+    subtotalRecurringWithTax: recurring,
+    discountsWithTax: fromMinor(toMinor(oneOff) - chargedOneOff),
+    recurringDiscountsWithTax: fromMinor(toMinor(recurring) - chargedRecurring),
   };
 }

@@ -4,7 +4,7 @@ import DataLoader from 'dataloader';
 import { salesScope } from './domain/access.js';
 import { leadDuplicatesLoader } from './domain/lead-duplicates-loader.js';
 import type { OpportunityServices } from './domain/services.js';
-import { sharedOpportunities } from './domain/work/access.js';
+import { opportunityFilter } from './domain/work/access.js';
 import { type ILead, type IOpportunity, Lead, type LeadCounts, leadCountsBy, Opportunity } from './entities/index.js';
 import { createPipelineLoaders } from './pipeline-loaders.js';
 import { createWorkLoaders } from './work-loaders.js';
@@ -14,22 +14,19 @@ export type OpportunityLoaders = ReturnType<typeof createOpportunityLoaders>;
 /** Per-request loaders; every one keeps to the rows the principal may see (`salesScope`). */
 export function createOpportunityLoaders(em: EntityManager, principal: Principal, _services: OpportunityServices) {
   const scope = salesScope(principal);
+  // Opportunities: the segment scope's and (staff) those owned or shared, in one statement (domain/work/access.ts).
+  const reach = opportunityFilter(principal, 'read');
   const none = <T>() => Promise.resolve([] as T[]);
   return {
     scope,
     ...createPipelineLoaders(em, scope),
-    ...createWorkLoaders(em, principal),
+    ...createWorkLoaders(em),
     lead: byId<ILead>(
       (ids) => (scope ? em.find(Lead, { $and: [scope, { id: { $in: [...ids] } }] }) : none()),
       (l) => l.id,
     ),
-    // Its segment scope's, then (staff) those it owns or was shared outside that scope (domain/work/access.ts).
     opportunity: byId<IOpportunity>(
-      async (ids) => {
-        const rows = scope ? await em.find(Opportunity, { $and: [scope, { id: { $in: [...ids] } }] }) : [];
-        const missing = ids.filter((id) => !rows.some((r) => r.id === id));
-        return missing.length ? [...rows, ...(await sharedOpportunities(em, principal, missing))] : rows;
-      },
+      (ids) => (reach ? em.find(Opportunity, { $and: [reach, { id: { $in: [...ids] } }] }) : none()),
       (o) => o.id,
     ),
     customerLeads: groupedBy<ILead>(
@@ -48,14 +45,14 @@ export function createOpportunityLoaders(em: EntityManager, principal: Principal
       scope ? leadCountsBy(em, scope, 'customer_id', ids) : Promise.resolve(ids.map(() => null)),
     ),
     customerOpportunities: groupedBy<IOpportunity>(
-      (ids) => (scope ? em.find(Opportunity, { $and: [scope, { customerId: { $in: [...ids] } }] }, { orderBy: { id: 'desc' } }) : none()),
+      (ids) => (reach ? em.find(Opportunity, { $and: [reach, { customerId: { $in: [...ids] } }] }, { orderBy: { id: 'desc' } }) : none()),
       (o) => o.customerId as string,
     ),
     /** Possible duplicates of leads (scoring, dedupe, import): candidates per storefront in one query. */
     leadDuplicates: leadDuplicatesLoader(em),
     // Sale orders: the opportunity an order came from, within scope.
     orderOpportunity: byId<IOpportunity>(
-      (ids) => (scope ? em.find(Opportunity, { $and: [scope, { orderId: { $in: [...ids] } }] }) : none()),
+      (ids) => (reach ? em.find(Opportunity, { $and: [reach, { orderId: { $in: [...ids] } }] }) : none()),
       (o) => o.orderId as string,
     ),
   };

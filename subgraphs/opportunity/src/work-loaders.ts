@@ -1,8 +1,6 @@
-import { byId, groupedBy, type Principal } from '@dcrm/kit';
+import { byId, groupedBy } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sharedOpportunities } from './domain/work/access.js';
 import {
-  type IOpportunity,
   type IOpportunityNote,
   type IOpportunityRouting,
   type IOpportunityShare,
@@ -16,9 +14,8 @@ import {
 /**
  * Per-request loaders of an opportunity's work (tasks, notes, shares, routing): one statement per list
  * however many opportunities a page holds; children of a visible opportunity are visible.
- * `sharedOpportunity` adds what the caller owns or was shared, outside its segment scope.
  */
-export function createWorkLoaders(em: EntityManager, principal: Principal) {
+export function createWorkLoaders(em: EntityManager) {
   const ids = (keys: readonly string[]) => ({ $in: [...keys] });
   return {
     tasks: groupedBy<IOpportunityTask>(
@@ -36,10 +33,6 @@ export function createWorkLoaders(em: EntityManager, principal: Principal) {
     routing: byId<IOpportunityRouting>(
       (keys) => em.find(OpportunityRouting, { opportunityId: ids(keys) }),
       (r) => r.opportunityId,
-    ),
-    sharedOpportunity: byId<IOpportunity>(
-      (keys) => sharedOpportunities(em, principal, keys),
-      (o) => o.id,
     ),
   };
 }

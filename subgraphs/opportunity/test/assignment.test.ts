@@ -147,37 +147,48 @@ describe('assignment rules', () => {
 });
 
 describe('manual assignment', () => {
-  it('to a member of the team at the version read; others refused', async () => {
-    const o = await create(as.business, { customerId: customerId('globex') });
+  it('to a member of the team granted its segment, at the version read; others refused', async () => {
+    // smb, created by the manager (all segments), who keeps it.
+    const o = await create(as.manager, { customerId: customerId('globex') });
     const assign = (gql: Gql, input: Record<string, unknown>) => gql(ASSIGN, { input: { id: o.id, version: o.version, ...input } });
     expect(errorsOf(await assign(as.manager, { ownerStaffId: staff('nimbus-agent') }), 'opportunityAssign')).toEqual(['NOT_A_MEMBER']);
     expect(errorsOf(await assign(as.consumer, { ownerStaffId: staff('volt-consumer') }), 'opportunityAssign')).toEqual(['NOT_FOUND']);
     expect(errorsOf(await assign(as.nimbus, { ownerStaffId: staff('nimbus-agent') }), 'opportunityAssign')).toEqual(['NOT_FOUND']);
+    // A member of the team whose grant does not cover smb.
+    expect(
+      errorsOf(await assign(as.manager, { ownerStaffId: staff('volt-consumer'), teamId: team('volt-sales') }), 'opportunityAssign'),
+    ).toEqual(['STAFF_NOT_IN_SEGMENT']);
+    expect((await read(o.id)).version).toBe(o.version);
     const done = succeeded(
-      await assign(as.manager, { ownerStaffId: staff('volt-consumer'), teamId: team('volt-sales') }),
+      await assign(as.manager, { ownerStaffId: staff('volt-business'), teamId: team('volt-sales') }),
       'opportunityAssign',
     ).opportunity;
-    expect(done).toMatchObject({ ownerStaffId: staff('volt-consumer'), teamId: team('volt-sales'), version: o.version + 1 });
-    expect((await notified('opportunity.assigned', o.name)).map((n) => n.staff_id)).toContain(staff('volt-consumer'));
+    expect(done).toMatchObject({ ownerStaffId: staff('volt-business'), teamId: team('volt-sales'), version: o.version + 1 });
+    expect((await notified('opportunity.assigned', o.name)).map((n) => n.staff_id)).toContain(staff('volt-business'));
     expect(errorsOf(await assign(as.manager, { ownerStaffId: staff('volt-business') }), 'opportunityAssign')).toEqual(['CONFLICT']);
-    const auto = succeeded(
-      await as.manager(ASSIGN, { input: { id: o.id, version: done.version, auto: true, teamId: team('volt-sales') } }),
-      'opportunityAssign',
-    );
-    expect(auto.opportunity.ownerStaffId).toBe(staff('volt-business'));
+    // Auto: the team's other member is not granted smb, so nobody is left to take it.
+    const auto = await as.manager(ASSIGN, { input: { id: o.id, version: done.version, auto: true, teamId: team('volt-sales') } });
+    expect(errorsOf(auto, 'opportunityAssign')).toEqual(['NO_ASSIGNEE']);
   });
 });
 
 describe('escalation', () => {
-  it('an idle opportunity escalates up the owner’s manager chain once per level; activity starts a new idle period', async () => {
-    const o = await create(as.business, { customerId: customerId('globex'), lines: [{ productId: productId('volt-sim-20gb') }] });
-    const created = clock.now().getTime();
-    // One job per opportunity, at the end of PROSPECTING's idle limit (72 h).
-    expect((await jobsOf(o.id)).map((j) => new Date(j.run_at).getTime())).toEqual([created + 72 * HOUR]);
-    expect(await escalate(o.id)).toBe('NOT_DUE');
-    expect(await jobsOf(o.id)).toHaveLength(1);
+  // Volt's business calendar (seeded): Dublin, weekdays 08:00–20:00, Saturdays 09:00–13:00 (Dublin is on UTC in January).
+  const at = (iso: string) => new Date(iso).getTime();
 
-    clock.advance(73 * HOUR);
+  it('an idle opportunity escalates after its limit in business hours, up the owner’s chain once per level; activity starts a new idle period', async () => {
+    clock.set(new Date('2027-01-04T09:00:00Z')); // Monday 09:00
+    const o = await create(as.business, { customerId: customerId('globex'), lines: [{ productId: productId('volt-sim-20gb') }] });
+    // One job per opportunity, first at the earliest the limit could end (72 calendar hours)…
+    expect((await jobsOf(o.id)).map((j) => new Date(j.run_at).getTime())).toEqual([at('2027-01-07T09:00:00Z')]);
+    clock.set(new Date('2027-01-07T09:00:00Z'));
+    // …where it finds only 47 business hours gone and requeues itself for the 72nd: Monday 11th, 17:00.
+    expect(await escalate(o.id)).toBe('NOT_DUE');
+    expect((await jobsOf(o.id)).map((j) => new Date(j.run_at).getTime())).toEqual([at('2027-01-11T17:00:00Z')]);
+    clock.set(new Date('2027-01-11T16:59:00Z'));
+    expect(await escalate(o.id)).toBe('NOT_DUE');
+
+    clock.set(new Date('2027-01-11T17:00:00Z'));
     expect(await escalate(o.id)).toBe('ESCALATED');
     let state = await read(o.id);
     expect(state.escalationLevel).toBe(1);
@@ -186,18 +197,17 @@ describe('escalation', () => {
       expect.arrayContaining([staff('volt-manager')]),
     );
     const once = (await notified('opportunity.escalated', o.name)).length;
-    // Run again (a retry, a stale job): nothing twice; the next level waits for another full limit.
+    // Run again (a retry, a stale job): nothing twice; the next level waits for another 72 business hours.
     expect(await escalate(o.id)).toBe('NOT_DUE');
     expect((await notified('opportunity.escalated', o.name)).length).toBe(once);
-    expect((await jobsOf(o.id)).map((j) => new Date(j.run_at).getTime())).toEqual([created + 144 * HOUR]);
+    expect((await jobsOf(o.id)).map((j) => new Date(j.run_at).getTime())).toEqual([at('2027-01-19T13:00:00Z')]);
 
-    // Activity (a task) starts a new idle period: level 0, the job moved to now + 72 h.
+    // Activity (a task) starts a new idle period: level 0, the job moved to the earliest end, now + 72 h.
     succeeded(await as.business(TASK, { input: { opportunityId: o.id, kind: 'CALL' } }), 'taskCreate');
     expect((await read(o.id)).escalationLevel).toBe(0);
     expect((await jobsOf(o.id)).map((j) => new Date(j.run_at).getTime())).toEqual([clock.now().getTime() + 72 * HOUR]);
-    clock.advance(73 * HOUR);
+    clock.advance(21 * 24 * HOUR); // three weeks on: both levels are due
     expect(await escalate(o.id)).toBe('ESCALATED');
-    clock.advance(72 * HOUR);
     expect(await escalate(o.id)).toBe('ESCALATED');
     state = await read(o.id);
     expect(state.escalationLevel).toBe(2);
@@ -216,5 +226,26 @@ describe('escalation', () => {
     clock.advance(200 * HOUR);
     expect(await escalate(o.id)).toBe('CLOSED');
     expect(await jobsOf(o.id)).toHaveLength(0);
+  });
+
+  it('an opportunity nobody owns escalates to its team’s manager, then up that manager’s chain', async () => {
+    // Routed to Volt sales by the rule (above), then left without an owner (the owner gone; written directly).
+    const o = await create(as.connectify, { customerId: customerId('connectify-one'), category: `ROUTE_${run}` });
+    expect(o.teamId).toBe(team('volt-sales'));
+    await dbRows(stack, 'opportunity', 'update "opportunity"."opportunity" set owner_staff_id = null where id = ?', [o.id]);
+    clock.advance(21 * 24 * HOUR);
+    expect(await escalate(o.id)).toBe('ESCALATED');
+    const first = (await notified('opportunity.escalated', o.name)).map((n) => n.staff_id);
+    expect(new Set(first)).toEqual(new Set([staff('volt-manager')]));
+    expect(await escalate(o.id)).toBe('ESCALATED');
+    expect((await notified('opportunity.escalated', o.name)).map((n) => n.staff_id)).toContain(staff('regional-manager'));
+    expect((await read(o.id)).escalationLevel).toBe(2);
+
+    // In a partner's queue (no team): the manager of the brand's sales team for its segment.
+    const queued = await create(as.connectify, { customerId: customerId('connectify-one'), category: `QUEUE_${run}` });
+    expect(queued).toMatchObject({ ownerStaffId: null, partnerId: CONNECTIFY, teamId: null });
+    clock.advance(21 * 24 * HOUR);
+    expect(await escalate(queued.id)).toBe('ESCALATED');
+    expect(await notified('opportunity.escalated', queued.name)).not.toHaveLength(0);
   });
 });

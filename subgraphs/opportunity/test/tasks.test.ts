@@ -1,7 +1,7 @@
-import { seedId } from '@dcrm/kit';
+import { newId, seedId } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../../stack/src/stack.js';
-import { succeeded } from '../../../tests/support/brand-matrix.js';
+import { dbRows, succeeded } from '../../../tests/support/brand-matrix.js';
 import { codes, customerId, productId, type Response, signIn, startTestStack } from '../../../tests/support/stack.js';
 
 /**
@@ -107,7 +107,23 @@ describe('tasks and activities', () => {
 
   it('the assignee updates a task of an opportunity outside their segments; others of the segment or brand cannot', async () => {
     const o = await opportunity(as.business);
-    const t = await task(as.business, { opportunityId: o.id, kind: 'CALL', assigneeStaffId: staff('volt-consumer') });
+    // Assignees must be granted the opportunity's segment now (smb: not the consumer agent's)…
+    expect(
+      errorsOf(
+        await as.business(TASK_CREATE, { input: { opportunityId: o.id, kind: 'CALL', assigneeStaffId: staff('volt-consumer') } }),
+        'taskCreate',
+      ),
+    ).toEqual(['STAFF_NOT_IN_SEGMENT']);
+    // …but a task assigned before their grant changed stays theirs to update (written directly: a past assignment).
+    const id = newId();
+    await dbRows(
+      stack,
+      'opportunity',
+      `insert into "opportunity"."opportunity_task" (id, opportunity_id, storefront_id, kind, title, assignee_staff_id, status, progress,
+         created_at, updated_at, version) values (?, ?, ?, 'CALL', 'Call', ?, 'OPEN', 0, now(), now(), 1)`,
+      [id, o.id, seedId('storefront', 'volt'), staff('volt-consumer')],
+    );
+    const t = { id, version: 1 };
     const res = await as.consumer(TASK_UPDATE, { input: { id: t.id, version: t.version, progress: 30 } });
     expect(succeeded(res, 'taskUpdate').task.progress).toBe(30);
     expect(errorsOf(await as.consumer(TASK_CREATE, { input: { opportunityId: o.id, kind: 'CALL' } }), 'taskCreate')).toEqual(['NOT_FOUND']);
@@ -249,7 +265,7 @@ describe('sharing', () => {
     );
     expect(shared.opportunity.shares).toEqual(expect.arrayContaining([{ staffId: staff('volt-consumer'), teamId: null, canWrite: false }]));
     expect((await as.consumer(read, { id: o.id })).body.data?.opportunity.id).toBe(o.id);
-    expect(errorsOf(await as.consumer(TASK_CREATE, { input: { opportunityId: o.id, kind: 'CALL' } }), 'taskCreate')).toEqual(['NOT_FOUND']);
+    expect(errorsOf(await as.consumer(TASK_CREATE, { input: { opportunityId: o.id, kind: 'CALL' } }), 'taskCreate')).toEqual(['FORBIDDEN']);
     expect(codes(await as.nimbus(read, { id: o.id }))).toEqual(['NOT_FOUND']);
 
     succeeded(await as.business(SHARE, { input: { id: o.id, staffIds: [staff('volt-consumer')], canWrite: true } }), 'opportunityShare');

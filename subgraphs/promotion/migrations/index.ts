@@ -2,6 +2,8 @@ import { Migration20261128001Promotion } from './20261128-001-promotion.js';
 import { Migration20261128010CampaignNotify } from './20261128-010-campaign-notify.js';
 import { Migration20261130010Audit } from './20261130-010-audit.js';
 import { Migration20261201271TicketResolvedRule } from './20261201-271-ticket-resolved-rule.js';
+import { Migration20261202601Decisioning } from './20261202-601-decisioning.js';
+import { Migration20261202701RecurringRevenue } from './20261202-701-recurring-revenue.js';
 import { Migration202612021101Translations } from './20261202-1101-translations.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
@@ -10,5 +12,7 @@ export const migrations = [
   { name: '20261128-010-campaign-notify', class: Migration20261128010CampaignNotify },
   { name: '20261130-010-audit', class: Migration20261130010Audit },
   { name: '20261201-271-ticket-resolved-rule', class: Migration20261201271TicketResolvedRule },
+  { name: '20261202-601-decisioning', class: Migration20261202601Decisioning },
+  { name: '20261202-701-recurring-revenue', class: Migration20261202701RecurringRevenue },
   { name: '20261202-1101-translations', class: Migration202612021101Translations },
 ];

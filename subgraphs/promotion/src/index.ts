@@ -1,6 +1,8 @@
 import { addJob, createSubgraphServer, loadTypeDefs, type SubgraphDefinition, startJobs } from '@dcrm/kit';
 import { migrations } from '../migrations/index.js';
 import { startEventConsumers } from './domain/consumers.js';
+import { closeDecisioning, createDecisioning } from './domain/decisioning/index.js';
+import { startDecisionStream } from './domain/decisioning/stream.js';
 import { CRONTAB, promotionTasks } from './domain/jobs.js';
 import type { PromotionServices } from './domain/services.js';
 import { entities } from './entities/index.js';
@@ -31,7 +33,14 @@ export const promotionSubgraph: SubgraphDefinition = {
       component: 'promotion jobs',
     });
     const stopConsumers = await startEventConsumers(orm, services);
-    return createSubgraphServer({
+    const decisioning = createDecisioning(orm, services);
+    services.decisioning = decisioning;
+    // The event stream (README: "Wiring a mediation or charging system"): every instance joins its consumer group.
+    const stream =
+      process.env.REDIS_URL && process.env.DCRM_DECISION_STREAM !== 'off'
+        ? await startDecisionStream(decisioning, process.env.REDIS_URL, { stream: process.env.DCRM_EVENTS_STREAM || undefined })
+        : null;
+    const server = await createSubgraphServer({
       name: 'promotion',
       typeDefs,
       resolvers,
@@ -40,6 +49,8 @@ export const promotionSubgraph: SubgraphDefinition = {
       services,
       createLoaders: (em, principal) => createPromotionLoaders(em, principal, services),
       onStop: async () => {
+        await stream?.stop();
+        await closeDecisioning(decisioning);
         await stopConsumers();
         await runner?.stop();
       },
@@ -48,5 +59,7 @@ export const promotionSubgraph: SubgraphDefinition = {
         Object.entries(tasks).map(([name, run]) => [name, (payload?: unknown) => run((payload ?? {}) as never, { attempts: 1 })]),
       ),
     });
+    decisioning.metrics.register(server.metrics);
+    return server;
   },
 };

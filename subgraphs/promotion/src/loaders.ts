@@ -8,7 +8,9 @@ import type { PromotionServices } from './domain/services.js';
 import {
   BEST_FIRST,
   Campaign,
+  DecisionRule,
   type ICampaign,
+  type IDecisionRule,
   type IOffer,
   type IOfferRule,
   type IPromotion,
@@ -83,6 +85,11 @@ export function createPromotionLoaders(em: EntityManager, principal: Principal, 
     ),
     offerRule: byId<IOfferRule>(
       (ids) => (storefrontId ? em.find(OfferRule, { id: { $in: [...ids] }, storefrontId }) : Promise.resolve([])),
+      (r) => r.id,
+    ),
+    // Decision rules of the caller's storefront (Decision.rule, DecisionRuleKpi.rule, `_entities`).
+    decisionRule: byId<IDecisionRule>(
+      (ids) => (storefrontId ? em.find(DecisionRule, { id: { $in: [...ids] }, storefrontId }) : Promise.resolve([])),
       (r) => r.id,
     ),
     campaign: byId<ICampaign>(

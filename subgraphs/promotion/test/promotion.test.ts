@@ -14,7 +14,7 @@ import { principals, signedHeaders } from '@dcrm/kit/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { audienceRules, Campaign, Offer, OfferRule, PromotionRow } from '../src/entities/index.js';
+import { audienceRules, Campaign, DecisionRule, Offer, OfferRule, PromotionRow } from '../src/entities/index.js';
 import { promotionSubgraph } from '../src/index.js';
 
 const VOLT = seedId('storefront', 'volt');
@@ -192,6 +192,26 @@ describe('_entities of offers, campaigns and offer rules', () => {
       await entities(servicePrincipal('cart', NIMBUS, [SERVICE_SCOPES.promotionEvaluate, SERVICE_SCOPES.promotionRedeem]), reps),
     ).toEqual([null]);
     expect(await entities(principals.customer(randomUUID(), NIMBUS), reps)).toEqual([null]);
+  });
+
+  it('decision rules: staff of the storefront only', async () => {
+    const em = promotion.orm.em.fork() as EntityManager;
+    const rule = em.create(DecisionRule, {
+      id: newId(),
+      storefrontId: NIMBUS,
+      name: `Decide ${randomUUID().slice(0, 6)}`,
+      eventType: 'DATA_USAGE',
+      conditions: [],
+      action: { kind: 'OFFER', template: { title: 't', message: 'm' } },
+      channels: ['INBOX'],
+    });
+    await em.flush();
+    const reps = lookup('DecisionRule', [rule.id], 'id name');
+    expect(await entities(principals.staff(NIMBUS, []), reps)).toEqual([{ id: rule.id, name: rule.name }]);
+    expect(await entities(principals.staff(VOLT, PROMOTION_STAFF), reps)).toEqual([null]);
+    expect(await entities(servicePrincipal('cart', NIMBUS, [SERVICE_SCOPES.promotionEvaluate]), reps)).toEqual([null]);
+    expect(await entities(principals.customer(randomUUID(), NIMBUS), reps)).toEqual([null]);
+    expect(await entities(principals.shopper(NIMBUS), reps)).toEqual([null]);
   });
 });
 

@@ -6,6 +6,7 @@ import { Migration20261201352NotifyOutbox } from './20261201-352-notify-outbox.j
 import { Migration20261201371Approvals } from './20261201-371-approvals.js';
 import { Migration20261201372Revisions } from './20261201-372-revisions.js';
 import { Migration20261201373Attachments } from './20261201-373-attachments.js';
+import { Migration20261202301Acceptance } from './20261202-301-acceptance.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   { name: '20261201-371-approvals', class: Migration20261201371Approvals },
   { name: '20261201-372-revisions', class: Migration20261201372Revisions },
   { name: '20261201-373-attachments', class: Migration20261201373Attachments },
+  { name: '20261202-301-acceptance', class: Migration20261202301Acceptance },
 ];

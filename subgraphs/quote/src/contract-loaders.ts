@@ -1,4 +1,4 @@
-import { byId, groupedBy, type Principal } from '@dcrm/kit';
+import { byId, firstPage, groupedBy, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { listContracts, visibleContracts } from './domain/contracts.js';
 import { contractEventsOf, contractLinesOf, type IContract, type IContractEvent, type IContractLine } from './entities/index.js';
@@ -18,12 +18,12 @@ export function createContractLoaders(em: EntityManager, principal: Principal) {
     ),
     // `Customer.contracts` first pages: one statement for every account of a list.
     customerContracts: groupedBy<IContract>(
-      (ids) => listContracts(em, principal, { customerIds: ids, after: null, limit: CUSTOMER_CONTRACTS_LIMIT }, false),
+      (ids) => listContracts(em, principal, { customerIds: ids, page: firstPage(CUSTOMER_CONTRACTS_LIMIT) }, false),
       (c) => c.customerId,
     ),
     // `Order.contract`: the contracts of a list of orders (the newest first), one statement.
     orderContracts: groupedBy<IContract>(
-      (ids) => listContracts(em, principal, { orderIds: ids, after: null, limit: CUSTOMER_CONTRACTS_LIMIT }, false),
+      (ids) => listContracts(em, principal, { orderIds: ids, page: firstPage(CUSTOMER_CONTRACTS_LIMIT) }, false),
       (c) => c.orderId as string,
     ),
     contractLines: groupedBy<IContractLine>(

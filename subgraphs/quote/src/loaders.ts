@@ -1,14 +1,18 @@
-import { byId, groupedBy, memo, type Principal } from '@dcrm/kit';
+import { byId, firstPage, groupedBy, memo, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { brandOf } from './clients/brand.js';
 import { createContractLoaders } from './contract-loaders.js';
+import { acceptancesOf, quotesOfOrders } from './domain/acceptance.js';
 import { quoteScope } from './domain/access.js';
 import { approvalsOfRevisions } from './domain/approvals.js';
 import { listQuotes, visibleQuotes } from './domain/quotes.js';
 import type { QuoteServices } from './domain/services.js';
 import {
   attachmentsOfNumbers,
+  ContractTemplate,
+  type IContractTemplate,
   type IQuote,
+  type IQuoteAcceptance,
   type IQuoteApproval,
   type IQuoteAttachment,
   type IQuoteLine,
@@ -36,8 +40,23 @@ export function createQuoteLoaders(em: EntityManager, principal: Principal, serv
     ),
     // `Customer.quotes` first pages: one statement for every account of a list.
     customerQuotes: groupedBy<IQuote>(
-      (ids) => listQuotes(em, principal, { customerIds: ids, after: null, limit: CUSTOMER_QUOTES_LIMIT }),
+      (ids) => listQuotes(em, principal, { customerIds: ids, page: firstPage(CUSTOMER_QUOTES_LIMIT) }),
       (q) => q.customerId as string,
+    ),
+    // The acceptance of each revision (`Quote.order`, `.contract`, `.acceptance`); the quote was loaded within the caller's scope.
+    acceptance: byId<IQuoteAcceptance>(
+      (ids) => acceptancesOf(em, ids),
+      (a) => a.quoteId,
+    ),
+    // `Order.quote`: the accepted quote of each order of a list, within the caller's scope.
+    orderQuote: byId<{ orderId: string; quote: IQuote }>(
+      (ids) => quotesOfOrders({ em, principal }, ids),
+      (r) => r.orderId,
+    ),
+    // Contract templates named by quotes of the caller's storefront (`Quote.contractTerms`).
+    contractTemplate: byId<IContractTemplate>(
+      (ids) => em.find(ContractTemplate, { id: { $in: [...ids] }, storefrontId: principal.storefrontId ?? undefined }),
+      (t) => t.id,
     ),
     lines: groupedBy<IQuoteLine>(
       (ids) => linesOf(em, ids),

@@ -111,7 +111,7 @@ describe('who sees which contract', () => {
   });
 
   it('is on the account (Customer.contracts, 360°)', async () => {
-    const res = await as.aoife('{ me { contracts(first: 10) { nodes { id status } } } }');
+    const res = await as.aoife('{ me { contracts(first: 100) { nodes { id status } } } }');
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.me.contracts.nodes).toEqual(expect.arrayContaining([{ id: contractId('aoife-old'), status: 'TERMINATED' }]));
   });

@@ -10,11 +10,22 @@ type Line = {
   available?: boolean;
   recurringPrice: MoneyFieldsFragment | null;
   oneOffPrice: MoneyFieldsFragment | null;
+  /** Cart lines carry the tax-inclusive unit prices too (order lines do not). */
+  recurringPriceWithTax?: MoneyFieldsFragment | null;
+  oneOffPriceWithTax?: MoneyFieldsFragment | null;
   deposit: MoneyFieldsFragment | null;
 };
 
-/** Lines of a cart or an order, add-ons under their plan; `controls` adds quantity and remove buttons. */
+/** Whether this buyer is shown amounts with tax (shoppers and consumers) or without (business accounts). */
+export const showsTax = (app: App) => app.storefront.taxDisplay === 'INCLUDING_TAX';
+
+/**
+ * Lines of a cart or an order, add-ons under their plan, unit prices as this buyer is shown them;
+ * `controls` adds quantity and remove buttons.
+ */
 export function linesTable(app: App, lines: ReadonlyArray<Line>, controls?: (line: Line) => Node): HTMLElement {
+  const recurring = (l: Line) => (showsTax(app) && l.recurringPriceWithTax) || l.recurringPrice;
+  const oneOff = (l: Line) => (showsTax(app) && l.oneOffPriceWithTax) || l.oneOffPrice;
   const ordered = lines.filter((l) => !l.parentLineId).flatMap((parent) => [parent, ...lines.filter((l) => l.parentLineId === parent.id)]);
   const orphans = lines.filter((l) => !ordered.includes(l));
   return h(
@@ -40,11 +51,11 @@ export function linesTable(app: App, lines: ReadonlyArray<Line>, controls?: (lin
           'tr',
           { class: line.parentLineId ? 'line addon-line' : 'line', 'data-line-id': line.id },
           h('td', null, line.name, line.available === false ? h('span', { class: 'badge warn' }, ' no longer available') : null),
-          h('td', null, line.recurringPrice ? app.money(line.recurringPrice) : '—'),
+          h('td', null, recurring(line) ? app.money(recurring(line)) : '—'),
           h(
             'td',
             null,
-            line.oneOffPrice ? app.money(line.oneOffPrice) : '—',
+            oneOff(line) ? app.money(oneOff(line)) : '—',
             line.deposit && Number(line.deposit.amount) > 0 ? h('div', { class: 'muted' }, `+ ${app.money(line.deposit)} deposit`) : null,
           ),
           h('td', null, controls ? controls(line) : String(line.quantity)),
@@ -102,6 +113,27 @@ export function totalsTable(app: App, totals: CartTotalsFieldsFragment | null): 
       { 'data-total': key },
       h('th', { scope: 'row' }, label),
       h('td', null, strong ? h('strong', null, app.money(money)) : app.money(money)),
+    );
+  // With tax (what the cart will charge, line by line): subtotals and discounts with tax, the VAT they include.
+  if (showsTax(app))
+    return h(
+      'table',
+      { class: 'totals' },
+      h(
+        'tbody',
+        null,
+        row('Monthly subtotal (incl. VAT)', totals.subtotalRecurringWithTax, 'subtotalRecurringWithTax'),
+        Number(totals.recurringDiscountsWithTax.amount) > 0
+          ? row('Monthly discounts', negative(totals.recurringDiscountsWithTax), 'recurringDiscountsWithTax')
+          : null,
+        row('One-off subtotal (incl. VAT)', totals.subtotalOneOffWithTax, 'subtotalOneOffWithTax'),
+        Number(totals.discountsWithTax.amount) > 0 ? row('One-off discounts', negative(totals.discountsWithTax), 'discountsWithTax') : null,
+        Number(totals.deposit.amount) > 0 ? row('Deposit (no VAT)', totals.deposit, 'deposit') : null,
+        row('Due today', totals.dueNow, 'dueNow', true),
+        row('Then monthly', totals.monthly, 'monthly', true),
+        row('of which VAT (monthly)', totals.taxRecurring, 'taxRecurring'),
+        row('of which VAT (today)', totals.taxOneOff, 'taxOneOff'),
+      ),
     );
   return h(
     'table',

@@ -10,6 +10,8 @@ const STATUS_LABELS: Record<OrderStatus, string> = {
   PROVISIONING: 'Being set up',
   ACTIVE: 'Active',
   CANCELLED: 'Cancelled',
+  PENDING_APPROVAL: 'Waiting for approval',
+  REJECTED: 'Not approved',
 };
 
 const date = (app: App, iso: string) =>
@@ -76,6 +78,14 @@ export const orderPage: Page = async (app, route, signal) => {
           { class: 'confirmation', role: 'status' },
           h('h1', null, 'Thank you for your order'),
           h('p', null, 'Your order number is ', h('strong', { 'data-testid': 'order-number' }, order.number), '.'),
+          // A business sub-account over its spend budget: nothing is set up or charged until the account holder approves.
+          order.status === 'PENDING_APPROVAL'
+            ? h(
+                'p',
+                { 'data-testid': 'pending-approval' },
+                'It is over your spending budget and waits for your account holder to approve it.',
+              )
+            : '',
         )
       : h('h1', null, `Order ${order.number}`),
     h(

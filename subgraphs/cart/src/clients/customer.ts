@@ -1,4 +1,4 @@
-import type { Principal, SubgraphTarget } from '@dcrm/kit';
+import { entitiesOf, type Principal, type SubgraphTarget } from '@dcrm/kit';
 
 /** What the checkout keeps on an order of the buyer's account. */
 export type Account = { segment: string; partner: { id: string } | null };
@@ -44,4 +44,16 @@ export async function sendNotification(
 /** An outbound call logged on the account, as the staff member (so the customer subgraph applies its segment rules). */
 export async function logOutboundCall(customer: SubgraphTarget, principal: Principal, customerId: string, notes: string) {
   await customer.execute({ query: LOG, variables: { input: { customerId, channel: 'PHONE', direction: 'OUTBOUND', notes } } }, principal);
+}
+
+/** An account as the caller sees it (the customer subgraph's row rules decide); null when it is not visible. */
+export async function visibleAccount(customer: SubgraphTarget, principal: Principal, customerId: string): Promise<Account | null> {
+  const [row] = await entitiesOf<Account>(customer, principal, 'Customer', 'segment partner { id }', [customerId]);
+  return row ?? null;
+}
+
+/** The account a sub-account sits under (whose holder approves its held orders), asked as the cart service; null for a top account. */
+export async function parentAccountOf(customer: SubgraphTarget, service: Principal, customerId: string): Promise<string | null> {
+  const [row] = await entitiesOf<{ parent: { id: string } | null }>(customer, service, 'Customer', 'parent { id }', [customerId]);
+  return row?.parent?.id ?? null;
 }

@@ -1,4 +1,4 @@
-import { accountRowScope, actingStorefront, isUuid, type Principal, safeEqual, sha256Hex } from '@dcrm/kit';
+import { accountRowScope, actingStorefront, isUuid, type Page, type Principal, safeEqual, sha256Hex } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Cart, cartsIn, type ICart, type IOrder, openCartsOf } from '../entities/index.js';
@@ -36,10 +36,10 @@ export async function visibleCarts(em: EntityManager, principal: Principal, ids:
 }
 
 /** A customer's open carts, for whoever reaches them through the customer subgraph; a customer sees only their own. */
-export async function customerCarts(em: EntityManager, principal: Principal, customerId: string): Promise<ICart[]> {
+export async function customerCarts(em: EntityManager, principal: Principal, customerId: string, page: Page): Promise<ICart[]> {
   const storefrontId = actingStorefront(principal);
   if (!storefrontId || (principal.kind === 'customer' && principal.id !== customerId) || principal.kind === 'anonymous') return [];
-  return openCartsOf(em, storefrontId, customerId);
+  return openCartsOf(em, storefrontId, customerId, page);
 }
 
 /**

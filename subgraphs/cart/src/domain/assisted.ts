@@ -1,4 +1,16 @@
-import { actingStorefront, fail, isUuid, ok, ownedRow, type Principal, type Result, type SubgraphTarget, segmentsOf } from '@dcrm/kit';
+import {
+  actingStorefront,
+  fail,
+  isUuid,
+  keysetSql,
+  ok,
+  ownedRow,
+  type Page,
+  type Principal,
+  type Result,
+  type SubgraphTarget,
+  segmentsOf,
+} from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { logOutboundCall } from '../clients/customer.js';
 import { Cart, type ICart } from '../entities/index.js';
@@ -16,12 +28,14 @@ function abandonedWhere(principal: Principal): { sql: string; params: unknown[] 
   };
 }
 
-export async function abandonedCarts(em: EntityManager, principal: Principal, limit: number, after: string | null): Promise<ICart[]> {
+export async function abandonedCarts(em: EntityManager, principal: Principal, page: Page): Promise<ICart[]> {
   const where = abandonedWhere(principal);
   if (!where) return [];
+  const params = [...where.params];
+  const keyset = keysetSql([{ expr: 'c.id', dir: 'desc', cast: 'uuid' }], page, params);
   const rows = await em.execute(
-    `select c.id from "cart"."cart" c where ${where.sql} ${after ? 'and c.id < cast(? as uuid)' : ''} order by c.id desc limit ?`,
-    [...where.params, ...(after ? [after] : []), limit],
+    `select c.id from "cart"."cart" c where ${[where.sql, ...keyset.conditions].join(' and ')} order by ${keyset.orderBy} limit ?`,
+    [...params, page.limit + 1],
   );
   const ids = rows.map((r) => r.id as string);
   const carts = await em.find(Cart, { id: { $in: ids } });

@@ -1,5 +1,16 @@
 import type { TotalsData } from '@dcrm/kit';
-import { type Clock, EVENTS, fail, loggerFor, newId, type OrderPlacedEvent, ok, type Principal, type Result } from '@dcrm/kit';
+import {
+  actingStorefront,
+  type Clock,
+  EVENTS,
+  fail,
+  loggerFor,
+  newId,
+  type OrderPlacedEvent,
+  ok,
+  type Principal,
+  type Result,
+} from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
@@ -24,6 +35,8 @@ import { askPeer } from './peer-guard.js';
 import { type PricedCartLine, priceLines, priceOrder, sold } from './pricing.js';
 import { type BuyerLookup, evaluationInput, redeemed } from './promotions.js';
 import type { CartServices } from './services.js';
+import { type HoldReason, holdReason } from './spend.js';
+import { approverOf } from './spend-approval.js';
 
 export type CheckoutContext = {
   em: EntityManager;
@@ -31,6 +44,20 @@ export type CheckoutContext = {
   catalog: DataLoader<string, CatalogProduct | null>;
   services: CartServices;
   buyer: BuyerLookup;
+};
+
+/**
+ * Who buys: the signed-in customer (`customerPurchaser`), or the account a staff member checks out for
+ * in assisted sales (`assisted-checkout.ts`), each with how its cart and account are reached.
+ */
+export type Purchaser = {
+  customerId: string;
+  /** The cart, when this purchaser may check it out; null otherwise (NOT_FOUND). */
+  findCart(ref: CartRef): Promise<ICart | null>;
+  /** The account's segment and partner, asked before any transaction. */
+  account(): Promise<Result<Account>>;
+  /** Assisted sales: the staff member placing the order (the cart becomes an AGENT sale). */
+  assistedBy?: string;
 };
 
 /** What the guards let through: the open cart at the buyer's version, its priced lines, the buyer's account. */
@@ -43,6 +70,9 @@ type Checked = {
   customerId: string;
   account: Account;
   lines: PricedCartLine[];
+  assistedBy?: string;
+  /** The account whose holder approves an order over budget (the buyer's parent); null: never held. */
+  approverId: string | null;
 };
 
 /** Everything the cart's transaction writes, decided before it opens. */
@@ -113,13 +143,24 @@ async function buyerAccount(ctx: CheckoutContext): Promise<Result<Account>> {
   return asked.ok ? knownAccount(asked.value) : asked;
 }
 
+/** The signed-in customer buying their own cart (or an anonymous one they hold the token of). */
+export const customerPurchaser = (ctx: CheckoutContext): Purchaser => ({
+  customerId: ctx.principal.id as string,
+  findCart: (ref) => findCart(ctx.em, ctx.principal, ref.cartId, ref.cartToken),
+  account: () => buyerAccount(ctx),
+});
+
+const storefrontOf = (ctx: CheckoutContext) => actingStorefront(ctx.principal) as string;
+
 /**
  * Promotions, authoritatively: evaluated and reserved under the key before the cart's transaction opens.
  * A code on the cart that no longer applies refuses checkout: nobody pays other than what they were shown.
  */
 async function redeem(ctx: CheckoutContext, order: Checked): Promise<Result<CartEvaluation>> {
   const { storefrontId, customerId, key } = order;
-  const input = evaluationInput({ ...order.cart, customerId }, order.lines, await ctx.buyer(customerId));
+  // An assisted sale is an AGENT sale: channel-limited promotions see it as such.
+  const channel = order.assistedBy ? 'AGENT' : order.cart.channel;
+  const input = evaluationInput({ ...order.cart, customerId, channel }, order.lines, await ctx.buyer(customerId));
   const asked = await askPeer('promotion', cartField, () => ctx.services.promotions.redeem(storefrontId, key, input));
   return asked.ok ? redeemed(asked.value, input.couponCodes) : asked;
 }
@@ -130,34 +171,44 @@ async function redeem(ctx: CheckoutContext, order: Checked): Promise<Result<Cart
  * catalog first (outside the transaction); then the cart row is locked, re-checked and converted, the
  * order written with its lines, first event and outbox entry.
  */
-export async function cartCheckout(ctx: CheckoutContext, ref: CartRef, idempotencyKey: string): Promise<Result<IOrder>> {
+export async function cartCheckout(
+  ctx: CheckoutContext,
+  ref: CartRef,
+  idempotencyKey: string,
+  purchaser: Purchaser = customerPurchaser(ctx),
+): Promise<Result<IOrder>> {
   const key = validKey(idempotencyKey);
   if (!key.ok) return key;
-  const result = await attempt(ctx, ref, key.value);
+  const result = await attempt(ctx, ref, key.value, purchaser);
   if (result.ok) return result;
   // A retry refused on the way (cart closed, promotions busy…) while another attempt with its key
   // committed: the key's order is the answer, whatever stopped this attempt.
-  const placed = await existingOrder(ctx.em.fork() as EntityManager, ctx.principal.storefrontId as string, key.value);
+  const placed = await existingOrder(ctx.em.fork() as EntityManager, storefrontOf(ctx), key.value);
   return placed ? replay(placed, ref.cartId) : result;
 }
 
 /** One attempt: the guards, the price, the order placed in the cart's transaction. */
-async function attempt(ctx: CheckoutContext, ref: CartRef, key: string): Promise<Result<IOrder>> {
-  const storefrontId = ctx.principal.storefrontId as string;
+async function attempt(ctx: CheckoutContext, ref: CartRef, key: string, purchaser: Purchaser): Promise<Result<IOrder>> {
+  const storefrontId = storefrontOf(ctx);
   // The cart first, then the key's order: the conversion and the order commit together, so a cart
   // read as CONVERTED (or OPEN just before) is followed by a read that sees the order if its key placed it.
   // The other way round, a retry that missed the order and then saw the cart converted answered CART_CLOSED.
-  const found = await findCart(ctx.em, ctx.principal, ref.cartId, ref.cartToken);
+  const found = await purchaser.findCart(ref);
   const previous = await existingOrder(ctx.em, storefrontId, key);
   if (previous) return replay(previous, ref.cartId);
   const cart = openAtVersion(found, ref);
   if (!cart.ok) return cart;
   const lines = await priceCart(ctx, cart.value);
   if (!lines.ok) return lines;
-  const account = await buyerAccount(ctx);
+  const account = await purchaser.account();
   if (!account.ok) return account;
-  const customerId = ctx.principal.id as string;
-  const order = { cart: cart.value, version: ref.version, key, storefrontId, customerId, account: account.value, lines: lines.value };
+  const { customerId, assistedBy } = purchaser;
+  const approver = await approverOf(ctx, storefrontId, customerId);
+  if (!approver.ok) return approver;
+  const order = {
+    ...{ cart: cart.value, version: ref.version, key, storefrontId, customerId, assistedBy },
+    ...{ account: account.value, lines: lines.value, approverId: approver.value },
+  };
   const evaluation = await redeem(ctx, order);
   if (!evaluation.ok) return evaluation;
   const { discounts } = evaluation.value;
@@ -206,12 +257,17 @@ async function placeOrder(
   const locked = await tx.findOneOrFail(Cart, { id: cart.id }, { refresh: true });
   if (locked.status !== 'OPEN' || locked.version !== draft.version) return null;
   const now = clock.now();
-  const { order, event } = await writeOrder(tx, { ...draft, cartId: cart.id, currencyCode: cart.currencyCode }, now);
+  const hold = draft.approverId ? await holdReason(tx, { ...draft, currencyCode: cart.currencyCode }, now) : null;
+  const { order, event } = await writeOrder(tx, { ...draft, cartId: cart.id, currencyCode: cart.currencyCode, hold }, now);
   // A recovered cart that orders counts as converted; its reminders stop.
   await tx.execute('update "cart"."drop_link" set converted_at = ? where cart_id = ? and converted_at is null', [now, cart.id]);
   locked.status = 'CONVERTED';
   locked.orderId = order.id;
   locked.customerId = draft.customerId;
+  if (draft.assistedBy) {
+    locked.assistedBy = draft.assistedBy;
+    locked.channel = 'AGENT';
+  }
   return { order, event };
 }
 
@@ -231,12 +287,24 @@ export type OrderDraft = {
   promotionIds: string[];
   /** A sale's origin, who placed it and its request's digest; a checkout has none. */
   sale?: { sourceKind: OrderSourceKind; sourceId: string; placedBy: string; requestDigest: string };
+  /** The account whose holder approves it (spend control); with `hold`, the order waits for that holder. */
+  approverId?: string | null;
+  /** Why it is held for approval: written PENDING_APPROVAL, without an `order.placed` event until approved. */
+  hold?: HoldReason | null;
 };
 
-/** In the caller's transaction: the numbered order with its lines and first event, and its `order.placed` outbox row. */
-export async function writeOrder(tx: EntityManager, draft: OrderDraft, now: Date): Promise<{ order: IOrder; event: OrderPlacedEvent }> {
+/**
+ * In the caller's transaction: the numbered order with its lines and first event, and its `order.placed`
+ * outbox row — or, held for approval, no event (approval writes it).
+ */
+export async function writeOrder(
+  tx: EntityManager,
+  draft: OrderDraft,
+  now: Date,
+): Promise<{ order: IOrder; event: OrderPlacedEvent | null }> {
   const [{ seq }] = await tx.execute(`select nextval('"cart"."order_number_seq"') as seq`);
   const order = createOrder(tx, draft, `DC-${now.getUTCFullYear()}-${String(seq).padStart(6, '0')}`, now);
+  if (draft.hold) return { order, event: null };
   const event = placedEvent(draft, order, now);
   tx.create(Outbox, { id: event.eventId, type: EVENTS.orderPlaced, payload: event, createdAt: now });
   return { order, event };
@@ -257,6 +325,7 @@ function createOrder(tx: EntityManager, draft: OrderDraft, number: string, now: 
     currencyCode: draft.currencyCode,
     totals: draft.totals,
     placedAt: now,
+    ...(draft.hold ? { status: 'PENDING_APPROVAL' as const, statusReason: draft.hold.message, approverId: draft.approverId } : {}),
   });
   for (const line of draft.lines) {
     tx.create(OrderLine, {
@@ -270,7 +339,7 @@ function createOrder(tx: EntityManager, draft: OrderDraft, number: string, now: 
       deposit: line.deposit,
     });
   }
-  tx.create(OrderEvent, { order, status: 'PLACED', at: now });
+  tx.create(OrderEvent, { order, status: order.status, reason: draft.hold?.message ?? null, at: now });
   return order;
 }
 
@@ -281,6 +350,7 @@ const placedEvent = (draft: OrderDraft, order: IOrder, now: Date): OrderPlacedEv
   customerId: draft.customerId,
   productIds: [...new Set(draft.lines.map((l) => l.productId))],
   dueNow: draft.totals.dueNow,
+  monthly: draft.totals.monthly,
   currencyCode: draft.currencyCode,
   promotionIds: draft.promotionIds,
   at: now.toISOString(),

@@ -1,4 +1,4 @@
-import { fail, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { fail, isUuid, ok, type Page, type Principal, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOrder, Order, OrderEvent, type OrderStatus, ordersIn, ordersPage } from '../entities/index.js';
 import { orderScope } from './access.js';
@@ -9,6 +9,9 @@ export const ORDER_TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {
   PROVISIONING: ['ACTIVE', 'CANCELLED'],
   ACTIVE: [],
   CANCELLED: [],
+  // Decided only by the account holder (`orderApprove` → PLACED, `orderReject` → REJECTED), never by a status update.
+  PENDING_APPROVAL: [],
+  REJECTED: [],
 };
 
 export async function findOrder(em: EntityManager, principal: Principal, id: string): Promise<IOrder | null> {
@@ -24,13 +27,9 @@ export async function visibleOrders(em: EntityManager, principal: Principal, ids
 }
 
 /** A page of the orders the caller may see, newest first; optionally one customer's. */
-export async function listOrders(
-  em: EntityManager,
-  principal: Principal,
-  options: { customerId?: string; after: string | null; limit: number },
-): Promise<IOrder[]> {
+export async function listOrders(em: EntityManager, principal: Principal, customerId: string | undefined, page: Page): Promise<IOrder[]> {
   const scope = orderScope(principal);
-  return scope ? ordersPage(em, scope, options) : [];
+  return scope ? ordersPage(em, scope, customerId, page) : [];
 }
 
 export async function orderStatusUpdate(

@@ -47,7 +47,7 @@ export function evaluationInput(
 export async function customersWithOrders(em: EntityManager, storefrontId: string, customerIds: string[]): Promise<Set<string>> {
   if (customerIds.length === 0) return new Set();
   const rows = await em.execute(
-    `select distinct customer_id from "cart"."customer_order" where storefront_id = ? and customer_id in (?) and status <> 'CANCELLED'`,
+    `select distinct customer_id from "cart"."customer_order" where storefront_id = ? and customer_id in (?) and status in ('PLACED', 'PROVISIONING', 'ACTIVE')`,
     [storefrontId, customerIds],
   );
   return new Set(rows.map((r) => r.customer_id as string));

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { fail, isUuid, ok, type Result } from '@dcrm/kit';
+import { fail, isUuid, ok, type Result, type SaleAgreedPrice } from '@dcrm/kit';
 import type { OrderSourceKind } from '../entities/index.js';
 
 /** One line of a sale: a product, how many, and (for an add-on) the index of the line it belongs to. */
-export type SaleLine = { productId: string; quantity: number; parentIndex?: number | null };
+export type SaleLine = { productId: string; quantity: number; parentIndex?: number | null; agreed?: SaleAgreedPrice | null };
 
 /** What a sale (a won opportunity, an accepted quote) asks the cart to order. */
 export type SaleOrderInput = {
@@ -35,8 +35,18 @@ export function validSale(input: SaleOrderInput): Result<SaleOrderInput & { idem
     const parent = line.parentIndex;
     if (parent !== null && parent !== undefined && (!Number.isInteger(parent) || parent < 0 || parent >= i))
       return fail('INVALID', 'An add-on names an earlier line as its parent', saleField('lines', i, 'parentIndex'));
+    const bad = line.agreed ? badAgreedField(line.agreed) : null;
+    if (bad) return fail('INVALID', 'A non-negative amount with two decimals at most', saleField('lines', i, 'agreed', bad));
   }
   return ok({ ...input, idempotencyKey: key });
+}
+
+const AMOUNT = /^\d{1,10}(\.\d{1,2})?$/;
+
+/** The first agreed amount that is not a non-negative decimal, or null. */
+function badAgreedField(agreed: SaleAgreedPrice): string | null {
+  for (const [name, value] of Object.entries(agreed)) if (value != null && !AMOUNT.test(String(value))) return name;
+  return null;
 }
 
 /**
@@ -47,7 +57,9 @@ export function saleDigest(input: SaleOrderInput): string {
   const request = {
     customerId: input.customerId,
     source: [input.source.kind, input.source.id],
-    lines: input.lines.map((l) => [l.productId, l.quantity, l.parentIndex ?? null]),
+    lines: input.lines.map((l) => [l.productId, l.quantity, l.parentIndex ?? null, ...(l.agreed ? [agreedKey(l.agreed)] : [])]),
   };
   return createHash('sha256').update(JSON.stringify(request)).digest('base64url');
 }
+
+const agreedKey = (a: SaleAgreedPrice) => [a.recurring, a.oneOff, a.deposit, a.discountOneOff, a.discountRecurring];

@@ -3,6 +3,7 @@ import {
   entitiesOf,
   fail,
   forAccount,
+  hasScope,
   newId,
   type OrderPlacedEvent,
   ok,
@@ -78,8 +79,14 @@ function pricedLines(
     const parent = line.parentIndex ?? null;
     if (parent !== null && !products[parent]?.compatibleAddonIds.includes(product.id))
       return fail('INCOMPATIBLE', 'This add-on does not go with its parent line', saleField('lines', i, 'parentIndex'));
-    const { name, kind, categoryId, recurring, oneOff, deposit, taxCategory } = product;
+    const { name, kind, categoryId, taxCategory } = product;
     const parentLineId = parent === null ? null : (ids[parent] as string);
+    // The catalog says whether it is still sold and how it is taxed; agreed prices replace its prices.
+    const agreed = line.agreed;
+    const recurring = agreed ? (agreed.recurring ?? null) : product.recurring;
+    const oneOff = agreed ? (agreed.oneOff ?? null) : product.oneOff;
+    const deposit = agreed ? (agreed.deposit ?? null) : product.deposit;
+    const discounts = agreed ? { discountOneOff: agreed.discountOneOff, discountRecurring: agreed.discountRecurring } : {};
     lines.push({
       lineId: ids[i] as string,
       productId: product.id,
@@ -92,6 +99,7 @@ function pricedLines(
       oneOff,
       deposit,
       taxCategory,
+      ...discounts,
     });
   }
   const currencies = new Set(products.map((p) => p?.currencyCode));
@@ -101,7 +109,9 @@ function pricedLines(
 
 /**
  * A sale becomes an order, exactly once per (brand, key): prices re-read from the catalog as the
- * account pays, totals by the checkout's rules (no promotions: a sale's price is negotiated), the order
+ * account pays — or, for lines with agreed prices (an accepted quote, scope `order:agreed-prices`), the
+ * prices and discounts agreed, on products the catalog still sells — totals by the checkout's rules
+ * (no promotions evaluated: a sale's price is negotiated), the order
  * with its lines, first event and `order.placed` outbox entry in one transaction, published after commit.
  */
 export async function orderPlaceForSale(ctx: SaleOrderContext, raw: SaleOrderInput): Promise<Result<IOrder>> {
@@ -110,6 +120,9 @@ export async function orderPlaceForSale(ctx: SaleOrderContext, raw: SaleOrderInp
   const valid = validSale(raw);
   if (!valid.ok) return valid;
   const input = valid.value;
+  // Agreed prices (an accepted quote's) only from a service trusted with them.
+  if (input.lines.some((l) => l.agreed) && !hasScope(ctx.principal, SERVICE_SCOPES.orderAgreedPrices))
+    return fail('FORBIDDEN', `Agreed prices need scope ${SERVICE_SCOPES.orderAgreedPrices}`, saleField('lines'));
   const digest = saleDigest(input);
   const previous = await existingOrder(ctx.em, storefrontId, input.idempotencyKey);
   if (previous) return replay(previous, digest);

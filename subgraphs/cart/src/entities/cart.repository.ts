@@ -1,3 +1,4 @@
+import { cursorDate, cursorId, keysetOrderBy, keysetWhere, type OrmKey, type Page } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Cart, type ICart } from './cart.entity.js';
 
@@ -9,5 +10,16 @@ export const cartsIn = (em: EntityManager, storefrontId: string, ids: readonly s
 export const cartById = (em: EntityManager, id: string): Promise<ICart | null> => em.findOne(Cart, { id });
 
 /** A customer's open carts in a storefront, most recently changed first. */
-export const openCartsOf = (em: EntityManager, storefrontId: string, customerId: string): Promise<ICart[]> =>
-  em.find(Cart, { customerId, storefrontId, status: 'OPEN' }, { orderBy: { updatedAt: 'desc' } });
+const RECENT: OrmKey[] = [
+  { field: 'updatedAt', dir: 'desc', parse: cursorDate },
+  { field: 'id', dir: 'desc', parse: cursorId },
+];
+export const cartKey = (c: ICart): unknown[] => [c.updatedAt.toISOString(), c.id];
+
+/** One page of a customer's open carts, most recently changed first; one row past the page tells whether there is more. */
+export const openCartsOf = (em: EntityManager, storefrontId: string, customerId: string, page: Page): Promise<ICart[]> =>
+  em.find(
+    Cart,
+    { customerId, storefrontId, status: 'OPEN', ...keysetWhere(RECENT, page) },
+    { orderBy: keysetOrderBy(RECENT, page), limit: page.limit + 1 },
+  );

@@ -2,7 +2,8 @@ import type { TotalsData } from '@dcrm/kit';
 import { columns } from '@dcrm/kit';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
-export const ORDER_STATUSES = ['PLACED', 'PROVISIONING', 'ACTIVE', 'CANCELLED'] as const;
+/** PENDING_APPROVAL: over a spend budget, waiting for the account holder; REJECTED: the holder said no. */
+export const ORDER_STATUSES = ['PLACED', 'PROVISIONING', 'ACTIVE', 'CANCELLED', 'PENDING_APPROVAL', 'REJECTED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const ORDER_SOURCE_KINDS = ['OPPORTUNITY', 'QUOTE'] as const;
@@ -30,6 +31,8 @@ export const Order = defineEntity({
     requestDigest: p.string().nullable(),
     idempotencyKey: p.string(),
     status: p.enum(ORDER_STATUSES).default('PLACED'),
+    /** A held order's approving account (the buyer's parent, whose holder decides); null otherwise. */
+    approverId: p.uuid().nullable(),
     statusReason: p.string().nullable(),
     currencyCode: p.string().length(3),
     totals: p.json<TotalsData>(),

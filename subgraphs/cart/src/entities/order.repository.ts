@@ -1,3 +1,4 @@
+import { cursorId, keysetOrderBy, keysetWhere, type OrmKey, type Page } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOrder, Order } from './order.entity.js';
@@ -7,22 +8,20 @@ export const ordersIn = (em: EntityManager, scope: FilterQuery<IOrder>, ids: rea
   em.find(Order, { $and: [scope, { id: { $in: [...ids] } }] });
 
 /** Newest first (UUIDv7 ids), keyset after `after`; optionally one customer's. */
-export const ordersPage = (
-  em: EntityManager,
-  scope: FilterQuery<IOrder>,
-  options: { customerId?: string; after: string | null; limit: number },
-): Promise<IOrder[]> =>
+const NEWEST: OrmKey[] = [{ field: 'id', dir: 'desc', parse: cursorId }];
+
+export const ordersPage = (em: EntityManager, scope: FilterQuery<IOrder>, customerId: string | undefined, page: Page): Promise<IOrder[]> =>
   em.find(
     Order,
-    { $and: [scope, options.customerId ? { customerId: options.customerId } : {}, options.after ? { id: { $lt: options.after } } : {}] },
-    { orderBy: { id: 'desc' }, limit: options.limit },
+    { $and: [scope, customerId ? { customerId } : {}, keysetWhere(NEWEST, page)] },
+    { orderBy: keysetOrderBy(NEWEST, page), limit: page.limit + 1 },
   );
 
 /** A storefront's products by units sold on orders that were not cancelled, most sold first. */
 export async function bestsellers(em: EntityManager, storefrontId: string, limit: number): Promise<{ productId: string; units: number }[]> {
   const rows = await em.execute(
     `select ol.product_id, sum(ol.quantity)::int as units from "cart"."order_line" ol join "cart"."customer_order" o on o.id = ol.order_id
-     where o.storefront_id = ? and o.status <> 'CANCELLED' group by ol.product_id order by units desc, ol.product_id limit ?`,
+     where o.storefront_id = ? and o.status in ('PLACED', 'PROVISIONING', 'ACTIVE') group by ol.product_id order by units desc, ol.product_id limit ?`,
     [storefrontId, limit],
   );
   return rows.map((r) => ({ productId: r.product_id as string, units: r.units as number }));
@@ -37,7 +36,7 @@ export async function customersHolding(
 ): Promise<string[]> {
   const rows = await em.execute(
     `select distinct o.customer_id from "cart"."customer_order" o
-     where o.storefront_id = ? and o.status <> 'CANCELLED'
+     where o.storefront_id = ? and o.status in ('PLACED', 'PROVISIONING', 'ACTIVE')
        and o.customer_id in (select jsonb_array_elements_text(?::jsonb)::uuid)
        and exists (select 1 from "cart"."order_line" l where l.order_id = o.id and l.product_id in (select jsonb_array_elements_text(?::jsonb)::uuid))`,
     [storefrontId, JSON.stringify(customerIds), JSON.stringify(productIds)],

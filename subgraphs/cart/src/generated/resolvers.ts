@@ -4,6 +4,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ICart, IOrder } from '../entities/index.js';
 import type { CartLineView, OrderLineView, EntityRef } from '../entities/views.js';
+import type { BudgetUse } from '../domain/spend.js';
 import type { CartContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -34,10 +35,25 @@ export type Product = {
 export type Customer = {
   __typename?: 'Customer';
   id: Scalars['ID']['output'];
-  /** Open carts of the account; null with a SERVICE_UNAVAILABLE error while the cart service is down (the rest of the account still answers). */
-  carts?: Maybe<Array<Cart>>;
+  /** Open carts of the account, most recently changed first; null with a SERVICE_UNAVAILABLE error while the cart service is down (the rest of the account still answers). */
+  carts?: Maybe<CartConnection>;
   /** Orders, newest first; null with a SERVICE_UNAVAILABLE error while the cart service is down. */
   orders?: Maybe<OrderConnection>;
+  /**
+   * The account's spend budgets, month then quarter then year: for the account itself, the holders of
+   * accounts above it, staff of its segment and its partner; an empty list for anyone else. Null with a
+   * SERVICE_UNAVAILABLE error while the cart service is down.
+   */
+  spendBudgets?: Maybe<Array<SpendBudget>>;
+};
+
+
+/** The cart subgraph's part of an account: its carts and orders. */
+export type CustomerCartsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -45,6 +61,8 @@ export type Customer = {
 export type CustomerOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type CartStatus =
@@ -108,6 +126,10 @@ export type CartLine = {
   deposit?: Maybe<Money>;
   /** False when the product is no longer sold in this storefront; checkout refuses such carts. */
   available: Scalars['Boolean']['output'];
+  /** Per unit, per month, with the storefront's tax for the product's tax category (rounded half-up to the cent); `recurringPrice` is without. */
+  recurringPriceWithTax?: Maybe<Money>;
+  /** Per unit, once, with the storefront's tax (rounded half-up to the cent); `oneOffPrice` is without. Deposits are never taxed. */
+  oneOffPriceWithTax?: Maybe<Money>;
 };
 
 /**
@@ -129,10 +151,26 @@ export type CartTotals = {
   recurringDiscounts: Money;
   dueNow: Money;
   monthly: Money;
+  /** One-off subtotal with tax, before discounts (each line taxed as a whole, as `taxOneOff` is). */
+  subtotalOneOffWithTax: Money;
+  /** Monthly subtotal with tax, before discounts (each line taxed as a whole, as `taxRecurring` is). */
+  subtotalRecurringWithTax: Money;
+  /** What one-off discounts take off the charge, tax included: `subtotalOneOffWithTax` − `discountsWithTax` + `deposit` = `dueNow`. */
+  discountsWithTax: Money;
+  /** What monthly discounts take off the charge, tax included: `subtotalRecurringWithTax` − `recurringDiscountsWithTax` = `monthly`. */
+  recurringDiscountsWithTax: Money;
 };
 
 /** Lifecycle: PLACED → PROVISIONING → ACTIVE, or CANCELLED (with a reason) before ACTIVE. */
 export type OrderStatus =
+  /**
+   * Over the account's spend budget or per-order limit: waiting for the holder of the account above to
+   * approve or reject it (`statusReason` says which limit). Not fulfilled or charged, no `order.placed`
+   * event until approved; it counts against the budget meanwhile.
+   */
+  | 'PENDING_APPROVAL'
+  /** The account holder refused it (`statusReason` says why); it no longer counts against any budget. */
+  | 'REJECTED'
   | 'PLACED'
   | 'PROVISIONING'
   | 'ACTIVE'
@@ -230,7 +268,16 @@ export type Query = {
   recoveryKpis: RecoveryKpis;
   /** Promotion subgraph only: which of these accounts of the storefront have a non-cancelled order of any of these products (campaign audiences). */
   customersHolding: Array<Scalars['ID']['output']>;
-  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  /**
+   * Orders held over a spend budget that the caller may decide, newest first: a business holder's
+   * sub-accounts' (never its own), or for staff with `order:write` those of their segments; empty for anyone else.
+   */
+  ordersAwaitingApproval: OrderConnection;
+  /**
+   * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
+   * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
+   * or `last` from the oldest (returned oldest first).
+   */
   _auditRecords: Array<AuditRecord>;
 };
 
@@ -249,6 +296,8 @@ export type QueryOrderArgs = {
 export type QueryOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -260,6 +309,8 @@ export type QueryBestsellersArgs = {
 export type QueryAbandonedCartsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -275,12 +326,22 @@ export type QueryCustomersHoldingArgs = {
 };
 
 
+export type QueryOrdersAwaitingApprovalArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type Query_AuditRecordsArgs = {
   entityType?: InputMaybe<Scalars['String']['input']>;
   entityId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
+  before?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type CartConnection = {
@@ -458,6 +519,30 @@ export type Mutation = {
    * A product no longer sold refuses it (UNAVAILABLE); totals as at checkout, without promotions.
    */
   orderPlaceForSale: OrderPayload;
+  /**
+   * Assisted sales: staff with `cart:assist` (and `interaction:write`) check out a customer's open cart
+   * on the customer's behalf — a cart of an account in their acting brand and one of their segments,
+   * anything else is NOT_FOUND. It is checked out as the customer would (the catalog prices it as that
+   * account pays, promotions see an AGENT sale, the same userErrors as `cartCheckout`); the order is the
+   * customer's. The audit trail records the staff member as the actor, and the customer's interactions
+   * get an OUTBOUND entry by them naming the order.
+   */
+  cartCheckoutAssisted: OrderPayload;
+  /**
+   * Sets a business sub-account's spend budget for a period kind: by the holder of an account above it
+   * (never the account itself), or staff with `customer:write` who see the account.
+   */
+  spendBudgetSet: SpendBudgetPayload;
+  /** Removes a spend budget; who may set it may remove it. */
+  spendBudgetRemove: SpendBudgetPayload;
+  /**
+   * Approves an order held over budget: it is placed as any order (PLACED, `order.placed`). By a holder of
+   * an account above the buyer (never the buyer), or staff with `order:write` who see the order; anyone
+   * else gets FORBIDDEN. An order not waiting for approval: INVALID_TRANSITION.
+   */
+  orderApprove: OrderPayload;
+  /** Rejects an order held over budget: REJECTED with the reason, the budget released, the buyer told. Who may: as `orderApprove`. */
+  orderReject: OrderPayload;
 };
 
 
@@ -530,6 +615,31 @@ export type MutationOrderPlaceForSaleArgs = {
   input: OrderPlaceForSaleInput;
 };
 
+
+export type MutationCartCheckoutAssistedArgs = {
+  input: CartCheckoutAssistedInput;
+};
+
+
+export type MutationSpendBudgetSetArgs = {
+  input: SpendBudgetSetInput;
+};
+
+
+export type MutationSpendBudgetRemoveArgs = {
+  input: SpendBudgetRemoveInput;
+};
+
+
+export type MutationOrderApproveArgs = {
+  input: OrderApproveInput;
+};
+
+
+export type MutationOrderRejectArgs = {
+  input: OrderRejectInput;
+};
+
 export type ProductViewedInput = {
   productId: Scalars['ID']['input'];
 };
@@ -574,6 +684,8 @@ export type SaleOrderLineInput = {
   quantity: Scalars['Int']['input'];
   /** For an add-on: the index (0-based, earlier in the list) of the line it belongs to. */
   parentIndex?: InputMaybe<Scalars['Int']['input']>;
+  /** The prices agreed for this line (scope order:agreed-prices); absent: the catalog prices it as the account pays now. */
+  agreed?: InputMaybe<SaleAgreedPriceInput>;
 };
 
 /** A sale to order for an account, with the key that makes retries safe. */
@@ -588,6 +700,119 @@ export type OrderPlaceForSaleInput = {
   idempotencyKey: Scalars['String']['input'];
   /** The staff member or partner user placing it. */
   actedBy: Scalars['ID']['input'];
+};
+
+/** Where an assisted sale happens; recorded on the customer's interaction. */
+export type AssistedSaleChannel =
+  /** Over the phone (the default). */
+  | 'PHONE'
+  /** In a store, with the customer present. */
+  | 'STORE';
+
+/** A customer's cart to check out on their behalf. */
+export type CartCheckoutAssistedInput = {
+  /** The customer's cart at the version read (no token: staff reach it by the account's brand and segment, e.g. through `customer(id) { carts }`). */
+  cart: CartRef;
+  /** Retrying with the same key returns the same order (and logs nothing again); another cart with a used key is refused. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Where the sale happens, for the interaction it is recorded as. */
+  channel?: InputMaybe<AssistedSaleChannel>;
+};
+
+/** Prices agreed before the order (an accepted quote), honoured instead of the catalog's for a service holding order:agreed-prices; tax stays the catalog's. */
+export type SaleAgreedPriceInput = {
+  /** Unit monthly price, tax-exclusive; null when none. */
+  recurring?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Unit one-off price, tax-exclusive; null when none. */
+  oneOff?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Unit refundable deposit; null when none. */
+  deposit?: InputMaybe<Scalars['Decimal']['input']>;
+  /** What discounts take off the line's one-off amount (all units), tax-exclusive. */
+  discountOneOff: Scalars['Decimal']['input'];
+  /** What discounts take off the line's monthly amount (all units), tax-exclusive. */
+  discountRecurring: Scalars['Decimal']['input'];
+};
+
+/** The calendar period a spend budget runs over (in the budget's time zone). */
+export type SpendPeriod =
+  /** A calendar month. */
+  | 'MONTH'
+  /** A calendar quarter, starting in January, April, July or October. */
+  | 'QUARTER'
+  /** A calendar year. */
+  | 'YEAR';
+
+/**
+ * A business account's spend budget for one kind of period, with what the current period has spent.
+ * An order spends what its first bill charges, tax-inclusive: `dueNow` (one-off charges after discounts,
+ * their tax and deposits) plus `monthly` (the first period of every recurring charge). The period counts
+ * the account's orders placed in it that are placed, provisioning, active or pending approval.
+ */
+export type SpendBudget = {
+  __typename?: 'SpendBudget';
+  /** The budget's id (for `spendBudgetRemove`). */
+  id: Scalars['ID']['output'];
+  /** The kind of calendar period it runs over. */
+  period: SpendPeriod;
+  /** What the account may spend per period without approval, in the storefront's currency. */
+  amount: Money;
+  /** No single order above this without approval; null: no per-order limit. */
+  perOrderLimit?: Maybe<Money>;
+  /** The IANA time zone whose calendar the periods follow, e.g. Europe/Dublin. */
+  timeZone: Scalars['String']['output'];
+  /** When the current period began. */
+  periodStart: Scalars['DateTime']['output'];
+  /** When the current period ends (exclusive). */
+  periodEnd: Scalars['DateTime']['output'];
+  /** Spent in the current period (orders placed and pending approval). */
+  spent: Money;
+  /** amount − spent; negative once approved orders went over. */
+  remaining: Money;
+  /** When it was last set. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A budget to set (it replaces the account's budget of that period kind). */
+export type SpendBudgetSetInput = {
+  /** The sub-account (or, for staff, any account they see) the budget limits. */
+  customerId: Scalars['ID']['input'];
+  /** The kind of calendar period. */
+  period: SpendPeriod;
+  /** Per period, at least 0, at most two decimals; in the storefront's currency. */
+  amount: Scalars['Decimal']['input'];
+  /** Optional ceiling for any single order (at most `amount`). */
+  perOrderLimit?: InputMaybe<Scalars['Decimal']['input']>;
+  /** IANA time zone of the periods' calendar; default the storefront's (`Storefront.timeZone`). */
+  timeZone?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A budget to remove. */
+export type SpendBudgetRemoveInput = {
+  /** The budget's id. */
+  id: Scalars['ID']['input'];
+};
+
+/** The budget set or removed, or why not. */
+export type SpendBudgetPayload = {
+  __typename?: 'SpendBudgetPayload';
+  /** The budget as stored (as it was, for a removal); null with userErrors. */
+  spendBudget?: Maybe<SpendBudget>;
+  /** FORBIDDEN (not the holder above, or staff without `customer:write`), NOT_FOUND, INVALID, SERVICE_UNAVAILABLE. */
+  userErrors: Array<UserError>;
+};
+
+/** A held order to approve. */
+export type OrderApproveInput = {
+  /** The order, in PENDING_APPROVAL. */
+  id: Scalars['ID']['input'];
+};
+
+/** A held order to reject. */
+export type OrderRejectInput = {
+  /** The order, in PENDING_APPROVAL. */
+  id: Scalars['ID']['input'];
+  /** Why, told to the buyer (1–500 characters). */
+  reason: Scalars['String']['input'];
 };
 
 /** An amount of money in a currency. */
@@ -833,6 +1058,16 @@ export type ResolversTypes = {
   OrderSourceInput: OrderSourceInput;
   SaleOrderLineInput: SaleOrderLineInput;
   OrderPlaceForSaleInput: OrderPlaceForSaleInput;
+  AssistedSaleChannel: AssistedSaleChannel;
+  CartCheckoutAssistedInput: CartCheckoutAssistedInput;
+  SaleAgreedPriceInput: SaleAgreedPriceInput;
+  SpendPeriod: SpendPeriod;
+  SpendBudget: ResolverTypeWrapper<BudgetUse>;
+  SpendBudgetSetInput: SpendBudgetSetInput;
+  SpendBudgetRemoveInput: SpendBudgetRemoveInput;
+  SpendBudgetPayload: ResolverTypeWrapper<Omit<SpendBudgetPayload, 'spendBudget'> & { spendBudget?: Maybe<ResolversTypes['SpendBudget']> }>;
+  OrderApproveInput: OrderApproveInput;
+  OrderRejectInput: OrderRejectInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -893,6 +1128,14 @@ export type ResolversParentTypes = {
   OrderSourceInput: OrderSourceInput;
   SaleOrderLineInput: SaleOrderLineInput;
   OrderPlaceForSaleInput: OrderPlaceForSaleInput;
+  CartCheckoutAssistedInput: CartCheckoutAssistedInput;
+  SaleAgreedPriceInput: SaleAgreedPriceInput;
+  SpendBudget: BudgetUse;
+  SpendBudgetSetInput: SpendBudgetSetInput;
+  SpendBudgetRemoveInput: SpendBudgetRemoveInput;
+  SpendBudgetPayload: Omit<SpendBudgetPayload, 'spendBudget'> & { spendBudget?: Maybe<ResolversParentTypes['SpendBudget']> };
+  OrderApproveInput: OrderApproveInput;
+  OrderRejectInput: OrderRejectInput;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -955,8 +1198,9 @@ export type ProductResolvers<ContextType = CartContext, ParentType extends Resol
 export type CustomerResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  carts?: Resolver<Maybe<Array<ResolversTypes['Cart']>>, ParentType, ContextType>;
-  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
+  carts?: Resolver<Maybe<ResolversTypes['CartConnection']>, ParentType, ContextType, Partial<CustomerCartsArgs>>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, Partial<CustomerOrdersArgs>>;
+  spendBudgets?: Resolver<Maybe<Array<ResolversTypes['SpendBudget']>>, ParentType, ContextType>;
 };
 
 export type CartResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Cart'] = ResolversParentTypes['Cart'], FederationReferenceType extends FederationReferenceTypes['Cart'] = FederationReferenceTypes['Cart']> = {
@@ -985,6 +1229,8 @@ export type CartLineResolvers<ContextType = CartContext, ParentType extends Reso
   oneOffPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   deposit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   available?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  recurringPriceWithTax?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  oneOffPriceWithTax?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 };
 
 export type CartTotalsResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartTotals'] = ResolversParentTypes['CartTotals']> = {
@@ -997,6 +1243,10 @@ export type CartTotalsResolvers<ContextType = CartContext, ParentType extends Re
   recurringDiscounts?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   dueNow?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   monthly?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  subtotalOneOffWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  subtotalRecurringWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  discountsWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  recurringDiscountsWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type OrderResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
@@ -1059,11 +1309,12 @@ export type ProductRankResolvers<ContextType = CartContext, ParentType extends R
 export type QueryResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType, RequireFields<QueryCartArgs, 'id'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
-  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
+  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersArgs>>;
   bestsellers?: Resolver<Array<ResolversTypes['ProductRank']>, ParentType, ContextType, RequireFields<QueryBestsellersArgs, 'first'>>;
-  abandonedCarts?: Resolver<ResolversTypes['CartConnection'], ParentType, ContextType, RequireFields<QueryAbandonedCartsArgs, 'first'>>;
+  abandonedCarts?: Resolver<ResolversTypes['CartConnection'], ParentType, ContextType, Partial<QueryAbandonedCartsArgs>>;
   recoveryKpis?: Resolver<ResolversTypes['RecoveryKpis'], ParentType, ContextType, Partial<QueryRecoveryKpisArgs>>;
   customersHolding?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<QueryCustomersHoldingArgs, 'customerIds' | 'productIds'>>;
+  ordersAwaitingApproval?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersAwaitingApprovalArgs>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -1131,11 +1382,34 @@ export type MutationResolvers<ContextType = CartContext, ParentType extends Reso
   dropLinkRecover?: Resolver<ResolversTypes['DropLinkRecoverPayload'], ParentType, ContextType, RequireFields<MutationDropLinkRecoverArgs, 'input'>>;
   cartAssist?: Resolver<ResolversTypes['CartPayload'], ParentType, ContextType, RequireFields<MutationCartAssistArgs, 'input'>>;
   orderPlaceForSale?: Resolver<ResolversTypes['OrderPayload'], ParentType, ContextType, RequireFields<MutationOrderPlaceForSaleArgs, 'input'>>;
+  cartCheckoutAssisted?: Resolver<ResolversTypes['OrderPayload'], ParentType, ContextType, RequireFields<MutationCartCheckoutAssistedArgs, 'input'>>;
+  spendBudgetSet?: Resolver<ResolversTypes['SpendBudgetPayload'], ParentType, ContextType, RequireFields<MutationSpendBudgetSetArgs, 'input'>>;
+  spendBudgetRemove?: Resolver<ResolversTypes['SpendBudgetPayload'], ParentType, ContextType, RequireFields<MutationSpendBudgetRemoveArgs, 'input'>>;
+  orderApprove?: Resolver<ResolversTypes['OrderPayload'], ParentType, ContextType, RequireFields<MutationOrderApproveArgs, 'input'>>;
+  orderReject?: Resolver<ResolversTypes['OrderPayload'], ParentType, ContextType, RequireFields<MutationOrderRejectArgs, 'input'>>;
 };
 
 export type OrderSourceResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['OrderSource'] = ResolversParentTypes['OrderSource']> = {
   kind?: Resolver<ResolversTypes['OrderSourceKind'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type SpendBudgetResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['SpendBudget'] = ResolversParentTypes['SpendBudget']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['SpendPeriod'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  perOrderLimit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  periodStart?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  periodEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  spent?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type SpendBudgetPayloadResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['SpendBudgetPayload'] = ResolversParentTypes['SpendBudgetPayload']> = {
+  spendBudget?: Resolver<Maybe<ResolversTypes['SpendBudget']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1221,6 +1495,8 @@ export type Resolvers<ContextType = CartContext> = {
   OrderPayload?: OrderPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   OrderSource?: OrderSourceResolvers<ContextType>;
+  SpendBudget?: SpendBudgetResolvers<ContextType>;
+  SpendBudgetPayload?: SpendBudgetPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

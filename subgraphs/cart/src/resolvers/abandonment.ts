@@ -20,7 +20,7 @@ export const abandonmentResolvers: CartResolvers = {
   Query: {
     abandonedCarts: async (_, args, ctx) => {
       const page = parsePage(args, 'NEWEST', 1);
-      const rows = await abandonedCarts(ctx.em, ctx.principal, page.limit + 1, page.after ? String(page.after[0]) : null);
+      const rows = await abandonedCarts(ctx.em, ctx.principal, page);
       return toConnection(rows, page, 'NEWEST', (c) => [c.id]);
     },
     recoveryKpis: (_, args, ctx) => {

@@ -1,5 +1,5 @@
 import type { AppliedDiscount, TotalsData } from '@dcrm/kit';
-import { money } from '@dcrm/kit';
+import { amountWithTax, money, taxInclusiveTotals } from '@dcrm/kit';
 import type { CartDiscount } from '../clients/promotions.js';
 import { findCart } from '../domain/access.js';
 import { cartTotals, priceLines, sold } from '../domain/pricing.js';
@@ -8,6 +8,7 @@ import type { CartResolvers } from './context.js';
 /** Totals as GraphQL Money objects. */
 export function totalsView(t: TotalsData) {
   const m = (amount: string) => money(amount, t.currencyCode);
+  const withTax = taxInclusiveTotals(t);
   return {
     subtotalOneOff: m(t.subtotalOneOff),
     subtotalRecurring: m(t.subtotalRecurring),
@@ -18,6 +19,10 @@ export function totalsView(t: TotalsData) {
     recurringDiscounts: m(t.recurringDiscounts ?? '0.00'),
     dueNow: m(t.dueNow),
     monthly: m(t.monthly),
+    subtotalOneOffWithTax: m(withTax.subtotalOneOffWithTax),
+    subtotalRecurringWithTax: m(withTax.subtotalRecurringWithTax),
+    discountsWithTax: m(withTax.discountsWithTax),
+    recurringDiscountsWithTax: m(withTax.recurringDiscountsWithTax),
   };
 }
 
@@ -57,6 +62,14 @@ export const cartResolvers: CartResolvers = {
     oneOffPrice: async (l, _, ctx) => {
       const p = await ctx.loaders.catalog.load(l.productId);
       return p?.oneOff ? money(p.oneOff, l.currencyCode) : null;
+    },
+    recurringPriceWithTax: async (l, _, ctx) => {
+      const p = await ctx.loaders.catalog.load(l.productId);
+      return p?.recurring ? money(amountWithTax(p.recurring, l.currencyCode, p.taxCategory), l.currencyCode) : null;
+    },
+    oneOffPriceWithTax: async (l, _, ctx) => {
+      const p = await ctx.loaders.catalog.load(l.productId);
+      return p?.oneOff ? money(amountWithTax(p.oneOff, l.currencyCode, p.taxCategory), l.currencyCode) : null;
     },
     deposit: async (l, _, ctx) => {
       const p = await ctx.loaders.catalog.load(l.productId);

@@ -6,6 +6,7 @@ import type { CartResolvers } from './context.js';
 import { mutationResolvers } from './mutations.js';
 import { orderResolvers } from './order.js';
 import { saleOrderResolvers } from './sale-order.js';
+import { spendControlResolvers } from './spend-control.js';
 
 export const resolvers: CartResolvers = mergeResolvers(
   cartResolvers,
@@ -14,4 +15,5 @@ export const resolvers: CartResolvers = mergeResolvers(
   abandonmentResolvers,
   audienceResolvers,
   saleOrderResolvers,
+  spendControlResolvers,
 );

@@ -1,5 +1,6 @@
 import { payload, type Result } from '@dcrm/kit';
 import { storefrontCurrency } from '../clients/storefront.js';
+import { cartCheckoutAssisted } from '../domain/assisted-checkout.js';
 import {
   type Created,
   cartAttachCustomer,
@@ -38,6 +39,7 @@ export const mutationResolvers: CartResolvers = {
     cartPromoCodeApply: async (_, { input }, ctx) => cartPayload(await cartPromoCodeApply(priced(ctx), input.cart, input.code)),
     cartPromoCodeRemove: async (_, { input }, ctx) => cartPayload(await cartPromoCodeRemove(priced(ctx), input.cart, input.code)),
     cartCheckout: async (_, { input }, ctx) => payload('order', await cartCheckout(priced(ctx), input.cart, input.idempotencyKey)),
+    cartCheckoutAssisted: async (_, { input }, ctx) => payload('order', await cartCheckoutAssisted(priced(ctx), input)),
     orderStatusUpdate: async (_, { input }, ctx) => payload('order', await orderStatusUpdate(ctx.em, ctx.principal, input)),
   },
 };

@@ -1,14 +1,13 @@
-import { actingStorefront, isUuid, money, notFound, type PageArgs, parsePage, toConnection } from '@dcrm/kit';
+import { actingStorefront, isUuid, money, notFound, type PageArgs, pageSize, parsePage, toConnection } from '@dcrm/kit';
 import { customerCarts } from '../domain/access.js';
 import { findOrder, listOrders } from '../domain/orders.js';
-import { bestsellers } from '../entities/index.js';
+import { bestsellers, cartKey } from '../entities/index.js';
 import { discountsView, totalsView } from './cart.js';
 import type { CartContext, CartResolvers } from './context.js';
 
 async function ordersPage(ctx: CartContext, args: PageArgs, customerId?: string) {
   const page = parsePage(args, 'NEWEST', 1);
-  const after = page.after ? String(page.after[0]) : null;
-  const rows = await listOrders(ctx.em, ctx.principal, { customerId, after, limit: page.limit + 1 });
+  const rows = await listOrders(ctx.em, ctx.principal, customerId, page);
   return toConnection(rows, page, 'NEWEST', (o) => [o.id]);
 }
 
@@ -21,9 +20,10 @@ export const orderResolvers: CartResolvers = {
     },
     orders: (_, args, ctx) => ordersPage(ctx, args),
     bestsellers: async (_, { first }, ctx) => {
+      const limit = pageSize(first, 10, 'first');
       const storefrontId = actingStorefront(ctx.principal);
       if (!storefrontId) return [];
-      const rows = await bestsellers(ctx.em, storefrontId, Math.min(Math.max(first ?? 10, 0), 100));
+      const rows = await bestsellers(ctx.em, storefrontId, limit);
       return rows.map((r) => ({ product: { __typename: 'Product', id: r.productId }, unitsSold: r.units }));
     },
   },
@@ -44,7 +44,10 @@ export const orderResolvers: CartResolvers = {
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
     // Reached through the customer subgraph's rules; a customer principal still only ever gets their own.
-    carts: (c, _, ctx) => customerCarts(ctx.em, ctx.principal, c.id),
+    carts: async (c, args, ctx) => {
+      const page = parsePage(args, 'RECENT', 2);
+      return toConnection(await customerCarts(ctx.em, ctx.principal, c.id, page), page, 'RECENT', cartKey);
+    },
     orders: (c, args, ctx) => ordersPage(ctx, args, c.id),
   },
 };

@@ -1,7 +1,8 @@
-import { type Connection, type Page, type PageArgs, parsePage } from '@dcrm/kit';
+import { type Connection, keysetSql, type Page, type PageArgs, parsePage, type SqlKey } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProductKind } from '../entities/index.js';
 import type { ProductView } from '../entities/views.js';
+import { facetCountScope } from './facet-counts.js';
 import { type PriceBand, priceBandSql } from './pricing.js';
 import { parseSearch } from './search-query.js';
 import { assortmentJoin, statusFilter, type Visibility } from './visibility.js';
@@ -46,6 +47,8 @@ const SORTS: Record<ProductSort, { keys: SortKey[]; dir: 'asc' | 'desc' }> = {
   // UUID v7 ids are time-ordered.
   NEWEST: { keys: [id], dir: 'desc' },
 };
+
+const sqlKeys = (sort: ProductSort): SqlKey[] => SORTS[sort].keys.map((k) => ({ ...k, dir: SORTS[sort].dir }));
 
 export const PRODUCT_COLUMNS =
   'p.id, p.slug, p.name, p.kind, p.status, p.description, p.category_id, p.attributes, p.images, p.created_at, p.updated_at';
@@ -99,19 +102,23 @@ function searchMatch(l: Listing, params: unknown[]): string {
   return `(p.search @@ q.query or exists (select 1 from "catalog"."translation" t where t.subject = 'product'
     and t.subject_id = p.id and t.locale in (?) and t.field = 'name' and to_tsvector('english', t.value) @@ q.query))`;
 }
+/** The columns facet filters test: a product row (`p`, price `hp`) or a pre-aggregated count row (`f`). */
+type FacetColumns = { kind: string; category: string; band: string };
+const PRODUCT_FACETS: FacetColumns = { kind: 'p.kind', category: 'p.category_id', band: priceBandSql('hp.amount') };
+const COUNT_FACETS: FacetColumns = { kind: 'f.kind', category: 'f.category_id', band: 'f.band' };
 
 /** kind, category, band conditions, in that order; `true` where the filter is not set. */
-function facetConditions(l: Listing, params: unknown[]): [string, string, string] {
+function facetConditions(l: Listing, params: unknown[], columns: FacetColumns = PRODUCT_FACETS): [string, string, string] {
   const { kinds, categoryIds, priceBands } = l.filter;
   let kind = 'true';
   if (kinds?.length) {
-    kind = 'p.kind in (?)';
+    kind = `${columns.kind} in (?)`;
     params.push(kinds);
   }
-  const category = categoryIds?.length ? 'p.category_id in (select id from cats)' : 'true';
+  const category = categoryIds?.length ? `${columns.category} in (select id from cats)` : 'true';
   let band = 'true';
   if (priceBands?.length) {
-    band = `(${priceBandSql('hp.amount')}) in (?)`;
+    band = `(${columns.band}) in (?)`;
     params.push(priceBands);
   }
   return [kind, category, band];
@@ -128,40 +135,45 @@ function withCategories(l: Listing, params: unknown[]): string {
 export function pageSql(l: Listing, page: Page): Sql {
   const params: unknown[] = [];
   const head = withCategories(l, params);
-  const sort = SORTS[l.sort];
-  const keys = sort.keys.map((k, i) => `${k.expr} as k${i}`).join(', ');
+  const keys = SORTS[l.sort].keys.map((k, i) => `${k.expr} as k${i}`).join(', ');
   const { from, where } = scope(l, params, true);
-  if (page.after) {
-    const op = sort.dir === 'asc' ? '>' : '<';
-    const tuple = sort.keys.map((k) => `cast(? as ${k.cast})`).join(', ');
-    where.push(`(${sort.keys.map((k) => k.expr).join(', ')}) ${op} (${tuple})`);
-    params.push(...page.after);
-  }
-  const order = sort.keys.map((k) => `${k.expr} ${sort.dir}`).join(', ');
+  const keyset = keysetSql(sqlKeys(l.sort), page, params);
+  where.push(...keyset.conditions);
+  const order = keyset.orderBy;
   params.push(page.limit + 1);
   return { sql: `${head}select ${PRODUCT_COLUMNS}, ${keys} ${from} where ${where.join(' and ')} order by ${order} limit ?`, params };
 }
 
-/** One statement: each facet counts the matches of every filter but its own (disjunctive facets), plus the total. */
+/**
+ * One statement: each facet counts the matches of every filter but its own (disjunctive facets), plus the total.
+ * Without a text query the filters are all facets, so the counts are sums over the pre-aggregated rows
+ * (facet-counts.ts): a few hundred rows, not every product in scope. With one, the matches are counted
+ * (the GIN index finds them; the work grows with the matches, not the catalogue).
+ */
 export function facetsSql(l: Listing): Sql {
   const headParams: unknown[] = [];
   const head = withCategories(l, headParams);
   // The facet conditions sit in the select list, so their parameters precede FROM's.
   const conditionParams: unknown[] = [];
-  const [kind, category, band] = facetConditions(l, conditionParams);
+  const [kind, category, band] = facetConditions(l, conditionParams, l.tsquery ? PRODUCT_FACETS : COUNT_FACETS);
   const scopeParams: unknown[] = [];
-  const { from, where } = scope(l, scopeParams, false);
-  const base = `base as (select p.kind, p.category_id, ${priceBandSql('hp.amount')} as band,
-    ${kind} as k_ok, ${category} as c_ok, ${band} as b_ok ${from} where ${where.join(' and ')})`;
-  const sql = `${head ? `${head.trimEnd()}, ` : 'with '}${base}
-    select 'kind' as facet, kind as value, count(*)::int as count from base where c_ok and b_ok group by kind
-    union all select 'category', category_id::text, count(*)::int from base where k_ok and b_ok and category_id is not null group by category_id
-    union all select 'band', band, count(*)::int from base where k_ok and c_ok and band is not null group by band
-    union all select 'total', null, count(*)::int from base where k_ok and c_ok and b_ok`;
+  const flags = `${kind} as k_ok, ${category} as c_ok, ${band} as b_ok`;
+  let base: string;
+  if (l.tsquery) {
+    const { from, where } = scope(l, scopeParams, false);
+    base = `select p.kind, p.category_id, ${PRODUCT_FACETS.band} as band, 1 as n, ${flags} ${from} where ${where.join(' and ')}`;
+  } else {
+    base = `select f.kind, f.category_id, f.band, f.count as n, ${flags} ${facetCountScope(l.visibility, scopeParams)}`;
+  }
+  const sql = `${head ? `${head.trimEnd()}, ` : 'with '}base as (${base})
+    select 'kind' as facet, kind as value, sum(n)::int as count from base where c_ok and b_ok group by kind having sum(n) > 0
+    union all select 'category', category_id::text, sum(n)::int from base where k_ok and b_ok and category_id is not null group by category_id having sum(n) > 0
+    union all select 'band', band, sum(n)::int from base where k_ok and c_ok and band is not null group by band having sum(n) > 0
+    union all select 'total', null, coalesce(sum(n), 0)::int from base where k_ok and c_ok and b_ok`;
   return { sql, params: [...headParams, ...conditionParams, ...scopeParams] };
 }
 
-/** The page's product rows: `limit + 1` of them, the extra one telling whether there is a next page. */
+/** The page's product rows: `limit + 1` of them in travel order, the extra one telling whether there is more. */
 export async function pageRows(em: EntityManager, l: Listing, page: Page): Promise<Record<string, unknown>[]> {
   const { sql, params } = pageSql(l, page);
   return em.execute(sql, params);

@@ -12,6 +12,8 @@ export const Storefront = defineEntity({
     name: p.string(),
     currencyCode: p.string().length(3),
     locale: p.string(),
+    /** IANA time zone of the brand's calendar, e.g. Europe/Dublin (spend budgets' periods). */
+    timeZone: p.string().default('UTC'),
     theme: p.json<ThemeData>(),
     /** Canonical browser origins (`scheme://host[:port]`) its web apps may call the API from. */
     allowedOrigins: p.array().default([]),

@@ -45,6 +45,14 @@ export type Storefront = {
    * storefront's credentials (CORS). Set with `storefrontOriginsSet`.
    */
   allowedOrigins?: Maybe<Array<Scalars['String']['output']>>;
+  /**
+   * How prices are shown to this caller: INCLUDING_TAX for shoppers, consumer accounts, staff and
+   * partners; EXCLUDING_TAX for a signed-in business account (segments `smb`, `enterprise`). Every
+   * `displayAmount` follows it; both forms are always available.
+   */
+  taxDisplay: TaxDisplay;
+  /** IANA time zone of the brand's calendar, e.g. Europe/Dublin: spend budgets' months, quarters and years turn over at its local midnight. */
+  timeZone: Scalars['String']['output'];
 };
 
 /** One storefront's allowed browser origins, for the router's CORS answers. */
@@ -169,6 +177,17 @@ export type Price = {
   deposit?: Maybe<Money>;
   taxCategory: TaxCategory;
   priceList: PriceList;
+  /**
+   * Per unit, with the storefront's tax for the price's tax category (VAT of the storefront currency's
+   * country), rounded half-up to the cent: what the cart charges for it before discounts.
+   */
+  amountWithTax: Money;
+  /** Per unit, without tax: the same amount as `amount`. */
+  amountWithoutTax: Money;
+  /** The tax rate applied in `amountWithTax`, in percent (e.g. 23 for 23%). */
+  taxRate: Scalars['Float']['output'];
+  /** The form this caller should be shown: `amountWithTax`, or `amountWithoutTax` when `Storefront.taxDisplay` is EXCLUDING_TAX. */
+  displayAmount: Money;
 };
 
 /** Who a price list applies to, most specific first. */
@@ -307,8 +326,8 @@ export type Query = {
   __typename?: 'Query';
   /** The storefront the request is scoped to. */
   storefront?: Maybe<Storefront>;
-  /** Categories holding products of the current storefront, as a flat list ordered for tree rendering (use `parent`). */
-  categories: Array<Category>;
+  /** Categories holding products of the current storefront, as a flat list ordered for tree rendering (use `parent`), page by page. */
+  categories: CategoryConnection;
   category?: Maybe<Category>;
   /** A product of the current storefront by id or slug (exactly one). NOT_FOUND when it is not in the assortment. */
   product?: Maybe<Product>;
@@ -325,10 +344,22 @@ export type Query = {
   priceLists: Array<PriceList>;
   /** Router only: every storefront that lists browser origins, with them. */
   storefrontOrigins: Array<StorefrontOrigins>;
-  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  /**
+   * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
+   * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
+   * or `last` from the oldest (returned oldest first).
+   */
   _auditRecords: Array<AuditRecord>;
   /** Customer subgraph only: validates rows of one of this subgraph's bulk actions for the signed storefront. */
   _bulkValidate: Array<BulkRowCheck>;
+};
+
+
+export type QueryCategoriesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -347,6 +378,8 @@ export type QueryProductArgs = {
 export type QueryProductsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   query?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProductFilter>;
   sort?: InputMaybe<ProductSort>;
@@ -371,7 +404,9 @@ export type Query_AuditRecordsArgs = {
   entityId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
+  before?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -611,6 +646,33 @@ export type AssortmentPayload = {
   /** Products now in the assortment, after the change. */
   productCount?: Maybe<Scalars['Int']['output']>;
   userErrors: Array<UserError>;
+};
+
+/** Whether the amounts a buyer is shown include tax. */
+export type TaxDisplay =
+  /** With the storefront's tax: shoppers and consumer accounts (what their cart charges). */
+  | 'INCLUDING_TAX'
+  /** Without tax: business accounts (segments `smb` and `enterprise`), who reclaim VAT. */
+  | 'EXCLUDING_TAX';
+
+/** A page of categories (Relay cursor connection). */
+export type CategoryConnection = {
+  __typename?: 'CategoryConnection';
+  /** The page's categories, each with its cursor. */
+  edges: Array<CategoryEdge>;
+  /** The page's categories, without cursors. */
+  nodes: Array<Category>;
+  /** Where the page sits: cursors of its ends and whether there is more either way. */
+  pageInfo: PageInfo;
+};
+
+/** One of categories and its cursor. */
+export type CategoryEdge = {
+  __typename?: 'CategoryEdge';
+  /** Pass as `after` or `before` to page on from here. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Category;
 };
 
 /** Set a product's texts in one locale; a field left out stays as it is, an empty string removes it. */
@@ -965,10 +1027,10 @@ export type ResolversTypes = {
   BillingInterval: BillingInterval;
   TaxCategory: TaxCategory;
   Price: ResolverTypeWrapper<PriceView>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   PriceListScope: PriceListScope;
   PriceList: ResolverTypeWrapper<PriceListView>;
   Store: ResolverTypeWrapper<StoreView>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   StoreAddress: ResolverTypeWrapper<StoreAddress>;
   ProductFilter: ProductFilter;
   ProductSort: ProductSort;
@@ -1000,6 +1062,9 @@ export type ResolversTypes = {
   CategoryPayload: ResolverTypeWrapper<Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversTypes['Category']> }>;
   StorefrontPayload: ResolverTypeWrapper<Omit<StorefrontPayload, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
   AssortmentPayload: ResolverTypeWrapper<Omit<AssortmentPayload, 'storefront'> & { storefront?: Maybe<ResolversTypes['Storefront']> }>;
+  TaxDisplay: TaxDisplay;
+  CategoryConnection: ResolverTypeWrapper<Omit<CategoryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CategoryEdge']>, nodes: Array<ResolversTypes['Category']> }>;
+  CategoryEdge: ResolverTypeWrapper<Omit<CategoryEdge, 'node'> & { node: ResolversTypes['Category'] }>;
   ProductTranslationsSetInput: ProductTranslationsSetInput;
   ProductTranslationsRemoveInput: ProductTranslationsRemoveInput;
   CategoryTranslationsSetInput: CategoryTranslationsSetInput;
@@ -1038,9 +1103,9 @@ export type ResolversParentTypes = {
   ProductAttribute: ProductAttribute;
   Image: Image;
   Price: PriceView;
+  Float: Scalars['Float']['output'];
   PriceList: PriceListView;
   Store: StoreView;
-  Float: Scalars['Float']['output'];
   StoreAddress: StoreAddress;
   ProductFilter: ProductFilter;
   ProductConnection: ProductConnectionView;
@@ -1070,6 +1135,8 @@ export type ResolversParentTypes = {
   CategoryPayload: Omit<CategoryPayload, 'category'> & { category?: Maybe<ResolversParentTypes['Category']> };
   StorefrontPayload: Omit<StorefrontPayload, 'storefront'> & { storefront?: Maybe<ResolversParentTypes['Storefront']> };
   AssortmentPayload: Omit<AssortmentPayload, 'storefront'> & { storefront?: Maybe<ResolversParentTypes['Storefront']> };
+  CategoryConnection: Omit<CategoryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CategoryEdge']>, nodes: Array<ResolversParentTypes['Category']> };
+  CategoryEdge: Omit<CategoryEdge, 'node'> & { node: ResolversParentTypes['Category'] };
   ProductTranslationsSetInput: ProductTranslationsSetInput;
   ProductTranslationsRemoveInput: ProductTranslationsRemoveInput;
   CategoryTranslationsSetInput: CategoryTranslationsSetInput;
@@ -1146,6 +1213,8 @@ export type StorefrontResolvers<ContextType = CatalogContext, ParentType extends
   currencyCode?: Resolver<ResolversTypes['CurrencyCode'], ParentType, ContextType>;
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   allowedOrigins?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  taxDisplay?: Resolver<ResolversTypes['TaxDisplay'], ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type StorefrontOriginsResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['StorefrontOrigins'] = ResolversParentTypes['StorefrontOrigins']> = {
@@ -1213,6 +1282,10 @@ export type PriceResolvers<ContextType = CatalogContext, ParentType extends Reso
   deposit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   taxCategory?: Resolver<ResolversTypes['TaxCategory'], ParentType, ContextType>;
   priceList?: Resolver<ResolversTypes['PriceList'], ParentType, ContextType>;
+  amountWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amountWithoutTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  taxRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  displayAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type PriceListResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['PriceList'] = ResolversParentTypes['PriceList']> = {
@@ -1292,10 +1365,10 @@ export type ComparisonRowResolvers<ContextType = CatalogContext, ParentType exte
 
 export type QueryResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
-  categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
+  categories?: Resolver<ResolversTypes['CategoryConnection'], ParentType, ContextType, Partial<QueryCategoriesArgs>>;
   category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType, Partial<QueryCategoryArgs>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, Partial<QueryProductArgs>>;
-  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<QueryProductsArgs>>;
   compareProducts?: Resolver<ResolversTypes['ProductComparison'], ParentType, ContextType, RequireFields<QueryCompareProductsArgs, 'ids'>>;
   storesNear?: Resolver<Array<ResolversTypes['Store']>, ParentType, ContextType, RequireFields<QueryStoresNearArgs, 'latitude' | 'longitude' | 'radiusKm' | 'first'>>;
   priceLists?: Resolver<Array<ResolversTypes['PriceList']>, ParentType, ContextType>;
@@ -1355,6 +1428,17 @@ export type AssortmentPayloadResolvers<ContextType = CatalogContext, ParentType 
   storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
   productCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type CategoryConnectionResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['CategoryConnection'] = ResolversParentTypes['CategoryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['CategoryEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type CategoryEdgeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['CategoryEdge'] = ResolversParentTypes['CategoryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Category'], ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1478,6 +1562,8 @@ export type Resolvers<ContextType = CatalogContext> = {
   CategoryPayload?: CategoryPayloadResolvers<ContextType>;
   StorefrontPayload?: StorefrontPayloadResolvers<ContextType>;
   AssortmentPayload?: AssortmentPayloadResolvers<ContextType>;
+  CategoryConnection?: CategoryConnectionResolvers<ContextType>;
+  CategoryEdge?: CategoryEdgeResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

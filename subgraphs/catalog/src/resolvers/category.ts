@@ -1,4 +1,4 @@
-import { badInput, notFound, payload } from '@dcrm/kit';
+import { badInput, notFound, pageList, parsePage, payload } from '@dcrm/kit';
 import { categoryCreate } from '../domain/category-write.js';
 import type { CategoryView } from '../entities/views.js';
 import type { CatalogContext, CatalogResolvers } from './context.js';
@@ -30,7 +30,9 @@ function treeOrder(categories: CategoryView[]): CategoryView[] {
 
 export const categoryResolvers: CatalogResolvers = {
   Query: {
-    categories: async (_, __, ctx) => treeOrder(await visibleCategories(ctx)),
+    // The taxonomy is small and the request loads it whole: paged in memory, in tree order.
+    categories: async (_, args, ctx) =>
+      pageList(treeOrder(await visibleCategories(ctx)), parsePage(args, 'TREE', 1), 'TREE', (c) => [c.id]),
     category: async (_, args, ctx) => {
       if ((args.id == null) === (args.slug == null)) throw badInput('Give exactly one of id or slug');
       const found = (await visibleCategories(ctx)).find((c) => (args.id ? c.id === args.id : c.slug === args.slug));

@@ -1,4 +1,4 @@
-import { badInput, isUuid, money, notFound } from '@dcrm/kit';
+import { amountWithTax, badInput, isUuid, money, notFound, type TaxCategory, taxDisplayFor, taxRate } from '@dcrm/kit';
 import { headline, scopeOf } from '../domain/pricing.js';
 import type { ProductView } from '../entities/views.js';
 import type { CatalogResolvers } from './context.js';
@@ -27,6 +27,15 @@ export const productResolvers: CatalogResolvers = {
   },
   Price: {
     amount: (p) => money(p.amount, p.currencyCode),
+    amountWithoutTax: (p) => money(p.amount, p.currencyCode),
+    amountWithTax: (p) => money(amountWithTax(p.amount, p.currencyCode, p.taxCategory as TaxCategory), p.currencyCode),
+    taxRate: (p) => taxRate(p.currencyCode, p.taxCategory as TaxCategory),
+    // Both forms come from the row and the storefront's rules: no query.
+    displayAmount: (p, _, ctx) =>
+      money(
+        taxDisplayFor(ctx.principal) === 'EXCLUDING_TAX' ? p.amount : amountWithTax(p.amount, p.currencyCode, p.taxCategory as TaxCategory),
+        p.currencyCode,
+      ),
     deposit: (p) => (p.deposit == null ? null : money(p.deposit, p.currencyCode)),
     priceList: (p) => ({
       id: p.priceListId,

@@ -1,3 +1,4 @@
+import { taxDisplayFor } from '@dcrm/kit';
 import type { CatalogResolvers } from './context.js';
 
 export const storefrontResolvers: CatalogResolvers = {
@@ -6,5 +7,6 @@ export const storefrontResolvers: CatalogResolvers = {
   },
   Storefront: {
     __resolveReference: (ref, ctx) => ctx.loaders.storefront.load(ref.id),
+    taxDisplay: (_, __, ctx) => taxDisplayFor(ctx.principal),
   },
 };

@@ -23,6 +23,8 @@ export type SeedStorefront = {
   name: string;
   currencyCode: string;
   locale: string;
+  /** IANA zone of the brand's calendar (spend budgets' periods). */
+  timeZone: string;
   theme: SeedTheme;
 };
 
@@ -78,6 +80,7 @@ export const STOREFRONTS: SeedStorefront[] = [
     name: 'Volt Mobile',
     currencyCode: 'EUR',
     locale: 'en-IE',
+    timeZone: 'Europe/Dublin',
     theme: {
       primaryColor: '#0b0f1a',
       secondaryColor: '#1e2a44',
@@ -92,6 +95,7 @@ export const STOREFRONTS: SeedStorefront[] = [
     name: 'Nimbus Home',
     currencyCode: 'GBP',
     locale: 'en-GB',
+    timeZone: 'Europe/London',
     theme: {
       primaryColor: '#5b8def',
       secondaryColor: '#f4f7fc',

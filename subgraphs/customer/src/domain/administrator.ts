@@ -11,6 +11,8 @@ export const STAFF_SCOPES = [
   'apikey:manage',
   'audit:read',
   'bulk:manage',
+  // Assisted sales: check out a customer's cart on their behalf (cartCheckoutAssisted).
+  'cart:assist',
   'catalog:read',
   'catalog:write',
   'contract:approve',

@@ -1,4 +1,23 @@
-import { API_KEY_CHANGED, API_KEY_REVOKED, Checks, fail, ok, type Principal, type Result, randomToken, sha256Hex } from '@dcrm/kit';
+import {
+  API_KEY_CHANGED,
+  API_KEY_REVOKED,
+  Checks,
+  type Connection,
+  cursorDate,
+  cursorId,
+  fail,
+  keysetOrderBy,
+  keysetWhere,
+  type OrmKey,
+  ok,
+  type PageArgs,
+  type Principal,
+  parsePage,
+  type Result,
+  randomToken,
+  sha256Hex,
+  toConnection,
+} from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey, type IApiKey } from '../entities/index.js';
@@ -18,7 +37,7 @@ export type ApiKeyGrant = {
 export type CreatedKey = { apiKey: IApiKey; secret: string };
 
 /** What a private key may be granted; partners may grant their keys only the partner-safe ones. */
-export const PRIVATE_KEY_SCOPES = ['customer:lookup', 'customer:read', 'interaction:write', 'nps:read', 'ticket:create'];
+export const PRIVATE_KEY_SCOPES = ['customer:lookup', 'customer:read', 'events:write', 'interaction:write', 'nps:read', 'ticket:create'];
 const PARTNER_KEY_SCOPES = ['customer:read', 'interaction:write'];
 
 const newSecret = (kind: KeyKind) => randomToken(kind === 'PUBLIC' ? 'dcrm_pk' : 'dcrm_sk');
@@ -60,8 +79,24 @@ const budgetColumns = (budget: CostBudget | null | undefined) => ({
   costRestoreRate: budget?.restoreRate ?? null,
 });
 
-export const listApiKeys = (em: EntityManager, principal: Principal) =>
-  em.find(ApiKey, managed(principal), { orderBy: { createdAt: 'desc' } });
+const NEWEST: OrmKey[] = [
+  { field: 'createdAt', dir: 'desc', parse: cursorDate },
+  { field: 'id', dir: 'desc', parse: cursorId },
+];
+
+/** One page of the keys the principal manages, newest first. */
+export async function listApiKeys(em: EntityManager, principal: Principal, args: PageArgs): Promise<Connection<IApiKey>> {
+  const page = parsePage(args, 'NEWEST', 2);
+  const rows = await em.find(
+    ApiKey,
+    { $and: [managed(principal), keysetWhere(NEWEST, page) as FilterQuery<IApiKey>] },
+    {
+      orderBy: keysetOrderBy(NEWEST, page),
+      limit: page.limit + 1,
+    },
+  );
+  return toConnection(rows, page, 'NEWEST', (k) => [k.createdAt.toISOString(), k.id]);
+}
 
 export type ApiKeyCreateInput = { kind: KeyKind; name: string; scopes?: string[] | null; costBudget?: CostBudget | null };
 

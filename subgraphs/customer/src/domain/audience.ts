@@ -1,4 +1,4 @@
-import { Checks, newId, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, newId, ok, type Principal, pageSize, type Result } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /** A campaign's audience rules as the promotion subgraph sends them: every non-empty rule must hold; values within one are alternatives. */
@@ -27,9 +27,27 @@ const list = (values: string[] | null | undefined) => JSON.stringify(values ?? [
 const consented = (channel: string) =>
   `exists (select 1 from jsonb_array_elements(c.consents) e where e->>'channel' = '${channel}' and (e->>'granted')::boolean)`;
 
+const AUDIENCE_RULES = ['segments', 'categories', 'lifecycleStages', 'customerTypes', 'countries', 'regions'] as const;
+
 /**
- * One keyset page (by id) of the ACTIVE accounts of the caller's storefront matching the rules. Rule
- * values travel as JSON arrays (one parameter each), so the statement text is the same for every page.
+ * The audience predicate over `customer c` and its parameters: ACTIVE accounts of the storefront
+ * matching every non-empty rule. Rule values travel as JSON arrays (one parameter each), so the
+ * statement text is the same for every page.
+ */
+function audienceWhere(storefrontId: string, rules: AudienceFilter): { where: string; params: unknown[] } {
+  const any = (column: string) => `(jsonb_array_length(?::jsonb) = 0 or ${column} in (select jsonb_array_elements_text(?::jsonb)))`;
+  const address = (predicate: string) =>
+    `(jsonb_array_length(?::jsonb) = 0 or exists (select 1 from "customer"."address" a where a.customer_id = c.id and ${predicate} in (select lower(jsonb_array_elements_text(?::jsonb)))))`;
+  return {
+    where: `c.storefront_id = ? and c.status = 'ACTIVE'
+       and ${any('c.segment')} and ${any('c.category')} and ${any('c.lifecycle_stage')} and ${any('c.type')}
+       and ${address('lower(a.country)')} and ${address('lower(a.city)')}`,
+    params: [storefrontId, ...AUDIENCE_RULES.flatMap((k) => [list(rules[k]), list(rules[k])])],
+  };
+}
+
+/**
+ * One keyset page (by id) of the ACTIVE accounts of the caller's storefront matching the rules, after `after`.
  */
 export async function customerAudience(
   em: EntityManager,
@@ -38,28 +56,16 @@ export async function customerAudience(
   after: string | null,
   first: number,
 ): Promise<AudienceMember[]> {
+  const limit = pageSize(first, MAX_AUDIENCE_PAGE, 'first', MAX_AUDIENCE_PAGE);
   // A service call without a brand must not read every brand's accounts.
   if (!principal.storefrontId) return [];
-  const limit = Math.min(Math.max(Math.trunc(first), 0), MAX_AUDIENCE_PAGE);
-  const any = (column: string) => `(jsonb_array_length(?::jsonb) = 0 or ${column} in (select jsonb_array_elements_text(?::jsonb)))`;
-  const address = (predicate: string) =>
-    `(jsonb_array_length(?::jsonb) = 0 or exists (select 1 from "customer"."address" a where a.customer_id = c.id and ${predicate} in (select lower(jsonb_array_elements_text(?::jsonb)))))`;
+  const { where, params } = audienceWhere(principal.storefrontId, rules);
   const rows = (await em.execute(
     `select c.id, c.name, c.segment, c.partner_id, ${consented('EMAIL')} as email_consent, ${consented('SMS')} as sms_consent
      from "customer"."customer" c
-     where c.storefront_id = ? and c.status = 'ACTIVE' and c.id > coalesce(?::uuid, '00000000-0000-0000-0000-000000000000')
-       and ${any('c.segment')} and ${any('c.category')} and ${any('c.lifecycle_stage')} and ${any('c.type')}
-       and ${address('lower(a.country)')} and ${address('lower(a.city)')}
+     where ${where} and c.id > coalesce(?::uuid, '00000000-0000-0000-0000-000000000000')
      order by c.id limit ?`,
-    [
-      principal.storefrontId,
-      after,
-      ...[rules.segments, rules.categories, rules.lifecycleStages, rules.customerTypes, rules.countries, rules.regions].flatMap((v) => [
-        list(v),
-        list(v),
-      ]),
-      limit,
-    ],
+    [...params, after, limit],
   )) as { id: string; name: string; segment: string; partner_id: string | null; email_consent: boolean; sms_consent: boolean }[];
   return rows.map((r) => ({
     id: r.id,
@@ -69,6 +75,33 @@ export async function customerAudience(
     emailConsent: r.email_consent,
     smsConsent: r.sms_consent,
   }));
+}
+
+export const MAX_RANGE_SIZE = 10_000;
+export const MAX_RANGES = 2_000;
+
+/**
+ * The audience after `after` cut into consecutive id ranges of `size` accounts (the last may be shorter; larger
+ * ranges when `size` would make more than MAX_RANGES): the last id of each, in one index-ordered pass.
+ * Launch jobs queue one chunk job per range.
+ */
+export async function customerAudienceRanges(
+  em: EntityManager,
+  principal: Principal,
+  rules: AudienceFilter,
+  after: string | null,
+  size: number,
+): Promise<string[]> {
+  if (!principal.storefrontId) return [];
+  const step = Math.min(Math.max(Math.trunc(size), 1), MAX_RANGE_SIZE);
+  const { where, params } = audienceWhere(principal.storefrontId, rules);
+  const rows = (await em.execute(
+    `select id from (select c.id, row_number() over (order by c.id) as n, count(*) over () as total
+       from "customer"."customer" c where ${where} and c.id > coalesce(?::uuid, '00000000-0000-0000-0000-000000000000')) ranked
+     where n % greatest(?, ceil(total / ?::numeric)::bigint) = 0 or n = total order by id`,
+    [...params, after, step, MAX_RANGES],
+  )) as { id: string }[];
+  return rows.map((r) => r.id);
 }
 
 export type MessageItem = { customerId: string; title: string; body: string; dedupeKey?: string | null };

@@ -1,4 +1,18 @@
-import { badInput, isUuid, notFound, type PageArgs, type Principal, parsePage, segmentsOf, toConnection } from '@dcrm/kit';
+import {
+  badInput,
+  cursorDate,
+  cursorId,
+  isUuid,
+  keysetOrderBy,
+  keysetWhere,
+  notFound,
+  type OrmKey,
+  type PageArgs,
+  type Principal,
+  parsePage,
+  segmentsOf,
+  toConnection,
+} from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type INpsResponse, NpsResponse, NpsSurvey } from '../entities/index.js';
 import type { NpsSummary } from './nps.js';
@@ -25,21 +39,20 @@ export function activeSurvey(em: EntityManager, principal: Principal) {
   return em.findOne(NpsSurvey, { storefrontId: principal.storefrontId, active: true }, { orderBy: { createdAt: 'desc', id: 'desc' } });
 }
 
+const byTime = (field: string): OrmKey[] => [
+  { field, dir: 'desc', parse: cursorDate },
+  { field: 'id', dir: 'desc', parse: cursorId },
+];
+const BY_CREATED = byTime('createdAt');
+const BY_RESPONDED = byTime('respondedAt');
+
 /** The acting storefront's surveys, newest first. */
 export async function surveysPage(em: EntityManager, principal: Principal, args: PageArgs) {
   const page = parsePage(args, 'NEWEST', 2);
-  const after = page.after
-    ? {
-        $or: [
-          { createdAt: { $lt: afterDate(page.after[0]) } },
-          { createdAt: afterDate(page.after[0]), id: { $lt: page.after[1] as string } },
-        ],
-      }
-    : {};
   const rows = await em.find(
     NpsSurvey,
-    { storefrontId: principal.storefrontId as string, ...after },
-    { orderBy: { createdAt: 'desc', id: 'desc' }, limit: page.limit + 1 },
+    { storefrontId: principal.storefrontId as string, ...keysetWhere(BY_CREATED, page) },
+    { orderBy: keysetOrderBy(BY_CREATED, page), limit: page.limit + 1 },
   );
   return toConnection(rows, page, 'NEWEST', (s) => [s.createdAt.toISOString(), s.id]);
 }
@@ -67,14 +80,6 @@ export async function responsesPage(em: EntityManager, principal: Principal, fil
   const segments = npsSegments(principal, filter.segment);
   if (segments && segments.length === 0) return toConnection<INpsResponse>([], page, 'RESPONDED', () => []);
   const respondedAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
-  const after = page.after
-    ? {
-        $or: [
-          { respondedAt: { $lt: afterDate(page.after[0]) } },
-          { respondedAt: afterDate(page.after[0]), id: { $lt: page.after[1] as string } },
-        ],
-      }
-    : {};
   const rows = await em.find(
     NpsResponse,
     {
@@ -82,17 +87,11 @@ export async function responsesPage(em: EntityManager, principal: Principal, fil
       ...(survey ? { survey } : {}),
       ...(segments ? { segment: { $in: segments } } : {}),
       ...(filter.from || filter.to ? { respondedAt } : {}),
-      ...after,
+      ...keysetWhere(BY_RESPONDED, page),
     },
-    { orderBy: { respondedAt: 'desc', id: 'desc' }, limit: page.limit + 1 },
+    { orderBy: keysetOrderBy(BY_RESPONDED, page), limit: page.limit + 1 },
   );
   return toConnection(rows, page, 'RESPONDED', (r) => [r.respondedAt.toISOString(), r.id]);
-}
-
-function afterDate(value: unknown): Date {
-  const at = new Date(String(value));
-  if (Number.isNaN(at.getTime())) throw badInput('Malformed cursor', 'after');
-  return at;
 }
 
 export type NpsReport = {

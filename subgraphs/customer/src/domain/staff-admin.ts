@@ -4,9 +4,13 @@ import {
   Checks,
   fail,
   hashPassword,
+  keysetOrderBy,
+  keysetWhere,
   mayActOn,
   normaliseEmail,
+  type OrmKey,
   ok,
+  type Page,
   type Principal,
   passwordProblem,
   type Result,
@@ -236,22 +240,24 @@ export async function accessGroupMembership(
 
 export type StaffFilter = { query?: string | null; active?: boolean | null; managerId?: string | null; accessGroupId?: string | null };
 
+const BY_ID: OrmKey[] = [{ field: 'id', dir: 'asc' }];
+
 /** One page (by id) of the acting brand's staff, filtered. */
 export async function listStaff(
   em: EntityManager,
   principal: Principal,
   filter: StaffFilter | null | undefined,
-  limit: number,
-  after: string | null,
+  page: Page,
 ): Promise<Result<IStaff[]>> {
   const checks = new Checks();
-  checks.uuid(after, ['after']);
+  checks.uuid(page.after?.[0] as string | undefined, ['after']);
+  checks.uuid(page.before?.[0] as string | undefined, ['before']);
   checks.uuid(filter?.managerId, ['filter', 'managerId']);
   checks.uuid(filter?.accessGroupId, ['filter', 'accessGroupId']);
   checks.text(filter?.query, ['filter', 'query'], 120, false);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   const where: Record<string, unknown>[] = [{ storefrontId: actingStorefront(principal) ?? NO_BRAND }];
-  if (after) where.push({ id: { $gt: after } });
+  where.push(keysetWhere(BY_ID, page));
   if (filter?.active != null) where.push({ active: filter.active });
   if (filter?.managerId) where.push({ manager: filter.managerId });
   if (filter?.accessGroupId) where.push({ accessGroups: filter.accessGroupId });
@@ -260,6 +266,6 @@ export async function listStaff(
     const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push({ $or: [{ name: { $ilike: like } }, { email: { $ilike: like } }] });
   }
-  const rows = await em.find(Staff, { $and: where }, { orderBy: { id: 'asc' }, limit: limit + 1 });
+  const rows = await em.find(Staff, { $and: where }, { orderBy: keysetOrderBy(BY_ID, page), limit: page.limit + 1 });
   return ok(rows);
 }

@@ -1,10 +1,9 @@
 import {
-  badInput,
   brandsOf,
   Checks,
   type Connection,
   fail,
-  isUuid,
+  keysetSql,
   ok,
   type PageArgs,
   type Principal,
@@ -48,15 +47,12 @@ export async function staffInbox(
   const where = [scope.sql];
   const params = [...scope.params];
   if (args.unreadOnly) where.push('read_at is null');
-  if (page.after) {
-    if (!isUuid(String(page.after[0]))) throw badInput('Malformed cursor', 'after');
-    where.push('id < ?::uuid');
-    params.push(page.after[0]);
-  }
-  const rows = await em.execute(`select * from "customer"."staff_message" where ${where.join(' and ')} order by id desc limit ?`, [
-    ...params,
-    page.limit + 1,
-  ]);
+  const keyset = keysetSql([{ expr: 'id', dir: 'desc', cast: 'uuid' }], page, params);
+  where.push(...keyset.conditions);
+  const rows = await em.execute(
+    `select * from "customer"."staff_message" where ${where.join(' and ')} order by ${keyset.orderBy} limit ?`,
+    [...params, page.limit + 1],
+  );
   return { ...toConnection(rows.map(view), page, 'NEWEST', (r) => [r.id]), unreadCount: await unreadCount(em, principal) };
 }
 

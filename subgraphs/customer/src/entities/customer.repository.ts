@@ -1,7 +1,9 @@
-import { normaliseEmail, type Page } from '@dcrm/kit';
+import { keysetOrderBy, keysetWhere, normaliseEmail, type OrmKey, type Page } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, type ICustomer } from './customer.entity.js';
+
+const BY_ID: OrmKey[] = [{ field: 'id', dir: 'asc' }];
 
 /** LIKE wildcards a search text may not smuggle in. */
 const literal = (text: string) => text.replace(/[%_\\]/g, '');
@@ -21,8 +23,8 @@ export function customersPage(
     : {};
   return em.find(
     Customer,
-    { $and: [scope, page.after ? { id: { $gt: String(page.after[0]) } } : {}, search] },
-    { orderBy: { id: 'asc' }, limit: page.limit + 1 },
+    { $and: [scope, keysetWhere(BY_ID, page), search] },
+    { orderBy: keysetOrderBy(BY_ID, page), limit: page.limit + 1 },
   );
 }
 

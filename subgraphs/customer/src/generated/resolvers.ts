@@ -89,8 +89,8 @@ export type Customer = {
   storefront?: Maybe<Storefront>;
   partner?: Maybe<Partner>;
   parent?: Maybe<Customer>;
-  /** Direct child accounts (drill-down). */
-  children: Array<Customer>;
+  /** Direct child accounts (drill-down), by id. */
+  children: CustomerConnection;
   /** All descendants (roll-up). */
   descendantCount: Scalars['Int']['output'];
   contacts: Array<Contact>;
@@ -104,8 +104,8 @@ export type Customer = {
   siteMessages: SiteMessageConnection;
   /** Contact history, newest first (the holder sees channel and time; notes and agents are internal). */
   interactions: InteractionConnection;
-  /** Survey answers; the free-text comment is for the respondent and staff only. */
-  npsResponses: Array<NpsResponse>;
+  /** Survey answers, newest first; the free-text comment is for the respondent and staff only. */
+  npsResponses: NpsResponseConnection;
   createdAt: Scalars['DateTime']['output'];
   /** Optimistic-locking version: send it back on updates. */
   version: Scalars['Int']['output'];
@@ -121,10 +121,25 @@ export type Customer = {
  * (business hierarchies) and optionally managed by a partner. Who sees it: the account holder (and a
  * business account's holder: its descendants), staff of its market segment, the partner it belongs to.
  */
+export type CustomerChildrenArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A customer account of one storefront: a person or a business, optionally under a parent account
+ * (business hierarchies) and optionally managed by a partner. Who sees it: the account holder (and a
+ * business account's holder: its descendants), staff of its market segment, the partner it belongs to.
+ */
 export type CustomerSiteMessagesArgs = {
   unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -136,6 +151,21 @@ export type CustomerSiteMessagesArgs = {
 export type CustomerInteractionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A customer account of one storefront: a person or a business, optionally under a parent account
+ * (business hierarchies) and optionally managed by a partner. Who sees it: the account holder (and a
+ * business account's holder: its descendants), staff of its market segment, the partner it belongs to.
+ */
+export type CustomerNpsResponsesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -147,6 +177,8 @@ export type CustomerInteractionsArgs = {
 export type CustomerAuditTrailArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -158,6 +190,8 @@ export type CustomerAuditTrailArgs = {
 export type CustomerNotificationsSentArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Contact = {
@@ -377,13 +411,13 @@ export type Query = {
   customerByIdentity?: Maybe<Customer>;
   /** NPS for the caller's storefront, optionally one segment, over [from, to). */
   npsScore: NpsSummary;
-  /** API keys: staff see their storefront's, partners their own. Prefixes only. */
-  apiKeys: Array<ApiKey>;
+  /** API keys, newest first: staff see their storefront's, partners their own. Prefixes only. */
+  apiKeys: ApiKeyConnection;
   /** The signed-in staff member. */
   staffMe?: Maybe<Staff>;
   /** Router only: resolves an API key to what it grants. */
   apiKeyVerify?: Maybe<ApiKeyGrant>;
-  /** Promotion subgraph only: one keyset page (by id, after `after`) of the storefront's ACTIVE accounts matching a campaign's rules. */
+  /** Promotion subgraph only: one keyset page (by id, after `after`, `first` at most 1000, more refused) of the storefront's ACTIVE accounts matching a campaign's rules. */
   customerAudience: Array<AudienceMember>;
   /**
    * Staff (`audit:read`): every committed change, across subgraphs, to rows of the brands they are
@@ -437,7 +471,19 @@ export type Query = {
    * mobile (E.164) is one of these, at most 250 of each; the caller picks per lead, as `customerByIdentity` would.
    */
   _customersByIdentity: Array<Customer>;
-  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  /**
+   * Promotion subgraph only: cuts the storefront's audience matching a campaign's rules (the accounts after
+   * `after`, when given) into consecutive id ranges of about `size` accounts each (at most 10,000; at most
+   * 2,000 ranges). Each entry is the last id of a range: range i holds the accounts after entry i-1 (or
+   * after `after`) up to and including entry i. Empty when nobody matches. Launch jobs hand one range to
+   * each chunk job.
+   */
+  customerAudienceRanges: Array<Scalars['ID']['output']>;
+  /**
+   * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
+   * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
+   * or `last` from the oldest (returned oldest first).
+   */
   _auditRecords: Array<AuditRecord>;
 };
 
@@ -450,6 +496,8 @@ export type QueryCustomerArgs = {
 export type QueryCustomersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   query?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -464,6 +512,14 @@ export type QueryNpsScoreArgs = {
   segment?: InputMaybe<Scalars['String']['input']>;
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryApiKeysArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -484,6 +540,8 @@ export type QueryAuditTrailArgs = {
   entityId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -491,6 +549,8 @@ export type QueryStaffMembersArgs = {
   filter?: InputMaybe<StaffFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -518,6 +578,8 @@ export type QueryNotificationsSentArgs = {
   filter?: InputMaybe<NotificationSentFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -529,6 +591,8 @@ export type QueryBulkOperationArgs = {
 export type QueryBulkOperationsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<BulkOperationFilter>;
 };
 
@@ -536,6 +600,8 @@ export type QueryBulkOperationsArgs = {
 export type QueryNpsSurveysArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -555,6 +621,8 @@ export type QueryNpsSurveyResponsesArgs = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -582,6 +650,8 @@ export type QueryStaffInboxArgs = {
   unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -591,12 +661,21 @@ export type Query_CustomersByIdentityArgs = {
 };
 
 
+export type QueryCustomerAudienceRangesArgs = {
+  rules: AudienceFilterInput;
+  after?: InputMaybe<Scalars['ID']['input']>;
+  size?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type Query_AuditRecordsArgs = {
   entityType?: InputMaybe<Scalars['String']['input']>;
   entityId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
+  before?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A campaign's audience rules (promotion subgraph only): every non-empty rule must hold; values within a rule are alternatives. */
@@ -1668,6 +1747,8 @@ export type NotificationMessageInput = {
   marketing?: Scalars['Boolean']['input'];
   /** Per channel, a message with a key used before is not sent again (retried jobs). */
   dedupeKey?: InputMaybe<Scalars['String']['input']>;
+  /** A partner user of the call's brand to notify by EMAIL (never marketing), instead of a customer or a staff member: e.g. the partner user who submitted a quote. */
+  partnerUserId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** What became of one notification request. */
@@ -1797,6 +1878,8 @@ export type BulkOperation = {
 export type BulkOperationRowsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<BulkRowStatus>;
 };
 
@@ -2231,6 +2314,26 @@ export type StaffInboxMarkReadPayload = {
   userErrors: Array<UserError>;
 };
 
+/** A page of API keys (Relay cursor connection). */
+export type ApiKeyConnection = {
+  __typename?: 'ApiKeyConnection';
+  /** The page's API keys, each with its cursor. */
+  edges: Array<ApiKeyEdge>;
+  /** The page's API keys, without cursors. */
+  nodes: Array<ApiKey>;
+  /** Where the page sits: cursors of its ends and whether there is more either way. */
+  pageInfo: PageInfo;
+};
+
+/** One of API keys and its cursor. */
+export type ApiKeyEdge = {
+  __typename?: 'ApiKeyEdge';
+  /** Pass as `after` or `before` to page on from here. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: ApiKey;
+};
+
 /** An existing record an uploaded row was matched to at validation. */
 export type BulkOperationRowLink = {
   __typename?: 'BulkOperationRowLink';
@@ -2591,6 +2694,8 @@ export type ResolversTypes = {
   StaffMessageEdge: ResolverTypeWrapper<Omit<StaffMessageEdge, 'node'> & { node: ResolversTypes['StaffMessage'] }>;
   StaffInboxMarkReadInput: StaffInboxMarkReadInput;
   StaffInboxMarkReadPayload: ResolverTypeWrapper<StaffInboxMarkReadPayload>;
+  ApiKeyConnection: ResolverTypeWrapper<Omit<ApiKeyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ApiKeyEdge']>, nodes: Array<ResolversTypes['ApiKey']> }>;
+  ApiKeyEdge: ResolverTypeWrapper<Omit<ApiKeyEdge, 'node'> & { node: ResolversTypes['ApiKey'] }>;
   BulkOperationRowLink: ResolverTypeWrapper<BulkOperationRowLink>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
@@ -2743,6 +2848,8 @@ export type ResolversParentTypes = {
   StaffMessageEdge: Omit<StaffMessageEdge, 'node'> & { node: ResolversParentTypes['StaffMessage'] };
   StaffInboxMarkReadInput: StaffInboxMarkReadInput;
   StaffInboxMarkReadPayload: StaffInboxMarkReadPayload;
+  ApiKeyConnection: Omit<ApiKeyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ApiKeyEdge']>, nodes: Array<ResolversParentTypes['ApiKey']> };
+  ApiKeyEdge: Omit<ApiKeyEdge, 'node'> & { node: ResolversParentTypes['ApiKey'] };
   BulkOperationRowLink: BulkOperationRowLink;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
@@ -2817,19 +2924,19 @@ export type CustomerResolvers<ContextType = CustomerContext, ParentType extends 
   storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
   partner?: Resolver<Maybe<ResolversTypes['Partner']>, ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
-  children?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType>;
+  children?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<CustomerChildrenArgs>>;
   descendantCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   contacts?: Resolver<Array<ResolversTypes['Contact']>, ParentType, ContextType>;
   addresses?: Resolver<Maybe<Array<ResolversTypes['Address']>>, ParentType, ContextType>;
   consents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
   notificationPreferences?: Resolver<Array<ResolversTypes['NotificationPreference']>, ParentType, ContextType>;
-  siteMessages?: Resolver<ResolversTypes['SiteMessageConnection'], ParentType, ContextType, RequireFields<CustomerSiteMessagesArgs, 'unreadOnly' | 'first'>>;
-  interactions?: Resolver<ResolversTypes['InteractionConnection'], ParentType, ContextType, RequireFields<CustomerInteractionsArgs, 'first'>>;
-  npsResponses?: Resolver<Array<ResolversTypes['NpsResponse']>, ParentType, ContextType>;
+  siteMessages?: Resolver<ResolversTypes['SiteMessageConnection'], ParentType, ContextType, RequireFields<CustomerSiteMessagesArgs, 'unreadOnly'>>;
+  interactions?: Resolver<ResolversTypes['InteractionConnection'], ParentType, ContextType, Partial<CustomerInteractionsArgs>>;
+  npsResponses?: Resolver<ResolversTypes['NpsResponseConnection'], ParentType, ContextType, Partial<CustomerNpsResponsesArgs>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  auditTrail?: Resolver<Maybe<ResolversTypes['AuditRecordConnection']>, ParentType, ContextType, RequireFields<CustomerAuditTrailArgs, 'first'>>;
-  notificationsSent?: Resolver<Maybe<ResolversTypes['NotificationSentConnection']>, ParentType, ContextType, RequireFields<CustomerNotificationsSentArgs, 'first'>>;
+  auditTrail?: Resolver<Maybe<ResolversTypes['AuditRecordConnection']>, ParentType, ContextType, Partial<CustomerAuditTrailArgs>>;
+  notificationsSent?: Resolver<Maybe<ResolversTypes['NotificationSentConnection']>, ParentType, ContextType, Partial<CustomerNotificationsSentArgs>>;
 };
 
 export type ContactResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = {
@@ -2986,33 +3093,34 @@ export type CustomerEdgeResolvers<ContextType = CustomerContext, ParentType exte
 export type QueryResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   me?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
-  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
+  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<QueryCustomersArgs>>;
   customerByIdentity?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, Partial<QueryCustomerByIdentityArgs>>;
   npsScore?: Resolver<ResolversTypes['NpsSummary'], ParentType, ContextType, Partial<QueryNpsScoreArgs>>;
-  apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  apiKeys?: Resolver<ResolversTypes['ApiKeyConnection'], ParentType, ContextType, Partial<QueryApiKeysArgs>>;
   staffMe?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
   apiKeyVerify?: Resolver<Maybe<ResolversTypes['ApiKeyGrant']>, ParentType, ContextType, RequireFields<QueryApiKeyVerifyArgs, 'key'>>;
   customerAudience?: Resolver<Array<ResolversTypes['AudienceMember']>, ParentType, ContextType, RequireFields<QueryCustomerAudienceArgs, 'rules' | 'first'>>;
-  auditTrail?: Resolver<ResolversTypes['AuditRecordConnection'], ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'first'>>;
-  staffMembers?: Resolver<ResolversTypes['StaffConnection'], ParentType, ContextType, RequireFields<QueryStaffMembersArgs, 'first'>>;
+  auditTrail?: Resolver<ResolversTypes['AuditRecordConnection'], ParentType, ContextType, Partial<QueryAuditTrailArgs>>;
+  staffMembers?: Resolver<ResolversTypes['StaffConnection'], ParentType, ContextType, Partial<QueryStaffMembersArgs>>;
   staff?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryStaffArgs, 'id'>>;
   accessGroups?: Resolver<Array<ResolversTypes['AccessGroup']>, ParentType, ContextType>;
   partnerUsers?: Resolver<Array<ResolversTypes['PartnerUser']>, ParentType, ContextType, Partial<QueryPartnerUsersArgs>>;
   notificationTemplates?: Resolver<Array<ResolversTypes['NotificationTemplate']>, ParentType, ContextType, Partial<QueryNotificationTemplatesArgs>>;
   notificationTemplatePreview?: Resolver<ResolversTypes['NotificationPreviewPayload'], ParentType, ContextType, RequireFields<QueryNotificationTemplatePreviewArgs, 'input'>>;
-  notificationsSent?: Resolver<ResolversTypes['NotificationSentConnection'], ParentType, ContextType, RequireFields<QueryNotificationsSentArgs, 'first'>>;
+  notificationsSent?: Resolver<ResolversTypes['NotificationSentConnection'], ParentType, ContextType, Partial<QueryNotificationsSentArgs>>;
   bulkOperation?: Resolver<Maybe<ResolversTypes['BulkOperation']>, ParentType, ContextType, RequireFields<QueryBulkOperationArgs, 'id'>>;
-  bulkOperations?: Resolver<ResolversTypes['BulkOperationConnection'], ParentType, ContextType, RequireFields<QueryBulkOperationsArgs, 'first'>>;
+  bulkOperations?: Resolver<ResolversTypes['BulkOperationConnection'], ParentType, ContextType, Partial<QueryBulkOperationsArgs>>;
   npsActiveSurvey?: Resolver<Maybe<ResolversTypes['NpsSurvey']>, ParentType, ContextType>;
-  npsSurveys?: Resolver<ResolversTypes['NpsSurveyConnection'], ParentType, ContextType, RequireFields<QueryNpsSurveysArgs, 'first'>>;
+  npsSurveys?: Resolver<ResolversTypes['NpsSurveyConnection'], ParentType, ContextType, Partial<QueryNpsSurveysArgs>>;
   npsReport?: Resolver<ResolversTypes['NpsReport'], ParentType, ContextType, RequireFields<QueryNpsReportArgs, 'from' | 'to' | 'interval'>>;
-  npsSurveyResponses?: Resolver<ResolversTypes['NpsResponseConnection'], ParentType, ContextType, RequireFields<QueryNpsSurveyResponsesArgs, 'first'>>;
+  npsSurveyResponses?: Resolver<ResolversTypes['NpsResponseConnection'], ParentType, ContextType, Partial<QueryNpsSurveyResponsesArgs>>;
   teams?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType, Partial<QueryTeamsArgs>>;
   staffManagerChain?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryStaffManagerChainArgs, 'staffId'>>;
   teamMembers?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryTeamMembersArgs, 'teamId'>>;
   teamsFor?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamsForArgs, 'criteria'>>;
-  staffInbox?: Resolver<ResolversTypes['StaffMessageConnection'], ParentType, ContextType, RequireFields<QueryStaffInboxArgs, 'unreadOnly' | 'first'>>;
+  staffInbox?: Resolver<ResolversTypes['StaffMessageConnection'], ParentType, ContextType, RequireFields<QueryStaffInboxArgs, 'unreadOnly'>>;
   _customersByIdentity?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<Query_CustomersByIdentityArgs, 'emails' | 'mobiles'>>;
+  customerAudienceRanges?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<QueryCustomerAudienceRangesArgs, 'rules' | 'size'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -3295,7 +3403,7 @@ export type BulkOperationResolvers<ContextType = CustomerContext, ParentType ext
   status?: Resolver<ResolversTypes['BulkOperationStatus'], ParentType, ContextType>;
   stats?: Resolver<ResolversTypes['BulkOperationStats'], ParentType, ContextType>;
   batches?: Resolver<Array<ResolversTypes['BulkBatch']>, ParentType, ContextType>;
-  rows?: Resolver<ResolversTypes['BulkOperationRowConnection'], ParentType, ContextType, RequireFields<BulkOperationRowsArgs, 'first'>>;
+  rows?: Resolver<ResolversTypes['BulkOperationRowConnection'], ParentType, ContextType, Partial<BulkOperationRowsArgs>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   confirmedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -3454,6 +3562,17 @@ export type StaffInboxMarkReadPayloadResolvers<ContextType = CustomerContext, Pa
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type ApiKeyConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['ApiKeyConnection'] = ResolversParentTypes['ApiKeyConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ApiKeyEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ApiKeyEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['ApiKeyEdge'] = ResolversParentTypes['ApiKeyEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
+};
+
 export type BulkOperationRowLinkResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkOperationRowLink'] = ResolversParentTypes['BulkOperationRowLink']> = {
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -3600,6 +3719,8 @@ export type Resolvers<ContextType = CustomerContext> = {
   StaffMessageConnection?: StaffMessageConnectionResolvers<ContextType>;
   StaffMessageEdge?: StaffMessageEdgeResolvers<ContextType>;
   StaffInboxMarkReadPayload?: StaffInboxMarkReadPayloadResolvers<ContextType>;
+  ApiKeyConnection?: ApiKeyConnectionResolvers<ContextType>;
+  ApiKeyEdge?: ApiKeyEdgeResolvers<ContextType>;
   BulkOperationRowLink?: BulkOperationRowLinkResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;

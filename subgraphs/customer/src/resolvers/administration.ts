@@ -23,7 +23,7 @@ export const administrationResolvers: CustomerResolvers = {
   Query: {
     staffMembers: async (_, args, ctx) => {
       const page = parsePage(args, 'ID', 1);
-      const rows = await listStaff(ctx.em, ctx.principal, args.filter, page.limit, (page.after?.[0] as string | undefined) ?? null);
+      const rows = await listStaff(ctx.em, ctx.principal, args.filter, page);
       if (!rows.ok) throw apiError('BAD_USER_INPUT', rows.errors[0].message, { field: rows.errors[0].field });
       return toConnection(rows.value, page, 'ID', (s) => [s.id]);
     },

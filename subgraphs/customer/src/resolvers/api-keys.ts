@@ -22,7 +22,7 @@ const keyPayload = (result: Result<CreatedKey | IApiKey>) => {
 
 export const apiKeyResolvers: CustomerResolvers = {
   Query: {
-    apiKeys: (_, __, ctx) => listApiKeys(ctx.em, ctx.principal),
+    apiKeys: (_, args, ctx) => listApiKeys(ctx.em, ctx.principal, args),
     apiKeyVerify: (_, { key }, ctx) => verifyApiKey(ctx.em, key),
   },
   Mutation: {

@@ -1,11 +1,13 @@
 import { payload } from '@dcrm/kit';
-import { customerAudience, siteMessagesSend } from '../domain/audience.js';
+import { customerAudience, customerAudienceRanges, siteMessagesSend } from '../domain/audience.js';
 import type { CustomerResolvers } from './context.js';
 
 /** Service-only: campaign audiences and batched inbox messages for the promotion subgraph. */
 export const audienceResolvers: CustomerResolvers = {
   Query: {
     customerAudience: (_, args, ctx) => customerAudience(ctx.em, ctx.principal, args.rules, args.after ?? null, args.first ?? 1000),
+    customerAudienceRanges: (_, args, ctx) =>
+      customerAudienceRanges(ctx.em, ctx.principal, args.rules, args.after ?? null, args.size ?? 5000),
   },
   Mutation: {
     siteMessagesSend: async (_, { input }, ctx) => {

@@ -9,12 +9,10 @@ const ms = (from: Date | null, to: Date | null) => (from ? (to ?? new Date()).ge
 export const bulkResolvers: CustomerResolvers = {
   Query: {
     bulkOperation: (_, { id }, ctx) => (isUuid(id) ? findOperation(ctx.em, id, ctx.principal) : null),
-    bulkOperations: async (_, { first, after, filter }, ctx) => {
-      const page = parsePage({ first, after }, 'bulk', 1);
+    bulkOperations: async (_, args, ctx) => {
+      const page = parsePage(args, 'bulk', 1);
       const storefrontId = actingStorefront(ctx.principal);
-      const rows = storefrontId
-        ? await listOperations(ctx.em, storefrontId, filter ?? {}, (page.after?.[0] as string | undefined) ?? null, page.limit + 1)
-        : [];
+      const rows = storefrontId ? await listOperations(ctx.em, storefrontId, args.filter ?? {}, page) : [];
       return toConnection(rows, page, 'bulk', (o) => [o.id]);
     },
   },
@@ -28,9 +26,9 @@ export const bulkResolvers: CustomerResolvers = {
   BulkOperation: {
     stats: (o) => o,
     batches: (o, _, ctx) => ctx.loaders.bulkBatches.load(o.id),
-    rows: async (o, { first, after, status }, ctx) => {
-      const page = parsePage({ first, after }, 'bulk-row', 1);
-      const rows = await listRows(ctx.em, o.id, status ?? null, Number(page.after?.[0] ?? 0), page.limit + 1);
+    rows: async (o, args, ctx) => {
+      const page = parsePage(args, 'bulk-row', 1, { defaultSize: 50 });
+      const rows = await listRows(ctx.em, o.id, args.status ?? null, page);
       return toConnection(rows, page, 'bulk-row', (r) => [r.number]);
     },
   },

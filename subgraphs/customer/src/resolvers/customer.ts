@@ -1,4 +1,4 @@
-import { badInput, isEmail, isMobile, isUuid, normaliseEmail, notFound, parsePage, toConnection } from '@dcrm/kit';
+import { badInput, isEmail, isMobile, isUuid, normaliseEmail, notFound, pageArgs, pageList, parsePage, toConnection } from '@dcrm/kit';
 import { customerByIdentity, customersByIdentities, customersPage, type ICustomer } from '../entities/index.js';
 import type { CustomerContext, CustomerResolvers } from './context.js';
 
@@ -51,17 +51,19 @@ export const customerResolvers: CustomerResolvers = {
     storefront: (c) => ({ __typename: 'Storefront', id: c.storefrontId }),
     partner: (c, _, ctx) => (c.partner ? ctx.loaders.partner.load(c.partner.id) : null),
     parent: (c, _, ctx) => (c.parent ? ctx.loaders.customer.load(c.parent.id) : null),
-    children: (c, _, ctx) => ctx.loaders.children.load(c.id),
+    children: (c, args, ctx) => ctx.loaders.children.load({ customerId: c.id, ...pageArgs(args) }),
     descendantCount: (c, _, ctx) => ctx.loaders.descendantCount.load(c.id),
     contacts: (c, _, ctx) => ctx.loaders.contacts.load(c.id),
     addresses: (c, _, ctx) => ctx.loaders.addresses.load(c.id),
-    npsResponses: (c, _, ctx) => ctx.loaders.npsResponses.load(c.id),
-    interactions: (c, args, ctx) => ctx.loaders.interactions.load({ customerId: c.id, first: args.first, after: args.after }),
+    // One answer per survey sent: few per account, loaded whole for a page of accounts, paged here.
+    npsResponses: async (c, args, ctx) =>
+      pageList(await ctx.loaders.npsResponses.load(c.id), parsePage(args, 'RESPONDED', 1), 'RESPONDED', (r) => [r.id]),
+    interactions: (c, args, ctx) => ctx.loaders.interactions.load({ customerId: c.id, ...pageArgs(args) }),
     siteMessages: async (c, args, ctx) => {
       // The inbox is the account holder's alone.
       const own = ctx.principal.kind === 'customer' && ctx.principal.id === c.id;
       const page = await (own
-        ? ctx.loaders.siteMessages.load({ customerId: c.id, first: args.first, after: args.after, unreadOnly: args.unreadOnly ?? false })
+        ? ctx.loaders.siteMessages.load({ customerId: c.id, ...pageArgs(args), unreadOnly: args.unreadOnly ?? false })
         : toConnection([], parsePage(args, 'NEWEST', 1), 'NEWEST', () => []));
       return { ...page, customerId: own ? c.id : null };
     },

@@ -203,6 +203,8 @@ export const ACCESS_GROUPS = [
       'interaction:write',
       'nps:read',
       'order:write',
+      // Assisted sales: finish a customer's purchase for them (cartCheckoutAssisted).
+      'cart:assist',
       'notification:read',
       'ticket:read',
       'ticket:write',

@@ -1,7 +1,18 @@
-import { fail, forbidden, hasScope, isServiceUnavailable, isUuid, loggerFor, ok, type Principal, type Result } from '@dcrm/kit';
+import {
+  fail,
+  forbidden,
+  hasScope,
+  isServiceUnavailable,
+  isUuid,
+  loggerFor,
+  ok,
+  type Principal,
+  placeSaleOrder,
+  type Result,
+  type SaleOrderRequest,
+} from '@dcrm/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { placeSaleOrder } from '../clients/cart.js';
 import { type IOpportunity, Opportunity, OpportunityLine } from '../entities/index.js';
 import { SCOPES, salesScope } from './access.js';
 import type { OpportunityServices } from './services.js';
@@ -55,13 +66,9 @@ export async function opportunityConvert(
   return ok(await recordOrder(em, opportunity.id, placed.value, key));
 }
 
-async function askCart(
-  services: OpportunityServices,
-  opportunity: IOpportunity,
-  request: Parameters<typeof placeSaleOrder>[2],
-): Promise<Result<string>> {
+async function askCart(services: OpportunityServices, opportunity: IOpportunity, request: SaleOrderRequest): Promise<Result<string>> {
   try {
-    const answer = await placeSaleOrder(services.peers, opportunity.storefrontId, request);
+    const answer = await placeSaleOrder(services.peers, 'opportunity', opportunity.storefrontId, request);
     if ('orderId' in answer) return ok(answer.orderId);
     const [problem] = answer.refused;
     if (problem?.code === 'IDEMPOTENCY_KEY_REUSED')

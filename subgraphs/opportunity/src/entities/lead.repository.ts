@@ -1,4 +1,4 @@
-import type { AccountRowFilter, Page } from '@dcrm/kit';
+import { type AccountRowFilter, keysetOrderBy, keysetWhere, type OrmKey, type Page } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type ILead, Lead, type LeadChannel, type LeadRating, type LeadStatus } from './lead.entity.js';
@@ -21,6 +21,13 @@ export type LeadFilter = {
 export type LeadSort = 'NEWEST' | 'SCORE' | 'BUDGET';
 
 /** The cursor's arity per sort: NEWEST [id], SCORE [score, id], BUDGET [budget, id]. */
+const id: OrmKey = { field: 'id', dir: 'desc' };
+const LEAD_KEYS: Record<LeadSort, OrmKey[]> = {
+  NEWEST: [id],
+  SCORE: [{ field: 'score', dir: 'desc', parse: Number }, id],
+  BUDGET: [{ field: 'budgetAmount', dir: 'desc', parse: String }, id],
+};
+
 export const LEAD_SORT_KEYS: Record<LeadSort, (l: ILead) => unknown[]> = {
   NEWEST: (l) => [l.id],
   SCORE: (l) => [l.score, l.id],
@@ -56,25 +63,10 @@ export function leadsPage(
   sort: LeadSort,
   page: Page,
 ): Promise<ILead[]> {
-  const after = page.after;
-  let keyset: FilterQuery<ILead> = {};
-  if (after && sort === 'NEWEST') keyset = { id: { $lt: String(after[0]) } };
-  if (after && sort === 'SCORE') {
-    const score = Number(after[0]);
-    keyset = { $or: [{ score: { $lt: score } }, { score, id: { $lt: String(after[1]) } }] };
-  }
   // BUDGET: leads with a budget, highest first.
   const budgeted: FilterQuery<ILead> = sort === 'BUDGET' ? { budgetAmount: { $ne: null } } : {};
-  if (after && sort === 'BUDGET') {
-    const budget = String(after[0]);
-    keyset = { $or: [{ budgetAmount: { $lt: budget } }, { budgetAmount: budget, id: { $lt: String(after[1]) } }] };
-  }
-  const orderBy =
-    sort === 'SCORE'
-      ? [{ score: 'desc' as const }, { id: 'desc' as const }]
-      : sort === 'BUDGET'
-        ? [{ budgetAmount: 'desc' as const }, { id: 'desc' as const }]
-        : { id: 'desc' as const };
+  const keyset = keysetWhere(LEAD_KEYS[sort], page) as FilterQuery<ILead>;
+  const orderBy = keysetOrderBy(LEAD_KEYS[sort], page);
   return em.find(Lead, { $and: [scope, ...conditions(filter), budgeted, keyset] }, { orderBy, limit: page.limit + 1 });
 }
 

@@ -1,4 +1,4 @@
-import { type AccountRowFilter, badInput, isUuid, type Page } from '@dcrm/kit';
+import { badInput, isUuid, keysetOrderBy, keysetWhere, type OrmKey, type Page } from '@dcrm/kit';
 import { type FilterQuery, QueryOrder } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOpportunity, Opportunity, type OpportunityStatus } from './opportunity.entity.js';
@@ -64,36 +64,53 @@ function conditions(filter: OpportunityFilter): FilterQuery<IOpportunity>[] {
   return out;
 }
 
-/** Rows after the cursor position in the sort's order. */
-function after(sort: OpportunitySort, cursor: unknown[] | null): FilterQuery<IOpportunity> {
-  if (!cursor) return {};
-  const id = String(cursor.at(-1));
-  if (!isUuid(id)) throw badInput('Malformed cursor', 'after');
-  if (sort === 'NEWEST') return { id: { $lt: id } };
-  if (sort === 'VALUE') {
-    const v = String(cursor[0]);
-    return { $or: [{ estimatedFirstYear: { $lt: v } }, { estimatedFirstYear: v, id: { $lt: id } }] };
+const KEYS: Record<'NEWEST' | 'VALUE', OrmKey[]> = {
+  NEWEST: [{ field: 'id', dir: 'desc' }],
+  VALUE: [
+    { field: 'estimatedFirstYear', dir: 'desc', parse: String },
+    { field: 'id', dir: 'desc' },
+  ],
+};
+
+/** Rows strictly beyond (`after`) or before a CLOSE_DATE position: close date ascending with nulls last, then id. */
+function closeDateBeyond(cursor: unknown[], side: 'after' | 'before'): FilterQuery<IOpportunity> {
+  const [d, id] = [cursor[0], String(cursor[1])];
+  if (side === 'after') {
+    if (d === null) return { closeDate: null, id: { $gt: id } };
+    return { $or: [{ closeDate: { $gt: String(d) } }, { closeDate: String(d), id: { $gt: id } }, { closeDate: null }] };
   }
-  const d = cursor[0];
-  if (d === null) return { closeDate: null, id: { $gt: id } };
-  return { $or: [{ closeDate: { $gt: String(d) } }, { closeDate: String(d), id: { $gt: id } }, { closeDate: null }] };
+  if (d === null) return { $or: [{ closeDate: { $ne: null } }, { closeDate: null, id: { $lt: id } }] };
+  return { $or: [{ closeDate: { $lt: String(d) } }, { closeDate: String(d), id: { $lt: id } }] };
 }
 
-const ORDER = {
-  NEWEST: { id: QueryOrder.DESC },
-  CLOSE_DATE: { closeDate: QueryOrder.ASC_NULLS_LAST, id: QueryOrder.ASC },
-  VALUE: { estimatedFirstYear: QueryOrder.DESC, id: QueryOrder.DESC },
-} as const;
+/** Rows between the page's cursors in the sort's order. */
+function window(sort: OpportunitySort, page: Page): FilterQuery<IOpportunity> {
+  for (const cursor of [page.after, page.before]) {
+    if (cursor && !isUuid(String(cursor.at(-1)))) throw badInput('Malformed cursor', cursor === page.after ? 'after' : 'before');
+  }
+  if (sort !== 'CLOSE_DATE') return keysetWhere(KEYS[sort], page) as FilterQuery<IOpportunity>;
+  const parts: FilterQuery<IOpportunity>[] = [];
+  if (page.after) parts.push(closeDateBeyond(page.after, 'after'));
+  if (page.before) parts.push(closeDateBeyond(page.before, 'before'));
+  return { $and: parts };
+}
 
-/** One page of the scope's opportunities, filtered and sorted: one statement whatever the page size. */
+function orderOf(sort: OpportunitySort, page: Page) {
+  if (sort !== 'CLOSE_DATE') return keysetOrderBy(KEYS[sort], page);
+  return page.backward
+    ? [{ closeDate: QueryOrder.DESC_NULLS_FIRST }, { id: QueryOrder.DESC }]
+    : [{ closeDate: QueryOrder.ASC_NULLS_LAST }, { id: QueryOrder.ASC }];
+}
+
+/** One page of the opportunities a filter admits (segment scope, owned, shared), filtered and sorted: one statement whatever the page size. */
 export const searchOpportunities = (
   em: EntityManager,
-  scope: AccountRowFilter,
+  scope: FilterQuery<IOpportunity>,
   filter: OpportunityFilter,
   sort: OpportunitySort,
   page: Page,
 ): Promise<IOpportunity[]> =>
-  em.find(Opportunity, { $and: [scope, ...conditions(filter), after(sort, page.after)] } as FilterQuery<IOpportunity>, {
-    orderBy: ORDER[sort],
+  em.find(Opportunity, { $and: [scope, ...conditions(filter), window(sort, page)] } as FilterQuery<IOpportunity>, {
+    orderBy: orderOf(sort, page),
     limit: page.limit + 1,
   });

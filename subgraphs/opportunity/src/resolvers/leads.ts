@@ -1,10 +1,11 @@
-import { isUuid, money, notFound, parsePage, toConnection } from '@dcrm/kit';
+import { isUuid, money, notFound, pageSize, parsePage, toConnection } from '@dcrm/kit';
 import { readScope } from '../domain/access.js';
 import { tmfLeadStatus } from '../domain/status.js';
 import { LEAD_SORT_KEYS, leadsPage } from '../entities/index.js';
 import type { OpportunityResolvers } from './context.js';
 
-const cap = (first: number | null | undefined) => Math.max(0, Math.min(first ?? 20, 100));
+// A limit above the maximum is refused, never clamped.
+const cap = (first: number | null | undefined) => pageSize(first, 20, 'first');
 
 /** Leads: Query.leads/lead, type Lead, Customer.leads/leadCounts, Campaign.leads/leadCounts. */
 export const leadResolvers: OpportunityResolvers = {

@@ -1,9 +1,11 @@
-import { isUuid, notFound, parsePage, toConnection } from '@dcrm/kit';
+import { isUuid, notFound, pageSize, parsePage, toConnection } from '@dcrm/kit';
 import { readScope } from '../domain/access.js';
+import { opportunityFilter } from '../domain/work/access.js';
 import { SORT_ARITY, searchOpportunities, sortKey } from '../entities/index.js';
 import type { OpportunityResolvers } from './context.js';
 
-const cap = (first: number | null | undefined) => Math.max(0, Math.min(first ?? 20, 100));
+// A limit above the maximum is refused, never clamped.
+const cap = (first: number | null | undefined) => pageSize(first, 20, 'first');
 
 /** Opportunities: Query.opportunities/opportunity, type Opportunity, Customer.opportunities. */
 export const opportunityResolvers: OpportunityResolvers = {
@@ -11,9 +13,11 @@ export const opportunityResolvers: OpportunityResolvers = {
     opportunities: async (_, args, ctx) => {
       const sort = args.sort ?? 'NEWEST';
       const page = parsePage(args, sort, SORT_ARITY[sort]);
-      const scope = readScope(ctx.principal);
-      if (!scope) return toConnection([], page, sort, () => []);
-      const rows = await searchOpportunities(ctx.em, scope, args.filter ?? {}, sort, page);
+      readScope(ctx.principal);
+      // The segment scope's, owned and shared ones: one statement (domain/work/access.ts).
+      const reach = opportunityFilter(ctx.principal, 'read');
+      if (!reach) return toConnection([], page, sort, () => []);
+      const rows = await searchOpportunities(ctx.em, reach, args.filter ?? {}, sort, page);
       for (const row of rows) ctx.loaders.opportunity.prime(row.id, row);
       return toConnection(rows, page, sort, (o) => sortKey(sort, o));
     },

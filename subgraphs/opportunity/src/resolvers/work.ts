@@ -1,4 +1,4 @@
-import { actingStorefront, isUuid, type Principal, payload } from '@dcrm/kit';
+import { actingStorefront, isUuid, type Principal, pageSize, payload } from '@dcrm/kit';
 import '../domain/work/approvals.js';
 import { opportunityAssign } from '../domain/work/assignment.js';
 import { opportunityNoteAdd, opportunityShare, opportunityUnshare } from '../domain/work/notes-shares.js';
@@ -14,6 +14,7 @@ const staffId = (p: Principal) => (p.kind === 'staff' && isUuid(p.id) ? p.id : n
 export const workResolvers: OpportunityResolvers = {
   Query: {
     myTasks: async (_, { statuses, first }, ctx) => {
+      const limit = pageSize(first, 50, 'first');
       const storefrontId = actingStorefront(ctx.principal);
       const me = staffId(ctx.principal);
       if (!storefrontId || !me) return [];
@@ -21,7 +22,7 @@ export const workResolvers: OpportunityResolvers = {
       return ctx.em.find(
         OpportunityTask,
         { storefrontId, assigneeStaffId: me, status: { $in: wanted } },
-        { orderBy: [{ dueAt: 'asc nulls last' }, { createdAt: 'asc' }, { id: 'asc' }], limit: Math.max(0, Math.min(first ?? 50, 100)) },
+        { orderBy: [{ dueAt: 'asc nulls last' }, { createdAt: 'asc' }, { id: 'asc' }], limit },
       );
     },
     routingRules: async (_, { kind }, ctx) => {
@@ -30,8 +31,8 @@ export const workResolvers: OpportunityResolvers = {
     },
   },
   Mutation: {
-    taskCreate: async (_, { input }, ctx) => payload('task', await taskCreate(ctx.em, ctx.services.clock, ctx.principal, input)),
-    taskUpdate: async (_, { input }, ctx) => payload('task', await taskUpdate(ctx.em, ctx.services.clock, ctx.principal, input)),
+    taskCreate: async (_, { input }, ctx) => payload('task', await taskCreate(ctx.em, ctx.services, ctx.principal, input)),
+    taskUpdate: async (_, { input }, ctx) => payload('task', await taskUpdate(ctx.em, ctx.services, ctx.principal, input)),
     taskDecide: async (_, { input }, ctx) => payload('task', await taskDecide(ctx.em, ctx.services.clock, ctx.principal, input)),
     opportunityNoteAdd: async (_, { input }, ctx) =>
       payload('note', await opportunityNoteAdd(ctx.em, ctx.services.clock, ctx.principal, input)),

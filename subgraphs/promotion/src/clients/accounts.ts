@@ -49,6 +49,22 @@ export async function audienceOf(
   return (response.data?.customerAudience ?? []) as AudienceMember[];
 }
 
+const RANGES = `query AudienceRanges($rules: AudienceFilterInput!, $after: ID, $size: Int) {
+  customerAudienceRanges(rules: $rules, after: $after, size: $size) }`;
+
+/** The audience after `after` cut into consecutive id ranges of about `size` accounts: the last id of each (see the customer SDL). */
+export async function audienceRangesOf(
+  peers: Peers,
+  principal: Principal,
+  rules: AudienceFilter,
+  after: string | null,
+  size: number,
+): Promise<string[]> {
+  const response = await peers('customer').execute({ query: RANGES, variables: { rules, after, size } }, principal);
+  if (response.errors?.length) throw answerError('customer', response.errors);
+  return (response.data?.customerAudienceRanges ?? []) as string[];
+}
+
 /** A campaign's offer announced through the customer subgraph's notification service (template `campaign.offer`). */
 export type OfferNotification = {
   customerId: string;

@@ -1,15 +1,18 @@
 import { type Peers, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type AudienceMember, audienceOf } from '../clients/accounts.js';
+import { type AudienceMember, audienceOf, audienceRangesOf } from '../clients/accounts.js';
 import { customersHolding } from '../clients/cart.js';
-import { type AudienceRules, Campaign, PromotionRow } from '../entities/index.js';
+import { type AudienceRules, Campaign } from '../entities/index.js';
 import { jobKey, lockCampaign, TASKS } from './campaign-lifecycle.js';
-import { insertOffers, type NewOffer } from './offers.js';
 import type { PromotionServices } from './services.js';
-import { renderTemplate } from './templates.js';
 
-/** Accounts per audience job: one customer-subgraph page, one multi-row insert, one notification job. */
-export const AUDIENCE_BATCH = 1000;
+/** Accounts per chunk job (one id range of the audience); the customer subgraph cuts at most 10,000. */
+export const CHUNK_SIZE = 5000;
+/** Accounts per customer-subgraph page within a chunk (its maximum). */
+export const AUDIENCE_PAGE = 1000;
+
+const principalFor = (storefrontId: string) =>
+  servicePrincipal('promotion', storefrontId, [SERVICE_SCOPES.customerAudience, SERVICE_SCOPES.cartHoldings]);
 
 /**
  * One keyset page of a storefront's audience, asked of the customer subgraph (it owns accounts) as
@@ -24,7 +27,7 @@ export async function audiencePage(
   after: string | null,
   size: number,
 ): Promise<{ members: AudienceMember[]; last: string | null; full: boolean }> {
-  const principal = servicePrincipal('promotion', storefrontId, [SERVICE_SCOPES.customerAudience, SERVICE_SCOPES.cartHoldings]);
+  const principal = principalFor(storefrontId);
   const { productIdsHeld, ...filter } = rules;
   const page = await audienceOf(peers, principal, filter, after, size);
   const last = page.at(-1)?.id ?? null;
@@ -39,47 +42,51 @@ export async function audiencePage(
   return { members: page.filter((m) => holders.has(m.id)), last, full };
 }
 
-export type BatchPayload = { campaignId: string; batchSize?: number };
-export type BatchResult = { created: number; members: number; more: boolean } | null;
+/** The audience accounts after `after` up to and including `upTo`, page by page (ids only grow, so the range ends the walk). */
+export async function audienceRange(
+  peers: Peers,
+  storefrontId: string,
+  rules: AudienceRules,
+  after: string | null,
+  upTo: string,
+): Promise<AudienceMember[]> {
+  const members: AudienceMember[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = await audiencePage(peers, storefrontId, rules, cursor, AUDIENCE_PAGE);
+    members.push(...page.members.filter((m) => m.id <= upTo));
+    if (!page.full || !page.last || page.last >= upTo) return members;
+    cursor = page.last;
+  }
+}
+
+export type PlanPayload = { campaignId: string; batchSize?: number };
+export type ChunkPayload = { campaignId: string; after: string | null; upTo: string };
 
 /**
- * One audience batch of a RUNNING campaign: the page after `audienceCursor` (asked before any
- * transaction), then in one transaction with the campaign row locked: the offers in one insert
- * (`campaign:<id>:<customer>` keys make a re-run create nothing twice), the cursor moved on, a
- * notification job for the new offers and the job for the next batch. A crash resumes at the cursor;
- * a cancelled or completed campaign, or a batch another worker did meanwhile, changes nothing.
+ * The audience job of a RUNNING campaign: the customer subgraph cuts the audience after the cursor
+ * into id ranges (one statement there), then in one transaction with the campaign locked and the
+ * cursor unchanged, one chunk job per range (keyed `campaign:<id>:chunk:<last id>`) and the cursor
+ * moved to the last range's end: everything up to the cursor is queued or done, so a re-run (a
+ * retried job) queues nothing twice, and a campaign a batch job had taken part-way (the cursor's
+ * earlier meaning) carries on from there. Any number of workers claim the chunks in parallel.
  */
-export async function runAudienceBatch(em: EntityManager, services: PromotionServices, payload: BatchPayload): Promise<BatchResult> {
-  const size = Math.min(Math.max(Math.trunc(payload.batchSize ?? AUDIENCE_BATCH), 1), AUDIENCE_BATCH);
+export async function planAudience(em: EntityManager, services: PromotionServices, payload: PlanPayload): Promise<number | null> {
+  const size = Math.min(Math.max(Math.trunc(payload.batchSize ?? CHUNK_SIZE), 1), 10_000);
   const campaign = await em.findOne(Campaign, { id: payload.campaignId }, { disableIdentityMap: true });
   const now = services.clock.now();
   if (campaign?.status !== 'RUNNING' || campaign.endsAt <= now) return null;
   const cursor = campaign.audienceCursor ?? null;
-  const { members, last, full } = await audiencePage(services.peers, campaign.storefrontId, campaign.audience, cursor, size);
-  const promotion = campaign.promotionId ? await em.findOne(PromotionRow, { id: campaign.promotionId }, { fields: ['couponCode'] }) : null;
-  const offers: NewOffer[] = members.map((m) => ({
-    storefrontId: campaign.storefrontId,
-    customerId: m.id,
-    segment: m.segment,
-    partnerId: m.partnerId,
-    source: 'CAMPAIGN',
-    campaignId: campaign.id,
-    promotionId: campaign.promotionId,
-    ...renderTemplate(campaign.template, { name: m.name }),
-    couponCode: promotion?.couponCode ?? null,
-    score: campaign.priority,
-    createdAt: now,
-    expiresAt: campaign.endsAt,
-    dedupeKey: `campaign:${campaign.id}:${m.id}`,
-  }));
+  const { productIdsHeld: _, ...filter } = campaign.audience;
+  const ends = await audienceRangesOf(services.peers, principalFor(campaign.storefrontId), filter, cursor, size);
   return em.transactional(async (tx) => {
     const locked = await lockCampaign(tx, campaign.id);
     if (locked?.status !== 'RUNNING' || (locked.audienceCursor ?? null) !== cursor) return null;
-    const created = await insertOffers(tx, offers);
-    if (last) await tx.execute('update "promotion"."campaign" set audience_cursor = ? where id = ?', [last, campaign.id]);
-    if (created.length) await services.addJob(tx, TASKS.notify, { campaignId: campaign.id, offerIds: created.map((o) => o.offerId) });
-    if (full)
-      await services.addJob(tx, TASKS.audience, { campaignId: campaign.id, batchSize: size }, { jobKey: jobKey(campaign.id, 'audience') });
-    return { created: created.length, members: members.length, more: full };
+    for (const [i, upTo] of ends.entries()) {
+      const chunk: ChunkPayload = { campaignId: campaign.id, after: i === 0 ? cursor : ends[i - 1], upTo };
+      await services.addJob(tx, TASKS.chunk, chunk, { jobKey: jobKey(campaign.id, `chunk:${upTo}`) });
+    }
+    if (ends.length) await tx.execute('update "promotion"."campaign" set audience_cursor = ? where id = ?', [ends.at(-1), campaign.id]);
+    return ends.length;
   });
 }

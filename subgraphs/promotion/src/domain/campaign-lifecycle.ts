@@ -19,11 +19,13 @@ export const canTransition = (from: CampaignStatus, to: CampaignStatus): boolean
 export const TASKS = {
   launch: 'promotion:campaign-launch',
   audience: 'promotion:campaign-audience',
+  chunk: 'promotion:campaign-chunk',
   notify: 'promotion:campaign-notify',
   complete: 'promotion:campaign-complete',
   sweep: 'promotion:campaign-sweep',
 } as const;
-export const jobKey = (campaignId: string, step: 'launch' | 'audience' | 'complete') => `campaign:${campaignId}:${step}`;
+export const jobKey = (campaignId: string, step: 'launch' | 'audience' | 'complete' | `chunk:${string}`) =>
+  `campaign:${campaignId}:${step}`;
 
 /** Open offers: what cancelling or completing a campaign expires. */
 const EXPIRE_OPEN = `update "promotion"."offer" set status = 'EXPIRED' where campaign_id = ? and status in ('NEW', 'SEEN', 'ACCEPTED')`;

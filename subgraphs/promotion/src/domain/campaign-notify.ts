@@ -12,7 +12,7 @@ const uuidArray = (ids: string[]) => `{${ids.filter(isUuid).join(',')}}`;
 
 export type NotifyPayload = { campaignId: string; offerIds: string[] };
 
-type Pending = { id: string; customer_id: string; storefront_id: string; title: string; message: string; link: string | null };
+export type Pending = { id: string; customer_id: string; storefront_id: string; title: string; message: string; link: string | null };
 
 /**
  * Announces one audience batch's offers: inbox messages (template `campaign.offer`) through the
@@ -30,6 +30,15 @@ export async function notifyBatch(em: EntityManager, services: PromotionServices
      order by o.id`,
     [uuidArray(payload.offerIds), payload.campaignId],
   )) as Pending[];
+  return sendAndMark(em, services, payload.campaignId, pending);
+}
+
+/**
+ * Sends the inbox messages of these offers (keyed per offer: a re-run sends none twice), then in one
+ * transaction marks them notified and raises `campaign.notified` by exactly those it marked, then
+ * publishes them live. Throws on a failed send, so the job retries.
+ */
+export async function sendAndMark(em: EntityManager, services: PromotionServices, campaignId: string, pending: Pending[]): Promise<number> {
   if (pending.length === 0) return 0;
   const principal = servicePrincipal('promotion', pending[0].storefront_id, [SERVICE_SCOPES.messageSend]);
   for (let i = 0; i < pending.length; i += MESSAGES_PER_CALL) {
@@ -56,8 +65,7 @@ export async function notifyBatch(em: EntityManager, services: PromotionServices
        returning id, customer_id, storefront_id`,
       [now, uuidArray(pending.map((o) => o.id))],
     )) as { id: string; customer_id: string; storefront_id: string }[];
-    if (rows.length)
-      await tx.execute('update "promotion"."campaign" set notified = notified + ? where id = ?', [rows.length, payload.campaignId]);
+    if (rows.length) await tx.execute('update "promotion"."campaign" set notified = notified + ? where id = ?', [rows.length, campaignId]);
     return rows;
   });
   await publishOffers(

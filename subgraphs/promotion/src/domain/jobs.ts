@@ -1,6 +1,7 @@
 import { isUuid, type JobTaskList, type MikroORM } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type BatchPayload, runAudienceBatch } from './audience.js';
+import { planAudience } from './audience.js';
+import { runChunk } from './campaign-chunk.js';
 import { completeCampaign, launchCampaign, sweepCampaigns, TASKS } from './campaign-lifecycle.js';
 import { type NotifyPayload, notifyBatch } from './campaign-notify.js';
 import type { PromotionServices } from './services.js';
@@ -8,7 +9,7 @@ import type { PromotionServices } from './services.js';
 /** graphile-worker crontab of the promotion subgraph (task names allow `:`, not `.`): the safety net for due campaign transitions. */
 export const CRONTAB = `*/5 * * * * ${TASKS.sweep}`;
 
-type CampaignPayload = { campaignId?: unknown; batchSize?: unknown; offerIds?: unknown };
+type CampaignPayload = { campaignId?: unknown; batchSize?: unknown; offerIds?: unknown; after?: unknown; upTo?: unknown };
 
 /** Payloads come back from JSON: a job with a malformed one does nothing rather than fail forever. */
 const campaignIdOf = (payload: CampaignPayload | null | undefined): string | null =>
@@ -29,7 +30,12 @@ export function promotionTasks(orm: MikroORM, services: PromotionServices): JobT
     [TASKS.audience]: async (payload: CampaignPayload) => {
       const id = campaignIdOf(payload);
       const batchSize = typeof payload.batchSize === 'number' ? payload.batchSize : undefined;
-      if (id) await runAudienceBatch(em(), services, { campaignId: id, batchSize } satisfies BatchPayload);
+      if (id) await planAudience(em(), services, { campaignId: id, batchSize });
+    },
+    [TASKS.chunk]: async (payload: CampaignPayload) => {
+      const id = campaignIdOf(payload);
+      const after = payload.after === null || isUuid(payload.after) ? (payload.after as string | null) : undefined;
+      if (id && after !== undefined && isUuid(payload.upTo)) await runChunk(em(), services, { campaignId: id, after, upTo: payload.upTo });
     },
     [TASKS.notify]: async (payload: CampaignPayload) => {
       const id = campaignIdOf(payload);

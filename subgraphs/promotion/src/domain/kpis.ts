@@ -5,18 +5,31 @@ import { storefrontCurrency } from '../clients/catalog.js';
 import type { CampaignStatus } from '../entities/index.js';
 import type { PromotionServices } from './services.js';
 
-/** A campaign's results; revenue is a decimal string in the storefront's currency. */
-export type Kpis = { targeted: number; notified: number; clicked: number; redeemed: number; converted: number; revenue: string };
+/**
+ * A campaign's results; amounts are decimal strings in the storefront's currency, tax included as the
+ * orders charged them: `revenue` what converting orders charged at once, `monthlyRevenue` what they
+ * charge every month.
+ */
+export type Kpis = {
+  targeted: number;
+  notified: number;
+  clicked: number;
+  redeemed: number;
+  converted: number;
+  revenue: string;
+  monthlyRevenue: string;
+};
 type KpiRow = Kpis & { id: string; status: CampaignStatus };
 
-const zero = (): Kpis => ({ targeted: 0, notified: 0, clicked: 0, redeemed: 0, converted: 0, revenue: '0.00' });
+const zero = (): Kpis => ({ targeted: 0, notified: 0, clicked: 0, redeemed: 0, converted: 0, revenue: '0.00', monthlyRevenue: '0.00' });
 
 /** One grouped statement over the campaigns matching `where` (always within one storefront) and their offers. */
 async function kpiRows(em: EntityManager, where: string, params: unknown[]): Promise<KpiRow[]> {
   return (await em.execute(
     `select c.id, c.status, c.notified, count(o.id)::int as targeted, count(o.clicked_at)::int as clicked,
        count(o.redeemed_at)::int as redeemed, count(o.converted_at)::int as converted,
-       coalesce(sum(o.revenue), 0)::numeric(14, 2)::text as revenue
+       coalesce(sum(o.revenue), 0)::numeric(14, 2)::text as revenue,
+       coalesce(sum(o.revenue_recurring), 0)::numeric(14, 2)::text as "monthlyRevenue"
      from "promotion"."campaign" c left join "promotion"."offer" o on o.campaign_id = c.id
      where ${where} group by c.id`,
     params,
@@ -27,6 +40,7 @@ async function kpiRows(em: EntityManager, where: string, params: unknown[]): Pro
 export function totalOf(list: Kpis[]): Kpis {
   const total = zero();
   let minor = 0;
+  let monthlyMinor = 0;
   for (const k of list) {
     total.targeted += k.targeted;
     total.notified += k.notified;
@@ -34,8 +48,18 @@ export function totalOf(list: Kpis[]): Kpis {
     total.redeemed += k.redeemed;
     total.converted += k.converted;
     minor += toMinor(k.revenue);
+    monthlyMinor += toMinor(k.monthlyRevenue);
   }
-  return { ...total, revenue: fromMinor(minor) };
+  return { ...total, revenue: fromMinor(minor), monthlyRevenue: fromMinor(monthlyMinor) };
+}
+
+/**
+ * Recurring revenue, stated: first period = what was charged at once plus the first month's charge;
+ * annualised = 12 × the monthly charge (recurring only, one-off charges left out). Minor units.
+ */
+export function recurringRevenue(k: Kpis): { firstPeriodRevenue: string; annualisedRevenue: string } {
+  const monthly = toMinor(k.monthlyRevenue);
+  return { firstPeriodRevenue: fromMinor(toMinor(k.revenue) + monthly), annualisedRevenue: fromMinor(12 * monthly) };
 }
 
 export const conversionRate = (k: Kpis): number => (k.targeted ? k.converted / k.targeted : 0);

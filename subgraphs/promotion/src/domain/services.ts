@@ -1,4 +1,5 @@
 import type { Clock, EventBus, JobDb, Peers } from '@dcrm/kit';
+import type { Decisioning } from './decisioning/decide.js';
 
 /** Process-wide dependencies of the promotion subgraph's resolvers and jobs. */
 export type PromotionServices = {
@@ -7,4 +8,6 @@ export type PromotionServices = {
   clock: Clock;
   /** Queues a job inside the caller's transaction (graphile-worker `add_job`). */
   addJob: (db: JobDb, task: string, payload: unknown, options?: { runAt?: Date; jobKey?: string }) => Promise<void>;
+  /** Real-time event decisioning (set when the subgraph is created). */
+  decisioning?: Decisioning;
 };

@@ -1,6 +1,8 @@
-import type { Page } from '@dcrm/kit';
+import { cursorId, keysetOrderBy, keysetWhere, type OrmKey, type Page } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Campaign, type CampaignStatus, type ICampaign } from './campaign.entity.js';
+
+const NEWEST: OrmKey[] = [{ field: 'id', dir: 'desc', parse: cursorId }];
 
 /**
  * One page of a storefront's campaigns, newest first: ids are time-ordered (v7), so id descending is
@@ -17,7 +19,7 @@ export const campaignsPage = (
     {
       storefrontId,
       ...(status?.length ? { status: { $in: status } } : {}),
-      ...(page.after ? { id: { $lt: String(page.after[0]) } } : {}),
+      ...keysetWhere(NEWEST, page),
     },
-    { orderBy: { id: 'desc' }, limit: page.limit + 1 },
+    { orderBy: keysetOrderBy(NEWEST, page), limit: page.limit + 1 },
   );

@@ -42,6 +42,8 @@ export const Offer = defineEntity({
     redeemedAt: p.datetime().nullable(),
     convertedAt: p.datetime().nullable(),
     revenue: p.decimal('string').precision(12).scale(2).nullable(),
+    /** What the converting order charges every month (tax included), for recurring revenue. */
+    revenueRecurring: p.decimal('string').precision(12).scale(2).nullable(),
   },
 });
 export type IOffer = InferEntity<typeof Offer>;

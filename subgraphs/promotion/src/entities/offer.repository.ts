@@ -1,3 +1,4 @@
+import { cursorDate, cursorId, keysetOrderBy, keysetWhere, type OrmKey, type Page } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOffer, type IOfferRule, Offer, OfferRule, type OfferStatus } from './offer.entity.js';
@@ -31,5 +32,12 @@ export const liveStorefrontOffers = (em: EntityManager, storefrontId: string, no
   em.find(Offer, { $and: [{ storefrontId, customerId: null }, openAt(now)] }, { orderBy: BEST_FIRST, limit });
 
 /** A storefront's real-time rules, oldest first. */
-export const offerRulesOf = (em: EntityManager, storefrontId: string): Promise<IOfferRule[]> =>
-  em.find(OfferRule, { storefrontId }, { orderBy: { createdAt: 'asc' } });
+const OLDEST: OrmKey[] = [
+  { field: 'createdAt', dir: 'asc', parse: cursorDate },
+  { field: 'id', dir: 'asc', parse: cursorId },
+];
+export const offerRuleKey = (r: IOfferRule): unknown[] => [r.createdAt.toISOString(), r.id];
+
+/** One page of a storefront's offer rules, oldest first; one row past the page tells whether there is more. */
+export const offerRulesPage = (em: EntityManager, storefrontId: string, page: Page): Promise<IOfferRule[]> =>
+  em.find(OfferRule, { storefrontId, ...keysetWhere(OLDEST, page) }, { orderBy: keysetOrderBy(OLDEST, page), limit: page.limit + 1 });

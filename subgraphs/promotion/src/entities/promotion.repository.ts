@@ -1,6 +1,18 @@
-import { isUuid, type Page } from '@dcrm/kit';
+import { badInput, cursorId, keysetOrderBy, keysetWhere, type OrmKey, type Page } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IPromotion, PromotionRow } from './promotion.entity.js';
+
+const ORDER: OrmKey[] = [
+  {
+    field: 'priority',
+    dir: 'desc',
+    parse: (v) => {
+      if (typeof v !== 'number') throw badInput('Malformed cursor');
+      return v;
+    },
+  },
+  { field: 'id', dir: 'asc', parse: cursorId },
+];
 
 /**
  * One page of a storefront's promotions in the order the engine applies them: highest priority
@@ -12,14 +24,9 @@ export function promotionsPage(
   active: boolean | null | undefined,
   page: Page,
 ): Promise<IPromotion[]> {
-  const [priority, id] = (page.after ?? []) as [number, string];
-  const after =
-    page.after && typeof priority === 'number' && isUuid(id)
-      ? { $or: [{ priority: { $lt: priority } }, { priority, id: { $gt: id } }] }
-      : {};
   return em.find(
     PromotionRow,
-    { $and: [{ storefrontId }, active == null ? {} : { active }, after] },
-    { orderBy: [{ priority: 'desc' }, { id: 'asc' }], limit: page.limit + 1 },
+    { $and: [{ storefrontId }, active == null ? {} : { active }, keysetWhere(ORDER, page)] },
+    { orderBy: keysetOrderBy(ORDER, page), limit: page.limit + 1 },
   );
 }

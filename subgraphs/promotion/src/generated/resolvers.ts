@@ -3,7 +3,9 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef } from '@dcrm/kit';
-import type { IPromotion, ICampaign, IOffer, IOfferRule } from '../entities/index.js';
+import type { IPromotion, ICampaign, IOffer, IOfferRule, IDecisionRule, IDecision, DecisionActionData, DecisionConditionData } from '../entities/index.js';
+import type { EventTypeView } from '../domain/decisioning/event-types-write.js';
+import type { RuleKpiRow } from '../domain/decisioning/decisions-read.js';
 import type { PromotionContext } from '../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -252,6 +254,15 @@ export type CampaignKpis = {
   revenue: Money;
   /** converted ÷ targeted, 0..1. */
   conversionRate: Scalars['Float']['output'];
+  /**
+   * What converting orders charge every month after discounts, tax included (a plan sale's monthly fee).
+   * `revenue` above is only what they charged at once (one-off charges and deposits), so a plan sale adds 0 there.
+   */
+  monthlyRevenue: Money;
+  /** First-period revenue: what converting orders charged at once plus their first month's charge (`revenue` + `monthlyRevenue`). */
+  firstPeriodRevenue: Money;
+  /** Annualised recurring revenue: 12 × `monthlyRevenue`. One-off charges are not included. */
+  annualisedRevenue: Money;
 };
 
 /** An outbound marketing campaign of one storefront. */
@@ -444,15 +455,27 @@ export type Query = {
   campaign?: Maybe<Campaign>;
   /** Staff: every campaign's KPIs and the storefront's totals (campaigns starting in [from, to) when given). */
   campaignDashboard: CampaignDashboard;
-  /** Staff: the storefront's real-time offer rules. */
-  offerRules: Array<OfferRule>;
+  /** Staff: the storefront's real-time offer rules, oldest first. */
+  offerRules: OfferRuleConnection;
   /** An offer the caller may see (NOT_FOUND otherwise). Subscriptions resolve their payloads through this. */
   offer?: Maybe<Offer>;
   /** The storefront's public live offers, best first. */
   storefrontLiveOffers: Array<Offer>;
   /** Cart subgraph only: evaluate promotions for carts of the caller's storefront (at most 100), one evaluation per input, in input order. */
   promotionEvaluate: Array<PromotionEvaluation>;
-  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  /** Staff: the brand's decisions in their segments, newest first. */
+  decisions: DecisionConnection;
+  /** Staff: the brand's decision rules. */
+  decisionRules: Array<DecisionRule>;
+  /** Staff: the event types decisioning knows for the brand (built in, then declared). */
+  eventTypes: Array<EventType>;
+  /** Staff: decisions, actions and offer results by rule over [from, to) (default: the last 30 days), in their segments. */
+  decisionKpis: DecisionKpis;
+  /**
+   * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
+   * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
+   * or `last` from the oldest (returned oldest first).
+   */
   _auditRecords: Array<AuditRecord>;
 };
 
@@ -460,6 +483,8 @@ export type Query = {
 export type QueryPromotionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   active?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
@@ -473,6 +498,8 @@ export type QueryCampaignsArgs = {
   status?: InputMaybe<Array<CampaignStatus>>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -484,6 +511,14 @@ export type QueryCampaignArgs = {
 export type QueryCampaignDashboardArgs = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryOfferRulesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -502,12 +537,29 @@ export type QueryPromotionEvaluateArgs = {
 };
 
 
+export type QueryDecisionsArgs = {
+  filter?: InputMaybe<DecisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryDecisionKpisArgs = {
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
 export type Query_AuditRecordsArgs = {
   entityType?: InputMaybe<Scalars['String']['input']>;
   entityId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
+  before?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A priced cart line, as the cart subgraph sends it for evaluation (catalog prices, never a client's). */
@@ -763,6 +815,14 @@ export type Mutation = {
   promotionRedeem: PromotionRedeemPayload;
   /** Cart subgraph only: give back a reservation whose checkout did not complete. */
   promotionRelease: Scalars['Boolean']['output'];
+  /** A CSP system's private key (scope `events:write`): up to 100 events of the key's brand, each decided once by producer and event id. High volumes: the Redis stream (README). */
+  eventsIngest: EventsIngestPayload;
+  /** Staff: declare a custom event type (or give it a new schema). */
+  eventTypeDefine: EventTypePayload;
+  /** Staff: a new decision rule. */
+  decisionRuleCreate: DecisionRulePayload;
+  /** Staff: change a decision rule. */
+  decisionRuleUpdate: DecisionRulePayload;
   /** Staff: set a promotion's name and description in one locale (the promotion must be of the caller's brand). */
   promotionTranslationsSet: PromotionPayload;
   /** Staff: remove a promotion's texts in one locale. */
@@ -840,6 +900,26 @@ export type MutationPromotionReleaseArgs = {
 };
 
 
+export type MutationEventsIngestArgs = {
+  events: Array<ExternalEventInput>;
+};
+
+
+export type MutationEventTypeDefineArgs = {
+  input: EventTypeDefineInput;
+};
+
+
+export type MutationDecisionRuleCreateArgs = {
+  input: DecisionRuleCreateInput;
+};
+
+
+export type MutationDecisionRuleUpdateArgs = {
+  input: DecisionRuleUpdateInput;
+};
+
+
 export type MutationPromotionTranslationsSetArgs = {
   input: PromotionTranslationsSetInput;
 };
@@ -859,6 +939,467 @@ export type Subscription = {
   offerReceived: Offer;
   /** Public live offers of the caller's storefront (any shopper with the storefront key). */
   storefrontOffers: Offer;
+};
+
+/** A page of offer rules (Relay cursor connection). */
+export type OfferRuleConnection = {
+  __typename?: 'OfferRuleConnection';
+  /** The page's offer rules, each with its cursor. */
+  edges: Array<OfferRuleEdge>;
+  /** The page's offer rules, without cursors. */
+  nodes: Array<OfferRule>;
+  /** Where the page sits: cursors of its ends and whether there is more either way. */
+  pageInfo: PageInfo;
+};
+
+/** One of offer rules and its cursor. */
+export type OfferRuleEdge = {
+  __typename?: 'OfferRuleEdge';
+  /** Pass as `after` or `before` to page on from here. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: OfferRule;
+};
+
+/** Who an external event is about: exactly one of the three, in the key's brand. */
+export type EventIdentityInput = {
+  /** The account's id. */
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  /** The subscriber's mobile number in E.164, e.g. +353871234567 (mediation records without the + are accepted). */
+  msisdn?: InputMaybe<Scalars['String']['input']>;
+  /** The account's email address. */
+  email?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One event from a CSP system (mediation, charging, network, app analytics). */
+export type ExternalEventInput = {
+  /** The sending system, e.g. `mediation-eu1`: with `eventId`, the event's identity (a resend is a DUPLICATE). */
+  producer: Scalars['String']['input'];
+  /** The producer's own id of the event (1–200 characters). */
+  eventId: Scalars['String']['input'];
+  /** The customer the event is about. */
+  identity: EventIdentityInput;
+  /** DATA_USAGE, BALANCE_LOW, RECHARGE, ROAMING_ENTERED, SESSION_ENDED, APP_USAGE, TICKET_RESOLVED, or a custom type of the brand (`eventTypes`). */
+  type: Scalars['String']['input'];
+  /** When it happened (default: now); not in the future, at most 7 days ago. */
+  occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The payload, a JSON object as text, checked against the type's JSON Schema, e.g. `{"usedShare":0.9}` for DATA_USAGE. */
+  payload?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What became of one ingested event. */
+export type EventIngestStatus =
+  /** Valid and decided now (see `outcome`). */
+  | 'ACCEPTED'
+  /** Decided already (same producer and event id): nothing done again. */
+  | 'DUPLICATE'
+  /** Invalid or about no customer of the brand: nothing done; `reasons` say why. */
+  | 'REJECTED';
+
+/** A decision's outcome: one action, or explicitly none. */
+export type DecisionOutcome =
+  /** A rule won arbitration and its action went out. */
+  | 'ACTION'
+  /** No rule matched, or every matching rule was capped. */
+  | 'NO_ACTION';
+
+/** Where a decision's action went. */
+export type DecisionChannel =
+  /** The live-offer subscription of a connected customer (`offerReceived`). */
+  | 'LIVE'
+  /** A push notification to the customer's app. */
+  | 'PUSH'
+  /** A text message to the customer's mobile. */
+  | 'SMS'
+  /** An email to the customer. */
+  | 'EMAIL'
+  /** The customer's site inbox (needs no consent). */
+  | 'INBOX';
+
+/** Why an event was rejected. */
+export type EventRejection = {
+  __typename?: 'EventRejection';
+  /** Stable code, e.g. UNKNOWN_TYPE, INVALID_PAYLOAD, INVALID_IDENTITY, UNKNOWN_CUSTOMER, STALE. */
+  code: Scalars['String']['output'];
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** The event's field at fault, e.g. ["payload"]. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+};
+
+/** One event's result, in the order sent. */
+export type EventIngestResult = {
+  __typename?: 'EventIngestResult';
+  /** The producer's event id, as sent. */
+  eventId: Scalars['String']['output'];
+  /** Accepted, duplicate or rejected. */
+  status: EventIngestStatus;
+  /** The decision made (ACCEPTED only). */
+  decisionId?: Maybe<Scalars['ID']['output']>;
+  /** ACTION or NO_ACTION (ACCEPTED only). */
+  outcome?: Maybe<DecisionOutcome>;
+  /** Why it was rejected (REJECTED only). */
+  reasons: Array<EventRejection>;
+};
+
+/** The answer to `eventsIngest`. */
+export type EventsIngestPayload = {
+  __typename?: 'EventsIngestPayload';
+  /** One result per event, in the order sent. */
+  results: Array<EventIngestResult>;
+  /** Problems with the call as a whole (e.g. too many events); nothing was decided when there is one. */
+  userErrors: Array<UserError>;
+};
+
+/** What a decision condition looks at. */
+export type DecisionSubject =
+  /** The event's payload property `key`. */
+  | 'PAYLOAD'
+  /** How many events of `eventType` (default: the event's) the customer had in the last `windowHours` (this one included). */
+  | 'COUNT'
+  /** The sum of those events' measure (DATA_USAGE usedShare, BALANCE_LOW balance, RECHARGE amount, SESSION_ENDED durationSeconds, APP_USAGE megabytes, custom `value`). */
+  | 'SUM'
+  /** The customer's market segment. */
+  | 'SEGMENT'
+  /** The customer's plan, as the latest event naming a `plan` said. */
+  | 'PLAN'
+  /** The hour of the event, 0–23 UTC. */
+  | 'HOUR';
+
+/** How a condition compares: numbers with GT…EQ, texts with EQ, IN and NOT_IN (`values`). */
+export type DecisionOp =
+  /** Greater than `number`. */
+  | 'GT'
+  /** At least `number`. */
+  | 'GTE'
+  /** Less than `number`. */
+  | 'LT'
+  /** At most `number`. */
+  | 'LTE'
+  /** Equal to `number`, or for texts to the first of `values`. */
+  | 'EQ'
+  /** One of `values`. */
+  | 'IN'
+  /** None of `values` (or absent). */
+  | 'NOT_IN';
+
+/** What a winning rule does. */
+export type DecisionActionKind =
+  /** An offer from the template (about `product`, if set). */
+  | 'OFFER'
+  /** An offer carrying the rule's promotion (its coupon code). */
+  | 'PROMOTION'
+  /** A message only (no offer; never the live channel). */
+  | 'MESSAGE';
+
+/** One condition of a decision rule; all must hold. */
+export type DecisionCondition = {
+  __typename?: 'DecisionCondition';
+  /** What it looks at. */
+  subject: DecisionSubject;
+  /** How it compares. */
+  op: DecisionOp;
+  /** PAYLOAD: the property. */
+  key?: Maybe<Scalars['String']['output']>;
+  /** COUNT, SUM: the event type counted (default: the rule's). */
+  eventType?: Maybe<Scalars['String']['output']>;
+  /** COUNT, SUM: the window in hours, 1–168 (default 24). */
+  windowHours?: Maybe<Scalars['Int']['output']>;
+  /** The number compared with. */
+  number?: Maybe<Scalars['Float']['output']>;
+  /** The texts compared with (EQ, IN, NOT_IN). */
+  values?: Maybe<Array<Scalars['String']['output']>>;
+};
+
+/** A decision rule's action. */
+export type DecisionAction = {
+  __typename?: 'DecisionAction';
+  /** Offer, promotion or message. */
+  kind: DecisionActionKind;
+  /** What it says; `{{name}}` and `{{product}}` are filled in. */
+  template: OfferTemplate;
+  /** The promotion its offer carries (PROMOTION). */
+  promotion?: Maybe<Promotion>;
+  /** The product its offer is about; resolved through the graph with the viewer's prices. */
+  product?: Maybe<Product>;
+  /** Offer lifetime in hours. */
+  offerTtlHours: Scalars['Int']['output'];
+};
+
+/**
+ * A real-time decision rule of the brand: when an event of `eventType` arrives and every condition holds,
+ * the rule is a candidate; arbitration takes the best candidate (priority, then score) whose caps still
+ * allow an action for the customer, on the first channel allowed; otherwise NO_ACTION.
+ */
+export type DecisionRule = {
+  __typename?: 'DecisionRule';
+  /** The rule's id. */
+  id: Scalars['ID']['output'];
+  /** Staff's name for it. */
+  name: Scalars['String']['output'];
+  /** The event type it hears. */
+  eventType: Scalars['String']['output'];
+  /** Conditions over the event, the customer's recent events, profile and time; all must hold. */
+  conditions: Array<DecisionCondition>;
+  /** What it does when it wins. */
+  action: DecisionAction;
+  /** Channels it may use, in the order it prefers (LIVE only when the customer is connected; the customer's preferred channels go first). */
+  channels: Array<DecisionChannel>;
+  /** Higher priority wins arbitration first. */
+  priority: Scalars['Int']['output'];
+  /** Ranks rules of equal priority (0–100), and its offers. */
+  score: Scalars['Float']['output'];
+  /** After an action of this rule, none again for the same customer for this long. */
+  cooldownMinutes: Scalars['Int']['output'];
+  /** The rule acts only while the customer has had fewer decision actions than this today (any rule, UTC day). */
+  dailyCap: Scalars['Int']['output'];
+  /** The same, per channel. */
+  channelDailyCap: Scalars['Int']['output'];
+  /** Total actions the rule may take (its campaign budget); null: no limit. */
+  budget?: Maybe<Scalars['Int']['output']>;
+  /** Only active rules are used. */
+  active: Scalars['Boolean']['output'];
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Optimistic-locking version: send it back on updates. */
+  version: Scalars['Int']['output'];
+};
+
+/** An event type: built in, or declared by the brand's staff with a payload schema. */
+export type EventType = {
+  __typename?: 'EventType';
+  /** The type's name, e.g. DATA_USAGE or LOYALTY_TIER_CHANGED. */
+  name: Scalars['String']['output'];
+  /** What it means. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** The JSON Schema its payloads must satisfy, as text (built-in types: their fixed schema is documented, not shown). */
+  payloadSchema?: Maybe<Scalars['String']['output']>;
+  /** Whether it is one of the built-in types. */
+  builtIn: Scalars['Boolean']['output'];
+};
+
+/** Why a decision came out as it did: each rule that matched or not, why it lost, why the winner won. */
+export type DecisionReason = {
+  __typename?: 'DecisionReason';
+  /** The rule the reason is about, if any. */
+  ruleId?: Maybe<Scalars['ID']['output']>;
+  /** CONDITION_NOT_MET, WON, DAILY_CAP, CHANNEL_CAP, COOLDOWN, BUDGET, NO_CHANNEL, NO_MATCH or ALL_CAPPED. */
+  code: Scalars['String']['output'];
+  /** In words. */
+  message: Scalars['String']['output'];
+};
+
+/** One decision: an external event, what was decided and why. */
+export type Decision = {
+  __typename?: 'Decision';
+  /** The decision's id. */
+  id: Scalars['ID']['output'];
+  /** The producer of the event. */
+  producer: Scalars['String']['output'];
+  /** The producer's event id. */
+  eventId: Scalars['String']['output'];
+  /** The event's type. */
+  eventType: Scalars['String']['output'];
+  /** The customer the event was about. */
+  customer?: Maybe<Customer>;
+  /** The customer's segment at the time. */
+  segment: Scalars['String']['output'];
+  /** When the event happened. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** ACTION or NO_ACTION. */
+  outcome: DecisionOutcome;
+  /** The winning rule (ACTION). */
+  rule?: Maybe<DecisionRule>;
+  /** The winning rule's action kind (ACTION). */
+  actionKind?: Maybe<DecisionActionKind>;
+  /** Where the action went (ACTION). */
+  channel?: Maybe<DecisionChannel>;
+  /** The offer made (ACTION with OFFER or PROMOTION). */
+  offer?: Maybe<Offer>;
+  /** Every reason recorded. */
+  reasons: Array<DecisionReason>;
+  /** When it was decided. */
+  decidedAt: Scalars['DateTime']['output'];
+};
+
+/** A page of decisions, newest first. */
+export type DecisionConnection = {
+  __typename?: 'DecisionConnection';
+  /** The decisions with their cursors. */
+  edges: Array<DecisionEdge>;
+  /** The decisions. */
+  nodes: Array<Decision>;
+  /** Where the page is. */
+  pageInfo: PageInfo;
+};
+
+/** A decision and its cursor. */
+export type DecisionEdge = {
+  __typename?: 'DecisionEdge';
+  /** Pass as `after` for the next page. */
+  cursor: Scalars['String']['output'];
+  /** The decision. */
+  node: Decision;
+};
+
+/** Which decisions to list; all given filters apply. */
+export type DecisionFilter = {
+  /** Only this outcome. */
+  outcome?: InputMaybe<DecisionOutcome>;
+  /** Only events of this type. */
+  eventType?: InputMaybe<Scalars['String']['input']>;
+  /** Only decisions this rule won. */
+  ruleId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only this customer's. */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only decided at or after this time. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only decided before this time. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** A decision rule's results over a period. */
+export type DecisionRuleKpi = {
+  __typename?: 'DecisionRuleKpi';
+  /** The rule. */
+  rule?: Maybe<DecisionRule>;
+  /** Events it won (ACTION decisions). */
+  decisions: Scalars['Int']['output'];
+  /** Offers it made. */
+  offers: Scalars['Int']['output'];
+  /** Offers taken up (accepted or redeemed). */
+  accepted: Scalars['Int']['output'];
+  /** Offers followed by an order. */
+  converted: Scalars['Int']['output'];
+};
+
+/** Decisioning totals over a period, in the caller's segments. */
+export type DecisionKpis = {
+  __typename?: 'DecisionKpis';
+  /** Decisions made (ACTION and NO_ACTION). */
+  decisions: Scalars['Int']['output'];
+  /** Decisions with an action. */
+  actions: Scalars['Int']['output'];
+  /** Per winning rule. */
+  byRule: Array<DecisionRuleKpi>;
+};
+
+/** A custom event type to declare (or redeclare with a new schema). */
+export type EventTypeDefineInput = {
+  /** Upper-case letters, digits and _, 2–50 characters, not a built-in type's name. */
+  name: Scalars['String']['input'];
+  /** What it means. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The JSON Schema (draft 2020-12 or 07) payloads must satisfy, as text. */
+  payloadSchema: Scalars['String']['input'];
+};
+
+/** The answer to `eventTypeDefine`. */
+export type EventTypePayload = {
+  __typename?: 'EventTypePayload';
+  /** The type as declared. */
+  eventType?: Maybe<EventType>;
+  /** Why nothing was declared. */
+  userErrors: Array<UserError>;
+};
+
+/** One condition of a rule to write. */
+export type DecisionConditionInput = {
+  /** What it looks at. */
+  subject: DecisionSubject;
+  /** How it compares. */
+  op: DecisionOp;
+  /** PAYLOAD: the property. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** COUNT, SUM: the event type counted (default: the rule's). */
+  eventType?: InputMaybe<Scalars['String']['input']>;
+  /** COUNT, SUM: the window in hours, 1–168 (default 24). */
+  windowHours?: InputMaybe<Scalars['Int']['input']>;
+  /** The number compared with (GT, GTE, LT, LTE, EQ on numbers). */
+  number?: InputMaybe<Scalars['Float']['input']>;
+  /** The texts compared with (EQ, IN, NOT_IN). */
+  values?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** A rule's action to write. */
+export type DecisionActionInput = {
+  /** Offer, promotion or message. */
+  kind: DecisionActionKind;
+  /** What it says. */
+  template: OfferTemplateInput;
+  /** The brand's promotion the offer carries (PROMOTION: required). */
+  promotionId?: InputMaybe<Scalars['ID']['input']>;
+  /** The brand's product the offer is about. */
+  productId?: InputMaybe<Scalars['ID']['input']>;
+  /** Offer lifetime in hours (1–8760, default 48). */
+  offerTtlHours?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A new decision rule. */
+export type DecisionRuleCreateInput = {
+  /** Staff's name for it. */
+  name: Scalars['String']['input'];
+  /** The event type it hears (built in or declared). */
+  eventType: Scalars['String']['input'];
+  /** Conditions (at most 20), all must hold. */
+  conditions?: InputMaybe<Array<DecisionConditionInput>>;
+  /** What it does when it wins. */
+  action: DecisionActionInput;
+  /** Channels in preference order (default LIVE, PUSH, SMS, EMAIL, INBOX). */
+  channels?: InputMaybe<Array<DecisionChannel>>;
+  /** Higher wins first (−1000 to 1000, default 0). */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  /** 0–100 (default 50). */
+  score?: InputMaybe<Scalars['Float']['input']>;
+  /** Minutes (0 to a year, default 1440). */
+  cooldownMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** Decision actions per customer and day this rule still acts under (1–100, default 3). */
+  dailyCap?: InputMaybe<Scalars['Int']['input']>;
+  /** The same per channel (1–100, default 2). */
+  channelDailyCap?: InputMaybe<Scalars['Int']['input']>;
+  /** Total actions allowed (null: no limit). */
+  budget?: InputMaybe<Scalars['Int']['input']>;
+  /** Default true. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Changes to a decision rule: what is given is replaced. */
+export type DecisionRuleUpdateInput = {
+  /** The rule. */
+  id: Scalars['ID']['input'];
+  /** The version read (optimistic locking). */
+  version: Scalars['Int']['input'];
+  /** New name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New conditions (replace all). */
+  conditions?: InputMaybe<Array<DecisionConditionInput>>;
+  /** New action. */
+  action?: InputMaybe<DecisionActionInput>;
+  /** New channels. */
+  channels?: InputMaybe<Array<DecisionChannel>>;
+  /** New priority. */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  /** New score. */
+  score?: InputMaybe<Scalars['Float']['input']>;
+  /** New cooldown. */
+  cooldownMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** New daily cap. */
+  dailyCap?: InputMaybe<Scalars['Int']['input']>;
+  /** New per-channel daily cap. */
+  channelDailyCap?: InputMaybe<Scalars['Int']['input']>;
+  /** New budget. */
+  budget?: InputMaybe<Scalars['Int']['input']>;
+  /** Switch on or off. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** The answer to a decision rule write. */
+export type DecisionRulePayload = {
+  __typename?: 'DecisionRulePayload';
+  /** The rule as saved. */
+  decisionRule?: Maybe<DecisionRule>;
+  /** Why nothing was saved. */
+  userErrors: Array<UserError>;
 };
 
 /** Set a promotion's texts in one locale; a field left out stays as it is, an empty string removes it. */
@@ -1060,6 +1601,7 @@ export type FederationTypes = {
   Campaign: Campaign;
   Offer: Offer;
   OfferRule: OfferRule;
+  DecisionRule: DecisionRule;
 };
 
 /** Mapping of federation reference types */
@@ -1082,6 +1624,9 @@ export type FederationReferenceTypes = {
   OfferRule:
     ( { __typename: 'OfferRule' }
     & GraphQLRecursivePick<FederationTypes['OfferRule'], {"id":true}> );
+  DecisionRule:
+    ( { __typename: 'DecisionRule' }
+    & GraphQLRecursivePick<FederationTypes['DecisionRule'], {"id":true}> );
 };
 
 
@@ -1150,6 +1695,37 @@ export type ResolversTypes = {
   OfferRulePayload: ResolverTypeWrapper<Omit<OfferRulePayload, 'offerRule'> & { offerRule?: Maybe<ResolversTypes['OfferRule']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OfferRuleConnection: ResolverTypeWrapper<Omit<OfferRuleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OfferRuleEdge']>, nodes: Array<ResolversTypes['OfferRule']> }>;
+  OfferRuleEdge: ResolverTypeWrapper<Omit<OfferRuleEdge, 'node'> & { node: ResolversTypes['OfferRule'] }>;
+  EventIdentityInput: EventIdentityInput;
+  ExternalEventInput: ExternalEventInput;
+  EventIngestStatus: EventIngestStatus;
+  DecisionOutcome: DecisionOutcome;
+  DecisionChannel: DecisionChannel;
+  EventRejection: ResolverTypeWrapper<EventRejection>;
+  EventIngestResult: ResolverTypeWrapper<EventIngestResult>;
+  EventsIngestPayload: ResolverTypeWrapper<EventsIngestPayload>;
+  DecisionSubject: DecisionSubject;
+  DecisionOp: DecisionOp;
+  DecisionActionKind: DecisionActionKind;
+  DecisionCondition: ResolverTypeWrapper<DecisionConditionData>;
+  DecisionAction: ResolverTypeWrapper<DecisionActionData>;
+  DecisionRule: ResolverTypeWrapper<IDecisionRule>;
+  EventType: ResolverTypeWrapper<EventTypeView>;
+  DecisionReason: ResolverTypeWrapper<DecisionReason>;
+  Decision: ResolverTypeWrapper<IDecision>;
+  DecisionConnection: ResolverTypeWrapper<Omit<DecisionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['DecisionEdge']>, nodes: Array<ResolversTypes['Decision']> }>;
+  DecisionEdge: ResolverTypeWrapper<Omit<DecisionEdge, 'node'> & { node: ResolversTypes['Decision'] }>;
+  DecisionFilter: DecisionFilter;
+  DecisionRuleKpi: ResolverTypeWrapper<RuleKpiRow>;
+  DecisionKpis: ResolverTypeWrapper<Omit<DecisionKpis, 'byRule'> & { byRule: Array<ResolversTypes['DecisionRuleKpi']> }>;
+  EventTypeDefineInput: EventTypeDefineInput;
+  EventTypePayload: ResolverTypeWrapper<Omit<EventTypePayload, 'eventType'> & { eventType?: Maybe<ResolversTypes['EventType']> }>;
+  DecisionConditionInput: DecisionConditionInput;
+  DecisionActionInput: DecisionActionInput;
+  DecisionRuleCreateInput: DecisionRuleCreateInput;
+  DecisionRuleUpdateInput: DecisionRuleUpdateInput;
+  DecisionRulePayload: ResolverTypeWrapper<Omit<DecisionRulePayload, 'decisionRule'> & { decisionRule?: Maybe<ResolversTypes['DecisionRule']> }>;
   PromotionTranslationsSetInput: PromotionTranslationsSetInput;
   PromotionTranslationsRemoveInput: PromotionTranslationsRemoveInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
@@ -1220,6 +1796,31 @@ export type ResolversParentTypes = {
   OfferRulePayload: Omit<OfferRulePayload, 'offerRule'> & { offerRule?: Maybe<ResolversParentTypes['OfferRule']> };
   Mutation: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
+  OfferRuleConnection: Omit<OfferRuleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OfferRuleEdge']>, nodes: Array<ResolversParentTypes['OfferRule']> };
+  OfferRuleEdge: Omit<OfferRuleEdge, 'node'> & { node: ResolversParentTypes['OfferRule'] };
+  EventIdentityInput: EventIdentityInput;
+  ExternalEventInput: ExternalEventInput;
+  EventRejection: EventRejection;
+  EventIngestResult: EventIngestResult;
+  EventsIngestPayload: EventsIngestPayload;
+  DecisionCondition: DecisionConditionData;
+  DecisionAction: DecisionActionData;
+  DecisionRule: IDecisionRule;
+  EventType: EventTypeView;
+  DecisionReason: DecisionReason;
+  Decision: IDecision;
+  DecisionConnection: Omit<DecisionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['DecisionEdge']>, nodes: Array<ResolversParentTypes['Decision']> };
+  DecisionEdge: Omit<DecisionEdge, 'node'> & { node: ResolversParentTypes['Decision'] };
+  DecisionFilter: DecisionFilter;
+  DecisionRuleKpi: RuleKpiRow;
+  DecisionKpis: Omit<DecisionKpis, 'byRule'> & { byRule: Array<ResolversParentTypes['DecisionRuleKpi']> };
+  EventTypeDefineInput: EventTypeDefineInput;
+  EventTypePayload: Omit<EventTypePayload, 'eventType'> & { eventType?: Maybe<ResolversParentTypes['EventType']> };
+  DecisionConditionInput: DecisionConditionInput;
+  DecisionActionInput: DecisionActionInput;
+  DecisionRuleCreateInput: DecisionRuleCreateInput;
+  DecisionRuleUpdateInput: DecisionRuleUpdateInput;
+  DecisionRulePayload: Omit<DecisionRulePayload, 'decisionRule'> & { decisionRule?: Maybe<ResolversParentTypes['DecisionRule']> };
   PromotionTranslationsSetInput: PromotionTranslationsSetInput;
   PromotionTranslationsRemoveInput: PromotionTranslationsRemoveInput;
   Decimal: Scalars['Decimal']['output'];
@@ -1380,6 +1981,9 @@ export type CampaignKpisResolvers<ContextType = PromotionContext, ParentType ext
   converted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   conversionRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  monthlyRevenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  firstPeriodRevenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  annualisedRevenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type CampaignResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Campaign'] = ResolversParentTypes['Campaign'], FederationReferenceType extends FederationReferenceTypes['Campaign'] = FederationReferenceTypes['Campaign']> = {
@@ -1497,15 +2101,19 @@ export type CodeProblemResolvers<ContextType = PromotionContext, ParentType exte
 };
 
 export type QueryResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  promotions?: Resolver<ResolversTypes['PromotionConnection'], ParentType, ContextType, RequireFields<QueryPromotionsArgs, 'first'>>;
+  promotions?: Resolver<ResolversTypes['PromotionConnection'], ParentType, ContextType, Partial<QueryPromotionsArgs>>;
   promotion?: Resolver<Maybe<ResolversTypes['Promotion']>, ParentType, ContextType, RequireFields<QueryPromotionArgs, 'id'>>;
-  campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, RequireFields<QueryCampaignsArgs, 'first'>>;
+  campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, Partial<QueryCampaignsArgs>>;
   campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
   campaignDashboard?: Resolver<ResolversTypes['CampaignDashboard'], ParentType, ContextType, Partial<QueryCampaignDashboardArgs>>;
-  offerRules?: Resolver<Array<ResolversTypes['OfferRule']>, ParentType, ContextType>;
+  offerRules?: Resolver<ResolversTypes['OfferRuleConnection'], ParentType, ContextType, Partial<QueryOfferRulesArgs>>;
   offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType, RequireFields<QueryOfferArgs, 'id'>>;
   storefrontLiveOffers?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType, RequireFields<QueryStorefrontLiveOffersArgs, 'first'>>;
   promotionEvaluate?: Resolver<Array<ResolversTypes['PromotionEvaluation']>, ParentType, ContextType, RequireFields<QueryPromotionEvaluateArgs, 'inputs'>>;
+  decisions?: Resolver<ResolversTypes['DecisionConnection'], ParentType, ContextType, Partial<QueryDecisionsArgs>>;
+  decisionRules?: Resolver<Array<ResolversTypes['DecisionRule']>, ParentType, ContextType>;
+  eventTypes?: Resolver<Array<ResolversTypes['EventType']>, ParentType, ContextType>;
+  decisionKpis?: Resolver<ResolversTypes['DecisionKpis'], ParentType, ContextType, Partial<QueryDecisionKpisArgs>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -1549,6 +2157,10 @@ export type MutationResolvers<ContextType = PromotionContext, ParentType extends
   offerRuleUpdate?: Resolver<ResolversTypes['OfferRulePayload'], ParentType, ContextType, RequireFields<MutationOfferRuleUpdateArgs, 'input'>>;
   promotionRedeem?: Resolver<ResolversTypes['PromotionRedeemPayload'], ParentType, ContextType, RequireFields<MutationPromotionRedeemArgs, 'input'>>;
   promotionRelease?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationPromotionReleaseArgs, 'input'>>;
+  eventsIngest?: Resolver<ResolversTypes['EventsIngestPayload'], ParentType, ContextType, RequireFields<MutationEventsIngestArgs, 'events'>>;
+  eventTypeDefine?: Resolver<ResolversTypes['EventTypePayload'], ParentType, ContextType, RequireFields<MutationEventTypeDefineArgs, 'input'>>;
+  decisionRuleCreate?: Resolver<ResolversTypes['DecisionRulePayload'], ParentType, ContextType, RequireFields<MutationDecisionRuleCreateArgs, 'input'>>;
+  decisionRuleUpdate?: Resolver<ResolversTypes['DecisionRulePayload'], ParentType, ContextType, RequireFields<MutationDecisionRuleUpdateArgs, 'input'>>;
   promotionTranslationsSet?: Resolver<ResolversTypes['PromotionPayload'], ParentType, ContextType, RequireFields<MutationPromotionTranslationsSetArgs, 'input'>>;
   promotionTranslationsRemove?: Resolver<ResolversTypes['PromotionPayload'], ParentType, ContextType, RequireFields<MutationPromotionTranslationsRemoveArgs, 'input'>>;
 };
@@ -1556,6 +2168,138 @@ export type MutationResolvers<ContextType = PromotionContext, ParentType extends
 export type SubscriptionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   offerReceived?: SubscriptionResolver<ResolversTypes['Offer'], "offerReceived", ParentType, ContextType>;
   storefrontOffers?: SubscriptionResolver<ResolversTypes['Offer'], "storefrontOffers", ParentType, ContextType>;
+};
+
+export type OfferRuleConnectionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['OfferRuleConnection'] = ResolversParentTypes['OfferRuleConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OfferRuleEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['OfferRule']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type OfferRuleEdgeResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['OfferRuleEdge'] = ResolversParentTypes['OfferRuleEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OfferRule'], ParentType, ContextType>;
+};
+
+export type EventRejectionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['EventRejection'] = ResolversParentTypes['EventRejection']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+};
+
+export type EventIngestResultResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['EventIngestResult'] = ResolversParentTypes['EventIngestResult']> = {
+  eventId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['EventIngestStatus'], ParentType, ContextType>;
+  decisionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['DecisionOutcome']>, ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['EventRejection']>, ParentType, ContextType>;
+};
+
+export type EventsIngestPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['EventsIngestPayload'] = ResolversParentTypes['EventsIngestPayload']> = {
+  results?: Resolver<Array<ResolversTypes['EventIngestResult']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type DecisionConditionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionCondition'] = ResolversParentTypes['DecisionCondition']> = {
+  subject?: Resolver<ResolversTypes['DecisionSubject'], ParentType, ContextType>;
+  op?: Resolver<ResolversTypes['DecisionOp'], ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  windowHours?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  values?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+};
+
+export type DecisionActionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionAction'] = ResolversParentTypes['DecisionAction']> = {
+  kind?: Resolver<ResolversTypes['DecisionActionKind'], ParentType, ContextType>;
+  template?: Resolver<ResolversTypes['OfferTemplate'], ParentType, ContextType>;
+  promotion?: Resolver<Maybe<ResolversTypes['Promotion']>, ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  offerTtlHours?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DecisionRuleResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionRule'] = ResolversParentTypes['DecisionRule'], FederationReferenceType extends FederationReferenceTypes['DecisionRule'] = FederationReferenceTypes['DecisionRule']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['DecisionRule']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  conditions?: Resolver<Array<ResolversTypes['DecisionCondition']>, ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['DecisionAction'], ParentType, ContextType>;
+  channels?: Resolver<Array<ResolversTypes['DecisionChannel']>, ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  cooldownMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dailyCap?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  channelDailyCap?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  budget?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EventTypeResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['EventType'] = ResolversParentTypes['EventType']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  payloadSchema?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  builtIn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type DecisionReasonResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionReason'] = ResolversParentTypes['DecisionReason']> = {
+  ruleId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DecisionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Decision'] = ResolversParentTypes['Decision']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  producer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  segment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['DecisionOutcome'], ParentType, ContextType>;
+  rule?: Resolver<Maybe<ResolversTypes['DecisionRule']>, ParentType, ContextType>;
+  actionKind?: Resolver<Maybe<ResolversTypes['DecisionActionKind']>, ParentType, ContextType>;
+  channel?: Resolver<Maybe<ResolversTypes['DecisionChannel']>, ParentType, ContextType>;
+  offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['DecisionReason']>, ParentType, ContextType>;
+  decidedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type DecisionConnectionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionConnection'] = ResolversParentTypes['DecisionConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['DecisionEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Decision']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type DecisionEdgeResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionEdge'] = ResolversParentTypes['DecisionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Decision'], ParentType, ContextType>;
+};
+
+export type DecisionRuleKpiResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionRuleKpi'] = ResolversParentTypes['DecisionRuleKpi']> = {
+  rule?: Resolver<Maybe<ResolversTypes['DecisionRule']>, ParentType, ContextType>;
+  decisions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  offers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  accepted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  converted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DecisionKpisResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionKpis'] = ResolversParentTypes['DecisionKpis']> = {
+  decisions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  actions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  byRule?: Resolver<Array<ResolversTypes['DecisionRuleKpi']>, ParentType, ContextType>;
+};
+
+export type EventTypePayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['EventTypePayload'] = ResolversParentTypes['EventTypePayload']> = {
+  eventType?: Resolver<Maybe<ResolversTypes['EventType']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type DecisionRulePayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionRulePayload'] = ResolversParentTypes['DecisionRulePayload']> = {
+  decisionRule?: Resolver<Maybe<ResolversTypes['DecisionRule']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1649,6 +2393,23 @@ export type Resolvers<ContextType = PromotionContext> = {
   OfferRulePayload?: OfferRulePayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  OfferRuleConnection?: OfferRuleConnectionResolvers<ContextType>;
+  OfferRuleEdge?: OfferRuleEdgeResolvers<ContextType>;
+  EventRejection?: EventRejectionResolvers<ContextType>;
+  EventIngestResult?: EventIngestResultResolvers<ContextType>;
+  EventsIngestPayload?: EventsIngestPayloadResolvers<ContextType>;
+  DecisionCondition?: DecisionConditionResolvers<ContextType>;
+  DecisionAction?: DecisionActionResolvers<ContextType>;
+  DecisionRule?: DecisionRuleResolvers<ContextType>;
+  EventType?: EventTypeResolvers<ContextType>;
+  DecisionReason?: DecisionReasonResolvers<ContextType>;
+  Decision?: DecisionResolvers<ContextType>;
+  DecisionConnection?: DecisionConnectionResolvers<ContextType>;
+  DecisionEdge?: DecisionEdgeResolvers<ContextType>;
+  DecisionRuleKpi?: DecisionRuleKpiResolvers<ContextType>;
+  DecisionKpis?: DecisionKpisResolvers<ContextType>;
+  EventTypePayload?: EventTypePayloadResolvers<ContextType>;
+  DecisionRulePayload?: DecisionRulePayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

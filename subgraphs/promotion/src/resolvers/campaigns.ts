@@ -1,15 +1,22 @@
 import { actingStorefront, isUuid, money, notFound, parsePage, payload, toConnection } from '@dcrm/kit';
 import { campaignCancel, campaignSchedule } from '../domain/campaign-lifecycle.js';
 import { campaignCreate, campaignUpdate, findCampaign } from '../domain/campaign-write.js';
-import { campaignDashboard, conversionRate, type Kpis } from '../domain/kpis.js';
+import { campaignDashboard, conversionRate, type Kpis, recurringRevenue } from '../domain/kpis.js';
 import { campaignsPage, type ICampaign } from '../entities/index.js';
 import type { PromotionContext, PromotionResolvers } from './context.js';
 
-const kpisView = async (kpis: Kpis, ctx: PromotionContext) => ({
-  ...kpis,
-  revenue: money(kpis.revenue, await ctx.loaders.currency()),
-  conversionRate: conversionRate(kpis),
-});
+const kpisView = async (kpis: Kpis, ctx: PromotionContext) => {
+  const currency = await ctx.loaders.currency();
+  const recurring = recurringRevenue(kpis);
+  return {
+    ...kpis,
+    revenue: money(kpis.revenue, currency),
+    monthlyRevenue: money(kpis.monthlyRevenue, currency),
+    firstPeriodRevenue: money(recurring.firstPeriodRevenue, currency),
+    annualisedRevenue: money(recurring.annualisedRevenue, currency),
+    conversionRate: conversionRate(kpis),
+  };
+};
 
 /** Campaigns: Query.campaigns/campaign/campaignDashboard, Mutation.campaign*, type Campaign. */
 export const campaignResolvers: PromotionResolvers = {

@@ -1,6 +1,7 @@
 import { mergeResolvers } from '@dcrm/kit';
 import { campaignResolvers } from './campaigns.js';
 import type { PromotionResolvers } from './context.js';
+import { decisioningResolvers } from './decisioning.js';
 import { evaluationResolvers } from './evaluation.js';
 import { offerResolvers } from './offers.js';
 import { promotionResolvers } from './promotions.js';
@@ -12,4 +13,5 @@ export const resolvers: PromotionResolvers = mergeResolvers(
   campaignResolvers,
   offerResolvers,
   translationResolvers,
+  decisioningResolvers,
 );

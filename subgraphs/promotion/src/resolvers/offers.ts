@@ -1,8 +1,8 @@
-import { actingStorefront, badInput, isUuid, notFound, payload } from '@dcrm/kit';
+import { actingStorefront, badInput, isUuid, notFound, parsePage, payload, toConnection } from '@dcrm/kit';
 import { effectiveStatus } from '../domain/offer-access.js';
 import { OFFER_MOVES, offerCreate, offerMove } from '../domain/offer-actions.js';
 import { offerRuleCreate, offerRuleUpdate } from '../domain/offer-rules.js';
-import { liveStorefrontOffers, offerRulesOf } from '../entities/index.js';
+import { liveStorefrontOffers, offerRuleKey, offerRulesPage } from '../entities/index.js';
 import type { MutationResolvers } from '../generated/resolvers.js';
 import type { PromotionResolvers } from './context.js';
 
@@ -34,9 +34,11 @@ export const offerResolvers: PromotionResolvers = {
       if (!storefrontId) return [];
       return liveStorefrontOffers(ctx.em, storefrontId, ctx.loaders.now, limit(first, 50));
     },
-    offerRules: (_, __, ctx) => {
+    offerRules: async (_, args, ctx) => {
+      const page = parsePage(args, 'OLDEST', 2);
       const storefrontId = actingStorefront(ctx.principal);
-      return storefrontId ? offerRulesOf(ctx.em, storefrontId) : [];
+      const rows = storefrontId ? await offerRulesPage(ctx.em, storefrontId, page) : [];
+      return toConnection(rows, page, 'OLDEST', offerRuleKey);
     },
   },
   Mutation: {

@@ -1,6 +1,7 @@
-import { actingStorefront, fail, hasScope, isUuid, ok, type Result, type RuleInput, validateRules } from '@dcrm/kit';
+import { actingStorefront, fail, hasScope, isUuid, type NotifyRow, ok, type Result, type RuleInput, validateRules } from '@dcrm/kit';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { notifyPartnerSubmitter } from '../clients/partner-notify.js';
 import {
   approvalsOfQuotes,
   type IQuote,
@@ -23,6 +24,7 @@ import {
 } from './approval-rules.js';
 import { f } from './quote-checks.js';
 import { mayWrite, type WriteCtx } from './quote-context.js';
+import { decisionVariables, partnerTemplate } from './quote-notify-rules.js';
 
 type ConditionArg = { path: string; operator: string; value?: string | null; values?: string[] | null };
 export type RuleArg = {
@@ -109,11 +111,18 @@ export async function quoteSubmit(ctx: WriteCtx, id: string, version: number): P
       requestedBy: ctx.principal.id,
     });
   quote.status = asks.length ? 'SUBMITTED' : 'APPROVED';
+  quote.submittedBy = ctx.principal.id;
+  quote.submittedByKind = ctx.principal.kind;
   quote.updatedAt = new Date();
   const result = await saved(ctx, quote);
   if (result.ok && asks.length) await notifyApprovers(ctx, quote, asks);
+  if (result.ok && !asks.length) await tellPartner(ctx, quote);
   return result;
 }
+
+/** A partner user who submitted the quote is told of the decision (customers by the notify rules). */
+const tellPartner = (ctx: WriteCtx, quote: IQuote) =>
+  notifyPartnerSubmitter(ctx.services.peers, quote, partnerTemplate(quote.status), decisionVariables(quote as unknown as NotifyRow));
 
 const rank = (a: IQuoteApproval) => APPROVAL_LEVELS.indexOf(a.level as ApprovalLevel);
 
@@ -151,6 +160,9 @@ export async function quoteDecide(ctx: WriteCtx, input: DecisionArgs, decision: 
   if (done) quote.status = decision;
   quote.updatedAt = new Date();
   const result = await saved(ctx, quote);
-  if (result.ok && done) await notifyDecided(ctx, quote, approval.requestedBy ?? null, decision, comment);
+  // Staff submitters are told here; customers by the quote's notify rules (quote-notify-rules.ts).
+  const staffSubmitter = quote.submittedByKind !== 'customer' && quote.submittedByKind !== 'partner';
+  if (result.ok && done && staffSubmitter) await notifyDecided(ctx, quote, approval.requestedBy ?? null, decision, comment);
+  if (result.ok && done) await tellPartner(ctx, quote);
   return result;
 }

@@ -61,6 +61,8 @@ export type ContractDraft = {
   segment: string;
   template: IContractTemplate;
   lines: { productId: string; name: string; quantity: number; monthlyFeeMinor: number }[];
+  /** The whole contract's monthly fee when it is not the sum of the lines' (an accepted quote's discounts, exact); default the sum. */
+  monthlyFeeMinor?: number;
   currencyCode: string;
   periodStart: Date;
   orderId?: string | null;
@@ -91,7 +93,7 @@ export async function createContractFromAcceptance(
     orderId: draft.orderId ?? null,
     quoteId: draft.quoteId ?? null,
     currencyCode: draft.currencyCode,
-    monthlyFeeMinor: draft.lines.reduce((sum, l) => sum + l.monthlyFeeMinor * l.quantity, 0),
+    monthlyFeeMinor: draft.monthlyFeeMinor ?? draft.lines.reduce((sum, l) => sum + l.monthlyFeeMinor * l.quantity, 0),
     status: 'DRAFT',
     periodStart: draft.periodStart,
     periodEnd: addMonths(draft.periodStart, draft.template.termMonths),

@@ -19,7 +19,8 @@ export type LineDraft = {
   discountValue: string | null;
   field: string[];
 };
-export type PricedDraft = LineDraft & QuoteLineInput & { name: string; kind: string; categoryId: string | null };
+export type PricedDraft = LineDraft &
+  QuoteLineInput & { name: string; kind: string; categoryId: string | null; promotionOneOff?: string; promotionRecurring?: string };
 
 /** Checks a discount's shape: a percentage 0–100 or an amount ≥ 0, two decimals at most. */
 export function checkDiscount(checks: Checks, discount: DiscountArg, field: string[]): Discount | null {

@@ -1,10 +1,10 @@
-import { actingStorefront, hasScope, type Principal, promotionClient } from '@dcrm/kit';
+import { actingStorefront, fromMinor, hasScope, type Principal, promotionClient, toMinor } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { IQuote } from '../entities/index.js';
 import { QUOTE_WRITE } from './access.js';
 import type { LineDraft, PricedDraft } from './lines.js';
 import { priceDrafts } from './lines.js';
-import { type Discount, lineDiscounts, quoteTotals } from './pricing.js';
+import { type Discount, lineDiscounts, type PromotionShare, quoteTotals } from './pricing.js';
 import { pricingPrincipal } from './pricing-principal.js';
 import type { QuoteServices } from './services.js';
 
@@ -45,10 +45,27 @@ export async function priceQuote(ctx: WriteCtx, quote: Priceable, drafts: LineDr
   });
   const codeProblems = evaluation.codeProblems.filter((p) => p.problem);
   const withManual: PricedDraft[] = lineDiscounts(priced.lines, discount);
+  const promotions = promotionShares(evaluation.discounts);
   return {
     ok: true as const,
-    lines: withManual,
+    lines: withManual.map((l) => ({ ...l, ...(promotions.get(l.id) ?? ZERO_SHARE) })),
     totals: quoteTotals(priced.lines, discount, evaluation.discounts, quote.currencyCode),
     codeProblems,
   };
+}
+
+type LineShare = { promotionOneOff: string; promotionRecurring: string };
+const ZERO_SHARE: LineShare = { promotionOneOff: '0.00', promotionRecurring: '0.00' };
+
+/** Each line's share of the promotions (summed over promotions), kept on the line so acceptance orders exactly the quote's totals. */
+function promotionShares(promotions: PromotionShare[]): Map<string, LineShare> {
+  const sums = new Map<string, { oneOff: number; recurring: number }>();
+  for (const promotion of promotions)
+    for (const share of promotion.lines) {
+      const sum = sums.get(share.lineId) ?? { oneOff: 0, recurring: 0 };
+      sum.oneOff += toMinor(share.oneOff);
+      sum.recurring += toMinor(share.recurring);
+      sums.set(share.lineId, sum);
+    }
+  return new Map([...sums].map(([id, s]) => [id, { promotionOneOff: fromMinor(s.oneOff), promotionRecurring: fromMinor(s.recurring) }]));
 }

@@ -1,22 +1,13 @@
 import { actingStorefront, Checks, fail, isUuid, ok, type Result, segmentsOf } from '@dcrm/kit';
-import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { accountFor } from '../clients/accounts.js';
 import { storefrontFacts } from '../clients/catalog.js';
-import { type IQuote, type IQuoteLine, linesOf, Quote, QuoteLine } from '../entities/index.js';
+import { type IQuote, type IQuoteLine, linesOf, Quote } from '../entities/index.js';
 import { quoteScope } from './access.js';
-import {
-  checkDiscount,
-  type DiscountArg,
-  draftLines,
-  type LineArg,
-  type LineDraft,
-  MAX_LINES,
-  type PricedDraft,
-  storedDrafts,
-} from './lines.js';
+import { checkDiscount, type DiscountArg, draftLines, type LineArg, type LineDraft, MAX_LINES, storedDrafts } from './lines.js';
 import type { Discount } from './pricing.js';
 import { checkCodes, checkProspect, checkValidity, codeErrors, f, type ProspectArg, staffOnly } from './quote-checks.js';
 import { isStaff, mayWrite, priceQuote, type WriteCtx } from './quote-context.js';
+import { activeTemplate, applyLines, save } from './quote-persist.js';
 import { newRevision } from './revisions.js';
 
 const DAY = 86_400_000;
@@ -31,44 +22,8 @@ export type QuoteCreateArgs = {
   promoCodes?: string[] | null;
   lines: LineArg[];
   internalNote?: string | null;
+  contractTemplateId?: string | null;
 };
-
-/** Writes priced lines onto their entities (new ones created), the others of the quote removed. */
-function applyLines(ctx: WriteCtx, quote: IQuote, stored: IQuoteLine[], priced: PricedDraft[]) {
-  const byId = new Map(stored.map((l) => [l.id, l]));
-  const kept = new Set(priced.map((l) => l.id));
-  for (const line of stored) if (!kept.has(line.id)) ctx.em.remove(line);
-  priced.forEach((l, position) => {
-    const snapshot = {
-      position,
-      name: l.name,
-      kind: l.kind,
-      quantity: l.quantity,
-      discountType: l.discountType,
-      discountValue: l.discountValue,
-      recurringPrice: l.recurring,
-      oneOffPrice: l.oneOff,
-      deposit: l.deposit,
-      taxCategory: l.taxCategory,
-      discountOneOff: l.discountOneOff ?? '0.00',
-      discountRecurring: l.discountRecurring ?? '0.00',
-    };
-    const line = byId.get(l.id);
-    if (line) Object.assign(line, snapshot);
-    else ctx.em.create(QuoteLine, { id: l.id, quote, productId: l.productId, parentLineId: l.parentLineId, ...snapshot });
-  });
-}
-
-async function save(ctx: WriteCtx, quote: IQuote): Promise<Result<IQuote>> {
-  try {
-    await ctx.em.flush();
-    return ok(quote);
-  } catch (error) {
-    if (error instanceof OptimisticLockError || error instanceof UniqueConstraintViolationException)
-      return fail('CONFLICT', 'The quote changed meanwhile; reload it', f('version'));
-    throw error;
-  }
-}
 
 export async function quoteCreate(ctx: WriteCtx, input: QuoteCreateArgs): Promise<Result<IQuote>> {
   const { principal } = ctx;
@@ -76,7 +31,14 @@ export async function quoteCreate(ctx: WriteCtx, input: QuoteCreateArgs): Promis
   if (!storefrontId || !mayWrite(principal)) return fail('FORBIDDEN', 'Missing scope quote:write');
   const now = ctx.services.clock.now();
   const checks = new Checks();
-  staffOnly(checks, ctx, { prospect: input.prospect, segment: input.segment, discount: input.discount, internalNote: input.internalNote });
+  staffOnly(checks, ctx, {
+    prospect: input.prospect,
+    segment: input.segment,
+    discount: input.discount,
+    internalNote: input.internalNote,
+    contractTemplateId: input.contractTemplateId,
+  });
+  checks.uuid(input.contractTemplateId, f('contractTemplateId'));
   if (principal.kind === 'customer' && input.customerId && input.customerId !== principal.id)
     checks.add('NOT_FOUND', 'No such account', f('customerId'));
   if (input.customerId && input.prospect) checks.add('INVALID', 'A quote is for an account or a prospect, not both', f('prospect'));
@@ -100,6 +62,8 @@ export async function quoteCreate(ctx: WriteCtx, input: QuoteCreateArgs): Promis
   if (drafts.length > MAX_LINES) checks.add('TOO_MANY', `At most ${MAX_LINES} lines`, f('lines'));
   if (!checks.ok) return { ok: false, errors: checks.errors };
 
+  if (input.contractTemplateId && !(await activeTemplate(ctx, storefrontId, input.contractTemplateId)))
+    return fail('NOT_FOUND', 'No such active contract template', f('contractTemplateId'));
   const account = prospect ? null : await accountFor(ctx.services.peers('customer'), principal, input.customerId ?? null);
   if (!prospect && !account) return fail('NOT_FOUND', 'No such account', f('customerId'));
   const facts = await storefrontFacts(ctx.services.peers('catalog'), principal);
@@ -126,6 +90,7 @@ export async function quoteCreate(ctx: WriteCtx, input: QuoteCreateArgs): Promis
     discountValue: discount?.value ?? null,
     totals: priced.totals,
     internalNote: input.internalNote?.trim() || null,
+    contractTemplateId: input.contractTemplateId ?? null,
     createdBy: principal.id,
   });
   applyLines(ctx, quote, [], priced.lines);
@@ -184,6 +149,8 @@ export type QuoteUpdateArgs = {
   promoCodes?: string[] | null;
   prospect?: ProspectArg | null;
   internalNote?: string | null;
+  contractTemplateId?: string | null;
+  clearContractTemplate?: boolean | null;
 };
 
 export async function quoteUpdate(ctx: WriteCtx, input: QuoteUpdateArgs): Promise<Result<IQuote>> {
@@ -193,7 +160,10 @@ export async function quoteUpdate(ctx: WriteCtx, input: QuoteUpdateArgs): Promis
     clearDiscount: input.clearDiscount,
     internalNote: input.internalNote,
     prospect: input.prospect,
+    contractTemplateId: input.contractTemplateId,
+    clearContractTemplate: input.clearContractTemplate,
   });
+  checks.uuid(input.contractTemplateId, f('contractTemplateId'));
   if (input.validUntil) checkValidity(checks, input.validUntil, ctx.services.clock.now());
   const discount = checkDiscount(checks, input.discount, f('discount'));
   const codes = input.promoCodes ? checkCodes(checks, input.promoCodes) : null;
@@ -204,6 +174,10 @@ export async function quoteUpdate(ctx: WriteCtx, input: QuoteUpdateArgs): Promis
   if (!found.ok) return found;
   const { quote, lines } = found.value;
   if (prospect && !quote.prospect) return fail('INVALID', 'This quote is for an account', f('prospect'));
+  if (input.contractTemplateId && !(await activeTemplate(ctx, quote.storefrontId, input.contractTemplateId)))
+    return fail('NOT_FOUND', 'No such active contract template', f('contractTemplateId'));
+  if (input.contractTemplateId) quote.contractTemplateId = input.contractTemplateId;
+  if (input.clearContractTemplate) quote.contractTemplateId = null;
   if (input.validUntil) quote.validUntil = input.validUntil;
   if (prospect) quote.prospect = prospect;
   if (input.internalNote !== undefined && input.internalNote !== null) quote.internalNote = input.internalNote.trim() || null;

@@ -1,4 +1,4 @@
-import { isUuid, type Principal } from '@dcrm/kit';
+import { isUuid, type Page, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IQuote, type QuoteStatus, quotesIn, quotesPage } from '../entities/index.js';
 import { quoteScope, readScope } from './access.js';
@@ -20,7 +20,7 @@ export async function visibleQuotes(em: EntityManager, principal: Principal, ids
 export async function listQuotes(
   em: EntityManager,
   principal: Principal,
-  options: { customerIds?: readonly string[]; opportunityId?: string; status?: QuoteStatus | null; after: string | null; limit: number },
+  options: { customerIds?: readonly string[]; opportunityId?: string; status?: QuoteStatus | null; page: Page },
 ): Promise<IQuote[]> {
   const scope = readScope(principal);
   return scope ? quotesPage(em, scope, options) : [];

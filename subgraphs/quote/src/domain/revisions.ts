@@ -1,5 +1,5 @@
 import { fail, newId, ok, type Result } from '@dcrm/kit';
-import { type IQuote, type IQuoteLine, linesOf, Quote, QuoteLine } from '../entities/index.js';
+import { type IQuote, type IQuoteLine, linesOf, Quote, QuoteAcceptance, QuoteLine } from '../entities/index.js';
 import { f } from './quote-checks.js';
 import type { WriteCtx } from './quote-context.js';
 
@@ -16,8 +16,20 @@ export type Revised = { quote: IQuote; lines: IQuoteLine[]; lineIds: Map<string,
  */
 export async function newRevision(ctx: WriteCtx, old: IQuote): Promise<Result<Revised>> {
   if (!REVISABLE.has(old.status)) return fail('NOT_EDITABLE', `A ${old.status} quote cannot be changed`, f('id'));
+  if (await ctx.em.count(QuoteAcceptance, { quoteId: old.id }))
+    return fail('NOT_EDITABLE', 'The quote is being accepted and cannot be changed', f('id'));
   const lines = await linesOf(ctx.em, [old.id]);
-  const { id: _id, createdAt: _c, updatedAt: _u, version: _v, status: _s, revision, ...kept } = old as IQuote & Record<string, unknown>;
+  const {
+    id: _id,
+    createdAt: _c,
+    updatedAt: _u,
+    version: _v,
+    status: _s,
+    submittedBy: _sb,
+    submittedByKind: _sk,
+    revision,
+    ...kept
+  } = old as IQuote & Record<string, unknown>;
   const now = new Date();
   const quote = ctx.em.create(Quote, {
     ...(kept as Omit<IQuote, 'id'>),

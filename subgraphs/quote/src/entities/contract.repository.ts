@@ -1,3 +1,4 @@
+import { cursorId, keysetOrderBy, keysetWhere, type OrmKey, type Page } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -12,12 +13,14 @@ import {
   type IContractTemplate,
 } from './contract.entity.js';
 
+/** Newest first: UUID v7 ids are time-ordered. */
+const NEWEST: OrmKey[] = [{ field: 'id', dir: 'desc', parse: cursorId }];
+
 export type ContractPageOptions = {
   customerIds?: readonly string[];
   orderIds?: readonly string[];
   status?: ContractStatus | null;
-  after: string | null;
-  limit: number;
+  page: Page;
 };
 
 /** The contracts of `ids` within a row scope (ids must be UUIDs). */
@@ -34,10 +37,10 @@ export const contractsPage = (em: EntityManager, scope: FilterQuery<IContract>, 
         options.customerIds ? { customerId: { $in: [...options.customerIds] } } : {},
         options.orderIds ? { orderId: { $in: [...options.orderIds] } } : {},
         options.status ? { status: options.status } : {},
-        options.after ? { id: { $lt: options.after } } : {},
+        keysetWhere(NEWEST, options.page),
       ],
     },
-    { orderBy: { id: 'desc' }, limit: options.limit },
+    { orderBy: keysetOrderBy(NEWEST, options.page), limit: options.page.limit + 1 },
   );
 
 export const contractLinesOf = (em: EntityManager, contractIds: readonly string[]): Promise<IContractLine[]> =>

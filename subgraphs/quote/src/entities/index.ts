@@ -1,6 +1,6 @@
 import { QuoteApproval, QuoteApprovalRuleSet, QuoteAttachment } from './approval.entity.js';
 import { Contract, ContractEvent, ContractLine, ContractTemplate } from './contract.entity.js';
-import { Quote, QuoteLine } from './quote.entity.js';
+import { Quote, QuoteAcceptance, QuoteLine } from './quote.entity.js';
 
 export * from './approval.entity.js';
 export * from './approval.repository.js';
@@ -19,5 +19,6 @@ export const entities = [
   QuoteApprovalRuleSet,
   QuoteApproval,
   QuoteAttachment,
+  QuoteAcceptance,
 ];
 export type * from './views.js';

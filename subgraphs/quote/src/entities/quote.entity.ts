@@ -38,6 +38,11 @@ export const Quote = defineEntity({
     promoCodes: p.json<string[]>().onCreate(() => []),
     totals: p.json<TotalsData>(),
     internalNote: p.text().nullable(),
+    /** The contract template the quote's monthly lines are sold on: accepting it makes a contract. */
+    contractTemplateId: p.uuid().nullable(),
+    /** Who submitted this revision (principal id and kind): customers and partners are told of the decision. */
+    submittedBy: p.string().nullable(),
+    submittedByKind: p.string().nullable(),
     createdBy: p.string().nullable(),
     createdAt: columns.createdAt(),
     updatedAt: columns.updatedAt(),
@@ -68,6 +73,36 @@ export const QuoteLine = defineEntity({
     /** What the line discount takes off the line (all units), tax-exclusive. */
     discountOneOff: p.decimal('string').precision(12).scale(2).default('0.00'),
     discountRecurring: p.decimal('string').precision(12).scale(2).default('0.00'),
+    /** The line's share of the promotions (tax-exclusive), so an accepted quote is ordered at exactly its totals. */
+    promotionOneOff: p.decimal('string').precision(12).scale(2).default('0.00'),
+    promotionRecurring: p.decimal('string').precision(12).scale(2).default('0.00'),
   },
 });
 export type IQuoteLine = InferEntity<typeof QuoteLine>;
+
+export const ACCEPTANCE_STATUSES = ['PENDING', 'DONE'] as const;
+
+/**
+ * The acceptance of one quote revision: begun (PENDING, before the cart is asked for the order) and
+ * done (with its order and contract). A PENDING one is resumed — by a retry, whatever its key, or by the
+ * periodic sweep — so an order placed before a crash is recorded on the quote.
+ */
+export const QuoteAcceptance = defineEntity({
+  name: 'QuoteAcceptance',
+  tableName: 'quote_acceptance',
+  properties: {
+    quoteId: p.uuid().primary(),
+    storefrontId: p.uuid(),
+    idempotencyKey: p.string(),
+    /** The cart's key: `quote:<id>:r<revision>`, the same on every retry. */
+    orderKey: p.string(),
+    status: p.enum(ACCEPTANCE_STATUSES).default('PENDING'),
+    actorKind: p.string(),
+    actorId: p.string(),
+    startedAt: p.datetime(),
+    acceptedAt: p.datetime().nullable(),
+    orderId: p.uuid().nullable(),
+    contractId: p.uuid().nullable(),
+  },
+});
+export type IQuoteAcceptance = InferEntity<typeof QuoteAcceptance>;

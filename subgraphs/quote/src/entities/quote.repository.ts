@@ -1,9 +1,14 @@
+import { cursorId, keysetOrderBy, keysetWhere, type OrmKey, type Page } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { QuoteNumberRef } from './approval.repository.js';
 import { type IQuote, type IQuoteLine, Quote, QuoteLine, type QuoteStatus } from './quote.entity.js';
 
 /** The quotes of `ids` within a row scope (ids must be UUIDs). */
+
+/** Newest first: UUID v7 ids are time-ordered. */
+const NEWEST: OrmKey[] = [{ field: 'id', dir: 'desc', parse: cursorId }];
+
 export const quotesIn = (em: EntityManager, scope: FilterQuery<IQuote>, ids: readonly string[]): Promise<IQuote[]> =>
   em.find(Quote, { $and: [scope, { id: { $in: [...ids] } }] });
 
@@ -11,7 +16,7 @@ export const quotesIn = (em: EntityManager, scope: FilterQuery<IQuote>, ids: rea
 export const quotesPage = (
   em: EntityManager,
   scope: FilterQuery<IQuote>,
-  options: { customerIds?: readonly string[]; opportunityId?: string; status?: QuoteStatus | null; after: string | null; limit: number },
+  options: { customerIds?: readonly string[]; opportunityId?: string; status?: QuoteStatus | null; page: Page },
 ): Promise<IQuote[]> =>
   em.find(
     Quote,
@@ -21,10 +26,10 @@ export const quotesPage = (
         options.customerIds ? { customerId: { $in: [...options.customerIds] } } : {},
         options.opportunityId ? { opportunityId: options.opportunityId } : {},
         options.status ? { status: options.status } : {},
-        options.after ? { id: { $lt: options.after } } : {},
+        keysetWhere(NEWEST, options.page),
       ],
     },
-    { orderBy: { id: 'desc' }, limit: options.limit },
+    { orderBy: keysetOrderBy(NEWEST, options.page), limit: options.page.limit + 1 },
   );
 
 /** The lines of these quotes, in their order. */

@@ -3,7 +3,7 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef } from '@dcrm/kit';
-import type { IQuote, IContract, IContractTemplate, IContractEvent } from '../entities/index.js';
+import type { IQuote, IContract, IContractTemplate, IContractEvent, IQuoteAcceptance } from '../entities/index.js';
 import type { QuoteLineView, ContractLineView } from '../entities/views.js';
 import type { RuleView } from '../domain/penalty.js';
 import type { QuoteContext } from '../resolvers/context.js';
@@ -49,6 +49,8 @@ export type Customer = {
 export type CustomerQuotesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -56,6 +58,8 @@ export type CustomerQuotesArgs = {
 export type CustomerContractsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -169,6 +173,14 @@ export type Quote = {
   document: QuoteDocument;
   /** Files attached to this quote (any revision), oldest first; content through `quoteAttachment`. */
   attachments: Array<QuoteAttachment>;
+  /** The order placed when this revision was accepted (owned by cart); null before. */
+  order?: Maybe<Order>;
+  /** The contract made when this revision was accepted (when it has contract terms and monthly lines); null otherwise or when the caller may not see it. */
+  contract?: Maybe<Contract>;
+  /** The contract terms the quote's monthly lines are sold on; null when none. */
+  contractTerms?: Maybe<QuoteContractTerms>;
+  /** Who accepted this revision and when; null before. */
+  acceptance?: Maybe<QuoteAcceptance>;
 };
 
 
@@ -206,6 +218,10 @@ export type QuoteLine = {
   discountOneOff: Money;
   /** What the line's own discount and its share of the quote discount take off its monthly amount (tax-exclusive; promotions are in the totals). */
   discountRecurring: Money;
+  /** Unit monthly price with the storefront's tax for the line's tax category, when priced (rounded half-up to the cent). */
+  recurringPriceWithTax?: Maybe<Money>;
+  /** Unit one-off price with the storefront's tax, when priced (rounded half-up to the cent). Deposits are never taxed. */
+  oneOffPriceWithTax?: Maybe<Money>;
 };
 
 /** A quote's totals: subtotals and discounts tax-exclusive; due now and monthly with tax. */
@@ -229,6 +245,14 @@ export type QuoteTotals = {
   dueNow: Money;
   /** Due each month: recurring − discounts + tax. */
   monthly: Money;
+  /** One-off subtotal with tax, before discounts (each line taxed as a whole). */
+  subtotalOneOffWithTax: Money;
+  /** Monthly subtotal with tax, before discounts (each line taxed as a whole). */
+  subtotalRecurringWithTax: Money;
+  /** What one-off discounts take off the charge, tax included: `subtotalOneOffWithTax` − `discountsWithTax` + `deposit` = `dueNow`. */
+  discountsWithTax: Money;
+  /** What monthly discounts take off the charge, tax included: `subtotalRecurringWithTax` − `recurringDiscountsWithTax` = `monthly`. */
+  recurringDiscountsWithTax: Money;
 };
 
 /** A page of quotes. */
@@ -273,7 +297,11 @@ export type Query = {
   quoteDocument: QuoteDocument;
   /** One attachment with its content, of a quote the caller may see; NOT_FOUND otherwise. */
   quoteAttachment?: Maybe<QuoteAttachment>;
-  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  /**
+   * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
+   * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
+   * or `last` from the oldest (returned oldest first).
+   */
   _auditRecords: Array<AuditRecord>;
 };
 
@@ -286,6 +314,8 @@ export type QueryQuoteArgs = {
 export type QueryQuotesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<QuoteStatus>;
 };
 
@@ -298,6 +328,8 @@ export type QueryContractArgs = {
 export type QueryContractsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<ContractStatus>;
 };
 
@@ -335,7 +367,9 @@ export type Query_AuditRecordsArgs = {
   entityId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
+  before?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A sales opportunity (owned by the opportunity subgraph); its quotes are answered here. */
@@ -352,6 +386,8 @@ export type Opportunity = {
 export type OpportunityQuotesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A promotion applied to a quote, as the promotion subgraph evaluated it when the quote was last priced. */
@@ -435,6 +471,8 @@ export type QuoteCreateInput = {
   lines: Array<QuoteLineInput>;
   /** Internal note (staff only). */
   internalNote?: InputMaybe<Scalars['String']['input']>;
+  /** The contract template the quote's monthly lines are sold on (staff only): accepting the quote makes a contract on its terms. */
+  contractTemplateId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** Changes to a quote in DRAFT; fields left out stay as they are. */
@@ -455,6 +493,10 @@ export type QuoteUpdateInput = {
   prospect?: InputMaybe<QuoteProspectInput>;
   /** New internal note (staff only); an empty string clears it. */
   internalNote?: InputMaybe<Scalars['String']['input']>;
+  /** New contract template for the quote's monthly lines (staff only). */
+  contractTemplateId?: InputMaybe<Scalars['ID']['input']>;
+  /** True to sell the quote without contract terms (staff only). */
+  clearContractTemplate?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Products to add to a quote in DRAFT. */
@@ -530,6 +572,14 @@ export type Mutation = {
    * The same rules as `quoteAttachmentAdd` (staff: quote:write and the quote's segment).
    */
   quoteDocumentAttach: QuoteAttachmentPayload;
+  /**
+   * Accepts an APPROVED quote revision within its validity (TMF648 accepted): its customer, a partner of its
+   * account, or staff with quote:write in its segment (assisted sale, recorded). Places the order through
+   * the cart at the quote's prices (the catalog must still sell every product) and, when the quote has
+   * contract terms and monthly lines, a contract waiting for approval. An expired quote is QUOTE_EXPIRED;
+   * the same `idempotencyKey` again answers the same acceptance.
+   */
+  quoteAccept: QuotePayload;
 };
 
 
@@ -621,6 +671,13 @@ export type MutationQuoteAttachmentAddArgs = {
 
 export type MutationQuoteDocumentAttachArgs = {
   input: QuoteDocumentAttachInput;
+};
+
+
+export type MutationQuoteAcceptArgs = {
+  id: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+  idempotencyKey: Scalars['String']['input'];
 };
 
 /** How a contract continues when its period ends. */
@@ -1034,6 +1091,8 @@ export type Order = {
   id: Scalars['ID']['output'];
   /** The newest contract made from the order that the caller may see; null when none. */
   contract?: Maybe<Contract>;
+  /** The accepted quote the order was placed from, when the caller may see it; null otherwise. */
+  quote?: Maybe<Quote>;
 };
 
 /** A product and how many, for a contract (the price comes from the catalog). */
@@ -1257,6 +1316,34 @@ export type QuoteDocumentAttachInput = {
   quoteId: Scalars['ID']['input'];
   /** The format to keep (default PDF). */
   format?: QuoteDocumentFormat;
+};
+
+/** The contract terms a quote's monthly lines are sold on: its contract template's, as they stand now (accepting the quote makes a contract on them). */
+export type QuoteContractTerms = {
+  __typename?: 'QuoteContractTerms';
+  /** The contract template. */
+  templateId: Scalars['ID']['output'];
+  /** The template's name. */
+  name: Scalars['String']['output'];
+  /** Months per contract period. */
+  termMonths: Scalars['Int']['output'];
+  /** What happens at the end of a period. */
+  renewalPolicy: ContractRenewalPolicy;
+  /** Notice period / renewal offer lead, in days. */
+  noticeDays: Scalars['Int']['output'];
+  /** The early-termination charge rule. */
+  terminationRule: ContractTerminationRule;
+};
+
+/** Who accepted a quote revision and when (TMF648 accepted). */
+export type QuoteAcceptance = {
+  __typename?: 'QuoteAcceptance';
+  /** When it was accepted. */
+  acceptedAt: Scalars['DateTime']['output'];
+  /** Who accepted it: customer (self-care), partner, or staff (an assisted sale). */
+  acceptedByKind: Scalars['String']['output'];
+  /** The customer, partner user or staff member who accepted it. */
+  acceptedBy?: Maybe<Scalars['String']['output']>;
 };
 
 /** An amount of money in a currency. */
@@ -1532,6 +1619,8 @@ export type ResolversTypes = {
   QuoteAttachmentPayload: ResolverTypeWrapper<QuoteAttachmentPayload>;
   QuoteDocumentEncoding: QuoteDocumentEncoding;
   QuoteDocumentAttachInput: QuoteDocumentAttachInput;
+  QuoteContractTerms: ResolverTypeWrapper<IContractTemplate>;
+  QuoteAcceptance: ResolverTypeWrapper<IQuoteAcceptance>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1608,6 +1697,8 @@ export type ResolversParentTypes = {
   QuoteAttachmentAddInput: QuoteAttachmentAddInput;
   QuoteAttachmentPayload: QuoteAttachmentPayload;
   QuoteDocumentAttachInput: QuoteDocumentAttachInput;
+  QuoteContractTerms: IContractTemplate;
+  QuoteAcceptance: IQuoteAcceptance;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1670,8 +1761,8 @@ export type ProductResolvers<ContextType = QuoteContext, ParentType extends Reso
 export type CustomerResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  quotes?: Resolver<Maybe<ResolversTypes['QuoteConnection']>, ParentType, ContextType, RequireFields<CustomerQuotesArgs, 'first'>>;
-  contracts?: Resolver<Maybe<ResolversTypes['ContractConnection']>, ParentType, ContextType, RequireFields<CustomerContractsArgs, 'first'>>;
+  quotes?: Resolver<Maybe<ResolversTypes['QuoteConnection']>, ParentType, ContextType, Partial<CustomerQuotesArgs>>;
+  contracts?: Resolver<Maybe<ResolversTypes['ContractConnection']>, ParentType, ContextType, Partial<CustomerContractsArgs>>;
 };
 
 export type QuoteDiscountResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteDiscount'] = ResolversParentTypes['QuoteDiscount']> = {
@@ -1715,6 +1806,10 @@ export type QuoteResolvers<ContextType = QuoteContext, ParentType extends Resolv
   revisions?: Resolver<Array<ResolversTypes['Quote']>, ParentType, ContextType>;
   document?: Resolver<ResolversTypes['QuoteDocument'], ParentType, ContextType, RequireFields<QuoteDocumentArgs, 'format'>>;
   attachments?: Resolver<Array<ResolversTypes['QuoteAttachment']>, ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+  contract?: Resolver<Maybe<ResolversTypes['Contract']>, ParentType, ContextType>;
+  contractTerms?: Resolver<Maybe<ResolversTypes['QuoteContractTerms']>, ParentType, ContextType>;
+  acceptance?: Resolver<Maybe<ResolversTypes['QuoteAcceptance']>, ParentType, ContextType>;
 };
 
 export type QuoteLineResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteLine'] = ResolversParentTypes['QuoteLine']> = {
@@ -1729,6 +1824,8 @@ export type QuoteLineResolvers<ContextType = QuoteContext, ParentType extends Re
   deposit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   discountOneOff?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   discountRecurring?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  recurringPriceWithTax?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  oneOffPriceWithTax?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 };
 
 export type QuoteTotalsResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteTotals'] = ResolversParentTypes['QuoteTotals']> = {
@@ -1741,6 +1838,10 @@ export type QuoteTotalsResolvers<ContextType = QuoteContext, ParentType extends 
   taxRecurring?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   dueNow?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   monthly?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  subtotalOneOffWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  subtotalRecurringWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  discountsWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  recurringDiscountsWithTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type QuoteConnectionResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteConnection'] = ResolversParentTypes['QuoteConnection']> = {
@@ -1756,9 +1857,9 @@ export type QuoteEdgeResolvers<ContextType = QuoteContext, ParentType extends Re
 
 export type QueryResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType, RequireFields<QueryQuoteArgs, 'id'>>;
-  quotes?: Resolver<ResolversTypes['QuoteConnection'], ParentType, ContextType, RequireFields<QueryQuotesArgs, 'first'>>;
+  quotes?: Resolver<ResolversTypes['QuoteConnection'], ParentType, ContextType, Partial<QueryQuotesArgs>>;
   contract?: Resolver<Maybe<ResolversTypes['Contract']>, ParentType, ContextType, RequireFields<QueryContractArgs, 'id'>>;
-  contracts?: Resolver<ResolversTypes['ContractConnection'], ParentType, ContextType, RequireFields<QueryContractsArgs, 'first'>>;
+  contracts?: Resolver<ResolversTypes['ContractConnection'], ParentType, ContextType, Partial<QueryContractsArgs>>;
   contractTerminationQuote?: Resolver<Maybe<ResolversTypes['ContractTerminationQuote']>, ParentType, ContextType, RequireFields<QueryContractTerminationQuoteArgs, 'id'>>;
   contractTemplates?: Resolver<Array<ResolversTypes['ContractTemplate']>, ParentType, ContextType, RequireFields<QueryContractTemplatesArgs, 'includeInactive'>>;
   quoteApprovalRules?: Resolver<ResolversTypes['QuoteApprovalRuleSet'], ParentType, ContextType>;
@@ -1771,7 +1872,7 @@ export type QueryResolvers<ContextType = QuoteContext, ParentType extends Resolv
 export type OpportunityResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Opportunity'] = ResolversParentTypes['Opportunity'], FederationReferenceType extends FederationReferenceTypes['Opportunity'] = FederationReferenceTypes['Opportunity']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Opportunity']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  quotes?: Resolver<Maybe<ResolversTypes['QuoteConnection']>, ParentType, ContextType, RequireFields<OpportunityQuotesArgs, 'first'>>;
+  quotes?: Resolver<Maybe<ResolversTypes['QuoteConnection']>, ParentType, ContextType, Partial<OpportunityQuotesArgs>>;
 };
 
 export type QuoteAppliedPromotionResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAppliedPromotion'] = ResolversParentTypes['QuoteAppliedPromotion']> = {
@@ -1808,6 +1909,7 @@ export type MutationResolvers<ContextType = QuoteContext, ParentType extends Res
   quoteReject?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteRejectArgs, 'input'>>;
   quoteAttachmentAdd?: Resolver<ResolversTypes['QuoteAttachmentPayload'], ParentType, ContextType, RequireFields<MutationQuoteAttachmentAddArgs, 'input'>>;
   quoteDocumentAttach?: Resolver<ResolversTypes['QuoteAttachmentPayload'], ParentType, ContextType, RequireFields<MutationQuoteDocumentAttachArgs, 'input'>>;
+  quoteAccept?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteAcceptArgs, 'id' | 'version' | 'idempotencyKey'>>;
 };
 
 export type ContractTerminationRuleResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractTerminationRule'] = ResolversParentTypes['ContractTerminationRule']> = {
@@ -1936,6 +2038,7 @@ export type OrderResolvers<ContextType = QuoteContext, ParentType extends Resolv
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   contract?: Resolver<Maybe<ResolversTypes['Contract']>, ParentType, ContextType>;
+  quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType>;
 };
 
 export type ContractPayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractPayload'] = ResolversParentTypes['ContractPayload']> = {
@@ -2005,6 +2108,21 @@ export type QuoteAttachmentResolvers<ContextType = QuoteContext, ParentType exte
 export type QuoteAttachmentPayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAttachmentPayload'] = ResolversParentTypes['QuoteAttachmentPayload']> = {
   attachment?: Resolver<Maybe<ResolversTypes['QuoteAttachment']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type QuoteContractTermsResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteContractTerms'] = ResolversParentTypes['QuoteContractTerms']> = {
+  templateId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  termMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  renewalPolicy?: Resolver<ResolversTypes['ContractRenewalPolicy'], ParentType, ContextType>;
+  noticeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  terminationRule?: Resolver<ResolversTypes['ContractTerminationRule'], ParentType, ContextType>;
+};
+
+export type QuoteAcceptanceResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAcceptance'] = ResolversParentTypes['QuoteAcceptance']> = {
+  acceptedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  acceptedByKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  acceptedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -2104,6 +2222,8 @@ export type Resolvers<ContextType = QuoteContext> = {
   QuoteDocument?: QuoteDocumentResolvers<ContextType>;
   QuoteAttachment?: QuoteAttachmentResolvers<ContextType>;
   QuoteAttachmentPayload?: QuoteAttachmentPayloadResolvers<ContextType>;
+  QuoteContractTerms?: QuoteContractTermsResolvers<ContextType>;
+  QuoteAcceptance?: QuoteAcceptanceResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -1,4 +1,4 @@
-import { fromMinor, money, notFound, type PageArgs, parsePage, toConnection } from '@dcrm/kit';
+import { fromMinor, isFirstPage, money, notFound, type PageArgs, parsePage, toConnection } from '@dcrm/kit';
 import { chargeFor } from '../domain/contract-actions.js';
 import { TMF651_STATUS } from '../domain/contract-lifecycle.js';
 import { ruleView } from '../domain/contract-templates.js';
@@ -10,15 +10,14 @@ const SORT = 'NEWEST';
 
 async function contractsPage(ctx: QuoteContext, args: PageArgs & { status?: ContractStatus | null }, customerId?: string) {
   const page = parsePage(args, SORT, 1);
-  const after = page.after ? String(page.after[0]) : null;
   // An account's first page comes from the request's loader (one statement for a list of accounts).
   const rows =
-    customerId && !after && !args.status
+    customerId && isFirstPage(page) && !args.status
       ? await ctx.loaders.customerContracts.load(customerId)
       : await listContracts(
           ctx.em,
           ctx.principal,
-          { customerIds: customerId ? [customerId] : undefined, status: args.status, after, limit: page.limit + 1 },
+          { customerIds: customerId ? [customerId] : undefined, status: args.status, page },
           !customerId,
         );
   return toConnection(rows.slice(0, page.limit + 1), page, SORT, (c) => [c.id]);

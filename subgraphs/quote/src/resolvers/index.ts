@@ -1,4 +1,5 @@
 import { mergeResolvers } from '@dcrm/kit';
+import { acceptanceResolvers } from './acceptance.js';
 import { approvalResolvers } from './approvals.js';
 import { attachmentResolvers } from './attachments.js';
 import type { QuoteResolvers } from './context.js';
@@ -20,4 +21,5 @@ export const resolvers: QuoteResolvers = mergeResolvers(
   revisionResolvers,
   documentResolvers,
   attachmentResolvers,
+  acceptanceResolvers,
 );

@@ -1,4 +1,14 @@
-import { money, notFound, type PageArgs, parsePage, type TotalsData, toConnection } from '@dcrm/kit';
+import {
+  amountWithTax,
+  isFirstPage,
+  money,
+  notFound,
+  type PageArgs,
+  parsePage,
+  type TotalsData,
+  taxInclusiveTotals,
+  toConnection,
+} from '@dcrm/kit';
 import { isExpired } from '../domain/access.js';
 import { findQuote, listQuotes } from '../domain/quotes.js';
 import type { DiscountType, QuoteStatus } from '../entities/index.js';
@@ -14,17 +24,15 @@ export async function quotesPage(
 ) {
   const { customerId, opportunityId } = of;
   const page = parsePage(args, SORT, 1);
-  const after = page.after ? String(page.after[0]) : null;
   // An account's first page comes from the request's loader (one statement for a list of accounts).
   const rows =
-    customerId && !opportunityId && !after && !args.status
+    customerId && !opportunityId && isFirstPage(page) && !args.status
       ? await ctx.loaders.customerQuotes.load(customerId)
       : await listQuotes(ctx.em, ctx.principal, {
           customerIds: customerId ? [customerId] : undefined,
           opportunityId,
           status: args.status,
-          after,
-          limit: page.limit + 1,
+          page,
         });
   return toConnection(rows.slice(0, page.limit + 1), page, SORT, (q) => [q.id]);
 }
@@ -35,6 +43,7 @@ const discountView = (type: DiscountType | null | undefined, value: string | nul
 /** A stored totals snapshot as Money fields. */
 export function totalsView(t: TotalsData) {
   const m = (amount: string | undefined) => money(amount ?? '0.00', t.currencyCode);
+  const withTax = taxInclusiveTotals(t);
   return {
     subtotalOneOff: m(t.subtotalOneOff),
     subtotalRecurring: m(t.subtotalRecurring),
@@ -45,6 +54,10 @@ export function totalsView(t: TotalsData) {
     taxRecurring: m(t.taxRecurring),
     dueNow: m(t.dueNow),
     monthly: m(t.monthly),
+    subtotalOneOffWithTax: m(withTax.subtotalOneOffWithTax),
+    subtotalRecurringWithTax: m(withTax.subtotalRecurringWithTax),
+    discountsWithTax: m(withTax.discountsWithTax),
+    recurringDiscountsWithTax: m(withTax.recurringDiscountsWithTax),
   };
 }
 
@@ -72,6 +85,9 @@ export const quoteResolvers: QuoteResolvers = {
     discount: (l) => discountView(l.discountType, l.discountValue),
     recurringPrice: (l) => (l.recurringPrice ? money(l.recurringPrice, l.currencyCode) : null),
     oneOffPrice: (l) => (l.oneOffPrice ? money(l.oneOffPrice, l.currencyCode) : null),
+    recurringPriceWithTax: (l) =>
+      l.recurringPrice ? money(amountWithTax(l.recurringPrice, l.currencyCode, l.taxCategory), l.currencyCode) : null,
+    oneOffPriceWithTax: (l) => (l.oneOffPrice ? money(amountWithTax(l.oneOffPrice, l.currencyCode, l.taxCategory), l.currencyCode) : null),
     deposit: (l) => (l.deposit ? money(l.deposit, l.currencyCode) : null),
     discountOneOff: (l) => money(l.discountOneOff, l.currencyCode),
     discountRecurring: (l) => money(l.discountRecurring, l.currencyCode),

@@ -1,5 +1,5 @@
-import { badInput, isUuid, type Page } from '@dcrm/kit';
-import type { FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import { badInput, cursorDate, cursorId, keysetOrderBy, keysetWhere, type OrmKey, type Page, type SortDir } from '@dcrm/kit';
+import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type ITicket, Ticket, type TicketCategory, type TicketPriority, type TicketStatus } from './ticket.entity.js';
 
@@ -18,39 +18,17 @@ export const SORT_KEYS: Record<TicketSort, (t: ITicket) => (string | number)[]> 
   PRIORITY: (t) => [t.priorityRank ?? 3, t.createdAt.toISOString(), t.id],
 };
 
-const ORDER: Record<TicketSort, QueryOrderMap<ITicket>[]> = {
-  NEWEST: [{ createdAt: 'desc' }, { id: 'desc' }],
-  OLDEST: [{ createdAt: 'asc' }, { id: 'asc' }],
-  PRIORITY: [{ priorityRank: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
-};
-
-const time = (value: unknown): Date => {
-  const at = typeof value === 'string' ? new Date(value) : null;
-  if (!at || Number.isNaN(at.getTime())) throw badInput('Malformed cursor', 'after');
-  return at;
-};
-const uuid = (value: unknown): string => {
-  if (!isUuid(value)) throw badInput('Malformed cursor', 'after');
+const rank = (value: unknown): number => {
+  if (typeof value !== 'number') throw badInput('Malformed cursor');
   return value;
 };
-
-function after(sort: TicketSort, values: unknown[] | null): FilterQuery<ITicket> {
-  if (!values) return {};
-  if (sort === 'PRIORITY') {
-    const [rank, createdAt, id] = [values[0], time(values[1]), uuid(values[2])];
-    if (typeof rank !== 'number') throw badInput('Malformed cursor', 'after');
-    return {
-      $or: [
-        { priorityRank: { $gt: rank } },
-        { priorityRank: rank, createdAt: { $gt: createdAt } },
-        { priorityRank: rank, createdAt, id: { $gt: id } },
-      ],
-    };
-  }
-  const [createdAt, id] = [time(values[0]), uuid(values[1])];
-  const op = sort === 'NEWEST' ? '$lt' : '$gt';
-  return { $or: [{ createdAt: { [op]: createdAt } }, { createdAt, id: { [op]: id } }] };
-}
+const createdAt = (dir: SortDir): OrmKey => ({ field: 'createdAt', dir, parse: cursorDate });
+const id = (dir: SortDir): OrmKey => ({ field: 'id', dir, parse: cursorId });
+const KEYS: Record<TicketSort, OrmKey[]> = {
+  NEWEST: [createdAt('desc'), id('desc')],
+  OLDEST: [createdAt('asc'), id('asc')],
+  PRIORITY: [{ field: 'priorityRank', dir: 'asc', parse: rank }, createdAt('asc'), id('asc')],
+};
 
 /** The filter's conditions (empty lists and nulls: no condition). */
 export function ticketFilter(filter: TicketFilter): FilterQuery<ITicket> {
@@ -70,5 +48,12 @@ export function ticketsPage(
   sort: TicketSort,
   page: Page,
 ): Promise<ITicket[]> {
-  return em.find(Ticket, { $and: [scope, ticketFilter(filter), after(sort, page.after)] }, { orderBy: ORDER[sort], limit: page.limit + 1 });
+  return em.find(
+    Ticket,
+    { $and: [scope, ticketFilter(filter), keysetWhere(KEYS[sort], page) as FilterQuery<ITicket>] },
+    {
+      orderBy: keysetOrderBy(KEYS[sort], page),
+      limit: page.limit + 1,
+    },
+  );
 }

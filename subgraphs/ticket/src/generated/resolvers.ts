@@ -392,7 +392,17 @@ export type Query = {
   businessCalendar: BusinessCalendar;
   /** The acting storefront's SLA policies, most specific first (staff with `ticket:read`). */
   slaPolicies: Array<SlaPolicy>;
-  /** Other subgraphs only (the customer subgraph's audit trail): this subgraph's records, newest first, before the record `after`, of the caller's brands. */
+  /**
+   * Other subgraphs only (a service principal of the brand with scope `calendar:read`, never a client):
+   * the brand's business calendar, the one `businessCalendar` shows staff (24×7 in UTC while none is set).
+   * The opportunity subgraph counts an opportunity's idle time on it.
+   */
+  brandBusinessCalendar: BusinessCalendar;
+  /**
+   * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
+   * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
+   * or `last` from the oldest (returned oldest first).
+   */
   _auditRecords: Array<AuditRecord>;
 };
 
@@ -404,6 +414,8 @@ export type QueryTicketsArgs = {
   sort?: InputMaybe<TicketSort>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -423,6 +435,8 @@ export type QueryArticlesArgs = {
   locale?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -438,6 +452,8 @@ export type QueryArticleSearchArgs = {
   status?: InputMaybe<Array<ArticleStatus>>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -463,7 +479,9 @@ export type Query_AuditRecordsArgs = {
   entityId?: InputMaybe<Scalars['ID']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['ID']['input']>;
+  before?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A file to attach: its name, media type and content (base64). */
@@ -1762,16 +1780,17 @@ export type TicketEdgeResolvers<ContextType = TicketContext, ParentType extends 
 };
 
 export type QueryResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  tickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, RequireFields<QueryTicketsArgs, 'sort' | 'first'>>;
+  tickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, RequireFields<QueryTicketsArgs, 'sort'>>;
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<QueryTicketArgs, 'id'>>;
   ticketAttachment?: Resolver<Maybe<ResolversTypes['TicketAttachment']>, ParentType, ContextType, RequireFields<QueryTicketAttachmentArgs, 'id'>>;
-  articles?: Resolver<ResolversTypes['ArticleConnection'], ParentType, ContextType, RequireFields<QueryArticlesArgs, 'first'>>;
+  articles?: Resolver<ResolversTypes['ArticleConnection'], ParentType, ContextType, Partial<QueryArticlesArgs>>;
   article?: Resolver<Maybe<ResolversTypes['Article']>, ParentType, ContextType, RequireFields<QueryArticleArgs, 'id'>>;
-  articleSearch?: Resolver<ResolversTypes['ArticleHitConnection'], ParentType, ContextType, RequireFields<QueryArticleSearchArgs, 'query' | 'first'>>;
+  articleSearch?: Resolver<ResolversTypes['ArticleHitConnection'], ParentType, ContextType, RequireFields<QueryArticleSearchArgs, 'query'>>;
   articleSuggestions?: Resolver<Array<ResolversTypes['ArticleHit']>, ParentType, ContextType, RequireFields<QueryArticleSuggestionsArgs, 'subject' | 'first'>>;
   ticketDashboard?: Resolver<ResolversTypes['TicketDashboard'], ParentType, ContextType, RequireFields<QueryTicketDashboardArgs, 'period'>>;
   businessCalendar?: Resolver<ResolversTypes['BusinessCalendar'], ParentType, ContextType>;
   slaPolicies?: Resolver<Array<ResolversTypes['SlaPolicy']>, ParentType, ContextType>;
+  brandBusinessCalendar?: Resolver<ResolversTypes['BusinessCalendar'], ParentType, ContextType>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 

@@ -19,6 +19,8 @@ export const slaResolvers: TicketResolvers = {
   Query: {
     businessCalendar: async (_, __, ctx) => calendarView(await businessCalendar(ctx.em, ctx.principal)),
     slaPolicies: (_, __, ctx) => slaPolicies(ctx.em, ctx.principal),
+    // Service-only (SDL): the calling service's brand.
+    brandBusinessCalendar: async (_, __, ctx) => calendarView(await businessCalendar(ctx.em, ctx.principal)),
   },
   Mutation: {
     businessCalendarSet: async (_, { input }, ctx) => {

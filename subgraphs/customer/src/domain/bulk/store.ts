@@ -1,4 +1,4 @@
-import { type BulkLink, type BulkProblem, brandCondition, type Principal } from '@dcrm/kit';
+import { type BulkLink, type BulkProblem, brandCondition, keysetSql, type Page, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /** Reads and writes of the bulk tables (raw SQL: a 10,000-row upload is one statement, not 10,000 entities). */
@@ -84,8 +84,7 @@ export async function listOperations(
   em: EntityManager,
   storefrontId: string,
   filter: { action?: string | null; status?: string | null },
-  after: string | null,
-  limit: number,
+  page: Page,
 ): Promise<BulkOperationView[]> {
   const where = ['o.storefront_id = ?'];
   const params: unknown[] = [storefrontId];
@@ -95,25 +94,23 @@ export async function listOperations(
   };
   if (filter.action) add('o.action = ?', filter.action);
   if (filter.status) add('o.status = ?', filter.status);
-  if (after) add('o.id < ?', after);
-  const rows = (await em.execute(`select ${OP_COLUMNS} from ${T.op} o where ${where.join(' and ')} order by o.id desc limit ?`, [
+  const keyset = keysetSql([{ expr: 'o.id', dir: 'desc', cast: 'uuid' }], page, params);
+  where.push(...keyset.conditions);
+  const rows = (await em.execute(`select ${OP_COLUMNS} from ${T.op} o where ${where.join(' and ')} order by ${keyset.orderBy} limit ?`, [
     ...params,
-    limit,
+    page.limit + 1,
   ])) as BulkOperationView[];
   return rows.map(operationOf);
 }
 
-export async function listRows(
-  em: EntityManager,
-  operationId: string,
-  status: RowStatus | null,
-  after: number,
-  limit: number,
-): Promise<BulkRowView[]> {
+export async function listRows(em: EntityManager, operationId: string, status: RowStatus | null, page: Page): Promise<BulkRowView[]> {
+  const params: unknown[] = [operationId, ...(status ? [status] : [])];
+  const keyset = keysetSql([{ expr: '"row"', dir: 'asc', cast: 'int' }], page, params);
+  const where = ['operation_id = ?', ...(status ? ['status = ?'] : []), ...keyset.conditions];
   return (await em.execute(
     `select "row" as number, status, data, problems, links, result_id as "resultId" from ${T.row}
-     where operation_id = ? and "row" > ? ${status ? 'and status = ?' : ''} order by "row" limit ?`,
-    [operationId, after, ...(status ? [status] : []), limit],
+     where ${where.join(' and ')} order by ${keyset.orderBy} limit ?`,
+    [...params, page.limit + 1],
   )) as BulkRowView[];
 }
 

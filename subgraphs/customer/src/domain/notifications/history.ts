@@ -1,8 +1,8 @@
 import {
-  badInput,
   type Connection,
   fail,
   isUuid,
+  keysetSql,
   newId,
   ok,
   type PageArgs,
@@ -86,14 +86,11 @@ export async function notificationsSentPage(
     where.push(`${column} = ?`);
     params.push(value);
   }
-  if (page.after) {
-    if (!isUuid(String(page.after[0]))) throw badInput('Malformed cursor', 'after');
-    where.push('n.id < ?::uuid');
-    params.push(page.after[0]);
-  }
+  const keyset = keysetSql([{ expr: 'n.id', dir: 'desc', cast: 'uuid' }], page, params);
+  where.push(...keyset.conditions);
   const rows = await em.execute(
     `select n.* from "customer"."notification_sent" n join "customer"."customer" c on c.id = n.customer_id
-     where ${where.join(' and ')} order by n.id desc limit ?`,
+     where ${where.join(' and ')} order by ${keyset.orderBy} limit ?`,
     [...params, page.limit + 1],
   );
   return toConnection(rows.map(sentView), page, 'NEWEST', (r) => [r.id]);

@@ -18,9 +18,10 @@ import { DEFAULT_LOCALE, type Rendered, render, resolveTemplates } from './templ
 export const MAX_SEND = 500;
 
 export type SendItem = {
-  /** Exactly one of `customerId` and `staffId`. */
+  /** Exactly one of `customerId`, `staffId` and `partnerUserId`. */
   customerId?: string | null;
   staffId?: string | null;
+  partnerUserId?: string | null;
   templateKey: string;
   variables: Variables;
   channels?: NotificationChannel[] | null;
@@ -33,7 +34,13 @@ export type SendItem = {
 };
 
 export type SendOutcome = 'SENT' | 'OPTED_OUT' | 'SKIPPED' | 'DUPLICATE' | 'FAILED';
-export type SendResult = { customerId: string | null; staffId: string | null; outcome: SendOutcome; channels: NotificationChannel[] };
+export type SendResult = {
+  customerId: string | null;
+  staffId: string | null;
+  partnerUserId?: string | null;
+  outcome: SendOutcome;
+  channels: NotificationChannel[];
+};
 
 export type { Account } from './recipients.js';
 
@@ -43,6 +50,7 @@ export type SentRecord = {
   storefront_id: string;
   customer_id: string | null;
   staff_id: string | null;
+  partner_user_id?: string | null;
   template_key: string;
   channel: NotificationChannel;
   locale: string;
@@ -59,8 +67,10 @@ export type SentRecord = {
 };
 
 const REDACTED = '[redacted]';
+const ALL_CHANNELS: NotificationChannel[] = ['EMAIL', 'SMS', 'SITE_MESSAGE', 'PUSH'];
 
 export function channelsFor(item: SendItem, account: Account): NotificationChannel[] | 'OPTED_OUT' {
+  if (account.partnerUser) return item.marketing ? 'OPTED_OUT' : ['EMAIL'];
   if (account.staff) return item.marketing ? 'OPTED_OUT' : item.channels?.length ? [...new Set(item.channels)] : ['SITE_MESSAGE', 'EMAIL'];
   const consented = new Set(account.consents.filter((c) => c.granted).map((c) => c.channel));
   if (item.marketing && consented.size === 0) return 'OPTED_OUT';
@@ -81,10 +91,11 @@ function checkItems(items: SendItem[]): Checks {
   if (items.length > MAX_SEND) checks.add('TOO_MANY', `At most ${MAX_SEND} messages`, ['input', 'messages']);
   for (const [i, item] of items.entries()) {
     const field = ['input', 'messages', String(i)];
-    if ((item.customerId == null) === (item.staffId == null))
-      checks.add('INVALID', 'Give exactly one of customerId and staffId', [...field, 'customerId']);
+    if ([item.customerId, item.staffId, item.partnerUserId].filter((id) => id != null).length !== 1)
+      checks.add('INVALID', 'Give exactly one of customerId, staffId and partnerUserId', [...field, 'customerId']);
     checks.uuid(item.customerId, [...field, 'customerId']);
     checks.uuid(item.staffId, [...field, 'staffId']);
+    checks.uuid(item.partnerUserId, [...field, 'partnerUserId']);
     checks.text(item.templateKey, [...field, 'templateKey'], 80);
     checks.text(item.dedupeKey, [...field, 'dedupeKey'], 200);
     checks.text(item.preferenceType, [...field, 'preferenceType'], 60);
@@ -101,7 +112,7 @@ export async function sendNotifications(
   const checks = checkItems(items);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   if (items.length === 0) return ok([]);
-  const { customers, staff } = await recipientsOf(em, storefrontId, items);
+  const { customers, staff, partnerUsers } = await recipientsOf(em, storefrontId, items);
   const locales = [...new Set(items.map((i) => i.locale ?? DEFAULT_LOCALE))];
   const resolvers = new Map(
     await Promise.all(
@@ -119,11 +130,18 @@ export async function sendNotifications(
       ),
     ),
   );
-  const dedupeKeys = items.flatMap((i) => (i.dedupeKey ? ['EMAIL', 'SMS', 'SITE_MESSAGE', 'PUSH'].map((c) => `${i.dedupeKey}:${c}`) : []));
+  // Only the channels a message may go to (those asked, when asked); the keys as one JSON parameter, so
+  // the statement text stays the same whatever the batch size (a campaign chunk sends thousands).
+  const dedupeKeys = items.flatMap((i) =>
+    i.dedupeKey ? (i.channels?.length ? i.channels : ALL_CHANNELS).map((c) => `${i.dedupeKey}:${c}`) : [],
+  );
   const seen = new Set(
     dedupeKeys.length
       ? (
-          (await em.execute('select dedupe_key from "customer"."notification_sent" where dedupe_key in (?)', [dedupeKeys])) as {
+          (await em.execute(
+            'select dedupe_key from "customer"."notification_sent" where dedupe_key in (select jsonb_array_elements_text(?::jsonb))',
+            [JSON.stringify(dedupeKeys)],
+          )) as {
             dedupe_key: string;
           }[]
         ).map((r) => r.dedupe_key)
@@ -134,8 +152,12 @@ export async function sendNotifications(
   const planned: Planned[] = [];
   const errors = new Checks();
   for (const [i, item] of items.entries()) {
-    const to = { customerId: item.customerId ?? null, staffId: item.staffId ?? null };
-    const account = item.staffId ? staff.get(item.staffId) : customers.get(item.customerId as string);
+    const to = { customerId: item.customerId ?? null, staffId: item.staffId ?? null, partnerUserId: item.partnerUserId ?? null };
+    const account = item.staffId
+      ? staff.get(item.staffId)
+      : item.partnerUserId
+        ? partnerUsers.get(item.partnerUserId)
+        : customers.get(item.customerId as string);
     if (!account) {
       results.push({ ...to, outcome: 'SKIPPED', channels: [] });
       continue;
@@ -175,8 +197,9 @@ export async function sendNotifications(
         record: {
           id: newId(),
           storefront_id: storefrontId,
-          customer_id: account.staff ? null : account.id,
+          customer_id: account.staff || account.partnerUser ? null : account.id,
           staff_id: account.staff ? account.id : null,
+          partner_user_id: account.partnerUser ? account.id : null,
           template_key: item.templateKey,
           channel,
           locale: template?.locale ?? item.locale ?? DEFAULT_LOCALE,
@@ -274,9 +297,9 @@ export async function deliver(em: EntityManager, adapters: ChannelAdapters, plan
         ],
       );
     await tx.execute(
-      `insert into "customer"."notification_sent" (id, storefront_id, customer_id, staff_id, template_key, channel, locale, recipient, subject,
-         body, status, error, marketing, resendable, dedupe_key, resend_of, created_at)
-       select * from jsonb_to_recordset(?::jsonb) as x(id uuid, storefront_id uuid, customer_id uuid, staff_id uuid, template_key text, channel text,
+      `insert into "customer"."notification_sent" (id, storefront_id, customer_id, staff_id, partner_user_id, template_key, channel, locale, recipient,
+         subject, body, status, error, marketing, resendable, dedupe_key, resend_of, created_at)
+       select * from jsonb_to_recordset(?::jsonb) as x(id uuid, storefront_id uuid, customer_id uuid, staff_id uuid, partner_user_id uuid, template_key text, channel text,
          locale text, recipient text, subject text, body text, status text, error text, marketing boolean, resendable boolean,
          dedupe_key text, resend_of uuid, created_at timestamptz)
        on conflict (dedupe_key) do nothing`,

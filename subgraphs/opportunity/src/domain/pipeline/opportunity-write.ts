@@ -10,6 +10,8 @@ import {
   OpportunityLine,
   type OpportunityType,
 } from '../../entities/index.js';
+import { writableOpportunity } from '../work/access.js';
+import { staffErrors } from '../work/staff-checks.js';
 import { applyCustomFields, type CustomFieldInput } from './custom-fields.js';
 import * as d from './details.js';
 import { firstOpenStage, loadPipeline } from './stages.js';
@@ -164,6 +166,11 @@ export async function opportunityCreate(
   const checks = new Checks();
   const columns = columnsOf(input, checks);
   const owner = await ownership(deps, writer, input, checks);
+  if (checks.ok && input.ownerStaffId)
+    for (const e of await staffErrors(deps.peers, writer.storefrontId, owner.segment, [
+      { staffId: input.ownerStaffId, field: f('ownerStaffId') },
+    ]))
+      checks.add(e.code, e.message, e.field ?? []);
   const drafts = checks.ok ? await d.priceLines(deps.peers, writer.storefrontId, owner.segment, input.lines ?? [], checks, f('lines')) : [];
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {
@@ -204,16 +211,24 @@ export async function opportunityUpdate(
 ): Promise<Result<IOpportunity>> {
   const writer = writerOf(principal);
   if (!isWriter(writer)) return { ok: false, errors: [writer] };
-  const found = isUuid(input.id) ? await em.findOne(Opportunity, { $and: [writer.scope, { id: input.id }] }) : null;
-  if (!found) return fail('NOT_FOUND', 'No such opportunity', f('id'));
+  // Its segment scope's, or owned or shared with write (a read share: FORBIDDEN).
+  const reached = await writableOpportunity(em, principal, input.id, f('id'));
+  if (!reached.ok) return reached;
+  const found = reached.value;
   const checks = new Checks();
   const { id: _id, version: _version, lines, customFields: fields, ...rest } = input;
   const columns = columnsOf(rest, checks);
+  if (checks.ok && input.ownerStaffId && input.ownerStaffId !== found.ownerStaffId)
+    for (const e of await staffErrors(deps.peers, found.storefrontId, found.segment, [
+      { staffId: input.ownerStaffId, field: f('ownerStaffId') },
+    ]))
+      checks.add(e.code, e.message, e.field ?? []);
   const drafts = lines && checks.ok ? await d.priceLines(deps.peers, found.storefrontId, found.segment, lines, checks, f('lines')) : null;
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {
-    const opportunity = await tx.findOne(Opportunity, { $and: [writer.scope, { id: input.id }] }, { refresh: true });
-    if (!opportunity) return fail('NOT_FOUND', 'No such opportunity', f('id'));
+    const again = await writableOpportunity(tx, principal, input.id, f('id'), { refresh: true });
+    if (!again.ok) return again;
+    const opportunity = again.value;
     if (opportunity.version !== input.version)
       return fail('CONFLICT', `The opportunity changed since version ${input.version}; reload it`, f('version'));
     const values = fields ? await customFields(tx, opportunity.storefrontId, opportunity.customFields, fields, checks) : null;

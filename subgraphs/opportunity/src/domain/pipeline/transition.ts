@@ -1,7 +1,8 @@
-import { Checks, type Clock, type EventBus, fail, isUuid, type OutboxEvent, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, type Clock, type EventBus, fail, type OutboxEvent, ok, type Principal, type Result } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type IOpportunity, Opportunity, OpportunityReason, type ReasonKind } from '../../entities/index.js';
+import { type IOpportunity, OpportunityReason, type ReasonKind } from '../../entities/index.js';
+import { writableOpportunity } from '../work/access.js';
 import { publishAfterCommit, recordEvent, SALES_EVENTS } from './events.js';
 import { runGuards } from './guards.js';
 import { historyRow } from './opportunity-write.js';
@@ -38,8 +39,10 @@ export async function opportunityTransition(
   if (!isWriter(writer)) return { ok: false, errors: [writer] };
   const events: OutboxEvent[] = [];
   const result = await em.transactional(async (tx): Promise<Result<IOpportunity>> => {
-    const opportunity = isUuid(input.id) ? await tx.findOne(Opportunity, { $and: [writer.scope, { id: input.id }] }) : null;
-    if (!opportunity) return fail('NOT_FOUND', 'No such opportunity', f('id'));
+    // Its segment scope's, or owned or shared with write (a read share: FORBIDDEN).
+    const reached = await writableOpportunity(tx, principal, input.id, f('id'));
+    if (!reached.ok) return reached;
+    const opportunity = reached.value;
     if (opportunity.version !== input.version)
       return fail('CONFLICT', `The opportunity changed since version ${input.version}; reload it`, f('version'));
     const pipeline = await loadPipeline(tx, opportunity.storefrontId);

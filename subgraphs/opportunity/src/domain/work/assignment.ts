@@ -1,16 +1,29 @@
-import { fail, isUuid, ok, type Principal, pickAssignee, type Result, type StaffContact, teamMembers, teamsFor } from '@dcrm/kit';
+import {
+  checkStaff,
+  fail,
+  isUuid,
+  ok,
+  type Principal,
+  pickAssignee,
+  type Result,
+  type StaffContact,
+  teamMembers,
+  teamsFor,
+} from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOpportunity, Opportunity } from '../../entities/index.js';
 import type { OpportunityServices } from '../services.js';
-import { workOpportunity } from './access.js';
+import { writableOpportunity } from './access.js';
 import { touchActivity } from './activity.js';
 import { directoryFor, notifyAfterCommit, opportunityUrl } from './directory.js';
 import { assignmentTarget } from './rule-sets.js';
+import { staffErrors } from './staff-checks.js';
 
 /**
  * Assignment: the storefront's ASSIGNMENT rules pick a team (or a partner queue); without a match, the
  * brand's SALES teams for the segment and region (`teamsFor`, most specific first). The owner is the
- * team member with the fewest OPEN opportunities (round robin among equals, `pickAssignee`). Directory
+ * team member with the fewest OPEN opportunities (round robin among equals, `pickAssignee`) among those
+ * granted the opportunity's brand and segment (an explicit owner too: kit staff-grants). Directory
  * calls happen before the transaction; the owner is notified (`opportunity.assigned`) after commit.
  */
 type Routed = { teamId: string | null; partnerId: string | null; ruleId: string | null; members: StaffContact[] };
@@ -46,6 +59,17 @@ async function loadOf(em: EntityManager, storefrontId: string, teamId: string | 
       )) as { id: string }[])
     : [];
   return { load, last: last?.id ?? null };
+}
+
+/** The members who may own it: active, granted its brand and segment (kit staff-grants; one directory call). */
+async function eligible(services: OpportunityServices, o: IOpportunity, members: StaffContact[]): Promise<StaffContact[]> {
+  if (!members.length) return members;
+  const verdicts = await checkStaff(
+    directoryFor(services, o.storefrontId),
+    members.map((m) => m.id),
+    o.segment,
+  );
+  return members.filter((m) => verdicts.get(m.id) === 'OK');
 }
 
 type Assignment = { opportunity: IOpportunity; notify: StaffContact | null };
@@ -105,7 +129,7 @@ export async function routeNew(em: EntityManager, services: OpportunityServices,
   const fork = em.fork() as EntityManager;
   const routed = await routeOf(fork, services, opportunity);
   const { load, last } = await loadOf(fork, opportunity.storefrontId, routed.teamId, routed.members);
-  const owner = opportunity.ownerStaffId ? null : pickAssignee(routed.members, load, last);
+  const owner = opportunity.ownerStaffId ? null : pickAssignee(await eligible(services, opportunity, routed.members), load, last);
   const result = await write(fork, services, opportunity.id, routed, owner, false);
   if (!result.ok) return opportunity;
   await announce(services, result.value);
@@ -128,8 +152,9 @@ export async function opportunityAssign(
   if (!input.auto && !input.ownerStaffId) return fail('REQUIRED', 'Give ownerStaffId, or auto: true', f('ownerStaffId'));
   if (input.ownerStaffId != null && !isUuid(input.ownerStaffId)) return fail('INVALID', 'Not an id', f('ownerStaffId'));
   if (input.teamId != null && !isUuid(input.teamId)) return fail('INVALID', 'Not an id', f('teamId'));
-  const o = await workOpportunity(em, principal, input.id, 'write');
-  if (!o) return fail('NOT_FOUND', 'No such opportunity', f('id'));
+  const reached = await writableOpportunity(em, principal, input.id, f('id'));
+  if (!reached.ok) return reached;
+  const o = reached.value;
   if (o.version !== input.version)
     return fail('CONFLICT', `The opportunity changed since version ${input.version}; reload it`, f('version'));
   const directory = directoryFor(services, o.storefrontId);
@@ -139,18 +164,13 @@ export async function opportunityAssign(
     routed = input.teamId
       ? { teamId: input.teamId, partnerId: null, ruleId: null, members: await teamMembers(directory, input.teamId) }
       : await routeOf(em, services, o);
-    const { load, last } = await loadOf(
-      em,
-      o.storefrontId,
-      routed.teamId,
+    const candidates = await eligible(
+      services,
+      o,
       routed.members.filter((m) => m.id !== o.ownerStaffId),
     );
-    owner =
-      pickAssignee(
-        routed.members.filter((m) => m.id !== o.ownerStaffId),
-        load,
-        last,
-      ) ?? null;
+    const { load, last } = await loadOf(em, o.storefrontId, routed.teamId, candidates);
+    owner = pickAssignee(candidates, load, last) ?? null;
     if (!owner && !routed.partnerId) return fail('NO_ASSIGNEE', 'No team member to assign', f('teamId'));
   } else {
     const teams = input.teamId
@@ -161,6 +181,9 @@ export async function opportunityAssign(
     if (!team || !owner)
       return fail('NOT_A_MEMBER', 'The owner must be an active member of the team (or of a sales team of this brand)', f('ownerStaffId'));
     routed = { teamId: team.id, partnerId: null, ruleId: null, members: team.members };
+    // A team member may still lack a grant of the opportunity's brand or segment.
+    const refused = await staffErrors(services.peers, o.storefrontId, o.segment, [{ staffId: owner.id, field: f('ownerStaffId') }]);
+    if (refused.length) return { ok: false, errors: refused };
   }
   const result = await write(em.fork() as EntityManager, services, o.id, routed, owner, true, input.version);
   if (!result.ok) return result;

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOpportunity, type IOpportunityNote, OpportunityNote, OpportunityShare } from '../../entities/index.js';
 import { actorOf } from '../pipeline/write-access.js';
 import type { OpportunityServices } from '../services.js';
-import { workOpportunity } from './access.js';
+import { writableOpportunity } from './access.js';
 import { touchActivity } from './activity.js';
 import { directoryFor } from './directory.js';
 
@@ -25,8 +25,9 @@ export async function opportunityNoteAdd(
   checks.text(input.body, f('body'), 5000);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {
-    const opportunity = await workOpportunity(tx, principal, input.opportunityId, 'write');
-    if (!opportunity) return fail('NOT_FOUND', 'No such opportunity', f('opportunityId'));
+    const reached = await writableOpportunity(tx, principal, input.opportunityId, f('opportunityId'));
+    if (!reached.ok) return reached;
+    const opportunity = reached.value;
     const now = clock.now();
     const { actorKind, actorId } = actorOf(principal);
     const note = tx.create(OpportunityNote, {
@@ -63,8 +64,9 @@ export async function opportunityShare(
   checks.uuids(input.teamIds, f('teamIds'), 20);
   if (!input.staffIds?.length && !input.teamIds?.length) checks.add('REQUIRED', 'Give staffIds or teamIds', f('staffIds'));
   if (!checks.ok) return { ok: false, errors: checks.errors };
-  const opportunity = await workOpportunity(em, principal, input.id, 'write');
-  if (!opportunity) return fail('NOT_FOUND', 'No such opportunity', f('id'));
+  const reached = await writableOpportunity(em, principal, input.id, f('id'));
+  if (!reached.ok) return reached;
+  const opportunity = reached.value;
   const targets = new Map<string, string | null>((input.staffIds ?? []).map((id) => [id, null]));
   for (const [i, teamId] of (input.teamIds ?? []).entries()) {
     const members = await teamMembers(directoryFor(services, opportunity.storefrontId), teamId);
@@ -94,8 +96,9 @@ export async function opportunityShare(
 
 /** Withdraws shares (staff, and every share made through a team). */
 export async function opportunityUnshare(em: EntityManager, principal: Principal, input: ShareInput): Promise<Result<IOpportunity>> {
-  const opportunity = await workOpportunity(em, principal, input.id, 'write');
-  if (!opportunity) return fail('NOT_FOUND', 'No such opportunity', f('id'));
+  const reached = await writableOpportunity(em, principal, input.id, f('id'));
+  if (!reached.ok) return reached;
+  const opportunity = reached.value;
   const staffIds = (input.staffIds ?? []).filter(isUuid);
   const teamIds = (input.teamIds ?? []).filter(isUuid);
   if (staffIds.length) await em.nativeDelete(OpportunityShare, { opportunityId: opportunity.id, staffId: { $in: staffIds } });

@@ -1,9 +1,10 @@
-import { actingStorefront, Checks, type Clock, fail, hasScope, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, type Clock, fail, hasScope, isUuid, ok, type Peers, type Principal, type Result } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   APPROVAL_SCOPES,
   type Decision,
+  type IOpportunity,
   type IOpportunityTask,
   isApproval,
   Opportunity,
@@ -11,8 +12,9 @@ import {
   type TaskKind,
   type TaskStatus,
 } from '../../entities/index.js';
-import { workOpportunity } from './access.js';
+import { workOpportunity, writableOpportunity } from './access.js';
 import { touchActivity } from './activity.js';
+import { staffErrors } from './staff-checks.js';
 
 export type TaskCreateInput = {
   opportunityId: string;
@@ -53,19 +55,39 @@ function checkFields(input: Omit<TaskUpdateInput, 'id' | 'version'>, checks: Che
   checks.text(input.notes, f('notes'), 5000, false);
 }
 
+export type TaskDeps = { clock: Clock; peers: Peers };
+
+/**
+ * The assignee must be an active staff member granted the opportunity's brand and segment. Checked
+ * before the transaction (a directory call) on the opportunity as read then; one the caller cannot
+ * reach is left to the transaction's NOT_FOUND.
+ */
+async function assigneeErrors(deps: TaskDeps, opportunity: IOpportunity | null, assigneeStaffId: string | null | undefined) {
+  if (!assigneeStaffId || !opportunity) return [];
+  return staffErrors(deps.peers, opportunity.storefrontId, opportunity.segment, [
+    { staffId: assigneeStaffId, field: f('assigneeStaffId') },
+  ]);
+}
+
 /** A task on an opportunity the caller may write (its segment, its owner, or shared with write). */
 export async function taskCreate(
   em: EntityManager,
-  clock: Clock,
+  deps: TaskDeps,
   principal: Principal,
   input: TaskCreateInput,
 ): Promise<Result<IOpportunityTask>> {
+  const { clock } = deps;
   const checks = new Checks();
   checkFields(input, checks);
   if (!checks.ok) return { ok: false, errors: checks.errors };
+  if (input.assigneeStaffId) {
+    const refused = await assigneeErrors(deps, await workOpportunity(em, principal, input.opportunityId, 'write'), input.assigneeStaffId);
+    if (refused.length) return { ok: false, errors: refused };
+  }
   return em.transactional(async (tx) => {
-    const opportunity = await workOpportunity(tx, principal, input.opportunityId, 'write');
-    if (!opportunity) return fail('NOT_FOUND', 'No such opportunity', f('opportunityId'));
+    const reached = await writableOpportunity(tx, principal, input.opportunityId, f('opportunityId'));
+    if (!reached.ok) return reached;
+    const opportunity = reached.value;
     const now = clock.now();
     const task = tx.create(OpportunityTask, {
       opportunityId: opportunity.id,
@@ -87,19 +109,26 @@ export async function taskCreate(
   });
 }
 
-/** The task, if the caller may change it: a writer of its opportunity, or its assignee (same brand). */
+/**
+ * The task, if the caller may change it (`write`: a writer of its opportunity, or its assignee in the
+ * same brand) or decide it (`read`: a reader). NOT_FOUND when they cannot read its opportunity;
+ * FORBIDDEN when they read it only (a read share).
+ */
 async function writableTask(tx: EntityManager, principal: Principal, id: string, mode: 'write' | 'read') {
   const storefrontId = actingStorefront(principal);
   const task = isUuid(id) && storefrontId ? await tx.findOne(OpportunityTask, { id, storefrontId }, { refresh: true }) : null;
-  if (!task) return null;
+  if (!task) return fail<Found>('NOT_FOUND', 'No such task', f('id'));
   const opportunity = await workOpportunity(tx, principal, task.opportunityId, mode);
-  if (opportunity) return { task, opportunity };
+  if (opportunity) return ok<Found>({ task, opportunity });
   if (principal.kind === 'staff' && principal.id && task.assigneeStaffId === principal.id) {
     const row = await tx.findOne(Opportunity, { id: task.opportunityId, storefrontId });
-    if (row) return { task, opportunity: row };
+    if (row) return ok<Found>({ task, opportunity: row });
   }
-  return null;
+  if (mode === 'write' && (await workOpportunity(tx, principal, task.opportunityId, 'read')))
+    return fail<Found>('FORBIDDEN', 'You may read this task but not change it', f('id'));
+  return fail<Found>('NOT_FOUND', 'No such task', f('id'));
 }
+type Found = { task: IOpportunityTask; opportunity: IOpportunity };
 
 async function commit(tx: EntityManager): Promise<Result<true>> {
   try {
@@ -114,17 +143,25 @@ async function commit(tx: EntityManager): Promise<Result<true>> {
 /** Changes a task at the version read (CONFLICT otherwise). Approvals are DONE only by a decision (`taskDecide`). */
 export async function taskUpdate(
   em: EntityManager,
-  clock: Clock,
+  deps: TaskDeps,
   principal: Principal,
   input: TaskUpdateInput,
 ): Promise<Result<IOpportunityTask>> {
+  const { clock } = deps;
   const checks = new Checks();
   checkFields(input, checks);
   if (!checks.ok) return { ok: false, errors: checks.errors };
+  if (input.assigneeStaffId) {
+    const found = await writableTask(em.fork() as EntityManager, principal, input.id, 'write');
+    if (found.ok && found.value.task.assigneeStaffId !== input.assigneeStaffId) {
+      const refused = await assigneeErrors(deps, found.value.opportunity, input.assigneeStaffId);
+      if (refused.length) return { ok: false, errors: refused };
+    }
+  }
   return em.transactional(async (tx) => {
     const found = await writableTask(tx, principal, input.id, 'write');
-    if (!found) return fail('NOT_FOUND', 'No such task', f('id'));
-    const { task, opportunity } = found;
+    if (!found.ok) return found;
+    const { task, opportunity } = found.value;
     if (task.version !== input.version) return fail('CONFLICT', `The task changed since version ${input.version}; reload it`, f('version'));
     if (input.status === 'DONE' && isApproval(task.kind) && !task.decision)
       return fail('DECISION_REQUIRED', 'An approval is done when it is decided (taskDecide)', f('status'));
@@ -163,8 +200,8 @@ export async function taskDecide(
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {
     const found = await writableTask(tx, principal, input.id, 'read');
-    if (!found) return fail('NOT_FOUND', 'No such task', f('id'));
-    const { task, opportunity } = found;
+    if (!found.ok) return found;
+    const { task, opportunity } = found.value;
     const scope = APPROVAL_SCOPES[task.kind];
     if (!scope) return fail('NOT_AN_APPROVAL', `A ${task.kind} task takes no decision`, f('id'));
     if (!hasScope(principal, scope)) return fail('FORBIDDEN', `Deciding a ${task.kind} needs ${scope}`, f('id'));

@@ -1,4 +1,4 @@
-import type { Page } from '@dcrm/kit';
+import { keysetSql, type Page } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Article, type ArticleStatus, type IArticle, type TicketCategory } from '../../entities/index.js';
 import type { ArticleReader } from './access.js';
@@ -63,13 +63,18 @@ export async function searchArticles(
 ): Promise<{ hits: ArticleHitView[]; key: (h: ArticleHitView) => unknown[] }> {
   const params: unknown[] = [];
   const { from, where } = scope(s, 'websearch_to_tsquery', text, params);
-  if (page.after) {
-    where.push(`(${RANK}, a.id) < (cast(? as real), cast(? as uuid))`);
-    params.push(...page.after);
-  }
+  const keyset = keysetSql(
+    [
+      { expr: RANK, dir: 'desc', cast: 'real' },
+      { expr: 'a.id', dir: 'desc', cast: 'uuid' },
+    ],
+    page,
+    params,
+  );
+  where.push(...keyset.conditions);
   params.push(page.limit + 1);
   const sql = `select ${COLUMNS}, ${RANK} as rank, ts_headline(a.search_config, a.body, q.query, '${HEADLINE}') as snippet
-    ${from} where ${where.join(' and ')} order by rank desc, a.id desc limit ?`;
+    ${from} where ${where.join(' and ')} order by ${keyset.orderBy} limit ?`;
   const rows: Record<string, unknown>[] = await em.execute(sql, params);
   return { hits: rows.map((row) => hit(em, row)), key: (h) => [h.rank, h.article.id] };
 }

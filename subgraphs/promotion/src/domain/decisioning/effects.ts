@@ -1,0 +1,98 @@
+import { loggerFor, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type OfferNotification, sendNotifications } from '../../clients/accounts.js';
+import { productOf } from '../../clients/catalog.js';
+import { insertOffers, type NewOffer, publishOffers } from '../offers.js';
+import type { PromotionServices } from '../services.js';
+import { renderTemplate } from '../templates.js';
+import type { DecisionRow } from './recorder.js';
+import type { RuleCache } from './rule-cache.js';
+import type { RuleView } from './rules.js';
+import type { DecisionChannel, Profile } from './types.js';
+
+/** A recorded ACTION decision, with what its effect needs. */
+export type Effect = { row: DecisionRow; rule: RuleView; profile: Profile; channel: DecisionChannel };
+
+const NOTIFICATION_CHANNEL: Record<Exclude<DecisionChannel, 'LIVE'>, string> = {
+  PUSH: 'PUSH',
+  SMS: 'SMS',
+  EMAIL: 'EMAIL',
+  INBOX: 'SITE_MESSAGE',
+};
+
+/** Product names for `{{product}}`, per process: a name rarely changes, and the decision path should not ask each time. */
+const productNames = new Map<string, string | null>();
+
+async function productName(services: PromotionServices, storefrontId: string, productId: string): Promise<string | null> {
+  const key = `${storefrontId}:${productId}`;
+  if (!productNames.has(key)) {
+    const product = await productOf(services.peers, servicePrincipal('promotion', storefrontId, []), productId).catch(() => null);
+    if (productNames.size > 10_000) productNames.clear();
+    productNames.set(key, product?.name ?? null);
+  }
+  return productNames.get(key) ?? null;
+}
+
+/**
+ * Carries out a batch's recorded ACTION decisions: offers (OFFER, PROMOTION) in one insert, keyed by
+ * decision so a retry writes none twice, each published on its customer's live channel (the router
+ * delivers it to an open subscription); for any channel but LIVE, a notification through the
+ * customer subgraph's notification service on exactly that channel (it re-checks consent), keyed by
+ * decision. Delivery failures are logged: the decision and its offer stand, and the offer waits in
+ * the customer's offers.
+ */
+export async function applyEffects(em: EntityManager, services: PromotionServices, rules: RuleCache, effects: Effect[]): Promise<void> {
+  if (effects.length === 0) return;
+  const now = services.clock.now();
+  const offers: NewOffer[] = [];
+  const messages = new Map<string, OfferNotification[]>();
+  for (const { row, rule, profile, channel } of effects) {
+    const action = rule.action;
+    const product = action.productId ? await productName(services, row.storefrontId, action.productId) : null;
+    const text = renderTemplate(action.template, { name: profile.name, product });
+    if (action.kind !== 'MESSAGE' && row.offerId) {
+      offers.push({
+        id: row.offerId,
+        storefrontId: row.storefrontId,
+        customerId: profile.customerId,
+        segment: profile.segment,
+        partnerId: profile.partnerId,
+        source: 'REAL_TIME',
+        promotionId: action.promotionId ?? null,
+        productId: action.productId ?? null,
+        couponCode: action.promotionId ? rules.coupon(row.storefrontId, action.promotionId) : null,
+        ...text,
+        score: Number(rule.score),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + (action.offerTtlHours ?? 48) * 3_600_000),
+        dedupeKey: `decision:${row.id}`,
+      });
+    }
+    if (channel !== 'LIVE') {
+      const list = messages.get(row.storefrontId) ?? [];
+      list.push({
+        customerId: profile.customerId,
+        templateKey: 'campaign.offer',
+        variables: [
+          { name: 'title', value: text.title },
+          { name: 'message', value: text.message },
+          { name: 'link', value: text.link },
+        ],
+        channels: [NOTIFICATION_CHANNEL[channel]],
+        preferenceType: 'OFFERS',
+        marketing: true,
+        dedupeKey: `decision:${row.id}`,
+      });
+      messages.set(row.storefrontId, list);
+    }
+  }
+  const created = await insertOffers(em, offers);
+  await publishOffers(services.bus, created);
+  await Promise.all(
+    [...messages].map(([storefrontId, list]) =>
+      sendNotifications(services.peers, servicePrincipal('promotion', storefrontId, [SERVICE_SCOPES.messageSend]), list).catch((error) =>
+        loggerFor('promotion').error({ err: error }, 'decision notifications not sent'),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,35 @@
+import type { MikroORM } from '@dcrm/kit';
+import type { PromotionServices } from '../services.js';
+import type { Decisioning } from './decide.js';
+import { memoryStore } from './memory-store.js';
+import { decisionMetrics } from './metrics.js';
+import { profileCache } from './profiles.js';
+import { redisStore } from './redis-store.js';
+import { ruleCache } from './rule-cache.js';
+
+export type { Decisioning } from './decide.js';
+
+const instances = new WeakMap<MikroORM, Decisioning>();
+
+/** The decision path of one promotion process: hot store (Redis when REDIS_URL is set), caches, metrics. */
+export function createDecisioning(orm: MikroORM, services: PromotionServices, env: NodeJS.ProcessEnv = process.env): Decisioning {
+  const d: Decisioning = {
+    orm,
+    services,
+    store: env.REDIS_URL ? redisStore(env.REDIS_URL) : memoryStore(),
+    rules: ruleCache(orm, services.bus),
+    profiles: profileCache(services),
+    metrics: decisionMetrics(),
+    token: `${process.pid}:${Math.random().toString(36).slice(2, 10)}`,
+  };
+  instances.set(orm, d);
+  return d;
+}
+
+/** The decision path a process created for this ORM (tests start extra stream consumers on it). */
+export const decisioningOf = (orm: MikroORM): Decisioning | undefined => instances.get(orm);
+
+export async function closeDecisioning(d: Decisioning): Promise<void> {
+  await d.rules.close();
+  await d.store.close();
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { DecisionCondition } from '../../entities/index.js';
+import { arbitrate } from './arbitrate.js';
+import { channelOrder } from './channels.js';
+import { memoryStore } from './memory-store.js';
+import { candidates, holds, type RuleView, type Situation } from './rules.js';
+import { hourOf } from './store.js';
+import type { Profile, Reason } from './types.js';
+
+const AT = new Date('2026-11-30T21:30:00Z');
+const profile: Profile = { customerId: 'c1', name: 'Aoife', segment: 'consumer', partnerId: null, consents: ['SMS'], preferred: ['SMS'] };
+
+const situation = (payload: Record<string, unknown> = {}, counts: [string, number, number, number][] = []): Situation => ({
+  event: {
+    storefrontId: 's',
+    producer: 'p',
+    eventId: 'e',
+    identity: { accountId: 'c1' },
+    type: 'DATA_USAGE',
+    occurredAt: AT,
+    payload,
+    measure: 0,
+  },
+  features: {
+    buckets: new Map(counts.map(([type, hoursAgo, count, sum]) => [`${type}:${hourOf(AT.getTime()) - hoursAgo}`, { count, sum }])),
+    plan: 'prepaid-s',
+  },
+  profile,
+});
+
+const rule = (id: string, fields: Partial<RuleView> = {}): RuleView => ({
+  id,
+  name: id,
+  eventType: 'DATA_USAGE',
+  conditions: [],
+  action: { kind: 'OFFER', template: { title: 't', message: 'm' } },
+  channels: ['LIVE', 'SMS', 'EMAIL', 'INBOX'],
+  priority: 0,
+  score: 50,
+  cooldownMinutes: 0,
+  dailyCap: 3,
+  channelDailyCap: 2,
+  budget: null,
+  ...fields,
+});
+
+const c = (condition: Partial<DecisionCondition> & Pick<DecisionCondition, 'subject' | 'op'>): DecisionCondition => condition;
+
+describe('conditions', () => {
+  it('compare the payload, windowed counts and sums, segment, plan and hour', () => {
+    const s = situation({ usedShare: 0.85, app: 'video' }, [
+      ['DATA_USAGE', 0, 1, 0.85],
+      ['DATA_USAGE', 5, 2, 1.1],
+      ['DATA_USAGE', 30, 4, 2],
+    ]);
+    expect(holds(c({ subject: 'PAYLOAD', key: 'usedShare', op: 'GTE', number: 0.8 }), s)).toBe(true);
+    expect(holds(c({ subject: 'PAYLOAD', key: 'usedShare', op: 'LT', number: 0.8 }), s)).toBe(false);
+    expect(holds(c({ subject: 'PAYLOAD', key: 'app', op: 'IN', values: ['video', 'music'] }), s)).toBe(true);
+    expect(holds(c({ subject: 'PAYLOAD', key: 'missing', op: 'NOT_IN', values: ['x'] }), s)).toBe(true);
+    expect(holds(c({ subject: 'PAYLOAD', key: 'missing', op: 'GT', number: 0 }), s)).toBe(false);
+    // The last 6 hours hold 3 events (1 + 2); the last 48 hours 7.
+    expect(holds(c({ subject: 'COUNT', op: 'EQ', number: 3, windowHours: 6 }), s)).toBe(true);
+    expect(holds(c({ subject: 'COUNT', op: 'EQ', number: 7, windowHours: 48 }), s)).toBe(true);
+    expect(holds(c({ subject: 'SUM', op: 'GT', number: 1.9, windowHours: 6 }), s)).toBe(true);
+    expect(holds(c({ subject: 'SEGMENT', op: 'IN', values: ['smb'] }), s)).toBe(false);
+    expect(holds(c({ subject: 'PLAN', op: 'EQ', values: ['prepaid-s'] }), s)).toBe(true);
+    expect(holds(c({ subject: 'HOUR', op: 'GTE', number: 21 }), s)).toBe(true);
+  });
+
+  it('rank matching rules by priority, then score, and give a reason for each rule that does not match', () => {
+    const rules = [
+      rule('low', { priority: 0, score: 90 }),
+      rule('high', { priority: 5, score: 10 }),
+      rule('no', { conditions: [c({ subject: 'SEGMENT', op: 'IN', values: ['smb'] })] }),
+      rule('other-type', { eventType: 'RECHARGE' }),
+    ];
+    const { ranked, reasons } = candidates(rules, situation());
+    expect(ranked.map((r) => r.id)).toEqual(['high', 'low']);
+    expect(reasons).toEqual([expect.objectContaining({ ruleId: 'no', code: 'CONDITION_NOT_MET' })]);
+  });
+});
+
+describe('channels', () => {
+  it('live first when connected; then consented channels, preferred first; the inbox always', () => {
+    expect(channelOrder(['LIVE', 'EMAIL', 'SMS', 'INBOX'], profile, true)).toEqual(['LIVE', 'SMS', 'INBOX']);
+    expect(channelOrder(['LIVE', 'EMAIL', 'PUSH', 'INBOX'], profile, false)).toEqual(['INBOX']);
+  });
+});
+
+describe('arbitration', () => {
+  it('the best rule within its caps wins; a capped channel gives way to the next; a cooldown to the next rule', async () => {
+    const store = memoryStore();
+    const now = AT.getTime();
+    const best = rule('best', { priority: 1, channelDailyCap: 1, cooldownMinutes: 0 });
+    const first = await arbitrate(store, [best], profile, false, now, []);
+    expect(first).toMatchObject({ rule: { id: 'best' }, channel: 'SMS' });
+    // SMS is at its cap of 1 today: the inbox next.
+    expect(await arbitrate(store, [best], profile, false, now, [])).toMatchObject({ channel: 'INBOX' });
+    // A third: SMS and the inbox are both at their cap of 1 today, so nothing wins.
+    const reasonsThird: Reason[] = [];
+    expect(await arbitrate(store, [best], profile, false, now, reasonsThird)).toBeNull();
+    expect(reasonsThird).toEqual([expect.objectContaining({ code: 'CHANNEL_CAP' })]);
+  });
+
+  it('budgets and cooldowns are reserved atomically and given back on release', async () => {
+    const store = memoryStore();
+    const now = AT.getTime();
+    const once = rule('once', { budget: 1, dailyCap: 10, channelDailyCap: 10 });
+    const cooling = rule('cooling', { cooldownMinutes: 60, dailyCap: 10, channelDailyCap: 10 });
+    const won = await arbitrate(store, [once], profile, false, now, []);
+    expect(won).not.toBeNull();
+    expect(await arbitrate(store, [once], profile, false, now, [])).toBeNull();
+    if (won) await store.release(won.reservation);
+    expect(await arbitrate(store, [once], profile, false, now, [])).not.toBeNull();
+    expect(await arbitrate(store, [cooling], profile, false, now, [])).not.toBeNull();
+    const reasons: Reason[] = [];
+    expect(await arbitrate(store, [cooling], profile, false, now + 59 * 60_000, reasons)).toBeNull();
+    expect(reasons).toEqual([expect.objectContaining({ code: 'COOLDOWN' })]);
+    expect(await arbitrate(store, [cooling], profile, false, now + 61 * 60_000, [])).not.toBeNull();
+  });
+});

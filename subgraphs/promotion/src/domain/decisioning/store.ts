@@ -1,0 +1,66 @@
+import type { DecisionChannel, Features } from './types.js';
+
+/** Keep a claimed event this long before another consumer may take it over (a crashed decider's lease). */
+export const CLAIM_LEASE_MS = 60_000;
+/** A decided event id is remembered this long in the hot store (the database's unique key remembers it forever). */
+export const DONE_TTL_MS = 7 * 24 * 3_600_000;
+/** Hour buckets older than this are dropped from the hot context; windows may span up to 7 days. */
+export const FEATURE_HOURS = 24 * 8;
+export const MAX_WINDOW_HOURS = 24 * 7;
+
+export type ClaimAnswer = 'CLAIMED' | 'DONE' | 'BUSY';
+
+/** What arbitration asks to reserve for one candidate action: every cap checked and consumed in one atomic step. */
+export type Reservation = {
+  customerId: string;
+  ruleId: string;
+  channel: DecisionChannel;
+  /** UTC day, e.g. 20261130: the daily caps' bucket. */
+  day: string;
+  dailyCap: number;
+  channelDailyCap: number;
+  cooldownMs: number;
+  /** Total actions the rule may take (its campaign budget), or null for no limit. */
+  budget: number | null;
+  nowMs: number;
+};
+
+export type ReserveAnswer = 'OK' | 'DAILY_CAP' | 'CHANNEL_CAP' | 'COOLDOWN' | 'BUDGET';
+
+/**
+ * The hot store: idempotency claims, per-customer features and caps. Redis (every instance shares it,
+ * Lua makes each step atomic) or memory (one process, no REDIS_URL). Nothing here touches the database.
+ */
+export type HotStore = {
+  /** Claims an event id; `takeover` (a reclaimed stream entry) may take an unfinished claim of a consumer presumed dead. */
+  claim(key: string, token: string, takeover: boolean): Promise<ClaimAnswer>;
+  /** After the decision is recorded: remembered as done; after a failure: released for a retry. */
+  settle(key: string, done: boolean): Promise<void>;
+  /** Counts the event into the customer's features (and its plan, if it names one) and returns them, in one step. */
+  touch(customerId: string, type: string, measure: number, atMs: number, plan: string | null): Promise<Features>;
+  reserve(r: Reservation): Promise<ReserveAnswer>;
+  /** Gives a reservation back (its decision turned out to be a duplicate). */
+  release(r: Reservation): Promise<void>;
+  close(): Promise<void>;
+};
+
+export const hourOf = (ms: number) => Math.floor(ms / 3_600_000);
+export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
+
+/** The hot-store key of one event: by brand, producer and the producer's event id. */
+export const eventKey = (storefrontId: string, producer: string, eventId: string) => `${storefrontId}:${producer}:${eventId}`;
+
+/** Count and sum of one type over the last `hours` hour buckets up to `atMs`. */
+export function windowed(features: Features, type: string, hours: number, atMs: number): { count: number; sum: number } {
+  const end = hourOf(atMs);
+  let count = 0;
+  let sum = 0;
+  for (let h = end - hours + 1; h <= end; h++) {
+    const bucket = features.buckets.get(`${type}:${h}`);
+    if (bucket) {
+      count += bucket.count;
+      sum += bucket.sum;
+    }
+  }
+  return { count, sum };
+}

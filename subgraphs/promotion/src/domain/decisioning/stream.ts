@@ -1,0 +1,101 @@
+import { hostname } from 'node:os';
+import { isUuid, loggerFor, type StreamConsumer, type StreamEntry, startStreamConsumer } from '@dcrm/kit';
+import { type Decisioning, decideBatch, type Incoming } from './decide.js';
+import { MAX_PAYLOAD_CHARS } from './validate-event.js';
+
+/**
+ * The high-volume path: a Redis stream that mediation, charging and network systems XADD to. Each
+ * entry is one event, fields (all strings):
+ *   storefront  the brand's id (uuid)          producer  the sending system, e.g. `mediation-eu1`
+ *   id          the producer's event id        type      DATA_USAGE, BALANCE_LOW, … or a custom type
+ *   account | msisdn | email                   exactly one: the customer
+ *   at          ISO 8601 time (default: now)   payload   JSON object text (default `{}`)
+ * One consumer group of every promotion instance reads it; an entry is acknowledged once its decision
+ * is recorded (or it is a duplicate or rejected); entries of a crashed instance are taken over.
+ */
+export const EVENT_STREAM = 'dcrm.events';
+export const EVENT_GROUP = 'promotion-decisioning';
+
+export type StreamSettings = {
+  stream?: string;
+  group?: string;
+  consumer?: string;
+  minIdleMs?: number;
+  reclaimEveryMs?: number;
+  count?: number;
+};
+
+/** Reads one entry's fields into an event of its brand; a string when the entry cannot be one. */
+export function entryEvent(entry: StreamEntry): Incoming | string {
+  const f: Record<string, string> = {};
+  for (let i = 0; i + 1 < entry.fields.length; i += 2) f[entry.fields[i]] = entry.fields[i + 1];
+  if (!isUuid(f.storefront)) return 'MISSING_STOREFRONT';
+  let payload: unknown = {};
+  if (f.payload) {
+    if (f.payload.length > MAX_PAYLOAD_CHARS) return 'PAYLOAD_TOO_LARGE';
+    try {
+      payload = JSON.parse(f.payload);
+    } catch {
+      payload = 'not json';
+    }
+  }
+  return {
+    storefrontId: f.storefront,
+    raw: {
+      producer: f.producer,
+      eventId: f.id,
+      identity: { accountId: f.account ?? null, msisdn: f.msisdn ?? null, email: f.email ?? null },
+      type: f.type,
+      occurredAt: f.at ?? null,
+      payload,
+    },
+    takeover: entry.reclaimed,
+  };
+}
+
+/** Counts of what one consumer did (tests read them; metrics count the same). */
+export type StreamStats = { accepted: number; duplicate: number; rejected: number };
+
+/** Starts a consumer of the event stream; stop it with the process. */
+export async function startDecisionStream(
+  d: Decisioning,
+  url: string,
+  settings: StreamSettings = {},
+): Promise<StreamConsumer & { stats: StreamStats }> {
+  const stats: StreamStats = { accepted: 0, duplicate: 0, rejected: 0 };
+  const log = loggerFor('decisioning');
+  const consumer = await startStreamConsumer({
+    url,
+    stream: settings.stream ?? EVENT_STREAM,
+    group: settings.group ?? EVENT_GROUP,
+    consumer: settings.consumer ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+    count: settings.count ?? 200,
+    minIdleMs: settings.minIdleMs,
+    reclaimEveryMs: settings.reclaimEveryMs,
+    handle: async (entries) => {
+      const incoming: Incoming[] = [];
+      const acks: string[] = [];
+      for (const entry of entries) {
+        const event = entryEvent(entry);
+        if (typeof event === 'string') {
+          stats.rejected++;
+          d.metrics.events.inc({ path: 'STREAM', status: 'REJECTED', reason: event });
+          log.warn({ entry: entry.id, reason: event }, 'stream entry rejected');
+          acks.push(entry.id);
+        } else incoming.push(event);
+      }
+      const ids = entries.filter((e) => !acks.includes(e.id)).map((e) => e.id);
+      const results = await decideBatch(d, 'STREAM', incoming);
+      for (const [i, r] of results.entries()) {
+        if (r.status === 'ACCEPTED') stats.accepted++;
+        else if (r.status === 'DUPLICATE') stats.duplicate++;
+        else {
+          stats.rejected++;
+          log.warn({ entry: ids[i], reason: r.reasons[0]?.code }, 'stream event rejected');
+        }
+      }
+      return [...acks, ...ids];
+    },
+  });
+  return { stop: consumer.stop, stats };
+}
