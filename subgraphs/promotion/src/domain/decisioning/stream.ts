@@ -86,9 +86,13 @@ export async function startDecisionStream(
       }
       const ids = entries.filter((e) => !acks.includes(e.id)).map((e) => e.id);
       const results = await decideBatch(d, 'STREAM', incoming);
+      const doneMs = Date.now();
       for (const [i, r] of results.entries()) {
-        if (r.status === 'ACCEPTED') stats.accepted++;
-        else if (r.status === 'DUPLICATE') stats.duplicate++;
+        if (r.status === 'ACCEPTED') {
+          stats.accepted++;
+          // The entry id starts with its append time (ms, Redis's clock).
+          d.metrics.lag.observe((doneMs - Number.parseInt(ids[i], 10)) / 1000);
+        } else if (r.status === 'DUPLICATE') stats.duplicate++;
         else {
           stats.rejected++;
           log.warn({ entry: ids[i], reason: r.reasons[0]?.code }, 'stream event rejected');
