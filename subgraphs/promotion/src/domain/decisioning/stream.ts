@@ -23,6 +23,8 @@ export type StreamSettings = {
   minIdleMs?: number;
   reclaimEveryMs?: number;
   count?: number;
+  /** Batches in flight per process (default DCRM_DECISION_CONCURRENCY, else 4). */
+  concurrency?: number;
 };
 
 /** Reads one entry's fields into an event of its brand; a string when the entry cannot be one. */
@@ -70,6 +72,8 @@ export async function startDecisionStream(
     group: settings.group ?? EVENT_GROUP,
     consumer: settings.consumer ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
     count: settings.count ?? 200,
+    // Caps and counts are atomic in Redis, claims are per event: batches of one customer may overlap.
+    concurrency: settings.concurrency ?? (Number(process.env.DCRM_DECISION_CONCURRENCY) || 4),
     minIdleMs: settings.minIdleMs,
     reclaimEveryMs: settings.reclaimEveryMs,
     handle: async (entries) => {
@@ -84,7 +88,8 @@ export async function startDecisionStream(
           acks.push(entry.id);
         } else incoming.push(event);
       }
-      const ids = entries.filter((e) => !acks.includes(e.id)).map((e) => e.id);
+      const rejected = new Set(acks);
+      const ids = entries.filter((e) => !rejected.has(e.id)).map((e) => e.id);
       const results = await decideBatch(d, 'STREAM', incoming);
       const doneMs = Date.now();
       for (const [i, r] of results.entries()) {
