@@ -1,4 +1,6 @@
 /**
+ * `pnpm bench --decisioning [...]`: the real-time event decisioning bench instead (bench/decisioning.ts).
+ *
  * `pnpm bench [--quick] [--scale N[,N…]] [--embedded] [--ops listing,search] [--shapes prod,direct]
  *   [--cpu-prof [router|<subgraph>|all-in-one]]
  *   [--connections 16] [--warmup 3] [--duration 10] [--node-options '<flags for every child>']
@@ -34,6 +36,9 @@ const option = (name: string) => {
   const at = args.indexOf(name);
   return at >= 0 ? args[at + 1] : undefined;
 };
+
+// Its own run (stream throughput, not request latency): it exits when done.
+if (flag('--decisioning')) await import('./decisioning.js');
 
 const quick = flag('--quick');
 const scales = (option('--scale') ?? String(quick ? 500 : 10_000)).split(',').map(Number);

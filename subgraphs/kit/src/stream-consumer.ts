@@ -20,6 +20,12 @@ export type StreamConsumerOptions = {
   /** How often pending entries are looked for, besides once at start (default 10 s). */
   reclaimEveryMs?: number;
   /**
+   * Batches in flight at once (default 1), each read on a connection of its own: while one batch waits
+   * on its round trips (store, peers, database), the next is read and handled — throughput is batch
+   * size × concurrency ÷ batch latency. Handlers must tolerate two batches of one subject at once.
+   */
+  concurrency?: number;
+  /**
    * Handles a batch; returns the ids to acknowledge (decided, duplicate or rejected). An id left out,
    * or a throw, leaves its entry pending: it is reclaimed after `minIdleMs`.
    */
@@ -39,15 +45,18 @@ type RawEntry = [id: string, fields: string[] | null];
  */
 export async function startStreamConsumer(options: StreamConsumerOptions): Promise<StreamConsumer> {
   const log = loggerFor('stream-consumer');
-  const redis = new Redis(options.url, { maxRetriesPerRequest: null, enableAutoPipelining: false });
-  watchRedis(redis, `stream ${options.stream}`);
   const count = options.count ?? 200;
   const blockMs = options.blockMs ?? 500;
   const minIdleMs = options.minIdleMs ?? 30_000;
   const reclaimEveryMs = options.reclaimEveryMs ?? 10_000;
+  const connections = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, (_, i) => {
+    const redis = new Redis(options.url, { maxRetriesPerRequest: null, enableAutoPipelining: false });
+    watchRedis(redis, `stream ${options.stream}${i ? ` #${i + 1}` : ''}`);
+    return redis;
+  });
   // Created (idempotently) by the loop, so a Redis away at start delays reading, not the process's start.
   let grouped = false;
-  const ensureGroup = async () => {
+  const ensureGroup = async (redis: Redis) => {
     try {
       await redis.xgroup('CREATE', options.stream, options.group, '0', 'MKSTREAM');
     } catch (error) {
@@ -56,13 +65,13 @@ export async function startStreamConsumer(options: StreamConsumerOptions): Promi
     grouped = true;
   };
 
-  const handle = async (entries: StreamEntry[]) => {
+  const handle = async (redis: Redis, entries: StreamEntry[]) => {
     if (entries.length === 0) return;
     const ids = await options.handle(entries);
     if (ids.length) await redis.xack(options.stream, options.group, ...ids);
   };
 
-  const reclaim = async () => {
+  const reclaim = async (redis: Redis) => {
     let cursor = '0-0';
     do {
       const [next, claimed] = (await redis.xautoclaim(
@@ -78,19 +87,23 @@ export async function startStreamConsumer(options: StreamConsumerOptions): Promi
       // Entries trimmed from the stream since come back with no fields: nothing to decide, just acknowledge.
       const gone = claimed.filter(([, fields]) => !fields).map(([id]) => id);
       if (gone.length) await redis.xack(options.stream, options.group, ...gone);
-      await handle(claimed.filter(([, fields]) => fields).map(([id, fields]) => ({ id, fields: fields as string[], reclaimed: true })));
+      await handle(
+        redis,
+        claimed.filter(([, fields]) => fields).map(([id, fields]) => ({ id, fields: fields as string[], reclaimed: true })),
+      );
     } while (cursor !== '0-0' && !stopping);
   };
 
   let stopping = false;
   let lastReclaim = 0;
-  const loop = async () => {
+  // The first loop also takes pending entries over; every loop reads new ones.
+  const loop = async (redis: Redis, first: boolean) => {
     while (!stopping) {
       try {
-        if (!grouped) await ensureGroup();
-        if (Date.now() - lastReclaim >= reclaimEveryMs) {
+        if (!grouped) await ensureGroup(redis);
+        if (first && Date.now() - lastReclaim >= reclaimEveryMs) {
           lastReclaim = Date.now();
-          await reclaim();
+          await reclaim(redis);
         }
         const answer = (await redis.xreadgroup(
           'GROUP',
@@ -105,7 +118,10 @@ export async function startStreamConsumer(options: StreamConsumerOptions): Promi
           '>',
         )) as [string, RawEntry[]][] | null;
         const entries = answer?.[0]?.[1] ?? [];
-        await handle(entries.map(([id, fields]) => ({ id, fields: fields ?? [], reclaimed: false })));
+        await handle(
+          redis,
+          entries.map(([id, fields]) => ({ id, fields: fields ?? [], reclaimed: false })),
+        );
       } catch (error) {
         if (stopping) break;
         // The stream (and its group) may have been deleted: create them again on the next turn.
@@ -116,13 +132,13 @@ export async function startStreamConsumer(options: StreamConsumerOptions): Promi
       }
     }
   };
-  const running = loop();
+  const running = Promise.all(connections.map((redis, i) => loop(redis, i === 0)));
   return {
     async stop() {
       stopping = true;
       // The batch in hand is finished and acknowledged; a read blocked on an absent Redis is cut short.
       const settled = await Promise.race([running.then(() => true), new Promise((r) => setTimeout(r, blockMs + 2_000, false))]);
-      redis.disconnect();
+      for (const redis of connections) redis.disconnect();
       if (!settled) await running;
     },
   };

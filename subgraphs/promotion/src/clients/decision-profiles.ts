@@ -17,17 +17,22 @@ const FIELDS = 'id name segment partner { id } consents { channel granted } noti
 export const accountsById = (peers: Peers, principal: Principal, ids: string[]): Promise<(DecisionAccount | null)[]> =>
   entitiesOf<DecisionAccount>(peers('customer'), principal, 'Customer', FIELDS, ids);
 
-const BY_IDENTITY = `query ($mobile: String, $email: String) { customerByIdentity(mobile: $mobile, email: $email) { ${FIELDS} } }`;
+const BY_IDENTITIES = `query ($emails: [String!]!, $mobiles: [String!]!) { _customersByIdentity(emails: $emails, mobiles: $mobiles) { ${FIELDS} email mobile } }`;
 
-/** The account with this mobile (E.164) or email in the principal's brand; null when none (NOT_FOUND). */
-export async function accountByIdentity(
+/** Identities per `_customersByIdentity` call (the customer subgraph's limit, of each). */
+export const IDENTITY_BATCH = 250;
+
+/**
+ * The accounts in the principal's brand with any of these (normalised) emails or E.164 mobiles: one
+ * call for up to IDENTITY_BATCH of each, so a batch of stream events costs one round trip, not one per subscriber.
+ */
+export async function accountsByIdentities(
   peers: Peers,
   principal: Principal,
-  identity: { mobile: string } | { email: string },
-): Promise<DecisionAccount | null> {
-  const response = await peers('customer').execute({ query: BY_IDENTITY, variables: identity }, principal);
-  const code = response.errors?.[0]?.extensions?.code;
-  if (code === 'NOT_FOUND' || code === 'BAD_USER_INPUT') return null;
+  identities: { emails: string[]; mobiles: string[] },
+): Promise<(DecisionAccount & { email: string; mobile: string | null })[]> {
+  if (!identities.emails.length && !identities.mobiles.length) return [];
+  const response = await peers('customer').execute({ query: BY_IDENTITIES, variables: identities }, principal);
   if (response.errors?.length) throw new Error(`customer: ${response.errors[0].message}`);
-  return (response.data?.customerByIdentity as DecisionAccount | null) ?? null;
+  return (response.data?._customersByIdentity ?? []) as (DecisionAccount & { email: string; mobile: string | null })[];
 }

@@ -4,7 +4,9 @@ import { Counter, Histogram, type Registry } from '@dcrm/kit';
  * Decisioning's Prometheus series, registered on the subgraph's own registry (its `/metrics`):
  * - `dcrm_decisioning_events_total{path, status, reason}`: events in (MUTATION or STREAM), ACCEPTED, DUPLICATE or REJECTED with the rejection code;
  * - `dcrm_decisioning_decisions_total{outcome, channel}`: decisions recorded;
- * - `dcrm_decisioning_batch_seconds{path}`: time to decide one batch, from validation to recorded decisions.
+ * - `dcrm_decisioning_batch_seconds{path}`: time to decide one batch, from validation to recorded decisions;
+ * - `dcrm_decisioning_stream_lag_seconds`: per decided stream entry, from its append (the entry id's time, Redis's
+ *   clock) to its decision recorded and acted on — what a subscriber waits, queueing included.
  */
 export function decisionMetrics() {
   const events = new Counter({
@@ -26,14 +28,22 @@ export function decisionMetrics() {
     buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [],
   });
+  const lag = new Histogram({
+    name: 'dcrm_decisioning_stream_lag_seconds',
+    help: 'Time from a stream entry appended to its decision recorded',
+    buckets: [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30],
+    registers: [],
+  });
   return {
     events,
     decisions,
     batch,
+    lag,
     register(registry: Registry) {
       registry.registerMetric(events);
       registry.registerMetric(decisions);
       registry.registerMetric(batch);
+      registry.registerMetric(lag);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
-import { accountByIdentity, accountsById, type DecisionAccount } from '../../clients/decision-profiles.js';
+import { accountsById, accountsByIdentities, type DecisionAccount, IDENTITY_BATCH } from '../../clients/decision-profiles.js';
 import type { PromotionServices } from '../services.js';
 import type { Identity, Profile } from './types.js';
 
@@ -27,8 +27,8 @@ export const identityKey = (storefrontId: string, identity: Identity) =>
 /**
  * Profiles of event subjects, cached per process with a TTL (the customer subgraph publishes no
  * account-change event yet, so the TTL is the invalidation). The common case — a subscriber seen in
- * the last minute — costs no call and no database round trip. Misses of one batch are asked together:
- * account ids in one `_entities` call per brand, MSISDNs and emails one call each, side by side.
+ * the last minute — costs no call and no database round trip. Misses of one batch are asked together,
+ * per brand: account ids in one `_entities` call, MSISDNs and emails in one `_customersByIdentity` call.
  */
 export function profileCache(services: PromotionServices) {
   const cache = new Map<string, { profile: Profile | null; until: number }>();
@@ -38,14 +38,29 @@ export function profileCache(services: PromotionServices) {
     cache.set(key, { profile, until: Date.now() + (profile ? PROFILE_TTL_MS : UNKNOWN_TTL_MS) });
   };
   const principalFor = (storefrontId: string) => servicePrincipal('promotion', storefrontId, [SERVICE_SCOPES.customerLookup]);
-  // MSISDN and email: one lookup each (the customer subgraph finds accounts by one identity at a time).
-  const byIdentity = async (storefrontId: string, identity: Identity): Promise<Profile | null> => {
-    const account = await accountByIdentity(
-      services.peers,
-      principalFor(storefrontId),
-      identity.msisdn ? { mobile: identity.msisdn } : { email: identity.email as string },
-    );
-    return account ? toProfile(account) : null;
+  // MSISDNs and emails of one brand: one `_customersByIdentity` call per IDENTITY_BATCH of each.
+  const byIdentities = async (storefrontId: string, identities: Identity[]): Promise<void> => {
+    const calls: Promise<void>[] = [];
+    for (let from = 0; from < identities.length; from += IDENTITY_BATCH) {
+      const chunk = identities.slice(from, from + IDENTITY_BATCH);
+      const mobiles = chunk.flatMap((i) => (i.msisdn ? [i.msisdn] : []));
+      const emails = chunk.flatMap((i) => (i.email ? [i.email] : []));
+      calls.push(
+        accountsByIdentities(services.peers, principalFor(storefrontId), { emails, mobiles }).then((accounts) => {
+          const byMobile = new Map<string, DecisionAccount>();
+          const byEmail = new Map<string, DecisionAccount>();
+          for (const a of accounts) {
+            if (a.mobile) byMobile.set(a.mobile, a);
+            byEmail.set(a.email.toLowerCase(), a);
+          }
+          for (const i of chunk) {
+            const account = i.msisdn ? byMobile.get(i.msisdn) : byEmail.get((i.email as string).toLowerCase());
+            remember(identityKey(storefrontId, i), account ? toProfile(account) : null);
+          }
+        }),
+      );
+    }
+    await Promise.all(calls);
   };
   return {
     /** Profiles for these (brand, identity) pairs, in order; null for an unknown or another brand's customer. */
@@ -54,6 +69,7 @@ export function profileCache(services: PromotionServices) {
       const keys = items.map((i) => identityKey(i.storefrontId, i.identity));
       const asked = new Set<string>();
       const accountIds = new Map<string, string[]>();
+      const others = new Map<string, Identity[]>();
       const lookups: Promise<void>[] = [];
       for (const [i, key] of keys.entries()) {
         const hit = cache.get(key);
@@ -61,8 +77,9 @@ export function profileCache(services: PromotionServices) {
         asked.add(key);
         const { storefrontId, identity } = items[i];
         if (identity.accountId) accountIds.set(storefrontId, [...(accountIds.get(storefrontId) ?? []), identity.accountId]);
-        else lookups.push(byIdentity(storefrontId, identity).then((profile) => remember(key, profile)));
+        else others.set(storefrontId, [...(others.get(storefrontId) ?? []), identity]);
       }
+      for (const [storefrontId, identities] of others) lookups.push(byIdentities(storefrontId, identities));
       // Account ids: one `_entities` call per brand for the whole batch.
       for (const [storefrontId, ids] of accountIds)
         lookups.push(

@@ -23,6 +23,8 @@ export type StreamSettings = {
   minIdleMs?: number;
   reclaimEveryMs?: number;
   count?: number;
+  /** Batches in flight per process (default DCRM_DECISION_CONCURRENCY, else 4). */
+  concurrency?: number;
 };
 
 /** Reads one entry's fields into an event of its brand; a string when the entry cannot be one. */
@@ -70,6 +72,8 @@ export async function startDecisionStream(
     group: settings.group ?? EVENT_GROUP,
     consumer: settings.consumer ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
     count: settings.count ?? 200,
+    // Caps and counts are atomic in Redis, claims are per event: batches of one customer may overlap.
+    concurrency: settings.concurrency ?? (Number(process.env.DCRM_DECISION_CONCURRENCY) || 4),
     minIdleMs: settings.minIdleMs,
     reclaimEveryMs: settings.reclaimEveryMs,
     handle: async (entries) => {
@@ -84,11 +88,16 @@ export async function startDecisionStream(
           acks.push(entry.id);
         } else incoming.push(event);
       }
-      const ids = entries.filter((e) => !acks.includes(e.id)).map((e) => e.id);
+      const rejected = new Set(acks);
+      const ids = entries.filter((e) => !rejected.has(e.id)).map((e) => e.id);
       const results = await decideBatch(d, 'STREAM', incoming);
+      const doneMs = Date.now();
       for (const [i, r] of results.entries()) {
-        if (r.status === 'ACCEPTED') stats.accepted++;
-        else if (r.status === 'DUPLICATE') stats.duplicate++;
+        if (r.status === 'ACCEPTED') {
+          stats.accepted++;
+          // The entry id starts with its append time (ms, Redis's clock).
+          d.metrics.lag.observe((doneMs - Number.parseInt(ids[i], 10)) / 1000);
+        } else if (r.status === 'DUPLICATE') stats.duplicate++;
         else {
           stats.rejected++;
           log.warn({ entry: ids[i], reason: r.reasons[0]?.code }, 'stream event rejected');
