@@ -214,7 +214,8 @@ describe.skipIf(!reachable)('two routers sharing Redis (needs a reachable REDIS_
   let routers: Router[] = [];
   beforeAll(async () => {
     const secret = internalSecret();
-    const cost = { keyPrefix: costPrefix(), redisUrl: redisUrl as string };
+    // A slow refill (1 point a second) keeps what was spent visible however busy the machine is.
+    const cost = { keyPrefix: costPrefix(), redisUrl: redisUrl as string, restoreRate: 1 };
     const make = () =>
       createRouter({
         supergraphSdl: loadSupergraph(),
@@ -232,8 +233,12 @@ describe.skipIf(!reachable)('two routers sharing Redis (needs a reachable REDIS_
     const [one, two] = routers;
     const a = await post(one.handler, PRIVATE_KEYS.voltChatbot, PAGE, { first: 100 });
     const b = await post(two.handler, PRIVATE_KEYS.voltChatbot, PAGE, { first: 100 });
-    expect(a.body.extensions?.cost?.throttleStatus.currentlyAvailable).toBe(2000 - 202);
-    expect(b.body.extensions?.cost?.throttleStatus.currentlyAvailable).toBe(2000 - 2 * 202);
+    // Within the few points refilled meanwhile.
+    const available = (r: typeof a) => r.body.extensions?.cost?.throttleStatus.currentlyAvailable as number;
+    expect(available(a)).toBeGreaterThanOrEqual(2000 - 202);
+    expect(available(a)).toBeLessThan(2000 - 202 + 30);
+    expect(available(b)).toBeGreaterThanOrEqual(2000 - 2 * 202);
+    expect(available(b)).toBeLessThan(2000 - 2 * 202 + 30);
     let last = b;
     for (let i = 0; i < 20 && last.status !== 429; i++)
       last = await post(routers[i % 2].handler, PRIVATE_KEYS.voltChatbot, PAGE, { first: 100 });

@@ -41,7 +41,8 @@ describe('partner report', () => {
     // A page size of 1 walks the customers connection page by page.
     const accounts = await partnerReport(partner, { pageSize: 1 });
 
-    expect(accounts.map((a) => a.id).sort()).toEqual([customerId('connectify-one'), customerId('connectify-two')].sort());
+    // Other tests may open accounts for the partner too: its seeded ones are there, and every account is its own.
+    expect(accounts.map((a) => a.id)).toEqual(expect.arrayContaining([customerId('connectify-one'), customerId('connectify-two')]));
     expect(accounts.every((a) => a.partner?.name === 'Connectify Resellers')).toBe(true);
     expect(accounts.find((a) => a.name === 'Kelly Plumbing')).toMatchObject({
       type: 'BUSINESS',

@@ -138,7 +138,7 @@ export function createSelfCareApp(options: StorefrontClientOptions): SelfCareApp
       const all: OrderFieldsFragment[] = [];
       let after: string | null = null;
       for (;;) {
-        const result = await getMyOrders(client, { first: 50, after });
+        const result = await getMyOrders(client, { first: 25, after });
         const page = result.data?.me?.orders;
         if (!page) throw fail('orders', result);
         all.push(...page.nodes);

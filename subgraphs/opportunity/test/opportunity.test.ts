@@ -121,7 +121,7 @@ describe('leads and opportunities: who sees what', () => {
   });
 
   it('Customer.leads and Customer.opportunities: the 360° view, within the caller’s rows', async () => {
-    const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { leads { id } opportunities { id stage } } } }`;
+    const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { leads(first: 100) { id } opportunities(first: 100) { id stage } } } }`;
     const r = [{ __typename: 'Customer', id: seedId('customer', 'globex') }];
     const manager = await gql(staff(['*']), query, { r });
     expect(manager.body.data?._entities[0].leads.map((l: { id: string }) => l.id)).toContain(leadId('volt-portal-converted'));
