@@ -169,7 +169,7 @@ export function requestTexts(em: EntityManager, schema: string, requested: strin
       // Read even when cached: the count must not depend on what another level happened to load.
       const read = await readTranslations(em, schema, subject, asked, ids, fallback);
       const loader = loaderOf(subject);
-      ids.forEach((id, i) => loader.prime(id, read[i]));
+      for (const [i, id] of ids.entries()) loader.prime(id, read[i]);
     },
   };
 }
