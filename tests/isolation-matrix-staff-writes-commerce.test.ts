@@ -494,6 +494,9 @@ const COVERED = {
     'offerRuleCreate',
     'offerRuleUpdate',
     'promotionCreate',
+    // Translations: the other brand's staff get NOT_FOUND in isolation-matrix-translations.test.ts.
+    'promotionTranslationsRemove',
+    'promotionTranslationsSet',
     'promotionUpdate',
   ],
   cart: [

@@ -665,13 +665,22 @@ const voltAgainstNimbus = (): WriteAttempt[] => [
 /** Staff mutations that name no brand-owned row: they act on the caller's own credentials. */
 const CREDENTIAL_ONLY = ['customerAccessTokenRenew', 'customerLogout', 'staffPasswordChange'];
 
+/** Staff mutations whose brand cases (the other brand's staff refused, nothing changed) live in another matrix file. */
+const COVERED_ELSEWHERE = [
+  // isolation-matrix-translations.test.ts: Nimbus staff on a Volt-only product; brand staff on the shared taxonomy.
+  'categoryTranslationsRemove',
+  'categoryTranslationsSet',
+  'productTranslationsRemove',
+  'productTranslationsSet',
+];
+
 describe('staff of one brand against the other brand', () => {
   it('the matrix covers every staff mutation of catalog and customer', () => {
     const all = [
       ...staffMutations(new URL('../subgraphs/catalog/src/schema.graphql', import.meta.url)),
       ...staffMutations(new URL('../subgraphs/customer/src/schema.graphql', import.meta.url)),
     ];
-    const covered = new Set([...voltAgainstNimbus().map((c) => c.mutation), ...CREDENTIAL_ONLY]);
+    const covered = new Set([...voltAgainstNimbus().map((c) => c.mutation), ...CREDENTIAL_ONLY, ...COVERED_ELSEWHERE]);
     expect(all.filter((m) => !covered.has(m))).toEqual([]);
   });
 
