@@ -8,7 +8,7 @@ import { customerId, KEYS, signIn, startTestStack } from './support/stack.js';
  * B2B spend control through the router: a sub-account's checkout over its budget (or per-order limit)
  * is held for the holder of the account above (PENDING_APPROVAL, the holder told), who approves it into
  * an ordinary placed order or rejects it (the budget released, the buyer told). Each test opens its own
- * company (a business under Acme, signed in as its holder) and sub-account, so budgets never meet.
+ * company (a top-level business, signed in as its holder) and sub-account, so budgets never meet.
  */
 let stack: Stack;
 type Gql = Account['gql'];
@@ -25,9 +25,14 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-/** A fresh company (its holder) with one sub-account under it. */
+/**
+ * A fresh company (its holder) with one sub-account under it. The company is opened under Acme (the
+ * way a holder opens one) and then made a top-level account, so Acme's seeded tree stays as seeded for
+ * the test files that assert it.
+ */
 async function company() {
   const holder = await openAccount(stack, acme, ACME);
+  await dbRows(stack, 'customer', `update "customer"."customer" set parent_id = null where id = ?`, [holder.id]);
   const buyer = await openAccount(stack, holder.gql, holder.id);
   return { holder, buyer };
 }
