@@ -20,14 +20,17 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export type AttachmentInput = { fileName: string; contentType: string; contentBase64: string };
 export type DecodedAttachment = { fileName: string; contentType: string; content: Buffer; sizeBytes: number; sha256: string };
 
+/** The codes `decodeAttachments` reports. */
+export type AttachmentErrorCode = 'TOO_MANY' | 'INVALID' | 'TOO_LARGE';
+
 /** Decodes and checks uploaded files: names, media types, base64, size. Errors name the input field at fault. */
 export function decodeAttachments(
   inputs: readonly AttachmentInput[] | null | undefined,
   field: string[],
   maxBytes: number,
-): { files: DecodedAttachment[]; errors: UserError[] } {
+): { files: DecodedAttachment[]; errors: UserError<AttachmentErrorCode>[] } {
   const files: DecodedAttachment[] = [];
-  const errors: UserError[] = [];
+  const errors: UserError<AttachmentErrorCode>[] = [];
   const list = inputs ?? [];
   if (list.length > MAX_ATTACHMENTS) {
     return { files, errors: [{ code: 'TOO_MANY', message: `At most ${MAX_ATTACHMENTS} attachments`, field }] };

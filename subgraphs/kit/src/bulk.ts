@@ -147,6 +147,9 @@ export const BULK_LIMITS: BulkLimits = { maxBytes: 900_000, maxRows: 10_000 };
 
 const MAX_FIELD = 1_000;
 
+/** The whole-file codes `parseBulkContent` refuses an upload with. */
+export type BulkContentErrorCode = 'TOO_LARGE' | 'MALFORMED' | 'EMPTY' | 'TOO_MANY_ROWS';
+
 /**
  * Parses an upload into rows. CSV (csv-parse): RFC 4180 (quotes, doubled quotes, CRLF, BOM), the first line names the
  * columns (trimmed, case kept). JSONL: one flat JSON object per line; numbers and booleans become text.
@@ -156,7 +159,7 @@ export function parseBulkContent(
   format: BulkFormat,
   content: string,
   limits: BulkLimits = BULK_LIMITS,
-): { ok: true; rows: BulkRowData[] } | { ok: false; errors: UserError[] } {
+): { ok: true; rows: BulkRowData[] } | { ok: false; errors: UserError<BulkContentErrorCode>[] } {
   const field = ['input', 'content'];
   if (Buffer.byteLength(content, 'utf8') > limits.maxBytes)
     return { ok: false, errors: [userError('TOO_LARGE', `Uploads are at most ${limits.maxBytes} bytes`, field)] };

@@ -15,6 +15,16 @@ import { type Result, type UserError, userError } from './errors.js';
  * validator's. `toBulkChecked` / `toBulkRows` hand the result to a `defineBulkAction`.
  */
 
+/** The whole-file codes `parseCsvImport` refuses an upload with; an importing family lists them all in its enum. */
+export type CsvImportErrorCode =
+  | 'TOO_LARGE'
+  | 'MALFORMED'
+  | 'EMPTY'
+  | 'TOO_MANY_ROWS'
+  | 'MISSING_COLUMN'
+  | 'DUPLICATE_COLUMN'
+  | 'UNKNOWN_COLUMN';
+
 export type CsvColumns = Readonly<Record<string, string | readonly string[]>>;
 
 /** A validator's answer: its problems (values kept as they are), or a normalised value and its problems. */
@@ -54,8 +64,12 @@ export type CsvImport = { total: number; valid: number; invalid: number; fields:
 const foldHeader = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, '');
 
 /** Header position → field (null: not imported), or the whole-file problems. */
-function mapHeader(header: string[], options: CsvImportOptions, at: string[]): { fields: (string | null)[] } | { errors: UserError[] } {
-  const errors: UserError[] = [];
+function mapHeader(
+  header: string[],
+  options: CsvImportOptions,
+  at: string[],
+): { fields: (string | null)[] } | { errors: UserError<CsvImportErrorCode>[] } {
+  const errors: UserError<CsvImportErrorCode>[] = [];
   const byHeader = new Map<string, string>();
   for (const [field, names] of Object.entries(options.columns ?? {}))
     for (const name of [field, ...(typeof names === 'string' ? [names] : names)]) byHeader.set(foldHeader(name), field);
@@ -112,11 +126,14 @@ const malformed = (error: CsvError): string => {
 };
 
 /** Parses and checks a CSV upload; see the header for the rules and problem codes. */
-export function parseCsvImport(content: string, options: CsvImportOptions = {}): Result<CsvImport> {
+export function parseCsvImport(content: string, options: CsvImportOptions = {}): Result<CsvImport, CsvImportErrorCode> {
   const at = options.field ?? ['input', 'content'];
   const maxBytes = options.maxBytes ?? BULK_LIMITS.maxBytes;
   const maxRows = options.maxRows ?? BULK_LIMITS.maxRows;
-  const refuse = (code: string, message: string): Result<CsvImport> => ({ ok: false, errors: [userError(code, message, at)] });
+  const refuse = (code: CsvImportErrorCode, message: string): Result<CsvImport, CsvImportErrorCode> => ({
+    ok: false,
+    errors: [userError(code, message, at)],
+  });
   if (Buffer.byteLength(content, 'utf8') > maxBytes) return refuse('TOO_LARGE', `Uploads are at most ${maxBytes} bytes`);
 
   let records: { record: string[]; info: { lines: number } }[];

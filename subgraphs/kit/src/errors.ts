@@ -4,26 +4,37 @@ import { loggerFor, noteErrorCode } from './logger.js';
 
 export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'THROTTLED' | 'SERVICE_UNAVAILABLE';
 
-/** A business error in a mutation payload: which input field, what went wrong, a stable code. */
-export type UserError = { field: string[] | null; message: string; code: string };
+/**
+ * A business error in a mutation payload: which input field, what went wrong, a stable code. `C` is the
+ * payload family's code enum as codegen types it (a string union), so a code the schema does not list
+ * is a compile error where the domain function returns it.
+ */
+export type UserError<C extends string = string> = { field: string[] | null; message: string; code: C };
+
+/** An expected failure: one or more user errors, nothing written. */
+export type Failure<C extends string = string> = { ok: false; errors: UserError<C>[] };
 
 /** Domain functions return expected failures as values and throw only for bugs and infrastructure faults. */
-export type Result<T> = { ok: true; value: T } | { ok: false; errors: UserError[] };
+export type Result<T, C extends string = string> = { ok: true; value: T } | Failure<C>;
 
-export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
 
-export function fail<T = never>(code: string, message: string, field?: string[] | string): Result<T> {
+/** One user error as a failed result; its code keeps its literal type, checked against the caller's `Result`. */
+export function fail<const C extends string>(code: C, message: string, field?: string[] | string): Failure<C> {
   return { ok: false, errors: [userError(code, message, field)] };
 }
 
-export function userError(code: string, message: string, field?: string[] | string): UserError {
+export function userError<const C extends string>(code: C, message: string, field?: string[] | string): UserError<C> {
   return { code, message, field: field === undefined ? null : Array.isArray(field) ? field : [field] };
 }
 
 /** Maps a domain result onto a mutation payload: `{ [key]: value, userErrors }`. */
-export function payload<K extends string, T>(key: K, result: Result<T>): { [P in K]: T | null } & { userErrors: UserError[] } {
+export function payload<K extends string, T, C extends string>(
+  key: K,
+  result: Result<T, C>,
+): { [P in K]: T | null } & { userErrors: UserError<C>[] } {
   const body = result.ok ? { [key]: result.value, userErrors: [] } : { [key]: null, userErrors: result.errors };
-  return body as { [P in K]: T | null } & { userErrors: UserError[] };
+  return body as { [P in K]: T | null } & { userErrors: UserError<C>[] };
 }
 
 export function apiError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {

@@ -36,6 +36,23 @@ export type EvaluationInput = {
 /** The checkout's redemption as the promotion subgraph answers it: the evaluation, or why a typed code was refused (nothing reserved). */
 export type Redemption = { evaluation: CartEvaluation | null; userErrors: UserError[] };
 
+/** Why the promotion subgraph refuses a promo code; the cart and quote families list each as a code. */
+export const PROMO_PROBLEMS = [
+  'EXPIRED',
+  'NOT_STARTED',
+  'EXHAUSTED',
+  'CUSTOMER_LIMIT',
+  'INELIGIBLE',
+  'NOT_COMBINABLE',
+  'UNKNOWN_CODE',
+  'COUPON_REQUIRES_SIGN_IN',
+] as const;
+export type PromoProblem = (typeof PROMO_PROBLEMS)[number];
+
+/** A problem as the promotion subgraph answered it; one this version does not know reads INELIGIBLE. */
+export const asPromoProblem = (problem: string | null | undefined): PromoProblem =>
+  (PROMO_PROBLEMS as readonly string[]).includes(problem ?? '') ? (problem as PromoProblem) : 'INELIGIBLE';
+
 /** The promotion subgraph evaluates at most this many carts per call. */
 export const MAX_EVALUATIONS = 100;
 

@@ -40,6 +40,19 @@ export type ValidateRulesOptions = {
   field?: string[];
 };
 
+/** The codes rule validation reports: a family whose mutations take rules lists them all in its enum. */
+export type RulesErrorCode =
+  | 'UNKNOWN_FIELD'
+  | 'UNKNOWN_OPERATOR'
+  | 'WRONG_TYPE'
+  | 'TOO_LONG'
+  | 'INVALID'
+  | 'OUT_OF_RANGE'
+  | 'TOO_MANY'
+  | 'REQUIRED'
+  | 'DUPLICATE';
+type RuleError = UserError<RulesErrorCode>;
+
 const OPERATOR_BY_KEY = new Map<string, RuleOperator>(RULE_OPERATORS.map((op) => [op.toLowerCase(), op]));
 const MAX_LIST = 500;
 const MAX_TEXT = 200;
@@ -61,7 +74,7 @@ function coerce(raw: unknown, type: 'string' | 'number' | 'boolean'): RuleScalar
   return raw === 'true' ? true : raw === 'false' ? false : undefined;
 }
 
-function conditionOf(input: RuleConditionInput, fields: FactFields, at: string[], errors: UserError[]): RuleCondition | null {
+function conditionOf(input: RuleConditionInput, fields: FactFields, at: string[], errors: RuleError[]): RuleCondition | null {
   const before = errors.length;
   const path = typeof input.path === 'string' ? input.path.trim() : '';
   const type = Object.hasOwn(fields, path) ? fields[path] : undefined;
@@ -118,7 +131,7 @@ function conditionOf(input: RuleConditionInput, fields: FactFields, at: string[]
 
 const article = (type: 'string' | 'number' | 'boolean') => (type === 'string' ? `a text of at most ${MAX_TEXT} characters` : `a ${type}`);
 
-function ruleOf(input: RuleInput, index: number, options: ValidateRulesOptions, at: string[], errors: UserError[]): Rule | null {
+function ruleOf(input: RuleInput, index: number, options: ValidateRulesOptions, at: string[], errors: RuleError[]): Rule | null {
   const before = errors.length;
   const id = input.id?.trim() || String(index + 1);
   if (id.length > 100) errors.push(userError('TOO_LONG', 'An id has at most 100 characters', [...at, 'id']));
@@ -164,12 +177,15 @@ function ruleOf(input: RuleInput, index: number, options: ValidateRulesOptions, 
 }
 
 /** Validates rule data from GraphQL input; every problem is reported at once. */
-export function validateRules(input: readonly RuleInput[] | null | undefined, options: ValidateRulesOptions): Result<Rule[]> {
+export function validateRules(
+  input: readonly RuleInput[] | null | undefined,
+  options: ValidateRulesOptions,
+): Result<Rule[], RulesErrorCode> {
   const at = options.field ?? ['input', 'rules'];
   const maxRules = options.maxRules ?? 200;
   if (!Array.isArray(input)) return { ok: false, errors: [userError('REQUIRED', 'A list of rules is required', at)] };
   if (input.length > maxRules) return { ok: false, errors: [userError('TOO_MANY', `At most ${maxRules} rules`, at)] };
-  const errors: UserError[] = [];
+  const errors: RuleError[] = [];
   const rules = input.map((rule, i) => ruleOf(rule ?? {}, i, options, [...at, String(i)], errors));
   const seen = new Set<string>();
   for (const [i, rule] of rules.entries()) {

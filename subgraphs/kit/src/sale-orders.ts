@@ -28,6 +28,17 @@ export type SaleOrderRequest = {
 const PLACE = `mutation PlaceForSale($input: OrderPlaceForSaleInput!) {
   orderPlaceForSale(input: $input) { order { id } userErrors { code message field } } }`;
 
+/** The cart's refusal codes a sale's subgraph relays as they are; any other reads REFUSED, a reused key CONFLICT. */
+export type SaleRefusalCode = 'NOT_FOUND' | 'UNAVAILABLE' | 'INCOMPATIBLE' | 'INVALID' | 'FORBIDDEN' | 'CONFLICT' | 'EMPTY' | 'REFUSED';
+const RELAYED: ReadonlySet<string> = new Set(['NOT_FOUND', 'UNAVAILABLE', 'INCOMPATIBLE', 'INVALID', 'FORBIDDEN', 'CONFLICT', 'EMPTY']);
+
+/** One of the cart's refusals as the calling family's user error on `field` (its codes name `SaleRefusalCode`). */
+export const relaySaleRefusal = (refusal: UserError, field: string[]): UserError<SaleRefusalCode> => ({
+  code: RELAYED.has(refusal.code) ? (refusal.code as SaleRefusalCode) : refusal.code === 'IDEMPOTENCY_KEY_REUSED' ? 'CONFLICT' : 'REFUSED',
+  message: refusal.message,
+  field,
+});
+
 /**
  * Places a sale's order through the cart, as the calling subgraph's service principal for one brand
  * (scope `order:place-for-sale`, plus `order:agreed-prices` when lines carry agreed prices). The cart

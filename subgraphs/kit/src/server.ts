@@ -74,6 +74,7 @@ export type SubgraphServer = {
 const COMMON_SDL = readFileSync(new URL('./common.graphql', import.meta.url), 'utf8');
 const AUDIT_SDL = readFileSync(new URL('./audit.graphql', import.meta.url), 'utf8');
 const BULK_SDL = readFileSync(new URL('./bulk.graphql', import.meta.url), 'utf8');
+const ERRORS_SDL = readFileSync(new URL('./errors.graphql', import.meta.url), 'utf8');
 
 export type TypeDefsOptions = {
   /** The subgraph serves bulk actions: kit's `_bulkValidate` / `_bulkApply` (bulk.graphql, resolvers from `bulkServiceResolvers`). */
@@ -81,12 +82,14 @@ export type TypeDefsOptions = {
 };
 
 /**
- * The subgraph's SDL: its own `schema.graphql` plus kit's shared types and audit trail, and kit's bulk
- * protocol when it serves bulk actions. Composition and resolver codegen read the same.
+ * The subgraph's SDL: its own `schema.graphql` and, beside it, `errors.graphql` (its payload families'
+ * user error types and code enums), plus kit's shared types, shared error families and audit trail, and kit's bulk protocol when
+ * it serves bulk actions. Composition and resolver codegen read the same.
  */
 export function loadTypeDefs(schemaFile: URL, options: TypeDefsOptions = {}): DocumentNode {
-  const kit = [COMMON_SDL, AUDIT_SDL, ...(options.bulk ? [BULK_SDL] : [])];
-  return parse([readFileSync(schemaFile, 'utf8'), ...kit].join('\n'));
+  const kit = [COMMON_SDL, ERRORS_SDL, AUDIT_SDL, ...(options.bulk ? [BULK_SDL] : [])];
+  const own = [readFileSync(schemaFile, 'utf8'), readFileSync(new URL('./errors.graphql', schemaFile), 'utf8')];
+  return parse([...own, ...kit].join('\n'));
 }
 
 /**

@@ -7,7 +7,6 @@ import {
   loggerFor,
   ok,
   type Principal,
-  type Result,
   SERVICE_SCOPES,
   segmentsOf,
   servicePrincipal,
@@ -16,6 +15,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { catalogLoader } from '../clients/catalog.js';
 import type { Account } from '../clients/customer.js';
 import { Cart, type ICart, type IOrder, Order } from '../entities/index.js';
+import type { Result } from './cart.errors.js';
 import type { CartRef } from './cart-edit.js';
 import { type CheckoutContext, cartCheckout } from './checkout.js';
 import { askPeer } from './peer-guard.js';

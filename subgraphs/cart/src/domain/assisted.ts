@@ -7,13 +7,13 @@ import {
   ownedRow,
   type Page,
   type Principal,
-  type Result,
   type SubgraphTarget,
   segmentsOf,
 } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { logOutboundCall } from '../clients/customer.js';
 import { Cart, type ICart } from '../entities/index.js';
+import type { Result } from './cart.errors.js';
 
 /** Abandoned = has a CART drop link not yet recovered or ordered; staff see their segments'. */
 function abandonedWhere(principal: Principal): { sql: string; params: unknown[] } | null {

@@ -1,10 +1,11 @@
-import { Checks, fail, newId, ok, type Principal, type Result, randomToken, segmentsOf, sha256Hex } from '@dcrm/kit';
+import { Checks, fail, newId, ok, type Principal, randomToken, segmentsOf, sha256Hex } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import type { CatalogProduct } from '../clients/catalog.js';
 import { Cart, CartLine, type ICart, type ICartLine } from '../entities/index.js';
 import { findCart } from './access.js';
+import type { ErrorCode, Result } from './cart.errors.js';
 import { MAX_PROMO_CODES } from './promotions.js';
 
 export type CartRef = { cartId: string; cartToken?: string | null; version: number };
@@ -40,7 +41,13 @@ export async function save(ctx: EditContext, cart: ICart, change: () => void): P
 }
 
 /** Products must be sold to this caller; add-ons go under a plan or device that lists them as compatible. */
-async function checkLines(ctx: EditContext, cart: ICart, existing: ICartLine[], lines: LineInput[], checks: Checks): Promise<void> {
+async function checkLines(
+  ctx: EditContext,
+  cart: ICart,
+  existing: ICartLine[],
+  lines: LineInput[],
+  checks: Checks<ErrorCode>,
+): Promise<void> {
   if (lines.length === 0) checks.add('REQUIRED', 'Give at least one line', field('lines'));
   if (existing.length + lines.length > MAX_LINES) checks.add('TOO_MANY', `A cart holds at most ${MAX_LINES} lines`, field('lines'));
   lines.forEach((l, i) => {
@@ -112,7 +119,7 @@ export async function cartCreate(
     channel: channelOf(ctx.principal),
   });
   if (lines.length) {
-    const checks = new Checks();
+    const checks = new Checks<ErrorCode>();
     await checkLines(ctx, cart, [], lines, checks);
     if (!checks.ok) return { ok: false, errors: checks.errors };
     for (const l of lines)
@@ -127,7 +134,7 @@ export async function cartLinesAdd(ctx: EditContext, ref: CartRef, lines: LineIn
   if (!found.ok) return found;
   const cart = found.value;
   const existing = await ctx.em.find(CartLine, { cart: cart.id });
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   await checkLines(ctx, cart, existing, lines, checks);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return save(ctx, cart, () => {
@@ -145,7 +152,7 @@ export async function cartLinesUpdate(ctx: EditContext, ref: CartRef, lines: { i
   if (!found.ok) return found;
   const cart = found.value;
   const existing = await ctx.em.find(CartLine, { cart: cart.id });
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   lines.forEach((l, i) => {
     if (!existing.some((e) => e.id === l.id)) checks.add('NOT_FOUND', 'No such line in this cart', field('lines', i, 'id'));
     if (!Number.isInteger(l.quantity) || l.quantity < 0 || l.quantity > 99)

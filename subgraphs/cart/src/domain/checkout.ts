@@ -1,16 +1,5 @@
 import type { TotalsData } from '@dcrm/kit';
-import {
-  actingStorefront,
-  type Clock,
-  EVENTS,
-  fail,
-  loggerFor,
-  newId,
-  type OrderPlacedEvent,
-  ok,
-  type Principal,
-  type Result,
-} from '@dcrm/kit';
+import { actingStorefront, type Clock, EVENTS, fail, loggerFor, newId, type OrderPlacedEvent, ok, type Principal } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
@@ -30,6 +19,7 @@ import {
   Outbox,
 } from '../entities/index.js';
 import { findCart } from './access.js';
+import type { Result } from './cart.errors.js';
 import type { CartRef } from './cart-edit.js';
 import { askPeer } from './peer-guard.js';
 import { type PricedCartLine, priceLines, priceOrder, sold } from './pricing.js';

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { actingStorefront, fail, isUuid, ok, type Principal, type Result, safeEqual, sha256Hex } from '@dcrm/kit';
+import { actingStorefront, fail, isUuid, ok, type Principal, safeEqual, sha256Hex } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Result } from './cart.errors.js';
 
 /** What a drop link remembers: where the customer got to. */
 export type DropLinkState = {
@@ -60,7 +61,7 @@ export async function dropLinkRecover(
   now: Date,
 ): Promise<Result<Recovery>> {
   const id = dropLinkId(secret, token);
-  const refused = fail<Recovery>('INVALID_LINK', 'This link is not valid', ['input', 'token']);
+  const refused = fail('INVALID_LINK', 'This link is not valid', ['input', 'token']);
   const storefrontId = actingStorefront(principal);
   if (!id || !storefrontId) return refused;
   const [link] = (await em.execute('select * from "cart"."drop_link" where id = ? and storefront_id = ?', [

@@ -1,7 +1,8 @@
-import { fail, isUuid, ok, type Page, type Principal, type Result } from '@dcrm/kit';
+import { fail, isUuid, ok, type Page, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOrder, Order, OrderEvent, type OrderStatus, ordersIn, ordersPage } from '../entities/index.js';
 import { orderScope } from './access.js';
+import type { Result } from './cart.errors.js';
 
 /** Order lifecycle as data. */
 export const ORDER_TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {

@@ -1,4 +1,5 @@
-import { fail, isServiceUnavailable, loggerFor, ok, type Result } from '@dcrm/kit';
+import { fail, isServiceUnavailable, loggerFor, ok } from '@dcrm/kit';
+import type { Result } from './cart.errors.js';
 
 /**
  * A write that needs another subgraph's answer (prices, discounts, the account) and cannot get it

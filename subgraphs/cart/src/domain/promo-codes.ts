@@ -1,5 +1,6 @@
-import { fail, ok, type Result } from '@dcrm/kit';
+import { fail, ok } from '@dcrm/kit';
 import { CartLine, type ICart } from '../entities/index.js';
+import type { Result } from './cart.errors.js';
 import { type CartRef, type EditContext, openCart, save } from './cart-edit.js';
 import { askPeer } from './peer-guard.js';
 import { priceLines } from './pricing.js';

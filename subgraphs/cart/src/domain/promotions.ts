@@ -1,7 +1,8 @@
-import { fail, ok, type Result } from '@dcrm/kit';
+import { asPromoProblem, fail, ok, type PromoProblem } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CartEvaluation, EvaluationInput, Redemption } from '../clients/promotions.js';
 import type { ICart } from '../entities/index.js';
+import type { Result } from './cart.errors.js';
 import type { PricedCartLine } from './pricing.js';
 
 export const NO_EVALUATION: CartEvaluation = { discounts: [], codeProblems: [] };
@@ -53,7 +54,7 @@ export async function customersWithOrders(em: EntityManager, storefrontId: strin
   return new Set(rows.map((r) => r.customer_id as string));
 }
 
-const PROBLEMS: Record<string, string> = {
+const PROBLEMS: Record<PromoProblem, string> = {
   EXPIRED: 'has expired',
   NOT_STARTED: 'is not valid yet',
   EXHAUSTED: 'has been used up',
@@ -65,11 +66,11 @@ const PROBLEMS: Record<string, string> = {
 };
 
 export const codeMessage = (code: string, problem: string): string =>
-  `The code ${code} ${PROBLEMS[problem] ?? `cannot be used (${problem})`}`;
+  `The code ${code} ${Object.hasOwn(PROBLEMS, problem) ? PROBLEMS[problem as PromoProblem] : `cannot be used (${problem})`}`;
 
 /** A typed code's problem as a userError on `input.code`. */
 export function codeRefused(code: string, problem: string): Result<never> {
-  return fail(problem, codeMessage(code, problem), ['input', 'code']);
+  return fail(asPromoProblem(problem), codeMessage(code, problem), ['input', 'code']);
 }
 
 /**
@@ -82,7 +83,7 @@ export function redeemed(redemption: Redemption, couponCodes: string[]): Result<
       ok: false,
       errors: redemption.userErrors.map((e) => {
         const code = couponCodes[Number(e.field?.at(-1))] ?? '';
-        return { code: e.code, message: codeMessage(code, e.code), field: ['input', 'cart'] };
+        return { code: asPromoProblem(e.code), message: codeMessage(code, e.code), field: ['input', 'cart'] };
       }),
     };
   }

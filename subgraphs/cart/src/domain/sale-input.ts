@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { fail, isUuid, ok, type Result, type SaleAgreedPrice } from '@dcrm/kit';
+import { fail, isUuid, ok, type SaleAgreedPrice } from '@dcrm/kit';
 import type { OrderSourceKind } from '../entities/index.js';
+import type { Result } from './cart.errors.js';
 
 /** One line of a sale: a product, how many, and (for an add-on) the index of the line it belongs to. */
 export type SaleLine = { productId: string; quantity: number; parentIndex?: number | null; agreed?: SaleAgreedPrice | null };

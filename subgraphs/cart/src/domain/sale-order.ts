@@ -8,7 +8,6 @@ import {
   type OrderPlacedEvent,
   ok,
   type Principal,
-  type Result,
   SERVICE_SCOPES,
   servicePrincipal,
 } from '@dcrm/kit';
@@ -17,6 +16,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type CatalogProduct, catalogLoader } from '../clients/catalog.js';
 import type { Account } from '../clients/customer.js';
 import { type IOrder, Order } from '../entities/index.js';
+import type { Result } from './cart.errors.js';
 import { publishPlaced, writeOrder } from './checkout.js';
 import { askPeer } from './peer-guard.js';
 import { type PricedCartLine, priceOrder, sold } from './pricing.js';

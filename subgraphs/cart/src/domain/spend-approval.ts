@@ -11,13 +11,13 @@ import {
   type OrderPlacedEvent,
   ok,
   type Principal,
-  type Result,
   servicePrincipal,
 } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parentAccountOf } from '../clients/customer.js';
 import { type IOrder, Order, OrderEvent, OrderLine, Outbox, SpendBudget } from '../entities/index.js';
 import { orderScope } from './access.js';
+import type { Result } from './cart.errors.js';
 import { publishPlaced } from './checkout.js';
 import { askPeer } from './peer-guard.js';
 import type { CartServices } from './services.js';

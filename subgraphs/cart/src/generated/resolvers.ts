@@ -391,14 +391,14 @@ export type DropLinkRecovery = {
 export type DropLinkRecoverPayload = {
   __typename?: 'DropLinkRecoverPayload';
   recovery?: Maybe<DropLinkRecovery>;
-  userErrors: Array<UserError>;
+  userErrors: Array<CartUserError>;
 };
 
 export type ProductViewedPayload = {
   __typename?: 'ProductViewedPayload';
   /** False for anonymous shoppers: there is nobody to remind. */
   recorded: Scalars['Boolean']['output'];
-  userErrors: Array<UserError>;
+  userErrors: Array<CartUserError>;
 };
 
 export type CartLineInput = {
@@ -474,13 +474,13 @@ export type CartPayload = {
   cart?: Maybe<Cart>;
   /** Given once, when an anonymous cart is created: keep it to reach the cart again. */
   cartToken?: Maybe<Scalars['String']['output']>;
-  userErrors: Array<UserError>;
+  userErrors: Array<CartUserError>;
 };
 
 export type OrderPayload = {
   __typename?: 'OrderPayload';
   order?: Maybe<Order>;
-  userErrors: Array<UserError>;
+  userErrors: Array<CartUserError>;
 };
 
 export type Mutation = {
@@ -798,7 +798,7 @@ export type SpendBudgetPayload = {
   /** The budget as stored (as it was, for a removal); null with userErrors. */
   spendBudget?: Maybe<SpendBudget>;
   /** FORBIDDEN (not the holder above, or staff without `customer:write`), NOT_FOUND, INVALID, SERVICE_UNAVAILABLE. */
-  userErrors: Array<UserError>;
+  userErrors: Array<CartUserError>;
 };
 
 /** A held order to approve. */
@@ -815,6 +815,70 @@ export type OrderRejectInput = {
   reason: Scalars['String']['input'];
 };
 
+/** A business error of a cart, order, drop link or spend budget mutation. Nothing was written when a payload carries one. */
+export type CartUserError = UserError & {
+  __typename?: 'CartUserError';
+  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Stable machine-readable reason: clients branch on it, never on the message. */
+  code: CartErrorCode;
+};
+
+/** Why a cart-subgraph mutation refused its input. */
+export type CartErrorCode =
+  /** An add-on line must be attached to a plan line of the same cart. */
+  | 'ADDON_NEEDS_PARENT'
+  /** The cart has already been checked out. */
+  | 'ALREADY_ORDERED'
+  /** The cart is checked out or abandoned and can no longer change. */
+  | 'CART_CLOSED'
+  /** The record changed since it was read (stale `version`), or a concurrent change won; read it again and retry. */
+  | 'CONFLICT'
+  /** The promo code is limited per customer: the buyer must sign in first. */
+  | 'COUPON_REQUIRES_SIGN_IN'
+  /** The promo code was already used as often as allowed on this account. */
+  | 'CUSTOMER_LIMIT'
+  /** There is nothing to act on (e.g. a cart without lines, an upload without rows). */
+  | 'EMPTY'
+  /** The promo code has been used as often as it may be. */
+  | 'EXHAUSTED'
+  /** The record or link has expired. */
+  | 'EXPIRED'
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** The idempotency key was already used for a different request. */
+  | 'IDEMPOTENCY_KEY_REUSED'
+  /** The items cannot be combined (e.g. an add-on that does not fit its plan). */
+  | 'INCOMPATIBLE'
+  /** The promo code does not apply to this cart (its conditions are not met). */
+  | 'INELIGIBLE'
+  /** A value is malformed or not allowed here (the message says which and why). */
+  | 'INVALID'
+  /** The drop link is unknown, expired or already used. */
+  | 'INVALID_LINK'
+  /** The record is in a state that does not allow this change (e.g. archiving an archived record). */
+  | 'INVALID_TRANSITION'
+  /** The promotion cannot be combined with the other promotions of the cart. */
+  | 'NOT_COMBINABLE'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** The record has not started yet. */
+  | 'NOT_STARTED'
+  /** A value the change needs is missing. */
+  | 'REQUIRED'
+  /** A service this change depends on did not answer; nothing was written, try again shortly. */
+  | 'SERVICE_UNAVAILABLE'
+  /** A text is longer than allowed (the message gives the limit). */
+  | 'TOO_LONG'
+  /** A list is longer than allowed, or a per-record limit is reached (the message gives the limit). */
+  | 'TOO_MANY'
+  /** The product is not sold in this storefront, or not to this customer. */
+  | 'UNAVAILABLE'
+  /** No promotion has this promo code. */
+  | 'UNKNOWN_CODE';
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -824,15 +888,16 @@ export type Money = {
   currencyCode: Scalars['CurrencyCode']['output'];
 };
 
-/** A business error in a mutation payload. Nothing was written when a payload carries one. */
+/**
+ * A business error in a mutation payload (Shopify's `DisplayableError`). Nothing was written when a payload
+ * carries one. Each payload family has its own type implementing it, whose `code` is that family's enum
+ * (e.g. `CartUserError.code: CartErrorCode!`), so generated client types know every code.
+ */
 export type UserError = {
-  __typename?: 'UserError';
   /** Path to the input field at fault, e.g. ["input", "slug"]; null when not about one field. */
   field?: Maybe<Array<Scalars['String']['output']>>;
   /** Human-readable explanation. */
   message: Scalars['String']['output'];
-  /** Stable machine-readable code, e.g. TAKEN, INVALID, NOT_FOUND. */
-  code: Scalars['String']['output'];
 };
 
 /** Relay page information. */
@@ -854,6 +919,36 @@ export type Translation = {
   /** The text in that locale. */
   value: Scalars['String']['output'];
 };
+
+/** A business error of a bulk operation mutation (kit's bulk framework: upload, confirm, cancel). Nothing was written when a payload carries one. */
+export type BulkUserError = UserError & {
+  __typename?: 'BulkUserError';
+  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Stable machine-readable reason: clients branch on it, never on the message. */
+  code: BulkErrorCode;
+};
+
+/** Why a bulk operation mutation refused its input. */
+export type BulkErrorCode =
+  /** There is nothing to act on (e.g. a cart without lines, an upload without rows). */
+  | 'EMPTY'
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** The record is not in a state this action applies to. */
+  | 'INVALID_STATE'
+  /** The upload cannot be parsed (the message gives the line). */
+  | 'MALFORMED'
+  /** No row of the operation is valid, so there is nothing to apply. */
+  | 'NOTHING_TO_APPLY'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** An upload or file is larger than allowed (the message gives the limit). */
+  | 'TOO_LARGE'
+  /** The upload has more rows than an operation allows. */
+  | 'TOO_MANY_ROWS';
 
 /** What a change did to an entity. */
 export type AuditAction =
@@ -1007,6 +1102,13 @@ export type FederationReferenceTypes = {
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError:
+    | ( CartUserError )
+    | ( BulkUserError )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -1068,13 +1170,17 @@ export type ResolversTypes = {
   SpendBudgetPayload: ResolverTypeWrapper<Omit<SpendBudgetPayload, 'spendBudget'> & { spendBudget?: Maybe<ResolversTypes['SpendBudget']> }>;
   OrderApproveInput: OrderApproveInput;
   OrderRejectInput: OrderRejectInput;
+  CartUserError: ResolverTypeWrapper<CartUserError>;
+  CartErrorCode: CartErrorCode;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<Money>;
-  UserError: ResolverTypeWrapper<UserError>;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Translation: ResolverTypeWrapper<Translation>;
+  BulkUserError: ResolverTypeWrapper<BulkUserError>;
+  BulkErrorCode: BulkErrorCode;
   AuditAction: AuditAction;
   AuditChange: ResolverTypeWrapper<AuditChange>;
   AuditRecord: ResolverTypeWrapper<AuditRecord>;
@@ -1136,13 +1242,15 @@ export type ResolversParentTypes = {
   SpendBudgetPayload: Omit<SpendBudgetPayload, 'spendBudget'> & { spendBudget?: Maybe<ResolversParentTypes['SpendBudget']> };
   OrderApproveInput: OrderApproveInput;
   OrderRejectInput: OrderRejectInput;
+  CartUserError: CartUserError;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
   Money: Money;
-  UserError: UserError;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   PageInfo: PageInfo;
   Translation: Translation;
+  BulkUserError: BulkUserError;
   AuditChange: AuditChange;
   AuditRecord: AuditRecord;
   String: Scalars['String']['output'];
@@ -1348,23 +1456,23 @@ export type DropLinkRecoveryResolvers<ContextType = CartContext, ParentType exte
 
 export type DropLinkRecoverPayloadResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['DropLinkRecoverPayload'] = ResolversParentTypes['DropLinkRecoverPayload']> = {
   recovery?: Resolver<Maybe<ResolversTypes['DropLinkRecovery']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CartUserError']>, ParentType, ContextType>;
 };
 
 export type ProductViewedPayloadResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['ProductViewedPayload'] = ResolversParentTypes['ProductViewedPayload']> = {
   recorded?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CartUserError']>, ParentType, ContextType>;
 };
 
 export type CartPayloadResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartPayload'] = ResolversParentTypes['CartPayload']> = {
   cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType>;
   cartToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CartUserError']>, ParentType, ContextType>;
 };
 
 export type OrderPayloadResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['OrderPayload'] = ResolversParentTypes['OrderPayload']> = {
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CartUserError']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1409,7 +1517,14 @@ export type SpendBudgetResolvers<ContextType = CartContext, ParentType extends R
 
 export type SpendBudgetPayloadResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['SpendBudgetPayload'] = ResolversParentTypes['SpendBudgetPayload']> = {
   spendBudget?: Resolver<Maybe<ResolversTypes['SpendBudget']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CartUserError']>, ParentType, ContextType>;
+};
+
+export type CartUserErrorResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartUserError'] = ResolversParentTypes['CartUserError']> = {
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['CartErrorCode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1430,9 +1545,7 @@ export type MoneyResolvers<ContextType = CartContext, ParentType extends Resolve
 };
 
 export type UserErrorResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
-  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'CartUserError' | 'BulkUserError', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1446,6 +1559,13 @@ export type TranslationResolvers<ContextType = CartContext, ParentType extends R
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BulkUserErrorResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['BulkUserError'] = ResolversParentTypes['BulkUserError']> = {
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['BulkErrorCode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type AuditChangeResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['AuditChange'] = ResolversParentTypes['AuditChange']> = {
@@ -1497,6 +1617,7 @@ export type Resolvers<ContextType = CartContext> = {
   OrderSource?: OrderSourceResolvers<ContextType>;
   SpendBudget?: SpendBudgetResolvers<ContextType>;
   SpendBudgetPayload?: SpendBudgetPayloadResolvers<ContextType>;
+  CartUserError?: CartUserErrorResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -1504,6 +1625,7 @@ export type Resolvers<ContextType = CartContext> = {
   UserError?: UserErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Translation?: TranslationResolvers<ContextType>;
+  BulkUserError?: BulkUserErrorResolvers<ContextType>;
   AuditChange?: AuditChangeResolvers<ContextType>;
   AuditRecord?: AuditRecordResolvers<ContextType>;
 };

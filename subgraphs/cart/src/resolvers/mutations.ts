@@ -1,6 +1,7 @@
-import { payload, type Result } from '@dcrm/kit';
+import { payload } from '@dcrm/kit';
 import { storefrontCurrency } from '../clients/storefront.js';
 import { cartCheckoutAssisted } from '../domain/assisted-checkout.js';
+import type { Result } from '../domain/cart.errors.js';
 import {
   type Created,
   cartAttachCustomer,

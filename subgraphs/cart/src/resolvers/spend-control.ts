@@ -1,5 +1,6 @@
-import { fromMinor, money, type PageArgs, parsePage, payload, type Result, toConnection } from '@dcrm/kit';
+import { fromMinor, money, type PageArgs, parsePage, payload, toConnection } from '@dcrm/kit';
 import { ordersAwaitingApproval } from '../domain/approval-queue.js';
+import type { Result } from '../domain/cart.errors.js';
 import { type BudgetUse, budgetUse } from '../domain/spend.js';
 import { orderApprove, orderReject } from '../domain/spend-approval.js';
 import { type SpendContext, spendBudgetRemove, spendBudgetSet, spendBudgetsOf, treeOnce } from '../domain/spend-budgets.js';

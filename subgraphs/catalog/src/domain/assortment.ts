@@ -1,7 +1,8 @@
-import { Checks, fail, mayActOn, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, fail, mayActOn, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IStorefront, Storefront, StorefrontProduct } from '../entities/index.js';
 import { knownProducts } from './brand-scope.js';
+import type { ErrorCode, Result } from './catalog.errors.js';
 import { refreshListAmounts } from './list-amount.js';
 
 export type AssortmentUpdateInput = { storefrontId: string; addProductIds?: string[] | null; removeProductIds?: string[] | null };
@@ -16,7 +17,7 @@ export async function assortmentUpdate(
   principal: Principal,
   input: AssortmentUpdateInput,
 ): Promise<Result<{ storefront: IStorefront; productCount: number }>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuid(input.storefrontId, ['input', 'storefrontId']);
   checks.uuids(input.addProductIds, ['input', 'addProductIds']);
   checks.uuids(input.removeProductIds, ['input', 'removeProductIds']);

@@ -1,6 +1,7 @@
-import { brandCondition, fail, mayActOn, mayActOnAll, mayActOnEveryBrand, ok, type Principal, type Result } from '@dcrm/kit';
+import { brandCondition, fail, mayActOn, mayActOnAll, mayActOnEveryBrand, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IProduct, Product, StorefrontProduct } from '../entities/index.js';
+import type { Result } from './catalog.errors.js';
 
 /**
  * Brand rules of catalog writes. Storefront-owned rows (price lists, assortments, stores) follow
@@ -47,4 +48,4 @@ export function targetStorefronts(principal: Principal, given: string[] | null |
 }
 
 export const categoryWriteRefused = () =>
-  fail<never>('FORBIDDEN', 'Categories are shared by every brand: writing them needs the all-brands grant', ['input']);
+  fail('FORBIDDEN', 'Categories are shared by every brand: writing them needs the all-brands grant', ['input']);

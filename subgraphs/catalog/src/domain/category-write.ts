@@ -1,14 +1,15 @@
-import { Checks, fail, mayActOnEveryBrand, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, fail, mayActOnEveryBrand, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Category } from '../entities/index.js';
 import type { CategoryView } from '../entities/views.js';
 import { categoryWriteRefused } from './brand-scope.js';
+import type { ErrorCode, Result } from './catalog.errors.js';
 
 export type CategoryCreateInput = { slug: string; name: string; parentId?: string | null };
 
 export async function categoryCreate(em: EntityManager, principal: Principal, input: CategoryCreateInput): Promise<Result<CategoryView>> {
   if (!mayActOnEveryBrand(principal)) return categoryWriteRefused();
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.slug(input.slug, ['input', 'slug']);
   checks.text(input.name, ['input', 'name'], 255);
   checks.uuid(input.parentId, ['input', 'parentId']);

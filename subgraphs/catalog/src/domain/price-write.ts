@@ -1,9 +1,10 @@
-import { brandWhere, Checks, fail, mayActOn, ok, type Principal, type Result } from '@dcrm/kit';
+import { brandWhere, Checks, fail, mayActOn, ok, type Principal } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IPriceList, Price, PriceList, Product, Storefront } from '../entities/index.js';
 import type { PriceView } from '../entities/views.js';
 import { knownProducts } from './brand-scope.js';
+import type { ErrorCode, Result } from './catalog.errors.js';
 import { refreshListAmounts } from './list-amount.js';
 
 export type PriceSetInput = {
@@ -18,7 +19,7 @@ export type PriceSetInput = {
 
 const MAX_AMOUNT = 9_999_999_999.99;
 
-function checkAmount(value: string | null | undefined, field: string[], checks: Checks): void {
+function checkAmount(value: string | null | undefined, field: string[], checks: Checks<ErrorCode>): void {
   if (value == null) return;
   const [, fraction = ''] = value.split('.');
   if (value.startsWith('-')) checks.add('INVALID', 'Must not be negative', field);
@@ -28,7 +29,7 @@ function checkAmount(value: string | null | undefined, field: string[], checks: 
 
 /** Creates or replaces the product's price of one type in a list (one row per list, product and type). */
 export async function priceSet(em: EntityManager, principal: Principal, input: PriceSetInput): Promise<Result<PriceView>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuid(input.priceListId, ['input', 'priceListId']);
   checks.uuid(input.productId, ['input', 'productId']);
   checkAmount(input.amount, ['input', 'amount'], checks);
@@ -88,7 +89,7 @@ export async function priceListCreate(
   input: PriceListCreateInput,
   accountVisible: AccountCheck,
 ): Promise<Result<IPriceList>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuid(input.storefrontId, ['input', 'storefrontId']);
   checks.uuid(input.customerId, ['input', 'customerId']);
   checks.text(input.name, ['input', 'name'], 255);

@@ -1,4 +1,4 @@
-import { Checks, fail, mayActOn, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, fail, mayActOn, ok, type Principal } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -16,6 +16,7 @@ import {
 } from '../entities/index.js';
 import type { ProductView } from '../entities/views.js';
 import { knownProducts, targetStorefronts, writableProduct } from './brand-scope.js';
+import type { ErrorCode, Result } from './catalog.errors.js';
 
 /** Product lifecycle as data: which status may follow which. */
 export const PRODUCT_TRANSITIONS: Record<ProductStatus, ProductStatus[]> = {
@@ -62,7 +63,7 @@ export function toProductView(p: IProduct): ProductView {
   };
 }
 
-function checkShape(input: ProductFields, checks: Checks): void {
+function checkShape(input: ProductFields, checks: Checks<ErrorCode>): void {
   checks.slug(input.slug, field('slug'));
   checks.text(input.name, field('name'), 255);
   checks.text(input.description, field('description'), 5000, false);
@@ -97,7 +98,7 @@ async function checkReferences(
   input: ProductFields,
   kind: ProductKind,
   selfId: string | null,
-  checks: Checks,
+  checks: Checks<ErrorCode>,
 ): Promise<void> {
   if (!checks.ok) return;
   if (input.categoryId && !(await em.count(Category, { id: input.categoryId }))) {
@@ -147,7 +148,7 @@ async function commit(em: EntityManager, work: (tx: EntityManager) => Promise<IP
 }
 
 export async function productCreate(em: EntityManager, principal: Principal, input: ProductCreate): Promise<Result<ProductView>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checkShape(input, checks);
   checks.uuids(input.storefrontIds, field('storefrontIds'));
   if (input.status === 'ARCHIVED') checks.add('INVALID', 'A new product is DRAFT or ACTIVE', field('status'));
@@ -188,7 +189,7 @@ export async function productCreate(em: EntityManager, principal: Principal, inp
 }
 
 export async function productUpdate(em: EntityManager, principal: Principal, input: ProductUpdate): Promise<Result<ProductView>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (!checks.uuid(input.id, field('id'))) return { ok: false, errors: checks.errors };
   const found = await writableProduct(em, principal, input.id, field('id'));
   if (!found.ok) return found;

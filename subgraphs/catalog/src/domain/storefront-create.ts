@@ -1,7 +1,8 @@
-import { Checks, fail, ok, type Result } from '@dcrm/kit';
+import { Checks, fail, ok } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IStorefront, PriceList, Storefront, type ThemeData } from '../entities/index.js';
+import type { ErrorCode, Result } from './catalog.errors.js';
 
 export type StorefrontCreateInput = { slug: string; name: string; currencyCode: string; locale: string; theme?: ThemeData };
 
@@ -19,7 +20,7 @@ export const NEUTRAL_THEME: ThemeData = {
  * mutation creates storefronts: this is the operator's step (`dcrm bootstrap`) on an empty database.
  */
 export async function storefrontCreate(em: EntityManager, input: StorefrontCreateInput): Promise<Result<IStorefront>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.slug(input.slug, ['slug']);
   checks.text(input.name, ['name'], 120);
   if (!/^[A-Z]{3}$/.test(input.currencyCode)) checks.add('INVALID', 'Use an ISO 4217 code such as EUR', ['currencyCode']);

@@ -7,16 +7,16 @@ import {
   normalizeOrigin,
   ok,
   type Principal,
-  type Result,
   STOREFRONT_ORIGINS_CHANGED,
 } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IStorefront, Storefront } from '../entities/index.js';
+import type { ErrorCode, Result } from './catalog.errors.js';
 
 export type StorefrontOriginsSetInput = { storefrontId: string; origins: string[] };
 
 /** The origins as canonical `scheme://host[:port]`, or a userError per entry that is not one. */
-export function checkOrigins(origins: readonly string[], checks: Checks, field: string[]): string[] {
+export function checkOrigins(origins: readonly string[], checks: Checks<ErrorCode>, field: string[]): string[] {
   if (origins.length > MAX_ALLOWED_ORIGINS) checks.add('TOO_MANY', `At most ${MAX_ALLOWED_ORIGINS} origins`, field);
   const canonical = origins.map((value, i) => {
     const origin = normalizeOrigin(value);
@@ -38,7 +38,7 @@ export async function storefrontOriginsSet(
   principal: Principal,
   input: StorefrontOriginsSetInput,
 ): Promise<Result<IStorefront>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuid(input.storefrontId, ['input', 'storefrontId']);
   const origins = checkOrigins(input.origins, checks, ['input', 'origins']);
   if (!checks.ok) return { ok: false, errors: checks.errors };

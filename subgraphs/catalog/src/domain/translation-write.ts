@@ -1,18 +1,9 @@
-import {
-  Checks,
-  canonicalLocale,
-  fail,
-  mayActOnEveryBrand,
-  ok,
-  type Principal,
-  type Result,
-  removeTranslations,
-  writeTranslations,
-} from '@dcrm/kit';
+import { Checks, canonicalLocale, fail, mayActOnEveryBrand, ok, type Principal, removeTranslations, writeTranslations } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Category } from '../entities/index.js';
 import type { CategoryView, ProductView } from '../entities/views.js';
 import { categoryWriteRefused, writableProduct } from './brand-scope.js';
+import type { ErrorCode, Result } from './catalog.errors.js';
 import { toProductView } from './product-write.js';
 
 /**
@@ -24,7 +15,7 @@ export type TextsInput = { locale: string; name?: string | null; description?: s
 
 const LIMITS = { name: 255, description: 5000 } as const;
 
-function checkTexts(input: TextsInput, checks: Checks): string | null {
+function checkTexts(input: TextsInput, checks: Checks<ErrorCode>): string | null {
   const locale = canonicalLocale(input.locale);
   if (!locale) checks.add('INVALID', 'Use a BCP 47 locale such as fr or de-CH', ['input', 'locale']);
   for (const field of ['name', 'description'] as const) {
@@ -41,7 +32,7 @@ export async function productTranslationsSet(
   principal: Principal,
   input: TextsInput & { productId: string },
 ): Promise<Result<ProductView>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuid(input.productId, ['input', 'productId']);
   const locale = checkTexts(input, checks);
   if (!checks.ok || !locale) return { ok: false, errors: checks.errors };
@@ -58,7 +49,7 @@ export async function productTranslationsRemove(
   principal: Principal,
   input: { productId: string; locale: string },
 ): Promise<Result<ProductView>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuid(input.productId, ['input', 'productId']);
   const locale = checkTexts({ locale: input.locale }, checks);
   if (!checks.ok || !locale) return { ok: false, errors: checks.errors };
@@ -82,7 +73,7 @@ export async function categoryTranslationsSet(
   principal: Principal,
   input: TextsInput & { categoryId: string },
 ): Promise<Result<CategoryView>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuid(input.categoryId, ['input', 'categoryId']);
   const locale = checkTexts(input, checks);
   if (!checks.ok || !locale) return { ok: false, errors: checks.errors };
@@ -99,7 +90,7 @@ export async function categoryTranslationsRemove(
   principal: Principal,
   input: { categoryId: string; locale: string },
 ): Promise<Result<CategoryView>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuid(input.categoryId, ['input', 'categoryId']);
   const locale = checkTexts({ locale: input.locale }, checks);
   if (!checks.ok || !locale) return { ok: false, errors: checks.errors };

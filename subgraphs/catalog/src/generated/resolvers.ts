@@ -610,25 +610,25 @@ export type StorefrontOriginsSetInput = {
 export type ProductPayload = {
   __typename?: 'ProductPayload';
   product?: Maybe<Product>;
-  userErrors: Array<UserError>;
+  userErrors: Array<CatalogUserError>;
 };
 
 export type PricePayload = {
   __typename?: 'PricePayload';
   price?: Maybe<Price>;
-  userErrors: Array<UserError>;
+  userErrors: Array<CatalogUserError>;
 };
 
 export type PriceListPayload = {
   __typename?: 'PriceListPayload';
   priceList?: Maybe<PriceList>;
-  userErrors: Array<UserError>;
+  userErrors: Array<CatalogUserError>;
 };
 
 export type CategoryPayload = {
   __typename?: 'CategoryPayload';
   category?: Maybe<Category>;
-  userErrors: Array<UserError>;
+  userErrors: Array<CatalogUserError>;
 };
 
 /** The storefront as changed, or why nothing changed. */
@@ -637,7 +637,7 @@ export type StorefrontPayload = {
   /** The storefront after the change; null when there are userErrors. */
   storefront?: Maybe<Storefront>;
   /** Why the input was refused (nothing changed). */
-  userErrors: Array<UserError>;
+  userErrors: Array<CatalogUserError>;
 };
 
 export type AssortmentPayload = {
@@ -645,7 +645,7 @@ export type AssortmentPayload = {
   storefront?: Maybe<Storefront>;
   /** Products now in the assortment, after the change. */
   productCount?: Maybe<Scalars['Int']['output']>;
-  userErrors: Array<UserError>;
+  userErrors: Array<CatalogUserError>;
 };
 
 /** Whether the amounts a buyer is shown include tax. */
@@ -715,6 +715,40 @@ export type CategoryTranslationsRemoveInput = {
   locale: Scalars['String']['input'];
 };
 
+/** A business error of a catalog mutation (storefronts, categories, products, prices, assortments). Nothing was written when a payload carries one. */
+export type CatalogUserError = UserError & {
+  __typename?: 'CatalogUserError';
+  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Stable machine-readable reason: clients branch on it, never on the message. */
+  code: CatalogErrorCode;
+};
+
+/** Why a catalog mutation refused its input. */
+export type CatalogErrorCode =
+  /** A text is empty or only spaces. */
+  | 'BLANK'
+  /** The same value appears twice in the input. */
+  | 'DUPLICATE'
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** A value is malformed or not allowed here (the message says which and why). */
+  | 'INVALID'
+  /** The record is in a state that does not allow this change (e.g. archiving an archived record). */
+  | 'INVALID_TRANSITION'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** A value the change needs is missing. */
+  | 'REQUIRED'
+  /** The value must be unique and another record already uses it. */
+  | 'TAKEN'
+  /** A text is longer than allowed (the message gives the limit). */
+  | 'TOO_LONG'
+  /** A list is longer than allowed, or a per-record limit is reached (the message gives the limit). */
+  | 'TOO_MANY';
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -724,15 +758,16 @@ export type Money = {
   currencyCode: Scalars['CurrencyCode']['output'];
 };
 
-/** A business error in a mutation payload. Nothing was written when a payload carries one. */
+/**
+ * A business error in a mutation payload (Shopify's `DisplayableError`). Nothing was written when a payload
+ * carries one. Each payload family has its own type implementing it, whose `code` is that family's enum
+ * (e.g. `CartUserError.code: CartErrorCode!`), so generated client types know every code.
+ */
 export type UserError = {
-  __typename?: 'UserError';
   /** Path to the input field at fault, e.g. ["input", "slug"]; null when not about one field. */
   field?: Maybe<Array<Scalars['String']['output']>>;
   /** Human-readable explanation. */
   message: Scalars['String']['output'];
-  /** Stable machine-readable code, e.g. TAKEN, INVALID, NOT_FOUND. */
-  code: Scalars['String']['output'];
 };
 
 /** Relay page information. */
@@ -754,6 +789,36 @@ export type Translation = {
   /** The text in that locale. */
   value: Scalars['String']['output'];
 };
+
+/** A business error of a bulk operation mutation (kit's bulk framework: upload, confirm, cancel). Nothing was written when a payload carries one. */
+export type BulkUserError = UserError & {
+  __typename?: 'BulkUserError';
+  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Stable machine-readable reason: clients branch on it, never on the message. */
+  code: BulkErrorCode;
+};
+
+/** Why a bulk operation mutation refused its input. */
+export type BulkErrorCode =
+  /** There is nothing to act on (e.g. a cart without lines, an upload without rows). */
+  | 'EMPTY'
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** The record is not in a state this action applies to. */
+  | 'INVALID_STATE'
+  /** The upload cannot be parsed (the message gives the line). */
+  | 'MALFORMED'
+  /** No row of the operation is valid, so there is nothing to apply. */
+  | 'NOTHING_TO_APPLY'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** An upload or file is larger than allowed (the message gives the limit). */
+  | 'TOO_LARGE'
+  /** The upload has more rows than an operation allows. */
+  | 'TOO_MANY_ROWS';
 
 /** What a change did to an entity. */
 export type AuditAction =
@@ -1009,6 +1074,13 @@ export type FederationReferenceTypes = {
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError:
+    | ( CatalogUserError )
+    | ( BulkUserError )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -1069,13 +1141,17 @@ export type ResolversTypes = {
   ProductTranslationsRemoveInput: ProductTranslationsRemoveInput;
   CategoryTranslationsSetInput: CategoryTranslationsSetInput;
   CategoryTranslationsRemoveInput: CategoryTranslationsRemoveInput;
+  CatalogUserError: ResolverTypeWrapper<CatalogUserError>;
+  CatalogErrorCode: CatalogErrorCode;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<Money>;
-  UserError: ResolverTypeWrapper<UserError>;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Translation: ResolverTypeWrapper<Translation>;
+  BulkUserError: ResolverTypeWrapper<BulkUserError>;
+  BulkErrorCode: BulkErrorCode;
   AuditAction: AuditAction;
   AuditChange: ResolverTypeWrapper<AuditChange>;
   AuditRecord: ResolverTypeWrapper<AuditRecord>;
@@ -1141,13 +1217,15 @@ export type ResolversParentTypes = {
   ProductTranslationsRemoveInput: ProductTranslationsRemoveInput;
   CategoryTranslationsSetInput: CategoryTranslationsSetInput;
   CategoryTranslationsRemoveInput: CategoryTranslationsRemoveInput;
+  CatalogUserError: CatalogUserError;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
   Money: Money;
-  UserError: UserError;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   PageInfo: PageInfo;
   Translation: Translation;
+  BulkUserError: BulkUserError;
   AuditChange: AuditChange;
   AuditRecord: AuditRecord;
   BulkValidateInput: BulkValidateInput;
@@ -1401,33 +1479,33 @@ export type MutationResolvers<ContextType = CatalogContext, ParentType extends R
 
 export type ProductPayloadResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['ProductPayload'] = ResolversParentTypes['ProductPayload']> = {
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CatalogUserError']>, ParentType, ContextType>;
 };
 
 export type PricePayloadResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['PricePayload'] = ResolversParentTypes['PricePayload']> = {
   price?: Resolver<Maybe<ResolversTypes['Price']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CatalogUserError']>, ParentType, ContextType>;
 };
 
 export type PriceListPayloadResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['PriceListPayload'] = ResolversParentTypes['PriceListPayload']> = {
   priceList?: Resolver<Maybe<ResolversTypes['PriceList']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CatalogUserError']>, ParentType, ContextType>;
 };
 
 export type CategoryPayloadResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['CategoryPayload'] = ResolversParentTypes['CategoryPayload']> = {
   category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CatalogUserError']>, ParentType, ContextType>;
 };
 
 export type StorefrontPayloadResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['StorefrontPayload'] = ResolversParentTypes['StorefrontPayload']> = {
   storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CatalogUserError']>, ParentType, ContextType>;
 };
 
 export type AssortmentPayloadResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['AssortmentPayload'] = ResolversParentTypes['AssortmentPayload']> = {
   storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
   productCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CatalogUserError']>, ParentType, ContextType>;
 };
 
 export type CategoryConnectionResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['CategoryConnection'] = ResolversParentTypes['CategoryConnection']> = {
@@ -1439,6 +1517,13 @@ export type CategoryConnectionResolvers<ContextType = CatalogContext, ParentType
 export type CategoryEdgeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['CategoryEdge'] = ResolversParentTypes['CategoryEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Category'], ParentType, ContextType>;
+};
+
+export type CatalogUserErrorResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['CatalogUserError'] = ResolversParentTypes['CatalogUserError']> = {
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['CatalogErrorCode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -1459,9 +1544,7 @@ export type MoneyResolvers<ContextType = CatalogContext, ParentType extends Reso
 };
 
 export type UserErrorResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
-  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'CatalogUserError' | 'BulkUserError', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1475,6 +1558,13 @@ export type TranslationResolvers<ContextType = CatalogContext, ParentType extend
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BulkUserErrorResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['BulkUserError'] = ResolversParentTypes['BulkUserError']> = {
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['BulkErrorCode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type AuditChangeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['AuditChange'] = ResolversParentTypes['AuditChange']> = {
@@ -1564,6 +1654,7 @@ export type Resolvers<ContextType = CatalogContext> = {
   AssortmentPayload?: AssortmentPayloadResolvers<ContextType>;
   CategoryConnection?: CategoryConnectionResolvers<ContextType>;
   CategoryEdge?: CategoryEdgeResolvers<ContextType>;
+  CatalogUserError?: CatalogUserErrorResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -1571,6 +1662,7 @@ export type Resolvers<ContextType = CatalogContext> = {
   UserError?: UserErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Translation?: TranslationResolvers<ContextType>;
+  BulkUserError?: BulkUserErrorResolvers<ContextType>;
   AuditChange?: AuditChangeResolvers<ContextType>;
   AuditRecord?: AuditRecordResolvers<ContextType>;
   BulkRowCheck?: BulkRowCheckResolvers<ContextType>;

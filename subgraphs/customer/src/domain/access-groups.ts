@@ -1,8 +1,9 @@
-import { actingStorefront, Checks, fail, mayActOnEveryBrand, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, mayActOnEveryBrand, ok, type Principal } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AccessGroup, type IAccessGroup } from '../entities/index.js';
 import { STAFF_SCOPES } from './administrator.js';
+import type { ErrorCode, Result } from './customer.errors.js';
 import { ungrantableScopes } from './grants.js';
 
 /**
@@ -23,12 +24,12 @@ export const listAccessGroups = (em: EntityManager, principal: Principal) =>
 
 /** A visible group by id, or null (unknown and other brands' look alike). */
 export async function findGroup(em: EntityManager, principal: Principal, id: string): Promise<IAccessGroup | null> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (!checks.uuid(id, [])) return null;
   return em.findOne(AccessGroup, { $and: [{ id }, visibleGroups(principal)] });
 }
 
-function checkScopes(checks: Checks, principal: Principal, scopes: string[] | null | undefined): void {
+function checkScopes(checks: Checks<ErrorCode>, principal: Principal, scopes: string[] | null | undefined): void {
   if (scopes == null) return;
   if (scopes.length > STAFF_SCOPES.length) checks.add('TOO_MANY', `At most ${STAFF_SCOPES.length} scopes`, ['input', 'scopes']);
   if (new Set(scopes).size !== scopes.length) checks.add('DUPLICATE', 'Contains duplicates', ['input', 'scopes']);
@@ -46,7 +47,7 @@ export async function accessGroupCreate(
   principal: Principal,
   input: AccessGroupCreateInput,
 ): Promise<Result<IAccessGroup>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.name, ['input', 'name'], 80);
   checks.text(input.description, ['input', 'description'], 500, false);
   checkScopes(checks, principal, input.scopes);
@@ -73,7 +74,7 @@ export async function accessGroupUpdate(
 ): Promise<Result<IAccessGroup>> {
   const group = await findGroup(em, principal, input.id);
   if (!group) return fail('NOT_FOUND', 'No such access group', ['input', 'id']);
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (input.name !== undefined) checks.text(input.name ?? '', ['input', 'name'], 80);
   checks.text(input.description, ['input', 'description'], 500, false);
   checkScopes(checks, principal, input.scopes);

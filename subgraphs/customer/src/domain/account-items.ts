@@ -1,8 +1,9 @@
-import { Checks, fail, normaliseEmail, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, fail, normaliseEmail, ok, type Principal } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Address, Contact, Customer, type ICustomer, NpsSurvey } from '../entities/index.js';
 import type { CustomerLoaders } from '../loaders.js';
+import type { ErrorCode, Result } from './customer.errors.js';
 import { targetAccount } from './profile.js';
 import { ACCOUNT_ADMIN } from './scope.js';
 
@@ -23,7 +24,7 @@ export type AddressInput = {
 export async function addressAdd(ctx: Ctx, input: AddressInput): Promise<Result<ICustomer>> {
   const found = await targetAccount(ctx, input.customerId, ['input', 'customerId']);
   if (!found.ok) return found;
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.line1, ['input', 'line1'], 200);
   checks.text(input.line2, ['input', 'line2'], 200, false);
   checks.text(input.city, ['input', 'city'], 100);
@@ -61,7 +62,7 @@ export type ContactInput = {
 export async function contactAdd(ctx: Ctx, input: ContactInput): Promise<Result<ICustomer>> {
   const found = await targetAccount(ctx, input.customerId, ['input', 'customerId']);
   if (!found.ok) return found;
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.name, ['input', 'name'], 200);
   checks.email(input.email, ['input', 'email']);
   checks.mobile(input.phone, ['input', 'phone']);
@@ -91,7 +92,7 @@ export async function itemRemove(
 ): Promise<Result<ICustomer>> {
   const found = await targetAccount(ctx, input.customerId, ['input', 'customerId']);
   if (!found.ok) return found;
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (!checks.uuid(input.id, ['input', 'id'])) return { ok: false, errors: checks.errors };
   const where = { id: input.id, customer: found.value.id };
   const removed = kind === 'address' ? await ctx.em.nativeDelete(Address, where) : await ctx.em.nativeDelete(Contact, where);
@@ -109,7 +110,7 @@ export async function childCreate(ctx: Ctx, input: ChildInput): Promise<Result<I
   if (ctx.principal.kind === 'customer' && !ctx.principal.roles.includes(ACCOUNT_ADMIN))
     return fail('FORBIDDEN', 'Only the account holder opens sub-accounts', ['input']);
   const email = normaliseEmail(input.email);
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.name, ['input', 'name'], 200);
   checks.email(email, ['input', 'email']);
   checks.mobile(input.mobile, ['input', 'mobile']);
@@ -139,7 +140,7 @@ export async function childCreate(ctx: Ctx, input: ChildInput): Promise<Result<I
 }
 
 export async function npsSurveyCreate(em: EntityManager, principal: Principal, input: { name: string; question: string }) {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.name, ['input', 'name'], 120);
   checks.text(input.question, ['input', 'question'], 250);
   if (!checks.ok) return { ok: false as const, errors: checks.errors };

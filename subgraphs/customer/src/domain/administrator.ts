@@ -1,7 +1,8 @@
-import { Checks, fail, hashPassword, normaliseEmail, ok, passwordProblem, type Result } from '@dcrm/kit';
+import { Checks, fail, hashPassword, normaliseEmail, ok, passwordProblem } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AccessGroup, type IStaff, Staff } from '../entities/index.js';
+import type { ErrorCode, Result } from './customer.errors.js';
 
 /**
  * Every scope a staff member can be granted: what the staff-facing fields' `@access` ask for. The
@@ -58,7 +59,7 @@ export type AdministratorInput = { storefrontId: string; email: string; name: st
  * who then manages keys and the rest through the API.
  */
 export async function administratorCreate(em: EntityManager, input: AdministratorInput): Promise<Result<IStaff>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuid(input.storefrontId, ['storefrontId']);
   checks.email(input.email, ['email']);
   checks.text(input.name, ['name'], 120);

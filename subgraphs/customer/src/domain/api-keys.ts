@@ -13,7 +13,6 @@ import {
   type PageArgs,
   type Principal,
   parsePage,
-  type Result,
   randomToken,
   sha256Hex,
   toConnection,
@@ -21,6 +20,7 @@ import {
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey, type IApiKey } from '../entities/index.js';
+import type { ErrorCode, Result } from './customer.errors.js';
 import type { CustomerServices } from './services.js';
 
 export type KeyKind = 'PUBLIC' | 'PRIVATE';
@@ -68,7 +68,7 @@ export const costBudgetOf = (key: IApiKey): CostBudget | null =>
   key.costBucketSize && key.costRestoreRate ? { maximumAvailable: key.costBucketSize, restoreRate: key.costRestoreRate } : null;
 
 /** Budgets a key may be given: large enough for one real query, restored no faster than the bucket holds. */
-function checkBudget(checks: Checks, budget: CostBudget | null | undefined, field: string[]): void {
+function checkBudget(checks: Checks<ErrorCode>, budget: CostBudget | null | undefined, field: string[]): void {
   if (!budget) return;
   checks.int(budget.maximumAvailable, [...field, 'maximumAvailable'], 10, 1_000_000);
   checks.int(budget.restoreRate, [...field, 'restoreRate'], 1, Math.max(1, Math.min(budget.maximumAvailable, 1_000_000)));
@@ -101,7 +101,7 @@ export async function listApiKeys(em: EntityManager, principal: Principal, args:
 export type ApiKeyCreateInput = { kind: KeyKind; name: string; scopes?: string[] | null; costBudget?: CostBudget | null };
 
 export async function apiKeyCreate(em: EntityManager, principal: Principal, input: ApiKeyCreateInput): Promise<Result<CreatedKey>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.name, ['input', 'name'], 120);
   const scopes = [...new Set(input.scopes ?? [])];
   const allowed = principal.kind === 'partner' ? PARTNER_KEY_SCOPES : PRIVATE_KEY_SCOPES;
@@ -147,7 +147,7 @@ async function insertKey(
 }
 
 async function findManaged(em: EntityManager, principal: Principal, id: string): Promise<IApiKey | null> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (!checks.uuid(id, ['input', 'id'])) return null;
   return em.findOne(ApiKey, { $and: [managed(principal), { id, revokedAt: null }] });
 }
@@ -200,7 +200,7 @@ export async function apiKeyCostBudgetSet(
   principal: Principal,
   input: ApiKeyCostBudgetSetInput,
 ): Promise<Result<IApiKey>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checkBudget(checks, input.costBudget, ['input', 'costBudget']);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   const key = await findManaged(em, principal, input.id);

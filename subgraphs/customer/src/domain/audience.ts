@@ -1,5 +1,6 @@
-import { Checks, newId, ok, type Principal, pageSize, type Result } from '@dcrm/kit';
+import { Checks, newId, ok, type Principal, pageSize } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ErrorCode, Result } from './customer.errors.js';
 
 /** A campaign's audience rules as the promotion subgraph sends them: every non-empty rule must hold; values within one are alternatives. */
 export type AudienceFilter = {
@@ -113,7 +114,7 @@ export type MessagesSent = { sent: number; duplicates: number; skipped: number }
  * not sent again (a retried job). Invalid input fails the whole batch.
  */
 export async function siteMessagesSend(em: EntityManager, principal: Principal, items: MessageItem[]): Promise<Result<MessagesSent>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (!principal.storefrontId) checks.add('FORBIDDEN', 'A storefront is required', ['input']);
   if (items.length > MAX_MESSAGES) checks.add('TOO_MANY', `At most ${MAX_MESSAGES} messages`, ['input', 'messages']);
   for (const [i, item] of items.entries()) {

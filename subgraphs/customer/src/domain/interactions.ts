@@ -1,7 +1,8 @@
-import { Checks, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Channel, Customer, Interaction, Staff } from '../entities/index.js';
 import type { CustomerLoaders } from '../loaders.js';
+import type { ErrorCode, Result } from './customer.errors.js';
 import { targetAccount } from './profile.js';
 
 export type InteractionLogInput = {
@@ -18,7 +19,7 @@ export async function interactionLog(
 ) {
   const found = await targetAccount(ctx, input.customerId, ['input', 'customerId'], 'interaction:write');
   if (!found.ok) return found;
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.notes, ['input', 'notes'], 5000);
   if (input.occurredAt && input.occurredAt.getTime() > Date.now() + 60_000)
     checks.add('INVALID', 'Cannot be in the future', ['input', 'occurredAt']);

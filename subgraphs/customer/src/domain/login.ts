@@ -8,12 +8,12 @@ import {
   ok,
   type Principal,
   passwordProblem,
-  type Result,
   type SignInAttempt,
   verifyPassword,
 } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, PartnerUser, Staff } from '../entities/index.js';
+import type { ErrorCode, Result } from './customer.errors.js';
 import type { CustomerServices } from './services.js';
 import { issueTokens, principalFor, revokeSubjectSessions, type SubjectKind, type Tokens } from './sessions.js';
 import { partnerSignInRefusal, staffSignInRefusal } from './staff-password.js';
@@ -72,7 +72,7 @@ export async function guarded<T>(services: CustomerServices, attempt: SignInAtte
   return null;
 }
 
-const wrongCredentials = () => fail<never>('INVALID_CREDENTIALS', 'Email or password is incorrect', ['input']);
+const wrongCredentials = () => fail('INVALID_CREDENTIALS', 'Email or password is incorrect', ['input']);
 
 /**
  * Email + password → tokens. The same answer (and about the same time) whether the email is unknown
@@ -114,7 +114,7 @@ export async function accountPasswordChange(
   input: PasswordChangeInput,
   caller: Principal,
 ): Promise<Result<true>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const problem = passwordProblem(input.newPassword);
   if (problem) checks.add('WEAK_PASSWORD', problem, ['input', 'newPassword']);
   if (input.newPassword === input.currentPassword) checks.add('UNCHANGED', 'Choose a different password', ['input', 'newPassword']);

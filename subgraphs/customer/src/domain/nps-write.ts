@@ -1,6 +1,7 @@
-import { Checks, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Channel, Customer, type INpsResponse, NpsResponse, NpsSurvey } from '../entities/index.js';
+import type { ErrorCode, Result } from './customer.errors.js';
 import { type NpsSummary, npsSummary } from './nps.js';
 import { npsSegments } from './nps-read.js';
 
@@ -14,7 +15,7 @@ export type NpsRespondInput = {
 
 /** The signed-in customer rates us (0–10), against the storefront's active survey. */
 export async function npsRespond(em: EntityManager, principal: Principal, input: NpsRespondInput): Promise<Result<INpsResponse>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (!Number.isInteger(input.score) || input.score < 0 || input.score > 10)
     checks.add('INVALID', 'Score from 0 to 10', ['input', 'score']);
   checks.text(input.comment, ['input', 'comment'], 2000, false);

@@ -1,18 +1,8 @@
-import {
-  actingStorefront,
-  Checks,
-  fail,
-  hashPassword,
-  hasScope,
-  normaliseEmail,
-  ok,
-  type Principal,
-  passwordProblem,
-  type Result,
-} from '@dcrm/kit';
+import { actingStorefront, Checks, fail, hashPassword, hasScope, normaliseEmail, ok, type Principal, passwordProblem } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IPartner, type IPartnerUser, Partner, PartnerUser } from '../entities/index.js';
+import type { ErrorCode, Result } from './customer.errors.js';
 import type { CustomerServices } from './services.js';
 import { revokeSubjectSessions } from './sessions.js';
 import { oneTimePassword } from './staff-password.js';
@@ -34,7 +24,7 @@ export async function managedPartner(
     if (!principal.partnerId || (partnerId && partnerId !== principal.partnerId)) return null;
     return em.findOne(Partner, { id: principal.partnerId, storefrontId: principal.storefrontId ?? NO_BRAND });
   }
-  if (principal.kind !== 'staff' || !partnerId || !new Checks().uuid(partnerId, [])) return null;
+  if (principal.kind !== 'staff' || !partnerId || !new Checks<ErrorCode>().uuid(partnerId, [])) return null;
   return em.findOne(Partner, { id: partnerId, storefrontId: actingStorefront(principal) ?? NO_BRAND });
 }
 
@@ -65,7 +55,7 @@ export async function partnerUserCreate(
 ): Promise<Result<CreatedPartnerUser>> {
   const partner = await managedPartner(em, principal, input.partnerId);
   if (!partner) return fail('NOT_FOUND', 'No such partner', ['input', 'partnerId']);
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.email(input.email, ['input', 'email']);
   checks.text(input.name, ['input', 'name'], 120);
   const problem = input.password == null ? null : passwordProblem(input.password);
@@ -98,7 +88,7 @@ export async function partnerUserDeactivate(
   id: string,
 ): Promise<Result<IPartnerUser>> {
   if (principal.kind === 'partner' && id === principal.id) return fail('FORBIDDEN', 'You cannot deactivate yourself', ['input', 'id']);
-  if (!new Checks().uuid(id, [])) return fail('NOT_FOUND', 'No such partner user', ['input', 'id']);
+  if (!new Checks<ErrorCode>().uuid(id, [])) return fail('NOT_FOUND', 'No such partner user', ['input', 'id']);
   const user = await em.findOne(PartnerUser, { id }, { populate: ['partner'] });
   const partner = user ? await managedPartner(em, principal, user.partner.id) : null;
   if (!user || !partner) return fail('NOT_FOUND', 'No such partner user', ['input', 'id']);

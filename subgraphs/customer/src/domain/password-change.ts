@@ -1,6 +1,7 @@
-import { Checks, decoyHash, fail, hashPassword, ok, type Principal, passwordProblem, type Result, verifyPassword } from '@dcrm/kit';
+import { Checks, decoyHash, fail, hashPassword, ok, type Principal, passwordProblem, verifyPassword } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer } from '../entities/index.js';
+import type { ErrorCode, Result } from './customer.errors.js';
 import { guarded, identityOf } from './login.js';
 import type { CustomerServices } from './services.js';
 import { issueTokens, principalFor, revokeSubjectSessions, type Tokens } from './sessions.js';
@@ -18,7 +19,7 @@ export async function customerPasswordChange(
   caller: Principal,
   input: CustomerPasswordChangeInput,
 ): Promise<Result<Tokens>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const problem = passwordProblem(input.newPassword);
   if (problem) checks.add('WEAK_PASSWORD', problem, ['input', 'newPassword']);
   if (input.newPassword === input.currentPassword) checks.add('UNCHANGED', 'Choose a different password', ['input', 'newPassword']);

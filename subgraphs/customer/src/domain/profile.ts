@@ -1,7 +1,8 @@
-import { Checks, fail, hasScope, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, fail, hasScope, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Channel, type ICustomer, SiteMessage } from '../entities/index.js';
 import type { CustomerLoaders } from '../loaders.js';
+import type { ErrorCode, Result } from './customer.errors.js';
 
 type Ctx = { em: EntityManager; principal: Principal; loaders: CustomerLoaders };
 
@@ -16,7 +17,7 @@ export async function targetAccount(
   if (ctx.principal.kind === 'staff' && !hasScope(ctx.principal, staffScope))
     return fail('FORBIDDEN', `Missing scope ${staffScope}`, field);
   const target = id ?? (ctx.principal.kind === 'customer' ? ctx.principal.id : null);
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (!target) return fail('REQUIRED', 'Which account?', field);
   if (!checks.uuid(target, field)) return { ok: false, errors: checks.errors };
   const customer = await ctx.loaders.customer.load(target);
@@ -36,7 +37,7 @@ export async function customerUpdate(ctx: Ctx, input: CustomerUpdateInput): Prom
   const found = await targetAccount(ctx, input.id);
   if (!found.ok) return found;
   const customer = found.value;
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.name, ['input', 'name'], 200);
   checks.mobile(input.mobile, ['input', 'mobile']);
   // Account holders edit their details; lifecycle and status are the business's to set.
@@ -94,7 +95,7 @@ export async function notificationPreferenceSet(ctx: Ctx, input: { type: string;
 
 /** Marks the caller's own messages read; ids of other accounts' messages are NOT_FOUND. */
 export async function siteMessagesMarkRead(ctx: Ctx, ids: string[]): Promise<Result<ICustomer>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuids(ids, ['input', 'ids']);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   const found = await targetAccount(ctx, null);
@@ -109,7 +110,7 @@ export async function siteMessagesMarkRead(ctx: Ctx, ids: string[]): Promise<Res
 export async function siteMessageSend(ctx: Ctx, input: { customerId: string; title: string; body: string }) {
   const found = await targetAccount(ctx, input.customerId, ['input', 'customerId']);
   if (!found.ok) return found;
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.title, ['input', 'title'], 200);
   checks.text(input.body, ['input', 'body'], 5000);
   if (!checks.ok) return { ok: false, errors: checks.errors } as Result<never>;

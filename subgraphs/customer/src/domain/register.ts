@@ -1,7 +1,8 @@
-import { apiError, Checks, hashPassword, normaliseEmail, ok, type Principal, passwordProblem, type Result } from '@dcrm/kit';
+import { apiError, Checks, hashPassword, normaliseEmail, ok, type Principal, passwordProblem } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Channel, Customer } from '../entities/index.js';
+import type { ErrorCode, Result } from './customer.errors.js';
 import type { CustomerServices } from './services.js';
 import { issueTokens, principalFor, type Tokens } from './sessions.js';
 
@@ -24,7 +25,7 @@ export async function customerRegister(
   const storefrontId = caller.storefrontId;
   if (!storefrontId) throw apiError('UNAUTHENTICATED', 'Register through a storefront key (x-api-key)');
   const email = normaliseEmail(input.email);
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.name, ['input', 'name'], 200);
   checks.email(email, ['input', 'email']);
   checks.mobile(input.mobile, ['input', 'mobile']);

@@ -1,18 +1,8 @@
-import {
-  fail,
-  mayActOn,
-  newId,
-  ok,
-  type Principal,
-  type Result,
-  randomToken,
-  SESSION_REVOKED,
-  sha256Hex,
-  signAccessToken,
-} from '@dcrm/kit';
+import { fail, mayActOn, newId, ok, type Principal, randomToken, SESSION_REVOKED, sha256Hex, signAccessToken } from '@dcrm/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, PartnerUser, RefreshToken, Staff } from '../entities/index.js';
+import type { Result } from './customer.errors.js';
 import { staffGrants } from './grants.js';
 import { ACCOUNT_ADMIN } from './scope.js';
 import type { CustomerServices } from './services.js';
@@ -79,7 +69,7 @@ export async function issueTokens(
 }
 
 const invalid = () =>
-  fail<Tokens>('INVALID_TOKEN', 'The refresh token is invalid, expired or already used; sign in again', ['input', 'refreshToken']);
+  fail('INVALID_TOKEN', 'The refresh token is invalid, expired or already used; sign in again', ['input', 'refreshToken']);
 
 /**
  * A session renews only where it may act: a customer's on the storefront they belong to (the key the

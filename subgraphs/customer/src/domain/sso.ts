@@ -1,7 +1,8 @@
-import { fail, normaliseEmail, ok, type Result, requestPrincipal } from '@dcrm/kit';
+import { fail, normaliseEmail, ok, requestPrincipal } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AccessGroup, type IStaff, Staff, StaffIdentity } from '../entities/index.js';
+import type { Result } from './customer.errors.js';
 import type { CustomerServices } from './services.js';
 import { issueTokens, principalFor, type Tokens } from './sessions.js';
 import { syncedGroups } from './sso-groups.js';
@@ -10,7 +11,7 @@ import { syncedGroups } from './sso-groups.js';
 export type SsoSignInInput = { issuer: string; subject: string; email?: string | null; emailVerified: boolean; groups?: string[] | null };
 
 const unknownStaff = () =>
-  fail<never>(
+  fail(
     'UNKNOWN_STAFF',
     'No staff member signs in with this account; an administrator must add you first, with the email your identity provider confirms',
   );

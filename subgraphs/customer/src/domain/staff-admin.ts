@@ -13,12 +13,12 @@ import {
   type Page,
   type Principal,
   passwordProblem,
-  type Result,
 } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AccessGroup, type IAccessGroup, type IStaff, Staff } from '../entities/index.js';
 import { visibleGroups } from './access-groups.js';
+import type { ErrorCode, Result } from './customer.errors.js';
 import { brandsOverlap, outranks, staffGrants, ungrantableBrands, ungrantableScopes, ungrantableSegments } from './grants.js';
 import type { CustomerServices } from './services.js';
 import { revokeSubjectSessions } from './sessions.js';
@@ -34,17 +34,22 @@ const MAX_SEGMENTS = 50;
 
 /** A staff member of the administrator's acting brand, with their groups; null when unknown or another brand's. */
 export async function findManagedStaff(em: EntityManager, principal: Principal, id: string): Promise<IStaff | null> {
-  if (!new Checks().uuid(id, [])) return null;
+  if (!new Checks<ErrorCode>().uuid(id, [])) return null;
   return em.findOne(Staff, { id, storefrontId: actingStorefront(principal) ?? NO_BRAND }, { populate: ['accessGroups'] });
 }
 
-const outranked = () => fail<never>('FORBIDDEN', 'This staff member holds grants you do not', ['input', 'id']);
+const outranked = () => fail('FORBIDDEN', 'This staff member holds grants you do not', ['input', 'id']);
 
 /** Brand grants from input: the home brand, extra brands, or the explicit all-brands grant. */
 const brandGrants = (home: string, storefrontIds: string[] | null | undefined, allBrands: boolean | null | undefined) =>
   allBrands ? [home, ALL_BRANDS] : [...new Set([home, ...(storefrontIds ?? [])])].filter((b) => allBrands !== false || b !== ALL_BRANDS);
 
-function checkGrants(checks: Checks, principal: Principal, brands: string[] | null, segments: string[] | null | undefined): void {
+function checkGrants(
+  checks: Checks<ErrorCode>,
+  principal: Principal,
+  brands: string[] | null,
+  segments: string[] | null | undefined,
+): void {
   if (brands) {
     const refused = ungrantableBrands(principal, brands);
     if (refused.length) checks.add('FORBIDDEN', 'You can only grant brands you are granted', ['input', 'storefrontIds']);
@@ -63,7 +68,7 @@ function checkGrants(checks: Checks, principal: Principal, brands: string[] | nu
 async function checkManager(
   em: EntityManager,
   principal: Principal,
-  checks: Checks,
+  checks: Checks<ErrorCode>,
   member: { id: string | null; brands: string[] },
   managerId: string,
 ): Promise<IStaff | null> {
@@ -91,7 +96,7 @@ async function checkManager(
 async function findGroups(
   em: EntityManager,
   principal: Principal,
-  checks: Checks,
+  checks: Checks<ErrorCode>,
   ids: string[] | null | undefined,
 ): Promise<IAccessGroup[]> {
   if (!ids?.length) return [];
@@ -123,7 +128,7 @@ export type CreatedStaff = { staff: IStaff; oneTimePassword: string | null };
 export async function staffCreate(em: EntityManager, principal: Principal, input: StaffCreateInput): Promise<Result<CreatedStaff>> {
   const home = actingStorefront(principal);
   if (!home) return fail('NOT_FOUND', 'No storefront in scope', ['input']);
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.email(input.email, ['input', 'email']);
   checks.text(input.name, ['input', 'name'], 120);
   checks.uuids(input.storefrontIds, ['input', 'storefrontIds'], 50);
@@ -175,7 +180,7 @@ export async function staffUpdate(em: EntityManager, principal: Principal, input
   const staff = await findManagedStaff(em, principal, input.id);
   if (!staff) return fail('NOT_FOUND', 'No such staff member', ['input', 'id']);
   if (!outranks(principal, staffGrants(staff))) return outranked();
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (input.name !== undefined) checks.text(input.name ?? '', ['input', 'name'], 120);
   checks.uuids(input.storefrontIds, ['input', 'storefrontIds'], 50);
   const brandsChange = input.storefrontIds != null || input.allBrands != null;
@@ -227,7 +232,7 @@ export async function accessGroupMembership(
 ): Promise<Result<IStaff>> {
   const staff = await findManagedStaff(em, principal, input.staffId);
   if (!staff) return fail('NOT_FOUND', 'No such staff member', ['input', 'staffId']);
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const [group] = await findGroups(em, principal, checks, [input.accessGroupId]);
   if (!checks.ok || !group)
     return fail(checks.errors[0]?.code ?? 'NOT_FOUND', checks.errors[0]?.message ?? 'No such access group', ['input', 'accessGroupId']);
@@ -249,7 +254,7 @@ export async function listStaff(
   filter: StaffFilter | null | undefined,
   page: Page,
 ): Promise<Result<IStaff[]>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuid(page.after?.[0] as string | undefined, ['after']);
   checks.uuid(page.before?.[0] as string | undefined, ['before']);
   checks.uuid(filter?.managerId, ['filter', 'managerId']);

@@ -1,17 +1,6 @@
-import {
-  brandsOf,
-  Checks,
-  type Connection,
-  fail,
-  keysetSql,
-  ok,
-  type PageArgs,
-  type Principal,
-  parsePage,
-  type Result,
-  toConnection,
-} from '@dcrm/kit';
+import { brandsOf, Checks, type Connection, fail, keysetSql, ok, type PageArgs, type Principal, parsePage, toConnection } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ErrorCode, Result } from './customer.errors.js';
 
 /**
  * A staff member's own inbox: what the notification service told them about their work (assignments,
@@ -67,7 +56,7 @@ export async function unreadCount(em: EntityManager, principal: Principal): Prom
 
 /** Marks the owner's messages read; any id not theirs (or another brand's) is NOT_FOUND and nothing changes. */
 export async function staffInboxMarkRead(em: EntityManager, principal: Principal, ids: string[]): Promise<Result<number>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuids(ids, ['input', 'ids'], 250);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   const unique = [...new Set(ids)];

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { fail, type Result } from '@dcrm/kit';
+import { fail } from '@dcrm/kit';
+import type { Result } from './customer.errors.js';
 
 type StaffPassword = { active: boolean; passwordChangedAt: Date; mustChangePassword: boolean };
 

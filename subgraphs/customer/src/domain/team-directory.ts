@@ -1,6 +1,7 @@
 import { ALL_BRANDS, Checks, isUuid, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IStaff, type ITeam, Staff, Team, type TeamKind } from '../entities/index.js';
+import type { ErrorCode } from './customer.errors.js';
 
 /**
  * Lookups other modules make as a service of one brand (`staff:directory`): who manages whom, and
@@ -80,8 +81,8 @@ export async function teamsFor(
   em: EntityManager,
   principal: Principal,
   criteria: TeamCriteria,
-): Promise<{ teams: ITeam[]; checks: Checks }> {
-  const checks = new Checks();
+): Promise<{ teams: ITeam[]; checks: Checks<ErrorCode> }> {
+  const checks = new Checks<ErrorCode>();
   for (const name of ['skill', 'segment', 'region'] as const) checks.text(criteria[name], ['criteria', name], 80, false);
   const brand = principal.storefrontId;
   if (!checks.ok || !brand) return { teams: [], checks };

@@ -1,7 +1,8 @@
-import { ALL_BRANDS, actingStorefront, Checks, fail, mayActOn, mayActOnEveryBrand, ok, type Principal, type Result } from '@dcrm/kit';
+import { ALL_BRANDS, actingStorefront, Checks, fail, mayActOn, mayActOnEveryBrand, ok, type Principal } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IStaff, type ITeam, Staff, Team, type TeamKind, TeamMember } from '../entities/index.js';
+import type { ErrorCode, Result } from './customer.errors.js';
 
 /**
  * Teams (scope `staff:manage` to change them): a brand's own, in the administrator's acting brand, or
@@ -37,7 +38,7 @@ export function memberVisible(principal: Principal, staff: IStaff): boolean {
 export type TeamFilter = { kind?: TeamKind | null; active?: boolean | null; staffId?: string | null };
 
 export async function listTeams(em: EntityManager, principal: Principal, filter: TeamFilter | null | undefined): Promise<Result<ITeam[]>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuid(filter?.staffId, ['filter', 'staffId']);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   const where: Record<string, unknown>[] = [visibleTeams(principal)];
@@ -52,7 +53,7 @@ export async function listTeams(em: EntityManager, principal: Principal, filter:
 
 /** A team the administrator may change: visible, and shared ones only with the all-brands grant. */
 async function findManagedTeam(em: EntityManager, principal: Principal, id: string, field: string[]): Promise<Result<ITeam>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (!checks.uuid(id, field)) return { ok: false, errors: checks.errors };
   const team = await em.findOne(Team, { $and: [{ id }, visibleTeams(principal)] });
   if (!team) return fail('NOT_FOUND', 'No such team', field);
@@ -64,7 +65,7 @@ async function findManagedTeam(em: EntityManager, principal: Principal, id: stri
 /** Codes as stored: trimmed, lower case, unique, in input order. */
 const codes = (values: string[]) => [...new Set(values.map((v) => v.trim().toLowerCase()))];
 
-function checkCodes(checks: Checks, values: string[] | null | undefined, name: string): void {
+function checkCodes(checks: Checks<ErrorCode>, values: string[] | null | undefined, name: string): void {
   if (values == null) return;
   if (values.length > MAX_CODES) checks.add('TOO_MANY', `At most ${MAX_CODES} items`, ['input', name]);
   for (const [i, v] of values.entries()) checks.text(v, ['input', name, String(i)], 80);
@@ -74,7 +75,7 @@ function checkCodes(checks: Checks, values: string[] | null | undefined, name: s
 async function eligibleStaff(
   em: EntityManager,
   principal: Principal,
-  checks: Checks,
+  checks: Checks<ErrorCode>,
   brand: string | null,
   ids: string[],
   field: string[],
@@ -107,7 +108,7 @@ export type TeamCreateInput = {
 };
 
 export async function teamCreate(em: EntityManager, principal: Principal, input: TeamCreateInput): Promise<Result<ITeam>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const brand = input.shared ? null : actingStorefront(principal);
   if (input.shared && !mayActOnEveryBrand(principal))
     checks.add('FORBIDDEN', 'Teams shared by every brand need the all-brands grant', ['input', 'shared']);
@@ -151,7 +152,7 @@ export async function teamUpdate(em: EntityManager, principal: Principal, input:
   const found = await findManagedTeam(em, principal, input.id, ['input', 'id']);
   if (!found.ok) return found;
   const team = found.value;
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (input.name !== undefined) checks.text(input.name ?? '', ['input', 'name'], 80);
   checkCodes(checks, input.skills, 'skills');
   checkCodes(checks, input.segments, 'segments');
@@ -184,7 +185,7 @@ export async function teamMembership(
   const found = await findManagedTeam(em, principal, input.teamId, ['input', 'teamId']);
   if (!found.ok) return found;
   const team = found.value;
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (!checks.uuid(input.staffId, ['input', 'staffId'])) return { ok: false, errors: checks.errors };
   const membership = await em.findOne(TeamMember, { team: team.id, staff: input.staffId }, { populate: ['staff'] });
   if (action === 'remove') {

@@ -1097,13 +1097,13 @@ export type AuthPayload = {
   customer?: Maybe<Customer>;
   staff?: Maybe<Staff>;
   partner?: Maybe<Partner>;
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 export type LogoutPayload = {
   __typename?: 'LogoutPayload';
   ok: Scalars['Boolean']['output'];
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 export type CustomerUpdateInput = {
@@ -1205,7 +1205,7 @@ export type NpsSurvey = {
 export type NpsSurveyPayload = {
   __typename?: 'NpsSurveyPayload';
   survey?: Maybe<NpsSurvey>;
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 export type SiteMessageSendInput = {
@@ -1234,13 +1234,13 @@ export type SiteMessagesSendPayload = {
   duplicates: Scalars['Int']['output'];
   /** Messages for accounts not ACTIVE in the storefront. */
   skipped: Scalars['Int']['output'];
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 export type SiteMessagePayload = {
   __typename?: 'SiteMessagePayload';
   siteMessage?: Maybe<SiteMessage>;
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 export type ApiKeyCreateInput = {
@@ -1273,19 +1273,19 @@ export type ApiKeyIdInput = {
 export type CustomerPayload = {
   __typename?: 'CustomerPayload';
   customer?: Maybe<Customer>;
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 export type InteractionPayload = {
   __typename?: 'InteractionPayload';
   interaction?: Maybe<Interaction>;
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 export type NpsPayload = {
   __typename?: 'NpsPayload';
   response?: Maybe<NpsResponse>;
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 export type ApiKeyPayload = {
@@ -1293,7 +1293,7 @@ export type ApiKeyPayload = {
   apiKey?: Maybe<ApiKey>;
   /** The full key: shown once, on create and rotate. */
   secret?: Maybe<Scalars['String']['output']>;
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 /** A page of the audit trail, newest first: this subgraph's records and every other subgraph's, merged by time. */
@@ -1398,7 +1398,7 @@ export type StaffCreatePayload = {
   /** The generated one-time password, shown once (null when `password` was given). */
   oneTimePassword?: Maybe<Scalars['String']['output']>;
   /** Why the member was not created; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 /** Absent fields stay as they are. */
@@ -1429,7 +1429,7 @@ export type StaffPayload = {
   /** The member; null on error. */
   staff?: Maybe<Staff>;
   /** Why the change was refused; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 /** A new access group (a named set of scopes). */
@@ -1462,7 +1462,7 @@ export type AccessGroupPayload = {
   /** The group; null on error. */
   accessGroup?: Maybe<AccessGroup>;
   /** Why the change was refused; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 /** A staff member and an access group to assign or remove. */
@@ -1499,7 +1499,7 @@ export type PartnerUserPayload = {
   /** The user; null on error. */
   partnerUser?: Maybe<PartnerUser>;
   /** Why the change was refused; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 /** The created partner user, with its one-time password when none was given. */
@@ -1510,7 +1510,7 @@ export type PartnerUserCreatePayload = {
   /** The generated one-time password, shown once (null when `password` was given). */
   oneTimePassword?: Maybe<Scalars['String']['output']>;
   /** Why the user was not created; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 /** The signed-in customer's current and new password. */
@@ -1666,7 +1666,7 @@ export type NotificationPreviewPayload = {
   /** The preview; null on error. */
   preview?: Maybe<NotificationPreview>;
   /** Why the template could not be rendered; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 /** A new template of the caller's storefront. */
@@ -1705,7 +1705,7 @@ export type NotificationTemplatePayload = {
   /** The template; null on error. */
   template?: Maybe<NotificationTemplate>;
   /** Why the change was refused; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 /** Names a sent notification to send again. */
@@ -1720,7 +1720,7 @@ export type NotificationResendPayload = {
   /** The new record of the message sent again. */
   notification?: Maybe<NotificationSent>;
   /** Why it was not resent; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 /** Other subgraphs only: notifications to send by template. */
@@ -1783,7 +1783,7 @@ export type NotificationSendPayload = {
   /** One result per message, in input order. */
   results: Array<NotificationSendResult>;
   /** Why the request was refused; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 /** The email address of the account whose password was forgotten. */
@@ -1806,7 +1806,7 @@ export type PasswordResetPayload = {
   /** The request was taken (a reset request answers true whether or not the email has an account); for the reset, the password is set. */
   ok: Scalars['Boolean']['output'];
   /** Why the step was refused; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 /** How an upload is written: CSV with a header line, or one JSON object per line. */
@@ -2021,7 +2021,7 @@ export type BulkOperationPayload = {
   /** The operation, with its counts and row-level reasons; null when the upload itself was refused. */
   bulkOperation?: Maybe<BulkOperation>;
   /** Why the change was refused; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<BulkUserError>;
 };
 
 /** Live updates. */
@@ -2245,7 +2245,7 @@ export type TeamPayload = {
   /** The team; null on error. */
   team?: Maybe<Team>;
   /** Why the change was refused; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 /** What a piece of work needs, for `teamsFor`: each criterion given must be listed by the team, or the team lists none of that sort. */
@@ -2311,7 +2311,7 @@ export type StaffInboxMarkReadPayload = {
   /** Unread messages left; null on error. */
   unreadCount?: Maybe<Scalars['Int']['output']>;
   /** Why nothing was marked; empty on success. */
-  userErrors: Array<UserError>;
+  userErrors: Array<CustomerUserError>;
 };
 
 /** A page of API keys (Relay cursor connection). */
@@ -2345,6 +2345,76 @@ export type BulkOperationRowLink = {
   reason?: Maybe<Scalars['String']['output']>;
 };
 
+/** A business error of a customer-subgraph mutation (accounts, sign-in, staff, partners, notifications, NPS). Nothing was written when a payload carries one. */
+export type CustomerUserError = UserError & {
+  __typename?: 'CustomerUserError';
+  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Stable machine-readable reason: clients branch on it, never on the message. */
+  code: CustomerErrorCode;
+};
+
+/** Why a customer-subgraph mutation refused its input. */
+export type CustomerErrorCode =
+  /** The account is suspended or closed. */
+  | 'ACCOUNT_INACTIVE'
+  /** A text is empty or only spaces. */
+  | 'BLANK'
+  /** The record changed since it was read (stale `version`), or a concurrent change won; read it again and retry. */
+  | 'CONFLICT'
+  /** The same value appears twice in the input. */
+  | 'DUPLICATE'
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** The identity provider's account is linked to another customer or staff member. */
+  | 'IDENTITY_CONFLICT'
+  /** The record is deactivated. */
+  | 'INACTIVE'
+  /** A value is malformed or not allowed here (the message says which and why). */
+  | 'INVALID'
+  /** The email and password do not match an account. */
+  | 'INVALID_CREDENTIALS'
+  /** The record is not in a state this action applies to. */
+  | 'INVALID_STATE'
+  /** The template does not parse, or uses a variable the event does not provide. */
+  | 'INVALID_TEMPLATE'
+  /** The token is unknown, expired or already used. */
+  | 'INVALID_TOKEN'
+  /** The manager chosen reports, directly or not, to this staff member. */
+  | 'MANAGER_CYCLE'
+  /** The manager chosen works for a brand this staff member does not. */
+  | 'MANAGER_OTHER_BRAND'
+  /** The template needs variables the request does not give. */
+  | 'MISSING_VARIABLES'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** This notification cannot be sent again (e.g. it carried a one-time secret). */
+  | 'NOT_RESENDABLE'
+  /** The customer has not consented to this channel. */
+  | 'NO_CONSENT'
+  /** The record belongs to another brand than the one the change is for. */
+  | 'OTHER_BRAND'
+  /** A number or date lies outside the allowed range (the message gives it). */
+  | 'OUT_OF_RANGE'
+  /** The password has expired; change it before signing in. */
+  | 'PASSWORD_EXPIRED'
+  /** A value the change needs is missing. */
+  | 'REQUIRED'
+  /** The value must be unique and another record already uses it. */
+  | 'TAKEN'
+  /** A text is longer than allowed (the message gives the limit). */
+  | 'TOO_LONG'
+  /** A list is longer than allowed, or a per-record limit is reached (the message gives the limit). */
+  | 'TOO_MANY'
+  /** The new value equals the current one. */
+  | 'UNCHANGED'
+  /** No staff member matches (unknown id, or unknown to single sign-on). */
+  | 'UNKNOWN_STAFF'
+  /** The password is too short, too common or too close to the account's details. */
+  | 'WEAK_PASSWORD';
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -2354,15 +2424,16 @@ export type Money = {
   currencyCode: Scalars['CurrencyCode']['output'];
 };
 
-/** A business error in a mutation payload. Nothing was written when a payload carries one. */
+/**
+ * A business error in a mutation payload (Shopify's `DisplayableError`). Nothing was written when a payload
+ * carries one. Each payload family has its own type implementing it, whose `code` is that family's enum
+ * (e.g. `CartUserError.code: CartErrorCode!`), so generated client types know every code.
+ */
 export type UserError = {
-  __typename?: 'UserError';
   /** Path to the input field at fault, e.g. ["input", "slug"]; null when not about one field. */
   field?: Maybe<Array<Scalars['String']['output']>>;
   /** Human-readable explanation. */
   message: Scalars['String']['output'];
-  /** Stable machine-readable code, e.g. TAKEN, INVALID, NOT_FOUND. */
-  code: Scalars['String']['output'];
 };
 
 /** Relay page information. */
@@ -2384,6 +2455,36 @@ export type Translation = {
   /** The text in that locale. */
   value: Scalars['String']['output'];
 };
+
+/** A business error of a bulk operation mutation (kit's bulk framework: upload, confirm, cancel). Nothing was written when a payload carries one. */
+export type BulkUserError = UserError & {
+  __typename?: 'BulkUserError';
+  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Stable machine-readable reason: clients branch on it, never on the message. */
+  code: BulkErrorCode;
+};
+
+/** Why a bulk operation mutation refused its input. */
+export type BulkErrorCode =
+  /** There is nothing to act on (e.g. a cart without lines, an upload without rows). */
+  | 'EMPTY'
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** The record is not in a state this action applies to. */
+  | 'INVALID_STATE'
+  /** The upload cannot be parsed (the message gives the line). */
+  | 'MALFORMED'
+  /** No row of the operation is valid, so there is nothing to apply. */
+  | 'NOTHING_TO_APPLY'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** An upload or file is larger than allowed (the message gives the limit). */
+  | 'TOO_LARGE'
+  /** The upload has more rows than an operation allows. */
+  | 'TOO_MANY_ROWS';
 
 /** What a change did to an entity. */
 export type AuditAction =
@@ -2541,6 +2642,13 @@ export type FederationReferenceTypes = {
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError:
+    | ( CustomerUserError )
+    | ( BulkUserError )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -2697,13 +2805,17 @@ export type ResolversTypes = {
   ApiKeyConnection: ResolverTypeWrapper<Omit<ApiKeyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ApiKeyEdge']>, nodes: Array<ResolversTypes['ApiKey']> }>;
   ApiKeyEdge: ResolverTypeWrapper<Omit<ApiKeyEdge, 'node'> & { node: ResolversTypes['ApiKey'] }>;
   BulkOperationRowLink: ResolverTypeWrapper<BulkOperationRowLink>;
+  CustomerUserError: ResolverTypeWrapper<CustomerUserError>;
+  CustomerErrorCode: CustomerErrorCode;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<Money>;
-  UserError: ResolverTypeWrapper<UserError>;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Translation: ResolverTypeWrapper<Translation>;
+  BulkUserError: ResolverTypeWrapper<BulkUserError>;
+  BulkErrorCode: BulkErrorCode;
   AuditAction: AuditAction;
   AuditChange: ResolverTypeWrapper<AuditChange>;
   AuditRecord: ResolverTypeWrapper<AuditRecordView>;
@@ -2851,13 +2963,15 @@ export type ResolversParentTypes = {
   ApiKeyConnection: Omit<ApiKeyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ApiKeyEdge']>, nodes: Array<ResolversParentTypes['ApiKey']> };
   ApiKeyEdge: Omit<ApiKeyEdge, 'node'> & { node: ResolversParentTypes['ApiKey'] };
   BulkOperationRowLink: BulkOperationRowLink;
+  CustomerUserError: CustomerUserError;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
   Money: Money;
-  UserError: UserError;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   PageInfo: PageInfo;
   Translation: Translation;
+  BulkUserError: BulkUserError;
   AuditChange: AuditChange;
   AuditRecord: AuditRecordView;
   String: Scalars['String']['output'];
@@ -3203,12 +3317,12 @@ export type AuthPayloadResolvers<ContextType = CustomerContext, ParentType exten
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   staff?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
   partner?: Resolver<Maybe<ResolversTypes['Partner']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type LogoutPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['LogoutPayload'] = ResolversParentTypes['LogoutPayload']> = {
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type NpsSurveyResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NpsSurvey'] = ResolversParentTypes['NpsSurvey']> = {
@@ -3223,40 +3337,40 @@ export type NpsSurveyResolvers<ContextType = CustomerContext, ParentType extends
 
 export type NpsSurveyPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NpsSurveyPayload'] = ResolversParentTypes['NpsSurveyPayload']> = {
   survey?: Resolver<Maybe<ResolversTypes['NpsSurvey']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type SiteMessagesSendPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['SiteMessagesSendPayload'] = ResolversParentTypes['SiteMessagesSendPayload']> = {
   sent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type SiteMessagePayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['SiteMessagePayload'] = ResolversParentTypes['SiteMessagePayload']> = {
   siteMessage?: Resolver<Maybe<ResolversTypes['SiteMessage']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type CustomerPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['CustomerPayload'] = ResolversParentTypes['CustomerPayload']> = {
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type InteractionPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['InteractionPayload'] = ResolversParentTypes['InteractionPayload']> = {
   interaction?: Resolver<Maybe<ResolversTypes['Interaction']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type NpsPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NpsPayload'] = ResolversParentTypes['NpsPayload']> = {
   response?: Resolver<Maybe<ResolversTypes['NpsResponse']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type ApiKeyPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['ApiKeyPayload'] = ResolversParentTypes['ApiKeyPayload']> = {
   apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type AuditRecordConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AuditRecordConnection'] = ResolversParentTypes['AuditRecordConnection']> = {
@@ -3294,28 +3408,28 @@ export type StaffEdgeResolvers<ContextType = CustomerContext, ParentType extends
 export type StaffCreatePayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffCreatePayload'] = ResolversParentTypes['StaffCreatePayload']> = {
   staff?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
   oneTimePassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type StaffPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffPayload'] = ResolversParentTypes['StaffPayload']> = {
   staff?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type AccessGroupPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AccessGroupPayload'] = ResolversParentTypes['AccessGroupPayload']> = {
   accessGroup?: Resolver<Maybe<ResolversTypes['AccessGroup']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type PartnerUserPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['PartnerUserPayload'] = ResolversParentTypes['PartnerUserPayload']> = {
   partnerUser?: Resolver<Maybe<ResolversTypes['PartnerUser']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type PartnerUserCreatePayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['PartnerUserCreatePayload'] = ResolversParentTypes['PartnerUserCreatePayload']> = {
   partnerUser?: Resolver<Maybe<ResolversTypes['PartnerUser']>, ParentType, ContextType>;
   oneTimePassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type NotificationTemplateResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationTemplate'] = ResolversParentTypes['NotificationTemplate']> = {
@@ -3364,17 +3478,17 @@ export type NotificationSentEdgeResolvers<ContextType = CustomerContext, ParentT
 
 export type NotificationPreviewPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationPreviewPayload'] = ResolversParentTypes['NotificationPreviewPayload']> = {
   preview?: Resolver<Maybe<ResolversTypes['NotificationPreview']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type NotificationTemplatePayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationTemplatePayload'] = ResolversParentTypes['NotificationTemplatePayload']> = {
   template?: Resolver<Maybe<ResolversTypes['NotificationTemplate']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type NotificationResendPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationResendPayload'] = ResolversParentTypes['NotificationResendPayload']> = {
   notification?: Resolver<Maybe<ResolversTypes['NotificationSent']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type NotificationSendResultResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationSendResult'] = ResolversParentTypes['NotificationSendResult']> = {
@@ -3386,12 +3500,12 @@ export type NotificationSendResultResolvers<ContextType = CustomerContext, Paren
 
 export type NotificationSendPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['NotificationSendPayload'] = ResolversParentTypes['NotificationSendPayload']> = {
   results?: Resolver<Array<ResolversTypes['NotificationSendResult']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type PasswordResetPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['PasswordResetPayload'] = ResolversParentTypes['PasswordResetPayload']> = {
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type BulkOperationResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkOperation'] = ResolversParentTypes['BulkOperation']> = {
@@ -3470,7 +3584,7 @@ export type BulkOperationConnectionResolvers<ContextType = CustomerContext, Pare
 
 export type BulkOperationPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkOperationPayload'] = ResolversParentTypes['BulkOperationPayload']> = {
   bulkOperation?: Resolver<Maybe<ResolversTypes['BulkOperation']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['BulkUserError']>, ParentType, ContextType>;
 };
 
 export type SubscriptionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -3533,7 +3647,7 @@ export type TeamResolvers<ContextType = CustomerContext, ParentType extends Reso
 
 export type TeamPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['TeamPayload'] = ResolversParentTypes['TeamPayload']> = {
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type StaffMessageResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffMessage'] = ResolversParentTypes['StaffMessage']> = {
@@ -3559,7 +3673,7 @@ export type StaffMessageEdgeResolvers<ContextType = CustomerContext, ParentType 
 
 export type StaffInboxMarkReadPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffInboxMarkReadPayload'] = ResolversParentTypes['StaffInboxMarkReadPayload']> = {
   unreadCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['CustomerUserError']>, ParentType, ContextType>;
 };
 
 export type ApiKeyConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['ApiKeyConnection'] = ResolversParentTypes['ApiKeyConnection']> = {
@@ -3577,6 +3691,13 @@ export type BulkOperationRowLinkResolvers<ContextType = CustomerContext, ParentT
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CustomerUserErrorResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['CustomerUserError'] = ResolversParentTypes['CustomerUserError']> = {
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['CustomerErrorCode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -3597,9 +3718,7 @@ export type MoneyResolvers<ContextType = CustomerContext, ParentType extends Res
 };
 
 export type UserErrorResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
-  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'CustomerUserError' | 'BulkUserError', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -3613,6 +3732,13 @@ export type TranslationResolvers<ContextType = CustomerContext, ParentType exten
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BulkUserErrorResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['BulkUserError'] = ResolversParentTypes['BulkUserError']> = {
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['BulkErrorCode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type AuditChangeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['AuditChange'] = ResolversParentTypes['AuditChange']> = {
@@ -3722,6 +3848,7 @@ export type Resolvers<ContextType = CustomerContext> = {
   ApiKeyConnection?: ApiKeyConnectionResolvers<ContextType>;
   ApiKeyEdge?: ApiKeyEdgeResolvers<ContextType>;
   BulkOperationRowLink?: BulkOperationRowLinkResolvers<ContextType>;
+  CustomerUserError?: CustomerUserErrorResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -3729,6 +3856,7 @@ export type Resolvers<ContextType = CustomerContext> = {
   UserError?: UserErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Translation?: TranslationResolvers<ContextType>;
+  BulkUserError?: BulkUserErrorResolvers<ContextType>;
   AuditChange?: AuditChangeResolvers<ContextType>;
   AuditRecord?: AuditRecordResolvers<ContextType>;
 };

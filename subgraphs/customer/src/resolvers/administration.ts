@@ -1,5 +1,6 @@
-import { ALL_BRANDS, apiError, parsePage, payload, type Result, toConnection } from '@dcrm/kit';
+import { ALL_BRANDS, apiError, parsePage, payload, toConnection } from '@dcrm/kit';
 import { accessGroupCreate, accessGroupUpdate, listAccessGroups } from '../domain/access-groups.js';
+import type { Result } from '../domain/customer.errors.js';
 import { visibleStaff } from '../domain/scope.js';
 import {
   accessGroupMembership,

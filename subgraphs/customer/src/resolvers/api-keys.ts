@@ -1,4 +1,3 @@
-import type { Result } from '@dcrm/kit';
 import {
   apiKeyCostBudgetSet,
   apiKeyCreate,
@@ -9,6 +8,7 @@ import {
   listApiKeys,
   verifyApiKey,
 } from '../domain/api-keys.js';
+import type { Result } from '../domain/customer.errors.js';
 import type { IApiKey } from '../entities/index.js';
 import type { CustomerResolvers } from './context.js';
 

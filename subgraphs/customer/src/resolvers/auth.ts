@@ -1,4 +1,4 @@
-import type { Result, UserError } from '@dcrm/kit';
+import type { Result, UserError } from '../domain/customer.errors.js';
 import { accountPasswordChange, login } from '../domain/login.js';
 import { customerRegister } from '../domain/register.js';
 import { renewTokens, revokeSession, type Tokens } from '../domain/sessions.js';

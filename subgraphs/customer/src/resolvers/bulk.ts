@@ -1,9 +1,10 @@
 import { actingStorefront, isUuid, parsePage, payload, toConnection } from '@dcrm/kit';
 import { bulkOperationCancel, bulkOperationConfirm, bulkOperationCreate } from '../domain/bulk/operations.js';
 import { type BulkOperationView, findOperation, listOperations, listRows } from '../domain/bulk/store.js';
+import type { BulkResult } from '../domain/customer.errors.js';
 import type { CustomerResolvers } from './context.js';
 
-const toPayload = (result: Parameters<typeof payload<'bulkOperation', BulkOperationView>>[1]) => payload('bulkOperation', result);
+const toPayload = (result: BulkResult<BulkOperationView>) => payload('bulkOperation', result);
 const ms = (from: Date | null, to: Date | null) => (from ? (to ?? new Date()).getTime() - from.getTime() : null);
 
 export const bulkResolvers: CustomerResolvers = {

@@ -1,4 +1,5 @@
-import { payload, type Result } from '@dcrm/kit';
+import { payload } from '@dcrm/kit';
+import type { Result } from '../domain/customer.errors.js';
 import { notificationResend, notificationsSentPage } from '../domain/notifications/history.js';
 import { passwordReset, passwordResetRequest } from '../domain/notifications/password-reset.js';
 import { sendNotifications } from '../domain/notifications/send.js';

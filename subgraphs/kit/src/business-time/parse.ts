@@ -1,6 +1,11 @@
 import { DateTime, IANAZone } from 'luxon';
 import { ok, type Result } from '../errors.js';
 import { Checks } from '../validate.js';
+
+/** The codes calendar validation reports. */
+export type CalendarErrorCode = 'DUPLICATE' | 'INVALID' | 'OVERLAP' | 'REQUIRED' | 'TOO_LONG';
+type CalendarChecks = Checks<CalendarErrorCode>;
+
 import { type BusinessCalendar, type Holiday, minutesOf, type OpeningHours, WEEKDAYS, type Weekday } from './calendar.js';
 
 const HHMM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
@@ -22,14 +27,14 @@ export function canonicalTimeZone(zone: unknown): string | null {
   return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
 }
 
-function time(c: Checks, value: unknown, field: string[], allowMidnightEnd: boolean): string | null {
+function time(c: CalendarChecks, value: unknown, field: string[], allowMidnightEnd: boolean): string | null {
   if (typeof value === 'string' && (HHMM.test(value) || (allowMidnightEnd && value === '24:00'))) return value;
   c.add('INVALID', `Use a time "HH:MM" from 00:00 to ${allowMidnightEnd ? '24:00' : '23:59'}`, field);
   return null;
 }
 
 /** from < to, or an error on `to`. */
-function range(c: Checks, raw: Raw, field: string[]): { from: string; to: string } | null {
+function range(c: CalendarChecks, raw: Raw, field: string[]): { from: string; to: string } | null {
   const from = time(c, raw.from, [...field, 'from'], false);
   const to = time(c, raw.to, [...field, 'to'], true);
   if (from == null || to == null) return null;
@@ -41,7 +46,7 @@ function range(c: Checks, raw: Raw, field: string[]): { from: string; to: string
 type Span = { from: string; to: string; field: string[] };
 
 /** Reports the later of any two overlapping spans in a group (touching ones are fine). */
-function noOverlaps(c: Checks, spans: Span[], what: string): void {
+function noOverlaps(c: CalendarChecks, spans: Span[], what: string): void {
   const sorted = [...spans].sort((a, b) => minutesOf(a.from) - minutesOf(b.from));
   for (const [i, span] of sorted.entries()) {
     const prev = sorted[i - 1];
@@ -50,7 +55,7 @@ function noOverlaps(c: Checks, spans: Span[], what: string): void {
   }
 }
 
-function weekly(c: Checks, raw: unknown, path: string[]): OpeningHours[] {
+function weekly(c: CalendarChecks, raw: unknown, path: string[]): OpeningHours[] {
   const items = list(raw);
   if (items == null || items.length > MAX_RANGES) {
     c.add('INVALID', `Use a list of at most ${MAX_RANGES} opening hours`, path);
@@ -79,7 +84,7 @@ function weekly(c: Checks, raw: unknown, path: string[]): OpeningHours[] {
     .sort((a, b) => WEEKDAYS.indexOf(a.day) - WEEKDAYS.indexOf(b.day) || minutesOf(a.from) - minutesOf(b.from));
 }
 
-function holidays(c: Checks, raw: unknown, path: string[]): Holiday[] {
+function holidays(c: CalendarChecks, raw: unknown, path: string[]): Holiday[] {
   const items = list(raw);
   if (items == null || items.length > MAX_HOLIDAYS) {
     c.add('INVALID', `Use a list of at most ${MAX_HOLIDAYS} holidays`, path);
@@ -112,8 +117,8 @@ function holidays(c: Checks, raw: unknown, path: string[]): Holiday[] {
  * Checks calendar data from GraphQL input or a JSON column and returns it normalised (canonical zone,
  * sorted hours and holidays) or every problem at once, with fields under `path`.
  */
-export function parseBusinessCalendar(input: unknown, path: string[] = []): Result<BusinessCalendar> {
-  const c = new Checks();
+export function parseBusinessCalendar(input: unknown, path: string[] = []): Result<BusinessCalendar, CalendarErrorCode> {
+  const c = new Checks<CalendarErrorCode>();
   if (!isRecord(input)) {
     c.add('INVALID', 'Use { timeZone, alwaysOpen?, weekly, holidays? }', path);
     return { ok: false, errors: c.errors };

@@ -8,13 +8,14 @@ import {
   ok,
   type Principal,
   placeSaleOrder,
-  type Result,
+  relaySaleRefusal,
   type SaleOrderRequest,
 } from '@dcrm/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOpportunity, Opportunity, OpportunityLine } from '../entities/index.js';
 import { SCOPES, salesScope } from './access.js';
+import type { Result } from './opportunity.errors.js';
 import type { OpportunityServices } from './services.js';
 
 /** An opportunity the caller may change (staff with `opportunity:write` in its brand and segment, its partner), or null. */
@@ -73,7 +74,7 @@ async function askCart(services: OpportunityServices, opportunity: IOpportunity,
     const [problem] = answer.refused;
     if (problem?.code === 'IDEMPOTENCY_KEY_REUSED')
       return fail('CONFLICT', 'The opportunity was ordered with other lines meanwhile; reload it', ['id']);
-    return { ok: false, errors: answer.refused.map((e) => ({ ...e, field: ['id'] })) };
+    return { ok: false, errors: answer.refused.map((e) => relaySaleRefusal(e, ['id'])) };
   } catch (error) {
     if (!isServiceUnavailable(error)) loggerFor('opportunity').error({ err: error }, 'cart call failed');
     return fail('SERVICE_UNAVAILABLE', 'The cart service cannot be reached right now; nothing was ordered, try again shortly', ['id']);

@@ -1,5 +1,6 @@
-import { type ContactKeys, contactIndex, contactKeys, type DuplicateMatch, isMobile, type UserError } from '@dcrm/kit';
+import { type ContactKeys, contactIndex, contactKeys, type DuplicateMatch, isMobile } from '@dcrm/kit';
 import type { ILead } from '../entities/index.js';
+import type { UserError } from './opportunity.errors.js';
 
 /**
  * Duplicate detection for leads with kit contact-match.ts: a lead's normalised keys (name, E.164

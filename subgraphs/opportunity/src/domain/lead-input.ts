@@ -1,5 +1,6 @@
 import { type Checks, isEmail, isUuid, normaliseEmail } from '@dcrm/kit';
 import type { LeadAddress, LeadRating } from '../entities/index.js';
+import type { ErrorCode } from './opportunity.errors.js';
 
 /** What capture, create and update share: a lead's own fields as a client sends them (absent: unchanged, null: cleared). */
 export type LeadFieldsInput = {
@@ -53,7 +54,7 @@ const trimmed = (value: string | null | undefined): string | null | undefined =>
   value === undefined ? undefined : value === null ? null : value.trim() || null;
 
 /** Checks and normalises the fields present in `input`; problems go to `checks` under `input.<field>`. */
-export function leadFields(input: LeadFieldsInput, checks: Checks): LeadFields {
+export function leadFields(input: LeadFieldsInput, checks: Checks<ErrorCode>): LeadFields {
   const f = (...path: string[]) => ['input', ...path];
   const out: LeadFields = {};
   for (const [key, max] of [
@@ -105,7 +106,7 @@ export function leadFields(input: LeadFieldsInput, checks: Checks): LeadFields {
   return out;
 }
 
-function address(input: LeadAddress, checks: Checks): LeadAddress {
+function address(input: LeadAddress, checks: Checks<ErrorCode>): LeadAddress {
   const out: LeadAddress = {};
   for (const key of ['line1', 'line2', 'city', 'region', 'postcode'] as const) {
     const value = trimmed(input[key]);
@@ -119,6 +120,6 @@ function address(input: LeadAddress, checks: Checks): LeadAddress {
 }
 
 /** A lead must be reachable: an email or a mobile, once the input is applied to what it had. */
-export function checkReachable(checks: Checks, lead: { email?: string | null; mobile?: string | null }): void {
+export function checkReachable(checks: Checks<ErrorCode>, lead: { email?: string | null; mobile?: string | null }): void {
   if (!lead.email && !lead.mobile) checks.add('REQUIRED', 'Give an email or a mobile number', ['input', 'email']);
 }

@@ -3,6 +3,7 @@ import { visibleProducts } from '../clients/catalog.js';
 import { type Account, accountByIdentity } from '../clients/customer.js';
 import { campaignOf } from '../clients/promotion.js';
 import { MAX_PRODUCTS } from './lead-input.js';
+import type { ErrorCode } from './opportunity.errors.js';
 import type { OpportunityServices } from './services.js';
 
 /**
@@ -14,7 +15,7 @@ export async function checkReferences(
   principal: Principal,
   storefrontId: string,
   refs: { productIds?: string[]; campaignId?: string | null },
-  checks: Checks,
+  checks: Checks<ErrorCode>,
 ): Promise<void> {
   // Only well-formed ids are asked about (the others are already reported).
   const ids = refs.productIds ?? [];

@@ -1,7 +1,8 @@
-import { fail, hasScope, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { fail, hasScope, isUuid, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type ILead, Lead, type LeadMergeEntry } from '../entities/index.js';
 import { SCOPES, salesScope } from './access.js';
+import type { Result } from './opportunity.errors.js';
 
 /**
  * `leadMerge`: staff with `opportunity:write` fold duplicates into one survivor, all within their

@@ -1,8 +1,9 @@
-import { fail, hasScope, mayActOn, ok, type Principal, type Result, type Rule, type RuleInput, validateRules } from '@dcrm/kit';
+import { fail, hasScope, mayActOn, ok, type Principal, type Rule, type RuleInput, validateRules } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type ILead, Lead, LeadScoringRuleSet } from '../entities/index.js';
 import { SCOPES } from './access.js';
 import { LEAD_FACT_FIELDS, scoreLead } from './lead-scoring.js';
+import type { Result } from './opportunity.errors.js';
 
 /**
  * A storefront's lead-scoring rules: read by staff with `opportunity:read`, replaced as a whole by staff

@@ -1,4 +1,4 @@
-import { Checks, fail, forbidden, hasScope, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, fail, forbidden, hasScope, isUuid, ok, type Principal } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type ILead, Lead, type LeadStatus } from '../entities/index.js';
@@ -6,6 +6,7 @@ import { SCOPES, salesScope } from './access.js';
 import { checkReachable, type LeadFieldsInput, leadFields } from './lead-input.js';
 import { checkReferences, matchAccount } from './lead-links.js';
 import { staffSegment } from './lead-write.js';
+import type { ErrorCode, Result } from './opportunity.errors.js';
 import type { OpportunityServices } from './services.js';
 
 export type LeadUpdateInput = LeadFieldsInput & {
@@ -48,7 +49,7 @@ export async function leadUpdate(
 ): Promise<Result<ILead>> {
   const lead = await writableLead(em, principal, input.id);
   if (!lead) return fail('NOT_FOUND', 'No such lead', ['input', 'id']);
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const { id: _id, version, status, rejectionReason, ...rest } = input;
   const fields = leadFields(rest, checks);
   checkReachable(checks, { email: lead.email, mobile: lead.mobile, ...fields });

@@ -9,7 +9,6 @@ import {
   ok,
   type Principal,
   publishCommitted,
-  type Result,
   segmentsOf,
 } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -20,6 +19,7 @@ import { admitCapture } from './capture-limits.js';
 import { recordCaptured } from './lead-events.js';
 import { checkReachable, type LeadFields, type LeadFieldsInput, leadFields } from './lead-input.js';
 import { checkReferences, matchAccount } from './lead-links.js';
+import type { ErrorCode, Result } from './opportunity.errors.js';
 import type { OpportunityServices } from './services.js';
 
 type ConsentInput = { contact: boolean; marketing?: boolean | null; text?: string | null };
@@ -93,7 +93,7 @@ export async function leadCapture(
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) throw forbidden('A storefront key is required');
   if (principal.kind === 'anonymous') await admitCapture(services.captureLimits, principal, storefrontId);
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const fields = leadFields({ ...input, rating: undefined, category: undefined, ownerStaffId: undefined }, checks);
   checkReachable(checks, fields);
   const customer = principal.kind === 'customer';
@@ -148,7 +148,7 @@ export async function leadCreate(
   const storefrontId = actingStorefront(principal);
   if (principal.kind === 'staff' && !hasScope(principal, SCOPES.write)) throw forbidden(`Missing scope ${SCOPES.write}`);
   if (!storefrontId || (principal.kind === 'partner' && !principal.partnerId)) throw forbidden();
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const fields = leadFields(input, checks);
   checkReachable(checks, fields);
   if (fields.ownerStaffId && principal.kind !== 'staff') checks.add('FORBIDDEN', 'Only staff assign owners', ['input', 'ownerStaffId']);

@@ -666,7 +666,7 @@ export type LeadCapturePayload = {
   /** The lead's id, as a reference for the prospect; null when nothing was captured. */
   reference?: Maybe<Scalars['ID']['output']>;
   /** Problems with the input; nothing was captured when there are any. */
-  userErrors: Array<UserError>;
+  userErrors: Array<OpportunityUserError>;
 };
 
 /** A lead captured by staff (PORTAL, EMAIL, IVR…) or a partner (always PARTNER, its own). */
@@ -755,7 +755,7 @@ export type LeadPayload = {
   /** The lead as written; null when nothing was. */
   lead?: Maybe<Lead>;
   /** Problems; nothing was written when there are any. */
-  userErrors: Array<UserError>;
+  userErrors: Array<OpportunityUserError>;
   /** Leads the caller may see that look like the same person, best first (the best one is the lead's `duplicateOf` when it was new). */
   duplicates: Array<LeadDuplicate>;
 };
@@ -1118,7 +1118,7 @@ export type LeadScoringRulesPayload = {
   /** Leads of the storefront scored again under the new rules. */
   rescored?: Maybe<Scalars['Int']['output']>;
   /** Problems, each at its input path; nothing was changed when there are any. */
-  userErrors: Array<UserError>;
+  userErrors: Array<OpportunityUserError>;
 };
 
 /** Duplicates folded into one lead. */
@@ -1135,7 +1135,7 @@ export type LeadMergePayload = {
   /** The survivor; null when nothing was merged. */
   lead?: Maybe<Lead>;
   /** Problems; nothing was changed when there are any. */
-  userErrors: Array<UserError>;
+  userErrors: Array<OpportunityUserError>;
 };
 
 /** TMF699 SalesOpportunity status (SalesOpportunityStateType), as a stage maps onto it. */
@@ -1539,7 +1539,7 @@ export type OpportunityPayload = {
   /** The opportunity (null when userErrors). */
   opportunity?: Maybe<Opportunity>;
   /** What was wrong; nothing was written when any. */
-  userErrors: Array<UserError>;
+  userErrors: Array<OpportunityUserError>;
 };
 
 /** A new managed reason. */
@@ -1574,7 +1574,7 @@ export type OpportunityReasonPayload = {
   /** The reason (null when userErrors). */
   reason?: Maybe<OpportunityReason>;
   /** What was wrong. */
-  userErrors: Array<UserError>;
+  userErrors: Array<OpportunityUserError>;
 };
 
 /** A custom field definition; an existing key of the entity is updated. */
@@ -1601,7 +1601,7 @@ export type CustomFieldDefinitionPayload = {
   /** The definition (null when userErrors). */
   definition?: Maybe<CustomFieldDefinition>;
   /** What was wrong. */
-  userErrors: Array<UserError>;
+  userErrors: Array<OpportunityUserError>;
 };
 
 /** Qualifying a lead into an opportunity. */
@@ -1630,7 +1630,7 @@ export type LeadQualifyPayload = {
   /** Its opportunity (the same one when qualified twice). */
   opportunity?: Maybe<Opportunity>;
   /** What was wrong. */
-  userErrors: Array<UserError>;
+  userErrors: Array<OpportunityUserError>;
 };
 
 /** How rejection analysis groups its counts. */
@@ -1851,7 +1851,7 @@ export type OpportunityTaskPayload = {
   /** The task (null when userErrors). */
   task?: Maybe<OpportunityTask>;
   /** What was wrong; nothing was written when any. */
-  userErrors: Array<UserError>;
+  userErrors: Array<OpportunityUserError>;
 };
 
 /** A note to add. */
@@ -1870,7 +1870,7 @@ export type OpportunityNotePayload = {
   /** The note (null when userErrors). */
   note?: Maybe<OpportunityNote>;
   /** What was wrong. */
-  userErrors: Array<UserError>;
+  userErrors: Array<OpportunityUserError>;
 };
 
 /** Who to share an opportunity with (or stop sharing with). */
@@ -1995,7 +1995,7 @@ export type RoutingRuleSetPayload = {
   /** The rules (null when userErrors). */
   ruleSet?: Maybe<RoutingRuleSet>;
   /** What was wrong. */
-  userErrors: Array<UserError>;
+  userErrors: Array<OpportunityUserError>;
 };
 
 /** An order (owned by cart); the opportunity subgraph adds the opportunity it was converted from. */
@@ -2011,6 +2011,106 @@ export type Order = {
   opportunity?: Maybe<Opportunity>;
 };
 
+/** A business error of an opportunity-subgraph mutation (leads, opportunities, tasks, notes, pipeline settings). Nothing was written when a payload carries one. */
+export type OpportunityUserError = UserError & {
+  __typename?: 'OpportunityUserError';
+  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Stable machine-readable reason: clients branch on it, never on the message. */
+  code: OpportunityErrorCode;
+};
+
+/** Why an opportunity-subgraph mutation refused its input. */
+export type OpportunityErrorCode =
+  /** The lead was already merged into another. */
+  | 'ALREADY_MERGED'
+  /** A text is empty or only spaces. */
+  | 'BLANK'
+  /** The record is closed (won, lost or cancelled) and can no longer change. */
+  | 'CLOSED'
+  /** The record changed since it was read (stale `version`), or a concurrent change won; read it again and retry. */
+  | 'CONFLICT'
+  /** The contact has not consented to be contacted this way. */
+  | 'CONSENT_REQUIRED'
+  /** The lead was already converted. */
+  | 'CONVERTED'
+  /** The amounts are in different currencies. */
+  | 'CURRENCY_MISMATCH'
+  /** An approval decision must be given first. */
+  | 'DECISION_REQUIRED'
+  /** The same value appears twice in the input. */
+  | 'DUPLICATE'
+  /** There is nothing to act on (e.g. a cart without lines, an upload without rows). */
+  | 'EMPTY'
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** The stage needs every approval granted first. */
+  | 'GUARD_APPROVALS'
+  /** The stage needs the opportunity's required custom fields filled first. */
+  | 'GUARD_CUSTOM_FIELDS'
+  /** The stage needs at least one product line first. */
+  | 'GUARD_HAS_LINES'
+  /** The stage's guard is not one this version knows. */
+  | 'GUARD_UNKNOWN'
+  /** The items cannot be combined (e.g. an add-on that does not fit its plan). */
+  | 'INCOMPATIBLE'
+  /** A value is malformed or not allowed here (the message says which and why). */
+  | 'INVALID'
+  /** The win or loss reason is unknown, inactive or not for this outcome. */
+  | 'INVALID_REASON'
+  /** The stage is not part of the pipeline, or cannot be moved to from here. */
+  | 'INVALID_STAGE'
+  /** The record is not in a state this action applies to. */
+  | 'INVALID_STATE'
+  /** The record's status does not allow this action. */
+  | 'INVALID_STATUS'
+  /** The record is in a state that does not allow this change (e.g. archiving an archived record). */
+  | 'INVALID_TRANSITION'
+  /** The task is not an approval task. */
+  | 'NOT_AN_APPROVAL'
+  /** The staff member is not a member of the team. */
+  | 'NOT_A_MEMBER'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** The record has no price yet. */
+  | 'NOT_PRICED'
+  /** The opportunity must be won first. */
+  | 'NOT_WON'
+  /** No staff member could be found to assign the record to. */
+  | 'NO_ASSIGNEE'
+  /** The record is not linked to a customer account yet. */
+  | 'NO_CUSTOMER'
+  /** A number or date lies outside the allowed range (the message gives it). */
+  | 'OUT_OF_RANGE'
+  /** The cart refused to place the order for a reason it did not name more precisely; nothing was ordered. */
+  | 'REFUSED'
+  /** A value the change needs is missing. */
+  | 'REQUIRED'
+  /** A service this change depends on did not answer; nothing was written, try again shortly. */
+  | 'SERVICE_UNAVAILABLE'
+  /** The staff member chosen is deactivated. */
+  | 'STAFF_INACTIVE'
+  /** The staff member chosen does not work in the record's market segment. */
+  | 'STAFF_NOT_IN_SEGMENT'
+  /** The value must be unique and another record already uses it. */
+  | 'TAKEN'
+  /** A text is longer than allowed (the message gives the limit). */
+  | 'TOO_LONG'
+  /** A list is longer than allowed, or a per-record limit is reached (the message gives the limit). */
+  | 'TOO_MANY'
+  /** The product is not sold in this storefront, or not to this customer. */
+  | 'UNAVAILABLE'
+  /** A field name the rule or record uses is not defined. */
+  | 'UNKNOWN_FIELD'
+  /** A rule condition uses an operator that does not exist. */
+  | 'UNKNOWN_OPERATOR'
+  /** No staff member matches (unknown id, or unknown to single sign-on). */
+  | 'UNKNOWN_STAFF'
+  /** A rule condition's value does not suit its field's type or its operator. */
+  | 'WRONG_TYPE';
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -2020,15 +2120,16 @@ export type Money = {
   currencyCode: Scalars['CurrencyCode']['output'];
 };
 
-/** A business error in a mutation payload. Nothing was written when a payload carries one. */
+/**
+ * A business error in a mutation payload (Shopify's `DisplayableError`). Nothing was written when a payload
+ * carries one. Each payload family has its own type implementing it, whose `code` is that family's enum
+ * (e.g. `CartUserError.code: CartErrorCode!`), so generated client types know every code.
+ */
 export type UserError = {
-  __typename?: 'UserError';
   /** Path to the input field at fault, e.g. ["input", "slug"]; null when not about one field. */
   field?: Maybe<Array<Scalars['String']['output']>>;
   /** Human-readable explanation. */
   message: Scalars['String']['output'];
-  /** Stable machine-readable code, e.g. TAKEN, INVALID, NOT_FOUND. */
-  code: Scalars['String']['output'];
 };
 
 /** Relay page information. */
@@ -2050,6 +2151,36 @@ export type Translation = {
   /** The text in that locale. */
   value: Scalars['String']['output'];
 };
+
+/** A business error of a bulk operation mutation (kit's bulk framework: upload, confirm, cancel). Nothing was written when a payload carries one. */
+export type BulkUserError = UserError & {
+  __typename?: 'BulkUserError';
+  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Stable machine-readable reason: clients branch on it, never on the message. */
+  code: BulkErrorCode;
+};
+
+/** Why a bulk operation mutation refused its input. */
+export type BulkErrorCode =
+  /** There is nothing to act on (e.g. a cart without lines, an upload without rows). */
+  | 'EMPTY'
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** The record is not in a state this action applies to. */
+  | 'INVALID_STATE'
+  /** The upload cannot be parsed (the message gives the line). */
+  | 'MALFORMED'
+  /** No row of the operation is valid, so there is nothing to apply. */
+  | 'NOTHING_TO_APPLY'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** An upload or file is larger than allowed (the message gives the limit). */
+  | 'TOO_LARGE'
+  /** The upload has more rows than an operation allows. */
+  | 'TOO_MANY_ROWS';
 
 /** What a change did to an entity. */
 export type AuditAction =
@@ -2305,6 +2436,13 @@ export type FederationReferenceTypes = {
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError:
+    | ( OpportunityUserError )
+    | ( BulkUserError )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -2420,13 +2558,17 @@ export type ResolversTypes = {
   RoutingRulesSetInput: RoutingRulesSetInput;
   RoutingRuleSetPayload: ResolverTypeWrapper<Omit<RoutingRuleSetPayload, 'ruleSet'> & { ruleSet?: Maybe<ResolversTypes['RoutingRuleSet']> }>;
   Order: ResolverTypeWrapper<EntityRef>;
+  OpportunityUserError: ResolverTypeWrapper<OpportunityUserError>;
+  OpportunityErrorCode: OpportunityErrorCode;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<Money>;
-  UserError: ResolverTypeWrapper<UserError>;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Translation: ResolverTypeWrapper<Translation>;
+  BulkUserError: ResolverTypeWrapper<BulkUserError>;
+  BulkErrorCode: BulkErrorCode;
   AuditAction: AuditAction;
   AuditChange: ResolverTypeWrapper<AuditChange>;
   AuditRecord: ResolverTypeWrapper<AuditRecord>;
@@ -2533,13 +2675,15 @@ export type ResolversParentTypes = {
   RoutingRulesSetInput: RoutingRulesSetInput;
   RoutingRuleSetPayload: Omit<RoutingRuleSetPayload, 'ruleSet'> & { ruleSet?: Maybe<ResolversParentTypes['RoutingRuleSet']> };
   Order: EntityRef;
+  OpportunityUserError: OpportunityUserError;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
   Money: Money;
-  UserError: UserError;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   PageInfo: PageInfo;
   Translation: Translation;
+  BulkUserError: BulkUserError;
   AuditChange: AuditChange;
   AuditRecord: AuditRecord;
   BulkValidateInput: BulkValidateInput;
@@ -2768,12 +2912,12 @@ export type LeadConsentResolvers<ContextType = OpportunityContext, ParentType ex
 
 export type LeadCapturePayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadCapturePayload'] = ResolversParentTypes['LeadCapturePayload']> = {
   reference?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['OpportunityUserError']>, ParentType, ContextType>;
 };
 
 export type LeadPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadPayload'] = ResolversParentTypes['LeadPayload']> = {
   lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['OpportunityUserError']>, ParentType, ContextType>;
   duplicates?: Resolver<Array<ResolversTypes['LeadDuplicate']>, ParentType, ContextType>;
 };
 
@@ -2859,12 +3003,12 @@ export type LeadScoringRuleSetResolvers<ContextType = OpportunityContext, Parent
 export type LeadScoringRulesPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadScoringRulesPayload'] = ResolversParentTypes['LeadScoringRulesPayload']> = {
   ruleSet?: Resolver<Maybe<ResolversTypes['LeadScoringRuleSet']>, ParentType, ContextType>;
   rescored?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['OpportunityUserError']>, ParentType, ContextType>;
 };
 
 export type LeadMergePayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadMergePayload'] = ResolversParentTypes['LeadMergePayload']> = {
   lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['OpportunityUserError']>, ParentType, ContextType>;
 };
 
 export type PipelineStageResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['PipelineStage'] = ResolversParentTypes['PipelineStage']> = {
@@ -2969,23 +3113,23 @@ export type CustomFieldValueResolvers<ContextType = OpportunityContext, ParentTy
 
 export type OpportunityPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityPayload'] = ResolversParentTypes['OpportunityPayload']> = {
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['OpportunityUserError']>, ParentType, ContextType>;
 };
 
 export type OpportunityReasonPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityReasonPayload'] = ResolversParentTypes['OpportunityReasonPayload']> = {
   reason?: Resolver<Maybe<ResolversTypes['OpportunityReason']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['OpportunityUserError']>, ParentType, ContextType>;
 };
 
 export type CustomFieldDefinitionPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['CustomFieldDefinitionPayload'] = ResolversParentTypes['CustomFieldDefinitionPayload']> = {
   definition?: Resolver<Maybe<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['OpportunityUserError']>, ParentType, ContextType>;
 };
 
 export type LeadQualifyPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadQualifyPayload'] = ResolversParentTypes['LeadQualifyPayload']> = {
   lead?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['OpportunityUserError']>, ParentType, ContextType>;
 };
 
 export type RejectionAnalysisRowResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['RejectionAnalysisRow'] = ResolversParentTypes['RejectionAnalysisRow']> = {
@@ -3032,12 +3176,12 @@ export type OpportunityShareResolvers<ContextType = OpportunityContext, ParentTy
 
 export type OpportunityTaskPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityTaskPayload'] = ResolversParentTypes['OpportunityTaskPayload']> = {
   task?: Resolver<Maybe<ResolversTypes['OpportunityTask']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['OpportunityUserError']>, ParentType, ContextType>;
 };
 
 export type OpportunityNotePayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityNotePayload'] = ResolversParentTypes['OpportunityNotePayload']> = {
   note?: Resolver<Maybe<ResolversTypes['OpportunityNote']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['OpportunityUserError']>, ParentType, ContextType>;
 };
 
 export type RoutingConditionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['RoutingCondition'] = ResolversParentTypes['RoutingCondition']> = {
@@ -3065,13 +3209,20 @@ export type RoutingRuleSetResolvers<ContextType = OpportunityContext, ParentType
 
 export type RoutingRuleSetPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['RoutingRuleSetPayload'] = ResolversParentTypes['RoutingRuleSetPayload']> = {
   ruleSet?: Resolver<Maybe<ResolversTypes['RoutingRuleSet']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['OpportunityUserError']>, ParentType, ContextType>;
 };
 
 export type OrderResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
+};
+
+export type OpportunityUserErrorResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityUserError'] = ResolversParentTypes['OpportunityUserError']> = {
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['OpportunityErrorCode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -3092,9 +3243,7 @@ export type MoneyResolvers<ContextType = OpportunityContext, ParentType extends 
 };
 
 export type UserErrorResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
-  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'OpportunityUserError' | 'BulkUserError', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -3108,6 +3257,13 @@ export type TranslationResolvers<ContextType = OpportunityContext, ParentType ex
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BulkUserErrorResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['BulkUserError'] = ResolversParentTypes['BulkUserError']> = {
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['BulkErrorCode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type AuditChangeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['AuditChange'] = ResolversParentTypes['AuditChange']> = {
@@ -3220,6 +3376,7 @@ export type Resolvers<ContextType = OpportunityContext> = {
   RoutingRuleSet?: RoutingRuleSetResolvers<ContextType>;
   RoutingRuleSetPayload?: RoutingRuleSetPayloadResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
+  OpportunityUserError?: OpportunityUserErrorResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -3227,6 +3384,7 @@ export type Resolvers<ContextType = OpportunityContext> = {
   UserError?: UserErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Translation?: TranslationResolvers<ContextType>;
+  BulkUserError?: BulkUserErrorResolvers<ContextType>;
   AuditChange?: AuditChangeResolvers<ContextType>;
   AuditRecord?: AuditRecordResolvers<ContextType>;
   BulkRowCheck?: BulkRowCheckResolvers<ContextType>;

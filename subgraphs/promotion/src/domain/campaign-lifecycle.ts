@@ -1,7 +1,8 @@
-import { actingStorefront, Checks, fail, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, isUuid, ok, type Principal } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Campaign, type CampaignStatus, type ICampaign } from '../entities/index.js';
+import type { ErrorCode, Result } from './promotion.errors.js';
 import type { PromotionServices } from './services.js';
 
 /** The campaign lifecycle as data: which status may follow which. COMPLETED and CANCELLED are final. */
@@ -40,7 +41,7 @@ async function guarded(
   principal: Principal,
   input: TransitionInput,
   to: CampaignStatus,
-  checks: Checks,
+  checks: Checks<ErrorCode>,
 ): Promise<ICampaign | null> {
   const storefrontId = actingStorefront(principal);
   const campaign = storefrontId && isUuid(input.id) ? await tx.findOne(Campaign, { id: input.id, storefrontId }) : null;
@@ -75,7 +76,7 @@ export async function campaignSchedule(
   input: TransitionInput,
 ): Promise<Result<ICampaign>> {
   return em.transactional(async (tx) => {
-    const checks = new Checks();
+    const checks = new Checks<ErrorCode>();
     const campaign = await guarded(tx, principal, input, 'SCHEDULED', checks);
     const now = services.clock.now();
     if (campaign && campaign.endsAt.getTime() <= now.getTime())
@@ -99,7 +100,7 @@ export async function campaignCancel(
   input: TransitionInput,
 ): Promise<Result<ICampaign>> {
   return em.transactional(async (tx) => {
-    const checks = new Checks();
+    const checks = new Checks<ErrorCode>();
     if (input.reason == null) checks.add('REQUIRED', 'Say why the campaign is cancelled', f('reason'));
     else checks.text(input.reason, f('reason'), 500);
     const campaign = await guarded(tx, principal, input, 'CANCELLED', checks);

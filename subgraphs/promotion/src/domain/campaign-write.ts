@@ -1,7 +1,8 @@
-import { actingStorefront, Checks, fail, isUuid, ok, type Peers, type Principal, type Result, segmentsOf } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, isUuid, ok, type Peers, type Principal, segmentsOf } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AudienceRules, Campaign, type Channel, type ICampaign, type OfferTemplate, PromotionRow } from '../entities/index.js';
+import type { ErrorCode, Result } from './promotion.errors.js';
 import { checkProducts } from './references.js';
 import { checkTemplate } from './template-checks.js';
 
@@ -37,7 +38,7 @@ const f = (...path: (string | number)[]) => ['input', ...path.map(String)];
 
 /** Trimmed, de-duplicated short strings; `allowed` limits them to a fixed set, `upper` normalises case. */
 function values(
-  checks: Checks,
+  checks: Checks<ErrorCode>,
   list: string[] | null | undefined,
   field: string[],
   opts: { max?: number; allowed?: string[]; upper?: boolean } = {},
@@ -51,7 +52,7 @@ function values(
   return [...new Set(items)];
 }
 
-function audience(checks: Checks, input: AudienceInput, principal: Principal): AudienceRules {
+function audience(checks: Checks<ErrorCode>, input: AudienceInput, principal: Principal): AudienceRules {
   const at = (key: string) => f('audience', key);
   const rules: AudienceRules = {
     segments: values(checks, input.segments, at('segments')),
@@ -82,7 +83,7 @@ type Normalized = Partial<
 >;
 
 /** Every problem with the fields given; absent fields (updates) are not checked. */
-function validate(input: Fields, checks: Checks, principal: Principal): Normalized {
+function validate(input: Fields, checks: Checks<ErrorCode>, principal: Principal): Normalized {
   const out: Normalized = {};
   if (input.name != null) {
     checks.text(input.name, f('name'), 200);
@@ -118,19 +119,19 @@ function validate(input: Fields, checks: Checks, principal: Principal): Normaliz
   return out;
 }
 
-function checkDates(checks: Checks, startsAt: Date, endsAt: Date): void {
+function checkDates(checks: Checks<ErrorCode>, startsAt: Date, endsAt: Date): void {
   if (endsAt.getTime() <= startsAt.getTime()) checks.add('INVALID', 'Must be after startsAt', f('endsAt'));
 }
 
 /** The linked promotion must be one of this storefront's. */
-async function checkPromotion(em: EntityManager, checks: Checks, storefrontId: string, promotionId: string | null | undefined) {
+async function checkPromotion(em: EntityManager, checks: Checks<ErrorCode>, storefrontId: string, promotionId: string | null | undefined) {
   if (!promotionId || !isUuid(promotionId)) return;
   const found = await em.count(PromotionRow, { id: promotionId, storefrontId });
   if (!found) checks.add('NOT_FOUND', 'No such promotion in this storefront', f('promotionId'));
 }
 
 /** Products held that the audience names must be the caller's brand's (as the catalog shows them to the caller). */
-const checkHeld = (peers: Peers, principal: Principal, checks: Checks, audience: AudienceRules | undefined) =>
+const checkHeld = (peers: Peers, principal: Principal, checks: Checks<ErrorCode>, audience: AudienceRules | undefined) =>
   checkProducts(
     peers,
     principal,
@@ -146,7 +147,7 @@ export async function campaignCreate(
 ): Promise<Result<ICampaign>> {
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('FORBIDDEN', 'No storefront', f());
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const data = validate(input, checks, principal);
   checkDates(checks, input.startsAt, input.endsAt);
   await checkPromotion(em, checks, storefrontId, data.promotionId);
@@ -183,7 +184,7 @@ export async function campaignUpdate(
 ): Promise<Result<ICampaign>> {
   const campaign = await findCampaign(em, principal, input.id);
   if (!campaign) return fail('NOT_FOUND', 'No such campaign', f('id'));
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const { id: _id, version: _version, ...fields } = input;
   const data = validate(fields, checks, principal);
   checkDates(checks, data.startsAt ?? campaign.startsAt, data.endsAt ?? campaign.endsAt);

@@ -1,10 +1,11 @@
-import { actingStorefront, Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { accountOf } from '../clients/accounts.js';
 import { productOf } from '../clients/catalog.js';
 import { type IOffer, Offer, type OfferStatus, type OfferTemplate, PromotionRow } from '../entities/index.js';
 import { effectiveStatus } from './offer-access.js';
 import { makeOffer } from './offers.js';
+import type { ErrorCode, Result } from './promotion.errors.js';
 import type { PromotionServices } from './services.js';
 import { checkScore, checkTemplate } from './template-checks.js';
 import { renderTemplate } from './templates.js';
@@ -32,7 +33,7 @@ export async function offerCreate(
 ): Promise<Result<IOffer>> {
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('NO_STOREFRONT', 'Sign in to a storefront first');
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuid(input.customerId, field('customerId'));
   checks.uuid(input.productId, field('productId'));
   checks.uuid(input.promotionId, field('promotionId'));

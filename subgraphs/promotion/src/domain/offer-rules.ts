@@ -1,6 +1,7 @@
-import { actingStorefront, Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOfferRule, OfferRule, type OfferTemplate, PromotionRow } from '../entities/index.js';
+import type { ErrorCode, Result } from './promotion.errors.js';
 import { checkScore, checkTemplate } from './template-checks.js';
 
 type RuleFields = {
@@ -19,8 +20,8 @@ export type OfferRuleUpdateInput = RuleFields & { id: string; version: number };
 
 const field = (name: string) => ['input', name];
 
-async function check(em: EntityManager, storefrontId: string, input: RuleFields): Promise<Checks> {
-  const checks = new Checks();
+async function check(em: EntityManager, storefrontId: string, input: RuleFields): Promise<Checks<ErrorCode>> {
+  const checks = new Checks<ErrorCode>();
   checks.text(input.name, field('name'), 200);
   checks.int(input.threshold, field('threshold'), 1, 100);
   checks.int(input.windowMinutes, field('windowMinutes'), 1, 60 * 24 * 90);

@@ -8,7 +8,6 @@ import {
   ok,
   type Principal,
   pickText,
-  type Result,
   removeTranslations,
   translationLoader,
   writeTranslations,
@@ -16,6 +15,7 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IPromotion, PromotionRow } from '../entities/index.js';
 import type { EvaluationResult } from './evaluation.js';
+import type { ErrorCode, Result } from './promotion.errors.js';
 
 /**
  * Promotion texts per locale: names and descriptions in the translation table, messages in the
@@ -49,7 +49,7 @@ export type PromotionTextsInput = { promotionId: string; locale: string; name?: 
 const LIMITS = { name: 255, description: 2000 } as const;
 
 /** A promotion of the caller's brand (unknown and other brands' alike: NOT_FOUND) and the canonical locale. */
-async function target(em: EntityManager, principal: Principal, input: { promotionId: string; locale: string }, checks: Checks) {
+async function target(em: EntityManager, principal: Principal, input: { promotionId: string; locale: string }, checks: Checks<ErrorCode>) {
   const locale = canonicalLocale(input.locale);
   if (!locale) checks.add('INVALID', 'Use a BCP 47 locale such as fr or de-CH', ['input', 'locale']);
   const storefrontId = actingStorefront(principal);
@@ -63,7 +63,7 @@ export async function promotionTranslationsSet(
   principal: Principal,
   input: PromotionTextsInput,
 ): Promise<Result<IPromotion>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   for (const field of ['name', 'description'] as const) {
     const value = input[field];
     if (value != null && value.length > LIMITS[field]) checks.add('TOO_LONG', `At most ${LIMITS[field]} characters`, ['input', field]);
@@ -88,7 +88,7 @@ export async function promotionTranslationsRemove(
   principal: Principal,
   input: { promotionId: string; locale: string },
 ): Promise<Result<IPromotion>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   return em.transactional(async (tx) => {
     const { locale, promotion } = await target(tx, principal, input, checks);
     if (!checks.ok || !locale) return { ok: false, errors: checks.errors };

@@ -1,7 +1,8 @@
-import { actingStorefront, Checks, fail, isUuid, ok, type Peers, type Principal, type Result, toMinor } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, isUuid, ok, type Peers, type Principal, toMinor } from '@dcrm/kit';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IPromotion, PromotionRow } from '../entities/index.js';
+import type { ErrorCode, Result } from './promotion.errors.js';
 import type { Action, Condition, PriceTarget } from './promotion.types.js';
 import { checkProducts, checkStorefronts, type Reference } from './references.js';
 
@@ -62,7 +63,7 @@ const PRIORITY_LIMIT = 1_000_000;
 const f = (...path: (string | number)[]) => ['input', ...path.map(String)];
 
 /** Non-empty list of short strings, each ≤ `max` characters. */
-function strings(checks: Checks, values: string[] | null | undefined, field: string[], max = 64): string[] {
+function strings(checks: Checks<ErrorCode>, values: string[] | null | undefined, field: string[], max = 64): string[] {
   if (!values?.length) {
     checks.add('REQUIRED', 'Give at least one value', field);
     return [];
@@ -75,7 +76,7 @@ function strings(checks: Checks, values: string[] | null | undefined, field: str
   return trimmed;
 }
 
-function ids(checks: Checks, values: string[] | null | undefined, field: string[], min = 1): string[] {
+function ids(checks: Checks<ErrorCode>, values: string[] | null | undefined, field: string[], min = 1): string[] {
   if (!values || values.length < min) {
     checks.add('REQUIRED', min > 1 ? `Give at least ${min} ids` : 'Give at least one id', field);
     return values ?? [];
@@ -84,7 +85,7 @@ function ids(checks: Checks, values: string[] | null | undefined, field: string[
   return values;
 }
 
-function money(checks: Checks, value: string | null | undefined, field: string[]): string {
+function money(checks: Checks<ErrorCode>, value: string | null | undefined, field: string[]): string {
   if (value == null) {
     checks.add('REQUIRED', 'Required for this type', field);
     return '0.00';
@@ -100,7 +101,7 @@ function money(checks: Checks, value: string | null | undefined, field: string[]
   return value.trim();
 }
 
-function target(checks: Checks, value: Target | null | undefined, field: string[], both: boolean): Target {
+function target(checks: Checks<ErrorCode>, value: Target | null | undefined, field: string[], both: boolean): Target {
   if (value == null) {
     checks.add('REQUIRED', 'Required for this type', field);
     return 'ONE_OFF';
@@ -109,7 +110,7 @@ function target(checks: Checks, value: Target | null | undefined, field: string[
   return value;
 }
 
-function condition(checks: Checks, c: ConditionInput, at: (...p: string[]) => string[]): Condition {
+function condition(checks: Checks<ErrorCode>, c: ConditionInput, at: (...p: string[]) => string[]): Condition {
   switch (c.type) {
     case 'STOREFRONT':
       return { type: c.type, storefrontIds: ids(checks, c.storefrontIds, at('storefrontIds')) };
@@ -152,7 +153,7 @@ function condition(checks: Checks, c: ConditionInput, at: (...p: string[]) => st
   }
 }
 
-function action(checks: Checks, a: ActionInput, at: (...p: string[]) => string[]): Action {
+function action(checks: Checks<ErrorCode>, a: ActionInput, at: (...p: string[]) => string[]): Action {
   switch (a.type) {
     case 'PERCENT_OFF': {
       if (a.percent == null) checks.add('REQUIRED', 'Required for this type', at('percent'));
@@ -208,7 +209,7 @@ type Normalized = Partial<
 };
 
 /** Every problem with the fields given (absent fields are not checked: updates leave them as they are). */
-function validate(input: Fields, checks: Checks, creating: boolean): Normalized {
+function validate(input: Fields, checks: Checks<ErrorCode>, creating: boolean): Normalized {
   const out: Normalized = {};
   if (input.name !== undefined || creating) {
     if (input.name == null) checks.add('REQUIRED', 'Give a name', f('name'));
@@ -286,7 +287,7 @@ function references(data: Normalized): { products: Reference[]; storefronts: Ref
 }
 
 /** Every id the input names must be the caller's brand's (catalog products as the caller sees them). */
-async function checkReferences(peers: Peers, principal: Principal, checks: Checks, data: Normalized): Promise<void> {
+async function checkReferences(peers: Peers, principal: Principal, checks: Checks<ErrorCode>, data: Normalized): Promise<void> {
   const refs = references(data);
   checkStorefronts(principal, checks, refs.storefronts);
   await checkProducts(peers, principal, checks, refs.products);
@@ -301,7 +302,7 @@ async function codeTaken(em: EntityManager, storefrontId: string, code: string, 
   return rows.length > 0;
 }
 
-const taken = () => fail<IPromotion>('TAKEN', 'Another promotion of this storefront has this code', f('couponCode'));
+const taken = () => fail('TAKEN', 'Another promotion of this storefront has this code', f('couponCode'));
 
 async function flush(em: EntityManager, promotion: IPromotion): Promise<Result<IPromotion>> {
   try {
@@ -323,7 +324,7 @@ export async function promotionCreate(
 ): Promise<Result<IPromotion>> {
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('FORBIDDEN', 'No storefront', f());
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const data = validate(input, checks, true);
   await checkReferences(peers, principal, checks, data);
   if (!checks.ok) return { ok: false, errors: checks.errors };
@@ -354,7 +355,7 @@ export async function promotionUpdate(
   const storefrontId = actingStorefront(principal);
   const promotion = storefrontId && isUuid(input.id) ? await em.findOne(PromotionRow, { id: input.id, storefrontId }) : null;
   if (!promotion) return fail('NOT_FOUND', 'No such promotion', f('id'));
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const { id: _id, version: _version, ...fields } = input;
   const data = validate(fields, checks, false);
   const limit = data.usageLimit === undefined ? promotion.usageLimit : data.usageLimit;

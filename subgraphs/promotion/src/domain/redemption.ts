@@ -1,4 +1,4 @@
-import { actingStorefront, badInput, fail, ok, type Principal, type Result, userError } from '@dcrm/kit';
+import { actingStorefront, badInput, fail, ok, type Principal, userError } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { evaluate } from './evaluate.js';
 import {
@@ -13,6 +13,7 @@ import {
   usageOf,
   withProblems,
 } from './evaluation.js';
+import type { Result } from './promotion.errors.js';
 import type { PromotionServices } from './services.js';
 
 export type RedeemInput = { idempotencyKey: string; evaluation: EvaluateInput };

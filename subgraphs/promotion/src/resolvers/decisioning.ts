@@ -1,11 +1,11 @@
-import { isUuid, parsePage, payload, toConnection } from '@dcrm/kit';
+import { fail, isUuid, parsePage, payload, toConnection } from '@dcrm/kit';
 import { DECISION_SORT, decisionCursor, decisionKpis, decisionRulesOf, decisionsPage } from '../domain/decisioning/decisions-read.js';
 import { eventTypeDefine, eventTypesOf } from '../domain/decisioning/event-types-write.js';
 import { eventsIngest, MAX_INGEST_BATCH } from '../domain/decisioning/ingest.js';
 import { decisionRuleCreate, decisionRuleUpdate } from '../domain/decisioning/rules-write.js';
 import type { PromotionResolvers } from './context.js';
 
-const notFound = (field: string[]) => ({ ok: false as const, errors: [{ code: 'NOT_FOUND', message: 'No such rule', field }] });
+const notFound = (field: string[]) => fail('NOT_FOUND', 'No such rule', field);
 
 export const decisioningResolvers: PromotionResolvers = {
   Query: {

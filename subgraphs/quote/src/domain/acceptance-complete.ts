@@ -10,7 +10,7 @@ import {
   placeSaleOrder,
   publishCommitted,
   type QuoteAcceptedEvent,
-  type Result,
+  relaySaleRefusal,
 } from '@dcrm/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -26,6 +26,7 @@ import {
 } from '../entities/index.js';
 import { contractLines, saleLines } from './acceptance-lines.js';
 import { createContractFromAcceptance } from './contracts.js';
+import type { Result } from './quote.errors.js';
 import { decisionVariables } from './quote-notify-rules.js';
 import type { QuoteServices } from './services.js';
 
@@ -44,7 +45,7 @@ async function placeOrder(services: QuoteServices, quote: IQuote, acceptance: IQ
       actedBy: acceptance.actorId,
     });
     if ('orderId' in answer) return answer;
-    const errors = answer.refused.map((e) => ({ ...e, field: ['id'] }));
+    const errors = answer.refused.map((e) => relaySaleRefusal(e, ['id']));
     return {
       refused: { ok: false, errors: errors.length ? errors : [{ code: 'REFUSED', message: 'The order was refused', field: ['id'] }] },
     };

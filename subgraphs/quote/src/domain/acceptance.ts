@@ -1,4 +1,4 @@
-import { fail, hasScope, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { fail, hasScope, isUuid, ok, type Principal } from '@dcrm/kit';
 import { LockMode } from '@mikro-orm/core';
 import { type IQuote, type IQuoteAcceptance, linesOf, Quote, QuoteAcceptance } from '../entities/index.js';
 import { completeAcceptance } from './acceptance-complete.js';
@@ -6,6 +6,7 @@ import { matchesTotals } from './acceptance-lines.js';
 import { isExpired, QUOTE_WRITE, quoteScope } from './access.js';
 import { priceDrafts, storedDrafts } from './lines.js';
 import { pricingPrincipal } from './pricing-principal.js';
+import type { Result } from './quote.errors.js';
 import type { WriteCtx } from './quote-context.js';
 
 /**

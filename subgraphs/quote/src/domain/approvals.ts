@@ -1,4 +1,4 @@
-import { actingStorefront, fail, hasScope, isUuid, type NotifyRow, ok, type Result, type RuleInput, validateRules } from '@dcrm/kit';
+import { actingStorefront, fail, hasScope, isUuid, type NotifyRow, ok, type RuleInput, validateRules } from '@dcrm/kit';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { notifyPartnerSubmitter } from '../clients/partner-notify.js';
@@ -22,6 +22,7 @@ import {
   levelsNeeded,
   type StoredApprovalRule,
 } from './approval-rules.js';
+import type { Result } from './quote.errors.js';
 import { f } from './quote-checks.js';
 import { mayWrite, type WriteCtx } from './quote-context.js';
 import { decisionVariables, partnerTemplate } from './quote-notify-rules.js';

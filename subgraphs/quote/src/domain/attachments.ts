@@ -1,6 +1,7 @@
-import { attachmentLimit, decodeAttachments, fail, isUuid, ok, type Result } from '@dcrm/kit';
+import { attachmentLimit, decodeAttachments, fail, isUuid, ok } from '@dcrm/kit';
 import { type IQuoteAttachment, Quote, QuoteAttachment } from '../entities/index.js';
 import { quoteScope } from './access.js';
+import type { Result } from './quote.errors.js';
 import { f } from './quote-checks.js';
 import { mayWrite, type WriteCtx } from './quote-context.js';
 

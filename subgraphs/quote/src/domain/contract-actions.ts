@@ -1,4 +1,4 @@
-import { Checks, fail, hasScope, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, fail, hasScope, isUuid, ok, type Principal } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Contract, type ContractStatus, type IContract } from '../entities/index.js';
@@ -7,15 +7,16 @@ import { actorOf, scheduleRenewal, transition } from './contract-history.js';
 import { canTransition } from './contract-lifecycle.js';
 import { renewContract } from './contract-renewal.js';
 import { type TerminationCharge, terminationCharge } from './penalty.js';
+import type { ErrorCode, Result } from './quote.errors.js';
 import type { QuoteServices } from './services.js';
 
 export type ActionInput = { id: string; version: number; reason?: string | null };
-type Guard = (contract: IContract, now: Date, checks: Checks) => void;
+type Guard = (contract: IContract, now: Date, checks: Checks<ErrorCode>) => void;
 
 const f = (...path: string[]) => ['input', ...path];
 
 /** The contract the staff member may change (their brand and segments), at the version they read. */
-async function guarded(tx: EntityManager, principal: Principal, input: ActionInput, to: ContractStatus, checks: Checks) {
+async function guarded(tx: EntityManager, principal: Principal, input: ActionInput, to: ContractStatus, checks: Checks<ErrorCode>) {
   const scope = contractScope(principal);
   const contract = scope && isUuid(input.id) ? await tx.findOne(Contract, { $and: [scope, { id: input.id }] }) : null;
   if (!contract || !staffServesSegment(principal, contract.segment)) {
@@ -42,7 +43,7 @@ async function commit(tx: EntityManager, contract: IContract): Promise<Result<IC
 function act(to: ContractStatus, guard?: Guard, apply?: (contract: IContract, now: Date) => void) {
   return (em: EntityManager, principal: Principal, services: QuoteServices, input: ActionInput): Promise<Result<IContract>> =>
     em.transactional(async (tx) => {
-      const checks = new Checks();
+      const checks = new Checks<ErrorCode>();
       checks.text(input.reason, f('reason'), 1000, false);
       const now = services.clock.now();
       const contract = await guarded(tx, principal, input, to, checks);
@@ -122,7 +123,7 @@ export function contractRenew(
   input: ActionInput,
 ): Promise<Result<IContract>> {
   return em.transactional(async (tx) => {
-    const checks = new Checks();
+    const checks = new Checks<ErrorCode>();
     const contract = await guarded(tx, principal, input, 'RENEWED', checks);
     if (contract && contract.status !== 'RENEWAL_DUE') checks.add('NOT_DUE', 'Only a contract due for renewal is renewed by hand', f('id'));
     if (!contract || !checks.ok) return { ok: false, errors: checks.errors } as Result<IContract>;

@@ -1,9 +1,10 @@
-import { actingStorefront, Checks, fail, fromMinor, isUuid, ok, type Principal, type Result, toMinor } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, fromMinor, isUuid, ok, type Principal, toMinor } from '@dcrm/kit';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ContractTemplate, type IContractTemplate, type RenewalPolicy, templatesOf } from '../entities/index.js';
 import { APPROVAL_SCOPES, CONTRACT_APPROVE } from './contract-access.js';
 import type { TerminationRule, TerminationRuleKind } from './penalty.js';
+import type { ErrorCode, Result } from './quote.errors.js';
 
 export type RuleInput = { kind: TerminationRuleKind; percent?: string | null; amount?: string | null; stepMonths?: number | null };
 export type TemplateFields = {
@@ -20,7 +21,7 @@ const f = (...path: string[]) => ['input', ...path];
 const DECIMAL = /^\d{1,10}(\.\d{1,2})?$/;
 
 /** A rule input as stored (basis points, minor units), or null with the problems added to `checks`. */
-export function parseRule(input: RuleInput, checks: Checks): TerminationRule | null {
+export function parseRule(input: RuleInput, checks: Checks<ErrorCode>): TerminationRule | null {
   const at = (field: string) => f('terminationRule', field);
   const decimal = (value: string | null | undefined, field: string): number | null => {
     if (value == null || !DECIMAL.test(value)) {
@@ -60,7 +61,7 @@ export function ruleView(rule: TerminationRule) {
   };
 }
 
-function check(fields: TemplateFields, checks: Checks): TerminationRule | null {
+function check(fields: TemplateFields, checks: Checks<ErrorCode>): TerminationRule | null {
   checks.text(fields.name, f('name'), 120);
   checks.int(fields.termMonths, f('termMonths'), 1, 120);
   checks.int(fields.noticeDays, f('noticeDays'), 0, 365);
@@ -88,7 +89,7 @@ export async function contractTemplateCreate(
 ): Promise<Result<IContractTemplate>> {
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('FORBIDDEN', 'No storefront to act on');
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const rule = check(input, checks);
   if (!checks.ok || !rule) return { ok: false, errors: checks.errors };
   return em.transactional((tx) =>
@@ -114,7 +115,7 @@ export async function contractTemplateUpdate(
   input: TemplateFields & { id: string; version: number },
 ): Promise<Result<IContractTemplate>> {
   const storefrontId = actingStorefront(principal);
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const rule = check(input, checks);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {

@@ -1,4 +1,4 @@
-import { actingStorefront, Checks, fail, isUuid, ok, type Principal, type Result, toMinor } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, isUuid, ok, type Principal, toMinor } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { accountFor } from '../clients/accounts.js';
 import { monthlyPrices } from '../clients/contract-lookups.js';
@@ -18,6 +18,7 @@ import { contractReadScope, contractScope, staffServesSegment } from './contract
 import { type Actor, actorOf, record, transition } from './contract-history.js';
 import { addMonths } from './penalty.js';
 import { pricingPrincipal } from './pricing-principal.js';
+import type { ErrorCode, Result } from './quote.errors.js';
 import type { QuoteServices } from './services.js';
 
 /** A contract the caller may see, or null. */
@@ -127,7 +128,7 @@ export async function contractCreate(
 ): Promise<Result<IContract>> {
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('FORBIDDEN', 'No storefront to act on');
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuid(input.customerId, f('customerId'));
   checks.uuid(input.templateId, f('templateId'));
   checks.uuid(input.orderId, f('orderId'));

@@ -1,6 +1,7 @@
 import { type CatalogProduct, Checks, catalogLoader, fromMinor, newId, type Principal, type SubgraphTarget, toMinor } from '@dcrm/kit';
 import type { DiscountType, IQuoteLine } from '../entities/index.js';
 import type { Discount, QuoteLineInput } from './pricing.js';
+import type { ErrorCode } from './quote.errors.js';
 
 /** At most this many lines (plans and add-ons) on one quote. */
 export const MAX_LINES = 50;
@@ -23,7 +24,7 @@ export type PricedDraft = LineDraft &
   QuoteLineInput & { name: string; kind: string; categoryId: string | null; promotionOneOff?: string; promotionRecurring?: string };
 
 /** Checks a discount's shape: a percentage 0–100 or an amount ≥ 0, two decimals at most. */
-export function checkDiscount(checks: Checks, discount: DiscountArg, field: string[]): Discount | null {
+export function checkDiscount(checks: Checks<ErrorCode>, discount: DiscountArg, field: string[]): Discount | null {
   if (!discount) return null;
   const match = /^\d{1,8}(\.\d{1,2})?$/.exec(discount.value.trim());
   if (!match) checks.add('INVALID', 'A discount is a positive number with two decimals at most', [...field, 'value']);
@@ -34,7 +35,7 @@ export function checkDiscount(checks: Checks, discount: DiscountArg, field: stri
 }
 
 /** Input lines (each with its add-ons) as drafts with fresh ids, add-ons after their plan. */
-export function draftLines(checks: Checks, lines: LineArg[], field: string[], parentLineId: string | null = null): LineDraft[] {
+export function draftLines(checks: Checks<ErrorCode>, lines: LineArg[], field: string[], parentLineId: string | null = null): LineDraft[] {
   const drafts: LineDraft[] = [];
   const draft = (line: AddOnArg, at: string[], parent: string | null): LineDraft => {
     checks.uuid(line.productId, [...at, 'productId']);
@@ -84,10 +85,10 @@ export async function priceDrafts(
   pricing: Principal,
   drafts: LineDraft[],
   currencyCode: string,
-): Promise<{ ok: true; lines: PricedDraft[] } | { ok: false; checks: Checks }> {
+): Promise<{ ok: true; lines: PricedDraft[] } | { ok: false; checks: Checks<ErrorCode> }> {
   const products = await catalogLoader(catalog, pricing).loadMany(drafts.map((d) => d.productId));
   const byLine = new Map(drafts.map((d, i) => [d.id, products[i]]));
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const priced: PricedDraft[] = [];
   drafts.forEach((draft, i) => {
     const product = products[i];

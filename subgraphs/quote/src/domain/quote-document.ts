@@ -1,9 +1,10 @@
-import { fail, type Result } from '@dcrm/kit';
+import { fail } from '@dcrm/kit';
 import { type Brand, brandOf } from '../clients/brand.js';
 import { type IQuote, type IQuoteAttachment, type IQuoteLine, linesOf } from '../entities/index.js';
 import { quoteAttachmentAdd } from './attachments.js';
 import { documentView, renderQuoteHtml } from './document.js';
 import { renderQuotePdf } from './document-pdf.js';
+import type { Result } from './quote.errors.js';
 import { f } from './quote-checks.js';
 import { mayWrite, type WriteCtx } from './quote-context.js';
 import { findQuote } from './quotes.js';

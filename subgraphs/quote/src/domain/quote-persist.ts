@@ -1,7 +1,8 @@
-import { fail, ok, type Result } from '@dcrm/kit';
+import { fail, ok } from '@dcrm/kit';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ContractTemplate, type IQuote, type IQuoteLine, QuoteLine } from '../entities/index.js';
 import type { PricedDraft } from './lines.js';
+import type { Result } from './quote.errors.js';
 import { f } from './quote-checks.js';
 import type { WriteCtx } from './quote-context.js';
 

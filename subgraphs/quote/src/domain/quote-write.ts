@@ -1,10 +1,11 @@
-import { actingStorefront, Checks, fail, isUuid, ok, type Result, segmentsOf } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, isUuid, ok, segmentsOf } from '@dcrm/kit';
 import { accountFor } from '../clients/accounts.js';
 import { storefrontFacts } from '../clients/catalog.js';
 import { type IQuote, type IQuoteLine, linesOf, Quote } from '../entities/index.js';
 import { quoteScope } from './access.js';
 import { checkDiscount, type DiscountArg, draftLines, type LineArg, type LineDraft, MAX_LINES, storedDrafts } from './lines.js';
 import type { Discount } from './pricing.js';
+import type { ErrorCode, Result } from './quote.errors.js';
 import { checkCodes, checkProspect, checkValidity, codeErrors, f, type ProspectArg, staffOnly } from './quote-checks.js';
 import { isStaff, mayWrite, priceQuote, type WriteCtx } from './quote-context.js';
 import { activeTemplate, applyLines, save } from './quote-persist.js';
@@ -30,7 +31,7 @@ export async function quoteCreate(ctx: WriteCtx, input: QuoteCreateArgs): Promis
   const storefrontId = actingStorefront(principal);
   if (!storefrontId || !mayWrite(principal)) return fail('FORBIDDEN', 'Missing scope quote:write');
   const now = ctx.services.clock.now();
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   staffOnly(checks, ctx, {
     prospect: input.prospect,
     segment: input.segment,
@@ -154,7 +155,7 @@ export type QuoteUpdateArgs = {
 };
 
 export async function quoteUpdate(ctx: WriteCtx, input: QuoteUpdateArgs): Promise<Result<IQuote>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   staffOnly(checks, ctx, {
     discount: input.discount,
     clearDiscount: input.clearDiscount,
@@ -189,7 +190,7 @@ export async function quoteUpdate(ctx: WriteCtx, input: QuoteUpdateArgs): Promis
 export type QuoteLinesAddArgs = { id: string; version: number; parentLineId?: string | null; lines: LineArg[] };
 
 export async function quoteLinesAdd(ctx: WriteCtx, input: QuoteLinesAddArgs): Promise<Result<IQuote>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const drafts = draftLines(checks, input.lines, f('lines'), input.parentLineId ?? null);
   if (!isStaff(ctx.principal) && drafts.some((d) => d.discountType)) checks.add('FORBIDDEN', 'Only staff grant discounts', f('lines'));
   if (drafts.length === 0) checks.add('REQUIRED', 'At least one product', f('lines'));

@@ -1,5 +1,6 @@
-import { fail, newId, ok, type Result } from '@dcrm/kit';
+import { fail, newId, ok } from '@dcrm/kit';
 import { type IQuote, type IQuoteLine, linesOf, Quote, QuoteAcceptance, QuoteLine } from '../entities/index.js';
+import type { Result } from './quote.errors.js';
 import { f } from './quote-checks.js';
 import type { WriteCtx } from './quote-context.js';
 

@@ -527,7 +527,7 @@ export type QuotePayload = {
   /** The quote as saved and priced; null when nothing was written. */
   quote?: Maybe<Quote>;
   /** Why nothing was written. */
-  userErrors: Array<UserError>;
+  userErrors: Array<QuoteUserError>;
 };
 
 export type Mutation = {
@@ -796,7 +796,7 @@ export type ContractTemplatePayload = {
   /** The template as saved; null when nothing was written. */
   template?: Maybe<ContractTemplate>;
   /** Why nothing was written. */
-  userErrors: Array<UserError>;
+  userErrors: Array<QuoteUserError>;
 };
 
 /** The approver level a quote approval rule asks for; each level is decided by staff holding its scope. */
@@ -927,7 +927,7 @@ export type QuoteApprovalRulesPayload = {
   /** The rules as saved; null when nothing was written. */
   ruleSet?: Maybe<QuoteApprovalRuleSet>;
   /** Why nothing was written. */
-  userErrors: Array<UserError>;
+  userErrors: Array<QuoteUserError>;
 };
 
 /**
@@ -1149,7 +1149,7 @@ export type ContractPayload = {
   /** The contract as saved; null when nothing was written. */
   contract?: Maybe<Contract>;
   /** Why nothing was written. */
-  userErrors: Array<UserError>;
+  userErrors: Array<QuoteUserError>;
 };
 
 /** One approver level of a submitted quote revision. */
@@ -1300,7 +1300,7 @@ export type QuoteAttachmentPayload = {
   /** The attachment (without content); null when nothing was written. */
   attachment?: Maybe<QuoteAttachment>;
   /** Why nothing was written. */
-  userErrors: Array<UserError>;
+  userErrors: Array<QuoteUserError>;
 };
 
 /** How a quote document's `content` is encoded. */
@@ -1346,6 +1346,110 @@ export type QuoteAcceptance = {
   acceptedBy?: Maybe<Scalars['String']['output']>;
 };
 
+/** A business error of a quote-subgraph mutation (quotes, contracts, templates, documents). Nothing was written when a payload carries one. */
+export type QuoteUserError = UserError & {
+  __typename?: 'QuoteUserError';
+  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Stable machine-readable reason: clients branch on it, never on the message. */
+  code: QuoteErrorCode;
+};
+
+/** Why a quote-subgraph mutation refused its input. */
+export type QuoteErrorCode =
+  /** The date lies after the record's end. */
+  | 'AFTER_END'
+  /** The quote was already accepted. */
+  | 'ALREADY_ACCEPTED'
+  /** The approval was already decided. */
+  | 'ALREADY_DECIDED'
+  /** A text is empty or only spaces. */
+  | 'BLANK'
+  /** The record changed since it was read (stale `version`), or a concurrent change won; read it again and retry. */
+  | 'CONFLICT'
+  /** The promo code is limited per customer: the buyer must sign in first. */
+  | 'COUPON_REQUIRES_SIGN_IN'
+  /** The currency does not match the record's. */
+  | 'CURRENCY'
+  /** The promo code was already used as often as allowed on this account. */
+  | 'CUSTOMER_LIMIT'
+  /** The same value appears twice in the input. */
+  | 'DUPLICATE'
+  /** There is nothing to act on (e.g. a cart without lines, an upload without rows). */
+  | 'EMPTY'
+  /** The promo code has been used as often as it may be. */
+  | 'EXHAUSTED'
+  /** The record or link has expired. */
+  | 'EXPIRED'
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** The items cannot be combined (e.g. an add-on that does not fit its plan). */
+  | 'INCOMPATIBLE'
+  /** The promo code does not apply to this cart (its conditions are not met). */
+  | 'INELIGIBLE'
+  /** A value is malformed or not allowed here (the message says which and why). */
+  | 'INVALID'
+  /** The record's status does not allow this action. */
+  | 'INVALID_STATUS'
+  /** The record is in a state that does not allow this change (e.g. archiving an archived record). */
+  | 'INVALID_TRANSITION'
+  /** The date lies in the past. */
+  | 'IN_PAST'
+  /** The signer is not authorised for the account. */
+  | 'NOT_AUTHORISED'
+  /** The promotion cannot be combined with the other promotions of the cart. */
+  | 'NOT_COMBINABLE'
+  /** The action is not due yet. */
+  | 'NOT_DUE'
+  /** The record can no longer be edited in its current state. */
+  | 'NOT_EDITABLE'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** The line has no recurring charge. */
+  | 'NOT_RECURRING'
+  /** The product is not sold (archived or not in the storefront). */
+  | 'NOT_SOLD'
+  /** The record has not started yet. */
+  | 'NOT_STARTED'
+  /** The record is not linked to a customer account yet. */
+  | 'NO_CUSTOMER'
+  /** A number or date lies outside the allowed range (the message gives it). */
+  | 'OUT_OF_RANGE'
+  /** A product of the quote is no longer available. */
+  | 'PRODUCT_UNAVAILABLE'
+  /** The quote has expired. */
+  | 'QUOTE_EXPIRED'
+  /** The quote was revised since it was read; read it again. */
+  | 'QUOTE_STALE'
+  /** The cart refused to place the order for a reason it did not name more precisely; nothing was ordered. */
+  | 'REFUSED'
+  /** A value the change needs is missing. */
+  | 'REQUIRED'
+  /** A service this change depends on did not answer; nothing was written, try again shortly. */
+  | 'SERVICE_UNAVAILABLE'
+  /** The record has already started. */
+  | 'STARTED'
+  /** The value must be unique and another record already uses it. */
+  | 'TAKEN'
+  /** An upload or file is larger than allowed (the message gives the limit). */
+  | 'TOO_LARGE'
+  /** A text is longer than allowed (the message gives the limit). */
+  | 'TOO_LONG'
+  /** A list is longer than allowed, or a per-record limit is reached (the message gives the limit). */
+  | 'TOO_MANY'
+  /** The product is not sold in this storefront, or not to this customer. */
+  | 'UNAVAILABLE'
+  /** No promotion has this promo code. */
+  | 'UNKNOWN_CODE'
+  /** A field name the rule or record uses is not defined. */
+  | 'UNKNOWN_FIELD'
+  /** A rule condition uses an operator that does not exist. */
+  | 'UNKNOWN_OPERATOR'
+  /** A rule condition's value does not suit its field's type or its operator. */
+  | 'WRONG_TYPE';
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1355,15 +1459,16 @@ export type Money = {
   currencyCode: Scalars['CurrencyCode']['output'];
 };
 
-/** A business error in a mutation payload. Nothing was written when a payload carries one. */
+/**
+ * A business error in a mutation payload (Shopify's `DisplayableError`). Nothing was written when a payload
+ * carries one. Each payload family has its own type implementing it, whose `code` is that family's enum
+ * (e.g. `CartUserError.code: CartErrorCode!`), so generated client types know every code.
+ */
 export type UserError = {
-  __typename?: 'UserError';
   /** Path to the input field at fault, e.g. ["input", "slug"]; null when not about one field. */
   field?: Maybe<Array<Scalars['String']['output']>>;
   /** Human-readable explanation. */
   message: Scalars['String']['output'];
-  /** Stable machine-readable code, e.g. TAKEN, INVALID, NOT_FOUND. */
-  code: Scalars['String']['output'];
 };
 
 /** Relay page information. */
@@ -1385,6 +1490,36 @@ export type Translation = {
   /** The text in that locale. */
   value: Scalars['String']['output'];
 };
+
+/** A business error of a bulk operation mutation (kit's bulk framework: upload, confirm, cancel). Nothing was written when a payload carries one. */
+export type BulkUserError = UserError & {
+  __typename?: 'BulkUserError';
+  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Stable machine-readable reason: clients branch on it, never on the message. */
+  code: BulkErrorCode;
+};
+
+/** Why a bulk operation mutation refused its input. */
+export type BulkErrorCode =
+  /** There is nothing to act on (e.g. a cart without lines, an upload without rows). */
+  | 'EMPTY'
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** The record is not in a state this action applies to. */
+  | 'INVALID_STATE'
+  /** The upload cannot be parsed (the message gives the line). */
+  | 'MALFORMED'
+  /** No row of the operation is valid, so there is nothing to apply. */
+  | 'NOTHING_TO_APPLY'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** An upload or file is larger than allowed (the message gives the limit). */
+  | 'TOO_LARGE'
+  /** The upload has more rows than an operation allows. */
+  | 'TOO_MANY_ROWS';
 
 /** What a change did to an entity. */
 export type AuditAction =
@@ -1546,6 +1681,13 @@ export type FederationReferenceTypes = {
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError:
+    | ( QuoteUserError )
+    | ( BulkUserError )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -1621,13 +1763,17 @@ export type ResolversTypes = {
   QuoteDocumentAttachInput: QuoteDocumentAttachInput;
   QuoteContractTerms: ResolverTypeWrapper<IContractTemplate>;
   QuoteAcceptance: ResolverTypeWrapper<IQuoteAcceptance>;
+  QuoteUserError: ResolverTypeWrapper<QuoteUserError>;
+  QuoteErrorCode: QuoteErrorCode;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<Money>;
-  UserError: ResolverTypeWrapper<UserError>;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Translation: ResolverTypeWrapper<Translation>;
+  BulkUserError: ResolverTypeWrapper<BulkUserError>;
+  BulkErrorCode: BulkErrorCode;
   AuditAction: AuditAction;
   AuditChange: ResolverTypeWrapper<AuditChange>;
   AuditRecord: ResolverTypeWrapper<AuditRecord>;
@@ -1699,13 +1845,15 @@ export type ResolversParentTypes = {
   QuoteDocumentAttachInput: QuoteDocumentAttachInput;
   QuoteContractTerms: IContractTemplate;
   QuoteAcceptance: IQuoteAcceptance;
+  QuoteUserError: QuoteUserError;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
   Money: Money;
-  UserError: UserError;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   PageInfo: PageInfo;
   Translation: Translation;
+  BulkUserError: BulkUserError;
   AuditChange: AuditChange;
   AuditRecord: AuditRecord;
   String: Scalars['String']['output'];
@@ -1887,7 +2035,7 @@ export type QuoteAppliedPromotionResolvers<ContextType = QuoteContext, ParentTyp
 
 export type QuotePayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuotePayload'] = ResolversParentTypes['QuotePayload']> = {
   quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['QuoteUserError']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1935,7 +2083,7 @@ export type ContractTemplateResolvers<ContextType = QuoteContext, ParentType ext
 
 export type ContractTemplatePayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractTemplatePayload'] = ResolversParentTypes['ContractTemplatePayload']> = {
   template?: Resolver<Maybe<ResolversTypes['ContractTemplate']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['QuoteUserError']>, ParentType, ContextType>;
 };
 
 export type QuoteRuleConditionResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteRuleCondition'] = ResolversParentTypes['QuoteRuleCondition']> = {
@@ -1963,7 +2111,7 @@ export type QuoteApprovalRuleSetResolvers<ContextType = QuoteContext, ParentType
 
 export type QuoteApprovalRulesPayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteApprovalRulesPayload'] = ResolversParentTypes['QuoteApprovalRulesPayload']> = {
   ruleSet?: Resolver<Maybe<ResolversTypes['QuoteApprovalRuleSet']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['QuoteUserError']>, ParentType, ContextType>;
 };
 
 export type ContractResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['Contract'] = ResolversParentTypes['Contract'], FederationReferenceType extends FederationReferenceTypes['Contract'] = FederationReferenceTypes['Contract']> = {
@@ -2043,7 +2191,7 @@ export type OrderResolvers<ContextType = QuoteContext, ParentType extends Resolv
 
 export type ContractPayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractPayload'] = ResolversParentTypes['ContractPayload']> = {
   contract?: Resolver<Maybe<ResolversTypes['Contract']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['QuoteUserError']>, ParentType, ContextType>;
 };
 
 export type QuoteApprovalResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteApproval'] = ResolversParentTypes['QuoteApproval']> = {
@@ -2107,7 +2255,7 @@ export type QuoteAttachmentResolvers<ContextType = QuoteContext, ParentType exte
 
 export type QuoteAttachmentPayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAttachmentPayload'] = ResolversParentTypes['QuoteAttachmentPayload']> = {
   attachment?: Resolver<Maybe<ResolversTypes['QuoteAttachment']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['QuoteUserError']>, ParentType, ContextType>;
 };
 
 export type QuoteContractTermsResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteContractTerms'] = ResolversParentTypes['QuoteContractTerms']> = {
@@ -2123,6 +2271,13 @@ export type QuoteAcceptanceResolvers<ContextType = QuoteContext, ParentType exte
   acceptedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   acceptedByKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   acceptedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type QuoteUserErrorResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteUserError'] = ResolversParentTypes['QuoteUserError']> = {
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['QuoteErrorCode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -2143,9 +2298,7 @@ export type MoneyResolvers<ContextType = QuoteContext, ParentType extends Resolv
 };
 
 export type UserErrorResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
-  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'QuoteUserError' | 'BulkUserError', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -2159,6 +2312,13 @@ export type TranslationResolvers<ContextType = QuoteContext, ParentType extends 
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BulkUserErrorResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['BulkUserError'] = ResolversParentTypes['BulkUserError']> = {
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['BulkErrorCode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type AuditChangeResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['AuditChange'] = ResolversParentTypes['AuditChange']> = {
@@ -2224,6 +2384,7 @@ export type Resolvers<ContextType = QuoteContext> = {
   QuoteAttachmentPayload?: QuoteAttachmentPayloadResolvers<ContextType>;
   QuoteContractTerms?: QuoteContractTermsResolvers<ContextType>;
   QuoteAcceptance?: QuoteAcceptanceResolvers<ContextType>;
+  QuoteUserError?: QuoteUserErrorResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -2231,6 +2392,7 @@ export type Resolvers<ContextType = QuoteContext> = {
   UserError?: UserErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Translation?: TranslationResolvers<ContextType>;
+  BulkUserError?: BulkUserErrorResolvers<ContextType>;
   AuditChange?: AuditChangeResolvers<ContextType>;
   AuditRecord?: AuditRecordResolvers<ContextType>;
 };

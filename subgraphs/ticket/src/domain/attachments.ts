@@ -1,4 +1,5 @@
-import { type AttachmentInput, attachmentLimit, type DecodedAttachment, decodeAttachments as decode, type UserError } from '@dcrm/kit';
+import { type AttachmentInput, attachmentLimit, type DecodedAttachment, decodeAttachments as decode } from '@dcrm/kit';
+import type { UserError } from './ticket.errors.js';
 
 export type { AttachmentInput, DecodedAttachment };
 

@@ -1,4 +1,4 @@
-import { Checks, fail, ok, type Principal, type Result, type UserError } from '@dcrm/kit';
+import { Checks, fail, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   type ActorKind,
@@ -13,6 +13,7 @@ import { type AttachmentInput, type DecodedAttachment, decodeAttachments } from 
 import { lifecycleSettings } from './lifecycle.js';
 import type { TicketServices } from './services.js';
 import { slaSync } from './sla/sync.js';
+import type { ErrorCode, Result, UserError } from './ticket.errors.js';
 import { ticketForWrite } from './ticket-load.js';
 import { applyMove } from './ticket-move.js';
 
@@ -31,7 +32,7 @@ export async function ticketCommentAdd(
 ): Promise<Result<{ comment: ITicketComment; ticket: ITicket }>> {
   const actor = writerOf(principal);
   const internal = input.internal ?? false;
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.body, ['input', 'body'], 10_000);
   if (internal && actor !== 'STAFF') checks.add('FORBIDDEN', 'Only staff write internal comments', ['input', 'internal']);
   const { files, errors } = decodeAttachments(input.attachments, ['input', 'attachments']);

@@ -1,7 +1,8 @@
-import { Checks, ok, type Result, type UserError } from '@dcrm/kit';
+import { Checks, ok } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type ITicket, OPEN_STATUSES, type TicketPriority } from '../entities/index.js';
+import type { ErrorCode, Result, UserError } from './ticket.errors.js';
 
 /**
  * Staff ticket dashboards, each figure one SQL aggregate over the tickets the caller may see:
@@ -30,7 +31,7 @@ export function dashboardRange(input: DashboardInput, now: Date): Result<Dashboa
   const period = input.period ?? 'DAY';
   const to = input.to ?? now;
   const from = input.from ?? new Date(to.getTime() - DEFAULT_SPAN_DAYS[period] * DAY_MS);
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuid(input.teamId, ['teamId']);
   if (from.getTime() >= to.getTime()) checks.add('INVALID', '`from` must be before `to`', ['from']);
   else if ((to.getTime() - from.getTime()) / (PERIOD_DAYS[period] * DAY_MS) > MAX_BUCKETS) {

@@ -1,5 +1,5 @@
-import type { UserError } from '@dcrm/kit';
 import type { ActorKind, ITicket, TicketStatus } from '../entities/index.js';
+import type { ErrorCode, UserError } from './ticket.errors.js';
 
 /**
  * The ticket life cycle (TMF621 states) as data. Each allowed move names who may make it and what it
@@ -90,7 +90,7 @@ export const autoCloseAt = (resolvedAt: Date, settings: LifecycleSettings) => ne
 
 export type MoveRequest = { to: TicketStatus; actor: ActorKind; reason?: string | null; resolution?: string | null };
 
-const refuse = (code: string, message: string, field?: string): UserError => ({
+const refuse = (code: ErrorCode, message: string, field?: string): UserError => ({
   code,
   message,
   field: field ? ['input', field] : null,

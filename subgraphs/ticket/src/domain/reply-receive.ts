@@ -1,4 +1,4 @@
-import { Checks, fail, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, fail, isUuid, ok, type Principal } from '@dcrm/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { accountContact } from '../clients/customer-contact.js';
@@ -6,6 +6,7 @@ import { type CommentChannel, type ITicket, type ITicketComment, Ticket, TicketC
 import { recordComment } from './comments.js';
 import { replyTargetOf } from './reply-token.js';
 import type { TicketServices } from './services.js';
+import type { ErrorCode, Result } from './ticket.errors.js';
 
 export type TicketReplyReceiveInput = {
   replyToken: string;
@@ -42,7 +43,7 @@ export async function ticketReplyReceive(
   principal: Principal,
   input: TicketReplyReceiveInput,
 ): Promise<Result<{ comment: ITicketComment; ticket: ITicket; duplicate: boolean }>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.body, f('body'), 10_000);
   checks.text(input.from, f('from'), 320);
   checks.text(input.providerMessageId, f('providerMessageId'), 200);

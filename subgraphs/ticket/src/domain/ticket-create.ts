@@ -1,4 +1,4 @@
-import { actingStorefront, Checks, fail, forbidden, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, forbidden, isUuid, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { accountOf, logTicketInteraction } from '../clients/customer.js';
 import {
@@ -17,6 +17,7 @@ import { type AttachmentInput, decodeAttachments } from './attachments.js';
 import type { TicketServices } from './services.js';
 import { autoAssign } from './sla/assignment.js';
 import { slaSync } from './sla/sync.js';
+import type { ErrorCode, Result } from './ticket.errors.js';
 
 export type TicketCreateInput = {
   customerId?: string | null;
@@ -42,7 +43,7 @@ const DEFAULT_CHANNEL: Record<ActorKind, TicketChannel> = {
 
 /** Text and reference checks shared by create and update. */
 export function checkTicketText(
-  checks: Checks,
+  checks: Checks<ErrorCode>,
   input: {
     subject?: string | null;
     description?: string | null;
@@ -72,7 +73,7 @@ export async function ticketCreate(
   const actor = writerOf(principal, true);
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) throw forbidden('No storefront to raise a ticket in');
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checkTicketText(checks, input);
   const customerId = actor === 'CUSTOMER' ? (input.customerId ?? principal.id) : input.customerId;
   if (!customerId) checks.add('REQUIRED', 'Name the account', ['input', 'customerId']);

@@ -1,8 +1,9 @@
-import { fail, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { fail, isUuid, ok, type Principal } from '@dcrm/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type ITicket, Ticket } from '../entities/index.js';
 import { ticketScope } from './access.js';
+import type { Result } from './ticket.errors.js';
 
 /**
  * A ticket the principal may see, locked for this transaction; with `version`, only if that is still

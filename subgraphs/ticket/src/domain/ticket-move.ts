@@ -1,9 +1,10 @@
-import { enqueueEvent, newId, TICKET_EVENTS, type TicketResolvedEvent, type UserError } from '@dcrm/kit';
+import { enqueueEvent, newId, TICKET_EVENTS, type TicketResolvedEvent } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type ActorKind, type ITicket, type TicketStatus, TicketStatusChange } from '../entities/index.js';
 import { autoCloseAt, checkMove, type LifecycleSettings } from './lifecycle.js';
 import type { TicketServices } from './services.js';
 import { slaSync } from './sla/sync.js';
+import type { UserError } from './ticket.errors.js';
 
 export const TASKS = { autoClose: 'ticket:auto-close', periodic: 'ticket:periodic' } as const;
 /** One auto-close job per ticket: every resolution replaces it, so it never runs twice for one. */

@@ -1,4 +1,4 @@
-import { Checks, fail, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, fail, isUuid, ok, type Principal } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { staffExists } from '../clients/customer.js';
@@ -8,6 +8,7 @@ import { publishCommitted } from './events.js';
 import { lifecycleSettings } from './lifecycle.js';
 import type { TicketServices } from './services.js';
 import { slaSync } from './sla/sync.js';
+import type { ErrorCode, Result } from './ticket.errors.js';
 import { checkTicketText } from './ticket-create.js';
 import { ticketForWrite } from './ticket-load.js';
 import { applyMove } from './ticket-move.js';
@@ -45,7 +46,7 @@ export async function ticketUpdate(
   services?: TicketServices,
 ): Promise<Result<ITicket>> {
   writerOf(principal);
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checkTicketText(checks, input);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return write(em, async (tx) => {
@@ -77,7 +78,7 @@ export async function ticketAssign(
   input: TicketAssignInput,
 ): Promise<Result<ITicket>> {
   writerOf(principal);
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuid(input.assigneeStaffId, ['input', 'assigneeStaffId']);
   checks.uuid(input.teamId, ['input', 'teamId']);
   if (!checks.ok) return { ok: false, errors: checks.errors };
@@ -111,7 +112,7 @@ export async function ticketTransition(
   input: TicketTransitionInput,
 ): Promise<Result<ITicket>> {
   const actor = writerOf(principal);
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.reason, ['input', 'reason'], 1000, false);
   checks.text(input.resolution, ['input', 'resolution'], 10_000, false);
   if (!checks.ok) return { ok: false, errors: checks.errors };

@@ -597,7 +597,7 @@ export type TicketPayload = {
   /** The ticket as it is now; null when nothing changed. */
   ticket?: Maybe<Ticket>;
   /** Why nothing changed (CONFLICT for a stale version, NOT_FOUND, INVALID_TRANSITION, FORBIDDEN, REQUIRED…). */
-  userErrors: Array<UserError>;
+  userErrors: Array<TicketUserError>;
 };
 
 /** A comment after it was added, or why it was not. */
@@ -608,7 +608,7 @@ export type TicketCommentPayload = {
   /** The ticket as it is now. */
   ticket?: Maybe<Ticket>;
   /** Why nothing was added. */
-  userErrors: Array<UserError>;
+  userErrors: Array<TicketUserError>;
 };
 
 export type Mutation = {
@@ -918,7 +918,7 @@ export type ArticlePayload = {
   /** The article as changed; null when refused. */
   article?: Maybe<Article>;
   /** Why it was refused (NOT_FOUND, FORBIDDEN, CONFLICT, INVALID_TRANSITION, REASON_REQUIRED, INVALID_STATE, …). */
-  userErrors: Array<UserError>;
+  userErrors: Array<TicketUserError>;
 };
 
 /** The result of linking an article to a ticket. */
@@ -927,7 +927,7 @@ export type TicketArticleLinkPayload = {
   /** The ticket with its linked articles; null when refused. */
   ticket?: Maybe<Ticket>;
   /** Why it was refused (NOT_FOUND, INVALID_STATE). */
-  userErrors: Array<UserError>;
+  userErrors: Array<TicketUserError>;
 };
 
 /** The length of a dashboard period (UTC). */
@@ -1139,7 +1139,7 @@ export type BusinessCalendarPayload = {
   /** The calendar as it is now; null when nothing changed. */
   calendar?: Maybe<BusinessCalendar>;
   /** Why nothing changed (INVALID, OVERLAP, REQUIRED… with the input path). */
-  userErrors: Array<UserError>;
+  userErrors: Array<TicketUserError>;
 };
 
 /**
@@ -1197,7 +1197,7 @@ export type SlaPolicyPayload = {
   /** The policy as it is now; null when nothing changed. */
   policy?: Maybe<SlaPolicy>;
   /** Why nothing changed (TAKEN: another policy has these criteria; CONFLICT; NOT_FOUND; INVALID…). */
-  userErrors: Array<UserError>;
+  userErrors: Array<TicketUserError>;
 };
 
 /**
@@ -1262,8 +1262,64 @@ export type TicketReplyReceivePayload = {
   /** True when this provider message was already recorded: nothing changed. */
   duplicate: Scalars['Boolean']['output'];
   /** Why it was refused: INVALID_TOKEN, SENDER_MISMATCH, NOT_FOUND, TICKET_CLOSED, INVALID, BLANK, TOO_LONG. */
-  userErrors: Array<UserError>;
+  userErrors: Array<TicketUserError>;
 };
+
+/** A business error of a ticket-subgraph mutation (tickets, comments, knowledge base, SLA settings). Nothing was written when a payload carries one. */
+export type TicketUserError = UserError & {
+  __typename?: 'TicketUserError';
+  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Stable machine-readable reason: clients branch on it, never on the message. */
+  code: TicketErrorCode;
+};
+
+/** Why a ticket-subgraph mutation refused its input. */
+export type TicketErrorCode =
+  /** A text is empty or only spaces. */
+  | 'BLANK'
+  /** The record changed since it was read (stale `version`), or a concurrent change won; read it again and retry. */
+  | 'CONFLICT'
+  /** The same value appears twice in the input. */
+  | 'DUPLICATE'
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** A value is malformed or not allowed here (the message says which and why). */
+  | 'INVALID'
+  /** The record is not in a state this action applies to. */
+  | 'INVALID_STATE'
+  /** The token is unknown, expired or already used. */
+  | 'INVALID_TOKEN'
+  /** The record is in a state that does not allow this change (e.g. archiving an archived record). */
+  | 'INVALID_TRANSITION'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** A number or date lies outside the allowed range (the message gives it). */
+  | 'OUT_OF_RANGE'
+  /** Two time spans of the calendar overlap. */
+  | 'OVERLAP'
+  /** A reason must be given for this change. */
+  | 'REASON_REQUIRED'
+  /** The ticket was resolved too long ago to be reopened; open a new one. */
+  | 'REOPEN_WINDOW_PASSED'
+  /** A value the change needs is missing. */
+  | 'REQUIRED'
+  /** The reply does not come from the ticket's requester. */
+  | 'SENDER_MISMATCH'
+  /** The value must be unique and another record already uses it. */
+  | 'TAKEN'
+  /** The ticket is closed and can no longer change. */
+  | 'TICKET_CLOSED'
+  /** The action is not allowed yet (e.g. closing a ticket before its resolution was confirmed or timed out). */
+  | 'TOO_EARLY'
+  /** An upload or file is larger than allowed (the message gives the limit). */
+  | 'TOO_LARGE'
+  /** A text is longer than allowed (the message gives the limit). */
+  | 'TOO_LONG'
+  /** A list is longer than allowed, or a per-record limit is reached (the message gives the limit). */
+  | 'TOO_MANY';
 
 /** An amount of money in a currency. */
 export type Money = {
@@ -1274,15 +1330,16 @@ export type Money = {
   currencyCode: Scalars['CurrencyCode']['output'];
 };
 
-/** A business error in a mutation payload. Nothing was written when a payload carries one. */
+/**
+ * A business error in a mutation payload (Shopify's `DisplayableError`). Nothing was written when a payload
+ * carries one. Each payload family has its own type implementing it, whose `code` is that family's enum
+ * (e.g. `CartUserError.code: CartErrorCode!`), so generated client types know every code.
+ */
 export type UserError = {
-  __typename?: 'UserError';
   /** Path to the input field at fault, e.g. ["input", "slug"]; null when not about one field. */
   field?: Maybe<Array<Scalars['String']['output']>>;
   /** Human-readable explanation. */
   message: Scalars['String']['output'];
-  /** Stable machine-readable code, e.g. TAKEN, INVALID, NOT_FOUND. */
-  code: Scalars['String']['output'];
 };
 
 /** Relay page information. */
@@ -1304,6 +1361,36 @@ export type Translation = {
   /** The text in that locale. */
   value: Scalars['String']['output'];
 };
+
+/** A business error of a bulk operation mutation (kit's bulk framework: upload, confirm, cancel). Nothing was written when a payload carries one. */
+export type BulkUserError = UserError & {
+  __typename?: 'BulkUserError';
+  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Stable machine-readable reason: clients branch on it, never on the message. */
+  code: BulkErrorCode;
+};
+
+/** Why a bulk operation mutation refused its input. */
+export type BulkErrorCode =
+  /** There is nothing to act on (e.g. a cart without lines, an upload without rows). */
+  | 'EMPTY'
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** The record is not in a state this action applies to. */
+  | 'INVALID_STATE'
+  /** The upload cannot be parsed (the message gives the line). */
+  | 'MALFORMED'
+  /** No row of the operation is valid, so there is nothing to apply. */
+  | 'NOTHING_TO_APPLY'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** An upload or file is larger than allowed (the message gives the limit). */
+  | 'TOO_LARGE'
+  /** The upload has more rows than an operation allows. */
+  | 'TOO_MANY_ROWS';
 
 /** What a change did to an entity. */
 export type AuditAction =
@@ -1457,6 +1544,13 @@ export type FederationReferenceTypes = {
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError:
+    | ( TicketUserError )
+    | ( BulkUserError )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -1535,13 +1629,17 @@ export type ResolversTypes = {
   TicketCommentChannel: TicketCommentChannel;
   TicketReplyReceiveInput: TicketReplyReceiveInput;
   TicketReplyReceivePayload: ResolverTypeWrapper<Omit<TicketReplyReceivePayload, 'comment'> & { comment?: Maybe<ResolversTypes['TicketComment']> }>;
+  TicketUserError: ResolverTypeWrapper<TicketUserError>;
+  TicketErrorCode: TicketErrorCode;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<Money>;
-  UserError: ResolverTypeWrapper<UserError>;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Translation: ResolverTypeWrapper<Translation>;
+  BulkUserError: ResolverTypeWrapper<BulkUserError>;
+  BulkErrorCode: BulkErrorCode;
   AuditAction: AuditAction;
   AuditChange: ResolverTypeWrapper<AuditChange>;
   AuditRecord: ResolverTypeWrapper<AuditRecord>;
@@ -1612,13 +1710,15 @@ export type ResolversParentTypes = {
   TicketSla: TicketSlaView;
   TicketReplyReceiveInput: TicketReplyReceiveInput;
   TicketReplyReceivePayload: Omit<TicketReplyReceivePayload, 'comment'> & { comment?: Maybe<ResolversParentTypes['TicketComment']> };
+  TicketUserError: TicketUserError;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
   Money: Money;
-  UserError: UserError;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   PageInfo: PageInfo;
   Translation: Translation;
+  BulkUserError: BulkUserError;
   AuditChange: AuditChange;
   AuditRecord: AuditRecord;
   String: Scalars['String']['output'];
@@ -1796,13 +1896,13 @@ export type QueryResolvers<ContextType = TicketContext, ParentType extends Resol
 
 export type TicketPayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketPayload'] = ResolversParentTypes['TicketPayload']> = {
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['TicketUserError']>, ParentType, ContextType>;
 };
 
 export type TicketCommentPayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketCommentPayload'] = ResolversParentTypes['TicketCommentPayload']> = {
   comment?: Resolver<Maybe<ResolversTypes['TicketComment']>, ParentType, ContextType>;
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['TicketUserError']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1880,12 +1980,12 @@ export type ArticleEdgeResolvers<ContextType = TicketContext, ParentType extends
 
 export type ArticlePayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['ArticlePayload'] = ResolversParentTypes['ArticlePayload']> = {
   article?: Resolver<Maybe<ResolversTypes['Article']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['TicketUserError']>, ParentType, ContextType>;
 };
 
 export type TicketArticleLinkPayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketArticleLinkPayload'] = ResolversParentTypes['TicketArticleLinkPayload']> = {
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['TicketUserError']>, ParentType, ContextType>;
 };
 
 export type TicketAgeCountResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketAgeCount'] = ResolversParentTypes['TicketAgeCount']> = {
@@ -1961,7 +2061,7 @@ export type BusinessCalendarResolvers<ContextType = TicketContext, ParentType ex
 
 export type BusinessCalendarPayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['BusinessCalendarPayload'] = ResolversParentTypes['BusinessCalendarPayload']> = {
   calendar?: Resolver<Maybe<ResolversTypes['BusinessCalendar']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['TicketUserError']>, ParentType, ContextType>;
 };
 
 export type SlaPolicyResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['SlaPolicy'] = ResolversParentTypes['SlaPolicy']> = {
@@ -1978,7 +2078,7 @@ export type SlaPolicyResolvers<ContextType = TicketContext, ParentType extends R
 
 export type SlaPolicyPayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['SlaPolicyPayload'] = ResolversParentTypes['SlaPolicyPayload']> = {
   policy?: Resolver<Maybe<ResolversTypes['SlaPolicy']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['TicketUserError']>, ParentType, ContextType>;
 };
 
 export type TicketSlaResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketSla'] = ResolversParentTypes['TicketSla']> = {
@@ -1997,7 +2097,14 @@ export type TicketSlaResolvers<ContextType = TicketContext, ParentType extends R
 export type TicketReplyReceivePayloadResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketReplyReceivePayload'] = ResolversParentTypes['TicketReplyReceivePayload']> = {
   comment?: Resolver<Maybe<ResolversTypes['TicketComment']>, ParentType, ContextType>;
   duplicate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['TicketUserError']>, ParentType, ContextType>;
+};
+
+export type TicketUserErrorResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketUserError'] = ResolversParentTypes['TicketUserError']> = {
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['TicketErrorCode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -2018,9 +2125,7 @@ export type MoneyResolvers<ContextType = TicketContext, ParentType extends Resol
 };
 
 export type UserErrorResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
-  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'TicketUserError' | 'BulkUserError', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -2034,6 +2139,13 @@ export type TranslationResolvers<ContextType = TicketContext, ParentType extends
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BulkUserErrorResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['BulkUserError'] = ResolversParentTypes['BulkUserError']> = {
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['BulkErrorCode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type AuditChangeResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['AuditChange'] = ResolversParentTypes['AuditChange']> = {
@@ -2101,6 +2213,7 @@ export type Resolvers<ContextType = TicketContext> = {
   SlaPolicyPayload?: SlaPolicyPayloadResolvers<ContextType>;
   TicketSla?: TicketSlaResolvers<ContextType>;
   TicketReplyReceivePayload?: TicketReplyReceivePayloadResolvers<ContextType>;
+  TicketUserError?: TicketUserErrorResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -2108,6 +2221,7 @@ export type Resolvers<ContextType = TicketContext> = {
   UserError?: UserErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Translation?: TranslationResolvers<ContextType>;
+  BulkUserError?: BulkUserErrorResolvers<ContextType>;
   AuditChange?: AuditChangeResolvers<ContextType>;
   AuditRecord?: AuditRecordResolvers<ContextType>;
 };

@@ -13,9 +13,9 @@ import {
   ok,
   type Principal,
   parseBulkContent,
-  type Result,
 } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { BulkResult as Result } from '../customer.errors.js';
 import type { BulkActions } from './actions.js';
 import { type BulkOperationView, findOperation, T } from './store.js';
 

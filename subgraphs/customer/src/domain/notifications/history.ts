@@ -1,18 +1,7 @@
-import {
-  type Connection,
-  fail,
-  isUuid,
-  keysetSql,
-  newId,
-  ok,
-  type PageArgs,
-  type Principal,
-  parsePage,
-  type Result,
-  toConnection,
-} from '@dcrm/kit';
+import { type Connection, fail, isUuid, keysetSql, newId, ok, type PageArgs, type Principal, parsePage, toConnection } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { NotificationChannel } from '../../entities/index.js';
+import type { Result } from '../customer.errors.js';
 import { customerScope } from '../scope.js';
 import type { ChannelAdapters } from './adapters.js';
 import { deliver, recipientOf, type SentRecord } from './send.js';

@@ -8,12 +8,12 @@ import {
   ok,
   type Principal,
   passwordProblem,
-  type Result,
   randomToken,
   SESSION_REVOKED,
   sha256Hex,
 } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Result } from '../customer.errors.js';
 import type { CustomerServices } from '../services.js';
 import { sendNotifications } from './send.js';
 

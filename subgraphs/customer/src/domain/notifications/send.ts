@@ -1,6 +1,7 @@
-import { Checks, loggerFor, newId, ok, type Result } from '@dcrm/kit';
+import { Checks, loggerFor, newId, ok } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { INotificationTemplate, NotificationChannel } from '../../entities/index.js';
+import type { ErrorCode, Result } from '../customer.errors.js';
 import type { ChannelAdapters } from './adapters.js';
 import { type Account, recipientsOf } from './recipients.js';
 import type { Variables } from './template-text.js';
@@ -86,8 +87,8 @@ export const recipientOf = (channel: NotificationChannel, account: Pick<Account,
 
 type Planned = { record: SentRecord; delivered: Rendered; item?: number };
 
-function checkItems(items: SendItem[]): Checks {
-  const checks = new Checks();
+function checkItems(items: SendItem[]): Checks<ErrorCode> {
+  const checks = new Checks<ErrorCode>();
   if (items.length > MAX_SEND) checks.add('TOO_MANY', `At most ${MAX_SEND} messages`, ['input', 'messages']);
   for (const [i, item] of items.entries()) {
     const field = ['input', 'messages', String(i)];
@@ -150,7 +151,7 @@ export async function sendNotifications(
   const now = new Date();
   const results: SendResult[] = [];
   const planned: Planned[] = [];
-  const errors = new Checks();
+  const errors = new Checks<ErrorCode>();
   for (const [i, item] of items.entries()) {
     const to = { customerId: item.customerId ?? null, staffId: item.staffId ?? null, partnerUserId: item.partnerUserId ?? null };
     const account = item.staffId

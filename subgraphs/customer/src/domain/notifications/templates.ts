@@ -1,6 +1,7 @@
-import { actingStorefront, Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type INotificationTemplate, type NotificationChannel, NotificationTemplate } from '../../entities/index.js';
+import type { ErrorCode, Result } from '../customer.errors.js';
 import { MissingVariables, renderText, templateProblems, VARIABLE_NAME, type Variables } from './template-text.js';
 
 export const DEFAULT_LOCALE = 'en';
@@ -42,7 +43,7 @@ export async function resolveTemplates(
 
 type TemplateText = { subject?: string | null; body: string; variables: string[]; channel: NotificationChannel };
 
-function checkText(checks: Checks, t: TemplateText): void {
+function checkText(checks: Checks<ErrorCode>, t: TemplateText): void {
   if (t.variables.length > MAX_VARIABLES) checks.add('TOO_MANY', `At most ${MAX_VARIABLES} variables`, ['input', 'variables']);
   t.variables.forEach((name, i) => {
     if (!VARIABLE_NAME.test(name))
@@ -80,7 +81,7 @@ export async function templateCreate(
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('FORBIDDEN', 'Act in a storefront to save its templates');
   const locale = input.locale ?? DEFAULT_LOCALE;
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (!KEY.test(input.key) || input.key.length > 80) checks.add('INVALID', 'Use a dotted event name, e.g. cart.reminder', ['input', 'key']);
   if (!LOCALE.test(locale)) checks.add('INVALID', 'Use a language tag, e.g. en or en-IE', ['input', 'locale']);
   checkText(checks, { ...input, variables: input.variables });
@@ -115,7 +116,7 @@ export async function templateUpdate(
   input: TemplateUpdateInput,
 ): Promise<Result<INotificationTemplate>> {
   const storefrontId = actingStorefront(principal);
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (!checks.uuid(input.id, ['input', 'id'])) return { ok: false, errors: checks.errors };
   const template = storefrontId ? await em.findOne(NotificationTemplate, { id: input.id, storefrontId }) : null;
   if (!template) return fail('NOT_FOUND', 'Template not found', ['input', 'id']);
@@ -167,7 +168,7 @@ export async function templatePreview(em: EntityManager, principal: Principal, i
   if (!storefrontId) return fail('NOT_FOUND', 'Template not found', ['input']);
   let template: INotificationTemplate | null = null;
   if (input.id) {
-    const checks = new Checks();
+    const checks = new Checks<ErrorCode>();
     if (!checks.uuid(input.id, ['input', 'id'])) return { ok: false, errors: checks.errors };
     template = await em.findOne(NotificationTemplate, { id: input.id, $or: [{ storefrontId }, { storefrontId: null }] });
   } else if (input.key && input.channel) {

@@ -1,4 +1,4 @@
-import { actingStorefront, Checks, fail, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, isUuid, ok, type Principal } from '@dcrm/kit';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -10,6 +10,7 @@ import {
   OpportunityReason,
   type ReasonKind,
 } from '../../entities/index.js';
+import type { ErrorCode, Result } from '../opportunity.errors.js';
 
 // Pipeline configuration of the acting storefront (staff with `opportunity:manage`, checked by @access):
 // managed rejection/loss reasons and custom field definitions.
@@ -28,7 +29,7 @@ export async function rejectionReasonCreate(
 ): Promise<Result<IOpportunityReason>> {
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('FORBIDDEN', 'No storefront');
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const code = input.code.trim().toUpperCase();
   if (!CODE.test(code)) checks.add('INVALID', 'Upper-case letters, digits and _ (2 to 64)', f('code'));
   checks.text(input.label, f('label'), 200);
@@ -59,7 +60,7 @@ export async function rejectionReasonUpdate(
   const storefrontId = actingStorefront(principal);
   const reason = storefrontId && isUuid(input.id) ? await em.findOne(OpportunityReason, { id: input.id, storefrontId }) : null;
   if (!reason) return fail('NOT_FOUND', 'No such reason', f('id'));
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.label, f('label'), 200);
   checks.int(input.position, f('position'), 0, 10_000);
   if (reason.version !== input.version)
@@ -95,7 +96,7 @@ export async function customFieldDefine(
 ): Promise<Result<ICustomFieldDefinition>> {
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('FORBIDDEN', 'No storefront');
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const key = input.key.trim();
   if (!KEY.test(key)) checks.add('INVALID', 'Lower-case letters, digits and _ (at most 64), starting with a letter', f('key'));
   checks.text(input.label, f('label'), 120);

@@ -1,6 +1,6 @@
-import type { UserError } from '@dcrm/kit';
 import { userError } from '@dcrm/kit';
 import type { CustomFieldType, CustomFieldValues, ICustomFieldDefinition } from '../../entities/index.js';
+import type { UserError } from '../opportunity.errors.js';
 
 /**
  * Custom field values against a storefront's definitions: each value is parsed by its definition's

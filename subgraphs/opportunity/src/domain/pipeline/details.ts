@@ -1,6 +1,7 @@
 import { type Checks, isEmail, isMobile, isUuid, normaliseEmail, type Peers } from '@dcrm/kit';
 import { priceProducts } from '../../clients/pricing.js';
 import type { OpportunityAddress, OpportunityContact, OpportunityCredit } from '../../entities/index.js';
+import type { ErrorCode } from '../opportunity.errors.js';
 import { isIsoDate } from './custom-fields.js';
 import { isDecimal, type PricedLine } from './values.js';
 
@@ -14,13 +15,13 @@ export type BudgetInput = { amount: string; currencyCode?: string | null };
 export type LineInput = { productId: string; quantity?: number | null };
 
 const MAX_LINES = 50;
-const clean = (v: Text, max: number, checks: Checks, field: string[]): string | null => {
+const clean = (v: Text, max: number, checks: Checks<ErrorCode>, field: string[]): string | null => {
   if (v == null) return null;
   checks.text(v, field, max, false);
   return v.trim() || null;
 };
 
-export function contactOf(input: ContactInput, checks: Checks, field: string[]): OpportunityContact {
+export function contactOf(input: ContactInput, checks: Checks<ErrorCode>, field: string[]): OpportunityContact {
   if (input.email != null && !isEmail(normaliseEmail(input.email))) checks.add('INVALID', 'Not a valid email address', [...field, 'email']);
   if (input.mobile != null && !isMobile(input.mobile.trim()))
     checks.add('INVALID', 'Use the international format, e.g. +353871234567', [...field, 'mobile']);
@@ -32,7 +33,7 @@ export function contactOf(input: ContactInput, checks: Checks, field: string[]):
   };
 }
 
-export function addressOf(input: AddressInput, checks: Checks, field: string[]): OpportunityAddress {
+export function addressOf(input: AddressInput, checks: Checks<ErrorCode>, field: string[]): OpportunityAddress {
   const country = input.country?.trim().toUpperCase() || null;
   if (country && !/^[A-Z]{2}$/.test(country)) checks.add('INVALID', 'An ISO 3166-1 alpha-2 code', [...field, 'country']);
   return {
@@ -45,14 +46,14 @@ export function addressOf(input: AddressInput, checks: Checks, field: string[]):
   };
 }
 
-export function creditOf(input: CreditInput, checks: Checks, field: string[]): OpportunityCredit {
+export function creditOf(input: CreditInput, checks: Checks<ErrorCode>, field: string[]): OpportunityCredit {
   checks.int(input.score, [...field, 'score'], 0, 1000);
   if (input.limit != null && (!isDecimal(input.limit) || input.limit.trim().startsWith('-')))
     checks.add('INVALID', 'A decimal amount, at least 0', [...field, 'limit']);
   return { check: input.check ?? 'NOT_STARTED', score: input.score ?? null, limit: input.limit?.trim() ?? null };
 }
 
-export function budgetOf(input: BudgetInput, checks: Checks, field: string[]): { amount: string; currency: string | null } {
+export function budgetOf(input: BudgetInput, checks: Checks<ErrorCode>, field: string[]): { amount: string; currency: string | null } {
   if (!isDecimal(input.amount) || input.amount.trim().startsWith('-'))
     checks.add('INVALID', 'A decimal amount, at least 0', [...field, 'amount']);
   const currency = input.currencyCode?.trim().toUpperCase() || null;
@@ -60,7 +61,7 @@ export function budgetOf(input: BudgetInput, checks: Checks, field: string[]): {
   return { amount: input.amount.trim(), currency };
 }
 
-export function closeDateOf(value: string, checks: Checks, field: string[]): string {
+export function closeDateOf(value: string, checks: Checks<ErrorCode>, field: string[]): string {
   if (!isIsoDate(value.trim())) checks.add('INVALID', 'Use a date as YYYY-MM-DD', field);
   return value.trim();
 }
@@ -76,7 +77,7 @@ export async function priceLines(
   storefrontId: string,
   segment: string,
   lines: LineInput[],
-  checks: Checks,
+  checks: Checks<ErrorCode>,
   field: string[],
 ): Promise<LineDraft[]> {
   if (lines.length > MAX_LINES) checks.add('TOO_MANY', `At most ${MAX_LINES} lines`, field);

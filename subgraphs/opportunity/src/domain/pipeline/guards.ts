@@ -1,6 +1,7 @@
-import { type Principal, type UserError, userError } from '@dcrm/kit';
+import { type Principal, userError } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CustomFieldDefinition, type IOpportunity, type IPipelineStage, OpportunityLine } from '../../entities/index.js';
+import type { UserError } from '../opportunity.errors.js';
 import { missingRequired } from './custom-fields.js';
 
 /**

@@ -1,7 +1,8 @@
-import { Checks, type Clock, type EventBus, fail, isUuid, type OutboxEvent, ok, type Peers, type Principal, type Result } from '@dcrm/kit';
+import { Checks, type Clock, type EventBus, fail, isUuid, type OutboxEvent, ok, type Peers, type Principal } from '@dcrm/kit';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CustomFieldDefinition, type ILead, type IOpportunity, Lead, Opportunity, type OpportunityType } from '../../entities/index.js';
+import type { ErrorCode, Result } from '../opportunity.errors.js';
 import { applyCustomFields, type CustomFieldInput } from './custom-fields.js';
 import { closeDateOf, type LineInput, priceLines } from './details.js';
 import { publishAfterCommit, recordEvent, SALES_EVENTS } from './events.js';
@@ -46,7 +47,7 @@ export async function leadQualify(
   const existing = await em.findOne(Opportunity, { leadId: lead.id });
   if (existing) return ok({ lead, opportunity: existing });
   if (!QUALIFIABLE.includes(lead.status)) return fail('INVALID_STATUS', `A ${lead.status} lead cannot be qualified`, f('leadId'));
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (input.name != null) checks.text(input.name, f('name'), 200);
   const closeDate = input.closeDate ? closeDateOf(input.closeDate, checks, f('closeDate')) : null;
   const lines = input.lines ?? lead.productIds.map((productId) => ({ productId, quantity: 1 }));

@@ -1,4 +1,4 @@
-import { Checks, type Clock, fail, isUuid, ok, type Peers, type Principal, type Result } from '@dcrm/kit';
+import { Checks, type Clock, fail, isUuid, ok, type Peers, type Principal } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { accountOf } from '../../clients/accounts.js';
@@ -10,6 +10,7 @@ import {
   OpportunityLine,
   type OpportunityType,
 } from '../../entities/index.js';
+import type { ErrorCode, Result } from '../opportunity.errors.js';
 import { writableOpportunity } from '../work/access.js';
 import { staffErrors } from '../work/staff-checks.js';
 import { applyCustomFields, type CustomFieldInput } from './custom-fields.js';
@@ -40,7 +41,7 @@ export type OpportunityUpdateInput = Details & { id: string; version: number };
 const f = (...path: string[]) => ['input', ...path];
 
 /** The scalar and JSON columns an input sets (absent fields: left alone). */
-function columnsOf(input: Details, checks: Checks): Partial<IOpportunity> {
+function columnsOf(input: Details, checks: Checks<ErrorCode>): Partial<IOpportunity> {
   const out: Partial<IOpportunity> = {};
   if (input.name != null) {
     checks.text(input.name, f('name'), 200);
@@ -102,7 +103,7 @@ async function customFields(
   storefrontId: string,
   current: IOpportunity['customFields'],
   inputs: CustomFieldInput[],
-  checks: Checks,
+  checks: Checks<ErrorCode>,
 ) {
   const definitions = await tx.find(CustomFieldDefinition, { storefrontId, entity: 'OPPORTUNITY' }, { orderBy: { position: 'asc' } });
   const { values, errors } = applyCustomFields(definitions, current ?? {}, inputs, f('customFields'));
@@ -134,7 +135,7 @@ export function historyRow(
 }
 
 /** Segment and partner of a new opportunity: the account's, or a prospect's given segment. */
-async function ownership(deps: WriteDeps, writer: Writer, input: OpportunityCreateInput, checks: Checks) {
+async function ownership(deps: WriteDeps, writer: Writer, input: OpportunityCreateInput, checks: Checks<ErrorCode>) {
   const { principal } = writer;
   let segment = input.segment?.trim() || 'consumer';
   let partnerId = principal.kind === 'partner' ? principal.partnerId : null;
@@ -163,7 +164,7 @@ export async function opportunityCreate(
 ): Promise<Result<IOpportunity>> {
   const writer = writerOf(principal);
   if (!isWriter(writer)) return { ok: false, errors: [writer] };
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const columns = columnsOf(input, checks);
   const owner = await ownership(deps, writer, input, checks);
   if (checks.ok && input.ownerStaffId)
@@ -215,7 +216,7 @@ export async function opportunityUpdate(
   const reached = await writableOpportunity(em, principal, input.id, f('id'));
   if (!reached.ok) return reached;
   const found = reached.value;
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const { id: _id, version: _version, lines, customFields: fields, ...rest } = input;
   const columns = columnsOf(rest, checks);
   if (checks.ok && input.ownerStaffId && input.ownerStaffId !== found.ownerStaffId)

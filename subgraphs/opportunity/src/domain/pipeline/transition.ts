@@ -1,7 +1,8 @@
-import { Checks, type Clock, type EventBus, fail, type OutboxEvent, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, type Clock, type EventBus, fail, type OutboxEvent, ok, type Principal } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOpportunity, OpportunityReason, type ReasonKind } from '../../entities/index.js';
+import type { ErrorCode, Result } from '../opportunity.errors.js';
 import { writableOpportunity } from '../work/access.js';
 import { publishAfterCommit, recordEvent, SALES_EVENTS } from './events.js';
 import { runGuards } from './guards.js';
@@ -51,7 +52,7 @@ export async function opportunityTransition(
     if (!from || !to) return fail('INVALID_STAGE', `No stage ${input.to} in this pipeline`, f('to'));
     const transition = pipeline.transition(from.code, to.code);
     if (!transition) return fail('INVALID_TRANSITION', `${from.name} cannot move to ${to.name}`, f('to'));
-    const checks = new Checks();
+    const checks = new Checks<ErrorCode>();
     const required = new Set(transition.requiredFields);
     checks.text(input.note, f('note'), 2000, false);
     checks.text(input.competitor, f('competitor'), 200, false);

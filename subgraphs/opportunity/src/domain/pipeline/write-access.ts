@@ -1,5 +1,6 @@
-import { type AccountRowFilter, actingStorefront, hasScope, type Principal, segmentsOf, type UserError, userError } from '@dcrm/kit';
+import { type AccountRowFilter, actingStorefront, hasScope, type Principal, segmentsOf, userError } from '@dcrm/kit';
 import { SCOPES, salesScope } from '../access.js';
+import type { UserError } from '../opportunity.errors.js';
 
 /** Scope of pipeline configuration (stages' reasons, custom fields) and of the managers' analysis. */
 export const MANAGE_SCOPE = 'opportunity:manage';

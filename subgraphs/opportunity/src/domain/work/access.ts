@@ -1,8 +1,9 @@
-import { actingStorefront, fail, hasScope, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, fail, hasScope, isUuid, ok, type Principal } from '@dcrm/kit';
 import { type FilterQuery, raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOpportunity, Opportunity } from '../../entities/index.js';
 import { SCOPES, salesScope } from '../access.js';
+import type { Result } from '../opportunity.errors.js';
 
 /**
  * Who reaches an opportunity: those its segment scope admits (staff with `opportunity:read`/`:write`

@@ -1,17 +1,7 @@
-import {
-  checkStaff,
-  fail,
-  isUuid,
-  ok,
-  type Principal,
-  pickAssignee,
-  type Result,
-  type StaffContact,
-  teamMembers,
-  teamsFor,
-} from '@dcrm/kit';
+import { checkStaff, fail, isUuid, ok, type Principal, pickAssignee, type StaffContact, teamMembers, teamsFor } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOpportunity, Opportunity } from '../../entities/index.js';
+import type { Result } from '../opportunity.errors.js';
 import type { OpportunityServices } from '../services.js';
 import { writableOpportunity } from './access.js';
 import { touchActivity } from './activity.js';

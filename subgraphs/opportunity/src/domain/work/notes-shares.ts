@@ -1,6 +1,7 @@
-import { Checks, type Clock, fail, isUuid, newId, ok, type Principal, type Result, teamMembers } from '@dcrm/kit';
+import { Checks, type Clock, fail, isUuid, newId, ok, type Principal, teamMembers } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOpportunity, type IOpportunityNote, OpportunityNote, OpportunityShare } from '../../entities/index.js';
+import type { ErrorCode, Result } from '../opportunity.errors.js';
 import { actorOf } from '../pipeline/write-access.js';
 import type { OpportunityServices } from '../services.js';
 import { writableOpportunity } from './access.js';
@@ -21,7 +22,7 @@ export async function opportunityNoteAdd(
   principal: Principal,
   input: NoteAddInput,
 ): Promise<Result<IOpportunityNote>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.body, f('body'), 5000);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {
@@ -59,7 +60,7 @@ export async function opportunityShare(
   principal: Principal,
   input: ShareInput,
 ): Promise<Result<IOpportunity>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.uuids(input.staffIds, f('staffIds'), 100);
   checks.uuids(input.teamIds, f('teamIds'), 20);
   if (!input.staffIds?.length && !input.teamIds?.length) checks.add('REQUIRED', 'Give staffIds or teamIds', f('staffIds'));

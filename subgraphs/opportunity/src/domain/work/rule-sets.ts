@@ -5,7 +5,6 @@ import {
   fail,
   ok,
   type Principal,
-  type Result,
   type Rule,
   type RuleInput,
   validateRules,
@@ -13,6 +12,7 @@ import {
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOpportunity, type IRoutingRuleSet, OpportunityLine, RoutingRuleSet, type RuleSetKind } from '../../entities/index.js';
+import type { Result } from '../opportunity.errors.js';
 
 /**
  * The storefront's routing rules as data (kit rules.ts), one set per kind:

@@ -1,4 +1,5 @@
-import { checkStaff, type Peers, staffEligibilityMessage, type UserError, userError } from '@dcrm/kit';
+import { checkStaff, type Peers, staffEligibilityMessage, userError } from '@dcrm/kit';
+import type { UserError } from '../opportunity.errors.js';
 
 /** A staff id given in an input (an owner, an assignee) and where it was given. */
 export type StaffField = { staffId: string | null | undefined; field: string[] };

@@ -1,4 +1,4 @@
-import { actingStorefront, Checks, type Clock, fail, hasScope, isUuid, ok, type Peers, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, type Clock, fail, hasScope, isUuid, ok, type Peers, type Principal } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -12,6 +12,7 @@ import {
   type TaskKind,
   type TaskStatus,
 } from '../../entities/index.js';
+import type { ErrorCode, Result } from '../opportunity.errors.js';
 import { workOpportunity, writableOpportunity } from './access.js';
 import { touchActivity } from './activity.js';
 import { staffErrors } from './staff-checks.js';
@@ -48,7 +49,7 @@ const TITLES: Record<TaskKind, string> = {
   OTHER: 'Task',
 };
 
-function checkFields(input: Omit<TaskUpdateInput, 'id' | 'version'>, checks: Checks): void {
+function checkFields(input: Omit<TaskUpdateInput, 'id' | 'version'>, checks: Checks<ErrorCode>): void {
   if (input.title != null) checks.text(input.title, f('title'), 200);
   if (input.assigneeStaffId != null) checks.uuid(input.assigneeStaffId, f('assigneeStaffId'));
   if (input.progress != null) checks.int(input.progress, f('progress'), 0, 100);
@@ -77,7 +78,7 @@ export async function taskCreate(
   input: TaskCreateInput,
 ): Promise<Result<IOpportunityTask>> {
   const { clock } = deps;
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checkFields(input, checks);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   if (input.assigneeStaffId) {
@@ -117,7 +118,7 @@ export async function taskCreate(
 async function writableTask(tx: EntityManager, principal: Principal, id: string, mode: 'write' | 'read') {
   const storefrontId = actingStorefront(principal);
   const task = isUuid(id) && storefrontId ? await tx.findOne(OpportunityTask, { id, storefrontId }, { refresh: true }) : null;
-  if (!task) return fail<Found>('NOT_FOUND', 'No such task', f('id'));
+  if (!task) return fail('NOT_FOUND', 'No such task', f('id'));
   const opportunity = await workOpportunity(tx, principal, task.opportunityId, mode);
   if (opportunity) return ok<Found>({ task, opportunity });
   if (principal.kind === 'staff' && principal.id && task.assigneeStaffId === principal.id) {
@@ -125,8 +126,8 @@ async function writableTask(tx: EntityManager, principal: Principal, id: string,
     if (row) return ok<Found>({ task, opportunity: row });
   }
   if (mode === 'write' && (await workOpportunity(tx, principal, task.opportunityId, 'read')))
-    return fail<Found>('FORBIDDEN', 'You may read this task but not change it', f('id'));
-  return fail<Found>('NOT_FOUND', 'No such task', f('id'));
+    return fail('FORBIDDEN', 'You may read this task but not change it', f('id'));
+  return fail('NOT_FOUND', 'No such task', f('id'));
 }
 type Found = { task: IOpportunityTask; opportunity: IOpportunity };
 
@@ -148,7 +149,7 @@ export async function taskUpdate(
   input: TaskUpdateInput,
 ): Promise<Result<IOpportunityTask>> {
   const { clock } = deps;
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checkFields(input, checks);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   if (input.assigneeStaffId) {
@@ -194,7 +195,7 @@ export async function taskDecide(
   principal: Principal,
   input: TaskDecideInput,
 ): Promise<Result<IOpportunityTask>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.comment, f('comment'), 2000, false);
   if (input.decision === 'REJECTED' && !input.comment?.trim()) checks.add('REQUIRED', 'Say why it is rejected', f('comment'));
   if (!checks.ok) return { ok: false, errors: checks.errors };

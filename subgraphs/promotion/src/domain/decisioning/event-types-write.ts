@@ -1,6 +1,7 @@
-import { actingStorefront, Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { EventTypeRow } from '../../entities/index.js';
+import type { ErrorCode, Result } from '../promotion.errors.js';
 import type { PromotionServices } from '../services.js';
 import { CUSTOM_TYPE_NAME, compileCustom, isBuiltIn } from './event-types.js';
 import { DECISION_RULES_CHANGED } from './rule-cache.js';
@@ -25,7 +26,7 @@ export async function eventTypeDefine(
 ): Promise<Result<EventTypeView>> {
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('NO_STOREFRONT', 'Sign in to a storefront first');
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   if (!CUSTOM_TYPE_NAME.test(input.name)) checks.add('INVALID', 'Upper-case letters, digits and _, 2–50 characters', ['input', 'name']);
   else if (isBuiltIn(input.name)) checks.add('TAKEN', 'A built-in type has that name', ['input', 'name']);
   checks.text(input.description, ['input', 'description'], 500, false);

@@ -1,4 +1,4 @@
-import { actingStorefront, Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   type DecisionAction,
@@ -8,6 +8,7 @@ import {
   type IDecisionRule,
   PromotionRow,
 } from '../../entities/index.js';
+import type { ErrorCode, Result } from '../promotion.errors.js';
 import type { PromotionServices } from '../services.js';
 import { checkScore, checkTemplate } from '../template-checks.js';
 import { isBuiltIn } from './event-types.js';
@@ -34,7 +35,7 @@ export type DecisionRuleUpdateInput = RuleFields & { id: string; version: number
 const field = (...path: string[]) => ['input', ...path];
 const MAX_CONDITIONS = 20;
 
-function checkCondition(checks: Checks, c: DecisionCondition, at: string[]): void {
+function checkCondition(checks: Checks<ErrorCode>, c: DecisionCondition, at: string[]): void {
   const numeric = ['GT', 'GTE', 'LT', 'LTE'].includes(c.op);
   if (c.subject === 'PAYLOAD' && !c.key) checks.add('REQUIRED', 'PAYLOAD conditions name a key', [...at, 'key']);
   checks.text(c.key, [...at, 'key'], 100, false);
@@ -48,8 +49,8 @@ function checkCondition(checks: Checks, c: DecisionCondition, at: string[]): voi
   if ((c.values?.length ?? 0) > 100) checks.add('TOO_MANY', 'At most 100 values', [...at, 'values']);
 }
 
-async function check(em: EntityManager, storefrontId: string, input: RuleFields & { eventType?: string }): Promise<Checks> {
-  const checks = new Checks();
+async function check(em: EntityManager, storefrontId: string, input: RuleFields & { eventType?: string }): Promise<Checks<ErrorCode>> {
+  const checks = new Checks<ErrorCode>();
   checks.text(input.name, field('name'), 200);
   if (
     input.eventType !== undefined &&

@@ -1,4 +1,4 @@
-import { actingStorefront, Checks, fail, hasScope, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, hasScope, isUuid, ok, type Principal } from '@dcrm/kit';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -9,6 +9,7 @@ import {
   type IArticle,
   type TicketCategory,
 } from '../../entities/index.js';
+import type { ErrorCode, Result } from '../ticket.errors.js';
 import { articleMove, EDIT_SCOPE } from './lifecycle.js';
 import { normaliseLocale, searchConfigFor } from './locale.js';
 
@@ -29,7 +30,7 @@ const MAX_TAGS = 20;
 /** Tags trimmed, lower-cased and de-duplicated. */
 const cleanTags = (tags: readonly string[]) => [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
 
-function checkFields(checks: Checks, input: Omit<ArticleUpdateInput, 'id' | 'version'>): string | null {
+function checkFields(checks: Checks<ErrorCode>, input: Omit<ArticleUpdateInput, 'id' | 'version'>): string | null {
   checks.text(input.title, f('title'), 200);
   checks.text(input.body, f('body'), 100_000);
   let locale: string | null = null;
@@ -64,7 +65,7 @@ async function commit(tx: EntityManager, article: IArticle): Promise<Result<IArt
 export async function articleCreate(em: EntityManager, principal: Principal, input: ArticleCreateInput): Promise<Result<IArticle>> {
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('FORBIDDEN', 'No storefront to write in');
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const locale = checkFields(checks, input);
   if (!checks.ok || !locale) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {
@@ -87,7 +88,7 @@ export async function articleCreate(em: EntityManager, principal: Principal, inp
 
 /** Edits an article's text at the version the caller read; a published one needs `knowledge:publish`, an archived one none. */
 export async function articleUpdate(em: EntityManager, principal: Principal, input: ArticleUpdateInput): Promise<Result<IArticle>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   const locale = checkFields(checks, input);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {
@@ -119,7 +120,7 @@ export async function articleTransition(
   input: ArticleTransitionInput,
   now: Date,
 ): Promise<Result<IArticle>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.reason, f('reason'), 500, false);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {

@@ -1,4 +1,4 @@
-import { Checks, fail, isUuid, ok, type Principal, type Result } from '@dcrm/kit';
+import { Checks, fail, isUuid, ok, type Principal } from '@dcrm/kit';
 import { type FilterQuery, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -10,6 +10,7 @@ import {
   TicketArticle,
   type TicketCategory,
 } from '../../entities/index.js';
+import type { ErrorCode, Result } from '../ticket.errors.js';
 import { articleReader } from './access.js';
 
 const f = (...path: string[]) => ['input', ...path];
@@ -28,7 +29,7 @@ export async function articleDeflected(
   input: ArticleDeflectedInput,
   now: Date,
 ): Promise<Result<IArticle>> {
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.text(input.query, f('query'), 500, false);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   const reader = articleReader(principal);

@@ -1,4 +1,4 @@
-import { actingStorefront, Checks, fail, forbidden, isUuid, ok, type Principal, parseBusinessCalendar, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, forbidden, isUuid, ok, type Principal, parseBusinessCalendar } from '@dcrm/kit';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -9,6 +9,7 @@ import {
   type TicketCategory,
   type TicketPriority,
 } from '../../entities/index.js';
+import type { ErrorCode, Result } from '../ticket.errors.js';
 import { specificity } from './policy.js';
 import { ALWAYS_OPEN } from './sync.js';
 
@@ -67,7 +68,7 @@ const YEAR_MINUTES = 525_600;
 /** Creates a policy, or changes one of the storefront's (with its version). One policy per combination of criteria. */
 export async function slaPolicySet(em: EntityManager, principal: Principal, input: SlaPolicySetInput): Promise<Result<ISlaPolicy>> {
   const storefrontId = storefrontOf(principal);
-  const c = new Checks();
+  const c = new Checks<ErrorCode>();
   c.text(input.name, ['input', 'name'], 120);
   c.text(input.segment, ['input', 'segment'], 60, false);
   c.int(input.responseMinutes, ['input', 'responseMinutes'], 1, YEAR_MINUTES);
@@ -89,9 +90,8 @@ export async function slaPolicySet(em: EntityManager, principal: Principal, inpu
     return await em.transactional(async (tx) => {
       if (input.id == null) return ok(tx.create(SlaPolicy, { storefrontId, ...values }));
       const row = isUuid(input.id) ? await tx.findOne(SlaPolicy, { id: input.id, storefrontId }) : null;
-      if (!row) return fail<ISlaPolicy>('NOT_FOUND', 'No such SLA policy', ['input', 'id']);
-      if (row.version !== input.version)
-        return fail<ISlaPolicy>('CONFLICT', 'The policy changed meanwhile: read it again', ['input', 'version']);
+      if (!row) return fail('NOT_FOUND', 'No such SLA policy', ['input', 'id']);
+      if (row.version !== input.version) return fail('CONFLICT', 'The policy changed meanwhile: read it again', ['input', 'version']);
       Object.assign(row, values);
       return ok(row);
     });

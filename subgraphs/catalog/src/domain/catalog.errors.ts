@@ -1,0 +1,11 @@
+/**
+ * The catalog subgraph's user error codes: `CatalogErrorCode` in ../errors.graphql, generated as a string union.
+ * Domain functions return this `Result`, so returning a code the enum does not list fails to compile.
+ */
+import type { Failure as KitFailure, Result as KitResult, UserError as KitUserError } from '@dcrm/kit';
+import type { CatalogErrorCode } from '../generated/resolvers.js';
+
+export type ErrorCode = CatalogErrorCode;
+export type Result<T> = KitResult<T, ErrorCode>;
+export type UserError = KitUserError<ErrorCode>;
+export type Failure = KitFailure<ErrorCode>;

@@ -1,0 +1,14 @@
+/**
+ * The customer subgraph's user error codes: `CustomerErrorCode` in ../errors.graphql, generated as a string union.
+ * Domain functions return this `Result`, so returning a code the enum does not list fails to compile.
+ */
+import type { Failure as KitFailure, Result as KitResult, UserError as KitUserError } from '@dcrm/kit';
+import type { BulkErrorCode, CustomerErrorCode } from '../generated/resolvers.js';
+
+export type ErrorCode = CustomerErrorCode;
+export type Result<T> = KitResult<T, ErrorCode>;
+export type UserError = KitUserError<ErrorCode>;
+export type Failure = KitFailure<ErrorCode>;
+
+/** Bulk operations are kit's `BulkUserError` family (kit errors.graphql). */
+export type BulkResult<T> = KitResult<T, BulkErrorCode>;
