@@ -5,17 +5,17 @@ import {
   type CartFieldsFragment,
   type CartLineInput,
   type CartRef,
+  type CartUserErrorFieldsFragment,
   createCart,
   getCart,
   removeCartLines,
   removePromoCode,
   type StorefrontClient,
-  type UserErrorFieldsFragment,
   updateCartLines,
 } from '@dcrm/storefront-sdk';
 
 export type Cart = CartFieldsFragment;
-export type CartChange = { cart: Cart | null; userErrors: ReadonlyArray<UserErrorFieldsFragment> };
+export type CartChange = { cart: Cart | null; userErrors: ReadonlyArray<CartUserErrorFieldsFragment> };
 
 type Saved = { id: string; cartToken: string | null; version: number };
 
@@ -83,7 +83,10 @@ export function createCartStore(client: StorefrontClient, storage: Storage, bran
     for (let attempt = 0; attempt < 2; attempt++) {
       const current = ref();
       if (!current) return { cart: null, userErrors: [{ field: null, code: 'NOT_FOUND', message: 'Your cart is empty.' }] };
-      const result = (await run(current)) ?? { cart: null, userErrors: [{ field: null, code: 'UNKNOWN', message: 'Please try again.' }] };
+      const result = (await run(current)) ?? {
+        cart: null,
+        userErrors: [{ field: null, code: 'SERVICE_UNAVAILABLE', message: 'Please try again.' }],
+      };
       if (result.userErrors.some((e) => e.code === 'CONFLICT') && attempt === 0) {
         await load();
         continue;
@@ -103,7 +106,10 @@ export function createCartStore(client: StorefrontClient, storage: Storage, bran
         const payload = data?.cartCreate;
         if (payload?.cart) keep(payload.cart, payload.cartToken);
         return (
-          payload ?? { cart: null, userErrors: [{ field: null, code: 'UNKNOWN', message: errors?.[0]?.message ?? 'Please try again.' }] }
+          payload ?? {
+            cart: null,
+            userErrors: [{ field: null, code: 'SERVICE_UNAVAILABLE', message: errors?.[0]?.message ?? 'Please try again.' }],
+          }
         );
       }
       return change(async (cart) => (await addCartLines(client, { cart, lines })).data?.cartLinesAdd);

@@ -1,4 +1,4 @@
-import type { UserErrorFieldsFragment } from '@dcrm/storefront-sdk';
+import type { CartErrorCode, CartUserErrorFieldsFragment } from '@dcrm/storefront-sdk';
 import type { Page } from '../app.js';
 import type { Cart, CartChange } from '../cart-store.js';
 import { h, notice } from '../dom.js';
@@ -6,7 +6,7 @@ import { href } from '../router.js';
 import { discountsList, linesTable, totalsTable } from './cart-view.js';
 
 /** Why a promo code was refused, in the shopper's words; other errors keep the API's message. */
-const CODE_PROBLEMS: Record<string, string> = {
+const CODE_PROBLEMS: Partial<Record<CartErrorCode, string>> = {
   EXPIRED: 'This code has expired.',
   NOT_STARTED: 'This code is not valid yet.',
   EXHAUSTED: 'This code has been used up.',
@@ -17,7 +17,7 @@ const CODE_PROBLEMS: Record<string, string> = {
   COUPON_REQUIRES_SIGN_IN: 'Sign in to use this code.',
 };
 
-const promoMessage = (error: UserErrorFieldsFragment) => CODE_PROBLEMS[error.code] ?? error.message;
+const promoMessage = (error: CartUserErrorFieldsFragment) => CODE_PROBLEMS[error.code] ?? error.message;
 
 export const cartPage: Page = async (app) => {
   const view = h('div', { class: 'cart' });
@@ -35,10 +35,10 @@ export const cartPage: Page = async (app) => {
     /** Runs a cart change: its userErrors go to the status area, the changed cart is shown. */
     const apply = async (
       run: () => Promise<CartChange>,
-      options: { message?: (e: UserErrorFieldsFragment) => string; done?: string } = {},
+      options: { message?: (e: CartUserErrorFieldsFragment) => string; done?: string } = {},
     ) => {
       const { cart: next, userErrors } = await run();
-      const message = options.message ?? ((e: UserErrorFieldsFragment) => e.message);
+      const message = options.message ?? ((e: CartUserErrorFieldsFragment) => e.message);
       if (userErrors.length)
         status.replaceChildren(
           notice(userErrors.map(message).join(' ')),
