@@ -388,22 +388,36 @@ export type PromotionErrorCode =
   | 'BLANK'
   /** The record changed since it was read (stale `version`), or a concurrent change won; read it again and retry. */
   | 'CONFLICT'
+  /** The promotion applies only with its promo code, which the cart does not carry. */
+  | 'COUPON_REQUIRED'
+  /** The promo code is limited per customer: the buyer must sign in first. */
+  | 'COUPON_REQUIRES_SIGN_IN'
+  /** The promo code was already used as often as allowed on this account. */
+  | 'CUSTOMER_LIMIT'
   /** The same value appears twice in the input. */
   | 'DUPLICATE'
   /** The promotion or campaign has ended. */
   | 'ENDED'
+  /** The promo code has been used as often as it may be. */
+  | 'EXHAUSTED'
   /** The record or link has expired. */
   | 'EXPIRED'
   /** The caller may not make this change (another brand, segment, account or role). */
   | 'FORBIDDEN'
+  /** The promo code does not apply to this cart (its conditions are not met). */
+  | 'INELIGIBLE'
   /** A value is malformed or not allowed here (the message says which and why). */
   | 'INVALID'
   /** The record is in a state that does not allow this change (e.g. archiving an archived record). */
   | 'INVALID_TRANSITION'
+  /** The promotion cannot be combined with the other promotions of the cart. */
+  | 'NOT_COMBINABLE'
   /** The record can no longer be edited in its current state. */
   | 'NOT_EDITABLE'
   /** A record the input names does not exist, or is not visible to the caller. */
   | 'NOT_FOUND'
+  /** The record has not started yet. */
+  | 'NOT_STARTED'
   /** The caller has no storefront to act in. */
   | 'NO_STOREFRONT'
   /** A number or date lies outside the allowed range (the message gives it). */
@@ -415,7 +429,9 @@ export type PromotionErrorCode =
   /** A text is longer than allowed (the message gives the limit). */
   | 'TOO_LONG'
   /** A list is longer than allowed, or a per-record limit is reached (the message gives the limit). */
-  | 'TOO_MANY';
+  | 'TOO_MANY'
+  /** No promotion has this promo code. */
+  | 'UNKNOWN_CODE';
 
 export type CustomerLoginMutationVariables = Exact<{
   input: LoginInput;

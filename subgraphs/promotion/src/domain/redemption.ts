@@ -97,7 +97,7 @@ export async function promotionRedeem(
           ]
         : [],
     );
-    if (problems.length > 0) return { ok: false, errors: problems } as Result<EvaluationResult>;
+    if (problems.length > 0) return { ok: false as const, errors: problems };
     const applied = result.discounts.map((d) => d.promotionId).sort();
     if (applied.length === 0) return ok(result);
     const now = services.clock.now();
