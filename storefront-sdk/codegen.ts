@@ -16,6 +16,8 @@ import {
   buildSchema,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLSchema,
+  isEnumType,
   Kind,
   type OperationDefinitionNode,
   parse,
@@ -75,16 +77,31 @@ function documentsPlugin(documents: DocumentNode[]): string {
   return `\n${out.join('\n')}\n`;
 }
 
+/**
+ * Every payload family's user error code enum of the view (`CartErrorCode`, `QuoteErrorCode`, …) as a
+ * string union, also those no SDK operation selects, so a custom document's `userErrors` can be typed.
+ */
+function errorCodeUnions(schema: GraphQLSchema, emitted: string): string {
+  const out: string[] = [];
+  for (const type of Object.values(schema.getTypeMap()).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!isEnumType(type) || !type.name.endsWith('ErrorCode') || emitted.includes(`export type ${type.name} =`)) continue;
+    const values = type.getValues().map((v) => `\n  | '${v.name}'`);
+    out.push(`/** ${type.description ?? type.name} */\nexport type ${type.name} =${values.join('')};`);
+  }
+  return out.length ? `\n\n${out.join('\n\n')}` : '';
+}
+
 /** The generated file's content for a schema (schema/views/storefront.graphql by default), computed in memory. */
 export async function generate(schemaText: string = readFileSync(SCHEMA, 'utf8')): Promise<string> {
   const files = readdirSync(OPERATIONS)
     .filter((f) => f.endsWith('.graphql'))
     .sort();
   const documents = files.map((f) => ({ location: `src/operations/${f}`, document: parse(readFileSync(OPERATIONS + f, 'utf8')) }));
+  const schemaAst = buildSchema(schemaText);
   const output = await codegen({
     filename: OUTPUT,
     schema: parse(schemaText),
-    schemaAst: buildSchema(schemaText),
+    schemaAst,
     documents,
     config: {},
     plugins: [
@@ -105,7 +122,7 @@ export async function generate(schemaText: string = readFileSync(SCHEMA, 'utf8')
       documents: { plugin: (_schema, docs) => documentsPlugin(docs.map((d) => d.document as DocumentNode)) },
     },
   });
-  return `${HEADER}\n${output.trimEnd()}\n`;
+  return `${HEADER}\n${output.trimEnd()}${errorCodeUnions(schemaAst, output)}\n`;
 }
 
 /** Writes the generated file; returns its path. */

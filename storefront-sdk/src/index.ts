@@ -5,7 +5,8 @@
  *   (graphql-ws), `auth` (sign-in, renewal, sign-out).
  * - Ready-made operations (`getProducts`, `createCart`, `checkout`, `getMe`, `onOfferReceived`, …).
  * - The typed documents they use (`ProductsDocument`, …) and their result/variables types, generated
- *   from the API schema.
+ *   from the API schema, with every payload family's user error codes as string unions
+ *   (`CartErrorCode`, `CustomerErrorCode`, `PromotionErrorCode`, …).
  *
  * @packageDocumentation
  */
