@@ -187,6 +187,17 @@ export type CartErrorCode =
   /** No promotion has this promo code. */
   | 'UNKNOWN_CODE';
 
+/** Why a spend budget mutation refused its input. */
+export type SpendBudgetErrorCode =
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** A value is malformed or not allowed here (the message says which and why). */
+  | 'INVALID'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** A service this change depends on did not answer; nothing was written, try again shortly. */
+  | 'SERVICE_UNAVAILABLE';
+
 export type ProductKind =
   /** A tariff: mobile SIM-only, prepaid or broadband plan. */
   | 'PLAN'
@@ -622,6 +633,8 @@ export type PriceFieldsFragment = { type: PriceType, interval: BillingInterval |
 
 type UserErrorFields_CartUserError_Fragment = { field: Array<string> | null, message: string };
 
+type UserErrorFields_SpendBudgetUserError_Fragment = { field: Array<string> | null, message: string };
+
 type UserErrorFields_CustomerUserError_Fragment = { field: Array<string> | null, message: string };
 
 type UserErrorFields_OpportunityUserError_Fragment = { field: Array<string> | null, message: string };
@@ -634,6 +647,7 @@ type UserErrorFields_TicketUserError_Fragment = { field: Array<string> | null, m
 
 export type UserErrorFieldsFragment =
   | UserErrorFields_CartUserError_Fragment
+  | UserErrorFields_SpendBudgetUserError_Fragment
   | UserErrorFields_CustomerUserError_Fragment
   | UserErrorFields_OpportunityUserError_Fragment
   | UserErrorFields_PromotionUserError_Fragment
@@ -727,7 +741,7 @@ export type SpendBudgetSetMutationVariables = Exact<{
 }>;
 
 
-export type SpendBudgetSetMutation = { spendBudgetSet: { spendBudget: { id: string, period: SpendPeriod, amount: { amount: string, currencyCode: string }, perOrderLimit: { amount: string } | null, spent: { amount: string }, remaining: { amount: string } } | null, userErrors: Array<{ code: CartErrorCode, field: Array<string> | null, message: string }> } };
+export type SpendBudgetSetMutation = { spendBudgetSet: { spendBudget: { id: string, period: SpendPeriod, amount: { amount: string, currencyCode: string }, perOrderLimit: { amount: string } | null, spent: { amount: string }, remaining: { amount: string } } | null, userErrors: Array<{ code: SpendBudgetErrorCode, field: Array<string> | null, message: string }> } };
 
 export type OrderApproveMutationVariables = Exact<{
   input: OrderApproveInput;

@@ -1,12 +1,11 @@
-import { fail, isServiceUnavailable, loggerFor, ok } from '@dcrm/kit';
-import type { Result } from './cart.errors.js';
+import { fail, isServiceUnavailable, loggerFor, ok, type Result } from '@dcrm/kit';
 
 /**
  * A write that needs another subgraph's answer (prices, discounts, the account) and cannot get it
  * refuses with a retryable SERVICE_UNAVAILABLE userError, nothing written — it never decides without it
  * (e.g. charges the undiscounted price because promotions were down).
  */
-export async function askPeer<T>(service: string, field: string[], call: () => Promise<T>): Promise<Result<T>> {
+export async function askPeer<T>(service: string, field: string[], call: () => Promise<T>): Promise<Result<T, 'SERVICE_UNAVAILABLE'>> {
   try {
     return ok(await call());
   } catch (error) {

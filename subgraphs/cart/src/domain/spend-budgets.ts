@@ -17,7 +17,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Account, visibleAccount } from '../clients/customer.js';
 import { storefrontBudgetFacts } from '../clients/storefront.js';
 import { type ISpendBudget, SpendBudget } from '../entities/index.js';
-import type { Result } from './cart.errors.js';
+import type { SpendBudgetResult as Result } from './cart.errors.js';
 import { askPeer } from './peer-guard.js';
 import type { CartServices } from './services.js';
 import { type BudgetUse, budgetUse } from './spend.js';

@@ -798,7 +798,7 @@ export type SpendBudgetPayload = {
   /** The budget as stored (as it was, for a removal); null with userErrors. */
   spendBudget?: Maybe<SpendBudget>;
   /** FORBIDDEN (not the holder above, or staff without `customer:write`), NOT_FOUND, INVALID, SERVICE_UNAVAILABLE. */
-  userErrors: Array<CartUserError>;
+  userErrors: Array<SpendBudgetUserError>;
 };
 
 /** A held order to approve. */
@@ -878,6 +878,28 @@ export type CartErrorCode =
   | 'UNAVAILABLE'
   /** No promotion has this promo code. */
   | 'UNKNOWN_CODE';
+
+/** A business error of a spend budget mutation (`spendBudgetSet`, `spendBudgetRemove`). Nothing was written when a payload carries one. */
+export type SpendBudgetUserError = UserError & {
+  __typename?: 'SpendBudgetUserError';
+  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Stable machine-readable reason: clients branch on it, never on the message. */
+  code: SpendBudgetErrorCode;
+};
+
+/** Why a spend budget mutation refused its input. */
+export type SpendBudgetErrorCode =
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** A value is malformed or not allowed here (the message says which and why). */
+  | 'INVALID'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** A service this change depends on did not answer; nothing was written, try again shortly. */
+  | 'SERVICE_UNAVAILABLE';
 
 /** An amount of money in a currency. */
 export type Money = {
@@ -1106,6 +1128,7 @@ export type FederationReferenceTypes = {
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
   UserError:
     | ( CartUserError )
+    | ( SpendBudgetUserError )
     | ( BulkUserError )
   ;
 };
@@ -1172,6 +1195,8 @@ export type ResolversTypes = {
   OrderRejectInput: OrderRejectInput;
   CartUserError: ResolverTypeWrapper<CartUserError>;
   CartErrorCode: CartErrorCode;
+  SpendBudgetUserError: ResolverTypeWrapper<SpendBudgetUserError>;
+  SpendBudgetErrorCode: SpendBudgetErrorCode;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1243,6 +1268,7 @@ export type ResolversParentTypes = {
   OrderApproveInput: OrderApproveInput;
   OrderRejectInput: OrderRejectInput;
   CartUserError: CartUserError;
+  SpendBudgetUserError: SpendBudgetUserError;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1517,13 +1543,20 @@ export type SpendBudgetResolvers<ContextType = CartContext, ParentType extends R
 
 export type SpendBudgetPayloadResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['SpendBudgetPayload'] = ResolversParentTypes['SpendBudgetPayload']> = {
   spendBudget?: Resolver<Maybe<ResolversTypes['SpendBudget']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['CartUserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['SpendBudgetUserError']>, ParentType, ContextType>;
 };
 
 export type CartUserErrorResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartUserError'] = ResolversParentTypes['CartUserError']> = {
   field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['CartErrorCode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SpendBudgetUserErrorResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['SpendBudgetUserError'] = ResolversParentTypes['SpendBudgetUserError']> = {
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['SpendBudgetErrorCode'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1545,7 +1578,7 @@ export type MoneyResolvers<ContextType = CartContext, ParentType extends Resolve
 };
 
 export type UserErrorResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
-  __resolveType: TypeResolveFn<'CartUserError' | 'BulkUserError', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'CartUserError' | 'SpendBudgetUserError' | 'BulkUserError', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1618,6 +1651,7 @@ export type Resolvers<ContextType = CartContext> = {
   SpendBudget?: SpendBudgetResolvers<ContextType>;
   SpendBudgetPayload?: SpendBudgetPayloadResolvers<ContextType>;
   CartUserError?: CartUserErrorResolvers<ContextType>;
+  SpendBudgetUserError?: SpendBudgetUserErrorResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;

@@ -1,6 +1,6 @@
 import { fromMinor, money, type PageArgs, parsePage, payload, toConnection } from '@dcrm/kit';
 import { ordersAwaitingApproval } from '../domain/approval-queue.js';
-import type { Result } from '../domain/cart.errors.js';
+import type { SpendBudgetResult } from '../domain/cart.errors.js';
 import { type BudgetUse, budgetUse } from '../domain/spend.js';
 import { orderApprove, orderReject } from '../domain/spend-approval.js';
 import { type SpendContext, spendBudgetRemove, spendBudgetSet, spendBudgetsOf, treeOnce } from '../domain/spend-budgets.js';
@@ -17,8 +17,10 @@ const treeOf = (ctx: CartContext) => {
   return tree;
 };
 
-async function budgetPayload(ctx: CartContext, result: Result<ISpendBudget>) {
-  const use: Result<BudgetUse> = result.ok ? { ok: true, value: await budgetUse(ctx.em, result.value, ctx.services.clock.now()) } : result;
+async function budgetPayload(ctx: CartContext, result: SpendBudgetResult<ISpendBudget>) {
+  const use: SpendBudgetResult<BudgetUse> = result.ok
+    ? { ok: true, value: await budgetUse(ctx.em, result.value, ctx.services.clock.now()) }
+    : result;
   return payload('spendBudget', use);
 }
 
