@@ -80,6 +80,8 @@ describe('the composed schema', () => {
     const payloads = payloadErrorTypes(api);
     const family = (mutation: string) => (payloads.get(mutation) as GraphQLObjectType).name;
     expect(family('cartLinesAdd')).toBe('CartUserError');
+    expect(family('cartCheckout')).toBe('CartUserError');
+    expect(family('spendBudgetSet')).toBe('SpendBudgetUserError');
     expect(family('customerLogin')).toBe('CustomerUserError');
     expect(family('productCreate')).toBe('CatalogUserError');
     expect(family('quoteCreate')).toBe('QuoteUserError');
