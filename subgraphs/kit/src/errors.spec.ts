@@ -1,7 +1,8 @@
 import { ConnectionException, DriverException } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { isUnavailable, maskErrors } from './errors.js';
+import { fail, isUnavailable, maskErrors, ok, payload, type Result } from './errors.js';
+import { Checks } from './validate.js';
 
 const wrapped = (cause: unknown) => new GraphQLError('boom', { originalError: cause as Error, path: ['customerUpdate'] });
 const pgError = (code: string, message = 'pg says no') => Object.assign(new Error(message), { code });
@@ -46,5 +47,28 @@ describe('maskErrors and database blips', () => {
       extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
     });
     expect(format(relayed).extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+  });
+});
+
+describe('typed user error codes', () => {
+  type Family = 'NOT_FOUND' | 'TAKEN' | 'INVALID';
+  const lookup = (found: boolean): Result<number, Family> => (found ? ok(1) : fail('NOT_FOUND', 'No such thing', ['input', 'id']));
+
+  it('keeps the literal code through fail and payload', () => {
+    const body = payload('thing', lookup(false));
+    expect(body).toEqual({ thing: null, userErrors: [{ code: 'NOT_FOUND', message: 'No such thing', field: ['input', 'id'] }] });
+    const code: Family | undefined = body.userErrors[0]?.code;
+    expect(code).toBe('NOT_FOUND');
+  });
+
+  it('refuses, at compile time, a code the family does not list (tsc checks the expect-error lines)', () => {
+    // @ts-expect-error CONFLICT is not one of the family's codes
+    const refused: Result<number, Family> = fail('CONFLICT', 'Changed meanwhile');
+    expect(refused.ok).toBe(false);
+    const checks = new Checks<Family>();
+    checks.uuid('not-a-uuid', ['input', 'id']);
+    // @ts-expect-error text() may add BLANK and TOO_LONG, which the family does not list
+    checks.text('', ['input', 'name'], 10);
+    expect(checks.errors.map((e) => e.code)).toEqual(['INVALID', 'BLANK']);
   });
 });
