@@ -1,6 +1,6 @@
 /**
  * Generates each subgraph's `src/generated/resolvers.ts` (graphql-codegen typescript + typescript-resolvers)
- * from its SDL (its `schema.graphql` plus kit's common.graphql, as `loadTypeDefs` reads them), so the
+ * from its SDL (its `schema.graphql` and `errors.graphql` plus kit's shared SDL, as `loadTypeDefs` reads them), so the
  * resolver code and the schema cannot drift apart. What each GraphQL type's resolvers receive as parent
  * (entity or view types) is the subgraph's `codegen.json`:
  *
