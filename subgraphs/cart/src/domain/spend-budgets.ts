@@ -20,7 +20,7 @@ import { storefrontBudgetFacts } from '../clients/storefront.js';
 import { type ISpendBudget, SpendBudget } from '../entities/index.js';
 import { askPeer } from './peer-guard.js';
 import type { CartServices } from './services.js';
-import { type BudgetUse, budgetUse } from './spend.js';
+import { type BudgetUse, budgetUses } from './spend.js';
 
 export type SpendContext = { em: EntityManager; principal: Principal; services: CartServices };
 
@@ -147,7 +147,7 @@ async function readScope(ctx: SpendContext, customerId: string, tree: () => Prom
 
 const PERIOD_ORDER: Record<string, number> = { MONTH: 0, QUARTER: 1, YEAR: 2 };
 
-/** An account's budgets with the current period's spend; an empty list for callers who may not see them. */
+/** An account's budgets with the current period's spend (its whole tree's: spend.ts); an empty list for callers who may not see them. */
 export async function spendBudgetsOf(ctx: SpendContext, customerId: string, tree: () => Promise<string[]>): Promise<BudgetUse[]> {
   if (!isUuid(customerId)) return [];
   const scope = await readScope(ctx, customerId, tree);
@@ -155,7 +155,7 @@ export async function spendBudgetsOf(ctx: SpendContext, customerId: string, tree
   const budgets = await ctx.em.find(SpendBudget, scope);
   budgets.sort((a, b) => (PERIOD_ORDER[a.period] ?? 0) - (PERIOD_ORDER[b.period] ?? 0));
   const now = ctx.services.clock.now();
-  return Promise.all(budgets.map((b) => budgetUse(ctx.em, b, now)));
+  return budgetUses(ctx.em, budgets, now);
 }
 
 /** A holder's account tree, asked once per request however many accounts are read. */
