@@ -121,6 +121,16 @@ describe('spend control over an account tree', () => {
     expect(await approve(top.gql, own.id)).toMatchObject({ order: { status: 'PLACED' }, userErrors: [] });
   });
 
+  it('a holder lists its sub-accounts’ budgets in statements that do not grow with the page', async () => {
+    const { mid, leaves } = await tree(2);
+    for (const leaf of leaves) await budget(mid.gql, leaf.id, 10_000);
+    const LIST = `query ($first: Int) { customer(id: "${mid.id}") { children(first: $first) { nodes { id spendBudgets { spent { amount } } } } } }`;
+    const one = await mid.gql(LIST, { first: 1 });
+    const two = await mid.gql(LIST, { first: 2 });
+    expect(two.body.data?.customer.children.nodes.map((c: { spendBudgets: unknown[] }) => c.spendBudgets.length)).toEqual([1, 1]);
+    expect(two.statements).toBe(one.statements);
+  });
+
   it('two sub-accounts checking out at once cannot both spend the last of their parent’s budget', async () => {
     const { top, mid, leaves } = await tree(2);
     const [a, b] = leaves as [Account, Account];
