@@ -110,7 +110,8 @@ function pricedLines(
  * account pays — or, for lines with agreed prices (an accepted quote, scope `order:agreed-prices`), the
  * prices and discounts agreed, on products the catalog still sells — totals by the checkout's rules
  * (no promotions evaluated: a sale's price is negotiated), the order
- * with its lines, first event and `order.placed` outbox entry in one transaction, published after commit.
+ * with its lines, first event and `order.placed` outbox entry in one transaction, published after commit
+ * — or, over a spend budget, held for approval as a checkout would be (`place`).
  */
 export async function orderPlaceForSale(ctx: SaleOrderContext, raw: SaleOrderInput): Promise<Result<IOrder>> {
   const storefrontId = actingStorefront(ctx.principal);

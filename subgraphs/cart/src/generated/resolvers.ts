@@ -516,7 +516,9 @@ export type Mutation = {
   /**
    * Service-only (opportunity, quote): places the order of a sale for an account in the service's brand,
    * priced by the catalog as that account pays (its negotiated list and segment prices), exactly once per key.
-   * A product no longer sold refuses it (UNAVAILABLE); totals as at checkout, without promotions.
+   * A product no longer sold refuses it (UNAVAILABLE); totals as at checkout, without promotions. Spend
+   * control applies as at checkout: over a budget of the account or of an account above it, the order is
+   * PENDING_APPROVAL for the holder above that budget — unless `actedBy` is that holder or one above it.
    */
   orderPlaceForSale: OrderPayload;
   /**
@@ -698,7 +700,7 @@ export type OrderPlaceForSaleInput = {
   source: OrderSourceInput;
   /** Same key, same order; the same key with another payload is IDEMPOTENCY_KEY_REUSED. */
   idempotencyKey: Scalars['String']['input'];
-  /** The staff member or partner user placing it. */
+  /** The staff member, partner user or customer (a quote's acceptor) placing it. */
   actedBy: Scalars['ID']['input'];
 };
 
