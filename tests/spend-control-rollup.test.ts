@@ -125,10 +125,15 @@ describe('spend control over an account tree', () => {
     const { mid, leaves } = await tree(2);
     for (const leaf of leaves) await budget(mid.gql, leaf.id, 10_000);
     const LIST = `query ($first: Int) { customer(id: "${mid.id}") { children(first: $first) { nodes { id spendBudgets { spent { amount } } } } } }`;
-    const one = await mid.gql(LIST, { first: 1 });
-    const two = await mid.gql(LIST, { first: 2 });
-    expect(two.body.data?.customer.children.nodes.map((c: { spendBudgets: unknown[] }) => c.spendBudgets.length)).toEqual([1, 1]);
-    expect(two.statements).toBe(one.statements);
+    // The fewest of two tries each: the router's key cache (30 s) may refill during any one request.
+    const fewest = async (first: number) => {
+      const tries = [await mid.gql(LIST, { first }), await mid.gql(LIST, { first })];
+      return { body: tries[1]?.body, statements: Math.min(...tries.map((t) => t.statements)) };
+    };
+    const one = await fewest(1);
+    const two = await fewest(2);
+    expect(two.body?.data?.customer.children.nodes.map((c: { spendBudgets: unknown[] }) => c.spendBudgets.length)).toEqual([1, 1]);
+    expect(two.statements, `${one.statements} statements for one account`).toBe(one.statements);
   });
 
   it('two sub-accounts checking out at once cannot both spend the last of their parent’s budget', async () => {
