@@ -18,8 +18,9 @@ import { client, codes, customerId, KEYS, PRIVATE_KEYS, type Response, signIn, s
 
 /**
  * Spend control across brands, segments, partners and kinds of caller. Kelly Plumbing (Volt, smb,
- * partner Connectify) opens a sub-account with a budget and a held order; then every new query and
- * mutation is tried by everyone who must not reach it: it is refused and nothing changes.
+ * partner Connectify) opens a sub-account with a budget and a held order (and, for `Customer.ancestors`,
+ * one below it); then every new query, field and mutation is tried by everyone who must not reach it: it
+ * is refused and nothing changes.
  */
 let stack: Stack;
 type Gql = (query: string, variables?: Record<string, unknown>) => Promise<Response>;
@@ -81,6 +82,31 @@ describe('Customer.spendBudgets', () => {
     expect(codes(await as.shopper(BUDGETS, { id: buyer.id }))).toContain('UNAUTHENTICATED');
     // The chatbot's key acts for nobody in particular: no account to read as.
     expect(codes(await as.chatbot(BUDGETS, { id: buyer.id }))).toContain('UNAUTHENTICATED');
+  });
+});
+
+describe('Customer.ancestors', () => {
+  const ANCESTORS = 'query ($id: ID!) { customer(id: $id) { ancestors { id } } }';
+  let leaf: Account;
+  beforeAll(async () => {
+    leaf = await openAccount(stack, buyer.gql, buyer.id);
+  });
+  const above = async (gql: Gql, id: string) =>
+    ((await gql(ANCESTORS, { id })).body.data?.customer?.ancestors?.map((a: { id: string }) => a.id) as string[] | undefined) ?? null;
+
+  it('lists the accounts above that the caller sees, nearest first', async () => {
+    for (const gql of [holder.gql, as.businessAgent, as.connectify]) expect(await above(gql as Gql, leaf.id)).toEqual([buyer.id, KELLY]);
+    // A holder in between sees up to its own account, never above it; the account itself sees none above.
+    expect(await above(buyer.gql, leaf.id)).toEqual([buyer.id]);
+    expect(await above(leaf.gql, leaf.id)).toEqual([]);
+    expect(await above(buyer.gql, buyer.id)).toEqual([]);
+  });
+
+  it('other customers, partners, segments, brands and API keys reach none', async () => {
+    for (const who of ['aoife', 'globex', 'harbour', 'skyline', 'consumerAgent', 'nimbusAgent'])
+      expect(await above(as[who] as Gql, leaf.id), who).toBeNull();
+    expect(codes(await as.shopper(ANCESTORS, { id: leaf.id }))).toContain('UNAUTHENTICATED');
+    expect(codes(await as.chatbot(ANCESTORS, { id: leaf.id }))).toContain('UNAUTHENTICATED');
   });
 });
 

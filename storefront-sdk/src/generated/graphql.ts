@@ -20,9 +20,9 @@ export type OrderStatus =
   | 'ACTIVE'
   | 'CANCELLED'
   /**
-   * Over the account's spend budget or per-order limit: waiting for the holder of the account above to
-   * approve or reject it (`statusReason` says which limit). Not fulfilled or charged, no `order.placed`
-   * event until approved; it counts against the budget meanwhile.
+   * Over a spend budget or per-order limit of the account or of an account above it: waiting for the holder
+   * above that budget's account to approve or reject it (`statusReason` says which limit). Not fulfilled or
+   * charged, no `order.placed` event until approved; it counts against the budgets meanwhile.
    */
   | 'PENDING_APPROVAL'
   /** The account holder refused it (`statusReason` says why); it no longer counts against any budget. */
@@ -114,7 +114,7 @@ export type SpendBudgetSetInput = {
   period: SpendPeriod;
   /** Per period, at least 0, at most two decimals; in the storefront's currency. */
   amount: string;
-  /** Optional ceiling for any single order (at most `amount`). */
+  /** Optional ceiling for any single order of the account or an account below it (at most `amount`). */
   perOrderLimit?: string | null | undefined;
   /** IANA time zone of the periods' calendar; default the storefront's (`Storefront.timeZone`). */
   timeZone?: string | null | undefined;

@@ -8,6 +8,8 @@ import { visibleOrders } from './domain/orders.js';
 import { priceLines } from './domain/pricing.js';
 import { type Buyer, customersWithOrders, evaluationInput, NO_EVALUATION } from './domain/promotions.js';
 import type { CartServices } from './domain/services.js';
+import type { BudgetUse } from './domain/spend.js';
+import { spendBudgetsOf, treeOnce } from './domain/spend-budgets.js';
 import { CartLine, type ICart, type ICartLine, type IOrderEvent, type IOrderLine, OrderEvent, OrderLine } from './entities/index.js';
 
 export type CartLoaders = ReturnType<typeof createCartLoaders>;
@@ -75,7 +77,13 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
     return results;
   };
 
+  // One account-tree answer per request, however many accounts' budgets or held orders it reads.
+  const tree = treeOnce({ em, principal, services });
+
   return {
+    tree,
+    /** Each account's spend budgets with their current period's spend, for `Customer.spendBudgets`. */
+    spendBudgets: new DataLoader<string, BudgetUse[]>((ids) => spendBudgetsOf({ em, principal, services }, ids, tree)),
     /** Carts by id as `findCart` shows them without a token (entity references carry none). */
     cart: byId(
       (ids) => visibleCarts(em, principal, ids),

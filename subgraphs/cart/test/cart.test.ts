@@ -87,6 +87,7 @@ async function orderOfNewCustomer(): Promise<{ customerId: string; cartId: strin
     number: `T-${orderId.slice(-12)}`,
     storefrontId: VOLT,
     customerId,
+    accountPath: [customerId],
     segment: 'consumer',
     cartId: row.id,
     idempotencyKey: newId(),

@@ -22,6 +22,7 @@ import { ACCOUNT_ADMIN, customerScope } from './domain/scope.js';
 import { membersInOrder } from './domain/team-directory.js';
 import {
   Address,
+  ancestorIds,
   Contact,
   Customer,
   type IAccessGroup,
@@ -150,6 +151,11 @@ export function createLoaders(em: EntityManager, principal: Principal) {
       return keys.map((k) =>
         toConnection(rows.filter((r) => r.parent?.id === k.customerId).slice(0, page.limit + 1), page, 'ID', (c) => [c.id]),
       );
+    }),
+    /** The ids above each account, nearest first (whether the caller sees them is the `customer` loader's call). */
+    ancestors: new DataLoader<string, string[]>(async (ids) => {
+      const chains = await ancestorIds(em, ids);
+      return ids.map((id) => chains.get(id) ?? []);
     }),
     descendantCount: new DataLoader<string, number>(async (ids) => {
       const rows = await em.execute(

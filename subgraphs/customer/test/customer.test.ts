@@ -67,6 +67,24 @@ describe('_entities', () => {
     expect(await lookup(partner('skyline'), 'Customer', [CONNECTIFY_ONE])).toEqual([null]);
   });
 
+  it('ancestors: every account above, nearest first, for any number of accounts in a fixed number of statements', async () => {
+    const [acme, cork, warehouse] = ['acme-telecom-buyers', 'acme-cork', 'acme-cork-warehouse'].map(customerId);
+    const service: Principal = { kind: 'service', id: 'cart', storefrontId: VOLT, partnerId: null, roles: [], scopes: [] };
+    const query = `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Customer { id ancestors { id } } } }`;
+    const ask = (ids: string[]) => gql(customer, service, query, { reps: ids.map((id) => ({ __typename: 'Customer', id })) });
+    const one = await ask([warehouse as string]);
+    expect(one.body.data?._entities).toEqual([{ id: warehouse, ancestors: [{ id: cork }, { id: acme }] }]);
+    const three = await ask([warehouse, cork, acme] as string[]);
+    expect(three.body.data?._entities.map((c: { ancestors: { id: string }[] }) => c.ancestors.length)).toEqual([2, 1, 0]);
+    expect(three.statements).toBeLessThanOrEqual(one.statements);
+    // A holder in between sees the accounts above as far as its own; another brand's service sees none.
+    const corkHolder = principals.customer(cork as string, VOLT, ['account-admin']);
+    const held = await gql(customer, corkHolder, query, { reps: [{ __typename: 'Customer', id: warehouse }] });
+    expect(held.body.data?._entities).toEqual([{ id: warehouse, ancestors: [{ id: cork }] }]);
+    const nimbus = await gql(customer, { ...service, storefrontId: NIMBUS }, query, { reps: [{ __typename: 'Customer', id: warehouse }] });
+    expect(nimbus.body.data?._entities).toEqual([null]);
+  });
+
   it('staff: for staff of the same storefront only', async () => {
     const ids = [staffId('volt-consumer'), staffId('nimbus-agent')];
     expect(await lookup(staffOf(VOLT, []), 'Staff', ids, 'id name')).toEqual([{ id: ids[0], name: 'Liam Ryan' }, null]);

@@ -1,12 +1,20 @@
-import { entitiesOf, type Principal, type SubgraphTarget } from '@dcrm/kit';
+import { entitiesOf, type Principal, type SubgraphTarget, servicePrincipal } from '@dcrm/kit';
 
 /** What the checkout keeps on an order of the buyer's account. */
 export type Account = { segment: string; partner: { id: string } | null };
 
-/** The caller's own account, asked of the customer subgraph as the customer; null when they have none. */
-export async function accountOf(customer: SubgraphTarget, principal: Principal): Promise<Account | null> {
-  const response = await customer.execute({ query: 'query Me { me { segment partner { id } } }' }, principal);
-  return (response?.data?.me as Account | undefined) ?? null;
+/** A buyer's account as an order records it: also the accounts above it, nearest first (whose budgets its orders spend). */
+export type BuyerAccount = Account & { ancestors: { id: string }[] };
+
+/**
+ * The buyer's account, asked of the customer subgraph as the cart service of the brand (a sub-account
+ * may not see the accounts above it): one call gives the segment, the partner and the path up its tree.
+ * Null when the brand has no such account.
+ */
+export async function buyerAccountOf(customer: SubgraphTarget, storefrontId: string, customerId: string): Promise<BuyerAccount | null> {
+  const service = servicePrincipal('cart', storefrontId, []);
+  const [row] = await entitiesOf<BuyerAccount>(customer, service, 'Customer', 'segment partner { id } ancestors { id }', [customerId]);
+  return row ?? null;
 }
 
 const SEND = `mutation Send($input: NotificationSendInput!) { notificationSend(input: $input) {
@@ -50,10 +58,4 @@ export async function logOutboundCall(customer: SubgraphTarget, principal: Princ
 export async function visibleAccount(customer: SubgraphTarget, principal: Principal, customerId: string): Promise<Account | null> {
   const [row] = await entitiesOf<Account>(customer, principal, 'Customer', 'segment partner { id }', [customerId]);
   return row ?? null;
-}
-
-/** The account a sub-account sits under (whose holder approves its held orders), asked as the cart service; null for a top account. */
-export async function parentAccountOf(customer: SubgraphTarget, service: Principal, customerId: string): Promise<string | null> {
-  const [row] = await entitiesOf<{ parent: { id: string } | null }>(customer, service, 'Customer', 'parent { id }', [customerId]);
-  return row?.parent?.id ?? null;
 }

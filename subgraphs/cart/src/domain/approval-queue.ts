@@ -6,9 +6,9 @@ import { orderScope } from './access.js';
 import { DECIDE_SCOPE } from './spend-approval.js';
 
 /**
- * The orders waiting for the caller's decision, newest first: for a holder, its sub-accounts' held
- * orders (its account tree, never its own orders); for staff with the scope, those of their segments.
- * Anyone else: none.
+ * The orders waiting for the caller's decision, newest first: for a holder, the held orders whose
+ * approving account is its own or one below it (never its own orders); for staff with the scope, those
+ * of their segments. Anyone else: none.
  */
 export async function ordersAwaitingApproval(
   em: EntityManager,
@@ -21,8 +21,7 @@ export async function ordersAwaitingApproval(
   let scope: FilterQuery<IOrder> | null = null;
   if (principal.kind === 'staff' && hasScope(principal, DECIDE_SCOPE)) scope = orderScope(principal);
   if (principal.kind === 'customer' && isAccountAdmin(principal)) {
-    const below = (await tree()).filter((id) => id !== principal.id);
-    scope = below.length ? { storefrontId, customerId: { $in: below } } : null;
+    scope = { storefrontId, approverId: { $in: await tree() }, customerId: { $ne: principal.id } };
   }
   return scope ? ordersPage(em, { $and: [scope, { status: 'PENDING_APPROVAL' }] }, undefined, page) : [];
 }

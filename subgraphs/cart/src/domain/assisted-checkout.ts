@@ -1,6 +1,5 @@
 import {
   actingStorefront,
-  entitiesOf,
   fail,
   forAccount,
   isUuid,
@@ -13,12 +12,13 @@ import {
 } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { catalogLoader } from '../clients/catalog.js';
-import type { Account } from '../clients/customer.js';
+import { type BuyerAccount, buyerAccountOf } from '../clients/customer.js';
 import { Cart, type ICart, type IOrder, Order } from '../entities/index.js';
 import type { Result } from './cart.errors.js';
 import type { CartRef } from './cart-edit.js';
-import { type CheckoutContext, cartCheckout } from './checkout.js';
+import { cartCheckout } from './checkout.js';
 import { askPeer } from './peer-guard.js';
+import type { CheckoutContext } from './purchaser.js';
 
 /** Where an assisted sale happens, as the customer's interaction records it. */
 export type AssistedChannel = 'PHONE' | 'STORE';
@@ -44,14 +44,10 @@ async function assistableCart(em: EntityManager, principal: Principal, cartId: s
 }
 
 /** The account as it is now (its segment may have changed since the cart was made), asked as the cart service of the brand. */
-async function accountNow(ctx: CheckoutContext, storefrontId: string, customerId: string): Promise<Result<Account>> {
-  const asked = await askPeer('customer', cartField, () =>
-    entitiesOf<Account>(ctx.services.peers('customer'), servicePrincipal('cart', storefrontId, []), 'Customer', 'segment partner { id }', [
-      customerId,
-    ]),
-  );
+async function accountNow(ctx: CheckoutContext, storefrontId: string, customerId: string): Promise<Result<BuyerAccount>> {
+  const asked = await askPeer('customer', cartField, () => buyerAccountOf(ctx.services.peers('customer'), storefrontId, customerId));
   if (!asked.ok) return asked;
-  const [account] = asked.value;
+  const account = asked.value;
   return account && inSegments(ctx.principal, account.segment) ? ok(account) : fail('NOT_FOUND', 'No such cart', cartField);
 }
 

@@ -1,54 +1,19 @@
 import type { TotalsData } from '@dcrm/kit';
-import { actingStorefront, type Clock, EVENTS, fail, loggerFor, newId, type OrderPlacedEvent, ok, type Principal } from '@dcrm/kit';
+import { actingStorefront, type Clock, fail, loggerFor, newId, type OrderPlacedEvent, ok } from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type DataLoader from 'dataloader';
 import type { CatalogProduct } from '../clients/catalog.js';
-import { type Account, accountOf } from '../clients/customer.js';
+import type { BuyerAccount } from '../clients/customer.js';
 import type { CartEvaluation } from '../clients/promotions.js';
-import {
-  Cart,
-  CartLine,
-  type ICart,
-  type ICartLine,
-  type IOrder,
-  Order,
-  OrderEvent,
-  OrderLine,
-  type OrderSourceKind,
-  Outbox,
-} from '../entities/index.js';
-import { findCart } from './access.js';
-import type { Result } from './cart.errors.js';
+import { Cart, CartLine, type ICart, type ICartLine, type IOrder, Order } from '../entities/index.js';
 import type { CartRef } from './cart-edit.js';
+import { accountPath, publishPlaced, writeOrder } from './order-write.js';
 import { askPeer } from './peer-guard.js';
 import { type PricedCartLine, priceLines, priceOrder, sold } from './pricing.js';
-import { type BuyerLookup, evaluationInput, redeemed } from './promotions.js';
-import type { CartServices } from './services.js';
-import { type HoldReason, holdReason } from './spend.js';
-import { approverOf } from './spend-approval.js';
-
-export type CheckoutContext = {
-  em: EntityManager;
-  principal: Principal;
-  catalog: DataLoader<string, CatalogProduct | null>;
-  services: CartServices;
-  buyer: BuyerLookup;
-};
-
-/**
- * Who buys: the signed-in customer (`customerPurchaser`), or the account a staff member checks out for
- * in assisted sales (`assisted-checkout.ts`), each with how its cart and account are reached.
- */
-export type Purchaser = {
-  customerId: string;
-  /** The cart, when this purchaser may check it out; null otherwise (NOT_FOUND). */
-  findCart(ref: CartRef): Promise<ICart | null>;
-  /** The account's segment and partner, asked before any transaction. */
-  account(): Promise<Result<Account>>;
-  /** Assisted sales: the staff member placing the order (the cart becomes an AGENT sale). */
-  assistedBy?: string;
-};
+import { evaluationInput, redeemed } from './promotions.js';
+import { type CheckoutContext, cartField, customerPurchaser, type Purchaser } from './purchaser.js';
+import { holdReason } from './spend.js';
+import type { Result } from './cart.errors.js';
 
 /** What the guards let through: the open cart at the buyer's version, its priced lines, the buyer's account. */
 type Checked = {
@@ -58,11 +23,9 @@ type Checked = {
   key: string;
   storefrontId: string;
   customerId: string;
-  account: Account;
+  account: BuyerAccount;
   lines: PricedCartLine[];
   assistedBy?: string;
-  /** The account whose holder approves an order over budget (the buyer's parent); null: never held. */
-  approverId: string | null;
 };
 
 /** Everything the cart's transaction writes, decided before it opens. */
@@ -74,7 +37,6 @@ type Draft = Checked & {
 };
 
 const field = (...path: string[]) => ['input', ...path];
-const cartField = field('cart', 'cartId');
 
 // Guards: each passes on what it checked or refuses with the userError the buyer sees.
 
@@ -103,9 +65,6 @@ function allSold(lines: ICartLine[], products: (CatalogProduct | null)[]): Resul
   return ok(priceLines(lines, products));
 }
 
-const knownAccount = (account: Account | null): Result<Account> =>
-  account ? ok(account) : fail('NOT_FOUND', 'No account for this customer', cartField);
-
 // Steps before the transaction: the key's order, the catalog's prices, the account, the promotions.
 
 async function existingOrder(em: EntityManager, storefrontId: string, key: string): Promise<IOrder | null> {
@@ -126,19 +85,6 @@ async function priceCart(ctx: CheckoutContext, cart: ICart): Promise<Result<Pric
   const products = await Promise.all(lines.value.map((l) => ctx.catalog.load(l.productId)));
   return allSold(lines.value, products);
 }
-
-/** The account's segment and partner, asked of the customer subgraph as the customer (before any transaction). */
-async function buyerAccount(ctx: CheckoutContext): Promise<Result<Account>> {
-  const asked = await askPeer('customer', cartField, () => accountOf(ctx.services.peers('customer'), ctx.principal));
-  return asked.ok ? knownAccount(asked.value) : asked;
-}
-
-/** The signed-in customer buying their own cart (or an anonymous one they hold the token of). */
-export const customerPurchaser = (ctx: CheckoutContext): Purchaser => ({
-  customerId: ctx.principal.id as string,
-  findCart: (ref) => findCart(ctx.em, ctx.principal, ref.cartId, ref.cartToken),
-  account: () => buyerAccount(ctx),
-});
 
 const storefrontOf = (ctx: CheckoutContext) => actingStorefront(ctx.principal) as string;
 
@@ -193,11 +139,9 @@ async function attempt(ctx: CheckoutContext, ref: CartRef, key: string, purchase
   const account = await purchaser.account();
   if (!account.ok) return account;
   const { customerId, assistedBy } = purchaser;
-  const approver = await approverOf(ctx, storefrontId, customerId);
-  if (!approver.ok) return approver;
   const order = {
     ...{ cart: cart.value, version: ref.version, key, storefrontId, customerId, assistedBy },
-    ...{ account: account.value, lines: lines.value, approverId: approver.value },
+    ...{ account: account.value, lines: lines.value },
   };
   const evaluation = await redeem(ctx, order);
   if (!evaluation.ok) return evaluation;
@@ -247,8 +191,10 @@ async function placeOrder(
   const locked = await tx.findOneOrFail(Cart, { id: cart.id }, { refresh: true });
   if (locked.status !== 'OPEN' || locked.version !== draft.version) return null;
   const now = clock.now();
-  const hold = draft.approverId ? await holdReason(tx, { ...draft, currencyCode: cart.currencyCode }, now) : null;
-  const { order, event } = await writeOrder(tx, { ...draft, cartId: cart.id, currencyCode: cart.currencyCode, hold }, now);
+  const currencyCode = cart.currencyCode;
+  // Spend control: the budgets up the buyer's tree, locked and counted in this transaction.
+  const hold = await holdReason(tx, { ...draft, path: accountPath(draft.customerId, draft.account), currencyCode }, now);
+  const { order, event } = await writeOrder(tx, { ...draft, cartId: cart.id, currencyCode, hold }, now);
   // A recovered cart that orders counts as converted; its reminders stop.
   await tx.execute('update "cart"."drop_link" set converted_at = ? where cart_id = ? and converted_at is null', [now, cart.id]);
   locked.status = 'CONVERTED';
@@ -261,91 +207,6 @@ async function placeOrder(
   return { order, event };
 }
 
-/** An order as written, whether a cart's checkout or a sale (a won opportunity, an accepted quote) places it. */
-export type OrderDraft = {
-  storefrontId: string;
-  customerId: string;
-  account: Account;
-  key: string;
-  /** Null for a sale's order. */
-  cartId: string | null;
-  currencyCode: string;
-  lines: PricedCartLine[];
-  /** Priced line id → the order line id it becomes (the order's discounts point at these); by default the line's own id. */
-  orderLineIds?: Map<string, string>;
-  totals: TotalsData;
-  promotionIds: string[];
-  /** A sale's origin, who placed it and its request's digest; a checkout has none. */
-  sale?: { sourceKind: OrderSourceKind; sourceId: string; placedBy: string; requestDigest: string };
-  /** The account whose holder approves it (spend control); with `hold`, the order waits for that holder. */
-  approverId?: string | null;
-  /** Why it is held for approval: written PENDING_APPROVAL, without an `order.placed` event until approved. */
-  hold?: HoldReason | null;
-};
-
-/**
- * In the caller's transaction: the numbered order with its lines and first event, and its `order.placed`
- * outbox row — or, held for approval, no event (approval writes it).
- */
-export async function writeOrder(
-  tx: EntityManager,
-  draft: OrderDraft,
-  now: Date,
-): Promise<{ order: IOrder; event: OrderPlacedEvent | null }> {
-  const [{ seq }] = await tx.execute(`select nextval('"cart"."order_number_seq"') as seq`);
-  const order = createOrder(tx, draft, `DC-${now.getUTCFullYear()}-${String(seq).padStart(6, '0')}`, now);
-  if (draft.hold) return { order, event: null };
-  const event = placedEvent(draft, order, now);
-  tx.create(Outbox, { id: event.eventId, type: EVENTS.orderPlaced, payload: event, createdAt: now });
-  return { order, event };
-}
-
-/** The order with its lines (the catalog's prices as checked out) and its first status event. */
-function createOrder(tx: EntityManager, draft: OrderDraft, number: string, now: Date): IOrder {
-  const order = tx.create(Order, {
-    id: newId(),
-    number,
-    storefrontId: draft.storefrontId,
-    customerId: draft.customerId,
-    partnerId: draft.account.partner?.id ?? null,
-    segment: draft.account.segment,
-    cartId: draft.cartId,
-    ...draft.sale,
-    idempotencyKey: draft.key,
-    currencyCode: draft.currencyCode,
-    totals: draft.totals,
-    placedAt: now,
-    ...(draft.hold ? { status: 'PENDING_APPROVAL' as const, statusReason: draft.hold.message, approverId: draft.approverId } : {}),
-  });
-  for (const line of draft.lines) {
-    tx.create(OrderLine, {
-      id: draft.orderLineIds?.get(line.lineId) ?? line.lineId,
-      order,
-      productId: line.productId,
-      name: line.name,
-      quantity: line.quantity,
-      recurringPrice: line.recurring,
-      oneOffPrice: line.oneOff,
-      deposit: line.deposit,
-    });
-  }
-  tx.create(OrderEvent, { order, status: order.status, reason: draft.hold?.message ?? null, at: now });
-  return order;
-}
-
-const placedEvent = (draft: OrderDraft, order: IOrder, now: Date): OrderPlacedEvent => ({
-  eventId: newId(),
-  orderId: order.id,
-  storefrontId: draft.storefrontId,
-  customerId: draft.customerId,
-  productIds: [...new Set(draft.lines.map((l) => l.productId))],
-  dueNow: draft.totals.dueNow,
-  monthly: draft.totals.monthly,
-  currencyCode: draft.currencyCode,
-  promotionIds: draft.promotionIds,
-  at: now.toISOString(),
-});
-
 /**
  * The checkout did not produce an order: give back what it reserved — unless another request with
  * the same key did place the order (it shares the reservation).
@@ -355,20 +216,4 @@ async function releaseUnlessOrdered(ctx: CheckoutContext, storefrontId: string, 
   await ctx.services.promotions.release(storefrontId, key).catch((error) => {
     loggerFor('cart').error({ err: error }, 'promotion release failed');
   });
-}
-
-/** At once after commit, the same payload as the outbox row; the row is then marked so the dispatcher skips it. */
-export async function publishPlaced(ctx: Pick<CheckoutContext, 'em' | 'services'>, event: OrderPlacedEvent): Promise<void> {
-  try {
-    await ctx.services.bus.publish(EVENTS.orderPlaced, event);
-    await ctx.em
-      .fork()
-      .getConnection()
-      .execute('update "cart"."outbox" set published_at = ? where id = ? and published_at is null', [
-        ctx.services.clock.now(),
-        event.eventId,
-      ]);
-  } catch {
-    // The outbox dispatcher publishes it later; consumers dedupe by eventId.
-  }
 }

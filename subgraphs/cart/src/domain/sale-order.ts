@@ -1,6 +1,5 @@
 import {
   actingStorefront,
-  entitiesOf,
   fail,
   forAccount,
   hasScope,
@@ -14,14 +13,15 @@ import {
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type CatalogProduct, catalogLoader } from '../clients/catalog.js';
-import type { Account } from '../clients/customer.js';
+import { type BuyerAccount, buyerAccountOf } from '../clients/customer.js';
 import { type IOrder, Order } from '../entities/index.js';
-import type { Result } from './cart.errors.js';
-import { publishPlaced, writeOrder } from './checkout.js';
+import { accountPath, publishPlaced, writeOrder } from './order-write.js';
 import { askPeer } from './peer-guard.js';
 import { type PricedCartLine, priceOrder, sold } from './pricing.js';
 import { type SaleOrderInput, saleDigest, saleField, validSale } from './sale-input.js';
 import type { CartServices } from './services.js';
+import { holdReason } from './spend.js';
+import type { Result } from './cart.errors.js';
 
 export type SaleOrderContext = { em: EntityManager; principal: Principal; services: CartServices };
 
@@ -29,7 +29,7 @@ type Draft = {
   input: SaleOrderInput;
   storefrontId: string;
   digest: string;
-  account: Account;
+  account: BuyerAccount;
   lines: PricedCartLine[];
   currencyCode: string;
 };
@@ -43,20 +43,18 @@ const replay = (order: IOrder, digest: string): Result<IOrder> =>
 const existingOrder = (em: EntityManager, storefrontId: string, key: string) =>
   em.fork().findOne(Order, { storefrontId, idempotencyKey: key }) as Promise<IOrder | null>;
 
-/** The account's segment and partner, asked of the customer subgraph as the cart service of the brand. */
-async function account(ctx: SaleOrderContext, storefrontId: string, customerId: string): Promise<Result<Account>> {
+/** The account's segment, partner and the accounts above it, asked of the customer subgraph as the cart service of the brand. */
+async function account(ctx: SaleOrderContext, storefrontId: string, customerId: string): Promise<Result<BuyerAccount>> {
   const asked = await askPeer('customer', saleField('customerId'), () =>
-    entitiesOf<Account>(ctx.services.peers('customer'), servicePrincipal('cart', storefrontId, []), 'Customer', 'segment partner { id }', [
-      customerId,
-    ]),
+    buyerAccountOf(ctx.services.peers('customer'), storefrontId, customerId),
   );
   if (!asked.ok) return asked;
-  const [row] = asked.value;
+  const row = asked.value;
   return row ? ok(row) : fail('NOT_FOUND', 'No such customer', saleField('customerId'));
 }
 
 /** Every line priced by the catalog as the account pays (its list, its segment); an unsold product refuses the sale. */
-async function priceSale(ctx: SaleOrderContext, storefrontId: string, input: SaleOrderInput, buyer: Account) {
+async function priceSale(ctx: SaleOrderContext, storefrontId: string, input: SaleOrderInput, buyer: BuyerAccount) {
   const asAccount = forAccount(servicePrincipal('cart', storefrontId, [SERVICE_SCOPES.accountPricing]), {
     customerId: input.customerId,
     segment: buyer.segment,
@@ -112,7 +110,8 @@ function pricedLines(
  * account pays — or, for lines with agreed prices (an accepted quote, scope `order:agreed-prices`), the
  * prices and discounts agreed, on products the catalog still sells — totals by the checkout's rules
  * (no promotions evaluated: a sale's price is negotiated), the order
- * with its lines, first event and `order.placed` outbox entry in one transaction, published after commit.
+ * with its lines, first event and `order.placed` outbox entry in one transaction, published after commit
+ * — or, over a spend budget, held for approval as a checkout would be (`place`).
  */
 export async function orderPlaceForSale(ctx: SaleOrderContext, raw: SaleOrderInput): Promise<Result<IOrder>> {
   const storefrontId = actingStorefront(ctx.principal);
@@ -143,24 +142,20 @@ export async function orderPlaceForSale(ctx: SaleOrderContext, raw: SaleOrderInp
   }
 }
 
+/**
+ * In the order's transaction, like a checkout's: spend control's budgets up the account's tree locked and
+ * counted, so a sale over budget is held for the holder above (a staff member's or partner's sale, or the
+ * account's own acceptance of a quote) — unless the deciding holder placed it.
+ */
 async function place(tx: EntityManager, draft: Draft, now: Date): Promise<{ order: IOrder; event: OrderPlacedEvent | null }> {
-  const { input, storefrontId } = draft;
+  const { input, storefrontId, currencyCode } = draft;
   const already = await tx.findOne(Order, { storefrontId, idempotencyKey: input.idempotencyKey });
   if (already) return { order: already, event: null };
-  return writeOrder(
-    tx,
-    {
-      storefrontId,
-      customerId: input.customerId,
-      account: draft.account,
-      key: input.idempotencyKey,
-      cartId: null,
-      currencyCode: draft.currencyCode,
-      lines: draft.lines,
-      totals: priceOrder(draft.lines, [], draft.currencyCode, new Map()),
-      promotionIds: [],
-      sale: { sourceKind: input.source.kind, sourceId: input.source.id, placedBy: input.actedBy, requestDigest: draft.digest },
-    },
-    now,
-  );
+  const totals = priceOrder(draft.lines, [], currencyCode, new Map());
+  const path = accountPath(input.customerId, draft.account);
+  const hold = await holdReason(tx, { storefrontId, path, currencyCode, totals, actedBy: input.actedBy }, now);
+  const sale = { sourceKind: input.source.kind, sourceId: input.source.id, placedBy: input.actedBy, requestDigest: draft.digest };
+  const { customerId, idempotencyKey: key } = input;
+  const order = { storefrontId, customerId, account: draft.account, key, cartId: null, currencyCode, lines: draft.lines };
+  return writeOrder(tx, { ...order, totals, promotionIds: [], sale, hold }, now);
 }

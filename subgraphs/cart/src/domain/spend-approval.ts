@@ -7,20 +7,16 @@ import {
   isAccountAdmin,
   isUuid,
   loggerFor,
-  newId,
-  type OrderPlacedEvent,
   ok,
   type Principal,
-  servicePrincipal,
 } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { parentAccountOf } from '../clients/customer.js';
-import { type IOrder, Order, OrderEvent, OrderLine, Outbox, SpendBudget } from '../entities/index.js';
+import { type IOrder, Order, OrderEvent, OrderLine, Outbox } from '../entities/index.js';
 import { orderScope } from './access.js';
-import type { Result } from './cart.errors.js';
-import { publishPlaced } from './checkout.js';
+import { placedEvent, publishPlaced } from './order-write.js';
 import { askPeer } from './peer-guard.js';
 import type { CartServices } from './services.js';
+import type { Result } from './cart.errors.js';
 
 export type ApprovalContext = { em: EntityManager; principal: Principal; services: CartServices };
 
@@ -30,20 +26,10 @@ export const DECIDE_SCOPE = 'order:write';
 const field = (...path: string[]) => ['input', ...path];
 
 /**
- * Before checkout's transaction: the account whose holder approves the buyer's orders over budget — its
- * parent, asked of the customer subgraph as the cart service of the brand (a sub-account may not see
- * its parent). Asked only when the buyer has a budget: a top account, or one without budgets, is never held.
- */
-export async function approverOf(ctx: ApprovalContext, storefrontId: string, customerId: string): Promise<Result<string | null>> {
-  const budgets = await ctx.em.count(SpendBudget, { storefrontId, customerId });
-  if (budgets === 0) return ok(null);
-  const service = servicePrincipal('cart', storefrontId, []);
-  return askPeer('customer', field('cart', 'cartId'), () => parentAccountOf(ctx.services.peers('customer'), service, customerId));
-}
-
-/**
- * Who decides a held order: a holder whose account tree holds the buyer (never the buyer itself, even
- * when the buyer holds accounts of its own), or staff with the scope who see the order's segment.
+ * Who decides a held order: the holder of its approving account or of one above it (the approving
+ * account is in their tree; never the buyer itself, even when the buyer holds accounts of its own), or
+ * staff with the scope who see the order's segment. A holder between the buyer and the approving account
+ * does not: the order breached a budget above theirs.
  */
 async function mayDecide(ctx: ApprovalContext, order: IOrder): Promise<Result<boolean>> {
   const { principal } = ctx;
@@ -54,7 +40,7 @@ async function mayDecide(ctx: ApprovalContext, order: IOrder): Promise<Result<bo
   }
   if (principal.kind !== 'customer' || !isAccountAdmin(principal) || principal.id === order.customerId) return ok(false);
   const tree = await askPeer('customer', field('id'), () => accountTreeOf(ctx.services.peers('customer'), principal));
-  return tree.ok ? ok(tree.value.includes(order.customerId)) : tree;
+  return tree.ok ? ok(!!order.approverId && tree.value.includes(order.approverId)) : tree;
 }
 
 type Decision = { approve: true } | { approve: false; reason: string };
@@ -94,7 +80,10 @@ async function decide(ctx: ApprovalContext, id: string, decision: Decision): Pro
     order.status = decision.approve ? 'PLACED' : 'REJECTED';
     order.statusReason = decision.approve ? null : decision.reason;
     tx.create(OrderEvent, { order, status: order.status, reason: order.statusReason, at: now });
-    const event = decision.approve ? await approvedEvent(tx, order, now) : null;
+    // Approved, the `order.placed` event checkout would have written at placement.
+    const lines = decision.approve ? await tx.find(OrderLine, { order: order.id }) : [];
+    const promotionIds = (order.totals.appliedDiscounts ?? []).map((d) => d.promotionId);
+    const event = decision.approve ? placedEvent(order, lines, promotionIds, now) : null;
     if (event) tx.create(Outbox, { id: event.eventId, type: EVENTS.orderPlaced, payload: event, createdAt: now });
     return { order, event };
   });
@@ -105,20 +94,4 @@ async function decide(ctx: ApprovalContext, id: string, decision: Decision): Pro
       loggerFor('cart').error({ err: error }, 'promotion release failed');
     });
   return ok(decided.order);
-}
-
-/** The `order.placed` event an approved order publishes, as checkout would have at placement. */
-async function approvedEvent(tx: EntityManager, order: IOrder, now: Date): Promise<OrderPlacedEvent> {
-  const lines = await tx.find(OrderLine, { order: order.id });
-  return {
-    eventId: newId(),
-    orderId: order.id,
-    storefrontId: order.storefrontId,
-    customerId: order.customerId,
-    productIds: [...new Set(lines.map((l) => l.productId))],
-    dueNow: order.totals.dueNow,
-    currencyCode: order.currencyCode,
-    promotionIds: (order.totals.appliedDiscounts ?? []).map((d) => d.promotionId),
-    at: now.toISOString(),
-  };
 }

@@ -20,7 +20,7 @@ import { type ISpendBudget, SpendBudget } from '../entities/index.js';
 import type { SpendBudgetResult as Result } from './cart.errors.js';
 import { askPeer } from './peer-guard.js';
 import type { CartServices } from './services.js';
-import { type BudgetUse, budgetUse } from './spend.js';
+import { type BudgetUse, budgetUses } from './spend.js';
 
 export type SpendContext = { em: EntityManager; principal: Principal; services: CartServices };
 
@@ -129,33 +129,46 @@ export async function spendBudgetRemove(ctx: SpendContext, id: string): Promise<
 }
 
 /**
- * Who reads an account's budgets: the account itself and the holders above it (its tree, asked of the
- * customer subgraph), staff of its segment, its partner — in the caller's brand.
+ * Which of these accounts' budgets the caller reads, as one filter: the account itself and the holders
+ * above it (its tree, asked of the customer subgraph), staff of its segment, its partner — in the
+ * caller's brand. Null: none of them.
  */
-async function readScope(ctx: SpendContext, customerId: string, tree: () => Promise<string[]>): Promise<FilterQuery<ISpendBudget> | null> {
+async function readScope(
+  ctx: SpendContext,
+  customerIds: string[],
+  tree: () => Promise<string[]>,
+): Promise<FilterQuery<ISpendBudget> | null> {
   const { principal } = ctx;
   const storefrontId = actingStorefront(principal);
-  if (!storefrontId) return null;
+  if (!storefrontId || principal.kind === 'service') return null;
   if (principal.kind === 'customer') {
-    const mine = principal.id === customerId || (isAccountAdmin(principal) && (await tree()).includes(customerId));
-    return mine ? { storefrontId, customerId } : null;
+    const others = customerIds.filter((id) => id !== principal.id);
+    const below = others.length > 0 && isAccountAdmin(principal) ? new Set(await tree()) : new Set<string>();
+    const mine = customerIds.filter((id) => id === principal.id || below.has(id));
+    return mine.length ? { storefrontId, customerId: { $in: mine } } : null;
   }
-  if (principal.kind === 'service') return null;
   const scope = accountRowScope(principal) as FilterQuery<ISpendBudget> | null;
-  return scope ? { $and: [scope, { customerId }] } : null;
+  return scope ? { $and: [scope, { customerId: { $in: customerIds } }] } : null;
 }
 
 const PERIOD_ORDER: Record<string, number> = { MONTH: 0, QUARTER: 1, YEAR: 2 };
 
-/** An account's budgets with the current period's spend; an empty list for callers who may not see them. */
-export async function spendBudgetsOf(ctx: SpendContext, customerId: string, tree: () => Promise<string[]>): Promise<BudgetUse[]> {
-  if (!isUuid(customerId)) return [];
-  const scope = await readScope(ctx, customerId, tree);
-  if (!scope) return [];
-  const budgets = await ctx.em.find(SpendBudget, scope);
+/**
+ * Each account's budgets with the current period's spend (its whole tree's: spend.ts), month then
+ * quarter then year; an empty list for an account the caller may not see them of. Two statements for
+ * any number of accounts (a loader's batch).
+ */
+export async function spendBudgetsOf(
+  ctx: SpendContext,
+  customerIds: readonly string[],
+  tree: () => Promise<string[]>,
+): Promise<BudgetUse[][]> {
+  const ids = [...new Set(customerIds.filter(isUuid))];
+  const scope = ids.length ? await readScope(ctx, ids, tree) : null;
+  const budgets = scope ? await ctx.em.find(SpendBudget, scope) : [];
   budgets.sort((a, b) => (PERIOD_ORDER[a.period] ?? 0) - (PERIOD_ORDER[b.period] ?? 0));
-  const now = ctx.services.clock.now();
-  return Promise.all(budgets.map((b) => budgetUse(ctx.em, b, now)));
+  const uses = await budgetUses(ctx.em, budgets, ctx.services.clock.now());
+  return customerIds.map((id) => uses.filter((u) => u.budget.customerId === id));
 }
 
 /** A holder's account tree, asked once per request however many accounts are read. */

@@ -21,6 +21,11 @@ export const Order = defineEntity({
     partnerId: p.uuid().nullable(),
     segment: p.string(),
     /** The cart it was checked out from; null for an order placed from a sale (`sourceKind`). */
+    /**
+     * The buyer and every account above it when the order was placed, nearest first: the budgets it
+     * spends roll up this path (spend control). Orders placed before it was recorded have the buyer alone.
+     */
+    accountPath: p.array<string>().columnType('uuid[]'),
     cartId: p.uuid().unique().nullable(),
     /** The sale it was placed from: OPPORTUNITY or QUOTE with its id; null for a checkout. */
     sourceKind: p.enum(ORDER_SOURCE_KINDS).nullable(),
@@ -31,7 +36,7 @@ export const Order = defineEntity({
     requestDigest: p.string().nullable(),
     idempotencyKey: p.string(),
     status: p.enum(ORDER_STATUSES).default('PLACED'),
-    /** A held order's approving account (the buyer's parent, whose holder decides); null otherwise. */
+    /** A held order's approving account (whose holder, or a holder above it, decides: spend.ts); null otherwise. */
     approverId: p.uuid().nullable(),
     statusReason: p.string().nullable(),
     currencyCode: p.string().length(3),

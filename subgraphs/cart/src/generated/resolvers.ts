@@ -164,9 +164,9 @@ export type CartTotals = {
 /** Lifecycle: PLACED → PROVISIONING → ACTIVE, or CANCELLED (with a reason) before ACTIVE. */
 export type OrderStatus =
   /**
-   * Over the account's spend budget or per-order limit: waiting for the holder of the account above to
-   * approve or reject it (`statusReason` says which limit). Not fulfilled or charged, no `order.placed`
-   * event until approved; it counts against the budget meanwhile.
+   * Over a spend budget or per-order limit of the account or of an account above it: waiting for the holder
+   * above that budget's account to approve or reject it (`statusReason` says which limit). Not fulfilled or
+   * charged, no `order.placed` event until approved; it counts against the budgets meanwhile.
    */
   | 'PENDING_APPROVAL'
   /** The account holder refused it (`statusReason` says why); it no longer counts against any budget. */
@@ -269,8 +269,8 @@ export type Query = {
   /** Promotion subgraph only: which of these accounts of the storefront have a non-cancelled order of any of these products (campaign audiences). */
   customersHolding: Array<Scalars['ID']['output']>;
   /**
-   * Orders held over a spend budget that the caller may decide, newest first: a business holder's
-   * sub-accounts' (never its own), or for staff with `order:write` those of their segments; empty for anyone else.
+   * Orders held over a spend budget that the caller may decide, newest first: for a business holder, those
+   * awaiting its account or one below it (never its own orders), or for staff with `order:write` those of their segments; empty for anyone else.
    */
   ordersAwaitingApproval: OrderConnection;
   /**
@@ -516,7 +516,9 @@ export type Mutation = {
   /**
    * Service-only (opportunity, quote): places the order of a sale for an account in the service's brand,
    * priced by the catalog as that account pays (its negotiated list and segment prices), exactly once per key.
-   * A product no longer sold refuses it (UNAVAILABLE); totals as at checkout, without promotions.
+   * A product no longer sold refuses it (UNAVAILABLE); totals as at checkout, without promotions. Spend
+   * control applies as at checkout: over a budget of the account or of an account above it, the order is
+   * PENDING_APPROVAL for the holder above that budget — unless `actedBy` is that holder or one above it.
    */
   orderPlaceForSale: OrderPayload;
   /**
@@ -536,9 +538,9 @@ export type Mutation = {
   /** Removes a spend budget; who may set it may remove it. */
   spendBudgetRemove: SpendBudgetPayload;
   /**
-   * Approves an order held over budget: it is placed as any order (PLACED, `order.placed`). By a holder of
-   * an account above the buyer (never the buyer), or staff with `order:write` who see the order; anyone
-   * else gets FORBIDDEN. An order not waiting for approval: INVALID_TRANSITION.
+   * Approves an order held over budget: it is placed as any order (PLACED, `order.placed`). By the holder
+   * of the account it awaits or of one above that (never the buyer), or staff with `order:write` who see the
+   * order; anyone else gets FORBIDDEN. An order not waiting for approval: INVALID_TRANSITION.
    */
   orderApprove: OrderPayload;
   /** Rejects an order held over budget: REJECTED with the reason, the budget released, the buyer told. Who may: as `orderApprove`. */
@@ -698,7 +700,7 @@ export type OrderPlaceForSaleInput = {
   source: OrderSourceInput;
   /** Same key, same order; the same key with another payload is IDEMPOTENCY_KEY_REUSED. */
   idempotencyKey: Scalars['String']['input'];
-  /** The staff member or partner user placing it. */
+  /** The staff member, partner user or customer (a quote's acceptor) placing it. */
   actedBy: Scalars['ID']['input'];
 };
 
@@ -746,7 +748,8 @@ export type SpendPeriod =
  * A business account's spend budget for one kind of period, with what the current period has spent.
  * An order spends what its first bill charges, tax-inclusive: `dueNow` (one-off charges after discounts,
  * their tax and deposits) plus `monthly` (the first period of every recurring charge). The period counts
- * the account's orders placed in it that are placed, provisioning, active or pending approval.
+ * the orders placed in it, by the account or any account below it (as the tree stood when each was
+ * placed), that are placed, provisioning, active or pending approval.
  */
 export type SpendBudget = {
   __typename?: 'SpendBudget';
@@ -764,7 +767,7 @@ export type SpendBudget = {
   periodStart: Scalars['DateTime']['output'];
   /** When the current period ends (exclusive). */
   periodEnd: Scalars['DateTime']['output'];
-  /** Spent in the current period (orders placed and pending approval). */
+  /** Spent in the current period by the account and every account below it (orders placed and pending approval). */
   spent: Money;
   /** amount − spent; negative once approved orders went over. */
   remaining: Money;
@@ -780,7 +783,7 @@ export type SpendBudgetSetInput = {
   period: SpendPeriod;
   /** Per period, at least 0, at most two decimals; in the storefront's currency. */
   amount: Scalars['Decimal']['input'];
-  /** Optional ceiling for any single order (at most `amount`). */
+  /** Optional ceiling for any single order of the account or an account below it (at most `amount`). */
   perOrderLimit?: InputMaybe<Scalars['Decimal']['input']>;
   /** IANA time zone of the periods' calendar; default the storefront's (`Storefront.timeZone`). */
   timeZone?: InputMaybe<Scalars['String']['input']>;

@@ -3,30 +3,20 @@ import { ordersAwaitingApproval } from '../domain/approval-queue.js';
 import type { SpendBudgetResult } from '../domain/cart.errors.js';
 import { type BudgetUse, budgetUse } from '../domain/spend.js';
 import { orderApprove, orderReject } from '../domain/spend-approval.js';
-import { type SpendContext, spendBudgetRemove, spendBudgetSet, spendBudgetsOf, treeOnce } from '../domain/spend-budgets.js';
+import { type SpendContext, spendBudgetRemove, spendBudgetSet } from '../domain/spend-budgets.js';
 import type { ISpendBudget } from '../entities/index.js';
 import type { CartContext, CartResolvers } from './context.js';
 
 const spend = (ctx: CartContext): SpendContext => ({ em: ctx.em, principal: ctx.principal, services: ctx.services });
 
-// One account-tree answer per request, however many accounts' budgets it reads.
-const trees = new WeakMap<CartContext, () => Promise<string[]>>();
-const treeOf = (ctx: CartContext) => {
-  const tree = trees.get(ctx) ?? treeOnce(spend(ctx));
-  trees.set(ctx, tree);
-  return tree;
-};
-
 async function budgetPayload(ctx: CartContext, result: SpendBudgetResult<ISpendBudget>) {
-  const use: SpendBudgetResult<BudgetUse> = result.ok
-    ? { ok: true, value: await budgetUse(ctx.em, result.value, ctx.services.clock.now()) }
-    : result;
+  const use: SpendBudgetResult<BudgetUse> = result.ok ? { ok: true, value: await budgetUse(ctx.em, result.value, ctx.services.clock.now()) } : result;
   return payload('spendBudget', use);
 }
 
 async function awaitingPage(ctx: CartContext, args: PageArgs) {
   const page = parsePage(args, 'NEWEST', 1);
-  const rows = await ordersAwaitingApproval(ctx.em, ctx.principal, treeOf(ctx), page);
+  const rows = await ordersAwaitingApproval(ctx.em, ctx.principal, ctx.loaders.tree, page);
   return toConnection(rows, page, 'NEWEST', (o) => [o.id]);
 }
 
@@ -35,7 +25,7 @@ export const spendControlResolvers: CartResolvers = {
     ordersAwaitingApproval: (_, args, ctx) => awaitingPage(ctx, args),
   },
   Customer: {
-    spendBudgets: (c, _, ctx) => spendBudgetsOf(spend(ctx), c.id, treeOf(ctx)),
+    spendBudgets: (c, _, ctx) => ctx.loaders.spendBudgets.load(c.id),
   },
   SpendBudget: {
     id: (u) => u.budget.id,

@@ -81,6 +81,7 @@ export async function seed(em: EntityManager, _options: SeedOptions = {}): Promi
         number: `DC-${placedAt.getUTCFullYear()}-${String(seq).padStart(6, '0')}`,
         storefrontId: nimbus,
         customerId: oliver,
+        accountPath: [oliver],
         partnerId: null,
         segment: 'consumer',
         cartId: cart.id,

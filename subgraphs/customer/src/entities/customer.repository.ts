@@ -42,3 +42,20 @@ export const customersByIdentities = (
   identities: { emails: string[]; mobiles: string[] },
 ): Promise<ICustomer[]> =>
   em.find(Customer, { $and: [scope, { $or: [{ email: { $in: identities.emails } }, { mobile: { $in: identities.mobiles } }] }] });
+
+/** Deeper than any real account tree; a stop should a parent link ever loop. */
+const MAX_DEPTH = 32;
+
+/** The ids above each account, nearest first (parent, grandparent, … the top account): one statement for any number of accounts. */
+export async function ancestorIds(em: EntityManager, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const rows = await em.execute(
+    `with recursive up(root, id, depth) as (select id, parent_id, 1 from "customer"."customer" where id in (?) and parent_id is not null
+       union all select up.root, c.parent_id, up.depth + 1 from "customer"."customer" c join up on c.id = up.id
+       where c.parent_id is not null and up.depth < ${MAX_DEPTH})
+     select root, id from up order by root, depth`,
+    [[...ids]],
+  );
+  const chains = new Map<string, string[]>();
+  for (const row of rows) chains.set(row.root as string, [...(chains.get(row.root as string) ?? []), row.id as string]);
+  return chains;
+}

@@ -89,6 +89,11 @@ export type Customer = {
   storefront?: Maybe<Storefront>;
   partner?: Maybe<Partner>;
   parent?: Maybe<Customer>;
+  /**
+   * The accounts above this one, nearest first: its parent, the parent's parent, … up to the top account.
+   * Only those the caller may see (a sub-account's holder sees none above its own account).
+   */
+  ancestors: Array<Customer>;
   /** Direct child accounts (drill-down), by id. */
   children: CustomerConnection;
   /** All descendants (roll-up). */
@@ -3038,6 +3043,7 @@ export type CustomerResolvers<ContextType = CustomerContext, ParentType extends 
   storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType>;
   partner?: Resolver<Maybe<ResolversTypes['Partner']>, ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  ancestors?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType>;
   children?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<CustomerChildrenArgs>>;
   descendantCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   contacts?: Resolver<Array<ResolversTypes['Contact']>, ParentType, ContextType>;

@@ -51,6 +51,10 @@ export const customerResolvers: CustomerResolvers = {
     storefront: (c) => ({ __typename: 'Storefront', id: c.storefrontId }),
     partner: (c, _, ctx) => (c.partner ? ctx.loaders.partner.load(c.partner.id) : null),
     parent: (c, _, ctx) => (c.parent ? ctx.loaders.customer.load(c.parent.id) : null),
+    ancestors: async (c, _, ctx) => {
+      const above = await ctx.loaders.customer.loadMany(await ctx.loaders.ancestors.load(c.id));
+      return above.filter((a): a is ICustomer => !!a && !(a instanceof Error));
+    },
     children: (c, args, ctx) => ctx.loaders.children.load({ customerId: c.id, ...pageArgs(args) }),
     descendantCount: (c, _, ctx) => ctx.loaders.descendantCount.load(c.id),
     contacts: (c, _, ctx) => ctx.loaders.contacts.load(c.id),
