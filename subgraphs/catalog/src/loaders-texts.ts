@@ -12,7 +12,7 @@ export type CatalogTexts = {
   text: ReturnType<typeof requestTexts>['text'];
   /** Reads the texts of products just loaded, in the loader that loaded them (see `requestTexts`). */
   preload: (ids: readonly string[]) => Promise<void>;
-  /** The same for a category: the (small, shared) taxonomy's texts are read whole, once per request. */
+  /** The same for a category: the (small, shared) taxonomy's texts in the chain are read whole, once per request. */
   category: (id: string, field: string, stored: string | null) => Promise<string | null>;
   /** The locales a search also matches translated names in (the requested ones only). */
   requested: string[];
@@ -29,7 +29,7 @@ export function createTextLoaders(em: EntityManager, principal: Principal): Cata
   const fallback = storefrontLocale(principal);
   const requested = localeChain(principal.locale, null);
   const categories = memo(async () => {
-    if (requested.length === 0) return { byId: new Map(), chain: [] as string[] };
+    if (requested.length === 0 && !fallback) return { byId: new Map(), chain: [] as string[] };
     const rows: { subject_id: string; locale: string; field: string; value: string; fallback_locale: string | null }[] = await em.execute(
       `select t.subject_id, t.locale, t.field, t.value, d.locale as fallback_locale from "catalog"."translation" t
        left join lateral (select ${fallback?.sql ?? 'null::text'} as locale) d on true
