@@ -1,5 +1,5 @@
 import {
-  type ConstDirectiveNode,
+  type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -33,7 +33,7 @@ export function lookupQuery(
   field: FieldNode,
   target: LookupTarget = OFFER_TARGET,
   /** The operation's `@inContext`, kept so each lookup runs in the subscription's language and country. */
-  directives: readonly ConstDirectiveNode[] = [],
+  directives: readonly DirectiveNode[] = [],
 ): string {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
