@@ -174,6 +174,10 @@ export function requestTexts(em: EntityManager, schema: string, requested: strin
       }
       return stored;
     },
+    /** Texts read along with a row (as a column of the row's own statement): no statement of their own. */
+    prime: (subject: string, id: string, texts: SubjectTexts): void => {
+      if (active) loaderOf(subject).prime(id, texts);
+    },
     /**
      * Loads the texts of rows just read, as part of the loader that read them: one statement per batch
      * of rows, so the statement count follows the row loaders' batches and never the resolvers' timing.
@@ -189,6 +193,13 @@ export function requestTexts(em: EntityManager, schema: string, requested: strin
 }
 
 export type TranslationRow = { locale: string; field: string; value: string };
+
+/** A subject's texts from `[locale, field, value]` triples (a JSON column read with the row). */
+export function subjectTexts(triples: readonly [string, string, string][] | null | undefined, fallbackLocale: string | null): SubjectTexts {
+  const texts: Texts = new Map();
+  for (const [locale, field, value] of triples ?? []) texts.set(locale, { ...texts.get(locale), [field]: value });
+  return { texts, fallbackLocale };
+}
 
 /** Every stored translation of some subjects (staff's `translations` field): one statement per page. */
 export function allTranslationsLoader(em: EntityManager, schema: string, subject: string): DataLoader<string, TranslationRow[]> {
