@@ -159,3 +159,54 @@ describe('an order in the buyer language', () => {
     expect(await orderIn('en')).toMatchObject({ name: `Welcome ${couponCode}`, message: 'Five off every month' });
   });
 });
+
+describe('notifications in the customer language', () => {
+  const SENT = '{ me { locale version notificationsSent { nodes { templateKey channel locale subject } } } }';
+  const resetAndRead = async (email: string, gql: Gql) => {
+    const asked = await plain(
+      'mutation ($input: CustomerPasswordResetRequestInput!) { customerPasswordResetRequest(input: $input) { ok userErrors { code } } }',
+      { input: { email } },
+    );
+    expect(asked.body.data?.customerPasswordResetRequest.ok).toBe(true);
+    const me = (await gql(SENT)).body.data?.me;
+    return me.notificationsSent.nodes.find((n: { templateKey: string }) => n.templateKey === 'customer.passwordReset');
+  };
+
+  it('a customer who signed up in French is written to from the French template; one who sets fr-BE later too', async () => {
+    const h = stack.router.handler;
+    const email = `i18n-${tag()}@example.com`;
+    const password = 'fresh-customer-42';
+    const registered = await client(h, KEYS.volt, { 'x-forwarded-for': `10.9.${Math.floor(Math.random() * 250)}.1` })(
+      `mutation ($input: CustomerRegisterInput!) @inContext(language: "fr") { customerRegister(input: $input) { customer { id } userErrors { code } } }`,
+      { input: { name: 'Camille', email, password } },
+    );
+    expect(registered.body.data?.customerRegister.userErrors).toEqual([]);
+    const french = (await signIn(h, 'customerLogin', email, KEYS.volt, password)).gql;
+    expect((await french(SENT)).body.data?.me.locale).toBe('fr');
+    expect(await resetAndRead(email, french)).toMatchObject({
+      channel: 'EMAIL',
+      locale: 'fr',
+      subject: expect.stringContaining('Réinitialisez'),
+    });
+
+    // Signed up without a language: the default (English) template; after choosing fr-BE, its language's.
+    const other = await registerCustomer(h, KEYS.volt, { prefix: 'i18n' });
+    expect(await resetAndRead(other.email, other.gql)).toMatchObject({ locale: 'en' });
+    const version = (await other.gql(SENT)).body.data?.me.version;
+    const updated = await other.gql(
+      'mutation ($input: CustomerUpdateInput!) { customerUpdate(input: $input) { customer { locale } userErrors { code field } } }',
+      { input: { version, locale: 'fr_BE' } },
+    );
+    expect(updated.body.data?.customerUpdate).toEqual({ customer: { locale: 'fr-BE' }, userErrors: [] });
+    const bad = await other.gql('mutation ($input: CustomerUpdateInput!) { customerUpdate(input: $input) { userErrors { code field } } }', {
+      input: { version: version + 1, locale: 'not a language' },
+    });
+    expect(bad.body.data?.customerUpdate.userErrors).toContainEqual({ code: 'INVALID', field: ['input', 'locale'] });
+    // Each reset sends one message; the newest (first listed or not) is the French one.
+    const sent = (await other.gql(SENT)).body.data?.me.notificationsSent.nodes;
+    await resetAndRead(other.email, other.gql);
+    const after = (await other.gql(SENT)).body.data?.me.notificationsSent.nodes as { templateKey: string; locale: string }[];
+    expect(after.length).toBe(sent.length + 1);
+    expect(after.filter((n) => n.templateKey === 'customer.passwordReset').map((n) => n.locale)).toContain('fr');
+  });
+});
