@@ -137,7 +137,7 @@ describe('an order in the buyer language', () => {
         `mutation ($input: CartCreateInput!) ${ctx} { cartCreate(input: $input) { cart { id version } userErrors { code } } }`,
         { input: { lines: [{ productId: PLAN, quantity: 1 }] } },
       );
-      const { id, version } = cart.body.data?.cartCreate.cart;
+      const { id, version } = cart.body.data?.cartCreate.cart ?? {};
       const applied = await gql(
         `mutation ($input: CartPromoCodeInput!) ${ctx} { cartPromoCodeApply(input: $input) { cart { version } userErrors { code } } }`,
         { input: { cart: { cartId: id, version }, code: couponCode } },
