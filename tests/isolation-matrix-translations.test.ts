@@ -71,6 +71,28 @@ describe('product translations follow the product write rule', () => {
     expect(await productWrite(regional, SHARED)).toBeNull();
   });
 
+  it('attribute labels and image alt texts follow the same rule', async () => {
+    const attempt = async (gql: Gql, id: string, key: string, url: string) => {
+      const loc = locale();
+      const input = {
+        productId: id,
+        locale: loc,
+        attributeLabels: [{ key, label: 'Etichetta' }],
+        imageAltTexts: [{ url, altText: 'Foto' }],
+      };
+      const res = await gql(SET_PRODUCT, { input });
+      const code = res.body.data?.productTranslationsSet.userErrors[0]?.code ?? null;
+      expect(await rows('catalog', id, loc)).toHaveLength(code ? 0 : 2);
+      return code;
+    };
+    const volt50 = ['data', 'https://cdn.example.com/products/volt-sim-50gb/1.webp'] as const;
+    const fibre = ['downloadSpeed', 'https://cdn.example.com/products/nimbus-fibre-150/1.webp'] as const;
+    expect(await attempt(volt, VOLT_ONLY, ...volt50)).toBeNull();
+    expect(await attempt(nimbus, VOLT_ONLY, ...volt50)).toBe('NOT_FOUND');
+    expect(await attempt(volt, NIMBUS_ONLY, ...fibre)).toBe('NOT_FOUND');
+    expect(await attempt(nimbus, NIMBUS_ONLY, ...fibre)).toBeNull();
+  });
+
   it('removal follows the same rule', async () => {
     const res = await nimbus(REMOVE_PRODUCT, { input: { productId: VOLT_ONLY, locale: 'fr' } });
     expect(res.body.data?.productTranslationsRemove.userErrors).toEqual([{ code: 'NOT_FOUND' }]);

@@ -107,6 +107,26 @@ describe('texts in the request language', () => {
   });
 });
 
+describe('attribute labels and image alt texts', () => {
+  const PARTS = `{ attributes { key label value } images { url altText } }`;
+
+  it("come in the brand's second language from the demo data, in product pages and comparisons", async () => {
+    const fr = await french(`{ product(id: "${SIM_5}") ${PARTS} }`);
+    expect(fr.body.data?.product.attributes).toContainEqual(expect.objectContaining({ key: 'data', label: 'Données' }));
+    expect(fr.body.data?.product.images[0].altText).toBe('Volt Essentiel 5 Go');
+    const en = await plain(`{ product(id: "${SIM_5}") ${PARTS} }`);
+    expect(en.body.data?.product.attributes).toContainEqual(expect.objectContaining({ key: 'data', label: 'Data' }));
+    const german = client(stack.router.handler, KEYS.nimbus, { 'accept-language': 'de-DE' });
+    const de = await german(`{ product(id: "${productId('nimbus-fibre-500')}") ${PARTS} }`);
+    expect(de.body.data?.product.attributes).toContainEqual(
+      expect.objectContaining({ key: 'downloadSpeed', label: 'Download-Geschwindigkeit' }),
+    );
+    expect(de.body.data?.product.images[0].altText).toBe('Nimbus Glasfaser 500');
+    const compared = await french(`query ($ids: [ID!]!) { compareProducts(ids: $ids) { rows { key label } } }`, { ids: [SIM_5, SIM_20] });
+    expect(compared.body.data?.compareProducts.rows).toContainEqual({ key: 'data', label: 'Données' });
+  });
+});
+
 describe('staff write texts per locale', () => {
   const SET = `mutation ($input: ProductTranslationsSetInput!) { productTranslationsSet(input: $input) { product { id } userErrors { code field } } }`;
   const REMOVE = `mutation ($input: ProductTranslationsRemoveInput!) { productTranslationsRemove(input: $input) { product { id } userErrors { code field } } }`;
@@ -132,6 +152,42 @@ describe('staff write texts per locale', () => {
     const removed = await staff(REMOVE, { input: { productId: SIM_20, locale } });
     expect(removed.body.data?.productTranslationsRemove.userErrors).toEqual([]);
     expect((await namesOf(asked))[SIM_20]).toBe('Volt Flex 5G 20GB');
+  });
+
+  it("set and remove attribute labels and image alt texts by the product's own keys and URLs", async () => {
+    const locale = `es-x-${randomBytes(4).toString('hex')}`;
+    const asked = client(stack.router.handler, KEYS.volt, { 'accept-language': locale });
+    const parts = async () =>
+      (await asked(`{ product(id: "${SIM_20}") { attributes { key label } images { url altText } } }`)).body.data?.product;
+    const url = (await parts()).images[0].url as string;
+    const set = await staff(SET, {
+      input: { productId: SIM_20, locale, attributeLabels: [{ key: 'data', label: 'Datos' }], imageAltTexts: [{ url, altText: 'Foto' }] },
+    });
+    expect(set.body.data?.productTranslationsSet.userErrors).toEqual([]);
+    expect(await parts()).toMatchObject({
+      attributes: expect.arrayContaining([{ key: 'data', label: 'Datos' }]),
+      images: [{ url, altText: 'Foto' }],
+    });
+    // Keys and URLs the product does not have are refused, and nothing of the request is written.
+    const wrong = await staff(SET, {
+      input: {
+        productId: SIM_20,
+        locale,
+        name: 'Nunca',
+        attributeLabels: [{ key: 'noSuchKey', label: 'x' }],
+        imageAltTexts: [{ url: 'https://cdn.example.com/none.webp', altText: 'x' }],
+      },
+    });
+    expect(wrong.body.data?.productTranslationsSet.userErrors).toEqual([
+      { code: 'NOT_FOUND', field: ['input', 'attributeLabels', '0', 'key'] },
+      { code: 'NOT_FOUND', field: ['input', 'imageAltTexts', '0', 'url'] },
+    ]);
+    expect((await namesOf(asked))[SIM_20]).toBe('Volt Flex 5G 20GB');
+    // An empty label removes that one translation.
+    await staff(SET, { input: { productId: SIM_20, locale, attributeLabels: [{ key: 'data', label: '' }] } });
+    expect((await parts()).attributes).toContainEqual({ key: 'data', label: 'Data' });
+    await staff(REMOVE, { input: { productId: SIM_20, locale } });
+    expect((await parts()).images[0].altText).not.toBe('Foto');
   });
 
   it('refuses a malformed locale or a too-long text, writing nothing', async () => {

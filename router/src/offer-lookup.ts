@@ -1,4 +1,5 @@
 import {
+  type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -31,6 +32,8 @@ export function lookupQuery(
   variableDefinitions: OperationDefinitionNode['variableDefinitions'] & object,
   field: FieldNode,
   target: LookupTarget = OFFER_TARGET,
+  /** The operation's `@inContext`, kept so each lookup runs in the subscription's language and country. */
+  directives: readonly DirectiveNode[] = [],
 ): string {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
@@ -53,6 +56,7 @@ export function lookupQuery(
         kind: Kind.OPERATION_DEFINITION,
         operation: OperationTypeNode.QUERY,
         ...(name ? { name: { kind: Kind.NAME, value: name } } : {}),
+        directives,
         variableDefinitions: [
           ...(target.byEvent
             ? [

@@ -1,7 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { acceptedLocale, canonicalCountry, canonicalLocale } from '@dcrm/kit/locale.js';
-import { GraphQLError, getDirectiveValues } from 'graphql';
+import { GraphQLError, type GraphQLSchema, getDirectiveValues, type OperationDefinitionNode } from 'graphql';
 import type { RouterContext } from './context.js';
+
+/** The language and country an operation asked for (absent: not asked). */
+export type RequestContext = { locale?: string; country?: string };
 
 /**
  * The request context (language, country) of each operation, decided once here and signed with the
@@ -14,26 +17,44 @@ export function requestContextPlugin(): ApolloServerPlugin<RouterContext> {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, schema, request, contextValue }) {
-          const directive = schema.getDirective('inContext');
-          const node = operation?.directives?.find((d) => d.name.value === 'inContext');
-          const given = directive && node && operation ? (getDirectiveValues(directive, operation, request.variables ?? {}) ?? {}) : {};
-          let locale: string | null = null;
-          if (given.language != null) {
-            locale = canonicalLocale(given.language);
-            if (!locale) throw refused('@inContext(language:) takes a BCP 47 tag such as "fr" or "de-CH"');
-          }
-          let country: string | null = null;
-          if (given.country != null) {
-            country = canonicalCountry(given.country);
-            if (!country) throw refused('@inContext(country:) takes an ISO 3166-1 alpha-2 code such as "CH"');
-          }
-          locale ??= acceptedLocale(request.http?.headers.get('accept-language'));
-          if (!locale && !country) return;
+          const given = operation ? operationContext(schema, operation, request.variables ?? {}) : {};
+          const { principal } = contextValue;
+          // A subscription's lookups carry the socket's context on the principal (subscriptions/connect.ts).
+          const locale = given.locale ?? acceptedLocale(request.http?.headers.get('accept-language')) ?? principal.locale ?? null;
+          const country = given.country ?? principal.country ?? null;
+          if (locale === (principal.locale ?? null) && country === (principal.country ?? null)) return;
           contextValue.principal = { ...contextValue.principal, locale, country };
         },
       };
     },
   };
+}
+
+/**
+ * An operation's own `@inContext(language:, country:)`, canonical (HTTP operations and subscriptions
+ * alike); throws BAD_USER_INPUT for a tag or code that is not one.
+ */
+export function operationContext(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): RequestContext {
+  const directive = schema.getDirective('inContext');
+  const node = operation.directives?.find((d) => d.name.value === 'inContext');
+  if (!directive || !node) return {};
+  const given = getDirectiveValues(directive, operation, variables) ?? {};
+  const out: RequestContext = {};
+  if (given.language != null) {
+    const locale = canonicalLocale(given.language);
+    if (!locale) throw refused('@inContext(language:) takes a BCP 47 tag such as "fr" or "de-CH"');
+    out.locale = locale;
+  }
+  if (given.country != null) {
+    const country = canonicalCountry(given.country);
+    if (!country) throw refused('@inContext(country:) takes an ISO 3166-1 alpha-2 code such as "CH"');
+    out.country = country;
+  }
+  return out;
 }
 
 // Refused before any fetch: a client error (400), like a validation failure.

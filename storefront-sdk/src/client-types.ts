@@ -37,7 +37,7 @@ export type StorefrontClientOptions = {
   /** Extra headers sent with every HTTP request. */
   headers?: Record<string, string>;
   /**
-   * The shopper's language (BCP 47, e.g. `fr`, `de-CH`), sent as `Accept-Language`: product, category
+   * The shopper's language (BCP 47, e.g. `fr`, `de-CH`), sent as `Accept-Language` (and to live offers as the socket's `accept-language`): product, category
    * and promotion texts come back in it, falling back to its base language, then the storefront's
    * default. A function is asked before each request, so a language switcher needs no new client.
    * An operation's own `@inContext(language:)` still wins.

@@ -46,20 +46,24 @@ export function createStorefrontClient(options: StorefrontClientOptions): Storef
 
   return Object.freeze({
     endpoint: options.endpoint,
-    request: <TResult, TVariables>(document: TypedDocument<TResult, TVariables>, ...args: RequestArgs<TVariables>) =>
-      execute(documentText(document), args[0], 'session', args[1]) as Promise<GraphQLResult<TResult>>,
+    request: <TResult, TVariables>(document: TypedDocument<TResult, TVariables>, ...args: RequestArgs<TVariables>) => {
+      live.followLanguage();
+      return execute(documentText(document), args[0], 'session', args[1]) as Promise<GraphQLResult<TResult>>;
+    },
     subscribe: <TResult, TVariables>(
       document: TypedDocument<TResult, TVariables>,
       variables: NoRequiredVariables extends TVariables ? TVariables | undefined : TVariables,
       onNext: (result: GraphQLResult<TResult>) => void,
       subscribeOptions?: SubscribeOptions,
-    ) =>
-      live.subscribe(
+    ) => {
+      live.followLanguage();
+      return live.subscribe(
         documentText(document),
         (variables ?? undefined) as Record<string, unknown> | undefined,
         onNext as (r: GraphQLResult<unknown>) => void,
         subscribeOptions,
-      ),
+      );
+    },
     auth: createAuth({ keeper, renewal, execute, now }),
     dispose: async () => {
       keeper.stop();
@@ -68,9 +72,17 @@ export function createStorefrontClient(options: StorefrontClientOptions): Storef
   });
 }
 
-/** The subscriptions socket, opened with the session's token (renewed first when due) and the API key. */
-function liveSocket(options: StorefrontClientOptions, keeper: SessionKeeper, renewal: Renewal): Live {
-  return createLive({
+const languageOf = (options: StorefrontClientOptions): string | null =>
+  (typeof options.language === 'function' ? options.language() : options.language) ?? null;
+
+/**
+ * The subscriptions socket, opened with the session's token (renewed first when due), the API key and
+ * the client's language (`accept-language`: live texts arrive in it). `followLanguage` reopens the socket
+ * when the language changed since it opened, so a switcher needs no new client; subscriptions resume.
+ */
+function liveSocket(options: StorefrontClientOptions, keeper: SessionKeeper, renewal: Renewal): Live & { followLanguage(): void } {
+  let socketLanguage: string | null | undefined;
+  const live = createLive({
     url: options.wsEndpoint ?? wsUrl(options.endpoint),
     webSocketImpl: options.webSocketImpl,
     retryAttempts: options.subscriptionRetryAttempts ?? 10,
@@ -79,12 +91,20 @@ function liveSocket(options: StorefrontClientOptions, keeper: SessionKeeper, ren
       const params: Record<string, string> = {};
       if (options.apiKey) params['x-api-key'] = options.apiKey;
       if (token) params.authorization = `Bearer ${token}`;
+      socketLanguage = languageOf(options);
+      if (socketLanguage) params['accept-language'] = socketLanguage;
       return { params, token };
     },
     unauthorized: async (token) => {
       if (token) await renewal.renew({ force: true, ifToken: token });
     },
   });
+  return {
+    ...live,
+    followLanguage: () => {
+      if (socketLanguage !== undefined && languageOf(options) !== socketLanguage) live.restart();
+    },
+  };
 }
 
 const wsUrl = (endpoint: string): string => {

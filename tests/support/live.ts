@@ -17,14 +17,21 @@ export type LiveSubscription = {
   dispose(): void;
 };
 
-export function connectLive(url: string, connectionParams?: Record<string, string>): LiveClient {
+/** `headers` go on the upgrade request (e.g. `accept-language`), as a browser would send them. */
+export function connectLive(url: string, connectionParams?: Record<string, string>, headers?: Record<string, string>): LiveClient {
   let resolveClosed: (c: Closed) => void = () => {};
   const closed = new Promise<Closed>((resolve) => {
     resolveClosed = resolve;
   });
   const client = createClient({
     url,
-    webSocketImpl: WebSocket,
+    webSocketImpl: headers
+      ? class extends WebSocket {
+          constructor(address: string, protocols?: string | string[]) {
+            super(address, protocols, { headers });
+          }
+        }
+      : WebSocket,
     connectionParams,
     lazy: false,
     retryAttempts: 0,

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { HeaderMap } from '@apollo/server';
+import { acceptedLocale, canonicalCountry } from '@dcrm/kit/locale.js';
 import { loggerFor } from '@dcrm/kit/logger.js';
 import { GraphQLError } from 'graphql';
 import { CloseCode } from 'graphql-ws';
@@ -36,7 +37,20 @@ export async function identifyConnection(
     socket.close(CloseCode.Unauthorized, 'Unauthorized: send authorization or x-api-key in connectionParams');
     return null;
   }
-  return identity;
+  return withConnectionContext(identity, request, connectionParams);
+}
+
+/**
+ * The socket's request context, as HTTP's: `accept-language` (and `country`) in `connectionParams`,
+ * else the upgrade request's `Accept-Language` header. A subscription's own `@inContext` overrides it
+ * (plan.ts); every event's lookup runs in it, so texts arrive in the subscriber's language.
+ */
+function withConnectionContext(identity: Identity, request: IncomingMessage, params: Record<string, unknown> | undefined): Identity {
+  const asked = params?.['accept-language'] ?? params?.['Accept-Language'];
+  const locale = acceptedLocale(typeof asked === 'string' ? asked : request.headers['accept-language']);
+  const country = canonicalCountry(params?.country);
+  if (!locale && !country) return identity;
+  return { ...identity, principal: { ...identity.principal, locale, country } };
 }
 
 // Credentials travel as connectionParams, named like the HTTP headers.

@@ -21,6 +21,7 @@ import {
 import type { SubscribePayload } from 'graphql-ws';
 import { queryCost } from '../cost/calculate.js';
 import { type LookupTarget, lookupQuery, OFFER_TARGET, OFFER_VARIABLE } from '../offer-lookup.js';
+import { operationContext } from '../request-context.js';
 
 /** What a subscription became at subscribe time: one lookup query, run for each event on its channel. */
 export type Plan = {
@@ -67,10 +68,17 @@ export function planSubscription(payload: SubscribePayload, principal: Principal
   const source = sourceOf(field, principal, coerced.coerced);
   if (source instanceof GraphQLError) return [source];
   const { channel, eventKey, target } = source;
+  try {
+    // Checked once here; the lookup keeps the directive, so each event runs in it (request-context.ts).
+    operationContext(schema, operation, coerced.coerced);
+  } catch (error) {
+    return [failure('BAD_USER_INPUT', (error as GraphQLError).message)];
+  }
   const tooCostly = costRefusal(schema, document, variables, operation, limits.maxQueryCost);
   if (tooCostly) return [tooCostly];
 
-  const query = lookupQuery(document, operation.name?.value, definitions, field, target);
+  const inContext = operation.directives?.filter((d) => d.name.value === 'inContext');
+  const query = lookupQuery(document, operation.name?.value, definitions, field, target, inContext);
   // The rewrite keeps the client's selection as it is; if it ever failed validation that would be our bug.
   const rewritten = validate(schema, parse(query), specifiedRules);
   if (rewritten.length > 0) {

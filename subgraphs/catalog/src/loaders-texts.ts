@@ -1,4 +1,13 @@
-import { allTranslationsLoader, localeChain, memo, type Principal, pickText, requestTexts, type TranslationRow } from '@dcrm/kit';
+import {
+  allTranslationsLoader,
+  localeChain,
+  memo,
+  type Principal,
+  pickText,
+  requestTexts,
+  subjectTexts,
+  type TranslationRow,
+} from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 
@@ -12,7 +21,14 @@ export type CatalogTexts = {
   text: ReturnType<typeof requestTexts>['text'];
   /** Reads the texts of products just loaded, in the loader that loaded them (see `requestTexts`). */
   preload: (ids: readonly string[]) => Promise<void>;
-  /** The same for a category: the (small, shared) taxonomy's texts are read whole, once per request. */
+  /**
+   * The texts of each product row (alias `p`) as columns of the statement reading the rows, its
+   * parameters pushed onto `params` (the select list's come first): '' when nothing is to be read.
+   */
+  columns: (params: unknown[]) => string;
+  /** Hands the texts read by `columns` to the loader: rows read that way cost no statement of their own. */
+  primeRows: (rows: readonly Record<string, unknown>[]) => void;
+  /** The same for a category: the (small, shared) taxonomy's texts in the chain are read whole, once per request. */
   category: (id: string, field: string, stored: string | null) => Promise<string | null>;
   /** The locales a search also matches translated names in (the requested ones only). */
   requested: string[];
@@ -29,7 +45,7 @@ export function createTextLoaders(em: EntityManager, principal: Principal): Cata
   const fallback = storefrontLocale(principal);
   const requested = localeChain(principal.locale, null);
   const categories = memo(async () => {
-    if (requested.length === 0) return { byId: new Map(), chain: [] as string[] };
+    if (requested.length === 0 && !fallback) return { byId: new Map(), chain: [] as string[] };
     const rows: { subject_id: string; locale: string; field: string; value: string; fallback_locale: string | null }[] = await em.execute(
       `select t.subject_id, t.locale, t.field, t.value, d.locale as fallback_locale from "catalog"."translation" t
        left join lateral (select ${fallback?.sql ?? 'null::text'} as locale) d on true
@@ -48,6 +64,29 @@ export function createTextLoaders(em: EntityManager, principal: Principal): Cata
   return {
     text: products.text,
     preload: (ids) => products.preload('product', ids),
+    columns: (params) => {
+      if (requested.length === 0 && !fallback) return '';
+      const locale = fallback?.sql ?? 'null::text';
+      params.push(
+        ...(fallback?.params ?? []),
+        requested.length ? requested : [''],
+        ...(fallback?.params ?? []),
+        ...(fallback?.params ?? []),
+      );
+      return `, ${locale} as texts_fallback, (select json_agg(json_build_array(t.locale, t.field, t.value)) from "catalog"."translation" t
+        where t.subject = 'product' and t.subject_id = p.id and (t.locale in (?) or t.locale = ${locale} or t.locale = split_part(${locale}, '-', 1))) as texts`;
+    },
+    primeRows: (rows) => {
+      for (const row of rows) {
+        if (row.texts === undefined) continue;
+        const triples = row.texts as [string, string, string][] | null;
+        products.prime(
+          'product',
+          row.id as string,
+          subjectTexts(triples, triples?.length ? ((row.texts_fallback as string) ?? null) : null),
+        );
+      }
+    },
     category: async (id, field, stored) => {
       const { byId, chain } = await categories();
       const texts = byId.get(id);

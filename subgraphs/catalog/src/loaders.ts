@@ -54,29 +54,29 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
 
   const productsWhere = async (column: 'id' | 'slug', keys: readonly string[]) => {
     const params: unknown[] = [];
+    const textColumns = texts.columns(params);
     const { join, where } = visibleProducts(vis(), params);
-    const rows = await em.execute(`select ${PRODUCT_COLUMNS} from "catalog"."product" p ${join} where ${where} and p.${column} in (?)`, [
-      ...params,
-      [...keys],
-    ]);
-    const views = rows.map(productView);
-    await texts.preload(views.map((p) => p.id));
-    return views;
+    const rows = await em.execute(
+      `select ${PRODUCT_COLUMNS}${textColumns} from "catalog"."product" p ${join} where ${where} and p.${column} in (?)`,
+      [...params, [...keys]],
+    );
+    texts.primeRows(rows);
+    return rows.map(productView);
   };
 
   const related = (table: 'product_addon' | 'bundle_item', parent: string, child: string) =>
     groupedBy<{ parentId: string; product: ProductView }>(
       async (ids) => {
         const params: unknown[] = [];
+        const textColumns = texts.columns(params);
         const { join, where } = visibleProducts(vis(), params);
         const rows = await em.execute(
-          `select r.${parent} as parent_id, ${PRODUCT_COLUMNS} from "catalog"."${table}" r join "catalog"."product" p on p.id = r.${child}
+          `select r.${parent} as parent_id, ${PRODUCT_COLUMNS}${textColumns} from "catalog"."${table}" r join "catalog"."product" p on p.id = r.${child}
            ${join} where ${where} and r.${parent} in (?) order by p.name, p.id`,
           [...params, [...ids]],
         );
-        const out = rows.map((row) => ({ parentId: row.parent_id as string, product: productView(row) }));
-        await texts.preload(out.map((r) => r.product.id));
-        return out;
+        texts.primeRows(rows);
+        return rows.map((row) => ({ parentId: row.parent_id as string, product: productView(row) }));
       },
       (row) => row.parentId,
     );

@@ -70,6 +70,12 @@ export type SubjectTexts = { texts: Texts; fallbackLocale: string | null };
 export type FallbackLocaleSql = { sql: string; params: unknown[] };
 
 /**
+ * Where a request's default locale comes from: SQL read with the texts (the subgraph owns the storefront
+ * row), or a lookup made once per request (another subgraph knows it, e.g. kit `storefrontLocale`).
+ */
+export type FallbackLocale = FallbackLocaleSql | (() => Promise<string | null>);
+
+/**
  * Per-request loader of one subject's translations in the request's locale, its language and the
  * fallback locale (and its language): one statement for every id asked in the same tick, so a page of
  * products costs one query.
@@ -79,9 +85,15 @@ export function translationLoader(
   schema: string,
   subject: string,
   requested: readonly string[],
-  fallback?: FallbackLocaleSql,
+  fallback?: FallbackLocale,
 ): DataLoader<string, SubjectTexts> {
   return new DataLoader<string, SubjectTexts>((ids) => readTranslations(em, schema, subject, requested, ids, fallback));
+}
+
+async function fallbackSql(fallback: FallbackLocale | undefined): Promise<FallbackLocaleSql | undefined> {
+  if (typeof fallback !== 'function') return fallback;
+  const locale = await fallback();
+  return locale ? { sql: '?::text', params: [locale] } : undefined;
 }
 
 /** One statement: the texts of `ids` in the requested locales and the fallback locale. */
@@ -91,8 +103,9 @@ async function readTranslations(
   subject: string,
   requested: readonly string[],
   ids: readonly string[],
-  fallback?: FallbackLocaleSql,
+  fallbackLocale?: FallbackLocale,
 ): Promise<SubjectTexts[]> {
+  const fallback = await fallbackSql(fallbackLocale);
   const params: unknown[] = [];
   let select = '';
   let join = '';
@@ -136,14 +149,15 @@ export function pickText(texts: Texts | undefined, chain: readonly string[], fie
  * One request's translated texts of a subgraph's subjects: `text('product', id, 'name', stored)` is
  * the field in the first locale of the chain that has it — the request's locale, its language, the
  * fallback locale, its language (`localeChain`) — else `stored`. One batched statement per subject and
- * tick (a page); none when there is neither a requested nor a fallback locale.
+ * tick (a page), whichever fields are asked; none when there is neither a requested nor a fallback locale.
  */
-export function requestTexts(em: EntityManager, schema: string, requested: string | null | undefined, fallback?: FallbackLocaleSql) {
+export function requestTexts(em: EntityManager, schema: string, requested: string | null | undefined, fallback?: FallbackLocale) {
   const asked = localeChain(requested, null);
   const loaders = new Map<string, DataLoader<string, SubjectTexts>>();
-  // Without a requested language the stored text is the answer (it is the storefront default's text):
-  // no statement at all for requests that ask for none.
-  const active = asked.length > 0;
+  // Without a requested language the storefront default's translation still comes first: the stored
+  // text is whatever language it was written in (products are shared between brands), not necessarily
+  // the storefront's. Only a request knowing neither reads nothing.
+  const active = asked.length > 0 || fallback !== undefined;
   const loaderOf = (subject: string) => {
     let loader = loaders.get(subject);
     if (!loader) loaders.set(subject, (loader = translationLoader(em, schema, subject, asked, fallback)));
@@ -160,6 +174,10 @@ export function requestTexts(em: EntityManager, schema: string, requested: strin
       }
       return stored;
     },
+    /** Texts read along with a row (as a column of the row's own statement): no statement of their own. */
+    prime: (subject: string, id: string, texts: SubjectTexts): void => {
+      if (active) loaderOf(subject).prime(id, texts);
+    },
     /**
      * Loads the texts of rows just read, as part of the loader that read them: one statement per batch
      * of rows, so the statement count follows the row loaders' batches and never the resolvers' timing.
@@ -175,6 +193,13 @@ export function requestTexts(em: EntityManager, schema: string, requested: strin
 }
 
 export type TranslationRow = { locale: string; field: string; value: string };
+
+/** A subject's texts from `[locale, field, value]` triples (a JSON column read with the row). */
+export function subjectTexts(triples: readonly [string, string, string][] | null | undefined, fallbackLocale: string | null): SubjectTexts {
+  const texts: Texts = new Map();
+  for (const [locale, field, value] of triples ?? []) texts.set(locale, { ...texts.get(locale), [field]: value });
+  return { texts, fallbackLocale };
+}
 
 /** Every stored translation of some subjects (staff's `translations` field): one statement per page. */
 export function allTranslationsLoader(em: EntityManager, schema: string, subject: string): DataLoader<string, TranslationRow[]> {

@@ -1,4 +1,4 @@
-import { actingStorefront, allTranslationsLoader, byId, groupedBy, type Principal, requestTexts } from '@dcrm/kit';
+import { actingStorefront, allTranslationsLoader, byId, groupedBy, memo, type Principal, requestTexts, storefrontLocale } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
@@ -58,8 +58,16 @@ export function createPromotionLoaders(em: EntityManager, principal: Principal, 
       }
     : null;
   return {
-    /** Names and descriptions in the request's language (locale, then its language, then the stored text). */
-    text: requestTexts(em, 'promotion', principal.locale).text,
+    /**
+     * Names and descriptions in the request's language: its locale, its language, the storefront's
+     * locale (asked of the catalog once per request, only when a text is read), its language, the stored text.
+     */
+    text: requestTexts(
+      em,
+      'promotion',
+      principal.locale,
+      storefrontId ? memo(() => storefrontLocale(services.peers, principal).catch(() => null)) : undefined,
+    ).text,
     /** Staff: every stored translation of a promotion. */
     translations: allTranslationsLoader(em, 'promotion', 'promotion'),
     ...createCampaignLoaders(em, principal, services),

@@ -20,6 +20,8 @@ export type Listing = {
   sort: ProductSort;
   /** The request's locale chain: a search also matches product names translated into these (issue 21). */
   searchLocales?: string[];
+  /** The request's locale chain: `NAME` sorts by the name in it, then in the storefront's locale, then the stored one. */
+  nameLocales?: string[];
 };
 
 /** One row of `facetsSql`: how many matches carry a facet value (`total`: all of them). */
@@ -40,7 +42,8 @@ const id: SortKey = { expr: 'p.id', cast: 'uuid' };
 const SORTS: Record<ProductSort, { keys: SortKey[]; dir: 'asc' | 'desc' }> = {
   RELEVANCE: { keys: [{ expr: 'ts_rank_cd(p.search, q.query)', cast: 'real' }, id], dir: 'desc' },
   FEATURED: { keys: [{ expr: 'sp.position', cast: 'int' }, id], dir: 'asc' },
-  NAME: { keys: [{ expr: 'lower(p.name)', cast: 'text' }, id], dir: 'asc' },
+  // The name the shopper reads (`translatedNames`), else the stored one.
+  NAME: { keys: [{ expr: 'lower(coalesce(tn.value, p.name))', cast: 'text' }, id], dir: 'asc' },
   // Unpriced products sort last either way.
   PRICE_ASC: { keys: [{ expr: 'coalesce(hp.amount, 9999999999)', cast: 'numeric' }, id], dir: 'asc' },
   PRICE_DESC: { keys: [{ expr: 'coalesce(hp.amount, -1)', cast: 'numeric' }, id], dir: 'desc' },
@@ -73,10 +76,27 @@ export function pageOf(listing: Listing, args: PageArgs): Page {
   return parsePage(args, listing.sort, SORTS[listing.sort].keys.length);
 }
 
-/** FROM … WHERE shared by the page, the count and the facets; `facetFilters: false` leaves kind/category/band out. */
-function scope(l: Listing, params: unknown[], facetFilters: boolean): { from: string; where: string[] } {
+/**
+ * `tn.value`: each product's name in the first locale of the chain — the request's locales, then the
+ * storefront's locale and its language — or null. One hash-joinable set of the (few) translated names in
+ * those locales, not a lookup per product; only the page's statement has it (counts and facets do not sort).
+ */
+function translatedNames(l: Listing, params: unknown[]): string {
+  const chain = `(select array[?]::text[] || coalesce((select array[s.locale::text, split_part(s.locale, '-', 1)] from "catalog"."storefront" s where s.id = ?), '{}'::text[]))`;
+  params.push(l.nameLocales?.length ? l.nameLocales : [''], l.visibility.storefrontId);
+  return ` left join (select distinct on (t.subject_id) t.subject_id, t.value from "catalog"."translation" t cross join ${chain} c(chain)
+    where t.subject = 'product' and t.field = 'name' and t.locale = any(c.chain)
+    order by t.subject_id, array_position(c.chain, t.locale::text)) tn on tn.subject_id = p.id`;
+}
+
+/**
+ * FROM … WHERE shared by the page, the count and the facets; `facetFilters: false` leaves kind/category/band
+ * out; `names` joins the translated names the NAME sort reads.
+ */
+function scope(l: Listing, params: unknown[], facetFilters: boolean, names = false): { from: string; where: string[] } {
   const v = l.visibility;
   let from = `from "catalog"."product" p${assortmentJoin(v, params)}`;
+  if (names) from += translatedNames(l, params);
   // The storefront's headline list price, kept on the assortment row: what sorting and price bands use.
   from += v.assortmentOnly
     ? ' cross join lateral (select sp.list_amount as amount) hp'
@@ -136,7 +156,7 @@ export function pageSql(l: Listing, page: Page): Sql {
   const params: unknown[] = [];
   const head = withCategories(l, params);
   const keys = SORTS[l.sort].keys.map((k, i) => `${k.expr} as k${i}`).join(', ');
-  const { from, where } = scope(l, params, true);
+  const { from, where } = scope(l, params, true, l.sort === 'NAME');
   const keyset = keysetSql(sqlKeys(l.sort), page, params);
   where.push(...keyset.conditions);
   const order = keyset.orderBy;

@@ -4,6 +4,7 @@ import { Category } from '../entities/index.js';
 import type { CategoryView, ProductView } from '../entities/views.js';
 import { categoryWriteRefused, writableProduct } from './brand-scope.js';
 import type { ErrorCode, Result } from './catalog.errors.js';
+import { attributeLabelField, imageAltField } from './product-texts.js';
 import { toProductView } from './product-write.js';
 
 /**
@@ -13,7 +14,14 @@ import { toProductView } from './product-write.js';
  */
 export type TextsInput = { locale: string; name?: string | null; description?: string | null };
 
-const LIMITS = { name: 255, description: 5000 } as const;
+/** A product's texts: besides name and description, its attribute labels and image alt texts. */
+export type ProductTextsInput = TextsInput & {
+  productId: string;
+  attributeLabels?: { key: string; label: string }[] | null;
+  imageAltTexts?: { url: string; altText: string }[] | null;
+};
+
+const LIMITS = { name: 255, description: 5000, label: 80, altText: 255, attributeLabels: 50, imageAltTexts: 20 } as const;
 
 function checkTexts(input: TextsInput, checks: Checks<ErrorCode>): string | null {
   const locale = canonicalLocale(input.locale);
@@ -30,18 +38,58 @@ const fieldsOf = (input: TextsInput) => ({ name: input.name ?? undefined, descri
 export async function productTranslationsSet(
   em: EntityManager,
   principal: Principal,
-  input: TextsInput & { productId: string },
+  input: ProductTextsInput,
 ): Promise<Result<ProductView>> {
   const checks = new Checks<ErrorCode>();
   checks.uuid(input.productId, ['input', 'productId']);
   const locale = checkTexts(input, checks);
+  checkParts(input, checks);
   if (!checks.ok || !locale) return { ok: false, errors: checks.errors };
   return em.transactional(async (tx) => {
     const product = await writableProduct(tx, principal, input.productId, ['input', 'productId']);
     if (!product.ok) return product;
-    await writeTranslations(tx, { subject: 'product', subjectId: input.productId, locale, fields: fieldsOf(input) });
-    return ok(toProductView(product.value));
+    const view = toProductView(product.value);
+    const parts = partFields(input, view, checks);
+    if (!checks.ok) return { ok: false, errors: checks.errors };
+    await writeTranslations(tx, { subject: 'product', subjectId: input.productId, locale, fields: { ...fieldsOf(input), ...parts } });
+    return ok(view);
   });
+}
+
+/** Sizes and duplicates of the attribute labels and image alt texts, before anything is read. */
+function checkParts(input: ProductTextsInput, checks: Checks): void {
+  const lists = [
+    ['attributeLabels', input.attributeLabels, 'key', 'label'],
+    ['imageAltTexts', input.imageAltTexts, 'url', 'altText'],
+  ] as const;
+  for (const [name, list, key, text] of lists) {
+    if (!list) continue;
+    if (list.length > LIMITS[name]) checks.add('TOO_MANY', `At most ${LIMITS[name]}`, ['input', name]);
+    const seen = new Set<string>();
+    list.forEach((item, i) => {
+      const id = (item as Record<string, string>)[key];
+      if (seen.has(id)) checks.add('DUPLICATE', `${id} is given twice`, ['input', name, String(i), key]);
+      seen.add(id);
+      if ((item as Record<string, string>)[text].length > LIMITS[text])
+        checks.add('TOO_LONG', `At most ${LIMITS[text]} characters`, ['input', name, String(i), text]);
+    });
+  }
+}
+
+/** The translation fields of the labels and alt texts, each naming one of the product's own attributes or images. */
+function partFields(input: ProductTextsInput, product: ProductView, checks: Checks): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const keys = new Set(product.attributes.map((a) => a.key));
+  input.attributeLabels?.forEach((a, i) => {
+    if (keys.has(a.key)) fields[attributeLabelField(a.key)] = a.label;
+    else checks.add('NOT_FOUND', 'The product has no attribute with this key', ['input', 'attributeLabels', String(i), 'key']);
+  });
+  const urls = new Set(product.images.map((img) => img.url));
+  input.imageAltTexts?.forEach((img, i) => {
+    if (urls.has(img.url)) fields[imageAltField(img.url)] = img.altText;
+    else checks.add('NOT_FOUND', 'The product has no image with this URL', ['input', 'imageAltTexts', String(i), 'url']);
+  });
+  return fields;
 }
 
 export async function productTranslationsRemove(

@@ -130,7 +130,7 @@ export type Product = {
   bundleItems: Array<Product>;
   createdAt: Scalars['DateTime']['output'];
   updatedAt: Scalars['DateTime']['output'];
-  /** Staff: every translation of this product's texts (name, description), all locales. */
+  /** Staff: every translation of this product's texts, all locales: fields `name`, `description`, `label:<attribute key>` and `alt:<image>` (one per image URL). */
   translations?: Maybe<Array<Translation>>;
 };
 
@@ -138,6 +138,7 @@ export type Product = {
 export type ProductAttribute = {
   __typename?: 'ProductAttribute';
   key: Scalars['String']['output'];
+  /** What the attribute is called, in the request's language (see Translations). */
   label: Scalars['String']['output'];
   value: Scalars['String']['output'];
   unit?: Maybe<Scalars['String']['output']>;
@@ -146,6 +147,7 @@ export type ProductAttribute = {
 export type Image = {
   __typename?: 'Image';
   url: Scalars['String']['output'];
+  /** What the image shows, in the request's language (see Translations). */
   altText: Scalars['String']['output'];
 };
 
@@ -685,6 +687,26 @@ export type ProductTranslationsSetInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   /** The description in that locale (at most 5000 characters). */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** Labels of the product's attributes in that locale, by attribute key (at most 50). */
+  attributeLabels?: InputMaybe<Array<AttributeLabelTranslationInput>>;
+  /** Alt texts of the product's images in that locale, by image URL (at most 20). */
+  imageAltTexts?: InputMaybe<Array<ImageAltTextTranslationInput>>;
+};
+
+/** One attribute's label in a locale; an empty label removes that translation. */
+export type AttributeLabelTranslationInput = {
+  /** The key of one of the product's attributes, e.g. `data`. */
+  key: Scalars['String']['input'];
+  /** The label in that locale (at most 80 characters). */
+  label: Scalars['String']['input'];
+};
+
+/** One image's alt text in a locale; an empty text removes that translation. */
+export type ImageAltTextTranslationInput = {
+  /** The URL of one of the product's images. */
+  url: Scalars['String']['input'];
+  /** The alt text in that locale (at most 255 characters). */
+  altText: Scalars['String']['input'];
 };
 
 /** Remove every text of a product in one locale. */
@@ -1138,6 +1160,8 @@ export type ResolversTypes = {
   CategoryConnection: ResolverTypeWrapper<Omit<CategoryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CategoryEdge']>, nodes: Array<ResolversTypes['Category']> }>;
   CategoryEdge: ResolverTypeWrapper<Omit<CategoryEdge, 'node'> & { node: ResolversTypes['Category'] }>;
   ProductTranslationsSetInput: ProductTranslationsSetInput;
+  AttributeLabelTranslationInput: AttributeLabelTranslationInput;
+  ImageAltTextTranslationInput: ImageAltTextTranslationInput;
   ProductTranslationsRemoveInput: ProductTranslationsRemoveInput;
   CategoryTranslationsSetInput: CategoryTranslationsSetInput;
   CategoryTranslationsRemoveInput: CategoryTranslationsRemoveInput;
@@ -1214,6 +1238,8 @@ export type ResolversParentTypes = {
   CategoryConnection: Omit<CategoryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CategoryEdge']>, nodes: Array<ResolversParentTypes['Category']> };
   CategoryEdge: Omit<CategoryEdge, 'node'> & { node: ResolversParentTypes['Category'] };
   ProductTranslationsSetInput: ProductTranslationsSetInput;
+  AttributeLabelTranslationInput: AttributeLabelTranslationInput;
+  ImageAltTextTranslationInput: ImageAltTextTranslationInput;
   ProductTranslationsRemoveInput: ProductTranslationsRemoveInput;
   CategoryTranslationsSetInput: CategoryTranslationsSetInput;
   CategoryTranslationsRemoveInput: CategoryTranslationsRemoveInput;

@@ -1,5 +1,6 @@
 import { badInput, isUuid, notFound } from '@dcrm/kit';
 import { comparisonMatrix } from '../domain/compare.js';
+import { translatedAttributes } from '../domain/product-texts.js';
 import type { ProductView } from '../entities/views.js';
 import type { CatalogResolvers } from './context.js';
 
@@ -13,7 +14,11 @@ export const compareProductsResolvers: CatalogResolvers = {
       const products = loaded.filter((p): p is ProductView => p !== null);
       // An id outside the caller's assortment is NOT_FOUND like any unknown id: no existence leak.
       if (products.length < loaded.length) throw notFound('Product');
-      return { products, rows: comparisonMatrix(products) };
+      // Row labels in the request's language, as each product's attributes show them.
+      const translated = await Promise.all(
+        products.map(async (p) => ({ ...p, attributes: await translatedAttributes(ctx.loaders.texts, p) })),
+      );
+      return { products, rows: comparisonMatrix(translated) };
     },
   },
 };

@@ -12,6 +12,7 @@ export const productsResolvers: CatalogResolvers = {
       const l = listing(visibilityOf(ctx.principal, args.filter?.statuses), args.query, args.filter, args.sort);
       // Search also matches names in the asked language (only when one is asked: no extra lookup otherwise).
       if (l.tsquery && ctx.loaders.texts.requested.length) l.searchLocales = ctx.loaders.texts.requested;
+      l.nameLocales = ctx.loaders.texts.requested;
       const page = pageOf(l, args);
       const rows = await pageRows(ctx.em, l, page);
       const connection = toConnection(rows, page, l.sort, (row) => keyOf(row, l));

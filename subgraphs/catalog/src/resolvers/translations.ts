@@ -1,4 +1,5 @@
 import { payload } from '@dcrm/kit';
+import { translatedAttributes, translatedImages } from '../domain/product-texts.js';
 import {
   categoryTranslationsRemove,
   categoryTranslationsSet,
@@ -20,6 +21,8 @@ export const translationResolvers: CatalogResolvers = {
   Product: {
     name: (p, _, ctx) => ctx.loaders.texts.text('product', p.id, 'name', p.name),
     description: (p, _, ctx) => ctx.loaders.texts.text('product', p.id, 'description', p.description),
+    attributes: (p, _, ctx) => translatedAttributes(ctx.loaders.texts, p),
+    images: (p, _, ctx) => translatedImages(ctx.loaders.texts, p),
     translations: (p, _, ctx) => ctx.loaders.texts.all.product.load(p.id),
   },
   Category: {

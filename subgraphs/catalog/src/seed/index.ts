@@ -172,7 +172,7 @@ export async function seedCatalog(em: EntityManager, options: SeedOptions = {}):
           taxCategory: p.prices.volt?.taxCategory ?? 'STANDARD',
         })),
     );
-    await insert(t, Translation, demoTranslations(productId, categoryId));
+    await insert(t, Translation, demoTranslations(productId, categoryId, PRODUCTS));
   });
   return {
     storefronts: STOREFRONTS.map((s) => ({ slug: s.slug, name: s.name, id: storefrontId(s.key) })),

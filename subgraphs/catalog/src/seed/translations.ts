@@ -1,5 +1,6 @@
 import { seedId } from '@dcrm/kit';
-import type { BrandKey } from './demo-data.js';
+import { attributeLabelField, imageAltField } from '../domain/product-texts.js';
+import type { BrandKey, SeedProduct } from './demo-data.js';
 
 /**
  * The demo's second language per brand: Volt (Ireland) also sells in French, Nimbus (UK) in German.
@@ -58,10 +59,71 @@ const CATEGORIES: Record<string, Record<string, Texts>> = {
   },
 };
 
+/** Attribute labels by key, in each brand's second language: every product the brand sells gets them. */
+const LABELS: Record<string, Record<string, string>> = {
+  fr: {
+    data: 'Données',
+    minutes: 'Minutes',
+    sms: 'SMS',
+    network: 'Réseau',
+    validity: 'Validité',
+    contract: "Durée d'engagement",
+    downloadSpeed: 'Débit descendant',
+    uploadSpeed: 'Débit montant',
+    storage: 'Stockage',
+    screen: "Taille d'écran",
+    colour: 'Couleur',
+    channels: 'Chaînes',
+    roamingZone: "Zone d'itinérance",
+  },
+  de: {
+    data: 'Datenvolumen',
+    minutes: 'Minuten',
+    sms: 'SMS',
+    network: 'Netz',
+    validity: 'Gültigkeit',
+    contract: 'Vertragslaufzeit',
+    downloadSpeed: 'Download-Geschwindigkeit',
+    uploadSpeed: 'Upload-Geschwindigkeit',
+    storage: 'Speicher',
+    screen: 'Bildschirmgröße',
+    colour: 'Farbe',
+    channels: 'Sender',
+    roamingZone: 'Roaming-Zone',
+  },
+};
+const VIEW: Record<string, string> = { fr: 'vue', de: 'Ansicht' };
+const SECOND_LANGUAGE: Record<BrandKey, string> = { volt: 'fr', nimbus: 'de' };
+
+/** Per product and locale: attribute labels, and image alt texts for the products whose name is translated. */
+function partTexts(products: SeedProduct[]): Record<string, Record<string, Record<string, string>>> {
+  const out: Record<string, Record<string, Record<string, string>>> = {};
+  for (const product of products) {
+    for (const locale of new Set(product.storefronts.map((b) => SECOND_LANGUAGE[b]))) {
+      const fields: Record<string, string> = {};
+      for (const a of product.attributes) {
+        const label = LABELS[locale][a.key];
+        if (label) fields[attributeLabelField(a.key)] = label;
+      }
+      const name = PRODUCTS[locale]?.[product.slug]?.name;
+      product.images.forEach((image, i) => {
+        if (name) fields[imageAltField(image.url)] = i === 0 ? name : `${name}, ${VIEW[locale]} ${i + 1}`;
+      });
+      out[locale] ??= {};
+      out[locale][product.slug] = fields;
+    }
+  }
+  return out;
+}
+
 /** Translation rows for the seed (ids deterministic, so seeding twice inserts nothing new). */
-export function demoTranslations(productId: (slug: string) => string, categoryId: (slug: string) => string): Record<string, unknown>[] {
+export function demoTranslations(
+  productId: (slug: string) => string,
+  categoryId: (slug: string) => string,
+  products: SeedProduct[],
+): Record<string, unknown>[] {
   const now = new Date();
-  const rows = (subject: string, id: (slug: string) => string, byLocale: Record<string, Record<string, Texts>>) =>
+  const rows = (subject: string, id: (slug: string) => string, byLocale: Record<string, Record<string, Record<string, string>>>) =>
     Object.entries(byLocale).flatMap(([locale, texts]) =>
       Object.entries(texts).flatMap(([slug, t]) =>
         Object.entries(t).map(([field, value]) => ({
@@ -76,5 +138,9 @@ export function demoTranslations(productId: (slug: string) => string, categoryId
         })),
       ),
     );
-  return [...rows('product', productId, PRODUCTS), ...rows('category', categoryId, CATEGORIES)];
+  return [
+    ...rows('product', productId, PRODUCTS),
+    ...rows('product', productId, partTexts(products)),
+    ...rows('category', categoryId, CATEGORIES),
+  ];
 }

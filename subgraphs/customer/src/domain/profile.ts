@@ -1,4 +1,4 @@
-import { Checks, fail, hasScope, ok, type Principal } from '@dcrm/kit';
+import { Checks, canonicalLocale, fail, hasScope, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Channel, type ICustomer, SiteMessage } from '../entities/index.js';
 import type { CustomerLoaders } from '../loaders.js';
@@ -29,6 +29,7 @@ export type CustomerUpdateInput = {
   version: number;
   name?: string | null;
   mobile?: string | null;
+  locale?: string | null;
   lifecycleStage?: ICustomer['lifecycleStage'] | null;
   status?: ICustomer['status'] | null;
 };
@@ -40,6 +41,8 @@ export async function customerUpdate(ctx: Ctx, input: CustomerUpdateInput): Prom
   const checks = new Checks<ErrorCode>();
   checks.text(input.name, ['input', 'name'], 200);
   checks.mobile(input.mobile, ['input', 'mobile']);
+  const locale = input.locale ? canonicalLocale(input.locale) : null;
+  if (input.locale && !locale) checks.add('INVALID', 'Use a BCP 47 locale such as fr or de-CH', ['input', 'locale']);
   // Account holders edit their details; lifecycle and status are the business's to set.
   if (ctx.principal.kind === 'customer' && (input.lifecycleStage || input.status))
     checks.add('FORBIDDEN', 'Only staff or the partner change this', ['input']);
@@ -48,6 +51,7 @@ export async function customerUpdate(ctx: Ctx, input: CustomerUpdateInput): Prom
   if (!checks.ok) return { ok: false, errors: checks.errors };
   if (input.name) customer.name = input.name.trim();
   if (input.mobile !== undefined) customer.mobile = input.mobile;
+  if (input.locale != null) customer.locale = locale;
   if (input.lifecycleStage) customer.lifecycleStage = input.lifecycleStage;
   if (input.status) customer.status = input.status;
   try {

@@ -53,6 +53,8 @@ export async function customerRegister(
       lifecycleStage: 'ONBOARDING',
       consents: [...new Set(input.marketingChannels ?? [])].map((channel) => ({ channel, granted: true, updatedAt: now })),
       notificationPreferences: [],
+      // The language the shopper signed up in (the router's request context): their notifications' language.
+      locale: caller.locale ?? null,
     });
     await em.flush();
     const principal = await principalFor(em, 'customer', customer.id);

@@ -27,6 +27,8 @@ export const Customer = defineEntity({
     parent: () => p.manyToOne(Customer).nullable(),
     consents: p.json<ConsentData[]>(),
     notificationPreferences: p.json<PreferenceData[]>(),
+    /** The language notifications are written in (BCP 47): the request's at sign-up; null: the templates' default. */
+    locale: p.string().nullable(),
     createdAt: columns.createdAt(),
     updatedAt: columns.updatedAt(),
     version: columns.version(),

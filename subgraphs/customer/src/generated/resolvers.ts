@@ -79,6 +79,8 @@ export type Customer = {
   email: Scalars['String']['output'];
   /** Registered mobile number (RMN), E.164. */
   mobile?: Maybe<Scalars['String']['output']>;
+  /** The language the account's notifications are written in (BCP 47): the request's at sign-up, set with `customerUpdate`; null: the templates' default. */
+  locale?: Maybe<Scalars['String']['output']>;
   status: CustomerStatus;
   /** Commercial category, e.g. CONSUMER, SME, ENTERPRISE. */
   category: Scalars['String']['output'];
@@ -1118,6 +1120,8 @@ export type CustomerUpdateInput = {
   version: Scalars['Int']['input'];
   name?: InputMaybe<Scalars['String']['input']>;
   mobile?: InputMaybe<Scalars['String']['input']>;
+  /** The language for the account's notifications (BCP 47, e.g. `fr` or `de-CH`); an empty string clears it. */
+  locale?: InputMaybe<Scalars['String']['input']>;
   lifecycleStage?: InputMaybe<LifecycleStage>;
   status?: InputMaybe<CustomerStatus>;
 };
@@ -3036,6 +3040,7 @@ export type CustomerResolvers<ContextType = CustomerContext, ParentType extends 
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   mobile?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  locale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CustomerStatus'], ParentType, ContextType>;
   category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   segment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

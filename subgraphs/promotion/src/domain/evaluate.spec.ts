@@ -1,3 +1,4 @@
+import { localeChain } from '@dcrm/kit/locale.js';
 import { describe, expect, it } from 'vitest';
 import { codeProblems, couponProblem, evaluate } from './evaluate.js';
 import type { Action, CartLineInput, Condition, EvaluationContext, Promotion } from './promotion.types.js';
@@ -14,7 +15,7 @@ const promo = (id: string, overrides: Partial<Promotion> = {}): Promotion => ({
 const customer = { id: 'c1', segment: 'CONSUMER', category: 'GOLD', country: 'IE', region: 'Leinster', isFirstOrder: true };
 const ctx = (overrides: Partial<EvaluationContext> = {}): EvaluationContext => ({
   ...{ now: new Date('2025-06-15T12:00:00Z'), storefrontId: 'sf-ie', channel: 'WEB', customer, couponCodes: [] },
-  ...{ usage: { total: {}, byCustomer: {} }, locale: 'en' },
+  ...{ usage: { total: {}, byCustomer: {} }, locales: ['en'] },
   ...overrides,
 });
 
@@ -219,8 +220,8 @@ describe('coupons', () => {
 
 describe('messages', () => {
   const action: Action = { type: 'PERCENT_OFF', percent: 20, target: 'RECURRING', productIds: ['plan-50'], months: 6 };
-  const messageFor = (messages: Record<string, string>, locale: string) =>
-    run([promo('m', { name: 'Summer', actions: [action], messages })], { locale }).discounts[0].message;
+  const messageFor = (messages: Record<string, string>, locale: string, storefront: string | null = null) =>
+    run([promo('m', { name: 'Summer', actions: [action], messages })], { locales: localeChain(locale, storefront) }).discounts[0].message;
 
   it('picks locale, then language, then en, then the name, and fills placeholders', () => {
     const messages = {
@@ -233,6 +234,13 @@ describe('messages', () => {
     expect(messageFor(messages, 'de-AT')).toBe('Hi !');
     expect(messageFor(messages, 'es')).toBe('20% off plan-50 for 6 months');
     expect(messageFor({}, 'es')).toBe('Summer');
+  });
+
+  it("falls back to the storefront's locale, then its language, before en", () => {
+    const messages = { en: 'In English', fr: 'En français', 'de-CH': 'Auf Schweizerdeutsch' };
+    expect(messageFor(messages, 'es', 'fr-BE')).toBe('En français');
+    expect(messageFor(messages, 'es', 'de-CH')).toBe('Auf Schweizerdeutsch');
+    expect(messageFor(messages, 'fr', 'de-CH')).toBe('En français');
   });
 });
 

@@ -18,7 +18,8 @@
  *   (stacked percents compound), rounded half-up per line. AMOUNT_OFF and BUNDLE_PRICE spread their discount
  *   over lines in cart order. FIXED_PRICE sets the unit price of matching lines (never raises it). FREE_ADDON
  *   needs the add-on under a parent line in the cart. BUNDLE_PRICE prices min-quantity complete bundles.
- * - Messages: messages[locale], else messages[language], else messages.en, else the name; {{percent}},
+ * - Messages: the first of `context.locales` (request locale, its language, the storefront's locale, its
+ *   language) with a template, else messages.en, else the name; {{percent}},
  *   {{amount}}, {{months}}, {{product}} come from the first action (missing values render empty).
  * - Evaluation totals are the summed discounts (one-off, recurring), not cart totals. Each discount also
  *   says what it took from each line (`lines`), so the cart can tax every line on what remains of it.
@@ -163,9 +164,10 @@ function applyAction(action: Action, lines: CartLineInput[], left: Amounts, take
   }
 }
 
-function message(promotion: Promotion, locale: string): string {
+function message(promotion: Promotion, locales: readonly string[]): string {
   const messages = promotion.messages;
-  const template = messages[locale] ?? messages[locale.split(/[-_]/)[0]] ?? messages['en'] ?? promotion.name;
+  const found = locales.find((l) => messages[l] !== undefined);
+  const template = (found && messages[found]) ?? messages['en'] ?? promotion.name;
   const action = promotion.actions[0];
   const values: Record<string, string | undefined> = {};
   if (action?.type === 'PERCENT_OFF') {
@@ -225,7 +227,7 @@ export function evaluate(promotions: Promotion[], lines: CartLineInput[], contex
     discounts.push({
       promotionId: promotion.id,
       name: promotion.name,
-      message: message(promotion, context.locale),
+      message: message(promotion, context.locales),
       oneOff: fromMinor(oneOff),
       recurring: fromMinor(recurring),
       lineIds: lines.filter((_, index) => taken[index].oneOff + taken[index].recurring > 0).map((line) => line.lineId),

@@ -1,4 +1,4 @@
-import { actingStorefront, badInput, isUuid, type Principal, servicePrincipal, toMinor } from '@dcrm/kit';
+import { actingStorefront, badInput, isUuid, localeChain, type Principal, servicePrincipal, toMinor } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { profilesOf } from '../clients/accounts.js';
 import { type IPromotion, PromotionRow } from '../entities/index.js';
@@ -180,7 +180,7 @@ export function contextOf(
     customer,
     couponCodes: input.couponCodes,
     usage,
-    locale: requested || input.locale?.trim() || 'en',
+    locales: localeChain(requested, input.locale?.trim()),
   };
 }
 

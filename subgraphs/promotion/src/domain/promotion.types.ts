@@ -33,7 +33,8 @@ export type EvaluationContext = {
   couponCodes: string[];
   /** promotionId → redemptions so far, overall and by this customer. */
   usage: { total: Record<string, number>; byCustomer: Record<string, number> };
-  locale: string;
+  /** Where messages are looked for, in order: the request's locale, its language, the storefront's locale, its language (kit `localeChain`). */
+  locales: string[];
 };
 
 export type Condition =

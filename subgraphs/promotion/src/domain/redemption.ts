@@ -14,6 +14,7 @@ import {
   withProblems,
 } from './evaluation.js';
 import type { Result } from './promotion.errors.js';
+import { translateDiscountNames } from './promotion-texts.js';
 import type { PromotionServices } from './services.js';
 
 export type RedeemInput = { idempotencyKey: string; evaluation: EvaluateInput };
@@ -48,7 +49,7 @@ export async function promotionRedeem(
   const lines = linesOf(input.evaluation);
   // Another subgraph is asked before the transaction opens, never inside it.
   const [customer] = await customersOf(services, storefrontId, [input.evaluation]);
-  return em.transactional(async (tx) => {
+  const redeemed = await em.transactional(async (tx): Promise<Result<EvaluationResult>> => {
     await lockKey(tx as EntityManager, storefrontId, key);
     const rows = (await tx.execute(`select * from "promotion"."promotion" where storefront_id = ? and active order by id`, [
       storefrontId,
@@ -58,7 +59,7 @@ export async function promotionRedeem(
     // Only a limited promotion that could apply to this cart on its own needs its row locked (its count
     // re-read under the lock): one that cannot apply alone cannot apply beside others either. So
     // checkouts queue only behind those sharing such a promotion, not behind every checkout of the brand.
-    const alone = contextOf(services, storefrontId, input.evaluation, customer, { total: {}, byCustomer: {} });
+    const alone = contextOf(services, storefrontId, input.evaluation, customer, { total: {}, byCustomer: {} }, principal.locale);
     const contended = promotions
       .filter((p) => (p.usageLimit !== null || p.perCustomerLimit !== null) && evaluate([p], lines, alone).discounts.length > 0)
       .map((p) => p.id);
@@ -76,14 +77,14 @@ export async function promotionRedeem(
       // A replay: what this key reserved, evaluated as it was (its own reservations do not count against it).
       const mine = new Set(reserved.map((r) => r.promotion_id));
       const own = promotions.filter((p) => mine.has(p.id));
-      const context = contextOf(services, storefrontId, input.evaluation, customer, { total: {}, byCustomer: {} });
+      const context = contextOf(services, storefrontId, input.evaluation, customer, { total: {}, byCustomer: {} }, principal.locale);
       return ok(withProblems(evaluate(own, lines, context), own, context));
     }
     const usage = {
       total: Object.fromEntries(usageCount),
       byCustomer: usageOf(await customersUsage(tx as EntityManager, storefrontId, customer ? [customer.id] : []), customer),
     };
-    const context = contextOf(services, storefrontId, input.evaluation, customer, usage);
+    const context = contextOf(services, storefrontId, input.evaluation, customer, usage, principal.locale);
     const result = withProblems(evaluate(promotions, lines, context), promotions, context);
     const problems = result.codeProblems.flatMap((p, i) =>
       p.problem
@@ -121,6 +122,10 @@ export async function promotionRedeem(
     }
     return ok(result);
   });
+  if (!redeemed.ok) return redeemed;
+  // What the order keeps (names and messages) is in the buyer's language, as the cart showed it.
+  const [named] = await translateDiscountNames(em, principal, input.evaluation.locale, [redeemed.value]);
+  return ok(named);
 }
 
 /** Gives back what a checkout reserved (RESERVED → RELEASED, usage counted down). Safe to call again. */

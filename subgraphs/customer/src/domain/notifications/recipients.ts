@@ -12,6 +12,8 @@ export type Account = {
   mobile: string | null;
   consents: { channel: string; granted: boolean }[];
   preferences: { type: string; channels: string[] }[];
+  /** A customer's language (BCP 47), when known: their messages use its templates. */
+  locale?: string | null;
   /** Set for a staff member. */
   staff?: true;
   /** Set for a partner user: told by EMAIL only (no inbox), never sent marketing. */
@@ -30,7 +32,7 @@ export async function recipientsOf(
   const staffIds = [...new Set(items.flatMap((i) => (i.staffId ? [i.staffId] : [])))];
   const customers = customerIds.length
     ? ((await em.execute(
-        `select id, name, email, mobile, consents, notification_preferences as preferences from "customer"."customer"
+        `select id, name, email, mobile, consents, notification_preferences as preferences, locale from "customer"."customer"
          where id in (?) and storefront_id = ? and status = 'ACTIVE'`,
         [customerIds, storefrontId],
       )) as Account[])

@@ -114,7 +114,9 @@ export async function sendNotifications(
   if (!checks.ok) return { ok: false, errors: checks.errors };
   if (items.length === 0) return ok([]);
   const { customers, staff, partnerUsers } = await recipientsOf(em, storefrontId, items);
-  const locales = [...new Set(items.map((i) => i.locale ?? DEFAULT_LOCALE))];
+  // A message is written in the language asked, else its customer's (kept since sign-up), else the default.
+  const localeOf = (item: SendItem) => item.locale ?? (item.customerId && customers.get(item.customerId)?.locale) ?? DEFAULT_LOCALE;
+  const locales = [...new Set(items.map(localeOf))];
   const resolvers = new Map(
     await Promise.all(
       locales.map(
@@ -171,9 +173,10 @@ export async function sendNotifications(
     const fresh = channels.filter((c) => !item.dedupeKey || !seen.has(`${item.dedupeKey}:${c}`));
     results.push({ ...to, outcome: channels.length && !fresh.length ? 'DUPLICATE' : 'SENT', channels: [] });
     for (const channel of fresh) {
-      const template = (
-        resolvers.get(item.locale ?? DEFAULT_LOCALE) as (k: string, c: NotificationChannel) => INotificationTemplate | null
-      )(item.templateKey, channel);
+      const template = (resolvers.get(localeOf(item)) as (k: string, c: NotificationChannel) => INotificationTemplate | null)(
+        item.templateKey,
+        channel,
+      );
       const field = ['input', 'messages', String(i), 'variables'];
       // The account's own name is known here; a sender may still give its own.
       const variables = { name: account.name, ...item.variables };
@@ -203,7 +206,7 @@ export async function sendNotifications(
           partner_user_id: account.partnerUser ? account.id : null,
           template_key: item.templateKey,
           channel,
-          locale: template?.locale ?? item.locale ?? DEFAULT_LOCALE,
+          locale: template?.locale ?? localeOf(item),
           recipient,
           subject: shown.subject,
           body: shown.body,

@@ -1,4 +1,4 @@
-import { actingStorefront, Checks, fail, ok, type Principal } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, languageOf, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type INotificationTemplate, type NotificationChannel, NotificationTemplate } from '../../entities/index.js';
 import type { ErrorCode, Result } from '../customer.errors.js';
@@ -21,8 +21,8 @@ export async function templatesOf(em: EntityManager, principal: Principal, key?:
 }
 
 /**
- * The template a brand uses for an event on a channel: its own in the locale asked, else its own in
- * the default locale, else the default template in the locale asked, else the default in the default locale.
+ * The template a brand uses for an event on a channel: its own in the locale asked, else in that
+ * locale's language, else in the default locale; then the default templates in the same order.
  */
 export async function resolveTemplates(
   em: EntityManager,
@@ -30,14 +30,15 @@ export async function resolveTemplates(
   keys: string[],
   locale = DEFAULT_LOCALE,
 ): Promise<(key: string, channel: NotificationChannel) => INotificationTemplate | null> {
+  const chain = [...new Set([locale, languageOf(locale), DEFAULT_LOCALE])];
   const rows = keys.length
     ? await em.find(NotificationTemplate, {
         key: { $in: [...new Set(keys)] },
-        locale: { $in: [...new Set([locale, DEFAULT_LOCALE])] },
+        locale: { $in: chain },
         $or: [{ storefrontId }, { storefrontId: null }],
       })
     : [];
-  const rank = (t: INotificationTemplate) => (t.storefrontId ? 0 : 2) + (t.locale === locale ? 0 : 1);
+  const rank = (t: INotificationTemplate) => (t.storefrontId ? 0 : chain.length) + chain.indexOf(t.locale);
   return (key, channel) => rows.filter((t) => t.key === key && t.channel === channel).sort((a, b) => rank(a) - rank(b))[0] ?? null;
 }
 
