@@ -471,6 +471,8 @@ export type Query = {
   eventTypes: Array<EventType>;
   /** Staff: decisions, actions and offer results by rule over [from, to) (default: the last 30 days), in their segments. */
   decisionKpis: DecisionKpis;
+  /** Staff: the acting brand's decisioning settings (global daily budget, channel ranking). */
+  decisionSettings: DecisionSettings;
   /**
    * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
    * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
@@ -823,6 +825,8 @@ export type Mutation = {
   decisionRuleCreate: DecisionRulePayload;
   /** Staff: change a decision rule. */
   decisionRuleUpdate: DecisionRulePayload;
+  /** Staff: change the acting brand's decisioning settings (global daily budget, channel ranking). */
+  decisionSettingsSet: DecisionSettingsPayload;
   /** Staff: set a promotion's name and description in one locale (the promotion must be of the caller's brand). */
   promotionTranslationsSet: PromotionPayload;
   /** Staff: remove a promotion's texts in one locale. */
@@ -920,6 +924,11 @@ export type MutationDecisionRuleUpdateArgs = {
 };
 
 
+export type MutationDecisionSettingsSetArgs = {
+  input: DecisionSettingsSetInput;
+};
+
+
 export type MutationPromotionTranslationsSetArgs = {
   input: PromotionTranslationsSetInput;
 };
@@ -979,7 +988,7 @@ export type ExternalEventInput = {
   eventId: Scalars['String']['input'];
   /** The customer the event is about. */
   identity: EventIdentityInput;
-  /** DATA_USAGE, BALANCE_LOW, RECHARGE, ROAMING_ENTERED, SESSION_ENDED, APP_USAGE, TICKET_RESOLVED, or a custom type of the brand (`eventTypes`). */
+  /** DATA_USAGE, BALANCE_LOW, RECHARGE, ROAMING_ENTERED, SESSION_ENDED, APP_USAGE, TICKET_RESOLVED, PRODUCT_VIEWED, CART_ABANDONED, ORDER_PLACED, or a custom type of the brand (`eventTypes`). */
   type: Scalars['String']['input'];
   /** When it happened (default: now); not in the future, at most 7 days ago. */
   occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
@@ -1402,6 +1411,47 @@ export type DecisionRulePayload = {
   userErrors: Array<UserError>;
 };
 
+/**
+ * A brand's decisioning settings. The daily budget caps actions (offers and messages) across all the
+ * brand's rules per UTC day, reserved atomically with each decision; when it is spent, events are
+ * decided NO_ACTION with the reason BRAND_BUDGET. Channels are ranked by consent, then the customer's
+ * preference, then each channel's response rate over the last 7 days (offers answered ÷ sent, in the
+ * customer's segment when it has the sample, else the brand); a channel under the sample is tried first,
+ * to learn its rate.
+ */
+export type DecisionSettings = {
+  __typename?: 'DecisionSettings';
+  /** Actions the brand's decisioning may take per UTC day across all rules; null: no global budget. */
+  dailyActionCap?: Maybe<Scalars['Int']['output']>;
+  /** Actions taken so far today (UTC), counted against `dailyActionCap`. */
+  actionsToday: Scalars['Int']['output'];
+  /** Offers a channel must have sent in the last 7 days before its response rate ranks it (default 20). */
+  channelMinSample: Scalars['Int']['output'];
+  /** The version read; give it back to `decisionSettingsSet` (0 while the brand has the defaults). */
+  version: Scalars['Int']['output'];
+  /** When the settings were last changed; null while the brand has the defaults. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** Changes to the acting brand's decisioning settings; an absent field is kept. */
+export type DecisionSettingsSetInput = {
+  /** The version read (`decisionSettings.version`); a stale one is a CONFLICT userError. */
+  version: Scalars['Int']['input'];
+  /** Actions per UTC day across all rules (0–100,000,000); null removes the global budget. */
+  dailyActionCap?: InputMaybe<Scalars['Int']['input']>;
+  /** Offers a channel must have sent in the last 7 days before its response rate ranks it (1–100,000). */
+  channelMinSample?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The answer to `decisionSettingsSet`. */
+export type DecisionSettingsPayload = {
+  __typename?: 'DecisionSettingsPayload';
+  /** The settings as saved. */
+  decisionSettings?: Maybe<DecisionSettings>;
+  /** Why nothing was saved. */
+  userErrors: Array<UserError>;
+};
+
 /** Set a promotion's texts in one locale; a field left out stays as it is, an empty string removes it. */
 export type PromotionTranslationsSetInput = {
   /** A promotion of the caller's brand. */
@@ -1726,6 +1776,9 @@ export type ResolversTypes = {
   DecisionRuleCreateInput: DecisionRuleCreateInput;
   DecisionRuleUpdateInput: DecisionRuleUpdateInput;
   DecisionRulePayload: ResolverTypeWrapper<Omit<DecisionRulePayload, 'decisionRule'> & { decisionRule?: Maybe<ResolversTypes['DecisionRule']> }>;
+  DecisionSettings: ResolverTypeWrapper<DecisionSettings>;
+  DecisionSettingsSetInput: DecisionSettingsSetInput;
+  DecisionSettingsPayload: ResolverTypeWrapper<DecisionSettingsPayload>;
   PromotionTranslationsSetInput: PromotionTranslationsSetInput;
   PromotionTranslationsRemoveInput: PromotionTranslationsRemoveInput;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
@@ -1821,6 +1874,9 @@ export type ResolversParentTypes = {
   DecisionRuleCreateInput: DecisionRuleCreateInput;
   DecisionRuleUpdateInput: DecisionRuleUpdateInput;
   DecisionRulePayload: Omit<DecisionRulePayload, 'decisionRule'> & { decisionRule?: Maybe<ResolversParentTypes['DecisionRule']> };
+  DecisionSettings: DecisionSettings;
+  DecisionSettingsSetInput: DecisionSettingsSetInput;
+  DecisionSettingsPayload: DecisionSettingsPayload;
   PromotionTranslationsSetInput: PromotionTranslationsSetInput;
   PromotionTranslationsRemoveInput: PromotionTranslationsRemoveInput;
   Decimal: Scalars['Decimal']['output'];
@@ -2114,6 +2170,7 @@ export type QueryResolvers<ContextType = PromotionContext, ParentType extends Re
   decisionRules?: Resolver<Array<ResolversTypes['DecisionRule']>, ParentType, ContextType>;
   eventTypes?: Resolver<Array<ResolversTypes['EventType']>, ParentType, ContextType>;
   decisionKpis?: Resolver<ResolversTypes['DecisionKpis'], ParentType, ContextType, Partial<QueryDecisionKpisArgs>>;
+  decisionSettings?: Resolver<ResolversTypes['DecisionSettings'], ParentType, ContextType>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -2161,6 +2218,7 @@ export type MutationResolvers<ContextType = PromotionContext, ParentType extends
   eventTypeDefine?: Resolver<ResolversTypes['EventTypePayload'], ParentType, ContextType, RequireFields<MutationEventTypeDefineArgs, 'input'>>;
   decisionRuleCreate?: Resolver<ResolversTypes['DecisionRulePayload'], ParentType, ContextType, RequireFields<MutationDecisionRuleCreateArgs, 'input'>>;
   decisionRuleUpdate?: Resolver<ResolversTypes['DecisionRulePayload'], ParentType, ContextType, RequireFields<MutationDecisionRuleUpdateArgs, 'input'>>;
+  decisionSettingsSet?: Resolver<ResolversTypes['DecisionSettingsPayload'], ParentType, ContextType, RequireFields<MutationDecisionSettingsSetArgs, 'input'>>;
   promotionTranslationsSet?: Resolver<ResolversTypes['PromotionPayload'], ParentType, ContextType, RequireFields<MutationPromotionTranslationsSetArgs, 'input'>>;
   promotionTranslationsRemove?: Resolver<ResolversTypes['PromotionPayload'], ParentType, ContextType, RequireFields<MutationPromotionTranslationsRemoveArgs, 'input'>>;
 };
@@ -2302,6 +2360,19 @@ export type DecisionRulePayloadResolvers<ContextType = PromotionContext, ParentT
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type DecisionSettingsResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionSettings'] = ResolversParentTypes['DecisionSettings']> = {
+  dailyActionCap?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  actionsToday?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  channelMinSample?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type DecisionSettingsPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionSettingsPayload'] = ResolversParentTypes['DecisionSettingsPayload']> = {
+  decisionSettings?: Resolver<Maybe<ResolversTypes['DecisionSettings']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -2410,6 +2481,8 @@ export type Resolvers<ContextType = PromotionContext> = {
   DecisionKpis?: DecisionKpisResolvers<ContextType>;
   EventTypePayload?: EventTypePayloadResolvers<ContextType>;
   DecisionRulePayload?: DecisionRulePayloadResolvers<ContextType>;
+  DecisionSettings?: DecisionSettingsResolvers<ContextType>;
+  DecisionSettingsPayload?: DecisionSettingsPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
