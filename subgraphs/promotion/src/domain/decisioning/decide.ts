@@ -158,8 +158,8 @@ export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM' | 
       }),
     );
     reserved.length = 0;
-    // Offers sent per channel, for the channels' response rates (counting is best effort: a lost count skews a rate, never a decision).
-    d.brands
+    // Offers sent per channel, for the channels' response rates, beside the actions (best effort: a lost count skews a rate, never a decision).
+    const counted = d.brands
       .count(
         'sent',
         effects.map(({ row, channel }) => ({ storefrontId: row.storefrontId, segment: row.segment, channel, day: dayOf(nowMs) })),
@@ -169,6 +169,7 @@ export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM' | 
     await applyEffects(d.orm.em.fork() as EntityManager, d.services, d.rules, effects).catch((error) =>
       loggerFor('promotion').error({ err: error }, 'decision actions not carried out'),
     );
+    await counted;
   } catch (error) {
     await Promise.allSettled([
       ...reserved.map((w) => (w.winner ? releaseWinner(d, w.winner) : null)),

@@ -58,7 +58,38 @@ const BUILT_IN: Record<(typeof BUILT_IN_EVENT_TYPES)[number], { schema: object; 
       properties: { app: { type: 'string', maxLength: 100 }, megabytes: { type: 'number', minimum: 0 } },
     },
   },
-  TICKET_RESOLVED: { measure: null, schema: { type: 'object', properties: { ticketId: { type: 'string' } } } },
+  TICKET_RESOLVED: {
+    measure: null,
+    schema: {
+      type: 'object',
+      properties: { ticketId: { type: 'string' }, category: { type: 'string' }, priority: { type: 'string' } },
+    },
+  },
+  PRODUCT_VIEWED: { measure: null, schema: { type: 'object', required: ['productId'], properties: { productId: { type: 'string' } } } },
+  CART_ABANDONED: {
+    measure: 'lines',
+    schema: {
+      type: 'object',
+      properties: {
+        kind: { enum: ['CART', 'BROWSE'] },
+        productIds: { type: 'array', items: { type: 'string' }, maxItems: 250 },
+        lines: { type: 'number', minimum: 0 },
+      },
+    },
+  },
+  ORDER_PLACED: {
+    measure: 'dueNow',
+    schema: {
+      type: 'object',
+      properties: {
+        orderId: { type: 'string' },
+        productIds: { type: 'array', items: { type: 'string' }, maxItems: 250 },
+        dueNow: { type: 'number', minimum: 0 },
+        monthly: { type: 'number', minimum: 0 },
+        currency: { type: 'string', maxLength: 3 },
+      },
+    },
+  },
 };
 
 /** The measure of a custom type: its payload's numeric `value`, if any. */
