@@ -56,11 +56,16 @@ async function customer(marketingChannels: string[], segment = `seg-${randomUUID
   return { ...c, segment };
 }
 
+/** Sets Nimbus's settings from the version just read (again on a CONFLICT: another test file may touch them meanwhile). */
 async function settings(input: Record<string, unknown>) {
-  const { version } = (await staff(SETTINGS)).body.data?.decisionSettings;
-  const res = await staff(SETTINGS_SET, { input: { version, ...input } });
-  expect(res.body.data?.decisionSettingsSet.userErrors, JSON.stringify(res.body)).toEqual([]);
-  return res.body.data?.decisionSettingsSet.decisionSettings;
+  for (let attempt = 0; ; attempt++) {
+    const { version } = (await staff(SETTINGS)).body.data?.decisionSettings;
+    const res = await staff(SETTINGS_SET, { input: { version, ...input } });
+    const errors = res.body.data?.decisionSettingsSet.userErrors ?? [];
+    if (errors[0]?.code === 'CONFLICT' && attempt < 5) continue;
+    expect(errors, JSON.stringify(res.body)).toEqual([]);
+    return res.body.data?.decisionSettingsSet.decisionSettings;
+  }
 }
 
 const decide = async (type: string, customerId: string) => {
