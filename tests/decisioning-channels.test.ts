@@ -59,7 +59,7 @@ async function customer(marketingChannels: string[], segment = `seg-${randomUUID
 /** Sets Nimbus's settings from the version just read (again on a CONFLICT: another test file may touch them meanwhile). */
 async function settings(input: Record<string, unknown>) {
   for (let attempt = 0; ; attempt++) {
-    const { version } = (await staff(SETTINGS)).body.data?.decisionSettings;
+    const { version } = (await staff(SETTINGS)).body.data?.decisionSettings ?? {};
     const res = await staff(SETTINGS_SET, { input: { version, ...input } });
     const errors = res.body.data?.decisionSettingsSet.userErrors ?? [];
     if (errors[0]?.code === 'CONFLICT' && attempt < 5) continue;
@@ -173,7 +173,7 @@ describe("the brand's daily budget", () => {
     const set = await settings({ dailyActionCap: before.actionsToday + 2 });
     expect(set).toMatchObject({ dailyActionCap: before.actionsToday + 2, actionsToday: before.actionsToday });
     const res = await ingest(INGEST, { events: people.map((p) => event(type, p.id)) });
-    const outcomes = (res.body.data?.eventsIngest.results as { outcome: string }[]).map((r) => r.outcome).sort();
+    const outcomes = ((res.body.data?.eventsIngest.results ?? []) as { outcome: string }[]).map((r) => r.outcome).sort();
     expect(outcomes).toEqual(['ACTION', 'ACTION', 'NO_ACTION']);
     const refused = (await Promise.all(people.map((p) => decisionsOf(p.id)))).flat().find((d) => d.outcome === 'NO_ACTION') as Row;
     expect(refused.reasons.map((r) => r.code)).toContain('BRAND_BUDGET');
