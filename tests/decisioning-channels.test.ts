@@ -240,4 +240,35 @@ describe('internal events', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ event_id: viewed.eventId, outcome: 'ACTION' });
   });
+
+  it('a dismissed offer enters decisioning as OFFER_DISMISSED, once: a rule on it makes the next offer', async () => {
+    const c = await customer([]);
+    const type = await customType(staff);
+    await decisionRule(staff, { eventType: type, channels: ['INBOX'] });
+    await decisionRule(staff, {
+      eventType: 'OFFER_DISMISSED',
+      conditions: [
+        { subject: 'SEGMENT', op: 'IN', values: [c.segment] },
+        { subject: 'PAYLOAD', key: 'source', op: 'IN', values: ['REAL_TIME'] },
+      ],
+      channels: ['INBOX'],
+    });
+    const first = await decide(type, c.id);
+    const [made] = await decisionsOf(c.id);
+    expect(made.id).toBe(first.decisionId);
+    const DISMISS = 'mutation ($id: ID!) { offerDismiss(input: { id: $id }) { offer { status } userErrors { code } } }';
+    expect((await c.gql(DISMISS, { id: made.offer_id })).body.data?.offerDismiss.offer.status).toBe('DISMISSED');
+    await c.gql(DISMISS, { id: made.offer_id });
+    await until(async () => (await decisionsOf(c.id)).length > 1, 'a decision for the dismissed offer');
+    const answered = (await dbRows(
+      stack,
+      'promotion',
+      `select producer, event_id, outcome, offer_id from "promotion"."decision" where customer_id = ? and event_type = 'OFFER_DISMISSED'`,
+      [c.id],
+    )) as { producer: string; event_id: string; outcome: string; offer_id: string }[];
+    expect(answered).toEqual([
+      { producer: 'dcrm.bus', event_id: `${made.offer_id}:DISMISSED`, outcome: 'ACTION', offer_id: expect.any(String) },
+    ]);
+    expect(answered[0].offer_id).not.toBe(made.offer_id);
+  });
 });

@@ -988,7 +988,7 @@ export type ExternalEventInput = {
   eventId: Scalars['String']['input'];
   /** The customer the event is about. */
   identity: EventIdentityInput;
-  /** DATA_USAGE, BALANCE_LOW, RECHARGE, ROAMING_ENTERED, SESSION_ENDED, APP_USAGE, TICKET_RESOLVED, PRODUCT_VIEWED, CART_ABANDONED, ORDER_PLACED, or a custom type of the brand (`eventTypes`). */
+  /** DATA_USAGE, BALANCE_LOW, RECHARGE, ROAMING_ENTERED, SESSION_ENDED, APP_USAGE, TICKET_RESOLVED, PRODUCT_VIEWED, CART_ABANDONED, ORDER_PLACED, OFFER_SEEN, OFFER_ACCEPTED, OFFER_DISMISSED, or a custom type of the brand (`eventTypes`). */
   type: Scalars['String']['input'];
   /** When it happened (default: now); not in the future, at most 7 days ago. */
   occurredAt?: InputMaybe<Scalars['DateTime']['input']>;

@@ -1,5 +1,5 @@
 import { actingStorefront, badInput, isUuid, notFound, parsePage, payload, toConnection } from '@dcrm/kit';
-import { countResponse } from '../domain/decisioning/responses.js';
+import { offerAnswered } from '../domain/decisioning/responses.js';
 import { effectiveStatus } from '../domain/offer-access.js';
 import { OFFER_MOVES, offerCreate, offerMove } from '../domain/offer-actions.js';
 import { offerRuleCreate, offerRuleUpdate } from '../domain/offer-rules.js';
@@ -20,7 +20,7 @@ const move =
       'offer',
       isUuid(input.id)
         ? await offerMove(ctx.em, ctx.principal, ctx.services.clock.now(), input.id, OFFER_MOVES[name], (offer) =>
-            name === 'accept' ? countResponse(ctx.em, ctx.services, offer) : Promise.resolve(),
+            offerAnswered(ctx.em, ctx.services, offer),
           )
         : { ok: false as const, errors: [{ code: 'NOT_FOUND', message: 'No such offer', field: ['input', 'id'] }] },
     );

@@ -1,6 +1,19 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { BUILT_IN_EVENT_TYPES } from './types.js';
 
+/** An answer to an offer: which offer, where it came from (and the decision that made it, if one). */
+const OFFER_SCHEMA = {
+  type: 'object',
+  required: ['offerId'],
+  properties: {
+    offerId: { type: 'string' },
+    source: { type: 'string' },
+    decisionId: { type: 'string' },
+    productId: { type: 'string' },
+    promotionId: { type: 'string' },
+  },
+};
+
 /**
  * Payload schemas (JSON Schema, checked by ajv: maintained, fast, and each schema compiled once) of the
  * built-in event types, and the measure each sums into the hot context. Unknown extra properties are
@@ -90,6 +103,9 @@ const BUILT_IN: Record<(typeof BUILT_IN_EVENT_TYPES)[number], { schema: object; 
       },
     },
   },
+  OFFER_SEEN: { measure: null, schema: OFFER_SCHEMA },
+  OFFER_ACCEPTED: { measure: null, schema: OFFER_SCHEMA },
+  OFFER_DISMISSED: { measure: null, schema: OFFER_SCHEMA },
 };
 
 /** The measure of a custom type: its payload's numeric `value`, if any. */
