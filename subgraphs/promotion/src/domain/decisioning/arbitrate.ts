@@ -8,9 +8,8 @@ export type Winner = {
   rule: RuleView;
   channel: DecisionChannel;
   reservation: Reservation;
+  /** The brand whose daily budget (or count, without a cap) the action was taken from: given back with the reservation. */
   storefrontId: string;
-  /** Whether an action was taken from the brand's daily budget (given back with the reservation). */
-  budgeted: boolean;
 };
 
 /** What arbitration reads and reserves beyond the rules: the hot stores, the brand's settings, its channels' counts. */
@@ -34,7 +33,7 @@ const CAP_MESSAGES = {
 /** Gives back what a winner reserved (its decision turned out to be a duplicate, or was not recorded). */
 export async function releaseWinner(a: Pick<Arbiter, 'store' | 'brands'>, winner: Winner): Promise<void> {
   await a.store.release(winner.reservation);
-  if (winner.budgeted) await a.brands.releaseBudget(winner.storefrontId, winner.reservation.day);
+  await a.brands.releaseBudget(winner.storefrontId, winner.reservation.day);
 }
 
 /**
@@ -77,8 +76,8 @@ export async function arbitrate(
       };
       const answer = await a.store.reserve(reservation);
       if (answer === 'OK') {
-        const budgeted = a.dailyActionCap !== null;
-        if (budgeted && !(await a.brands.reserveBudget(a.storefrontId, day, a.dailyActionCap as number))) {
+        // Counted even without a cap, so `actionsToday` is true and a cap set mid-day counts the day's actions.
+        if (!(await a.brands.reserveBudget(a.storefrontId, day, a.dailyActionCap))) {
           await a.store.release(reservation);
           reasons.push({
             ruleId: rule.id,
@@ -93,7 +92,7 @@ export async function arbitrate(
           message: `${rule.name}: best matching rule (priority ${rule.priority}, score ${Number(rule.score)}) within its caps, on ${channel}`,
         });
         reasons.push({ ruleId: rule.id, code: 'CHANNEL', message: why });
-        return { rule, channel, reservation, storefrontId: a.storefrontId, budgeted };
+        return { rule, channel, reservation, storefrontId: a.storefrontId };
       }
       lastRefusal = answer;
       // Only a channel's own cap leaves other channels worth trying.

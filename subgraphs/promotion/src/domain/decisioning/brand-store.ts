@@ -23,8 +23,8 @@ export type ChannelTally = { storefrontId: string; segment: string; channel: Dec
  * set (every instance shares it), else memory. Nothing here touches the database.
  */
 export type BrandStore = {
-  /** Takes one action from the brand's budget of `day`, unless `cap` are taken already. */
-  reserveBudget(storefrontId: string, day: string, cap: number): Promise<boolean>;
+  /** Takes one action from the brand's budget of `day`, unless `cap` are taken already (null: no cap, only counted). */
+  reserveBudget(storefrontId: string, day: string, cap: number | null): Promise<boolean>;
   releaseBudget(storefrontId: string, day: string): Promise<void>;
   budgetUsed(storefrontId: string, day: string): Promise<number>;
   count(kind: 'sent' | 'responded', tallies: ChannelTally[]): Promise<void>;
@@ -88,8 +88,10 @@ function cachedCounts(
   return { stats, count };
 }
 
+// ARGV: cap (-1: none), ttlMs
 const BUDGET = `
-if tonumber(redis.call('GET', KEYS[1]) or '0') >= tonumber(ARGV[1]) then return 0 end
+local cap = tonumber(ARGV[1])
+if cap >= 0 and tonumber(redis.call('GET', KEYS[1]) or '0') >= cap then return 0 end
 redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1`;
@@ -104,7 +106,8 @@ export function redisBrandStore(url: string): BrandStore {
   const budgetKey = (storefrontId: string, day: string) => `dcrm:brand-budget:${storefrontId}:${day}`;
   const countsKey = (storefrontId: string, day: string) => `dcrm:chan:${storefrontId}:${day}`;
   return {
-    reserveBudget: async (storefrontId, day, cap) => (await redis.dcrmBrandBudget(budgetKey(storefrontId, day), cap, BUDGET_TTL_MS)) === 1,
+    reserveBudget: async (storefrontId, day, cap) =>
+      (await redis.dcrmBrandBudget(budgetKey(storefrontId, day), cap ?? -1, BUDGET_TTL_MS)) === 1,
     releaseBudget: async (storefrontId, day) => {
       await redis.decr(budgetKey(storefrontId, day));
     },
@@ -136,7 +139,7 @@ export function memoryBrandStore(): BrandStore {
   const add = (key: string, by: number) => numbers.set(key, (numbers.get(key) ?? 0) + by);
   return {
     async reserveBudget(storefrontId, day, cap) {
-      if ((numbers.get(`b:${storefrontId}:${day}`) ?? 0) >= cap) return false;
+      if (cap !== null && (numbers.get(`b:${storefrontId}:${day}`) ?? 0) >= cap) return false;
       add(`b:${storefrontId}:${day}`, 1);
       return true;
     },
