@@ -46,10 +46,12 @@ const result = (eventId: string, status: IngestResult['status'], reasons: Ingest
  * 2. claim the event id in the hot store (a decided or busy id is a DUPLICATE);
  * 3. resolve the customer (profile cache) — unknown or another brand's: REJECTED;
  * 4. count the event into the customer's hot context and read it back (one Lua call);
- * 5. match the brand's rules and arbitrate, reserving caps atomically (NO_ACTION when nothing wins);
+ * 5. match the brand's rules and arbitrate, reserving caps and the brand's daily budget atomically,
+ *    channels ranked by consent, preference and response rate (NO_ACTION when nothing wins);
  * 6. record every decision with its reasons in one insert — a conflict there means another consumer
  *    decided the event first: its reservation is given back and it reports DUPLICATE;
- * 7. carry out the ACTION decisions (offers, live publish, notifications).
+ * 7. carry out the ACTION decisions (offers, live publish, notifications), counting offers sent per channel.
+ * `path`: the mutation, the Redis stream, or the platform's own bus (`bus-events.ts`, `responses.ts`).
  * Redis calls of the batch run side by side (the store's connection pipelines them); the database is
  * touched once to record and once for the batch's offers. A throw leaves every claim released and
  * every reservation given back, so a retry (a reclaimed stream entry) starts clean.
