@@ -134,6 +134,12 @@ describe('channel choice by response rate', () => {
       // Accepting again changes nothing, and is not counted again.
       await answering.gql(ACCEPT, { id: d.offer_id });
     }
+    // Staff read the same counts.
+    const RATES = 'query ($s: String) { decisionChannelRates(segment: $s) { channel sent responded rate } }';
+    const rates = (await staff(RATES, { s: segment })).body.data?.decisionChannelRates;
+    expect(rates).toContainEqual({ channel: 'EMAIL', sent: 3, responded: 3, rate: 1 });
+    expect(rates).toContainEqual({ channel: 'SMS', sent: 3, responded: 0, rate: 0 });
+    expect(rates).toContainEqual({ channel: 'PUSH', sent: 0, responded: 0, rate: null });
     // SMS comes first in the rule, but email answers better in this segment.
     const ranked = await decide(either, answering.id);
     const chosen = (await decisionsOf(answering.id)).find((d) => d.id === ranked.decisionId) as Row;

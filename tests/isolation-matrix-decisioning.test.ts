@@ -177,7 +177,7 @@ describe('decisioning writes', () => {
     succeeded(await as.voltManager(UPDATE, { input: { ...change, name: 'Renamed' } }), 'decisionRuleUpdate');
   });
 
-  it('decisioning settings are read and written for the acting brand only, by its promotion staff', async () => {
+  it('decisioning settings and channel rates are read, and settings written, for the acting brand only, by its promotion staff', async () => {
     const READ = '{ decisionSettings { dailyActionCap channelMinSample version } }';
     const SET = `mutation ($input: DecisionSettingsSetInput!) {
       decisionSettingsSet(input: $input) { decisionSettings { dailyActionCap version } userErrors { code } }
@@ -199,6 +199,17 @@ describe('decisioning writes', () => {
       expect((await as.voltManagerInNimbus(READ)).status).toBe(401);
       for (const gql of [as.aoife, as.connectify, as.shopper, as.chatbot, as.voltEvents])
         expect(codes(await gql(READ)).length).toBeGreaterThan(0);
+      // Channel rates: brand-wide for staff of every segment; in one of their own segments for the others.
+      const RATES = 'query ($s: String) { decisionChannelRates(segment: $s) { channel sent } }';
+      const rates = async (gql: Gql, s?: string) => ((await gql(RATES, { s })).body.data?.decisionChannelRates ?? null) as unknown[] | null;
+      expect(await rates(as.voltManager)).toHaveLength(5);
+      expect(await rates(as.consumerMarketer, 'consumer')).toHaveLength(5);
+      expect(await rates(as.consumerMarketer)).toEqual([]);
+      expect(await rates(as.consumerMarketer, 'smb')).toEqual([]);
+      expect(codes(await as.careAgent(RATES))).toEqual(['FORBIDDEN']);
+      expect((await as.voltManagerInNimbus(RATES)).status).toBe(401);
+      for (const gql of [as.aoife, as.connectify, as.shopper, as.chatbot, as.voltEvents])
+        expect(codes(await gql(RATES)).length).toBeGreaterThan(0);
 
       const current = (await settingsOf(as.voltManager)).version;
       for (const [what, gql, refusal] of [

@@ -473,6 +473,8 @@ export type Query = {
   decisionKpis: DecisionKpis;
   /** Staff: the acting brand's decisioning settings (global daily budget, channel ranking). */
   decisionSettings: DecisionSettings;
+  /** Staff: each channel's offers sent and accepted over the last 7 days, in one of their segments, or brand-wide (staff of every segment only); empty otherwise. */
+  decisionChannelRates: Array<DecisionChannelRate>;
   /**
    * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
    * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
@@ -551,6 +553,11 @@ export type QueryDecisionsArgs = {
 export type QueryDecisionKpisArgs = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryDecisionChannelRatesArgs = {
+  segment?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1433,6 +1440,19 @@ export type DecisionSettings = {
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
+/** One channel's offers from decisions and the customers' answers over the last 7 days: what channel choice ranks by. */
+export type DecisionChannelRate = {
+  __typename?: 'DecisionChannelRate';
+  /** The channel. */
+  channel: DecisionChannel;
+  /** Offers decisions sent on it. */
+  sent: Scalars['Int']['output'];
+  /** Of those, accepted by their customer. */
+  responded: Scalars['Int']['output'];
+  /** `responded` ÷ `sent`; null when nothing was sent. */
+  rate?: Maybe<Scalars['Float']['output']>;
+};
+
 /** Changes to the acting brand's decisioning settings; an absent field is kept. */
 export type DecisionSettingsSetInput = {
   /** The version read (`decisionSettings.version`); a stale one is a CONFLICT userError. */
@@ -1777,6 +1797,7 @@ export type ResolversTypes = {
   DecisionRuleUpdateInput: DecisionRuleUpdateInput;
   DecisionRulePayload: ResolverTypeWrapper<Omit<DecisionRulePayload, 'decisionRule'> & { decisionRule?: Maybe<ResolversTypes['DecisionRule']> }>;
   DecisionSettings: ResolverTypeWrapper<DecisionSettings>;
+  DecisionChannelRate: ResolverTypeWrapper<DecisionChannelRate>;
   DecisionSettingsSetInput: DecisionSettingsSetInput;
   DecisionSettingsPayload: ResolverTypeWrapper<DecisionSettingsPayload>;
   PromotionTranslationsSetInput: PromotionTranslationsSetInput;
@@ -1875,6 +1896,7 @@ export type ResolversParentTypes = {
   DecisionRuleUpdateInput: DecisionRuleUpdateInput;
   DecisionRulePayload: Omit<DecisionRulePayload, 'decisionRule'> & { decisionRule?: Maybe<ResolversParentTypes['DecisionRule']> };
   DecisionSettings: DecisionSettings;
+  DecisionChannelRate: DecisionChannelRate;
   DecisionSettingsSetInput: DecisionSettingsSetInput;
   DecisionSettingsPayload: DecisionSettingsPayload;
   PromotionTranslationsSetInput: PromotionTranslationsSetInput;
@@ -2171,6 +2193,7 @@ export type QueryResolvers<ContextType = PromotionContext, ParentType extends Re
   eventTypes?: Resolver<Array<ResolversTypes['EventType']>, ParentType, ContextType>;
   decisionKpis?: Resolver<ResolversTypes['DecisionKpis'], ParentType, ContextType, Partial<QueryDecisionKpisArgs>>;
   decisionSettings?: Resolver<ResolversTypes['DecisionSettings'], ParentType, ContextType>;
+  decisionChannelRates?: Resolver<Array<ResolversTypes['DecisionChannelRate']>, ParentType, ContextType, Partial<QueryDecisionChannelRatesArgs>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -2368,6 +2391,13 @@ export type DecisionSettingsResolvers<ContextType = PromotionContext, ParentType
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
+export type DecisionChannelRateResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionChannelRate'] = ResolversParentTypes['DecisionChannelRate']> = {
+  channel?: Resolver<ResolversTypes['DecisionChannel'], ParentType, ContextType>;
+  sent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  responded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
 export type DecisionSettingsPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionSettingsPayload'] = ResolversParentTypes['DecisionSettingsPayload']> = {
   decisionSettings?: Resolver<Maybe<ResolversTypes['DecisionSettings']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -2482,6 +2512,7 @@ export type Resolvers<ContextType = PromotionContext> = {
   EventTypePayload?: EventTypePayloadResolvers<ContextType>;
   DecisionRulePayload?: DecisionRulePayloadResolvers<ContextType>;
   DecisionSettings?: DecisionSettingsResolvers<ContextType>;
+  DecisionChannelRate?: DecisionChannelRateResolvers<ContextType>;
   DecisionSettingsPayload?: DecisionSettingsPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;

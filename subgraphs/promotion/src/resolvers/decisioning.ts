@@ -3,7 +3,7 @@ import { DECISION_SORT, decisionCursor, decisionKpis, decisionRulesOf, decisions
 import { eventTypeDefine, eventTypesOf } from '../domain/decisioning/event-types-write.js';
 import { eventsIngest, MAX_INGEST_BATCH } from '../domain/decisioning/ingest.js';
 import { decisionRuleCreate, decisionRuleUpdate } from '../domain/decisioning/rules-write.js';
-import { decisionSettingsOf, decisionSettingsSet } from '../domain/decisioning/settings.js';
+import { decisionChannelRates, decisionSettingsOf, decisionSettingsSet } from '../domain/decisioning/settings.js';
 import type { PromotionResolvers } from './context.js';
 
 const notFound = (field: string[]) => ({ ok: false as const, errors: [{ code: 'NOT_FOUND', message: 'No such rule', field }] });
@@ -19,6 +19,7 @@ export const decisioningResolvers: PromotionResolvers = {
     eventTypes: (_, __, ctx) => eventTypesOf(ctx.em, ctx.principal),
     decisionKpis: (_, args, ctx) => decisionKpis(ctx.em, ctx.principal, args.from ?? null, args.to ?? null, ctx.loaders.now),
     decisionSettings: (_, __, ctx) => decisionSettingsOf(ctx.em, ctx.services, ctx.principal),
+    decisionChannelRates: (_, args, ctx) => decisionChannelRates(ctx.services, ctx.principal, args.segment ?? null),
   },
   Mutation: {
     eventsIngest: async (_, { events }, ctx) => {

@@ -1,9 +1,10 @@
-import { actingStorefront, Checks, fail, ok, type Principal, type Result } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, ok, type Principal, type Result, segmentsOf } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DecisionSettingsRow } from '../../entities/index.js';
 import type { PromotionServices } from '../services.js';
 import { DECISION_RULES_CHANGED, DEFAULT_SETTINGS } from './rule-cache.js';
 import { dayOf } from './store.js';
+import { DECISION_CHANNELS, type DecisionChannel } from './types.js';
 
 export type DecisionSettingsView = {
   dailyActionCap: number | null;
@@ -76,4 +77,27 @@ export async function decisionSettingsSet(
   services.decisioning?.rules.forget(storefrontId);
   await services.bus.publish(DECISION_RULES_CHANGED, { storefrontId }).catch(() => {});
   return ok(await view(em, services, storefrontId));
+}
+
+export type ChannelRate = { channel: DecisionChannel; sent: number; responded: number; rate: number | null };
+
+/**
+ * Staff: each channel's offers sent and accepted over the last 7 days — the counts channel choice ranks
+ * by —, in one of their segments, or brand-wide for staff of every segment; empty for a segment they do not hold.
+ */
+export async function decisionChannelRates(
+  services: PromotionServices,
+  principal: Principal,
+  segment: string | null,
+): Promise<ChannelRate[]> {
+  const storefrontId = actingStorefront(principal);
+  const d = services.decisioning;
+  if (!storefrontId || !d || principal.kind !== 'staff') return [];
+  const held = segmentsOf(principal);
+  if (!held.includes('*') && (segment === null || !held.includes(segment))) return [];
+  const stats = await d.brands.stats(storefrontId, segment ?? '*', services.clock.now().getTime());
+  return DECISION_CHANNELS.map((channel) => {
+    const { sent, responded } = (segment === null ? stats.brand : stats.segment).get(channel) ?? { sent: 0, responded: 0 };
+    return { channel, sent, responded, rate: sent > 0 ? responded / sent : null };
+  });
 }
