@@ -3,7 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows, expectRefusedAndUnchanged, succeeded } from './support/brand-matrix.js';
 import { customType, decisionRows, decisionRule, event, INGEST, marketer, privateKey, RULE_CREATE } from './support/decisioning.js';
-import { client, codes, KEYS, PRIVATE_KEYS, type Response, registerCustomer, signIn, startTestStack } from './support/stack.js';
+import {
+  client,
+  codes,
+  KEYS,
+  PRIVATE_KEYS,
+  type Response,
+  registerCustomer,
+  STOREFRONT_IDS,
+  signIn,
+  startTestStack,
+} from './support/stack.js';
 
 /**
  * Decisioning across brands, segments and kinds of caller, through the router. Events go in only with
@@ -165,5 +175,66 @@ describe('decisioning writes', () => {
     ]);
     // The owning brand changes its own rule.
     succeeded(await as.voltManager(UPDATE, { input: { ...change, name: 'Renamed' } }), 'decisionRuleUpdate');
+  });
+
+  it('decisioning settings and channel rates are read, and settings written, for the acting brand only, by its promotion staff', async () => {
+    const READ = '{ decisionSettings { dailyActionCap channelMinSample version } }';
+    const SET = `mutation ($input: DecisionSettingsSetInput!) {
+      decisionSettingsSet(input: $input) { decisionSettings { dailyActionCap version } userErrors { code } }
+    }`;
+    const voltId = STOREFRONT_IDS.volt;
+    const voltRows = () => dbRows(stack, 'promotion', 'select * from "promotion"."decision_settings" where storefront_id = ?', [voltId]);
+    const settingsOf = async (gql: Gql) =>
+      (await gql(READ)).body.data?.decisionSettings as { dailyActionCap: number | null; version: number };
+    // A cap no test reaches, distinctive enough to recognise: Volt's decisions stay as they were.
+    const CAP = 987_654;
+    const { version } = await settingsOf(as.voltManager);
+    succeeded(await as.voltManager(SET, { input: { version, dailyActionCap: CAP } }), 'decisionSettingsSet');
+    try {
+      expect((await settingsOf(as.voltManager)).dailyActionCap).toBe(CAP);
+      expect((await settingsOf(as.consumerMarketer)).dailyActionCap).toBe(CAP);
+      expect((await settingsOf(as.nimbusAgent)).dailyActionCap).not.toBe(CAP);
+      expect((await settingsOf(as.regionalInNimbus)).dailyActionCap).not.toBe(CAP);
+      expect(codes(await as.careAgent(READ))).toEqual(['FORBIDDEN']);
+      expect((await as.voltManagerInNimbus(READ)).status).toBe(401);
+      for (const gql of [as.aoife, as.connectify, as.shopper, as.chatbot, as.voltEvents])
+        expect(codes(await gql(READ)).length).toBeGreaterThan(0);
+      // Channel rates: brand-wide for staff of every segment; in one of their own segments for the others.
+      const RATES = 'query ($s: String) { decisionChannelRates(segment: $s) { channel sent } }';
+      const rates = async (gql: Gql, s?: string) => ((await gql(RATES, { s })).body.data?.decisionChannelRates ?? null) as unknown[] | null;
+      expect(await rates(as.voltManager)).toHaveLength(5);
+      expect(await rates(as.consumerMarketer, 'consumer')).toHaveLength(5);
+      expect(await rates(as.consumerMarketer)).toEqual([]);
+      expect(await rates(as.consumerMarketer, 'smb')).toEqual([]);
+      expect(codes(await as.careAgent(RATES))).toEqual(['FORBIDDEN']);
+      expect((await as.voltManagerInNimbus(RATES)).status).toBe(401);
+      for (const gql of [as.aoife, as.connectify, as.shopper, as.chatbot, as.voltEvents])
+        expect(codes(await gql(RATES)).length).toBeGreaterThan(0);
+
+      const current = (await settingsOf(as.voltManager)).version;
+      for (const [what, gql, refusal] of [
+        ['care agent without promotion:write', as.careAgent, 'FORBIDDEN'],
+        ['volt manager with the nimbus key', as.voltManagerInNimbus, 'HTTP 401'],
+        ['customer', as.aoife, 'HTTP 400'],
+        ['partner', as.connectify, 'HTTP 400'],
+        ['events key', as.voltEvents, 'HTTP 400'],
+      ] as const) {
+        await expectRefusedAndUnchanged({
+          mutation: 'decisionSettingsSet',
+          what,
+          attempt: () => gql(SET, { input: { version: current, dailyActionCap: 1 } }),
+          refusal,
+          rows: voltRows,
+        });
+      }
+      // Nimbus staff write Nimbus's settings (the same values: a touch), never Volt's.
+      const before = await voltRows();
+      const nimbus = await settingsOf(as.nimbusAgent);
+      succeeded(await as.nimbusAgent(SET, { input: { version: nimbus.version } }), 'decisionSettingsSet');
+      expect(await voltRows()).toEqual(before);
+    } finally {
+      const last = (await settingsOf(as.voltManager)).version;
+      succeeded(await as.voltManager(SET, { input: { version: last, dailyActionCap: null } }), 'decisionSettingsSet');
+    }
   });
 });

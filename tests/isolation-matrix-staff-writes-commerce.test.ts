@@ -486,9 +486,10 @@ const COVERED = {
     'campaignCreate',
     'campaignSchedule',
     'campaignUpdate',
-    // Decisioning's rules and event types: isolation-matrix-decisioning.test.ts.
+    // Decisioning's rules, event types and brand settings: isolation-matrix-decisioning.test.ts.
     'decisionRuleCreate',
     'decisionRuleUpdate',
+    'decisionSettingsSet',
     'eventTypeDefine',
     'offerCreate',
     'offerRuleCreate',

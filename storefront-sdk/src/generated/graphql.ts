@@ -278,7 +278,9 @@ export type Channel =
   | 'CHAT'
   | 'WEB'
   | 'STORE'
-  | 'CHATBOT';
+  | 'CHATBOT'
+  /** Push notifications to the customer's app: a marketing consent and an offers preference like EMAIL and SMS. */
+  | 'PUSH';
 
 export type AddressType =
   | 'BILLING'

@@ -19,6 +19,7 @@ import { Migration20261202201BulkRowLinks } from './20261202-201-bulk-row-links.
 import { Migration20261202301QuoteCustomerTemplates } from './20261202-301-quote-customer-templates.js';
 import { Migration20261202302PartnerRecipients } from './20261202-302-partner-recipients.js';
 import { Migration202612021002OrderApprovalTemplate } from './20261202-1002-order-approval-template.js';
+import { Migration20261204D01PushConsent } from './20261204-d01-push-consent.js';
 import { Migration20261204I01CustomerLocale } from './20261204-i01-customer-locale.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
@@ -44,5 +45,6 @@ export const migrations = [
   { name: '20261202-301-quote-customer-templates', class: Migration20261202301QuoteCustomerTemplates },
   { name: '20261202-302-partner-recipients', class: Migration20261202302PartnerRecipients },
   { name: '20261202-1002-order-approval-template', class: Migration202612021002OrderApprovalTemplate },
+  { name: '20261204-d01-push-consent', class: Migration20261204D01PushConsent },
   { name: '20261204-i01-customer-locale', class: Migration20261204I01CustomerLocale },
 ];

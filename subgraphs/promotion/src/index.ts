@@ -50,8 +50,9 @@ export const promotionSubgraph: SubgraphDefinition = {
       createLoaders: (em, principal) => createPromotionLoaders(em, principal, services),
       onStop: async () => {
         await stream?.stop();
-        await closeDecisioning(decisioning);
+        // Bus events in flight are decided before the decision path closes.
         await stopConsumers();
+        await closeDecisioning(decisioning);
         await runner?.stop();
       },
       // Tests call handlers directly, with the payload a job would carry.

@@ -3,7 +3,7 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { Partner } from './partner.entity.js';
 import { Staff } from './staff.entity.js';
 
-export const CHANNELS = ['EMAIL', 'SMS', 'PHONE', 'IVR', 'CHAT', 'WEB', 'STORE', 'CHATBOT'] as const;
+export const CHANNELS = ['EMAIL', 'SMS', 'PHONE', 'IVR', 'CHAT', 'WEB', 'STORE', 'CHATBOT', 'PUSH'] as const;
 export type Channel = (typeof CHANNELS)[number];
 export type ConsentData = { channel: Channel; granted: boolean; updatedAt: string };
 export type PreferenceData = { type: string; channels: Channel[] };

@@ -24,6 +24,9 @@ export const customerId = (key: string) => seedId('customer', key);
 export const partnerId = (key: string) => seedId('partner', key);
 export const staffId = (key: string) => seedId('staff', key);
 
+/** Demo customers with the app installed: PUSH consent, and offers preferred by push. */
+const PUSH_CUSTOMERS = new Set(['skyline-one', 'amelia', 'aoife-nimbus']);
+
 /** The storefronts a demo staff member may act on: its own unless the demo grants more (`*`: all). */
 function brandGrants(s: (typeof STAFF)[number]): string[] {
   const brands = 'brands' in s ? s.brands : undefined;
@@ -94,8 +97,16 @@ export async function seedCustomers(em: EntityManager, _options: SeedOptions = {
         lifecycleStage: c.stage,
         parent: c.parent ? tx.getReference(Customer, customerId(c.parent)) : null,
         partner: c.partner ? tx.getReference(Partner, partnerId(c.partner)) : null,
-        consents: [{ channel: 'EMAIL', granted: true, updatedAt: new Date(now - 30 * day).toISOString() }],
-        notificationPreferences: [{ type: 'ORDER_UPDATES', channels: ['EMAIL', 'SMS'] }],
+        consents: [
+          { channel: 'EMAIL', granted: true, updatedAt: new Date(now - 30 * day).toISOString() },
+          ...(PUSH_CUSTOMERS.has(c.key)
+            ? [{ channel: 'PUSH' as const, granted: true, updatedAt: new Date(now - 7 * day).toISOString() }]
+            : []),
+        ],
+        notificationPreferences: [
+          { type: 'ORDER_UPDATES', channels: ['EMAIL', 'SMS'] },
+          ...(PUSH_CUSTOMERS.has(c.key) ? [{ type: 'OFFERS', channels: ['PUSH' as const] }] : []),
+        ],
       });
     }
     const ref = (key: string) => tx.getReference(Customer, customerId(key));

@@ -1,6 +1,7 @@
 import { EVENTS, loggerFor, type MikroORM, type OrderPlacedEvent, TICKET_EVENTS } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { attributeOrder } from './attribution.js';
+import { busFeed } from './decisioning/bus-events.js';
 import { handleSignal, type RuleEvent, toSignal } from './realtime.js';
 import type { PromotionServices } from './services.js';
 
@@ -25,11 +26,14 @@ export async function startEventConsumers(orm: MikroORM, services: PromotionServ
       .finally(() => pending.delete(tracked));
     pending.add(tracked);
   };
+  // The same events feed real-time decisioning (its rules for these types), each decided once by its event id.
+  const decisioning = busFeed(services);
   const unsubscribes = await Promise.all(
     RULE_EVENTS.map(([channel, event]) =>
       services.bus.subscribe(channel, (payload) => {
         const signal = toSignal(event, payload as never);
         if (signal) track(handleSignal(orm.em.fork() as EntityManager, services, signal));
+        decisioning.hear(event, payload);
       }),
     ),
   );
@@ -41,6 +45,6 @@ export async function startEventConsumers(orm: MikroORM, services: PromotionServ
   );
   return async () => {
     for (const unsubscribe of unsubscribes) await unsubscribe();
-    await Promise.allSettled([...pending]);
+    await Promise.allSettled([...pending, decisioning.drain()]);
   };
 }

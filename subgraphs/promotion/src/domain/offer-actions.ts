@@ -82,9 +82,17 @@ export const OFFER_MOVES = {
 
 /**
  * The customer acts on one of their own offers. Repeating the same action is harmless (the offer
- * comes back as it is); public offers are the storefront's, not the customer's, to change.
+ * comes back as it is, and `moved` is not called again); public offers are the storefront's, not the
+ * customer's, to change.
  */
-export async function offerMove(em: EntityManager, principal: Principal, now: Date, id: string, move: Move): Promise<Result<IOffer>> {
+export async function offerMove(
+  em: EntityManager,
+  principal: Principal,
+  now: Date,
+  id: string,
+  move: Move,
+  moved?: (offer: IOffer) => Promise<void>,
+): Promise<Result<IOffer>> {
   const offer =
     principal.kind === 'customer'
       ? await em.findOne(Offer, { id, customerId: principal.id, storefrontId: actingStorefront(principal) })
@@ -97,5 +105,6 @@ export async function offerMove(em: EntityManager, principal: Principal, now: Da
   offer.status = move.to;
   offer[move.stamp] = now;
   await em.flush();
+  await moved?.(offer);
   return ok(offer);
 }

@@ -93,6 +93,20 @@ export const Decision = defineEntity({
 });
 export type IDecision = InferEntity<typeof Decision>;
 
+/** A brand's decisioning settings (one row per storefront; none: the defaults). */
+export const DecisionSettingsRow = defineEntity({
+  name: 'DecisionSettingsRow',
+  tableName: 'decision_settings',
+  properties: {
+    storefrontId: p.uuid().primary(),
+    dailyActionCap: p.integer().nullable(),
+    channelMinSample: p.integer().default(20),
+    updatedAt: p.datetime(),
+    version: columns.version(),
+  },
+});
+export type IDecisionSettings = InferEntity<typeof DecisionSettingsRow>;
+
 /** The same shapes under names that do not clash with the generated GraphQL types (codegen mappers). */
 export type DecisionActionData = DecisionAction;
 export type DecisionConditionData = DecisionCondition;

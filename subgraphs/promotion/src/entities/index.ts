@@ -1,6 +1,6 @@
 import { Translation } from '@dcrm/kit';
 import { Campaign } from './campaign.entity.js';
-import { Decision, DecisionRule, EventTypeRow } from './decision.entity.js';
+import { Decision, DecisionRule, DecisionSettingsRow, EventTypeRow } from './decision.entity.js';
 import { Offer, OfferRule } from './offer.entity.js';
 import { PromotionRow, Redemption } from './promotion.entity.js';
 
@@ -12,4 +12,15 @@ export * from './offer.repository.js';
 export * from './promotion.entity.js';
 export * from './promotion.repository.js';
 
-export const entities = [PromotionRow, Redemption, Campaign, Offer, OfferRule, EventTypeRow, DecisionRule, Decision, Translation];
+export const entities = [
+  PromotionRow,
+  Redemption,
+  Campaign,
+  Offer,
+  OfferRule,
+  EventTypeRow,
+  DecisionRule,
+  Decision,
+  DecisionSettingsRow,
+  Translation,
+];

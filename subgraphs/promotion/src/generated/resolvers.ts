@@ -471,6 +471,10 @@ export type Query = {
   eventTypes: Array<EventType>;
   /** Staff: decisions, actions and offer results by rule over [from, to) (default: the last 30 days), in their segments. */
   decisionKpis: DecisionKpis;
+  /** Staff: the acting brand's decisioning settings (global daily budget, channel ranking). */
+  decisionSettings: DecisionSettings;
+  /** Staff: each channel's offers sent and accepted over the last 7 days, in one of their segments, or brand-wide (staff of every segment only); empty otherwise. */
+  decisionChannelRates: Array<DecisionChannelRate>;
   /**
    * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
    * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
@@ -552,6 +556,11 @@ export type QueryDecisionKpisArgs = {
 };
 
 
+export type QueryDecisionChannelRatesArgs = {
+  segment?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type Query_AuditRecordsArgs = {
   entityType?: InputMaybe<Scalars['String']['input']>;
   entityId?: InputMaybe<Scalars['ID']['input']>;
@@ -598,7 +607,7 @@ export type PromotionReleaseInput = {
 export type PromotionRedeemPayload = {
   __typename?: 'PromotionRedeemPayload';
   evaluation?: Maybe<PromotionEvaluation>;
-  userErrors: Array<PromotionUserError>;
+  userErrors: Array<UserError>;
 };
 
 export type PromotionConditionInput = {
@@ -673,7 +682,7 @@ export type PromotionUpdateInput = {
 export type PromotionPayload = {
   __typename?: 'PromotionPayload';
   promotion?: Maybe<Promotion>;
-  userErrors: Array<PromotionUserError>;
+  userErrors: Array<UserError>;
 };
 
 export type AudienceRulesInput = {
@@ -731,7 +740,7 @@ export type CampaignTransitionInput = {
 export type CampaignPayload = {
   __typename?: 'CampaignPayload';
   campaign?: Maybe<Campaign>;
-  userErrors: Array<PromotionUserError>;
+  userErrors: Array<UserError>;
 };
 
 export type OfferIdInput = {
@@ -741,7 +750,7 @@ export type OfferIdInput = {
 export type OfferPayload = {
   __typename?: 'OfferPayload';
   offer?: Maybe<Offer>;
-  userErrors: Array<PromotionUserError>;
+  userErrors: Array<UserError>;
 };
 
 /** An agent's offer for one customer (next best action) or, without `customerId`, a public live offer of the storefront. */
@@ -788,7 +797,7 @@ export type OfferRuleUpdateInput = {
 export type OfferRulePayload = {
   __typename?: 'OfferRulePayload';
   offerRule?: Maybe<OfferRule>;
-  userErrors: Array<PromotionUserError>;
+  userErrors: Array<UserError>;
 };
 
 export type Mutation = {
@@ -823,6 +832,8 @@ export type Mutation = {
   decisionRuleCreate: DecisionRulePayload;
   /** Staff: change a decision rule. */
   decisionRuleUpdate: DecisionRulePayload;
+  /** Staff: change the acting brand's decisioning settings (global daily budget, channel ranking). */
+  decisionSettingsSet: DecisionSettingsPayload;
   /** Staff: set a promotion's name and description in one locale (the promotion must be of the caller's brand). */
   promotionTranslationsSet: PromotionPayload;
   /** Staff: remove a promotion's texts in one locale. */
@@ -920,6 +931,11 @@ export type MutationDecisionRuleUpdateArgs = {
 };
 
 
+export type MutationDecisionSettingsSetArgs = {
+  input: DecisionSettingsSetInput;
+};
+
+
 export type MutationPromotionTranslationsSetArgs = {
   input: PromotionTranslationsSetInput;
 };
@@ -979,7 +995,7 @@ export type ExternalEventInput = {
   eventId: Scalars['String']['input'];
   /** The customer the event is about. */
   identity: EventIdentityInput;
-  /** DATA_USAGE, BALANCE_LOW, RECHARGE, ROAMING_ENTERED, SESSION_ENDED, APP_USAGE, TICKET_RESOLVED, or a custom type of the brand (`eventTypes`). */
+  /** DATA_USAGE, BALANCE_LOW, RECHARGE, ROAMING_ENTERED, SESSION_ENDED, APP_USAGE, TICKET_RESOLVED, PRODUCT_VIEWED, CART_ABANDONED, ORDER_PLACED, OFFER_SEEN, OFFER_ACCEPTED, OFFER_DISMISSED, or a custom type of the brand (`eventTypes`). */
   type: Scalars['String']['input'];
   /** When it happened (default: now); not in the future, at most 7 days ago. */
   occurredAt?: InputMaybe<Scalars['DateTime']['input']>;
@@ -1048,7 +1064,7 @@ export type EventsIngestPayload = {
   /** One result per event, in the order sent. */
   results: Array<EventIngestResult>;
   /** Problems with the call as a whole (e.g. too many events); nothing was decided when there is one. */
-  userErrors: Array<PromotionUserError>;
+  userErrors: Array<UserError>;
 };
 
 /** What a decision condition looks at. */
@@ -1300,7 +1316,7 @@ export type EventTypePayload = {
   /** The type as declared. */
   eventType?: Maybe<EventType>;
   /** Why nothing was declared. */
-  userErrors: Array<PromotionUserError>;
+  userErrors: Array<UserError>;
 };
 
 /** One condition of a rule to write. */
@@ -1399,7 +1415,61 @@ export type DecisionRulePayload = {
   /** The rule as saved. */
   decisionRule?: Maybe<DecisionRule>;
   /** Why nothing was saved. */
-  userErrors: Array<PromotionUserError>;
+  userErrors: Array<UserError>;
+};
+
+/**
+ * A brand's decisioning settings. The daily budget caps actions (offers and messages) across all the
+ * brand's rules per UTC day, reserved atomically with each decision; when it is spent, events are
+ * decided NO_ACTION with the reason BRAND_BUDGET. Channels are ranked by consent, then the customer's
+ * preference, then each channel's response rate over the last 7 days (offers answered ÷ sent, in the
+ * customer's segment when it has the sample, else the brand); a channel under the sample is tried first,
+ * to learn its rate.
+ */
+export type DecisionSettings = {
+  __typename?: 'DecisionSettings';
+  /** Actions the brand's decisioning may take per UTC day across all rules; null: no global budget. */
+  dailyActionCap?: Maybe<Scalars['Int']['output']>;
+  /** Actions taken so far today (UTC), counted against `dailyActionCap`. */
+  actionsToday: Scalars['Int']['output'];
+  /** Offers a channel must have sent in the last 7 days before its response rate ranks it (default 20). */
+  channelMinSample: Scalars['Int']['output'];
+  /** The version read; give it back to `decisionSettingsSet` (0 while the brand has the defaults). */
+  version: Scalars['Int']['output'];
+  /** When the settings were last changed; null while the brand has the defaults. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** One channel's offers from decisions and the customers' answers over the last 7 days: what channel choice ranks by. */
+export type DecisionChannelRate = {
+  __typename?: 'DecisionChannelRate';
+  /** The channel. */
+  channel: DecisionChannel;
+  /** Offers decisions sent on it. */
+  sent: Scalars['Int']['output'];
+  /** Of those, accepted by their customer. */
+  responded: Scalars['Int']['output'];
+  /** `responded` ÷ `sent`; null when nothing was sent. */
+  rate?: Maybe<Scalars['Float']['output']>;
+};
+
+/** Changes to the acting brand's decisioning settings; an absent field is kept. */
+export type DecisionSettingsSetInput = {
+  /** The version read (`decisionSettings.version`); a stale one is a CONFLICT userError. */
+  version: Scalars['Int']['input'];
+  /** Actions per UTC day across all rules (0–100,000,000); null removes the global budget. */
+  dailyActionCap?: InputMaybe<Scalars['Int']['input']>;
+  /** Offers a channel must have sent in the last 7 days before its response rate ranks it (1–100,000). */
+  channelMinSample?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The answer to `decisionSettingsSet`. */
+export type DecisionSettingsPayload = {
+  __typename?: 'DecisionSettingsPayload';
+  /** The settings as saved. */
+  decisionSettings?: Maybe<DecisionSettings>;
+  /** Why nothing was saved. */
+  userErrors: Array<UserError>;
 };
 
 /** Set a promotion's texts in one locale; a field left out stays as it is, an empty string removes it. */
@@ -1422,68 +1492,6 @@ export type PromotionTranslationsRemoveInput = {
   locale: Scalars['String']['input'];
 };
 
-/** A business error of a promotion-subgraph mutation (promotions, campaigns, offers, decisioning). Nothing was written when a payload carries one. */
-export type PromotionUserError = UserError & {
-  __typename?: 'PromotionUserError';
-  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
-  field?: Maybe<Array<Scalars['String']['output']>>;
-  /** Human-readable explanation. */
-  message: Scalars['String']['output'];
-  /** Stable machine-readable reason: clients branch on it, never on the message. */
-  code: PromotionErrorCode;
-};
-
-/** Why a promotion-subgraph mutation refused its input. */
-export type PromotionErrorCode =
-  /** A text is empty or only spaces. */
-  | 'BLANK'
-  /** The record changed since it was read (stale `version`), or a concurrent change won; read it again and retry. */
-  | 'CONFLICT'
-  /** The promotion applies only with its promo code, which the cart does not carry. */
-  | 'COUPON_REQUIRED'
-  /** The promo code is limited per customer: the buyer must sign in first. */
-  | 'COUPON_REQUIRES_SIGN_IN'
-  /** The promo code was already used as often as allowed on this account. */
-  | 'CUSTOMER_LIMIT'
-  /** The same value appears twice in the input. */
-  | 'DUPLICATE'
-  /** The promotion or campaign has ended. */
-  | 'ENDED'
-  /** The promo code has been used as often as it may be. */
-  | 'EXHAUSTED'
-  /** The record or link has expired. */
-  | 'EXPIRED'
-  /** The caller may not make this change (another brand, segment, account or role). */
-  | 'FORBIDDEN'
-  /** The promo code does not apply to this cart (its conditions are not met). */
-  | 'INELIGIBLE'
-  /** A value is malformed or not allowed here (the message says which and why). */
-  | 'INVALID'
-  /** The record is in a state that does not allow this change (e.g. archiving an archived record). */
-  | 'INVALID_TRANSITION'
-  /** The promotion cannot be combined with the other promotions of the cart. */
-  | 'NOT_COMBINABLE'
-  /** The record can no longer be edited in its current state. */
-  | 'NOT_EDITABLE'
-  /** A record the input names does not exist, or is not visible to the caller. */
-  | 'NOT_FOUND'
-  /** The record has not started yet. */
-  | 'NOT_STARTED'
-  /** The caller has no storefront to act in. */
-  | 'NO_STOREFRONT'
-  /** A number or date lies outside the allowed range (the message gives it). */
-  | 'OUT_OF_RANGE'
-  /** A value the change needs is missing. */
-  | 'REQUIRED'
-  /** The value must be unique and another record already uses it. */
-  | 'TAKEN'
-  /** A text is longer than allowed (the message gives the limit). */
-  | 'TOO_LONG'
-  /** A list is longer than allowed, or a per-record limit is reached (the message gives the limit). */
-  | 'TOO_MANY'
-  /** No promotion has this promo code. */
-  | 'UNKNOWN_CODE';
-
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1493,16 +1501,15 @@ export type Money = {
   currencyCode: Scalars['CurrencyCode']['output'];
 };
 
-/**
- * A business error in a mutation payload (Shopify's `DisplayableError`). Nothing was written when a payload
- * carries one. Each payload family has its own type implementing it, whose `code` is that family's enum
- * (e.g. `CartUserError.code: CartErrorCode!`), so generated client types know every code.
- */
+/** A business error in a mutation payload. Nothing was written when a payload carries one. */
 export type UserError = {
+  __typename?: 'UserError';
   /** Path to the input field at fault, e.g. ["input", "slug"]; null when not about one field. */
   field?: Maybe<Array<Scalars['String']['output']>>;
   /** Human-readable explanation. */
   message: Scalars['String']['output'];
+  /** Stable machine-readable code, e.g. TAKEN, INVALID, NOT_FOUND. */
+  code: Scalars['String']['output'];
 };
 
 /** Relay page information. */
@@ -1524,36 +1531,6 @@ export type Translation = {
   /** The text in that locale. */
   value: Scalars['String']['output'];
 };
-
-/** A business error of a bulk operation mutation (kit's bulk framework: upload, confirm, cancel). Nothing was written when a payload carries one. */
-export type BulkUserError = UserError & {
-  __typename?: 'BulkUserError';
-  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
-  field?: Maybe<Array<Scalars['String']['output']>>;
-  /** Human-readable explanation. */
-  message: Scalars['String']['output'];
-  /** Stable machine-readable reason: clients branch on it, never on the message. */
-  code: BulkErrorCode;
-};
-
-/** Why a bulk operation mutation refused its input. */
-export type BulkErrorCode =
-  /** There is nothing to act on (e.g. a cart without lines, an upload without rows). */
-  | 'EMPTY'
-  /** The caller may not make this change (another brand, segment, account or role). */
-  | 'FORBIDDEN'
-  /** The record is not in a state this action applies to. */
-  | 'INVALID_STATE'
-  /** The upload cannot be parsed (the message gives the line). */
-  | 'MALFORMED'
-  /** No row of the operation is valid, so there is nothing to apply. */
-  | 'NOTHING_TO_APPLY'
-  /** A record the input names does not exist, or is not visible to the caller. */
-  | 'NOT_FOUND'
-  /** An upload or file is larger than allowed (the message gives the limit). */
-  | 'TOO_LARGE'
-  /** The upload has more rows than an operation allows. */
-  | 'TOO_MANY_ROWS';
 
 /** What a change did to an entity. */
 export type AuditAction =
@@ -1723,13 +1700,6 @@ export type FederationReferenceTypes = {
 };
 
 
-/** Mapping of interface types */
-export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
-  UserError:
-    | ( PromotionUserError )
-    | ( BulkUserError )
-  ;
-};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -1826,19 +1796,19 @@ export type ResolversTypes = {
   DecisionRuleCreateInput: DecisionRuleCreateInput;
   DecisionRuleUpdateInput: DecisionRuleUpdateInput;
   DecisionRulePayload: ResolverTypeWrapper<Omit<DecisionRulePayload, 'decisionRule'> & { decisionRule?: Maybe<ResolversTypes['DecisionRule']> }>;
+  DecisionSettings: ResolverTypeWrapper<DecisionSettings>;
+  DecisionChannelRate: ResolverTypeWrapper<DecisionChannelRate>;
+  DecisionSettingsSetInput: DecisionSettingsSetInput;
+  DecisionSettingsPayload: ResolverTypeWrapper<DecisionSettingsPayload>;
   PromotionTranslationsSetInput: PromotionTranslationsSetInput;
   PromotionTranslationsRemoveInput: PromotionTranslationsRemoveInput;
-  PromotionUserError: ResolverTypeWrapper<PromotionUserError>;
-  PromotionErrorCode: PromotionErrorCode;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<Money>;
-  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
+  UserError: ResolverTypeWrapper<UserError>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Translation: ResolverTypeWrapper<Translation>;
-  BulkUserError: ResolverTypeWrapper<BulkUserError>;
-  BulkErrorCode: BulkErrorCode;
   AuditAction: AuditAction;
   AuditChange: ResolverTypeWrapper<AuditChange>;
   AuditRecord: ResolverTypeWrapper<AuditRecord>;
@@ -1925,17 +1895,19 @@ export type ResolversParentTypes = {
   DecisionRuleCreateInput: DecisionRuleCreateInput;
   DecisionRuleUpdateInput: DecisionRuleUpdateInput;
   DecisionRulePayload: Omit<DecisionRulePayload, 'decisionRule'> & { decisionRule?: Maybe<ResolversParentTypes['DecisionRule']> };
+  DecisionSettings: DecisionSettings;
+  DecisionChannelRate: DecisionChannelRate;
+  DecisionSettingsSetInput: DecisionSettingsSetInput;
+  DecisionSettingsPayload: DecisionSettingsPayload;
   PromotionTranslationsSetInput: PromotionTranslationsSetInput;
   PromotionTranslationsRemoveInput: PromotionTranslationsRemoveInput;
-  PromotionUserError: PromotionUserError;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
   Money: Money;
-  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
+  UserError: UserError;
   PageInfo: PageInfo;
   Translation: Translation;
-  BulkUserError: BulkUserError;
   AuditChange: AuditChange;
   AuditRecord: AuditRecord;
   String: Scalars['String']['output'];
@@ -2220,32 +2192,34 @@ export type QueryResolvers<ContextType = PromotionContext, ParentType extends Re
   decisionRules?: Resolver<Array<ResolversTypes['DecisionRule']>, ParentType, ContextType>;
   eventTypes?: Resolver<Array<ResolversTypes['EventType']>, ParentType, ContextType>;
   decisionKpis?: Resolver<ResolversTypes['DecisionKpis'], ParentType, ContextType, Partial<QueryDecisionKpisArgs>>;
+  decisionSettings?: Resolver<ResolversTypes['DecisionSettings'], ParentType, ContextType>;
+  decisionChannelRates?: Resolver<Array<ResolversTypes['DecisionChannelRate']>, ParentType, ContextType, Partial<QueryDecisionChannelRatesArgs>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
 export type PromotionRedeemPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['PromotionRedeemPayload'] = ResolversParentTypes['PromotionRedeemPayload']> = {
   evaluation?: Resolver<Maybe<ResolversTypes['PromotionEvaluation']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type PromotionPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['PromotionPayload'] = ResolversParentTypes['PromotionPayload']> = {
   promotion?: Resolver<Maybe<ResolversTypes['Promotion']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type CampaignPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['CampaignPayload'] = ResolversParentTypes['CampaignPayload']> = {
   campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type OfferPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['OfferPayload'] = ResolversParentTypes['OfferPayload']> = {
   offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type OfferRulePayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['OfferRulePayload'] = ResolversParentTypes['OfferRulePayload']> = {
   offerRule?: Resolver<Maybe<ResolversTypes['OfferRule']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -2267,6 +2241,7 @@ export type MutationResolvers<ContextType = PromotionContext, ParentType extends
   eventTypeDefine?: Resolver<ResolversTypes['EventTypePayload'], ParentType, ContextType, RequireFields<MutationEventTypeDefineArgs, 'input'>>;
   decisionRuleCreate?: Resolver<ResolversTypes['DecisionRulePayload'], ParentType, ContextType, RequireFields<MutationDecisionRuleCreateArgs, 'input'>>;
   decisionRuleUpdate?: Resolver<ResolversTypes['DecisionRulePayload'], ParentType, ContextType, RequireFields<MutationDecisionRuleUpdateArgs, 'input'>>;
+  decisionSettingsSet?: Resolver<ResolversTypes['DecisionSettingsPayload'], ParentType, ContextType, RequireFields<MutationDecisionSettingsSetArgs, 'input'>>;
   promotionTranslationsSet?: Resolver<ResolversTypes['PromotionPayload'], ParentType, ContextType, RequireFields<MutationPromotionTranslationsSetArgs, 'input'>>;
   promotionTranslationsRemove?: Resolver<ResolversTypes['PromotionPayload'], ParentType, ContextType, RequireFields<MutationPromotionTranslationsRemoveArgs, 'input'>>;
 };
@@ -2303,7 +2278,7 @@ export type EventIngestResultResolvers<ContextType = PromotionContext, ParentTyp
 
 export type EventsIngestPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['EventsIngestPayload'] = ResolversParentTypes['EventsIngestPayload']> = {
   results?: Resolver<Array<ResolversTypes['EventIngestResult']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type DecisionConditionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionCondition'] = ResolversParentTypes['DecisionCondition']> = {
@@ -2400,19 +2375,32 @@ export type DecisionKpisResolvers<ContextType = PromotionContext, ParentType ext
 
 export type EventTypePayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['EventTypePayload'] = ResolversParentTypes['EventTypePayload']> = {
   eventType?: Resolver<Maybe<ResolversTypes['EventType']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type DecisionRulePayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionRulePayload'] = ResolversParentTypes['DecisionRulePayload']> = {
   decisionRule?: Resolver<Maybe<ResolversTypes['DecisionRule']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
-export type PromotionUserErrorResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['PromotionUserError'] = ResolversParentTypes['PromotionUserError']> = {
-  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['PromotionErrorCode'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+export type DecisionSettingsResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionSettings'] = ResolversParentTypes['DecisionSettings']> = {
+  dailyActionCap?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  actionsToday?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  channelMinSample?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type DecisionChannelRateResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionChannelRate'] = ResolversParentTypes['DecisionChannelRate']> = {
+  channel?: Resolver<ResolversTypes['DecisionChannel'], ParentType, ContextType>;
+  sent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  responded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type DecisionSettingsPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionSettingsPayload'] = ResolversParentTypes['DecisionSettingsPayload']> = {
+  decisionSettings?: Resolver<Maybe<ResolversTypes['DecisionSettings']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -2433,7 +2421,9 @@ export type MoneyResolvers<ContextType = PromotionContext, ParentType extends Re
 };
 
 export type UserErrorResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
-  __resolveType: TypeResolveFn<'PromotionUserError' | 'BulkUserError', ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -2447,13 +2437,6 @@ export type TranslationResolvers<ContextType = PromotionContext, ParentType exte
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-};
-
-export type BulkUserErrorResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['BulkUserError'] = ResolversParentTypes['BulkUserError']> = {
-  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['BulkErrorCode'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type AuditChangeResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['AuditChange'] = ResolversParentTypes['AuditChange']> = {
@@ -2528,7 +2511,9 @@ export type Resolvers<ContextType = PromotionContext> = {
   DecisionKpis?: DecisionKpisResolvers<ContextType>;
   EventTypePayload?: EventTypePayloadResolvers<ContextType>;
   DecisionRulePayload?: DecisionRulePayloadResolvers<ContextType>;
-  PromotionUserError?: PromotionUserErrorResolvers<ContextType>;
+  DecisionSettings?: DecisionSettingsResolvers<ContextType>;
+  DecisionChannelRate?: DecisionChannelRateResolvers<ContextType>;
+  DecisionSettingsPayload?: DecisionSettingsPayloadResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -2536,7 +2521,6 @@ export type Resolvers<ContextType = PromotionContext> = {
   UserError?: UserErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Translation?: TranslationResolvers<ContextType>;
-  BulkUserError?: BulkUserErrorResolvers<ContextType>;
   AuditChange?: AuditChangeResolvers<ContextType>;
   AuditRecord?: AuditRecordResolvers<ContextType>;
 };

@@ -3,6 +3,7 @@ import { DECISION_SORT, decisionCursor, decisionKpis, decisionRulesOf, decisions
 import { eventTypeDefine, eventTypesOf } from '../domain/decisioning/event-types-write.js';
 import { eventsIngest, MAX_INGEST_BATCH } from '../domain/decisioning/ingest.js';
 import { decisionRuleCreate, decisionRuleUpdate } from '../domain/decisioning/rules-write.js';
+import { decisionChannelRates, decisionSettingsOf, decisionSettingsSet } from '../domain/decisioning/settings.js';
 import type { PromotionResolvers } from './context.js';
 
 const notFound = (field: string[]) => fail('NOT_FOUND', 'No such rule', field);
@@ -17,6 +18,8 @@ export const decisioningResolvers: PromotionResolvers = {
     decisionRules: (_, __, ctx) => decisionRulesOf(ctx.em, ctx.principal),
     eventTypes: (_, __, ctx) => eventTypesOf(ctx.em, ctx.principal),
     decisionKpis: (_, args, ctx) => decisionKpis(ctx.em, ctx.principal, args.from ?? null, args.to ?? null, ctx.loaders.now),
+    decisionSettings: (_, __, ctx) => decisionSettingsOf(ctx.em, ctx.services, ctx.principal),
+    decisionChannelRates: (_, args, ctx) => decisionChannelRates(ctx.services, ctx.principal, args.segment ?? null),
   },
   Mutation: {
     eventsIngest: async (_, { events }, ctx) => {
@@ -37,6 +40,8 @@ export const decisioningResolvers: PromotionResolvers = {
         'decisionRule',
         isUuid(input.id) ? await decisionRuleUpdate(ctx.em, ctx.services, ctx.principal, input) : notFound(['input', 'id']),
       ),
+    decisionSettingsSet: async (_, { input }, ctx) =>
+      payload('decisionSettings', await decisionSettingsSet(ctx.em, ctx.services, ctx.principal, input)),
   },
   DecisionRule: {
     // Staff only, per `@lookup` in the SDL; the loader keeps to the caller's storefront.

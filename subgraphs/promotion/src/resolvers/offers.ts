@@ -1,4 +1,5 @@
 import { actingStorefront, badInput, isUuid, notFound, parsePage, payload, toConnection } from '@dcrm/kit';
+import { offerAnswered } from '../domain/decisioning/responses.js';
 import { effectiveStatus } from '../domain/offer-access.js';
 import { OFFER_MOVES, offerCreate, offerMove } from '../domain/offer-actions.js';
 import { offerRuleCreate, offerRuleUpdate } from '../domain/offer-rules.js';
@@ -18,7 +19,9 @@ const move =
     payload(
       'offer',
       isUuid(input.id)
-        ? await offerMove(ctx.em, ctx.principal, ctx.services.clock.now(), input.id, OFFER_MOVES[name])
+        ? await offerMove(ctx.em, ctx.principal, ctx.services.clock.now(), input.id, OFFER_MOVES[name], (offer) =>
+            offerAnswered(ctx.em, ctx.services, offer),
+          )
         : { ok: false as const, errors: [{ code: 'NOT_FOUND', message: 'No such offer', field: ['input', 'id'] }] },
     );
 

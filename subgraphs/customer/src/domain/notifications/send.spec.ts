@@ -23,9 +23,18 @@ describe('which channels a notification takes', () => {
     expect(channelsFor(item({ channels: ['SITE_MESSAGE'] }), account([]))).toBe('OPTED_OUT');
   });
 
-  it('asked channels are kept as asked, less unconsented ones for marketing; PUSH has no consent to give', () => {
+  it('asked channels are kept as asked, less unconsented ones for marketing', () => {
     expect(channelsFor(item({ channels: ['EMAIL', 'SMS', 'PUSH', 'EMAIL'] }), account(['EMAIL']))).toEqual(['EMAIL']);
     expect(channelsFor(item({ channels: ['EMAIL', 'PUSH'], marketing: false }), account([]))).toEqual(['EMAIL', 'PUSH']);
+    expect(channelsFor(item({ channels: ['PUSH', 'SMS'] }), account(['PUSH']))).toEqual(['PUSH']);
+  });
+
+  it('PUSH is a consent and a preference like EMAIL and SMS', () => {
+    const app = account(['PUSH', 'EMAIL'], [{ type: 'OFFERS', channels: ['PUSH'] }]);
+    expect(channelsFor(item({ preferenceType: 'OFFERS' }), app)).toEqual(['SITE_MESSAGE', 'PUSH']);
+    expect(channelsFor(item({ preferenceType: 'OFFERS' }), account(['EMAIL'], [{ type: 'OFFERS', channels: ['PUSH'] }]))).toEqual([
+      'SITE_MESSAGE',
+    ]);
   });
 
   it('staff: their inbox and EMAIL unless channels are asked, never marketing', () => {

@@ -78,7 +78,7 @@ export function channelsFor(item: SendItem, account: Account): NotificationChann
   const preferred = account.preferences.find((p) => p.type === item.preferenceType)?.channels ?? ['EMAIL'];
   const wanted: NotificationChannel[] = item.channels?.length
     ? [...new Set(item.channels)]
-    : ['SITE_MESSAGE', ...preferred.filter((c): c is 'EMAIL' | 'SMS' => c === 'EMAIL' || c === 'SMS')];
+    : ['SITE_MESSAGE', ...preferred.filter((c): c is 'EMAIL' | 'SMS' | 'PUSH' => c === 'EMAIL' || c === 'SMS' || c === 'PUSH')];
   return item.marketing ? wanted.filter((c) => c === 'SITE_MESSAGE' || consented.has(c)) : wanted;
 }
 

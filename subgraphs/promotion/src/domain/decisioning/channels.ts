@@ -1,22 +1,61 @@
+import { type ChannelCounts, type ChannelStats, RATE_DAYS } from './brand-store.js';
 import type { DecisionChannel, Profile } from './types.js';
 
 /** Which notification channel needs which marketing consent (the inbox needs none). */
 const CONSENT: Partial<Record<DecisionChannel, string>> = { EMAIL: 'EMAIL', SMS: 'SMS', PUSH: 'PUSH' };
 
+/** A channel to try, with why it ranks where it does (recorded with the decision when it is the one used). */
+export type RankedChannel = { channel: DecisionChannel; why: string };
+
+/** A channel's measured response rate, from its segment's counts when they are sample enough, else the brand's; null when neither is. */
+export function measured(stats: ChannelStats, channel: DecisionChannel, minSample: number): (ChannelCounts & { scope: string }) | null {
+  const segment = stats.segment.get(channel);
+  if (segment && segment.sent >= minSample) return { ...segment, scope: 'segment' };
+  const brand = stats.brand.get(channel);
+  if (brand && brand.sent >= minSample) return { ...brand, scope: 'brand' };
+  return null;
+}
+
+const percent = (c: ChannelCounts) => `${Math.round((100 * c.responded) / c.sent)}%`;
+
 /**
- * The channels a rule's action may go out on for this customer, in the order to try: the live
- * subscription first when the customer is connected; then the rule's channels the customer consented
- * to, the ones they prefer for offers first; the inbox always qualifies. Caps per channel are checked
- * by arbitration, which takes the first channel still under its cap.
+ * The channels a rule's action may go out on for this customer, in the order to try:
+ * 1. LIVE first when the customer is connected (the offer is seen at once);
+ * 2. then the rule's other channels the customer may receive — PUSH, SMS and EMAIL with their marketing
+ *    consent, the INBOX always — those the customer prefers for offers (their OFFERS preference) ahead
+ *    of the rest;
+ * 3. within each of those two groups, channels not yet measured (fewer than `minSample` offers sent on
+ *    them in the last RATE_DAYS days, in the customer's segment and in the whole brand) first, in the
+ *    rule's order, so every channel gets the sample its rate needs; then the measured ones by response
+ *    rate (offers answered ÷ sent, of the segment when it has the sample, else of the brand), highest
+ *    first, the rule's order breaking ties.
+ * Caps per channel are checked by arbitration, which takes the first channel still under its cap.
  */
-export function channelOrder(ruleChannels: readonly string[], profile: Profile, connected: boolean): DecisionChannel[] {
-  const allowed = ruleChannels.filter((ch): ch is DecisionChannel => {
-    if (ch === 'LIVE') return connected;
-    if (ch === 'INBOX') return true;
-    const consent = CONSENT[ch as DecisionChannel];
-    return consent !== undefined && profile.consents.includes(consent);
-  });
-  const preferred = (ch: DecisionChannel) => (ch === 'LIVE' ? -1 : profile.preferred.includes(ch) ? 0 : 1);
-  // A stable sort keeps the rule's own order within each group.
-  return allowed.sort((a, b) => preferred(a) - preferred(b));
+export function channelOrder(
+  ruleChannels: readonly string[],
+  profile: Profile,
+  connected: boolean,
+  stats: ChannelStats,
+  minSample: number,
+): RankedChannel[] {
+  const ranked: (RankedChannel & { group: number; rate: number })[] = [];
+  for (const ch of ruleChannels as DecisionChannel[]) {
+    if (ch === 'LIVE') {
+      if (connected) ranked.push({ channel: ch, why: 'LIVE: the customer is connected', group: 0, rate: 0 });
+      continue;
+    }
+    const consent = CONSENT[ch];
+    if (ch !== 'INBOX' && (consent === undefined || !profile.consents.includes(consent))) continue;
+    const preferred = profile.preferred.includes(ch);
+    const standing = preferred ? 'preferred by the customer' : ch === 'INBOX' ? 'needs no consent' : 'consented to';
+    const counts = measured(stats, ch, minSample);
+    // Unmeasured channels rank above every rate (2 > 1) within their group, in the rule's order.
+    const rate = counts ? counts.responded / counts.sent : 2;
+    const how = counts
+      ? `response rate ${percent(counts)} (${counts.responded} of ${counts.sent} offers in ${RATE_DAYS} days, ${counts.scope})`
+      : `not measured yet (under ${minSample} offers in ${RATE_DAYS} days): tried to learn its response rate`;
+    ranked.push({ channel: ch, why: `${ch}: ${standing}; ${how}`, group: preferred ? 1 : 2, rate });
+  }
+  // A stable sort keeps the rule's own order among equals.
+  return ranked.sort((a, b) => a.group - b.group || b.rate - a.rate).map(({ channel, why }) => ({ channel, why }));
 }

@@ -1,14 +1,15 @@
 import { loggerFor, type MikroORM, newId, offerChannels } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PromotionServices } from '../services.js';
-import { arbitrate, type Winner } from './arbitrate.js';
+import { arbitrate, releaseWinner, type Winner } from './arbitrate.js';
+import type { BrandStore } from './brand-store.js';
 import { applyEffects, type Effect } from './effects.js';
 import type { DecisionMetrics } from './metrics.js';
 import type { ProfileCache } from './profiles.js';
 import { type DecisionRow, recordDecisions } from './recorder.js';
 import type { RuleCache } from './rule-cache.js';
 import { candidates } from './rules.js';
-import { eventKey, type HotStore } from './store.js';
+import { dayOf, eventKey, type HotStore } from './store.js';
 import type { ExternalEvent, IngestResult, Profile, Reason, ValidEvent } from './types.js';
 import { validateEvent } from './validate-event.js';
 
@@ -17,6 +18,8 @@ export type Decisioning = {
   orm: MikroORM;
   services: PromotionServices;
   store: HotStore;
+  /** Per brand: the global daily budget, and offers sent and answered per channel. */
+  brands: BrandStore;
   rules: RuleCache;
   profiles: ProfileCache;
   metrics: DecisionMetrics;
@@ -43,15 +46,17 @@ const result = (eventId: string, status: IngestResult['status'], reasons: Ingest
  * 2. claim the event id in the hot store (a decided or busy id is a DUPLICATE);
  * 3. resolve the customer (profile cache) — unknown or another brand's: REJECTED;
  * 4. count the event into the customer's hot context and read it back (one Lua call);
- * 5. match the brand's rules and arbitrate, reserving caps atomically (NO_ACTION when nothing wins);
+ * 5. match the brand's rules and arbitrate, reserving caps and the brand's daily budget atomically,
+ *    channels ranked by consent, preference and response rate (NO_ACTION when nothing wins);
  * 6. record every decision with its reasons in one insert — a conflict there means another consumer
  *    decided the event first: its reservation is given back and it reports DUPLICATE;
- * 7. carry out the ACTION decisions (offers, live publish, notifications).
+ * 7. carry out the ACTION decisions (offers, live publish, notifications), counting offers sent per channel.
+ * `path`: the mutation, the Redis stream, or the platform's own bus (`bus-events.ts`, `responses.ts`).
  * Redis calls of the batch run side by side (the store's connection pipelines them); the database is
  * touched once to record and once for the batch's offers. A throw leaves every claim released and
  * every reservation given back, so a retry (a reclaimed stream entry) starts clean.
  */
-export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM', items: Incoming[]): Promise<IngestResult[]> {
+export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM' | 'BUS', items: Incoming[]): Promise<IngestResult[]> {
   const stopTimer = d.metrics.batch.startTimer({ path });
   const nowMs = d.services.clock.now().getTime();
   const results: IngestResult[] = items.map((item) => result(String(item.raw.eventId ?? ''), 'ACCEPTED'));
@@ -98,8 +103,14 @@ export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM', i
           w.winner = null;
           return;
         }
-        const connected = ((await d.services.bus.listeners?.(offerChannels.customer(profile.customerId))) ?? 0) > 0;
-        w.winner = await arbitrate(d.store, ranked, profile, connected, nowMs, w.reasons);
+        const storefrontId = w.event.storefrontId;
+        const [listeners, stats] = await Promise.all([
+          d.services.bus.listeners?.(offerChannels.customer(profile.customerId)),
+          d.brands.stats(storefrontId, profile.segment, nowMs),
+        ]);
+        const { dailyActionCap, channelMinSample: minSample } = d.rules.settings(storefrontId);
+        const arbiter = { store: d.store, brands: d.brands, storefrontId, dailyActionCap, stats, minSample };
+        w.winner = await arbitrate(arbiter, ranked, profile, (listeners ?? 0) > 0, nowMs, w.reasons);
         if (w.winner) reserved.push(w);
         else w.reasons.push({ ruleId: null, code: 'ALL_CAPPED', message: 'Every matching rule was capped: no action' });
       }),
@@ -136,7 +147,7 @@ export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM', i
         const row = rows[n];
         if (!inserted.has(row.id)) {
           // Decided already (another consumer, or before a crash): give the caps back.
-          if (w.winner) await d.store.release(w.winner.reservation);
+          if (w.winner) await releaseWinner(d, w.winner);
           w.winner = null;
           results[w.i] = result(results[w.i].eventId, 'DUPLICATE');
           await d.store.settle(w.key, true);
@@ -149,13 +160,21 @@ export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM', i
       }),
     );
     reserved.length = 0;
+    // Offers sent per channel, for the channels' response rates, beside the actions (best effort: a lost count skews a rate, never a decision).
+    const counted = d.brands
+      .count(
+        'sent',
+        effects.map(({ row, channel }) => ({ storefrontId: row.storefrontId, segment: row.segment, channel, day: dayOf(nowMs) })),
+      )
+      .catch((error) => loggerFor('promotion').warn({ err: error }, 'channel counts not updated'));
     // 7. Act. The decisions stand whatever happens here (logged; the offers' dedupe keys make a retry safe).
     await applyEffects(d.orm.em.fork() as EntityManager, d.services, d.rules, effects).catch((error) =>
       loggerFor('promotion').error({ err: error }, 'decision actions not carried out'),
     );
+    await counted;
   } catch (error) {
     await Promise.allSettled([
-      ...reserved.map((w) => (w.winner ? d.store.release(w.winner.reservation) : null)),
+      ...reserved.map((w) => (w.winner ? releaseWinner(d, w.winner) : null)),
       ...claimed.map((w) => d.store.settle(w.key, false)),
     ]);
     throw error;

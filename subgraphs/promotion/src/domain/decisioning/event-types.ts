@@ -1,6 +1,19 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { BUILT_IN_EVENT_TYPES } from './types.js';
 
+/** An answer to an offer: which offer, where it came from (and the decision that made it, if one). */
+const OFFER_SCHEMA = {
+  type: 'object',
+  required: ['offerId'],
+  properties: {
+    offerId: { type: 'string' },
+    source: { type: 'string' },
+    decisionId: { type: 'string' },
+    productId: { type: 'string' },
+    promotionId: { type: 'string' },
+  },
+};
+
 /**
  * Payload schemas (JSON Schema, checked by ajv: maintained, fast, and each schema compiled once) of the
  * built-in event types, and the measure each sums into the hot context. Unknown extra properties are
@@ -58,7 +71,41 @@ const BUILT_IN: Record<(typeof BUILT_IN_EVENT_TYPES)[number], { schema: object; 
       properties: { app: { type: 'string', maxLength: 100 }, megabytes: { type: 'number', minimum: 0 } },
     },
   },
-  TICKET_RESOLVED: { measure: null, schema: { type: 'object', properties: { ticketId: { type: 'string' } } } },
+  TICKET_RESOLVED: {
+    measure: null,
+    schema: {
+      type: 'object',
+      properties: { ticketId: { type: 'string' }, category: { type: 'string' }, priority: { type: 'string' } },
+    },
+  },
+  PRODUCT_VIEWED: { measure: null, schema: { type: 'object', required: ['productId'], properties: { productId: { type: 'string' } } } },
+  CART_ABANDONED: {
+    measure: 'lines',
+    schema: {
+      type: 'object',
+      properties: {
+        kind: { enum: ['CART', 'BROWSE'] },
+        productIds: { type: 'array', items: { type: 'string' }, maxItems: 250 },
+        lines: { type: 'number', minimum: 0 },
+      },
+    },
+  },
+  ORDER_PLACED: {
+    measure: 'dueNow',
+    schema: {
+      type: 'object',
+      properties: {
+        orderId: { type: 'string' },
+        productIds: { type: 'array', items: { type: 'string' }, maxItems: 250 },
+        dueNow: { type: 'number', minimum: 0 },
+        monthly: { type: 'number', minimum: 0 },
+        currency: { type: 'string', maxLength: 3 },
+      },
+    },
+  },
+  OFFER_SEEN: { measure: null, schema: OFFER_SCHEMA },
+  OFFER_ACCEPTED: { measure: null, schema: OFFER_SCHEMA },
+  OFFER_DISMISSED: { measure: null, schema: OFFER_SCHEMA },
 };
 
 /** The measure of a custom type: its payload's numeric `value`, if any. */

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@dcrm/kit';
 import type { PromotionServices } from '../services.js';
+import { memoryBrandStore, redisBrandStore } from './brand-store.js';
 import type { Decisioning } from './decide.js';
 import { memoryStore } from './memory-store.js';
 import { decisionMetrics } from './metrics.js';
@@ -17,6 +18,7 @@ export function createDecisioning(orm: MikroORM, services: PromotionServices, en
     orm,
     services,
     store: env.REDIS_URL ? redisStore(env.REDIS_URL) : memoryStore(),
+    brands: env.REDIS_URL ? redisBrandStore(env.REDIS_URL) : memoryBrandStore(),
     rules: ruleCache(orm, services.bus),
     profiles: profileCache(services),
     metrics: decisionMetrics(),
@@ -32,4 +34,5 @@ export const decisioningOf = (orm: MikroORM): Decisioning | undefined => instanc
 export async function closeDecisioning(d: Decisioning): Promise<void> {
   await d.rules.close();
   await d.store.close();
+  await d.brands.close();
 }

@@ -2,7 +2,7 @@ import { Counter, Histogram, type Registry } from '@dcrm/kit';
 
 /**
  * Decisioning's Prometheus series, registered on the subgraph's own registry (its `/metrics`):
- * - `dcrm_decisioning_events_total{path, status, reason}`: events in (MUTATION or STREAM), ACCEPTED, DUPLICATE or REJECTED with the rejection code;
+ * - `dcrm_decisioning_events_total{path, status, reason}`: events in (MUTATION, STREAM, or BUS: the platform's own), ACCEPTED, DUPLICATE or REJECTED with the rejection code;
  * - `dcrm_decisioning_decisions_total{outcome, channel}`: decisions recorded;
  * - `dcrm_decisioning_batch_seconds{path}`: time to decide one batch, from validation to recorded decisions;
  * - `dcrm_decisioning_stream_lag_seconds`: per decided stream entry, from its append (the entry id's time, Redis's

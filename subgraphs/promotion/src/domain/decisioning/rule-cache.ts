@@ -1,6 +1,6 @@
 import type { EventBus, MikroORM } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DecisionRule, EventTypeRow, PromotionRow } from '../../entities/index.js';
+import { DecisionRule, DecisionSettingsRow, EventTypeRow, PromotionRow } from '../../entities/index.js';
 import { builtInSpec, compileCustom, type EventTypeSpec } from './event-types.js';
 import type { RuleView } from './rules.js';
 
@@ -10,12 +10,22 @@ export const DECISION_RULES_CHANGED = 'dcrm.decision.rules.changed';
 /** How long a brand's rules are used before they are read again (changes also arrive by the bus at once). */
 const TTL_MS = 5_000;
 
-type BrandSet = { rules: RuleView[]; types: Map<string, EventTypeSpec>; coupons: Map<string, string | null>; until: number };
+/** A brand's decisioning settings as arbitration uses them (no row: no global budget, a sample of 20). */
+export type BrandSettings = { dailyActionCap: number | null; channelMinSample: number };
+export const DEFAULT_SETTINGS: BrandSettings = { dailyActionCap: null, channelMinSample: 20 };
+
+type BrandSet = {
+  rules: RuleView[];
+  types: Map<string, EventTypeSpec>;
+  coupons: Map<string, string | null>;
+  settings: BrandSettings;
+  until: number;
+};
 
 export type TypeCatalog = { spec(storefrontId: string, type: string): EventTypeSpec | null };
 
 /**
- * A brand's active decision rules, custom event types (their schemas compiled once per load) and the
+ * A brand's active decision rules, settings, custom event types (their schemas compiled once per load) and the
  * coupon codes of promotions the rules name: read from the database at most every few seconds per
  * brand, never per event. `load` must run for a brand before `spec`/`rules` answer for it.
  */
@@ -24,9 +34,10 @@ export function ruleCache(orm: MikroORM, bus: EventBus) {
   const loading = new Map<string, Promise<BrandSet>>();
   const read = async (storefrontId: string): Promise<BrandSet> => {
     const em = orm.em.fork() as EntityManager;
-    const [rules, types] = await Promise.all([
+    const [rules, types, settings] = await Promise.all([
       em.find(DecisionRule, { storefrontId, active: true }),
       em.find(EventTypeRow, { storefrontId }),
+      em.findOne(DecisionSettingsRow, { storefrontId }),
     ]);
     const promotionIds = [...new Set(rules.map((r) => r.action.promotionId).filter((id): id is string => !!id))];
     const promotions = promotionIds.length ? await em.find(PromotionRow, { id: { $in: promotionIds }, storefrontId, active: true }) : [];
@@ -39,6 +50,9 @@ export function ruleCache(orm: MikroORM, bus: EventBus) {
       rules,
       types: compiled,
       coupons: new Map(promotions.map((p) => [p.id, p.couponCode ?? null])),
+      settings: settings
+        ? { dailyActionCap: settings.dailyActionCap ?? null, channelMinSample: settings.channelMinSample }
+        : DEFAULT_SETTINGS,
       until: Date.now() + TTL_MS,
     };
   };
@@ -69,6 +83,7 @@ export function ruleCache(orm: MikroORM, bus: EventBus) {
     spec: (storefrontId: string, type: string): EventTypeSpec | null =>
       builtInSpec(type) ?? brands.get(storefrontId)?.types.get(type) ?? null,
     rules: (storefrontId: string): RuleView[] => brands.get(storefrontId)?.rules ?? [],
+    settings: (storefrontId: string): BrandSettings => brands.get(storefrontId)?.settings ?? DEFAULT_SETTINGS,
     coupon: (storefrontId: string, promotionId: string) => brands.get(storefrontId)?.coupons.get(promotionId) ?? null,
     /** Whether a rule's promotion is still active (a missing one makes the rule's action void). */
     hasPromotion: (storefrontId: string, promotionId: string) => brands.get(storefrontId)?.coupons.has(promotionId) ?? false,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionCondition } from '../../entities/index.js';
-import { arbitrate } from './arbitrate.js';
-import { channelOrder } from './channels.js';
+import { type Arbiter, arbitrate, releaseWinner } from './arbitrate.js';
+import { memoryBrandStore } from './brand-store.js';
 import { memoryStore } from './memory-store.js';
 import { candidates, holds, type RuleView, type Situation } from './rules.js';
 import { hourOf } from './store.js';
@@ -80,16 +80,19 @@ describe('conditions', () => {
   });
 });
 
-describe('channels', () => {
-  it('live first when connected; then consented channels, preferred first; the inbox always', () => {
-    expect(channelOrder(['LIVE', 'EMAIL', 'SMS', 'INBOX'], profile, true)).toEqual(['LIVE', 'SMS', 'INBOX']);
-    expect(channelOrder(['LIVE', 'EMAIL', 'PUSH', 'INBOX'], profile, false)).toEqual(['INBOX']);
-  });
+const noCounts = { segment: new Map(), brand: new Map() };
+const arbiter = (dailyActionCap: number | null = null): Arbiter => ({
+  store: memoryStore(),
+  brands: memoryBrandStore(),
+  storefrontId: 's',
+  dailyActionCap,
+  stats: noCounts,
+  minSample: 20,
 });
 
 describe('arbitration', () => {
   it('the best rule within its caps wins; a capped channel gives way to the next; a cooldown to the next rule', async () => {
-    const store = memoryStore();
+    const store = arbiter();
     const now = AT.getTime();
     const best = rule('best', { priority: 1, channelDailyCap: 1, cooldownMinutes: 0 });
     const first = await arbitrate(store, [best], profile, false, now, []);
@@ -103,19 +106,40 @@ describe('arbitration', () => {
   });
 
   it('budgets and cooldowns are reserved atomically and given back on release', async () => {
-    const store = memoryStore();
+    const store = arbiter();
     const now = AT.getTime();
     const once = rule('once', { budget: 1, dailyCap: 10, channelDailyCap: 10 });
     const cooling = rule('cooling', { cooldownMinutes: 60, dailyCap: 10, channelDailyCap: 10 });
     const won = await arbitrate(store, [once], profile, false, now, []);
     expect(won).not.toBeNull();
     expect(await arbitrate(store, [once], profile, false, now, [])).toBeNull();
-    if (won) await store.release(won.reservation);
+    if (won) await releaseWinner(store, won);
     expect(await arbitrate(store, [once], profile, false, now, [])).not.toBeNull();
     expect(await arbitrate(store, [cooling], profile, false, now, [])).not.toBeNull();
     const reasons: Reason[] = [];
     expect(await arbitrate(store, [cooling], profile, false, now + 59 * 60_000, reasons)).toBeNull();
     expect(reasons).toEqual([expect.objectContaining({ code: 'COOLDOWN' })]);
     expect(await arbitrate(store, [cooling], profile, false, now + 61 * 60_000, [])).not.toBeNull();
+  });
+
+  it('the brand budget holds across rules and customers: when spent, nothing wins and the rule keeps its caps', async () => {
+    const a = arbiter(2);
+    const now = AT.getTime();
+    const r1 = rule('r1', { dailyCap: 10, channelDailyCap: 10, cooldownMinutes: 0 });
+    const r2 = rule('r2', { dailyCap: 10, channelDailyCap: 10, cooldownMinutes: 0 });
+    expect(await arbitrate(a, [r1], profile, false, now, [])).not.toBeNull();
+    const second = await arbitrate(a, [r2], { ...profile, customerId: 'c2' }, false, now, []);
+    expect(second).not.toBeNull();
+    const reasons: Reason[] = [];
+    expect(await arbitrate(a, [r1, r2], profile, false, now, reasons)).toBeNull();
+    expect(reasons).toEqual([expect.objectContaining({ ruleId: 'r1', code: 'BRAND_BUDGET' })]);
+    // Given back, the budget lets one more through; the refused reservation was given back too.
+    if (second) await releaseWinner(a, second);
+    expect(await arbitrate(a, [r1], profile, false, now, [])).toMatchObject({ rule: { id: 'r1' } });
+    expect(await a.brands.budgetUsed('s', '20261130')).toBe(2);
+    // Without a cap, actions are counted all the same.
+    const uncapped = arbiter(null);
+    await arbitrate(uncapped, [r1], profile, false, now, []);
+    expect(await uncapped.brands.budgetUsed('s', '20261130')).toBe(1);
   });
 });

@@ -9,6 +9,14 @@ export const BUILT_IN_EVENT_TYPES = [
   'SESSION_ENDED',
   'APP_USAGE',
   'TICKET_RESOLVED',
+  // The platform's own events (the bus, `bus-events.ts`), decided like external ones.
+  'PRODUCT_VIEWED',
+  'CART_ABANDONED',
+  'ORDER_PLACED',
+  // A customer's answer to an offer (`responses.ts`): seen, accepted, dismissed.
+  'OFFER_SEEN',
+  'OFFER_ACCEPTED',
+  'OFFER_DISMISSED',
 ] as const;
 
 /** Where a decision's action goes: the live subscription, or a notification by consent and preference. */
