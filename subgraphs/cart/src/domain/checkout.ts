@@ -6,6 +6,7 @@ import type { CatalogProduct } from '../clients/catalog.js';
 import type { BuyerAccount } from '../clients/customer.js';
 import type { CartEvaluation } from '../clients/promotions.js';
 import { Cart, CartLine, type ICart, type ICartLine, type IOrder, Order } from '../entities/index.js';
+import type { Result } from './cart.errors.js';
 import type { CartRef } from './cart-edit.js';
 import { accountPath, publishPlaced, writeOrder } from './order-write.js';
 import { askPeer } from './peer-guard.js';
@@ -13,7 +14,6 @@ import { type PricedCartLine, priceLines, priceOrder, sold } from './pricing.js'
 import { evaluationInput, redeemed } from './promotions.js';
 import { type CheckoutContext, cartField, customerPurchaser, type Purchaser } from './purchaser.js';
 import { holdReason } from './spend.js';
-import type { Result } from './cart.errors.js';
 
 /** What the guards let through: the open cart at the buyer's version, its priced lines, the buyer's account. */
 type Checked = {

@@ -5,11 +5,11 @@ import type { CatalogProduct } from '../clients/catalog.js';
 import { type BuyerAccount, buyerAccountOf } from '../clients/customer.js';
 import type { ICart } from '../entities/index.js';
 import { findCart } from './access.js';
+import type { Result } from './cart.errors.js';
 import type { CartRef } from './cart-edit.js';
 import { askPeer } from './peer-guard.js';
 import type { BuyerLookup } from './promotions.js';
 import type { CartServices } from './services.js';
-import type { Result } from './cart.errors.js';
 
 export type CheckoutContext = {
   em: EntityManager;

@@ -15,13 +15,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type CatalogProduct, catalogLoader } from '../clients/catalog.js';
 import { type BuyerAccount, buyerAccountOf } from '../clients/customer.js';
 import { type IOrder, Order } from '../entities/index.js';
+import type { Result } from './cart.errors.js';
 import { accountPath, publishPlaced, writeOrder } from './order-write.js';
 import { askPeer } from './peer-guard.js';
 import { type PricedCartLine, priceOrder, sold } from './pricing.js';
 import { type SaleOrderInput, saleDigest, saleField, validSale } from './sale-input.js';
 import type { CartServices } from './services.js';
 import { holdReason } from './spend.js';
-import type { Result } from './cart.errors.js';
 
 export type SaleOrderContext = { em: EntityManager; principal: Principal; services: CartServices };
 

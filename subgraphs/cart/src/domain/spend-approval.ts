@@ -1,22 +1,11 @@
-import {
-  accountTreeOf,
-  actingStorefront,
-  EVENTS,
-  fail,
-  hasScope,
-  isAccountAdmin,
-  isUuid,
-  loggerFor,
-  ok,
-  type Principal,
-} from '@dcrm/kit';
+import { accountTreeOf, actingStorefront, EVENTS, fail, hasScope, isAccountAdmin, isUuid, loggerFor, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOrder, Order, OrderEvent, OrderLine, Outbox } from '../entities/index.js';
 import { orderScope } from './access.js';
+import type { Result } from './cart.errors.js';
 import { placedEvent, publishPlaced } from './order-write.js';
 import { askPeer } from './peer-guard.js';
 import type { CartServices } from './services.js';
-import type { Result } from './cart.errors.js';
 
 export type ApprovalContext = { em: EntityManager; principal: Principal; services: CartServices };
 

@@ -10,7 +10,9 @@ import type { CartContext, CartResolvers } from './context.js';
 const spend = (ctx: CartContext): SpendContext => ({ em: ctx.em, principal: ctx.principal, services: ctx.services });
 
 async function budgetPayload(ctx: CartContext, result: SpendBudgetResult<ISpendBudget>) {
-  const use: SpendBudgetResult<BudgetUse> = result.ok ? { ok: true, value: await budgetUse(ctx.em, result.value, ctx.services.clock.now()) } : result;
+  const use: SpendBudgetResult<BudgetUse> = result.ok
+    ? { ok: true, value: await budgetUse(ctx.em, result.value, ctx.services.clock.now()) }
+    : result;
   return payload('spendBudget', use);
 }
 

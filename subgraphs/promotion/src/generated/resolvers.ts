@@ -607,7 +607,7 @@ export type PromotionReleaseInput = {
 export type PromotionRedeemPayload = {
   __typename?: 'PromotionRedeemPayload';
   evaluation?: Maybe<PromotionEvaluation>;
-  userErrors: Array<UserError>;
+  userErrors: Array<PromotionUserError>;
 };
 
 export type PromotionConditionInput = {
@@ -682,7 +682,7 @@ export type PromotionUpdateInput = {
 export type PromotionPayload = {
   __typename?: 'PromotionPayload';
   promotion?: Maybe<Promotion>;
-  userErrors: Array<UserError>;
+  userErrors: Array<PromotionUserError>;
 };
 
 export type AudienceRulesInput = {
@@ -740,7 +740,7 @@ export type CampaignTransitionInput = {
 export type CampaignPayload = {
   __typename?: 'CampaignPayload';
   campaign?: Maybe<Campaign>;
-  userErrors: Array<UserError>;
+  userErrors: Array<PromotionUserError>;
 };
 
 export type OfferIdInput = {
@@ -750,7 +750,7 @@ export type OfferIdInput = {
 export type OfferPayload = {
   __typename?: 'OfferPayload';
   offer?: Maybe<Offer>;
-  userErrors: Array<UserError>;
+  userErrors: Array<PromotionUserError>;
 };
 
 /** An agent's offer for one customer (next best action) or, without `customerId`, a public live offer of the storefront. */
@@ -797,7 +797,7 @@ export type OfferRuleUpdateInput = {
 export type OfferRulePayload = {
   __typename?: 'OfferRulePayload';
   offerRule?: Maybe<OfferRule>;
-  userErrors: Array<UserError>;
+  userErrors: Array<PromotionUserError>;
 };
 
 export type Mutation = {
@@ -1064,7 +1064,7 @@ export type EventsIngestPayload = {
   /** One result per event, in the order sent. */
   results: Array<EventIngestResult>;
   /** Problems with the call as a whole (e.g. too many events); nothing was decided when there is one. */
-  userErrors: Array<UserError>;
+  userErrors: Array<PromotionUserError>;
 };
 
 /** What a decision condition looks at. */
@@ -1316,7 +1316,7 @@ export type EventTypePayload = {
   /** The type as declared. */
   eventType?: Maybe<EventType>;
   /** Why nothing was declared. */
-  userErrors: Array<UserError>;
+  userErrors: Array<PromotionUserError>;
 };
 
 /** One condition of a rule to write. */
@@ -1415,7 +1415,7 @@ export type DecisionRulePayload = {
   /** The rule as saved. */
   decisionRule?: Maybe<DecisionRule>;
   /** Why nothing was saved. */
-  userErrors: Array<UserError>;
+  userErrors: Array<PromotionUserError>;
 };
 
 /**
@@ -1469,7 +1469,7 @@ export type DecisionSettingsPayload = {
   /** The settings as saved. */
   decisionSettings?: Maybe<DecisionSettings>;
   /** Why nothing was saved. */
-  userErrors: Array<UserError>;
+  userErrors: Array<PromotionUserError>;
 };
 
 /** Set a promotion's texts in one locale; a field left out stays as it is, an empty string removes it. */
@@ -1492,6 +1492,68 @@ export type PromotionTranslationsRemoveInput = {
   locale: Scalars['String']['input'];
 };
 
+/** A business error of a promotion-subgraph mutation (promotions, campaigns, offers, decisioning). Nothing was written when a payload carries one. */
+export type PromotionUserError = UserError & {
+  __typename?: 'PromotionUserError';
+  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Stable machine-readable reason: clients branch on it, never on the message. */
+  code: PromotionErrorCode;
+};
+
+/** Why a promotion-subgraph mutation refused its input. */
+export type PromotionErrorCode =
+  /** A text is empty or only spaces. */
+  | 'BLANK'
+  /** The record changed since it was read (stale `version`), or a concurrent change won; read it again and retry. */
+  | 'CONFLICT'
+  /** The promotion applies only with its promo code, which the cart does not carry. */
+  | 'COUPON_REQUIRED'
+  /** The promo code is limited per customer: the buyer must sign in first. */
+  | 'COUPON_REQUIRES_SIGN_IN'
+  /** The promo code was already used as often as allowed on this account. */
+  | 'CUSTOMER_LIMIT'
+  /** The same value appears twice in the input. */
+  | 'DUPLICATE'
+  /** The promotion or campaign has ended. */
+  | 'ENDED'
+  /** The promo code has been used as often as it may be. */
+  | 'EXHAUSTED'
+  /** The record or link has expired. */
+  | 'EXPIRED'
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** The promo code does not apply to this cart (its conditions are not met). */
+  | 'INELIGIBLE'
+  /** A value is malformed or not allowed here (the message says which and why). */
+  | 'INVALID'
+  /** The record is in a state that does not allow this change (e.g. archiving an archived record). */
+  | 'INVALID_TRANSITION'
+  /** The promotion cannot be combined with the other promotions of the cart. */
+  | 'NOT_COMBINABLE'
+  /** The record can no longer be edited in its current state. */
+  | 'NOT_EDITABLE'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** The record has not started yet. */
+  | 'NOT_STARTED'
+  /** The caller has no storefront to act in. */
+  | 'NO_STOREFRONT'
+  /** A number or date lies outside the allowed range (the message gives it). */
+  | 'OUT_OF_RANGE'
+  /** A value the change needs is missing. */
+  | 'REQUIRED'
+  /** The value must be unique and another record already uses it. */
+  | 'TAKEN'
+  /** A text is longer than allowed (the message gives the limit). */
+  | 'TOO_LONG'
+  /** A list is longer than allowed, or a per-record limit is reached (the message gives the limit). */
+  | 'TOO_MANY'
+  /** No promotion has this promo code. */
+  | 'UNKNOWN_CODE';
+
 /** An amount of money in a currency. */
 export type Money = {
   __typename?: 'Money';
@@ -1501,15 +1563,16 @@ export type Money = {
   currencyCode: Scalars['CurrencyCode']['output'];
 };
 
-/** A business error in a mutation payload. Nothing was written when a payload carries one. */
+/**
+ * A business error in a mutation payload (Shopify's `DisplayableError`). Nothing was written when a payload
+ * carries one. Each payload family has its own type implementing it, whose `code` is that family's enum
+ * (e.g. `CartUserError.code: CartErrorCode!`), so generated client types know every code.
+ */
 export type UserError = {
-  __typename?: 'UserError';
   /** Path to the input field at fault, e.g. ["input", "slug"]; null when not about one field. */
   field?: Maybe<Array<Scalars['String']['output']>>;
   /** Human-readable explanation. */
   message: Scalars['String']['output'];
-  /** Stable machine-readable code, e.g. TAKEN, INVALID, NOT_FOUND. */
-  code: Scalars['String']['output'];
 };
 
 /** Relay page information. */
@@ -1531,6 +1594,36 @@ export type Translation = {
   /** The text in that locale. */
   value: Scalars['String']['output'];
 };
+
+/** A business error of a bulk operation mutation (kit's bulk framework: upload, confirm, cancel). Nothing was written when a payload carries one. */
+export type BulkUserError = UserError & {
+  __typename?: 'BulkUserError';
+  /** Path to the input field at fault, e.g. ["input", "id"]; null when not about one field. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** Stable machine-readable reason: clients branch on it, never on the message. */
+  code: BulkErrorCode;
+};
+
+/** Why a bulk operation mutation refused its input. */
+export type BulkErrorCode =
+  /** There is nothing to act on (e.g. a cart without lines, an upload without rows). */
+  | 'EMPTY'
+  /** The caller may not make this change (another brand, segment, account or role). */
+  | 'FORBIDDEN'
+  /** The record is not in a state this action applies to. */
+  | 'INVALID_STATE'
+  /** The upload cannot be parsed (the message gives the line). */
+  | 'MALFORMED'
+  /** No row of the operation is valid, so there is nothing to apply. */
+  | 'NOTHING_TO_APPLY'
+  /** A record the input names does not exist, or is not visible to the caller. */
+  | 'NOT_FOUND'
+  /** An upload or file is larger than allowed (the message gives the limit). */
+  | 'TOO_LARGE'
+  /** The upload has more rows than an operation allows. */
+  | 'TOO_MANY_ROWS';
 
 /** What a change did to an entity. */
 export type AuditAction =
@@ -1700,6 +1793,13 @@ export type FederationReferenceTypes = {
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  UserError:
+    | ( PromotionUserError )
+    | ( BulkUserError )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -1802,13 +1902,17 @@ export type ResolversTypes = {
   DecisionSettingsPayload: ResolverTypeWrapper<DecisionSettingsPayload>;
   PromotionTranslationsSetInput: PromotionTranslationsSetInput;
   PromotionTranslationsRemoveInput: PromotionTranslationsRemoveInput;
+  PromotionUserError: ResolverTypeWrapper<PromotionUserError>;
+  PromotionErrorCode: PromotionErrorCode;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   CurrencyCode: ResolverTypeWrapper<Scalars['CurrencyCode']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<Money>;
-  UserError: ResolverTypeWrapper<UserError>;
+  UserError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserError']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Translation: ResolverTypeWrapper<Translation>;
+  BulkUserError: ResolverTypeWrapper<BulkUserError>;
+  BulkErrorCode: BulkErrorCode;
   AuditAction: AuditAction;
   AuditChange: ResolverTypeWrapper<AuditChange>;
   AuditRecord: ResolverTypeWrapper<AuditRecord>;
@@ -1901,13 +2005,15 @@ export type ResolversParentTypes = {
   DecisionSettingsPayload: DecisionSettingsPayload;
   PromotionTranslationsSetInput: PromotionTranslationsSetInput;
   PromotionTranslationsRemoveInput: PromotionTranslationsRemoveInput;
+  PromotionUserError: PromotionUserError;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];
   DateTime: Scalars['DateTime']['output'];
   Money: Money;
-  UserError: UserError;
+  UserError: ResolversInterfaceTypes<ResolversParentTypes>['UserError'];
   PageInfo: PageInfo;
   Translation: Translation;
+  BulkUserError: BulkUserError;
   AuditChange: AuditChange;
   AuditRecord: AuditRecord;
   String: Scalars['String']['output'];
@@ -2199,27 +2305,27 @@ export type QueryResolvers<ContextType = PromotionContext, ParentType extends Re
 
 export type PromotionRedeemPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['PromotionRedeemPayload'] = ResolversParentTypes['PromotionRedeemPayload']> = {
   evaluation?: Resolver<Maybe<ResolversTypes['PromotionEvaluation']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
 };
 
 export type PromotionPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['PromotionPayload'] = ResolversParentTypes['PromotionPayload']> = {
   promotion?: Resolver<Maybe<ResolversTypes['Promotion']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
 };
 
 export type CampaignPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['CampaignPayload'] = ResolversParentTypes['CampaignPayload']> = {
   campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
 };
 
 export type OfferPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['OfferPayload'] = ResolversParentTypes['OfferPayload']> = {
   offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
 };
 
 export type OfferRulePayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['OfferRulePayload'] = ResolversParentTypes['OfferRulePayload']> = {
   offerRule?: Resolver<Maybe<ResolversTypes['OfferRule']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -2278,7 +2384,7 @@ export type EventIngestResultResolvers<ContextType = PromotionContext, ParentTyp
 
 export type EventsIngestPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['EventsIngestPayload'] = ResolversParentTypes['EventsIngestPayload']> = {
   results?: Resolver<Array<ResolversTypes['EventIngestResult']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
 };
 
 export type DecisionConditionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionCondition'] = ResolversParentTypes['DecisionCondition']> = {
@@ -2375,12 +2481,12 @@ export type DecisionKpisResolvers<ContextType = PromotionContext, ParentType ext
 
 export type EventTypePayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['EventTypePayload'] = ResolversParentTypes['EventTypePayload']> = {
   eventType?: Resolver<Maybe<ResolversTypes['EventType']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
 };
 
 export type DecisionRulePayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionRulePayload'] = ResolversParentTypes['DecisionRulePayload']> = {
   decisionRule?: Resolver<Maybe<ResolversTypes['DecisionRule']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
 };
 
 export type DecisionSettingsResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionSettings'] = ResolversParentTypes['DecisionSettings']> = {
@@ -2400,7 +2506,14 @@ export type DecisionChannelRateResolvers<ContextType = PromotionContext, ParentT
 
 export type DecisionSettingsPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionSettingsPayload'] = ResolversParentTypes['DecisionSettingsPayload']> = {
   decisionSettings?: Resolver<Maybe<ResolversTypes['DecisionSettings']>, ParentType, ContextType>;
-  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['PromotionUserError']>, ParentType, ContextType>;
+};
+
+export type PromotionUserErrorResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['PromotionUserError'] = ResolversParentTypes['PromotionUserError']> = {
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['PromotionErrorCode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -2421,9 +2534,7 @@ export type MoneyResolvers<ContextType = PromotionContext, ParentType extends Re
 };
 
 export type UserErrorResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
-  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'PromotionUserError' | 'BulkUserError', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -2437,6 +2548,13 @@ export type TranslationResolvers<ContextType = PromotionContext, ParentType exte
   locale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BulkUserErrorResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['BulkUserError'] = ResolversParentTypes['BulkUserError']> = {
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['BulkErrorCode'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type AuditChangeResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['AuditChange'] = ResolversParentTypes['AuditChange']> = {
@@ -2514,6 +2632,7 @@ export type Resolvers<ContextType = PromotionContext> = {
   DecisionSettings?: DecisionSettingsResolvers<ContextType>;
   DecisionChannelRate?: DecisionChannelRateResolvers<ContextType>;
   DecisionSettingsPayload?: DecisionSettingsPayloadResolvers<ContextType>;
+  PromotionUserError?: PromotionUserErrorResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   CurrencyCode?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -2521,6 +2640,7 @@ export type Resolvers<ContextType = PromotionContext> = {
   UserError?: UserErrorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Translation?: TranslationResolvers<ContextType>;
+  BulkUserError?: BulkUserErrorResolvers<ContextType>;
   AuditChange?: AuditChangeResolvers<ContextType>;
   AuditRecord?: AuditRecordResolvers<ContextType>;
 };

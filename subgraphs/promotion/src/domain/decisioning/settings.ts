@@ -1,6 +1,7 @@
-import { actingStorefront, Checks, fail, ok, type Principal, type Result, segmentsOf } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, ok, type Principal, segmentsOf } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DecisionSettingsRow } from '../../entities/index.js';
+import type { ErrorCode, Result } from '../promotion.errors.js';
 import type { PromotionServices } from '../services.js';
 import { DECISION_RULES_CHANGED, DEFAULT_SETTINGS } from './rule-cache.js';
 import { dayOf } from './store.js';
@@ -53,7 +54,7 @@ export async function decisionSettingsSet(
 ): Promise<Result<DecisionSettingsView>> {
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('NO_STOREFRONT', 'Sign in to a storefront first');
-  const checks = new Checks();
+  const checks = new Checks<ErrorCode>();
   checks.int(input.dailyActionCap, field('dailyActionCap'), 0, 100_000_000);
   checks.int(input.channelMinSample, field('channelMinSample'), 1, 100_000);
   checks.int(input.version, field('version'), 0, 2_000_000_000);
