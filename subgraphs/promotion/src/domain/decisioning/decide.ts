@@ -1,8 +1,8 @@
-import { loggerFor, type MikroORM, newId, offerChannels } from '@dcrm/kit';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { type MikroORM, newId, offerChannels } from '@dcrm/kit';
 import type { PromotionServices } from '../services.js';
 import { arbitrate, type Winner } from './arbitrate.js';
-import { applyEffects, type Effect } from './effects.js';
+import { deliver } from './delivery.js';
+import type { Effect } from './effects.js';
 import type { DecisionMetrics } from './metrics.js';
 import type { ProfileCache } from './profiles.js';
 import { type DecisionRow, recordDecisions } from './recorder.js';
@@ -46,7 +46,8 @@ const result = (eventId: string, status: IngestResult['status'], reasons: Ingest
  * 5. match the brand's rules and arbitrate, reserving caps atomically (NO_ACTION when nothing wins);
  * 6. record every decision with its reasons in one insert — a conflict there means another consumer
  *    decided the event first: its reservation is given back and it reports DUPLICATE;
- * 7. carry out the ACTION decisions (offers, live publish, notifications).
+ * 7. carry out the ACTION decisions (offers, live publish, notifications) and stamp them delivered —
+ *    a crash before that leaves them to the delivery job (delivery.ts).
  * Redis calls of the batch run side by side (the store's connection pipelines them); the database is
  * touched once to record and once for the batch's offers. A throw leaves every claim released and
  * every reservation given back, so a retry (a reclaimed stream entry) starts clean.
@@ -149,10 +150,8 @@ export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM', i
       }),
     );
     reserved.length = 0;
-    // 7. Act. The decisions stand whatever happens here (logged; the offers' dedupe keys make a retry safe).
-    await applyEffects(d.orm.em.fork() as EntityManager, d.services, d.rules, effects).catch((error) =>
-      loggerFor('promotion').error({ err: error }, 'decision actions not carried out'),
-    );
+    // 7. Act. The decisions stand whatever happens here: one not stamped delivered is retried by the delivery job.
+    await deliver(d, effects);
   } catch (error) {
     await Promise.allSettled([
       ...reserved.map((w) => (w.winner ? d.store.release(w.winner.reservation) : null)),

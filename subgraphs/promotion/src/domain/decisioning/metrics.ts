@@ -4,6 +4,8 @@ import { Counter, Histogram, type Registry } from '@dcrm/kit';
  * Decisioning's Prometheus series, registered on the subgraph's own registry (its `/metrics`):
  * - `dcrm_decisioning_events_total{path, status, reason}`: events in (MUTATION or STREAM), ACCEPTED, DUPLICATE or REJECTED with the rejection code;
  * - `dcrm_decisioning_decisions_total{outcome, channel}`: decisions recorded;
+ * - `dcrm_decisioning_dead_letters_total{storefront, reason}`: stream entries moved to the dead-letter stream (rejected, or
+ *   failed too many times), by brand (`none` when the entry names none) and first reason;
  * - `dcrm_decisioning_batch_seconds{path}`: time to decide one batch, from validation to recorded decisions;
  * - `dcrm_decisioning_stream_lag_seconds`: per decided stream entry, from its append (the entry id's time, Redis's
  *   clock) to its decision recorded and acted on — what a subscriber waits, queueing included.
@@ -19,6 +21,12 @@ export function decisionMetrics() {
     name: 'dcrm_decisioning_decisions_total',
     help: 'Decisions recorded, by outcome and channel',
     labelNames: ['outcome', 'channel'],
+    registers: [],
+  });
+  const dead = new Counter({
+    name: 'dcrm_decisioning_dead_letters_total',
+    help: 'Stream entries moved to the dead-letter stream, by brand and first reason',
+    labelNames: ['storefront', 'reason'],
     registers: [],
   });
   const batch = new Histogram({
@@ -37,11 +45,13 @@ export function decisionMetrics() {
   return {
     events,
     decisions,
+    dead,
     batch,
     lag,
     register(registry: Registry) {
       registry.registerMetric(events);
       registry.registerMetric(decisions);
+      registry.registerMetric(dead);
       registry.registerMetric(batch);
       registry.registerMetric(lag);
     },
