@@ -194,7 +194,7 @@ describe('delivery of recorded decisions', () => {
     const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'outbox' });
     const producer = `sent-${randomUUID().slice(0, 8)}`;
     const res = await ingest(INGEST, { events: [event(type, customer.id, { value: 1 }, producer)] });
-    const [result] = res.body.data?.eventsIngest.results as { decisionId: string; outcome: string }[];
+    const [result] = (res.body.data?.eventsIngest.results ?? []) as { decisionId: string; outcome: string }[];
     expect(result.outcome).toBe('ACTION');
     const rows = (await dbRows(stack, 'promotion', 'select delivered_at from "promotion"."decision" where id = ?', [
       result.decisionId,
