@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { decisioningOf } from '../subgraphs/promotion/src/domain/decisioning/index.js';
 import { recordDecisions } from '../subgraphs/promotion/src/domain/decisioning/recorder.js';
+import { eventKey, hourOf } from '../subgraphs/promotion/src/domain/decisioning/store.js';
 import { EVENT_GROUP, startDecisionStream } from '../subgraphs/promotion/src/domain/decisioning/stream.js';
 import { dbRows } from './support/brand-matrix.js';
 import { customType, decisionRows, decisionRule, event, INGEST, privateKey, until } from './support/decisioning.js';
@@ -207,5 +208,54 @@ describe('delivery of recorded decisions', () => {
       `decision:${result.decisionId}`,
     ]);
     expect(offers).toHaveLength(1);
+  });
+});
+
+describe.skipIf(!url)('the hot context', () => {
+  it('an entry reclaimed after its context update ran is counted once', async () => {
+    const stream = `dcrm-test:events:${randomUUID()}`;
+    const type = await customType(manager);
+    await decisionRule(manager, { eventType: type });
+    const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'ctx' });
+    const producer = `ctx-${randomUUID().slice(0, 8)}`;
+    const at = new Date();
+    const fields = {
+      storefront: STOREFRONT_IDS.volt,
+      producer,
+      id: randomUUID(),
+      type,
+      account: customer.id,
+      at: at.toISOString(),
+      payload: JSON.stringify({ value: 1 }),
+    };
+    await r().xgroup('CREATE', stream, EVENT_GROUP, '0', 'MKSTREAM');
+    await r().xadd(stream, '*', ...Object.entries(fields).flat());
+    // The doomed consumer reads the entry, claims it and counts it into the context, then dies.
+    await r().xreadgroup('GROUP', EVENT_GROUP, 'doomed', 'COUNT', 10, 'STREAMS', stream, '>');
+    const d = decisioning();
+    const [begun] = await d.store.begin('doomed', [
+      {
+        key: eventKey(STOREFRONT_IDS.volt, producer, fields.id),
+        takeover: false,
+        customerId: customer.id,
+        type,
+        measure: 1,
+        atMs: at.getTime(),
+        plan: null,
+      },
+    ]);
+    expect(begun.claim).toBe('CLAIMED');
+    const count = async () => Number(await r().hget(`dcrm:ctx:{${customer.id}}`, `n:${type}:${hourOf(at.getTime())}`));
+    expect(await count()).toBe(1);
+
+    const survivor = await startDecisionStream(d, url as string, { stream, consumer: 'ctx-survivor', minIdleMs: 300, reclaimEveryMs: 200 });
+    try {
+      await until(async () => (await decisionRows(stack, producer)).length === 1 && (await pendingCount(stream)) === 0, 'entry taken over');
+    } finally {
+      await survivor.stop();
+      await r().del(stream);
+    }
+    expect(survivor.stats).toMatchObject({ accepted: 1, duplicate: 0 });
+    expect(await count()).toBe(1);
   });
 });
