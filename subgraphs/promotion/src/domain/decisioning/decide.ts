@@ -73,10 +73,16 @@ async function connectedOf(d: Decisioning, customerIds: string[]): Promise<boole
  * A throw leaves every claim released (its context count kept, so a retry does not count it again) and
  * every reservation given back, so a retry (a reclaimed stream entry) starts clean.
  */
-export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM', items: Incoming[]): Promise<IngestResult[]> {
+export async function decideBatch(
+  d: Decisioning,
+  path: 'MUTATION' | 'STREAM',
+  items: Incoming[],
+  /** Takes step 7 off the caller's path (it never throws); by default the batch waits for it. */
+  defer?: (delivery: Promise<void>) => void,
+): Promise<IngestResult[]> {
   const stopTimer = d.metrics.batch.startTimer({ path });
   try {
-    const results = await decide(d, items);
+    const results = await decide(d, items, defer);
     for (const r of results) d.metrics.events.inc({ path, status: r.status, reason: r.reasons[0]?.code ?? '' });
     return results;
   } finally {
@@ -84,7 +90,7 @@ export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM', i
   }
 }
 
-async function decide(d: Decisioning, items: Incoming[]): Promise<IngestResult[]> {
+async function decide(d: Decisioning, items: Incoming[], defer?: (delivery: Promise<void>) => void): Promise<IngestResult[]> {
   const nowMs = d.services.clock.now().getTime();
   const results: IngestResult[] = items.map((item) => result(String(item.raw.eventId ?? ''), 'ACCEPTED'));
   const reject = (i: number, code: string, message: string, field?: string[]) => {
@@ -208,7 +214,9 @@ async function decide(d: Decisioning, items: Incoming[]): Promise<IngestResult[]
     ]);
     reserved.length = 0;
     // 7. Act. The decisions stand whatever happens here: one not stamped delivered is retried by the delivery job.
-    await deliver(d, effects);
+    const delivery = deliver(d, effects);
+    if (defer) defer(delivery);
+    else await delivery;
   } catch (error) {
     await Promise.allSettled([
       ...reserved.map((w) => (w.winner ? d.store.release(w.winner.reservation) : null)),

@@ -54,6 +54,9 @@ const INSERT = `insert into "promotion"."decision" (${COLUMNS.map(([c]) => `"${c
  */
 export async function recordDecisions(orm: MikroORM, rows: DecisionRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const inserted = (await orm.em.fork().getConnection().execute(INSERT, [JSON.stringify(rows)])) as { id: string }[];
+  const inserted = (await orm.em
+    .fork()
+    .getConnection()
+    .execute(INSERT, [JSON.stringify(rows)])) as { id: string }[];
   return new Set(inserted.map((r) => r.id));
 }

@@ -75,6 +75,14 @@ export async function startDecisionStream(
   settings: StreamSettings = {},
 ): Promise<StreamConsumer & { stats: StreamStats }> {
   const stats: StreamStats = { accepted: 0, duplicate: 0, rejected: 0, dead: 0 };
+  const concurrency = settings.concurrency ?? (Number(process.env.DCRM_DECISION_CONCURRENCY) || 4);
+  // A batch's actions are carried out after its entries are acknowledged (they are recorded, and the
+  // delivery job covers a crash): the next batch is read meanwhile. At most two per batch slot in flight.
+  const deliveries = new Set<Promise<void>>();
+  const defer = (delivery: Promise<void>) => {
+    deliveries.add(delivery);
+    void delivery.finally(() => deliveries.delete(delivery));
+  };
   const log = loggerFor('decisioning');
   const consumer = await startStreamConsumer({
     url,
@@ -83,7 +91,7 @@ export async function startDecisionStream(
     consumer: settings.consumer ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
     count: settings.count ?? 200,
     // Caps and counts are atomic in Redis, claims are per event: batches of one customer may overlap.
-    concurrency: settings.concurrency ?? (Number(process.env.DCRM_DECISION_CONCURRENCY) || 4),
+    concurrency,
     minIdleMs: settings.minIdleMs,
     reclaimEveryMs: settings.reclaimEveryMs,
     deadStream: `${settings.stream ?? EVENT_STREAM}.dead`,
@@ -109,13 +117,21 @@ export async function startDecisionStream(
           kept.push(entry);
         }
       }
-      const results = await decideBatch(d, 'STREAM', incoming);
+      while (deliveries.size >= 2 * concurrency) await Promise.race(deliveries);
+      let delivery: Promise<void> | undefined;
+      const results = await decideBatch(d, 'STREAM', incoming, (p) => {
+        delivery = p;
+        defer(p);
+      });
       const doneMs = Date.now();
+      const actions: number[] = [];
       for (const [i, r] of results.entries()) {
         if (r.status === 'ACCEPTED') {
           stats.accepted++;
           // The entry id starts with its append time (ms, Redis's clock).
-          d.metrics.lag.observe((doneMs - Number.parseInt(kept[i].id, 10)) / 1000);
+          const appended = Number.parseInt(kept[i].id, 10);
+          d.metrics.lag.observe((doneMs - appended) / 1000);
+          if (r.outcome === 'ACTION') actions.push(appended);
           acks.push(kept[i].id);
         } else if (r.status === 'DUPLICATE') {
           stats.duplicate++;
@@ -126,8 +142,18 @@ export async function startDecisionStream(
           dead.push({ id: kept[i].id, fields: kept[i].fields, reasons: r.reasons.map((x) => x.code) });
         }
       }
+      void delivery?.then(() => {
+        const deliveredMs = Date.now();
+        for (const appended of actions) d.metrics.delivered.observe((deliveredMs - appended) / 1000);
+      });
       return { ack: acks, dead };
     },
   });
-  return { stop: consumer.stop, stats };
+  return {
+    stop: async () => {
+      await consumer.stop();
+      await Promise.allSettled(deliveries);
+    },
+    stats,
+  };
 }
