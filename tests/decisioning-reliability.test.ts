@@ -257,5 +257,11 @@ describe.skipIf(!url)('the hot context', () => {
     }
     expect(survivor.stats).toMatchObject({ accepted: 1, duplicate: 0 });
     expect(await count()).toBe(1);
+    // Its action was carried out after the entry was acknowledged, and stamped.
+    const [row] = (await dbRows(stack, 'promotion', 'select offer_id, delivered_at from "promotion"."decision" where producer = ?', [
+      producer,
+    ])) as { offer_id: string; delivered_at: Date | null }[];
+    expect(row.delivered_at).not.toBeNull();
+    expect(await dbRows(stack, 'promotion', 'select id from "promotion"."offer" where id = ?', [row.offer_id])).toHaveLength(1);
   });
 });
