@@ -7,8 +7,9 @@
  * fresh set of promotion processes (real processes, one consumer group) while this process XADDs
  * events at `--rate` (type mix and Zipf-skewed customers: decisioning-events.ts). After `--warmup`
  * (profile caches fill), reads each consumer's /metrics over `--duration`: events decided per second,
- * and p50/p99 from the entry's append (its stream id time) to its decision recorded and acted on
- * (`dcrm_decisioning_stream_lag_seconds`, interpolated in its buckets), plus the backlog left.
+ * and p50/p99 from the entry's append (its stream id time) to its decision recorded
+ * (`dcrm_decisioning_stream_lag_seconds`, interpolated in its buckets), p99 to an ACTION decision carried
+ * out (`dcrm_decisioning_stream_delivered_seconds`), plus the backlog left.
  * Needs REDIS_URL. Not part of `pnpm bench --quick` in CI (a Redis-bound throughput run).
  */
 import { writeFileSync } from 'node:fs';
@@ -42,30 +43,38 @@ const VOLT = seedId('storefront', 'volt');
 const started = Date.now();
 const log = (line: string) => console.log(`[decisioning ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}`);
 
-type Scrape = { accepted: number; other: number; buckets: Map<number, number>; count: number };
+type Histogram = { buckets: Map<number, number>; count: number };
+/** Accepted and other events; `lag` append → decision recorded, `delivered` append → ACTION carried out. */
+type Scrape = { accepted: number; other: number; lag: Histogram; delivered: Histogram };
+const HISTOGRAMS = { lag: 'dcrm_decisioning_stream_lag_seconds', delivered: 'dcrm_decisioning_stream_delivered_seconds' } as const;
 
 /** The consumers' decisioning series, summed over processes. */
 async function scrape(urls: string[]): Promise<Scrape> {
-  const total: Scrape = { accepted: 0, other: 0, buckets: new Map(), count: 0 };
+  const total: Scrape = { accepted: 0, other: 0, lag: { buckets: new Map(), count: 0 }, delivered: { buckets: new Map(), count: 0 } };
   for (const url of urls) {
     const text = await (await fetch(url)).text();
     for (const line of text.split('\n')) {
+      const value = Number(line.slice(line.lastIndexOf(' ') + 1));
       if (line.startsWith('dcrm_decisioning_events_total{') && line.includes('path="STREAM"')) {
-        const n = Number(line.slice(line.lastIndexOf(' ') + 1));
-        if (line.includes('status="ACCEPTED"')) total.accepted += n;
-        else total.other += n;
-      } else if (line.startsWith('dcrm_decisioning_stream_lag_seconds_bucket{')) {
-        const le = line.match(/le="([^"]+)"/)?.[1] ?? '+Inf';
-        const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
-        total.buckets.set(bound, (total.buckets.get(bound) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
-      } else if (line.startsWith('dcrm_decisioning_stream_lag_seconds_count')) total.count += Number(line.slice(line.lastIndexOf(' ') + 1));
+        if (line.includes('status="ACCEPTED"')) total.accepted += value;
+        else total.other += value;
+        continue;
+      }
+      for (const [key, name] of Object.entries(HISTOGRAMS) as [keyof typeof HISTOGRAMS, string][]) {
+        const h = total[key];
+        if (line.startsWith(`${name}_bucket{`)) {
+          const le = line.match(/le="([^"]+)"/)?.[1] ?? '+Inf';
+          const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
+          h.buckets.set(bound, (h.buckets.get(bound) ?? 0) + value);
+        } else if (line.startsWith(`${name}_count`)) h.count += value;
+      }
     }
   }
   return total;
 }
 
 /** The q-quantile (ms) of the observations between two scrapes, linear within its bucket. */
-function quantile(before: Scrape, after: Scrape, q: number): number {
+function quantile(before: Histogram, after: Histogram, q: number): number {
   const bounds = [...after.buckets.keys()].sort((a, b) => a - b);
   const count = after.count - before.count;
   if (count === 0) return Number.NaN;
@@ -92,6 +101,8 @@ type Row = {
   decided: number;
   p50: number;
   p99: number;
+  /** p99 (ms) from append to an ACTION decision carried out (offer written and published, notification handed over). */
+  deliveredP99: number;
   backlog: number;
   other: number;
 };
@@ -141,14 +152,15 @@ async function main(): Promise<number> {
         target: rate,
         appended: appended / seconds,
         decided: (after.accepted - before.accepted) / seconds,
-        p50: quantile(before, after, 0.5),
-        p99: quantile(before, after, 0.99),
+        p50: quantile(before.lag, after.lag, 0.5),
+        p99: quantile(before.lag, after.lag, 0.99),
+        deliveredP99: quantile(before.delivered, after.delivered, 0.99),
         backlog,
         other: after.other - before.other,
       };
       rows.push(row);
       log(
-        `${count} consumer(s): appended ${row.appended.toFixed(0)}/s, decided ${row.decided.toFixed(0)}/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, backlog ${backlog}, not accepted ${row.other}`,
+        `${count} consumer(s): appended ${row.appended.toFixed(0)}/s, decided ${row.decided.toFixed(0)}/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, delivered p99 ${row.deliveredP99.toFixed(1)} ms, load ${loadavg()[0].toFixed(1)}, backlog ${backlog}, not accepted ${row.other}`,
       );
       // Nothing decided: what the consumers said is the diagnosis.
       if (row.decided === 0)
@@ -160,11 +172,13 @@ async function main(): Promise<number> {
     redis.disconnect();
     await stopAll();
   }
-  console.log('\n| consumers | target ev/s | appended ev/s | decided ev/s | p50 ms | p99 ms | backlog at end | not accepted |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log(
+    '\n| consumers | target ev/s | appended ev/s | decided ev/s | p50 ms | p99 ms | delivered p99 ms | backlog at end | not accepted |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows)
     console.log(
-      `| ${r.consumers} | ${r.target} | ${r.appended.toFixed(0)} | ${r.decided.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.backlog} | ${r.other} |`,
+      `| ${r.consumers} | ${r.target} | ${r.appended.toFixed(0)} | ${r.decided.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.deliveredP99.toFixed(1)} | ${r.backlog} | ${r.other} |`,
     );
   if (profileDir) console.log(`\n${formatHottest(pickProfile(profileDir, started), 25, profileFrom)}`);
   const file = resolve('bench/results', `decisioning-${new Date(started).toISOString().replace(/[:.]/g, '-')}.json`);

@@ -114,6 +114,6 @@ describe.skipIf(!url)('the event stream', () => {
     }
     const rows = await decisionRows(stack, producer);
     expect(rows.map((r) => r.event_id).sort()).toEqual(entries.map((e) => e.id).sort());
-    expect(survivor.stats).toEqual({ accepted: 60, duplicate: 0, rejected: 0 });
+    expect(survivor.stats).toEqual({ accepted: 60, duplicate: 0, rejected: 0, dead: 0 });
   });
 });

@@ -22,6 +22,8 @@ export type EventBus = {
    * process's): e.g. whether a customer has a live-offer subscription open on some router.
    */
   listeners?(channel: string): Promise<number>;
+  /** `listeners` of many channels in one round trip (one `PUBSUB NUMSUB`), in their order. */
+  listenersOf?(channels: readonly string[]): Promise<number[]>;
 };
 
 /** What a handler writes is the system's reaction to the event, not the publisher's doing (audit trail). */
@@ -44,6 +46,7 @@ export function memoryBus(): EventBus {
       emitter.removeAllListeners();
     },
     listeners: async (channel) => emitter.listenerCount(channel),
+    listenersOf: async (channels) => channels.map((channel) => emitter.listenerCount(channel)),
   };
 }
 
@@ -130,6 +133,12 @@ export function redisBus(url: string, log?: RedisLog): EventBus {
       if (publishing.down) return handlers.get(channel)?.size ?? 0;
       const [, n] = (await publisher.pubsub('NUMSUB', channel)) as [string, number];
       return Number(n);
+    },
+    listenersOf: async (channels) => {
+      if (channels.length === 0) return [];
+      if (publishing.down) return channels.map((channel) => handlers.get(channel)?.size ?? 0);
+      const flat = (await publisher.pubsub('NUMSUB', ...channels)) as (string | number)[];
+      return channels.map((_, i) => Number(flat[2 * i + 1]));
     },
     close: async () => {
       handlers.clear();

@@ -56,6 +56,7 @@ export * from './sql-counter.js';
 export * from './staff-directory.js';
 export * from './staff-grants.js';
 export * from './stream-consumer.js';
+export * from './stream-dead-letter.js';
 export * from './subgraph.js';
 export * from './targets.js';
 export * from './tax.js';

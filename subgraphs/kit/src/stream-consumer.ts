@@ -1,9 +1,13 @@
 import { Redis } from 'ioredis';
 import { loggerFor } from './logger.js';
 import { watchRedis } from './redis-watch.js';
+import { type DeadLetter, deadLetter, deadLetterStream, deliveryCounts } from './stream-dead-letter.js';
 
 /** One stream entry: its id, its flat field/value list as XADD wrote it, and whether it was reclaimed from another consumer. */
 export type StreamEntry = { id: string; fields: string[]; reclaimed: boolean };
+
+/** What a handler did with a batch: the ids to acknowledge, and the entries to set aside in the dead-letter stream. */
+export type HandledBatch = { ack: string[]; dead?: DeadLetter[] };
 
 export type StreamConsumerOptions = {
   url: string;
@@ -25,11 +29,21 @@ export type StreamConsumerOptions = {
    * size × concurrency ÷ batch latency. Handlers must tolerate two batches of one subject at once.
    */
   concurrency?: number;
+  /** Where entries set aside go (default `<stream>.dead`): see `deadLetter`. */
+  deadStream?: string;
   /**
-   * Handles a batch; returns the ids to acknowledge (decided, duplicate or rejected). An id left out,
-   * or a throw, leaves its entry pending: it is reclaimed after `minIdleMs`.
+   * A reclaimed entry delivered more than this many times (its batches kept failing) is moved to the
+   * dead-letter stream with the reason `MAX_DELIVERIES` instead of being handled again (default 5).
    */
-  handle: (entries: StreamEntry[]) => Promise<string[]>;
+  maxDeliveries?: number;
+  /** Told of every entry moved to the dead-letter stream (e.g. to count it), after the move. */
+  onDeadLetter?: (letters: DeadLetter[]) => void;
+  /**
+   * Handles a batch; returns the ids to acknowledge (decided, duplicate) and the entries to dead-letter
+   * (rejected: acknowledged too, with the move). An id left out, or a throw, leaves its entry pending:
+   * it is reclaimed after `minIdleMs`.
+   */
+  handle: (entries: StreamEntry[]) => Promise<HandledBatch>;
 };
 
 export type StreamConsumer = { stop(): Promise<void> };
@@ -49,6 +63,13 @@ export async function startStreamConsumer(options: StreamConsumerOptions): Promi
   const blockMs = options.blockMs ?? 500;
   const minIdleMs = options.minIdleMs ?? 30_000;
   const reclaimEveryMs = options.reclaimEveryMs ?? 10_000;
+  const maxDeliveries = options.maxDeliveries ?? 5;
+  const source = { stream: options.stream, group: options.group, deadStream: options.deadStream ?? deadLetterStream(options.stream) };
+  const bury = async (redis: Redis, letters: (DeadLetter & { deliveries?: number })[]) => {
+    if (letters.length === 0) return;
+    await deadLetter(redis, source, letters);
+    options.onDeadLetter?.(letters);
+  };
   const connections = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, (_, i) => {
     const redis = new Redis(options.url, { maxRetriesPerRequest: null, enableAutoPipelining: false });
     watchRedis(redis, `stream ${options.stream}${i ? ` #${i + 1}` : ''}`);
@@ -67,8 +88,19 @@ export async function startStreamConsumer(options: StreamConsumerOptions): Promi
 
   const handle = async (redis: Redis, entries: StreamEntry[]) => {
     if (entries.length === 0) return;
-    const ids = await options.handle(entries);
-    if (ids.length) await redis.xack(options.stream, options.group, ...ids);
+    const { ack, dead = [] } = await options.handle(entries);
+    await Promise.all([ack.length ? redis.xack(options.stream, options.group, ...ack) : null, bury(redis, dead)]);
+  };
+
+  // A reclaimed batch that fails again is retried entry by entry, so one poison entry fails alone.
+  const handleReclaimed = async (redis: Redis, entries: StreamEntry[]) => {
+    try {
+      await handle(redis, entries);
+    } catch (error) {
+      if (entries.length === 1) throw error;
+      log.warn({ err: error, stream: options.stream }, 'reclaimed batch failed: retrying entry by entry');
+      for (const entry of entries) await handle(redis, [entry]).catch((e) => log.error({ err: e, entry: entry.id }, 'stream entry failed'));
+    }
   };
 
   const reclaim = async (redis: Redis) => {
@@ -87,9 +119,22 @@ export async function startStreamConsumer(options: StreamConsumerOptions): Promi
       // Entries trimmed from the stream since come back with no fields: nothing to decide, just acknowledge.
       const gone = claimed.filter(([, fields]) => !fields).map(([id]) => id);
       if (gone.length) await redis.xack(options.stream, options.group, ...gone);
-      await handle(
+      const live = claimed.filter(([, fields]) => fields).map(([id, fields]) => ({ id, fields: fields as string[], reclaimed: true }));
+      const counts = await deliveryCounts(
         redis,
-        claimed.filter(([, fields]) => fields).map(([id, fields]) => ({ id, fields: fields as string[], reclaimed: true })),
+        options.stream,
+        options.group,
+        options.consumer,
+        live.map((e) => e.id),
+      );
+      const spent = live.filter((e) => (counts.get(e.id) ?? 1) > maxDeliveries);
+      await bury(
+        redis,
+        spent.map((e) => ({ ...e, reasons: ['MAX_DELIVERIES'], deliveries: counts.get(e.id) })),
+      );
+      await handleReclaimed(
+        redis,
+        live.filter((e) => !spent.includes(e)),
       );
     } while (cursor !== '0-0' && !stopping);
   };

@@ -4,10 +4,14 @@ import { planAudience } from './audience.js';
 import { runChunk } from './campaign-chunk.js';
 import { completeCampaign, launchCampaign, sweepCampaigns, TASKS } from './campaign-lifecycle.js';
 import { type NotifyPayload, notifyBatch } from './campaign-notify.js';
+import { DELIVER_TASK, deliverPending } from './decisioning/delivery.js';
 import type { PromotionServices } from './services.js';
 
-/** graphile-worker crontab of the promotion subgraph (task names allow `:`, not `.`): the safety net for due campaign transitions. */
-export const CRONTAB = `*/5 * * * * ${TASKS.sweep}`;
+/**
+ * graphile-worker crontab of the promotion subgraph (task names allow `:`, not `.`): the safety nets for
+ * due campaign transitions and for decisions recorded but not yet carried out.
+ */
+export const CRONTAB = `*/5 * * * * ${TASKS.sweep}\n* * * * * ${DELIVER_TASK}`;
 
 type CampaignPayload = { campaignId?: unknown; batchSize?: unknown; offerIds?: unknown; after?: unknown; upTo?: unknown };
 
@@ -52,6 +56,12 @@ export function promotionTasks(orm: MikroORM, services: PromotionServices): JobT
     [TASKS.sweep]: async (payload: CampaignPayload & { storefrontId?: unknown }) => {
       const storefrontId = typeof payload?.storefrontId === 'string' && isUuid(payload.storefrontId) ? payload.storefrontId : null;
       await sweepCampaigns(em(), services, storefrontId);
+    },
+    // Every minute; `{ olderThanMs }` narrows the grace left to the batch that recorded them.
+    [DELIVER_TASK]: async (payload: { olderThanMs?: unknown } | null) => {
+      if (!services.decisioning) return;
+      const olderThanMs = typeof payload?.olderThanMs === 'number' ? payload.olderThanMs : undefined;
+      while ((await deliverPending(services.decisioning, { olderThanMs })) > 0);
     },
   };
 }

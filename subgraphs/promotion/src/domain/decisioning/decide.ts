@@ -1,16 +1,16 @@
 import { loggerFor, type MikroORM, newId, offerChannels } from '@dcrm/kit';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PromotionServices } from '../services.js';
 import { arbitrate, releaseWinner, type Winner } from './arbitrate.js';
 import type { BrandStore } from './brand-store.js';
-import { applyEffects, type Effect } from './effects.js';
+import { deliver } from './delivery.js';
+import type { Effect } from './effects.js';
 import type { DecisionMetrics } from './metrics.js';
 import type { ProfileCache } from './profiles.js';
 import { type DecisionRow, recordDecisions } from './recorder.js';
 import type { RuleCache } from './rule-cache.js';
-import { candidates } from './rules.js';
+import { candidates, type RuleView } from './rules.js';
 import { dayOf, eventKey, type HotStore } from './store.js';
-import type { ExternalEvent, IngestResult, Profile, Reason, ValidEvent } from './types.js';
+import type { ExternalEvent, Features, IngestResult, Profile, Reason, ValidEvent } from './types.js';
 import { validateEvent } from './validate-event.js';
 
 /** What the decision path holds for the life of the process. */
@@ -30,7 +30,16 @@ export type Decisioning = {
 /** One event to decide, of one brand; `takeover` when it was reclaimed from a consumer presumed dead. */
 export type Incoming = { storefrontId: string; raw: ExternalEvent; takeover: boolean };
 
-type Working = { i: number; event: ValidEvent; key: string; profile?: Profile; winner?: Winner | null; reasons: Reason[] };
+type Working = {
+  i: number;
+  event: ValidEvent;
+  key: string;
+  profile: Profile;
+  features?: Features;
+  ranked?: RuleView[];
+  winner?: Winner | null;
+  reasons: Reason[];
+};
 
 const result = (eventId: string, status: IngestResult['status'], reasons: IngestResult['reasons'] = []): IngestResult => ({
   eventId,
@@ -40,24 +49,53 @@ const result = (eventId: string, status: IngestResult['status'], reasons: Ingest
   reasons,
 });
 
+/** Whether each customer has a live-offer subscription open on some router: one `PUBSUB NUMSUB` for the batch. */
+async function connectedOf(d: Decisioning, customerIds: string[]): Promise<boolean[]> {
+  if (customerIds.length === 0) return [];
+  const bus = d.services.bus;
+  const channels = customerIds.map((id) => offerChannels.customer(id));
+  const counts = bus.listenersOf
+    ? await bus.listenersOf(channels)
+    : await Promise.all(channels.map(async (c) => (await bus.listeners?.(c)) ?? 0));
+  return counts.map((n) => n > 0);
+}
+
 /**
  * Decides a batch of external events, each exactly once by (brand, producer, event id):
  * 1. validate (all or nothing per event; a rejection changes nothing);
- * 2. claim the event id in the hot store (a decided or busy id is a DUPLICATE);
- * 3. resolve the customer (profile cache) — unknown or another brand's: REJECTED;
- * 4. count the event into the customer's hot context and read it back (one Lua call);
- * 5. match the brand's rules and arbitrate, reserving caps and the brand's daily budget atomically,
- *    channels ranked by consent, preference and response rate (NO_ACTION when nothing wins);
+ * 2. resolve the customer (profile cache) — unknown or another brand's: REJECTED, nothing claimed or counted;
+ * 3. claim each event id and count it into its customer's hot context, once per event even when its
+ *    claim is taken over, in one store call for the batch (a decided or busy id is a DUPLICATE);
+ * 4. match the brand's rules;
+ * 5. ask once for the batch which customers are connected, then arbitrate, reserving caps and the
+ *    brand's daily budget atomically, channels ranked by consent, preference and response rate
+ *    (NO_ACTION when nothing wins);
  * 6. record every decision with its reasons in one insert — a conflict there means another consumer
  *    decided the event first: its reservation is given back and it reports DUPLICATE;
- * 7. carry out the ACTION decisions (offers, live publish, notifications), counting offers sent per channel.
+ * 7. carry out the ACTION decisions (offers, live publish, notifications) and stamp them delivered —
+ *    a crash before that leaves them to the delivery job (delivery.ts) —, counting offers sent per channel.
  * `path`: the mutation, the Redis stream, or the platform's own bus (`bus-events.ts`, `responses.ts`).
- * Redis calls of the batch run side by side (the store's connection pipelines them); the database is
- * touched once to record and once for the batch's offers. A throw leaves every claim released and
+ * A throw leaves every claim released (its context count kept, so a retry does not count it again) and
  * every reservation given back, so a retry (a reclaimed stream entry) starts clean.
  */
-export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM' | 'BUS', items: Incoming[]): Promise<IngestResult[]> {
+export async function decideBatch(
+  d: Decisioning,
+  path: 'MUTATION' | 'STREAM' | 'BUS',
+  items: Incoming[],
+  /** Takes step 7 off the caller's path (it never throws); by default the batch waits for it. */
+  defer?: (delivery: Promise<void>) => void,
+): Promise<IngestResult[]> {
   const stopTimer = d.metrics.batch.startTimer({ path });
+  try {
+    const results = await decide(d, items, defer);
+    for (const r of results) d.metrics.events.inc({ path, status: r.status, reason: r.reasons[0]?.code ?? '' });
+    return results;
+  } finally {
+    stopTimer();
+  }
+}
+
+async function decide(d: Decisioning, items: Incoming[], defer?: (delivery: Promise<void>) => void): Promise<IngestResult[]> {
   const nowMs = d.services.clock.now().getTime();
   const results: IngestResult[] = items.map((item) => result(String(item.raw.eventId ?? ''), 'ACCEPTED'));
   const reject = (i: number, code: string, message: string, field?: string[]) => {
@@ -65,52 +103,73 @@ export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM' | 
   };
   await d.rules.load(items.map((item) => item.storefrontId));
 
-  // 1–2. Validate, then claim.
-  const valid: Working[] = [];
+  // 1–2. Validate, then who.
+  const valid: { i: number; event: ValidEvent }[] = [];
   for (const [i, item] of items.entries()) {
     const checked = validateEvent(item.storefrontId, item.raw, d.rules, nowMs);
     if ('code' in checked) reject(i, checked.code, checked.message, checked.field);
-    else valid.push({ i, event: checked, key: eventKey(item.storefrontId, checked.producer, checked.eventId), reasons: [] });
+    else valid.push({ i, event: checked });
   }
-  const claims = await Promise.all(valid.map((w) => d.store.claim(w.key, d.token, items[w.i].takeover)));
-  const claimed = valid.filter((w, n) => {
-    if (claims[n] === 'CLAIMED') return true;
-    results[w.i] = result(results[w.i].eventId, 'DUPLICATE');
-    return false;
-  });
+  const profiles = await d.profiles.resolve(valid.map((v) => ({ storefrontId: v.event.storefrontId, identity: v.event.identity })));
+  const known: Working[] = [];
+  for (const [n, v] of valid.entries()) {
+    const profile = profiles[n];
+    if (profile) {
+      const key = eventKey(v.event.storefrontId, v.event.producer, v.event.eventId);
+      known.push({ i: v.i, event: v.event, key, profile, reasons: [] });
+    } else reject(v.i, 'UNKNOWN_CUSTOMER', 'No customer of this brand has that identity', ['identity']);
+  }
+
+  // 3. Claim and count.
+  const begun = await d.store.begin(
+    d.token,
+    known.map((w) => ({
+      key: w.key,
+      takeover: items[w.i].takeover,
+      customerId: w.profile.customerId,
+      type: w.event.type,
+      measure: w.event.measure,
+      atMs: w.event.occurredAt.getTime(),
+      plan: typeof w.event.payload.plan === 'string' ? w.event.payload.plan : null,
+    })),
+  );
+  const claimed: Working[] = [];
+  for (const [n, w] of known.entries()) {
+    const answer = begun[n];
+    if (answer.claim === 'CLAIMED') {
+      w.features = answer.features;
+      claimed.push(w);
+    } else results[w.i] = result(results[w.i].eventId, 'DUPLICATE');
+  }
   const reserved: Working[] = [];
   try {
-    // 3. Who.
-    const profiles = await d.profiles.resolve(claimed.map((w) => ({ storefrontId: w.event.storefrontId, identity: w.event.identity })));
-    const known = claimed.filter((w, n) => {
-      w.profile = profiles[n] ?? undefined;
-      if (w.profile) return true;
-      reject(w.i, 'UNKNOWN_CUSTOMER', 'No customer of this brand has that identity', ['identity']);
-      return false;
-    });
-    await Promise.all(claimed.filter((w) => !w.profile).map((w) => d.store.settle(w.key, false)));
-
-    // 4–5. Context, rules, arbitration.
+    // 4–5. Rules, then arbitration.
+    const asking: Working[] = [];
+    for (const w of claimed) {
+      const { ranked, reasons } = candidates(d.rules.rules(w.event.storefrontId), {
+        event: w.event,
+        features: w.features as Features,
+        profile: w.profile,
+      });
+      w.reasons.push(...reasons);
+      w.ranked = ranked;
+      if (ranked.length) asking.push(w);
+      else {
+        w.reasons.push({ ruleId: null, code: 'NO_MATCH', message: 'No rule matched: no action' });
+        w.winner = null;
+      }
+    }
+    const connected = await connectedOf(
+      d,
+      asking.map((w) => w.profile.customerId),
+    );
     await Promise.all(
-      known.map(async (w) => {
-        const profile = w.profile as Profile;
-        const plan = typeof w.event.payload.plan === 'string' ? w.event.payload.plan : null;
-        const features = await d.store.touch(profile.customerId, w.event.type, w.event.measure, w.event.occurredAt.getTime(), plan);
-        const { ranked, reasons } = candidates(d.rules.rules(w.event.storefrontId), { event: w.event, features, profile });
-        w.reasons.push(...reasons);
-        if (ranked.length === 0) {
-          w.reasons.push({ ruleId: null, code: 'NO_MATCH', message: 'No rule matched: no action' });
-          w.winner = null;
-          return;
-        }
+      asking.map(async (w, n) => {
         const storefrontId = w.event.storefrontId;
-        const [listeners, stats] = await Promise.all([
-          d.services.bus.listeners?.(offerChannels.customer(profile.customerId)),
-          d.brands.stats(storefrontId, profile.segment, nowMs),
-        ]);
+        const stats = await d.brands.stats(storefrontId, w.profile.segment, nowMs);
         const { dailyActionCap, channelMinSample: minSample } = d.rules.settings(storefrontId);
         const arbiter = { store: d.store, brands: d.brands, storefrontId, dailyActionCap, stats, minSample };
-        w.winner = await arbitrate(arbiter, ranked, profile, (listeners ?? 0) > 0, nowMs, w.reasons);
+        w.winner = await arbitrate(arbiter, w.ranked as RuleView[], w.profile, connected[n], nowMs, w.reasons);
         if (w.winner) reserved.push(w);
         else w.reasons.push({ ruleId: null, code: 'ALL_CAPPED', message: 'Every matching rule was capped: no action' });
       }),
@@ -118,8 +177,7 @@ export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM' | 
 
     // 6. Record.
     const decidedAt = new Date(nowMs);
-    const rows: DecisionRow[] = known.map((w) => {
-      const profile = w.profile as Profile;
+    const rows: DecisionRow[] = claimed.map((w) => {
       const winner = w.winner ?? null;
       return {
         id: newId(),
@@ -127,9 +185,9 @@ export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM' | 
         producer: w.event.producer,
         eventId: w.event.eventId,
         eventType: w.event.type,
-        customerId: profile.customerId,
-        segment: profile.segment,
-        partnerId: profile.partnerId,
+        customerId: w.profile.customerId,
+        segment: w.profile.segment,
+        partnerId: w.profile.partnerId,
         occurredAt: w.event.occurredAt,
         outcome: winner ? 'ACTION' : 'NO_ACTION',
         ruleId: winner?.rule.id ?? null,
@@ -142,24 +200,29 @@ export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM' | 
     });
     const inserted = await recordDecisions(d.orm, rows);
     const effects: Effect[] = [];
-    await Promise.all(
-      known.map(async (w, n) => {
-        const row = rows[n];
-        if (!inserted.has(row.id)) {
-          // Decided already (another consumer, or before a crash): give the caps back.
-          if (w.winner) await releaseWinner(d, w.winner);
-          w.winner = null;
-          results[w.i] = result(results[w.i].eventId, 'DUPLICATE');
-          await d.store.settle(w.key, true);
-          return;
-        }
-        w.winner && effects.push({ row, rule: w.winner.rule, profile: w.profile as Profile, channel: w.winner.channel });
-        results[w.i] = { eventId: row.eventId, status: 'ACCEPTED', decisionId: row.id, outcome: row.outcome, reasons: [] };
-        d.metrics.decisions.inc({ outcome: row.outcome, channel: row.channel ?? 'NONE' });
-        await d.store.settle(w.key, true);
-      }),
-    );
+    const releases: Promise<void>[] = [];
+    for (const [n, w] of claimed.entries()) {
+      const row = rows[n];
+      if (!inserted.has(row.id)) {
+        // Decided already (another consumer, or before a crash): give the caps back.
+        if (w.winner) releases.push(releaseWinner(d, w.winner));
+        w.winner = null;
+        results[w.i] = result(results[w.i].eventId, 'DUPLICATE');
+        continue;
+      }
+      if (w.winner) effects.push({ row, rule: w.winner.rule, profile: w.profile, channel: w.winner.channel });
+      results[w.i] = { eventId: row.eventId, status: 'ACCEPTED', decisionId: row.id, outcome: row.outcome, reasons: [] };
+      d.metrics.decisions.inc({ outcome: row.outcome, channel: row.channel ?? 'NONE' });
+    }
+    await Promise.all([
+      ...releases,
+      d.store.settle(
+        claimed.map((w) => w.key),
+        true,
+      ),
+    ]);
     reserved.length = 0;
+    // 7. Act. The decisions stand whatever happens here: one not stamped delivered is retried by the delivery job.
     // Offers sent per channel, for the channels' response rates, beside the actions (best effort: a lost count skews a rate, never a decision).
     const counted = d.brands
       .count(
@@ -167,20 +230,18 @@ export async function decideBatch(d: Decisioning, path: 'MUTATION' | 'STREAM' | 
         effects.map(({ row, channel }) => ({ storefrontId: row.storefrontId, segment: row.segment, channel, day: dayOf(nowMs) })),
       )
       .catch((error) => loggerFor('promotion').warn({ err: error }, 'channel counts not updated'));
-    // 7. Act. The decisions stand whatever happens here (logged; the offers' dedupe keys make a retry safe).
-    await applyEffects(d.orm.em.fork() as EntityManager, d.services, d.rules, effects).catch((error) =>
-      loggerFor('promotion').error({ err: error }, 'decision actions not carried out'),
-    );
-    await counted;
+    const delivery = Promise.all([deliver(d, effects), counted]).then(() => undefined);
+    if (defer) defer(delivery);
+    else await delivery;
   } catch (error) {
     await Promise.allSettled([
       ...reserved.map((w) => (w.winner ? releaseWinner(d, w.winner) : null)),
-      ...claimed.map((w) => d.store.settle(w.key, false)),
+      d.store.settle(
+        claimed.map((w) => w.key),
+        false,
+      ),
     ]);
     throw error;
-  } finally {
-    stopTimer();
   }
-  for (const r of results) d.metrics.events.inc({ path, status: r.status, reason: r.reasons[0]?.code ?? '' });
   return results;
 }

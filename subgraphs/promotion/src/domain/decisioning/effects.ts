@@ -38,11 +38,12 @@ async function productName(services: PromotionServices, storefrontId: string, pr
  * decision so a retry writes none twice, each published on its customer's live channel (the router
  * delivers it to an open subscription); for any channel but LIVE, a notification through the
  * customer subgraph's notification service on exactly that channel (it re-checks consent), keyed by
- * decision. Delivery failures are logged: the decision and its offer stand, and the offer waits in
- * the customer's offers.
+ * decision. Returns the ids of the decisions carried out: a brand whose notifications failed leaves
+ * its notified decisions out (logged), so they are tried again (see delivery.ts); a failed insert throws.
+ * The live publish is at most once: a client that was offline finds the offer in its offers.
  */
-export async function applyEffects(em: EntityManager, services: PromotionServices, rules: RuleCache, effects: Effect[]): Promise<void> {
-  if (effects.length === 0) return;
+export async function applyEffects(em: EntityManager, services: PromotionServices, rules: RuleCache, effects: Effect[]): Promise<string[]> {
+  if (effects.length === 0) return [];
   const now = services.clock.now();
   const offers: NewOffer[] = [];
   const messages = new Map<string, OfferNotification[]>();
@@ -88,11 +89,14 @@ export async function applyEffects(em: EntityManager, services: PromotionService
   }
   const created = await insertOffers(em, offers);
   await publishOffers(services.bus, created);
+  const failed = new Set<string>();
   await Promise.all(
     [...messages].map(([storefrontId, list]) =>
-      sendNotifications(services.peers, servicePrincipal('promotion', storefrontId, [SERVICE_SCOPES.messageSend]), list).catch((error) =>
-        loggerFor('promotion').error({ err: error }, 'decision notifications not sent'),
-      ),
+      sendNotifications(services.peers, servicePrincipal('promotion', storefrontId, [SERVICE_SCOPES.messageSend]), list).catch((error) => {
+        failed.add(storefrontId);
+        loggerFor('promotion').error({ err: error }, 'decision notifications not sent');
+      }),
     ),
   );
+  return effects.filter((e) => e.channel === 'LIVE' || !failed.has(e.row.storefrontId)).map((e) => e.row.id);
 }

@@ -1,7 +1,17 @@
-import { CLAIM_LEASE_MS, type ClaimAnswer, DONE_TTL_MS, FEATURE_HOURS, type HotStore, hourOf, type ReserveAnswer } from './store.js';
+import {
+  type Begun,
+  CLAIM_LEASE_MS,
+  type ClaimAnswer,
+  DONE_TTL_MS,
+  FEATURE_HOURS,
+  type HotStore,
+  hourOf,
+  type ReserveAnswer,
+} from './store.js';
 import type { Features } from './types.js';
 
-type Claim = { value: string; until: number };
+/** `value`: the holder's token, `d` once decided, or '' once released; `counted`: the event is in its customer's context. */
+type Claim = { value: string; until: number; counted: boolean; kept: number };
 type Caps = { counts: Map<string, number>; cooldowns: Map<string, number> };
 
 /**
@@ -22,34 +32,51 @@ export function memoryStore(now: () => number = Date.now): HotStore {
     return c;
   };
   const add = (m: Map<string, number>, key: string, by: number) => m.set(key, (m.get(key) ?? 0) + by);
-  return {
-    async claim(key, token, takeover): Promise<ClaimAnswer> {
-      const current = claims.get(key);
-      const live = current && current.until > now() ? current : null;
-      if (live?.value === 'd') return 'DONE';
-      if (live && !takeover) return 'BUSY';
-      claims.set(key, { value: token, until: now() + CLAIM_LEASE_MS });
-      return 'CLAIMED';
-    },
-    async settle(key, done) {
-      if (done) claims.set(key, { value: 'd', until: now() + DONE_TTL_MS });
-      else claims.delete(key);
-    },
-    async touch(customerId, type, measure, atMs, plan) {
-      let f = features.get(customerId);
-      if (!f) {
-        f = { buckets: new Map(), plan: null };
-        features.set(customerId, f);
-      }
+  const take = (key: string, token: string, takeover: boolean): ClaimAnswer => {
+    const current = claims.get(key);
+    const kept = current && current.kept > now() ? current : null;
+    if (kept?.value === 'd') return 'DONE';
+    if (kept?.value && kept.until > now() && !takeover) return 'BUSY';
+    claims.set(key, { value: token, until: now() + CLAIM_LEASE_MS, counted: kept?.counted ?? false, kept: now() + DONE_TTL_MS });
+    return 'CLAIMED';
+  };
+  const touch = (customerId: string, type: string, measure: number, atMs: number, plan: string | null, count: boolean): Features => {
+    let f = features.get(customerId);
+    if (!f) {
+      f = { buckets: new Map(), plan: null };
+      features.set(customerId, f);
+    }
+    if (count) {
       const key = `${type}:${hourOf(atMs)}`;
       const bucket = f.buckets.get(key) ?? { count: 0, sum: 0 };
       bucket.count += 1;
       bucket.sum += measure;
       f.buckets.set(key, bucket);
       if (plan) f.plan = plan;
-      const oldest = hourOf(now()) - FEATURE_HOURS;
-      for (const k of f.buckets.keys()) if (Number(k.slice(k.lastIndexOf(':') + 1)) < oldest) f.buckets.delete(k);
-      return { buckets: new Map(f.buckets), plan: f.plan };
+    }
+    const oldest = hourOf(now()) - FEATURE_HOURS;
+    for (const k of f.buckets.keys()) if (Number(k.slice(k.lastIndexOf(':') + 1)) < oldest) f.buckets.delete(k);
+    return { buckets: new Map(f.buckets), plan: f.plan };
+  };
+  return {
+    claim: async (key, token, takeover) => take(key, token, takeover),
+    async begin(token, items): Promise<Begun[]> {
+      return items.map((item) => {
+        const answer = take(item.key, token, item.takeover);
+        if (answer !== 'CLAIMED') return { claim: answer, features: null };
+        const claim = claims.get(item.key) as Claim;
+        const features = touch(item.customerId, item.type, item.measure, item.atMs, item.plan, !claim.counted);
+        claim.counted = true;
+        return { claim: 'CLAIMED', features };
+      });
+    },
+    async settle(keys, done) {
+      for (const key of keys) {
+        const claim = claims.get(key);
+        if (done) claims.set(key, { value: 'd', until: 0, counted: true, kept: now() + DONE_TTL_MS });
+        else if (claim?.counted && claim.value !== 'd') claims.set(key, { ...claim, value: '', until: 0 });
+        else if (claim?.value !== 'd') claims.delete(key);
+      }
     },
     async reserve(r): Promise<ReserveAnswer> {
       const c = capsOf(r.customerId);

@@ -20,59 +20,43 @@ export type DecisionRow = {
   decidedAt: Date;
 };
 
-const COLUMNS = [
-  'id',
-  'storefront_id',
-  'producer',
-  'event_id',
-  'event_type',
-  'customer_id',
-  'segment',
-  'partner_id',
-  'occurred_at',
-  'outcome',
-  'rule_id',
-  'action_kind',
-  'channel',
-  'offer_id',
-  'reasons',
-  'decided_at',
+/** The decision table's columns, the row fields they come from, and their SQL types. */
+const COLUMNS: [column: string, field: keyof DecisionRow, type: string][] = [
+  ['id', 'id', 'uuid'],
+  ['storefront_id', 'storefrontId', 'uuid'],
+  ['producer', 'producer', 'text'],
+  ['event_id', 'eventId', 'text'],
+  ['event_type', 'eventType', 'text'],
+  ['customer_id', 'customerId', 'uuid'],
+  ['segment', 'segment', 'text'],
+  ['partner_id', 'partnerId', 'uuid'],
+  ['occurred_at', 'occurredAt', 'timestamptz'],
+  ['outcome', 'outcome', 'text'],
+  ['rule_id', 'ruleId', 'uuid'],
+  ['action_kind', 'actionKind', 'text'],
+  ['channel', 'channel', 'text'],
+  ['offer_id', 'offerId', 'uuid'],
+  ['reasons', 'reasons', 'jsonb'],
+  ['decided_at', 'decidedAt', 'timestamptz'],
 ];
-const TUPLE = `(${COLUMNS.map((c) => (c === 'reasons' ? '?::jsonb' : '?')).join(', ')})`;
-
-const values = (r: DecisionRow): unknown[] => [
-  r.id,
-  r.storefrontId,
-  r.producer,
-  r.eventId,
-  r.eventType,
-  r.customerId,
-  r.segment,
-  r.partnerId,
-  r.occurredAt,
-  r.outcome,
-  r.ruleId,
-  r.actionKind,
-  r.channel,
-  r.offerId,
-  JSON.stringify(r.reasons),
-  r.decidedAt,
-];
+// The batch is one JSON parameter (the rows as they are, by field name): the statement text is the same
+// whatever the batch size (one plan), and no per-value parameter conversion.
+const INSERT = `insert into "promotion"."decision" (${COLUMNS.map(([c]) => `"${c}"`).join(', ')})
+  select ${COLUMNS.map(([, f]) => `"${f}"`).join(', ')}
+    from jsonb_to_recordset(?::jsonb) as x(${COLUMNS.map(([, f, t]) => `"${f}" ${t}`).join(', ')})
+  on conflict ("storefront_id", "producer", "event_id") do nothing returning id`;
 
 /**
- * Writes decisions in one multi-row insert per batch. The unique key (brand, producer, event id) is
- * the last word on exactly-once: a row that conflicts was decided already (by another consumer, or
- * before a crash), and its caller gives its reservation back. Returns the ids actually inserted.
+ * Writes a batch's decisions in one statement. The unique key (brand, producer, event id) is the last
+ * word on exactly-once: a row that conflicts was decided already (by another consumer, or before a
+ * crash), and its caller gives its reservation back. Returns the ids actually inserted. Rows are written
+ * undelivered: the batch stamps its ACTION decisions once carried out (delivery.ts).
  */
 export async function recordDecisions(orm: MikroORM, rows: DecisionRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const inserted = (await orm.em
     .fork()
     .getConnection()
-    .execute(
-      `insert into "promotion"."decision" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${rows.map(() => TUPLE).join(', ')}
-       on conflict ("storefront_id", "producer", "event_id") do nothing returning id`,
-      rows.flatMap(values),
-    )) as { id: string }[];
+    .execute(INSERT, [JSON.stringify(rows)])) as { id: string }[];
   return new Set(inserted.map((r) => r.id));
 }

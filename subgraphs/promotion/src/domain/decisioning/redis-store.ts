@@ -1,38 +1,88 @@
 import { watchRedis } from '@dcrm/kit';
 import { Redis } from 'ioredis';
-import { CLAIM_LEASE_MS, DONE_TTL_MS, FEATURE_HOURS, type HotStore, hourOf, type Reservation, type ReserveAnswer } from './store.js';
+import {
+  type Begun,
+  CLAIM_LEASE_MS,
+  type ClaimAnswer,
+  DONE_TTL_MS,
+  FEATURE_HOURS,
+  type HotStore,
+  hourOf,
+  type Reservation,
+  type ReserveAnswer,
+} from './store.js';
 import type { Features } from './types.js';
 
 /**
- * Keys (a customer's keys share a hash tag, so they stay on one node of a cluster):
- * - `dcrm:decide:seen:<brand>:<producer>:<event id>`: a claim (`p:<token>`, leased) or `d` once decided;
+ * Keys (a customer's keys share a hash tag):
+ * - `dcrm:decide:seen:<brand>:<producer>:<event id>`: `d` once decided, else a claim `<state>|<token>|<lease end ms>` —
+ *   state `p` (claimed) or `t` (claimed, counted into the context); released after a failure: `t||0` (or gone);
  * - `dcrm:ctx:{<customer>}`: the hot context hash — `n:<TYPE>:<epoch hour>` counts, `s:<TYPE>:<epoch hour>` sums, `plan`;
  * - `dcrm:caps:{<customer>}`: `d:<day>` actions that day, `c:<CHANNEL>:<day>` per channel, `r:<rule>` cooldown end (ms);
  * - `dcrm:budget:<rule>`: actions the rule has taken (its budget).
+ * The batch scripts touch keys of many customers: the store needs one Redis primary, not a cluster.
  */
-const CLAIM = `
-local v = redis.call('GET', KEYS[1])
-if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 'CLAIMED' end
-if v == 'd' then return 'DONE' end
-if ARGV[3] == '1' then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 'CLAIMED' end
-return 'BUSY'`;
 
-const TOUCH = `
-local f = ARGV[1] .. ':' .. ARGV[2]
-redis.call('HINCRBY', KEYS[1], 'n:' .. f, 1)
-if tonumber(ARGV[3]) ~= 0 then redis.call('HINCRBYFLOAT', KEYS[1], 's:' .. f, ARGV[3]) end
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'plan', ARGV[4]) end
-local hour = tonumber(ARGV[2])
-if tonumber(redis.call('HGET', KEYS[1], 'gc') or '0') < hour then
-  local oldest = tonumber(ARGV[6])
-  for _, k in ipairs(redis.call('HKEYS', KEYS[1])) do
-    local h = tonumber(string.match(k, ':(%d+)$'))
-    if h and h < oldest then redis.call('HDEL', KEYS[1], k) end
+// Shared by CLAIM and BEGIN: answers DONE, BUSY, or the claim's counted flag ('t' or 'p') when it may be taken.
+const CLAIMABLE = `
+local function claimable(v, now, takeover)
+  if v == 'd' then return 'DONE' end
+  if not v then return 'p' end
+  local state, untilMs = string.match(v, '^(%a)|.*|(%d+)$')
+  if tonumber(untilMs or '0') > now and takeover ~= '1' then return 'BUSY' end
+  if state == 't' then return 't' end
+  return 'p'
+end`;
+
+// KEYS: claim; ARGV: token, nowMs, leaseMs, keepMs, takeover
+const CLAIM = `${CLAIMABLE}
+local a = claimable(redis.call('GET', KEYS[1]), tonumber(ARGV[2]), ARGV[5])
+if a == 'DONE' or a == 'BUSY' then return a end
+redis.call('SET', KEYS[1], a .. '|' .. ARGV[1] .. '|' .. (tonumber(ARGV[2]) + tonumber(ARGV[3])), 'PX', ARGV[4])
+return 'CLAIMED'`;
+
+// KEYS: claim and context of each event; ARGV: token, nowMs, leaseMs, keepMs, contextTtlMs, oldest hour,
+// then per event: takeover, type, hour, measure, plan. Answers per event DONE, BUSY, or the context (HGETALL).
+const BEGIN = `${CLAIMABLE}
+local token, now, lease, keep, ttl, oldest = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
+local out = {}
+for i = 1, #KEYS / 2 do
+  local claim, ctx, at = KEYS[2 * i - 1], KEYS[2 * i], 6 + (i - 1) * 5
+  local a = claimable(redis.call('GET', claim), now, ARGV[at + 1])
+  if a == 'DONE' or a == 'BUSY' then
+    out[i] = a
+  else
+    if a == 'p' then
+      local f = ARGV[at + 2] .. ':' .. ARGV[at + 3]
+      redis.call('HINCRBY', ctx, 'n:' .. f, 1)
+      if tonumber(ARGV[at + 4]) ~= 0 then redis.call('HINCRBYFLOAT', ctx, 's:' .. f, ARGV[at + 4]) end
+      if ARGV[at + 5] ~= '' then redis.call('HSET', ctx, 'plan', ARGV[at + 5]) end
+    end
+    redis.call('SET', claim, 't|' .. token .. '|' .. (now + lease), 'PX', keep)
+    local hour = tonumber(ARGV[at + 3])
+    if tonumber(redis.call('HGET', ctx, 'gc') or '0') < hour then
+      for _, k in ipairs(redis.call('HKEYS', ctx)) do
+        local h = tonumber(string.match(k, ':(%d+)$'))
+        if h and h < oldest then redis.call('HDEL', ctx, k) end
+      end
+      redis.call('HSET', ctx, 'gc', hour)
+    end
+    redis.call('PEXPIRE', ctx, ttl)
+    out[i] = redis.call('HGETALL', ctx)
   end
-  redis.call('HSET', KEYS[1], 'gc', hour)
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
-return redis.call('HGETALL', KEYS[1])`;
+return out`;
+
+// KEYS: claims; ARGV: '1' (decided: remembered for doneMs) or '0' (released; a counted claim stays marked), doneMs
+const SETTLE = `
+for _, k in ipairs(KEYS) do
+  if ARGV[1] == '1' then redis.call('SET', k, 'd', 'PX', ARGV[2])
+  else
+    local v = redis.call('GET', k)
+    if v and string.sub(v, 1, 1) == 't' then redis.call('SET', k, 't||0', 'KEEPTTL') elseif v ~= 'd' then redis.call('DEL', k) end
+  end
+end
+return #KEYS`;
 
 // ARGV: day, channel, dailyCap, channelCap, ruleId, nowMs, cooldownMs, budget (-1: none), ttlMs
 const RESERVE = `
@@ -58,8 +108,9 @@ if ARGV[4] == '1' then redis.call('DECR', KEYS[2]) end
 return 1`;
 
 type Scripted = Redis & {
-  dcrmClaim(key: string, token: string, leaseMs: number, takeover: string): Promise<string>;
-  dcrmTouch(key: string, type: string, hour: number, measure: number, plan: string, ttlMs: number, oldest: number): Promise<string[]>;
+  dcrmClaim(key: string, token: string, nowMs: number, leaseMs: number, keepMs: number, takeover: string): Promise<string>;
+  dcrmBegin(numberOfKeys: number, ...args: (string | number)[]): Promise<(string | string[])[]>;
+  dcrmSettle(numberOfKeys: number, ...args: string[]): Promise<number>;
   dcrmReserve(caps: string, budget: string, ...args: (string | number)[]): Promise<string>;
   dcrmRelease(caps: string, budget: string, day: string, channel: string, ruleId: string, budgeted: string): Promise<number>;
 };
@@ -89,35 +140,45 @@ function parseFeatures(flat: string[]): Features {
 
 /**
  * The hot store on Redis, shared by every promotion instance. Each method is one Lua script (one
- * round trip, atomic); the connection auto-pipelines, so a batch's concurrent calls go out together.
+ * round trip, atomic); `begin` and `settle` take a whole batch in one call, and the connection
+ * auto-pipelines, so a batch's concurrent reservations go out together.
  */
 export function redisStore(url: string): HotStore {
   const redis = new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 2 }) as Scripted;
   watchRedis(redis, 'decisioning store');
   redis.defineCommand('dcrmClaim', { numberOfKeys: 1, lua: CLAIM });
-  redis.defineCommand('dcrmTouch', { numberOfKeys: 1, lua: TOUCH });
+  redis.defineCommand('dcrmBegin', { lua: BEGIN });
+  redis.defineCommand('dcrmSettle', { lua: SETTLE });
   redis.defineCommand('dcrmReserve', { numberOfKeys: 2, lua: RESERVE });
   redis.defineCommand('dcrmRelease', { numberOfKeys: 2, lua: RELEASE });
   const seen = (key: string) => `dcrm:decide:seen:${key}`;
   return {
     claim: async (key, token, takeover) =>
-      (await redis.dcrmClaim(seen(key), `p:${token}`, CLAIM_LEASE_MS, takeover ? '1' : '0')) as 'CLAIMED' | 'DONE' | 'BUSY',
-    settle: async (key, done) => {
-      if (done) await redis.set(seen(key), 'd', 'PX', DONE_TTL_MS);
-      else await redis.del(seen(key));
+      (await redis.dcrmClaim(seen(key), token, Date.now(), CLAIM_LEASE_MS, DONE_TTL_MS, takeover ? '1' : '0')) as ClaimAnswer,
+    begin: async (token, items) => {
+      if (items.length === 0) return [];
+      const keys: string[] = [];
+      const args: (string | number)[] = [
+        token,
+        Date.now(),
+        CLAIM_LEASE_MS,
+        DONE_TTL_MS,
+        FEATURE_HOURS * 3_600_000,
+        hourOf(Date.now()) - FEATURE_HOURS,
+      ];
+      for (const item of items) {
+        keys.push(seen(item.key), `dcrm:ctx:{${item.customerId}}`);
+        args.push(item.takeover ? '1' : '0', item.type, hourOf(item.atMs), item.measure, item.plan ?? '');
+      }
+      const answers = await redis.dcrmBegin(keys.length, ...keys, ...args);
+      return answers.map(
+        (a): Begun =>
+          typeof a === 'string' ? { claim: a as 'DONE' | 'BUSY', features: null } : { claim: 'CLAIMED', features: parseFeatures(a) },
+      );
     },
-    touch: async (customerId, type, measure, atMs, plan) =>
-      parseFeatures(
-        await redis.dcrmTouch(
-          `dcrm:ctx:{${customerId}}`,
-          type,
-          hourOf(atMs),
-          measure,
-          plan ?? '',
-          FEATURE_HOURS * 3_600_000,
-          hourOf(Date.now()) - FEATURE_HOURS,
-        ),
-      ),
+    settle: async (keys, done) => {
+      if (keys.length) await redis.dcrmSettle(keys.length, ...keys.map(seen), done ? '1' : '0', String(DONE_TTL_MS));
+    },
     reserve: async (r: Reservation) =>
       (await redis.dcrmReserve(
         capsKey(r.customerId),

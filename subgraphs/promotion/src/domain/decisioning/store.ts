@@ -27,17 +27,37 @@ export type Reservation = {
 
 export type ReserveAnswer = 'OK' | 'DAILY_CAP' | 'CHANNEL_CAP' | 'COOLDOWN' | 'BUDGET';
 
+/** One event to claim and count into its customer's context (`key`: eventKey; `takeover`: a reclaimed stream entry). */
+export type BeginItem = {
+  key: string;
+  takeover: boolean;
+  customerId: string;
+  type: string;
+  measure: number;
+  atMs: number;
+  plan: string | null;
+};
+/** Claimed (with the customer's features, this event counted once), or DONE / BUSY (a duplicate: nothing changed). */
+export type Begun = { claim: 'CLAIMED'; features: Features } | { claim: 'DONE' | 'BUSY'; features: null };
+
 /**
  * The hot store: idempotency claims, per-customer features and caps. Redis (every instance shares it,
  * Lua makes each step atomic) or memory (one process, no REDIS_URL). Nothing here touches the database.
+ *
+ * A claim remembers whether its event was counted into the context: a claim taken over (its consumer
+ * died after counting) or released after a failure and claimed again does not count the event twice.
  */
 export type HotStore = {
   /** Claims an event id; `takeover` (a reclaimed stream entry) may take an unfinished claim of a consumer presumed dead. */
   claim(key: string, token: string, takeover: boolean): Promise<ClaimAnswer>;
-  /** After the decision is recorded: remembered as done; after a failure: released for a retry. */
-  settle(key: string, done: boolean): Promise<void>;
-  /** Counts the event into the customer's features (and its plan, if it names one) and returns them, in one step. */
-  touch(customerId: string, type: string, measure: number, atMs: number, plan: string | null): Promise<Features>;
+  /**
+   * For each event, in one step for the batch: claims it (as `claim`) and, claimed, counts it into its
+   * customer's features (and plan, if it names one) unless its claim says it was counted already, and
+   * returns the features.
+   */
+  begin(token: string, items: readonly BeginItem[]): Promise<Begun[]>;
+  /** After the decisions are recorded: remembered as done; after a failure: released for a retry (still marked counted). */
+  settle(keys: readonly string[], done: boolean): Promise<void>;
   reserve(r: Reservation): Promise<ReserveAnswer>;
   /** Gives a reservation back (its decision turned out to be a duplicate). */
   release(r: Reservation): Promise<void>;

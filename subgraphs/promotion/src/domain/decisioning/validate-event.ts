@@ -12,6 +12,21 @@ const STALE_MS = 7 * 24 * 3_600_000;
 /** A payload this large is no network event: refused before its schema runs. */
 export const MAX_PAYLOAD_CHARS = 8_192;
 
+/** MSISDNs as parsed (E.164, or null when invalid), per process: parsing is the costliest check, and subscribers repeat. */
+const parsedMsisdns = new Map<string, string | null>();
+const MAX_PARSED = 100_000;
+
+function e164Of(msisdn: string): string | null {
+  let e164 = parsedMsisdns.get(msisdn);
+  if (e164 === undefined) {
+    // E.164 as it is sent (kit's contact-match parser), with or without the leading + of mediation records.
+    e164 = normalisePhone(msisdn.startsWith('+') ? msisdn : `+${msisdn}`);
+    if (parsedMsisdns.size >= MAX_PARSED) parsedMsisdns.clear();
+    parsedMsisdns.set(msisdn, e164);
+  }
+  return e164;
+}
+
 function identityOf(raw: Identity): Identity | Rejection {
   const given = [raw.accountId, raw.msisdn, raw.email].filter((v) => v != null && v !== '').length;
   if (given !== 1) return { code: 'INVALID_IDENTITY', message: 'Give exactly one of accountId, msisdn or email', field: ['identity'] };
@@ -20,8 +35,7 @@ function identityOf(raw: Identity): Identity | Rejection {
       ? { accountId: raw.accountId }
       : { code: 'INVALID_IDENTITY', message: 'accountId is not an id', field: ['identity', 'accountId'] };
   if (raw.msisdn) {
-    // E.164 as it is sent (kit's contact-match parser), with or without the leading + of mediation records.
-    const e164 = normalisePhone(raw.msisdn.startsWith('+') ? raw.msisdn : `+${raw.msisdn}`);
+    const e164 = e164Of(raw.msisdn);
     return e164 ? { msisdn: e164 } : { code: 'INVALID_IDENTITY', message: 'msisdn is not an E.164 number', field: ['identity', 'msisdn'] };
   }
   const email = normaliseEmail(raw.email as string);

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { memoryStore } from './memory-store.js';
+import { redisStore } from './redis-store.js';
+import { type BeginItem, type HotStore, hourOf } from './store.js';
+
+/** The hot store's claim-and-count contract, the same for memory and (with REDIS_URL) Redis. */
+const stores: [string, HotStore][] = [['memory', memoryStore()]];
+if (process.env.REDIS_URL) stores.push(['redis', redisStore(process.env.REDIS_URL)]);
+afterAll(async () => {
+  for (const [, store] of stores) await store.close();
+});
+
+const TYPE = 'DATA_USAGE';
+
+describe.each(stores)('the %s hot store', (_, store) => {
+  const item = (key: string, customerId: string, takeover = false): BeginItem => ({
+    key,
+    takeover,
+    customerId,
+    type: TYPE,
+    measure: 0.5,
+    atMs: Date.now(),
+    plan: null,
+  });
+  const count = (features: { buckets: Map<string, { count: number }> } | null) =>
+    features?.buckets.get(`${TYPE}:${hourOf(Date.now())}`)?.count ?? 0;
+
+  it('counts an event once, whether its claim is taken over, released and claimed again, or resent once decided', async () => {
+    const customer = randomUUID();
+    const key = `test:${randomUUID()}`;
+    const [first] = await store.begin('a', [item(key, customer)]);
+    expect(first.claim).toBe('CLAIMED');
+    expect(count(first.features)).toBe(1);
+    // Another consumer, not taking over: the claim is busy and nothing is counted.
+    expect((await store.begin('b', [item(key, customer)]))[0]).toEqual({ claim: 'BUSY', features: null });
+    // Taken over (the first consumer presumed dead): claimed, not counted again.
+    const [taken] = await store.begin('b', [item(key, customer, true)]);
+    expect(taken.claim).toBe('CLAIMED');
+    expect(count(taken.features)).toBe(1);
+    // Released after a failure, then claimed again: still counted once.
+    await store.settle([key], false);
+    const [again] = await store.begin('c', [item(key, customer)]);
+    expect(count(again.features)).toBe(1);
+    await store.settle([key], true);
+    expect((await store.begin('d', [item(key, customer, true)]))[0]).toEqual({ claim: 'DONE', features: null });
+    // A second event of the customer counts.
+    const [next] = await store.begin('d', [item(`test:${randomUUID()}`, customer)]);
+    expect(count(next.features)).toBe(2);
+  });
+
+  it('answers each event of a batch in order, a duplicate within the batch being busy', async () => {
+    const customer = randomUUID();
+    const keys = [`test:${randomUUID()}`, `test:${randomUUID()}`];
+    const answers = await store.begin('a', [item(keys[0], customer), item(keys[1], customer), item(keys[0], customer)]);
+    expect(answers.map((a) => a.claim)).toEqual(['CLAIMED', 'CLAIMED', 'BUSY']);
+    expect(count(answers[1].features)).toBe(2);
+    await store.settle(keys, true);
+  });
+});
