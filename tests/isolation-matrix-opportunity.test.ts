@@ -96,12 +96,12 @@ describe('staff: brand and segment', () => {
   });
 
   it('Customer.leads and Customer.opportunities keep to the agent’s rows (the 360° view)', async () => {
-    const query = `query ($id: ID!) { customer(id: $id) { leads { id } opportunities { id } } }`;
+    const query = `query ($id: ID!) { customer(id: $id) { leads { nodes { id } } opportunities { nodes { id } } } }`;
     const manager = (await as.voltManager(query, { id: customerId('globex') })).body.data?.customer;
-    expect(ids(manager.leads)).toContain(lead('volt-portal-converted'));
-    expect(ids(manager.opportunities)).toContain(opportunity('volt-globex-upsell'));
+    expect(ids(manager.leads.nodes)).toContain(lead('volt-portal-converted'));
+    expect(ids(manager.opportunities.nodes)).toContain(opportunity('volt-globex-upsell'));
     const business = (await as.businessAgent(query, { id: customerId('globex') })).body.data?.customer;
-    expect(ids(business.opportunities)).toContain(opportunity('volt-globex-upsell'));
+    expect(ids(business.opportunities.nodes)).toContain(opportunity('volt-globex-upsell'));
   });
 });
 
@@ -119,8 +119,8 @@ describe('partner P1 vs partner P2', () => {
   });
 
   it('through a customer it serves, a partner sees that customer’s opportunities of its own only', async () => {
-    const query = `query ($id: ID!) { customer(id: $id) { opportunities { id partnerId } } }`;
-    const rows = (await as.connectify(query, { id: customerId('connectify-one') })).body.data?.customer.opportunities as Row[];
+    const query = `query ($id: ID!) { customer(id: $id) { opportunities { nodes { id partnerId } } } }`;
+    const rows = (await as.connectify(query, { id: customerId('connectify-one') })).body.data?.customer.opportunities.nodes as Row[];
     expect(ids(rows)).toContain(opportunity('volt-connectify-renewal'));
     expect(new Set(rows.map((o) => o.partnerId))).toEqual(new Set([CONNECTIFY]));
   });
@@ -132,7 +132,9 @@ describe('customers and storefront keys', () => {
       expect(distinctCodes(await gql(LEADS))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
       expect(distinctCodes(await gql(OPPORTUNITIES))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     }
-    expect(distinctCodes(await as.aoife('{ me { leads { id } opportunities { id } } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(distinctCodes(await as.aoife('{ me { leads { nodes { id } } opportunities { nodes { id } } } }'))).toEqual([
+      'GRAPHQL_VALIDATION_FAILED',
+    ]);
   });
 });
 

@@ -271,7 +271,10 @@ export const markSiteMessagesRead = (
 
 // ── Offers ───────────────────────────────────────────────────────────────────────────────────────
 
-/** The signed-in customer's personal offers (open ones by default; pass `status` for others), best first. */
+/**
+ * The signed-in customer's personal offers (open ones by default; pass `status` for others), best first:
+ * a page of 20 by default; `after: pageInfo.endCursor` for the next, `last`/`before: pageInfo.startCursor` for the previous.
+ */
 export const getMyOffers = (
   client: StorefrontClient,
   variables: MyOffersQueryVariables = {},

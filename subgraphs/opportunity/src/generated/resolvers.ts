@@ -38,9 +38,9 @@ export type Customer = {
    * The account's leads, newest first: staff with `opportunity:read` in the account's segment, and the
    * partner that owns them. Null with a SERVICE_UNAVAILABLE error while the opportunity service is down.
    */
-  leads?: Maybe<Array<Lead>>;
+  leads?: Maybe<LeadConnection>;
   /** The account's opportunities, newest first; who sees them as for `leads`. */
-  opportunities?: Maybe<Array<Opportunity>>;
+  opportunities?: Maybe<OpportunityConnection>;
   /** How many of the account's leads the caller may see, were qualified and converted. */
   leadCounts?: Maybe<LeadCounts>;
 };
@@ -49,12 +49,18 @@ export type Customer = {
 /** An account (owned by customer); the opportunity subgraph adds its leads and opportunities (the 360° view). */
 export type CustomerLeadsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 /** An account (owned by customer); the opportunity subgraph adds its leads and opportunities (the 360° view). */
 export type CustomerOpportunitiesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Where a lead was captured: the channels of the brochure. */
@@ -477,7 +483,7 @@ export type Campaign = {
   /** The campaign's id (owned by the promotion subgraph). */
   id: Scalars['ID']['output'];
   /** The campaign's leads the caller may see (its segments), newest first. */
-  leads?: Maybe<Array<Lead>>;
+  leads?: Maybe<LeadConnection>;
   /** How many of its leads the caller may see, were qualified and converted. */
   leadCounts?: Maybe<LeadCounts>;
 };
@@ -489,6 +495,9 @@ export type Campaign = {
  */
 export type CampaignLeadsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Leads counted: all the caller may see, those qualified (QUALIFIED or CONVERTED) and those converted. */
@@ -2599,8 +2608,8 @@ export type InaccessibleDirectiveResolver<Result, Parent, ContextType = Opportun
 export type CustomerResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  leads?: Resolver<Maybe<Array<ResolversTypes['Lead']>>, ParentType, ContextType, RequireFields<CustomerLeadsArgs, 'first'>>;
-  opportunities?: Resolver<Maybe<Array<ResolversTypes['Opportunity']>>, ParentType, ContextType, RequireFields<CustomerOpportunitiesArgs, 'first'>>;
+  leads?: Resolver<Maybe<ResolversTypes['LeadConnection']>, ParentType, ContextType, Partial<CustomerLeadsArgs>>;
+  opportunities?: Resolver<Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, Partial<CustomerOpportunitiesArgs>>;
   leadCounts?: Resolver<Maybe<ResolversTypes['LeadCounts']>, ParentType, ContextType>;
 };
 
@@ -2732,7 +2741,7 @@ export type ProductResolvers<ContextType = OpportunityContext, ParentType extend
 export type CampaignResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Campaign'] = ResolversParentTypes['Campaign'], FederationReferenceType extends FederationReferenceTypes['Campaign'] = FederationReferenceTypes['Campaign']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Campaign']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  leads?: Resolver<Maybe<Array<ResolversTypes['Lead']>>, ParentType, ContextType, RequireFields<CampaignLeadsArgs, 'first'>>;
+  leads?: Resolver<Maybe<ResolversTypes['LeadConnection']>, ParentType, ContextType, Partial<CampaignLeadsArgs>>;
   leadCounts?: Resolver<Maybe<ResolversTypes['LeadCounts']>, ParentType, ContextType>;
 };
 

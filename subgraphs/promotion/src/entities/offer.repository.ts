@@ -9,6 +9,14 @@ export const OPEN_STATUSES: OfferStatus[] = ['NEW', 'SEEN', 'ACCEPTED'];
 /** Best offer first: score, then the newest. */
 export const BEST_FIRST = { score: 'desc', createdAt: 'desc', id: 'desc' } as const;
 
+/** Best first as keyset keys (score, then newest, then id) and an offer's cursor values in that order. */
+export const BEST_FIRST_KEYS: OrmKey[] = [
+  { field: 'score', dir: 'desc', parse: Number },
+  { field: 'createdAt', dir: 'desc', parse: cursorDate },
+  { field: 'id', dir: 'desc', parse: cursorId },
+];
+export const offerKey = (o: IOffer): unknown[] => [Number(o.score), o.createdAt.toISOString(), o.id];
+
 /** Where clause for offers still open at `now`. */
 export const openAt = (now: Date): FilterQuery<IOffer> => ({
   status: { $in: OPEN_STATUSES },

@@ -34,13 +34,16 @@ export type Product = {
    * Live offers about this product for the caller: their own personal offers and the storefront's public
    * ones, best first; null with a SERVICE_UNAVAILABLE error while the promotion service is down (the product itself still answers).
    */
-  offers?: Maybe<Array<Offer>>;
+  offers?: Maybe<OfferConnection>;
 };
 
 
 /** A catalog product (owned by catalog); the promotion subgraph adds the caller's offers about it. */
 export type ProductOffersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** An account (owned by customer); the promotion subgraph adds its offers. */
@@ -52,7 +55,7 @@ export type Customer = {
    * and the account's partner see them too (the 360° view). Default: offers still open (NEW, SEEN, ACCEPTED).
    * Null with a service_unavailable error while the promotion service is down (the account itself still answers).
    */
-  offers?: Maybe<Array<Offer>>;
+  offers?: Maybe<OfferConnection>;
 };
 
 
@@ -60,6 +63,9 @@ export type Customer = {
 export type CustomerOffersArgs = {
   status?: InputMaybe<Array<OfferStatus>>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Where a customer interacts; promotions and campaigns can be limited to some. */
@@ -1222,6 +1228,26 @@ export type Decision = {
   decidedAt: Scalars['DateTime']['output'];
 };
 
+/** A page of offers, best first (score, then newest). */
+export type OfferConnection = {
+  __typename?: 'OfferConnection';
+  /** The offers with their cursors. */
+  edges: Array<OfferEdge>;
+  /** The offers. */
+  nodes: Array<Offer>;
+  /** Where the page is. */
+  pageInfo: PageInfo;
+};
+
+/** An offer and its cursor. */
+export type OfferEdge = {
+  __typename?: 'OfferEdge';
+  /** Pass as `after` for the next page, or as `before` for the previous one. */
+  cursor: Scalars['String']['output'];
+  /** The offer. */
+  node: Offer;
+};
+
 /** A page of decisions, newest first. */
 export type DecisionConnection = {
   __typename?: 'DecisionConnection';
@@ -1714,6 +1740,8 @@ export type ResolversTypes = {
   EventType: ResolverTypeWrapper<EventTypeView>;
   DecisionReason: ResolverTypeWrapper<DecisionReason>;
   Decision: ResolverTypeWrapper<IDecision>;
+  OfferConnection: ResolverTypeWrapper<Omit<OfferConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OfferEdge']>, nodes: Array<ResolversTypes['Offer']> }>;
+  OfferEdge: ResolverTypeWrapper<Omit<OfferEdge, 'node'> & { node: ResolversTypes['Offer'] }>;
   DecisionConnection: ResolverTypeWrapper<Omit<DecisionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['DecisionEdge']>, nodes: Array<ResolversTypes['Decision']> }>;
   DecisionEdge: ResolverTypeWrapper<Omit<DecisionEdge, 'node'> & { node: ResolversTypes['Decision'] }>;
   DecisionFilter: DecisionFilter;
@@ -1809,6 +1837,8 @@ export type ResolversParentTypes = {
   EventType: EventTypeView;
   DecisionReason: DecisionReason;
   Decision: IDecision;
+  OfferConnection: Omit<OfferConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OfferEdge']>, nodes: Array<ResolversParentTypes['Offer']> };
+  OfferEdge: Omit<OfferEdge, 'node'> & { node: ResolversParentTypes['Offer'] };
   DecisionConnection: Omit<DecisionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['DecisionEdge']>, nodes: Array<ResolversParentTypes['Decision']> };
   DecisionEdge: Omit<DecisionEdge, 'node'> & { node: ResolversParentTypes['Decision'] };
   DecisionFilter: DecisionFilter;
@@ -1881,13 +1911,13 @@ export type InaccessibleDirectiveResolver<Result, Parent, ContextType = Promotio
 export type ProductResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  offers?: Resolver<Maybe<Array<ResolversTypes['Offer']>>, ParentType, ContextType, RequireFields<ProductOffersArgs, 'first'>>;
+  offers?: Resolver<Maybe<ResolversTypes['OfferConnection']>, ParentType, ContextType, Partial<ProductOffersArgs>>;
 };
 
 export type CustomerResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  offers?: Resolver<Maybe<Array<ResolversTypes['Offer']>>, ParentType, ContextType, RequireFields<CustomerOffersArgs, 'first'>>;
+  offers?: Resolver<Maybe<ResolversTypes['OfferConnection']>, ParentType, ContextType, Partial<CustomerOffersArgs>>;
 };
 
 export type PromotionConditionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['PromotionCondition'] = ResolversParentTypes['PromotionCondition']> = {
@@ -2267,6 +2297,17 @@ export type DecisionResolvers<ContextType = PromotionContext, ParentType extends
   decidedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
+export type OfferConnectionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['OfferConnection'] = ResolversParentTypes['OfferConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OfferEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type OfferEdgeResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['OfferEdge'] = ResolversParentTypes['OfferEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Offer'], ParentType, ContextType>;
+};
+
 export type DecisionConnectionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionConnection'] = ResolversParentTypes['DecisionConnection']> = {
   edges?: Resolver<Array<ResolversTypes['DecisionEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Decision']>, ParentType, ContextType>;
@@ -2404,6 +2445,8 @@ export type Resolvers<ContextType = PromotionContext> = {
   EventType?: EventTypeResolvers<ContextType>;
   DecisionReason?: DecisionReasonResolvers<ContextType>;
   Decision?: DecisionResolvers<ContextType>;
+  OfferConnection?: OfferConnectionResolvers<ContextType>;
+  OfferEdge?: OfferEdgeResolvers<ContextType>;
   DecisionConnection?: DecisionConnectionResolvers<ContextType>;
   DecisionEdge?: DecisionEdgeResolvers<ContextType>;
   DecisionRuleKpi?: DecisionRuleKpiResolvers<ContextType>;

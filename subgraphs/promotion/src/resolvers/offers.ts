@@ -1,4 +1,4 @@
-import { actingStorefront, badInput, isUuid, notFound, parsePage, payload, toConnection } from '@dcrm/kit';
+import { actingStorefront, badInput, emptyConnection, isUuid, notFound, pageArgs, parsePage, payload, toConnection } from '@dcrm/kit';
 import { effectiveStatus } from '../domain/offer-access.js';
 import { OFFER_MOVES, offerCreate, offerMove } from '../domain/offer-actions.js';
 import { offerRuleCreate, offerRuleUpdate } from '../domain/offer-rules.js';
@@ -74,20 +74,17 @@ export const offerResolvers: PromotionResolvers = {
     __resolveReference: (ref) => ({ id: ref.id }),
     // The customer subgraph decided this account is visible; rows carry segment and partner for the same rule here.
     offers: (c, args, ctx) => {
-      const n = limit(args.first ?? 20, 100);
-      return isUuid(c.id)
-        ? ctx.loaders
-            .customerOffers(args.status)
-            .load(c.id)
-            .then((rows) => rows.slice(0, n))
-        : [];
+      if (isUuid(c.id)) return ctx.loaders.customerOffers.load({ parent: c.id, ...pageArgs(args), filter: args.status ?? null });
+      parsePage(args, 'BEST', 3);
+      return emptyConnection();
     },
   },
   Product: {
     __resolveReference: (ref) => ({ id: ref.id }),
     offers: (p, args, ctx) => {
-      const n = limit(args.first ?? 5, 20);
-      return isUuid(p.id) ? ctx.loaders.productOffers.load(p.id).then((rows) => rows.slice(0, n)) : [];
+      if (isUuid(p.id)) return ctx.loaders.productOffers.load({ parent: p.id, ...pageArgs(args) });
+      parsePage(args, 'BEST', 3, { defaultSize: 5, max: 20 });
+      return emptyConnection();
     },
   },
 };
