@@ -406,6 +406,8 @@ describe('connections under many parents (Customer.leads/opportunities/tickets/o
     leads(first: $first, last: $last) { nodes { id } } } } }`;
   const PRODUCTS = `query ($parents: Int, $first: Int, $last: Int) { products(first: $parents) { nodes { id
     offers(first: $first, last: $last) { nodes { id } } } } }`;
+  const ORDERS = `query ($parents: Int, $first: Int, $last: Int) { orders(first: $parents) { nodes { id
+    tickets(first: $first, last: $last) { nodes { id } } } } }`;
   const items = (res: Response) => (JSON.stringify(res.body.data).match(/"id"/g) ?? []).length;
 
   /** Statements for one parent and a page of one, then for 8 parents and pages of `max` (within the cost limit), forward and backward. */
@@ -440,5 +442,10 @@ describe('connections under many parents (Customer.leads/opportunities/tickets/o
   it('a customer: a product page with each product’s offers (at most 20 a page)', async () => {
     const aoife = (await signIn(stack.router.handler, 'customerLogin', 'aoife@example.com', KEYS.volt)).gql;
     await compare(aoife, PRODUCTS, 20);
+  });
+
+  it('a customer: an order page with each order’s tickets', async () => {
+    const oliver = (await signIn(stack.router.handler, 'customerLogin', 'oliver@example.co.uk', KEYS.nimbus)).gql;
+    await compare(oliver, ORDERS, 20);
   });
 });

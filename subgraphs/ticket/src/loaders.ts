@@ -90,18 +90,13 @@ export function createTicketLoaders(em: EntityManager, principal: Principal, ser
       },
       { sort: 'NEWEST', arity: 2, keyOf: (t) => [t.createdAt.toISOString(), t.id], parentOf: (t) => t.customerId },
     ),
-    orderTickets: groupedBy<ITicket>(
-      async (ids) => {
+    /** Pages of an order's tickets, newest first, like an account's. */
+    orderTickets: parentPages<ITicket>(
+      async (parents, page) => {
         const visible = await readScope();
-        return visible
-          ? em.find(
-              Ticket,
-              { $and: [visible, { relatedOrderId: { $in: [...ids] } }] },
-              { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
-            )
-          : [];
+        return visible ? windowByParent(em, Ticket, 'relatedOrderId', parents, visible, NEWEST_KEYS, page) : [];
       },
-      (t) => t.relatedOrderId as string,
+      { sort: 'NEWEST', arity: 2, keyOf: (t) => [t.createdAt.toISOString(), t.id], parentOf: (t) => t.relatedOrderId ?? null },
     ),
     /** Open tickets per account, counted from their open rows (few per account). */
     outstanding: byId<Outstanding & { id: string }>(

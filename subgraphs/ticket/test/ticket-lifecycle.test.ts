@@ -230,7 +230,7 @@ describe('Order.tickets', () => {
     const orderId = newId();
     const input = { category: 'ORDER', subject: 'Late', description: 'Not delivered', relatedOrderId: orderId };
     const { ticket } = await ok(as.customer, CREATE, input, 'ticketCreate');
-    const query = `{ _entities(representations: [{ __typename: "Order", id: "${orderId}" }]) { ... on Order { tickets { id } } } }`;
+    const query = `{ _entities(representations: [{ __typename: "Order", id: "${orderId}" }]) { ... on Order { tickets(last: 5) { nodes { id } } } } }`;
     const ask = (p: Principal) => {
       const body = { query };
       const handler = stack.subgraphs.find((s) => s.definition.name === 'ticket')?.server.handler as Parameters<typeof request>[0];
@@ -240,7 +240,9 @@ describe('Order.tickets', () => {
         .send(body);
     };
     const base = { storefrontId: STOREFRONT_IDS.volt, partnerId: null, roles: [], scopes: [] };
-    expect((await ask({ ...base, kind: 'customer', id: customer.id })).body.data._entities).toEqual([{ tickets: [{ id: ticket.id }] }]);
-    expect((await ask({ ...base, kind: 'customer', id: customerId('aoife') })).body.data._entities).toEqual([{ tickets: [] }]);
+    expect((await ask({ ...base, kind: 'customer', id: customer.id })).body.data._entities).toEqual([
+      { tickets: { nodes: [{ id: ticket.id }] } },
+    ]);
+    expect((await ask({ ...base, kind: 'customer', id: customerId('aoife') })).body.data._entities).toEqual([{ tickets: { nodes: [] } }]);
   });
 });

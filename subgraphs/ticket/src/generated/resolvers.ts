@@ -56,7 +56,16 @@ export type Order = {
   /** The order's id. */
   id: Scalars['ID']['output'];
   /** Tickets about this order the caller may see, newest first; null with SERVICE_UNAVAILABLE while the ticket service is down. */
-  tickets?: Maybe<Array<Ticket>>;
+  tickets?: Maybe<TicketConnection>;
+};
+
+
+/** An order (owned by cart); the ticket subgraph adds the tickets raised about it. */
+export type OrderTicketsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A catalog product (owned by catalog). */
@@ -1680,7 +1689,7 @@ export type CustomerResolvers<ContextType = TicketContext, ParentType extends Re
 export type OrderResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  tickets?: Resolver<Maybe<Array<ResolversTypes['Ticket']>>, ParentType, ContextType>;
+  tickets?: Resolver<Maybe<ResolversTypes['TicketConnection']>, ParentType, ContextType, Partial<OrderTicketsArgs>>;
 };
 
 export type ProductResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {

@@ -22,6 +22,10 @@ export const accountTicketResolvers: TicketResolvers = {
   },
   Order: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    tickets: (o, _, ctx) => (isUuid(o.id) ? ctx.loaders.orderTickets.load(o.id) : []),
+    tickets: (o, args, ctx) => {
+      if (isUuid(o.id)) return ctx.loaders.orderTickets.load({ parent: o.id, ...pageArgs(args) });
+      parsePage(args, 'NEWEST', 2);
+      return emptyConnection();
+    },
   },
 };
