@@ -520,12 +520,12 @@ describe('tasks, approvals, notes, sharing, assignment: other brand and other se
 
   it('myTasks lists the caller’s own tasks of the acting brand; the opportunity stays unseen by others', async () => {
     const mine = async (gql: Gql) =>
-      ((await gql('{ myTasks(first: 100) { id } }')).body.data?.myTasks ?? []).map((t: { id: string }) => t.id);
+      ((await gql('{ myTasks(first: 100) { nodes { id } } }')).body.data?.myTasks.nodes ?? []).map((t: { id: string }) => t.id);
     expect(await mine(as.businessAgent)).toContain(task.id);
     expect(await mine(as.consumerAgent)).not.toContain(task.id);
     expect(await mine(as.nimbusAgent)).not.toContain(task.id);
     for (const gql of [as.aoife, as.shopper, as.connectify])
-      expect(distinctCodes(await gql('{ myTasks { id } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      expect(distinctCodes(await gql('{ myTasks { nodes { id } } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(await seesOpportunity(as.consumerAgent, target.id)).toBe(false);
     expect(await seesOpportunity(as.nimbusAgent, target.id)).toBe(false);
   });

@@ -166,6 +166,18 @@ describe('lists that became connections keep their rules', () => {
     expect(seen.filter((id) => volt.backward.includes(id))).toEqual([]);
   });
 
+  it('storefrontLiveOffers: a storefront key pages only its brand’s public offers, both ways; over 50 is refused', async () => {
+    const read = async (gql: Gql, page: string) => ids(gql, `{ storefrontLiveOffers(${page}) { nodes { id } } }`, 'storefrontLiveOffers');
+    const [voltForward, voltBackward, nimbus] = [
+      await read(as.volt, 'first: 50'),
+      await read(as.volt, 'last: 50'),
+      await read(as.nimbus, 'last: 50'),
+    ];
+    expect(voltBackward.filter((id) => nimbus.includes(id))).toEqual([]);
+    expect(voltForward.filter((id) => nimbus.includes(id))).toEqual([]);
+    expect(codes(await as.volt('{ storefrontLiveOffers(last: 51) { nodes { id } } }'))).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('categories: a storefront sees the categories of its own products', async () => {
     const volt = await both(as.volt, 'categories');
     expect(volt.backward).toEqual(volt.forward);

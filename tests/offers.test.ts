@@ -156,13 +156,13 @@ describe('agent and public offers', () => {
     const title = unique('Flash sale');
     const made = (await staff.gql(CREATE, { input: { template: { title, message: 'Today only' }, score: 100 } })).body.data?.offerCreate;
     expect(made.offer).toMatchObject({ source: 'STOREFRONT', customer: null });
-    const live = `{ storefrontLiveOffers(first: 50) { id title } }`;
-    expect((await client(stack.router.handler, KEYS.volt)(live)).body.data?.storefrontLiveOffers).toContainEqual({
+    const live = `{ storefrontLiveOffers(first: 50) { nodes { id title } } }`;
+    expect((await client(stack.router.handler, KEYS.volt)(live)).body.data?.storefrontLiveOffers.nodes).toContainEqual({
       id: made.offer.id,
       title,
     });
     expect(
-      (await client(stack.router.handler, KEYS.nimbus)(live)).body.data?.storefrontLiveOffers.map((o: { id: string }) => o.id),
+      (await client(stack.router.handler, KEYS.nimbus)(live)).body.data?.storefrontLiveOffers.nodes.map((o: { id: string }) => o.id),
     ).not.toContain(made.offer.id);
     // A shopper with the key reads it by id; a customer cannot accept the storefront's offer as theirs.
     expect((await client(stack.router.handler, KEYS.volt)(`{ offer(id: "${made.offer.id}") { title } }`)).body.data?.offer).toEqual({

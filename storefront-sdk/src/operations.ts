@@ -281,7 +281,7 @@ export const getMyOffers = (
   options?: RequestOptions,
 ): Promise<GraphQLResult<MyOffersQuery>> => client.request(MyOffersDocument, variables, options);
 
-/** The storefront's public live offers (any shopper). */
+/** The storefront's public live offers (any shopper), best first: a page of 10 by default, paged both ways like `getMyOffers`. */
 export const getLiveOffers = (
   client: StorefrontClient,
   variables: StorefrontLiveOffersQueryVariables = {},

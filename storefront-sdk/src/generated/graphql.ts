@@ -486,10 +486,13 @@ export type MyOffersQuery = { me: { id: string, offers: { nodes: Array<{ id: str
 
 export type StorefrontLiveOffersQueryVariables = Exact<{
   first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type StorefrontLiveOffersQuery = { storefrontLiveOffers: Array<{ id: string, source: OfferSource, title: string, message: string, content: string | null, link: string | null, imageUrl: string | null, couponCode: string | null, score: number, status: OfferStatus, createdAt: string, expiresAt: string | null, product: { id: string, slug: string, name: string } | null }> };
+export type StorefrontLiveOffersQuery = { storefrontLiveOffers: { nodes: Array<{ id: string, source: OfferSource, title: string, message: string, content: string | null, link: string | null, imageUrl: string | null, couponCode: string | null, score: number, status: OfferStatus, createdAt: string, expiresAt: string | null, product: { id: string, slug: string, name: string } | null }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type OfferAcceptMutationVariables = Exact<{
   input: OfferIdInput;
@@ -594,5 +597,5 @@ export const SiteMessagesMarkReadDocument = "mutation SiteMessagesMarkRead($inpu
 export const SpendBudgetsDocument = "query SpendBudgets($customerId:ID!){customer(id:$customerId){id spendBudgets{id period amount{amount currencyCode}perOrderLimit{amount currencyCode}timeZone periodStart periodEnd spent{amount currencyCode}remaining{amount currencyCode}}}}" as TypedDocumentString<SpendBudgetsQuery, SpendBudgetsQueryVariables>;
 export const SpendBudgetSetDocument = "mutation SpendBudgetSet($input:SpendBudgetSetInput!){spendBudgetSet(input:$input){spendBudget{id period amount{amount currencyCode}perOrderLimit{amount}spent{amount}remaining{amount}}userErrors{code field message}}}" as TypedDocumentString<SpendBudgetSetMutation, SpendBudgetSetMutationVariables>;
 export const StorefrontDocument = "query Storefront{storefront{id slug name currencyCode locale taxDisplay theme{primaryColor secondaryColor accentColor logoUrl fontFamily}}}" as TypedDocumentString<StorefrontQuery, StorefrontQueryVariables>;
-export const StorefrontLiveOffersDocument = "query StorefrontLiveOffers($first:Int=10){storefrontLiveOffers(first:$first){...OfferFields}}fragment OfferFields on Offer{id source title message content link imageUrl couponCode score status createdAt expiresAt product{id slug name}}" as TypedDocumentString<StorefrontLiveOffersQuery, StorefrontLiveOffersQueryVariables>;
+export const StorefrontLiveOffersDocument = "query StorefrontLiveOffers($first:Int$after:String$last:Int$before:String){storefrontLiveOffers(first:$first after:$after last:$last before:$before){nodes{...OfferFields}pageInfo{hasNextPage hasPreviousPage startCursor endCursor}}}fragment OfferFields on Offer{id source title message content link imageUrl couponCode score status createdAt expiresAt product{id slug name}}" as TypedDocumentString<StorefrontLiveOffersQuery, StorefrontLiveOffersQueryVariables>;
 export const StorefrontOffersDocument = "subscription StorefrontOffers{storefrontOffers{...OfferFields}}fragment OfferFields on Offer{id source title message content link imageUrl couponCode score status createdAt expiresAt product{id slug name}}" as TypedDocumentString<StorefrontOffersSubscription, StorefrontOffersSubscriptionVariables>;

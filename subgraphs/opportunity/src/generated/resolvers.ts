@@ -373,7 +373,7 @@ export type Query = {
    */
   opportunityRejectionAnalysis: Array<RejectionAnalysisRow>;
   /** Open tasks assigned to me (or of the given statuses) in the acting brand, due first. */
-  myTasks: Array<OpportunityTask>;
+  myTasks: OpportunityTaskConnection;
   /** The acting storefront's routing rules of a kind (`opportunity:manage`). */
   routingRules?: Maybe<RoutingRuleSet>;
   /**
@@ -444,6 +444,9 @@ export type QueryOpportunityRejectionAnalysisArgs = {
 export type QueryMyTasksArgs = {
   statuses?: InputMaybe<Array<TaskStatus>>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1739,6 +1742,26 @@ export type TaskDecision =
   /** Rejected (with a comment). */
   | 'REJECTED';
 
+/** A page of tasks. */
+export type OpportunityTaskConnection = {
+  __typename?: 'OpportunityTaskConnection';
+  /** The tasks with their cursors. */
+  edges: Array<OpportunityTaskEdge>;
+  /** The tasks. */
+  nodes: Array<OpportunityTask>;
+  /** Where the page is. */
+  pageInfo: PageInfo;
+};
+
+/** A task and its cursor. */
+export type OpportunityTaskEdge = {
+  __typename?: 'OpportunityTaskEdge';
+  /** Pass as `after` for the next page, or as `before` for the previous one. */
+  cursor: Scalars['String']['output'];
+  /** The task. */
+  node: OpportunityTask;
+};
+
 /** A task or activity on an opportunity; approvals carry a decision. */
 export type OpportunityTask = {
   __typename?: 'OpportunityTask';
@@ -2409,6 +2432,8 @@ export type ResolversTypes = {
   TaskKind: TaskKind;
   TaskStatus: TaskStatus;
   TaskDecision: TaskDecision;
+  OpportunityTaskConnection: ResolverTypeWrapper<Omit<OpportunityTaskConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OpportunityTaskEdge']>, nodes: Array<ResolversTypes['OpportunityTask']> }>;
+  OpportunityTaskEdge: ResolverTypeWrapper<Omit<OpportunityTaskEdge, 'node'> & { node: ResolversTypes['OpportunityTask'] }>;
   OpportunityTask: ResolverTypeWrapper<IOpportunityTask>;
   OpportunityNote: ResolverTypeWrapper<IOpportunityNote>;
   OpportunityShare: ResolverTypeWrapper<IOpportunityShare>;
@@ -2523,6 +2548,8 @@ export type ResolversParentTypes = {
   LeadQualifyPayload: Omit<LeadQualifyPayload, 'lead' | 'opportunity'> & { lead?: Maybe<ResolversParentTypes['Lead']>, opportunity?: Maybe<ResolversParentTypes['Opportunity']> };
   RejectionAnalysisRow: RejectionAnalysisRow;
   OpportunityFilter: OpportunityFilter;
+  OpportunityTaskConnection: Omit<OpportunityTaskConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OpportunityTaskEdge']>, nodes: Array<ResolversParentTypes['OpportunityTask']> };
+  OpportunityTaskEdge: Omit<OpportunityTaskEdge, 'node'> & { node: ResolversParentTypes['OpportunityTask'] };
   OpportunityTask: IOpportunityTask;
   OpportunityNote: IOpportunityNote;
   OpportunityShare: IOpportunityShare;
@@ -2728,7 +2755,7 @@ export type QueryResolvers<ContextType = OpportunityContext, ParentType extends 
   rejectionReasons?: Resolver<Array<ResolversTypes['OpportunityReason']>, ParentType, ContextType, RequireFields<QueryRejectionReasonsArgs, 'includeInactive'>>;
   customFieldDefinitions?: Resolver<Array<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType, RequireFields<QueryCustomFieldDefinitionsArgs, 'entity'>>;
   opportunityRejectionAnalysis?: Resolver<Array<ResolversTypes['RejectionAnalysisRow']>, ParentType, ContextType, RequireFields<QueryOpportunityRejectionAnalysisArgs, 'from' | 'to' | 'groupBy' | 'period'>>;
-  myTasks?: Resolver<Array<ResolversTypes['OpportunityTask']>, ParentType, ContextType, RequireFields<QueryMyTasksArgs, 'first'>>;
+  myTasks?: Resolver<ResolversTypes['OpportunityTaskConnection'], ParentType, ContextType, Partial<QueryMyTasksArgs>>;
   routingRules?: Resolver<Maybe<ResolversTypes['RoutingRuleSet']>, ParentType, ContextType, RequireFields<QueryRoutingRulesArgs, 'kind'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
   _bulkValidate?: Resolver<Array<ResolversTypes['BulkRowCheck']>, ParentType, ContextType, RequireFields<Query_BulkValidateArgs, 'input'>>;
@@ -3005,6 +3032,17 @@ export type RejectionAnalysisRowResolvers<ContextType = OpportunityContext, Pare
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type OpportunityTaskConnectionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityTaskConnection'] = ResolversParentTypes['OpportunityTaskConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OpportunityTaskEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['OpportunityTask']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type OpportunityTaskEdgeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityTaskEdge'] = ResolversParentTypes['OpportunityTaskEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OpportunityTask'], ParentType, ContextType>;
+};
+
 export type OpportunityTaskResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityTask'] = ResolversParentTypes['OpportunityTask']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['TaskKind'], ParentType, ContextType>;
@@ -3219,6 +3257,8 @@ export type Resolvers<ContextType = OpportunityContext> = {
   CustomFieldDefinitionPayload?: CustomFieldDefinitionPayloadResolvers<ContextType>;
   LeadQualifyPayload?: LeadQualifyPayloadResolvers<ContextType>;
   RejectionAnalysisRow?: RejectionAnalysisRowResolvers<ContextType>;
+  OpportunityTaskConnection?: OpportunityTaskConnectionResolvers<ContextType>;
+  OpportunityTaskEdge?: OpportunityTaskEdgeResolvers<ContextType>;
   OpportunityTask?: OpportunityTaskResolvers<ContextType>;
   OpportunityNote?: OpportunityNoteResolvers<ContextType>;
   OpportunityShare?: OpportunityShareResolvers<ContextType>;

@@ -466,7 +466,7 @@ export type Query = {
   /** An offer the caller may see (NOT_FOUND otherwise). Subscriptions resolve their payloads through this. */
   offer?: Maybe<Offer>;
   /** The storefront's public live offers, best first. */
-  storefrontLiveOffers: Array<Offer>;
+  storefrontLiveOffers: OfferConnection;
   /** Cart subgraph only: evaluate promotions for carts of the caller's storefront (at most 100), one evaluation per input, in input order. */
   promotionEvaluate: Array<PromotionEvaluation>;
   /** Staff: the brand's decisions in their segments, newest first. */
@@ -535,6 +535,9 @@ export type QueryOfferArgs = {
 
 export type QueryStorefrontLiveOffersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -2138,7 +2141,7 @@ export type QueryResolvers<ContextType = PromotionContext, ParentType extends Re
   campaignDashboard?: Resolver<ResolversTypes['CampaignDashboard'], ParentType, ContextType, Partial<QueryCampaignDashboardArgs>>;
   offerRules?: Resolver<ResolversTypes['OfferRuleConnection'], ParentType, ContextType, Partial<QueryOfferRulesArgs>>;
   offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType, RequireFields<QueryOfferArgs, 'id'>>;
-  storefrontLiveOffers?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType, RequireFields<QueryStorefrontLiveOffersArgs, 'first'>>;
+  storefrontLiveOffers?: Resolver<ResolversTypes['OfferConnection'], ParentType, ContextType, Partial<QueryStorefrontLiveOffersArgs>>;
   promotionEvaluate?: Resolver<Array<ResolversTypes['PromotionEvaluation']>, ParentType, ContextType, RequireFields<QueryPromotionEvaluateArgs, 'inputs'>>;
   decisions?: Resolver<ResolversTypes['DecisionConnection'], ParentType, ContextType, Partial<QueryDecisionsArgs>>;
   decisionRules?: Resolver<Array<ResolversTypes['DecisionRule']>, ParentType, ContextType>;

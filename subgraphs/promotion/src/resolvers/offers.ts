@@ -1,16 +1,10 @@
-import { actingStorefront, badInput, emptyConnection, isUuid, notFound, pageArgs, parsePage, payload, toConnection } from '@dcrm/kit';
+import { actingStorefront, emptyConnection, isUuid, notFound, pageArgs, parsePage, payload, toConnection } from '@dcrm/kit';
 import { effectiveStatus } from '../domain/offer-access.js';
 import { OFFER_MOVES, offerCreate, offerMove } from '../domain/offer-actions.js';
 import { offerRuleCreate, offerRuleUpdate } from '../domain/offer-rules.js';
-import { liveStorefrontOffers, offerRuleKey, offerRulesPage } from '../entities/index.js';
+import { liveStorefrontOffers, offerKey, offerRuleKey, offerRulesPage } from '../entities/index.js';
 import type { MutationResolvers } from '../generated/resolvers.js';
 import type { PromotionResolvers } from './context.js';
-
-const limit = (first: number | null | undefined, max: number) => {
-  const n = first ?? 10;
-  if (!Number.isInteger(n) || n < 0 || n > max) throw badInput(`first must be between 0 and ${max}`, 'first');
-  return n;
-};
 
 const move =
   (name: keyof typeof OFFER_MOVES): MutationResolvers['offerAccept'] =>
@@ -29,10 +23,11 @@ export const offerResolvers: PromotionResolvers = {
       if (!offer) throw notFound('Offer');
       return offer;
     },
-    storefrontLiveOffers: (_, { first }, ctx) => {
+    storefrontLiveOffers: async (_, args, ctx) => {
+      const page = parsePage(args, 'BEST', 3, { defaultSize: 10, max: 50 });
       const storefrontId = actingStorefront(ctx.principal);
-      if (!storefrontId) return [];
-      return liveStorefrontOffers(ctx.em, storefrontId, ctx.loaders.now, limit(first, 50));
+      const rows = storefrontId ? await liveStorefrontOffers(ctx.em, storefrontId, ctx.loaders.now, page) : [];
+      return toConnection(rows, page, 'BEST', offerKey);
     },
     offerRules: async (_, args, ctx) => {
       const page = parsePage(args, 'OLDEST', 2);
