@@ -101,9 +101,8 @@ describe('tasks and activities', () => {
     const dues = mine.map((t) => t.dueAt).filter((d): d is string => d !== null);
     expect(dues).toEqual([...dues].sort());
     // Read backward, the same order (undated tasks last), whatever other tests add meanwhile.
-    const back = ((await as.business('{ myTasks(last: 100) { nodes { id } } }')).body.data?.myTasks.nodes as { id: string }[]).map(
-      (t) => t.id,
-    );
+    const backward = await as.business('{ myTasks(last: 100) { nodes { id } } }');
+    const back = ((backward.body.data?.myTasks.nodes ?? []) as { id: string }[]).map((t) => t.id);
     expect(back.filter((id) => ids.includes(id))).toEqual(ids.filter((id) => back.includes(id)));
     expect(back).toContain(sooner.id);
     const listed = (await as.business('query ($id: ID!) { opportunity(id: $id) { tasks { id } } }', { id: o.id })).body.data?.opportunity;
