@@ -1,6 +1,7 @@
 import { type EntityName, type FilterQuery, raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { isUuid } from './ids.js';
 import {
   type Connection,
   keysetOrderBy,
@@ -79,13 +80,16 @@ export function windowByParent<T extends object>(
   keys: OrmKey[],
   page: Page,
 ): Promise<T[]> {
+  // Parents come from entity references a client may have forged: only ids can match a row.
+  const ids = parents.filter(isUuid);
+  if (ids.length === 0) return Promise.resolve([]);
   const meta = em.getMetadata().get(entity);
   const column = (field: string) => (meta.properties as Record<string, { fieldNames: string[] }>)[field].fieldNames[0];
   const order = keys.map((k) => `w.${column(k.field)} ${travelDir(k.dir, page)}`).join(', ');
   const numbered = em
     .createQueryBuilder(entity, 'w')
     .select([raw(`w.id`), raw(`row_number() over (partition by w.${column(parentField)} order by ${order}) as rn`)])
-    .where({ $and: [where, { [parentField]: { $in: [...parents] } }, keysetWhere(keys, page)] } as never);
+    .where({ $and: [where, { [parentField]: { $in: ids } }, keysetWhere(keys, page)] } as never);
   const { sql, params } = numbered.toQuery();
   const inWindow = raw((alias: string) => `${alias}.id in (select id from (${sql}) numbered where rn <= ?)`, [...params, page.limit + 1]);
   return em.find(entity, { [inWindow]: [] } as never, { orderBy: keysetOrderBy(keys, page) as never }) as Promise<T[]>;
