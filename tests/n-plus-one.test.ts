@@ -396,7 +396,7 @@ describe('the sales pipeline lists (opportunity subgraph)', () => {
   });
 });
 
-describe('connections under many parents (Customer.leads/opportunities/tickets/offers/carts/orders, Campaign.leads, Product.offers, Order.tickets)', () => {
+describe('connections under many parents (Customer.leads/opportunities/tickets/offers/carts/orders/children, Campaign.leads, Product.offers, Order.tickets)', () => {
   const ACCOUNTS = `query ($parents: Int, $first: Int, $last: Int) { customers(first: $parents) { nodes { id
     leads(first: $first, last: $last) { nodes { id } pageInfo { hasNextPage hasPreviousPage } }
     opportunities(first: $first, last: $last) { nodes { id } pageInfo { hasNextPage } }
@@ -407,7 +407,8 @@ describe('connections under many parents (Customer.leads/opportunities/tickets/o
   const PRODUCTS = `query ($parents: Int, $first: Int, $last: Int) { products(first: $parents) { nodes { id
     offers(first: $first, last: $last) { nodes { id } } } } }`;
   const CART_ACCOUNTS = `query ($parents: Int, $first: Int, $last: Int) { customers(first: $parents) { nodes { id
-    carts(first: $first, last: $last) { nodes { id } } orders(first: $first, last: $last) { nodes { id } } } } }`;
+    carts(first: $first, last: $last) { nodes { id } } orders(first: $first, last: $last) { nodes { id } }
+    children(first: $first, last: $last) { nodes { id } } } } }`;
   const ORDERS = `query ($parents: Int, $first: Int, $last: Int) { orders(first: $parents) { nodes { id
     tickets(first: $first, last: $last) { nodes { id } } } } }`;
   const items = (res: Response) => (JSON.stringify(res.body.data).match(/"id"/g) ?? []).length;
@@ -436,7 +437,7 @@ describe('connections under many parents (Customer.leads/opportunities/tickets/o
     expect(items(big)).toBeGreaterThan(items(small));
   });
 
-  it('staff: an account page with each account’s open carts and orders (cart subgraph)', async () => {
+  it('staff: an account page with each account’s open carts, orders (cart subgraph) and sub-accounts', async () => {
     const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
     await compare(manager, CART_ACCOUNTS, 20);
   });
