@@ -262,12 +262,13 @@ describe('campaign lifecycle', () => {
 
     // The inbox message, and the offer in the customer's own list.
     const customer = (await signIn(stack.router.handler, 'customerLogin', 'aoife@example.com', KEYS.volt)).gql;
-    const me = (await customer('{ me { siteMessages(first: 50) { nodes { title body } } offers { id couponCode } } }')).body.data?.me;
+    const me = (await customer('{ me { siteMessages(first: 50) { nodes { title body } } offers { nodes { id couponCode } } } }')).body.data
+      ?.me;
     expect(me.siteMessages.nodes).toContainEqual({
       title: 'Hi Aoife Byrne',
       body: 'Aoife Byrne, 20% off your next add-on\nhttps://volt.example/offers',
     });
-    expect(me.offers).toContainEqual({ id: aoife.id, couponCode: coupon });
+    expect(me.offers.nodes).toContainEqual({ id: aoife.id, couponCode: coupon });
 
     // A second launch run creates nothing twice (dedupe keys), nor sends twice.
     await sql('update "promotion"."campaign" set audience_cursor = null where id = ?', [campaign.id]);

@@ -76,7 +76,8 @@ describe('the single-query maximum', () => {
     try {
       const costly = subscribeLive(
         live,
-        'subscription { storefrontOffers { product { offers(first: 100) { product { offers(first: 100) { id } } } } } }',
+        // 20 × 20 × 20 offers: over the maximum (Product.offers pages hold at most 20).
+        'subscription { storefrontOffers { product { offers(first: 20) { nodes { product { offers(first: 20) { nodes { product { offers(first: 20) { nodes { id } } } } } } } } } } }',
       );
       await costly.until(() => costly.completed);
       expect(refusalCode(costly)).toBe('THROTTLED');

@@ -208,8 +208,13 @@ describe('actions through the graph', () => {
     });
     const [decided] = results(await ingest(INGEST, { events: [event(type, customer.id)] }));
     expect(decided.outcome).toBe('ACTION');
-    const offers = (await customer.gql('{ me { offers { title message source product { id price { amount { amount } } } } } }')).body.data
-      ?.me.offers as { title: string; message: string; source: string; product: { id: string; price: { amount: { amount: string } } } }[];
+    const offers = (await customer.gql('{ me { offers { nodes { title message source product { id price { amount { amount } } } } } } }'))
+      .body.data?.me.offers.nodes as {
+      title: string;
+      message: string;
+      source: string;
+      product: { id: string; price: { amount: { amount: string } } };
+    }[];
     const offer = offers.find((o) => o.title === title);
     expect(offer).toMatchObject({ source: 'REAL_TIME', product: { id: PLAN, price: { amount: { amount: '17.25' } } } });
     expect(offer?.message).toMatch(/^Try .+, Test Customer$/);

@@ -96,12 +96,12 @@ describe('staff: brand and segment', () => {
   });
 
   it('Customer.leads and Customer.opportunities keep to the agent’s rows (the 360° view)', async () => {
-    const query = `query ($id: ID!) { customer(id: $id) { leads { id } opportunities { id } } }`;
+    const query = `query ($id: ID!) { customer(id: $id) { leads { nodes { id } } opportunities { nodes { id } } } }`;
     const manager = (await as.voltManager(query, { id: customerId('globex') })).body.data?.customer;
-    expect(ids(manager.leads)).toContain(lead('volt-portal-converted'));
-    expect(ids(manager.opportunities)).toContain(opportunity('volt-globex-upsell'));
+    expect(ids(manager.leads.nodes)).toContain(lead('volt-portal-converted'));
+    expect(ids(manager.opportunities.nodes)).toContain(opportunity('volt-globex-upsell'));
     const business = (await as.businessAgent(query, { id: customerId('globex') })).body.data?.customer;
-    expect(ids(business.opportunities)).toContain(opportunity('volt-globex-upsell'));
+    expect(ids(business.opportunities.nodes)).toContain(opportunity('volt-globex-upsell'));
   });
 });
 
@@ -119,8 +119,8 @@ describe('partner P1 vs partner P2', () => {
   });
 
   it('through a customer it serves, a partner sees that customer’s opportunities of its own only', async () => {
-    const query = `query ($id: ID!) { customer(id: $id) { opportunities { id partnerId } } }`;
-    const rows = (await as.connectify(query, { id: customerId('connectify-one') })).body.data?.customer.opportunities as Row[];
+    const query = `query ($id: ID!) { customer(id: $id) { opportunities { nodes { id partnerId } } } }`;
+    const rows = (await as.connectify(query, { id: customerId('connectify-one') })).body.data?.customer.opportunities.nodes as Row[];
     expect(ids(rows)).toContain(opportunity('volt-connectify-renewal'));
     expect(new Set(rows.map((o) => o.partnerId))).toEqual(new Set([CONNECTIFY]));
   });
@@ -132,7 +132,9 @@ describe('customers and storefront keys', () => {
       expect(distinctCodes(await gql(LEADS))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
       expect(distinctCodes(await gql(OPPORTUNITIES))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     }
-    expect(distinctCodes(await as.aoife('{ me { leads { id } opportunities { id } } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(distinctCodes(await as.aoife('{ me { leads { nodes { id } } opportunities { nodes { id } } } }'))).toEqual([
+      'GRAPHQL_VALIDATION_FAILED',
+    ]);
   });
 });
 
@@ -518,12 +520,12 @@ describe('tasks, approvals, notes, sharing, assignment: other brand and other se
 
   it('myTasks lists the caller’s own tasks of the acting brand; the opportunity stays unseen by others', async () => {
     const mine = async (gql: Gql) =>
-      ((await gql('{ myTasks(first: 100) { id } }')).body.data?.myTasks ?? []).map((t: { id: string }) => t.id);
+      ((await gql('{ myTasks(first: 100) { nodes { id } } }')).body.data?.myTasks.nodes ?? []).map((t: { id: string }) => t.id);
     expect(await mine(as.businessAgent)).toContain(task.id);
     expect(await mine(as.consumerAgent)).not.toContain(task.id);
     expect(await mine(as.nimbusAgent)).not.toContain(task.id);
     for (const gql of [as.aoife, as.shopper, as.connectify])
-      expect(distinctCodes(await gql('{ myTasks { id } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      expect(distinctCodes(await gql('{ myTasks { nodes { id } } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(await seesOpportunity(as.consumerAgent, target.id)).toBe(false);
     expect(await seesOpportunity(as.nimbusAgent, target.id)).toBe(false);
   });

@@ -1,4 +1,4 @@
-import { encodeCursor } from '@dcrm/kit';
+import { encodeCursor, seedId } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import {
@@ -166,9 +166,125 @@ describe('lists that became connections keep their rules', () => {
     expect(seen.filter((id) => volt.backward.includes(id))).toEqual([]);
   });
 
+  it('storefrontLiveOffers: a storefront key pages only its brand’s public offers, both ways; over 50 is refused', async () => {
+    const read = async (gql: Gql, page: string) => ids(gql, `{ storefrontLiveOffers(${page}) { nodes { id } } }`, 'storefrontLiveOffers');
+    const [voltForward, voltBackward, nimbus] = [
+      await read(as.volt, 'first: 50'),
+      await read(as.volt, 'last: 50'),
+      await read(as.nimbus, 'last: 50'),
+    ];
+    expect(voltBackward.filter((id) => nimbus.includes(id))).toEqual([]);
+    expect(voltForward.filter((id) => nimbus.includes(id))).toEqual([]);
+    expect(codes(await as.volt('{ storefrontLiveOffers(last: 51) { nodes { id } } }'))).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('categories: a storefront sees the categories of its own products', async () => {
     const volt = await both(as.volt, 'categories');
     expect(volt.backward).toEqual(volt.forward);
     expect(volt.forward.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the 360° lists that became connections keep their rules, backward too', () => {
+  const nodeIds = (res: Response, ...path: string[]): string[] => {
+    expect(res.body.errors).toBeUndefined();
+    const list = path.reduce<Record<string, unknown> | null>(
+      (at, key) => (at?.[key] as Record<string, unknown>) ?? null,
+      res.body.data ?? null,
+    );
+    return ((list?.nodes ?? []) as { id: string }[]).map((n) => n.id);
+  };
+
+  it('Customer.offers and Product.offers: a customer pages only their own personal offers, whichever way', async () => {
+    const owner = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'paging-offers' });
+    const other = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'paging-offers' });
+    const plan = productId('volt-sim-unlimited');
+    const made = await as.voltManager(
+      'mutation ($input: OfferCreateInput!) { offerCreate(input: $input) { offer { id } userErrors { code } } }',
+      { input: { customerId: owner.id, productId: plan, score: 100, template: { title: 'Paging both ways', message: 'm' } } },
+    );
+    const offerId = made.body.data?.offerCreate.offer.id as string;
+    for (const page of ['first: 100', 'last: 100']) {
+      expect(nodeIds(await owner.gql(`{ me { offers(${page}) { nodes { id } } } }`), 'me', 'offers')).toContain(offerId);
+      expect(
+        nodeIds(
+          await owner.gql(`{ product(id: "${plan}") { offers(${page.replace('100', '20')}) { nodes { id } } } }`),
+          'product',
+          'offers',
+        ),
+      ).toContain(offerId);
+      expect(nodeIds(await other.gql(`{ me { offers(${page}) { nodes { id } } } }`), 'me', 'offers')).not.toContain(offerId);
+      expect(
+        nodeIds(
+          await other.gql(`{ product(id: "${plan}") { offers(${page.replace('100', '20')}) { nodes { id } } } }`),
+          'product',
+          'offers',
+        ),
+      ).not.toContain(offerId);
+    }
+    const across = await other.gql(`{ customer(id: "${owner.id}") { offers(last: 5) { nodes { id } } } }`);
+    expect(across.body.data?.customer ?? null).toBeNull();
+    // Staff of another brand never reach the account, so never its offers.
+    const nimbus = await as.nimbusAgent(`{ customer(id: "${owner.id}") { offers(last: 5) { nodes { id } } } }`);
+    expect(nimbus.body.data?.customer ?? null).toBeNull();
+    // The page size is refused over the maximum, never clamped.
+    expect(codes(await owner.gql(`{ product(id: "${plan}") { offers(last: 21) { nodes { id } } } }`))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('Customer.leads and Customer.opportunities: a partner pages only its own rows; staff of another segment none', async () => {
+    const connectify = seedId('partner', 'connectify');
+    const account = customerId('connectify-one');
+    for (const page of ['first: 100', 'last: 100']) {
+      const res = await as.connectify(
+        `query ($id: ID!) { customer(id: $id) { opportunities(${page}) { nodes { id partnerId } } leads(${page}) { nodes { id partnerId } } } }`,
+        { id: account },
+      );
+      expect(res.body.errors).toBeUndefined();
+      const seen = res.body.data?.customer;
+      const rows = [...(seen?.opportunities.nodes ?? []), ...(seen?.leads.nodes ?? [])] as { partnerId: string }[];
+      expect(rows.length).toBeGreaterThan(0);
+      expect(new Set(rows.map((r) => r.partnerId))).toEqual(new Set([connectify]));
+    }
+    const globex = customerId('globex');
+    const manager = await as.voltManager(`{ customer(id: "${globex}") { leads(last: 100) { nodes { id } } } }`);
+    expect(nodeIds(manager, 'customer', 'leads')).toContain(seedId('lead', 'volt-portal-converted'));
+    // The consumer agent does not reach the business account (NOT_FOUND), so none of its rows either.
+    const consumer = await as.consumerAgent(
+      `{ customer(id: "${globex}") { leads(last: 100) { nodes { id } } opportunities(last: 100) { nodes { id } } } }`,
+    );
+    expect(consumer.body.data?.customer ?? null).toBeNull();
+  });
+
+  it('Campaign.leads: staff of the brand page them both ways; another brand sees no campaign', async () => {
+    const campaign = seedId('campaign', 'volt-spring-upgrade');
+    const forward = nodeIds(
+      await as.voltManager(`{ campaign(id: "${campaign}") { leads(first: 100) { nodes { id } } } }`),
+      'campaign',
+      'leads',
+    );
+    const backward = nodeIds(
+      await as.voltManager(`{ campaign(id: "${campaign}") { leads(last: 100) { nodes { id } } } }`),
+      'campaign',
+      'leads',
+    );
+    expect(backward.filter((id) => forward.includes(id)).sort()).toEqual(forward.filter((id) => backward.includes(id)).sort());
+    expect(forward.length).toBeGreaterThan(0);
+    const nimbus = await as.nimbusAgent(`{ campaign(id: "${campaign}") { leads(last: 100) { nodes { id } } } }`);
+    expect(nimbus.body.data?.campaign?.leads?.nodes ?? []).toEqual([]);
+  });
+
+  it('Customer.tickets: a customer pages only their own; another customer never reaches them', async () => {
+    const owner = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'paging-tickets' });
+    const raised = await owner.gql(
+      'mutation ($input: TicketCreateInput!) { ticketCreate(input: $input) { ticket { id } userErrors { code } } }',
+      { input: { subject: 'Paging both ways', description: 'A ticket to page', category: 'BILLING' } },
+    );
+    const ticketId = raised.body.data?.ticketCreate.ticket?.id as string;
+    expect(ticketId).toEqual(expect.any(String));
+    for (const page of ['first: 5', 'last: 5']) {
+      expect(nodeIds(await owner.gql(`{ me { tickets(${page}) { nodes { id } } } }`), 'me', 'tickets')).toEqual([ticketId]);
+      const across = await as.aoife(`{ customer(id: "${owner.id}") { tickets(${page}) { nodes { id } } } }`);
+      expect(across.body.data?.customer ?? null).toBeNull();
+    }
   });
 });

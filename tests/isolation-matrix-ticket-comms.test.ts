@@ -48,11 +48,11 @@ describe("a business account's holder and its sub-accounts' tickets", () => {
   it("the holder sees a descendant's ticket in tickets, ticket(id) and Customer.tickets", async () => {
     expect(await listed(as.acme)).toEqual(expect.arrayContaining([ticketOf.acme, ticketOf.acmeCork]));
     expect(await byId(as.acme, ticketOf.acmeCork)).toBe('seen');
-    const res = await as.acme('query ($id: ID!) { customer(id: $id) { tickets { id } outstandingIssues { openCount } } }', {
+    const res = await as.acme('query ($id: ID!) { customer(id: $id) { tickets { nodes { id } } outstandingIssues { openCount } } }', {
       id: ID.acmeCork,
     });
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data?.customer.tickets.map((t: { id: string }) => t.id)).toContain(ticketOf.acmeCork);
+    expect(res.body.data?.customer.tickets.nodes.map((t: { id: string }) => t.id)).toContain(ticketOf.acmeCork);
     expect(res.body.data?.customer.outstandingIssues.openCount).toBeGreaterThan(0);
   });
 
@@ -67,7 +67,7 @@ describe("a business account's holder and its sub-accounts' tickets", () => {
     expect(globex).not.toContain(ticketOf.acme);
     expect(globex).not.toContain(ticketOf.acmeCork);
     expect(await byId(as.globex, ticketOf.acmeCork)).toBe('NOT_FOUND');
-    const res = await as.globex('query ($id: ID!) { customer(id: $id) { tickets { id } } }', { id: ID.acmeCork });
+    const res = await as.globex('query ($id: ID!) { customer(id: $id) { tickets { nodes { id } } } }', { id: ID.acmeCork });
     expect(res.body.data?.customer).toBeNull();
   });
 

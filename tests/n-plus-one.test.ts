@@ -395,3 +395,65 @@ describe('the sales pipeline lists (opportunity subgraph)', () => {
     expect(big.statements).toBeLessThanOrEqual(small.statements);
   });
 });
+
+describe('connections under many parents (Customer.leads/opportunities/tickets/offers/carts/orders/children, Campaign.leads, Product.offers, Order.tickets)', () => {
+  const ACCOUNTS = `query ($parents: Int, $first: Int, $last: Int) { customers(first: $parents) { nodes { id
+    leads(first: $first, last: $last) { nodes { id } pageInfo { hasNextPage hasPreviousPage } }
+    opportunities(first: $first, last: $last) { nodes { id } pageInfo { hasNextPage } }
+    tickets(first: $first, last: $last) { nodes { id } pageInfo { hasNextPage } }
+    offers(first: $first, last: $last, status: [NEW, SEEN, ACCEPTED, DISMISSED, REDEEMED, EXPIRED]) { nodes { id } pageInfo { hasNextPage } } } } }`;
+  const CAMPAIGNS = `query ($parents: Int, $first: Int, $last: Int) { campaigns(first: $parents) { nodes { id
+    leads(first: $first, last: $last) { nodes { id } } } } }`;
+  const PRODUCTS = `query ($parents: Int, $first: Int, $last: Int) { products(first: $parents) { nodes { id
+    offers(first: $first, last: $last) { nodes { id } } } } }`;
+  const CART_ACCOUNTS = `query ($parents: Int, $first: Int, $last: Int) { customers(first: $parents) { nodes { id
+    carts(first: $first, last: $last) { nodes { id } } orders(first: $first, last: $last) { nodes { id } }
+    children(first: $first, last: $last) { nodes { id } } } } }`;
+  const ORDERS = `query ($parents: Int, $first: Int, $last: Int) { orders(first: $parents) { nodes { id
+    tickets(first: $first, last: $last) { nodes { id } } } } }`;
+  const items = (res: Response) => (JSON.stringify(res.body.data).match(/"id"/g) ?? []).length;
+
+  /** Statements for one parent and a page of one, then for 8 parents and pages of `max` (within the cost limit), forward and backward. */
+  async function compare(gql: (q: string, v?: Record<string, unknown>) => Promise<Response>, query: string, max: number) {
+    await gql(query, { parents: 1, first: 1 });
+    const small = await gql(query, { parents: 1, first: 1 });
+    expect(small.body.errors, JSON.stringify(small.body.errors)).toBeUndefined();
+    for (const variables of [
+      { parents: 8, first: max },
+      { parents: 8, last: max },
+      { parents: 1, last: 1 },
+    ]) {
+      const big = await gql(query, variables);
+      expect(big.body.errors, JSON.stringify(big.body.errors)).toBeUndefined();
+      expect(big.statements, JSON.stringify(variables)).toBeLessThanOrEqual(small.statements);
+    }
+    return { small, big: await gql(query, { parents: 8, first: max }) };
+  }
+
+  it('staff: an account page with each account’s leads, opportunities, tickets and offers, one statement per list', async () => {
+    await newestPipelineRows(3);
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    const { small, big } = await compare(manager, ACCOUNTS, 20);
+    expect(items(big)).toBeGreaterThan(items(small));
+  });
+
+  it('staff: an account page with each account’s open carts, orders (cart subgraph) and sub-accounts', async () => {
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    await compare(manager, CART_ACCOUNTS, 20);
+  });
+
+  it('staff: a campaign page with each campaign’s leads', async () => {
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    await compare(manager, CAMPAIGNS, 20);
+  });
+
+  it('a customer: a product page with each product’s offers (at most 20 a page)', async () => {
+    const aoife = (await signIn(stack.router.handler, 'customerLogin', 'aoife@example.com', KEYS.volt)).gql;
+    await compare(aoife, PRODUCTS, 20);
+  });
+
+  it('a customer: an order page with each order’s tickets', async () => {
+    const oliver = (await signIn(stack.router.handler, 'customerLogin', 'oliver@example.co.uk', KEYS.nimbus)).gql;
+    await compare(oliver, ORDERS, 20);
+  });
+});

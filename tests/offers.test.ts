@@ -27,7 +27,7 @@ const OTHER_PLAN = productId('volt-sim-20gb');
 const AOIFE = customerId('aoife');
 const OFFER = 'id source title message couponCode status score product { id name } customer { id }';
 const CREATE = `mutation ($input: OfferCreateInput!) { offerCreate(input: $input) { offer { ${OFFER} } userErrors { code field } } }`;
-const MY_OFFERS = `{ me { offers { ${OFFER} } } }`;
+const MY_OFFERS = `{ me { offers { nodes { ${OFFER} } } } }`;
 const manager = () => signIn(stack.router.handler, 'staffLogin', 'manager@volt.example');
 const unique = (label: string) => `${label} ${randomUUID().slice(0, 8)}`;
 
@@ -45,20 +45,20 @@ describe('agent and public offers', () => {
     expect(made.offer.title).toMatch(/^Upgrade for Orla Offer /);
     expect(made.offer.message).toBe(`Try ${made.offer.product.name}`);
 
-    const mine = (await a.gql(MY_OFFERS)).body.data?.me.offers;
+    const mine = (await a.gql(MY_OFFERS)).body.data?.me.offers.nodes;
     expect(mine.map((o: { id: string }) => o.id)).toContain(made.offer.id);
-    expect((await b.gql(MY_OFFERS)).body.data?.me.offers.map((o: { id: string }) => o.id)).not.toContain(made.offer.id);
+    expect((await b.gql(MY_OFFERS)).body.data?.me.offers.nodes.map((o: { id: string }) => o.id)).not.toContain(made.offer.id);
     // By id: the owner yes, another customer and another brand NOT_FOUND.
     expect((await a.gql(`{ offer(id: "${made.offer.id}") { id } }`)).body.data?.offer).toEqual({ id: made.offer.id });
     expect(codes(await b.gql(`{ offer(id: "${made.offer.id}") { id } }`))).toEqual(['NOT_FOUND']);
     expect(codes(await client(stack.router.handler, KEYS.nimbus)(`{ offer(id: "${made.offer.id}") { id } }`))).toEqual(['NOT_FOUND']);
     // Staff see it in the 360° view.
-    const view = await staff.gql(`{ customer(id: "${a.id}") { offers { id } } }`);
-    expect(view.body.data?.customer.offers.map((o: { id: string }) => o.id)).toContain(made.offer.id);
+    const view = await staff.gql(`{ customer(id: "${a.id}") { offers { nodes { id } } } }`);
+    expect(view.body.data?.customer.offers.nodes.map((o: { id: string }) => o.id)).toContain(made.offer.id);
     // Product.offers: the owner's own offers about the product; another customer gets none of them.
-    const about = `{ product(id: "${PLAN}") { offers { id } } }`;
-    expect((await a.gql(about)).body.data?.product.offers.map((o: { id: string }) => o.id)).toContain(made.offer.id);
-    expect((await b.gql(about)).body.data?.product.offers.map((o: { id: string }) => o.id)).not.toContain(made.offer.id);
+    const about = `{ product(id: "${PLAN}") { offers { nodes { id } } } }`;
+    expect((await a.gql(about)).body.data?.product.offers.nodes.map((o: { id: string }) => o.id)).toContain(made.offer.id);
+    expect((await b.gql(about)).body.data?.product.offers.nodes.map((o: { id: string }) => o.id)).not.toContain(made.offer.id);
   });
 
   it("a partner sees its accounts' offers in the 360° view, another partner does not", async () => {
@@ -67,9 +67,9 @@ describe('agent and public offers', () => {
     const title = unique('Partner deal');
     const made = (await staff.gql(CREATE, { input: { customerId: account, template: { title, message: 'm' } } })).body.data?.offerCreate;
     expect(made.userErrors).toEqual([]);
-    const view = `{ customer(id: "${account}") { offers { id } } }`;
+    const view = `{ customer(id: "${account}") { offers { nodes { id } } } }`;
     const connectify = client(stack.router.handler, PRIVATE_KEYS.connectifyPartner);
-    expect((await connectify(view)).body.data?.customer.offers.map((o: { id: string }) => o.id)).toContain(made.offer.id);
+    expect((await connectify(view)).body.data?.customer.offers.nodes.map((o: { id: string }) => o.id)).toContain(made.offer.id);
     const skyline = (await signIn(stack.router.handler, 'partnerLogin', 'ops@skyline.example')).gql;
     expect(codes(await skyline(view))).toEqual(['NOT_FOUND']);
     expect(codes(await skyline(`{ offer(id: "${made.offer.id}") { id } }`))).toEqual(['NOT_FOUND']);
@@ -79,8 +79,8 @@ describe('agent and public offers', () => {
     const staff = await manager();
     const before = (await signIn(stack.router.handler, 'customerLogin', 'aoife@example.com', KEYS.volt)).gql;
     const count = async () =>
-      (await before(`{ me { offers(status: [NEW, SEEN, ACCEPTED, DISMISSED, REDEEMED, EXPIRED], first: 100) { id } } }`)).body.data?.me
-        .offers.length;
+      (await before(`{ me { offers(status: [NEW, SEEN, ACCEPTED, DISMISSED, REDEEMED, EXPIRED], first: 100) { nodes { id } } } }`)).body
+        .data?.me.offers.nodes.length;
     const start = await count();
     const bad = await staff.gql(CREATE, {
       input: {
@@ -134,7 +134,7 @@ describe('agent and public offers', () => {
     expect(await act('offerSeen')).toMatchObject({ offer: null, userErrors: [{ code: 'INVALID_TRANSITION' }] });
     expect(await act('offerDismiss')).toEqual({ offer: { id, status: 'DISMISSED' }, userErrors: [] });
     // Dismissed offers leave the default (open) list.
-    expect((await a.gql(MY_OFFERS)).body.data?.me.offers.map((o: { id: string }) => o.id)).not.toContain(id);
+    expect((await a.gql(MY_OFFERS)).body.data?.me.offers.nodes.map((o: { id: string }) => o.id)).not.toContain(id);
 
     const expired = await make(1);
     const promotion = stack.subgraphs.find((s) => s.definition.name === 'promotion');
@@ -143,8 +143,8 @@ describe('agent and public offers', () => {
       .getConnection()
       .execute(`update "promotion"."offer" set expires_at = now() - interval '1 minute' where id = ?`, [expired]);
     expect(await act('offerAccept', expired)).toMatchObject({ offer: null, userErrors: [{ code: 'EXPIRED' }] });
-    const listed = await a.gql(`{ me { offers(status: [EXPIRED]) { id status } } }`);
-    expect(listed.body.data?.me.offers).toContainEqual({ id: expired, status: 'EXPIRED' });
+    const listed = await a.gql(`{ me { offers(status: [EXPIRED]) { nodes { id status } } } }`);
+    expect(listed.body.data?.me.offers.nodes).toContainEqual({ id: expired, status: 'EXPIRED' });
     // Someone else's offer does not exist for this customer.
     const b = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'offer' });
     const foreign = await b.gql(`mutation { offerAccept(input: { id: "${id}" }) { userErrors { code } } }`);
@@ -156,13 +156,13 @@ describe('agent and public offers', () => {
     const title = unique('Flash sale');
     const made = (await staff.gql(CREATE, { input: { template: { title, message: 'Today only' }, score: 100 } })).body.data?.offerCreate;
     expect(made.offer).toMatchObject({ source: 'STOREFRONT', customer: null });
-    const live = `{ storefrontLiveOffers(first: 50) { id title } }`;
-    expect((await client(stack.router.handler, KEYS.volt)(live)).body.data?.storefrontLiveOffers).toContainEqual({
+    const live = `{ storefrontLiveOffers(first: 50) { nodes { id title } } }`;
+    expect((await client(stack.router.handler, KEYS.volt)(live)).body.data?.storefrontLiveOffers.nodes).toContainEqual({
       id: made.offer.id,
       title,
     });
     expect(
-      (await client(stack.router.handler, KEYS.nimbus)(live)).body.data?.storefrontLiveOffers.map((o: { id: string }) => o.id),
+      (await client(stack.router.handler, KEYS.nimbus)(live)).body.data?.storefrontLiveOffers.nodes.map((o: { id: string }) => o.id),
     ).not.toContain(made.offer.id);
     // A shopper with the key reads it by id; a customer cannot accept the storefront's offer as theirs.
     expect((await client(stack.router.handler, KEYS.volt)(`{ offer(id: "${made.offer.id}") { title } }`)).body.data?.offer).toEqual({
@@ -177,7 +177,7 @@ describe('agent and public offers', () => {
 describe('real-time rules', () => {
   const promotion = () => stack.subgraphs.find((s) => s.definition.name === 'promotion') as Stack['subgraphs'][number];
   const realTime = async (gql: (q: string) => Promise<{ body: { data?: Record<string, any> | null } }>) =>
-    ((await gql(`{ me { offers { source title product { id } couponCode } } }`)).body.data?.me.offers ?? []).filter(
+    ((await gql(`{ me { offers { nodes { source title product { id } couponCode } } } }`)).body.data?.me.offers.nodes ?? []).filter(
       (o: { source: string }) => o.source === 'REAL_TIME',
     );
 

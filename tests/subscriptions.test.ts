@@ -54,7 +54,7 @@ async function makeOffer(staff: Awaited<ReturnType<typeof manager>>, input: Reco
 
 // A client's selection as written: an alias, a fragment, a variable and a field of another subgraph.
 const PERSONAL = `subscription Mine($first: Int) {
-  mine: offerReceived { ...Bits product { name slug offers(first: $first) { id } } }
+  mine: offerReceived { ...Bits product { name slug offers(first: $first) { nodes { id } } } }
 }
 fragment Bits on Offer { id title source couponCode }`;
 const PUBLIC = 'subscription { storefrontOffers { id title source product { name } } }';
@@ -78,7 +78,7 @@ describe('offerReceived', () => {
           title: title.replace('{{name}}', 'Live Alice'),
           source: 'AGENT',
           couponCode: null,
-          product: { name: expect.any(String), slug: 'volt-sim-unlimited', offers: expect.arrayContaining([{ id: forA }]) },
+          product: { name: expect.any(String), slug: 'volt-sim-unlimited', offers: { nodes: expect.arrayContaining([{ id: forA }]) } },
         },
       },
     });

@@ -45,7 +45,7 @@ describe('queryCost', () => {
     // Over 100 the subgraph refuses the page (BAD_USER_INPUT); it costs no more than 100.
     expect(cost(query, { n: 1000 })).toBe(102);
     // A sized plain list: each item is an object.
-    expect(cost('{ storefrontLiveOffers(first: 3) { id } }')).toBe(2 + 3);
+    expect(cost('{ storesNear(latitude: 53.3, longitude: -6.3, first: 3) { id } }')).toBe(2 + 3);
   });
 
   it('fragments count as selected; on an abstract type the dearest type counts', () => {

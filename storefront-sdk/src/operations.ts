@@ -271,14 +271,17 @@ export const markSiteMessagesRead = (
 
 // ── Offers ───────────────────────────────────────────────────────────────────────────────────────
 
-/** The signed-in customer's personal offers (open ones by default; pass `status` for others), best first. */
+/**
+ * The signed-in customer's personal offers (open ones by default; pass `status` for others), best first:
+ * a page of 20 by default; `after: pageInfo.endCursor` for the next, `last`/`before: pageInfo.startCursor` for the previous.
+ */
 export const getMyOffers = (
   client: StorefrontClient,
   variables: MyOffersQueryVariables = {},
   options?: RequestOptions,
 ): Promise<GraphQLResult<MyOffersQuery>> => client.request(MyOffersDocument, variables, options);
 
-/** The storefront's public live offers (any shopper). */
+/** The storefront's public live offers (any shopper), best first: a page of 10 by default, paged both ways like `getMyOffers`. */
 export const getLiveOffers = (
   client: StorefrontClient,
   variables: StorefrontLiveOffersQueryVariables = {},

@@ -498,7 +498,7 @@ describe('offers and site messages', () => {
     expect(received[0].offerReceived).toMatchObject({ id: offerId, title: 'Just for Sam Sdk', product: { id: PLAN } });
     expect(errors).toEqual([]);
 
-    expect((await getMyOffers(client)).data?.me?.offers?.map((o) => o.id)).toContain(offerId);
+    expect((await getMyOffers(client)).data?.me?.offers?.nodes.map((o) => o.id)).toContain(offerId);
     const accepted = await acceptOffer(client, { id: offerId });
     expect(accepted.data?.offerAccept.offer?.status).toBe('ACCEPTED');
     stop();
@@ -513,7 +513,7 @@ describe('offers and site messages', () => {
     await eventually(() => stack.router.liveStats().subscriptions === before + 1);
     const offerId = await makeOffer({ template: { title: `Flash sale ${Math.random()}`, message: 'Today only' } });
     await eventually(() => received.some((r) => r.storefrontOffers.id === offerId));
-    expect((await getLiveOffers(client)).data?.storefrontLiveOffers.map((o) => o.id)).toContain(offerId);
+    expect((await getLiveOffers(client)).data?.storefrontLiveOffers.nodes.map((o) => o.id)).toContain(offerId);
     stop();
 
     const refused = await new Promise<SubscriptionError>((resolve) => onOfferReceived(client, () => {}, { onError: resolve }));

@@ -284,7 +284,7 @@ export function createBot(options: BotOptions): Bot {
     if (!(await c.client.auth.session())) return { text: `Offers are personal. ${SIGN_IN_HINT}` };
     const result = await getMyOffers(c.client);
     if (!result.data?.me) return { text: needsSignIn(result) ? SIGN_IN_HINT : "I couldn't read your offers just now." };
-    const offers = result.data.me.offers;
+    const offers = result.data.me.offers?.nodes;
     if (!offers) return { text: "I couldn't read your offers just now." };
     if (offers.length === 0) return { text: 'No offers for you right now. Check back soon!' };
     const lines = offers.map((o) => `• ${o.title}: ${o.message}${o.couponCode ? ` (code ${o.couponCode})` : ''}`);

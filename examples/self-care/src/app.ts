@@ -131,7 +131,7 @@ export function createSelfCareApp(options: StorefrontClientOptions): SelfCareApp
         consents,
         recentOrders: orders?.nodes ?? null,
         messages: { unreadCount: siteMessages.unreadCount, latest: inbox.data?.me?.siteMessages.nodes ?? [] },
-        offers: offers.data?.me?.offers ?? [],
+        offers: offers.data?.me?.offers?.nodes ?? [],
       };
     },
     async orders() {

@@ -66,7 +66,7 @@ export function mountOfferBanner(app: App, slot: HTMLElement): () => void {
 
   getLiveOffers(app.client, { first: 1 }).then(
     ({ data }) => {
-      const newest = data?.storefrontLiveOffers[0];
+      const newest = data?.storefrontLiveOffers.nodes[0];
       if (newest && !shown) show(newest, false, false);
     },
     () => {},

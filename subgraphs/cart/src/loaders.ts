@@ -1,16 +1,36 @@
-import { actingStorefront, byId, groupedBy, isServiceUnavailable, loggerFor, memo, type Principal, serviceUnavailable } from '@dcrm/kit';
+import {
+  actingStorefront,
+  byId,
+  groupedBy,
+  isServiceUnavailable,
+  loggerFor,
+  memo,
+  type Principal,
+  parentPages,
+  serviceUnavailable,
+} from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { catalogLoader, storefrontLocale } from './clients/catalog.js';
 import { type CartEvaluation, type EvaluationInput, MAX_EVALUATIONS } from './clients/promotions.js';
-import { visibleCarts } from './domain/access.js';
-import { visibleOrders } from './domain/orders.js';
+import { customerCarts, visibleCarts } from './domain/access.js';
+import { listOrdersOfEach, visibleOrders } from './domain/orders.js';
 import { priceLines } from './domain/pricing.js';
 import { type Buyer, customersWithOrders, evaluationInput, NO_EVALUATION } from './domain/promotions.js';
 import type { CartServices } from './domain/services.js';
 import type { BudgetUse } from './domain/spend.js';
 import { spendBudgetsOf, treeOnce } from './domain/spend-budgets.js';
-import { CartLine, type ICart, type ICartLine, type IOrderEvent, type IOrderLine, OrderEvent, OrderLine } from './entities/index.js';
+import {
+  CartLine,
+  cartKey,
+  type ICart,
+  type ICartLine,
+  type IOrder,
+  type IOrderEvent,
+  type IOrderLine,
+  OrderEvent,
+  OrderLine,
+} from './entities/index.js';
 
 export type CartLoaders = ReturnType<typeof createCartLoaders>;
 
@@ -84,6 +104,19 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
     tree,
     /** Each account's spend budgets with their current period's spend, for `Customer.spendBudgets`. */
     spendBudgets: new DataLoader<string, BudgetUse[]>((ids) => spendBudgetsOf({ em, principal, services }, ids, tree)),
+    // Pages of accounts' orders and open carts: one statement per page request, however many accounts.
+    customerOrders: parentPages<IOrder>((parents, page) => listOrdersOfEach(em, principal, parents, page), {
+      sort: 'NEWEST',
+      arity: 1,
+      keyOf: (o) => [o.id],
+      parentOf: (o) => o.customerId,
+    }),
+    customerCarts: parentPages<ICart>((parents, page) => customerCarts(em, principal, parents, page), {
+      sort: 'RECENT',
+      arity: 2,
+      keyOf: cartKey,
+      parentOf: (c) => c.customerId ?? null,
+    }),
     /** Carts by id as `findCart` shows them without a token (entity references carry none). */
     cart: byId(
       (ids) => visibleCarts(em, principal, ids),

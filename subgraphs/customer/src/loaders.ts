@@ -4,14 +4,13 @@ import {
   cursorId,
   groupedBy,
   isUuid,
-  keysetOrderBy,
   keysetSql,
-  keysetWhere,
   memo,
   type OrmKey,
   type Principal,
   parsePage,
   toConnection,
+  windowByParent,
 } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -136,18 +135,13 @@ export function createLoaders(em: EntityManager, principal: Principal) {
       (ids) => scoped({ id: { $in: [...ids] } }),
       (c) => c.id,
     ),
-    // One parent (a drill-down) reads just its page; several (children of a listed page of accounts)
-    // read every child past the cursor in one statement, split here.
+    // A page of children for each parent of the request, in one statement numbered per parent.
     children: pagedLoader<ICustomer>(async (keys) => {
       const page = parsePage(keys[0], 'ID', 1);
       const visible = await scope();
       if (!visible) return keys.map(() => toConnection<ICustomer>([], page, 'ID', () => []));
       const parents = keys.map((k) => k.customerId);
-      const rows = await em.find(
-        Customer,
-        { $and: [visible, { parent: { $in: parents } }, keysetWhere(BY_ID, page) as FilterQuery<ICustomer>] },
-        { orderBy: keysetOrderBy(BY_ID, page), ...(parents.length === 1 ? { limit: page.limit + 1 } : {}) },
-      );
+      const rows = await windowByParent(em, Customer, 'parent', parents, visible, BY_ID, page);
       return keys.map((k) =>
         toConnection(rows.filter((r) => r.parent?.id === k.customerId).slice(0, page.limit + 1), page, 'ID', (c) => [c.id]),
       );

@@ -132,3 +132,26 @@ describe('customers', () => {
     expect(await ids(staffOf(VOLT, ['consumer']), '%')).toEqual(await ids(staffOf(VOLT, ['consumer']), ''));
   });
 });
+
+describe('customerAudienceRanges (promotion only)', () => {
+  const promotion: Principal = {
+    kind: 'service',
+    id: 'promotion',
+    storefrontId: VOLT,
+    partnerId: null,
+    roles: [],
+    scopes: ['customer:audience'],
+  };
+  const query = 'query ($size: Int) { customerAudienceRanges(rules: {}, size: $size) }';
+
+  it('cuts the audience into ranges, and refuses a range size outside 1 to 10,000 rather than clamping it', async () => {
+    const ranges = await gql(customer, promotion, query, { size: 10_000 });
+    expect(ranges.body.errors).toBeUndefined();
+    expect(ranges.body.data?.customerAudienceRanges.length).toBeGreaterThan(0);
+    for (const size of [0, 10_001]) {
+      const refused = await gql(customer, promotion, query, { size });
+      expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
+      expect(refused.body.errors?.[0].message).toMatch(/10000/);
+    }
+  });
+});

@@ -33,6 +33,7 @@ export * from './metrics-subgraph.js';
 export * from './notify-on-change.js';
 export * from './orm.js';
 export * from './pagination.js';
+export * from './parent-pages.js';
 export * from './passwords.js';
 export * from './ports.js';
 export * from './principal.js';

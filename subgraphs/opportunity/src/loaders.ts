@@ -1,4 +1,4 @@
-import { byId, groupedBy, type Principal } from '@dcrm/kit';
+import { byId, cursorId, type OrmKey, type Principal, parentPages, windowByParent } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { salesScope } from './domain/access.js';
@@ -9,6 +9,9 @@ import { type ILead, type IOpportunity, Lead, type LeadCounts, leadCountsBy, Opp
 import { createPipelineLoaders } from './pipeline-loaders.js';
 import { createWorkLoaders } from './work-loaders.js';
 
+// Newest first: v7 ids are time-ordered.
+const NEWEST_KEYS: OrmKey[] = [{ field: 'id', dir: 'desc', parse: cursorId }];
+
 export type OpportunityLoaders = ReturnType<typeof createOpportunityLoaders>;
 
 /** Per-request loaders; every one keeps to the rows the principal may see (`salesScope`). */
@@ -17,6 +20,13 @@ export function createOpportunityLoaders(em: EntityManager, principal: Principal
   // Opportunities: the segment scope's and (staff) those owned or shared, in one statement (domain/work/access.ts).
   const reach = opportunityFilter(principal, 'read');
   const none = <T>() => Promise.resolve([] as T[]);
+  const leadsByParent = (parent: 'customerId' | 'campaignId') =>
+    parentPages<ILead>((parents, page) => (scope ? windowByParent(em, Lead, parent, parents, scope, NEWEST_KEYS, page) : none()), {
+      sort: 'LEADS_NEWEST',
+      arity: 1,
+      keyOf: (l) => [l.id],
+      parentOf: (l) => l[parent] ?? null,
+    });
   return {
     scope,
     ...createPipelineLoaders(em, scope),
@@ -29,14 +39,9 @@ export function createOpportunityLoaders(em: EntityManager, principal: Principal
       (ids) => (reach ? em.find(Opportunity, { $and: [reach, { id: { $in: [...ids] } }] }) : none()),
       (o) => o.id,
     ),
-    customerLeads: groupedBy<ILead>(
-      (ids) => (scope ? em.find(Lead, { $and: [scope, { customerId: { $in: [...ids] } }] }, { orderBy: { id: 'desc' } }) : none()),
-      (l) => l.customerId as string,
-    ),
-    campaignLeads: groupedBy<ILead>(
-      (ids) => (scope ? em.find(Lead, { $and: [scope, { campaignId: { $in: [...ids] } }] }, { orderBy: { id: 'desc' } }) : none()),
-      (l) => l.campaignId as string,
-    ),
+    // Pages of a parent's leads, newest first: one statement per page request, however many parents.
+    customerLeads: leadsByParent('customerId'),
+    campaignLeads: leadsByParent('campaignId'),
     // Counts per campaign and per account, one statement per request whatever the number of them.
     campaignLeadCounts: new DataLoader<string, LeadCounts | null>((ids) =>
       scope ? leadCountsBy(em, scope, 'campaign_id', ids) : Promise.resolve(ids.map(() => null)),
@@ -44,9 +49,9 @@ export function createOpportunityLoaders(em: EntityManager, principal: Principal
     customerLeadCounts: new DataLoader<string, LeadCounts | null>((ids) =>
       scope ? leadCountsBy(em, scope, 'customer_id', ids) : Promise.resolve(ids.map(() => null)),
     ),
-    customerOpportunities: groupedBy<IOpportunity>(
-      (ids) => (reach ? em.find(Opportunity, { $and: [reach, { customerId: { $in: [...ids] } }] }, { orderBy: { id: 'desc' } }) : none()),
-      (o) => o.customerId as string,
+    customerOpportunities: parentPages<IOpportunity>(
+      (parents, page) => (reach ? windowByParent(em, Opportunity, 'customerId', parents, reach, NEWEST_KEYS, page) : none()),
+      { sort: 'NEWEST', arity: 1, keyOf: (o) => [o.id], parentOf: (o) => o.customerId ?? null },
     ),
     /** Possible duplicates of leads (scoring, dedupe, import): candidates per storefront in one query. */
     leadDuplicates: leadDuplicatesLoader(em),

@@ -121,12 +121,15 @@ describe('leads and opportunities: who sees what', () => {
   });
 
   it('Customer.leads and Customer.opportunities: the 360° view, within the caller’s rows', async () => {
-    const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { leads(first: 100) { id } opportunities(first: 100) { id stage } } } }`;
+    const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { leads(first: 100) { nodes { id } } opportunities(first: 100) { nodes { id stage } } } } }`;
     const r = [{ __typename: 'Customer', id: seedId('customer', 'globex') }];
     const manager = await gql(staff(['*']), query, { r });
-    expect(manager.body.data?._entities[0].leads.map((l: { id: string }) => l.id)).toContain(leadId('volt-portal-converted'));
-    expect(manager.body.data?._entities[0].opportunities).toContainEqual({ id: opportunityId('volt-globex-upsell'), stage: 'PROPOSAL' });
+    expect(manager.body.data?._entities[0].leads.nodes.map((l: { id: string }) => l.id)).toContain(leadId('volt-portal-converted'));
+    expect(manager.body.data?._entities[0].opportunities.nodes).toContainEqual({
+      id: opportunityId('volt-globex-upsell'),
+      stage: 'PROPOSAL',
+    });
     const consumer = await gql(staff(['consumer']), query, { r });
-    expect(consumer.body.data?._entities[0]).toEqual({ leads: [], opportunities: [] });
+    expect(consumer.body.data?._entities[0]).toEqual({ leads: { nodes: [] }, opportunities: { nodes: [] } });
   });
 });

@@ -91,7 +91,7 @@ describe('tasks and activities', () => {
     ).task;
     expect(done).toMatchObject({ status: 'DONE', progress: 100 });
 
-    const mine = (await as.business('{ myTasks(first: 100) { id status dueAt } }')).body.data?.myTasks as {
+    const mine = (await as.business('{ myTasks(first: 100) { nodes { id status dueAt } } }')).body.data?.myTasks.nodes as {
       id: string;
       dueAt: string | null;
     }[];
@@ -100,9 +100,16 @@ describe('tasks and activities', () => {
     expect(ids).not.toContain(later.id); // DONE: not open
     const dues = mine.map((t) => t.dueAt).filter((d): d is string => d !== null);
     expect(dues).toEqual([...dues].sort());
+    // Read backward, the same order (undated tasks last), whatever other tests add meanwhile.
+    const backward = await as.business('{ myTasks(last: 100) { nodes { id } } }');
+    const back = ((backward.body.data?.myTasks.nodes ?? []) as { id: string }[]).map((t) => t.id);
+    expect(back.filter((id) => ids.includes(id))).toEqual(ids.filter((id) => back.includes(id)));
+    expect(back).toContain(sooner.id);
     const listed = (await as.business('query ($id: ID!) { opportunity(id: $id) { tasks { id } } }', { id: o.id })).body.data?.opportunity;
     expect(listed.tasks.map((t: { id: string }) => t.id)).toEqual([later.id, sooner.id]);
-    expect((await as.consumer('{ myTasks { id } }')).body.data?.myTasks.map((t: { id: string }) => t.id)).not.toContain(sooner.id);
+    expect((await as.consumer('{ myTasks { nodes { id } } }')).body.data?.myTasks.nodes.map((t: { id: string }) => t.id)).not.toContain(
+      sooner.id,
+    );
   });
 
   it('the assignee updates a task of an opportunity outside their segments; others of the segment or brand cannot', async () => {

@@ -1,12 +1,22 @@
-import { actingStorefront, allTranslationsLoader, byId, groupedBy, memo, type Principal, requestTexts, storefrontLocale } from '@dcrm/kit';
+import {
+  actingStorefront,
+  allTranslationsLoader,
+  byId,
+  groupedBy,
+  memo,
+  type Principal,
+  parentPages,
+  requestTexts,
+  storefrontLocale,
+  windowByParent,
+} from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type DataLoader from 'dataloader';
 import { createCampaignLoaders } from './domain/kpis.js';
 import { offerScope } from './domain/offer-access.js';
 import type { PromotionServices } from './domain/services.js';
 import {
-  BEST_FIRST,
+  BEST_FIRST_KEYS,
   Campaign,
   DecisionRule,
   type ICampaign,
@@ -17,6 +27,7 @@ import {
   Offer,
   OfferRule,
   type OfferStatus,
+  offerKey,
   offerStatusFilter,
   openAt,
   PromotionRow,
@@ -27,27 +38,15 @@ export type PromotionLoaders = ReturnType<typeof createPromotionLoaders>;
 export function createPromotionLoaders(em: EntityManager, principal: Principal, services: PromotionServices) {
   const scope = offerScope(principal);
   const now = services.clock.now();
-  // One loader per distinct argument set, so `customers { offers(status: …) }` stays one statement.
-  const perArgs = new Map<string, DataLoader<string, IOffer[]>>();
-  const customerOffers = (statuses: OfferStatus[] | null | undefined) => {
-    const key = JSON.stringify(statuses ?? null);
-    let loader = perArgs.get(key);
-    if (!loader) {
-      loader = groupedBy<IOffer>(
-        (ids) =>
-          scope
-            ? em.find(
-                Offer,
-                { $and: [scope, { customerId: { $in: [...ids] } }, offerStatusFilter(statuses, now)] },
-                { orderBy: BEST_FIRST },
-              )
-            : Promise.resolve([]),
-        (o) => o.customerId as string,
-      );
-      perArgs.set(key, loader);
-    }
-    return loader;
-  };
+  const none = () => Promise.resolve([] as IOffer[]);
+  // Pages of a parent's offers, best first: one statement per page request and status filter, however many parents.
+  const customerOffers = parentPages<IOffer, OfferStatus[] | null>(
+    (parents, page, statuses) =>
+      scope
+        ? windowByParent(em, Offer, 'customerId', parents, { $and: [scope, offerStatusFilter(statuses, now)] }, BEST_FIRST_KEYS, page)
+        : none(),
+    { sort: 'BEST', arity: 3, keyOf: offerKey, parentOf: (o) => o.customerId ?? null },
+  );
   // About a product: the caller's own open offers (customers) and the storefront's public ones.
   // Everything here is within the request's storefront, and only when the principal's brands include it.
   const storefrontId = actingStorefront(principal);
@@ -79,12 +78,12 @@ export function createPromotionLoaders(em: EntityManager, principal: Principal, 
       (o) => o.id,
     ),
     customerOffers,
-    productOffers: groupedBy<IOffer>(
-      (ids) =>
+    productOffers: parentPages<IOffer>(
+      (parents, page) =>
         productScope
-          ? em.find(Offer, { $and: [productScope, { productId: { $in: [...ids] } }, openAt(now)] }, { orderBy: BEST_FIRST })
-          : Promise.resolve([]),
-      (o) => o.productId as string,
+          ? windowByParent(em, Offer, 'productId', parents, { $and: [productScope, openAt(now)] }, BEST_FIRST_KEYS, page)
+          : none(),
+      { sort: 'BEST', arity: 3, keyOf: offerKey, parentOf: (o) => o.productId ?? null, defaultSize: 5, max: 20 },
     ),
     // Rows of the caller's storefront only (staff CRUD, Campaign/OfferRule.promotion, `_entities`).
     promotion: byId<IPromotion>(

@@ -1,7 +1,17 @@
-import { accountTreeOf, byId, groupedBy, isAccountAdmin, type Principal } from '@dcrm/kit';
+import {
+  accountTreeOf,
+  byId,
+  cursorDate,
+  cursorId,
+  groupedBy,
+  isAccountAdmin,
+  type OrmKey,
+  type Principal,
+  parentPages,
+  windowByParent,
+} from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type DataLoader from 'dataloader';
 import { seesInternal, ticketReadScope, ticketScope } from './domain/access.js';
 import type { TicketServices } from './domain/services.js';
 import {
@@ -18,6 +28,12 @@ import {
 } from './entities/index.js';
 import { createKnowledgeLoaders } from './knowledge-loaders.js';
 import { createSlaLoaders } from './sla-loaders.js';
+
+// A customer's tickets, newest first.
+const NEWEST_KEYS: OrmKey[] = [
+  { field: 'createdAt', dir: 'desc', parse: cursorDate },
+  { field: 'id', dir: 'desc', parse: cursorId },
+];
 
 export type TicketLoaders = ReturnType<typeof createTicketLoaders>;
 export type Outstanding = { openCount: number; breachedCount: number; oldestOpenAt: Date | null };
@@ -54,7 +70,6 @@ export function createTicketLoaders(em: EntityManager, principal: Principal, ser
   };
   const internal = seesInternal(principal);
   const none = <T>() => Promise.resolve([] as T[]);
-  const perStatus = new Map<string, DataLoader<string, ITicket[]>>();
   return {
     scope,
     readScope,
@@ -66,40 +81,22 @@ export function createTicketLoaders(em: EntityManager, principal: Principal, ser
       (t) => t.id,
     ),
     knowledge: createKnowledgeLoaders(em, principal),
-    /** A customer's tickets, newest first, per status filter (one statement per filter). */
-    customerTickets: (status: readonly TicketStatus[] | null | undefined) => {
-      const key = JSON.stringify(status ?? null);
-      let loader = perStatus.get(key);
-      if (!loader) {
-        loader = groupedBy<ITicket>(
-          async (ids) => {
-            const visible = await readScope();
-            return visible
-              ? em.find(
-                  Ticket,
-                  { $and: [visible, { customerId: { $in: [...ids] } }, status?.length ? { status: { $in: [...status] } } : {}] },
-                  { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
-                )
-              : [];
-          },
-          (t) => t.customerId,
-        );
-        perStatus.set(key, loader);
-      }
-      return loader;
-    },
-    orderTickets: groupedBy<ITicket>(
-      async (ids) => {
+    /** Pages of a customer's tickets, newest first: one statement per page request and status filter, however many customers. */
+    customerTickets: parentPages<ITicket, readonly TicketStatus[] | null>(
+      async (parents, page, status) => {
         const visible = await readScope();
-        return visible
-          ? em.find(
-              Ticket,
-              { $and: [visible, { relatedOrderId: { $in: [...ids] } }] },
-              { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
-            )
-          : [];
+        const where: FilterQuery<ITicket> = visible ? { $and: [visible, status?.length ? { status: { $in: [...status] } } : {}] } : {};
+        return visible ? windowByParent(em, Ticket, 'customerId', parents, where, NEWEST_KEYS, page) : [];
       },
-      (t) => t.relatedOrderId as string,
+      { sort: 'NEWEST', arity: 2, keyOf: (t) => [t.createdAt.toISOString(), t.id], parentOf: (t) => t.customerId },
+    ),
+    /** Pages of an order's tickets, newest first, like an account's. */
+    orderTickets: parentPages<ITicket>(
+      async (parents, page) => {
+        const visible = await readScope();
+        return visible ? windowByParent(em, Ticket, 'relatedOrderId', parents, visible, NEWEST_KEYS, page) : [];
+      },
+      { sort: 'NEWEST', arity: 2, keyOf: (t) => [t.createdAt.toISOString(), t.id], parentOf: (t) => t.relatedOrderId ?? null },
     ),
     /** Open tickets per account, counted from their open rows (few per account). */
     outstanding: byId<Outstanding & { id: string }>(

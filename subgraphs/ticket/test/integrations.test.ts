@@ -45,7 +45,7 @@ describe('after a ticket is resolved', () => {
       await ok(as.agent, MOVE, { id, version, to: 'RESOLVED', resolution: 'Refunded the second charge' }, 'ticketTransition');
       await vi.waitFor(
         async () => {
-          const offers = (await customer.gql('{ me { offers { source title } } }')).body.data?.me.offers ?? [];
+          const offers = (await customer.gql('{ me { offers { nodes { source title } } } }')).body.data?.me.offers.nodes ?? [];
           expect(offers).toContainEqual({ source: 'REAL_TIME', title: 'Sorry for the trouble, Grace Goodwill' });
         },
         { timeout: 5_000, interval: 50 },

@@ -212,16 +212,16 @@ describe('comments and the 360° view', () => {
 
   it('Customer.tickets and outstandingIssues, for the holder and for staff', async () => {
     const me = (
-      await as.customer('{ me { tickets(first: 100) { id status } outstandingIssues { openCount breachedCount oldestOpenAt } } }')
+      await as.customer('{ me { tickets(first: 100) { nodes { id status } } outstandingIssues { openCount breachedCount oldestOpenAt } } }')
     ).body.data?.me;
-    const open = me.tickets.filter((t: { status: string }) => ['ACKNOWLEDGED', 'IN_PROGRESS', 'PENDING', 'HELD'].includes(t.status));
+    const open = me.tickets.nodes.filter((t: { status: string }) => ['ACKNOWLEDGED', 'IN_PROGRESS', 'PENDING', 'HELD'].includes(t.status));
     expect(me.outstandingIssues).toMatchObject({ openCount: open.length, breachedCount: 0 });
     expect(me.outstandingIssues.oldestOpenAt).not.toBeNull();
     const staff = await as.agent(
-      `{ customer(id: "${customer.id}") { outstandingIssues { openCount } tickets(status: [CLOSED]) { status } } }`,
+      `{ customer(id: "${customer.id}") { outstandingIssues { openCount } tickets(status: [CLOSED]) { nodes { status } } } }`,
     );
     expect(staff.body.data?.customer.outstandingIssues.openCount).toBe(open.length);
-    expect(staff.body.data?.customer.tickets.every((t: { status: string }) => t.status === 'CLOSED')).toBe(true);
+    expect(staff.body.data?.customer.tickets.nodes.every((t: { status: string }) => t.status === 'CLOSED')).toBe(true);
   });
 });
 
@@ -230,7 +230,7 @@ describe('Order.tickets', () => {
     const orderId = newId();
     const input = { category: 'ORDER', subject: 'Late', description: 'Not delivered', relatedOrderId: orderId };
     const { ticket } = await ok(as.customer, CREATE, input, 'ticketCreate');
-    const query = `{ _entities(representations: [{ __typename: "Order", id: "${orderId}" }]) { ... on Order { tickets { id } } } }`;
+    const query = `{ _entities(representations: [{ __typename: "Order", id: "${orderId}" }]) { ... on Order { tickets(last: 5) { nodes { id } } } } }`;
     const ask = (p: Principal) => {
       const body = { query };
       const handler = stack.subgraphs.find((s) => s.definition.name === 'ticket')?.server.handler as Parameters<typeof request>[0];
@@ -240,7 +240,9 @@ describe('Order.tickets', () => {
         .send(body);
     };
     const base = { storefrontId: STOREFRONT_IDS.volt, partnerId: null, roles: [], scopes: [] };
-    expect((await ask({ ...base, kind: 'customer', id: customer.id })).body.data._entities).toEqual([{ tickets: [{ id: ticket.id }] }]);
-    expect((await ask({ ...base, kind: 'customer', id: customerId('aoife') })).body.data._entities).toEqual([{ tickets: [] }]);
+    expect((await ask({ ...base, kind: 'customer', id: customer.id })).body.data._entities).toEqual([
+      { tickets: { nodes: [{ id: ticket.id }] } },
+    ]);
+    expect((await ask({ ...base, kind: 'customer', id: customerId('aoife') })).body.data._entities).toEqual([{ tickets: { nodes: [] } }]);
   });
 });

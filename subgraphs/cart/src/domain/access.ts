@@ -1,7 +1,7 @@
 import { accountRowScope, actingStorefront, isUuid, type Page, type Principal, safeEqual, sha256Hex } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Cart, cartsIn, type ICart, type IOrder, openCartsOf } from '../entities/index.js';
+import { Cart, cartsIn, type ICart, type IOrder, openCartsOfEach } from '../entities/index.js';
 
 function tokenMatches(token: string | null | undefined, hash: string | null | undefined): boolean {
   return !!token && !!hash && safeEqual(sha256Hex(token), hash);
@@ -35,11 +35,12 @@ export async function visibleCarts(em: EntityManager, principal: Principal, ids:
   return (await cartsIn(em, storefrontId, valid)).filter((cart) => mayUse(principal, cart));
 }
 
-/** A customer's open carts, for whoever reaches them through the customer subgraph; a customer sees only their own. */
-export async function customerCarts(em: EntityManager, principal: Principal, customerId: string, page: Page): Promise<ICart[]> {
+/** Customers' open carts (a page each), for whoever reaches them through the customer subgraph; a customer sees only their own. */
+export async function customerCarts(em: EntityManager, principal: Principal, customerIds: string[], page: Page): Promise<ICart[]> {
   const storefrontId = actingStorefront(principal);
-  if (!storefrontId || (principal.kind === 'customer' && principal.id !== customerId) || principal.kind === 'anonymous') return [];
-  return openCartsOf(em, storefrontId, customerId, page);
+  if (!storefrontId || principal.kind === 'anonymous') return [];
+  const reachable = principal.kind === 'customer' ? customerIds.filter((id) => id === principal.id) : customerIds;
+  return reachable.length ? openCartsOfEach(em, storefrontId, reachable, page) : [];
 }
 
 /**

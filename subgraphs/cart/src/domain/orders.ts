@@ -1,6 +1,6 @@
 import { fail, isUuid, ok, type Page, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type IOrder, Order, OrderEvent, type OrderStatus, ordersIn, ordersPage } from '../entities/index.js';
+import { type IOrder, Order, OrderEvent, type OrderStatus, ordersIn, ordersPage, ordersPageOfEach } from '../entities/index.js';
 import { orderScope } from './access.js';
 import type { Result } from './cart.errors.js';
 
@@ -28,6 +28,12 @@ export async function visibleOrders(em: EntityManager, principal: Principal, ids
 }
 
 /** A page of the orders the caller may see, newest first; optionally one customer's. */
+/** Several customers' orders the principal may see, a page each (one statement). */
+export async function listOrdersOfEach(em: EntityManager, principal: Principal, customerIds: string[], page: Page): Promise<IOrder[]> {
+  const scope = orderScope(principal);
+  return scope ? ordersPageOfEach(em, scope, customerIds, page) : [];
+}
+
 export async function listOrders(em: EntityManager, principal: Principal, customerId: string | undefined, page: Page): Promise<IOrder[]> {
   const scope = orderScope(principal);
   return scope ? ordersPage(em, scope, customerId, page) : [];

@@ -1,4 +1,4 @@
-import { cursorDate, cursorId, keysetOrderBy, keysetWhere, type OrmKey, type Page } from '@dcrm/kit';
+import { cursorDate, cursorId, type OrmKey, type Page, windowByParent } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Cart, type ICart } from './cart.entity.js';
 
@@ -16,10 +16,6 @@ const RECENT: OrmKey[] = [
 ];
 export const cartKey = (c: ICart): unknown[] => [c.updatedAt.toISOString(), c.id];
 
-/** One page of a customer's open carts, most recently changed first; one row past the page tells whether there is more. */
-export const openCartsOf = (em: EntityManager, storefrontId: string, customerId: string, page: Page): Promise<ICart[]> =>
-  em.find(
-    Cart,
-    { customerId, storefrontId, status: 'OPEN', ...keysetWhere(RECENT, page) },
-    { orderBy: keysetOrderBy(RECENT, page), limit: page.limit + 1 },
-  );
+/** A page of each customer's open carts, most recently changed first: one statement, one row past the page each. */
+export const openCartsOfEach = (em: EntityManager, storefrontId: string, customerIds: string[], page: Page): Promise<ICart[]> =>
+  windowByParent(em, Cart, 'customerId', customerIds, { storefrontId, status: 'OPEN' }, RECENT, page);

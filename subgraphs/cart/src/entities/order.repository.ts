@@ -1,4 +1,4 @@
-import { cursorId, keysetOrderBy, keysetWhere, type OrmKey, type Page } from '@dcrm/kit';
+import { cursorId, keysetOrderBy, keysetWhere, type OrmKey, type Page, windowByParent } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOrder, Order } from './order.entity.js';
@@ -16,6 +16,10 @@ export const ordersPage = (em: EntityManager, scope: FilterQuery<IOrder>, custom
     { $and: [scope, customerId ? { customerId } : {}, keysetWhere(NEWEST, page)] },
     { orderBy: keysetOrderBy(NEWEST, page), limit: page.limit + 1 },
   );
+
+/** Newest-first pages of several customers' orders within a row scope: one statement, at most a page and one row each. */
+export const ordersPageOfEach = (em: EntityManager, scope: FilterQuery<IOrder>, customerIds: string[], page: Page): Promise<IOrder[]> =>
+  windowByParent(em, Order, 'customerId', customerIds, scope, NEWEST, page);
 
 /** A storefront's products by units sold on orders that were not cancelled, most sold first. */
 export async function bestsellers(em: EntityManager, storefrontId: string, limit: number): Promise<{ productId: string; units: number }[]> {

@@ -1,13 +1,12 @@
-import { actingStorefront, isUuid, money, notFound, type PageArgs, pageSize, parsePage, toConnection } from '@dcrm/kit';
-import { customerCarts } from '../domain/access.js';
+import { actingStorefront, isUuid, money, notFound, type PageArgs, pageArgs, pageSize, parsePage, toConnection } from '@dcrm/kit';
 import { findOrder, listOrders } from '../domain/orders.js';
-import { bestsellers, cartKey } from '../entities/index.js';
+import { bestsellers } from '../entities/index.js';
 import { discountsView, totalsView } from './cart.js';
 import type { CartContext, CartResolvers } from './context.js';
 
-async function ordersPage(ctx: CartContext, args: PageArgs, customerId?: string) {
+async function ordersPage(ctx: CartContext, args: PageArgs) {
   const page = parsePage(args, 'NEWEST', 1);
-  const rows = await listOrders(ctx.em, ctx.principal, customerId, page);
+  const rows = await listOrders(ctx.em, ctx.principal, undefined, page);
   return toConnection(rows, page, 'NEWEST', (o) => [o.id]);
 }
 
@@ -44,10 +43,7 @@ export const orderResolvers: CartResolvers = {
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
     // Reached through the customer subgraph's rules; a customer principal still only ever gets their own.
-    carts: async (c, args, ctx) => {
-      const page = parsePage(args, 'RECENT', 2);
-      return toConnection(await customerCarts(ctx.em, ctx.principal, c.id, page), page, 'RECENT', cartKey);
-    },
-    orders: (c, args, ctx) => ordersPage(ctx, args, c.id),
+    carts: (c, args, ctx) => ctx.loaders.customerCarts.load({ parent: c.id, ...pageArgs(args) }),
+    orders: (c, args, ctx) => ctx.loaders.customerOrders.load({ parent: c.id, ...pageArgs(args) }),
   },
 };

@@ -1,4 +1,4 @@
-import { Checks, newId, ok, type Principal, pageSize } from '@dcrm/kit';
+import { badInput, Checks, newId, ok, type Principal, pageSize } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ErrorCode, Result } from './customer.errors.js';
 
@@ -94,7 +94,11 @@ export async function customerAudienceRanges(
   size: number,
 ): Promise<string[]> {
   if (!principal.storefrontId) return [];
-  const step = Math.min(Math.max(Math.trunc(size), 1), MAX_RANGE_SIZE);
+  // Refused, never clamped: the caller learns the maximum.
+  if (!Number.isInteger(size) || size < 1 || size > MAX_RANGE_SIZE) {
+    throw badInput(`size must be an integer between 1 and ${MAX_RANGE_SIZE}`, 'size');
+  }
+  const step = size;
   const { where, params } = audienceWhere(principal.storefrontId, rules);
   const rows = (await em.execute(
     `select id from (select c.id, row_number() over (order by c.id) as n, count(*) over () as total

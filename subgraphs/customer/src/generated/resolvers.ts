@@ -482,8 +482,8 @@ export type Query = {
   _customersByIdentity: Array<Customer>;
   /**
    * Promotion subgraph only: cuts the storefront's audience matching a campaign's rules (the accounts after
-   * `after`, when given) into consecutive id ranges of about `size` accounts each (at most 10,000; at most
-   * 2,000 ranges). Each entry is the last id of a range: range i holds the accounts after entry i-1 (or
+   * `after`, when given) into consecutive id ranges of about `size` accounts each (1 to 10,000, else
+   * BAD_USER_INPUT; ranges grow past `size` when it would make more than 2,000 of them). Each entry is the last id of a range: range i holds the accounts after entry i-1 (or
    * after `after`) up to and including entry i. Empty when nobody matches. Launch jobs hand one range to
    * each chunk job.
    */

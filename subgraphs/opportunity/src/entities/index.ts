@@ -17,6 +17,7 @@ export * from './opportunity.entity.js';
 export * from './opportunity.repository.js';
 export * from './opportunity-line.entity.js';
 export * from './pipeline.entity.js';
+export * from './task.repository.js';
 export * from './work.entity.js';
 
 export const entities = [

@@ -38,9 +38,9 @@ export type Customer = {
    * The account's leads, newest first: staff with `opportunity:read` in the account's segment, and the
    * partner that owns them. Null with a SERVICE_UNAVAILABLE error while the opportunity service is down.
    */
-  leads?: Maybe<Array<Lead>>;
+  leads?: Maybe<LeadConnection>;
   /** The account's opportunities, newest first; who sees them as for `leads`. */
-  opportunities?: Maybe<Array<Opportunity>>;
+  opportunities?: Maybe<OpportunityConnection>;
   /** How many of the account's leads the caller may see, were qualified and converted. */
   leadCounts?: Maybe<LeadCounts>;
 };
@@ -49,12 +49,18 @@ export type Customer = {
 /** An account (owned by customer); the opportunity subgraph adds its leads and opportunities (the 360° view). */
 export type CustomerLeadsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 /** An account (owned by customer); the opportunity subgraph adds its leads and opportunities (the 360° view). */
 export type CustomerOpportunitiesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Where a lead was captured: the channels of the brochure. */
@@ -367,7 +373,7 @@ export type Query = {
    */
   opportunityRejectionAnalysis: Array<RejectionAnalysisRow>;
   /** Open tasks assigned to me (or of the given statuses) in the acting brand, due first. */
-  myTasks: Array<OpportunityTask>;
+  myTasks: OpportunityTaskConnection;
   /** The acting storefront's routing rules of a kind (`opportunity:manage`). */
   routingRules?: Maybe<RoutingRuleSet>;
   /**
@@ -438,6 +444,9 @@ export type QueryOpportunityRejectionAnalysisArgs = {
 export type QueryMyTasksArgs = {
   statuses?: InputMaybe<Array<TaskStatus>>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -477,7 +486,7 @@ export type Campaign = {
   /** The campaign's id (owned by the promotion subgraph). */
   id: Scalars['ID']['output'];
   /** The campaign's leads the caller may see (its segments), newest first. */
-  leads?: Maybe<Array<Lead>>;
+  leads?: Maybe<LeadConnection>;
   /** How many of its leads the caller may see, were qualified and converted. */
   leadCounts?: Maybe<LeadCounts>;
 };
@@ -489,6 +498,9 @@ export type Campaign = {
  */
 export type CampaignLeadsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Leads counted: all the caller may see, those qualified (QUALIFIED or CONVERTED) and those converted. */
@@ -1730,6 +1742,26 @@ export type TaskDecision =
   /** Rejected (with a comment). */
   | 'REJECTED';
 
+/** A page of tasks. */
+export type OpportunityTaskConnection = {
+  __typename?: 'OpportunityTaskConnection';
+  /** The tasks with their cursors. */
+  edges: Array<OpportunityTaskEdge>;
+  /** The tasks. */
+  nodes: Array<OpportunityTask>;
+  /** Where the page is. */
+  pageInfo: PageInfo;
+};
+
+/** A task and its cursor. */
+export type OpportunityTaskEdge = {
+  __typename?: 'OpportunityTaskEdge';
+  /** Pass as `after` for the next page, or as `before` for the previous one. */
+  cursor: Scalars['String']['output'];
+  /** The task. */
+  node: OpportunityTask;
+};
+
 /** A task or activity on an opportunity; approvals carry a decision. */
 export type OpportunityTask = {
   __typename?: 'OpportunityTask';
@@ -2538,6 +2570,8 @@ export type ResolversTypes = {
   TaskKind: TaskKind;
   TaskStatus: TaskStatus;
   TaskDecision: TaskDecision;
+  OpportunityTaskConnection: ResolverTypeWrapper<Omit<OpportunityTaskConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OpportunityTaskEdge']>, nodes: Array<ResolversTypes['OpportunityTask']> }>;
+  OpportunityTaskEdge: ResolverTypeWrapper<Omit<OpportunityTaskEdge, 'node'> & { node: ResolversTypes['OpportunityTask'] }>;
   OpportunityTask: ResolverTypeWrapper<IOpportunityTask>;
   OpportunityNote: ResolverTypeWrapper<IOpportunityNote>;
   OpportunityShare: ResolverTypeWrapper<IOpportunityShare>;
@@ -2656,6 +2690,8 @@ export type ResolversParentTypes = {
   LeadQualifyPayload: Omit<LeadQualifyPayload, 'lead' | 'opportunity'> & { lead?: Maybe<ResolversParentTypes['Lead']>, opportunity?: Maybe<ResolversParentTypes['Opportunity']> };
   RejectionAnalysisRow: RejectionAnalysisRow;
   OpportunityFilter: OpportunityFilter;
+  OpportunityTaskConnection: Omit<OpportunityTaskConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OpportunityTaskEdge']>, nodes: Array<ResolversParentTypes['OpportunityTask']> };
+  OpportunityTaskEdge: Omit<OpportunityTaskEdge, 'node'> & { node: ResolversParentTypes['OpportunityTask'] };
   OpportunityTask: IOpportunityTask;
   OpportunityNote: IOpportunityNote;
   OpportunityShare: IOpportunityShare;
@@ -2743,8 +2779,8 @@ export type InaccessibleDirectiveResolver<Result, Parent, ContextType = Opportun
 export type CustomerResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  leads?: Resolver<Maybe<Array<ResolversTypes['Lead']>>, ParentType, ContextType, RequireFields<CustomerLeadsArgs, 'first'>>;
-  opportunities?: Resolver<Maybe<Array<ResolversTypes['Opportunity']>>, ParentType, ContextType, RequireFields<CustomerOpportunitiesArgs, 'first'>>;
+  leads?: Resolver<Maybe<ResolversTypes['LeadConnection']>, ParentType, ContextType, Partial<CustomerLeadsArgs>>;
+  opportunities?: Resolver<Maybe<ResolversTypes['OpportunityConnection']>, ParentType, ContextType, Partial<CustomerOpportunitiesArgs>>;
   leadCounts?: Resolver<Maybe<ResolversTypes['LeadCounts']>, ParentType, ContextType>;
 };
 
@@ -2863,7 +2899,7 @@ export type QueryResolvers<ContextType = OpportunityContext, ParentType extends 
   rejectionReasons?: Resolver<Array<ResolversTypes['OpportunityReason']>, ParentType, ContextType, RequireFields<QueryRejectionReasonsArgs, 'includeInactive'>>;
   customFieldDefinitions?: Resolver<Array<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType, RequireFields<QueryCustomFieldDefinitionsArgs, 'entity'>>;
   opportunityRejectionAnalysis?: Resolver<Array<ResolversTypes['RejectionAnalysisRow']>, ParentType, ContextType, RequireFields<QueryOpportunityRejectionAnalysisArgs, 'from' | 'to' | 'groupBy' | 'period'>>;
-  myTasks?: Resolver<Array<ResolversTypes['OpportunityTask']>, ParentType, ContextType, RequireFields<QueryMyTasksArgs, 'first'>>;
+  myTasks?: Resolver<ResolversTypes['OpportunityTaskConnection'], ParentType, ContextType, Partial<QueryMyTasksArgs>>;
   routingRules?: Resolver<Maybe<ResolversTypes['RoutingRuleSet']>, ParentType, ContextType, RequireFields<QueryRoutingRulesArgs, 'kind'>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
   _bulkValidate?: Resolver<Array<ResolversTypes['BulkRowCheck']>, ParentType, ContextType, RequireFields<Query_BulkValidateArgs, 'input'>>;
@@ -2876,7 +2912,7 @@ export type ProductResolvers<ContextType = OpportunityContext, ParentType extend
 export type CampaignResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['Campaign'] = ResolversParentTypes['Campaign'], FederationReferenceType extends FederationReferenceTypes['Campaign'] = FederationReferenceTypes['Campaign']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Campaign']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  leads?: Resolver<Maybe<Array<ResolversTypes['Lead']>>, ParentType, ContextType, RequireFields<CampaignLeadsArgs, 'first'>>;
+  leads?: Resolver<Maybe<ResolversTypes['LeadConnection']>, ParentType, ContextType, Partial<CampaignLeadsArgs>>;
   leadCounts?: Resolver<Maybe<ResolversTypes['LeadCounts']>, ParentType, ContextType>;
 };
 
@@ -3140,6 +3176,17 @@ export type RejectionAnalysisRowResolvers<ContextType = OpportunityContext, Pare
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type OpportunityTaskConnectionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityTaskConnection'] = ResolversParentTypes['OpportunityTaskConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OpportunityTaskEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['OpportunityTask']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type OpportunityTaskEdgeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityTaskEdge'] = ResolversParentTypes['OpportunityTaskEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OpportunityTask'], ParentType, ContextType>;
+};
+
 export type OpportunityTaskResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityTask'] = ResolversParentTypes['OpportunityTask']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['TaskKind'], ParentType, ContextType>;
@@ -3366,6 +3413,8 @@ export type Resolvers<ContextType = OpportunityContext> = {
   CustomFieldDefinitionPayload?: CustomFieldDefinitionPayloadResolvers<ContextType>;
   LeadQualifyPayload?: LeadQualifyPayloadResolvers<ContextType>;
   RejectionAnalysisRow?: RejectionAnalysisRowResolvers<ContextType>;
+  OpportunityTaskConnection?: OpportunityTaskConnectionResolvers<ContextType>;
+  OpportunityTaskEdge?: OpportunityTaskEdgeResolvers<ContextType>;
   OpportunityTask?: OpportunityTaskResolvers<ContextType>;
   OpportunityNote?: OpportunityNoteResolvers<ContextType>;
   OpportunityShare?: OpportunityShareResolvers<ContextType>;

@@ -1,11 +1,8 @@
-import { isUuid, money, notFound, pageSize, parsePage, toConnection } from '@dcrm/kit';
+import { isUuid, money, notFound, pageArgs, parsePage, toConnection } from '@dcrm/kit';
 import { readScope } from '../domain/access.js';
 import { tmfLeadStatus } from '../domain/status.js';
 import { LEAD_SORT_KEYS, leadsPage } from '../entities/index.js';
 import type { OpportunityResolvers } from './context.js';
-
-// A limit above the maximum is refused, never clamped.
-const cap = (first: number | null | undefined) => pageSize(first, 20, 'first');
 
 /** Leads: Query.leads/lead, type Lead, Customer.leads/leadCounts, Campaign.leads/leadCounts. */
 export const leadResolvers: OpportunityResolvers = {
@@ -37,12 +34,12 @@ export const leadResolvers: OpportunityResolvers = {
     duplicateOf: (l, _, ctx) => (l.duplicateOf ? ctx.loaders.lead.load(l.duplicateOf) : null),
   },
   Customer: {
-    leads: async (c, { first }, ctx) => (await ctx.loaders.customerLeads.load(c.id)).slice(0, cap(first)),
+    leads: (c, args, ctx) => ctx.loaders.customerLeads.load({ parent: c.id, ...pageArgs(args) }),
     leadCounts: (c, _, ctx) => ctx.loaders.customerLeadCounts.load(c.id),
   },
   Campaign: {
     __resolveReference: (ref) => (isUuid(ref.id) ? { id: ref.id } : null),
-    leads: async (c, { first }, ctx) => (await ctx.loaders.campaignLeads.load(c.id)).slice(0, cap(first)),
+    leads: (c, args, ctx) => ctx.loaders.campaignLeads.load({ parent: c.id, ...pageArgs(args) }),
     leadCounts: (c, _, ctx) => ctx.loaders.campaignLeadCounts.load(c.id),
   },
 };

@@ -1,11 +1,8 @@
-import { isUuid, notFound, pageSize, parsePage, toConnection } from '@dcrm/kit';
+import { isUuid, notFound, pageArgs, parsePage, toConnection } from '@dcrm/kit';
 import { readScope } from '../domain/access.js';
 import { opportunityFilter } from '../domain/work/access.js';
 import { SORT_ARITY, searchOpportunities, sortKey } from '../entities/index.js';
 import type { OpportunityResolvers } from './context.js';
-
-// A limit above the maximum is refused, never clamped.
-const cap = (first: number | null | undefined) => pageSize(first, 20, 'first');
 
 /** Opportunities: Query.opportunities/opportunity, type Opportunity, Customer.opportunities. */
 export const opportunityResolvers: OpportunityResolvers = {
@@ -34,6 +31,6 @@ export const opportunityResolvers: OpportunityResolvers = {
     lead: (o, _, ctx) => (o.leadId ? ctx.loaders.lead.load(o.leadId) : null),
   },
   Customer: {
-    opportunities: async (c, { first }, ctx) => (await ctx.loaders.customerOpportunities.load(c.id)).slice(0, cap(first)),
+    opportunities: (c, args, ctx) => ctx.loaders.customerOpportunities.load({ parent: c.id, ...pageArgs(args) }),
   },
 };

@@ -1,10 +1,10 @@
-import { actingStorefront, isUuid, type Principal, pageSize, payload } from '@dcrm/kit';
+import { actingStorefront, isUuid, type Principal, parsePage, payload, toConnection } from '@dcrm/kit';
 import '../domain/work/approvals.js';
 import { opportunityAssign } from '../domain/work/assignment.js';
 import { opportunityNoteAdd, opportunityShare, opportunityUnshare } from '../domain/work/notes-shares.js';
 import { routingRulesSet } from '../domain/work/rule-sets.js';
 import { taskCreate, taskDecide, taskUpdate } from '../domain/work/tasks.js';
-import { OpportunityTask, RoutingRuleSet, type TaskStatus } from '../entities/index.js';
+import { assignedTasksPage, RoutingRuleSet, type TaskStatus, taskKey } from '../entities/index.js';
 import type { OpportunityContext, OpportunityResolvers } from './context.js';
 
 const visible = async (opportunityId: string, ctx: OpportunityContext) => (await ctx.loaders.opportunity.load(opportunityId)) ?? null;
@@ -13,17 +13,13 @@ const staffId = (p: Principal) => (p.kind === 'staff' && isUuid(p.id) ? p.id : n
 /** Tasks and approvals, notes, sharing, assignment and routing rules of opportunities (domain/work). */
 export const workResolvers: OpportunityResolvers = {
   Query: {
-    myTasks: async (_, { statuses, first }, ctx) => {
-      const limit = pageSize(first, 50, 'first');
+    myTasks: async (_, args, ctx) => {
+      const page = parsePage(args, 'DUE', 3, { defaultSize: 50 });
       const storefrontId = actingStorefront(ctx.principal);
       const me = staffId(ctx.principal);
-      if (!storefrontId || !me) return [];
-      const wanted: TaskStatus[] = statuses?.length ? statuses : ['OPEN', 'IN_PROGRESS'];
-      return ctx.em.find(
-        OpportunityTask,
-        { storefrontId, assigneeStaffId: me, status: { $in: wanted } },
-        { orderBy: [{ dueAt: 'asc nulls last' }, { createdAt: 'asc' }, { id: 'asc' }], limit },
-      );
+      const wanted: TaskStatus[] = args.statuses?.length ? args.statuses : ['OPEN', 'IN_PROGRESS'];
+      const rows = storefrontId && me ? await assignedTasksPage(ctx.em, storefrontId, me, wanted, page) : [];
+      return toConnection(rows, page, 'DUE', taskKey);
     },
     routingRules: async (_, { kind }, ctx) => {
       const storefrontId = actingStorefront(ctx.principal);

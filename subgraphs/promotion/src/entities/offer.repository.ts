@@ -6,8 +6,13 @@ import { type IOffer, type IOfferRule, Offer, OfferRule, type OfferStatus } from
 /** Statuses of an offer the customer can still act on. */
 export const OPEN_STATUSES: OfferStatus[] = ['NEW', 'SEEN', 'ACCEPTED'];
 
-/** Best offer first: score, then the newest. */
-export const BEST_FIRST = { score: 'desc', createdAt: 'desc', id: 'desc' } as const;
+/** Best offer first as keyset keys (score, then the newest, then id) and an offer's cursor values in that order. */
+export const BEST_FIRST_KEYS: OrmKey[] = [
+  { field: 'score', dir: 'desc', parse: Number },
+  { field: 'createdAt', dir: 'desc', parse: cursorDate },
+  { field: 'id', dir: 'desc', parse: cursorId },
+];
+export const offerKey = (o: IOffer): unknown[] => [Number(o.score), o.createdAt.toISOString(), o.id];
 
 /** Where clause for offers still open at `now`. */
 export const openAt = (now: Date): FilterQuery<IOffer> => ({
@@ -27,9 +32,16 @@ export function offerStatusFilter(statuses: OfferStatus[] | null | undefined, no
   return { $or: alternatives };
 }
 
-/** A storefront's public offers open at `now`, best first. */
-export const liveStorefrontOffers = (em: EntityManager, storefrontId: string, now: Date, limit: number): Promise<IOffer[]> =>
-  em.find(Offer, { $and: [{ storefrontId, customerId: null }, openAt(now)] }, { orderBy: BEST_FIRST, limit });
+/** A page of a storefront's public offers open at `now`, best first (one row past the page). */
+export const liveStorefrontOffers = (em: EntityManager, storefrontId: string, now: Date, page: Page): Promise<IOffer[]> =>
+  em.find(
+    Offer,
+    { $and: [{ storefrontId, customerId: null }, openAt(now), keysetWhere(BEST_FIRST_KEYS, page) as FilterQuery<IOffer>] },
+    {
+      orderBy: keysetOrderBy(BEST_FIRST_KEYS, page),
+      limit: page.limit + 1,
+    },
+  );
 
 /** A storefront's real-time rules, oldest first. */
 const OLDEST: OrmKey[] = [

@@ -34,13 +34,16 @@ export type Product = {
    * Live offers about this product for the caller: their own personal offers and the storefront's public
    * ones, best first; null with a SERVICE_UNAVAILABLE error while the promotion service is down (the product itself still answers).
    */
-  offers?: Maybe<Array<Offer>>;
+  offers?: Maybe<OfferConnection>;
 };
 
 
 /** A catalog product (owned by catalog); the promotion subgraph adds the caller's offers about it. */
 export type ProductOffersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** An account (owned by customer); the promotion subgraph adds its offers. */
@@ -52,7 +55,7 @@ export type Customer = {
    * and the account's partner see them too (the 360° view). Default: offers still open (NEW, SEEN, ACCEPTED).
    * Null with a service_unavailable error while the promotion service is down (the account itself still answers).
    */
-  offers?: Maybe<Array<Offer>>;
+  offers?: Maybe<OfferConnection>;
 };
 
 
@@ -60,6 +63,9 @@ export type Customer = {
 export type CustomerOffersArgs = {
   status?: InputMaybe<Array<OfferStatus>>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Where a customer interacts; promotions and campaigns can be limited to some. */
@@ -460,7 +466,7 @@ export type Query = {
   /** An offer the caller may see (NOT_FOUND otherwise). Subscriptions resolve their payloads through this. */
   offer?: Maybe<Offer>;
   /** The storefront's public live offers, best first. */
-  storefrontLiveOffers: Array<Offer>;
+  storefrontLiveOffers: OfferConnection;
   /** Cart subgraph only: evaluate promotions for carts of the caller's storefront (at most 100), one evaluation per input, in input order. */
   promotionEvaluate: Array<PromotionEvaluation>;
   /** Staff: the brand's decisions in their segments, newest first. */
@@ -533,6 +539,9 @@ export type QueryOfferArgs = {
 
 export type QueryStorefrontLiveOffersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1238,6 +1247,26 @@ export type Decision = {
   decidedAt: Scalars['DateTime']['output'];
 };
 
+/** A page of offers, best first (score, then newest). */
+export type OfferConnection = {
+  __typename?: 'OfferConnection';
+  /** The offers with their cursors. */
+  edges: Array<OfferEdge>;
+  /** The offers. */
+  nodes: Array<Offer>;
+  /** Where the page is. */
+  pageInfo: PageInfo;
+};
+
+/** An offer and its cursor. */
+export type OfferEdge = {
+  __typename?: 'OfferEdge';
+  /** Pass as `after` for the next page, or as `before` for the previous one. */
+  cursor: Scalars['String']['output'];
+  /** The offer. */
+  node: Offer;
+};
+
 /** A page of decisions, newest first. */
 export type DecisionConnection = {
   __typename?: 'DecisionConnection';
@@ -1884,6 +1913,8 @@ export type ResolversTypes = {
   EventType: ResolverTypeWrapper<EventTypeView>;
   DecisionReason: ResolverTypeWrapper<DecisionReason>;
   Decision: ResolverTypeWrapper<IDecision>;
+  OfferConnection: ResolverTypeWrapper<Omit<OfferConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OfferEdge']>, nodes: Array<ResolversTypes['Offer']> }>;
+  OfferEdge: ResolverTypeWrapper<Omit<OfferEdge, 'node'> & { node: ResolversTypes['Offer'] }>;
   DecisionConnection: ResolverTypeWrapper<Omit<DecisionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['DecisionEdge']>, nodes: Array<ResolversTypes['Decision']> }>;
   DecisionEdge: ResolverTypeWrapper<Omit<DecisionEdge, 'node'> & { node: ResolversTypes['Decision'] }>;
   DecisionFilter: DecisionFilter;
@@ -1987,6 +2018,8 @@ export type ResolversParentTypes = {
   EventType: EventTypeView;
   DecisionReason: DecisionReason;
   Decision: IDecision;
+  OfferConnection: Omit<OfferConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OfferEdge']>, nodes: Array<ResolversParentTypes['Offer']> };
+  OfferEdge: Omit<OfferEdge, 'node'> & { node: ResolversParentTypes['Offer'] };
   DecisionConnection: Omit<DecisionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['DecisionEdge']>, nodes: Array<ResolversParentTypes['Decision']> };
   DecisionEdge: Omit<DecisionEdge, 'node'> & { node: ResolversParentTypes['Decision'] };
   DecisionFilter: DecisionFilter;
@@ -2065,13 +2098,13 @@ export type InaccessibleDirectiveResolver<Result, Parent, ContextType = Promotio
 export type ProductResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  offers?: Resolver<Maybe<Array<ResolversTypes['Offer']>>, ParentType, ContextType, RequireFields<ProductOffersArgs, 'first'>>;
+  offers?: Resolver<Maybe<ResolversTypes['OfferConnection']>, ParentType, ContextType, Partial<ProductOffersArgs>>;
 };
 
 export type CustomerResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  offers?: Resolver<Maybe<Array<ResolversTypes['Offer']>>, ParentType, ContextType, RequireFields<CustomerOffersArgs, 'first'>>;
+  offers?: Resolver<Maybe<ResolversTypes['OfferConnection']>, ParentType, ContextType, Partial<CustomerOffersArgs>>;
 };
 
 export type PromotionConditionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['PromotionCondition'] = ResolversParentTypes['PromotionCondition']> = {
@@ -2292,7 +2325,7 @@ export type QueryResolvers<ContextType = PromotionContext, ParentType extends Re
   campaignDashboard?: Resolver<ResolversTypes['CampaignDashboard'], ParentType, ContextType, Partial<QueryCampaignDashboardArgs>>;
   offerRules?: Resolver<ResolversTypes['OfferRuleConnection'], ParentType, ContextType, Partial<QueryOfferRulesArgs>>;
   offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType, RequireFields<QueryOfferArgs, 'id'>>;
-  storefrontLiveOffers?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType, RequireFields<QueryStorefrontLiveOffersArgs, 'first'>>;
+  storefrontLiveOffers?: Resolver<ResolversTypes['OfferConnection'], ParentType, ContextType, Partial<QueryStorefrontLiveOffersArgs>>;
   promotionEvaluate?: Resolver<Array<ResolversTypes['PromotionEvaluation']>, ParentType, ContextType, RequireFields<QueryPromotionEvaluateArgs, 'inputs'>>;
   decisions?: Resolver<ResolversTypes['DecisionConnection'], ParentType, ContextType, Partial<QueryDecisionsArgs>>;
   decisionRules?: Resolver<Array<ResolversTypes['DecisionRule']>, ParentType, ContextType>;
@@ -2452,6 +2485,17 @@ export type DecisionResolvers<ContextType = PromotionContext, ParentType extends
   offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
   reasons?: Resolver<Array<ResolversTypes['DecisionReason']>, ParentType, ContextType>;
   decidedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type OfferConnectionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['OfferConnection'] = ResolversParentTypes['OfferConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OfferEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type OfferEdgeResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['OfferEdge'] = ResolversParentTypes['OfferEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Offer'], ParentType, ContextType>;
 };
 
 export type DecisionConnectionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionConnection'] = ResolversParentTypes['DecisionConnection']> = {
@@ -2623,6 +2667,8 @@ export type Resolvers<ContextType = PromotionContext> = {
   EventType?: EventTypeResolvers<ContextType>;
   DecisionReason?: DecisionReasonResolvers<ContextType>;
   Decision?: DecisionResolvers<ContextType>;
+  OfferConnection?: OfferConnectionResolvers<ContextType>;
+  OfferEdge?: OfferEdgeResolvers<ContextType>;
   DecisionConnection?: DecisionConnectionResolvers<ContextType>;
   DecisionEdge?: DecisionEdgeResolvers<ContextType>;
   DecisionRuleKpi?: DecisionRuleKpiResolvers<ContextType>;

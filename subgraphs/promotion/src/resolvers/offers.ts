@@ -1,17 +1,11 @@
-import { actingStorefront, badInput, isUuid, notFound, parsePage, payload, toConnection } from '@dcrm/kit';
+import { actingStorefront, badInput, emptyConnection, isUuid, notFound, pageArgs, parsePage, payload, toConnection } from '@dcrm/kit';
 import { offerAnswered } from '../domain/decisioning/responses.js';
 import { effectiveStatus } from '../domain/offer-access.js';
 import { OFFER_MOVES, offerCreate, offerMove } from '../domain/offer-actions.js';
 import { offerRuleCreate, offerRuleUpdate } from '../domain/offer-rules.js';
-import { liveStorefrontOffers, offerRuleKey, offerRulesPage } from '../entities/index.js';
+import { liveStorefrontOffers, offerKey, offerRuleKey, offerRulesPage } from '../entities/index.js';
 import type { MutationResolvers } from '../generated/resolvers.js';
 import type { PromotionResolvers } from './context.js';
-
-const limit = (first: number | null | undefined, max: number) => {
-  const n = first ?? 10;
-  if (!Number.isInteger(n) || n < 0 || n > max) throw badInput(`first must be between 0 and ${max}`, 'first');
-  return n;
-};
 
 const move =
   (name: keyof typeof OFFER_MOVES): MutationResolvers['offerAccept'] =>
@@ -32,10 +26,11 @@ export const offerResolvers: PromotionResolvers = {
       if (!offer) throw notFound('Offer');
       return offer;
     },
-    storefrontLiveOffers: (_, { first }, ctx) => {
+    storefrontLiveOffers: async (_, args, ctx) => {
+      const page = parsePage(args, 'BEST', 3, { defaultSize: 10, max: 50 });
       const storefrontId = actingStorefront(ctx.principal);
-      if (!storefrontId) return [];
-      return liveStorefrontOffers(ctx.em, storefrontId, ctx.loaders.now, limit(first, 50));
+      const rows = storefrontId ? await liveStorefrontOffers(ctx.em, storefrontId, ctx.loaders.now, page) : [];
+      return toConnection(rows, page, 'BEST', offerKey);
     },
     offerRules: async (_, args, ctx) => {
       const page = parsePage(args, 'OLDEST', 2);
@@ -77,20 +72,17 @@ export const offerResolvers: PromotionResolvers = {
     __resolveReference: (ref) => ({ id: ref.id }),
     // The customer subgraph decided this account is visible; rows carry segment and partner for the same rule here.
     offers: (c, args, ctx) => {
-      const n = limit(args.first ?? 20, 100);
-      return isUuid(c.id)
-        ? ctx.loaders
-            .customerOffers(args.status)
-            .load(c.id)
-            .then((rows) => rows.slice(0, n))
-        : [];
+      if (isUuid(c.id)) return ctx.loaders.customerOffers.load({ parent: c.id, ...pageArgs(args), filter: args.status ?? null });
+      parsePage(args, 'BEST', 3);
+      return emptyConnection();
     },
   },
   Product: {
     __resolveReference: (ref) => ({ id: ref.id }),
     offers: (p, args, ctx) => {
-      const n = limit(args.first ?? 5, 20);
-      return isUuid(p.id) ? ctx.loaders.productOffers.load(p.id).then((rows) => rows.slice(0, n)) : [];
+      if (isUuid(p.id)) return ctx.loaders.productOffers.load({ parent: p.id, ...pageArgs(args) });
+      parsePage(args, 'BEST', 3, { defaultSize: 5, max: 20 });
+      return emptyConnection();
     },
   },
 };

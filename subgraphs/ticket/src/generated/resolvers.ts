@@ -35,7 +35,7 @@ export type Customer = {
    * The account's tickets, newest first, as the caller may see them (the holder, the account's partner,
    * staff of its segment with `ticket:read`); null with SERVICE_UNAVAILABLE while the ticket service is down.
    */
-  tickets?: Maybe<Array<Ticket>>;
+  tickets?: Maybe<TicketConnection>;
   /** Open tickets at a glance; null with SERVICE_UNAVAILABLE while the ticket service is down. */
   outstandingIssues?: Maybe<OutstandingIssues>;
 };
@@ -45,6 +45,9 @@ export type Customer = {
 export type CustomerTicketsArgs = {
   status?: InputMaybe<Array<TicketStatus>>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** An order (owned by cart); the ticket subgraph adds the tickets raised about it. */
@@ -53,7 +56,16 @@ export type Order = {
   /** The order's id. */
   id: Scalars['ID']['output'];
   /** Tickets about this order the caller may see, newest first; null with SERVICE_UNAVAILABLE while the ticket service is down. */
-  tickets?: Maybe<Array<Ticket>>;
+  tickets?: Maybe<TicketConnection>;
+};
+
+
+/** An order (owned by cart); the ticket subgraph adds the tickets raised about it. */
+export type OrderTicketsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A catalog product (owned by catalog). */
@@ -1770,14 +1782,14 @@ export type InaccessibleDirectiveResolver<Result, Parent, ContextType = TicketCo
 export type CustomerResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  tickets?: Resolver<Maybe<Array<ResolversTypes['Ticket']>>, ParentType, ContextType, RequireFields<CustomerTicketsArgs, 'first'>>;
+  tickets?: Resolver<Maybe<ResolversTypes['TicketConnection']>, ParentType, ContextType, Partial<CustomerTicketsArgs>>;
   outstandingIssues?: Resolver<Maybe<ResolversTypes['OutstandingIssues']>, ParentType, ContextType>;
 };
 
 export type OrderResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  tickets?: Resolver<Maybe<Array<ResolversTypes['Ticket']>>, ParentType, ContextType>;
+  tickets?: Resolver<Maybe<ResolversTypes['TicketConnection']>, ParentType, ContextType, Partial<OrderTicketsArgs>>;
 };
 
 export type ProductResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {

@@ -1,11 +1,5 @@
-import { badInput, isUuid } from '@dcrm/kit';
+import { emptyConnection, isUuid, pageArgs, parsePage } from '@dcrm/kit';
 import type { TicketResolvers } from './context.js';
-
-const limit = (first: number | null | undefined) => {
-  const n = first ?? 20;
-  if (!Number.isInteger(n) || n < 0 || n > 100) throw badInput('first must be between 0 and 100', 'first');
-  return n;
-};
 
 /**
  * Customer.tickets/outstandingIssues and Order.tickets: the owning subgraph decided the account or
@@ -14,9 +8,10 @@ const limit = (first: number | null | undefined) => {
 export const accountTicketResolvers: TicketResolvers = {
   Customer: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    tickets: async (c, args, ctx) => {
-      const n = limit(args.first);
-      return isUuid(c.id) ? (await ctx.loaders.customerTickets(args.status).load(c.id)).slice(0, n) : [];
+    tickets: (c, args, ctx) => {
+      if (isUuid(c.id)) return ctx.loaders.customerTickets.load({ parent: c.id, ...pageArgs(args), filter: args.status ?? null });
+      parsePage(args, 'NEWEST', 2);
+      return emptyConnection();
     },
     outstandingIssues: async (c, _, ctx) => {
       const empty = { openCount: 0, breachedCount: 0, oldestOpenAt: null };
@@ -27,6 +22,10 @@ export const accountTicketResolvers: TicketResolvers = {
   },
   Order: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    tickets: (o, _, ctx) => (isUuid(o.id) ? ctx.loaders.orderTickets.load(o.id) : []),
+    tickets: (o, args, ctx) => {
+      if (isUuid(o.id)) return ctx.loaders.orderTickets.load({ parent: o.id, ...pageArgs(args) });
+      parsePage(args, 'NEWEST', 2);
+      return emptyConnection();
+    },
   },
 };
