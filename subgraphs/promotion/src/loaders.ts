@@ -2,7 +2,6 @@ import {
   actingStorefront,
   allTranslationsLoader,
   byId,
-  groupedBy,
   memo,
   type Principal,
   parentPages,

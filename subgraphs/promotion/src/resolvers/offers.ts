@@ -1,4 +1,4 @@
-import { actingStorefront, badInput, emptyConnection, isUuid, notFound, pageArgs, parsePage, payload, toConnection } from '@dcrm/kit';
+import { actingStorefront, emptyConnection, isUuid, notFound, pageArgs, parsePage, payload, toConnection } from '@dcrm/kit';
 import { offerAnswered } from '../domain/decisioning/responses.js';
 import { effectiveStatus } from '../domain/offer-access.js';
 import { OFFER_MOVES, offerCreate, offerMove } from '../domain/offer-actions.js';
