@@ -21,6 +21,7 @@ import {
 import type { SubscribePayload } from 'graphql-ws';
 import { queryCost } from '../cost/calculate.js';
 import { type LookupTarget, lookupQuery, OFFER_TARGET, OFFER_VARIABLE } from '../offer-lookup.js';
+import { readsContextOnly } from './view.js';
 
 /** What a subscription became at subscribe time: one lookup query, run for each event on its channel. */
 export type Plan = {
@@ -34,6 +35,8 @@ export type Plan = {
   operationName: string | undefined;
   variables: Record<string, unknown>;
   responseKey: string;
+  /** Public offers selecting context fields only (view.ts): subscribers in the same context share each event's lookup. */
+  byContext: boolean;
 };
 
 /** The same limits as HTTP, and the schema to check a subscriber's operations against: their view (null until the supergraph is loaded). */
@@ -72,7 +75,8 @@ export function planSubscription(payload: SubscribePayload, principal: Principal
 
   const query = lookupQuery(document, operation.name?.value, definitions, field, target);
   // The rewrite keeps the client's selection as it is; if it ever failed validation that would be our bug.
-  const rewritten = validate(schema, parse(query), specifiedRules);
+  const lookupDocument = parse(query);
+  const rewritten = validate(schema, lookupDocument, specifiedRules);
   if (rewritten.length > 0) {
     loggerFor('subscriptions').error({ errors: rewritten.map((e) => e.message), query }, 'subscription rewrite is invalid');
     return [failure('INTERNAL_SERVER_ERROR', 'Internal server error')];
@@ -85,6 +89,7 @@ export function planSubscription(payload: SubscribePayload, principal: Principal
     operationName: operation.name?.value,
     variables,
     responseKey: field.alias?.value ?? field.name.value,
+    byContext: field.name.value === 'storefrontOffers' && readsContextOnly(schema, lookupDocument),
   };
   return { plan, document, schema };
 }
