@@ -15,7 +15,7 @@ import { createLookup } from './subscriptions/lookup.js';
 import { planSubscription } from './subscriptions/plan.js';
 import { followAccountPriceLists, subscriptionView } from './subscriptions/pricing.js';
 import { protocolHandlers } from './subscriptions/protocol.js';
-import { openStream, type Streams } from './subscriptions/stream.js';
+import { createFanOut, openStream, type Streams } from './subscriptions/stream.js';
 
 const PATH = '/graphql';
 
@@ -63,6 +63,7 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
   const connections = createConnections();
   const streams: Streams = new Set();
   const lookup = createLookup(deps.apollo);
+  const fanOut = createFanOut(deps.bus);
   let closing = false;
   const revocations = Promise.all([endRevokedSockets(deps.bus, connections), followAccountPriceLists(deps.bus, connections)]).then(
     ([ending, following]) => [...ending, following],
@@ -76,13 +77,17 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
       delivered: deps.delivered,
       identify: (socket, request, params) => identifyConnection(deps, socket, request, params),
       plan: (payload, principal) => planSubscription(payload, principal, deps),
-      stream: async ({ plan, connection, observed }) => {
+      stream: async ({ id, plan, connection, observed }) => {
         const view = await subscriptionView(deps.apollo, plan, connection);
-        return openStream(plan.channel, {
-          bus: deps.bus,
-          streams,
+        return openStream(fanOut, streams, plan.channel, {
+          socket: connection.socket,
+          id,
           eventKey: plan.eventKey,
           lookup: (key) => lookup.run(plan, view(), key, observed.event),
+          delivered: (result) => {
+            deps.delivered?.();
+            observed.delivered(result);
+          },
         });
       },
     }),
