@@ -16,8 +16,8 @@ export type Connection = {
   accountPricing?: AccountPricing;
 };
 
-/** The negotiated price list's id (null: none; undefined: not known, e.g. the lookup failed) and its first lookup. */
-export type AccountPricing = { priceListId: string | null | undefined; ready: Promise<unknown> };
+/** The negotiated price list's id (null: none; undefined: not known yet, or the lookup failed at `failedAt`) and its lookup. */
+export type AccountPricing = { priceListId: string | null | undefined; ready: Promise<unknown>; failedAt?: number };
 
 export type Connections = {
   open(socket: WebSocket, identity: Identity): Connection;

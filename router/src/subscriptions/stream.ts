@@ -57,13 +57,20 @@ export function createFanOut(bus: EventBus): FanOut {
       else batches.set(result, [member]);
     }
     if (batches.size === 0) return;
-    const ready = [...batches].map(([result, members]) => ({ result: result.catch(failed), members }));
+    // Each batch is written as soon as both its result and the channel's previous event are: a slow
+    // lookup holds back only its own subscribers, and every subscriber still gets events in order.
+    const previous = channel.tail;
+    const written = [...batches].map(async ([result, members]) => {
+      const settled = await result.catch(failed);
+      await previous;
+      write(channel, settled, members);
+    });
     channel.pending++;
-    channel.tail = channel.tail
-      .then(async () => {
-        for (const { result, members } of ready) write(channel, await result, members);
-      })
-      .finally(() => channel.pending--);
+    channel.tail = Promise.all(written).then(
+      () => {},
+      () => {},
+    );
+    void channel.tail.finally(() => channel.pending--);
   };
 
   const open = (name: string): Channel => {
