@@ -46,6 +46,7 @@ const VOLT_KEY = 'dcrm_pk_volt_demo_3f9c1a7e5b2d4c8a';
 /** A delivery still missing this long after its event counts as lost. */
 const DELIVERY_TIMEOUT_MS = 15_000;
 const SELECTION = 'id title product { name }';
+const CONNECT_WAVE = 100;
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : Number.NaN;
@@ -97,51 +98,65 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
   const errors = { subscription: 0, closed: 0, mutation: 0 };
   let stopping = false;
 
-  // Every subscriber: one socket, two subscriptions (its personal offers and Volt's public ones).
-  const subscribers: Subscriber[] = await Promise.all(
-    accounts.map(async (account, i) => {
-      const principal: Principal = {
-        kind: 'customer',
-        id: account.id,
-        storefrontId: VOLT,
-        partnerId: null,
-        roles: [`segment:${account.segment}`],
-        scopes: [],
-      };
-      const { token } = await signAccessToken(principal, secret, randomUUID());
-      const router = options.routers[i % options.routers.length];
-      const received = new Map<string, number>();
-      const client = createClient({
-        url: `${router.replace(/^http/, 'ws')}/graphql`,
-        webSocketImpl: WebSocket,
-        connectionParams: { authorization: `Bearer ${token}` },
-        lazy: false,
-        retryAttempts: 0,
-        onNonLazyError: () => {},
-        on: {
-          closed: () => {
-            if (!stopping) errors.closed++;
-          },
+  // Every subscriber: one socket, two subscriptions (its personal offers and Volt's public ones). Sockets
+  // open in waves of CONNECT_WAVE, each wave acknowledged before the next: a thousand connection_init
+  // messages at once would measure a connection storm (and trip the 3 s init timeout on a busy machine).
+  const subscribe = async (account: { id: string; segment: string }, i: number): Promise<Subscriber> => {
+    const principal: Principal = {
+      kind: 'customer',
+      id: account.id,
+      storefrontId: VOLT,
+      partnerId: null,
+      roles: [`segment:${account.segment}`],
+      scopes: [],
+    };
+    const { token } = await signAccessToken(principal, secret, randomUUID());
+    const router = options.routers[i % options.routers.length];
+    const received = new Map<string, number>();
+    let ack: () => void = () => {};
+    const acknowledged = new Promise<void>((resolve) => {
+      ack = resolve;
+    });
+    const client = createClient({
+      url: `${router.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      lazy: false,
+      retryAttempts: 0,
+      onNonLazyError: () => {},
+      on: {
+        connected: () => ack(),
+        closed: (event) => {
+          ack();
+          if (stopping) return;
+          if (errors.closed++ < 3)
+            log(`live: socket closed: ${(event as { code?: number }).code} ${(event as { reason?: string }).reason}`);
         },
-      });
-      const sink = (field: string) => ({
-        next: (result: { data?: Record<string, unknown> | null; errors?: readonly unknown[] }) => {
-          const now = performance.now();
-          if (result.errors?.length && errors.subscription++ < 3)
-            log(`live: ${field} delivered errors: ${JSON.stringify(result.errors).slice(0, 300)}`);
-          const title = (result.data?.[field] as { title?: unknown } | null | undefined)?.title;
-          if (typeof title === 'string' && !received.has(title)) received.set(title, now);
-        },
-        error: (error: unknown) => {
-          if (!stopping && errors.subscription++ < 3) log(`live: ${field} failed: ${JSON.stringify(error).slice(0, 300)}`);
-        },
-        complete: () => {},
-      });
-      client.subscribe({ query: `subscription { offerReceived { ${SELECTION} } }` }, sink('offerReceived'));
-      client.subscribe({ query: `subscription { storefrontOffers { ${SELECTION} } }` }, sink('storefrontOffers'));
-      return { customerId: account.id, router, client, received };
-    }),
-  );
+      },
+    });
+    const sink = (field: string) => ({
+      next: (result: { data?: Record<string, unknown> | null; errors?: readonly unknown[] }) => {
+        const now = performance.now();
+        if (result.errors?.length && errors.subscription++ < 3)
+          log(`live: ${field} delivered errors: ${JSON.stringify(result.errors).slice(0, 300)}`);
+        const title = (result.data?.[field] as { title?: unknown } | null | undefined)?.title;
+        if (typeof title === 'string' && !received.has(title)) received.set(title, now);
+      },
+      error: (error: unknown) => {
+        const closed = error as { code?: number; reason?: string };
+        const what = closed?.code ? `closed ${closed.code} ${closed.reason}` : JSON.stringify(error).slice(0, 300);
+        if (!stopping && errors.subscription++ < 3) log(`live: ${field} failed: ${what}`);
+      },
+      complete: () => {},
+    });
+    client.subscribe({ query: `subscription { offerReceived { ${SELECTION} } }` }, sink('offerReceived'));
+    client.subscribe({ query: `subscription { storefrontOffers { ${SELECTION} } }` }, sink('storefrontOffers'));
+    await acknowledged;
+    return { customerId: account.id, router, client, received };
+  };
+  const subscribers: Subscriber[] = [];
+  for (let at = 0; at < accounts.length; at += CONNECT_WAVE)
+    subscribers.push(...(await Promise.all(accounts.slice(at, at + CONNECT_WAVE).map((a, j) => subscribe(a, at + j)))));
   // Listening everywhere before the first event (the bus is at-most-once: an event before a subscription is not for it).
   for (const router of options.routers) {
     const want = subscribers.filter((s) => s.router === router).length * 2;

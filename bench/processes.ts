@@ -6,6 +6,7 @@ export type Child = { name: string; process: ChildProcess; output: string[]; sto
 
 const PORT_RANGE = { from: 4700, to: 4799 };
 const taken = new Set<number>();
+const START = Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from + 1));
 const children = new Set<Child>();
 
 function canBind(port: number): Promise<boolean> {
@@ -19,7 +20,11 @@ function canBind(port: number): Promise<boolean> {
 
 /** A port of 4700–4799 that nothing listens on and this run has not handed out yet. */
 export async function freePort(): Promise<number> {
-  for (let port = PORT_RANGE.from; port <= PORT_RANGE.to; port++) {
+  const size = PORT_RANGE.to - PORT_RANGE.from + 1;
+  for (let i = 0; i < size; i++) {
+    // From this run's own offset: two runs side by side probing the same first ports would both take
+    // them before either child binds.
+    const port = PORT_RANGE.from + ((START + i) % size);
     if (taken.has(port)) continue;
     if (await canBind(port)) {
       taken.add(port);

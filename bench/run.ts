@@ -4,13 +4,14 @@
  * `pnpm bench [--quick] [--scale N[,N…]] [--embedded] [--ops listing,search] [--shapes prod,direct]
  *   [--cpu-prof [router|<subgraph>|all-in-one]]
  *   [--connections 16] [--warmup 3] [--duration 10] [--node-options '<flags for every child>']
- *   [--live-subscribers 1000 | --no-live]`
+ *   [--live-subscribers 1000 | --no-live | --live-only]`
  *
  * Seeds a fresh database, starts the stack in its production shape (router + one process per subgraph,
  * over HTTP) and in its all-in-one shape, plus two baselines (each subgraph alone, one hand-written SQL
  * statement), then drives each operation at a fixed concurrency against every shape, side by side, and
  * reports ratios. Then live offers: graphql-ws subscribers split over two routers sharing Redis
- * (REDIS_URL; skipped, visibly, without a reachable Redis), event → delivered latency.
+ * (REDIS_URL; skipped, visibly, without a reachable Redis), event → delivered latency. `--live-only`
+ * measures no operation, only the live offers (with `--scale 0`: the demo catalogue).
  * Several catalogue sizes (`--scale 1000,10000,100000`): the whole run once per size, each on its own fresh
  * database, then one table of req/s and p99 per operation and shape at every size (scaling mode).
  * `--shapes` keeps the named shapes only (prod, all-in-one, direct, raw).
@@ -51,8 +52,9 @@ const load: LoadOptions = {
   seconds: Number(option('--duration') ?? (quick ? 1 : 10)),
 };
 const only = option('--ops')?.split(',');
-const operations = OPERATIONS.filter((op) => !only || only.includes(op.name));
-if (operations.length === 0) throw new Error(`--ops: none of ${only?.join(', ')} (known: ${OPERATIONS.map((o) => o.name).join(', ')})`);
+const operations = flag('--live-only') ? [] : OPERATIONS.filter((op) => !only || only.includes(op.name));
+if (operations.length === 0 && !flag('--live-only'))
+  throw new Error(`--ops: none of ${only?.join(', ')} (known: ${OPERATIONS.map((o) => o.name).join(', ')})`);
 const liveSubscribers = flag('--no-live') ? 0 : Number(option('--live-subscribers') ?? (quick ? 100 : 1_000));
 if (!Number.isInteger(liveSubscribers) || liveSubscribers < 0) throw new Error('--live-subscribers takes a whole number');
 const resultsDir = resolve('bench/results');

@@ -232,6 +232,6 @@ describe('ending', () => {
     await eventually(() => second.liveStats().subscriptions === 1);
     await second.stop();
     expect((await live.closed).code).toBe(1001);
-    expect(second.liveStats()).toEqual({ sockets: 0, subscriptions: 0 });
+    expect(second.liveStats()).toMatchObject({ sockets: 0, subscriptions: 0 });
   });
 });

@@ -66,7 +66,7 @@ export function routerMetrics(known: readonly string[] = []): RouterMetrics {
     help: 'Subscription events sent to clients over graphql-ws.',
     registers: [registry],
   });
-  let live: () => LiveStats = () => ({ sockets: 0, subscriptions: 0 });
+  let live: () => LiveStats = () => ({ sockets: 0, subscriptions: 0, lookups: 0 });
   new Gauge({
     name: 'dcrm_subscriptions_open',
     help: 'Subscriptions listening for events.',

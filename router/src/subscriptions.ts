@@ -13,12 +13,14 @@ import { identifyConnection } from './subscriptions/connect.js';
 import { type Connections, createConnections } from './subscriptions/connections.js';
 import { createLookup } from './subscriptions/lookup.js';
 import { planSubscription } from './subscriptions/plan.js';
+import { followAccountPriceLists, subscriptionView } from './subscriptions/pricing.js';
 import { protocolHandlers } from './subscriptions/protocol.js';
-import { openStream, type Streams } from './subscriptions/stream.js';
+import { createFanOut, openStream, type Streams } from './subscriptions/stream.js';
 
 const PATH = '/graphql';
 
-export type LiveStats = { sockets: number; subscriptions: number };
+/** Open sockets, subscriptions listening, and the event lookups run through the gateway (each shared by every subscriber in its view). */
+export type LiveStats = { sockets: number; subscriptions: number; lookups: number };
 
 export type SubscriptionServer = {
   /** The HTTP server's `upgrade` listener: graphql-ws on `/graphql`, everything else refused. */
@@ -49,17 +51,23 @@ export type SubscriptionDeps = {
 /**
  * graphql-ws on the router's port. The gateway cannot execute subscriptions, so each one is rewritten
  * once into a lookup (`offer(id:)`, `bulkOperation(id:)`) with the same selection, and each event on the subscriber's bus channel runs
- * that query through the gateway as the subscriber: every subgraph checks access per subscriber.
+ * that query through the gateway as the subscriber — or, for public offers selecting context fields only,
+ * once per pricing context (storefront, segments, negotiated list, tax display, language) as that
+ * context without the subscriber's identity: every subgraph checks access as whom it runs for.
  * The parts are in subscriptions/: connect (who opens a socket), connections (open sockets and their
- * expiry), plan (a subscribe message checked and rewritten), lookup and stream (each event run and delivered).
+ * expiry), plan (a subscribe message checked and rewritten), view and pricing (whom an event is looked up
+ * as, and who shares that lookup), lookup and stream (each event run and delivered).
  */
 export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1_000_000 });
   const connections = createConnections();
   const streams: Streams = new Set();
   const lookup = createLookup(deps.apollo);
+  const fanOut = createFanOut(deps.bus);
   let closing = false;
-  const revocations = endRevokedSockets(deps.bus, connections);
+  const revocations = Promise.all([endRevokedSockets(deps.bus, connections), followAccountPriceLists(deps.bus, connections)]).then(
+    ([ending, following]) => [...ending, following],
+  );
 
   const disposer = useServer<Record<string, unknown> | undefined>(
     protocolHandlers({
@@ -69,13 +77,19 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
       delivered: deps.delivered,
       identify: (socket, request, params) => identifyConnection(deps, socket, request, params),
       plan: (payload, principal) => planSubscription(payload, principal, deps),
-      stream: ({ plan, connection, observed }) =>
-        openStream(plan.channel, {
-          bus: deps.bus,
-          streams,
+      stream: async ({ id, plan, connection, observed }) => {
+        const view = await subscriptionView(deps.apollo, plan, connection);
+        return openStream(fanOut, streams, plan.channel, {
+          socket: connection.socket,
+          id,
           eventKey: plan.eventKey,
-          lookup: (key) => lookup(plan, connection.identity.principal, key, observed.event),
-        }),
+          lookup: (key) => lookup.run(plan, view(), key, observed.event),
+          delivered: (result) => {
+            deps.delivered?.();
+            observed.delivered(result);
+          },
+        });
+      },
     }),
     wss,
   );
@@ -89,7 +103,7 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
       }
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },
-    stats: () => ({ sockets: wss.clients.size, subscriptions: streams.size }),
+    stats: () => ({ sockets: wss.clients.size, subscriptions: streams.size, lookups: lookup.executions() }),
     async close() {
       closing = true;
       await closeSockets(wss, () => disposer.dispose());

@@ -4,8 +4,20 @@ import type { Identity } from '../authenticate.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** One open socket: who opened it, its subscription ids, and the timer that ends it when the access token expires. */
-export type Connection = { socket: WebSocket; identity: Identity; operations: Set<string>; timer: NodeJS.Timeout | null };
+/**
+ * One open socket: who opened it, its subscription ids, the timer that ends it when the access token
+ * expires, and its customer's negotiated price list once a subscription needed it (pricing.ts).
+ */
+export type Connection = {
+  socket: WebSocket;
+  identity: Identity;
+  operations: Set<string>;
+  timer: NodeJS.Timeout | null;
+  accountPricing?: AccountPricing;
+};
+
+/** The negotiated price list's id (null: none; undefined: not known yet, or the lookup failed at `failedAt`) and its lookup. */
+export type AccountPricing = { priceListId: string | null | undefined; ready: Promise<unknown>; failedAt?: number };
 
 export type Connections = {
   open(socket: WebSocket, identity: Identity): Connection;
@@ -14,6 +26,8 @@ export type Connections = {
   forget(socket: WebSocket): void;
   /** Closes (4401) every socket whose identity matches, e.g. the sessions a logout ended. */
   endWhere(matches: (identity: Identity) => boolean, reason: string): void;
+  /** The open connections whose identity matches. */
+  where(matches: (identity: Identity) => boolean): Connection[];
 };
 
 /** The open sockets of one router, each with its expiry timer armed. */
@@ -35,6 +49,7 @@ export function createConnections(): Connections {
     endWhere(matches, reason) {
       for (const c of connections.values()) if (matches(c.identity)) end(c, CloseCode.Unauthorized, reason);
     },
+    where: (matches) => [...connections.values()].filter((c) => matches(c.identity)),
   };
 }
 

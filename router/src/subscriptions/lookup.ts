@@ -1,40 +1,47 @@
 import type { ApolloServer } from '@apollo/server';
-import type { Principal } from '@dcrm/kit/principal.js';
 import type { FormattedExecutionResult } from 'graphql-ws';
 import type { RouterContext } from '../context.js';
 import type { Plan } from './plan.js';
+import type { View } from './view.js';
 
 // A lookup answering only these means "not for this subscriber": nothing is delivered.
 const NOT_VISIBLE = new Set(['NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED']);
 
-/** What one event delivers to one subscriber: a result to send, or `null` for nothing. */
-export type Lookup = (
-  plan: Plan,
-  principal: Principal,
-  offerId: string,
-  /** Runs the execution (in the subscription's event span). */
-  traced?: (run: () => Promise<FormattedExecutionResult | null>) => Promise<FormattedExecutionResult | null>,
-) => Promise<FormattedExecutionResult | null>;
+type Traced = (run: () => Promise<FormattedExecutionResult | null>) => Promise<FormattedExecutionResult | null>;
 
-/** Runs a plan's lookup for an event as the subscriber. Subscribers of one channel with the same principal and operation share one lookup per event. */
+/** What one event delivers to the subscribers of a view: a result to send, or `null` for nothing. */
+export type Lookup = {
+  /**
+   * Runs a plan's lookup for an event as the view's principal. Every subscriber of the event with the
+   * same view key gets the same promise, hence the same result object: one gateway execution.
+   */
+  run(plan: Plan, view: View, offerId: string, traced?: Traced): Promise<FormattedExecutionResult | null>;
+  /** Gateway executions run so far (each shared by every subscriber of its event and view). */
+  executions(): number;
+};
+
 export function createLookup(apollo: ApolloServer<RouterContext>): Lookup {
   const inFlight = new Map<string, Promise<FormattedExecutionResult | null>>();
-  return (plan, principal, offerId, traced = (run) => run()) => {
-    const { clientIp: _ip, ...who } = principal;
-    const key = JSON.stringify([offerId, who, plan.query, plan.operationName, plan.variables]);
-    let pending = inFlight.get(key);
-    if (!pending) {
-      pending = traced(() => runLookup(apollo, plan, principal, offerId)).finally(() => inFlight.delete(key));
-      inFlight.set(key, pending);
-    }
-    return pending;
+  let executions = 0;
+  return {
+    run(plan, view, offerId, traced = (run) => run()) {
+      const key = `${offerId}\n${view.key}`;
+      let pending = inFlight.get(key);
+      if (!pending) {
+        executions++;
+        pending = traced(() => runLookup(apollo, plan, view, offerId)).finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+      }
+      return pending;
+    },
+    executions: () => executions,
   };
 }
 
 async function runLookup(
   apollo: ApolloServer<RouterContext>,
   plan: Plan,
-  principal: Principal,
+  view: View,
   offerId: string,
 ): Promise<FormattedExecutionResult | null> {
   const response = await apollo.executeOperation(
@@ -43,7 +50,7 @@ async function runLookup(
       operationName: plan.operationName,
       variables: plan.keyVariable ? { ...plan.variables, [plan.keyVariable]: offerId } : plan.variables,
     },
-    { contextValue: { principal } },
+    { contextValue: { principal: view.principal } },
   );
   if (response.body.kind !== 'single') return null;
   const { data, errors } = response.body.singleResult;

@@ -22,6 +22,7 @@ import type { SubscribePayload } from 'graphql-ws';
 import { queryCost } from '../cost/calculate.js';
 import { type LookupTarget, lookupQuery, OFFER_TARGET, OFFER_VARIABLE } from '../offer-lookup.js';
 import { operationContext } from '../request-context.js';
+import { readsContextOnly } from './view.js';
 
 /** What a subscription became at subscribe time: one lookup query, run for each event on its channel. */
 export type Plan = {
@@ -35,6 +36,8 @@ export type Plan = {
   operationName: string | undefined;
   variables: Record<string, unknown>;
   responseKey: string;
+  /** Public offers selecting context fields only (view.ts): subscribers in the same context share each event's lookup. */
+  byContext: boolean;
 };
 
 /** The same limits as HTTP, and the schema to check a subscriber's operations against: their view (null until the supergraph is loaded). */
@@ -80,7 +83,8 @@ export function planSubscription(payload: SubscribePayload, principal: Principal
   const inContext = operation.directives?.filter((d) => d.name.value === 'inContext');
   const query = lookupQuery(document, operation.name?.value, definitions, field, target, inContext);
   // The rewrite keeps the client's selection as it is; if it ever failed validation that would be our bug.
-  const rewritten = validate(schema, parse(query), specifiedRules);
+  const lookupDocument = parse(query);
+  const rewritten = validate(schema, lookupDocument, specifiedRules);
   if (rewritten.length > 0) {
     loggerFor('subscriptions').error({ errors: rewritten.map((e) => e.message), query }, 'subscription rewrite is invalid');
     return [failure('INTERNAL_SERVER_ERROR', 'Internal server error')];
@@ -93,6 +97,7 @@ export function planSubscription(payload: SubscribePayload, principal: Principal
     operationName: operation.name?.value,
     variables,
     responseKey: field.alias?.value ?? field.name.value,
+    byContext: field.name.value === 'storefrontOffers' && readsContextOnly(schema, lookupDocument),
   };
   return { plan, document, schema };
 }

@@ -9,8 +9,8 @@ import { failure, type Planned } from './plan.js';
 
 type Params = Record<string, unknown> | undefined;
 
-/** What `onSubscribe` hands on to `subscribe`: the plan, run as the connection's subscriber. */
-export type Live = { plan: Planned['plan']; connection: Connection; observed: Observed };
+/** What `onSubscribe` hands on to `subscribe`: the plan, run as the connection's subscriber, under its subscription id. */
+export type Live = { id: string; plan: Planned['plan']; connection: Connection; observed: Observed };
 
 export type ProtocolDeps = {
   connections: Connections;
@@ -62,7 +62,7 @@ export function protocolHandlers(deps: ProtocolDeps): ServerOptions<Params, Extr
       const { planned, observed } = subscribed;
       connection.operations.add(id);
       of(ctx).set(id, observed);
-      const live: Live = { plan: planned.plan, connection, observed };
+      const live: Live = { id, plan: planned.plan, connection, observed };
       return { schema: planned.schema, document: planned.document, operationName: payload.operationName, contextValue: live };
     },
     onComplete: (ctx, id) => {
@@ -70,9 +70,9 @@ export function protocolHandlers(deps: ProtocolDeps): ServerOptions<Params, Extr
       of(ctx).get(id)?.end();
       of(ctx).delete(id);
     },
-    // Only subscriptions get this far (planning refuses the rest).
+    // Only subscriptions get this far (planning refuses the rest). Their events are written by the fan-out (stream.ts).
     subscribe: (args) => deps.stream(args.contextValue as Live) as never,
-    // Results are already formatted (and masked) by Apollo Server: send them as they are.
+    // What graphql-ws sends itself (a stream that could not start): already formatted, sent as it is.
     onNext: (ctx, id, _payload, _args, result) => {
       deps.delivered?.();
       of(ctx)

@@ -21,6 +21,13 @@ export const offerChannels = {
 
 export type OfferPublished = { offerId: string };
 
+/**
+ * An account got its negotiated price list (catalog publishes it): routers stop pricing that customer's
+ * public live offers with everyone else of its segment; the payload is `AccountPriceListCreated`.
+ */
+export const ACCOUNT_PRICE_LIST_CREATED = 'dcrm.pricelist.account.created';
+export type AccountPriceListCreated = { storefrontId: string; customerId: string; priceListId: string };
+
 /** A bulk operation's progress (customer publishes after each batch and status change): the router's `bulkOperationProgress` subscribers; the payload is `{ operationId }`. */
 export const bulkOperationChannel = (operationId: string) => `dcrm.bulk.operation.${operationId}`;
 export type BulkProgressPublished = { operationId: string };
