@@ -111,7 +111,9 @@ describe('product pages and search: a fixed, small number of statements (issue 2
   });
 
   it('product detail without add-ons selected, and by id: one statement', async () => {
-    const res = await volt('query ($id: ID!) { product(id: $id) { name prices { amount { amount } } } }', { id: productId('volt-sim-5gb') });
+    const res = await volt('query ($id: ID!) { product(id: $id) { name prices { amount { amount } } } }', {
+      id: productId('volt-sim-5gb'),
+    });
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.product.prices.length).toBeGreaterThan(0);
     expect(res.statements).toBe(1);

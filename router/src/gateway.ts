@@ -13,8 +13,8 @@ import type { RouterContext } from './context.js';
 import type { CostBuckets, CostSettings } from './cost/budget.js';
 import { costPlugin } from './cost/plugin.js';
 import { TargetDataSource } from './data-source.js';
-import { countedPlanCache } from './plan-cache.js';
 import type { RouterMetrics } from './metrics.js';
+import { countedPlanCache } from './plan-cache.js';
 import { requestContextPlugin } from './request-context.js';
 import { unavailablePlugin } from './unavailable.js';
 

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { facetCountScope } from './domain/facet-counts.js';
 import { pricingContext, selectPrices } from './domain/pricing.js';
+import { PRODUCT_COLUMNS } from './domain/product-listing.js';
 import { type PriceScope, priceListFilter, priceRowsOf, productColumns, productDetailSql } from './domain/product-rows.js';
 import { assortmentJoin, statusFilter, type Visibility, visibilityOf } from './domain/visibility.js';
 import { type IStorefront, Storefront } from './entities/index.js';
@@ -92,10 +93,10 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
     });
 
   const productsWhere = async (column: 'id' | 'slug', keys: readonly string[]) => {
+    // Plain columns: entity lookups (cart and quote lines by the batch) read prices through the prices loader.
     const params: unknown[] = [];
-    const select = columns(params);
     const { join, where } = visibleProducts(vis(), params);
-    const rows = await em.execute(`select ${select} from "catalog"."product" p ${join} where ${where} and p.${column} in (?)`, [
+    const rows = await em.execute(`select ${PRODUCT_COLUMNS} from "catalog"."product" p ${join} where ${where} and p.${column} in (?)`, [
       ...params,
       [...keys],
     ]);
@@ -108,10 +109,9 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
     groupedBy<{ parentId: string; product: ProductView }>(
       async (ids) => {
         const params: unknown[] = [];
-        const select = columns(params);
         const { join, where } = visibleProducts(vis(), params);
         const rows = await em.execute(
-          `select r.${parent} as parent_id, ${select} from "catalog"."${table}" r join "catalog"."product" p on p.id = r.${child}
+          `select r.${parent} as parent_id, ${PRODUCT_COLUMNS} from "catalog"."${table}" r join "catalog"."product" p on p.id = r.${child}
            ${join} where ${where} and r.${parent} in (?) order by p.name, p.id`,
           [...params, [...ids]],
         );
@@ -138,19 +138,19 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
     visibility: vis,
     product,
     productBySlug,
-    productDetail: async ({ column, key, addons: withAddons }) => {
-      if (!withAddons) return (column === 'id' ? product : productBySlug).load(key);
-      const { sql, params } = productDetailSql(vis(), priceScope(), column, key);
+    productDetail: async (by) => {
+      const { sql, params } = productDetailSql(vis(), priceScope(), by);
       const [row] = await em.execute(sql, params);
       if (!row) return null;
       const [found] = viewsOf([row]);
       const addonViews = viewsOf((row.addon_rows as Row[]) ?? []);
       product.prime(found.id, found);
       productBySlug.prime(found.slug, found);
-      addons.prime(
-        found.id,
-        addonViews.map((a) => ({ parentId: found.id, product: a })),
-      );
+      if (by.addons)
+        addons.prime(
+          found.id,
+          addonViews.map((a) => ({ parentId: found.id, product: a })),
+        );
       await texts.preload([found.id, ...addonViews.map((a) => a.id)]);
       return found;
     },

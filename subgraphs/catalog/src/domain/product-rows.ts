@@ -35,21 +35,28 @@ export function priceRowsOf(row: Record<string, unknown>): PriceView[] {
 }
 
 /**
- * A product by id or slug, with its prices and its visible compatible add-ons (each with its prices, by
- * name) as `addon_rows`: what a product page shows, in one statement.
+ * A product by id or slug, with its prices and, with `addons`, its visible compatible add-ons (each with its
+ * prices, by name) as `addon_rows`: what a product page shows, in one statement.
  */
-export function productDetailSql(v: Visibility, scope: PriceScope, column: 'id' | 'slug', key: string): { sql: string; params: unknown[] } {
+export function productDetailSql(
+  v: Visibility,
+  scope: PriceScope,
+  by: { column: 'id' | 'slug'; key: string; addons: boolean },
+): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
-  const addonColumns = productColumns(scope, params);
-  const addonJoin = assortmentJoin(v, params);
-  const addonWhere = statusFilter(v, params);
-  const addons = `(select coalesce(json_agg(a order by a.name, a.id), '[]'::json) from (select ${addonColumns}
-    from "catalog"."product_addon" r join "catalog"."product" p on p.id = r.addon_id${addonJoin}
-    where ${addonWhere} and r.product_id = o.id) a) as addon_rows`;
+  let addons = `'[]'::json as addon_rows`;
+  if (by.addons) {
+    const addonColumns = productColumns(scope, params);
+    const addonJoin = assortmentJoin(v, params);
+    const addonWhere = statusFilter(v, params);
+    addons = `(select coalesce(json_agg(a order by a.name, a.id), '[]'::json) from (select ${addonColumns}
+      from "catalog"."product_addon" r join "catalog"."product" p on p.id = r.addon_id${addonJoin}
+      where ${addonWhere} and r.product_id = o.id) a) as addon_rows`;
+  }
   const columns = productColumns(scope, params);
   const join = assortmentJoin(v, params);
   const where = statusFilter(v, params);
-  params.push(key);
-  const sql = `select o.*, ${addons} from (select ${columns} from "catalog"."product" p${join} where ${where} and p.${column} = ?) o`;
+  params.push(by.key);
+  const sql = `select o.*, ${addons} from (select ${columns} from "catalog"."product" p${join} where ${where} and p.${by.column} = ?) o`;
   return { sql, params };
 }
