@@ -4,6 +4,7 @@
  * `pnpm bench [--quick] [--scale N[,N…]] [--embedded] [--ops listing,search] [--shapes prod,direct]
  *   [--cpu-prof [router|<subgraph>|all-in-one]]
  *   [--connections 16] [--warmup 3] [--duration 10] [--node-options '<flags for every child>']
+ *   [--router-node-options '<flags for the routers only>']
  *   [--live-subscribers 1000 | --no-live | --live-only]`
  *
  * Seeds a fresh database, starts the stack in its production shape (router + one process per subgraph,
@@ -119,6 +120,7 @@ async function runAt(scale: number): Promise<SizeRun> {
   const shapes = await startShapes({
     databaseUrl: database.url,
     nodeOptions: option('--node-options'),
+    routerNodeOptions: option('--router-node-options'),
     profile,
     secondRouter: !liveSkipped,
     redisUrl: liveSkipped ? undefined : process.env.REDIS_URL,
@@ -210,6 +212,7 @@ async function main(): Promise<number> {
     database: serverUrl ? 'server' : 'embedded',
     load,
     nodeOptions: option('--node-options') ?? null,
+    routerNodeOptions: option('--router-node-options') ?? null,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgAtStart: startLoad, loadavgAtEnd: loadavg(), node: process.version },
     commit: commit(),
     // One size: its fields at the top level, as before scaling mode; several: `scales`.

@@ -25,6 +25,8 @@ export type ShapeOptions = {
   databaseUrl: string;
   /** Extra NODE_OPTIONS for every child (e.g. `--max-semi-space-size=64`), to try runtime flags side by side. */
   nodeOptions?: string;
+  /** Extra NODE_OPTIONS for the routers only (prod and all-in-one), after `nodeOptions`: GC flags A/B on the router (issue 20). */
+  routerNodeOptions?: string;
   /** CPU-profile one process (`router` or a subgraph's name of the production shape, or `all-in-one`) into `dir`. */
   profile?: { dir: string; process: string };
   /** A second production router (live offers fan out between routers through Redis). */
@@ -69,7 +71,8 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
   const ready: Promise<void>[] = [];
   const start = (name: string, script: string, port: number, env: NodeJS.ProcessEnv) => {
     const profile = options.profile?.process === name ? `--cpu-prof --cpu-prof-dir ${options.profile.dir}` : '';
-    const nodeOptions = [process.env.NODE_OPTIONS, options.nodeOptions, profile].filter(Boolean).join(' ');
+    const router = name.startsWith('router') || name === 'all-in-one' ? options.routerNodeOptions : undefined;
+    const nodeOptions = [process.env.NODE_OPTIONS, options.nodeOptions, router, profile].filter(Boolean).join(' ');
     const child = startChild(name, script, {
       ...common,
       ...env,

@@ -77,6 +77,24 @@ describe('/metrics', () => {
     expect(total(samples, 'dcrm_subgraph_fetch_errors_total', { subgraph: 'catalog' })).toBe(0);
   });
 
+  it('counts query-plan cache lookups: an operation is planned once, then every repeat hits', async () => {
+    const lookups = async () => {
+      const samples = await scrape();
+      return {
+        hit: total(samples, 'dcrm_query_plan_cache_lookups_total', { result: 'hit' }),
+        miss: total(samples, 'dcrm_query_plan_cache_lookups_total', { result: 'miss' }),
+      };
+    };
+    const shopper = client(stack.router.handler, KEYS.volt);
+    // A text no client sent before (not among the documents planned at start).
+    const operation = `query PlanCache${Date.now()} { storefront { slug } }`;
+    const before = await lookups();
+    for (let i = 0; i < N; i++) expect((await shopper(operation)).body.errors).toBeUndefined();
+    const after = await lookups();
+    expect(after.miss - before.miss).toBe(1);
+    expect(after.hit - before.hit).toBe(N - 1);
+  });
+
   it('reports pools, job queues and Node, once per process', async () => {
     const samples = await scrape();
     for (const subgraph of ['catalog', 'customer', 'cart', 'promotion', 'opportunity', 'ticket', 'quote']) {

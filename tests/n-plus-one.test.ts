@@ -96,6 +96,43 @@ describe('SQL statements per bench operation do not grow with the data returned'
   });
 });
 
+describe('product pages and search: a fixed, small number of statements (issue 20)', () => {
+  // Product, prices and visible add-ons with theirs: one statement; the texts of all of them: one more.
+  it('product detail: one statement, two in a requested language', async () => {
+    const plain = await run('detail', {});
+    expect(plain.statements).toBe(1);
+    const french = client(stack.router.handler, KEYS.volt, { 'accept-language': 'fr' });
+    const op = operation('detail');
+    const translated = await french(op.query, { slug: 'volt-sim-5gb' });
+    expect(translated.body.errors).toBeUndefined();
+    expect(translated.body.data?.product.name).toBe('Volt Essentiel 5 Go');
+    expect(translated.body.data?.product.prices.length).toBeGreaterThan(0);
+    expect(translated.statements).toBe(2);
+  });
+
+  it('product detail without add-ons selected, and by id: one statement', async () => {
+    const res = await volt('query ($id: ID!) { product(id: $id) { name prices { amount { amount } } } }', {
+      id: productId('volt-sim-5gb'),
+    });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.product.prices.length).toBeGreaterThan(0);
+    expect(res.statements).toBe(1);
+  });
+
+  // The page with its prices, then the facets with their categories' rows and the storefront's currency.
+  it('search with facets: two statements; a search in a language adds the page texts and the category texts', async () => {
+    const res = await run('search', { first: 100, query: 'volt' });
+    expect(res.body.data?.products.facets.categories.length).toBeGreaterThan(0);
+    expect(res.statements).toBe(2);
+    const french = client(stack.router.handler, KEYS.volt, { 'accept-language': 'fr' });
+    const op = operation('search');
+    const translated = await french(op.query, { first: 100, query: 'essentiel' });
+    expect(translated.body.errors).toBeUndefined();
+    expect(translated.body.data?.products.nodes.map((n: { name: string }) => n.name)).toContain('Volt Essentiel 5 Go');
+    expect(translated.statements).toBeLessThanOrEqual(4);
+  });
+});
+
 describe('carts with totals and discounts', () => {
   const CARTS = '{ me { carts { nodes { id totals { dueNow { amount } } discounts { name } } } } }';
 

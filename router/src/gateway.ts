@@ -14,6 +14,7 @@ import type { CostBuckets, CostSettings } from './cost/budget.js';
 import { costPlugin } from './cost/plugin.js';
 import { TargetDataSource } from './data-source.js';
 import type { RouterMetrics } from './metrics.js';
+import { countedPlanCache } from './plan-cache.js';
 import { requestContextPlugin } from './request-context.js';
 import { unavailablePlugin } from './unavailable.js';
 
@@ -35,6 +36,7 @@ export function createGateway(
 ): { gateway: ApolloGateway; apiSchema: () => GraphQLSchema | null } {
   const gateway = new ApolloGateway({
     supergraphSdl,
+    queryPlannerConfig: { cache: countedPlanCache((hit) => metrics?.planLookup(hit)) },
     buildService: ({ name }) => {
       const target = byName.get(name);
       if (!target) throw new Error(`no target for subgraph ${name}`);

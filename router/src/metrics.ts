@@ -29,6 +29,8 @@ export type RouterMetrics = {
   fetch(subgraph: string): FetchDone;
   /** One subscription event sent to a client. */
   delivered(): void;
+  /** One lookup in the gateway's query-plan cache (plan-cache.ts): a hit, or a miss planned then. */
+  planLookup(hit: boolean): void;
   /** Open sockets and subscriptions are read from here on each scrape. */
   watchLive(stats: () => LiveStats): void;
   /** `GET /metrics`: Node's, the router's, and those of `more` (the in-process subgraphs' in all-in-one mode). */
@@ -64,6 +66,12 @@ export function routerMetrics(known: readonly string[] = []): RouterMetrics {
   const delivered = new Counter({
     name: 'dcrm_live_events_delivered_total',
     help: 'Subscription events sent to clients over graphql-ws.',
+    registers: [registry],
+  });
+  const plans = new Counter({
+    name: 'dcrm_query_plan_cache_lookups_total',
+    help: "Lookups in the gateway's query-plan cache, by result: hit, or miss (the operation is planned, then cached).",
+    labelNames: ['result'],
     registers: [registry],
   });
   let live: () => LiveStats = () => ({ sockets: 0, subscriptions: 0, lookups: 0 });
@@ -114,6 +122,7 @@ export function routerMetrics(known: readonly string[] = []): RouterMetrics {
       };
     },
     delivered: () => delivered.inc(),
+    planLookup: (hit) => plans.inc({ result: hit ? 'hit' : 'miss' }),
     watchLive(stats) {
       live = stats;
     },

@@ -4,6 +4,7 @@ import type DataLoader from 'dataloader';
 import { facetCountScope } from './domain/facet-counts.js';
 import { pricingContext, selectPrices } from './domain/pricing.js';
 import { PRODUCT_COLUMNS } from './domain/product-listing.js';
+import { type PriceScope, priceListFilter, priceRowsOf, productColumns, productDetailSql } from './domain/product-rows.js';
 import { assortmentJoin, statusFilter, type Visibility, visibilityOf } from './domain/visibility.js';
 import { type IStorefront, Storefront } from './entities/index.js';
 import { storesByIds } from './entities/storefront.repository.js';
@@ -21,12 +22,23 @@ import { type CatalogTexts, createTextLoaders } from './loaders-texts.js';
 /** A batched one-to-many lookup. */
 export type ListLoader<T> = { load(key: string): Promise<T[]> };
 
+type Row = Record<string, unknown>;
+
 export type CategoryTree = { all: CategoryView[]; counts: Map<string, number> };
 
 export type CatalogLoaders = {
   visibility: () => Visibility;
   product: DataLoader<string, ProductView | null>;
   productBySlug: DataLoader<string, ProductView | null>;
+  /**
+   * A product by id or slug with its prices and, with `addons`, its compatible add-ons and theirs: one
+   * statement (product-rows.ts), priming the loaders its fields read. Null when not visible.
+   */
+  productDetail: (by: { column: 'id' | 'slug'; key: string; addons: boolean }) => Promise<ProductView | null>;
+  /** Views of rows read with `productColumns` (prices primed, texts read): what a page of products becomes. */
+  productViews: (rows: Row[]) => Promise<ProductView[]>;
+  /** The select list reading product rows (alias `p`) with their prices. */
+  productColumns: (params: unknown[]) => string;
   prices: DataLoader<string, PriceView[]>;
   compatibleAddons: ListLoader<ProductView>;
   bundleItems: ListLoader<ProductView>;
@@ -51,8 +63,37 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
   // Computed on first use: a principal without a storefront only fails where products are read.
   const vis = () => (visibility ??= visibilityOf(principal));
   const texts = createTextLoaders(em, principal);
+  const context = pricingContext(principal);
+  const priceScope = (): PriceScope => ({ storefrontId: vis().storefrontId, context });
+  const columns = (params: unknown[]) => productColumns(priceScope(), params);
+
+  // Declared before use below: rows carrying `price_rows` prime it, so their prices need no statement of their own.
+  const prices = groupedBy(
+    async (productIds: readonly string[]) => {
+      const storefrontId = vis().storefrontId;
+      if (!storefrontId) return [];
+      const params: unknown[] = [];
+      const where = priceListFilter({ storefrontId, context }, params);
+      const rows = await em.execute(
+        `select pr.*, pl.name as list_name, pl.currency_code, pl.customer_id, pl.segment
+         from "catalog"."price" pr join "catalog"."price_list" pl on pl.id = pr.price_list_id
+         where ${where} and pr.product_id in (?) order by pl.created_at, pl.id`,
+        [...params, [...productIds]],
+      );
+      return [...selectPrices(rows.map(priceView), context).values()].flat();
+    },
+    (price: PriceView) => price.productId,
+  );
+  /** Views of product rows, their prices primed (when read with them); texts are read by the caller. */
+  const viewsOf = (rows: Row[]) =>
+    rows.map((row) => {
+      const view = productView(row);
+      if ('price_rows' in row) prices.prime(view.id, selectPrices(priceRowsOf(row), context).get(view.id) ?? []);
+      return view;
+    });
 
   const productsWhere = async (column: 'id' | 'slug', keys: readonly string[]) => {
+    // Plain columns: entity lookups (cart and quote lines by the batch) read prices through the prices loader.
     const params: unknown[] = [];
     const textColumns = texts.columns(params);
     const { join, where } = visibleProducts(vis(), params);
@@ -61,7 +102,7 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
       [...params, [...keys]],
     );
     texts.primeRows(rows);
-    return rows.map(productView);
+    return viewsOf(rows);
   };
 
   const related = (table: 'product_addon' | 'bundle_item', parent: string, child: string) =>
@@ -76,40 +117,50 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
           [...params, [...ids]],
         );
         texts.primeRows(rows);
-        return rows.map((row) => ({ parentId: row.parent_id as string, product: productView(row) }));
+        const views = viewsOf(rows);
+        return rows.map((row, i) => ({ parentId: row.parent_id as string, product: views[i] }));
       },
       (row) => row.parentId,
     );
   const addons = related('product_addon', 'product_id', 'addon_id');
   const items = related('bundle_item', 'bundle_id', 'item_id');
 
+  const product = byId(
+    (ids) => productsWhere('id', ids),
+    (p) => p.id,
+  );
+  const productBySlug = byId(
+    (slugs) => productsWhere('slug', slugs),
+    (p) => p.slug,
+  );
+
   return {
     visibility: vis,
-    product: byId(
-      (ids) => productsWhere('id', ids),
-      (p) => p.id,
-    ),
-    productBySlug: byId(
-      (slugs) => productsWhere('slug', slugs),
-      (p) => p.slug,
-    ),
-    prices: groupedBy(
-      async (productIds) => {
-        const storefrontId = vis().storefrontId;
-        if (!storefrontId) return [];
-        const context = pricingContext(principal);
-        const rows = await em.execute(
-          `select pr.*, pl.name as list_name, pl.currency_code, pl.customer_id, pl.segment
-           from "catalog"."price" pr join "catalog"."price_list" pl on pl.id = pr.price_list_id
-           where pl.storefront_id = ? and pr.product_id in (?)
-             and (pl.customer_id is null or pl.customer_id = ?) and (pl.segment is null or pl.segment in (?))
-           order by pl.created_at, pl.id`,
-          [storefrontId, [...productIds], context.customerId, context.segments.length ? context.segments : ['']],
+    product,
+    productBySlug,
+    productDetail: async (by) => {
+      const { sql, params } = productDetailSql(vis(), priceScope(), by);
+      const [row] = await em.execute(sql, params);
+      if (!row) return null;
+      const [found] = viewsOf([row]);
+      const addonViews = viewsOf((row.addon_rows as Row[]) ?? []);
+      product.prime(found.id, found);
+      productBySlug.prime(found.slug, found);
+      if (by.addons)
+        addons.prime(
+          found.id,
+          addonViews.map((a) => ({ parentId: found.id, product: a })),
         );
-        return [...selectPrices(rows.map(priceView), context).values()].flat();
-      },
-      (price) => price.productId,
-    ),
+      await texts.preload([found.id, ...addonViews.map((a) => a.id)]);
+      return found;
+    },
+    productViews: async (rows) => {
+      const views = viewsOf(rows);
+      await texts.preload(views.map((p) => p.id));
+      return views;
+    },
+    productColumns: columns,
+    prices,
     compatibleAddons: { load: async (id) => (await addons.load(id)).map((r) => r.product) },
     bundleItems: { load: async (id) => (await items.load(id)).map((r) => r.product) },
     category: byId(

@@ -48,6 +48,7 @@ export * from './run-subgraph.js';
 export * from './sale-orders.js';
 export * from './scalars.js';
 export * from './secrets.js';
+export * from './selection.js';
 export * from './server.js';
 export * from './shutdown.js';
 export * from './sign-in-guard.js';

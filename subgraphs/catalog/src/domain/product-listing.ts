@@ -27,9 +27,12 @@ export type Listing = {
 /** One row of `facetsSql`: how many matches carry a facet value (`total`: all of them). */
 export type FacetRow =
   | { facet: 'kind'; value: ProductKind; count: number }
-  | { facet: 'category'; value: string; count: number }
+  /** `category`: the category's row, so naming it needs no statement of its own. */
+  | { facet: 'category'; value: string; count: number; category: Record<string, unknown> }
   | { facet: 'band'; value: PriceBand; count: number }
-  | { facet: 'total'; value: null; count: number };
+  | { facet: 'total'; value: null; count: number }
+  /** The storefront's currency, for the bands' bounds (absent without a storefront). */
+  | { facet: 'currency'; value: string; count: 0 };
 
 /**
  * What `Query.products` returns: the connection keeps its listing so `totalCount` and `facets` run only
@@ -95,7 +98,7 @@ function translatedNames(l: Listing, params: unknown[]): string {
  */
 function scope(l: Listing, params: unknown[], facetFilters: boolean, names = false): { from: string; where: string[] } {
   const v = l.visibility;
-  let from = `from "catalog"."product" p${assortmentJoin(v, params)}`;
+  let from = `from ${matchesTable(l, params)}${assortmentJoin(v, params)}`;
   if (names) from += translatedNames(l, params);
   // The storefront's headline list price, kept on the assortment row: what sorting and price bands use.
   from += v.assortmentOnly
@@ -106,22 +109,25 @@ function scope(l: Listing, params: unknown[], facetFilters: boolean, names = fal
     params.push(l.tsquery);
   }
   const where = [statusFilter(v, params)];
-  if (l.tsquery) where.push(searchMatch(l, params));
+  if (l.tsquery && !l.searchLocales?.length) where.push('p.search @@ q.query');
   if (facetFilters) where.push(...facetConditions(l, params).filter((c) => c !== 'true'));
   return { from, where };
 }
 
 /**
- * The text query matches the stored texts (generated `search` column) or, when the request asks for a
- * language, the product's name translated into its chain: one `exists` on the translation table's
- * unique index per candidate row, same English configuration as the stored column.
+ * The products a listing reads (alias `p`). The text query matches the stored texts (generated `search`
+ * column, GIN index) or, when the request asks for a language, the product's name translated into its
+ * chain (a GIN expression index on the translations, same English configuration): then the matches are
+ * the union of both indexes' ids, joined to the products, so the work follows the matches, never the catalogue.
  */
-function searchMatch(l: Listing, params: unknown[]): string {
-  if (!l.searchLocales?.length) return 'p.search @@ q.query';
-  params.push(l.searchLocales);
-  return `(p.search @@ q.query or exists (select 1 from "catalog"."translation" t where t.subject = 'product'
-    and t.subject_id = p.id and t.locale in (?) and t.field = 'name' and to_tsvector('english', t.value) @@ q.query))`;
+function matchesTable(l: Listing, params: unknown[]): string {
+  if (!l.tsquery || !l.searchLocales?.length) return '"catalog"."product" p';
+  params.push(l.tsquery, l.searchLocales, l.tsquery);
+  return `(select m.id from "catalog"."product" m where m.search @@ to_tsquery('english', ?)
+    union select t.subject_id from "catalog"."translation" t where t.subject = 'product' and t.field = 'name' and t.locale in (?)
+      and to_tsvector('english', t.value) @@ to_tsquery('english', ?)) matched join "catalog"."product" p on p.id = matched.id`;
 }
+
 /** The columns facet filters test: a product row (`p`, price `hp`) or a pre-aggregated count row (`f`). */
 type FacetColumns = { kind: string; category: string; band: string };
 const PRODUCT_FACETS: FacetColumns = { kind: 'p.kind', category: 'p.category_id', band: priceBandSql('hp.amount') };
@@ -152,20 +158,25 @@ function withCategories(l: Listing, params: unknown[]): string {
     union select c.id from "catalog"."category" c join cats on c.parent_id = cats.id) `;
 }
 
-export function pageSql(l: Listing, page: Page): Sql {
+/** The page's select list (before its sort keys): the product columns, or what `columns` reads with them (prices). */
+export type Columns = (params: unknown[]) => string;
+
+export function pageSql(l: Listing, page: Page, columns: Columns = () => PRODUCT_COLUMNS): Sql {
   const params: unknown[] = [];
   const head = withCategories(l, params);
+  const select = columns(params);
   const keys = SORTS[l.sort].keys.map((k, i) => `${k.expr} as k${i}`).join(', ');
   const { from, where } = scope(l, params, true, l.sort === 'NAME');
   const keyset = keysetSql(sqlKeys(l.sort), page, params);
   where.push(...keyset.conditions);
   const order = keyset.orderBy;
   params.push(page.limit + 1);
-  return { sql: `${head}select ${PRODUCT_COLUMNS}, ${keys} ${from} where ${where.join(' and ')} order by ${order} limit ?`, params };
+  return { sql: `${head}select ${select}, ${keys} ${from} where ${where.join(' and ')} order by ${order} limit ?`, params };
 }
 
 /**
- * One statement: each facet counts the matches of every filter but its own (disjunctive facets), plus the total.
+ * One statement: each facet counts the matches of every filter but its own (disjunctive facets), plus the total,
+ * each counted category's row and the storefront's currency (what `facets` shows, without further statements).
  * Without a text query the filters are all facets, so the counts are sums over the pre-aggregated rows
  * (facet-counts.ts): a few hundred rows, not every product in scope. With one, the matches are counted
  * (the GIN index finds them; the work grows with the matches, not the catalogue).
@@ -185,23 +196,30 @@ export function facetsSql(l: Listing): Sql {
   } else {
     base = `select f.kind, f.category_id, f.band, f.count as n, ${flags} ${facetCountScope(l.visibility, scopeParams)}`;
   }
-  const sql = `${head ? `${head.trimEnd()}, ` : 'with '}base as (${base})
-    select 'kind' as facet, kind as value, sum(n)::int as count from base where c_ok and b_ok group by kind having sum(n) > 0
-    union all select 'category', category_id::text, sum(n)::int from base where k_ok and b_ok and category_id is not null group by category_id having sum(n) > 0
-    union all select 'band', band, sum(n)::int from base where k_ok and c_ok and band is not null group by band having sum(n) > 0
-    union all select 'total', null, coalesce(sum(n), 0)::int from base where k_ok and c_ok and b_ok`;
-  return { sql, params: [...headParams, ...conditionParams, ...scopeParams] };
+  const currencyParams: unknown[] = [];
+  let currency = '';
+  if (l.visibility.storefrontId) {
+    currency = `\n    union all select 'currency', s.currency_code::text, 0, null from "catalog"."storefront" s where s.id = ?`;
+    currencyParams.push(l.visibility.storefrontId);
+  }
+  const sql = `${head ? `${head.trimEnd()}, ` : 'with '}base as (${base}),
+    categories as (select category_id, sum(n)::int as count from base where k_ok and b_ok and category_id is not null group by category_id having sum(n) > 0)
+    select 'kind' as facet, kind as value, sum(n)::int as count, null::json as category from base where c_ok and b_ok group by kind having sum(n) > 0
+    union all select 'category', g.category_id::text, g.count, to_json(c) from categories g join "catalog"."category" c on c.id = g.category_id
+    union all select 'band', band, sum(n)::int, null from base where k_ok and c_ok and band is not null group by band having sum(n) > 0
+    union all select 'total', null, coalesce(sum(n), 0)::int, null from base where k_ok and c_ok and b_ok${currency}`;
+  return { sql, params: [...headParams, ...conditionParams, ...scopeParams, ...currencyParams] };
 }
 
 /** The page's product rows: `limit + 1` of them in travel order, the extra one telling whether there is more. */
-export async function pageRows(em: EntityManager, l: Listing, page: Page): Promise<Record<string, unknown>[]> {
-  const { sql, params } = pageSql(l, page);
+export async function pageRows(em: EntityManager, l: Listing, page: Page, columns?: Columns): Promise<Record<string, unknown>[]> {
+  const { sql, params } = pageSql(l, page, columns);
   return em.execute(sql, params);
 }
 
 export async function facetRows(em: EntityManager, l: Listing): Promise<FacetRow[]> {
   const { sql, params } = facetsSql(l);
-  // The statement's four branches produce exactly FacetRow's four shapes.
+  // The statement's branches produce exactly FacetRow's shapes.
   return (await em.execute(sql, params)) as FacetRow[];
 }
 

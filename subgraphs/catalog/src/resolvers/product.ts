@@ -1,4 +1,4 @@
-import { amountWithTax, badInput, isUuid, money, notFound, type TaxCategory, taxDisplayFor, taxRate } from '@dcrm/kit';
+import { amountWithTax, badInput, isUuid, money, notFound, selectsAny, type TaxCategory, taxDisplayFor, taxRate } from '@dcrm/kit';
 import { headline, scopeOf } from '../domain/pricing.js';
 import type { ProductView } from '../entities/views.js';
 import type { CatalogResolvers } from './context.js';
@@ -6,11 +6,13 @@ import type { CatalogResolvers } from './context.js';
 export const productResolvers: CatalogResolvers = {
   Query: {
     // Unknown, or outside the caller's assortment (indistinguishable on purpose): NOT_FOUND.
-    product: async (_, args, ctx) => {
+    // A product page asks for the add-ons too: then product, prices and add-ons are one statement.
+    product: async (_, args, ctx, info) => {
       if (args.id != null && args.slug != null) throw badInput('Give exactly one of id or slug');
+      const addons = selectsAny(info, ['compatibleAddons']);
       let found: ProductView | null;
-      if (args.id != null) found = isUuid(args.id) ? await ctx.loaders.product.load(args.id) : null;
-      else if (args.slug != null) found = await ctx.loaders.productBySlug.load(args.slug);
+      if (args.id != null) found = isUuid(args.id) ? await ctx.loaders.productDetail({ column: 'id', key: args.id, addons }) : null;
+      else if (args.slug != null) found = await ctx.loaders.productDetail({ column: 'slug', key: args.slug, addons });
       else throw badInput('Give exactly one of id or slug');
       if (!found) throw notFound('Product');
       return found;

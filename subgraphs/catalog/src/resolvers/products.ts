@@ -2,8 +2,7 @@ import { toConnection } from '@dcrm/kit';
 import { PRICE_BANDS } from '../domain/pricing.js';
 import { type FacetRow, facetOf, facetRows, keyOf, listing, pageOf, pageRows } from '../domain/product-listing.js';
 import { visibilityOf } from '../domain/visibility.js';
-import { storefrontCurrency } from '../entities/storefront.repository.js';
-import { type CategoryView, productView } from '../entities/views.js';
+import { type CategoryView, categoryView } from '../entities/views.js';
 import type { CatalogContext, CatalogResolvers } from './context.js';
 
 export const productsResolvers: CatalogResolvers = {
@@ -14,12 +13,12 @@ export const productsResolvers: CatalogResolvers = {
       if (l.tsquery && ctx.loaders.texts.requested.length) l.searchLocales = ctx.loaders.texts.requested;
       l.nameLocales = ctx.loaders.texts.requested;
       const page = pageOf(l, args);
-      const rows = await pageRows(ctx.em, l, page);
+      // The page's rows carry their prices (one statement for both).
+      const rows = await pageRows(ctx.em, l, page, ctx.loaders.productColumns);
       const connection = toConnection(rows, page, l.sort, (row) => keyOf(row, l));
-      const nodes = connection.nodes.map(productView);
+      const nodes = await ctx.loaders.productViews(connection.nodes);
       // Prime the by-id loader so `_entities` lookups in the same request need no extra SQL.
       for (const node of nodes) ctx.loaders.product.prime(node.id, node);
-      await ctx.loaders.texts.preload(nodes.map((n) => n.id));
       let stats: Promise<FacetRow[]> | null = null;
       return {
         ...connection,
@@ -34,8 +33,8 @@ export const productsResolvers: CatalogResolvers = {
     totalCount: async (c) => facetOf(await c.stats(), 'total')[0]?.count ?? 0,
     facets: async (c, _, ctx) => {
       const rows = await c.stats();
-      const storefrontId = c.listing.visibility.storefrontId;
-      const currencyCode = storefrontId ? await storefrontCurrency(ctx.em, storefrontId) : 'XXX';
+      const currencyCode = facetOf(rows, 'currency')[0]?.value ?? 'XXX';
+      for (const r of facetOf(rows, 'category')) ctx.loaders.category.prime(r.value, categoryView(r.category));
       const bands = facetOf(rows, 'band');
       return {
         kinds: facetOf(rows, 'kind')
