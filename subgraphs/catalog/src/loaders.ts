@@ -35,9 +35,9 @@ export type CatalogLoaders = {
    * statement (product-rows.ts), priming the loaders its fields read. Null when not visible.
    */
   productDetail: (by: { column: 'id' | 'slug'; key: string; addons: boolean }) => Promise<ProductView | null>;
-  /** Views of rows read with `productColumns` (prices primed, texts read): what a page of products becomes. */
+  /** Views of rows read with `productColumns` (prices and texts primed): what a page of products becomes. */
   productViews: (rows: Row[]) => Promise<ProductView[]>;
-  /** The select list reading product rows (alias `p`) with their prices. */
+  /** The select list reading product rows (alias `p`) with their prices and texts. */
   productColumns: (params: unknown[]) => string;
   prices: DataLoader<string, PriceView[]>;
   compatibleAddons: ListLoader<ProductView>;
@@ -65,7 +65,8 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
   const texts = createTextLoaders(em, principal);
   const context = pricingContext(principal);
   const priceScope = (): PriceScope => ({ storefrontId: vis().storefrontId, context });
-  const columns = (params: unknown[]) => productColumns(priceScope(), params);
+  // A page's rows carry their prices and texts: neither costs a statement of its own.
+  const columns = (params: unknown[]) => productColumns(priceScope(), params) + texts.columns(params);
 
   // Declared before use below: rows carrying `price_rows` prime it, so their prices need no statement of their own.
   const prices = groupedBy(
@@ -139,7 +140,7 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
     product,
     productBySlug,
     productDetail: async (by) => {
-      const { sql, params } = productDetailSql(vis(), priceScope(), by);
+      const { sql, params } = productDetailSql(vis(), priceScope(), by, texts.columns);
       const [row] = await em.execute(sql, params);
       if (!row) return null;
       const [found] = viewsOf([row]);
@@ -151,13 +152,12 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
           found.id,
           addonViews.map((a) => ({ parentId: found.id, product: a })),
         );
-      await texts.preload([found.id, ...addonViews.map((a) => a.id)]);
+      texts.primeRows([row, ...((row.addon_rows as Row[]) ?? [])]);
       return found;
     },
     productViews: async (rows) => {
-      const views = viewsOf(rows);
-      await texts.preload(views.map((p) => p.id));
-      return views;
+      texts.primeRows(rows);
+      return viewsOf(rows);
     },
     productColumns: columns,
     prices,

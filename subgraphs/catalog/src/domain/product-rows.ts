@@ -42,18 +42,20 @@ export function productDetailSql(
   v: Visibility,
   scope: PriceScope,
   by: { column: 'id' | 'slug'; key: string; addons: boolean },
+  /** More columns of each product row (alias `p`), e.g. its texts; '' for none. */
+  extra: (params: unknown[]) => string = () => '',
 ): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   let addons = `'[]'::json as addon_rows`;
   if (by.addons) {
-    const addonColumns = productColumns(scope, params);
+    const addonColumns = productColumns(scope, params) + extra(params);
     const addonJoin = assortmentJoin(v, params);
     const addonWhere = statusFilter(v, params);
     addons = `(select coalesce(json_agg(a order by a.name, a.id), '[]'::json) from (select ${addonColumns}
       from "catalog"."product_addon" r join "catalog"."product" p on p.id = r.addon_id${addonJoin}
       where ${addonWhere} and r.product_id = o.id) a) as addon_rows`;
   }
-  const columns = productColumns(scope, params);
+  const columns = productColumns(scope, params) + extra(params);
   const join = assortmentJoin(v, params);
   const where = statusFilter(v, params);
   params.push(by.key);
