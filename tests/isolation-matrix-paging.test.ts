@@ -316,7 +316,7 @@ describe('an opportunity’s and a lead’s lists that became connections keep t
       );
       expect(note.body.data?.opportunityNoteAdd.userErrors).toEqual([]);
     }
-    for (const page of ['first: 100', 'last: 100']) {
+    for (const page of ['first: 10', 'last: 10']) {
       const mine = await as.voltManager(read(page), { id });
       ok(mine, 'opportunity');
       const o = mine.body.data?.opportunity;
@@ -342,7 +342,7 @@ describe('an opportunity’s and a lead’s lists that became connections keep t
 
   it('Lead.mergeHistory: staff of another segment or brand never reach the lead, either way', async () => {
     const lead = seedId('lead', 'volt-portal-converted');
-    for (const page of ['first: 100', 'last: 100']) {
+    for (const page of ['first: 10', 'last: 10']) {
       const query = `{ lead(id: "${lead}") { id mergeHistory(${page}) { nodes { at mergedIds } pageInfo { hasNextPage hasPreviousPage } } } }`;
       const manager = await as.voltManager(query);
       expect(ok(manager, 'lead')).toBe(lead);
