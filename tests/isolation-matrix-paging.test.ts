@@ -288,3 +288,69 @@ describe('the 360° lists that became connections keep their rules, backward too
     }
   });
 });
+
+describe('an opportunity’s and a lead’s lists that became connections keep their rules, backward too', () => {
+  const LISTS = ['tasks', 'notes', 'internalNotes', 'history'];
+  const read = (page: string) => `query ($id: ID!) { opportunity(id: $id) {
+    tasks(${page}) { nodes { id } } notes(${page}) { nodes { id } } internalNotes(${page}) { nodes { id } } history(${page}) { nodes { at } } } }`;
+  const ok = (res: Response, field: string) => {
+    expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+    return res.body.data?.[field]?.id;
+  };
+
+  it('Opportunity.tasks/notes/internalNotes/history: staff of the segment page them; another segment, brand or a partner none', async () => {
+    const created = await as.voltManager(
+      'mutation ($input: OpportunityCreateInput!) { opportunityCreate(input: $input) { opportunity { id } userErrors { code } } }',
+      { input: { name: `Paging work ${Date.now()}`, customerId: customerId('globex') } },
+    );
+    const id = created.body.data?.opportunityCreate.opportunity.id as string;
+    expect(id).toBeTruthy();
+    const task = await as.voltManager('mutation ($input: TaskCreateInput!) { taskCreate(input: $input) { userErrors { code } } }', {
+      input: { opportunityId: id, kind: 'CALL' },
+    });
+    expect(task.body.data?.taskCreate.userErrors).toEqual([]);
+    for (const internal of [true, false]) {
+      const note = await as.voltManager(
+        'mutation ($input: OpportunityNoteAddInput!) { opportunityNoteAdd(input: $input) { userErrors { code } } }',
+        { input: { opportunityId: id, body: 'Paging note', internal } },
+      );
+      expect(note.body.data?.opportunityNoteAdd.userErrors).toEqual([]);
+    }
+    for (const page of ['first: 10', 'last: 10']) {
+      const mine = await as.voltManager(read(page), { id });
+      ok(mine, 'opportunity');
+      const o = mine.body.data?.opportunity;
+      expect(
+        LISTS.map((l) => o[l].nodes.length),
+        page,
+      ).toEqual([1, 1, 2, 1]);
+      // Another segment of the brand, another brand: the opportunity is not found, so none of its lists.
+      for (const who of ['consumerAgent', 'nimbusAgent']) {
+        const res = await as[who](read(page), { id });
+        expect(res.body.data?.opportunity ?? null, who).toBeNull();
+        expect(codes(res), who).toEqual(['NOT_FOUND']);
+      }
+      // A partner of other accounts: not found either (and internal notes are not in its schema view).
+      const partner = await as.connectify(
+        `query ($id: ID!) { opportunity(id: $id) { tasks(${page}) { nodes { id } } notes(${page}) { nodes { id } } history(${page}) { nodes { at } } } }`,
+        { id },
+      );
+      expect(partner.body.data?.opportunity ?? null).toBeNull();
+      expect(codes(partner)).toEqual(['NOT_FOUND']);
+    }
+  });
+
+  it('Lead.mergeHistory: staff of another segment or brand never reach the lead, either way', async () => {
+    const lead = seedId('lead', 'volt-portal-converted');
+    for (const page of ['first: 10', 'last: 10']) {
+      const query = `{ lead(id: "${lead}") { id mergeHistory(${page}) { nodes { at mergedIds } pageInfo { hasNextPage hasPreviousPage } } } }`;
+      const manager = await as.voltManager(query);
+      expect(ok(manager, 'lead')).toBe(lead);
+      expect(manager.body.data?.lead.mergeHistory.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false });
+      for (const who of ['consumerAgent', 'nimbusAgent', 'connectify']) {
+        const res = await as[who](query);
+        expect(res.body.data?.lead ?? null, who).toBeNull();
+      }
+    }
+  });
+});

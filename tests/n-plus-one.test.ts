@@ -1,5 +1,13 @@
 import { seedId } from '@dcrm/kit';
-import { Lead, Opportunity, OpportunityHistory, OpportunityLine, OpportunityShare } from '@dcrm/opportunity/entities/index.js';
+import {
+  Lead,
+  Opportunity,
+  OpportunityHistory,
+  OpportunityLine,
+  OpportunityNote,
+  OpportunityShare,
+  OpportunityTask,
+} from '@dcrm/opportunity/entities/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../bench/operations.js';
 import type { Stack } from '../stack/src/stack.js';
@@ -376,28 +384,53 @@ async function newestPipelineRows(count: number) {
   }
 }
 
+/** The newest opportunities, each with a few tasks, notes (one internal) and stage changes more. */
+async function opportunityWork(count: number) {
+  await newestPipelineRows(count);
+  const opportunity = stack.subgraphs.find((s) => s.definition.name === 'opportunity') as Stack['subgraphs'][number];
+  const em = opportunity.orm.em.fork();
+  const rows = await em.find(Opportunity, { name: { $like: 'N+1 %' } }, { orderBy: { id: 'desc' }, limit: count });
+  for (const o of rows) {
+    const { storefrontId } = o;
+    for (let i = 0; i < 3; i += 1) {
+      em.create(OpportunityTask, { opportunityId: o.id, storefrontId, kind: 'CALL', title: `N+1 call ${i}`, status: 'OPEN', progress: 0 });
+      em.create(OpportunityNote, { opportunityId: o.id, storefrontId, body: `N+1 note ${i}`, internal: i === 0, authorKind: 'service' });
+      em.create(OpportunityHistory, {
+        opportunityId: o.id,
+        storefrontId,
+        toStage: 'PROPOSAL',
+        toStatus: 'OPEN',
+        actorKind: 'service',
+        at: new Date(),
+      });
+    }
+  }
+  await em.flush();
+}
+
 describe('the sales pipeline lists (opportunity subgraph)', () => {
   const LEADS = `query ($first: Int) { leads(first: $first) { nodes { id status tmfStatus customer { id name }
     score scoreExplanation { rule } duplicateOf { id } duplicates { score lead { id status } } } } }`;
   const OPPORTUNITIES = `query ($first: Int) { opportunities(first: $first) {
     nodes { id stage status tmfStatus lead { id status customer { id name } } customer { id name }
-      lines { productId quantity unitMonthly } history { toStage actor at } estimatedValue { firstYear }
+      lines { productId quantity unitMonthly } history(first: 1) { nodes { toStage actor at } } estimatedValue { firstYear }
       customFields { key value } } } }`;
   // Tasks, notes, shares and routing of each opportunity (domain/work): one statement per list.
   const WORK = `query ($first: Int) { opportunities(first: $first) {
-    nodes { id tasks { id opportunity { id } } notes { id } internalNotes { id } shares { staffId } teamId escalationLevel } } }`;
+    nodes { id tasks(first: 1) { nodes { id opportunity { id } } } notes(first: 1) { nodes { id } } internalNotes(first: 1) { nodes { id } } shares { staffId } teamId escalationLevel } } }`;
 
   it('leads and opportunities: no more statements for a full page than for two rows', async () => {
     await newestPipelineRows(3);
-    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
-    for (const [query, field] of [
-      [LEADS, 'leads'],
-      [OPPORTUNITIES, 'opportunities'],
-      [WORK, 'opportunities'],
-    ]) {
+    // Full pages as large as the query cost limit lets each shape be (its nested pages count).
+    for (const [query, field, full] of [
+      [LEADS, 'leads', 100],
+      [OPPORTUNITIES, 'opportunities', 90],
+      [WORK, 'opportunities', 60],
+    ] as const) {
+      const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
       await manager(query, { first: 2 });
       const small = await manager(query, { first: 2 });
-      const big = await manager(query, { first: 100 });
+      const big = await manager(query, { first: full });
       expect(small.body.errors, JSON.stringify(small.body.errors)).toBeUndefined();
       expect(big.body.errors, JSON.stringify(big.body.errors)).toBeUndefined();
       expect(big.body.data?.[field].nodes.length).toBeGreaterThan(small.body.data?.[field].nodes.length);
@@ -423,7 +456,7 @@ describe('the sales pipeline lists (opportunity subgraph)', () => {
       await em.flush();
     }
     const agent = (await signIn(stack.router.handler, 'staffLogin', 'agent.consumer@volt.example')).gql;
-    const LIST = `query ($first: Int) { opportunities(first: $first) { nodes { id segment customer { id } lines { productId } tasks { id } shares { staffId } } } }`;
+    const LIST = `query ($first: Int) { opportunities(first: $first) { nodes { id segment customer { id } lines { productId } tasks(first: 1) { nodes { id } } shares { staffId } } } }`;
     await agent(LIST, { first: 2 });
     const small = await agent(LIST, { first: 2 });
     const big = await agent(LIST, { first: 100 });
@@ -449,6 +482,11 @@ describe('connections under many parents (Customer.leads/opportunities/tickets/o
     children(first: $first, last: $last) { nodes { id } } } } }`;
   const ORDERS = `query ($parents: Int, $first: Int, $last: Int) { orders(first: $parents) { nodes { id
     tickets(first: $first, last: $last) { nodes { id } } } } }`;
+  const WORK_PAGES = `query ($parents: Int, $first: Int, $last: Int) { opportunities(first: $parents) { nodes { id
+    tasks(first: $first, last: $last) { nodes { id } pageInfo { hasNextPage hasPreviousPage } }
+    notes(first: $first, last: $last) { nodes { id } } internalNotes(first: $first, last: $last) { nodes { id } }
+    history(first: $first, last: $last) { nodes { at } pageInfo { hasNextPage } }
+    lead { id mergeHistory(first: $first, last: $last) { nodes { at } } } } } }`;
   const items = (res: Response) => (JSON.stringify(res.body.data).match(/"id"/g) ?? []).length;
 
   /** Statements for one parent and a page of one, then for 8 parents and pages of `max` (within the cost limit), forward and backward. */
@@ -478,6 +516,17 @@ describe('connections under many parents (Customer.leads/opportunities/tickets/o
   it('staff: an account page with each account’s open carts, orders (cart subgraph) and sub-accounts', async () => {
     const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
     await compare(manager, CART_ACCOUNTS, 20);
+  });
+
+  it('staff: an opportunity page with each one’s tasks, notes, internal notes, stage history and merge history', async () => {
+    await opportunityWork(8);
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    const { small, big } = await compare(manager, WORK_PAGES, 20);
+    expect(items(big)).toBeGreaterThan(items(small));
+    type Work = { tasks: { nodes: unknown[] }; notes: { nodes: unknown[] }; internalNotes: { nodes: unknown[] } };
+    const worked = ((big.body.data?.opportunities.nodes ?? []) as Work[]).filter((o) => o.tasks.nodes.length >= 3);
+    expect(worked.length).toBeGreaterThan(0);
+    for (const o of worked) expect(o.internalNotes.nodes.length).toBeGreaterThan(o.notes.nodes.length);
   });
 
   it('staff: a campaign page with each campaign’s leads', async () => {

@@ -69,7 +69,7 @@ describe('opportunities shared with staff', () => {
     for (const [mutation, res] of attempts) expect(errorsOf(res, mutation), mutation).toEqual(['FORBIDDEN']);
     const after = (
       await as.business(
-        `query ($id: ID!) { opportunity(id: $id) { version name stage tasks { progress } internalNotes { id } shares { canWrite } } }`,
+        `query ($id: ID!) { opportunity(id: $id) { version name stage tasks { nodes { progress } } internalNotes { nodes { id } } shares { canWrite } } }`,
         { id: o.id },
       )
     ).body.data?.opportunity;
@@ -77,10 +77,10 @@ describe('opportunities shared with staff', () => {
       version: v,
       name: `Shared ${run}`,
       stage: 'PROSPECTING',
-      internalNotes: [],
+      internalNotes: { nodes: [] },
       shares: [{ canWrite: false }],
     });
-    expect(after.tasks).toEqual([{ progress: 0 }]);
+    expect(after.tasks.nodes).toEqual([{ progress: 0 }]);
   });
 
   it('a WRITE share lets the staff member update, move, add tasks and notes outside their segments', async () => {

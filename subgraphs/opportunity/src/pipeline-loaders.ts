@@ -1,4 +1,4 @@
-import { type AccountRowFilter, groupedBy } from '@dcrm/kit';
+import { type AccountRowFilter, cursorId, groupedBy, parentPages, windowByParent } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   CustomFieldDefinition,
@@ -16,8 +16,8 @@ import {
 } from './entities/index.js';
 
 /**
- * Per-request loaders of the pipeline's child lists: one statement per list however many
- * opportunities a page holds. Children of a visible opportunity are visible; `leadOpportunity` keeps
+ * Per-request loaders of the pipeline's child lists: one statement per list (per page request for
+ * `history`) however many opportunities a page holds. Children of a visible opportunity are visible; `leadOpportunity` keeps
  * to the caller's rows itself.
  */
 export function createPipelineLoaders(em: EntityManager, scope: AccountRowFilter | null) {
@@ -27,9 +27,11 @@ export function createPipelineLoaders(em: EntityManager, scope: AccountRowFilter
       (keys) => em.find(OpportunityLine, { opportunityId: ids(keys) }, { orderBy: { opportunityId: 'asc', position: 'asc' } }),
       (l) => l.opportunityId,
     ),
-    history: groupedBy<IOpportunityHistory>(
-      (keys) => em.find(OpportunityHistory, { opportunityId: ids(keys) }, { orderBy: { id: 'asc' } }),
-      (h) => h.opportunityId,
+    // Pages of stage changes, oldest first (v7 ids are time-ordered): one statement per page request.
+    history: parentPages<IOpportunityHistory>(
+      (parents, page) =>
+        windowByParent(em, OpportunityHistory, 'opportunityId', parents, {}, [{ field: 'id', dir: 'asc', parse: cursorId }], page),
+      { sort: 'OLDEST', arity: 1, keyOf: (h) => [h.id], parentOf: (h) => h.opportunityId },
     ),
     stages: groupedBy<IPipelineStage>(
       (keys) => em.find(PipelineStage, { storefrontId: ids(keys) }, { orderBy: { position: 'asc' } }),

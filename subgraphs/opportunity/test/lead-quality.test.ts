@@ -32,9 +32,9 @@ const SET_RULES = `mutation ($input: LeadScoringRulesSetInput!) { leadScoringRul
 const LEAD = `query ($id: ID!) { lead(id: $id) { id status score
   scoreExplanation { rule name points reason conditions { field operator expected actual } }
   duplicateOf { id } duplicates { lead { id } score reasons }
-  mergedInto { id } mergeHistory { by mergedIds filled { field from } } } }`;
+  mergedInto { id } mergeHistory { nodes { by mergedIds filled { field from } } } } }`;
 const MERGE = `mutation ($input: LeadMergeInput!) { leadMerge(input: $input) {
-  lead { id status firstName lastName company email mobile mergeHistory { mergedIds filled { field } } }
+  lead { id status firstName lastName company email mobile mergeHistory { nodes { mergedIds filled { field } } } }
   userErrors { field code message } } }`;
 
 const RULES = [
@@ -194,7 +194,7 @@ describe('duplicates and merges', () => {
     expect(payload.lead).toMatchObject({ id: survivor.id, mobile: '+353871119999', company: 'Lee Ltd' });
     const [row] = await opportunitySql(stack, 'select product_ids from opportunity.lead where id = ?', [survivor.id]);
     expect(row.product_ids).toEqual([seedId('product', 'x')]);
-    expect(payload.lead.mergeHistory).toEqual([
+    expect(payload.lead.mergeHistory.nodes).toEqual([
       { mergedIds: [dupe.id], filled: [{ field: 'company' }, { field: 'mobile' }, { field: 'productIds' }] },
     ]);
     const gone = await lead(admin, dupe.id);
@@ -203,7 +203,7 @@ describe('duplicates and merges', () => {
 
     // Again: nothing changes, the history has one entry.
     const again = await admin(MERGE, { input: { survivorId: survivor.id, mergedIds: [dupe.id] } });
-    expect(again.body.data?.leadMerge.lead.mergeHistory).toHaveLength(1);
+    expect(again.body.data?.leadMerge.lead.mergeHistory.nodes).toHaveLength(1);
     // A merged lead cannot survive a merge.
     const [third] = await insertLeads(stack, brand, [{ firstName: 'Ann', lastName: 'Lee', mobile: '+353871119999' }]);
     const backwards = await admin(MERGE, { input: { survivorId: dupe.id, mergedIds: [third.id] } });

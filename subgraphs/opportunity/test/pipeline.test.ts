@@ -33,7 +33,7 @@ const OPPORTUNITY = `id version name stage status tmfStatus segment partnerId cu
   estimatedValue { oneOff monthly firstYear currency }
   contact { name email mobile role } address { city country } credit { check score limit } budget { amount currencyCode }
   closeDate closedAt closeReasonCode competitor customFields { key label type value }
-  history { fromStage toStage toStatus actor reasonCode reasonLabel competitor note at }`;
+  history { nodes { fromStage toStage toStatus actor reasonCode reasonLabel competitor note at } }`;
 const CREATE = `mutation ($input: OpportunityCreateInput!) { opportunityCreate(input: $input) {
   opportunity { ${OPPORTUNITY} } userErrors { field code message } } }`;
 const UPDATE = `mutation ($input: OpportunityUpdateInput!) { opportunityUpdate(input: $input) {
@@ -92,7 +92,7 @@ describe('life cycle as data', () => {
     });
     expect(proposal?.transitions).toContainEqual({ to: 'LOST', requiredFields: ['REASON_CODE'], guards: [] });
     const seeded = await as.manager(
-      'query ($id: ID!) { opportunity(id: $id) { stage stageEnteredAt history { fromStage toStage actor } } }',
+      'query ($id: ID!) { opportunity(id: $id) { stage stageEnteredAt history { nodes { fromStage toStage actor } } } }',
       {
         id: seedId('opportunity', 'volt-globex-upsell'),
       },
@@ -100,7 +100,7 @@ describe('life cycle as data', () => {
     expect(seeded.body.data?.opportunity).toMatchObject({
       stage: 'PROPOSAL',
       stageEnteredAt: expect.any(String),
-      history: [{ fromStage: null, toStage: 'PROPOSAL', actor: 'service:seed' }],
+      history: { nodes: [{ fromStage: null, toStage: 'PROPOSAL', actor: 'service:seed' }] },
     });
     const reasons = await as.business('{ rejectionReasons(kind: LOSS) { code kind } }');
     expect(reasons.body.data?.rejectionReasons.map((r: { code: string }) => r.code)).toContain('PRICE');
@@ -166,7 +166,7 @@ describe('opportunities created directly', () => {
       { key: 'contract_term', label: 'Contract term (months)', type: 'SELECT', value: '24' },
       { key: 'site_survey_needed', label: 'Site survey needed', type: 'BOOLEAN', value: 'false' },
     ]);
-    expect(o.history).toEqual([
+    expect(o.history.nodes).toEqual([
       expect.objectContaining({ fromStage: null, toStage: 'PROSPECTING', toStatus: 'OPEN', actor: expect.stringMatching(/^staff:/) }),
     ]);
   });
@@ -279,12 +279,17 @@ describe('transitions, history, reasons', () => {
     ).opportunity;
     expect(lost).toMatchObject({ stage: 'LOST', status: 'LOST', tmfStatus: 'REJECTED', closeReasonCode: 'PRICE', competitor: 'Rival' });
     expect(lost.closedAt).toBeTruthy();
-    expect(lost.history.map((h: { fromStage: string | null; toStage: string }) => [h.fromStage, h.toStage])).toEqual([
+    expect(lost.history.nodes.map((h: { fromStage: string | null; toStage: string }) => [h.fromStage, h.toStage])).toEqual([
       [null, 'PROSPECTING'],
       ['PROSPECTING', 'QUALIFICATION'],
       ['QUALIFICATION', 'LOST'],
     ]);
-    expect(lost.history[2]).toMatchObject({ reasonCode: 'PRICE', reasonLabel: 'Price too high', competitor: 'Rival', note: 'Too dear' });
+    expect(lost.history.nodes[2]).toMatchObject({
+      reasonCode: 'PRICE',
+      reasonLabel: 'Price too high',
+      competitor: 'Rival',
+      note: 'Too dear',
+    });
     const events = await dbRows(stack, 'opportunity', `select type from "opportunity"."outbox" where payload->>'opportunityId' = ?`, [
       o.id,
     ]);
@@ -464,7 +469,7 @@ describe('filters and sort', () => {
       (await ids({ filter, sort: 'VALUE', first: 1, after: page1.pageInfo.endCursor })).nodes.map((n: { id: string }) => n.id),
     ).toEqual([cheap.id]);
     expect((await ids({ filter: { ...filter, valueMin: '500' } })).nodes.map((n: { id: string }) => n.id)).toEqual([dear.id]);
-    const owner = cheap.history[0].actor.slice('staff:'.length);
+    const owner = cheap.history.nodes[0].actor.slice('staff:'.length);
     expect((await ids({ filter: { ...filter, ownerStaffIds: [owner] } })).nodes).toHaveLength(2);
     expect((await ids({ filter: { ...filter, statuses: ['WON'] } })).nodes).toEqual([]);
     expect(codes(await as.business(QUERY, { filter: { closeDateFrom: 'soon' } }))).toEqual(['BAD_USER_INPUT']);

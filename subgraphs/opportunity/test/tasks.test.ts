@@ -105,8 +105,23 @@ describe('tasks and activities', () => {
     const back = ((backward.body.data?.myTasks.nodes ?? []) as { id: string }[]).map((t) => t.id);
     expect(back.filter((id) => ids.includes(id))).toEqual(ids.filter((id) => back.includes(id)));
     expect(back).toContain(sooner.id);
-    const listed = (await as.business('query ($id: ID!) { opportunity(id: $id) { tasks { id } } }', { id: o.id })).body.data?.opportunity;
-    expect(listed.tasks.map((t: { id: string }) => t.id)).toEqual([later.id, sooner.id]);
+    const listed = (await as.business('query ($id: ID!) { opportunity(id: $id) { tasks { nodes { id } } } }', { id: o.id })).body.data
+      ?.opportunity;
+    expect(listed.tasks.nodes.map((t: { id: string }) => t.id)).toEqual([later.id, sooner.id]);
+    // Paged both ways, oldest first.
+    const PAGE =
+      'query ($id: ID!, $first: Int, $last: Int, $after: String, $before: String) { opportunity(id: $id) { tasks(first: $first, last: $last, after: $after, before: $before) { nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }';
+    const head = (await as.business(PAGE, { id: o.id, first: 1 })).body.data?.opportunity.tasks;
+    expect(head.nodes).toEqual([{ id: later.id }]);
+    expect(head.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    const next = (await as.business(PAGE, { id: o.id, first: 1, after: head.pageInfo.endCursor })).body.data?.opportunity.tasks;
+    expect(next.nodes).toEqual([{ id: sooner.id }]);
+    const tail = (await as.business(PAGE, { id: o.id, last: 1 })).body.data?.opportunity.tasks;
+    expect(tail.nodes).toEqual([{ id: sooner.id }]);
+    expect(tail.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    const before = (await as.business(PAGE, { id: o.id, last: 5, before: tail.pageInfo.startCursor })).body.data?.opportunity.tasks;
+    expect(before.nodes).toEqual([{ id: later.id }]);
+    expect(codes(await as.business(PAGE, { id: o.id, first: 101 }))).toEqual(['BAD_USER_INPUT']);
     expect((await as.consumer('{ myTasks { nodes { id } } }')).body.data?.myTasks.nodes.map((t: { id: string }) => t.id)).not.toContain(
       sooner.id,
     );
@@ -237,16 +252,25 @@ describe('notes', () => {
     ).note;
     expect(mine.internal).toBe(false);
 
-    const QUERY = 'query ($id: ID!) { opportunity(id: $id) { notes { body } internalNotes { body internal } } }';
+    const QUERY = 'query ($id: ID!) { opportunity(id: $id) { notes { nodes { body } } internalNotes { nodes { body internal } } } }';
     const staffView = (await as.manager(QUERY, { id: o.id })).body.data?.opportunity;
-    expect(staffView.internalNotes.map((n: { body: string }) => n.body)).toEqual([
+    expect(staffView.internalNotes.nodes.map((n: { body: string }) => n.body)).toEqual([
       'Margin is thin',
       'Survey booked',
       'Customer asked for a callback',
     ]);
-    expect(staffView.notes.map((n: { body: string }) => n.body)).toEqual(['Survey booked', 'Customer asked for a callback']);
-    const partnerView = await as.connectify('query ($id: ID!) { opportunity(id: $id) { notes { body internal } } }', { id: o.id });
-    expect(partnerView.body.data?.opportunity.notes.every((n: { internal: boolean }) => !n.internal)).toBe(true);
+    expect(staffView.notes.nodes.map((n: { body: string }) => n.body)).toEqual(['Survey booked', 'Customer asked for a callback']);
+    // Pages keep to the shared notes: the last one, then the one before it.
+    const PAGED =
+      'query ($id: ID!, $before: String) { opportunity(id: $id) { notes(last: 1, before: $before) { nodes { body } pageInfo { startCursor hasPreviousPage } } } }';
+    const tail = (await as.manager(PAGED, { id: o.id })).body.data?.opportunity.notes;
+    expect(tail).toMatchObject({ nodes: [{ body: 'Customer asked for a callback' }], pageInfo: { hasPreviousPage: true } });
+    const prior = (await as.manager(PAGED, { id: o.id, before: tail.pageInfo.startCursor })).body.data?.opportunity.notes;
+    expect(prior).toMatchObject({ nodes: [{ body: 'Survey booked' }], pageInfo: { hasPreviousPage: false } });
+    const partnerView = await as.connectify('query ($id: ID!) { opportunity(id: $id) { notes { nodes { body internal } } } }', {
+      id: o.id,
+    });
+    expect(partnerView.body.data?.opportunity.notes.nodes.every((n: { internal: boolean }) => !n.internal)).toBe(true);
     // Internal notes are not in the partners' schema view at all.
     expect(codes(await as.connectify(QUERY, { id: o.id }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(
@@ -261,7 +285,7 @@ describe('notes', () => {
 describe('sharing', () => {
   it('shared staff read outside their segments, write when granted; never another brand', async () => {
     const o = await opportunity(as.business); // smb: outside the consumer agent's segments
-    const read = 'query ($id: ID!) { opportunity(id: $id) { id tasks { id } } }';
+    const read = 'query ($id: ID!) { opportunity(id: $id) { id tasks { nodes { id } } } }';
     expect(codes(await as.consumer(read, { id: o.id }))).toEqual(['NOT_FOUND']);
     expect(errorsOf(await as.consumer(SHARE, { input: { id: o.id, staffIds: [staff('volt-consumer')] } }), 'opportunityShare')).toEqual([
       'NOT_FOUND',

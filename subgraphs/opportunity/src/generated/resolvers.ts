@@ -186,9 +186,21 @@ export type Lead = {
   /** The lead this one was merged into (status MERGED). */
   mergedInto?: Maybe<Lead>;
   /** Merges this lead survived, oldest first: who, when, which leads and which fields they filled. */
-  mergeHistory: Array<LeadMergeRecord>;
+  mergeHistory: LeadMergeRecordConnection;
   /** Its opportunity, once qualified. */
   opportunity?: Maybe<Opportunity>;
+};
+
+
+/**
+ * A prospect's expression of interest, captured on one channel (TMF699 SalesLead). Visible to staff with
+ * `opportunity:read` in its segment and to the partner that captured it; never to customers.
+ */
+export type LeadMergeHistoryArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** One lead of a page. */
@@ -300,15 +312,15 @@ export type Opportunity = {
   /** Its custom field values, in definition order. */
   customFields: Array<CustomFieldValue>;
   /** Its stage changes, oldest first. */
-  history: Array<OpportunityHistoryEntry>;
+  history: OpportunityHistoryConnection;
   /** When it entered its current stage (idle limits count from here). */
   stageEnteredAt?: Maybe<Scalars['DateTime']['output']>;
   /** Its tasks and activities, oldest first. */
-  tasks: Array<OpportunityTask>;
+  tasks: OpportunityTaskConnection;
   /** Its notes shared with the partner (not internal), oldest first. */
-  notes: Array<OpportunityNote>;
-  /** All its notes, internal ones too: staff only. */
-  internalNotes?: Maybe<Array<OpportunityNote>>;
+  notes: OpportunityNoteConnection;
+  /** All its notes, internal ones too, oldest first: staff only. */
+  internalNotes?: Maybe<OpportunityNoteConnection>;
   /** The staff it is shared with: staff only. */
   shares?: Maybe<Array<OpportunityShare>>;
   /** The team it is routed to. */
@@ -321,6 +333,54 @@ export type Opportunity = {
   escalatedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The order it was converted to (`opportunityConvert`); null until then. */
   order?: Maybe<Order>;
+};
+
+
+/**
+ * A sale being worked (TMF699 SalesOpportunity): for a new or existing customer, moving through the
+ * storefront's pipeline stages. Visible to staff with `opportunity:read` in its segment and to its partner.
+ */
+export type OpportunityHistoryArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A sale being worked (TMF699 SalesOpportunity): for a new or existing customer, moving through the
+ * storefront's pipeline stages. Visible to staff with `opportunity:read` in its segment and to its partner.
+ */
+export type OpportunityTasksArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A sale being worked (TMF699 SalesOpportunity): for a new or existing customer, moving through the
+ * storefront's pipeline stages. Visible to staff with `opportunity:read` in its segment and to its partner.
+ */
+export type OpportunityNotesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A sale being worked (TMF699 SalesOpportunity): for a new or existing customer, moving through the
+ * storefront's pipeline stages. Visible to staff with `opportunity:read` in its segment and to its partner.
+ */
+export type OpportunityInternalNotesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** One opportunity of a page. */
@@ -943,6 +1003,26 @@ export type Mutation_BulkApplyArgs = {
   input: BulkApplyInput;
 };
 
+/** A page of merge records. */
+export type LeadMergeRecordConnection = {
+  __typename?: 'LeadMergeRecordConnection';
+  /** The merge records with their cursors. */
+  edges: Array<LeadMergeRecordEdge>;
+  /** The merge records. */
+  nodes: Array<LeadMergeRecord>;
+  /** Where the page is. */
+  pageInfo: PageInfo;
+};
+
+/** A merge record and its cursor. */
+export type LeadMergeRecordEdge = {
+  __typename?: 'LeadMergeRecordEdge';
+  /** Pass as `after` for the next page, or as `before` for the previous one. */
+  cursor: Scalars['String']['output'];
+  /** The merge record. */
+  node: LeadMergeRecord;
+};
+
 /** A condition of a scoring rule as evaluated on one lead. */
 export type LeadScoreCondition = {
   __typename?: 'LeadScoreCondition';
@@ -1409,6 +1489,26 @@ export type CustomFieldValueInput = {
   value?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A page of stage changes. */
+export type OpportunityHistoryConnection = {
+  __typename?: 'OpportunityHistoryConnection';
+  /** The stage changes with their cursors. */
+  edges: Array<OpportunityHistoryEdge>;
+  /** The stage changes. */
+  nodes: Array<OpportunityHistoryEntry>;
+  /** Where the page is. */
+  pageInfo: PageInfo;
+};
+
+/** A stage change and its cursor. */
+export type OpportunityHistoryEdge = {
+  __typename?: 'OpportunityHistoryEdge';
+  /** Pass as `after` for the next page, or as `before` for the previous one. */
+  cursor: Scalars['String']['output'];
+  /** The stage change. */
+  node: OpportunityHistoryEntry;
+};
+
 /** A plan or offer to price into an opportunity. */
 export type OpportunityLineInput = {
   /** The catalog product (of the storefront's assortment, ACTIVE). */
@@ -1812,6 +1912,26 @@ export type OpportunityNote = {
   author: Scalars['String']['output'];
   /** When the note was written. */
   createdAt: Scalars['DateTime']['output'];
+};
+
+/** A page of notes. */
+export type OpportunityNoteConnection = {
+  __typename?: 'OpportunityNoteConnection';
+  /** The notes with their cursors. */
+  edges: Array<OpportunityNoteEdge>;
+  /** The notes. */
+  nodes: Array<OpportunityNote>;
+  /** Where the page is. */
+  pageInfo: PageInfo;
+};
+
+/** A note and its cursor. */
+export type OpportunityNoteEdge = {
+  __typename?: 'OpportunityNoteEdge';
+  /** Pass as `after` for the next page, or as `before` for the previous one. */
+  cursor: Scalars['String']['output'];
+  /** The note. */
+  node: OpportunityNote;
 };
 
 /** A staff member an opportunity is shared with. */
@@ -2511,6 +2631,8 @@ export type ResolversTypes = {
   LeadUpdateInput: LeadUpdateInput;
   LeadPayload: ResolverTypeWrapper<LeadPayloadView>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  LeadMergeRecordConnection: ResolverTypeWrapper<Omit<LeadMergeRecordConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['LeadMergeRecordEdge']>, nodes: Array<ResolversTypes['LeadMergeRecord']> }>;
+  LeadMergeRecordEdge: ResolverTypeWrapper<Omit<LeadMergeRecordEdge, 'node'> & { node: ResolversTypes['LeadMergeRecord'] }>;
   LeadScoreCondition: ResolverTypeWrapper<LeadScoreConditionView>;
   LeadDuplicateReason: LeadDuplicateReason;
   LeadDuplicate: ResolverTypeWrapper<DuplicateMatch>;
@@ -2546,6 +2668,8 @@ export type ResolversTypes = {
   CustomFieldDefinition: ResolverTypeWrapper<ICustomFieldDefinition>;
   CustomFieldValue: ResolverTypeWrapper<CustomFieldView>;
   CustomFieldValueInput: CustomFieldValueInput;
+  OpportunityHistoryConnection: ResolverTypeWrapper<Omit<OpportunityHistoryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OpportunityHistoryEdge']>, nodes: Array<ResolversTypes['OpportunityHistoryEntry']> }>;
+  OpportunityHistoryEdge: ResolverTypeWrapper<Omit<OpportunityHistoryEdge, 'node'> & { node: ResolversTypes['OpportunityHistoryEntry'] }>;
   OpportunityLineInput: OpportunityLineInput;
   OpportunityContactInput: OpportunityContactInput;
   OpportunityAddressInput: OpportunityAddressInput;
@@ -2574,6 +2698,8 @@ export type ResolversTypes = {
   OpportunityTaskEdge: ResolverTypeWrapper<Omit<OpportunityTaskEdge, 'node'> & { node: ResolversTypes['OpportunityTask'] }>;
   OpportunityTask: ResolverTypeWrapper<IOpportunityTask>;
   OpportunityNote: ResolverTypeWrapper<IOpportunityNote>;
+  OpportunityNoteConnection: ResolverTypeWrapper<Omit<OpportunityNoteConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OpportunityNoteEdge']>, nodes: Array<ResolversTypes['OpportunityNote']> }>;
+  OpportunityNoteEdge: ResolverTypeWrapper<Omit<OpportunityNoteEdge, 'node'> & { node: ResolversTypes['OpportunityNote'] }>;
   OpportunityShare: ResolverTypeWrapper<IOpportunityShare>;
   TaskCreateInput: TaskCreateInput;
   TaskUpdateInput: TaskUpdateInput;
@@ -2646,6 +2772,8 @@ export type ResolversParentTypes = {
   LeadUpdateInput: LeadUpdateInput;
   LeadPayload: LeadPayloadView;
   Mutation: Record<PropertyKey, never>;
+  LeadMergeRecordConnection: Omit<LeadMergeRecordConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['LeadMergeRecordEdge']>, nodes: Array<ResolversParentTypes['LeadMergeRecord']> };
+  LeadMergeRecordEdge: Omit<LeadMergeRecordEdge, 'node'> & { node: ResolversParentTypes['LeadMergeRecord'] };
   LeadScoreCondition: LeadScoreConditionView;
   LeadDuplicate: DuplicateMatch;
   LeadMergeFill: LeadMergeFill;
@@ -2672,6 +2800,8 @@ export type ResolversParentTypes = {
   CustomFieldDefinition: ICustomFieldDefinition;
   CustomFieldValue: CustomFieldView;
   CustomFieldValueInput: CustomFieldValueInput;
+  OpportunityHistoryConnection: Omit<OpportunityHistoryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OpportunityHistoryEdge']>, nodes: Array<ResolversParentTypes['OpportunityHistoryEntry']> };
+  OpportunityHistoryEdge: Omit<OpportunityHistoryEdge, 'node'> & { node: ResolversParentTypes['OpportunityHistoryEntry'] };
   OpportunityLineInput: OpportunityLineInput;
   OpportunityContactInput: OpportunityContactInput;
   OpportunityAddressInput: OpportunityAddressInput;
@@ -2694,6 +2824,8 @@ export type ResolversParentTypes = {
   OpportunityTaskEdge: Omit<OpportunityTaskEdge, 'node'> & { node: ResolversParentTypes['OpportunityTask'] };
   OpportunityTask: IOpportunityTask;
   OpportunityNote: IOpportunityNote;
+  OpportunityNoteConnection: Omit<OpportunityNoteConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OpportunityNoteEdge']>, nodes: Array<ResolversParentTypes['OpportunityNote']> };
+  OpportunityNoteEdge: Omit<OpportunityNoteEdge, 'node'> & { node: ResolversParentTypes['OpportunityNote'] };
   OpportunityShare: IOpportunityShare;
   TaskCreateInput: TaskCreateInput;
   TaskUpdateInput: TaskUpdateInput;
@@ -2821,7 +2953,7 @@ export type LeadResolvers<ContextType = OpportunityContext, ParentType extends R
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   duplicates?: Resolver<Array<ResolversTypes['LeadDuplicate']>, ParentType, ContextType>;
   mergedInto?: Resolver<Maybe<ResolversTypes['Lead']>, ParentType, ContextType>;
-  mergeHistory?: Resolver<Array<ResolversTypes['LeadMergeRecord']>, ParentType, ContextType>;
+  mergeHistory?: Resolver<ResolversTypes['LeadMergeRecordConnection'], ParentType, ContextType, Partial<LeadMergeHistoryArgs>>;
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
 };
 
@@ -2865,11 +2997,11 @@ export type OpportunityResolvers<ContextType = OpportunityContext, ParentType ex
   closeReasonCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   competitor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   customFields?: Resolver<Array<ResolversTypes['CustomFieldValue']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['OpportunityHistoryEntry']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['OpportunityHistoryConnection'], ParentType, ContextType, Partial<OpportunityHistoryArgs>>;
   stageEnteredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  tasks?: Resolver<Array<ResolversTypes['OpportunityTask']>, ParentType, ContextType>;
-  notes?: Resolver<Array<ResolversTypes['OpportunityNote']>, ParentType, ContextType>;
-  internalNotes?: Resolver<Maybe<Array<ResolversTypes['OpportunityNote']>>, ParentType, ContextType>;
+  tasks?: Resolver<ResolversTypes['OpportunityTaskConnection'], ParentType, ContextType, Partial<OpportunityTasksArgs>>;
+  notes?: Resolver<ResolversTypes['OpportunityNoteConnection'], ParentType, ContextType, Partial<OpportunityNotesArgs>>;
+  internalNotes?: Resolver<Maybe<ResolversTypes['OpportunityNoteConnection']>, ParentType, ContextType, Partial<OpportunityInternalNotesArgs>>;
   shares?: Resolver<Maybe<Array<ResolversTypes['OpportunityShare']>>, ParentType, ContextType>;
   teamId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   lastActivityAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2980,6 +3112,17 @@ export type MutationResolvers<ContextType = OpportunityContext, ParentType exten
   routingRulesSet?: Resolver<ResolversTypes['RoutingRuleSetPayload'], ParentType, ContextType, RequireFields<MutationRoutingRulesSetArgs, 'input'>>;
   opportunityConvert?: Resolver<ResolversTypes['OpportunityPayload'], ParentType, ContextType, RequireFields<MutationOpportunityConvertArgs, 'id' | 'idempotencyKey'>>;
   _bulkApply?: Resolver<Array<ResolversTypes['BulkRowOutcome']>, ParentType, ContextType, RequireFields<Mutation_BulkApplyArgs, 'input'>>;
+};
+
+export type LeadMergeRecordConnectionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadMergeRecordConnection'] = ResolversParentTypes['LeadMergeRecordConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['LeadMergeRecordEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['LeadMergeRecord']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type LeadMergeRecordEdgeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadMergeRecordEdge'] = ResolversParentTypes['LeadMergeRecordEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['LeadMergeRecord'], ParentType, ContextType>;
 };
 
 export type LeadScoreConditionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['LeadScoreCondition'] = ResolversParentTypes['LeadScoreCondition']> = {
@@ -3147,6 +3290,17 @@ export type CustomFieldValueResolvers<ContextType = OpportunityContext, ParentTy
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type OpportunityHistoryConnectionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityHistoryConnection'] = ResolversParentTypes['OpportunityHistoryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OpportunityHistoryEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['OpportunityHistoryEntry']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type OpportunityHistoryEdgeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityHistoryEdge'] = ResolversParentTypes['OpportunityHistoryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OpportunityHistoryEntry'], ParentType, ContextType>;
+};
+
 export type OpportunityPayloadResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityPayload'] = ResolversParentTypes['OpportunityPayload']> = {
   opportunity?: Resolver<Maybe<ResolversTypes['Opportunity']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['OpportunityUserError']>, ParentType, ContextType>;
@@ -3212,6 +3366,17 @@ export type OpportunityNoteResolvers<ContextType = OpportunityContext, ParentTyp
   internal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   author?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type OpportunityNoteConnectionResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityNoteConnection'] = ResolversParentTypes['OpportunityNoteConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OpportunityNoteEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['OpportunityNote']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type OpportunityNoteEdgeResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityNoteEdge'] = ResolversParentTypes['OpportunityNoteEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OpportunityNote'], ParentType, ContextType>;
 };
 
 export type OpportunityShareResolvers<ContextType = OpportunityContext, ParentType extends ResolversParentTypes['OpportunityShare'] = ResolversParentTypes['OpportunityShare']> = {
@@ -3387,6 +3552,8 @@ export type Resolvers<ContextType = OpportunityContext> = {
   LeadCapturePayload?: LeadCapturePayloadResolvers<ContextType>;
   LeadPayload?: LeadPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  LeadMergeRecordConnection?: LeadMergeRecordConnectionResolvers<ContextType>;
+  LeadMergeRecordEdge?: LeadMergeRecordEdgeResolvers<ContextType>;
   LeadScoreCondition?: LeadScoreConditionResolvers<ContextType>;
   LeadDuplicate?: LeadDuplicateResolvers<ContextType>;
   LeadMergeFill?: LeadMergeFillResolvers<ContextType>;
@@ -3408,6 +3575,8 @@ export type Resolvers<ContextType = OpportunityContext> = {
   OpportunityCredit?: OpportunityCreditResolvers<ContextType>;
   CustomFieldDefinition?: CustomFieldDefinitionResolvers<ContextType>;
   CustomFieldValue?: CustomFieldValueResolvers<ContextType>;
+  OpportunityHistoryConnection?: OpportunityHistoryConnectionResolvers<ContextType>;
+  OpportunityHistoryEdge?: OpportunityHistoryEdgeResolvers<ContextType>;
   OpportunityPayload?: OpportunityPayloadResolvers<ContextType>;
   OpportunityReasonPayload?: OpportunityReasonPayloadResolvers<ContextType>;
   CustomFieldDefinitionPayload?: CustomFieldDefinitionPayloadResolvers<ContextType>;
@@ -3417,6 +3586,8 @@ export type Resolvers<ContextType = OpportunityContext> = {
   OpportunityTaskEdge?: OpportunityTaskEdgeResolvers<ContextType>;
   OpportunityTask?: OpportunityTaskResolvers<ContextType>;
   OpportunityNote?: OpportunityNoteResolvers<ContextType>;
+  OpportunityNoteConnection?: OpportunityNoteConnectionResolvers<ContextType>;
+  OpportunityNoteEdge?: OpportunityNoteEdgeResolvers<ContextType>;
   OpportunityShare?: OpportunityShareResolvers<ContextType>;
   OpportunityTaskPayload?: OpportunityTaskPayloadResolvers<ContextType>;
   OpportunityNotePayload?: OpportunityNotePayloadResolvers<ContextType>;

@@ -1,4 +1,13 @@
-import { type DuplicateMatch, type DuplicateReason, isUuid, payload, type RuleOperator, type RuleValue } from '@dcrm/kit';
+import {
+  type DuplicateMatch,
+  type DuplicateReason,
+  isUuid,
+  pageList,
+  parsePage,
+  payload,
+  type RuleOperator,
+  type RuleValue,
+} from '@dcrm/kit';
 import { leadMerge } from '../domain/lead-merge.js';
 import { LEAD_FACT_FIELDS } from '../domain/lead-scoring.js';
 import { leadScoringRules, leadScoringRulesSet } from '../domain/lead-scoring-rules.js';
@@ -38,7 +47,14 @@ export const leadQualityResolvers: OpportunityResolvers = {
   Lead: {
     scoreExplanation: (l) => (l.scoreExplanation ?? []).map((r) => ({ name: null, conditions: [], ...r })),
     mergedInto: (l, _, ctx) => (l.mergedInto ? ctx.loaders.lead.load(l.mergedInto) : null),
-    mergeHistory: (l) => l.mergeHistory ?? [],
+    // Held on the lead (append-only, a few per merge): paged in memory, a record's cursor is its position.
+    mergeHistory: (l, args) =>
+      pageList(
+        (l.mergeHistory ?? []).map((record, position) => ({ ...record, position })),
+        parsePage(args, 'MERGES', 1),
+        'MERGES',
+        (r) => [r.position],
+      ),
     duplicates: (l, _, ctx) => visibleDuplicates(l, ctx),
   },
   LeadPayload: {

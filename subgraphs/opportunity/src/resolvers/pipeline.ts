@@ -1,4 +1,4 @@
-import { actingStorefront, forbidden, hasScope, type Principal } from '@dcrm/kit';
+import { actingStorefront, forbidden, hasScope, type Principal, pageArgs } from '@dcrm/kit';
 import { SCOPES } from '../domain/access.js';
 import { rejectionAnalysis } from '../domain/pipeline/analysis.js';
 import { customFieldViews } from '../domain/pipeline/custom-fields.js';
@@ -84,7 +84,7 @@ export const pipelineResolvers: OpportunityResolvers = {
       return stage ? TMF[stage.tmfStatus] : TMF_BY_STATUS[o.status];
     },
     lines: (o, _, ctx) => ctx.loaders.lines.load(o.id),
-    history: (o, _, ctx) => ctx.loaders.history.load(o.id),
+    history: (o, args, ctx) => ctx.loaders.history.load({ parent: o.id, ...pageArgs(args) }),
     estimatedValue: (o) => ({
       oneOff: o.estimatedOneOff,
       monthly: o.estimatedMonthly,

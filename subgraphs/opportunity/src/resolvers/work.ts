@@ -1,4 +1,4 @@
-import { actingStorefront, isUuid, type Principal, parsePage, payload, toConnection } from '@dcrm/kit';
+import { actingStorefront, isUuid, type Principal, pageArgs, parsePage, payload, toConnection } from '@dcrm/kit';
 import '../domain/work/approvals.js';
 import { opportunityAssign } from '../domain/work/assignment.js';
 import { opportunityNoteAdd, opportunityShare, opportunityUnshare } from '../domain/work/notes-shares.js';
@@ -56,9 +56,9 @@ export const workResolvers: OpportunityResolvers = {
     value: (c) => (c.value === undefined ? null : JSON.stringify(c.value)),
   },
   Opportunity: {
-    tasks: (o, _, ctx) => ctx.loaders.tasks.load(o.id),
-    notes: async (o, _, ctx) => (await ctx.loaders.notes.load(o.id)).filter((n) => !n.internal),
-    internalNotes: (o, _, ctx) => ctx.loaders.notes.load(o.id),
+    tasks: (o, args, ctx) => ctx.loaders.tasks.load({ parent: o.id, ...pageArgs(args) }),
+    notes: (o, args, ctx) => ctx.loaders.notes.load({ parent: o.id, ...pageArgs(args) }),
+    internalNotes: (o, args, ctx) => ctx.loaders.internalNotes.load({ parent: o.id, ...pageArgs(args) }),
     shares: (o, _, ctx) => ctx.loaders.shares.load(o.id),
     teamId: async (o, _, ctx) => (await ctx.loaders.routing.load(o.id))?.teamId ?? null,
     lastActivityAt: async (o, _, ctx) => (await ctx.loaders.routing.load(o.id))?.lastActivityAt ?? null,
