@@ -66,7 +66,7 @@ function queue(customer: string, assignee: string): string {
       id subject status priority severity category channel createdAt firstRespondedAt
       ${customer}
       ${assignee}
-      comments { id internal createdAt author { kind } }
+      comments { nodes { id internal createdAt author { kind } } }
     }
     pageInfo { hasNextPage endCursor }
   }

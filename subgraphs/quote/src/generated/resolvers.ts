@@ -1004,7 +1004,7 @@ export type Contract = {
   /** When it was approved. */
   approvedAt?: Maybe<Scalars['DateTime']['output']>;
   /** What happened to it, oldest first. */
-  history: Array<ContractEvent>;
+  history: ContractEventConnection;
   /** Internal note for staff, never shown to the customer or partner. */
   internalNote?: Maybe<Scalars['String']['output']>;
   /** When it was created. */
@@ -1013,6 +1013,18 @@ export type Contract = {
   updatedAt: Scalars['DateTime']['output'];
   /** Optimistic lock: send it back with a change; a stale one gets CONFLICT. */
   version: Scalars['Int']['output'];
+};
+
+
+/**
+ * A customer's contract for ordered products over a period (TM Forum TMF651 Agreement), made from a
+ * template whose terms it keeps. Monthly fees are the catalog's when it was made.
+ */
+export type ContractHistoryArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** An ordered product on a contract. */
@@ -1028,6 +1040,26 @@ export type ContractLine = {
   quantity: Scalars['Int']['output'];
   /** Unit monthly fee when contracted (tax-exclusive). */
   monthlyFee: Money;
+};
+
+/** A page of a contract's history, oldest first. */
+export type ContractEventConnection = {
+  __typename?: 'ContractEventConnection';
+  /** The steps with their cursors. */
+  edges: Array<ContractEventEdge>;
+  /** The steps of this page. */
+  nodes: Array<ContractEvent>;
+  /** Where this page is in the list. */
+  pageInfo: PageInfo;
+};
+
+/** A step of a contract's history and its cursor. */
+export type ContractEventEdge = {
+  __typename?: 'ContractEventEdge';
+  /** Opaque keyset cursor: pass it as `after` for the next page. */
+  cursor: Scalars['String']['output'];
+  /** The step. */
+  node: ContractEvent;
 };
 
 /** One step of a contract's history. */
@@ -1738,6 +1770,8 @@ export type ResolversTypes = {
   ContractStatus: ContractStatus;
   Contract: ResolverTypeWrapper<IContract>;
   ContractLine: ResolverTypeWrapper<ContractLineView>;
+  ContractEventConnection: ResolverTypeWrapper<Omit<ContractEventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ContractEventEdge']>, nodes: Array<ResolversTypes['ContractEvent']> }>;
+  ContractEventEdge: ResolverTypeWrapper<Omit<ContractEventEdge, 'node'> & { node: ResolversTypes['ContractEvent'] }>;
   ContractEvent: ResolverTypeWrapper<IContractEvent>;
   ContractTerminationQuote: ResolverTypeWrapper<ContractTerminationQuote>;
   ContractConnection: ResolverTypeWrapper<Omit<ContractConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ContractEdge']>, nodes: Array<ResolversTypes['Contract']> }>;
@@ -1822,6 +1856,8 @@ export type ResolversParentTypes = {
   QuoteApprovalRulesPayload: QuoteApprovalRulesPayload;
   Contract: IContract;
   ContractLine: ContractLineView;
+  ContractEventConnection: Omit<ContractEventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ContractEventEdge']>, nodes: Array<ResolversParentTypes['ContractEvent']> };
+  ContractEventEdge: Omit<ContractEventEdge, 'node'> & { node: ResolversParentTypes['ContractEvent'] };
   ContractEvent: IContractEvent;
   ContractTerminationQuote: ContractTerminationQuote;
   ContractConnection: Omit<ContractConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ContractEdge']>, nodes: Array<ResolversParentTypes['Contract']> };
@@ -2138,7 +2174,7 @@ export type ContractResolvers<ContextType = QuoteContext, ParentType extends Res
   terminationReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   terminationCharge?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   approvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['ContractEvent']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['ContractEventConnection'], ParentType, ContextType, Partial<ContractHistoryArgs>>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2151,6 +2187,17 @@ export type ContractLineResolvers<ContextType = QuoteContext, ParentType extends
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   monthlyFee?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type ContractEventConnectionResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractEventConnection'] = ResolversParentTypes['ContractEventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ContractEventEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ContractEvent']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ContractEventEdgeResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractEventEdge'] = ResolversParentTypes['ContractEventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ContractEvent'], ParentType, ContextType>;
 };
 
 export type ContractEventResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractEvent'] = ResolversParentTypes['ContractEvent']> = {
@@ -2368,6 +2415,8 @@ export type Resolvers<ContextType = QuoteContext> = {
   QuoteApprovalRulesPayload?: QuoteApprovalRulesPayloadResolvers<ContextType>;
   Contract?: ContractResolvers<ContextType>;
   ContractLine?: ContractLineResolvers<ContextType>;
+  ContractEventConnection?: ContractEventConnectionResolvers<ContextType>;
+  ContractEventEdge?: ContractEventEdgeResolvers<ContextType>;
   ContractEvent?: ContractEventResolvers<ContextType>;
   ContractTerminationQuote?: ContractTerminationQuoteResolvers<ContextType>;
   ContractConnection?: ContractConnectionResolvers<ContextType>;
