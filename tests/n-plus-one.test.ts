@@ -168,6 +168,132 @@ describe('contracts', () => {
   });
 });
 
+describe('quote lists', () => {
+  const QUOTES = `{ me { quotes(first: 50) { nodes { id number expired customer { id } lines { name product { id } recurringPrice { amount } }
+    totals { monthly { amount } } promotions { name } } } } }`;
+  const LIST = '{ quotes(first: 50) { nodes { id lines { name parentLineId } totals { dueNow { amount } } } } }';
+
+  /** A fresh customer with `count` quotes of their own, each a plan with an add-on. */
+  async function customerWithQuotes(count: number) {
+    const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'n-plus-one-quotes' });
+    for (let i = 0; i < count; i++) {
+      const res = await customer.gql(
+        'mutation ($input: QuoteCreateInput!) { quoteCreate(input: $input) { quote { id } userErrors { code message } } }',
+        { input: { lines: [{ productId: productId('volt-sim-unlimited'), addOns: [{ productId: productId('eu-roaming-pass') }] }] } },
+      );
+      expect(res.body.data?.quoteCreate.userErrors).toEqual([]);
+    }
+    return customer.gql;
+  }
+
+  it('no more statements for 6 quotes than for 2, through Customer.quotes and Query.quotes', async () => {
+    const [few, many] = [await customerWithQuotes(2), await customerWithQuotes(6)];
+    for (const query of [QUOTES, LIST]) {
+      await few(query);
+      await many(query);
+      const small = await few(query);
+      const big = await many(query);
+      expect(small.body.errors).toBeUndefined();
+      expect(big.body.errors).toBeUndefined();
+      expect(JSON.stringify(big.body.data)).toMatch(/EU Roaming Plus/);
+      expect(big.statements).toBeLessThanOrEqual(small.statements);
+    }
+  });
+});
+
+describe('orders with the quote and contract they came from', () => {
+  it('no more statements for a page of orders than for one (Order.quote and Order.contract batched)', async () => {
+    // The demo's order history is Oliver's (Nimbus).
+    const oliver = (await signIn(stack.router.handler, 'customerLogin', 'oliver@example.co.uk', KEYS.nimbus)).gql;
+    const ORDERS = `query ($first: Int) { orders(first: $first) { nodes { id quote { id } contract { id } } } }`;
+    await oliver(ORDERS, { first: 1 });
+    const small = await oliver(ORDERS, { first: 1 });
+    const big = await oliver(ORDERS, { first: 20 });
+    expect(small.body.errors).toBeUndefined();
+    expect(big.body.errors).toBeUndefined();
+    expect(big.body.data?.orders.nodes.length).toBeGreaterThan(1);
+    expect(big.statements).toBeLessThanOrEqual(small.statements);
+  });
+});
+
+describe('quote lists with approvals, attachments and revisions', () => {
+  const QUOTES = `query ($first: Int, $page: Int, $last: Int) { quotes(first: $first) { nodes { id approvals { level status } approvalRules
+    attachments(first: $page, last: $last) { nodes { fileName sizeBytes } } revisions(first: $page, last: $last) { nodes { id revision } }
+    document { fileName } } } }`;
+
+  it('no more statements for 12 quotes with big pages of attachments and revisions than for 2 with pages of one, both ways (one brand for the documents)', async () => {
+    const { gql: staff } = await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example');
+    const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'n-plus-one-quote-files' });
+    for (let i = 0; i < 12; i++) {
+      const created = await staff(
+        'mutation ($input: QuoteCreateInput!) { quoteCreate(input: $input) { quote { id } userErrors { code } } }',
+        { input: { customerId: customer.id, lines: [{ productId: productId('volt-sim-5gb') }] } },
+      );
+      const quoteId = created.body.data?.quoteCreate.quote.id;
+      const attached = await staff(
+        'mutation ($input: QuoteAttachmentAddInput!) { quoteAttachmentAdd(input: $input) { userErrors { code } } }',
+        {
+          input: {
+            quoteId,
+            fileName: `brief-${i}.txt`,
+            contentType: 'text/plain',
+            contentBase64: Buffer.from(`brief ${i}`).toString('base64'),
+          },
+        },
+      );
+      expect(attached.body.data?.quoteAttachmentAdd.userErrors).toEqual([]);
+    }
+    await staff(QUOTES, { first: 2, page: 1 });
+    const small = await staff(QUOTES, { first: 2, page: 1 });
+    expect(small.body.errors).toBeUndefined();
+    for (const variables of [
+      { first: 12, page: 20 },
+      { first: 12, last: 20 },
+      { first: 2, last: 1 },
+    ]) {
+      const big = await staff(QUOTES, variables);
+      expect(big.body.errors, JSON.stringify(big.body.errors)).toBeUndefined();
+      expect(big.statements, JSON.stringify(variables)).toBeLessThanOrEqual(small.statements);
+    }
+    const big = await staff(QUOTES, { first: 12, page: 20 });
+    type Listed = { id: string; attachments: { nodes: { fileName: string }[] }; revisions: { nodes: { id: string }[] } };
+    const nodes = big.body.data?.quotes.nodes as Listed[];
+    expect(nodes).toHaveLength(12);
+    // Newest first: the quotes just made, each with its own file and itself as its only revision.
+    expect(nodes.map((q) => q.attachments.nodes.map((a) => a.fileName))).toEqual(
+      Array.from({ length: 12 }, (_, i) => [`brief-${11 - i}.txt`]),
+    );
+    expect(nodes.every((q) => q.revisions.nodes.length === 1 && q.revisions.nodes[0]?.id === q.id)).toBe(true);
+  });
+});
+
+describe('knowledge base', () => {
+  const SEARCH = `query ($first: Int) { articleSearch(query: "bill or charge or data or order or signal or phone or broadband or router", first: $first) {
+    nodes { rank snippet article { id title history { to actor { id } } deflectionCount linkedTicketCount author { id } } } } }`;
+  const TICKETS = '{ tickets(first: 100) { nodes { id articles { id title history { to } } } } }';
+
+  it('article search: the same statements for 1 result as for all, with history and counts', async () => {
+    const agent = (await signIn(stack.router.handler, 'staffLogin', 'agent.consumer@volt.example')).gql;
+    await agent(SEARCH, { first: 1 });
+    const small = await agent(SEARCH, { first: 1 });
+    const big = await agent(SEARCH, { first: 100 });
+    expect(big.body.errors).toBeUndefined();
+    expect(small.body.data?.articleSearch.nodes).toHaveLength(1);
+    expect(big.body.data?.articleSearch.nodes.length).toBeGreaterThan(3);
+    expect(big.statements).toBe(small.statements);
+  });
+
+  it('Ticket.articles over a page of tickets: no statement per ticket', async () => {
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    await manager(TICKETS);
+    const res = await manager(TICKETS);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.tickets.nodes.length).toBeGreaterThan(3);
+    // tickets, their links, the linked articles, the articles' history: one each.
+    expect(res.statements).toBeLessThanOrEqual(5);
+  });
+});
+
 describe("the agent's ticket queue", () => {
   const QUEUE = `query ($first: Int!, $page: Int, $last: Int) { tickets(first: $first, sort: PRIORITY) { nodes {
     id status priority customer { id name } assignee { id } relatedOrder { id }

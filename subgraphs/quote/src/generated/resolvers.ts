@@ -168,11 +168,11 @@ export type Quote = {
   /** The approval rules that matched when this revision was submitted, explained (which facts, which values). */
   approvalRules?: Maybe<Array<Scalars['String']['output']>>;
   /** Every revision of this quote's number the caller may see, oldest first (this one included). */
-  revisions: Array<Quote>;
+  revisions: QuoteConnection;
   /** This revision rendered to a document in the brand's theme. */
   document: QuoteDocument;
   /** Files attached to this quote (any revision), oldest first; content through `quoteAttachment`. */
-  attachments: Array<QuoteAttachment>;
+  attachments: QuoteAttachmentConnection;
   /** The order placed when this revision was accepted (owned by cart); null before. */
   order?: Maybe<Order>;
   /** The contract made when this revision was accepted (when it has contract terms and monthly lines); null otherwise or when the caller may not see it. */
@@ -189,8 +189,34 @@ export type Quote = {
  * catalog for the account (negotiated price lists included), with line and quote discounts, promotions
  * and totals due now and monthly. A revision of a quote keeps its number.
  */
+export type QuoteRevisionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A commercial offer to a customer or a prospect (TMF648 Quote): plans with their add-ons, priced by the
+ * catalog for the account (negotiated price lists included), with line and quote discounts, promotions
+ * and totals due now and monthly. A revision of a quote keeps its number.
+ */
 export type QuoteDocumentArgs = {
   format?: InputMaybe<QuoteDocumentFormat>;
+};
+
+
+/**
+ * A commercial offer to a customer or a prospect (TMF648 Quote): plans with their add-ons, priced by the
+ * catalog for the account (negotiated price lists included), with line and quote discounts, promotions
+ * and totals due now and monthly. A revision of a quote keeps its number.
+ */
+export type QuoteAttachmentsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** One product on a quote, priced by the catalog when the quote was last priced. */
@@ -1335,6 +1361,26 @@ export type QuoteAttachmentPayload = {
   userErrors: Array<QuoteUserError>;
 };
 
+/** A page of a quote's attachments, oldest first. */
+export type QuoteAttachmentConnection = {
+  __typename?: 'QuoteAttachmentConnection';
+  /** The attachments with their cursors. */
+  edges: Array<QuoteAttachmentEdge>;
+  /** The attachments of this page (metadata; `contentBase64` is null in lists). */
+  nodes: Array<QuoteAttachment>;
+  /** Where this page is in the list. */
+  pageInfo: PageInfo;
+};
+
+/** An attachment and its cursor. */
+export type QuoteAttachmentEdge = {
+  __typename?: 'QuoteAttachmentEdge';
+  /** Opaque keyset cursor: pass it as `after` for the next page. */
+  cursor: Scalars['String']['output'];
+  /** The attachment. */
+  node: QuoteAttachment;
+};
+
 /** How a quote document's `content` is encoded. */
 export type QuoteDocumentEncoding =
   /** UTF-8 text, as is (HTML). */
@@ -1793,6 +1839,8 @@ export type ResolversTypes = {
   QuoteAttachment: ResolverTypeWrapper<QuoteAttachment>;
   QuoteAttachmentAddInput: QuoteAttachmentAddInput;
   QuoteAttachmentPayload: ResolverTypeWrapper<QuoteAttachmentPayload>;
+  QuoteAttachmentConnection: ResolverTypeWrapper<QuoteAttachmentConnection>;
+  QuoteAttachmentEdge: ResolverTypeWrapper<QuoteAttachmentEdge>;
   QuoteDocumentEncoding: QuoteDocumentEncoding;
   QuoteDocumentAttachInput: QuoteDocumentAttachInput;
   QuoteContractTerms: ResolverTypeWrapper<IContractTemplate>;
@@ -1878,6 +1926,8 @@ export type ResolversParentTypes = {
   QuoteAttachment: QuoteAttachment;
   QuoteAttachmentAddInput: QuoteAttachmentAddInput;
   QuoteAttachmentPayload: QuoteAttachmentPayload;
+  QuoteAttachmentConnection: QuoteAttachmentConnection;
+  QuoteAttachmentEdge: QuoteAttachmentEdge;
   QuoteDocumentAttachInput: QuoteDocumentAttachInput;
   QuoteContractTerms: IContractTemplate;
   QuoteAcceptance: IQuoteAcceptance;
@@ -1987,9 +2037,9 @@ export type QuoteResolvers<ContextType = QuoteContext, ParentType extends Resolv
   promoCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   approvals?: Resolver<Maybe<Array<ResolversTypes['QuoteApproval']>>, ParentType, ContextType>;
   approvalRules?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
-  revisions?: Resolver<Array<ResolversTypes['Quote']>, ParentType, ContextType>;
+  revisions?: Resolver<ResolversTypes['QuoteConnection'], ParentType, ContextType, Partial<QuoteRevisionsArgs>>;
   document?: Resolver<ResolversTypes['QuoteDocument'], ParentType, ContextType, RequireFields<QuoteDocumentArgs, 'format'>>;
-  attachments?: Resolver<Array<ResolversTypes['QuoteAttachment']>, ParentType, ContextType>;
+  attachments?: Resolver<ResolversTypes['QuoteAttachmentConnection'], ParentType, ContextType, Partial<QuoteAttachmentsArgs>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
   contract?: Resolver<Maybe<ResolversTypes['Contract']>, ParentType, ContextType>;
   contractTerms?: Resolver<Maybe<ResolversTypes['QuoteContractTerms']>, ParentType, ContextType>;
@@ -2305,6 +2355,17 @@ export type QuoteAttachmentPayloadResolvers<ContextType = QuoteContext, ParentTy
   userErrors?: Resolver<Array<ResolversTypes['QuoteUserError']>, ParentType, ContextType>;
 };
 
+export type QuoteAttachmentConnectionResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAttachmentConnection'] = ResolversParentTypes['QuoteAttachmentConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['QuoteAttachmentEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['QuoteAttachment']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type QuoteAttachmentEdgeResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAttachmentEdge'] = ResolversParentTypes['QuoteAttachmentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['QuoteAttachment'], ParentType, ContextType>;
+};
+
 export type QuoteContractTermsResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteContractTerms'] = ResolversParentTypes['QuoteContractTerms']> = {
   templateId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2431,6 +2492,8 @@ export type Resolvers<ContextType = QuoteContext> = {
   QuoteDocument?: QuoteDocumentResolvers<ContextType>;
   QuoteAttachment?: QuoteAttachmentResolvers<ContextType>;
   QuoteAttachmentPayload?: QuoteAttachmentPayloadResolvers<ContextType>;
+  QuoteAttachmentConnection?: QuoteAttachmentConnectionResolvers<ContextType>;
+  QuoteAttachmentEdge?: QuoteAttachmentEdgeResolvers<ContextType>;
   QuoteContractTerms?: QuoteContractTermsResolvers<ContextType>;
   QuoteAcceptance?: QuoteAcceptanceResolvers<ContextType>;
   QuoteUserError?: QuoteUserErrorResolvers<ContextType>;
