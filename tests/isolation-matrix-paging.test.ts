@@ -348,4 +348,36 @@ describe('the 360° lists that became connections keep their rules, backward too
     const across = await as.aoife(`{ ticket(id: "${ticketId}") { comments(last: 5) { nodes { body } } } }`);
     expect(across.body.data?.ticket ?? null).toBeNull();
   });
+
+  it('Contract.history: the holder pages their contract’s history both ways; another customer never reaches it', async () => {
+    const owner = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'paging-contract' });
+    const made = await as.voltManager(
+      'mutation ($input: ContractCreateInput!) { contractCreate(input: $input) { contract { id } userErrors { code } } }',
+      {
+        input: {
+          customerId: owner.id,
+          templateId: seedId('contract-template', 'volt-12'),
+          products: [{ productId: productId('volt-sim-5gb') }],
+        },
+      },
+    );
+    expect(made.body.data?.contractCreate.userErrors).toEqual([]);
+    const contractId = made.body.data?.contractCreate.contract.id as string;
+    const READ = (page: string) => `query ($id: ID!) { contract(id: $id) { history(${page}) { nodes { action } } } }`;
+    const staff = await as.voltManager(READ('first: 100'), { id: contractId });
+    const all = (staff.body.data?.contract.history.nodes as { action: string }[]).map((e) => e.action);
+    expect(all[0]).toBe('CREATED');
+    const forward = await owner.gql(READ('first: 100'), { id: contractId });
+    const backward = await owner.gql(READ('last: 100'), { id: contractId });
+    expect(forward.body.data?.contract.history.nodes.map((e: { action: string }) => e.action)).toEqual(all);
+    expect(backward.body.data?.contract.history.nodes.map((e: { action: string }) => e.action)).toEqual(all);
+    const last = await owner.gql(READ('last: 1'), { id: contractId });
+    expect(last.body.data?.contract.history.nodes).toEqual([{ action: all.at(-1) }]);
+    for (const page of ['first: 5', 'last: 5']) {
+      const across = await as.aoife(READ(page), { id: contractId });
+      expect(across.body.data?.contract ?? null).toBeNull();
+      const nimbus = await as.nimbusAgent(READ(page), { id: contractId });
+      expect(nimbus.body.data?.contract ?? null).toBeNull();
+    }
+  });
 });
