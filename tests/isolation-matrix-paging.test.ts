@@ -365,7 +365,7 @@ describe('the 360° lists that became connections keep their rules, backward too
     const contractId = made.body.data?.contractCreate.contract.id as string;
     const READ = (page: string) => `query ($id: ID!) { contract(id: $id) { history(${page}) { nodes { action } } } }`;
     const staff = await as.voltManager(READ('first: 100'), { id: contractId });
-    const all = (staff.body.data?.contract.history.nodes as { action: string }[]).map((e) => e.action);
+    const all = ((staff.body.data?.contract.history.nodes ?? []) as { action: string }[]).map((e) => e.action);
     expect(all[0]).toBe('CREATED');
     const forward = await owner.gql(READ('first: 100'), { id: contractId });
     const backward = await owner.gql(READ('last: 100'), { id: contractId });
