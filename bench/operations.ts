@@ -66,7 +66,7 @@ function queue(customer: string, assignee: string): string {
       id subject status priority severity category channel createdAt firstRespondedAt
       ${customer}
       ${assignee}
-      comments { id internal createdAt author { kind } }
+      comments(last: 5) { nodes { id internal createdAt author { kind } } }
     }
     pageInfo { hasNextPage endCursor }
   }
@@ -178,7 +178,7 @@ export const OPERATIONS: Operation[] = [
     name: 'queue',
     connections: 4,
     title: "staff: agent's ticket queue",
-    // The agent's queue: most urgent first, with the account, the assignee and the conversation so far.
+    // The agent's queue: most urgent first, with the account, the assignee and the latest of the conversation.
     query: queue('customer { id name }', 'assignee { id name }'),
     variables: { first: 50 },
     auth: 'staff',

@@ -287,6 +287,99 @@ describe('the 360° lists that became connections keep their rules, backward too
       expect(across.body.data?.customer ?? null).toBeNull();
     }
   });
+
+  it('Ticket.comments/attachments/statusHistory: a customer pages only the public ones, both ways, whatever cursor', async () => {
+    const owner = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'paging-comments' });
+    const file = (name: string) => ({ fileName: name, contentType: 'text/plain', contentBase64: Buffer.from(name).toString('base64') });
+    const raised = await owner.gql(
+      'mutation ($input: TicketCreateInput!) { ticketCreate(input: $input) { ticket { id } userErrors { code } } }',
+      { input: { subject: 'Paging comments', description: 'Comments to page', category: 'BILLING', attachments: [file('public.txt')] } },
+    );
+    const ticketId = raised.body.data?.ticketCreate.ticket?.id as string;
+    expect(ticketId).toEqual(expect.any(String));
+    const COMMENT = 'mutation ($input: TicketCommentAddInput!) { ticketCommentAdd(input: $input) { userErrors { code } } }';
+    for (const [body, internal] of [
+      ['public 1', false],
+      ['note 1', true],
+      ['public 2', false],
+      ['note 2', true],
+      ['public 3', false],
+    ] as const) {
+      const res = await as.consumerAgent(COMMENT, {
+        input: { ticketId, body, internal, attachments: internal ? [file(`${body}.txt`)] : [] },
+      });
+      expect(res.body.data?.ticketCommentAdd.userErrors).toEqual([]);
+    }
+    /** Every item of one list, two at a time, forward (`first`/`after`) or backward (`last`/`before`), in list order. */
+    const walk = async (gql: Gql, field: string, text: string, backward: boolean, start: string | null = null) => {
+      const seen: string[] = [];
+      let cursor = start;
+      for (let i = 0; i < 10; i++) {
+        const page = backward ? 'last: 2, before: $cursor' : 'first: 2, after: $cursor';
+        const res = await gql(
+          `query ($id: ID!, $cursor: String) { ticket(id: $id) { ${field}(${page}) { nodes { ${text} }
+            pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`,
+          { id: ticketId, cursor },
+        );
+        expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+        const list = res.body.data?.ticket[field];
+        const texts = list.nodes.map((n: Record<string, string>) => n[text]);
+        seen.splice(backward ? 0 : seen.length, 0, ...texts);
+        if (!(backward ? list.pageInfo.hasPreviousPage : list.pageInfo.hasNextPage)) break;
+        cursor = backward ? list.pageInfo.startCursor : list.pageInfo.endCursor;
+      }
+      return seen;
+    };
+    for (const backward of [false, true]) {
+      expect(await walk(owner.gql, 'comments', 'body', backward)).toEqual(['public 1', 'public 2', 'public 3']);
+      expect(await walk(owner.gql, 'attachments', 'fileName', backward)).toEqual(['public.txt']);
+      expect((await walk(owner.gql, 'statusHistory', 'to', backward))[0]).toBe('ACKNOWLEDGED');
+      expect(await walk(as.consumerAgent, 'internalComments', 'body', backward)).toEqual(['note 1', 'note 2']);
+      expect(await walk(as.consumerAgent, 'attachments', 'fileName', backward)).toEqual(['public.txt', 'note 1.txt', 'note 2.txt']);
+    }
+    // A cursor taken from a staff note bounds the customer's window, and still yields only public comments.
+    const notes = await as.consumerAgent(`{ ticket(id: "${ticketId}") { internalComments(first: 1) { edges { cursor } } } }`);
+    const noteCursor = notes.body.data?.ticket.internalComments.edges[0].cursor as string;
+    expect(await walk(owner.gql, 'comments', 'body', false, noteCursor)).toEqual(['public 2', 'public 3']);
+    expect(await walk(owner.gql, 'comments', 'body', true, noteCursor)).toEqual(['public 1']);
+    const internal = await owner.gql(`{ ticket(id: "${ticketId}") { internalComments(last: 5) { nodes { body } } } }`);
+    expect(internal.body.data?.ticket?.internalComments ?? null).toBeNull();
+    // Another customer never reaches the ticket, so none of its lists.
+    const across = await as.aoife(`{ ticket(id: "${ticketId}") { comments(last: 5) { nodes { body } } } }`);
+    expect(across.body.data?.ticket ?? null).toBeNull();
+  });
+
+  it('Contract.history: the holder pages their contract’s history both ways; another customer never reaches it', async () => {
+    const owner = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'paging-contract' });
+    const made = await as.voltManager(
+      'mutation ($input: ContractCreateInput!) { contractCreate(input: $input) { contract { id } userErrors { code } } }',
+      {
+        input: {
+          customerId: owner.id,
+          templateId: seedId('contract-template', 'volt-12'),
+          products: [{ productId: productId('volt-sim-5gb') }],
+        },
+      },
+    );
+    expect(made.body.data?.contractCreate.userErrors).toEqual([]);
+    const contractId = made.body.data?.contractCreate.contract.id as string;
+    const READ = (page: string) => `query ($id: ID!) { contract(id: $id) { history(${page}) { nodes { action } } } }`;
+    const staff = await as.voltManager(READ('first: 100'), { id: contractId });
+    const all = ((staff.body.data?.contract.history.nodes ?? []) as { action: string }[]).map((e) => e.action);
+    expect(all[0]).toBe('CREATED');
+    const forward = await owner.gql(READ('first: 100'), { id: contractId });
+    const backward = await owner.gql(READ('last: 100'), { id: contractId });
+    expect(forward.body.data?.contract.history.nodes.map((e: { action: string }) => e.action)).toEqual(all);
+    expect(backward.body.data?.contract.history.nodes.map((e: { action: string }) => e.action)).toEqual(all);
+    const last = await owner.gql(READ('last: 1'), { id: contractId });
+    expect(last.body.data?.contract.history.nodes).toEqual([{ action: all.at(-1) }]);
+    for (const page of ['first: 5', 'last: 5']) {
+      const across = await as.aoife(READ(page), { id: contractId });
+      expect(across.body.data?.contract ?? null).toBeNull();
+      const nimbus = await as.nimbusAgent(READ(page), { id: contractId });
+      expect(nimbus.body.data?.contract ?? null).toBeNull();
+    }
+  });
 });
 
 describe('an opportunity’s and a lead’s lists that became connections keep their rules, backward too', () => {

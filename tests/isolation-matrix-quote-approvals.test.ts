@@ -201,8 +201,10 @@ describe('revisions', () => {
     for (const gql of [as.nimbusAgent, as.businessAgent, as.conor, as.skyline])
       expect(codes(await gql(DIFF, { from: draft.id, to: draft.id }))).toEqual(['NOT_FOUND']);
     for (const gql of [as.shopper, as.chatbot]) expect(codes(await gql(DIFF, { from: draft.id, to: draft.id }))).not.toEqual([]);
-    const revisions = await as.aoife('query ($id: ID!) { quote(id: $id) { revisions { id } } }', { id: draft.id });
-    expect(revisions.body.data?.quote.revisions).toEqual([{ id: draft.id }]);
+    for (const page of ['first: 5', 'last: 5']) {
+      const revisions = await as.aoife(`query ($id: ID!) { quote(id: $id) { revisions(${page}) { nodes { id } } } }`, { id: draft.id });
+      expect(revisions.body.data?.quote.revisions.nodes).toEqual([{ id: draft.id }]);
+    }
   });
 });
 
@@ -230,6 +232,15 @@ describe('attachments', () => {
     expect(codes(await as.aoife(READ, { id: added.id }))).toEqual([]);
     for (const gql of [as.nimbusAgent, as.businessAgent, as.conor, as.skyline])
       expect(codes(await gql(READ, { id: added.id }))).toEqual(['NOT_FOUND']);
+    // Listed, both ways, only under a quote the caller may see.
+    const LIST = (page: string) => `query ($id: ID!) { quote(id: $id) { attachments(${page}) { nodes { id } } } }`;
+    for (const page of ['first: 100', 'last: 100']) {
+      const own = await as.aoife(LIST(page), { id: draft.id });
+      expect(own.body.data?.quote.attachments.nodes.map((a: { id: string }) => a.id)).toContain(added.id);
+      for (const gql of [as.nimbusAgent, as.businessAgent, as.conor, as.skyline]) {
+        expect((await gql(LIST(page), { id: draft.id })).body.data?.quote ?? null).toBeNull();
+      }
+    }
   });
 });
 

@@ -178,10 +178,11 @@ describe('carts with totals and discounts', () => {
 });
 
 describe('contracts', () => {
-  const CONTRACTS = `query ($first: Int) { contracts(first: $first) { nodes { number monthlyFee { amount } lines { name product { id } }
-    history { action } customer { id name } order { id } } } }`;
+  const CONTRACTS = `query ($first: Int, $page: Int, $last: Int) { contracts(first: $first) { nodes { number monthlyFee { amount }
+    lines { name product { id } } history(first: $page, last: $last) { nodes { action } pageInfo { hasPreviousPage } }
+    customer { id name } order { id } } } }`;
 
-  it('no more statements for a page of 12 contracts than for 2 (lines, history and accounts batched)', async () => {
+  it('no more statements for a page of 12 contracts with big history pages than for 2 with pages of one, forward and backward', async () => {
     const { gql: staff } = await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example');
     const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'n-plus-one' });
     for (let i = 0; i < 12; i++) {
@@ -197,13 +198,19 @@ describe('contracts', () => {
       );
       expect(res.body.data?.contractCreate.userErrors).toEqual([]);
     }
-    await staff(CONTRACTS, { first: 2 });
-    const small = await staff(CONTRACTS, { first: 2 });
-    const big = await staff(CONTRACTS, { first: 12 });
+    await staff(CONTRACTS, { first: 2, page: 1 });
+    const small = await staff(CONTRACTS, { first: 2, page: 1 });
     expect(small.body.errors).toBeUndefined();
-    expect(big.body.errors).toBeUndefined();
-    expect(big.body.data?.contracts.nodes).toHaveLength(12);
-    expect(big.statements).toBeLessThanOrEqual(small.statements);
+    for (const variables of [
+      { first: 12, page: 20 },
+      { first: 12, last: 20 },
+      { first: 2, last: 1 },
+    ]) {
+      const big = await staff(CONTRACTS, variables);
+      expect(big.body.errors, JSON.stringify(big.body.errors)).toBeUndefined();
+      expect(big.body.data?.contracts.nodes).toHaveLength(variables.first);
+      expect(big.statements, JSON.stringify(variables)).toBeLessThanOrEqual(small.statements);
+    }
   });
 });
 
@@ -256,10 +263,11 @@ describe('orders with the quote and contract they came from', () => {
 });
 
 describe('quote lists with approvals, attachments and revisions', () => {
-  const QUOTES = `query ($first: Int) { quotes(first: $first) { nodes { id approvals { level status } approvalRules
-    attachments { fileName sizeBytes } revisions { id revision } document { fileName } } } }`;
+  const QUOTES = `query ($first: Int, $page: Int, $last: Int) { quotes(first: $first) { nodes { id approvals { level status } approvalRules
+    attachments(first: $page, last: $last) { nodes { fileName sizeBytes } } revisions(first: $page, last: $last) { nodes { id revision } }
+    document { fileName } } } }`;
 
-  it('no more statements for a page of 12 quotes than for 2 (one statement each for approvals, attachments, revisions; one brand for the documents)', async () => {
+  it('no more statements for 12 quotes with big pages of attachments and revisions than for 2 with pages of one, both ways (one brand for the documents)', async () => {
     const { gql: staff } = await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example');
     const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'n-plus-one-quote-files' });
     for (let i = 0; i < 12; i++) {
@@ -281,17 +289,27 @@ describe('quote lists with approvals, attachments and revisions', () => {
       );
       expect(attached.body.data?.quoteAttachmentAdd.userErrors).toEqual([]);
     }
-    await staff(QUOTES, { first: 2 });
-    const small = await staff(QUOTES, { first: 2 });
-    const big = await staff(QUOTES, { first: 12 });
+    await staff(QUOTES, { first: 2, page: 1 });
+    const small = await staff(QUOTES, { first: 2, page: 1 });
     expect(small.body.errors).toBeUndefined();
-    expect(big.body.errors).toBeUndefined();
-    const nodes = big.body.data?.quotes.nodes as { id: string; attachments: { fileName: string }[]; revisions: { id: string }[] }[];
+    for (const variables of [
+      { first: 12, page: 20 },
+      { first: 12, last: 20 },
+      { first: 2, last: 1 },
+    ]) {
+      const big = await staff(QUOTES, variables);
+      expect(big.body.errors, JSON.stringify(big.body.errors)).toBeUndefined();
+      expect(big.statements, JSON.stringify(variables)).toBeLessThanOrEqual(small.statements);
+    }
+    const big = await staff(QUOTES, { first: 12, page: 20 });
+    type Listed = { id: string; attachments: { nodes: { fileName: string }[] }; revisions: { nodes: { id: string }[] } };
+    const nodes = big.body.data?.quotes.nodes as Listed[];
     expect(nodes).toHaveLength(12);
     // Newest first: the quotes just made, each with its own file and itself as its only revision.
-    expect(nodes.map((q) => q.attachments.map((a) => a.fileName))).toEqual(Array.from({ length: 12 }, (_, i) => [`brief-${11 - i}.txt`]));
-    expect(nodes.every((q) => q.revisions.length === 1 && q.revisions[0]?.id === q.id)).toBe(true);
-    expect(big.statements).toBeLessThanOrEqual(small.statements);
+    expect(nodes.map((q) => q.attachments.nodes.map((a) => a.fileName))).toEqual(
+      Array.from({ length: 12 }, (_, i) => [`brief-${11 - i}.txt`]),
+    );
+    expect(nodes.every((q) => q.revisions.nodes.length === 1 && q.revisions.nodes[0]?.id === q.id)).toBe(true);
   });
 });
 
@@ -323,21 +341,33 @@ describe('knowledge base', () => {
 });
 
 describe("the agent's ticket queue", () => {
-  const QUEUE = `query ($first: Int!) { tickets(first: $first, sort: PRIORITY) { nodes {
+  const QUEUE = `query ($first: Int!, $page: Int, $last: Int) { tickets(first: $first, sort: PRIORITY) { nodes {
     id status priority customer { id name } assignee { id } relatedOrder { id }
-    comments { body author { kind } } internalComments { body } attachments { fileName } statusHistory { to actor { kind } }
+    comments(first: $page, last: $last) { nodes { body author { kind } } pageInfo { hasNextPage hasPreviousPage } }
+    internalComments(first: $page, last: $last) { nodes { body } }
+    attachments(first: $page, last: $last) { nodes { fileName } }
+    statusHistory(first: $page, last: $last) { nodes { to actor { kind } } }
     allowedTransitions } } }`;
 
-  it('no more statements for 9 tickets with their comments, files, history and accounts than for 2', async () => {
+  it('no more statements for 9 tickets with big pages of comments, files and history than for 2 with pages of one, both ways', async () => {
     const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
-    await manager(QUEUE, { first: 2 });
-    const small = await manager(QUEUE, { first: 2 });
-    const big = await manager(QUEUE, { first: 9 });
+    await manager(QUEUE, { first: 2, page: 1 });
+    const small = await manager(QUEUE, { first: 2, page: 1 });
     expect(small.body.errors).toBeUndefined();
-    expect(big.body.errors).toBeUndefined();
-    expect(big.body.data?.tickets.nodes).toHaveLength(9);
-    expect(big.body.data?.tickets.nodes.some((t: { comments: unknown[] }) => t.comments.length > 0)).toBe(true);
-    expect(big.statements).toBeLessThanOrEqual(small.statements);
+    for (const variables of [
+      { first: 9, page: 10 },
+      { first: 9, last: 10 },
+      { first: 2, last: 1 },
+    ]) {
+      const big = await manager(QUEUE, variables);
+      expect(big.body.errors, JSON.stringify(big.body.errors)).toBeUndefined();
+      expect(big.body.data?.tickets.nodes).toHaveLength(variables.first);
+      expect(big.statements, JSON.stringify(variables)).toBeLessThanOrEqual(small.statements);
+    }
+    const big = await manager(QUEUE, { first: 9, page: 10 });
+    const nodes = big.body.data?.tickets.nodes as { comments: { nodes: unknown[] }; statusHistory: { nodes: unknown[] } }[];
+    expect(nodes.some((t) => t.comments.nodes.length > 0)).toBe(true);
+    expect(nodes.every((t) => t.statusHistory.nodes.length > 0)).toBe(true);
   });
 });
 

@@ -70,6 +70,7 @@ export function parentPages<T, F = unknown>(fetch: ParentPagesFetch<T, F>, optio
 /**
  * Rows of `entity` that `where` admits, for `parents` (by the property `parentField`), at most
  * `page.limit + 1` per parent within the page's keyset window, in the page's travel order: one statement.
+ * Parents are ids unless `isParent` says what else a well-formed parent value is (e.g. a quote number).
  */
 export function windowByParent<T extends object>(
   em: EntityManager,
@@ -79,9 +80,10 @@ export function windowByParent<T extends object>(
   where: FilterQuery<T>,
   keys: OrmKey[],
   page: Page,
+  isParent: (parent: string) => boolean = isUuid,
 ): Promise<T[]> {
-  // Parents come from entity references a client may have forged: only ids can match a row.
-  const ids = parents.filter(isUuid);
+  // Parents come from entity references a client may have forged: only well-formed values can match a row.
+  const ids = parents.filter(isParent);
   if (ids.length === 0) return Promise.resolve([]);
   const meta = em.getMetadata().get(entity);
   const column = (field: string) => (meta.properties as Record<string, { fieldNames: string[] }>)[field].fieldNames[0];

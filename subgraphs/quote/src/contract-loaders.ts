@@ -1,10 +1,16 @@
-import { byId, firstPage, groupedBy, type Principal } from '@dcrm/kit';
+import { byId, cursorDate, cursorId, firstPage, groupedBy, type OrmKey, type Principal, parentPages, windowByParent } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { listContracts, visibleContracts } from './domain/contracts.js';
-import { contractEventsOf, contractLinesOf, type IContract, type IContractEvent, type IContractLine } from './entities/index.js';
+import { ContractEvent, contractLinesOf, type IContract, type IContractEvent, type IContractLine } from './entities/index.js';
 
 /** At most this many contracts per account are read at once for `Customer.contracts` (later pages page in SQL). */
 export const CUSTOMER_CONTRACTS_LIMIT = 500;
+
+// A contract's history, oldest first.
+const HISTORY_KEYS: OrmKey[] = [
+  { field: 'at', dir: 'asc', parse: cursorDate },
+  { field: 'id', dir: 'asc', parse: cursorId },
+];
 
 const parentId = (ref: string | { id: string }) => (typeof ref === 'string' ? ref : ref.id);
 
@@ -30,9 +36,10 @@ export function createContractLoaders(em: EntityManager, principal: Principal) {
       (ids) => contractLinesOf(em, ids),
       (l) => parentId(l.contract),
     ),
-    contractEvents: groupedBy<IContractEvent>(
-      (ids) => contractEventsOf(em, ids),
-      (e) => parentId(e.contract),
+    // `Contract.history` pages, oldest first: one statement per page request, however many contracts.
+    contractEvents: parentPages<IContractEvent>(
+      (parents, page) => windowByParent(em, ContractEvent, 'contract', parents, {}, HISTORY_KEYS, page),
+      { sort: 'OLDEST', arity: 2, keyOf: (e) => [e.at.toISOString(), e.id], parentOf: (e) => parentId(e.contract) },
     ),
   };
 }

@@ -1,4 +1,17 @@
-import { byId, firstPage, groupedBy, memo, type Principal } from '@dcrm/kit';
+import {
+  badInput,
+  byId,
+  cursorDate,
+  cursorId,
+  firstPage,
+  groupedBy,
+  isUuid,
+  memo,
+  type OrmKey,
+  type Principal,
+  parentPages,
+  windowByParent,
+} from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { brandOf } from './clients/brand.js';
 import { createContractLoaders } from './contract-loaders.js';
@@ -8,7 +21,6 @@ import { approvalsOfRevisions } from './domain/approvals.js';
 import { listQuotes, visibleQuotes } from './domain/quotes.js';
 import type { QuoteServices } from './domain/services.js';
 import {
-  attachmentsOfNumbers,
   ContractTemplate,
   type IContractTemplate,
   type IQuote,
@@ -19,11 +31,41 @@ import {
   linesOf,
   numberKey,
   parseNumberKey,
-  revisionsOfNumbers,
+  Quote,
+  QuoteAttachment,
 } from './entities/index.js';
 
 /** At most this many quotes per account are read at once for `Customer.quotes` (later pages page in SQL). */
 export const CUSTOMER_QUOTES_LIMIT = 500;
+
+// A quote's attachments, oldest first; its revisions, first first.
+const OLDEST_KEYS: OrmKey[] = [
+  { field: 'createdAt', dir: 'asc', parse: cursorDate },
+  { field: 'id', dir: 'asc', parse: cursorId },
+];
+const REVISION_KEYS: OrmKey[] = [
+  {
+    field: 'revision',
+    dir: 'asc',
+    parse: (v) => {
+      if (!Number.isInteger(v)) throw badInput('Malformed cursor');
+      return v;
+    },
+  },
+  { field: 'id', dir: 'asc', parse: cursorId },
+];
+
+// Quote numbers are free text of the storefront's numbering: any non-empty one may be a parent.
+const isNumber = (number: string) => number.length > 0;
+
+/** Rows of quote-number keys (`numberKey`), read storefront by storefront and put together. */
+async function byStorefront<T>(keys: readonly string[], read: (storefrontId: string, numbers: string[]) => Promise<T[]>): Promise<T[]> {
+  const numbers = new Map<string, string[]>();
+  for (const { storefrontId, number } of keys.map(parseNumberKey)) {
+    if (isUuid(storefrontId)) numbers.set(storefrontId, [...(numbers.get(storefrontId) ?? []), number]);
+  }
+  return (await Promise.all([...numbers].map(([storefrontId, list]) => read(storefrontId, list)))).flat();
+}
 
 export type QuoteLoaders = ReturnType<typeof createQuoteLoaders>;
 
@@ -67,17 +109,29 @@ export function createQuoteLoaders(em: EntityManager, principal: Principal, serv
       (ids) => approvalsOfRevisions(em, ids),
       (a) => a.quoteId,
     ),
-    // `Quote.attachments` and `Quote.revisions` hang on the quote number (`numberKey`), shared by its revisions.
-    attachments: groupedBy<IQuoteAttachment>(
-      (keys) => attachmentsOfNumbers(em, keys.map(parseNumberKey)),
-      (a) => numberKey({ storefrontId: a.storefrontId, number: a.quoteNumber }),
-    ),
-    revisions: groupedBy<IQuote>(
-      async (keys) => {
-        const scope = quoteScope(principal);
-        return scope ? revisionsOfNumbers(em, scope, keys.map(parseNumberKey)) : [];
+    // `Quote.attachments` and `Quote.revisions` hang on the quote number (`numberKey`), shared by its revisions:
+    // one statement per page request and storefront (a request's quotes are of one), however many quotes.
+    attachments: parentPages<IQuoteAttachment>(
+      (parents, page) =>
+        byStorefront(parents, (storefrontId, numbers) =>
+          windowByParent(em, QuoteAttachment, 'quoteNumber', numbers, { storefrontId }, OLDEST_KEYS, page, isNumber),
+        ),
+      {
+        sort: 'OLDEST',
+        arity: 2,
+        keyOf: (a) => [a.createdAt.toISOString(), a.id],
+        parentOf: (a) => numberKey({ storefrontId: a.storefrontId, number: a.quoteNumber }),
       },
-      (q) => numberKey(q),
+    ),
+    revisions: parentPages<IQuote>(
+      async (parents, page) => {
+        const scope = quoteScope(principal);
+        if (!scope) return [];
+        return byStorefront(parents, (storefrontId, numbers) =>
+          windowByParent(em, Quote, 'number', numbers, { $and: [scope, { storefrontId }] }, REVISION_KEYS, page, isNumber),
+        );
+      },
+      { sort: 'REVISION', arity: 2, keyOf: (q) => [q.revision, q.id], parentOf: (q) => numberKey(q) },
     ),
   };
 }

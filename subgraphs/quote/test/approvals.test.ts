@@ -188,11 +188,11 @@ describe('revisions', () => {
     expect(revised.userErrors).toEqual([]);
     expect(revised.quote).toMatchObject({ revision: 2, status: 'DRAFT', version: 1, approvals: [] });
     expect(revised.quote.id).not.toBe(q.id);
-    const old = await as.consumerAgent(`query ($id: ID!) { quote(id: $id) { status version revisions { revision status } } }`, {
+    const old = await as.consumerAgent(`query ($id: ID!) { quote(id: $id) { status version revisions { nodes { revision status } } } }`, {
       id: q.id,
     });
     expect(old.body.data?.quote.status).toBe('SUPERSEDED');
-    expect(old.body.data?.quote.revisions).toEqual([
+    expect(old.body.data?.quote.revisions.nodes).toEqual([
       { revision: 1, status: 'SUPERSEDED' },
       { revision: 2, status: 'DRAFT' },
     ]);
@@ -263,10 +263,10 @@ describe('attachments', () => {
       ['input', 'contentType'],
       ['input', 'contentBase64'],
     ]);
-    const listed = await as.consumerAgent('query ($id: ID!) { quote(id: $id) { attachments { id fileName contentBase64 } } }', {
+    const listed = await as.consumerAgent('query ($id: ID!) { quote(id: $id) { attachments { nodes { id fileName contentBase64 } } } }', {
       id: q.id,
     });
-    expect(listed.body.data?.quote.attachments).toEqual([{ id: added.attachment.id, fileName: 'form.txt', contentBase64: null }]);
+    expect(listed.body.data?.quote.attachments.nodes).toEqual([{ id: added.attachment.id, fileName: 'form.txt', contentBase64: null }]);
     const one = await as.aoife('query ($id: ID!) { quoteAttachment(id: $id) { contentBase64 sha256 } }', { id: added.attachment.id });
     expect(one.body.data?.quoteAttachment).toEqual({ contentBase64: content, sha256: added.attachment.sha256 });
   });

@@ -92,7 +92,7 @@ describe('who sees which contract', () => {
   it('shows terms, TMF651 status, lines and history; internal notes to staff only', async () => {
     const query = `query ($id: ID!) { contract(id: $id) { status tmfStatus templateName termMonths renewalPolicy noticeDays
       terminationRule { kind percent amount stepMonths } monthlyFee { amount currencyCode } lines { name monthlyFee { amount } }
-      history { action toStatus actorKind } } }`;
+      history { nodes { action toStatus actorKind } } } }`;
     const res = await as.aoife(query, { id: contractId('aoife-1') });
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.contract).toMatchObject({
@@ -104,7 +104,7 @@ describe('who sees which contract', () => {
       monthlyFee: { amount: '29.99', currencyCode: 'EUR' },
       lines: [{ name: 'Volt Unlimited 5G', monthlyFee: { amount: '29.99' } }],
     });
-    expect(res.body.data?.contract.history.map((e: { action: string }) => e.action)).toEqual(['CREATED', 'APPROVED']);
+    expect(res.body.data?.contract.history.nodes.map((e: { action: string }) => e.action)).toEqual(['CREATED', 'APPROVED']);
     const note = 'query ($id: ID!) { contract(id: $id) { internalNote } }';
     expect((await as.manager(note, { id: contractId('aoife-1') })).body.data?.contract.internalNote).toMatch(/Loyalty/);
     expect(codes(await as.aoife(note, { id: contractId('aoife-1') }))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
@@ -256,11 +256,15 @@ describe('a contract', () => {
     const done = await mutate(as.consumerAgent, 'contractTerminate', 'ContractTerminateInput', input);
     expect(done.contract).toMatchObject({ status: 'TERMINATED', terminationCharge: { amount: charge.amount } });
     const history = await as.manager(
-      'query ($id: ID!) { contract(id: $id) { terminationReason history { action reason actorKind actorId } } }',
+      'query ($id: ID!) { contract(id: $id) { terminationReason history { nodes { action reason actorKind actorId } } } }',
       { id: contract.id },
     );
     expect(history.body.data?.contract.terminationReason).toBe('Moving abroad');
-    expect(history.body.data?.contract.history.at(-1)).toMatchObject({ action: 'TERMINATED', reason: 'Moving abroad', actorKind: 'staff' });
+    expect(history.body.data?.contract.history.nodes.at(-1)).toMatchObject({
+      action: 'TERMINATED',
+      reason: 'Moving abroad',
+      actorKind: 'staff',
+    });
     expect(
       errorCodes(
         await mutate(as.consumerAgent, 'contractTerminate', 'ContractTerminateInput', { ...input, version: done.contract.version }),
@@ -288,11 +292,13 @@ describe('the renewal job', () => {
     const t = await template({ termMonths: 12, renewalPolicy: 'AUTO_RENEW', noticeDays: 30, terminationRule: { kind: 'NONE' } });
     const { contract, customer } = await activeContract(t.id, new Date(clock.now().getTime() - 350 * DAY));
     expect(await renewalJob(contract.id)).toBe('RENEWED');
-    const mine = await customer.gql('{ contracts { nodes { id status previousContractId periodStart periodEnd history { action } } } }');
+    const mine = await customer.gql(
+      '{ contracts { nodes { id status previousContractId periodStart periodEnd history { nodes { action } } } } }',
+    );
     const [next, old] = mine.body.data?.contracts.nodes ?? [];
     expect(old).toMatchObject({ id: contract.id, status: 'RENEWED' });
     expect(next).toMatchObject({ status: 'ACTIVE', previousContractId: contract.id, periodStart: contract.periodEnd });
-    expect(old.history.at(-1).action).toBe('RENEWED');
+    expect(old.history.nodes.at(-1).action).toBe('RENEWED');
     // Run again: nothing more happens to the old one.
     expect(await renewalJob(contract.id)).toBe('NOTHING');
   });

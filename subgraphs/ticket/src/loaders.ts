@@ -3,7 +3,6 @@ import {
   byId,
   cursorDate,
   cursorId,
-  groupedBy,
   isAccountAdmin,
   type OrmKey,
   type Principal,
@@ -35,22 +34,19 @@ const NEWEST_KEYS: OrmKey[] = [
   { field: 'id', dir: 'desc', parse: cursorId },
 ];
 
+// A ticket's comments and attachments, oldest first.
+const OLDEST_KEYS: OrmKey[] = [
+  { field: 'createdAt', dir: 'asc', parse: cursorDate },
+  { field: 'id', dir: 'asc', parse: cursorId },
+];
+// A ticket's life-cycle moves, oldest first.
+const HISTORY_KEYS: OrmKey[] = [
+  { field: 'at', dir: 'asc', parse: cursorDate },
+  { field: 'id', dir: 'asc', parse: cursorId },
+];
+
 export type TicketLoaders = ReturnType<typeof createTicketLoaders>;
 export type Outstanding = { openCount: number; breachedCount: number; oldestOpenAt: Date | null };
-
-const ATTACHMENT_FIELDS = [
-  'id',
-  'ticketId',
-  'storefrontId',
-  'internal',
-  'fileName',
-  'contentType',
-  'sizeBytes',
-  'sha256',
-  'uploadedByKind',
-  'uploadedById',
-  'createdAt',
-] as const;
 
 /**
  * Per-request loaders. Tickets come only from `ticketScope`; comments, attachments and history are
@@ -116,32 +112,23 @@ export function createTicketLoaders(em: EntityManager, principal: Principal, ser
       },
       (o) => o.id,
     ),
-    publicComments: groupedBy<ITicketComment>(
-      (ids) => em.find(TicketComment, { ticketId: { $in: [...ids] }, internal: false }, { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-      (c) => c.ticketId,
+    /** Pages of tickets' comments, oldest first: public ones, or (`filter` true, staff only) internal ones. */
+    comments: parentPages<ITicketComment, boolean>(
+      (parents, page, internalOnes) =>
+        internalOnes && !internal
+          ? none()
+          : windowByParent(em, TicketComment, 'ticketId', parents, { internal: internalOnes === true }, OLDEST_KEYS, page),
+      { sort: 'OLDEST', arity: 2, keyOf: (c) => [c.createdAt.toISOString(), c.id], parentOf: (c) => c.ticketId },
     ),
-    internalComments: groupedBy<ITicketComment>(
-      (ids) =>
-        internal
-          ? em.find(TicketComment, { ticketId: { $in: [...ids] }, internal: true }, { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })
-          : none(),
-      (c) => c.ticketId,
+    /** Pages of tickets' attachments (metadata; the content is lazy), oldest first; internal ones for staff only. */
+    attachments: parentPages<ITicketAttachment>(
+      (parents, page) => windowByParent(em, TicketAttachment, 'ticketId', parents, internal ? {} : { internal: false }, OLDEST_KEYS, page),
+      { sort: 'OLDEST', arity: 2, keyOf: (a) => [a.createdAt.toISOString(), a.id], parentOf: (a) => a.ticketId },
     ),
-    attachments: groupedBy<ITicketAttachment>(
-      (ids) =>
-        em.find(
-          TicketAttachment,
-          { ticketId: { $in: [...ids] }, ...(internal ? {} : { internal: false }) },
-          {
-            fields: [...ATTACHMENT_FIELDS],
-            orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-          },
-        ) as Promise<ITicketAttachment[]>,
-      (a) => a.ticketId,
-    ),
-    history: groupedBy<ITicketStatusChange>(
-      (ids) => em.find(TicketStatusChange, { ticketId: { $in: [...ids] } }, { orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
-      (h) => h.ticketId,
+    /** Pages of tickets' life-cycle moves, oldest first. */
+    history: parentPages<ITicketStatusChange>(
+      (parents, page) => windowByParent(em, TicketStatusChange, 'ticketId', parents, {}, HISTORY_KEYS, page),
+      { sort: 'OLDEST', arity: 2, keyOf: (h) => [h.at.toISOString(), h.id], parentOf: (h) => h.ticketId },
     ),
     sla: createSlaLoaders(em),
   };

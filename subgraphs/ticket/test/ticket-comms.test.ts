@@ -159,8 +159,8 @@ describe('email and SMS replies recorded', () => {
       comment: { id: first.body.data.ticketReplyReceive.comment.id },
       duplicate: true,
     });
-    const read = await as.customer('query ($id: ID!) { ticket(id: $id) { comments { channel body } } }', { id: ticket.id });
-    expect(read.body.data?.ticket.comments).toEqual([{ channel: 'EMAIL', body: 'Replying from my phone: still broken' }]);
+    const read = await as.customer('query ($id: ID!) { ticket(id: $id) { comments { nodes { channel body } } } }', { id: ticket.id });
+    expect(read.body.data?.ticket.comments.nodes).toEqual([{ channel: 'EMAIL', body: 'Replying from my phone: still broken' }]);
     // The handlers hear of it like any customer reply.
     expect((await notices(first.body.data.ticketReplyReceive.comment.id)).length).toBeGreaterThan(0);
   });

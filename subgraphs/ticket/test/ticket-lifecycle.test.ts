@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 const TICKET = 'id status version priority channel raisedBy { kind } statusReason resolution firstRespondedAt resolvedAt closedAt';
-const CREATE = `mutation ($input: TicketCreateInput!) { ticketCreate(input: $input) { ticket { ${TICKET} attachments { fileName size sha256 } } userErrors { code field } } }`;
+const CREATE = `mutation ($input: TicketCreateInput!) { ticketCreate(input: $input) { ticket { ${TICKET} attachments { nodes { fileName size sha256 } } } userErrors { code field } } }`;
 const MOVE = `mutation ($input: TicketTransitionInput!) { ticketTransition(input: $input) { ticket { ${TICKET} } userErrors { code field } } }`;
 const COMMENT = `mutation ($input: TicketCommentAddInput!) { ticketCommentAdd(input: $input) { comment { id internal author { kind } } ticket { status } userErrors { code field } } }`;
 
@@ -62,10 +62,12 @@ describe('raising tickets', () => {
       'ticketCreate',
     );
     expect(ticket).toMatchObject({ status: 'ACKNOWLEDGED', priority: 'HIGH', channel: 'SELF_CARE', raisedBy: { kind: 'CUSTOMER' } });
-    expect(ticket.attachments).toEqual([{ fileName: 'screen.png', size: 9, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
-    const read = await as.customer(`{ ticket(id: "${ticket.id}") { statusHistory { from to actor { kind } } attachments { id } } }`);
-    expect(read.body.data?.ticket.statusHistory).toEqual([{ from: null, to: 'ACKNOWLEDGED', actor: { kind: 'CUSTOMER' } }]);
-    const id = read.body.data?.ticket.attachments[0].id;
+    expect(ticket.attachments.nodes).toEqual([{ fileName: 'screen.png', size: 9, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    const read = await as.customer(
+      `{ ticket(id: "${ticket.id}") { statusHistory { nodes { from to actor { kind } } } attachments { nodes { id } } } }`,
+    );
+    expect(read.body.data?.ticket.statusHistory.nodes).toEqual([{ from: null, to: 'ACKNOWLEDGED', actor: { kind: 'CUSTOMER' } }]);
+    const id = read.body.data?.ticket.attachments.nodes[0].id;
     const file = await as.customer(`{ ticketAttachment(id: "${id}") { contentBase64 } }`);
     expect(Buffer.from(file.body.data?.ticketAttachment.contentBase64, 'base64').toString()).toBe('png-bytes');
   });
@@ -148,9 +150,9 @@ describe('the life cycle', () => {
     expect((await as.customer(confirm, { id: t.id })).body.data?.ticketConfirmResolution.userErrors).toEqual([
       { code: 'INVALID_TRANSITION' },
     ]);
-    const history = (await as.customer(`{ ticket(id: "${t.id}") { statusHistory { to actor { kind } } allowedTransitions } }`)).body.data
-      ?.ticket;
-    expect(history.statusHistory.map((h: { to: string }) => h.to)).toEqual([
+    const history = (await as.customer(`{ ticket(id: "${t.id}") { statusHistory { nodes { to actor { kind } } } allowedTransitions } }`))
+      .body.data?.ticket;
+    expect(history.statusHistory.nodes.map((h: { to: string }) => h.to)).toEqual([
       'ACKNOWLEDGED',
       'RESOLVED',
       'IN_PROGRESS',
@@ -173,9 +175,12 @@ describe('the life cycle', () => {
       .execute(`update "ticket"."ticket" set resolved_at = now() - interval '8 days' where id = ?`, [t.id]);
     await run({ ticketId: t.id });
     await run({ ticketId: t.id });
-    const after = (await as.customer(`{ ticket(id: "${t.id}") { status statusHistory { to actor { kind } } } }`)).body.data?.ticket;
+    const after = (await as.customer(`{ ticket(id: "${t.id}") { status statusHistory { nodes { to actor { kind } } } } }`)).body.data
+      ?.ticket;
     expect(after.status).toBe('CLOSED');
-    expect(after.statusHistory.filter((h: { to: string }) => h.to === 'CLOSED')).toEqual([{ to: 'CLOSED', actor: { kind: 'SYSTEM' } }]);
+    expect(after.statusHistory.nodes.filter((h: { to: string }) => h.to === 'CLOSED')).toEqual([
+      { to: 'CLOSED', actor: { kind: 'SYSTEM' } },
+    ]);
   });
 });
 
@@ -187,13 +192,13 @@ describe('comments and the 360° view', () => {
     expect(await userErrors(as.customer, COMMENT, { ticketId: ticket.id, body: 'x', internal: true }, 'ticketCommentAdd')).toEqual([
       'FORBIDDEN',
     ]);
-    const own = await as.customer(`{ ticket(id: "${ticket.id}") { firstRespondedAt comments { body author { kind } } } }`);
-    expect(own.body.data?.ticket.comments).toEqual([{ body: 'We have updated it', author: { kind: 'STAFF' } }]);
+    const own = await as.customer(`{ ticket(id: "${ticket.id}") { firstRespondedAt comments { nodes { body author { kind } } } } }`);
+    expect(own.body.data?.ticket.comments.nodes).toEqual([{ body: 'We have updated it', author: { kind: 'STAFF' } }]);
     expect(own.body.data?.ticket.firstRespondedAt).not.toBeNull();
-    const internal = await as.customer(`{ ticket(id: "${ticket.id}") { internalComments { body } } }`);
+    const internal = await as.customer(`{ ticket(id: "${ticket.id}") { internalComments { nodes { body } } } }`);
     expect(internal.body.data?.ticket?.internalComments ?? null).toBeNull();
-    const staff = await as.agent(`{ ticket(id: "${ticket.id}") { internalComments { body author { staff { id } } } } }`);
-    expect(staff.body.data?.ticket.internalComments.map((c: { body: string }) => c.body)).toEqual(['Customer sounded upset']);
+    const staff = await as.agent(`{ ticket(id: "${ticket.id}") { internalComments { nodes { body author { staff { id } } } } } }`);
+    expect(staff.body.data?.ticket.internalComments.nodes.map((c: { body: string }) => c.body)).toEqual(['Customer sounded upset']);
     // The agent's public reply reaches the customer's inbox (notify-on-change, after the commit); the internal note does not.
     const templates = async () =>
       (

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type IQuoteApproval, type IQuoteAttachment, QuoteApproval, QuoteAttachment } from './approval.entity.js';
+import { type IQuoteApproval, QuoteApproval } from './approval.entity.js';
 
 /** A quote number within its storefront: what attachments and revisions hang on (every revision shares it). */
 export type QuoteNumberRef = { storefrontId: string; number: string };
@@ -14,13 +14,3 @@ export const parseNumberKey = (key: string): QuoteNumberRef => {
 /** The approver levels of these quote revisions, in one statement (unordered). */
 export const approvalsOfQuotes = (em: EntityManager, quoteIds: readonly string[]): Promise<IQuoteApproval[]> =>
   em.find(QuoteApproval, { quoteId: { $in: [...quoteIds] } });
-
-/** The attachments (metadata, no content) of these quote numbers, oldest first, in one statement. */
-export const attachmentsOfNumbers = (em: EntityManager, refs: readonly QuoteNumberRef[]): Promise<IQuoteAttachment[]> =>
-  refs.length
-    ? em.find(
-        QuoteAttachment,
-        { $or: refs.map((r) => ({ storefrontId: r.storefrontId, quoteNumber: r.number })) },
-        { orderBy: { createdAt: 'asc', id: 'asc' } },
-      )
-    : Promise.resolve([]);

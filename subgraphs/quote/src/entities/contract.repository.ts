@@ -3,12 +3,10 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   Contract,
-  ContractEvent,
   ContractLine,
   type ContractStatus,
   ContractTemplate,
   type IContract,
-  type IContractEvent,
   type IContractLine,
   type IContractTemplate,
 } from './contract.entity.js';
@@ -45,9 +43,6 @@ export const contractsPage = (em: EntityManager, scope: FilterQuery<IContract>, 
 
 export const contractLinesOf = (em: EntityManager, contractIds: readonly string[]): Promise<IContractLine[]> =>
   em.find(ContractLine, { contract: { $in: [...contractIds] } }, { orderBy: { position: 'asc' } });
-
-export const contractEventsOf = (em: EntityManager, contractIds: readonly string[]): Promise<IContractEvent[]> =>
-  em.find(ContractEvent, { contract: { $in: [...contractIds] } }, { orderBy: { at: 'asc', id: 'asc' } });
 
 export const templatesIn = (em: EntityManager, storefrontId: string, ids: readonly string[]): Promise<IContractTemplate[]> =>
   em.find(ContractTemplate, { storefrontId, id: { $in: [...ids] } });

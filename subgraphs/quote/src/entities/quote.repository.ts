@@ -1,7 +1,6 @@
 import { cursorId, keysetOrderBy, keysetWhere, type OrmKey, type Page } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { QuoteNumberRef } from './approval.repository.js';
 import { type IQuote, type IQuoteLine, Quote, QuoteLine, type QuoteStatus } from './quote.entity.js';
 
 /** The quotes of `ids` within a row scope (ids must be UUIDs). */
@@ -35,13 +34,3 @@ export const quotesPage = (
 /** The lines of these quotes, in their order. */
 export const linesOf = (em: EntityManager, quoteIds: readonly string[]): Promise<IQuoteLine[]> =>
   em.find(QuoteLine, { quote: { $in: [...quoteIds] } }, { orderBy: { position: 'asc' } });
-
-/** Every revision of these quote numbers within a row scope, oldest revision first, in one statement. */
-export const revisionsOfNumbers = (em: EntityManager, scope: FilterQuery<IQuote>, refs: readonly QuoteNumberRef[]): Promise<IQuote[]> =>
-  refs.length
-    ? em.find(
-        Quote,
-        { $and: [scope, { $or: refs.map((r) => ({ storefrontId: r.storefrontId, number: r.number })) }] },
-        { orderBy: { revision: 'asc' } },
-      )
-    : Promise.resolve([]);

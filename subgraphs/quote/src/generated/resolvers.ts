@@ -168,11 +168,11 @@ export type Quote = {
   /** The approval rules that matched when this revision was submitted, explained (which facts, which values). */
   approvalRules?: Maybe<Array<Scalars['String']['output']>>;
   /** Every revision of this quote's number the caller may see, oldest first (this one included). */
-  revisions: Array<Quote>;
+  revisions: QuoteConnection;
   /** This revision rendered to a document in the brand's theme. */
   document: QuoteDocument;
   /** Files attached to this quote (any revision), oldest first; content through `quoteAttachment`. */
-  attachments: Array<QuoteAttachment>;
+  attachments: QuoteAttachmentConnection;
   /** The order placed when this revision was accepted (owned by cart); null before. */
   order?: Maybe<Order>;
   /** The contract made when this revision was accepted (when it has contract terms and monthly lines); null otherwise or when the caller may not see it. */
@@ -189,8 +189,34 @@ export type Quote = {
  * catalog for the account (negotiated price lists included), with line and quote discounts, promotions
  * and totals due now and monthly. A revision of a quote keeps its number.
  */
+export type QuoteRevisionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A commercial offer to a customer or a prospect (TMF648 Quote): plans with their add-ons, priced by the
+ * catalog for the account (negotiated price lists included), with line and quote discounts, promotions
+ * and totals due now and monthly. A revision of a quote keeps its number.
+ */
 export type QuoteDocumentArgs = {
   format?: InputMaybe<QuoteDocumentFormat>;
+};
+
+
+/**
+ * A commercial offer to a customer or a prospect (TMF648 Quote): plans with their add-ons, priced by the
+ * catalog for the account (negotiated price lists included), with line and quote discounts, promotions
+ * and totals due now and monthly. A revision of a quote keeps its number.
+ */
+export type QuoteAttachmentsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** One product on a quote, priced by the catalog when the quote was last priced. */
@@ -1004,7 +1030,7 @@ export type Contract = {
   /** When it was approved. */
   approvedAt?: Maybe<Scalars['DateTime']['output']>;
   /** What happened to it, oldest first. */
-  history: Array<ContractEvent>;
+  history: ContractEventConnection;
   /** Internal note for staff, never shown to the customer or partner. */
   internalNote?: Maybe<Scalars['String']['output']>;
   /** When it was created. */
@@ -1013,6 +1039,18 @@ export type Contract = {
   updatedAt: Scalars['DateTime']['output'];
   /** Optimistic lock: send it back with a change; a stale one gets CONFLICT. */
   version: Scalars['Int']['output'];
+};
+
+
+/**
+ * A customer's contract for ordered products over a period (TM Forum TMF651 Agreement), made from a
+ * template whose terms it keeps. Monthly fees are the catalog's when it was made.
+ */
+export type ContractHistoryArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** An ordered product on a contract. */
@@ -1028,6 +1066,26 @@ export type ContractLine = {
   quantity: Scalars['Int']['output'];
   /** Unit monthly fee when contracted (tax-exclusive). */
   monthlyFee: Money;
+};
+
+/** A page of a contract's history, oldest first. */
+export type ContractEventConnection = {
+  __typename?: 'ContractEventConnection';
+  /** The steps with their cursors. */
+  edges: Array<ContractEventEdge>;
+  /** The steps of this page. */
+  nodes: Array<ContractEvent>;
+  /** Where this page is in the list. */
+  pageInfo: PageInfo;
+};
+
+/** A step of a contract's history and its cursor. */
+export type ContractEventEdge = {
+  __typename?: 'ContractEventEdge';
+  /** Opaque keyset cursor: pass it as `after` for the next page. */
+  cursor: Scalars['String']['output'];
+  /** The step. */
+  node: ContractEvent;
 };
 
 /** One step of a contract's history. */
@@ -1301,6 +1359,26 @@ export type QuoteAttachmentPayload = {
   attachment?: Maybe<QuoteAttachment>;
   /** Why nothing was written. */
   userErrors: Array<QuoteUserError>;
+};
+
+/** A page of a quote's attachments, oldest first. */
+export type QuoteAttachmentConnection = {
+  __typename?: 'QuoteAttachmentConnection';
+  /** The attachments with their cursors. */
+  edges: Array<QuoteAttachmentEdge>;
+  /** The attachments of this page (metadata; `contentBase64` is null in lists). */
+  nodes: Array<QuoteAttachment>;
+  /** Where this page is in the list. */
+  pageInfo: PageInfo;
+};
+
+/** An attachment and its cursor. */
+export type QuoteAttachmentEdge = {
+  __typename?: 'QuoteAttachmentEdge';
+  /** Opaque keyset cursor: pass it as `after` for the next page. */
+  cursor: Scalars['String']['output'];
+  /** The attachment. */
+  node: QuoteAttachment;
 };
 
 /** How a quote document's `content` is encoded. */
@@ -1738,6 +1816,8 @@ export type ResolversTypes = {
   ContractStatus: ContractStatus;
   Contract: ResolverTypeWrapper<IContract>;
   ContractLine: ResolverTypeWrapper<ContractLineView>;
+  ContractEventConnection: ResolverTypeWrapper<Omit<ContractEventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ContractEventEdge']>, nodes: Array<ResolversTypes['ContractEvent']> }>;
+  ContractEventEdge: ResolverTypeWrapper<Omit<ContractEventEdge, 'node'> & { node: ResolversTypes['ContractEvent'] }>;
   ContractEvent: ResolverTypeWrapper<IContractEvent>;
   ContractTerminationQuote: ResolverTypeWrapper<ContractTerminationQuote>;
   ContractConnection: ResolverTypeWrapper<Omit<ContractConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ContractEdge']>, nodes: Array<ResolversTypes['Contract']> }>;
@@ -1759,6 +1839,8 @@ export type ResolversTypes = {
   QuoteAttachment: ResolverTypeWrapper<QuoteAttachment>;
   QuoteAttachmentAddInput: QuoteAttachmentAddInput;
   QuoteAttachmentPayload: ResolverTypeWrapper<QuoteAttachmentPayload>;
+  QuoteAttachmentConnection: ResolverTypeWrapper<QuoteAttachmentConnection>;
+  QuoteAttachmentEdge: ResolverTypeWrapper<QuoteAttachmentEdge>;
   QuoteDocumentEncoding: QuoteDocumentEncoding;
   QuoteDocumentAttachInput: QuoteDocumentAttachInput;
   QuoteContractTerms: ResolverTypeWrapper<IContractTemplate>;
@@ -1822,6 +1904,8 @@ export type ResolversParentTypes = {
   QuoteApprovalRulesPayload: QuoteApprovalRulesPayload;
   Contract: IContract;
   ContractLine: ContractLineView;
+  ContractEventConnection: Omit<ContractEventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ContractEventEdge']>, nodes: Array<ResolversParentTypes['ContractEvent']> };
+  ContractEventEdge: Omit<ContractEventEdge, 'node'> & { node: ResolversParentTypes['ContractEvent'] };
   ContractEvent: IContractEvent;
   ContractTerminationQuote: ContractTerminationQuote;
   ContractConnection: Omit<ContractConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ContractEdge']>, nodes: Array<ResolversParentTypes['Contract']> };
@@ -1842,6 +1926,8 @@ export type ResolversParentTypes = {
   QuoteAttachment: QuoteAttachment;
   QuoteAttachmentAddInput: QuoteAttachmentAddInput;
   QuoteAttachmentPayload: QuoteAttachmentPayload;
+  QuoteAttachmentConnection: QuoteAttachmentConnection;
+  QuoteAttachmentEdge: QuoteAttachmentEdge;
   QuoteDocumentAttachInput: QuoteDocumentAttachInput;
   QuoteContractTerms: IContractTemplate;
   QuoteAcceptance: IQuoteAcceptance;
@@ -1951,9 +2037,9 @@ export type QuoteResolvers<ContextType = QuoteContext, ParentType extends Resolv
   promoCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   approvals?: Resolver<Maybe<Array<ResolversTypes['QuoteApproval']>>, ParentType, ContextType>;
   approvalRules?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
-  revisions?: Resolver<Array<ResolversTypes['Quote']>, ParentType, ContextType>;
+  revisions?: Resolver<ResolversTypes['QuoteConnection'], ParentType, ContextType, Partial<QuoteRevisionsArgs>>;
   document?: Resolver<ResolversTypes['QuoteDocument'], ParentType, ContextType, RequireFields<QuoteDocumentArgs, 'format'>>;
-  attachments?: Resolver<Array<ResolversTypes['QuoteAttachment']>, ParentType, ContextType>;
+  attachments?: Resolver<ResolversTypes['QuoteAttachmentConnection'], ParentType, ContextType, Partial<QuoteAttachmentsArgs>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
   contract?: Resolver<Maybe<ResolversTypes['Contract']>, ParentType, ContextType>;
   contractTerms?: Resolver<Maybe<ResolversTypes['QuoteContractTerms']>, ParentType, ContextType>;
@@ -2138,7 +2224,7 @@ export type ContractResolvers<ContextType = QuoteContext, ParentType extends Res
   terminationReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   terminationCharge?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   approvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['ContractEvent']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['ContractEventConnection'], ParentType, ContextType, Partial<ContractHistoryArgs>>;
   internalNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2151,6 +2237,17 @@ export type ContractLineResolvers<ContextType = QuoteContext, ParentType extends
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   monthlyFee?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type ContractEventConnectionResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractEventConnection'] = ResolversParentTypes['ContractEventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ContractEventEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ContractEvent']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ContractEventEdgeResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractEventEdge'] = ResolversParentTypes['ContractEventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ContractEvent'], ParentType, ContextType>;
 };
 
 export type ContractEventResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['ContractEvent'] = ResolversParentTypes['ContractEvent']> = {
@@ -2256,6 +2353,17 @@ export type QuoteAttachmentResolvers<ContextType = QuoteContext, ParentType exte
 export type QuoteAttachmentPayloadResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAttachmentPayload'] = ResolversParentTypes['QuoteAttachmentPayload']> = {
   attachment?: Resolver<Maybe<ResolversTypes['QuoteAttachment']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['QuoteUserError']>, ParentType, ContextType>;
+};
+
+export type QuoteAttachmentConnectionResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAttachmentConnection'] = ResolversParentTypes['QuoteAttachmentConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['QuoteAttachmentEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['QuoteAttachment']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type QuoteAttachmentEdgeResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteAttachmentEdge'] = ResolversParentTypes['QuoteAttachmentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['QuoteAttachment'], ParentType, ContextType>;
 };
 
 export type QuoteContractTermsResolvers<ContextType = QuoteContext, ParentType extends ResolversParentTypes['QuoteContractTerms'] = ResolversParentTypes['QuoteContractTerms']> = {
@@ -2368,6 +2476,8 @@ export type Resolvers<ContextType = QuoteContext> = {
   QuoteApprovalRulesPayload?: QuoteApprovalRulesPayloadResolvers<ContextType>;
   Contract?: ContractResolvers<ContextType>;
   ContractLine?: ContractLineResolvers<ContextType>;
+  ContractEventConnection?: ContractEventConnectionResolvers<ContextType>;
+  ContractEventEdge?: ContractEventEdgeResolvers<ContextType>;
   ContractEvent?: ContractEventResolvers<ContextType>;
   ContractTerminationQuote?: ContractTerminationQuoteResolvers<ContextType>;
   ContractConnection?: ContractConnectionResolvers<ContextType>;
@@ -2382,6 +2492,8 @@ export type Resolvers<ContextType = QuoteContext> = {
   QuoteDocument?: QuoteDocumentResolvers<ContextType>;
   QuoteAttachment?: QuoteAttachmentResolvers<ContextType>;
   QuoteAttachmentPayload?: QuoteAttachmentPayloadResolvers<ContextType>;
+  QuoteAttachmentConnection?: QuoteAttachmentConnectionResolvers<ContextType>;
+  QuoteAttachmentEdge?: QuoteAttachmentEdgeResolvers<ContextType>;
   QuoteContractTerms?: QuoteContractTermsResolvers<ContextType>;
   QuoteAcceptance?: QuoteAcceptanceResolvers<ContextType>;
   QuoteUserError?: QuoteUserErrorResolvers<ContextType>;

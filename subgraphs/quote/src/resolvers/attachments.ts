@@ -1,4 +1,4 @@
-import { notFound } from '@dcrm/kit';
+import { notFound, pageArgs } from '@dcrm/kit';
 import { attachmentWithContent, quoteAttachmentAdd } from '../domain/attachments.js';
 import { type IQuoteAttachment, numberKey } from '../entities/index.js';
 import type { QuoteResolvers } from './context.js';
@@ -31,6 +31,13 @@ export const attachmentResolvers: QuoteResolvers = {
     },
   },
   Quote: {
-    attachments: async (q, _, ctx) => (await ctx.loaders.attachments.load(numberKey(q))).map((a) => attachmentView(a)),
+    attachments: async (q, args, ctx) => {
+      const page = await ctx.loaders.attachments.load({ parent: numberKey(q), ...pageArgs(args) });
+      return {
+        ...page,
+        nodes: page.nodes.map((a) => attachmentView(a)),
+        edges: page.edges.map((e) => ({ ...e, node: attachmentView(e.node) })),
+      };
+    },
   },
 };

@@ -1,4 +1,4 @@
-import { fromMinor, isFirstPage, money, notFound, type PageArgs, parsePage, toConnection } from '@dcrm/kit';
+import { fromMinor, isFirstPage, money, notFound, type PageArgs, pageArgs, parsePage, toConnection } from '@dcrm/kit';
 import { chargeFor } from '../domain/contract-actions.js';
 import { TMF651_STATUS } from '../domain/contract-lifecycle.js';
 import { ruleView } from '../domain/contract-templates.js';
@@ -60,7 +60,7 @@ export const contractResolvers: QuoteResolvers = {
     lines: (c, _, ctx) => ctx.loaders.contractLines.load(c.id).then((lines) => lines.map((l) => ({ ...l, currencyCode: c.currencyCode }))),
     monthlyFee: (c) => money(fromMinor(c.monthlyFeeMinor), c.currencyCode),
     terminationCharge: (c) => (c.terminationChargeMinor == null ? null : money(fromMinor(c.terminationChargeMinor), c.currencyCode)),
-    history: (c, _, ctx) => ctx.loaders.contractEvents.load(c.id),
+    history: (c, args, ctx) => ctx.loaders.contractEvents.load({ parent: c.id, ...pageArgs(args) }),
   },
   ContractTerminationRule: {
     percent: (r) => ruleView(r).percent,

@@ -1,4 +1,4 @@
-import { badInput, notFound } from '@dcrm/kit';
+import { badInput, notFound, pageArgs } from '@dcrm/kit';
 import { findQuote } from '../domain/quotes.js';
 import { revisionDiff } from '../domain/revision-diff.js';
 import { linesOf, numberKey } from '../entities/index.js';
@@ -18,6 +18,6 @@ export const revisionResolvers: QuoteResolvers = {
     },
   },
   Quote: {
-    revisions: (q, _, ctx) => ctx.loaders.revisions.load(numberKey(q)),
+    revisions: (q, args, ctx) => ctx.loaders.revisions.load({ parent: numberKey(q), ...pageArgs(args) }),
   },
 };

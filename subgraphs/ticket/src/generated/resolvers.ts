@@ -235,19 +235,67 @@ export type Ticket = {
   /** Optimistic-locking version: send it back on every change; a stale one is refused with CONFLICT. */
   version: Scalars['Int']['output'];
   /** Public comments, oldest first: what the customer, the partner and staff wrote to each other. */
-  comments: Array<TicketComment>;
+  comments: TicketCommentConnection;
   /** Internal comments (staff notes), oldest first. Internal: staff with `ticket:read` only. */
-  internalComments?: Maybe<Array<TicketComment>>;
+  internalComments?: Maybe<TicketCommentConnection>;
   /** Attachments' metadata, oldest first; internal ones only for staff with `ticket:read`. Content: `ticketAttachment`. */
-  attachments: Array<TicketAttachment>;
+  attachments: TicketAttachmentConnection;
   /** Every move of its life cycle, oldest first (the first: its creation). */
-  statusHistory: Array<TicketStatusChange>;
+  statusHistory: TicketStatusChangeConnection;
   /** The statuses the caller may move it to now, as the life cycle allows (guards such as the reopen window apply on the move). */
   allowedTransitions: Array<TicketStatus>;
   /** Articles agents linked to this ticket as its solution, that the caller may read (customers: published ones). */
   articles: Array<Article>;
   /** Its SLA clocks; null when no policy applied. Internal: staff with `ticket:read` only. */
   sla?: Maybe<TicketSla>;
+};
+
+
+/**
+ * A trouble ticket of one account (TMF621 TroubleTicket). The account holder sees their own, the
+ * account's partner its accounts', staff with `ticket:read` those of their segments and brands.
+ */
+export type TicketCommentsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A trouble ticket of one account (TMF621 TroubleTicket). The account holder sees their own, the
+ * account's partner its accounts', staff with `ticket:read` those of their segments and brands.
+ */
+export type TicketInternalCommentsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A trouble ticket of one account (TMF621 TroubleTicket). The account holder sees their own, the
+ * account's partner its accounts', staff with `ticket:read` those of their segments and brands.
+ */
+export type TicketAttachmentsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A trouble ticket of one account (TMF621 TroubleTicket). The account holder sees their own, the
+ * account's partner its accounts', staff with `ticket:read` those of their segments and brands.
+ */
+export type TicketStatusHistoryArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Who did something to a ticket. */
@@ -356,6 +404,66 @@ export type TicketEdge = {
   cursor: Scalars['String']['output'];
   /** The ticket. */
   node: Ticket;
+};
+
+/** A page of comments, oldest first. */
+export type TicketCommentConnection = {
+  __typename?: 'TicketCommentConnection';
+  /** The comments with their cursors. */
+  edges: Array<TicketCommentEdge>;
+  /** The comments of this page. */
+  nodes: Array<TicketComment>;
+  /** Where this page is in the list. */
+  pageInfo: PageInfo;
+};
+
+/** A comment and its cursor. */
+export type TicketCommentEdge = {
+  __typename?: 'TicketCommentEdge';
+  /** Opaque keyset cursor: pass it as `after` for the next page. */
+  cursor: Scalars['String']['output'];
+  /** The comment. */
+  node: TicketComment;
+};
+
+/** A page of attachments, oldest first. */
+export type TicketAttachmentConnection = {
+  __typename?: 'TicketAttachmentConnection';
+  /** The attachments with their cursors. */
+  edges: Array<TicketAttachmentEdge>;
+  /** The attachments of this page. */
+  nodes: Array<TicketAttachment>;
+  /** Where this page is in the list. */
+  pageInfo: PageInfo;
+};
+
+/** A attachment and its cursor. */
+export type TicketAttachmentEdge = {
+  __typename?: 'TicketAttachmentEdge';
+  /** Opaque keyset cursor: pass it as `after` for the next page. */
+  cursor: Scalars['String']['output'];
+  /** The attachment. */
+  node: TicketAttachment;
+};
+
+/** A page of moves of a ticket's life cycle, oldest first. */
+export type TicketStatusChangeConnection = {
+  __typename?: 'TicketStatusChangeConnection';
+  /** The moves with their cursors. */
+  edges: Array<TicketStatusChangeEdge>;
+  /** The moves of this page. */
+  nodes: Array<TicketStatusChange>;
+  /** Where this page is in the list. */
+  pageInfo: PageInfo;
+};
+
+/** A move and its cursor. */
+export type TicketStatusChangeEdge = {
+  __typename?: 'TicketStatusChangeEdge';
+  /** Opaque keyset cursor: pass it as `after` for the next page. */
+  cursor: Scalars['String']['output'];
+  /** The move. */
+  node: TicketStatusChange;
 };
 
 /** Orders of a ticket list. */
@@ -1588,6 +1696,12 @@ export type ResolversTypes = {
   OutstandingIssues: ResolverTypeWrapper<OutstandingIssues>;
   TicketConnection: ResolverTypeWrapper<Omit<TicketConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['TicketEdge']>, nodes: Array<ResolversTypes['Ticket']> }>;
   TicketEdge: ResolverTypeWrapper<Omit<TicketEdge, 'node'> & { node: ResolversTypes['Ticket'] }>;
+  TicketCommentConnection: ResolverTypeWrapper<Omit<TicketCommentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['TicketCommentEdge']>, nodes: Array<ResolversTypes['TicketComment']> }>;
+  TicketCommentEdge: ResolverTypeWrapper<Omit<TicketCommentEdge, 'node'> & { node: ResolversTypes['TicketComment'] }>;
+  TicketAttachmentConnection: ResolverTypeWrapper<Omit<TicketAttachmentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['TicketAttachmentEdge']>, nodes: Array<ResolversTypes['TicketAttachment']> }>;
+  TicketAttachmentEdge: ResolverTypeWrapper<Omit<TicketAttachmentEdge, 'node'> & { node: ResolversTypes['TicketAttachment'] }>;
+  TicketStatusChangeConnection: ResolverTypeWrapper<Omit<TicketStatusChangeConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['TicketStatusChangeEdge']>, nodes: Array<ResolversTypes['TicketStatusChange']> }>;
+  TicketStatusChangeEdge: ResolverTypeWrapper<Omit<TicketStatusChangeEdge, 'node'> & { node: ResolversTypes['TicketStatusChange'] }>;
   TicketSort: TicketSort;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TicketAttachmentInput: TicketAttachmentInput;
@@ -1676,6 +1790,12 @@ export type ResolversParentTypes = {
   OutstandingIssues: OutstandingIssues;
   TicketConnection: Omit<TicketConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['TicketEdge']>, nodes: Array<ResolversParentTypes['Ticket']> };
   TicketEdge: Omit<TicketEdge, 'node'> & { node: ResolversParentTypes['Ticket'] };
+  TicketCommentConnection: Omit<TicketCommentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['TicketCommentEdge']>, nodes: Array<ResolversParentTypes['TicketComment']> };
+  TicketCommentEdge: Omit<TicketCommentEdge, 'node'> & { node: ResolversParentTypes['TicketComment'] };
+  TicketAttachmentConnection: Omit<TicketAttachmentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['TicketAttachmentEdge']>, nodes: Array<ResolversParentTypes['TicketAttachment']> };
+  TicketAttachmentEdge: Omit<TicketAttachmentEdge, 'node'> & { node: ResolversParentTypes['TicketAttachment'] };
+  TicketStatusChangeConnection: Omit<TicketStatusChangeConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['TicketStatusChangeEdge']>, nodes: Array<ResolversParentTypes['TicketStatusChange']> };
+  TicketStatusChangeEdge: Omit<TicketStatusChangeEdge, 'node'> & { node: ResolversParentTypes['TicketStatusChange'] };
   Query: Record<PropertyKey, never>;
   TicketAttachmentInput: TicketAttachmentInput;
   TicketCreateInput: TicketCreateInput;
@@ -1831,10 +1951,10 @@ export type TicketResolvers<ContextType = TicketContext, ParentType extends Reso
   resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  comments?: Resolver<Array<ResolversTypes['TicketComment']>, ParentType, ContextType>;
-  internalComments?: Resolver<Maybe<Array<ResolversTypes['TicketComment']>>, ParentType, ContextType>;
-  attachments?: Resolver<Array<ResolversTypes['TicketAttachment']>, ParentType, ContextType>;
-  statusHistory?: Resolver<Array<ResolversTypes['TicketStatusChange']>, ParentType, ContextType>;
+  comments?: Resolver<ResolversTypes['TicketCommentConnection'], ParentType, ContextType, Partial<TicketCommentsArgs>>;
+  internalComments?: Resolver<Maybe<ResolversTypes['TicketCommentConnection']>, ParentType, ContextType, Partial<TicketInternalCommentsArgs>>;
+  attachments?: Resolver<ResolversTypes['TicketAttachmentConnection'], ParentType, ContextType, Partial<TicketAttachmentsArgs>>;
+  statusHistory?: Resolver<ResolversTypes['TicketStatusChangeConnection'], ParentType, ContextType, Partial<TicketStatusHistoryArgs>>;
   allowedTransitions?: Resolver<Array<ResolversTypes['TicketStatus']>, ParentType, ContextType>;
   articles?: Resolver<Array<ResolversTypes['Article']>, ParentType, ContextType>;
   sla?: Resolver<Maybe<ResolversTypes['TicketSla']>, ParentType, ContextType>;
@@ -1889,6 +2009,39 @@ export type TicketConnectionResolvers<ContextType = TicketContext, ParentType ex
 export type TicketEdgeResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketEdge'] = ResolversParentTypes['TicketEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType>;
+};
+
+export type TicketCommentConnectionResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketCommentConnection'] = ResolversParentTypes['TicketCommentConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TicketCommentEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['TicketComment']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type TicketCommentEdgeResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketCommentEdge'] = ResolversParentTypes['TicketCommentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['TicketComment'], ParentType, ContextType>;
+};
+
+export type TicketAttachmentConnectionResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketAttachmentConnection'] = ResolversParentTypes['TicketAttachmentConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TicketAttachmentEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['TicketAttachment']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type TicketAttachmentEdgeResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketAttachmentEdge'] = ResolversParentTypes['TicketAttachmentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['TicketAttachment'], ParentType, ContextType>;
+};
+
+export type TicketStatusChangeConnectionResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketStatusChangeConnection'] = ResolversParentTypes['TicketStatusChangeConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TicketStatusChangeEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['TicketStatusChange']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type TicketStatusChangeEdgeResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['TicketStatusChangeEdge'] = ResolversParentTypes['TicketStatusChangeEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['TicketStatusChange'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = TicketContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -2197,6 +2350,12 @@ export type Resolvers<ContextType = TicketContext> = {
   OutstandingIssues?: OutstandingIssuesResolvers<ContextType>;
   TicketConnection?: TicketConnectionResolvers<ContextType>;
   TicketEdge?: TicketEdgeResolvers<ContextType>;
+  TicketCommentConnection?: TicketCommentConnectionResolvers<ContextType>;
+  TicketCommentEdge?: TicketCommentEdgeResolvers<ContextType>;
+  TicketAttachmentConnection?: TicketAttachmentConnectionResolvers<ContextType>;
+  TicketAttachmentEdge?: TicketAttachmentEdgeResolvers<ContextType>;
+  TicketStatusChangeConnection?: TicketStatusChangeConnectionResolvers<ContextType>;
+  TicketStatusChangeEdge?: TicketStatusChangeEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   TicketPayload?: TicketPayloadResolvers<ContextType>;
   TicketCommentPayload?: TicketCommentPayloadResolvers<ContextType>;

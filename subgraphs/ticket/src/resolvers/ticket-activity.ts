@@ -1,4 +1,4 @@
-import { hasScope, isUuid, notFound, type Principal } from '@dcrm/kit';
+import { hasScope, isUuid, notFound, type Principal, pageArgs } from '@dcrm/kit';
 import { seesInternal, TICKET_WRITE } from '../domain/access.js';
 import { movesFor } from '../domain/lifecycle.js';
 import { type ActorKind, type ITicketAttachment, TicketAttachment } from '../entities/index.js';
@@ -28,10 +28,11 @@ export const ticketActivityResolvers: TicketResolvers = {
     },
   },
   Ticket: {
-    comments: (t, _, ctx) => ctx.loaders.publicComments.load(t.id),
-    internalComments: (t, _, ctx) => ctx.loaders.internalComments.load(t.id),
-    attachments: (t, _, ctx) => ctx.loaders.attachments.load(t.id),
-    statusHistory: (t, _, ctx) => ctx.loaders.history.load(t.id),
+    comments: (t, args, ctx) => ctx.loaders.comments.load({ parent: t.id, ...pageArgs(args), filter: false }),
+    // Staff without `ticket:read` never reach here (`@internal`); the loader still keeps internal rows to staff.
+    internalComments: (t, args, ctx) => ctx.loaders.comments.load({ parent: t.id, ...pageArgs(args), filter: true }),
+    attachments: (t, args, ctx) => ctx.loaders.attachments.load({ parent: t.id, ...pageArgs(args) }),
+    statusHistory: (t, args, ctx) => ctx.loaders.history.load({ parent: t.id, ...pageArgs(args) }),
     allowedTransitions: (t, _, ctx) => {
       const mover = moverOf(ctx.principal);
       return mover ? movesFor(t.status, mover) : [];
