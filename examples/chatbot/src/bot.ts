@@ -292,7 +292,7 @@ export function createBot(options: BotOptions): Bot {
   }
 
   const orderText = (o: OrderFieldsFragment) => {
-    const history = o.history.map((h) => `  ${h.at.slice(0, 16).replace('T', ' ')} ${h.status}${h.reason ? ` (${h.reason})` : ''}`);
+    const history = o.history.nodes.map((h) => `  ${h.at.slice(0, 16).replace('T', ' ')} ${h.status}${h.reason ? ` (${h.reason})` : ''}`);
     return `Order ${o.number} is ${o.status}${o.statusReason ? ` (${o.statusReason})` : ''}.\n${history.join('\n')}`;
   };
 
