@@ -1,7 +1,7 @@
 import { seedId } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
-import { codes, KEYS, type Response, signIn, startTestStack } from './support/stack.js';
+import { codes, GENEROUS_COST, KEYS, type Response, signIn, startTestStack } from './support/stack.js';
 
 /**
  * The staff-side lists that became connections (teams and their members, direct reports, partner
@@ -18,7 +18,7 @@ const STAFF = { voltManager: seedId('staff', 'volt-manager'), voltConsumer: seed
 const PARTNER = { connectify: seedId('partner', 'connectify'), skyline: seedId('partner', 'skyline') };
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ cost: GENEROUS_COST });
   const h = stack.router.handler;
   as.voltManager = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
   as.nimbusAgent = (await signIn(h, 'staffLogin', 'agent@nimbus.example')).gql;
@@ -28,14 +28,14 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-/** The data of a query, read forward (`first: 100`) and backward (`last: 100`) through `$first`/`$last`. */
-async function bothWays(gql: Gql, query: string, variables: Record<string, unknown> = {}) {
+/** The data of a query, read forward (`first: size`) and backward (`last: size`) through `$first`/`$last`. */
+async function bothWays(gql: Gql, query: string, variables: Record<string, unknown> = {}, size = 100) {
   const read = async (page: Record<string, unknown>) => {
     const res = await gql(query, { ...variables, ...page });
     expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
     return res.body.data;
   };
-  return [await read({ first: 100 }), await read({ last: 100 })];
+  return [await read({ first: size }), await read({ last: size })];
 }
 const idsOf = (connection: { nodes: { id: string }[] } | undefined) => (connection?.nodes ?? []).map((n) => n.id).sort();
 
@@ -54,15 +54,15 @@ describe('staff lists that became connections keep brand isolation, both ways', 
   });
 
   it('Team.members: the shared team shows another brand’s staff none of this brand’s members, both ways', async () => {
-    const MEMBERS = `query ($first: Int, $last: Int) { finance: teams(first: 100, filter: { kind: FINANCE }) {
+    const MEMBERS = `query ($first: Int, $last: Int) { finance: teams(first: 5, filter: { kind: FINANCE }) {
       nodes { id members(first: $first, last: $last) { nodes { id email } } } } }`;
-    for (const data of await bothWays(as.nimbusAgent, MEMBERS)) {
+    for (const data of await bothWays(as.nimbusAgent, MEMBERS, {}, 20)) {
       const emails = (data?.finance.nodes as { members: { nodes: { email: string }[] } }[]).flatMap((t) => t.members.nodes.map((m) => m.email));
       expect(emails.some((e) => e.endsWith('@volt.example'))).toBe(false);
     }
-    const OWN = `query ($first: Int, $last: Int) { teams(first: 100) { nodes { id members(first: $first, last: $last) { nodes { id } } } } }`;
-    const [forward, backward] = (await bothWays(as.voltManager, OWN)).map(
-      (d) => (d?.teams.nodes as { id: string; members: { nodes: { id: string }[] } }[]).find((t) => t.id === TEAM.voltSales)?.members,
+    const OWN = `query ($id: ID!, $first: Int, $last: Int) { staff(id: $id) { teams { id members(first: $first, last: $last) { nodes { id } } } } }`;
+    const [forward, backward] = (await bothWays(as.voltManager, OWN, { id: STAFF.voltConsumer }, 20)).map(
+      (d) => (d?.staff.teams as { id: string; members: { nodes: { id: string }[] } }[]).find((t) => t.id === TEAM.voltSales)?.members,
     );
     expect(idsOf(forward)).toEqual(idsOf(backward));
     expect(idsOf(forward)).toContain(STAFF.voltConsumer);
@@ -76,9 +76,9 @@ describe('staff lists that became connections keep brand isolation, both ways', 
     for (const page of [{ first: 100 }, { last: 100 }])
       expect(codes(await as.nimbusAgent(REPORTS, { id: STAFF.voltManager, ...page }))).toEqual(['NOT_FOUND']);
     // Through the shared team: the members' reports Nimbus sees are Nimbus staff only.
-    const NESTED = `query ($first: Int, $last: Int) { teams(first: 10, filter: { kind: FINANCE }) { nodes {
+    const NESTED = `query ($first: Int, $last: Int) { teams(first: 3, filter: { kind: FINANCE }) { nodes {
       members(first: 10) { nodes { reports(first: $first, last: $last) { nodes { email } } } } } } }`;
-    for (const data of await bothWays(as.nimbusAgent, NESTED)) {
+    for (const data of await bothWays(as.nimbusAgent, NESTED, {}, 10)) {
       const text = JSON.stringify(data);
       expect(text).not.toContain('@volt.example');
     }
