@@ -466,7 +466,9 @@ describe('connections under many parents (Customer.leads/opportunities/tickets/o
   it('a customer: an order page with each order’s status history', async () => {
     const oliver = (await signIn(stack.router.handler, 'customerLogin', 'oliver@example.co.uk', KEYS.nimbus)).gql;
     const { small, big } = await compare(oliver, HISTORIES, 20);
-    expect(JSON.stringify(big.body.data).split('"status"').length).toBeGreaterThan(JSON.stringify(small.body.data).split('"status"').length);
+    expect(JSON.stringify(big.body.data).split('"status"').length).toBeGreaterThan(
+      JSON.stringify(small.body.data).split('"status"').length,
+    );
   });
 
   it('staff: a page of staff members with each one’s direct reports', async () => {

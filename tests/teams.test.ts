@@ -418,7 +418,8 @@ describe('staff as notification recipients', () => {
 
 describe('SQL per request', () => {
   it('the team directory with managers, members and their teams costs the same for more teams', async () => {
-    const query = 'query ($n: Int) { teams(first: $n) { nodes { id manager { id name } members(first: 5) { nodes { id name teams { id } } } } } }';
+    const query =
+      'query ($n: Int) { teams(first: $n) { nodes { id manager { id name } members(first: 5) { nodes { id name teams { id } } } } } }';
     const before = await as.volt(query, { n: 2 });
     for (let i = 0; i < 3; i++)
       succeeded(
