@@ -216,8 +216,8 @@ describe('staff', () => {
     });
     expect(reports.body.data?.staffMembers.nodes.map((n: { id: string }) => n.id)).toContain(ID.voltConsumer);
     expect(codes(await as.volt('query ($id: ID!) { staff(id: $id) { id } }', { id: ID.nimbusAgent }))).toEqual(['NOT_FOUND']);
-    const manager = await as.volt('query ($id: ID!) { staff(id: $id) { reports { id } } }', { id: ID.voltManager });
-    expect(manager.body.data?.staff.reports.map((r: { id: string }) => r.id)).toContain(ID.voltConsumer);
+    const manager = await as.volt('query ($id: ID!) { staff(id: $id) { reports(first: 100) { nodes { id } } } }', { id: ID.voltManager });
+    expect(manager.body.data?.staff.reports.nodes.map((r: { id: string }) => r.id)).toContain(ID.voltConsumer);
     // Without staff:manage, the directory is closed.
     expect(codes(await as.agent('{ staffMembers { nodes { id } } }'))).toEqual(['FORBIDDEN']);
   });
@@ -336,7 +336,7 @@ describe('password expiry on every way a staff token is issued', () => {
 
 describe('partner users', () => {
   const users = async (gql: Gql, partnerId?: string): Promise<Response> =>
-    gql('query ($p: ID) { partnerUsers(partnerId: $p) { email admin active partner { id } } }', { p: partnerId });
+    gql('query ($p: ID) { partnerUsers(partnerId: $p, first: 100) { nodes { email admin active partner { id } } } }', { p: partnerId });
 
   it('staff of the partner’s brand manage its users; other brands’ staff cannot see the partner', async () => {
     const address = email('partner-staff');
@@ -345,7 +345,7 @@ describe('partner users', () => {
       'partnerUserCreate',
     );
     expect(made.partnerUser).toMatchObject({ admin: false, active: true, partner: { id: ID.connectify } });
-    expect((await users(as.volt, ID.connectify)).body.data?.partnerUsers.map((u: { email: string }) => u.email)).toContain(address);
+    expect((await users(as.volt, ID.connectify)).body.data?.partnerUsers.nodes.map((u: { email: string }) => u.email)).toContain(address);
     expect(codes(await users(as.nimbus, ID.connectify))).toEqual(['NOT_FOUND']);
     expect(
       refusalOf(
@@ -365,7 +365,7 @@ describe('partner users', () => {
       'partnerUserCreate',
     );
     expect(made.partnerUser.partner.id).toBe(ID.connectify);
-    const listed = (await users(as.connectify)).body.data?.partnerUsers;
+    const listed = (await users(as.connectify)).body.data?.partnerUsers.nodes;
     expect(listed.every((u: { partner: { id: string } }) => u.partner.id === ID.connectify)).toBe(true);
     expect(codes(await users(as.connectify, ID.skyline))).toEqual(['NOT_FOUND']);
     expect(

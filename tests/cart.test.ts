@@ -170,7 +170,7 @@ describe('orders', () => {
     expect((await move('PROVISIONING')).body.data?.orderStatusUpdate.order).toEqual({ status: 'PROVISIONING' });
     expect((await move('CANCELLED')).body.data?.orderStatusUpdate.userErrors).toEqual([{ code: 'REQUIRED' }]);
     expect((await move('ACTIVE')).body.data?.orderStatusUpdate.order).toEqual({ status: 'ACTIVE' });
-    const history = (await conor.gql(`{ order(id: "${placed.id}") { history { status } } }`)).body.data?.order.history;
+    const history = (await conor.gql(`{ order(id: "${placed.id}") { history { nodes { status } } } }`)).body.data?.order.history.nodes;
     expect(history.map((h: { status: string }) => h.status)).toEqual(['PLACED', 'PROVISIONING', 'ACTIVE']);
 
     const staffView = await agent(`{ customer(id: "${customerId('conor')}") { orders { nodes { number status } } } }`);

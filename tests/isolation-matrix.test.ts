@@ -332,7 +332,7 @@ describe('administration: staff directory, access groups, partner users', () => 
   const members = async (gql: Gql) =>
     ((await gql('{ staffMembers(first: 100) { nodes { id } } }')).body.data?.staffMembers.nodes ?? []).map((n: { id: string }) => n.id);
   const partnerUsers = (gql: Gql, partnerId?: string) =>
-    gql('query ($p: ID) { partnerUsers(partnerId: $p) { email partner { id } } }', { p: partnerId });
+    gql('query ($p: ID) { partnerUsers(partnerId: $p, first: 100) { nodes { email partner { id } } } }', { p: partnerId });
 
   it("staff administrators see their brand's members only; agents without staff:manage see none", async () => {
     expect(await members(as.voltManager)).toContain(STAFF.voltConsumer);
@@ -345,12 +345,12 @@ describe('administration: staff directory, access groups, partner users', () => 
   });
 
   it("partner users: a partner admin sees its own only, staff their brand's partners, keys none", async () => {
-    const own = (await partnerUsers(as.connectify)).body.data?.partnerUsers;
+    const own = (await partnerUsers(as.connectify)).body.data?.partnerUsers.nodes;
     expect(own.length).toBeGreaterThan(0);
     expect(own.every((u: { partner: { id: string } }) => u.partner.id === PARTNER.connectify)).toBe(true);
     expect(codes(await partnerUsers(as.skyline, PARTNER.connectify))).toEqual(['NOT_FOUND']);
     expect(codes(await partnerUsers(as.nimbusAgent, PARTNER.connectify))).toEqual(['NOT_FOUND']);
-    expect((await partnerUsers(as.voltManager, PARTNER.skyline)).body.data?.partnerUsers.length).toBeGreaterThan(0);
+    expect((await partnerUsers(as.voltManager, PARTNER.skyline)).body.data?.partnerUsers.nodes.length).toBeGreaterThan(0);
     expect(codes(await partnerUsers(as.connectifyKey))).toEqual(['FORBIDDEN']);
     expect(codes(await partnerUsers(as.consumerAgent, PARTNER.connectify))).toEqual(['FORBIDDEN']);
   });
@@ -518,19 +518,20 @@ describe('teams: brand A vs brand B, and who may read them', () => {
     nimbusSales: seedId('team', 'nimbus-sales'),
     finance: seedId('team', 'finance'),
   };
-  const listed = async (gql: Gql) => ((await gql('{ teams { id } }')).body.data?.teams ?? []).map((t: { id: string }) => t.id);
+  const listed = async (gql: Gql) =>
+    ((await gql('{ teams(first: 100) { nodes { id } } }')).body.data?.teams.nodes ?? []).map((t: { id: string }) => t.id);
 
   it("staff list their brand's teams and the shared ones, never the other brand's; nested members stay in the brand", async () => {
     expect(await listed(as.consumerAgent)).toEqual(expect.arrayContaining([TEAMS.voltSales, TEAMS.finance]));
     expect(await listed(as.consumerAgent)).not.toContain(TEAMS.nimbusSales);
     expect(await listed(as.nimbusAgent)).toEqual(expect.arrayContaining([TEAMS.nimbusSales, TEAMS.finance]));
     expect(await listed(as.nimbusAgent)).not.toContain(TEAMS.voltSales);
-    const own = (await as.nimbusAgent('{ staffMe { teams { id members { email } } } }')).body.data?.staffMe.teams as {
+    const own = (await as.nimbusAgent('{ staffMe { teams { id members(first: 100) { nodes { email } } } } }')).body.data?.staffMe.teams as {
       id: string;
-      members: { email: string }[];
+      members: { nodes: { email: string }[] };
     }[];
     expect(own.map((t) => t.id)).not.toContain(TEAMS.voltSales);
-    expect(own.flatMap((t) => t.members.map((m) => m.email)).every((e) => !e.endsWith('@volt.example'))).toBe(true);
+    expect(own.flatMap((t) => t.members.nodes.map((m) => m.email)).every((e) => !e.endsWith('@volt.example'))).toBe(true);
   });
 
   it('a team of another brand resolves to null by reference, for staff and for a service of the other brand', async () => {

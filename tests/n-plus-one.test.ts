@@ -517,6 +517,12 @@ describe('connections under many parents (Customer.leads/opportunities/tickets/o
     notes(first: $first, last: $last) { nodes { id } } internalNotes(first: $first, last: $last) { nodes { id } }
     history(first: $first, last: $last) { nodes { at } pageInfo { hasNextPage } }
     lead { id mergeHistory(first: $first, last: $last) { nodes { at } } } } } }`;
+  const HISTORIES = `query ($parents: Int, $first: Int, $last: Int) { orders(first: $parents) { nodes { id
+    history(first: $first, last: $last) { nodes { status at } pageInfo { hasNextPage hasPreviousPage } } } } }`;
+  const REPORTS = `query ($parents: Int, $first: Int, $last: Int) { staffMembers(first: $parents) { nodes { id
+    reports(first: $first, last: $last) { nodes { id name } pageInfo { hasNextPage } } } } }`;
+  const TEAMS = `query ($parents: Int, $first: Int, $last: Int) { teams(first: $parents) { nodes { id
+    members(first: $first, last: $last) { nodes { id name } pageInfo { hasNextPage } } } } }`;
   const items = (res: Response) => (JSON.stringify(res.body.data).match(/"id"/g) ?? []).length;
 
   /** Statements for one parent and a page of one, then for 8 parents and pages of `max` (within the cost limit), forward and backward. */
@@ -572,5 +578,25 @@ describe('connections under many parents (Customer.leads/opportunities/tickets/o
   it('a customer: an order page with each order’s tickets', async () => {
     const oliver = (await signIn(stack.router.handler, 'customerLogin', 'oliver@example.co.uk', KEYS.nimbus)).gql;
     await compare(oliver, ORDERS, 20);
+  });
+
+  it('a customer: an order page with each order’s status history', async () => {
+    const oliver = (await signIn(stack.router.handler, 'customerLogin', 'oliver@example.co.uk', KEYS.nimbus)).gql;
+    const { small, big } = await compare(oliver, HISTORIES, 20);
+    expect(JSON.stringify(big.body.data).split('"status"').length).toBeGreaterThan(
+      JSON.stringify(small.body.data).split('"status"').length,
+    );
+  });
+
+  it('staff: a page of staff members with each one’s direct reports', async () => {
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    const { small, big } = await compare(manager, REPORTS, 20);
+    expect(items(big)).toBeGreaterThan(items(small));
+  });
+
+  it('staff: a page of teams with each team’s members', async () => {
+    const manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+    const { small, big } = await compare(manager, TEAMS, 20);
+    expect(items(big)).toBeGreaterThan(items(small));
   });
 });

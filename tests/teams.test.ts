@@ -53,12 +53,12 @@ const slug = (prefix: string) => `${prefix} ${Math.random().toString(36).slice(2
 const decoded = (raw: string) =>
   raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 
-const TEAM_FIELDS = 'id name kind storefrontId skills segments regions active manager { id } members { id }';
+const TEAM_FIELDS = 'id name kind storefrontId skills segments regions active manager { id } members { nodes { id } }';
 const M = {
   teamCreate: `mutation ($input: TeamCreateInput!) { teamCreate(input: $input) { team { ${TEAM_FIELDS} } userErrors { code field } } }`,
   teamUpdate: `mutation ($input: TeamUpdateInput!) { teamUpdate(input: $input) { team { ${TEAM_FIELDS} } userErrors { code field } } }`,
-  teamMemberAdd: `mutation ($input: TeamMemberInput!) { teamMemberAdd(input: $input) { team { members { id } } userErrors { code field } } }`,
-  teamMemberRemove: `mutation ($input: TeamMemberInput!) { teamMemberRemove(input: $input) { team { members { id } } userErrors { code field } } }`,
+  teamMemberAdd: `mutation ($input: TeamMemberInput!) { teamMemberAdd(input: $input) { team { members { nodes { id } } } userErrors { code field } } }`,
+  teamMemberRemove: `mutation ($input: TeamMemberInput!) { teamMemberRemove(input: $input) { team { members { nodes { id } } } userErrors { code field } } }`,
 };
 const run = (gql: Gql, name: keyof typeof M, input: Record<string, unknown>) => gql(M[name], { input });
 const caller = (storefrontId: string) => ({ customer, source: 'ticket', storefrontId });
@@ -122,7 +122,7 @@ describe('team administration (staff:manage)', () => {
       regions: [],
       active: true,
       manager: { id: STAFF.voltManager },
-      members: [{ id: STAFF.voltBusiness }, { id: STAFF.voltConsumer }],
+      members: { nodes: [{ id: STAFF.voltBusiness }, { id: STAFF.voltConsumer }] },
     });
     const updated = succeeded(
       await run(as.volt, 'teamUpdate', { id: created.id, regions: ['Munster'], managerId: null, kind: 'SUPPORT' }),
@@ -133,25 +133,31 @@ describe('team administration (staff:manage)', () => {
       await run(as.volt, 'teamMemberRemove', { teamId: created.id, staffId: STAFF.voltBusiness }),
       'teamMemberRemove',
     );
-    expect(removed.team.members).toEqual([{ id: STAFF.voltConsumer }]);
+    expect(removed.team.members.nodes).toEqual([{ id: STAFF.voltConsumer }]);
     const added = succeeded(await run(as.volt, 'teamMemberAdd', { teamId: created.id, staffId: STAFF.voltBusiness }), 'teamMemberAdd');
-    expect(added.team.members).toEqual([{ id: STAFF.voltConsumer }, { id: STAFF.voltBusiness }]);
+    expect(added.team.members.nodes).toEqual([{ id: STAFF.voltConsumer }, { id: STAFF.voltBusiness }]);
     // Adding twice changes nothing; removing a non-member is NOT_FOUND.
     expect(
-      succeeded(await run(as.volt, 'teamMemberAdd', { teamId: created.id, staffId: STAFF.voltBusiness }), 'teamMemberAdd').team.members,
+      succeeded(await run(as.volt, 'teamMemberAdd', { teamId: created.id, staffId: STAFF.voltBusiness }), 'teamMemberAdd').team.members
+        .nodes,
     ).toHaveLength(2);
     expect(refusalOf(await run(as.volt, 'teamMemberRemove', { teamId: created.id, staffId: STAFF.voltManager }), 'teamMemberRemove')).toBe(
       'NOT_FOUND',
     );
     // The directory: the team, a member's teams, the team's members.
-    const listed = (await as.agent('query ($f: TeamFilter) { teams(filter: $f) { id name } }', { f: { staffId: STAFF.voltBusiness } })).body
-      .data?.teams;
+    const listed = (
+      await as.agent('query ($f: TeamFilter) { teams(filter: $f, first: 100) { nodes { id name } } }', {
+        f: { staffId: STAFF.voltBusiness },
+      })
+    ).body.data?.teams.nodes;
     expect(listed.map((t: { id: string }) => t.id)).toEqual(expect.arrayContaining([created.id, TEAM.voltSales]));
-    const me = (await as.agent('{ staffMe { teams { id name members { id } } } }')).body.data?.staffMe.teams as { id: string }[];
+    const me = (await as.agent('{ staffMe { teams { id name members { nodes { id } } } } }')).body.data?.staffMe.teams as { id: string }[];
     expect(me.map((t) => t.id)).toEqual(expect.arrayContaining([created.id, TEAM.voltSales]));
     // Retired: still listed, filtered out by active: true.
     succeeded(await run(as.volt, 'teamUpdate', { id: created.id, active: false }), 'teamUpdate');
-    const active = (await as.volt('{ teams(filter: { active: true }) { id } }')).body.data?.teams as { id: string }[];
+    const active = (await as.volt('{ teams(filter: { active: true }, first: 100) { nodes { id } } }')).body.data?.teams.nodes as {
+      id: string;
+    }[];
     expect(active.map((t) => t.id)).not.toContain(created.id);
   });
 
@@ -172,18 +178,21 @@ describe('team administration (staff:manage)', () => {
       await run(as.volt, 'teamCreate', { name: slug('Volt regional'), kind: 'SALES', memberIds: [STAFF.regional] }),
       'teamCreate',
     );
-    expect(team.team.members).toEqual([{ id: STAFF.regional }]);
+    expect(team.team.members.nodes).toEqual([{ id: STAFF.regional }]);
   });
 
   it('staff without staff:manage read teams but cannot change them; customers and partners cannot name them', async () => {
     expect(codes(await run(as.agent, 'teamCreate', { name: slug('x'), kind: 'SALES' }))).toEqual(['FORBIDDEN']);
-    expect((await as.agent('{ teams { id } }')).body.data?.teams.length).toBeGreaterThan(0);
+    expect((await as.agent('{ teams { nodes { id } } }')).body.data?.teams.nodes.length).toBeGreaterThan(0);
     for (const gql of [as.customer, as.partner]) expect(codes(await gql('{ teams { id } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 
   it("each brand sees its own teams and the shared ones, never the other brand's", async () => {
     const ids = async (gql: Gql) =>
-      (await gql('{ teams { id storefrontId } }')).body.data?.teams as { id: string; storefrontId: string | null }[];
+      (await gql('{ teams(first: 100) { nodes { id storefrontId } } }')).body.data?.teams.nodes as {
+        id: string;
+        storefrontId: string | null;
+      }[];
     const volt = await ids(as.volt);
     expect(volt.every((t) => t.storefrontId === VOLT || t.storefrontId === null)).toBe(true);
     expect(volt.map((t) => t.id)).toEqual(expect.arrayContaining([TEAM.voltSales, TEAM.finance]));
@@ -409,8 +418,9 @@ describe('staff as notification recipients', () => {
 
 describe('SQL per request', () => {
   it('the team directory with managers, members and their teams costs the same for more teams', async () => {
-    const query = '{ teams { id manager { id name } members { id name teams { id } } } }';
-    const before = await as.volt(query);
+    const query =
+      'query ($n: Int) { teams(first: $n) { nodes { id manager { id name } members(first: 5) { nodes { id name teams { id } } } } } }';
+    const before = await as.volt(query, { n: 2 });
     for (let i = 0; i < 3; i++)
       succeeded(
         await run(as.volt, 'teamCreate', {
@@ -421,8 +431,9 @@ describe('SQL per request', () => {
         }),
         'teamCreate',
       );
-    const after = await as.volt(query);
-    expect(after.body.data?.teams.length).toBeGreaterThan(before.body.data?.teams.length);
+    const after = await as.volt(query, { n: 5 });
+    expect(before.body.data?.teams.nodes).toHaveLength(2);
+    expect(after.body.data?.teams.nodes).toHaveLength(5);
     expect(after.statements).toBe(before.statements);
   });
 });

@@ -470,7 +470,7 @@ describe('cart and checkout', () => {
     expect(again.data?.cartCheckout.order?.id).toBe(order.id);
 
     expect((await getMyOrders(client)).data?.me?.orders?.nodes.map((o) => o.id)).toEqual([order.id]);
-    expect((await getOrder(client, { id: order.id })).data?.order?.history.map((h) => h.status)).toEqual(['PLACED']);
+    expect((await getOrder(client, { id: order.id })).data?.order?.history.nodes.map((h) => h.status)).toEqual(['PLACED']);
     expect((await getMe(client)).data?.me?.orders?.nodes.map((o) => o.number)).toEqual([order.number]);
   });
 

@@ -53,8 +53,9 @@ type Conversation = { client: StorefrontClient; cart: CartState | null; name: st
 
 const SUGGESTIONS = ['plans under 30 with 50GB', 'compare Volt Unlimited 5G and Volt Flex 5G 50GB', "what's in my cart", 'my offers'];
 const SIGN_IN_HINT = 'Sign in first: "login <email> <password>".';
-// Orders per page: 40 full orders cost ~680 points, inside the router's single-query maximum (1000).
-const PAGE = 40;
+// Orders per page: a full order with a page of its status history costs over 30 points; 25 stay
+// inside the router's single-query maximum (1000), 40 do not.
+const PAGE = 25;
 
 const money = (m: { amount: string; currencyCode: string } | null | undefined): string =>
   m ? new Intl.NumberFormat('en-IE', { style: 'currency', currency: m.currencyCode }).format(Number(m.amount)) : '—';
@@ -292,7 +293,7 @@ export function createBot(options: BotOptions): Bot {
   }
 
   const orderText = (o: OrderFieldsFragment) => {
-    const history = o.history.map((h) => `  ${h.at.slice(0, 16).replace('T', ' ')} ${h.status}${h.reason ? ` (${h.reason})` : ''}`);
+    const history = o.history.nodes.map((h) => `  ${h.at.slice(0, 16).replace('T', ' ')} ${h.status}${h.reason ? ` (${h.reason})` : ''}`);
     return `Order ${o.number} is ${o.status}${o.statusReason ? ` (${o.statusReason})` : ''}.\n${history.join('\n')}`;
   };
 

@@ -57,7 +57,7 @@ try {
         `${o.number}  ${o.status}  placed ${o.placedAt.slice(0, 10)}  monthly ${money(o.totals.monthly)}  due now ${money(o.totals.dueNow)}`,
       );
       for (const l of o.lines) console.log(`    ${l.quantity} × ${l.name}`);
-      console.log(`    history: ${o.history.map((h) => `${h.status} ${h.at.slice(0, 16).replace('T', ' ')}`).join(' → ')}`);
+      console.log(`    history: ${o.history.nodes.map((h) => `${h.status} ${h.at.slice(0, 16).replace('T', ' ')}`).join(' → ')}`);
     }
 
     title('Messages');

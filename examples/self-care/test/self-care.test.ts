@@ -64,7 +64,7 @@ describe('self-care app', () => {
     const placed = await checkout(app.client, { cart: { cartId: cart.id, version: cart.version } });
     const number = placed.data!.cartCheckout.order!.number;
     expect(await other.orders()).toMatchObject([
-      { number, status: 'PLACED', lines: [{ name: 'Volt Unlimited 5G', quantity: 1 }], history: [{ status: 'PLACED' }] },
+      { number, status: 'PLACED', lines: [{ name: 'Volt Unlimited 5G', quantity: 1 }], history: { nodes: [{ status: 'PLACED' }] } },
     ]);
 
     await deliverMessages(id, ['Welcome aboard', 'Your SIM is on its way']);

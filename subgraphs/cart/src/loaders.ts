@@ -28,8 +28,9 @@ import {
   type IOrder,
   type IOrderEvent,
   type IOrderLine,
-  OrderEvent,
   OrderLine,
+  orderEventKey,
+  orderEventsOfEach,
 } from './entities/index.js';
 
 export type CartLoaders = ReturnType<typeof createCartLoaders>;
@@ -135,9 +136,12 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
       (ids) => em.find(OrderLine, { order: { $in: [...ids] } }, { orderBy: { id: 'asc' } }),
       (l) => l.order.id,
     ),
-    orderEvents: groupedBy<IOrderEvent>(
-      (ids) => em.find(OrderEvent, { order: { $in: [...ids] } }, { orderBy: { at: 'asc', id: 'asc' } }),
-      (e) => e.order.id,
-    ),
+    /** Pages of orders' status histories, oldest first: one statement per page request, however many orders. */
+    orderEvents: parentPages<IOrderEvent>((parents, page) => orderEventsOfEach(em, parents, page), {
+      sort: 'OLDEST',
+      arity: 2,
+      keyOf: orderEventKey,
+      parentOf: (e) => e.order.id,
+    }),
   };
 }

@@ -8,6 +8,7 @@ import {
   memo,
   type OrmKey,
   type Principal,
+  parentPages,
   parsePage,
   toConnection,
   windowByParent,
@@ -18,7 +19,7 @@ import DataLoader from 'dataloader';
 import { listBatches } from './domain/bulk/store.js';
 import { type NotificationSentView, sentView } from './domain/notifications/history.js';
 import { ACCOUNT_ADMIN, customerScope } from './domain/scope.js';
-import { membersInOrder } from './domain/team-directory.js';
+import { joinedKey, membersOfEach, reportsOfEach } from './domain/staff-pages.js';
 import {
   Address,
   ancestorIds,
@@ -30,6 +31,7 @@ import {
   type ICustomer,
   type INpsResponse,
   type IStaff,
+  type ITeamMember,
   NpsResponse,
   Partner,
   Staff,
@@ -211,11 +213,13 @@ export function createLoaders(em: EntityManager, principal: Principal) {
       (ids) => em.find(Staff, { id: { $in: [...ids] } }),
       (s) => s.id,
     ),
-    /** Direct reports per manager id. */
-    reports: groupedBy(
-      (ids) => em.find(Staff, { manager: { $in: [...ids] } }, { orderBy: { id: 'asc' } }),
-      (s) => s.manager?.id ?? '',
-    ),
+    /** Pages of managers' direct reports, by id: one statement per page request, however many managers. */
+    reports: parentPages<IStaff>((parents, page) => reportsOfEach(em, principal, parents, page), {
+      sort: 'ID',
+      arity: 1,
+      keyOf: (s) => [s.id],
+      parentOf: (s) => s.manager?.id ?? null,
+    }),
     accessGroups: groupedBy(
       async (staffIds) => {
         const rows = await em.execute(
@@ -234,11 +238,16 @@ export function createLoaders(em: EntityManager, principal: Principal) {
       (ids) => em.find(Team, { id: { $in: ids.filter(isUuid) } }),
       (t) => t.id,
     ),
-    /** Members per team, in the order they joined. */
-    teamMembers: new DataLoader<string, IStaff[]>(async (ids) => {
-      const members = await membersInOrder(em, ids, null);
-      return ids.map((id) => members.get(id) ?? []);
-    }),
+    /** Pages of teams' memberships, in the order members joined (filter: active members only). */
+    teamMembers: parentPages<ITeamMember, boolean>(
+      (parents, page, activeOnly) => membersOfEach(em, principal, parents, page, !!activeOnly),
+      {
+        sort: 'JOINED',
+        arity: 2,
+        keyOf: joinedKey,
+        parentOf: (m) => m.team.id,
+      },
+    ),
     /** Teams per staff member, by name. */
     staffTeams: groupedBy(
       async (ids) =>

@@ -146,6 +146,12 @@ export function cursorId(value: unknown): string {
   return value;
 }
 
+/** A cursor's text value, checked. */
+export function cursorText(value: unknown): string {
+  if (typeof value !== 'string') throw badInput('Malformed cursor');
+  return value;
+}
+
 /** A cursor's timestamp value, checked. */
 export function cursorDate(value: unknown): Date {
   const at = new Date(String(value));

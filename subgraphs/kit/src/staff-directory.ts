@@ -34,9 +34,14 @@ export type DirectoryCaller = { customer: SubgraphTarget; source: string; storef
 
 const CONTACT = 'id name email';
 const CHAIN = `query StaffManagerChain($staffId: ID!) { staffManagerChain(staffId: $staffId) { ${CONTACT} } }`;
-const MEMBERS = `query TeamMembers($teamId: ID!) { teamMembers(teamId: $teamId) { ${CONTACT} } }`;
+// Member lists are connections: routing needs every member, so a team's pages are read to the end.
+const MEMBER_PAGE = 100;
+const PAGE = `nodes { ${CONTACT} } pageInfo { hasNextPage endCursor }`;
+const MEMBERS = `query TeamMembers($teamId: ID!, $after: String) { teamMembers(teamId: $teamId, first: ${MEMBER_PAGE}, after: $after) { ${PAGE} } }`;
 const TEAMS = `query TeamsFor($criteria: TeamCriteria!) { teamsFor(criteria: $criteria) {
-  id name kind storefrontId skills segments regions manager { ${CONTACT} } members(activeOnly: true) { ${CONTACT} } } }`;
+  id name kind storefrontId skills segments regions manager { ${CONTACT} } members(activeOnly: true, first: ${MEMBER_PAGE}) { ${PAGE} } } }`;
+
+type MemberPage = { nodes: StaffContact[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 
 async function ask<T>(caller: DirectoryCaller, query: string, operationName: string, variables: Record<string, unknown>, field: string) {
   const principal = servicePrincipal(caller.source, caller.storefrontId, [SERVICE_SCOPES.staffDirectory]);
@@ -50,12 +55,31 @@ export const staffManagerChain = (caller: DirectoryCaller, staffId: string): Pro
   ask(caller, CHAIN, 'StaffManagerChain', { staffId }, 'staffManagerChain');
 
 /** The active members of an active team of the brand (or a shared one), in the order they joined (empty: no such team). */
-export const teamMembers = (caller: DirectoryCaller, teamId: string): Promise<StaffContact[]> =>
-  ask(caller, MEMBERS, 'TeamMembers', { teamId }, 'teamMembers');
+export const teamMembers = (caller: DirectoryCaller, teamId: string): Promise<StaffContact[]> => restOfTeam(caller, teamId, [], null);
+
+/** `members`, then the team's members after `after`, page by page (a team's and its members' pages share cursors). */
+async function restOfTeam(caller: DirectoryCaller, teamId: string, members: StaffContact[], after: string | null): Promise<StaffContact[]> {
+  let cursor = after;
+  const all = [...members];
+  do {
+    const page = await ask<MemberPage | null>(caller, MEMBERS, 'TeamMembers', { teamId, after: cursor }, 'teamMembers');
+    if (!page?.nodes) break;
+    all.push(...page.nodes);
+    cursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+  } while (cursor);
+  return all;
+}
 
 /** Active teams of the brand and shared ones that take this work, most specific first. */
-export const teamsFor = (caller: DirectoryCaller, criteria: TeamCriteria): Promise<TeamMatch[]> =>
-  ask(caller, TEAMS, 'TeamsFor', { criteria }, 'teamsFor');
+export async function teamsFor(caller: DirectoryCaller, criteria: TeamCriteria): Promise<TeamMatch[]> {
+  const teams = await ask<(Omit<TeamMatch, 'members'> & { members: MemberPage })[]>(caller, TEAMS, 'TeamsFor', { criteria }, 'teamsFor');
+  return Promise.all(
+    teams.map(async ({ members, ...team }) => ({
+      ...team,
+      members: members.pageInfo.hasNextPage ? await restOfTeam(caller, team.id, members.nodes, members.pageInfo.endCursor) : members.nodes,
+    })),
+  );
+}
 
 /**
  * Round robin by load: the member with the fewest open items (`load`, the caller's own counts; absent

@@ -100,7 +100,7 @@ export const orderPage: Page = async (app, route, signal) => {
     h(
       'ol',
       { class: 'history' },
-      order.history.map((step) =>
+      order.history.nodes.map((step) =>
         h('li', null, `${STATUS_LABELS[step.status]} — ${date(app, step.at)}`, step.reason ? ` (${step.reason})` : ''),
       ),
     ),

@@ -1,7 +1,7 @@
-import { cursorId, keysetOrderBy, keysetWhere, type OrmKey, type Page, windowByParent } from '@dcrm/kit';
+import { cursorDate, cursorId, keysetOrderBy, keysetWhere, type OrmKey, type Page, windowByParent } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type IOrder, Order } from './order.entity.js';
+import { type IOrder, type IOrderEvent, Order, OrderEvent } from './order.entity.js';
 
 /** The orders of `ids` within a row scope (ids must be UUIDs). */
 export const ordersIn = (em: EntityManager, scope: FilterQuery<IOrder>, ids: readonly string[]): Promise<IOrder[]> =>
@@ -20,6 +20,17 @@ export const ordersPage = (em: EntityManager, scope: FilterQuery<IOrder>, custom
 /** Newest-first pages of several customers' orders within a row scope: one statement, at most a page and one row each. */
 export const ordersPageOfEach = (em: EntityManager, scope: FilterQuery<IOrder>, customerIds: string[], page: Page): Promise<IOrder[]> =>
   windowByParent(em, Order, 'customerId', customerIds, scope, NEWEST, page);
+
+/** An order's status changes, oldest first. */
+const OLDEST: OrmKey[] = [
+  { field: 'at', dir: 'asc', parse: cursorDate },
+  { field: 'id', dir: 'asc', parse: cursorId },
+];
+export const orderEventKey = (e: IOrderEvent): unknown[] => [e.at.toISOString(), e.id];
+
+/** A page of each order's status history, oldest first (orders already visible to the caller): one statement. */
+export const orderEventsOfEach = (em: EntityManager, orderIds: string[], page: Page): Promise<IOrderEvent[]> =>
+  windowByParent(em, OrderEvent, 'order', orderIds, {}, OLDEST, page);
 
 /** A storefront's products by units sold on orders that were not cancelled, most sold first. */
 export async function bestsellers(em: EntityManager, storefrontId: string, limit: number): Promise<{ productId: string; units: number }[]> {

@@ -192,9 +192,18 @@ export type Order = {
   customer?: Maybe<Customer>;
   placedAt: Scalars['DateTime']['output'];
   /** Every status change, oldest first (order tracking). */
-  history: Array<OrderEvent>;
+  history: OrderEventConnection;
   /** The sale it was placed from (a won opportunity, an accepted quote); null for an order checked out from a cart. */
   source?: Maybe<OrderSource>;
+};
+
+
+/** The customer application form: what was bought, at which prices, and where it is. */
+export type OrderHistoryArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A promotion applied to a cart or an order. */
@@ -232,6 +241,26 @@ export type OrderEvent = {
   status: OrderStatus;
   reason?: Maybe<Scalars['String']['output']>;
   at: Scalars['DateTime']['output'];
+};
+
+/** A page of an order's status changes. */
+export type OrderEventConnection = {
+  __typename?: 'OrderEventConnection';
+  /** The changes of this page, each with its cursor. */
+  edges: Array<OrderEventEdge>;
+  /** The changes of this page, oldest first. */
+  nodes: Array<OrderEvent>;
+  /** Cursors and whether more changes follow. */
+  pageInfo: PageInfo;
+};
+
+/** A status change and its cursor. */
+export type OrderEventEdge = {
+  __typename?: 'OrderEventEdge';
+  /** Where this change is, for `after`/`before`. */
+  cursor: Scalars['String']['output'];
+  /** The status change. */
+  node: OrderEvent;
 };
 
 export type OrderConnection = {
@@ -1151,6 +1180,8 @@ export type ResolversTypes = {
   CartDiscount: ResolverTypeWrapper<CartDiscount>;
   OrderLine: ResolverTypeWrapper<OrderLineView>;
   OrderEvent: ResolverTypeWrapper<OrderEvent>;
+  OrderEventConnection: ResolverTypeWrapper<OrderEventConnection>;
+  OrderEventEdge: ResolverTypeWrapper<OrderEventEdge>;
   OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OrderEdge']>, nodes: Array<ResolversTypes['Order']> }>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
   ProductRank: ResolverTypeWrapper<ProductRank>;
@@ -1229,6 +1260,8 @@ export type ResolversParentTypes = {
   CartDiscount: CartDiscount;
   OrderLine: OrderLineView;
   OrderEvent: OrderEvent;
+  OrderEventConnection: OrderEventConnection;
+  OrderEventEdge: OrderEventEdge;
   OrderConnection: Omit<OrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OrderEdge']>, nodes: Array<ResolversParentTypes['Order']> };
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
   ProductRank: ProductRank;
@@ -1397,7 +1430,7 @@ export type OrderResolvers<ContextType = CartContext, ParentType extends Resolve
   discounts?: Resolver<Array<ResolversTypes['CartDiscount']>, ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   placedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['OrderEvent']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['OrderEventConnection'], ParentType, ContextType, Partial<OrderHistoryArgs>>;
   source?: Resolver<Maybe<ResolversTypes['OrderSource']>, ParentType, ContextType>;
 };
 
@@ -1425,6 +1458,17 @@ export type OrderEventResolvers<ContextType = CartContext, ParentType extends Re
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type OrderEventConnectionResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['OrderEventConnection'] = ResolversParentTypes['OrderEventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OrderEventEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['OrderEvent']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type OrderEventEdgeResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['OrderEventEdge'] = ResolversParentTypes['OrderEventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['OrderEvent'], ParentType, ContextType>;
 };
 
 export type OrderConnectionResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = {
@@ -1637,6 +1681,8 @@ export type Resolvers<ContextType = CartContext> = {
   CartDiscount?: CartDiscountResolvers<ContextType>;
   OrderLine?: OrderLineResolvers<ContextType>;
   OrderEvent?: OrderEventResolvers<ContextType>;
+  OrderEventConnection?: OrderEventConnectionResolvers<ContextType>;
+  OrderEventEdge?: OrderEventEdgeResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
   ProductRank?: ProductRankResolvers<ContextType>;

@@ -32,7 +32,7 @@ export const orderResolvers: CartResolvers = {
     totals: (o) => totalsView(o.totals),
     discounts: (o) => discountsView(o.totals.appliedDiscounts ?? [], o.currencyCode),
     customer: (o) => ({ __typename: 'Customer', id: o.customerId }),
-    history: (o, _, ctx) => ctx.loaders.orderEvents.load(o.id),
+    history: (o, args, ctx) => ctx.loaders.orderEvents.load({ parent: o.id, ...pageArgs(args) }),
   },
   OrderLine: {
     product: (l) => ({ __typename: 'Product', id: l.productId }),

@@ -1,4 +1,19 @@
-import { actingStorefront, Checks, fail, hashPassword, hasScope, normaliseEmail, ok, type Principal, passwordProblem } from '@dcrm/kit';
+import {
+  actingStorefront,
+  Checks,
+  cursorText,
+  fail,
+  hashPassword,
+  hasScope,
+  keysetOrderBy,
+  keysetWhere,
+  normaliseEmail,
+  type OrmKey,
+  ok,
+  type Page,
+  type Principal,
+  passwordProblem,
+} from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IPartner, type IPartnerUser, Partner, PartnerUser } from '../entities/index.js';
@@ -28,14 +43,26 @@ export async function managedPartner(
   return em.findOne(Partner, { id: partnerId, storefrontId: actingStorefront(principal) ?? NO_BRAND });
 }
 
+/** Partner users by email (unique). */
+const BY_EMAIL: OrmKey[] = [{ field: 'email', dir: 'asc', parse: cursorText }];
+export const partnerUserKey = (u: IPartnerUser): unknown[] => [u.email];
+
+/** A page of a managed partner's users by email (one row past the page). */
 export async function listPartnerUsers(
   em: EntityManager,
   principal: Principal,
   partnerId: string | null | undefined,
+  page: Page,
 ): Promise<Result<IPartnerUser[]>> {
   const partner = await managedPartner(em, principal, partnerId);
   if (!partner) return fail('NOT_FOUND', 'No such partner', ['partnerId']);
-  return ok(await em.find(PartnerUser, { partner }, { orderBy: { email: 'asc' }, populate: ['partner'] }));
+  return ok(
+    await em.find(
+      PartnerUser,
+      { $and: [{ partner }, keysetWhere(BY_EMAIL, page)] },
+      { orderBy: keysetOrderBy(BY_EMAIL, page) as never, limit: page.limit + 1, populate: ['partner'] },
+    ),
+  );
 }
 
 export type PartnerUserCreateInput = {

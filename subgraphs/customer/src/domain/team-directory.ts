@@ -41,33 +41,11 @@ export async function managerChain(em: EntityManager, principal: Principal, staf
     .filter((s): s is IStaff => !!s && actsOn(s, brand));
 }
 
-/** Active members of an active team of the service's brand (or a shared one), in the order they joined. */
-export async function activeTeamMembers(em: EntityManager, principal: Principal, teamId: string): Promise<IStaff[]> {
+/** An active team of the service's brand (or a shared one), whose active members `teamMembers` pages; null for none. */
+export async function directoryTeam(em: EntityManager, principal: Principal, teamId: string): Promise<ITeam | null> {
   const brand = principal.storefrontId;
-  if (!brand || !isUuid(teamId)) return [];
-  const team = await em.findOne(Team, { id: teamId, active: true, $or: [{ storefrontId: null }, { storefrontId: brand }] });
-  if (!team) return [];
-  return membersInOrder(em, [team.id], brand).then((m) => m.get(team.id) ?? []);
-}
-
-/** Members per team, in the order they joined (then by id); only those acting on `brand` when given. */
-export async function membersInOrder(em: EntityManager, teamIds: readonly string[], brand: string | null): Promise<Map<string, IStaff[]>> {
-  const rows: { team_id: string; staff_id: string }[] = teamIds.length
-    ? await em.execute(
-        `select team_id, staff_id from "customer"."team_member" where team_id in (?) order by team_id, created_at, staff_id`,
-        [[...teamIds]],
-      )
-    : [];
-  const staff = new Map(
-    (rows.length ? await em.find(Staff, { id: { $in: [...new Set(rows.map((r) => r.staff_id))] } }) : []).map((s) => [s.id, s]),
-  );
-  const members = new Map<string, IStaff[]>();
-  for (const row of rows) {
-    const s = staff.get(row.staff_id);
-    if (!s || (brand && !actsOn(s, brand))) continue;
-    members.set(row.team_id, [...(members.get(row.team_id) ?? []), s]);
-  }
-  return members;
+  if (!brand || !isUuid(teamId)) return null;
+  return em.findOne(Team, { id: teamId, active: true, $or: [{ storefrontId: null }, { storefrontId: brand }] });
 }
 
 export type TeamCriteria = { kind?: TeamKind | null; skill?: string | null; segment?: string | null; region?: string | null };

@@ -1,4 +1,19 @@
-import { ALL_BRANDS, actingStorefront, Checks, fail, mayActOn, mayActOnEveryBrand, ok, type Principal } from '@dcrm/kit';
+import {
+  ALL_BRANDS,
+  actingStorefront,
+  Checks,
+  cursorId,
+  cursorText,
+  fail,
+  keysetOrderBy,
+  keysetWhere,
+  mayActOn,
+  mayActOnEveryBrand,
+  type OrmKey,
+  ok,
+  type Page,
+  type Principal,
+} from '@dcrm/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IStaff, type ITeam, Staff, Team, type TeamKind, TeamMember } from '../entities/index.js';
@@ -37,7 +52,20 @@ export function memberVisible(principal: Principal, staff: IStaff): boolean {
 
 export type TeamFilter = { kind?: TeamKind | null; active?: boolean | null; staffId?: string | null };
 
-export async function listTeams(em: EntityManager, principal: Principal, filter: TeamFilter | null | undefined): Promise<Result<ITeam[]>> {
+/** Teams by name, then id. */
+const BY_NAME: OrmKey[] = [
+  { field: 'name', dir: 'asc', parse: cursorText },
+  { field: 'id', dir: 'asc', parse: cursorId },
+];
+export const teamKey = (t: ITeam): unknown[] => [t.name, t.id];
+
+/** A page of the teams the caller sees, by name (one row past the page). */
+export async function listTeams(
+  em: EntityManager,
+  principal: Principal,
+  filter: TeamFilter | null | undefined,
+  page: Page,
+): Promise<Result<ITeam[]>> {
   const checks = new Checks<ErrorCode>();
   checks.uuid(filter?.staffId, ['filter', 'staffId']);
   if (!checks.ok) return { ok: false, errors: checks.errors };
@@ -48,7 +76,8 @@ export async function listTeams(em: EntityManager, principal: Principal, filter:
     const ids = (await em.find(TeamMember, { staff: filter.staffId })).map((m) => m.team.id);
     where.push({ id: { $in: ids } });
   }
-  return ok(await em.find(Team, { $and: where }, { orderBy: { name: 'asc', id: 'asc' }, limit: 500 }));
+  where.push(keysetWhere(BY_NAME, page));
+  return ok(await em.find(Team, { $and: where }, { orderBy: keysetOrderBy(BY_NAME, page) as never, limit: page.limit + 1 }));
 }
 
 /** A team the administrator may change: visible, and shared ones only with the all-brands grant. */

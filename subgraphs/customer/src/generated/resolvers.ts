@@ -318,14 +318,22 @@ export type Staff = {
   storefrontIds: Array<Scalars['ID']['output']>;
   /** The explicit all-brands grant. */
   allBrands: Scalars['Boolean']['output'];
-  /** Direct reports (the members this one manages) of the caller's brand. */
-  reports: Array<Staff>;
+  /** Direct reports (the members this one manages) of the caller's brand, by id. */
+  reports: StaffConnection;
   /** True while the member must set a new password before signing in (expired, or set by someone else). */
   passwordChangeRequired: Scalars['Boolean']['output'];
   /** When the member was created. */
   createdAt: Scalars['DateTime']['output'];
   /** The teams the member belongs to that the caller may see (their brand's and the shared ones). */
   teams: Array<Team>;
+};
+
+
+export type StaffReportsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A named set of scopes (module:function), assigned to staff. */
@@ -440,7 +448,7 @@ export type Query = {
   /** The access groups the caller may assign: their acting brand's and the shared ones. */
   accessGroups: Array<AccessGroup>;
   /** A partner's users: staff name a partner of their acting brand; a partner admin gets their own partner's. */
-  partnerUsers: Array<PartnerUser>;
+  partnerUsers: PartnerUserConnection;
   /** Staff: the templates of their storefront and the defaults it falls back to, by key, channel and locale. */
   notificationTemplates: Array<NotificationTemplate>;
   /** Staff: one template (`id`) or the one a key resolves to for the storefront, rendered with sample variables; nothing is sent. */
@@ -466,11 +474,11 @@ export type Query = {
   /** Staff: single responses in the caller's segments, newest first; comments need `customer:read` too. */
   npsSurveyResponses: NpsResponseConnection;
   /** Staff: the teams of their acting brand and the shared ones, by name. */
-  teams: Array<Team>;
+  teams: TeamConnection;
   /** Other subgraphs only (`staff:directory`): the ACTIVE managers above a staff member of the call's brand, nearest first, up to the top (cycle-safe). */
   staffManagerChain: Array<Staff>;
   /** Other subgraphs only (`staff:directory`): the ACTIVE members of an active team of the call's brand (or a shared one), in the order they joined. */
-  teamMembers: Array<Staff>;
+  teamMembers: StaffConnection;
   /** Other subgraphs only (`staff:directory`): the active teams of the call's brand and the shared ones that take this work, most specific first. */
   teamsFor: Array<Team>;
   /** The signed-in staff member's own inbox, newest first: messages of the brands they act on. */
@@ -570,6 +578,10 @@ export type QueryStaffArgs = {
 
 export type QueryPartnerUsersArgs = {
   partnerId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -637,6 +649,10 @@ export type QueryNpsSurveyResponsesArgs = {
 
 export type QueryTeamsArgs = {
   filter?: InputMaybe<TeamFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -647,6 +663,10 @@ export type QueryStaffManagerChainArgs = {
 
 export type QueryTeamMembersArgs = {
   teamId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1347,6 +1367,26 @@ export type PartnerUser = {
   active: Scalars['Boolean']['output'];
   /** When the user was created. */
   createdAt: Scalars['DateTime']['output'];
+};
+
+/** A page of a partner's users, by email. */
+export type PartnerUserConnection = {
+  __typename?: 'PartnerUserConnection';
+  /** The users of this page, each with its cursor. */
+  edges: Array<PartnerUserEdge>;
+  /** The users of this page. */
+  nodes: Array<PartnerUser>;
+  /** Cursors and whether more users follow. */
+  pageInfo: PageInfo;
+};
+
+/** One partner user and its cursor. */
+export type PartnerUserEdge = {
+  __typename?: 'PartnerUserEdge';
+  /** Opaque cursor of this user, for `after`/`before`. */
+  cursor: Scalars['String']['output'];
+  /** The partner user. */
+  node: PartnerUser;
 };
 
 /** A page of staff members. */
@@ -2176,7 +2216,7 @@ export type Team = {
   /** The team's manager (escalations go there first); null when none. */
   manager?: Maybe<Staff>;
   /** Members in the order they joined (the stable order assignment works through), those acting on the caller's brand. */
-  members: Array<Staff>;
+  members: StaffConnection;
   /** False once retired: no work is routed to it. */
   active: Scalars['Boolean']['output'];
   /** When the team was created. */
@@ -2190,6 +2230,30 @@ export type Team = {
  */
 export type TeamMembersArgs = {
   activeOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A page of teams, by name. */
+export type TeamConnection = {
+  __typename?: 'TeamConnection';
+  /** The teams of this page, each with its cursor. */
+  edges: Array<TeamEdge>;
+  /** The teams of this page. */
+  nodes: Array<Team>;
+  /** Cursors and whether more teams follow. */
+  pageInfo: PageInfo;
+};
+
+/** One team and its cursor. */
+export type TeamEdge = {
+  __typename?: 'TeamEdge';
+  /** Opaque cursor of this team, for `after`/`before`. */
+  cursor: Scalars['String']['output'];
+  /** The team. */
+  node: Team;
 };
 
 /** Narrows `teams`; every given field must match. */
@@ -2733,6 +2797,8 @@ export type ResolversTypes = {
   AuditRecordConnection: ResolverTypeWrapper<AuditTrailPage>;
   AuditRecordEdge: ResolverTypeWrapper<Omit<AuditRecordEdge, 'node'> & { node: ResolversTypes['AuditRecord'] }>;
   PartnerUser: ResolverTypeWrapper<IPartnerUser>;
+  PartnerUserConnection: ResolverTypeWrapper<Omit<PartnerUserConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PartnerUserEdge']>, nodes: Array<ResolversTypes['PartnerUser']> }>;
+  PartnerUserEdge: ResolverTypeWrapper<Omit<PartnerUserEdge, 'node'> & { node: ResolversTypes['PartnerUser'] }>;
   StaffConnection: ResolverTypeWrapper<Omit<StaffConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['StaffEdge']>, nodes: Array<ResolversTypes['Staff']> }>;
   StaffEdge: ResolverTypeWrapper<Omit<StaffEdge, 'node'> & { node: ResolversTypes['Staff'] }>;
   StaffFilter: StaffFilter;
@@ -2802,6 +2868,8 @@ export type ResolversTypes = {
   NpsReport: ResolverTypeWrapper<NpsReport>;
   TeamKind: TeamKind;
   Team: ResolverTypeWrapper<ITeam>;
+  TeamConnection: ResolverTypeWrapper<Omit<TeamConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['TeamEdge']>, nodes: Array<ResolversTypes['Team']> }>;
+  TeamEdge: ResolverTypeWrapper<Omit<TeamEdge, 'node'> & { node: ResolversTypes['Team'] }>;
   TeamFilter: TeamFilter;
   TeamCreateInput: TeamCreateInput;
   TeamUpdateInput: TeamUpdateInput;
@@ -2899,6 +2967,8 @@ export type ResolversParentTypes = {
   AuditRecordConnection: AuditTrailPage;
   AuditRecordEdge: Omit<AuditRecordEdge, 'node'> & { node: ResolversParentTypes['AuditRecord'] };
   PartnerUser: IPartnerUser;
+  PartnerUserConnection: Omit<PartnerUserConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PartnerUserEdge']>, nodes: Array<ResolversParentTypes['PartnerUser']> };
+  PartnerUserEdge: Omit<PartnerUserEdge, 'node'> & { node: ResolversParentTypes['PartnerUser'] };
   StaffConnection: Omit<StaffConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['StaffEdge']>, nodes: Array<ResolversParentTypes['Staff']> };
   StaffEdge: Omit<StaffEdge, 'node'> & { node: ResolversParentTypes['Staff'] };
   StaffFilter: StaffFilter;
@@ -2960,6 +3030,8 @@ export type ResolversParentTypes = {
   NpsSegmentScore: NpsSegmentScore;
   NpsReport: NpsReport;
   Team: ITeam;
+  TeamConnection: Omit<TeamConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['TeamEdge']>, nodes: Array<ResolversParentTypes['Team']> };
+  TeamEdge: Omit<TeamEdge, 'node'> & { node: ResolversParentTypes['Team'] };
   TeamFilter: TeamFilter;
   TeamCreateInput: TeamCreateInput;
   TeamUpdateInput: TeamUpdateInput;
@@ -3156,7 +3228,7 @@ export type StaffResolvers<ContextType = CustomerContext, ParentType extends Res
   homeStorefrontId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   storefrontIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   allBrands?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  reports?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType>;
+  reports?: Resolver<ResolversTypes['StaffConnection'], ParentType, ContextType, Partial<StaffReportsArgs>>;
   passwordChangeRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   teams?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType>;
@@ -3231,7 +3303,7 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   staffMembers?: Resolver<ResolversTypes['StaffConnection'], ParentType, ContextType, Partial<QueryStaffMembersArgs>>;
   staff?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryStaffArgs, 'id'>>;
   accessGroups?: Resolver<Array<ResolversTypes['AccessGroup']>, ParentType, ContextType>;
-  partnerUsers?: Resolver<Array<ResolversTypes['PartnerUser']>, ParentType, ContextType, Partial<QueryPartnerUsersArgs>>;
+  partnerUsers?: Resolver<ResolversTypes['PartnerUserConnection'], ParentType, ContextType, Partial<QueryPartnerUsersArgs>>;
   notificationTemplates?: Resolver<Array<ResolversTypes['NotificationTemplate']>, ParentType, ContextType, Partial<QueryNotificationTemplatesArgs>>;
   notificationTemplatePreview?: Resolver<ResolversTypes['NotificationPreviewPayload'], ParentType, ContextType, RequireFields<QueryNotificationTemplatePreviewArgs, 'input'>>;
   notificationsSent?: Resolver<ResolversTypes['NotificationSentConnection'], ParentType, ContextType, Partial<QueryNotificationsSentArgs>>;
@@ -3241,9 +3313,9 @@ export type QueryResolvers<ContextType = CustomerContext, ParentType extends Res
   npsSurveys?: Resolver<ResolversTypes['NpsSurveyConnection'], ParentType, ContextType, Partial<QueryNpsSurveysArgs>>;
   npsReport?: Resolver<ResolversTypes['NpsReport'], ParentType, ContextType, RequireFields<QueryNpsReportArgs, 'from' | 'to' | 'interval'>>;
   npsSurveyResponses?: Resolver<ResolversTypes['NpsResponseConnection'], ParentType, ContextType, Partial<QueryNpsSurveyResponsesArgs>>;
-  teams?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType, Partial<QueryTeamsArgs>>;
+  teams?: Resolver<ResolversTypes['TeamConnection'], ParentType, ContextType, Partial<QueryTeamsArgs>>;
   staffManagerChain?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryStaffManagerChainArgs, 'staffId'>>;
-  teamMembers?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<QueryTeamMembersArgs, 'teamId'>>;
+  teamMembers?: Resolver<ResolversTypes['StaffConnection'], ParentType, ContextType, RequireFields<QueryTeamMembersArgs, 'teamId'>>;
   teamsFor?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType, RequireFields<QueryTeamsForArgs, 'criteria'>>;
   staffInbox?: Resolver<ResolversTypes['StaffMessageConnection'], ParentType, ContextType, RequireFields<QueryStaffInboxArgs, 'unreadOnly'>>;
   _customersByIdentity?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<Query_CustomersByIdentityArgs, 'emails' | 'mobiles'>>;
@@ -3405,6 +3477,17 @@ export type PartnerUserResolvers<ContextType = CustomerContext, ParentType exten
   admin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type PartnerUserConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['PartnerUserConnection'] = ResolversParentTypes['PartnerUserConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['PartnerUserEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PartnerUser']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type PartnerUserEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['PartnerUserEdge'] = ResolversParentTypes['PartnerUserEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PartnerUser'], ParentType, ContextType>;
 };
 
 export type StaffConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['StaffConnection'] = ResolversParentTypes['StaffConnection']> = {
@@ -3653,9 +3736,20 @@ export type TeamResolvers<ContextType = CustomerContext, ParentType extends Reso
   segments?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   regions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   manager?: Resolver<Maybe<ResolversTypes['Staff']>, ParentType, ContextType>;
-  members?: Resolver<Array<ResolversTypes['Staff']>, ParentType, ContextType, RequireFields<TeamMembersArgs, 'activeOnly'>>;
+  members?: Resolver<ResolversTypes['StaffConnection'], ParentType, ContextType, RequireFields<TeamMembersArgs, 'activeOnly'>>;
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type TeamConnectionResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['TeamConnection'] = ResolversParentTypes['TeamConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TeamEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type TeamEdgeResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['TeamEdge'] = ResolversParentTypes['TeamEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Team'], ParentType, ContextType>;
 };
 
 export type TeamPayloadResolvers<ContextType = CustomerContext, ParentType extends ResolversParentTypes['TeamPayload'] = ResolversParentTypes['TeamPayload']> = {
@@ -3816,6 +3910,8 @@ export type Resolvers<ContextType = CustomerContext> = {
   AuditRecordConnection?: AuditRecordConnectionResolvers<ContextType>;
   AuditRecordEdge?: AuditRecordEdgeResolvers<ContextType>;
   PartnerUser?: PartnerUserResolvers<ContextType>;
+  PartnerUserConnection?: PartnerUserConnectionResolvers<ContextType>;
+  PartnerUserEdge?: PartnerUserEdgeResolvers<ContextType>;
   StaffConnection?: StaffConnectionResolvers<ContextType>;
   StaffEdge?: StaffEdgeResolvers<ContextType>;
   StaffCreatePayload?: StaffCreatePayloadResolvers<ContextType>;
@@ -3853,6 +3949,8 @@ export type Resolvers<ContextType = CustomerContext> = {
   NpsSegmentScore?: NpsSegmentScoreResolvers<ContextType>;
   NpsReport?: NpsReportResolvers<ContextType>;
   Team?: TeamResolvers<ContextType>;
+  TeamConnection?: TeamConnectionResolvers<ContextType>;
+  TeamEdge?: TeamEdgeResolvers<ContextType>;
   TeamPayload?: TeamPayloadResolvers<ContextType>;
   StaffMessage?: StaffMessageResolvers<ContextType>;
   StaffMessageConnection?: StaffMessageConnectionResolvers<ContextType>;

@@ -1,7 +1,6 @@
-import { ALL_BRANDS, apiError, parsePage, payload, toConnection } from '@dcrm/kit';
+import { ALL_BRANDS, apiError, pageArgs, parsePage, payload, toConnection } from '@dcrm/kit';
 import { accessGroupCreate, accessGroupUpdate, listAccessGroups } from '../domain/access-groups.js';
 import type { Result } from '../domain/customer.errors.js';
-import { visibleStaff } from '../domain/scope.js';
 import {
   accessGroupMembership,
   type CreatedStaff,
@@ -49,7 +48,7 @@ export const administrationResolvers: CustomerResolvers = {
     homeStorefrontId: (s) => s.storefrontId,
     storefrontIds: (s) => (s.storefronts.includes(ALL_BRANDS) ? [] : [...new Set([s.storefrontId, ...s.storefronts])]),
     allBrands: (s) => s.storefronts.includes(ALL_BRANDS),
-    reports: async (s, _, ctx) => (await ctx.loaders.reports.load(s.id)).filter((r) => visibleStaff(ctx.principal, r)),
+    reports: (s, args, ctx) => ctx.loaders.reports.load({ parent: s.id, ...pageArgs(args) }),
     passwordChangeRequired: (s, _, ctx) =>
       staffSignInRefusal(
         { active: true, mustChangePassword: s.mustChangePassword, passwordChangedAt: s.passwordChangedAt },

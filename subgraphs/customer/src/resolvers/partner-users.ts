@@ -1,6 +1,6 @@
-import { apiError, payload } from '@dcrm/kit';
+import { apiError, parsePage, payload, toConnection } from '@dcrm/kit';
 import { accountPasswordChange } from '../domain/login.js';
-import { listPartnerUsers, partnerUserCreate, partnerUserDeactivate } from '../domain/partner-users.js';
+import { listPartnerUsers, partnerUserCreate, partnerUserDeactivate, partnerUserKey } from '../domain/partner-users.js';
 import { customerPasswordChange } from '../domain/password-change.js';
 import { authPayload } from './auth.js';
 import type { CustomerResolvers } from './context.js';
@@ -8,10 +8,11 @@ import type { CustomerResolvers } from './context.js';
 /** Partner users (`partner:manage`: staff of the partner's brand, or the partner's own admins) and the customer's password change. */
 export const partnerUserResolvers: CustomerResolvers = {
   Query: {
-    partnerUsers: async (_, { partnerId }, ctx) => {
-      const users = await listPartnerUsers(ctx.em, ctx.principal, partnerId);
+    partnerUsers: async (_, { partnerId, ...args }, ctx) => {
+      const page = parsePage(args, 'EMAIL', 1);
+      const users = await listPartnerUsers(ctx.em, ctx.principal, partnerId, page);
       if (!users.ok) throw apiError('NOT_FOUND', 'Partner not found');
-      return users.value;
+      return toConnection(users.value, page, 'EMAIL', partnerUserKey);
     },
   },
   Mutation: {

@@ -87,8 +87,9 @@ export function createCampaignLoaders(em: EntityManager, principal: Principal, s
 export type CampaignLoaders = ReturnType<typeof createCampaignLoaders>;
 
 /**
- * The dashboard: every campaign of the storefront (starting in [from, to) when given) with its KPIs
- * from one grouped statement, primed into the KPI loader, plus totals and counts by status.
+ * The dashboard's totals and counts by status over every campaign of the storefront (starting in
+ * [from, to) when given), from one grouped statement whose KPIs are primed into the KPI loader for the
+ * page of campaigns the dashboard shows.
  */
 export async function campaignDashboard(
   em: EntityManager,
@@ -105,10 +106,6 @@ export async function campaignDashboard(
   const byStatus = new Map<CampaignStatus, number>();
   for (const row of rows) byStatus.set(row.status, (byStatus.get(row.status) ?? 0) + 1);
   return {
-    campaignIds: rows
-      .map((r) => r.id)
-      .sort()
-      .reverse(),
     totals: totalOf(rows),
     byStatus: [...byStatus].map(([status, count]) => ({ status, count })),
   };

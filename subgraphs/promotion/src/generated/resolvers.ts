@@ -4,6 +4,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EntityRef } from '@dcrm/kit';
 import type { IPromotion, ICampaign, IOffer, IOfferRule, IDecisionRule, IDecision, DecisionActionData, DecisionConditionData } from '../entities/index.js';
+import type { DashboardView } from '../resolvers/campaigns.js';
 import type { EventTypeView } from '../domain/decisioning/event-types-write.js';
 import type { RuleKpiRow } from '../domain/decisioning/decisions-read.js';
 import type { PromotionContext } from '../resolvers/context.js';
@@ -313,10 +314,20 @@ export type CampaignConnection = {
 /** The storefront's campaigns at a glance: every campaign's KPIs and the totals. */
 export type CampaignDashboard = {
   __typename?: 'CampaignDashboard';
-  campaigns: Array<Campaign>;
+  /** The campaigns the totals cover, newest first. */
+  campaigns: CampaignConnection;
   totals: CampaignKpis;
   /** Campaigns by status. */
   byStatus: Array<CampaignStatusCount>;
+};
+
+
+/** The storefront's campaigns at a glance: every campaign's KPIs and the totals. */
+export type CampaignDashboardCampaignsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type CampaignStatusCount = {
@@ -1856,7 +1867,7 @@ export type ResolversTypes = {
   Campaign: ResolverTypeWrapper<ICampaign>;
   CampaignEdge: ResolverTypeWrapper<Omit<CampaignEdge, 'node'> & { node: ResolversTypes['Campaign'] }>;
   CampaignConnection: ResolverTypeWrapper<Omit<CampaignConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CampaignEdge']>, nodes: Array<ResolversTypes['Campaign']> }>;
-  CampaignDashboard: ResolverTypeWrapper<Omit<CampaignDashboard, 'campaigns'> & { campaigns: Array<ResolversTypes['Campaign']> }>;
+  CampaignDashboard: ResolverTypeWrapper<DashboardView>;
   CampaignStatusCount: ResolverTypeWrapper<CampaignStatusCount>;
   OfferStatus: OfferStatus;
   OfferSource: OfferSource;
@@ -1970,7 +1981,7 @@ export type ResolversParentTypes = {
   Campaign: ICampaign;
   CampaignEdge: Omit<CampaignEdge, 'node'> & { node: ResolversParentTypes['Campaign'] };
   CampaignConnection: Omit<CampaignConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CampaignEdge']>, nodes: Array<ResolversParentTypes['Campaign']> };
-  CampaignDashboard: Omit<CampaignDashboard, 'campaigns'> & { campaigns: Array<ResolversParentTypes['Campaign']> };
+  CampaignDashboard: DashboardView;
   CampaignStatusCount: CampaignStatusCount;
   Offer: IOffer;
   OfferRule: IOfferRule;
@@ -2236,7 +2247,7 @@ export type CampaignConnectionResolvers<ContextType = PromotionContext, ParentTy
 };
 
 export type CampaignDashboardResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['CampaignDashboard'] = ResolversParentTypes['CampaignDashboard']> = {
-  campaigns?: Resolver<Array<ResolversTypes['Campaign']>, ParentType, ContextType>;
+  campaigns?: Resolver<ResolversTypes['CampaignConnection'], ParentType, ContextType, Partial<CampaignDashboardCampaignsArgs>>;
   totals?: Resolver<ResolversTypes['CampaignKpis'], ParentType, ContextType>;
   byStatus?: Resolver<Array<ResolversTypes['CampaignStatusCount']>, ParentType, ContextType>;
 };

@@ -2,7 +2,7 @@ import { actingStorefront, isUuid, money, notFound, parsePage, payload, toConnec
 import { campaignCancel, campaignSchedule } from '../domain/campaign-lifecycle.js';
 import { campaignCreate, campaignUpdate, findCampaign } from '../domain/campaign-write.js';
 import { campaignDashboard, conversionRate, type Kpis, recurringRevenue } from '../domain/kpis.js';
-import { campaignsPage, type ICampaign } from '../entities/index.js';
+import { campaignsPage, type StartsIn } from '../entities/index.js';
 import type { PromotionContext, PromotionResolvers } from './context.js';
 
 const kpisView = async (kpis: Kpis, ctx: PromotionContext) => {
@@ -16,6 +16,14 @@ const kpisView = async (kpis: Kpis, ctx: PromotionContext) => {
     annualisedRevenue: money(recurring.annualisedRevenue, currency),
     conversionRate: conversionRate(kpis),
   };
+};
+
+/** What `campaignDashboard` resolves to: its totals, and what its `campaigns` page needs to find them. */
+export type DashboardView = {
+  storefrontId: string;
+  range: StartsIn;
+  totals: Awaited<ReturnType<typeof kpisView>>;
+  byStatus: Awaited<ReturnType<typeof campaignDashboard>>['byStatus'];
 };
 
 /** Campaigns: Query.campaigns/campaign/campaignDashboard, Mutation.campaign*, type Campaign. */
@@ -38,12 +46,20 @@ export const campaignResolvers: PromotionResolvers = {
       const storefrontId = actingStorefront(ctx.principal);
       if (!storefrontId) throw notFound('Storefront');
       const dashboard = await campaignDashboard(ctx.em, storefrontId, ctx.loaders, range);
-      const campaigns = await ctx.loaders.campaign.loadMany(dashboard.campaignIds);
       return {
-        campaigns: campaigns.filter((c): c is ICampaign => !!c && !(c instanceof Error)),
+        storefrontId,
+        range,
         totals: await kpisView(dashboard.totals, ctx),
         byStatus: dashboard.byStatus,
       };
+    },
+  },
+  CampaignDashboard: {
+    campaigns: async (d, args, ctx) => {
+      const page = parsePage(args, 'NEWEST', 1);
+      const rows = await campaignsPage(ctx.em, d.storefrontId, null, page, d.range);
+      for (const row of rows) ctx.loaders.campaign.prime(row.id, row);
+      return toConnection(rows, page, 'NEWEST', (c) => [c.id]);
     },
   },
   Mutation: {
