@@ -93,7 +93,7 @@ describe('public live offers shared by pricing context', () => {
       business: subscribe(bearer(await businessToken())),
       shopper: subscribe({ 'x-api-key': KEYS.volt }),
       // Selects the viewer's own offers about the product: looked up as the subscriber.
-      own: subscribe(bearer(c1.accessToken), 'subscription { storefrontOffers { id title product { offers { id } } } }'),
+      own: subscribe(bearer(c1.accessToken), 'subscription { storefrontOffers { id title product { offers { nodes { id } } } } }'),
     };
     await eventually(() => stack.router.liveStats().subscriptions === Object.keys(subs).length);
 

@@ -33,10 +33,10 @@ describe('live offer views', () => {
       attributes { label value } images { url } price { amount { amount } displayAmount { amount currencyCode } taxRate priceList { id scope } }
       bundleItems { name } } ...More } } fragment More on Offer { __typename couponCode expiresAt }`;
     expect(readsContextOnly(schema, lookupOf(priced))).toBe(true);
-    expect(readsContextOnly(schema, lookupOf('subscription { storefrontOffers { id product { offers { id } } } }'))).toBe(false);
+    expect(readsContextOnly(schema, lookupOf('subscription { storefrontOffers { id product { offers { nodes { id } } } } }'))).toBe(false);
     expect(readsContextOnly(schema, lookupOf('subscription { storefrontOffers { id customer { id } } }'))).toBe(false);
     // A per-viewer field behind a fragment counts too.
-    const hidden = 'subscription { storefrontOffers { ...P } } fragment P on Offer { product { compatibleAddons { offers { id } } } }';
+    const hidden = 'subscription { storefrontOffers { ...P } } fragment P on Offer { product { compatibleAddons { offers { nodes { id } } } } }';
     expect(readsContextOnly(schema, lookupOf(hidden))).toBe(false);
   });
 
