@@ -36,7 +36,8 @@ describe('live offer views', () => {
     expect(readsContextOnly(schema, lookupOf('subscription { storefrontOffers { id product { offers { nodes { id } } } } }'))).toBe(false);
     expect(readsContextOnly(schema, lookupOf('subscription { storefrontOffers { id customer { id } } }'))).toBe(false);
     // A per-viewer field behind a fragment counts too.
-    const hidden = 'subscription { storefrontOffers { ...P } } fragment P on Offer { product { compatibleAddons { offers { nodes { id } } } } }';
+    const hidden =
+      'subscription { storefrontOffers { ...P } } fragment P on Offer { product { compatibleAddons { offers { nodes { id } } } } }';
     expect(readsContextOnly(schema, lookupOf(hidden))).toBe(false);
   });
 
