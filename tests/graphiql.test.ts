@@ -202,7 +202,7 @@ describe.skipIf(!hasChromium)(
       await page.goto(`${base}/graphql?query=${encodeURIComponent('subscription Live { storefrontOffers { id } }')}`);
       await page.locator('.graphiql-container .graphiql-query-editor').waitFor();
       await page.locator('.graphiql-execute-button').click();
-      await expect.poll(() => live.liveStats(), { timeout: 30_000 }).toEqual({ sockets: 1, subscriptions: 1 });
+      await expect.poll(() => live.liveStats(), { timeout: 30_000 }).toMatchObject({ sockets: 1, subscriptions: 1 });
       await context.close();
       await expect.poll(() => live.liveStats().sockets).toBe(0);
     });

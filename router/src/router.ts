@@ -79,6 +79,8 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   const auth: Authenticator = await createAuthenticator({ customer, verifyToken: options.verifyToken ?? tokenVerifier(), bus });
   const cost = costSettings(process.env, options.cost);
   const buckets = openCostBuckets(cost);
+  // Bounded: a Redis outage at start degrades to per-router buckets, as it does later.
+  await buckets.ready();
   const clientIp = clientIpOf(process.env.DCRM_TRUST_PROXY === '1');
   const cors = await createCorsPolicy({ catalog: byName.get('catalog'), bus, origins: envCorsOrigins() });
   const sso = ssoSettings(process.env, options.sso);

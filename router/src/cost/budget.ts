@@ -22,6 +22,11 @@ export type CostBuckets = {
   spend(subject: string, cost: number, budget: CostBudget): Promise<Spend>;
   /** The bucket as it is, nothing taken. */
   status(subject: string, budget: CostBudget): Promise<ThrottleStatus>;
+  /**
+   * Resolves once the shared store answers (at once without Redis), or after `timeoutMs`: a router
+   * that waits for it counts its first requests in the shared buckets, not in its own insurance.
+   */
+  ready(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -102,6 +107,18 @@ export function openCostBuckets(settings: Pick<CostSettings, 'keyPrefix' | 'redi
         .get(subject)
         .catch(() => null);
       return status(budget, found?.consumedPoints ?? 0);
+    },
+    async ready(timeoutMs = 2000) {
+      if (!redis || redis.status === 'ready') return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          redis.off('ready', done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        redis.once('ready', done);
+      });
     },
     async close() {
       redis?.disconnect();
