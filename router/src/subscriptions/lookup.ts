@@ -13,7 +13,7 @@ type Traced = (run: () => Promise<FormattedExecutionResult | null>) => Promise<F
 export type Lookup = {
   /**
    * Runs a plan's lookup for an event as the view's principal. Every subscriber of the event with the
-   * same view key gets the same promise, hence the same result object: one gateway execution.
+   * same view key gets the same promise, hence the same result object: one gateway execution per event.
    */
   run(plan: Plan, view: View, offerId: string, traced?: Traced): Promise<FormattedExecutionResult | null>;
   /** Gateway executions run so far (each shared by every subscriber of its event and view). */
@@ -29,8 +29,12 @@ export function createLookup(apollo: ApolloServer<RouterContext>): Lookup {
       let pending = inFlight.get(key);
       if (!pending) {
         executions++;
-        pending = traced(() => runLookup(apollo, plan, view, offerId)).finally(() => inFlight.delete(key));
+        pending = traced(() => runLookup(apollo, plan, view, offerId));
         inFlight.set(key, pending);
+        // Shared by the subscribers of one event only (their lookups start in the same turn, before any
+        // reads the database): a later event about the same id (a bulk operation's next progress) must
+        // read afresh, not join a lookup that may have read the state before it.
+        setImmediate(() => inFlight.delete(key));
       }
       return pending;
     },
