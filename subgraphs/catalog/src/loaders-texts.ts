@@ -19,8 +19,6 @@ import type DataLoader from 'dataloader';
 export type CatalogTexts = {
   /** `field` of a product in the request's language, else `stored`. */
   text: ReturnType<typeof requestTexts>['text'];
-  /** Reads the texts of products just loaded, in the loader that loaded them (see `requestTexts`). */
-  preload: (ids: readonly string[]) => Promise<void>;
   /**
    * The texts of each product row (alias `p`) as columns of the statement reading the rows, its
    * parameters pushed onto `params` (the select list's come first): '' when nothing is to be read.
@@ -63,7 +61,6 @@ export function createTextLoaders(em: EntityManager, principal: Principal): Cata
   const products = requestTexts(em, 'catalog', principal.locale, fallback);
   return {
     text: products.text,
-    preload: (ids) => products.preload('product', ids),
     columns: (params) => {
       if (requested.length === 0 && !fallback) return '';
       const locale = fallback?.sql ?? 'null::text';
