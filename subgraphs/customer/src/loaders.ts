@@ -39,15 +39,6 @@ import {
   TeamMember,
 } from './entities/index.js';
 
-export type PageKey = {
-  customerId: string;
-  first?: number | null;
-  after?: string | null;
-  last?: number | null;
-  before?: string | null;
-  unreadOnly?: boolean;
-};
-
 const BY_ID: OrmKey[] = [{ field: 'id', dir: 'asc', parse: cursorId }];
 
 export type CustomerLoaders = ReturnType<typeof createLoaders>;
@@ -64,52 +55,30 @@ async function ownTree(em: EntityManager, principal: Principal): Promise<string[
   return rows.map((r) => r.id as string);
 }
 
-/** Newest-first pages of a child list per customer: one statement per distinct page request, however many customers. */
-function pagedChildren<T extends { id: string }>(
+/**
+ * Newest-first pages of a child list per customer (kit `parentPages`): one statement per distinct page
+ * request, however many customers. `extra` narrows the rows by the key's filter (e.g. unread only).
+ */
+function pagedChildren<T extends { id: string }, F = unknown>(
   em: EntityManager,
   table: string,
   map: (row: Record<string, unknown>) => T,
-  extra: (key: PageKey) => string,
+  extra: (filter: F | undefined) => string = () => '',
 ) {
-  const fetch = async (keys: readonly PageKey[]): Promise<Connection<T>[]> => {
-    const key = keys[0];
-    const page = parsePage(key, 'NEWEST', 1);
-    const params: unknown[] = [keys.map((k) => k.customerId)];
-    const keyset = keysetSql([{ expr: 'id', dir: 'desc', cast: 'uuid' }], page, params);
-    const where = [`customer_id in (?) ${extra(key)}`, ...keyset.conditions].join(' and ');
-    params.push(page.limit + 1);
-    const rows = await em.execute(
-      `select * from (select t.*, row_number() over (partition by customer_id order by ${keyset.orderBy}) as rn
-         from "customer"."${table}" t where ${where}) x where rn <= ? order by rn`,
-      params,
-    );
-    return keys.map((k) => toConnection(rows.filter((r) => r.customer_id === k.customerId).map(map), page, 'NEWEST', (r) => [r.id]));
-  };
-  return pagedLoader(fetch);
-}
-
-/** A loader of per-customer pages: keys that differ only by customer share one fetch. */
-function pagedLoader<T>(fetch: (keys: readonly PageKey[]) => Promise<Connection<T>[]>) {
-  return new DataLoader<PageKey, Connection<T>, string>(
-    async (keys) => {
-      // Keys that differ only by customer share a statement.
-      const groups = new Map<string, number[]>();
-      keys.forEach((k, i) => {
-        const signature = JSON.stringify([k.first, k.after, k.last, k.before, k.unreadOnly]);
-        groups.set(signature, [...(groups.get(signature) ?? []), i]);
-      });
-      const results: Connection<T>[] = new Array(keys.length);
-      await Promise.all(
-        [...groups.values()].map(async (indexes) => {
-          const pages = await fetch(indexes.map((i) => keys[i]));
-          indexes.forEach((keyIndex, j) => {
-            results[keyIndex] = pages[j];
-          });
-        }),
+  return parentPages<T & { parentId: string }, F>(
+    async (parents, page, filter) => {
+      const params: unknown[] = [parents];
+      const keyset = keysetSql([{ expr: 'id', dir: 'desc', cast: 'uuid' }], page, params);
+      const where = [`customer_id in (?) ${extra(filter)}`, ...keyset.conditions].join(' and ');
+      params.push(page.limit + 1);
+      const rows = await em.execute(
+        `select * from (select t.*, row_number() over (partition by customer_id order by ${keyset.orderBy}) as rn
+           from "customer"."${table}" t where ${where}) x where rn <= ? order by rn`,
+        params,
       );
-      return results;
+      return rows.map((r) => ({ ...map(r), parentId: r.customer_id as string }));
     },
-    { cacheKeyFn: (k) => JSON.stringify(k) },
+    { sort: 'NEWEST', arity: 1, keyOf: (r) => [r.id], parentOf: (r) => r.parentId },
   );
 }
 
@@ -138,16 +107,13 @@ export function createLoaders(em: EntityManager, principal: Principal) {
       (c) => c.id,
     ),
     // A page of children for each parent of the request, in one statement numbered per parent.
-    children: pagedLoader<ICustomer>(async (keys) => {
-      const page = parsePage(keys[0], 'ID', 1);
-      const visible = await scope();
-      if (!visible) return keys.map(() => toConnection<ICustomer>([], page, 'ID', () => []));
-      const parents = keys.map((k) => k.customerId);
-      const rows = await windowByParent(em, Customer, 'parent', parents, visible, BY_ID, page);
-      return keys.map((k) =>
-        toConnection(rows.filter((r) => r.parent?.id === k.customerId).slice(0, page.limit + 1), page, 'ID', (c) => [c.id]),
-      );
-    }),
+    children: parentPages<ICustomer>(
+      async (parents, page) => {
+        const visible = await scope();
+        return visible ? windowByParent(em, Customer, 'parent', parents, visible, BY_ID, page) : [];
+      },
+      { sort: 'ID', arity: 1, keyOf: (c) => [c.id], parentOf: (c) => c.parent?.id ?? null },
+    ),
     /** The ids above each account, nearest first (whether the caller sees them is the `customer` loader's call). */
     ancestors: new DataLoader<string, string[]>(async (ids) => {
       const chains = await ancestorIds(em, ids);
@@ -175,20 +141,15 @@ export function createLoaders(em: EntityManager, principal: Principal) {
       (ids) => em.find(NpsResponse, { customer: { $in: [...ids] } }, { orderBy: [{ respondedAt: 'desc' }, { id: 'desc' }] }),
       (r) => r.customer.id,
     ),
-    interactions: pagedChildren<InteractionRow>(
-      em,
-      'interaction',
-      (r) => ({
-        id: r.id as string,
-        channel: r.channel as string,
-        direction: r.direction as string,
-        occurredAt: new Date(r.occurred_at as string),
-        notes: r.notes as string,
-        staffId: (r.staff_id as string | null) ?? null,
-      }),
-      () => '',
-    ),
-    siteMessages: pagedChildren<SiteMessageRow>(
+    interactions: pagedChildren<InteractionRow>(em, 'interaction', (r) => ({
+      id: r.id as string,
+      channel: r.channel as string,
+      direction: r.direction as string,
+      occurredAt: new Date(r.occurred_at as string),
+      notes: r.notes as string,
+      staffId: (r.staff_id as string | null) ?? null,
+    })),
+    siteMessages: pagedChildren<SiteMessageRow, boolean>(
       em,
       'site_message',
       (r) => ({
@@ -198,9 +159,9 @@ export function createLoaders(em: EntityManager, principal: Principal) {
         createdAt: new Date(r.created_at as string),
         readAt: r.read_at ? new Date(r.read_at as string) : null,
       }),
-      (k) => (k.unreadOnly ? 'and read_at is null' : ''),
+      (unreadOnly) => (unreadOnly ? 'and read_at is null' : ''),
     ),
-    notificationsSent: pagedChildren<NotificationSentView>(em, 'notification_sent', sentView, () => ''),
+    notificationsSent: pagedChildren<NotificationSentView>(em, 'notification_sent', sentView),
     unreadCount: new DataLoader<string, number>(async (ids) => {
       const rows = await em.execute(
         'select customer_id, count(*)::int as n from "customer"."site_message" where customer_id in (?) and read_at is null group by customer_id',

@@ -55,19 +55,19 @@ export const customerResolvers: CustomerResolvers = {
       const above = await ctx.loaders.customer.loadMany(await ctx.loaders.ancestors.load(c.id));
       return above.filter((a): a is ICustomer => !!a && !(a instanceof Error));
     },
-    children: (c, args, ctx) => ctx.loaders.children.load({ customerId: c.id, ...pageArgs(args) }),
+    children: (c, args, ctx) => ctx.loaders.children.load({ parent: c.id, ...pageArgs(args) }),
     descendantCount: (c, _, ctx) => ctx.loaders.descendantCount.load(c.id),
     contacts: (c, _, ctx) => ctx.loaders.contacts.load(c.id),
     addresses: (c, _, ctx) => ctx.loaders.addresses.load(c.id),
     // One answer per survey sent: few per account, loaded whole for a page of accounts, paged here.
     npsResponses: async (c, args, ctx) =>
       pageList(await ctx.loaders.npsResponses.load(c.id), parsePage(args, 'RESPONDED', 1), 'RESPONDED', (r) => [r.id]),
-    interactions: (c, args, ctx) => ctx.loaders.interactions.load({ customerId: c.id, ...pageArgs(args) }),
+    interactions: (c, args, ctx) => ctx.loaders.interactions.load({ parent: c.id, ...pageArgs(args) }),
     siteMessages: async (c, args, ctx) => {
       // The inbox is the account holder's alone.
       const own = ctx.principal.kind === 'customer' && ctx.principal.id === c.id;
       const page = await (own
-        ? ctx.loaders.siteMessages.load({ customerId: c.id, ...pageArgs(args), unreadOnly: args.unreadOnly ?? false })
+        ? ctx.loaders.siteMessages.load({ parent: c.id, ...pageArgs(args), filter: args.unreadOnly ?? false })
         : toConnection([], parsePage(args, 'NEWEST', 1), 'NEWEST', () => []));
       return { ...page, customerId: own ? c.id : null };
     },

@@ -38,7 +38,7 @@ export const notificationResolvers: CustomerResolvers = {
     notificationsSent: async (c, args, ctx) => {
       // The holder sees their own history; staff (scope checked by @internal) any account they can see.
       if (ctx.principal.kind === 'customer' && ctx.principal.id !== c.id) return null;
-      return ctx.loaders.notificationsSent.load({ customerId: c.id, first: args.first, after: args.after });
+      return ctx.loaders.notificationsSent.load({ parent: c.id, first: args.first, after: args.after });
     },
   },
   NotificationTemplate: {
