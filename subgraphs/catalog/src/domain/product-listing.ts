@@ -41,20 +41,32 @@ export type FacetRow =
 export type ProductConnectionView = Connection<ProductView> & { listing: Listing; stats: () => Promise<FacetRow[]> };
 
 type SortKey = { expr: string; cast: string };
-const id: SortKey = { expr: 'p.id', cast: 'uuid' };
-const SORTS: Record<ProductSort, { keys: SortKey[]; dir: 'asc' | 'desc' }> = {
-  RELEVANCE: { keys: [{ expr: 'ts_rank_cd(p.search, q.query)', cast: 'real' }, id], dir: 'desc' },
-  FEATURED: { keys: [{ expr: 'sp.position', cast: 'int' }, id], dir: 'asc' },
+/** Where the id and the tsvector are read: the product row, or the storefront's search entry (`byEntries`). */
+type Source = { id: string; search: string };
+const PRODUCT: Source = { id: 'p.id', search: 'p.search' };
+const ENTRY: Source = { id: 'sp.product_id', search: 'sp.search' };
+const id = (s: Source): SortKey => ({ expr: s.id, cast: 'uuid' });
+const SORTS: Record<ProductSort, { keys: (s: Source) => SortKey[]; dir: 'asc' | 'desc' }> = {
+  RELEVANCE: { keys: (s) => [{ expr: `ts_rank_cd(${s.search}, q.query)`, cast: 'real' }, id(s)], dir: 'desc' },
+  FEATURED: { keys: (s) => [{ expr: 'sp.position', cast: 'int' }, id(s)], dir: 'asc' },
   // The name the shopper reads (`translatedNames`), else the stored one.
-  NAME: { keys: [{ expr: 'lower(coalesce(tn.value, p.name))', cast: 'text' }, id], dir: 'asc' },
+  NAME: { keys: (s) => [{ expr: 'lower(coalesce(tn.value, p.name))', cast: 'text' }, id(s)], dir: 'asc' },
   // Unpriced products sort last either way.
-  PRICE_ASC: { keys: [{ expr: 'coalesce(hp.amount, 9999999999)', cast: 'numeric' }, id], dir: 'asc' },
-  PRICE_DESC: { keys: [{ expr: 'coalesce(hp.amount, -1)', cast: 'numeric' }, id], dir: 'desc' },
+  PRICE_ASC: { keys: (s) => [{ expr: 'coalesce(hp.amount, 9999999999)', cast: 'numeric' }, id(s)], dir: 'asc' },
+  PRICE_DESC: { keys: (s) => [{ expr: 'coalesce(hp.amount, -1)', cast: 'numeric' }, id(s)], dir: 'desc' },
   // UUID v7 ids are time-ordered.
-  NEWEST: { keys: [id], dir: 'desc' },
+  NEWEST: { keys: (s) => [id(s)], dir: 'desc' },
 };
 
-const sqlKeys = (sort: ProductSort): SqlKey[] => SORTS[sort].keys.map((k) => ({ ...k, dir: SORTS[sort].dir }));
+/**
+ * A text query within an assortment reads the storefront's search entries (table `search_entry`, alias `sp`,
+ * migration 20261205-s01): one GIN scan on (storefront, tsvector) finds the matches with what filters, facets and
+ * sorts read, so the work follows the matches in the storefront, not the catalogue nor the whole assortment.
+ */
+const byEntries = (l: Listing): boolean => l.tsquery !== null && l.visibility.assortmentOnly;
+const sourceOf = (l: Listing): Source => (byEntries(l) ? ENTRY : PRODUCT);
+const sortKeys = (l: Listing): SortKey[] => SORTS[l.sort].keys(sourceOf(l));
+const sqlKeys = (l: Listing): SqlKey[] => sortKeys(l).map((k) => ({ ...k, dir: SORTS[l.sort].dir }));
 
 export const PRODUCT_COLUMNS =
   'p.id, p.slug, p.name, p.kind, p.status, p.description, p.category_id, p.attributes, p.images, p.created_at, p.updated_at';
@@ -76,7 +88,7 @@ export function listing(
 }
 
 export function pageOf(listing: Listing, args: PageArgs): Page {
-  return parsePage(args, listing.sort, SORTS[listing.sort].keys.length);
+  return parsePage(args, listing.sort, sortKeys(listing).length);
 }
 
 /**
@@ -94,11 +106,14 @@ function translatedNames(l: Listing, params: unknown[]): string {
 
 /**
  * FROM … WHERE shared by the page, the count and the facets; `facetFilters: false` leaves kind/category/band
- * out; `names` joins the translated names the NAME sort reads.
+ * out; `names` joins the translated names the NAME sort reads; `products: false` (search entries only) leaves
+ * the product rows out: the facets and the page's first pass read none of their columns.
  */
-function scope(l: Listing, params: unknown[], facetFilters: boolean, names = false): { from: string; where: string[] } {
+function scope(l: Listing, params: unknown[], facetFilters: boolean, names = false, products = true): { from: string; where: string[] } {
   const v = l.visibility;
-  let from = `from ${matchesTable(l, params)}${assortmentJoin(v, params)}`;
+  const entries = byEntries(l);
+  let from = entries ? `from ${entryMatches(l, params)}` : `from ${matchesTable(l, params)}${assortmentJoin(v, params)}`;
+  if (entries && products) from += ' join "catalog"."product" p on p.id = sp.product_id';
   if (names) from += translatedNames(l, params);
   // The storefront's headline list price, kept on the assortment row: what sorting and price bands use.
   from += v.assortmentOnly
@@ -108,10 +123,27 @@ function scope(l: Listing, params: unknown[], facetFilters: boolean, names = fal
     from += " cross join lateral to_tsquery('english', ?) q(query)";
     params.push(l.tsquery);
   }
-  const where = [statusFilter(v, params)];
-  if (l.tsquery && !l.searchLocales?.length) where.push('p.search @@ q.query');
-  if (facetFilters) where.push(...facetConditions(l, params).filter((c) => c !== 'true'));
+  const where: string[] = [];
+  if (entries) {
+    where.push('sp.storefront_id = ?', 'sp.status in (?)');
+    params.push(v.storefrontId, v.statuses);
+  } else where.push(statusFilter(v, params));
+  if (l.tsquery && !l.searchLocales?.length) where.push(`${sourceOf(l).search} @@ q.query`);
+  if (facetFilters) where.push(...facetConditions(l, params, entries ? ENTRY_FACETS : PRODUCT_FACETS).filter((c) => c !== 'true'));
   return { from, where };
+}
+
+/**
+ * The storefront's search entries a text query matches (alias `sp`): by the entries' GIN index, or, when the
+ * request asks for a language, the union of those and the products whose name translated into its chain
+ * matches (the translations' GIN index), each joined to its entry by key.
+ */
+function entryMatches(l: Listing, params: unknown[]): string {
+  if (!l.searchLocales?.length) return '"catalog"."search_entry" sp';
+  params.push(l.visibility.storefrontId, l.tsquery, l.searchLocales, l.tsquery);
+  return `(select m.product_id as id from "catalog"."search_entry" m where m.storefront_id = ? and m.search @@ to_tsquery('english', ?)
+    union select t.subject_id from "catalog"."translation" t where t.subject = 'product' and t.field = 'name' and t.locale in (?)
+      and to_tsvector('english', t.value) @@ to_tsquery('english', ?)) matched join "catalog"."search_entry" sp on sp.product_id = matched.id`;
 }
 
 /**
@@ -128,9 +160,10 @@ function matchesTable(l: Listing, params: unknown[]): string {
       and to_tsvector('english', t.value) @@ to_tsquery('english', ?)) matched join "catalog"."product" p on p.id = matched.id`;
 }
 
-/** The columns facet filters test: a product row (`p`, price `hp`) or a pre-aggregated count row (`f`). */
+/** The columns facet filters test: a product row (`p`, price `hp`), a search entry (`sp`) or a pre-aggregated count row (`f`). */
 type FacetColumns = { kind: string; category: string; band: string };
 const PRODUCT_FACETS: FacetColumns = { kind: 'p.kind', category: 'p.category_id', band: priceBandSql('hp.amount') };
+const ENTRY_FACETS: FacetColumns = { kind: 'sp.kind', category: 'sp.category_id', band: 'sp.band' };
 const COUNT_FACETS: FacetColumns = { kind: 'f.kind', category: 'f.category_id', band: 'f.band' };
 
 /** kind, category, band conditions, in that order; `true` where the filter is not set. */
@@ -165,32 +198,49 @@ export function pageSql(l: Listing, page: Page, columns: Columns = () => PRODUCT
   const params: unknown[] = [];
   const head = withCategories(l, params);
   const select = columns(params);
-  const keys = SORTS[l.sort].keys.map((k, i) => `${k.expr} as k${i}`).join(', ');
-  const { from, where } = scope(l, params, true, l.sort === 'NAME');
-  const keyset = keysetSql(sqlKeys(l.sort), page, params);
+  const keys = sortKeys(l)
+    .map((k, i) => `${k.expr} as k${i}`)
+    .join(', ');
+  // Search entries carry every sort key but the name: the page's rows are chosen among them (LIMIT), then
+  // only those are joined to their products.
+  const firstPass = byEntries(l) && l.sort !== 'NAME';
+  const { from, where } = scope(l, params, true, l.sort === 'NAME', !firstPass);
+  const keyset = keysetSql(sqlKeys(l), page, params);
   where.push(...keyset.conditions);
-  const order = keyset.orderBy;
   params.push(page.limit + 1);
-  return { sql: `${head}select ${select}, ${keys} ${from} where ${where.join(' and ')} order by ${order} limit ?`, params };
+  const rows = `${from} where ${where.join(' and ')} order by ${keyset.orderBy} limit ?`;
+  if (!firstPass) return { sql: `${head}select ${select}, ${keys} ${rows}`, params };
+  const picked = sqlKeys(l).map((k, i) => ({ ...k, expr: `sp.k${i}` }));
+  const order = keysetSql(picked, { ...page, after: null, before: null }, []).orderBy;
+  const outer = picked.map((k) => k.expr).join(', ');
+  return {
+    sql: `${head}select ${select}, ${outer} from (select sp.*, ${keys} ${rows}) sp join "catalog"."product" p on p.id = sp.product_id order by ${order}`,
+    params,
+  };
 }
 
 /**
  * One statement: each facet counts the matches of every filter but its own (disjunctive facets), plus the total,
  * each counted category's row and the storefront's currency (what `facets` shows, without further statements).
  * Without a text query the filters are all facets, so the counts are sums over the pre-aggregated rows
- * (facet-counts.ts): a few hundred rows, not every product in scope. With one, the matches are counted
- * (the GIN index finds them; the work grows with the matches, not the catalogue).
+ * (facet-counts.ts): a few hundred rows, not every product in scope. With one, the matches are counted: in a
+ * storefront, from its search entries alone (no product row read; the work grows with the matches in it);
+ * for brand-less staff, from the products the GIN index finds.
  */
 export function facetsSql(l: Listing): Sql {
   const headParams: unknown[] = [];
   const head = withCategories(l, headParams);
   // The facet conditions sit in the select list, so their parameters precede FROM's.
   const conditionParams: unknown[] = [];
-  const [kind, category, band] = facetConditions(l, conditionParams, l.tsquery ? PRODUCT_FACETS : COUNT_FACETS);
+  const entries = byEntries(l);
+  const [kind, category, band] = facetConditions(l, conditionParams, entries ? ENTRY_FACETS : l.tsquery ? PRODUCT_FACETS : COUNT_FACETS);
   const scopeParams: unknown[] = [];
   const flags = `${kind} as k_ok, ${category} as c_ok, ${band} as b_ok`;
   let base: string;
-  if (l.tsquery) {
+  if (entries) {
+    const { from, where } = scope(l, scopeParams, false, false, false);
+    base = `select sp.kind, sp.category_id, sp.band, 1 as n, ${flags} ${from} where ${where.join(' and ')}`;
+  } else if (l.tsquery) {
     const { from, where } = scope(l, scopeParams, false);
     base = `select p.kind, p.category_id, ${PRODUCT_FACETS.band} as band, 1 as n, ${flags} ${from} where ${where.join(' and ')}`;
   } else {
@@ -230,5 +280,5 @@ export function facetOf<F extends FacetRow['facet']>(rows: FacetRow[], facet: F)
 
 /** Cursor values of a fetched row (k0, k1, … columns). */
 export function keyOf(row: Record<string, unknown>, l: Listing): unknown[] {
-  return SORTS[l.sort].keys.map((_, i) => row[`k${i}`]);
+  return sortKeys(l).map((_, i) => row[`k${i}`]);
 }
