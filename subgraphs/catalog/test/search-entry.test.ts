@@ -69,25 +69,32 @@ async function search(variables: Record<string, unknown>, as = staff): Promise<A
 const ORDER: Record<string, string> = {
   RELEVANCE: "ts_rank_cd(p.search, to_tsquery('english', ?)) desc, p.id desc",
   FEATURED: 'sp.position, p.id',
+  // No name of these products is translated into the storefront's locale.
+  NAME: 'lower(p.name), p.id',
   PRICE_ASC: 'coalesce(sp.list_amount, 9999999999), p.id',
   PRICE_DESC: 'coalesce(sp.list_amount, -1) desc, p.id desc',
   NEWEST: 'p.id desc',
 };
 
 /** The matches counted from the products and assortment rows themselves, in `sort`'s order. */
-async function truth(sort: string, statuses: string[]): Promise<{ ids: string[]; kinds: Record<string, number> }> {
+type Truth = { ids: string[]; kinds: Record<string, number>; bands: Record<string, number>; plans: number };
+async function truth(sort: string, statuses: string[]): Promise<Truth> {
   const params = [SHOP, WORD, statuses, ...(sort === 'RELEVANCE' ? [WORD] : [])];
   const rows = await sql(
-    `select p.id, p.kind from catalog.product p join catalog.storefront_product sp on sp.product_id = p.id and sp.storefront_id = ?
+    `select p.id, p.kind, catalog.facet_band(sp.list_amount) as band from catalog.product p join catalog.storefront_product sp on sp.product_id = p.id and sp.storefront_id = ?
      where p.search @@ to_tsquery('english', ?) and p.status in (?) order by ${ORDER[sort]}`,
     params,
   );
   const kinds: Record<string, number> = {};
-  for (const r of rows) kinds[r.kind] = (kinds[r.kind] ?? 0) + 1;
-  return { ids: rows.map((r) => r.id as string), kinds };
+  const bands: Record<string, number> = {};
+  for (const r of rows) {
+    kinds[r.kind] = (kinds[r.kind] ?? 0) + 1;
+    if (r.band) bands[r.band] = (bands[r.band] ?? 0) + 1;
+  }
+  return { ids: rows.map((r) => r.id as string), kinds, bands, plans: kinds.PLAN ?? 0 };
 }
 
-/** Every sort, paged forward by 2 and backward by 2, equals the truth; so do the total and the kind counts. */
+/** Every sort, paged forward by 2 and backward by 2, equals the truth; so do the total, the kind and band counts, a kind filter's total. */
 async function expectExact(statuses = ['DRAFT', 'ACTIVE', 'ARCHIVED']): Promise<void> {
   expect(await drift()).toEqual([]);
   const filter = { statuses };
@@ -115,6 +122,11 @@ async function expectExact(statuses = ['DRAFT', 'ACTIVE', 'ARCHIVED']): Promise<
     expect(backward, sort).toEqual(expected.ids);
     expect(first?.totalCount).toBe(expected.ids.length);
     expect(Object.fromEntries((first?.facets.kinds ?? []).map((k) => [k.kind, k.count]))).toEqual(expected.kinds);
+    expect(Object.fromEntries((first?.facets.priceBands ?? []).map((b) => [b.band, b.count]))).toEqual(expected.bands);
+    // A filter on the matches: the total follows it, the kind facet ignores its own filter.
+    const plans = await search({ sort, first: 1, filter: { statuses, kinds: ['PLAN'] } });
+    expect(plans.totalCount).toBe(expected.plans);
+    expect(Object.fromEntries(plans.facets.kinds.map((k) => [k.kind, k.count]))).toEqual(expected.kinds);
   }
 }
 

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProductKind } from '../entities/index.js';
 import type { ProductView } from '../entities/views.js';
 import { facetCountScope } from './facet-counts.js';
+import { byEntries, entryMatches, matchesTable, translatedNames } from './listing-sources.js';
 import { type PriceBand, priceBandSql } from './pricing.js';
 import { parseSearch } from './search-query.js';
 import { assortmentJoin, statusFilter, type Visibility } from './visibility.js';
@@ -58,12 +59,6 @@ const SORTS: Record<ProductSort, { keys: (s: Source) => SortKey[]; dir: 'asc' | 
   NEWEST: { keys: (s) => [id(s)], dir: 'desc' },
 };
 
-/**
- * A text query within an assortment reads the storefront's search entries (table `search_entry`, alias `sp`,
- * migration 20261205-s01): one GIN scan on (storefront, tsvector) finds the matches with what filters, facets and
- * sorts read, so the work follows the matches in the storefront, not the catalogue nor the whole assortment.
- */
-const byEntries = (l: Listing): boolean => l.tsquery !== null && l.visibility.assortmentOnly;
 const sourceOf = (l: Listing): Source => (byEntries(l) ? ENTRY : PRODUCT);
 const sortKeys = (l: Listing): SortKey[] => SORTS[l.sort].keys(sourceOf(l));
 const sqlKeys = (l: Listing): SqlKey[] => sortKeys(l).map((k) => ({ ...k, dir: SORTS[l.sort].dir }));
@@ -89,19 +84,6 @@ export function listing(
 
 export function pageOf(listing: Listing, args: PageArgs): Page {
   return parsePage(args, listing.sort, sortKeys(listing).length);
-}
-
-/**
- * `tn.value`: each product's name in the first locale of the chain — the request's locales, then the
- * storefront's locale and its language — or null. One hash-joinable set of the (few) translated names in
- * those locales, not a lookup per product; only the page's statement has it (counts and facets do not sort).
- */
-function translatedNames(l: Listing, params: unknown[]): string {
-  const chain = `(select array[?]::text[] || coalesce((select array[s.locale::text, split_part(s.locale, '-', 1)] from "catalog"."storefront" s where s.id = ?), '{}'::text[]))`;
-  params.push(l.nameLocales?.length ? l.nameLocales : [''], l.visibility.storefrontId);
-  return ` left join (select distinct on (t.subject_id) t.subject_id, t.value from "catalog"."translation" t cross join ${chain} c(chain)
-    where t.subject = 'product' and t.field = 'name' and t.locale = any(c.chain)
-    order by t.subject_id, array_position(c.chain, t.locale::text)) tn on tn.subject_id = p.id`;
 }
 
 /**
@@ -131,33 +113,6 @@ function scope(l: Listing, params: unknown[], facetFilters: boolean, names = fal
   if (l.tsquery && !l.searchLocales?.length) where.push(`${sourceOf(l).search} @@ q.query`);
   if (facetFilters) where.push(...facetConditions(l, params, entries ? ENTRY_FACETS : PRODUCT_FACETS).filter((c) => c !== 'true'));
   return { from, where };
-}
-
-/**
- * The storefront's search entries a text query matches (alias `sp`): by the entries' GIN index, or, when the
- * request asks for a language, the union of those and the products whose name translated into its chain
- * matches (the translations' GIN index), each joined to its entry by key.
- */
-function entryMatches(l: Listing, params: unknown[]): string {
-  if (!l.searchLocales?.length) return '"catalog"."search_entry" sp';
-  params.push(l.visibility.storefrontId, l.tsquery, l.searchLocales, l.tsquery);
-  return `(select m.product_id as id from "catalog"."search_entry" m where m.storefront_id = ? and m.search @@ to_tsquery('english', ?)
-    union select t.subject_id from "catalog"."translation" t where t.subject = 'product' and t.field = 'name' and t.locale in (?)
-      and to_tsvector('english', t.value) @@ to_tsquery('english', ?)) matched join "catalog"."search_entry" sp on sp.product_id = matched.id`;
-}
-
-/**
- * The products a listing reads (alias `p`). The text query matches the stored texts (generated `search`
- * column, GIN index) or, when the request asks for a language, the product's name translated into its
- * chain (a GIN expression index on the translations, same English configuration): then the matches are
- * the union of both indexes' ids, joined to the products, so the work follows the matches, never the catalogue.
- */
-function matchesTable(l: Listing, params: unknown[]): string {
-  if (!l.tsquery || !l.searchLocales?.length) return '"catalog"."product" p';
-  params.push(l.tsquery, l.searchLocales, l.tsquery);
-  return `(select m.id from "catalog"."product" m where m.search @@ to_tsquery('english', ?)
-    union select t.subject_id from "catalog"."translation" t where t.subject = 'product' and t.field = 'name' and t.locale in (?)
-      and to_tsvector('english', t.value) @@ to_tsquery('english', ?)) matched join "catalog"."product" p on p.id = matched.id`;
 }
 
 /** The columns facet filters test: a product row (`p`, price `hp`), a search entry (`sp`) or a pre-aggregated count row (`f`). */
