@@ -9,6 +9,7 @@ import { Migration202612021003StorefrontTimeZone } from './20261202-1003-storefr
 import { Migration202612021101Translations } from './20261202-1101-translations.js';
 import { Migration20261204I01TranslationFieldWidth } from './20261204-i01-translation-field-width.js';
 import { Migration20261204P01SearchDetailIndexes } from './20261204-p01-search-detail-indexes.js';
+import { Migration20261205S01SearchEntry } from './20261205-s01-search-entry.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   { name: '20261202-1101-translations', class: Migration202612021101Translations },
   { name: '20261204-i01-translation-field-width', class: Migration20261204I01TranslationFieldWidth },
   { name: '20261204-p01-search-detail-indexes', class: Migration20261204P01SearchDetailIndexes },
+  { name: '20261205-s01-search-entry', class: Migration20261205S01SearchEntry },
 ];

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProductKind } from '../entities/index.js';
 import type { ProductView } from '../entities/views.js';
 import { facetCountScope } from './facet-counts.js';
+import { byEntries, entryMatches, matchesTable, translatedNames } from './listing-sources.js';
 import { type PriceBand, priceBandSql } from './pricing.js';
 import { parseSearch } from './search-query.js';
 import { assortmentJoin, statusFilter, type Visibility } from './visibility.js';
@@ -41,20 +42,26 @@ export type FacetRow =
 export type ProductConnectionView = Connection<ProductView> & { listing: Listing; stats: () => Promise<FacetRow[]> };
 
 type SortKey = { expr: string; cast: string };
-const id: SortKey = { expr: 'p.id', cast: 'uuid' };
-const SORTS: Record<ProductSort, { keys: SortKey[]; dir: 'asc' | 'desc' }> = {
-  RELEVANCE: { keys: [{ expr: 'ts_rank_cd(p.search, q.query)', cast: 'real' }, id], dir: 'desc' },
-  FEATURED: { keys: [{ expr: 'sp.position', cast: 'int' }, id], dir: 'asc' },
+/** Where the id and the tsvector are read: the product row, or the storefront's search entry (`byEntries`). */
+type Source = { id: string; search: string };
+const PRODUCT: Source = { id: 'p.id', search: 'p.search' };
+const ENTRY: Source = { id: 'sp.product_id', search: 'sp.search' };
+const id = (s: Source): SortKey => ({ expr: s.id, cast: 'uuid' });
+const SORTS: Record<ProductSort, { keys: (s: Source) => SortKey[]; dir: 'asc' | 'desc' }> = {
+  RELEVANCE: { keys: (s) => [{ expr: `ts_rank_cd(${s.search}, q.query)`, cast: 'real' }, id(s)], dir: 'desc' },
+  FEATURED: { keys: (s) => [{ expr: 'sp.position', cast: 'int' }, id(s)], dir: 'asc' },
   // The name the shopper reads (`translatedNames`), else the stored one.
-  NAME: { keys: [{ expr: 'lower(coalesce(tn.value, p.name))', cast: 'text' }, id], dir: 'asc' },
+  NAME: { keys: (s) => [{ expr: 'lower(coalesce(tn.value, p.name))', cast: 'text' }, id(s)], dir: 'asc' },
   // Unpriced products sort last either way.
-  PRICE_ASC: { keys: [{ expr: 'coalesce(hp.amount, 9999999999)', cast: 'numeric' }, id], dir: 'asc' },
-  PRICE_DESC: { keys: [{ expr: 'coalesce(hp.amount, -1)', cast: 'numeric' }, id], dir: 'desc' },
+  PRICE_ASC: { keys: (s) => [{ expr: 'coalesce(hp.amount, 9999999999)', cast: 'numeric' }, id(s)], dir: 'asc' },
+  PRICE_DESC: { keys: (s) => [{ expr: 'coalesce(hp.amount, -1)', cast: 'numeric' }, id(s)], dir: 'desc' },
   // UUID v7 ids are time-ordered.
-  NEWEST: { keys: [id], dir: 'desc' },
+  NEWEST: { keys: (s) => [id(s)], dir: 'desc' },
 };
 
-const sqlKeys = (sort: ProductSort): SqlKey[] => SORTS[sort].keys.map((k) => ({ ...k, dir: SORTS[sort].dir }));
+const sourceOf = (l: Listing): Source => (byEntries(l) ? ENTRY : PRODUCT);
+const sortKeys = (l: Listing): SortKey[] => SORTS[l.sort].keys(sourceOf(l));
+const sqlKeys = (l: Listing): SqlKey[] => sortKeys(l).map((k) => ({ ...k, dir: SORTS[l.sort].dir }));
 
 export const PRODUCT_COLUMNS =
   'p.id, p.slug, p.name, p.kind, p.status, p.description, p.category_id, p.attributes, p.images, p.created_at, p.updated_at';
@@ -76,29 +83,19 @@ export function listing(
 }
 
 export function pageOf(listing: Listing, args: PageArgs): Page {
-  return parsePage(args, listing.sort, SORTS[listing.sort].keys.length);
-}
-
-/**
- * `tn.value`: each product's name in the first locale of the chain — the request's locales, then the
- * storefront's locale and its language — or null. One hash-joinable set of the (few) translated names in
- * those locales, not a lookup per product; only the page's statement has it (counts and facets do not sort).
- */
-function translatedNames(l: Listing, params: unknown[]): string {
-  const chain = `(select array[?]::text[] || coalesce((select array[s.locale::text, split_part(s.locale, '-', 1)] from "catalog"."storefront" s where s.id = ?), '{}'::text[]))`;
-  params.push(l.nameLocales?.length ? l.nameLocales : [''], l.visibility.storefrontId);
-  return ` left join (select distinct on (t.subject_id) t.subject_id, t.value from "catalog"."translation" t cross join ${chain} c(chain)
-    where t.subject = 'product' and t.field = 'name' and t.locale = any(c.chain)
-    order by t.subject_id, array_position(c.chain, t.locale::text)) tn on tn.subject_id = p.id`;
+  return parsePage(args, listing.sort, sortKeys(listing).length);
 }
 
 /**
  * FROM … WHERE shared by the page, the count and the facets; `facetFilters: false` leaves kind/category/band
- * out; `names` joins the translated names the NAME sort reads.
+ * out; `names` joins the translated names the NAME sort reads; `products: false` (search entries only) leaves
+ * the product rows out: the facets and the page's first pass read none of their columns.
  */
-function scope(l: Listing, params: unknown[], facetFilters: boolean, names = false): { from: string; where: string[] } {
+function scope(l: Listing, params: unknown[], facetFilters: boolean, names = false, products = true): { from: string; where: string[] } {
   const v = l.visibility;
-  let from = `from ${matchesTable(l, params)}${assortmentJoin(v, params)}`;
+  const entries = byEntries(l);
+  let from = entries ? `from ${entryMatches(l, params)}` : `from ${matchesTable(l, params)}${assortmentJoin(v, params)}`;
+  if (entries && products) from += ' join "catalog"."product" p on p.id = sp.product_id';
   if (names) from += translatedNames(l, params);
   // The storefront's headline list price, kept on the assortment row: what sorting and price bands use.
   from += v.assortmentOnly
@@ -108,29 +105,20 @@ function scope(l: Listing, params: unknown[], facetFilters: boolean, names = fal
     from += " cross join lateral to_tsquery('english', ?) q(query)";
     params.push(l.tsquery);
   }
-  const where = [statusFilter(v, params)];
-  if (l.tsquery && !l.searchLocales?.length) where.push('p.search @@ q.query');
-  if (facetFilters) where.push(...facetConditions(l, params).filter((c) => c !== 'true'));
+  const where: string[] = [];
+  if (entries) {
+    where.push('sp.storefront_id = ?', 'sp.status in (?)');
+    params.push(v.storefrontId, v.statuses);
+  } else where.push(statusFilter(v, params));
+  if (l.tsquery && !l.searchLocales?.length) where.push(`${sourceOf(l).search} @@ q.query`);
+  if (facetFilters) where.push(...facetConditions(l, params, entries ? ENTRY_FACETS : PRODUCT_FACETS).filter((c) => c !== 'true'));
   return { from, where };
 }
 
-/**
- * The products a listing reads (alias `p`). The text query matches the stored texts (generated `search`
- * column, GIN index) or, when the request asks for a language, the product's name translated into its
- * chain (a GIN expression index on the translations, same English configuration): then the matches are
- * the union of both indexes' ids, joined to the products, so the work follows the matches, never the catalogue.
- */
-function matchesTable(l: Listing, params: unknown[]): string {
-  if (!l.tsquery || !l.searchLocales?.length) return '"catalog"."product" p';
-  params.push(l.tsquery, l.searchLocales, l.tsquery);
-  return `(select m.id from "catalog"."product" m where m.search @@ to_tsquery('english', ?)
-    union select t.subject_id from "catalog"."translation" t where t.subject = 'product' and t.field = 'name' and t.locale in (?)
-      and to_tsvector('english', t.value) @@ to_tsquery('english', ?)) matched join "catalog"."product" p on p.id = matched.id`;
-}
-
-/** The columns facet filters test: a product row (`p`, price `hp`) or a pre-aggregated count row (`f`). */
+/** The columns facet filters test: a product row (`p`, price `hp`), a search entry (`sp`) or a pre-aggregated count row (`f`). */
 type FacetColumns = { kind: string; category: string; band: string };
 const PRODUCT_FACETS: FacetColumns = { kind: 'p.kind', category: 'p.category_id', band: priceBandSql('hp.amount') };
+const ENTRY_FACETS: FacetColumns = { kind: 'sp.kind', category: 'sp.category_id', band: 'sp.band' };
 const COUNT_FACETS: FacetColumns = { kind: 'f.kind', category: 'f.category_id', band: 'f.band' };
 
 /** kind, category, band conditions, in that order; `true` where the filter is not set. */
@@ -165,32 +153,49 @@ export function pageSql(l: Listing, page: Page, columns: Columns = () => PRODUCT
   const params: unknown[] = [];
   const head = withCategories(l, params);
   const select = columns(params);
-  const keys = SORTS[l.sort].keys.map((k, i) => `${k.expr} as k${i}`).join(', ');
-  const { from, where } = scope(l, params, true, l.sort === 'NAME');
-  const keyset = keysetSql(sqlKeys(l.sort), page, params);
+  const keys = sortKeys(l)
+    .map((k, i) => `${k.expr} as k${i}`)
+    .join(', ');
+  // Search entries carry every sort key but the name: the page's rows are chosen among them (LIMIT), then
+  // only those are joined to their products.
+  const firstPass = byEntries(l) && l.sort !== 'NAME';
+  const { from, where } = scope(l, params, true, l.sort === 'NAME', !firstPass);
+  const keyset = keysetSql(sqlKeys(l), page, params);
   where.push(...keyset.conditions);
-  const order = keyset.orderBy;
   params.push(page.limit + 1);
-  return { sql: `${head}select ${select}, ${keys} ${from} where ${where.join(' and ')} order by ${order} limit ?`, params };
+  const rows = `${from} where ${where.join(' and ')} order by ${keyset.orderBy} limit ?`;
+  if (!firstPass) return { sql: `${head}select ${select}, ${keys} ${rows}`, params };
+  const picked = sqlKeys(l).map((k, i) => ({ ...k, expr: `sp.k${i}` }));
+  const order = keysetSql(picked, { ...page, after: null, before: null }, []).orderBy;
+  const outer = picked.map((k) => k.expr).join(', ');
+  return {
+    sql: `${head}select ${select}, ${outer} from (select sp.*, ${keys} ${rows}) sp join "catalog"."product" p on p.id = sp.product_id order by ${order}`,
+    params,
+  };
 }
 
 /**
  * One statement: each facet counts the matches of every filter but its own (disjunctive facets), plus the total,
  * each counted category's row and the storefront's currency (what `facets` shows, without further statements).
  * Without a text query the filters are all facets, so the counts are sums over the pre-aggregated rows
- * (facet-counts.ts): a few hundred rows, not every product in scope. With one, the matches are counted
- * (the GIN index finds them; the work grows with the matches, not the catalogue).
+ * (facet-counts.ts): a few hundred rows, not every product in scope. With one, the matches are counted: in a
+ * storefront, from its search entries alone (no product row read; the work grows with the matches in it);
+ * for brand-less staff, from the products the GIN index finds.
  */
 export function facetsSql(l: Listing): Sql {
   const headParams: unknown[] = [];
   const head = withCategories(l, headParams);
   // The facet conditions sit in the select list, so their parameters precede FROM's.
   const conditionParams: unknown[] = [];
-  const [kind, category, band] = facetConditions(l, conditionParams, l.tsquery ? PRODUCT_FACETS : COUNT_FACETS);
+  const entries = byEntries(l);
+  const [kind, category, band] = facetConditions(l, conditionParams, entries ? ENTRY_FACETS : l.tsquery ? PRODUCT_FACETS : COUNT_FACETS);
   const scopeParams: unknown[] = [];
   const flags = `${kind} as k_ok, ${category} as c_ok, ${band} as b_ok`;
   let base: string;
-  if (l.tsquery) {
+  if (entries) {
+    const { from, where } = scope(l, scopeParams, false, false, false);
+    base = `select sp.kind, sp.category_id, sp.band, 1 as n, ${flags} ${from} where ${where.join(' and ')}`;
+  } else if (l.tsquery) {
     const { from, where } = scope(l, scopeParams, false);
     base = `select p.kind, p.category_id, ${PRODUCT_FACETS.band} as band, 1 as n, ${flags} ${from} where ${where.join(' and ')}`;
   } else {
@@ -230,5 +235,5 @@ export function facetOf<F extends FacetRow['facet']>(rows: FacetRow[], facet: F)
 
 /** Cursor values of a fetched row (k0, k1, … columns). */
 export function keyOf(row: Record<string, unknown>, l: Listing): unknown[] {
-  return SORTS[l.sort].keys.map((_, i) => row[`k${i}`]);
+  return sortKeys(l).map((_, i) => row[`k${i}`]);
 }
