@@ -3,7 +3,13 @@ import autocannon from 'autocannon';
 import type { GraphQLBody } from './operations.js';
 
 /** One endpoint answering one operation; `headers` is called for every request (signatures live seconds). */
-export type Target = { url: string; body: string; headers: () => Record<string, string> };
+export type Target = {
+  url: string;
+  body: string;
+  headers: () => Record<string, string>;
+  /** CPU time (µs) the process answering `url` has used so far (`processes.ts` `cpuMicros`), when known. */
+  cpu?: () => number | null;
+};
 
 export type Probe = { data: Record<string, unknown>; statements: number | null };
 
@@ -14,6 +20,8 @@ export type Measurement = {
   p50: number;
   p95: number;
   p99: number;
+  /** CPU time of the answering process per request over the measured run (µs), when known: load-independent. */
+  cpuUsPerRequest: number | null;
   errors: { total: number; non2xx: number; socket: number; timeouts: number; graphql: number; samples: string[] };
 };
 
@@ -94,7 +102,9 @@ function cannon(target: Target, connections: number, seconds: number): Promise<R
 /** A warm-up (JIT, plan caches, pools), discarded, then the measured run at a fixed concurrency. */
 export async function measure(target: Target, options: LoadOptions): Promise<Measurement> {
   if (options.warmupSeconds > 0) await cannon(target, options.connections, options.warmupSeconds);
+  const cpuBefore = target.cpu?.() ?? null;
   const { result, latencies, graphqlErrors, samples } = await cannon(target, options.connections, options.seconds);
+  const cpuAfter = target.cpu?.() ?? null;
   latencies.sort((a, b) => a - b);
   const errors = {
     non2xx: result.non2xx,
@@ -111,6 +121,7 @@ export async function measure(target: Target, options: LoadOptions): Promise<Mea
     p50: percentile(latencies, 0.5),
     p95: percentile(latencies, 0.95),
     p99: percentile(latencies, 0.99),
+    cpuUsPerRequest: cpuBefore !== null && cpuAfter !== null && latencies.length > 0 ? (cpuAfter - cpuBefore) / latencies.length : null,
     errors,
   };
 }

@@ -20,6 +20,13 @@ export function ratios(rows: Row[]): Ratio[] {
     const raw = find(rows, operation, 'raw SQL');
     if (prod && direct)
       out.push({ operation, name: 'router prod p50 ÷ direct p50', value: prod.p50 / direct.p50, target: { op: '<=', value: 1.3 } });
+    if (prod?.cpuUsPerRequest && direct?.cpuUsPerRequest)
+      out.push({
+        operation,
+        name: 'router prod CPU ÷ direct CPU per op',
+        value: prod.cpuUsPerRequest / direct.cpuUsPerRequest,
+        target: null,
+      });
     if (allInOne && direct) out.push({ operation, name: 'all-in-one p50 ÷ direct p50', value: allInOne.p50 / direct.p50, target: null });
     if (prod && raw) {
       const target = operation === 'listing' ? { op: '>=' as const, value: 0.3 } : null;
@@ -43,11 +50,11 @@ const targetText = (r: Ratio) => {
 
 export function markdown(rows: Row[], list: Ratio[]): string {
   const lines = [
-    '| operation | shape | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/op |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| operation | shape | req/s | p50 ms | p95 ms | p99 ms | CPU µs/op | errors | SQL/op |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.title} | ${r.shape} | ${perSecond(r.rps)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors.total} | ${r.statements ?? '–'} |`,
+        `| ${r.title} | ${r.shape} | ${perSecond(r.rps)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.cpuUsPerRequest === null ? '–' : r.cpuUsPerRequest.toFixed(0)} | ${r.errors.total} | ${r.statements ?? '–'} |`,
     ),
     '',
     ...list.map((r) => `- ${r.operation}: ${r.name} = ${times(r)}${targetText(r)}`),

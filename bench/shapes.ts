@@ -3,7 +3,7 @@ import { PRINCIPAL_HEADER, type Principal, seedId, signPrincipal } from '@dcrm/k
 import { SUBGRAPHS } from '../stack/src/subgraphs.js';
 import type { Target } from './load.js';
 import { type Operation, STOREFRONT_KEY } from './operations.js';
-import { type Child, freePort, startChild, waitReady } from './processes.js';
+import { type Child, cpuMicros, freePort, startChild, waitReady } from './processes.js';
 import { staffSession } from './staff.js';
 
 export const SHAPES = ['router prod', 'router all-in-one', 'direct subgraph', 'raw SQL'] as const;
@@ -69,6 +69,11 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
   };
   const children: Child[] = [];
   const ready: Promise<void>[] = [];
+  const byName = new Map<string, Child>();
+  const cpuOf = (name: string) => () => {
+    const child = byName.get(name);
+    return child ? cpuMicros(child) : null;
+  };
   const start = (name: string, script: string, port: number, env: NodeJS.ProcessEnv) => {
     const profile = options.profile?.process === name ? `--cpu-prof --cpu-prof-dir ${options.profile.dir}` : '';
     const router = name.startsWith('router') || name === 'all-in-one' ? options.routerNodeOptions : undefined;
@@ -80,6 +85,7 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     });
     children.push(child);
+    byName.set(name, child);
     ready.push(waitReady(child, local(port, '/readyz')).then(() => options.log(`${name} ready on :${port}`)));
   };
 
@@ -122,10 +128,18 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
       const body = graphql(op);
       const staff = op.auth === 'staff';
       const targets: { shape: Shape; target: Target }[] = [
-        { shape: 'router prod', target: { url: local(routerPort, '/graphql'), body, headers: staff ? prodStaff.headers : viaKey } },
+        {
+          shape: 'router prod',
+          target: { url: local(routerPort, '/graphql'), body, headers: staff ? prodStaff.headers : viaKey, cpu: cpuOf('router') },
+        },
         {
           shape: 'router all-in-one',
-          target: { url: local(allInOnePort, '/graphql'), body, headers: staff ? allInOneStaff.headers : viaKey },
+          target: {
+            url: local(allInOnePort, '/graphql'),
+            body,
+            headers: staff ? allInOneStaff.headers : viaKey,
+            cpu: cpuOf('all-in-one'),
+          },
         },
       ];
       const port = op.subgraph ? subgraphPorts.get(op.subgraph) : undefined;
@@ -136,10 +150,11 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
         const signed = () => ({ [PRINCIPAL_HEADER]: signPrincipal(principal, secret, { audience: op.subgraph as string, body: request }) });
         targets.push({
           shape: 'direct subgraph',
-          target: { url: local(port, '/graphql'), body: JSON.stringify(request), headers: signed },
+          target: { url: local(port, '/graphql'), body: JSON.stringify(request), headers: signed, cpu: cpuOf(op.subgraph as string) },
         });
       }
-      if (op.raw) targets.push({ shape: 'raw SQL', target: { url: local(rawPort, `/${op.name}`), body, headers: () => ({}) } });
+      if (op.raw)
+        targets.push({ shape: 'raw SQL', target: { url: local(rawPort, `/${op.name}`), body, headers: () => ({}), cpu: cpuOf('raw') } });
       return targets;
     },
   };

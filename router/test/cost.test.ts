@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { openCostBuckets } from '../src/cost/budget.js';
+import { cachedQueryCost, costInputs } from '../src/cost/cache.js';
 import { queryCost } from '../src/cost/calculate.js';
 
 /** The calculated query cost on the client-facing schema: the rules stated in cost/calculate.ts. */
@@ -85,6 +86,44 @@ describe('queryCost', () => {
     const doc = 'query A { storefront { name } } query B { products(first: 10) { nodes { name } } }';
     expect(cost(doc, {}, 'A')).toBe(1);
     expect(cost(doc, {}, 'B')).toBe(12);
+  });
+});
+
+describe('cachedQueryCost', () => {
+  const query = `query Page($first: Int, $slug: String!, $withCategory: Boolean!, $n: Int) {
+    products(first: $first) { nodes { name category @include(if: $withCategory) { name } } }
+    product(slug: $slug) { name addons: compatibleAddons { name } }
+    more: products(first: 3) { nodes { name } }
+    ...Extra
+  }
+  fragment Extra on Query { customers(last: $n) { nodes { id } } }`;
+
+  it('depends on the variables in size arguments and @skip/@include only', () => {
+    expect(costInputs(parse(query))).toEqual(['first', 'n', 'withCategory']);
+    expect(costInputs(parse('query ($slug: String!) { product(slug: $slug) { name } }'))).toEqual([]);
+  });
+
+  it('answers what queryCost answers, per page size, and remembers the same parsed document', () => {
+    const cached = cachedQueryCost();
+    const document = parse(query);
+    for (const variables of [
+      { first: 10, slug: 'a', withCategory: true, n: 2 },
+      { first: 10, slug: 'b', withCategory: true, n: 2 },
+      { first: 20, slug: 'a', withCategory: false, n: 2 },
+      { first: null, slug: 'a', withCategory: false },
+      { slug: 'a', withCategory: true, n: 5 },
+    ])
+      expect(cached(schema, document, variables, 'Page')).toBe(queryCost(schema, document, variables, 'Page'));
+    expect(cached(schema, document, { first: 10, slug: 'c', withCategory: true, n: 2 }, 'Page')).toBe(
+      queryCost(schema, document, { first: 10, slug: 'a', withCategory: true, n: 2 }, 'Page'),
+    );
+  });
+
+  it('refuses variables that do not coerce, every time, and keeps a bounded number of variants', () => {
+    const cached = cachedQueryCost(2);
+    const document = parse('query ($first: Int) { products(first: $first) { nodes { name } } }');
+    for (let i = 0; i < 2; i++) expect(() => cached(schema, document, { first: 'ten' })).toThrow();
+    expect([1, 2, 3, 1].map((first) => cached(schema, document, { first }))).toEqual([3, 4, 5, 3]);
   });
 });
 

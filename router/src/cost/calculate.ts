@@ -29,7 +29,8 @@ import { type ComplexityEstimatorArgs, getComplexity } from 'graphql-query-compl
  */
 export const COST = { object: 1, connection: 2, mutation: 10, introspection: 1, unsizedPage: 100 } as const;
 
-const SIZE_ARGUMENTS = ['first', 'last', 'limit'];
+/** The arguments that size a list (a page): its cost is the item's times the size. */
+export const SIZE_ARGUMENTS = ['first', 'last', 'limit'];
 
 const isFree = (name: string) => name === 'PageInfo' || name.endsWith('Edge');
 const isConnection = (type: GraphQLNamedType) => isObjectType(type) && ('edges' in type.getFields() || 'nodes' in type.getFields());

@@ -3,7 +3,7 @@ import { loggerFor } from '@dcrm/kit/logger.js';
 import { GraphQLError } from 'graphql';
 import type { RouterContext } from '../context.js';
 import type { CostBuckets, CostSettings, ThrottleStatus } from './budget.js';
-import { queryCost } from './calculate.js';
+import { cachedQueryCost } from './cache.js';
 
 /** What every costed response carries in `extensions.cost`. */
 export type CostExtension = { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: ThrottleStatus };
@@ -25,6 +25,7 @@ const throttled = (message: string, reason: string, retryAfterSeconds: number) =
  * an operation that ran (not recounted from the result), null for one that did not.
  */
 export function costPlugin(settings: CostSettings, buckets: CostBuckets): ApolloServerPlugin<RouterContext> {
+  const queryCost = cachedQueryCost();
   return {
     async requestDidStart() {
       let extension: CostExtension | null = null;

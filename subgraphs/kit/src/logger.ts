@@ -201,5 +201,21 @@ export function logRequest(logger: Logger, status: number, level: Level = 'info'
   if (request.codes.length > 0) line.codes = [...new Set(request.codes)];
   const trace = traceId();
   if (trace) line.traceId = trace;
-  logger[level](line, 'request');
+  lineLogger(logger)[level](line, 'request');
+}
+
+const lineLoggers = new WeakMap<Logger, Logger>();
+
+/**
+ * `logger` without redaction, for the request line only: its keys are the fixed ones above, none of
+ * which a redact path names, so redaction never changes it — and it cost ~30 µs a line (pino 10 copies
+ * the object to redact it), a few percent of the router's CPU per request.
+ */
+function lineLogger(logger: Logger): Logger {
+  let plain = lineLoggers.get(logger);
+  if (!plain) {
+    plain = logger.child({}, { redact: { paths: [] } });
+    lineLoggers.set(logger, plain);
+  }
+  return plain;
 }
