@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { MikroORM } from '@dcrm/kit';
+import { type MikroORM, newId } from '@dcrm/kit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { type Decisioning, decideBatch } from '../subgraphs/promotion/src/domain/decisioning/decide.js';
 import { decisioningOf } from '../subgraphs/promotion/src/domain/decisioning/index.js';
+import { recordDecisions } from '../subgraphs/promotion/src/domain/decisioning/recorder.js';
 import { startDecisionStream } from '../subgraphs/promotion/src/domain/decisioning/stream.js';
 import { customType, decisionRule, event, until } from './support/decisioning.js';
 import { KEYS, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
@@ -12,7 +13,8 @@ import { KEYS, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from '
 /**
  * What survives a crash and what is set aside: an event whose consumer died after reserving its caps
  * and before recording its decision is decided again on takeover with the same reservation (counted
- * once); events that cannot be decided are dead letters, counted by reason and read by staff.
+ * once); a decision that loses the unique-key race gives its reservation back unless the recorded one
+ * holds it; events that cannot be decided are dead letters, counted by reason and read by staff.
  */
 const url = process.env.REDIS_URL;
 let stack: Stack;
@@ -71,6 +73,45 @@ describe('a consumer killed between reserving and recording', () => {
     expect(second).toMatchObject({ outcome: 'ACTION' });
     const [third] = await decideBatch(d, 'STREAM', [{ ...item, raw: raw(type, customer.id) }]);
     expect(third).toMatchObject({ outcome: 'NO_ACTION' });
+  });
+});
+
+describe('a decision lost to the unique-key race', () => {
+  it('gives its reservation back unless the recorded decision holds the same one', async () => {
+    const d = decisioning();
+    const type = await customType(manager);
+    const rule = await decisionRule(manager, { eventType: type, channels: ['INBOX'], dailyCap: 1 });
+    /** Another consumer records the event first (with this rule on the inbox, or no action), then this one decides it. */
+    const race = async (customerId: string, recorded: { ruleId: string | null; channel: string | null }) => {
+      const item = { storefrontId: STOREFRONT_IDS.volt, raw: raw(type, customerId), takeover: false };
+      await recordDecisions(d.orm, [
+        {
+          id: newId(),
+          storefrontId: STOREFRONT_IDS.volt,
+          producer: item.raw.producer,
+          eventId: item.raw.eventId,
+          eventType: type,
+          customerId,
+          segment: 'consumer',
+          partnerId: null,
+          occurredAt: new Date(),
+          outcome: recorded.ruleId ? 'ACTION' : 'NO_ACTION',
+          ruleId: recorded.ruleId,
+          actionKind: recorded.ruleId ? 'OFFER' : null,
+          channel: recorded.channel as 'INBOX' | null,
+          offerId: null,
+          reasons: [],
+          decidedAt: new Date(),
+        },
+      ]);
+      expect((await decideBatch(d, 'STREAM', [item]))[0].status).toBe('DUPLICATE');
+      // The customer's cap is 1 a day: is it still free?
+      return (await decideBatch(d, 'STREAM', [{ ...item, raw: raw(type, customerId) }]))[0].outcome;
+    };
+    const lostToNoAction = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'race' });
+    expect(await race(lostToNoAction.id, { ruleId: null, channel: null })).toBe('ACTION');
+    const lostToSame = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'race' });
+    expect(await race(lostToSame.id, { ruleId: rule.id, channel: 'INBOX' })).toBe('NO_ACTION');
   });
 });
 
