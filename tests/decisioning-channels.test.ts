@@ -3,7 +3,7 @@ import { EVENTS, type ProductViewedEvent } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows } from './support/brand-matrix.js';
-import { customType, decisionRule, event, INGEST, privateKey, until } from './support/decisioning.js';
+import { customType, decisionRule, event, INGEST, privateKey, RULE_CREATE, until } from './support/decisioning.js';
 import { KEYS, type Response, registerCustomer, signIn, startTestStack } from './support/stack.js';
 
 /**
@@ -25,9 +25,12 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-const SETTINGS = '{ decisionSettings { dailyActionCap actionsToday channelMinSample version } }';
+const SETTINGS = '{ decisionSettings { dailyActionCap actionsToday dailyBudget spentToday channelMinSample version } }';
 const SETTINGS_SET = `mutation ($input: DecisionSettingsSetInput!) {
-  decisionSettingsSet(input: $input) { decisionSettings { dailyActionCap actionsToday channelMinSample version } userErrors { code field } }
+  decisionSettingsSet(input: $input) {
+    decisionSettings { dailyActionCap actionsToday dailyBudget spentToday channelMinSample version }
+    userErrors { code field }
+  }
 }`;
 const CONSENT = `mutation ($input: ConsentSetInput!) { customerConsentSet(input: $input) { customer { consents { channel granted } } userErrors { code } } }`;
 const PREFER = `mutation ($input: NotificationPreferenceSetInput!) { notificationPreferenceSet(input: $input) { userErrors { code } } }`;
@@ -147,7 +150,7 @@ describe('channel choice by response rate', () => {
     expect(chosen.reasons).toContainEqual({
       ruleId: expect.any(String),
       code: 'CHANNEL',
-      message: 'EMAIL: consented to; response rate 100% (3 of 3 offers in 7 days, segment)',
+      message: 'EMAIL: consented to; response rate 100% (3 accepted, 0 declined of 3 offers in 7 days, segment)',
     });
     // A customer of the same segment who prefers SMS for offers gets SMS: preference before rate.
     const prefersSms = await customer(['EMAIL', 'SMS'], segment);
@@ -156,9 +159,82 @@ describe('channel choice by response rate', () => {
     const own = (await decisionsOf(prefersSms.id)).find((d) => d.id === theirs.decisionId) as Row;
     expect(own.channel).toBe('SMS');
     expect(own.reasons.find((r) => r.code === 'CHANNEL')?.message).toBe(
-      'SMS: preferred by the customer; response rate 0% (0 of 3 offers in 7 days, segment)',
+      'SMS: preferred by the customer; response rate 0% (0 accepted, 0 declined of 3 offers in 7 days, segment)',
     );
     await settings({ channelMinSample: 20 });
+  });
+});
+
+describe('declines', () => {
+  it('a dismissed offer counts as declined on its channel, lowering its rate below one that was only ignored', async () => {
+    await settings({ channelMinSample: 3 });
+    const segment = `seg-${randomUUID().slice(0, 8)}`;
+    const c = await customer(['EMAIL', 'SMS'], segment);
+    const [smsOnly, emailOnly, either] = [await customType(staff), await customType(staff), await customType(staff)];
+    await decisionRule(staff, { eventType: smsOnly, channels: ['SMS'] });
+    await decisionRule(staff, { eventType: emailOnly, channels: ['EMAIL'] });
+    await decisionRule(staff, { eventType: either, channels: ['SMS', 'EMAIL'] });
+    for (let i = 0; i < 3; i++) {
+      await decide(smsOnly, c.id);
+      await decide(emailOnly, c.id);
+    }
+    const sent = await decisionsOf(c.id);
+    const DISMISS = 'mutation ($id: ID!) { offerDismiss(input: { id: $id }) { offer { status } userErrors { code } } }';
+    // One accepted on each channel; the other two SMS offers declined, the email ones left alone.
+    const [smsAccepted, ...smsDeclined] = sent.filter((d) => d.channel === 'SMS');
+    const [emailAccepted] = sent.filter((d) => d.channel === 'EMAIL');
+    for (const d of [smsAccepted, emailAccepted]) await c.gql(ACCEPT, { id: d.offer_id });
+    for (const d of smsDeclined) {
+      expect((await c.gql(DISMISS, { id: d.offer_id })).body.data?.offerDismiss.offer.status).toBe('DISMISSED');
+      await c.gql(DISMISS, { id: d.offer_id });
+    }
+    // Accepted, then cleared away: still an accept, not a decline.
+    await c.gql(DISMISS, { id: emailAccepted.offer_id });
+    const RATES = 'query ($s: String) { decisionChannelRates(segment: $s) { channel sent responded declined rate } }';
+    const rates = (await staff(RATES, { s: segment })).body.data?.decisionChannelRates;
+    expect(rates).toContainEqual({ channel: 'EMAIL', sent: 3, responded: 1, declined: 0, rate: 1 / 3 });
+    expect(rates).toContainEqual({ channel: 'SMS', sent: 3, responded: 1, declined: 2, rate: -1 / 3 });
+    // The same accepts, but SMS's customers said no: email wins although SMS comes first in the rule.
+    const ranked = await decide(either, c.id);
+    const chosen = (await decisionsOf(c.id)).find((d) => d.id === ranked.decisionId) as Row;
+    expect(chosen.channel).toBe('EMAIL');
+    await settings({ channelMinSample: 20 });
+  });
+});
+
+describe("the brand's daily budget in money", () => {
+  it('each action spends its rule’s cost; one that would go over the budget is NO_ACTION with BRAND_BUDGET', async () => {
+    const badCost = await staff(RULE_CREATE, {
+      input: {
+        name: 'Too precise',
+        eventType: 'RECHARGE',
+        action: { kind: 'MESSAGE', template: { title: 't', message: 'm' }, cost: '1.005' },
+      },
+    });
+    expect(badCost.body.data?.decisionRuleCreate.userErrors).toEqual([
+      expect.objectContaining({ code: 'INVALID', field: ['input', 'action', 'cost'] }),
+    ]);
+    const type = await customType(staff);
+    await decisionRule(staff, {
+      eventType: type,
+      channels: ['INBOX'],
+      action: { kind: 'OFFER', template: { title: 'Paid', message: 'For {{name}}' }, cost: '2.50' },
+    });
+    const people = [await customer([]), await customer([]), await customer([])];
+    const before = (await staff(SETTINGS)).body.data?.decisionSettings;
+    const budget = (Number(before.spentToday) + 5).toFixed(2);
+    expect(await settings({ dailyBudget: budget })).toMatchObject({ dailyBudget: budget, spentToday: before.spentToday });
+    try {
+      const res = await ingest(INGEST, { events: people.map((p) => event(type, p.id)) });
+      const outcomes = ((res.body.data?.eventsIngest.results ?? []) as { outcome: string }[]).map((r) => r.outcome).sort();
+      expect(outcomes).toEqual(['ACTION', 'ACTION', 'NO_ACTION']);
+      const refused = (await Promise.all(people.map((p) => decisionsOf(p.id)))).flat().find((d) => d.outcome === 'NO_ACTION') as Row;
+      expect(refused.reasons.find((r) => r.code === 'BRAND_BUDGET')?.message).toContain('this action costs 2.50');
+      expect((await staff(SETTINGS)).body.data?.decisionSettings.spentToday).toBe(budget);
+    } finally {
+      await settings({ dailyBudget: null });
+    }
+    expect(await decide(type, people[0].id)).toMatchObject({ outcome: 'ACTION' });
   });
 });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
+import { decisioningOf } from '../subgraphs/promotion/src/domain/decisioning/index.js';
 import { dbRows, expectRefusedAndUnchanged, succeeded } from './support/brand-matrix.js';
 import { customType, decisionRows, decisionRule, event, INGEST, marketer, privateKey, RULE_CREATE } from './support/decisioning.js';
 import {
@@ -77,6 +78,33 @@ describe('decisioning reads', () => {
     expect((await as.voltManagerInNimbus(DECISIONS)).status).toBe(401);
     for (const gql of [as.aoife, as.connectify, as.shopper, as.chatbot, as.voltEvents]) {
       for (const q of [DECISIONS, RULES, TYPES, KPIS]) expect(codes(await gql(q)).length, q).toBeGreaterThan(0);
+    }
+  });
+
+  it('dead letters: staff of every segment of the brand read its own; other brands, segment staff and other kinds nothing', async () => {
+    const booted = stack.subgraphs.find((s) => s.definition.name === 'promotion');
+    const d = booted ? decisioningOf(booted.orm) : undefined;
+    const producer = `iso-dead-${randomUUID().slice(0, 8)}`;
+    await d?.deadLetters.add([
+      { fields: ['storefront', STOREFRONT_IDS.volt, 'producer', producer, 'id', 'volt', 'type', 'X'], reasons: ['UNKNOWN_TYPE'] },
+      { fields: ['storefront', STOREFRONT_IDS.nimbus, 'producer', producer, 'id', 'nimbus', 'type', 'X'], reasons: ['UNKNOWN_TYPE'] },
+    ]);
+    const DEAD = '{ decisionDeadLetters(first: 100) { nodes { eventId producer } counts { reason count } } }';
+    const seen = async (gql: Gql) =>
+      (((await gql(DEAD)).body.data?.decisionDeadLetters?.nodes ?? []) as { eventId: string; producer: string }[])
+        .filter((n) => n.producer === producer)
+        .map((n) => n.eventId);
+    expect(await seen(as.voltManager)).toEqual(['volt']);
+    expect(await seen(as.nimbusAgent)).toEqual(['nimbus']);
+    expect(await seen(as.regionalInNimbus)).toEqual(['nimbus']);
+    // A dead letter names no known customer, so no segment: staff of some segments only see none, nor counts.
+    expect((await as.consumerMarketer(DEAD)).body.data?.decisionDeadLetters).toEqual({ nodes: [], counts: [] });
+    expect(codes(await as.careAgent(DEAD))).toEqual(['FORBIDDEN']);
+    expect((await as.voltManagerInNimbus(DEAD)).status).toBe(401);
+    for (const gql of [as.aoife, as.connectify, as.shopper, as.chatbot, as.voltEvents]) {
+      const res = await gql(DEAD);
+      expect(codes(res).length).toBeGreaterThan(0);
+      expect(res.body.data?.decisionDeadLetters ?? null).toBeNull();
     }
   });
 

@@ -7,6 +7,7 @@ import { Migration20261202701RecurringRevenue } from './20261202-701-recurring-r
 import { Migration202612021101Translations } from './20261202-1101-translations.js';
 import { Migration20261204D01DecisionSettings } from './20261204-d01-decision-settings.js';
 import { Migration20261204R01DecisionDelivery } from './20261204-r01-decision-delivery.js';
+import { Migration20261205E01DecisionBudgetMoney } from './20261205-e01-decision-budget-money.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   { name: '20261202-1101-translations', class: Migration202612021101Translations },
   { name: '20261204-d01-decision-settings', class: Migration20261204D01DecisionSettings },
   { name: '20261204-r01-decision-delivery', class: Migration20261204R01DecisionDelivery },
+  { name: '20261205-e01-decision-budget-money', class: Migration20261205E01DecisionBudgetMoney },
 ];

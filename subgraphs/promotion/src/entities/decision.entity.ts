@@ -27,6 +27,8 @@ export type DecisionAction = {
   promotionId?: string | null;
   productId?: string | null;
   offerTtlHours?: number | null;
+  /** What one action costs the brand, in minor units of its currency (counted against its daily budget); absent: 0. */
+  costMinor?: number | null;
 };
 
 export const EventTypeRow = defineEntity({
@@ -102,6 +104,8 @@ export const DecisionSettingsRow = defineEntity({
   properties: {
     storefrontId: p.uuid().primary(),
     dailyActionCap: p.integer().nullable(),
+    /** The brand's spend per UTC day on decision actions, minor units of its currency; null: no limit. */
+    dailyBudgetMinor: p.integer().nullable(),
     channelMinSample: p.integer().default(20),
     updatedAt: p.datetime(),
     version: columns.version(),

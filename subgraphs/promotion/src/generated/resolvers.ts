@@ -490,8 +490,10 @@ export type Query = {
   decisionKpis: DecisionKpis;
   /** Staff: the acting brand's decisioning settings (global daily budget, channel ranking). */
   decisionSettings: DecisionSettings;
-  /** Staff: each channel's offers sent and accepted over the last 7 days, in one of their segments, or brand-wide (staff of every segment only); empty otherwise. */
+  /** Staff: each channel's offers sent, accepted and declined over the last 7 days, in one of their segments, or brand-wide (staff of every segment only); empty otherwise. */
   decisionChannelRates: Array<DecisionChannelRate>;
+  /** Staff of every segment: the acting brand's events set aside with reasons (dead letters), newest first, and their counts by reason; empty for staff of some segments only. */
+  decisionDeadLetters: DecisionDeadLetterConnection;
   /**
    * Other subgraphs only (the customer subgraph's audit trail): this subgraph's records of the caller's
    * brands, newest first, older than the record `after` and newer than `before`; `first` from the newest,
@@ -578,6 +580,13 @@ export type QueryDecisionKpisArgs = {
 
 export type QueryDecisionChannelRatesArgs = {
   segment?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryDecisionDeadLettersArgs = {
+  reason?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1160,6 +1169,8 @@ export type DecisionAction = {
   product?: Maybe<Product>;
   /** Offer lifetime in hours. */
   offerTtlHours: Scalars['Int']['output'];
+  /** What one action of the rule costs the brand, in its currency: spent from the brand's daily budget (`DecisionSettings.dailyBudget`); 0 spends nothing. */
+  cost: Scalars['Decimal']['output'];
 };
 
 /**
@@ -1389,6 +1400,8 @@ export type DecisionActionInput = {
   productId?: InputMaybe<Scalars['ID']['input']>;
   /** Offer lifetime in hours (1–8760, default 48). */
   offerTtlHours?: InputMaybe<Scalars['Int']['input']>;
+  /** What one action costs the brand, in its currency, at most two decimals (0–20000000.00, default 0): spent from `DecisionSettings.dailyBudget`. */
+  cost?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
 /** A new decision rule. */
@@ -1459,19 +1472,25 @@ export type DecisionRulePayload = {
 };
 
 /**
- * A brand's decisioning settings. The daily budget caps actions (offers and messages) across all the
- * brand's rules per UTC day, reserved atomically with each decision; when it is spent, events are
- * decided NO_ACTION with the reason BRAND_BUDGET. Channels are ranked by consent, then the customer's
+ * A brand's decisioning settings. The daily budget caps what decision actions (offers and messages)
+ * cost across all the brand's rules per UTC day — each action costs its rule's `action.cost` — and the
+ * daily action cap caps how many there are; both are reserved atomically with each decision, once per
+ * event even when it is decided again after a crash. An action that would go over either is not taken:
+ * the event is decided NO_ACTION with the reason BRAND_BUDGET. Channels are ranked by consent, then the customer's
  * preference, then each channel's response rate over the last 7 days (offers answered ÷ sent, in the
  * customer's segment when it has the sample, else the brand); a channel under the sample is tried first,
  * to learn its rate.
  */
 export type DecisionSettings = {
   __typename?: 'DecisionSettings';
-  /** Actions the brand's decisioning may take per UTC day across all rules; null: no global budget. */
+  /** Actions the brand's decisioning may take per UTC day across all rules; null: no cap on their number. */
   dailyActionCap?: Maybe<Scalars['Int']['output']>;
   /** Actions taken so far today (UTC), counted against `dailyActionCap`. */
   actionsToday: Scalars['Int']['output'];
+  /** What the brand's decision actions may cost per UTC day across all rules, in its currency; null: no budget. */
+  dailyBudget?: Maybe<Scalars['Decimal']['output']>;
+  /** What today's (UTC) actions cost so far, in the brand's currency, counted against `dailyBudget`. */
+  spentToday: Scalars['Decimal']['output'];
   /** Offers a channel must have sent in the last 7 days before its response rate ranks it (default 20). */
   channelMinSample: Scalars['Int']['output'];
   /** The version read; give it back to `decisionSettingsSet` (0 while the brand has the defaults). */
@@ -1489,16 +1508,75 @@ export type DecisionChannelRate = {
   sent: Scalars['Int']['output'];
   /** Of those, accepted by their customer. */
   responded: Scalars['Int']['output'];
-  /** `responded` ÷ `sent`; null when nothing was sent. */
+  /** Of those, declined (dismissed) by their customer before accepting: a delivered, negative answer. */
+  declined: Scalars['Int']['output'];
+  /** The net response rate channel choice ranks by: (`responded` − `declined`) ÷ `sent`, from −1 to 1; null when nothing was sent. */
   rate?: Maybe<Scalars['Float']['output']>;
+};
+
+/**
+ * An event set aside with its reasons instead of being decided: a stream entry that was malformed or
+ * rejected (unknown type, invalid payload, unknown customer…) or failed too many deliveries, or a
+ * platform event decisioning rejected. Its identity and payload are not shown; operators replay it from
+ * the dead-letter stream once the cause is fixed (README).
+ */
+export type DecisionDeadLetter = {
+  __typename?: 'DecisionDeadLetter';
+  /** Its entry id in the dead-letter stream (when it was set aside, Redis's clock). */
+  entryId: Scalars['String']['output'];
+  /** When it was set aside. */
+  at: Scalars['DateTime']['output'];
+  /** Why, most telling first (e.g. UNKNOWN_TYPE, INVALID_PAYLOAD, UNKNOWN_CUSTOMER, MAX_DELIVERIES). */
+  reasons: Array<Scalars['String']['output']>;
+  /** The sending system, as the event named it. */
+  producer?: Maybe<Scalars['String']['output']>;
+  /** The producer's event id, as the event named it. */
+  eventId?: Maybe<Scalars['String']['output']>;
+  /** The event type, as the event named it. */
+  type?: Maybe<Scalars['String']['output']>;
+  /** How many times it was delivered before it was set aside, when known. */
+  deliveries?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A dead letter and its cursor. */
+export type DecisionDeadLetterEdge = {
+  __typename?: 'DecisionDeadLetterEdge';
+  /** Where this item is, for `after`. */
+  cursor: Scalars['String']['output'];
+  /** The dead letter. */
+  node: DecisionDeadLetter;
+};
+
+/** The brand's dead letters of one reason: how many were set aside. */
+export type DecisionDeadLetterCount = {
+  __typename?: 'DecisionDeadLetterCount';
+  /** The reason (a dead letter counts under its first, most telling one). */
+  reason: Scalars['String']['output'];
+  /** Dead letters of the brand set aside for it. */
+  count: Scalars['Int']['output'];
+};
+
+/** A page of the brand's dead letters, newest first, and its counts by reason. */
+export type DecisionDeadLetterConnection = {
+  __typename?: 'DecisionDeadLetterConnection';
+  /** The dead letters with their cursors. */
+  edges: Array<DecisionDeadLetterEdge>;
+  /** The dead letters. */
+  nodes: Array<DecisionDeadLetter>;
+  /** Where this page is; a page looks through at most 10,000 dead letters of all brands, then `hasNextPage` and `endCursor` go on from there. */
+  pageInfo: PageInfo;
+  /** Every dead letter of the brand by reason, most first (counted as they are set aside; the stream itself keeps the newest ~100,000 of all brands). */
+  counts: Array<DecisionDeadLetterCount>;
 };
 
 /** Changes to the acting brand's decisioning settings; an absent field is kept. */
 export type DecisionSettingsSetInput = {
   /** The version read (`decisionSettings.version`); a stale one is a CONFLICT userError. */
   version: Scalars['Int']['input'];
-  /** Actions per UTC day across all rules (0–100,000,000); null removes the global budget. */
+  /** Actions per UTC day across all rules (0–100,000,000); null removes the cap on their number. */
   dailyActionCap?: InputMaybe<Scalars['Int']['input']>;
+  /** What actions may cost per UTC day across all rules, in the brand's currency, at most two decimals (0–20000000.00); null removes the budget. */
+  dailyBudget?: InputMaybe<Scalars['Decimal']['input']>;
   /** Offers a channel must have sent in the last 7 days before its response rate ranks it (1–100,000). */
   channelMinSample?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -1940,6 +2018,10 @@ export type ResolversTypes = {
   DecisionRulePayload: ResolverTypeWrapper<Omit<DecisionRulePayload, 'decisionRule'> & { decisionRule?: Maybe<ResolversTypes['DecisionRule']> }>;
   DecisionSettings: ResolverTypeWrapper<DecisionSettings>;
   DecisionChannelRate: ResolverTypeWrapper<DecisionChannelRate>;
+  DecisionDeadLetter: ResolverTypeWrapper<DecisionDeadLetter>;
+  DecisionDeadLetterEdge: ResolverTypeWrapper<DecisionDeadLetterEdge>;
+  DecisionDeadLetterCount: ResolverTypeWrapper<DecisionDeadLetterCount>;
+  DecisionDeadLetterConnection: ResolverTypeWrapper<DecisionDeadLetterConnection>;
   DecisionSettingsSetInput: DecisionSettingsSetInput;
   DecisionSettingsPayload: ResolverTypeWrapper<DecisionSettingsPayload>;
   PromotionTranslationsSetInput: PromotionTranslationsSetInput;
@@ -2045,6 +2127,10 @@ export type ResolversParentTypes = {
   DecisionRulePayload: Omit<DecisionRulePayload, 'decisionRule'> & { decisionRule?: Maybe<ResolversParentTypes['DecisionRule']> };
   DecisionSettings: DecisionSettings;
   DecisionChannelRate: DecisionChannelRate;
+  DecisionDeadLetter: DecisionDeadLetter;
+  DecisionDeadLetterEdge: DecisionDeadLetterEdge;
+  DecisionDeadLetterCount: DecisionDeadLetterCount;
+  DecisionDeadLetterConnection: DecisionDeadLetterConnection;
   DecisionSettingsSetInput: DecisionSettingsSetInput;
   DecisionSettingsPayload: DecisionSettingsPayload;
   PromotionTranslationsSetInput: PromotionTranslationsSetInput;
@@ -2344,6 +2430,7 @@ export type QueryResolvers<ContextType = PromotionContext, ParentType extends Re
   decisionKpis?: Resolver<ResolversTypes['DecisionKpis'], ParentType, ContextType, Partial<QueryDecisionKpisArgs>>;
   decisionSettings?: Resolver<ResolversTypes['DecisionSettings'], ParentType, ContextType>;
   decisionChannelRates?: Resolver<Array<ResolversTypes['DecisionChannelRate']>, ParentType, ContextType, Partial<QueryDecisionChannelRatesArgs>>;
+  decisionDeadLetters?: Resolver<ResolversTypes['DecisionDeadLetterConnection'], ParentType, ContextType, Partial<QueryDecisionDeadLettersArgs>>;
   _auditRecords?: Resolver<Array<ResolversTypes['AuditRecord']>, ParentType, ContextType, RequireFields<Query_AuditRecordsArgs, 'first'>>;
 };
 
@@ -2447,6 +2534,7 @@ export type DecisionActionResolvers<ContextType = PromotionContext, ParentType e
   promotion?: Resolver<Maybe<ResolversTypes['Promotion']>, ParentType, ContextType>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
   offerTtlHours?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  cost?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
 };
 
 export type DecisionRuleResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionRule'] = ResolversParentTypes['DecisionRule'], FederationReferenceType extends FederationReferenceTypes['DecisionRule'] = FederationReferenceTypes['DecisionRule']> = {
@@ -2547,6 +2635,8 @@ export type DecisionRulePayloadResolvers<ContextType = PromotionContext, ParentT
 export type DecisionSettingsResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionSettings'] = ResolversParentTypes['DecisionSettings']> = {
   dailyActionCap?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   actionsToday?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dailyBudget?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  spentToday?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   channelMinSample?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2556,7 +2646,35 @@ export type DecisionChannelRateResolvers<ContextType = PromotionContext, ParentT
   channel?: Resolver<ResolversTypes['DecisionChannel'], ParentType, ContextType>;
   sent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   responded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  declined?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type DecisionDeadLetterResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionDeadLetter'] = ResolversParentTypes['DecisionDeadLetter']> = {
+  entryId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  producer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  deliveries?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type DecisionDeadLetterEdgeResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionDeadLetterEdge'] = ResolversParentTypes['DecisionDeadLetterEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['DecisionDeadLetter'], ParentType, ContextType>;
+};
+
+export type DecisionDeadLetterCountResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionDeadLetterCount'] = ResolversParentTypes['DecisionDeadLetterCount']> = {
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DecisionDeadLetterConnectionResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionDeadLetterConnection'] = ResolversParentTypes['DecisionDeadLetterConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['DecisionDeadLetterEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['DecisionDeadLetter']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  counts?: Resolver<Array<ResolversTypes['DecisionDeadLetterCount']>, ParentType, ContextType>;
 };
 
 export type DecisionSettingsPayloadResolvers<ContextType = PromotionContext, ParentType extends ResolversParentTypes['DecisionSettingsPayload'] = ResolversParentTypes['DecisionSettingsPayload']> = {
@@ -2688,6 +2806,10 @@ export type Resolvers<ContextType = PromotionContext> = {
   DecisionRulePayload?: DecisionRulePayloadResolvers<ContextType>;
   DecisionSettings?: DecisionSettingsResolvers<ContextType>;
   DecisionChannelRate?: DecisionChannelRateResolvers<ContextType>;
+  DecisionDeadLetter?: DecisionDeadLetterResolvers<ContextType>;
+  DecisionDeadLetterEdge?: DecisionDeadLetterEdgeResolvers<ContextType>;
+  DecisionDeadLetterCount?: DecisionDeadLetterCountResolvers<ContextType>;
+  DecisionDeadLetterConnection?: DecisionDeadLetterConnectionResolvers<ContextType>;
   DecisionSettingsPayload?: DecisionSettingsPayloadResolvers<ContextType>;
   PromotionUserError?: PromotionUserErrorResolvers<ContextType>;
   Decimal?: GraphQLScalarType;

@@ -1,4 +1,5 @@
-import { fail, isUuid, parsePage, payload, toConnection } from '@dcrm/kit';
+import { fail, fromMinor, isUuid, parsePage, payload, toConnection } from '@dcrm/kit';
+import { DEAD_LETTER_SORT, deadLettersOf } from '../domain/decisioning/dead-letters-read.js';
 import { DECISION_SORT, decisionCursor, decisionKpis, decisionRulesOf, decisionsPage } from '../domain/decisioning/decisions-read.js';
 import { eventTypeDefine, eventTypesOf } from '../domain/decisioning/event-types-write.js';
 import { eventsIngest, MAX_INGEST_BATCH } from '../domain/decisioning/ingest.js';
@@ -20,6 +21,13 @@ export const decisioningResolvers: PromotionResolvers = {
     decisionKpis: (_, args, ctx) => decisionKpis(ctx.em, ctx.principal, args.from ?? null, args.to ?? null, ctx.loaders.now),
     decisionSettings: (_, __, ctx) => decisionSettingsOf(ctx.em, ctx.services, ctx.principal),
     decisionChannelRates: (_, args, ctx) => decisionChannelRates(ctx.services, ctx.principal, args.segment ?? null),
+    decisionDeadLetters: (_, args, ctx) =>
+      deadLettersOf(
+        ctx.services,
+        ctx.principal,
+        args.reason ?? null,
+        parsePage({ first: args.first, after: args.after }, DEAD_LETTER_SORT, 1),
+      ),
   },
   Mutation: {
     eventsIngest: async (_, { events }, ctx) => {
@@ -52,6 +60,7 @@ export const decisioningResolvers: PromotionResolvers = {
     promotion: (a, _, ctx) => (a.promotionId ? ctx.loaders.promotion.load(a.promotionId) : null),
     product: (a) => (a.productId ? { __typename: 'Product', id: a.productId } : null),
     offerTtlHours: (a) => a.offerTtlHours ?? 48,
+    cost: (a) => fromMinor(a.costMinor ?? 0),
   },
   Decision: {
     customer: (d) => ({ __typename: 'Customer', id: d.customerId }),

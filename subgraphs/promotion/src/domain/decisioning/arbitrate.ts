@@ -1,4 +1,5 @@
-import type { BrandStore, ChannelStats } from './brand-store.js';
+import { fromMinor } from '@dcrm/kit';
+import type { ChannelStats } from './brand-store.js';
 import { channelOrder } from './channels.js';
 import type { RuleView } from './rules.js';
 import { dayOf, type HotStore, type Reservation } from './store.js';
@@ -7,18 +8,19 @@ import type { DecisionChannel, Profile, Reason } from './types.js';
 export type Winner = {
   rule: RuleView;
   channel: DecisionChannel;
+  /** What the action holds under its event (caps, budgets, its cost to the brand): given back if it is not recorded. */
   reservation: Reservation;
-  /** The brand whose daily budget (or count, without a cap) the action was taken from: given back with the reservation. */
-  storefrontId: string;
 };
 
-/** What arbitration reads and reserves beyond the rules: the hot stores, the brand's settings, its channels' counts. */
+/** What arbitration reads and reserves beyond the rules, for one event: the hot store, the brand's settings, its channels' counts. */
 export type Arbiter = {
   store: HotStore;
-  brands: BrandStore;
   storefrontId: string;
-  /** The brand's daily budget of actions across all its rules; null: none. */
+  /** The event decided (eventKey): its reservation is kept under it, so deciding it again reuses it. */
+  eventKey: string;
+  /** The brand's daily caps across all its rules: actions and spend (minor units); null: none. */
   dailyActionCap: number | null;
+  dailyBudgetMinor: number | null;
   stats: ChannelStats;
   minSample: number;
 };
@@ -30,19 +32,28 @@ const CAP_MESSAGES = {
   BUDGET: 'the rule spent its budget',
 } as const;
 
-/** Gives back what a winner reserved (its decision turned out to be a duplicate, or was not recorded). */
-export async function releaseWinner(a: Pick<Arbiter, 'store' | 'brands'>, winner: Winner): Promise<void> {
+/** Gives back what a winner reserved (its decision was not recorded). */
+export async function releaseWinner(a: Pick<Arbiter, 'store'>, winner: Winner): Promise<void> {
   await a.store.release(winner.reservation);
-  await a.brands.releaseBudget(winner.storefrontId, winner.reservation.day);
 }
+
+const brandLimit = (a: Arbiter, cost: number) =>
+  [
+    a.dailyActionCap === null ? null : `${a.dailyActionCap} actions`,
+    a.dailyBudgetMinor === null ? null : `${fromMinor(a.dailyBudgetMinor)} (this action costs ${fromMinor(cost)})`,
+  ]
+    .filter(Boolean)
+    .join(', ');
 
 /**
  * Picks one best action, or none. Candidates come best first (rules.ts); for each, its channels in
  * order for this customer (channels.ts), and the first (rule, channel) whose caps the hot store
  * reserves atomically wins — so concurrent events of one customer, on any number of instances, never
- * exceed a cap. The brand's daily budget is taken last, atomically too: when it is spent, nothing wins
- * (and the rule's reservation is given back). Every loser and the winner leave a reason, and the
- * winner's channel why it was chosen.
+ * exceed a cap. The brand's daily caps (actions, and spend: each action costs its rule's `costMinor`)
+ * are checked in the same step: when the brand's day is spent, nothing wins (BRAND_BUDGET). The
+ * reservation is held under the event, so an event decided again after a crash reuses its own
+ * reservation rather than counting twice. Every loser and the winner leave a reason, and the winner's
+ * channel why it was chosen.
  */
 export async function arbitrate(
   a: Arbiter,
@@ -63,7 +74,10 @@ export async function arbitrate(
     }
     let lastRefusal: keyof typeof CAP_MESSAGES | null = null;
     for (const { channel, why } of channels) {
+      const costMinor = rule.action.costMinor ?? 0;
       const reservation: Reservation = {
+        eventKey: a.eventKey,
+        storefrontId: a.storefrontId,
         customerId: profile.customerId,
         ruleId: rule.id,
         channel,
@@ -73,26 +87,27 @@ export async function arbitrate(
         cooldownMs: rule.cooldownMinutes * 60_000,
         budget: rule.budget ?? null,
         nowMs,
+        brandActionCap: a.dailyActionCap,
+        brandBudgetMinor: a.dailyBudgetMinor,
+        costMinor,
       };
       const answer = await a.store.reserve(reservation);
+      if (answer === 'BRAND_BUDGET') {
+        reasons.push({
+          ruleId: rule.id,
+          code: 'BRAND_BUDGET',
+          message: `${rule.name}: the brand spent its daily budget (${brandLimit(a, costMinor)})`,
+        });
+        return null;
+      }
       if (answer === 'OK') {
-        // Counted even without a cap, so `actionsToday` is true and a cap set mid-day counts the day's actions.
-        if (!(await a.brands.reserveBudget(a.storefrontId, day, a.dailyActionCap))) {
-          await a.store.release(reservation);
-          reasons.push({
-            ruleId: rule.id,
-            code: 'BRAND_BUDGET',
-            message: `${rule.name}: the brand spent its daily budget of ${a.dailyActionCap} actions`,
-          });
-          return null;
-        }
         reasons.push({
           ruleId: rule.id,
           code: 'WON',
           message: `${rule.name}: best matching rule (priority ${rule.priority}, score ${Number(rule.score)}) within its caps, on ${channel}`,
         });
         reasons.push({ ruleId: rule.id, code: 'CHANNEL', message: why });
-        return { rule, channel, reservation, storefrontId: a.storefrontId };
+        return { rule, channel, reservation };
       }
       lastRefusal = answer;
       // Only a channel's own cap leaves other channels worth trying.

@@ -7,27 +7,24 @@ import { DECISION_CHANNELS, type DecisionChannel } from './types.js';
 export const RATE_DAYS = 7;
 /** How long one process reuses a (brand, segment)'s channel counts before reading them again. */
 const COUNTS_TTL_MS = 5_000;
-const BUDGET_TTL_MS = 2 * 24 * 3_600_000;
 const COUNTS_KEEP_MS = (RATE_DAYS + 1) * 24 * 3_600_000;
 
-export type ChannelCounts = { sent: number; responded: number };
+/** Offers sent, accepted (`responded`) and explicitly declined (dismissed) by their customer. */
+export type ChannelCounts = { sent: number; responded: number; declined: number };
+export type ResponseKind = 'sent' | 'responded' | 'declined';
 /** Per channel, over the last RATE_DAYS days: of the customer's segment, and of the whole brand. */
 export type ChannelStats = { segment: Map<DecisionChannel, ChannelCounts>; brand: Map<DecisionChannel, ChannelCounts> };
-/** One offer sent on a channel, or one answered (accepted), counted on the day it was sent. */
+/** One offer sent on a channel, or one answered (accepted or declined), counted on the day it was sent. */
 export type ChannelTally = { storefrontId: string; segment: string; channel: DecisionChannel; day: string };
 
 /**
- * What decisioning keeps per brand, hot, beside the per-customer store: the global daily budget of
- * actions (reserved atomically, like a rule's budget) and, per channel and day, offers sent and
- * answered — brand-wide and per segment — from which channels are ranked. Redis when REDIS_URL is
- * set (every instance shares it), else memory. Nothing here touches the database.
+ * What decisioning keeps per brand, hot, beside the per-customer store (which reserves the brand's
+ * daily budget with each action, store.ts): per channel and day, offers sent, accepted and declined —
+ * brand-wide and per segment — from which channels are ranked. Redis when REDIS_URL is set (every
+ * instance shares it), else memory. Nothing here touches the database.
  */
 export type BrandStore = {
-  /** Takes one action from the brand's budget of `day`, unless `cap` are taken already (null: no cap, only counted). */
-  reserveBudget(storefrontId: string, day: string, cap: number | null): Promise<boolean>;
-  releaseBudget(storefrontId: string, day: string): Promise<void>;
-  budgetUsed(storefrontId: string, day: string): Promise<number>;
-  count(kind: 'sent' | 'responded', tallies: ChannelTally[]): Promise<void>;
+  count(kind: ResponseKind, tallies: ChannelTally[]): Promise<void>;
   /** Sent and answered per channel over the last RATE_DAYS days up to `nowMs`; cached a few seconds per process. */
   stats(storefrontId: string, segment: string, nowMs: number): Promise<ChannelStats>;
   close(): Promise<void>;
@@ -35,7 +32,8 @@ export type BrandStore = {
 
 /** The days a rate covers, newest first. */
 const rateDays = (nowMs: number) => Array.from({ length: RATE_DAYS }, (_, i) => dayOf(nowMs - i * 24 * 3_600_000));
-const field = (kind: 'sent' | 'responded', segment: string, channel: string) => `${kind === 'sent' ? 's' : 'r'}:${segment}:${channel}`;
+const PREFIX: Record<ResponseKind, string> = { sent: 's', responded: 'r', declined: 'x' };
+const field = (kind: ResponseKind, segment: string, channel: string) => `${PREFIX[kind]}:${segment}:${channel}`;
 /** Brand-wide counts use this segment name (segment codes are the customer subgraph's, never `*`). */
 const ALL = '*';
 
@@ -46,8 +44,13 @@ function summed(raw: number[][], fields: string[]): ChannelStats {
   const total = (f: string) => raw.reduce((sum, day) => sum + (day[at.get(f) as number] ?? 0), 0);
   const stats: ChannelStats = { segment: new Map(), brand: new Map() };
   for (const channel of DECISION_CHANNELS) {
-    stats.segment.set(channel, { sent: total(`s:seg:${channel}`), responded: total(`r:seg:${channel}`) });
-    stats.brand.set(channel, { sent: total(`s:${ALL}:${channel}`), responded: total(`r:${ALL}:${channel}`) });
+    const of = (scope: string) => ({
+      sent: total(`s:${scope}:${channel}`),
+      responded: total(`r:${scope}:${channel}`),
+      declined: total(`x:${scope}:${channel}`),
+    });
+    stats.segment.set(channel, of('seg'));
+    stats.brand.set(channel, of(ALL));
   }
   return stats;
 }
@@ -58,7 +61,7 @@ function summed(raw: number[][], fields: string[]): ChannelStats {
  */
 function cachedCounts(
   read: Raw,
-  write: (kind: 'sent' | 'responded', tallies: ChannelTally[]) => Promise<void>,
+  write: (kind: ResponseKind, tallies: ChannelTally[]) => Promise<void>,
 ): Pick<BrandStore, 'stats' | 'count'> {
   const cache = new Map<string, { stats: Promise<ChannelStats>; until: number }>();
   const keyOf = (storefrontId: string, segment: string) => `${storefrontId}\n${segment}`;
@@ -72,14 +75,10 @@ function cachedCounts(
     const hit = cache.get(key);
     if (hit && hit.until > Date.now()) return hit.stats;
     if (cache.size > 10_000) cache.clear();
-    const names = DECISION_CHANNELS.flatMap((ch) => [
-      field('sent', segment, ch),
-      field('responded', segment, ch),
-      field('sent', ALL, ch),
-      field('responded', ALL, ch),
-    ]);
+    const kinds: ResponseKind[] = ['sent', 'responded', 'declined'];
+    const names = DECISION_CHANNELS.flatMap((ch) => kinds.flatMap((k) => [field(k, segment, ch), field(k, ALL, ch)]));
     // Read under the real segment's fields, summed under neutral names (a segment may be called anything).
-    const neutral = DECISION_CHANNELS.flatMap((ch) => [`s:seg:${ch}`, `r:seg:${ch}`, `s:${ALL}:${ch}`, `r:${ALL}:${ch}`]);
+    const neutral = DECISION_CHANNELS.flatMap((ch) => kinds.flatMap((k) => [field(k, 'seg', ch), field(k, ALL, ch)]));
     const reading = read(storefrontId, rateDays(nowMs), names).then((raw) => summed(raw, neutral));
     cache.set(key, { stats: reading, until: Date.now() + COUNTS_TTL_MS });
     reading.catch(() => cache.delete(key));
@@ -88,30 +87,12 @@ function cachedCounts(
   return { stats, count };
 }
 
-// ARGV: cap (-1: none), ttlMs
-const BUDGET = `
-local cap = tonumber(ARGV[1])
-if cap >= 0 and tonumber(redis.call('GET', KEYS[1]) or '0') >= cap then return 0 end
-redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1`;
-
-type Scripted = Redis & { dcrmBrandBudget(key: string, cap: number, ttlMs: number): Promise<number> };
-
-/** The brand store on Redis: `dcrm:brand-budget:<brand>:<day>` (actions taken) and `dcrm:chan:<brand>:<day>` (a hash of `s|r:<segment>:<CHANNEL>`). */
+/** The brand store on Redis: `dcrm:chan:<brand>:<day>`, a hash of `s|r|x:<segment>:<CHANNEL>` (sent, accepted, declined). */
 export function redisBrandStore(url: string): BrandStore {
-  const redis = new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 2 }) as Scripted;
+  const redis = new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 2 });
   watchRedis(redis, 'decisioning brand store');
-  redis.defineCommand('dcrmBrandBudget', { numberOfKeys: 1, lua: BUDGET });
-  const budgetKey = (storefrontId: string, day: string) => `dcrm:brand-budget:${storefrontId}:${day}`;
   const countsKey = (storefrontId: string, day: string) => `dcrm:chan:${storefrontId}:${day}`;
   return {
-    reserveBudget: async (storefrontId, day, cap) =>
-      (await redis.dcrmBrandBudget(budgetKey(storefrontId, day), cap ?? -1, BUDGET_TTL_MS)) === 1,
-    releaseBudget: async (storefrontId, day) => {
-      await redis.decr(budgetKey(storefrontId, day));
-    },
-    budgetUsed: async (storefrontId, day) => Number((await redis.get(budgetKey(storefrontId, day))) ?? 0),
     ...cachedCounts(
       async (storefrontId, days, fields) => {
         const rows = await Promise.all(days.map((day) => redis.hmget(countsKey(storefrontId, day), ...fields)));
@@ -138,15 +119,6 @@ export function memoryBrandStore(): BrandStore {
   const numbers = new Map<string, number>();
   const add = (key: string, by: number) => numbers.set(key, (numbers.get(key) ?? 0) + by);
   return {
-    async reserveBudget(storefrontId, day, cap) {
-      if (cap !== null && (numbers.get(`b:${storefrontId}:${day}`) ?? 0) >= cap) return false;
-      add(`b:${storefrontId}:${day}`, 1);
-      return true;
-    },
-    async releaseBudget(storefrontId, day) {
-      add(`b:${storefrontId}:${day}`, -1);
-    },
-    budgetUsed: async (storefrontId, day) => numbers.get(`b:${storefrontId}:${day}`) ?? 0,
     ...cachedCounts(
       async (storefrontId, days, fields) => days.map((day) => fields.map((f) => numbers.get(`c:${storefrontId}:${day}:${f}`) ?? 0)),
       async (kind, tallies) => {

@@ -2,6 +2,7 @@ import { type CartAbandonedEvent, loggerFor, type OrderPlacedEvent, type Product
 import type { PromotionServices } from '../services.js';
 import type { Decisioning, Incoming } from './decide.js';
 import { decideBatch } from './decide.js';
+import { entryFields } from './stream-fields.js';
 
 /** The producer name of events from the platform's own bus; an event's id is the bus event id (its outbox row). */
 export const BUS_PRODUCER = 'dcrm.bus';
@@ -73,9 +74,15 @@ export function busFeed(services: PromotionServices) {
     if (queued.length) schedule();
     if (!d || batch.length === 0) return;
     const run = decideBatch(d, 'BUS', batch)
-      .then((results) => {
-        for (const r of results)
-          if (r.status === 'REJECTED') log.warn({ event: r.eventId, reason: r.reasons[0]?.code }, 'bus event not decided');
+      .then(async (results) => {
+        const dead = [];
+        for (const [i, r] of results.entries())
+          if (r.status === 'REJECTED') {
+            log.warn({ event: r.eventId, reason: r.reasons[0]?.code }, 'bus event not decided');
+            dead.push({ fields: entryFields(batch[i]), reasons: r.reasons.map((x) => x.code) });
+          }
+        // Set aside like the stream's (`decisionDeadLetters`), with the fields a stream entry would have.
+        await d.deadLetters.add(dead);
       })
       .catch((error) => log.error({ err: error }, 'bus events not decided'))
       .finally(() => inFlight.delete(run));

@@ -11,10 +11,15 @@ const profile = (consents: string[], preferred: string[] = []): Profile => ({
   consents,
   preferred,
 });
-type Counts = Partial<Record<DecisionChannel, [number, number]>>;
+type Counts = Partial<Record<DecisionChannel, [number, number] | [number, number, number]>>;
 const stats = (segment: Counts = {}, brand: Counts = {}): ChannelStats => {
   const map = (c: Counts) =>
-    new Map(Object.entries(c).map(([ch, [sent, responded]]) => [ch as DecisionChannel, { sent, responded } as ChannelCounts]));
+    new Map(
+      Object.entries(c).map(([ch, [sent, responded, declined = 0]]) => [
+        ch as DecisionChannel,
+        { sent, responded, declined } as ChannelCounts,
+      ]),
+    );
   return { segment: map(segment), brand: map(brand) };
 };
 const order = (...args: Parameters<typeof channelOrder>) => channelOrder(...args).map((c) => c.channel);
@@ -33,8 +38,17 @@ describe('channel choice', () => {
     const measured = stats({ SMS: [40, 2], EMAIL: [40, 8] }, { PUSH: [100, 10], INBOX: [100, 1], EMAIL: [1000, 1] });
     expect(order(ALL, p, false, measured, 20)).toEqual(['EMAIL', 'PUSH', 'SMS', 'INBOX']);
     const ranked = channelOrder(ALL, p, false, measured, 20);
-    expect(ranked[0].why).toBe('EMAIL: consented to; response rate 20% (8 of 40 offers in 7 days, segment)');
-    expect(ranked[1].why).toContain('10 of 100 offers in 7 days, brand');
+    expect(ranked[0].why).toBe('EMAIL: consented to; response rate 20% (8 accepted, 0 declined of 40 offers in 7 days, segment)');
+    expect(ranked[1].why).toContain('10 accepted, 0 declined of 100 offers in 7 days, brand');
+  });
+
+  it('declines count against a channel: accepted less declined, over sent', () => {
+    const p = profile(['SMS', 'EMAIL']);
+    // The same accepts; SMS's customers declined 6 of their offers, EMAIL's let theirs lapse.
+    const measured = stats({ SMS: [40, 8, 6], EMAIL: [40, 8] });
+    const ranked = channelOrder(['SMS', 'EMAIL'], p, false, measured, 20);
+    expect(ranked.map((c) => c.channel)).toEqual(['EMAIL', 'SMS']);
+    expect(ranked[1].why).toContain('response rate 5% (8 accepted, 6 declined of 40 offers');
   });
 
   it('preference comes before rate; a channel under the sample is tried first, in the rule’s order', () => {

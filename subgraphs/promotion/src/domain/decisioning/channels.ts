@@ -16,7 +16,9 @@ export function measured(stats: ChannelStats, channel: DecisionChannel, minSampl
   return null;
 }
 
-const percent = (c: ChannelCounts) => `${Math.round((100 * c.responded) / c.sent)}%`;
+/** A channel's net response rate: offers accepted less offers declined, over offers sent (a decline is a delivered, negative answer). */
+export const netRate = (c: ChannelCounts) => (c.responded - c.declined) / c.sent;
+const percent = (c: ChannelCounts) => `${Math.round(100 * netRate(c))}%`;
 
 /**
  * The channels a rule's action may go out on for this customer, in the order to try:
@@ -27,7 +29,7 @@ const percent = (c: ChannelCounts) => `${Math.round((100 * c.responded) / c.sent
  * 3. within each of those two groups, channels not yet measured (fewer than `minSample` offers sent on
  *    them in the last RATE_DAYS days, in the customer's segment and in the whole brand) first, in the
  *    rule's order, so every channel gets the sample its rate needs; then the measured ones by response
- *    rate (offers answered ÷ sent, of the segment when it has the sample, else of the brand), highest
+ *    rate (offers accepted less offers declined, ÷ sent, of the segment when it has the sample, else of the brand), highest
  *    first, the rule's order breaking ties.
  * Caps per channel are checked by arbitration, which takes the first channel still under its cap.
  */
@@ -49,10 +51,10 @@ export function channelOrder(
     const preferred = profile.preferred.includes(ch);
     const standing = preferred ? 'preferred by the customer' : ch === 'INBOX' ? 'needs no consent' : 'consented to';
     const counts = measured(stats, ch, minSample);
-    // Unmeasured channels rank above every rate (2 > 1) within their group, in the rule's order.
-    const rate = counts ? counts.responded / counts.sent : 2;
+    // Unmeasured channels rank above every rate (2 > 1 ≥ any net rate) within their group, in the rule's order.
+    const rate = counts ? netRate(counts) : 2;
     const how = counts
-      ? `response rate ${percent(counts)} (${counts.responded} of ${counts.sent} offers in ${RATE_DAYS} days, ${counts.scope})`
+      ? `response rate ${percent(counts)} (${counts.responded} accepted, ${counts.declined} declined of ${counts.sent} offers in ${RATE_DAYS} days, ${counts.scope})`
       : `not measured yet (under ${minSample} offers in ${RATE_DAYS} days): tried to learn its response rate`;
     ranked.push({ channel: ch, why: `${ch}: ${standing}; ${how}`, group: preferred ? 1 : 2, rate });
   }

@@ -2,8 +2,10 @@ import { loggerFor, type MikroORM, newId, offerChannels } from '@dcrm/kit';
 import type { PromotionServices } from '../services.js';
 import { arbitrate, releaseWinner, type Winner } from './arbitrate.js';
 import type { BrandStore } from './brand-store.js';
+import type { DeadLetters } from './dead-letters.js';
 import { deliver } from './delivery.js';
 import type { Effect } from './effects.js';
+import { type Lost, releaseLost } from './lost-race.js';
 import type { DecisionMetrics } from './metrics.js';
 import type { ProfileCache } from './profiles.js';
 import { type DecisionRow, recordDecisions } from './recorder.js';
@@ -18,9 +20,11 @@ export type Decisioning = {
   orm: MikroORM;
   services: PromotionServices;
   store: HotStore;
-  /** Per brand: the global daily budget, and offers sent and answered per channel. */
+  /** Per brand: offers sent and answered per channel (the daily budgets are reserved in `store`). */
   brands: BrandStore;
   rules: RuleCache;
+  /** Events set aside with reasons (the stream's dead letters, the bus's rejections), for staff. */
+  deadLetters: DeadLetters;
   profiles: ProfileCache;
   metrics: DecisionMetrics;
   /** This process, in its claims (a claim names who holds it). */
@@ -68,10 +72,11 @@ async function connectedOf(d: Decisioning, customerIds: string[]): Promise<boole
  *    claim is taken over, in one store call for the batch (a decided or busy id is a DUPLICATE);
  * 4. match the brand's rules;
  * 5. ask once for the batch which customers are connected, then arbitrate, reserving caps and the
- *    brand's daily budget atomically, channels ranked by consent, preference and response rate
+ *    brand's daily budgets atomically under the event (deciding it again reuses them), channels ranked by consent, preference and response rate
  *    (NO_ACTION when nothing wins);
  * 6. record every decision with its reasons in one insert — a conflict there means another consumer
- *    decided the event first: its reservation is given back and it reports DUPLICATE;
+ *    decided the event first: it reports DUPLICATE, and its reservation (held under the event, shared
+ *    with the decision recorded when that one reserved the same) is given back unless the recorded one holds it;
  * 7. carry out the ACTION decisions (offers, live publish, notifications) and stamp them delivered —
  *    a crash before that leaves them to the delivery job (delivery.ts) —, counting offers sent per channel.
  * `path`: the mutation, the Redis stream, or the platform's own bus (`bus-events.ts`, `responses.ts`).
@@ -167,8 +172,8 @@ async function decide(d: Decisioning, items: Incoming[], defer?: (delivery: Prom
       asking.map(async (w, n) => {
         const storefrontId = w.event.storefrontId;
         const stats = await d.brands.stats(storefrontId, w.profile.segment, nowMs);
-        const { dailyActionCap, channelMinSample: minSample } = d.rules.settings(storefrontId);
-        const arbiter = { store: d.store, brands: d.brands, storefrontId, dailyActionCap, stats, minSample };
+        const { dailyActionCap, dailyBudgetMinor, channelMinSample: minSample } = d.rules.settings(storefrontId);
+        const arbiter = { store: d.store, storefrontId, eventKey: w.key, dailyActionCap, dailyBudgetMinor, stats, minSample };
         w.winner = await arbitrate(arbiter, w.ranked as RuleView[], w.profile, connected[n], nowMs, w.reasons);
         if (w.winner) reserved.push(w);
         else w.reasons.push({ ruleId: null, code: 'ALL_CAPPED', message: 'Every matching rule was capped: no action' });
@@ -200,12 +205,12 @@ async function decide(d: Decisioning, items: Incoming[], defer?: (delivery: Prom
     });
     const inserted = await recordDecisions(d.orm, rows);
     const effects: Effect[] = [];
-    const releases: Promise<void>[] = [];
+    const lost: Lost[] = [];
     for (const [n, w] of claimed.entries()) {
       const row = rows[n];
       if (!inserted.has(row.id)) {
-        // Decided already (another consumer, or before a crash): give the caps back.
-        if (w.winner) releases.push(releaseWinner(d, w.winner));
+        // Decided already (another consumer, or before a crash): its reservation goes back unless the recorded decision holds it.
+        if (w.winner) lost.push({ winner: w.winner, storefrontId: row.storefrontId, producer: row.producer, eventId: row.eventId });
         w.winner = null;
         results[w.i] = result(results[w.i].eventId, 'DUPLICATE');
         continue;
@@ -215,7 +220,7 @@ async function decide(d: Decisioning, items: Incoming[], defer?: (delivery: Prom
       d.metrics.decisions.inc({ outcome: row.outcome, channel: row.channel ?? 'NONE' });
     }
     await Promise.all([
-      ...releases,
+      releaseLost(d, lost),
       d.store.settle(
         claimed.map((w) => w.key),
         true,

@@ -1,12 +1,14 @@
 import type { MikroORM } from '@dcrm/kit';
 import type { PromotionServices } from '../services.js';
 import { memoryBrandStore, redisBrandStore } from './brand-store.js';
+import { memoryDeadLetters, redisDeadLetters } from './dead-letters.js';
 import type { Decisioning } from './decide.js';
 import { memoryStore } from './memory-store.js';
 import { decisionMetrics } from './metrics.js';
 import { profileCache } from './profiles.js';
 import { redisStore } from './redis-store.js';
 import { ruleCache } from './rule-cache.js';
+import { EVENT_STREAM } from './stream.js';
 
 export type { Decisioning } from './decide.js';
 
@@ -20,6 +22,7 @@ export function createDecisioning(orm: MikroORM, services: PromotionServices, en
     store: env.REDIS_URL ? redisStore(env.REDIS_URL) : memoryStore(),
     brands: env.REDIS_URL ? redisBrandStore(env.REDIS_URL) : memoryBrandStore(),
     rules: ruleCache(orm, services.bus),
+    deadLetters: env.REDIS_URL ? redisDeadLetters(env.REDIS_URL, env.DCRM_EVENTS_STREAM || EVENT_STREAM) : memoryDeadLetters(),
     profiles: profileCache(services),
     metrics: decisionMetrics(),
     token: `${process.pid}:${Math.random().toString(36).slice(2, 10)}`,
@@ -35,4 +38,5 @@ export async function closeDecisioning(d: Decisioning): Promise<void> {
   await d.rules.close();
   await d.store.close();
   await d.brands.close();
+  await d.deadLetters.close();
 }

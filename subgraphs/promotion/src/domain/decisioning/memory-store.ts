@@ -1,18 +1,22 @@
 import {
   type Begun,
+  type BrandDay,
   CLAIM_LEASE_MS,
   type ClaimAnswer,
   DONE_TTL_MS,
   FEATURE_HOURS,
   type HotStore,
+  heldOf,
   hourOf,
+  type Reservation,
   type ReserveAnswer,
 } from './store.js';
 import type { Features } from './types.js';
 
 /** `value`: the holder's token, `d` once decided, or '' once released; `counted`: the event is in its customer's context. */
 type Claim = { value: string; until: number; counted: boolean; kept: number };
-type Caps = { counts: Map<string, number>; cooldowns: Map<string, number> };
+/** `held`: per event key, the reservation it holds (heldOf) and what it counted, to give back. */
+type Caps = { counts: Map<string, number>; cooldowns: Map<string, number>; held: Map<string, { held: string; r: Reservation }> };
 
 /**
  * The hot store in one process (no REDIS_URL): the same answers as the Redis store, each step
@@ -26,12 +30,32 @@ export function memoryStore(now: () => number = Date.now): HotStore {
   const capsOf = (customerId: string) => {
     let c = caps.get(customerId);
     if (!c) {
-      c = { counts: new Map(), cooldowns: new Map() };
+      c = { counts: new Map(), cooldowns: new Map(), held: new Map() };
       caps.set(customerId, c);
     }
     return c;
   };
+  const brandDays = new Map<string, BrandDay>();
   const add = (m: Map<string, number>, key: string, by: number) => m.set(key, (m.get(key) ?? 0) + by);
+  const brandOf = (storefrontId: string, day: string) => {
+    let b = brandDays.get(`${storefrontId}:${day}`);
+    if (!b) {
+      b = { actions: 0, spentMinor: 0 };
+      brandDays.set(`${storefrontId}:${day}`, b);
+    }
+    return b;
+  };
+  /** Gives back what an event's reservation counted, and forgets it. */
+  const undo = (c: Caps, eventKey: string, r: Reservation) => {
+    c.held.delete(eventKey);
+    add(c.counts, `d:${r.day}`, -1);
+    add(c.counts, `c:${r.channel}:${r.day}`, -1);
+    c.cooldowns.delete(r.ruleId);
+    if (r.budget !== null) add(budgets, r.ruleId, -1);
+    const brand = brandOf(r.storefrontId, r.day);
+    brand.actions -= 1;
+    brand.spentMinor -= r.costMinor;
+  };
   const take = (key: string, token: string, takeover: boolean): ClaimAnswer => {
     const current = claims.get(key);
     const kept = current && current.kept > now() ? current : null;
@@ -80,23 +104,32 @@ export function memoryStore(now: () => number = Date.now): HotStore {
     },
     async reserve(r): Promise<ReserveAnswer> {
       const c = capsOf(r.customerId);
+      const held = heldOf(r);
+      const before = c.held.get(r.eventKey);
+      if (before?.held === held) return 'OK';
+      if (before) undo(c, r.eventKey, before.r);
       if ((c.counts.get(`d:${r.day}`) ?? 0) >= r.dailyCap) return 'DAILY_CAP';
       if ((c.counts.get(`c:${r.channel}:${r.day}`) ?? 0) >= r.channelDailyCap) return 'CHANNEL_CAP';
       if ((c.cooldowns.get(r.ruleId) ?? 0) > r.nowMs) return 'COOLDOWN';
       if (r.budget !== null && (budgets.get(r.ruleId) ?? 0) >= r.budget) return 'BUDGET';
+      const brand = brandOf(r.storefrontId, r.day);
+      if (r.brandActionCap !== null && brand.actions >= r.brandActionCap) return 'BRAND_BUDGET';
+      if (r.brandBudgetMinor !== null && brand.spentMinor + r.costMinor > r.brandBudgetMinor) return 'BRAND_BUDGET';
       if (r.budget !== null) add(budgets, r.ruleId, 1);
+      brand.actions += 1;
+      brand.spentMinor += r.costMinor;
       add(c.counts, `d:${r.day}`, 1);
       add(c.counts, `c:${r.channel}:${r.day}`, 1);
       c.cooldowns.set(r.ruleId, r.nowMs + r.cooldownMs);
+      c.held.set(r.eventKey, { held, r });
       return 'OK';
     },
     async release(r) {
       const c = capsOf(r.customerId);
-      add(c.counts, `d:${r.day}`, -1);
-      add(c.counts, `c:${r.channel}:${r.day}`, -1);
-      c.cooldowns.delete(r.ruleId);
-      if (r.budget !== null) add(budgets, r.ruleId, -1);
+      const before = c.held.get(r.eventKey);
+      if (before?.held === heldOf(r)) undo(c, r.eventKey, before.r);
     },
+    brandDay: async (storefrontId, day) => ({ ...(brandDays.get(`${storefrontId}:${day}`) ?? { actions: 0, spentMinor: 0 }) }),
     async close() {},
   };
 }

@@ -7,6 +7,7 @@ import {
   DONE_TTL_MS,
   FEATURE_HOURS,
   type HotStore,
+  heldOf,
   hourOf,
   type Reservation,
   type ReserveAnswer,
@@ -18,8 +19,10 @@ import type { Features } from './types.js';
  * - `dcrm:decide:seen:<brand>:<producer>:<event id>`: `d` once decided, else a claim `<state>|<token>|<lease end ms>` —
  *   state `p` (claimed) or `t` (claimed, counted into the context); released after a failure: `t||0` (or gone);
  * - `dcrm:ctx:{<customer>}`: the hot context hash — `n:<TYPE>:<epoch hour>` counts, `s:<TYPE>:<epoch hour>` sums, `plan`;
- * - `dcrm:caps:{<customer>}`: `d:<day>` actions that day, `c:<CHANNEL>:<day>` per channel, `r:<rule>` cooldown end (ms);
- * - `dcrm:budget:<rule>`: actions the rule has taken (its budget).
+ * - `dcrm:caps:{<customer>}`: `d:<day>` actions that day, `c:<CHANNEL>:<day>` per channel, `r:<rule>` cooldown end (ms),
+ *   `e:<brand>:<producer>:<event id>` the reservation the event holds (heldOf), so deciding it again reuses it;
+ * - `dcrm:budget:<rule>`: actions the rule has taken (its budget);
+ * - `dcrm:brand-spend:<brand>:<day>`: the brand's day — `n` actions, `m` their cost (minor units).
  * The batch scripts touch keys of many customers: the store needs one Redis primary, not a cluster.
  */
 
@@ -84,40 +87,66 @@ for _, k in ipairs(KEYS) do
 end
 return #KEYS`;
 
-// ARGV: day, channel, dailyCap, channelCap, ruleId, nowMs, cooldownMs, budget (-1: none), ttlMs
-const RESERVE = `
-local day, ch = 'd:' .. ARGV[1], 'c:' .. ARGV[2] .. ':' .. ARGV[1]
-if tonumber(redis.call('HGET', KEYS[1], day) or '0') >= tonumber(ARGV[3]) then return 'DAILY_CAP' end
-if tonumber(redis.call('HGET', KEYS[1], ch) or '0') >= tonumber(ARGV[4]) then return 'CHANNEL_CAP' end
-if tonumber(redis.call('HGET', KEYS[1], 'r:' .. ARGV[5]) or '0') > tonumber(ARGV[6]) then return 'COOLDOWN' end
-if tonumber(ARGV[8]) >= 0 then
-  if tonumber(redis.call('GET', KEYS[2]) or '0') >= tonumber(ARGV[8]) then return 'BUDGET' end
-  redis.call('INCR', KEYS[2])
-end
-redis.call('HINCRBY', KEYS[1], day, 1)
-redis.call('HINCRBY', KEYS[1], ch, 1)
-redis.call('HSET', KEYS[1], 'r:' .. ARGV[5], tonumber(ARGV[6]) + tonumber(ARGV[7]))
-if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[9]) then redis.call('PEXPIRE', KEYS[1], ARGV[9]) end
+// Gives back a held reservation (`<rule>|<channel>|<day>|<budgeted>|<cost>|<brand>`, see heldOf) and forgets it.
+const UNDO = `
+local function undo(caps, field, held)
+  local rule, ch, day, budgeted, cost, brand = string.match(held, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$')
+  redis.call('HDEL', caps, field)
+  if not rule then return end
+  redis.call('HINCRBY', caps, 'd:' .. day, -1)
+  redis.call('HINCRBY', caps, 'c:' .. ch .. ':' .. day, -1)
+  redis.call('HDEL', caps, 'r:' .. rule)
+  if budgeted == '1' then redis.call('DECR', 'dcrm:budget:' .. rule) end
+  local b = 'dcrm:brand-spend:' .. brand .. ':' .. day
+  redis.call('HINCRBY', b, 'n', -1)
+  if tonumber(cost) ~= 0 then redis.call('HINCRBY', b, 'm', -tonumber(cost)) end
+end`;
+
+// KEYS: caps, rule budget, brand day; ARGV: event key, held (heldOf), day, channel, dailyCap, channelCap, ruleId, nowMs,
+// cooldownMs, budget (-1: none), ttlMs, brand action cap (-1: none), brand budget (-1: none), cost
+const RESERVE = `${UNDO}
+local caps, ev, held = KEYS[1], 'e:' .. ARGV[1], ARGV[2]
+local before = redis.call('HGET', caps, ev)
+if before == held then return 'OK' end
+if before then undo(caps, ev, before) end
+local day, ch = 'd:' .. ARGV[3], 'c:' .. ARGV[4] .. ':' .. ARGV[3]
+if tonumber(redis.call('HGET', caps, day) or '0') >= tonumber(ARGV[5]) then return 'DAILY_CAP' end
+if tonumber(redis.call('HGET', caps, ch) or '0') >= tonumber(ARGV[6]) then return 'CHANNEL_CAP' end
+if tonumber(redis.call('HGET', caps, 'r:' .. ARGV[7]) or '0') > tonumber(ARGV[8]) then return 'COOLDOWN' end
+local budget, cost = tonumber(ARGV[10]), tonumber(ARGV[14])
+if budget >= 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= budget then return 'BUDGET' end
+local brandCap, brandBudget = tonumber(ARGV[12]), tonumber(ARGV[13])
+if brandCap >= 0 and tonumber(redis.call('HGET', KEYS[3], 'n') or '0') >= brandCap then return 'BRAND_BUDGET' end
+if brandBudget >= 0 and tonumber(redis.call('HGET', KEYS[3], 'm') or '0') + cost > brandBudget then return 'BRAND_BUDGET' end
+if budget >= 0 then redis.call('INCR', KEYS[2]) end
+redis.call('HINCRBY', KEYS[3], 'n', 1)
+if cost ~= 0 then redis.call('HINCRBY', KEYS[3], 'm', cost) end
+redis.call('PEXPIRE', KEYS[3], ARGV[11])
+redis.call('HINCRBY', caps, day, 1)
+redis.call('HINCRBY', caps, ch, 1)
+redis.call('HSET', caps, 'r:' .. ARGV[7], tonumber(ARGV[8]) + tonumber(ARGV[9]), ev, held)
+if redis.call('PTTL', caps) < tonumber(ARGV[11]) then redis.call('PEXPIRE', caps, ARGV[11]) end
 return 'OK'`;
 
-const RELEASE = `
-redis.call('HINCRBY', KEYS[1], 'd:' .. ARGV[1], -1)
-redis.call('HINCRBY', KEYS[1], 'c:' .. ARGV[2] .. ':' .. ARGV[1], -1)
-redis.call('HDEL', KEYS[1], 'r:' .. ARGV[3])
-if ARGV[4] == '1' then redis.call('DECR', KEYS[2]) end
+// KEYS: caps; ARGV: event key, held: given back only while the event still holds that reservation.
+const RELEASE = `${UNDO}
+local ev = 'e:' .. ARGV[1]
+if redis.call('HGET', KEYS[1], ev) ~= ARGV[2] then return 0 end
+undo(KEYS[1], ev, ARGV[2])
 return 1`;
 
 type Scripted = Redis & {
   dcrmClaim(key: string, token: string, nowMs: number, leaseMs: number, keepMs: number, takeover: string): Promise<string>;
   dcrmBegin(numberOfKeys: number, ...args: (string | number)[]): Promise<(string | string[])[]>;
   dcrmSettle(numberOfKeys: number, ...args: string[]): Promise<number>;
-  dcrmReserve(caps: string, budget: string, ...args: (string | number)[]): Promise<string>;
-  dcrmRelease(caps: string, budget: string, day: string, channel: string, ruleId: string, budgeted: string): Promise<number>;
+  dcrmReserve(caps: string, budget: string, brand: string, ...args: (string | number)[]): Promise<string>;
+  dcrmRelease(caps: string, eventKey: string, held: string): Promise<number>;
 };
 
 const TWO_DAYS_MS = 2 * 24 * 3_600_000;
 const capsKey = (customerId: string) => `dcrm:caps:{${customerId}}`;
 const budgetKey = (ruleId: string) => `dcrm:budget:${ruleId}`;
+const brandKey = (storefrontId: string, day: string) => `dcrm:brand-spend:${storefrontId}:${day}`;
 
 function parseFeatures(flat: string[]): Features {
   const features: Features = { buckets: new Map(), plan: null };
@@ -149,8 +178,8 @@ export function redisStore(url: string): HotStore {
   redis.defineCommand('dcrmClaim', { numberOfKeys: 1, lua: CLAIM });
   redis.defineCommand('dcrmBegin', { lua: BEGIN });
   redis.defineCommand('dcrmSettle', { lua: SETTLE });
-  redis.defineCommand('dcrmReserve', { numberOfKeys: 2, lua: RESERVE });
-  redis.defineCommand('dcrmRelease', { numberOfKeys: 2, lua: RELEASE });
+  redis.defineCommand('dcrmReserve', { numberOfKeys: 3, lua: RESERVE });
+  redis.defineCommand('dcrmRelease', { numberOfKeys: 1, lua: RELEASE });
   const seen = (key: string) => `dcrm:decide:seen:${key}`;
   return {
     claim: async (key, token, takeover) =>
@@ -183,6 +212,9 @@ export function redisStore(url: string): HotStore {
       (await redis.dcrmReserve(
         capsKey(r.customerId),
         budgetKey(r.ruleId),
+        brandKey(r.storefrontId, r.day),
+        r.eventKey,
+        heldOf(r),
         r.day,
         r.channel,
         r.dailyCap,
@@ -192,9 +224,16 @@ export function redisStore(url: string): HotStore {
         r.cooldownMs,
         r.budget ?? -1,
         Math.max(TWO_DAYS_MS, r.cooldownMs),
+        r.brandActionCap ?? -1,
+        r.brandBudgetMinor ?? -1,
+        r.costMinor,
       )) as ReserveAnswer,
     release: async (r) => {
-      await redis.dcrmRelease(capsKey(r.customerId), budgetKey(r.ruleId), r.day, r.channel, r.ruleId, r.budget === null ? '0' : '1');
+      await redis.dcrmRelease(capsKey(r.customerId), r.eventKey, heldOf(r));
+    },
+    brandDay: async (storefrontId, day) => {
+      const [n, m] = await redis.hmget(brandKey(storefrontId, day), 'n', 'm');
+      return { actions: Number(n ?? 0), spentMinor: Number(m ?? 0) };
     },
     close: async () => {
       redis.disconnect();

@@ -2,6 +2,7 @@ import { loggerFor } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Decision, type IOffer, type OfferStatus } from '../../entities/index.js';
 import type { PromotionServices } from '../services.js';
+import type { ResponseKind } from './brand-store.js';
 import { BUS_PRODUCER } from './bus-events.js';
 import { decideBatch } from './decide.js';
 import { dayOf } from './store.js';
@@ -12,14 +13,23 @@ const DECISION_KEY = 'decision:';
 
 const EVENT_OF: Partial<Record<OfferStatus, string>> = { SEEN: 'OFFER_SEEN', ACCEPTED: 'OFFER_ACCEPTED', DISMISSED: 'OFFER_DISMISSED' };
 
-/** A customer accepted (clicked) an offer a decision made: one response for its channel, segment and brand, on the day it was sent. */
-async function countResponse(em: EntityManager, services: PromotionServices, offer: IOffer, decisionId: string): Promise<void> {
+/** How an answer counts for the channel its offer went out on: accepted, or declined (dismissed: delivered, and a no). */
+const RESPONSE_OF: Partial<Record<OfferStatus, ResponseKind>> = { ACCEPTED: 'responded', DISMISSED: 'declined' };
+
+/** A customer accepted or declined an offer a decision made: one response for its channel, segment and brand, on the day it was sent. */
+async function countResponse(
+  em: EntityManager,
+  services: PromotionServices,
+  offer: IOffer,
+  decisionId: string,
+  kind: ResponseKind,
+): Promise<void> {
   const d = services.decisioning;
   const decision = d
     ? await em.findOne(Decision, { id: decisionId, storefrontId: offer.storefrontId }, { fields: ['channel', 'segment', 'decidedAt'] })
     : null;
   if (!d || !decision?.channel) return;
-  await d.brands.count('responded', [
+  await d.brands.count(kind, [
     {
       storefrontId: offer.storefrontId,
       segment: decision.segment,
@@ -31,8 +41,9 @@ async function countResponse(em: EntityManager, services: PromotionServices, off
 
 /**
  * A customer answered one of their offers (it moved to SEEN, ACCEPTED or DISMISSED, once per move):
- * - accepted, and a decision made it: a response for the channel it went out on, so the channel's
- *   response rate is answered ÷ sent of the same offers (awaited: a rate read next sees it);
+ * - accepted or declined (dismissed), and a decision made it: a response for the channel it went out
+ *   on, so the channel's net response rate is (accepted − declined) ÷ sent of the same offers (awaited:
+ *   a rate read next sees it);
  * - any answer: an `OFFER_SEEN`/`OFFER_ACCEPTED`/`OFFER_DISMISSED` event of the customer into decisioning
  *   (producer `dcrm.bus`, event id `<offer>:<status>`: once each), decided after the answer returns.
  * Failures are logged, never the customer's.
@@ -40,8 +51,10 @@ async function countResponse(em: EntityManager, services: PromotionServices, off
 export async function offerAnswered(em: EntityManager, services: PromotionServices, offer: IOffer): Promise<void> {
   const log = loggerFor('promotion');
   const decisionId = offer.dedupeKey?.startsWith(DECISION_KEY) ? offer.dedupeKey.slice(DECISION_KEY.length) : null;
-  if (offer.status === 'ACCEPTED' && decisionId)
-    await countResponse(em, services, offer, decisionId).catch((error) => log.warn({ err: error }, 'offer response not counted'));
+  // An offer accepted, then dismissed (cleared away), stays an accept.
+  const response = offer.status === 'DISMISSED' && offer.clickedAt ? undefined : RESPONSE_OF[offer.status as OfferStatus];
+  if (response && decisionId)
+    await countResponse(em, services, offer, decisionId, response).catch((error) => log.warn({ err: error }, 'offer response not counted'));
   const type = EVENT_OF[offer.status as OfferStatus];
   const d = services.decisioning;
   if (!d || !type || !offer.customerId) return;

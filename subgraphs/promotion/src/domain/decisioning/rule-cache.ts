@@ -11,8 +11,8 @@ export const DECISION_RULES_CHANGED = 'dcrm.decision.rules.changed';
 const TTL_MS = 5_000;
 
 /** A brand's decisioning settings as arbitration uses them (no row: no global budget, a sample of 20). */
-export type BrandSettings = { dailyActionCap: number | null; channelMinSample: number };
-export const DEFAULT_SETTINGS: BrandSettings = { dailyActionCap: null, channelMinSample: 20 };
+export type BrandSettings = { dailyActionCap: number | null; dailyBudgetMinor: number | null; channelMinSample: number };
+export const DEFAULT_SETTINGS: BrandSettings = { dailyActionCap: null, dailyBudgetMinor: null, channelMinSample: 20 };
 
 type BrandSet = {
   rules: RuleView[];
@@ -51,7 +51,11 @@ export function ruleCache(orm: MikroORM, bus: EventBus) {
       types: compiled,
       coupons: new Map(promotions.map((p) => [p.id, p.couponCode ?? null])),
       settings: settings
-        ? { dailyActionCap: settings.dailyActionCap ?? null, channelMinSample: settings.channelMinSample }
+        ? {
+            dailyActionCap: settings.dailyActionCap ?? null,
+            dailyBudgetMinor: settings.dailyBudgetMinor ?? null,
+            channelMinSample: settings.channelMinSample,
+          }
         : DEFAULT_SETTINGS,
       until: Date.now() + TTL_MS,
     };

@@ -1,4 +1,4 @@
-import { actingStorefront, Checks, fail, ok, type Principal } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, ok, type Principal, toMinor } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   type DecisionAction,
@@ -12,14 +12,18 @@ import type { ErrorCode, Result } from '../promotion.errors.js';
 import type { PromotionServices } from '../services.js';
 import { checkScore, checkTemplate } from '../template-checks.js';
 import { isBuiltIn } from './event-types.js';
+import { amountMinor } from './money.js';
 import { DECISION_RULES_CHANGED } from './rule-cache.js';
 import { MAX_WINDOW_HOURS } from './store.js';
 import { DECISION_CHANNELS } from './types.js';
 
+/** A rule's action as written: its cost per action as a Decimal string in the brand's currency (absent: 0). */
+type ActionInput = Omit<DecisionAction, 'costMinor'> & { cost?: string | null };
+
 type RuleFields = {
   name?: string | null;
   conditions?: DecisionCondition[] | null;
-  action?: DecisionAction | null;
+  action?: ActionInput | null;
   channels?: string[] | null;
   priority?: number | null;
   score?: number | null;
@@ -29,7 +33,7 @@ type RuleFields = {
   budget?: number | null;
   active?: boolean | null;
 };
-export type DecisionRuleCreateInput = RuleFields & { name: string; eventType: string; action: DecisionAction };
+export type DecisionRuleCreateInput = RuleFields & { name: string; eventType: string; action: ActionInput };
 export type DecisionRuleUpdateInput = RuleFields & { id: string; version: number };
 
 const field = (...path: string[]) => ['input', ...path];
@@ -80,6 +84,7 @@ async function check(em: EntityManager, storefrontId: string, input: RuleFields 
         checks.add('NOT_FOUND', 'No such promotion', field('action', 'promotionId'));
     }
     checks.uuid(action.productId, field('action', 'productId'));
+    amountMinor(checks, action.cost, field('action', 'cost'));
   }
   return checks;
 }
@@ -87,12 +92,13 @@ async function check(em: EntityManager, storefrontId: string, input: RuleFields 
 const defined = <T extends object>(values: T) =>
   Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && (v !== null || false)));
 
-const tidyAction = (a: DecisionAction): DecisionAction => ({
+const tidyAction = (a: ActionInput): DecisionAction => ({
   kind: a.kind,
   template: a.template,
   promotionId: a.promotionId ?? null,
   productId: a.productId ?? null,
   offerTtlHours: a.offerTtlHours ?? 48,
+  costMinor: a.cost == null ? 0 : toMinor(a.cost),
 });
 
 async function changed(services: PromotionServices, storefrontId: string) {

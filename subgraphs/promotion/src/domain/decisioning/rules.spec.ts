@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionCondition } from '../../entities/index.js';
 import { type Arbiter, arbitrate, releaseWinner } from './arbitrate.js';
-import { memoryBrandStore } from './brand-store.js';
 import { memoryStore } from './memory-store.js';
 import { candidates, holds, type RuleView, type Situation } from './rules.js';
 import { hourOf } from './store.js';
@@ -81,27 +80,32 @@ describe('conditions', () => {
 });
 
 const noCounts = { segment: new Map(), brand: new Map() };
-const arbiter = (dailyActionCap: number | null = null): Arbiter => ({
+const arbiter = (dailyActionCap: number | null = null, dailyBudgetMinor: number | null = null): Arbiter => ({
   store: memoryStore(),
-  brands: memoryBrandStore(),
   storefrontId: 's',
+  eventKey: '',
   dailyActionCap,
+  dailyBudgetMinor,
   stats: noCounts,
   minSample: 20,
 });
+let events = 0;
+/** Arbitration for a new event each time (an event decided again reuses its reservation: see the reservation specs). */
+const decideNew = (a: Arbiter, ...rest: Tail<Parameters<typeof arbitrate>>) => arbitrate({ ...a, eventKey: `s:p:${++events}` }, ...rest);
+type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
 
 describe('arbitration', () => {
   it('the best rule within its caps wins; a capped channel gives way to the next; a cooldown to the next rule', async () => {
     const store = arbiter();
     const now = AT.getTime();
     const best = rule('best', { priority: 1, channelDailyCap: 1, cooldownMinutes: 0 });
-    const first = await arbitrate(store, [best], profile, false, now, []);
+    const first = await decideNew(store, [best], profile, false, now, []);
     expect(first).toMatchObject({ rule: { id: 'best' }, channel: 'SMS' });
     // SMS is at its cap of 1 today: the inbox next.
-    expect(await arbitrate(store, [best], profile, false, now, [])).toMatchObject({ channel: 'INBOX' });
+    expect(await decideNew(store, [best], profile, false, now, [])).toMatchObject({ channel: 'INBOX' });
     // A third: SMS and the inbox are both at their cap of 1 today, so nothing wins.
     const reasonsThird: Reason[] = [];
-    expect(await arbitrate(store, [best], profile, false, now, reasonsThird)).toBeNull();
+    expect(await decideNew(store, [best], profile, false, now, reasonsThird)).toBeNull();
     expect(reasonsThird).toEqual([expect.objectContaining({ code: 'CHANNEL_CAP' })]);
   });
 
@@ -110,16 +114,16 @@ describe('arbitration', () => {
     const now = AT.getTime();
     const once = rule('once', { budget: 1, dailyCap: 10, channelDailyCap: 10 });
     const cooling = rule('cooling', { cooldownMinutes: 60, dailyCap: 10, channelDailyCap: 10 });
-    const won = await arbitrate(store, [once], profile, false, now, []);
+    const won = await decideNew(store, [once], profile, false, now, []);
     expect(won).not.toBeNull();
-    expect(await arbitrate(store, [once], profile, false, now, [])).toBeNull();
+    expect(await decideNew(store, [once], profile, false, now, [])).toBeNull();
     if (won) await releaseWinner(store, won);
-    expect(await arbitrate(store, [once], profile, false, now, [])).not.toBeNull();
-    expect(await arbitrate(store, [cooling], profile, false, now, [])).not.toBeNull();
+    expect(await decideNew(store, [once], profile, false, now, [])).not.toBeNull();
+    expect(await decideNew(store, [cooling], profile, false, now, [])).not.toBeNull();
     const reasons: Reason[] = [];
-    expect(await arbitrate(store, [cooling], profile, false, now + 59 * 60_000, reasons)).toBeNull();
+    expect(await decideNew(store, [cooling], profile, false, now + 59 * 60_000, reasons)).toBeNull();
     expect(reasons).toEqual([expect.objectContaining({ code: 'COOLDOWN' })]);
-    expect(await arbitrate(store, [cooling], profile, false, now + 61 * 60_000, [])).not.toBeNull();
+    expect(await decideNew(store, [cooling], profile, false, now + 61 * 60_000, [])).not.toBeNull();
   });
 
   it('the brand budget holds across rules and customers: when spent, nothing wins and the rule keeps its caps', async () => {
@@ -127,19 +131,19 @@ describe('arbitration', () => {
     const now = AT.getTime();
     const r1 = rule('r1', { dailyCap: 10, channelDailyCap: 10, cooldownMinutes: 0 });
     const r2 = rule('r2', { dailyCap: 10, channelDailyCap: 10, cooldownMinutes: 0 });
-    expect(await arbitrate(a, [r1], profile, false, now, [])).not.toBeNull();
-    const second = await arbitrate(a, [r2], { ...profile, customerId: 'c2' }, false, now, []);
+    expect(await decideNew(a, [r1], profile, false, now, [])).not.toBeNull();
+    const second = await decideNew(a, [r2], { ...profile, customerId: 'c2' }, false, now, []);
     expect(second).not.toBeNull();
     const reasons: Reason[] = [];
-    expect(await arbitrate(a, [r1, r2], profile, false, now, reasons)).toBeNull();
+    expect(await decideNew(a, [r1, r2], profile, false, now, reasons)).toBeNull();
     expect(reasons).toEqual([expect.objectContaining({ ruleId: 'r1', code: 'BRAND_BUDGET' })]);
     // Given back, the budget lets one more through; the refused reservation was given back too.
     if (second) await releaseWinner(a, second);
-    expect(await arbitrate(a, [r1], profile, false, now, [])).toMatchObject({ rule: { id: 'r1' } });
-    expect(await a.brands.budgetUsed('s', '20261130')).toBe(2);
+    expect(await decideNew(a, [r1], profile, false, now, [])).toMatchObject({ rule: { id: 'r1' } });
+    expect((await a.store.brandDay('s', '20261130')).actions).toBe(2);
     // Without a cap, actions are counted all the same.
     const uncapped = arbiter(null);
-    await arbitrate(uncapped, [r1], profile, false, now, []);
-    expect(await uncapped.brands.budgetUsed('s', '20261130')).toBe(1);
+    await decideNew(uncapped, [r1], profile, false, now, []);
+    expect((await uncapped.store.brandDay('s', '20261130')).actions).toBe(1);
   });
 });

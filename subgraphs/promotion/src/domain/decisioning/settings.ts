@@ -1,8 +1,10 @@
-import { actingStorefront, Checks, fail, ok, type Principal, segmentsOf } from '@dcrm/kit';
+import { actingStorefront, Checks, fail, fromMinor, ok, type Principal, segmentsOf } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DecisionSettingsRow } from '../../entities/index.js';
 import type { ErrorCode, Result } from '../promotion.errors.js';
 import type { PromotionServices } from '../services.js';
+import { netRate } from './channels.js';
+import { amountMinor } from './money.js';
 import { DECISION_RULES_CHANGED, DEFAULT_SETTINGS } from './rule-cache.js';
 import { dayOf } from './store.js';
 import { DECISION_CHANNELS, type DecisionChannel } from './types.js';
@@ -10,21 +12,33 @@ import { DECISION_CHANNELS, type DecisionChannel } from './types.js';
 export type DecisionSettingsView = {
   dailyActionCap: number | null;
   actionsToday: number;
+  /** Decimal strings in the brand's currency (kept in minor units). */
+  dailyBudget: string | null;
+  spentToday: string;
   channelMinSample: number;
   version: number;
   updatedAt: Date | null;
 };
 
-export type DecisionSettingsSetInput = { version: number; dailyActionCap?: number | null; channelMinSample?: number | null };
+export type DecisionSettingsSetInput = {
+  version: number;
+  dailyActionCap?: number | null;
+  dailyBudget?: string | null;
+  channelMinSample?: number | null;
+};
 
 const field = (name: string) => ['input', name];
 
 async function view(em: EntityManager, services: PromotionServices, storefrontId: string): Promise<DecisionSettingsView> {
   const row = await em.findOne(DecisionSettingsRow, { storefrontId });
-  const used = services.decisioning ? await services.decisioning.brands.budgetUsed(storefrontId, dayOf(services.clock.now().getTime())) : 0;
+  const day = dayOf(services.clock.now().getTime());
+  const used = services.decisioning ? await services.decisioning.store.brandDay(storefrontId, day) : { actions: 0, spentMinor: 0 };
+  const budget = row ? (row.dailyBudgetMinor ?? null) : DEFAULT_SETTINGS.dailyBudgetMinor;
   return {
     dailyActionCap: row ? (row.dailyActionCap ?? null) : DEFAULT_SETTINGS.dailyActionCap,
-    actionsToday: used,
+    actionsToday: used.actions,
+    dailyBudget: budget === null ? null : fromMinor(budget),
+    spentToday: fromMinor(used.spentMinor),
     channelMinSample: row?.channelMinSample ?? DEFAULT_SETTINGS.channelMinSample,
     version: row?.version ?? 0,
     updatedAt: row?.updatedAt ?? null,
@@ -38,13 +52,22 @@ export async function decisionSettingsOf(
   principal: Principal,
 ): Promise<DecisionSettingsView> {
   const storefrontId = actingStorefront(principal);
-  if (!storefrontId) return { ...DEFAULT_SETTINGS, actionsToday: 0, version: 0, updatedAt: null };
+  if (!storefrontId)
+    return {
+      dailyActionCap: null,
+      actionsToday: 0,
+      dailyBudget: null,
+      spentToday: '0.00',
+      channelMinSample: DEFAULT_SETTINGS.channelMinSample,
+      version: 0,
+      updatedAt: null,
+    };
   return view(em, services, storefrontId);
 }
 
 /**
  * Staff of the acting brand: change its decisioning settings. An absent field is kept; `dailyActionCap:
- * null` removes the global budget. Every instance drops its cached copy at once (the rules' change event).
+ * null` removes the cap on actions, `dailyBudget: null` the cap on spend. Every instance drops its cached copy at once (the rules' change event).
  */
 export async function decisionSettingsSet(
   em: EntityManager,
@@ -57,6 +80,7 @@ export async function decisionSettingsSet(
   const checks = new Checks<ErrorCode>();
   checks.int(input.dailyActionCap, field('dailyActionCap'), 0, 100_000_000);
   checks.int(input.channelMinSample, field('channelMinSample'), 1, 100_000);
+  const budgetMinor = amountMinor(checks, input.dailyBudget, field('dailyBudget'));
   checks.int(input.version, field('version'), 0, 2_000_000_000);
   if (!checks.ok) return { ok: false, errors: checks.errors };
   const row = await em.findOne(DecisionSettingsRow, { storefrontId });
@@ -65,6 +89,7 @@ export async function decisionSettingsSet(
   const now = services.clock.now();
   const next = row ?? em.create(DecisionSettingsRow, { storefrontId, ...DEFAULT_SETTINGS, updatedAt: now });
   if (input.dailyActionCap !== undefined) next.dailyActionCap = input.dailyActionCap;
+  if (input.dailyBudget !== undefined) next.dailyBudgetMinor = budgetMinor;
   if (input.channelMinSample != null) next.channelMinSample = input.channelMinSample;
   next.updatedAt = now;
   try {
@@ -80,10 +105,10 @@ export async function decisionSettingsSet(
   return ok(await view(em, services, storefrontId));
 }
 
-export type ChannelRate = { channel: DecisionChannel; sent: number; responded: number; rate: number | null };
+export type ChannelRate = { channel: DecisionChannel; sent: number; responded: number; declined: number; rate: number | null };
 
 /**
- * Staff: each channel's offers sent and accepted over the last 7 days — the counts channel choice ranks
+ * Staff: each channel's offers sent, accepted and declined over the last 7 days — the counts channel choice ranks
  * by —, in one of their segments, or brand-wide for staff of every segment; empty for a segment they do not hold.
  */
 export async function decisionChannelRates(
@@ -98,7 +123,7 @@ export async function decisionChannelRates(
   if (!held.includes('*') && (segment === null || !held.includes(segment))) return [];
   const stats = await d.brands.stats(storefrontId, segment ?? '*', services.clock.now().getTime());
   return DECISION_CHANNELS.map((channel) => {
-    const { sent, responded } = (segment === null ? stats.brand : stats.segment).get(channel) ?? { sent: 0, responded: 0 };
-    return { channel, sent, responded, rate: sent > 0 ? responded / sent : null };
+    const counts = (segment === null ? stats.brand : stats.segment).get(channel) ?? { sent: 0, responded: 0, declined: 0 };
+    return { channel, ...counts, rate: counts.sent > 0 ? netRate(counts) : null };
   });
 }

@@ -10,8 +10,16 @@ export const MAX_WINDOW_HOURS = 24 * 7;
 
 export type ClaimAnswer = 'CLAIMED' | 'DONE' | 'BUSY';
 
-/** What arbitration asks to reserve for one candidate action: every cap checked and consumed in one atomic step. */
+/**
+ * What arbitration asks to reserve for one candidate action of one event: every cap checked and
+ * consumed in one atomic step — the customer's daily and channel caps, the rule's cooldown and budget,
+ * the brand's daily caps. The store remembers it under the event (`eventKey`, with the customer's caps):
+ * deciding the event again (its claim taken over after a crash) reuses the same reservation instead of
+ * counting it twice, and a different one replaces it.
+ */
 export type Reservation = {
+  eventKey: string;
+  storefrontId: string;
   customerId: string;
   ruleId: string;
   channel: DecisionChannel;
@@ -23,9 +31,22 @@ export type Reservation = {
   /** Total actions the rule may take (its campaign budget), or null for no limit. */
   budget: number | null;
   nowMs: number;
+  /** The brand's actions per UTC day across its rules, or null for no limit. */
+  brandActionCap: number | null;
+  /** The brand's spend per UTC day (minor units of its currency), or null for no limit. */
+  brandBudgetMinor: number | null;
+  /** What this action costs the brand (minor units; 0 spends nothing). */
+  costMinor: number;
 };
 
-export type ReserveAnswer = 'OK' | 'DAILY_CAP' | 'CHANNEL_CAP' | 'COOLDOWN' | 'BUDGET';
+export type ReserveAnswer = 'OK' | 'DAILY_CAP' | 'CHANNEL_CAP' | 'COOLDOWN' | 'BUDGET' | 'BRAND_BUDGET';
+
+/** A brand's day so far: actions reserved and their cost (minor units). */
+export type BrandDay = { actions: number; spentMinor: number };
+
+/** What the store keeps for an event's reservation; equal for the same (rule, channel, day, budget, cost, brand). */
+export const heldOf = (r: Reservation) =>
+  [r.ruleId, r.channel, r.day, r.budget === null ? '0' : '1', String(r.costMinor), r.storefrontId].join('|');
 
 /** One event to claim and count into its customer's context (`key`: eventKey; `takeover`: a reclaimed stream entry). */
 export type BeginItem = {
@@ -58,9 +79,12 @@ export type HotStore = {
   begin(token: string, items: readonly BeginItem[]): Promise<Begun[]>;
   /** After the decisions are recorded: remembered as done; after a failure: released for a retry (still marked counted). */
   settle(keys: readonly string[], done: boolean): Promise<void>;
+  /** Reserves (or, the event holding the same one already, reuses) `r`; a different one the event holds is given back first. */
   reserve(r: Reservation): Promise<ReserveAnswer>;
-  /** Gives a reservation back (its decision turned out to be a duplicate). */
+  /** Gives back the event's reservation if it is still `r` (its decision was not recorded, or another one was). */
   release(r: Reservation): Promise<void>;
+  /** The brand's actions and spend reserved on `day`. */
+  brandDay(storefrontId: string, day: string): Promise<BrandDay>;
   close(): Promise<void>;
 };
 

@@ -99,6 +99,7 @@ export async function startDecisionStream(
     onDeadLetter: (letters) => {
       stats.dead += letters.length;
       for (const l of letters) d.metrics.dead.inc({ storefront: brandOf(l.fields), reason: l.reasons[0] ?? '' });
+      void d.deadLetters.counted(letters).catch((error) => log.warn({ err: error }, 'dead letters not counted'));
     },
     handle: async (entries) => {
       const incoming: Incoming[] = [];
