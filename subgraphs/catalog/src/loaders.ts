@@ -1,4 +1,4 @@
-import { byId, groupedBy, isUuid, memo, type Principal } from '@dcrm/kit';
+import { byId, executePrepared, groupedBy, isUuid, memo, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { facetCountScope } from './domain/facet-counts.js';
@@ -141,7 +141,8 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
     productBySlug,
     productDetail: async (by) => {
       const { sql, params } = productDetailSql(vis(), priceScope(), by, texts.columns);
-      const [row] = await em.execute(sql, params);
+      // Prepared, planned once per connection: planning this statement costs several times executing it (issue 20).
+      const [row] = await executePrepared(em, sql, params);
       if (!row) return null;
       const [found] = viewsOf([row]);
       const addonViews = viewsOf((row.addon_rows as Row[]) ?? []);

@@ -36,6 +36,7 @@ export * from './pagination.js';
 export * from './parent-pages.js';
 export * from './passwords.js';
 export * from './ports.js';
+export * from './prepared-sql.js';
 export * from './principal.js';
 export * from './promotion-client.js';
 export * from './rate-limit.js';

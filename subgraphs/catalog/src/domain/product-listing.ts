@@ -1,4 +1,4 @@
-import { type Connection, keysetSql, type Page, type PageArgs, parsePage, type SqlKey } from '@dcrm/kit';
+import { type Connection, executePrepared, keysetSql, type Page, type PageArgs, parsePage, type SqlKey } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProductKind } from '../entities/index.js';
 import type { ProductView } from '../entities/views.js';
@@ -219,7 +219,9 @@ export function facetsSql(l: Listing): Sql {
 /** The page's product rows: `limit + 1` of them in travel order, the extra one telling whether there is more. */
 export async function pageRows(em: EntityManager, l: Listing, page: Page, columns?: Columns): Promise<Record<string, unknown>[]> {
   const { sql, params } = pageSql(l, page, columns);
-  return em.execute(sql, params);
+  // Without a text query the page's plan does not depend on the values: prepared, planned once per
+  // connection (with prices and texts as correlated subqueries, planning costs as much as executing; issue 20).
+  return l.tsquery ? em.execute(sql, params) : executePrepared(em, sql, params);
 }
 
 export async function facetRows(em: EntityManager, l: Listing): Promise<FacetRow[]> {

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { toPrepared } from './prepared-sql.js';
+
+describe('toPrepared', () => {
+  it('numbers the placeholders in order', () => {
+    const p = toPrepared('select * from t where a = ? and b = ? limit ?', ['x', null, 25]);
+    expect(p.text).toBe('select * from t where a = $1 and b = $2 limit $3');
+    expect(p.values).toEqual(['x', null, 25]);
+  });
+
+  it('binds an array given to `in (?)` as one array parameter, whatever its length', () => {
+    const one = toPrepared('select 1 from t where s in (?) and id = ?', [['ACTIVE'], 'a']);
+    const two = toPrepared('select 1 from t where s in (?) and id = ?', [['ACTIVE', 'DRAFT'], 'b']);
+    expect(one.text).toBe('select 1 from t where s = any($1) and id = $2');
+    expect(two.text).toBe(one.text);
+    expect(two.name).toBe(one.name);
+    expect(two.values).toEqual([['ACTIVE', 'DRAFT'], 'b']);
+  });
+
+  it('binds an array given to `array[?]` as the array itself', () => {
+    expect(toPrepared('select array[?]::text[] as chain', [['fr', 'de']]).text).toBe('select $1::text[] as chain');
+  });
+
+  it('keeps a scalar given to `in (?)` a scalar', () => {
+    expect(toPrepared('select 1 from t where s in (?)', ['ACTIVE']).text).toBe('select 1 from t where s in ($1)');
+  });
+
+  it('leaves question marks inside quoted literals and identifiers alone', () => {
+    const p = toPrepared(`select '?' as "why?", ? as x`, [1]);
+    expect(p.text).toBe(`select '?' as "why?", $1 as x`);
+  });
+
+  it('names a statement by its text', () => {
+    expect(toPrepared('select ?', [1]).name).toBe(toPrepared('select ?', [2]).name);
+    expect(toPrepared('select ?', [1]).name).not.toBe(toPrepared('select ?, 1', [1]).name);
+    expect(toPrepared('select ?', [1]).name.length).toBeLessThanOrEqual(63);
+  });
+
+  it('refuses arrays outside `in (?)` and a placeholder count that does not match', () => {
+    expect(() => toPrepared('select ?::text[]', [['a']])).toThrow(/array/);
+    expect(() => toPrepared('select ?, ?', [1])).toThrow(/placeholders/);
+    expect(() => toPrepared('select ?', [1, 2])).toThrow(/parameters/);
+  });
+});

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager, PostgreSqlConnection } from '@mikro-orm/postgresql';
+
+/** A statement in PostgreSQL's numbered-parameter form, its name derived from its text. */
+export type Prepared = { name: string; text: string; values: unknown[] };
+
+/**
+ * `sql` with `?` placeholders (as `em.execute` takes them) in numbered form. An array bound to `in (?)`
+ * becomes `= any($n)` and one given to `array[?]` becomes `$n`: one array parameter, so the text — and the plan PostgreSQL keeps for it — does not
+ * depend on the array's length. `?` inside quoted literals or identifiers is left alone.
+ */
+export function toPrepared(sql: string, params: readonly unknown[]): Prepared {
+  const cacheKey = `${params.map((p) => (Array.isArray(p) ? 'a' : 's')).join('')}:${sql}`;
+  const cached = shapes.get(cacheKey);
+  if (cached) return { ...cached, values: [...params] };
+  const prepared = numbered(sql, params);
+  // A statement's shapes are few (the code's, not the data's): the cap only guards against a caller that inlines values.
+  if (shapes.size >= 500) shapes.clear();
+  shapes.set(cacheKey, { name: prepared.name, text: prepared.text });
+  return prepared;
+}
+
+/** Numbered texts and names by placeholder shape (array or not) and `?` text: converting is a scan and a hash. */
+const shapes = new Map<string, { name: string; text: string }>();
+
+function numbered(sql: string, params: readonly unknown[]): Prepared {
+  let text = '';
+  let next = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i];
+    if (quote) {
+      text += ch;
+      if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === "'" || ch === '"') {
+      quote = ch;
+      text += ch;
+      continue;
+    }
+    if (ch !== '?') {
+      text += ch;
+      continue;
+    }
+    if (next >= params.length) throw new Error('toPrepared: more placeholders than parameters');
+    const value = params[next++];
+    const list = Array.isArray(value) ? /\b(in \(|array\[)$/i.exec(text) : null;
+    const isIn = list?.[1].toLowerCase() === 'in (';
+    if (list && sql[i + 1] === (isIn ? ')' : ']')) {
+      // `in (?)` → `= any($n)`; `array[?]` → `$n` (an array already).
+      text = `${text.slice(0, list.index)}${isIn ? `= any($${next})` : `$${next}`}`;
+      i++;
+    } else {
+      if (Array.isArray(value)) throw new Error('toPrepared: an array parameter outside `in (?)` and `array[?]`');
+      text += `$${next}`;
+    }
+  }
+  if (next !== params.length) throw new Error('toPrepared: more parameters than placeholders');
+  const name = `dcrm_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+  return { name, text, values: [...params] };
+}
+
+/** Pooled connections already set to reuse generic plans (see `executePrepared`). */
+const genericPlans = new WeakSet<object>();
+
+/**
+ * Rows of a read statement run as a named prepared statement of its pooled connection, with a generic
+ * plan: PostgreSQL plans it once per connection and reuses the plan, where `em.execute` (parameters
+ * inlined into the text) has it planned afresh on every request. For the few hot statements whose
+ * planning costs as much as their execution (the catalog's product page and listing page: prices and
+ * texts as correlated subqueries). The connection's `plan_cache_mode` is `force_generic_plan`: PostgreSQL
+ * would otherwise keep planning a `limit $n` page for its parameters; it touches only statements sent
+ * with parameters, and the ORM sends none (it inlines them). Use it for statements whose best plan does
+ * not depend on their parameters' values (no text search, whose selectivity the plan needs).
+ * Counted like any statement (the ORM's `onQuery`, the SQL counter); inside a transaction it runs through
+ * the transaction's connection as `em.execute`.
+ */
+export async function executePrepared(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  if (em.isInTransaction()) return em.execute(sql, params);
+  em.config.get('onQuery')(sql, params);
+  const prepared = toPrepared(sql, params);
+  const pool = await (em.getConnection() as PostgreSqlConnection).getNativeClient();
+  const client = await pool.connect();
+  let failed: Error | undefined;
+  try {
+    if (!genericPlans.has(client)) {
+      await client.query('set plan_cache_mode = force_generic_plan');
+      genericPlans.add(client);
+    }
+    return (await client.query(prepared)).rows;
+  } catch (error) {
+    // A connection that failed mid-statement is not handed out again.
+    failed = error as Error;
+    throw error;
+  } finally {
+    client.release(failed);
+  }
+}
