@@ -7,10 +7,12 @@
  * claims them (`for update skip locked`), each handler inside a SQL counter. Reports wall time, jobs,
  * SQL statements (per job, too), peak RSS of this process (which holds the whole stack) and checks the
  * end state: one offer, one inbox message and one notification per account. `--batch` is the accounts
- * per chunk job.
+ * per chunk job. `--sql-time` adds the time spent in each kind of statement (its first words), to see
+ * which chunk stage PostgreSQL spends the time on.
  */
 import { randomUUID } from 'node:crypto';
 import { newId, sqlCounter } from '@dcrm/kit';
+import { AbstractSqlConnection } from '@mikro-orm/postgresql';
 import { provision } from '../stack/src/provision.js';
 import { startStack } from '../stack/src/stack.js';
 import { audienceRules } from '../subgraphs/promotion/src/entities/index.js';
@@ -28,8 +30,28 @@ const option = (name: string) => {
 const sizes = (option('--customers') ?? '100000').split(',').map(Number);
 const workerCounts = (option('--workers') ?? '1').split(',').map(Number);
 const batch = Number(option('--batch') ?? 5_000);
+const sqlTime = args.includes('--sql-time');
 const started = Date.now();
 const log = (line: string) => console.log(`[campaign ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}`);
+
+// Statement kind → total ms and count, when `--sql-time` wraps every statement of every subgraph.
+const sqlKinds = new Map<string, { ms: number; count: number }>();
+if (sqlTime) {
+  const execute = AbstractSqlConnection.prototype.execute;
+  AbstractSqlConnection.prototype.execute = async function (this: AbstractSqlConnection, ...rest: Parameters<typeof execute>) {
+    const t = performance.now();
+    try {
+      return await execute.apply(this, rest);
+    } finally {
+      const query = rest[0];
+      const kind = (typeof query === 'string' ? query : '(builder)').replace(/\s+/g, ' ').slice(0, 90);
+      const entry = sqlKinds.get(kind) ?? { ms: 0, count: 0 };
+      entry.ms += performance.now() - t;
+      entry.count += 1;
+      sqlKinds.set(kind, entry);
+    }
+  } as typeof execute;
+}
 
 const serverUrl = args.includes('--embedded') ? undefined : process.env.DATABASE_URL;
 const database = await freshDatabase(serverUrl, serverUrl ? 0 : await freePort(), log);
@@ -79,6 +101,8 @@ try {
           entry.maxStatements = Math.max(entry.maxStatements, statements);
           entry.ms += performance.now() - t;
         };
+        sqlKinds.clear();
+        const cpu0 = process.cpuUsage();
         const t0 = performance.now();
         await run('promotion:campaign-launch', { campaignId, batchSize: batch });
         // A worker: claims the next job (skipping those another worker holds), runs it, until none is left
@@ -107,6 +131,7 @@ try {
         };
         await Promise.all(Array.from({ length: workers }, worker));
         const wallMs = performance.now() - t0;
+        const cpu = process.cpuUsage(cpu0);
         clearInterval(sampler);
 
         const [state] = await sql(
@@ -127,6 +152,9 @@ try {
           database: database.kind,
           wallSeconds: Number((wallMs / 1000).toFixed(2)),
           accountsPerSecond: Math.round(customers / (wallMs / 1000)),
+          // CPU of this process (the whole stack but PostgreSQL): steadier than wall time on a loaded machine.
+          cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
+          cpuMicrosPerAccount: Math.round((cpu.user + cpu.system) / customers),
           statements,
           jobs: Object.fromEntries(
             Object.entries(jobs).map(([name, j]) => [
@@ -140,6 +168,16 @@ try {
             ]),
           ),
           peakRssMb: Math.round(peakRss / 2 ** 20),
+          ...(sqlTime
+            ? {
+                sqlMsByKind: Object.fromEntries(
+                  [...sqlKinds]
+                    .sort((a, b) => b[1].ms - a[1].ms)
+                    .slice(0, 15)
+                    .map(([kind, e]) => [kind, { count: e.count, ms: Math.round(e.ms) }]),
+                ),
+              }
+            : {}),
           end: { status: state.status, offers: state.offers, notified: state.notified, inboxMessages: messages },
           ok,
         };

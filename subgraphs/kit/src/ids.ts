@@ -7,6 +7,12 @@ export const newId = (): string => v7();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
+/**
+ * A Postgres array literal of ids (`?::uuid[]`): one parameter however many ids, no quoting per id, and
+ * a plan without thousands of constants. Only UUIDs are kept, so there is nothing to escape.
+ */
+export const uuidArray = (ids: readonly string[]): string => `{${ids.filter(isUuid).join(',')}}`;
+
 const SEED_EPOCH_MS = Date.UTC(2026, 0, 1);
 
 /**

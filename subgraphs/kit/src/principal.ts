@@ -57,11 +57,37 @@ function mac(secret: string, payload: string): Buffer {
   return createHmac('sha256', secret).update(payload).digest();
 }
 
-// Object keys sorted at every level; JSON.stringify applies `toJSON` (dates) before the replacer.
-const sortKeys = (_key: string, value: unknown) =>
-  value && typeof value === 'object' && !Array.isArray(value)
-    ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    : value;
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The value with object keys sorted at every level (`toJSON` applied first, as `JSON.stringify` does),
+ * copying only the objects whose keys are out of order: a large request built in key order (a campaign
+ * chunk's thousands of notifications) is then serialised by the native `JSON.stringify` fast path,
+ * never a replacer.
+ */
+function canonical(input: unknown): unknown {
+  if (input === null || typeof input !== 'object') return input;
+  const withJson = input as { toJSON?: () => unknown };
+  if (typeof withJson.toJSON === 'function') return canonical(withJson.toJSON());
+  if (Array.isArray(input)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < input.length; i++) {
+      const item = canonical(input[i]);
+      if (item !== input[i]) (copy ??= input.slice())[i] = item;
+    }
+    return copy ?? input;
+  }
+  const record = input as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1] < keys[i];
+  let copy = sorted ? undefined : (Object.fromEntries(Object.entries(record).sort(byKey)) as Record<string, unknown>);
+  for (const key of keys) {
+    const item = canonical(record[key]);
+    if (item !== record[key]) (copy ??= { ...record })[key] = item;
+  }
+  return copy ?? record;
+}
 
 /**
  * SHA-256 of the GraphQL request a subgraph executes — query, operationName, variables, extensions —
@@ -76,7 +102,9 @@ export function requestDigest(body: unknown): string {
     variables: b.variables ?? null,
     extensions: b.extensions ?? null,
   };
-  return createHash('sha256').update(JSON.stringify(request, sortKeys)).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(request)))
+    .digest('base64url');
 }
 
 /** `<base64url(json)>.<base64url(hmac-sha256)>`; the payload carries audience, request digest and expiry (ms). */

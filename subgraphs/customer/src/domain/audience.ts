@@ -21,7 +21,7 @@ export type AudienceMember = {
   smsConsent: boolean;
 };
 
-export const MAX_AUDIENCE_PAGE = 1000;
+export const MAX_AUDIENCE_PAGE = 5000;
 export const MAX_MESSAGES = 500;
 
 const list = (values: string[] | null | undefined) => JSON.stringify(values ?? []);

@@ -434,7 +434,7 @@ export type Query = {
   staffMe?: Maybe<Staff>;
   /** Router only: resolves an API key to what it grants. */
   apiKeyVerify?: Maybe<ApiKeyGrant>;
-  /** Promotion subgraph only: one keyset page (by id, after `after`, `first` at most 1000, more refused) of the storefront's ACTIVE accounts matching a campaign's rules. */
+  /** Promotion subgraph only: one keyset page (by id, after `after`, `first` at most 5000, more refused) of the storefront's ACTIVE accounts matching a campaign's rules. */
   customerAudience: Array<AudienceMember>;
   /**
    * Staff (`audit:read`): every committed change, across subgraphs, to rows of the brands they are
@@ -810,7 +810,7 @@ export type Mutation = {
   notificationTemplateUpdate: NotificationTemplatePayload;
   /** Staff: send a recorded message again, as it was, to the same recipient (marketing only while the consent holds). */
   notificationResend: NotificationResendPayload;
-  /** Other subgraphs only: send notifications by template key through the customer's preferences and consents (up to 500). */
+  /** Other subgraphs only: send notifications by template key through the customer's preferences and consents (up to 5000). */
   notificationSend: NotificationSendPayload;
   /** A shopper (storefront key) asks for a password reset code by email; the answer is the same whether or not the email has an account. */
   customerPasswordResetRequest: PasswordResetPayload;

@@ -65,18 +65,23 @@ export async function audienceRangesOf(
   return (response.data?.customerAudienceRanges ?? []) as string[];
 }
 
-/** A campaign's offer announced through the customer subgraph's notification service (template `campaign.offer`). */
+/**
+ * A campaign's offer announced through the customer subgraph's notification service (template
+ * `campaign.offer`). Built with its keys in alphabetical order: the request's signature digest then
+ * serialises thousands of them without copying any.
+ */
 export type OfferNotification = {
+  channels: string[];
   customerId: string;
+  dedupeKey: string;
+  marketing: boolean;
+  preferenceType: string;
   templateKey: string;
   variables: { name: string; value: string | null }[];
-  channels: string[];
-  preferenceType: string;
-  marketing: boolean;
-  dedupeKey: string;
 };
 
-const SEND = `mutation Send($input: NotificationSendInput!) { notificationSend(input: $input) { results { outcome } userErrors { code message } } }`;
+// Only the errors: a chunk's thousands of per-message outcomes are not read (the customer subgraph skips what it has sent).
+const SEND = `mutation Send($input: NotificationSendInput!) { notificationSend(input: $input) { userErrors { code message } } }`;
 
 /** Sends notifications (the customer subgraph skips a `dedupeKey` it has seen); throws on any error, so a job retries. */
 export async function sendNotifications(peers: Peers, principal: Principal, messages: OfferNotification[]): Promise<void> {

@@ -9,7 +9,7 @@ import type { PromotionServices } from './services.js';
 /** Accounts per chunk job (one id range of the audience); the customer subgraph cuts at most 10,000. */
 export const CHUNK_SIZE = 5000;
 /** Accounts per customer-subgraph page within a chunk (its maximum). */
-export const AUDIENCE_PAGE = 1000;
+export const AUDIENCE_PAGE = 5000;
 
 const principalFor = (storefrontId: string) =>
   servicePrincipal('promotion', storefrontId, [SERVICE_SCOPES.customerAudience, SERVICE_SCOPES.cartHoldings]);

@@ -1,14 +1,11 @@
-import { isUuid, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
+import { SERVICE_SCOPES, servicePrincipal, uuidArray } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sendNotifications } from '../clients/accounts.js';
+import { type OfferNotification, sendNotifications } from '../clients/accounts.js';
 import { publishOffers } from './offers.js';
 import type { PromotionServices } from './services.js';
 
 /** The customer subgraph takes at most this many notifications per call. */
-export const MESSAGES_PER_CALL = 500;
-
-/** A Postgres array literal of ids (checked UUIDs: nothing to quote), so the planner sees its size and uses the primary key. */
-const uuidArray = (ids: string[]) => `{${ids.filter(isUuid).join(',')}}`;
+export const MESSAGES_PER_CALL = 5000;
 
 export type NotifyPayload = { campaignId: string; offerIds: string[] };
 
@@ -42,19 +39,22 @@ export async function sendAndMark(em: EntityManager, services: PromotionServices
   if (pending.length === 0) return 0;
   const principal = servicePrincipal('promotion', pending[0].storefront_id, [SERVICE_SCOPES.messageSend]);
   for (let i = 0; i < pending.length; i += MESSAGES_PER_CALL) {
-    const messages = pending.slice(i, i + MESSAGES_PER_CALL).map((o) => ({
-      customerId: o.customer_id,
-      templateKey: 'campaign.offer',
-      variables: [
-        { name: 'title', value: o.title },
-        { name: 'message', value: o.message },
-        { name: 'link', value: o.link },
-      ],
-      channels: ['SITE_MESSAGE'],
-      preferenceType: 'OFFERS',
-      marketing: true,
-      dedupeKey: `offer:${o.id}`,
-    }));
+    // Keys in alphabetical order (see OfferNotification).
+    const messages = pending.slice(i, i + MESSAGES_PER_CALL).map(
+      (o): OfferNotification => ({
+        channels: ['SITE_MESSAGE'],
+        customerId: o.customer_id,
+        dedupeKey: `offer:${o.id}`,
+        marketing: true,
+        preferenceType: 'OFFERS',
+        templateKey: 'campaign.offer',
+        variables: [
+          { name: 'title', value: o.title },
+          { name: 'message', value: o.message },
+          { name: 'link', value: o.link },
+        ],
+      }),
+    );
     // Throws on any error: graphile-worker retries the job with backoff.
     await sendNotifications(services.peers, principal, messages);
   }

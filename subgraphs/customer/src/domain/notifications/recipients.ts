@@ -1,3 +1,4 @@
+import { uuidArray } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
@@ -33,8 +34,8 @@ export async function recipientsOf(
   const customers = customerIds.length
     ? ((await em.execute(
         `select id, name, email, mobile, consents, notification_preferences as preferences, locale from "customer"."customer"
-         where id in (?) and storefront_id = ? and status = 'ACTIVE'`,
-        [customerIds, storefrontId],
+         where id = any(?::uuid[]) and storefront_id = ? and status = 'ACTIVE'`,
+        [uuidArray(customerIds), storefrontId],
       )) as Account[])
     : [];
   const staff = staffIds.length

@@ -4,6 +4,7 @@ import type { INotificationTemplate, NotificationChannel } from '../../entities/
 import type { ErrorCode, Result } from '../customer.errors.js';
 import type { ChannelAdapters } from './adapters.js';
 import { type Account, recipientsOf } from './recipients.js';
+import { insertSentRecords } from './sent-records.js';
 import type { Variables } from './template-text.js';
 import { DEFAULT_LOCALE, type Rendered, render, resolveTemplates } from './templates.js';
 
@@ -16,7 +17,7 @@ import { DEFAULT_LOCALE, type Rendered, render, resolveTemplates } from './templ
  * default; `name` is the account's unless given), handed to the channel's adapter (the inbox is `site_message`) and recorded in
  * `notification_sent`, failures included. A missing variable fails the whole call before anything is sent.
  */
-export const MAX_SEND = 500;
+export const MAX_SEND = 5000;
 
 export type SendItem = {
   /** Exactly one of `customerId`, `staffId` and `partnerUserId`. */
@@ -223,8 +224,11 @@ export async function sendNotifications(
   }
   if (!errors.ok) return { ok: false, errors: errors.errors };
   await deliver(em, adapters, planned);
+  // Each message's planned channels by its index (one pass: a campaign chunk sends thousands).
+  const byItem = new Map<number, Planned[]>();
+  for (const p of planned) if (p.item !== undefined) byItem.set(p.item, [...(byItem.get(p.item) ?? []), p]);
   for (const [i, result] of results.entries()) {
-    const mine = planned.filter((p) => p.item === i);
+    const mine = byItem.get(i) ?? [];
     if (result.outcome !== 'SENT') continue;
     result.channels = mine.filter((p) => p.record.status === 'SENT').map((p) => p.record.channel);
     if (mine.length && result.channels.length === 0) result.outcome = 'FAILED';
@@ -300,14 +304,9 @@ export async function deliver(em: EntityManager, adapters: ChannelAdapters, plan
           ),
         ],
       );
-    await tx.execute(
-      `insert into "customer"."notification_sent" (id, storefront_id, customer_id, staff_id, partner_user_id, template_key, channel, locale, recipient,
-         subject, body, status, error, marketing, resendable, dedupe_key, resend_of, created_at)
-       select * from jsonb_to_recordset(?::jsonb) as x(id uuid, storefront_id uuid, customer_id uuid, staff_id uuid, partner_user_id uuid, template_key text, channel text,
-         locale text, recipient text, subject text, body text, status text, error text, marketing boolean, resendable boolean,
-         dedupe_key text, resend_of uuid, created_at timestamptz)
-       on conflict (dedupe_key) do nothing`,
-      [JSON.stringify(planned.map((p) => p.record))],
+    await insertSentRecords(
+      tx,
+      planned.map((p) => p.record),
     );
   });
 }

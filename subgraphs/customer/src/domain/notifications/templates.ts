@@ -39,7 +39,17 @@ export async function resolveTemplates(
       })
     : [];
   const rank = (t: INotificationTemplate) => (t.storefrontId ? 0 : chain.length) + chain.indexOf(t.locale);
-  return (key, channel) => rows.filter((t) => t.key === key && t.channel === channel).sort((a, b) => rank(a) - rank(b))[0] ?? null;
+  // Chosen once per (key, channel): a batch asks the same pair for every message.
+  const chosen = new Map<string, INotificationTemplate | null>();
+  return (key, channel) => {
+    const at = `${key} ${channel}`;
+    let template = chosen.get(at);
+    if (template === undefined) {
+      template = rows.filter((t) => t.key === key && t.channel === channel).sort((a, b) => rank(a) - rank(b))[0] ?? null;
+      chosen.set(at, template);
+    }
+    return template;
+  };
 }
 
 type TemplateText = { subject?: string | null; body: string; variables: string[]; channel: NotificationChannel };
