@@ -4,11 +4,14 @@ import { type Principal, seedId, signAccessToken } from '@dcrm/kit';
 import { type Client, createClient } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
+import type { LiveTiming } from '../router/src/subscriptions/timing.js';
+import { breakdown, breakdownMarkdown, type LiveBreakdown, type Receipt, type RouterWindow, type Sent } from './live-breakdown.js';
 
 /**
  * Live offers: event → delivered latency through graphql-ws, subscribers split over two router processes
  * that share Redis; offers made through the second router (staff `offerCreate`), so most deliveries
- * cross processes through Redis. Latency is receive time − the time the mutation was sent.
+ * cross processes through Redis. Latency is receive time − the time the mutation was sent; each phase
+ * also reports where that time went (live-breakdown.ts).
  */
 export type LiveOptions = {
   /** Router base URLs (http://host:port); subscribers are spread over them round-robin, offers go through the last. */
@@ -39,6 +42,7 @@ export type LiveRow = {
   p99: number;
   max: number;
   errors: { total: number; lost: number; subscription: number; mutation: number; closed: number };
+  breakdown?: LiveBreakdown;
 };
 
 const VOLT = seedId('storefront', 'volt');
@@ -47,6 +51,9 @@ const VOLT_KEY = 'dcrm_pk_volt_demo_3f9c1a7e5b2d4c8a';
 const DELIVERY_TIMEOUT_MS = 15_000;
 const SELECTION = 'id title product { name }';
 const CONNECT_WAVE = 100;
+
+/** Wall-clock ms: the routers' event timings use the same clock. */
+const wall = () => performance.timeOrigin + performance.now();
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : Number.NaN;
@@ -94,7 +101,7 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
   if (accounts.length < options.subscribers)
     throw new Error(`live: only ${accounts.length} Volt customers for ${options.subscribers} subscribers`);
   const secret = new TextEncoder().encode(options.jwtSecret);
-  const titleSent = new Map<string, number>();
+  const titleSent = new Map<string, Sent>();
   const errors = { subscription: 0, closed: 0, mutation: 0 };
   let stopping = false;
 
@@ -136,7 +143,7 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
     });
     const sink = (field: string) => ({
       next: (result: { data?: Record<string, unknown> | null; errors?: readonly unknown[] }) => {
-        const now = performance.now();
+        const now = wall();
         if (result.errors?.length && errors.subscription++ < 3)
           log(`live: ${field} delivered errors: ${JSON.stringify(result.errors).slice(0, 300)}`);
         const title = (result.data?.[field] as { title?: unknown } | null | undefined)?.title;
@@ -182,7 +189,8 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
   const staff = { authorization: `Bearer ${staffToken}`, 'x-api-key': VOLT_KEY };
   const run = randomUUID().slice(0, 8);
   const offer = async (title: string, customerId: string | null) => {
-    titleSent.set(title, performance.now());
+    const sent: Sent = { sentAt: wall(), answeredAt: Number.NaN, offerId: null };
+    titleSent.set(title, sent);
     const res = await post(
       publisher,
       'mutation ($input: OfferCreateInput!) { offerCreate(input: $input) { offer { id } userErrors { code message } } }',
@@ -195,6 +203,8 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
       },
       staff,
     );
+    sent.answeredAt = wall();
+    sent.offerId = res.data?.offerCreate?.offer?.id ?? null;
     if (!res.data?.offerCreate?.offer) {
       errors.mutation++;
       if (errors.mutation <= 3) log(`live: offerCreate failed: ${JSON.stringify(res).slice(0, 300)}`);
@@ -203,8 +213,8 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
     return true;
   };
   const settle = async (expect: () => number, total: number) => {
-    const deadline = performance.now() + DELIVERY_TIMEOUT_MS;
-    while (expect() < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const deadline = wall() + DELIVERY_TIMEOUT_MS;
+    while (expect() < total && wall() < deadline) await new Promise((r) => setTimeout(r, 5));
   };
 
   const rows: LiveRow[] = [];
@@ -215,20 +225,25 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
     who: (title: string) => Subscriber[],
     started: number,
     before: typeof errors,
+    window: Window,
+    windows: RouterWindow[],
   ): LiveRow => {
     const latencies: number[] = [];
+    const receipts: Receipt[] = [];
     let expected = 0;
     let last = started;
     for (const t of titles) {
-      const sent = titleSent.get(t) as number;
+      const sent = titleSent.get(t) as Sent;
       for (const s of who(t)) {
         expected++;
         const at = s.received.get(t);
         if (at === undefined) continue;
-        latencies.push(at - sent);
+        latencies.push(at - sent.sentAt);
+        if (sent.offerId) receipts.push({ router: s.router, offerId: sent.offerId, at });
         last = Math.max(last, at);
       }
     }
+    const cpu = process.cpuUsage(window.cpu);
     latencies.sort((a, b) => a - b);
     const lost = expected - latencies.length;
     const e = {
@@ -250,27 +265,51 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
       p99: percentile(latencies, 99),
       max: latencies.at(-1) ?? Number.NaN,
       errors: { total: e.lost + e.subscription + e.mutation + e.closed, ...e },
+      breakdown: breakdown(
+        titles.map((t) => titleSent.get(t) as Sent),
+        windows,
+        receipts,
+        cpu.user + cpu.system,
+      ),
     };
+  };
+  // Each router's live stats (deliveries, CPU, event timings) and the bench's CPU, before a phase and after it.
+  type Window = { cpu: NodeJS.CpuUsage; timings: LiveTiming[] };
+  const timingsNow = () =>
+    Promise.all(
+      options.routers.map(async (router) => {
+        const stats = (await (await fetch(`${router}/debug/subscriptions`)).json()) as { timing?: LiveTiming };
+        return stats.timing ?? { deliveries: 0, cpuMicros: 0, events: [] };
+      }),
+    );
+  const open = async (): Promise<Window> => ({ timings: await timingsNow(), cpu: process.cpuUsage() });
+  const close = async (window: Window): Promise<RouterWindow[]> => {
+    const after = await timingsNow();
+    return options.routers.map((router, i) => ({ router, before: window.timings[i], after: after[i] }));
   };
 
   // Public offers: each to every subscriber, one event at a time.
   {
     const titles: string[] = [];
     const before = { ...errors };
-    const started = performance.now();
+    const window = await open();
+    const started = wall();
     for (let i = 0; i < options.storefrontEvents; i++) {
       const title = `bench ${run} public ${i}`;
       titles.push(title);
       if (await offer(title, null)) await settle(() => subscribers.filter((s) => s.received.has(title)).length, subscribers.length);
     }
-    rows.push(row('storefront', `public offer → ${subscribers.length} subscribers`, titles, () => subscribers, started, before));
+    const windows = await close(window);
+    const title = `public offer → ${subscribers.length} subscribers`;
+    rows.push(row('storefront', title, titles, () => subscribers, started, before, window, windows));
   }
   // Personal offers: each to one subscriber, several in flight.
   {
     const targets = new Map<string, Subscriber>();
     const titles: string[] = [];
     const before = { ...errors };
-    const started = performance.now();
+    const window = await open();
+    const started = wall();
     let next = 0;
     await Promise.all(
       Array.from({ length: options.concurrency }, async () => {
@@ -285,7 +324,9 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
       }),
     );
     await settle(() => titles.filter((t) => targets.get(t)?.received.has(t)).length, titles.length);
-    rows.push(row('personal', 'personal offer → its subscriber', titles, (t) => [targets.get(t) as Subscriber], started, before));
+    const windows = await close(window);
+    const who = (t: string) => [targets.get(t) as Subscriber];
+    rows.push(row('personal', 'personal offer → its subscriber', titles, who, started, before, window, windows));
   }
 
   stopping = true;
@@ -296,6 +337,7 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 
 export function liveMarkdown(rows: LiveRow[]): string {
+  const stages = breakdownMarkdown(rows);
   return [
     '| live offers (graphql-ws) | subscribers × routers | events | delivered / expected | deliveries/s | p50 ms | p99 ms | max ms | errors |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -303,5 +345,6 @@ export function liveMarkdown(rows: LiveRow[]): string {
       (r) =>
         `| ${r.title} | ${r.subscribers} × ${r.routers} | ${r.events} | ${r.delivered} / ${r.expected} | ${r.deliveriesPerSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.errors.total} |`,
     ),
+    ...(stages ? ['', stages] : []),
   ].join('\n');
 }

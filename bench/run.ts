@@ -5,7 +5,7 @@
  *   [--cpu-prof [router|<subgraph>|all-in-one]]
  *   [--connections 16] [--warmup 3] [--duration 10] [--node-options '<flags for every child>']
  *   [--router-node-options '<flags for the routers only>']
- *   [--live-subscribers 1000 | --no-live | --live-only]`
+ *   [--live-subscribers 1000 | --no-live | --live-only] [--live-concurrency 8]`
  *
  * Seeds a fresh database, starts the stack in its production shape (router + one process per subgraph,
  * over HTTP) and in its all-in-one shape, plus two baselines (each subgraph alone, one hand-written SQL
@@ -58,6 +58,9 @@ if (operations.length === 0 && !flag('--live-only'))
   throw new Error(`--ops: none of ${only?.join(', ')} (known: ${OPERATIONS.map((o) => o.name).join(', ')})`);
 const liveSubscribers = flag('--no-live') ? 0 : Number(option('--live-subscribers') ?? (quick ? 100 : 1_000));
 if (!Number.isInteger(liveSubscribers) || liveSubscribers < 0) throw new Error('--live-subscribers takes a whole number');
+// Personal offers in flight at once: each one's latency includes its mutation, queued behind the others.
+const liveConcurrency = Number(option('--live-concurrency') ?? 8);
+if (!Number.isInteger(liveConcurrency) || liveConcurrency < 1) throw new Error('--live-concurrency takes a whole number ≥ 1');
 const resultsDir = resolve('bench/results');
 const profiled = option('--cpu-prof');
 const profileOf = flag('--cpu-prof') ? (profiled && !profiled.startsWith('--') ? profiled : 'router') : undefined;
@@ -163,7 +166,7 @@ async function runAt(scale: number): Promise<SizeRun> {
       subscribers: liveSubscribers,
       storefrontEvents: quick ? 3 : 5,
       personalEvents: quick ? 20 : 200,
-      concurrency: 8,
+      concurrency: liveConcurrency,
       log,
     });
     for (const r of live)

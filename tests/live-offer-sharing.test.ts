@@ -102,6 +102,10 @@ describe('public live offers shared by pricing context', () => {
     const got = Object.fromEntries(await Promise.all(Object.entries(subs).map(async ([k, s]) => [k, await delivered(s, first)])));
     // Consumers (c1, c2, late) · business · negotiated · shopper · the per-viewer selection.
     expect(stack.router.liveStats().lookups - before).toBe(5);
+    // Each distinct result is serialised once and written to every socket sharing it: the router's record of the event.
+    const recorded = () => stack.router.liveStats().timing?.events.find((e) => e.key === first);
+    await eventually(() => recorded() !== undefined);
+    expect(recorded()).toMatchObject({ payloads: 5, deliveries: Object.keys(subs).length });
 
     expect(got.c2).toEqual(got.c1);
     expect(got.late).toEqual(got.c1);

@@ -16,11 +16,18 @@ import { planSubscription } from './subscriptions/plan.js';
 import { followAccountPriceLists, subscriptionView } from './subscriptions/pricing.js';
 import { protocolHandlers } from './subscriptions/protocol.js';
 import { createFanOut, openStream, type Streams } from './subscriptions/stream.js';
+import { createTimings, type LiveTiming } from './subscriptions/timing.js';
 
 const PATH = '/graphql';
 
 /** Open sockets, subscriptions listening, and the event lookups run through the gateway (each shared by every subscriber in its view). */
-export type LiveStats = { sockets: number; subscriptions: number; lookups: number };
+export type LiveStats = {
+  sockets: number;
+  subscriptions: number;
+  lookups: number;
+  /** Messages written, the process's CPU time and the latest events' breakdown (the live bench reads it). */
+  timing?: LiveTiming;
+};
 
 export type SubscriptionServer = {
   /** The HTTP server's `upgrade` listener: graphql-ws on `/graphql`, everything else refused. */
@@ -63,7 +70,8 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
   const connections = createConnections();
   const streams: Streams = new Set();
   const lookup = createLookup(deps.apollo);
-  const fanOut = createFanOut(deps.bus);
+  const timings = createTimings();
+  const fanOut = createFanOut({ bus: deps.bus, timings });
   let closing = false;
   const revocations = Promise.all([endRevokedSockets(deps.bus, connections), followAccountPriceLists(deps.bus, connections)]).then(
     ([ending, following]) => [...ending, following],
@@ -103,7 +111,7 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
       }
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },
-    stats: () => ({ sockets: wss.clients.size, subscriptions: streams.size, lookups: lookup.executions() }),
+    stats: () => ({ sockets: wss.clients.size, subscriptions: streams.size, lookups: lookup.executions(), timing: timings.snapshot() }),
     async close() {
       closing = true;
       await closeSockets(wss, () => disposer.dispose());

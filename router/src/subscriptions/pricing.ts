@@ -8,10 +8,17 @@ import type { Plan } from './plan.js';
 import { pricedByAccount, type View, viewOf } from './view.js';
 
 const NEGOTIATED_LIST = 'query LiveOfferAccountPricing { me { negotiatedPriceList { id } } }';
-/** A lookup that failed is tried again after this, on the connection's next event. */
-const RETRY_MS = 10_000;
+/** A failed lookup is tried again in the background after this, doubling per failure up to `RETRY_MAX_MS`. */
+const RETRY_MS = 250;
+const RETRY_MAX_MS = 30_000;
 
-function lookUp(apollo: ApolloServer<RouterContext>, connection: Connection): AccountPricing {
+/**
+ * Looks the list up as the customer. One that fails (a subgraph busy when a thousand sockets subscribe
+ * at once) is tried again in the background while the socket is open: until it is known, the
+ * connection's public offers are looked up per subscriber (one gateway execution each per event), so
+ * waiting for the next event and then some would cost a lookup per event per such subscriber.
+ */
+function lookUp(apollo: ApolloServer<RouterContext>, connection: Connection, failures = 0): AccountPricing {
   const pricing: AccountPricing = { priceListId: undefined, ready: Promise.resolve() };
   pricing.ready = apollo
     .executeOperation({ query: NEGOTIATED_LIST }, { contextValue: { principal: connection.identity.principal } })
@@ -24,7 +31,15 @@ function lookUp(apollo: ApolloServer<RouterContext>, connection: Connection): Ac
     })
     .catch((error: unknown) => loggerFor('subscriptions').warn({ err: error }, 'negotiated price list lookup failed'))
     .finally(() => {
-      if (pricing.priceListId === undefined) pricing.failedAt = Date.now();
+      if (pricing.priceListId !== undefined) return;
+      pricing.failedAt = Date.now();
+      const delay = Math.min(RETRY_MS * 2 ** failures, RETRY_MAX_MS) * (0.5 + Math.random());
+      const retry = setTimeout(() => {
+        // Superseded (the list changed meanwhile: `followAccountPriceLists`) or closed: nothing to do.
+        const { socket } = connection;
+        if (connection.accountPricing === pricing && socket.readyState === socket.OPEN) lookUp(apollo, connection, failures + 1);
+      }, delay);
+      retry.unref();
     });
   connection.accountPricing = pricing;
   return pricing;
@@ -32,13 +47,11 @@ function lookUp(apollo: ApolloServer<RouterContext>, connection: Connection): Ac
 
 /**
  * The connection's customer's negotiated price list in its storefront, looked up (as the customer)
- * once, when its first subscription shared by context opens, again a while after a failed lookup, and
- * kept current by `followAccountPriceLists`.
+ * once, when its first subscription shared by context opens (again in the background while that
+ * fails), and kept current by `followAccountPriceLists`.
  */
 function accountPricing(apollo: ApolloServer<RouterContext>, connection: Connection): AccountPricing {
-  const pricing = connection.accountPricing;
-  if (!pricing || (pricing.failedAt !== undefined && Date.now() - pricing.failedAt > RETRY_MS)) return lookUp(apollo, connection);
-  return pricing;
+  return connection.accountPricing ?? lookUp(apollo, connection);
 }
 
 /**

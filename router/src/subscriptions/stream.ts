@@ -1,7 +1,8 @@
-import type { EventBus } from '@dcrm/kit/bus.js';
+import type { BusMeta, EventBus } from '@dcrm/kit/bus.js';
 import { loggerFor } from '@dcrm/kit/logger.js';
 import type { FormattedExecutionResult } from 'graphql-ws';
 import type { WebSocket } from 'ws';
+import { type Timings, wallNow } from './timing.js';
 
 /** Events waiting on a channel beyond this are dropped (the bus is at-most-once anyway). */
 const MAX_PENDING_EVENTS = 100;
@@ -32,6 +33,8 @@ export type Listener = {
 };
 
 type Member = Listener & { head: string };
+/** One event's breakdown so far (timing.ts). */
+type Trace = { lookedUpAt: number; writtenAt: number; deliveries: number; payloads: number; writeCpuMicros: number };
 type Channel = { members: Set<Member>; tail: Promise<void>; pending: number; listening: Promise<() => Promise<void>> };
 
 /**
@@ -42,32 +45,50 @@ type Channel = { members: Set<Member>; tail: Promise<void>; pending: number; lis
  */
 export type FanOut = { listen(channel: string, listener: Listener): Promise<() => Promise<void>> };
 
-export function createFanOut(bus: EventBus): FanOut {
+export type FanOutDeps = {
+  bus: EventBus;
+  timings: Timings;
+};
+
+export function createFanOut(deps: FanOutDeps): FanOut {
   const channels = new Map<string, Channel>();
 
-  const onEvent = (channel: Channel) => (payload: unknown) => {
+  const onEvent = (name: string, channel: Channel) => (payload: unknown, meta?: BusMeta) => {
     if (channel.pending >= MAX_PENDING_EVENTS) return;
+    const receivedAt = wallNow();
     const batches = new Map<Promise<Result>, Member[]>();
+    let eventKey: string | undefined;
     for (const member of channel.members) {
       const key = (payload as Record<string, unknown> | null)?.[member.eventKey];
       if (typeof key !== 'string') continue;
+      eventKey ??= key;
       const result = member.lookup(key);
       const batch = batches.get(result);
       if (batch) batch.push(member);
       else batches.set(result, [member]);
     }
     if (batches.size === 0) return;
+    const trace: Trace = { lookedUpAt: receivedAt, writtenAt: receivedAt, deliveries: 0, payloads: 0, writeCpuMicros: 0 };
     // Each batch is written as soon as both its result and the channel's previous event are: a slow
     // lookup holds back only its own subscribers, and every subscriber still gets events in order.
     const previous = channel.tail;
     const written = [...batches].map(async ([result, members]) => {
       const settled = await result.catch(failed);
+      trace.lookedUpAt = Math.max(trace.lookedUpAt, wallNow());
       await previous;
-      write(channel, settled, members);
+      const cpu = process.cpuUsage();
+      const sent = write(channel, settled, members);
+      const spent = process.cpuUsage(cpu);
+      trace.writeCpuMicros += spent.user + spent.system;
+      trace.writtenAt = wallNow();
+      if (sent > 0) {
+        trace.deliveries += sent;
+        trace.payloads++;
+      }
     });
     channel.pending++;
     channel.tail = Promise.all(written).then(
-      () => {},
+      () => deps.timings.record({ channel: name, key: eventKey as string, publishedAt: meta?.publishedAt ?? null, receivedAt, ...trace }),
       () => {},
     );
     void channel.tail.finally(() => channel.pending--);
@@ -75,7 +96,7 @@ export function createFanOut(bus: EventBus): FanOut {
 
   const open = (name: string): Channel => {
     const channel: Channel = { members: new Set(), tail: Promise.resolve(), pending: 0, listening: Promise.resolve(async () => {}) };
-    channel.listening = bus.subscribe(name, onEvent(channel));
+    channel.listening = deps.bus.subscribe(name, onEvent(name, channel));
     channels.set(name, channel);
     return channel;
   };
@@ -106,16 +127,20 @@ function failed(error: unknown): Result {
   return { data: null, errors: [INTERNAL_ERROR] };
 }
 
-function write(channel: Channel, result: Result, members: Member[]): void {
-  if (!result) return;
+/** Writes one result to its subscribers' sockets (serialised once), and says how many it was written to. */
+function write(channel: Channel, result: Result, members: Member[]): number {
+  if (!result) return 0;
   const json = JSON.stringify(result);
+  let sent = 0;
   for (const member of members) {
     const { socket } = member;
     // Left meanwhile, closing, or not reading: nothing for it.
     if (!channel.members.has(member) || socket.readyState !== socket.OPEN || socket.bufferedAmount > MAX_BUFFERED_BYTES) continue;
     socket.send(`${member.head}${json}}`);
     member.delivered(result);
+    sent++;
   }
+  return sent;
 }
 
 /**

@@ -6,7 +6,12 @@ import { auditAs } from './audit-record.js';
 import { type RedisLog, watchRedis } from './redis-watch.js';
 import { inConsumerSpan, traceCarrier } from './tracing.js';
 
-export type BusHandler = (payload: unknown) => void;
+/** What the bus tells a handler beside the payload: when it was published (wall-clock ms; the live bench's breakdown). */
+export type BusMeta = { publishedAt: number };
+
+export type BusHandler = (payload: unknown, meta: BusMeta) => void;
+
+const wallNow = () => performance.timeOrigin + performance.now();
 
 /**
  * Fan-out of small notifications between processes (key revoked, offer published). Redis pub/sub
@@ -34,7 +39,8 @@ export function memoryBus(): EventBus {
   emitter.setMaxListeners(0);
   return {
     publish: async (channel, payload) => {
-      auditAs(eventActor(channel), () => emitter.emit(channel, payload));
+      const meta: BusMeta = { publishedAt: wallNow() };
+      auditAs(eventActor(channel), () => emitter.emit(channel, payload, meta));
     },
     subscribe: async (channel, handler) => {
       emitter.on(channel, handler);
@@ -68,12 +74,12 @@ export function redisBus(url: string, log?: RedisLog): EventBus {
   const listening = watchRedis(subscriber, 'event bus (subscribe)', log);
   const handlers = new Map<string, Set<BusHandler>>();
   const subscribing = new Map<string, Promise<unknown>>();
-  const deliver = (channel: string, payload: unknown) =>
+  const deliver = (channel: string, payload: unknown, meta: BusMeta) =>
     auditAs(eventActor(channel), () => {
-      for (const handler of handlers.get(channel) ?? []) handler(payload);
+      for (const handler of handlers.get(channel) ?? []) handler(payload, meta);
     });
   subscriber.on('message', (channel: string, message: string) => {
-    let envelope: { origin?: string; payload?: unknown; trace?: Record<string, string> };
+    let envelope: { origin?: string; payload?: unknown; trace?: Record<string, string>; at?: number };
     try {
       envelope = JSON.parse(message);
     } catch {
@@ -81,7 +87,9 @@ export function redisBus(url: string, log?: RedisLog): EventBus {
     }
     if (envelope.origin === origin) return;
     // Handlers run in the publisher's trace (in this process they already do: they are called from publish).
-    inConsumerSpan('bus receive', envelope.trace, { 'messaging.destination.name': channel }, () => deliver(channel, envelope.payload));
+    inConsumerSpan('bus receive', envelope.trace, { 'messaging.destination.name': channel }, () =>
+      deliver(channel, envelope.payload, { publishedAt: typeof envelope.at === 'number' ? envelope.at : wallNow() }),
+    );
   });
   // Every (re)connection subscribes every channel with handlers; a channel already subscribed is a no-op.
   subscriber.on('ready', () => {
@@ -96,9 +104,10 @@ export function redisBus(url: string, log?: RedisLog): EventBus {
         });
   return {
     publish: async (channel, payload) => {
-      deliver(channel, payload);
+      const publishedAt = wallNow();
+      deliver(channel, payload, { publishedAt });
       if (publishing.down) throw new Error(`Redis unavailable: ${channel} reached this process only`);
-      await publisher.publish(channel, JSON.stringify({ origin, payload, trace: traceCarrier() }));
+      await publisher.publish(channel, JSON.stringify({ origin, payload, trace: traceCarrier(), at: publishedAt }));
     },
     subscribe: async (channel, handler) => {
       let set = handlers.get(channel);
