@@ -20,7 +20,7 @@ export function createDecisioning(orm: MikroORM, services: PromotionServices, en
     store: env.REDIS_URL ? redisStore(env.REDIS_URL) : memoryStore(),
     brands: env.REDIS_URL ? redisBrandStore(env.REDIS_URL) : memoryBrandStore(),
     rules: ruleCache(orm, services.bus),
-    profiles: profileCache(services),
+    profiles: profileCache(services, env.REDIS_URL),
     metrics: decisionMetrics(),
     token: `${process.pid}:${Math.random().toString(36).slice(2, 10)}`,
   };
@@ -35,4 +35,5 @@ export async function closeDecisioning(d: Decisioning): Promise<void> {
   await d.rules.close();
   await d.store.close();
   await d.brands.close();
+  await d.profiles.close();
 }
