@@ -10,6 +10,14 @@ import { ruleCache } from './rule-cache.js';
 
 export type { Decisioning } from './decide.js';
 
+/** Host, port and name of the ORM's database: the shared profile cache's namespace. */
+function databaseOf(orm: MikroORM): string {
+  const url = orm.config.get('clientUrl');
+  if (!url) return orm.config.get('dbName') ?? '';
+  const { host, pathname } = new URL(url);
+  return `${host}${pathname}`;
+}
+
 const instances = new WeakMap<MikroORM, Decisioning>();
 
 /** The decision path of one promotion process: hot store (Redis when REDIS_URL is set), caches, metrics. */
@@ -20,7 +28,7 @@ export function createDecisioning(orm: MikroORM, services: PromotionServices, en
     store: env.REDIS_URL ? redisStore(env.REDIS_URL) : memoryStore(),
     brands: env.REDIS_URL ? redisBrandStore(env.REDIS_URL) : memoryBrandStore(),
     rules: ruleCache(orm, services.bus),
-    profiles: profileCache(services, env.REDIS_URL),
+    profiles: profileCache(services, env.REDIS_URL, databaseOf(orm)),
     metrics: decisionMetrics(),
     token: `${process.pid}:${Math.random().toString(36).slice(2, 10)}`,
   };

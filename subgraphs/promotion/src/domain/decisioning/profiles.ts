@@ -10,7 +10,6 @@ const UNKNOWN_TTL_MS = 10_000;
 const MAX_ENTRIES = 200_000;
 /** How long a profile stays in the shared Redis cache (every instance reads it before asking the customer subgraph). */
 export const SHARED_PROFILE_TTL_MS = 15 * 60_000;
-const sharedKey = (key: string) => `dcrm:profile:${key}`;
 
 const toProfile = (a: DecisionAccount): Profile => ({
   customerId: a.id,
@@ -30,7 +29,7 @@ export const identityKey = (storefrontId: string, identity: Identity) =>
 
 /**
  * Profiles of event subjects, cached per process with a TTL (the customer subgraph publishes no
- * account-change event yet, so the TTL is the invalidation), and, with `redisUrl`, in Redis for
+ * account-change event yet, so the TTL is the invalidation), and, with `redisUrl`, in Redis (per `database`) for
  * SHARED_PROFILE_TTL_MS, shared by every instance: a subscriber one instance looked up costs the others
  * (and a restarted one) one `MGET` per batch, not a call to the customer subgraph and its database.
  * The common case — a subscriber seen in the last minute — costs no call and no round trip at all.
@@ -39,7 +38,9 @@ export const identityKey = (storefrontId: string, identity: Identity) =>
  * profile some minutes old may pick a channel, never send on a revoked one. Unknown identities are not
  * shared (the account may be opened any moment).
  */
-export function profileCache(services: PromotionServices, redisUrl?: string) {
+export function profileCache(services: PromotionServices, redisUrl?: string, database = '') {
+  // By database too: a customer id means nothing in another database sharing the Redis (tests, the bench's fresh ones).
+  const sharedKey = (key: string) => `dcrm:profile:${database}:${key}`;
   const cache = new Map<string, { profile: Profile | null; until: number }>();
   const shared = redisUrl ? new Redis(redisUrl, { enableAutoPipelining: true, maxRetriesPerRequest: 2 }) : null;
   if (shared) watchRedis(shared, 'decisioning profiles');
