@@ -19,6 +19,7 @@ import { seedId } from '@dcrm/kit';
 import { Redis } from 'ioredis';
 import { provision } from '../stack/src/provision.js';
 import { type BenchDatabase, freshDatabase } from './database.js';
+import { CPU_PARTIES, type CpuParty, cpuMeter, cpuPerEvent } from './decisioning-cpu.js';
 import { generator, produce } from './decisioning-events.js';
 import { accountIds, commonEnv, seedSubscribers, startConsumers, startCustomer } from './decisioning-setup.js';
 import { stopAll } from './processes.js';
@@ -105,6 +106,11 @@ type Row = {
   deliveredP99: number;
   backlog: number;
   other: number;
+  /** CPU µs per event decided, per process (the producer's per event appended), and their sum; null where /proc is not readable. */
+  cpuUs: Record<CpuParty | 'total', number> | null;
+  /** Events/s the machine's cores could decide at that CPU cost: cores × 10⁶ ÷ total µs per event. */
+  capacity: number | null;
+  load: number;
 };
 
 const state: { database: BenchDatabase | null } = { database: null };
@@ -137,12 +143,21 @@ async function main(): Promise<number> {
       log(`${count} promotion consumer(s) on ${stream}`);
       const events = generator({ storefrontId: VOLT, producer: `bench-${Date.now()}`, subscribers, skew, seed: 42, accounts });
       await produce(redis, stream, events, rate, warmup);
+      const meter = cpuMeter({
+        redis,
+        databaseUrl: database.url,
+        consumers: () => consumers.children.map((c) => c.process.pid),
+        customer: customer.child.process.pid,
+      });
+      const cpuBefore = await meter.sample();
       const before = await scrape(consumers.metricsUrls);
       // The profile is read from the first measured second: start-up and cold caches would drown the hot path.
       profileFrom ??= Number(process.hrtime.bigint() / 1000n);
       const t0 = performance.now();
       const appended = await produce(redis, stream, events, rate, duration);
       const after = await scrape(consumers.metricsUrls);
+      const cpuAfter = await meter.sample();
+      await meter.close();
       const seconds = (performance.now() - t0) / 1000;
       const groups = (await redis.xinfo('GROUPS', stream)) as (string | number)[][];
       const lagAt = groups[0]?.indexOf('lag') ?? -1;
@@ -157,11 +172,19 @@ async function main(): Promise<number> {
         deliveredP99: quantile(before.delivered, after.delivered, 0.99),
         backlog,
         other: after.other - before.other,
+        cpuUs: cpuPerEvent(cpuBefore, cpuAfter, { decided: after.accepted - before.accepted, appended }),
+        capacity: null,
+        load: loadavg()[0],
       };
+      if (row.cpuUs) row.capacity = (cpus().length * 1e6) / row.cpuUs.total;
       rows.push(row);
       log(
-        `${count} consumer(s): appended ${row.appended.toFixed(0)}/s, decided ${row.decided.toFixed(0)}/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, delivered p99 ${row.deliveredP99.toFixed(1)} ms, load ${loadavg()[0].toFixed(1)}, backlog ${backlog}, not accepted ${row.other}`,
+        `${count} consumer(s): appended ${row.appended.toFixed(0)}/s, decided ${row.decided.toFixed(0)}/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, delivered p99 ${row.deliveredP99.toFixed(1)} ms, load ${row.load.toFixed(1)}, backlog ${backlog}, not accepted ${row.other}`,
       );
+      if (row.cpuUs)
+        log(
+          `${count} consumer(s): CPU µs per event ${CPU_PARTIES.map((p) => `${p} ${row.cpuUs?.[p].toFixed(0)}`).join(', ')}, total ${row.cpuUs.total.toFixed(0)}: ${cpus().length} cores decide at most ${row.capacity?.toFixed(0)} events/s`,
+        );
       // Nothing decided: what the consumers said is the diagnosis.
       if (row.decided === 0)
         for (const c of [...consumers.children, customer.child]) console.error(`[${c.name}]\n${c.output.join('').slice(-3000)}`);
@@ -180,6 +203,15 @@ async function main(): Promise<number> {
     console.log(
       `| ${r.consumers} | ${r.target} | ${r.appended.toFixed(0)} | ${r.decided.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.deliveredP99.toFixed(1)} | ${r.backlog} | ${r.other} |`,
     );
+  // Time on CPU per event: what the code costs, whatever else the machine runs; the capacity follows from it.
+  console.log(`\n| consumers | load | CPU µs/event: ${CPU_PARTIES.join(' | ')} | total | capacity of ${cpus().length} cores, ev/s |`);
+  console.log(`| --- | --- | ${CPU_PARTIES.map(() => '---').join(' | ')} | --- | --- |`);
+  for (const r of rows) {
+    const cells = r.cpuUs
+      ? [...CPU_PARTIES, 'total' as const].map((p) => r.cpuUs?.[p].toFixed(0))
+      : [...CPU_PARTIES, 'total'].map(() => 'n/a');
+    console.log(`| ${r.consumers} | ${r.load.toFixed(1)} | ${cells.join(' | ')} | ${r.capacity?.toFixed(0) ?? 'n/a'} |`);
+  }
   if (profileDir) console.log(`\n${formatHottest(pickProfile(profileDir, started), 25, profileFrom)}`);
   const file = resolve('bench/results', `decisioning-${new Date(started).toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(

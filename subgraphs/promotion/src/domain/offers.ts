@@ -1,4 +1,4 @@
-import { type EventBus, loggerFor, newId, type OfferPublished, offerChannels } from '@dcrm/kit';
+import { type EventBus, executeBound, loggerFor, newId, type OfferPublished, offerChannels } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOffer, Offer, type OfferSource } from '../entities/index.js';
 
@@ -52,6 +52,8 @@ const COLUMNS = [
   'expires_at',
 ];
 
+const INSERT_CHUNK = 2_000;
+
 const row = (o: NewOffer): unknown[] => [
   o.id ?? newId(),
   o.storefrontId,
@@ -81,14 +83,20 @@ const row = (o: NewOffer): unknown[] => [
  * created with their audience (customer, or the storefront for public offers), for publishing.
  */
 export async function insertOffers(em: EntityManager, offers: NewOffer[]): Promise<PublishedOffer[]> {
-  if (offers.length === 0) return [];
-  const placeholders = offers.map(() => `(${COLUMNS.map(() => '?').join(', ')})`).join(', ');
-  const rows = (await em.execute(
-    `insert into "promotion"."offer" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${placeholders}
-     on conflict ("dedupe_key") do nothing returning id, storefront_id, customer_id`,
-    offers.flatMap(row),
-  )) as { id: string; storefront_id: string; customer_id: string | null }[];
-  return rows.map((r) => ({ offerId: r.id, storefrontId: r.storefront_id, customerId: r.customer_id }));
+  const created: PublishedOffer[] = [];
+  // Bound server-side ($n), not formatted into the SQL text; PostgreSQL takes at most 65,535 parameters a statement.
+  for (let from = 0; from < offers.length; from += INSERT_CHUNK) {
+    const chunk = offers.slice(from, from + INSERT_CHUNK);
+    const placeholders = chunk.map((_, r) => `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`).join(', ')})`).join(', ');
+    const rows = await executeBound<{ id: string; storefront_id: string; customer_id: string | null }>(
+      em,
+      `insert into "promotion"."offer" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${placeholders}
+       on conflict ("dedupe_key") do nothing returning id, storefront_id, customer_id`,
+      chunk.flatMap(row),
+    );
+    for (const r of rows) created.push({ offerId: r.id, storefrontId: r.storefront_id, customerId: r.customer_id });
+  }
+  return created;
 }
 
 export type PublishedOffer = { offerId: string; storefrontId: string; customerId: string | null };

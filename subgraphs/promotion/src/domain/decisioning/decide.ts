@@ -93,7 +93,16 @@ export async function decideBatch(
   const stopTimer = d.metrics.batch.startTimer({ path });
   try {
     const results = await decide(d, items, defer);
-    for (const r of results) d.metrics.events.inc({ path, status: r.status, reason: r.reasons[0]?.code ?? '' });
+    // One increment per (status, reason) of the batch, not per event: a label lookup costs more than the addition.
+    const counts = new Map<string, number>();
+    for (const r of results) {
+      const key = `${r.status}\n${r.reasons[0]?.code ?? ''}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    for (const [key, n] of counts) {
+      const [status, reason] = key.split('\n');
+      d.metrics.events.inc({ path, status, reason }, n);
+    }
     return results;
   } finally {
     stopTimer();
@@ -206,6 +215,7 @@ async function decide(d: Decisioning, items: Incoming[], defer?: (delivery: Prom
     const inserted = await recordDecisions(d.orm, rows);
     const effects: Effect[] = [];
     const lost: Lost[] = [];
+    const decided = new Map<string, number>();
     for (const [n, w] of claimed.entries()) {
       const row = rows[n];
       if (!inserted.has(row.id)) {
@@ -217,7 +227,12 @@ async function decide(d: Decisioning, items: Incoming[], defer?: (delivery: Prom
       }
       if (w.winner) effects.push({ row, rule: w.winner.rule, profile: w.profile, channel: w.winner.channel });
       results[w.i] = { eventId: row.eventId, status: 'ACCEPTED', decisionId: row.id, outcome: row.outcome, reasons: [] };
-      d.metrics.decisions.inc({ outcome: row.outcome, channel: row.channel ?? 'NONE' });
+      const label = `${row.outcome}\n${row.channel ?? 'NONE'}`;
+      decided.set(label, (decided.get(label) ?? 0) + 1);
+    }
+    for (const [label, n] of decided) {
+      const [outcome, channel] = label.split('\n');
+      d.metrics.decisions.inc({ outcome, channel }, n);
     }
     await Promise.all([
       releaseLost(d, lost),

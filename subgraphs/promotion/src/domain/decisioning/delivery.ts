@@ -1,4 +1,4 @@
-import { loggerFor } from '@dcrm/kit';
+import { executeBound, loggerFor } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DecisionRule } from '../../entities/index.js';
 import type { Decisioning } from './decide.js';
@@ -12,12 +12,10 @@ export const DELIVER_TASK = 'promotion:decision-deliver';
 export const DELIVERY_GRACE_MS = 30_000;
 const BATCH = 200;
 
-const inList = (ids: readonly string[]) => ids.map(() => '?').join(', ');
-
 /** Stamps decisions as carried out. */
 async function markDelivered(em: EntityManager, ids: readonly string[], at: Date): Promise<void> {
   if (ids.length === 0) return;
-  await em.execute(`update "promotion"."decision" set "delivered_at" = ? where "id" in (${inList(ids)})`, [at, ...ids]);
+  await executeBound(em, `update "promotion"."decision" set "delivered_at" = $1 where "id" = any($2::uuid[])`, [at, ids]);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
+import { loggerFor, SERVICE_SCOPES, servicePrincipal, watchRedis } from '@dcrm/kit';
+import { Redis } from 'ioredis';
 import { accountsById, accountsByIdentities, type DecisionAccount, IDENTITY_BATCH } from '../../clients/decision-profiles.js';
 import type { PromotionServices } from '../services.js';
 import type { Identity, Profile } from './types.js';
@@ -7,6 +8,8 @@ import type { Identity, Profile } from './types.js';
 export const PROFILE_TTL_MS = 60_000;
 const UNKNOWN_TTL_MS = 10_000;
 const MAX_ENTRIES = 200_000;
+/** How long a profile stays in the shared Redis cache (every instance reads it before asking the customer subgraph). */
+export const SHARED_PROFILE_TTL_MS = 15 * 60_000;
 
 const toProfile = (a: DecisionAccount): Profile => ({
   customerId: a.id,
@@ -26,16 +29,41 @@ export const identityKey = (storefrontId: string, identity: Identity) =>
 
 /**
  * Profiles of event subjects, cached per process with a TTL (the customer subgraph publishes no
- * account-change event yet, so the TTL is the invalidation). The common case — a subscriber seen in
- * the last minute — costs no call and no database round trip. Misses of one batch are asked together,
- * per brand: account ids in one `_entities` call, MSISDNs and emails in one `_customersByIdentity` call.
+ * account-change event yet, so the TTL is the invalidation), and, with `redisUrl`, in Redis (per `database`) for
+ * SHARED_PROFILE_TTL_MS, shared by every instance: a subscriber one instance looked up costs the others
+ * (and a restarted one) one `MGET` per batch, not a call to the customer subgraph and its database.
+ * The common case — a subscriber seen in the last minute — costs no call and no round trip at all.
+ * Misses of one batch are asked together, per brand: account ids in one `_entities` call, MSISDNs and
+ * emails in one `_customersByIdentity` call. Consents are re-checked by the notification service, so a
+ * profile some minutes old may pick a channel, never send on a revoked one. Unknown identities are not
+ * shared (the account may be opened any moment).
  */
-export function profileCache(services: PromotionServices) {
+export function profileCache(services: PromotionServices, redisUrl?: string, database = '') {
+  // By database too: a customer id means nothing in another database sharing the Redis (tests, the bench's fresh ones).
+  const sharedKey = (key: string) => `dcrm:profile:${database}:${key}`;
   const cache = new Map<string, { profile: Profile | null; until: number }>();
-  const remember = (key: string, profile: Profile | null) => {
+  const shared = redisUrl ? new Redis(redisUrl, { enableAutoPipelining: true, maxRetriesPerRequest: 2 }) : null;
+  if (shared) watchRedis(shared, 'decisioning profiles');
+  const remember = (key: string, profile: Profile | null, fromShared = false) => {
     if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
     // An unknown identity is asked again sooner: the account may be opened any moment.
     cache.set(key, { profile, until: Date.now() + (profile ? PROFILE_TTL_MS : UNKNOWN_TTL_MS) });
+    if (shared && profile && !fromShared) shared.set(sharedKey(key), JSON.stringify(profile), 'PX', SHARED_PROFILE_TTL_MS).catch(() => {});
+  };
+  // The batch's misses that another instance (or this one, earlier) left in Redis; a Redis error is a miss.
+  const fromShared = async (keys: string[]): Promise<Set<string>> => {
+    const found = new Set<string>();
+    if (!shared || keys.length === 0) return found;
+    const values = await shared.mget(keys.map(sharedKey)).catch((error) => {
+      loggerFor('promotion').warn({ err: error }, 'shared profile cache not read');
+      return [] as (string | null)[];
+    });
+    for (const [n, value] of values.entries())
+      if (value) {
+        remember(keys[n], JSON.parse(value) as Profile, true);
+        found.add(keys[n]);
+      }
+    return found;
   };
   const principalFor = (storefrontId: string) => servicePrincipal('promotion', storefrontId, [SERVICE_SCOPES.customerLookup]);
   // MSISDNs and emails of one brand: one `_customersByIdentity` call per IDENTITY_BATCH of each.
@@ -67,14 +95,17 @@ export function profileCache(services: PromotionServices) {
     async resolve(items: { storefrontId: string; identity: Identity }[]): Promise<(Profile | null)[]> {
       const now = Date.now();
       const keys = items.map((i) => identityKey(i.storefrontId, i.identity));
-      const asked = new Set<string>();
+      const missed = new Map<string, number>();
+      for (const [i, key] of keys.entries()) {
+        const hit = cache.get(key);
+        if (!(hit && hit.until > now) && !missed.has(key)) missed.set(key, i);
+      }
+      const found = await fromShared([...missed.keys()]);
       const accountIds = new Map<string, string[]>();
       const others = new Map<string, Identity[]>();
       const lookups: Promise<void>[] = [];
-      for (const [i, key] of keys.entries()) {
-        const hit = cache.get(key);
-        if ((hit && hit.until > now) || asked.has(key)) continue;
-        asked.add(key);
+      for (const [key, i] of missed) {
+        if (found.has(key)) continue;
         const { storefrontId, identity } = items[i];
         if (identity.accountId) accountIds.set(storefrontId, [...(accountIds.get(storefrontId) ?? []), identity.accountId]);
         else others.set(storefrontId, [...(others.get(storefrontId) ?? []), identity]);
@@ -91,7 +122,14 @@ export function profileCache(services: PromotionServices) {
       if (lookups.length) await Promise.all(lookups);
       return keys.map((key) => cache.get(key)?.profile ?? null);
     },
-    forget: (storefrontId: string, identity: Identity) => cache.delete(identityKey(storefrontId, identity)),
+    forget: (storefrontId: string, identity: Identity) => {
+      const key = identityKey(storefrontId, identity);
+      cache.delete(key);
+      shared?.del(sharedKey(key)).catch(() => {});
+    },
+    close: async () => {
+      shared?.disconnect();
+    },
   };
 }
 export type ProfileCache = ReturnType<typeof profileCache>;

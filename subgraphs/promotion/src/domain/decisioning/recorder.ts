@@ -1,4 +1,4 @@
-import type { MikroORM } from '@dcrm/kit';
+import { executeBound, type MikroORM } from '@dcrm/kit';
 import type { DecisionChannel, Outcome, Reason } from './types.js';
 
 export type DecisionRow = {
@@ -39,11 +39,11 @@ const COLUMNS: [column: string, field: keyof DecisionRow, type: string][] = [
   ['reasons', 'reasons', 'jsonb'],
   ['decided_at', 'decidedAt', 'timestamptz'],
 ];
-// The batch is one JSON parameter (the rows as they are, by field name): the statement text is the same
-// whatever the batch size (one plan), and no per-value parameter conversion.
+// The batch is one JSON parameter (the rows as they are, by field name), bound server-side: the statement
+// text is the same whatever the batch size (one plan), and the client neither converts nor escapes values.
 const INSERT = `insert into "promotion"."decision" (${COLUMNS.map(([c]) => `"${c}"`).join(', ')})
   select ${COLUMNS.map(([, f]) => `"${f}"`).join(', ')}
-    from jsonb_to_recordset(?::jsonb) as x(${COLUMNS.map(([, f, t]) => `"${f}" ${t}`).join(', ')})
+    from jsonb_to_recordset($1::jsonb) as x(${COLUMNS.map(([, f, t]) => `"${f}" ${t}`).join(', ')})
   on conflict ("storefront_id", "producer", "event_id") do nothing returning id`;
 
 /**
@@ -54,9 +54,6 @@ const INSERT = `insert into "promotion"."decision" (${COLUMNS.map(([c]) => `"${c
  */
 export async function recordDecisions(orm: MikroORM, rows: DecisionRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const inserted = (await orm.em
-    .fork()
-    .getConnection()
-    .execute(INSERT, [JSON.stringify(rows)])) as { id: string }[];
+  const inserted = await executeBound<{ id: string }>(orm.em.fork(), INSERT, [JSON.stringify(rows)]);
   return new Set(inserted.map((r) => r.id));
 }

@@ -24,6 +24,7 @@ export type StreamSettings = {
   consumer?: string;
   minIdleMs?: number;
   reclaimEveryMs?: number;
+  /** Entries per read (default DCRM_DECISION_BATCH, else 200). */
   count?: number;
   /** Batches in flight per process (default DCRM_DECISION_CONCURRENCY, else 4). */
   concurrency?: number;
@@ -89,7 +90,7 @@ export async function startDecisionStream(
     stream: settings.stream ?? EVENT_STREAM,
     group: settings.group ?? EVENT_GROUP,
     consumer: settings.consumer ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
-    count: settings.count ?? 200,
+    count: settings.count ?? (Number(process.env.DCRM_DECISION_BATCH) || 200),
     // Caps and counts are atomic in Redis, claims are per event: batches of one customer may overlap.
     concurrency,
     minIdleMs: settings.minIdleMs,
