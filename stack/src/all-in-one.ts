@@ -26,6 +26,10 @@ const start = async () => {
   return stack;
 };
 const stack = await start().catch(exitOnStartupError);
+// The heap compacted after start and each time the process goes idle (kit's idle-compaction.ts).
+const { compactHeap, compactWhenIdle } = await import('@dcrm/kit/idle-compaction.js');
+compactHeap();
+compactWhenIdle();
 stopOnSignals(() => stack.stop(), log);
 type Demo = { password: string; customers: string[]; staff: string[]; partners: string[]; keys: Record<string, string> };
 const demo = stack.seeded.customer as Demo;
