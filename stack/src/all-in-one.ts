@@ -6,6 +6,7 @@ const { DEMO_KEYS } = await import('@dcrm/customer/seed/demo.js');
 const { EXAMPLE_QUERY } = await import('./example.js');
 const { startStack } = await import('./stack.js');
 const { exitOnStartupError, loggerFor, startTracing, stopOnSignals } = await import('@dcrm/kit');
+const { compactHeap, compactWhenIdle } = await import('@dcrm/kit/idle-compaction.js');
 
 const port = Number(process.env.PORT ?? 4000);
 const log = (line: string) => loggerFor('stack').info(line);
@@ -26,11 +27,10 @@ const start = async () => {
   return stack;
 };
 const stack = await start().catch(exitOnStartupError);
+stopOnSignals(() => stack.stop(), log);
 // The heap compacted after start and each time the process goes idle (kit's idle-compaction.ts).
-const { compactHeap, compactWhenIdle } = await import('@dcrm/kit/idle-compaction.js');
 compactHeap();
 compactWhenIdle();
-stopOnSignals(() => stack.stop(), log);
 type Demo = { password: string; customers: string[]; staff: string[]; partners: string[]; keys: Record<string, string> };
 const demo = stack.seeded.customer as Demo;
 
