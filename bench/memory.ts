@@ -2,7 +2,7 @@
  * `pnpm bench:memory [--node-options '<flags>'] [--idle 10] [--sustained 30] [--connections 16]`: the
  * resident memory of each process of the compiled build (`pnpm build` first), started as in production
  * (`stack/bin/serve <process>`, NODE_ENV=production), on a freshly seeded database: after start, after a
- * few storefront requests through the router, the peak and the last sample (once a second) while
+ * few requests of every bench operation through the router (storefront key or the demo manager), the peak and the last sample (once a second) while
  * `--connections` clients keep every bench operation going through the router for `--sustained`
  * seconds, and after `--idle` seconds of nothing. Prints a Markdown table (MiB).
  */
@@ -14,6 +14,7 @@ import { SUBGRAPHS } from '../stack/src/subgraphs.js';
 import { freshDatabase, migrateAndSeed } from './database.js';
 import { OPERATIONS, STOREFRONT_KEY } from './operations.js';
 import { type Child, freePort, startCommand, stopAll, waitReady } from './processes.js';
+import { staffSession } from './staff.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -56,12 +57,19 @@ try {
   const children: Child[] = [...ports].map(([name, port]) => startCommand(name, 'stack/bin/serve', [name], { ...env, PORT: String(port) }));
   await Promise.all(children.map((child) => waitReady(child, local(child.name, '/readyz'))));
   const started = children.map((c) => rss(c.process.pid as number));
+  // Each operation as its client sends it: the storefront key, or the demo manager signed in.
+  const staff = await staffSession(local('router', '/graphql'), env.DCRM_JWT_SECRET as string);
+  staff.stop();
+  const headersOf = (op: (typeof OPERATIONS)[number]) => ({
+    'content-type': 'application/json',
+    ...(op.auth === 'staff' ? staff.headers() : { 'x-api-key': STOREFRONT_KEY }),
+  });
   // A few of every bench operation through the router (each subgraph gets some).
   for (let round = 0; round < 5; round++) {
     for (const op of OPERATIONS) {
       const res = await fetch(local('router', '/graphql'), {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': STOREFRONT_KEY },
+        headers: headersOf(op),
         body: JSON.stringify({ query: op.query, variables: op.variables }),
       });
       if (!res.ok) throw new Error(`${op.name}: ${res.status} ${await res.text()}`);
@@ -81,7 +89,7 @@ try {
     duration: sustainedSeconds,
     requests: OPERATIONS.map((op) => ({
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': STOREFRONT_KEY },
+      headers: headersOf(op),
       body: JSON.stringify({ query: op.query, variables: op.variables }),
     })),
   });

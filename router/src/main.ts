@@ -1,3 +1,4 @@
+import { compactHeap, compactWhenIdle } from '@dcrm/kit/idle-compaction.js';
 import { loggerFor } from '@dcrm/kit/logger.js';
 import { internalSecret } from '@dcrm/kit/principal.js';
 import { requiredSecret } from '@dcrm/kit/secrets.js';
@@ -32,6 +33,10 @@ const start = async () => {
     exposeLiveStats: process.env.DCRM_EXPOSE_LIVE_STATS === '1',
     warmUp: sdkDocuments(),
   });
+  // Start-up (the supergraph's parses, the views, the warm-up's plans) leaves garbage and a grown young
+  // generation behind: collect it before serving, and again each time the router goes idle.
+  compactHeap();
+  compactWhenIdle();
   const port = Number(process.env.PORT ?? 4000);
   await router.listen(port);
   return { router, targets, port };

@@ -1,7 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
-import { requestPrincipal } from './brand-guard.js';
 import { newId } from './ids.js';
 import { currentRequest } from './logger.js';
 
@@ -43,27 +41,7 @@ export const AuditRecord = defineEntity({
 });
 export type IAuditRecord = InferEntity<typeof AuditRecord>;
 
-/** Who made a change: a principal, or a job / the system acting on its own. */
-export type AuditActor = { kind: string; id: string | null };
-
-const actors = new AsyncLocalStorage<AuditActor>();
-
-/**
- * Runs `fn` with writes attributed to `actor` rather than to the request's principal: jobs
- * (`{ kind: 'job', id: 'cart:abandonment' }`), seeds and other system work.
- */
-export function auditAs<T>(actor: AuditActor, fn: () => T): T {
-  return actors.run(actor, fn);
-}
-
-/** The actor of writes made now: an explicit `auditAs`, else the request's principal, else the system. */
-export function currentActor(): AuditActor {
-  const explicit = actors.getStore();
-  if (explicit) return explicit;
-  const principal = requestPrincipal.current();
-  if (principal) return { kind: principal.kind, id: principal.id };
-  return { kind: 'system', id: null };
-}
+export { type AuditActor, auditAs, currentActor } from './audit-actor.js';
 
 /** The request and trace the current write belongs to (null outside a request / with tracing off). */
 export function currentRequestIds(): { requestId: string | null; traceId: string | null } {

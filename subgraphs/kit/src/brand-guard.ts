@@ -2,7 +2,7 @@ import { type EntityMetadata, type EventSubscriber, type FlushEventArgs, Referen
 import { brandsOf, mayActOn } from './brands.js';
 import { apiError } from './errors.js';
 import type { Principal } from './principal.js';
-import { runInScope, scopePart } from './request-scope.js';
+import { requestPrincipal } from './request-principal.js';
 
 /**
  * Brand scope of writes, enforced once for every subgraph. The server binds each request's principal
@@ -13,26 +13,7 @@ import { runInScope, scopePart } from './request-scope.js';
  * they are not loaded. Services still check brand first and answer NOT_FOUND themselves; this is the
  * backstop for a check a resolver forgot. Raw SQL (`execute`, `nativeUpdate`) bypasses it.
  */
-export type BrandScope = { principal: Principal | null };
-
-const storage = {
-  getStore: () => scopePart('brand'),
-  run: <T>(scope: BrandScope, fn: () => T): T => runInScope('brand', scope, fn),
-};
-
-export const requestPrincipal = {
-  /** Runs one request with an empty scope; `bind` fills it once the principal is verified. */
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    return storage.run({ principal: null }, fn);
-  },
-  bind(principal: Principal): void {
-    const scope = storage.getStore();
-    if (scope) scope.principal = principal;
-  },
-  current(): Principal | null {
-    return storage.getStore()?.principal ?? null;
-  },
-};
+export { type BrandScope, requestPrincipal } from './request-principal.js';
 
 /** Entity properties that say which brand a row belongs to. */
 const BRAND_PROPERTIES = ['storefrontId', 'storefront'] as const;

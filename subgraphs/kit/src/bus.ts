@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { connect as tcp } from 'node:net';
 import { Redis } from 'ioredis';
-import { auditAs } from './audit-record.js';
+import { auditAs } from './audit-actor.js';
 import { type RedisLog, watchRedis } from './redis-watch.js';
 import { inConsumerSpan, traceCarrier } from './tracing.js';
 

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { BrandScope } from './brand-guard.js';
 import type { RequestLog } from './logger.js';
+import type { BrandScope } from './request-principal.js';
 import type { SqlCount } from './sql-counter.js';
 
 /**

@@ -1,4 +1,5 @@
 import { openDatabase } from './database.js';
+import { compactHeap, compactWhenIdle } from './idle-compaction.js';
 import { loggerFor } from './logger.js';
 import { internalSecret } from './principal.js';
 import { requiredSecret } from './secrets.js';
@@ -24,6 +25,9 @@ export async function runSubgraph(definition: SubgraphDefinition, defaultPort: n
       secret,
       migrate: process.env.DCRM_MIGRATE !== 'false',
     });
+    // Start-up garbage out before serving, and the heap compacted again each time the process goes idle.
+    compactHeap();
+    compactWhenIdle();
     const port = Number(process.env.PORT ?? defaultPort);
     await booted.server.listen(port);
     return { database, booted, port };
