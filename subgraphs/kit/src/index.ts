@@ -55,7 +55,6 @@ export * from './shutdown.js';
 export * from './sign-in-guard.js';
 export * from './signed-token.js';
 export * from './spend-period.js';
-export * from './sql-bound.js';
 export * from './sql-counter.js';
 export * from './staff-directory.js';
 export * from './staff-grants.js';
