@@ -240,7 +240,7 @@ describe('graceful shutdown', { timeout: 120_000 }, () => {
         expect((await live.closed).code).toBe(1001);
         expect(await refused(port)).toBe(true);
         expect(await router.exited).toBe(0);
-        expect(noise(router.stderr)).toEqual([]);
+        expect(noise(router.stderr), router.stderr.join('')).toEqual([]);
         expect(router.stdout.join('')).toContain('SIGTERM: stopping');
       },
     );
@@ -304,7 +304,8 @@ describe('graceful shutdown', { timeout: 120_000 }, () => {
       const output = [...started.stdout, ...started.stderr];
       expect(output.join('')).toContain('parent process gone: stopping');
       // pnpm's own "ELIFECYCLE Command failed" is about its own death by signal, not ours.
-      expect(noise(output).filter((l) => !l.includes('ELIFECYCLE'))).toEqual([]);
+      const unexpected = noise(output).filter((l) => !l.includes('ELIFECYCLE'));
+      expect(unexpected, unexpected.join('\n')).toEqual([]);
     });
   });
 });
