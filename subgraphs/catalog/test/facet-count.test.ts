@@ -1,11 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type BootedSubgraph, newId, type Principal, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
 import { principals } from '@dcrm/kit/testing';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storefrontCreate } from '../src/domain/storefront-create.js';
 import { storefrontId } from '../src/seed/index.js';
-import { bootCatalog, gql } from './helpers.js';
+import { bootWithOwnStorefront, gql, type sqlOn } from './helpers.js';
 
 /**
  * The pre-aggregated facet counts stay equal to a fresh count of the products, whatever writes them:
@@ -20,25 +18,12 @@ let catalog: BootedSubgraph;
 let SHOP: string;
 let SHOP_LIST: string;
 let staff: Principal;
+let sql: ReturnType<typeof sqlOn>;
+let stop: () => Promise<void>;
 beforeAll(async () => {
-  catalog = await bootCatalog();
-  const created = await storefrontCreate(catalog.orm.em.fork() as EntityManager, {
-    slug: `facets-${tag}`,
-    name: 'Facet counts',
-    currencyCode: 'EUR',
-    locale: 'en-IE',
-  });
-  if (!created.ok) throw new Error('storefront not created');
-  SHOP = created.value.id;
-  [{ id: SHOP_LIST }] = await sql('select id from catalog.price_list where storefront_id = ?', [SHOP]);
-  staff = principals.staff(SHOP);
+  ({ catalog, sql, storefrontId: SHOP, priceList: SHOP_LIST, staff, stop } = await bootWithOwnStorefront(`facets-${tag}`, 'Facet counts'));
 });
-afterAll(async () => {
-  await catalog.server.stop();
-  await catalog.orm.close();
-});
-
-const sql = (text: string, params: unknown[] = []) => catalog.orm.em.fork().getConnection().execute(text, params);
+afterAll(() => stop());
 
 /** Rows where the maintained counts and a full count disagree (both in one statement). */
 async function drift(): Promise<unknown[]> {
