@@ -43,15 +43,12 @@ const decisioning = (): Decisioning => {
 /** The same decision path, in a process that dies as it records: nothing after the reservation happens (no release, no settle). */
 const dying = (d: Decisioning): Decisioning => ({
   ...d,
+  // The batch touches the database only to record its decisions: dying there is dying after reserving.
   orm: {
     em: {
-      fork: () => ({
-        getConnection: () => ({
-          execute: () => {
-            throw new Error('killed before recording');
-          },
-        }),
-      }),
+      fork: () => {
+        throw new Error('killed before recording');
+      },
     },
   } as unknown as MikroORM,
   store: { ...d.store, release: async () => {}, settle: async () => {} },
