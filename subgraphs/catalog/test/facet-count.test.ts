@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
-import { type BootedSubgraph, newId, type Principal, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
+import { type BootedSubgraph, newId, type Principal } from '@dcrm/kit';
 import { principals } from '@dcrm/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storefrontId } from '../src/seed/index.js';
-import { bootWithOwnStorefront, gql, type sqlOn } from './helpers.js';
+import { applyMonthlyPrices, bootWithOwnStorefront, gql, type sqlOn } from './helpers.js';
 
 /**
  * The pre-aggregated facet counts stay equal to a fresh count of the products, whatever writes them:
@@ -161,23 +161,12 @@ describe('facet counts', () => {
     expect(await drift()).toEqual([]);
 
     // The bulk price update (a job of the customer subgraph, applied here) moves products between bands too.
-    const service = servicePrincipal('customer', SHOP, [SERVICE_SCOPES.bulkApply]);
-    const rows = [plan, device].map((productId, i) => ({
-      row: i + 1,
-      data: JSON.stringify({
-        priceListId: SHOP_LIST,
-        productId,
-        type: 'RECURRING',
-        amount: i ? '60.00' : '5.00',
-        interval: 'MONTH',
-        deposit: null,
-        taxCategory: 'STANDARD',
-      }),
-    }));
-    const applied = await gql(catalog, service, `mutation ($input: BulkApplyInput!) { _bulkApply(input: $input) { ok } }`, {
-      input: { action: 'price.update', operationId: newId(), batch: 0, rows },
-    });
-    expect(applied.body.data?._bulkApply).toEqual([{ ok: true }, { ok: true }]);
+    expect(
+      await applyMonthlyPrices(catalog, SHOP, SHOP_LIST, [
+        [plan, '5.00'],
+        [device, '60.00'],
+      ]),
+    ).toEqual([{ ok: true }, { ok: true }]);
     expect(await drift()).toEqual([]);
     await expectCounted(staff);
 

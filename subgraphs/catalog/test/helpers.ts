@@ -1,5 +1,5 @@
-import type { BootedSubgraph, Principal } from '@dcrm/kit';
-import { bootForTest, principals } from '@dcrm/kit/testing';
+import { type BootedSubgraph, newId, type Principal, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
+import { bootForTest, gql, principals } from '@dcrm/kit/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inject } from 'vitest';
 import { storefrontCreate } from '../src/domain/storefront-create.js';
@@ -31,4 +31,33 @@ export async function bootWithOwnStorefront(slug: string, name: string) {
     await catalog.orm.close();
   };
   return { catalog, sql, storefrontId: created.value.id, priceList: priceList as string, staff, stop };
+}
+
+/**
+ * Sets monthly prices on `priceList` through the bulk `price.update` action, as the customer subgraph's
+ * bulk job applies them (one batch); returns the per-row answers.
+ */
+export async function applyMonthlyPrices(
+  catalog: BootedSubgraph,
+  storefrontId: string,
+  priceList: string,
+  prices: [productId: string, amount: string][],
+) {
+  const service = servicePrincipal('customer', storefrontId, [SERVICE_SCOPES.bulkApply]);
+  const rows = prices.map(([productId, amount], i) => ({
+    row: i + 1,
+    data: JSON.stringify({
+      priceListId: priceList,
+      productId,
+      type: 'RECURRING',
+      amount,
+      interval: 'MONTH',
+      deposit: null,
+      taxCategory: 'STANDARD',
+    }),
+  }));
+  const applied = await gql(catalog, service, `mutation ($input: BulkApplyInput!) { _bulkApply(input: $input) { ok } }`, {
+    input: { action: 'price.update', operationId: newId(), batch: 0, rows },
+  });
+  return applied.body.data?._bulkApply;
 }

@@ -1,6 +1,6 @@
-import { type BootedSubgraph, newId, type Principal, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
+import { type BootedSubgraph, newId, type Principal } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootWithOwnStorefront, gql, type sqlOn } from './helpers.js';
+import { applyMonthlyPrices, bootWithOwnStorefront, gql, type sqlOn } from './helpers.js';
 
 /**
  * The storefront search entries (migration 20261205-s01) stay equal to their products and assortment rows
@@ -184,23 +184,12 @@ describe('search entries', () => {
     await sql('update catalog.storefront_product set position = 1000 - position where storefront_id = ?', [SHOP]);
     await expectExact();
 
-    const service = servicePrincipal('customer', SHOP, [SERVICE_SCOPES.bulkApply]);
-    const rows = [other, device].map((productId, i) => ({
-      row: i + 1,
-      data: JSON.stringify({
-        priceListId: SHOP_LIST,
-        productId,
-        type: 'RECURRING',
-        amount: i ? '5.00' : '75.00',
-        interval: 'MONTH',
-        deposit: null,
-        taxCategory: 'STANDARD',
-      }),
-    }));
-    const applied = await gql(catalog, service, `mutation ($input: BulkApplyInput!) { _bulkApply(input: $input) { ok } }`, {
-      input: { action: 'price.update', operationId: newId(), batch: 0, rows },
-    });
-    expect(applied.body.data?._bulkApply).toEqual([{ ok: true }, { ok: true }]);
+    expect(
+      await applyMonthlyPrices(catalog, SHOP, SHOP_LIST, [
+        [other, '75.00'],
+        [device, '5.00'],
+      ]),
+    ).toEqual([{ ok: true }, { ok: true }]);
     await expectExact();
 
     await sql('delete from catalog.category where id = ?', [category]);
