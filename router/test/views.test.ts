@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import type { GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import { type Principal, servicePrincipal } from '@dcrm/kit';
-import { buildSchema, execute } from 'graphql';
+import { buildSchema, execute, isEnumType, isInputObjectType } from 'graphql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { schemaFor, serversPerView } from '../src/views.js';
+import { loadViews, schemaFor, serversPerView } from '../src/views.js';
 
 // The whole API has `secret`; every view of it here lacks it.
 const api = buildSchema('type Query { open: Int, secret: Int }');
@@ -100,5 +101,29 @@ describe('schemaFor', () => {
 
   it('is null until the supergraph is loaded', () => {
     expect(schemaFor(views, () => null)(as('partner'))).toBeNull();
+  });
+});
+
+describe('the committed views', () => {
+  // The gateway coerces an operation's variables against the whole API (ApolloGateway's
+  // validateIncomingRequest), after Apollo validated the document against the caller's view. That is
+  // coercion against the view only while a view drops input types and enums whole: an input field or
+  // enum value the API has and a view lacked would reach the subgraph in a variable unchecked.
+  it('keep every input type and enum they have whole, as the API has it', () => {
+    const whole = buildSchema(readFileSync(new URL('../../schema/api.graphql', import.meta.url), 'utf8'));
+    const trimmed: string[] = [];
+    for (const [audience, viewed] of Object.entries(loadViews())) {
+      for (const type of Object.values(viewed.getTypeMap())) {
+        const full = whole.getType(type.name);
+        if (isInputObjectType(type) && isInputObjectType(full)) {
+          const kept = type.getFields();
+          for (const name of Object.keys(full.getFields())) if (!(name in kept)) trimmed.push(`${audience}: ${type.name}.${name}`);
+        }
+        if (isEnumType(type) && isEnumType(full)) {
+          for (const { name } of full.getValues()) if (!type.getValue(name)) trimmed.push(`${audience}: ${type.name}.${name}`);
+        }
+      }
+    }
+    expect(trimmed).toEqual([]);
   });
 });
