@@ -1,4 +1,4 @@
-import { SERVICE_SCOPES, servicePrincipal, uuidArray } from '@dcrm/kit';
+import { executeBound, SERVICE_SCOPES, servicePrincipal, uuidArray } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type OfferNotification, sendNotifications } from '../clients/accounts.js';
 import { publishOffers } from './offers.js';
@@ -60,11 +60,12 @@ export async function sendAndMark(em: EntityManager, services: PromotionServices
   }
   const now = services.clock.now();
   const marked = await em.transactional(async (tx) => {
-    const rows = (await tx.execute(
-      `update "promotion"."offer" set notified_at = ? where id = any(?::uuid[]) and notified_at is null
+    const rows = await executeBound<{ id: string; customer_id: string; storefront_id: string }>(
+      tx,
+      `update "promotion"."offer" set notified_at = $1 where id = any($2::uuid[]) and notified_at is null
        returning id, customer_id, storefront_id`,
-      [now, uuidArray(pending.map((o) => o.id))],
-    )) as { id: string; customer_id: string; storefront_id: string }[];
+      [now, pending.map((o) => o.id)],
+    );
     if (rows.length) await tx.execute('update "promotion"."campaign" set notified = notified + ? where id = ?', [rows.length, campaignId]);
     return rows;
   });
