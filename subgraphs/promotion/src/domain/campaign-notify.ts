@@ -1,6 +1,6 @@
 import { executeBound, SERVICE_SCOPES, servicePrincipal, uuidArray } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type OfferNotification, sendNotifications } from '../clients/accounts.js';
+import { type NotificationBatch, sendNotificationBatch } from '../clients/accounts.js';
 import { publishOffers } from './offers.js';
 import type { PromotionServices } from './services.js';
 
@@ -39,24 +39,19 @@ export async function sendAndMark(em: EntityManager, services: PromotionServices
   if (pending.length === 0) return 0;
   const principal = servicePrincipal('promotion', pending[0].storefront_id, [SERVICE_SCOPES.messageSend]);
   for (let i = 0; i < pending.length; i += MESSAGES_PER_CALL) {
-    // Keys in alphabetical order (see OfferNotification).
-    const messages = pending.slice(i, i + MESSAGES_PER_CALL).map(
-      (o): OfferNotification => ({
-        channels: ['SITE_MESSAGE'],
-        customerId: o.customer_id,
-        dedupeKey: `offer:${o.id}`,
-        marketing: true,
-        preferenceType: 'OFFERS',
-        templateKey: 'campaign.offer',
-        variables: [
-          { name: 'title', value: o.title },
-          { name: 'message', value: o.message },
-          { name: 'link', value: o.link },
-        ],
-      }),
-    );
+    // Keys in alphabetical order (see NotificationBatch).
+    const batch: NotificationBatch = {
+      channels: ['SITE_MESSAGE'],
+      marketing: true,
+      preferenceType: 'OFFERS',
+      recipients: pending
+        .slice(i, i + MESSAGES_PER_CALL)
+        .map((o) => ({ customerId: o.customer_id, dedupeKey: `offer:${o.id}`, values: [o.title, o.message, o.link] })),
+      templateKey: 'campaign.offer',
+      variableNames: ['title', 'message', 'link'],
+    };
     // Throws on any error: graphile-worker retries the job with backoff.
-    await sendNotifications(services.peers, principal, messages);
+    await sendNotificationBatch(services.peers, principal, batch);
   }
   const now = services.clock.now();
   const marked = await em.transactional(async (tx) => {
