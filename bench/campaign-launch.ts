@@ -17,7 +17,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { newId, sqlCounter } from '@dcrm/kit';
-import { AbstractSqlConnection } from '@mikro-orm/postgresql';
+import { AbstractSqlConnection, Kysely } from '@mikro-orm/postgresql';
 import { provision } from '../stack/src/provision.js';
 import { startStack } from '../stack/src/stack.js';
 import { audienceRules } from '../subgraphs/promotion/src/entities/index.js';
@@ -42,6 +42,13 @@ const log = (line: string) => console.log(`[campaign ${((Date.now() - started) /
 
 // Statement kind → total ms and count, when `--sql-time` wraps every statement of every subgraph.
 const sqlKinds = new Map<string, { ms: number; count: number }>();
+const timeKind = (query: unknown, t: number) => {
+  const kind = (typeof query === 'string' ? query : '(builder)').replace(/\s+/g, ' ').slice(0, 90);
+  const entry = sqlKinds.get(kind) ?? { ms: 0, count: 0 };
+  entry.ms += performance.now() - t;
+  entry.count += 1;
+  sqlKinds.set(kind, entry);
+};
 if (sqlTime) {
   const execute = AbstractSqlConnection.prototype.execute;
   AbstractSqlConnection.prototype.execute = async function (this: AbstractSqlConnection, ...rest: Parameters<typeof execute>) {
@@ -49,14 +56,20 @@ if (sqlTime) {
     try {
       return await execute.apply(this, rest);
     } finally {
-      const query = rest[0];
-      const kind = (typeof query === 'string' ? query : '(builder)').replace(/\s+/g, ' ').slice(0, 90);
-      const entry = sqlKinds.get(kind) ?? { ms: 0, count: 0 };
-      entry.ms += performance.now() - t;
-      entry.count += 1;
-      sqlKinds.set(kind, entry);
+      timeKind(rest[0], t);
     }
   } as typeof execute;
+  // Statements bound server-side (kit `executeBound`: numbered parameters) go straight to the query builder's client.
+  const executeQuery = Kysely.prototype.executeQuery;
+  Kysely.prototype.executeQuery = async function (this: Kysely<unknown>, ...rest: Parameters<typeof executeQuery>) {
+    const t = performance.now();
+    try {
+      return await executeQuery.apply(this, rest);
+    } finally {
+      const compiled = rest[0] as { sql?: string; parameters?: readonly unknown[] };
+      if (compiled.parameters?.length && compiled.sql?.includes('$1')) timeKind(compiled.sql, t);
+    }
+  } as typeof executeQuery;
 }
 
 type Ran = { statements: number; ms: number };
