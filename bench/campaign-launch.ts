@@ -1,18 +1,23 @@
 /**
- * `pnpm exec tsx bench/campaign-launch.ts [--customers 100000,1000000] [--workers 1,2] [--batch 5000] [--embedded]`
+ * `pnpm exec tsx bench/campaign-launch.ts [--customers 100000,1000000] [--workers 1,2] [--batch 5000] [--in-process] [--embedded]`
  *
  * A campaign launch over a large audience: a fresh database, and for every size × worker count a
  * storefront of its own with `--customers` accounts and one campaign due now. Its jobs (launch, the
  * audience plan, then every chunk job it queues) are claimed by `--workers` loops as graphile-worker
- * claims them (`for update skip locked`), each handler inside a SQL counter. Reports wall time, jobs,
- * SQL statements (per job, too), peak RSS of this process (which holds the whole stack) and checks the
- * end state: one offer, one inbox message and one notification per account. `--batch` is the accounts
- * per chunk job. `--sql-time` adds the time spent in each kind of statement (its first words), to see
- * which chunk stage PostgreSQL spends the time on.
+ * claims them (`for update skip locked`), each handler inside a SQL counter. Each worker is a process of
+ * its own holding a whole stack (as production runs job workers: one Node process cannot use a second
+ * core), started before the clock starts; `--in-process` runs them all in this process instead. Reports
+ * wall time, CPU of every process but PostgreSQL's (per account too: steadier than wall time on a busy
+ * machine), jobs, SQL statements (per job, too), peak RSS of the largest process and checks the end
+ * state: one offer, one inbox message and one notification per account. `--batch` is the accounts per
+ * chunk job. `--sql-time` (with `--in-process`) adds the time spent in each kind of statement (its
+ * first words), to see which chunk stage PostgreSQL spends the time on.
  */
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { newId, sqlCounter } from '@dcrm/kit';
-import { AbstractSqlConnection } from '@mikro-orm/postgresql';
+import { AbstractSqlConnection, Kysely } from '@mikro-orm/postgresql';
 import { provision } from '../stack/src/provision.js';
 import { startStack } from '../stack/src/stack.js';
 import { audienceRules } from '../subgraphs/promotion/src/entities/index.js';
@@ -31,11 +36,19 @@ const sizes = (option('--customers') ?? '100000').split(',').map(Number);
 const workerCounts = (option('--workers') ?? '1').split(',').map(Number);
 const batch = Number(option('--batch') ?? 5_000);
 const sqlTime = args.includes('--sql-time');
+const inProcess = args.includes('--in-process') || sqlTime;
 const started = Date.now();
 const log = (line: string) => console.log(`[campaign ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}`);
 
 // Statement kind → total ms and count, when `--sql-time` wraps every statement of every subgraph.
 const sqlKinds = new Map<string, { ms: number; count: number }>();
+const timeKind = (query: unknown, t: number) => {
+  const kind = (typeof query === 'string' ? query : '(builder)').replace(/\s+/g, ' ').slice(0, 90);
+  const entry = sqlKinds.get(kind) ?? { ms: 0, count: 0 };
+  entry.ms += performance.now() - t;
+  entry.count += 1;
+  sqlKinds.set(kind, entry);
+};
 if (sqlTime) {
   const execute = AbstractSqlConnection.prototype.execute;
   AbstractSqlConnection.prototype.execute = async function (this: AbstractSqlConnection, ...rest: Parameters<typeof execute>) {
@@ -43,14 +56,92 @@ if (sqlTime) {
     try {
       return await execute.apply(this, rest);
     } finally {
-      const query = rest[0];
-      const kind = (typeof query === 'string' ? query : '(builder)').replace(/\s+/g, ' ').slice(0, 90);
-      const entry = sqlKinds.get(kind) ?? { ms: 0, count: 0 };
-      entry.ms += performance.now() - t;
-      entry.count += 1;
-      sqlKinds.set(kind, entry);
+      timeKind(rest[0], t);
     }
   } as typeof execute;
+  // Statements bound server-side (kit `executeBound`: numbered parameters) go straight to the query builder's client.
+  const executeQuery = Kysely.prototype.executeQuery;
+  Kysely.prototype.executeQuery = async function (this: Kysely<unknown>, ...rest: Parameters<typeof executeQuery>) {
+    const t = performance.now();
+    try {
+      return await executeQuery.apply(this, rest);
+    } finally {
+      const compiled = rest[0] as { sql?: string; parameters?: readonly unknown[] };
+      if (compiled.parameters?.length && compiled.sql?.includes('$1')) timeKind(compiled.sql, t);
+    }
+  } as typeof executeQuery;
+}
+
+type Ran = { statements: number; ms: number };
+type ToWorker = { id: number; identifier: string; payload: unknown } | { stop: true };
+type FromWorker = { ready: true } | ({ id: number } & Ran) | { cpuMicros: number; peakRss: number };
+
+/** A handler's run inside a statement counter (one count per job: the handler's own async context). */
+async function timed(call: () => Promise<unknown>): Promise<Ran> {
+  const t = performance.now();
+  const { statements } = await sqlCounter.run(call);
+  return { statements, ms: performance.now() - t };
+}
+
+// A worker process: its own stack on the bench's database, running the jobs the parent claims for it.
+if (args.includes('--worker-process')) {
+  const stack = await startStack({ databaseUrl: option('--database') as string, seed: false });
+  const promotion = stack.subgraphs.find((s) => s.definition.name === 'promotion');
+  if (!promotion) throw new Error('no promotion subgraph');
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 20);
+  const send = (message: FromWorker) => process.send?.(message);
+  let cpu0 = process.cpuUsage();
+  process.on('message', async (message: ToWorker | 'go') => {
+    if (message === 'go') {
+      cpu0 = process.cpuUsage();
+      return;
+    }
+    if ('stop' in message) {
+      clearInterval(sampler);
+      const cpu = process.cpuUsage(cpu0);
+      send({ cpuMicros: cpu.user + cpu.system, peakRss });
+      await stack.stop();
+      process.exit(0);
+    }
+    const handler = promotion.server.tasks[message.identifier] as (payload: unknown) => Promise<unknown>;
+    send({ id: message.id, ...(await timed(() => handler(message.payload))) });
+  });
+  send({ ready: true });
+  await new Promise(() => {});
+}
+
+/** Starts a worker process and resolves once its stack is up; `run` hands it one job. */
+async function workerProcess(databaseUrl: string) {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--worker-process', '--database', databaseUrl], { stdio: 'inherit' });
+  const waiting = new Map<number, (ran: Ran) => void>();
+  let last: ((m: { cpuMicros: number; peakRss: number }) => void) | null = null;
+  let next = 0;
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`worker process exited (${code})`)));
+    child.on('message', (message: FromWorker) => {
+      if ('ready' in message) resolve();
+      else if ('id' in message) waiting.get(message.id)?.(message);
+      else last?.(message);
+    });
+  });
+  await ready;
+  return {
+    go: () => child.send('go'),
+    run: (identifier: string, payload: unknown) =>
+      new Promise<Ran>((resolve) => {
+        const id = next++;
+        waiting.set(id, resolve);
+        child.send({ id, identifier, payload } satisfies ToWorker);
+      }),
+    stop: () =>
+      new Promise<{ cpuMicros: number; peakRss: number }>((resolve) => {
+        last = resolve;
+        child.send({ stop: true } satisfies ToWorker);
+      }),
+  };
 }
 
 const serverUrl = args.includes('--embedded') ? undefined : process.env.DATABASE_URL;
@@ -91,24 +182,25 @@ try {
           peakRss = Math.max(peakRss, process.memoryUsage().rss);
         }, 20);
         const jobs: Record<string, { count: number; statements: number; ms: number; maxStatements: number }> = {};
-        const run = async (identifier: string, payload: unknown) => {
-          // One statement count per job: the handler's own async context.
-          const t = performance.now();
-          const { statements } = await sqlCounter.run(() => task(identifier, payload));
+        // Worker processes (each with its stack) are up before the clock starts; in-process, every worker runs here.
+        const processes = inProcess ? [] : await Promise.all(Array.from({ length: workers }, () => workerProcess(database.url)));
+        const run = async (worker: number, identifier: string, payload: unknown) => {
+          const ran = inProcess ? await timed(() => task(identifier, payload)) : await processes[worker].run(identifier, payload);
           const entry = (jobs[identifier] ??= { count: 0, statements: 0, ms: 0, maxStatements: 0 });
           entry.count += 1;
-          entry.statements += statements;
-          entry.maxStatements = Math.max(entry.maxStatements, statements);
-          entry.ms += performance.now() - t;
+          entry.statements += ran.statements;
+          entry.maxStatements = Math.max(entry.maxStatements, ran.statements);
+          entry.ms += ran.ms;
         };
         sqlKinds.clear();
+        for (const p of processes) p.go();
         const cpu0 = process.cpuUsage();
         const t0 = performance.now();
-        await run('promotion:campaign-launch', { campaignId, batchSize: batch });
+        await run(0, 'promotion:campaign-launch', { campaignId, batchSize: batch });
         // A worker: claims the next job (skipping those another worker holds), runs it, until none is left
         // and no other worker is still running one (which may queue more).
         let busy = 0;
-        const worker = async () => {
+        const worker = async (_: unknown, index: number) => {
           for (;;) {
             const [job] = (await sql(
               `delete from graphile_worker._private_jobs where id = (
@@ -123,7 +215,7 @@ try {
             }
             busy += 1;
             try {
-              await run(job.identifier, job.payload);
+              await run(index, job.identifier, job.payload);
             } finally {
               busy -= 1;
             }
@@ -131,8 +223,11 @@ try {
         };
         await Promise.all(Array.from({ length: workers }, worker));
         const wallMs = performance.now() - t0;
-        const cpu = process.cpuUsage(cpu0);
+        const own = process.cpuUsage(cpu0);
         clearInterval(sampler);
+        const children = await Promise.all(processes.map((p) => p.stop()));
+        const cpu = { user: own.user + own.system + children.reduce((n, c) => n + c.cpuMicros, 0), system: 0 };
+        peakRss = Math.max(peakRss, ...children.map((c) => c.peakRss));
 
         const [state] = await sql(
           `select c.status, c.notified, (select count(*)::int from "promotion"."offer" o where o.campaign_id = c.id) as offers
@@ -149,10 +244,11 @@ try {
           customers,
           workers,
           batch,
+          workerProcesses: !inProcess,
           database: database.kind,
           wallSeconds: Number((wallMs / 1000).toFixed(2)),
           accountsPerSecond: Math.round(customers / (wallMs / 1000)),
-          // CPU of this process (the whole stack but PostgreSQL): steadier than wall time on a loaded machine.
+          // CPU of this process and the worker processes (the whole stack but PostgreSQL): steadier than wall time on a loaded machine.
           cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
           cpuMicrosPerAccount: Math.round((cpu.user + cpu.system) / customers),
           statements,

@@ -319,6 +319,43 @@ describe('campaign lifecycle', () => {
       ?.campaignCancel;
     expect(again.userErrors).toEqual([{ field: ['input', 'id'], code: 'INVALID_TRANSITION' }]);
   });
+
+  it('a cancel waits for a chunk writing offers and expires them too; another chunk counting its messages does not wait', async () => {
+    const lone = await loneCustomer();
+    const campaign = await launched({ regions: [lone.town.toUpperCase()] });
+    const [offer] = (await offersOf(campaign.id)) as { id: string }[];
+    const current = (await manager(`{ campaign(id: "${campaign.id}") { version } }`)).body.data?.campaign;
+    let cancel: Promise<Response> | undefined;
+    const late = newId();
+    // A chunk's transaction: the campaign held as the chunk holds it, an offer written.
+    await promotion()
+      .orm.em.fork()
+      .transactional(async (tx) => {
+        await tx.execute('select status from "promotion"."campaign" where id = ? for key share', [campaign.id]);
+        await tx.execute(
+          `insert into "promotion"."offer" (id, storefront_id, customer_id, source, campaign_id, title, message, score, status, created_at)
+           select ?, storefront_id, customer_id, 'CAMPAIGN', campaign_id, title, message, score, 'NEW', created_at from "promotion"."offer" where id = ?`,
+          [late, offer.id],
+        );
+        // Another chunk may raise the count meanwhile: its row lock is free now (`nowait` fails at once otherwise).
+        await sql('select id from "promotion"."campaign" where id = ? for no key update nowait', [campaign.id]);
+        let settled = false;
+        cancel = manager(CANCEL, { input: { id: campaign.id, version: current.version, reason: 'Stop it' } }).finally(() => {
+          settled = true;
+        });
+        // The cancel waits for this transaction's lock (were it not to, it would settle first and leave the late offer open).
+        while (!settled) {
+          const [{ n }] = await sql(
+            `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%"promotion"."campaign"%for update%'`,
+          );
+          if (n > 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      });
+    const cancelled = (await cancel)?.body.data?.campaignCancel;
+    expect(cancelled).toMatchObject({ campaign: { status: 'CANCELLED' }, userErrors: [] });
+    expect((await offersOf(campaign.id)).map((o) => o.status)).toEqual(['EXPIRED', 'EXPIRED']);
+  });
 });
 
 describe('audience in batches', () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
 import { signedHeaders } from '@dcrm/kit/testing';
 import request from 'supertest';
@@ -31,9 +32,9 @@ const key = () => `test.t${Math.random().toString(36).slice(2, 9)}`;
 const customerSql = (sql: string, params: unknown[] = []) => dbRows(stack, 'customer', sql, params) as Promise<Record<string, unknown>[]>;
 
 /** The cart subgraph's way in: a signed service principal straight to the customer subgraph. */
-async function serviceSend(storefrontId: string, messages: Record<string, unknown>[]) {
+async function serviceSend(storefrontId: string, messages: Record<string, unknown>[], batch?: Record<string, unknown>) {
   const principal = servicePrincipal('cart', storefrontId, [SERVICE_SCOPES.messageSend]);
-  const body = { query: SEND, variables: { input: { messages } } };
+  const body = { query: SEND, variables: { input: { messages, ...(batch ? { batch } : {}) } } };
   const handler = stack.subgraphs.find((s) => s.definition.name === 'customer')?.server.handler as Parameters<typeof request>[0];
   const res = await request(handler)
     .post('/graphql')
@@ -214,6 +215,58 @@ describe('the send service, sent history and resend', () => {
     expect((await nimbus(RESEND, { id: email.id })).body.data?.notificationResend.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
     await keen.gql('mutation { customerConsentSet(input: { channel: EMAIL, granted: false }) { userErrors { code } } }');
     expect((await manager(RESEND, { id: email.id })).body.data?.notificationResend.userErrors).toEqual([{ code: 'NO_CONSENT' }]);
+  });
+
+  it('sends a batch (one template, values per customer) as the same messages one by one, and refuses values that do not match the names', async () => {
+    const a = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'batch', marketingChannels: ['EMAIL'] });
+    const b = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'batch' });
+    const tag = randomUUID();
+    const batch = (values: (string | null)[][]) => ({
+      templateKey: 'campaign.offer',
+      channels: ['SITE_MESSAGE'],
+      preferenceType: 'OFFERS',
+      variableNames: ['title', 'message', 'link'],
+      recipients: [a, b].map((c, i) => ({ customerId: c.id, dedupeKey: `${tag}:${c.id}`, values: values[i] })),
+    });
+    const wrong = await serviceSend(
+      STOREFRONT_IDS.volt,
+      [],
+      batch([
+        ['Hi A', 'For A', null],
+        ['Hi B', 'For B'],
+      ]),
+    );
+    expect(wrong.userErrors).toEqual([
+      expect.objectContaining({ code: 'INVALID', field: ['input', 'batch', 'recipients', '1', 'values'] }),
+    ]);
+    expect(await customerSql('select id from "customer"."notification_sent" where dedupe_key like ?', [`${tag}%`])).toEqual([]);
+
+    const sent = await serviceSend(
+      STOREFRONT_IDS.volt,
+      [],
+      batch([
+        ['Hi A', 'For A', null],
+        ['Hi B', 'For B', 'https://volt.example/o'],
+      ]),
+    );
+    expect(sent.userErrors).toEqual([]);
+    expect(sent.results).toEqual([
+      { customerId: a.id, outcome: 'SENT', channels: ['SITE_MESSAGE'] },
+      // Marketing to an account without any consent, as for any message.
+      { customerId: b.id, outcome: 'OPTED_OUT', channels: [] },
+    ]);
+    const inbox = await customerSql('select customer_id, title from "customer"."site_message" where customer_id in (?, ?)', [a.id, b.id]);
+    expect(inbox).toEqual([{ customer_id: a.id, title: 'Hi A' }]);
+    // Keyed per customer as any message: sent again, nothing is.
+    const again = await serviceSend(
+      STOREFRONT_IDS.volt,
+      [],
+      batch([
+        ['Hi A', 'For A', null],
+        ['Hi B', 'For B', null],
+      ]),
+    );
+    expect(again.results.map((r) => r.outcome)).toEqual(['DUPLICATE', 'OPTED_OUT']);
   });
 
   it('refuses the send mutation to everyone but services', async () => {

@@ -1778,6 +1778,8 @@ export type NotificationResendPayload = {
 export type NotificationSendInput = {
   /** The notifications to send. */
   messages: Array<NotificationMessageInput>;
+  /** Many customers, one template: what every message shares given once, then per customer only what differs (a campaign chunk sends thousands). Sent after `messages`; together at most 5,000. */
+  batch?: InputMaybe<NotificationBatchInput>;
 };
 
 /** One notification to send to one customer or one staff member. */
@@ -2420,6 +2422,32 @@ export type BulkOperationRowLink = {
   reason?: Maybe<Scalars['String']['output']>;
 };
 
+/** Notifications to many customers from one template: the shared fields once, the per-customer values in `recipients`. */
+export type NotificationBatchInput = {
+  /** The key of the template every message renders. */
+  templateKey: Scalars['String']['input'];
+  /** Exactly these channels; absent: the inbox plus each customer's preferred channels for `preferenceType` (EMAIL when none). */
+  channels?: InputMaybe<Array<NotificationChannel>>;
+  /** The notification preference type, e.g. OFFERS. */
+  preferenceType?: InputMaybe<Scalars['String']['input']>;
+  /** Marketing needs each customer's consent per channel (the inbox excepted). */
+  marketing?: Scalars['Boolean']['input'];
+  /** The names of the template's variables, in the order of every recipient's `values`. */
+  variableNames: Array<Scalars['String']['input']>;
+  /** One entry per customer to notify. */
+  recipients: Array<NotificationRecipientInput>;
+};
+
+/** One customer of a batch and the values that are theirs. */
+export type NotificationRecipientInput = {
+  /** The customer to notify. */
+  customerId: Scalars['ID']['input'];
+  /** Per channel, a message with a key used before is not sent again (retried jobs). */
+  dedupeKey?: InputMaybe<Scalars['String']['input']>;
+  /** The variables' values, one per name of the batch's `variableNames` (null leaves one unset). */
+  values: Array<InputMaybe<Scalars['String']['input']>>;
+};
+
 /** A business error of a customer-subgraph mutation (accounts, sign-in, staff, partners, notifications, NPS). Nothing was written when a payload carries one. */
 export type CustomerUserError = UserError & {
   __typename?: 'CustomerUserError';
@@ -2884,6 +2912,8 @@ export type ResolversTypes = {
   ApiKeyConnection: ResolverTypeWrapper<Omit<ApiKeyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ApiKeyEdge']>, nodes: Array<ResolversTypes['ApiKey']> }>;
   ApiKeyEdge: ResolverTypeWrapper<Omit<ApiKeyEdge, 'node'> & { node: ResolversTypes['ApiKey'] }>;
   BulkOperationRowLink: ResolverTypeWrapper<BulkOperationRowLink>;
+  NotificationBatchInput: NotificationBatchInput;
+  NotificationRecipientInput: NotificationRecipientInput;
   CustomerUserError: ResolverTypeWrapper<CustomerUserError>;
   CustomerErrorCode: CustomerErrorCode;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
@@ -3046,6 +3076,8 @@ export type ResolversParentTypes = {
   ApiKeyConnection: Omit<ApiKeyConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ApiKeyEdge']>, nodes: Array<ResolversParentTypes['ApiKey']> };
   ApiKeyEdge: Omit<ApiKeyEdge, 'node'> & { node: ResolversParentTypes['ApiKey'] };
   BulkOperationRowLink: BulkOperationRowLink;
+  NotificationBatchInput: NotificationBatchInput;
+  NotificationRecipientInput: NotificationRecipientInput;
   CustomerUserError: CustomerUserError;
   Decimal: Scalars['Decimal']['output'];
   CurrencyCode: Scalars['CurrencyCode']['output'];

@@ -1,5 +1,6 @@
 import { payload } from '@dcrm/kit';
 import type { Result } from '../domain/customer.errors.js';
+import { batchItems } from '../domain/notifications/batch.js';
 import { notificationResend, notificationsSentPage } from '../domain/notifications/history.js';
 import { passwordReset, passwordResetRequest } from '../domain/notifications/password-reset.js';
 import { sendNotifications } from '../domain/notifications/send.js';
@@ -23,7 +24,10 @@ export const notificationResolvers: CustomerResolvers = {
     notificationSend: async (_, { input }, ctx) => {
       const storefrontId = ctx.principal.storefrontId;
       if (!storefrontId) return { results: [], userErrors: [{ code: 'FORBIDDEN', message: 'A storefront is required', field: ['input'] }] };
+      const batch = batchItems(input.batch);
+      if (!batch.checks.ok) return { results: [], userErrors: batch.checks.errors };
       const items = input.messages.map((m) => ({ ...m, marketing: m.marketing ?? true, variables: variablesOf(m.variables) }));
+      items.push(...batch.items);
       const { results, userErrors } = payload(
         'results',
         await sendNotifications(ctx.em, ctx.services.notificationAdapters, storefrontId, items),

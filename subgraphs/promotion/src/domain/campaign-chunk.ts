@@ -1,4 +1,4 @@
-import { newId } from '@dcrm/kit';
+import { executeBound, newId } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Campaign, PromotionRow } from '../entities/index.js';
 import { audienceRange, type ChunkPayload } from './audience.js';
@@ -16,18 +16,19 @@ export type ChunkResult = { members: number; pending: number; notified: number }
  * from before the insert, so nothing comes back twice.
  */
 const INSERT_CHUNK = `with input as (
-    select * from jsonb_to_recordset(?::jsonb) as x(id uuid, customer_id uuid, segment text, partner_id uuid, title text, message text)),
+    select * from jsonb_to_recordset($1::jsonb) as x(id uuid, customer_id uuid, segment text, partner_id uuid, title text, message text)),
   created as (
     insert into "promotion"."offer" ("id", "storefront_id", "customer_id", "segment", "partner_id", "source", "campaign_id", "promotion_id",
       "title", "message", "content", "link", "image_url", "coupon_code", "score", "status", "dedupe_key", "created_at", "expires_at")
-    select id, ?, customer_id, segment, partner_id, 'CAMPAIGN', ?, ?, title, message, ?, ?, ?, ?, ?, 'NEW', ? || customer_id, ?, ?
+    select id, $2::uuid, customer_id, segment, partner_id, 'CAMPAIGN', $3::uuid, $4::uuid, title, message, $5::text, $6::text, $7::text,
+      $8::text, $9::float8, 'NEW', $10::text || customer_id, $11::timestamptz, $12::timestamptz
     from input order by customer_id
     on conflict ("dedupe_key") do nothing
     returning id, customer_id, storefront_id, title, message, link)
   select id, customer_id, storefront_id, title, message, link from created
   union all
   select o.id, o.customer_id, o.storefront_id, o.title, o.message, o.link from "promotion"."offer" o
-  where o.dedupe_key in (select ? || customer_id from input) and o.notified_at is null and o.status in ('NEW', 'SEEN', 'ACCEPTED')`;
+  where o.dedupe_key in (select $10::text || customer_id from input) and o.notified_at is null and o.status in ('NEW', 'SEEN', 'ACCEPTED')`;
 
 /**
  * One chunk of a RUNNING campaign's audience (the accounts after `after` up to `upTo`): the accounts
@@ -50,11 +51,13 @@ export async function runChunk(em: EntityManager, services: PromotionServices, p
   });
   const keyPrefix = `campaign:${campaign.id}:`;
   const pending = await em.transactional(async (tx) => {
-    const [locked] = (await tx.execute('select status from "promotion"."campaign" where id = ? for share', [campaign.id])) as {
+    // `for key share`: a cancel (`for update`) waits for this insert, another chunk's count (a plain update) does not.
+    const [locked] = (await tx.execute('select status from "promotion"."campaign" where id = ? for key share', [campaign.id])) as {
       status: string;
     }[];
     if (locked?.status !== 'RUNNING' || rows.length === 0) return null;
-    return (await tx.execute(INSERT_CHUNK, [
+    // Bound server-side: the chunk's JSON is not escaped into the statement's text.
+    return executeBound<Pending>(tx, INSERT_CHUNK, [
       JSON.stringify(rows),
       campaign.storefrontId,
       campaign.id,
@@ -67,8 +70,7 @@ export async function runChunk(em: EntityManager, services: PromotionServices, p
       keyPrefix,
       now,
       campaign.endsAt,
-      keyPrefix,
-    ])) as Pending[];
+    ]);
   });
   if (!pending) return null;
   const notified = await sendAndMark(em, services, campaign.id, pending);

@@ -1,5 +1,5 @@
 import { actingStorefront, Checks, fail, isUuid, ok, type Principal } from '@dcrm/kit';
-import { OptimisticLockError } from '@mikro-orm/core';
+import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Campaign, type CampaignStatus, type ICampaign } from '../entities/index.js';
 import type { ErrorCode, Result } from './promotion.errors.js';
@@ -42,9 +42,11 @@ async function guarded(
   input: TransitionInput,
   to: CampaignStatus,
   checks: Checks<ErrorCode>,
+  lock = false,
 ): Promise<ICampaign | null> {
   const storefrontId = actingStorefront(principal);
-  const campaign = storefrontId && isUuid(input.id) ? await tx.findOne(Campaign, { id: input.id, storefrontId }) : null;
+  const options = lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {};
+  const campaign = storefrontId && isUuid(input.id) ? await tx.findOne(Campaign, { id: input.id, storefrontId }, options) : null;
   if (!campaign) {
     checks.add('NOT_FOUND', 'No such campaign', f('id'));
     return null;
@@ -92,7 +94,11 @@ export async function campaignSchedule(
   });
 }
 
-/** → CANCELLED with a reason; its open offers expire in the same transaction. Its jobs find it cancelled and do nothing. */
+/**
+ * → CANCELLED with a reason; its open offers expire in the same transaction. Its jobs find it cancelled
+ * and do nothing. The row is read `for update`: that waits for chunk jobs writing offers (they hold it
+ * `for key share`, which the plain update of a count does not wait for), so their offers expire too.
+ */
 export async function campaignCancel(
   em: EntityManager,
   principal: Principal,
@@ -103,7 +109,7 @@ export async function campaignCancel(
     const checks = new Checks<ErrorCode>();
     if (input.reason == null) checks.add('REQUIRED', 'Say why the campaign is cancelled', f('reason'));
     else checks.text(input.reason, f('reason'), 500);
-    const campaign = await guarded(tx, principal, input, 'CANCELLED', checks);
+    const campaign = await guarded(tx, principal, input, 'CANCELLED', checks, true);
     if (!campaign || !checks.ok) return { ok: false, errors: checks.errors } as Result<ICampaign>;
     campaign.status = 'CANCELLED';
     campaign.cancelledAt = services.clock.now();

@@ -1,6 +1,6 @@
-import { SERVICE_SCOPES, servicePrincipal, uuidArray } from '@dcrm/kit';
+import { executeBound, SERVICE_SCOPES, servicePrincipal, uuidArray } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type OfferNotification, sendNotifications } from '../clients/accounts.js';
+import { type NotificationBatch, sendNotificationBatch } from '../clients/accounts.js';
 import { publishOffers } from './offers.js';
 import type { PromotionServices } from './services.js';
 
@@ -39,32 +39,28 @@ export async function sendAndMark(em: EntityManager, services: PromotionServices
   if (pending.length === 0) return 0;
   const principal = servicePrincipal('promotion', pending[0].storefront_id, [SERVICE_SCOPES.messageSend]);
   for (let i = 0; i < pending.length; i += MESSAGES_PER_CALL) {
-    // Keys in alphabetical order (see OfferNotification).
-    const messages = pending.slice(i, i + MESSAGES_PER_CALL).map(
-      (o): OfferNotification => ({
-        channels: ['SITE_MESSAGE'],
-        customerId: o.customer_id,
-        dedupeKey: `offer:${o.id}`,
-        marketing: true,
-        preferenceType: 'OFFERS',
-        templateKey: 'campaign.offer',
-        variables: [
-          { name: 'title', value: o.title },
-          { name: 'message', value: o.message },
-          { name: 'link', value: o.link },
-        ],
-      }),
-    );
+    // Keys in alphabetical order (see NotificationBatch).
+    const batch: NotificationBatch = {
+      channels: ['SITE_MESSAGE'],
+      marketing: true,
+      preferenceType: 'OFFERS',
+      recipients: pending
+        .slice(i, i + MESSAGES_PER_CALL)
+        .map((o) => ({ customerId: o.customer_id, dedupeKey: `offer:${o.id}`, values: [o.title, o.message, o.link] })),
+      templateKey: 'campaign.offer',
+      variableNames: ['title', 'message', 'link'],
+    };
     // Throws on any error: graphile-worker retries the job with backoff.
-    await sendNotifications(services.peers, principal, messages);
+    await sendNotificationBatch(services.peers, principal, batch);
   }
   const now = services.clock.now();
   const marked = await em.transactional(async (tx) => {
-    const rows = (await tx.execute(
-      `update "promotion"."offer" set notified_at = ? where id = any(?::uuid[]) and notified_at is null
+    const rows = await executeBound<{ id: string; customer_id: string; storefront_id: string }>(
+      tx,
+      `update "promotion"."offer" set notified_at = $1 where id = any($2::uuid[]) and notified_at is null
        returning id, customer_id, storefront_id`,
-      [now, uuidArray(pending.map((o) => o.id))],
-    )) as { id: string; customer_id: string; storefront_id: string }[];
+      [now, pending.map((o) => o.id)],
+    );
     if (rows.length) await tx.execute('update "promotion"."campaign" set notified = notified + ? where id = ?', [rows.length, campaignId]);
     return rows;
   });
