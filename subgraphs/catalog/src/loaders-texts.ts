@@ -5,6 +5,7 @@ import {
   type Principal,
   pickText,
   requestTexts,
+  type SubjectTexts,
   subjectTexts,
   type TranslationRow,
 } from '@dcrm/kit';
@@ -20,19 +21,25 @@ export type CatalogTexts = {
   /** `field` of a product in the request's language, else `stored`. */
   text: ReturnType<typeof requestTexts>['text'];
   /**
-   * The texts of each product row (alias `p`) as columns of the statement reading the rows, its
-   * parameters pushed onto `params` (the select list's come first): '' when nothing is to be read.
+   * The texts of each product row (alias `p`; or of `subject`'s rows aliased `alias`) as columns of the
+   * statement reading the rows, its parameters pushed onto `params` (the select list's come first): ''
+   * when nothing is to be read.
    */
-  columns: (params: unknown[]) => string;
+  columns: (params: unknown[], subject?: TextSubject, alias?: string) => string;
   /** Hands the texts read by `columns` to the loader: rows read that way cost no statement of their own. */
-  primeRows: (rows: readonly Record<string, unknown>[]) => void;
-  /** The same for a category: the (small, shared) taxonomy's texts in the chain are read whole, once per request. */
+  primeRows: (rows: readonly Record<string, unknown>[], subject?: TextSubject) => void;
+  /**
+   * The same for a category: from the texts its row was read with (`columns(params, 'category', 'c')`),
+   * else the (small, shared) taxonomy's texts in the chain, read whole, once per request.
+   */
   category: (id: string, field: string, stored: string | null) => Promise<string | null>;
   /** The locales a search also matches translated names in (the requested ones only). */
   requested: string[];
   /** Staff: every stored translation of a subject. */
   all: { product: DataLoader<string, TranslationRow[]>; category: DataLoader<string, TranslationRow[]> };
 };
+
+export type TextSubject = 'product' | 'category';
 
 const storefrontLocale = (principal: Principal) =>
   principal.storefrontId
@@ -59,9 +66,11 @@ export function createTextLoaders(em: EntityManager, principal: Principal): Cata
     return { byId, chain: localeChain(principal.locale, rows[0]?.fallback_locale) };
   });
   const products = requestTexts(em, 'catalog', principal.locale, fallback);
+  // Categories read with their texts (`columns(params, 'category', 'c')`): no taxonomy-wide statement for those.
+  const primedCategories = new Map<string, SubjectTexts>();
   return {
     text: products.text,
-    columns: (params) => {
+    columns: (params, subject = 'product', alias = 'p') => {
       if (requested.length === 0 && !fallback) return '';
       const locale = fallback?.sql ?? 'null::text';
       params.push(
@@ -71,20 +80,23 @@ export function createTextLoaders(em: EntityManager, principal: Principal): Cata
         ...(fallback?.params ?? []),
       );
       return `, ${locale} as texts_fallback, (select json_agg(json_build_array(t.locale, t.field, t.value)) from "catalog"."translation" t
-        where t.subject = 'product' and t.subject_id = p.id and (t.locale in (?) or t.locale = ${locale} or t.locale = split_part(${locale}, '-', 1))) as texts`;
+        where t.subject = '${subject}' and t.subject_id = ${alias}.id and (t.locale in (?) or t.locale = ${locale} or t.locale = split_part(${locale}, '-', 1))) as texts`;
     },
-    primeRows: (rows) => {
+    primeRows: (rows, subject = 'product') => {
       for (const row of rows) {
         if (row.texts === undefined) continue;
         const triples = row.texts as [string, string, string][] | null;
-        products.prime(
-          'product',
-          row.id as string,
-          subjectTexts(triples, triples?.length ? ((row.texts_fallback as string) ?? null) : null),
-        );
+        const texts = subjectTexts(triples, triples?.length ? ((row.texts_fallback as string) ?? null) : null);
+        if (subject === 'product') products.prime('product', row.id as string, texts);
+        else primedCategories.set(row.id as string, texts);
       }
     },
     category: async (id, field, stored) => {
+      const primed = primedCategories.get(id);
+      if (primed) {
+        const chain = localeChain(principal.locale, primed.fallbackLocale);
+        return primed.texts.size ? pickText(primed.texts, chain, field, stored ?? '') || stored : stored;
+      }
       const { byId, chain } = await categories();
       const texts = byId.get(id);
       return texts ? pickText(texts, chain, field, stored ?? '') || stored : stored;

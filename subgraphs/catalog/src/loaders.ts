@@ -37,8 +37,11 @@ export type CatalogLoaders = {
   productDetail: (by: { column: 'id' | 'slug'; key: string; addons: boolean }) => Promise<ProductView | null>;
   /** Views of rows read with `productColumns` (prices and texts primed): what a page of products becomes. */
   productViews: (rows: Row[]) => Promise<ProductView[]>;
-  /** The select list reading product rows (alias `p`) with their prices and texts. */
-  productColumns: (params: unknown[]) => string;
+  /**
+   * The select list reading product rows (alias `p`) with their prices and texts and, with `category`,
+   * each one's category row with its texts (`category_row`): a page naming its categories is one statement.
+   */
+  productColumns: (params: unknown[], category?: boolean) => string;
   prices: DataLoader<string, PriceView[]>;
   compatibleAddons: ListLoader<ProductView>;
   bundleItems: ListLoader<ProductView>;
@@ -66,7 +69,10 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
   const context = pricingContext(principal);
   const priceScope = (): PriceScope => ({ storefrontId: vis().storefrontId, context });
   // A page's rows carry their prices and texts: neither costs a statement of its own.
-  const columns = (params: unknown[]) => productColumns(priceScope(), params) + texts.columns(params);
+  const columns = (params: unknown[], category = false) =>
+    productColumns(priceScope(), params) + texts.columns(params) + (category ? categoryColumn(params) : '');
+  const categoryColumn = (params: unknown[]) =>
+    `, (select to_json(x) from (select c.*${texts.columns(params, 'category', 'c')} from "catalog"."category" c where c.id = p.category_id) x) as category_row`;
 
   // Declared before use below: rows carrying `price_rows` prime it, so their prices need no statement of their own.
   const prices = groupedBy(
@@ -135,6 +141,18 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
     (p) => p.slug,
   );
 
+  const category = byId(
+    async (ids) => {
+      // With their texts: naming them costs no statement of its own.
+      const params: unknown[] = [];
+      const textColumns = texts.columns(params, 'category', 'c');
+      const rows = await em.execute(`select c.*${textColumns} from "catalog"."category" c where c.id in (?)`, [...params, [...ids]]);
+      texts.primeRows(rows, 'category');
+      return rows.map(categoryView);
+    },
+    (c) => c.id,
+  );
+
   return {
     visibility: vis,
     product,
@@ -158,16 +176,16 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
     },
     productViews: async (rows) => {
       texts.primeRows(rows);
+      const categoryRows = rows.flatMap((row) => (row.category_row ? [row.category_row as Row] : []));
+      texts.primeRows(categoryRows, 'category');
+      for (const row of categoryRows) category.prime(row.id as string, categoryView(row));
       return viewsOf(rows);
     },
     productColumns: columns,
     prices,
     compatibleAddons: { load: async (id) => (await addons.load(id)).map((r) => r.product) },
     bundleItems: { load: async (id) => (await items.load(id)).map((r) => r.product) },
-    category: byId(
-      async (ids) => (await em.execute('select * from "catalog"."category" where id in (?)', [[...ids]])).map(categoryView),
-      (c) => c.id,
-    ),
+    category,
     categoryTree: memo(async () => {
       const all = (await em.execute('select * from "catalog"."category" order by position, name')).map(categoryView);
       const params: unknown[] = [];

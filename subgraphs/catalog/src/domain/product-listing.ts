@@ -184,7 +184,7 @@ export function pageSql(l: Listing, page: Page, columns: Columns = () => PRODUCT
  * storefront, from its search entries alone (no product row read; the work grows with the matches in it);
  * for brand-less staff, from the products the GIN index finds.
  */
-export function facetsSql(l: Listing): Sql {
+export function facetsSql(l: Listing, categoryColumns: Columns = () => ''): Sql {
   const headParams: unknown[] = [];
   const head = withCategories(l, headParams);
   // The facet conditions sit in the select list, so their parameters precede FROM's.
@@ -203,6 +203,10 @@ export function facetsSql(l: Listing): Sql {
   } else {
     base = `select f.kind, f.category_id, f.band, f.count as n, ${flags} ${facetCountScope(l.visibility, scopeParams)}`;
   }
+  // Each counted category's row with what `categoryColumns` adds (its texts, alias `c`).
+  const categoryParams: unknown[] = [];
+  const extra = categoryColumns(categoryParams);
+  const categoryRow = extra ? `(select to_json(x) from (select c.*${extra}) x)` : 'to_json(c)';
   const currencyParams: unknown[] = [];
   let currency = '';
   if (l.visibility.storefrontId) {
@@ -212,10 +216,10 @@ export function facetsSql(l: Listing): Sql {
   const sql = `${head ? `${head.trimEnd()}, ` : 'with '}base as (${base}),
     categories as (select category_id, sum(n)::int as count from base where k_ok and b_ok and category_id is not null group by category_id having sum(n) > 0)
     select 'kind' as facet, kind as value, sum(n)::int as count, null::json as category from base where c_ok and b_ok group by kind having sum(n) > 0
-    union all select 'category', g.category_id::text, g.count, to_json(c) from categories g join "catalog"."category" c on c.id = g.category_id
+    union all select 'category', g.category_id::text, g.count, ${categoryRow} from categories g join "catalog"."category" c on c.id = g.category_id
     union all select 'band', band, sum(n)::int, null from base where k_ok and c_ok and band is not null group by band having sum(n) > 0
     union all select 'total', null, coalesce(sum(n), 0)::int, null from base where k_ok and c_ok and b_ok${currency}`;
-  return { sql, params: [...headParams, ...conditionParams, ...scopeParams, ...currencyParams] };
+  return { sql, params: [...headParams, ...conditionParams, ...scopeParams, ...categoryParams, ...currencyParams] };
 }
 
 /** The page's product rows: `limit + 1` of them in travel order, the extra one telling whether there is more. */
@@ -226,8 +230,8 @@ export async function pageRows(em: EntityManager, l: Listing, page: Page, column
   return l.tsquery ? em.execute(sql, params) : executePrepared(em, sql, params);
 }
 
-export async function facetRows(em: EntityManager, l: Listing): Promise<FacetRow[]> {
-  const { sql, params } = facetsSql(l);
+export async function facetRows(em: EntityManager, l: Listing, categoryColumns?: Columns): Promise<FacetRow[]> {
+  const { sql, params } = facetsSql(l, categoryColumns);
   // The statement's branches produce exactly FacetRow's shapes.
   return (await em.execute(sql, params)) as FacetRow[];
 }

@@ -27,6 +27,8 @@ function renderTerm(term: Term): string {
  * (the last one, when the input does not end in whitespace) is prefix-matched.
  */
 export function parseSearch(input: string | null | undefined): ParsedSearch {
+  // A listing without a query (most requests) skips the normalising and the regular expressions.
+  if (!input) return { tsquery: null, terms: [] };
   const text = (input ?? '').slice(0, MAX_SEARCH_LENGTH).normalize('NFC');
   const typing = !/\s$/u.test(text);
   const matches = [...text.matchAll(TOKEN)];

@@ -1,4 +1,4 @@
-import { toConnection } from '@dcrm/kit';
+import { selectsAnyAt, toConnection } from '@dcrm/kit';
 import { PRICE_BANDS } from '../domain/pricing.js';
 import { type FacetRow, facetOf, facetRows, keyOf, listing, pageOf, pageRows } from '../domain/product-listing.js';
 import { visibilityOf } from '../domain/visibility.js';
@@ -7,14 +7,15 @@ import type { CatalogContext, CatalogResolvers } from './context.js';
 
 export const productsResolvers: CatalogResolvers = {
   Query: {
-    products: async (_, args, ctx) => {
+    products: async (_, args, ctx, info) => {
       const l = listing(visibilityOf(ctx.principal, args.filter?.statuses), args.query, args.filter, args.sort);
       // Search also matches names in the asked language (only when one is asked: no extra lookup otherwise).
       if (l.tsquery && ctx.loaders.texts.requested.length) l.searchLocales = ctx.loaders.texts.requested;
       l.nameLocales = ctx.loaders.texts.requested;
       const page = pageOf(l, args);
-      // The page's rows carry their prices (one statement for both).
-      const rows = await pageRows(ctx.em, l, page, ctx.loaders.productColumns);
+      // The page's rows carry their prices and texts, and their categories when those are asked (one statement for all).
+      const category = selectsAnyAt(info, ['nodes'], ['category']) || selectsAnyAt(info, ['edges', 'node'], ['category']);
+      const rows = await pageRows(ctx.em, l, page, (params) => ctx.loaders.productColumns(params, category));
       const connection = toConnection(rows, page, l.sort, (row) => keyOf(row, l));
       const nodes = await ctx.loaders.productViews(connection.nodes);
       // Prime the by-id loader so `_entities` lookups in the same request need no extra SQL.
@@ -25,7 +26,8 @@ export const productsResolvers: CatalogResolvers = {
         nodes,
         edges: connection.edges.map((e, i) => ({ cursor: e.cursor, node: nodes[i] })),
         listing: l,
-        stats: () => (stats ??= facetRows(ctx.em, l)),
+        // Counted categories come with their texts (`facets` names them without a statement of its own).
+        stats: () => (stats ??= facetRows(ctx.em, l, (params) => ctx.loaders.texts.columns(params, 'category', 'c'))),
       };
     },
   },
@@ -35,6 +37,10 @@ export const productsResolvers: CatalogResolvers = {
       const rows = await c.stats();
       const currencyCode = facetOf(rows, 'currency')[0]?.value ?? 'XXX';
       for (const r of facetOf(rows, 'category')) ctx.loaders.category.prime(r.value, categoryView(r.category));
+      ctx.loaders.texts.primeRows(
+        facetOf(rows, 'category').map((r) => r.category),
+        'category',
+      );
       const bands = facetOf(rows, 'band');
       return {
         kinds: facetOf(rows, 'kind')
