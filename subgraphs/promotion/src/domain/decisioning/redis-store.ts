@@ -100,6 +100,19 @@ local function undo(caps, field, held)
   local b = 'dcrm:brand-spend:' .. brand .. ':' .. day
   redis.call('HINCRBY', b, 'n', -1)
   if tonumber(cost) ~= 0 then redis.call('HINCRBY', b, 'm', -tonumber(cost)) end
+end
+-- Counts a held reservation under the event (caps checked, or its action already taken): cooldown end (ms), keys' ttl (ms).
+local function apply(caps, field, held, cooldownEnd, ttl)
+  local rule, ch, day, budgeted, cost, brand = string.match(held, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$')
+  if budgeted == '1' then redis.call('INCR', 'dcrm:budget:' .. rule) end
+  local b = 'dcrm:brand-spend:' .. brand .. ':' .. day
+  redis.call('HINCRBY', b, 'n', 1)
+  if tonumber(cost) ~= 0 then redis.call('HINCRBY', b, 'm', tonumber(cost)) end
+  redis.call('PEXPIRE', b, ttl)
+  redis.call('HINCRBY', caps, 'd:' .. day, 1)
+  redis.call('HINCRBY', caps, 'c:' .. ch .. ':' .. day, 1)
+  redis.call('HSET', caps, 'r:' .. rule, cooldownEnd, field, held)
+  if redis.call('PTTL', caps) < tonumber(ttl) then redis.call('PEXPIRE', caps, ttl) end
 end`;
 
 // KEYS: caps, rule budget, brand day; ARGV: event key, held (heldOf), day, channel, dailyCap, channelCap, ruleId, nowMs,
@@ -118,15 +131,17 @@ if budget >= 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= budget then re
 local brandCap, brandBudget = tonumber(ARGV[12]), tonumber(ARGV[13])
 if brandCap >= 0 and tonumber(redis.call('HGET', KEYS[3], 'n') or '0') >= brandCap then return 'BRAND_BUDGET' end
 if brandBudget >= 0 and tonumber(redis.call('HGET', KEYS[3], 'm') or '0') + cost > brandBudget then return 'BRAND_BUDGET' end
-if budget >= 0 then redis.call('INCR', KEYS[2]) end
-redis.call('HINCRBY', KEYS[3], 'n', 1)
-if cost ~= 0 then redis.call('HINCRBY', KEYS[3], 'm', cost) end
-redis.call('PEXPIRE', KEYS[3], ARGV[11])
-redis.call('HINCRBY', caps, day, 1)
-redis.call('HINCRBY', caps, ch, 1)
-redis.call('HSET', caps, 'r:' .. ARGV[7], tonumber(ARGV[8]) + tonumber(ARGV[9]), ev, held)
-if redis.call('PTTL', caps) < tonumber(ARGV[11]) then redis.call('PEXPIRE', caps, ARGV[11]) end
+apply(caps, ev, held, tonumber(ARGV[8]) + tonumber(ARGV[9]), ARGV[11])
 return 'OK'`;
+
+// KEYS: caps; ARGV: event key, the recorded decision's held reservation ('' : none), its cooldown end (ms), ttl (ms).
+const ADOPT = `${UNDO}
+local ev, want = 'e:' .. ARGV[1], ARGV[2]
+local before = redis.call('HGET', KEYS[1], ev)
+if before == want or (not before and want == '') then return 0 end
+if before then undo(KEYS[1], ev, before) end
+if want ~= '' then apply(KEYS[1], ev, want, ARGV[3], ARGV[4]) end
+return 1`;
 
 // KEYS: caps; ARGV: event key, held: given back only while the event still holds that reservation.
 const RELEASE = `${UNDO}
@@ -141,6 +156,7 @@ type Scripted = Redis & {
   dcrmSettle(numberOfKeys: number, ...args: string[]): Promise<number>;
   dcrmReserve(caps: string, budget: string, brand: string, ...args: (string | number)[]): Promise<string>;
   dcrmRelease(caps: string, eventKey: string, held: string): Promise<number>;
+  dcrmAdopt(caps: string, eventKey: string, held: string, cooldownEnd: number, ttlMs: number): Promise<number>;
 };
 
 const TWO_DAYS_MS = 2 * 24 * 3_600_000;
@@ -180,6 +196,7 @@ export function redisStore(url: string): HotStore {
   redis.defineCommand('dcrmSettle', { lua: SETTLE });
   redis.defineCommand('dcrmReserve', { numberOfKeys: 3, lua: RESERVE });
   redis.defineCommand('dcrmRelease', { numberOfKeys: 1, lua: RELEASE });
+  redis.defineCommand('dcrmAdopt', { numberOfKeys: 1, lua: ADOPT });
   const seen = (key: string) => `dcrm:decide:seen:${key}`;
   return {
     claim: async (key, token, takeover) =>
@@ -230,6 +247,10 @@ export function redisStore(url: string): HotStore {
       )) as ReserveAnswer,
     release: async (r) => {
       await redis.dcrmRelease(capsKey(r.customerId), r.eventKey, heldOf(r));
+    },
+    adopt: async (eventKey, customerId, r) => {
+      const ttl = r ? Math.max(TWO_DAYS_MS, r.cooldownMs) : 0;
+      await redis.dcrmAdopt(capsKey(customerId), eventKey, r ? heldOf(r) : '', r ? r.nowMs + r.cooldownMs : 0, ttl);
     },
     brandDay: async (storefrontId, day) => {
       const [n, m] = await redis.hmget(brandKey(storefrontId, day), 'n', 'm');

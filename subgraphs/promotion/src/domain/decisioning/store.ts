@@ -83,6 +83,13 @@ export type HotStore = {
   reserve(r: Reservation): Promise<ReserveAnswer>;
   /** Gives back the event's reservation if it is still `r` (its decision was not recorded, or another one was). */
   release(r: Reservation): Promise<void>;
+  /**
+   * After a decider lost the race to a recorded decision: the event ends holding exactly the recorded
+   * decision's reservation (`recorded`; null: it took no action). Whatever a re-decider swapped in is
+   * given back, and the recorded one counted again if it was swapped out — with no cap checked, since
+   * its action was taken. Idempotent: every loser of the event may call it.
+   */
+  adopt(eventKey: string, customerId: string, recorded: Reservation | null): Promise<void>;
   /** The brand's actions and spend reserved on `day`. */
   brandDay(storefrontId: string, day: string): Promise<BrandDay>;
   close(): Promise<void>;
