@@ -1,5 +1,5 @@
-import { watchRedis } from '@dcrm/kit';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { type RedisLink, redisOf } from './redis-link.js';
 import {
   type Begun,
   CLAIM_LEASE_MS,
@@ -188,9 +188,9 @@ function parseFeatures(flat: string[]): Features {
  * round trip, atomic); `begin` and `settle` take a whole batch in one call, and the connection
  * auto-pipelines, so a batch's concurrent reservations go out together.
  */
-export function redisStore(url: string): HotStore {
-  const redis = new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 2 }) as Scripted;
-  watchRedis(redis, 'decisioning store');
+export function redisStore(link: RedisLink): HotStore {
+  const { redis: client, owned } = redisOf(link, 'decisioning store');
+  const redis = client as Scripted;
   redis.defineCommand('dcrmClaim', { numberOfKeys: 1, lua: CLAIM });
   redis.defineCommand('dcrmBegin', { lua: BEGIN });
   redis.defineCommand('dcrmSettle', { lua: SETTLE });
@@ -257,7 +257,7 @@ export function redisStore(url: string): HotStore {
       return { actions: Number(n ?? 0), spentMinor: Number(m ?? 0) };
     },
     close: async () => {
-      redis.disconnect();
+      if (owned) redis.disconnect();
     },
   };
 }
