@@ -96,7 +96,15 @@ export type HotStore = {
 };
 
 export const hourOf = (ms: number) => Math.floor(ms / 3_600_000);
-export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
+const DAY_MS = 24 * 3_600_000;
+/** The last day asked, kept: events of a batch fall on one day, and formatting a date costs more than the rest of a reservation. */
+let lastDay = { from: 0, to: 0, text: '' };
+export const dayOf = (ms: number) => {
+  if (ms >= lastDay.from && ms < lastDay.to) return lastDay.text;
+  const from = Math.floor(ms / DAY_MS) * DAY_MS;
+  lastDay = { from, to: from + DAY_MS, text: new Date(from).toISOString().slice(0, 10).replaceAll('-', '') };
+  return lastDay.text;
+};
 
 /** The hot-store key of one event: by brand, producer and the producer's event id. */
 export const eventKey = (storefrontId: string, producer: string, eventId: string) => `${storefrontId}:${producer}:${eventId}`;
