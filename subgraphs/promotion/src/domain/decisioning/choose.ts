@@ -1,6 +1,7 @@
-import { offerChannels } from '@dcrm/kit';
+import { newId, offerChannels } from '@dcrm/kit';
 import { arbitrate, type Winner } from './arbitrate.js';
 import type { Decisioning } from './decide.js';
+import type { DecisionRow } from './recorder.js';
 import { candidates, type RuleView } from './rules.js';
 import type { Features, Profile, Reason, ValidEvent } from './types.js';
 
@@ -62,4 +63,27 @@ export async function choose(d: Decisioning, claimed: Working[], nowMs: number, 
       else w.reasons.push({ ruleId: null, code: 'ALL_CAPPED', message: 'Every matching rule was capped: no action' });
     }),
   );
+}
+
+/** The decision row of a chosen event (step 6): ACTION with its rule, channel and a new offer id, or NO_ACTION. */
+export function rowOf(w: Working, decidedAt: Date): DecisionRow {
+  const winner = w.winner ?? null;
+  return {
+    id: newId(),
+    storefrontId: w.event.storefrontId,
+    producer: w.event.producer,
+    eventId: w.event.eventId,
+    eventType: w.event.type,
+    customerId: w.profile.customerId,
+    segment: w.profile.segment,
+    partnerId: w.profile.partnerId,
+    occurredAt: w.event.occurredAt,
+    outcome: winner ? 'ACTION' : 'NO_ACTION',
+    ruleId: winner?.rule.id ?? null,
+    actionKind: winner?.rule.action.kind ?? null,
+    channel: winner?.channel ?? null,
+    offerId: winner && winner.rule.action.kind !== 'MESSAGE' ? newId() : null,
+    reasons: w.reasons,
+    decidedAt,
+  };
 }

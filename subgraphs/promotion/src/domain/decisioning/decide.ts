@@ -1,15 +1,15 @@
-import { loggerFor, type MikroORM, newId } from '@dcrm/kit';
+import { loggerFor, type MikroORM } from '@dcrm/kit';
 import type { PromotionServices } from '../services.js';
 import { releaseWinner } from './arbitrate.js';
 import type { BrandStore } from './brand-store.js';
-import { choose, type Working } from './choose.js';
+import { choose, rowOf, type Working } from './choose.js';
 import type { DeadLetters } from './dead-letters.js';
 import { deliver } from './delivery.js';
 import type { Effect } from './effects.js';
 import { type Lost, releaseLost } from './lost-race.js';
 import type { DecisionMetrics } from './metrics.js';
 import type { ProfileCache } from './profiles.js';
-import { type DecisionRow, recordDecisions } from './recorder.js';
+import { recordDecisions } from './recorder.js';
 import type { RuleCache } from './rule-cache.js';
 import { dayOf, eventKey, type HotStore } from './store.js';
 import type { ExternalEvent, IngestResult, ValidEvent } from './types.js';
@@ -53,8 +53,8 @@ const result = (eventId: string, status: IngestResult['status'], reasons: Ingest
  *    brand's daily budgets atomically under the event (deciding it again reuses them), channels ranked by consent, preference and response rate
  *    (NO_ACTION when nothing wins);
  * 6. record every decision with its reasons in one insert — a conflict there means another consumer
- *    decided the event first: it reports DUPLICATE, and its reservation (held under the event, shared
- *    with the decision recorded when that one reserved the same) is given back unless the recorded one holds it;
+ *    decided the event first: it reports DUPLICATE, and the event is left holding exactly what the
+ *    recorded decision reserved (its own reservation given back; lost-race.ts);
  * 7. carry out the ACTION decisions (offers, live publish, notifications) and stamp them delivered —
  *    a crash before that leaves them to the delivery job (delivery.ts) —, counting offers sent per channel.
  * `path`: the mutation, the Redis stream, or the platform's own bus (`bus-events.ts`, `responses.ts`).
@@ -140,27 +140,7 @@ async function decide(d: Decisioning, items: Incoming[], defer?: (delivery: Prom
 
     // 6. Record.
     const decidedAt = new Date(nowMs);
-    const rows: DecisionRow[] = claimed.map((w) => {
-      const winner = w.winner ?? null;
-      return {
-        id: newId(),
-        storefrontId: w.event.storefrontId,
-        producer: w.event.producer,
-        eventId: w.event.eventId,
-        eventType: w.event.type,
-        customerId: w.profile.customerId,
-        segment: w.profile.segment,
-        partnerId: w.profile.partnerId,
-        occurredAt: w.event.occurredAt,
-        outcome: winner ? 'ACTION' : 'NO_ACTION',
-        ruleId: winner?.rule.id ?? null,
-        actionKind: winner?.rule.action.kind ?? null,
-        channel: winner?.channel ?? null,
-        offerId: winner && winner.rule.action.kind !== 'MESSAGE' ? newId() : null,
-        reasons: w.reasons,
-        decidedAt,
-      };
-    });
+    const rows = claimed.map((w) => rowOf(w, decidedAt));
     const inserted = await recordDecisions(d.orm, rows);
     const effects: Effect[] = [];
     const lost: Lost[] = [];
