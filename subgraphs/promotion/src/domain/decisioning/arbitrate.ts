@@ -37,6 +37,30 @@ export async function releaseWinner(a: Pick<Arbiter, 'store'>, winner: Winner): 
   await a.store.release(winner.reservation);
 }
 
+/** What an action of `rule` on `channel` for the customer reserves under the event (the brand's caps from `a`). */
+export const reservationOf = (
+  a: Pick<Arbiter, 'storefrontId' | 'eventKey' | 'dailyActionCap' | 'dailyBudgetMinor'>,
+  rule: RuleView,
+  channel: DecisionChannel,
+  customerId: string,
+  nowMs: number,
+): Reservation => ({
+  eventKey: a.eventKey,
+  storefrontId: a.storefrontId,
+  customerId,
+  ruleId: rule.id,
+  channel,
+  day: dayOf(nowMs),
+  dailyCap: rule.dailyCap,
+  channelDailyCap: rule.channelDailyCap,
+  cooldownMs: rule.cooldownMinutes * 60_000,
+  budget: rule.budget ?? null,
+  nowMs,
+  brandActionCap: a.dailyActionCap,
+  brandBudgetMinor: a.dailyBudgetMinor,
+  costMinor: rule.action.costMinor ?? 0,
+});
+
 const brandLimit = (a: Arbiter, cost: number) =>
   [
     a.dailyActionCap === null ? null : `${a.dailyActionCap} actions`,
@@ -63,7 +87,6 @@ export async function arbitrate(
   nowMs: number,
   reasons: Reason[],
 ): Promise<Winner | null> {
-  const day = dayOf(nowMs);
   for (const rule of ranked) {
     const channels = channelOrder(rule.channels, profile, connected, a.stats, a.minSample).filter(
       (ch) => ch.channel !== 'LIVE' || rule.action.kind !== 'MESSAGE',
@@ -75,22 +98,7 @@ export async function arbitrate(
     let lastRefusal: keyof typeof CAP_MESSAGES | null = null;
     for (const { channel, why } of channels) {
       const costMinor = rule.action.costMinor ?? 0;
-      const reservation: Reservation = {
-        eventKey: a.eventKey,
-        storefrontId: a.storefrontId,
-        customerId: profile.customerId,
-        ruleId: rule.id,
-        channel,
-        day,
-        dailyCap: rule.dailyCap,
-        channelDailyCap: rule.channelDailyCap,
-        cooldownMs: rule.cooldownMinutes * 60_000,
-        budget: rule.budget ?? null,
-        nowMs,
-        brandActionCap: a.dailyActionCap,
-        brandBudgetMinor: a.dailyBudgetMinor,
-        costMinor,
-      };
+      const reservation = reservationOf(a, rule, channel, profile.customerId, nowMs);
       const answer = await a.store.reserve(reservation);
       if (answer === 'BRAND_BUDGET') {
         reasons.push({

@@ -1,5 +1,4 @@
-import { watchRedis } from '@dcrm/kit';
-import { Redis } from 'ioredis';
+import { type RedisLink, redisOf } from './redis-link.js';
 import { dayOf } from './store.js';
 import { DECISION_CHANNELS, type DecisionChannel } from './types.js';
 
@@ -88,9 +87,8 @@ function cachedCounts(
 }
 
 /** The brand store on Redis: `dcrm:chan:<brand>:<day>`, a hash of `s|r|x:<segment>:<CHANNEL>` (sent, accepted, declined). */
-export function redisBrandStore(url: string): BrandStore {
-  const redis = new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 2 });
-  watchRedis(redis, 'decisioning brand store');
+export function redisBrandStore(link: RedisLink): BrandStore {
+  const { redis, owned } = redisOf(link, 'decisioning brand store');
   const countsKey = (storefrontId: string, day: string) => `dcrm:chan:${storefrontId}:${day}`;
   return {
     ...cachedCounts(
@@ -109,7 +107,7 @@ export function redisBrandStore(url: string): BrandStore {
       },
     ),
     close: async () => {
-      redis.disconnect();
+      if (owned) redis.disconnect();
     },
   };
 }

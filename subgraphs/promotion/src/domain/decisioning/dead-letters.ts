@@ -1,5 +1,5 @@
-import { type DeadLetter, deadLetterStream, isUuid, watchRedis } from '@dcrm/kit';
-import { Redis } from 'ioredis';
+import { type DeadLetter, deadLetterStream, isUuid } from '@dcrm/kit';
+import { type RedisLink, redisOf } from './redis-link.js';
 
 /** One dead letter as staff read it: why, and what the event said it was (never its identity or payload). */
 export type DeadLetterView = {
@@ -73,9 +73,8 @@ const sorted = (counts: Record<string, string | number>) =>
 const meta = (reasons: string[], at: Date) => ['dead.reasons', reasons.join(','), 'dead.at', at.toISOString()];
 
 /** On Redis, beside the event stream `stream` (its dead letters are `<stream>.dead`). */
-export function redisDeadLetters(url: string, stream: string): DeadLetters {
-  const redis = new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 2 });
-  watchRedis(redis, 'decisioning dead letters');
+export function redisDeadLetters(link: RedisLink, stream: string): DeadLetters {
+  const { redis, owned } = redisOf(link, 'decisioning dead letters');
   const dead = deadLetterStream(stream);
   const countsKey = (storefrontId: string) => `dcrm:decide:dead:${storefrontId}`;
   const count = async (letters: readonly { fields: string[]; reasons: string[] }[]) => {
@@ -117,7 +116,7 @@ export function redisDeadLetters(url: string, stream: string): DeadLetters {
     },
     counts: async (storefrontId) => sorted(await redis.hgetall(countsKey(storefrontId))),
     close: async () => {
-      redis.disconnect();
+      if (owned) redis.disconnect();
     },
   };
 }

@@ -1,18 +1,18 @@
-import { loggerFor, type MikroORM, newId, offerChannels } from '@dcrm/kit';
+import { loggerFor, type MikroORM } from '@dcrm/kit';
 import type { PromotionServices } from '../services.js';
-import { arbitrate, releaseWinner, type Winner } from './arbitrate.js';
+import { releaseWinner } from './arbitrate.js';
 import type { BrandStore } from './brand-store.js';
+import { choose, rowOf, type Working } from './choose.js';
 import type { DeadLetters } from './dead-letters.js';
 import { deliver } from './delivery.js';
 import type { Effect } from './effects.js';
 import { type Lost, releaseLost } from './lost-race.js';
 import type { DecisionMetrics } from './metrics.js';
 import type { ProfileCache } from './profiles.js';
-import { type DecisionRow, recordDecisions } from './recorder.js';
+import { recordDecisions } from './recorder.js';
 import type { RuleCache } from './rule-cache.js';
-import { candidates, type RuleView } from './rules.js';
 import { dayOf, eventKey, type HotStore } from './store.js';
-import type { ExternalEvent, Features, IngestResult, Profile, Reason, ValidEvent } from './types.js';
+import type { ExternalEvent, IngestResult, ValidEvent } from './types.js';
 import { validateEvent } from './validate-event.js';
 
 /** What the decision path holds for the life of the process. */
@@ -34,17 +34,6 @@ export type Decisioning = {
 /** One event to decide, of one brand; `takeover` when it was reclaimed from a consumer presumed dead. */
 export type Incoming = { storefrontId: string; raw: ExternalEvent; takeover: boolean };
 
-type Working = {
-  i: number;
-  event: ValidEvent;
-  key: string;
-  profile: Profile;
-  features?: Features;
-  ranked?: RuleView[];
-  winner?: Winner | null;
-  reasons: Reason[];
-};
-
 const result = (eventId: string, status: IngestResult['status'], reasons: IngestResult['reasons'] = []): IngestResult => ({
   eventId,
   status,
@@ -52,17 +41,6 @@ const result = (eventId: string, status: IngestResult['status'], reasons: Ingest
   outcome: null,
   reasons,
 });
-
-/** Whether each customer has a live-offer subscription open on some router: one `PUBSUB NUMSUB` for the batch. */
-async function connectedOf(d: Decisioning, customerIds: string[]): Promise<boolean[]> {
-  if (customerIds.length === 0) return [];
-  const bus = d.services.bus;
-  const channels = customerIds.map((id) => offerChannels.customer(id));
-  const counts = bus.listenersOf
-    ? await bus.listenersOf(channels)
-    : await Promise.all(channels.map(async (c) => (await bus.listeners?.(c)) ?? 0));
-  return counts.map((n) => n > 0);
-}
 
 /**
  * Decides a batch of external events, each exactly once by (brand, producer, event id):
@@ -75,8 +53,8 @@ async function connectedOf(d: Decisioning, customerIds: string[]): Promise<boole
  *    brand's daily budgets atomically under the event (deciding it again reuses them), channels ranked by consent, preference and response rate
  *    (NO_ACTION when nothing wins);
  * 6. record every decision with its reasons in one insert — a conflict there means another consumer
- *    decided the event first: it reports DUPLICATE, and its reservation (held under the event, shared
- *    with the decision recorded when that one reserved the same) is given back unless the recorded one holds it;
+ *    decided the event first: it reports DUPLICATE, and the event is left holding exactly what the
+ *    recorded decision reserved (its own reservation given back; lost-race.ts);
  * 7. carry out the ACTION decisions (offers, live publish, notifications) and stamp them delivered —
  *    a crash before that leaves them to the delivery job (delivery.ts) —, counting offers sent per channel.
  * `path`: the mutation, the Redis stream, or the platform's own bus (`bus-events.ts`, `responses.ts`).
@@ -158,60 +136,11 @@ async function decide(d: Decisioning, items: Incoming[], defer?: (delivery: Prom
   const reserved: Working[] = [];
   try {
     // 4–5. Rules, then arbitration.
-    const asking: Working[] = [];
-    for (const w of claimed) {
-      const { ranked, reasons } = candidates(d.rules.rules(w.event.storefrontId), {
-        event: w.event,
-        features: w.features as Features,
-        profile: w.profile,
-      });
-      w.reasons.push(...reasons);
-      w.ranked = ranked;
-      if (ranked.length) asking.push(w);
-      else {
-        w.reasons.push({ ruleId: null, code: 'NO_MATCH', message: 'No rule matched: no action' });
-        w.winner = null;
-      }
-    }
-    const connected = await connectedOf(
-      d,
-      asking.map((w) => w.profile.customerId),
-    );
-    await Promise.all(
-      asking.map(async (w, n) => {
-        const storefrontId = w.event.storefrontId;
-        const stats = await d.brands.stats(storefrontId, w.profile.segment, nowMs);
-        const { dailyActionCap, dailyBudgetMinor, channelMinSample: minSample } = d.rules.settings(storefrontId);
-        const arbiter = { store: d.store, storefrontId, eventKey: w.key, dailyActionCap, dailyBudgetMinor, stats, minSample };
-        w.winner = await arbitrate(arbiter, w.ranked as RuleView[], w.profile, connected[n], nowMs, w.reasons);
-        if (w.winner) reserved.push(w);
-        else w.reasons.push({ ruleId: null, code: 'ALL_CAPPED', message: 'Every matching rule was capped: no action' });
-      }),
-    );
+    await choose(d, claimed, nowMs, reserved);
 
     // 6. Record.
     const decidedAt = new Date(nowMs);
-    const rows: DecisionRow[] = claimed.map((w) => {
-      const winner = w.winner ?? null;
-      return {
-        id: newId(),
-        storefrontId: w.event.storefrontId,
-        producer: w.event.producer,
-        eventId: w.event.eventId,
-        eventType: w.event.type,
-        customerId: w.profile.customerId,
-        segment: w.profile.segment,
-        partnerId: w.profile.partnerId,
-        occurredAt: w.event.occurredAt,
-        outcome: winner ? 'ACTION' : 'NO_ACTION',
-        ruleId: winner?.rule.id ?? null,
-        actionKind: winner?.rule.action.kind ?? null,
-        channel: winner?.channel ?? null,
-        offerId: winner && winner.rule.action.kind !== 'MESSAGE' ? newId() : null,
-        reasons: w.reasons,
-        decidedAt,
-      };
-    });
+    const rows = claimed.map((w) => rowOf(w, decidedAt));
     const inserted = await recordDecisions(d.orm, rows);
     const effects: Effect[] = [];
     const lost: Lost[] = [];
@@ -219,8 +148,9 @@ async function decide(d: Decisioning, items: Incoming[], defer?: (delivery: Prom
     for (const [n, w] of claimed.entries()) {
       const row = rows[n];
       if (!inserted.has(row.id)) {
-        // Decided already (another consumer, or before a crash): its reservation goes back unless the recorded decision holds it.
-        if (w.winner) lost.push({ winner: w.winner, storefrontId: row.storefrontId, producer: row.producer, eventId: row.eventId });
+        // Decided already (another consumer, or before a crash): the event ends holding what the recorded decision reserved.
+        const { storefrontId, producer, eventId, customerId } = row;
+        lost.push({ key: w.key, storefrontId, producer, eventId, customerId, winner: w.winner ?? null });
         w.winner = null;
         results[w.i] = result(results[w.i].eventId, 'DUPLICATE');
         continue;

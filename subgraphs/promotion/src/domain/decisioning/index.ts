@@ -1,4 +1,5 @@
 import type { MikroORM } from '@dcrm/kit';
+import type { Redis } from 'ioredis';
 import type { PromotionServices } from '../services.js';
 import { memoryBrandStore, redisBrandStore } from './brand-store.js';
 import { memoryDeadLetters, redisDeadLetters } from './dead-letters.js';
@@ -6,6 +7,7 @@ import type { Decisioning } from './decide.js';
 import { memoryStore } from './memory-store.js';
 import { decisionMetrics } from './metrics.js';
 import { profileCache } from './profiles.js';
+import { sharedRedis } from './redis-link.js';
 import { redisStore } from './redis-store.js';
 import { ruleCache } from './rule-cache.js';
 import { EVENT_STREAM } from './stream.js';
@@ -21,21 +23,26 @@ function databaseOf(orm: MikroORM): string {
 }
 
 const instances = new WeakMap<MikroORM, Decisioning>();
+/** The Redis connection a decision path's stores share, closed with it. */
+const connections = new WeakMap<Decisioning, Redis>();
 
 /** The decision path of one promotion process: hot store (Redis when REDIS_URL is set), caches, metrics. */
 export function createDecisioning(orm: MikroORM, services: PromotionServices, env: NodeJS.ProcessEnv = process.env): Decisioning {
+  // One connection for the hot store, the brand store, the dead letters and the shared profiles (the stream's blocking read has its own).
+  const redis = env.REDIS_URL ? sharedRedis(env.REDIS_URL) : null;
   const d: Decisioning = {
     orm,
     services,
-    store: env.REDIS_URL ? redisStore(env.REDIS_URL) : memoryStore(),
-    brands: env.REDIS_URL ? redisBrandStore(env.REDIS_URL) : memoryBrandStore(),
+    store: redis ? redisStore(redis) : memoryStore(),
+    brands: redis ? redisBrandStore(redis) : memoryBrandStore(),
     rules: ruleCache(orm, services.bus),
-    deadLetters: env.REDIS_URL ? redisDeadLetters(env.REDIS_URL, env.DCRM_EVENTS_STREAM || EVENT_STREAM) : memoryDeadLetters(),
-    profiles: profileCache(services, env.REDIS_URL, databaseOf(orm)),
+    deadLetters: redis ? redisDeadLetters(redis, env.DCRM_EVENTS_STREAM || EVENT_STREAM) : memoryDeadLetters(),
+    profiles: profileCache(services, redis ?? undefined, databaseOf(orm)),
     metrics: decisionMetrics(),
     token: `${process.pid}:${Math.random().toString(36).slice(2, 10)}`,
   };
   instances.set(orm, d);
+  if (redis) connections.set(d, redis);
   return d;
 }
 
@@ -48,4 +55,5 @@ export async function closeDecisioning(d: Decisioning): Promise<void> {
   await d.brands.close();
   await d.deadLetters.close();
   await d.profiles.close();
+  connections.get(d)?.disconnect();
 }

@@ -56,6 +56,17 @@ export function memoryStore(now: () => number = Date.now): HotStore {
     brand.actions -= 1;
     brand.spentMinor -= r.costMinor;
   };
+  /** Counts a reservation under its event (its caps already checked, or its action already taken). */
+  const apply = (c: Caps, r: Reservation, held: string) => {
+    if (r.budget !== null) add(budgets, r.ruleId, 1);
+    const brand = brandOf(r.storefrontId, r.day);
+    brand.actions += 1;
+    brand.spentMinor += r.costMinor;
+    add(c.counts, `d:${r.day}`, 1);
+    add(c.counts, `c:${r.channel}:${r.day}`, 1);
+    c.cooldowns.set(r.ruleId, r.nowMs + r.cooldownMs);
+    c.held.set(r.eventKey, { held, r });
+  };
   const take = (key: string, token: string, takeover: boolean): ClaimAnswer => {
     const current = claims.get(key);
     const kept = current && current.kept > now() ? current : null;
@@ -115,19 +126,21 @@ export function memoryStore(now: () => number = Date.now): HotStore {
       const brand = brandOf(r.storefrontId, r.day);
       if (r.brandActionCap !== null && brand.actions >= r.brandActionCap) return 'BRAND_BUDGET';
       if (r.brandBudgetMinor !== null && brand.spentMinor + r.costMinor > r.brandBudgetMinor) return 'BRAND_BUDGET';
-      if (r.budget !== null) add(budgets, r.ruleId, 1);
-      brand.actions += 1;
-      brand.spentMinor += r.costMinor;
-      add(c.counts, `d:${r.day}`, 1);
-      add(c.counts, `c:${r.channel}:${r.day}`, 1);
-      c.cooldowns.set(r.ruleId, r.nowMs + r.cooldownMs);
-      c.held.set(r.eventKey, { held, r });
+      apply(c, r, held);
       return 'OK';
     },
     async release(r) {
       const c = capsOf(r.customerId);
       const before = c.held.get(r.eventKey);
       if (before?.held === heldOf(r)) undo(c, r.eventKey, before.r);
+    },
+    async adopt(eventKey, customerId, recorded) {
+      const c = capsOf(customerId);
+      const before = c.held.get(eventKey);
+      const held = recorded ? heldOf(recorded) : null;
+      if (before?.held === held || (!before && !held)) return;
+      if (before) undo(c, eventKey, before.r);
+      if (recorded && held) apply(c, recorded, held);
     },
     brandDay: async (storefrontId, day) => ({ ...(brandDays.get(`${storefrontId}:${day}`) ?? { actions: 0, spentMinor: 0 }) }),
     async close() {},

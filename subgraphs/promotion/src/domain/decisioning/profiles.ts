@@ -1,7 +1,7 @@
-import { loggerFor, SERVICE_SCOPES, servicePrincipal, watchRedis } from '@dcrm/kit';
-import { Redis } from 'ioredis';
+import { loggerFor, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
 import { accountsById, accountsByIdentities, type DecisionAccount, IDENTITY_BATCH } from '../../clients/decision-profiles.js';
 import type { PromotionServices } from '../services.js';
+import { type RedisLink, redisOf } from './redis-link.js';
 import type { Identity, Profile } from './types.js';
 
 /** How long a profile (or an unknown identity) is trusted without asking the customer subgraph again. */
@@ -38,12 +38,12 @@ export const identityKey = (storefrontId: string, identity: Identity) =>
  * profile some minutes old may pick a channel, never send on a revoked one. Unknown identities are not
  * shared (the account may be opened any moment).
  */
-export function profileCache(services: PromotionServices, redisUrl?: string, database = '') {
+export function profileCache(services: PromotionServices, redisLink?: RedisLink, database = '') {
   // By database too: a customer id means nothing in another database sharing the Redis (tests, the bench's fresh ones).
   const sharedKey = (key: string) => `dcrm:profile:${database}:${key}`;
   const cache = new Map<string, { profile: Profile | null; until: number }>();
-  const shared = redisUrl ? new Redis(redisUrl, { enableAutoPipelining: true, maxRetriesPerRequest: 2 }) : null;
-  if (shared) watchRedis(shared, 'decisioning profiles');
+  const link = redisLink ? redisOf(redisLink, 'decisioning profiles') : null;
+  const shared = link?.redis ?? null;
   const remember = (key: string, profile: Profile | null, fromShared = false) => {
     if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
     // An unknown identity is asked again sooner: the account may be opened any moment.
@@ -128,7 +128,7 @@ export function profileCache(services: PromotionServices, redisUrl?: string, dat
       shared?.del(sharedKey(key)).catch(() => {});
     },
     close: async () => {
-      shared?.disconnect();
+      if (link?.owned) link.redis.disconnect();
     },
   };
 }

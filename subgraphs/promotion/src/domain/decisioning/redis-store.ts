@@ -1,5 +1,6 @@
-import { watchRedis } from '@dcrm/kit';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { type RedisLink, redisOf } from './redis-link.js';
+import { ADOPT, BEGIN, CLAIM, RELEASE, RESERVE, SETTLE } from './redis-scripts.js';
 import {
   type Begun,
   CLAIM_LEASE_MS,
@@ -26,121 +27,13 @@ import type { Features } from './types.js';
  * The batch scripts touch keys of many customers: the store needs one Redis primary, not a cluster.
  */
 
-// Shared by CLAIM and BEGIN: answers DONE, BUSY, or the claim's counted flag ('t' or 'p') when it may be taken.
-const CLAIMABLE = `
-local function claimable(v, now, takeover)
-  if v == 'd' then return 'DONE' end
-  if not v then return 'p' end
-  local state, untilMs = string.match(v, '^(%a)|.*|(%d+)$')
-  if tonumber(untilMs or '0') > now and takeover ~= '1' then return 'BUSY' end
-  if state == 't' then return 't' end
-  return 'p'
-end`;
-
-// KEYS: claim; ARGV: token, nowMs, leaseMs, keepMs, takeover
-const CLAIM = `${CLAIMABLE}
-local a = claimable(redis.call('GET', KEYS[1]), tonumber(ARGV[2]), ARGV[5])
-if a == 'DONE' or a == 'BUSY' then return a end
-redis.call('SET', KEYS[1], a .. '|' .. ARGV[1] .. '|' .. (tonumber(ARGV[2]) + tonumber(ARGV[3])), 'PX', ARGV[4])
-return 'CLAIMED'`;
-
-// KEYS: claim and context of each event; ARGV: token, nowMs, leaseMs, keepMs, contextTtlMs, oldest hour,
-// then per event: takeover, type, hour, measure, plan. Answers per event DONE, BUSY, or the context (HGETALL).
-const BEGIN = `${CLAIMABLE}
-local token, now, lease, keep, ttl, oldest = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
-local out = {}
-for i = 1, #KEYS / 2 do
-  local claim, ctx, at = KEYS[2 * i - 1], KEYS[2 * i], 6 + (i - 1) * 5
-  local a = claimable(redis.call('GET', claim), now, ARGV[at + 1])
-  if a == 'DONE' or a == 'BUSY' then
-    out[i] = a
-  else
-    if a == 'p' then
-      local f = ARGV[at + 2] .. ':' .. ARGV[at + 3]
-      redis.call('HINCRBY', ctx, 'n:' .. f, 1)
-      if tonumber(ARGV[at + 4]) ~= 0 then redis.call('HINCRBYFLOAT', ctx, 's:' .. f, ARGV[at + 4]) end
-      if ARGV[at + 5] ~= '' then redis.call('HSET', ctx, 'plan', ARGV[at + 5]) end
-    end
-    redis.call('SET', claim, 't|' .. token .. '|' .. (now + lease), 'PX', keep)
-    local hour = tonumber(ARGV[at + 3])
-    if tonumber(redis.call('HGET', ctx, 'gc') or '0') < hour then
-      for _, k in ipairs(redis.call('HKEYS', ctx)) do
-        local h = tonumber(string.match(k, ':(%d+)$'))
-        if h and h < oldest then redis.call('HDEL', ctx, k) end
-      end
-      redis.call('HSET', ctx, 'gc', hour)
-    end
-    redis.call('PEXPIRE', ctx, ttl)
-    out[i] = redis.call('HGETALL', ctx)
-  end
-end
-return out`;
-
-// KEYS: claims; ARGV: '1' (decided: remembered for doneMs) or '0' (released; a counted claim stays marked), doneMs
-const SETTLE = `
-for _, k in ipairs(KEYS) do
-  if ARGV[1] == '1' then redis.call('SET', k, 'd', 'PX', ARGV[2])
-  else
-    local v = redis.call('GET', k)
-    if v and string.sub(v, 1, 1) == 't' then redis.call('SET', k, 't||0', 'KEEPTTL') elseif v ~= 'd' then redis.call('DEL', k) end
-  end
-end
-return #KEYS`;
-
-// Gives back a held reservation (`<rule>|<channel>|<day>|<budgeted>|<cost>|<brand>`, see heldOf) and forgets it.
-const UNDO = `
-local function undo(caps, field, held)
-  local rule, ch, day, budgeted, cost, brand = string.match(held, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$')
-  redis.call('HDEL', caps, field)
-  if not rule then return end
-  redis.call('HINCRBY', caps, 'd:' .. day, -1)
-  redis.call('HINCRBY', caps, 'c:' .. ch .. ':' .. day, -1)
-  redis.call('HDEL', caps, 'r:' .. rule)
-  if budgeted == '1' then redis.call('DECR', 'dcrm:budget:' .. rule) end
-  local b = 'dcrm:brand-spend:' .. brand .. ':' .. day
-  redis.call('HINCRBY', b, 'n', -1)
-  if tonumber(cost) ~= 0 then redis.call('HINCRBY', b, 'm', -tonumber(cost)) end
-end`;
-
-// KEYS: caps, rule budget, brand day; ARGV: event key, held (heldOf), day, channel, dailyCap, channelCap, ruleId, nowMs,
-// cooldownMs, budget (-1: none), ttlMs, brand action cap (-1: none), brand budget (-1: none), cost
-const RESERVE = `${UNDO}
-local caps, ev, held = KEYS[1], 'e:' .. ARGV[1], ARGV[2]
-local before = redis.call('HGET', caps, ev)
-if before == held then return 'OK' end
-if before then undo(caps, ev, before) end
-local day, ch = 'd:' .. ARGV[3], 'c:' .. ARGV[4] .. ':' .. ARGV[3]
-if tonumber(redis.call('HGET', caps, day) or '0') >= tonumber(ARGV[5]) then return 'DAILY_CAP' end
-if tonumber(redis.call('HGET', caps, ch) or '0') >= tonumber(ARGV[6]) then return 'CHANNEL_CAP' end
-if tonumber(redis.call('HGET', caps, 'r:' .. ARGV[7]) or '0') > tonumber(ARGV[8]) then return 'COOLDOWN' end
-local budget, cost = tonumber(ARGV[10]), tonumber(ARGV[14])
-if budget >= 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= budget then return 'BUDGET' end
-local brandCap, brandBudget = tonumber(ARGV[12]), tonumber(ARGV[13])
-if brandCap >= 0 and tonumber(redis.call('HGET', KEYS[3], 'n') or '0') >= brandCap then return 'BRAND_BUDGET' end
-if brandBudget >= 0 and tonumber(redis.call('HGET', KEYS[3], 'm') or '0') + cost > brandBudget then return 'BRAND_BUDGET' end
-if budget >= 0 then redis.call('INCR', KEYS[2]) end
-redis.call('HINCRBY', KEYS[3], 'n', 1)
-if cost ~= 0 then redis.call('HINCRBY', KEYS[3], 'm', cost) end
-redis.call('PEXPIRE', KEYS[3], ARGV[11])
-redis.call('HINCRBY', caps, day, 1)
-redis.call('HINCRBY', caps, ch, 1)
-redis.call('HSET', caps, 'r:' .. ARGV[7], tonumber(ARGV[8]) + tonumber(ARGV[9]), ev, held)
-if redis.call('PTTL', caps) < tonumber(ARGV[11]) then redis.call('PEXPIRE', caps, ARGV[11]) end
-return 'OK'`;
-
-// KEYS: caps; ARGV: event key, held: given back only while the event still holds that reservation.
-const RELEASE = `${UNDO}
-local ev = 'e:' .. ARGV[1]
-if redis.call('HGET', KEYS[1], ev) ~= ARGV[2] then return 0 end
-undo(KEYS[1], ev, ARGV[2])
-return 1`;
-
 type Scripted = Redis & {
   dcrmClaim(key: string, token: string, nowMs: number, leaseMs: number, keepMs: number, takeover: string): Promise<string>;
   dcrmBegin(numberOfKeys: number, ...args: (string | number)[]): Promise<(string | string[])[]>;
   dcrmSettle(numberOfKeys: number, ...args: string[]): Promise<number>;
   dcrmReserve(caps: string, budget: string, brand: string, ...args: (string | number)[]): Promise<string>;
   dcrmRelease(caps: string, eventKey: string, held: string): Promise<number>;
+  dcrmAdopt(caps: string, eventKey: string, held: string, cooldownEnd: number, ttlMs: number): Promise<number>;
 };
 
 const TWO_DAYS_MS = 2 * 24 * 3_600_000;
@@ -172,14 +65,15 @@ function parseFeatures(flat: string[]): Features {
  * round trip, atomic); `begin` and `settle` take a whole batch in one call, and the connection
  * auto-pipelines, so a batch's concurrent reservations go out together.
  */
-export function redisStore(url: string): HotStore {
-  const redis = new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 2 }) as Scripted;
-  watchRedis(redis, 'decisioning store');
+export function redisStore(link: RedisLink): HotStore {
+  const { redis: client, owned } = redisOf(link, 'decisioning store');
+  const redis = client as Scripted;
   redis.defineCommand('dcrmClaim', { numberOfKeys: 1, lua: CLAIM });
   redis.defineCommand('dcrmBegin', { lua: BEGIN });
   redis.defineCommand('dcrmSettle', { lua: SETTLE });
   redis.defineCommand('dcrmReserve', { numberOfKeys: 3, lua: RESERVE });
   redis.defineCommand('dcrmRelease', { numberOfKeys: 1, lua: RELEASE });
+  redis.defineCommand('dcrmAdopt', { numberOfKeys: 1, lua: ADOPT });
   const seen = (key: string) => `dcrm:decide:seen:${key}`;
   return {
     claim: async (key, token, takeover) =>
@@ -231,12 +125,16 @@ export function redisStore(url: string): HotStore {
     release: async (r) => {
       await redis.dcrmRelease(capsKey(r.customerId), r.eventKey, heldOf(r));
     },
+    adopt: async (eventKey, customerId, r) => {
+      const ttl = r ? Math.max(TWO_DAYS_MS, r.cooldownMs) : 0;
+      await redis.dcrmAdopt(capsKey(customerId), eventKey, r ? heldOf(r) : '', r ? r.nowMs + r.cooldownMs : 0, ttl);
+    },
     brandDay: async (storefrontId, day) => {
       const [n, m] = await redis.hmget(brandKey(storefrontId, day), 'n', 'm');
       return { actions: Number(n ?? 0), spentMinor: Number(m ?? 0) };
     },
     close: async () => {
-      redis.disconnect();
+      if (owned) redis.disconnect();
     },
   };
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DecisionCondition } from '../../entities/index.js';
-import { type Arbiter, arbitrate } from './arbitrate.js';
+import { type Arbiter, arbitrate, reservationOf } from './arbitrate.js';
+import { type Lost, settleLost } from './lost-race.js';
 import { memoryStore } from './memory-store.js';
 import { redisStore } from './redis-store.js';
+import { DEFAULT_SETTINGS, type RuleCache } from './rule-cache.js';
 import type { RuleView } from './rules.js';
 import { dayOf, type HotStore, type Reservation } from './store.js';
 import type { Profile } from './types.js';
@@ -70,6 +72,58 @@ describe.each(stores)('reservations in the %s hot store', (_, store) => {
     await store.release({ ...again, channel: 'EMAIL' });
     expect((await store.brandDay(brand, DAY)).actions).toBe(before.actions + 1);
     await store.release(again);
+  });
+
+  it('a re-decider that swapped the reservation, then lost to the first decider recording, leaves the recorded action counted', async () => {
+    const customer = randomUUID();
+    const rule = {
+      id: randomUUID(),
+      dailyCap: 5,
+      channelDailyCap: 5,
+      cooldownMinutes: 0,
+      budget: null,
+      action: { kind: 'OFFER', costMinor: 100 },
+    } as unknown as RuleView;
+    const refusing = { ...rule, id: randomUUID(), budget: 0 } as RuleView;
+    const rules = { rules: () => [rule, refusing], settings: () => DEFAULT_SETTINGS } as unknown as RuleCache;
+    for (const [how, reDecided] of [
+      [
+        'swapped to another channel',
+        reservationOf({ ...DEFAULT_SETTINGS, storefrontId: brand, eventKey: '' }, rule, 'EMAIL', customer, NOW),
+      ],
+      [
+        'refused after giving the first one back',
+        reservationOf({ ...DEFAULT_SETTINGS, storefrontId: brand, eventKey: '' }, refusing, 'SMS', customer, NOW),
+      ],
+    ] as const) {
+      const eventKey = `${brand}:test:${randomUUID()}`;
+      const a = { storefrontId: brand, eventKey, dailyActionCap: null, dailyBudgetMinor: null };
+      const before = await store.brandDay(brand, DAY);
+      // A (the first decider) reserves SMS under the event, then stalls; its claim is taken over.
+      const first = reservationOf(a, rule, 'SMS', customer, NOW);
+      expect(await store.reserve(first)).toBe('OK');
+      // B decides the event again another way: A's reservation is given back in the same step.
+      const second = { ...reDecided, eventKey };
+      const answer = await store.reserve(second);
+      expect(answer).toBe(second.ruleId === rule.id ? 'OK' : 'BUDGET');
+      // A records first; B's insert conflicts and it settles against A's recorded decision.
+      const lost: Lost = { key: eventKey, storefrontId: brand, producer: 'test', eventId: eventKey, customerId: customer, winner: null };
+      if (answer === 'OK') lost.winner = { rule, channel: 'EMAIL', reservation: second };
+      const recorded = {
+        storefrontId: brand,
+        producer: 'test',
+        eventId: eventKey,
+        ruleId: rule.id,
+        channel: 'SMS' as const,
+        decidedAt: new Date(NOW),
+      };
+      await settleLost({ store, rules }, lost, recorded, NOW + 1_000);
+      await settleLost({ store, rules }, lost, recorded, NOW + 2_000);
+      expect(await store.brandDay(brand, DAY), how).toEqual({ actions: before.actions + 1, spentMinor: before.spentMinor + 100 });
+      // Held under the event as A's: A giving it back (were its decision not recorded) would find it.
+      await store.release(first);
+      expect(await store.brandDay(brand, DAY), how).toEqual(before);
+    }
   });
 
   it('the brand budget is money: actions that would spend past it are refused, free ones are not', async () => {

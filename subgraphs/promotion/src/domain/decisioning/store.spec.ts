@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryStore } from './memory-store.js';
 import { redisStore } from './redis-store.js';
-import { type BeginItem, type HotStore, hourOf } from './store.js';
+import { type BeginItem, dayOf, type HotStore, hourOf } from './store.js';
 
 /** The hot store's claim-and-count contract, the same for memory and (with REDIS_URL) Redis. */
 const stores: [string, HotStore][] = [['memory', memoryStore()]];
@@ -56,5 +56,20 @@ describe.each(stores)('the %s hot store', (_, store) => {
     expect(answers.map((a) => a.claim)).toEqual(['CLAIMED', 'CLAIMED', 'BUSY']);
     expect(count(answers[1].features)).toBe(2);
     await store.settle(keys, true);
+  });
+});
+
+describe('dayOf', () => {
+  it('names the UTC day of any time, asked in any order (the last day is kept, never stale)', () => {
+    const midnight = Date.UTC(2026, 11, 1);
+    for (const [ms, day] of [
+      [midnight - 1, '20261130'],
+      [midnight, '20261201'],
+      [midnight - 1, '20261130'],
+      [Date.UTC(2024, 1, 29, 13), '20240229'],
+      [midnight + 86_399_999, '20261201'],
+      [midnight + 86_400_000, '20261202'],
+    ] as const)
+      expect(dayOf(ms)).toBe(day);
   });
 });

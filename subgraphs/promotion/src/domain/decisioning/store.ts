@@ -83,13 +83,28 @@ export type HotStore = {
   reserve(r: Reservation): Promise<ReserveAnswer>;
   /** Gives back the event's reservation if it is still `r` (its decision was not recorded, or another one was). */
   release(r: Reservation): Promise<void>;
+  /**
+   * After a decider lost the race to a recorded decision: the event ends holding exactly the recorded
+   * decision's reservation (`recorded`; null: it took no action). Whatever a re-decider swapped in is
+   * given back, and the recorded one counted again if it was swapped out — with no cap checked, since
+   * its action was taken. Idempotent: every loser of the event may call it.
+   */
+  adopt(eventKey: string, customerId: string, recorded: Reservation | null): Promise<void>;
   /** The brand's actions and spend reserved on `day`. */
   brandDay(storefrontId: string, day: string): Promise<BrandDay>;
   close(): Promise<void>;
 };
 
 export const hourOf = (ms: number) => Math.floor(ms / 3_600_000);
-export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
+const DAY_MS = 24 * 3_600_000;
+/** The last day asked, kept: events of a batch fall on one day, and formatting a date costs more than the rest of a reservation. */
+let lastDay = { from: 0, to: 0, text: '' };
+export const dayOf = (ms: number) => {
+  if (ms >= lastDay.from && ms < lastDay.to) return lastDay.text;
+  const from = Math.floor(ms / DAY_MS) * DAY_MS;
+  lastDay = { from, to: from + DAY_MS, text: new Date(from).toISOString().slice(0, 10).replaceAll('-', '') };
+  return lastDay.text;
+};
 
 /** The hot-store key of one event: by brand, producer and the producer's event id. */
 export const eventKey = (storefrontId: string, producer: string, eventId: string) => `${storefrontId}:${producer}:${eventId}`;

@@ -1,0 +1,89 @@
+import { newId, offerChannels } from '@dcrm/kit';
+import { arbitrate, type Winner } from './arbitrate.js';
+import type { Decisioning } from './decide.js';
+import type { DecisionRow } from './recorder.js';
+import { candidates, type RuleView } from './rules.js';
+import type { Features, Profile, Reason, ValidEvent } from './types.js';
+
+/** One event of a batch on its way through the decision path (`i`: its place in the batch). */
+export type Working = {
+  i: number;
+  event: ValidEvent;
+  key: string;
+  profile: Profile;
+  features?: Features;
+  winner?: Winner | null;
+  reasons: Reason[];
+};
+
+/** Whether each customer has a live-offer subscription open on some router: one `PUBSUB NUMSUB` for the batch. */
+async function connectedOf(d: Decisioning, customerIds: string[]): Promise<boolean[]> {
+  if (customerIds.length === 0) return [];
+  const bus = d.services.bus;
+  const channels = customerIds.map((id) => offerChannels.customer(id));
+  const counts = bus.listenersOf
+    ? await bus.listenersOf(channels)
+    : await Promise.all(channels.map(async (c) => (await bus.listeners?.(c)) ?? 0));
+  return counts.map((n) => n > 0);
+}
+
+/**
+ * Steps 4–5 of a batch (decide.ts): match each claimed event against its brand's rules, ask once for
+ * the batch which customers are connected, then arbitrate the ones with candidates — each winner's
+ * reservation taken in the hot store and the event pushed onto `reserved` (given back if the batch
+ * fails). Leaves `winner` (null: NO_ACTION) and the reasons on every event.
+ */
+export async function choose(d: Decisioning, claimed: Working[], nowMs: number, reserved: Working[]): Promise<void> {
+  const asking: { w: Working; ranked: RuleView[] }[] = [];
+  for (const w of claimed) {
+    const { ranked, reasons } = candidates(d.rules.rules(w.event.storefrontId), {
+      event: w.event,
+      features: w.features as Features,
+      profile: w.profile,
+    });
+    for (const reason of reasons) w.reasons.push(reason);
+    if (ranked.length) asking.push({ w, ranked });
+    else {
+      w.reasons.push({ ruleId: null, code: 'NO_MATCH', message: 'No rule matched: no action' });
+      w.winner = null;
+    }
+  }
+  const connected = await connectedOf(
+    d,
+    asking.map(({ w }) => w.profile.customerId),
+  );
+  await Promise.all(
+    asking.map(async ({ w, ranked }, n) => {
+      const storefrontId = w.event.storefrontId;
+      const stats = await d.brands.stats(storefrontId, w.profile.segment, nowMs);
+      const { dailyActionCap, dailyBudgetMinor, channelMinSample: minSample } = d.rules.settings(storefrontId);
+      const arbiter = { store: d.store, storefrontId, eventKey: w.key, dailyActionCap, dailyBudgetMinor, stats, minSample };
+      w.winner = await arbitrate(arbiter, ranked, w.profile, connected[n], nowMs, w.reasons);
+      if (w.winner) reserved.push(w);
+      else w.reasons.push({ ruleId: null, code: 'ALL_CAPPED', message: 'Every matching rule was capped: no action' });
+    }),
+  );
+}
+
+/** The decision row of a chosen event (step 6): ACTION with its rule, channel and a new offer id, or NO_ACTION. */
+export function rowOf(w: Working, decidedAt: Date): DecisionRow {
+  const winner = w.winner ?? null;
+  return {
+    id: newId(),
+    storefrontId: w.event.storefrontId,
+    producer: w.event.producer,
+    eventId: w.event.eventId,
+    eventType: w.event.type,
+    customerId: w.profile.customerId,
+    segment: w.profile.segment,
+    partnerId: w.profile.partnerId,
+    occurredAt: w.event.occurredAt,
+    outcome: winner ? 'ACTION' : 'NO_ACTION',
+    ruleId: winner?.rule.id ?? null,
+    actionKind: winner?.rule.action.kind ?? null,
+    channel: winner?.channel ?? null,
+    offerId: winner && winner.rule.action.kind !== 'MESSAGE' ? newId() : null,
+    reasons: w.reasons,
+    decidedAt,
+  };
+}

@@ -1,0 +1,125 @@
+/** The hot store's Lua scripts (redis-store.ts): each one atomic step, keys as redis-store.ts describes them. */
+
+// Shared by CLAIM and BEGIN: answers DONE, BUSY, or the claim's counted flag ('t' or 'p') when it may be taken.
+const CLAIMABLE = `
+local function claimable(v, now, takeover)
+  if v == 'd' then return 'DONE' end
+  if not v then return 'p' end
+  local state, untilMs = string.match(v, '^(%a)|.*|(%d+)$')
+  if tonumber(untilMs or '0') > now and takeover ~= '1' then return 'BUSY' end
+  if state == 't' then return 't' end
+  return 'p'
+end`;
+
+// KEYS: claim; ARGV: token, nowMs, leaseMs, keepMs, takeover
+export const CLAIM = `${CLAIMABLE}
+local a = claimable(redis.call('GET', KEYS[1]), tonumber(ARGV[2]), ARGV[5])
+if a == 'DONE' or a == 'BUSY' then return a end
+redis.call('SET', KEYS[1], a .. '|' .. ARGV[1] .. '|' .. (tonumber(ARGV[2]) + tonumber(ARGV[3])), 'PX', ARGV[4])
+return 'CLAIMED'`;
+
+// KEYS: claim and context of each event; ARGV: token, nowMs, leaseMs, keepMs, contextTtlMs, oldest hour,
+// then per event: takeover, type, hour, measure, plan. Answers per event DONE, BUSY, or the context (HGETALL).
+export const BEGIN = `${CLAIMABLE}
+local token, now, lease, keep, ttl, oldest = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
+local out = {}
+for i = 1, #KEYS / 2 do
+  local claim, ctx, at = KEYS[2 * i - 1], KEYS[2 * i], 6 + (i - 1) * 5
+  local a = claimable(redis.call('GET', claim), now, ARGV[at + 1])
+  if a == 'DONE' or a == 'BUSY' then
+    out[i] = a
+  else
+    if a == 'p' then
+      local f = ARGV[at + 2] .. ':' .. ARGV[at + 3]
+      redis.call('HINCRBY', ctx, 'n:' .. f, 1)
+      if tonumber(ARGV[at + 4]) ~= 0 then redis.call('HINCRBYFLOAT', ctx, 's:' .. f, ARGV[at + 4]) end
+      if ARGV[at + 5] ~= '' then redis.call('HSET', ctx, 'plan', ARGV[at + 5]) end
+    end
+    redis.call('SET', claim, 't|' .. token .. '|' .. (now + lease), 'PX', keep)
+    local hour = tonumber(ARGV[at + 3])
+    if tonumber(redis.call('HGET', ctx, 'gc') or '0') < hour then
+      for _, k in ipairs(redis.call('HKEYS', ctx)) do
+        local h = tonumber(string.match(k, ':(%d+)$'))
+        if h and h < oldest then redis.call('HDEL', ctx, k) end
+      end
+      redis.call('HSET', ctx, 'gc', hour)
+    end
+    redis.call('PEXPIRE', ctx, ttl)
+    out[i] = redis.call('HGETALL', ctx)
+  end
+end
+return out`;
+
+// KEYS: claims; ARGV: '1' (decided: remembered for doneMs) or '0' (released; a counted claim stays marked), doneMs
+export const SETTLE = `
+for _, k in ipairs(KEYS) do
+  if ARGV[1] == '1' then redis.call('SET', k, 'd', 'PX', ARGV[2])
+  else
+    local v = redis.call('GET', k)
+    if v and string.sub(v, 1, 1) == 't' then redis.call('SET', k, 't||0', 'KEEPTTL') elseif v ~= 'd' then redis.call('DEL', k) end
+  end
+end
+return #KEYS`;
+
+// Gives back a held reservation (`<rule>|<channel>|<day>|<budgeted>|<cost>|<brand>`, see heldOf) and forgets it.
+const UNDO = `
+local function undo(caps, field, held)
+  local rule, ch, day, budgeted, cost, brand = string.match(held, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$')
+  redis.call('HDEL', caps, field)
+  if not rule then return end
+  redis.call('HINCRBY', caps, 'd:' .. day, -1)
+  redis.call('HINCRBY', caps, 'c:' .. ch .. ':' .. day, -1)
+  redis.call('HDEL', caps, 'r:' .. rule)
+  if budgeted == '1' then redis.call('DECR', 'dcrm:budget:' .. rule) end
+  local b = 'dcrm:brand-spend:' .. brand .. ':' .. day
+  redis.call('HINCRBY', b, 'n', -1)
+  if tonumber(cost) ~= 0 then redis.call('HINCRBY', b, 'm', -tonumber(cost)) end
+end
+-- Counts a held reservation under the event (caps checked, or its action already taken): cooldown end (ms), keys' ttl (ms).
+local function apply(caps, field, held, cooldownEnd, ttl)
+  local rule, ch, day, budgeted, cost, brand = string.match(held, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$')
+  if budgeted == '1' then redis.call('INCR', 'dcrm:budget:' .. rule) end
+  local b = 'dcrm:brand-spend:' .. brand .. ':' .. day
+  redis.call('HINCRBY', b, 'n', 1)
+  if tonumber(cost) ~= 0 then redis.call('HINCRBY', b, 'm', tonumber(cost)) end
+  redis.call('PEXPIRE', b, ttl)
+  redis.call('HINCRBY', caps, 'd:' .. day, 1)
+  redis.call('HINCRBY', caps, 'c:' .. ch .. ':' .. day, 1)
+  redis.call('HSET', caps, 'r:' .. rule, cooldownEnd, field, held)
+  if redis.call('PTTL', caps) < tonumber(ttl) then redis.call('PEXPIRE', caps, ttl) end
+end`;
+
+// KEYS: caps, rule budget, brand day; ARGV: event key, held (heldOf), day, channel, dailyCap, channelCap, ruleId, nowMs,
+// cooldownMs, budget (-1: none), ttlMs, brand action cap (-1: none), brand budget (-1: none), cost
+export const RESERVE = `${UNDO}
+local caps, ev, held = KEYS[1], 'e:' .. ARGV[1], ARGV[2]
+local before = redis.call('HGET', caps, ev)
+if before == held then return 'OK' end
+if before then undo(caps, ev, before) end
+local day, ch = 'd:' .. ARGV[3], 'c:' .. ARGV[4] .. ':' .. ARGV[3]
+if tonumber(redis.call('HGET', caps, day) or '0') >= tonumber(ARGV[5]) then return 'DAILY_CAP' end
+if tonumber(redis.call('HGET', caps, ch) or '0') >= tonumber(ARGV[6]) then return 'CHANNEL_CAP' end
+if tonumber(redis.call('HGET', caps, 'r:' .. ARGV[7]) or '0') > tonumber(ARGV[8]) then return 'COOLDOWN' end
+local budget, cost = tonumber(ARGV[10]), tonumber(ARGV[14])
+if budget >= 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= budget then return 'BUDGET' end
+local brandCap, brandBudget = tonumber(ARGV[12]), tonumber(ARGV[13])
+if brandCap >= 0 and tonumber(redis.call('HGET', KEYS[3], 'n') or '0') >= brandCap then return 'BRAND_BUDGET' end
+if brandBudget >= 0 and tonumber(redis.call('HGET', KEYS[3], 'm') or '0') + cost > brandBudget then return 'BRAND_BUDGET' end
+apply(caps, ev, held, tonumber(ARGV[8]) + tonumber(ARGV[9]), ARGV[11])
+return 'OK'`;
+
+// KEYS: caps; ARGV: event key, the recorded decision's held reservation ('' : none), its cooldown end (ms), ttl (ms).
+export const ADOPT = `${UNDO}
+local ev, want = 'e:' .. ARGV[1], ARGV[2]
+local before = redis.call('HGET', KEYS[1], ev)
+if before == want or (not before and want == '') then return 0 end
+if before then undo(KEYS[1], ev, before) end
+if want ~= '' then apply(KEYS[1], ev, want, ARGV[3], ARGV[4]) end
+return 1`;
+
+// KEYS: caps; ARGV: event key, held: given back only while the event still holds that reservation.
+export const RELEASE = `${UNDO}
+local ev = 'e:' .. ARGV[1]
+if redis.call('HGET', KEYS[1], ev) ~= ARGV[2] then return 0 end
+undo(KEYS[1], ev, ARGV[2])
+return 1`;
