@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { type Principal, seedId, signAccessToken } from '@dcrm/kit';
-import { type Client, createClient } from 'graphql-ws';
 import pg from 'pg';
-import WebSocket from 'ws';
 import type { LiveTiming } from '../router/src/subscriptions/timing.js';
 import { breakdown, breakdownMarkdown, type LiveBreakdown, type Receipt, type RouterWindow, type Sent } from './live-breakdown.js';
+import { type ClientNote, runClients, workerClients } from './live-clients.js';
 
 /**
  * Live offers: event → delivered latency through graphql-ws, subscribers split over two router processes
@@ -25,6 +24,8 @@ export type LiveOptions = {
   /** Personal offers to distinct subscribers, `concurrency` in flight. */
   personalEvents: number;
   concurrency: number;
+  /** Worker threads to spread the subscribers over (0: all in the bench's own event loop). */
+  workers: number;
   log: (line: string) => void;
 };
 
@@ -33,6 +34,10 @@ export type LiveRow = {
   title: string;
   subscribers: number;
   routers: number;
+  /** Threads the subscribers ran on (the bench's main one, or its workers). */
+  clientThreads: number;
+  /** The subscribers' event-loop delay over the phase, ms (the worst thread's p99 and max). */
+  clientLoopDelay: { p99: number; max: number };
   events: number;
   expected: number;
   delivered: number;
@@ -49,8 +54,6 @@ const VOLT = seedId('storefront', 'volt');
 const VOLT_KEY = 'dcrm_pk_volt_demo_3f9c1a7e5b2d4c8a';
 /** A delivery still missing this long after its event counts as lost. */
 const DELIVERY_TIMEOUT_MS = 15_000;
-const SELECTION = 'id title product { name }';
-const CONNECT_WAVE = 100;
 
 /** Wall-clock ms: the routers' event timings use the same clock. */
 const wall = () => performance.timeOrigin + performance.now();
@@ -58,7 +61,7 @@ const wall = () => performance.timeOrigin + performance.now();
 const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : Number.NaN;
 
-type Subscriber = { customerId: string; router: string; client: Client; received: Map<string, number> };
+type Subscriber = { customerId: string; router: string; token: string; received: Map<string, number> };
 
 async function post(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>) {
   const res = await fetch(`${url}/graphql`, {
@@ -103,67 +106,42 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
   const secret = new TextEncoder().encode(options.jwtSecret);
   const titleSent = new Map<string, Sent>();
   const errors = { subscription: 0, closed: 0, mutation: 0 };
-  let stopping = false;
 
-  // Every subscriber: one socket, two subscriptions (its personal offers and Volt's public ones). Sockets
-  // open in waves of CONNECT_WAVE, each wave acknowledged before the next: a thousand connection_init
-  // messages at once would measure a connection storm (and trip the 3 s init timeout on a busy machine).
-  const subscribe = async (account: { id: string; segment: string }, i: number): Promise<Subscriber> => {
-    const principal: Principal = {
-      kind: 'customer',
-      id: account.id,
-      storefrontId: VOLT,
-      partnerId: null,
-      roles: [`segment:${account.segment}`],
-      scopes: [],
-    };
-    const { token } = await signAccessToken(principal, secret, randomUUID());
-    const router = options.routers[i % options.routers.length];
-    const received = new Map<string, number>();
-    let ack: () => void = () => {};
-    const acknowledged = new Promise<void>((resolve) => {
-      ack = resolve;
-    });
-    const client = createClient({
-      url: `${router.replace(/^http/, 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${token}` },
-      lazy: false,
-      retryAttempts: 0,
-      onNonLazyError: () => {},
-      on: {
-        connected: () => ack(),
-        closed: (event) => {
-          ack();
-          if (stopping) return;
-          if (errors.closed++ < 3)
-            log(`live: socket closed: ${(event as { code?: number }).code} ${(event as { reason?: string }).reason}`);
-        },
-      },
-    });
-    const sink = (field: string) => ({
-      next: (result: { data?: Record<string, unknown> | null; errors?: readonly unknown[] }) => {
-        const now = wall();
-        if (result.errors?.length && errors.subscription++ < 3)
-          log(`live: ${field} delivered errors: ${JSON.stringify(result.errors).slice(0, 300)}`);
-        const title = (result.data?.[field] as { title?: unknown } | null | undefined)?.title;
-        if (typeof title === 'string' && !received.has(title)) received.set(title, now);
-      },
-      error: (error: unknown) => {
-        const closed = error as { code?: number; reason?: string };
-        const what = closed?.code ? `closed ${closed.code} ${closed.reason}` : JSON.stringify(error).slice(0, 300);
-        if (!stopping && errors.subscription++ < 3) log(`live: ${field} failed: ${what}`);
-      },
-      complete: () => {},
-    });
-    client.subscribe({ query: `subscription { offerReceived { ${SELECTION} } }` }, sink('offerReceived'));
-    client.subscribe({ query: `subscription { storefrontOffers { ${SELECTION} } }` }, sink('storefrontOffers'));
-    await acknowledged;
-    return { customerId: account.id, router, client, received };
+  // Every subscriber: one socket, two subscriptions (its personal offers and Volt's public ones), run
+  // here or spread over `workers` threads (live-clients.ts).
+  const subscribers: Subscriber[] = await Promise.all(
+    accounts.map(async (account, i) => {
+      const principal: Principal = {
+        kind: 'customer',
+        id: account.id,
+        storefrontId: VOLT,
+        partnerId: null,
+        roles: [`segment:${account.segment}`],
+        scopes: [],
+      };
+      const { token } = await signAccessToken(principal, secret, randomUUID());
+      return { customerId: account.id, router: options.routers[i % options.routers.length], token, received: new Map<string, number>() };
+    }),
+  );
+  const byCustomer = new Map(subscribers.map((s) => [s.customerId, s]));
+  let logged = 0;
+  const note = (n: ClientNote) => {
+    if (n.kind === 'received') byCustomer.get(n.customerId)?.received.set(n.title, n.at);
+    else if (n.kind === 'error') errors[n.what]++;
+    else if (logged++ < 6) log(n.line);
   };
-  const subscribers: Subscriber[] = [];
-  for (let at = 0; at < accounts.length; at += CONNECT_WAVE)
-    subscribers.push(...(await Promise.all(accounts.slice(at, at + CONNECT_WAVE).map((a, j) => subscribe(a, at + j)))));
+  const specs = subscribers.map(({ customerId, router, token }) => ({ customerId, router, token }));
+  const workers = Math.min(options.workers, specs.length);
+  const runners =
+    workers > 0
+      ? Array.from({ length: workers }, (_, w) =>
+          workerClients(
+            specs.filter((_, i) => i % workers === w),
+            note,
+          ),
+        )
+      : [runClients(specs, note)];
+  await Promise.all(runners.map((r) => r.ready));
   // Listening everywhere before the first event (the bus is at-most-once: an event before a subscription is not for it).
   for (const router of options.routers) {
     const want = subscribers.filter((s) => s.router === router).length * 2;
@@ -257,6 +235,8 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
       title,
       subscribers: subscribers.length,
       routers: options.routers.length,
+      clientThreads: runners.length,
+      clientLoopDelay: window.delay ?? { p99: Number.NaN, max: Number.NaN },
       events: titles.length,
       expected,
       delivered: latencies.length,
@@ -274,7 +254,7 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
     };
   };
   // Each router's live stats (deliveries, CPU, event timings) and the bench's CPU, before a phase and after it.
-  type Window = { cpu: NodeJS.CpuUsage; timings: LiveTiming[] };
+  type Window = { cpu: NodeJS.CpuUsage; timings: LiveTiming[]; delay?: LiveRow['clientLoopDelay'] };
   const timingsNow = () =>
     Promise.all(
       options.routers.map(async (router) => {
@@ -282,9 +262,14 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
         return stats.timing ?? { deliveries: 0, cpuMicros: 0, events: [] };
       }),
     );
-  const open = async (): Promise<Window> => ({ timings: await timingsNow(), cpu: process.cpuUsage() });
+  const open = async (): Promise<Window> => {
+    for (const r of runners) r.resetDelay();
+    return { timings: await timingsNow(), cpu: process.cpuUsage() };
+  };
   const close = async (window: Window): Promise<RouterWindow[]> => {
     const after = await timingsNow();
+    const delays = await Promise.all(runners.map((r) => r.delay()));
+    window.delay = { p99: Math.max(...delays.map((d) => d.p99)), max: Math.max(...delays.map((d) => d.max)) };
     return options.routers.map((router, i) => ({ router, before: window.timings[i], after: after[i] }));
   };
 
@@ -329,8 +314,7 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
     rows.push(row('personal', 'personal offer → its subscriber', titles, who, started, before, window, windows));
   }
 
-  stopping = true;
-  await Promise.all(subscribers.map((s) => s.client.dispose()));
+  await Promise.all(runners.map((r) => r.stop()));
   return rows;
 }
 
@@ -339,11 +323,11 @@ const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 export function liveMarkdown(rows: LiveRow[]): string {
   const stages = breakdownMarkdown(rows);
   return [
-    '| live offers (graphql-ws) | subscribers × routers | events | delivered / expected | deliveries/s | p50 ms | p99 ms | max ms | errors |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| live offers (graphql-ws) | subscribers × routers | client threads | events | delivered / expected | deliveries/s | p50 ms | p99 ms | max ms | client loop delay p99 / max ms | errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.title} | ${r.subscribers} × ${r.routers} | ${r.events} | ${r.delivered} / ${r.expected} | ${r.deliveriesPerSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.errors.total} |`,
+        `| ${r.title} | ${r.subscribers} × ${r.routers} | ${r.clientThreads} | ${r.events} | ${r.delivered} / ${r.expected} | ${r.deliveriesPerSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${ms(r.clientLoopDelay.p99)} / ${ms(r.clientLoopDelay.max)} | ${r.errors.total} |`,
     ),
     ...(stages ? ['', stages] : []),
   ].join('\n');

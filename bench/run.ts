@@ -5,7 +5,7 @@
  *   [--cpu-prof [router|<subgraph>|all-in-one]]
  *   [--connections 16] [--warmup 3] [--duration 10] [--node-options '<flags for every child>']
  *   [--router-node-options '<flags for the routers only>']
- *   [--live-subscribers 1000 | --no-live | --live-only] [--live-concurrency 8]`
+ *   [--live-subscribers 1000 | --no-live | --live-only] [--live-concurrency 8] [--live-workers 2] [--live-public-events 5]`
  *
  * Seeds a fresh database, starts the stack in its production shape (router + one process per subgraph,
  * over HTTP) and in its all-in-one shape, plus two baselines (each subgraph alone, one hand-written SQL
@@ -61,6 +61,12 @@ if (!Number.isInteger(liveSubscribers) || liveSubscribers < 0) throw new Error('
 // Personal offers in flight at once: each one's latency includes its mutation, queued behind the others.
 const liveConcurrency = Number(option('--live-concurrency') ?? 8);
 if (!Number.isInteger(liveConcurrency) || liveConcurrency < 1) throw new Error('--live-concurrency takes a whole number ≥ 1');
+// Threads the bench's subscribers run on (0: its own event loop; see bench/live-clients.ts).
+const liveWorkers = Number(option('--live-workers') ?? 2);
+if (!Number.isInteger(liveWorkers) || liveWorkers < 0) throw new Error('--live-workers takes a whole number');
+// Public offers sent one at a time: with 5, the p99 of their 5,000 deliveries is the slowest offer's tail.
+const livePublicEvents = Number(option('--live-public-events') ?? (quick ? 3 : 5));
+if (!Number.isInteger(livePublicEvents) || livePublicEvents < 1) throw new Error('--live-public-events takes a whole number ≥ 1');
 const resultsDir = resolve('bench/results');
 const profiled = option('--cpu-prof');
 const profileOf = flag('--cpu-prof') ? (profiled && !profiled.startsWith('--') ? profiled : 'router') : undefined;
@@ -164,9 +170,10 @@ async function runAt(scale: number): Promise<SizeRun> {
       databaseUrl: database.url,
       jwtSecret: shapes.jwtSecret,
       subscribers: liveSubscribers,
-      storefrontEvents: quick ? 3 : 5,
+      storefrontEvents: livePublicEvents,
       personalEvents: quick ? 20 : 200,
       concurrency: liveConcurrency,
+      workers: liveWorkers,
       log,
     });
     for (const r of live)
