@@ -20,6 +20,7 @@ export * from './csv-import.js';
 export * from './database.js';
 export * from './errors.js';
 export * from './event-outbox.js';
+export * from './decision-profiles.js';
 export * from './events.js';
 export * from './http.js';
 export * from './ids.js';

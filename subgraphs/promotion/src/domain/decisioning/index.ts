@@ -1,4 +1,4 @@
-import type { MikroORM } from '@dcrm/kit';
+import { databaseNamespace, type MikroORM } from '@dcrm/kit';
 import type { PromotionServices } from '../services.js';
 import { memoryBrandStore, redisBrandStore } from './brand-store.js';
 import { memoryDeadLetters, redisDeadLetters } from './dead-letters.js';
@@ -12,14 +12,6 @@ import { EVENT_STREAM } from './stream.js';
 
 export type { Decisioning } from './decide.js';
 
-/** Host, port and name of the ORM's database: the shared profile cache's namespace. */
-function databaseOf(orm: MikroORM): string {
-  const url = orm.config.get('clientUrl');
-  if (!url) return orm.config.get('dbName') ?? '';
-  const { host, pathname } = new URL(url);
-  return `${host}${pathname}`;
-}
-
 const instances = new WeakMap<MikroORM, Decisioning>();
 
 /** The decision path of one promotion process: hot store (Redis when REDIS_URL is set), caches, metrics. */
@@ -31,7 +23,7 @@ export function createDecisioning(orm: MikroORM, services: PromotionServices, en
     brands: env.REDIS_URL ? redisBrandStore(env.REDIS_URL) : memoryBrandStore(),
     rules: ruleCache(orm, services.bus),
     deadLetters: env.REDIS_URL ? redisDeadLetters(env.REDIS_URL, env.DCRM_EVENTS_STREAM || EVENT_STREAM) : memoryDeadLetters(),
-    profiles: profileCache(services, env.REDIS_URL, databaseOf(orm)),
+    profiles: profileCache(services, env.REDIS_URL, databaseNamespace(orm)),
     metrics: decisionMetrics(),
     token: `${process.pid}:${Math.random().toString(36).slice(2, 10)}`,
   };
