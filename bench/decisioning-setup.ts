@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { newId } from '@dcrm/kit';
+import { warmDecisionProfiles } from '@dcrm/customer/domain/decision-profiles.js';
+import { databaseNamespaceOfUrl, hotProfiles, newId } from '@dcrm/kit';
 import pg from 'pg';
 import { type Child, freePort, startChild, waitReady } from './processes.js';
 
@@ -103,6 +104,19 @@ export async function seedSubscribers(url: string, storefrontId: string, subscri
       );
     await client.query('analyze');
   } finally {
+    await client.end();
+  }
+}
+
+/** Every account's decisioning profile into Redis, as `dcrm warm-profiles` does; returns how many. */
+export async function warmProfiles(url: string, redisUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const hot = hotProfiles(redisUrl, databaseNamespaceOfUrl(url));
+  try {
+    return await warmDecisionProfiles(async (sql, params) => (await client.query(sql, params)).rows, hot);
+  } finally {
+    await hot.close();
     await client.end();
   }
 }

@@ -1,12 +1,13 @@
 /**
  * `pnpm bench --decisioning [--quick] [--subscribers 1000000] [--rate 10000] [--warmup 10] [--duration 20]
- *   [--consumers 1,2] [--skew 0.6] [--identity msisdn|account] [--cpu-prof]`
+ *   [--consumers 1,2] [--skew 0.6] [--identity msisdn|account] [--cold-profiles] [--cpu-prof]`
  *
  * Real-time event decisioning under a realistic stream: a fresh database with `--subscribers` accounts
  * of one brand (set-based SQL) and a rule set, the customer subgraph, then for each consumer count a
  * fresh set of promotion processes (real processes, one consumer group) while this process XADDs
  * events at `--rate` (type mix and Zipf-skewed customers: decisioning-events.ts). After `--warmup`
- * (profile caches fill), reads each consumer's /metrics over `--duration`: events decided per second,
+ * (profile caches fill; the subscribers' profiles are warmed into Redis first, as `dcrm warm-profiles` does,
+ * unless `--cold-profiles`: then each is fetched from the customer subgraph when first seen), reads each consumer's /metrics over `--duration`: events decided per second,
  * and p50/p99 from the entry's append (its stream id time) to its decision recorded
  * (`dcrm_decisioning_stream_lag_seconds`, interpolated in its buckets), p99 to an ACTION decision carried
  * out (`dcrm_decisioning_stream_delivered_seconds`), plus the backlog left.
@@ -15,13 +16,13 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { seedId } from '@dcrm/kit';
+import { databaseNamespaceOfUrl, hotProfileKey, seedId } from '@dcrm/kit';
 import { Redis } from 'ioredis';
 import { provision } from '../stack/src/provision.js';
 import { type BenchDatabase, freshDatabase } from './database.js';
 import { CPU_PARTIES, type CpuParty, cpuMeter, cpuPerEvent } from './decisioning-cpu.js';
 import { generator, produce } from './decisioning-events.js';
-import { accountIds, commonEnv, seedSubscribers, startConsumers, startCustomer } from './decisioning-setup.js';
+import { accountIds, commonEnv, seedSubscribers, startConsumers, startCustomer, warmProfiles } from './decisioning-setup.js';
 import { stopAll } from './processes.js';
 import { formatHottest, pickProfile } from './profile-top.js';
 
@@ -38,6 +39,7 @@ const duration = Number(option('--duration') ?? (quick ? 3 : 20));
 const consumerCounts = (option('--consumers') ?? (quick ? '1' : '1,2')).split(',').map(Number);
 const skew = Number(option('--skew') ?? 0.6);
 const identity = option('--identity') ?? 'msisdn';
+const coldProfiles = args.includes('--cold-profiles');
 const profileDir = args.includes('--cpu-prof') ? resolve('bench/results/profiles') : undefined;
 const VOLT = seedId('storefront', 'volt');
 
@@ -113,6 +115,16 @@ type Row = {
   load: number;
 };
 
+/** Deletes every hot profile of this database namespace (SCAN in pages, UNLINK each page). */
+async function dropProfiles(redis: Redis, namespace: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${hotProfileKey(namespace, '')}*`, 'COUNT', 10_000);
+    if (keys.length) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
 const state: { database: BenchDatabase | null } = { database: null };
 async function main(): Promise<number> {
   const redisUrl = process.env.REDIS_URL;
@@ -128,6 +140,7 @@ async function main(): Promise<number> {
   log('schema and demo brand ready');
   await seedSubscribers(database.url, VOLT, subscribers);
   log(`${subscribers} subscribers and 6 decision rules seeded`);
+  if (!coldProfiles) log(`${await warmProfiles(database.url, redisUrl)} profiles warmed into Redis`);
   const accounts = identity === 'account' ? await accountIds(database.url, VOLT) : undefined;
   const env = commonEnv(database.url, redisUrl);
   const customer = await startCustomer(env);
@@ -192,6 +205,8 @@ async function main(): Promise<number> {
       await redis.del(stream);
     }
   } finally {
+    // The fresh database's profiles go with it (the shared Redis would keep them a day).
+    await dropProfiles(redis, databaseNamespaceOfUrl(database.url)).catch(() => {});
     redis.disconnect();
     await stopAll();
   }

@@ -3,6 +3,7 @@
  * a laptop or as the compiled build (`pnpm build`) in production:
  *   serve router | catalog | customer | cart | promotion | opportunity | ticket | quote | all-in-one
  *   migrate · seed [--scale N] [--demo] · bootstrap --storefront-name … (see bootstrap.ts)
+ *   warm-profiles [--storefront <id>] (see warm-profiles.ts)
  * Only the chosen process's code is loaded, so a router process carries no subgraph.
  */
 const [command, name] = process.argv.slice(2);
@@ -15,7 +16,11 @@ if (command === 'serve' && name && PROCESSES.has(name)) {
   await import('./db.js');
 } else if (command === 'bootstrap') {
   await import('./bootstrap.js');
+} else if (command === 'warm-profiles') {
+  await import('./warm-profiles.js');
 } else {
-  console.error(`usage: dcrm serve ${[...PROCESSES].join('|')} · dcrm migrate · dcrm seed [--scale N] [--demo] · dcrm bootstrap --help`);
+  console.error(
+    `usage: dcrm serve ${[...PROCESSES].join('|')} · dcrm migrate · dcrm seed [--scale N] [--demo] · dcrm bootstrap --help · dcrm warm-profiles`,
+  );
   process.exit(64);
 }

@@ -1,4 +1,13 @@
-import { createSubgraphServer, jwtSecret, loadTypeDefs, openSignInGuard, type SubgraphDefinition, startJobs } from '@dcrm/kit';
+import {
+  createSubgraphServer,
+  databaseNamespace,
+  hotProfiles,
+  jwtSecret,
+  loadTypeDefs,
+  openSignInGuard,
+  type SubgraphDefinition,
+  startJobs,
+} from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrations } from '../migrations/index.js';
 import { bulkActions } from './domain/bulk/actions.js';
@@ -37,6 +46,7 @@ export const customerSubgraph: SubgraphDefinition = {
       notificationAdapters: channelAdapters(),
       bulk,
       ssoGroupMap: parseSsoGroupMap(process.env.DCRM_SSO_GROUP_MAP),
+      hotProfiles: process.env.REDIS_URL ? hotProfiles(process.env.REDIS_URL, databaseNamespace(orm)) : null,
     };
     const runBulk = (payload: { operationId?: string; stopAfterBatches?: number }, attempts = 1) =>
       typeof payload?.operationId === 'string'
@@ -68,6 +78,7 @@ export const customerSubgraph: SubgraphDefinition = {
         await stopSurveys();
         await runner?.stop();
         await services.notificationAdapters.EMAIL.close?.();
+        await services.hotProfiles?.close();
       },
       // Tests run the job directly, with the payload it carries (plus `stopAfterBatches` to simulate a crash).
       tasks: { [BULK_TASK]: (payload?: unknown) => runBulk((payload ?? {}) as { operationId?: string }) },

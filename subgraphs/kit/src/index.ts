@@ -18,6 +18,7 @@ export * from './contact-match.js';
 export * from './cors.js';
 export * from './csv-import.js';
 export * from './database.js';
+export * from './decision-profiles.js';
 export * from './errors.js';
 export * from './event-outbox.js';
 export * from './events.js';

@@ -1,4 +1,4 @@
-import type { AuditSources, EventBus, SignInGuard } from '@dcrm/kit';
+import type { AuditSources, EventBus, HotProfiles, SignInGuard } from '@dcrm/kit';
 import type { BulkDeps } from './bulk/operations.js';
 import type { ChannelAdapters } from './notifications/adapters.js';
 import type { SsoGroupMap } from './sso-groups.js';
@@ -19,4 +19,6 @@ export type CustomerServices = {
   bulk: BulkDeps;
   /** Provider groups → access groups for staff single sign-on (`DCRM_SSO_GROUP_MAP`). */
   ssoGroupMap: SsoGroupMap;
+  /** The hot copy of decisioning profiles in Redis (with REDIS_URL), rewritten as profiles change. */
+  hotProfiles: HotProfiles | null;
 };

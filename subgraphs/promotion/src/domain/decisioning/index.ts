@@ -1,4 +1,4 @@
-import type { MikroORM } from '@dcrm/kit';
+import { databaseNamespace, type MikroORM } from '@dcrm/kit';
 import type { Redis } from 'ioredis';
 import type { PromotionServices } from '../services.js';
 import { memoryBrandStore, redisBrandStore } from './brand-store.js';
@@ -13,14 +13,6 @@ import { ruleCache } from './rule-cache.js';
 import { EVENT_STREAM } from './stream.js';
 
 export type { Decisioning } from './decide.js';
-
-/** Host, port and name of the ORM's database: the shared profile cache's namespace. */
-function databaseOf(orm: MikroORM): string {
-  const url = orm.config.get('clientUrl');
-  if (!url) return orm.config.get('dbName') ?? '';
-  const { host, pathname } = new URL(url);
-  return `${host}${pathname}`;
-}
 
 const instances = new WeakMap<MikroORM, Decisioning>();
 /** The Redis connection a decision path's stores share, closed with it. */
@@ -37,7 +29,7 @@ export function createDecisioning(orm: MikroORM, services: PromotionServices, en
     brands: redis ? redisBrandStore(redis) : memoryBrandStore(),
     rules: ruleCache(orm, services.bus),
     deadLetters: redis ? redisDeadLetters(redis, env.DCRM_EVENTS_STREAM || EVENT_STREAM) : memoryDeadLetters(),
-    profiles: profileCache(services, redis ?? undefined, databaseOf(orm)),
+    profiles: profileCache(services, redis ?? undefined, databaseNamespace(orm)),
     metrics: decisionMetrics(),
     token: `${process.pid}:${Math.random().toString(36).slice(2, 10)}`,
   };

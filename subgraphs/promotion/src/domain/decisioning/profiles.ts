@@ -1,4 +1,12 @@
-import { loggerFor, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
+import {
+  hotProfileKey,
+  loggerFor,
+  PROFILE_CHANGED,
+  type ProfileChanged,
+  profileIdentityKey,
+  SERVICE_SCOPES,
+  servicePrincipal,
+} from '@dcrm/kit';
 import { accountsById, accountsByIdentities, type DecisionAccount, IDENTITY_BATCH } from '../../clients/decision-profiles.js';
 import type { PromotionServices } from '../services.js';
 import { type RedisLink, redisOf } from './redis-link.js';
@@ -20,18 +28,16 @@ const toProfile = (a: DecisionAccount): Profile => ({
   preferred: a.notificationPreferences.find((p) => p.type === 'OFFERS')?.channels ?? [],
 });
 
-export const identityKey = (storefrontId: string, identity: Identity) =>
-  identity.accountId
-    ? `${storefrontId}:a:${identity.accountId}`
-    : identity.msisdn
-      ? `${storefrontId}:m:${identity.msisdn}`
-      : `${storefrontId}:e:${identity.email}`;
+export const identityKey = (storefrontId: string, identity: Identity) => profileIdentityKey(storefrontId, identity);
 
 /**
- * Profiles of event subjects, cached per process with a TTL (the customer subgraph publishes no
- * account-change event yet, so the TTL is the invalidation), and, with `redisUrl`, in Redis (per `database`) for
- * SHARED_PROFILE_TTL_MS, shared by every instance: a subscriber one instance looked up costs the others
- * (and a restarted one) one `MGET` per batch, not a call to the customer subgraph and its database.
+ * Profiles of event subjects, cached per process with a TTL, and, with `redisUrl`, read from the hot copy
+ * in Redis (per `database`, kit `decision-profiles.ts`) that the customer subgraph warms in bulk ahead of
+ * the stream and rewrites as a profile changes: a subscriber costs one `MGET` per batch, not a call to the
+ * customer subgraph and its database. The customer's `PROFILE_CHANGED` (sent after its Redis write) drops
+ * this process's copy, so the next decision reads the new profile. A profile fetched here (not warmed)
+ * is added for SHARED_PROFILE_TTL_MS, never over one the customer subgraph wrote (`NX`: a fetch that
+ * raced a change cannot put the old profile back).
  * The common case — a subscriber seen in the last minute — costs no call and no round trip at all.
  * Misses of one batch are asked together, per brand: account ids in one `_entities` call, MSISDNs and
  * emails in one `_customersByIdentity` call. Consents are re-checked by the notification service, so a
@@ -40,7 +46,7 @@ export const identityKey = (storefrontId: string, identity: Identity) =>
  */
 export function profileCache(services: PromotionServices, redisLink?: RedisLink, database = '') {
   // By database too: a customer id means nothing in another database sharing the Redis (tests, the bench's fresh ones).
-  const sharedKey = (key: string) => `dcrm:profile:${database}:${key}`;
+  const sharedKey = (key: string) => hotProfileKey(database, key);
   const cache = new Map<string, { profile: Profile | null; until: number }>();
   const link = redisLink ? redisOf(redisLink, 'decisioning profiles') : null;
   const shared = link?.redis ?? null;
@@ -48,7 +54,8 @@ export function profileCache(services: PromotionServices, redisLink?: RedisLink,
     if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
     // An unknown identity is asked again sooner: the account may be opened any moment.
     cache.set(key, { profile, until: Date.now() + (profile ? PROFILE_TTL_MS : UNKNOWN_TTL_MS) });
-    if (shared && profile && !fromShared) shared.set(sharedKey(key), JSON.stringify(profile), 'PX', SHARED_PROFILE_TTL_MS).catch(() => {});
+    if (shared && profile && !fromShared)
+      shared.set(sharedKey(key), JSON.stringify(profile), 'PX', SHARED_PROFILE_TTL_MS, 'NX').catch(() => {});
   };
   // The batch's misses that another instance (or this one, earlier) left in Redis; a Redis error is a miss.
   const fromShared = async (keys: string[]): Promise<Set<string>> => {
@@ -65,6 +72,15 @@ export function profileCache(services: PromotionServices, redisLink?: RedisLink,
       }
     return found;
   };
+  // Every instance hears a change and drops its copy; the hot copy in Redis is already the new one.
+  const unsubscribe = services.bus
+    .subscribe(PROFILE_CHANGED, (payload) => {
+      for (const key of (payload as ProfileChanged)?.keys ?? []) cache.delete(key);
+    })
+    .catch((error) => {
+      loggerFor('promotion').error({ err: error }, 'profile changes not heard');
+      return async () => {};
+    });
   const principalFor = (storefrontId: string) => servicePrincipal('promotion', storefrontId, [SERVICE_SCOPES.customerLookup]);
   // MSISDNs and emails of one brand: one `_customersByIdentity` call per IDENTITY_BATCH of each.
   const byIdentities = async (storefrontId: string, identities: Identity[]): Promise<void> => {
@@ -128,6 +144,7 @@ export function profileCache(services: PromotionServices, redisLink?: RedisLink,
       shared?.del(sharedKey(key)).catch(() => {});
     },
     close: async () => {
+      await (await unsubscribe)();
       if (link?.owned) link.redis.disconnect();
     },
   };
