@@ -9,8 +9,6 @@ import {
   type OrmKey,
   type Principal,
   parentPages,
-  parsePage,
-  toConnection,
   windowByParent,
 } from '@dcrm/kit';
 import type { FilterQuery } from '@mikro-orm/core';

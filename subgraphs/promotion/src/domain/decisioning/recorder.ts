@@ -21,7 +21,7 @@ export type DecisionRow = {
 };
 
 /** The decision table's columns, the row fields they come from, and their SQL types. */
-const COLUMNS: [column: string, field: keyof DecisionRow, type: string][] = [
+export const DECISION_COLUMNS: [column: string, field: keyof DecisionRow, type: string][] = [
   ['id', 'id', 'uuid'],
   ['storefront_id', 'storefrontId', 'uuid'],
   ['producer', 'producer', 'text'],
@@ -41,9 +41,9 @@ const COLUMNS: [column: string, field: keyof DecisionRow, type: string][] = [
 ];
 // The batch is one JSON parameter (the rows as they are, by field name), bound server-side: the statement
 // text is the same whatever the batch size (one plan), and the client neither converts nor escapes values.
-const INSERT = `insert into "promotion"."decision" (${COLUMNS.map(([c]) => `"${c}"`).join(', ')})
-  select ${COLUMNS.map(([, f]) => `"${f}"`).join(', ')}
-    from jsonb_to_recordset($1::jsonb) as x(${COLUMNS.map(([, f, t]) => `"${f}" ${t}`).join(', ')})
+const INSERT = `insert into "promotion"."decision" (${DECISION_COLUMNS.map(([c]) => `"${c}"`).join(', ')})
+  select ${DECISION_COLUMNS.map(([, f]) => `"${f}"`).join(', ')}
+    from jsonb_to_recordset($1::jsonb) as x(${DECISION_COLUMNS.map(([, f, t]) => `"${f}" ${t}`).join(', ')})
   on conflict ("storefront_id", "producer", "event_id") do nothing returning id`;
 
 /**

@@ -1,4 +1,5 @@
 /** Shared shapes of real-time event decisioning (ingestion → hot context → rules → arbitration → channel → record). */
+import type { DecisionProfile } from '@dcrm/kit';
 
 /** The built-in event types a CSP's mediation, charging and network systems send; staff declare more (`eventTypeDefine`). */
 export const BUILT_IN_EVENT_TYPES = [
@@ -49,17 +50,8 @@ export type ValidEvent = {
   measure: number;
 };
 
-/** What decisioning knows of the account (cached with a TTL; never read from the database on the decision path). */
-export type Profile = {
-  customerId: string;
-  name: string;
-  segment: string;
-  partnerId: string | null;
-  /** Marketing consents by notification channel (EMAIL, SMS, PUSH). */
-  consents: string[];
-  /** Preferred channels for offers (the customer's OFFERS notification preference). */
-  preferred: string[];
-};
+/** What decisioning knows of the account (cached with a TTL; never read from the database on the decision path): kit's hot-copy profile. */
+export type Profile = DecisionProfile;
 
 /** Per-customer features from the hot context, right after this event was counted. */
 export type Features = {
