@@ -29,9 +29,8 @@ const start = async () => {
 const stack = await start().catch(exitOnStartupError);
 stopOnSignals(() => stack.stop(), log);
 // Start-up garbage out (kit's idle-compaction.ts). Not on going idle here yet: tests/graceful-shutdown.test.ts
-// ("SIGTERM to the pnpm process") loses requests with or without that timer. The process exits 0 through
-// its normal stop; the lost requests never reached a handler: their connections were still in the
-// kernel's accept queue when the drain closed the listening socket (kit http.ts), and were reset.
+// ("SIGTERM to the pnpm process") lost requests with or without that timer, to connections still in the
+// kernel's accept queue when the drain closed the listening socket (kit http.ts now keeps it until idle).
 compactHeap();
 type Demo = { password: string; customers: string[]; staff: string[]; partners: string[]; keys: Record<string, string> };
 const demo = stack.seeded.customer as Demo;

@@ -91,9 +91,10 @@ export function responseJson(response: HTTPGraphQLResponse): unknown {
 export type Listener = {
   listen(port: number, host?: string): Promise<Server>;
   /**
-   * Stops accepting connections, lets in-flight requests finish (up to `graceMs`, then cuts the
-   * remaining sockets) and resolves once every connection is gone. Keep-alive connections are closed
-   * as soon as they are idle, so they cannot hold the process open.
+   * Drains: `/readyz` answers 503 at once; the listening socket stays open while requests are in flight
+   * and until no connection has arrived for a moment (what the kernel queued is served, not reset); every
+   * answer from then on says `Connection: close`. In-flight requests get up to `graceMs`, then the remaining
+   * sockets are cut. Resolves once every connection is gone.
    */
   close(graceMs?: number): Promise<void>;
 };
@@ -101,25 +102,28 @@ export type Listener = {
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 /**
- * One HTTP server for a request handler, created on `listen` (keep-alive longer than typical proxies').
- * `upgrade` takes WebSocket handshakes on the same port (the router's graphql-ws). Without a host it
- * binds loopback only, unless `HOST` says otherwise (e.g. `HOST=0.0.0.0` in a container).
- */
-/**
- * A connection accepted just before a drain may carry a request its server has not read yet: it gets
- * this long to show it (and is answered with `Connection: close`) before it is treated as idle.
+ * A connection accepted just before or during a drain may carry a request its server has not read yet: it
+ * gets this long to show it (and is answered with `Connection: close`) before it is treated as idle.
  */
 const FRESH_CONNECTION_GRACE_MS = 5_000;
 
 /**
- * A draining server still takes the connections the kernel already completed (its accept backlog),
- * until none has arrived for this long (at most ACCEPT_SETTLE_MAX_MS): they carry requests in flight.
+ * A draining server keeps its listening socket until nothing is in flight and no connection has arrived
+ * for this long: closing it earlier resets what the kernel completed but Node has not accepted yet (a
+ * loaded event loop accepts late), and a client that picked this instance a moment ago would be refused.
  */
-const ACCEPT_SETTLE_MS = 100;
-const ACCEPT_SETTLE_MAX_MS = 2_000;
+const ACCEPT_QUIET_MS = 100;
+const SHORT_ITERATION_MS = 10;
 
-type SocketState = { requests: number; busy: boolean };
+type SocketState = { requests: number; busy: boolean; acceptedAt: number };
 
+const pathOf = (req: IncomingMessage) => (req.url ?? '/').split('?')[0];
+
+/**
+ * One HTTP server for a request handler, created on `listen` (keep-alive longer than typical proxies').
+ * `upgrade` takes WebSocket handshakes on the same port (the router's graphql-ws). Without a host it
+ * binds loopback only, unless `HOST` says otherwise (e.g. `HOST=0.0.0.0` in a container).
+ */
 export function httpListener(handler: (req: IncomingMessage, res: ServerResponse) => void, upgrade?: UpgradeHandler): Listener {
   let server: Server | null = null;
   let closing: Promise<void> | null = null;
@@ -128,17 +132,22 @@ export function httpListener(handler: (req: IncomingMessage, res: ServerResponse
   // cut a just-accepted connection whose request is still unread (the client sees ECONNRESET).
   const sockets = new Map<Socket, SocketState>();
   let lastConnectionAt = 0;
+  // Draining and the listening socket closed: idle kept-alive connections end (until then they may still
+  // bring a request, answered with `Connection: close`).
+  let stopped = false;
   // A served connection ends after its last bytes are flushed (destroy would drop an answer still in the
-  // socket's buffer); one that never carried a request has nothing to flush.
-  const closeIdle = (freshToo: boolean) => {
+  // socket's buffer); one that never carried a request has nothing to flush, once it is older than `freshMs`.
+  const closeIdle = (freshMs = Number.POSITIVE_INFINITY) => {
+    const now = Date.now();
     for (const [socket, state] of sockets) {
       if (state.busy) continue;
-      if (state.requests > 0) socket.end();
-      else if (freshToo) socket.destroy();
+      if (state.requests > 0) {
+        if (stopped) socket.end();
+      } else if (now - state.acceptedAt >= freshMs) socket.destroy();
     }
   };
   const tracked = (req: IncomingMessage, res: ServerResponse) => {
-    // A request that arrives on a kept-alive connection while draining is served, then its connection closed.
+    // While draining every request is served, then its connection closed; readiness says to send no more.
     if (closing) res.setHeader('connection', 'close');
     const state = sockets.get(req.socket as Socket);
     if (state) {
@@ -149,9 +158,15 @@ export function httpListener(handler: (req: IncomingMessage, res: ServerResponse
     res.once('close', () => {
       inFlight.delete(res);
       if (state) state.busy = false;
-      if (closing) closeIdle(false);
+      if (closing) closeIdle();
     });
+    if (closing && pathOf(req) === '/readyz') return sendJson(res, 503, { status: 'draining' });
     handler(req, res);
+  };
+  // A WebSocket opened now would only be closed again with the rest.
+  const upgraded = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!closing) return upgrade?.(req, socket, head);
+    socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
   };
   return {
     listen: (port, host = process.env.HOST || '127.0.0.1') =>
@@ -159,12 +174,12 @@ export function httpListener(handler: (req: IncomingMessage, res: ServerResponse
         const created = createServer({ keepAliveTimeout: 65_000 }, tracked);
         created.on('connection', (socket: Socket) => {
           lastConnectionAt = Date.now();
-          sockets.set(socket, { requests: 0, busy: false });
+          sockets.set(socket, { requests: 0, busy: false, acceptedAt: lastConnectionAt });
           socket.once('close', () => sockets.delete(socket));
         });
         // An upgraded connection (graphql-ws) belongs to its WebSocket server from then on.
         created.on('upgrade', (req: IncomingMessage) => sockets.delete(req.socket as Socket));
-        if (upgrade) created.on('upgrade', upgrade);
+        if (upgrade) created.on('upgrade', upgraded);
         server = created;
         const failed = (error: NodeJS.ErrnoException) =>
           reject(error.code === 'EADDRINUSE' ? new StartupError(`port ${port} on ${host} is already in use (PORT)`) : error);
@@ -178,28 +193,41 @@ export function httpListener(handler: (req: IncomingMessage, res: ServerResponse
       const current = server;
       if (!current) return Promise.resolve();
       closing ??= new Promise<void>((resolve) => {
-        const cutOff = setTimeout(() => current.closeAllConnections(), graceMs);
-        const fresh = setTimeout(() => closeIdle(true), Math.min(FRESH_CONNECTION_GRACE_MS, graceMs));
-        // Connections the kernel completed but Node has not accepted yet would be reset when the listening
-        // socket closes: let a busy event loop take them first. Then net.Server's close, not http.Server's:
-        // the latter also cuts every idle connection at once, unread just-accepted ones included.
-        const stopListening = () =>
+        // net.Server's close, not http.Server's: the latter also cuts every idle connection at once,
+        // unread just-accepted ones included. Its callback runs once every connection is gone.
+        const stopListening = () => {
+          if (stopped) return;
+          stopped = true;
           NetServer.prototype.close.call(current, () => {
             clearTimeout(cutOff);
-            clearTimeout(fresh);
+            clearInterval(fresh);
             resolve();
           });
-        // Checked after a poll phase (setImmediate), when Node has taken whatever the kernel held.
-        const settleUntil = Date.now() + Math.min(ACCEPT_SETTLE_MAX_MS, graceMs);
+          closeIdle();
+        };
+        const cutOff = setTimeout(() => {
+          stopListening();
+          if (inFlight.size > 0) loggerFor('http').warn(`shutdown grace (${graceMs} ms) over: ${inFlight.size} requests cut`);
+          current.closeAllConnections();
+        }, graceMs);
+        const freshMs = Math.min(FRESH_CONNECTION_GRACE_MS, graceMs);
+        const fresh = setInterval(() => closeIdle(freshMs), Math.max(freshMs / 5, 1));
+        // Checked after a poll phase (setImmediate), when Node has taken whatever the kernel held. That poll
+        // phase may have run long callbacks after taking it (a loaded loop): one more iteration, which must be
+        // short and take no new connection, before the listening socket goes.
+        const idle = () => inFlight.size === 0 && Date.now() - lastConnectionAt >= ACCEPT_QUIET_MS;
         const settle = () =>
           setImmediate(() => {
-            const quiet = Date.now() - lastConnectionAt >= ACCEPT_SETTLE_MS;
-            if (quiet || Date.now() >= settleUntil) stopListening();
-            else setTimeout(settle, ACCEPT_SETTLE_MS);
+            if (stopped) return;
+            if (!idle()) return void setTimeout(settle, ACCEPT_QUIET_MS);
+            const checkedAt = Date.now();
+            setImmediate(() => {
+              if (idle() && lastConnectionAt < checkedAt && Date.now() - checkedAt < SHORT_ITERATION_MS) stopListening();
+              else setTimeout(settle, ACCEPT_QUIET_MS);
+            });
           });
-        setTimeout(settle, ACCEPT_SETTLE_MS);
+        setTimeout(settle, ACCEPT_QUIET_MS);
         for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
-        closeIdle(false);
       });
       return closing;
     },
