@@ -11,7 +11,7 @@ import {
   type Response,
   STOREFRONT_IDS,
   signIn,
-  startTestStack,
+  startWithManager,
   testIp,
 } from './support/stack.js';
 
@@ -97,9 +97,8 @@ let lesser: Awaited<ReturnType<typeof member>>;
 let voltGroup: string;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  ({ stack, manager: as.volt } = await startWithManager());
   const h = stack.router.handler;
-  as.volt = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
   as.nimbus = (await signIn(h, 'staffLogin', 'agent@nimbus.example')).gql;
   const regional = await signIn(h, 'staffLogin', 'regional@dcrm.example');
   as.regionalInNimbus = client(h, KEYS.nimbus, { authorization: `Bearer ${regional.accessToken}` });

@@ -3,7 +3,7 @@ import { seedId } from '@dcrm/kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { connectLive, eventually, type LiveClient, refusalCode, subscribeLive } from './support/live.js';
-import { codes, KEYS, productId, type Response, registerCustomer, signIn, startTestStack } from './support/stack.js';
+import { codes, KEYS, productId, type Response, registerCustomer, signIn, startWithManager } from './support/stack.js';
 
 /**
  * Bulk operations through the router: validation answers counts and row-level reasons before anything is
@@ -18,10 +18,9 @@ let nimbus: Gql;
 let careAgent: Gql;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  ({ stack, manager: volt } = await startWithManager());
   const server = await stack.router.listen(0, '127.0.0.1');
   wsUrl = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  volt = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
   nimbus = (await signIn(stack.router.handler, 'staffLogin', 'agent@nimbus.example')).gql;
   careAgent = (await signIn(stack.router.handler, 'staffLogin', 'agent.consumer@volt.example')).gql;
 }, 60_000);

@@ -6,7 +6,7 @@ import { type Browser, chromium } from 'playwright-core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
-import { KEYS, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+import { KEYS, STOREFRONT_IDS, type signIn, startWithManager } from './support/stack.js';
 
 /**
  * CORS on `/graphql`, through the router: preflights answered for the origins storefronts list and
@@ -30,8 +30,7 @@ beforeAll(async () => {
   allowedPagePort = await freePort();
   // The router reads the environment once, at start.
   process.env.DCRM_CORS_ORIGINS = `${OPS}, http://127.0.0.1:${allowedPagePort}`;
-  stack = await startTestStack();
-  voltManager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+  ({ stack, manager: voltManager } = await startWithManager());
 });
 afterAll(async () => {
   await stack?.stop();

@@ -8,7 +8,7 @@ import { decisioningOf } from '../subgraphs/promotion/src/domain/decisioning/ind
 import { recordDecisions } from '../subgraphs/promotion/src/domain/decisioning/recorder.js';
 import { startDecisionStream } from '../subgraphs/promotion/src/domain/decisioning/stream.js';
 import { customType, decisionRule, event, until } from './support/decisioning.js';
-import { KEYS, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+import { type Gql, KEYS, registerCustomer, STOREFRONT_IDS, startWithManager } from './support/stack.js';
 
 /**
  * What survives a crash and what is set aside: an event whose consumer died after reserving its caps
@@ -18,12 +18,10 @@ import { KEYS, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from '
  */
 const url = process.env.REDIS_URL;
 let stack: Stack;
-type Gql = Awaited<ReturnType<typeof signIn>>['gql'];
 let manager: Gql;
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+  ({ stack, manager } = await startWithManager());
 });
 afterAll(() => stack?.stop());
 

@@ -11,7 +11,7 @@ import { EVENT_GROUP, startDecisionStream } from '../subgraphs/promotion/src/dom
 import { dbRows } from './support/brand-matrix.js';
 import { customType, decisionRows, decisionRule, event, INGEST, privateKey, until } from './support/decisioning.js';
 import { parseExposition, total } from './support/prometheus.js';
-import { KEYS, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+import { type Gql, KEYS, registerCustomer, STOREFRONT_IDS, startWithManager } from './support/stack.js';
 
 /**
  * What the decision pipeline does when things go wrong: entries it cannot decide go to a dead-letter
@@ -22,13 +22,11 @@ import { KEYS, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from '
 const url = process.env.REDIS_URL;
 let stack: Stack;
 let redis: Redis | undefined;
-type Gql = Awaited<ReturnType<typeof signIn>>['gql'];
 let manager: Gql;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  ({ stack, manager } = await startWithManager());
   if (url) redis = new Redis(url);
-  manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
 });
 afterAll(async () => {
   redis?.disconnect();

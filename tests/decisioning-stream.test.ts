@@ -6,7 +6,7 @@ import { decisioningOf } from '../subgraphs/promotion/src/domain/decisioning/ind
 import { eventKey } from '../subgraphs/promotion/src/domain/decisioning/store.js';
 import { EVENT_GROUP, startDecisionStream } from '../subgraphs/promotion/src/domain/decisioning/stream.js';
 import { customType, decisionRows, decisionRule, until } from './support/decisioning.js';
-import { KEYS, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+import { type Gql, KEYS, registerCustomer, STOREFRONT_IDS, startWithManager } from './support/stack.js';
 
 /**
  * The high-volume path: entries XADDed to a Redis stream, read by a consumer group. Each test uses a
@@ -16,14 +16,12 @@ import { KEYS, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from '
 const url = process.env.REDIS_URL;
 let stack: Stack;
 let redis: Redis;
-type Gql = Awaited<ReturnType<typeof signIn>>['gql'];
 let manager: Gql;
 
 beforeAll(async () => {
   if (!url) return;
-  stack = await startTestStack();
+  ({ stack, manager } = await startWithManager());
   redis = new Redis(url);
-  manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
 });
 afterAll(async () => {
   redis?.disconnect();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows } from './support/brand-matrix.js';
 import { customType, decisionRule, RULE_CREATE } from './support/decisioning.js';
-import { STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+import { type Gql, STOREFRONT_IDS, startWithManager } from './support/stack.js';
 
 /**
  * Money staff write for decisioning, refused through the router: a brand's daily budget or a rule's
@@ -11,12 +11,10 @@ import { STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
  * Volt's daily budget: no other test file sets it (the isolation matrix touches its action cap only).
  */
 let stack: Stack;
-type Gql = Awaited<ReturnType<typeof signIn>>['gql'];
 let manager: Gql;
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+  ({ stack, manager } = await startWithManager());
 });
 afterAll(() => stack.stop());
 

@@ -5,7 +5,7 @@ import type { Stack } from '../stack/src/stack.js';
 import { dbRows } from './support/brand-matrix.js';
 import { customerWithMobile, customType, decisionRows, decisionRule, event, INGEST, privateKey } from './support/decisioning.js';
 import { parseExposition, total } from './support/prometheus.js';
-import { client, KEYS, productId, registerCustomer, STOREFRONT_IDS, signIn, startTestStack, testIp } from './support/stack.js';
+import { client, type Gql, KEYS, productId, registerCustomer, STOREFRONT_IDS, startWithManager, testIp } from './support/stack.js';
 
 /**
  * Real-time event decisioning through the router: a CSP system's private key sends events, each is
@@ -14,13 +14,11 @@ import { client, KEYS, productId, registerCustomer, STOREFRONT_IDS, signIn, star
  * (The Redis stream path: decisioning-stream.test.ts.)
  */
 let stack: Stack;
-type Gql = Awaited<ReturnType<typeof signIn>>['gql'];
 let manager: Gql;
 let ingest: Gql;
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+  ({ stack, manager } = await startWithManager());
   ingest = await privateKey(stack, manager, ['events:write']);
 });
 afterAll(() => stack.stop());

@@ -11,7 +11,7 @@ import {
   codes as routerCodes,
   STOREFRONT_IDS,
   signIn,
-  startTestStack,
+  startWithManager,
 } from './support/stack.js';
 
 /**
@@ -24,9 +24,8 @@ type Gql = (query: string, variables?: Record<string, unknown>) => Promise<Respo
 const as: Record<string, Gql> = {};
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  ({ stack, manager: as.voltManager } = await startWithManager());
   const h = stack.router.handler;
-  as.voltManager = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
   as.aoife = (await signIn(h, 'customerLogin', 'aoife@example.com', KEYS.volt)).gql;
   as.chatbot = client(h, PRIVATE_KEYS.voltChatbot);
   as.shopper = client(h, KEYS.volt);

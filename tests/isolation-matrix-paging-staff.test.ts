@@ -1,7 +1,7 @@
 import { seedId } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
-import { codes, GENEROUS_COST, KEYS, type Response, signIn, startTestStack } from './support/stack.js';
+import { codes, GENEROUS_COST, KEYS, type Response, signIn, startWithManager } from './support/stack.js';
 
 /**
  * The staff-side lists that became connections (teams and their members, direct reports, partner
@@ -18,9 +18,8 @@ const STAFF = { voltManager: seedId('staff', 'volt-manager'), voltConsumer: seed
 const PARTNER = { connectify: seedId('partner', 'connectify'), skyline: seedId('partner', 'skyline') };
 
 beforeAll(async () => {
-  stack = await startTestStack({ cost: GENEROUS_COST });
+  ({ stack, manager: as.voltManager } = await startWithManager({ cost: GENEROUS_COST }));
   const h = stack.router.handler;
-  as.voltManager = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
   as.nimbusAgent = (await signIn(h, 'staffLogin', 'agent@nimbus.example')).gql;
   as.connectify = (await signIn(h, 'partnerLogin', 'ops@connectify.example')).gql;
   as.oliver = (await signIn(h, 'customerLogin', 'oliver@example.co.uk', KEYS.nimbus)).gql;

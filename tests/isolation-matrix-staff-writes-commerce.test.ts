@@ -5,7 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { staffMutations } from './support/brand-matrix.js';
-import { codes, customerId, productId, type Response, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+import { codes, customerId, productId, type Response, STOREFRONT_IDS, signIn, startWithManager } from './support/stack.js';
 
 /**
  * Staff of one brand against the other brand's commerce rows, through the router: every staff (and
@@ -28,9 +28,8 @@ const OLIVER = customerId('oliver'); // a Nimbus customer
 const AOIFE = customerId('aoife'); // a Volt customer
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  ({ stack, manager: volt } = await startWithManager());
   const h = stack.router.handler;
-  volt = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
   nimbus = (await signIn(h, 'staffLogin', 'agent@nimbus.example')).gql;
   partner = (await signIn(h, 'partnerLogin', 'ops@connectify.example')).gql;
 });

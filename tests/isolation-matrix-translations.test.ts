@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { seedId } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
-import { client, codes, KEYS, productId, signIn, startTestStack } from './support/stack.js';
+import { client, codes, KEYS, productId, signIn, startWithManager } from './support/stack.js';
 
 /**
  * Who may write and read translations, through the router. Products: the brands selling it (every
@@ -27,9 +27,8 @@ const CATEGORY = seedId('category', 'tablets');
 const locale = () => `it-x-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  ({ stack, manager: volt } = await startWithManager());
   const h = stack.router.handler;
-  volt = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
   nimbus = (await signIn(h, 'staffLogin', 'agent@nimbus.example')).gql;
   regional = (await signIn(h, 'staffLogin', 'regional@dcrm.example')).gql;
   admin = (await signIn(h, 'staffLogin', 'admin@dcrm.example')).gql;

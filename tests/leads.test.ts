@@ -3,7 +3,7 @@ import { EVENTS, type LeadCapturedEvent, seedId } from '@dcrm/kit';
 import { runPeriodic } from '@dcrm/opportunity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
-import { client, codes, customerId, KEYS, productId, type Response, signIn, startTestStack, testIp } from './support/stack.js';
+import { client, codes, customerId, KEYS, productId, type Response, signIn, startWithManager, testIp } from './support/stack.js';
 
 /**
  * Leads through the router: anonymous capture with a storefront key (rate-limited, consent recorded),
@@ -23,10 +23,9 @@ const PLAN = productId('volt-sim-unlimited');
 beforeAll(async () => {
   // Low enough to reach in a test; each capture below comes from its own address.
   process.env.DCRM_LEAD_CAPTURE_PER_ADDRESS = '3/3600';
-  stack = await startTestStack();
+  ({ stack, manager } = await startWithManager());
   await stack.bus.subscribe(EVENTS.leadCaptured, (payload) => void events.push(payload as LeadCapturedEvent));
   const h = stack.router.handler;
-  manager = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
   consumerAgent = (await signIn(h, 'staffLogin', 'agent.consumer@volt.example')).gql;
   connectify = (await signIn(h, 'partnerLogin', 'ops@connectify.example')).gql;
   aoife = (await signIn(h, 'customerLogin', 'aoife@example.com', KEYS.volt)).gql;

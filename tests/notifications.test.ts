@@ -5,7 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows } from './support/brand-matrix.js';
-import { type client, codes, KEYS, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+import { type client, codes, KEYS, registerCustomer, STOREFRONT_IDS, signIn, startWithManager } from './support/stack.js';
 
 /**
  * Notification templates (staff with `notification:manage`, per brand, checked at save), the one send
@@ -47,9 +47,8 @@ async function serviceSend(storefrontId: string, messages: Record<string, unknow
 }
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  ({ stack, manager } = await startWithManager());
   const h = stack.router.handler;
-  manager = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
   agent = (await signIn(h, 'staffLogin', 'agent.consumer@volt.example')).gql;
   business = (await signIn(h, 'staffLogin', 'agent.business@volt.example')).gql;
   nimbus = (await signIn(h, 'staffLogin', 'agent@nimbus.example')).gql;

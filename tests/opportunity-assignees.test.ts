@@ -3,7 +3,7 @@ import { seedId } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows, succeeded } from './support/brand-matrix.js';
-import { customerId, type Response, signIn, startTestStack } from './support/stack.js';
+import { customerId, type Response, signIn, startWithManager } from './support/stack.js';
 
 /**
  * Owners (`ownerStaffId` on create, update and assign) and task assignees must be ACTIVE staff granted
@@ -19,9 +19,8 @@ const staff = (key: string) => seedId('staff', key);
 let deactivated: string;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  ({ stack, manager: as.manager } = await startWithManager());
   const h = stack.router.handler;
-  as.manager = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
   as.business = (await signIn(h, 'staffLogin', 'agent.business@volt.example')).gql;
   // A Volt member for every segment, then deactivated.
   const created = succeeded(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
-import { client, codes, GENEROUS_COST, KEYS, type Response, signIn, startTestStack } from './support/stack.js';
+import { client, codes, GENEROUS_COST, KEYS, type Response, signIn, startWithManager } from './support/stack.js';
 
 /**
  * Relay paging both ways, through the router, one connection per subgraph family: walking a list
@@ -16,9 +16,8 @@ let oliver: Gql;
 let partner: Gql;
 
 beforeAll(async () => {
-  stack = await startTestStack({ cost: GENEROUS_COST });
+  ({ stack, manager } = await startWithManager({ cost: GENEROUS_COST }));
   shopper = client(stack.router.handler, KEYS.volt);
-  manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
   // The demo's order history is Oliver's (Nimbus).
   oliver = (await signIn(stack.router.handler, 'customerLogin', 'oliver@example.co.uk', KEYS.nimbus)).gql;
   // A partner's accounts: a list other test files barely grow (a brand's accounts pass 100 in a full run).

@@ -11,7 +11,7 @@ import {
   registerCustomer,
   STOREFRONT_IDS,
   signIn,
-  startTestStack,
+  startWithManager,
 } from './support/stack.js';
 
 /**
@@ -24,8 +24,7 @@ let manager: Gql;
 type Gql = (query: string, variables?: Record<string, unknown>) => Promise<Response>;
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  manager = (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql;
+  ({ stack, manager } = await startWithManager());
 });
 afterAll(() => stack.stop());
 

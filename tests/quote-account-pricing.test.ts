@@ -2,7 +2,7 @@ import { seedId } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows } from './support/brand-matrix.js';
-import { codes, KEYS, productId, type Response, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+import { codes, KEYS, productId, type Response, registerCustomer, STOREFRONT_IDS, signIn, startWithManager } from './support/stack.js';
 
 /**
  * Quotes are priced as their account pays — its negotiated price list, its segment — through the quote
@@ -51,9 +51,8 @@ async function quoted(gql: Gql, customerId: string | null) {
 const priceOf = (quote: { lines: { recurringPrice: { amount: string } }[] }) => quote.lines.map((l) => l.recurringPrice.amount);
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  ({ stack, manager: as.manager } = await startWithManager());
   const h = stack.router.handler;
-  as.manager = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
   as.consumerAgent = (await signIn(h, 'staffLogin', 'agent.consumer@volt.example')).gql;
   as.businessAgent = (await signIn(h, 'staffLogin', 'agent.business@volt.example')).gql;
   as.acme = (await signIn(h, 'customerLogin', 'it@acme.example', KEYS.volt)).gql;

@@ -20,7 +20,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows, refusalOf, succeeded } from './support/brand-matrix.js';
-import { client, codes, KEYS, PRIVATE_KEYS, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+import { client, codes, KEYS, PRIVATE_KEYS, STOREFRONT_IDS, signIn, startWithManager } from './support/stack.js';
 
 /**
  * Teams and the staff directory, through the router and as other modules call it: staff administrators
@@ -80,10 +80,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   process.env.SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
   process.env.SMTP_FROM = 'Volt <no-reply@volt.example>';
-  stack = await startTestStack();
+  ({ stack, manager: as.volt } = await startWithManager());
   const h = stack.router.handler;
   customer = inProcessTarget(stack.subgraphs.find((s) => s.definition.name === 'customer')?.server as never, internalSecret());
-  as.volt = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
   as.nimbus = (await signIn(h, 'staffLogin', 'agent@nimbus.example')).gql;
   as.agent = (await signIn(h, 'staffLogin', 'agent.consumer@volt.example')).gql;
   as.customer = (await signIn(h, 'customerLogin', 'aoife@example.com', KEYS.volt)).gql;

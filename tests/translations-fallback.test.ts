@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
-import { client, KEYS, productId, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+import { client, KEYS, productId, registerCustomer, STOREFRONT_IDS, signIn, startWithManager } from './support/stack.js';
 
 /**
  * The fallback chain (requested locale → its language → storefront default → its language → stored
@@ -16,9 +16,8 @@ let plain: Gql;
 let french: Gql;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  ({ stack, manager: staff } = await startWithManager());
   const h = stack.router.handler;
-  staff = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
   plain = client(h, KEYS.volt);
   french = client(h, KEYS.volt, { 'accept-language': 'fr' });
 });

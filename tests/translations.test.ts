@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { seedId } from '@dcrm/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
-import { client, codes, KEYS, productId, signIn, startTestStack } from './support/stack.js';
+import { client, codes, KEYS, productId, startWithManager } from './support/stack.js';
 
 /**
  * Translated texts and the request context, through the router: `Accept-Language` picks the language,
@@ -22,12 +22,11 @@ const SIM_5 = productId('volt-sim-5gb');
 const SIM_ONLY = seedId('category', 'sim-only-plans');
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  ({ stack, manager: staff } = await startWithManager());
   const h = stack.router.handler;
   french = client(h, KEYS.volt, { 'accept-language': 'fr' });
   swissFrench = client(h, KEYS.volt, { 'accept-language': 'fr-CH, de;q=0.5' });
   plain = client(h, KEYS.volt);
-  staff = (await signIn(h, 'staffLogin', 'manager@volt.example')).gql;
 });
 afterAll(() => stack.stop());
 

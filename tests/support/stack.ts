@@ -73,6 +73,23 @@ export async function signIn(handler: Handler, kind: Login, email: string, key?:
   };
 }
 
+/** A client signed in through the router (`signIn(…).gql`). */
+export type Gql = ReturnType<typeof client>;
+
+/**
+ * `startTestStack` and Volt's manager signed in: what most router test files begin with. A failed sign-in
+ * stops the stack again.
+ */
+export async function startWithManager(options: Parameters<typeof startTestStack>[0] = {}): Promise<{ stack: Stack; manager: Gql }> {
+  const stack = await startTestStack(options);
+  try {
+    return { stack, manager: (await signIn(stack.router.handler, 'staffLogin', 'manager@volt.example')).gql };
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}
+
 /**
  * A fresh customer of a brand, signed in — so other test files' carts, offers and counts never
  * interfere. Returns its id, email and a signed-in client.
