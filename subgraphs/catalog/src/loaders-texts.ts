@@ -32,7 +32,7 @@ export type CatalogTexts = {
    * The same for a category: from the texts its row was read with (`columns(params, 'category', 'c')`),
    * else the (small, shared) taxonomy's texts in the chain, read whole, once per request.
    */
-  category: (id: string, field: string, stored: string | null) => Promise<string | null>;
+  category: (id: string, field: string, stored: string | null) => string | null | Promise<string | null>;
   /** The locales a search also matches translated names in (the requested ones only). */
   requested: string[];
   /** Staff: every stored translation of a subject. */
@@ -91,15 +91,17 @@ export function createTextLoaders(em: EntityManager, principal: Principal): Cata
         else primedCategories.set(row.id as string, texts);
       }
     },
-    category: async (id, field, stored) => {
+    // Plain when primed (no promise per field), else once the taxonomy's texts are read.
+    category: (id, field, stored) => {
       const primed = primedCategories.get(id);
       if (primed) {
         const chain = localeChain(principal.locale, primed.fallbackLocale);
         return primed.texts.size ? pickText(primed.texts, chain, field, stored ?? '') || stored : stored;
       }
-      const { byId, chain } = await categories();
-      const texts = byId.get(id);
-      return texts ? pickText(texts, chain, field, stored ?? '') || stored : stored;
+      return categories().then(({ byId, chain }) => {
+        const texts = byId.get(id);
+        return texts ? pickText(texts, chain, field, stored ?? '') || stored : stored;
+      });
     },
     requested,
     all: { product: allTranslationsLoader(em, 'catalog', 'product'), category: allTranslationsLoader(em, 'catalog', 'category') },

@@ -1,4 +1,4 @@
-import { byId, executePrepared, groupedBy, isUuid, memo, type Principal } from '@dcrm/kit';
+import { byId, executePrepared, groupedBy, isUuid, type KnownLoader, memo, type Principal, thenNow } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { facetCountScope } from './domain/facet-counts.js';
@@ -19,8 +19,8 @@ import {
 } from './entities/views.js';
 import { type CatalogTexts, createTextLoaders } from './loaders-texts.js';
 
-/** A batched one-to-many lookup. */
-export type ListLoader<T> = { load(key: string): Promise<T[]> };
+/** A batched one-to-many lookup (plain when primed, see kit `KnownLoader`). */
+export type ListLoader<T> = { load(key: string): T[] | Promise<T[]> };
 
 type Row = Record<string, unknown>;
 
@@ -42,10 +42,10 @@ export type CatalogLoaders = {
    * each one's category row with its texts (`category_row`): a page naming its categories is one statement.
    */
   productColumns: (params: unknown[], category?: boolean) => string;
-  prices: DataLoader<string, PriceView[]>;
+  prices: KnownLoader<string, PriceView[]>;
   compatibleAddons: ListLoader<ProductView>;
   bundleItems: ListLoader<ProductView>;
-  category: DataLoader<string, CategoryView | null>;
+  category: KnownLoader<string, CategoryView | null>;
   /** Every category with its product count (descendants included) for this request's visibility. */
   categoryTree: () => Promise<CategoryTree>;
   /** A storefront is visible only to requests scoped to it (services see any). */
@@ -183,8 +183,8 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
     },
     productColumns: columns,
     prices,
-    compatibleAddons: { load: async (id) => (await addons.load(id)).map((r) => r.product) },
-    bundleItems: { load: async (id) => (await items.load(id)).map((r) => r.product) },
+    compatibleAddons: { load: (id) => thenNow(addons.now(id), (rows) => rows.map((r) => r.product)) },
+    bundleItems: { load: (id) => thenNow(items.now(id), (rows) => rows.map((r) => r.product)) },
     category,
     categoryTree: memo(async () => {
       const all = (await em.execute('select * from "catalog"."category" order by position, name')).map(categoryView);

@@ -2,6 +2,7 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { newId } from './ids.js';
+import { KnownLoader, thenNow } from './loaders.js';
 import { localeChain } from './locale.js';
 
 /**
@@ -86,8 +87,8 @@ export function translationLoader(
   subject: string,
   requested: readonly string[],
   fallback?: FallbackLocale,
-): DataLoader<string, SubjectTexts> {
-  return new DataLoader<string, SubjectTexts>((ids) => readTranslations(em, schema, subject, requested, ids, fallback));
+): KnownLoader<string, SubjectTexts> {
+  return new KnownLoader<string, SubjectTexts>((ids) => readTranslations(em, schema, subject, requested, ids, fallback));
 }
 
 async function fallbackSql(fallback: FallbackLocale | undefined): Promise<FallbackLocaleSql | undefined> {
@@ -153,7 +154,7 @@ export function pickText(texts: Texts | undefined, chain: readonly string[], fie
  */
 export function requestTexts(em: EntityManager, schema: string, requested: string | null | undefined, fallback?: FallbackLocale) {
   const asked = localeChain(requested, null);
-  const loaders = new Map<string, DataLoader<string, SubjectTexts>>();
+  const loaders = new Map<string, KnownLoader<string, SubjectTexts>>();
   // Without a requested language the storefront default's translation still comes first: the stored
   // text is whatever language it was written in (products are shared between brands), not necessarily
   // the storefront's. Only a request knowing neither reads nothing.
@@ -163,16 +164,19 @@ export function requestTexts(em: EntityManager, schema: string, requested: strin
     if (!loader) loaders.set(subject, (loader = translationLoader(em, schema, subject, asked, fallback)));
     return loader;
   };
+  const pick = <T extends string | null>({ texts, fallbackLocale }: SubjectTexts, field: string, stored: T): string | T => {
+    if (texts.size === 0) return stored;
+    for (const locale of localeChain(requested, fallbackLocale)) {
+      const value = texts.get(locale)?.[field];
+      if (value != null) return value;
+    }
+    return stored;
+  };
   return {
-    text: async <T extends string | null>(subject: string, id: string, field: string, stored: T): Promise<string | T> => {
+    /** Plain when the subject's texts were read with its row (primed), else a promise. */
+    text: <T extends string | null>(subject: string, id: string, field: string, stored: T): string | T | Promise<string | T> => {
       if (!active) return stored;
-      const { texts, fallbackLocale } = await loaderOf(subject).load(id);
-      if (texts.size === 0) return stored;
-      for (const locale of localeChain(requested, fallbackLocale)) {
-        const value = texts.get(locale)?.[field];
-        if (value != null) return value;
-      }
-      return stored;
+      return thenNow(loaderOf(subject).now(id), (texts) => pick(texts, field, stored));
     },
     /** Texts read along with a row (as a column of the row's own statement): no statement of their own. */
     prime: (subject: string, id: string, texts: SubjectTexts): void => {

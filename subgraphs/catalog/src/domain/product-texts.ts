@@ -11,16 +11,37 @@ import type { CatalogTexts } from '../loaders-texts.js';
 export const attributeLabelField = (key: string): string => `label:${key}`;
 export const imageAltField = (url: string): string => `alt:${createHash('sha256').update(url).digest('hex').slice(0, 32)}`;
 
-/** The attributes with their labels in the request's language (the product's texts are one loader entry). */
-export function translatedAttributes(texts: CatalogTexts, product: Pick<ProductView, 'id' | 'attributes'>): Promise<AttributeData[]> {
-  return Promise.all(
-    product.attributes.map(async (a) => ({ ...a, label: await texts.text('product', product.id, attributeLabelField(a.key), a.label) })),
+/**
+ * Each item with one of its texts in the request's language: plain when the product's texts are known
+ * (read with its row), else one promise for all (the product's texts are one loader entry).
+ */
+function translatedList<T>(
+  items: readonly T[],
+  translate: (item: T) => string | Promise<string>,
+  set: (item: T, text: string) => T,
+): T[] | Promise<T[]> {
+  const texts = items.map(translate);
+  if (!texts.some((t) => t instanceof Promise)) return items.map((item, i) => set(item, texts[i] as string));
+  return Promise.all(texts).then((all) => items.map((item, i) => set(item, all[i])));
+}
+
+/** The attributes with their labels in the request's language. */
+export function translatedAttributes(
+  texts: CatalogTexts,
+  product: Pick<ProductView, 'id' | 'attributes'>,
+): AttributeData[] | Promise<AttributeData[]> {
+  return translatedList(
+    product.attributes,
+    (a) => texts.text('product', product.id, attributeLabelField(a.key), a.label),
+    (a, label) => ({ ...a, label }),
   );
 }
 
 /** The images with their alt texts in the request's language. */
-export function translatedImages(texts: CatalogTexts, product: Pick<ProductView, 'id' | 'images'>): Promise<ImageData[]> {
-  return Promise.all(
-    product.images.map(async (i) => ({ ...i, altText: await texts.text('product', product.id, imageAltField(i.url), i.altText) })),
+export function translatedImages(texts: CatalogTexts, product: Pick<ProductView, 'id' | 'images'>): ImageData[] | Promise<ImageData[]> {
+  return translatedList(
+    product.images,
+    (i) => texts.text('product', product.id, imageAltField(i.url), i.altText),
+    (i, altText) => ({ ...i, altText }),
   );
 }

@@ -1,4 +1,4 @@
-import { amountWithTax, badInput, isUuid, money, notFound, selectsAny, type TaxCategory, taxDisplayFor, taxRate } from '@dcrm/kit';
+import { amountWithTax, badInput, isUuid, money, notFound, selectsAny, type TaxCategory, taxDisplayFor, taxRate, thenNow } from '@dcrm/kit';
 import { headline, scopeOf } from '../domain/pricing.js';
 import type { ProductView } from '../entities/views.js';
 import type { CatalogResolvers } from './context.js';
@@ -21,9 +21,10 @@ export const productResolvers: CatalogResolvers = {
   Product: {
     // Same visibility rules as the queries: a product outside the caller's assortment resolves to null.
     __resolveReference: (ref, ctx) => (isUuid(ref.id) ? ctx.loaders.product.load(ref.id) : null),
-    category: (p, _, ctx) => (p.categoryId ? ctx.loaders.category.load(p.categoryId) : null),
-    price: async (p, _, ctx) => headline(await ctx.loaders.prices.load(p.id)),
-    prices: (p, _, ctx) => ctx.loaders.prices.load(p.id),
+    // Plain values when read with the product (a page's rows, a detail): no promise per field (kit `KnownLoader`).
+    category: (p, _, ctx) => (p.categoryId ? ctx.loaders.category.now(p.categoryId) : null),
+    price: (p, _, ctx) => thenNow(ctx.loaders.prices.now(p.id), headline),
+    prices: (p, _, ctx) => ctx.loaders.prices.now(p.id),
     compatibleAddons: (p, _, ctx) => ctx.loaders.compatibleAddons.load(p.id),
     bundleItems: (p, _, ctx) => ctx.loaders.bundleItems.load(p.id),
   },

@@ -1,4 +1,4 @@
-import { payload } from '@dcrm/kit';
+import { payload, thenNow } from '@dcrm/kit';
 import { translatedAttributes, translatedImages } from '../domain/product-texts.js';
 import {
   categoryTranslationsRemove,
@@ -26,7 +26,7 @@ export const translationResolvers: CatalogResolvers = {
     translations: (p, _, ctx) => ctx.loaders.texts.all.product.load(p.id),
   },
   Category: {
-    name: async (c, _, ctx) => (await ctx.loaders.texts.category(c.id, 'name', c.name)) ?? c.name,
+    name: (c, _, ctx) => thenNow(ctx.loaders.texts.category(c.id, 'name', c.name), (name) => name ?? c.name),
     description: (c, _, ctx) => ctx.loaders.texts.category(c.id, 'description', null),
     translations: (c, _, ctx) => ctx.loaders.texts.all.category.load(c.id),
   },
