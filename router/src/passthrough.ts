@@ -91,8 +91,12 @@ export function dataText(body: string): string | null {
   if (body[end - 1] !== '}') return null;
   // Apollo writes `errors` first, so `{"data":` means none; extensions are not the subgraph's to send on.
   if (body.includes('"extensions":')) {
-    const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown[] };
-    return parsed.errors?.length || parsed.data == null ? null : JSON.stringify(parsed.data);
+    try {
+      const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown[] };
+      return parsed.errors?.length || parsed.data == null ? null : JSON.stringify(parsed.data);
+    } catch {
+      return null;
+    }
   }
   const data = body.slice(DATA_PREFIX.length, end - 1);
   return data === 'null' ? null : data;
