@@ -4,6 +4,11 @@ import type { CostClient } from './cost/client.js';
 /**
  * The context of every operation the router runs. `warmUp`: planning only (see warm-up.ts) — no fetch
  * reaches a subgraph. `cost`: the bucket an HTTP request spends from (the router's own operations have
- * none and are not charged).
+ * none and are not charged). `passed`: an HTTP request's, where the single-fetch passthrough (passthrough.ts)
+ * leaves the `data` text a subgraph answered with, for the endpoint to send as is (Apollo runs the
+ * operation on a copy of the context object: this one is shared).
  */
-export type RouterContext = { principal: Principal; warmUp?: boolean; cost?: CostClient };
+export type RouterContext = { principal: Principal; warmUp?: boolean; cost?: CostClient; passed?: Passed };
+
+/** See `RouterContext.passed`. */
+export type Passed = { data?: string };

@@ -9,11 +9,12 @@ import type { SubgraphTarget } from '@dcrm/kit/targets.js';
 import { inServerSpan } from '@dcrm/kit/tracing.js';
 import type { GraphQLSchema } from 'graphql';
 import type { Authenticator } from './authenticate.js';
-import type { RouterContext } from './context.js';
+import type { Passed, RouterContext } from './context.js';
 import { answerCors, type CorsPolicy } from './cors.js';
 import type { CostBudget } from './cost/budget.js';
 import { costClient } from './cost/client.js';
 import type { RouterMetrics } from './metrics.js';
+import { spliceData } from './passthrough.js';
 import type { LiveStats } from './subscriptions.js';
 import { type PerView, viewOf } from './views.js';
 
@@ -53,6 +54,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
       return { result: screened, storefrontId: null };
     }
     let storefrontId: string | null = null;
+    const passed: Passed = {};
     const { result, statements } = await sqlCounter.run(async () => {
       const identity = deps.auth.identify(request.headers, deps.clientIp(req));
       // Refused credentials are answered by Apollo (from the context below), by the view that needs none.
@@ -66,10 +68,12 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
           const known = await identity;
           storefrontId = known.principal.storefrontId;
           noteClient(known.principal, known.keyId);
-          return { principal: known.principal, cost: costClient(known, deps.cost) };
+          return { principal: known.principal, cost: costClient(known, deps.cost), passed };
         },
       });
     });
+    // A single-fetch query answered by its subgraph: its data, as the subgraph wrote it.
+    spliceData(result, passed);
     if (deps.exposeSqlCount) result.headers.set(SQL_COUNT_HEADER, String(statements));
     return { result, storefrontId };
   };

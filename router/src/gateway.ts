@@ -14,6 +14,7 @@ import type { CostBuckets, CostSettings } from './cost/budget.js';
 import { costPlugin } from './cost/plugin.js';
 import { TargetDataSource } from './data-source.js';
 import type { RouterMetrics } from './metrics.js';
+import type { Passthrough } from './passthrough.js';
 import { countedPlanCache } from './plan-cache.js';
 import { requestContextPlugin } from './request-context.js';
 import { unavailablePlugin } from './unavailable.js';
@@ -33,9 +34,11 @@ export function createGateway(
   supergraphSdl: string,
   byName: Map<string, SubgraphTarget>,
   metrics?: RouterMetrics,
+  onPlan?: Passthrough['onPlan'],
 ): { gateway: ApolloGateway; apiSchema: () => GraphQLSchema | null } {
   const gateway = new ApolloGateway({
     supergraphSdl,
+    experimental_didResolveQueryPlan: onPlan,
     queryPlannerConfig: { cache: countedPlanCache((hit) => metrics?.planLookup(hit)) },
     buildService: ({ name }) => {
       const target = byName.get(name);
@@ -56,6 +59,8 @@ export type ApolloSettings = {
   cost: CostSettings;
   buckets: CostBuckets;
   metrics?: RouterMetrics;
+  /** Single-fetch queries answered by their subgraph (passthrough.ts); off: every query runs on the gateway. */
+  passthrough?: Passthrough;
 };
 
 /**
@@ -79,6 +84,8 @@ export function createApollo(gateway: GatewayInterface, settings: ApolloSettings
       unavailablePlugin(),
       requestContextPlugin(),
       ...(settings.metrics ? [settings.metrics.plugin] : []),
+      // Its `responseForOperation` runs after every plugin's `didResolveOperation`: costed and in context.
+      ...(settings.passthrough ? [settings.passthrough.plugin] : []),
       requestLogPlugin(),
       tracingPlugin('router'),
       ApolloServerPluginCacheControlDisabled(),

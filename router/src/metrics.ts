@@ -29,6 +29,8 @@ export type RouterMetrics = {
   fetch(subgraph: string): FetchDone;
   /** One subscription event sent to a client. */
   delivered(): void;
+  /** One query sent whole to a subgraph (passthrough.ts): answered so, or run again by the gateway. */
+  passthrough(subgraph: string, answered: boolean): void;
   /** One lookup in the gateway's query-plan cache (plan-cache.ts): a hit, or a miss planned then. */
   planLookup(hit: boolean): void;
   /** Open sockets and subscriptions are read from here on each scrape. */
@@ -72,6 +74,12 @@ export function routerMetrics(known: readonly string[] = []): RouterMetrics {
     name: 'dcrm_query_plan_cache_lookups_total',
     help: "Lookups in the gateway's query-plan cache, by result: hit, or miss (the operation is planned, then cached).",
     labelNames: ['result'],
+    registers: [registry],
+  });
+  const passthroughs = new Counter({
+    name: 'dcrm_passthrough_total',
+    help: "Queries planned as one fetch and sent whole to that subgraph, by result: answered (the subgraph's data sent on as is) or fallback (errors or unavailable: the gateway ran it).",
+    labelNames: ['subgraph', 'result'],
     registers: [registry],
   });
   let live: () => LiveStats = () => ({ sockets: 0, subscriptions: 0, lookups: 0 });
@@ -122,6 +130,7 @@ export function routerMetrics(known: readonly string[] = []): RouterMetrics {
       };
     },
     delivered: () => delivered.inc(),
+    passthrough: (subgraph, answered) => passthroughs.inc({ subgraph, result: answered ? 'answered' : 'fallback' }),
     planLookup: (hit) => plans.inc({ result: hit ? 'hit' : 'miss' }),
     watchLive(stats) {
       live = stats;

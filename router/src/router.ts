@@ -14,6 +14,7 @@ import { clientIpOf, graphqlEndpoint, readiness, routes } from './endpoints.js';
 import { createApollo, createGateway, MAX_TOKENS, validationRules } from './gateway.js';
 import { type GraphiqlOptions, graphiqlEnabled, graphiqlRoutes } from './graphiql.js';
 import { routerMetrics } from './metrics.js';
+import { createPassthrough, passthroughEnabled } from './passthrough.js';
 import { ssoRoutes } from './sso/endpoints.js';
 import { oidcProvider } from './sso/provider.js';
 import { type SsoSettings, ssoSettings } from './sso/settings.js';
@@ -50,6 +51,8 @@ export type RouterOptions = {
   metrics?: Registry[];
   /** The schema each audience is served (default: the committed schema/views, `loadViews()`). */
   views?: ReturnType<typeof loadViews>;
+  /** Single-fetch passthrough (passthrough.ts); default on unless `DCRM_PASSTHROUGH=off`. */
+  passthrough?: boolean;
   /** Staff single sign-on over the `OIDC_*` environment (off without an issuer; tests give theirs). */
   sso?: Partial<SsoSettings>;
 };
@@ -87,9 +90,10 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   const ssoStore = sso ? openOneTimeStore(sso.redisUrl, sso.keyPrefix) : null;
 
   const metrics = routerMetrics(options.warmUp);
-  const { gateway, apiSchema } = createGateway(options.supergraphSdl, byName, metrics);
+  const passthrough = (options.passthrough ?? passthroughEnabled()) ? createPassthrough(byName, metrics) : undefined;
+  const { gateway, apiSchema } = createGateway(options.supergraphSdl, byName, metrics, passthrough?.onPlan);
   const introspection = options.introspection ?? introspectionEnabled();
-  const settings = { introspection, cost, buckets, metrics };
+  const settings = { introspection, cost, buckets, metrics, passthrough };
   const graphiql = options.graphiql ?? (introspection && graphiqlEnabled() ? {} : false);
   const views = options.views ?? loadViews();
   const apollo = serversPerView(gateway, views, (viewed) => createApollo(viewed, settings));

@@ -38,6 +38,8 @@ export type StackOptions = {
   exposeLiveStats?: boolean;
   /** GraphiQL's starting headers and query (the all-in-one pre-fills the demo key); default as in createRouter. */
   graphiql?: GraphiqlOptions | false;
+  /** Single-fetch passthrough in the router (default: on unless `DCRM_PASSTHROUGH=off`). */
+  passthrough?: boolean;
   /** Build the query plans of the storefront SDK's operations at start (servers yes; tests start many stacks, no). */
   warmUp?: boolean;
   /** Query cost budgets over the `DCRM_COST_*` environment. */
@@ -107,6 +109,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       cost: options.cost,
       metrics: subgraphs.map((s) => s.server.metrics),
       sso: options.sso,
+      passthrough: options.passthrough,
     });
     if (router.warmedPlans) log(`query plans of ${router.warmedPlans} SDK operations built`);
     return { database, bus: openedBus, subgraphs, router, seeded, stop: () => stopParts(router) };

@@ -3,7 +3,6 @@ import https from 'node:https';
 import { HeaderMap } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { isServiceUnavailable, serviceUnavailable } from './errors.js';
-import { responseJson } from './http.js';
 import { currentRequest, loggerFor, REQUEST_ID_HEADER } from './logger.js';
 import { PRINCIPAL_HEADER, type Principal, signPrincipal, withRequestContext } from './principal.js';
 import { requestPrincipal } from './request-principal.js';
@@ -17,6 +16,11 @@ export type SubgraphRequest = { query: string; variables?: Record<string, unknow
 export type SubgraphTarget = {
   name: string;
   execute(request: SubgraphRequest, principal: Principal): Promise<GatewayGraphQLResponse>;
+  /**
+   * As `execute`, but the answer's JSON text as the subgraph wrote it, unparsed (the router's
+   * single-fetch passthrough forwards it). Throws SERVICE_UNAVAILABLE exactly when `execute` does.
+   */
+  raw?(request: SubgraphRequest, principal: Principal): Promise<string>;
   ready(): Promise<boolean>;
 };
 
@@ -50,30 +54,42 @@ export function answerError(name: string, errors: readonly { message: string; ex
  * `executeHTTPGraphQLRequest`, so principal verification and plugins run exactly as over HTTP.
  */
 export function inProcessTarget(server: SubgraphServer, secret: string): SubgraphTarget {
+  const raw = (request: SubgraphRequest, principal: Principal): Promise<string> =>
+    inClientSpan(server.name, request.operationName, async (trace) => {
+      const headers = new HeaderMap([
+        ['content-type', 'application/json'],
+        [
+          PRINCIPAL_HEADER,
+          signPrincipal(withRequestContext(principal, requestPrincipal.current()), secret, { audience: server.name, body: request }),
+        ],
+        ...Object.entries(trace),
+      ]);
+      const requestId = currentRequest()?.requestId;
+      if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
+      try {
+        const response = await server.execute({ method: 'POST', headers, search: '', body: request });
+        if ((response.status ?? 200) >= 500) throw new Error(`answered ${response.status}`);
+        if (response.body.kind !== 'complete') throw new Error('Incremental delivery is not used between router and subgraphs');
+        return response.body.string;
+      } catch (error) {
+        throw unavailable(server.name, error);
+      }
+    });
   return {
     name: server.name,
     ready: () => server.ready(),
-    execute: (request, principal) =>
-      inClientSpan(server.name, request.operationName, async (trace) => {
-        const headers = new HeaderMap([
-          ['content-type', 'application/json'],
-          [
-            PRINCIPAL_HEADER,
-            signPrincipal(withRequestContext(principal, requestPrincipal.current()), secret, { audience: server.name, body: request }),
-          ],
-          ...Object.entries(trace),
-        ]);
-        const requestId = currentRequest()?.requestId;
-        if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
-        try {
-          const response = await server.execute({ method: 'POST', headers, search: '', body: request });
-          if ((response.status ?? 200) >= 500) throw new Error(`answered ${response.status}`);
-          return responseJson(response) as GatewayGraphQLResponse;
-        } catch (error) {
-          throw unavailable(server.name, error);
-        }
-      }),
+    execute: async (request, principal) => parsed(server.name, await raw(request, principal)),
+    raw,
   };
+}
+
+/** An answer's JSON text as a response (text that is not JSON: the subgraph is unavailable). */
+function parsed(name: string, body: string): GatewayGraphQLResponse {
+  try {
+    return JSON.parse(body) as GatewayGraphQLResponse;
+  } catch (error) {
+    throw unavailable(name, error);
+  }
 }
 
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 256 }), https: new https.Agent({ keepAlive: true, maxSockets: 256 }) };
@@ -113,6 +129,29 @@ function post(
 export function httpTarget(name: string, graphqlUrl: string, secret: string, timeoutMs = 10_000): SubgraphTarget {
   const url = new URL(graphqlUrl);
   const base = new URL('/', url);
+  const raw = (request: SubgraphRequest, principal: Principal): Promise<string> =>
+    inClientSpan(name, request.operationName, async (trace) => {
+      const headers: Record<string, string> = {
+        ...trace,
+        'content-type': 'application/json',
+        [PRINCIPAL_HEADER]: signPrincipal(withRequestContext(principal, requestPrincipal.current()), secret, {
+          audience: name,
+          body: request,
+        }),
+      };
+      const requestId = currentRequest()?.requestId;
+      if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+      try {
+        const response = await post(url, JSON.stringify(request), headers, timeoutMs);
+        sqlCounter.add(Number(response.headers[SQL_COUNT_HEADER] ?? 0));
+        if (response.status >= 500 || !(response.headers['content-type'] ?? '').includes('json')) {
+          throw new Error(`answered ${response.status}`);
+        }
+        return response.body;
+      } catch (error) {
+        throw unavailable(name, error);
+      }
+    });
   return {
     name,
     async ready() {
@@ -125,29 +164,8 @@ export function httpTarget(name: string, graphqlUrl: string, secret: string, tim
         req.on('error', () => resolve(false));
       });
     },
-    execute: (request, principal) =>
-      inClientSpan(name, request.operationName, async (trace) => {
-        const headers: Record<string, string> = {
-          ...trace,
-          'content-type': 'application/json',
-          [PRINCIPAL_HEADER]: signPrincipal(withRequestContext(principal, requestPrincipal.current()), secret, {
-            audience: name,
-            body: request,
-          }),
-        };
-        const requestId = currentRequest()?.requestId;
-        if (requestId) headers[REQUEST_ID_HEADER] = requestId;
-        try {
-          const response = await post(url, JSON.stringify(request), headers, timeoutMs);
-          sqlCounter.add(Number(response.headers[SQL_COUNT_HEADER] ?? 0));
-          if (response.status >= 500 || !(response.headers['content-type'] ?? '').includes('json')) {
-            throw new Error(`answered ${response.status}`);
-          }
-          return JSON.parse(response.body) as GatewayGraphQLResponse;
-        } catch (error) {
-          throw unavailable(name, error);
-        }
-      }),
+    execute: async (request, principal) => parsed(name, await raw(request, principal)),
+    raw,
   };
 }
 

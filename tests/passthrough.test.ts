@@ -1,0 +1,238 @@
+import { inProcessTarget, internalSecret, type SubgraphTarget, serviceUnavailable } from '@dcrm/kit';
+import { createRouter, type Router } from '@dcrm/router/router.js';
+import { loadSupergraph } from '@dcrm/schema';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../stack/src/stack.js';
+import { costPrefix, GENEROUS_COST, KEYS, productId, signIn, startTestStack, testIp } from './support/stack.js';
+
+/**
+ * Single-fetch passthrough (router/src/passthrough.ts): two routers over the same subgraphs, one with
+ * it and one without, must answer byte for byte the same; the passthrough must take single-fetch
+ * queries only, and leave errors and outages to the gateway.
+ */
+let stack: Stack;
+let on: Router;
+let off: Router;
+/** Catalog as both routers reach it, with a switch that makes it unavailable. */
+let catalogDown = false;
+
+function downable(target: SubgraphTarget): SubgraphTarget {
+  const raw = target.raw as NonNullable<SubgraphTarget['raw']>;
+  return {
+    name: target.name,
+    ready: () => target.ready(),
+    execute: async (req, principal) => {
+      if (catalogDown) throw serviceUnavailable(target.name);
+      return target.execute(req, principal);
+    },
+    raw: async (req, principal) => {
+      if (catalogDown) throw serviceUnavailable(target.name);
+      return raw(req, principal);
+    },
+  };
+}
+
+const routerWith = (passthrough: boolean) => {
+  const secret = internalSecret();
+  const targets = stack.subgraphs.map((s) => inProcessTarget(s.server, secret)).map((t) => (t.name === 'catalog' ? downable(t) : t));
+  return createRouter({
+    supergraphSdl: loadSupergraph(),
+    targets,
+    exposeSqlCount: true,
+    bus: stack.bus,
+    cost: { keyPrefix: costPrefix(), ...GENEROUS_COST },
+    passthrough,
+  });
+};
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  on = await routerWith(true);
+  off = await routerWith(false);
+}, 120_000);
+
+afterAll(async () => {
+  await on?.stop();
+  await off?.stop();
+  await stack?.stop();
+});
+
+type Auth = Record<string, string>;
+/** One request to a router: status and the body exactly as sent. */
+async function send(router: Router, auth: Auth, query: string, variables?: Record<string, unknown>) {
+  const res = await request(router.handler)
+    .post('/graphql')
+    .set({ 'content-type': 'application/json', 'x-forwarded-for': '10.9.9.9', ...auth })
+    .send({ query, variables });
+  return { status: res.status, text: res.text, body: res.body };
+}
+
+/** The same request to both routers, twice (the first plans it, the second may pass it through). */
+async function both(auth: Auth, query: string, variables?: Record<string, unknown>) {
+  await send(on, auth, query, variables);
+  const before = await answeredIn(on);
+  const a = await send(on, auth, query, variables);
+  const passedThrough = (await answeredIn(on)) - before;
+  const b = await send(off, auth, query, variables);
+  // Cost extensions carry the bucket's remaining points, which differ between the two routers' buckets.
+  const stable = (text: string) => text.replace(/"currentlyAvailable":\d+(\.\d+)?/, '"currentlyAvailable":0');
+  return { on: { ...a, text: stable(a.text) }, off: { ...b, text: stable(b.text) }, passedThrough };
+}
+
+/** Queries the passthrough answered, all subgraphs together. */
+async function answeredIn(router: Router) {
+  const text = (await request(router.handler).get('/metrics')).text;
+  return [...text.matchAll(/dcrm_passthrough_total\{[^}]*result="answered"[^}]*\} (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+const counted = async (router: Router) => {
+  const text = (await request(router.handler).get('/metrics')).text;
+  const count = (subgraph: string, result: string) =>
+    Number(text.match(new RegExp(`dcrm_passthrough_total\\{subgraph="${subgraph}",result="${result}"\\} (\\d+)`))?.[1] ?? 0);
+  return count;
+};
+
+/** Passthrough answers taken by `router` while `run` runs, per subgraph and result. */
+async function taken(router: Router, subgraph: string, result: 'answered' | 'fallback', run: () => Promise<unknown>) {
+  const before = (await counted(router))(subgraph, result);
+  await run();
+  return (await counted(router))(subgraph, result) - before;
+}
+
+const volt = { 'x-api-key': KEYS.volt };
+const nimbus = { 'x-api-key': KEYS.nimbus };
+const PRICE = 'price { amount { amount currencyCode } interval }';
+const LISTING = `query Listing($first: Int!) { products(first: $first) { nodes { name slug ${PRICE} category { name } } } }`;
+const DETAIL = `query Detail($slug: String!) {
+  product(slug: $slug) { name slug kind description attributes { key label value unit } prices { type amount { amount currencyCode } interval } compatibleAddons { name slug ${PRICE} } }
+}`;
+const SEARCH = `query Search($first: Int!, $query: String!) {
+  products(first: $first, query: $query) { totalCount nodes { name slug ${PRICE} }
+    facets { kinds { kind count } categories { category { name } count } priceBands { band count } } }
+}`;
+
+describe('the same answers with and without passthrough', () => {
+  const storefront: [string, string, Record<string, unknown>?][] = [
+    ['listing', LISTING, { first: 24 }],
+    ['detail', DETAIL, { slug: 'volt-sim-unlimited' }],
+    ['search with facets', SEARCH, { first: 24, query: 'unlimited 5g' }],
+    ['aliases', '{ a: products(first: 2) { nodes { n: name slug } } b: product(slug: "volt-sim-unlimited") { name } }'],
+    ['fragments', 'query F { products(first: 3) { nodes { ...P } } } fragment P on Product { name ... on Product { slug } __typename }'],
+    [
+      '@include/@skip with variables',
+      'query I($a: Boolean!, $b: Boolean!) { products(first: 3) { nodes { name slug @include(if: $a) kind @skip(if: $b) } } }',
+      { a: true, b: true },
+    ],
+    ['__typename', '{ __typename products(first: 1) { __typename nodes { __typename name } } }'],
+  ];
+  for (const [name, query, variables] of storefront) {
+    it(`storefront: ${name}`, async () => {
+      const { on: a, off: b, passedThrough } = await both(volt, query, variables);
+      expect(passedThrough).toBe(1);
+      expect(a.status).toBe(200);
+      expect(a.body.errors).toBeUndefined();
+      expect(a.text).toBe(b.text);
+    });
+  }
+
+  it('a signed-in customer, a partner and staff', async () => {
+    const ip = testIp();
+    const customer = await signIn(on.handler, 'customerLogin', 'aoife@example.com', KEYS.volt);
+    const partner = await signIn(on.handler, 'partnerLogin', 'ops@connectify.example');
+    const staff = await signIn(on.handler, 'staffLogin', 'manager@volt.example');
+    const cases: [Auth, string][] = [
+      [{ ...volt, authorization: `Bearer ${customer.accessToken}` }, '{ me { id name email } }'],
+      [{ authorization: `Bearer ${partner.accessToken}` }, '{ customers(first: 20) { nodes { id name } } }'],
+      [{ authorization: `Bearer ${staff.accessToken}` }, '{ opportunities(first: 20) { nodes { id name stage segment } } }'],
+    ];
+    for (const [auth, query] of cases) {
+      const { on: a, off: b, passedThrough } = await both({ ...auth, 'x-forwarded-for': ip }, query);
+      expect(passedThrough, query).toBe(1);
+      expect(a.body.errors, query).toBeUndefined();
+      expect(a.text, query).toBe(b.text);
+    }
+  });
+});
+
+describe('what the passthrough takes', () => {
+  it('takes a single-fetch query, and only in the router that has it', async () => {
+    await send(on, volt, LISTING, { first: 5 });
+    expect(await taken(on, 'catalog', 'answered', () => send(on, volt, LISTING, { first: 5 }))).toBe(1);
+    expect(await taken(off, 'catalog', 'answered', () => send(off, volt, LISTING, { first: 5 }))).toBe(0);
+  });
+
+  it('leaves multi-subgraph queries and mutations to the gateway', async () => {
+    const customer = await signIn(on.handler, 'customerLogin', 'aoife@example.com', KEYS.volt);
+    const auth = { ...volt, authorization: `Bearer ${customer.accessToken}` };
+    const acrossSubgraphs = '{ me { name offers { nodes { id } } } }';
+    const mutation = `mutation ($productId: ID!) { cartCreate(input: { lines: [{ productId: $productId, quantity: 1 }] }) {
+      cart { lines { name quantity recurringPrice { amount } } } userErrors { code } } }`;
+    await send(on, auth, acrossSubgraphs);
+    for (const subgraph of ['customer', 'promotion', 'cart', 'catalog'])
+      for (const result of ['answered', 'fallback'] as const) {
+        expect(await taken(on, subgraph, result, () => send(on, auth, acrossSubgraphs))).toBe(0);
+        expect(await taken(on, subgraph, result, () => send(on, volt, mutation, { productId: productId('volt-sim-unlimited') }))).toBe(0);
+      }
+  });
+});
+
+describe('errors fall back to the gateway', () => {
+  it("a subgraph's error (NOT_FOUND, BAD_USER_INPUT) answers exactly as without passthrough", async () => {
+    for (const [query, variables] of [
+      [DETAIL, { slug: 'nimbus-fibre-500' }],
+      [LISTING, { first: 5000 }],
+    ] as const) {
+      let pair: Awaited<ReturnType<typeof both>> | undefined;
+      const fellBack = await taken(on, 'catalog', 'fallback', async () => {
+        pair = await both(volt, query, variables);
+      });
+      expect(fellBack).toBe(2);
+      expect(pair?.on.body.errors?.length).toBeGreaterThan(0);
+      expect(pair?.on.status).toBe(pair?.off.status);
+      expect(pair?.on.text).toBe(pair?.off.text);
+    }
+  });
+
+  it('a subgraph that is down: the same SERVICE_UNAVAILABLE answer', async () => {
+    await send(on, volt, LISTING, { first: 3 });
+    catalogDown = true;
+    try {
+      const a = await send(on, volt, LISTING, { first: 3 });
+      const b = await send(off, volt, LISTING, { first: 3 });
+      expect(a.status).toBe(503);
+      expect(a.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+      expect(a.text.replace(/"currentlyAvailable":[\d.]+/, '')).toBe(b.text.replace(/"currentlyAvailable":[\d.]+/, ''));
+    } finally {
+      catalogDown = false;
+    }
+  });
+});
+
+describe('isolation through the passthrough', () => {
+  it("a storefront key reads its own brand only: the other brand's product is NOT_FOUND, its list has none", async () => {
+    const slugs = async () => {
+      await send(on, nimbus, LISTING, { first: 100 });
+      const res = await send(on, nimbus, LISTING, { first: 100 });
+      return res.body.data.products.nodes.map((n: { slug: string }) => n.slug) as string[];
+    };
+    const listed = await slugs();
+    expect(listed).toContain('nimbus-fibre-500');
+    expect(listed).not.toContain('volt-sim-unlimited');
+    await send(on, nimbus, DETAIL, { slug: 'volt-sim-unlimited' });
+    const detail = await send(on, nimbus, DETAIL, { slug: 'volt-sim-unlimited' });
+    expect(detail.body.data?.product ?? null).toBeNull();
+    expect(detail.body.errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('the storefront view still refuses a staff-only field before anything is fetched', async () => {
+    const query = '{ opportunities(first: 1) { nodes { id } } }';
+    let res: Awaited<ReturnType<typeof send>> | undefined;
+    const answered = await taken(on, 'opportunity', 'answered', async () => {
+      await send(on, volt, query);
+      res = await send(on, volt, query);
+    });
+    expect(answered).toBe(0);
+    expect(res?.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
