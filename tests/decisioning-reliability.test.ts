@@ -189,6 +189,18 @@ describe('delivery of recorded decisions', () => {
     expect(await inOutbox(id)).toBe(false);
   });
 
+  it('an outbox entry whose decision row is gone is cleared by the job, with no action', async () => {
+    const id = newId();
+    await dbRows(stack, 'promotion', 'insert into "promotion"."decision_outbox" (id, decided_at) values (?, ?)', [
+      id,
+      new Date(Date.now() - 5 * 60_000),
+    ]);
+    expect(await inOutbox(id)).toBe(true);
+    await (promotion().server.tasks['promotion:decision-deliver'] as (payload?: unknown) => Promise<void>)();
+    expect(await inOutbox(id)).toBe(false);
+    expect(await dbRows(stack, 'promotion', 'select id from "promotion"."offer" where dedupe_key = ?', [`decision:${id}`])).toHaveLength(0);
+  });
+
   it('a decision carried out by its batch leaves the outbox, and the job leaves it alone', async () => {
     const ingest = await privateKey(stack, manager, ['events:write']);
     const type = await customType(manager);
