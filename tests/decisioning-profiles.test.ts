@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { warmDecisionProfiles } from '@dcrm/customer/domain/decision-profiles.js';
+import { profileChanged, warmDecisionProfiles } from '@dcrm/customer/domain/decision-profiles.js';
+import { Customer } from '@dcrm/customer/entities/customer.entity.js';
 import { databaseNamespace, executeBound, hotProfileKey, hotProfiles, seedId } from '@dcrm/kit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows } from './support/brand-matrix.js';
-import { customType, decisionRule, INGEST, privateKey } from './support/decisioning.js';
+import { customType, decisionRule, INGEST, privateKey, until } from './support/decisioning.js';
 import { KEYS, type Response, registerCustomer, signIn, startTestStack } from './support/stack.js';
 
 /**
@@ -98,6 +99,32 @@ describe.skipIf(!redisUrl)('hot profiles', () => {
     expect((await decisionOf(given.decisionId)).channel).toBe('PUSH');
     expect((await c.gql(CONSENT, { input: { channel: 'PUSH', granted: false } })).body.data?.customerConsentSet.userErrors).toEqual([]);
     expect((await decide(type, { accountId: c.id })).outcome).toBe('NO_ACTION');
+  });
+
+  it('a consent revoked while the hot copy cannot be written is still honoured by the next decision', async () => {
+    const c = await registerCustomer(stack.router.handler, KEYS.nimbus, { prefix: 'stale', marketingChannels: ['EMAIL'] });
+    const type = await customType(staff);
+    await decisionRule(staff, { eventType: type, channels: ['EMAIL'] });
+    // Decided once: the profile (EMAIL consented) is now cached in this process and in Redis.
+    expect(await decide(type, { accountId: c.id })).toMatchObject({ outcome: 'ACTION' });
+    const key = hotProfileKey(databaseNamespace(customerOrm()), `${NIMBUS}:a:${c.id}`);
+    const redis = new Redis(redisUrl as string);
+    try {
+      expect(await redis.exists(key)).toBe(1);
+      // The revocation commits, but Redis refuses the customer subgraph both the rewrite and the drop.
+      const em = customerOrm().em.fork();
+      const customer = await em.findOneOrFail(Customer, { id: c.id });
+      customer.consents = customer.consents.map((consent) => (consent.channel === 'EMAIL' ? { ...consent, granted: false } : consent));
+      await em.flush();
+      const down = async () => {
+        throw new Error('redis unavailable');
+      };
+      await profileChanged({ bus: stack.bus, hotProfiles: { write: down, drop: down } }, customer);
+      await until(async () => (await redis.exists(key)) === 0, 'stale hot copy dropped');
+    } finally {
+      redis.disconnect();
+    }
+    expect(await decide(type, { accountId: c.id })).toMatchObject({ outcome: 'NO_ACTION' });
   });
 
   it('a new mobile number names the account at once; the old one no longer does', async () => {

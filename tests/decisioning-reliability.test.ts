@@ -44,6 +44,9 @@ const decisioning = () => {
   return d;
 };
 const r = () => redis as Redis;
+/** Whether an ACTION decision still waits in the delivery outbox (recorded, not yet carried out). */
+const inOutbox = async (id: string) =>
+  (await dbRows(stack, 'promotion', 'select id from "promotion"."decision_outbox" where id = ?', [id])).length === 1;
 const pendingCount = async (stream: string) => ((await r().xpending(stream, EVENT_GROUP)) as [number])[0];
 /** A dead-letter entry's fields as an object. */
 const fieldsOf = (flat: string[]) => Object.fromEntries(Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]));
@@ -166,6 +169,7 @@ describe('delivery of recorded decisions', () => {
       },
     ]);
     expect([...inserted]).toEqual([id]);
+    expect(await inOutbox(id)).toBe(true);
     const offers = () =>
       dbRows(stack, 'promotion', 'select id from "promotion"."offer" where dedupe_key = ?', [`decision:${id}`]) as Promise<unknown[]>;
     const messages = () =>
@@ -180,13 +184,22 @@ describe('delivery of recorded decisions', () => {
     await deliverJob();
     expect(await offers()).toHaveLength(1);
     expect(await messages()).toHaveLength(1);
-    const [row] = (await dbRows(stack, 'promotion', 'select delivered_at from "promotion"."decision" where id = ?', [id])) as {
-      delivered_at: Date | null;
-    }[];
-    expect(row.delivered_at).not.toBeNull();
+    expect(await inOutbox(id)).toBe(false);
   });
 
-  it('a decision carried out by its batch is stamped delivered, and the job leaves it alone', async () => {
+  it('an outbox entry whose decision row is gone is cleared by the job, with no action', async () => {
+    const id = newId();
+    await dbRows(stack, 'promotion', 'insert into "promotion"."decision_outbox" (id, decided_at) values (?, ?)', [
+      id,
+      new Date(Date.now() - 5 * 60_000),
+    ]);
+    expect(await inOutbox(id)).toBe(true);
+    await (promotion().server.tasks['promotion:decision-deliver'] as (payload?: unknown) => Promise<void>)();
+    expect(await inOutbox(id)).toBe(false);
+    expect(await dbRows(stack, 'promotion', 'select id from "promotion"."offer" where dedupe_key = ?', [`decision:${id}`])).toHaveLength(0);
+  });
+
+  it('a decision carried out by its batch leaves the outbox, and the job leaves it alone', async () => {
     const ingest = await privateKey(stack, manager, ['events:write']);
     const type = await customType(manager);
     await decisionRule(manager, { eventType: type, channels: ['INBOX'] });
@@ -195,12 +208,7 @@ describe('delivery of recorded decisions', () => {
     const res = await ingest(INGEST, { events: [event(type, customer.id, { value: 1 }, producer)] });
     const [result] = (res.body.data?.eventsIngest.results ?? []) as { decisionId: string; outcome: string }[];
     expect(result.outcome).toBe('ACTION');
-    const rows = (await dbRows(stack, 'promotion', 'select delivered_at from "promotion"."decision" where id = ?', [
-      result.decisionId,
-    ])) as {
-      delivered_at: Date | null;
-    }[];
-    expect(rows[0].delivered_at).not.toBeNull();
+    expect(await inOutbox(result.decisionId)).toBe(false);
     await (promotion().server.tasks['promotion:decision-deliver'] as (payload?: unknown) => Promise<void>)({ olderThanMs: 0 });
     const offers = await dbRows(stack, 'promotion', 'select id from "promotion"."offer" where dedupe_key = ?', [
       `decision:${result.decisionId}`,
@@ -255,11 +263,12 @@ describe.skipIf(!url)('the hot context', () => {
     }
     expect(survivor.stats).toMatchObject({ accepted: 1, duplicate: 0 });
     expect(await count()).toBe(1);
-    // Its action was carried out after the entry was acknowledged, and stamped.
-    const [row] = (await dbRows(stack, 'promotion', 'select offer_id, delivered_at from "promotion"."decision" where producer = ?', [
-      producer,
-    ])) as { offer_id: string; delivered_at: Date | null }[];
-    expect(row.delivered_at).not.toBeNull();
+    // Its action was carried out after the entry was acknowledged, and left the outbox.
+    const [row] = (await dbRows(stack, 'promotion', 'select id, offer_id from "promotion"."decision" where producer = ?', [producer])) as {
+      id: string;
+      offer_id: string;
+    }[];
+    await until(async () => !(await inOutbox(row.id)), 'action carried out');
     expect(await dbRows(stack, 'promotion', 'select id from "promotion"."offer" where id = ?', [row.offer_id])).toHaveLength(1);
   });
 });

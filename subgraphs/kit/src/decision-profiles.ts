@@ -24,8 +24,12 @@ export type ProfileIdentity = { accountId?: string | null; msisdn?: string | nul
 
 /** Published (after the write to Redis) when an account's profile for decisioning changed. */
 export const PROFILE_CHANGED = 'dcrm.customer.profile.changed';
-/** The identity keys (`profileIdentityKey`) to drop from per-process copies. */
-export type ProfileChanged = { keys: string[] };
+/**
+ * The identity keys (`profileIdentityKey`) to drop from per-process copies; `hotCopyStale` when the
+ * customer subgraph could not rewrite (nor drop) the hot copy: readers drop it from Redis too, so a
+ * revoked consent is not read back from a copy that would live for HOT_PROFILE_TTL_MS.
+ */
+export type ProfileChanged = { keys: string[]; hotCopyStale?: boolean };
 
 /** How long a warmed or changed profile stays in Redis (the warm-up runs again well before). */
 export const HOT_PROFILE_TTL_MS = 24 * 3_600_000;
@@ -96,6 +100,10 @@ export function hotProfiles(redisUrl: string, database: string) {
       const results = (await batch.exec()) ?? [];
       const failed = results.find(([error]) => error);
       if (failed) throw failed[0];
+    },
+    /** Drops these identity keys' hot copies (the next read asks the customer subgraph). */
+    async drop(keys: readonly string[]): Promise<void> {
+      if (keys.length) await redis.del(...keys.map((key) => hotProfileKey(database, key)));
     },
     close: async () => {
       redis.disconnect();

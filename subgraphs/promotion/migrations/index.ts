@@ -8,6 +8,7 @@ import { Migration202612021101Translations } from './20261202-1101-translations.
 import { Migration20261204D01DecisionSettings } from './20261204-d01-decision-settings.js';
 import { Migration20261204R01DecisionDelivery } from './20261204-r01-decision-delivery.js';
 import { Migration20261205E01DecisionBudgetMoney } from './20261205-e01-decision-budget-money.js';
+import { Migration20261208D01DecisionOutbox } from './20261208-d01-decision-outbox.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   { name: '20261204-d01-decision-settings', class: Migration20261204D01DecisionSettings },
   { name: '20261204-r01-decision-delivery', class: Migration20261204R01DecisionDelivery },
   { name: '20261205-e01-decision-budget-money', class: Migration20261205E01DecisionBudgetMoney },
+  { name: '20261208-d01-decision-outbox', class: Migration20261208D01DecisionOutbox },
 ];

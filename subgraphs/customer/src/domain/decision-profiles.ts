@@ -75,21 +75,33 @@ const sourceOfEntity = (c: ICustomer): ProfileSource => ({
 /**
  * After a committed change of an account's profile (name, mobile, email, segment, partner, consents,
  * offer preferences): its hot copy is rewritten under each identity (an identity it no longer has is
- * dropped; without Redis there is none), then promotion instances are told to drop their per-process copies, so the next decision
- * about it reads the new one. A failure is logged: the change itself stands.
+ * dropped; without Redis there is none), then promotion instances are told to drop their per-process
+ * copies, so the next decision about it reads the new one. A failed rewrite must not leave the old copy
+ * (a revoked consent) readable for a day: the copy is dropped instead, and the event says so
+ * (`hotCopyStale`: promotion drops it from Redis too, should this drop have failed as well). A failure
+ * is logged: the change itself stands.
  */
 export async function profileChanged(
-  services: { bus: EventBus; hotProfiles: HotProfiles | null },
+  services: { bus: EventBus; hotProfiles: Pick<HotProfiles, 'write' | 'drop'> | null },
   customer: ICustomer,
   before?: { mobile: string | null; email: string },
 ): Promise<void> {
   const source = sourceOfEntity(customer);
   const keys = identityKeysOf(source);
   const gone = before ? identityKeysOf({ ...source, ...before }).filter((k) => !keys.includes(k)) : [];
+  const all = [...keys, ...gone];
+  const log = loggerFor('customer');
+  let hotCopyStale = false;
   try {
     await services.hotProfiles?.write([source], gone);
-    await services.bus.publish(PROFILE_CHANGED, { keys: [...keys, ...gone] });
   } catch (error) {
-    loggerFor('customer').error({ err: error, customerId: customer.id }, 'decisioning profile not refreshed');
+    hotCopyStale = true;
+    log.warn({ err: error, customerId: customer.id }, 'decisioning profile not rewritten: dropping it');
+    await services.hotProfiles?.drop(all).catch((dropError: unknown) => log.warn({ err: dropError }, 'decisioning profile not dropped'));
+  }
+  try {
+    await services.bus.publish(PROFILE_CHANGED, hotCopyStale ? { keys: all, hotCopyStale } : { keys: all });
+  } catch (error) {
+    log.error({ err: error, customerId: customer.id }, 'decisioning profile change not published');
   }
 }

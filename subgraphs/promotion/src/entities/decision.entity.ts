@@ -91,8 +91,6 @@ export const Decision = defineEntity({
     offerId: p.uuid().nullable(),
     reasons: p.json<{ ruleId: string | null; code: string; message: string }[]>(),
     decidedAt: p.datetime(),
-    /** When its action was carried out (offer written, notification handed over); null while an ACTION is pending, and for NO_ACTION. */
-    deliveredAt: p.datetime().nullable(),
   },
 });
 export type IDecision = InferEntity<typeof Decision>;

@@ -12,21 +12,21 @@ export const DELIVER_TASK = 'promotion:decision-deliver';
 export const DELIVERY_GRACE_MS = 30_000;
 const BATCH = 200;
 
-/** Stamps decisions as carried out. */
-async function markDelivered(em: EntityManager, ids: readonly string[], at: Date): Promise<void> {
+/** Takes decisions carried out off the delivery outbox (the recorder put each ACTION decision there). */
+async function markDelivered(em: EntityManager, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await executeBound(em, `update "promotion"."decision" set "delivered_at" = $1 where "id" = any($2::uuid[])`, [at, ids]);
+  await executeBound(em, `delete from "promotion"."decision_outbox" where "id" = any($1::uuid[])`, [ids]);
 }
 
 /**
- * Step 7 of a batch: carries out its recorded ACTION decisions and stamps them delivered. A decision
- * whose delivery fails, or whose process dies before this, stays undelivered: `deliverPending` finds it.
+ * Step 7 of a batch: carries out its recorded ACTION decisions and takes them off the outbox. A decision
+ * whose delivery fails, or whose process dies before this, stays in the outbox: `deliverPending` finds it.
  */
 export async function deliver(d: Decisioning, effects: Effect[]): Promise<void> {
   if (effects.length === 0) return;
   const em = d.orm.em.fork() as EntityManager;
   try {
-    await markDelivered(em, await applyEffects(em, d.services, d.rules, effects), d.services.clock.now());
+    await markDelivered(em, await applyEffects(em, d.services, d.rules, effects));
   } catch (error) {
     loggerFor('promotion').error({ err: error }, 'decision actions not carried out: the delivery job retries them');
   }
@@ -34,7 +34,8 @@ export async function deliver(d: Decisioning, effects: Effect[]): Promise<void> 
 
 type Pending = {
   id: string;
-  storefront_id: string;
+  /** Null when its decision row is gone (purged): nothing left to deliver. */
+  storefront_id: string | null;
   producer: string;
   event_id: string;
   event_type: string;
@@ -50,31 +51,36 @@ type Pending = {
 };
 
 /**
- * The delivery outbox: ACTION decisions recorded at least `olderThanMs` ago and never stamped delivered,
+ * The delivery outbox: ACTION decisions recorded at least `olderThanMs` ago and still in the outbox,
  * oldest first, locked (`skip locked`: instances running it at once take different rows). Each is carried
  * out as its batch would have (the offer keyed by decision, the notification by decision: what was done
- * before the crash is not done twice) and stamped in the same transaction as its offer. A decision whose
- * rule or customer is gone is stamped without action (retrying could never succeed). Returns how many
- * were delivered.
+ * before the crash is not done twice) and leaves the outbox in the same transaction as its offer. A
+ * decision whose row, rule or customer is gone leaves it without action (retrying could never succeed).
+ * Returns how many were delivered.
  */
 export async function deliverPending(d: Decisioning, options: { olderThanMs?: number; limit?: number } = {}): Promise<number> {
   const now = d.services.clock.now();
   const cutoff = new Date(now.getTime() - (options.olderThanMs ?? DELIVERY_GRACE_MS));
   return (d.orm.em.fork() as EntityManager).transactional(async (tx) => {
-    const rows = (await tx.execute(
-      `select "id", "storefront_id", "producer", "event_id", "event_type", "customer_id", "segment", "partner_id", "occurred_at",
-              "rule_id", "action_kind", "channel", "offer_id", "decided_at"
-         from "promotion"."decision" where "outcome" = 'ACTION' and "delivered_at" is null and "decided_at" < ?
-        order by "decided_at" limit ? for update skip locked`,
+    const pending = (await tx.execute(
+      `select o."id", d."storefront_id", d."producer", d."event_id", d."event_type", d."customer_id", d."segment", d."partner_id",
+              d."occurred_at", d."rule_id", d."action_kind", d."channel", d."offer_id", o."decided_at"
+         from "promotion"."decision_outbox" o left join "promotion"."decision" d on d."id" = o."id"
+        where o."decided_at" < ? order by o."decided_at" limit ? for update of o skip locked`,
       [cutoff, options.limit ?? BATCH],
     )) as Pending[];
-    if (rows.length === 0) return 0;
+    if (pending.length === 0) return 0;
+    const unreachable: string[] = [];
+    const rows: (Pending & { storefront_id: string })[] = [];
+    for (const r of pending) {
+      if (r.storefront_id === null) unreachable.push(r.id);
+      else rows.push(r as Pending & { storefront_id: string });
+    }
     const ruleIds = [...new Set(rows.flatMap((r) => (r.rule_id ? [r.rule_id] : [])))];
     const rules = new Map((ruleIds.length ? await tx.find(DecisionRule, { id: { $in: ruleIds } }) : []).map((r) => [r.id, r]));
     await d.rules.load(rows.map((r) => r.storefront_id));
     const profiles = await d.profiles.resolve(rows.map((r) => ({ storefrontId: r.storefront_id, identity: { accountId: r.customer_id } })));
     const effects: Effect[] = [];
-    const unreachable: string[] = [];
     for (const [n, r] of rows.entries()) {
       const rule = r.rule_id ? rules.get(r.rule_id) : undefined;
       const profile = profiles[n];
@@ -85,13 +91,13 @@ export async function deliverPending(d: Decisioning, options: { olderThanMs?: nu
       effects.push({ row: toRow(r), rule, profile, channel: r.channel });
     }
     const done = await applyEffects(tx, d.services, d.rules, effects);
-    await markDelivered(tx, [...done, ...unreachable], now);
+    await markDelivered(tx, [...done, ...unreachable]);
     if (unreachable.length) loggerFor('promotion').warn({ decisions: unreachable }, 'decisions closed undelivered: rule or customer gone');
     return done.length;
   });
 }
 
-const toRow = (r: Pending): DecisionRow => ({
+const toRow = (r: Pending & { storefront_id: string }): DecisionRow => ({
   id: r.id,
   storefrontId: r.storefront_id,
   producer: r.producer,

@@ -72,10 +72,15 @@ export function profileCache(services: PromotionServices, redisLink?: RedisLink,
       }
     return found;
   };
-  // Every instance hears a change and drops its copy; the hot copy in Redis is already the new one.
+  // Every instance hears a change and drops its copy; the hot copy in Redis is already the new one, unless
+  // the customer subgraph could not write it: then it goes too (the next read asks the customer subgraph).
   const unsubscribe = services.bus
     .subscribe(PROFILE_CHANGED, (payload) => {
-      for (const key of (payload as ProfileChanged)?.keys ?? []) cache.delete(key);
+      const changed = payload as ProfileChanged | undefined;
+      const keys = changed?.keys ?? [];
+      for (const key of keys) cache.delete(key);
+      if (changed?.hotCopyStale && shared && keys.length)
+        shared.del(...keys.map(sharedKey)).catch((error) => loggerFor('promotion').warn({ err: error }, 'stale hot profile not dropped'));
     })
     .catch((error) => {
       loggerFor('promotion').error({ err: error }, 'profile changes not heard');
