@@ -86,6 +86,12 @@ async function answeredIn(router: Router) {
   return [...text.matchAll(/dcrm_passthrough_total\{[^}]*result="answered"[^}]*\} (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
+/** The router's fetches from one subgraph so far. */
+async function fetchesIn(router: Router, subgraph: string) {
+  const text = (await request(router.handler).get('/metrics')).text;
+  return Number(text.match(new RegExp(`dcrm_subgraph_fetch_duration_seconds_count\\{subgraph="${subgraph}"\\} (\\d+)`))?.[1] ?? 0);
+}
+
 const counted = async (router: Router) => {
   const text = (await request(router.handler).get('/metrics')).text;
   const count = (subgraph: string, result: string) =>
@@ -184,10 +190,13 @@ describe('errors fall back to the gateway', () => {
       [LISTING, { first: 5000 }],
     ] as const) {
       let pair: Awaited<ReturnType<typeof both>> | undefined;
+      const fetchesBefore = await fetchesIn(on, 'catalog');
       const fellBack = await taken(on, 'catalog', 'fallback', async () => {
         pair = await both(volt, query, variables);
       });
       expect(fellBack).toBe(2);
+      // The gateway shapes the passed-through answer itself: each request reached catalog once, not twice.
+      expect((await fetchesIn(on, 'catalog')) - fetchesBefore).toBe(2);
       expect(pair?.on.body.errors?.length).toBeGreaterThan(0);
       expect(pair?.on.status).toBe(pair?.off.status);
       expect(pair?.on.text).toBe(pair?.off.text);

@@ -1,3 +1,4 @@
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Principal } from '@dcrm/kit/principal.js';
 import type { CostClient } from './cost/client.js';
 
@@ -10,5 +11,8 @@ import type { CostClient } from './cost/client.js';
  */
 export type RouterContext = { principal: Principal; warmUp?: boolean; cost?: CostClient; passed?: Passed };
 
-/** See `RouterContext.passed`. */
-export type Passed = { data?: string };
+/**
+ * See `RouterContext.passed`. `answer`: a passed-through query's answer that had errors, parsed once;
+ * the gateway then runs the query on it instead of fetching it again (data-source.ts).
+ */
+export type Passed = { data?: string; answer?: { service: string; response: GatewayGraphQLResponse } };

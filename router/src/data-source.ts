@@ -24,6 +24,12 @@ export class TargetDataSource implements GraphQLDataSource<RouterContext> {
     const principal = context.principal;
     // Health checks and schema loads carry no caller: they run with no rights at all.
     const as: Principal = principal ?? { kind: 'anonymous', id: null, storefrontId: null, partnerId: null, roles: [], scopes: [] };
+    // A passed-through query's answer with errors (passthrough.ts): this plan's one fetch, already made and counted.
+    const answer = context.passed?.answer;
+    if (context.passed && answer?.service === this.target.name) {
+      context.passed.answer = undefined;
+      return answer.response;
+    }
     const { query, variables, operationName } = options.request;
     const request: SubgraphRequest = { query: query as string };
     if (variables) request.variables = variables as Record<string, unknown>;

@@ -1,5 +1,7 @@
 import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
 import { type ApolloServerPlugin, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { codeLabel } from '@dcrm/kit/metrics.js';
 import type { SubgraphRequest, SubgraphTarget } from '@dcrm/kit/targets.js';
 import {
   type DocumentNode,
@@ -20,8 +22,9 @@ import type { RouterMetrics } from './metrics.js';
  * the client's own document to that subgraph and forwarding its `data` as the subgraph wrote it: no
  * result shaping, no parse and no re-serialisation of what can be a large answer. Apollo has parsed,
  * validated (against the caller's view) and costed the operation by then (`responseForOperation`
- * runs after every `didResolveOperation`). An answer with errors, or a subgraph that is down, falls
- * back to the gateway, which runs the query again: error shapes and partial answers stay its own.
+ * runs after every `didResolveOperation`). An answer with errors falls back to the gateway, which
+ * shapes that same answer (its one fetch reads it from the context instead of the subgraph), so error
+ * shapes and partial answers stay its own; a subgraph that is down is fetched again by the gateway.
  *
  * Eligibility is decided once per parsed document (Apollo keeps one per operation text and view) and
  * operation name, when the gateway first plans it; until then the gateway answers.
@@ -103,6 +106,16 @@ export function dataText(body: string): string | null {
 }
 
 const DATA_PREFIX = '{"data":';
+
+/** A subgraph's answer as the gateway's fetch would have read it, or null when it is not JSON. */
+function parsedAnswer(body: string): GatewayGraphQLResponse | null {
+  try {
+    const parsed = JSON.parse(body) as GatewayGraphQLResponse | null;
+    return parsed && typeof parsed === 'object' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
 /** What the plugin answers with: Apollo serialises it (and the cost extension); the endpoint puts the subgraph's data in. */
 const PLACEHOLDER = `${DATA_PREFIX}{}`;
 
@@ -138,10 +151,16 @@ export function createPassthrough(byName: ReadonlyMap<string, SubgraphTarget>, m
           if (request.operationName) sent.operationName = request.operationName;
           const done = metrics?.fetch(target.name);
           const body = await target.raw(sent, contextValue.principal).catch(() => null);
-          done?.(null);
           const data = body === null ? null : dataText(body);
           metrics?.passthrough(target.name, data !== null);
-          if (data === null) return null;
+          if (data === null) {
+            // Errors: the gateway shapes them from this very answer (no second fetch); unavailable: it retries.
+            const response = body === null ? null : parsedAnswer(body);
+            done?.(response?.errors?.length ? codeLabel(response.errors[0].extensions?.code) : body === null ? 'SERVICE_UNAVAILABLE' : null);
+            if (response) contextValue.passed.answer = { service: target.name, response };
+            return null;
+          }
+          done?.(null);
           contextValue.passed.data = data;
           return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: {} } } };
         },
