@@ -27,6 +27,12 @@ const jobsOf = async (campaignId: string): Promise<Job[]> =>
     [campaignId],
   )) as Job[];
 
+/** The campaign's chunk jobs in audience order (queued in one statement, their ids need not follow it). */
+const chunksOf = async (campaignId: string): Promise<Job[]> =>
+  (await jobsOf(campaignId))
+    .filter((j) => j.identifier === 'promotion:campaign-chunk')
+    .sort((a, b) => (String(a.payload.upTo) < String(b.payload.upTo) ? -1 : 1));
+
 /**
  * Runs the campaign's queued jobs that are due by the manual clock, as a worker would: lock, run the
  * handler with the job's payload, complete. Jobs the handlers queue run too, until none is due.
@@ -414,7 +420,7 @@ describe('audience in batches', () => {
     await task('promotion:campaign-audience', { campaignId: id, batchSize: 400 });
 
     // One chunk job per 400 accounts, keyed by its range's last account; the cursor marks the plan done.
-    const chunks = (await jobsOf(id)).filter((j) => j.identifier === 'promotion:campaign-chunk');
+    const chunks = await chunksOf(id);
     expect(chunks).toHaveLength(Math.ceil(eligible / 400));
     expect(chunks.map((j) => j.key)).toEqual(chunks.map((j) => `campaign:${id}:chunk:${j.payload.upTo}`));
     expect(chunks[0].payload.after).toBeNull();
@@ -457,14 +463,14 @@ describe('audience in batches', () => {
     const id = await massCampaign({});
     await task('promotion:campaign-launch', { campaignId: id, batchSize: 300 });
     await task('promotion:campaign-audience', { campaignId: id, batchSize: 300 });
-    const [chunk] = (await jobsOf(id)).filter((j) => j.identifier === 'promotion:campaign-chunk');
+    const [chunk] = await chunksOf(id);
     const before = { messages: await messagesOf(), notified: (await campaignRow(id)).notified as number };
     await task('promotion:campaign-chunk', chunk.payload);
     const offers = await offersOf(id);
     expect(offers).toHaveLength(300);
     expect(await messagesOf()).toBe(before.messages + 300);
 
-    // A crash after the messages went out but before the offers were marked: 100 offers unmarked, uncounted.
+    // Offers an earlier version wrote but had not marked when it crashed: 100 offers unmarked, uncounted.
     const unmarked = offers.slice(0, 100).map((o) => o.id as string);
     await sql('update "promotion"."offer" set notified_at = null where id = any(?::uuid[])', [`{${unmarked.join(',')}}`]);
     await sql('update "promotion"."campaign" set notified = notified - 100 where id = ?', [id]);
@@ -478,6 +484,53 @@ describe('audience in batches', () => {
     expect(await messagesOf()).toBe(before.messages + 300);
   });
 
+  it('a chunk failing after its messages went out, before it committed, sends none twice when retried', async () => {
+    const id = await massCampaign({});
+    await task('promotion:campaign-launch', { campaignId: id, batchSize: 300 });
+    await task('promotion:campaign-audience', { campaignId: id, batchSize: 300 });
+    const [chunk] = await chunksOf(id);
+    const [{ since }] = await sql('select now() as since');
+    // Notifications recorded since this test began: all of them, and the accounts they went to.
+    const sentOf = async () =>
+      (
+        await sql(
+          `select count(*)::int as n, count(distinct s.customer_id)::int as customers from "customer"."notification_sent" s
+           join "customer"."customer" c on c.id = s.customer_id
+           where c.storefront_id = ? and s.template_key = 'campaign.offer' and s.created_at >= ?`,
+          [storefrontId, since],
+        )
+      )[0] as { n: number; customers: number };
+    const before = await messagesOf();
+    // The chunk's last write (the campaign's count) fails: the process dies there, its transaction rolls back.
+    const fail = `fail_count_${id.replaceAll('-', '')}`;
+    await sql(`create function "promotion"."${fail}"() returns trigger language plpgsql as $$ begin raise exception 'crash'; end $$`);
+    await sql(
+      `create trigger "${fail}" before update on "promotion"."campaign" for each row
+       when (new.id = '${id}' and new.notified <> old.notified) execute function "promotion"."${fail}"()`,
+    );
+    try {
+      await expect(task('promotion:campaign-chunk', chunk.payload)).rejects.toThrow();
+    } finally {
+      await sql(`drop trigger "${fail}" on "promotion"."campaign"`);
+      await sql(`drop function "promotion"."${fail}"()`);
+    }
+    // The messages went out; what the chunk wrote in its own tables did not stay.
+    expect(await messagesOf()).toBe(before + 300);
+    expect(await offersOf(id)).toHaveLength(0);
+    expect((await campaignRow(id)).notified).toBe(0);
+
+    // The worker retries it, then (a lost acknowledgement) runs it once more: one offer, message, notification and count each.
+    await task('promotion:campaign-chunk', chunk.payload);
+    await task('promotion:campaign-chunk', chunk.payload);
+    const offers = await offersOf(id);
+    expect(offers).toHaveLength(300);
+    expect(new Set(offers.map((o) => o.customer_id)).size).toBe(300);
+    expect(offers.every((o) => o.notified_at !== null)).toBe(true);
+    expect((await campaignRow(id)).notified).toBe(300);
+    expect(await messagesOf()).toBe(before + 300);
+    expect(await sentOf()).toEqual({ n: 300, customers: 300 });
+  });
+
   it('a campaign a batch job had taken part-way carries on after its cursor', async () => {
     const id = await massCampaign({});
     await task('promotion:campaign-launch', { campaignId: id, batchSize: 1000 });
@@ -488,7 +541,7 @@ describe('audience in batches', () => {
     const cursor = accounts[499].id;
     await sql('update "promotion"."campaign" set audience_cursor = ? where id = ?', [cursor, id]);
     await task('promotion:campaign-audience', { campaignId: id, batchSize: 1000 });
-    const chunks = (await jobsOf(id)).filter((j) => j.identifier === 'promotion:campaign-chunk');
+    const chunks = await chunksOf(id);
     expect(chunks[0].payload.after).toBe(cursor);
     for (const chunk of chunks) await task('promotion:campaign-chunk', chunk.payload);
     expect((await offersOf(id)).map((o) => o.customer_id)).toEqual(accounts.slice(500).map((a) => a.id));

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { manualClock } from './clock.js';
 import { createDatabaseIfMissing, dropDatabase, withDatabase } from './database.js';
-import { addJob, createJobRunner, ensureJobSchema, type JobDb, type JobRunner, startJobs } from './jobs.js';
+import { addJob, addJobs, createJobRunner, ensureJobSchema, type JobDb, type JobRunner, startJobs } from './jobs.js';
 
 // Any server will do: DATABASE_URL's, else the one the global setup started, else a local one.
 const adminUrl = process.env.DATABASE_URL ?? inject('databaseUrl') ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -156,6 +156,35 @@ describe.skipIf(!reachable)('jobs (graphile-worker)', () => {
     expect(runs.get('keyed-first')).toBeUndefined();
     expect(runs.get('keyed-second')).toBe(1);
     expect(handledBy.get('keyed-second')).toEqual(['once:cart:1']);
+  });
+
+  it('addJobs queues many jobs in one statement, inside the transaction, replacing a pending job of the same key', async () => {
+    await addJob(pgDb(client), 'record', { id: 'many-old' }, { jobKey: 'many:1' });
+    const statements: string[] = [];
+    const counted: JobDb = {
+      execute: (sql, params) => {
+        statements.push(sql);
+        return pgDb(client).execute(sql, params);
+      },
+    };
+    await client.query('begin');
+    await addJobs(counted, [{ identifier: 'record', payload: { id: 'many-rolled-back' } }]);
+    await client.query('rollback');
+    await addJobs(counted, [
+      { identifier: 'record', payload: { id: 'many-1' }, jobKey: 'many:1' },
+      { identifier: 'record', payload: { id: "many-2 ? 'quoted'" }, jobKey: 'many:2' },
+      { identifier: 'record', payload: { id: 'many-later' }, runAt: new Date(Date.now() + 3_600_000) },
+    ]);
+    await addJobs(counted, []);
+    expect(statements).toHaveLength(2);
+
+    await worker().runOnce();
+    expect(runs.get('many-rolled-back')).toBeUndefined();
+    expect(runs.get('many-old')).toBeUndefined();
+    expect(runs.get('many-1')).toBe(1);
+    expect(runs.get("many-2 ? 'quoted'")).toBe(1);
+    expect(handledBy.get('many-1')).toEqual(['once:many:1']);
+    expect(runs.get('many-later')).toBeUndefined();
   });
 
   it('leaves a job until its runAt is due', async () => {

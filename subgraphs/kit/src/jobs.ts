@@ -185,6 +185,30 @@ export async function addJob(em: JobDb, identifier: string, payload: unknown, op
   );
 }
 
+export type JobSpec = { identifier: string; payload: unknown; runAt?: Date; jobKey?: string; maxAttempts?: number };
+
+/**
+ * Adds many jobs in one statement (graphile-worker `add_jobs`) through the caller's EntityManager, so
+ * inside its transaction, as `addJob`. A job key already queued is replaced (`addJob`'s default mode);
+ * the keys of one call must differ.
+ */
+export async function addJobs(em: JobDb, specs: JobSpec[], options: { schema?: string } = {}): Promise<void> {
+  if (specs.length === 0) return;
+  const schema = quoteSchema(options.schema ?? DEFAULT_JOB_SCHEMA);
+  const rows = specs.map((s) => ({
+    identifier: s.identifier,
+    payload: s.payload ?? null,
+    run_at: s.runAt?.toISOString() ?? null,
+    max_attempts: s.maxAttempts ?? null,
+    job_key: s.jobKey ?? null,
+  }));
+  // One JSON parameter whatever the count: the statement text does not grow with the jobs.
+  await em.execute(
+    `select count(*) from ${schema}.add_jobs(array(select json_populate_recordset(null::${schema}.job_spec, ?::json)), false)`,
+    [JSON.stringify(rows)],
+  );
+}
+
 function toTaskList(handlers: JobTaskList): TaskList {
   const tasks: TaskList = {};
   for (const [identifier, handler] of Object.entries(handlers)) {

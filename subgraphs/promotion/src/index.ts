@@ -1,4 +1,4 @@
-import { addJob, createSubgraphServer, loadTypeDefs, type SubgraphDefinition, startJobs } from '@dcrm/kit';
+import { addJob, addJobs, createSubgraphServer, loadTypeDefs, type SubgraphDefinition, startJobs } from '@dcrm/kit';
 import { migrations } from '../migrations/index.js';
 import { startEventConsumers } from './domain/consumers.js';
 import { closeDecisioning, createDecisioning } from './domain/decisioning/index.js';
@@ -21,7 +21,13 @@ export const promotionSubgraph: SubgraphDefinition = {
   migrations,
   seed,
   create: async ({ orm, secret, bus, peers, clock }) => {
-    const services: PromotionServices = { peers, bus, clock, addJob: (db, task, payload, options) => addJob(db, task, payload, options) };
+    const services: PromotionServices = {
+      peers,
+      bus,
+      clock,
+      addJob: (db, task, payload, options) => addJob(db, task, payload, options),
+      addJobs: (db, specs) => addJobs(db, specs),
+    };
     const tasks = promotionTasks(orm, services);
     // Every instance runs a worker; graphile-worker claims each job once. DCRM_JOBS=off for tests.
     // Mutations queue jobs (campaign schedules) whether or not this instance runs a worker.

@@ -2,41 +2,39 @@ import { executeBound, newId } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Campaign, PromotionRow } from '../entities/index.js';
 import { audienceRange, type ChunkPayload } from './audience.js';
-import { type Pending, sendAndMark } from './campaign-notify.js';
+import { sendOfferMessages } from './campaign-notify.js';
+import { publishOffers } from './offers.js';
 import type { PromotionServices } from './services.js';
 import { renderTemplate } from './templates.js';
 
-/** Accounts in the range, offers announced by this run (new or left by an earlier one), and those it counted. */
-export type ChunkResult = { members: number; pending: number; notified: number } | null;
+/** Accounts in the range, and the offers this run wrote and counted as notified (none on a re-run). */
+export type ChunkResult = { members: number; notified: number } | null;
 
 /**
- * Writes a chunk's offers in one statement and answers every offer of the chunk still to announce:
- * those it created, and those an earlier run created but did not mark notified (the dedupe key
- * `campaign:<id>:<customer>` makes a re-run create nothing twice). The second part reads the snapshot
- * from before the insert, so nothing comes back twice.
+ * Writes a chunk's offers, already announced, in one statement and answers those it counts: the offers
+ * it created and those an earlier version created but did not mark notified (the dedupe key
+ * `campaign:<id>:<customer>` makes a re-run create nothing twice and count nothing twice).
  */
 const INSERT_CHUNK = `with input as (
-    select * from jsonb_to_recordset($1::jsonb) as x(id uuid, customer_id uuid, segment text, partner_id uuid, title text, message text)),
-  created as (
-    insert into "promotion"."offer" ("id", "storefront_id", "customer_id", "segment", "partner_id", "source", "campaign_id", "promotion_id",
-      "title", "message", "content", "link", "image_url", "coupon_code", "score", "status", "dedupe_key", "created_at", "expires_at")
-    select id, $2::uuid, customer_id, segment, partner_id, 'CAMPAIGN', $3::uuid, $4::uuid, title, message, $5::text, $6::text, $7::text,
-      $8::text, $9::float8, 'NEW', $10::text || customer_id, $11::timestamptz, $12::timestamptz
-    from input order by customer_id
-    on conflict ("dedupe_key") do nothing
-    returning id, customer_id, storefront_id, title, message, link)
-  select id, customer_id, storefront_id, title, message, link from created
-  union all
-  select o.id, o.customer_id, o.storefront_id, o.title, o.message, o.link from "promotion"."offer" o
-  where o.dedupe_key in (select $10::text || customer_id from input) and o.notified_at is null and o.status in ('NEW', 'SEEN', 'ACCEPTED')`;
+    select * from jsonb_to_recordset($1::jsonb) as x(id uuid, customer_id uuid, segment text, partner_id uuid, title text, message text))
+  insert into "promotion"."offer" as o ("id", "storefront_id", "customer_id", "segment", "partner_id", "source", "campaign_id", "promotion_id",
+    "title", "message", "content", "link", "image_url", "coupon_code", "score", "status", "dedupe_key", "created_at", "expires_at", "notified_at")
+  select id, $2::uuid, customer_id, segment, partner_id, 'CAMPAIGN', $3::uuid, $4::uuid, title, message, $5::text, $6::text, $7::text,
+    $8::text, $9::float8, 'NEW', $10::text || customer_id, $11::timestamptz, $12::timestamptz, $11::timestamptz
+  from input order by customer_id
+  on conflict ("dedupe_key") do update set notified_at = excluded.notified_at
+    where o.notified_at is null and o.status in ('NEW', 'SEEN', 'ACCEPTED')
+  returning o.id, o.customer_id, o.storefront_id`;
 
 /**
  * One chunk of a RUNNING campaign's audience (the accounts after `after` up to `upTo`): the accounts
- * asked of the customer subgraph before any transaction, then the offers written in one statement
- * while the campaign row is share-locked (chunks run side by side; a staff cancel waits for them, then
- * expires what they wrote), then the inbox messages and the `notified` count (`sendAndMark`). A
- * crashed or retried chunk re-runs whole: offers and messages are keyed per account, `notified`
- * counts only offers it marks, so each account gets one offer, one message, one count.
+ * asked of the customer subgraph before any transaction; then, while the campaign row is share-locked
+ * (chunks run side by side; a staff cancel waits for them, then expires what they wrote), the inbox
+ * messages sent first, keyed per campaign and account, then the offers written already notified and
+ * `campaign.notified` raised by exactly those written, in the same transaction. Nothing is stamped per
+ * offer afterwards. A chunk that crashes or fails anywhere re-runs whole: the messages already sent
+ * are `DUPLICATE`s the customer subgraph does not send again, offers already committed are neither
+ * written nor counted twice, so each account gets one offer, one message, one count.
  */
 export async function runChunk(em: EntityManager, services: PromotionServices, payload: ChunkPayload): Promise<ChunkResult> {
   const campaign = await em.findOne(Campaign, { id: payload.campaignId }, { disableIdentityMap: true });
@@ -45,19 +43,30 @@ export async function runChunk(em: EntityManager, services: PromotionServices, p
   const members = await audienceRange(services.peers, campaign.storefrontId, campaign.audience, payload.after, payload.upTo);
   const promotion = campaign.promotionId ? await em.findOne(PromotionRow, { id: campaign.promotionId }, { fields: ['couponCode'] }) : null;
   const { content, link, imageUrl } = renderTemplate(campaign.template, { name: '' });
+  const keyPrefix = `campaign:${campaign.id}:`;
   const rows = members.map((m) => {
     const { title, message } = renderTemplate(campaign.template, { name: m.name });
     return { id: newId(), customer_id: m.id, segment: m.segment, partner_id: m.partnerId, title, message };
   });
-  const keyPrefix = `campaign:${campaign.id}:`;
-  const pending = await em.transactional(async (tx) => {
-    // `for key share`: a cancel (`for update`) waits for this insert, another chunk's count (a plain update) does not.
+  const written = await em.transactional(async (tx) => {
+    // `for key share`: a cancel (`for update`) waits for this chunk, another chunk's count (a plain update) does not.
     const [locked] = (await tx.execute('select status from "promotion"."campaign" where id = ? for key share', [campaign.id])) as {
       status: string;
     }[];
     if (locked?.status !== 'RUNNING' || rows.length === 0) return null;
+    await sendOfferMessages(
+      services,
+      campaign.storefrontId,
+      rows.map((r) => ({
+        customerId: r.customer_id,
+        dedupeKey: `offer:${keyPrefix}${r.customer_id}`,
+        title: r.title,
+        message: r.message,
+        link,
+      })),
+    );
     // Bound server-side: the chunk's JSON is not escaped into the statement's text.
-    return executeBound<Pending>(tx, INSERT_CHUNK, [
+    const offers = await executeBound<{ id: string; customer_id: string; storefront_id: string }>(tx, INSERT_CHUNK, [
       JSON.stringify(rows),
       campaign.storefrontId,
       campaign.id,
@@ -71,8 +80,15 @@ export async function runChunk(em: EntityManager, services: PromotionServices, p
       now,
       campaign.endsAt,
     ]);
+    // Last: the row lock this update takes is held only until the commit (the next chunk's count waits that long).
+    if (offers.length)
+      await tx.execute('update "promotion"."campaign" set notified = notified + ? where id = ?', [offers.length, campaign.id]);
+    return offers;
   });
-  if (!pending) return null;
-  const notified = await sendAndMark(em, services, campaign.id, pending);
-  return { members: members.length, pending: pending.length, notified };
+  if (!written) return null;
+  await publishOffers(
+    services.bus,
+    written.map((r) => ({ offerId: r.id, customerId: r.customer_id, storefrontId: r.storefront_id })),
+  );
+  return { members: members.length, notified: written.length };
 }

@@ -12,10 +12,11 @@ export type NotifyPayload = { campaignId: string; offerIds: string[] };
 export type Pending = { id: string; customer_id: string; storefront_id: string; title: string; message: string; link: string | null };
 
 /**
- * Announces one audience batch's offers: inbox messages (template `campaign.offer`) through the
- * customer subgraph's notification service (keyed per offer, so a retried job sends none twice), then — in one transaction — the offers marked notified
- * and `campaign.notified` raised by exactly those, then each offer published live on its customer's
- * channel. Only while the campaign runs; offers no longer open are left out.
+ * Announces one audience batch's offers (a job an earlier version queued; chunks now announce their
+ * own): inbox messages (template `campaign.offer`) through the customer subgraph's notification service
+ * (keyed per offer, so a retried job sends none twice), then — in one transaction — the offers marked
+ * notified and `campaign.notified` raised by exactly those, then each offer published live on its
+ * customer's channel. Only while the campaign runs; offers no longer open are left out.
  */
 export async function notifyBatch(em: EntityManager, services: PromotionServices, payload: NotifyPayload): Promise<number> {
   if (!Array.isArray(payload.offerIds) || payload.offerIds.length === 0) return 0;
@@ -30,6 +31,33 @@ export async function notifyBatch(em: EntityManager, services: PromotionServices
   return sendAndMark(em, services, payload.campaignId, pending);
 }
 
+/** One offer's inbox message: its customer, the key the customer subgraph dedupes on, and the template's values. */
+export type OfferMessage = { customerId: string; dedupeKey: string; title: string; message: string; link: string | null };
+
+/**
+ * Sends inbox messages (template `campaign.offer`) through the customer subgraph's notification
+ * service, at most `MESSAGES_PER_CALL` per call; one it has seen the key of is a `DUPLICATE` there, not
+ * sent again. Throws on any error, so the job retries.
+ */
+export async function sendOfferMessages(services: PromotionServices, storefrontId: string, messages: OfferMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  const principal = servicePrincipal('promotion', storefrontId, [SERVICE_SCOPES.messageSend]);
+  for (let i = 0; i < messages.length; i += MESSAGES_PER_CALL) {
+    // Keys in alphabetical order (see NotificationBatch).
+    const batch: NotificationBatch = {
+      channels: ['SITE_MESSAGE'],
+      marketing: true,
+      preferenceType: 'OFFERS',
+      recipients: messages
+        .slice(i, i + MESSAGES_PER_CALL)
+        .map((m) => ({ customerId: m.customerId, dedupeKey: m.dedupeKey, values: [m.title, m.message, m.link] })),
+      templateKey: 'campaign.offer',
+      variableNames: ['title', 'message', 'link'],
+    };
+    await sendNotificationBatch(services.peers, principal, batch);
+  }
+}
+
 /**
  * Sends the inbox messages of these offers (keyed per offer: a re-run sends none twice), then in one
  * transaction marks them notified and raises `campaign.notified` by exactly those it marked, then
@@ -37,22 +65,11 @@ export async function notifyBatch(em: EntityManager, services: PromotionServices
  */
 export async function sendAndMark(em: EntityManager, services: PromotionServices, campaignId: string, pending: Pending[]): Promise<number> {
   if (pending.length === 0) return 0;
-  const principal = servicePrincipal('promotion', pending[0].storefront_id, [SERVICE_SCOPES.messageSend]);
-  for (let i = 0; i < pending.length; i += MESSAGES_PER_CALL) {
-    // Keys in alphabetical order (see NotificationBatch).
-    const batch: NotificationBatch = {
-      channels: ['SITE_MESSAGE'],
-      marketing: true,
-      preferenceType: 'OFFERS',
-      recipients: pending
-        .slice(i, i + MESSAGES_PER_CALL)
-        .map((o) => ({ customerId: o.customer_id, dedupeKey: `offer:${o.id}`, values: [o.title, o.message, o.link] })),
-      templateKey: 'campaign.offer',
-      variableNames: ['title', 'message', 'link'],
-    };
-    // Throws on any error: graphile-worker retries the job with backoff.
-    await sendNotificationBatch(services.peers, principal, batch);
-  }
+  await sendOfferMessages(
+    services,
+    pending[0].storefront_id,
+    pending.map((o) => ({ customerId: o.customer_id, dedupeKey: `offer:${o.id}`, title: o.title, message: o.message, link: o.link })),
+  );
   const now = services.clock.now();
   const marked = await em.transactional(async (tx) => {
     const rows = await executeBound<{ id: string; customer_id: string; storefront_id: string }>(

@@ -1,4 +1,4 @@
-import type { Clock, EventBus, JobDb, Peers } from '@dcrm/kit';
+import type { Clock, EventBus, JobDb, JobSpec, Peers } from '@dcrm/kit';
 import type { Decisioning } from './decisioning/decide.js';
 
 /** Process-wide dependencies of the promotion subgraph's resolvers and jobs. */
@@ -8,6 +8,8 @@ export type PromotionServices = {
   clock: Clock;
   /** Queues a job inside the caller's transaction (graphile-worker `add_job`). */
   addJob: (db: JobDb, task: string, payload: unknown, options?: { runAt?: Date; jobKey?: string }) => Promise<void>;
+  /** Queues many jobs in one statement inside the caller's transaction (graphile-worker `add_jobs`). */
+  addJobs: (db: JobDb, specs: JobSpec[]) => Promise<void>;
   /** Real-time event decisioning (set when the subgraph is created). */
   decisioning?: Decisioning;
 };
