@@ -156,7 +156,9 @@ export function createPassthrough(byName: ReadonlyMap<string, SubgraphTarget>, m
           if (data === null) {
             // Errors: the gateway shapes them from this very answer (no second fetch); unavailable: it retries.
             const response = body === null ? null : parsedAnswer(body);
-            done?.(response?.errors?.length ? codeLabel(response.errors[0].extensions?.code) : body === null ? 'SERVICE_UNAVAILABLE' : null);
+            done?.(
+              response?.errors?.length ? codeLabel(response.errors[0].extensions?.code) : body === null ? 'SERVICE_UNAVAILABLE' : null,
+            );
             if (response) contextValue.passed.answer = { service: target.name, response };
             return null;
           }
