@@ -1,4 +1,4 @@
-import { type EventBus, executeBound, loggerFor, newId, type OfferPublished, offerChannels } from '@dcrm/kit';
+import { type EventBus, executeBound, executePrepared, loggerFor, newId, type OfferPublished, offerChannels } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOffer, Offer, type OfferSource } from '../entities/index.js';
 
@@ -116,10 +116,22 @@ export async function publishOffers(bus: EventBus, offers: PublishedOffer[]): Pr
   );
 }
 
-/** Writes one offer and announces it; null when its dedupe key was taken already. */
+/** One offer, all its columns back: the caller gets the row it wrote without reading it again. */
+const INSERT_ONE = `insert into "promotion"."offer" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})
+  on conflict ("dedupe_key") do nothing returning *`;
+
+/**
+ * Writes one offer and announces it; null when its dedupe key was taken already. One statement, as a
+ * prepared statement (planned once per connection); the publish goes out as soon as the row is written,
+ * and the answer is the returned row, not a second read.
+ */
 export async function makeOffer(em: EntityManager, bus: EventBus, offer: NewOffer): Promise<IOffer | null> {
-  const [created] = await insertOffers(em, [offer]);
-  if (!created) return null;
-  await publishOffers(bus, [created]);
-  return em.findOne(Offer, { id: created.offerId });
+  const [written] = await executePrepared(em, INSERT_ONE, row(offer));
+  if (!written) return null;
+  const published = publishOffers(bus, [
+    { offerId: written.id as string, storefrontId: written.storefront_id as string, customerId: written.customer_id as string | null },
+  ]);
+  const created = em.map(Offer, written);
+  await published;
+  return created;
 }
