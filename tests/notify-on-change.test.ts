@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Order } from '@dcrm/cart/entities/index.js';
 import { notifierOf, type SubgraphTarget } from '@dcrm/kit';
+import { stubTarget } from '@dcrm/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { dbRows } from './support/brand-matrix.js';
@@ -104,13 +105,13 @@ describe('an order status change', () => {
     const booted = cart();
     const notifier = booted && notifierOf(booted.orm);
     if (!notifier) throw new Error('cart declares notify rules');
-    const down: SubgraphTarget = {
+    const down: SubgraphTarget = stubTarget({
       name: 'customer',
       execute: async () => {
         throw new Error('connection refused');
       },
       ready: async () => false,
-    };
+    });
     const order = await placeOrder();
     const customer = notifier.connect(() => down);
     try {

@@ -18,7 +18,6 @@ let off: Router;
 let catalogDown = false;
 
 function downable(target: SubgraphTarget): SubgraphTarget {
-  const raw = target.raw as NonNullable<SubgraphTarget['raw']>;
   return {
     name: target.name,
     ready: () => target.ready(),
@@ -28,7 +27,7 @@ function downable(target: SubgraphTarget): SubgraphTarget {
     },
     raw: async (req, principal) => {
       if (catalogDown) throw serviceUnavailable(target.name);
-      return raw(req, principal);
+      return target.raw(req, principal);
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
 import { type ApolloServerPlugin, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { codeLabel } from '@dcrm/kit/metrics.js';
-import type { SubgraphRequest, SubgraphTarget } from '@dcrm/kit/targets.js';
+import { parseAnswer, type SubgraphRequest, type SubgraphTarget } from '@dcrm/kit/targets.js';
 import {
   type DocumentNode,
   type GraphQLSchema,
@@ -86,36 +86,25 @@ export function plainDocument(schema: GraphQLSchema, document: DocumentNode): bo
   return plain;
 }
 
-/** The `data` text of an answer as the subgraph wrote it (`{"data":…}`), or null when it has errors or is not one. */
-export function dataText(body: string): string | null {
-  if (!body.startsWith(DATA_PREFIX)) return null;
-  let end = body.length;
-  while (end > 0 && (body[end - 1] === '\n' || body[end - 1] === ' ')) end -= 1;
-  if (body[end - 1] !== '}') return null;
-  // Apollo writes `errors` first, so `{"data":` means none; extensions are not the subgraph's to send on.
-  if (body.includes('"extensions":')) {
-    try {
-      const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown[] };
-      return parsed.errors?.length || parsed.data == null ? null : JSON.stringify(parsed.data);
-    } catch {
-      return null;
-    }
-  }
-  const data = body.slice(DATA_PREFIX.length, end - 1);
-  return data === 'null' ? null : data;
-}
-
 const DATA_PREFIX = '{"data":';
 
-/** A subgraph's answer as the gateway's fetch would have read it, or null when it is not JSON. */
-function parsedAnswer(body: string): GatewayGraphQLResponse | null {
-  try {
-    const parsed = JSON.parse(body) as GatewayGraphQLResponse | null;
-    return parsed && typeof parsed === 'object' ? parsed : null;
-  } catch {
-    return null;
+/** A subgraph's answer read once: `data`, its data text (no errors), else `response`, parsed (null: not JSON) for the gateway. */
+export type Answer = { data: string } | { data: null; response: GatewayGraphQLResponse | null };
+
+/** The `data` of an answer as the subgraph wrote it (`{"data":…}`: Apollo writes `errors` first), parsed only when it must be. */
+export function readAnswer(body: string): Answer {
+  if (body.startsWith(DATA_PREFIX) && !body.includes('"extensions":')) {
+    let end = body.length;
+    while (end > 0 && (body[end - 1] === '\n' || body[end - 1] === ' ')) end -= 1;
+    const data = body.slice(DATA_PREFIX.length, end - 1);
+    if (body[end - 1] === '}' && data !== 'null') return { data };
   }
+  // Extensions are not the subgraph's to send on: the data alone, serialised again.
+  const response = parseAnswer(body);
+  if (response && !response.errors?.length && response.data != null) return { data: JSON.stringify(response.data) };
+  return { data: null, response };
 }
+
 /** What the plugin answers with: Apollo serialises it (and the cost extension); the endpoint puts the subgraph's data in. */
 const PLACEHOLDER = `${DATA_PREFIX}{}`;
 
@@ -137,7 +126,7 @@ export function createPassthrough(byName: ReadonlyMap<string, SubgraphTarget>, m
     if (byOperation.has(key)) return;
     const service = singleFetchService(queryPlan);
     const target = service && plainDocument(schema, document) ? (byName.get(service) ?? null) : null;
-    byOperation.set(key, target?.raw ? target : null);
+    byOperation.set(key, target);
   };
   const plugin: ApolloServerPlugin<RouterContext> = {
     async requestDidStart() {
@@ -145,17 +134,17 @@ export function createPassthrough(byName: ReadonlyMap<string, SubgraphTarget>, m
         async responseForOperation({ document, request, contextValue }) {
           const target = document && decided.get(document)?.get(request.operationName ?? '');
           // Only HTTP requests (their endpoint sends the data on) with the client's own text.
-          if (!target?.raw || !contextValue.passed || typeof request.query !== 'string') return null;
+          if (!target || !contextValue.passed || typeof request.query !== 'string') return null;
           const sent: SubgraphRequest = { query: request.query };
           if (request.variables) sent.variables = request.variables;
           if (request.operationName) sent.operationName = request.operationName;
           const done = metrics?.fetch(target.name);
           const body = await target.raw(sent, contextValue.principal).catch(() => null);
-          const data = body === null ? null : dataText(body);
-          metrics?.passthrough(target.name, data !== null);
-          if (data === null) {
+          const answer = body === null ? null : readAnswer(body);
+          metrics?.passthrough(target.name, answer?.data != null);
+          if (!answer || answer.data === null) {
             // Errors: the gateway shapes them from this very answer (no second fetch); unavailable: it retries.
-            const response = body === null ? null : parsedAnswer(body);
+            const response = answer?.response ?? null;
             done?.(
               response?.errors?.length ? codeLabel(response.errors[0].extensions?.code) : body === null ? 'SERVICE_UNAVAILABLE' : null,
             );
@@ -163,7 +152,7 @@ export function createPassthrough(byName: ReadonlyMap<string, SubgraphTarget>, m
             return null;
           }
           done?.(null);
-          contextValue.passed.data = data;
+          contextValue.passed.data = answer.data;
           return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: {} } } };
         },
       };

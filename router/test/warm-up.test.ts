@@ -1,4 +1,5 @@
 import { memoryBus, type Principal, type SubgraphRequest, type SubgraphTarget } from '@dcrm/kit';
+import { stubTarget } from '@dcrm/kit/testing';
 import { loadSupergraph, subgraphNames } from '@dcrm/schema';
 import { ProductsDocument } from '@dcrm/storefront-sdk';
 import request from 'supertest';
@@ -7,14 +8,16 @@ import { createRouter, type Router } from '../src/router.js';
 import { sdkDocuments } from '../src/warm-up.js';
 
 const calls: { target: string; request: SubgraphRequest; principal: Principal }[] = [];
-const targets: SubgraphTarget[] = subgraphNames(loadSupergraph()).map((name) => ({
-  name,
-  ready: async () => true,
-  execute: async (req, principal) => {
-    calls.push({ target: name, request: req, principal });
-    return { data: { products: null } };
-  },
-}));
+const targets: SubgraphTarget[] = subgraphNames(loadSupergraph()).map((name) =>
+  stubTarget({
+    name,
+    ready: async () => true,
+    execute: async (req, principal) => {
+      calls.push({ target: name, request: req, principal });
+      return { data: { products: null } };
+    },
+  }),
+);
 
 let router: Router;
 

@@ -9,7 +9,7 @@ import {
   seedSubgraph,
   serviceUnavailable,
 } from '@dcrm/kit';
-import { bootForTest, codes, gql, principals } from '@dcrm/kit/testing';
+import { bootForTest, codes, gql, principals, stubTarget } from '@dcrm/kit/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Cart, Order, OrderEvent } from '../src/entities/index.js';
@@ -25,7 +25,7 @@ const OTHER_PLAN = newId();
  * The catalog as the cart asks it (storefront currency, products by `_entities`): two Volt plans at
  * €20 a month. Every other peer is down, so a flow that would need one says so.
  */
-const catalog: SubgraphTarget = {
+const catalog: SubgraphTarget = stubTarget({
   name: 'catalog',
   ready: async () => true,
   execute: async (request) => {
@@ -50,14 +50,15 @@ const catalog: SubgraphTarget = {
       },
     };
   },
-};
-const down = (name: string): SubgraphTarget => ({
-  name,
-  ready: async () => false,
-  execute: async () => {
-    throw serviceUnavailable(name);
-  },
 });
+const down = (name: string): SubgraphTarget =>
+  stubTarget({
+    name,
+    ready: async () => false,
+    execute: async () => {
+      throw serviceUnavailable(name);
+    },
+  });
 const peers: Peers = (name) => (name === 'catalog' ? catalog : down(name));
 
 let cart: BootedSubgraph;

@@ -1,5 +1,5 @@
 import { ACCOUNT_ADMIN, type BootedSubgraph, newId, type Principal, type SubgraphTarget, seedId, serviceUnavailable } from '@dcrm/kit';
-import { bootForTest, gql, principals } from '@dcrm/kit/testing';
+import { bootForTest, gql, principals, stubTarget } from '@dcrm/kit/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SpendBudget } from '../src/entities/index.js';
@@ -14,13 +14,14 @@ const VOLT = seedId('storefront', 'volt');
 const NIMBUS = seedId('storefront', 'nimbus');
 const PARTNER = newId();
 
-const down = (name: string): SubgraphTarget => ({
-  name,
-  ready: async () => false,
-  execute: async () => {
-    throw serviceUnavailable(name);
-  },
-});
+const down = (name: string): SubgraphTarget =>
+  stubTarget({
+    name,
+    ready: async () => false,
+    execute: async () => {
+      throw serviceUnavailable(name);
+    },
+  });
 
 let cart: BootedSubgraph;
 beforeAll(async () => {

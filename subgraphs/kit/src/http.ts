@@ -82,12 +82,6 @@ export function sendBodyError(res: ServerResponse, error: unknown): void {
   sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
 }
 
-/** The JSON body of a complete response (in-process calls). */
-export function responseJson(response: HTTPGraphQLResponse): unknown {
-  if (response.body.kind !== 'complete') throw new Error('Incremental delivery is not used between router and subgraphs');
-  return JSON.parse(response.body.string);
-}
-
 export type Listener = {
   listen(port: number, host?: string): Promise<Server>;
   /**

@@ -20,7 +20,7 @@ export type SubgraphTarget = {
    * As `execute`, but the answer's JSON text as the subgraph wrote it, unparsed (the router's
    * single-fetch passthrough forwards it). Throws SERVICE_UNAVAILABLE exactly when `execute` does.
    */
-  raw?(request: SubgraphRequest, principal: Principal): Promise<string>;
+  raw(request: SubgraphRequest, principal: Principal): Promise<string>;
   ready(): Promise<boolean>;
 };
 
@@ -83,13 +83,21 @@ export function inProcessTarget(server: SubgraphServer, secret: string): Subgrap
   };
 }
 
-/** An answer's JSON text as a response (text that is not JSON: the subgraph is unavailable). */
-function parsed(name: string, body: string): GatewayGraphQLResponse {
+/** A subgraph's answer text (`raw`) as the response it is, or null when it is not a JSON object. */
+export function parseAnswer(body: string): GatewayGraphQLResponse | null {
   try {
-    return JSON.parse(body) as GatewayGraphQLResponse;
-  } catch (error) {
-    throw unavailable(name, error);
+    const parsed = JSON.parse(body) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as GatewayGraphQLResponse) : null;
+  } catch {
+    return null;
   }
+}
+
+/** An answer's JSON text as a response (text that is not a JSON object: the subgraph is unavailable). */
+function parsed(name: string, body: string): GatewayGraphQLResponse {
+  const response = parseAnswer(body);
+  if (!response) throw unavailable(name, new Error('answered with something other than a JSON object'));
+  return response;
 }
 
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 256 }), https: new https.Agent({ keepAlive: true, maxSockets: 256 }) };

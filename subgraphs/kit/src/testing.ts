@@ -5,6 +5,12 @@ import { setLogDestination } from './logger.js';
 import { internalSecret, PRINCIPAL_HEADER, type Principal, signPrincipal } from './principal.js';
 import { SQL_COUNT_HEADER } from './sql-counter.js';
 import { type BootedSubgraph, bootSubgraph, type Peers, type SubgraphDefinition } from './subgraph.js';
+import type { SubgraphTarget } from './targets.js';
+
+/** A stand-in subgraph for tests from its `execute`: `raw` answers the same response as JSON text. */
+export function stubTarget(target: Omit<SubgraphTarget, 'raw'>): SubgraphTarget {
+  return { ...target, raw: async (request, principal) => JSON.stringify(await target.execute(request, principal)) };
+}
 
 /** Principals for tests, signed like the router signs them. */
 export const principals = {
