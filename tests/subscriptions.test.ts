@@ -10,6 +10,7 @@ import {
 } from '@dcrm/kit';
 import { loadSupergraph } from '@dcrm/schema';
 import { decodeJwt } from 'jose';
+import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter } from '../router/src/router.js';
 import type { Stack } from '../stack/src/stack.js';
@@ -160,6 +161,68 @@ describe('storefrontOffers', () => {
     await nimbus.until(() => nimbus.ids('storefrontOffers').includes(nimbusOffer));
     expect(nimbus.ids('storefrontOffers')).not.toContain(voltOffer);
     expect(volt.ids('storefrontOffers')).not.toContain(nimbusOffer);
+  });
+});
+
+// Every field of a public offer a storefront subscriber may read, and the product promotion refers to.
+const OFFER_FIELDS =
+  '__typename id source title message content link imageUrl couponCode score status createdAt expiresAt product { __typename id name }';
+
+/** The router's fetches from promotion so far (its metrics). */
+async function promotionFetches(): Promise<number> {
+  const text = (await request(stack.router.handler).get('/metrics')).text;
+  return Number(text.match(/dcrm_subgraph_fetch_duration_seconds_count\{subgraph="promotion"\} (\d+)/)?.[1] ?? 0);
+}
+
+describe('storefrontOffers from the event', () => {
+  it("delivers a public offer's fields from its event, as promotion answers them, without fetching the offer per event", async () => {
+    const staff = await manager();
+    const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'live-event' });
+    const input = () => ({ productId: PLAN, score: 12.5, template: { title: `Event ${tag()}`, message: 'm' } });
+    // What making an offer costs in promotion fetches, with nobody listening.
+    const idle = await promotionFetches();
+    await makeOffer(staff, input());
+    const making = (await promotionFetches()) - idle;
+
+    const query = `subscription { storefrontOffers { ${OFFER_FIELDS} } }`;
+    const subs = [subscribeLive(connect(bearer(customer.accessToken)), query), subscribeLive(connect({ 'x-api-key': KEYS.volt }), query)];
+    await listening(2);
+    const before = await promotionFetches();
+    const id = await makeOffer(staff, input());
+    const got = await Promise.all(
+      subs.map(async (sub) => {
+        await sub.until(() => sub.ids('storefrontOffers').includes(id));
+        return sub.results.find((r) => r.data?.storefrontOffers.id === id);
+      }),
+    );
+    // Two pricing contexts (a customer, a key-only shopper), and still no promotion fetch beyond making the offer.
+    expect((await promotionFetches()) - before).toBe(making);
+    const asked = await request(stack.router.handler)
+      .post('/graphql')
+      .set('x-api-key', KEYS.volt)
+      .send({ query: `query ($id: ID!) { offer(id: $id) { ${OFFER_FIELDS} } }`, variables: { id } });
+    expect(asked.body.errors).toBeUndefined();
+    expect(asked.body.data.offer).toMatchObject({ id, status: 'NEW', product: { __typename: 'Product', id: PLAN } });
+    for (const result of got) expect(result).toEqual({ data: { storefrontOffers: asked.body.data.offer } });
+  });
+
+  it("a brand's offer with its fields on another brand's channel is not delivered there", async () => {
+    const nimbus = subscribeLive(connect({ 'x-api-key': KEYS.nimbus }), `subscription { storefrontOffers { ${OFFER_FIELDS} } }`);
+    await listening(1);
+    const staff = await manager();
+    const voltOffer = await makeOffer(staff, { productId: PLAN, template: { title: `Volt event ${tag()}`, message: 'm' } });
+    const row = await request(stack.router.handler)
+      .post('/graphql')
+      .set('x-api-key', KEYS.volt)
+      .send({ query: `query ($id: ID!) { offer(id: $id) { ${OFFER_FIELDS} } }`, variables: { id: voltOffer } });
+    const { __typename: _t, product, ...fields } = row.body.data.offer;
+    const offer = { ...fields, storefrontId: STOREFRONT_IDS.volt, productId: product.id };
+    await stack.bus.publish(offerChannels.storefront(STOREFRONT_IDS.nimbus), { offerId: voltOffer, offer });
+    const nimbusStaff = await signIn(stack.router.handler, 'staffLogin', 'agent@nimbus.example');
+    const nimbusOffer = await makeOffer(nimbusStaff, { template: { title: `Nimbus event ${tag()}`, message: 'm' } });
+    await nimbus.until(() => nimbus.ids('storefrontOffers').includes(nimbusOffer));
+    expect(nimbus.ids('storefrontOffers')).not.toContain(voltOffer);
+    expect(nimbus.results.every((r) => !r.errors)).toBe(true);
   });
 });
 

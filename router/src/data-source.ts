@@ -7,6 +7,7 @@ import type { SubgraphRequest, SubgraphTarget } from '@dcrm/kit/targets.js';
 import { type GraphQLFormattedError, parse } from 'graphql';
 import type { RouterContext } from './context.js';
 import type { FetchDone } from './metrics.js';
+import { answerFromEvent } from './subscriptions/event-offer.js';
 import { unavailableFieldPaths } from './unavailable-paths.js';
 import { WARM_UP_RESPONSE } from './warm-up.js';
 
@@ -30,6 +31,9 @@ export class TargetDataSource implements GraphQLDataSource<RouterContext> {
       context.passed.answer = undefined;
       return answer.response;
     }
+    // A live event's own copy of a public offer stands in for fetching it (subscriptions/event-offer.ts).
+    const fromEvent = context.eventOffer && answerFromEvent(this.target.name, options.request, context.eventOffer);
+    if (fromEvent) return fromEvent;
     const { query, variables, operationName } = options.request;
     const request: SubgraphRequest = { query: query as string };
     if (variables) request.variables = variables as Record<string, unknown>;

@@ -91,7 +91,7 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
           socket: connection.socket,
           id,
           eventKey: plan.eventKey,
-          lookup: (key) => lookup.run(plan, view(), key, observed.event),
+          lookup: (key, event) => lookup.run(plan, view(), key, observed.event, event),
           delivered: (result) => {
             deps.delivered?.();
             observed.delivered(result);

@@ -1,6 +1,7 @@
 import type { ApolloServer } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql-ws';
 import type { RouterContext } from '../context.js';
+import { eventOffer } from './event-offer.js';
 import type { Plan } from './plan.js';
 import type { View } from './view.js';
 
@@ -14,8 +15,9 @@ export type Lookup = {
   /**
    * Runs a plan's lookup for an event as the view's principal. Every subscriber of the event with the
    * same view key gets the same promise, hence the same result object: one gateway execution per event.
+   * `event`: its payload, whose copy of a public offer spares the gateway fetching it (event-offer.ts).
    */
-  run(plan: Plan, view: View, offerId: string, traced?: Traced): Promise<FormattedExecutionResult | null>;
+  run(plan: Plan, view: View, offerId: string, traced?: Traced, event?: unknown): Promise<FormattedExecutionResult | null>;
   /** Gateway executions run so far (each shared by every subscriber of its event and view). */
   executions(): number;
 };
@@ -24,12 +26,12 @@ export function createLookup(apollo: ApolloServer<RouterContext>): Lookup {
   const inFlight = new Map<string, Promise<FormattedExecutionResult | null>>();
   let executions = 0;
   return {
-    run(plan, view, offerId, traced = (run) => run()) {
+    run(plan, view, offerId, traced = (run) => run(), event = null) {
       const key = `${offerId}\n${view.key}`;
       let pending = inFlight.get(key);
       if (!pending) {
         executions++;
-        pending = traced(() => runLookup(apollo, plan, view, offerId));
+        pending = traced(() => runLookup(apollo, plan, view, offerId, eventOffer(event, offerId, view)));
         inFlight.set(key, pending);
         // Shared by the subscribers of one event only (their lookups start in the same turn, before any
         // reads the database): a later event about the same id (a bulk operation's next progress) must
@@ -47,6 +49,7 @@ async function runLookup(
   plan: Plan,
   view: View,
   offerId: string,
+  fromEvent: RouterContext['eventOffer'],
 ): Promise<FormattedExecutionResult | null> {
   const response = await apollo.executeOperation(
     {
@@ -54,7 +57,7 @@ async function runLookup(
       operationName: plan.operationName,
       variables: plan.keyVariable ? { ...plan.variables, [plan.keyVariable]: offerId } : plan.variables,
     },
-    { contextValue: { principal: view.principal } },
+    { contextValue: fromEvent ? { principal: view.principal, eventOffer: fromEvent } : { principal: view.principal } },
   );
   if (response.body.kind !== 'single') return null;
   const { data, errors } = response.body.singleResult;

@@ -25,9 +25,9 @@ export type Listener = {
   eventKey: string;
   /**
    * What an event for this key delivers to this subscriber (`null`: nothing). Listeners whose lookups
-   * return the same promise share its result and its serialisation (lookup.ts).
+   * return the same promise share its result and its serialisation (lookup.ts). `event`: the payload.
    */
-  lookup(key: string): Promise<Result>;
+  lookup(key: string, event: unknown): Promise<Result>;
   /** A result was written to its socket (metrics, the subscription's end line). */
   delivered(result: FormattedExecutionResult): void;
 };
@@ -62,7 +62,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
       const key = (payload as Record<string, unknown> | null)?.[member.eventKey];
       if (typeof key !== 'string') continue;
       eventKey ??= key;
-      const result = member.lookup(key);
+      const result = member.lookup(key, payload);
       const batch = batches.get(result);
       if (batch) batch.push(member);
       else batches.set(result, [member]);

@@ -5,7 +5,12 @@ import { type DocumentNode, type GraphQLSchema, TypeInfo, visit, visitWithTypeIn
  * Whom an event's lookup runs as, and which subscribers share its result: one gateway execution per
  * distinct `key` serves every subscriber of the event with that key.
  */
-export type View = { key: string; principal: Principal };
+export type View = {
+  key: string;
+  principal: Principal;
+  /** Shared by pricing context: a public offer's fields, which anyone of its storefront may read, are all it selects of the offer. */
+  byContext: boolean;
+};
 
 /**
  * What each field a public-offer subscription may select reads of the caller, beyond the offer and
@@ -131,10 +136,10 @@ export function viewOf(shape: LookupShape, principal: Principal, byContext: bool
   const parts = [shape.query, shape.operationName ?? null, shape.variables];
   if (byContext && SHARING_KINDS.has(principal.kind) && accountPriceListId !== undefined) {
     const context = contextPrincipal(principal, accountPriceListId);
-    return { key: JSON.stringify(['context', context, accountPriceListId, ...parts]), principal: context };
+    return { key: JSON.stringify(['context', context, accountPriceListId, ...parts]), principal: context, byContext: true };
   }
   const { clientIp: _ip, ...who } = principal;
-  return { key: JSON.stringify(['principal', who, ...parts]), principal };
+  return { key: JSON.stringify(['principal', who, ...parts]), principal, byContext: false };
 }
 
 /** Whether a principal's views depend on its negotiated price list (to look it up once per connection). */

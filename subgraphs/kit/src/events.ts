@@ -13,13 +13,36 @@ export const EVENTS = {
   quoteAccepted: 'dcrm.quote.accepted',
 } as const;
 
-/** Live-offer fan-out: the router subscribes to these for its graphql-ws subscribers; the payload is `{ offerId }`. */
+/** Live-offer fan-out: the router subscribes to these for its graphql-ws subscribers; the payload is `OfferPublished`. */
 export const offerChannels = {
   customer: (customerId: string) => `dcrm.offer.customer.${customerId}`,
   storefront: (storefrontId: string) => `dcrm.offer.storefront.${storefrontId}`,
 };
 
-export type OfferPublished = { offerId: string };
+/**
+ * `offer`: a public offer's own fields as `Offer` answers them to anyone of its storefront (dates as
+ * RFC 3339 text), sent by the writer that has the row: routers deliver those fields from it instead of
+ * asking promotion for the offer again. Absent for personal offers and where the row is not at hand.
+ */
+export type OfferPublished = { offerId: string; offer?: PublicOfferFields };
+
+/** A public offer's fields every subscriber of its storefront may read (router/src/subscriptions/event-offer.ts). */
+export type PublicOfferFields = {
+  id: string;
+  storefrontId: string;
+  source: string;
+  title: string;
+  message: string;
+  content: string | null;
+  link: string | null;
+  imageUrl: string | null;
+  couponCode: string | null;
+  productId: string | null;
+  score: number;
+  status: string;
+  createdAt: string;
+  expiresAt: string | null;
+};
 
 /**
  * An account got its negotiated price list (catalog publishes it): routers stop pricing that customer's

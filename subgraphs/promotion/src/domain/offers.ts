@@ -1,4 +1,14 @@
-import { type EventBus, executeBound, executePrepared, loggerFor, newId, type OfferPublished, offerChannels } from '@dcrm/kit';
+import {
+  DateTimeScalar,
+  type EventBus,
+  executeBound,
+  executePrepared,
+  loggerFor,
+  newId,
+  type OfferPublished,
+  offerChannels,
+  type PublicOfferFields,
+} from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type IOffer, Offer, type OfferSource } from '../entities/index.js';
 
@@ -99,7 +109,8 @@ export async function insertOffers(em: EntityManager, offers: NewOffer[]): Promi
   return created;
 }
 
-export type PublishedOffer = { offerId: string; storefrontId: string; customerId: string | null };
+/** `offer`: a public offer's fields, when the writer has its row (`OfferPublished`). */
+export type PublishedOffer = { offerId: string; storefrontId: string; customerId: string | null; offer?: PublicOfferFields };
 
 /**
  * Tells the routers: personal offers on the customer's channel, public ones on the storefront's.
@@ -110,7 +121,7 @@ export async function publishOffers(bus: EventBus, offers: PublishedOffer[]): Pr
   await Promise.all(
     offers.map((offer) => {
       const channel = offer.customerId ? offerChannels.customer(offer.customerId) : offerChannels.storefront(offer.storefrontId);
-      const payload: OfferPublished = { offerId: offer.offerId };
+      const payload: OfferPublished = offer.offer ? { offerId: offer.offerId, offer: offer.offer } : { offerId: offer.offerId };
       return bus.publish(channel, payload).catch((error) => loggerFor('promotion').error({ err: error }, 'offer not published'));
     }),
   );
@@ -128,10 +139,29 @@ const INSERT_ONE = `insert into "promotion"."offer" (${COLUMNS.map((c) => `"${c}
 export async function makeOffer(em: EntityManager, bus: EventBus, offer: NewOffer): Promise<IOffer | null> {
   const [written] = await executePrepared(em, INSERT_ONE, row(offer));
   if (!written) return null;
-  const published = publishOffers(bus, [
-    { offerId: written.id as string, storefrontId: written.storefront_id as string, customerId: written.customer_id as string | null },
-  ]);
   const created = em.map(Offer, written);
-  await published;
+  const published: PublishedOffer = { offerId: created.id, storefrontId: created.storefrontId, customerId: created.customerId ?? null };
+  if (!published.customerId) published.offer = publicFields(created);
+  await publishOffers(bus, [published]);
   return created;
+}
+
+/** A public offer as `Offer` answers it (resolvers/offers.ts): the number and dates serialised as the subgraph does. */
+function publicFields(o: IOffer): PublicOfferFields {
+  return {
+    id: o.id,
+    storefrontId: o.storefrontId,
+    source: o.source,
+    title: o.title,
+    message: o.message,
+    content: o.content ?? null,
+    link: o.link ?? null,
+    imageUrl: o.imageUrl ?? null,
+    couponCode: o.couponCode ?? null,
+    productId: o.productId ?? null,
+    score: Number(o.score),
+    status: o.status,
+    createdAt: DateTimeScalar.serialize(o.createdAt) as string,
+    expiresAt: o.expiresAt ? (DateTimeScalar.serialize(o.expiresAt) as string) : null,
+  };
 }
