@@ -3,6 +3,7 @@ import { internalSecret, PRINCIPAL_HEADER, type Principal, seedId, signPrincipal
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
+import { parseExposition, total } from './support/prometheus.js';
 import { client, codes, customerId, KEYS, productId, type Response, signIn, startTestStack } from './support/stack.js';
 
 let stack: Stack;
@@ -56,6 +57,19 @@ describe('carts', () => {
     });
     const nimbus = client(stack.router.handler, KEYS.nimbus);
     expect((await nimbus(`{ cart(id: "${cart.id}", cartToken: "${created.cartToken}") { id } }`)).body.data?.cart).toBeNull();
+  });
+
+  it('a new cart read back with its totals asks the catalog once: the locale for promotions comes with the prices', async () => {
+    const catalogCalls = async () =>
+      total(parseExposition((await request(stack.router.handler).get('/metrics')).text), 'dcrm_subgraph_requests_total', {
+        subgraph: 'catalog',
+      });
+    const shopper = client(stack.router.handler, KEYS.volt);
+    const before = await catalogCalls();
+    const created = (await shopper(CREATE, { input: { lines: [{ productId: PLAN, quantity: 1 }] } })).body.data?.cartCreate;
+    expect(created.userErrors).toEqual([]);
+    expect(created.cart.totals.monthly.amount).toMatch(/^\d+\.\d{2}$/);
+    expect((await catalogCalls()) - before).toBe(1);
   });
 
   it('checks add-ons, products, quantities and versions, writing nothing on error', async () => {

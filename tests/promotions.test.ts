@@ -273,6 +273,21 @@ describe('carts', () => {
     expect(mine(removed.cart, promotion.id)).toEqual([]);
   });
 
+  it("speak the storefront's default locale when no language is asked, its locale read with the cart's products", async () => {
+    // Volt's default is en-IE: its own template wins over the language's (en) one.
+    const promotion = await codeOff(unique('Irish'), {
+      messages: [
+        { locale: 'en', template: 'Ten off every month' },
+        { locale: 'en-IE', template: 'Ten off every month, grand' },
+      ],
+    });
+    const customer = await newCustomer();
+    const cart = await cartWith(customer.gql);
+    const applied = (await apply(customer.gql, cart, promotion.couponCode as string)).body.data?.cartPromoCodeApply;
+    expect(applied.userErrors).toEqual([]);
+    expect(mine(applied.cart, promotion.id)).toMatchObject([{ message: 'Ten off every month, grand' }]);
+  });
+
   it("keep a code entered before signing in when the cart merges into the customer's open cart", async () => {
     const promotion = await codeOff(unique('Merge'));
     const registered = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'promo' });

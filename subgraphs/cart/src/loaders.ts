@@ -4,14 +4,13 @@ import {
   groupedBy,
   isServiceUnavailable,
   loggerFor,
-  memo,
   type Principal,
   parentPages,
   serviceUnavailable,
 } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { catalogLoader, storefrontLocale } from './clients/catalog.js';
+import { catalogReader } from './clients/catalog.js';
 import { type CartEvaluation, type EvaluationInput, MAX_EVALUATIONS } from './clients/promotions.js';
 import { customerCarts, visibleCarts } from './domain/access.js';
 import { listOrdersOfEach, visibleOrders } from './domain/orders.js';
@@ -36,12 +35,13 @@ import {
 export type CartLoaders = ReturnType<typeof createCartLoaders>;
 
 export function createCartLoaders(em: EntityManager, principal: Principal, services: CartServices) {
-  const catalog = catalogLoader(services.peers('catalog'), principal);
+  // Products and the storefront's locale (for promotions) in one catalog call when both are needed.
+  const reader = catalogReader(services.peers('catalog'), principal);
+  const catalog = reader.products;
   const lines = groupedBy<ICartLine>(
     (ids) => em.find(CartLine, { cart: { $in: [...ids] } }, { orderBy: { createdAt: 'asc', id: 'asc' } }),
     (l) => l.cart.id,
   );
-  const locale = memo(() => storefrontLocale(services.peers, principal));
   const hasOrdered = new DataLoader<string, boolean>(async (customerIds) => {
     const storefrontId = actingStorefront(principal);
     const ordered = storefrontId ? await customersWithOrders(em, storefrontId, [...customerIds]) : new Set();
@@ -50,7 +50,7 @@ export function createCartLoaders(em: EntityManager, principal: Principal, servi
 
   /** What promotions need to know of a cart's buyer besides the cart: first order or not, and the storefront's locale. */
   const buyer = async (customerId: string | null): Promise<Buyer> => {
-    const [ordered, storefrontLocaleValue] = await Promise.all([customerId ? hasOrdered.load(customerId) : false, locale()]);
+    const [ordered, storefrontLocaleValue] = await Promise.all([customerId ? hasOrdered.load(customerId) : false, reader.locale()]);
     return { isFirstOrder: !!customerId && !ordered, locale: storefrontLocaleValue };
   };
 

@@ -1,2 +1,2 @@
 /** The catalog as the cart asks it: products priced for the caller and the storefront's locale (kit `catalog-products.ts`, shared with quotes). */
-export { type CatalogProduct, catalogLoader, storefrontLocale, type TaxCategory } from '@dcrm/kit';
+export { type CatalogProduct, catalogLoader, catalogReader, type TaxCategory } from '@dcrm/kit';
