@@ -268,6 +268,37 @@ describe('the send service, sent history and resend', () => {
     expect(again.results.map((r) => r.outcome)).toEqual(['DUPLICATE', 'OPTED_OUT']);
   });
 
+  it('sends a batch whose recipients each name their own channels in one call, every outgoing message in the outbox', async () => {
+    const a = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'perchannel', marketingChannels: ['EMAIL', 'PUSH'] });
+    const b = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'perchannel', marketingChannels: ['EMAIL', 'PUSH'] });
+    const tag = randomUUID();
+    const sent = await serviceSend(STOREFRONT_IDS.volt, [], {
+      templateKey: 'campaign.offer',
+      channels: ['SITE_MESSAGE'],
+      preferenceType: 'OFFERS',
+      variableNames: ['title', 'message', 'link'],
+      recipients: [
+        { customerId: a.id, dedupeKey: `${tag}:a`, values: ['Hi A', 'For A', null], channels: ['EMAIL'] },
+        { customerId: b.id, dedupeKey: `${tag}:b`, values: ['Hi B', 'For B', null], channels: ['PUSH'] },
+      ],
+    });
+    expect(sent.userErrors).toEqual([]);
+    expect(sent.results).toEqual([
+      { customerId: a.id, outcome: 'SENT', channels: ['EMAIL'] },
+      { customerId: b.id, outcome: 'SENT', channels: ['PUSH'] },
+    ]);
+    const outbox = await customerSql(
+      'select channel, recipient from "customer"."notification_outbox" where recipient in (?, ?) order by channel',
+      [a.email, b.id],
+    );
+    expect(outbox).toEqual([
+      { channel: 'EMAIL', recipient: a.email },
+      { channel: 'PUSH', recipient: b.id },
+    ]);
+    // The batch's own channels are not added: neither inbox got a message.
+    expect(await customerSql('select id from "customer"."site_message" where customer_id in (?, ?)', [a.id, b.id])).toEqual([]);
+  });
+
   it('refuses the send mutation to everyone but services', async () => {
     const res = await manager(SEND, { input: { messages: [] } });
     expect(res.status).toBe(400);

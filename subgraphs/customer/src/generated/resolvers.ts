@@ -2446,6 +2446,8 @@ export type NotificationRecipientInput = {
   dedupeKey?: InputMaybe<Scalars['String']['input']>;
   /** The variables' values, one per name of the batch's `variableNames` (null leaves one unset). */
   values: Array<InputMaybe<Scalars['String']['input']>>;
+  /** Exactly these channels for this customer, instead of the batch's `channels` (one call carries a batch whose customers are told on different channels). */
+  channels?: InputMaybe<Array<NotificationChannel>>;
 };
 
 /** A business error of a customer-subgraph mutation (accounts, sign-in, staff, partners, notifications, NPS). Nothing was written when a payload carries one. */

@@ -65,43 +65,21 @@ export async function audienceRangesOf(
   return (response.data?.customerAudienceRanges ?? []) as string[];
 }
 
-/**
- * A campaign's offer announced through the customer subgraph's notification service (template
- * `campaign.offer`). Built with its keys in alphabetical order: the request's signature digest then
- * serialises thousands of them without copying any.
- */
-export type OfferNotification = {
-  channels: string[];
-  customerId: string;
-  dedupeKey: string;
-  marketing: boolean;
-  preferenceType: string;
-  templateKey: string;
-  variables: { name: string; value: string | null }[];
-};
-
 // Only the errors: a chunk's thousands of per-message outcomes are not read (the customer subgraph skips what it has sent).
 const SEND = `mutation Send($input: NotificationSendInput!) { notificationSend(input: $input) { userErrors { code message } } }`;
-
-/** Sends notifications (the customer subgraph skips a `dedupeKey` it has seen); throws on any error, so a job retries. */
-export async function sendNotifications(peers: Peers, principal: Principal, messages: OfferNotification[]): Promise<void> {
-  const response = await peers('customer').execute({ query: SEND, variables: { input: { messages } } }, principal);
-  const userErrors = (response.data?.notificationSend?.userErrors ?? []) as { message: string }[];
-  const errors = [...(response.errors ?? []), ...userErrors];
-  if (errors.length) throw new Error(`customer: ${errors[0].message}`);
-}
 
 /**
  * Notifications to many customers from one template (`NotificationSendInput.batch`): the shared fields
  * once, per customer its id, dedupe key and the values of `variableNames` in order, so the customer
  * subgraph coerces and hashes a fraction of what one message per customer would cost. Keys in
- * alphabetical order (see OfferNotification).
+ * alphabetical order: the request's signature digest then serialises thousands of them without copying any.
  */
 export type NotificationBatch = {
   channels: string[];
   marketing: boolean;
   preferenceType: string;
-  recipients: { customerId: string; dedupeKey: string; values: (string | null)[] }[];
+  /** A recipient's own `channels` replace the batch's. */
+  recipients: { channels?: string[]; customerId: string; dedupeKey: string; values: (string | null)[] }[];
   templateKey: string;
   variableNames: string[];
 };

@@ -11,12 +11,13 @@ export type SendBatch = {
   preferenceType?: string | null;
   marketing?: boolean | null;
   variableNames: string[];
-  recipients: { customerId: string; dedupeKey?: string | null; values: (string | null)[] }[];
+  recipients: { customerId: string; dedupeKey?: string | null; values: (string | null)[]; channels?: NotificationChannel[] | null }[];
 };
 
 /**
  * A batch as the send items it stands for (the same a `messages` entry per customer would be), or
- * INVALID for a recipient whose values do not match the names one for one. The shared fields are
+ * INVALID for a recipient whose values do not match the names one for one. A recipient's own channels
+ * replace the batch's. The shared fields are
  * checked once per item by the send, as any message's.
  */
 export function batchItems(batch: SendBatch | null | undefined): { items: SendItem[]; checks: Checks<ErrorCode> } {
@@ -34,7 +35,7 @@ export function batchItems(batch: SendBatch | null | undefined): { items: SendIt
       customerId: r.customerId,
       templateKey: batch.templateKey,
       variables,
-      channels,
+      channels: r.channels?.length ? r.channels : channels,
       preferenceType: batch.preferenceType ?? null,
       marketing,
       dedupeKey: r.dedupeKey ?? null,

@@ -4,7 +4,8 @@ import type { NotificationChannel } from '../../entities/index.js';
 import type { Result } from '../customer.errors.js';
 import { customerScope } from '../scope.js';
 import type { ChannelAdapters } from './adapters.js';
-import { deliver, recipientOf, type SentRecord } from './send.js';
+import { deliver } from './deliver.js';
+import { recipientOf, type SentRecord } from './send.js';
 
 /** A recorded message as the API shows it. */
 export type NotificationSentView = {

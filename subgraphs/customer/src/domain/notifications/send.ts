@@ -1,10 +1,10 @@
-import { Checks, loggerFor, newId, ok } from '@dcrm/kit';
+import { Checks, newId, ok } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { INotificationTemplate, NotificationChannel } from '../../entities/index.js';
 import type { ErrorCode, Result } from '../customer.errors.js';
 import type { ChannelAdapters } from './adapters.js';
+import { deliver } from './deliver.js';
 import { type Account, recipientsOf } from './recipients.js';
-import { insertSentRecords } from './sent-records.js';
 import type { Variables } from './template-text.js';
 import { DEFAULT_LOCALE, type Rendered, render, resolveTemplates } from './templates.js';
 
@@ -86,7 +86,7 @@ export function channelsFor(item: SendItem, account: Account): NotificationChann
 export const recipientOf = (channel: NotificationChannel, account: Pick<Account, 'id' | 'email' | 'mobile'>): string | null =>
   channel === 'EMAIL' ? account.email : channel === 'SMS' ? account.mobile : account.id;
 
-type Planned = { record: SentRecord; delivered: Rendered; item?: number };
+export type Planned = { record: SentRecord; delivered: Rendered; item?: number };
 
 function checkItems(items: SendItem[]): Checks<ErrorCode> {
   const checks = new Checks<ErrorCode>();
@@ -234,79 +234,4 @@ export async function sendNotifications(
     if (mine.length && result.channels.length === 0) result.outcome = 'FAILED';
   }
   return ok(results);
-}
-
-/**
- * Hands each planned message to its channel (inbox messages in one statement, with the records) and
- * records them all; a record whose dedupe key was taken meanwhile is not written twice.
- */
-export async function deliver(em: EntityManager, adapters: ChannelAdapters, planned: Planned[]): Promise<void> {
-  for (const { record, delivered } of planned) {
-    if (record.status !== 'SENT' || record.channel === 'SITE_MESSAGE') continue;
-    try {
-      await adapters[record.channel].send(
-        {
-          sentId: record.id,
-          storefrontId: record.storefront_id,
-          channel: record.channel,
-          recipient: record.recipient as string,
-          ...delivered,
-        },
-        em,
-      );
-    } catch (error) {
-      record.status = 'FAILED';
-      record.error = (error as Error).message.slice(0, 300);
-      loggerFor('customer').warn(`notification ${record.id} on ${record.channel} failed: ${record.error}`);
-    }
-  }
-  if (planned.length === 0) return;
-  const inboxes = planned.filter((p) => p.record.status === 'SENT' && p.record.channel === 'SITE_MESSAGE');
-  const inbox = inboxes.filter((p) => p.record.customer_id);
-  const staffInbox = inboxes.filter((p) => p.record.staff_id);
-  await em.transactional(async (tx) => {
-    if (staffInbox.length)
-      await tx.execute(
-        `insert into "customer"."staff_message" (id, staff_id, storefront_id, title, body, created_at, dedupe_key)
-         select id, staff_id, storefront_id, title, body, created_at, dedupe_key from jsonb_to_recordset(?::jsonb)
-           as x(id uuid, staff_id uuid, storefront_id uuid, title text, body text, created_at timestamptz, dedupe_key text)
-         on conflict (dedupe_key) do nothing`,
-        [
-          JSON.stringify(
-            staffInbox.map(({ record, delivered }) => ({
-              id: newId(),
-              staff_id: record.staff_id,
-              storefront_id: record.storefront_id,
-              title: delivered.subject ?? '',
-              body: delivered.body,
-              created_at: record.created_at,
-              dedupe_key: record.dedupe_key,
-            })),
-          ),
-        ],
-      );
-    if (inbox.length)
-      await tx.execute(
-        `insert into "customer"."site_message" (id, customer_id, title, body, created_at, dedupe_key)
-         select id, customer_id, title, body, created_at, dedupe_key from jsonb_to_recordset(?::jsonb)
-           as x(id uuid, customer_id uuid, title text, body text, created_at timestamptz, dedupe_key text)
-         on conflict (dedupe_key) where dedupe_key is not null do nothing`,
-        [
-          JSON.stringify(
-            inbox.map(({ record, delivered }) => ({
-              id: newId(),
-              customer_id: record.customer_id,
-              title: delivered.subject ?? '',
-              body: delivered.body,
-              created_at: record.created_at,
-              dedupe_key: record.dedupe_key,
-            })),
-          ),
-        ],
-      );
-    await insertSentRecords(
-      tx,
-      planned.map((p) => p.record),
-    );
-  });
 }

@@ -1,6 +1,6 @@
 import { loggerFor, SERVICE_SCOPES, servicePrincipal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type OfferNotification, sendNotifications } from '../../clients/accounts.js';
+import { type NotificationBatch, sendNotificationBatch } from '../../clients/accounts.js';
 import { productOf } from '../../clients/catalog.js';
 import { insertOffers, type NewOffer, publishOffers } from '../offers.js';
 import type { PromotionServices } from '../services.js';
@@ -20,6 +20,16 @@ const NOTIFICATION_CHANNEL: Record<Exclude<DecisionChannel, 'LIVE'>, string> = {
   INBOX: 'SITE_MESSAGE',
 };
 
+// One notification call per brand and batch: each decision's channel travels with its recipient.
+const newBatch = (): NotificationBatch => ({
+  channels: [],
+  marketing: true,
+  preferenceType: 'OFFERS',
+  recipients: [],
+  templateKey: 'campaign.offer',
+  variableNames: ['title', 'message', 'link'],
+});
+
 /** Product names for `{{product}}`, per process: a name rarely changes, and the decision path should not ask each time. */
 const productNames = new Map<string, string | null>();
 
@@ -38,15 +48,16 @@ async function productName(services: PromotionServices, storefrontId: string, pr
  * decision so a retry writes none twice, each published on its customer's live channel (the router
  * delivers it to an open subscription); for any channel but LIVE, a notification through the
  * customer subgraph's notification service on exactly that channel (it re-checks consent), keyed by
- * decision. Returns the ids of the decisions carried out: a brand whose notifications failed leaves
- * its notified decisions out (logged), so they are tried again (see delivery.ts); a failed insert throws.
+ * decision: one call per brand for the batch, whatever its channels. Returns the ids of the decisions
+ * carried out: a brand whose notifications failed leaves its notified decisions out (logged), so they are
+ * tried again (see delivery.ts); a failed insert throws.
  * The live publish is at most once: a client that was offline finds the offer in its offers.
  */
 export async function applyEffects(em: EntityManager, services: PromotionServices, rules: RuleCache, effects: Effect[]): Promise<string[]> {
   if (effects.length === 0) return [];
   const now = services.clock.now();
   const offers: NewOffer[] = [];
-  const messages = new Map<string, OfferNotification[]>();
+  const batches = new Map<string, NotificationBatch>();
   for (const { row, rule, profile, channel } of effects) {
     const action = rule.action;
     const product = action.productId ? await productName(services, row.storefrontId, action.productId) : null;
@@ -70,32 +81,27 @@ export async function applyEffects(em: EntityManager, services: PromotionService
       });
     }
     if (channel !== 'LIVE') {
-      const list = messages.get(row.storefrontId) ?? [];
-      list.push({
-        customerId: profile.customerId,
-        templateKey: 'campaign.offer',
-        variables: [
-          { name: 'title', value: text.title },
-          { name: 'message', value: text.message },
-          { name: 'link', value: text.link },
-        ],
+      const batch = batches.get(row.storefrontId) ?? newBatch();
+      batch.recipients.push({
         channels: [NOTIFICATION_CHANNEL[channel]],
-        preferenceType: 'OFFERS',
-        marketing: true,
+        customerId: profile.customerId,
         dedupeKey: `decision:${row.id}`,
+        values: [text.title, text.message, text.link],
       });
-      messages.set(row.storefrontId, list);
+      batches.set(row.storefrontId, batch);
     }
   }
   const created = await insertOffers(em, offers);
   await publishOffers(services.bus, created);
   const failed = new Set<string>();
   await Promise.all(
-    [...messages].map(([storefrontId, list]) =>
-      sendNotifications(services.peers, servicePrincipal('promotion', storefrontId, [SERVICE_SCOPES.messageSend]), list).catch((error) => {
-        failed.add(storefrontId);
-        loggerFor('promotion').error({ err: error }, 'decision notifications not sent');
-      }),
+    [...batches].map(([storefrontId, batch]) =>
+      sendNotificationBatch(services.peers, servicePrincipal('promotion', storefrontId, [SERVICE_SCOPES.messageSend]), batch).catch(
+        (error) => {
+          failed.add(storefrontId);
+          loggerFor('promotion').error({ err: error }, 'decision notifications not sent');
+        },
+      ),
     ),
   );
   return effects.filter((e) => e.channel === 'LIVE' || !failed.has(e.row.storefrontId)).map((e) => e.row.id);
