@@ -1,5 +1,5 @@
 /**
- * `pnpm exec tsx bench/campaign-launch.ts [--customers 100000,1000000] [--workers 1,2] [--batch 5000] [--in-process] [--embedded]`
+ * `pnpm exec tsx bench/campaign-launch.ts [--customers 100000,1000000] [--workers 1,2] [--batch 5000] [--concurrency 1] [--in-process] [--embedded]`
  *
  * A campaign launch over a large audience: a fresh database, and for every size × worker count a
  * storefront of its own with `--customers` accounts and one campaign due now. Its jobs (launch, the
@@ -10,7 +10,8 @@
  * wall time, CPU of every process but PostgreSQL's (per account too: steadier than wall time on a busy
  * machine), jobs, SQL statements (per job, too), peak RSS of the largest process and checks the end
  * state: one offer, one inbox message and one notification per account. `--batch` is the accounts per
- * chunk job. `--sql-time` (with `--in-process`) adds the time spent in each kind of statement (its
+ * chunk job; `--concurrency` the jobs each worker runs at once (graphile-worker's `concurrency`: the
+ * promotion subgraph runs 2). `--sql-time` (with `--in-process`) adds the time spent in each kind of statement (its
  * first words), to see which chunk stage PostgreSQL spends the time on.
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -35,6 +36,7 @@ const option = (name: string) => {
 const sizes = (option('--customers') ?? '100000').split(',').map(Number);
 const workerCounts = (option('--workers') ?? '1').split(',').map(Number);
 const batch = Number(option('--batch') ?? 5_000);
+const concurrency = Number(option('--concurrency') ?? 1);
 const sqlTime = args.includes('--sql-time');
 const inProcess = args.includes('--in-process') || sqlTime;
 const started = Date.now();
@@ -175,7 +177,9 @@ try {
          values (?, ?, 'Bench', 'RETENTION', 'SCHEDULED', 50, '["WEB"]', ?::jsonb, ?::jsonb, now() - interval '1 minute', now() + interval '7 days', now(), now())`,
           [campaignId, storefrontId, JSON.stringify(audience), JSON.stringify({ title: 'Hi {{name}}', message: 'An offer for {{name}}' })],
         );
-        log(`${customers} accounts in storefront ${storefrontId}; launching with chunks of ${batch}, ${workers} worker(s)`);
+        log(
+          `${customers} accounts in storefront ${storefrontId}; launching with chunks of ${batch}, ${workers} worker(s) × ${concurrency} job(s) at once`,
+        );
 
         let peakRss = process.memoryUsage().rss;
         const sampler = setInterval(() => {
@@ -200,7 +204,7 @@ try {
         // A worker: claims the next job (skipping those another worker holds), runs it, until none is left
         // and no other worker is still running one (which may queue more).
         let busy = 0;
-        const worker = async (_: unknown, index: number) => {
+        const worker = async (index: number) => {
           for (;;) {
             const [job] = (await sql(
               `delete from graphile_worker._private_jobs where id = (
@@ -221,7 +225,7 @@ try {
             }
           }
         };
-        await Promise.all(Array.from({ length: workers }, worker));
+        await Promise.all(Array.from({ length: workers * concurrency }, (_, i) => worker(i % workers)));
         const wallMs = performance.now() - t0;
         const own = process.cpuUsage(cpu0);
         clearInterval(sampler);
@@ -244,6 +248,7 @@ try {
           customers,
           workers,
           batch,
+          concurrency,
           workerProcesses: !inProcess,
           database: database.kind,
           wallSeconds: Number((wallMs / 1000).toFixed(2)),

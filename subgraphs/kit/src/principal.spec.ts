@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   forAccount,
   hasScope,
@@ -48,6 +48,22 @@ describe('signed principal', () => {
       { variables: body.variables },
     ]) {
       expect(verifyPrincipal(header, secret, { audience: 'catalog', body: other })).toBeNull();
+    }
+  });
+
+  it('hashes a signed request object once: checked in-process (the same object) it is not serialised again', () => {
+    const request = { query: '{ a }', variables: { ids: ['c1', 'c2'] } };
+    const serialised = vi.spyOn(JSON, 'stringify');
+    const requestsSerialised = () => serialised.mock.calls.filter(([value]) => (value as { query?: unknown })?.query === '{ a }').length;
+    try {
+      const header = signPrincipal(alice, secret, { audience: 'catalog', body: request });
+      expect(verifyPrincipal(header, secret, { audience: 'catalog', body: request })).not.toBeNull();
+      expect(requestsSerialised()).toBe(1);
+      // The same request parsed from HTTP is a new object: hashed on its own.
+      expect(verifyPrincipal(header, secret, { audience: 'catalog', body: JSON.parse(JSON.stringify(request)) })).not.toBeNull();
+      expect(requestsSerialised()).toBe(3);
+    } finally {
+      serialised.mockRestore();
     }
   });
 

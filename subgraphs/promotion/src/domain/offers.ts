@@ -115,16 +115,32 @@ export type PublishedOffer = { offerId: string; storefrontId: string; customerId
 /**
  * Tells the routers: personal offers on the customer's channel, public ones on the storefront's.
  * Delivery is at-most-once; the offer itself is kept, so a client that was offline finds it in `me.offers`.
+ * A batch first asks which of its customers' channels anyone listens on (one `PUBSUB NUMSUB`) and
+ * publishes only there: a campaign chunk's thousands of customers are nearly all offline, and a
+ * publish per offer cost a sixth of the chunk's CPU.
  */
 export async function publishOffers(bus: EventBus, offers: PublishedOffer[]): Promise<void> {
-  // All at once: the Redis client pipelines them, rather than one round trip per offer (a campaign chunk publishes thousands).
+  const channels = offers.map((offer) =>
+    offer.customerId ? offerChannels.customer(offer.customerId) : offerChannels.storefront(offer.storefrontId),
+  );
+  const listened = offers.length > 1 && bus.listenersOf ? await listenedTo(bus.listenersOf.bind(bus), channels) : null;
+  // All at once: the Redis client pipelines them, rather than one round trip per offer.
   await Promise.all(
-    offers.map((offer) => {
-      const channel = offer.customerId ? offerChannels.customer(offer.customerId) : offerChannels.storefront(offer.storefrontId);
+    offers.flatMap((offer, i) => {
+      if (listened && !listened[i]) return [];
       const payload: OfferPublished = offer.offer ? { offerId: offer.offerId, offer: offer.offer } : { offerId: offer.offerId };
-      return bus.publish(channel, payload).catch((error) => loggerFor('promotion').error({ err: error }, 'offer not published'));
+      return [bus.publish(channels[i], payload).catch((error) => loggerFor('promotion').error({ err: error }, 'offer not published'))];
     }),
   );
+}
+
+/** Whether each channel has a listener; on a failed ask, every one (the publishes then report what fails). */
+async function listenedTo(listenersOf: (channels: readonly string[]) => Promise<number[]>, channels: string[]): Promise<boolean[]> {
+  try {
+    return (await listenersOf(channels)).map((n) => n > 0);
+  } catch {
+    return channels.map(() => true);
+  }
 }
 
 /** One offer, all its columns back: the caller gets the row it wrote without reading it again. */

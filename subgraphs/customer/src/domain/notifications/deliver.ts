@@ -2,7 +2,7 @@ import { loggerFor, newId } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ChannelAdapter, ChannelAdapters, OutgoingMessage } from './adapters.js';
 import type { Planned } from './send.js';
-import { insertSentRecords } from './sent-records.js';
+import { insertSentRecords, type SqlPart } from './sent-records.js';
 
 const outgoingOf = ({ record, delivered }: Planned): OutgoingMessage => ({
   sentId: record.id,
@@ -27,8 +27,10 @@ async function handOver(batch: Planned[], send: (messages: OutgoingMessage[]) =>
 }
 
 /**
- * Hands each planned message to its channel (an adapter that takes many at once gets them in one call) (inbox messages in one statement, with the records) and
- * records them all; a record whose dedupe key was taken meanwhile is not written twice.
+ * Hands each planned message to its channel (an adapter that takes many at once gets them in one call)
+ * and records them all in one statement: the inbox messages (customers' and staff's) are inserted by
+ * that statement's leading parts, so no transaction and no further round trip is needed. A record or
+ * inbox message whose dedupe key was taken meanwhile is not written twice.
  */
 export async function deliver(em: EntityManager, adapters: ChannelAdapters, planned: Planned[]): Promise<void> {
   const outgoing = new Map<ChannelAdapter, Planned[]>();
@@ -48,49 +50,49 @@ export async function deliver(em: EntityManager, adapters: ChannelAdapters, plan
   const inboxes = planned.filter((p) => p.record.status === 'SENT' && p.record.channel === 'SITE_MESSAGE');
   const inbox = inboxes.filter((p) => p.record.customer_id);
   const staffInbox = inboxes.filter((p) => p.record.staff_id);
-  await em.transactional(async (tx) => {
-    if (staffInbox.length)
-      await tx.execute(
-        `insert into "customer"."staff_message" (id, staff_id, storefront_id, title, body, created_at, dedupe_key)
+  const before: SqlPart[] = [];
+  if (staffInbox.length)
+    before.push({
+      sql: `staff_inbox as (insert into "customer"."staff_message" (id, staff_id, storefront_id, title, body, created_at, dedupe_key)
          select id, staff_id, storefront_id, title, body, created_at, dedupe_key from jsonb_to_recordset(?::jsonb)
            as x(id uuid, staff_id uuid, storefront_id uuid, title text, body text, created_at timestamptz, dedupe_key text)
-         on conflict (dedupe_key) do nothing`,
-        [
-          JSON.stringify(
-            staffInbox.map(({ record, delivered }) => ({
-              id: newId(),
-              staff_id: record.staff_id,
-              storefront_id: record.storefront_id,
-              title: delivered.subject ?? '',
-              body: delivered.body,
-              created_at: record.created_at,
-              dedupe_key: record.dedupe_key,
-            })),
-          ),
-        ],
-      );
-    if (inbox.length)
-      await tx.execute(
-        `insert into "customer"."site_message" (id, customer_id, title, body, created_at, dedupe_key)
+         on conflict (dedupe_key) do nothing)`,
+      params: [
+        JSON.stringify(
+          staffInbox.map(({ record, delivered }) => ({
+            id: newId(),
+            staff_id: record.staff_id,
+            storefront_id: record.storefront_id,
+            title: delivered.subject ?? '',
+            body: delivered.body,
+            created_at: record.created_at,
+            dedupe_key: record.dedupe_key,
+          })),
+        ),
+      ],
+    });
+  if (inbox.length)
+    before.push({
+      sql: `inbox as (insert into "customer"."site_message" (id, customer_id, title, body, created_at, dedupe_key)
          select id, customer_id, title, body, created_at, dedupe_key from jsonb_to_recordset(?::jsonb)
            as x(id uuid, customer_id uuid, title text, body text, created_at timestamptz, dedupe_key text)
-         on conflict (dedupe_key) where dedupe_key is not null do nothing`,
-        [
-          JSON.stringify(
-            inbox.map(({ record, delivered }) => ({
-              id: newId(),
-              customer_id: record.customer_id,
-              title: delivered.subject ?? '',
-              body: delivered.body,
-              created_at: record.created_at,
-              dedupe_key: record.dedupe_key,
-            })),
-          ),
-        ],
-      );
-    await insertSentRecords(
-      tx,
-      planned.map((p) => p.record),
-    );
-  });
+         on conflict (dedupe_key) where dedupe_key is not null do nothing)`,
+      params: [
+        JSON.stringify(
+          inbox.map(({ record, delivered }) => ({
+            id: newId(),
+            customer_id: record.customer_id,
+            title: delivered.subject ?? '',
+            body: delivered.body,
+            created_at: record.created_at,
+            dedupe_key: record.dedupe_key,
+          })),
+        ),
+      ],
+    });
+  await insertSentRecords(
+    em,
+    planned.map((p) => p.record),
+    before,
+  );
 }
