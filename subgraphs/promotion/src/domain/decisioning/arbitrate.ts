@@ -1,8 +1,8 @@
 import { fromMinor } from '@dcrm/kit';
 import type { ChannelStats } from './brand-store.js';
-import { channelOrder } from './channels.js';
+import { channelOrder, type RankedChannel } from './channels.js';
 import type { RuleView } from './rules.js';
-import { dayOf, type HotStore, type Reservation } from './store.js';
+import { dayOf, type HotStore, type Reservation, type ReserveAnswer } from './store.js';
 import type { DecisionChannel, Profile, Reason } from './types.js';
 
 export type Winner = {
@@ -69,38 +69,40 @@ const brandLimit = (a: Arbiter, cost: number) =>
     .filter(Boolean)
     .join(', ');
 
-/**
- * Picks one best action, or none. Candidates come best first (rules.ts); for each, its channels in
- * order for this customer (channels.ts), and the first (rule, channel) whose caps the hot store
- * reserves atomically wins — so concurrent events of one customer, on any number of instances, never
- * exceed a cap. The brand's daily caps (actions, and spend: each action costs its rule's `costMinor`)
- * are checked in the same step: when the brand's day is spent, nothing wins (BRAND_BUDGET). The
- * reservation is held under the event, so an event decided again after a crash reuses its own
- * reservation rather than counting twice. Every loser and the winner leave a reason, and the winner's
- * channel why it was chosen.
- */
-export async function arbitrate(
-  a: Arbiter,
-  ranked: readonly RuleView[],
-  profile: Profile,
-  connected: boolean,
-  nowMs: number,
-  reasons: Reason[],
-): Promise<Winner | null> {
+/** One event's candidates, asked of the store in one step: per ranked rule, its channels in order and their reservations. */
+export type Asked = { ranked: readonly RuleView[]; channels: RankedChannel[][]; candidates: Reservation[][] };
+
+/** The (rule, channel) candidates of one event, best first (see `arbitrate`). */
+export function candidatesOf(a: Arbiter, ranked: readonly RuleView[], profile: Profile, connected: boolean, nowMs: number): Asked {
+  const channels: RankedChannel[][] = [];
+  const candidates: Reservation[][] = [];
   for (const rule of ranked) {
-    const channels = channelOrder(rule.channels, profile, connected, a.stats, a.minSample).filter(
-      (ch) => ch.channel !== 'LIVE' || rule.action.kind !== 'MESSAGE',
-    );
+    const order = channelOrder(rule.channels, profile, connected, a.stats, a.minSample);
+    const usable = rule.action.kind === 'MESSAGE' ? order.filter((ch) => ch.channel !== 'LIVE') : order;
+    channels.push(usable);
+    candidates.push(usable.map(({ channel }) => reservationOf(a, rule, channel, profile.customerId, nowMs)));
+  }
+  return { ranked, channels, candidates };
+}
+
+/**
+ * The store's answers (the candidates it tried, in order: firstReserved) read back into the winner, if
+ * any, and a reason for every rule passed over — the winner's with why its channel was chosen.
+ */
+export function outcomeOf(a: Arbiter, asked: Asked, answers: readonly ReserveAnswer[], reasons: Reason[]): Winner | null {
+  let tried = 0;
+  for (const [n, rule] of asked.ranked.entries()) {
+    const channels = asked.channels[n];
     if (channels.length === 0) {
       reasons.push({ ruleId: rule.id, code: 'NO_CHANNEL', message: `${rule.name}: no channel the customer consented to` });
       continue;
     }
     let lastRefusal: keyof typeof CAP_MESSAGES | null = null;
-    for (const { channel, why } of channels) {
-      const costMinor = rule.action.costMinor ?? 0;
-      const reservation = reservationOf(a, rule, channel, profile.customerId, nowMs);
-      const answer = await a.store.reserve(reservation);
+    for (const [c, { channel, why }] of channels.entries()) {
+      const answer = answers[tried++];
+      if (answer === undefined) break;
       if (answer === 'BRAND_BUDGET') {
+        const costMinor = rule.action.costMinor ?? 0;
         reasons.push({
           ruleId: rule.id,
           code: 'BRAND_BUDGET',
@@ -115,13 +117,37 @@ export async function arbitrate(
           message: `${rule.name}: best matching rule (priority ${rule.priority}, score ${Number(rule.score)}) within its caps, on ${channel}`,
         });
         reasons.push({ ruleId: rule.id, code: 'CHANNEL', message: why });
-        return { rule, channel, reservation };
+        return { rule, channel, reservation: asked.candidates[n][c] };
       }
       lastRefusal = answer;
-      // Only a channel's own cap leaves other channels worth trying.
+      // Only a channel's own cap leaves other channels worth trying (the store moved on the same way).
       if (answer !== 'CHANNEL_CAP') break;
     }
     if (lastRefusal) reasons.push({ ruleId: rule.id, code: lastRefusal, message: `${rule.name}: ${CAP_MESSAGES[lastRefusal]}` });
   }
   return null;
+}
+
+/**
+ * Picks one best action, or none. Candidates come best first (rules.ts); for each, its channels in
+ * order for this customer (channels.ts), and the first (rule, channel) whose caps the hot store
+ * reserves atomically wins — so concurrent events of one customer, on any number of instances, never
+ * exceed a cap. The brand's daily caps (actions, and spend: each action costs its rule's `costMinor`)
+ * are checked in the same step: when the brand's day is spent, nothing wins (BRAND_BUDGET). The
+ * reservation is held under the event, so an event decided again after a crash reuses its own
+ * reservation rather than counting twice. Every loser and the winner leave a reason, and the winner's
+ * channel why it was chosen. One store call tries every candidate (`reserveFirst`); a batch asks for
+ * all its events at once (choose.ts).
+ */
+export async function arbitrate(
+  a: Arbiter,
+  ranked: readonly RuleView[],
+  profile: Profile,
+  connected: boolean,
+  nowMs: number,
+  reasons: Reason[],
+): Promise<Winner | null> {
+  const asked = candidatesOf(a, ranked, profile, connected, nowMs);
+  const [answers] = await a.store.reserveFirst([asked.candidates]);
+  return outcomeOf(a, asked, answers, reasons);
 }

@@ -1,5 +1,5 @@
 import { newId, offerChannels } from '@dcrm/kit';
-import { arbitrate, type Winner } from './arbitrate.js';
+import { type Arbiter, candidatesOf, outcomeOf, type Winner } from './arbitrate.js';
 import type { Decisioning } from './decide.js';
 import type { DecisionRow } from './recorder.js';
 import { candidates, type RuleView } from './rules.js';
@@ -52,17 +52,22 @@ export async function choose(d: Decisioning, claimed: Working[], nowMs: number, 
     d,
     asking.map(({ w }) => w.profile.customerId),
   );
-  await Promise.all(
+  const asked = await Promise.all(
     asking.map(async ({ w, ranked }, n) => {
       const storefrontId = w.event.storefrontId;
       const stats = await d.brands.stats(storefrontId, w.profile.segment, nowMs);
       const { dailyActionCap, dailyBudgetMinor, channelMinSample: minSample } = d.rules.settings(storefrontId);
-      const arbiter = { store: d.store, storefrontId, eventKey: w.key, dailyActionCap, dailyBudgetMinor, stats, minSample };
-      w.winner = await arbitrate(arbiter, ranked, w.profile, connected[n], nowMs, w.reasons);
-      if (w.winner) reserved.push(w);
-      else w.reasons.push({ ruleId: null, code: 'ALL_CAPPED', message: 'Every matching rule was capped: no action' });
+      const arbiter: Arbiter = { store: d.store, storefrontId, eventKey: w.key, dailyActionCap, dailyBudgetMinor, stats, minSample };
+      return { arbiter, asked: candidatesOf(arbiter, ranked, w.profile, connected[n], nowMs) };
     }),
   );
+  // One store call reserves for the whole batch, its events in order.
+  const answers = await d.store.reserveFirst(asked.map((x) => x.asked.candidates));
+  for (const [n, { w }] of asking.entries()) {
+    w.winner = outcomeOf(asked[n].arbiter, asked[n].asked, answers[n], w.reasons);
+    if (w.winner) reserved.push(w);
+    else w.reasons.push({ ruleId: null, code: 'ALL_CAPPED', message: 'Every matching rule was capped: no action' });
+  }
 }
 
 /** The decision row of a chosen event (step 6): ACTION with its rule, channel and a new offer id, or NO_ACTION. */

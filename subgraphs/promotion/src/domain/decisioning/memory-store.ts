@@ -5,6 +5,7 @@ import {
   type ClaimAnswer,
   DONE_TTL_MS,
   FEATURE_HOURS,
+  firstReserved,
   type HotStore,
   heldOf,
   hourOf,
@@ -93,6 +94,23 @@ export function memoryStore(now: () => number = Date.now): HotStore {
     for (const k of f.buckets.keys()) if (Number(k.slice(k.lastIndexOf(':') + 1)) < oldest) f.buckets.delete(k);
     return { buckets: new Map(f.buckets), plan: f.plan };
   };
+  /** Reserves `r` under its event (the contract: HotStore.reserve), synchronously and so atomically. */
+  const reserve = (r: Reservation): ReserveAnswer => {
+    const c = capsOf(r.customerId);
+    const held = heldOf(r);
+    const before = c.held.get(r.eventKey);
+    if (before?.held === held) return 'OK';
+    if (before) undo(c, r.eventKey, before.r);
+    if ((c.counts.get(`d:${r.day}`) ?? 0) >= r.dailyCap) return 'DAILY_CAP';
+    if ((c.counts.get(`c:${r.channel}:${r.day}`) ?? 0) >= r.channelDailyCap) return 'CHANNEL_CAP';
+    if ((c.cooldowns.get(r.ruleId) ?? 0) > r.nowMs) return 'COOLDOWN';
+    if (r.budget !== null && (budgets.get(r.ruleId) ?? 0) >= r.budget) return 'BUDGET';
+    const brand = brandOf(r.storefrontId, r.day);
+    if (r.brandActionCap !== null && brand.actions >= r.brandActionCap) return 'BRAND_BUDGET';
+    if (r.brandBudgetMinor !== null && brand.spentMinor + r.costMinor > r.brandBudgetMinor) return 'BRAND_BUDGET';
+    apply(c, r, held);
+    return 'OK';
+  };
   return {
     claim: async (key, token, takeover) => take(key, token, takeover),
     async begin(token, items): Promise<Begun[]> {
@@ -113,22 +131,8 @@ export function memoryStore(now: () => number = Date.now): HotStore {
         else if (claim?.value !== 'd') claims.delete(key);
       }
     },
-    async reserve(r): Promise<ReserveAnswer> {
-      const c = capsOf(r.customerId);
-      const held = heldOf(r);
-      const before = c.held.get(r.eventKey);
-      if (before?.held === held) return 'OK';
-      if (before) undo(c, r.eventKey, before.r);
-      if ((c.counts.get(`d:${r.day}`) ?? 0) >= r.dailyCap) return 'DAILY_CAP';
-      if ((c.counts.get(`c:${r.channel}:${r.day}`) ?? 0) >= r.channelDailyCap) return 'CHANNEL_CAP';
-      if ((c.cooldowns.get(r.ruleId) ?? 0) > r.nowMs) return 'COOLDOWN';
-      if (r.budget !== null && (budgets.get(r.ruleId) ?? 0) >= r.budget) return 'BUDGET';
-      const brand = brandOf(r.storefrontId, r.day);
-      if (r.brandActionCap !== null && brand.actions >= r.brandActionCap) return 'BRAND_BUDGET';
-      if (r.brandBudgetMinor !== null && brand.spentMinor + r.costMinor > r.brandBudgetMinor) return 'BRAND_BUDGET';
-      apply(c, r, held);
-      return 'OK';
-    },
+    reserve: async (r) => reserve(r),
+    reserveFirst: async (events) => events.map((candidates) => firstReserved(candidates, reserve)),
     async release(r) {
       const c = capsOf(r.customerId);
       const before = c.held.get(r.eventKey);

@@ -89,24 +89,51 @@ local function apply(caps, field, held, cooldownEnd, ttl)
   if redis.call('PTTL', caps) < tonumber(ttl) then redis.call('PEXPIRE', caps, ttl) end
 end`;
 
-// KEYS: caps, rule budget, brand day; ARGV: event key, held (heldOf), day, channel, dailyCap, channelCap, ruleId, nowMs,
-// cooldownMs, budget (-1: none), ttlMs, brand action cap (-1: none), brand budget (-1: none), cost
-export const RESERVE = `${UNDO}
-local caps, ev, held = KEYS[1], 'e:' .. ARGV[1], ARGV[2]
-local before = redis.call('HGET', caps, ev)
-if before == held then return 'OK' end
-if before then undo(caps, ev, before) end
-local day, ch = 'd:' .. ARGV[3], 'c:' .. ARGV[4] .. ':' .. ARGV[3]
-if tonumber(redis.call('HGET', caps, day) or '0') >= tonumber(ARGV[5]) then return 'DAILY_CAP' end
-if tonumber(redis.call('HGET', caps, ch) or '0') >= tonumber(ARGV[6]) then return 'CHANNEL_CAP' end
-if tonumber(redis.call('HGET', caps, 'r:' .. ARGV[7]) or '0') > tonumber(ARGV[8]) then return 'COOLDOWN' end
-local budget, cost = tonumber(ARGV[10]), tonumber(ARGV[14])
-if budget >= 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= budget then return 'BUDGET' end
-local brandCap, brandBudget = tonumber(ARGV[12]), tonumber(ARGV[13])
-if brandCap >= 0 and tonumber(redis.call('HGET', KEYS[3], 'n') or '0') >= brandCap then return 'BRAND_BUDGET' end
-if brandBudget >= 0 and tonumber(redis.call('HGET', KEYS[3], 'm') or '0') + cost > brandBudget then return 'BRAND_BUDGET' end
-apply(caps, ev, held, tonumber(ARGV[8]) + tonumber(ARGV[9]), ARGV[11])
-return 'OK'`;
+// One candidate of an event (as HotStore.reserve): the event's reservation reused, or the one it held given back and
+// the caps checked and counted. `held` is heldOf's text (store.ts), built here from the same parts.
+const RESERVE = `
+local function reserve(caps, ev, brand, day, now, brandCap, brandBudget, rule, ch, dailyCap, chCap, cooldown, budget, cost, ttl)
+  local held = rule .. '|' .. ch .. '|' .. day .. '|' .. (budget >= 0 and '1' or '0') .. '|' .. cost .. '|' .. brand
+  local before = redis.call('HGET', caps, ev)
+  if before == held then return 'OK' end
+  if before then undo(caps, ev, before) end
+  if tonumber(redis.call('HGET', caps, 'd:' .. day) or '0') >= dailyCap then return 'DAILY_CAP' end
+  if tonumber(redis.call('HGET', caps, 'c:' .. ch .. ':' .. day) or '0') >= chCap then return 'CHANNEL_CAP' end
+  if tonumber(redis.call('HGET', caps, 'r:' .. rule) or '0') > now then return 'COOLDOWN' end
+  if budget >= 0 and tonumber(redis.call('GET', 'dcrm:budget:' .. rule) or '0') >= budget then return 'BUDGET' end
+  local b = 'dcrm:brand-spend:' .. brand .. ':' .. day
+  if brandCap >= 0 and tonumber(redis.call('HGET', b, 'n') or '0') >= brandCap then return 'BRAND_BUDGET' end
+  if brandBudget >= 0 and tonumber(redis.call('HGET', b, 'm') or '0') + tonumber(cost) > brandBudget then return 'BRAND_BUDGET' end
+  apply(caps, ev, held, now + cooldown, ttl)
+  return 'OK'
+end`;
+
+// KEYS: each event's caps; ARGV: the keys' least ttl (ms), then per event: event key, brand, day, nowMs, brand action
+// cap (-1: none), brand budget (-1: none), candidates, then per candidate: '1' when it is its rule's first channel,
+// rule, channel, dailyCap, channelCap, cooldownMs, budget (-1: none), cost. Tries each event's candidates in order
+// (firstReserved in store.ts: CHANNEL_CAP moves on to the rule's next channel, another refusal to the next rule,
+// OK and BRAND_BUDGET stop); answers per event the candidates tried.
+export const RESERVE_FIRST = `${UNDO}${RESERVE}
+local minTtl, at, out = tonumber(ARGV[1]), 1, {}
+for i, caps in ipairs(KEYS) do
+  local ev, brand, day, now = 'e:' .. ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], tonumber(ARGV[at + 4])
+  local brandCap, brandBudget, n = tonumber(ARGV[at + 5]), tonumber(ARGV[at + 6]), tonumber(ARGV[at + 7])
+  at = at + 7
+  local answers, stopped, nextRule = {}, false, false
+  for _ = 1, n do
+    if ARGV[at + 1] == '1' then nextRule = false end
+    if not stopped and not nextRule then
+      local cooldown = tonumber(ARGV[at + 6])
+      local a = reserve(caps, ev, brand, day, now, brandCap, brandBudget, ARGV[at + 2], ARGV[at + 3], tonumber(ARGV[at + 4]),
+        tonumber(ARGV[at + 5]), cooldown, tonumber(ARGV[at + 7]), ARGV[at + 8], cooldown > minTtl and ARGV[at + 6] or ARGV[1])
+      answers[#answers + 1] = a
+      if a == 'OK' or a == 'BRAND_BUDGET' then stopped = true elseif a ~= 'CHANNEL_CAP' then nextRule = true end
+    end
+    at = at + 8
+  end
+  out[i] = answers
+end
+return out`;
 
 // KEYS: caps; ARGV: event key, the recorded decision's held reservation ('' : none), its cooldown end (ms), ttl (ms).
 export const ADOPT = `${UNDO}

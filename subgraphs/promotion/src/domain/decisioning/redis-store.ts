@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 import { type RedisLink, redisOf } from './redis-link.js';
-import { ADOPT, BEGIN, CLAIM, RELEASE, RESERVE, SETTLE } from './redis-scripts.js';
+import { ADOPT, BEGIN, CLAIM, RELEASE, RESERVE_FIRST, SETTLE } from './redis-scripts.js';
 import {
   type Begun,
+  type Candidates,
   CLAIM_LEASE_MS,
   type ClaimAnswer,
   DONE_TTL_MS,
@@ -10,7 +11,6 @@ import {
   type HotStore,
   heldOf,
   hourOf,
-  type Reservation,
   type ReserveAnswer,
 } from './store.js';
 import type { Features } from './types.js';
@@ -31,14 +31,13 @@ type Scripted = Redis & {
   dcrmClaim(key: string, token: string, nowMs: number, leaseMs: number, keepMs: number, takeover: string): Promise<string>;
   dcrmBegin(numberOfKeys: number, ...args: (string | number)[]): Promise<(string | string[])[]>;
   dcrmSettle(numberOfKeys: number, ...args: string[]): Promise<number>;
-  dcrmReserve(caps: string, budget: string, brand: string, ...args: (string | number)[]): Promise<string>;
+  dcrmReserveFirst(numberOfKeys: number, ...args: (string | number)[]): Promise<ReserveAnswer[][]>;
   dcrmRelease(caps: string, eventKey: string, held: string): Promise<number>;
   dcrmAdopt(caps: string, eventKey: string, held: string, cooldownEnd: number, ttlMs: number): Promise<number>;
 };
 
 const TWO_DAYS_MS = 2 * 24 * 3_600_000;
 const capsKey = (customerId: string) => `dcrm:caps:{${customerId}}`;
-const budgetKey = (ruleId: string) => `dcrm:budget:${ruleId}`;
 const brandKey = (storefrontId: string, day: string) => `dcrm:brand-spend:${storefrontId}:${day}`;
 
 function parseFeatures(flat: string[]): Features {
@@ -62,8 +61,8 @@ function parseFeatures(flat: string[]): Features {
 
 /**
  * The hot store on Redis, shared by every promotion instance. Each method is one Lua script (one
- * round trip, atomic); `begin` and `settle` take a whole batch in one call, and the connection
- * auto-pipelines, so a batch's concurrent reservations go out together.
+ * round trip, atomic); `begin`, `reserveFirst` and `settle` take a whole batch in one call, and the
+ * connection auto-pipelines what the batch's events send on their own (releases, adoptions).
  */
 export function redisStore(link: RedisLink): HotStore {
   const { redis: client, owned } = redisOf(link, 'decisioning store');
@@ -71,9 +70,36 @@ export function redisStore(link: RedisLink): HotStore {
   redis.defineCommand('dcrmClaim', { numberOfKeys: 1, lua: CLAIM });
   redis.defineCommand('dcrmBegin', { lua: BEGIN });
   redis.defineCommand('dcrmSettle', { lua: SETTLE });
-  redis.defineCommand('dcrmReserve', { numberOfKeys: 3, lua: RESERVE });
+  redis.defineCommand('dcrmReserveFirst', { lua: RESERVE_FIRST });
   redis.defineCommand('dcrmRelease', { numberOfKeys: 1, lua: RELEASE });
   redis.defineCommand('dcrmAdopt', { numberOfKeys: 1, lua: ADOPT });
+  /** One script call for the batch: keys first, then the arguments RESERVE_FIRST reads, each event's from its first candidate. */
+  const reserveFirst = async (events: readonly Candidates[]): Promise<ReserveAnswer[][]> => {
+    if (events.length === 0) return [];
+    const keys: string[] = [];
+    const args: (string | number)[] = [TWO_DAYS_MS];
+    for (const candidates of events) {
+      const first = candidates.find((channels) => channels.length > 0)?.[0];
+      if (!first) {
+        // Nothing to try: a placeholder keeps the answers in step with the events.
+        keys.push(capsKey(''));
+        args.push('', '', '', 0, -1, -1, 0);
+        continue;
+      }
+      keys.push(capsKey(first.customerId));
+      const at = args.length;
+      args.push(first.eventKey, first.storefrontId, first.day, first.nowMs, first.brandActionCap ?? -1, first.brandBudgetMinor ?? -1, 0);
+      let n = 0;
+      for (const channels of candidates)
+        for (let c = 0; c < channels.length; c++) {
+          const r = channels[c];
+          args.push(c === 0 ? '1' : '0', r.ruleId, r.channel, r.dailyCap, r.channelDailyCap, r.cooldownMs, r.budget ?? -1, r.costMinor);
+          n++;
+        }
+      args[at + 6] = n;
+    }
+    return redis.dcrmReserveFirst(keys.length, ...keys, ...args);
+  };
   const seen = (key: string) => `dcrm:decide:seen:${key}`;
   return {
     claim: async (key, token, takeover) =>
@@ -102,26 +128,8 @@ export function redisStore(link: RedisLink): HotStore {
     settle: async (keys, done) => {
       if (keys.length) await redis.dcrmSettle(keys.length, ...keys.map(seen), done ? '1' : '0', String(DONE_TTL_MS));
     },
-    reserve: async (r: Reservation) =>
-      (await redis.dcrmReserve(
-        capsKey(r.customerId),
-        budgetKey(r.ruleId),
-        brandKey(r.storefrontId, r.day),
-        r.eventKey,
-        heldOf(r),
-        r.day,
-        r.channel,
-        r.dailyCap,
-        r.channelDailyCap,
-        r.ruleId,
-        r.nowMs,
-        r.cooldownMs,
-        r.budget ?? -1,
-        Math.max(TWO_DAYS_MS, r.cooldownMs),
-        r.brandActionCap ?? -1,
-        r.brandBudgetMinor ?? -1,
-        r.costMinor,
-      )) as ReserveAnswer,
+    reserveFirst,
+    reserve: async (r) => (await reserveFirst([[[r]]]))[0][0],
     release: async (r) => {
       await redis.dcrmRelease(capsKey(r.customerId), r.eventKey, heldOf(r));
     },

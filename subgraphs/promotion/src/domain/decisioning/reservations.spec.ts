@@ -126,6 +126,38 @@ describe.each(stores)('reservations in the %s hot store', (_, store) => {
     }
   });
 
+  /** One event's candidates: rule A on SMS then the inbox (each channel capped at 1 a day), then rule B on SMS (budget 2). */
+  const fallback = (customer: string, ruleA: string, ruleB: string) => {
+    const eventKey = `${brand}:test:${randomUUID()}`;
+    const a = { eventKey, ruleId: ruleA, channelDailyCap: 1, dailyCap: 10, budget: null };
+    return [
+      [reservation(customer, a), reservation(customer, { ...a, channel: 'INBOX' })],
+      [reservation(customer, { eventKey, ruleId: ruleB, channelDailyCap: 5, dailyCap: 10, budget: 2 })],
+    ];
+  };
+
+  it('reserves a batch in one step: per event the first candidate that fits, a channel cap moving on to the next channel, others to the next rule', async () => {
+    const [customer, ruleA, ruleB] = [randomUUID(), randomUUID(), randomUUID()];
+    const answers = await store.reserveFirst(Array.from({ length: 5 }, () => fallback(customer, ruleA, ruleB)));
+    expect(answers).toEqual([
+      ['OK'],
+      ['CHANNEL_CAP', 'OK'],
+      ['CHANNEL_CAP', 'CHANNEL_CAP', 'OK'],
+      ['CHANNEL_CAP', 'CHANNEL_CAP', 'OK'],
+      ['CHANNEL_CAP', 'CHANNEL_CAP', 'BUDGET'],
+    ]);
+    // An event with nothing to try answers nothing, in its place.
+    expect(await store.reserveFirst([[[]], fallback(randomUUID(), ruleA, randomUUID())])).toEqual([[], ['OK']]);
+  });
+
+  it('concurrent events of one customer, each its own call, take each candidate at most its caps allow', async () => {
+    const [customer, ruleA, ruleB] = [randomUUID(), randomUUID(), randomUUID()];
+    const answers = await Promise.all(Array.from({ length: 8 }, () => store.reserveFirst([fallback(customer, ruleA, ruleB)])));
+    // Which candidate won (1: A on SMS, 2: A on the inbox, 3: B on SMS), 0: none.
+    const won = answers.map(([tried]) => (tried.at(-1) === 'OK' ? tried.length : 0)).sort();
+    expect(won).toEqual([0, 0, 0, 0, 1, 2, 3, 3]);
+  });
+
   it('the brand budget is money: actions that would spend past it are refused, free ones are not', async () => {
     const own = randomUUID();
     const capped = (over: Partial<Reservation> = {}) =>

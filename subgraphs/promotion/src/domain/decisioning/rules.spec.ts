@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionCondition } from '../../entities/index.js';
 import { type Arbiter, arbitrate, releaseWinner } from './arbitrate.js';
+import { choose, type Working } from './choose.js';
+import type { Decisioning } from './decide.js';
 import { memoryStore } from './memory-store.js';
+import { DEFAULT_SETTINGS } from './rule-cache.js';
 import { candidates, holds, type RuleView, type Situation } from './rules.js';
-import { hourOf } from './store.js';
+import { type HotStore, hourOf } from './store.js';
 import type { Profile, Reason } from './types.js';
 
 const AT = new Date('2026-11-30T21:30:00Z');
@@ -145,5 +148,36 @@ describe('arbitration', () => {
     const uncapped = arbiter(null);
     await decideNew(uncapped, [r1], profile, false, now, []);
     expect((await uncapped.store.brandDay('s', '20261130')).actions).toBe(1);
+  });
+});
+
+describe('arbitration of a batch', () => {
+  it('takes one store call for the whole batch: events of one customer in order, a capped channel giving way to the next', async () => {
+    const calls: string[] = [];
+    const inner = memoryStore();
+    const store = new Proxy(inner, {
+      get: (target, name: keyof HotStore) => {
+        calls.push(name);
+        return target[name];
+      },
+    });
+    const best = rule('best', { channels: ['SMS', 'INBOX'], channelDailyCap: 1, dailyCap: 10 });
+    const d = {
+      store,
+      rules: { rules: () => [best], settings: () => DEFAULT_SETTINGS },
+      brands: { stats: async () => noCounts },
+      services: { bus: { listenersOf: async (channels: string[]) => channels.map(() => 0) } },
+    } as unknown as Decisioning;
+    const claimed: Working[] = [1, 2, 3].map((i) => {
+      const { event, features } = situation();
+      return { i, event: { ...event, eventId: `e${i}` }, key: `s:p:e${i}`, profile, features, reasons: [] };
+    });
+    const reserved: Working[] = [];
+    await choose(d, claimed, AT.getTime(), reserved);
+    expect(calls).toEqual(['reserveFirst']);
+    expect(claimed.map((w) => w.winner?.channel ?? null)).toEqual(['SMS', 'INBOX', null]);
+    expect(reserved.map((w) => w.i)).toEqual([1, 2]);
+    expect(claimed[1].reasons.map((r) => r.code)).toEqual(['WON', 'CHANNEL']);
+    expect(claimed[2].reasons.map((r) => r.code)).toEqual(['CHANNEL_CAP', 'ALL_CAPPED']);
   });
 });

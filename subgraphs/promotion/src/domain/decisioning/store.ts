@@ -41,6 +41,29 @@ export type Reservation = {
 
 export type ReserveAnswer = 'OK' | 'DAILY_CAP' | 'CHANNEL_CAP' | 'COOLDOWN' | 'BUDGET' | 'BRAND_BUDGET';
 
+/**
+ * One event's candidate actions, best first: per rule, its reservations in the order of its channels
+ * (a rule with none is passed over).
+ */
+export type Candidates = readonly (readonly Reservation[])[];
+
+/**
+ * Tries an event's candidates in order, as `reserveFirst` does: the first that reserves wins; a
+ * channel's own cap (CHANNEL_CAP) moves on to the rule's next channel, any other refusal to the next
+ * rule, and the brand's day spent (BRAND_BUDGET) stops. Answers each candidate tried, in order.
+ */
+export function firstReserved(candidates: Candidates, reserve: (r: Reservation) => ReserveAnswer): ReserveAnswer[] {
+  const answers: ReserveAnswer[] = [];
+  for (const channels of candidates)
+    for (const r of channels) {
+      const answer = reserve(r);
+      answers.push(answer);
+      if (answer === 'OK' || answer === 'BRAND_BUDGET') return answers;
+      if (answer !== 'CHANNEL_CAP') break;
+    }
+  return answers;
+}
+
 /** A brand's day so far: actions reserved and their cost (minor units). */
 export type BrandDay = { actions: number; spentMinor: number };
 
@@ -81,6 +104,12 @@ export type HotStore = {
   settle(keys: readonly string[], done: boolean): Promise<void>;
   /** Reserves (or, the event holding the same one already, reuses) `r`; a different one the event holds is given back first. */
   reserve(r: Reservation): Promise<ReserveAnswer>;
+  /**
+   * For each event of a batch, in one step: reserves its first candidate that fits, each tried as
+   * `reserve` would (firstReserved: the order and when to stop), events in order — so two events of
+   * one customer in a batch see each other's reservations. Answers per event the candidates tried.
+   */
+  reserveFirst(events: readonly Candidates[]): Promise<ReserveAnswer[][]>;
   /** Gives back the event's reservation if it is still `r` (its decision was not recorded, or another one was). */
   release(r: Reservation): Promise<void>;
   /**
