@@ -1,26 +1,17 @@
 import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { PublicOfferFields } from '@dcrm/kit/events.js';
 import { type FieldNode, Kind, type OperationDefinitionNode, parse, type SelectionSetNode } from 'graphql';
-import type { View } from './view.js';
+import { CONTEXT_FIELDS, type View } from './view.js';
 
 /** The subgraph that owns `Offer`: the one fetch an event's own copy of the offer can answer. */
 const OWNER = 'promotion';
 
-/** Offer fields the event carries, as `Offer` answers them (`product` is the reference below). */
-const OFFER_FIELDS = new Set([
-  'id',
-  'source',
-  'title',
-  'message',
-  'content',
-  'link',
-  'imageUrl',
-  'couponCode',
-  'score',
-  'status',
-  'createdAt',
-  'expiresAt',
-]);
+/**
+ * Offer fields an event's copy may answer: the ones every subscriber of the storefront may read
+ * (view.ts), but `product`, which is answered as a reference below. A field the event lacks reads as
+ * `undefined`: not carried, so fetched.
+ */
+const OFFER_FIELDS = new Set([...CONTEXT_FIELDS.Offer].filter((field) => field !== 'product'));
 
 /**
  * The offer an event carries, if this view's lookup may be answered from it: a view shared by pricing

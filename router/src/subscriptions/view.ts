@@ -29,7 +29,7 @@ export type View = {
  * personal offers), `Offer.customer` (an account), `Offer.campaign` and the `translations` fields
  * (staff only), and any field added later until it is audited here.
  */
-const CONTEXT_FIELDS: Record<string, ReadonlySet<string>> = {
+export const CONTEXT_FIELDS: Record<string, ReadonlySet<string>> = {
   Offer: new Set([
     'id',
     'source',

@@ -7,9 +7,8 @@ import {
   type SubgraphTarget,
   seedId,
   seedSubgraph,
-  serviceUnavailable,
 } from '@dcrm/kit';
-import { bootForTest, codes, gql, principals, stubTarget } from '@dcrm/kit/testing';
+import { bootForTest, codes, gql, principals, stubTarget, unavailableTarget } from '@dcrm/kit/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Cart, Order, OrderEvent } from '../src/entities/index.js';
@@ -51,15 +50,7 @@ const catalog: SubgraphTarget = stubTarget({
     };
   },
 });
-const down = (name: string): SubgraphTarget =>
-  stubTarget({
-    name,
-    ready: async () => false,
-    execute: async () => {
-      throw serviceUnavailable(name);
-    },
-  });
-const peers: Peers = (name) => (name === 'catalog' ? catalog : down(name));
+const peers: Peers = (name) => (name === 'catalog' ? catalog : unavailableTarget(name));
 
 let cart: BootedSubgraph;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
-import { ACCOUNT_ADMIN, type BootedSubgraph, newId, type Principal, type SubgraphTarget, seedId, serviceUnavailable } from '@dcrm/kit';
-import { bootForTest, gql, principals, stubTarget } from '@dcrm/kit/testing';
+import { ACCOUNT_ADMIN, type BootedSubgraph, newId, type Principal, seedId } from '@dcrm/kit';
+import { bootForTest, gql, principals, unavailableTarget } from '@dcrm/kit/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SpendBudget } from '../src/entities/index.js';
@@ -14,18 +14,9 @@ const VOLT = seedId('storefront', 'volt');
 const NIMBUS = seedId('storefront', 'nimbus');
 const PARTNER = newId();
 
-const down = (name: string): SubgraphTarget =>
-  stubTarget({
-    name,
-    ready: async () => false,
-    execute: async () => {
-      throw serviceUnavailable(name);
-    },
-  });
-
 let cart: BootedSubgraph;
 beforeAll(async () => {
-  cart = await bootForTest(cartSubgraph, inject('databaseUrl'), { peers: down });
+  cart = await bootForTest(cartSubgraph, inject('databaseUrl'), { peers: unavailableTarget });
 });
 afterAll(async () => {
   await cart.server.stop();

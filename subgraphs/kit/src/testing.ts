@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import type { Clock } from './clock.js';
+import { serviceUnavailable } from './errors.js';
 import { setLogDestination } from './logger.js';
 import { internalSecret, PRINCIPAL_HEADER, type Principal, signPrincipal } from './principal.js';
 import { SQL_COUNT_HEADER } from './sql-counter.js';
@@ -11,6 +12,16 @@ import type { SubgraphTarget } from './targets.js';
 export function stubTarget(target: Omit<SubgraphTarget, 'raw'>): SubgraphTarget {
   return { ...target, raw: async (request, principal) => JSON.stringify(await target.execute(request, principal)) };
 }
+
+/** A target whose subgraph is down: not ready, and every call SERVICE_UNAVAILABLE. */
+export const unavailableTarget = (name: string): SubgraphTarget =>
+  stubTarget({
+    name,
+    ready: async () => false,
+    execute: async () => {
+      throw serviceUnavailable(name);
+    },
+  });
 
 /** Principals for tests, signed like the router signs them. */
 export const principals = {
