@@ -130,5 +130,10 @@ const readLocale = (catalog: SubgraphTarget, principal: Principal) =>
     .then(localeOf)
     .catch(() => null);
 
-/** The storefront's locale for promotion messages (the catalog knows it); null when it cannot be read. */
-export const storefrontLocale = (peers: Peers, principal: Principal): Promise<string | null> => readLocale(peers('catalog'), principal);
+/**
+ * The storefront's locale for promotion messages (the catalog knows it); null when it cannot be read.
+ * Async, so a caller without a catalog peer (`peers` throws) gets a rejection it can catch, as before.
+ */
+export async function storefrontLocale(peers: Peers, principal: Principal): Promise<string | null> {
+  return readLocale(peers('catalog'), principal);
+}
