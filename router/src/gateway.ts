@@ -78,6 +78,8 @@ export function createApollo(gateway: GatewayInterface, settings: ApolloSettings
     // main.ts drains HTTP and stops the router itself; Apollo's own handlers would re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
     validationRules,
+    // Repeats of a single-fetch query skip these (fast-path.ts): what a plugin does to such a query's
+    // answer (cost, request context, metrics, request line, span) is done there with the same functions.
     plugins: [
       costPlugin(settings.charge),
       unavailablePlugin(),
