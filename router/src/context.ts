@@ -1,7 +1,10 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { PublicOfferFields } from '@dcrm/kit/events.js';
 import type { Principal } from '@dcrm/kit/principal.js';
+import type { SubgraphTarget } from '@dcrm/kit/targets.js';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import type { CostClient } from './cost/client.js';
+import type { Charge } from './cost/plugin.js';
 
 /**
  * The context of every operation the router runs. `warmUp`: planning only (see warm-up.ts) — no fetch
@@ -15,6 +18,27 @@ export type RouterContext = { principal: Principal; warmUp?: boolean; cost?: Cos
 
 /**
  * See `RouterContext.passed`. `answer`: a passed-through query's answer that had errors, parsed once;
- * the gateway then runs the query on it instead of fetching it again (data-source.ts).
+ * the gateway then runs the query on it instead of fetching it again (data-source.ts). `operation`: the
+ * query, when its plan is one plain fetch (passthrough.ts), for the fast path to remember once it is
+ * answered with data (fast-path.ts). Set by the fast path when it hands a request on to Apollo after
+ * charging it (`charged`: spent or refused; the cost plugin reports that charge, or throws its
+ * THROTTLED, and takes nothing more) and sending it (`sent`: the passthrough leaves it to the gateway,
+ * with `answer` when the subgraph answered with errors, so the subgraph is asked as often as before).
  */
-export type Passed = { data?: string; answer?: { service: string; response: GatewayGraphQLResponse } };
+export type Passed = {
+  data?: string;
+  answer?: { service: string; response: GatewayGraphQLResponse };
+  operation?: PassedOperation;
+  charged?: Charge;
+  sent?: true;
+};
+
+/** A query Apollo parsed and validated against `schema` (the caller's view), planned on `supergraph` as one plain fetch from `target`. */
+export type PassedOperation = {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  target: SubgraphTarget;
+  /** The gateway's API schema the plan was made on: a new supergraph makes it stale. */
+  supergraph: GraphQLSchema;
+};

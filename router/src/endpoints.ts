@@ -13,6 +13,7 @@ import type { Passed, RouterContext } from './context.js';
 import { answerCors, type CorsPolicy } from './cors.js';
 import type { CostBudget } from './cost/budget.js';
 import { costClient } from './cost/client.js';
+import type { FastPath } from './fast-path.js';
 import type { RouterMetrics } from './metrics.js';
 import { spliceData } from './passthrough.js';
 import type { LiveStats } from './subscriptions.js';
@@ -40,6 +41,8 @@ export type GraphQLEndpointDeps = {
   cost: CostBudget;
   cors: CorsPolicy;
   exposeSqlCount?: boolean;
+  /** Repeated single-fetch queries answered without Apollo's pipeline (fast-path.ts); absent: Apollo answers every request. */
+  fastPath?: FastPath;
   metrics: RouterMetrics;
 };
 
@@ -57,11 +60,16 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
     const passed: Passed = {};
     const { result, statements } = await sqlCounter.run(async () => {
       const identity = deps.auth.identify(request.headers, deps.clientIp(req));
+      const known = await identity.catch(() => null);
+      // A query the passthrough answered before, answered again without Apollo (fast-path.ts).
+      const fast = known && deps.fastPath ? await deps.fastPath.answer(request, known, costClient(known, deps.cost), passed) : null;
+      if (known && fast) {
+        storefrontId = known.principal.storefrontId;
+        noteClient(known.principal, known.keyId);
+        return fast;
+      }
       // Refused credentials are answered by Apollo (from the context below), by the view that needs none.
-      const view = await identity.then(
-        (known) => viewOf(known.principal.kind),
-        () => 'storefront' as const,
-      );
+      const view = known ? viewOf(known.principal.kind) : 'storefront';
       return deps.apollo[view].executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
         context: async () => {
@@ -72,8 +80,9 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
         },
       });
     });
-    // A single-fetch query answered by its subgraph: its data, as the subgraph wrote it.
+    // A single-fetch query answered by its subgraph: its data, as the subgraph wrote it; the fast path may answer it next time.
     spliceData(result, passed);
+    deps.fastPath?.remember(request, passed, result);
     if (deps.exposeSqlCount) result.headers.set(SQL_COUNT_HEADER, String(statements));
     return { result, storefrontId };
   };

@@ -10,8 +10,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { GraphQLError, GraphQLSchema, ValidationContext } from 'graphql';
 import type { RouterContext } from './context.js';
-import type { CostBuckets, CostSettings } from './cost/budget.js';
-import { costPlugin } from './cost/plugin.js';
+import { type Charger, costPlugin } from './cost/plugin.js';
 import { TargetDataSource } from './data-source.js';
 import type { RouterMetrics } from './metrics.js';
 import type { Passthrough } from './passthrough.js';
@@ -56,8 +55,8 @@ export function createGateway(
 
 export type ApolloSettings = {
   introspection: boolean;
-  cost: CostSettings;
-  buckets: CostBuckets;
+  /** Query cost, charged as the fast path charges it (cost/plugin.ts `costCharger`). */
+  charge: Charger;
   metrics?: RouterMetrics;
   /** Single-fetch queries answered by their subgraph (passthrough.ts); off: every query runs on the gateway. */
   passthrough?: Passthrough;
@@ -79,8 +78,10 @@ export function createApollo(gateway: GatewayInterface, settings: ApolloSettings
     // main.ts drains HTTP and stops the router itself; Apollo's own handlers would re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
     validationRules,
+    // Repeats of a single-fetch query skip these (fast-path.ts): what a plugin does to such a query's
+    // answer (cost, request context, metrics, request line, span) is done there with the same functions.
     plugins: [
-      costPlugin(settings.cost, settings.buckets),
+      costPlugin(settings.charge),
       unavailablePlugin(),
       requestContextPlugin(),
       ...(settings.metrics ? [settings.metrics.plugin] : []),

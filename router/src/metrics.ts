@@ -15,6 +15,13 @@ import {
 import type { RouterContext } from './context.js';
 import type { LiveStats } from './subscriptions.js';
 
+/**
+ * What the fast path did with a request: `answered` it; `miss` (not remembered: Apollo answers, and may
+ * teach it); `declined` (variables that do not coerce, THROTTLED: Apollo answers with its own error);
+ * `fallback` (sent, but the subgraph answered with errors or was down: Apollo shapes that answer).
+ */
+export type FastPathResult = 'answered' | 'miss' | 'declined' | 'fallback';
+
 /** What a subgraph fetch reports when it ends: `null`, or the code of the failure (first error code, SERVICE_UNAVAILABLE). */
 export type FetchDone = (code: string | null) => void;
 
@@ -23,6 +30,8 @@ export type RouterMetrics = {
   requests: RequestMetrics;
   /** Records the operation name Apollo resolved for each HTTP request (the label of its answer). */
   plugin: ApolloServerPlugin<RouterContext>;
+  /** The operation name an HTTP request resolved to (Apollo's, or the fast path's, which runs no plugin). */
+  resolved(request: HTTPGraphQLRequest, operationName: string | null): void;
   /** What an answer reports: the resolved operation, else the one the request claims (labelled only if already known). */
   answer(request: HTTPGraphQLRequest, response: HTTPGraphQLResponse): Answered;
   /** One fetch from the gateway to a subgraph: call what it returns when it ends. */
@@ -31,6 +40,8 @@ export type RouterMetrics = {
   delivered(): void;
   /** One query sent whole to a subgraph (passthrough.ts): answered so, or run again by the gateway. */
   passthrough(subgraph: string, answered: boolean): void;
+  /** One request the fast path (fast-path.ts) looked at, by what became of it. */
+  fastPath(result: FastPathResult): void;
   /** One lookup in the gateway's query-plan cache (plan-cache.ts): a hit, or a miss planned then. */
   planLookup(hit: boolean): void;
   /** Open sockets and subscriptions are read from here on each scrape. */
@@ -82,6 +93,12 @@ export function routerMetrics(known: readonly string[] = []): RouterMetrics {
     labelNames: ['subgraph', 'result'],
     registers: [registry],
   });
+  const fast = new Counter({
+    name: 'dcrm_fast_path_total',
+    help: "POST queries the router's fast path looked at, by result: answered (without Apollo's pipeline), miss (not a single-fetch query answered before), declined (variables that do not coerce, throttled) or fallback (the subgraph answered with errors or was down); Apollo answers all but the answered.",
+    labelNames: ['result'],
+    registers: [registry],
+  });
   let live: () => LiveStats = () => ({ sockets: 0, subscriptions: 0, lookups: 0 });
   new Gauge({
     name: 'dcrm_subscriptions_open',
@@ -113,6 +130,9 @@ export function routerMetrics(known: readonly string[] = []): RouterMetrics {
         };
       },
     },
+    resolved(request, operationName) {
+      resolved.set(request, operationName);
+    },
     answer(request, response) {
       const ran = resolved.has(request);
       return {
@@ -131,6 +151,7 @@ export function routerMetrics(known: readonly string[] = []): RouterMetrics {
     },
     delivered: () => delivered.inc(),
     passthrough: (subgraph, answered) => passthroughs.inc({ subgraph, result: answered ? 'answered' : 'fallback' }),
+    fastPath: (result) => fast.inc({ result }),
     planLookup: (hit) => plans.inc({ result: hit ? 'hit' : 'miss' }),
     watchLive(stats) {
       live = stats;

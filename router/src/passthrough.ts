@@ -2,6 +2,7 @@ import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
 import { type ApolloServerPlugin, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { codeLabel } from '@dcrm/kit/metrics.js';
+import type { Principal } from '@dcrm/kit/principal.js';
 import { parseAnswer, type SubgraphRequest, type SubgraphTarget } from '@dcrm/kit/targets.js';
 import {
   type DocumentNode,
@@ -15,6 +16,7 @@ import {
   visitWithTypeInfo,
 } from 'graphql';
 import type { Passed, RouterContext } from './context.js';
+import type { CostExtension } from './cost/plugin.js';
 import type { RouterMetrics } from './metrics.js';
 
 /**
@@ -27,7 +29,9 @@ import type { RouterMetrics } from './metrics.js';
  * shapes and partial answers stay its own; a subgraph that is down is fetched again by the gateway.
  *
  * Eligibility is decided once per parsed document (Apollo keeps one per operation text and view) and
- * operation name, when the gateway first plans it; until then the gateway answers.
+ * operation name, when the gateway first plans it; until then the gateway answers. Such a query, once
+ * answered with data (by the gateway or passed through), is left in `Passed.operation`: the endpoint's
+ * fast path (fast-path.ts) answers its repeats without Apollo, with `wholeRequest` and `sendWhole` as here.
  */
 export type Passthrough = {
   /** The gateway's `experimental_didResolveQueryPlan`: records whether a plan is one plain fetch. */
@@ -86,7 +90,8 @@ export function plainDocument(schema: GraphQLSchema, document: DocumentNode): bo
   return plain;
 }
 
-const DATA_PREFIX = '{"data":';
+/** How a response (or a subgraph's answer) with data and no errors begins. */
+export const DATA_PREFIX = '{"data":';
 
 /** A subgraph's answer read once: `data`, its data text (no errors), else `response`, parsed (null: not JSON) for the gateway. */
 export type Answer = { data: string } | { data: null; response: GatewayGraphQLResponse | null };
@@ -108,6 +113,13 @@ export function readAnswer(body: string): Answer {
 /** What the plugin answers with: Apollo serialises it (and the cost extension); the endpoint puts the subgraph's data in. */
 const PLACEHOLDER = `${DATA_PREFIX}{}`;
 
+/** The body Apollo sends for a passed-through operation (what `spliceData` makes), written without Apollo: the data text, then `extensions.cost`. */
+export function passedBody(data: string, cost: CostExtension | null): string {
+  const rest = JSON.stringify(cost ? { data: {}, extensions: { cost } } : { data: {} });
+  // Apollo ends every JSON body with a newline.
+  return `${DATA_PREFIX}${data}${rest.slice(PLACEHOLDER.length)}\n`;
+}
+
 /** The response of a passed-through operation, with the subgraph's data text in place of the placeholder. */
 export function spliceData(response: HTTPGraphQLResponse, passthrough: Passed): void {
   const data = passthrough.data;
@@ -115,44 +127,80 @@ export function spliceData(response: HTTPGraphQLResponse, passthrough: Passed): 
   response.body = { kind: 'complete', string: DATA_PREFIX + data + response.body.string.slice(PLACEHOLDER.length) };
 }
 
+/** The request a passed-through operation is sent to its subgraph as: the client's own text, variables and operation name. */
+export function wholeRequest(
+  query: string,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+): SubgraphRequest {
+  const sent: SubgraphRequest = { query };
+  if (variables) sent.variables = variables;
+  if (operationName) sent.operationName = operationName;
+  return sent;
+}
+
+/**
+ * Sends an operation whole to its subgraph as `principal`, timed and counted (a fetch, and a
+ * passthrough answered or falling back): its answer read once, or null when the subgraph is unavailable.
+ */
+export async function sendWhole(
+  target: SubgraphTarget,
+  sent: SubgraphRequest,
+  principal: Principal,
+  metrics?: RouterMetrics,
+): Promise<Answer | null> {
+  const done = metrics?.fetch(target.name);
+  const body = await target.raw(sent, principal).catch(() => null);
+  const answer = body === null ? null : readAnswer(body);
+  metrics?.passthrough(target.name, answer?.data != null);
+  if (answer && answer.data !== null) {
+    done?.(null);
+    return answer;
+  }
+  const errors = answer?.response?.errors;
+  done?.(errors?.length ? codeLabel(errors[0].extensions?.code) : body === null ? 'SERVICE_UNAVAILABLE' : null);
+  return answer;
+}
+
+type Decision = { target: SubgraphTarget; supergraph: GraphQLSchema } | null;
+
 export function createPassthrough(byName: ReadonlyMap<string, SubgraphTarget>, metrics?: RouterMetrics): Passthrough {
   // Per parsed document, per operation name: the subgraph to send it to, or null (the gateway runs it).
-  const decided = new WeakMap<DocumentNode, Map<string, SubgraphTarget | null>>();
-  const onPlan: Experimental_DidResolveQueryPlanCallback = ({ queryPlan, requestContext }) => {
-    const { document, request, schema } = requestContext;
+  const decided = new WeakMap<DocumentNode, Map<string, Decision>>();
+  const onPlan: Experimental_DidResolveQueryPlanCallback = ({ queryPlan, requestContext, operationContext }) => {
+    const { document, request, schema, operation } = requestContext;
     let byOperation = decided.get(document);
     if (!byOperation) decided.set(document, (byOperation = new Map()));
     const key = request.operationName ?? '';
-    if (byOperation.has(key)) return;
-    const service = singleFetchService(queryPlan);
-    const target = service && plainDocument(schema, document) ? (byName.get(service) ?? null) : null;
-    byOperation.set(key, target);
+    let decision = byOperation.get(key);
+    if (decision === undefined) {
+      const service = singleFetchService(queryPlan);
+      const target = service && plainDocument(schema, document) ? byName.get(service) : undefined;
+      decision = target ? { target, supergraph: operationContext.schema } : null;
+      byOperation.set(key, decision);
+    }
+    // An HTTP request's: once the gateway has answered it with data, the fast path may answer the next one.
+    const passed = (requestContext.context as Partial<RouterContext>).passed;
+    if (decision && passed) passed.operation = { schema, document, operation, ...decision };
   };
   const plugin: ApolloServerPlugin<RouterContext> = {
     async requestDidStart() {
       return {
-        async responseForOperation({ document, request, contextValue }) {
-          const target = document && decided.get(document)?.get(request.operationName ?? '');
-          // Only HTTP requests (their endpoint sends the data on) with the client's own text.
-          if (!target || !contextValue.passed || typeof request.query !== 'string') return null;
-          const sent: SubgraphRequest = { query: request.query };
-          if (request.variables) sent.variables = request.variables;
-          if (request.operationName) sent.operationName = request.operationName;
-          const done = metrics?.fetch(target.name);
-          const body = await target.raw(sent, contextValue.principal).catch(() => null);
-          const answer = body === null ? null : readAnswer(body);
-          metrics?.passthrough(target.name, answer?.data != null);
+        async responseForOperation({ document, operation, request, contextValue, schema }) {
+          const decision = document && decided.get(document)?.get(request.operationName ?? '');
+          const { passed } = contextValue;
+          // Only HTTP requests (their endpoint sends the data on) with the client's own text, not already sent by the fast path.
+          if (!decision || !operation || !passed || passed.sent || typeof request.query !== 'string') return null;
+          const { target, supergraph } = decision;
+          const sent = wholeRequest(request.query, request.variables, request.operationName);
+          const answer = await sendWhole(target, sent, contextValue.principal, metrics);
           if (!answer || answer.data === null) {
             // Errors: the gateway shapes them from this very answer (no second fetch); unavailable: it retries.
-            const response = answer?.response ?? null;
-            done?.(
-              response?.errors?.length ? codeLabel(response.errors[0].extensions?.code) : body === null ? 'SERVICE_UNAVAILABLE' : null,
-            );
-            if (response) contextValue.passed.answer = { service: target.name, response };
+            if (answer?.response) passed.answer = { service: target.name, response: answer.response };
             return null;
           }
-          done?.(null);
-          contextValue.passed.data = answer.data;
+          passed.data = answer.data;
+          passed.operation = { schema, document, operation, target, supergraph };
           return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: {} } } };
         },
       };

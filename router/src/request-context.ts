@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { acceptedLocale, canonicalCountry, canonicalLocale } from '@dcrm/kit/locale.js';
+import type { Principal } from '@dcrm/kit/principal.js';
 import { GraphQLError, type GraphQLSchema, getDirectiveValues, type OperationDefinitionNode } from 'graphql';
 import type { RouterContext } from './context.js';
 
@@ -18,16 +19,24 @@ export function requestContextPlugin(): ApolloServerPlugin<RouterContext> {
       return {
         async didResolveOperation({ operation, schema, request, contextValue }) {
           const given = operation ? operationContext(schema, operation, request.variables ?? {}) : {};
-          const { principal } = contextValue;
-          // A subscription's lookups carry the socket's context on the principal (subscriptions/connect.ts).
-          const locale = given.locale ?? acceptedLocale(request.http?.headers.get('accept-language')) ?? principal.locale ?? null;
-          const country = given.country ?? principal.country ?? null;
-          if (locale === (principal.locale ?? null) && country === (principal.country ?? null)) return;
-          contextValue.principal = { ...contextValue.principal, locale, country };
+          contextValue.principal = inRequestContext(contextValue.principal, given, request.http?.headers.get('accept-language'));
         },
       };
     },
   };
+}
+
+/**
+ * `principal` in the request context an operation asked for: `given` (its `@inContext`), else the
+ * `Accept-Language` header, else what the principal already carries (a subscription's lookups carry
+ * the socket's context, subscriptions/connect.ts). The same object when nothing changes. Apollo's
+ * plugin above and the fast path (fast-path.ts, plain documents: nothing given) alike.
+ */
+export function inRequestContext(principal: Principal, given: RequestContext, acceptLanguage: string | undefined): Principal {
+  const locale = given.locale ?? acceptedLocale(acceptLanguage) ?? principal.locale ?? null;
+  const country = given.country ?? principal.country ?? null;
+  if (locale === (principal.locale ?? null) && country === (principal.country ?? null)) return principal;
+  return { ...principal, locale, country };
 }
 
 /**

@@ -10,7 +10,9 @@ import { introspectionEnabled } from '@dcrm/kit/views.js';
 import { type Authenticator, createAuthenticator } from './authenticate.js';
 import { createCorsPolicy, preflight } from './cors.js';
 import { type CostSettings, costSettings, openCostBuckets } from './cost/budget.js';
+import { costCharger } from './cost/plugin.js';
 import { clientIpOf, graphqlEndpoint, readiness, routes } from './endpoints.js';
+import { createFastPath, fastPathEnabled } from './fast-path.js';
 import { createApollo, createGateway, MAX_TOKENS, validationRules } from './gateway.js';
 import { type GraphiqlOptions, graphiqlEnabled, graphiqlRoutes } from './graphiql.js';
 import { routerMetrics } from './metrics.js';
@@ -53,6 +55,8 @@ export type RouterOptions = {
   views?: ReturnType<typeof loadViews>;
   /** Single-fetch passthrough (passthrough.ts); default on unless `DCRM_PASSTHROUGH=off`. */
   passthrough?: boolean;
+  /** Its fast path for repeated queries (fast-path.ts); default on unless `DCRM_FAST_PATH=off`, never without the passthrough. */
+  fastPath?: boolean;
   /** Staff single sign-on over the `OIDC_*` environment (off without an issuer; tests give theirs). */
   sso?: Partial<SsoSettings>;
 };
@@ -93,9 +97,14 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   const passthrough = (options.passthrough ?? passthroughEnabled()) ? createPassthrough(byName, metrics) : undefined;
   const { gateway, apiSchema } = createGateway(options.supergraphSdl, byName, metrics, passthrough?.onPlan);
   const introspection = options.introspection ?? introspectionEnabled();
-  const settings = { introspection, cost, buckets, metrics, passthrough };
+  const charge = costCharger(cost, buckets);
+  const settings = { introspection, charge, metrics, passthrough };
   const graphiql = options.graphiql ?? (introspection && graphiqlEnabled() ? {} : false);
   const views = options.views ?? loadViews();
+  const fastPath =
+    passthrough && (options.fastPath ?? fastPathEnabled())
+      ? createFastPath({ schemaOf: schemaFor(views, apiSchema), supergraph: apiSchema, charge, metrics })
+      : undefined;
   const apollo = serversPerView(gateway, views, (viewed) => createApollo(viewed, settings));
   for (const server of Object.values(apollo)) await server.start();
   // The SDK's operations are the storefront's: query plans are shared, parsed documents are per view.
@@ -118,7 +127,7 @@ export async function createRouter(options: RouterOptions): Promise<Router> {
   metrics.watchLive(subscriptions.stats);
 
   const handler = routes({
-    graphql: graphqlEndpoint({ apollo, auth, clientIp, cost, cors, exposeSqlCount: options.exposeSqlCount, metrics }),
+    graphql: graphqlEndpoint({ apollo, auth, clientIp, cost, cors, exposeSqlCount: options.exposeSqlCount, fastPath, metrics }),
     preflight: preflight(cors),
     readiness: readiness(options.targets, apiSchema, process.env.REDIS_URL || cost.redisUrl || undefined),
     liveStats: options.exposeLiveStats ? subscriptions.stats : undefined,

@@ -148,6 +148,11 @@ export function noteOperation(name: string | null): void {
 const rootFields = (operation: OperationDefinitionNode | undefined): string | null =>
   operation ? `{${operation.selectionSet.selections.map((s) => (s.kind === 'Field' ? s.name.value : '…')).join(',')}}` : null;
 
+/** The operation a request resolved to, for the request line: its name, else its root fields (Apollo's plugin below, the router's fast path). */
+export function noteResolvedOperation(name: string | null | undefined, operation: OperationDefinitionNode | undefined): void {
+  noteOperation(name ?? rootFields(operation));
+}
+
 /** Apollo plugin: the operation's name for the request line (its root fields when anonymous). */
 export function requestLogPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
   return {
@@ -155,7 +160,7 @@ export function requestLogPlugin<C extends BaseContext>(): ApolloServerPlugin<C>
       noteOperation(request.operationName ?? null);
       return {
         async didResolveOperation({ operationName, operation }) {
-          noteOperation(operationName ?? rootFields(operation));
+          noteResolvedOperation(operationName, operation);
         },
       };
     },

@@ -231,6 +231,23 @@ function fail(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
 }
 
+/** The operation's type and name on a server span (`service` as in `inServerSpan`). */
+function describeOperation(span: Span, service: string, operationName: string | null, type = 'query'): void {
+  span.setAttribute('graphql.operation.type', type);
+  if (operationName) span.setAttribute('graphql.operation.name', operationName);
+  span.updateName(`${service} ${operationName ?? type}`);
+}
+
+/**
+ * What `tracingPlugin` records once an operation is resolved, for a request answered without Apollo
+ * (the router's fast path): on the active server span, when one is recording.
+ */
+export function noteOperationOnSpan(service: string, operationName: string | null, type: string): void {
+  if (!provider) return;
+  const span = trace.getActiveSpan();
+  if (span?.isRecording()) describeOperation(span, service, operationName, type);
+}
+
 /**
  * Apollo plugin: the operation's type and name, and its errors, on the request's server span (`service`
  * as in `inServerSpan`). The exception event (with its stack) goes to the trace backend only; clients
@@ -246,10 +263,7 @@ export function tracingPlugin(service: string): ApolloServerPlugin {
       if (!span?.isRecording()) return;
       return {
         async didResolveOperation({ operationName, operation }) {
-          const type = operation?.operation ?? 'query';
-          span.setAttribute('graphql.operation.type', type);
-          if (operationName) span.setAttribute('graphql.operation.name', operationName);
-          span.updateName(`${service} ${operationName ?? type}`);
+          describeOperation(span, service, operationName, operation?.operation);
         },
         async didEncounterErrors({ errors }) {
           const codes = new Set<string>();
