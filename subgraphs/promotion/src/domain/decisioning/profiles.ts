@@ -9,6 +9,7 @@ import {
 } from '@dcrm/kit';
 import { accountsById, accountsByIdentities, type DecisionAccount, IDENTITY_BATCH } from '../../clients/decision-profiles.js';
 import type { PromotionServices } from '../services.js';
+import { forgetOldest } from './bounded.js';
 import { type RedisLink, redisOf } from './redis-link.js';
 import type { Identity, Profile } from './types.js';
 
@@ -50,18 +51,9 @@ export function profileCache(services: PromotionServices, redisLink?: RedisLink,
   const cache = new Map<string, { profile: Profile | null; until: number }>();
   const link = redisLink ? redisOf(redisLink, 'decisioning profiles') : null;
   const shared = link?.redis ?? null;
-  // The oldest tenth at once. One at a time, each `keys().next()` walked past every entry deleted before it
-  // (V8 leaves them as holes at the Map's front until it rehashes): a full cache cost more per event the longer it ran.
-  const evictOldest = () => {
-    let left = Math.ceil(maxEntries / 10);
-    for (const key of cache.keys()) {
-      cache.delete(key);
-      if (--left === 0) break;
-    }
-  };
   const remember = (key: string, profile: Profile | null, fromShared = false) => {
     // Written anew at the end, so the Map's order is of last fetch and eviction takes the least recently fetched.
-    if (!cache.delete(key) && cache.size >= maxEntries) evictOldest();
+    if (!cache.delete(key) && cache.size >= maxEntries) forgetOldest(cache, Math.ceil(maxEntries / 10));
     // An unknown identity is asked again sooner: the account may be opened any moment.
     cache.set(key, { profile, until: Date.now() + (profile ? PROFILE_TTL_MS : UNKNOWN_TTL_MS) });
     if (shared && profile && !fromShared)

@@ -1,4 +1,5 @@
 import { isEmail, isUuid, normaliseEmail, normalisePhone } from '@dcrm/kit';
+import { forgetOldest } from './bounded.js';
 import { schemaError } from './event-types.js';
 import type { TypeCatalog } from './rule-cache.js';
 import type { ExternalEvent, Identity, ValidEvent } from './types.js';
@@ -30,15 +31,6 @@ function e164Of(msisdn: string): string | null {
     parsedMsisdns.set(msisdn, e164 === msisdn ? msisdn : e164);
   }
   return e164;
-}
-
-/** Drops a map's `n` oldest entries in one pass (one at a time, each pass would walk the holes the last ones left). */
-function forgetOldest(map: Map<string, unknown>, n: number): void {
-  let left = n;
-  for (const key of map.keys()) {
-    map.delete(key);
-    if (--left === 0) break;
-  }
 }
 
 function identityOf(raw: Identity): Identity | Rejection {
