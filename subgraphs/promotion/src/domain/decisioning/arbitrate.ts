@@ -98,7 +98,7 @@ export function outcomeOf(a: Arbiter, asked: Asked, answers: readonly ReserveAns
       continue;
     }
     let lastRefusal: keyof typeof CAP_MESSAGES | null = null;
-    for (const [c, { channel, why }] of channels.entries()) {
+    for (const [c, ranked] of channels.entries()) {
       const answer = answers[tried++];
       if (answer === undefined) break;
       if (answer === 'BRAND_BUDGET') {
@@ -114,10 +114,11 @@ export function outcomeOf(a: Arbiter, asked: Asked, answers: readonly ReserveAns
         reasons.push({
           ruleId: rule.id,
           code: 'WON',
-          message: `${rule.name}: best matching rule (priority ${rule.priority}, score ${Number(rule.score)}) within its caps, on ${channel}`,
+          message: `${rule.name}: best matching rule (priority ${rule.priority}, score ${Number(rule.score)}) within its caps, on ${ranked.channel}`,
         });
-        reasons.push({ ruleId: rule.id, code: 'CHANNEL', message: why });
-        return { rule, channel, reservation: asked.candidates[n][c] };
+        // Only the winner's channel says why it was chosen (channels.ts writes that text when it is read).
+        reasons.push({ ruleId: rule.id, code: 'CHANNEL', message: ranked.why });
+        return { rule, channel: ranked.channel, reservation: asked.candidates[n][c] };
       }
       lastRefusal = answer;
       // Only a channel's own cap leaves other channels worth trying (the store moved on the same way).

@@ -97,10 +97,21 @@ export function redisBrandStore(link: RedisLink): BrandStore {
         return rows.map((row) => row.map((v) => Number(v ?? 0)));
       },
       async (kind, tallies) => {
-        const pipeline = redis.pipeline();
+        // Summed per hash and field first: a batch's offers share a few (brand, day, segment, channel), so it
+        // sends a few increments rather than three commands per offer.
+        const byKey = new Map<string, Map<string, number>>();
         for (const t of tallies) {
           const key = countsKey(t.storefrontId, t.day);
-          pipeline.hincrby(key, field(kind, t.segment, t.channel), 1).hincrby(key, field(kind, ALL, t.channel), 1);
+          let fields = byKey.get(key);
+          if (!fields) {
+            fields = new Map();
+            byKey.set(key, fields);
+          }
+          for (const f of [field(kind, t.segment, t.channel), field(kind, ALL, t.channel)]) fields.set(f, (fields.get(f) ?? 0) + 1);
+        }
+        const pipeline = redis.pipeline();
+        for (const [key, fields] of byKey) {
+          for (const [f, n] of fields) pipeline.hincrby(key, f, n);
           pipeline.pexpire(key, COUNTS_KEEP_MS);
         }
         await pipeline.exec();

@@ -5,20 +5,44 @@ import type { DecisionChannel, Profile } from './types.js';
 const CONSENT: Partial<Record<DecisionChannel, string>> = { EMAIL: 'EMAIL', SMS: 'SMS', PUSH: 'PUSH' };
 
 /** A channel to try, with why it ranks where it does (recorded with the decision when it is the one used). */
-export type RankedChannel = { channel: DecisionChannel; why: string };
+export type RankedChannel = { readonly channel: DecisionChannel; readonly why: string };
 
-/** A channel's measured response rate, from its segment's counts when they are sample enough, else the brand's; null when neither is. */
-export function measured(stats: ChannelStats, channel: DecisionChannel, minSample: number): (ChannelCounts & { scope: string }) | null {
+/** The counts a channel's response rate is measured on: its segment's when they are sample enough, else the brand's; null when neither is. */
+function measured(stats: ChannelStats, channel: DecisionChannel, minSample: number): ChannelCounts | null {
   const segment = stats.segment.get(channel);
-  if (segment && segment.sent >= minSample) return { ...segment, scope: 'segment' };
+  if (segment && segment.sent >= minSample) return segment;
   const brand = stats.brand.get(channel);
-  if (brand && brand.sent >= minSample) return { ...brand, scope: 'brand' };
-  return null;
+  return brand && brand.sent >= minSample ? brand : null;
 }
 
 /** A channel's net response rate: offers accepted less offers declined, over offers sent (a decline is a delivered, negative answer). */
 export const netRate = (c: ChannelCounts) => (c.responded - c.declined) / c.sent;
 const percent = (c: ChannelCounts) => `${Math.round(100 * netRate(c))}%`;
+
+/**
+ * A ranked channel whose `why` is written when it is read: only the channel used is recorded with its
+ * decision, and writing the text of every candidate channel cost more than ranking them.
+ */
+class Ranked implements RankedChannel {
+  constructor(
+    readonly channel: DecisionChannel,
+    readonly group: number,
+    readonly rate: number,
+    private readonly standing: string,
+    private readonly counts: ChannelCounts | null,
+    private readonly scope: string,
+    private readonly minSample: number,
+  ) {}
+
+  get why(): string {
+    if (this.channel === 'LIVE') return 'LIVE: the customer is connected';
+    const c = this.counts;
+    const how = c
+      ? `response rate ${percent(c)} (${c.responded} accepted, ${c.declined} declined of ${c.sent} offers in ${RATE_DAYS} days, ${this.scope})`
+      : `not measured yet (under ${this.minSample} offers in ${RATE_DAYS} days): tried to learn its response rate`;
+    return `${this.channel}: ${this.standing}; ${how}`;
+  }
+}
 
 /**
  * The channels a rule's action may go out on for this customer, in the order to try:
@@ -40,10 +64,10 @@ export function channelOrder(
   stats: ChannelStats,
   minSample: number,
 ): RankedChannel[] {
-  const ranked: (RankedChannel & { group: number; rate: number })[] = [];
+  const ranked: Ranked[] = [];
   for (const ch of ruleChannels as DecisionChannel[]) {
     if (ch === 'LIVE') {
-      if (connected) ranked.push({ channel: ch, why: 'LIVE: the customer is connected', group: 0, rate: 0 });
+      if (connected) ranked.push(new Ranked(ch, 0, 0, '', null, '', minSample));
       continue;
     }
     const consent = CONSENT[ch];
@@ -53,11 +77,9 @@ export function channelOrder(
     const counts = measured(stats, ch, minSample);
     // Unmeasured channels rank above every rate (2 > 1 ≥ any net rate) within their group, in the rule's order.
     const rate = counts ? netRate(counts) : 2;
-    const how = counts
-      ? `response rate ${percent(counts)} (${counts.responded} accepted, ${counts.declined} declined of ${counts.sent} offers in ${RATE_DAYS} days, ${counts.scope})`
-      : `not measured yet (under ${minSample} offers in ${RATE_DAYS} days): tried to learn its response rate`;
-    ranked.push({ channel: ch, why: `${ch}: ${standing}; ${how}`, group: preferred ? 1 : 2, rate });
+    const scope = counts === stats.segment.get(ch) ? 'segment' : 'brand';
+    ranked.push(new Ranked(ch, preferred ? 1 : 2, rate, standing, counts, scope, minSample));
   }
   // A stable sort keeps the rule's own order among equals.
-  return ranked.sort((a, b) => a.group - b.group || b.rate - a.rate).map(({ channel, why }) => ({ channel, why }));
+  return ranked.sort((a, b) => a.group - b.group || b.rate - a.rate);
 }

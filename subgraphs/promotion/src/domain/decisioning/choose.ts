@@ -1,5 +1,6 @@
 import { newId, offerChannels } from '@dcrm/kit';
 import { type Arbiter, candidatesOf, outcomeOf, type Winner } from './arbitrate.js';
+import type { ChannelStats } from './brand-store.js';
 import type { Decisioning } from './decide.js';
 import type { DecisionRow } from './recorder.js';
 import { candidates, type RuleView } from './rules.js';
@@ -52,15 +53,22 @@ export async function choose(d: Decisioning, claimed: Working[], nowMs: number, 
     d,
     asking.map(({ w }) => w.profile.customerId),
   );
-  const asked = await Promise.all(
-    asking.map(async ({ w, ranked }, n) => {
-      const storefrontId = w.event.storefrontId;
-      const stats = await d.brands.stats(storefrontId, w.profile.segment, nowMs);
-      const { dailyActionCap, dailyBudgetMinor, channelMinSample: minSample } = d.rules.settings(storefrontId);
-      const arbiter: Arbiter = { store: d.store, storefrontId, eventKey: w.key, dailyActionCap, dailyBudgetMinor, stats, minSample };
-      return { arbiter, asked: candidatesOf(arbiter, ranked, w.profile, connected[n], nowMs) };
-    }),
-  );
+  // Channel counts once per (brand, segment) of the batch, not an await per event.
+  const counts = new Map<string, Promise<ChannelStats>>();
+  const keys = asking.map(({ w }) => {
+    const key = `${w.event.storefrontId}\n${w.profile.segment}`;
+    if (!counts.has(key)) counts.set(key, d.brands.stats(w.event.storefrontId, w.profile.segment, nowMs));
+    return key;
+  });
+  const statsOf = new Map<string, ChannelStats>();
+  await Promise.all([...counts].map(async ([key, stats]) => statsOf.set(key, await stats)));
+  const asked = asking.map(({ w, ranked }, n) => {
+    const storefrontId = w.event.storefrontId;
+    const { dailyActionCap, dailyBudgetMinor, channelMinSample: minSample } = d.rules.settings(storefrontId);
+    const stats = statsOf.get(keys[n]) as ChannelStats;
+    const arbiter: Arbiter = { store: d.store, storefrontId, eventKey: w.key, dailyActionCap, dailyBudgetMinor, stats, minSample };
+    return { arbiter, asked: candidatesOf(arbiter, ranked, w.profile, connected[n], nowMs) };
+  });
   // One store call reserves for the whole batch, its events in order.
   const answers = await d.store.reserveFirst(asked.map((x) => x.asked.candidates));
   for (const [n, { w }] of asking.entries()) {

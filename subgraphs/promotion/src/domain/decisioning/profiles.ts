@@ -9,6 +9,7 @@ import {
 } from '@dcrm/kit';
 import { accountsById, accountsByIdentities, type DecisionAccount, IDENTITY_BATCH } from '../../clients/decision-profiles.js';
 import type { PromotionServices } from '../services.js';
+import { forgetOldest } from './bounded.js';
 import { type RedisLink, redisOf } from './redis-link.js';
 import type { Identity, Profile } from './types.js';
 
@@ -44,14 +45,15 @@ export const identityKey = (storefrontId: string, identity: Identity) => profile
  * profile some minutes old may pick a channel, never send on a revoked one. Unknown identities are not
  * shared (the account may be opened any moment).
  */
-export function profileCache(services: PromotionServices, redisLink?: RedisLink, database = '') {
+export function profileCache(services: PromotionServices, redisLink?: RedisLink, database = '', maxEntries = MAX_ENTRIES) {
   // By database too: a customer id means nothing in another database sharing the Redis (tests, the bench's fresh ones).
   const sharedKey = (key: string) => hotProfileKey(database, key);
   const cache = new Map<string, { profile: Profile | null; until: number }>();
   const link = redisLink ? redisOf(redisLink, 'decisioning profiles') : null;
   const shared = link?.redis ?? null;
   const remember = (key: string, profile: Profile | null, fromShared = false) => {
-    if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+    // Written anew at the end, so the Map's order is of last fetch and eviction takes the least recently fetched.
+    if (!cache.delete(key) && cache.size >= maxEntries) forgetOldest(cache, Math.ceil(maxEntries / 10));
     // An unknown identity is asked again sooner: the account may be opened any moment.
     cache.set(key, { profile, until: Date.now() + (profile ? PROFILE_TTL_MS : UNKNOWN_TTL_MS) });
     if (shared && profile && !fromShared)
@@ -116,10 +118,13 @@ export function profileCache(services: PromotionServices, redisLink?: RedisLink,
     async resolve(items: { storefrontId: string; identity: Identity }[]): Promise<(Profile | null)[]> {
       const now = Date.now();
       const keys = items.map((i) => identityKey(i.storefrontId, i.identity));
+      // A hit is taken now: what this batch remembers below may evict it before the batch's answers are read.
+      const hits: (Profile | null | undefined)[] = new Array(keys.length);
       const missed = new Map<string, number>();
       for (const [i, key] of keys.entries()) {
         const hit = cache.get(key);
-        if (!(hit && hit.until > now) && !missed.has(key)) missed.set(key, i);
+        if (hit && hit.until > now) hits[i] = hit.profile;
+        else if (!missed.has(key)) missed.set(key, i);
       }
       const found = await fromShared([...missed.keys()]);
       const accountIds = new Map<string, string[]>();
@@ -141,7 +146,7 @@ export function profileCache(services: PromotionServices, redisLink?: RedisLink,
           }),
         );
       if (lookups.length) await Promise.all(lookups);
-      return keys.map((key) => cache.get(key)?.profile ?? null);
+      return keys.map((key, i) => hits[i] ?? cache.get(key)?.profile ?? null);
     },
     forget: (storefrontId: string, identity: Identity) => {
       const key = identityKey(storefrontId, identity);

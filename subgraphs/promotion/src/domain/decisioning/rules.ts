@@ -86,6 +86,17 @@ const describe = (c: DecisionCondition) =>
     .filter((part) => part !== '')
     .join(' ');
 
+// Each condition's text is written once per loaded rule, not per event (a rule renamed since is written anew).
+const notMetText = new WeakMap<DecisionCondition, { name: string; text: string }>();
+const notMet = (rule: RuleView, c: DecisionCondition) => {
+  let known = notMetText.get(c);
+  if (known?.name !== rule.name) {
+    known = { name: rule.name, text: `${rule.name}: ${describe(c)} does not hold` };
+    notMetText.set(c, known);
+  }
+  return known.text;
+};
+
 /** The rules that match, best first, and a reason for each rule of the event's type that did not. */
 export function candidates(rules: readonly RuleView[], s: Situation): { ranked: RuleView[]; reasons: Reason[] } {
   const ranked: RuleView[] = [];
@@ -93,7 +104,7 @@ export function candidates(rules: readonly RuleView[], s: Situation): { ranked: 
   for (const rule of rules) {
     if (rule.eventType !== s.event.type) continue;
     const failed = rule.conditions.find((c) => !holds(c, s));
-    if (failed) reasons.push({ ruleId: rule.id, code: 'CONDITION_NOT_MET', message: `${rule.name}: ${describe(failed)} does not hold` });
+    if (failed) reasons.push({ ruleId: rule.id, code: 'CONDITION_NOT_MET', message: notMet(rule, failed) });
     else ranked.push(rule);
   }
   ranked.sort((a, b) => b.priority - a.priority || Number(b.score) - Number(a.score) || (a.id < b.id ? -1 : 1));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryStore } from './memory-store.js';
 import { redisStore } from './redis-store.js';
-import { type BeginItem, dayOf, type HotStore, hourOf } from './store.js';
+import { type BeginItem, dayOf, type HotStore, hourOf, windowed } from './store.js';
 
 /** The hot store's claim-and-count contract, the same for memory and (with REDIS_URL) Redis. */
 const stores: [string, HotStore][] = [['memory', memoryStore()]];
@@ -71,5 +71,50 @@ describe('dayOf', () => {
       [midnight + 86_400_000, '20261202'],
     ] as const)
       expect(dayOf(ms)).toBe(day);
+  });
+});
+
+describe('windowed counts and sums', () => {
+  const at = Date.UTC(2026, 10, 30, 12, 30);
+  const now = hourOf(at);
+  /** The window summed the plain way: a key per hour, oldest first. */
+  const reference = (buckets: Map<string, { count: number; sum: number }>, type: string, hours: number) => {
+    let count = 0;
+    let sum = 0;
+    for (let h = now - hours + 1; h <= now; h++) {
+      const b = buckets.get(`${type}:${h}`);
+      if (b) {
+        count += b.count;
+        sum += b.sum;
+      }
+    }
+    return { count, sum };
+  };
+
+  it('read from a few buckets: only the type’s, only inside the window, summed oldest first to the last bit', () => {
+    // Inserted newest first, with sums whose total depends on the order they are added in.
+    const buckets = new Map<string, { count: number; sum: number }>([
+      [`DATA_USAGE:${now}`, { count: 1, sum: 0.1 }],
+      [`DATA_USAGE:${now - 3}`, { count: 2, sum: 0.7 }],
+      [`DATA_USAGE:${now - 5}`, { count: 1, sum: 0.2 }],
+      [`DATA_USAGE:${now - 30}`, { count: 9, sum: 9 }],
+      [`DATA_USAGE:${now + 1}`, { count: 9, sum: 9 }],
+      [`APP_USAGE:${now}`, { count: 4, sum: 300.5 }],
+      // Another type whose name starts like the first, and a key that is no hour of it.
+      [`DATA_USAGE:X:${now}`, { count: 8, sum: 8 }],
+      [`DATA_USAGE:0${now}`, { count: 8, sum: 8 }],
+    ]);
+    const features = { buckets, plan: null };
+    for (const hours of [1, 4, 6, 24]) expect(windowed(features, 'DATA_USAGE', hours, at)).toEqual(reference(buckets, 'DATA_USAGE', hours));
+    expect(windowed(features, 'DATA_USAGE', 6, at)).toEqual({ count: 4, sum: 0.2 + 0.7 + 0.1 });
+    expect(windowed(features, 'APP_USAGE', 24, at)).toEqual({ count: 4, sum: 300.5 });
+    expect(windowed(features, 'ROAMING_ENTERED', 24, at)).toEqual({ count: 0, sum: 0 });
+  });
+
+  it('the same from more buckets than the window has hours', () => {
+    const buckets = new Map<string, { count: number; sum: number }>();
+    for (let h = 0; h < 60; h++) buckets.set(`DATA_USAGE:${now - h}`, { count: h, sum: h / 10 });
+    const features = { buckets, plan: null };
+    for (const hours of [6, 24, 48]) expect(windowed(features, 'DATA_USAGE', hours, at)).toEqual(reference(buckets, 'DATA_USAGE', hours));
   });
 });
