@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { parseExposition, total } from './support/prometheus.js';
 import { costPrefix, KEYS, signIn, startTestStack, testIp } from './support/stack.js';
+import { viewCallers } from './support/views.js';
 
 /**
  * The router's fast path (router/src/fast-path.ts): a query the passthrough answered before is answered
@@ -140,14 +141,7 @@ describe('a repeated query is answered by the fast path, exactly as by the gatew
   }
 
   it('a signed-in customer, a partner and staff (each view its own)', async () => {
-    const customer = await signIn(fast.handler, 'customerLogin', 'aoife@example.com', KEYS.volt);
-    const partner = await signIn(fast.handler, 'partnerLogin', 'ops@connectify.example');
-    const staff = await signIn(fast.handler, 'staffLogin', 'manager@volt.example');
-    const cases: [Headers, string][] = [
-      [{ ...volt, authorization: `Bearer ${customer.accessToken}` }, '{ me { id name email } }'],
-      [{ authorization: `Bearer ${partner.accessToken}` }, '{ customers(first: 20) { nodes { id name } } }'],
-      [{ authorization: `Bearer ${staff.accessToken}` }, '{ opportunities(first: 20) { nodes { id name stage segment } } }'],
-    ];
+    const cases = await viewCallers(fast.handler);
     for (const [headers, query] of cases) {
       const { fast: a, off: b, counted } = await twice(headers, { query });
       expect(counted.answered, query).toBe(1);

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { costPrefix, GENEROUS_COST, KEYS, productId, signIn, startTestStack, testIp } from './support/stack.js';
+import { viewCallers } from './support/views.js';
 
 /**
  * Single-fetch passthrough (router/src/passthrough.ts): two routers over the same subgraphs, one with
@@ -143,14 +144,7 @@ describe('the same answers with and without passthrough', () => {
 
   it('a signed-in customer, a partner and staff', async () => {
     const ip = testIp();
-    const customer = await signIn(on.handler, 'customerLogin', 'aoife@example.com', KEYS.volt);
-    const partner = await signIn(on.handler, 'partnerLogin', 'ops@connectify.example');
-    const staff = await signIn(on.handler, 'staffLogin', 'manager@volt.example');
-    const cases: [Auth, string][] = [
-      [{ ...volt, authorization: `Bearer ${customer.accessToken}` }, '{ me { id name email } }'],
-      [{ authorization: `Bearer ${partner.accessToken}` }, '{ customers(first: 20) { nodes { id name } } }'],
-      [{ authorization: `Bearer ${staff.accessToken}` }, '{ opportunities(first: 20) { nodes { id name stage segment } } }'],
-    ];
+    const cases = await viewCallers(on.handler);
     for (const [auth, query] of cases) {
       const { on: a, off: b, passedThrough } = await both({ ...auth, 'x-forwarded-for': ip }, query);
       expect(passedThrough, query).toBe(1);
