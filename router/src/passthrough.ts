@@ -1,6 +1,7 @@
 import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
 import { type ApolloServerPlugin, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { serviceUnavailable } from '@dcrm/kit/errors.js';
 import { codeLabel } from '@dcrm/kit/metrics.js';
 import type { Principal } from '@dcrm/kit/principal.js';
 import { parseAnswer, type SubgraphRequest, type SubgraphTarget } from '@dcrm/kit/targets.js';
@@ -15,7 +16,6 @@ import {
   visit,
   visitWithTypeInfo,
 } from 'graphql';
-import { serviceUnavailable } from '@dcrm/kit/errors.js';
 import type { Passed, RouterContext } from './context.js';
 import type { CostExtension } from './cost/plugin.js';
 import type { RouterMetrics } from './metrics.js';
