@@ -22,6 +22,9 @@ export default defineConfig({
       'examples/*/test/**/*.test.ts',
     ],
     globalSetup: ['tests/setup/global-setup.ts'],
+    // The runtime flag every production process gets from `stack/bin/dcrm`: the tests' in-process stacks
+    // keep AsyncLocalStorage the same way.
+    execArgv: ['--experimental-async-context-frame'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Tests name their client address (x-forwarded-for) so login throttling is per test file.

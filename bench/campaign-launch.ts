@@ -117,7 +117,11 @@ if (args.includes('--worker-process')) {
 
 /** Starts a worker process and resolves once its stack is up; `run` hands it one job. */
 async function workerProcess(databaseUrl: string) {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--worker-process', '--database', databaseUrl], { stdio: 'inherit' });
+  // With the runtime flag `stack/bin/dcrm` gives every production process.
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--worker-process', '--database', databaseUrl], {
+    stdio: 'inherit',
+    execArgv: [...process.execArgv, '--experimental-async-context-frame'],
+  });
   const waiting = new Map<number, (ran: Ran) => void>();
   let last: ((m: { cpuMicros: number; peakRss: number }) => void) | null = null;
   let next = 0;

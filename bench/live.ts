@@ -23,6 +23,12 @@ export type LiveOptions = {
   storefrontEvents: number;
   /** Personal offers to distinct subscribers, `concurrency` in flight. */
   personalEvents: number;
+  /**
+   * Offers sent before either phase and left out of every figure (public ones one at a time, then as many
+   * personal ones as `concurrency`): the first event through freshly started processes compiles its code
+   * paths and plans, which is a start-up cost, not the steady latency the phases report.
+   */
+  warmupEvents: number;
   concurrency: number;
   /** Worker threads to spread the subscribers over (0: all in the bench's own event loop). */
   workers: number;
@@ -194,6 +200,24 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
     const deadline = wall() + DELIVERY_TIMEOUT_MS;
     while (expect() < total && wall() < deadline) await new Promise((r) => setTimeout(r, 5));
   };
+
+  // Warm-up: every stage's code path run once (mutation, publish, lookups, writes), then forgotten.
+  // A warm-up offer that fails or is not delivered fails the bench: it is an error, only its timing is left out.
+  if (options.warmupEvents > 0) {
+    let missing = 0;
+    for (let i = 0; i < options.warmupEvents; i++) {
+      const title = `bench ${run} warm-up public ${i}`;
+      if (await offer(title, null)) await settle(() => subscribers.filter((s) => s.received.has(title)).length, subscribers.length);
+      missing += subscribers.filter((s) => !s.received.has(title)).length;
+    }
+    const warm = subscribers.slice(0, options.concurrency).map((s, i) => ({ s, title: `bench ${run} warm-up personal ${i}` }));
+    await Promise.all(warm.map(({ s, title }) => offer(title, s.customerId)));
+    await settle(() => warm.filter(({ s, title }) => s.received.has(title)).length, warm.length);
+    missing += warm.filter(({ s, title }) => !s.received.has(title)).length;
+    if (missing > 0 || errors.mutation + errors.subscription + errors.closed > 0)
+      throw new Error(`live: warm-up lost ${missing} deliveries, errors ${JSON.stringify(errors)}`);
+    log(`live: warmed up with ${options.warmupEvents} public and ${warm.length} personal offers (not counted)`);
+  }
 
   const rows: LiveRow[] = [];
   const row = (

@@ -45,8 +45,11 @@ function signal(child: ChildProcess, sig: NodeJS.Signals): void {
   }
 }
 
-/** This Node (the project's pinned one) with tsx's loader: no pnpm in between, whose state file several starting children would race on. */
-export const TSX = [process.execPath, '--import', 'tsx'] as const;
+/**
+ * This Node (the project's pinned one) with tsx's loader: no pnpm in between, whose state file several
+ * starting children would race on; with the runtime flag `stack/bin/dcrm` gives every production process.
+ */
+export const TSX = [process.execPath, '--experimental-async-context-frame', '--import', 'tsx'] as const;
 
 /**
  * `node --import tsx <script>` in its own process group, so SIGTERM reaches the node process that

@@ -19,7 +19,7 @@ export function ratios(rows: Row[]): Ratio[] {
     const direct = find(rows, operation, 'direct subgraph');
     const raw = find(rows, operation, 'raw SQL');
     if (prod && direct)
-      out.push({ operation, name: 'router prod p50 ÷ direct p50', value: prod.p50 / direct.p50, target: { op: '<=', value: 1.3 } });
+      out.push({ operation, name: 'router prod p50 ÷ direct p50', value: prod.p50 / direct.p50, target: { op: '<=', value: 1.2 } });
     if (prod?.cpuUsPerRequest && direct?.cpuUsPerRequest)
       out.push({
         operation,

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
 import { parseExposition, total } from './support/prometheus.js';
-import { costPrefix, KEYS, signIn, startTestStack, testIp } from './support/stack.js';
+import { costPrefix, KEYS, productId, signIn, startTestStack, testIp } from './support/stack.js';
 import { viewCallers } from './support/views.js';
 
 /**
@@ -149,6 +149,23 @@ describe('a repeated query is answered by the fast path, exactly as by the gatew
       expect(a.text, query).toBe(b.text);
       expect(a.headers, query).toEqual(b.headers);
     }
+  });
+});
+
+describe('a repeated mutation is answered by the fast path, as by the gateway', () => {
+  it('a new cart each time: the same body (its own ids aside) and headers', async () => {
+    const body = {
+      query: `mutation ($productId: ID!) { cartCreate(input: { lines: [{ productId: $productId, quantity: 1 }] }) {
+        cart { id lines { id name quantity recurringPrice { amount currencyCode } } totals { monthly { amount } } } userErrors { code } } }`,
+      variables: { productId: productId('volt-sim-unlimited') },
+    };
+    const { fast: a, off: b, counted } = await twice(volt, body);
+    expect(counted.answered).toBe(1);
+    expect(a.body.data.cartCreate.cart.lines).toHaveLength(1);
+    expect(a.body.data.cartCreate.cart.id).not.toBe(b.body.data.cartCreate.cart.id);
+    const withoutIds = (text: string) => text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>');
+    expect(withoutIds(a.text)).toBe(withoutIds(b.text));
+    expect(a.headers).toEqual(b.headers);
   });
 });
 

@@ -15,34 +15,43 @@ import { viewCallers } from './support/views.js';
 let stack: Stack;
 let on: Router;
 let off: Router;
-/** Catalog as both routers reach it, with a switch that makes it unavailable. */
-let catalogDown = false;
+/** Passthrough without its fast path: every repeat goes through Apollo's plugin. */
+let pluginOnly: Router;
+/** Subgraphs every router reaches as unavailable while named here. */
+const down = new Set<string>();
+/** Calls to each subgraph while it was down (each is a request that might have been applied). */
+const triedWhileDown = new Map<string, number>();
 
 function downable(target: SubgraphTarget): SubgraphTarget {
+  const refuse = () => {
+    if (!down.has(target.name)) return;
+    triedWhileDown.set(target.name, (triedWhileDown.get(target.name) ?? 0) + 1);
+    throw serviceUnavailable(target.name);
+  };
   return {
     name: target.name,
     ready: () => target.ready(),
     execute: async (req, principal) => {
-      if (catalogDown) throw serviceUnavailable(target.name);
+      refuse();
       return target.execute(req, principal);
     },
     raw: async (req, principal) => {
-      if (catalogDown) throw serviceUnavailable(target.name);
+      refuse();
       return target.raw(req, principal);
     },
   };
 }
 
-const routerWith = (passthrough: boolean) => {
+const routerWith = (passthrough: boolean, fastPath?: boolean) => {
   const secret = internalSecret();
-  const targets = stack.subgraphs.map((s) => inProcessTarget(s.server, secret)).map((t) => (t.name === 'catalog' ? downable(t) : t));
   return createRouter({
     supergraphSdl: loadSupergraph(),
-    targets,
+    targets: stack.subgraphs.map((s) => downable(inProcessTarget(s.server, secret))),
     exposeSqlCount: true,
     bus: stack.bus,
     cost: { keyPrefix: costPrefix(), ...GENEROUS_COST },
     passthrough,
+    fastPath,
   });
 };
 
@@ -50,11 +59,13 @@ beforeAll(async () => {
   stack = await startTestStack();
   on = await routerWith(true);
   off = await routerWith(false);
+  pluginOnly = await routerWith(true, false);
 }, 120_000);
 
 afterAll(async () => {
   await on?.stop();
   await off?.stop();
+  await pluginOnly?.stop();
   await stack?.stop();
 });
 
@@ -161,20 +172,44 @@ describe('what the passthrough takes', () => {
     expect(await taken(off, 'catalog', 'answered', () => send(off, volt, LISTING, { first: 5 }))).toBe(0);
   });
 
-  it('leaves multi-subgraph queries and mutations to the gateway', async () => {
+  it('leaves multi-subgraph queries to the gateway', async () => {
     const customer = await signIn(on.handler, 'customerLogin', 'aoife@example.com', KEYS.volt);
     const auth = { ...volt, authorization: `Bearer ${customer.accessToken}` };
     const acrossSubgraphs = '{ me { name offers { nodes { id } } } }';
-    const mutation = `mutation ($productId: ID!) { cartCreate(input: { lines: [{ productId: $productId, quantity: 1 }] }) {
-      cart { lines { name quantity recurringPrice { amount } } } userErrors { code } } }`;
     await send(on, auth, acrossSubgraphs);
     for (const subgraph of ['customer', 'promotion', 'cart', 'catalog'])
-      for (const result of ['answered', 'fallback'] as const) {
+      for (const result of ['answered', 'fallback'] as const)
         expect(await taken(on, subgraph, result, () => send(on, auth, acrossSubgraphs))).toBe(0);
-        expect(await taken(on, subgraph, result, () => send(on, volt, mutation, { productId: productId('volt-sim-unlimited') }))).toBe(0);
-      }
+  });
+
+  it("takes a single-fetch mutation, answered as the gateway answers it (each cart's own ids aside)", async () => {
+    const variables = { productId: productId('volt-sim-unlimited') };
+    for (const router of [on, pluginOnly]) {
+      const { a, b, passedThrough } = await mutationPair(router, variables);
+      expect(passedThrough).toBe(1);
+      expect(a.status).toBe(200);
+      expect(a.body.data.cartCreate.cart.lines).toHaveLength(1);
+      expect(a.body.data.cartCreate.cart.id).not.toBe(b.body.data.cartCreate.cart.id);
+      expect(withoutIds(a.text)).toBe(withoutIds(b.text));
+    }
   });
 });
+
+const CART_CREATE = `mutation ($productId: ID!) { cartCreate(input: { lines: [{ productId: $productId, quantity: 1 }] }) {
+  cart { id status lines { id name quantity recurringPrice { amount currencyCode } } totals { monthly { amount currencyCode } dueNow { amount } } }
+  userErrors { code field message } } }`;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+const withoutIds = (text: string) => text.replace(UUID, '<id>').replace(/"currentlyAvailable":[\d.]+/, '');
+
+/** `CART_CREATE` through `router` (its second time, so a passthrough takes it) and through the router without. */
+async function mutationPair(router: Router, variables: Record<string, unknown>) {
+  await send(router, volt, CART_CREATE, variables);
+  const before = await answeredIn(router);
+  const a = await send(router, volt, CART_CREATE, variables);
+  const passedThrough = (await answeredIn(router)) - before;
+  const b = await send(off, volt, CART_CREATE, variables);
+  return { a, b, passedThrough };
+}
 
 describe('errors fall back to the gateway', () => {
   it("a subgraph's error (NOT_FOUND, BAD_USER_INPUT) answers exactly as without passthrough", async () => {
@@ -198,7 +233,7 @@ describe('errors fall back to the gateway', () => {
 
   it('a subgraph that is down: the same SERVICE_UNAVAILABLE answer', async () => {
     await send(on, volt, LISTING, { first: 3 });
-    catalogDown = true;
+    down.add('catalog');
     try {
       const a = await send(on, volt, LISTING, { first: 3 });
       const b = await send(off, volt, LISTING, { first: 3 });
@@ -206,7 +241,34 @@ describe('errors fall back to the gateway', () => {
       expect(a.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
       expect(a.text.replace(/"currentlyAvailable":[\d.]+/, '')).toBe(b.text.replace(/"currentlyAvailable":[\d.]+/, ''));
     } finally {
-      catalogDown = false;
+      down.delete('catalog');
+    }
+  });
+
+  it('a mutation whose subgraph is down is sent once (it may have been applied), and answered as without passthrough', async () => {
+    const variables = { productId: productId('volt-sim-unlimited') };
+    // Taught first: `on` then answers by its fast path, `pluginOnly` by Apollo's plugin.
+    await mutationPair(on, variables);
+    await mutationPair(pluginOnly, variables);
+    down.add('cart');
+    try {
+      const tries = async (router: Router) => {
+        const before = triedWhileDown.get('cart') ?? 0;
+        const res = await send(router, volt, CART_CREATE, variables);
+        return { res, tries: (triedWhileDown.get('cart') ?? 0) - before };
+      };
+      const without = await tries(off);
+      expect(without.tries).toBe(1);
+      expect(without.res.status).toBe(503);
+      expect(without.res.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+      for (const router of [on, pluginOnly]) {
+        const passed = await tries(router);
+        expect(passed.tries).toBe(1);
+        expect(withoutIds(passed.res.text)).toBe(withoutIds(without.res.text));
+        expect(passed.res.status).toBe(503);
+      }
+    } finally {
+      down.delete('cart');
     }
   });
 });
@@ -225,6 +287,17 @@ describe('isolation through the passthrough', () => {
     const detail = await send(on, nimbus, DETAIL, { slug: 'volt-sim-unlimited' });
     expect(detail.body.data?.product ?? null).toBeNull();
     expect(detail.body.errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+
+  it("a storefront key cannot put the other brand's product in a cart through a passed-through mutation", async () => {
+    const variables = { productId: productId('volt-sim-unlimited') };
+    await send(on, nimbus, CART_CREATE, variables);
+    const before = await answeredIn(on);
+    const res = await send(on, nimbus, CART_CREATE, variables);
+    expect((await answeredIn(on)) - before).toBe(1);
+    expect(res.body.data.cartCreate.cart).toBeNull();
+    expect(res.body.data.cartCreate.userErrors.length).toBeGreaterThan(0);
+    expect(withoutIds(res.text)).toBe(withoutIds((await send(off, nimbus, CART_CREATE, variables)).text));
   });
 
   it('the storefront view still refuses a staff-only field before anything is fetched', async () => {

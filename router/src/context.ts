@@ -17,8 +17,9 @@ import type { Charge } from './cost/plugin.js';
 export type RouterContext = { principal: Principal; warmUp?: boolean; cost?: CostClient; passed?: Passed; eventOffer?: PublicOfferFields };
 
 /**
- * See `RouterContext.passed`. `answer`: a passed-through query's answer that had errors, parsed once;
- * the gateway then runs the query on it instead of fetching it again (data-source.ts). `operation`: the
+ * See `RouterContext.passed`. `answer`: a passed-through operation's answer that had errors, parsed once,
+ * or the failure of a mutation's (never sent twice); the gateway then runs the operation on it instead of
+ * fetching it again (data-source.ts). `operation`: the
  * query, when its plan is one plain fetch (passthrough.ts), for the fast path to remember once it is
  * answered with data (fast-path.ts). Set by the fast path when it hands a request on to Apollo after
  * charging it (`charged`: spent or refused; the cost plugin reports that charge, or throws its
@@ -27,7 +28,7 @@ export type RouterContext = { principal: Principal; warmUp?: boolean; cost?: Cos
  */
 export type Passed = {
   data?: string;
-  answer?: { service: string; response: GatewayGraphQLResponse };
+  answer?: { service: string; response: GatewayGraphQLResponse } | { service: string; failed: Error };
   operation?: PassedOperation;
   charged?: Charge;
   sent?: true;

@@ -25,11 +25,13 @@ export class TargetDataSource implements GraphQLDataSource<RouterContext> {
     const principal = context.principal;
     // Health checks and schema loads carry no caller: they run with no rights at all.
     const as: Principal = principal ?? { kind: 'anonymous', id: null, storefrontId: null, partnerId: null, roles: [], scopes: [] };
-    // A passed-through query's answer with errors (passthrough.ts): this plan's one fetch, already made and counted.
+    // A passed-through operation's answer with errors, or a mutation's failure (passthrough.ts): this plan's one fetch, already made and counted.
     const answer = context.passed?.answer;
     if (context.passed && answer?.service === this.target.name) {
       context.passed.answer = undefined;
-      return answer.response;
+      if ('response' in answer) return answer.response;
+      if (!isServiceUnavailable(answer.failed)) throw answer.failed;
+      return unavailableResponse(answer.failed as Error & { extensions: Record<string, unknown> }, options);
     }
     // A live event's own copy of a public offer stands in for fetching it (subscriptions/event-offer.ts).
     const fromEvent = context.eventOffer && answerFromEvent(this.target.name, options.request, context.eventOffer);

@@ -9,11 +9,11 @@ import type { CostClient } from './cost/client.js';
 import type { Charger } from './cost/plugin.js';
 import { operationMemory } from './fast-path-memory.js';
 import type { RouterMetrics } from './metrics.js';
-import { DATA_PREFIX, passedBody, sendWhole, wholeRequest } from './passthrough.js';
+import { DATA_PREFIX, handOn, passedBody, sendWhole, wholeRequest } from './passthrough.js';
 import { inRequestContext } from './request-context.js';
 
 /**
- * The endpoint's fast path: a query Apollo already answered with data for the same view, text and
+ * The endpoint's fast path: a query or mutation Apollo already answered with data for the same view, text and
  * operation name, and that the gateway planned as one plain fetch (passthrough.ts), is answered again
  * without Apollo's pipeline (hashing the text, plugin hooks, context, result shaping), as the passthrough
  * answers it. Apollo parsed and validated that text against that view; what remains per request is
@@ -27,7 +27,7 @@ import { inRequestContext } from './request-context.js';
  * which took nothing from the bucket, without asking the bucket again) — Apollo then answers with its
  * own errors. An answer with errors, or a subgraph that is down, goes to Apollo too, charged and sent
  * already (`Passed.charged`, `Passed.sent`): the gateway shapes the answer it was given, or fetches
- * once more, as on Apollo's passthrough. A new supergraph forgets every operation.
+ * a query once more, as on Apollo's passthrough (a mutation is never sent twice: see `handOn`). A new supergraph forgets every operation.
  */
 export type FastPath = {
   /** The response to `request`, or null: Apollo answers it (with `passed` as the fast path left it). */
@@ -111,7 +111,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     noteOperationOnSpan('router', resolved, operation.operation);
     const principal = inRequestContext(known.principal, {}, request.headers.get('accept-language'));
     const sent = await sendWhole(target, wholeRequest(query, variables, operationName), principal, metrics);
-    if (sent && sent.data !== null) {
+    if (sent.data !== null) {
       metrics.fastPath('answered');
       const headers = new HeaderMap([['content-type', contentType as string]]);
       return { status: undefined, headers, body: { kind: 'complete', string: passedBody(sent.data, charged.extension) } };
@@ -119,7 +119,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     metrics.fastPath('fallback');
     passed.charged = charged;
     passed.sent = true;
-    if (sent?.response) passed.answer = { service: target.name, response: sent.response };
+    handOn(passed, target.name, sent, operation.operation);
     return null;
   };
 

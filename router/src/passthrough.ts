@@ -1,6 +1,7 @@
 import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
 import { type ApolloServerPlugin, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { serviceUnavailable } from '@dcrm/kit/errors.js';
 import { codeLabel } from '@dcrm/kit/metrics.js';
 import type { Principal } from '@dcrm/kit/principal.js';
 import { parseAnswer, type SubgraphRequest, type SubgraphTarget } from '@dcrm/kit/targets.js';
@@ -20,13 +21,17 @@ import type { CostExtension } from './cost/plugin.js';
 import type { RouterMetrics } from './metrics.js';
 
 /**
- * Single-fetch passthrough. A query whose plan is one fetch from one subgraph is answered by sending
- * the client's own document to that subgraph and forwarding its `data` as the subgraph wrote it: no
- * result shaping, no parse and no re-serialisation of what can be a large answer. Apollo has parsed,
- * validated (against the caller's view) and costed the operation by then (`responseForOperation`
+ * Single-fetch passthrough. A query or mutation whose plan is one fetch from one subgraph is answered
+ * by sending the client's own document to that subgraph and forwarding its `data` as the subgraph wrote
+ * it: no result shaping, no parse and no re-serialisation of what can be a large answer. Apollo has
+ * parsed, validated (against the caller's view) and costed the operation by then (`responseForOperation`
  * runs after every `didResolveOperation`). An answer with errors falls back to the gateway, which
  * shapes that same answer (its one fetch reads it from the context instead of the subgraph), so error
- * shapes and partial answers stay its own; a subgraph that is down is fetched again by the gateway.
+ * shapes and partial answers stay its own. A subgraph that is down is fetched again by the gateway for a
+ * query; a mutation is never sent twice (the first may have been applied before its answer was lost):
+ * the gateway is handed the failure instead, and answers SERVICE_UNAVAILABLE as it would have.
+ * A mutation's fields run one after another on the subgraph as on the gateway, which sends a plan of
+ * one fetch as one document too.
  *
  * Eligibility is decided once per parsed document (Apollo keeps one per operation text and view) and
  * operation name, when the gateway first plans it; until then the gateway answers. Such a query, once
@@ -44,10 +49,12 @@ export const passthroughEnabled = (env: NodeJS.ProcessEnv = process.env) => env.
 
 type Plan = Parameters<Experimental_DidResolveQueryPlanCallback>[0]['queryPlan'];
 
-/** The subgraph of a plan that is one fetch of a query with nothing to rewrite, require or defer; else null. */
+const PASSED_KINDS: ReadonlySet<string> = new Set([OperationTypeNode.QUERY, OperationTypeNode.MUTATION]);
+
+/** The subgraph of a plan that is one fetch of a query or mutation with nothing to rewrite, require or defer; else null. */
 export function singleFetchService(plan: Plan): string | null {
   const node = plan.node;
-  if (node?.kind !== 'Fetch' || node.operationKind !== OperationTypeNode.QUERY || node.hasDefers) return null;
+  if (node?.kind !== 'Fetch' || !PASSED_KINDS.has(node.operationKind) || node.hasDefers) return null;
   if (node.requires?.length || node.inputRewrites?.length || node.outputRewrites?.length || node.contextRewrites?.length) return null;
   return node.serviceName;
 }
@@ -56,13 +63,13 @@ const PLAIN_DIRECTIVES = new Set(['include', 'skip']);
 const INTROSPECTION = new Set(['__schema', '__type']);
 
 /**
- * Whether a subgraph answers this document exactly as the gateway would: one query, no operation
+ * Whether a subgraph answers this document exactly as the gateway would: one query or mutation, no operation
  * directive (`@inContext` is the router's), no directive but `@include`/`@skip`, no introspection,
  * and no abstract type anywhere (a subgraph may know fewer possible types than the supergraph).
  */
 export function plainDocument(schema: GraphQLSchema, document: DocumentNode): boolean {
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  if (operations.length !== 1 || operations[0].operation !== OperationTypeNode.QUERY || operations[0].directives?.length) return false;
+  if (operations.length !== 1 || !PASSED_KINDS.has(operations[0].operation) || operations[0].directives?.length) return false;
   let plain = true;
   const typeInfo = new TypeInfo(schema);
   const typeConditionAbstract = (name?: string) => {
@@ -93,8 +100,11 @@ export function plainDocument(schema: GraphQLSchema, document: DocumentNode): bo
 /** How a response (or a subgraph's answer) with data and no errors begins. */
 export const DATA_PREFIX = '{"data":';
 
-/** A subgraph's answer read once: `data`, its data text (no errors), else `response`, parsed (null: not JSON) for the gateway. */
-export type Answer = { data: string } | { data: null; response: GatewayGraphQLResponse | null };
+/**
+ * A subgraph's answer read once: `data`, its data text (no errors), else `response`, parsed (null: not
+ * JSON) for the gateway; `failed`, why there is no answer at all (the subgraph is unavailable).
+ */
+export type Answer = { data: string } | { data: null; response: GatewayGraphQLResponse | null; failed?: Error };
 
 /** The `data` of an answer as the subgraph wrote it (`{"data":…}`: Apollo writes `errors` first), parsed only when it must be. */
 export function readAnswer(body: string): Answer {
@@ -141,25 +151,41 @@ export function wholeRequest(
 
 /**
  * Sends an operation whole to its subgraph as `principal`, timed and counted (a fetch, and a
- * passthrough answered or falling back): its answer read once, or null when the subgraph is unavailable.
+ * passthrough answered or falling back): its answer read once, or why there is none.
  */
 export async function sendWhole(
   target: SubgraphTarget,
   sent: SubgraphRequest,
   principal: Principal,
   metrics?: RouterMetrics,
-): Promise<Answer | null> {
+): Promise<Answer> {
   const done = metrics?.fetch(target.name);
-  const body = await target.raw(sent, principal).catch(() => null);
-  const answer = body === null ? null : readAnswer(body);
-  metrics?.passthrough(target.name, answer?.data != null);
-  if (answer && answer.data !== null) {
+  let failed: Error | undefined;
+  const body = await target.raw(sent, principal).catch((error: Error) => {
+    failed = error;
+    return null;
+  });
+  const answer: Answer = body === null ? { data: null, response: null, failed } : readAnswer(body);
+  metrics?.passthrough(target.name, answer.data !== null);
+  if (answer.data !== null) {
     done?.(null);
     return answer;
   }
-  const errors = answer?.response?.errors;
+  const errors = answer.response?.errors;
   done?.(errors?.length ? codeLabel(errors[0].extensions?.code) : body === null ? 'SERVICE_UNAVAILABLE' : null);
   return answer;
+}
+
+/**
+ * What the gateway is handed when a passed-through operation had no data: the answer with errors, which
+ * its one fetch then reads instead of asking again. With no answer at all, a query is left for it to
+ * fetch once more; a mutation never is (the subgraph may have applied it): its fetch gets the failure
+ * (text that is not JSON is the subgraph unavailable, as `execute` has it).
+ */
+export function handOn(passed: Passed, service: string, answer: Answer, kind: OperationTypeNode): void {
+  if (answer.data !== null) return;
+  if (answer.response) passed.answer = { service, response: answer.response };
+  else if (kind === OperationTypeNode.MUTATION) passed.answer = { service, failed: answer.failed ?? serviceUnavailable(service) };
 }
 
 type Decision = { target: SubgraphTarget; supergraph: GraphQLSchema } | null;
@@ -194,9 +220,9 @@ export function createPassthrough(byName: ReadonlyMap<string, SubgraphTarget>, m
           const { target, supergraph } = decision;
           const sent = wholeRequest(request.query, request.variables, request.operationName);
           const answer = await sendWhole(target, sent, contextValue.principal, metrics);
-          if (!answer || answer.data === null) {
-            // Errors: the gateway shapes them from this very answer (no second fetch); unavailable: it retries.
-            if (answer?.response) passed.answer = { service: target.name, response: answer.response };
+          if (answer.data === null) {
+            // Errors: the gateway shapes them from this very answer (no second fetch); unavailable: it retries a query.
+            handOn(passed, target.name, answer, operation.operation);
             return null;
           }
           passed.data = answer.data;

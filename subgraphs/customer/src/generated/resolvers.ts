@@ -2446,7 +2446,7 @@ export type NotificationRecipientInput = {
   dedupeKey?: InputMaybe<Scalars['String']['input']>;
   /** The variables' values, one per name of the batch's `variableNames` (null leaves one unset). */
   values: Array<InputMaybe<Scalars['String']['input']>>;
-  /** Exactly these channels for this customer, instead of the batch's `channels` (one call carries a batch whose customers are told on different channels). */
+  /** Exactly these channels for this customer, instead of the batch's `channels` (one call carries a batch whose customers are told on different channels). Left out or empty: the batch's `channels`, as everywhere a channel list is optional. */
   channels?: InputMaybe<Array<NotificationChannel>>;
 };
 
