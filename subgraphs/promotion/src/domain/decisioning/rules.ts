@@ -86,15 +86,17 @@ const describe = (c: DecisionCondition) =>
     .filter((part) => part !== '')
     .join(' ');
 
-// Each condition's text is written once per loaded rule, not per event (a rule renamed since is written anew).
-const notMetText = new WeakMap<DecisionCondition, { name: string; text: string }>();
-const notMet = (rule: RuleView, c: DecisionCondition) => {
-  let known = notMetText.get(c);
-  if (known?.name !== rule.name) {
-    known = { name: rule.name, text: `${rule.name}: ${describe(c)} does not hold` };
-    notMetText.set(c, known);
+// Each condition's reason is made once per loaded rule, not per event (a rule renamed since is made anew): the
+// same object event after event, so the recorder serialises it once too (recorder.ts). Reasons are never changed.
+const notMetReason = new WeakMap<DecisionCondition, { name: string; id: string; reason: Reason }>();
+const notMet = (rule: RuleView, c: DecisionCondition): Reason => {
+  let known = notMetReason.get(c);
+  if (known?.name !== rule.name || known.id !== rule.id) {
+    const reason = { ruleId: rule.id, code: 'CONDITION_NOT_MET', message: `${rule.name}: ${describe(c)} does not hold` };
+    known = { name: rule.name, id: rule.id, reason };
+    notMetReason.set(c, known);
   }
-  return known.text;
+  return known.reason;
 };
 
 /** The rules that match, best first, and a reason for each rule of the event's type that did not. */
@@ -104,7 +106,7 @@ export function candidates(rules: readonly RuleView[], s: Situation): { ranked: 
   for (const rule of rules) {
     if (rule.eventType !== s.event.type) continue;
     const failed = rule.conditions.find((c) => !holds(c, s));
-    if (failed) reasons.push({ ruleId: rule.id, code: 'CONDITION_NOT_MET', message: notMet(rule, failed) });
+    if (failed) reasons.push(notMet(rule, failed));
     else ranked.push(rule);
   }
   ranked.sort((a, b) => b.priority - a.priority || Number(b.score) - Number(a.score) || (a.id < b.id ? -1 : 1));
