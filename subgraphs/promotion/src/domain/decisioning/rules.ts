@@ -99,6 +99,26 @@ const notMet = (rule: RuleView, c: DecisionCondition): Reason => {
   return known.reason;
 };
 
+// Per loaded rule set (a reload is a new array) and event type: whether any of its rules reads the context.
+const contextReaders = new WeakMap<readonly RuleView[], Map<string, boolean>>();
+
+/** Whether a rule of `type` among `rules` reads the customer's hot context (COUNT, SUM or PLAN): if none does, it need not be read. */
+export function readsContext(rules: readonly RuleView[], type: string): boolean {
+  let byType = contextReaders.get(rules);
+  if (!byType) {
+    byType = new Map();
+    contextReaders.set(rules, byType);
+  }
+  let reads = byType.get(type);
+  if (reads === undefined) {
+    reads = rules.some(
+      (r) => r.eventType === type && r.conditions.some((c) => c.subject === 'COUNT' || c.subject === 'SUM' || c.subject === 'PLAN'),
+    );
+    byType.set(type, reads);
+  }
+  return reads;
+}
+
 /** The rules that match, best first, and a reason for each rule of the event's type that did not. */
 export function candidates(rules: readonly RuleView[], s: Situation): { ranked: RuleView[]; reasons: Reason[] } {
   const ranked: RuleView[] = [];
