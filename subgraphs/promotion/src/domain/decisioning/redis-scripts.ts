@@ -119,12 +119,18 @@ end`;
 const RESERVE = `
 local function reserve(caps, ev, brand, day, now, brandCap, brandBudget, rule, ch, dailyCap, chCap, cooldown, budget, cost, ttl)
   local held = rule .. '|' .. ch .. '|' .. day .. '|' .. (budget >= 0 and '1' or '0') .. '|' .. cost .. '|' .. brand
-  local before = redis.call('HGET', caps, ev)
+  -- The customer's caps in one read (read again only after giving back a different reservation the event held).
+  local fields = { ev, 'd:' .. day, 'c:' .. ch .. ':' .. day, 'r:' .. rule }
+  local got = redis.call('HMGET', caps, unpack(fields))
+  local before = got[1]
   if before == held then return 'OK' end
-  if before then undo(caps, ev, before) end
-  if tonumber(redis.call('HGET', caps, 'd:' .. day) or '0') >= dailyCap then return 'DAILY_CAP' end
-  if tonumber(redis.call('HGET', caps, 'c:' .. ch .. ':' .. day) or '0') >= chCap then return 'CHANNEL_CAP' end
-  if tonumber(redis.call('HGET', caps, 'r:' .. rule) or '0') > now then return 'COOLDOWN' end
+  if before then
+    undo(caps, ev, before)
+    got = redis.call('HMGET', caps, unpack(fields))
+  end
+  if tonumber(got[2] or '0') >= dailyCap then return 'DAILY_CAP' end
+  if tonumber(got[3] or '0') >= chCap then return 'CHANNEL_CAP' end
+  if tonumber(got[4] or '0') > now then return 'COOLDOWN' end
   if budget >= 0 and tonumber(redis.call('GET', 'dcrm:budget:' .. rule) or '0') >= budget then return 'BUDGET' end
   local b = 'dcrm:brand-spend:' .. brand .. ':' .. day
   if brandCap >= 0 and tonumber(redis.call('HGET', b, 'n') or '0') >= brandCap then return 'BRAND_BUDGET' end
