@@ -161,12 +161,21 @@ export async function startCustomer(env: NodeJS.ProcessEnv): Promise<{ child: Ch
 }
 
 /** `count` promotion processes, each a consumer of `stream` in the decisioning group. */
-export async function startConsumers(count: number, env: NodeJS.ProcessEnv, stream: string, profileDir?: string): Promise<Consumers> {
+export async function startConsumers(
+  count: number,
+  env: NodeJS.ProcessEnv,
+  stream: string,
+  profileDir?: string,
+  /** Extra Node flags for the consumers only (e.g. `--max-semi-space-size=32`), to try runtime flags side by side. */
+  consumerNodeOptions?: string,
+): Promise<Consumers> {
   const children: Child[] = [];
   const metricsUrls: string[] = [];
   for (let i = 0; i < count; i++) {
     const port = await freePort();
-    const nodeOptions = [process.env.NODE_OPTIONS, profileDir ? `--cpu-prof --cpu-prof-dir ${profileDir}` : ''].filter(Boolean).join(' ');
+    const nodeOptions = [process.env.NODE_OPTIONS, consumerNodeOptions, profileDir ? `--cpu-prof --cpu-prof-dir ${profileDir}` : '']
+      .filter(Boolean)
+      .join(' ');
     const child = startChild(`promotion ${i + 1}`, 'subgraphs/promotion/src/main.ts', {
       ...env,
       PORT: String(port),

@@ -1,6 +1,7 @@
 /**
  * `pnpm bench --decisioning [--quick] [--subscribers 1000000] [--rate 10000] [--warmup 10] [--duration 20]
- *   [--consumers 1,2] [--skew 0.6] [--identity msisdn|account] [--cold-profiles] [--cpu-prof]`
+ *   [--consumers 1,2] [--skew 0.6] [--identity msisdn|account] [--cold-profiles] [--cpu-prof]
+ *   [--consumer-node-options '<Node flags for the promotion consumers only>']`
  *
  * Real-time event decisioning under a realistic stream: a fresh database with `--subscribers` accounts
  * of one brand (set-based SQL) and a rule set, the customer subgraph, then for each consumer count a
@@ -41,6 +42,7 @@ const skew = Number(option('--skew') ?? 0.6);
 const identity = option('--identity') ?? 'msisdn';
 const coldProfiles = args.includes('--cold-profiles');
 const profileDir = args.includes('--cpu-prof') ? resolve('bench/results/profiles') : undefined;
+const consumerNodeOptions = option('--consumer-node-options');
 const VOLT = seedId('storefront', 'volt');
 
 const started = Date.now();
@@ -152,7 +154,7 @@ async function main(): Promise<number> {
   try {
     for (const count of consumerCounts) {
       const stream = `dcrm.bench.events.${Date.now()}`;
-      const consumers = await startConsumers(count, env, stream, profileDir);
+      const consumers = await startConsumers(count, env, stream, profileDir, consumerNodeOptions);
       log(`${count} promotion consumer(s) on ${stream}`);
       const events = generator({ storefrontId: VOLT, producer: `bench-${Date.now()}`, subscribers, skew, seed: 42, accounts });
       await produce(redis, stream, events, rate, warmup);

@@ -110,6 +110,79 @@ describe('a decision lost to the unique-key race', () => {
   });
 });
 
+describe('the decision recorder', () => {
+  it('records a batch of two brands, producers and decision times as given, each row whole; a decided event is not inserted again', async () => {
+    const d = decisioning();
+    const producer = `mix-${randomUUID().slice(0, 8)}`;
+    const at = new Date(Date.now() - 60_000);
+    const later = new Date(at.getTime() + 1_000);
+    const ruleId = randomUUID();
+    const base = {
+      eventType: 'DATA_USAGE',
+      segment: 'consumer',
+      partnerId: null,
+      occurredAt: at,
+      outcome: 'NO_ACTION' as const,
+      ruleId: null,
+      actionKind: null,
+      channel: null,
+      offerId: null,
+      reasons: [{ ruleId: null, code: 'NO_MATCH', message: 'No rule matched: "quoted" \\ text' }],
+      decidedAt: at,
+    };
+    const rows = [
+      { ...base, id: newId(), storefrontId: STOREFRONT_IDS.volt, producer, eventId: 'e1', customerId: randomUUID() },
+      {
+        ...base,
+        id: newId(),
+        storefrontId: STOREFRONT_IDS.nimbus,
+        producer: `${producer}-b`,
+        eventId: 'e\u00e9"2',
+        customerId: randomUUID(),
+        partnerId: randomUUID(),
+        outcome: 'ACTION' as const,
+        ruleId,
+        actionKind: 'OFFER',
+        channel: 'SMS' as const,
+        offerId: newId(),
+        reasons: [{ ruleId, code: 'WON', message: 'won' }],
+        decidedAt: later,
+      },
+    ];
+    expect(await recordDecisions(d.orm, rows)).toEqual(new Set(rows.map((r) => r.id)));
+    const read = (await d.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `select id, storefront_id, producer, event_id, customer_id, partner_id, outcome, rule_id, action_kind, channel, offer_id, reasons,
+           (extract(epoch from occurred_at) * 1000)::bigint::text as occurred_at, (extract(epoch from decided_at) * 1000)::bigint::text as decided_at from "promotion"."decision" where producer like ? order by event_id`,
+        [`${producer}%`],
+      )) as Record<string, unknown>[];
+    expect(read).toEqual(
+      rows.map((r) => ({
+        id: r.id,
+        storefront_id: r.storefrontId,
+        producer: r.producer,
+        event_id: r.eventId,
+        customer_id: r.customerId,
+        partner_id: r.partnerId,
+        outcome: r.outcome,
+        rule_id: r.ruleId,
+        action_kind: r.actionKind,
+        channel: r.channel,
+        offer_id: r.offerId,
+        reasons: r.reasons,
+        occurred_at: String(r.occurredAt.getTime()),
+        decided_at: String(r.decidedAt.getTime()),
+      })),
+    );
+    // The same events again (another consumer's rows, one batch of one brand): nothing inserted.
+    const again = rows.map((r) => ({ ...r, id: newId(), storefrontId: STOREFRONT_IDS.volt, producer, decidedAt: at }));
+    again[1] = { ...again[1], storefrontId: STOREFRONT_IDS.nimbus, producer: `${producer}-b` };
+    expect(await recordDecisions(d.orm, again)).toEqual(new Set());
+  });
+});
+
 const DEAD = `query ($reason: String, $first: Int, $after: String) {
   decisionDeadLetters(reason: $reason, first: $first, after: $after) {
     nodes { entryId at reasons producer eventId type deliveries }

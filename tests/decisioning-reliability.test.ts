@@ -248,6 +248,7 @@ describe.skipIf(!url)('the hot context', () => {
         measure: 1,
         atMs: at.getTime(),
         plan: null,
+        context: true,
       },
     ]);
     expect(begun.claim).toBe('CLAIMED');

@@ -17,6 +17,10 @@ export type Working = {
   reasons: Reason[];
 };
 
+// One object for every event without a match (the recorder serialises it once).
+const NO_MATCH: Reason = { ruleId: null, code: 'NO_MATCH', message: 'No rule matched: no action' };
+const ALL_CAPPED: Reason = { ruleId: null, code: 'ALL_CAPPED', message: 'Every matching rule was capped: no action' };
+
 /** Whether each customer has a live-offer subscription open on some router: one `PUBSUB NUMSUB` for the batch. */
 async function connectedOf(d: Decisioning, customerIds: string[]): Promise<boolean[]> {
   if (customerIds.length === 0) return [];
@@ -45,7 +49,7 @@ export async function choose(d: Decisioning, claimed: Working[], nowMs: number, 
     for (const reason of reasons) w.reasons.push(reason);
     if (ranked.length) asking.push({ w, ranked });
     else {
-      w.reasons.push({ ruleId: null, code: 'NO_MATCH', message: 'No rule matched: no action' });
+      w.reasons.push(NO_MATCH);
       w.winner = null;
     }
   }
@@ -74,7 +78,7 @@ export async function choose(d: Decisioning, claimed: Working[], nowMs: number, 
   for (const [n, { w }] of asking.entries()) {
     w.winner = outcomeOf(asked[n].arbiter, asked[n].asked, answers[n], w.reasons);
     if (w.winner) reserved.push(w);
-    else w.reasons.push({ ruleId: null, code: 'ALL_CAPPED', message: 'Every matching rule was capped: no action' });
+    else w.reasons.push(ALL_CAPPED);
   }
 }
 

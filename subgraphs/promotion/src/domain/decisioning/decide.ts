@@ -11,6 +11,7 @@ import type { DecisionMetrics } from './metrics.js';
 import type { ProfileCache } from './profiles.js';
 import { recordDecisions } from './recorder.js';
 import type { RuleCache } from './rule-cache.js';
+import { readsContext } from './rules.js';
 import { dayOf, eventKey, type HotStore } from './store.js';
 import type { ExternalEvent, IngestResult, ValidEvent } from './types.js';
 import { validateEvent } from './validate-event.js';
@@ -123,6 +124,7 @@ async function decide(d: Decisioning, items: Incoming[], defer?: (delivery: Prom
       measure: w.event.measure,
       atMs: w.event.occurredAt.getTime(),
       plan: typeof w.event.payload.plan === 'string' ? w.event.payload.plan : null,
+      context: readsContext(d.rules.rules(w.event.storefrontId), w.event.type),
     })),
   );
   const claimed: Working[] = [];

@@ -19,12 +19,18 @@ redis.call('SET', KEYS[1], a .. '|' .. ARGV[1] .. '|' .. (tonumber(ARGV[2]) + to
 return 'CLAIMED'`;
 
 // KEYS: claim and context of each event; ARGV: token, nowMs, leaseMs, keepMs, contextTtlMs, oldest hour,
-// then per event: takeover, type, hour, measure, plan. Answers per event DONE, BUSY, or the context (HGETALL).
+// then per event: takeover, type, hour, measure, plan, '1' when its rules read the context. Answers per event DONE,
+// BUSY, or the context (its fields and values, as HGETALL; empty when its rules read none of it).
+// Hour buckets older than the oldest hour go at most once an hour per customer ('gc': the hour it was last done);
+// the context read back is scanned for them, so reading it costs no HGET of 'gc' and no HKEYS.
 export const BEGIN = `${CLAIMABLE}
 local token, now, lease, keep, ttl, oldest = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
+local function drop(ctx, fields)
+  for from = 1, #fields, 1000 do redis.call('HDEL', ctx, unpack(fields, from, math.min(from + 999, #fields))) end
+end
 local out = {}
 for i = 1, #KEYS / 2 do
-  local claim, ctx, at = KEYS[2 * i - 1], KEYS[2 * i], 6 + (i - 1) * 5
+  local claim, ctx, at = KEYS[2 * i - 1], KEYS[2 * i], 6 + (i - 1) * 6
   local a = claimable(redis.call('GET', claim), now, ARGV[at + 1])
   if a == 'DONE' or a == 'BUSY' then
     out[i] = a
@@ -37,15 +43,34 @@ for i = 1, #KEYS / 2 do
     end
     redis.call('SET', claim, 't|' .. token .. '|' .. (now + lease), 'PX', keep)
     local hour = tonumber(ARGV[at + 3])
-    if tonumber(redis.call('HGET', ctx, 'gc') or '0') < hour then
-      for _, k in ipairs(redis.call('HKEYS', ctx)) do
-        local h = tonumber(string.match(k, ':(%d+)$'))
-        if h and h < oldest then redis.call('HDEL', ctx, k) end
+    if ARGV[at + 6] == '1' then
+      local all = redis.call('HGETALL', ctx)
+      local gc = 0
+      for j = 1, #all, 2 do if all[j] == 'gc' then gc = tonumber(all[j + 1]) end end
+      if gc < hour then
+        local kept, old = {}, {}
+        for j = 1, #all, 2 do
+          local h = tonumber(string.match(all[j], ':(%d+)$'))
+          if h and h < oldest then old[#old + 1] = all[j] else kept[#kept + 1] = all[j]; kept[#kept + 1] = all[j + 1] end
+        end
+        if #old > 0 then drop(ctx, old) end
+        redis.call('HSET', ctx, 'gc', hour)
+        all = kept
       end
-      redis.call('HSET', ctx, 'gc', hour)
+      out[i] = all
+    else
+      if tonumber(redis.call('HGET', ctx, 'gc') or '0') < hour then
+        local old = {}
+        for _, k in ipairs(redis.call('HKEYS', ctx)) do
+          local h = tonumber(string.match(k, ':(%d+)$'))
+          if h and h < oldest then old[#old + 1] = k end
+        end
+        if #old > 0 then drop(ctx, old) end
+        redis.call('HSET', ctx, 'gc', hour)
+      end
+      out[i] = {}
     end
     redis.call('PEXPIRE', ctx, ttl)
-    out[i] = redis.call('HGETALL', ctx)
   end
 end
 return out`;
@@ -94,12 +119,18 @@ end`;
 const RESERVE = `
 local function reserve(caps, ev, brand, day, now, brandCap, brandBudget, rule, ch, dailyCap, chCap, cooldown, budget, cost, ttl)
   local held = rule .. '|' .. ch .. '|' .. day .. '|' .. (budget >= 0 and '1' or '0') .. '|' .. cost .. '|' .. brand
-  local before = redis.call('HGET', caps, ev)
+  -- The customer's caps in one read (read again only after giving back a different reservation the event held).
+  local fields = { ev, 'd:' .. day, 'c:' .. ch .. ':' .. day, 'r:' .. rule }
+  local got = redis.call('HMGET', caps, unpack(fields))
+  local before = got[1]
   if before == held then return 'OK' end
-  if before then undo(caps, ev, before) end
-  if tonumber(redis.call('HGET', caps, 'd:' .. day) or '0') >= dailyCap then return 'DAILY_CAP' end
-  if tonumber(redis.call('HGET', caps, 'c:' .. ch .. ':' .. day) or '0') >= chCap then return 'CHANNEL_CAP' end
-  if tonumber(redis.call('HGET', caps, 'r:' .. rule) or '0') > now then return 'COOLDOWN' end
+  if before then
+    undo(caps, ev, before)
+    got = redis.call('HMGET', caps, unpack(fields))
+  end
+  if tonumber(got[2] or '0') >= dailyCap then return 'DAILY_CAP' end
+  if tonumber(got[3] or '0') >= chCap then return 'CHANNEL_CAP' end
+  if tonumber(got[4] or '0') > now then return 'COOLDOWN' end
   if budget >= 0 and tonumber(redis.call('GET', 'dcrm:budget:' .. rule) or '0') >= budget then return 'BUDGET' end
   local b = 'dcrm:brand-spend:' .. brand .. ':' .. day
   if brandCap >= 0 and tonumber(redis.call('HGET', b, 'n') or '0') >= brandCap then return 'BRAND_BUDGET' end

@@ -117,7 +117,7 @@ export function redisStore(link: RedisLink): HotStore {
       ];
       for (const item of items) {
         keys.push(seen(item.key), `dcrm:ctx:{${item.customerId}}`);
-        args.push(item.takeover ? '1' : '0', item.type, hourOf(item.atMs), item.measure, item.plan ?? '');
+        args.push(item.takeover ? '1' : '0', item.type, hourOf(item.atMs), item.measure, item.plan ?? '', item.context ? '1' : '0');
       }
       const answers = await redis.dcrmBegin(keys.length, ...keys, ...args);
       return answers.map(

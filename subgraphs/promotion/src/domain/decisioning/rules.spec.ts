@@ -5,7 +5,7 @@ import { choose, type Working } from './choose.js';
 import type { Decisioning } from './decide.js';
 import { memoryStore } from './memory-store.js';
 import { DEFAULT_SETTINGS } from './rule-cache.js';
-import { candidates, holds, type RuleView, type Situation } from './rules.js';
+import { candidates, holds, type RuleView, readsContext, type Situation } from './rules.js';
 import { type HotStore, hourOf } from './store.js';
 import type { Profile, Reason } from './types.js';
 
@@ -179,5 +179,22 @@ describe('arbitration of a batch', () => {
     expect(reserved.map((w) => w.i)).toEqual([1, 2]);
     expect(claimed[1].reasons.map((r) => r.code)).toEqual(['WON', 'CHANNEL']);
     expect(claimed[2].reasons.map((r) => r.code)).toEqual(['CHANNEL_CAP', 'ALL_CAPPED']);
+  });
+});
+
+describe('readsContext', () => {
+  it('is true for an event type only when one of its rules counts, sums or reads the plan', () => {
+    const c = (subject: DecisionCondition['subject']) => ({ subject, op: 'GTE', number: 1, eventType: 'DATA_USAGE' }) as DecisionCondition;
+    const rules = [
+      rule('payload', { conditions: [c('PAYLOAD')] }),
+      rule('plan', { eventType: 'RECHARGE', conditions: [c('SEGMENT'), c('PLAN')] }),
+      rule('sum', { eventType: 'APP_USAGE', conditions: [c('SUM')] }),
+    ];
+    expect(readsContext(rules, 'DATA_USAGE')).toBe(false);
+    expect(readsContext(rules, 'RECHARGE')).toBe(true);
+    expect(readsContext(rules, 'APP_USAGE')).toBe(true);
+    expect(readsContext(rules, 'ROAMING_ENTERED')).toBe(false);
+    // A reloaded rule set is read afresh.
+    expect(readsContext([...rules, rule('count', { conditions: [c('COUNT')] })], 'DATA_USAGE')).toBe(true);
   });
 });

@@ -86,16 +86,38 @@ const describe = (c: DecisionCondition) =>
     .filter((part) => part !== '')
     .join(' ');
 
-// Each condition's text is written once per loaded rule, not per event (a rule renamed since is written anew).
-const notMetText = new WeakMap<DecisionCondition, { name: string; text: string }>();
-const notMet = (rule: RuleView, c: DecisionCondition) => {
-  let known = notMetText.get(c);
-  if (known?.name !== rule.name) {
-    known = { name: rule.name, text: `${rule.name}: ${describe(c)} does not hold` };
-    notMetText.set(c, known);
+// Each condition's reason is made once per loaded rule, not per event (a rule renamed since is made anew): the
+// same object event after event, so the recorder serialises it once too (recorder.ts). Reasons are never changed.
+const notMetReason = new WeakMap<DecisionCondition, { name: string; id: string; reason: Reason }>();
+const notMet = (rule: RuleView, c: DecisionCondition): Reason => {
+  let known = notMetReason.get(c);
+  if (known?.name !== rule.name || known.id !== rule.id) {
+    const reason = { ruleId: rule.id, code: 'CONDITION_NOT_MET', message: `${rule.name}: ${describe(c)} does not hold` };
+    known = { name: rule.name, id: rule.id, reason };
+    notMetReason.set(c, known);
   }
-  return known.text;
+  return known.reason;
 };
+
+// Per loaded rule set (a reload is a new array) and event type: whether any of its rules reads the context.
+const contextReaders = new WeakMap<readonly RuleView[], Map<string, boolean>>();
+
+/** Whether a rule of `type` among `rules` reads the customer's hot context (COUNT, SUM or PLAN): if none does, it need not be read. */
+export function readsContext(rules: readonly RuleView[], type: string): boolean {
+  let byType = contextReaders.get(rules);
+  if (!byType) {
+    byType = new Map();
+    contextReaders.set(rules, byType);
+  }
+  let reads = byType.get(type);
+  if (reads === undefined) {
+    reads = rules.some(
+      (r) => r.eventType === type && r.conditions.some((c) => c.subject === 'COUNT' || c.subject === 'SUM' || c.subject === 'PLAN'),
+    );
+    byType.set(type, reads);
+  }
+  return reads;
+}
 
 /** The rules that match, best first, and a reason for each rule of the event's type that did not. */
 export function candidates(rules: readonly RuleView[], s: Situation): { ranked: RuleView[]; reasons: Reason[] } {
@@ -104,7 +126,7 @@ export function candidates(rules: readonly RuleView[], s: Situation): { ranked: 
   for (const rule of rules) {
     if (rule.eventType !== s.event.type) continue;
     const failed = rule.conditions.find((c) => !holds(c, s));
-    if (failed) reasons.push({ ruleId: rule.id, code: 'CONDITION_NOT_MET', message: notMet(rule, failed) });
+    if (failed) reasons.push(notMet(rule, failed));
     else ranked.push(rule);
   }
   ranked.sort((a, b) => b.priority - a.priority || Number(b.score) - Number(a.score) || (a.id < b.id ? -1 : 1));

@@ -14,7 +14,7 @@ afterAll(async () => {
 const TYPE = 'DATA_USAGE';
 
 describe.each(stores)('the %s hot store', (_, store) => {
-  const item = (key: string, customerId: string, takeover = false): BeginItem => ({
+  const item = (key: string, customerId: string, takeover = false, context = true): BeginItem => ({
     key,
     takeover,
     customerId,
@@ -22,6 +22,7 @@ describe.each(stores)('the %s hot store', (_, store) => {
     measure: 0.5,
     atMs: Date.now(),
     plan: null,
+    context,
   });
   const count = (features: { buckets: Map<string, { count: number }> } | null) =>
     features?.buckets.get(`${TYPE}:${hourOf(Date.now())}`)?.count ?? 0;
@@ -56,6 +57,57 @@ describe.each(stores)('the %s hot store', (_, store) => {
     expect(answers.map((a) => a.claim)).toEqual(['CLAIMED', 'CLAIMED', 'BUSY']);
     expect(count(answers[1].features)).toBe(2);
     await store.settle(keys, true);
+  });
+});
+
+describe.each(stores)('the %s hot store, for an event whose rules read no context', (name, store) => {
+  it('counts it all the same (the next event that reads the context sees it); Redis sends no context back', async () => {
+    const customer = randomUUID();
+    const at = Date.now();
+    const base = { customerId: customer, type: TYPE, measure: 2, atMs: at, plan: null };
+    const [blind] = await store.begin('a', [{ ...base, key: `test:${randomUUID()}`, takeover: false, context: false }]);
+    expect(blind.claim).toBe('CLAIMED');
+    if (name === 'redis') expect(blind.features?.buckets.size).toBe(0);
+    const [seeing] = await store.begin('a', [{ ...base, key: `test:${randomUUID()}`, takeover: false, context: true }]);
+    expect(seeing.features?.buckets.get(`${TYPE}:${hourOf(at)}`)).toEqual({ count: 2, sum: 4 });
+  });
+});
+
+describe.skipIf(!process.env.REDIS_URL)('the Redis hot store’s context', () => {
+  it('drops hour buckets older than it keeps, whether the event reads the context or not, and sends none of them back', async () => {
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(process.env.REDIS_URL as string);
+    const store = stores.find(([n]) => n === 'redis')?.[1] as HotStore;
+    try {
+      for (const context of [true, false]) {
+        const customer = randomUUID();
+        const ctx = `dcrm:ctx:{${customer}}`;
+        const old = hourOf(Date.now()) - 24 * 9;
+        await redis.hset(ctx, `n:${TYPE}:${old}`, 5, `s:${TYPE}:${old}`, 7, `n:${TYPE}:${old + 48}`, 1);
+        const [begun] = await store.begin('a', [
+          {
+            key: `test:${randomUUID()}`,
+            takeover: false,
+            customerId: customer,
+            type: TYPE,
+            measure: 0,
+            atMs: Date.now(),
+            plan: null,
+            context,
+          },
+        ]);
+        if (context)
+          expect([...(begun.features?.buckets.keys() ?? [])].sort()).toEqual(
+            [`${TYPE}:${hourOf(Date.now())}`, `${TYPE}:${old + 48}`].sort(),
+          );
+        expect(await redis.hexists(ctx, `n:${TYPE}:${old}`)).toBe(0);
+        expect(await redis.hexists(ctx, `s:${TYPE}:${old}`)).toBe(0);
+        expect(await redis.hget(ctx, `n:${TYPE}:${old + 48}`)).toBe('1');
+        await redis.del(ctx);
+      }
+    } finally {
+      redis.disconnect();
+    }
   });
 });
 

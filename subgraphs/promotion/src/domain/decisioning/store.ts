@@ -80,6 +80,8 @@ export type BeginItem = {
   measure: number;
   atMs: number;
   plan: string | null;
+  /** Whether the event's rules read the customer's context (COUNT, SUM, PLAN): if not, its features come back empty. */
+  context: boolean;
 };
 /** Claimed (with the customer's features, this event counted once), or DONE / BUSY (a duplicate: nothing changed). */
 export type Begun = { claim: 'CLAIMED'; features: Features } | { claim: 'DONE' | 'BUSY'; features: null };
@@ -97,7 +99,7 @@ export type HotStore = {
   /**
    * For each event, in one step for the batch: claims it (as `claim`) and, claimed, counts it into its
    * customer's features (and plan, if it names one) unless its claim says it was counted already, and
-   * returns the features.
+   * returns the features (a store may leave them empty for an item without `context`).
    */
   begin(token: string, items: readonly BeginItem[]): Promise<Begun[]>;
   /** After the decisions are recorded: remembered as done; after a failure: released for a retry (still marked counted). */
