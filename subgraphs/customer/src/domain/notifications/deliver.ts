@@ -51,7 +51,7 @@ export async function deliver(em: EntityManager, adapters: ChannelAdapters, plan
   const inbox = inboxes.filter((p) => p.record.customer_id);
   const staffInbox = inboxes.filter((p) => p.record.staff_id);
   const before: SqlPart[] = [];
-  // Column by column, as typed arrays (see `insertSentRecords`); the time is one per send.
+  // Column by column, as typed arrays bound server-side (see `insertSentRecords`).
   if (staffInbox.length)
     before.push({
       sql: `staff_inbox as (insert into "customer"."staff_message" (id, staff_id, storefront_id, title, body, created_at, dedupe_key)
