@@ -240,11 +240,13 @@ describe('the send service, sent history and resend', () => {
     ]);
     expect(await customerSql('select id from "customer"."notification_sent" where dedupe_key like ?', [`${tag}%`])).toEqual([]);
 
+    // Texts travel to PostgreSQL as array elements: quotes, braces, commas, backslashes and the word NULL stay text.
+    const title = 'Hi "A", {x} \\ NULL';
     const sent = await serviceSend(
       STOREFRONT_IDS.volt,
       [],
       batch([
-        ['Hi A', 'For A', null],
+        [title, 'For A', null],
         ['Hi B', 'For B', 'https://volt.example/o'],
       ]),
     );
@@ -255,7 +257,10 @@ describe('the send service, sent history and resend', () => {
       { customerId: b.id, outcome: 'OPTED_OUT', channels: [] },
     ]);
     const inbox = await customerSql('select customer_id, title from "customer"."site_message" where customer_id in (?, ?)', [a.id, b.id]);
-    expect(inbox).toEqual([{ customer_id: a.id, title: 'Hi A' }]);
+    expect(inbox).toEqual([{ customer_id: a.id, title }]);
+    expect(await customerSql('select subject from "customer"."notification_sent" where dedupe_key like ?', [`${tag}%`])).toEqual([
+      { subject: title },
+    ]);
     // Keyed per customer as any message: sent again, nothing is.
     const again = await serviceSend(
       STOREFRONT_IDS.volt,

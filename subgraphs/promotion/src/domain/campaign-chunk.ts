@@ -13,14 +13,16 @@ export type ChunkResult = { members: number; notified: number } | null;
 /**
  * Writes a chunk's offers, already announced, in one statement and answers those it counts: the offers
  * it created and those an earlier version created but did not mark notified (the dedupe key
- * `campaign:<id>:<customer>` makes a re-run create nothing twice and count nothing twice).
+ * `campaign:<id>:<customer>` makes a re-run create nothing twice and count nothing twice). The rows
+ * travel column by column as typed arrays: PostgreSQL parses them for less CPU than one JSON document.
  */
 const INSERT_CHUNK = `with input as (
-    select * from jsonb_to_recordset($1::jsonb) as x(id uuid, customer_id uuid, segment text, partner_id uuid, title text, message text))
+    select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[])
+      as x(id, customer_id, segment, partner_id, title, message))
   insert into "promotion"."offer" as o ("id", "storefront_id", "customer_id", "segment", "partner_id", "source", "campaign_id", "promotion_id",
     "title", "message", "content", "link", "image_url", "coupon_code", "score", "status", "dedupe_key", "created_at", "expires_at", "notified_at")
-  select id, $2::uuid, customer_id, segment, partner_id, 'CAMPAIGN', $3::uuid, $4::uuid, title, message, $5::text, $6::text, $7::text,
-    $8::text, $9::float8, 'NEW', $10::text || customer_id, $11::timestamptz, $12::timestamptz, $11::timestamptz
+  select id, $7::uuid, customer_id, segment, partner_id, 'CAMPAIGN', $8::uuid, $9::uuid, title, message, $10::text, $11::text, $12::text,
+    $13::text, $14::float8, 'NEW', $15::text || customer_id, $16::timestamptz, $17::timestamptz, $16::timestamptz
   from input order by customer_id
   on conflict ("dedupe_key") do update set notified_at = excluded.notified_at
     where o.notified_at is null and o.status in ('NEW', 'SEEN', 'ACCEPTED')
@@ -65,9 +67,14 @@ export async function runChunk(em: EntityManager, services: PromotionServices, p
         link,
       })),
     );
-    // Bound server-side: the chunk's JSON is not escaped into the statement's text.
+    // Bound server-side: the chunk's columns are not escaped into the statement's text.
     const offers = await executeBound<{ id: string; customer_id: string; storefront_id: string }>(tx, INSERT_CHUNK, [
-      JSON.stringify(rows),
+      rows.map((r) => r.id),
+      rows.map((r) => r.customer_id),
+      rows.map((r) => r.segment),
+      rows.map((r) => r.partner_id),
+      rows.map((r) => r.title),
+      rows.map((r) => r.message),
       campaign.storefrontId,
       campaign.id,
       campaign.promotionId ?? null,

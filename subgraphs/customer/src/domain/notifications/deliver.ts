@@ -51,43 +51,38 @@ export async function deliver(em: EntityManager, adapters: ChannelAdapters, plan
   const inbox = inboxes.filter((p) => p.record.customer_id);
   const staffInbox = inboxes.filter((p) => p.record.staff_id);
   const before: SqlPart[] = [];
+  // Column by column, as typed arrays bound server-side (see `insertSentRecords`).
   if (staffInbox.length)
     before.push({
       sql: `staff_inbox as (insert into "customer"."staff_message" (id, staff_id, storefront_id, title, body, created_at, dedupe_key)
-         select id, staff_id, storefront_id, title, body, created_at, dedupe_key from jsonb_to_recordset(?::jsonb)
-           as x(id uuid, staff_id uuid, storefront_id uuid, title text, body text, created_at timestamptz, dedupe_key text)
+         select x.id, x.staff_id, x.storefront_id, x.title, x.body, x.created_at, x.dedupe_key
+         from unnest(array[?]::uuid[], array[?]::uuid[], array[?]::uuid[], array[?]::text[], array[?]::text[], array[?]::timestamptz[], array[?]::text[])
+           as x(id, staff_id, storefront_id, title, body, created_at, dedupe_key)
          on conflict (dedupe_key) do nothing)`,
       params: [
-        JSON.stringify(
-          staffInbox.map(({ record, delivered }) => ({
-            id: newId(),
-            staff_id: record.staff_id,
-            storefront_id: record.storefront_id,
-            title: delivered.subject ?? '',
-            body: delivered.body,
-            created_at: record.created_at,
-            dedupe_key: record.dedupe_key,
-          })),
-        ),
+        staffInbox.map(() => newId()),
+        staffInbox.map((p) => p.record.staff_id),
+        staffInbox.map((p) => p.record.storefront_id),
+        staffInbox.map((p) => p.delivered.subject ?? ''),
+        staffInbox.map((p) => p.delivered.body),
+        staffInbox.map((p) => p.record.created_at),
+        staffInbox.map((p) => p.record.dedupe_key),
       ],
     });
   if (inbox.length)
     before.push({
       sql: `inbox as (insert into "customer"."site_message" (id, customer_id, title, body, created_at, dedupe_key)
-         select id, customer_id, title, body, created_at, dedupe_key from jsonb_to_recordset(?::jsonb)
-           as x(id uuid, customer_id uuid, title text, body text, created_at timestamptz, dedupe_key text)
+         select x.id, x.customer_id, x.title, x.body, x.created_at, x.dedupe_key
+         from unnest(array[?]::uuid[], array[?]::uuid[], array[?]::text[], array[?]::text[], array[?]::timestamptz[], array[?]::text[])
+           as x(id, customer_id, title, body, created_at, dedupe_key)
          on conflict (dedupe_key) where dedupe_key is not null do nothing)`,
       params: [
-        JSON.stringify(
-          inbox.map(({ record, delivered }) => ({
-            id: newId(),
-            customer_id: record.customer_id,
-            title: delivered.subject ?? '',
-            body: delivered.body,
-            created_at: record.created_at,
-            dedupe_key: record.dedupe_key,
-          })),
-        ),
+        inbox.map(() => newId()),
+        inbox.map((p) => p.record.customer_id),
+        inbox.map((p) => p.delivered.subject ?? ''),
+        inbox.map((p) => p.delivered.body),
+        inbox.map((p) => p.record.created_at),
+        inbox.map((p) => p.record.dedupe_key),
       ],
     });
   await insertSentRecords(

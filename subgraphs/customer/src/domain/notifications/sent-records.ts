@@ -1,3 +1,4 @@
+import { executeBound, toPrepared } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SentRecord } from './send.js';
 
@@ -25,41 +26,43 @@ const COLUMNS: readonly (readonly [keyof SentRecord, string])[] = [
 
 const same = (value: unknown) => (value instanceof Date ? value.getTime() : (value ?? null));
 
+/** A data-modifying `with` part (`name as (insert …)`) and its parameters (`?`; an array as `array[?]::type[]`), run by the same statement. */
+export type SqlPart = { sql: string; params: unknown[] };
+
 /**
  * Records sent messages in one statement; a record whose dedupe key was taken meanwhile is not written
  * twice. A column with one value across the batch (a campaign chunk's brand, template, channel, time…)
- * travels once as a parameter rather than in every row of the JSON, which then carries only what
- * differs (ids, recipient, text, dedupe key): about half the bytes to build, escape, send and parse.
+ * travels once as a parameter; each other column as one typed array (`unnest`), bound server-side: for
+ * a campaign chunk of 5,000 PostgreSQL parses arrays of uuids and texts at about two thirds of the CPU
+ * a JSON document and `jsonb_to_recordset` cost, and nothing is escaped into the statement's text.
  * `before` are inserts the same statement makes first (the inbox messages): one round trip, all or nothing.
  */
-/** A data-modifying `with` part (`name as (insert …)`) and its parameters, run by the same statement. */
-export type SqlPart = { sql: string; params: unknown[] };
-
 export async function insertSentRecords(em: EntityManager, records: SentRecord[], before: SqlPart[] = []): Promise<void> {
   if (records.length === 0) return;
   const select: string[] = [];
-  const varying: (keyof SentRecord)[] = [];
+  const arrays: string[] = [];
+  const names: string[] = [];
   const constants: unknown[] = [];
+  const columns: unknown[][] = [];
   for (const [column, type] of COLUMNS) {
     const first = same(records[0][column]);
-    // The id differs per row; keeping it in the JSON also keeps the record set non-empty.
+    // The id differs per row; keeping it an array also keeps the row set non-empty.
     if (column !== 'id' && records.every((r) => same(r[column]) === first)) {
       select.push(`?::${type}`);
-      const value = records[0][column] ?? null;
-      // A time as ISO 8601 (with its zone), exactly as the JSON would have carried it.
-      constants.push(value instanceof Date ? value.toISOString() : value);
+      constants.push(records[0][column] ?? null);
     } else {
       select.push(`x.${column}`);
-      varying.push(column);
+      arrays.push(`array[?]::${type}[]`);
+      names.push(column);
+      columns.push(records.map((r) => r[column] ?? null));
     }
   }
-  const rows = records.map((r) => Object.fromEntries(varying.map((c) => [c, r[c] ?? null])));
-  const shape = varying.map((c) => `${c} ${(COLUMNS.find(([name]) => name === c) as readonly [string, string])[1]}`).join(', ');
   const parts = before.length ? `with ${before.map((p) => p.sql).join(', ')} ` : '';
-  await em.execute(
+  const statement = toPrepared(
     `${parts}insert into "customer"."notification_sent" (${COLUMNS.map(([c]) => c).join(', ')})
-     select ${select.join(', ')} from jsonb_to_recordset(?::jsonb) as x(${shape})
+     select ${select.join(', ')} from unnest(${arrays.join(', ')}) as x(${names.join(', ')})
      on conflict (dedupe_key) do nothing`,
-    [...before.flatMap((p) => p.params), ...constants, JSON.stringify(rows)],
+    [...before.flatMap((p) => p.params), ...constants, ...columns],
   );
+  await executeBound(em, statement.text, statement.values);
 }
