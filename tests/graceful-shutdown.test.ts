@@ -309,5 +309,29 @@ describe('graceful shutdown', { timeout: 120_000 }, () => {
       const unexpected = noise(output).filter((l) => !l.includes('ELIFECYCLE'));
       expect(unexpected, unexpected.join('\n')).toEqual([]);
     });
+
+    // The database above is seeded by now, so this start is quick.
+    it('without PORT and with 4000 taken, it listens on a free port and prints that one', { timeout: 120_000 }, async () => {
+      const holder = createServer();
+      // 4000 is held here, or something else holds it already: either way it is busy.
+      await new Promise<void>((resolve) => holder.once('error', () => resolve()).listen(4000, '127.0.0.1', () => resolve()));
+      try {
+        const start = launch('stack/bin/serve', ['all-in-one'], { PORT: undefined, DCRM_DATA_DIR: dataDir, DATABASE_URL: '' });
+        const banner = /GraphQL \+ GraphiQL http:\/\/localhost:(\d+)\/graphql/;
+        const deadline = Date.now() + 110_000;
+        while (!banner.test(start.stdout.join('')) && start.child.exitCode === null && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        const port = Number(banner.exec(start.stdout.join(''))?.[1]);
+        expect(port, [...start.stdout, ...start.stderr].join('')).toBeGreaterThan(0);
+        expect(port).not.toBe(4000);
+        expect(start.stdout.join('')).toContain('port 4000 is in use: listening on a free port instead');
+        expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+        start.child.kill('SIGTERM');
+        expect(await start.exited).toBe(0);
+      } finally {
+        holder.close();
+      }
+    });
   });
 });

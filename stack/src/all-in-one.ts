@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { refuseDemoDataInProduction } from './cli/demo-guard.js';
 
 refuseDemoDataInProduction('pnpm start (the all-in-one demo)');
@@ -5,10 +6,10 @@ refuseDemoDataInProduction('pnpm start (the all-in-one demo)');
 const { DEMO_KEYS } = await import('@dcrm/customer/seed/demo.js');
 const { EXAMPLE_QUERY } = await import('./example.js');
 const { startStack } = await import('./stack.js');
-const { exitOnStartupError, loggerFor, startTracing, stopOnSignals } = await import('@dcrm/kit');
+const { exitOnStartupError, loggerFor, StartupError, startTracing, stopOnSignals } = await import('@dcrm/kit');
 const { compactHeap } = await import('@dcrm/kit/idle-compaction.js');
 
-const port = Number(process.env.PORT ?? 4000);
+const DEFAULT_PORT = 4000;
 const log = (line: string) => loggerFor('stack').info(line);
 // The demo storefront key is a fixed string of the seed, so GraphiQL is pre-filled with it and the example query.
 const start = async () => {
@@ -20,13 +21,22 @@ const start = async () => {
     exposeLiveStats: process.env.DCRM_EXPOSE_LIVE_STATS === '1',
     warmUp: true,
   });
-  await stack.router.listen(port).catch(async (error: unknown) => {
-    await stack.stop();
-    throw error;
-  });
-  return stack;
+  // PORT set: that port or a clear error. Unset: 4000, or — when something already listens there — a
+  // free port the system picks, which the banner below shows (a first run never fails on a busy 4000).
+  const server = await stack.router
+    .listen(Number(process.env.PORT ?? DEFAULT_PORT))
+    .catch((error: unknown) => {
+      if (process.env.PORT !== undefined || !(error instanceof StartupError)) throw error;
+      log(`port ${DEFAULT_PORT} is in use: listening on a free port instead (set PORT to choose one)`);
+      return stack.router.listen(0);
+    })
+    .catch(async (error: unknown) => {
+      await stack.stop();
+      throw error;
+    });
+  return { stack, port: (server.address() as AddressInfo).port };
 };
-const stack = await start().catch(exitOnStartupError);
+const { stack, port } = await start().catch(exitOnStartupError);
 stopOnSignals(() => stack.stop(), log);
 // Start-up garbage out (kit's idle-compaction.ts). Not on going idle here yet: tests/graceful-shutdown.test.ts
 // ("SIGTERM to the pnpm process") lost requests with or without that timer, to connections still in the
