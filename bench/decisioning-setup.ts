@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { warmDecisionProfiles } from '@dcrm/customer/domain/decision-profiles.js';
 import { databaseNamespaceOfUrl, hotProfiles, newId } from '@dcrm/kit';
 import pg from 'pg';
-import { type Child, freePort, startChild, waitReady } from './processes.js';
+import { type Child, freePort, startServe, waitReady } from './processes.js';
 
 /**
  * The decisioning bench's world: `subscribers` prepaid and postpaid accounts of one brand, written by
@@ -152,15 +152,15 @@ export function commonEnv(databaseUrl: string, redisUrl: string): NodeJS.Process
   };
 }
 
-/** The customer subgraph (profiles and notifications), the one peer the decision path calls. */
+/** The customer subgraph (profiles and notifications), the one peer the decision path calls, with its production runtime flags. */
 export async function startCustomer(env: NodeJS.ProcessEnv): Promise<{ child: Child; url: string }> {
   const port = await freePort();
-  const child = startChild('customer', 'subgraphs/customer/src/main.ts', { ...env, PORT: String(port), DCRM_DECISION_STREAM: 'off' });
+  const child = startServe('customer', 'customer', { ...env, PORT: String(port), DCRM_DECISION_STREAM: 'off' });
   await waitReady(child, `http://127.0.0.1:${port}/readyz`);
   return { child, url: `http://127.0.0.1:${port}/graphql` };
 }
 
-/** `count` promotion processes, each a consumer of `stream` in the decisioning group. */
+/** `count` promotion processes, each a consumer of `stream` in the decisioning group, with their production runtime flags. */
 export async function startConsumers(
   count: number,
   env: NodeJS.ProcessEnv,
@@ -176,7 +176,7 @@ export async function startConsumers(
     const nodeOptions = [process.env.NODE_OPTIONS, consumerNodeOptions, profileDir ? `--cpu-prof --cpu-prof-dir ${profileDir}` : '']
       .filter(Boolean)
       .join(' ');
-    const child = startChild(`promotion ${i + 1}`, 'subgraphs/promotion/src/main.ts', {
+    const child = startServe(`promotion ${i + 1}`, 'promotion', {
       ...env,
       PORT: String(port),
       DCRM_EVENTS_STREAM: stream,

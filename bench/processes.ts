@@ -1,4 +1,4 @@
-import { type ChildProcess, execSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, execSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
@@ -57,6 +57,20 @@ export const TSX = [process.execPath, '--experimental-async-context-frame', '--i
  */
 export function startChild(name: string, script: string, env: NodeJS.ProcessEnv): Child {
   return startCommand(name, TSX[0], [...TSX.slice(1), script], env);
+}
+
+/**
+ * `stack/bin/dcrm serve <process>`'s own entry through tsx, with the runtime flags production gives that
+ * process (`stack/bin/dcrm flags serve <process>`: e.g. a subgraph's small young generation), so a bench
+ * measures what production runs. A flag of the same kind in `env.NODE_OPTIONS` wins, as in production.
+ */
+export function startServe(name: string, serve: string, env: NodeJS.ProcessEnv): Child {
+  const flags = execFileSync('stack/bin/dcrm', ['flags', 'serve', serve], { env: { ...process.env, ...env } })
+    .toString()
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
+  return startCommand(name, TSX[0], [...flags, '--import', 'tsx', `subgraphs/${serve}/src/main.ts`], env);
 }
 
 /** `command args…` in its own process group (as `startChild`), e.g. `stack/bin/serve router` for the compiled build. */

@@ -22,7 +22,8 @@ return 'CLAIMED'`;
 // then per event: takeover, type, hour, measure, plan, '1' when its rules read the context. Answers per event DONE,
 // BUSY, or the context (its fields and values, as HGETALL; empty when its rules read none of it).
 // Hour buckets older than the oldest hour go at most once an hour per customer ('gc': the hour it was last done);
-// the context read back is scanned for them, so reading it costs no HGET of 'gc' and no HKEYS.
+// the context read back is scanned for them, so reading it costs no HGET of 'gc' and no HKEYS. The context's
+// lifetime (a day more than the longest window) is set in that same hourly step, not by every event.
 export const BEGIN = `${CLAIMABLE}
 local token, now, lease, keep, ttl, oldest = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6])
 local function drop(ctx, fields)
@@ -55,6 +56,7 @@ for i = 1, #KEYS / 2 do
         end
         if #old > 0 then drop(ctx, old) end
         redis.call('HSET', ctx, 'gc', hour)
+        redis.call('PEXPIRE', ctx, ttl)
         all = kept
       end
       out[i] = all
@@ -67,10 +69,10 @@ for i = 1, #KEYS / 2 do
         end
         if #old > 0 then drop(ctx, old) end
         redis.call('HSET', ctx, 'gc', hour)
+        redis.call('PEXPIRE', ctx, ttl)
       end
       out[i] = {}
     end
-    redis.call('PEXPIRE', ctx, ttl)
   end
 end
 return out`;

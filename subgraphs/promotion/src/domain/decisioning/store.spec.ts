@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryStore } from './memory-store.js';
 import { redisStore } from './redis-store.js';
-import { type BeginItem, dayOf, type HotStore, hourOf, windowed } from './store.js';
+import { type BeginItem, dayOf, FEATURE_HOURS, type HotStore, hourOf, MAX_WINDOW_HOURS, windowed } from './store.js';
 
 /** The hot store's claim-and-count contract, the same for memory and (with REDIS_URL) Redis. */
 const stores: [string, HotStore][] = [['memory', memoryStore()]];
@@ -103,6 +103,40 @@ describe.skipIf(!process.env.REDIS_URL)('the Redis hot store’s context', () =>
         expect(await redis.hexists(ctx, `n:${TYPE}:${old}`)).toBe(0);
         expect(await redis.hexists(ctx, `s:${TYPE}:${old}`)).toBe(0);
         expect(await redis.hget(ctx, `n:${TYPE}:${old + 48}`)).toBe('1');
+        await redis.del(ctx);
+      }
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe.skipIf(!process.env.REDIS_URL)('the Redis hot store’s context lifetime', () => {
+  it('is set for FEATURE_HOURS by the first event of each hour of the customer, not again by every event', async () => {
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(process.env.REDIS_URL as string);
+    const store = stores.find(([n]) => n === 'redis')?.[1] as HotStore;
+    const begin = (customerId: string, context: boolean) =>
+      store.begin('a', [
+        { key: `test:${randomUUID()}`, takeover: false, customerId, type: TYPE, measure: 1, atMs: Date.now(), plan: null, context },
+      ]);
+    try {
+      for (const context of [true, false]) {
+        const customer = randomUUID();
+        const ctx = `dcrm:ctx:{${customer}}`;
+        await begin(customer, context);
+        // A week of windows and a day to spare from the hour's first event.
+        expect(await redis.pttl(ctx)).toBeGreaterThan((FEATURE_HOURS - 1) * 3_600_000);
+        expect(FEATURE_HOURS).toBeGreaterThan(MAX_WINDOW_HOURS + 1);
+        // Later events of the hour leave it as it is…
+        await redis.pexpire(ctx, 600_000);
+        await begin(customer, context);
+        expect(await redis.pttl(ctx)).toBeLessThanOrEqual(600_000);
+        // …the first of the next hour sets it again.
+        await redis.hset(ctx, 'gc', hourOf(Date.now()) - 1);
+        await begin(customer, context);
+        expect(await redis.pttl(ctx)).toBeGreaterThan((FEATURE_HOURS - 1) * 3_600_000);
+        expect(await redis.hget(ctx, `n:${TYPE}:${hourOf(Date.now())}`)).toBe('3');
         await redis.del(ctx);
       }
     } finally {
