@@ -61,7 +61,9 @@ export function openCostBuckets(settings: Pick<CostSettings, 'keyPrefix' | 'redi
   // and the memory insurance counts; the outage is logged when it starts and when it ends. Auto-pipelining
   // sends the spends of requests handled in one event-loop turn as one socket write (each is its own
   // script call, answered in order): a write is a system call, dear on a virtual machine.
-  const redis = settings.redisUrl ? new Redis(settings.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }) : null;
+  const redis = settings.redisUrl
+    ? new Redis(settings.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true })
+    : null;
   if (redis) watchRedis(redis, 'query cost buckets');
   const limiters = new Map<string, RateLimiterAbstract>();
   const limiter = (budget: CostBudget) => {
