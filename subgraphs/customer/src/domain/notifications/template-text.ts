@@ -76,21 +76,22 @@ export function templateProblems(text: string, declared: readonly string[]): str
 export type Variables = Record<string, string | null>;
 
 type Compiled = (values: Variables) => string;
-const compiled = new Map<string, Compiled>();
+// By text, with the declaration it was compiled for: a text is compiled for the variables it may read.
+const compiled = new Map<string, { declared: readonly string[]; render: Compiled }>();
 const COMPILED_KEPT = 500;
+
+const sameNames = (a: readonly string[], b: readonly string[]) => a === b || (a.length === b.length && a.every((name, i) => name === b[i]));
 
 /** Renders a saved (so validated) template text; throws when a declared variable is missing. */
 export function renderText(text: string, declared: readonly string[], variables: Variables): string {
   for (const name of declared) if (!(name in variables)) throw new MissingVariables(declared.filter((n) => !(n in variables)));
-  // The declaration is part of the key: a text is compiled for the variables it may read.
-  const key = `${declared.join(',')}\n${text}`;
-  let template = compiled.get(key);
-  if (!template) {
-    template = compileText(text, declared);
+  let entry = compiled.get(text);
+  if (!entry || !sameNames(entry.declared, declared)) {
+    entry = { declared: [...declared], render: compileText(text, declared) };
     if (compiled.size >= COMPILED_KEPT) compiled.clear();
-    compiled.set(key, template);
+    compiled.set(text, entry);
   }
-  return template(variables);
+  return entry.render(variables);
 }
 
 /**
