@@ -1,5 +1,6 @@
 /**
- * `pnpm exec tsx bench/campaign-launch.ts [--customers 100000,1000000] [--workers 1,2] [--batch 5000] [--concurrency 1] [--in-process] [--embedded]`
+ * `pnpm exec tsx bench/campaign-launch.ts [--customers 100000,1000000] [--workers 1,2] [--batch 5000] [--concurrency 1] [--in-process] [--embedded]
+ *   [--worker-node-options '<Node flags for the worker processes only>']`
  *
  * A campaign launch over a large audience: a fresh database, and for every size × worker count a
  * storefront of its own with `--customers` accounts and one campaign due now. Its jobs (launch, the
@@ -40,6 +41,8 @@ const batch = Number(option('--batch') ?? 5_000);
 const concurrency = Number(option('--concurrency') ?? 1);
 const sqlTime = args.includes('--sql-time');
 const inProcess = args.includes('--in-process') || sqlTime;
+// Node flags for the worker processes only (`--cpu-prof --cpu-prof-dir=…` to profile a chunk's CPU).
+const workerNodeOptions = option('--worker-node-options')?.split(/\s+/).filter(Boolean) ?? [];
 const started = Date.now();
 const log = (line: string) => console.log(`[campaign ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}`);
 
@@ -121,7 +124,7 @@ async function workerProcess(databaseUrl: string) {
   // With the runtime flag `stack/bin/dcrm` gives every production process.
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--worker-process', '--database', databaseUrl], {
     stdio: 'inherit',
-    execArgv: [...process.execArgv, '--experimental-async-context-frame'],
+    execArgv: [...process.execArgv, '--experimental-async-context-frame', ...workerNodeOptions],
   });
   const waiting = new Map<number, (ran: Ran) => void>();
   let last: ((m: { cpuMicros: number; peakRss: number }) => void) | null = null;

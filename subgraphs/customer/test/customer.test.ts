@@ -1,6 +1,6 @@
 import type { BootedSubgraph, Principal } from '@dcrm/kit';
 import { bootForTest, codes, gql, principals } from '@dcrm/kit/testing';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { customerSubgraph } from '../src/index.js';
 import { customerId, partnerId, staffId, storefrontId } from '../src/seed/index.js';
 
@@ -130,6 +130,47 @@ describe('customers', () => {
     expect(await ids(staffOf(VOLT, ['consumer']), 'AOIFE@example')).toEqual([AOIFE]);
     expect(await ids(staffOf(VOLT, ['smb']), 'aoife')).toEqual([]);
     expect(await ids(staffOf(VOLT, ['consumer']), '%')).toEqual(await ids(staffOf(VOLT, ['consumer']), ''));
+  });
+});
+
+describe('customerAudience (promotion only)', () => {
+  const promotion: Principal = {
+    kind: 'service',
+    id: 'promotion',
+    storefrontId: VOLT,
+    partnerId: null,
+    roles: [],
+    scopes: ['customer:audience'],
+  };
+
+  it('reads the consents only when asked, and then as each account gave them', async () => {
+    const ask = async (fields: string) => {
+      const execute = vi.spyOn(customer.orm.em.getConnection(), 'execute');
+      try {
+        const answer = await gql(customer, promotion, `{ customerAudience(rules: {}, first: 5000) { ${fields} } }`);
+        expect(answer.body.errors).toBeUndefined();
+        const texts = execute.mock.calls.map((call) => String(call[0]));
+        return { members: answer.body.data?.customerAudience as Record<string, unknown>[], texts };
+      } finally {
+        execute.mockRestore();
+      }
+    };
+    const asked = await ask('id emailConsent smsConsent');
+    const rows = (await customer.orm.em
+      .fork()
+      .getConnection()
+      .execute(`select id, consents from "customer"."customer" where storefront_id = ? and status = 'ACTIVE' order by id`, [VOLT])) as {
+      id: string;
+      consents: { channel: string; granted: boolean }[];
+    }[];
+    const granted = (r: (typeof rows)[number], channel: string) => r.consents.some((c) => c.channel === channel && c.granted);
+    expect(asked.members).toEqual(rows.map((r) => ({ id: r.id, emailConsent: granted(r, 'EMAIL'), smsConsent: granted(r, 'SMS') })));
+    expect(asked.members.some((m) => m.emailConsent)).toBe(true);
+    expect(asked.texts.some((t) => t.includes('c.consents'))).toBe(true);
+    const unasked = await ask('id name');
+    expect(unasked.members.map((m) => m.id)).toEqual(rows.map((r) => r.id));
+    expect(unasked.texts.some((t) => t.includes('"customer"."customer" c'))).toBe(true);
+    expect(unasked.texts.some((t) => t.includes('c.consents'))).toBe(false);
   });
 });
 

@@ -1,5 +1,25 @@
+// @ts-expect-error node-postgres' own conversion, untyped: the reference the literal must equal.
+import utils from 'pg/lib/utils.js';
 import { describe, expect, it } from 'vitest';
-import { toPrepared } from './prepared-sql.js';
+import { textArrayLiteral, toPrepared } from './prepared-sql.js';
+
+describe('textArrayLiteral', () => {
+  it('is the literal node-postgres sends for an array of texts, byte for byte', () => {
+    const arrays = [
+      [],
+      ['0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', null, undefined],
+      ['', 'NULL', 'null', ' a b ', 'x,y', '{braces}', 'quo"te', 'back\\slash', '\\"', 'é ✓ 😀', 'line\nbreak'],
+    ];
+    for (const values of arrays)
+      expect(textArrayLiteral(values)).toBe((utils as { prepareValue: (v: unknown) => string }).prepareValue(values));
+  });
+
+  it('leaves arrays of anything but texts to node-postgres', () => {
+    expect(textArrayLiteral(['a', 1])).toBeNull();
+    expect(textArrayLiteral([new Date(0)])).toBeNull();
+    expect(textArrayLiteral([['a']])).toBeNull();
+  });
+});
 
 describe('toPrepared', () => {
   it('numbers the placeholders in order', () => {

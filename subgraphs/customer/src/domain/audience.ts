@@ -49,6 +49,8 @@ function audienceWhere(storefrontId: string, rules: AudienceFilter): { where: st
 
 /**
  * One keyset page (by id) of the ACTIVE accounts of the caller's storefront matching the rules, after `after`.
+ * The consents (two scans of each account's consent document) are read only when `withConsents`, i.e. when the
+ * request selects them: a campaign chunk does not, and its 5,000 accounts would pay for them.
  */
 export async function customerAudience(
   em: EntityManager,
@@ -56,13 +58,14 @@ export async function customerAudience(
   rules: AudienceFilter,
   after: string | null,
   first: number,
+  withConsents = true,
 ): Promise<AudienceMember[]> {
   const limit = pageSize(first, MAX_AUDIENCE_PAGE, 'first', MAX_AUDIENCE_PAGE);
   // A service call without a brand must not read every brand's accounts.
   if (!principal.storefrontId) return [];
   const { where, params } = audienceWhere(principal.storefrontId, rules);
   const rows = (await em.execute(
-    `select c.id, c.name, c.segment, c.partner_id, ${consented('EMAIL')} as email_consent, ${consented('SMS')} as sms_consent
+    `select c.id, c.name, c.segment, c.partner_id, ${withConsents ? `${consented('EMAIL')} as email_consent, ${consented('SMS')} as sms_consent` : 'false as email_consent, false as sms_consent'}
      from "customer"."customer" c
      where ${where} and c.id > coalesce(?::uuid, '00000000-0000-0000-0000-000000000000')
      order by c.id limit ?`,

@@ -26,15 +26,13 @@ export type AudienceMember = {
   name: string;
   segment: string;
   partnerId: string | null;
-  emailConsent: boolean;
-  smsConsent: boolean;
 };
 
 /** A campaign's audience rules as the customer subgraph filters them (products held are the cart's business). */
 export type AudienceFilter = Record<string, string[]>;
 
 const AUDIENCE = `query Audience($rules: AudienceFilterInput!, $after: ID, $first: Int) {
-  customerAudience(rules: $rules, after: $after, first: $first) { id name segment partnerId emailConsent smsConsent } }`;
+  customerAudience(rules: $rules, after: $after, first: $first) { id name segment partnerId } }`;
 
 /** One keyset page (by id, after `after`) of the storefront's active accounts matching `rules`. */
 export async function audienceOf(

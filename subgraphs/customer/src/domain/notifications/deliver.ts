@@ -51,7 +51,7 @@ export async function deliver(em: EntityManager, adapters: ChannelAdapters, plan
   const inbox = inboxes.filter((p) => p.record.customer_id);
   const staffInbox = inboxes.filter((p) => p.record.staff_id);
   const before: SqlPart[] = [];
-  // Column by column, as typed arrays bound server-side (see `insertSentRecords`).
+  // Column by column, as typed arrays bound server-side (see `insertSentRecords`); times as ISO texts, which kit `executeBound` sends as one literal.
   if (staffInbox.length)
     before.push({
       sql: `staff_inbox as (insert into "customer"."staff_message" (id, staff_id, storefront_id, title, body, created_at, dedupe_key)
@@ -65,7 +65,7 @@ export async function deliver(em: EntityManager, adapters: ChannelAdapters, plan
         staffInbox.map((p) => p.record.storefront_id),
         staffInbox.map((p) => p.delivered.subject ?? ''),
         staffInbox.map((p) => p.delivered.body),
-        staffInbox.map((p) => p.record.created_at),
+        staffInbox.map((p) => p.record.created_at.toISOString()),
         staffInbox.map((p) => p.record.dedupe_key),
       ],
     });
@@ -81,7 +81,7 @@ export async function deliver(em: EntityManager, adapters: ChannelAdapters, plan
         inbox.map((p) => p.record.customer_id),
         inbox.map((p) => p.delivered.subject ?? ''),
         inbox.map((p) => p.delivered.body),
-        inbox.map((p) => p.record.created_at),
+        inbox.map((p) => p.record.created_at.toISOString()),
         inbox.map((p) => p.record.dedupe_key),
       ],
     });

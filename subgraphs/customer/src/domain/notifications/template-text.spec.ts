@@ -1,3 +1,4 @@
+import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { MissingVariables, renderText, templateProblems } from './template-text.js';
 
@@ -37,5 +38,39 @@ describe('template text', () => {
     expect(renderText('{{a}} & {{b}}', ['a', 'b'], { a: '<x>', b: null })).toBe('<x> & ');
     expect(renderText('{{a}}{{#if b}}+{{b}}{{/if}}', ['a', 'b'], { a: '1', b: '2' })).toBe('1+2');
     expect(() => renderText('{{a}}', ['a'], {})).toThrow(MissingVariables);
+  });
+
+  it('renders exactly as Handlebars does: standalone lines, whitespace control, comments, escapes, else chains, falsy values', () => {
+    const texts = [
+      '{{name}}{{#if link}}\n{{link}}{{/if}}',
+      'Hi {{name}},\n{{#if link}}\n  see {{link}}\n{{else}}\n  no link\n{{/if}}\nBye',
+      '{{~name~}}  !  {{#unless link~}} none {{~/unless}} .',
+      '{{!-- a comment --}}{{name}}{{! another }} \\{{name}} {{#if a}}A{{else if b}}B{{else}}C{{/if}}',
+      '  {{#if a}}\n{{#unless b}}\nnot b\n{{/unless}}\n{{/if}}\n',
+      '"quotes", {braces}, back\\slash, $1 $& and \u00e9',
+    ];
+    const declared = ['name', 'link', 'a', 'b'];
+    const valueSets: Record<string, string | null>[] = [
+      { name: 'Ana', link: 'https://x.example/o?a=1&b=2', a: '0', b: 'yes' },
+      { name: '', link: null, a: '', b: null },
+      { name: '<b>$&</b>', link: '', a: 'false', b: '' },
+      { name: null, link: ' ', a: null, b: 'x' },
+    ];
+    for (const text of texts) {
+      expect(templateProblems(text, declared), text).toEqual([]);
+      const reference = Handlebars.compile(text, {
+        strict: true,
+        noEscape: true,
+        knownHelpersOnly: true,
+        knownHelpers: { if: true, unless: true },
+      });
+      for (const values of valueSets)
+        expect(renderText(text, declared, values), `${text} with ${JSON.stringify(values)}`).toBe(reference(values));
+    }
+  });
+
+  it('compiles a text for its declaration: the same text with a variable not declared still fails', () => {
+    expect(renderText('{{a}}{{b}}', ['a', 'b'], { a: '1', b: '2' })).toBe('12');
+    expect(() => renderText('{{a}}{{b}}', ['a'], { a: '1', b: '2' })).toThrow();
   });
 });
