@@ -146,10 +146,11 @@ describe('httpListener close', () => {
       // Until every client has connected and sent its request.
       Atomics.wait(flags, 1, 0, 10_000);
     });
-    const closing = listener.close(60_000);
-    // Due in the same timers phase as the listener's first drain check, right after it: the block comes in
-    // the poll phase between that check being scheduled and run.
+    // Due with the listener's first drain check (100 ms after close) and set before it, so it runs first, in
+    // that timers phase or an earlier one: the block comes in a poll phase before the check has run, however
+    // loaded the machine (set after it, a late poke could find the listener already closed).
     setTimeout(() => poke.client.write('x'), 100);
+    const closing = listener.close(60_000);
     expect(await answers).toEqual(Array.from({ length: 20 }, () => 'HTTP/1.1 200 OK'));
     expect(Atomics.load(flags, 1)).toBe(1);
     finish();
