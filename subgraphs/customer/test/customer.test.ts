@@ -25,6 +25,16 @@ const partner = (key: string): Principal => ({
   scopes: [],
 });
 
+/** The promotion subgraph's service principal: the only caller the audience fields admit. */
+const promotion: Principal = {
+  kind: 'service',
+  id: 'promotion',
+  storefrontId: VOLT,
+  partnerId: null,
+  roles: [],
+  scopes: ['customer:audience'],
+};
+
 let customer: BootedSubgraph;
 beforeAll(async () => {
   customer = await bootForTest(customerSubgraph, inject('databaseUrl'));
@@ -134,14 +144,6 @@ describe('customers', () => {
 });
 
 describe('customerAudience (promotion only)', () => {
-  const promotion: Principal = {
-    kind: 'service',
-    id: 'promotion',
-    storefrontId: VOLT,
-    partnerId: null,
-    roles: [],
-    scopes: ['customer:audience'],
-  };
 
   it('reads the consents only when asked, and then as each account gave them', async () => {
     const ask = async (fields: string) => {
@@ -195,14 +197,6 @@ describe('customerAudience (promotion only)', () => {
 });
 
 describe('customerAudienceRanges (promotion only)', () => {
-  const promotion: Principal = {
-    kind: 'service',
-    id: 'promotion',
-    storefrontId: VOLT,
-    partnerId: null,
-    roles: [],
-    scopes: ['customer:audience'],
-  };
   const query = 'query ($size: Int) { customerAudienceRanges(rules: {}, size: $size) }';
 
   it('cuts the audience into ranges, and refuses a range size outside 1 to 10,000 rather than clamping it', async () => {
