@@ -153,9 +153,15 @@ export function commonEnv(databaseUrl: string, redisUrl: string): NodeJS.Process
 }
 
 /** The customer subgraph (profiles and notifications), the one peer the decision path calls, with its production runtime flags. */
-export async function startCustomer(env: NodeJS.ProcessEnv): Promise<{ child: Child; url: string }> {
+export async function startCustomer(env: NodeJS.ProcessEnv, nodeOptions?: string): Promise<{ child: Child; url: string }> {
   const port = await freePort();
-  const child = startServe('customer', 'customer', { ...env, PORT: String(port), DCRM_DECISION_STREAM: 'off' });
+  const options = [process.env.NODE_OPTIONS, nodeOptions].filter(Boolean).join(' ');
+  const child = startServe('customer', 'customer', {
+    ...env,
+    PORT: String(port),
+    DCRM_DECISION_STREAM: 'off',
+    ...(options ? { NODE_OPTIONS: options } : {}),
+  });
   await waitReady(child, `http://127.0.0.1:${port}/readyz`);
   return { child, url: `http://127.0.0.1:${port}/graphql` };
 }

@@ -1,7 +1,7 @@
 /**
  * `pnpm bench --decisioning [--quick] [--subscribers 1000000] [--rate 10000] [--warmup 10] [--duration 20]
  *   [--consumers 1,2] [--skew 0.6] [--identity msisdn|account] [--cold-profiles] [--cpu-prof]
- *   [--consumer-node-options '<Node flags for the promotion consumers only>']`
+ *   [--consumer-node-options '<Node flags for the promotion consumers only>'] [--customer-node-options '<… for the customer subgraph>']`
  *
  * Real-time event decisioning under a realistic stream: a fresh database with `--subscribers` accounts
  * of one brand (set-based SQL) and a rule set, the customer subgraph, then for each consumer count a
@@ -43,6 +43,7 @@ const identity = option('--identity') ?? 'msisdn';
 const coldProfiles = args.includes('--cold-profiles');
 const profileDir = args.includes('--cpu-prof') ? resolve('bench/results/profiles') : undefined;
 const consumerNodeOptions = option('--consumer-node-options');
+const customerNodeOptions = option('--customer-node-options');
 const VOLT = seedId('storefront', 'volt');
 
 const started = Date.now();
@@ -145,7 +146,7 @@ async function main(): Promise<number> {
   if (!coldProfiles) log(`${await warmProfiles(database.url, redisUrl)} profiles warmed into Redis`);
   const accounts = identity === 'account' ? await accountIds(database.url, VOLT) : undefined;
   const env = commonEnv(database.url, redisUrl);
-  const customer = await startCustomer(env);
+  const customer = await startCustomer(env, customerNodeOptions);
   env.CUSTOMER_URL = customer.url;
   log('customer subgraph ready');
   const redis = new Redis(redisUrl);
