@@ -283,7 +283,8 @@ describe('the send service, sent history and resend', () => {
       preferenceType: 'OFFERS',
       variableNames: ['title', 'message', 'link'],
       recipients: [
-        { customerId: a.id, dedupeKey: `${tag}:a`, values: ['Hi A', 'For A', null], channels: ['EMAIL'] },
+        // Quotes, a backslash, braces and commas: the outbox's texts are bound as arrays and must come back intact.
+        { customerId: a.id, dedupeKey: `${tag}:a`, values: ['Hi "A", {1} \\ 2', 'For A, {x}', null], channels: ['EMAIL'] },
         { customerId: b.id, dedupeKey: `${tag}:b`, values: ['Hi B', 'For B', null], channels: ['PUSH'] },
       ],
     });
@@ -300,6 +301,16 @@ describe('the send service, sent history and resend', () => {
       { channel: 'EMAIL', recipient: a.email },
       { channel: 'PUSH', recipient: b.id },
     ]);
+    // What leaves is what was recorded, byte for byte, and the tricky text is in it.
+    const both = await customerSql(
+      `select o.subject, o.body, s.subject as sent_subject, s.body as sent_body from "customer"."notification_outbox" o
+         join "customer"."notification_sent" s on s.id = o.sent_id where o.recipient = ?`,
+      [a.email],
+    );
+    expect(both).toHaveLength(1);
+    expect(both[0].subject).toBe(both[0].sent_subject);
+    expect(both[0].body).toBe(both[0].sent_body);
+    expect(`${both[0].subject} ${both[0].body}`).toContain('Hi "A", {1} \\ 2');
     // The batch's own channels are not added: neither inbox got a message.
     expect(await customerSql('select id from "customer"."site_message" where customer_id in (?, ?)', [a.id, b.id])).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { newId } from '@dcrm/kit';
+import { executeBound, newId } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import nodemailer from 'nodemailer';
 
@@ -24,24 +24,26 @@ export type ChannelAdapter = {
 };
 export type ChannelAdapters = Record<OutgoingMessage['channel'], ChannelAdapter>;
 
-// A call's messages in one statement (one JSON parameter: the same text whatever their number); one insert
-// and commit per message cost the database more than the rest of a send.
+// A call's messages in one statement, each column one typed array bound server-side (`unnest`): the same
+// text whatever their number, and nothing escaped into it. One insert and commit per message cost the
+// database more than the rest of a send; one JSON document formatted into the text cost ~5× the time.
 const OUTBOX_INSERT = `insert into "customer"."notification_outbox" (id, sent_id, storefront_id, channel, recipient, subject, body, created_at)
-  select id, sent_id, storefront_id, channel, recipient, subject, body, ?::timestamptz from jsonb_to_recordset(?::jsonb)
-    as x(id uuid, sent_id uuid, storefront_id uuid, channel text, recipient text, subject text, body text)`;
+  select x.id, x.sent_id, x.storefront_id, x.channel, x.recipient, x.subject, x.body, $8::timestamptz
+    from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])
+      as x(id, sent_id, storefront_id, channel, recipient, subject, body)`;
 
 async function writeOutbox(messages: OutgoingMessage[], em: EntityManager): Promise<void> {
   if (messages.length === 0) return;
-  const rows = messages.map((m) => ({
-    id: newId(),
-    sent_id: m.sentId,
-    storefront_id: m.storefrontId,
-    channel: m.channel,
-    recipient: m.recipient,
-    subject: m.subject,
-    body: m.body,
-  }));
-  await em.execute(OUTBOX_INSERT, [new Date().toISOString(), JSON.stringify(rows)]);
+  await executeBound(em, OUTBOX_INSERT, [
+    messages.map(() => newId()),
+    messages.map((m) => m.sentId),
+    messages.map((m) => m.storefrontId),
+    messages.map((m) => m.channel),
+    messages.map((m) => m.recipient),
+    messages.map((m) => m.subject),
+    messages.map((m) => m.body),
+    new Date().toISOString(),
+  ]);
 }
 
 /** The default: every message written to `customer.notification_outbox`, for a relay (or a test) to pick up. */
