@@ -144,7 +144,6 @@ describe('customers', () => {
 });
 
 describe('customerAudience (promotion only)', () => {
-
   it('reads the consents only when asked, and then as each account gave them', async () => {
     const ask = async (fields: string) => {
       const execute = vi.spyOn(customer.orm.em.getConnection(), 'execute');
