@@ -21,6 +21,7 @@ import { Migration20261202302PartnerRecipients } from './20261202-302-partner-re
 import { Migration202612021002OrderApprovalTemplate } from './20261202-1002-order-approval-template.js';
 import { Migration20261204D01PushConsent } from './20261204-d01-push-consent.js';
 import { Migration20261204I01CustomerLocale } from './20261204-i01-customer-locale.js';
+import { Migration20261210C31SiteMessageCustomerKey } from './20261210-c31-site-message-customer-key.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   { name: '20261202-1002-order-approval-template', class: Migration202612021002OrderApprovalTemplate },
   { name: '20261204-d01-push-consent', class: Migration20261204D01PushConsent },
   { name: '20261204-i01-customer-locale', class: Migration20261204I01CustomerLocale },
+  { name: '20261210-c31-site-message-customer-key', class: Migration20261210C31SiteMessageCustomerKey },
 ];

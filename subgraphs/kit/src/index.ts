@@ -59,6 +59,7 @@ export * from './spend-period.js';
 export * from './sql-counter.js';
 export * from './staff-directory.js';
 export * from './staff-grants.js';
+export * from './statement-foreign-key.js';
 export * from './stream-consumer.js';
 export * from './stream-dead-letter.js';
 export * from './subgraph.js';

@@ -10,6 +10,8 @@ import { Migration20261204R01DecisionDelivery } from './20261204-r01-decision-de
 import { Migration20261205E01DecisionBudgetMoney } from './20261205-e01-decision-budget-money.js';
 import { Migration20261208D01DecisionOutbox } from './20261208-d01-decision-outbox.js';
 import { Migration20261209F01DecisionRuleIndex } from './20261209-f01-decision-rule-index.js';
+import { Migration20261210C31OfferAttributionIndex } from './20261210-c31-offer-attribution-index.js';
+import { Migration20261210C32OfferCampaignKey } from './20261210-c32-offer-campaign-key.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -25,4 +27,6 @@ export const migrations = [
   { name: '20261205-e01-decision-budget-money', class: Migration20261205E01DecisionBudgetMoney },
   { name: '20261208-d01-decision-outbox', class: Migration20261208D01DecisionOutbox },
   { name: '20261209-f01-decision-rule-index', class: Migration20261209F01DecisionRuleIndex },
+  { name: '20261210-c31-offer-attribution-index', class: Migration20261210C31OfferAttributionIndex },
+  { name: '20261210-c32-offer-campaign-key', class: Migration20261210C32OfferCampaignKey },
 ];
