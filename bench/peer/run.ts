@@ -1,8 +1,8 @@
 /**
- * `pnpm bench:peer [--scale 1500] [--connections 10] [--warmup 3] [--duration 10] [--ops listing,search] [--keep]`
+ * `pnpm bench:peer [--scale 1500] [--connections 10] [--warmup 3] [--duration 10] [--ops listing,search] [--keep | --reuse]`
  *
  * dcrm beside Vendure 3 (README, "Against a peer"): both on the local PostgreSQL (DATABASE_URL's server, scratch
- * databases peer_dcrm and peer_vendure, dropped at the end unless --keep), the same Volt catalogue. One
+ * databases peer_dcrm and peer_vendure, dropped at the end unless --keep; --reuse serves a kept pair again), the same Volt catalogue. One
  * interleaved run: per operation dcrm then Vendure, then Vendure then dcrm, each a warm-up then a measured run
  * at a fixed concurrency; every answer checked before and after. Reports req/s, p50/p99 and CPU per request
  * of each server and of its PostgreSQL backends (from /proc), whose ratio moves far less with the machine's
@@ -36,6 +36,10 @@ const only = option('--ops', '').split(',').filter(Boolean);
 const operations = only.length ? PEER_OPERATIONS.filter((op) => only.includes(op.name)) : PEER_OPERATIONS;
 const DATABASES = { dcrm: 'peer_dcrm', vendure: 'peer_vendure' } as const;
 const log = (line: string) => console.log(`[peer] ${line}`);
+// --keep leaves both databases; --reuse serves what a --keep run left instead of seeding and importing again.
+const keep = args.includes('--keep') || args.includes('--reuse');
+const reuse = args.includes('--reuse');
+const servers: Server[] = [];
 
 type Check = { server: Server; side: Side };
 
@@ -82,8 +86,9 @@ async function round(check: Check): Promise<Round> {
 
 async function main(): Promise<void> {
   ensureVendureInstalled(log);
-  const dcrm = await startDcrm(adminUrl as string, DATABASES.dcrm, scale, log);
-  const vendure = await startVendure(adminUrl as string, DATABASES.vendure, dcrm, log);
+  const dcrm = await startDcrm(adminUrl as string, DATABASES.dcrm, scale, reuse, log);
+  const vendure = await startVendure(adminUrl as string, DATABASES.vendure, dcrm, reuse, log);
+  servers.push(dcrm, vendure);
   const ids = await vendureIds(vendure);
   const results: Peered[] = [];
   for (const op of operations) {
@@ -122,8 +127,12 @@ try {
 } catch (error) {
   failed = true;
   console.error(error);
+  // A server that died says why.
+  for (const { child } of servers)
+    if (child.process.exitCode !== null || child.process.signalCode !== null)
+      console.error(`${child.name} exited (${child.process.exitCode ?? child.process.signalCode}):\n${child.output.join('').slice(-3000)}`);
 } finally {
   await stopAll();
-  if (!args.includes('--keep')) await dropScratch(adminUrl, Object.values(DATABASES));
+  if (!keep) await dropScratch(adminUrl, Object.values(DATABASES));
 }
 process.exit(failed ? 1 : 0);

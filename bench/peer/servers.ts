@@ -42,11 +42,20 @@ export async function dropScratch(adminUrl: string, servers: string[]): Promise<
 const local = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
 
 /** dcrm seeded at `scale`, in its all-in-one shape, with the env `pnpm bench` gives it. */
-export async function startDcrm(adminUrl: string, database: string, scale: number, log: (line: string) => void): Promise<Server> {
-  const url = await scratchDatabase(adminUrl, database);
-  const started = Date.now();
-  await migrateAndSeed(url, scale, log);
-  log(`dcrm: ${database} seeded at scale ${scale} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+export async function startDcrm(
+  adminUrl: string,
+  database: string,
+  scale: number,
+  reuse: boolean,
+  log: (line: string) => void,
+): Promise<Server> {
+  let url = withDatabase(adminUrl, database);
+  if (!reuse) {
+    url = await scratchDatabase(adminUrl, database);
+    const started = Date.now();
+    await migrateAndSeed(url, scale, log);
+    log(`dcrm: ${database} seeded at scale ${scale} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
   const port = await freePort();
   const child = startChild('dcrm all-in-one', 'bench/all-in-one-server.ts', {
     PORT: String(port),
@@ -66,17 +75,37 @@ export async function startDcrm(adminUrl: string, database: string, scale: numbe
 }
 
 /** Exports the Volt catalogue from dcrm, imports it into a fresh Vendure database and starts Vendure's server. */
-export async function startVendure(adminUrl: string, database: string, dcrm: Server, log: (line: string) => void): Promise<Server> {
+export async function startVendure(
+  adminUrl: string,
+  database: string,
+  dcrm: Server,
+  reuse: boolean,
+  log: (line: string) => void,
+): Promise<Server> {
+  const port = await freePort();
+  const url = withDatabase(adminUrl, database);
+  const env = {
+    PORT: String(port),
+    DATABASE_URL: url,
+    PEER_DATA_DIR: DATA_DIR,
+    NODE_ENV: 'production',
+    SUPERADMIN_PASSWORD: randomBytes(16).toString('hex'),
+    COOKIE_SECRET: randomBytes(16).toString('hex'),
+  };
+  if (!reuse) await populateVendure(adminUrl, database, dcrm, env, log);
+  const child = startChild('Vendure server', join(PEER_DIR, 'vendure', 'server.ts'), env);
+  await waitReady(child, local(port, '/health'), 180_000);
+  return { name: 'Vendure', url: local(port, '/shop-api'), database, child, cpu: () => cpuMicros(child) };
+}
+
+async function populateVendure(adminUrl: string, database: string, dcrm: Server, env: NodeJS.ProcessEnv, log: (line: string) => void) {
   rmSync(join(DATA_DIR, 'assets'), { recursive: true, force: true });
   rmSync(join(DATA_DIR, 'vendure-import-error.log'), { force: true });
   mkdirSync(DATA_DIR, { recursive: true });
   const products = await exportVolt(dcrm.url);
   const written = writeImport(DATA_DIR, products);
   log(`Vendure: ${written.products} products (${written.rows} CSV rows), ${written.categories.length} collections`);
-
-  const url = await scratchDatabase(adminUrl, database);
-  const port = await freePort();
-  const env = { PORT: String(port), DATABASE_URL: url, PEER_DATA_DIR: DATA_DIR, NODE_ENV: 'production' };
+  await scratchDatabase(adminUrl, database);
   const started = Date.now();
   const populate = startChild('Vendure populate', join(PEER_DIR, 'vendure', 'populate.ts'), env);
   const code = await new Promise<number | null>((done) => populate.process.once('exit', (c) => done(c)));
@@ -84,8 +113,4 @@ export async function startVendure(adminUrl: string, database: string, dcrm: Ser
   log(
     `Vendure: ${database} populated in ${((Date.now() - started) / 1000).toFixed(0)} s (${populate.output.join('').match(/search index: [^\n]*/)?.[0]})`,
   );
-
-  const child = startChild('Vendure server', join(PEER_DIR, 'vendure', 'server.ts'), env);
-  await waitReady(child, local(port, '/health'), 180_000);
-  return { name: 'Vendure', url: local(port, '/shop-api'), database, child, cpu: () => cpuMicros(child) };
 }

@@ -20,8 +20,9 @@ export function vendureConfig(options: { synchronize: boolean }): VendureConfig 
     apiOptions: { port: Number(required('PORT')), hostname: '127.0.0.1', adminApiPath: 'admin-api', shopApiPath: 'shop-api' },
     authOptions: {
       tokenMethod: ['bearer', 'cookie'],
-      superadminCredentials: { identifier: 'superadmin', password: 'superadmin' },
-      cookieOptions: { secret: 'peer-bench-cookie-secret' },
+      // From the environment, as the template wires them: Vendure refuses its default password in production.
+      superadminCredentials: { identifier: 'superadmin', password: required('SUPERADMIN_PASSWORD') },
+      cookieOptions: { secret: required('COOKIE_SECRET') },
     },
     dbConnectionOptions: { type: 'postgres', url: required('DATABASE_URL'), synchronize: options.synchronize, logging: false },
     paymentOptions: { paymentMethodHandlers: [dummyPaymentHandler] },
