@@ -26,15 +26,16 @@ const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.le
 
 /** Total CPU (server + database) per request over the server's runs, weighted by requests; null when unknown. */
 function cpuPerRequest(rounds: Round[]): { server: number; db: number } | null {
-  if (rounds.some((r) => r.cpuUs === null || r.dbCpuUs === null)) return null;
+  if (rounds.some((r) => r.cpuUs === null || r.dbCpuUs === null || r.requests === 0)) return null;
   const requests = rounds.reduce((s, r) => s + r.requests, 0);
   const sum = (f: (r: Round) => number) => rounds.reduce((s, r) => s + f(r) * r.requests, 0) / requests;
   return { server: sum((r) => r.cpuUs as number), db: sum((r) => r.dbCpuUs as number) };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms = (n: number) => (n < 10 ? n.toFixed(1) : n.toFixed(0));
-const x = (n: number) => `${n.toFixed(1)}×`;
+// A run that completed no request has no latency, and no ratio against it: a dash, not NaN or Infinity.
+const ms = (n: number) => (!Number.isFinite(n) ? '–' : n < 10 ? n.toFixed(1) : n.toFixed(0));
+const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)}×` : '–');
 
 export function peerMarkdown(results: Peered[]): string {
   const lines = [
@@ -48,7 +49,7 @@ export function peerMarkdown(results: Peered[]): string {
     loads.push(...rounds.flatMap((r) => r.load));
     const [dCpu, vCpu] = [cpuPerRequest(d), cpuPerRequest(v)];
     // Round 1 is runs 0 (dcrm) and 1 (Vendure), round 2 runs 2 (Vendure) and 3 (dcrm).
-    const perRound = [rounds[0].rps / rounds[1].rps, rounds[3].rps / rounds[2].rps];
+    const perRound = [rounds[0].rps / rounds[1].rps, rounds[3].rps / rounds[2].rps].map((r) => (Number.isFinite(r) ? r.toFixed(1) : '–'));
     const cpu = (c: typeof dCpu) => (c ? `${fmt(c.server + c.db)} (${fmt(c.server)} + ${fmt(c.db)})` : '–');
     const ratio = dCpu && vCpu ? x((vCpu.server + vCpu.db) / (dCpu.server + dCpu.db)) : '–';
     lines.push(
@@ -58,7 +59,7 @@ export function peerMarkdown(results: Peered[]): string {
         `${ms(mean(d.map((r) => r.p50)))} / ${ms(mean(d.map((r) => r.p99)))}`,
         fmt(mean(v.map((r) => r.rps))),
         `${ms(mean(v.map((r) => r.p50)))} / ${ms(mean(v.map((r) => r.p99)))}`,
-        `${x(mean(d.map((r) => r.rps)) / mean(v.map((r) => r.rps)))} (${perRound.map((r) => r.toFixed(1)).join(', ')})`,
+        `${x(mean(d.map((r) => r.rps)) / mean(v.map((r) => r.rps)))} (${perRound.join(', ')})`,
         cpu(dCpu),
         cpu(vCpu),
         ratio,

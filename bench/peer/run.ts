@@ -86,8 +86,13 @@ async function round(check: Check): Promise<Round> {
 
 async function main(): Promise<void> {
   ensureVendureInstalled(log);
-  const dcrm = await startDcrm(adminUrl as string, DATABASES.dcrm, scale, reuse, log);
+  let dcrm = await startDcrm(adminUrl as string, DATABASES.dcrm, scale, reuse, log);
   const vendure = await startVendure(adminUrl as string, DATABASES.vendure, dcrm, reuse, log);
+  if (!reuse) {
+    // dcrm served the export; after the minutes of Vendure's import it starts again, fresh like Vendure's server.
+    await dcrm.child.stop();
+    dcrm = await startDcrm(adminUrl as string, DATABASES.dcrm, scale, true, log);
+  }
   servers.push(dcrm, vendure);
   const ids = await vendureIds(vendure);
   const results: Peered[] = [];
