@@ -2,8 +2,8 @@
  * `pnpm bench:peer [--scale 1500] [--connections 10] [--warmup 3] [--duration 10] [--ops listing,search] [--keep | --reuse]`
  *
  * dcrm beside Vendure 3 (README, "Against a peer"): both on the local PostgreSQL (DATABASE_URL's server, scratch
- * databases peer_dcrm and peer_vendure, dropped at the end unless --keep; --reuse serves a kept pair again), the same Volt catalogue. One
- * interleaved run: per operation dcrm then Vendure, then Vendure then dcrm, each a warm-up then a measured run
+ * databases peer_dcrm and peer_vendure, dropped at the end unless --keep; --reuse serves a kept pair again),
+ * the same Volt catalogue. One interleaved run: per operation dcrm then Vendure, then Vendure then dcrm, each a warm-up then a measured run
  * at a fixed concurrency; every answer checked before and after. Reports req/s, p50/p99 and CPU per request
  * of each server and of its PostgreSQL backends (from /proc), whose ratio moves far less with the machine's
  * load than req/s. Exits non-zero when any answer was wrong or any request failed; never because of speed.
@@ -33,6 +33,8 @@ const load = {
   seconds: Number(option('--duration', '10')),
 };
 const only = option('--ops', '').split(',').filter(Boolean);
+const unknown = only.filter((name) => !PEER_OPERATIONS.some((op) => op.name === name));
+if (unknown.length) throw new Error(`--ops: unknown ${unknown.join(', ')} (known: ${PEER_OPERATIONS.map((op) => op.name).join(', ')})`);
 const operations = only.length ? PEER_OPERATIONS.filter((op) => only.includes(op.name)) : PEER_OPERATIONS;
 const DATABASES = { dcrm: 'peer_dcrm', vendure: 'peer_vendure' } as const;
 const log = (line: string) => console.log(`[peer] ${line}`);
