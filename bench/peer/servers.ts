@@ -91,6 +91,8 @@ export async function startVendure(
     NODE_ENV: 'production',
     SUPERADMIN_PASSWORD: randomBytes(16).toString('hex'),
     COOKIE_SECRET: randomBytes(16).toString('hex'),
+    // No usage report home (it would write bench/peer/.vendure/ and try the network at start).
+    VENDURE_DISABLE_TELEMETRY: 'true',
   };
   if (!reuse) await populateVendure(adminUrl, database, dcrm, env, log);
   const child = startChild('Vendure server', join(PEER_DIR, 'vendure', 'server.ts'), env);
