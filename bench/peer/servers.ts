@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createDatabaseIfMissing, dropDatabase, withDatabase } from '@dcrm/kit';
+import pg from 'pg';
 import { migrateAndSeed } from '../database.js';
 import { type Child, cpuMicros, freePort, startChild, waitReady } from '../processes.js';
 import { exportVolt, writeImport } from './catalogue.js';
@@ -112,6 +113,10 @@ async function populateVendure(adminUrl: string, database: string, dcrm: Server,
   const populate = startChild('Vendure populate', join(PEER_DIR, 'vendure', 'populate.ts'), env);
   const code = await new Promise<number | null>((done) => populate.process.once('exit', (c) => done(c)));
   if (code !== 0) throw new Error(`Vendure populate exited ${code}:\n${populate.output.join('').slice(-4000)}`);
+  // Planner statistics, as dcrm's seed ends with (and autovacuum would give either in time; it may be off here).
+  const client = new pg.Client({ connectionString: withDatabase(adminUrl, database) });
+  await client.connect();
+  await client.query('vacuum (analyze)').finally(() => client.end());
   log(
     `Vendure: ${database} populated in ${((Date.now() - started) / 1000).toFixed(0)} s (${populate.output.join('').match(/search index: [^\n]*/)?.[0]})`,
   );
