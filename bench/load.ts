@@ -9,6 +9,8 @@ export type Target = {
   headers: () => Record<string, string>;
   /** CPU time (µs) the process answering `url` has used so far (`processes.ts` `cpuMicros`), when known. */
   cpu?: () => number | null;
+  /** Called after the warm-up, right before the measured run (e.g. to find the database backends a warm pool holds). */
+  beforeRun?: () => Promise<void>;
 };
 
 export type Probe = { data: Record<string, unknown>; statements: number | null };
@@ -102,6 +104,7 @@ function cannon(target: Target, connections: number, seconds: number): Promise<R
 /** A warm-up (JIT, plan caches, pools), discarded, then the measured run at a fixed concurrency. */
 export async function measure(target: Target, options: LoadOptions): Promise<Measurement> {
   if (options.warmupSeconds > 0) await cannon(target, options.connections, options.warmupSeconds);
+  await target.beforeRun?.();
   const cpuBefore = target.cpu?.() ?? null;
   const { result, latencies, graphqlErrors, samples } = await cannon(target, options.connections, options.seconds);
   const cpuAfter = target.cpu?.() ?? null;

@@ -140,8 +140,11 @@ let ticksPerSecond: number | null = null;
  * barely moves with the machine's load.
  */
 export function cpuMicros(child: Child): number | null {
-  const pid = child.process.pid;
-  if (pid === undefined) return null;
+  return child.process.pid === undefined ? null : pidCpuMicros(child.process.pid);
+}
+
+/** `cpuMicros` of any process by pid (e.g. a PostgreSQL backend); null when it is gone or not on Linux. */
+export function pidCpuMicros(pid: number): number | null {
   try {
     ticksPerSecond ??= Number(execSync('getconf CLK_TCK', { stdio: ['ignore', 'pipe', 'ignore'] }).toString()) || 100;
     // Fields after the parenthesised command name: state is 3rd, utime 14th, stime 15th (1-based).

@@ -1,0 +1,22 @@
+/**
+ * CPU of a server's PostgreSQL backends, read from /proc like the server's own: most of a GraphQL read's
+ * cost can be the database's, so a comparison that counted only the Node process would flatter whoever
+ * pushes work into SQL.
+ */
+import pg from 'pg';
+import { pidCpuMicros } from '../processes.js';
+
+/** The backends connected to `database` now, and a reader of their CPU (µs) since this call. */
+export async function backendsOf(adminUrl: string, database: string): Promise<{ count: number; cpuSince(): number }> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  const { rows } = await client
+    .query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database])
+    .finally(() => client.end());
+  const start = new Map(rows.map(({ pid }) => [pid, pidCpuMicros(pid) ?? 0]));
+  return {
+    count: start.size,
+    // A backend gone before the end (its pool shrank) loses its share: pools stay full under constant load.
+    cpuSince: () => [...start].reduce((sum, [pid, before]) => sum + Math.max(0, (pidCpuMicros(pid) ?? before) - before), 0),
+  };
+}
