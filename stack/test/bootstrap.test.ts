@@ -37,6 +37,8 @@ describe('dcrm bootstrap on an empty production database', { timeout: 240_000 },
   afterAll(async () => {
     await stack?.stop();
     await dropDatabase(admin, name).catch(() => {});
+    // The refused bootstrap below connects first, and that creates its database.
+    await dropDatabase(admin, `${name}_missing`).catch(() => {});
   });
 
   it('creates the storefront, its administrator and a private key, printing the key once', async () => {
