@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabaseIfMissing, dropDatabase, startEmbeddedPostgres, withDatabase } from '@dcrm/kit';
-import pg from 'pg';
 import { provision } from '../stack/src/provision.js';
 
 export type BenchDatabase = { url: string; kind: 'server' | 'embedded'; drop(): Promise<void> };
@@ -38,11 +37,8 @@ export async function freshDatabase(
 
 /** Migrations and demo data for every subgraph, exactly as `pnpm db:seed --scale N` does. */
 export async function migrateAndSeed(url: string, scale: number, log: (line: string) => void): Promise<void> {
+  // Provisioning ends each seeded schema with `vacuum (analyze)`: planner statistics, a visibility map and hint
+  // bits, as a production database would have, and no autovacuum visiting the new rows during the measurement
+  // (at 100,000 products, seconds of CPU on a two-core machine).
   await provision(url, { seed: true, scale, log });
-  // Fresh bulk-loaded tables have no planner statistics yet, nor a visibility map or set hint bits; a production
-  // database would. And autovacuum would otherwise visit the new rows during the measurement (at 100,000
-  // products, seconds of CPU on a two-core machine), slowing the largest catalogue for a reason of its own.
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query('vacuum analyze').finally(() => client.end());
 }
