@@ -9,7 +9,6 @@ import { Migration, statementForeignKeySql } from '@dcrm/kit';
  */
 export class Migration20261210C31SiteMessageCustomerKey extends Migration {
   override async up(): Promise<void> {
-    this.addSql('alter table "customer"."site_message" drop constraint if exists "site_message_customer_id_foreign"');
     for (const sql of statementForeignKeySql({
       schema: 'customer',
       name: 'site_message_customer_id_foreign',

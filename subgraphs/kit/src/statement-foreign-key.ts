@@ -19,7 +19,7 @@
  */
 export type StatementForeignKey = { schema: string; name: string; child: string; column: string; parent: string };
 
-/** The SQL (functions and triggers) that keeps `fk`, after the real foreign key was dropped. */
+/** The SQL that replaces the child's declared foreign key `name` (dropped, if there) with the functions and triggers that keep it. */
 export function statementForeignKeySql(fk: StatementForeignKey): string[] {
   const s = `"${fk.schema}"`;
   const child = `${s}."${fk.child}"`;
@@ -31,6 +31,7 @@ export function statementForeignKeySql(fk: StatementForeignKey): string[] {
        message = 'insert, update or delete violates foreign key constraint "${fk.name}"', detail = ${detail}`;
   const readCommitted = `current_setting('transaction_isolation') = 'read committed'`;
   return [
+    `alter table ${child} drop constraint if exists "${fk.name}"`,
     `create or replace function ${fn('rows')}() returns trigger language plpgsql as $$
      begin
        if not ${readCommitted} then

@@ -9,7 +9,6 @@ import { Migration, statementForeignKeySql } from '@dcrm/kit';
  */
 export class Migration20261210C32OfferCampaignKey extends Migration {
   override async up(): Promise<void> {
-    this.addSql('alter table "promotion"."offer" drop constraint if exists "offer_campaign_id_fkey"');
     for (const sql of statementForeignKeySql({
       schema: 'promotion',
       name: 'offer_campaign_id_fkey',
