@@ -123,7 +123,7 @@ describe('introspection and landing page', () => {
   const routerWith = async (introspection: boolean) => {
     const router = await createRouter({
       supergraphSdl: loadSupergraph(),
-      targets: stack.subgraphs.map((s) => inProcessTarget(s.server, internalSecret())),
+      targets: stack.subgraphs.map((s) => inProcessTarget(s.server)),
       bus: stack.bus,
       introspection,
     });

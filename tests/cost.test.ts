@@ -214,13 +214,12 @@ if (!reachable)
 describe.skipIf(!reachable)('two routers sharing Redis (needs a reachable REDIS_URL)', () => {
   let routers: Router[] = [];
   beforeAll(async () => {
-    const secret = internalSecret();
     // A slow refill (1 point a second) keeps what was spent visible however busy the machine is.
     const cost = { keyPrefix: costPrefix(), redisUrl: redisUrl as string, restoreRate: 1 };
     const make = () =>
       createRouter({
         supergraphSdl: loadSupergraph(),
-        targets: stack.subgraphs.map((s) => inProcessTarget(s.server, secret)),
+        targets: stack.subgraphs.map((s) => inProcessTarget(s.server)),
         bus: stack.bus,
         cost,
       });

@@ -27,7 +27,7 @@ const STILL: Partial<CostSettings> = { maximumAvailable: 1_000_000, restoreRate:
 const routerWith = (passthrough: boolean, cost: Partial<CostSettings>) =>
   createRouter({
     supergraphSdl: loadSupergraph(),
-    targets: stack.subgraphs.map((s) => inProcessTarget(s.server, internalSecret())),
+    targets: stack.subgraphs.map((s) => inProcessTarget(s.server)),
     exposeSqlCount: true,
     bus: stack.bus,
     cost: { keyPrefix: costPrefix(), ...cost },

@@ -38,7 +38,7 @@ const routers: Router[] = [];
 const routerWith = async (options: Partial<Parameters<typeof createRouter>[0]>) => {
   const router = await createRouter({
     supergraphSdl: loadSupergraph(),
-    targets: stack.subgraphs.map((s) => inProcessTarget(s.server, internalSecret())),
+    targets: stack.subgraphs.map((s) => inProcessTarget(s.server)),
     bus: stack.bus,
     ...options,
   });

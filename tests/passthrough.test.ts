@@ -43,10 +43,9 @@ function downable(target: SubgraphTarget): SubgraphTarget {
 }
 
 const routerWith = (passthrough: boolean, fastPath?: boolean) => {
-  const secret = internalSecret();
   return createRouter({
     supergraphSdl: loadSupergraph(),
-    targets: stack.subgraphs.map((s) => downable(inProcessTarget(s.server, secret))),
+    targets: stack.subgraphs.map((s) => downable(inProcessTarget(s.server))),
     exposeSqlCount: true,
     bus: stack.bus,
     cost: { keyPrefix: costPrefix(), ...GENEROUS_COST },

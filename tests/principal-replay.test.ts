@@ -1,4 +1,12 @@
-import { internalSecret, PRINCIPAL_HEADER, type Principal, type SubgraphServer, signPrincipal } from '@dcrm/kit';
+import {
+  handOverPrincipal,
+  internalSecret,
+  PRINCIPAL_HEADER,
+  type Principal,
+  type SubgraphServer,
+  signPrincipal,
+  takeHandedOverPrincipal,
+} from '@dcrm/kit';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Stack } from '../stack/src/stack.js';
@@ -6,8 +14,9 @@ import { client, customerId, KEYS, startTestStack } from './support/stack.js';
 
 /**
  * Issue 11: a principal header captured on its way from the router to a subgraph, replayed straight
- * to a subgraph port. Headers are captured from the router's real calls (in-process targets, wrapped)
- * and replayed over each subgraph's HTTP handler, as an attacker on the network would.
+ * to a subgraph port. Headers are made from the router's real calls (in-process targets, wrapped: the
+ * principal each hands over, signed as the HTTP target signs it) and replayed over each subgraph's HTTP
+ * handler, as an attacker on the network would.
  */
 let stack: Stack;
 type Captured = { subgraph: string; header: string; body: Record<string, unknown> };
@@ -35,9 +44,16 @@ beforeAll(async () => {
   stack = await startTestStack();
   for (const booted of stack.subgraphs) {
     const original = booted.server.execute;
+    const audience = booted.definition.name;
     booted.server.execute = (req: Parameters<SubgraphServer['execute']>[0]) => {
-      const header = req.headers.get(PRINCIPAL_HEADER);
-      if (header) captured.push({ subgraph: booted.definition.name, header, body: structuredClone(req.body) as Record<string, unknown> });
+      // In-process the principal is handed over, not signed: sign it as the router's HTTP target
+      // would have for this subgraph and body, and hand it back.
+      const principal = takeHandedOverPrincipal({ audience, body: req.body });
+      if (principal) {
+        const header = signPrincipal(principal, internalSecret(), { audience, body: req.body });
+        captured.push({ subgraph: audience, header, body: structuredClone(req.body) as Record<string, unknown> });
+        handOverPrincipal(principal, { audience, body: req.body as object });
+      }
       return original(req);
     };
   }

@@ -139,7 +139,7 @@ describe('readiness', () => {
     const outageRouter = await createRouter({
       supergraphSdl: loadSupergraph(),
       targets: [
-        inProcessTarget(doomed.server, secret),
+        inProcessTarget(doomed.server),
         httpTarget('customer', `${customerUrl}/graphql`, secret),
         httpTarget('cart', `${urls.get('cart')}/graphql`, secret),
         httpTarget('promotion', `${urls.get('promotion')}/graphql`, secret),

@@ -283,10 +283,9 @@ describe('ending', () => {
   });
 
   it('router.stop() closes open sockets (1001) and ends their subscriptions', async () => {
-    const secret = internalSecret();
     const second = await createRouter({
       supergraphSdl: loadSupergraph(),
-      targets: stack.subgraphs.map((s) => inProcessTarget(s.server, secret)),
+      targets: stack.subgraphs.map((s) => inProcessTarget(s.server)),
       bus: stack.bus,
     });
     const server = await second.listen(0, '127.0.0.1');

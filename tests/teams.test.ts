@@ -82,7 +82,7 @@ beforeAll(async () => {
   process.env.SMTP_FROM = 'Volt <no-reply@volt.example>';
   ({ stack, manager: as.volt } = await startWithManager());
   const h = stack.router.handler;
-  customer = inProcessTarget(stack.subgraphs.find((s) => s.definition.name === 'customer')?.server as never, internalSecret());
+  customer = inProcessTarget(stack.subgraphs.find((s) => s.definition.name === 'customer')?.server as never);
   as.nimbus = (await signIn(h, 'staffLogin', 'agent@nimbus.example')).gql;
   as.agent = (await signIn(h, 'staffLogin', 'agent.consumer@volt.example')).gql;
   as.customer = (await signIn(h, 'customerLogin', 'aoife@example.com', KEYS.volt)).gql;

@@ -80,7 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const peers = (name: string) => {
       const booted = subgraphs.find((s) => s.definition.name === name);
       if (!booted) throw new Error(`no subgraph ${name}`);
-      return inProcessTarget(booted.server, secret);
+      return inProcessTarget(booted.server);
     };
     const names = SUBGRAPHS.map((s) => s.name);
     for (const definition of SUBGRAPHS)
@@ -100,7 +100,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
     const router = await createRouter({
       supergraphSdl: loadSupergraph(),
-      targets: subgraphs.map((s) => inProcessTarget(s.server, secret)),
+      targets: subgraphs.map((s) => inProcessTarget(s.server)),
       exposeSqlCount: options.exposeSqlCount,
       exposeLiveStats: options.exposeLiveStats,
       graphiql: options.graphiql,

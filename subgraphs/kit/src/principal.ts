@@ -107,27 +107,9 @@ export function requestDigest(body: unknown): string {
     .digest('base64url');
 }
 
-/**
- * The digests of the request objects this process signed. An in-process call hands the subgraph the
- * very object it signed, so the check there reuses the digest instead of serialising and hashing the
- * body again (a campaign chunk's 5,000 recipients: a twentieth of its CPU). A body parsed from HTTP is
- * a new object and always hashed; only code in this process, which holds the secret anyway, could
- * change a signed object before its check.
- */
-const signedDigests = new WeakMap<object, string>();
-
-function digestOf(body: unknown, remember: boolean): string {
-  const key = body !== null && typeof body === 'object' ? body : null;
-  const known = key && signedDigests.get(key);
-  if (known) return known;
-  const digest = requestDigest(body);
-  if (key && remember) signedDigests.set(key, digest);
-  return digest;
-}
-
 /** `<base64url(json)>.<base64url(hmac-sha256)>`; the payload carries audience, request digest and expiry (ms). */
 export function signPrincipal(principal: Principal, secret: string, binding: PrincipalBinding, now = Date.now()): string {
-  const claims = { ...principal, aud: binding.audience, dig: digestOf(binding.body, true), exp: now + PRINCIPAL_TTL_MS };
+  const claims = { ...principal, aud: binding.audience, dig: requestDigest(binding.body), exp: now + PRINCIPAL_TTL_MS };
   const payload = b64(JSON.stringify(claims));
   return `${payload}.${b64(mac(secret, payload))}`;
 }
@@ -160,7 +142,12 @@ export function verifyPrincipal(
   if (typeof data.exp !== 'number' || data.exp < now) return null;
   if (data.aud !== binding.audience) return null;
   const body = binding.body as { query?: unknown } | null | undefined;
-  if (typeof body?.query !== 'string' || typeof data.dig !== 'string' || !safeEqual(data.dig, digestOf(body, false))) return null;
+  if (typeof body?.query !== 'string' || typeof data.dig !== 'string' || !safeEqual(data.dig, requestDigest(body))) return null;
+  return principalFromClaims(data);
+}
+
+/** The principal a signed payload (or a handed-over object) describes, with nothing but its known fields; null for an unknown kind. */
+function principalFromClaims(data: Record<string, unknown>): Principal | null {
   if (!KINDS.has(data.kind as PrincipalKind)) return null;
   return {
     kind: data.kind as PrincipalKind,
@@ -175,6 +162,34 @@ export function verifyPrincipal(
     ...(typeof data.locale === 'string' ? { locale: canonicalLocale(data.locale) } : {}),
     ...(typeof data.country === 'string' ? { country: canonicalCountry(data.country) } : {}),
   };
+}
+
+/**
+ * Principals handed to a subgraph in this process (all-in-one mode, kit `inProcessTarget`) with the very
+ * request object it is to execute: nothing crosses a wire, so there is no signature to make and check
+ * (they were ~4 % of an all-in-one listing's CPU). Only code in this process can put one here — a body
+ * parsed from HTTP is always a new object, so a request from outside never finds one and still needs its
+ * signature — and each is taken once, by the subgraph it was handed to.
+ */
+const handedOver = new WeakMap<object, { principal: Principal; audience: string }>();
+
+/** Hands `principal` to the subgraph `binding.audience` with the request object `binding.body` (in-process calls only). */
+export function handOverPrincipal(principal: Principal, binding: { audience: string; body: object }): void {
+  handedOver.set(binding.body, { principal, audience: binding.audience });
+}
+
+/**
+ * The principal handed over with this very request body for this subgraph, taken (null when none was),
+ * rebuilt field by field as a verified signature is, so a subgraph sees the same principal either way.
+ */
+export function takeHandedOverPrincipal(binding: PrincipalBinding): Principal | null {
+  const body = binding.body;
+  if (body === null || typeof body !== 'object') return null;
+  const handed = handedOver.get(body);
+  if (!handed) return null;
+  handedOver.delete(body);
+  if (handed.audience !== binding.audience) return null;
+  return principalFromClaims(handed.principal as unknown as Record<string, unknown>);
 }
 
 function serviceAccount(value: unknown): ServiceAccount | null {

@@ -29,7 +29,7 @@ import {
 import { measured, metricsEndpoint, processMetrics, type Registry } from './metrics.js';
 import { subgraphMetrics } from './metrics-subgraph.js';
 import { databaseReady, type MikroORM } from './orm.js';
-import { PRINCIPAL_HEADER, type Principal, verifyPrincipal } from './principal.js';
+import { PRINCIPAL_HEADER, type Principal, takeHandedOverPrincipal, verifyPrincipal } from './principal.js';
 import { screenRequest } from './request-screen.js';
 import { scalarResolvers } from './scalars.js';
 import { SQL_COUNT_HEADER, sqlCounter } from './sql-counter.js';
@@ -177,9 +177,11 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
           httpGraphQLRequest: request,
           context: async () => {
             // Every operation, `_service` and `_entities` included, needs a signature made for this
-            // subgraph and this very request body, seconds ago.
+            // subgraph and this very request body, seconds ago — or, called in-process, the principal
+            // handed over with that very body object (all-in-one mode).
             const binding = { audience: options.name, body: request.method === 'POST' ? request.body : undefined };
-            const principal = verifyPrincipal(request.headers.get(PRINCIPAL_HEADER), options.secret, binding);
+            const principal =
+              takeHandedOverPrincipal(binding) ?? verifyPrincipal(request.headers.get(PRINCIPAL_HEADER), options.secret, binding);
             if (!principal) throw unauthenticated();
             // The active brand must be one the principal is granted (the router picks it; never trust it blindly).
             if (principal.storefrontId && !mayActOn(principal, principal.storefrontId)) throw unauthenticated();

@@ -4,7 +4,7 @@ import { HeaderMap } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { isServiceUnavailable, serviceUnavailable } from './errors.js';
 import { currentRequest, loggerFor, REQUEST_ID_HEADER } from './logger.js';
-import { PRINCIPAL_HEADER, type Principal, signPrincipal, withRequestContext } from './principal.js';
+import { handOverPrincipal, PRINCIPAL_HEADER, type Principal, signPrincipal, withRequestContext } from './principal.js';
 import { requestPrincipal } from './request-principal.js';
 import type { SubgraphServer } from './server.js';
 import { SQL_COUNT_HEADER, sqlCounter } from './sql-counter.js';
@@ -48,22 +48,15 @@ export function answerError(name: string, errors: readonly { message: string; ex
 }
 
 /**
- * Every call signs the principal for this subgraph and this request (see `signPrincipal`).
- *
  * All-in-one mode: no socket, but the request still goes through the subgraph's own
- * `executeHTTPGraphQLRequest`, so principal verification and plugins run exactly as over HTTP.
+ * `executeHTTPGraphQLRequest`, so its access checks and plugins run exactly as over HTTP. The principal
+ * is handed over with the request object itself (`handOverPrincipal`), not signed: nothing leaves the process.
  */
-export function inProcessTarget(server: SubgraphServer, secret: string): SubgraphTarget {
+export function inProcessTarget(server: SubgraphServer): SubgraphTarget {
   const raw = (request: SubgraphRequest, principal: Principal): Promise<string> =>
     inClientSpan(server.name, request.operationName, async (trace) => {
-      const headers = new HeaderMap([
-        ['content-type', 'application/json'],
-        [
-          PRINCIPAL_HEADER,
-          signPrincipal(withRequestContext(principal, requestPrincipal.current()), secret, { audience: server.name, body: request }),
-        ],
-        ...Object.entries(trace),
-      ]);
+      const headers = new HeaderMap([['content-type', 'application/json'], ...Object.entries(trace)]);
+      handOverPrincipal(withRequestContext(principal, requestPrincipal.current()), { audience: server.name, body: request });
       const requestId = currentRequest()?.requestId;
       if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
       try {
