@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { GraphQLError } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { forbidden, maskErrors } from './errors.js';
@@ -92,5 +94,43 @@ describe('unexpected errors', () => {
     const downstream = new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName: 'cart' } });
     expect(mask(formatted(downstream), downstream).extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     expect(logs.lines()).toEqual([]);
+  });
+});
+
+describe('the process destination (stdout, buffered)', () => {
+  // A child process with stdout a pipe, as under a supervisor; `tsx` runs this module's source.
+  const logger = `import { loggerFor } from ${JSON.stringify(fileURLToPath(new URL('./logger.ts', import.meta.url)))};`;
+  const start = (code: string) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `${logger} ${code}`], {
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    const closed = new Promise<number | null>((done) => child.on('close', done));
+    return { child, closed, stdout: () => stdout };
+  };
+
+  it('writes a line logged just before process.exit', async () => {
+    const run = start(`loggerFor('t').info({ n: 1 }, 'last words'); process.exit(3);`);
+    expect(await run.closed).toBe(3);
+    expect(run.stdout()).toContain('"msg":"last words"');
+  });
+
+  it('writes a lone line soon, while the process keeps running (no exit needed)', async () => {
+    // The child logs once it has run for a while (start-up done), then stays up for 20 s.
+    const run = start(`setTimeout(() => loggerFor('t').info('alone'), 500); setTimeout(() => {}, 20_000);`);
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!run.stdout().includes('"msg":"alone"') && run.child.exitCode === null && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(run.child.exitCode).toBeNull();
+      expect(run.stdout()).toContain('"msg":"alone"');
+    } finally {
+      run.child.kill('SIGKILL');
+      await run.closed;
+    }
   });
 });
