@@ -12,6 +12,7 @@ import { Migration20261208D01DecisionOutbox } from './20261208-d01-decision-outb
 import { Migration20261209F01DecisionRuleIndex } from './20261209-f01-decision-rule-index.js';
 import { Migration20261210C31OfferAttributionIndex } from './20261210-c31-offer-attribution-index.js';
 import { Migration20261210C32OfferCampaignKey } from './20261210-c32-offer-campaign-key.js';
+import { Migration20261211D01DecisionListIndex } from './20261211-d01-decision-list-index.js';
 
 /** Applied in order; a released migration is never edited, a new one is appended. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   { name: '20261209-f01-decision-rule-index', class: Migration20261209F01DecisionRuleIndex },
   { name: '20261210-c31-offer-attribution-index', class: Migration20261210C31OfferAttributionIndex },
   { name: '20261210-c32-offer-campaign-key', class: Migration20261210C32OfferCampaignKey },
+  { name: '20261211-d01-decision-list-index', class: Migration20261211D01DecisionListIndex },
 ];

@@ -1,4 +1,4 @@
-import { executeBound, newId } from '@dcrm/kit';
+import { executeBoundPrepared, newId } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import nodemailer from 'nodemailer';
 
@@ -34,7 +34,7 @@ const OUTBOX_INSERT = `insert into "customer"."notification_outbox" (id, sent_id
 
 async function writeOutbox(messages: OutgoingMessage[], em: EntityManager): Promise<void> {
   if (messages.length === 0) return;
-  await executeBound(em, OUTBOX_INSERT, [
+  await executeBoundPrepared(em, OUTBOX_INSERT, [
     messages.map(() => newId()),
     messages.map((m) => m.sentId),
     messages.map((m) => m.storefrontId),

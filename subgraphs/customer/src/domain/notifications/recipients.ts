@@ -1,4 +1,4 @@
-import { executeBound, uuidArray } from '@dcrm/kit';
+import { executeBoundPrepared, uuidArray } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
@@ -33,7 +33,7 @@ export async function recipientsOf(
   const staffIds = [...new Set(items.flatMap((i) => (i.staffId ? [i.staffId] : [])))];
   // Bound server-side: a campaign chunk names 5,000 customers, an array not worth escaping into the text.
   const customers = customerIds.length
-    ? await executeBound<Account>(
+    ? await executeBoundPrepared<Account>(
         em,
         `select id, name, email, mobile, consents, notification_preferences as preferences, locale from "customer"."customer"
          where id = any($1::uuid[]) and storefront_id = $2 and status = 'ACTIVE'`,

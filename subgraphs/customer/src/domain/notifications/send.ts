@@ -1,4 +1,4 @@
-import { Checks, executeBound, newId, ok } from '@dcrm/kit';
+import { Checks, executeBoundPrepared, newId, ok } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { INotificationTemplate, NotificationChannel } from '../../entities/index.js';
 import type { ErrorCode, Result } from '../customer.errors.js';
@@ -144,7 +144,7 @@ export async function sendNotifications(
   const seen = new Set(
     dedupeKeys.length
       ? (
-          await executeBound<{ dedupe_key: string }>(
+          await executeBoundPrepared<{ dedupe_key: string }>(
             em,
             'select dedupe_key from "customer"."notification_sent" where dedupe_key in (select jsonb_array_elements_text($1::jsonb))',
             [JSON.stringify(dedupeKeys)],

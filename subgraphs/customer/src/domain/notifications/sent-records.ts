@@ -1,4 +1,4 @@
-import { executeBound, toPrepared } from '@dcrm/kit';
+import { executeBoundPrepared, toPrepared } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SentRecord } from './send.js';
 
@@ -64,5 +64,5 @@ export async function insertSentRecords(em: EntityManager, records: SentRecord[]
      on conflict (dedupe_key) do nothing`,
     [...before.flatMap((p) => p.params), ...constants, ...columns],
   );
-  await executeBound(em, statement.text, statement.values);
+  await executeBoundPrepared(em, statement.text, statement.values);
 }

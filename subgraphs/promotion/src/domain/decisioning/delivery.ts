@@ -1,4 +1,4 @@
-import { executeBound, loggerFor } from '@dcrm/kit';
+import { executeBoundPrepared, loggerFor } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DecisionRule } from '../../entities/index.js';
 import type { Decisioning } from './decide.js';
@@ -12,10 +12,10 @@ export const DELIVER_TASK = 'promotion:decision-deliver';
 export const DELIVERY_GRACE_MS = 30_000;
 const BATCH = 200;
 
-/** Takes decisions carried out off the delivery outbox (the recorder put each ACTION decision there). */
+/** Takes decisions carried out off the delivery outbox (the recorder put each ACTION decision there); prepared once per connection. */
 async function markDelivered(em: EntityManager, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await executeBound(em, `delete from "promotion"."decision_outbox" where "id" = any($1::uuid[])`, [ids]);
+  await executeBoundPrepared(em, `delete from "promotion"."decision_outbox" where "id" = any($1::uuid[])`, [ids]);
 }
 
 /**

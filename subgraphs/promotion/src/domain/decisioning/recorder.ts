@@ -1,4 +1,4 @@
-import { executeBound, type MikroORM } from '@dcrm/kit';
+import { executeBoundPrepared, type MikroORM } from '@dcrm/kit';
 import type { DecisionChannel, Outcome, Reason } from './types.js';
 
 export type DecisionRow = {
@@ -65,7 +65,8 @@ const KEY: Record<keyof DecisionRow, string> = {
 };
 
 // The batch is one JSON parameter, bound server-side: the client neither converts nor escapes values per column.
-// A shared column is its own parameter. Its ACTION decisions enter the delivery outbox in the same statement
+// A shared column is its own parameter. A named prepared statement per shape (kit `executeBoundPrepared`): parsed
+// and planned once per connection, not per batch. Its ACTION decisions enter the delivery outbox in the same statement
 // (delivered: gone from there).
 const statements = new Map<string, string>();
 function insertOf(shared: ReadonlySet<Shared>): string {
@@ -139,6 +140,6 @@ export async function recordDecisions(orm: MikroORM, rows: DecisionRow[]): Promi
   // In the columns' order, as insertOf numbers them.
   for (const [, f] of DECISION_COLUMNS)
     if (shared.has(f as Shared)) values.push(f === 'decidedAt' ? first.decidedAt.toISOString() : first[f as Shared]);
-  const inserted = await executeBound<{ id: string }>(orm.em.fork(), insertOf(shared), values);
+  const inserted = await executeBoundPrepared<{ id: string }>(orm.em.fork(), insertOf(shared), values);
   return new Set(inserted.map((r) => r.id));
 }
