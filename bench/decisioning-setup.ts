@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { warmDecisionProfiles } from '@dcrm/customer/domain/decision-profiles.js';
 import { databaseNamespaceOfUrl, hotProfiles, newId } from '@dcrm/kit';
 import pg from 'pg';
-import { type Child, freePort, startServe, waitReady } from './processes.js';
+import { benchEnv, type Child, freePort, startServe, waitReady } from './processes.js';
 
 /**
  * The decisioning bench's world: `subscribers` prepaid and postpaid accounts of one brand, written by
@@ -140,16 +139,7 @@ export type Consumers = { children: Child[]; metricsUrls: string[]; stop(): Prom
 
 /** What every process of the bench shares: one database, one Redis, the internal secret, jobs off. */
 export function commonEnv(databaseUrl: string, redisUrl: string): NodeJS.ProcessEnv {
-  return {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    DCRM_INTERNAL_SECRET: randomBytes(32).toString('hex'),
-    DCRM_JWT_SECRET: randomBytes(32).toString('hex'),
-    NODE_ENV: 'production',
-    APOLLO_TELEMETRY_DISABLED: '1',
-    DCRM_JOBS: 'off',
-    DCRM_MIGRATE: 'false',
-  };
+  return { ...benchEnv(databaseUrl, redisUrl), DCRM_JOBS: 'off', DCRM_MIGRATE: 'false' };
 }
 
 /** The customer subgraph (profiles and notifications), the one peer the decision path calls, with its production runtime flags. */

@@ -6,14 +6,13 @@
  * `--connections` clients keep every bench operation going through the router for `--sustained`
  * seconds, and after `--idle` seconds of nothing. Prints a Markdown table (MiB).
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { SUBGRAPHS } from '../stack/src/subgraphs.js';
 import { freshDatabase, migrateAndSeed } from './database.js';
 import { OPERATIONS, STOREFRONT_KEY } from './operations.js';
-import { type Child, freePort, startCommand, stopAll, waitReady } from './processes.js';
+import { benchEnv, type Child, freePort, startCommand, stopAll, UNLIMITED_COST_BUDGET, waitReady } from './processes.js';
 import { staffSession } from './staff.js';
 
 const args = process.argv.slice(2);
@@ -41,16 +40,9 @@ try {
   for (const name of [...names, 'router']) ports.set(name, await freePort());
   const local = (name: string, path: string) => `http://127.0.0.1:${ports.get(name)}${path}`;
   const env: NodeJS.ProcessEnv = {
-    DATABASE_URL: database.url,
-    DCRM_INTERNAL_SECRET: randomBytes(32).toString('hex'),
-    DCRM_JWT_SECRET: randomBytes(32).toString('hex'),
-    NODE_ENV: 'production',
-    APOLLO_TELEMETRY_DISABLED: '1',
+    ...benchEnv(database.url),
     DCRM_MIGRATE: 'false',
-    REDIS_URL: '',
-    // The load is one storefront key from one address: lift its query-cost budget out of the way.
-    DCRM_COST_BUCKET_SIZE: '100000000',
-    DCRM_COST_RESTORE_RATE: '10000000',
+    ...UNLIMITED_COST_BUDGET,
     ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
   };
   for (const name of names) env[`${name.toUpperCase()}_URL`] = local(name, '/graphql');

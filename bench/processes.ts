@@ -1,6 +1,35 @@
 import { type ChildProcess, execFileSync, execSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+
+const randomSecret = () => randomBytes(32).toString('hex');
+
+/**
+ * What every dcrm process a bench starts shares: production mode, its database and Redis ('' for none),
+ * fresh secrets (or the run's own, when it signs too), no telemetry. Each bench adds what its run needs.
+ */
+export function benchEnv(
+  databaseUrl: string,
+  redisUrl = '',
+  secrets: { internal: string; jwt: string } = { internal: randomSecret(), jwt: randomSecret() },
+): NodeJS.ProcessEnv {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    DCRM_INTERNAL_SECRET: secrets.internal,
+    // Required in production by whoever signs or verifies customer tokens.
+    DCRM_JWT_SECRET: secrets.jwt,
+    NODE_ENV: 'production',
+    APOLLO_TELEMETRY_DISABLED: '1',
+  };
+}
+
+/**
+ * A query-cost bucket the load never empties: a bench drives one storefront key from one address as hard as
+ * it can (the single-query maximum stays as in production; every bench operation is far below it).
+ */
+export const UNLIMITED_COST_BUDGET = { DCRM_COST_BUCKET_SIZE: '100000000', DCRM_COST_RESTORE_RATE: '100000000' } as const;
 
 /** A child process; `stop` signals its group (SIGTERM: a stop, SIGKILL: a crash) and waits for it to be gone. */
 export type Child = { name: string; process: ChildProcess; output: string[]; stop(signal?: NodeJS.Signals): Promise<void> };

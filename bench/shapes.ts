@@ -3,7 +3,7 @@ import { PRINCIPAL_HEADER, type Principal, seedId, signPrincipal } from '@dcrm/k
 import { SUBGRAPHS } from '../stack/src/subgraphs.js';
 import type { Target } from './load.js';
 import { type Operation, STOREFRONT_KEY } from './operations.js';
-import { type Child, cpuMicros, freePort, startChild, waitReady } from './processes.js';
+import { benchEnv, type Child, cpuMicros, freePort, startChild, UNLIMITED_COST_BUDGET, waitReady } from './processes.js';
 import { staffSession } from './staff.js';
 
 export const SHAPES = ['router prod', 'router all-in-one', 'direct subgraph', 'raw SQL'] as const;
@@ -52,20 +52,11 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
   const secret = randomBytes(32).toString('hex');
   const jwtSecret = randomBytes(32).toString('hex');
   const common = {
-    DATABASE_URL: options.databaseUrl,
-    DCRM_INTERNAL_SECRET: secret,
-    // Required in production by whoever signs or verifies customer tokens.
-    DCRM_JWT_SECRET: jwtSecret,
-    REDIS_URL: options.redisUrl ?? '',
-    NODE_ENV: 'production',
-    APOLLO_TELEMETRY_DISABLED: '1',
+    ...benchEnv(options.databaseUrl, options.redisUrl ?? '', { internal: secret, jwt: jwtSecret }),
     // Both shapes share one PostgreSQL (100 connections by default); job workers, not measured here,
     // would hold a listener and a pool each in four processes.
     DCRM_JOBS: 'off',
-    // The bench drives one storefront key as hard as it can: a bucket it never empties (the single-query
-    // maximum stays as in production; every bench operation is far below it).
-    DCRM_COST_BUCKET_SIZE: '100000000',
-    DCRM_COST_RESTORE_RATE: '100000000',
+    ...UNLIMITED_COST_BUDGET,
   };
   const children: Child[] = [];
   const ready: Promise<void>[] = [];

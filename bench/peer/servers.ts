@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { createDatabaseIfMissing, dropDatabase, withDatabase } from '@dcrm/kit';
 import pg from 'pg';
 import { migrateAndSeed } from '../database.js';
-import { type Child, cpuMicros, freePort, startChild, waitReady } from '../processes.js';
+import { benchEnv, type Child, cpuMicros, freePort, startChild, UNLIMITED_COST_BUDGET, waitReady } from '../processes.js';
 import { exportVolt, writeImport } from './catalogue.js';
 
 const PEER_DIR = resolve(import.meta.dirname);
@@ -60,16 +60,9 @@ export async function startDcrm(
   const port = await freePort();
   const child = startChild('dcrm all-in-one', 'bench/all-in-one-server.ts', {
     PORT: String(port),
-    DATABASE_URL: url,
-    NODE_ENV: 'production',
-    APOLLO_TELEMETRY_DISABLED: '1',
-    DCRM_INTERNAL_SECRET: randomBytes(32).toString('hex'),
-    DCRM_JWT_SECRET: randomBytes(32).toString('hex'),
-    REDIS_URL: '',
+    ...benchEnv(url),
     DCRM_JOBS: 'off',
-    // One storefront key driven as hard as the load generator can: a cost bucket it never empties (as `pnpm bench`).
-    DCRM_COST_BUCKET_SIZE: '100000000',
-    DCRM_COST_RESTORE_RATE: '100000000',
+    ...UNLIMITED_COST_BUDGET,
   });
   await waitReady(child, local(port, '/readyz'));
   return { name: 'dcrm', url: local(port, '/graphql'), database, child, cpu: () => cpuMicros(child) };
