@@ -33,6 +33,8 @@ export type LiveOptions = {
   /** Worker threads to spread the subscribers over (0: all in the bench's own event loop). */
   workers: number;
   log: (line: string) => void;
+  /** Called once subscribers are in and warmed up, as the measured phases begin (`--cpu-prof` reads from there). */
+  onMeasuring?: () => void;
 };
 
 export type LiveRow = {
@@ -218,6 +220,7 @@ export async function measureLive(options: LiveOptions): Promise<LiveRow[]> {
       throw new Error(`live: warm-up lost ${missing} deliveries, errors ${JSON.stringify(errors)}`);
     log(`live: warmed up with ${options.warmupEvents} public and ${warm.length} personal offers (not counted)`);
   }
+  options.onMeasuring?.();
 
   const rows: LiveRow[] = [];
   const row = (

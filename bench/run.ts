@@ -180,6 +180,10 @@ async function runAt(scale: number): Promise<SizeRun> {
       concurrency: liveConcurrency,
       workers: liveWorkers,
       log,
+      // With `--live-only` no operation ran: the profile is read from the measured offers on, not start-up.
+      onMeasuring: () => {
+        profileFrom ??= Number(process.hrtime.bigint() / 1000n);
+      },
     });
     for (const r of live)
       log(
