@@ -96,7 +96,9 @@ describe('staff: brand and segment', () => {
   });
 
   it('Customer.leads and Customer.opportunities keep to the agent’s rows (the 360° view)', async () => {
-    const query = `query ($id: ID!) { customer(id: $id) { leads { nodes { id } } opportunities { nodes { id } } } }`;
+    // A whole page each: newest first, and the tests before this one open opportunities of their own (20 by default
+    // could leave the seeded one on page two).
+    const query = `query ($id: ID!) { customer(id: $id) { leads(first: 100) { nodes { id } } opportunities(first: 100) { nodes { id } } } }`;
     const manager = (await as.voltManager(query, { id: customerId('globex') })).body.data?.customer;
     expect(ids(manager.leads.nodes)).toContain(lead('volt-portal-converted'));
     expect(ids(manager.opportunities.nodes)).toContain(opportunity('volt-globex-upsell'));
