@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AbstractSqlConnection, EntityManager, Kysely, PostgreSqlConnection } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 
 /*
  * Statements with server-side parameters, for the few hot paths where `em.execute` (every value inlined
@@ -63,8 +64,30 @@ function numbered(sql: string, params: readonly unknown[]): Prepared {
     }
   }
   if (next !== params.length) throw new Error('toPrepared: more parameters than placeholders');
-  const name = `dcrm_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-  return { name, text, values: [...params] };
+  return { name: statementName('dcrm_', text), text, values: [...params] };
+}
+
+/** A prepared statement's name: its text's hash, so equal texts share one statement per connection. */
+function statementName(prefix: string, text: string): string {
+  return `${prefix}${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+}
+
+/**
+ * `run` on a client of the EntityManager's pool, released afterwards; a connection that failed
+ * mid-statement is destroyed rather than handed out again.
+ */
+async function onPooledClient<T>(em: EntityManager, run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const pool = (await (em.getConnection() as PostgreSqlConnection).getNativeClient()) as pg.Pool;
+  const client = await pool.connect();
+  let failed: Error | undefined;
+  try {
+    return await run(client);
+  } catch (error) {
+    failed = error as Error;
+    throw error;
+  } finally {
+    client.release(failed);
+  }
 }
 
 /** Pooled connections already set to reuse generic plans (see `executePrepared`). */
@@ -86,22 +109,13 @@ export async function executePrepared(em: EntityManager, sql: string, params: un
   if (em.isInTransaction()) return em.execute(sql, params);
   em.config.get('onQuery')(sql, params);
   const prepared = toPrepared(sql, params);
-  const pool = await (em.getConnection() as PostgreSqlConnection).getNativeClient();
-  const client = await pool.connect();
-  let failed: Error | undefined;
-  try {
+  return onPooledClient(em, async (client) => {
     if (!genericPlans.has(client)) {
       await client.query('set plan_cache_mode = force_generic_plan');
       genericPlans.add(client);
     }
     return (await client.query(prepared)).rows;
-  } catch (error) {
-    // A connection that failed mid-statement is not handed out again.
-    failed = error as Error;
-    throw error;
-  } finally {
-    client.release(failed);
-  }
+  });
 }
 
 type Compiled = Parameters<Kysely<unknown>['executeQuery']>[0];
@@ -141,24 +155,13 @@ export async function executeBoundPrepared<T>(em: EntityManager, sql: string, pa
   em.config.get('onQuery')(sql, [...parameters]);
   let name = boundNames.get(sql);
   if (!name) {
-    name = `dcrm_b_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    name = statementName('dcrm_b_', sql);
     // The callers' texts are few (the code's shapes): the cap only guards against a caller that inlines values.
     if (boundNames.size >= 500) boundNames.clear();
     boundNames.set(sql, name);
   }
   const values = parameters.map((p) => (Array.isArray(p) ? (textArrayLiteral(p) ?? p) : p));
-  const pool = await (em.getConnection() as PostgreSqlConnection).getNativeClient();
-  const client = await pool.connect();
-  let failed: Error | undefined;
-  try {
-    return (await client.query({ name, text: sql, values })).rows as T[];
-  } catch (error) {
-    // A connection that failed mid-statement is not handed out again.
-    failed = error as Error;
-    throw error;
-  } finally {
-    client.release(failed);
-  }
+  return onPooledClient(em, async (client) => (await client.query({ name, text: sql, values })).rows as T[]);
 }
 
 /**
