@@ -17,9 +17,19 @@ export function ratios(rows: Row[]): Ratio[] {
     const prod = find(rows, operation, 'router prod');
     const allInOne = find(rows, operation, 'router all-in-one');
     const direct = find(rows, operation, 'direct subgraph');
+    const bare = find(rows, operation, 'bare proxy');
     const raw = find(rows, operation, 'raw SQL');
     if (prod && direct)
       out.push({ operation, name: 'router prod p50 ÷ direct p50', value: prod.p50 / direct.p50, target: { op: '<=', value: 1.2 } });
+    // The least any separate Node process in front of the subgraph adds on this machine (bare-proxy.ts).
+    if (bare && direct) out.push({ operation, name: 'bare proxy p50 ÷ direct p50', value: bare.p50 / direct.p50, target: null });
+    if (bare?.cpuUsPerRequest && prod?.cpuUsPerRequest)
+      out.push({
+        operation,
+        name: 'router prod CPU ÷ bare proxy CPU per op',
+        value: prod.cpuUsPerRequest / bare.cpuUsPerRequest,
+        target: null,
+      });
     if (prod?.cpuUsPerRequest && direct?.cpuUsPerRequest)
       out.push({
         operation,

@@ -6,7 +6,7 @@ import { type Operation, STOREFRONT_KEY } from './operations.js';
 import { benchEnv, type Child, cpuMicros, freePort, startChild, UNLIMITED_COST_BUDGET, waitReady } from './processes.js';
 import { staffSession } from './staff.js';
 
-export const SHAPES = ['router prod', 'router all-in-one', 'direct subgraph', 'raw SQL'] as const;
+export const SHAPES = ['router prod', 'router all-in-one', 'bare proxy', 'direct subgraph', 'raw SQL'] as const;
 export type Shape = (typeof SHAPES)[number];
 
 export type Shapes = {
@@ -96,6 +96,9 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
   }
   const allInOnePort = await freePort();
   start('all-in-one', 'bench/all-in-one-server.ts', allInOnePort, {});
+  // The floor of a separate router process: a bare proxy in front of the direct baseline (bare-proxy.ts).
+  const barePort = await freePort();
+  start('bare proxy', 'bench/bare-proxy.ts', barePort, urls);
   const rawPort = await freePort();
   start('raw', 'bench/raw-baseline.ts', rawPort, { STOREFRONT_ID: VOLT });
   await Promise.all(ready);
@@ -139,10 +142,11 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
         const principal = staff ? prodStaff.principal : SHOPPER;
         const request = { query: op.directQuery ?? op.query, variables: op.variables };
         const signed = () => ({ [PRINCIPAL_HEADER]: signPrincipal(principal, secret, { audience: op.subgraph as string, body: request }) });
-        targets.push({
-          shape: 'direct subgraph',
-          target: { url: local(port, '/graphql'), body: JSON.stringify(request), headers: signed, cpu: cpuOf(op.subgraph as string) },
-        });
+        const direct = { body: JSON.stringify(request), headers: signed };
+        targets.push(
+          { shape: 'bare proxy', target: { ...direct, url: local(barePort, `/${op.subgraph}`), cpu: cpuOf('bare proxy') } },
+          { shape: 'direct subgraph', target: { ...direct, url: local(port, '/graphql'), cpu: cpuOf(op.subgraph as string) } },
+        );
       }
       if (op.raw)
         targets.push({ shape: 'raw SQL', target: { url: local(rawPort, `/${op.name}`), body, headers: () => ({}), cpu: cpuOf('raw') } });
