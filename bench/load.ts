@@ -11,6 +11,8 @@ export type Target = {
   cpu?: () => number | null;
   /** Called after the warm-up, right before the measured run (e.g. to find the database backends a warm pool holds). */
   beforeRun?: () => Promise<void>;
+  /** CPU time (µs) of every process of the stack and its database backends since `beforeRun`, when known. */
+  stackCpuSince?: () => number | null;
 };
 
 export type Probe = { data: Record<string, unknown>; statements: number | null };
@@ -24,6 +26,8 @@ export type Measurement = {
   p99: number;
   /** CPU time of the answering process per request over the measured run (µs), when known: load-independent. */
   cpuUsPerRequest: number | null;
+  /** CPU time of the whole stack (every process and the database) per request (µs), when known. */
+  stackCpuUsPerRequest: number | null;
   errors: { total: number; non2xx: number; socket: number; timeouts: number; graphql: number; samples: string[] };
 };
 
@@ -108,6 +112,7 @@ export async function measure(target: Target, options: LoadOptions): Promise<Mea
   const cpuBefore = target.cpu?.() ?? null;
   const { result, latencies, graphqlErrors, samples } = await cannon(target, options.connections, options.seconds);
   const cpuAfter = target.cpu?.() ?? null;
+  const stackCpu = target.stackCpuSince?.() ?? null;
   latencies.sort((a, b) => a - b);
   const errors = {
     non2xx: result.non2xx,
@@ -125,6 +130,7 @@ export async function measure(target: Target, options: LoadOptions): Promise<Mea
     p95: percentile(latencies, 0.95),
     p99: percentile(latencies, 0.99),
     cpuUsPerRequest: cpuBefore !== null && cpuAfter !== null && latencies.length > 0 ? (cpuAfter - cpuBefore) / latencies.length : null,
+    stackCpuUsPerRequest: stackCpu !== null && latencies.length > 0 ? stackCpu / latencies.length : null,
     errors,
   };
 }

@@ -37,6 +37,14 @@ export function ratios(rows: Row[]): Ratio[] {
         value: prod.cpuUsPerRequest / direct.cpuUsPerRequest,
         target: null,
       });
+    // Load-independent: what the router adds to the machine's whole work per operation (every process and PostgreSQL).
+    if (prod?.stackCpuUsPerRequest && direct?.stackCpuUsPerRequest)
+      out.push({
+        operation,
+        name: 'router prod ÷ direct, whole-stack CPU per op',
+        value: prod.stackCpuUsPerRequest / direct.stackCpuUsPerRequest,
+        target: null,
+      });
     if (allInOne && direct) out.push({ operation, name: 'all-in-one p50 ÷ direct p50', value: allInOne.p50 / direct.p50, target: null });
     if (prod && raw) {
       const target = operation === 'listing' ? { op: '>=' as const, value: 0.3 } : null;
@@ -60,11 +68,11 @@ const targetText = (r: Ratio) => {
 
 export function markdown(rows: Row[], list: Ratio[]): string {
   const lines = [
-    '| operation | shape | req/s | p50 ms | p95 ms | p99 ms | CPU µs/op | errors | SQL/op |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| operation | shape | req/s | p50 ms | p95 ms | p99 ms | CPU µs/op | stack CPU µs/op | errors | SQL/op |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.title} | ${r.shape} | ${perSecond(r.rps)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.cpuUsPerRequest === null ? '–' : r.cpuUsPerRequest.toFixed(0)} | ${r.errors.total} | ${r.statements ?? '–'} |`,
+        `| ${r.title} | ${r.shape} | ${perSecond(r.rps)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.cpuUsPerRequest === null ? '–' : r.cpuUsPerRequest.toFixed(0)} | ${r.stackCpuUsPerRequest?.toFixed(0) ?? '–'} | ${r.errors.total} | ${r.statements ?? '–'} |`,
     ),
     '',
     ...list.map((r) => `- ${r.operation}: ${r.name} = ${times(r)}${targetText(r)}`),

@@ -163,7 +163,7 @@ async function runAt(scale: number): Promise<SizeRun> {
       const m = await measure(target, { ...load, connections: op.connections ?? load.connections });
       rows.push({ operation: op.name, title: op.title, shape, statements, ...m });
       log(
-        `${op.name.padEnd(8)} ${shape.padEnd(17)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50.toFixed(1)} ms  CPU ${m.cpuUsPerRequest?.toFixed(0) ?? '–'} µs/op  errors ${m.errors.total}`,
+        `${op.name.padEnd(8)} ${shape.padEnd(17)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50.toFixed(1)} ms  CPU ${m.cpuUsPerRequest?.toFixed(0) ?? '–'} µs/op (stack ${m.stackCpuUsPerRequest?.toFixed(0) ?? '–'})  errors ${m.errors.total}`,
       );
     }
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PRINCIPAL_HEADER, type Principal, seedId, signPrincipal } from '@dcrm/kit';
 import { SUBGRAPHS } from '../stack/src/subgraphs.js';
+import { stackMeter } from './backends.js';
 import type { Target } from './load.js';
 import { type Operation, STOREFRONT_KEY } from './operations.js';
 import { benchEnv, type Child, cpuMicros, freePort, startChild, UNLIMITED_COST_BUDGET, waitReady } from './processes.js';
@@ -108,6 +109,10 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
   const allInOneStaff = await staffSession(local(allInOnePort, '/graphql'), jwtSecret);
   options.log(`staff signed in (${prodStaff.principal.scopes.length} scopes)`);
 
+  // Every process started here and the database's backends: what an operation costs the machine, whichever shape answered it.
+  const pids = () => children.flatMap((c) => (c.process.pid === undefined ? [] : [c.process.pid]));
+  const meter = stackMeter(options.databaseUrl, new URL(options.databaseUrl).pathname.slice(1), pids);
+  const whole = { beforeRun: meter.mark, stackCpuSince: meter.since };
   const graphql = (op: Operation) => JSON.stringify({ query: op.query, variables: op.variables });
   const viaKey = () => ({ 'x-api-key': STOREFRONT_KEY });
   return {
@@ -124,11 +129,12 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
       const targets: { shape: Shape; target: Target }[] = [
         {
           shape: 'router prod',
-          target: { url: local(routerPort, '/graphql'), body, headers: staff ? prodStaff.headers : viaKey, cpu: cpuOf('router') },
+          target: { ...whole, url: local(routerPort, '/graphql'), body, headers: staff ? prodStaff.headers : viaKey, cpu: cpuOf('router') },
         },
         {
           shape: 'router all-in-one',
           target: {
+            ...whole,
             url: local(allInOnePort, '/graphql'),
             body,
             headers: staff ? allInOneStaff.headers : viaKey,
@@ -142,14 +148,17 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
         const principal = staff ? prodStaff.principal : SHOPPER;
         const request = { query: op.directQuery ?? op.query, variables: op.variables };
         const signed = () => ({ [PRINCIPAL_HEADER]: signPrincipal(principal, secret, { audience: op.subgraph as string, body: request }) });
-        const direct = { body: JSON.stringify(request), headers: signed };
+        const direct = { ...whole, body: JSON.stringify(request), headers: signed };
         targets.push(
           { shape: 'bare proxy', target: { ...direct, url: local(barePort, `/${op.subgraph}`), cpu: cpuOf('bare proxy') } },
           { shape: 'direct subgraph', target: { ...direct, url: local(port, '/graphql'), cpu: cpuOf(op.subgraph as string) } },
         );
       }
       if (op.raw)
-        targets.push({ shape: 'raw SQL', target: { url: local(rawPort, `/${op.name}`), body, headers: () => ({}), cpu: cpuOf('raw') } });
+        targets.push({
+          shape: 'raw SQL',
+          target: { ...whole, url: local(rawPort, `/${op.name}`), body, headers: () => ({}), cpu: cpuOf('raw') },
+        });
       return targets;
     },
   };

@@ -10,11 +10,11 @@
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { backendsOf } from '../backends.js';
 import { measure, probe, type Target } from '../load.js';
 import { canonical, STOREFRONT_KEY } from '../operations.js';
 import { killAllNow, stopAll } from '../processes.js';
 import { writeResults } from '../report.js';
-import { backendsOf } from './backends.js';
 import { DETAIL_SLUG, PEER_OPERATIONS, type Side } from './operations.js';
 import { type Peered, peerMarkdown, type Round } from './report.js';
 import { dropScratch, ensureVendureInstalled, type Server, startDcrm, startVendure } from './servers.js';

@@ -4,7 +4,7 @@
  * pushes work into SQL.
  */
 import pg from 'pg';
-import { pidCpuMicros } from '../processes.js';
+import { pidCpuMicros } from './processes.js';
 
 /** The backends connected to `database` now, and a reader of their CPU (µs) since this call. */
 export async function backendsOf(adminUrl: string, database: string): Promise<{ count: number; cpuSince(): number }> {
@@ -18,5 +18,27 @@ export async function backendsOf(adminUrl: string, database: string): Promise<{ 
     count: start.size,
     // A backend gone before the end (its pool shrank) loses its share: pools stay full under constant load.
     cpuSince: () => [...start].reduce((sum, [pid, before]) => sum + Math.max(0, (pidCpuMicros(pid) ?? before) - before), 0),
+  };
+}
+
+/**
+ * CPU (µs) of a whole stack since `mark()`: the given processes and the PostgreSQL backends connected to
+ * `database` at the mark (after a warm-up the pools are full: their backends are the ones a run's SQL
+ * runs on). What one operation costs the machine in every process together, whichever answered it.
+ */
+export function stackMeter(adminUrl: string, database: string, pids: () => number[]) {
+  let backends: Awaited<ReturnType<typeof backendsOf>> | null = null;
+  let start = new Map<number, number>();
+  return {
+    async mark(): Promise<void> {
+      backends = await backendsOf(adminUrl, database);
+      start = new Map(pids().map((pid) => [pid, pidCpuMicros(pid) ?? 0]));
+    },
+    since(): number | null {
+      if (!backends) return null;
+      let sum = backends.cpuSince();
+      for (const [pid, before] of start) sum += Math.max(0, (pidCpuMicros(pid) ?? before) - before);
+      return sum;
+    },
   };
 }
