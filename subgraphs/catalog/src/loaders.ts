@@ -81,7 +81,8 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
       if (!storefrontId) return [];
       const params: unknown[] = [];
       const where = priceListFilter({ storefrontId, context }, params);
-      const rows = await em.execute(
+      const rows = await executePrepared(
+        em,
         `select pr.*, pl.name as list_name, pl.currency_code, pl.customer_id, pl.segment
          from "catalog"."price" pr join "catalog"."price_list" pl on pl.id = pr.price_list_id
          where ${where} and pr.product_id in (?) order by pl.created_at, pl.id`,
@@ -101,10 +102,14 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
 
   const productsWhere = async (column: 'id' | 'slug', keys: readonly string[]) => {
     // Plain columns: entity lookups (cart and quote lines by the batch) read prices through the prices loader.
+    // Like every lookup by ids here, prepared (kit `executePrepared`: `in (?)` becomes `= any($n)`, one text
+    // whatever the batch size), planned once per connection: its plan does not depend on the ids, and planning
+    // was most of the database's time for the cart's product lookup (id, prices, category, add-ons).
     const params: unknown[] = [];
     const textColumns = texts.columns(params);
     const { join, where } = visibleProducts(vis(), params);
-    const rows = await em.execute(
+    const rows = await executePrepared(
+      em,
       `select ${PRODUCT_COLUMNS}${textColumns} from "catalog"."product" p ${join} where ${where} and p.${column} in (?)`,
       [...params, [...keys]],
     );
@@ -118,7 +123,8 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
         const params: unknown[] = [];
         const textColumns = texts.columns(params);
         const { join, where } = visibleProducts(vis(), params);
-        const rows = await em.execute(
+        const rows = await executePrepared(
+          em,
           `select r.${parent} as parent_id, ${PRODUCT_COLUMNS}${textColumns} from "catalog"."${table}" r join "catalog"."product" p on p.id = r.${child}
            ${join} where ${where} and r.${parent} in (?) order by p.name, p.id`,
           [...params, [...ids]],
@@ -146,7 +152,10 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
       // With their texts: naming them costs no statement of its own.
       const params: unknown[] = [];
       const textColumns = texts.columns(params, 'category', 'c');
-      const rows = await em.execute(`select c.*${textColumns} from "catalog"."category" c where c.id in (?)`, [...params, [...ids]]);
+      const rows = await executePrepared(em, `select c.*${textColumns} from "catalog"."category" c where c.id in (?)`, [
+        ...params,
+        [...ids],
+      ]);
       texts.primeRows(rows, 'category');
       return rows.map(categoryView);
     },
