@@ -1,7 +1,7 @@
 import {
   DateTimeScalar,
   type EventBus,
-  executeBound,
+  executeBoundPrepared,
   executePrepared,
   loggerFor,
   newId,
@@ -64,6 +64,64 @@ const COLUMNS = [
 
 const INSERT_CHUNK = 2_000;
 
+/** Each column's SQL type, as the batch's JSON rows declare it (keys are the column names). */
+const TYPES: Record<(typeof COLUMNS)[number], string> = {
+  id: 'uuid',
+  storefront_id: 'uuid',
+  customer_id: 'uuid',
+  segment: 'text',
+  partner_id: 'uuid',
+  source: 'text',
+  campaign_id: 'uuid',
+  rule_id: 'uuid',
+  promotion_id: 'uuid',
+  product_id: 'uuid',
+  title: 'text',
+  message: 'text',
+  content: 'text',
+  link: 'text',
+  image_url: 'text',
+  coupon_code: 'text',
+  // As node-postgres sent a number (its text), so NaN and Infinity read as before.
+  score: 'text',
+  status: 'text',
+  dedupe_key: 'text',
+  created_at: 'timestamptz',
+  expires_at: 'timestamptz',
+};
+
+// One text whatever the batch size: the rows are one JSON parameter, so the insert is a named prepared statement
+// (kit `executeBoundPrepared`: parsed and planned once per connection), where a values list of 21 placeholders a row
+// was parsed and planned anew for every batch, and each value converted and framed by the client.
+const INSERT = `insert into "promotion"."offer" (${COLUMNS.map((c) => `"${c}"`).join(', ')})
+  select ${COLUMNS.map((c) => (c === 'score' ? 'x."score"::double precision' : `x."${c}"`)).join(', ')}
+  from jsonb_to_recordset($1::jsonb) as x(${COLUMNS.map((c) => `"${c}" ${TYPES[c]}`).join(', ')})
+  on conflict ("dedupe_key") do nothing returning id, storefront_id, customer_id`;
+
+const jsonRow = (o: NewOffer) => ({
+  id: o.id ?? newId(),
+  storefront_id: o.storefrontId,
+  customer_id: o.customerId,
+  segment: o.segment,
+  partner_id: o.partnerId,
+  source: o.source,
+  campaign_id: o.campaignId ?? null,
+  rule_id: o.ruleId ?? null,
+  promotion_id: o.promotionId ?? null,
+  product_id: o.productId ?? null,
+  title: o.title,
+  message: o.message,
+  content: o.content ?? null,
+  link: o.link ?? null,
+  image_url: o.imageUrl ?? null,
+  coupon_code: o.couponCode ?? null,
+  score: String(o.score),
+  status: 'NEW',
+  dedupe_key: o.dedupeKey ?? null,
+  created_at: o.createdAt,
+  expires_at: o.expiresAt,
+});
+
 const row = (o: NewOffer): unknown[] => [
   o.id ?? newId(),
   o.storefrontId,
@@ -94,16 +152,11 @@ const row = (o: NewOffer): unknown[] => [
  */
 export async function insertOffers(em: EntityManager, offers: NewOffer[]): Promise<PublishedOffer[]> {
   const created: PublishedOffer[] = [];
-  // Bound server-side ($n), not formatted into the SQL text; PostgreSQL takes at most 65,535 parameters a statement.
   for (let from = 0; from < offers.length; from += INSERT_CHUNK) {
     const chunk = offers.slice(from, from + INSERT_CHUNK);
-    const placeholders = chunk.map((_, r) => `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`).join(', ')})`).join(', ');
-    const rows = await executeBound<{ id: string; storefront_id: string; customer_id: string | null }>(
-      em,
-      `insert into "promotion"."offer" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${placeholders}
-       on conflict ("dedupe_key") do nothing returning id, storefront_id, customer_id`,
-      chunk.flatMap(row),
-    );
+    const rows = await executeBoundPrepared<{ id: string; storefront_id: string; customer_id: string | null }>(em, INSERT, [
+      JSON.stringify(chunk.map(jsonRow)),
+    ]);
     for (const r of rows) created.push({ offerId: r.id, storefrontId: r.storefront_id, customerId: r.customer_id });
   }
   return created;

@@ -1,12 +1,12 @@
 import { Checks, executeBoundPrepared, newId, ok } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { INotificationTemplate, NotificationChannel } from '../../entities/index.js';
+import type { NotificationChannel } from '../../entities/index.js';
 import type { ErrorCode, Result } from '../customer.errors.js';
 import type { ChannelAdapters } from './adapters.js';
 import { deliver } from './deliver.js';
 import { type Account, recipientsOf } from './recipients.js';
 import type { Variables } from './template-text.js';
-import { DEFAULT_LOCALE, type Rendered, render, resolveTemplates } from './templates.js';
+import { DEFAULT_LOCALE, type Rendered, render, resolveTemplates, type TemplateRow } from './templates.js';
 
 /**
  * The one way a message reaches a customer or a staff member (`recipients.ts`: staff get their inbox and
@@ -175,7 +175,7 @@ export async function sendNotifications(
     const fresh = channels.filter((c) => !item.dedupeKey || !seen.has(`${item.dedupeKey}:${c}`));
     results.push({ ...to, outcome: channels.length && !fresh.length ? 'DUPLICATE' : 'SENT', channels: [] });
     for (const channel of fresh) {
-      const template = (resolvers.get(localeOf(item)) as (k: string, c: NotificationChannel) => INotificationTemplate | null)(
+      const template = (resolvers.get(localeOf(item)) as (k: string, c: NotificationChannel) => TemplateRow | null)(
         item.templateKey,
         channel,
       );

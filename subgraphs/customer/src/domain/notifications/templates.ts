@@ -1,4 +1,4 @@
-import { actingStorefront, Checks, fail, languageOf, ok, type Principal } from '@dcrm/kit';
+import { actingStorefront, Checks, executeBoundPrepared, fail, languageOf, ok, type Principal } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type INotificationTemplate, type NotificationChannel, NotificationTemplate } from '../../entities/index.js';
 import type { ErrorCode, Result } from '../customer.errors.js';
@@ -20,6 +20,18 @@ export async function templatesOf(em: EntityManager, principal: Principal, key?:
   );
 }
 
+/** What a send reads of a template (resolveTemplates): the row, not a managed entity. */
+export type TemplateRow = Pick<
+  INotificationTemplate,
+  'id' | 'storefrontId' | 'key' | 'channel' | 'locale' | 'subject' | 'body' | 'variables'
+>;
+
+// A named prepared statement (kit `executeBoundPrepared`: parsed and planned once per connection) returning plain rows:
+// every notification call resolves its templates, and the ORM's query building and entity hydration were most of its cost.
+const TEMPLATES = `select "id", "storefront_id" as "storefrontId", "key", "channel", "locale", "subject", "body", "variables"
+  from "customer"."notification_template"
+  where "key" = any($1::text[]) and "locale" = any($2::text[]) and ("storefront_id" = $3 or "storefront_id" is null)`;
+
 /**
  * The template a brand uses for an event on a channel: its own in the locale asked, else in that
  * locale's language, else in the default locale; then the default templates in the same order.
@@ -29,18 +41,12 @@ export async function resolveTemplates(
   storefrontId: string,
   keys: string[],
   locale = DEFAULT_LOCALE,
-): Promise<(key: string, channel: NotificationChannel) => INotificationTemplate | null> {
+): Promise<(key: string, channel: NotificationChannel) => TemplateRow | null> {
   const chain = [...new Set([locale, languageOf(locale), DEFAULT_LOCALE])];
-  const rows = keys.length
-    ? await em.find(NotificationTemplate, {
-        key: { $in: [...new Set(keys)] },
-        locale: { $in: chain },
-        $or: [{ storefrontId }, { storefrontId: null }],
-      })
-    : [];
-  const rank = (t: INotificationTemplate) => (t.storefrontId ? 0 : chain.length) + chain.indexOf(t.locale);
+  const rows = keys.length ? await executeBoundPrepared<TemplateRow>(em, TEMPLATES, [[...new Set(keys)], chain, storefrontId]) : [];
+  const rank = (t: TemplateRow) => (t.storefrontId ? 0 : chain.length) + chain.indexOf(t.locale);
   // Chosen once per (key, channel): a batch asks the same pair for every message.
-  const chosen = new Map<string, INotificationTemplate | null>();
+  const chosen = new Map<string, TemplateRow | null>();
   return (key, channel) => {
     const at = `${key} ${channel}`;
     let template = chosen.get(at);
@@ -150,7 +156,11 @@ export async function templateUpdate(
 export type Rendered = { subject: string | null; body: string };
 
 /** A template rendered with these variables; a missing one is a userError (on `field`). */
-export function render(template: INotificationTemplate, variables: Variables, field: string[]): Result<Rendered> {
+export function render(
+  template: Pick<INotificationTemplate, 'subject' | 'body' | 'variables'>,
+  variables: Variables,
+  field: string[],
+): Result<Rendered> {
   try {
     return ok({
       subject: template.subject ? renderText(template.subject, template.variables, variables) : null,
@@ -177,7 +187,7 @@ export const variablesOf = (list: { name: string; value?: string | null }[]): Va
 export async function templatePreview(em: EntityManager, principal: Principal, input: PreviewInput): Promise<Result<Rendered>> {
   const storefrontId = actingStorefront(principal);
   if (!storefrontId) return fail('NOT_FOUND', 'Template not found', ['input']);
-  let template: INotificationTemplate | null = null;
+  let template: TemplateRow | null = null;
   if (input.id) {
     const checks = new Checks<ErrorCode>();
     if (!checks.uuid(input.id, ['input', 'id'])) return { ok: false, errors: checks.errors };
