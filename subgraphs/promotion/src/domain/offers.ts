@@ -38,34 +38,10 @@ export type NewOffer = {
   dedupeKey?: string | null;
 };
 
-const COLUMNS = [
-  'id',
-  'storefront_id',
-  'customer_id',
-  'segment',
-  'partner_id',
-  'source',
-  'campaign_id',
-  'rule_id',
-  'promotion_id',
-  'product_id',
-  'title',
-  'message',
-  'content',
-  'link',
-  'image_url',
-  'coupon_code',
-  'score',
-  'status',
-  'dedupe_key',
-  'created_at',
-  'expires_at',
-];
-
 const INSERT_CHUNK = 2_000;
 
-/** Each column's SQL type, as the batch's JSON rows declare it (keys are the column names). */
-const TYPES: Record<(typeof COLUMNS)[number], string> = {
+/** The offer's columns and their SQL types, as the batch's JSON rows declare them. */
+const TYPES = {
   id: 'uuid',
   storefront_id: 'uuid',
   customer_id: 'uuid',
@@ -88,7 +64,9 @@ const TYPES: Record<(typeof COLUMNS)[number], string> = {
   dedupe_key: 'text',
   created_at: 'timestamptz',
   expires_at: 'timestamptz',
-};
+} as const;
+type Column = keyof typeof TYPES;
+const COLUMNS = Object.keys(TYPES) as Column[];
 
 // One text whatever the batch size: the rows are one JSON parameter, so the insert is a named prepared statement
 // (kit `executeBoundPrepared`: parsed and planned once per connection), where a values list of 21 placeholders a row
@@ -98,7 +76,7 @@ const INSERT = `insert into "promotion"."offer" (${COLUMNS.map((c) => `"${c}"`).
   from jsonb_to_recordset($1::jsonb) as x(${COLUMNS.map((c) => `"${c}" ${TYPES[c]}`).join(', ')})
   on conflict ("dedupe_key") do nothing returning id, storefront_id, customer_id`;
 
-const jsonRow = (o: NewOffer) => ({
+const jsonRow = (o: NewOffer): Record<Column, unknown> => ({
   id: o.id ?? newId(),
   storefront_id: o.storefrontId,
   customer_id: o.customerId,
@@ -122,29 +100,11 @@ const jsonRow = (o: NewOffer) => ({
   expires_at: o.expiresAt,
 });
 
-const row = (o: NewOffer): unknown[] => [
-  o.id ?? newId(),
-  o.storefrontId,
-  o.customerId,
-  o.segment,
-  o.partnerId,
-  o.source,
-  o.campaignId ?? null,
-  o.ruleId ?? null,
-  o.promotionId ?? null,
-  o.productId ?? null,
-  o.title,
-  o.message,
-  o.content ?? null,
-  o.link ?? null,
-  o.imageUrl ?? null,
-  o.couponCode ?? null,
-  o.score,
-  'NEW',
-  o.dedupeKey ?? null,
-  o.createdAt,
-  o.expiresAt,
-];
+/** The same values in column order, for the one-offer insert's placeholders. */
+const row = (o: NewOffer): unknown[] => {
+  const values = jsonRow(o);
+  return COLUMNS.map((c) => values[c]);
+};
 
 /**
  * Writes offers in one statement; those whose dedupe key exists already are skipped. Returns the ids
