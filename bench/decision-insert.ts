@@ -11,10 +11,10 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { DECISION_COLUMNS } from '../subgraphs/promotion/src/domain/decisioning/recorder.js';
+import { pidCpuMicros } from './processes.js';
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(name);
@@ -75,10 +75,8 @@ function row(n: number) {
   };
 }
 
-const ticks = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-};
+// CPU µs of the backend (processes.ts), read as 0 where /proc is not there.
+const cpu = (pid: number) => pidCpuMicros(pid) ?? 0;
 
 const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
 await client.connect();
@@ -122,20 +120,20 @@ try {
     const ids = rows.filter((r) => r.outcome === 'ACTION').map((r) => r.id);
     await client.query({ name: 'pending_delete', text: `delete from ${schema}.pending_ids where id = any($1::uuid[])`, values: [ids] });
   };
-  const totals: Record<string, { ticks: number; rows: number }> = {};
+  const totals: Record<string, { micros: number; rows: number }> = {};
   for (let round = 0; round < rounds; round++)
     for (const [name, insert] of Object.entries(variants)) {
       const sets = Array.from({ length: batches }, (_, b) => Array.from({ length: batchSize }, (_, i) => row(b * batchSize + i)));
-      const before = ticks(pid);
+      const before = cpu(pid);
       for (const rows of sets) await insert(rows);
-      const used = ticks(pid) - before;
-      totals[name] = { ticks: (totals[name]?.ticks ?? 0) + used, rows: (totals[name]?.rows ?? 0) + batches * batchSize };
+      const used = cpu(pid) - before;
+      totals[name] = { micros: (totals[name]?.micros ?? 0) + used, rows: (totals[name]?.rows ?? 0) + batches * batchSize };
       console.log(
         `round ${round + 1} ${name}: ${((used * 10_000) / (batches * batchSize)).toFixed(1)} µs/row (load ${loadavg()[0].toFixed(1)})`,
       );
     }
   for (const [name, t] of Object.entries(totals))
-    console.log(`${name}: ${((t.ticks * 10_000) / t.rows).toFixed(1)} µs PostgreSQL CPU per row over ${t.rows} rows`);
+    console.log(`${name}: ${(t.micros / t.rows).toFixed(1)} µs PostgreSQL CPU per row over ${t.rows} rows`);
 } finally {
   await client.query(`drop schema ${schema} cascade`);
   await client.end();

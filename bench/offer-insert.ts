@@ -7,9 +7,9 @@
  * Needs DATABASE_URL (the server's processes readable in /proc: the same machine).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import pg from 'pg';
+import { pidCpuMicros } from './processes.js';
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(name);
@@ -74,10 +74,8 @@ const offer = () => {
 };
 type Offer = ReturnType<typeof offer>;
 
-const ticks = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-};
+// CPU µs of the backend (processes.ts), read as 0 where /proc is not there.
+const cpu = (pid: number) => pidCpuMicros(pid) ?? 0;
 
 const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
 await client.connect();
@@ -111,11 +109,11 @@ try {
   for (let round = 0; round < rounds; round++)
     for (const [name, insert] of Object.entries(variants)) {
       const sets = Array.from({ length: batches }, () => Array.from({ length: batchSize }, offer));
-      const before = ticks(pid);
+      const before = cpu(pid);
       const own = process.cpuUsage();
       for (const rows of sets) await insert(rows);
       const ownUs = process.cpuUsage(own);
-      const server = (ticks(pid) - before) * 10_000;
+      const server = cpu(pid) - before;
       const clientUs = ownUs.user + ownUs.system;
       const t = (totals[name] ??= { server: 0, client: 0, rows: 0 });
       t.server += server;
