@@ -13,13 +13,16 @@ export async function backendsOf(adminUrl: string, database: string): Promise<{ 
   const { rows } = await client
     .query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database])
     .finally(() => client.end());
-  const start = new Map(rows.map(({ pid }) => [pid, pidCpuMicros(pid) ?? 0]));
-  return {
-    count: start.size,
-    // A backend gone before the end (its pool shrank) loses its share: pools stay full under constant load.
-    cpuSince: () => [...start].reduce((sum, [pid, before]) => sum + Math.max(0, (pidCpuMicros(pid) ?? before) - before), 0),
-  };
+  const start = cpuNow(rows.map(({ pid }) => pid));
+  return { count: start.size, cpuSince: () => cpuSince(start) };
 }
+
+/** CPU (µs) of each process now. */
+const cpuNow = (pids: number[]) => new Map(pids.map((pid) => [pid, pidCpuMicros(pid) ?? 0]));
+
+/** CPU (µs) those processes used since `start`; one gone before the end (a pool shrank) loses its share: pools stay full under constant load. */
+const cpuSince = (start: Map<number, number>) =>
+  [...start].reduce((sum, [pid, before]) => sum + Math.max(0, (pidCpuMicros(pid) ?? before) - before), 0);
 
 /**
  * CPU (µs) of a whole stack since `mark()`: the given processes and the PostgreSQL backends connected to
@@ -32,13 +35,8 @@ export function stackMeter(adminUrl: string, database: string, pids: () => numbe
   return {
     async mark(): Promise<void> {
       backends = await backendsOf(adminUrl, database);
-      start = new Map(pids().map((pid) => [pid, pidCpuMicros(pid) ?? 0]));
+      start = cpuNow(pids());
     },
-    since(): number | null {
-      if (!backends) return null;
-      let sum = backends.cpuSince();
-      for (const [pid, before] of start) sum += Math.max(0, (pidCpuMicros(pid) ?? before) - before);
-      return sum;
-    },
+    since: (): number | null => (backends ? backends.cpuSince() + cpuSince(start) : null),
   };
 }
