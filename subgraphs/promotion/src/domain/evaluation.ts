@@ -1,7 +1,6 @@
-import { actingStorefront, badInput, isUuid, localeChain, type Principal, servicePrincipal, toMinor } from '@dcrm/kit';
+import { actingStorefront, badInput, executePrepared, isUuid, localeChain, type Principal, servicePrincipal, toMinor } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { profilesOf } from '../clients/accounts.js';
-import { type IPromotion, PromotionRow } from '../entities/index.js';
 import { type CodeProblem, codeProblems, evaluate } from './evaluate.js';
 import type { CartLineInput, Channel, Evaluation, EvaluationContext, EvaluationCustomer, LineKind, Promotion } from './promotion.types.js';
 import { translateDiscountNames } from './promotion-texts.js';
@@ -64,20 +63,6 @@ function toMinorOrThrow(value: string): number {
     throw badInput('Amounts have at most two decimals', 'lines');
   }
 }
-
-export const toDomain = (p: IPromotion): Promotion => ({
-  id: p.id,
-  name: p.name,
-  priority: p.priority,
-  stacking: p.stacking,
-  couponCode: p.couponCode ?? null,
-  usageLimit: p.usageLimit ?? null,
-  perCustomerLimit: p.perCustomerLimit ?? null,
-  conditions: p.conditions,
-  actions: p.actions,
-  messages: p.messages,
-  active: p.active,
-});
 
 export type PromotionSqlRow = {
   id: string;
@@ -190,6 +175,11 @@ export function withProblems(evaluation: Evaluation, promotions: Promotion[], co
 
 export const MAX_EVALUATIONS = 100;
 
+// Every cart shown is evaluated: a prepared statement of plain rows, not an ORM find that builds, runs and
+// hydrates a query each time (the find was a sixth of the promotion subgraph's CPU per cart created).
+const ACTIVE_PROMOTIONS = `select id, name, priority, stacking, coupon_code, usage_limit, per_customer_limit, usage_count,
+  conditions, actions, messages, active from "promotion"."promotion" where storefront_id = ? and active order by id`;
+
 /**
  * Display-time evaluation of carts of the caller's storefront, in input order. Whatever their number,
  * the active promotions, the customers' usage and their profiles are each read once for all of them.
@@ -207,11 +197,11 @@ export async function evaluateCarts(
   const lines = inputs.map(linesOf);
   const [customers, rows, usage] = await Promise.all([
     customersOf(services, storefrontId, inputs),
-    em.find(PromotionRow, { storefrontId, active: true }),
+    executePrepared(em, ACTIVE_PROMOTIONS, [storefrontId]) as Promise<PromotionSqlRow[]>,
     customersUsage(em, storefrontId, customerIdsOf(inputs)),
   ]);
-  const promotions = rows.map(toDomain);
-  const total = Object.fromEntries(rows.map((r) => [r.id, r.usageCount]));
+  const promotions = rows.map(fromSql);
+  const total = Object.fromEntries(rows.map((r) => [r.id, r.usage_count]));
   const results = inputs.map((input, i) => {
     const customer = customers[i];
     const context = contextOf(services, storefrontId, input, customer, { total, byCustomer: usageOf(usage, customer) }, principal.locale);
