@@ -89,7 +89,8 @@ async function currencyOf(ctx: EditContext, lines: LineInput[]): Promise<string 
   return null;
 }
 
-export type Created = { cart: ICart; cartToken: string | null };
+/** A new cart, its token (anonymous carts) and its lines as written, in the order the `lines` loader reads them. */
+export type Created = { cart: ICart; cartToken: string | null; lines: ICartLine[] };
 
 /**
  * The sales channel a new cart is in, for channel-limited promotions: a chatbot key (a private,
@@ -118,15 +119,19 @@ export async function cartCreate(
     currencyCode,
     channel: channelOf(ctx.principal),
   });
+  const created: ICartLine[] = [];
   if (lines.length) {
     const checks = new Checks<ErrorCode>();
     await checkLines(ctx, cart, [], lines, checks);
     if (!checks.ok) return { ok: false, errors: checks.errors };
     for (const l of lines)
-      ctx.em.create(CartLine, { cart, productId: l.productId, quantity: quantityOf(l), parentLineId: l.parentLineId ?? null });
+      created.push(
+        ctx.em.create(CartLine, { cart, productId: l.productId, quantity: quantityOf(l), parentLineId: l.parentLineId ?? null }),
+      );
   }
   await ctx.em.flush();
-  return ok({ cart, cartToken: token });
+  created.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return ok({ cart, cartToken: token, lines: created });
 }
 
 export async function cartLinesAdd(ctx: EditContext, ref: CartRef, lines: LineInput[]): Promise<Result<ICart>> {

@@ -28,9 +28,10 @@ export const mutationResolvers: CartResolvers = {
       const result: Result<Created> = await cartCreate(edit(ctx), input.lines ?? [], () =>
         storefrontCurrency(ctx.services.peers('catalog'), ctx.principal),
       );
-      return result.ok
-        ? { cart: result.value.cart, cartToken: result.value.cartToken, userErrors: [] }
-        : { cart: null, cartToken: null, userErrors: result.errors };
+      if (!result.ok) return { cart: null, cartToken: null, userErrors: result.errors };
+      // The lines just written are the cart's lines: the answer reads them without reading them back.
+      ctx.loaders.lines.prime(result.value.cart.id, result.value.lines);
+      return { cart: result.value.cart, cartToken: result.value.cartToken, userErrors: [] };
     },
     cartLinesAdd: async (_, { input }, ctx) => cartPayload(await cartLinesAdd(edit(ctx), input.cart, input.lines)),
     cartLinesUpdate: async (_, { input }, ctx) => cartPayload(await cartLinesUpdate(edit(ctx), input.cart, input.lines)),
