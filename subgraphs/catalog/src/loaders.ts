@@ -6,7 +6,7 @@ import { pricingContext, selectPrices } from './domain/pricing.js';
 import { PRODUCT_COLUMNS } from './domain/product-listing.js';
 import { type PriceScope, priceListFilter, priceRowsOf, productColumns, productDetailSql } from './domain/product-rows.js';
 import { assortmentJoin, statusFilter, type Visibility, visibilityOf } from './domain/visibility.js';
-import { type IStorefront, Storefront } from './entities/index.js';
+import type { IStorefront } from './entities/index.js';
 import { storesByIds } from './entities/storefront.repository.js';
 import {
   type CategoryView,
@@ -25,6 +25,11 @@ export type ListLoader<T> = { load(key: string): T[] | Promise<T[]> };
 type Row = Record<string, unknown>;
 
 export type CategoryTree = { all: CategoryView[]; counts: Map<string, number> };
+
+// A cart's product lookup asks for its storefront's locale each time: prepared plain rows, as the product lookups,
+// not an ORM find (the read-only Storefront fields are the entity's properties).
+const STOREFRONTS = `select id, slug, name, currency_code as "currencyCode", locale, time_zone as "timeZone", theme,
+  allowed_origins as "allowedOrigins", created_at as "createdAt" from "catalog"."storefront" where id in (?)`;
 
 export type CatalogLoaders = {
   visibility: () => Visibility;
@@ -209,7 +214,7 @@ export function createLoaders(em: EntityManager, principal: Principal): CatalogL
     storefront: byId(
       async (ids) => {
         const visible = ids.filter((id) => isUuid(id) && (principal.kind === 'service' || principal.storefrontId === id));
-        return visible.length ? em.find(Storefront, { id: { $in: visible } }) : [];
+        return visible.length ? ((await executePrepared(em, STOREFRONTS, [visible])) as IStorefront[]) : [];
       },
       (s) => s.id,
     ),
