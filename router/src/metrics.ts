@@ -36,8 +36,8 @@ export type RouterMetrics = {
   answer(request: HTTPGraphQLRequest, response: HTTPGraphQLResponse): Answered;
   /** One fetch from the gateway to a subgraph: call what it returns when it ends. */
   fetch(subgraph: string): FetchDone;
-  /** One subscription event sent to a client. */
-  delivered(): void;
+  /** Subscription events sent to clients (one, or an event's batch of sockets at once). */
+  delivered(count?: number): void;
   /** One query sent whole to a subgraph (passthrough.ts): answered so, or run again by the gateway. */
   passthrough(subgraph: string, answered: boolean): void;
   /** One request the fast path (fast-path.ts) looked at, by what became of it. */
@@ -149,7 +149,7 @@ export function routerMetrics(known: readonly string[] = []): RouterMetrics {
         if (code) fetchErrors.inc({ subgraph, code });
       };
     },
-    delivered: () => delivered.inc(),
+    delivered: (count = 1) => delivered.inc(count),
     passthrough: (subgraph, answered) => passthroughs.inc({ subgraph, result: answered ? 'answered' : 'fallback' }),
     fastPath: (result) => fast.inc({ result }),
     planLookup: (hit) => plans.inc({ result: hit ? 'hit' : 'miss' }),

@@ -51,8 +51,8 @@ export type SubscriptionDeps = {
   /** The most one operation may cost (see cost/calculate.ts), as for HTTP. */
   maxQueryCost: number;
   maxSubscriptionsPerSocket?: number;
-  /** Counts each event sent (metrics). */
-  delivered?: () => void;
+  /** Counts the events sent (metrics): one, or a batch's count at once. */
+  delivered?: (count?: number) => void;
 };
 
 /**
@@ -71,7 +71,7 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
   const streams: Streams = new Set();
   const lookup = createLookup(deps.apollo);
   const timings = createTimings();
-  const fanOut = createFanOut({ bus: deps.bus, timings });
+  const fanOut = createFanOut({ bus: deps.bus, timings, delivered: deps.delivered });
   let closing = false;
   const revocations = Promise.all([endRevokedSockets(deps.bus, connections), followAccountPriceLists(deps.bus, connections)]).then(
     ([ending, following]) => [...ending, following],
@@ -92,10 +92,7 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
           id,
           eventKey: plan.eventKey,
           lookup: (key, event) => lookup.run(plan, view(), key, observed.event, event),
-          delivered: (result) => {
-            deps.delivered?.();
-            observed.delivered(result);
-          },
+          delivered: (result) => observed.delivered(result),
         });
       },
     }),

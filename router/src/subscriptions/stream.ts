@@ -28,7 +28,7 @@ export type Listener = {
    * return the same promise share its result and its serialisation (lookup.ts). `event`: the payload.
    */
   lookup(key: string, event: unknown): Promise<Result>;
-  /** A result was written to its socket (metrics, the subscription's end line). */
+  /** A result was written to its socket (the subscription's end line; the metric counts per batch: `FanOutDeps.delivered`). */
   delivered(result: FormattedExecutionResult): void;
 };
 
@@ -48,6 +48,8 @@ export type FanOut = { listen(channel: string, listener: Listener): Promise<() =
 export type FanOutDeps = {
   bus: EventBus;
   timings: Timings;
+  /** Messages written (metrics), counted once per batch rather than once per socket. */
+  delivered?: (count: number) => void;
 };
 
 export function createFanOut(deps: FanOutDeps): FanOut {
@@ -84,6 +86,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
       if (sent > 0) {
         trace.deliveries += sent;
         trace.payloads++;
+        deps.delivered?.(sent);
       }
     });
     channel.pending++;
@@ -127,16 +130,29 @@ function failed(error: unknown): Result {
   return { data: null, errors: [INTERNAL_ERROR] };
 }
 
-/** Writes one result to its subscribers' sockets (serialised once), and says how many it was written to. */
+/** A `next` message is text (ws would send a buffer as a binary frame). */
+const TEXT = { binary: false } as const;
+
+/**
+ * Writes one result to its subscribers' sockets, and says how many it was written to. Serialised once,
+ * and encoded once per subscription id: subscribers whose clients numbered the subscription alike (most
+ * do) get the very same bytes, where a string per subscriber was built and UTF-8 encoded per socket.
+ */
 function write(channel: Channel, result: Result, members: Member[]): number {
   if (!result) return 0;
   const json = JSON.stringify(result);
+  const messages = new Map<string, Buffer>();
   let sent = 0;
   for (const member of members) {
     const { socket } = member;
     // Left meanwhile, closing, or not reading: nothing for it.
     if (!channel.members.has(member) || socket.readyState !== socket.OPEN || socket.bufferedAmount > MAX_BUFFERED_BYTES) continue;
-    socket.send(`${member.head}${json}}`);
+    let message = messages.get(member.head);
+    if (!message) {
+      message = Buffer.from(`${member.head}${json}}`);
+      messages.set(member.head, message);
+    }
+    socket.send(message, TEXT);
     member.delivered(result);
     sent++;
   }
