@@ -180,6 +180,10 @@ export const MAX_EVALUATIONS = 100;
 const ACTIVE_PROMOTIONS = `select id, name, priority, stacking, coupon_code, usage_limit, per_customer_limit, usage_count,
   conditions, actions, messages, active from "promotion"."promotion" where storefront_id = ? and active order by id`;
 
+/** The brand's active promotions, by id, as plain rows (`fromSql`); inside a transaction, read in it (kit `executePrepared`). */
+export const activePromotions = (em: EntityManager, storefrontId: string) =>
+  executePrepared(em, ACTIVE_PROMOTIONS, [storefrontId]) as Promise<PromotionSqlRow[]>;
+
 /**
  * Display-time evaluation of carts of the caller's storefront, in input order. Whatever their number,
  * the active promotions, the customers' usage and their profiles are each read once for all of them.
@@ -197,7 +201,7 @@ export async function evaluateCarts(
   const lines = inputs.map(linesOf);
   const [customers, rows, usage] = await Promise.all([
     customersOf(services, storefrontId, inputs),
-    executePrepared(em, ACTIVE_PROMOTIONS, [storefrontId]) as Promise<PromotionSqlRow[]>,
+    activePromotions(em, storefrontId),
     customersUsage(em, storefrontId, customerIdsOf(inputs)),
   ]);
   const promotions = rows.map(fromSql);

@@ -2,6 +2,7 @@ import { actingStorefront, badInput, fail, ok, type Principal, userError } from 
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { evaluate } from './evaluate.js';
 import {
+  activePromotions,
   contextOf,
   customersOf,
   customersUsage,
@@ -9,7 +10,6 @@ import {
   type EvaluationResult,
   fromSql,
   linesOf,
-  type PromotionSqlRow,
   usageOf,
   withProblems,
 } from './evaluation.js';
@@ -51,9 +51,7 @@ export async function promotionRedeem(
   const [customer] = await customersOf(services, storefrontId, [input.evaluation]);
   const redeemed = await em.transactional(async (tx): Promise<Result<EvaluationResult>> => {
     await lockKey(tx as EntityManager, storefrontId, key);
-    const rows = (await tx.execute(`select * from "promotion"."promotion" where storefront_id = ? and active order by id`, [
-      storefrontId,
-    ])) as PromotionSqlRow[];
+    const rows = await activePromotions(tx as EntityManager, storefrontId);
     const promotions = rows.map(fromSql);
     const usageCount = new Map(rows.map((r) => [r.id, r.usage_count]));
     // Only a limited promotion that could apply to this cart on its own needs its row locked (its count
