@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { memoryBus } from '@dcrm/kit/bus.js';
 import type { FormattedExecutionResult } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
+import { framedText, sendFramed } from '../src/subscriptions/frames.js';
 import { createFanOut } from '../src/subscriptions/stream.js';
 import { createTimings } from '../src/subscriptions/timing.js';
 
@@ -74,5 +75,36 @@ describe('live fan-out', () => {
     const [event] = timings.snapshot().events;
     expect(event).toMatchObject({ channel: 'offers', key: 'o1', deliveries: 3, payloads: 1 });
     for (const leave of leaves) await leave();
+  });
+
+  it('frames messages of every length ws distinguishes (7-bit, 16-bit and 64-bit) as text, written to the socket without ws sending them', async () => {
+    const [{ server: socket, received }] = pairs;
+    const send = vi.spyOn(socket, 'send');
+    const texts = ['€', 'é'.repeat(200), 'ü'.repeat(40_000)];
+    const from = received.length;
+    for (const text of texts) sendFramed(socket, framedText(text));
+    await until(() => received.length === from + texts.length);
+    expect(received.slice(from)).toEqual(texts.map((text) => ({ text, binary: false })));
+    expect(send).not.toHaveBeenCalled();
+    send.mockRestore();
+  });
+
+  it('leaves a message to ws when the socket negotiated compression, which frames each message itself', async () => {
+    const deflating = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: { threshold: 0 } });
+    await new Promise((resolve) => deflating.once('listening', resolve));
+    const accepted = new Promise<WebSocket>((resolve) => deflating.once('connection', resolve));
+    const client = new WebSocket(`ws://127.0.0.1:${(deflating.address() as AddressInfo).port}`);
+    const received: Received = [];
+    client.on('message', (data, binary) => received.push({ text: data.toString(), binary }));
+    await new Promise((resolve) => client.once('open', resolve));
+    const socket = await accepted;
+    expect(socket.extensions).toContain('permessage-deflate');
+    const send = vi.spyOn(socket, 'send');
+    sendFramed(socket, framedText('{"id":"1","type":"next","payload":{"data":{"x":"compressed"}}}'));
+    await until(() => received.length === 1);
+    expect(received).toEqual([{ text: '{"id":"1","type":"next","payload":{"data":{"x":"compressed"}}}', binary: false }]);
+    expect(send).toHaveBeenCalledOnce();
+    client.close();
+    await new Promise((resolve) => deflating.close(resolve));
   });
 });

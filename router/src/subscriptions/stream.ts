@@ -2,6 +2,7 @@ import type { BusMeta, EventBus } from '@dcrm/kit/bus.js';
 import { loggerFor } from '@dcrm/kit/logger.js';
 import type { FormattedExecutionResult } from 'graphql-ws';
 import type { WebSocket } from 'ws';
+import { type Framed, framedText, sendFramed } from './frames.js';
 import { type Timings, wallNow } from './timing.js';
 
 /** Events waiting on a channel beyond this are dropped (the bus is at-most-once anyway). */
@@ -130,18 +131,16 @@ function failed(error: unknown): Result {
   return { data: null, errors: [INTERNAL_ERROR] };
 }
 
-/** A `next` message is text (ws would send a buffer as a binary frame). */
-const TEXT = { binary: false } as const;
-
 /**
  * Writes one result to its subscribers' sockets, and says how many it was written to. Serialised once,
- * and encoded once per subscription id: subscribers whose clients numbered the subscription alike (most
- * do) get the very same bytes, where a string per subscriber was built and UTF-8 encoded per socket.
+ * and encoded and framed once per subscription id: subscribers whose clients numbered the subscription
+ * alike (most do) get the very same frame bytes (frames.ts), where a string per subscriber was built,
+ * UTF-8 encoded and framed per socket.
  */
 function write(channel: Channel, result: Result, members: Member[]): number {
   if (!result) return 0;
   const json = JSON.stringify(result);
-  const messages = new Map<string, Buffer>();
+  const messages = new Map<string, Framed>();
   let sent = 0;
   for (const member of members) {
     const { socket } = member;
@@ -149,10 +148,10 @@ function write(channel: Channel, result: Result, members: Member[]): number {
     if (!channel.members.has(member) || socket.readyState !== socket.OPEN || socket.bufferedAmount > MAX_BUFFERED_BYTES) continue;
     let message = messages.get(member.head);
     if (!message) {
-      message = Buffer.from(`${member.head}${json}}`);
+      message = framedText(`${member.head}${json}}`);
       messages.set(member.head, message);
     }
-    socket.send(message, TEXT);
+    sendFramed(socket, message);
     member.delivered(result);
     sent++;
   }
