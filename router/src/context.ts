@@ -5,6 +5,7 @@ import type { SubgraphTarget } from '@dcrm/kit/targets.js';
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import type { CostClient } from './cost/client.js';
 import type { Charge } from './cost/plugin.js';
+import type { LookupCache } from './subscriptions/lookup-cache.js';
 
 /**
  * The context of every operation the router runs. `warmUp`: planning only (see warm-up.ts) — no fetch
@@ -12,9 +13,18 @@ import type { Charge } from './cost/plugin.js';
  * none and are not charged). `passed`: an HTTP request's, where the single-fetch passthrough (passthrough.ts)
  * leaves the `data` text a subgraph answered with, for the endpoint to send as is (Apollo runs the
  * operation on a copy of the context object: this one is shared). `eventOffer`: a live event's public
- * offer, which answers the lookup's `offer(id:)` fetch from promotion (subscriptions/event-offer.ts).
+ * offer, which answers the lookup's `offer(id:)` fetch from promotion (subscriptions/event-offer.ts);
+ * `kept`: that lookup's view (shared by pricing context) and the catalog content its fetches may be
+ * answered from (subscriptions/lookup-cache.ts).
  */
-export type RouterContext = { principal: Principal; warmUp?: boolean; cost?: CostClient; passed?: Passed; eventOffer?: PublicOfferFields };
+export type RouterContext = {
+  principal: Principal;
+  warmUp?: boolean;
+  cost?: CostClient;
+  passed?: Passed;
+  eventOffer?: PublicOfferFields;
+  kept?: { viewKey: string; cache: LookupCache };
+};
 
 /**
  * See `RouterContext.passed`. `answer`: a passed-through operation's answer that had errors, parsed once,

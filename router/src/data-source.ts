@@ -42,7 +42,10 @@ export class TargetDataSource implements GraphQLDataSource<RouterContext> {
     if (operationName) request.operationName = operationName;
     const done = this.measure(this.target.name);
     try {
-      const response = await this.target.execute(request, as);
+      const execute = () => this.target.execute(request, as);
+      // A public live offer's lookup: the catalog content it reads may be kept (subscriptions/lookup-cache.ts).
+      const kept = context.kept;
+      const response = await (kept ? kept.cache.fetch(kept.viewKey, this.target.name, request, execute) : execute());
       done(response.errors?.length ? codeLabel(response.errors[0].extensions?.code) : null);
       return response;
     } catch (error) {

@@ -12,6 +12,7 @@ import type { RouterContext } from './context.js';
 import { identifyConnection } from './subscriptions/connect.js';
 import { type Connections, createConnections } from './subscriptions/connections.js';
 import { createLookup } from './subscriptions/lookup.js';
+import { createLookupCache, followCatalogChanges, type LookupCacheStats } from './subscriptions/lookup-cache.js';
 import { planSubscription } from './subscriptions/plan.js';
 import { followAccountPriceLists, subscriptionView } from './subscriptions/pricing.js';
 import { protocolHandlers } from './subscriptions/protocol.js';
@@ -25,6 +26,8 @@ export type LiveStats = {
   sockets: number;
   subscriptions: number;
   lookups: number;
+  /** The catalog content public offers' lookups were answered from (lookup-cache.ts). */
+  catalogCache?: LookupCacheStats;
   /** Messages written, the process's CPU time and the latest events' breakdown (the live bench reads it). */
   timing?: LiveTiming;
 };
@@ -69,13 +72,16 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1_000_000 });
   const connections = createConnections();
   const streams: Streams = new Set();
-  const lookup = createLookup(deps.apollo);
+  const catalogCache = createLookupCache();
+  const lookup = createLookup(deps.apollo, catalogCache);
   const timings = createTimings();
   const fanOut = createFanOut({ bus: deps.bus, timings, delivered: deps.delivered });
   let closing = false;
-  const revocations = Promise.all([endRevokedSockets(deps.bus, connections), followAccountPriceLists(deps.bus, connections)]).then(
-    ([ending, following]) => [...ending, following],
-  );
+  const revocations = Promise.all([
+    endRevokedSockets(deps.bus, connections),
+    followAccountPriceLists(deps.bus, connections),
+    followCatalogChanges(deps.bus, catalogCache),
+  ]).then(([ending, following, changes]) => [...ending, following, changes]);
 
   const disposer = useServer<Record<string, unknown> | undefined>(
     protocolHandlers({
@@ -108,7 +114,13 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
       }
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },
-    stats: () => ({ sockets: wss.clients.size, subscriptions: streams.size, lookups: lookup.executions(), timing: timings.snapshot() }),
+    stats: () => ({
+      sockets: wss.clients.size,
+      subscriptions: streams.size,
+      lookups: lookup.executions(),
+      catalogCache: catalogCache.stats(),
+      timing: timings.snapshot(),
+    }),
     async close() {
       closing = true;
       await closeSockets(wss, () => disposer.dispose());

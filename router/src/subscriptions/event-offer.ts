@@ -1,6 +1,7 @@
 import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { PublicOfferFields } from '@dcrm/kit/events.js';
-import { type FieldNode, Kind, type OperationDefinitionNode, parse, type SelectionSetNode } from 'graphql';
+import { type FieldNode, Kind, type SelectionSetNode } from 'graphql';
+import { fetchOperation } from './fetch-text.js';
 import { CONTEXT_FIELDS, type View } from './view.js';
 
 /** The subgraph that owns `Offer`: the one fetch an event's own copy of the offer can answer. */
@@ -38,7 +39,7 @@ type Request = Pick<GatewayGraphQLRequest, 'query' | 'variables'>;
  */
 export function answerFromEvent(subgraph: string, request: Request, offer: PublicOfferFields): GatewayGraphQLResponse | null {
   if (subgraph !== OWNER || !request.query) return null;
-  const operation = parsed(request.query);
+  const operation = fetchOperation(request.query);
   const [root, ...more] = operation?.operation === 'query' ? operation.selectionSet.selections : [];
   if (!root || more.length > 0 || root.kind !== Kind.FIELD || root.name.value !== 'offer' || root.directives?.length) return null;
   const [id, ...other] = root.arguments ?? [];
@@ -82,19 +83,4 @@ function project(selectionSet: SelectionSetNode, typename: string, value: Value)
     out[key] = v;
   }
   return out;
-}
-
-// The planner's fetch texts are few (one per cached plan): parsed once each.
-const MAX_PARSED = 256;
-const parsedTexts = new Map<string, OperationDefinitionNode | null>();
-
-function parsed(query: string): OperationDefinitionNode | null {
-  let operation = parsedTexts.get(query);
-  if (operation === undefined) {
-    const [definition, ...more] = parse(query).definitions;
-    operation = definition?.kind === Kind.OPERATION_DEFINITION && more.length === 0 ? definition : null;
-    if (parsedTexts.size >= MAX_PARSED) parsedTexts.clear();
-    parsedTexts.set(query, operation);
-  }
-  return operation;
 }

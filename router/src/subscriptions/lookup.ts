@@ -2,6 +2,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql-ws';
 import type { RouterContext } from '../context.js';
 import { eventOffer } from './event-offer.js';
+import type { LookupCache } from './lookup-cache.js';
 import type { Plan } from './plan.js';
 import type { View } from './view.js';
 
@@ -22,7 +23,8 @@ export type Lookup = {
   executions(): number;
 };
 
-export function createLookup(apollo: ApolloServer<RouterContext>): Lookup {
+/** `cache`: the catalog content public offers' lookups may be answered from (lookup-cache.ts). */
+export function createLookup(apollo: ApolloServer<RouterContext>, cache?: LookupCache): Lookup {
   // By event key, then by view key: a view keeps one key string (V8 hashes it once), so each of an
   // event's thousand subscribers costs two map reads, not a key built, copied and hashed for each.
   const inFlight = new Map<string, Map<string, Promise<FormattedExecutionResult | null>>>();
@@ -41,7 +43,7 @@ export function createLookup(apollo: ApolloServer<RouterContext>): Lookup {
       let pending = byView.get(view.key);
       if (!pending) {
         executions++;
-        pending = traced(() => runLookup(apollo, plan, view, offerId, eventOffer(event, offerId, view)));
+        pending = traced(() => runLookup(apollo, plan, view, offerId, eventOffer(event, offerId, view), cache));
         byView.set(view.key, pending);
       }
       return pending;
@@ -56,14 +58,18 @@ async function runLookup(
   view: View,
   offerId: string,
   fromEvent: RouterContext['eventOffer'],
+  cache: LookupCache | undefined,
 ): Promise<FormattedExecutionResult | null> {
+  const context: RouterContext = { principal: view.principal };
+  if (fromEvent) context.eventOffer = fromEvent;
+  if (view.byContext && cache) context.kept = { viewKey: view.key, cache };
   const response = await apollo.executeOperation(
     {
       query: plan.query,
       operationName: plan.operationName,
       variables: plan.keyVariable ? { ...plan.variables, [plan.keyVariable]: offerId } : plan.variables,
     },
-    { contextValue: fromEvent ? { principal: view.principal, eventOffer: fromEvent } : { principal: view.principal } },
+    { contextValue: context },
   );
   if (response.body.kind !== 'single') return null;
   const { data, errors } = response.body.singleResult;

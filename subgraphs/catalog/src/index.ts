@@ -1,6 +1,7 @@
 import { createSubgraphServer, loadTypeDefs, type SubgraphDefinition } from '@dcrm/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrations } from '../migrations/index.js';
+import { announceChanges } from './domain/changes.js';
 import { entities } from './entities/index.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
@@ -16,5 +17,14 @@ export const catalogSubgraph: SubgraphDefinition = {
   migrations,
   seed: (em: EntityManager, options) => seedCatalog(em, options),
   create: ({ orm, secret, peers, bus }) =>
-    createSubgraphServer({ name: 'catalog', typeDefs, resolvers, orm, secret, createLoaders, services: { peers, bus } }),
+    createSubgraphServer({
+      name: 'catalog',
+      typeDefs,
+      resolvers,
+      orm,
+      secret,
+      createLoaders,
+      services: { peers, bus },
+      plugins: [announceChanges(bus)],
+    }),
 };

@@ -51,6 +51,14 @@ export type PublicOfferFields = {
 export const ACCOUNT_PRICE_LIST_CREATED = 'dcrm.pricelist.account.created';
 export type AccountPriceListCreated = { storefrontId: string; customerId: string; priceListId: string };
 
+/**
+ * The catalog committed a mutation (it publishes before answering it): routers forget the catalog
+ * content they keep for live lookups (router/src/subscriptions/lookup-cache.ts); the payload is `CatalogChanged`.
+ */
+export const CATALOG_CHANGED = 'dcrm.catalog.changed';
+/** `storefrontId`: the brand the mutation acted in (null: none, e.g. the shared taxonomy). */
+export type CatalogChanged = { storefrontId: string | null };
+
 /** A bulk operation's progress (customer publishes after each batch and status change): the router's `bulkOperationProgress` subscribers; the payload is `{ operationId }`. */
 export const bulkOperationChannel = (operationId: string) => `dcrm.bulk.operation.${operationId}`;
 export type BulkProgressPublished = { operationId: string };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
@@ -39,6 +39,9 @@ import { introspectionEnabled } from './views.js';
 /** What every resolver gets: who is asking, a request-scoped EntityManager and fresh DataLoaders. */
 export type SubgraphContext<L = unknown, S = unknown> = { principal: Principal; em: EntityManager; loaders: L; services: S };
 
+/** A subgraph's own Apollo request hooks (`SubgraphServerOptions.plugins`). */
+export type SubgraphPlugin<L = unknown, S = unknown> = ApolloServerPlugin<SubgraphContext<L, S>>;
+
 // biome-ignore lint/suspicious/noExplicitAny: resolver maps are checked per subgraph
 export type Resolvers = GraphQLResolverMap<any>;
 
@@ -55,6 +58,8 @@ export type SubgraphServerOptions<L, S = undefined> = {
   onStop?: () => Promise<void>;
   /** Named periodic tasks (what the subgraph's job runner runs; tests call them directly). */
   tasks?: Record<string, () => Promise<unknown>>;
+  /** The subgraph's own request hooks, after kit's (e.g. the catalog announcing its changes). */
+  plugins?: SubgraphPlugin<L, S>[];
 };
 
 export type SubgraphServer = {
@@ -139,6 +144,7 @@ export async function createSubgraphServer<L, S = undefined>(options: SubgraphSe
       ApolloServerPluginCacheControlDisabled(),
       requestLogPlugin(),
       tracingPlugin(options.name),
+      ...(options.plugins ?? []),
     ],
     formatError: maskErrors(logUnexpected(options.name)),
     includeStacktraceInErrorResponses: false,
