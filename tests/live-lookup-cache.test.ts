@@ -121,10 +121,9 @@ describe('catalog content kept for public live offers', () => {
     expect(cache().misses - start.misses).toBe(4);
 
     // A change that fails (a bad slug) still forgets: a notice too many costs one read.
-    const refused = await staff.gql(
-      'mutation ($input: ProductUpdateInput!) { productUpdate(input: $input) { userErrors { code } } }',
-      { input: { id: product, slug: '' } },
-    );
+    const refused = await staff.gql('mutation ($input: ProductUpdateInput!) { productUpdate(input: $input) { userErrors { code } } }', {
+      input: { id: product, slug: '' },
+    });
     expect(refused.body.data?.productUpdate.userErrors.length).toBeGreaterThan(0);
     expect(cache().entries).toBe(0);
   });
@@ -148,5 +147,28 @@ describe('catalog content kept for public live offers', () => {
     const after = await delivered(shopper, await publicOffer(staff, product));
     expect(after.product === null || after.product.status === 'ARCHIVED').toBe(true);
     expect(cache().hits).toBe(hits);
+  });
+
+  it("an offer's {{product}} names the product as the catalog has it now", async () => {
+    const staff = await manager();
+    const product = await newProduct(staff);
+    const title = async () => {
+      const res = await staff.gql('mutation ($input: OfferCreateInput!) { offerCreate(input: $input) { offer { title } userErrors { code } } }', {
+        input: { productId: product, template: { title: 'Try {{product}}', message: 'm' } },
+      });
+      return res.body.data?.offerCreate.offer?.title as string;
+    };
+    const first = await title();
+    expect(first).toMatch(/^Try Kept /);
+    expect(await title()).toBe(first);
+    const renamed = `Renamed ${tag()}`;
+    await staff.gql('mutation ($input: ProductUpdateInput!) { productUpdate(input: $input) { userErrors { code } } }', {
+      input: { id: product, name: renamed },
+    });
+    // The notice goes out before the catalog answers the rename: at once, or within a few tries — never a minute later.
+    const deadline = Date.now() + 5_000;
+    let now = await title();
+    while (now !== `Try ${renamed}` && Date.now() < deadline) now = await title();
+    expect(now).toBe(`Try ${renamed}`);
   });
 });

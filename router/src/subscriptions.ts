@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { ApolloServer } from '@apollo/server';
 import type { EventBus } from '@dcrm/kit/bus.js';
 import { API_KEY_REVOKED, SESSION_REVOKED } from '@dcrm/kit/events.js';
+import { forgetOnCatalogChange, type KeptStats } from '@dcrm/kit/kept.js';
 import type { Principal } from '@dcrm/kit/principal.js';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -12,7 +13,7 @@ import type { RouterContext } from './context.js';
 import { identifyConnection } from './subscriptions/connect.js';
 import { type Connections, createConnections } from './subscriptions/connections.js';
 import { createLookup } from './subscriptions/lookup.js';
-import { createLookupCache, followCatalogChanges, type LookupCacheStats } from './subscriptions/lookup-cache.js';
+import { createLookupCache } from './subscriptions/lookup-cache.js';
 import { planSubscription } from './subscriptions/plan.js';
 import { followAccountPriceLists, subscriptionView } from './subscriptions/pricing.js';
 import { protocolHandlers } from './subscriptions/protocol.js';
@@ -27,7 +28,7 @@ export type LiveStats = {
   subscriptions: number;
   lookups: number;
   /** The catalog content public offers' lookups were answered from (lookup-cache.ts). */
-  catalogCache?: LookupCacheStats;
+  catalogCache?: KeptStats;
   /** Messages written, the process's CPU time and the latest events' breakdown (the live bench reads it). */
   timing?: LiveTiming;
 };
@@ -80,7 +81,7 @@ export function createSubscriptionServer(deps: SubscriptionDeps): SubscriptionSe
   const revocations = Promise.all([
     endRevokedSockets(deps.bus, connections),
     followAccountPriceLists(deps.bus, connections),
-    followCatalogChanges(deps.bus, catalogCache),
+    forgetOnCatalogChange(deps.bus, catalogCache, 'subscriptions'),
   ]).then(([ending, following, changes]) => [...ending, following, changes]);
 
   const disposer = useServer<Record<string, unknown> | undefined>(

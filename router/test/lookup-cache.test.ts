@@ -9,9 +9,9 @@ const request = (selection: string, variables: Record<string, unknown> = product
 describe('which catalog fetches a live lookup may keep', () => {
   it('products read for their content only', () => {
     expect(keepable(request('...on Product{name}'))).toBe(true);
-    expect(keepable(request('...on Product{__typename id name status images{url altText} attributes{key label value unit} category{name}}'))).toBe(
-      true,
-    );
+    expect(
+      keepable(request('...on Product{__typename id name status images{url altText} attributes{key label value unit} category{name}}')),
+    ).toBe(true);
   });
 
   it('never prices, counts, another type, arguments, directives or another root field', () => {

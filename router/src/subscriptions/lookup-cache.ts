@@ -1,7 +1,5 @@
 import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import type { EventBus } from '@dcrm/kit/bus.js';
-import { CATALOG_CHANGED } from '@dcrm/kit/events.js';
-import { loggerFor } from '@dcrm/kit/logger.js';
+import { createKept, type KeptStats } from '@dcrm/kit/kept.js';
 import { Kind, type SelectionSetNode } from 'graphql';
 import { fetchOperation } from './fetch-text.js';
 
@@ -20,17 +18,14 @@ export type LookupCache = {
   /** The catalog's answer to this fetch for this view, as kept, or the fetch run (and kept when it may be). */
   fetch(viewKey: string, subgraph: string, request: Request, run: () => Promise<GatewayGraphQLResponse>): Promise<GatewayGraphQLResponse>;
   /** Answers served from the cache, fetches run for a view that may keep them, entries held. */
-  stats(): LookupCacheStats;
+  stats(): KeptStats;
   /** Forgets everything (a catalog change). */
   clear(): void;
   /** Keeps nothing from now on (the changes cannot be followed). */
   disable(): void;
 };
 
-export type LookupCacheStats = { hits: number; misses: number; entries: number };
-
 type Request = Pick<GatewayGraphQLRequest, 'query' | 'variables'>;
-type Entry = { response: GatewayGraphQLResponse; expiresAt: number };
 
 const OWNER = 'catalog';
 export const LOOKUP_CACHE_TTL_MS = 60_000;
@@ -60,52 +55,18 @@ const CONTENT: Record<string, Record<string, string | null>> = {
 };
 
 export function createLookupCache(now: () => number = Date.now, ttlMs = LOOKUP_CACHE_TTL_MS): LookupCache {
-  const entries = new Map<string, Entry>();
-  // Bumped by every change: a fetch that started before one does not keep what it read.
-  let generation = 0;
-  let hits = 0;
-  let misses = 0;
-  let enabled = true;
+  // The gateway merges what a fetch answers into its result: each lookup gets its own copy.
+  const kept = createKept<GatewayGraphQLResponse>({ ttlMs, maxEntries: MAX_ENTRIES, now, copy: structuredClone });
+  const whole = (response: GatewayGraphQLResponse) => !response.errors?.length;
   return {
-    async fetch(viewKey, subgraph, request, run) {
-      if (!enabled || subgraph !== OWNER || !keepable(request)) return run();
-      const key = `${viewKey}\n${request.query}\n${JSON.stringify(request.variables ?? null)}`;
-      const kept = entries.get(key);
-      if (kept && kept.expiresAt > now()) {
-        hits++;
-        // The gateway merges what a fetch answers into its result: each lookup gets its own copy.
-        return structuredClone(kept.response);
-      }
-      misses++;
-      const started = generation;
-      const response = await run();
-      if (started === generation && !response.errors?.length) {
-        entries.delete(key);
-        if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
-        entries.set(key, { response: structuredClone(response), expiresAt: now() + ttlMs });
-      }
-      return response;
+    fetch(viewKey, subgraph, request, run) {
+      if (subgraph !== OWNER || !keepable(request)) return run();
+      return kept.load(`${viewKey}\n${request.query}\n${JSON.stringify(request.variables ?? null)}`, run, whole);
     },
-    stats: () => ({ hits, misses, entries: entries.size }),
-    clear() {
-      generation++;
-      entries.clear();
-    },
-    disable() {
-      enabled = false;
-      this.clear();
-    },
+    stats: kept.stats,
+    clear: kept.clear,
+    disable: kept.disable,
   };
-}
-
-/** Empties `cache` on every catalog change this router hears of. */
-export function followCatalogChanges(bus: EventBus, cache: LookupCache): Promise<() => Promise<void>> {
-  return bus.subscribe(CATALOG_CHANGED, () => cache.clear()).catch((error) => {
-    // Without the notices nothing may be kept longer than the TTL allows for: keep nothing.
-    loggerFor('subscriptions').error({ err: error }, 'catalog changes not followed: live lookups are not cached');
-    cache.disable();
-    return async () => {};
-  });
 }
 
 /** An `_entities` fetch of products reading content fields only. */

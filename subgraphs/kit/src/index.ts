@@ -26,6 +26,7 @@ export * from './http.js';
 export * from './ids.js';
 export * from './jobs.js';
 export * from './jwt.js';
+export * from './kept.js';
 export * from './loaders.js';
 export * from './locale.js';
 export * from './logger.js';

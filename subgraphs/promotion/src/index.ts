@@ -1,5 +1,6 @@
-import { addJob, addJobs, createSubgraphServer, loadTypeDefs, type SubgraphDefinition, startJobs } from '@dcrm/kit';
+import { addJob, addJobs, createSubgraphServer, forgetOnCatalogChange, loadTypeDefs, type SubgraphDefinition, startJobs } from '@dcrm/kit';
 import { migrations } from '../migrations/index.js';
+import { keptProducts } from './clients/catalog.js';
 import { startEventConsumers } from './domain/consumers.js';
 import { closeDecisioning, createDecisioning } from './domain/decisioning/index.js';
 import { startDecisionStream } from './domain/decisioning/stream.js';
@@ -28,6 +29,9 @@ export const promotionSubgraph: SubgraphDefinition = {
       addJob: (db, task, payload, options) => addJob(db, task, payload, options),
       addJobs: (db, specs) => addJobs(db, specs),
     };
+    const products = keptProducts();
+    services.products = products;
+    const followCatalog = await forgetOnCatalogChange(bus, products, 'promotion');
     const tasks = promotionTasks(orm, services);
     // Every instance runs a worker; graphile-worker claims each job once. DCRM_JOBS=off for tests.
     // Mutations queue jobs (campaign schedules) whether or not this instance runs a worker.
@@ -60,6 +64,7 @@ export const promotionSubgraph: SubgraphDefinition = {
         await stopConsumers();
         await closeDecisioning(decisioning);
         await runner?.stop();
+        await followCatalog();
       },
       // Tests call handlers directly, with the payload a job would carry.
       tasks: Object.fromEntries(

@@ -15,7 +15,9 @@ export function announceChanges(bus: EventBus): SubgraphPlugin {
         async willSendResponse({ operation, contextValue }) {
           if (operation?.operation !== 'mutation') return;
           const change: CatalogChanged = { storefrontId: contextValue.principal?.storefrontId ?? null };
-          await bus.publish(CATALOG_CHANGED, change).catch((error) => loggerFor('catalog').error({ err: error }, 'catalog change not announced'));
+          await bus
+            .publish(CATALOG_CHANGED, change)
+            .catch((error) => loggerFor('catalog').error({ err: error }, 'catalog change not announced'));
         },
       };
     },

@@ -45,7 +45,7 @@ export async function offerCreate(
   // Each lookup as the staff member: an account outside their segments is as unknown as a missing one.
   const [account, product, promotion] = await Promise.all([
     input.customerId ? accountOf(services.peers, principal, input.customerId) : null,
-    input.productId ? productOf(services.peers, principal, input.productId) : null,
+    input.productId ? productOf(services.peers, principal, input.productId, services.products) : null,
     input.promotionId ? em.findOne(PromotionRow, { id: input.promotionId, storefrontId }) : null,
   ]);
   if (input.customerId && !account) checks.add('NOT_FOUND', 'No such customer', field('customerId'));

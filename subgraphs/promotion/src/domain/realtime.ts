@@ -77,7 +77,7 @@ async function applyRule(
   const self = servicePrincipal('promotion', signal.storefrontId, []);
   const [account, product, promotion] = await Promise.all([
     accountOf(services.peers, self, signal.customerId),
-    signal.productId ? productOf(services.peers, self, signal.productId) : null,
+    signal.productId ? productOf(services.peers, self, signal.productId, services.products) : null,
     rule.promotionId ? em.findOne(PromotionRow, { id: rule.promotionId, active: true }) : null,
   ]);
   if (!account) return null;

@@ -30,17 +30,12 @@ const newBatch = (): NotificationBatch => ({
   variableNames: ['title', 'message', 'link'],
 });
 
-/** Product names for `{{product}}`, per process: a name rarely changes, and the decision path should not ask each time. */
-const productNames = new Map<string, string | null>();
-
+/** A product's name for `{{product}}`, as the catalog shows it to the brand (kept until the catalog changes: clients/catalog.ts). */
 async function productName(services: PromotionServices, storefrontId: string, productId: string): Promise<string | null> {
-  const key = `${storefrontId}:${productId}`;
-  if (!productNames.has(key)) {
-    const product = await productOf(services.peers, servicePrincipal('promotion', storefrontId, []), productId).catch(() => null);
-    if (productNames.size > 10_000) productNames.clear();
-    productNames.set(key, product?.name ?? null);
-  }
-  return productNames.get(key) ?? null;
+  const product = await productOf(services.peers, servicePrincipal('promotion', storefrontId, []), productId, services.products).catch(
+    () => null,
+  );
+  return product?.name ?? null;
 }
 
 /**
