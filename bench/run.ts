@@ -5,7 +5,7 @@
  *   [--cpu-prof [router|<subgraph>|all-in-one]]
  *   [--connections 16] [--warmup 3] [--duration 10] [--node-options '<flags for every child>']
  *   [--router-node-options '<flags for the routers only>']
- *   [--live-subscribers 1000 | --no-live | --live-only] [--live-concurrency 8] [--live-workers 2] [--live-public-events 20] [--live-warmup 3]`
+ *   [--live-subscribers 1000 | --no-live | --live-only] [--live-concurrency 8] [--live-workers 2] [--live-public-events 20] [--live-warmup 20]`
  *
  * Seeds a fresh database, starts the stack in its production shape (router + one process per subgraph,
  * over HTTP) and in its all-in-one shape, plus two baselines (each subgraph alone, one hand-written SQL
@@ -68,8 +68,10 @@ if (!Number.isInteger(liveWorkers) || liveWorkers < 0) throw new Error('--live-w
 // enough of them that one slow offer is not the p99 by itself (with 5, it was).
 const livePublicEvents = Number(option('--live-public-events') ?? (quick ? 3 : 20));
 if (!Number.isInteger(livePublicEvents) || livePublicEvents < 1) throw new Error('--live-public-events takes a whole number ≥ 1');
-// Offers sent first and left out of the figures (start-up: first plans and compiled code paths).
-const liveWarmup = Number(option('--live-warmup') ?? (quick ? 1 : 3));
+// Offers sent first and left out of the figures (start-up: first plans and compiled code paths). With 3,
+// the first four measured offers still cost each router 11-13 ms of CPU to write to its 500 sockets
+// against 6-7 for the rest (V8 still compiling the write path); from 20 on, the first ones cost what the rest do.
+const liveWarmup = Number(option('--live-warmup') ?? (quick ? 1 : 20));
 if (!Number.isInteger(liveWarmup) || liveWarmup < 0) throw new Error('--live-warmup takes a whole number');
 const resultsDir = resolve('bench/results');
 const profiled = option('--cpu-prof');
