@@ -153,9 +153,12 @@ describe('catalog content kept for public live offers', () => {
     const staff = await manager();
     const product = await newProduct(staff);
     const title = async () => {
-      const res = await staff.gql('mutation ($input: OfferCreateInput!) { offerCreate(input: $input) { offer { title } userErrors { code } } }', {
-        input: { productId: product, template: { title: 'Try {{product}}', message: 'm' } },
-      });
+      const res = await staff.gql(
+        'mutation ($input: OfferCreateInput!) { offerCreate(input: $input) { offer { title } userErrors { code } } }',
+        {
+          input: { productId: product, template: { title: 'Try {{product}}', message: 'm' } },
+        },
+      );
       return res.body.data?.offerCreate.offer?.title as string;
     };
     const first = await title();
