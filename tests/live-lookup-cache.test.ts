@@ -99,13 +99,20 @@ describe('catalog content kept for public live offers', () => {
     expect(cache().misses - start.misses).toBe(2);
     expect(cache().hits - start.hits).toBe(0);
 
-    // Second offer of the same product: both content lookups answered from what was kept.
-    const second = await deliverAll(await publicOffer(staff, product));
+    // Later offers of the same product: both content lookups answered from what was kept. Test files
+    // share one Redis bus, and another file changing the catalog empties the cache, so an offer may
+    // read again; five in a row that do would mean nothing is kept.
+    let second = first;
+    let kept = false;
+    for (let attempt = 0; attempt < 5 && !kept; attempt++) {
+      const before = cache();
+      second = await deliverAll(await publicOffer(staff, product));
+      kept = cache().hits - before.hits === 2 && cache().misses === before.misses;
+    }
+    expect(kept).toBe(true);
     expect(second.shopper.product).toEqual(first.shopper.product);
     expect(second.customer.product).toEqual(first.customer.product);
     expect(second.priced.product).toEqual(first.priced.product);
-    expect(cache().hits - start.hits).toBe(2);
-    expect(cache().misses - start.misses).toBe(2);
 
     // A rename: the next offer reads the catalog again and says the new name.
     const renamed = `Renamed ${tag()}`;
@@ -114,11 +121,13 @@ describe('catalog content kept for public live offers', () => {
       { input: { id: product, name: renamed } },
     );
     expect(update.body.data?.productUpdate.userErrors).toEqual([]);
+    const beforeThird = cache();
     const third = await deliverAll(await publicOffer(staff, product));
     expect(third.shopper.product?.name).toBe(renamed);
     expect(third.customer.product?.name).toBe(renamed);
     expect(third.priced.product?.name).toBe(renamed);
-    expect(cache().misses - start.misses).toBe(4);
+    expect(cache().misses - beforeThird.misses).toBe(2);
+    expect(cache().hits).toBe(beforeThird.hits);
 
     // A change that fails (a bad slug) still forgets: a notice too many costs one read.
     const refused = await staff.gql('mutation ($input: ProductUpdateInput!) { productUpdate(input: $input) { userErrors { code } } }', {
