@@ -1,38 +1,23 @@
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../stack/src/stack.js';
-import { connectLive, eventually, type LiveClient, type LiveSubscription, subscribeLive } from './support/live.js';
-import { KEYS, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, type LiveSubscription, liveStack, subscribeLive } from './support/live.js';
+import { KEYS, registerCustomer, STOREFRONT_IDS, signIn } from './support/stack.js';
 
 /**
  * Public live offers about the same product: the catalog content their lookups read (name, status,
  * images…) is kept per pricing context between events, forgotten on every catalog mutation, and never
  * kept for prices or for a lookup run as the subscriber.
  */
-let stack: Stack;
-let url: string;
-const sockets: LiveClient[] = [];
-beforeAll(async () => {
-  stack = await startTestStack();
-  const server = await stack.router.listen(0, '127.0.0.1');
-  url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-});
-afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.dispose()));
-  await stack.stop();
-});
+const live = liveStack();
 
 const CONTENT = 'subscription { storefrontOffers { id title product { id name status images { url } } } }';
 const PRICED = 'subscription { storefrontOffers { id title product { name price { amount { amount } } } } }';
 const tag = () => Math.random().toString(36).slice(2, 8);
-const manager = () => signIn(stack.router.handler, 'staffLogin', 'manager@volt.example');
+const manager = () => signIn(live.stack.router.handler, 'staffLogin', 'manager@volt.example');
 type Staff = Awaited<ReturnType<typeof manager>>;
 type Delivered = { id: string; title: string; product: { id?: string; name: string; status?: string; price?: unknown } | null };
 
 function subscribe(params: Record<string, string>, query: string): LiveSubscription {
-  const socket = connectLive(url, params);
-  sockets.push(socket);
-  return subscribeLive(socket, query);
+  return subscribeLive(live.connect(params), query);
 }
 
 async function newProduct(staff: Staff): Promise<string> {
@@ -72,19 +57,19 @@ async function delivered(sub: LiveSubscription, offerId: string): Promise<Delive
   return result?.data?.storefrontOffers as Delivered;
 }
 
-const cache = () => stack.router.liveStats().catalogCache ?? { hits: 0, misses: 0, entries: 0 };
+const cache = () => live.stack.router.liveStats().catalogCache ?? { hits: 0, misses: 0, entries: 0 };
 
 describe('catalog content kept for public live offers', () => {
   it('reads a product once per pricing context, forgets it on a catalog change, and never keeps prices', async () => {
     const staff = await manager();
     const product = await newProduct(staff);
-    const customer = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'kept' });
+    const customer = await registerCustomer(live.stack.router.handler, KEYS.volt, { prefix: 'kept' });
     const subs = {
       shopper: subscribe({ 'x-api-key': KEYS.volt }, CONTENT),
       customer: subscribe({ authorization: `Bearer ${customer.accessToken}` }, CONTENT),
       priced: subscribe({ 'x-api-key': KEYS.volt }, PRICED),
     };
-    await eventually(() => stack.router.liveStats().subscriptions === Object.keys(subs).length);
+    await eventually(() => live.stack.router.liveStats().subscriptions === Object.keys(subs).length);
     const deliverAll = async (offerId: string) =>
       Object.fromEntries(await Promise.all(Object.entries(subs).map(async ([k, s]) => [k, await delivered(s, offerId)]))) as Record<
         keyof typeof subs,
@@ -141,7 +126,7 @@ describe('catalog content kept for public live offers', () => {
     const staff = await manager();
     const product = await newProduct(staff);
     const shopper = subscribe({ 'x-api-key': KEYS.volt }, CONTENT);
-    await eventually(() => stack.router.liveStats().subscriptions >= 4);
+    await eventually(() => live.stack.router.liveStats().subscriptions >= 4);
     const before = await delivered(shopper, await publicOffer(staff, product));
     expect(before.product?.status).toBe('ACTIVE');
     const offerOfArchived = await publicOffer(staff, product);

@@ -1,45 +1,30 @@
-import type { AddressInfo } from 'node:net';
 import { jwtSecret, principalFromClaims, signAccessToken } from '@dcrm/kit';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../stack/src/stack.js';
-import { connectLive, eventually, type LiveClient, type LiveSubscription, subscribeLive } from './support/live.js';
-import { KEYS, productId, registerCustomer, STOREFRONT_IDS, signIn, startTestStack } from './support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, type LiveSubscription, liveStack, subscribeLive } from './support/live.js';
+import { KEYS, productId, registerCustomer, STOREFRONT_IDS, signIn } from './support/stack.js';
 
 /**
  * Public live offers are looked up once per pricing context, not once per subscriber: subscribers in
  * the same context share one gateway execution (the router's `lookups` count), subscribers in another
  * context (business account → ex-tax, a negotiated price list, a key-only shopper) get their own payload.
  */
-let stack: Stack;
-let url: string;
-const sockets: LiveClient[] = [];
-beforeAll(async () => {
-  stack = await startTestStack();
-  const server = await stack.router.listen(0, '127.0.0.1');
-  url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-});
-afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.dispose()));
-  await stack.stop();
-});
+const live = liveStack();
 
 const PLAN = productId('volt-sim-unlimited');
 const PUBLIC = `subscription { storefrontOffers { id title product { name
   price { amount { amount } displayAmount { amount } priceList { id scope } } } } }`;
 const tag = () => Math.random().toString(36).slice(2, 8);
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const manager = () => signIn(stack.router.handler, 'staffLogin', 'manager@volt.example');
+const manager = () => signIn(live.stack.router.handler, 'staffLogin', 'manager@volt.example');
 
 function subscribe(params: Record<string, string>, query = PUBLIC): LiveSubscription {
-  const socket = connectLive(url, params);
-  sockets.push(socket);
-  return subscribeLive(socket, query);
+  return subscribeLive(live.connect(params), query);
 }
 
 /** A Volt customer whose token says segment `smb` (a business account: shown prices without tax). */
 async function businessToken(): Promise<string> {
-  const account = await registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'share-biz' });
+  const account = await registerCustomer(live.stack.router.handler, KEYS.volt, { prefix: 'share-biz' });
   const claims = decodeJwt(account.accessToken);
   const principal = principalFromClaims(claims);
   if (!principal) throw new Error('no principal in the access token');
@@ -82,7 +67,7 @@ describe('public live offers shared by pricing context', () => {
   it('one gateway execution per context; consumers share a payload, a business account, a negotiated list and a shopper get their own', async () => {
     const staff = await manager();
     const [c1, c2, late, nego] = await Promise.all(
-      [0, 1, 2, 3].map(() => registerCustomer(stack.router.handler, KEYS.volt, { prefix: 'share' })),
+      [0, 1, 2, 3].map(() => registerCustomer(live.stack.router.handler, KEYS.volt, { prefix: 'share' })),
     );
     const negoList = await negotiate(staff, nego.id, '1.23');
     const subs = {
@@ -95,15 +80,15 @@ describe('public live offers shared by pricing context', () => {
       // Selects the viewer's own offers about the product: looked up as the subscriber.
       own: subscribe(bearer(c1.accessToken), 'subscription { storefrontOffers { id title product { offers { nodes { id } } } } }'),
     };
-    await eventually(() => stack.router.liveStats().subscriptions === Object.keys(subs).length);
+    await eventually(() => live.stack.router.liveStats().subscriptions === Object.keys(subs).length);
 
-    const before = stack.router.liveStats().lookups;
+    const before = live.stack.router.liveStats().lookups;
     const first = await publicOffer(staff);
     const got = Object.fromEntries(await Promise.all(Object.entries(subs).map(async ([k, s]) => [k, await delivered(s, first)])));
     // Consumers (c1, c2, late) · business · negotiated · shopper · the per-viewer selection.
-    expect(stack.router.liveStats().lookups - before).toBe(5);
+    expect(live.stack.router.liveStats().lookups - before).toBe(5);
     // Each distinct result is serialised once and written to every socket sharing it: the router's record of the event.
-    const recorded = () => stack.router.liveStats().timing?.events.find((e) => e.key === first);
+    const recorded = () => live.stack.router.liveStats().timing?.events.find((e) => e.key === first);
     await eventually(() => recorded() !== undefined);
     expect(recorded()).toMatchObject({ payloads: 5, deliveries: Object.keys(subs).length });
 
@@ -119,12 +104,12 @@ describe('public live offers shared by pricing context', () => {
 
     // `late` gets a negotiated list while subscribed: catalog's event makes its next offer its own.
     const lateList = await negotiate(staff, late.id, '2.34');
-    const secondBefore = stack.router.liveStats().lookups;
+    const secondBefore = live.stack.router.liveStats().lookups;
     const second = await publicOffer(staff);
     const again = Object.fromEntries(await Promise.all(Object.entries(subs).map(async ([k, s]) => [k, await delivered(s, second)])));
     expect(again.late.product.price).toMatchObject({ amount: { amount: '2.34' }, priceList: { id: lateList, scope: 'ACCOUNT' } });
     expect(again.c1.product.price).toEqual(consumer);
     expect(again.c2).toEqual(again.c1);
-    expect(stack.router.liveStats().lookups - secondBefore).toBe(6);
+    expect(live.stack.router.liveStats().lookups - secondBefore).toBe(6);
   });
 });

@@ -1,5 +1,9 @@
+import type { AddressInfo } from 'node:net';
 import { type Client, createClient, type ExecutionResult } from 'graphql-ws';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
+import type { Stack } from '../../stack/src/stack.js';
+import { startTestStack } from './stack.js';
 
 export type Closed = { code: number; reason: string };
 
@@ -100,4 +104,38 @@ export const refusalCode = (sub: LiveSubscription) => {
 /** Polls until `check` holds (the test's timeout bounds it): for state only the server sees, like subscription counts. */
 export async function eventually(check: () => boolean | Promise<boolean>, everyMs = 20): Promise<void> {
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, everyMs));
+}
+
+/** A file's test stack with its router listening on a free port, and the sockets its tests opened (closed before the stack stops). */
+export type LiveStack = {
+  readonly stack: Stack;
+  /** Opens a socket that is closed after the file's tests. */
+  connect(connectionParams?: Record<string, string>): LiveClient;
+};
+
+/** Starts a test stack listening for WebSockets before the file's tests (`beforeAll`), and stops it after them. */
+export function liveStack(): LiveStack {
+  let started: Stack | null = null;
+  let url = '';
+  const sockets: LiveClient[] = [];
+  beforeAll(async () => {
+    started = await startTestStack();
+    const server = await started.router.listen(0, '127.0.0.1');
+    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => {
+    await Promise.all(sockets.map((s) => s.dispose()));
+    await started?.stop();
+  });
+  return {
+    get stack() {
+      if (!started) throw new Error('liveStack: the stack starts in beforeAll');
+      return started;
+    },
+    connect(connectionParams) {
+      const socket = connectLive(url, connectionParams);
+      sockets.push(socket);
+      return socket;
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { createKept, type KeptStats } from '@dcrm/kit/kept.js';
+import { createKept, type Kept } from '@dcrm/kit/kept.js';
 import { Kind, type SelectionSetNode } from 'graphql';
 import { fetchOperation } from './fetch-text.js';
 
@@ -14,15 +14,9 @@ import { fetchOperation } from './fetch-text.js';
  * before it answers), and every router empties its copy; what it kept expires after `ttlMs` anyway,
  * in case a notice is lost (pub/sub is at-most-once).
  */
-export type LookupCache = {
+export type LookupCache = Pick<Kept<GatewayGraphQLResponse>, 'stats' | 'clear' | 'disable'> & {
   /** The catalog's answer to this fetch for this view, as kept, or the fetch run (and kept when it may be). */
   fetch(viewKey: string, subgraph: string, request: Request, run: () => Promise<GatewayGraphQLResponse>): Promise<GatewayGraphQLResponse>;
-  /** Answers served from the cache, fetches run for a view that may keep them, entries held. */
-  stats(): KeptStats;
-  /** Forgets everything (a catalog change). */
-  clear(): void;
-  /** Keeps nothing from now on (the changes cannot be followed). */
-  disable(): void;
 };
 
 type Request = Pick<GatewayGraphQLRequest, 'query' | 'variables'>;

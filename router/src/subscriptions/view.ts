@@ -1,4 +1,4 @@
-import type { Principal } from '@dcrm/kit/principal.js';
+import { accessKey, type Principal } from '@dcrm/kit/principal.js';
 import { type DocumentNode, type GraphQLSchema, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
 
 /**
@@ -138,8 +138,7 @@ export function viewOf(shape: LookupShape, principal: Principal, byContext: bool
     const context = contextPrincipal(principal, accountPriceListId);
     return { key: JSON.stringify(['context', context, accountPriceListId, ...parts]), principal: context, byContext: true };
   }
-  const { clientIp: _ip, ...who } = principal;
-  return { key: JSON.stringify(['principal', who, ...parts]), principal, byContext: false };
+  return { key: `${accessKey(principal)}\n${JSON.stringify(['principal', ...parts])}`, principal, byContext: false };
 }
 
 /** Whether a principal's views depend on its negotiated price list (to look it up once per connection). */

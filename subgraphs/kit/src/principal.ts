@@ -251,6 +251,15 @@ export function servicePrincipal(name: string, storefrontId: string | null, scop
 /** A service principal acting for one account (see `Principal.account`); catalog honours it with `accountPricing`. */
 export const forAccount = (principal: Principal, account: ServiceAccount): Principal => ({ ...principal, account });
 
+/**
+ * What a principal is allowed, as a cache key's part: every field but the client's address, which
+ * changes nothing a subgraph answers. Two requests with the same `accessKey` may share an answer.
+ */
+export function accessKey(principal: Principal): string {
+  const { clientIp: _ip, ...who } = principal;
+  return JSON.stringify(who);
+}
+
 export function hasScope(principal: Principal, scope: string): boolean {
   if (principal.scopes.includes('*') || principal.scopes.includes(scope)) return true;
   // `catalog:*` grants `catalog:write`

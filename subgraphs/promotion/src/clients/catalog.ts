@@ -1,4 +1,4 @@
-import { createKept, entitiesOf, type Kept, type Peers, type Principal } from '@dcrm/kit';
+import { accessKey, createKept, entitiesOf, type Kept, type Peers, type Principal } from '@dcrm/kit';
 
 // Calls to the catalog subgraph, always as the caller: it answers only within the caller's storefront.
 
@@ -20,8 +20,7 @@ export async function productOf(peers: Peers, principal: Principal, productId: s
     return product;
   };
   if (!kept) return read();
-  const { clientIp: _ip, ...who } = principal;
-  return kept.load(`${JSON.stringify(who)}\n${productId}`, read, (product) => product !== null);
+  return kept.load(`${accessKey(principal)}\n${productId}`, read, (product) => product !== null);
 }
 
 /** Which of these products `principal` may see (null in place of the others). */
