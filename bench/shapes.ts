@@ -4,7 +4,7 @@ import { SUBGRAPHS } from '../stack/src/subgraphs.js';
 import { stackMeter } from './backends.js';
 import type { Target } from './load.js';
 import { type Operation, STOREFRONT_KEY } from './operations.js';
-import { benchEnv, type Child, cpuMicros, freePort, startChild, UNLIMITED_COST_BUDGET, waitReady } from './processes.js';
+import { benchEnv, type Child, cpuMicros, freePort, startChild, startServe, UNLIMITED_COST_BUDGET, waitReady } from './processes.js';
 import { staffSession } from './staff.js';
 
 export const SHAPES = ['router prod', 'router all-in-one', 'bare proxy', 'direct subgraph', 'raw SQL'] as const;
@@ -66,16 +66,13 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
     const child = byName.get(name);
     return child ? cpuMicros(child) : null;
   };
-  const start = (name: string, script: string, port: number, env: NodeJS.ProcessEnv) => {
+  /** Each process starts with the runtime flags production gives it (`serve`: stack/bin/dcrm's process name), else plain tsx. */
+  const start = (name: string, script: string, port: number, env: NodeJS.ProcessEnv, serve?: string) => {
     const profile = options.profile?.process === name ? `--cpu-prof --cpu-prof-dir ${options.profile.dir}` : '';
     const router = name.startsWith('router') || name === 'all-in-one' ? options.routerNodeOptions : undefined;
     const nodeOptions = [process.env.NODE_OPTIONS, options.nodeOptions, router, profile].filter(Boolean).join(' ');
-    const child = startChild(name, script, {
-      ...common,
-      ...env,
-      PORT: String(port),
-      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
-    });
+    const childEnv = { ...common, ...env, PORT: String(port), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
+    const child = serve ? startServe(name, serve, childEnv, script) : startChild(name, script, childEnv);
     children.push(child);
     byName.set(name, child);
     ready.push(waitReady(child, local(port, '/readyz')).then(() => options.log(`${name} ready on :${port}`)));
@@ -86,17 +83,17 @@ export async function startShapes(options: ShapeOptions): Promise<Shapes> {
   // Subgraphs find their peers (cart asks catalog and customer) at the same URLs the router uses.
   const urls = Object.fromEntries([...subgraphPorts].map(([name, port]) => [`${name.toUpperCase()}_URL`, local(port, '/graphql')]));
   for (const s of SUBGRAPHS)
-    start(s.name, `subgraphs/${s.name}/src/main.ts`, subgraphPorts.get(s.name) as number, { DCRM_MIGRATE: 'false', ...urls });
+    start(s.name, `subgraphs/${s.name}/src/main.ts`, subgraphPorts.get(s.name) as number, { DCRM_MIGRATE: 'false', ...urls }, s.name);
   const routerPort = await freePort();
   const routerEnv = { ...urls, DCRM_EXPOSE_SQL_COUNT: '1', DCRM_EXPOSE_LIVE_STATS: '1' };
-  start('router', 'router/src/main.ts', routerPort, routerEnv);
+  start('router', 'router/src/main.ts', routerPort, routerEnv, 'router');
   const routerPorts = [routerPort];
   if (options.secondRouter) {
     routerPorts.push(await freePort());
-    start('router 2', 'router/src/main.ts', routerPorts[1], routerEnv);
+    start('router 2', 'router/src/main.ts', routerPorts[1], routerEnv, 'router');
   }
   const allInOnePort = await freePort();
-  start('all-in-one', 'bench/all-in-one-server.ts', allInOnePort, {});
+  start('all-in-one', 'bench/all-in-one-server.ts', allInOnePort, {}, 'all-in-one');
   // The floor of a separate router process: a bare proxy in front of the direct baseline (bare-proxy.ts).
   const barePort = await freePort();
   start('bare proxy', 'bench/bare-proxy.ts', barePort, urls);
