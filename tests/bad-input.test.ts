@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { inProcessTarget, internalSecret, introspectionEnabled } from '@dcrm/kit';
+import { inProcessTarget, introspectionEnabled } from '@dcrm/kit';
 import { loadSupergraph } from '@dcrm/schema';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

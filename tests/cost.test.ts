@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { inProcessTarget, internalSecret, redisAnswers, SQL_COUNT_HEADER } from '@dcrm/kit';
+import { inProcessTarget, redisAnswers, SQL_COUNT_HEADER } from '@dcrm/kit';
 import { loadSupergraph } from '@dcrm/schema';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { inProcessTarget, internalSecret } from '@dcrm/kit';
+import { inProcessTarget } from '@dcrm/kit';
 import type { CostSettings } from '@dcrm/router/cost/budget.js';
 import { createRouter, type Router } from '@dcrm/router/router.js';
 import { loadSupergraph } from '@dcrm/schema';

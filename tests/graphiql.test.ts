@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { freePort, inProcessTarget, internalSecret } from '@dcrm/kit';
+import { freePort, inProcessTarget } from '@dcrm/kit';
 import { GRAPHIQL_CSP, graphiqlEnabled } from '@dcrm/router/graphiql.js';
 import { createRouter, type Router } from '@dcrm/router/router.js';
 import { loadSupergraph } from '@dcrm/schema';

@@ -1,4 +1,4 @@
-import { inProcessTarget, internalSecret, type SubgraphTarget, serviceUnavailable } from '@dcrm/kit';
+import { inProcessTarget, type SubgraphTarget, serviceUnavailable } from '@dcrm/kit';
 import { createRouter, type Router } from '@dcrm/router/router.js';
 import { loadSupergraph } from '@dcrm/schema';
 import request from 'supertest';

@@ -1,13 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import {
-  ACCESS_TOKEN_TTL_SECONDS,
-  inProcessTarget,
-  internalSecret,
-  jwtSecret,
-  offerChannels,
-  principalFromClaims,
-  signAccessToken,
-} from '@dcrm/kit';
+import { ACCESS_TOKEN_TTL_SECONDS, inProcessTarget, jwtSecret, offerChannels, principalFromClaims, signAccessToken } from '@dcrm/kit';
 import { loadSupergraph } from '@dcrm/schema';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
