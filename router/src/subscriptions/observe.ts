@@ -1,4 +1,4 @@
-import { loggerFor } from '@dcrm/kit/logger.js';
+import { lineLogger, loggerFor } from '@dcrm/kit/logger.js';
 import { inSpan, SpanKind } from '@dcrm/kit/tracing.js';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Identity } from '../authenticate.js';
@@ -18,6 +18,9 @@ export type Observed = {
   /** The subscription is over (completed by either side, or its socket closed): the end line. */
   end(): void;
 };
+
+/** The subscription lines carry fixed keys only (`clientOf`, ids, counts, codes): nothing to redact. */
+const lines = () => lineLogger(loggerFor('subscriptions'));
 
 const codeOf = (error: { extensions?: Record<string, unknown> }) =>
   typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
@@ -51,7 +54,7 @@ export function subscribeObserved<R>(
     if (Array.isArray(planned)) {
       const codes = [...new Set(planned.map(codeOf))];
       span?.setAttribute('graphql.error.codes', codes);
-      loggerFor('subscriptions').info({ operation, ...clientOf(identity), subscriptionId, codes }, 'subscription refused');
+      lines().info({ operation, ...clientOf(identity), subscriptionId, codes }, 'subscription refused');
       return { refused: planned };
     }
     return { planned, observed: observe(operation, identity, subscriptionId) };
@@ -64,7 +67,7 @@ function observe(operation: string, identity: Identity, subscriptionId: string):
   let events = 0;
   let ended = false;
   const who = { operation, ...clientOf(identity), subscriptionId };
-  loggerFor('subscriptions').info(who, 'subscription start');
+  lines().info(who, 'subscription start');
   return {
     delivered(result) {
       events++;
@@ -88,7 +91,7 @@ function observe(operation: string, identity: Identity, subscriptionId: string):
       ended = true;
       const line: Record<string, unknown> = { ...who, ms: Math.round(performance.now() - startedAt), events };
       if (codes.size > 0) line.codes = [...codes];
-      loggerFor('subscriptions').info(line, 'subscription end');
+      lines().info(line, 'subscription end');
     },
   };
 }
