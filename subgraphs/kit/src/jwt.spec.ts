@@ -23,6 +23,37 @@ describe('HS256 access tokens (the default)', () => {
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${old.token.split('.')[1]}.`;
     expect(await tokenVerifier(env)(none)).toBeNull();
   });
+
+  it('keeps a verified token until it expires, not a moment longer', async () => {
+    const verify = tokenVerifier(env);
+    // Signed 15 minutes ago less a second and a half: it expires within about two seconds.
+    const { token, expiresAt } = await signAccessToken(alice, secret, 's', Date.now() - 15 * 60_000 + 1_500);
+    expect((await verify(token))?.principal).toEqual(alice);
+    expect((await verify(token))?.principal).toEqual(alice);
+    await new Promise((resolve) => setTimeout(resolve, expiresAt.getTime() - Date.now() + 20));
+    expect(await verify(token)).toBeNull();
+  });
+
+  it('verifies an altered token anew while the original is kept', async () => {
+    const verify = tokenVerifier(env);
+    const { token } = await signAccessToken(alice, secret, 's');
+    expect(await verify(token)).not.toBeNull();
+    const [header, payload, signature] = token.split('.');
+    const flipped = `${signature.slice(0, -2)}${signature.at(-2) === 'A' ? 'B' : 'A'}${signature.at(-1)}`;
+    expect(await verify(`${header}.${payload}.${flipped}`)).toBeNull();
+    const staff = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), kind: 'staff' })).toString('base64url');
+    expect(await verify(`${header}.${staff}.${signature}`)).toBeNull();
+    expect((await verify(token))?.principal).toEqual(alice);
+  });
+
+  it('answers what no caller can change for the next one', async () => {
+    const verify = tokenVerifier(env);
+    const { token } = await signAccessToken(alice, secret, 's');
+    const first = await verify(token);
+    expect(() => (first?.principal.roles as string[]).push('segment:*')).toThrow(TypeError);
+    expect(() => Object.assign(first?.principal ?? {}, { kind: 'staff' })).toThrow(TypeError);
+    expect((await verify(token))?.principal).toEqual(alice);
+  });
 });
 
 describe('an external identity provider (JWKS)', () => {

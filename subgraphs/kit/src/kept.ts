@@ -20,9 +20,16 @@ export type Kept<V> = {
 
 export type KeptStats = { hits: number; misses: number; entries: number };
 
-export type KeptOptions<V> = { ttlMs: number; maxEntries: number; now?: () => number; copy?: (value: V) => V };
+export type KeptOptions<V> = {
+  ttlMs: number;
+  maxEntries: number;
+  now?: () => number;
+  copy?: (value: V) => V;
+  /** A value's own end (ms since the epoch, e.g. a token's expiry): it is kept no longer than that, nor than `ttlMs`. */
+  until?: (value: V) => number;
+};
 
-export function createKept<V>({ ttlMs, maxEntries, now = Date.now, copy = (v) => v }: KeptOptions<V>): Kept<V> {
+export function createKept<V>({ ttlMs, maxEntries, now = Date.now, copy = (v) => v, until }: KeptOptions<V>): Kept<V> {
   const entries = new Map<string, { value: V; expiresAt: number }>();
   let generation = 0;
   let enabled = true;
@@ -46,7 +53,8 @@ export function createKept<V>({ ttlMs, maxEntries, now = Date.now, copy = (v) =>
       if (started === generation && enabled && keep(value)) {
         entries.delete(key);
         if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-        entries.set(key, { value: copy(value), expiresAt: now() + ttlMs });
+        const expiresAt = now() + ttlMs;
+        entries.set(key, { value: copy(value), expiresAt: until ? Math.min(expiresAt, until(value)) : expiresAt });
       }
       return value;
     },
