@@ -90,7 +90,8 @@ export function tokenVerifier(env: NodeJS.ProcessEnv = process.env): TokenVerifi
     until: (v) => v?.expiresAt ?? 0,
   });
   // A token without an expiry is verified every time.
-  return (token) => verified.load(token, () => verify(token), (v) => v !== null && v.expiresAt > 0);
+  const keep = (v: VerifiedToken | null) => v !== null && v.expiresAt > 0;
+  return (token) => verified.load(token, () => verify(token), keep);
 }
 
 function frozen(verified: VerifiedToken): VerifiedToken {
