@@ -92,9 +92,9 @@ export function startChild(name: string, script: string, env: NodeJS.ProcessEnv)
  * `stack/bin/dcrm serve <process>`'s own entry through tsx, with the runtime flags production gives that
  * process (`stack/bin/dcrm flags serve <process>`: e.g. a subgraph's small young generation), so a bench
  * measures what production runs. A flag of the same kind in `env.NODE_OPTIONS` wins, as in production.
- * `script`: another entry run with that process's flags (the bench's own all-in-one server).
+ * `script`: the entry, when it is not a subgraph's (the routers, the bench's own all-in-one server).
  */
-export function startServe(name: string, serve: string, env: NodeJS.ProcessEnv, script = entryOf(serve)): Child {
+export function startServe(name: string, serve: string, env: NodeJS.ProcessEnv, script = `subgraphs/${serve}/src/main.ts`): Child {
   const flags = execFileSync('stack/bin/dcrm', ['flags', 'serve', serve], { env: { ...process.env, ...env } })
     .toString()
     .trim()
@@ -102,10 +102,6 @@ export function startServe(name: string, serve: string, env: NodeJS.ProcessEnv, 
     .filter(Boolean);
   return startCommand(name, TSX[0], [...flags, '--import', 'tsx', script], env);
 }
-
-/** The TypeScript entry `stack/bin/dcrm serve <process>` runs. */
-const entryOf = (serve: string) =>
-  serve === 'router' ? 'router/src/main.ts' : serve === 'all-in-one' ? 'stack/src/all-in-one.ts' : `subgraphs/${serve}/src/main.ts`;
 
 /** `command args…` in its own process group (as `startChild`), e.g. `stack/bin/serve router` for the compiled build. */
 export function startCommand(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Child {
